@@ -1,0 +1,148 @@
+# libebts — plain Makefile. `make help` lists the targets.
+CC ?= cc
+AR ?= ar
+PREFIX ?= /usr/local
+DESTDIR ?=
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+
+CFLAGS ?= -O2 -g
+# Our own flags live apart so user CFLAGS never drop them.
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+EBTS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fvisibility=hidden -Iinclude -Ilib $(WARN)
+DEP_PKGS = libxml-2.0 zlib
+DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || echo -lxml2 -lz)
+CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
+
+SOVERSION = 0
+VERSION = 0.1.0
+BUILD ?= build
+LIB_SRC = $(wildcard lib/*.c)
+LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
+PIC_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/pic/%.o)
+TOOLS = ebts-conv
+TOOL_BIN = $(TOOLS:%=$(BUILD)/bin/%)
+TEST_SRC = $(wildcard tests/test_*.c)
+TEST_BIN = $(BUILD)/tests/run-tests
+STATIC = $(BUILD)/libebts.a
+SHARED = $(BUILD)/libebts.so.$(VERSION)
+
+# Debian packages the build needs; `make deps` installs the missing ones (root or sudo).
+DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config
+
+.SECONDARY:
+
+.PHONY: all deps lib tools check asan fuzz fuzz-build demo bench install uninstall clean help
+
+all: deps lib tools
+
+help:
+	@echo "make [all]      library (static + shared) and tools in $(BUILD)/"
+	@echo "make demo       build, then show ebts-conv on the bundled samples"
+	@echo "make check      build and run every test"
+	@echo "make asan       the test suite under AddressSanitizer + UBSan"
+	@echo "make fuzz       libFuzzer targets with clang (FUZZTIME=seconds per target)"
+	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
+
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+lib: $(STATIC) $(SHARED)
+
+tools: $(TOOL_BIN)
+
+$(BUILD)/lib/%.o: lib/%.c lib/internal.h include/ebts.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(DEP_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/pic/%.o: lib/%.c lib/internal.h include/ebts.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(DEP_CFLAGS) $(CFLAGS) -fPIC -c $< -o $@
+
+$(STATIC): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(SHARED): $(PIC_OBJ)
+	$(CC) -shared -Wl,-soname,libebts.so.$(SOVERSION) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	ln -sf libebts.so.$(VERSION) $(BUILD)/libebts.so.$(SOVERSION)
+	ln -sf libebts.so.$(SOVERSION) $(BUILD)/libebts.so
+
+$(BUILD)/tools/%.o: tools/%.c tools/cli.h include/ebts.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/bin/%: $(BUILD)/tools/%.o $(BUILD)/tools/cli.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(STATIC) $(DEP_LIBS)
+
+$(BUILD)/tests/%.o: tests/%.c tests/testutil.h lib/internal.h include/ebts.h | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+
+$(TEST_BIN): $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/main.o $(STATIC)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS)
+
+$(BUILD)/fuzz/replay: fuzz/fuzz_read.c fuzz/replay.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) -o $@ fuzz/fuzz_read.c fuzz/replay.c $(STATIC) $(DEP_LIBS)
+
+check: all $(TEST_BIN) $(BUILD)/fuzz/replay
+	$(TEST_BIN)
+	$(BUILD)/fuzz/replay fixtures fuzz/regressions
+	BUILD=$(BUILD) sh tests/tools.sh
+	BUILD=$(BUILD) CC="$(CC)" sh tests/pkgconfig.sh
+
+asan:
+	$(MAKE) check BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined"
+
+FUZZTIME ?= 60
+fuzz-build: deps
+	@mkdir -p build-fuzz
+	clang $(EBTS_CFLAGS) $(DEP_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+	  -fno-sanitize-recover=all -o build-fuzz/fuzz_read fuzz/fuzz_read.c $(LIB_SRC) $(DEP_LIBS)
+
+fuzz: fuzz-build
+	@mkdir -p build-fuzz/corpus-read
+	build-fuzz/fuzz_read -max_total_time=$(FUZZTIME) -max_len=65536 -dict=fuzz/ebts.dict \
+	  -artifact_prefix=build-fuzz/ build-fuzz/corpus-read fixtures fuzz/regressions
+
+demo: all
+	@sh tools/demo.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
+	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1
+	install -m 644 include/ebts.h $(DESTDIR)$(INCLUDEDIR)/ebts.h
+	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libebts.a
+	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libebts.so.$(VERSION)
+	ln -sf libebts.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libebts.so.$(SOVERSION)
+	ln -sf libebts.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libebts.so
+	for t in $(TOOLS); do install -m 755 $(BUILD)/bin/$$t $(DESTDIR)$(BINDIR)/$$t; done
+	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
+	  -e 's|@VERSION@|$(VERSION)|g' pkgconfig/libebts.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libebts.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(INCLUDEDIR)/ebts.h $(DESTDIR)$(LIBDIR)/libebts.a \
+	  $(DESTDIR)$(LIBDIR)/libebts.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libebts.so.$(SOVERSION) \
+	  $(DESTDIR)$(LIBDIR)/libebts.so $(DESTDIR)$(LIBDIR)/pkgconfig/libebts.pc
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+
+clean:
+	rm -rf build build-asan build-fuzz

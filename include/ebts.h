@@ -1,0 +1,264 @@
+/*
+ * libebts — read, write and edit FBI EBTS / ANSI/NIST-ITL transactions.
+ *
+ * One public header. It includes only standard headers and compiles alone as C99 and as C++.
+ *
+ * Ownership, once for the whole API:
+ *   - whatever a function returns through `ebts_txn *` is yours: free it with ebts_txn_free();
+ *   - bytes the library hands you through `unsigned char **out` are yours: free them with ebts_free();
+ *   - every other pointer (records, fields, spans, diagnostics) is borrowed from its transaction and
+ *     lives as long as the transaction, or until the next edit of that transaction;
+ *   - all accessors accept NULL and answer with NULL, 0 or an empty span, so calls chain.
+ * Errors: a function that can fail takes an optional last `ebts_error *` (NULL is allowed) and
+ * returns NULL or a negative status; the library never prints, exits or aborts on bad input.
+ * Threads: no global mutable state; different transactions may be used from different threads.
+ */
+#ifndef EBTS_H
+#define EBTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  define EBTS_API
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#  define EBTS_API __attribute__((visibility("default")))
+#else
+#  define EBTS_API
+#endif
+
+#define EBTS_VERSION_MAJOR 0
+#define EBTS_VERSION_MINOR 1
+#define EBTS_VERSION_PATCH 0
+#define EBTS_VERSION_STRING "0.1.0"
+
+/** The library's version string, e.g. "0.1.0". Static; never NULL. */
+EBTS_API const char *ebts_version(void);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Spans, errors, diagnostics                                                                  */
+
+/** A run of bytes inside a transaction: not NUL-terminated, may hold any byte. */
+typedef struct ebts_span {
+    const unsigned char *ptr;
+    size_t len;
+} ebts_span;
+
+enum ebts_severity {
+    EBTS_SEV_WARNING = 1,
+    EBTS_SEV_ERROR = 2
+};
+
+/** A fatal error. `code` is a stable upper-case string (see README, "Diagnostic codes"). */
+typedef struct ebts_error {
+    const char *code;     /* NULL when no error was recorded */
+    size_t offset;        /* byte offset in the input (decompressed), or 0 */
+    long record;          /* record index (0 = Type-1), or -1 */
+    char tag[24];         /* "2.075", or "" */
+    char msg[256];
+} ebts_error;
+
+/** One finding about a transaction: framing and encoding defects found while reading. */
+typedef struct ebts_diag {
+    const char *code;     /* stable upper-case string, e.g. "LEN_MISMATCH" */
+    int severity;         /* EBTS_SEV_WARNING or EBTS_SEV_ERROR */
+    int recovered;        /* 1 when the reader repaired or guessed: --strict turns these into errors */
+    size_t offset;        /* byte offset in the input */
+    long record;          /* record index (0 = Type-1), -1 for the file as a whole */
+    char tag[24];         /* field tag "2.001" (canonical spelling), or "" */
+    long subfield, item;  /* 0-based, or -1 when not relevant */
+    char msg[200];
+} ebts_diag;
+
+/** The name of a severity: "warning" or "error". */
+EBTS_API const char *ebts_severity_name(int severity);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Reading                                                                                     */
+
+typedef struct ebts_txn ebts_txn;
+typedef struct ebts_record ebts_record;
+typedef struct ebts_field ebts_field;
+
+/* Read flags. */
+#define EBTS_READ_STRICT        0x0001u /* any recovery (see ebts_diag.recovered) fails the read */
+#define EBTS_READ_BORROW        0x0002u /* ebts_read_buffer: do not copy; caller keeps buf alive */
+#define EBTS_READ_TRADITIONAL   0x0010u /* input is the traditional encoding (no detection) */
+#define EBTS_READ_READABLE      0x0020u /* input is the readable notation (<FS> <GS> <RS> <US>) */
+/* With neither format flag, the format is detected: gzip is always inflated; text with <FS>/<GS>
+ * tokens and no separator bytes is the readable notation; anything else is traditional. */
+
+/** Limits and flags for a read. Initialise with ebts_read_options_init(). */
+typedef struct ebts_read_options {
+    unsigned flags;
+    size_t max_input;     /* bytes after decompression (default 2 GiB, at most 4 GiB - 1) */
+    size_t max_records;   /* records in a transaction (default 100000) */
+    size_t max_fields;    /* fields in one record (default 1000000) */
+    size_t max_items;     /* items in one field (default 10000000) */
+} ebts_read_options;
+
+/** Fill `o` with the defaults and `flags`. */
+EBTS_API void ebts_read_options_init(ebts_read_options *o, unsigned flags);
+
+/** Read a transaction from memory. NULL on a fatal error (err filled). Defects that the reader
+ *  recovers from do not fail the read (unless EBTS_READ_STRICT): they become diagnostics. */
+EBTS_API ebts_txn *ebts_read_buffer(const void *buf, size_t len, unsigned flags, ebts_error *err);
+/** Read from a path; "-" means standard input. */
+EBTS_API ebts_txn *ebts_read_file(const char *path, unsigned flags, ebts_error *err);
+/** Read everything from an open stream (not closed). */
+EBTS_API ebts_txn *ebts_read_stream(FILE *fp, unsigned flags, ebts_error *err);
+/** Read everything from a file descriptor (not closed). */
+EBTS_API ebts_txn *ebts_read_fd(int fd, unsigned flags, ebts_error *err);
+/** The same four with explicit limits; `o` may be NULL for the defaults. */
+EBTS_API ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_options *o,
+                                         ebts_error *err);
+EBTS_API ebts_txn *ebts_read_file_opts(const char *path, const ebts_read_options *o, ebts_error *err);
+EBTS_API ebts_txn *ebts_read_stream_opts(FILE *fp, const ebts_read_options *o, ebts_error *err);
+EBTS_API ebts_txn *ebts_read_fd_opts(int fd, const ebts_read_options *o, ebts_error *err);
+
+/** Free a transaction and everything borrowed from it. NULL is a no-op. */
+EBTS_API void ebts_txn_free(ebts_txn *t);
+/** Free bytes the library returned (ebts_write_buffer). NULL is a no-op. */
+EBTS_API void ebts_free(void *p);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Walking a transaction                                                                       */
+
+/** Number of records, Type-1 included. */
+EBTS_API size_t ebts_txn_record_count(const ebts_txn *t);
+/** Record `index` in transmission order (0 = Type-1); NULL when out of range. */
+EBTS_API const ebts_record *ebts_txn_record(const ebts_txn *t, size_t index);
+/** Findings of the read, in input order. */
+EBTS_API size_t ebts_txn_diag_count(const ebts_txn *t);
+EBTS_API const ebts_diag *ebts_txn_diag(const ebts_txn *t, size_t index);
+/** Number of diagnostics of severity error (with `strict`, recovered warnings count too). */
+EBTS_API size_t ebts_txn_error_count(const ebts_txn *t, int strict);
+/** Bytes after the last record that could not be read as a record (trailing or unparsable),
+ *  kept so that nothing is lost silently; empty span when there are none. */
+EBTS_API ebts_span ebts_txn_unread(const ebts_txn *t);
+
+/** Record type (1, 2, 4, 10, 99 …); 0 for NULL. */
+EBTS_API unsigned ebts_record_type(const ebts_record *r);
+/** 1 for the binary record types 3-8, 0 for tagged records. */
+EBTS_API int ebts_record_is_binary(const ebts_record *r);
+/** IDC: field 2 of a tagged record (not Type-1), byte 5 of a binary record, else the IDC given in
+ *  CNT; -1 when unknown. */
+EBTS_API int ebts_record_idc(const ebts_record *r);
+/** Byte offset of the record in the input; (size_t)-1 for a record added by an edit. */
+EBTS_API size_t ebts_record_offset(const ebts_record *r);
+/** A binary record's bytes, 4-byte LEN included; empty span for tagged records. */
+EBTS_API ebts_span ebts_record_data(const ebts_record *r);
+/** Number of fields of a tagged record (0 for binary records). */
+EBTS_API size_t ebts_record_field_count(const ebts_record *r);
+/** Field at position `index` in record order. */
+EBTS_API const ebts_field *ebts_record_field_at(const ebts_record *r, size_t index);
+/** First field with this number (1 = LEN); NULL if absent. */
+EBTS_API const ebts_field *ebts_record_field(const ebts_record *r, unsigned number);
+
+/** Field number (18 for 2.018); 0 for a malformed field kept as raw bytes. */
+EBTS_API unsigned ebts_field_number(const ebts_field *f);
+/** The tag as spelled in the file ("1.01"); written into buf (NUL-terminated), returns buf. */
+EBTS_API const char *ebts_field_tag(const ebts_field *f, char *buf, size_t size);
+/** The field's bytes after "T.N:" up to its separator. */
+EBTS_API ebts_span ebts_field_value(const ebts_field *f);
+/** 1 when the value is binary data delimited by LEN (x.999 in Types 10-99). */
+EBTS_API int ebts_field_is_binary(const ebts_field *f);
+/** Byte offset of the tag in the input; (size_t)-1 for a field set by an edit. */
+EBTS_API size_t ebts_field_offset(const ebts_field *f);
+/** Subfields (RS-separated); at least 1. */
+EBTS_API size_t ebts_field_subfield_count(const ebts_field *f);
+/** Items (US-separated) in subfield `sub`; 0 when out of range. */
+EBTS_API size_t ebts_field_item_count(const ebts_field *f, size_t sub);
+/** Item `item` of subfield `sub`; empty span when out of range. */
+EBTS_API ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item);
+
+/** Convenience: the value of field `number` in the first record of type `type`. */
+EBTS_API ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Editing. Values are copied. An edit invalidates field pointers taken from the same record
+ * before it (records themselves stay valid). Status 0 on success, -1 on error (err filled).
+ * Text values may not contain FS or GS; RS and US inside a value make subfields and items. */
+
+/** A new transaction holding only a Type-1 record with 1.001 LEN, 1.002 VER (`ver`, e.g. "0500")
+ *  and 1.003 CNT. NULL on out-of-memory. */
+EBTS_API ebts_txn *ebts_txn_new(const char *ver, ebts_error *err);
+/** Set field `number` of record `rec`, inserting it in number order (999 last) if absent. */
+EBTS_API int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val,
+                                size_t len, ebts_error *err);
+/** Insert a new field before position `pos` (ebts_record_field_count() appends). */
+EBTS_API int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number,
+                                   const void *val, size_t len, ebts_error *err);
+/** Delete the first field with this number. LEN (field 1) cannot be deleted. */
+EBTS_API int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *err);
+/** Replace item `item` of subfield `sub` of field `number`. */
+EBTS_API int ebts_txn_set_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
+                               const void *val, size_t len, ebts_error *err);
+/** Insert an item before position `item` (the item count appends). */
+EBTS_API int ebts_txn_insert_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
+                                  const void *val, size_t len, ebts_error *err);
+EBTS_API int ebts_txn_delete_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
+                                  ebts_error *err);
+/** Insert a subfield (its items given US-separated in val) before position `sub`. */
+EBTS_API int ebts_txn_insert_subfield(ebts_txn *t, size_t rec, unsigned number, size_t sub,
+                                      const void *val, size_t len, ebts_error *err);
+EBTS_API int ebts_txn_delete_subfield(ebts_txn *t, size_t rec, unsigned number, size_t sub,
+                                      ebts_error *err);
+/** Insert a tagged record of `type` (not 1, not 3-8) with fields LEN and IDC before position
+ *  `index` (>= 1; the record count appends). */
+EBTS_API int ebts_txn_insert_record(ebts_txn *t, size_t index, unsigned type, unsigned idc,
+                                    ebts_error *err);
+/** Insert a binary record (types 3-8) whose bytes (4-byte LEN included, rewritten on output)
+ *  are copied from data. */
+EBTS_API int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type,
+                                           const void *data, size_t len, ebts_error *err);
+/** Delete record `index` (>= 1). */
+EBTS_API int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err);
+
+/* Repairs that change values (what `ebts-conv --fix` does). */
+#define EBTS_FIX_LEADING_SPACE  0x01u /* drop leading spaces in text values */
+#define EBTS_FIX_ASCII_PUNCT    0x02u /* typographic UTF-8 punctuation to ASCII in 7-bit fields */
+#define EBTS_FIX_ALL            0x03u
+/** Apply repairs; returns the number of values changed, -1 on error. */
+EBTS_API long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err);
+
+/** Replace personal values, for logs and bug reports: every item of every Type-2 field but LEN
+ *  and IDC becomes "*", x.999 image data becomes empty, binary records (3-8) keep their header and
+ *  have their data zeroed. 0 or -1. */
+EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Writing. LEN and CNT are always derived, so output never carries a wrong LEN; an unmodified,
+ * well-formed transaction is written back byte for byte. */
+
+#define EBTS_FORMAT_TRADITIONAL 0u
+#define EBTS_FORMAT_READABLE    1u
+#define EBTS_FORMAT_JSON        2u
+#define EBTS_FORMAT_MASK        0x0fu
+#define EBTS_WRITE_BASE64       0x100u /* JSON: binary data as base64 too */
+#define EBTS_WRITE_NO_DIAGS     0x200u /* JSON: leave out "diagnostics" */
+
+/** Write `t` in the format named in `flags` to a new buffer (free with ebts_free). 0 or -1. */
+EBTS_API int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, size_t *len,
+                               ebts_error *err);
+/** Write to an open stream. 0 or -1. */
+EBTS_API int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *err);
+/** Write to a path ("-" = standard output). 0 or -1. */
+EBTS_API int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err);
+
+/** Format a diagnostic as `path:offset: severity: CODE tag: message` (no newline) into buf. */
+EBTS_API const char *ebts_diag_format(const ebts_diag *d, const char *path, int strict, char *buf,
+                                      size_t size);
+
+/** The table of diagnostic codes the reader can produce: returns the number of codes and, when
+ *  `codes`/`summaries` are not NULL, the code and a one-line summary at `index`. */
+EBTS_API size_t ebts_diag_codes(size_t index, const char **code, const char **summary);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* EBTS_H */

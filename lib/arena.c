@@ -1,0 +1,133 @@
+/* Memory: the chunked bump allocator a transaction owns (its parse path allocates nothing else
+ * per field), and the growable byte buffer the writers fill. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct ebts__chunk {
+    ebts__chunk *next;
+    size_t size, used;
+    /* data follows, 16-byte aligned */
+};
+
+#define CHUNK_HDR ((sizeof(ebts__chunk) + 15u) & ~(size_t)15u)
+#define CHUNK_MAX ((size_t)64 << 20)
+
+void ebts__arena_init(ebts__arena *a, size_t first)
+{
+    a->head = NULL;
+    a->next_size = first < 4096 ? 4096 : first;
+}
+
+void *ebts__arena_alloc(ebts__arena *a, size_t size)
+{
+    ebts__chunk *c = a->head;
+    size = (size + 7u) & ~(size_t)7u;
+    if (size == 0)
+        size = 8;
+    if (!c || c->size - c->used < size) {
+        size_t want = a->next_size;
+        if (want < size)
+            want = size;
+        if (want > SIZE_MAX - CHUNK_HDR)
+            return NULL;
+        c = malloc(CHUNK_HDR + want);
+        if (!c)
+            return NULL;
+        c->size = want;
+        c->used = 0;
+        c->next = a->head;
+        a->head = c;
+        if (a->next_size < CHUNK_MAX)
+            a->next_size *= 2;
+    }
+    void *p = (unsigned char *)c + CHUNK_HDR + c->used;
+    c->used += size;
+    return p;
+}
+
+void *ebts__arena_dup(ebts__arena *a, const void *p, size_t size)
+{
+    void *q = ebts__arena_alloc(a, size);
+    if (q && size)
+        memcpy(q, p, size);
+    return q;
+}
+
+void ebts__arena_free(ebts__arena *a)
+{
+    ebts__chunk *c = a->head;
+    while (c) {
+        ebts__chunk *n = c->next;
+        free(c);
+        c = n;
+    }
+    a->head = NULL;
+}
+
+static int buf_reserve(ebts__buf *b, size_t n)
+{
+    if (b->oom)
+        return -1;
+    if (n <= b->cap - b->len)
+        return 0;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len < n) {
+        if (cap > SIZE_MAX / 2) {
+            b->oom = 1;
+            return -1;
+        }
+        cap *= 2;
+    }
+    unsigned char *p = realloc(b->p, cap);
+    if (!p) {
+        b->oom = 1;
+        return -1;
+    }
+    b->p = p;
+    b->cap = cap;
+    return 0;
+}
+
+void ebts__buf_put(ebts__buf *b, const void *p, size_t n)
+{
+    if (n == 0 || buf_reserve(b, n) < 0)
+        return;
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+}
+
+void ebts__buf_putc(ebts__buf *b, int c)
+{
+    if (buf_reserve(b, 1) < 0)
+        return;
+    b->p[b->len++] = (unsigned char)c;
+}
+
+void ebts__buf_puts(ebts__buf *b, const char *s)
+{
+    ebts__buf_put(b, s, strlen(s));
+}
+
+void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        ebts__buf_put(b, tmp, (size_t)n);
+        return;
+    }
+    if (buf_reserve(b, (size_t)n + 1) < 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}

@@ -1,0 +1,194 @@
+/* Diagnostics: the table of stable codes, collecting findings on a transaction, filling
+ * ebts_error, and the one-line text form `path:offset: severity: CODE tag: message`. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#define W EBTS_SEV_WARNING
+#define E EBTS_SEV_ERROR
+
+/* Codes are never renamed once released; new ones are appended. recovery = the reader repaired
+ * or guessed something, which EBTS_READ_STRICT refuses. */
+static const ebts__code codes[] = {
+    {"EMPTY_INPUT", E, 0, "the input has no bytes"},
+    {"NOT_TRANSACTION", E, 0, "the input does not begin with a Type-1 record (1.001:LEN)"},
+    {"INPUT_TOO_LARGE", E, 0, "the input is larger than the configured limit"},
+    {"GZIP_ERROR", E, 0, "gzip-compressed input could not be inflated"},
+    {"IO_ERROR", E, 0, "the input could not be read or the output written"},
+    {"OUT_OF_MEMORY", E, 0, "memory ran out"},
+    {"LIMIT_EXCEEDED", E, 0, "more records, fields or items than the configured limits"},
+    {"READABLE_SYNTAX", E, 0, "readable notation: a malformed <HEX:...> or unterminated token"},
+    {"TOO_MANY_DIAGNOSTICS", W, 0, "further diagnostics were left out"},
+    {"LEN_MISMATCH", E, 1, "LEN differs from the record's real length; the separators win"},
+    {"LEN_INVALID", E, 1, "LEN is not a decimal number"},
+    {"LEN_MISSING", E, 1, "the record does not begin with its LEN field (T.001)"},
+    {"LEN_BEYOND_END", E, 1, "LEN runs past the end of the input"},
+    {"BINARY_LEN_TOO_SMALL", E, 0, "a binary record's LEN is smaller than its header"},
+    {"DATA_RESYNC", E, 1, "LEN of a record with binary data does not end on FS; resynchronised"},
+    {"MISSING_FS", E, 1, "the record is not terminated by FS"},
+    {"SEPARATOR_BEFORE_TAG", E, 1, "RS or US stands where GS belongs, before the next tag"},
+    {"BAD_TAG", E, 1, "a field does not begin with a tag T.N:; its bytes are kept"},
+    {"TAG_NUMBER_TOO_LONG", E, 1, "a tag number has more than 9 digits"},
+    {"TAG_TYPE_MISMATCH", W, 0, "a tag's record type differs from its record's type"},
+    {"SHORT_TAG", W, 0, "field numbers in tags written with fewer than 3 digits (1.01:)"},
+    {"DUPLICATE_FIELD", W, 0, "a field number occurs twice in one record"},
+    {"CNT_MISSING", E, 1, "Type-1 has no usable 1.003 CNT; records were found by their bytes"},
+    {"CNT_INVALID", E, 1, "a 1.003 CNT subfield is not two numbers"},
+    {"CNT_COUNT_MISMATCH", W, 1, "the count in CNT's first subfield differs from its entries"},
+    {"CNT_TYPE_MISMATCH", E, 1, "a record's type differs from the type CNT announces for it"},
+    {"CNT_IDC_MISMATCH", E, 1, "a record's IDC differs from the IDC CNT announces for it"},
+    {"RECORD_MISSING", E, 1, "CNT announces a record that is not in the input"},
+    {"RECORD_NOT_IN_CNT", E, 1, "a record is present that CNT does not announce"},
+    {"TRAILING_BYTES", W, 1, "bytes after the last record; not part of the transaction"},
+    {"UNREADABLE_BYTES", E, 0, "bytes that cannot be framed as records; kept, not written"},
+    {"LEADING_SPACE", W, 1, "a value begins with a space"},
+    {"NON_ASCII", W, 1, "a byte above 0x7F in 7-bit ASCII data (DCS declares no other set)"},
+    {"BAD_ARGUMENT", E, 0, "an API call or edit with an argument out of range or not allowed"},
+};
+#undef W
+#undef E
+
+size_t ebts_diag_codes(size_t index, const char **code, const char **summary)
+{
+    size_t n = sizeof codes / sizeof codes[0];
+    if (index < n) {
+        if (code)
+            *code = codes[index].code;
+        if (summary)
+            *summary = codes[index].summary;
+    }
+    return n;
+}
+
+const ebts__code *ebts__code_find(const char *code)
+{
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (strcmp(codes[i].code, code) == 0)
+            return &codes[i];
+    return NULL;
+}
+
+const char *ebts_severity_name(int severity)
+{
+    return severity >= EBTS_SEV_ERROR ? "error" : "warning";
+}
+
+static void make_tag(char *out, size_t size, unsigned rtype, unsigned field)
+{
+    if (field)
+        snprintf(out, size, "%u.%03u", rtype, field);
+    else
+        out[0] = 0;
+}
+
+void ebts__diag(ebts_txn *t, const char *code, size_t offset, long rec, unsigned rtype,
+                unsigned field, long sub, long item, const char *fmt, ...)
+{
+    if (t->diags_oom)
+        return;
+    if (t->ndiags >= EBTS__MAX_DIAGS) {
+        if (t->ndiags > EBTS__MAX_DIAGS)
+            return;
+        code = "TOO_MANY_DIAGNOSTICS";
+        rec = -1;
+        field = 0;
+        sub = item = -1;
+    }
+    if (t->ndiags == t->capdiags) {
+        size_t cap = t->capdiags ? t->capdiags * 2 : 16;
+        ebts_diag *d = realloc(t->diags, cap * sizeof *d);
+        if (!d) {
+            t->diags_oom = 1;
+            return;
+        }
+        t->diags = d;
+        t->capdiags = cap;
+    }
+    const ebts__code *c = ebts__code_find(code);
+    ebts_diag *d = &t->diags[t->ndiags++];
+    memset(d, 0, sizeof *d);
+    d->code = c ? c->code : code;
+    d->severity = c ? c->severity : EBTS_SEV_ERROR;
+    d->recovered = c ? c->recovery : 0;
+    d->offset = offset;
+    d->record = rec;
+    make_tag(d->tag, sizeof d->tag, rtype, field);
+    d->subfield = sub;
+    d->item = item;
+    va_list ap;
+    va_start(ap, fmt);
+    if (strcmp(code, "TOO_MANY_DIAGNOSTICS") == 0)
+        snprintf(d->msg, sizeof d->msg, "more than %d diagnostics; the rest are left out",
+                 EBTS__MAX_DIAGS);
+    else
+        vsnprintf(d->msg, sizeof d->msg, fmt, ap);
+    va_end(ap);
+    /* messages may quote input bytes: keep them printable ASCII */
+    for (char *m = d->msg; *m; m++)
+        if ((unsigned char)*m < 0x20 || (unsigned char)*m >= 0x7f)
+            *m = '?';
+}
+
+void ebts__error_set(ebts_error *err, const char *code, size_t offset, long rec, const char *tag,
+                     const char *fmt, ...)
+{
+    if (!err || err->code)
+        return; /* the first error wins */
+    const ebts__code *c = ebts__code_find(code);
+    err->code = c ? c->code : code;
+    err->offset = offset;
+    err->record = rec;
+    snprintf(err->tag, sizeof err->tag, "%s", tag ? tag : "");
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+}
+
+void ebts__error_from_diag(ebts_error *err, const ebts_diag *d)
+{
+    ebts__error_set(err, d->code, d->offset, d->record, d->tag, "%s", d->msg);
+}
+
+void ebts__error_oom(ebts_error *err)
+{
+    ebts__error_set(err, "OUT_OF_MEMORY", 0, -1, NULL, "out of memory");
+}
+
+size_t ebts_txn_diag_count(const ebts_txn *t)
+{
+    return t ? t->ndiags : 0;
+}
+
+const ebts_diag *ebts_txn_diag(const ebts_txn *t, size_t index)
+{
+    return t && index < t->ndiags ? &t->diags[index] : NULL;
+}
+
+size_t ebts_txn_error_count(const ebts_txn *t, int strict)
+{
+    size_t n = 0;
+    for (size_t i = 0; t && i < t->ndiags; i++)
+        if (t->diags[i].severity >= EBTS_SEV_ERROR || (strict && t->diags[i].recovered))
+            n++;
+    return n;
+}
+
+const char *ebts_diag_format(const ebts_diag *d, const char *path, int strict, char *buf,
+                             size_t size)
+{
+    if (!buf || size == 0)
+        return "";
+    if (!d) {
+        buf[0] = 0;
+        return buf;
+    }
+    int sev = d->severity;
+    if (strict && d->recovered)
+        sev = EBTS_SEV_ERROR;
+    snprintf(buf, size, "%s:%zu: %s: %s%s%s: %s", path ? path : "-", d->offset,
+             ebts_severity_name(sev), d->code, d->tag[0] ? " " : "", d->tag, d->msg);
+    return buf;
+}

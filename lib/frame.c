@@ -1,0 +1,637 @@
+/* Framing: ANSI/NIST-ITL traditional encoding (Annex B), bytes -> records -> fields.
+ *
+ *   file          = type1-record *record          ; records in the order of 1.003 CNT
+ *   tagged-record = field *(GS field) FS          ; types 1, 2, 9, 10-99
+ *   field         = tag ":" value                 ; text: ends at GS or FS
+ *                 / tag ":" *OCTET                ; x.999 in types 10-99: ends where LEN says
+ *   tag           = 1*9DIGIT "." 1*9DIGIT         ; numbers read as integers: 1.01 = 1.001
+ *   binary-record = 4-byte big-endian LEN, header, data ; types 3-8, typed by CNT
+ *
+ * Tolerant: text records end at their FS and a wrong LEN is reported; a record with binary data
+ * that LEN does not end on FS is resynchronised on the next FS followed by a record start; RS or
+ * US before a tag of the same record is read as GS; a missing final FS, trailing bytes and CNT
+ * disagreeing with the records are reported. Nothing here reads outside the buffer, recurses, or
+ * allocates in proportion to a number the input claims.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+typedef struct cnt_ent {
+    unsigned type;
+    int idc;
+} cnt_ent;
+
+typedef struct P {
+    ebts_txn *t;
+    const unsigned char *b;
+    size_t n;
+    const ebts_read_options *o;
+    ebts_error *err;
+    cnt_ent *cnt;
+    size_t ncnt;
+    ebts_field *fs; /* scratch: the fields of the record being read */
+    size_t nfs, capfs;
+    int ascii7;
+    int fatal;
+} P;
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_binary_type(unsigned type)
+{
+    return type >= 3 && type <= 8;
+}
+
+static size_t binary_header(unsigned type)
+{
+    if (type == 8)
+        return 12; /* LEN 4, IDC, SIG, SRT, ISR, HLL 2, VLL 2 */
+    if (type == 7)
+        return 5; /* LEN 4, IDC; the rest is user-defined */
+    return 18;    /* LEN 4, IDC, IMP, FGP 6, ISR, HLL 2, VLL 2, GCA */
+}
+
+/* Digits at p[*i]: value (saturating past 9 digits), count of digits. */
+static size_t read_digits(const unsigned char *b, size_t n, size_t *i, uint32_t *val)
+{
+    size_t start = *i;
+    uint64_t v = 0;
+    while (*i < n && is_digit(b[*i])) {
+        if (*i - start < 9)
+            v = v * 10 + (uint64_t)(b[*i] - '0');
+        (*i)++;
+    }
+    *val = (uint32_t)v;
+    return *i - start;
+}
+
+typedef struct tag {
+    uint32_t type, number;
+    size_t tw, nw; /* digit counts */
+    size_t end;    /* offset just after ':' */
+} tag;
+
+/* A tag "T.N:" at pos; digits limited to `maxd` each. 1 if found. */
+static int read_tag(const unsigned char *b, size_t n, size_t pos, size_t maxd, tag *tg)
+{
+    size_t i = pos;
+    tg->tw = read_digits(b, n, &i, &tg->type);
+    if (tg->tw == 0 || tg->tw > maxd || i >= n || b[i] != '.')
+        return 0;
+    i++;
+    tg->nw = read_digits(b, n, &i, &tg->number);
+    if (tg->nw == 0 || tg->nw > maxd || i >= n || b[i] != ':')
+        return 0;
+    tg->end = i + 1;
+    return 1;
+}
+
+/* A tagged record begins at pos: "T.N:" with a type of at most 9 digits; the field part may be
+ * overlong (reported later). */
+static int looks_tagged(const P *p, size_t pos)
+{
+    tag tg;
+    return read_tag(p->b, p->n, pos, 64, &tg) && tg.tw <= 9;
+}
+
+static int tag_of_type(const P *p, size_t pos, unsigned rtype)
+{
+    tag tg;
+    return read_tag(p->b, p->n, pos, 9, &tg) && tg.type == rtype;
+}
+
+/* Could a record start at pos? 2: a record of the type CNT announces next (or the end of
+ * input), 1: some tagged record "T.001:<digits><GS>", 0: no. Used to confirm or find the end of
+ * a record with binary data, whose bytes may hold anything. */
+static int record_starts(const P *p, size_t pos, size_t next_cnt)
+{
+    if (pos == p->n)
+        return 2;
+    tag tg;
+    if (read_tag(p->b, p->n, pos, 9, &tg)) {
+        size_t i = tg.end;
+        uint32_t v;
+        if (tg.number != 1 || read_digits(p->b, p->n, &i, &v) == 0 || i >= p->n ||
+            p->b[i] != EBTS__GS)
+            return 0;
+        return next_cnt >= p->ncnt || p->cnt[next_cnt].type == tg.type ? 2 : 1;
+    }
+    if (next_cnt < p->ncnt && is_binary_type(p->cnt[next_cnt].type) && p->n - pos >= 5) {
+        const unsigned char *q = p->b + pos;
+        uint32_t len = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+        return len >= binary_header(p->cnt[next_cnt].type) && len <= p->n - pos &&
+                       (p->cnt[next_cnt].idc < 0 || q[4] == p->cnt[next_cnt].idc)
+                   ? 2
+                   : 0;
+    }
+    return 0;
+}
+
+static void fatal_limit(P *p, size_t off, long rec, const char *what, size_t limit)
+{
+    if (!p->fatal)
+        ebts__error_set(p->err, "LIMIT_EXCEEDED", off, rec, NULL, "more than %zu %s", limit, what);
+    p->fatal = 1;
+}
+
+static void fatal_oom(P *p)
+{
+    if (!p->fatal)
+        ebts__error_oom(p->err);
+    p->fatal = 1;
+}
+
+static ebts_field *scratch_field(P *p, size_t off, long rec)
+{
+    if (p->nfs >= p->o->max_fields) {
+        fatal_limit(p, off, rec, "fields in one record", p->o->max_fields);
+        return NULL;
+    }
+    if (p->nfs == p->capfs) {
+        size_t cap = p->capfs ? p->capfs * 2 : 64;
+        ebts_field *f = realloc(p->fs, cap * sizeof *f);
+        if (!f) {
+            fatal_oom(p);
+            return NULL;
+        }
+        p->fs = f;
+        p->capfs = cap;
+    }
+    ebts_field *f = &p->fs[p->nfs++];
+    memset(f, 0, sizeof *f);
+    f->nsub = f->nitems = 1;
+    f->offset = (uint32_t)off;
+    return f;
+}
+
+/* Scan a text value from i: stops at GS, FS, or RS/US that stand before a tag of this record.
+ * Returns the stop offset; *stop_kind = the separator byte (0 at end of input). */
+static size_t scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec, int *stop_kind)
+{
+    const unsigned char *b = p->b;
+    size_t n = p->n;
+    for (; i < n; i++) {
+        unsigned char c = b[i];
+        if (c < EBTS__FS || c > EBTS__US)
+            continue;
+        if (c == EBTS__GS || c == EBTS__FS) {
+            *stop_kind = c;
+            return i;
+        }
+        if (i + 1 < n && is_digit(b[i + 1]) && tag_of_type(p, i + 1, rtype)) {
+            ebts__diag(p->t, "SEPARATOR_BEFORE_TAG", i, rec, rtype, field, -1, -1,
+                       "%s at offset %zu ends a field before a new tag; read as GS",
+                       c == EBTS__RS ? "RS" : "US", i);
+            *stop_kind = EBTS__GS;
+            return i;
+        }
+    }
+    *stop_kind = 0;
+    return n;
+}
+
+/* The end (FS offset, or n) of a 999 field whose value starts at vs in the record at off. */
+static size_t binary_end(P *p, size_t off, size_t vs, int have_len, uint64_t len, long rec,
+                         unsigned rtype, size_t next_cnt, int *missing_fs)
+{
+    const unsigned char *b = p->b;
+    size_t n = p->n;
+    int lands = have_len && len > vs - off && len <= n - off && b[off + len - 1] == EBTS__FS;
+    *missing_fs = 0;
+    if (lands && record_starts(p, off + (size_t)len, next_cnt) == 2)
+        return off + (size_t)len - 1;
+    /* resynchronise: the first FS followed by the record CNT announces next (or the end of
+     * input) wins; a LEN that lands on FS comes next; then the first FS before any tagged record */
+    size_t strong = 0, weak = 0;
+    int have_strong = 0, have_weak = 0;
+    for (size_t j = vs; j < n && !have_strong; j++) {
+        const unsigned char *q = memchr(b + j, EBTS__FS, n - j);
+        if (!q)
+            break;
+        j = (size_t)(q - b);
+        int k = record_starts(p, j + 1, next_cnt);
+        if (k == 2) {
+            strong = j;
+            have_strong = 1;
+        } else if (k == 1 && !have_weak) {
+            weak = j;
+            have_weak = 1;
+        }
+    }
+    if (!have_strong && lands)
+        return off + (size_t)len - 1; /* trust LEN; what follows is reported by the caller */
+    if (have_strong || have_weak) {
+        size_t j = have_strong ? strong : weak;
+        if (have_len)
+            ebts__diag(p->t, len > n - off ? "LEN_BEYOND_END" : "DATA_RESYNC", off, rec, rtype, 1,
+                       -1, -1,
+                       "LEN says %llu, record with binary data ends at the FS at offset %zu "
+                       "(%zu bytes)",
+                       (unsigned long long)len, j, j + 1 - off);
+        return j;
+    }
+    if (have_len && len > n - off)
+        ebts__diag(p->t, "LEN_BEYOND_END", off, rec, rtype, 1, -1, -1,
+                   "LEN says %llu, only %zu bytes remain", (unsigned long long)len, n - off);
+    *missing_fs = 1;
+    return n;
+}
+
+static void check_text_value(P *p, const ebts_field *f, long rec, unsigned rtype, int ascii7)
+{
+    if (f->flags & EBTS__F_BINARY)
+        return;
+    size_t at = f->offset == EBTS__NOWHERE ? 0 : (size_t)(f->val - p->b);
+    if (f->len > 0 && f->val[0] == ' ' && !(f->flags & EBTS__F_MALFORMED))
+        ebts__diag(p->t, "LEADING_SPACE", at, rec, rtype, f->number, -1, -1,
+                   "value begins with a space");
+    if (ascii7) {
+        for (uint32_t i = 0; i < f->len; i++)
+            if (f->val[i] >= 0x80) {
+                ebts__diag(p->t, "NON_ASCII", at + i, rec, rtype, f->number, -1, -1,
+                           "byte 0x%02X at offset %zu in 7-bit ASCII data%s", f->val[i], at + i,
+                           rtype == 1 ? " (Type-1 is always 7-bit)" : "");
+                break;
+            }
+    }
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void check_duplicates(P *p, const ebts_record *r, long rec)
+{
+    uint32_t prev = 0;
+    int ascending = 1;
+    for (uint32_t i = 0; i < r->nfields && ascending; i++) {
+        if (r->fields[i].flags & EBTS__F_MALFORMED)
+            continue;
+        if (r->fields[i].number <= prev)
+            ascending = 0;
+        prev = r->fields[i].number;
+    }
+    if (ascending)
+        return;
+    uint32_t *nums = malloc(r->nfields * sizeof *nums);
+    if (!nums)
+        return;
+    size_t k = 0;
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (!(r->fields[i].flags & EBTS__F_MALFORMED))
+            nums[k++] = r->fields[i].number;
+    qsort(nums, k, sizeof *nums, cmp_u32);
+    for (size_t i = 1; i < k; i++) {
+        if (nums[i] != nums[i - 1] || (i >= 2 && nums[i] == nums[i - 2]))
+            continue;
+        const ebts_field *second = NULL;
+        for (uint32_t j = 0, seen = 0; j < r->nfields; j++)
+            if (r->fields[j].number == nums[i] && !(r->fields[j].flags & EBTS__F_MALFORMED) &&
+                seen++ == 1) {
+                second = &r->fields[j];
+                break;
+            }
+        ebts__diag(p->t, "DUPLICATE_FIELD", second ? second->offset : r->offset, rec, r->type,
+                   nums[i], -1, -1, "field %u.%03u occurs more than once; the first one counts",
+                   r->type, nums[i]);
+    }
+    free(nums);
+}
+
+/* Read the tagged record at off. Returns the record (added to t) or NULL on a fatal error;
+ * *next = offset after the record. */
+static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, size_t *next)
+{
+    const unsigned char *b = p->b;
+    size_t n = p->n, pos = off;
+    unsigned rtype = 0;
+    int have_len = 0, short_tag = 0, ended_fs = 0;
+    uint64_t len = 0;
+    p->nfs = 0;
+    for (;;) {
+        size_t fstart = pos;
+        ebts_field *f = scratch_field(p, fstart, rec);
+        if (!f)
+            return NULL;
+        tag tg;
+        int stop = 0;
+        int ok = read_tag(b, n, pos, 64, &tg);
+        if (ok && (tg.tw > 9 || tg.nw > 9)) {
+            ebts__diag(p->t, "TAG_NUMBER_TOO_LONG", fstart, rec, rtype, 0, -1, -1,
+                       "tag number with %zu digits; kept as raw bytes", tg.tw > tg.nw ? tg.tw : tg.nw);
+            ok = 0;
+        } else if (!ok) {
+            ebts__diag(p->t, "BAD_TAG", fstart, rec, rtype, 0, -1, -1,
+                       "field %zu of the record does not begin with T.N:; kept as raw bytes",
+                       p->nfs);
+        }
+        if (p->nfs == 1) {
+            rtype = ok ? tg.type : (read_tag(b, n, pos, 64, &tg) && tg.tw <= 9 ? tg.type : 0);
+            if (!ok || tg.number != 1)
+                ebts__diag(p->t, "LEN_MISSING", fstart, rec, rtype, 0, -1, -1,
+                           "record does not begin with its LEN field %u.001", rtype);
+        }
+        if (!ok) {
+            f->flags = EBTS__F_MALFORMED;
+            f->val = b + fstart;
+            size_t e = scan_text(p, fstart, rtype, 0, rec, &stop);
+            f->len = (uint32_t)(e - fstart);
+            pos = e;
+        } else {
+            f->tagtype = tg.type;
+            f->number = tg.number;
+            f->type_w = (uint8_t)tg.tw;
+            f->num_w = (uint8_t)tg.nw;
+            if (tg.nw < 3)
+                short_tag = short_tag ? short_tag : (int)p->nfs;
+            if (tg.type != rtype)
+                ebts__diag(p->t, "TAG_TYPE_MISMATCH", fstart, rec, rtype, tg.number, -1, -1,
+                           "tag %u.%u in a Type-%u record", tg.type, tg.number, rtype);
+            size_t vs = tg.end;
+            f->val = b + vs;
+            if (tg.number == 999 && rtype >= 10) {
+                int missing = 0;
+                size_t e = binary_end(p, off, vs, have_len, len, rec, rtype, next_cnt, &missing);
+                f->flags = EBTS__F_BINARY;
+                f->len = (uint32_t)(e - vs);
+                pos = e;
+                stop = missing ? 0 : EBTS__FS;
+            } else {
+                size_t e = scan_text(p, vs, rtype, tg.number, rec, &stop);
+                f->len = (uint32_t)(e - vs);
+                pos = e;
+                if (p->nfs == 1 && tg.number == 1) {
+                    size_t i = vs;
+                    uint32_t v32;
+                    size_t d = read_digits(b, e, &i, &v32);
+                    if (d == 0 || i != e || d > 10) {
+                        ebts__diag(p->t, "LEN_INVALID", vs, rec, rtype, 1, -1, -1,
+                                   "LEN \"%.*s\" is not a decimal number", (int)(e - vs > 20 ? 20 : e - vs),
+                                   (const char *)(b + vs));
+                    } else {
+                        len = 0;
+                        for (i = vs; i < e; i++)
+                            len = len * 10 + (uint64_t)(b[i] - '0');
+                        have_len = 1;
+                    }
+                }
+            }
+        }
+        if (ebts__field_tokenize(&p->t->arena, f) < 0) {
+            fatal_oom(p);
+            return NULL;
+        }
+        if (f->nitems > p->o->max_items) {
+            fatal_limit(p, fstart, rec, "items in one field", p->o->max_items);
+            return NULL;
+        }
+        if (stop == EBTS__GS) {
+            pos++;
+            if (pos < n)
+                continue;
+            /* GS as the very last byte: the record's FS is missing */
+            stop = 0;
+        }
+        ended_fs = stop == EBTS__FS;
+        break;
+    }
+    size_t end = ended_fs ? pos + 1 : n; /* one past the record */
+    ebts_record *r = ebts__record_new(p->t, rtype);
+    if (!r) {
+        fatal_oom(p);
+        return NULL;
+    }
+    r->offset = (uint32_t)off;
+    r->fields = ebts__arena_dup(&p->t->arena, p->fs, p->nfs * sizeof *p->fs);
+    if (!r->fields || ebts__txn_add_record(p->t, r) < 0) {
+        fatal_oom(p);
+        return NULL;
+    }
+    r->nfields = r->capfields = (uint32_t)p->nfs;
+    if (!ended_fs)
+        ebts__diag(p->t, "MISSING_FS", n, rec, rtype, 0, -1, -1,
+                   "Type-%u record at offset %zu ends at the end of input without FS", rtype, off);
+    int has_binary = r->nfields && (r->fields[r->nfields - 1].flags & EBTS__F_BINARY);
+    if (have_len && !has_binary && len != end - off)
+        ebts__diag(p->t, "LEN_MISMATCH", off, rec, rtype, 1, -1, -1,
+                   "LEN says %llu, record is %zu bytes", (unsigned long long)len, end - off);
+    if (short_tag)
+        ebts__diag(p->t, "SHORT_TAG", r->fields[short_tag - 1].offset, rec, rtype,
+                   r->fields[short_tag - 1].number, -1, -1,
+                   "tags in this record use fewer than 3 digits for the field number");
+    for (uint32_t i = 0; i < r->nfields; i++)
+        check_text_value(p, &r->fields[i], rec, rtype, rtype == 1 || p->ascii7);
+    check_duplicates(p, r, rec);
+    *next = end;
+    return r;
+}
+
+/* Read 1.003 CNT into p->cnt. */
+static void read_cnt(P *p, const ebts_record *t1)
+{
+    const ebts_field *f = ebts_record_field(t1, 3);
+    if (!f) {
+        ebts__diag(p->t, "CNT_MISSING", t1->offset, 0, 1, 3, -1, -1,
+                   "Type-1 has no 1.003 CNT field; records are found by their bytes");
+        return;
+    }
+    size_t nsub = ebts_field_subfield_count(f);
+    p->cnt = malloc(nsub * sizeof *p->cnt);
+    if (!p->cnt) {
+        fatal_oom(p);
+        return;
+    }
+    int count = -1;
+    for (size_t s = 0; s < nsub; s++) {
+        ebts_span a = ebts_field_item(f, s, 0), c = ebts_field_item(f, s, 1);
+        int x, y;
+        size_t at = a.ptr ? (size_t)(a.ptr - p->b) : f->offset;
+        if (ebts_field_item_count(f, s) != 2 || !ebts__parse_uint(a.ptr, a.len, &x) ||
+            !ebts__parse_uint(c.ptr, c.len, &y)) {
+            ebts__diag(p->t, "CNT_INVALID", at, 0, 1, 3, (long)s, -1,
+                       "CNT subfield %zu is not two numbers separated by US", s + 1);
+            if (s > 0) {
+                /* keep the entry so later ones stay aligned; its type is unknown */
+                p->cnt[p->ncnt].type = ebts__parse_uint(a.ptr, a.len, &x) ? (unsigned)x : 0;
+                p->cnt[p->ncnt].idc = -1;
+                p->ncnt++;
+            }
+            continue;
+        }
+        if (s == 0) {
+            if (x != 1)
+                ebts__diag(p->t, "CNT_INVALID", at, 0, 1, 3, 0, 0,
+                           "CNT first subfield must begin with 1 (the Type-1 record), found %d", x);
+            count = y;
+            continue;
+        }
+        p->cnt[p->ncnt].type = (unsigned)x;
+        p->cnt[p->ncnt].idc = y;
+        p->ncnt++;
+    }
+    if (count >= 0 && (size_t)count != p->ncnt)
+        ebts__diag(p->t, "CNT_COUNT_MISMATCH", f->offset, 0, 1, 3, 0, 1,
+                   "CNT says %d records follow Type-1 but lists %zu", count, p->ncnt);
+}
+
+static void check_cnt_entry(P *p, const ebts_record *r, long rec, size_t k)
+{
+    if (k >= p->ncnt) {
+        ebts__diag(p->t, "RECORD_NOT_IN_CNT", r->offset, rec, r->type, 0, -1, -1,
+                   "Type-%u record at offset %u is not announced in 1.003 CNT", r->type, r->offset);
+        return;
+    }
+    if (p->cnt[k].type != r->type)
+        ebts__diag(p->t, "CNT_TYPE_MISMATCH", r->offset, rec, r->type, 0, -1, -1,
+                   "CNT entry %zu announces Type-%u, the record is Type-%u", k + 1, p->cnt[k].type,
+                   r->type);
+    int idc = ebts__record_idc_of(r);
+    if (idc >= 0 && p->cnt[k].idc >= 0 && idc != p->cnt[k].idc)
+        ebts__diag(p->t, "CNT_IDC_MISMATCH", r->offset, rec, r->type, r->binary ? 0 : 2, -1, -1,
+                   "CNT entry %zu announces IDC %d, the record has IDC %d", k + 1, p->cnt[k].idc,
+                   idc);
+}
+
+static ebts_record *parse_binary(P *p, size_t off, long rec, unsigned type, size_t *next)
+{
+    size_t hdr = binary_header(type);
+    if (p->n - off < 4) {
+        ebts__diag(p->t, "LEN_BEYOND_END", off, rec, type, 0, -1, -1,
+                   "Type-%u binary record needs a 4-byte LEN, only %zu bytes remain", type,
+                   p->n - off);
+        return NULL;
+    }
+    const unsigned char *q = p->b + off;
+    uint32_t len = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
+    if (len < hdr) {
+        ebts__diag(p->t, "BINARY_LEN_TOO_SMALL", off, rec, type, 0, -1, -1,
+                   "Type-%u binary record LEN says %u, its header alone is %zu bytes", type, len,
+                   hdr);
+        return NULL;
+    }
+    if (len > p->n - off) {
+        ebts__diag(p->t, "LEN_BEYOND_END", off, rec, type, 0, -1, -1,
+                   "Type-%u binary record LEN says %u, only %zu bytes remain", type, len,
+                   p->n - off);
+        return NULL;
+    }
+    ebts_record *r = ebts__record_new(p->t, type);
+    if (!r || ebts__txn_add_record(p->t, r) < 0) {
+        fatal_oom(p);
+        return NULL;
+    }
+    r->binary = 1;
+    r->offset = (uint32_t)off;
+    r->raw = q;
+    r->rawlen = len;
+    *next = off + len;
+    return r;
+}
+
+/* Diagnostics in input order; equal offsets keep the order they were found in. */
+static void sort_diags(ebts_txn *t)
+{
+    for (size_t i = 1; i < t->ndiags; i++) {
+        if (t->diags[i].offset >= t->diags[i - 1].offset)
+            continue;
+        ebts_diag d = t->diags[i];
+        size_t j = i;
+        while (j > 0 && t->diags[j - 1].offset > d.offset) {
+            t->diags[j] = t->diags[j - 1];
+            j--;
+        }
+        t->diags[j] = d;
+    }
+}
+
+int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
+{
+    P p;
+    memset(&p, 0, sizeof p);
+    p.t = t;
+    p.b = t->buf;
+    p.n = t->len;
+    p.o = o;
+    p.err = err;
+    p.ascii7 = 1;
+    if (p.n == 0) {
+        ebts__error_set(err, "EMPTY_INPUT", 0, -1, NULL, "the input has no bytes");
+        return -1;
+    }
+    tag tg;
+    if (!read_tag(p.b, p.n, 0, 64, &tg) || tg.type != 1 || tg.tw > 9) {
+        ebts__error_set(err, "NOT_TRANSACTION", 0, -1, NULL,
+                        "input does not begin with a Type-1 record (1.001:LEN)");
+        return -1;
+    }
+    size_t pos = 0;
+    ebts_record *t1 = parse_tagged(&p, 0, 0, 0, &pos);
+    if (!t1)
+        goto fail;
+    read_cnt(&p, t1);
+    if (p.fatal)
+        goto fail;
+    p.ascii7 = ebts__txn_ascii7(t);
+    size_t k = 0;
+    while (pos < p.n) {
+        long rec = (long)t->nrecs;
+        if (t->nrecs >= o->max_records) {
+            fatal_limit(&p, pos, rec, "records", o->max_records);
+            goto fail;
+        }
+        const cnt_ent *exp = k < p.ncnt ? &p.cnt[k] : NULL;
+        ebts_record *r = NULL;
+        size_t next = pos;
+        if (exp && is_binary_type(exp->type) && !looks_tagged(&p, pos)) {
+            r = parse_binary(&p, pos, rec, exp->type, &next);
+            if (!r && p.fatal)
+                goto fail;
+        } else if (looks_tagged(&p, pos)) {
+            r = parse_tagged(&p, pos, rec, k + 1, &next);
+            if (!r)
+                goto fail;
+        }
+        if (!r) {
+            if (exp)
+                ebts__diag(t, "UNREADABLE_BYTES", pos, rec, 0, 0, -1, -1,
+                           "%zu bytes from offset %zu cannot be read as the Type-%u record CNT "
+                           "announces; they are kept but not written",
+                           p.n - pos, pos, exp->type);
+            else
+                ebts__diag(t, "TRAILING_BYTES", pos, -1, 0, 0, -1, -1,
+                           "%zu bytes after the last record are not part of the transaction",
+                           p.n - pos);
+            t->unread_off = pos;
+            t->unread_len = p.n - pos;
+            break;
+        }
+        r->cnt_idc = exp ? exp->idc : -1;
+        check_cnt_entry(&p, r, rec, k);
+        k++;
+        pos = next;
+    }
+    for (; k < p.ncnt; k++)
+        ebts__diag(t, "RECORD_MISSING", p.n, -1, p.cnt[k].type, 0, -1, -1,
+                   "CNT announces a Type-%u record (IDC %d) that is not in the input",
+                   p.cnt[k].type, p.cnt[k].idc);
+    if (t->nrecs > 0)
+        t->recs[0]->cnt_idc = -1;
+    sort_diags(t);
+    free(p.cnt);
+    free(p.fs);
+    if (t->diags_oom) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    return 0;
+fail:
+    free(p.cnt);
+    free(p.fs);
+    return -1;
+}

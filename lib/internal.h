@@ -1,0 +1,169 @@
+/* Internal declarations shared by the files of lib/. Nothing here is exported. */
+#ifndef EBTS_INTERNAL_H
+#define EBTS_INTERNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "ebts.h"
+
+#define EBTS__FS 0x1c
+#define EBTS__GS 0x1d
+#define EBTS__RS 0x1e
+#define EBTS__US 0x1f
+#define EBTS__NOWHERE ((uint32_t)0xffffffffu)
+#define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
+
+/* ---- arena.c: chunked bump allocator owned by a transaction */
+typedef struct ebts__chunk ebts__chunk;
+typedef struct ebts__arena {
+    ebts__chunk *head;
+    size_t next_size;
+} ebts__arena;
+void ebts__arena_init(ebts__arena *a, size_t first);
+void *ebts__arena_alloc(ebts__arena *a, size_t size); /* 8-byte aligned; NULL on OOM */
+void *ebts__arena_dup(ebts__arena *a, const void *p, size_t size);
+void ebts__arena_free(ebts__arena *a);
+
+/* ---- growable byte buffer (write paths) */
+typedef struct ebts__buf {
+    unsigned char *p;
+    size_t len, cap;
+    int oom;
+} ebts__buf;
+void ebts__buf_put(ebts__buf *b, const void *p, size_t n);
+void ebts__buf_putc(ebts__buf *b, int c);
+void ebts__buf_puts(ebts__buf *b, const char *s);
+void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* ---- the transaction model */
+typedef struct ebts__sub {
+    uint32_t first, n; /* items[first .. first+n) of the field */
+} ebts__sub;
+typedef struct ebts__item {
+    uint32_t off, len; /* relative to the field value */
+} ebts__item;
+
+#define EBTS__F_BINARY    0x01u /* x.999 data delimited by LEN */
+#define EBTS__F_MALFORMED 0x02u /* no parsable tag: raw bytes kept in val */
+
+struct ebts_field {
+    const unsigned char *val;
+    uint32_t len;
+    uint32_t number;
+    uint32_t offset;       /* of the tag in the input, EBTS__NOWHERE when set by an edit */
+    uint32_t tagtype;      /* record type as spelled in the tag */
+    uint32_t nsub, nitems; /* nsub >= 1; subs/items NULL when the value is a single item */
+    uint8_t type_w, num_w; /* digits of the tag spelling; 0 = canonical (%u.%03u) */
+    uint16_t flags;
+    ebts__sub *subs;
+    ebts__item *items;
+};
+
+struct ebts_record {
+    unsigned type;
+    int binary;
+    uint32_t offset;      /* EBTS__NOWHERE for an added record */
+    int cnt_idc;          /* IDC announced in CNT, -1 if none */
+    const unsigned char *raw; /* binary records: the whole record */
+    uint32_t rawlen;
+    ebts_field *fields;
+    uint32_t nfields, capfields;
+};
+
+struct ebts_txn {
+    unsigned char *owned;       /* the input buffer when the transaction owns it */
+    const unsigned char *buf;
+    size_t len;
+    ebts__arena arena;
+    ebts_record **recs;
+    size_t nrecs, caprecs;
+    ebts_diag *diags;
+    size_t ndiags, capdiags;
+    int diags_oom;
+    size_t unread_off, unread_len;
+};
+
+/* txn.c */
+ebts_txn *ebts__txn_alloc(void);
+int ebts__txn_add_record(ebts_txn *t, ebts_record *r); /* append; -1 on OOM */
+ebts_record *ebts__record_new(ebts_txn *t, unsigned type);
+/* split val into subfields/items (arena); 0 ok, -1 OOM */
+int ebts__field_tokenize(ebts__arena *a, ebts_field *f);
+int ebts__record_idc_of(const ebts_record *r); /* from the record's own data, -1 if none */
+void ebts__canonical_tag(const ebts_field *f, unsigned rectype, char *buf, size_t size);
+/* the tag as spelled; returns its length */
+size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size);
+
+int ebts__parse_uint(const unsigned char *p, size_t n, int *out); /* 1-9 digits; 1 if ok */
+int ebts__txn_ascii7(const ebts_txn *t); /* 1.015 DCS declares nothing but 7-bit ASCII */
+
+/* diag.c */
+typedef struct ebts__code {
+    const char *code;
+    int severity;
+    int recovery;
+    const char *summary;
+} ebts__code;
+const ebts__code *ebts__code_find(const char *code);
+/* Append a diagnostic; rec -1 for the file; field 0 for none. */
+void ebts__diag(ebts_txn *t, const char *code, size_t offset, long rec, unsigned rtype,
+                unsigned field, long sub, long item, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 9, 10)))
+#endif
+    ;
+void ebts__error_set(ebts_error *err, const char *code, size_t offset, long rec, const char *tag,
+                     const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+void ebts__error_from_diag(ebts_error *err, const ebts_diag *d);
+void ebts__error_oom(ebts_error *err);
+
+/* source.c */
+/* Load everything from fd/FILE into a malloc'd buffer; inflate gzip. */
+int ebts__load_fd(int fd, size_t max, unsigned char **out, size_t *len, ebts_error *err);
+int ebts__load_stream(FILE *fp, size_t max, unsigned char **out, size_t *len, ebts_error *err);
+/* If buf is gzip, inflate into a new buffer: 1 inflated, 0 not gzip, -1 error. */
+int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsigned char **out,
+                        size_t *outlen, ebts_error *err);
+uint32_t ebts__crc32(const unsigned char *p, size_t n);
+
+/* frame.c: parse a traditional buffer into t (t->buf/len set). 0 ok, -1 fatal (err filled). */
+int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err);
+
+/* readable.c */
+int ebts__readable_detect(const unsigned char *p, size_t n);
+int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
+                          size_t *outlen, ebts_error *err);
+void ebts__write_readable(const ebts_txn *t, ebts__buf *b);
+
+/* write.c: the fields of a tagged record as they will be written (LEN and CNT derived) */
+typedef struct ebts__outf {
+    char tag[24];
+    unsigned char taglen;
+    unsigned char raw;    /* malformed field: no tag, value written as is */
+    unsigned char binary; /* x.999 data */
+    const unsigned char *val;
+    size_t len;
+} ebts__outf;
+typedef struct ebts__writer {
+    ebts__outf *f;
+    size_t n, cap;
+    int oom;
+    ebts__buf cnt;
+    char lenbuf[24];
+} ebts__writer;
+int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri);
+void ebts__writer_free(ebts__writer *w);
+void ebts__write_traditional(const ebts_txn *t, ebts__buf *b);
+
+/* json.c */
+void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b);
+
+#endif

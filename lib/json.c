@@ -1,0 +1,221 @@
+/* JSON rendering of a transaction for scripts: records, fields (value, items or subfields),
+ * binary data as length + CRC-32 (+ base64 on request), and the diagnostics. Text is emitted as
+ * UTF-8; a byte that is not part of valid UTF-8 is written as \u00XX and the field is marked
+ * "invalid_utf8": true. */
+#include <string.h>
+#include "internal.h"
+
+static void put_str(ebts__buf *b, const unsigned char *p, size_t n, int *bad)
+{
+    static const char hx[] = "0123456789abcdef";
+    ebts__buf_putc(b, '"');
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        if (c == '"' || c == '\\') {
+            ebts__buf_putc(b, '\\');
+            ebts__buf_putc(b, c);
+            i++;
+        } else if (c == '\n') {
+            ebts__buf_puts(b, "\\n");
+            i++;
+        } else if (c == '\r') {
+            ebts__buf_puts(b, "\\r");
+            i++;
+        } else if (c == '\t') {
+            ebts__buf_puts(b, "\\t");
+            i++;
+        } else if (c < 0x20 || c == 0x7f) {
+            char e[6] = {'\\', 'u', '0', '0', hx[c >> 4], hx[c & 15]};
+            ebts__buf_put(b, e, 6);
+            i++;
+        } else if (c < 0x80) {
+            size_t j = i;
+            while (j < n && p[j] >= 0x20 && p[j] < 0x7f && p[j] != '"' && p[j] != '\\')
+                j++;
+            ebts__buf_put(b, p + i, j - i);
+            i = j;
+        } else {
+            /* a well-formed UTF-8 sequence passes through */
+            size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+            int ok = len > 0 && c < 0xf5 && n - i >= len;
+            for (size_t k = 1; ok && k < len; k++)
+                ok = (p[i + k] & 0xc0) == 0x80;
+            if (ok && len == 3) {
+                unsigned cp = (c & 0x0fu) << 12 | (p[i + 1] & 0x3fu) << 6 | (p[i + 2] & 0x3fu);
+                ok = cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff);
+            } else if (ok && len == 4) {
+                unsigned cp = (c & 0x07u) << 18 | (p[i + 1] & 0x3fu) << 12;
+                ok = cp >= 0x10000 && cp <= 0x10ffff;
+            }
+            if (ok) {
+                ebts__buf_put(b, p + i, len);
+                i += len;
+            } else {
+                char e[6] = {'\\', 'u', '0', '0', hx[c >> 4], hx[c & 15]};
+                ebts__buf_put(b, e, 6);
+                if (bad)
+                    *bad = 1;
+                i++;
+            }
+        }
+    }
+    ebts__buf_putc(b, '"');
+}
+
+static void put_cstr(ebts__buf *b, const char *s)
+{
+    put_str(b, (const unsigned char *)s, strlen(s), NULL);
+}
+
+static void put_base64(ebts__buf *b, const unsigned char *p, size_t n)
+{
+    static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    ebts__buf_putc(b, '"');
+    size_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
+        char q[4] = {tb[v >> 18], tb[(v >> 12) & 63], tb[(v >> 6) & 63], tb[v & 63]};
+        ebts__buf_put(b, q, 4);
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        char q[4] = {tb[v >> 18], tb[(v >> 12) & 63], '=', '='};
+        ebts__buf_put(b, q, 4);
+    } else if (n - i == 2) {
+        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
+        char q[4] = {tb[v >> 18], tb[(v >> 12) & 63], tb[(v >> 6) & 63], '='};
+        ebts__buf_put(b, q, 4);
+    }
+    ebts__buf_putc(b, '"');
+}
+
+static void put_binary(ebts__buf *b, const unsigned char *p, size_t n, unsigned flags)
+{
+    ebts__buf_printf(b, "\"binary\":true,\"length\":%zu,\"crc32\":\"%08x\"", n,
+                     (unsigned)ebts__crc32(p, n));
+    if (flags & EBTS_WRITE_BASE64) {
+        ebts__buf_puts(b, ",\"base64\":");
+        put_base64(b, p, n);
+    }
+}
+
+static void put_field(ebts__buf *b, const ebts_field *f, unsigned flags)
+{
+    char tag[24];
+    int bad = 0;
+    ebts__buf_puts(b, "{\"tag\":");
+    if (f->flags & EBTS__F_MALFORMED) {
+        ebts__buf_puts(b, "null,\"malformed\":true,\"value\":");
+        put_str(b, f->val, f->len, &bad);
+    } else {
+        ebts__spelled_tag(f, tag, sizeof tag);
+        put_cstr(b, tag);
+        ebts__buf_putc(b, ',');
+        if (f->flags & EBTS__F_BINARY) {
+            put_binary(b, f->val, f->len, flags);
+        } else if (f->nsub == 1 && f->nitems == 1) {
+            ebts__buf_puts(b, "\"value\":");
+            put_str(b, f->val, f->len, &bad);
+        } else if (f->nsub == 1) {
+            ebts__buf_puts(b, "\"items\":[");
+            for (size_t i = 0; i < f->nitems; i++) {
+                ebts_span it = ebts_field_item(f, 0, i);
+                if (i)
+                    ebts__buf_putc(b, ',');
+                put_str(b, it.ptr, it.len, &bad);
+            }
+            ebts__buf_putc(b, ']');
+        } else {
+            ebts__buf_puts(b, "\"subfields\":[");
+            for (size_t s = 0; s < f->nsub; s++) {
+                ebts__buf_puts(b, s ? ",[" : "[");
+                for (size_t i = 0; i < ebts_field_item_count(f, s); i++) {
+                    ebts_span it = ebts_field_item(f, s, i);
+                    if (i)
+                        ebts__buf_putc(b, ',');
+                    put_str(b, it.ptr, it.len, &bad);
+                }
+                ebts__buf_putc(b, ']');
+            }
+            ebts__buf_putc(b, ']');
+        }
+    }
+    if (bad)
+        ebts__buf_puts(b, ",\"invalid_utf8\":true");
+    ebts__buf_putc(b, '}');
+}
+
+static unsigned be16(const unsigned char *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static void put_binary_record(ebts__buf *b, const ebts_record *r, unsigned flags)
+{
+    const unsigned char *p = r->raw;
+    ebts__buf_printf(b, ",\"idc\":%u,\"header\":{", p[4]);
+    if (r->type == 8 && r->rawlen >= 12) {
+        ebts__buf_printf(b, "\"sig\":%u,\"srt\":%u,\"isr\":%u,\"hll\":%u,\"vll\":%u", p[5], p[6],
+                         p[7], be16(p + 8), be16(p + 10));
+    } else if (r->type != 7 && r->rawlen >= 18) {
+        ebts__buf_printf(b, "\"imp\":%u,\"fgp\":[", p[5]);
+        int first = 1;
+        for (int i = 6; i < 12; i++)
+            if (p[i] != 255) {
+                ebts__buf_printf(b, first ? "%u" : ",%u", p[i]);
+                first = 0;
+            }
+        ebts__buf_printf(b, "],\"isr\":%u,\"hll\":%u,\"vll\":%u,\"gca\":%u", p[12], be16(p + 13),
+                         be16(p + 15), p[17]);
+    }
+    ebts__buf_puts(b, "},");
+    put_binary(b, p, r->rawlen, flags);
+}
+
+void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b)
+{
+    ebts__buf_puts(b, "{\"records\":[");
+    for (size_t ri = 0; ri < t->nrecs; ri++) {
+        const ebts_record *r = t->recs[ri];
+        ebts__buf_printf(b, "%s\n{\"index\":%zu,\"type\":%u", ri ? "," : "", ri, r->type);
+        if (r->offset != EBTS__NOWHERE)
+            ebts__buf_printf(b, ",\"offset\":%u", r->offset);
+        if (r->binary) {
+            put_binary_record(b, r, flags);
+            ebts__buf_putc(b, '}');
+            continue;
+        }
+        ebts__buf_puts(b, ",\"fields\":[");
+        for (uint32_t i = 0; i < r->nfields; i++) {
+            ebts__buf_puts(b, i ? ",\n " : "\n ");
+            put_field(b, &r->fields[i], flags);
+        }
+        ebts__buf_puts(b, "]}");
+    }
+    ebts__buf_puts(b, "]");
+    if (t->unread_len)
+        ebts__buf_printf(b, ",\n\"unread_bytes\":%zu", t->unread_len);
+    if (!(flags & EBTS_WRITE_NO_DIAGS)) {
+        ebts__buf_puts(b, ",\n\"diagnostics\":[");
+        for (size_t i = 0; i < t->ndiags; i++) {
+            const ebts_diag *d = &t->diags[i];
+            ebts__buf_printf(b, "%s\n{\"code\":\"%s\",\"severity\":\"%s\",\"recovered\":%s,"
+                                "\"offset\":%zu,\"record\":%ld,\"tag\":",
+                             i ? "," : "", d->code, ebts_severity_name(d->severity),
+                             d->recovered ? "true" : "false", d->offset, d->record);
+            if (d->tag[0])
+                put_cstr(b, d->tag);
+            else
+                ebts__buf_puts(b, "null");
+            if (d->subfield >= 0)
+                ebts__buf_printf(b, ",\"subfield\":%ld", d->subfield);
+            if (d->item >= 0)
+                ebts__buf_printf(b, ",\"item\":%ld", d->item);
+            ebts__buf_puts(b, ",\"message\":");
+            put_cstr(b, d->msg);
+            ebts__buf_putc(b, '}');
+        }
+        ebts__buf_puts(b, "]");
+    }
+    ebts__buf_puts(b, "}\n");
+}

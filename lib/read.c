@@ -1,0 +1,192 @@
+/* Reading: the public entry points. Every one ends in ebts__frame over one buffer; readable
+ * notation is first decoded to bytes, gzip first inflated (source.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "internal.h"
+
+#define DEFAULT_MAX_INPUT ((size_t)2 << 30)
+#define HARD_MAX_INPUT ((size_t)0xfffffffeu)
+
+void ebts_read_options_init(ebts_read_options *o, unsigned flags)
+{
+    if (!o)
+        return;
+    o->flags = flags;
+    o->max_input = DEFAULT_MAX_INPUT;
+    o->max_records = 100000;
+    o->max_fields = 1000000;
+    o->max_items = 10000000;
+}
+
+static ebts_read_options effective(const ebts_read_options *o)
+{
+    ebts_read_options e;
+    if (o)
+        e = *o;
+    else
+        ebts_read_options_init(&e, 0);
+    if (e.max_input == 0 || e.max_input > HARD_MAX_INPUT)
+        e.max_input = HARD_MAX_INPUT;
+    return e;
+}
+
+/* Takes ownership of `owned` (may be NULL when borrowing buf). */
+static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size_t len,
+                            const ebts_read_options *o, ebts_error *err)
+{
+    unsigned char *tmp = NULL;
+    size_t tmplen = 0;
+    if (len > o->max_input) {
+        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL,
+                        "input of %zu bytes is larger than the limit of %zu", len, o->max_input);
+        free(owned);
+        return NULL;
+    }
+    int z = ebts__maybe_inflate(buf, len, o->max_input, &tmp, &tmplen, err);
+    if (z < 0) {
+        free(owned);
+        return NULL;
+    }
+    if (z > 0) {
+        free(owned);
+        owned = tmp;
+        buf = tmp;
+        len = tmplen;
+    }
+    int readable = (o->flags & EBTS_READ_READABLE) ||
+                   (!(o->flags & EBTS_READ_TRADITIONAL) && ebts__readable_detect(buf, len));
+    if (readable) {
+        if (ebts__readable_decode(buf, len, o->max_input, &tmp, &tmplen, err) < 0) {
+            free(owned);
+            return NULL;
+        }
+        free(owned);
+        owned = tmp;
+        buf = tmp;
+        len = tmplen;
+    }
+    ebts_txn *t = ebts__txn_alloc();
+    if (!t) {
+        free(owned);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    t->owned = owned;
+    t->buf = buf;
+    t->len = len;
+    if (ebts__frame(t, o, err) < 0) {
+        ebts_txn_free(t);
+        return NULL;
+    }
+    if (o->flags & EBTS_READ_STRICT) {
+        for (size_t i = 0; i < t->ndiags; i++)
+            if (t->diags[i].recovered || t->diags[i].severity >= EBTS_SEV_ERROR) {
+                ebts__error_from_diag(err, &t->diags[i]);
+                ebts_txn_free(t);
+                return NULL;
+            }
+    }
+    return t;
+}
+
+ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_options *o,
+                                ebts_error *err)
+{
+    ebts_read_options e = effective(o);
+    if (!buf && len) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL buffer of %zu bytes", len);
+        return NULL;
+    }
+    if (e.flags & EBTS_READ_BORROW)
+        return read_owned(NULL, buf, len, &e, err);
+    if (len > e.max_input) {
+        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL,
+                        "input of %zu bytes is larger than the limit of %zu", len, e.max_input);
+        return NULL;
+    }
+    unsigned char *copy = malloc(len ? len : 1);
+    if (!copy) {
+        ebts__error_oom(err);
+        return NULL;
+    }
+    if (len)
+        memcpy(copy, buf, len);
+    return read_owned(copy, copy, len, &e, err);
+}
+
+ebts_txn *ebts_read_fd_opts(int fd, const ebts_read_options *o, ebts_error *err)
+{
+    ebts_read_options e = effective(o);
+    unsigned char *p = NULL;
+    size_t n = 0;
+    if (ebts__load_fd(fd, e.max_input, &p, &n, err) < 0)
+        return NULL;
+    return read_owned(p, p, n, &e, err);
+}
+
+ebts_txn *ebts_read_stream_opts(FILE *fp, const ebts_read_options *o, ebts_error *err)
+{
+    ebts_read_options e = effective(o);
+    unsigned char *p = NULL;
+    size_t n = 0;
+    if (!fp) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL stream");
+        return NULL;
+    }
+    if (ebts__load_stream(fp, e.max_input, &p, &n, err) < 0)
+        return NULL;
+    return read_owned(p, p, n, &e, err);
+}
+
+ebts_txn *ebts_read_file_opts(const char *path, const ebts_read_options *o, ebts_error *err)
+{
+    if (!path) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL path");
+        return NULL;
+    }
+    if (strcmp(path, "-") == 0)
+        return ebts_read_fd_opts(0, o, err);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot open %s: %s", path,
+                        strerror(errno));
+        return NULL;
+    }
+    ebts_txn *t = ebts_read_fd_opts(fd, o, err);
+    close(fd);
+    return t;
+}
+
+static ebts_read_options with_flags(unsigned flags)
+{
+    ebts_read_options o;
+    ebts_read_options_init(&o, flags);
+    return o;
+}
+
+ebts_txn *ebts_read_buffer(const void *buf, size_t len, unsigned flags, ebts_error *err)
+{
+    ebts_read_options o = with_flags(flags);
+    return ebts_read_buffer_opts(buf, len, &o, err);
+}
+
+ebts_txn *ebts_read_file(const char *path, unsigned flags, ebts_error *err)
+{
+    ebts_read_options o = with_flags(flags);
+    return ebts_read_file_opts(path, &o, err);
+}
+
+ebts_txn *ebts_read_stream(FILE *fp, unsigned flags, ebts_error *err)
+{
+    ebts_read_options o = with_flags(flags);
+    return ebts_read_stream_opts(fp, &o, err);
+}
+
+ebts_txn *ebts_read_fd(int fd, unsigned flags, ebts_error *err)
+{
+    ebts_read_options o = with_flags(flags);
+    return ebts_read_fd_opts(fd, &o, err);
+}

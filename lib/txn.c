@@ -1,0 +1,818 @@
+/* The transaction model: records, fields, subfields and items as spans into the buffer the
+ * transaction owns; read-only accessors; edits that copy new bytes into the arena. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+const char *ebts_version(void)
+{
+    return EBTS_VERSION_STRING;
+}
+
+void ebts_free(void *p)
+{
+    free(p);
+}
+
+ebts_txn *ebts__txn_alloc(void)
+{
+    ebts_txn *t = calloc(1, sizeof *t);
+    if (t)
+        ebts__arena_init(&t->arena, 16384);
+    return t;
+}
+
+void ebts_txn_free(ebts_txn *t)
+{
+    if (!t)
+        return;
+    ebts__arena_free(&t->arena);
+    free(t->recs);
+    free(t->diags);
+    free(t->owned);
+    free(t);
+}
+
+ebts_record *ebts__record_new(ebts_txn *t, unsigned type)
+{
+    ebts_record *r = ebts__arena_alloc(&t->arena, sizeof *r);
+    if (r) {
+        memset(r, 0, sizeof *r);
+        r->type = type;
+        r->cnt_idc = -1;
+        r->offset = EBTS__NOWHERE;
+    }
+    return r;
+}
+
+static int recs_reserve(ebts_txn *t)
+{
+    if (t->nrecs < t->caprecs)
+        return 0;
+    size_t cap = t->caprecs ? t->caprecs * 2 : 16;
+    ebts_record **r = realloc(t->recs, cap * sizeof *r);
+    if (!r)
+        return -1;
+    t->recs = r;
+    t->caprecs = cap;
+    return 0;
+}
+
+int ebts__txn_add_record(ebts_txn *t, ebts_record *r)
+{
+    if (recs_reserve(t) < 0)
+        return -1;
+    t->recs[t->nrecs++] = r;
+    return 0;
+}
+
+int ebts__field_tokenize(ebts__arena *a, ebts_field *f)
+{
+    f->nsub = f->nitems = 1;
+    f->subs = NULL;
+    f->items = NULL;
+    if (f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED))
+        return 0;
+    uint32_t nrs = 0, nus = 0;
+    for (uint32_t i = 0; i < f->len; i++) {
+        unsigned char c = f->val[i];
+        nrs += c == EBTS__RS;
+        nus += c == EBTS__US;
+    }
+    if (nrs + nus == 0)
+        return 0;
+    f->subs = ebts__arena_alloc(a, ((size_t)nrs + 1) * sizeof *f->subs);
+    f->items = ebts__arena_alloc(a, ((size_t)nrs + nus + 1) * sizeof *f->items);
+    if (!f->subs || !f->items)
+        return -1;
+    uint32_t s = 0, k = 0, start = 0;
+    f->subs[0].first = 0;
+    for (uint32_t i = 0; i <= f->len; i++) {
+        unsigned char c = i < f->len ? f->val[i] : EBTS__RS;
+        if (c != EBTS__RS && c != EBTS__US)
+            continue;
+        f->items[k].off = start;
+        f->items[k].len = i - start;
+        k++;
+        start = i + 1;
+        if (c == EBTS__RS) {
+            f->subs[s].n = k - f->subs[s].first;
+            s++;
+            if (i < f->len)
+                f->subs[s].first = k;
+        }
+    }
+    f->nsub = nrs + 1;
+    f->nitems = nrs + nus + 1;
+    return 0;
+}
+
+int ebts__parse_uint(const unsigned char *p, size_t n, int *out)
+{
+    if (n == 0 || n > 9)
+        return 0;
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+        v = v * 10 + (p[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+int ebts__record_idc_of(const ebts_record *r)
+{
+    if (!r)
+        return -1;
+    if (r->binary)
+        return r->rawlen > 4 ? r->raw[4] : -1;
+    if (r->type == 1)
+        return -1;
+    const ebts_field *f = ebts_record_field(r, 2);
+    int v;
+    return f && ebts__parse_uint(f->val, f->len, &v) ? v : -1;
+}
+
+size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size)
+{
+    int n;
+    if (f->type_w && f->num_w)
+        n = snprintf(buf, size, "%0*u.%0*u", (int)f->type_w, f->tagtype, (int)f->num_w, f->number);
+    else
+        n = snprintf(buf, size, "%u.%03u", f->tagtype, f->number);
+    return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+}
+
+/* ---- accessors */
+
+size_t ebts_txn_record_count(const ebts_txn *t)
+{
+    return t ? t->nrecs : 0;
+}
+
+const ebts_record *ebts_txn_record(const ebts_txn *t, size_t index)
+{
+    return t && index < t->nrecs ? t->recs[index] : NULL;
+}
+
+ebts_span ebts_txn_unread(const ebts_txn *t)
+{
+    ebts_span s = {NULL, 0};
+    if (t && t->unread_len) {
+        s.ptr = t->buf + t->unread_off;
+        s.len = t->unread_len;
+    }
+    return s;
+}
+
+unsigned ebts_record_type(const ebts_record *r)
+{
+    return r ? r->type : 0;
+}
+
+int ebts_record_is_binary(const ebts_record *r)
+{
+    return r ? r->binary : 0;
+}
+
+int ebts_record_idc(const ebts_record *r)
+{
+    int v = ebts__record_idc_of(r);
+    return v >= 0 ? v : r ? r->cnt_idc : -1;
+}
+
+size_t ebts_record_offset(const ebts_record *r)
+{
+    return !r || r->offset == EBTS__NOWHERE ? (size_t)-1 : r->offset;
+}
+
+ebts_span ebts_record_data(const ebts_record *r)
+{
+    ebts_span s = {NULL, 0};
+    if (r && r->binary) {
+        s.ptr = r->raw;
+        s.len = r->rawlen;
+    }
+    return s;
+}
+
+size_t ebts_record_field_count(const ebts_record *r)
+{
+    return r ? r->nfields : 0;
+}
+
+const ebts_field *ebts_record_field_at(const ebts_record *r, size_t index)
+{
+    return r && index < r->nfields ? &r->fields[index] : NULL;
+}
+
+const ebts_field *ebts_record_field(const ebts_record *r, unsigned number)
+{
+    if (!r || number == 0)
+        return NULL;
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (r->fields[i].number == number && !(r->fields[i].flags & EBTS__F_MALFORMED))
+            return &r->fields[i];
+    return NULL;
+}
+
+unsigned ebts_field_number(const ebts_field *f)
+{
+    return f ? f->number : 0;
+}
+
+const char *ebts_field_tag(const ebts_field *f, char *buf, size_t size)
+{
+    if (!buf || size == 0)
+        return "";
+    buf[0] = 0;
+    if (f && !(f->flags & EBTS__F_MALFORMED))
+        ebts__spelled_tag(f, buf, size);
+    return buf;
+}
+
+ebts_span ebts_field_value(const ebts_field *f)
+{
+    ebts_span s = {NULL, 0};
+    if (f) {
+        s.ptr = f->val;
+        s.len = f->len;
+    }
+    return s;
+}
+
+int ebts_field_is_binary(const ebts_field *f)
+{
+    return f ? (f->flags & EBTS__F_BINARY) != 0 : 0;
+}
+
+size_t ebts_field_offset(const ebts_field *f)
+{
+    return !f || f->offset == EBTS__NOWHERE ? (size_t)-1 : f->offset;
+}
+
+size_t ebts_field_subfield_count(const ebts_field *f)
+{
+    return f ? f->nsub : 0;
+}
+
+size_t ebts_field_item_count(const ebts_field *f, size_t sub)
+{
+    if (!f || sub >= f->nsub)
+        return 0;
+    return f->subs ? f->subs[sub].n : 1;
+}
+
+ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
+{
+    ebts_span s = {NULL, 0};
+    if (!f || sub >= f->nsub)
+        return s;
+    if (!f->subs) {
+        if (item == 0) {
+            s.ptr = f->val;
+            s.len = f->len;
+        }
+        return s;
+    }
+    if (item >= f->subs[sub].n)
+        return s;
+    const ebts__item *it = &f->items[f->subs[sub].first + item];
+    s.ptr = f->val + it->off;
+    s.len = it->len;
+    return s;
+}
+
+ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number)
+{
+    ebts_span s = {NULL, 0};
+    for (size_t i = 0; t && i < t->nrecs; i++)
+        if (t->recs[i]->type == type)
+            return ebts_field_value(ebts_record_field(t->recs[i], number));
+    return s;
+}
+
+/* ---- edits */
+
+static ebts_record *tagged_record(ebts_txn *t, size_t rec, ebts_error *err)
+{
+    if (!t || rec >= t->nrecs) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "no record %zu", rec);
+        return NULL;
+    }
+    ebts_record *r = t->recs[rec];
+    if (r->binary) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+                        "record %zu is a binary Type-%u record: it has no fields", rec, r->type);
+        return NULL;
+    }
+    return r;
+}
+
+static long field_index(const ebts_record *r, unsigned number)
+{
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (r->fields[i].number == number && !(r->fields[i].flags & EBTS__F_MALFORMED))
+            return (long)i;
+    return -1;
+}
+
+static int value_allowed(const ebts_record *r, unsigned number, const unsigned char *v, size_t len,
+                         ebts_error *err)
+{
+    char tag[24];
+    snprintf(tag, sizeof tag, "%u.%03u", r->type, number);
+    if (number == 0 || number > 999999999u) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "field number %u out of range", number);
+        return -1;
+    }
+    if (number == 1) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag, "LEN is derived by the writer");
+        return -1;
+    }
+    if (len > 0xfffffff0u) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag, "value of %zu bytes is too long", len);
+        return -1;
+    }
+    if (number == 999 && r->type >= 10)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (v[i] == EBTS__FS || v[i] == EBTS__GS) {
+            ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag,
+                            "a text value may not contain FS or GS (byte %zu)", i);
+            return -1;
+        }
+    return 0;
+}
+
+/* Make room for one more field at position pos; returns the new slot (zeroed). */
+static ebts_field *insert_slot(ebts_txn *t, ebts_record *r, size_t pos)
+{
+    if (r->nfields == r->capfields) {
+        uint32_t cap = r->capfields ? r->capfields * 2 : 8;
+        ebts_field *f = ebts__arena_alloc(&t->arena, (size_t)cap * sizeof *f);
+        if (!f)
+            return NULL;
+        if (r->nfields)
+            memcpy(f, r->fields, r->nfields * sizeof *f);
+        r->fields = f;
+        r->capfields = cap;
+    }
+    memmove(&r->fields[pos + 1], &r->fields[pos], (r->nfields - pos) * sizeof *r->fields);
+    r->nfields++;
+    memset(&r->fields[pos], 0, sizeof *r->fields);
+    return &r->fields[pos];
+}
+
+static int assign(ebts_txn *t, const ebts_record *r, ebts_field *f, unsigned number,
+                  const void *val, size_t len, ebts_error *err)
+{
+    const unsigned char *copy = len ? ebts__arena_dup(&t->arena, val, len) : (const unsigned char *)"";
+    if (!copy) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    f->val = copy;
+    f->len = (uint32_t)len;
+    f->number = number;
+    f->flags = number == 999 && r->type >= 10 ? EBTS__F_BINARY : 0;
+    if (ebts__field_tokenize(&t->arena, f) < 0) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    return 0;
+}
+
+static int new_field(ebts_txn *t, ebts_record *r, size_t pos, unsigned number, const void *val,
+                     size_t len, ebts_error *err)
+{
+    ebts_field *f = insert_slot(t, r, pos);
+    if (!f) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    f->offset = EBTS__NOWHERE;
+    f->tagtype = r->type;
+    if (assign(t, r, f, number, val, len, err) < 0) {
+        memmove(&r->fields[pos], &r->fields[pos + 1], (r->nfields - pos - 1) * sizeof *r->fields);
+        r->nfields--;
+        return -1;
+    }
+    return 0;
+}
+
+int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                       ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r || value_allowed(r, number, val, len, err) < 0)
+        return -1;
+    long i = field_index(r, number);
+    if (i >= 0)
+        return assign(t, r, &r->fields[i], number, val, len, err);
+    size_t pos = 0;
+    while (pos < r->nfields && !(r->fields[pos].flags & EBTS__F_BINARY) &&
+           (r->fields[pos].number < number || (r->fields[pos].flags & EBTS__F_MALFORMED)))
+        pos++;
+    return new_field(t, r, pos, number, val, len, err);
+}
+
+int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number, const void *val,
+                          size_t len, ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r || value_allowed(r, number, val, len, err) < 0)
+        return -1;
+    if (pos > r->nfields || field_index(r, number) >= 0) {
+        if (pos > r->nfields)
+            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "position %zu is past the end",
+                            pos);
+        else
+            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+                            "field number %u is already present", number);
+        return -1;
+    }
+    return new_field(t, r, pos, number, val, len, err);
+}
+
+int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r)
+        return -1;
+    long i = field_index(r, number);
+    if (number == 1 || i < 0) {
+        if (number == 1)
+            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "LEN cannot be deleted");
+        else
+            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "no field %u in record %zu",
+                            number, rec);
+        return -1;
+    }
+    memmove(&r->fields[i], &r->fields[i + 1], (r->nfields - (size_t)i - 1) * sizeof *r->fields);
+    r->nfields--;
+    return 0;
+}
+
+enum item_op { OP_SET, OP_INSERT, OP_DELETE, OP_INSERT_SUB, OP_DELETE_SUB };
+
+/* Item-level edits rebuild the field's value and assign it. */
+static int edit_items(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
+                      enum item_op op, const void *val, size_t len, ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r)
+        return -1;
+    long fi = field_index(r, number);
+    if (fi < 0 || (r->fields[fi].flags & EBTS__F_BINARY) || number == 1) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+                        fi < 0 ? "no field %u in record %zu" : "field %u of record %zu has no items",
+                        number, rec);
+        return -1;
+    }
+    const unsigned char *v = val;
+    for (size_t i = 0; i < len; i++)
+        if (v[i] == EBTS__FS || v[i] == EBTS__GS || v[i] == EBTS__RS ||
+            (v[i] == EBTS__US && op != OP_INSERT_SUB)) {
+            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+                            "an item may not contain separators (byte %zu)", i);
+            return -1;
+        }
+    const ebts_field *f = &r->fields[fi];
+    size_t nsub = f->nsub;
+    int ok = op == OP_INSERT_SUB ? sub <= nsub : sub < nsub;
+    size_t nit = sub < nsub ? ebts_field_item_count(f, sub) : 0;
+    if (ok && op == OP_INSERT)
+        ok = item <= nit;
+    else if (ok && (op == OP_SET || op == OP_DELETE))
+        ok = item < nit;
+    if (ok && ((op == OP_DELETE && nit == 1) || (op == OP_DELETE_SUB && nsub == 1)))
+        ok = 0; /* the last item or subfield: delete the field instead */
+    if (!ok) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+                        "subfield %zu item %zu out of range for field %u (or the last one)", sub,
+                        item, number);
+        return -1;
+    }
+    ebts__buf b = {0};
+    int first_sub = 1;
+    for (size_t s = 0; s <= nsub; s++) {
+        if (op == OP_INSERT_SUB && s == sub) {
+            if (!first_sub)
+                ebts__buf_putc(&b, EBTS__RS);
+            ebts__buf_put(&b, val, len);
+            first_sub = 0;
+        }
+        if (s == nsub || (op == OP_DELETE_SUB && s == sub))
+            continue;
+        if (!first_sub)
+            ebts__buf_putc(&b, EBTS__RS);
+        first_sub = 0;
+        size_t n = ebts_field_item_count(f, s);
+        int first_item = 1;
+        for (size_t i = 0; i <= n; i++) {
+            int here = s == sub && i == item;
+            if (here && op == OP_INSERT) {
+                if (!first_item)
+                    ebts__buf_putc(&b, EBTS__US);
+                ebts__buf_put(&b, val, len);
+                first_item = 0;
+            }
+            if (i == n || (here && op == OP_DELETE))
+                continue;
+            if (!first_item)
+                ebts__buf_putc(&b, EBTS__US);
+            first_item = 0;
+            if (here && op == OP_SET) {
+                ebts__buf_put(&b, val, len);
+            } else {
+                ebts_span it = ebts_field_item(f, s, i);
+                ebts__buf_put(&b, it.ptr, it.len);
+            }
+        }
+    }
+    if (b.oom) {
+        free(b.p);
+        ebts__error_oom(err);
+        return -1;
+    }
+    int rc = assign(t, r, &r->fields[fi], number, b.p, b.len, err);
+    free(b.p);
+    return rc;
+}
+
+int ebts_txn_set_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
+                      const void *val, size_t len, ebts_error *err)
+{
+    return edit_items(t, rec, number, sub, item, OP_SET, val, len, err);
+}
+
+int ebts_txn_insert_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
+                         const void *val, size_t len, ebts_error *err)
+{
+    return edit_items(t, rec, number, sub, item, OP_INSERT, val, len, err);
+}
+
+int ebts_txn_delete_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
+                         ebts_error *err)
+{
+    return edit_items(t, rec, number, sub, item, OP_DELETE, NULL, 0, err);
+}
+
+int ebts_txn_insert_subfield(ebts_txn *t, size_t rec, unsigned number, size_t sub,
+                             const void *val, size_t len, ebts_error *err)
+{
+    return edit_items(t, rec, number, sub, 0, OP_INSERT_SUB, val, len, err);
+}
+
+int ebts_txn_delete_subfield(ebts_txn *t, size_t rec, unsigned number, size_t sub,
+                             ebts_error *err)
+{
+    return edit_items(t, rec, number, sub, 0, OP_DELETE_SUB, NULL, 0, err);
+}
+
+static int insert_rec(ebts_txn *t, size_t index, ebts_record *r, ebts_error *err)
+{
+    if (recs_reserve(t) < 0) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    memmove(&t->recs[index + 1], &t->recs[index], (t->nrecs - index) * sizeof *t->recs);
+    t->recs[index] = r;
+    t->nrecs++;
+    return 0;
+}
+
+static int record_index_ok(const ebts_txn *t, size_t index, unsigned type, int binary,
+                           ebts_error *err)
+{
+    if (!t || index < 1 || index > t->nrecs || type == 0 || type == 1 ||
+        (binary != (type >= 3 && type <= 8))) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL,
+                        "cannot insert a %s Type-%u record at position %zu",
+                        binary ? "binary" : "tagged", type, index);
+        return 0;
+    }
+    return 1;
+}
+
+int ebts_txn_insert_record(ebts_txn *t, size_t index, unsigned type, unsigned idc, ebts_error *err)
+{
+    if (!record_index_ok(t, index, type, 0, err))
+        return -1;
+    ebts_record *r = ebts__record_new(t, type);
+    char v[16];
+    int n = snprintf(v, sizeof v, "%02u", idc % 100);
+    if (!r || insert_rec(t, index, r, err) < 0) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    if (new_field(t, r, 0, 1, "", 0, err) < 0 || new_field(t, r, 1, 2, v, (size_t)n, err) < 0) {
+        ebts_txn_delete_record(t, index, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type, const void *data,
+                                  size_t len, ebts_error *err)
+{
+    if (!record_index_ok(t, index, type, 1, err))
+        return -1;
+    if (len < 5 || len > 0xffffffffu) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL,
+                        "a binary record needs 5 to 4294967295 bytes, got %zu", len);
+        return -1;
+    }
+    ebts_record *r = ebts__record_new(t, type);
+    if (!r || !(r->raw = ebts__arena_dup(&t->arena, data, len)) ||
+        insert_rec(t, index, r, err) < 0) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    r->binary = 1;
+    r->rawlen = (uint32_t)len;
+    return 0;
+}
+
+int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err)
+{
+    if (!t || index < 1 || index >= t->nrecs) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL, "no record %zu to delete",
+                        index);
+        return -1;
+    }
+    memmove(&t->recs[index], &t->recs[index + 1], (t->nrecs - index - 1) * sizeof *t->recs);
+    t->nrecs--;
+    return 0;
+}
+
+ebts_txn *ebts_txn_new(const char *ver, ebts_error *err)
+{
+    ebts_txn *t = ebts__txn_alloc();
+    ebts_record *r = t ? ebts__record_new(t, 1) : NULL;
+    if (!r || ebts__txn_add_record(t, r) < 0) {
+        ebts_txn_free(t);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    const char *v = ver && *ver ? ver : "0500";
+    if (new_field(t, r, 0, 1, "", 0, err) < 0 || new_field(t, r, 1, 2, v, strlen(v), err) < 0 ||
+        new_field(t, r, 2, 3, "1\x1f" "0", 3, err) < 0) {
+        ebts_txn_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* ---- repairs */
+
+static int dcs_ascii(const ebts_txn *t)
+{
+    const ebts_field *f = ebts_record_field(ebts_txn_record(t, 0), 15);
+    if (!f)
+        return 1;
+    for (size_t s = 0; s < f->nsub; s++) {
+        ebts_span csi = ebts_field_item(f, s, 0), csn = ebts_field_item(f, s, 1);
+        int v;
+        if (ebts__parse_uint(csi.ptr, csi.len, &v) && v != 0 && v != 1)
+            return 0;
+        for (size_t i = 0; i + 3 <= csn.len; i++)
+            if ((csn.ptr[i] | 0x20) == 'u' && (csn.ptr[i + 1] | 0x20) == 't' &&
+                (csn.ptr[i + 2] | 0x20) == 'f')
+                return 0;
+    }
+    return 1;
+}
+
+int ebts__txn_ascii7(const ebts_txn *t)
+{
+    return dcs_ascii(t);
+}
+
+/* Typographic punctuation (UTF-8) and its ASCII stand-in. */
+static const struct {
+    const char *utf8;
+    const char *ascii;
+} punct[] = {
+    {"\xe2\x80\x98", "'"}, {"\xe2\x80\x99", "'"},   {"\xe2\x80\x9c", "\""}, {"\xe2\x80\x9d", "\""},
+    {"\xe2\x80\x93", "-"}, {"\xe2\x80\x94", "-"},   {"\xe2\x80\xa6", "..."}, {"\xc2\xa0", " "},
+};
+
+static int fix_value(ebts__buf *b, const ebts_field *f, unsigned what)
+{
+    size_t i = 0;
+    int changed = 0;
+    if (what & EBTS_FIX_LEADING_SPACE)
+        while (i < f->len && f->val[i] == ' ') {
+            i++;
+            changed = 1;
+        }
+    for (; i < f->len; i++) {
+        size_t k = 0, nk = sizeof punct / sizeof punct[0];
+        if ((what & EBTS_FIX_ASCII_PUNCT) && f->val[i] >= 0x80)
+            for (k = 0; k < nk; k++) {
+                size_t l = strlen(punct[k].utf8);
+                if (f->len - i >= l && memcmp(f->val + i, punct[k].utf8, l) == 0)
+                    break;
+            }
+        if ((what & EBTS_FIX_ASCII_PUNCT) && f->val[i] >= 0x80 && k < nk) {
+            ebts__buf_puts(b, punct[k].ascii);
+            i += strlen(punct[k].utf8) - 1;
+            changed = 1;
+        } else {
+            ebts__buf_putc(b, f->val[i]);
+        }
+    }
+    return changed;
+}
+
+long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err)
+{
+    if (!t) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no transaction");
+        return -1;
+    }
+    int ascii = dcs_ascii(t);
+    long changed = 0;
+    for (size_t ri = 0; ri < t->nrecs; ri++) {
+        ebts_record *r = t->recs[ri];
+        unsigned w = what;
+        if (r->type != 1 && !ascii)
+            w &= ~EBTS_FIX_ASCII_PUNCT;
+        for (uint32_t i = 0; i < r->nfields; i++) {
+            ebts_field *f = &r->fields[i];
+            if (f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED) || f->number == 1)
+                continue;
+            ebts__buf b = {0};
+            if (fix_value(&b, f, w)) {
+                if (b.oom || assign(t, r, f, f->number, b.p, b.len, err) < 0) {
+                    free(b.p);
+                    if (b.oom)
+                        ebts__error_oom(err);
+                    return -1;
+                }
+                changed++;
+            }
+            free(b.p);
+        }
+    }
+    return changed;
+}
+
+int ebts_txn_redact(ebts_txn *t, ebts_error *err)
+{
+    if (!t) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no transaction");
+        return -1;
+    }
+    for (size_t ri = 0; ri < t->nrecs; ri++) {
+        ebts_record *r = t->recs[ri];
+        if (r->binary) {
+            size_t keep = r->type == 8 ? 12 : r->type == 7 ? 5 : 18;
+            unsigned char *c = ebts__arena_dup(&t->arena, r->raw, r->rawlen);
+            if (!c) {
+                ebts__error_oom(err);
+                return -1;
+            }
+            if (r->rawlen > keep)
+                memset(c + keep, 0, r->rawlen - keep);
+            r->raw = c;
+            continue;
+        }
+        for (uint32_t i = 0; i < r->nfields; i++) {
+            ebts_field *f = &r->fields[i];
+            int personal = (r->type == 2 && f->number > 2) || (f->flags & EBTS__F_MALFORMED);
+            if (f->flags & EBTS__F_BINARY) {
+                f->len = 0;
+                continue;
+            }
+            if (!personal)
+                continue;
+            /* same structure, every item "*" */
+            size_t n = (size_t)f->nitems * 2;
+            unsigned char *v = ebts__arena_alloc(&t->arena, n);
+            if (!v) {
+                ebts__error_oom(err);
+                return -1;
+            }
+            size_t k = 0;
+            for (size_t s = 0; s < f->nsub; s++)
+                for (size_t it = 0; it < ebts_field_item_count(f, s); it++) {
+                    if (it)
+                        v[k++] = EBTS__US;
+                    else if (s)
+                        v[k++] = EBTS__RS;
+                    v[k++] = '*';
+                }
+            f->val = v;
+            f->len = (uint32_t)k;
+            if (ebts__field_tokenize(&t->arena, f) < 0) {
+                ebts__error_oom(err);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,17 @@
+/* Helpers shared by the command-line tools: diagnostics printing and exit codes. */
+#ifndef EBTS_CLI_H
+#define EBTS_CLI_H
+#include "ebts.h"
+
+enum { CLI_OK = 0, CLI_INVALID = 1, CLI_USAGE = 2 };
+
+/* Print the transaction's diagnostics to stderr (unless quiet); returns the number of errors
+ * (recovered findings count as errors when strict). */
+size_t cli_print_diags(const ebts_txn *t, const char *path, int strict, int quiet);
+/* Print a fatal error as `path:offset: error: CODE: message`. */
+void cli_print_error(const char *path, const ebts_error *e);
+/* 1 when the error is about the input's content (exit 1), 0 for I/O and usage (exit 2). */
+int cli_error_is_content(const ebts_error *e);
+/* Parse --name=value or --name value; returns the value or NULL; advances *i. */
+const char *cli_option(int argc, char **argv, int *i, const char *name);
+#endif

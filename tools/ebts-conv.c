@@ -1,0 +1,102 @@
+/* ebts-conv: read a transaction, report what is wrong with it, and write it out again as the
+ * traditional encoding, the readable notation or JSON. */
+#include <stdio.h>
+#include <string.h>
+#include "cli.h"
+
+static const char usage[] =
+    "usage: ebts-conv [--from auto|traditional|readable] [--to traditional|readable|json]\n"
+    "                 [--fix] [--strict] [--redact] [--base64] [-q] [-o OUT] FILE|-\n"
+    "\n"
+    "Reads an ANSI/NIST-ITL / EBTS transaction (gzip is inflated), prints its diagnostics to\n"
+    "stderr as `path:offset: severity: CODE tag: message`, and writes it to OUT (default:\n"
+    "standard output) in the --to format (default: readable). LEN and CNT are always derived,\n"
+    "so a file with a wrong LEN is written repaired.\n"
+    "\n"
+    "  --from F     input format; auto (default) detects the readable notation\n"
+    "  --to F       traditional, readable or json\n"
+    "  --fix        also repair values: drop leading spaces, typographic quotes to ASCII\n"
+    "  --strict     every recovered defect is an error; nothing is written if any error\n"
+    "  --redact     replace personal values (Type-2 text, images) with '*' before writing\n"
+    "  --base64     json: include binary data as base64\n"
+    "  -q           print no diagnostics\n"
+    "  -o OUT       write to OUT instead of standard output\n"
+    "\n"
+    "Exit status: 0 no error, 1 errors found (output still written unless --strict),\n"
+    "2 usage or I/O error.\n";
+
+int main(int argc, char **argv)
+{
+    const char *from = "auto", *to = "readable", *out = "-", *in = NULL, *v;
+    int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return CLI_OK;
+        } else if ((v = cli_option(argc, argv, &i, "--from"))) {
+            from = v;
+        } else if ((v = cli_option(argc, argv, &i, "--to"))) {
+            to = v;
+        } else if ((v = cli_option(argc, argv, &i, "-o"))) {
+            out = v;
+        } else if (strcmp(a, "--fix") == 0) {
+            fix = 1;
+        } else if (strcmp(a, "--strict") == 0) {
+            strict = 1;
+        } else if (strcmp(a, "--redact") == 0) {
+            redact = 1;
+        } else if (strcmp(a, "--base64") == 0) {
+            base64 = 1;
+        } else if (strcmp(a, "-q") == 0) {
+            quiet = 1;
+        } else if ((a[0] == '-' && a[1] != 0) || in) {
+            fprintf(stderr, "ebts-conv: unexpected argument '%s'\n%s", a, usage);
+            return CLI_USAGE;
+        } else {
+            in = a;
+        }
+    }
+    unsigned rflags = 0, wflags = 0;
+    if (strcmp(from, "traditional") == 0)
+        rflags = EBTS_READ_TRADITIONAL;
+    else if (strcmp(from, "readable") == 0)
+        rflags = EBTS_READ_READABLE;
+    else if (strcmp(from, "auto") != 0)
+        in = NULL;
+    if (strcmp(to, "traditional") == 0)
+        wflags = EBTS_FORMAT_TRADITIONAL;
+    else if (strcmp(to, "readable") == 0)
+        wflags = EBTS_FORMAT_READABLE;
+    else if (strcmp(to, "json") == 0)
+        wflags = EBTS_FORMAT_JSON | (base64 ? EBTS_WRITE_BASE64 : 0);
+    else
+        in = NULL;
+    if (!in) {
+        fprintf(stderr, "ebts-conv: %s\n%s", "expected one input FILE (or -) and known formats",
+                usage);
+        return CLI_USAGE;
+    }
+    const char *name = strcmp(in, "-") == 0 ? "<stdin>" : in;
+    ebts_error err;
+    memset(&err, 0, sizeof err);
+    ebts_txn *t = ebts_read_file(in, rflags, &err);
+    if (!t) {
+        cli_print_error(name, &err);
+        return cli_error_is_content(&err) ? CLI_INVALID : CLI_USAGE;
+    }
+    size_t errors = cli_print_diags(t, name, strict, quiet);
+    if ((fix && ebts_txn_fix(t, EBTS_FIX_ALL, &err) < 0) ||
+        (redact && ebts_txn_redact(t, &err) < 0)) {
+        cli_print_error(name, &err);
+        ebts_txn_free(t);
+        return CLI_USAGE;
+    }
+    int rc = errors ? CLI_INVALID : CLI_OK;
+    if (!(strict && errors) && ebts_write_file(t, wflags, out, &err) < 0) {
+        cli_print_error(out, &err);
+        rc = CLI_USAGE;
+    }
+    ebts_txn_free(t);
+    return rc;
+}
