@@ -103,7 +103,7 @@ check: all $(TEST_BIN) $(BUILD)/fuzz/replay
 	$(TEST_BIN)
 	$(BUILD)/fuzz/replay fixtures fuzz/regressions
 	BUILD=$(BUILD) sh tests/tools.sh
-	BUILD=$(BUILD) CC="$(CC)" sh tests/pkgconfig.sh
+	BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/pkgconfig.sh
 
 asan:
 	$(MAKE) check BUILD=build-asan CC=clang \

@@ -1,0 +1,18 @@
+/* Runs every Check suite. CK_FORK etc. are honoured as usual. */
+#include <stdlib.h>
+#include "testutil.h"
+
+int main(void)
+{
+    SRunner *sr = srunner_create(suite_frame());
+    srunner_add_suite(sr, suite_write());
+    srunner_add_suite(sr, suite_edit());
+    srunner_add_suite(sr, suite_readable());
+    srunner_add_suite(sr, suite_json());
+    srunner_add_suite(sr, suite_source());
+    srunner_add_suite(sr, suite_conformance());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

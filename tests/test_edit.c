@@ -1,0 +1,178 @@
+#define _GNU_SOURCE 1
+/* Edits: fields, subfields, items and records; what the writer makes of them. */
+#include <string.h>
+#include "testutil.h"
+
+static ebts_txn *sample(void)
+{
+    ebts_txn *t = ebts_txn_new("0500", NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "SRE", 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 18, "DOE,JOHN", 8, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 20, "US" RS "CA" US "LA", 8, NULL), 0);
+    return t;
+}
+
+static const char *written(const ebts_txn *t)
+{
+    static char buf[1024];
+    size_t n;
+    unsigned char *w = tu_write(t, EBTS_FORMAT_READABLE, &n);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_uint_lt(n, sizeof buf);
+    memcpy(buf, w, n);
+    buf[n] = 0;
+    ebts_free(w);
+    return buf;
+}
+
+START_TEST(build_from_scratch)
+{
+    ebts_txn *t = sample();
+    ck_assert_str_eq(written(t), "1.001:45<GS>\n1.002:0500<GS>\n1.003:1<US>1<RS>\n2<US>00<GS>\n"
+                                 "1.004:SRE<FS>\n2.001:48<GS>\n2.002:00<GS>\n2.018:DOE,JOHN<GS>\n"
+                                 "2.020:US<RS>\nCA<US>LA<FS>\n");
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(item_and_subfield_edits)
+{
+    ebts_txn *t = sample();
+    ck_assert_int_eq(ebts_txn_set_item(t, 1, 20, 1, 1, "SF", 2, NULL), 0);
+    ck_assert_int_eq(ebts_txn_insert_item(t, 1, 20, 0, 1, "X", 1, NULL), 0);
+    ck_assert_int_eq(ebts_txn_insert_subfield(t, 1, 20, 2, "MX" US "DF", 5, NULL), 0);
+    ck_assert_int_eq(ebts_txn_delete_item(t, 1, 20, 1, 0, NULL), 0);
+    const ebts_field *f = ebts_record_field(ebts_txn_record(t, 1), 20);
+    ck_assert_uint_eq(ebts_field_subfield_count(f), 3);
+    ck_assert_str_eq(tu_str(ebts_field_value(f)), "US" US "X" RS "SF" RS "MX" US "DF");
+    ck_assert_int_eq(ebts_txn_delete_subfield(t, 1, 20, 0, NULL), 0);
+    f = ebts_record_field(ebts_txn_record(t, 1), 20);
+    ck_assert_str_eq(tu_str(ebts_field_value(f)), "SF" RS "MX" US "DF");
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(field_insert_and_delete_keep_order)
+{
+    ebts_txn *t = sample();
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 19, "AKA", 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 9, "OCA", 3, NULL), 0);
+    const ebts_record *r = ebts_txn_record(t, 1);
+    unsigned want[] = {1, 2, 9, 18, 19, 20};
+    ck_assert_uint_eq(ebts_record_field_count(r), 6);
+    for (size_t i = 0; i < 6; i++)
+        ck_assert_uint_eq(ebts_field_number(ebts_record_field_at(r, i)), want[i]);
+    ck_assert_int_eq(ebts_txn_delete_field(t, 1, 19, NULL), 0);
+    ck_assert_ptr_null(ebts_record_field(ebts_txn_record(t, 1), 19));
+    ck_assert_int_eq(ebts_txn_insert_field(t, 1, 2, 500, "x", 1, NULL), 0);
+    ck_assert_uint_eq(ebts_field_number(ebts_record_field_at(ebts_txn_record(t, 1), 2)), 500);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(records_added_and_removed_update_cnt)
+{
+    ebts_txn *t = sample();
+    static const unsigned char jpeg[] = {0xff, 0xd8, 0x1c, 0x1d, 0xff, 0xd9};
+    ck_assert_int_eq(ebts_txn_insert_record(t, 2, 10, 1, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 2, 999, jpeg, sizeof jpeg, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 2, 3, "FACE", 4, NULL), 0); /* goes before 999 */
+    unsigned char t4[18] = {0, 0, 0, 0, 2};
+    ck_assert_int_eq(ebts_txn_insert_binary_record(t, 3, 4, t4, sizeof t4, NULL), 0);
+    size_t n;
+    unsigned char *w = tu_write(t, 0, &n);
+    ebts_txn *back = ebts_read_buffer(w, n, EBTS_READ_STRICT, NULL);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_uint_eq(ebts_txn_record_count(back), 4);
+    ck_assert_str_eq(tu_str(ebts_txn_value(back, 1, 3)), "1" US "3" RS "2" US "00" RS "10" US "01" RS "4" US "02");
+    const ebts_record *r10 = ebts_txn_record(back, 2);
+    ck_assert_uint_eq(ebts_field_number(ebts_record_field_at(r10, 2)), 3);
+    ck_assert_mem_eq(ebts_field_value(ebts_record_field(r10, 999)).ptr, jpeg, sizeof jpeg);
+    ck_assert_uint_eq(ebts_record_data(ebts_txn_record(back, 3)).ptr[3], 18); /* LEN derived */
+    ebts_txn_free(back);
+    ebts_free(w);
+    ck_assert_int_eq(ebts_txn_delete_record(t, 2, NULL), 0);
+    w = tu_write(t, 0, &n);
+    back = ebts_read_buffer(w, n, EBTS_READ_STRICT, NULL);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_str_eq(tu_str(ebts_txn_value(back, 1, 3)), "1" US "2" RS "2" US "00" RS "4" US "02");
+    ebts_txn_free(back);
+    ebts_free(w);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(bad_edits_are_refused)
+{
+    ebts_txn *t = sample();
+    ebts_error err = {0};
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 18, "A" GS "B", 3, &err), -1);
+    ck_assert_str_eq(err.code, "BAD_ARGUMENT");
+    ck_assert_int_eq(ebts_txn_set_field(t, 9, 18, "A", 1, NULL), -1);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 1, "99", 2, NULL), -1);
+    ck_assert_int_eq(ebts_txn_delete_field(t, 1, 1, NULL), -1);
+    ck_assert_int_eq(ebts_txn_delete_field(t, 1, 77, NULL), -1);
+    ck_assert_int_eq(ebts_txn_insert_field(t, 1, 0, 18, "X", 1, NULL), -1); /* already there */
+    ck_assert_int_eq(ebts_txn_set_item(t, 1, 20, 5, 0, "X", 1, NULL), -1);
+    ck_assert_int_eq(ebts_txn_set_item(t, 1, 20, 0, 0, "X" US, 2, NULL), -1);
+    ck_assert_int_eq(ebts_txn_delete_item(t, 1, 18, 0, 0, NULL), -1); /* the last item */
+    ck_assert_int_eq(ebts_txn_insert_record(t, 0, 2, 0, NULL), -1);
+    ck_assert_int_eq(ebts_txn_insert_record(t, 1, 4, 0, NULL), -1);
+    ck_assert_int_eq(ebts_txn_insert_binary_record(t, 1, 10, "12345", 5, NULL), -1);
+    ck_assert_int_eq(ebts_txn_delete_record(t, 0, NULL), -1);
+    ck_assert_str_eq(written(t), "1.001:45<GS>\n1.002:0500<GS>\n1.003:1<US>1<RS>\n2<US>00<GS>\n"
+                                 "1.004:SRE<FS>\n2.001:48<GS>\n2.002:00<GS>\n2.018:DOE,JOHN<GS>\n"
+                                 "2.020:US<RS>\nCA<US>LA<FS>\n");
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(edit_of_parsed_file_keeps_tag_spelling)
+{
+    ebts_txn *t = ebts_read_file("fixtures/samples/clean/errt-doa.eft", 0, NULL);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 10, "NEWTCR00001", 11, NULL), 0);
+    size_t n;
+    unsigned char *w = tu_write(t, 0, &n);
+    ck_assert_ptr_nonnull(memmem(w, n, GS "1.10:NEWTCR00001" GS, 18));
+    ebts_txn *back = ebts_read_buffer(w, n, 0, NULL);
+    ck_assert_uint_eq(ebts_txn_error_count(back, 1), 0);
+    ebts_txn_free(back);
+    ebts_free(w);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(redact_hides_personal_values)
+{
+    ebts_txn *t = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
+    ck_assert_int_eq(ebts_txn_redact(t, NULL), 0);
+    size_t n;
+    unsigned char *w = tu_write(t, 0, &n);
+    ck_assert_ptr_null(memmem(w, n, "TEST,TEST", 9));
+    ck_assert_ptr_null(memmem(w, n, "1105048570", 10));
+    ck_assert_ptr_null(memmem(w, n, "\xff\xd8", 2));
+    ck_assert_ptr_nonnull(memmem(w, n, "2.018:*" GS, 8));
+    ebts_txn *back = ebts_read_buffer(w, n, 0, NULL);
+    ck_assert_uint_eq(ebts_txn_error_count(back, 0), 0);
+    ebts_txn_free(back);
+    ebts_free(w);
+    ebts_txn_free(t);
+}
+END_TEST
+
+Suite *suite_edit(void)
+{
+    Suite *s = suite_create("edit");
+    TCase *tc = tcase_create("edit");
+    tcase_add_test(tc, build_from_scratch);
+    tcase_add_test(tc, item_and_subfield_edits);
+    tcase_add_test(tc, field_insert_and_delete_keep_order);
+    tcase_add_test(tc, records_added_and_removed_update_cnt);
+    tcase_add_test(tc, bad_edits_are_refused);
+    tcase_add_test(tc, edit_of_parsed_file_keeps_tag_spelling);
+    tcase_add_test(tc, redact_hides_personal_values);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,343 @@
+/* Framing and tokenizing: structure, tag numbers as integers, binary data, recovery. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+
+/* A tagged record "T.001:LEN<GS>body<FS>" with a correct LEN; body holds the other fields. */
+static size_t rec(char *out, unsigned type, const char *body, size_t blen)
+{
+    char tag[16];
+    int tl = snprintf(tag, sizeof tag, "%u.001:", type);
+    size_t n = (size_t)tl + 1 + blen + 2;
+    for (int i = 0; i < 3; i++) {
+        char d[24];
+        n = (size_t)tl + (size_t)snprintf(d, sizeof d, "%zu", n) + 1 + blen + 1;
+    }
+    int w = sprintf(out, "%s%zu" GS, tag, n);
+    memcpy(out + w, body, blen);
+    out[w + blen] = FS[0];
+    return n;
+}
+#define REC(out, type, lit) rec((out), (type), (lit), sizeof(lit) - 1)
+
+static const char T1_2[] = "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS "1.004:CAR";
+
+/* Render the structure: records "T{n=v,...}" with RS as '|', US as '^', binary as #len. */
+static const char *dump(const ebts_txn *t)
+{
+    static char buf[4096];
+    size_t k = 0;
+    for (size_t r = 0; r < ebts_txn_record_count(t); r++) {
+        const ebts_record *rc = ebts_txn_record(t, r);
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%u{", r ? " " : "", ebts_record_type(rc));
+        if (ebts_record_is_binary(rc))
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "#%zu", ebts_record_data(rc).len);
+        for (size_t i = 0; i < ebts_record_field_count(rc); i++) {
+            const ebts_field *f = ebts_record_field_at(rc, i);
+            if (i)
+                buf[k++] = ',';
+            if (ebts_field_is_binary(f)) {
+                k += (size_t)snprintf(buf + k, sizeof buf - k, "%u=#%zu", ebts_field_number(f),
+                                      ebts_field_value(f).len);
+                continue;
+            }
+            k += (size_t)snprintf(buf + k, sizeof buf - k, "%u=", ebts_field_number(f));
+            for (size_t s = 0; s < ebts_field_subfield_count(f); s++) {
+                if (s)
+                    buf[k++] = '|';
+                for (size_t it = 0; it < ebts_field_item_count(f, s); it++) {
+                    ebts_span v = ebts_field_item(f, s, it);
+                    if (it)
+                        buf[k++] = '^';
+                    memcpy(buf + k, v.ptr, v.len);
+                    k += v.len;
+                }
+            }
+        }
+        buf[k++] = '}';
+        buf[k] = 0;
+    }
+    return buf;
+}
+
+START_TEST(minimal_transaction_structure)
+{
+    char in[512];
+    size_t n = rec(in, 1, T1_2, sizeof T1_2 - 1);
+    n += REC(in + n, 2, "2.002:00" GS "2.018:DOE,JOHN" GS "2.020:US" RS "CA" US "LA" US);
+    ebts_error err = {0};
+    ebts_txn *t = ebts_read_buffer(in, n, 0, &err);
+    ck_assert_ptr_nonnull(t);
+    char d[256];
+    ck_assert_str_eq(tu_diags(t, d, sizeof d), "");
+    ck_assert_str_eq(dump(t), "1{1=45,2=0500,3=1^1|2^00,4=CAR} "
+                              "2{1=49,2=00,18=DOE,JOHN,20=US|CA^LA^}");
+    const ebts_field *f = ebts_record_field(ebts_txn_record(t, 1), 20);
+    ck_assert_uint_eq(ebts_field_subfield_count(f), 2);
+    ck_assert_uint_eq(ebts_field_item_count(f, 1), 3);
+    ck_assert_uint_eq(ebts_field_item(f, 1, 2).len, 0); /* empty last item kept */
+    ck_assert_uint_eq(ebts_field_item(f, 2, 0).len, 0); /* out of range */
+    ck_assert_int_eq(ebts_record_idc(ebts_txn_record(t, 1)), 0);
+    ck_assert_uint_eq(ebts_field_offset(ebts_record_field(ebts_txn_record(t, 0), 2)), 9);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(tag_numbers_are_integers)
+{
+    /* 1.01: is field 1 (LEN), not 10; 01.0010: is field 10; spelling is kept */
+    static const char body[] = "1.02:0500" GS "1.03:1" US "0" GS "01.0010:TCR";
+    char in[256], tag[24];
+    size_t n = rec(in, 1, body, sizeof body - 1);
+    memcpy(in, "1.01", 4); /* "1.001" -> "1.01" costs one byte: fix LEN by hand below */
+    memmove(in + 4, in + 5, n - 5);
+    n--;
+    int len = atoi(in + 5);
+    char num[16];
+    snprintf(num, sizeof num, "%d", len - 1);
+    memcpy(in + 5, num, strlen(num));
+    ebts_txn *t = ebts_read_buffer(in, n, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    const ebts_record *r = ebts_txn_record(t, 0);
+    ck_assert_str_eq(tu_str(ebts_field_value(ebts_record_field(r, 1))), num);
+    ck_assert_str_eq(tu_str(ebts_field_value(ebts_record_field(r, 10))), "TCR");
+    ck_assert_str_eq(ebts_field_tag(ebts_record_field(r, 10), tag, sizeof tag), "01.0010");
+    ck_assert_str_eq(ebts_field_tag(ebts_record_field(r, 1), tag, sizeof tag), "1.01");
+    char d[256];
+    ck_assert_str_eq(tu_diags(t, d, sizeof d), "SHORT_TAG@0");
+    size_t wl;
+    unsigned char *w = tu_write(t, 0, &wl);
+    ck_assert_uint_eq(wl, n);
+    ck_assert_mem_eq(w, in, n);
+    ebts_free(w);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(binary_data_holds_separators)
+{
+    char in[512];
+    static const char t1[] = "1.002:0500" GS "1.003:1" US "1" RS "10" US "01";
+    size_t n = rec(in, 1, t1, sizeof t1 - 1);
+    static const char t10[] = "10.002:01" GS "10.999:\xff\xd8" FS GS RS US "1.001:" FS "\xff\xd9";
+    n += rec(in + n, 10, t10, sizeof t10 - 1);
+    ebts_txn *t = ebts_read_buffer(in, n, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    char d[256];
+    ck_assert_str_eq(tu_diags(t, d, sizeof d), "");
+    const ebts_field *f = ebts_record_field(ebts_txn_record(t, 1), 999);
+    ck_assert(ebts_field_is_binary(f));
+    ck_assert_uint_eq(ebts_field_value(f).len, 15);
+    ck_assert_uint_eq(ebts_field_subfield_count(f), 1);
+    ck_assert_mem_eq(ebts_field_value(f).ptr, "\xff\xd8" FS GS RS US "1.001:" FS "\xff\xd9", 15);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(separator_before_tag_is_a_field_boundary)
+{
+    static const char in[] = "1.001:40" GS "1.002:0500" GS "1.003:1" US "0" RS "1.004:CAR" FS;
+    ebts_txn *t = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    char d[256];
+    ck_assert_str_eq(tu_diags(t, d, sizeof d), "SEPARATOR_BEFORE_TAG@29");
+    ck_assert_str_eq(dump(t), "1{1=40,2=0500,3=1^0,4=CAR}");
+    const ebts_diag *g = ebts_txn_diag(t, 0);
+    ck_assert_str_eq(g->tag, "1.003");
+    ck_assert_int_eq(g->record, 0);
+    ck_assert_int_eq(g->recovered, 1);
+    /* the writer repairs it */
+    size_t wl;
+    unsigned char *w = tu_write(t, 0, &wl);
+    static const char fixed[] = "1.001:40" GS "1.002:0500" GS "1.003:1" US "0" GS "1.004:CAR" FS;
+    ck_assert_uint_eq(wl, sizeof fixed - 1);
+    ck_assert_mem_eq(w, fixed, wl);
+    ebts_free(w);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(rs_inside_value_is_not_a_boundary)
+{
+    /* an RS followed by text that is no tag of this record stays inside the value */
+    static const char in[] = "1.001:44" GS "1.002:0500" GS "1.003:1" US "0" GS "1.004:A" RS "2.5:x" FS;
+    ebts_txn *t = TU_READ(in, 0, NULL);
+    char d[256];
+    ck_assert_str_eq(tu_diags(t, d, sizeof d), "");
+    ck_assert_str_eq(dump(t), "1{1=44,2=0500,3=1^0,4=A|2.5:x}");
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(strict_mode_refuses_recoveries)
+{
+    static const char in[] = "1.001:99" GS "1.002:0500" GS "1.003:1" US "0" FS;
+    ebts_error err = {0};
+    ebts_txn *t = TU_READ(in, EBTS_READ_STRICT, &err);
+    ck_assert_ptr_null(t);
+    ck_assert_str_eq(err.code, "LEN_MISMATCH");
+    ck_assert_uint_eq(err.offset, 0);
+    ck_assert_str_eq(err.tag, "1.001");
+    ck_assert_ptr_nonnull(strstr(err.msg, "LEN says 99, record is 30 bytes"));
+    t = TU_READ(in, 0, &err);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(ebts_txn_error_count(t, 0), 1);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(short_tags_pass_strict_mode)
+{
+    /* two-digit tags are reported but are no recovery */
+    static const char in[] = "1.01:27" GS "1.02:0500" GS "1.03:1" US "0" FS;
+    ebts_error err = {0};
+    ebts_txn *t = TU_READ(in, EBTS_READ_STRICT, &err);
+    ck_assert_msg(t != NULL, "%s %s", err.code, err.msg);
+    ck_assert_uint_eq(ebts_txn_error_count(t, 1), 0);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(unread_bytes_are_kept)
+{
+    static const char in[] = "1.001:30" GS "1.002:0500" GS "1.003:1" US "0" FS "tail";
+    ebts_txn *t = TU_READ(in, 0, NULL);
+    ebts_span u = ebts_txn_unread(t);
+    ck_assert_uint_eq(u.len, 4);
+    ck_assert_mem_eq(u.ptr, "tail", 4);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(limits_are_enforced)
+{
+    char in[1024];
+    static const char body[] = "2.002:00" GS "2.003:a" US "b" US "c" US "d";
+    size_t n = REC(in, 1, "1.002:0500" GS "1.003:1" US "1" RS "2" US "00");
+    n += rec(in + n, 2, body, sizeof body - 1);
+    ebts_read_options o;
+    ebts_error err = {0};
+    ebts_read_options_init(&o, 0);
+    o.max_items = 3;
+    ck_assert_ptr_null(ebts_read_buffer_opts(in, n, &o, &err));
+    ck_assert_str_eq(err.code, "LIMIT_EXCEEDED");
+    ebts_read_options_init(&o, 0);
+    o.max_records = 1;
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_buffer_opts(in, n, &o, &err));
+    ck_assert_str_eq(err.code, "LIMIT_EXCEEDED");
+    ebts_read_options_init(&o, 0);
+    o.max_fields = 2;
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_buffer_opts(in, n, &o, &err));
+    ck_assert_str_eq(err.code, "LIMIT_EXCEEDED");
+    ebts_read_options_init(&o, 0);
+    o.max_input = 10;
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_buffer_opts(in, n, &o, &err));
+    ck_assert_str_eq(err.code, "INPUT_TOO_LARGE");
+    ebts_txn *t = ebts_read_buffer(in, n, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(binary_records_are_typed_by_cnt)
+{
+    char in[512];
+    size_t n = REC(in, 1, "1.002:0500" GS "1.003:1" US "1" RS "4" US "03");
+    unsigned char t4[30] = {0, 0, 0, 30, 3, 1, 2, 255, 255, 255, 255, 255, 0, 0, 16, 0, 4, 0};
+    t4[20] = 0x1c;
+    memcpy(in + n, t4, sizeof t4);
+    n += sizeof t4;
+    ebts_txn *t = ebts_read_buffer(in, n, 0, NULL);
+    char d[256];
+    ck_assert_str_eq(tu_diags(t, d, sizeof d), "");
+    const ebts_record *r = ebts_txn_record(t, 1);
+    ck_assert_uint_eq(ebts_record_type(r), 4);
+    ck_assert(ebts_record_is_binary(r));
+    ck_assert_int_eq(ebts_record_idc(r), 3);
+    ck_assert_uint_eq(ebts_record_data(r).len, 30);
+    ck_assert_uint_eq(ebts_record_field_count(r), 0);
+    ck_assert_ptr_null(ebts_record_field(r, 1));
+    size_t wl;
+    unsigned char *w = tu_write(t, 0, &wl);
+    ck_assert_uint_eq(wl, n);
+    ck_assert_mem_eq(w, in, n);
+    ebts_free(w);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(accessors_accept_null)
+{
+    char tag[8];
+    ck_assert_uint_eq(ebts_txn_record_count(NULL), 0);
+    ck_assert_ptr_null(ebts_txn_record(NULL, 0));
+    ck_assert_uint_eq(ebts_record_type(NULL), 0);
+    ck_assert_ptr_null(ebts_record_field(NULL, 1));
+    ck_assert_ptr_null(ebts_field_value(NULL).ptr);
+    ck_assert_uint_eq(ebts_field_subfield_count(NULL), 0);
+    ck_assert_str_eq(ebts_field_tag(NULL, tag, sizeof tag), "");
+    ck_assert_uint_eq(ebts_txn_value(NULL, 2, 18).len, 0);
+    ck_assert_uint_eq(ebts_txn_diag_count(NULL), 0);
+    ebts_txn_free(NULL);
+    ebts_free(NULL);
+    ck_assert_str_eq(ebts_version(), EBTS_VERSION_STRING);
+}
+END_TEST
+
+START_TEST(diagnostic_code_table)
+{
+    const char *code, *sum;
+    size_t n = ebts_diag_codes(0, NULL, NULL);
+    ck_assert_uint_ge(n, 30);
+    for (size_t i = 0; i < n; i++) {
+        ebts_diag_codes(i, &code, &sum);
+        ck_assert_msg(strlen(sum) > 10, "%s has no summary", code);
+        for (const char *c = code; *c; c++)
+            ck_assert_msg((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_',
+                          "code %s", code);
+        for (size_t j = 0; j < i; j++) {
+            const char *other;
+            ebts_diag_codes(j, &other, NULL);
+            ck_assert_str_ne(code, other);
+        }
+    }
+    /* the README documents every code */
+    size_t rn;
+    unsigned char *readme = tu_slurp("README.md", &rn);
+    ck_assert_ptr_nonnull(readme);
+    char *text = calloc(1, rn + 1);
+    memcpy(text, readme, rn);
+    for (size_t i = 0; i < n; i++) {
+        char cell[64];
+        ebts_diag_codes(i, &code, NULL);
+        snprintf(cell, sizeof cell, "| `%s` |", code);
+        ck_assert_msg(strstr(text, cell) != NULL, "README.md does not document %s", code);
+    }
+    free(text);
+    free(readme);
+}
+END_TEST
+
+Suite *suite_frame(void)
+{
+    Suite *s = suite_create("frame");
+    TCase *tc = tcase_create("frame");
+    tcase_add_test(tc, minimal_transaction_structure);
+    tcase_add_test(tc, tag_numbers_are_integers);
+    tcase_add_test(tc, binary_data_holds_separators);
+    tcase_add_test(tc, separator_before_tag_is_a_field_boundary);
+    tcase_add_test(tc, rs_inside_value_is_not_a_boundary);
+    tcase_add_test(tc, strict_mode_refuses_recoveries);
+    tcase_add_test(tc, short_tags_pass_strict_mode);
+    tcase_add_test(tc, unread_bytes_are_kept);
+    tcase_add_test(tc, limits_are_enforced);
+    tcase_add_test(tc, binary_records_are_typed_by_cnt);
+    tcase_add_test(tc, accessors_accept_null);
+    tcase_add_test(tc, diagnostic_code_table);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,104 @@
+/* Sources: path, fd, FILE*, buffer (copied or borrowed), gzip. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "testutil.h"
+
+#define SAMPLE "fixtures/samples/clean/idr-nomatch.eft"
+
+static void same_as_file(ebts_txn *t)
+{
+    ck_assert_ptr_nonnull(t);
+    size_t n, fn;
+    unsigned char *w = tu_write(t, 0, &n);
+    unsigned char *f = tu_slurp(SAMPLE, &fn);
+    ck_assert_uint_eq(n, fn);
+    ck_assert_mem_eq(w, f, n);
+    free(f);
+    ebts_free(w);
+    ebts_txn_free(t);
+}
+
+START_TEST(every_entry_point_reads_the_same)
+{
+    same_as_file(ebts_read_file(SAMPLE, 0, NULL));
+    int fd = open(SAMPLE, O_RDONLY);
+    same_as_file(ebts_read_fd(fd, 0, NULL));
+    close(fd);
+    FILE *fp = fopen(SAMPLE, "rb");
+    same_as_file(ebts_read_stream(fp, 0, NULL));
+    fclose(fp);
+    size_t n;
+    unsigned char *b = tu_slurp(SAMPLE, &n);
+    same_as_file(ebts_read_buffer(b, n, 0, NULL));
+    ebts_txn *t = ebts_read_buffer(b, n, EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_eq(ebts_txn_value(t, 1, 4).ptr, b + 39); /* a span into the caller's buffer */
+    same_as_file(t);
+    free(b);
+}
+END_TEST
+
+START_TEST(gzip_is_inflated)
+{
+    size_t n;
+    unsigned char *b = tu_slurp(SAMPLE, &n);
+    uLongf zn = compressBound(n) + 32;
+    unsigned char *z = malloc(zn);
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(deflateInit2(&s, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    s.next_in = b;
+    s.avail_in = (uInt)n;
+    s.next_out = z;
+    s.avail_out = (uInt)zn;
+    ck_assert_int_eq(deflate(&s, Z_FINISH), Z_STREAM_END);
+    size_t len = s.total_out;
+    deflateEnd(&s);
+    same_as_file(ebts_read_buffer(z, len, 0, NULL));
+    /* a limit applies to the inflated size */
+    ebts_read_options o;
+    ebts_read_options_init(&o, 0);
+    o.max_input = 1000;
+    ebts_error err = {0};
+    ck_assert_ptr_null(ebts_read_buffer_opts(z, len, &o, &err));
+    ck_assert_str_eq(err.code, "INPUT_TOO_LARGE");
+    free(z);
+    free(b);
+}
+END_TEST
+
+START_TEST(io_errors)
+{
+    ebts_error err = {0};
+    ck_assert_ptr_null(ebts_read_file("fixtures/no-such-file.eft", 0, &err));
+    ck_assert_str_eq(err.code, "IO_ERROR");
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_file(NULL, 0, &err));
+    ck_assert_str_eq(err.code, "BAD_ARGUMENT");
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_buffer("", 0, 0, &err));
+    ck_assert_str_eq(err.code, "EMPTY_INPUT");
+    ck_assert_ptr_null(ebts_read_buffer(NULL, 0, 0, NULL));
+    ebts_txn *t = ebts_read_file(SAMPLE, 0, NULL);
+    memset(&err, 0, sizeof err);
+    ck_assert_int_eq(ebts_write_file(t, 0, "/nonexistent-dir/x.eft", &err), -1);
+    ck_assert_str_eq(err.code, "IO_ERROR");
+    unsigned char *out;
+    ck_assert_int_eq(ebts_write_buffer(t, 9, &out, NULL, NULL), -1);
+    ebts_txn_free(t);
+}
+END_TEST
+
+Suite *suite_source(void)
+{
+    Suite *s = suite_create("source");
+    TCase *tc = tcase_create("source");
+    tcase_add_test(tc, every_entry_point_reads_the_same);
+    tcase_add_test(tc, gzip_is_inflated);
+    tcase_add_test(tc, io_errors);
+    suite_add_tcase(s, tc);
+    return s;
+}

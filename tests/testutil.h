@@ -1,0 +1,36 @@
+/* Helpers shared by the Check suites. Tests run from the project root. */
+#ifndef EBTS_TESTUTIL_H
+#define EBTS_TESTUTIL_H
+#include <check.h>
+#include <stddef.h>
+#include "ebts.h"
+
+#define FS "\x1c"
+#define GS "\x1d"
+#define RS "\x1e"
+#define US "\x1f"
+
+/* Read a whole file; NULL if missing. Free with free(). */
+unsigned char *tu_slurp(const char *path, size_t *len);
+/* Files in dir (recursively) whose names end with one of the suffixes (";"-separated), sorted.
+ * Returns the count; *out is a NULL-terminated array to free with tu_free_list(). */
+size_t tu_list(const char *dir, const char *suffixes, char ***out);
+void tu_free_list(char **list);
+/* Read from a string literal with a length. */
+ebts_txn *tu_read(const char *s, size_t n, unsigned flags, ebts_error *err);
+#define TU_READ(lit, flags, err) tu_read((lit), sizeof(lit) - 1, (flags), (err))
+/* "CODE@offset CODE@offset ..." of all diagnostics, in order, into buf. */
+const char *tu_diags(const ebts_txn *t, char *buf, size_t size);
+/* Write traditional; returns malloc'd bytes (ebts_free). */
+unsigned char *tu_write(const ebts_txn *t, unsigned flags, size_t *len);
+/* A value as a NUL-terminated string in a static buffer (tests only). */
+const char *tu_str(ebts_span s);
+
+Suite *suite_frame(void);
+Suite *suite_write(void);
+Suite *suite_edit(void);
+Suite *suite_readable(void);
+Suite *suite_json(void);
+Suite *suite_source(void);
+Suite *suite_conformance(void);
+#endif
