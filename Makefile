@@ -33,11 +33,11 @@ STATIC = $(BUILD)/libebts.a
 SHARED = $(BUILD)/libebts.so.$(VERSION)
 
 # Debian packages the build needs; `make deps` installs the missing ones (root or sudo).
-DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config
+DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils
 
 .SECONDARY:
 
-.PHONY: all deps lib tools check asan fuzz fuzz-build demo bench install uninstall clean help
+.PHONY: all deps lib tools check asan fuzz fuzz-build demo install uninstall clean help
 
 all: deps lib tools
 

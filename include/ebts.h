@@ -97,7 +97,7 @@ typedef struct ebts_read_options {
     unsigned flags;
     size_t max_input;     /* bytes after decompression (default 2 GiB, at most 4 GiB - 1) */
     size_t max_records;   /* records in a transaction (default 100000) */
-    size_t max_fields;    /* fields in one record (default 1000000) */
+    size_t max_fields;    /* fields in one record (default 100000) */
     size_t max_items;     /* items in one field (default 10000000) */
 } ebts_read_options;
 

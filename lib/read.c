@@ -17,7 +17,7 @@ void ebts_read_options_init(ebts_read_options *o, unsigned flags)
     o->flags = flags;
     o->max_input = DEFAULT_MAX_INPUT;
     o->max_records = 100000;
-    o->max_fields = 1000000;
+    o->max_fields = 100000;
     o->max_items = 10000000;
 }
 
