@@ -162,6 +162,7 @@ typedef struct ebts__writer {
 int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri);
 void ebts__writer_free(ebts__writer *w);
 void ebts__write_traditional(const ebts_txn *t, ebts__buf *b);
+void ebts__write_binary_record(const ebts_record *r, ebts__buf *b);
 
 /* json.c */
 void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b);

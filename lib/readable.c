@@ -175,16 +175,13 @@ void ebts__write_readable(const ebts_txn *t, ebts__buf *b)
     for (size_t ri = 0; ri < t->nrecs && !b->oom; ri++) {
         const ebts_record *r = t->recs[ri];
         if (r->binary) {
-            unsigned char hdr[4] = {(unsigned char)(r->rawlen >> 24), (unsigned char)(r->rawlen >> 16),
-                                    (unsigned char)(r->rawlen >> 8), (unsigned char)r->rawlen};
-            ebts__buf b2 = {0};
-            ebts__buf_put(&b2, hdr, 4);
-            ebts__buf_put(&b2, r->raw + 4, r->rawlen - 4);
-            if (b2.oom)
+            ebts__buf raw = {0};
+            ebts__write_binary_record(r, &raw);
+            if (raw.oom)
                 b->oom = 1;
             else
-                put_hex(b, b2.p, b2.len);
-            free(b2.p);
+                put_hex(b, raw.p, raw.len);
+            free(raw.p);
             continue;
         }
         if (ebts__writer_record(&w, t, ri) < 0) {

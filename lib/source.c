@@ -113,22 +113,37 @@ fail:
     return -1;
 }
 
-int ebts__load_fd(int fd, size_t max, unsigned char **out, size_t *len, ebts_error *err)
+/* One loop for fds and streams: rd returns bytes read, 0 at the end, -1 on error. */
+typedef long (*read_fn)(void *ctx, unsigned char *p, size_t n);
+
+static long read_fd(void *ctx, unsigned char *p, size_t n)
+{
+    for (;;) {
+        ssize_t r = read(*(int *)ctx, p, n);
+        if (r >= 0 || errno != EINTR)
+            return (long)r;
+    }
+}
+
+static long read_stream(void *ctx, unsigned char *p, size_t n)
+{
+    size_t r = fread(p, 1, n, (FILE *)ctx);
+    return r == 0 && ferror((FILE *)ctx) ? -1 : (long)r;
+}
+
+static int load(read_fn rd, void *ctx, size_t max, unsigned char **out, size_t *len,
+                ebts_error *err)
 {
     unsigned char *p = NULL;
     size_t cap = 0, n = 0;
     for (;;) {
-        if (n == cap && grow(&p, &cap, n + 1, max, err) < 0) {
-            free(p);
-            return -1;
-        }
-        ssize_t r = read(fd, p + n, cap - n);
+        if (n == cap && grow(&p, &cap, n + 1, max, err) < 0)
+            goto fail;
+        size_t want = cap - n > 0x40000000u ? 0x40000000u : cap - n;
+        long r = rd(ctx, p + n, want);
         if (r < 0) {
-            if (errno == EINTR)
-                continue;
             ebts__error_set(err, "IO_ERROR", n, -1, NULL, "read failed: %s", strerror(errno));
-            free(p);
-            return -1;
+            goto fail;
         }
         if (r == 0)
             break;
@@ -136,42 +151,23 @@ int ebts__load_fd(int fd, size_t max, unsigned char **out, size_t *len, ebts_err
         if (n > max) {
             ebts__error_set(err, "INPUT_TOO_LARGE", n, -1, NULL,
                             "input is larger than the limit of %zu bytes", max);
-            free(p);
-            return -1;
+            goto fail;
         }
     }
     *out = p;
     *len = n;
     return 0;
+fail:
+    free(p);
+    return -1;
+}
+
+int ebts__load_fd(int fd, size_t max, unsigned char **out, size_t *len, ebts_error *err)
+{
+    return load(read_fd, &fd, max, out, len, err);
 }
 
 int ebts__load_stream(FILE *fp, size_t max, unsigned char **out, size_t *len, ebts_error *err)
 {
-    unsigned char *p = NULL;
-    size_t cap = 0, n = 0;
-    for (;;) {
-        if (n == cap && grow(&p, &cap, n + 1, max, err) < 0) {
-            free(p);
-            return -1;
-        }
-        size_t r = fread(p + n, 1, cap - n, fp);
-        n += r;
-        if (n > max) {
-            ebts__error_set(err, "INPUT_TOO_LARGE", n, -1, NULL,
-                            "input is larger than the limit of %zu bytes", max);
-            free(p);
-            return -1;
-        }
-        if (r == 0) {
-            if (ferror(fp)) {
-                ebts__error_set(err, "IO_ERROR", n, -1, NULL, "read failed: %s", strerror(errno));
-                free(p);
-                return -1;
-            }
-            break;
-        }
-    }
-    *out = p;
-    *len = n;
-    return 0;
+    return load(read_stream, fp, max, out, len, err);
 }

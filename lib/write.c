@@ -113,6 +113,24 @@ static size_t out_size(const ebts__outf *o)
     return (o->raw ? 0 : o->taglen + 1u) + o->len + 1;
 }
 
+/* The CNT field, derived, in the spelling of `cntf` (the original 1.003) when there is one. */
+static int out_cnt(ebts__writer *w, const ebts_txn *t, const ebts_field *cntf)
+{
+    ebts__outf *o = out_push(w);
+    if (!o)
+        return -1;
+    if (cntf)
+        out_tag(o, cntf, 1);
+    else
+        o->taglen = (unsigned char)snprintf(o->tag, sizeof o->tag, "1.003");
+    derive_cnt(t, cntf, &w->cnt);
+    if (w->cnt.oom)
+        return -1;
+    o->val = w->cnt.p;
+    o->len = w->cnt.len;
+    return 0;
+}
+
 /* Fill w->f with record ri's fields as they will be written. 0 ok, -1 OOM. */
 int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri)
 {
@@ -139,18 +157,8 @@ int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri)
             continue;
         }
         if (!cnt_done && (f == cntf || (!cntf && !(f->flags & EBTS__F_MALFORMED) && f->number > 3))) {
-            ebts__outf *o = out_push(w);
-            if (!o)
+            if (out_cnt(w, t, cntf) < 0)
                 return -1;
-            if (cntf)
-                out_tag(o, cntf, 1);
-            else
-                o->taglen = (unsigned char)snprintf(o->tag, sizeof o->tag, "1.003");
-            derive_cnt(t, cntf, &w->cnt);
-            if (w->cnt.oom)
-                return -1;
-            o->val = w->cnt.p;
-            o->len = w->cnt.len;
             cnt_done = 1;
             if (f == cntf)
                 continue;
@@ -165,17 +173,8 @@ int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri)
         o->val = f->val;
         o->len = f->len;
     }
-    if (!cnt_done) {
-        ebts__outf *o = out_push(w);
-        if (!o)
-            return -1;
-        o->taglen = (unsigned char)snprintf(o->tag, sizeof o->tag, "1.003");
-        derive_cnt(t, NULL, &w->cnt);
-        if (w->cnt.oom)
-            return -1;
-        o->val = w->cnt.p;
-        o->len = w->cnt.len;
-    }
+    if (!cnt_done && out_cnt(w, t, NULL) < 0)
+        return -1;
     for (uint32_t i = 0; bin && i < r->nfields; i++) {
         const ebts_field *f = &r->fields[i];
         if (!(f->flags & EBTS__F_BINARY))
@@ -207,6 +206,15 @@ int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri)
     return 0;
 }
 
+void ebts__write_binary_record(const ebts_record *r, ebts__buf *b)
+{
+    /* the 4-byte LEN is derived like every other LEN */
+    unsigned char hdr[4] = {(unsigned char)(r->rawlen >> 24), (unsigned char)(r->rawlen >> 16),
+                            (unsigned char)(r->rawlen >> 8), (unsigned char)r->rawlen};
+    ebts__buf_put(b, hdr, 4);
+    ebts__buf_put(b, r->raw + 4, r->rawlen - 4);
+}
+
 void ebts__write_traditional(const ebts_txn *t, ebts__buf *b)
 {
     ebts__writer w;
@@ -214,10 +222,7 @@ void ebts__write_traditional(const ebts_txn *t, ebts__buf *b)
     for (size_t ri = 0; ri < t->nrecs && !b->oom; ri++) {
         const ebts_record *r = t->recs[ri];
         if (r->binary) {
-            unsigned char hdr[4] = {(unsigned char)(r->rawlen >> 24), (unsigned char)(r->rawlen >> 16),
-                                    (unsigned char)(r->rawlen >> 8), (unsigned char)r->rawlen};
-            ebts__buf_put(b, hdr, 4);
-            ebts__buf_put(b, r->raw + 4, r->rawlen - 4);
+            ebts__write_binary_record(r, b);
             continue;
         }
         if (ebts__writer_record(&w, t, ri) < 0) {
