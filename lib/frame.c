@@ -319,24 +319,22 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         ebts_field *f = scratch_field(p, fstart, rec);
         if (!f)
             return NULL;
-        tag tg;
+        tag tg = {0};
         int stop = 0;
-        int ok = read_tag(b, n, pos, 64, &tg);
-        if (ok && (tg.tw > 9 || tg.nw > 9)) {
+        int found = read_tag(b, n, pos, 64, &tg);
+        int ok = found && tg.tw <= 9 && tg.nw <= 9;
+        if (p->nfs == 1)
+            rtype = found ? tg.type : 0; /* the caller saw a tag here */
+        if (found && !ok)
             ebts__diag(p->t, "TAG_NUMBER_TOO_LONG", fstart, rec, rtype, 0, -1, -1,
                        "tag number with %zu digits; kept as raw bytes", tg.tw > tg.nw ? tg.tw : tg.nw);
-            ok = 0;
-        } else if (!ok) {
+        else if (!found)
             ebts__diag(p->t, "BAD_TAG", fstart, rec, rtype, 0, -1, -1,
                        "field %zu of the record does not begin with T.N:; kept as raw bytes",
                        p->nfs);
-        }
-        if (p->nfs == 1) {
-            rtype = ok ? tg.type : (read_tag(b, n, pos, 64, &tg) && tg.tw <= 9 ? tg.type : 0);
-            if (!ok || tg.number != 1)
-                ebts__diag(p->t, "LEN_MISSING", fstart, rec, rtype, 0, -1, -1,
-                           "record does not begin with its LEN field %u.001", rtype);
-        }
+        if (p->nfs == 1 && (!ok || tg.number != 1))
+            ebts__diag(p->t, "LEN_MISSING", fstart, rec, rtype, 0, -1, -1,
+                       "record does not begin with its LEN field %u.001", rtype);
         if (!ok) {
             f->flags = EBTS__F_MALFORMED;
             f->val = b + fstart;
