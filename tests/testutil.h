@@ -33,4 +33,5 @@ Suite *suite_readable(void);
 Suite *suite_json(void);
 Suite *suite_source(void);
 Suite *suite_conformance(void);
+Suite *suite_diag(void);
 #endif

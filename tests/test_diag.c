@@ -1,0 +1,79 @@
+/* Diagnostics: the line format, strictness, the cap, and errors (first one wins). */
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+
+START_TEST(line_format)
+{
+    ebts_txn *t = ebts_read_file("fixtures/samples/published/idr-iar-match.eft", 0, NULL);
+    char line[512];
+    const ebts_diag *d = ebts_txn_diag(t, 2);
+    ck_assert_str_eq(d->code, "LEADING_SPACE");
+    ck_assert_str_eq(ebts_diag_format(d, "x.eft", 0, line, sizeof line),
+                     "x.eft:123: warning: LEADING_SPACE 1.010: value begins with a space");
+    ck_assert_str_eq(ebts_diag_format(d, "x.eft", 1, line, sizeof line),
+                     "x.eft:123: error: LEADING_SPACE 1.010: value begins with a space");
+    d = ebts_txn_diag(t, ebts_txn_diag_count(t) - 1);
+    ck_assert_str_eq(ebts_diag_format(d, NULL, 0, line, sizeof line),
+                     "-:3523: error: RECORD_MISSING: CNT announces a Type-10 record (IDC 1) that is "
+                     "not in the input");
+    ck_assert_int_eq(d->record, -1);
+    ck_assert_uint_eq(ebts_txn_error_count(t, 0), 3);
+    ck_assert_uint_eq(ebts_txn_error_count(t, 1), 6);
+    ck_assert_str_eq(ebts_diag_format(d, "x", 0, line, 8), "x:3523:"); /* truncated, terminated */
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(messages_are_printable)
+{
+    /* a LEN quoting control and high bytes: the message keeps them out */
+    static const char in[] = "1.001:1\x01\xff" GS "1.002:0500" GS "1.003:1" US "0" FS;
+    ebts_txn *t = TU_READ(in, 0, NULL);
+    const ebts_diag *d = ebts_txn_diag(t, 0);
+    ck_assert_str_eq(d->code, "LEN_INVALID");
+    for (const char *c = d->msg; *c; c++)
+        ck_assert((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(diagnostics_are_capped)
+{
+    /* 20000 empty fields: 10000 diagnostics, then one TOO_MANY_DIAGNOSTICS */
+    size_t n = 20000;
+    char *in = malloc(64 + n);
+    size_t k = (size_t)sprintf(in, "1.001:30" GS "1.002:0500" GS "1.003:1" US "0" GS);
+    memset(in + k, 0x1d, n);
+    k += n;
+    in[k++] = 0x1c;
+    ebts_txn *t = ebts_read_buffer(in, k, 0, NULL);
+    ck_assert_uint_eq(ebts_txn_diag_count(t), 10001);
+    ck_assert_str_eq(ebts_txn_diag(t, 10000)->code, "TOO_MANY_DIAGNOSTICS");
+    ebts_txn_free(t);
+    free(in);
+}
+END_TEST
+
+START_TEST(first_error_wins)
+{
+    ebts_error err = {0};
+    ck_assert_ptr_null(ebts_read_buffer("", 0, 0, &err));
+    ck_assert_ptr_null(ebts_read_file("fixtures/none", 0, &err));
+    ck_assert_str_eq(err.code, "EMPTY_INPUT");
+    ck_assert_str_eq(ebts_severity_name(EBTS_SEV_ERROR), "error");
+    ck_assert_str_eq(ebts_severity_name(EBTS_SEV_WARNING), "warning");
+}
+END_TEST
+
+Suite *suite_diag(void)
+{
+    Suite *s = suite_create("diag");
+    TCase *tc = tcase_create("diag");
+    tcase_add_test(tc, line_format);
+    tcase_add_test(tc, messages_are_printable);
+    tcase_add_test(tc, diagnostics_are_capped);
+    tcase_add_test(tc, first_error_wins);
+    suite_add_tcase(s, tc);
+    return s;
+}
