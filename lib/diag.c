@@ -83,31 +83,31 @@ static void make_tag(char *out, size_t size, unsigned rtype, unsigned field)
         out[0] = 0;
 }
 
-void ebts__diag(ebts_txn *t, const char *code, size_t offset, long rec, unsigned rtype,
-                unsigned field, long sub, long item, const char *fmt, ...)
+void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, unsigned rtype,
+                    unsigned field, long sub, long item, const char *fmt, ...)
 {
-    if (t->diags_oom)
+    if (t->oom)
         return;
-    if (t->ndiags >= EBTS__MAX_DIAGS) {
-        if (t->ndiags > EBTS__MAX_DIAGS)
+    if (t->n >= EBTS__MAX_DIAGS) {
+        if (t->n > EBTS__MAX_DIAGS)
             return;
         code = "TOO_MANY_DIAGNOSTICS";
         rec = -1;
         field = 0;
         sub = item = -1;
     }
-    if (t->ndiags == t->capdiags) {
-        size_t cap = t->capdiags ? t->capdiags * 2 : 16;
-        ebts_diag *d = realloc(t->diags, cap * sizeof *d);
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 16;
+        ebts_diag *d = realloc(t->d, cap * sizeof *d);
         if (!d) {
-            t->diags_oom = 1;
+            t->oom = 1;
             return;
         }
-        t->diags = d;
-        t->capdiags = cap;
+        t->d = d;
+        t->cap = cap;
     }
     const ebts__code *c = ebts__code_find(code);
-    ebts_diag *d = &t->diags[t->ndiags++];
+    ebts_diag *d = &t->d[t->n++];
     memset(d, 0, sizeof *d);
     d->code = c ? c->code : code;
     d->severity = c ? c->severity : EBTS_SEV_ERROR;
@@ -157,23 +157,43 @@ void ebts__error_oom(ebts_error *err)
     ebts__error_set(err, "OUT_OF_MEMORY", 0, -1, NULL, "out of memory");
 }
 
+void ebts__dlist_sort(ebts__dlist *l)
+{
+    for (size_t i = 1; i < l->n; i++) {
+        if (l->d[i].offset >= l->d[i - 1].offset)
+            continue;
+        ebts_diag d = l->d[i];
+        size_t j = i;
+        while (j > 0 && l->d[j - 1].offset > d.offset) {
+            l->d[j] = l->d[j - 1];
+            j--;
+        }
+        l->d[j] = d;
+    }
+}
+
+size_t ebts__dlist_errors(const ebts__dlist *l, int strict)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->d[i].severity >= EBTS_SEV_ERROR || (strict && l->d[i].recovered))
+            n++;
+    return n;
+}
+
 size_t ebts_txn_diag_count(const ebts_txn *t)
 {
-    return t ? t->ndiags : 0;
+    return t ? t->dl.n : 0;
 }
 
 const ebts_diag *ebts_txn_diag(const ebts_txn *t, size_t index)
 {
-    return t && index < t->ndiags ? &t->diags[index] : NULL;
+    return t && index < t->dl.n ? &t->dl.d[index] : NULL;
 }
 
 size_t ebts_txn_error_count(const ebts_txn *t, int strict)
 {
-    size_t n = 0;
-    for (size_t i = 0; t && i < t->ndiags; i++)
-        if (t->diags[i].severity >= EBTS_SEV_ERROR || (strict && t->diags[i].recovered))
-            n++;
-    return n;
+    return t ? ebts__dlist_errors(&t->dl, strict) : 0;
 }
 
 const char *ebts_diag_format(const ebts_diag *d, const char *path, int strict, char *buf,

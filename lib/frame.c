@@ -532,22 +532,6 @@ static ebts_record *parse_binary(P *p, size_t off, long rec, unsigned type, size
     return r;
 }
 
-/* Diagnostics in input order; equal offsets keep the order they were found in. */
-static void sort_diags(ebts_txn *t)
-{
-    for (size_t i = 1; i < t->ndiags; i++) {
-        if (t->diags[i].offset >= t->diags[i - 1].offset)
-            continue;
-        ebts_diag d = t->diags[i];
-        size_t j = i;
-        while (j > 0 && t->diags[j - 1].offset > d.offset) {
-            t->diags[j] = t->diags[j - 1];
-            j--;
-        }
-        t->diags[j] = d;
-    }
-}
-
 int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
 {
     P p;
@@ -620,10 +604,10 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
                    p.cnt[k].type, p.cnt[k].idc);
     if (t->nrecs > 0)
         t->recs[0]->cnt_idc = -1;
-    sort_diags(t);
+    ebts__dlist_sort(&t->dl);
     free(p.cnt);
     free(p.fs);
-    if (t->diags_oom) {
+    if (t->dl.oom) {
         ebts__error_oom(err);
         return -1;
     }

@@ -74,6 +74,13 @@ struct ebts_record {
     uint32_t nfields, capfields;
 };
 
+/* A growable list of findings (a transaction's, a validation report's). */
+typedef struct ebts__dlist {
+    ebts_diag *d;
+    size_t n, cap;
+    int oom;
+} ebts__dlist;
+
 struct ebts_txn {
     unsigned char *owned;       /* the input buffer when the transaction owns it */
     const unsigned char *buf;
@@ -81,9 +88,7 @@ struct ebts_txn {
     ebts__arena arena;
     ebts_record **recs;
     size_t nrecs, caprecs;
-    ebts_diag *diags;
-    size_t ndiags, capdiags;
-    int diags_oom;
+    ebts__dlist dl;
     size_t unread_off, unread_len;
 };
 
@@ -110,12 +115,15 @@ typedef struct ebts__code {
 } ebts__code;
 const ebts__code *ebts__code_find(const char *code);
 /* Append a diagnostic; rec -1 for the file; field 0 for none. */
-void ebts__diag(ebts_txn *t, const char *code, size_t offset, long rec, unsigned rtype,
-                unsigned field, long sub, long item, const char *fmt, ...)
+void ebts__diag_add(ebts__dlist *l, const char *code, size_t offset, long rec, unsigned rtype,
+                    unsigned field, long sub, long item, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 9, 10)))
 #endif
     ;
+void ebts__dlist_sort(ebts__dlist *l); /* by offset, stable */
+size_t ebts__dlist_errors(const ebts__dlist *l, int strict);
+#define ebts__diag(t, ...) ebts__diag_add(&(t)->dl, __VA_ARGS__)
 void ebts__error_set(ebts_error *err, const char *code, size_t offset, long rec, const char *tag,
                      const char *fmt, ...)
 #if defined(__GNUC__)

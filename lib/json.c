@@ -197,8 +197,8 @@ void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b)
         ebts__buf_printf(b, ",\n\"unread_bytes\":%zu", t->unread_len);
     if (!(flags & EBTS_WRITE_NO_DIAGS)) {
         ebts__buf_puts(b, ",\n\"diagnostics\":[");
-        for (size_t i = 0; i < t->ndiags; i++) {
-            const ebts_diag *d = &t->diags[i];
+        for (size_t i = 0; i < t->dl.n; i++) {
+            const ebts_diag *d = &t->dl.d[i];
             ebts__buf_printf(b, "%s\n{\"code\":\"%s\",\"severity\":\"%s\",\"recovered\":%s,"
                                 "\"offset\":%zu,\"record\":%ld,\"tag\":",
                              i ? "," : "", d->code, ebts_severity_name(d->severity),

@@ -82,9 +82,9 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         return NULL;
     }
     if (o->flags & EBTS_READ_STRICT) {
-        for (size_t i = 0; i < t->ndiags; i++)
-            if (t->diags[i].recovered || t->diags[i].severity >= EBTS_SEV_ERROR) {
-                ebts__error_from_diag(err, &t->diags[i]);
+        for (size_t i = 0; i < t->dl.n; i++)
+            if (t->dl.d[i].recovered || t->dl.d[i].severity >= EBTS_SEV_ERROR) {
+                ebts__error_from_diag(err, &t->dl.d[i]);
                 ebts_txn_free(t);
                 return NULL;
             }

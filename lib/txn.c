@@ -28,7 +28,7 @@ void ebts_txn_free(ebts_txn *t)
         return;
     ebts__arena_free(&t->arena);
     free(t->recs);
-    free(t->diags);
+    free(t->dl.d);
     free(t->owned);
     free(t);
 }
