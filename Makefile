@@ -25,7 +25,7 @@ BUILD ?= build
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 PIC_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/pic/%.o)
-TOOLS = ebts-conv
+TOOLS = ebts-conv ebts-validate
 TOOL_BIN = $(TOOLS:%=$(BUILD)/bin/%)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(BUILD)/tests/run-tests
@@ -63,13 +63,21 @@ lib: $(STATIC) $(SHARED)
 
 tools: $(TOOL_BIN)
 
-$(BUILD)/lib/%.o: lib/%.c lib/internal.h include/ebts.h | deps
-	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(DEP_CFLAGS) $(CFLAGS) -c $< -o $@
+LIB_HDRS = lib/internal.h lib/rules.h include/ebts.h $(BUILD)/gen/profile_xsd.h
 
-$(BUILD)/pic/%.o: lib/%.c lib/internal.h include/ebts.h | deps
+# The profile XSD, compiled into the library as a C string.
+$(BUILD)/gen/profile_xsd.h: profiles/ebts-profile.xsd
 	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(DEP_CFLAGS) $(CFLAGS) -fPIC -c $< -o $@
+	{ echo 'static const char ebts__profile_xsd[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) -I$(BUILD)/gen $(DEP_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/pic/%.o: lib/%.c $(LIB_HDRS) | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) -I$(BUILD)/gen $(DEP_CFLAGS) $(CFLAGS) -fPIC -c $< -o $@
 
 $(STATIC): $(LIB_OBJ)
 	@rm -f $@
@@ -88,7 +96,7 @@ $(BUILD)/bin/%: $(BUILD)/tools/%.o $(BUILD)/tools/cli.o $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(STATIC) $(DEP_LIBS)
 
-$(BUILD)/tests/%.o: tests/%.c tests/testutil.h lib/internal.h include/ebts.h | deps
+$(BUILD)/tests/%.o: tests/%.c tests/testutil.h $(LIB_HDRS) | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
@@ -111,9 +119,9 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined"
 
 FUZZTIME ?= 60
-fuzz-build: deps
+fuzz-build: deps build/gen/profile_xsd.h
 	@mkdir -p build-fuzz
-	clang $(EBTS_CFLAGS) $(DEP_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+	clang $(EBTS_CFLAGS) -Ibuild/gen $(DEP_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -o build-fuzz/fuzz_read fuzz/fuzz_read.c $(LIB_SRC) $(DEP_LIBS)
 
 fuzz: fuzz-build

@@ -250,11 +250,53 @@ EBTS_API int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts
 /** Write to a path ("-" = standard output). 0 or -1. */
 EBTS_API int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Validation against the EBTS rules. A profile is a rule set: built in are "ebts-10" (the
+ * default) and "ebts-9.1"; a SIB adds its own rules in an XML profile file (see
+ * profiles/ebts-profile.xsd). A report holds the reader's diagnostics and the validator's, in
+ * input order, with the profile's severity changes applied. */
+
+typedef struct ebts_profile ebts_profile;
+typedef struct ebts_report ebts_report;
+
+/** A built-in profile by name ("ebts-10", "ebts-9.1"); NULL and err if unknown. */
+EBTS_API ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err);
+/** Load an XML profile file; it is validated against the profile XSD and refused with a clear
+ *  message (code PROFILE_INVALID, line in the message) when it does not conform. */
+EBTS_API ebts_profile *ebts_profile_load(const char *path, ebts_error *err);
+/** The same from memory. */
+EBTS_API ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *err);
+EBTS_API const char *ebts_profile_name(const ebts_profile *p);
+EBTS_API void ebts_profile_free(ebts_profile *p);
+
+/** Validate `t` against profile `p` (NULL = "ebts-10"). NULL only on out-of-memory. */
+EBTS_API ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err);
+EBTS_API size_t ebts_report_count(const ebts_report *r);
+EBTS_API const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index);
+/** Errors in the report (with `strict`, warnings count too). */
+EBTS_API size_t ebts_report_error_count(const ebts_report *r, int strict);
+EBTS_API void ebts_report_free(ebts_report *r);
+
+/** Redact a message in place: every character between double or single quotes becomes '*'
+ *  (diagnostic messages quote the input's values, which may be personal data). Returns msg. */
+EBTS_API char *ebts_redact_message(char *msg);
+
+/* JUnit XML reports for CI systems: one test case per file. */
+typedef struct ebts_junit ebts_junit;
+EBTS_API ebts_junit *ebts_junit_new(const char *suite_name);
+/** Add a test case; `failure` NULL when it passed, else a one-line reason; `details` (may be
+ *  NULL) goes into the failure's text. Strings are copied. 0 or -1. */
+EBTS_API int ebts_junit_add(ebts_junit *j, const char *name, const char *failure,
+                            const char *details);
+/** Write the report (libxml2's writer; properly escaped). 0 or -1. */
+EBTS_API int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err);
+EBTS_API void ebts_junit_free(ebts_junit *j);
+
 /** Format a diagnostic as `path:offset: severity: CODE tag: message` (no newline) into buf. */
 EBTS_API const char *ebts_diag_format(const ebts_diag *d, const char *path, int strict, char *buf,
                                       size_t size);
 
-/** The table of diagnostic codes the reader can produce: returns the number of codes and, when
+/** The table of diagnostic codes the reader and the validator can produce: returns the number of codes and, when
  *  `codes`/`summaries` are not NULL, the code and a one-line summary at `index`. */
 EBTS_API size_t ebts_diag_codes(size_t index, const char **code, const char **summary);
 

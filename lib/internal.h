@@ -151,6 +151,38 @@ int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned
                           size_t *outlen, ebts_error *err);
 void ebts__write_readable(const ebts_txn *t, ebts__buf *b);
 
+/* profile.c / validate.c: a rule set */
+#include "rules.h"
+typedef struct ebts__req {
+    unsigned rtype, field;
+    const char *tots; /* " CAR CNA " or "*" */
+} ebts__req;
+typedef struct ebts__sev {
+    const char *code;
+    int severity; /* 0 = off */
+} ebts__sev;
+struct ebts_profile {
+    char name[64];
+    int ebts10;                   /* EBTS 10 deltas on top of the EBTS 9.1 tables */
+    ebts__field_rule *rules;      /* the profile's own field rules, checked first */
+    size_t nrules;
+    ebts__req *mand, *forbid;
+    size_t nmand, nforbid;
+    ebts__sev *sev;
+    size_t nsev;
+    ebts__arena arena;
+};
+ebts_profile *ebts__profile_new(const char *name, int ebts10);
+
+/* image.c */
+#define EBTS__IMG_UNKNOWN 0
+#define EBTS__IMG_JPEG 1
+#define EBTS__IMG_PNG 2
+#define EBTS__IMG_JP2 3
+#define EBTS__IMG_KIND 0x0f
+#define EBTS__IMG_SIZED 0x10 /* width and height were found */
+int ebts__image_sniff(const unsigned char *p, size_t n, uint32_t *w, uint32_t *h);
+
 /* write.c: the fields of a tagged record as they will be written (LEN and CNT derived) */
 typedef struct ebts__outf {
     char tag[24];

@@ -16,6 +16,7 @@ typedef struct ebts__item_rule {
     unsigned minlen, maxlen; /* maxlen 0 = no upper bound */
     const char *values;      /* "A|B|C" or NULL */
     const char *sca;         /* special characters allowed; "PRINT" = any printable; NULL */
+    int date;
     const char *desc;
 } ebts__item_rule;
 

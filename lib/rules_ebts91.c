@@ -3,92 +3,101 @@
 #include "rules.h"
 
 static const ebts__item_rule items_1_013_12[] = {
-    {"IMP", EBTS__CT_AN, 1, 15, NULL, NULL, "Domain Name Implementation"},
-    {"VER", EBTS__CT_AN, 1, 5, NULL, NULL, "Domain Name Implementation Version"},
+    {"IMP", EBTS__CT_AN, 1, 15, NULL, NULL, EBTS__DATE_NONE, "Domain Name Implementation"},
+    {"VER", EBTS__CT_AN, 1, 5, NULL, NULL, EBTS__DATE_NONE, "Domain Name Implementation Version"},
 };
 static const ebts__item_rule items_1_015_14[] = {
-    {"CSI", EBTS__CT_N, 3, 3, NULL, NULL, "Character Set Index"},
-    {"CSN", EBTS__CT_ANS, 5, 7, NULL, "-", "Character Set Name"},
-    {"CSV", EBTS__CT_AN, 1, 10, NULL, NULL, "Character Set Version"},
+    {"CSI", EBTS__CT_N, 3, 3, NULL, NULL, EBTS__DATE_NONE, "Character Set Index"},
+    {"CSN", EBTS__CT_ANS, 5, 7, NULL, "-", EBTS__DATE_NONE, "Character Set Name"},
+    {"CSV", EBTS__CT_AN, 1, 10, NULL, NULL, EBTS__DATE_NONE, "Character Set Version"},
 };
 static const ebts__item_rule items_2_010_23[] = {
-    {"PRE", EBTS__CT_ANS, 1, 24, NULL, "PRINT", "Contributor Case Prefix"},
-    {"ID", EBTS__CT_ANS, 1, 24, NULL, "PRINT", "Contributor Case ID"},
+    {"PRE", EBTS__CT_ANS, 1, 24, NULL, "PRINT", EBTS__DATE_NONE, "Contributor Case Prefix"},
+    {"ID", EBTS__CT_ANS, 1, 24, NULL, "PRINT", EBTS__DATE_NONE, "Contributor Case ID"},
 };
 static const ebts__item_rule items_2_010_24[] = {
-    {"PRE", EBTS__CT_ANS, 1, 24, NULL, "PRINT", "Contributor Case Prefix"},
-    {"ID", EBTS__CT_ANS, 1, 24, NULL, "PRINT", "Contributor Case ID"},
+    {"PRE", EBTS__CT_ANS, 1, 24, NULL, "PRINT", EBTS__DATE_NONE, "Contributor Case Prefix"},
+    {"ID", EBTS__CT_ANS, 1, 24, NULL, "PRINT", EBTS__DATE_NONE, "Contributor Case ID"},
 };
 static const ebts__item_rule items_2_010_25[] = {
-    {"PRE", EBTS__CT_ANS, 1, 24, NULL, "PRINT", "Contributor Case Prefix"},
-    {"ID", EBTS__CT_ANS, 1, 24, NULL, "PRINT", "Contributor Case ID"},
+    {"PRE", EBTS__CT_ANS, 1, 24, NULL, "PRINT", EBTS__DATE_NONE, "Contributor Case Prefix"},
+    {"ID", EBTS__CT_ANS, 1, 24, NULL, "PRINT", EBTS__DATE_NONE, "Contributor Case ID"},
 };
 static const ebts__item_rule items_2_034_59[] = {
-    {"FGP", EBTS__CT_N, 2, 2, "00|01|02|03|04|05|06|07|08|09|10", NULL, "Finger Number"},
-    {"CL1", EBTS__CT_A, 2, 2, "AU|WU|RS|LS|SR|XX|UP|UC", NULL, "Pattern Classification Code"},
-    {"CL2", EBTS__CT_A, 0, 2, "AU|WU|RS|LS|SR|XX|UP|UC", NULL, "Pattern Classification Code"},
-    {"CL3", EBTS__CT_A, 0, 2, "AU|WU|RS|LS|SR|XX|UP|UC", NULL, "Pattern Classification Code"},
+    {"FGP", EBTS__CT_N, 2, 2, "00|01|02|03|04|05|06|07|08|09|10", NULL, EBTS__DATE_NONE, "Finger Number"},
+    {"CL1", EBTS__CT_A, 2, 2, "AU|WU|RS|LS|SR|XX|UP|UC", NULL, EBTS__DATE_NONE, "Pattern Classification Code"},
+    {"CL2", EBTS__CT_A, 0, 2, "AU|WU|RS|LS|SR|XX|UP|UC", NULL, EBTS__DATE_NONE, "Pattern Classification Code"},
+    {"CL3", EBTS__CT_A, 0, 2, "AU|WU|RS|LS|SR|XX|UP|UC", NULL, EBTS__DATE_NONE, "Pattern Classification Code"},
+};
+static const ebts__item_rule items_2_047_72[] = {
+    {"DOO", EBTS__CT_N, 8, 8, NULL, NULL, EBTS__DATE_YMD, "Date of Offense"},
+    {"AOL", EBTS__CT_ANS, 1, 300, NULL, "PRINT", EBTS__DATE_NONE, "Arrest Offense Literal"},
+};
+static const ebts__item_rule items_2_051_74[] = {
+    {"CDD", EBTS__CT_N, 8, 8, NULL, NULL, EBTS__DATE_YMD, "Court Disposition Date"},
+    {"COL", EBTS__CT_ANS, 1, 300, NULL, "PRINT", EBTS__DATE_NONE, "Court Offense Literal"},
+    {"CPL", EBTS__CT_ANS, 1, 300, NULL, "PRINT", EBTS__DATE_NONE, "Other Court Sentence Provision Literal"},
 };
 static const ebts__item_rule items_2_064_89[] = {
-    {"UCN", EBTS__CT_AN, 1, 9, NULL, NULL, "Universal Control Number"},
-    {"NAM", EBTS__CT_AS, 3, 30, NULL, ",- ", "Name"},
+    {"UCN", EBTS__CT_AN, 1, 9, NULL, NULL, EBTS__DATE_NONE, "Universal Control Number"},
+    {"NAM", EBTS__CT_AS, 3, 30, NULL, ",- ", EBTS__DATE_NONE, "Name"},
 };
 static const ebts__item_rule items_2_064_90[] = {
-    {"UCN", EBTS__CT_AN, 1, 9, NULL, NULL, "Universal Control Number"},
-    {"NAM", EBTS__CT_AS, 3, 30, NULL, ",- ", "Name"},
+    {"UCN", EBTS__CT_AN, 1, 9, NULL, NULL, EBTS__DATE_NONE, "Universal Control Number"},
+    {"NAM", EBTS__CT_AS, 3, 30, NULL, ",- ", EBTS__DATE_NONE, "Name"},
 };
 static const ebts__item_rule items_2_067_92[] = {
-    {"MAK", EBTS__CT_ANS, 1, 25, NULL, "PRINT", "Image Capture Equipment Make"},
-    {"MODL", EBTS__CT_ANS, 1, 25, NULL, "PRINT", "Image Capture Equipment Model"},
-    {"SERNO", EBTS__CT_ANS, 1, 50, NULL, "PRINT", "Image Capture Equipment Serial Number"},
+    {"MAK", EBTS__CT_ANS, 1, 25, NULL, "PRINT", EBTS__DATE_NONE, "Image Capture Equipment Make"},
+    {"MODL", EBTS__CT_ANS, 1, 25, NULL, "PRINT", EBTS__DATE_NONE, "Image Capture Equipment Model"},
+    {"SERNO", EBTS__CT_ANS, 1, 50, NULL, "PRINT", EBTS__DATE_NONE, "Image Capture Equipment Serial Number"},
 };
 static const ebts__item_rule items_2_084_111[] = {
-    {"FGP", EBTS__CT_N, 2, 2, "01|02|03|04|05|06|07|08|09|10", NULL, "Finger Position"},
-    {"AMPCD", EBTS__CT_A, 2, 2, "XX|UP", NULL, "Amputated or Bandaged Code"},
+    {"FGP", EBTS__CT_N, 2, 2, "01|02|03|04|05|06|07|08|09|10", NULL, EBTS__DATE_NONE, "Finger Position"},
+    {"AMPCD", EBTS__CT_A, 2, 2, "XX|UP", NULL, EBTS__DATE_NONE, "Amputated or Bandaged Code"},
 };
 static const ebts__item_rule items_2_091_118[] = {
-    {"FGP", EBTS__CT_N, 2, 2, "00|01|02|03|04|05|06|07|08|09|10", NULL, "Finger Position"},
-    {"RCN1", EBTS__CT_N, 1, 2, NULL, NULL, "Ridge Count Number 1"},
+    {"FGP", EBTS__CT_N, 2, 2, "00|01|02|03|04|05|06|07|08|09|10", NULL, EBTS__DATE_NONE, "Finger Position"},
+    {"RCN1", EBTS__CT_N, 1, 2, NULL, NULL, EBTS__DATE_NONE, "Ridge Count Number 1"},
 };
 static const ebts__item_rule items_2_092_119[] = {
-    {"FGP", EBTS__CT_N, 2, 2, "00|01|02|03|04|05|06|07|08|09|10", NULL, "Finger Position"},
-    {"RCN2", EBTS__CT_N, 1, 2, NULL, NULL, "Ridge Count Number 2"},
+    {"FGP", EBTS__CT_N, 2, 2, "00|01|02|03|04|05|06|07|08|09|10", NULL, EBTS__DATE_NONE, "Finger Position"},
+    {"RCN2", EBTS__CT_N, 1, 2, NULL, NULL, EBTS__DATE_NONE, "Ridge Count Number 2"},
 };
 static const ebts__item_rule items_10_024_143[] = {
-    {"SCR", EBTS__CT_N, 1, 3, NULL, NULL, "Subject Quality Score"},
-    {"VEN", EBTS__CT_AN, 4, 4, NULL, NULL, "Subject Quality Vendor"},
-    {"PRC", EBTS__CT_N, 1, 5, NULL, NULL, "Subject Quality Product Code"},
+    {"SCR", EBTS__CT_N, 1, 3, NULL, NULL, EBTS__DATE_NONE, "Subject Quality Score"},
+    {"VEN", EBTS__CT_AN, 4, 4, NULL, NULL, EBTS__DATE_NONE, "Subject Quality Vendor"},
+    {"PRC", EBTS__CT_N, 1, 5, NULL, NULL, EBTS__DATE_NONE, "Subject Quality Product Code"},
 };
 static const ebts__item_rule items_10_025_144[] = {
-    {"YAW", EBTS__CT_NS, 1, 4, NULL, "-", "Subject Pose Yaw"},
-    {"PIT", EBTS__CT_NS, 1, 4, NULL, "-", "Subject Pose Pitch"},
-    {"ROL", EBTS__CT_NS, 1, 4, NULL, "-", "Subject Pose Roll"},
-    {"YAWU", EBTS__CT_NS, 1, 4, NULL, "-", "Subject Pose Yaw Uncertainty"},
-    {"PITU", EBTS__CT_NS, 1, 4, NULL, "-", "Subject Pose Pitch Uncertainty"},
-    {"ROLU", EBTS__CT_NS, 1, 4, NULL, "-", "Subject Pose Roll Uncertainty"},
+    {"YAW", EBTS__CT_NS, 1, 4, NULL, "-", EBTS__DATE_NONE, "Subject Pose Yaw"},
+    {"PIT", EBTS__CT_NS, 1, 4, NULL, "-", EBTS__DATE_NONE, "Subject Pose Pitch"},
+    {"ROL", EBTS__CT_NS, 1, 4, NULL, "-", EBTS__DATE_NONE, "Subject Pose Roll"},
+    {"YAWU", EBTS__CT_NS, 1, 4, NULL, "-", EBTS__DATE_NONE, "Subject Pose Yaw Uncertainty"},
+    {"PITU", EBTS__CT_NS, 1, 4, NULL, "-", EBTS__DATE_NONE, "Subject Pose Pitch Uncertainty"},
+    {"ROLU", EBTS__CT_NS, 1, 4, NULL, "-", EBTS__DATE_NONE, "Subject Pose Roll Uncertainty"},
 };
 static const ebts__item_rule items_10_029_148[] = {
-    {"TYP", EBTS__CT_N, 1, 1, NULL, NULL, "Feature Point Type"},
-    {"FPC", EBTS__CT_NS, 3, 5, NULL, ".", "Feature Point Code"},
-    {"X", EBTS__CT_N, 1, 4, NULL, NULL, "Feature Point X Coordinate"},
-    {"Y", EBTS__CT_N, 1, 4, NULL, NULL, "Feature Point Y Coordinate"},
+    {"TYP", EBTS__CT_N, 1, 1, NULL, NULL, EBTS__DATE_NONE, "Feature Point Type"},
+    {"FPC", EBTS__CT_NS, 3, 5, NULL, ".", EBTS__DATE_NONE, "Feature Point Code"},
+    {"X", EBTS__CT_N, 1, 4, NULL, NULL, EBTS__DATE_NONE, "Feature Point X Coordinate"},
+    {"Y", EBTS__CT_N, 1, 4, NULL, NULL, EBTS__DATE_NONE, "Feature Point Y Coordinate"},
 };
 static const ebts__item_rule items_10_041_151[] = {
-    {"HEIGHT", EBTS__CT_N, 1, 2, NULL, NULL, "Scar/Mark/Tattoo Height"},
-    {"WIDTH", EBTS__CT_N, 1, 2, NULL, NULL, "Scar/Mark/Tattoo Width"},
+    {"HEIGHT", EBTS__CT_N, 1, 2, NULL, NULL, EBTS__DATE_NONE, "Scar/Mark/Tattoo Height"},
+    {"WIDTH", EBTS__CT_N, 1, 2, NULL, NULL, EBTS__DATE_NONE, "Scar/Mark/Tattoo Width"},
 };
 static const ebts__item_rule items_10_042_152[] = {
-    {"SRC", EBTS__CT_A, 3, 8, "SCAR|MARK|TATTOO|CHEMICAL|BRANDED|CUT", NULL, "SMT Source"},
-    {"CLASS", EBTS__CT_A, 4, 8, "HUMAN|ANIMAL|PLANT|FLAG|OBJECT|ABSTRACT|SYMBOL|OTHER", NULL, "SMT Class"},
-    {"HUMAN", EBTS__CT_A, 3, 9, "MFACE|FFACE|ABFACE|MBODY|FBODY|ABBODY|ROLES|SPORT|MBPART|FBPART|ABPART|SKULL|MHUMAN", NULL, "SMT Human Class Code"},
-    {"ANIMAL", EBTS__CT_A, 3, 9, "CAT|DOG|DOMESTIC|VICIOUS|HORSE|WILD|SNAKE|DRAGON|BIRD|INSECT|ABSTRACT|PARTS|MANIMAL", NULL, "SMT Animal Class Code"},
-    {"PLANT", EBTS__CT_A, 3, 9, "NARCOTICS|REDFL|BLUEFL|YELF|DRAW|ROSE|TULIP|LILY|MPLANT", NULL, "SMT Plant Class Code"},
-    {"FLAG", EBTS__CT_A, 3, 9, "USA|STATE|NAZI|CONFED|BRIT|MFLAG", NULL, "SMT Flag Class Code"},
-    {"OBJECT", EBTS__CT_A, 3, 9, "FIRE|WEAP|PLANE|VESSEL|TRAIN|VEHICLE|MYTH|SPORT|NATURE|MOBJECTS", NULL, "SMT Object Class Code"},
-    {"ABSTRACT", EBTS__CT_A, 3, 9, "FIGURE|SLEEVE|BRACE|ANKLET|NECKLC|SHIRT|BODBND|HEDBND|MABSTRACT", NULL, "SMT Abstract Class Code"},
-    {"SYMBOL", EBTS__CT_A, 3, 9, "NATION|POLITIC|MILITARY|FRATERNAL|PROFESS|GANG|MSYMBOLS", NULL, "SMT Symbol Class Code"},
-    {"OTHER", EBTS__CT_A, 3, 9, "WORDING|FREEFRM|MISC", NULL, "SMT Other Class Code"},
-    {"LIT", EBTS__CT_A, 5, 25, NULL, NULL, "SMT Literal"},
+    {"SRC", EBTS__CT_A, 3, 8, "SCAR|MARK|TATTOO|CHEMICAL|BRANDED|CUT", NULL, EBTS__DATE_NONE, "SMT Source"},
+    {"CLASS", EBTS__CT_A, 4, 8, "HUMAN|ANIMAL|PLANT|FLAG|OBJECT|ABSTRACT|SYMBOL|OTHER", NULL, EBTS__DATE_NONE, "SMT Class"},
+    {"HUMAN", EBTS__CT_A, 3, 9, "MFACE|FFACE|ABFACE|MBODY|FBODY|ABBODY|ROLES|SPORT|MBPART|FBPART|ABPART|SKULL|MHUMAN", NULL, EBTS__DATE_NONE, "SMT Human Class Code"},
+    {"ANIMAL", EBTS__CT_A, 3, 9, "CAT|DOG|DOMESTIC|VICIOUS|HORSE|WILD|SNAKE|DRAGON|BIRD|INSECT|ABSTRACT|PARTS|MANIMAL", NULL, EBTS__DATE_NONE, "SMT Animal Class Code"},
+    {"PLANT", EBTS__CT_A, 3, 9, "NARCOTICS|REDFL|BLUEFL|YELF|DRAW|ROSE|TULIP|LILY|MPLANT", NULL, EBTS__DATE_NONE, "SMT Plant Class Code"},
+    {"FLAG", EBTS__CT_A, 3, 9, "USA|STATE|NAZI|CONFED|BRIT|MFLAG", NULL, EBTS__DATE_NONE, "SMT Flag Class Code"},
+    {"OBJECT", EBTS__CT_A, 3, 9, "FIRE|WEAP|PLANE|VESSEL|TRAIN|VEHICLE|MYTH|SPORT|NATURE|MOBJECTS", NULL, EBTS__DATE_NONE, "SMT Object Class Code"},
+    {"ABSTRACT", EBTS__CT_A, 3, 9, "FIGURE|SLEEVE|BRACE|ANKLET|NECKLC|SHIRT|BODBND|HEDBND|MABSTRACT", NULL, EBTS__DATE_NONE, "SMT Abstract Class Code"},
+    {"SYMBOL", EBTS__CT_A, 3, 9, "NATION|POLITIC|MILITARY|FRATERNAL|PROFESS|GANG|MSYMBOLS", NULL, EBTS__DATE_NONE, "SMT Symbol Class Code"},
+    {"OTHER", EBTS__CT_A, 3, 9, "WORDING|FREEFRM|MISC", NULL, EBTS__DATE_NONE, "SMT Other Class Code"},
+    {"LIT", EBTS__CT_A, 5, 25, NULL, NULL, EBTS__DATE_NONE, "SMT Literal"},
 };
 
 const ebts__field_rule ebts__rules_91[] = {
@@ -137,13 +146,13 @@ const ebts__field_rule ebts__rules_91[] = {
     {2, 17, "MNU", EBTS__CT_ANS, 4, 15, 1, 1, NULL, " TPRS ", NULL, "-", EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Miscellaneous Identification Number"},
     {2, 18, "NAM", EBTS__CT_AS, 3, 30, 1, 1, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR SRE EQHR IRR ULM ", " LSR RPISR CFS TPFS TPIS FIS FISR ", NULL, "-, ", EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Name"},
     {2, 19, "AKA", EBTS__CT_ANS, 3, 30, 1, 10, NULL, " CAR CARC CNA CNAC CPDR CPNU DEK DEKC DOCE EMUF FANC FNCC FAUF FUFC FNDR LSR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR CFS EQHR TPFS TPIS ULM ", NULL, "-, ", EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Aliases"},
-    {2, 20, "POB", EBTS__CT_A, 2, 2, 1, 1, " CAR CARC CNA CNAC CPDR CPNU DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC NFAP NFUE NFUF NFFC NFDP NNDR TPFS TPIS ULM ", " DEK DEKC LFS LSR MPR RPISR CFS EQHR ", "file", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Place of Birth"},
-    {2, 21, "CTZ", EBTS__CT_A, 2, 2, 1, 1, NULL, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR LSR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR CFS EQHR TPFS TPIS ULM ", "file", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Country of Citizenship"},
+    {2, 20, "POB", EBTS__CT_A, 2, 2, 1, 1, " CAR CARC CNA CNAC CPDR CPNU DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC NFAP NFUE NFUF NFFC NFDP NNDR TPFS TPIS ULM ", " DEK DEKC LFS LSR MPR RPISR CFS EQHR ", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Place of Birth"},
+    {2, 21, "CTZ", EBTS__CT_A, 2, 2, 1, 1, NULL, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR LSR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR CFS EQHR TPFS TPIS ULM ", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Country of Citizenship"},
     {2, 22, "DOB", EBTS__CT_N, 8, 8, 1, 5, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR EQHR EQRR ULM ", " LSR CFS TPFS TPIS ", NULL, NULL, EBTS__DATE_YMD_OR_ZERO, 0, 0, NULL, NULL, 0, "Date of Birth"},
     {2, 23, "AGR", EBTS__CT_N, 4, 4, 1, 1, NULL, " LFS LFFS LFIS LPNQ ", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Age Range"},
     {2, 24, "SEX", EBTS__CT_A, 1, 1, 1, 1, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR EQHR EQRR ULM ", " LFS LSR CFS LFFS LFIS LPNQ TPFS TPIS TPRS ", "F|G|M|N|Y|Z|X", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Sex"},
     {2, 25, "RAC", EBTS__CT_A, 1, 1, 1, 1, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR EQHR EQRR ULM ", " DEU LFS LSR CFS LFFS LFIS LPNQ TPFS TPIS ", "A|B|I|U|W", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Race"},
-    {2, 26, "SMT", EBTS__CT_AS, 3, 10, 1, 10, NULL, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR LFS LSR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR CFS EQHR LFFS LFIS LPNQ TPFS TPIS ULM ", "file", " ", EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Scars, Marks and Tattoos"},
+    {2, 26, "SMT", EBTS__CT_AS, 3, 10, 1, 10, NULL, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR LFS LSR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR CFS EQHR LFFS LFIS LPNQ TPFS TPIS ULM ", NULL, " ", EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Scars, Marks and Tattoos"},
     {2, 27, "HGT", EBTS__CT_AN, 3, 3, 1, 1, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR ", " LSR CFS EQHR ", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Height"},
     {2, 28, "HTR", EBTS__CT_AN, 6, 6, 1, 1, NULL, " LFS LFFS LFIS LPNQ ", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Height Range"},
     {2, 29, "WGT", EBTS__CT_N, 3, 3, 1, 1, " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR ULM ", " LSR CFS EQHR TPFS TPIS ", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Weight"},
@@ -161,12 +170,12 @@ const ebts__field_rule ebts__rules_91[] = {
     {2, 41, "RES", EBTS__CT_ANS, 1, 120, 1, 1, " SRT TPFS TPIS TPRS ", " AMN CAR CARC CNA CNAC CPDR CPNU DEK DEKC DEU DOCE EMUF FANC FNCC FAUF FUFC FNDR MAP MAPC MPR NFAP NFUE NFUF NFFC NFDP NNDR SRE CFS TPRR ", NULL, "PRINT", EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Residence of Person Fingerprinted"},
     {2, 42, "MIL", EBTS__CT_A, 1, 1, 1, 1, NULL, " EMUF FANC FNCC FAUF FUFC FNDR NNDR CFS ELR EQHR ", "A|F|N|M|G", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Military Code"},
     {2, 43, "TSR", EBTS__CT_A, 1, 1, 1, 1, " CPDR FNDR NNDR ", " CPNU DOCE EMUF NFAP NFUE NFUF NFFC NFDP ", "C|H|P|V", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Type of Search Requested"},
-    {2, 44, "GEO", EBTS__CT_A, 2, 2, 1, 5, NULL, " LFS ELR LFFS LFIS LPNQ ", "file", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Geographical Area of Search"},
+    {2, 44, "GEO", EBTS__CT_A, 2, 2, 1, 5, NULL, " LFS ELR LFFS LFIS LPNQ ", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Geographical Area of Search"},
     {2, 45, "DOA", EBTS__CT_N, 8, 8, 1, 1, " CAR CARC CNA CNAC CPDR CPNU CPD PDR ", " CFS CPR ELR PRR ", NULL, NULL, EBTS__DATE_YMD, 0, 0, NULL, NULL, 0, "Date of Arrest"},
     {2, 46, "DOS", EBTS__CT_A, 1, 1, 1, 1, " PDR ", " CFS CPR ELR PRR CPD ", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Date of Arrest - Suffix"},
-    {2, 47, "ASL", EBTS__CT_ANS, 1, 308, 1, 40, " CAR CARC CNA CNAC CPDR CPNU ", " LFS CFS ELR ", NULL, "PRINT", EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Arrest Segment Literal"},
+    {2, 47, "ASL", EBTS__CT_ANS, 1, 308, 1, 40, " CAR CARC CNA CNAC CPDR CPNU ", " LFS CFS ELR ", NULL, "PRINT", EBTS__DATE_NONE, 0, 0, NULL, items_2_047_72, 2, "Arrest Segment Literal"},
     {2, 48, "CSR", EBTS__CT_A, 1, 1, 1, 1, NULL, " AMN DEU MPR ", "Y", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Civil Search Requested Indicator"},
-    {2, 51, "CSL", EBTS__CT_ANS, 2, 608, 1, 40, NULL, " CAR CARC CNA CNAC CPDR CPNU CFS ", NULL, "PRINT", EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Court Segment Literal"},
+    {2, 51, "CSL", EBTS__CT_ANS, 2, 608, 1, 40, NULL, " CAR CARC CNA CNAC CPDR CPNU CFS ", NULL, "PRINT", EBTS__DATE_NONE, 0, 0, NULL, items_2_051_74, 3, "Court Segment Literal"},
     {2, 53, "OFC", EBTS__CT_N, 1, 1, 1, 1, " LFS ELR ", " CFS ", "1|2|3", NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Offense Category"},
     {2, 54, "SSD", EBTS__CT_N, 8, 8, 1, 1, NULL, " CAR CARC CNA CNAC CPDR CPNU CFS ", NULL, NULL, EBTS__DATE_YMD, 0, 0, NULL, NULL, 0, "Custody or Supervisory Status Start Date"},
     {2, 55, "SLE", EBTS__CT_ANS, 1, 300, 1, 1, NULL, " CAR CARC CNA CNAC CPDR CPNU CFS ", NULL, "PRINT", EBTS__DATE_NONE, EBTS__FMT_NO_LEADING_BLANK, 0, NULL, NULL, 0, "Custody or Supervisory Status Literal"},

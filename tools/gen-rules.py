@@ -125,10 +125,11 @@ def parse(path):
                 mi = ITEM.match(line)
                 if mi:
                     rt, fn, ix, mn, ct, sz, oc, desc = mi.groups()
-                    if cur is not None and int(rt) in (1, 2, 10):
+                    # items may follow their field directly or after a header of their own
+                    owner = rules[-1] if rules else None
+                    if owner and owner["rtype"] == int(rt) and owner["field"] == int(fn):
                         item = {"mnem": mn.split("_")[-1], "ctype": ct, "size": rng(sz),
-                                "values": None, "sca": None, "desc": desc}
-                        owner = cur if "items" in cur else cur.get("owner")
+                                "values": None, "sca": None, "date": None, "desc": desc}
                         owner["items"].append(item)
                         item["owner"] = owner
                         cur = item
@@ -137,6 +138,8 @@ def parse(path):
                             v, _ = read_attr([tail], 0, am.end())
                             if am.group(1) == "sca":
                                 item["sca"] = v
+                    else:
+                        cur = None
                 elif m and header is not None:
                     rt, fn, colon, mn, ct, sz, oc, desc = m.groups()
                     if int(rt) in (1, 2, 10):
@@ -156,10 +159,12 @@ def parse(path):
                         name, cond = am.group(1), am.group(3)
                         v, i2 = read_attr(lines, i, am.end())
                         target = cur
-                        if name == "mmap":
-                            target["values"] = mmap_keys(v)
+                        if name == "mmap" and not v.startswith("file://"):
+                            target["values"] = mmap_keys(v)  # file:// tables are not shipped
                         elif name == "sca":
                             target["sca"] = v
+                        elif name == "date" and "rtype" not in target:
+                            target["date"] = v
                         elif name in ("date", "regex", "nregex") and "rtype" in target:
                             target[name] = v
                         elif name == "maxlinelen" and "rtype" in target:
@@ -206,9 +211,9 @@ def main():
             r["items_name"] = name
             out.append("static const ebts__item_rule %s[] = {" % name)
             for it in r["items"]:
-                out.append("    {%s, %s, %d, %d, %s, %s, %s}," % (
+                out.append("    {%s, %s, %d, %d, %s, %s, %s, %s}," % (
                     c_str(it["mnem"]), CT[it["ctype"]], it["size"][0], it["size"][1],
-                    c_str(it["values"]), c_str(it["sca"]), c_str(it["desc"])))
+                    c_str(it["values"]), c_str(it["sca"]), DATES[it["date"]], c_str(it["desc"])))
             out.append("};")
     out.append("")
     out.append("const ebts__field_rule ebts__rules_91[] = {")

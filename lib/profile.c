@@ -1,0 +1,287 @@
+/* Profiles: the built-in rule sets (ebts-10, ebts-9.1) and SIB profile files in XML, read with
+ * libxml2 (no network, no DTD, no entity substitution) and validated against the profile XSD
+ * (profiles/ebts-profile.xsd, compiled in). libxml2 errors are caught per context: the library
+ * never prints. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+#include "internal.h"
+#include "profile_xsd.h"
+
+#define NS "urn:libebts:profile:1"
+
+ebts_profile *ebts__profile_new(const char *name, int ebts10)
+{
+    ebts_profile *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    snprintf(p->name, sizeof p->name, "%s", name);
+    p->ebts10 = ebts10;
+    ebts__arena_init(&p->arena, 4096);
+    return p;
+}
+
+ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err)
+{
+    if (name && (strcmp(name, "ebts-10") == 0 || strcmp(name, "ebts-9.1") == 0)) {
+        ebts_profile *p = ebts__profile_new(name, strcmp(name, "ebts-10") == 0);
+        if (!p)
+            ebts__error_oom(err);
+        return p;
+    }
+    ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
+                    "no built-in profile \"%s\" (there are ebts-10 and ebts-9.1)",
+                    name ? name : "(null)");
+    return NULL;
+}
+
+const char *ebts_profile_name(const ebts_profile *p)
+{
+    return p ? p->name : "";
+}
+
+void ebts_profile_free(ebts_profile *p)
+{
+    if (!p)
+        return;
+    ebts__arena_free(&p->arena);
+    free(p->rules);
+    free(p->mand);
+    free(p->forbid);
+    free(p->sev);
+    free(p);
+}
+
+/* ---- XML */
+
+typedef struct xerr {
+    char msg[200];
+    int line;
+    int set;
+} xerr;
+
+static void catch_error(void *data, xmlErrorPtr e)
+{
+    xerr *x = data;
+    if (x->set || !e)
+        return;
+    x->set = 1;
+    x->line = e->line;
+    snprintf(x->msg, sizeof x->msg, "%s", e->message ? e->message : "invalid");
+    size_t n = strlen(x->msg);
+    while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
+        x->msg[--n] = 0;
+}
+
+static void catch_parse_error(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr c = ctx;
+    catch_error(c->_private, e);
+}
+
+static int validate_xsd(xmlDocPtr doc, xerr *x)
+{
+    xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(ebts__profile_xsd,
+                                                          (int)strlen(ebts__profile_xsd));
+    if (!pc)
+        return -1;
+    xerr ignore = {{0}, 0, 0};
+    xmlSchemaSetParserStructuredErrors(pc, catch_error, &ignore);
+    xmlSchemaPtr schema = xmlSchemaParse(pc);
+    xmlSchemaFreeParserCtxt(pc);
+    if (!schema)
+        return -1;
+    xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
+    int rc = -1;
+    if (vc) {
+        xmlSchemaSetValidStructuredErrors(vc, catch_error, x);
+        rc = xmlSchemaValidateDoc(vc, doc);
+        xmlSchemaFreeValidCtxt(vc);
+    }
+    xmlSchemaFree(schema);
+    return rc;
+}
+
+static const char *attr(ebts_profile *p, xmlNodePtr n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *copy = ebts__arena_dup(&p->arena, v, strlen((const char *)v) + 1);
+    xmlFree(v);
+    return copy;
+}
+
+static unsigned uattr(ebts_profile *p, xmlNodePtr n, const char *name, unsigned dflt)
+{
+    const char *v = attr(p, n, name);
+    return v ? (unsigned)strtoul(v, NULL, 10) : dflt;
+}
+
+static const char *tot_list(ebts_profile *p, const char *v)
+{
+    if (!v || strcmp(v, "*") == 0)
+        return v;
+    size_t n = strlen(v) + 3;
+    char *s = ebts__arena_alloc(&p->arena, n);
+    if (s)
+        snprintf(s, n, " %s ", v);
+    return s;
+}
+
+static int tag_of(const char *tag, unsigned *rtype, unsigned *field)
+{
+    return tag && sscanf(tag, "%u.%u", rtype, field) == 2;
+}
+
+static int grow(void **arr, size_t n, size_t size)
+{
+    void *q = realloc(*arr, (n + 1) * size);
+    if (!q)
+        return -1;
+    *arr = q;
+    return 0;
+}
+
+static int ctype_of(const char *t)
+{
+    static const char *const n[] = {"A", "N", "AN", "ANS", "AS", "NS"};
+    for (int i = 0; i < 6; i++)
+        if (t && strcmp(t, n[i]) == 0)
+            return i;
+    return EBTS__CT_ANS;
+}
+
+static int read_profile(ebts_profile *p, xmlNodePtr root)
+{
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        const char *el = (const char *)n->name;
+        unsigned rt = 0, fn = 0;
+        if (strcmp(el, "field") == 0) {
+            if (grow((void **)&p->rules, p->nrules, sizeof *p->rules) < 0)
+                return -1;
+            ebts__field_rule *r = &p->rules[p->nrules++];
+            memset(r, 0, sizeof *r);
+            tag_of(attr(p, n, "tag"), &rt, &fn);
+            r->rtype = rt;
+            r->field = fn;
+            r->mnem = attr(p, n, "mnemonic");
+            r->ctype = ctype_of(attr(p, n, "type"));
+            r->minlen = uattr(p, n, "min-length", 1);
+            r->maxlen = uattr(p, n, "max-length", 0);
+            r->minocc = uattr(p, n, "min-occurrences", 1);
+            r->maxocc = uattr(p, n, "max-occurrences", 1);
+            r->mand = tot_list(p, attr(p, n, "mandatory"));
+            r->opt = tot_list(p, attr(p, n, "optional"));
+            if (!r->mand && !r->opt)
+                r->opt = "*";
+            r->values = attr(p, n, "values");
+            r->sca = attr(p, n, "specials");
+            const char *d = attr(p, n, "date");
+            r->date = d && (strcmp(d, "true") == 0 || strcmp(d, "1") == 0) ? EBTS__DATE_YMD
+                                                                            : EBTS__DATE_NONE;
+            r->desc = attr(p, n, "description");
+        } else if (strcmp(el, "mandatory") == 0 || strcmp(el, "forbidden") == 0) {
+            int m = el[0] == 'm';
+            ebts__req **arr = m ? &p->mand : &p->forbid;
+            size_t *cnt = m ? &p->nmand : &p->nforbid;
+            if (grow((void **)arr, *cnt, sizeof **arr) < 0)
+                return -1;
+            tag_of(attr(p, n, "tag"), &rt, &fn);
+            (*arr)[*cnt].rtype = rt;
+            (*arr)[*cnt].field = fn;
+            (*arr)[*cnt].tots = tot_list(p, attr(p, n, "tots"));
+            (*cnt)++;
+        } else if (strcmp(el, "severity") == 0) {
+            if (grow((void **)&p->sev, p->nsev, sizeof *p->sev) < 0)
+                return -1;
+            const char *lv = attr(p, n, "level");
+            p->sev[p->nsev].code = attr(p, n, "code");
+            p->sev[p->nsev].severity = !lv || strcmp(lv, "off") == 0 ? 0
+                                       : strcmp(lv, "error") == 0  ? EBTS_SEV_ERROR
+                                                                   : EBTS_SEV_WARNING;
+            p->nsev++;
+        }
+    }
+    return 0;
+}
+
+ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *err)
+{
+    if (!xml || len > 16u << 20) {
+        ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "no profile, or larger than 16 MiB");
+        return NULL;
+    }
+    xmlInitParser();
+    xerr x = {{0}, 0, 0};
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        ebts__error_oom(err);
+        return NULL;
+    }
+    ctxt->_private = &x;
+    ctxt->sax->serror = catch_parse_error;
+    ctxt->sax->error = NULL;
+    ctxt->sax->warning = NULL;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "profile.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlFreeParserCtxt(ctxt);
+    if (!doc) {
+        ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "not well-formed XML, line %d: %s",
+                        x.line, x.set ? x.msg : "unreadable");
+        return NULL;
+    }
+    if (validate_xsd(doc, &x) != 0) {
+        ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
+                        "does not conform to the profile schema (ebts-profile.xsd), line %d: %s",
+                        x.line, x.set ? x.msg : "schema validation failed");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlChar *name = xmlGetProp(root, (const xmlChar *)"name");
+    xmlChar *base = xmlGetProp(root, (const xmlChar *)"base");
+    ebts_profile *p = ebts__profile_new(name ? (const char *)name : "profile",
+                                        !base || strcmp((const char *)base, "ebts-9.1") != 0);
+    xmlFree(name);
+    xmlFree(base);
+    if (!p || read_profile(p, root) < 0) {
+        ebts_profile_free(p);
+        xmlFreeDoc(doc);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    xmlFreeDoc(doc);
+    return p;
+}
+
+ebts_profile *ebts_profile_load(const char *path, ebts_error *err)
+{
+    unsigned char *buf = NULL;
+    size_t n = 0;
+    FILE *fp = path ? fopen(path, "rb") : NULL;
+    if (!fp) {
+        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot open profile %s",
+                        path ? path : "(null)");
+        return NULL;
+    }
+    int rc = ebts__load_stream(fp, 16u << 20, &buf, &n, err);
+    fclose(fp);
+    if (rc < 0)
+        return NULL;
+    ebts_profile *p = ebts_profile_load_buffer(buf, n, err);
+    free(buf);
+    if (!p && err && err->code && strcmp(err->code, "PROFILE_INVALID") == 0) {
+        char m[sizeof err->msg + 64];
+        snprintf(m, sizeof m, "%.60s: %s", path, err->msg);
+        size_t k = strlen(m) < sizeof err->msg - 1 ? strlen(m) : sizeof err->msg - 1;
+        memcpy(err->msg, m, k);
+        err->msg[k] = 0;
+    }
+    return p;
+}

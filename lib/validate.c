@@ -1,0 +1,735 @@
+/* Validation: EBTS rules for Types 1, 2 and 10 (EBTS 9.1 tables generated from the
+ * verification file's facts, EBTS 10 deltas below), record make-up per TOT, IDCs, field order,
+ * 2.075 line length, and Type-10 images against their header fields. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct ebts_report {
+    ebts__dlist dl;
+};
+
+/* EBTS 10 (and ANSI/NIST-ITL 1-2011) changes to the 9.1 rules. -1 = unchanged. */
+typedef struct delta {
+    unsigned rtype, field;
+    int minlen, maxlen, minocc, maxocc, ctype;
+    const char *add_opt; /* TOTs for which the field becomes optional */
+    int both;            /* also for ebts-9.1: a correction, not a change */
+} delta;
+
+static const delta deltas[] = {
+    {2, 18, 3, 50, -1, -1, -1, NULL, 0},           /* NAM 50 characters (EBTS, Dec 2012) */
+    {2, 19, 3, 50, -1, -1, -1, NULL, 0},           /* AKA */
+    {2, 21, -1, -1, -1, 10, -1, NULL, 0},          /* CTZ 10 occurrences */
+    {2, 60, -1, -1, -1, 11, -1, " SRE BDECR ", 0}, /* MSG optional for SRE and BDECR */
+    /* Type-10 sizes: the 9.1 file notes its Table 17 sizes count the separator (off by one);
+     * ANSI/NIST-ITL 1-2011 sizes are used for both profiles */
+    {10, 2, 1, 2, -1, -1, -1, NULL, 1},
+    {10, 3, 4, 11, -1, -1, EBTS__CT_AS, NULL, 1},
+    {10, 4, 1, 0, -1, -1, EBTS__CT_ANS, NULL, 1},
+    {10, 6, 2, 5, -1, -1, -1, NULL, 1},
+    {10, 7, 2, 5, -1, -1, -1, NULL, 1},
+    {10, 9, 1, 5, -1, -1, -1, NULL, 1},
+    {10, 10, 1, 5, -1, -1, -1, NULL, 1},
+    {10, 11, -1, -1, -1, -1, EBTS__CT_AN, NULL, 1}, /* CGA: 9.1 says A yet lists JP2 */
+    {10, 13, 1, 2, -1, -1, -1, NULL, 1},
+    {10, 16, 1, 5, -1, -1, -1, NULL, 1},
+    {10, 17, 1, 5, -1, -1, -1, NULL, 1},
+};
+
+/* TOTs EBTS 10 adds to 9.1's (fbi_ebts.xsd TOTCodeSimpleType); no make-up or Type-2 rules. */
+static const char ebts10_tots[] =
+    " BATQ BATR BDEC BDECR BDEL BDELR CDEL CDELR DSPE DSPR ERRB ERRR FDSP FIDR FRS FVR IIDS IIIS"
+    " RBIHS RBIHSR RBMNT RBMNTR RBN RBRN RBRPT RBRPTR RBSCRM RBSCVL RBSR SPMNT SPMNTR SPN SRB SRNR"
+    " SRNRR TXTSRCH UBM UHN UUBD XACT XACTR XMNT XMNTR ";
+
+static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500", "0501", "0502"};
+
+typedef struct V {
+    const ebts_txn *t;
+    const ebts_profile *p;
+    ebts__dlist *dl;
+    char tot[24];                /* " SRE " */
+    const ebts__tot_rule *totr;  /* NULL if the TOT has no 9.1 rules */
+    int tot_known;
+} V;
+
+static int in_list(const char *list, const char *tot)
+{
+    return list && (strcmp(list, "*") == 0 || strstr(list, tot) != NULL);
+}
+
+static int span_is(ebts_span s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.len == n && memcmp(s.ptr, lit, n) == 0;
+}
+
+static int in_values(const char *values, const unsigned char *p, size_t n)
+{
+    const char *v = values;
+    while (v && *v) {
+        const char *bar = strchr(v, '|');
+        size_t len = bar ? (size_t)(bar - v) : strlen(v);
+        if (len == n && memcmp(v, p, n) == 0)
+            return 1;
+        v = bar ? bar + 1 : NULL;
+    }
+    return 0;
+}
+
+/* The effective rule for (rtype, field) under the TOT, or NULL; *out receives the copy. */
+static const ebts__field_rule *lookup(const V *v, unsigned rtype, unsigned field,
+                                      ebts__field_rule *out, int any_tot)
+{
+    for (size_t i = 0; i < v->p->nrules; i++) {
+        const ebts__field_rule *r = &v->p->rules[i];
+        if (r->rtype == rtype && r->field == field &&
+            (any_tot || in_list(r->mand, v->tot) || in_list(r->opt, v->tot))) {
+            *out = *r;
+            return out;
+        }
+    }
+    int first = 1;
+    for (const ebts__field_rule *r = ebts__rules_91; r->rtype; r++) {
+        if (r->rtype != rtype || r->field != field)
+            continue;
+        *out = *r;
+        for (size_t d = 0; first && d < sizeof deltas / sizeof deltas[0]; d++) {
+            const delta *x = &deltas[d];
+            if (x->rtype != rtype || x->field != field || !(v->p->ebts10 || x->both))
+                continue;
+            if (x->minlen >= 0)
+                out->minlen = (unsigned)x->minlen;
+            if (x->maxlen >= 0)
+                out->maxlen = (unsigned)x->maxlen;
+            if (x->minocc >= 0)
+                out->minocc = (unsigned)x->minocc;
+            if (x->maxocc >= 0)
+                out->maxocc = (unsigned)x->maxocc;
+            if (x->ctype >= 0)
+                out->ctype = x->ctype;
+            if (x->add_opt && strstr(x->add_opt, v->tot))
+                out->opt = "*";
+        }
+        first = 0;
+        if (any_tot || in_list(out->mand, v->tot) || in_list(out->opt, v->tot))
+            return out;
+    }
+    return NULL;
+}
+
+static int forbidden(const V *v, unsigned rtype, unsigned field)
+{
+    for (size_t i = 0; i < v->p->nforbid; i++)
+        if (v->p->forbid[i].rtype == rtype && v->p->forbid[i].field == field &&
+            in_list(v->p->forbid[i].tots, v->tot))
+            return 1;
+    return 0;
+}
+
+#define DIAG(v, code, off, rec, rt, fld, sub, item, ...)                                          \
+    ebts__diag_add((v)->dl, code, off, rec, rt, fld, sub, item, __VA_ARGS__)
+
+static size_t off_of(const V *v, const ebts_field *f, ebts_span s)
+{
+    if (s.ptr && s.ptr >= v->t->buf && s.ptr <= v->t->buf + v->t->len)
+        return (size_t)(s.ptr - v->t->buf);
+    size_t o = ebts_field_offset(f);
+    return o == (size_t)-1 ? 0 : o;
+}
+
+static const char *ctype_name(int ct)
+{
+    static const char *const n[] = {"A", "N", "AN", "ANS", "AS", "NS", "B"};
+    return ct >= 0 && ct <= 6 ? n[ct] : "?";
+}
+
+/* Is byte c allowed by character type ct with specials sca? Bytes above 0x7F are left to the
+ * reader's NON_ASCII (and allowed where DCS declares another set). */
+static int char_ok(unsigned char c, int ct, const char *sca)
+{
+    int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    int digit = c >= '0' && c <= '9';
+    int print = (c >= 0x20 && c < 0x7f) || (c >= 7 && c <= 13);
+    if (c >= 0x80)
+        return 1;
+    if (sca && strcmp(sca, "PRINT") == 0)
+        return print;
+    int special = sca && c && strchr(sca, c) != NULL;
+    switch (ct) {
+    case EBTS__CT_A:
+        return alpha || special;
+    case EBTS__CT_N:
+        return digit || special;
+    case EBTS__CT_AN:
+        return alpha || digit || special;
+    case EBTS__CT_AS:
+        return alpha || special;
+    case EBTS__CT_NS:
+        return digit || special;
+    case EBTS__CT_ANS:
+        return sca ? alpha || digit || special : print;
+    default:
+        return 1;
+    }
+}
+
+static int valid_date(const unsigned char *p, size_t n, int gmt)
+{
+    if (n != (gmt ? 15u : 8u))
+        return 0;
+    for (size_t i = 0; i < (gmt ? 14u : 8u); i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+    int m = (p[4] - '0') * 10 + (p[5] - '0');
+    int d = (p[6] - '0') * 10 + (p[7] - '0');
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1800 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 0;
+    if (gmt) {
+        int hh = (p[8] - '0') * 10 + (p[9] - '0'), mi = (p[10] - '0') * 10 + (p[11] - '0');
+        int ss = (p[12] - '0') * 10 + (p[13] - '0');
+        if (hh > 23 || mi > 59 || ss > 60 || p[14] != 'Z')
+            return 0;
+    }
+    return 1;
+}
+
+/* One value (an item, or a subfield without items) against a type/length/value-set rule. */
+static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item, ebts_span s,
+                       const char *mnem, int ct, unsigned minlen, unsigned maxlen,
+                       const char *values, const char *sca)
+{
+    unsigned rt = v->t->recs[rec]->type, fn = f->number;
+    size_t at = off_of(v, f, s);
+    for (size_t i = 0; i < s.len; i++)
+        if (!char_ok(s.ptr[i], ct, sca)) {
+            unsigned char c = s.ptr[i];
+            DIAG(v, "CHARSET_INVALID", at + i, rec, rt, fn, (long)sub, item,
+                 "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", mnem,
+                 c >= 0x20 && c < 0x7f ? "'" : "", c >= 0x20 && c < 0x7f ? c : '?',
+                 c >= 0x20 && c < 0x7f ? "'" : "", c, i + 1, ctype_name(ct),
+                 sca && strcmp(sca, "PRINT") ? " with \"" : "", sca && strcmp(sca, "PRINT") ? sca : "");
+            break;
+        }
+    if (s.len < minlen || (maxlen && s.len > maxlen)) {
+        if (maxlen == minlen)
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be %u", mnem, s.len, minlen);
+        else if (maxlen)
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be %u to %u", mnem, s.len, minlen, maxlen);
+        else
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be at least %u", mnem, s.len, minlen);
+    }
+    if (values && !in_values(values, s.ptr, s.len)) {
+        char shown[40];
+        size_t k = s.len < 32 ? s.len : 32;
+        for (size_t i = 0; i < k; i++)
+            shown[i] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? (char)s.ptr[i] : '?';
+        shown[k] = 0;
+        char list[160];
+        snprintf(list, sizeof list, "%s", values);
+        for (char *c = list; *c; c++)
+            if (*c == '|')
+                *c = ',';
+        DIAG(v, "VALUE_NOT_ALLOWED", at, rec, rt, fn, (long)sub, item,
+             "%s: value \"%s%s\" not in {%s%s}", mnem, shown, s.len > 32 ? "..." : "", list,
+             strlen(values) >= sizeof list - 1 ? ", ..." : "");
+    }
+}
+
+static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsigned maxline,
+                        const char *mnem)
+{
+    size_t line = 1, start = 0, reported = 0, first_at = 0, longest = 0, first_line = 0;
+    for (size_t i = 0; i <= s.len; i++) {
+        if (i < s.len && s.ptr[i] != '\n' && s.ptr[i] != '\r')
+            continue;
+        size_t len = i - start + 2; /* the text plus two line-control characters */
+        if (len > maxline) {
+            if (!reported++) {
+                first_at = off_of(v, f, s) + start;
+                first_line = line;
+            }
+            if (len > longest)
+                longest = len;
+        }
+        if (i < s.len && s.ptr[i] == '\r' && i + 1 < s.len && s.ptr[i + 1] == '\n')
+            i++;
+        start = i + 1;
+        line++;
+    }
+    if (reported)
+        DIAG(v, "ERS_LINE_TOO_LONG", first_at, rec, v->t->recs[rec]->type, f->number, 0, -1,
+             "%s: %zu line%s longer than %u bytes with line control (first: line %zu; longest: %zu)",
+             mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
+}
+
+static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r)
+{
+    unsigned rt = v->t->recs[rec]->type;
+    size_t nsub = f->nsub;
+    if (nsub < r->minocc || (r->maxocc && nsub > r->maxocc))
+        DIAG(v, "OCCURRENCE_COUNT", off_of(v, f, ebts_field_value(f)), rec, rt, f->number, -1, -1,
+             "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
+             r->minocc, r->maxocc);
+    for (size_t s = 0; s < nsub; s++) {
+        size_t nit = ebts_field_item_count(f, s);
+        if (r->nitems) {
+            if (nit > r->nitems)
+                DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, r->nitems)), rec, rt,
+                     f->number, (long)s, (long)r->nitems, "%s: %zu items, at most %zu", r->mnem, nit,
+                     r->nitems);
+            for (size_t i = 0; i < nit && i < r->nitems; i++) {
+                const ebts__item_rule *ir = &r->items[i];
+                ebts_span it = ebts_field_item(f, s, i);
+                if (i > 0 && it.len == 0)
+                    continue; /* an empty later item is an absent one ("NORAM<US>") */
+                char name[48];
+                snprintf(name, sizeof name, "%s %s", r->mnem, ir->mnem);
+                check_text(v, rec, f, s, (long)i, it, name, ir->ctype, ir->minlen, ir->maxlen,
+                           ir->values, ir->sca);
+                if (ir->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
+                    !(ir->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
+                    DIAG(v, "DATE_INVALID", off_of(v, f, it), rec, rt, f->number, (long)s, (long)i,
+                         "%s: \"%.*s\" is not a valid CCYYMMDD date", name,
+                         (int)(it.len > 20 ? 20 : it.len), (const char *)it.ptr);
+            }
+            continue;
+        }
+        if (nit > 1)
+            DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, 1)), rec, rt, f->number,
+                 (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
+        ebts_span val = ebts_field_item(f, s, 0);
+        if (s == 0)
+            while (val.len && val.ptr[0] == ' ') { /* the reader reported it: LEADING_SPACE */
+                val.ptr++;
+                val.len--;
+            }
+        check_text(v, rec, f, s, -1, val, r->mnem, r->ctype, r->minlen, r->maxlen, r->values,
+                   r->sca);
+        size_t at = off_of(v, f, val);
+        if (r->date != EBTS__DATE_NONE) {
+            int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");
+            if (!zero && !valid_date(val.ptr, val.len, r->date == EBTS__DATE_GMT))
+                DIAG(v, "DATE_INVALID", at, rec, rt, f->number, (long)s, -1,
+                     "%s: \"%.*s\" is not a valid %s", r->mnem, (int)(val.len > 20 ? 20 : val.len),
+                     (const char *)val.ptr,
+                     r->date == EBTS__DATE_GMT ? "YYYYMMDDhhmmssZ time" : "CCYYMMDD date");
+        }
+        if ((r->fmt & EBTS__FMT_NN_NN) &&
+            !(val.len == 5 && val.ptr[2] == '.' && val.ptr[0] >= '0' && val.ptr[0] <= '9' &&
+              val.ptr[1] >= '0' && val.ptr[1] <= '9' && val.ptr[3] >= '0' && val.ptr[3] <= '9' &&
+              val.ptr[4] >= '0' && val.ptr[4] <= '9'))
+            DIAG(v, "FORMAT_INVALID", at, rec, rt, f->number, (long)s, -1,
+                 "%s: \"%.*s\" is not of the form NN.NN", r->mnem, (int)(val.len > 20 ? 20 : val.len),
+                 (const char *)val.ptr);
+        if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && val.len && val.ptr[0] == ' ')
+            DIAG(v, "FORMAT_INVALID", at, rec, rt, f->number, (long)s, -1,
+                 "%s: must not begin with a blank", r->mnem);
+        if ((r->fmt & EBTS__FMT_NO_PERIOD) && memchr(val.ptr, '.', val.len))
+            DIAG(v, "FORMAT_INVALID", at, rec, rt, f->number, (long)s, -1,
+                 "%s: periods are not allowed", r->mnem);
+        if (r->maxlinelen)
+            check_lines(v, rec, f, val, r->maxlinelen, r->mnem);
+    }
+}
+
+static int imt_matches(const char *imt_list, const ebts_record *r)
+{
+    if (!imt_list)
+        return 1;
+    ebts_span imt = ebts_field_value(ebts_record_field(r, 3));
+    return in_values(imt_list, imt.ptr, imt.len);
+}
+
+static int required_here(const V *v, const ebts_record *r, unsigned field)
+{
+    ebts__field_rule tmp;
+    const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 0);
+    if (rule && in_list(rule->mand, v->tot) && imt_matches(rule->imt, r))
+        return 1;
+    for (size_t i = 0; i < v->p->nmand; i++)
+        if (v->p->mand[i].rtype == r->type && v->p->mand[i].field == field &&
+            in_list(v->p->mand[i].tots, v->tot))
+            return 1;
+    return 0;
+}
+
+static void missing(V *v, long rec, unsigned field, const char *why)
+{
+    const ebts_record *r = v->t->recs[rec];
+    ebts__field_rule tmp;
+    const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 1);
+    DIAG(v, "FIELD_MISSING", r->offset == EBTS__NOWHERE ? 0 : r->offset, rec, r->type, field, -1,
+         -1, "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
+}
+
+static void check_mandatory(V *v, long rec)
+{
+    const ebts_record *r = v->t->recs[rec];
+    unsigned seen = 0;
+    char why[48];
+    snprintf(why, sizeof why, "for TOT%s", v->tot);
+    why[strlen(why) - 1] = 0;
+    for (const ebts__field_rule *x = ebts__rules_91; x->rtype; x++) {
+        if (x->rtype != r->type || x->field == seen || x->field == 1)
+            continue;
+        seen = x->field;
+        if (!ebts_record_field(r, x->field) && required_here(v, r, x->field))
+            missing(v, rec, x->field, strcmp(x->mand ? x->mand : "", "*") ? why : NULL);
+    }
+    for (size_t i = 0; i < v->p->nrules; i++) {
+        const ebts__field_rule *x = &v->p->rules[i];
+        if (x->rtype == r->type && in_list(x->mand, v->tot) && !ebts_record_field(r, x->field))
+            missing(v, rec, x->field, why);
+    }
+    for (size_t i = 0; i < v->p->nmand; i++)
+        if (v->p->mand[i].rtype == r->type && in_list(v->p->mand[i].tots, v->tot) &&
+            !ebts_record_field(r, v->p->mand[i].field))
+            missing(v, rec, v->p->mand[i].field, why);
+}
+
+static uint32_t span_uint(ebts_span s, int *ok)
+{
+    uint64_t x = 0;
+    *ok = s.len > 0 && s.len <= 9;
+    for (size_t i = 0; *ok && i < s.len; i++) {
+        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+            *ok = 0;
+        x = x * 10 + (uint64_t)(s.ptr[i] - '0');
+    }
+    return (uint32_t)x;
+}
+
+static void check_image(V *v, long rec)
+{
+    const ebts_record *r = v->t->recs[rec];
+    const ebts_field *data = ebts_record_field(r, 999);
+    if (!data)
+        return;
+    ebts_span img = ebts_field_value(data);
+    ebts_span cga = ebts_field_value(ebts_record_field(r, 11));
+    size_t at = off_of(v, data, img);
+    if (img.len == 0) {
+        DIAG(v, "IMAGE_EMPTY", at, rec, 10, 999, -1, -1, "DATA: the image field is empty");
+        return;
+    }
+    uint32_t w, h;
+    int kind = ebts__image_sniff(img.ptr, img.len, &w, &h);
+    int want = span_is(cga, "JPEGB") || span_is(cga, "JPEGL") ? EBTS__IMG_JPEG
+               : span_is(cga, "JP2") || span_is(cga, "JP2L")    ? EBTS__IMG_JP2
+               : span_is(cga, "PNG")                            ? EBTS__IMG_PNG
+                                                                : -1;
+    static const char *const kn[] = {"no known image format", "JPEG", "PNG", "JPEG 2000"};
+    if (want >= 0 && (kind & EBTS__IMG_KIND) != want) {
+        DIAG(v, "IMAGE_FORMAT_MISMATCH", at, rec, 10, 999, -1, -1,
+             "DATA: CGA %.*s announces %s, the data is %s", (int)cga.len, (const char *)cga.ptr,
+             kn[want], kn[kind & EBTS__IMG_KIND]);
+        return;
+    }
+    if (span_is(cga, "NONE") && (kind & EBTS__IMG_KIND) != EBTS__IMG_UNKNOWN) {
+        DIAG(v, "IMAGE_FORMAT_MISMATCH", at, rec, 10, 999, -1, -1,
+             "DATA: CGA NONE announces raw pixels, the data is %s", kn[kind & EBTS__IMG_KIND]);
+        return;
+    }
+    if (want < 0 || want == EBTS__IMG_JP2)
+        return; /* raw pixels and JPEG 2000 sizes: not checked against HLL/VLL */
+    if (!(kind & EBTS__IMG_SIZED)) {
+        DIAG(v, "IMAGE_UNREADABLE", at, rec, 10, 999, -1, -1,
+             "DATA: no %s frame header with the image's width and height", kn[want]);
+        return;
+    }
+    int ok1, ok2;
+    uint32_t hll = span_uint(ebts_field_value(ebts_record_field(r, 6)), &ok1);
+    uint32_t vll = span_uint(ebts_field_value(ebts_record_field(r, 7)), &ok2);
+    if (ok1 && hll != w)
+        DIAG(v, "IMAGE_SIZE_MISMATCH", at, rec, 10, 6, -1, -1,
+             "HLL says %u pixels per line, the %s is %u wide", hll, kn[want], w);
+    if (ok2 && vll != h)
+        DIAG(v, "IMAGE_SIZE_MISMATCH", at, rec, 10, 7, -1, -1,
+             "VLL says %u lines, the %s is %u high", vll, kn[want], h);
+}
+
+/* EBTS 10 conditions on Type-10 face records. */
+static void check_face(V *v, long rec)
+{
+    const ebts_record *r = v->t->recs[rec];
+    if (!imt_matches("FACE", r))
+        return;
+    size_t at = r->offset == EBTS__NOWHERE ? 0 : r->offset;
+    const ebts_field *sap = ebts_record_field(r, 13);
+    if (!sap) {
+        if (v->p->ebts10)
+            DIAG(v, "SAP_MISSING", at, rec, 10, 13, -1, -1,
+                 "SAP is mandatory when IMT is FACE (EBTS 10)");
+    } else {
+        int ok;
+        uint32_t s = span_uint(ebts_field_value(sap), &ok);
+        static const unsigned need[] = {23, 25, 26, 27, 28};
+        static const char *const names[] = {"PAS", "SPA", "SXS", "SEC", "SHC"};
+        for (size_t i = 0; ok && s >= 40 && v->p->ebts10 && i < 5; i++)
+            if (!ebts_record_field(r, need[i]))
+                DIAG(v, "FIELD_MISSING", at, rec, 10, need[i], -1, -1,
+                     "%s is mandatory when SAP is 40 or more (SAP %u)", names[i], s);
+    }
+    ebts_span pos = ebts_field_value(ebts_record_field(r, 20));
+    if (span_is(pos, "A") && !ebts_record_field(r, 21))
+        DIAG(v, "FIELD_MISSING", at, rec, 10, 21, -1, -1, "POA is mandatory when POS is A");
+    if (span_is(pos, "D") && !ebts_record_field(r, 25))
+        DIAG(v, "FIELD_MISSING", at, rec, 10, 25, -1, -1, "SPA is mandatory when POS is D");
+}
+
+static void check_record_fields(V *v, long rec)
+{
+    const ebts_record *r = v->t->recs[rec];
+    for (uint32_t i = 0; i < r->nfields; i++) {
+        const ebts_field *f = &r->fields[i];
+        if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
+            (r->type == 1 && f->number >= 2 && f->number <= 4))
+            continue; /* LEN and CNT are the reader's; VER and TOT are checked in check_type1 */
+        if (i == 1 && f->number != 2)
+            DIAG(v, "FIELD_ORDER", f->offset == EBTS__NOWHERE ? 0 : f->offset, rec, r->type,
+                 f->number, -1, -1, "the second field of a Type-%u record must be %u.002 (%s)",
+                 r->type, r->type, r->type == 1 ? "VER" : "IDC");
+        if (forbidden(v, r->type, f->number)) {
+            DIAG(v, "FIELD_FORBIDDEN", f->offset, rec, r->type, f->number, -1, -1,
+                 "the profile forbids this field for TOT%.*s", (int)strlen(v->tot) - 1, v->tot);
+            continue;
+        }
+        if (f->flags & EBTS__F_BINARY)
+            continue;
+        ebts__field_rule tmp;
+        const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known);
+        if (!rule) {
+            if (r->type != 10 && v->tot_known)
+                DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
+                     "field %u.%03u is not defined for TOT%.*s in profile %s", r->type, f->number,
+                     (int)strlen(v->tot) - 1, v->tot, v->p->name);
+            continue;
+        }
+        if (r->type == 10 && !imt_matches(rule->imt, r)) {
+            DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
+                 "%s is only defined for IMT %s", rule->mnem, rule->imt);
+            continue;
+        }
+        check_field(v, rec, f, rule);
+    }
+}
+
+static void check_type1(V *v)
+{
+    const ebts_record *t1 = v->t->recs[0];
+    ebts_span ver = ebts_field_value(ebts_record_field(t1, 2));
+    const ebts_field *vf = ebts_record_field(t1, 2);
+    if (vf) {
+        size_t k, n = sizeof known_ver / sizeof known_ver[0];
+        for (k = 0; k < n && !span_is(ver, known_ver[k]); k++)
+            ;
+        const char *want = v->p->ebts10 ? "0500" : "0400";
+        if (k == n)
+            DIAG(v, "VER_UNKNOWN", off_of(v, vf, ver), 0, 1, 2, -1, -1,
+                 "VER: \"%.*s\" is no ANSI/NIST-ITL version (0200 to 0502)",
+                 (int)(ver.len > 8 ? 8 : ver.len), (const char *)ver.ptr);
+        else if (!span_is(ver, want) && !(v->p->ebts10 && span_is(ver, "0501")))
+            DIAG(v, "VER_UNEXPECTED", off_of(v, vf, ver), 0, 1, 2, -1, -1,
+                 "VER: %.*s, profile %s expects %s", (int)ver.len, (const char *)ver.ptr,
+                 v->p->name, want);
+    }
+    const ebts_field *tf = ebts_record_field(t1, 4);
+    if (tf && !v->tot_known)
+        DIAG(v, "TOT_UNKNOWN", off_of(v, tf, ebts_field_value(tf)), 0, 1, 4, -1, -1,
+             "TOT: \"%.*s\" is not a transaction type of profile %s",
+             (int)(tf->len > 16 ? 16 : tf->len), (const char *)tf->val, v->p->name);
+    if (v->totr && strcmp(v->totr->group, "Submission Responses") == 0 &&
+        !ebts_record_field(t1, 10))
+        DIAG(v, "FIELD_MISSING", t1->offset, 0, 1, 10, -1, -1,
+             "TCR is mandatory in a response (TOT%.*s): it echoes the submission's TCN",
+             (int)strlen(v->tot) - 1, v->tot);
+}
+
+/* Record make-up per TOT ("1:1 2:1 414:1-14 10:0-4"). */
+static void check_makeup(V *v)
+{
+    if (!v->totr || !v->totr->makeup)
+        return;
+    size_t count[100] = {0};
+    for (size_t i = 0; i < v->t->nrecs; i++)
+        if (v->t->recs[i]->type < 100)
+            count[v->t->recs[i]->type]++;
+    int allowed[100] = {0};
+    const char *m = v->totr->makeup;
+    while (*m) {
+        unsigned t, lo, hi;
+        int used = 0;
+        if (sscanf(m, "%u:%u-%u%n", &t, &lo, &hi, &used) != 3) {
+            used = 0;
+            if (sscanf(m, "%u:%u%n", &t, &lo, &used) != 2)
+                break;
+            hi = lo;
+        }
+        m += used;
+        while (*m == ' ')
+            m++;
+        unsigned a = t, b = 0;
+        if (t == 414) {
+            a = 4;
+            b = 14;
+        } else if (t == 713) {
+            a = 7;
+            b = 13;
+        }
+        if (a >= 100 || b >= 100)
+            continue;
+        allowed[a] = 1;
+        if (b)
+            allowed[b] = 1;
+        size_t n = count[a] + (b ? count[b] : 0);
+        if (n < lo || n > hi) {
+            char types[16];
+            if (b)
+                snprintf(types, sizeof types, "Type-%u/%u", a, b);
+            else
+                snprintf(types, sizeof types, "Type-%u", a);
+            DIAG(v, "RECORD_COUNT", 0, -1, a, 0, -1, -1, "%zu %s record%s, TOT%.*s needs %u to %u",
+                 n, types, n == 1 ? "" : "s", (int)strlen(v->tot) - 1, v->tot, lo, hi);
+        }
+    }
+    for (size_t i = 1; i < v->t->nrecs; i++) {
+        const ebts_record *r = v->t->recs[i];
+        if (r->type < 100 && !allowed[r->type])
+            DIAG(v, "RECORD_NOT_ALLOWED", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
+                 r->type, 0, -1, -1, "a Type-%u record is not part of TOT%.*s (%s)", r->type,
+                 (int)strlen(v->tot) - 1, v->tot, v->totr->makeup);
+    }
+}
+
+static void check_idcs(V *v)
+{
+    for (size_t i = 1; i < v->t->nrecs; i++) {
+        const ebts_record *r = v->t->recs[i];
+        int idc = ebts__record_idc_of(r);
+        for (size_t j = 1; idc >= 0 && j < i; j++)
+            if (v->t->recs[j]->type == r->type && ebts__record_idc_of(v->t->recs[j]) == idc) {
+                DIAG(v, "IDC_DUPLICATE", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
+                     r->type, r->binary ? 0 : 2, -1, -1,
+                     "IDC %d is used by Type-%u records %zu and %zu", idc, r->type, j, i);
+                break;
+            }
+    }
+}
+
+static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < dl->n; i++) {
+        int keep = 1;
+        for (size_t s = 0; s < p->nsev; s++)
+            if (strcmp(p->sev[s].code, dl->d[i].code) == 0) {
+                if (p->sev[s].severity == 0)
+                    keep = 0;
+                else
+                    dl->d[i].severity = p->sev[s].severity;
+            }
+        if (keep)
+            dl->d[k++] = dl->d[i];
+    }
+    dl->n = k;
+}
+
+ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err)
+{
+    ebts_report *rep = calloc(1, sizeof *rep);
+    ebts_profile *def = NULL;
+    if (!rep) {
+        ebts__error_oom(err);
+        return NULL;
+    }
+    for (size_t i = 0; t && i < t->dl.n; i++) { /* the reader's findings first */
+        const ebts_diag *d = &t->dl.d[i];
+        ebts__diag_add(&rep->dl, d->code, d->offset, d->record, 0, 0, d->subfield, d->item, "%s",
+                       d->msg);
+        if (rep->dl.n)
+            memcpy(rep->dl.d[rep->dl.n - 1].tag, d->tag, sizeof d->tag);
+    }
+    if (!p)
+        p = def = ebts_profile_builtin("ebts-10", NULL);
+    if (!t || !p || t->nrecs == 0 || t->recs[0]->type != 1) {
+        ebts_profile_free(def);
+        return rep;
+    }
+    V v;
+    memset(&v, 0, sizeof v);
+    v.t = t;
+    v.p = p;
+    v.dl = &rep->dl;
+    ebts_span tot = ebts_field_value(ebts_record_field(t->recs[0], 4));
+    snprintf(v.tot, sizeof v.tot, " %.*s ", (int)(tot.len < 16 ? tot.len : 16),
+             tot.ptr ? (const char *)tot.ptr : "");
+    for (const ebts__tot_rule *x = ebts__tots_91; x->code; x++)
+        if (span_is(tot, x->code)) {
+            v.totr = x;
+            break;
+        }
+    v.tot_known = v.totr != NULL || (p->ebts10 && tot.len && strstr(ebts10_tots, v.tot));
+    check_type1(&v);
+    check_makeup(&v);
+    check_idcs(&v);
+    for (size_t i = 0; i < t->nrecs; i++) {
+        const ebts_record *r = t->recs[i];
+        if (r->binary || (r->type != 1 && r->type != 2 && r->type != 10))
+            continue;
+        if (i > 0 && r->type == 1)
+            continue;
+        check_record_fields(&v, (long)i);
+        if (v.tot_known)
+            check_mandatory(&v, (long)i);
+        if (r->type == 10) {
+            check_face(&v, (long)i);
+            check_image(&v, (long)i);
+        }
+    }
+    apply_severity(p, &rep->dl);
+    ebts__dlist_sort(&rep->dl);
+    ebts_profile_free(def);
+    if (rep->dl.oom) {
+        ebts_report_free(rep);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    return rep;
+}
+
+size_t ebts_report_count(const ebts_report *r)
+{
+    return r ? r->dl.n : 0;
+}
+
+const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index)
+{
+    return r && index < r->dl.n ? &r->dl.d[index] : NULL;
+}
+
+size_t ebts_report_error_count(const ebts_report *r, int strict)
+{
+    size_t n = 0;
+    for (size_t i = 0; r && i < r->dl.n; i++)
+        if (r->dl.d[i].severity >= EBTS_SEV_ERROR || strict)
+            n++;
+    return n;
+}
+
+void ebts_report_free(ebts_report *r)
+{
+    if (!r)
+        return;
+    free(r->dl.d);
+    free(r);
+}
