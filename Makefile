@@ -110,6 +110,9 @@ $(BUILD)/fuzz/replay: fuzz/fuzz_read.c fuzz/replay.c $(STATIC)
 check: all $(TEST_BIN) $(BUILD)/fuzz/replay
 	$(TEST_BIN)
 	$(BUILD)/fuzz/replay fixtures fuzz/regressions
+	@echo "$(BUILD)/bin/ebts-validate --expect fixtures"; \
+	  $(BUILD)/bin/ebts-validate --expect fixtures > $(BUILD)/expect.log || \
+	  { grep -v ': PASS$$' $(BUILD)/expect.log; exit 1; }; tail -n 1 $(BUILD)/expect.log
 	BUILD=$(BUILD) sh tests/tools.sh
 	BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/pkgconfig.sh
 

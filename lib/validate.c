@@ -16,26 +16,39 @@ typedef struct delta {
     int minlen, maxlen, minocc, maxocc, ctype;
     const char *add_opt; /* TOTs for which the field becomes optional */
     int both;            /* also for ebts-9.1: a correction, not a change */
+    const ebts__item_rule *items;
+    size_t nitems;
+    unsigned add_fmt;
 } delta;
 
+/* 1.015 DCS in ANSI/NIST-ITL 2011: CSI N 1-3 (0-4, 128-999), CSN and CSV ANS 1-16 */
+static const ebts__item_rule dcs_2011[] = {
+    {"CSI", EBTS__CT_N, 1, 3, NULL, NULL, EBTS__DATE_NONE, "Character Set Index"},
+    {"CSN", EBTS__CT_ANS, 1, 16, NULL, NULL, EBTS__DATE_NONE, "Character Set Name"},
+    {"CSV", EBTS__CT_ANS, 1, 16, NULL, NULL, EBTS__DATE_NONE, "Character Set Version"},
+};
+
 static const delta deltas[] = {
-    {2, 18, 3, 50, -1, -1, -1, NULL, 0},           /* NAM 50 characters (EBTS, Dec 2012) */
-    {2, 19, 3, 50, -1, -1, -1, NULL, 0},           /* AKA */
-    {2, 21, -1, -1, -1, 10, -1, NULL, 0},          /* CTZ 10 occurrences */
-    {2, 60, -1, -1, -1, 11, -1, " SRE BDECR ", 0}, /* MSG optional for SRE and BDECR */
+    {2, 18, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0},           /* NAM 50 characters (EBTS, Dec 2012) */
+    {2, 19, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0},           /* AKA */
+    {2, 21, -1, -1, -1, 10, -1, NULL, 0, NULL, 0, 0},          /* CTZ 10 occurrences */
+    {2, 60, -1, -1, -1, 11, -1, " SRE BDECR ", 0, NULL, 0, 0}, /* MSG optional for SRE, BDECR */
+    {1, 15, -1, -1, -1, -1, -1, NULL, 0, dcs_2011, 3, 0},
+    /* OCA: "any printable 7-bit ASCII except period; must not begin with a blank" (9.1 text) */
+    {2, 9, -1, -1, -1, -1, -1, NULL, 1, NULL, 0, EBTS__FMT_NO_PERIOD | EBTS__FMT_NO_LEADING_BLANK},
     /* Type-10 sizes: the 9.1 file notes its Table 17 sizes count the separator (off by one);
      * ANSI/NIST-ITL 1-2011 sizes are used for both profiles */
-    {10, 2, 1, 2, -1, -1, -1, NULL, 1},
-    {10, 3, 4, 11, -1, -1, EBTS__CT_AS, NULL, 1},
-    {10, 4, 1, 0, -1, -1, EBTS__CT_ANS, NULL, 1},
-    {10, 6, 2, 5, -1, -1, -1, NULL, 1},
-    {10, 7, 2, 5, -1, -1, -1, NULL, 1},
-    {10, 9, 1, 5, -1, -1, -1, NULL, 1},
-    {10, 10, 1, 5, -1, -1, -1, NULL, 1},
-    {10, 11, -1, -1, -1, -1, EBTS__CT_AN, NULL, 1}, /* CGA: 9.1 says A yet lists JP2 */
-    {10, 13, 1, 2, -1, -1, -1, NULL, 1},
-    {10, 16, 1, 5, -1, -1, -1, NULL, 1},
-    {10, 17, 1, 5, -1, -1, -1, NULL, 1},
+    {10, 2, 1, 2, -1, -1, -1, NULL, 1, NULL, 0, 0},
+    {10, 3, 4, 11, -1, -1, EBTS__CT_AS, NULL, 1, NULL, 0, 0},
+    {10, 4, 1, 0, -1, -1, EBTS__CT_ANS, NULL, 1, NULL, 0, 0},
+    {10, 6, 2, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
+    {10, 7, 2, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
+    {10, 9, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
+    {10, 10, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
+    {10, 11, -1, -1, -1, -1, EBTS__CT_AN, NULL, 1, NULL, 0, 0}, /* CGA: 9.1 says A yet lists JP2 */
+    {10, 13, 1, 2, -1, -1, -1, NULL, 1, NULL, 0, 0},
+    {10, 16, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
+    {10, 17, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
 };
 
 /* TOTs EBTS 10 adds to 9.1's (fbi_ebts.xsd TOTCodeSimpleType); no make-up or Type-2 rules. */
@@ -112,6 +125,11 @@ static const ebts__field_rule *lookup(const V *v, unsigned rtype, unsigned field
                 out->ctype = x->ctype;
             if (x->add_opt && strstr(x->add_opt, v->tot))
                 out->opt = "*";
+            if (x->items) {
+                out->items = x->items;
+                out->nitems = x->nitems;
+            }
+            out->fmt |= x->add_fmt;
         }
         first = 0;
         if (any_tot || in_list(out->mand, v->tot) || in_list(out->opt, v->tot))
@@ -492,13 +510,13 @@ static void check_record_fields(V *v, long rec)
     const ebts_record *r = v->t->recs[rec];
     for (uint32_t i = 0; i < r->nfields; i++) {
         const ebts_field *f = &r->fields[i];
-        if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
-            (r->type == 1 && f->number >= 2 && f->number <= 4))
-            continue; /* LEN and CNT are the reader's; VER and TOT are checked in check_type1 */
-        if (i == 1 && f->number != 2)
+        if (i == 1 && f->number != 2 && r->fields[0].number == 1 && !(f->flags & EBTS__F_MALFORMED))
             DIAG(v, "FIELD_ORDER", f->offset == EBTS__NOWHERE ? 0 : f->offset, rec, r->type,
                  f->number, -1, -1, "the second field of a Type-%u record must be %u.002 (%s)",
                  r->type, r->type, r->type == 1 ? "VER" : "IDC");
+        if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
+            (r->type == 1 && f->number >= 2 && f->number <= 4))
+            continue; /* LEN and CNT are the reader's; VER and TOT are checked in check_type1 */
         if (forbidden(v, r->type, f->number)) {
             DIAG(v, "FIELD_FORBIDDEN", f->offset, rec, r->type, f->number, -1, -1,
                  "the profile forbids this field for TOT%.*s", (int)strlen(v->tot) - 1, v->tot);

@@ -8,66 +8,64 @@ All data is synthetic. Run from the project root: python3 tests/gen-invalid.py
 """
 import gzip
 import os
-import struct
+import sys
 
-FS, GS, RS, US = b"\x1c", b"\x1d", b"\x1e", b"\x1f"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from ebtsgen import FS, GS, RS, US, binary4, cnt, jpeg, tagged
+
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "invalid")
 
-# JPEG-like bytes that contain every separator, as real image data does.
-IMAGE = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(0x10, 0x30)) * 4 +
-         b"\x1c1.001:" + bytes(range(0x80, 0xa0)) + b"\xff\xd9")
+# A JPEG-shaped image whose APP1 segment holds every separator and the bytes of a record start,
+# as real image data can: the reader must delimit it by LEN alone.
+IMAGE = jpeg(48, 64, bytes(range(0x10, 0x30)) * 4 + b"\x1c1.001:" + bytes(range(0x80, 0xa0)))
 
 
-def tagged(rtype, fields, len_value=None, end=FS, tagfmt="{t}.{n:03d}:"):
-    """A tagged record with a correct LEN (unless len_value is given). fields: [(num, bytes)]."""
-    body = b""
-    for i, (num, val) in enumerate(fields):
-        body += tagfmt.format(t=rtype, n=num).encode() + val
-        body += end if i == len(fields) - 1 else GS
-    lentag = tagfmt.format(t=rtype, n=1).encode()
-    if len_value is not None:
-        return lentag + str(len_value).encode() + GS + body
-    n = len(lentag) + 1 + len(body) + 1
-    while len(lentag) + len(str(n)) + 1 + len(body) != n:
-        n = len(lentag) + len(str(n)) + 1 + len(body)
-    return lentag + str(n).encode() + GS + body
-
-
-def cnt(entries, count=None):
-    subs = [b"1" + US + str(len(entries) if count is None else count).encode()]
-    subs += [str(t).encode() + US + b"%02d" % idc for t, idc in entries]
-    return RS.join(subs)
-
-
-def type1(entries, extra=(), count=None, cnt_value=None, tot=b"CAR"):
+# The base transaction is a valid EBTS 10 SRE (a no-match IDENT response with a photo), so
+# that each case's .expect holds the consequences of its defect and nothing else.
+def type1(entries, extra=(), count=None, cnt_value=None, tot=b"SRE"):
     fields = [(2, b"0500"), (3, cnt_value if cnt_value is not None else cnt(entries, count)),
-              (4, tot), (5, b"20260101"), (7, b"XX0000000"), (8, b"YY0000000"),
-              (9, b"TCN0000000001"), (11, b"00.00"), (12, b"00.00")]
-    fields += list(extra)
+              (4, tot), (5, b"20260101"), (7, b"XX0000000"), (8, b"USVISIT0Z"),
+              (9, b"TCN0000000001"), (10, b"TCN0000000000"), (11, b"00.00"), (12, b"00.00")]
+    extra = list(extra)
+    fields = [f for f in fields if f[0] not in [e[0] for e in extra]] + extra
     fields.sort(key=lambda f: f[0])
     return tagged(1, fields)
 
 
 def type2(idc=0, extra=()):
-    fields = [(2, b"%02d" % idc), (18, b"DOE,JOHN"), (22, b"19800101")] + list(extra)
+    fields = [(2, b"%02d" % idc), (18, b"DOE,JOHN"), (59, b"N"), (73, b"XX0000000")] + list(extra)
     fields.sort(key=lambda f: f[0])
     return tagged(2, fields)
 
 
 def type10(idc=1, image=IMAGE, len_value=None):
-    fields = [(2, b"%02d" % idc), (3, b"FACE"), (4, b"YY0000000"), (5, b"20260101"), (6, b"48"),
+    fields = [(2, b"%02d" % idc), (3, b"FACE"), (4, b"USVISIT0Z"), (5, b"20260101"), (6, b"48"),
               (7, b"64"), (8, b"0"), (9, b"1"), (10, b"1"), (11, b"JPEGB"), (12, b"YCC"),
-              (999, image)]
+              (13, b"1"), (999, image)]
     return tagged(10, fields, len_value=len_value)
 
 
 def type4(idc=2, data=b"\x00" * 64, len_value=None):
-    hdr = bytes([idc, 0, 1, 255, 255, 255, 255, 255, 0]) + struct.pack(">HHB", 16, 4, 0)
-    n = 4 + len(hdr) + len(data)
-    return struct.pack(">I", n if len_value is None else len_value) + hdr + data
+    return binary4(idc, data, len_value)
 
 
 CASES = []
+
+# What validation adds to the reader's codes, per case: each a consequence of the defect
+# (reviewed by hand; `make check` runs ebts-validate --expect over these).
+VALIDATION = {
+    "binary-idc-mismatch": ["RECORD_NOT_ALLOWED"],          # an SRE has no Type-4 record
+    "cnt-missing": ["FIELD_MISSING", "FIELD_NOT_ALLOWED", "RECORD_COUNT"],  # a bare CAR Type-1
+    "hundred-thousand-items": ["ITEM_COUNT", "LENGTH_INVALID"],  # 2.075 has no items
+    "len-missing": ["FIELD_MISSING"],                       # the LEN-less Type-2 lacks SRF, CRI
+    "len-type10-beyond-end-truncated": ["IMAGE_UNREADABLE"],  # the JPEG lost its SOF
+    "million-rs": ["LENGTH_INVALID", "OCCURRENCE_COUNT", "TOO_MANY_DIAGNOSTICS"],
+    "only-type1": ["RECORD_COUNT"],                         # an SRE needs its Type-2
+    "second-type1": ["RECORD_COUNT"],                       # two Type-1 records
+    "tag-without-colon": ["FIELD_MISSING"],                 # 2.018 NAM unreadable
+    "type-number-30-digits": ["FIELD_MISSING"],             # 2.002 IDC unreadable
+}
 
 
 def case(name, data, codes, ext="eft"):
@@ -105,7 +103,7 @@ def build():
     case("len-type10-short", type1(std) + t2 + short, [("DATA_RESYNC", o10)])
     # LEN that lands on the 0x1C inside the image, followed by "1.001:" -- a false record start
     # would be accepted; here it is followed by other bytes, so the reader must resynchronise.
-    img = IMAGE.replace(b"\x1c1.001:", b"\x1cXYZ")
+    img = jpeg(48, 64, bytes(range(0x10, 0x30)) * 4 + b"\x1cXYZ" + bytes(range(0x80, 0xa0)))
     t10b = type10(image=img)
     fs_in = t10b.index(b"\x1cXYZ") + 1
     case("len-type10-lands-on-image-fs", type1(std) + t2 + type10(image=img, len_value=fs_in),
@@ -159,9 +157,9 @@ def build():
          [("BAD_TAG", len(hdr) + t2t.index(b"2.018")), ("LEN_MISMATCH", len(hdr))])
     t2t = type2().replace(b"2.018:", b"9.018:")
     case("tag-type-mismatch", hdr + t2t, [("TAG_TYPE_MISMATCH", len(hdr) + t2t.index(b"9.018:"))])
-    t2t = type2(extra=[(19, b"A")]).replace(b"2.019:", b"2.018:")
+    t2t = type2(extra=[(19, b"DOE,JANE")]).replace(b"2.019:", b"2.018:")
     case("duplicate-field", hdr + t2t,
-         [("DUPLICATE_FIELD", len(hdr) + t2t.index(b"2.018:A"))])
+         [("DUPLICATE_FIELD", len(hdr) + t2t.index(b"2.018:DOE,JANE"))])
 
     # --- CNT
     case("cnt-announces-missing-record", type1(std + [(10, 2)]) + t2 + t10,
@@ -225,7 +223,7 @@ def build():
     t2s = type2(extra=[(75, b"caf\xc3\xa9 \xe2\x80\x9cquoted\xe2\x80\x9d")])
     case("non-ascii-type2", type1(std) + t2s + t10,
          [("NON_ASCII", o2 + t2s.index(b"\xc3"))])
-    t1u = type1(std, extra=[(10, b"TCN\xff")])
+    t1u = type1(std, extra=[(10, b"TCN000000000\xff")])
     case("non-ascii-type1", t1u + t2 + t10, [("NON_ASCII", t1u.index(b"\xff"))])
     t1d = type1(std, extra=[(15, b"3" + US + b"UTF-8")])
     case("dcs-utf8-allows-non-ascii", t1d + t2s + type10(), [])
@@ -264,6 +262,9 @@ def main():
         with open(os.path.join(OUT, name + ".codes"), "w") as f:
             for code, off in codes:
                 f.write("%s %s\n" % (code, off))
+        with open(os.path.join(OUT, name + "." + ext + ".expect"), "w") as f:
+            for code in sorted({c for c, _ in codes} | set(VALIDATION.get(name, []))):
+                f.write(code + "\n")
     print("%d cases written to fixtures/invalid" % len(CASES))
 
 
