@@ -34,4 +34,5 @@ Suite *suite_json(void);
 Suite *suite_source(void);
 Suite *suite_conformance(void);
 Suite *suite_diag(void);
+Suite *suite_validate(void);
 #endif

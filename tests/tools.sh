@@ -74,6 +74,79 @@ expect 1 "hostile input" -- "$CONV" -o "$T/h.eft" --to traditional fixtures/inva
 has "$T/err" "error: LEN_BEYOND_END" "huge binary LEN"
 expect 2 "unwritable output" -- "$CONV" --to traditional -o /nonexistent/dir/x.eft "$F/clean/errt-doa.eft"
 
+# ---- ebts-validate
+VAL="$BUILD/bin/ebts-validate"
+V=fixtures/validate
+expect 0 "validate help" -- "$VAL" --help
+has "$T/out" "usage: ebts-validate" "validate help text"
+expect 2 "validate no arguments" -- "$VAL"
+expect 2 "validate unknown format" -- "$VAL" --format pdf "$V/valid-errt.eft"
+expect 2 "validate unknown profile" -- "$VAL" --profile ebts-7 "$V/valid-errt.eft"
+has "$T/err" "PROFILE_INVALID" "unknown profile named"
+expect 2 "validate missing file" -- "$VAL" fixtures/none.eft
+expect 0 "valid SRE" -- "$VAL" "$V/valid-sre-match.eft"
+has "$T/out" "$V/valid-sre-match.eft: valid (0 errors, 0 warnings)" "per-file summary"
+has "$T/out" "ebts-validate: 1 file, 1 valid, 0 invalid (profile ebts-10)" "run summary"
+expect 1 "invalid SRF" -- "$VAL" "$V/sre-srf-not-i-or-n.eft"
+has "$T/out" 'error: VALUE_NOT_ALLOWED 2.059: SRF: value "X" not in {I,N}' "rule message names field and rule"
+expect 0 "warnings pass" -- "$VAL" "$V/sre-ers-line-too-long.eft"
+expect 1 "warnings fail with --strict" -- "$VAL" --strict "$V/sre-ers-line-too-long.eft"
+expect 1 "quiet" -- "$VAL" -q "$V/sre-srf-not-i-or-n.eft"
+if [ -s "$T/out" ] || [ -s "$T/err" ]; then bad "-q printed something"; else ok; fi
+expect 0 "ebts-9.1 profile" -- "$VAL" --profile ebts-9.1 "$V/valid-errt.eft"
+has "$T/out" "VER_UNEXPECTED" "9.1 expects VER 0400"
+expect 1 "ebts-9.1: NAM of 40 characters" -- "$VAL" --profile ebts-9.1 "$V/sre-nam-51-characters.eft"
+expect 1 "json" -- "$VAL" --format json "$V/valid-errt.eft" "$V/sre-srf-missing.eft"
+has "$T/out" '{"path":"fixtures/validate/valid-errt.eft","valid":true,"diagnostics":[]}' "json valid file"
+has "$T/out" '"valid":false,"diagnostics":[{"code":"FIELD_MISSING","severity":"error"' "json invalid file"
+expect 1 "junit" -- "$VAL" --format junit "$V/valid-errt.eft" "$V/sre-srf-missing.eft"
+has "$T/out" '<testsuite name="ebts-validate" tests="2" failures="1" errors="0">' "junit suite"
+has "$T/out" '<testcase classname="ebts-validate" name="fixtures/validate/valid-errt.eft"/>' "junit passing case"
+has "$T/out" '<failure message="1 error" type="invalid">' "junit failure"
+expect 1 "redact" -- "$VAL" --redact "$V/sre-srf-not-i-or-n.eft" "$V/sre-nam-digit.eft"
+hasnt "$T/out" 'value "X"' "redacted value"
+has "$T/out" 'value "*" not in {I,N}' "redaction keeps the rule"
+hasnt "$T/out" "'2'" "redacted character of a name"
+expect 1 "directory walk" -- "$VAL" fixtures/samples
+has "$T/out" "ebts-validate: 16 files, 8 valid, 8 invalid" "samples: the 8 published files invalid"
+gzip -c "$V/valid-errt.eft" > "$T/v.eft.gz"
+expect 0 "gzip" -- "$VAL" "$T/v.eft.gz"
+expect 0 "stdin" -- sh -c "\"$VAL\" - < $V/valid-errt.eft"
+expect 0 "expect mode" -- "$VAL" --expect fixtures/validate
+has "$T/out" "ebts-validate: 66 passed, 0 failed" "expect summary"
+cp "$V/sre-srf-missing.eft" "$T/x.eft"
+printf 'VALUE_NOT_ALLOWED\n' > "$T/x.eft.expect"
+expect 1 "expect mismatch" -- "$VAL" --expect "$T/x.eft"
+has "$T/out" "FAIL (missing: VALUE_NOT_ALLOWED; unexpected: FIELD_MISSING)" "expect says why"
+cp "$V/sre-srf-missing.eft" "$T/y.eft"
+expect 1 "expect without .expect needs no error" -- "$VAL" --expect "$T/y.eft"
+has "$T/out" "no .expect file and 1 error" "expect without file"
+
+# profiles
+P=profiles/example-state.xml
+car=$V/valid-car.eft
+expect 1 "state profile: booking number mandatory for CAR" -- "$VAL" --profile "$P" "$car"
+has "$T/out" "FIELD_MISSING 2.901: BKN is mandatory for TOT CAR" "profile mandatory field"
+has "$T/out" "FIELD_MISSING 2.009: OCA is mandatory for TOT CAR" "profile makes OCA mandatory"
+"$CONV" -q --to readable "$car" | sed 's/^2.073:/2.009:OCA-1<GS>\n2.016:123456789<GS>\n2.901:BK12345<GS>\n2.904:Q<GS>\n2.073:/' > "$T/state.txt"
+expect 1 "state profile: user-defined fields checked" -- "$VAL" --profile "$P" "$T/state.txt"
+has "$T/out" "FIELD_FORBIDDEN 2.016" "profile forbids SOC in CAR"
+has "$T/out" 'VALUE_NOT_ALLOWED 2.904: JUV: value "Q" not in {Y,N}' "user-defined value set"
+hasnt "$T/out" "2.901" "valid user-defined field passes"
+hasnt "$T/out" "SHORT_TAG" "severity off"
+expect 0 "state profile: ERRT unaffected" -- "$VAL" --profile "$P" "$V/valid-errt.eft"
+printf '<profile xmlns="urn:libebts:profile:1" name="x"><field tag="2.901" mnemonic="X" type="Q"/></profile>' > "$T/bad.xml"
+expect 2 "profile failing the XSD" -- "$VAL" --profile "$T/bad.xml" "$V/valid-errt.eft"
+has "$T/err" "does not conform to the profile schema" "XSD refusal"
+has "$T/err" "line 1" "XSD refusal names the line"
+printf '<profile' > "$T/broken.xml"
+expect 2 "profile not well-formed" -- "$VAL" --profile "$T/broken.xml" "$V/valid-errt.eft"
+has "$T/err" "not well-formed XML" "XML refusal"
+printf '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]><profile xmlns="urn:libebts:profile:1" name="x"><description>&x;</description></profile>' > "$T/xxe.xml"
+expect 2 "external entity refused, not loaded" -- "$VAL" --profile "$T/xxe.xml" "$V/valid-errt.eft"
+has "$T/err" "PROFILE_INVALID" "entity profile refused"
+hasnt "$T/err" "root:" "no file content leaked"
+
 # every hostile fixture: no crash (exit 0 or 1, never a signal or 2)
 for f in fixtures/invalid/*.eft fixtures/invalid/*.gz fixtures/invalid/*.txt; do
     "$CONV" -q --to traditional -o "$T/any" "$f" 2>/dev/null

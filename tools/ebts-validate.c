@@ -199,8 +199,8 @@ static void one_file(opts *o, const char *path)
     if (o->format == FMT_TEXT && !o->quiet) {
         size_t warnings = n - (rep ? ebts_report_error_count(rep, 0) : 1);
         if (o->expect)
-            printf("%s: %s%s%s\n", name, pass ? "PASS" : "FAIL", verdict[0] ? " (" : "",
-                   verdict[0] ? verdict : "");
+            printf("%s: %s%s%s%s\n", name, pass ? "PASS" : "FAIL", verdict[0] ? " (" : "",
+                   verdict, verdict[0] ? ")" : "");
         else
             printf("%s: %s (%zu error%s, %zu warning%s)\n", name, errors ? "invalid" : "valid",
                    errors, errors == 1 ? "" : "s", o->strict ? 0 : warnings,

@@ -1,0 +1,171 @@
+/* Validation API: profiles (built-in, XML, refused), rule effects, reports, JUnit, redaction. */
+#define _GNU_SOURCE 1
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+
+static const char *codes_of(const char *path, const ebts_profile *p)
+{
+    static char buf[1024];
+    ebts_txn *t = ebts_read_file(path, 0, NULL);
+    ck_assert_msg(t != NULL, "%s", path);
+    ebts_report *r = ebts_validate(t, p, NULL);
+    buf[0] = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++) {
+        const char *c = ebts_report_diag(r, i)->code;
+        if (!strstr(buf, c))
+            snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? " " : "", c);
+    }
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    return buf;
+}
+
+START_TEST(builtin_profiles)
+{
+    ebts_error err = {0};
+    ebts_profile *p10 = ebts_profile_builtin("ebts-10", &err);
+    ebts_profile *p91 = ebts_profile_builtin("ebts-9.1", &err);
+    ck_assert_str_eq(ebts_profile_name(p10), "ebts-10");
+    ck_assert_ptr_null(ebts_profile_builtin("ebts-7", &err));
+    ck_assert_str_eq(err.code, "PROFILE_INVALID");
+    /* EBTS 10 allows NAM of 50 characters and MSG in an SRE; 9.1 does not */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-errt.eft", p10), "");
+    ck_assert_str_eq(codes_of("fixtures/validate/sre-msg-allowed-in-ebts10.eft", p10), "");
+    ck_assert_str_eq(codes_of("fixtures/validate/sre-msg-allowed-in-ebts10.eft", p91),
+                     "VER_UNEXPECTED FIELD_NOT_ALLOWED");
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-nomatch.eft", NULL), "");
+    ebts_profile_free(p10);
+    ebts_profile_free(p91);
+    ebts_profile_free(NULL);
+}
+END_TEST
+
+static const char good[] =
+    "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\" base=\"ebts-10\">"
+    "<field tag=\"2.901\" mnemonic=\"BKN\" type=\"AN\" min-length=\"6\" max-length=\"12\" "
+    "mandatory=\"SRE\"/>"
+    "<forbidden tag=\"2.015\" tots=\"*\"/>"
+    "<severity code=\"VER_UNEXPECTED\" level=\"off\"/>"
+    "<severity code=\"ERS_LINE_TOO_LONG\" level=\"error\"/>"
+    "</profile>";
+
+START_TEST(xml_profile_rules_apply)
+{
+    ebts_error err = {0};
+    ebts_profile *p = ebts_profile_load_buffer(good, sizeof good - 1, &err);
+    ck_assert_msg(p != NULL, "%s", err.msg);
+    ck_assert_str_eq(ebts_profile_name(p), "t");
+    ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+    ebts_report *r = ebts_validate(t, p, NULL);
+    char d[256] = "";
+    for (size_t i = 0; i < ebts_report_count(r); i++)
+        snprintf(d + strlen(d), sizeof d - strlen(d), "%s ", ebts_report_diag(r, i)->code);
+    ck_assert_str_eq(d, "FIELD_MISSING FIELD_FORBIDDEN ");
+    ebts_report_free(r);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 901, "BK1", 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_delete_field(t, 1, 15, NULL), 0);
+    r = ebts_validate(t, p, NULL);
+    ck_assert_uint_eq(ebts_report_count(r), 1);
+    ck_assert_str_eq(ebts_report_diag(r, 0)->code, "LENGTH_INVALID");
+    ck_assert_ptr_nonnull(strstr(ebts_report_diag(r, 0)->msg, "BKN: 3 characters, must be 6 to 12"));
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    /* a warning made an error */
+    ck_assert_str_eq(codes_of("fixtures/validate/sre-ers-line-too-long.eft", p),
+                     "FIELD_MISSING FIELD_FORBIDDEN ERS_LINE_TOO_LONG");
+    t = ebts_read_file("fixtures/validate/sre-ers-line-too-long.eft", 0, NULL);
+    r = ebts_validate(t, p, NULL);
+    ck_assert_uint_eq(ebts_report_error_count(r, 0), 3);
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    ebts_profile_free(p);
+}
+END_TEST
+
+START_TEST(bad_profiles_are_refused)
+{
+    ebts_error err = {0};
+    static const char bad_type[] =
+        "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\">\n"
+        "<field tag=\"2.901\" mnemonic=\"BKN\" type=\"XX\"/></profile>";
+    ck_assert_ptr_null(ebts_profile_load_buffer(bad_type, sizeof bad_type - 1, &err));
+    ck_assert_str_eq(err.code, "PROFILE_INVALID");
+    ck_assert_ptr_nonnull(strstr(err.msg, "line 2"));
+    static const char wrong_ns[] = "<profile name=\"t\"/>";
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_profile_load_buffer(wrong_ns, sizeof wrong_ns - 1, &err));
+    ck_assert_str_eq(err.code, "PROFILE_INVALID");
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_profile_load_buffer("<a>", 3, &err));
+    ck_assert_ptr_nonnull(strstr(err.msg, "not well-formed"));
+    static const char bomb[] =
+        "<?xml version=\"1.0\"?><!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;"
+        "&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;"
+        "&c;&c;&c;&c;&c;&c;\"><!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">]>"
+        "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\"><description>&e;&e;&e;&e;&e;&e;&e;"
+        "</description></profile>";
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_profile_load_buffer(bomb, sizeof bomb - 1, &err));
+    ck_assert_str_eq(err.code, "PROFILE_INVALID");
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_profile_load("fixtures/none.xml", &err));
+    ck_assert_str_eq(err.code, "IO_ERROR");
+    ebts_profile *p = ebts_profile_load("profiles/example-state.xml", &err);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(ebts_profile_name(p), "example-state");
+    ebts_profile_free(p);
+}
+END_TEST
+
+START_TEST(reports_order_and_count)
+{
+    ebts_txn *t = ebts_read_file("fixtures/samples/published/idr-iar-match.eft", 0, NULL);
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    for (size_t i = 1; i < ebts_report_count(r); i++)
+        ck_assert_uint_le(ebts_report_diag(r, i - 1)->offset, ebts_report_diag(r, i)->offset);
+    ck_assert_uint_eq(ebts_report_error_count(r, 0), 3);
+    ck_assert_uint_eq(ebts_report_error_count(r, 1), ebts_report_count(r));
+    ck_assert_ptr_null(ebts_report_diag(r, 999));
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    r = ebts_validate(NULL, NULL, NULL);
+    ck_assert_uint_eq(ebts_report_count(r), 0);
+    ebts_report_free(r);
+    ebts_report_free(NULL);
+}
+END_TEST
+
+START_TEST(redaction_and_junit)
+{
+    char m[] = "SRF: value \"X\" not in {I,N}; char 'Q'; DATE \"20260230\"";
+    ck_assert_str_eq(ebts_redact_message(m), "SRF: value \"*\" not in {I,N}; char '*'; DATE \"********\"");
+    ebts_junit *j = ebts_junit_new("suite<&>");
+    ck_assert_int_eq(ebts_junit_add(j, "a.eft", NULL, NULL), 0);
+    ck_assert_int_eq(ebts_junit_add(j, "b\".eft", "2 errors", "x < y & z"), 0);
+    char *text = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&text, &n);
+    ck_assert_int_eq(ebts_junit_write(j, fp, NULL), 0);
+    fclose(fp);
+    ck_assert_ptr_nonnull(strstr(text, "<testsuite name=\"suite&lt;&amp;&gt;\" tests=\"2\" failures=\"1\""));
+    ck_assert_ptr_nonnull(strstr(text, "name=\"b&quot;.eft\""));
+    ck_assert_ptr_nonnull(strstr(text, ">x &lt; y &amp; z</failure>"));
+    free(text);
+    ebts_junit_free(j);
+}
+END_TEST
+
+Suite *suite_validate(void)
+{
+    Suite *s = suite_create("validate");
+    TCase *tc = tcase_create("validate");
+    tcase_add_test(tc, builtin_profiles);
+    tcase_add_test(tc, xml_profile_rules_apply);
+    tcase_add_test(tc, bad_profiles_are_refused);
+    tcase_add_test(tc, reports_order_and_count);
+    tcase_add_test(tc, redaction_and_junit);
+    suite_add_tcase(s, tc);
+    return s;
+}
