@@ -145,6 +145,8 @@ install: all
 	ln -sf libebts.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libebts.so
 	for t in $(TOOLS); do install -m 755 $(BUILD)/bin/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	install -d $(DESTDIR)$(PREFIX)/share/libebts/profiles
+	install -m 644 profiles/ebts-profile.xsd profiles/example-state.xml $(DESTDIR)$(PREFIX)/share/libebts/profiles/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
 	  -e 's|@VERSION@|$(VERSION)|g' pkgconfig/libebts.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libebts.pc
 
@@ -154,6 +156,7 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/libebts.so $(DESTDIR)$(LIBDIR)/pkgconfig/libebts.pc
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+	rm -rf $(DESTDIR)$(PREFIX)/share/libebts
 
 clean:
 	rm -rf build build-asan build-fuzz
