@@ -277,6 +277,119 @@ EBTS_API const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index);
 EBTS_API size_t ebts_report_error_count(const ebts_report *r, int strict);
 EBTS_API void ebts_report_free(ebts_report *r);
 
+/* ------------------------------------------------------------------------------------------ */
+/* IDENT responses. 2.075 ERS of an SRE from IDENT holds the IDENT Data Response (IDR): the DHS
+ * disclaimer, a MATCH / NO MATCH marker, up to five encounters, "Photo Attached", and, when ICE's
+ * LESC answered, the Immigration Alien Response (IAR): the echo of the IAQ query and the LESC
+ * response. The parsed text (an ebts_ers) owns its strings; structures are read-only. */
+
+typedef struct ebts_encounter {
+    const char *eid, *name, *dob, *pob, *sex; /* IDR encounters; NULL when absent */
+    const char *last, *first, *middle;        /* IAQ REM encounter list only */
+} ebts_encounter;
+
+typedef struct ebts_pair {
+    const char *key, *value; /* "DOB", "19800128"; values continued on later lines are joined */
+} ebts_pair;
+
+typedef struct ebts_idr {
+    int present;      /* 2.075 holds an IDR (title or marker found) */
+    int match;        /* 1 MATCH, 0 NO MATCH, -1 no marker */
+    const char *title;       /* "IDENT Data Response (IDR)" or NULL */
+    const char *disclaimer;  /* its lines joined with '\n', or NULL */
+    const ebts_encounter *encounters;
+    size_t nencounters;
+    int photo_attached;
+} ebts_idr;
+
+typedef struct ebts_iar {
+    int present;                 /* "*** LAW ENFORCEMENT SENSITIVE ***" and the IAQ echo found */
+    const char *received;        /* IAQ RECEIVED: ... */
+    const ebts_pair *iaq;        /* ORI, ATN, PHN, NAM, DOB, CUS, OFF, PUR, POB, SEX, FBI, ARN, ... */
+    size_t niaq;
+    const char *idsm;            /* REM/ IDSM=<TCN> */
+    const ebts_encounter *encounters; /* REM ENCOUNTER INFO[EID;LAST;FIRST;MIDDLE;DOB;POB;SEX] */
+    size_t nencounters;
+    const char *status;          /* the LESC status line between star lines, or NULL */
+    const char *const *status_lines; /* every LESC text line before the record */
+    size_t nstatus_lines;
+    const ebts_pair *record;     /* the ICE record: NAM/, DOB/, POB/, ... REM/ */
+    size_t nrecord;
+    const char *const *notices;  /* LESC text after the record starts */
+    size_t nnotices;
+    const ebts_pair *requesting; /* REQUESTING ORI INFORMATION: AGENCY/, PHONE/ */
+    size_t nrequesting;
+    const char *query_id;        /* LESC QUERY ID: */
+    int end;                     /* "END OF RESPONSE" seen */
+} ebts_iar;
+
+typedef struct ebts_ers ebts_ers;
+
+/** Parse 2.075 text (LF, CR LF or CR line ends). Lines it cannot place are kept
+ *  (ebts_ers_unplaced) and reported (IDR_TEXT_UNPLACED). NULL only on out-of-memory. */
+EBTS_API ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err);
+EBTS_API const ebts_idr *ebts_ers_idr(const ebts_ers *e);
+EBTS_API const ebts_iar *ebts_ers_iar(const ebts_ers *e);
+EBTS_API size_t ebts_ers_unplaced_count(const ebts_ers *e);
+EBTS_API const char *ebts_ers_unplaced(const ebts_ers *e, size_t index);
+/** Findings of the parse (IDR_MARKER_RUN_IN, IDR_TEXT_UNPLACED); offsets relative to the text. */
+EBTS_API size_t ebts_ers_diag_count(const ebts_ers *e);
+EBTS_API const ebts_diag *ebts_ers_diag(const ebts_ers *e, size_t index);
+EBTS_API void ebts_ers_free(ebts_ers *e);
+
+/** Compose 2.075 text in the published layout (lines of at most 72 characters plus CR LF) from
+ *  an IDR and an optional IAR (NULL or !present); parsing it gives the same structure back.
+ *  Returns a NUL-terminated string to free with ebts_free(); *len gets its length. */
+EBTS_API char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len,
+                                ebts_error *err);
+/** The DHS disclaimer the IDR carries (public text), lines joined with '\n'. */
+EBTS_API const char *ebts_idr_disclaimer(void);
+
+typedef struct ebts_errt_message {
+    const char *code;  /* "L0013": a letter and four digits, or NULL */
+    const char *ref;   /* "EFTS-1031" from a bracketed reference, or NULL */
+    const char *text;  /* the rest, as sent (trailing spaces kept) */
+} ebts_errt_message;
+
+typedef struct ebts_response {
+    const char *tot, *srf, *tcn, *tcr, *ori, *dai, *sid, *nam, *oca; /* NULL when absent */
+    const char *const *cri;      /* 2.073, up to 3 */
+    size_t ncri;
+    int from_ident;              /* 1.008 ORI is USVISIT0Z */
+    const size_t *photos;        /* record indices of the Type-10 records */
+    size_t nphotos;
+    const ebts_ers *ers;         /* parsed 2.075, or NULL */
+    const ebts_errt_message *messages; /* 2.060 */
+    size_t nmessages;
+} ebts_response;
+
+/** The response view of an SRE or ERRT (any transaction: fields absent are NULL). */
+EBTS_API ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err);
+EBTS_API void ebts_response_free(ebts_response *r);
+
+/* Generating responses (what CJIS sends for IDENT): a no-match IDR, a match IDR (with IAR when
+ * LESC answered) with photos, or an ERRT. Values come from the submission when given. */
+enum { EBTS_GEN_IDR_NOMATCH = 1, EBTS_GEN_IDR_MATCH = 2, EBTS_GEN_ERRT = 3 };
+
+typedef struct ebts_gen_options {
+    const char *tcr, *dai, *name, *sid, *cri, *oca; /* override / stand in for the submission */
+    const char *date;            /* CCYYMMDD for 1.005 (default: today, UTC) */
+    const char *tcn;             /* 1.009 of the response (default: derived from the date) */
+    const char *ver;             /* 1.002 (default "0500") */
+    const ebts_encounter *encounters; /* up to 5 (more are refused) */
+    size_t nencounters;
+    const ebts_span *photos;     /* JPEG images: one Type-10 FACE record each */
+    size_t nphotos;
+    const char *iar_status;      /* LESC status line: with it (or iar_text) the IAR is added */
+    const char *iar_text;        /* the rest of the LESC response, as text */
+    const char *const *errors;   /* ERRT: "CODE TEXT" messages, up to 11 */
+    size_t nerrors;
+} ebts_gen_options;
+
+/** Build a response of `kind` answering `submission` (may be NULL). NULL and err on error. */
+EBTS_API ebts_txn *ebts_gen_response(int kind, const ebts_txn *submission,
+                                     const ebts_gen_options *o, ebts_error *err);
+
 /** Redact a message in place: every character between double or single quotes becomes '*'
  *  (diagnostic messages quote the input's values, which may be personal data). Returns msg. */
 EBTS_API char *ebts_redact_message(char *msg);

@@ -70,6 +70,9 @@ static const ebts__code codes[] = {
     {"IMAGE_FORMAT_MISMATCH", E, 0, "the image data is not the format 10.011 CGA names"},
     {"IMAGE_SIZE_MISMATCH", E, 0, "the image's width or height differs from 10.006 HLL / 10.007 VLL"},
     {"IMAGE_UNREADABLE", E, 0, "no frame header with the image's width and height"},
+    {"IDR_MARKER_RUN_IN", W, 1, "2.075: the MATCH / NO MATCH marker runs into the next line"},
+    {"IDR_TEXT_UNPLACED", W, 0, "2.075: an IDR/IAR line the parser cannot place; kept"},
+    {"GEN_INVALID", E, 0, "a response cannot be generated from the options and submission"},
     {"PROFILE_INVALID", E, 0, "a profile that is unknown, not well-formed or not valid by the XSD"},
 };
 #undef W

@@ -172,6 +172,137 @@ static void put_binary_record(ebts__buf *b, const ebts_record *r, unsigned flags
     put_binary(b, p, r->rawlen, flags);
 }
 
+static void put_opt(ebts__buf *b, const char *key, const char *v, int comma)
+{
+    ebts__buf_printf(b, "%s\"%s\":", comma ? "," : "", key);
+    if (v)
+        put_cstr(b, v);
+    else
+        ebts__buf_puts(b, "null");
+}
+
+static void put_encounter(ebts__buf *b, const ebts_encounter *e, int rem)
+{
+    put_opt(b, "eid", e->eid, 0);
+    if (rem) {
+        put_opt(b, "last", e->last, 1);
+        put_opt(b, "first", e->first, 1);
+        put_opt(b, "middle", e->middle, 1);
+    } else {
+        put_opt(b, "name", e->name, 1);
+    }
+    put_opt(b, "dob", e->dob, 1);
+    put_opt(b, "pob", e->pob, 1);
+    put_opt(b, "sex", e->sex, 1);
+}
+
+static void put_pairs(ebts__buf *b, const char *key, const ebts_pair *p, size_t n)
+{
+    ebts__buf_printf(b, ",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++) {
+        ebts__buf_puts(b, i ? ",{" : "{");
+        put_opt(b, "key", p[i].key, 0);
+        put_opt(b, "value", p[i].value, 1);
+        ebts__buf_putc(b, '}');
+    }
+    ebts__buf_putc(b, ']');
+}
+
+static void put_strings(ebts__buf *b, const char *key, const char *const *s, size_t n)
+{
+    ebts__buf_printf(b, ",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ebts__buf_putc(b, ',');
+        put_cstr(b, s[i]);
+    }
+    ebts__buf_putc(b, ']');
+}
+
+/* "sre" / "errt": the response view, for scripts */
+static void put_response(const ebts_txn *t, ebts__buf *b)
+{
+    ebts_response *r = ebts_response_view(t, NULL);
+    if (!r || !r->tot)
+        goto done;
+    if (strcmp(r->tot, "ERRT") == 0) {
+        ebts__buf_puts(b, ",\n\"errt\":{\"messages\":[");
+        for (size_t i = 0; i < r->nmessages; i++) {
+            ebts__buf_puts(b, i ? ",{" : "{");
+            put_opt(b, "code", r->messages[i].code, 0);
+            put_opt(b, "ref", r->messages[i].ref, 1);
+            put_opt(b, "text", r->messages[i].text, 1);
+            ebts__buf_putc(b, '}');
+        }
+        ebts__buf_puts(b, "]}");
+        goto done;
+    }
+    if (strcmp(r->tot, "SRE") != 0)
+        goto done;
+    ebts__buf_puts(b, ",\n\"sre\":{");
+    put_opt(b, "srf", r->srf, 0);
+    put_opt(b, "tcr", r->tcr, 1);
+    put_opt(b, "ori", r->ori, 1);
+    put_opt(b, "dai", r->dai, 1);
+    put_opt(b, "sid", r->sid, 1);
+    put_opt(b, "nam", r->nam, 1);
+    put_opt(b, "cri", r->ncri ? r->cri[0] : NULL, 1);
+    ebts__buf_printf(b, ",\"from_ident\":%s,\"photos\":[", r->from_ident ? "true" : "false");
+    for (size_t i = 0; i < r->nphotos; i++)
+        ebts__buf_printf(b, "%s%zu", i ? "," : "", r->photos[i]);
+    ebts__buf_puts(b, "],\"idr\":");
+    const ebts_idr *idr = ebts_ers_idr(r->ers);
+    if (idr && idr->present) {
+        ebts__buf_printf(b, "{\"match\":%s", idr->match < 0 ? "null" : idr->match ? "true" : "false");
+        put_opt(b, "title", idr->title, 1);
+        ebts__buf_puts(b, ",\"encounters\":[");
+        for (size_t i = 0; i < idr->nencounters; i++) {
+            ebts__buf_puts(b, i ? ",{" : "{");
+            put_encounter(b, &idr->encounters[i], 0);
+            ebts__buf_putc(b, '}');
+        }
+        ebts__buf_printf(b, "],\"photo_attached\":%s", idr->photo_attached ? "true" : "false");
+        put_opt(b, "disclaimer", idr->disclaimer, 1);
+        ebts__buf_putc(b, '}');
+    } else {
+        ebts__buf_puts(b, "null");
+    }
+    const ebts_iar *iar = ebts_ers_iar(r->ers);
+    ebts__buf_puts(b, ",\"iar\":");
+    if (iar && iar->present) {
+        ebts__buf_putc(b, '{');
+        put_opt(b, "received", iar->received, 0);
+        put_pairs(b, "iaq", iar->iaq, iar->niaq);
+        put_opt(b, "idsm", iar->idsm, 1);
+        ebts__buf_puts(b, ",\"encounters\":[");
+        for (size_t i = 0; i < iar->nencounters; i++) {
+            ebts__buf_puts(b, i ? ",{" : "{");
+            put_encounter(b, &iar->encounters[i], 1);
+            ebts__buf_putc(b, '}');
+        }
+        ebts__buf_putc(b, ']');
+        put_opt(b, "status", iar->status, 1);
+        put_strings(b, "status_lines", iar->status_lines, iar->nstatus_lines);
+        put_pairs(b, "record", iar->record, iar->nrecord);
+        put_strings(b, "notices", iar->notices, iar->nnotices);
+        put_pairs(b, "requesting", iar->requesting, iar->nrequesting);
+        put_opt(b, "lesc_query_id", iar->query_id, 1);
+        ebts__buf_putc(b, '}');
+    } else {
+        ebts__buf_puts(b, "null");
+    }
+    size_t nu = ebts_ers_unplaced_count(r->ers);
+    ebts__buf_puts(b, ",\"unplaced\":[");
+    for (size_t i = 0; i < nu; i++) {
+        if (i)
+            ebts__buf_putc(b, ',');
+        put_cstr(b, ebts_ers_unplaced(r->ers, i));
+    }
+    ebts__buf_puts(b, "]}");
+done:
+    ebts_response_free(r);
+}
+
 void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b)
 {
     ebts__buf_puts(b, "{\"records\":[");
@@ -195,6 +326,7 @@ void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b)
     ebts__buf_puts(b, "]");
     if (t->unread_len)
         ebts__buf_printf(b, ",\n\"unread_bytes\":%zu", t->unread_len);
+    put_response(t, b);
     if (!(flags & EBTS_WRITE_NO_DIAGS)) {
         ebts__buf_puts(b, ",\n\"diagnostics\":[");
         for (size_t i = 0; i < t->dl.n; i++) {
