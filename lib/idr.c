@@ -658,25 +658,29 @@ void ebts_ers_free(ebts_ers *e)
 /* ---- composing */
 
 static const char disclaimer[] =
-    "This record is being sent for identification purposes only. It does not convey\n"
-    "the individual's immigration status and is not an immigration detainer.\n"
+    "This record is being sent for identification purposes only. It does not\n"
+    "convey the individual's immigration status and is not an immigration\n"
+    "detainer.\n"
     "Statement on Disclosure of Visa Records\n"
-    "According to the Immigration and Nationality Act, section 222(f): \"The records\n"
-    "of the Department of State and of diplomatic and consular offices of the United\n"
-    "States pertaining to the issuance or refusal of visas or permits to enter the\n"
-    "United States shall be considered confidential and shall be used only for the\n"
-    "formulation, amendment, administration, or enforcement of the immigration,\n"
-    "nationality, and other laws of the United States.\"\n"
-    "The attached visa record may only be used for the purposes for which it is being\n"
-    "shared. Information in this record may not under any circumstances be disclosed\n"
-    "to any entity other than the receiving agency, including the general public,\n"
-    "without the express written consent of the Department of State (DOS). Any\n"
-    "questions concerning the interpretation of DOS visa records or the parameters\n"
-    "for disclosure of such records under INA section 222(f) must be addressed by the\n"
-    "DOS. However, should access to DOS visa records generate inquiries by receiving\n"
-    "agencies about a person's legal status in the United States, such inquiries\n"
-    "should be directed to the Department of Homeland Security (DHS), which has\n"
-    "jurisdiction over questions of legal status in the United States.";
+    "According to the Immigration and Nationality Act, section 222(f): \"The\n"
+    "records of the Department of State and of diplomatic and consular\n"
+    "offices of the United States pertaining to the issuance or refusal of\n"
+    "visas or permits to enter the United States shall be considered\n"
+    "confidential and shall be used only for the formulation, amendment,\n"
+    "administration, or enforcement of the immigration, nationality, and\n"
+    "other laws of the United States.\"\n"
+    "The attached visa record may only be used for the purposes for which it\n"
+    "is being shared. Information in this record may not under any\n"
+    "circumstances be disclosed to any entity other than the receiving\n"
+    "agency, including the general public, without the express written\n"
+    "consent of the Department of State (DOS). Any questions concerning the\n"
+    "interpretation of DOS visa records or the parameters for disclosure of\n"
+    "such records under INA section 222(f) must be addressed by the DOS.\n"
+    "However, should access to DOS visa records generate inquiries by\n"
+    "receiving agencies about a person's legal status in the United States,\n"
+    "such inquiries should be directed to the Department of Homeland Security\n"
+    "(DHS), which has jurisdiction over questions of legal status in the\n"
+    "United States.";
 
 const char *ebts_idr_disclaimer(void)
 {

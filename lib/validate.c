@@ -644,6 +644,21 @@ static void check_idcs(V *v)
     }
 }
 
+/* The IDR/IAR text of 2.075: the parser's findings, at their offsets in the input. */
+static void check_ers(V *v, long rec)
+{
+    const ebts_field *f = ebts_record_field(v->t->recs[rec], 75);
+    if (!f)
+        return;
+    ebts_ers *e = ebts_ers_parse(f->val, f->len, NULL);
+    size_t base = off_of(v, f, ebts_field_value(f));
+    for (size_t i = 0; i < ebts_ers_diag_count(e); i++) {
+        const ebts_diag *d = ebts_ers_diag(e, i);
+        DIAG(v, d->code, base + d->offset, rec, 2, 75, -1, -1, "%s", d->msg);
+    }
+    ebts_ers_free(e);
+}
+
 static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
 {
     size_t k = 0;
@@ -709,6 +724,8 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         check_record_fields(&v, (long)i);
         if (v.tot_known)
             check_mandatory(&v, (long)i);
+        if (r->type == 2 && strcmp(v.tot, " SRE ") == 0)
+            check_ers(&v, (long)i);
         if (r->type == 10) {
             check_face(&v, (long)i);
             check_image(&v, (long)i);

@@ -35,4 +35,5 @@ Suite *suite_source(void);
 Suite *suite_conformance(void);
 Suite *suite_diag(void);
 Suite *suite_validate(void);
+Suite *suite_ident(void);
 #endif

@@ -1,0 +1,192 @@
+/* ebts-gen: generate the responses CJIS sends a SIB for IDENT (no-match IDR, match IDR with
+ * IAR and photos, ERRT), answering a submission or from options. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+
+static const char usage[] =
+    "usage: ebts-gen idr-nomatch|idr-match|errt [--in SUBMISSION] [options] [-o OUT]\n"
+    "                [--to traditional|readable|json]\n"
+    "\n"
+    "Answers a submission (--in: TCR = its TCN, DAI = its ORI, NAM, SID, CRI and OCA from it) or\n"
+    "builds the response from options. ORI is USVISIT0Z; TOT is SRE (IDR) or ERRT.\n"
+    "\n"
+    "  --tcr --dai --name --sid --cri --oca VALUE   values instead of (or without) --in\n"
+    "  --encounter \"EID;NAME;DOB;POB;SEX\"   an IDENT encounter (repeatable, up to 5)\n"
+    "  --photo FILE.jpg        a Type-10 FACE record; HLL/VLL read from the JPEG (repeatable)\n"
+    "  --iar-status TEXT       the LESC status line: adds the IAR (immigration alien response)\n"
+    "  --iar FILE              the rest of the LESC response, as text\n"
+    "  --error \"CODE TEXT\"     an ERRT message, e.g. \"L0013 DOA older than 7 days\" (up to 11)\n"
+    "  --date CCYYMMDD --tcn TCN --ver VER   1.005, 1.009 and 1.002 of the response\n"
+    "  --to F                  traditional (default), readable or json\n"
+    "  -o OUT                  write to OUT instead of standard output\n"
+    "\n"
+    "Exit status: 0 written, 1 the response could not be built from the input, 2 usage or I/O.\n";
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    size_t cap = 65536, n = 0, r;
+    unsigned char *p = malloc(cap);
+    while (p && (r = fread(p + n, 1, cap - n, fp)) > 0) {
+        n += r;
+        if (n == cap) {
+            unsigned char *q = realloc(p, cap *= 2);
+            if (!q)
+                free(p);
+            p = q;
+        }
+    }
+    fclose(fp);
+    *len = n;
+    return p;
+}
+
+/* "EID;NAME;DOB;POB;SEX" into e; the string is cut in place */
+static int parse_encounter(char *s, ebts_encounter *e)
+{
+    char *f[5] = {0};
+    for (int i = 0; i < 5; i++) {
+        f[i] = s;
+        char *semi = s ? strchr(s, ';') : NULL;
+        if (semi) {
+            *semi = 0;
+            s = semi + 1;
+        } else {
+            s = NULL;
+        }
+    }
+    memset(e, 0, sizeof *e);
+    e->eid = f[0];
+    e->name = f[1];
+    e->dob = f[2];
+    e->pob = f[3];
+    e->sex = f[4];
+    return f[1] && *f[0] && *f[1];
+}
+
+int main(int argc, char **argv)
+{
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    ebts_encounter enc[6];
+    ebts_span photos[16];
+    const char *errors[12];
+    unsigned char *photo_bytes[16] = {0};
+    char *iar_text = NULL;
+    const char *in = NULL, *out = "-", *to = "traditional", *kind_s = NULL, *v;
+    int rc = CLI_USAGE, kind = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return CLI_OK;
+        } else if ((v = cli_option(argc, argv, &i, "--in"))) {
+            in = v;
+        } else if ((v = cli_option(argc, argv, &i, "-o"))) {
+            out = v;
+        } else if ((v = cli_option(argc, argv, &i, "--to"))) {
+            to = v;
+        } else if ((v = cli_option(argc, argv, &i, "--tcr"))) {
+            o.tcr = v;
+        } else if ((v = cli_option(argc, argv, &i, "--dai"))) {
+            o.dai = v;
+        } else if ((v = cli_option(argc, argv, &i, "--name"))) {
+            o.name = v;
+        } else if ((v = cli_option(argc, argv, &i, "--sid"))) {
+            o.sid = v;
+        } else if ((v = cli_option(argc, argv, &i, "--cri"))) {
+            o.cri = v;
+        } else if ((v = cli_option(argc, argv, &i, "--oca"))) {
+            o.oca = v;
+        } else if ((v = cli_option(argc, argv, &i, "--date"))) {
+            o.date = v;
+        } else if ((v = cli_option(argc, argv, &i, "--tcn"))) {
+            o.tcn = v;
+        } else if ((v = cli_option(argc, argv, &i, "--ver"))) {
+            o.ver = v;
+        } else if ((v = cli_option(argc, argv, &i, "--iar-status"))) {
+            o.iar_status = v;
+        } else if ((v = cli_option(argc, argv, &i, "--encounter"))) {
+            if (o.nencounters >= 6 || !parse_encounter(argv[i], &enc[o.nencounters])) {
+                fprintf(stderr, "ebts-gen: --encounter wants \"EID;NAME;DOB;POB;SEX\" (up to 5)\n");
+                goto done;
+            }
+            o.nencounters++;
+        } else if ((v = cli_option(argc, argv, &i, "--photo"))) {
+            if (o.nphotos >= 16 || !(photo_bytes[o.nphotos] = slurp(v, &photos[o.nphotos].len))) {
+                fprintf(stderr, "ebts-gen: cannot read photo %s\n", v);
+                goto done;
+            }
+            photos[o.nphotos].ptr = photo_bytes[o.nphotos];
+            o.nphotos++;
+        } else if ((v = cli_option(argc, argv, &i, "--iar"))) {
+            size_t n;
+            unsigned char *t = slurp(v, &n);
+            if (!t) {
+                fprintf(stderr, "ebts-gen: cannot read %s\n", v);
+                goto done;
+            }
+            iar_text = realloc(t, n + 1);
+            if (!iar_text) {
+                free(t);
+                goto done;
+            }
+            iar_text[n] = 0;
+            o.iar_text = iar_text;
+        } else if ((v = cli_option(argc, argv, &i, "--error"))) {
+            if (o.nerrors >= 12)
+                goto done;
+            errors[o.nerrors++] = v;
+        } else if (a[0] != '-' && !kind_s) {
+            kind_s = a;
+        } else {
+            fprintf(stderr, "ebts-gen: unexpected argument '%s'\n%s", a, usage);
+            goto done;
+        }
+    }
+    if (kind_s)
+        kind = strcmp(kind_s, "idr-nomatch") == 0 ? EBTS_GEN_IDR_NOMATCH
+               : strcmp(kind_s, "idr-match") == 0 ? EBTS_GEN_IDR_MATCH
+               : strcmp(kind_s, "errt") == 0      ? EBTS_GEN_ERRT
+                                                  : 0;
+    unsigned wflags = strcmp(to, "readable") == 0 ? EBTS_FORMAT_READABLE
+                      : strcmp(to, "json") == 0   ? EBTS_FORMAT_JSON
+                      : strcmp(to, "traditional") == 0 ? EBTS_FORMAT_TRADITIONAL
+                                                       : 99;
+    if (!kind || wflags == 99) {
+        fprintf(stderr, "ebts-gen: name the kind (idr-nomatch, idr-match, errt) and a known format\n%s",
+                usage);
+        goto done;
+    }
+    o.encounters = enc;
+    o.photos = photos;
+    o.errors = errors;
+    ebts_error err;
+    memset(&err, 0, sizeof err);
+    ebts_txn *sub = NULL;
+    if (in && !(sub = ebts_read_file(in, 0, &err))) {
+        cli_print_error(in, &err);
+        rc = cli_error_is_content(&err) ? CLI_INVALID : CLI_USAGE;
+        goto done;
+    }
+    ebts_txn *t = ebts_gen_response(kind, sub, &o, &err);
+    ebts_txn_free(sub);
+    if (!t) {
+        fprintf(stderr, "ebts-gen: %s: %s\n", err.code, err.msg);
+        rc = CLI_INVALID;
+        goto done;
+    }
+    rc = ebts_write_file(t, wflags | EBTS_WRITE_NO_DIAGS, out, &err) == 0 ? CLI_OK : CLI_USAGE;
+    if (rc != CLI_OK)
+        cli_print_error(out, &err);
+    ebts_txn_free(t);
+done:
+    for (size_t i = 0; i < 16; i++)
+        free(photo_bytes[i]);
+    free(iar_text);
+    return rc;
+}
