@@ -103,13 +103,15 @@ $(BUILD)/tests/%.o: tests/%.c tests/testutil.h $(LIB_HDRS) | deps
 $(TEST_BIN): $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/main.o $(STATIC)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS)
 
-$(BUILD)/fuzz/replay: fuzz/fuzz_read.c fuzz/replay.c $(STATIC)
+FUZZ_TARGETS = read ers
+$(BUILD)/fuzz/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(CFLAGS) -o $@ fuzz/fuzz_read.c fuzz/replay.c $(STATIC) $(DEP_LIBS)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC) $(DEP_LIBS)
 
-check: all $(TEST_BIN) $(BUILD)/fuzz/replay
+check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 	$(TEST_BIN)
-	$(BUILD)/fuzz/replay fixtures fuzz/regressions
+	$(BUILD)/fuzz/replay-read fixtures fuzz/regressions/read
+	$(BUILD)/fuzz/replay-ers fixtures/samples fuzz/regressions/ers
 	@echo "$(BUILD)/bin/ebts-validate --expect fixtures"; \
 	  $(BUILD)/bin/ebts-validate --expect fixtures > $(BUILD)/expect.log || \
 	  { grep -v ': PASS$$' $(BUILD)/expect.log; exit 1; }; tail -n 1 $(BUILD)/expect.log
@@ -124,13 +126,19 @@ asan:
 FUZZTIME ?= 60
 fuzz-build: deps build/gen/profile_xsd.h
 	@mkdir -p build-fuzz
-	clang $(EBTS_CFLAGS) -Ibuild/gen $(DEP_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -o build-fuzz/fuzz_read fuzz/fuzz_read.c $(LIB_SRC) $(DEP_LIBS)
+	for t in $(FUZZ_TARGETS); do \
+	  clang $(EBTS_CFLAGS) -Ibuild/gen $(DEP_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
+	    -fno-sanitize-recover=all -o build-fuzz/fuzz_$$t fuzz/fuzz_$$t.c $(LIB_SRC) $(DEP_LIBS) || exit 1; \
+	done
 
+# Each target runs FUZZTIME seconds from the fixtures; a finding stops make with an error and
+# leaves its input in build-fuzz/ (keep it in fuzz/regressions/TARGET/).
 fuzz: fuzz-build
-	@mkdir -p build-fuzz/corpus-read
-	build-fuzz/fuzz_read -max_total_time=$(FUZZTIME) -max_len=65536 -dict=fuzz/ebts.dict \
-	  -artifact_prefix=build-fuzz/ build-fuzz/corpus-read fixtures fuzz/regressions
+	for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus-$$t; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZTIME) -max_len=65536 -dict=fuzz/ebts.dict \
+	    -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t fixtures fuzz/regressions/$$t || exit 1; \
+	done
 
 demo: all
 	@sh tools/demo.sh $(BUILD)

@@ -10,7 +10,8 @@
  *                ["LESC QUERY ID:" v] ["END OF RESPONSE . . . ."]
  *   keyline    = KEY "/" value *(" " KEY "/" value)         ; values may continue on next lines
  *
- * Line ends LF, CR LF or CR; trailing spaces ignored. What cannot be placed is kept and reported.
+ * Line ends LF, CR LF or CR; trailing spaces ignored; a NUL byte reads as '?' (values are C
+ * strings). What cannot be placed is kept and reported.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,8 @@ static char *dup_n(PS *s, const char *p, size_t n)
         s->oom = 1;
         return NULL;
     }
-    memcpy(d, p, n);
+    for (size_t i = 0; i < n; i++) /* values are C strings: a NUL byte reads as '?' */
+        d[i] = p[i] ? p[i] : '?';
     d[n] = 0;
     return d;
 }
@@ -115,7 +117,8 @@ static const char *join(PS *s, const char *a, const char *b, size_t bn)
     size_t k = an;
     if (an && bn)
         d[k++] = ' ';
-    memcpy(d + k, b, bn);
+    for (size_t i = 0; i < bn; i++)
+        d[k + i] = b[i] ? b[i] : '?';
     d[k + bn] = 0;
     return d;
 }
@@ -509,10 +512,25 @@ static void one_line(PS *s, enum st *st, line l)
     add_text(s, &s->notices, &l);
 }
 
+/* needle in text[0, len): text is a span, not a C string */
+static const char *find(const char *text, size_t len, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; k <= len && i <= len - k; i++) {
+        const char *p = memchr(text + i, needle[0], len - k - i + 1);
+        if (!p)
+            return NULL;
+        i = (size_t)(p - text);
+        if (memcmp(p, needle, k) == 0)
+            return p;
+    }
+    return NULL;
+}
+
 /* The status line: the first status text between two star-only lines. */
 static void find_status(PS *s, const char *text, size_t len)
 {
-    const char *q = strstr(text, "**** QUERY MESSAGE TEXT ENDS");
+    const char *q = find(text, len, "**** QUERY MESSAGE TEXT ENDS");
     if (!q)
         return;
     size_t off = (size_t)(q - text);
