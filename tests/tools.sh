@@ -147,6 +147,46 @@ expect 2 "external entity refused, not loaded" -- "$VAL" --profile "$T/xxe.xml" 
 has "$T/err" "PROFILE_INVALID" "entity profile refused"
 hasnt "$T/err" "root:" "no file content leaked"
 
+# ---- ebts-gen
+GEN="$BUILD/bin/ebts-gen"
+SUB="--in fixtures/validate/valid-car.eft --date 20260115 --tcn IDENT2026011500001"
+expect 0 "gen help" -- "$GEN" --help
+has "$T/out" "usage: ebts-gen" "gen help text"
+expect 2 "gen without kind" -- "$GEN" $SUB
+expect 2 "gen unknown kind" -- "$GEN" idr-maybe $SUB
+expect 2 "gen bad encounter" -- "$GEN" idr-match $SUB --encounter "only-eid"
+expect 2 "gen missing photo" -- "$GEN" idr-match $SUB --photo fixtures/none.jpg
+expect 1 "gen without TCR" -- "$GEN" idr-nomatch --dai TX0000000 --name DOE,JOHN --cri TX0000000
+has "$T/err" "GEN_INVALID" "gen says what is missing"
+expect 1 "gen with six encounters" -- "$GEN" idr-match $SUB --encounter "1;A,B;;;" --encounter "2;A,B;;;" \
+    --encounter "3;A,B;;;" --encounter "4;A,B;;;" --encounter "5;A,B;;;" --encounter "6;A,B;;;"
+expect 1 "gen errt without messages" -- "$GEN" errt $SUB
+expect 1 "gen photo that is no JPEG" -- "$GEN" idr-match $SUB --photo fixtures/README.md
+expect 1 "gen from a non-transaction" -- "$GEN" idr-nomatch --in fixtures/invalid/empty.eft
+# the golden responses in fixtures/generated are reproduced exactly
+expect 0 "gen no-match" -- "$GEN" idr-nomatch $SUB -o "$T/nm.eft"
+if cmp -s "$T/nm.eft" fixtures/generated/idr-nomatch.eft; then ok; else bad "no-match differs from fixtures/generated"; fi
+expect 0 "gen match" -- "$GEN" idr-match $SUB --encounter "1105048570;DOE,JOHN;19630101;XX;M" \
+    --encounter "1105046343;DOE,JOHNNY Q;19650208;CN;M" --photo fixtures/samples/face-48x64.jpg \
+    --iar-status "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED" -o "$T/m.eft"
+if cmp -s "$T/m.eft" fixtures/generated/idr-iar-match.eft; then ok; else bad "match differs from fixtures/generated"; fi
+expect 0 "gen errt" -- "$GEN" errt $SUB --error "L0013 DOA/DPR of [20260101] older than 7 days" \
+    --error "S0002 [EFTS-1031] Fingerprint 2 is amputated" -o "$T/e.eft"
+if cmp -s "$T/e.eft" fixtures/generated/errt.eft; then ok; else bad "errt differs from fixtures/generated"; fi
+expect 0 "generated responses validate" -- "$VAL" --strict "$T/nm.eft" "$T/m.eft" "$T/e.eft"
+expect 0 "gen json view" -- "$GEN" idr-match $SUB --encounter "1105048570;DOE,JOHN;19630101;XX;M" --to json
+has "$T/out" '"sre":{"srf":"I","tcr":"TCN2026011500001","ori":"USVISIT0Z","dai":"TX0000000"' "sre view"
+has "$T/out" '"encounters":[{"eid":"1105048570","name":"DOE,JOHN","dob":"19630101","pob":"XX","sex":"M"}]' "encounters"
+expect 0 "gen from options only" -- "$GEN" errt --tcr TX2026011400042 --dai TX0000000 --error "E0001 2.018 NAM missing" --to json
+has "$T/out" '"errt":{"messages":[{"code":"E0001","ref":null,"text":"2.018 NAM missing"}]}' "errt view"
+printf 'NAM/ DOE, JOHN\nIMPORTANT NOTICE\n' > "$T/lesc.txt"
+expect 0 "gen with LESC text" -- "$GEN" idr-match $SUB --encounter "1;DOE,JOHN;19800101;XX;M" --iar "$T/lesc.txt" --to readable
+has "$T/out" "IMPORTANT NOTICE" "LESC text carried"
+# ebts-conv shows the views of the published samples
+expect 0 "conv json sre" -- "$CONV" -q --to json "$F/clean/idr-iar-match.eft"
+has "$T/out" '"status":"SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED"' "IAR status in JSON"
+has "$T/out" '"lesc_query_id":"XXXXXXXX"' "LESC query id in JSON"
+
 # every hostile fixture: no crash (exit 0 or 1, never a signal or 2)
 for f in fixtures/invalid/*.eft fixtures/invalid/*.gz fixtures/invalid/*.txt; do
     "$CONV" -q --to traditional -o "$T/any" "$f" 2>/dev/null

@@ -35,6 +35,22 @@ echo "   a rule failure names the field and the rule:"
 "$BUILD/bin/ebts-validate" fixtures/validate/sre-srf-not-i-or-n.eft | head -1
 
 echo
+echo "== The IDENT round: answer a booking submission (fixtures/validate/valid-car.eft)"
+GEN="$BUILD/bin/ebts-gen"
+SUB="--in fixtures/validate/valid-car.eft"
+"$GEN" idr-nomatch $SUB -o "$T/nomatch.eft"
+"$GEN" idr-match $SUB --encounter "1105048570;DOE,JOHN;19630101;XX;M" \
+    --encounter "1105046343;DOE,JOHNNY Q;19650208;CN;M" --photo "$S/face-48x64.jpg" \
+    --iar-status "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED" -o "$T/match.eft"
+"$BUILD/bin/ebts-validate" "$T/nomatch.eft" "$T/match.eft" | grep -E ': (valid|invalid) ' | sed "s|$T/||"
+for r in nomatch match; do
+    "$CONV" -q --to json "$T/$r.eft" | grep -o '"sre":{"srf":"[A-Z]"' | sed "s/^/   $r.eft: /"
+    "$CONV" -q --to json "$T/$r.eft" | grep -o '"encounters":\[[^]]*\]' | head -1 | sed 's/^/   /'
+done
+echo "   match.eft 2.075, as a SIB reads it:"
+"$CONV" -q "$T/match.eft" | sed -n '/MATCH -----/,/^Photo Attached/p' | sed 's/^/     /'
+
+echo
 echo "== Lossless: every bundled transaction written back byte for byte"
 same=0
 total=0
