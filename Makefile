@@ -25,7 +25,7 @@ BUILD ?= build
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 PIC_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/pic/%.o)
-TOOLS = ebts-conv ebts-validate ebts-gen
+TOOLS = ebts-conv ebts-validate ebts-gen ebts-diff
 TOOL_BIN = $(TOOLS:%=$(BUILD)/bin/%)
 TEST_SRC = $(wildcard tests/test_*.c)
 TEST_BIN = $(BUILD)/tests/run-tests

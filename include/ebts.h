@@ -390,6 +390,60 @@ typedef struct ebts_gen_options {
 EBTS_API ebts_txn *ebts_gen_response(int kind, const ebts_txn *submission,
                                      const ebts_gen_options *o, ebts_error *err);
 
+/* ------------------------------------------------------------------------------------------ */
+/* Differences between two transactions in EBTS terms: records aligned by type and IDC (then
+ * order), fields by number, values compared by subfield and item; LEN, tag spelling, LEN zero
+ * padding and CNT (derived from the records) never count. */
+
+#define EBTS_DIFF_IGNORE_VOLATILE 0x1u /* 1.005 DAT, 1.009 TCN, 1.014 GMT */
+#define EBTS_DIFF_SEMANTIC        0x2u /* IDENT responses: 2.075 by meaning (match, encounters
+                                          by EID, IAR status), not by lines */
+#define EBTS_DIFF_IGNORE_SPACE    0x4u /* leading and trailing spaces of values do not count */
+
+typedef struct ebts_diff_options {
+    unsigned flags;
+    const char *const *ignore; /* tags "2.075", "1.005" (any spelling: "1.05") */
+    size_t nignore;
+} ebts_diff_options;
+
+enum ebts_diff_kind {
+    EBTS_DIFF_RECORD_ADDED = 1, EBTS_DIFF_RECORD_REMOVED, EBTS_DIFF_RECORD_MOVED,
+    EBTS_DIFF_FIELD_ADDED, EBTS_DIFF_FIELD_REMOVED, EBTS_DIFF_FIELD_CHANGED,
+    EBTS_DIFF_SUBFIELD_ADDED, EBTS_DIFF_SUBFIELD_REMOVED, EBTS_DIFF_ITEM_CHANGED,
+    EBTS_DIFF_BINARY_CHANGED,
+    EBTS_DIFF_MATCH_CHANGED, EBTS_DIFF_ENCOUNTER_ADDED, EBTS_DIFF_ENCOUNTER_REMOVED,
+    EBTS_DIFF_ENCOUNTER_CHANGED, EBTS_DIFF_IAR_CHANGED
+};
+
+typedef struct ebts_difference {
+    int kind;                   /* enum ebts_diff_kind */
+    const char *kind_name;      /* "field-changed", ... (stable) */
+    unsigned rtype;             /* record type */
+    long rec_a, rec_b;          /* record index in A and in B, -1 where absent */
+    unsigned idc;
+    char tag[24];               /* "2.060", or "" for a whole record */
+    const char *mnemonic;       /* "MSG", or NULL */
+    long subfield, item;        /* 0-based, -1 when not relevant */
+    const char *old_value, *new_value; /* text values (NUL-terminated copies), NULL if none */
+    size_t old_len, new_len;    /* byte lengths (binary data and records) */
+    char old_hash[9], new_hash[9]; /* CRC-32 of binary data, hex, or "" */
+    long first_difference;      /* binary: first differing byte, -1 */
+    const char *what;           /* semantic: "EID 1105048570", "NAME", or NULL */
+} ebts_difference;
+
+typedef struct ebts_diff_result ebts_diff_result;
+
+/** Compare a with b. NULL only on out-of-memory. */
+EBTS_API ebts_diff_result *ebts_diff(const ebts_txn *a, const ebts_txn *b,
+                                     const ebts_diff_options *o, ebts_error *err);
+EBTS_API size_t ebts_diff_count(const ebts_diff_result *d);
+EBTS_API const ebts_difference *ebts_diff_at(const ebts_diff_result *d, size_t index);
+EBTS_API void ebts_diff_free(ebts_diff_result *d);
+/** One line: `2.060 MSG: "L0013 ..." -> "S0002 ..."`, `+ 10.999 (1034 bytes)`; with `redact`
+ *  values are left out (only where and what kind of difference). Returns buf. */
+EBTS_API const char *ebts_difference_format(const ebts_difference *x, int redact, char *buf,
+                                            size_t size);
+
 /** Redact a message in place: every character between double or single quotes becomes '*'
  *  (diagnostic messages quote the input's values, which may be personal data). Returns msg. */
 EBTS_API char *ebts_redact_message(char *msg);

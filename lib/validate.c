@@ -152,7 +152,7 @@ static int forbidden(const V *v, unsigned rtype, unsigned field)
 
 static size_t off_of(const V *v, const ebts_field *f, ebts_span s)
 {
-    if (s.ptr && s.ptr >= v->t->buf && s.ptr <= v->t->buf + v->t->len)
+    if (s.ptr && v->t->buf && s.ptr >= v->t->buf && s.ptr <= v->t->buf + v->t->len)
         return (size_t)(s.ptr - v->t->buf);
     size_t o = ebts_field_offset(f);
     return o == (size_t)-1 ? 0 : o;

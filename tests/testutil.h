@@ -36,4 +36,5 @@ Suite *suite_conformance(void);
 Suite *suite_diag(void);
 Suite *suite_validate(void);
 Suite *suite_ident(void);
+Suite *suite_diff(void);
 #endif

@@ -187,6 +187,33 @@ expect 0 "conv json sre" -- "$CONV" -q --to json "$F/clean/idr-iar-match.eft"
 has "$T/out" '"status":"SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED"' "IAR status in JSON"
 has "$T/out" '"lesc_query_id":"XXXXXXXX"' "LESC query id in JSON"
 
+# ---- ebts-diff
+DIFF="$BUILD/bin/ebts-diff"
+expect 0 "diff help" -- "$DIFF" --help
+has "$T/out" "usage: ebts-diff" "diff help text"
+expect 2 "diff one input" -- "$DIFF" "$F/clean/errt-doa.eft"
+expect 2 "diff unknown format" -- "$DIFF" --format xml "$F/clean/errt-doa.eft" "$F/clean/errt-doa.eft"
+expect 2 "diff missing file" -- "$DIFF" "$F/clean/errt-doa.eft" fixtures/none.eft
+expect 0 "diff equal (LEN only)" -- "$DIFF" "$F/published/errt-doa.eft" "$F/clean/errt-doa.eft"
+has "$T/out" "ebts-diff: 0 differences" "diff summary"
+expect 1 "diff the two ERRTs" -- "$DIFF" "$F/clean/errt-doa.eft" "$F/clean/errt-amputated.eft"
+has "$T/out" '2.060 MSG: "L0013 DOA/DPR of [20090210] older than 7 days " -> "S0002 [EFTS-1031] Fingerprint 2 is amputated "' "value change line"
+expect 0 "diff ignore" -- "$DIFF" --ignore 2.060,1.009 "$F/clean/errt-doa.eft" "$F/clean/errt-amputated.eft"
+expect 1 "diff quiet" -- "$DIFF" -q "$F/clean/errt-doa.eft" "$F/clean/errt-amputated.eft"
+if [ -s "$T/out" ]; then bad "diff -q printed"; else ok; fi
+expect 1 "diff redact" -- "$DIFF" --redact "$F/clean/errt-doa.eft" "$F/clean/errt-amputated.eft"
+hasnt "$T/out" "L0013" "redacted message text"
+has "$T/out" "2.060 MSG: changed" "redacted line says where"
+expect 0 "diff semantic" -- "$DIFF" --semantic --ignore-space "$F/published/idr-nomatch.eft" "$F/clean/idr-nomatch.eft"
+expect 1 "diff json" -- "$DIFF" --format json --semantic --ignore-space "$F/published/idr-iar-match.eft" "$F/clean/idr-iar-match.eft"
+has "$T/out" '{"equal":false,"differences":[' "diff json head"
+has "$T/out" '{"kind":"record-added","tag":null,"type":10,"idc":1,"record_a":-1,"record_b":2' "record added in json"
+gzip -c "$F/clean/errt-doa.eft" > "$T/d.eft.gz"
+expect 0 "diff gzip and stdin" -- sh -c "\"$DIFF\" $T/d.eft.gz - < $F/clean/errt-doa.eft"
+expect 1 "diff generated responses" -- "$DIFF" --ignore-volatile fixtures/generated/idr-nomatch.eft fixtures/generated/idr-iar-match.eft
+has "$T/out" '2.059 SRF: "N" -> "I"' "SRF change"
+has "$T/out" "+ Type-10 record (IDC 01)" "photo added"
+
 # every hostile fixture: no crash (exit 0 or 1, never a signal or 2)
 for f in fixtures/invalid/*.eft fixtures/invalid/*.gz fixtures/invalid/*.txt; do
     "$CONV" -q --to traditional -o "$T/any" "$f" 2>/dev/null

@@ -1,0 +1,578 @@
+/* Semantic differences between two transactions: records aligned by type and IDC (then order),
+ * fields by number (occurrence for repeated numbers), values by subfield and item; binary data
+ * by length, CRC-32 and first differing byte. LEN and CNT never count (the writer derives them),
+ * nor do tag spelling and LEN zero padding. With EBTS_DIFF_SEMANTIC, 2.075 of IDENT responses is
+ * compared by meaning: match status, encounters by EID, IAR status. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+struct ebts_diff_result {
+    ebts_difference *d;
+    size_t n, cap;
+    ebts__arena arena;
+    int oom;
+};
+
+typedef struct D {
+    struct ebts_diff_result *r;
+    const ebts_txn *a, *b;
+    const ebts_diff_options *o;
+} D;
+
+static const char *const kind_names[] = {
+    "", "record-added", "record-removed", "record-moved", "field-added", "field-removed",
+    "field-changed", "subfield-added", "subfield-removed", "item-changed", "binary-changed",
+    "match-changed", "encounter-added", "encounter-removed", "encounter-changed", "iar-changed"};
+
+static const char *mnemonic(unsigned rtype, unsigned field)
+{
+    if (field == 1)
+        return "LEN";
+    if (field == 2)
+        return rtype == 1 ? "VER" : "IDC";
+    if (rtype == 10 && field == 999)
+        return "DATA";
+    for (const ebts__field_rule *x = ebts__rules_91; x->rtype; x++)
+        if (x->rtype == rtype && x->field == field)
+            return x->mnem;
+    return NULL;
+}
+
+static char *copy(D *d, const unsigned char *p, size_t n)
+{
+    if (!p)
+        return NULL;
+    char *s = ebts__arena_alloc(&d->r->arena, n + 1);
+    if (!s) {
+        d->r->oom = 1;
+        return NULL;
+    }
+    memcpy(s, p, n);
+    s[n] = 0;
+    return s;
+}
+
+static ebts_difference *add(D *d, int kind, unsigned rtype, long ra, long rb, unsigned field)
+{
+    struct ebts_diff_result *r = d->r;
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        ebts_difference *x = realloc(r->d, cap * sizeof *x);
+        if (!x) {
+            r->oom = 1;
+            return NULL;
+        }
+        r->d = x;
+        r->cap = cap;
+    }
+    ebts_difference *x = &r->d[r->n++];
+    memset(x, 0, sizeof *x);
+    x->kind = kind;
+    x->kind_name = kind_names[kind];
+    x->rtype = rtype;
+    x->rec_a = ra;
+    x->rec_b = rb;
+    x->subfield = x->item = -1;
+    x->first_difference = -1;
+    if (field) {
+        snprintf(x->tag, sizeof x->tag, "%u.%03u", rtype, field);
+        x->mnemonic = mnemonic(rtype, field);
+    }
+    const ebts_record *rec = ra >= 0 ? d->a->recs[ra] : rb >= 0 ? d->b->recs[rb] : NULL;
+    int idc = rec ? ebts_record_idc(rec) : -1;
+    x->idc = idc >= 0 ? (unsigned)idc : 0;
+    return x;
+}
+
+static int ignored(const D *d, unsigned rtype, unsigned field)
+{
+    if (field == 1 || (rtype == 1 && field == 3))
+        return 1; /* LEN, CNT: derived */
+    if ((d->o->flags & EBTS_DIFF_IGNORE_VOLATILE) && rtype == 1 &&
+        (field == 5 || field == 9 || field == 14))
+        return 1;
+    if ((d->o->flags & EBTS_DIFF_SEMANTIC) && rtype == 2 && field == 75)
+        return 1; /* compared by meaning instead */
+    for (size_t i = 0; i < d->o->nignore; i++) {
+        unsigned t, f;
+        if (d->o->ignore[i] && sscanf(d->o->ignore[i], "%u.%u", &t, &f) == 2 && t == rtype &&
+            f == field)
+            return 1;
+    }
+    return 0;
+}
+
+static ebts_span trimmed(const D *d, ebts_span s)
+{
+    if (!(d->o->flags & EBTS_DIFF_IGNORE_SPACE))
+        return s;
+    while (s.len && s.ptr[0] == ' ') {
+        s.ptr++;
+        s.len--;
+    }
+    while (s.len && s.ptr[s.len - 1] == ' ')
+        s.len--;
+    return s;
+}
+
+static int span_eq(ebts_span x, ebts_span y)
+{
+    return x.len == y.len && (x.len == 0 || memcmp(x.ptr, y.ptr, x.len) == 0);
+}
+
+static void binary(D *d, unsigned rtype, long ra, long rb, unsigned field, ebts_span x,
+                   ebts_span y)
+{
+    if (span_eq(x, y))
+        return;
+    ebts_difference *e = add(d, EBTS_DIFF_BINARY_CHANGED, rtype, ra, rb, field);
+    if (!e)
+        return;
+    e->old_len = x.len;
+    e->new_len = y.len;
+    snprintf(e->old_hash, sizeof e->old_hash, "%08x", (unsigned)ebts__crc32(x.ptr, x.len));
+    snprintf(e->new_hash, sizeof e->new_hash, "%08x", (unsigned)ebts__crc32(y.ptr, y.len));
+    size_t i = 0, n = x.len < y.len ? x.len : y.len;
+    while (i < n && x.ptr[i] == y.ptr[i])
+        i++;
+    e->first_difference = (long)i;
+}
+
+static void text(D *d, int kind, unsigned rtype, long ra, long rb, unsigned field, long sub,
+                 long item, ebts_span x, ebts_span y)
+{
+    ebts_difference *e = add(d, kind, rtype, ra, rb, field);
+    if (!e)
+        return;
+    e->subfield = sub;
+    e->item = item;
+    e->old_value = copy(d, x.ptr, x.len);
+    e->new_value = copy(d, y.ptr, y.len);
+    e->old_len = x.len;
+    e->new_len = y.len;
+}
+
+/* one field present in both */
+static void field_pair(D *d, unsigned rtype, long ra, long rb, const ebts_field *fa,
+                       const ebts_field *fb)
+{
+    unsigned num = fa->number;
+    if (ebts_field_is_binary(fa) || ebts_field_is_binary(fb)) {
+        binary(d, rtype, ra, rb, num, ebts_field_value(fa), ebts_field_value(fb));
+        return;
+    }
+    if (span_eq(trimmed(d, ebts_field_value(fa)), trimmed(d, ebts_field_value(fb))))
+        return;
+    size_t na = ebts_field_subfield_count(fa), nb = ebts_field_subfield_count(fb);
+    if (na == 1 && nb == 1 && ebts_field_item_count(fa, 0) == 1 && ebts_field_item_count(fb, 0) == 1) {
+        text(d, EBTS_DIFF_FIELD_CHANGED, rtype, ra, rb, num, -1, -1, ebts_field_value(fa),
+             ebts_field_value(fb));
+        return;
+    }
+    size_t common = na < nb ? na : nb;
+    for (size_t s = 0; s < common; s++) {
+        size_t ia = ebts_field_item_count(fa, s), ib = ebts_field_item_count(fb, s);
+        if (ia != ib) {
+            /* the subfield's structure changed: show it whole */
+            ebts_span x = ebts_field_item(fa, s, 0), y = ebts_field_item(fb, s, 0);
+            ebts_span xa = {x.ptr, 0}, yb = {y.ptr, 0};
+            ebts_span ea = ebts_field_item(fa, s, ia - 1), eb = ebts_field_item(fb, s, ib - 1);
+            xa.len = (size_t)(ea.ptr + ea.len - x.ptr);
+            yb.len = (size_t)(eb.ptr + eb.len - y.ptr);
+            text(d, EBTS_DIFF_ITEM_CHANGED, rtype, ra, rb, num, (long)s, -1, xa, yb);
+            continue;
+        }
+        for (size_t i = 0; i < ia; i++) {
+            ebts_span x = ebts_field_item(fa, s, i), y = ebts_field_item(fb, s, i);
+            if (!span_eq(trimmed(d, x), trimmed(d, y)))
+                text(d, EBTS_DIFF_ITEM_CHANGED, rtype, ra, rb, num, (long)s,
+                     ia > 1 ? (long)i : -1, x, y);
+        }
+    }
+    for (size_t s = common; s < na; s++)
+        text(d, EBTS_DIFF_SUBFIELD_REMOVED, rtype, ra, rb, num, (long)s, -1,
+             ebts_field_item(fa, s, 0), (ebts_span){NULL, 0});
+    for (size_t s = common; s < nb; s++)
+        text(d, EBTS_DIFF_SUBFIELD_ADDED, rtype, ra, rb, num, (long)s, -1, (ebts_span){NULL, 0},
+             ebts_field_item(fb, s, 0));
+}
+
+/* the k-th field with this number */
+static const ebts_field *nth(const ebts_record *r, unsigned num, size_t k)
+{
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (r->fields[i].number == num && !(r->fields[i].flags & EBTS__F_MALFORMED) && k-- == 0)
+            return &r->fields[i];
+    return NULL;
+}
+
+static size_t occurrence(const ebts_record *r, uint32_t upto)
+{
+    size_t k = 0;
+    for (uint32_t i = 0; i < upto; i++)
+        k += r->fields[i].number == r->fields[upto].number &&
+             !(r->fields[i].flags & EBTS__F_MALFORMED);
+    return k;
+}
+
+static void one_side_field(D *d, int kind, unsigned rtype, long ra, long rb, const ebts_field *f)
+{
+    if (ebts_field_is_binary(f)) {
+        ebts_difference *e = add(d, kind, rtype, ra, rb, f->number);
+        if (!e)
+            return;
+        ebts_span v = ebts_field_value(f);
+        *(kind == EBTS_DIFF_FIELD_ADDED ? &e->new_len : &e->old_len) = v.len;
+        snprintf(kind == EBTS_DIFF_FIELD_ADDED ? e->new_hash : e->old_hash, sizeof e->old_hash,
+                 "%08x", (unsigned)ebts__crc32(v.ptr, v.len));
+        return;
+    }
+    ebts_span v = ebts_field_value(f), none = {NULL, 0};
+    text(d, kind, rtype, ra, rb, f->number, -1, -1, kind == EBTS_DIFF_FIELD_ADDED ? none : v,
+         kind == EBTS_DIFF_FIELD_ADDED ? v : none);
+}
+
+static void record_pair(D *d, long ra, long rb)
+{
+    const ebts_record *x = d->a->recs[ra], *y = d->b->recs[rb];
+    if (x->binary || y->binary) {
+        ebts_span sx = ebts_record_data(x), sy = ebts_record_data(y);
+        /* the 4-byte LEN is derived: compare from the IDC on */
+        ebts_span tx = {sx.ptr ? sx.ptr + 4 : NULL, sx.len >= 4 ? sx.len - 4 : 0};
+        ebts_span ty = {sy.ptr ? sy.ptr + 4 : NULL, sy.len >= 4 ? sy.len - 4 : 0};
+        binary(d, x->type, ra, rb, 0, tx, ty);
+        return;
+    }
+    for (uint32_t i = 0; i < x->nfields; i++) {
+        const ebts_field *f = &x->fields[i];
+        if ((f->flags & EBTS__F_MALFORMED) || ignored(d, x->type, f->number))
+            continue;
+        const ebts_field *g = nth(y, f->number, occurrence(x, i));
+        if (g)
+            field_pair(d, x->type, ra, rb, f, g);
+        else
+            one_side_field(d, EBTS_DIFF_FIELD_REMOVED, x->type, ra, rb, f);
+    }
+    for (uint32_t i = 0; i < y->nfields; i++) {
+        const ebts_field *g = &y->fields[i];
+        if ((g->flags & EBTS__F_MALFORMED) || ignored(d, y->type, g->number))
+            continue;
+        if (!nth(x, g->number, occurrence(y, i)))
+            one_side_field(d, EBTS_DIFF_FIELD_ADDED, y->type, ra, rb, g);
+    }
+    /* malformed fields (kept raw): compared as a list of raw values */
+    size_t mx = 0, my = 0;
+    for (uint32_t i = 0; i < x->nfields; i++)
+        mx += (x->fields[i].flags & EBTS__F_MALFORMED) != 0;
+    for (uint32_t i = 0; i < y->nfields; i++)
+        my += (y->fields[i].flags & EBTS__F_MALFORMED) != 0;
+    if (mx || my) {
+        uint32_t i = 0, j = 0;
+        while (i < x->nfields || j < y->nfields) {
+            while (i < x->nfields && !(x->fields[i].flags & EBTS__F_MALFORMED))
+                i++;
+            while (j < y->nfields && !(y->fields[j].flags & EBTS__F_MALFORMED))
+                j++;
+            ebts_span vx = i < x->nfields ? ebts_field_value(&x->fields[i]) : (ebts_span){NULL, 0};
+            ebts_span vy = j < y->nfields ? ebts_field_value(&y->fields[j]) : (ebts_span){NULL, 0};
+            if (i >= x->nfields && j >= y->nfields)
+                break;
+            if (!span_eq(vx, vy))
+                text(d, i >= x->nfields ? EBTS_DIFF_FIELD_ADDED
+                        : j >= y->nfields ? EBTS_DIFF_FIELD_REMOVED
+                                          : EBTS_DIFF_FIELD_CHANGED,
+                     x->type, ra, rb, 0, -1, -1, vx, vy);
+            i++;
+            j++;
+        }
+    }
+}
+
+static const char *nz(const char *s)
+{
+    return s ? s : "";
+}
+
+static void semantic(D *d, long ra, long rb)
+{
+    ebts_span va = ebts_field_value(ebts_record_field(d->a->recs[ra], 75));
+    ebts_span vb = ebts_field_value(ebts_record_field(d->b->recs[rb], 75));
+    ebts_ers *ea = ebts_ers_parse(va.ptr, va.len, NULL), *eb = ebts_ers_parse(vb.ptr, vb.len, NULL);
+    if (!ea || !eb) {
+        d->r->oom = 1;
+        goto done;
+    }
+    const ebts_idr *ia = ebts_ers_idr(ea), *ib = ebts_ers_idr(eb);
+    if (ia->match != ib->match) {
+        static const char *const m[] = {"no marker", "NO MATCH", "MATCH"};
+        ebts_difference *x = add(d, EBTS_DIFF_MATCH_CHANGED, 2, ra, rb, 75);
+        if (x) {
+            x->old_value = m[ia->match + 1];
+            x->new_value = m[ib->match + 1];
+            x->what = "IDR";
+        }
+    }
+    static const char *const names[] = {"NAME", "DOB", "POB", "SEX"};
+    for (size_t i = 0; i < ia->nencounters; i++) {
+        const ebts_encounter *p = &ia->encounters[i], *q = NULL;
+        for (size_t j = 0; j < ib->nencounters && !q; j++)
+            if (strcmp(nz(ib->encounters[j].eid), nz(p->eid)) == 0)
+                q = &ib->encounters[j];
+        char what[80];
+        snprintf(what, sizeof what, "EID %s", nz(p->eid));
+        if (!q) {
+            ebts_difference *x = add(d, EBTS_DIFF_ENCOUNTER_REMOVED, 2, ra, rb, 75);
+            if (x) {
+                x->what = copy(d, (const unsigned char *)what, strlen(what));
+                x->old_value = copy(d, (const unsigned char *)nz(p->name), strlen(nz(p->name)));
+            }
+            continue;
+        }
+        const char *pv[4] = {p->name, p->dob, p->pob, p->sex}, *qv[4] = {q->name, q->dob, q->pob, q->sex};
+        for (int k = 0; k < 4; k++)
+            if (strcmp(nz(pv[k]), nz(qv[k])) != 0) {
+                ebts_difference *x = add(d, EBTS_DIFF_ENCOUNTER_CHANGED, 2, ra, rb, 75);
+                if (!x)
+                    break;
+                char w[96];
+                snprintf(w, sizeof w, "%s %s", what, names[k]);
+                x->what = copy(d, (const unsigned char *)w, strlen(w));
+                x->old_value = copy(d, (const unsigned char *)nz(pv[k]), strlen(nz(pv[k])));
+                x->new_value = copy(d, (const unsigned char *)nz(qv[k]), strlen(nz(qv[k])));
+            }
+    }
+    for (size_t j = 0; j < ib->nencounters; j++) {
+        const ebts_encounter *q = &ib->encounters[j];
+        int found = 0;
+        for (size_t i = 0; i < ia->nencounters && !found; i++)
+            found = strcmp(nz(ia->encounters[i].eid), nz(q->eid)) == 0;
+        if (found)
+            continue;
+        ebts_difference *x = add(d, EBTS_DIFF_ENCOUNTER_ADDED, 2, ra, rb, 75);
+        if (x) {
+            char what[80];
+            snprintf(what, sizeof what, "EID %s", nz(q->eid));
+            x->what = copy(d, (const unsigned char *)what, strlen(what));
+            x->new_value = copy(d, (const unsigned char *)nz(q->name), strlen(nz(q->name)));
+        }
+    }
+    const ebts_iar *aa = ebts_ers_iar(ea), *ab = ebts_ers_iar(eb);
+    const char *sa = aa->present ? (aa->status ? aa->status : "present") : "absent";
+    const char *sb = ab->present ? (ab->status ? ab->status : "present") : "absent";
+    if (strcmp(sa, sb) != 0) {
+        ebts_difference *x = add(d, EBTS_DIFF_IAR_CHANGED, 2, ra, rb, 75);
+        if (x) {
+            x->what = "IAR status";
+            x->old_value = copy(d, (const unsigned char *)sa, strlen(sa));
+            x->new_value = copy(d, (const unsigned char *)sb, strlen(sb));
+        }
+    }
+done:
+    ebts_ers_free(ea);
+    ebts_ers_free(eb);
+}
+
+ebts_diff_result *ebts_diff(const ebts_txn *a, const ebts_txn *b, const ebts_diff_options *o,
+                            ebts_error *err)
+{
+    struct ebts_diff_result *r = calloc(1, sizeof *r);
+    if (!r) {
+        ebts__error_oom(err);
+        return NULL;
+    }
+    ebts__arena_init(&r->arena, 4096);
+    ebts_diff_options none;
+    memset(&none, 0, sizeof none);
+    D d = {r, a, b, o ? o : &none};
+    size_t na = a ? a->nrecs : 0, nb = b ? b->nrecs : 0;
+    long *match_b = malloc((nb + 1) * sizeof *match_b); /* B record -> A record */
+    long *match_a = malloc((na + 1) * sizeof *match_a);
+    if (!match_a || !match_b) {
+        free(match_a);
+        free(match_b);
+        ebts_diff_free(r);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    for (size_t j = 0; j < nb; j++)
+        match_b[j] = -1;
+    for (size_t i = 0; i < na; i++)
+        match_a[i] = -1;
+    /* align: Type-1 with Type-1; then same type and IDC in order; then same type in order */
+    if (na && nb) {
+        match_a[0] = 0;
+        match_b[0] = 0;
+    }
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 1; i < na; i++) {
+            if (match_a[i] >= 0)
+                continue;
+            for (size_t j = 1; j < nb; j++)
+                if (match_b[j] < 0 && a->recs[i]->type == b->recs[j]->type &&
+                    (pass == 1 || ebts_record_idc(a->recs[i]) == ebts_record_idc(b->recs[j]))) {
+                    match_a[i] = (long)j;
+                    match_b[j] = (long)i;
+                    break;
+                }
+        }
+    long last_b = 0;
+    for (size_t i = 0; i < na; i++) {
+        if (match_a[i] < 0) {
+            ebts_difference *x = add(&d, EBTS_DIFF_RECORD_REMOVED, a->recs[i]->type, (long)i, -1, 0);
+            if (x && a->recs[i]->binary)
+                x->old_len = a->recs[i]->rawlen;
+            continue;
+        }
+        if (match_a[i] < last_b)
+            add(&d, EBTS_DIFF_RECORD_MOVED, a->recs[i]->type, (long)i, match_a[i], 0);
+        else
+            last_b = match_a[i];
+        record_pair(&d, (long)i, match_a[i]);
+        if ((d.o->flags & EBTS_DIFF_SEMANTIC) && a->recs[i]->type == 2 &&
+            (ebts_record_field(a->recs[i], 75) || ebts_record_field(b->recs[match_a[i]], 75)))
+            semantic(&d, (long)i, match_a[i]);
+    }
+    for (size_t j = 0; j < nb; j++)
+        if (match_b[j] < 0) {
+            ebts_difference *x = add(&d, EBTS_DIFF_RECORD_ADDED, b->recs[j]->type, -1, (long)j, 0);
+            if (x && b->recs[j]->binary)
+                x->new_len = b->recs[j]->rawlen;
+        }
+    free(match_a);
+    free(match_b);
+    if (r->oom) {
+        ebts_diff_free(r);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    return r;
+}
+
+size_t ebts_diff_count(const ebts_diff_result *d)
+{
+    return d ? d->n : 0;
+}
+
+const ebts_difference *ebts_diff_at(const ebts_diff_result *d, size_t index)
+{
+    return d && index < d->n ? &d->d[index] : NULL;
+}
+
+void ebts_diff_free(ebts_diff_result *d)
+{
+    if (!d)
+        return;
+    ebts__arena_free(&d->arena);
+    free(d->d);
+    free(d);
+}
+
+/* a value for a text line: at most 60 characters, controls shown as \n \r or ? */
+static void shown(char *out, size_t size, const char *v)
+{
+    size_t k = 0;
+    out[k++] = '"';
+    for (size_t i = 0; v && v[i] && k + 6 < size; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (i >= 60) {
+            memcpy(out + k, "...", 3);
+            k += 3;
+            break;
+        }
+        if (c == '\n' || c == '\r') {
+            out[k++] = '\\';
+            out[k++] = c == '\n' ? 'n' : 'r';
+        } else {
+            out[k++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+        }
+    }
+    out[k++] = '"';
+    out[k] = 0;
+}
+
+const char *ebts_difference_format(const ebts_difference *x, int redact, char *buf, size_t size)
+{
+    if (!buf || !size)
+        return "";
+    buf[0] = 0;
+    if (!x)
+        return buf;
+    char where[96], a[80], b[80];
+    if (x->tag[0])
+        snprintf(where, sizeof where, "%s%s%s", x->tag, x->mnemonic ? " " : "",
+                 x->mnemonic ? x->mnemonic : "");
+    else
+        snprintf(where, sizeof where, "Type-%u record (IDC %02u)", x->rtype, x->idc);
+    if (x->subfield >= 0) {
+        size_t k = strlen(where);
+        if (x->item >= 0)
+            snprintf(where + k, sizeof where - k, " [%ld.%ld]", x->subfield + 1, x->item + 1);
+        else
+            snprintf(where + k, sizeof where - k, " [%ld]", x->subfield + 1);
+    }
+    shown(a, sizeof a, x->old_value);
+    shown(b, sizeof b, x->new_value);
+    switch (x->kind) {
+    case EBTS_DIFF_RECORD_ADDED:
+    case EBTS_DIFF_RECORD_REMOVED:
+        snprintf(buf, size, "%c %s", x->kind == EBTS_DIFF_RECORD_ADDED ? '+' : '-', where);
+        break;
+    case EBTS_DIFF_RECORD_MOVED:
+        snprintf(buf, size, "~ %s moved: position %ld in A, %ld in B", where, x->rec_a, x->rec_b);
+        break;
+    case EBTS_DIFF_FIELD_ADDED:
+    case EBTS_DIFF_FIELD_REMOVED:
+    case EBTS_DIFF_SUBFIELD_ADDED:
+    case EBTS_DIFF_SUBFIELD_REMOVED: {
+        int added = x->kind == EBTS_DIFF_FIELD_ADDED || x->kind == EBTS_DIFF_SUBFIELD_ADDED;
+        const char *v = added ? b : a;
+        size_t len = added ? x->new_len : x->old_len;
+        if ((added ? x->new_hash : x->old_hash)[0])
+            snprintf(buf, size, "%c %s (%zu bytes)", added ? '+' : '-', where, len);
+        else if (redact)
+            snprintf(buf, size, "%c %s", added ? '+' : '-', where);
+        else
+            snprintf(buf, size, "%c %s: %s", added ? '+' : '-', where, v);
+        break;
+    }
+    case EBTS_DIFF_BINARY_CHANGED:
+        if (x->old_len == x->new_len)
+            snprintf(buf, size, "%s: %zu bytes, first difference at byte %ld", where, x->old_len,
+                     x->first_difference);
+        else
+            snprintf(buf, size, "%s: %zu -> %zu bytes, first difference at byte %ld", where,
+                     x->old_len, x->new_len, x->first_difference);
+        break;
+    case EBTS_DIFF_MATCH_CHANGED:
+    case EBTS_DIFF_ENCOUNTER_CHANGED:
+    case EBTS_DIFF_IAR_CHANGED:
+        if (redact)
+            snprintf(buf, size, "%s %s: %s", where, x->what ? x->what : "", x->kind_name);
+        else
+            snprintf(buf, size, "%s %s: %s -> %s", where, x->what ? x->what : "", a, b);
+        if (redact && x->kind == EBTS_DIFF_ENCOUNTER_CHANGED && x->what) {
+            /* keep the field name, not the EID */
+            const char *sp = strrchr(x->what, ' ');
+            snprintf(buf, size, "%s encounter %s changed", where, sp ? sp + 1 : "");
+        }
+        break;
+    case EBTS_DIFF_ENCOUNTER_ADDED:
+    case EBTS_DIFF_ENCOUNTER_REMOVED:
+        if (redact)
+            snprintf(buf, size, "%c %s encounter", x->kind == EBTS_DIFF_ENCOUNTER_ADDED ? '+' : '-',
+                     where);
+        else
+            snprintf(buf, size, "%c %s %s: %s", x->kind == EBTS_DIFF_ENCOUNTER_ADDED ? '+' : '-',
+                     where, x->what ? x->what : "",
+                     x->kind == EBTS_DIFF_ENCOUNTER_ADDED ? b : a);
+        break;
+    default:
+        if (redact)
+            snprintf(buf, size, "%s: changed", where);
+        else
+            snprintf(buf, size, "%s: %s -> %s", where, a, b);
+    }
+    return buf;
+}

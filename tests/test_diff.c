@@ -1,0 +1,196 @@
+/* Differences in EBTS terms: what counts, what does not, and how it is said. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+
+static const char *lines(const char *a, const char *b, unsigned flags, const char *const *ign,
+                         size_t nign)
+{
+    static char buf[4096];
+    ebts_txn *x = ebts_read_file(a, 0, NULL), *y = ebts_read_file(b, 0, NULL);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(y);
+    ebts_diff_options o = {flags, ign, nign};
+    ebts_diff_result *d = ebts_diff(x, y, &o, NULL);
+    buf[0] = 0;
+    char line[512];
+    for (size_t i = 0; i < ebts_diff_count(d); i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s\n",
+                 ebts_difference_format(ebts_diff_at(d, i), 0, line, sizeof line));
+    ebts_diff_free(d);
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+    return buf;
+}
+
+static const char *diff_txn(const ebts_txn *x, const ebts_txn *y, unsigned flags, int redact)
+{
+    static char buf[4096];
+    ebts_diff_options o = {flags, NULL, 0};
+    ebts_diff_result *d = ebts_diff(x, y, &o, NULL);
+    buf[0] = 0;
+    char line[512];
+    for (size_t i = 0; i < ebts_diff_count(d); i++)
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s\n",
+                 ebts_difference_format(ebts_diff_at(d, i), redact, line, sizeof line));
+    ebts_diff_free(d);
+    return buf;
+}
+
+#define S "fixtures/samples/"
+
+START_TEST(published_and_clean)
+{
+    /* the ERRTs differ only in LEN, which never counts */
+    ck_assert_str_eq(lines(S "published/errt-doa.eft", S "clean/errt-doa.eft", 0, NULL, 0), "");
+    ck_assert_str_eq(lines(S "published/errt-amputated.eft", S "clean/errt-amputated.eft", 0, NULL, 0), "");
+    /* the no-match differs by its quotes and final LF: none counts by meaning */
+    ck_assert_str_ne(lines(S "published/idr-nomatch.eft", S "clean/idr-nomatch.eft", 0, NULL, 0), "");
+    ck_assert_str_eq(lines(S "published/idr-nomatch.eft", S "clean/idr-nomatch.eft",
+                           EBTS_DIFF_SEMANTIC | EBTS_DIFF_IGNORE_SPACE, NULL, 0), "");
+    /* the match: the photo the published print lacks is all that remains */
+    ck_assert_str_eq(lines(S "published/idr-iar-match.eft", S "clean/idr-iar-match.eft",
+                           EBTS_DIFF_SEMANTIC | EBTS_DIFF_IGNORE_SPACE, NULL, 0),
+                     "+ Type-10 record (IDC 01)\n");
+}
+END_TEST
+
+START_TEST(the_two_errts_differ_in_2060_only)
+{
+    ck_assert_str_eq(lines(S "clean/errt-doa.eft", S "clean/errt-amputated.eft", 0, NULL, 0),
+                     "2.060 MSG: \"L0013 DOA/DPR of [20090210] older than 7 days \" -> "
+                     "\"S0002 [EFTS-1031] Fingerprint 2 is amputated \"\n");
+    const char *ign[] = {"2.060"};
+    ck_assert_str_eq(lines(S "clean/errt-doa.eft", S "clean/errt-amputated.eft", 0, ign, 1), "");
+}
+END_TEST
+
+START_TEST(flipped_jpeg_byte)
+{
+    ebts_txn *x = ebts_read_file(S "clean/idr-iar-match.eft", 0, NULL);
+    ebts_txn *y = ebts_read_file(S "clean/idr-iar-match.eft", 0, NULL);
+    ebts_span img = ebts_txn_value(y, 10, 999);
+    unsigned char *copy = malloc(img.len);
+    memcpy(copy, img.ptr, img.len);
+    copy[200] ^= 0x40;
+    ck_assert_int_eq(ebts_txn_set_field(y, 2, 999, copy, img.len, NULL), 0);
+    ck_assert_str_eq(diff_txn(x, y, 0, 0), "10.999 DATA: 888 bytes, first difference at byte 200\n");
+    ck_assert_str_eq(diff_txn(x, y, 0, 1), "10.999 DATA: 888 bytes, first difference at byte 200\n");
+    free(copy);
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+}
+END_TEST
+
+START_TEST(inserted_field_is_one_difference)
+{
+    ebts_txn *x = ebts_read_file(S "clean/idr-nomatch.eft", 0, NULL);
+    ebts_txn *y = ebts_read_file(S "clean/idr-nomatch.eft", 0, NULL);
+    ck_assert_int_eq(ebts_txn_set_field(y, 1, 20, "TX", 2, NULL), 0); /* between 2.018 and 2.059 */
+    ck_assert_str_eq(diff_txn(x, y, 0, 0), "+ 2.020 POB: \"TX\"\n");
+    ck_assert_str_eq(diff_txn(y, x, 0, 0), "- 2.020 POB: \"TX\"\n");
+    ck_assert_str_eq(diff_txn(x, y, 0, 1), "+ 2.020 POB\n");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+}
+END_TEST
+
+START_TEST(records_added_and_reordered)
+{
+    ebts_txn *x = ebts_read_file("fixtures/validate/sre-two-photos.eft", 0, NULL);
+    ebts_txn *y = ebts_read_file("fixtures/validate/sre-two-photos.eft", 0, NULL);
+    ebts_txn *z = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+    ck_assert_str_eq(diff_txn(z, x, 0, 0), "+ Type-10 record (IDC 02)\n");
+    ck_assert_str_eq(diff_txn(x, z, 0, 0), "- Type-10 record (IDC 02)\n");
+    /* swap the two photos (rebuild IDC 02 before IDC 01): aligned by IDC, one move */
+    ck_assert_int_eq(ebts_txn_delete_record(y, 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_insert_record(y, 2, 10, 2, NULL), 0);
+    const ebts_record *orig = ebts_txn_record(x, 3);
+    for (size_t i = 2; i < ebts_record_field_count(orig); i++) {
+        const ebts_field *f = ebts_record_field_at(orig, i);
+        ebts_span v = ebts_field_value(f);
+        ck_assert_int_eq(ebts_txn_set_field(y, 2, ebts_field_number(f), v.ptr, v.len, NULL), 0);
+    }
+    ck_assert_str_eq(diff_txn(x, y, 0, 0), "~ Type-10 record (IDC 02) moved: position 3 in A, 2 in B\n");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+    ebts_txn_free(z);
+}
+END_TEST
+
+START_TEST(spelling_len_and_volatile_fields)
+{
+    /* the same content with 3-digit tags and another LEN spelling: equal */
+    ebts_txn *x = ebts_read_file(S "clean/errt-doa.eft", 0, NULL);
+    ebts_txn *y = ebts_txn_new("0201", NULL);
+    const ebts_record *t1 = ebts_txn_record(x, 0);
+    for (size_t i = 3; i < ebts_record_field_count(t1); i++) {
+        const ebts_field *f = ebts_record_field_at(t1, i);
+        ebts_span v = ebts_field_value(f);
+        ebts_txn_set_field(y, 0, ebts_field_number(f), v.ptr, v.len, NULL);
+    }
+    ebts_txn_insert_record(y, 1, 2, 0, NULL);
+    const ebts_record *t2 = ebts_txn_record(x, 1);
+    for (size_t i = 2; i < ebts_record_field_count(t2); i++) {
+        const ebts_field *f = ebts_record_field_at(t2, i);
+        ebts_span v = ebts_field_value(f);
+        ebts_txn_set_field(y, 1, ebts_field_number(f), v.ptr, v.len, NULL);
+    }
+    ck_assert_str_eq(diff_txn(x, y, 0, 0), "");
+    ebts_txn_set_field(y, 0, 5, "20261231", 8, NULL);
+    ebts_txn_set_field(y, 0, 9, "OTHERTCN000001", 14, NULL);
+    ck_assert_str_ne(diff_txn(x, y, 0, 0), "");
+    ck_assert_str_eq(diff_txn(x, y, EBTS_DIFF_IGNORE_VOLATILE, 0), "");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+}
+END_TEST
+
+START_TEST(semantic_idr_encounter_changed)
+{
+    ebts_encounter e1[2] = {{"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0},
+                            {"1105046343", "DOE,JOHNNY Q", "19650208", "CN", "M", 0, 0, 0}};
+    ebts_encounter e2[2] = {{"1105048570", "DOE,JOHN", "19630102", "XX", "M", 0, 0, 0},
+                            {"1200000000", "ROE,RICHARD", "19700101", "XX", "M", 0, 0, 0}};
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    o.tcr = "TCN0000000001";
+    o.dai = "TX0000000";
+    o.name = "DOE,JOHN";
+    o.cri = "TX0000000";
+    o.date = "20260115";
+    o.encounters = e1;
+    o.nencounters = 2;
+    ebts_txn *x = ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, NULL);
+    o.encounters = e2;
+    ebts_txn *y = ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, NULL);
+    ck_assert_str_eq(diff_txn(x, y, EBTS_DIFF_SEMANTIC, 0),
+                     "2.075 ERS EID 1105048570 DOB: \"19630101\" -> \"19630102\"\n"
+                     "- 2.075 ERS EID 1105046343: \"DOE,JOHNNY Q\"\n"
+                     "+ 2.075 ERS EID 1200000000: \"ROE,RICHARD\"\n");
+    ck_assert_str_eq(diff_txn(x, y, EBTS_DIFF_SEMANTIC, 1),
+                     "2.075 ERS encounter DOB changed\n- 2.075 ERS encounter\n+ 2.075 ERS encounter\n");
+    ebts_txn *z = ebts_gen_response(EBTS_GEN_IDR_NOMATCH, NULL, &o, NULL);
+    ck_assert_ptr_nonnull(strstr(diff_txn(x, z, EBTS_DIFF_SEMANTIC, 0),
+                                 "2.075 ERS IDR: \"MATCH\" -> \"NO MATCH\"\n"));
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+    ebts_txn_free(z);
+}
+END_TEST
+
+Suite *suite_diff(void)
+{
+    Suite *s = suite_create("diff");
+    TCase *tc = tcase_create("diff");
+    tcase_add_test(tc, published_and_clean);
+    tcase_add_test(tc, the_two_errts_differ_in_2060_only);
+    tcase_add_test(tc, flipped_jpeg_byte);
+    tcase_add_test(tc, inserted_field_is_one_difference);
+    tcase_add_test(tc, records_added_and_reordered);
+    tcase_add_test(tc, spelling_len_and_volatile_fields);
+    tcase_add_test(tc, semantic_idr_encounter_changed);
+    suite_add_tcase(s, tc);
+    return s;
+}
