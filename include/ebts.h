@@ -89,7 +89,9 @@ typedef struct ebts_field ebts_field;
 #define EBTS_READ_BORROW        0x0002u /* ebts_read_buffer: do not copy; caller keeps buf alive */
 #define EBTS_READ_TRADITIONAL   0x0010u /* input is the traditional encoding (no detection) */
 #define EBTS_READ_READABLE      0x0020u /* input is the readable notation (<FS> <GS> <RS> <US>) */
-/* With neither format flag, the format is detected: gzip is always inflated; text with <FS>/<GS>
+#define EBTS_READ_XML           0x0040u /* input is the ANSI/NIST-ITL 2011 XML encoding */
+/* With no format flag, the format is detected: gzip is always inflated; an XML document whose
+ * root is itl:NISTBiometricInformationExchangePackage is the XML encoding; text with <FS>/<GS>
  * tokens and no separator bytes is the readable notation; anything else is traditional. */
 
 /** Limits and flags for a read. Initialise with ebts_read_options_init(). */
@@ -238,6 +240,7 @@ EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
 #define EBTS_FORMAT_TRADITIONAL 0u
 #define EBTS_FORMAT_READABLE    1u
 #define EBTS_FORMAT_JSON        2u
+#define EBTS_FORMAT_XML         3u /* ANSI/NIST-ITL 2011 / EBTS 10 XML (see README, "XML") */
 #define EBTS_FORMAT_MASK        0x0fu
 #define EBTS_WRITE_BASE64       0x100u /* JSON: binary data as base64 too */
 #define EBTS_WRITE_NO_DIAGS     0x200u /* JSON: leave out "diagnostics" */

@@ -73,6 +73,11 @@ static const ebts__code codes[] = {
     {"IDR_MARKER_RUN_IN", W, 1, "2.075: the MATCH / NO MATCH marker runs into the next line"},
     {"IDR_TEXT_UNPLACED", W, 0, "2.075: an IDR/IAR line the parser cannot place; kept"},
     {"GEN_INVALID", E, 0, "a response cannot be generated from the options and submission"},
+    {"XML_SYNTAX", E, 0, "XML input that is not well-formed"},
+    {"XML_DTD_FORBIDDEN", E, 0, "XML input with a DTD: refused (entities are an attack vector)"},
+    {"XML_NOT_TRANSACTION", E, 0, "XML whose root is not itl:NISTBiometricInformationExchangePackage"},
+    {"XML_UNKNOWN_ELEMENT", W, 0, "an XML element the mapping does not know; reported, left out"},
+    {"XML_VALUE_INVALID", E, 0, "an XML value not of the form its element needs; kept as given"},
     {"PROFILE_INVALID", E, 0, "a profile that is unknown, not well-formed or not valid by the XSD"},
 };
 #undef W

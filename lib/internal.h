@@ -104,6 +104,9 @@ void ebts__canonical_tag(const ebts_field *f, unsigned rectype, char *buf, size_
 size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size);
 
 int ebts__parse_uint(const unsigned char *p, size_t n, int *out); /* 1-9 digits; 1 if ok */
+/* Add a field even when its number is present already (a repeated field read back). */
+int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                       ebts_error *err);
 int ebts__txn_ascii7(const ebts_txn *t); /* 1.015 DCS declares nothing but 7-bit ASCII */
 
 /* diag.c */
@@ -203,8 +206,17 @@ int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri);
 void ebts__writer_free(ebts__writer *w);
 void ebts__write_traditional(const ebts_txn *t, ebts__buf *b);
 void ebts__write_binary_record(const ebts_record *r, ebts__buf *b);
+void ebts__write_record(const ebts_txn *t, size_t ri, ebts__buf *b); /* one record, LEN derived */
+
+/* xml.c */
+int ebts__xml_detect(const unsigned char *p, size_t n);
+/* XML to traditional bytes; the reading's findings go to dl (offsets in the XML). 0 or -1. */
+int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
+                     size_t *outlen, ebts__dlist *dl, ebts_error *err);
+int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err);
 
 /* json.c */
+void ebts__base64(ebts__buf *b, const unsigned char *p, size_t n);
 void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b);
 
 #endif

@@ -67,10 +67,9 @@ static void put_cstr(ebts__buf *b, const char *s)
     put_str(b, (const unsigned char *)s, strlen(s), NULL);
 }
 
-static void put_base64(ebts__buf *b, const unsigned char *p, size_t n)
+void ebts__base64(ebts__buf *b, const unsigned char *p, size_t n)
 {
     static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    ebts__buf_putc(b, '"');
     size_t i = 0;
     for (; i + 3 <= n; i += 3) {
         uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
@@ -86,6 +85,12 @@ static void put_base64(ebts__buf *b, const unsigned char *p, size_t n)
         char q[4] = {tb[v >> 18], tb[(v >> 12) & 63], tb[(v >> 6) & 63], '='};
         ebts__buf_put(b, q, 4);
     }
+}
+
+static void put_base64(ebts__buf *b, const unsigned char *p, size_t n)
+{
+    ebts__buf_putc(b, '"');
+    ebts__base64(b, p, n);
     ebts__buf_putc(b, '"');
 }
 

@@ -56,8 +56,21 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         buf = tmp;
         len = tmplen;
     }
+    ebts__dlist xml_diags = {0};
+    int auto_detect = !(o->flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE | EBTS_READ_XML));
+    if ((o->flags & EBTS_READ_XML) || (auto_detect && ebts__xml_detect(buf, len))) {
+        if (ebts__xml_decode(buf, len, o->max_input, &tmp, &tmplen, &xml_diags, err) < 0) {
+            free(xml_diags.d);
+            free(owned);
+            return NULL;
+        }
+        free(owned);
+        owned = tmp;
+        buf = tmp;
+        len = tmplen;
+    }
     int readable = (o->flags & EBTS_READ_READABLE) ||
-                   (!(o->flags & EBTS_READ_TRADITIONAL) && ebts__readable_detect(buf, len));
+                   (auto_detect && !xml_diags.d && ebts__readable_detect(buf, len));
     if (readable) {
         if (ebts__readable_decode(buf, len, o->max_input, &tmp, &tmplen, err) < 0) {
             free(owned);
@@ -70,6 +83,7 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
     }
     ebts_txn *t = ebts__txn_alloc();
     if (!t) {
+        free(xml_diags.d);
         free(owned);
         ebts__error_oom(err);
         return NULL;
@@ -78,9 +92,18 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
     t->buf = buf;
     t->len = len;
     if (ebts__frame(t, o, err) < 0) {
+        free(xml_diags.d);
         ebts_txn_free(t);
         return NULL;
     }
+    for (size_t i = 0; i < xml_diags.n; i++) { /* the XML reading's findings come first */
+        const ebts_diag *d = &xml_diags.d[i];
+        ebts__diag_add(&t->dl, d->code, d->offset, d->record, 0, 0, d->subfield, d->item, "%s",
+                       d->msg);
+        if (t->dl.n)
+            memcpy(t->dl.d[t->dl.n - 1].tag, d->tag, sizeof d->tag);
+    }
+    free(xml_diags.d);
     if (o->flags & EBTS_READ_STRICT) {
         for (size_t i = 0; i < t->dl.n; i++)
             if (t->dl.d[i].recovered || t->dl.d[i].severity >= EBTS_SEV_ERROR) {

@@ -436,6 +436,24 @@ int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number, 
     return new_field(t, r, pos, number, val, len, err);
 }
 
+int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                       ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r || value_allowed(r, number, val, len, err) < 0)
+        return -1;
+    size_t pos = r->nfields;
+    while (pos > 0 && (r->fields[pos - 1].flags & EBTS__F_BINARY) && !(number == 999 && r->type >= 10))
+        pos--;
+    if (field_index(r, number) < 0) { /* not a repeat: in number order */
+        pos = 0;
+        while (pos < r->nfields && !(r->fields[pos].flags & EBTS__F_BINARY) &&
+               (r->fields[pos].number < number || (r->fields[pos].flags & EBTS__F_MALFORMED)))
+            pos++;
+    }
+    return new_field(t, r, pos, number, val, len, err);
+}
+
 int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *err)
 {
     ebts_record *r = tagged_record(t, rec, err);

@@ -215,30 +215,42 @@ void ebts__write_binary_record(const ebts_record *r, ebts__buf *b)
     ebts__buf_put(b, r->raw + 4, r->rawlen - 4);
 }
 
+static void write_record(ebts__writer *w, const ebts_txn *t, size_t ri, ebts__buf *b)
+{
+    const ebts_record *r = t->recs[ri];
+    if (r->binary) {
+        ebts__write_binary_record(r, b);
+        return;
+    }
+    if (ebts__writer_record(w, t, ri) < 0) {
+        b->oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < w->n; i++) {
+        const ebts__outf *o = &w->f[i];
+        if (!o->raw) {
+            ebts__buf_put(b, o->tag, o->taglen);
+            ebts__buf_putc(b, ':');
+        }
+        ebts__buf_put(b, o->val, o->len);
+        ebts__buf_putc(b, i + 1 == w->n ? EBTS__FS : EBTS__GS);
+    }
+}
+
+void ebts__write_record(const ebts_txn *t, size_t ri, ebts__buf *b)
+{
+    ebts__writer w;
+    memset(&w, 0, sizeof w);
+    write_record(&w, t, ri, b);
+    ebts__writer_free(&w);
+}
+
 void ebts__write_traditional(const ebts_txn *t, ebts__buf *b)
 {
     ebts__writer w;
     memset(&w, 0, sizeof w);
-    for (size_t ri = 0; ri < t->nrecs && !b->oom; ri++) {
-        const ebts_record *r = t->recs[ri];
-        if (r->binary) {
-            ebts__write_binary_record(r, b);
-            continue;
-        }
-        if (ebts__writer_record(&w, t, ri) < 0) {
-            b->oom = 1;
-            break;
-        }
-        for (size_t i = 0; i < w.n; i++) {
-            const ebts__outf *o = &w.f[i];
-            if (!o->raw) {
-                ebts__buf_put(b, o->tag, o->taglen);
-                ebts__buf_putc(b, ':');
-            }
-            ebts__buf_put(b, o->val, o->len);
-            ebts__buf_putc(b, i + 1 == w.n ? EBTS__FS : EBTS__GS);
-        }
-    }
+    for (size_t ri = 0; ri < t->nrecs && !b->oom; ri++)
+        write_record(&w, t, ri, b);
     ebts__writer_free(&w);
 }
 
@@ -259,6 +271,12 @@ int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, si
         break;
     case EBTS_FORMAT_JSON:
         ebts__write_json(t, flags, &b);
+        break;
+    case EBTS_FORMAT_XML:
+        if (ebts__write_xml(t, &b, err) < 0) {
+            free(b.p);
+            return -1;
+        }
         break;
     default:
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "unknown output format %u",

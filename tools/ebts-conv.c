@@ -5,7 +5,8 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: ebts-conv [--from auto|traditional|readable] [--to traditional|readable|json]\n"
+    "usage: ebts-conv [--from auto|traditional|readable|xml]\n"
+    "                 [--to traditional|readable|json|xml]\n"
     "                 [--fix] [--strict] [--redact] [--base64] [-q] [-o OUT] FILE|-\n"
     "\n"
     "Reads an ANSI/NIST-ITL / EBTS transaction (gzip is inflated), prints its diagnostics to\n"
@@ -13,8 +14,8 @@ static const char usage[] =
     "standard output) in the --to format (default: readable). LEN and CNT are always derived,\n"
     "so a file with a wrong LEN is written repaired.\n"
     "\n"
-    "  --from F     input format; auto (default) detects the readable notation\n"
-    "  --to F       traditional, readable or json\n"
+    "  --from F     input format; auto (default) detects XML and the readable notation\n"
+    "  --to F       traditional, readable, json or xml (ANSI/NIST-ITL 2011 / EBTS 10)\n"
     "  --fix        also repair values: drop leading spaces, typographic quotes to ASCII\n"
     "  --strict     every recovered defect is an error; nothing is written if any error\n"
     "  --redact     replace personal values (Type-2 text, images) with '*' before writing\n"
@@ -62,12 +63,16 @@ int main(int argc, char **argv)
         rflags = EBTS_READ_TRADITIONAL;
     else if (strcmp(from, "readable") == 0)
         rflags = EBTS_READ_READABLE;
+    else if (strcmp(from, "xml") == 0)
+        rflags = EBTS_READ_XML;
     else if (strcmp(from, "auto") != 0)
         in = NULL;
     if (strcmp(to, "traditional") == 0)
         wflags = EBTS_FORMAT_TRADITIONAL;
     else if (strcmp(to, "readable") == 0)
         wflags = EBTS_FORMAT_READABLE;
+    else if (strcmp(to, "xml") == 0)
+        wflags = EBTS_FORMAT_XML;
     else if (strcmp(to, "json") == 0)
         wflags = EBTS_FORMAT_JSON | (base64 ? EBTS_WRITE_BASE64 : 0);
     else

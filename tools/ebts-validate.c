@@ -37,7 +37,8 @@ typedef struct opts {
 
 static int wanted(const char *name)
 {
-    static const char *const ext[] = {".eft", ".ebts", ".an2", ".an2k", ".nst", ".nist", ".txt"};
+    static const char *const ext[] = {".eft", ".ebts", ".an2", ".an2k", ".nst", ".nist", ".txt",
+                                      ".xml"};
     char base[1024];
     snprintf(base, sizeof base, "%s", name);
     size_t n = strlen(base);

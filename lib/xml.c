@@ -1,0 +1,1235 @@
+/* The ANSI/NIST-ITL 1-2011 XML (NIEM) encoding as EBTS 10 uses it, both ways, with libxml2.
+ *
+ * Element names and their order come from the FBI's public EBTS 10.0 XML templates (SRE, CAR)
+ * and the spec digest (section 6). Type-1 maps to itl:PackageInformationRecord, Type-2 to
+ * itl:PackageDescriptiveTextRecord with ebts:DomainDefinedDescriptiveFields, Type-10 to
+ * itl:PackageFacialAndSMTImageRecord. Value forms differ: dates YYYY-MM-DD, GMT as xs:dateTime,
+ * VER split in major/minor, names split, Y/N as true/false, binary data in base64.
+ *
+ * Lossless by construction: a field without a mapping, or whose value the mapping cannot carry
+ * exactly (a date that is no date, a name that does not split and join back, a value that is no
+ * XML text), is carried as <lebts:Field tag="T.N" encoding="text|base64"> at the end of its
+ * record; a record of another type as <lebts:Record type="N" encoding="base64"> holding its
+ * traditional bytes. Namespace of both: urn:libebts:xml:1.
+ *
+ * Reading refuses documents with a DTD (no entity can be declared, let alone expanded), loads
+ * nothing from the network, and relies on libxml2's limits for depth and text size; elements it
+ * does not know are reported (XML_UNKNOWN_ELEMENT), not silently dropped. This and profile.c are
+ * the only files that include libxml2. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include "internal.h"
+
+static const struct {
+    const char *prefix, *uri;
+} ns[] = {{"itl", "http://biometrics.nist.gov/standard/2011"},
+          {"ansi-nist", "http://niem.gov/niem/biometrics/1.0"},
+          {"nc", "http://niem.gov/niem/niem-core/2.0"},
+          {"j", "http://niem.gov/niem/domains/jxdm/4.1"},
+          {"ebts", "http://cjis.fbi.gov/fbi_ebts/10.0"},
+          {"lebts", "urn:libebts:xml:1"}};
+#define NNS (sizeof ns / sizeof ns[0])
+
+enum conv { C_TEXT, C_DATE, C_GMT, C_BOOL, C_BASE64, C_VER_MAJ, C_VER_MIN, C_GIVEN, C_MIDDLE,
+            C_SUR, C_CONST, C_CNT };
+
+typedef struct xmap {
+    unsigned rtype, field;
+    int item;         /* item of the subfield, -1 for the subfield's value */
+    int conv;
+    const char *path; /* relative to the record's base; '*' marks the element per occurrence */
+    int face_only;    /* Type-10: only when IMT is FACE */
+} xmap;
+
+#define T1 "ansi-nist:Transaction/"
+#define D2 ""
+#define S2 "ebts:RecordSubject/"
+/* the table order is the XML order (FBI EBTS 10.0 templates) */
+static const xmap map[] = {
+    {1, 5, -1, C_DATE, T1 "ansi-nist:TransactionDate/nc:Date", 0},
+    {1, 7, -1, C_TEXT, T1 "ansi-nist:TransactionDestinationOrganization/nc:OrganizationIdentification/nc:IdentificationID", 0},
+    {1, 17, 0, C_TEXT, T1 "ansi-nist:TransactionDestinationOrganization/nc:OrganizationName", 0},
+    {1, 8, -1, C_TEXT, T1 "ansi-nist:TransactionOriginatingOrganization/nc:OrganizationIdentification/nc:IdentificationID", 0},
+    {1, 17, 1, C_TEXT, T1 "ansi-nist:TransactionOriginatingOrganization/nc:OrganizationName", 0},
+    {1, 14, -1, C_GMT, T1 "ansi-nist:TransactionUTCDate/nc:DateTime", 0},
+    {1, 9, -1, C_TEXT, T1 "ansi-nist:TransactionControlIdentification/nc:IdentificationID", 0},
+    {1, 10, -1, C_TEXT, T1 "ansi-nist:TransactionControlReferenceIdentification/nc:IdentificationID", 0},
+    {1, 13, 1, C_TEXT, T1 "ansi-nist:TransactionDomain/ansi-nist:DomainVersionNumberIdentification/nc:IdentificationID", 0},
+    {1, 13, 0, C_TEXT, T1 "ansi-nist:TransactionDomain/ansi-nist:TransactionDomainName", 0},
+    {1, 16, 0, C_TEXT, T1 "*ansi-nist:TransactionApplicationProfile/ansi-nist:ApplicationProfileOrganizationName", 0},
+    {1, 16, 1, C_TEXT, T1 "*ansi-nist:TransactionApplicationProfile/ansi-nist:ApplicationProfileName", 0},
+    {1, 16, 2, C_TEXT, T1 "*ansi-nist:TransactionApplicationProfile/ansi-nist:ApplicationProfileVersionIdentification/nc:IdentificationID", 0},
+    {1, 11, -1, C_TEXT, T1 "ansi-nist:TransactionImageResolutionDetails/ansi-nist:NativeScanningResolutionValue", 0},
+    {1, 12, -1, C_TEXT, T1 "ansi-nist:TransactionImageResolutionDetails/ansi-nist:NominalTransmittingResolutionValue", 0},
+    {1, 2, -1, C_VER_MAJ, T1 "ansi-nist:TransactionMajorVersionValue", 0},
+    {1, 2, -1, C_VER_MIN, T1 "ansi-nist:TransactionMinorVersionValue", 0},
+    {1, 6, -1, C_TEXT, T1 "ansi-nist:TransactionPriorityValue", 0},
+    {1, 4, -1, C_TEXT, T1 "ebts:TransactionCategoryCode", 0},
+    {1, 3, -1, C_CNT, T1 "ansi-nist:TransactionContentSummary", 0},
+    {1, 15, 1, C_TEXT, T1 "*ansi-nist:TransactionCharacterSetDirectory/ansi-nist:CharacterSetCommonNameCode", 0},
+    {1, 15, 0, C_TEXT, T1 "*ansi-nist:TransactionCharacterSetDirectory/ansi-nist:CharacterSetIndexCode", 0},
+    {1, 15, 2, C_TEXT, T1 "*ansi-nist:TransactionCharacterSetDirectory/ansi-nist:CharacterSetVersionIdentification/nc:IdentificationID", 0},
+
+    {2, 7, -1, C_TEXT, D2 "ansi-nist:RecordForwardOrganizations/*nc:OrganizationIdentification/nc:IdentificationID", 0},
+    {2, 6, -1, C_TEXT, D2 "nc:CaveatText", 0},
+    {2, 98, -1, C_TEXT, D2 "*ebts:RecordFBIRepositoryCode", 0},
+    {2, 59, -1, C_TEXT, D2 "ebts:RecordTransactionData/ebts:TransactionResponseData/ebts:TransactionSearchResultsCode", 0},
+    {2, 60, -1, C_TEXT, D2 "ebts:RecordTransactionData/ebts:TransactionResponseData/*ebts:TransactionStatusText", 0},
+    {2, 75, -1, C_TEXT, D2 "ebts:RecordTransactionData/ebts:TransactionResponseData/ebts:TransactionElectronicRapSheetText", 0},
+    {2, 56, -1, C_TEXT, D2 "ebts:RecordTransactionActivity/j:SubjectOffenderNoticeText", 0},
+    {2, 45, -1, C_DATE, D2 "ebts:RecordTransactionActivity/ebts:ArrestDate/nc:Date", 0},
+    {2, 9, -1, C_TEXT, D2 "ebts:RecordTransactionActivity/nc:CaseTrackingID", 0},
+    {2, 47, 0, C_DATE, D2 "ebts:RecordTransactionActivity/ebts:CriminalCycle/*ebts:ArrestOffenseData/ebts:OffenseDate/nc:Date", 0},
+    {2, 47, 1, C_TEXT, D2 "ebts:RecordTransactionActivity/ebts:CriminalCycle/*ebts:ArrestOffenseData/j:ChargeText", 0},
+    {2, 73, -1, C_TEXT, D2 "ebts:RecordTransactionActivity/*ebts:RecordControllingAgency/nc:OrganizationIdentification/nc:IdentificationID", 0},
+    {2, 19, -1, C_GIVEN, S2 "*ebts:PersonAlternateName/nc:PersonGivenName", 0},
+    {2, 19, -1, C_MIDDLE, S2 "*ebts:PersonAlternateName/nc:PersonMiddleName", 0},
+    {2, 19, -1, C_SUR, S2 "*ebts:PersonAlternateName/nc:PersonSurName", 0},
+    {2, 22, -1, C_DATE, S2 "*nc:PersonBirthDate/nc:Date", 0},
+    {2, 21, -1, C_TEXT, S2 "*ebts:PersonCitizenshipCode", 0},
+    {2, 31, -1, C_TEXT, S2 "nc:PersonEyeColorCode", 0},
+    {2, 32, -1, C_TEXT, S2 "ebts:PersonHairColorCode", 0},
+    {2, 27, -1, C_TEXT, S2 "nc:PersonHeightMeasure/nc:MeasurePointValue", 0},
+    {2, 27, -1, C_CONST, S2 "nc:PersonHeightMeasure/nc:MeasureUnitText", 0},
+    {2, 18, -1, C_GIVEN, S2 "ebts:PersonName/nc:PersonGivenName", 0},
+    {2, 18, -1, C_MIDDLE, S2 "ebts:PersonName/nc:PersonMiddleName", 0},
+    {2, 18, -1, C_SUR, S2 "ebts:PersonName/nc:PersonSurName", 0},
+    {2, 26, -1, C_TEXT, S2 "ebts:PersonPhysicalFeature/*nc:PhysicalFeatureCategoryCode", 0},
+    {2, 25, -1, C_TEXT, S2 "nc:PersonRaceCode", 0},
+    {2, 24, -1, C_TEXT, S2 "ebts:PersonSexCode", 0},
+    {2, 16, -1, C_TEXT, S2 "*nc:PersonSSNIdentification/nc:IdentificationID", 0},
+    {2, 15, -1, C_TEXT, S2 "nc:PersonStateIdentification/nc:IdentificationID", 0},
+    {2, 29, -1, C_TEXT, S2 "nc:PersonWeightMeasure/nc:MeasurePointValue", 0},
+    {2, 20, -1, C_TEXT, S2 "ebts:PersonBirthPlaceCode", 0},
+    {2, 14, -1, C_TEXT, S2 "*j:PersonFBIIdentification/nc:IdentificationID", 0},
+    {2, 87, -1, C_BOOL, S2 "ebts:PersonAdultTreatmentIndicator", 0},
+    {2, 36, -1, C_BOOL, S2 "ebts:PersonDigitalImageAvailableIndicator", 0},
+    {2, 35, -1, C_BOOL, S2 "ebts:PersonPalmPrintAvailableIndicator", 0},
+    {2, 40, -1, C_TEXT, S2 "nc:EmployeeOccupationText", 0},
+
+    {10, 999, -1, C_BASE64, "nc:BinaryBase64Object", 0},
+    {10, 5, -1, C_DATE, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureDate/nc:Date", 0},
+    {10, 16, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureHorizontalPixelDensityValue", 0},
+    {10, 4, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureOrganization/nc:OrganizationIdentification/nc:IdentificationID", 0},
+    {10, 17, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureVerticalPixelDensityValue", 0},
+    {10, 30, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureDeviceMonitoringModeCode", 0},
+    {10, 12, -1, C_TEXT, "ansi-nist:ImageColorSpaceCode", 0},
+    {10, 38, -1, C_TEXT, "ansi-nist:ImageCommentText", 0},
+    {10, 11, -1, C_TEXT, "ansi-nist:ImageCompressionAlgorithmText", 0},
+    {10, 6, -1, C_TEXT, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 0},
+    {10, 9, -1, C_TEXT, "ansi-nist:ImageHorizontalPixelDensityValue", 0},
+    {10, 8, -1, C_TEXT, "ansi-nist:ImageScaleUnitsCode", 0},
+    {10, 3, -1, C_TEXT, "ansi-nist:ImageCategoryCode", 0},
+    {10, 7, -1, C_TEXT, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 0},
+    {10, 10, -1, C_TEXT, "ansi-nist:ImageVerticalPixelDensityValue", 0},
+    {10, 13, -1, C_TEXT, "ansi-nist:FaceImageAcquisitionProfileCode", 1},
+    {10, 21, -1, C_TEXT, "ansi-nist:FaceImagePoseOffsetAngleMeasure", 1},
+    {10, 20, -1, C_TEXT, "ansi-nist:FaceImageSubjectPoseCode", 1},
+};
+#define NMAP (sizeof map / sizeof map[0])
+
+static const char *record_element(unsigned type)
+{
+    return type == 1 ? "PackageInformationRecord" : type == 2 ? "PackageDescriptiveTextRecord"
+                                                              : "PackageFacialAndSMTImageRecord";
+}
+
+static int span_is_face(ebts_span s)
+{
+    return s.len == 4 && memcmp(s.ptr, "FACE", 4) == 0;
+}
+
+/* ---------------------------------------------------------------------------- writing */
+
+static int is_xml_text(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return 0;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+        if (!len || n - i < len)
+            return 0;
+        for (size_t k = 1; k < len; k++)
+            if ((p[i + k] & 0xc0) != 0x80)
+                return 0;
+        if (len == 3) {
+            unsigned cp = (c & 0x0fu) << 12 | (p[i + 1] & 0x3fu) << 6 | (p[i + 2] & 0x3fu);
+            if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
+                return 0;
+        } else if (len == 4) {
+            unsigned cp = (c & 0x07u) << 18 | (p[i + 1] & 0x3fu) << 12;
+            if (cp < 0x10000 || cp > 0x10ffff)
+                return 0;
+        }
+        i += len;
+    }
+    return 1;
+}
+
+static int all_digits(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* Name parts of "SURNAME,GIVEN MIDDLE"; 1 when joining them gives the value back exactly. */
+static int split_name(ebts_span v, ebts_span part[3])
+{
+    const unsigned char *comma = memchr(v.ptr, ',', v.len);
+    if (!comma || comma == v.ptr)
+        return 0;
+    part[2] = (ebts_span){v.ptr, (size_t)(comma - v.ptr)};
+    const unsigned char *g = comma + 1, *end = v.ptr + v.len;
+    const unsigned char *sp = memchr(g, ' ', (size_t)(end - g));
+    part[0] = (ebts_span){g, sp ? (size_t)(sp - g) : (size_t)(end - g)};
+    part[1] = sp ? (ebts_span){sp + 1, (size_t)(end - sp - 1)} : (ebts_span){NULL, 0};
+    if (part[0].len == 0 || (sp && part[1].len == 0) || memchr(part[2].ptr, ' ', 0))
+        return 0;
+    /* "A,B C" joins back; "A, B" or "A,B  C" would not */
+    if ((sp && part[1].ptr[0] == ' ') || part[2].ptr[part[2].len - 1] == ' ' || g[0] == ' ')
+        return 0;
+    return 1;
+}
+
+/* The XML text for one entry and value; 0 if the entry cannot carry it exactly. */
+static int convert_out(int conv, ebts_span v, char *buf, size_t size, ebts_span *out)
+{
+    switch (conv) {
+    case C_DATE:
+        if (v.len != 8 || !all_digits(v.ptr, 8))
+            return 0;
+        snprintf(buf, size, "%.4s-%.2s-%.2s", v.ptr, v.ptr + 4, v.ptr + 6);
+        *out = (ebts_span){(const unsigned char *)buf, 10};
+        return 1;
+    case C_GMT:
+        if (v.len != 15 || !all_digits(v.ptr, 14) || v.ptr[14] != 'Z')
+            return 0;
+        snprintf(buf, size, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", v.ptr, v.ptr + 4, v.ptr + 6,
+                 v.ptr + 8, v.ptr + 10, v.ptr + 12);
+        *out = (ebts_span){(const unsigned char *)buf, 20};
+        return 1;
+    case C_BOOL:
+        if (v.len != 1 || (v.ptr[0] != 'Y' && v.ptr[0] != 'N'))
+            return 0;
+        *out = v.ptr[0] == 'Y' ? (ebts_span){(const unsigned char *)"true", 4}
+                               : (ebts_span){(const unsigned char *)"false", 5};
+        return 1;
+    case C_VER_MAJ:
+    case C_VER_MIN:
+        if (v.len != 4 || !all_digits(v.ptr, 4))
+            return 0;
+        *out = (ebts_span){v.ptr + (conv == C_VER_MIN ? 2 : 0), 2};
+        return 1;
+    case C_GIVEN:
+    case C_MIDDLE:
+    case C_SUR: {
+        ebts_span part[3];
+        if (!split_name(v, part))
+            return 0;
+        *out = part[conv - C_GIVEN];
+        return 1;
+    }
+    case C_CONST:
+        *out = (ebts_span){(const unsigned char *)"FeetInches", 10};
+        return 1;
+    default:
+        if (!is_xml_text(v.ptr, v.len))
+            return 0;
+        *out = v;
+        return 1;
+    }
+}
+
+/* Can field f be written through the table? */
+static int mappable(const ebts_field *f, unsigned rtype, int face)
+{
+    int any = 0, has_items = 0, max_item = -1;
+    int repeated = 0;
+    char buf[64];
+    for (size_t m = 0; m < NMAP; m++) {
+        if (map[m].rtype != rtype || map[m].field != f->number)
+            continue;
+        if (map[m].face_only && !face)
+            return 0;
+        any = 1;
+        if (map[m].item >= 0)
+            has_items = 1;
+        if (map[m].item > max_item)
+            max_item = map[m].item;
+        if (strchr(map[m].path, '*'))
+            repeated = 1;
+    }
+    if (!any || ebts_field_is_binary(f) != (rtype == 10 && f->number == 999))
+        return 0;
+    if (f->nsub > 1 && !repeated)
+        return 0;
+    for (size_t s = 0; s < f->nsub; s++) {
+        size_t nit = ebts_field_item_count(f, s);
+        if (!has_items && nit != 1)
+            return 0;
+        if (has_items && (int)nit > max_item + 1)
+            return 0;
+        for (size_t m = 0; m < NMAP; m++) {
+            if (map[m].rtype != rtype || map[m].field != f->number || map[m].conv == C_BASE64)
+                continue;
+            ebts_span v = ebts_field_item(f, s, map[m].item < 0 ? 0 : (size_t)map[m].item), out;
+            if (map[m].item >= 0 && (v.len == 0 || (size_t)map[m].item >= nit))
+                continue; /* an absent item writes no element */
+            if (map[m].item < 0 && v.len == 0 && map[m].conv != C_CONST)
+                return 0; /* an empty value would read back as an absent field */
+            if (!convert_out(map[m].conv, v, buf, sizeof buf, &out))
+                return 0;
+        }
+        /* items must read back in place: an empty item has no element, so none may be empty
+         * ("NORAM<US>" with its empty version item goes through the carrier) */
+        for (size_t i = 0; has_items && i < nit; i++)
+            if (ebts_field_item(f, s, i).len == 0)
+                return 0;
+    }
+    /* a NAME with its middle part optional: ok; an empty middle must not stand between */
+    return 1;
+}
+
+static xmlNsPtr find_ns(xmlNodePtr root, const char *prefix)
+{
+    return xmlSearchNs(root->doc, root, (const xmlChar *)prefix);
+}
+
+static xmlNodePtr new_child(xmlNodePtr parent, const char *qname, size_t qlen)
+{
+    char pre[16], local[128];
+    const char *colon = memchr(qname, ':', qlen);
+    snprintf(pre, sizeof pre, "%.*s", colon ? (int)(colon - qname) : 0, qname);
+    snprintf(local, sizeof local, "%.*s", colon ? (int)(qlen - (size_t)(colon - qname) - 1) : (int)qlen,
+             colon ? colon + 1 : qname);
+    return xmlNewChild(parent, find_ns(parent, pre), (const xmlChar *)local, NULL);
+}
+
+static int same_name(xmlNodePtr n, const char *qname, size_t qlen)
+{
+    if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->prefix)
+        return 0;
+    size_t pl = strlen((const char *)n->ns->prefix), ll = strlen((const char *)n->name);
+    return pl + 1 + ll == qlen && memcmp(qname, n->ns->prefix, pl) == 0 && qname[pl] == ':' &&
+           memcmp(qname + pl + 1, n->name, ll) == 0;
+}
+
+typedef struct rep {
+    unsigned field;
+    size_t sub;
+    xmlNodePtr node;
+} rep;
+
+typedef struct W {
+    rep *reps;
+    size_t nreps, cap;
+    int oom;
+} W;
+
+/* The element for one entry and occurrence, creating the path as needed. */
+static xmlNodePtr path_node(W *w, xmlNodePtr base, const xmap *m, size_t sub)
+{
+    const char *p = m->path;
+    xmlNodePtr cur = base;
+    while (*p) {
+        const char *slash = strchr(p, '/');
+        size_t len = slash ? (size_t)(slash - p) : strlen(p);
+        int star = p[0] == '*';
+        const char *q = p + star;
+        size_t ql = len - (size_t)star;
+        int leaf = !slash;
+        xmlNodePtr found = NULL;
+        if (star) {
+            for (size_t i = 0; i < w->nreps; i++)
+                if (w->reps[i].field == m->field && w->reps[i].sub == sub &&
+                    w->reps[i].node->parent == cur && same_name(w->reps[i].node, q, ql))
+                    found = w->reps[i].node;
+        } else if (!leaf) {
+            for (xmlNodePtr c = cur->last; c && !found; c = c->prev)
+                if (same_name(c, q, ql))
+                    found = c;
+        }
+        if (!found) {
+            found = new_child(cur, q, ql);
+            if (!found) {
+                w->oom = 1;
+                return NULL;
+            }
+            if (star) {
+                if (w->nreps == w->cap) {
+                    size_t cap = w->cap ? w->cap * 2 : 16;
+                    rep *r = realloc(w->reps, cap * sizeof *r);
+                    if (!r) {
+                        w->oom = 1;
+                        return NULL;
+                    }
+                    w->reps = r;
+                    w->cap = cap;
+                }
+                w->reps[w->nreps++] = (rep){m->field, sub, found};
+            }
+        }
+        cur = found;
+        p = slash ? slash + 1 : p + len;
+    }
+    return cur;
+}
+
+static void set_text(W *w, xmlNodePtr n, const unsigned char *p, size_t len)
+{
+    xmlNodePtr t = xmlNewTextLen((const xmlChar *)p, (int)len);
+    if (!t || !xmlAddChild(n, t))
+        w->oom = 1;
+}
+
+static void put_content_summary(W *w, const ebts_txn *t, xmlNodePtr node)
+{
+    char v[32];
+    xmlNsPtr an = find_ns(node, "ansi-nist"), nc = find_ns(node, "nc");
+    xmlNewChild(node, an, (const xmlChar *)"ContentFirstRecordCategoryCode", (const xmlChar *)"1");
+    snprintf(v, sizeof v, "%zu", t->nrecs - 1);
+    xmlNewChild(node, an, (const xmlChar *)"ContentRecordQuantity", (const xmlChar *)v);
+    for (size_t i = 1; i < t->nrecs; i++) {
+        xmlNodePtr s = xmlNewChild(node, an, (const xmlChar *)"ContentRecordSummary", NULL);
+        xmlNodePtr irf = s ? xmlNewChild(s, an, (const xmlChar *)"ImageReferenceIdentification", NULL) : NULL;
+        int idc = ebts_record_idc(t->recs[i]);
+        snprintf(v, sizeof v, "%02d", idc < 0 ? 0 : idc);
+        if (!irf || !xmlNewChild(irf, nc, (const xmlChar *)"IdentificationID", (const xmlChar *)v))
+            w->oom = 1;
+        snprintf(v, sizeof v, "%02u", t->recs[i]->type);
+        if (s)
+            xmlNewChild(s, an, (const xmlChar *)"RecordCategoryCode", (const xmlChar *)v);
+    }
+}
+
+static void put_carrier_field(W *w, xmlNodePtr rec, const ebts_field *f, unsigned rtype)
+{
+    char tag[24];
+    snprintf(tag, sizeof tag, "%u.%03u", rtype, f->number);
+    ebts_span v = ebts_field_value(f);
+    xmlNodePtr n = xmlNewChild(rec, find_ns(rec, "lebts"), (const xmlChar *)"Field", NULL);
+    if (!n) {
+        w->oom = 1;
+        return;
+    }
+    xmlNewProp(n, (const xmlChar *)"tag", (const xmlChar *)tag);
+    int text = !ebts_field_is_binary(f) && is_xml_text(v.ptr, v.len);
+    xmlNewProp(n, (const xmlChar *)"encoding", (const xmlChar *)(text ? "text" : "base64"));
+    if (text) {
+        set_text(w, n, v.ptr, v.len);
+    } else {
+        ebts__buf b = {0};
+        ebts__base64(&b, v.ptr, v.len);
+        w->oom |= b.oom;
+        set_text(w, n, b.p ? b.p : (const unsigned char *)"", b.len);
+        free(b.p);
+    }
+}
+
+static void put_record(W *w, const ebts_txn *t, size_t ri, xmlNodePtr root)
+{
+    const ebts_record *r = t->recs[ri];
+    xmlNsPtr an = find_ns(root, "ansi-nist"), nc = find_ns(root, "nc");
+    char v[32];
+    int tagged_mapped = !r->binary && (r->type == 1 || r->type == 2 || r->type == 10) &&
+                        (r->type != 1 || ri == 0);
+    if (!tagged_mapped) {
+        /* carried whole: its traditional bytes */
+        xmlNodePtr n = xmlNewChild(root, find_ns(root, "lebts"), (const xmlChar *)"Record", NULL);
+        ebts__buf raw = {0}, b64 = {0};
+        ebts__write_record(t, ri, &raw);
+        ebts__base64(&b64, raw.p ? raw.p : (const unsigned char *)"", raw.len);
+        if (!n || raw.oom || b64.oom) {
+            w->oom = 1;
+        } else {
+            snprintf(v, sizeof v, "%u", r->type);
+            xmlNewProp(n, (const xmlChar *)"type", (const xmlChar *)v);
+            xmlNewProp(n, (const xmlChar *)"encoding", (const xmlChar *)"base64");
+            set_text(w, n, b64.p ? b64.p : (const unsigned char *)"", b64.len);
+        }
+        free(raw.p);
+        free(b64.p);
+        return;
+    }
+    xmlNodePtr rec = xmlNewChild(root, find_ns(root, "itl"),
+                                 (const xmlChar *)record_element(r->type), NULL);
+    if (!rec) {
+        w->oom = 1;
+        return;
+    }
+    snprintf(v, sizeof v, "%02u", r->type);
+    xmlNewChild(rec, an, (const xmlChar *)"RecordCategoryCode", (const xmlChar *)v);
+    const ebts_field *idc = r->type != 1 ? ebts_record_field(r, 2) : NULL;
+    int idc_mapped = idc && idc->nitems == 1 && idc->len > 0 && all_digits(idc->val, idc->len);
+    if (idc_mapped) {
+        xmlNodePtr irf = xmlNewChild(rec, an, (const xmlChar *)"ImageReferenceIdentification", NULL);
+        if (irf)
+            xmlNewTextChild(irf, nc, (const xmlChar *)"IdentificationID", NULL);
+        if (irf && irf->last)
+            set_text(w, irf->last, idc->val, idc->len);
+    }
+    int face = r->type == 10 && span_is_face(ebts_field_value(ebts_record_field(r, 3)));
+    xmlNodePtr base = rec;
+    if (r->type == 2) {
+        xmlNodePtr u = xmlNewChild(rec, find_ns(root, "itl"), (const xmlChar *)"UserDefinedDescriptiveDetail", NULL);
+        base = u ? xmlNewChild(u, find_ns(root, "ebts"), (const xmlChar *)"DomainDefinedDescriptiveFields", NULL) : NULL;
+    } else if (r->type == 10) {
+        base = face ? xmlNewChild(rec, find_ns(root, "itl"), (const xmlChar *)"FaceImage", NULL)
+                    : xmlNewChild(rec, an, (const xmlChar *)"PhysicalFeatureImage", NULL);
+    }
+    if (!base) {
+        w->oom = 1;
+        return;
+    }
+    /* which fields go through the table */
+    char *mapped = calloc(r->nfields + 1, 1);
+    if (!mapped) {
+        w->oom = 1;
+        return;
+    }
+    for (uint32_t i = 0; i < r->nfields; i++) {
+        const ebts_field *f = &r->fields[i];
+        if (f->flags & EBTS__F_MALFORMED)
+            continue;
+        int first = ebts_record_field(r, f->number) == f; /* repeated numbers: carried */
+        if (f->number == 1 || (f->number == 2 && r->type != 1 && idc_mapped && first) ||
+            (r->type == 1 && f->number == 3))
+            mapped[i] = 1;
+        else if (first && mappable(f, r->type, face))
+            mapped[i] = 2;
+    }
+    w->nreps = 0;
+    char buf[64];
+    for (size_t m = 0; m < NMAP; m++) {
+        if (map[m].rtype != r->type)
+            continue;
+        if (map[m].conv == C_CNT) {
+            xmlNodePtr cs = path_node(w, base, &map[m], 0);
+            if (cs)
+                put_content_summary(w, t, cs);
+            continue;
+        }
+        const ebts_field *f = ebts_record_field(r, map[m].field);
+        if (!f || mapped[f - r->fields] != 2)
+            continue;
+        for (size_t s = 0; s < f->nsub; s++) {
+            ebts_span val, out;
+            if (map[m].conv == C_BASE64) {
+                ebts__buf b = {0};
+                ebts__base64(&b, f->val, f->len);
+                xmlNodePtr n = path_node(w, base, &map[m], s);
+                if (n && !b.oom)
+                    set_text(w, n, b.p ? b.p : (const unsigned char *)"", b.len);
+                w->oom |= b.oom;
+                free(b.p);
+                continue;
+            }
+            val = ebts_field_item(f, s, map[m].item < 0 ? 0 : (size_t)map[m].item);
+            if (map[m].item >= 0 && val.len == 0)
+                continue;
+            if (!convert_out(map[m].conv, val, buf, sizeof buf, &out) ||
+                ((map[m].conv == C_MIDDLE) && out.len == 0))
+                continue;
+            xmlNodePtr n = path_node(w, base, &map[m], s);
+            if (n)
+                set_text(w, n, out.ptr, out.len);
+        }
+    }
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (!mapped[i] && !(r->fields[i].flags & EBTS__F_MALFORMED))
+            put_carrier_field(w, rec, &r->fields[i], r->type);
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (r->fields[i].flags & EBTS__F_MALFORMED) {
+            /* raw bytes without a tag: carried as a field of number 0 */
+            ebts_field copy = r->fields[i];
+            copy.number = 0;
+            put_carrier_field(w, rec, &copy, r->type);
+        }
+    free(mapped);
+}
+
+int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err)
+{
+    xmlDocPtr doc = xmlNewDoc((const xmlChar *)"1.0");
+    xmlNodePtr root = doc ? xmlNewNode(NULL, (const xmlChar *)"NISTBiometricInformationExchangePackage") : NULL;
+    W w = {NULL, 0, 0, 0};
+    if (!root) {
+        xmlFreeDoc(doc);
+        ebts__error_oom(err);
+        return -1;
+    }
+    xmlDocSetRootElement(doc, root);
+    for (size_t i = 0; i < NNS; i++) {
+        xmlNsPtr n = xmlNewNs(root, (const xmlChar *)ns[i].uri, (const xmlChar *)ns[i].prefix);
+        if (i == 0)
+            xmlSetNs(root, n);
+    }
+    for (size_t ri = 0; ri < t->nrecs && !w.oom; ri++)
+        put_record(&w, t, ri, root);
+    xmlChar *mem = NULL;
+    int size = 0;
+    if (!w.oom)
+        xmlDocDumpFormatMemoryEnc(doc, &mem, &size, "UTF-8", 1);
+    xmlFreeDoc(doc);
+    free(w.reps);
+    if (w.oom || !mem) {
+        xmlFree(mem);
+        ebts__error_oom(err);
+        return -1;
+    }
+    ebts__buf_put(b, mem, (size_t)size);
+    xmlFree(mem);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------- reading */
+
+int ebts__xml_detect(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+        i = 3;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i >= n || p[i] != '<')
+        return 0;
+    size_t look = n - i < 4096 ? n - i : 4096;
+    for (size_t k = i; k + 39 <= i + look; k++)
+        if (memcmp(p + k, "NISTBiometricInformationExchangePackage", 39) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *prefix_of(xmlNodePtr n)
+{
+    if (!n->ns || !n->ns->href)
+        return NULL;
+    for (size_t i = 0; i < NNS; i++)
+        if (strcmp((const char *)n->ns->href, ns[i].uri) == 0)
+            return ns[i].prefix;
+    return NULL;
+}
+
+static int is(xmlNodePtr n, const char *prefix, const char *local)
+{
+    const char *p = prefix_of(n);
+    return n->type == XML_ELEMENT_NODE && p && strcmp(p, prefix) == 0 &&
+           strcmp((const char *)n->name, local) == 0;
+}
+
+typedef struct val {
+    unsigned field;
+    size_t sub;       /* occurrence */
+    int item;         /* -1: the whole subfield */
+    int conv;
+    char *text;
+} val;
+
+typedef struct R {
+    ebts__dlist *dl;
+    const unsigned char *xml;
+    size_t xlen;
+    val *v;
+    size_t nv, cap;
+    int oom;
+} R;
+
+static size_t line_offset(const R *r, long line)
+{
+    size_t off = 0;
+    for (long l = 1; l < line && off < r->xlen; off++)
+        if (r->xml[off] == '\n')
+            l++;
+    return off;
+}
+
+static void add_val(R *r, unsigned field, size_t sub, int item, int conv, const char *text)
+{
+    if (r->nv == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 32;
+        val *v = realloc(r->v, cap * sizeof *v);
+        if (!v) {
+            r->oom = 1;
+            return;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    char *t = strdup(text ? text : "");
+    if (!t) {
+        r->oom = 1;
+        return;
+    }
+    r->v[r->nv++] = (val){field, sub, item, conv, t};
+}
+
+/* The relative path of n below base, in canonical prefixes; 0 if it does not fit. */
+static int rel_path(xmlNodePtr base, xmlNodePtr n, char *out, size_t size, xmlNodePtr *chain,
+                    int *depth)
+{
+    xmlNodePtr stack[64];
+    int d = 0;
+    for (xmlNodePtr c = n; c && c != base; c = c->parent) {
+        if (d == 64 || !prefix_of(c))
+            return 0;
+        stack[d++] = c;
+    }
+    size_t k = 0;
+    out[0] = 0;
+    for (int i = d - 1; i >= 0; i--) {
+        int w = snprintf(out + k, size - k, "%s%s:%s", k ? "/" : "", prefix_of(stack[i]),
+                         (const char *)stack[i]->name);
+        if (w < 0 || (size_t)w >= size - k)
+            return 0;
+        k += (size_t)w;
+        chain[d - 1 - i] = stack[i];
+    }
+    *depth = d;
+    return 1;
+}
+
+/* Does the table path (with '*') equal p? *star gets the depth of the starred element. */
+static int path_eq(const char *table, const char *p, int *star)
+{
+    int depth = 0;
+    *star = -1;
+    while (*table && *p) {
+        if (*table == '*') {
+            *star = depth;
+            table++;
+        }
+        if (*table != *p)
+            return 0;
+        if (*table == '/')
+            depth++;
+        table++;
+        p++;
+    }
+    if (*table == '*')
+        return 0;
+    return *table == 0 && *p == 0;
+}
+
+typedef struct occ {
+    unsigned field;
+    xmlNodePtr node;
+} occ;
+
+static void unknown(R *r, xmlNodePtr n, const char *path)
+{
+    ebts__diag_add(r->dl, "XML_UNKNOWN_ELEMENT", line_offset(r, xmlGetLineNo(n)), -1, 0, 0, -1,
+                   -1, "line %ld: element %s is not part of the mapping; left out",
+                   xmlGetLineNo(n), path);
+}
+
+static char *text_of(xmlNodePtr n)
+{
+    xmlChar *c = xmlNodeGetContent(n);
+    char *s = strdup(c ? (const char *)c : "");
+    xmlFree(c);
+    return s;
+}
+
+/* Collect the values of one record element. */
+static void read_record(R *r, xmlNodePtr rec, unsigned rtype)
+{
+    occ *occs = NULL;
+    size_t nocc = 0, capocc = 0;
+    xmlNodePtr base = rec;
+    for (xmlNodePtr c = rec->children; c; c = c->next) {
+        if (rtype == 2 && is(c, "itl", "UserDefinedDescriptiveDetail"))
+            for (xmlNodePtr d = c->children; d; d = d->next)
+                if (is(d, "ebts", "DomainDefinedDescriptiveFields"))
+                    base = d;
+        if (rtype == 10 && (is(c, "itl", "FaceImage") || is(c, "ansi-nist", "PhysicalFeatureImage")))
+            base = c;
+    }
+    /* walk the element tree without recursion */
+    xmlNodePtr n = rec->children;
+    while (n) {
+        int descend = 1;
+        if (n->type == XML_ELEMENT_NODE) {
+            char path[1024];
+            xmlNodePtr chain[64];
+            int depth = 0;
+            int has_elem_child = 0;
+            for (xmlNodePtr c = n->children; c; c = c->next)
+                has_elem_child |= c->type == XML_ELEMENT_NODE;
+            if (n->parent == rec && (is(n, "ansi-nist", "RecordCategoryCode") ||
+                                     is(n, "lebts", "Field"))) {
+                descend = 0;
+                if (is(n, "lebts", "Field")) {
+                    xmlChar *tag = xmlGetProp(n, (const xmlChar *)"tag");
+                    xmlChar *enc = xmlGetProp(n, (const xmlChar *)"encoding");
+                    unsigned t = 0, f = 0;
+                    char *text = text_of(n);
+                    if (tag && sscanf((const char *)tag, "%u.%u", &t, &f) == 2 && text)
+                        add_val(r, f, 0, -2, enc && strcmp((const char *)enc, "base64") == 0
+                                                 ? C_BASE64 : C_TEXT, text);
+                    else
+                        unknown(r, n, "lebts:Field without a tag T.N");
+                    free(text);
+                    xmlFree(tag);
+                    xmlFree(enc);
+                }
+            } else if (n->parent == rec && is(n, "ansi-nist", "ImageReferenceIdentification")) {
+                descend = 0;
+                char *text = text_of(n);
+                if (text) {
+                    size_t a = 0, b = strlen(text);
+                    while (a < b && (text[a] == ' ' || text[a] == '\n' || text[a] == '\t' || text[a] == '\r'))
+                        a++;
+                    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\n' || text[b - 1] == '\t' || text[b - 1] == '\r'))
+                        b--;
+                    text[b] = 0;
+                    add_val(r, 2, 0, -1, C_TEXT, text + a);
+                }
+                free(text);
+            } else if (n == base || (rtype == 2 && is(n, "itl", "UserDefinedDescriptiveDetail"))) {
+                /* containers */
+            } else if (!has_elem_child) {
+                descend = 0;
+                const char *rel = NULL;
+                int ok = rel_path(base, n, path, sizeof path, chain, &depth);
+                rel = path;
+                size_t m = NMAP;
+                int star = -1;
+                for (size_t k = 0; ok && k < NMAP; k++)
+                    if (map[k].rtype == rtype && path_eq(map[k].path, rel, &star)) {
+                        m = k;
+                        break;
+                    }
+                if (m < NMAP && map[m].conv == C_CONST) {
+                    /* a fixed companion element (the height's unit) */
+                } else if (m < NMAP && map[m].conv != C_CNT) {
+                    size_t sub = 0;
+                    if (star >= 0 && star < depth) {
+                        xmlNodePtr key = chain[star];
+                        size_t k, count = 0;
+                        for (k = 0; k < nocc; k++) {
+                            if (occs[k].field != map[m].field)
+                                continue;
+                            if (occs[k].node == key)
+                                break;
+                            count++;
+                        }
+                        if (k == nocc) {
+                            if (nocc == capocc) {
+                                capocc = capocc ? capocc * 2 : 16;
+                                occ *o = realloc(occs, capocc * sizeof *o);
+                                if (!o) {
+                                    r->oom = 1;
+                                    break;
+                                }
+                                occs = o;
+                            }
+                            occs[nocc++] = (occ){map[m].field, key};
+                        }
+                        sub = count;
+                    }
+                    char *text = text_of(n);
+                    if (text)
+                        add_val(r, map[m].field, sub, map[m].item, map[m].conv, text);
+                    free(text);
+                } else if (!(m < NMAP) && !(ok && strncmp(path, "ansi-nist:Transaction/ansi-nist:TransactionContentSummary", 57) == 0)) {
+                    unknown(r, n, ok ? path : (const char *)n->name);
+                }
+            }
+        }
+        /* next node in document order below rec */
+        if (descend && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != rec && !n->next)
+            n = n->parent;
+        if (!n || n == rec)
+            break;
+        n = n->next;
+    }
+    free(occs);
+}
+
+static int base64_value(int c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+')
+        return 62;
+    if (c == '/')
+        return 63;
+    return -1;
+}
+
+static int base64_decode(const char *s, ebts__buf *out)
+{
+    unsigned acc = 0;
+    int bits = 0;
+    for (; *s; s++) {
+        if (*s == '=' || *s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+            continue;
+        int v = base64_value((unsigned char)*s);
+        if (v < 0)
+            return -1;
+        acc = acc << 6 | (unsigned)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            ebts__buf_putc(out, (int)((acc >> bits) & 0xff));
+        }
+    }
+    return out->oom ? -1 : 0;
+}
+
+/* XML value form back to the traditional one; 0 if it is not of the form expected. */
+static int convert_in(int conv, const char *x, char *out, size_t size)
+{
+    size_t n = strlen(x);
+    switch (conv) {
+    case C_DATE:
+        if (n != 10 || x[4] != '-' || x[7] != '-')
+            return 0;
+        snprintf(out, size, "%.4s%.2s%.2s", x, x + 5, x + 8);
+        return all_digits((const unsigned char *)out, 8);
+    case C_GMT:
+        if (n != 20 || x[10] != 'T' || x[19] != 'Z')
+            return 0;
+        snprintf(out, size, "%.4s%.2s%.2s%.2s%.2s%.2sZ", x, x + 5, x + 8, x + 11, x + 14, x + 17);
+        return all_digits((const unsigned char *)out, 14);
+    case C_BOOL:
+        if (strcmp(x, "true") == 0 || strcmp(x, "1") == 0)
+            snprintf(out, size, "Y");
+        else if (strcmp(x, "false") == 0 || strcmp(x, "0") == 0)
+            snprintf(out, size, "N");
+        else
+            return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int cmp_val(const void *a, const void *b)
+{
+    const val *x = a, *y = b;
+    if (x->field != y->field)
+        return x->field == 999 ? 1 : y->field == 999 ? -1 : x->field < y->field ? -1 : 1;
+    if (x->sub != y->sub)
+        return x->sub < y->sub ? -1 : 1;
+    return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* Fields carried by lebts:Field, in document order: each its own field (a repeated number
+ * stays repeated). */
+static int build_carried(R *r, ebts_txn *t, size_t ri, ebts_error *err)
+{
+    unsigned rtype = t->recs[ri]->type;
+    for (size_t k = 0; k < r->nv; k++) {
+        const val *x = &r->v[k];
+        if (x->item != -2)
+            continue;
+        ebts__buf b = {0};
+        if (x->conv == C_BASE64) {
+            if (base64_decode(x->text, &b) < 0)
+                ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, x->field, -1, -1,
+                               "lebts:Field %u.%03u: not base64; left out", rtype, x->field);
+        } else {
+            ebts__buf_puts(&b, x->text);
+        }
+        int rc = 0;
+        if (x->field == 0 || x->field == 1)
+            ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, 0, -1, -1,
+                           "lebts:Field %u.%03u: bytes without a tag cannot be restored; left out",
+                           rtype, x->field);
+        else if (!b.oom)
+            rc = ebts__append_field(t, ri, x->field, b.p ? b.p : (unsigned char *)"", b.len, err);
+        free(b.p);
+        if (b.oom || rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Build the record's fields from the collected values into t (record index ri). */
+static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
+{
+    if (build_carried(r, t, ri, err) < 0)
+        return -1;
+    size_t keep = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        if (r->v[k].item == -2)
+            free(r->v[k].text);
+        else
+            r->v[keep++] = r->v[k];
+    }
+    r->nv = keep;
+    qsort(r->v, r->nv, sizeof *r->v, cmp_val);
+    unsigned rtype = t->recs[ri]->type;
+    size_t i = 0;
+    while (i < r->nv) {
+        unsigned f = r->v[i].field;
+        size_t j = i;
+        while (j < r->nv && r->v[j].field == f)
+            j++;
+        ebts__buf b = {0};
+        if (r->v[i].conv == C_BASE64) {
+            if (base64_decode(r->v[i].text, &b) < 0)
+                ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, f, -1, -1,
+                               "%u.%03u: the image is not base64", rtype, f);
+        } else {
+            size_t sub = (size_t)-1;
+            int item = -1;
+            char given[256] = "", middle[256] = "", sur[256] = "", maj[8] = "", min[8] = "";
+            int name = 0, ver = 0;
+            for (size_t k = i; k <= j; k++) {
+                int flush = k == j || r->v[k].sub != sub;
+                if (flush && (name || ver)) {
+                    if (name)
+                        ebts__buf_printf(&b, "%s,%s%s%s", sur, given, middle[0] ? " " : "", middle);
+                    if (ver)
+                        ebts__buf_printf(&b, "%.2s%.2s", maj, min);
+                    name = ver = 0;
+                    given[0] = middle[0] = sur[0] = 0;
+                }
+                if (k == j)
+                    break;
+                const val *x = &r->v[k];
+                if (x->sub != sub) {
+                    if (sub != (size_t)-1)
+                        ebts__buf_putc(&b, EBTS__RS);
+                    sub = x->sub;
+                    item = -1;
+                }
+                if (x->item >= 0) { /* US before each item after the first; empty ones between */
+                    for (int q = item < 0 ? 0 : item; q < x->item; q++)
+                        ebts__buf_putc(&b, EBTS__US);
+                    item = x->item;
+                }
+                char conv[64];
+                switch (x->conv) {
+                case C_GIVEN:
+                    snprintf(given, sizeof given, "%s", x->text);
+                    name = 1;
+                    break;
+                case C_MIDDLE:
+                    snprintf(middle, sizeof middle, "%s", x->text);
+                    name = 1;
+                    break;
+                case C_SUR:
+                    snprintf(sur, sizeof sur, "%s", x->text);
+                    name = 1;
+                    break;
+                case C_VER_MAJ:
+                    snprintf(maj, sizeof maj, "%s", x->text);
+                    ver = 1;
+                    break;
+                case C_VER_MIN:
+                    snprintf(min, sizeof min, "%s", x->text);
+                    ver = 1;
+                    break;
+                case C_DATE:
+                case C_GMT:
+                case C_BOOL:
+                    if (convert_in(x->conv, x->text, conv, sizeof conv)) {
+                        ebts__buf_puts(&b, conv);
+                    } else {
+                        ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, f, -1, -1,
+                                       "%u.%03u: \"%.40s\" is not of the XML form expected; kept as given",
+                                       rtype, f, x->text);
+                        ebts__buf_puts(&b, x->text);
+                    }
+                    break;
+                default:
+                    ebts__buf_puts(&b, x->text);
+                }
+            }
+        }
+        int rc = b.oom ? -1
+                       : ebts_txn_set_field(t, ri, f, b.p ? b.p : (unsigned char *)"", b.len, err);
+        free(b.p);
+        if (rc < 0 && !(err && err->code && strcmp(err->code, "BAD_ARGUMENT") == 0 && f == 1))
+            return -1;
+        i = j;
+    }
+    for (size_t k = 0; k < r->nv; k++)
+        free(r->v[k].text);
+    r->nv = 0;
+    return 0;
+}
+
+/* A record carried whole: its traditional bytes become a record of t. */
+static int import_record(ebts_txn *t, unsigned type, const ebts__buf *raw, ebts_error *err)
+{
+    if (type >= 3 && type <= 8)
+        return ebts_txn_insert_binary_record(t, t->nrecs, type, raw->p, raw->len, err);
+    /* a one-record transaction around it, read with the framer */
+    ebts__buf w = {0};
+    ebts__buf_printf(&w, "1.001:%d%c1.002:0500%c1.003:1%c1%c%u%c00%c", 99, EBTS__GS, EBTS__GS,
+                     EBTS__US, EBTS__RS, type, EBTS__US, EBTS__FS);
+    size_t t1len = w.len;
+    char lenbuf[16];
+    snprintf(lenbuf, sizeof lenbuf, "%02zu", t1len);
+    memcpy(w.p + 6, lenbuf, 2);
+    ebts__buf_put(&w, raw->p, raw->len);
+    ebts_txn *one = w.oom ? NULL : ebts_read_buffer(w.p, w.len, EBTS_READ_TRADITIONAL, err);
+    free(w.p);
+    if (!one || one->nrecs < 2)
+        return one ? (ebts_txn_free(one), -1) : -1;
+    const ebts_record *src = one->recs[1];
+    int idc = ebts__record_idc_of(src);
+    int rc = ebts_txn_insert_record(t, t->nrecs, src->type, idc < 0 ? 0 : (unsigned)idc, err);
+    size_t ri = t->nrecs - 1;
+    for (uint32_t i = 0; rc == 0 && i < src->nfields; i++) {
+        const ebts_field *f = &src->fields[i];
+        if (f->number == 1 || (f->flags & EBTS__F_MALFORMED))
+            continue;
+        rc = ebts_txn_set_field(t, ri, f->number, f->val, f->len, err);
+    }
+    if (rc == 0 && !ebts_record_field(src, 2))
+        rc = ebts_txn_delete_field(t, ri, 2, err);
+    ebts_txn_free(one);
+    return rc;
+}
+
+static void catch_xml(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr c = ctx;
+    char *msg = c->_private;
+    if (msg[0] || !e)
+        return;
+    snprintf(msg, 200, "line %d: %s", e->line, e->message ? e->message : "not well-formed");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = 0;
+}
+
+int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
+                     size_t *outlen, ebts__dlist *dl, ebts_error *err)
+{
+    if (n > (size_t)0x7fffffff || n > max) {
+        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL, "XML input larger than the limit");
+        return -1;
+    }
+    xmlInitParser();
+    char msg[256] = "";
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    ctxt->_private = msg;
+    ctxt->sax->serror = catch_xml;
+    ctxt->sax->error = NULL;
+    ctxt->sax->warning = NULL;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, "transaction.xml", NULL,
+                                      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlFreeParserCtxt(ctxt);
+    if (!doc) {
+        ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
+                        msg[0] ? msg : "unreadable");
+        return -1;
+    }
+    if (doc->intSubset || doc->extSubset) {
+        xmlFreeDoc(doc);
+        ebts__error_set(err, "XML_DTD_FORBIDDEN", 0, -1, NULL,
+                        "XML with a DTD (document type declaration) is refused: transactions "
+                        "need none, and entities are a known attack");
+        return -1;
+    }
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    if (!root || !is(root, "itl", "NISTBiometricInformationExchangePackage")) {
+        xmlFreeDoc(doc);
+        ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL,
+                        "the root is not itl:NISTBiometricInformationExchangePackage "
+                        "(namespace http://biometrics.nist.gov/standard/2011)");
+        return -1;
+    }
+    R r = {dl, p, n, NULL, 0, 0, 0};
+    ebts_txn *t = NULL;
+    int rc = -1;
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        unsigned type = is(c, "itl", "PackageInformationRecord")       ? 1
+                        : is(c, "itl", "PackageDescriptiveTextRecord")   ? 2
+                        : is(c, "itl", "PackageFacialAndSMTImageRecord") ? 10
+                                                                         : 0;
+        if (!t && type != 1) {
+            ebts__error_set(err, "XML_NOT_TRANSACTION", line_offset(&r, xmlGetLineNo(c)), -1, NULL,
+                            "line %ld: the first record is not itl:PackageInformationRecord",
+                            xmlGetLineNo(c));
+            goto done;
+        }
+        if (type == 1 && !t) {
+            t = ebts_txn_new("0500", err);
+            if (!t)
+                goto done;
+            ebts_txn_delete_field(t, 0, 2, NULL); /* VER comes from the document */
+            read_record(&r, c, 1);
+            if (r.oom || build_record(&r, t, 0, err) < 0)
+                goto done;
+            continue;
+        }
+        if (type == 2 || type == 10) {
+            if (ebts_txn_insert_record(t, t->nrecs, type, 0, err) < 0)
+                goto done;
+            ebts_txn_delete_field(t, t->nrecs - 1, 2, NULL);
+            read_record(&r, c, type);
+            if (r.oom || build_record(&r, t, t->nrecs - 1, err) < 0)
+                goto done;
+            continue;
+        }
+        if (is(c, "lebts", "Record")) {
+            xmlChar *ty = xmlGetProp(c, (const xmlChar *)"type");
+            char *text = text_of(c);
+            ebts__buf raw = {0};
+            unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
+            int ok = rt > 0 && text && base64_decode(text, &raw) == 0 &&
+                     import_record(t, rt, &raw, NULL) == 0;
+            if (!ok)
+                ebts__diag_add(dl, "XML_VALUE_INVALID", line_offset(&r, xmlGetLineNo(c)), -1, rt, 0,
+                               -1, -1, "line %ld: lebts:Record of Type-%u could not be read; left out",
+                               xmlGetLineNo(c), rt);
+            free(raw.p);
+            free(text);
+            xmlFree(ty);
+            continue;
+        }
+        unknown(&r, c, (const char *)c->name);
+    }
+    if (!t) {
+        ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL, "no itl:PackageInformationRecord");
+        goto done;
+    }
+    ebts__buf b = {0};
+    ebts__write_traditional(t, &b);
+    if (b.oom) {
+        free(b.p);
+        ebts__error_oom(err);
+        goto done;
+    }
+    *out = b.p;
+    *outlen = b.len;
+    rc = 0;
+done:
+    for (size_t k = 0; k < r.nv; k++)
+        free(r.v[k].text);
+    free(r.v);
+    ebts_txn_free(t);
+    xmlFreeDoc(doc);
+    return rc;
+}
