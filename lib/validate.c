@@ -722,7 +722,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         if (i > 0 && r->type == 1)
             continue;
         check_record_fields(&v, (long)i);
-        if (v.tot_known)
+        if (v.tot_known || r->type == 1) /* Type-1's fields are mandatory for every TOT */
             check_mandatory(&v, (long)i);
         if (r->type == 2 && strcmp(v.tot, " SRE ") == 0)
             check_ers(&v, (long)i);

@@ -65,6 +65,13 @@ VALIDATION = {
     "second-type1": ["RECORD_COUNT"],                       # two Type-1 records
     "tag-without-colon": ["FIELD_MISSING"],                 # 2.018 NAM unreadable
     "type-number-30-digits": ["FIELD_MISSING"],             # 2.002 IDC unreadable
+    "truncated-in-type1": ["FIELD_MISSING"],                # TOT, DAT, ... cut off
+    "type1-len-only": ["FIELD_MISSING"],
+    # a bare Type-1 (no VER, TOT, ...): Type-1's mandatory fields missing, CNT right after LEN;
+    # the date kept as given fails its checks
+    "xml-huge-text-node": ["FIELD_MISSING", "FIELD_ORDER"],
+    "xml-date-not-a-date": ["CHARSET_INVALID", "DATE_INVALID", "FIELD_MISSING", "FIELD_ORDER",
+                            "LENGTH_INVALID"],
 }
 
 
@@ -246,6 +253,35 @@ def build():
     case("readable-odd-hex", b"1.001:10<GS>\n1.002:<HEX:0ff><FS>\n", [("READABLE_SYNTAX", 19)],
          ext="txt")
 
+    # --- the XML encoding: hostile and malformed documents
+    root = b'<itl:NISTBiometricInformationExchangePackage xmlns:itl="http://biometrics.nist.gov/standard/2011">'
+    end = b"</itl:NISTBiometricInformationExchangePackage>"
+    case("xml-not-well-formed", root + b"<itl:PackageInformationRecord>", [("XML_SYNTAX", 0)], ext="xml")
+    ents = b"".join(b'<!ENTITY %c "%s">' % (ord(c), (b"&%c;" % (ord(c) - 1)) * 10) for c in "bcdefg")
+    case("xml-entity-expansion",
+         b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa">' + ents + b"]>" + root +
+         b"<itl:PackageInformationRecord>&g;&g;&g;&g;</itl:PackageInformationRecord>" + end,
+         [("XML_SYNTAX", 0)], ext="xml")  # libxml2 stops the amplification while parsing
+    case("xml-external-entity",
+         b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + root +
+         b"<itl:PackageInformationRecord>&x;</itl:PackageInformationRecord>" + end,
+         [("XML_DTD_FORBIDDEN", 0)], ext="xml")
+    case("xml-deep-nesting", root + b"<a>" * 100000 + b"</a>" * 100000 + end, [("XML_SYNTAX", 0)],
+         ext="xml.gz")
+    case("xml-wrong-namespace",
+         b'<itl:NISTBiometricInformationExchangePackage xmlns:itl="urn:wrong"/>',
+         [("XML_NOT_TRANSACTION", 0)], ext="xml")
+    case("xml-type2-first", root + b"<itl:PackageDescriptiveTextRecord/>" + end,
+         [("XML_NOT_TRANSACTION", 0)], ext="xml")
+    # an 11 MB text node in an element outside the mapping: read within the input limit, reported
+    case("xml-huge-text-node", root + b"<itl:PackageInformationRecord><itl:X>" + b"A" * 11000000 +
+         b"</itl:X></itl:PackageInformationRecord>" + end, [("XML_UNKNOWN_ELEMENT", 0)],
+         ext="xml.gz")
+    t1x = (b'<itl:PackageInformationRecord><ansi-nist:Transaction xmlns:ansi-nist="http://niem.gov/niem/biometrics/1.0" '
+           b'xmlns:nc="http://niem.gov/niem/niem-core/2.0"><ansi-nist:TransactionDate><nc:Date>2008-13</nc:Date>'
+           b"</ansi-nist:TransactionDate></ansi-nist:Transaction></itl:PackageInformationRecord>")
+    case("xml-date-not-a-date", root + t1x + end, [("XML_VALUE_INVALID", 0)], ext="xml")
+
 
 def main():
     build()
@@ -255,7 +291,7 @@ def main():
             os.remove(os.path.join(OUT, old))
     for name, ext, data, codes in CASES:
         path = os.path.join(OUT, name + "." + ext)
-        if ext == "eft.gz" and not name.startswith("gzip-"):
+        if ext in ("eft.gz", "xml.gz") and not name.startswith("gzip-"):
             data = gzip.compress(data, mtime=0)
         with open(path, "wb") as f:
             f.write(data)

@@ -14,6 +14,7 @@ int main(void)
     srunner_add_suite(sr, suite_validate());
     srunner_add_suite(sr, suite_ident());
     srunner_add_suite(sr, suite_diff());
+    srunner_add_suite(sr, suite_xml());
     srunner_add_suite(sr, suite_conformance());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -161,10 +161,10 @@ START_TEST(defects_produce_their_codes)
 {
     const char *cpath = codes[_i];
     char input[1024];
-    static const char *const exts[] = {".eft", ".eft.gz", ".txt"};
+    static const char *const exts[] = {".eft", ".eft.gz", ".txt", ".xml", ".xml.gz"};
     size_t base = strlen(cpath) - 6;
     input[0] = 0;
-    for (size_t i = 0; i < 3 && !input[0]; i++) {
+    for (size_t i = 0; i < 5 && !input[0]; i++) {
         snprintf(input, sizeof input, "%.*s%s", (int)base, cpath, exts[i]);
         FILE *fp = fopen(input, "rb");
         if (fp)

@@ -37,4 +37,5 @@ Suite *suite_diag(void);
 Suite *suite_validate(void);
 Suite *suite_ident(void);
 Suite *suite_diff(void);
+Suite *suite_xml(void);
 #endif

@@ -214,8 +214,22 @@ expect 1 "diff generated responses" -- "$DIFF" --ignore-volatile fixtures/genera
 has "$T/out" '2.059 SRF: "N" -> "I"' "SRF change"
 has "$T/out" "+ Type-10 record (IDC 01)" "photo added"
 
+# ---- the XML encoding through the tools
+expect 0 "conv to xml" -- "$CONV" -q --to xml -o "$T/m.xml" "$F/clean/idr-iar-match.eft"
+has "$T/m.xml" "<itl:NISTBiometricInformationExchangePackage" "XML root"
+has "$T/m.xml" "<nc:Date>2008-09-04</nc:Date>" "XML date form"
+expect 0 "xml back to traditional" -- "$CONV" -q --from xml --to traditional -o "$T/m.eft" "$T/m.xml"
+expect 0 "no difference after XML" -- "$DIFF" "$F/clean/idr-iar-match.eft" "$T/m.xml"
+expect 0 "validate reads XML" -- "$VAL" fixtures/xml/errt.xml
+expect 0 "validate walks XML" -- "$VAL" --expect fixtures/xml
+has "$T/out" "ebts-validate: 3 passed, 0 failed" "XML fixtures pass"
+expect 1 "hostile XML" -- "$CONV" fixtures/invalid/xml-external-entity.xml
+has "$T/err" "XML_DTD_FORBIDDEN" "DTD refused"
+gzip -c "$T/m.xml" > "$T/m.xml.gz"
+expect 0 "gzip XML" -- "$DIFF" "$T/m.xml.gz" "$F/clean/idr-iar-match.eft"
+
 # every hostile fixture: no crash (exit 0 or 1, never a signal or 2)
-for f in fixtures/invalid/*.eft fixtures/invalid/*.gz fixtures/invalid/*.txt; do
+for f in fixtures/invalid/*.eft fixtures/invalid/*.gz fixtures/invalid/*.txt fixtures/invalid/*.xml; do
     "$CONV" -q --to traditional -o "$T/any" "$f" 2>/dev/null
     st=$?
     if [ $st -le 1 ]; then ok; else bad "$f: exit $st"; fi

@@ -1,0 +1,163 @@
+/* The XML encoding: round trips over every fixture, XML written by others, hostile input. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "testutil.h"
+
+static size_t differences(const ebts_txn *a, const ebts_txn *b)
+{
+    ebts_diff_result *d = ebts_diff(a, b, NULL, NULL);
+    size_t n = ebts_diff_count(d);
+    char line[512];
+    for (size_t i = 0; i < n && i < 5; i++)
+        fprintf(stderr, "  %s\n", ebts_difference_format(ebts_diff_at(d, i), 0, line, sizeof line));
+    ebts_diff_free(d);
+    return n;
+}
+
+START_TEST(every_fixture_round_trips_through_xml)
+{
+    char **files;
+    size_t n = tu_list("fixtures", ".eft;.an2;.an2k;.ebts", &files), done = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strstr(files[i], "/invalid/") || strstr(files[i], "/published/"))
+            continue; /* defective inputs: their repairs are tested elsewhere */
+        ebts_txn *a = ebts_read_file(files[i], 0, NULL);
+        ck_assert_msg(a != NULL, "%s", files[i]);
+        size_t xn;
+        unsigned char *xml = tu_write(a, EBTS_FORMAT_XML, &xn);
+        ck_assert_msg(xml != NULL, "%s: no XML", files[i]);
+        ebts_error err = {0};
+        ebts_txn *b = ebts_read_buffer(xml, xn, EBTS_READ_XML, &err);
+        ck_assert_msg(b != NULL, "%s: XML does not read back: %s", files[i], err.msg);
+        ck_assert_msg(differences(a, b) == 0, "%s: differs after XML", files[i]);
+        /* and it is detected without the flag */
+        ebts_txn *c = ebts_read_buffer(xml, xn, 0, NULL);
+        ck_assert_msg(c && differences(a, c) == 0, "%s: XML not detected", files[i]);
+        ebts_txn_free(c);
+        ebts_txn_free(b);
+        ebts_free(xml);
+        ebts_txn_free(a);
+        done++;
+    }
+    ck_assert_uint_ge(done, 100);
+    tu_free_list(files);
+}
+END_TEST
+
+START_TEST(xml_of_others_reads_to_values)
+{
+    ebts_error err = {0};
+    ebts_txn *t = ebts_read_file("fixtures/xml/sre-match.xml", 0, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    ebts_response *r = ebts_response_view(t, NULL);
+    ck_assert_str_eq(r->tot, "SRE");
+    ck_assert_str_eq(r->tcr, "TX2026011400042");
+    ck_assert_str_eq(r->srf, "I");
+    ck_assert_str_eq(r->nam, "DOE,JOHN Q");
+    ck_assert_str_eq(r->cri[0], "TX1081100");
+    ck_assert_str_eq(r->oca, "Q880312465");
+    ck_assert_int_eq(r->from_ident, 1);
+    const ebts_idr *d = ebts_ers_idr(r->ers);
+    ck_assert_int_eq(d->match, 1);
+    ck_assert_uint_eq(d->nencounters, 1);
+    ck_assert_str_eq(d->encounters[0].eid, "1105048570");
+    ebts_response_free(r);
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 1, 5)), "20260115");
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 1, 14)), "20260115173005Z");
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 1, 2)), "0500");
+    /* CR LF in 2.075 (&#13;) survive */
+    ck_assert_ptr_nonnull(strstr(tu_str(ebts_txn_value(t, 2, 75)), "- MATCH -----\r\nEID"));
+    /* the photo: the same bytes as the JPEG, HLL/VLL as given */
+    size_t jn;
+    unsigned char *jpeg = tu_slurp("fixtures/samples/face-48x64.jpg", &jn);
+    ebts_span img = ebts_txn_value(t, 10, 999);
+    ck_assert_uint_eq(img.len, jn);
+    ck_assert_mem_eq(img.ptr, jpeg, jn);
+    free(jpeg);
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 10, 6)), "48");
+    /* the element outside the mapping is reported with its line */
+    int reported = 0;
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++)
+        if (strcmp(ebts_txn_diag(t, i)->code, "XML_UNKNOWN_ELEMENT") == 0) {
+            reported = 1;
+            ck_assert_ptr_nonnull(strstr(ebts_txn_diag(t, i)->msg, "line 41"));
+            ck_assert_ptr_nonnull(strstr(ebts_txn_diag(t, i)->msg, "ebts:RecordRapBackCategoryCode"));
+        }
+    ck_assert(reported);
+    ebts_txn_free(t);
+
+    t = ebts_read_file("fixtures/xml/errt.xml", 0, NULL);
+    r = ebts_response_view(t, NULL);
+    ck_assert_uint_eq(r->nmessages, 2);
+    ck_assert_str_eq(r->messages[0].text, "DOA/DPR of [20260101] older than 7 days ");
+    ck_assert_str_eq(r->messages[1].ref, "EFTS-1031");
+    ebts_response_free(r);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(values_the_mapping_cannot_carry_use_the_carrier)
+{
+    ebts_txn *a = ebts_read_file("fixtures/validate/valid-sre-nomatch.eft", 0, NULL);
+    /* a name that does not split and join back, a date that is no date, a user field, bytes
+     * that are no XML text, an empty item */
+    ebts_txn_set_field(a, 1, 18, "DOE, JOHN", 9, NULL);
+    ebts_txn_set_field(a, 0, 5, "2026011", 7, NULL);
+    ebts_txn_set_field(a, 1, 901, "LOCAL" "\x1f" "VALUE", 11, NULL);
+    ebts_txn_set_field(a, 1, 902, "\x01\x02\xff", 3, NULL);
+    ebts_txn_set_field(a, 0, 13, "NORAM\x1f", 6, NULL);
+    size_t xn;
+    unsigned char *xml = tu_write(a, EBTS_FORMAT_XML, &xn);
+    char *s = malloc(xn + 1);
+    memcpy(s, xml, xn);
+    s[xn] = 0;
+    ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.018\" encoding=\"text\">DOE, JOHN</lebts:Field>"));
+    ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"1.005\" encoding=\"text\">2026011</lebts:Field>"));
+    ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.902\" encoding=\"base64\">AQL/</lebts:Field>"));
+    ebts_txn *b = ebts_read_buffer(xml, xn, 0, NULL);
+    ck_assert_uint_eq(differences(a, b), 0);
+    free(s);
+    ebts_free(xml);
+    ebts_txn_free(a);
+    ebts_txn_free(b);
+}
+END_TEST
+
+START_TEST(hostile_xml_is_refused)
+{
+    static const struct {
+        const char *xml, *code;
+    } cases[] = {
+        {"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>"
+         "<itl:NISTBiometricInformationExchangePackage xmlns:itl=\"http://biometrics.nist.gov/standard/2011\">"
+         "<itl:PackageInformationRecord>&e;</itl:PackageInformationRecord>"
+         "</itl:NISTBiometricInformationExchangePackage>", "XML_DTD_FORBIDDEN"},
+        {"<itl:NISTBiometricInformationExchangePackage xmlns:itl=\"http://biometrics.nist.gov/standard/2011\">"
+         "<itl:PackageInformationRecord>", "XML_SYNTAX"},
+        {"<itl:NISTBiometricInformationExchangePackage xmlns:itl=\"urn:x\"/>", "XML_NOT_TRANSACTION"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ebts_error err = {0};
+        ck_assert_ptr_null(ebts_read_buffer(cases[i].xml, strlen(cases[i].xml), 0, &err));
+        ck_assert_str_eq(err.code, cases[i].code);
+    }
+    /* forcing the XML reader on something else */
+    ebts_error err = {0};
+    ck_assert_ptr_null(ebts_read_buffer("1.001:30", 8, EBTS_READ_XML, &err));
+    ck_assert_str_eq(err.code, "XML_SYNTAX");
+}
+END_TEST
+
+Suite *suite_xml(void)
+{
+    Suite *s = suite_create("xml");
+    TCase *tc = tcase_create("xml");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, every_fixture_round_trips_through_xml);
+    tcase_add_test(tc, xml_of_others_reads_to_values);
+    tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
+    tcase_add_test(tc, hostile_xml_is_refused);
+    suite_add_tcase(s, tc);
+    return s;
+}
