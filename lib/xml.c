@@ -977,7 +977,8 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
             r->v[keep++] = r->v[k];
     }
     r->nv = keep;
-    qsort(r->v, r->nv, sizeof *r->v, cmp_val);
+    if (r->nv > 1) /* qsort wants a non-null array even for no elements */
+        qsort(r->v, r->nv, sizeof *r->v, cmp_val);
     unsigned rtype = t->recs[ri]->type;
     size_t i = 0;
     while (i < r->nv) {
