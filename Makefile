@@ -37,7 +37,7 @@ DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils
 
 .SECONDARY:
 
-.PHONY: all deps lib tools check asan fuzz fuzz-build demo install uninstall clean help
+.PHONY: all deps lib tools check asan fuzz fuzz-build demo bench install uninstall clean help
 
 all: deps lib tools
 
@@ -47,6 +47,7 @@ help:
 	@echo "make check      build and run every test"
 	@echo "make asan       the test suite under AddressSanitizer + UBSan"
 	@echo "make fuzz       libFuzzer targets with clang (FUZZTIME=seconds per target)"
+	@echo "make bench      benchmarks against a memchr scan (BENCHMB=size of the datasets)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
 deps:
@@ -140,6 +141,15 @@ fuzz: fuzz-build
 	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZTIME) -max_len=65536 -dict=fuzz/ebts.dict \
 	    -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t fixtures fuzz/regressions/$$t || exit 1; \
 	done
+
+# Benchmarks (not tests): BENCHMB sets the size of the large datasets in MiB.
+BENCHMB ?= 100
+$(BUILD)/bench/ebts-bench: bench/bench.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) -o $@ bench/bench.c $(STATIC) $(DEP_LIBS)
+
+bench: all $(BUILD)/bench/ebts-bench
+	$(BUILD)/bench/ebts-bench $(BUILD)/bin/ebts-validate $(BENCHMB)
 
 demo: all
 	@sh tools/demo.sh $(BUILD)

@@ -170,14 +170,37 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
 
 /* Scan a text value from i: stops at GS, FS, or RS/US that stand before a tag of this record.
  * Returns the stop offset; *stop_kind = the separator byte (0 at end of input). */
-static size_t scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec, int *stop_kind)
+/* One pass over a text value: where it stops, and what it holds (RS/US inside: *seen bit 1;
+ * a byte above 0x7F: bit 2), so that tokenizing and the 7-bit check run only when needed.
+ * Eight bytes at a time while none is a separator (0x1C-0x1F) or above 0x7F. */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+static size_t scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec, int *stop_kind,
+                        unsigned *seen)
 {
     const unsigned char *b = p->b;
     size_t n = p->n;
-    for (; i < n; i++) {
+    for (;;) {
+        while (i + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, b + i, 8);
+            uint64_t y = (x ^ (0x1cull * ONES)) & (0xfcull * ONES); /* 0 where 0x1C-0x1F */
+            if (((y - ONES) & ~y & HIGHS) || (x & HIGHS))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned char c = b[i];
-        if (c < EBTS__FS || c > EBTS__US)
+        if (c >= 0x80) {
+            *seen |= 2;
+            i++;
             continue;
+        }
+        if (c < EBTS__FS || c > EBTS__US) {
+            i++;
+            continue;
+        }
         if (c == EBTS__GS || c == EBTS__FS) {
             *stop_kind = c;
             return i;
@@ -189,6 +212,8 @@ static size_t scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec
             *stop_kind = EBTS__GS;
             return i;
         }
+        *seen |= 1;
+        i++;
     }
     *stop_kind = 0;
     return n;
@@ -249,7 +274,7 @@ static void check_text_value(P *p, const ebts_field *f, long rec, unsigned rtype
     if (f->len > 0 && f->val[0] == ' ' && !(f->flags & EBTS__F_MALFORMED))
         ebts__diag(p->t, "LEADING_SPACE", at, rec, rtype, f->number, -1, -1,
                    "value begins with a space");
-    if (ascii7) {
+    if (ascii7 && (f->flags & EBTS__F_HIGH)) {
         for (uint32_t i = 0; i < f->len; i++)
             if (f->val[i] >= 0x80) {
                 ebts__diag(p->t, "NON_ASCII", at + i, rec, rtype, f->number, -1, -1,
@@ -338,7 +363,9 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         if (!ok) {
             f->flags = EBTS__F_MALFORMED;
             f->val = b + fstart;
-            size_t e = scan_text(p, fstart, rtype, 0, rec, &stop);
+            unsigned seen = 0;
+            size_t e = scan_text(p, fstart, rtype, 0, rec, &stop, &seen);
+            f->flags |= (uint16_t)(seen & 2 ? EBTS__F_HIGH : 0);
             f->len = (uint32_t)(e - fstart);
             pos = e;
         } else {
@@ -361,8 +388,10 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                 pos = e;
                 stop = missing ? 0 : EBTS__FS;
             } else {
-                size_t e = scan_text(p, vs, rtype, tg.number, rec, &stop);
+                unsigned seen = 0;
+                size_t e = scan_text(p, vs, rtype, tg.number, rec, &stop, &seen);
                 f->len = (uint32_t)(e - vs);
+                f->flags |= (uint16_t)((seen & 1 ? EBTS__F_SEPS : 0) | (seen & 2 ? EBTS__F_HIGH : 0));
                 pos = e;
                 if (p->nfs == 1 && tg.number == 1) {
                     size_t i = vs;
@@ -381,7 +410,7 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                 }
             }
         }
-        if (ebts__field_tokenize(&p->t->arena, f) < 0) {
+        if ((f->flags & EBTS__F_SEPS) && ebts__field_tokenize(&p->t->arena, f) < 0) {
             fatal_oom(p);
             return NULL;
         }

@@ -49,6 +49,8 @@ typedef struct ebts__item {
 
 #define EBTS__F_BINARY    0x01u /* x.999 data delimited by LEN */
 #define EBTS__F_MALFORMED 0x02u /* no parsable tag: raw bytes kept in val */
+#define EBTS__F_SEPS      0x04u /* read: RS or US inside (subfields or items to tokenize) */
+#define EBTS__F_HIGH      0x08u /* read: a byte above 0x7F inside */
 
 struct ebts_field {
     const unsigned char *val;
