@@ -754,11 +754,8 @@ const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index)
 
 size_t ebts_report_error_count(const ebts_report *r, int strict)
 {
-    size_t n = 0;
-    for (size_t i = 0; r && i < r->dl.n; i++)
-        if (r->dl.d[i].severity >= EBTS_SEV_ERROR || strict)
-            n++;
-    return n;
+    /* strict: every finding counts, warnings included */
+    return !r ? 0 : strict ? r->dl.n : ebts__dlist_errors(&r->dl, 0);
 }
 
 void ebts_report_free(ebts_report *r)
