@@ -33,7 +33,7 @@ STATIC = $(BUILD)/libebts.a
 SHARED = $(BUILD)/libebts.so.$(VERSION)
 
 # Debian packages the build needs; `make deps` installs the missing ones (root or sudo).
-DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils
+DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind
 
 .SECONDARY:
 
@@ -109,8 +109,15 @@ $(BUILD)/fuzz/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC) $(DEP_LIBS)
 
-check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
+$(BUILD)/tests/failalloc: tests/failalloc.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/failalloc.c $(STATIC) \
+	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
+
+check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc
 	$(TEST_BIN)
+	$(BUILD)/tests/failalloc fixtures/samples/clean/idr-iar-match.eft
+	$(BUILD)/tests/failalloc fixtures/samples/published/idr-nomatch.eft
 	$(BUILD)/fuzz/replay-read fixtures fuzz/regressions/read
 	$(BUILD)/fuzz/replay-ers fixtures/samples fuzz/regressions/ers
 	$(BUILD)/fuzz/replay-xml fixtures/xml fixtures/invalid fuzz/regressions/xml
@@ -118,10 +125,12 @@ check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 	  $(BUILD)/bin/ebts-validate --expect fixtures > $(BUILD)/expect.log || \
 	  { grep -v ': PASS$$' $(BUILD)/expect.log; exit 1; }; tail -n 1 $(BUILD)/expect.log
 	BUILD=$(BUILD) sh tests/tools.sh
+	BUILD=$(BUILD) VALGRIND="$(VALGRIND)" sh tests/valgrind.sh
 	BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/pkgconfig.sh
 
+VALGRIND ?= valgrind
 asan:
-	$(MAKE) check BUILD=build-asan CC=clang \
+	$(MAKE) check BUILD=build-asan CC=clang VALGRIND= \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined"
 

@@ -228,7 +228,11 @@ static void put_strings(ebts__buf *b, const char *key, const char *const *s, siz
 static void put_response(const ebts_txn *t, ebts__buf *b)
 {
     ebts_response *r = ebts_response_view(t, NULL);
-    if (!r || !r->tot)
+    if (!r) { /* out of memory: the write fails rather than leave the view out */
+        b->oom = 1;
+        return;
+    }
+    if (!r->tot)
         goto done;
     if (strcmp(r->tot, "ERRT") == 0) {
         ebts__buf_puts(b, ",\n\"errt\":{\"messages\":[");

@@ -59,7 +59,8 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
     ebts__dlist xml_diags = {0};
     int auto_detect = !(o->flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE | EBTS_READ_XML));
     if ((o->flags & EBTS_READ_XML) || (auto_detect && ebts__xml_detect(buf, len))) {
-        if (ebts__xml_decode(buf, len, o->max_input, &tmp, &tmplen, &xml_diags, err) < 0) {
+        if (ebts__xml_decode(buf, len, o->max_input, &tmp, &tmplen, &xml_diags, err) < 0 ||
+            (xml_diags.oom && (free(tmp), ebts__error_oom(err), 1))) {
             free(xml_diags.d);
             free(owned);
             return NULL;

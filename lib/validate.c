@@ -651,6 +651,10 @@ static void check_ers(V *v, long rec)
     if (!f)
         return;
     ebts_ers *e = ebts_ers_parse(f->val, f->len, NULL);
+    if (!e) {
+        v->dl->oom = 1; /* reported as OUT_OF_MEMORY by ebts_validate */
+        return;
+    }
     size_t base = off_of(v, f, ebts_field_value(f));
     for (size_t i = 0; i < ebts_ers_diag_count(e); i++) {
         const ebts_diag *d = ebts_ers_diag(e, i);
@@ -692,9 +696,12 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         if (rep->dl.n)
             memcpy(rep->dl.d[rep->dl.n - 1].tag, d->tag, sizeof d->tag);
     }
-    if (!p)
-        p = def = ebts_profile_builtin("ebts-10", NULL);
-    if (!t || !p || t->nrecs == 0 || t->recs[0]->type != 1) {
+    if (!p && !(p = def = ebts_profile_builtin("ebts-10", NULL))) {
+        ebts_report_free(rep);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    if (!t || t->nrecs == 0 || t->recs[0]->type != 1) {
         ebts_profile_free(def);
         return rep;
     }

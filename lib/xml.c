@@ -958,6 +958,8 @@ static int build_carried(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         else if (!b.oom)
             rc = ebts__append_field(t, ri, x->field, b.p ? b.p : (unsigned char *)"", b.len, err);
         free(b.p);
+        if (b.oom)
+            ebts__error_oom(err);
         if (b.oom || rc < 0)
             return -1;
     }
@@ -1061,6 +1063,8 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         }
         int rc = b.oom ? -1
                        : ebts_txn_set_field(t, ri, f, b.p ? b.p : (unsigned char *)"", b.len, err);
+        if (b.oom)
+            ebts__error_oom(err);
         free(b.p);
         if (rc < 0 && !(err && err->code && strcmp(err->code, "BAD_ARGUMENT") == 0 && f == 1))
             return -1;
@@ -1227,6 +1231,8 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
     *outlen = b.len;
     rc = 0;
 done:
+    if (rc < 0 && (r.oom || dl->oom))
+        ebts__error_oom(err); /* the first error wins: a reported one stays */
     for (size_t k = 0; k < r.nv; k++)
         free(r.v[k].text);
     free(r.v);

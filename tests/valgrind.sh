@@ -1,0 +1,27 @@
+#!/bin/sh
+# The tools under valgrind on the hostile and defective fixtures: no invalid access, no leak.
+# Run from the project root: BUILD=build sh tests/valgrind.sh (skipped when VALGRIND is empty)
+BUILD=${BUILD:-build}
+VALGRIND=${VALGRIND-valgrind}
+if [ -z "$VALGRIND" ]; then echo "valgrind: skipped (sanitizer build)"; exit 0; fi
+VG="$VALGRIND -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+run() { # run DESCRIPTION command...
+    what=$1; shift
+    $VG "$@" >/dev/null 2>"$T/err"
+    if [ $? -eq 99 ]; then fail=$((fail + 1)); echo "FAIL: $what"; head -20 "$T/err"; else pass=$((pass + 1)); fi
+}
+# one process reads and validates every hostile input (the largest are left to the sanitizers)
+run "ebts-validate over fixtures/invalid" "$BUILD/bin/ebts-validate" -q --expect fixtures/invalid fixtures/samples/published
+for f in fixtures/invalid/*.eft fixtures/invalid/*.txt fixtures/invalid/*.xml; do
+    run "ebts-conv $f" "$BUILD/bin/ebts-conv" -q --to xml -o "$T/out" "$f"
+done
+run "ebts-diff" "$BUILD/bin/ebts-diff" -q --semantic fixtures/samples/published/idr-iar-match.eft fixtures/samples/clean/idr-iar-match.eft
+run "ebts-gen" "$BUILD/bin/ebts-gen" idr-match --in fixtures/validate/valid-car.eft --encounter "1;A,B;19800101;XX;M" \
+    --photo fixtures/samples/face-48x64.jpg --iar-status "X" -o "$T/g.eft"
+run "ebts-validate with a profile" "$BUILD/bin/ebts-validate" -q --profile profiles/example-state.xml fixtures/validate
+echo "valgrind: $pass passed, $fail failed"
+[ "$fail" = 0 ]
