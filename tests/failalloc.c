@@ -80,8 +80,7 @@ static int scenario(int which)
             ok = back != NULL;
             ebts_txn_free(back);
         }
-        if (out && (ok || fmt[which - 1] == EBTS_FORMAT_JSON))
-            ebts_free(out);
+        ebts_free(out); /* NULL when the write failed */
         break;
     }
     case 5: { /* response view */
