@@ -104,7 +104,7 @@ $(BUILD)/tests/%.o: tests/%.c tests/testutil.h $(LIB_HDRS) | deps
 $(TEST_BIN): $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/main.o $(STATIC)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS)
 
-FUZZ_TARGETS = read ers xml
+FUZZ_TARGETS = read ers xml profile
 $(BUILD)/fuzz/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC) $(DEP_LIBS)
@@ -121,6 +121,7 @@ check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/f
 	$(BUILD)/fuzz/replay-read fixtures fuzz/regressions/read
 	$(BUILD)/fuzz/replay-ers fixtures/samples fuzz/regressions/ers
 	$(BUILD)/fuzz/replay-xml fixtures/xml fixtures/invalid fuzz/regressions/xml
+	$(BUILD)/fuzz/replay-profile profiles fuzz/regressions/profile
 	@echo "$(BUILD)/bin/ebts-validate --expect fixtures"; \
 	  $(BUILD)/bin/ebts-validate --expect fixtures > $(BUILD)/expect.log || \
 	  { grep -v ': PASS$$' $(BUILD)/expect.log; exit 1; }; tail -n 1 $(BUILD)/expect.log
