@@ -272,6 +272,15 @@ static void sre_small(const char *path)
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--dump-text-heavy") == 0) { /* for profiling */
+        buf b = text_heavy((size_t)atoi(argv[3]) << 20);
+        FILE *fp = fopen(argv[2], "wb");
+        if (!fp || fwrite(b.p, 1, b.n, fp) != b.n)
+            return 2;
+        fclose(fp);
+        free(b.p);
+        return 0;
+    }
     const char *tool = argc > 1 ? argv[1] : "build/bin/ebts-validate";
     size_t mb = argc > 2 ? (size_t)atoi(argv[2]) : 100;
     buf text = text_heavy(mb << 20);

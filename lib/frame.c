@@ -32,6 +32,10 @@ typedef struct P {
     size_t ncnt;
     ebts_field *fs; /* scratch: the fields of the record being read */
     size_t nfs, capfs;
+    size_t *seps;   /* scratch: RS/US positions of the value being scanned, 2*pos + (RS) */
+    size_t nseps, capseps, nrs;
+    size_t seps0[128]; /* the first of them: no allocation for ordinary values */
+    int seps_lost;  /* an allocation failed: tokenize by rescanning instead */
     int ascii7;
     int fatal;
 } P;
@@ -180,6 +184,7 @@ static size_t scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec
 {
     const unsigned char *b = p->b;
     size_t n = p->n;
+    p->nseps = p->nrs = 0;
     for (;;) {
         while (i + 8 <= n) {
             uint64_t x;
@@ -213,10 +218,56 @@ static size_t scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec
             return i;
         }
         *seen |= 1;
+        if (!p->seps_lost) { /* remember it: the index is built without a second scan */
+            if (p->nseps == p->capseps) {
+                size_t cap = p->capseps * 2;
+                size_t *q = p->seps == p->seps0 ? malloc(cap * sizeof *q)
+                                                : realloc(p->seps, cap * sizeof *q);
+                if (!q) {
+                    p->seps_lost = 1;
+                } else {
+                    if (p->seps == p->seps0)
+                        memcpy(q, p->seps0, sizeof p->seps0);
+                    p->seps = q;
+                    p->capseps = cap;
+                }
+            }
+            if (!p->seps_lost) {
+                p->seps[p->nseps++] = 2 * i + (c == EBTS__RS);
+                p->nrs += c == EBTS__RS;
+            }
+        }
         i++;
     }
     *stop_kind = 0;
     return n;
+}
+
+/* The subfield and item index of f from the separator positions the scan recorded. */
+static int tokenize_recorded(P *p, ebts_field *f, size_t vs)
+{
+    ebts__arena *a = &p->t->arena;
+    f->subs = ebts__arena_alloc(a, (p->nrs + 1) * sizeof *f->subs);
+    f->items = ebts__arena_alloc(a, (p->nseps + 1) * sizeof *f->items);
+    if (!f->subs || !f->items)
+        return -1;
+    uint32_t s = 0, k = 0, start = 0;
+    f->subs[0].first = 0;
+    for (size_t j = 0; j <= p->nseps; j++) {
+        uint32_t pos = j < p->nseps ? (uint32_t)((p->seps[j] >> 1) - vs) : f->len;
+        f->items[k].off = start;
+        f->items[k].len = pos - start;
+        k++;
+        start = pos + 1;
+        if (j == p->nseps || (p->seps[j] & 1)) {
+            f->subs[s].n = k - f->subs[s].first;
+            if (j < p->nseps)
+                f->subs[++s].first = k;
+        }
+    }
+    f->nsub = (uint32_t)p->nrs + 1;
+    f->nitems = (uint32_t)p->nseps + 1;
+    return 0;
 }
 
 /* The end (FS offset, or n) of a 999 field whose value starts at vs in the record at off. */
@@ -410,7 +461,9 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                 }
             }
         }
-        if ((f->flags & EBTS__F_SEPS) && ebts__field_tokenize(&p->t->arena, f) < 0) {
+        if ((f->flags & EBTS__F_SEPS) &&
+            (p->seps_lost ? ebts__field_tokenize(&p->t->arena, f)
+                          : tokenize_recorded(p, f, (size_t)(f->val - b))) < 0) {
             fatal_oom(p);
             return NULL;
         }
@@ -571,6 +624,8 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
     p.o = o;
     p.err = err;
     p.ascii7 = 1;
+    p.seps = p.seps0;
+    p.capseps = sizeof p.seps0 / sizeof p.seps0[0];
     if (p.n == 0) {
         ebts__error_set(err, "EMPTY_INPUT", 0, -1, NULL, "the input has no bytes");
         return -1;
@@ -636,6 +691,8 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
     ebts__dlist_sort(&t->dl);
     free(p.cnt);
     free(p.fs);
+    if (p.seps != p.seps0)
+        free(p.seps);
     if (t->dl.oom) {
         ebts__error_oom(err);
         return -1;
@@ -644,5 +701,7 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
 fail:
     free(p.cnt);
     free(p.fs);
+    if (p.seps != p.seps0)
+        free(p.seps);
     return -1;
 }
