@@ -7,6 +7,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 #include "internal.h"
 #include "profile_xsd.h"
@@ -74,6 +75,13 @@ static void catch_error(void *data, xmlErrorPtr e)
     size_t n = strlen(x->msg);
     while (n && (x->msg[n - 1] == '\n' || x->msg[n - 1] == ' '))
         x->msg[--n] = 0;
+}
+
+/* see xml.c: libxml2's generic channel is muted around each parse */
+static void mute(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
 }
 
 static void catch_parse_error(void *ctx, xmlErrorPtr e)
@@ -228,15 +236,22 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
     ctxt->sax->serror = catch_parse_error;
     ctxt->sax->error = NULL;
     ctxt->sax->warning = NULL;
+    xmlGenericErrorFunc saved = xmlGenericError;
+    void *saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, mute);
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "profile.xml", NULL,
                                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
     xmlFreeParserCtxt(ctxt);
     if (!doc) {
         ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "not well-formed XML, line %d: %s",
                         x.line, x.set ? x.msg : "unreadable");
         return NULL;
     }
-    if (validate_xsd(doc, &x) != 0) {
+    xmlSetGenericErrorFunc(NULL, mute);
+    int invalid = validate_xsd(doc, &x) != 0;
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+    if (invalid) {
         ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
                         "does not conform to the profile schema (ebts-profile.xsd), line %d: %s",
                         x.line, x.set ? x.msg : "schema validation failed");

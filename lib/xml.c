@@ -21,6 +21,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include "internal.h"
 
 static const struct {
@@ -1110,6 +1111,14 @@ static int import_record(ebts_txn *t, unsigned type, const ebts__buf *raw, ebts_
     return rc;
 }
 
+/* libxml2 reports some errors (encoding conversion) on its generic channel, which prints to
+ * stderr; the library never prints: the channel is muted around each parse (it is per thread). */
+static void mute(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
 static void catch_xml(void *ctx, xmlErrorPtr e)
 {
     xmlParserCtxtPtr c = ctx;
@@ -1140,8 +1149,12 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
     ctxt->sax->serror = catch_xml;
     ctxt->sax->error = NULL;
     ctxt->sax->warning = NULL;
+    xmlGenericErrorFunc saved = xmlGenericError;
+    void *saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, mute);
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)p, (int)n, "transaction.xml", NULL,
                                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    xmlSetGenericErrorFunc(saved_ctx, saved);
     xmlFreeParserCtxt(ctxt);
     if (!doc) {
         ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
