@@ -241,6 +241,12 @@ static void validate_tool(const char *tool, const buf *b)
     wait4(pid, &status, 0, &ru);
     double secs = now() - t0;
     unlink(path);
+    /* 0 = valid, 1 = findings; anything else means the tool did not run, and a number
+       measured from it would be a lie. */
+    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+        fprintf(stderr, "ebts-bench: %s did not run (status %d)\n", tool, status);
+        exit(2);
+    }
     char extra[64];
     snprintf(extra, sizeof extra, "rss_ratio=%.2f", (double)ru.ru_maxrss * 1024.0 / (double)b->n);
     report("text-heavy", "validate-tool", (double)b->n / 1e6 / secs, scan, extra);
@@ -249,22 +255,30 @@ static void validate_tool(const char *tool, const buf *b)
 static void sre_small(const char *path)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return;
+    if (!fp) {
+        fprintf(stderr, "ebts-bench: cannot open %s (run from the project root)\n", path);
+        exit(2);
+    }
     static unsigned char data[1 << 16];
     size_t n = fread(data, 1, sizeof data, fp);
     fclose(fp);
     buf b = {data, n, n};
     double scan = scan_mbps(&b);
-    size_t iters = 200000;
-    double t0 = now();
-    for (size_t i = 0; i < iters; i++) {
-        ebts_txn *t = ebts_read_buffer(data, n, EBTS_READ_BORROW | EBTS_READ_TRADITIONAL, NULL);
-        if (!t)
-            abort();
-        ebts_txn_free(t);
+    /* Best of five batches, like the other operations: the machine is shared and a batch
+       that loses the CPU to a neighbour measures the neighbour. */
+    size_t iters = 50000;
+    double secs = 1e9;
+    for (int rep = 0; rep < 5; rep++) {
+        double t0 = now();
+        for (size_t i = 0; i < iters; i++) {
+            ebts_txn *t = ebts_read_buffer(data, n, EBTS_READ_BORROW | EBTS_READ_TRADITIONAL, NULL);
+            if (!t)
+                abort();
+            ebts_txn_free(t);
+        }
+        double d = now() - t0;
+        secs = d < secs ? d : secs;
     }
-    double secs = now() - t0;
     char extra[64];
     snprintf(extra, sizeof extra, "us_per_txn=%.3f", secs / (double)iters * 1e6);
     report("sre-small", "parse", (double)n * (double)iters / 1e6 / secs, scan, extra);
