@@ -66,7 +66,16 @@ typedef struct V {
     char tot[24];                /* " SRE " */
     const ebts__tot_rule *totr;  /* NULL if the TOT has no 9.1 rules */
     int tot_known;
+    /* lookup() is a pure function of (profile, TOT, type, field, any_tot), and a transaction
+     * asks about the same fields again for every record: remember the answers (direct-mapped,
+     * key 0 = empty; NULL when the allocation failed: every lookup is then computed). */
+    struct memo {
+        unsigned key;
+        int found;
+        ebts__field_rule rule;
+    } *memo;
 } V;
+#define MEMO_SLOTS 512u
 
 static int in_list(const char *list, const char *tot)
 {
@@ -93,8 +102,8 @@ static int in_values(const char *values, const unsigned char *p, size_t n)
 }
 
 /* The effective rule for (rtype, field) under the TOT, or NULL; *out receives the copy. */
-static const ebts__field_rule *lookup(const V *v, unsigned rtype, unsigned field,
-                                      ebts__field_rule *out, int any_tot)
+static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned field,
+                                            ebts__field_rule *out, int any_tot)
 {
     for (size_t i = 0; i < v->p->nrules; i++) {
         const ebts__field_rule *r = &v->p->rules[i];
@@ -138,6 +147,23 @@ static const ebts__field_rule *lookup(const V *v, unsigned rtype, unsigned field
     return NULL;
 }
 
+static const ebts__field_rule *lookup(V *v, unsigned rtype, unsigned field,
+                                      ebts__field_rule *out, int any_tot)
+{
+    if (!v->memo || rtype > 0xffff || field > 0x7fff)
+        return lookup_rules(v, rtype, field, out, any_tot);
+    unsigned key = (rtype << 16 | field << 1 | (any_tot != 0)) + 1;
+    struct memo *m = &v->memo[(rtype * 613u + field * 2u + (any_tot != 0)) % MEMO_SLOTS];
+    if (m->key != key) {
+        m->found = lookup_rules(v, rtype, field, &m->rule, any_tot) != NULL;
+        m->key = key;
+    }
+    if (!m->found)
+        return NULL;
+    *out = m->rule;
+    return out;
+}
+
 static int forbidden(const V *v, unsigned rtype, unsigned field)
 {
     for (size_t i = 0; i < v->p->nforbid; i++)
@@ -166,32 +192,39 @@ static const char *ctype_name(int ct)
 
 /* Is byte c allowed by character type ct with specials sca? Bytes above 0x7F are left to the
  * reader's NON_ASCII (and allowed where DCS declares another set). */
-static int char_ok(unsigned char c, int ct, const char *sca)
+/* sca_print: sca is "PRINT" (decided once per value by the caller, not per byte). The special
+ * characters are looked up only for a byte the class itself does not allow. */
+static int char_ok(unsigned char c, int ct, const char *sca, int sca_print)
 {
     int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
     int digit = c >= '0' && c <= '9';
     int print = (c >= 0x20 && c < 0x7f) || (c >= 7 && c <= 13);
     if (c >= 0x80)
         return 1;
-    if (sca && strcmp(sca, "PRINT") == 0)
+    if (sca_print)
         return print;
-    int special = sca && c && strchr(sca, c) != NULL;
+    int base;
     switch (ct) {
     case EBTS__CT_A:
-        return alpha || special;
-    case EBTS__CT_N:
-        return digit || special;
-    case EBTS__CT_AN:
-        return alpha || digit || special;
     case EBTS__CT_AS:
-        return alpha || special;
+        base = alpha;
+        break;
+    case EBTS__CT_N:
     case EBTS__CT_NS:
-        return digit || special;
+        base = digit;
+        break;
+    case EBTS__CT_AN:
+        base = alpha || digit;
+        break;
     case EBTS__CT_ANS:
-        return sca ? alpha || digit || special : print;
+        if (!sca)
+            return print;
+        base = alpha || digit;
+        break;
     default:
         return 1;
     }
+    return base || (sca && c && strchr(sca, c) != NULL);
 }
 
 static int valid_date(const unsigned char *p, size_t n, int gmt)
@@ -219,17 +252,24 @@ static int valid_date(const unsigned char *p, size_t n, int gmt)
 }
 
 /* One value (an item, or a subfield without items) against a type/length/value-set rule. */
+/* The value's name in messages is mnem, or "mnem imnem" for an item (joined only when a
+ * message is written). */
 static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item, ebts_span s,
-                       const char *mnem, int ct, unsigned minlen, unsigned maxlen,
-                       const char *values, const char *sca)
+                       const char *fmnem, const char *imnem, int ct, unsigned minlen,
+                       unsigned maxlen, const char *values, const char *sca)
 {
     unsigned rt = v->t->recs[rec]->type, fn = f->number;
     size_t at = off_of(v, f, s);
+    int sca_print = sca && strcmp(sca, "PRINT") == 0;
+    char mnem[48];
+    mnem[0] = 0;
+#define NAME() (mnem[0] ? mnem : (snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, imnem ? " " : "", \
+                                           imnem ? imnem : ""), mnem))
     for (size_t i = 0; i < s.len; i++)
-        if (!char_ok(s.ptr[i], ct, sca)) {
+        if (!char_ok(s.ptr[i], ct, sca, sca_print)) {
             unsigned char c = s.ptr[i];
             DIAG(v, "CHARSET_INVALID", at + i, rec, rt, fn, (long)sub, item,
-                 "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", mnem,
+                 "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", NAME(),
                  c >= 0x20 && c < 0x7f ? "'" : "", c >= 0x20 && c < 0x7f ? c : '?',
                  c >= 0x20 && c < 0x7f ? "'" : "", c, i + 1, ctype_name(ct),
                  sca && strcmp(sca, "PRINT") ? " with \"" : "", sca && strcmp(sca, "PRINT") ? sca : "");
@@ -238,13 +278,13 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
     if (s.len < minlen || (maxlen && s.len > maxlen)) {
         if (maxlen == minlen)
             DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
-                 "%s: %zu characters, must be %u", mnem, s.len, minlen);
+                 "%s: %zu characters, must be %u", NAME(), s.len, minlen);
         else if (maxlen)
             DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
-                 "%s: %zu characters, must be %u to %u", mnem, s.len, minlen, maxlen);
+                 "%s: %zu characters, must be %u to %u", NAME(), s.len, minlen, maxlen);
         else
             DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
-                 "%s: %zu characters, must be at least %u", mnem, s.len, minlen);
+                 "%s: %zu characters, must be at least %u", NAME(), s.len, minlen);
     }
     if (values && !in_values(values, s.ptr, s.len)) {
         char shown[40];
@@ -258,10 +298,11 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
             if (*c == '|')
                 *c = ',';
         DIAG(v, "VALUE_NOT_ALLOWED", at, rec, rt, fn, (long)sub, item,
-             "%s: value \"%s%s\" not in {%s%s}", mnem, shown, s.len > 32 ? "..." : "", list,
+             "%s: value \"%s%s\" not in {%s%s}", NAME(), shown, s.len > 32 ? "..." : "", list,
              strlen(values) >= sizeof list - 1 ? ", ..." : "");
     }
 }
+#undef NAME
 
 static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsigned maxline,
                         const char *mnem)
@@ -310,14 +351,12 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 ebts_span it = ebts_field_item(f, s, i);
                 if (i > 0 && it.len == 0)
                     continue; /* an empty later item is an absent one ("NORAM<US>") */
-                char name[48];
-                snprintf(name, sizeof name, "%s %s", r->mnem, ir->mnem);
-                check_text(v, rec, f, s, (long)i, it, name, ir->ctype, ir->minlen, ir->maxlen,
-                           ir->values, ir->sca);
+                check_text(v, rec, f, s, (long)i, it, r->mnem, ir->mnem, ir->ctype, ir->minlen,
+                           ir->maxlen, ir->values, ir->sca);
                 if (ir->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
                     !(ir->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
                     DIAG(v, "DATE_INVALID", off_of(v, f, it), rec, rt, f->number, (long)s, (long)i,
-                         "%s: \"%.*s\" is not a valid CCYYMMDD date", name,
+                         "%s %s: \"%.*s\" is not a valid CCYYMMDD date", r->mnem, ir->mnem,
                          (int)(it.len > 20 ? 20 : it.len), (const char *)it.ptr);
             }
             continue;
@@ -331,8 +370,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 val.ptr++;
                 val.len--;
             }
-        check_text(v, rec, f, s, -1, val, r->mnem, r->ctype, r->minlen, r->maxlen, r->values,
-                   r->sca);
+        check_text(v, rec, f, s, -1, val, r->mnem, NULL, r->ctype, r->minlen, r->maxlen,
+                   r->values, r->sca);
         size_t at = off_of(v, f, val);
         if (r->date != EBTS__DATE_NONE) {
             int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");
@@ -368,7 +407,7 @@ static int imt_matches(const char *imt_list, const ebts_record *r)
     return in_values(imt_list, imt.ptr, imt.len);
 }
 
-static int required_here(const V *v, const ebts_record *r, unsigned field)
+static int required_here(V *v, const ebts_record *r, unsigned field)
 {
     ebts__field_rule tmp;
     const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 0);
@@ -710,6 +749,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.t = t;
     v.p = p;
     v.dl = &rep->dl;
+    v.memo = calloc(MEMO_SLOTS, sizeof *v.memo); /* an optimisation: NULL is fine */
     ebts_span tot = ebts_field_value(ebts_record_field(t->recs[0], 4));
     snprintf(v.tot, sizeof v.tot, " %.*s ", (int)(tot.len < 16 ? tot.len : 16),
              tot.ptr ? (const char *)tot.ptr : "");
@@ -738,6 +778,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             check_image(&v, (long)i);
         }
     }
+    free(v.memo);
     apply_severity(p, &rep->dl);
     ebts__dlist_sort(&rep->dl);
     ebts_profile_free(def);
