@@ -74,8 +74,15 @@ typedef struct V {
         int found;
         ebts__field_rule rule;
     } *memo;
+    /* The same for the 7-bit bytes a (class, special characters) pair allows. */
+    struct cset {
+        const char *sca;
+        int ct, valid;
+        uint64_t bits[2];
+    } *csets;
 } V;
 #define MEMO_SLOTS 512u
+#define CSET_SLOTS 64u
 
 static int in_list(const char *list, const char *tot)
 {
@@ -261,20 +268,44 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
     unsigned rt = v->t->recs[rec]->type, fn = f->number;
     size_t at = off_of(v, f, s);
     int sca_print = sca && strcmp(sca, "PRINT") == 0;
+    const struct cset *cs = NULL;
+    if (v->csets) {
+        struct cset *e = &v->csets[(((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS];
+        if (!e->valid || e->sca != sca || e->ct != ct) {
+            e->sca = sca;
+            e->ct = ct;
+            e->valid = 1;
+            e->bits[0] = e->bits[1] = 0;
+            for (unsigned c = 0; c < 0x80; c++)
+                if (char_ok((unsigned char)c, ct, sca, sca_print))
+                    e->bits[c >> 6] |= (uint64_t)1 << (c & 63);
+        }
+        cs = e;
+    }
     char mnem[48];
     mnem[0] = 0;
 #define NAME() (mnem[0] ? mnem : (snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, imnem ? " " : "", \
                                            imnem ? imnem : ""), mnem))
-    for (size_t i = 0; i < s.len; i++)
-        if (!char_ok(s.ptr[i], ct, sca, sca_print)) {
-            unsigned char c = s.ptr[i];
-            DIAG(v, "CHARSET_INVALID", at + i, rec, rt, fn, (long)sub, item,
-                 "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", NAME(),
-                 c >= 0x20 && c < 0x7f ? "'" : "", c >= 0x20 && c < 0x7f ? c : '?',
-                 c >= 0x20 && c < 0x7f ? "'" : "", c, i + 1, ctype_name(ct),
-                 sca && strcmp(sca, "PRINT") ? " with \"" : "", sca && strcmp(sca, "PRINT") ? sca : "");
-            break;
+    size_t bad = 0; /* the first byte the class refuses, s.len when none */
+    if (cs) {
+        uint64_t lo = cs->bits[0], hi = cs->bits[1];
+        for (; bad < s.len; bad++) {
+            unsigned char c = s.ptr[bad];
+            if (c < 0x40 ? !(lo >> c & 1) : c < 0x80 && !(hi >> (c - 0x40) & 1))
+                break;
         }
+    } else {
+        while (bad < s.len && char_ok(s.ptr[bad], ct, sca, sca_print))
+            bad++;
+    }
+    if (bad < s.len) {
+        unsigned char c = s.ptr[bad];
+        DIAG(v, "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
+             "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", NAME(),
+             c >= 0x20 && c < 0x7f ? "'" : "", c >= 0x20 && c < 0x7f ? c : '?',
+             c >= 0x20 && c < 0x7f ? "'" : "", c, bad + 1, ctype_name(ct),
+             sca && !sca_print ? " with \"" : "", sca && !sca_print ? sca : "");
+    }
     if (s.len < minlen || (maxlen && s.len > maxlen)) {
         if (maxlen == minlen)
             DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
@@ -749,7 +780,8 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.t = t;
     v.p = p;
     v.dl = &rep->dl;
-    v.memo = calloc(MEMO_SLOTS, sizeof *v.memo); /* an optimisation: NULL is fine */
+    v.memo = calloc(MEMO_SLOTS, sizeof *v.memo); /* optimisations: NULL is fine */
+    v.csets = calloc(CSET_SLOTS, sizeof *v.csets);
     ebts_span tot = ebts_field_value(ebts_record_field(t->recs[0], 4));
     snprintf(v.tot, sizeof v.tot, " %.*s ", (int)(tot.len < 16 ? tot.len : 16),
              tot.ptr ? (const char *)tot.ptr : "");
@@ -779,6 +811,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         }
     }
     free(v.memo);
+    free(v.csets);
     apply_severity(p, &rep->dl);
     ebts__dlist_sort(&rep->dl);
     ebts_profile_free(def);
