@@ -463,6 +463,14 @@ static void missing(V *v, long rec, unsigned field, const char *why)
 static void check_mandatory(V *v, long rec)
 {
     const ebts_record *r = v->t->recs[rec];
+    /* Which fields 1-1023 the record holds, marked once instead of a scan per rule. */
+    uint64_t has[16] = {0};
+    for (uint32_t i = 0; i < r->nfields; i++) {
+        const ebts_field *f = &r->fields[i];
+        if (f->number > 0 && f->number < 1024 && !(f->flags & EBTS__F_MALFORMED))
+            has[f->number >> 6] |= (uint64_t)1 << (f->number & 63);
+    }
+#define HAS(n) ((n) < 1024 ? (has[(n) >> 6] >> ((n) & 63) & 1) : ebts_record_field(r, n) != NULL)
     unsigned seen = 0;
     char why[48];
     snprintf(why, sizeof why, "for TOT%s", v->tot);
@@ -471,18 +479,19 @@ static void check_mandatory(V *v, long rec)
         if (x->rtype != r->type || x->field == seen || x->field == 1)
             continue;
         seen = x->field;
-        if (!ebts_record_field(r, x->field) && required_here(v, r, x->field))
+        if (!HAS(x->field) && required_here(v, r, x->field))
             missing(v, rec, x->field, strcmp(x->mand ? x->mand : "", "*") ? why : NULL);
     }
     for (size_t i = 0; i < v->p->nrules; i++) {
         const ebts__field_rule *x = &v->p->rules[i];
-        if (x->rtype == r->type && in_list(x->mand, v->tot) && !ebts_record_field(r, x->field))
+        if (x->rtype == r->type && in_list(x->mand, v->tot) && !HAS(x->field))
             missing(v, rec, x->field, why);
     }
     for (size_t i = 0; i < v->p->nmand; i++)
         if (v->p->mand[i].rtype == r->type && in_list(v->p->mand[i].tots, v->tot) &&
-            !ebts_record_field(r, v->p->mand[i].field))
+            !HAS(v->p->mand[i].field))
             missing(v, rec, v->p->mand[i].field, why);
+#undef HAS
 }
 
 static uint32_t span_uint(ebts_span s, int *ok)
