@@ -611,9 +611,11 @@ int ebts__xml_detect(const unsigned char *p, size_t n)
     return 0;
 }
 
+/* Only an element has a namespace: the document, attribute and DTD nodes a parent walk can
+ * reach are other structures (a fuzzed input walked up to the document and read its ns). */
 static const char *prefix_of(xmlNodePtr n)
 {
-    if (!n->ns || !n->ns->href)
+    if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href)
         return NULL;
     for (size_t i = 0; i < NNS; i++)
         if (strcmp((const char *)n->ns->href, ns[i].uri) == 0)

@@ -97,6 +97,39 @@ START_TEST(xml_of_others_reads_to_values)
 }
 END_TEST
 
+/* An element beside the Type-2 container, not in it: its path walk ran past the record to the
+ * document node and read a field the document does not have (a fuzz finding; it crashed). */
+START_TEST(element_beside_the_container_is_reported)
+{
+    size_t n;
+    char *x = (char *)tu_slurp("fixtures/xml/errt.xml", &n);
+    const char *at = strstr(x, "    <itl:UserDefinedDescriptiveDetail>");
+    ck_assert_ptr_nonnull(at);
+    const char *stray = "    <ebts:StrayValue><ebts:Inner>x</ebts:Inner></ebts:StrayValue>\n";
+    size_t k = (size_t)(at - x), m = strlen(stray);
+    char *y = malloc(n + m);
+    memcpy(y, x, k);
+    memcpy(y + k, stray, m);
+    memcpy(y + k + m, x + k, n - k);
+    ebts_error err = {0};
+    ebts_txn *t = ebts_read_buffer(y, n + m, 0, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    int reported = 0;
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++)
+        if (strcmp(ebts_txn_diag(t, i)->code, "XML_UNKNOWN_ELEMENT") == 0 &&
+            strstr(ebts_txn_diag(t, i)->msg, "line 37") && strstr(ebts_txn_diag(t, i)->msg, "Inner"))
+            reported++;
+    ck_assert_int_eq(reported, 1);
+    ebts_response *r = ebts_response_view(t, NULL); /* the record's values are still read */
+    ck_assert_uint_eq(r->nmessages, 2);
+    ck_assert_str_eq(r->messages[1].ref, "EFTS-1031");
+    ebts_response_free(r);
+    ebts_txn_free(t);
+    free(y);
+    free(x);
+}
+END_TEST
+
 START_TEST(values_the_mapping_cannot_carry_use_the_carrier)
 {
     ebts_txn *a = ebts_read_file("fixtures/validate/valid-sre-nomatch.eft", 0, NULL);
@@ -156,6 +189,7 @@ Suite *suite_xml(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, every_fixture_round_trips_through_xml);
     tcase_add_test(tc, xml_of_others_reads_to_values);
+    tcase_add_test(tc, element_beside_the_container_is_reported);
     tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
     tcase_add_test(tc, hostile_xml_is_refused);
     suite_add_tcase(s, tc);
