@@ -1,7 +1,8 @@
 /* libFuzzer target for the reader (traditional, readable, gzip) and the writers.
  * Properties checked beyond "no crash": whatever loads is written; the written bytes read back
  * without a fatal error and write again to the same bytes; the readable rendering reads back to
- * the same traditional bytes; JSON renders. */
+ * the same traditional bytes; JSON renders; validation completes with a code and message for
+ * every finding. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fail("diagnostic without code or message");
         }
         check_round_trip(t);
+        if (i == 0) { /* validation (and the 2.075 view it uses) over whatever loaded */
+            ebts_report *r = ebts_validate(t, NULL, NULL);
+            if (!r)
+                fail("validation of a loaded transaction failed");
+            for (size_t d = 0; d < ebts_report_count(r); d++) {
+                const ebts_diag *g = ebts_report_diag(r, d);
+                if (!g->code || !g->msg[0])
+                    fail("finding without code or message");
+            }
+            ebts_report_free(r);
+        }
         ebts_txn_free(t);
     }
     return 0;
