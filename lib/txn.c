@@ -134,14 +134,38 @@ int ebts__record_idc_of(const ebts_record *r)
     return f && ebts__parse_uint(f->val, f->len, &v) ? v : -1;
 }
 
+/* v in decimal, zero-padded to at least w digits, appended at t[k] within cap bytes. */
+static size_t put_padded(char *t, size_t k, size_t cap, unsigned v, unsigned w)
+{
+    char d[10];
+    unsigned n = 0;
+    do
+        d[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    for (unsigned pad = w > n ? w - n : 0; pad && k < cap; pad--)
+        t[k++] = '0';
+    while (n && k < cap)
+        t[k++] = d[--n];
+    return k;
+}
+
+/* "T.NNN" as the input spelled it (or with 3-digit field numbers): by hand, not snprintf, as
+ * the writer spells every tag of every record with it. */
 size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size)
 {
-    int n;
-    if (f->type_w && f->num_w)
-        n = snprintf(buf, size, "%0*u.%0*u", (int)f->type_w, f->tagtype, (int)f->num_w, f->number);
-    else
-        n = snprintf(buf, size, "%u.%03u", f->tagtype, f->number);
-    return n < 0 ? 0 : (size_t)n >= size ? size - 1 : (size_t)n;
+    if (size == 0)
+        return 0;
+    int spelled = f->type_w && f->num_w;
+    char tmp[600];
+    size_t k = put_padded(tmp, 0, sizeof tmp, f->tagtype, spelled ? f->type_w : 1);
+    if (k < sizeof tmp)
+        tmp[k++] = '.';
+    k = put_padded(tmp, k, sizeof tmp, f->number, spelled ? f->num_w : 3);
+    if (k > size - 1)
+        k = size - 1;
+    memcpy(buf, tmp, k);
+    buf[k] = 0;
+    return k;
 }
 
 /* ---- accessors */
