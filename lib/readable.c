@@ -140,7 +140,7 @@ static void put_hex(ebts__buf *b, const unsigned char *p, size_t n)
 }
 
 /* A separator token; the layout newline after GS, RS and FS always, after US only when the
- * content that follows begins with a newline (which would otherwise be taken as layout). */
+ * content that follows begins with LF or CR LF (which would otherwise be taken as layout). */
 static void put_sep(ebts__buf *b, unsigned char sep, int next_is_lf)
 {
     for (size_t k = 0; k < 4; k++)
@@ -163,7 +163,8 @@ static void put_text(ebts__buf *b, const unsigned char *p, size_t n)
         if (p[j] == '<')
             ebts__buf_puts(b, "<LT>");
         else
-            put_sep(b, p[j], j + 1 < n && p[j + 1] == '\n');
+            put_sep(b, p[j], (j + 1 < n && p[j + 1] == '\n') ||
+                                 (j + 2 < n && p[j + 1] == '\r' && p[j + 2] == '\n'));
         i = j + 1;
     }
 }

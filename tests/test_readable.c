@@ -41,6 +41,16 @@ START_TEST(newline_after_us_survives)
     ck_assert_mem_eq(v.ptr, "a" US "\nb" RS "\nc", 7);
     ebts_txn_free(back);
     ebts_free(w);
+    /* the same with CR LF, which the reader also takes as layout (a fuzz finding: lost 2 bytes) */
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "a" US "\r\nb" RS "\r\nc", 9, NULL), 0);
+    w = tu_write(t, EBTS_FORMAT_READABLE, &n);
+    back = ebts_read_buffer(w, n, EBTS_READ_READABLE, NULL);
+    ck_assert_ptr_nonnull(back);
+    v = ebts_txn_value(back, 1, 4);
+    ck_assert_uint_eq(v.len, 9);
+    ck_assert_mem_eq(v.ptr, "a" US "\r\nb" RS "\r\nc", 9);
+    ebts_txn_free(back);
+    ebts_free(w);
     ebts_txn_free(t);
 }
 END_TEST
