@@ -36,6 +36,7 @@ typedef struct P {
     size_t nseps, capseps, nrs;
     size_t seps0[128]; /* the first of them: no allocation for ordinary values */
     int seps_lost;  /* an allocation failed: tokenize by rescanning instead */
+    int composed;   /* bytes the library composed: RS/US never stand for a missing GS */
     int ascii7;
     int fatal;
 } P;
@@ -229,7 +230,7 @@ static HOT_INLINE scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned fiel
             kind = c;
             break;
         }
-        if (i + 1 < n && is_digit(b[i + 1]) && tag_of_type(p, i + 1, rtype)) {
+        if (!p->composed && i + 1 < n && is_digit(b[i + 1]) && tag_of_type(p, i + 1, rtype)) {
             ebts__diag(p->t, "SEPARATOR_BEFORE_TAG", i, rec, rtype, field, -1, -1,
                        "%s at offset %zu ends a field before a new tag; read as GS",
                        c == EBTS__RS ? "RS" : "US", i);
@@ -639,7 +640,7 @@ static ebts_record *parse_binary(P *p, size_t off, long rec, unsigned type, size
     return r;
 }
 
-int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
+int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_error *err)
 {
     P p;
     memset(&p, 0, sizeof p);
@@ -649,6 +650,7 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
     p.o = o;
     p.err = err;
     p.ascii7 = 1;
+    p.composed = composed;
     p.seps = p.seps0;
     p.capseps = sizeof p.seps0 / sizeof p.seps0[0];
     if (p.n == 0) {

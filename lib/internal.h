@@ -148,7 +148,9 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
 uint32_t ebts__crc32(const unsigned char *p, size_t n);
 
 /* frame.c: parse a traditional buffer into t (t->buf/len set). 0 ok, -1 fatal (err filled). */
-int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err);
+/* composed: the bytes were composed by the library (from XML), so a value may hold RS or US
+ * followed by "T.N:" text: no separator is taken for a missing GS. */
+int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_error *err);
 
 /* readable.c */
 int ebts__readable_detect(const unsigned char *p, size_t n);

@@ -57,6 +57,7 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         len = tmplen;
     }
     ebts__dlist xml_diags = {0};
+    int composed_xml = 0;
     int auto_detect = !(o->flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE | EBTS_READ_XML));
     if ((o->flags & EBTS_READ_XML) || (auto_detect && ebts__xml_detect(buf, len))) {
         if (ebts__xml_decode(buf, len, o->max_input, &tmp, &tmplen, &xml_diags, err) < 0 ||
@@ -69,6 +70,7 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         owned = tmp;
         buf = tmp;
         len = tmplen;
+        composed_xml = 1;
     }
     int readable = (o->flags & EBTS_READ_READABLE) ||
                    (auto_detect && !xml_diags.d && ebts__readable_detect(buf, len));
@@ -92,7 +94,7 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
     t->owned = owned;
     t->buf = buf;
     t->len = len;
-    if (ebts__frame(t, o, err) < 0) {
+    if (ebts__frame(t, o, composed_xml, err) < 0) {
         free(xml_diags.d);
         ebts_txn_free(t);
         return NULL;

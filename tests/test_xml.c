@@ -130,6 +130,43 @@ START_TEST(element_beside_the_container_is_reported)
 }
 END_TEST
 
+/* A value whose subfield begins like a tag ("2.002:...") is a value in XML: the bytes composed
+ * from it are framed without the RS-before-tag recovery (a fuzz finding: it became a field). */
+START_TEST(value_that_looks_like_a_tag_stays_a_value)
+{
+    size_t n;
+    char *x = (char *)tu_slurp("fixtures/xml/errt.xml", &n);
+    char *at = strstr(x, "S0002 [EFTS-1031]");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, "2.002:", 6);
+    ebts_error err = {0};
+    ebts_txn *t = ebts_read_buffer(x, n, 0, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++)
+        ck_assert_msg(strncmp(ebts_txn_diag(t, i)->code, "XML_", 4) == 0, "%s",
+                      ebts_txn_diag(t, i)->code);
+    const ebts_field *msg = ebts_record_field(ebts_txn_record(t, 1), 60);
+    ck_assert_uint_eq(ebts_field_subfield_count(msg), 2);
+    ebts_span v = ebts_field_item(msg, 1, 0);
+    ck_assert_uint_eq(v.len, strlen("2.002:[EFTS-1031] Fingerprint 2 is amputated"));
+    ck_assert_mem_eq(v.ptr, "2.002:[EFTS-1031] Fingerprint 2 is amputated", v.len);
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 2, 2)), "00");
+    /* and it survives XML out and in */
+    unsigned char *w;
+    size_t wn;
+    ck_assert_int_eq(ebts_write_buffer(t, EBTS_FORMAT_XML, &w, &wn, NULL), 0);
+    ebts_txn *u = ebts_read_buffer(w, wn, EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(u);
+    ebts_diff_result *d = ebts_diff(t, u, NULL, NULL);
+    ck_assert_uint_eq(ebts_diff_count(d), 0);
+    ebts_diff_free(d);
+    ebts_txn_free(u);
+    ebts_free(w);
+    ebts_txn_free(t);
+    free(x);
+}
+END_TEST
+
 START_TEST(values_the_mapping_cannot_carry_use_the_carrier)
 {
     ebts_txn *a = ebts_read_file("fixtures/validate/valid-sre-nomatch.eft", 0, NULL);
@@ -190,6 +227,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, every_fixture_round_trips_through_xml);
     tcase_add_test(tc, xml_of_others_reads_to_values);
     tcase_add_test(tc, element_beside_the_container_is_reported);
+    tcase_add_test(tc, value_that_looks_like_a_tag_stays_a_value);
     tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
     tcase_add_test(tc, hostile_xml_is_refused);
     suite_add_tcase(s, tc);
