@@ -33,6 +33,16 @@ static ebts_read_options effective(const ebts_read_options *o)
     return e;
 }
 
+/* A decoding stage produced `tmp`: it replaces the input (and frees what was owned before). */
+static void adopt(unsigned char **owned, const unsigned char **buf, size_t *len, unsigned char *tmp,
+                  size_t tmplen)
+{
+    free(*owned);
+    *owned = tmp;
+    *buf = tmp;
+    *len = tmplen;
+}
+
 /* Takes ownership of `owned` (may be NULL when borrowing buf). */
 static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size_t len,
                             const ebts_read_options *o, ebts_error *err)
@@ -50,12 +60,8 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         free(owned);
         return NULL;
     }
-    if (z > 0) {
-        free(owned);
-        owned = tmp;
-        buf = tmp;
-        len = tmplen;
-    }
+    if (z > 0)
+        adopt(&owned, &buf, &len, tmp, tmplen);
     ebts__dlist xml_diags = {0};
     int composed_xml = 0;
     int auto_detect = !(o->flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE | EBTS_READ_XML));
@@ -66,23 +72,17 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
             free(owned);
             return NULL;
         }
-        free(owned);
-        owned = tmp;
-        buf = tmp;
-        len = tmplen;
+        adopt(&owned, &buf, &len, tmp, tmplen);
         composed_xml = 1;
     }
     int readable = (o->flags & EBTS_READ_READABLE) ||
-                   (auto_detect && !xml_diags.d && ebts__readable_detect(buf, len));
+                   (auto_detect && !composed_xml && ebts__readable_detect(buf, len));
     if (readable) {
         if (ebts__readable_decode(buf, len, o->max_input, &tmp, &tmplen, err) < 0) {
             free(owned);
             return NULL;
         }
-        free(owned);
-        owned = tmp;
-        buf = tmp;
-        len = tmplen;
+        adopt(&owned, &buf, &len, tmp, tmplen);
     }
     ebts_txn *t = ebts__txn_alloc();
     if (!t) {
