@@ -190,19 +190,59 @@ void ebts__error_oom(ebts_error *err)
     ebts__error_set(err, "OUT_OF_MEMORY", 0, -1, NULL, "out of memory");
 }
 
-void ebts__dlist_sort(ebts__dlist *l)
+static void insertion_sort(ebts_diag *d, size_t n)
 {
-    for (size_t i = 1; i < l->n; i++) {
-        if (l->d[i].offset >= l->d[i - 1].offset)
+    for (size_t i = 1; i < n; i++) {
+        if (d[i].offset >= d[i - 1].offset)
             continue;
-        ebts_diag d = l->d[i];
+        ebts_diag x = d[i];
         size_t j = i;
-        while (j > 0 && l->d[j - 1].offset > d.offset) {
-            l->d[j] = l->d[j - 1];
+        while (j > 0 && d[j - 1].offset > x.offset) {
+            d[j] = d[j - 1];
             j--;
         }
-        l->d[j] = d;
+        d[j] = x;
     }
+}
+
+/* Stable sort by offset: findings at the same offset keep the order they were found in.
+ * Insertion sort is quadratic when two passes interleave (validation appends per-field findings,
+ * then per-record ones), so runs of 16 are sorted that way and then merged bottom-up. Without
+ * memory for the merge buffer the list is still sorted, more slowly. */
+void ebts__dlist_sort(ebts__dlist *l)
+{
+    size_t n = l->n, i;
+    for (i = 1; i < n && l->d[i].offset >= l->d[i - 1].offset; i++)
+        ;
+    if (i >= n)
+        return; /* already in order: the usual case */
+    enum { RUN = 16 };
+    ebts_diag *tmp = n > RUN ? malloc(n * sizeof *tmp) : NULL;
+    if (!tmp) {
+        insertion_sort(l->d, n);
+        return;
+    }
+    for (i = 0; i < n; i += RUN)
+        insertion_sort(l->d + i, n - i < RUN ? n - i : RUN);
+    ebts_diag *src = l->d, *dst = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                dst[k++] = src[b].offset < src[a].offset ? src[b++] : src[a++];
+            while (a < mid)
+                dst[k++] = src[a++];
+            while (b < hi)
+                dst[k++] = src[b++];
+        }
+        ebts_diag *x = src;
+        src = dst;
+        dst = x;
+    }
+    if (src != l->d)
+        memcpy(l->d, src, n * sizeof *src);
+    free(tmp);
 }
 
 size_t ebts__dlist_errors(const ebts__dlist *l, int strict)

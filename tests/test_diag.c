@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
+#include "internal.h"
 
 START_TEST(line_format)
 {
@@ -66,6 +67,37 @@ START_TEST(first_error_wins)
 }
 END_TEST
 
+START_TEST(sort_is_stable_and_merges_passes)
+{
+    /* Two passes appended one after the other, as validation does (per-field findings, then
+     * per-record ones), with equal offsets across and within passes, and lengths around the
+     * insertion-sorted run of 16. item holds the order of appending. */
+    static const size_t sizes[] = {0, 1, 2, 15, 16, 17, 33, 1000, 6001};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+        size_t n = sizes[s];
+        ebts__dlist l = {calloc(n ? n : 1, sizeof(ebts_diag)), n, n, 0};
+        for (size_t i = 0; i < n; i++) {
+            size_t half = (n + 1) / 2;
+            l.d[i].offset = i < half ? (i / 3) * 10 : ((i - half) / 2) * 10 + 5 * (i % 2);
+            l.d[i].item = (long)i;
+        }
+        ebts__dlist_sort(&l);
+        for (size_t i = 1; i < n; i++) {
+            ck_assert_uint_le(l.d[i - 1].offset, l.d[i].offset);
+            if (l.d[i - 1].offset == l.d[i].offset)
+                ck_assert_int_lt(l.d[i - 1].item, l.d[i].item);
+        }
+        unsigned char *seen = calloc(n ? n : 1, 1);
+        for (size_t i = 0; i < n; i++)
+            seen[l.d[i].item]++;
+        for (size_t i = 0; i < n; i++)
+            ck_assert_int_eq(seen[i], 1);
+        free(seen);
+        free(l.d);
+    }
+}
+END_TEST
+
 Suite *suite_diag(void)
 {
     Suite *s = suite_create("diag");
@@ -74,6 +106,7 @@ Suite *suite_diag(void)
     tcase_add_test(tc, messages_are_printable);
     tcase_add_test(tc, diagnostics_are_capped);
     tcase_add_test(tc, first_error_wins);
+    tcase_add_test(tc, sort_is_stable_and_merges_passes);
     suite_add_tcase(s, tc);
     return s;
 }
