@@ -15,6 +15,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "internal.h"
 
 typedef struct cnt_ent {
@@ -37,9 +40,17 @@ typedef struct P {
     size_t seps0[128]; /* the first of them: no allocation for ordinary values */
     int seps_lost;  /* an allocation failed: tokenize by rescanning instead */
     int composed;   /* bytes the library composed: RS/US never stand for a missing GS */
+    char rsp[12];   /* the record type spelled in decimal, and its length: see tag_next */
+    size_t rsplen;
     int ascii7;
     int fatal;
 } P;
+
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define HOT_INLINE inline
+#endif
 
 static int is_digit(unsigned char c)
 {
@@ -109,6 +120,34 @@ static int tag_of_type(const P *p, size_t pos, unsigned rtype)
     return read_tag(p->b, p->n, pos, 9, &tg) && tg.type == rtype;
 }
 
+/* v in decimal into out (at least 10 bytes); returns the length. */
+static size_t spell(char *out, uint32_t v)
+{
+    char tmp[10];
+    size_t k = 0;
+    do {
+        tmp[k++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (size_t i = 0; i < k; i++)
+        out[i] = tmp[k - 1 - i];
+    return k;
+}
+
+/* Is "T.N:" with T = the record type at pos (pos < n)? Asked after every RS and US, so the
+ * common answer is found from the first bytes: a digit run not beginning with 0 can only have the
+ * value of the type when it is the type's spelling, and read_tag also needs the '.' after it. */
+static HOT_INLINE int tag_next(const P *p, size_t pos, unsigned rtype)
+{
+    const unsigned char *b = p->b;
+    size_t k = p->rsplen;
+    if (b[pos] == '0')
+        return tag_of_type(p, pos, rtype);
+    if (p->n - pos <= k || b[pos + k] != '.' || memcmp(b + pos, p->rsp, k) != 0)
+        return 0;
+    return tag_of_type(p, pos, rtype);
+}
+
 /* Could a record start at pos? 2: a record of the type CNT announces next (or the end of
  * input), 1: some tagged record "T.001:<digits><GS>", 0: no. Used to confirm or find the end of
  * a record with binary data, whose bytes may hold anything. */
@@ -175,7 +214,10 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
 
 /* One pass over a text value from i: it stops at GS, FS, or an RS/US that stands before a tag
  * of this record, and reports what the value holds, so that tokenizing and the 7-bit check run
- * only when needed. Eight bytes at a time while none is a separator (0x1C-0x1F) or above 0x7F.
+ * only when needed. RS/US positions are recorded on the way, so the index needs no second scan.
+ * With SSE2 (baseline on x86-64) sixteen bytes are classified at once and the separators in them
+ * visited through a bit mask; elsewhere, and for the last bytes, eight at a time while none is a
+ * separator (0x1C-0x1F) or above 0x7F.
  *
  * Returned by value and forced inline into parse_tagged. As a call with out-pointers, the
  * small-SRE parse took 1.45 or 2.6 us depending only on where the stack sat (ASLR, the size of
@@ -184,25 +226,81 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
  * measured 1.40-1.55 us. */
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
-#if defined(__GNUC__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#else
-#define HOT_INLINE inline
-#endif
 typedef struct {
     size_t end;
     int kind;      /* the separator byte that stopped the scan (0 at end of input) */
     unsigned seen; /* 1: RS/US inside; 2: a byte above 0x7F */
 } scan_r;
 
+/* The scan's working state, kept in locals (a store through seps could alias fields of *p). */
+typedef struct {
+    size_t *seps, cap, ns, nrs;
+    int lost;
+} seps_st;
+
+/* Separator c at i: 1 when it ends the value (GS, FS, or RS/US before a tag of the record). */
+static HOT_INLINE int at_separator(P *p, seps_st *st, size_t i, unsigned char c, unsigned rtype,
+                                   unsigned field, long rec)
+{
+    if (c == EBTS__GS || c == EBTS__FS)
+        return 1;
+    const unsigned char *b = p->b;
+    if (!p->composed && i + 1 < p->n && is_digit(b[i + 1]) && tag_next(p, i + 1, rtype)) {
+        ebts__diag(p->t, "SEPARATOR_BEFORE_TAG", i, rec, rtype, field, -1, -1,
+                   "%s at offset %zu ends a field before a new tag; read as GS",
+                   c == EBTS__RS ? "RS" : "US", i);
+        return 1;
+    }
+    if (st->lost)
+        return 0;
+    if (st->ns == st->cap) {
+        size_t *q = st->seps == p->seps0 ? malloc(2 * st->cap * sizeof *q)
+                                         : realloc(st->seps, 2 * st->cap * sizeof *q);
+        if (!q) {
+            st->lost = 1; /* tokenized by rescanning instead */
+            return 0;
+        }
+        if (st->seps == p->seps0)
+            memcpy(q, p->seps0, sizeof p->seps0);
+        st->seps = q;
+        st->cap *= 2;
+    }
+    st->seps[st->ns++] = 2 * i + (c == EBTS__RS);
+    st->nrs += c == EBTS__RS;
+    return 0;
+}
+
 static HOT_INLINE scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec)
 {
     const unsigned char *b = p->b;
     size_t n = p->n;
-    /* Counters live in locals, not in *p: a store through seps could alias them. */
-    size_t *seps = p->seps, cap = p->capseps, ns = 0, nrs = 0;
-    int lost = p->seps_lost, kind = 0;
+    seps_st st = {p->seps, p->capseps, 0, 0, p->seps_lost};
+    int kind = 0;
     unsigned sn = 0;
+#if defined(__SSE2__)
+    const __m128i mask = _mm_set1_epi8((char)0xfc), sep = _mm_set1_epi8(0x1c);
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        unsigned high = (unsigned)_mm_movemask_epi8(v);
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, mask), sep));
+        while (m) {
+            unsigned j = (unsigned)__builtin_ctz(m);
+            unsigned char c = b[i + j];
+            if (at_separator(p, &st, i + j, c, rtype, field, rec)) {
+                if (high & ((1u << j) - 1))
+                    sn |= 2;
+                kind = c == EBTS__GS || c == EBTS__FS ? c : EBTS__GS;
+                i += j;
+                goto done;
+            }
+            sn |= 1;
+            m &= m - 1;
+        }
+        if (high)
+            sn |= 2;
+        i += 16;
+    }
+#endif
     for (;;) {
         while (i + 8 <= n) {
             uint64_t x;
@@ -226,43 +324,21 @@ static HOT_INLINE scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned fiel
             i++;
             continue;
         }
-        if (c == EBTS__GS || c == EBTS__FS) {
-            kind = c;
-            break;
-        }
-        if (!p->composed && i + 1 < n && is_digit(b[i + 1]) && tag_of_type(p, i + 1, rtype)) {
-            ebts__diag(p->t, "SEPARATOR_BEFORE_TAG", i, rec, rtype, field, -1, -1,
-                       "%s at offset %zu ends a field before a new tag; read as GS",
-                       c == EBTS__RS ? "RS" : "US", i);
-            kind = EBTS__GS;
+        if (at_separator(p, &st, i, c, rtype, field, rec)) {
+            kind = c == EBTS__GS || c == EBTS__FS ? c : EBTS__GS;
             break;
         }
         sn |= 1;
-        if (!lost) { /* remember it: the index is built without a second scan */
-            if (ns == cap) {
-                size_t *q = seps == p->seps0 ? malloc(2 * cap * sizeof *q)
-                                             : realloc(seps, 2 * cap * sizeof *q);
-                if (!q) {
-                    lost = 1;
-                } else {
-                    if (seps == p->seps0)
-                        memcpy(q, p->seps0, sizeof p->seps0);
-                    seps = q;
-                    cap *= 2;
-                }
-            }
-            if (!lost) {
-                seps[ns++] = 2 * i + (c == EBTS__RS);
-                nrs += c == EBTS__RS;
-            }
-        }
         i++;
     }
-    p->seps = seps;
-    p->capseps = cap;
-    p->seps_lost = lost;
-    p->nseps = ns;
-    p->nrs = nrs;
+#if defined(__SSE2__)
+done:
+#endif
+    p->seps = st.seps;
+    p->capseps = st.cap;
+    p->seps_lost = st.lost;
+    p->nseps = st.ns;
+    p->nrs = st.nrs;
     scan_r r = {i, kind, sn};
     return r;
 }
@@ -423,8 +499,10 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         int stop = 0;
         int found = read_tag(b, n, pos, 64, &tg);
         int ok = found && tg.tw <= 9 && tg.nw <= 9;
-        if (p->nfs == 1)
+        if (p->nfs == 1) {
             rtype = found ? tg.type : 0; /* the caller saw a tag here */
+            p->rsplen = spell(p->rsp, rtype);
+        }
         if (found && !ok)
             ebts__diag(p->t, "TAG_NUMBER_TOO_LONG", fstart, rec, rtype, 0, -1, -1,
                        "tag number with %zu digits; kept as raw bytes", tg.tw > tg.nw ? tg.tw : tg.nw);

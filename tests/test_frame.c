@@ -333,6 +333,82 @@ START_TEST(diagnostic_code_table)
 }
 END_TEST
 
+/* The separator scan classifies 16 bytes at a time: separators and bytes above 0x7F at every
+ * position of a block, and on both sides of the GS that ends a value inside a block. */
+START_TEST(scan_block_boundaries)
+{
+    for (size_t len = 1; len <= 40; len++)
+        for (size_t at = 0; at < len; at++)
+            for (int what = 0; what < 4; what++) { /* US, RS, high byte in 1.009, in 1.010 */
+                char body[256], v[64], w[64];
+                memset(v, 'A', len);
+                memset(w, 'B', len);
+                if (what == 0 || what == 1)
+                    v[at] = what == 0 ? US[0] : RS[0];
+                else
+                    (what == 2 ? v : w)[at] = (char)0xE9;
+                int k = sprintf(body, "1.002:0500" GS "1.003:1" US "0" GS "1.009:");
+                size_t k9 = (size_t)k;
+                memcpy(body + k, v, len);
+                k += (int)len;
+                k += sprintf(body + k, GS "1.010:");
+                size_t k10 = (size_t)k;
+                memcpy(body + k, w, len);
+                k += (int)len;
+                char in[300];
+                size_t n = rec(in, 1, body, (size_t)k);
+                ebts_txn *t = tu_read(in, n, 0, NULL);
+                ck_assert_ptr_nonnull(t);
+                const ebts_record *r = ebts_txn_record(t, 0);
+                const ebts_field *f9 = ebts_record_field(r, 9), *f10 = ebts_record_field(r, 10);
+                ck_assert_uint_eq(ebts_field_value(f9).len, len);
+                ck_assert_uint_eq(ebts_field_value(f10).len, len);
+                ck_assert_uint_eq(ebts_field_subfield_count(f9), what == 1 ? 2 : 1);
+                ck_assert_uint_eq(ebts_field_item_count(f9, 0), what == 0 ? 2 : 1);
+                if (what <= 1) {
+                    ebts_span a = ebts_field_item(f9, what == 1 ? 1 : 0, what == 1 ? 0 : 1);
+                    ck_assert_uint_eq(a.len, len - at - 1);
+                }
+                size_t base = n - 1 - (size_t)k; /* the body sits just before the final FS */
+                size_t high = base + (what == 2 ? k9 : k10) + at;
+                char d[256], want[64] = "";
+                if (what >= 2)
+                    snprintf(want, sizeof want, "NON_ASCII@%zu", high);
+                ck_assert_str_eq(tu_diags(t, d, sizeof d), want);
+                if (what >= 2)
+                    ck_assert_str_eq(ebts_txn_diag(t, 0)->tag, what == 2 ? "1.009" : "1.010");
+                ebts_txn_free(t);
+            }
+}
+END_TEST
+
+/* After RS or US, only a tag of the record's own type ends the value; the type may be spelled
+ * with leading zeros. */
+START_TEST(tag_after_separator_is_exact)
+{
+    static const struct {
+        const char *after, *diags;
+    } cases[] = {
+        {"1.5:x", "SEPARATOR_BEFORE_TAG"}, {"01.5:x", "SEPARATOR_BEFORE_TAG"},
+        {"001.05:x", "SEPARATOR_BEFORE_TAG"}, {"10.5:x", ""}, {"11.5:x", ""}, {"1x", ""},
+        {"1.", ""}, {"1.5", ""}, {"0.5:x", ""}, {"2.5:x", ""}, {"1", ""},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        char body[128], in[200], d[256];
+        int k = sprintf(body, "1.002:0500" GS "1.003:1" US "0" GS "1.009:A" RS "%s", cases[c].after);
+        size_t n = rec(in, 1, body, (size_t)k);
+        ebts_txn *t = tu_read(in, n, 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        tu_diags(t, d, sizeof d);
+        char *at = strchr(d, '@');
+        if (at)
+            *at = 0;
+        ck_assert_msg(strcmp(d, cases[c].diags) == 0, "after RS \"%s\": \"%s\"", cases[c].after, d);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
 Suite *suite_frame(void)
 {
     Suite *s = suite_create("frame");
@@ -349,6 +425,8 @@ Suite *suite_frame(void)
     tcase_add_test(tc, binary_records_are_typed_by_cnt);
     tcase_add_test(tc, accessors_accept_null);
     tcase_add_test(tc, diagnostic_code_table);
+    tcase_add_test(tc, scan_block_boundaries);
+    tcase_add_test(tc, tag_after_separator_is_exact);
     suite_add_tcase(s, tc);
     return s;
 }
