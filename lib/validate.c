@@ -78,7 +78,8 @@ typedef struct V {
     struct cset {
         const char *sca;
         int ct, valid;
-        uint64_t bits[2];
+        unsigned char ok[256]; /* 1 where the class allows the byte (bytes above 0x7F: see
+                                  NON_ASCII, not this check) */
     } *csets;
 } V;
 #define MEMO_SLOTS 512u
@@ -275,10 +276,8 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
             e->sca = sca;
             e->ct = ct;
             e->valid = 1;
-            e->bits[0] = e->bits[1] = 0;
-            for (unsigned c = 0; c < 0x80; c++)
-                if (char_ok((unsigned char)c, ct, sca, sca_print))
-                    e->bits[c >> 6] |= (uint64_t)1 << (c & 63);
+            for (unsigned c = 0; c < 256; c++)
+                e->ok[c] = c >= 0x80 || char_ok((unsigned char)c, ct, sca, sca_print);
         }
         cs = e;
     }
@@ -288,12 +287,11 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
                                            imnem ? imnem : ""), mnem))
     size_t bad = 0; /* the first byte the class refuses, s.len when none */
     if (cs) {
-        uint64_t lo = cs->bits[0], hi = cs->bits[1];
-        for (; bad < s.len; bad++) {
-            unsigned char c = s.ptr[bad];
-            if (c < 0x40 ? !(lo >> c & 1) : c < 0x80 && !(hi >> (c - 0x40) & 1))
-                break;
-        }
+        const unsigned char *ok = cs->ok, *q = s.ptr;
+        while (bad + 4 <= s.len && (ok[q[bad]] & ok[q[bad + 1]] & ok[q[bad + 2]] & ok[q[bad + 3]]))
+            bad += 4;
+        while (bad < s.len && ok[q[bad]])
+            bad++;
     } else {
         while (bad < s.len && char_ok(s.ptr[bad], ct, sca, sca_print))
             bad++;

@@ -157,6 +157,40 @@ START_TEST(redaction_and_junit)
 }
 END_TEST
 
+/* The class check reads four bytes at a time: a refused character at every position of values
+ * of every length up to 12 is found at its own position, and one allowed everywhere is not. */
+START_TEST(charset_position_in_every_lane)
+{
+    ebts_txn *t = ebts_read_file("fixtures/samples/clean/idr-nomatch.eft", 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    for (size_t len = 1; len <= 12; len++)
+        for (size_t at = 0; at <= len; at++) { /* at == len: no refused character */
+            char v[16];
+            memcpy(v, "DOE,JOHNQUIN", len);
+            if (at < len)
+                v[at] = '7';
+            ck_assert_int_eq(ebts_txn_set_field(t, 1, 18, v, len, NULL), 0);
+            ebts_report *r = ebts_validate(t, NULL, NULL);
+            const ebts_diag *hit = NULL;
+            for (size_t i = 0; i < ebts_report_count(r); i++)
+                if (strcmp(ebts_report_diag(r, i)->code, "CHARSET_INVALID") == 0)
+                    hit = ebts_report_diag(r, i);
+            if (at == len) {
+                ck_assert_ptr_null(hit);
+            } else {
+                char want[32];
+                snprintf(want, sizeof want, "at position %zu ", at + 1);
+                ck_assert_ptr_nonnull(hit);
+                ck_assert_str_eq(hit->tag, "2.018");
+                ck_assert_msg(strstr(hit->msg, want) != NULL, "len %zu at %zu: %s", len, at,
+                              hit->msg);
+            }
+            ebts_report_free(r);
+        }
+    ebts_txn_free(t);
+}
+END_TEST
+
 Suite *suite_validate(void)
 {
     Suite *s = suite_create("validate");
@@ -166,6 +200,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
+    tcase_add_test(tc, charset_position_in_every_lane);
     suite_add_tcase(s, tc);
     return s;
 }
