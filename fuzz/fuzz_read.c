@@ -17,12 +17,22 @@ static void fail(const char *what)
     abort();
 }
 
+/* The traditional bytes of the first variant that loaded, and their length. */
+static unsigned char *first_w;
+static size_t first_n;
+
 static void check_round_trip(const ebts_txn *t)
 {
     unsigned char *w1, *w2, *rd, *js;
     size_t n1, n2, nr, nj;
     if (ebts_write_buffer(t, EBTS_FORMAT_TRADITIONAL, &w1, &n1, NULL) != 0)
         fail("write");
+    if (first_w && n1 == first_n && memcmp(w1, first_w, n1) == 0) {
+        /* the same transaction as an earlier read mode gave (strict or forced traditional on
+         * input detected as traditional): its round trips were checked with these bytes */
+        ebts_free(w1);
+        return;
+    }
     ebts_txn *t2 = ebts_read_buffer(w1, n1, EBTS_READ_TRADITIONAL, NULL);
     if (!t2)
         fail("written output does not read back");
@@ -46,7 +56,12 @@ static void check_round_trip(const ebts_txn *t)
     ebts_free(js);
     ebts_free(rd);
     ebts_free(w2);
-    ebts_free(w1);
+    if (!first_w) {
+        first_w = w1;
+        first_n = n1;
+    } else {
+        ebts_free(w1);
+    }
     ebts_txn_free(t3);
     ebts_txn_free(t2);
 }
@@ -85,5 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         ebts_txn_free(t);
     }
+    ebts_free(first_w);
+    first_w = NULL;
     return 0;
 }

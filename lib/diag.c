@@ -121,7 +121,8 @@ void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, u
 {
     if (t->oom)
         return;
-    if (t->n >= EBTS__MAX_DIAGS) {
+    int too_many = t->n >= EBTS__MAX_DIAGS;
+    if (too_many) {
         if (t->n > EBTS__MAX_DIAGS)
             return;
         code = "TOO_MANY_DIAGNOSTICS";
@@ -139,7 +140,13 @@ void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, u
         t->d = d;
         t->cap = cap;
     }
-    const ebts__code *c = ebts__code_find(code);
+    /* findings come in runs of one code (a hostile input repeats its defect): look the code up
+     * in the table only when it changes */
+    if (code != t->memo_code) {
+        t->memo = ebts__code_find(code);
+        t->memo_code = code;
+    }
+    const ebts__code *c = t->memo;
     ebts_diag *d = &t->d[t->n++];
     memset(d, 0, sizeof *d);
     d->code = c ? c->code : code;
@@ -152,7 +159,7 @@ void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, u
     d->item = item;
     va_list ap;
     va_start(ap, fmt);
-    if (strcmp(code, "TOO_MANY_DIAGNOSTICS") == 0)
+    if (too_many)
         snprintf(d->msg, sizeof d->msg, "more than %d diagnostics; the rest are left out",
                  EBTS__MAX_DIAGS);
     else

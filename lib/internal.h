@@ -81,6 +81,8 @@ typedef struct ebts__dlist {
     ebts_diag *d;
     size_t n, cap;
     int oom;
+    const char *memo_code; /* the code of the last finding added, and its table entry */
+    const struct ebts__code *memo;
 } ebts__dlist;
 
 struct ebts_txn {

@@ -75,7 +75,10 @@ START_TEST(sort_is_stable_and_merges_passes)
     static const size_t sizes[] = {0, 1, 2, 15, 16, 17, 33, 1000, 6001};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
         size_t n = sizes[s];
-        ebts__dlist l = {calloc(n ? n : 1, sizeof(ebts_diag)), n, n, 0};
+        ebts__dlist l;
+        memset(&l, 0, sizeof l);
+        l.d = calloc(n ? n : 1, sizeof(ebts_diag));
+        l.n = l.cap = n;
         for (size_t i = 0; i < n; i++) {
             size_t half = (n + 1) / 2;
             l.d[i].offset = i < half ? (i / 3) * 10 : ((i - half) / 2) * 10 + 5 * (i % 2);
