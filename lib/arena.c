@@ -90,7 +90,7 @@ void ebts__arena_free(ebts__arena *a)
     a->head = NULL;
 }
 
-static int buf_reserve(ebts__buf *b, size_t n)
+int ebts__buf_reserve(ebts__buf *b, size_t n)
 {
     if (b->oom)
         return -1;
@@ -111,12 +111,13 @@ static int buf_reserve(ebts__buf *b, size_t n)
     }
     b->p = p;
     b->cap = cap;
+    huge_pages(p, cap);
     return 0;
 }
 
 void ebts__buf_put(ebts__buf *b, const void *p, size_t n)
 {
-    if (n == 0 || buf_reserve(b, n) < 0)
+    if (n == 0 || ebts__buf_reserve(b, n) < 0)
         return;
     memcpy(b->p + b->len, p, n);
     b->len += n;
@@ -124,7 +125,7 @@ void ebts__buf_put(ebts__buf *b, const void *p, size_t n)
 
 void ebts__buf_putc(ebts__buf *b, int c)
 {
-    if (buf_reserve(b, 1) < 0)
+    if (ebts__buf_reserve(b, 1) < 0)
         return;
     b->p[b->len++] = (unsigned char)c;
 }
@@ -147,7 +148,7 @@ void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
         ebts__buf_put(b, tmp, (size_t)n);
         return;
     }
-    if (buf_reserve(b, (size_t)n + 1) < 0)
+    if (ebts__buf_reserve(b, (size_t)n + 1) < 0)
         return;
     va_start(ap, fmt);
     vsnprintf((char *)b->p + b->len, (size_t)n + 1, fmt, ap);

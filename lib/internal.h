@@ -30,6 +30,8 @@ typedef struct ebts__buf {
     size_t len, cap;
     int oom;
 } ebts__buf;
+/* room for n more bytes; -1 (and b->oom) when there is no memory */
+int ebts__buf_reserve(ebts__buf *b, size_t n);
 void ebts__buf_put(ebts__buf *b, const void *p, size_t n);
 void ebts__buf_putc(ebts__buf *b, int c);
 void ebts__buf_puts(ebts__buf *b, const char *s);

@@ -249,6 +249,10 @@ void ebts__write_traditional(const ebts_txn *t, ebts__buf *b)
 {
     ebts__writer w;
     memset(&w, 0, sizeof w);
+    /* the output of a transaction that was read is about as long as its input: one allocation
+     * instead of doubling and copying (a hint: the buffer still grows after edits) */
+    if (t->len && ebts__buf_reserve(b, t->len + 64) < 0)
+        return;
     for (size_t ri = 0; ri < t->nrecs && !b->oom; ri++)
         write_record(&w, t, ri, b);
     ebts__writer_free(&w);
