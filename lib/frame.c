@@ -347,24 +347,19 @@ done:
 static int tokenize_recorded(P *p, ebts_field *f, size_t vs)
 {
     ebts__arena *a = &p->t->arena;
-    f->subs = ebts__arena_alloc(a, (p->nrs + 1) * sizeof *f->subs);
-    f->items = ebts__arena_alloc(a, (p->nseps + 1) * sizeof *f->items);
-    if (!f->subs || !f->items)
+    f->sub_first = ebts__arena_alloc(a, (p->nrs + 2) * sizeof *f->sub_first);
+    f->item_end = ebts__arena_alloc(a, (p->nseps + 1) * sizeof *f->item_end);
+    if (!f->sub_first || !f->item_end)
         return -1;
-    uint32_t s = 0, k = 0, start = 0;
-    f->subs[0].first = 0;
-    for (size_t j = 0; j <= p->nseps; j++) {
-        uint32_t pos = j < p->nseps ? (uint32_t)((p->seps[j] >> 1) - vs) : f->len;
-        f->items[k].off = start;
-        f->items[k].len = pos - start;
-        k++;
-        start = pos + 1;
-        if (j == p->nseps || (p->seps[j] & 1)) {
-            f->subs[s].n = k - f->subs[s].first;
-            if (j < p->nseps)
-                f->subs[++s].first = k;
-        }
+    uint32_t s = 0;
+    f->sub_first[0] = 0;
+    for (size_t j = 0; j < p->nseps; j++) {
+        f->item_end[j] = (uint32_t)((p->seps[j] >> 1) - vs);
+        if (p->seps[j] & 1)
+            f->sub_first[++s] = (uint32_t)j + 1;
     }
+    f->item_end[p->nseps] = f->len;
+    f->sub_first[s + 1] = (uint32_t)p->nseps + 1;
     f->nsub = (uint32_t)p->nrs + 1;
     f->nitems = (uint32_t)p->nseps + 1;
     return 0;

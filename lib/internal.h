@@ -42,12 +42,6 @@ void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
     ;
 
 /* ---- the transaction model */
-typedef struct ebts__sub {
-    uint32_t first, n; /* items[first .. first+n) of the field */
-} ebts__sub;
-typedef struct ebts__item {
-    uint32_t off, len; /* relative to the field value */
-} ebts__item;
 
 #define EBTS__F_BINARY    0x01u /* x.999 data delimited by LEN */
 #define EBTS__F_MALFORMED 0x02u /* no parsable tag: raw bytes kept in val */
@@ -63,8 +57,12 @@ struct ebts_field {
     uint32_t nsub, nitems; /* nsub >= 1; subs/items NULL when the value is a single item */
     uint8_t type_w, num_w; /* digits of the tag spelling; 0 = canonical (%u.%03u) */
     uint16_t flags;
-    ebts__sub *subs;
-    ebts__item *items;
+    /* The index of a value with RS/US, 4 bytes per entry (it is written for every item of a
+     * large transaction, into fresh memory): subfield s holds items sub_first[s] ..
+     * sub_first[s+1]-1 (nsub+1 entries); item k ends at item_end[k] (relative to val) and begins
+     * just after the separator that ended item k-1 (or at 0). */
+    uint32_t *sub_first;
+    uint32_t *item_end;
 };
 
 struct ebts_record {

@@ -69,8 +69,8 @@ int ebts__txn_add_record(ebts_txn *t, ebts_record *r)
 int ebts__field_tokenize(ebts__arena *a, ebts_field *f)
 {
     f->nsub = f->nitems = 1;
-    f->subs = NULL;
-    f->items = NULL;
+    f->sub_first = NULL;
+    f->item_end = NULL;
     if (f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED))
         return 0;
     uint32_t nrs = 0, nus = 0;
@@ -81,27 +81,22 @@ int ebts__field_tokenize(ebts__arena *a, ebts_field *f)
     }
     if (nrs + nus == 0)
         return 0;
-    f->subs = ebts__arena_alloc(a, ((size_t)nrs + 1) * sizeof *f->subs);
-    f->items = ebts__arena_alloc(a, ((size_t)nrs + nus + 1) * sizeof *f->items);
-    if (!f->subs || !f->items)
+    f->sub_first = ebts__arena_alloc(a, ((size_t)nrs + 2) * sizeof *f->sub_first);
+    f->item_end = ebts__arena_alloc(a, ((size_t)nrs + nus + 1) * sizeof *f->item_end);
+    if (!f->sub_first || !f->item_end)
         return -1;
-    uint32_t s = 0, k = 0, start = 0;
-    f->subs[0].first = 0;
-    for (uint32_t i = 0; i <= f->len; i++) {
-        unsigned char c = i < f->len ? f->val[i] : EBTS__RS;
+    uint32_t s = 0, k = 0;
+    f->sub_first[0] = 0;
+    for (uint32_t i = 0; i < f->len; i++) {
+        unsigned char c = f->val[i];
         if (c != EBTS__RS && c != EBTS__US)
             continue;
-        f->items[k].off = start;
-        f->items[k].len = i - start;
-        k++;
-        start = i + 1;
-        if (c == EBTS__RS) {
-            f->subs[s].n = k - f->subs[s].first;
-            s++;
-            if (i < f->len)
-                f->subs[s].first = k;
-        }
+        f->item_end[k++] = i;
+        if (c == EBTS__RS)
+            f->sub_first[++s] = k;
     }
+    f->item_end[k] = f->len;
+    f->sub_first[s + 1] = k + 1;
     f->nsub = nrs + 1;
     f->nitems = nrs + nus + 1;
     return 0;
@@ -285,7 +280,7 @@ size_t ebts_field_item_count(const ebts_field *f, size_t sub)
 {
     if (!f || sub >= f->nsub)
         return 0;
-    return f->subs ? f->subs[sub].n : 1;
+    return f->sub_first ? f->sub_first[sub + 1] - f->sub_first[sub] : 1;
 }
 
 ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
@@ -293,18 +288,18 @@ ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
     ebts_span s = {NULL, 0};
     if (!f || sub >= f->nsub)
         return s;
-    if (!f->subs) {
+    if (!f->sub_first) {
         if (item == 0) {
             s.ptr = f->val;
             s.len = f->len;
         }
         return s;
     }
-    if (item >= f->subs[sub].n)
+    if (item >= f->sub_first[sub + 1] - f->sub_first[sub])
         return s;
-    const ebts__item *it = &f->items[f->subs[sub].first + item];
-    s.ptr = f->val + it->off;
-    s.len = it->len;
+    size_t k = f->sub_first[sub] + item, start = k ? f->item_end[k - 1] + 1u : 0;
+    s.ptr = f->val + start;
+    s.len = f->item_end[k] - start;
     return s;
 }
 
