@@ -71,18 +71,19 @@ static size_t binary_header(unsigned type)
     return 18;    /* LEN 4, IDC, IMP, FGP 6, ISR, HLL 2, VLL 2, GCA */
 }
 
-/* Digits at p[*i]: value (saturating past 9 digits), count of digits. */
-static size_t read_digits(const unsigned char *b, size_t n, size_t *i, uint32_t *val)
+/* Digits at b[*i]: value (of the first 9 digits; the count says when there were more), count of
+ * digits. */
+static HOT_INLINE size_t read_digits(const unsigned char *b, size_t n, size_t *i, uint32_t *val)
 {
-    size_t start = *i;
-    uint64_t v = 0;
-    while (*i < n && is_digit(b[*i])) {
-        if (*i - start < 9)
-            v = v * 10 + (uint64_t)(b[*i] - '0');
-        (*i)++;
-    }
-    *val = (uint32_t)v;
-    return *i - start;
+    size_t start = *i, k = start, lim = n - start < 9 ? n : start + 9;
+    uint32_t v = 0;
+    while (k < lim && (unsigned)(b[k] - '0') < 10u)
+        v = v * 10 + (uint32_t)(b[k++] - '0');
+    while (k < n && (unsigned)(b[k] - '0') < 10u)
+        k++;
+    *val = v;
+    *i = k;
+    return k - start;
 }
 
 typedef struct tag {
@@ -92,7 +93,7 @@ typedef struct tag {
 } tag;
 
 /* A tag "T.N:" at pos; digits limited to `maxd` each. 1 if found. */
-static int read_tag(const unsigned char *b, size_t n, size_t pos, size_t maxd, tag *tg)
+static HOT_INLINE int read_tag(const unsigned char *b, size_t n, size_t pos, size_t maxd, tag *tg)
 {
     size_t i = pos;
     tg->tw = read_digits(b, n, &i, &tg->type);
