@@ -706,19 +706,58 @@ static void check_makeup(V *v)
     }
 }
 
+typedef struct idc_key {
+    unsigned type;
+    int idc;
+    size_t rec;
+} idc_key;
+
+static int cmp_idc_key(const void *pa, const void *pb)
+{
+    const idc_key *a = pa, *b = pb;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    if (a->idc != b->idc)
+        return a->idc < b->idc ? -1 : 1;
+    return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
+/* Each record whose type and IDC an earlier record already has is reported once, naming the
+ * first such record. Sorted, not compared pairwise: a transaction of 50 000 records with distinct
+ * IDCs took 12 s pairwise. */
 static void check_idcs(V *v)
 {
-    for (size_t i = 1; i < v->t->nrecs; i++) {
-        const ebts_record *r = v->t->recs[i];
-        int idc = ebts__record_idc_of(r);
-        for (size_t j = 1; idc >= 0 && j < i; j++)
-            if (v->t->recs[j]->type == r->type && ebts__record_idc_of(v->t->recs[j]) == idc) {
-                DIAG(v, "IDC_DUPLICATE", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
-                     r->type, r->binary ? 0 : 2, -1, -1,
-                     "IDC %d is used by Type-%u records %zu and %zu", idc, r->type, j, i);
-                break;
-            }
+    size_t n = v->t->nrecs, k = 0;
+    if (n < 3)
+        return;
+    idc_key *keys = malloc(n * sizeof *keys);
+    size_t *first = malloc(n * sizeof *first); /* record -> the first with its type and IDC */
+    if (!keys || !first) {
+        free(keys);
+        free(first);
+        v->dl->oom = 1;
+        return;
     }
+    for (size_t i = 1; i < n; i++) {
+        int idc = ebts__record_idc_of(v->t->recs[i]);
+        first[i] = i;
+        if (idc >= 0)
+            keys[k++] = (idc_key){v->t->recs[i]->type, idc, i};
+    }
+    qsort(keys, k, sizeof *keys, cmp_idc_key);
+    for (size_t g = 0; g < k; g++)
+        if (g > 0 && keys[g].type == keys[g - 1].type && keys[g].idc == keys[g - 1].idc)
+            first[keys[g].rec] = first[keys[g - 1].rec];
+    for (size_t i = 1; i < n; i++) {
+        if (first[i] == i)
+            continue;
+        const ebts_record *r = v->t->recs[i];
+        DIAG(v, "IDC_DUPLICATE", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type,
+             r->binary ? 0 : 2, -1, -1, "IDC %d is used by Type-%u records %zu and %zu",
+             ebts__record_idc_of(r), r->type, first[i], i);
+    }
+    free(keys);
+    free(first);
 }
 
 /* The IDR/IAR text of 2.075: the parser's findings, at their offsets in the input. */

@@ -40,6 +40,101 @@ static const char *diff_txn(const ebts_txn *x, const ebts_txn *y, unsigned flags
 
 #define S "fixtures/samples/"
 
+/* A transaction of tagged records given as "T/IDC/value" strings (value in x.005 of Type-2,
+ * absent for other types), built as bytes with correct LEN and CNT. Free with ebts_txn_free. */
+static ebts_txn *build(const char *const *recs, size_t n)
+{
+    size_t cap = 256 + n * 64;
+    char *out = malloc(cap), *cnt = malloc(32 + n * 16), *body = malloc(64);
+    size_t k = 0, c = (size_t)sprintf(cnt, "1" US "%zu", n);
+    for (size_t i = 0; i < n; i++) {
+        unsigned type;
+        int idc;
+        char val[32] = "";
+        ck_assert_int_ge(sscanf(recs[i], "%u/%d/%31s", &type, &idc, val), 2);
+        c += (size_t)sprintf(cnt + c, RS "%u" US "%02d", type, idc);
+    }
+    char t1[64];
+    snprintf(t1, sizeof t1, GS "1.002:0500" GS "1.003:");
+    /* Type-1: LEN fixed point */
+    size_t blen = strlen(t1) + c + strlen(GS "1.004:CAR" FS);
+    size_t len = blen + 8;
+    for (int it = 0; it < 3; it++)
+        len = (size_t)snprintf(NULL, 0, "1.001:%zu", len) + blen;
+    k += (size_t)sprintf(out + k, "1.001:%zu%s", len, t1);
+    memcpy(out + k, cnt, c);
+    k += c;
+    k += (size_t)sprintf(out + k, GS "1.004:CAR" FS);
+    for (size_t i = 0; i < n; i++) {
+        unsigned type;
+        int idc;
+        char val[32] = "";
+        sscanf(recs[i], "%u/%d/%31s", &type, &idc, val);
+        int bl = val[0] ? sprintf(body, GS "%u.002:%02d" GS "%u.005:%s" FS, type, idc, type, val)
+                        : sprintf(body, GS "%u.002:%02d" FS, type, idc);
+        size_t rl = (size_t)bl + 8;
+        for (int it = 0; it < 3; it++)
+            rl = (size_t)snprintf(NULL, 0, "%u.001:%zu", type, rl) + (size_t)bl;
+        k += (size_t)sprintf(out + k, "%u.001:%zu%s", type, rl, body);
+    }
+    ebts_txn *t = ebts_read_buffer(out, k, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(ebts_txn_error_count(t, 1), 0);
+    free(out);
+    free(cnt);
+    free(body);
+    return t;
+}
+
+/* Alignment: each A record takes the first free B record of its type and IDC, then of its type. */
+START_TEST(alignment_by_idc_then_type)
+{
+    static const char *const a[] = {"2/1/a", "2/1/b", "2/2/c", "9/1", "2/5/e"};
+    static const char *const b[] = {"2/2/c", "2/1/a", "9/3", "2/1/b", "2/7/e"};
+    ebts_txn *x = build(a, 5), *y = build(b, 5);
+    ck_assert_str_eq(diff_txn(x, y, 0, 0),
+                     "~ Type-2 record (IDC 02) moved: position 3 in A, 1 in B\n"
+                     "~ Type-9 record (IDC 01) moved: position 4 in A, 3 in B\n"
+                     "9.002 IDC: \"01\" -> \"03\"\n"
+                     "2.002 IDC: \"05\" -> \"07\"\n");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+}
+END_TEST
+
+/* Many records with distinct IDCs: validation and the diff's alignment stay near-linear (they
+ * compared every pair once; under Check's time limit this test is what notices a return). */
+START_TEST(many_records)
+{
+    size_t n = 40000;
+    const char **recs = malloc(n * sizeof *recs);
+    char *names = malloc(n * 16);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(names + 16 * i, 16, "2/%zu/v", i);
+        recs[i] = names + 16 * i;
+    }
+    ebts_txn *x = build(recs, n);
+    snprintf(names + 16 * (n - 1), 16, "2/5/v"); /* the last one repeats record 6's IDC */
+    ebts_txn *y = build(recs, n);
+    ck_assert_str_eq(diff_txn(x, x, 0, 0), "");
+    ebts_report *r = ebts_validate(y, NULL, NULL);
+    size_t dup = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++)
+        if (strcmp(ebts_report_diag(r, i)->code, "IDC_DUPLICATE") == 0) {
+            dup++;
+            ck_assert_str_eq(ebts_report_diag(r, i)->msg,
+                             "IDC 5 is used by Type-2 records 6 and 40000");
+        }
+    ck_assert_uint_eq(dup, 1);
+    ebts_report_free(r);
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+    free(recs);
+    free(names);
+}
+END_TEST
+
+
 START_TEST(published_and_clean)
 {
     /* the ERRTs differ only in LEN, which never counts */
@@ -189,6 +284,8 @@ Suite *suite_diff(void)
     tcase_add_test(tc, flipped_jpeg_byte);
     tcase_add_test(tc, inserted_field_is_one_difference);
     tcase_add_test(tc, records_added_and_reordered);
+    tcase_add_test(tc, alignment_by_idc_then_type);
+    tcase_add_test(tc, many_records);
     tcase_add_test(tc, spelling_len_and_volatile_fields);
     tcase_add_test(tc, semantic_idr_encounter_changed);
     suite_add_tcase(s, tc);
