@@ -201,6 +201,18 @@ static void put_encounter(ebts__buf *b, const ebts_encounter *e, int rem)
     put_opt(b, "sex", e->sex, 1);
 }
 
+/* ",\"encounters\":[{...},...]" */
+static void put_encounters(ebts__buf *b, const ebts_encounter *e, size_t n, int rem)
+{
+    ebts__buf_puts(b, ",\"encounters\":[");
+    for (size_t i = 0; i < n; i++) {
+        ebts__buf_puts(b, i ? ",{" : "{");
+        put_encounter(b, &e[i], rem);
+        ebts__buf_putc(b, '}');
+    }
+    ebts__buf_putc(b, ']');
+}
+
 static void put_pairs(ebts__buf *b, const char *key, const ebts_pair *p, size_t n)
 {
     ebts__buf_printf(b, ",\"%s\":[", key);
@@ -264,13 +276,8 @@ static void put_response(const ebts_txn *t, ebts__buf *b)
     if (idr && idr->present) {
         ebts__buf_printf(b, "{\"match\":%s", idr->match < 0 ? "null" : idr->match ? "true" : "false");
         put_opt(b, "title", idr->title, 1);
-        ebts__buf_puts(b, ",\"encounters\":[");
-        for (size_t i = 0; i < idr->nencounters; i++) {
-            ebts__buf_puts(b, i ? ",{" : "{");
-            put_encounter(b, &idr->encounters[i], 0);
-            ebts__buf_putc(b, '}');
-        }
-        ebts__buf_printf(b, "],\"photo_attached\":%s", idr->photo_attached ? "true" : "false");
+        put_encounters(b, idr->encounters, idr->nencounters, 0);
+        ebts__buf_printf(b, ",\"photo_attached\":%s", idr->photo_attached ? "true" : "false");
         put_opt(b, "disclaimer", idr->disclaimer, 1);
         ebts__buf_putc(b, '}');
     } else {
@@ -283,13 +290,7 @@ static void put_response(const ebts_txn *t, ebts__buf *b)
         put_opt(b, "received", iar->received, 0);
         put_pairs(b, "iaq", iar->iaq, iar->niaq);
         put_opt(b, "idsm", iar->idsm, 1);
-        ebts__buf_puts(b, ",\"encounters\":[");
-        for (size_t i = 0; i < iar->nencounters; i++) {
-            ebts__buf_puts(b, i ? ",{" : "{");
-            put_encounter(b, &iar->encounters[i], 1);
-            ebts__buf_putc(b, '}');
-        }
-        ebts__buf_putc(b, ']');
+        put_encounters(b, iar->encounters, iar->nencounters, 1);
         put_opt(b, "status", iar->status, 1);
         put_strings(b, "status_lines", iar->status_lines, iar->nstatus_lines);
         put_pairs(b, "record", iar->record, iar->nrecord);
