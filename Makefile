@@ -144,12 +144,13 @@ fuzz-build: deps build/gen/profile_xsd.h
 	done
 
 # Each target runs FUZZTIME seconds from the fixtures; a finding stops make with an error and
-# leaves its input in build-fuzz/ (keep it in fuzz/regressions/TARGET/).
+# leaves its input in build-fuzz/ (keep it in fuzz/regressions/TARGET/). An input that takes more
+# than 30 s is a finding too (libFuzzer's own limit is 20 minutes).
 fuzz: fuzz-build
 	for t in $(FUZZ_TARGETS); do \
 	  mkdir -p build-fuzz/corpus-$$t; \
-	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZTIME) -max_len=65536 -dict=fuzz/ebts.dict \
-	    -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t fixtures fuzz/regressions/$$t || exit 1; \
+	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZTIME) -max_len=65536 -timeout=30 \
+	    -dict=fuzz/ebts.dict -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t fixtures fuzz/regressions/$$t || exit 1; \
 	done
 
 # Benchmarks (not tests): BENCHMB sets the size of the large datasets in MiB.

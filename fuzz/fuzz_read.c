@@ -1,8 +1,8 @@
 /* libFuzzer target for the reader (traditional, readable, gzip) and the writers.
  * Properties checked beyond "no crash": whatever loads is written; the written bytes read back
  * without a fatal error and write again to the same bytes; the readable rendering reads back to
- * the same traditional bytes; JSON renders; validation completes with a code and message for
- * every finding. */
+ * the same traditional bytes; JSON renders; a transaction has no difference from itself and is
+ * compared with its re-read; validation completes with a code and message for every finding. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +40,15 @@ static void check_round_trip(const ebts_txn *t)
         fail("second write");
     if (n1 != n2 || memcmp(w1, w2, n1) != 0)
         fail("write(read(write(x))) != write(x)");
+    ebts_diff_result *d = ebts_diff(t, t, NULL, NULL);
+    if (!d || ebts_diff_count(d) != 0)
+        fail("a transaction differs from itself");
+    ebts_diff_free(d);
+    ebts_diff_options semantic = {EBTS_DIFF_SEMANTIC, NULL, 0};
+    d = ebts_diff(t, t2, &semantic, NULL); /* repairs may show; it must complete */
+    if (!d)
+        fail("diff of a transaction and its re-read failed");
+    ebts_diff_free(d);
     if (ebts_write_buffer(t, EBTS_FORMAT_READABLE, &rd, &nr, NULL) != 0)
         fail("readable write");
     ebts_txn *t3 = ebts_read_buffer(rd, nr, EBTS_READ_READABLE, NULL);
