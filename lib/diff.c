@@ -374,22 +374,6 @@ done:
     ebts_ers_free(eb);
 }
 
-typedef struct align_key {
-    unsigned type;
-    int idc;
-    size_t rec;
-} align_key;
-
-static int cmp_align_key(const void *pa, const void *pb)
-{
-    const align_key *a = pa, *b = pb;
-    if (a->type != b->type)
-        return a->type < b->type ? -1 : 1;
-    if (a->idc != b->idc)
-        return a->idc < b->idc ? -1 : 1;
-    return a->rec < b->rec ? -1 : a->rec > b->rec;
-}
-
 /* Each A record not yet aligned, in order, takes the first B record not yet taken with the same
  * type and (pass 0) IDC. The free B records are sorted by key and each key's run is taken from
  * its front, which is that same greedy choice without comparing every pair (two transactions of
@@ -399,7 +383,7 @@ static int align_pass(const ebts_txn *a, const ebts_txn *b, long *match_a, long 
     size_t na = a ? a->nrecs : 0, nb = b ? b->nrecs : 0, k = 0;
     if (na < 2 || nb < 2)
         return 0;
-    align_key *keys = malloc(nb * sizeof *keys);
+    ebts__rec_key *keys = malloc(nb * sizeof *keys);
     size_t *taken = calloc(nb, sizeof *taken); /* per run start: how many were taken */
     if (!keys || !taken) {
         free(keys);
@@ -408,16 +392,17 @@ static int align_pass(const ebts_txn *a, const ebts_txn *b, long *match_a, long 
     }
     for (size_t j = 1; j < nb; j++)
         if (match_b[j] < 0)
-            keys[k++] = (align_key){b->recs[j]->type, pass ? 0 : ebts_record_idc(b->recs[j]), j};
-    qsort(keys, k, sizeof *keys, cmp_align_key);
+            keys[k++] =
+                (ebts__rec_key){b->recs[j]->type, pass ? 0 : ebts_record_idc(b->recs[j]), j};
+    qsort(keys, k, sizeof *keys, ebts__rec_key_cmp);
     for (size_t i = 1; i < na; i++) {
         if (match_a[i] >= 0)
             continue;
-        align_key want = {a->recs[i]->type, pass ? 0 : ebts_record_idc(a->recs[i]), 0};
+        ebts__rec_key want = {a->recs[i]->type, pass ? 0 : ebts_record_idc(a->recs[i]), 0};
         size_t lo = 0, hi = k; /* the first key >= want: the start of want's run */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (cmp_align_key(&keys[mid], &want) < 0)
+            if (ebts__rec_key_cmp(&keys[mid], &want) < 0)
                 lo = mid + 1;
             else
                 hi = mid;

@@ -97,6 +97,13 @@ struct ebts_txn {
 };
 
 /* txn.c */
+/* A record by type and IDC, for sorting (IDC duplicates, diff alignment); then by index. */
+typedef struct ebts__rec_key {
+    unsigned type;
+    int idc;
+    size_t rec;
+} ebts__rec_key;
+int ebts__rec_key_cmp(const void *a, const void *b); /* qsort comparator */
 ebts_txn *ebts__txn_alloc(void);
 int ebts__txn_add_record(ebts_txn *t, ebts_record *r); /* append; -1 on OOM */
 ebts_record *ebts__record_new(ebts_txn *t, unsigned type);

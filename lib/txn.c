@@ -116,6 +116,16 @@ int ebts__parse_uint(const unsigned char *p, size_t n, int *out)
     return 1;
 }
 
+int ebts__rec_key_cmp(const void *pa, const void *pb)
+{
+    const ebts__rec_key *a = pa, *b = pb;
+    if (a->type != b->type)
+        return a->type < b->type ? -1 : 1;
+    if (a->idc != b->idc)
+        return a->idc < b->idc ? -1 : 1;
+    return a->rec < b->rec ? -1 : a->rec > b->rec;
+}
+
 int ebts__record_idc_of(const ebts_record *r)
 {
     if (!r)
