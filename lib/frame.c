@@ -348,18 +348,18 @@ done:
 static int tokenize_recorded(P *p, ebts_field *f, size_t vs)
 {
     ebts__arena *a = &p->t->arena;
-    f->sub_first = ebts__arena_alloc(a, (p->nrs + 2) * sizeof *f->sub_first);
-    f->item_end = ebts__arena_alloc(a, (p->nseps + 1) * sizeof *f->item_end);
-    if (!f->sub_first || !f->item_end)
+    f->sub_first = ebts__arena_alloc(a, (p->nrs + 2 + p->nseps + 1) * sizeof *f->sub_first);
+    if (!f->sub_first)
         return -1;
+    uint32_t *item_end = f->sub_first + p->nrs + 2;
     uint32_t s = 0;
     f->sub_first[0] = 0;
     for (size_t j = 0; j < p->nseps; j++) {
-        f->item_end[j] = (uint32_t)((p->seps[j] >> 1) - vs);
+        item_end[j] = (uint32_t)((p->seps[j] >> 1) - vs);
         if (p->seps[j] & 1)
             f->sub_first[++s] = (uint32_t)j + 1;
     }
-    f->item_end[p->nseps] = f->len;
+    item_end[p->nseps] = f->len;
     f->sub_first[s + 1] = (uint32_t)p->nseps + 1;
     f->nsub = (uint32_t)p->nrs + 1;
     f->nitems = (uint32_t)p->nseps + 1;

@@ -54,16 +54,17 @@ struct ebts_field {
     uint32_t number;
     uint32_t offset;       /* of the tag in the input, EBTS__NOWHERE when set by an edit */
     uint32_t tagtype;      /* record type as spelled in the tag */
-    uint32_t nsub, nitems; /* nsub >= 1; subs/items NULL when the value is a single item */
+    uint32_t nsub, nitems; /* nsub >= 1; sub_first NULL when the value is a single item */
     uint8_t type_w, num_w; /* digits of the tag spelling; 0 = canonical (%u.%03u) */
     uint16_t flags;
-    /* The index of a value with RS/US, 4 bytes per entry (it is written for every item of a
-     * large transaction, into fresh memory): subfield s holds items sub_first[s] ..
-     * sub_first[s+1]-1 (nsub+1 entries); item k ends at item_end[k] (relative to val) and begins
-     * just after the separator that ended item k-1 (or at 0). */
+    /* The index of a value with RS/US (NULL without), 4 bytes per entry, one allocation (it is
+     * written for every item of a large transaction, into fresh memory): sub_first[0..nsub],
+     * where subfield s holds items sub_first[s] .. sub_first[s+1]-1, then the end of each item
+     * (EBTS__ITEM_END): item k ends at item_end[k] (relative to val) and begins just after the
+     * separator that ended item k-1 (or at 0). */
     uint32_t *sub_first;
-    uint32_t *item_end;
 };
+#define EBTS__ITEM_END(f) ((f)->sub_first + (f)->nsub + 1)
 
 struct ebts_record {
     unsigned type;

@@ -70,7 +70,6 @@ int ebts__field_tokenize(ebts__arena *a, ebts_field *f)
 {
     f->nsub = f->nitems = 1;
     f->sub_first = NULL;
-    f->item_end = NULL;
     if (f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED))
         return 0;
     uint32_t nrs = 0, nus = 0;
@@ -81,21 +80,21 @@ int ebts__field_tokenize(ebts__arena *a, ebts_field *f)
     }
     if (nrs + nus == 0)
         return 0;
-    f->sub_first = ebts__arena_alloc(a, ((size_t)nrs + 2) * sizeof *f->sub_first);
-    f->item_end = ebts__arena_alloc(a, ((size_t)nrs + nus + 1) * sizeof *f->item_end);
-    if (!f->sub_first || !f->item_end)
+    f->sub_first = ebts__arena_alloc(a, ((size_t)nrs + 2 + nrs + nus + 1) * sizeof *f->sub_first);
+    if (!f->sub_first)
         return -1;
+    uint32_t *item_end = f->sub_first + nrs + 2;
     uint32_t s = 0, k = 0;
     f->sub_first[0] = 0;
     for (uint32_t i = 0; i < f->len; i++) {
         unsigned char c = f->val[i];
         if (c != EBTS__RS && c != EBTS__US)
             continue;
-        f->item_end[k++] = i;
+        item_end[k++] = i;
         if (c == EBTS__RS)
             f->sub_first[++s] = k;
     }
-    f->item_end[k] = f->len;
+    item_end[k] = f->len;
     f->sub_first[s + 1] = k + 1;
     f->nsub = nrs + 1;
     f->nitems = nrs + nus + 1;
@@ -307,9 +306,10 @@ ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
     }
     if (item >= f->sub_first[sub + 1] - f->sub_first[sub])
         return s;
-    size_t k = f->sub_first[sub] + item, start = k ? f->item_end[k - 1] + 1u : 0;
+    const uint32_t *item_end = EBTS__ITEM_END(f);
+    size_t k = f->sub_first[sub] + item, start = k ? item_end[k - 1] + 1u : 0;
     s.ptr = f->val + start;
-    s.len = f->item_end[k] - start;
+    s.len = item_end[k] - start;
     return s;
 }
 
