@@ -304,17 +304,56 @@ int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, si
     return 0;
 }
 
+/* The traditional encoding record by record through one buffer flushed at 1 MiB: a large
+ * transaction is not held twice. -1 (with b->oom) without memory; *werr on a failed fwrite. */
+static int stream_traditional(const ebts_txn *t, FILE *fp, size_t *written, int *werr)
+{
+    ebts__writer w;
+    memset(&w, 0, sizeof w);
+    ebts__buf b = {0};
+    int rc = 0;
+    for (size_t ri = 0; ri < t->nrecs && rc == 0; ri++) {
+        write_record(&w, t, ri, &b);
+        if (b.oom) {
+            rc = -1;
+        } else if (b.len >= ((size_t)1 << 20) || ri + 1 == t->nrecs) {
+            size_t k = fwrite(b.p, 1, b.len, fp);
+            *written += k;
+            if (k != b.len) {
+                *werr = 1;
+                rc = -1;
+            }
+            b.len = 0;
+        }
+    }
+    ebts__writer_free(&w);
+    free(b.p);
+    return rc;
+}
+
 int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *err)
 {
     unsigned char *p;
-    size_t n;
-    if (!fp) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL stream");
+    size_t n, w = 0;
+    if (!fp || !t) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL %s", fp ? "transaction" : "stream");
         return -1;
+    }
+    if ((flags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL) {
+        int werr = 0;
+        if (stream_traditional(t, fp, &w, &werr) < 0 && !werr) {
+            ebts__error_oom(err);
+            return -1;
+        }
+        if (werr || fflush(fp) != 0) {
+            ebts__error_set(err, "IO_ERROR", w, -1, NULL, "write failed: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
     }
     if (ebts_write_buffer(t, flags, &p, &n, err) < 0)
         return -1;
-    size_t w = fwrite(p, 1, n, fp);
+    w = fwrite(p, 1, n, fp);
     free(p);
     if (w != n || fflush(fp) != 0) {
         ebts__error_set(err, "IO_ERROR", w, -1, NULL, "write failed: %s", strerror(errno));

@@ -1,7 +1,8 @@
 /* Allocation-failure test: every allocation the library makes during a read, a validation, the
- * response view, a generation, a diff and each writer is made to fail in turn (malloc, calloc
- * and realloc are wrapped at link time). Each call must then fail cleanly (NULL or -1 with an
- * error code) or succeed; never crash. Under `make asan` LeakSanitizer also proves no leak. */
+ * response view, a generation, a diff, each writer and the streaming writer is made to fail in
+ * turn (malloc, calloc and realloc are wrapped at link time). Each call must then fail cleanly
+ * (NULL or -1 with an error code) or succeed; never crash. Under `make asan` LeakSanitizer also
+ * proves no leak. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,8 @@ static unsigned char *slurp(const char *path, size_t *len)
 }
 
 /* One scenario; returns 1 when it completed, 0 when a call failed cleanly. */
+static FILE *sink; /* /dev/null, unbuffered: stdio allocates nothing while a scenario runs */
+
 static int scenario(int which)
 {
     ebts_error err;
@@ -107,6 +110,10 @@ static int scenario(int which)
         ebts_txn_free(g);
         break;
     }
+    case 8: { /* the streaming writer (the stream is opened before any allocation fails) */
+        ok = ebts_write_stream(t, EBTS_FORMAT_TRADITIONAL, sink, &err) == 0;
+        break;
+    }
     case 7: { /* diff, semantic */
         ebts_diff_options o = {EBTS_DIFF_SEMANTIC, NULL, 0};
         ebts_diff_result *d = ebts_diff(t, t, &o, &err);
@@ -134,7 +141,12 @@ int main(int argc, char **argv)
     }
     size_t passed = 0;
     long total = 0;
-    for (int which = 0; which < 8; which++) {
+    sink = fopen("/dev/null", "wb");
+    if (!sink || setvbuf(sink, NULL, _IONBF, 0) != 0) {
+        fprintf(stderr, "failalloc: cannot open /dev/null\n");
+        return 2;
+    }
+    for (int which = 0; which < 9; which++) {
         for (fail_at = 0;; fail_at++) {
             calls = 0;
             int done = scenario(which);

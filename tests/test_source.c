@@ -92,12 +92,58 @@ START_TEST(io_errors)
 }
 END_TEST
 
+/* A stream gets the traditional encoding record by record (flushed at 1 MiB): the same bytes as
+ * the buffer writer over several flushes, and an I/O error when the device is full. */
+START_TEST(stream_writes_record_by_record)
+{
+    size_t n = 3000, cap = 64 + n * 1100;
+    char *in = malloc(cap), *cnt = malloc(16 + n * 12), val[1001];
+    memset(val, 'A', 1000);
+    val[1000] = 0;
+    size_t c = (size_t)sprintf(cnt, "1" US "%zu", n), k = 0;
+    for (size_t i = 0; i < n; i++)
+        c += (size_t)sprintf(cnt + c, RS "2" US "%02zu", i % 100);
+    k += (size_t)sprintf(in, "1.001:0" GS "1.002:0500" GS "1.003:%s" FS, cnt);
+    for (size_t i = 0; i < n; i++)
+        k += (size_t)sprintf(in + k, "2.001:0" GS "2.002:%02zu" GS "2.005:%s" FS, i % 100, val);
+    ebts_txn *t = ebts_read_buffer(in, k, 0, NULL); /* LENs are wrong: the writers derive them */
+    ck_assert_ptr_nonnull(t);
+    unsigned char *buf;
+    size_t blen;
+    ck_assert_int_eq(ebts_write_buffer(t, EBTS_FORMAT_TRADITIONAL, &buf, &blen, NULL), 0);
+    ck_assert_uint_gt(blen, (size_t)2 << 20); /* three flushes at least */
+    char *mem = NULL;
+    size_t mlen = 0;
+    FILE *fp = open_memstream(&mem, &mlen);
+    ck_assert_int_eq(ebts_write_stream(t, EBTS_FORMAT_TRADITIONAL, fp, NULL), 0);
+    fclose(fp);
+    ck_assert_uint_eq(mlen, blen);
+    ck_assert_int_eq(memcmp(mem, buf, blen), 0);
+    free(mem);
+    fp = fopen("/dev/full", "wb");
+    if (fp) {
+        ebts_error err = {0};
+        ck_assert_int_eq(ebts_write_stream(t, EBTS_FORMAT_TRADITIONAL, fp, &err), -1);
+        ck_assert_str_eq(err.code, "IO_ERROR");
+        fclose(fp);
+    }
+    ebts_error err = {0};
+    ck_assert_int_eq(ebts_write_stream(NULL, EBTS_FORMAT_TRADITIONAL, stdout, &err), -1);
+    ck_assert_str_eq(err.code, "BAD_ARGUMENT");
+    ebts_free(buf);
+    ebts_txn_free(t);
+    free(in);
+    free(cnt);
+}
+END_TEST
+
 Suite *suite_source(void)
 {
     Suite *s = suite_create("source");
     TCase *tc = tcase_create("source");
     tcase_add_test(tc, every_entry_point_reads_the_same);
     tcase_add_test(tc, gzip_is_inflated);
+    tcase_add_test(tc, stream_writes_record_by_record);
     tcase_add_test(tc, io_errors);
     suite_add_tcase(s, tc);
     return s;
