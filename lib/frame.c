@@ -150,8 +150,9 @@ static HOT_INLINE int tag_next(const P *p, size_t pos, unsigned rtype)
 }
 
 /* Could a record start at pos? 2: a record of the type CNT announces next (or the end of
- * input), 1: some tagged record "T.001:<digits><GS>", 0: no. Used to confirm or find the end of
- * a record with binary data, whose bytes may hold anything. */
+ * input), 1: some tagged record "T.001:<digits><GS>", or a record of LEN alone
+ * "T.001:<digits><FS>" whose LEN is its length, 0: no. Used to confirm or find the end of a
+ * record with binary data, whose bytes may hold anything. */
 static int record_starts(const P *p, size_t pos, size_t next_cnt)
 {
     if (pos == p->n)
@@ -160,8 +161,9 @@ static int record_starts(const P *p, size_t pos, size_t next_cnt)
     if (read_tag(p->b, p->n, pos, 9, &tg)) {
         size_t i = tg.end;
         uint32_t v;
-        if (tg.number != 1 || read_digits(p->b, p->n, &i, &v) == 0 || i >= p->n ||
-            p->b[i] != EBTS__GS)
+        size_t d = read_digits(p->b, p->n, &i, &v);
+        if (tg.number != 1 || d == 0 || i >= p->n ||
+            !(p->b[i] == EBTS__GS || (p->b[i] == EBTS__FS && d <= 9 && v == i + 1 - pos)))
             return 0;
         return next_cnt >= p->ncnt || p->cnt[next_cnt].type == tg.type ? 2 : 1;
     }

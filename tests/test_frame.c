@@ -135,6 +135,35 @@ START_TEST(binary_data_holds_separators)
 }
 END_TEST
 
+/* A record of its LEN alone ("2.001:8<FS>") after a record with binary data is a record start
+ * that confirms the binary record's LEN (fuzz finding read/len-only-record-after-binary: it was
+ * taken for binary data, so a written transaction read back different). */
+START_TEST(len_only_record_after_binary)
+{
+    char in[512];
+    static const char t1[] = "1.002:0500" GS "1.003:1" US "2" RS "10" US "01" RS "2" US "02";
+    size_t n = rec(in, 1, t1, sizeof t1 - 1);
+    static const char t10[] = "10.002:01" GS "10.999:\xff\xd8" GS "\xff\xd9";
+    n += rec(in + n, 10, t10, sizeof t10 - 1);
+    memcpy(in + n, "2.001:8" FS, 8);
+    n += 8;
+    ebts_txn *t = ebts_read_buffer(in, n, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    char d[256];
+    ck_assert_str_eq(tu_diags(t, d, sizeof d), "");
+    ck_assert_uint_eq(ebts_txn_record_count(t), 3);
+    ck_assert_uint_eq(ebts_field_value(ebts_record_field(ebts_txn_record(t, 1), 999)).len, 5);
+    ck_assert_uint_eq(ebts_record_field_count(ebts_txn_record(t, 2)), 1);
+    /* a LEN that is not the length of what follows is no record start: the binary data goes on */
+    in[n - 2] = '9';
+    ebts_txn_free(t);
+    t = ebts_read_buffer(in, n, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(ebts_txn_record_count(t), 2);
+    ebts_txn_free(t);
+}
+END_TEST
+
 START_TEST(separator_before_tag_is_a_field_boundary)
 {
     static const char in[] = "1.001:40" GS "1.002:0500" GS "1.003:1" US "0" RS "1.004:CAR" FS;
@@ -426,6 +455,7 @@ Suite *suite_frame(void)
     tcase_add_test(tc, accessors_accept_null);
     tcase_add_test(tc, diagnostic_code_table);
     tcase_add_test(tc, scan_block_boundaries);
+    tcase_add_test(tc, len_only_record_after_binary);
     tcase_add_test(tc, tag_after_separator_is_exact);
     suite_add_tcase(s, tc);
     return s;
