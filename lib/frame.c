@@ -434,12 +434,15 @@ static void check_text_value(P *p, const ebts_field *f, long rec, unsigned rtype
     }
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
 }
 
+/* A field number that occurs more than once is reported once, at its second occurrence. Sorted
+ * as (number, position) pairs: the second of each run is that occurrence (a record of 99 000
+ * fields in pairs took 1.7 s when each was looked for from the start of the record). */
 static void check_duplicates(P *p, const ebts_record *r, long rec)
 {
     uint32_t prev = 0;
@@ -453,29 +456,24 @@ static void check_duplicates(P *p, const ebts_record *r, long rec)
     }
     if (ascending)
         return;
-    uint32_t *nums = malloc(r->nfields * sizeof *nums);
-    if (!nums)
+    uint64_t *keys = malloc(r->nfields * sizeof *keys);
+    if (!keys)
         return;
     size_t k = 0;
     for (uint32_t i = 0; i < r->nfields; i++)
         if (!(r->fields[i].flags & EBTS__F_MALFORMED))
-            nums[k++] = r->fields[i].number;
-    qsort(nums, k, sizeof *nums, cmp_u32);
+            keys[k++] = (uint64_t)r->fields[i].number << 32 | i;
+    qsort(keys, k, sizeof *keys, cmp_u64);
     for (size_t i = 1; i < k; i++) {
-        if (nums[i] != nums[i - 1] || (i >= 2 && nums[i] == nums[i - 2]))
-            continue;
-        const ebts_field *second = NULL;
-        for (uint32_t j = 0, seen = 0; j < r->nfields; j++)
-            if (r->fields[j].number == nums[i] && !(r->fields[j].flags & EBTS__F_MALFORMED) &&
-                seen++ == 1) {
-                second = &r->fields[j];
-                break;
-            }
-        ebts__diag(p->t, "DUPLICATE_FIELD", second ? second->offset : r->offset, rec, r->type,
-                   nums[i], -1, -1, "field %u.%03u occurs more than once; the first one counts",
-                   r->type, nums[i]);
+        uint32_t num = (uint32_t)(keys[i] >> 32);
+        if (num != (uint32_t)(keys[i - 1] >> 32) ||
+            (i >= 2 && num == (uint32_t)(keys[i - 2] >> 32)))
+            continue; /* not the second of its run */
+        const ebts_field *second = &r->fields[(uint32_t)keys[i]];
+        ebts__diag(p->t, "DUPLICATE_FIELD", second->offset, rec, r->type, num, -1, -1,
+                   "field %u.%03u occurs more than once; the first one counts", r->type, num);
     }
-    free(nums);
+    free(keys);
 }
 
 /* Read the tagged record at off. Returns the record (added to t) or NULL on a fatal error;

@@ -164,6 +164,40 @@ START_TEST(len_only_record_after_binary)
 }
 END_TEST
 
+/* A repeated field number is reported once, at its second occurrence, however many fields the
+ * record has (99 000 fields in pairs: found by sorting, not by a search from the start per
+ * number). */
+START_TEST(duplicates_at_second_occurrence)
+{
+    char in[256], d[256];
+    static const char t1[] = "1.002:0500" GS "1.003:1" US "0" GS "1.005:A" GS "1.004:B" GS
+                             "1.005:C" GS "1.004:D" GS "1.005:E";
+    size_t n = rec(in, 1, t1, sizeof t1 - 1);
+    ebts_txn *t = tu_read(in, n, 0, NULL);
+    const ebts_record *r = ebts_txn_record(t, 0);
+    char want[128];
+    snprintf(want, sizeof want, "DUPLICATE_FIELD@%zu DUPLICATE_FIELD@%zu",
+             ebts_field_offset(ebts_record_field_at(r, 5)),
+             ebts_field_offset(ebts_record_field_at(r, 6)));
+    ck_assert_str_eq(tu_diags(t, d, sizeof d), want);
+    ebts_txn_free(t);
+    size_t nf = 99000;
+    char *big = malloc(64 + nf * 16);
+    size_t k = (size_t)sprintf(big, "1.001:0" GS "1.002:0500" GS "1.003:1" US "0");
+    for (size_t i = 0; i < nf; i++)
+        k += (size_t)sprintf(big + k, GS "1.%03zu:X", i / 2 + 4);
+    big[k++] = FS[0];
+    t = ebts_read_buffer(big, k, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    size_t dups = 0;
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++)
+        dups += strcmp(ebts_txn_diag(t, i)->code, "DUPLICATE_FIELD") == 0;
+    ck_assert_uint_eq(dups, 9999); /* the cap: LEN_MISMATCH first, then TOO_MANY_DIAGNOSTICS */
+    ebts_txn_free(t);
+    free(big);
+}
+END_TEST
+
 START_TEST(separator_before_tag_is_a_field_boundary)
 {
     static const char in[] = "1.001:40" GS "1.002:0500" GS "1.003:1" US "0" RS "1.004:CAR" FS;
@@ -456,6 +490,7 @@ Suite *suite_frame(void)
     tcase_add_test(tc, diagnostic_code_table);
     tcase_add_test(tc, scan_block_boundaries);
     tcase_add_test(tc, len_only_record_after_binary);
+    tcase_add_test(tc, duplicates_at_second_occurrence);
     tcase_add_test(tc, tag_after_separator_is_exact);
     suite_add_tcase(s, tc);
     return s;
