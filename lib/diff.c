@@ -200,21 +200,40 @@ static void field_pair(D *d, unsigned rtype, long ra, long rb, const ebts_field 
 }
 
 /* the k-th field with this number */
-static const ebts_field *nth(const ebts_record *r, unsigned num, size_t k)
+/* Pair the k-th occurrence of a field number in x with the k-th in y: px[i] is the y position
+ * paired with x's field i (-1: none), py[j] the x position paired with y's field j. Sorted pairs,
+ * merged: a record of 80 000 fields took 10 s when each occurrence was counted and looked for
+ * from the start of both records. -1 without memory. */
+static int pair_fields(const ebts_record *x, const ebts_record *y, long *px, long *py)
 {
-    for (uint32_t i = 0; i < r->nfields; i++)
-        if (r->fields[i].number == num && !(r->fields[i].flags & EBTS__F_MALFORMED) && k-- == 0)
-            return &r->fields[i];
-    return NULL;
-}
-
-static size_t occurrence(const ebts_record *r, uint32_t upto)
-{
-    size_t k = 0;
-    for (uint32_t i = 0; i < upto; i++)
-        k += r->fields[i].number == r->fields[upto].number &&
-             !(r->fields[i].flags & EBTS__F_MALFORMED);
-    return k;
+    size_t nx, ny;
+    uint64_t *kx = ebts__field_numbers_sorted(x, &nx), *ky = ebts__field_numbers_sorted(y, &ny);
+    if (!kx || !ky) {
+        free(kx);
+        free(ky);
+        return -1;
+    }
+    for (uint32_t i = 0; i < x->nfields; i++)
+        px[i] = -1;
+    for (uint32_t j = 0; j < y->nfields; j++)
+        py[j] = -1;
+    size_t i = 0, j = 0;
+    while (i < nx && j < ny) {
+        uint32_t a = (uint32_t)(kx[i] >> 32), b = (uint32_t)(ky[j] >> 32);
+        if (a < b) {
+            i++;
+        } else if (b < a) {
+            j++;
+        } else { /* same number: occurrences pair in order while both runs last */
+            px[(uint32_t)kx[i]] = (long)(uint32_t)ky[j];
+            py[(uint32_t)ky[j]] = (long)(uint32_t)kx[i];
+            i++;
+            j++;
+        }
+    }
+    free(kx);
+    free(ky);
+    return 0;
 }
 
 static void one_side_field(D *d, int kind, unsigned rtype, long ra, long rb, const ebts_field *f)
@@ -245,13 +264,20 @@ static void record_pair(D *d, long ra, long rb)
         binary(d, x->type, ra, rb, 0, tx, ty);
         return;
     }
+    long *px = malloc((x->nfields + 1u) * sizeof *px);
+    long *py = malloc((y->nfields + 1u) * sizeof *py);
+    if (!px || !py || pair_fields(x, y, px, py) < 0) {
+        free(px);
+        free(py);
+        d->r->oom = 1;
+        return;
+    }
     for (uint32_t i = 0; i < x->nfields; i++) {
         const ebts_field *f = &x->fields[i];
         if ((f->flags & EBTS__F_MALFORMED) || ignored(d, x->type, f->number))
             continue;
-        const ebts_field *g = nth(y, f->number, occurrence(x, i));
-        if (g)
-            field_pair(d, x->type, ra, rb, f, g);
+        if (px[i] >= 0)
+            field_pair(d, x->type, ra, rb, f, &y->fields[px[i]]);
         else
             one_side_field(d, EBTS_DIFF_FIELD_REMOVED, x->type, ra, rb, f);
     }
@@ -259,9 +285,11 @@ static void record_pair(D *d, long ra, long rb)
         const ebts_field *g = &y->fields[i];
         if ((g->flags & EBTS__F_MALFORMED) || ignored(d, y->type, g->number))
             continue;
-        if (!nth(x, g->number, occurrence(y, i)))
+        if (py[i] < 0)
             one_side_field(d, EBTS_DIFF_FIELD_ADDED, y->type, ra, rb, g);
     }
+    free(px);
+    free(py);
     /* malformed fields (kept raw): compared as a list of raw values */
     size_t mx = 0, my = 0;
     for (uint32_t i = 0; i < x->nfields; i++)

@@ -434,12 +434,6 @@ static void check_text_value(P *p, const ebts_field *f, long rec, unsigned rtype
     }
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* A field number that occurs more than once is reported once, at its second occurrence. Sorted
  * as (number, position) pairs: the second of each run is that occurrence (a record of 99 000
  * fields in pairs took 1.7 s when each was looked for from the start of the record). */
@@ -456,14 +450,12 @@ static void check_duplicates(P *p, const ebts_record *r, long rec)
     }
     if (ascending)
         return;
-    uint64_t *keys = malloc(r->nfields * sizeof *keys);
-    if (!keys)
+    size_t k;
+    uint64_t *keys = ebts__field_numbers_sorted(r, &k);
+    if (!keys) {
+        fatal_oom(p); /* not a finding left out in silence */
         return;
-    size_t k = 0;
-    for (uint32_t i = 0; i < r->nfields; i++)
-        if (!(r->fields[i].flags & EBTS__F_MALFORMED))
-            keys[k++] = (uint64_t)r->fields[i].number << 32 | i;
-    qsort(keys, k, sizeof *keys, cmp_u64);
+    }
     for (size_t i = 1; i < k; i++) {
         uint32_t num = (uint32_t)(keys[i] >> 32);
         if (num != (uint32_t)(keys[i - 1] >> 32) ||
@@ -608,6 +600,8 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
     for (uint32_t i = 0; i < r->nfields; i++)
         check_text_value(p, &r->fields[i], rec, rtype, rtype == 1 || p->ascii7);
     check_duplicates(p, r, rec);
+    if (p->fatal)
+        return NULL;
     *next = end;
     return r;
 }

@@ -105,6 +105,10 @@ typedef struct ebts__rec_key {
     size_t rec;
 } ebts__rec_key;
 int ebts__rec_key_cmp(const void *a, const void *b); /* qsort comparator */
+/* The fields of r that are not malformed as (number << 32 | position), sorted: a run of one
+ * number lists its occurrences in order (duplicates, diff pairing). *n entries; NULL without
+ * memory. Free with free(). */
+uint64_t *ebts__field_numbers_sorted(const ebts_record *r, size_t *n);
 ebts_txn *ebts__txn_alloc(void);
 int ebts__txn_add_record(ebts_txn *t, ebts_record *r); /* append; -1 on OOM */
 ebts_record *ebts__record_new(ebts_txn *t, unsigned type);

@@ -125,6 +125,25 @@ int ebts__rec_key_cmp(const void *pa, const void *pb)
     return a->rec < b->rec ? -1 : a->rec > b->rec;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+uint64_t *ebts__field_numbers_sorted(const ebts_record *r, size_t *n)
+{
+    *n = 0;
+    uint64_t *k = malloc((r->nfields ? r->nfields : 1) * sizeof *k);
+    if (!k)
+        return NULL;
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (!(r->fields[i].flags & EBTS__F_MALFORMED))
+            k[(*n)++] = (uint64_t)r->fields[i].number << 32 | i;
+    qsort(k, *n, sizeof *k, cmp_u64);
+    return k;
+}
+
 int ebts__record_idc_of(const ebts_record *r)
 {
     if (!r)

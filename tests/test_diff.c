@@ -191,6 +191,24 @@ START_TEST(inserted_field_is_one_difference)
 }
 END_TEST
 
+/* Fields pair by number and occurrence: the k-th 2.005 of A with the k-th of B. */
+START_TEST(repeated_fields_pair_by_occurrence)
+{
+    static const char a[] = "1.001:0" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" FS
+                            "2.001:0" GS "2.002:00" GS "2.005:a" GS "2.006:x" GS "2.005:b" GS
+                            "2.005:d" FS;
+    static const char b[] = "1.001:0" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" FS
+                            "2.001:0" GS "2.002:00" GS "2.005:a" GS "2.005:c" GS "2.007:y" FS;
+    ebts_txn *x = TU_READ(a, 0, NULL), *y = TU_READ(b, 0, NULL);
+    ck_assert_str_eq(diff_txn(x, y, 0, 0), "- 2.006 ATN: \"x\"\n"
+                                           "2.005 RET: \"b\" -> \"c\"\n"
+                                           "- 2.005 RET: \"d\"\n"
+                                           "+ 2.007 SCO: \"y\"\n");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+}
+END_TEST
+
 START_TEST(records_added_and_reordered)
 {
     ebts_txn *x = ebts_read_file("fixtures/validate/sre-two-photos.eft", 0, NULL);
@@ -285,6 +303,7 @@ Suite *suite_diff(void)
     tcase_add_test(tc, inserted_field_is_one_difference);
     tcase_add_test(tc, records_added_and_reordered);
     tcase_add_test(tc, alignment_by_idc_then_type);
+    tcase_add_test(tc, repeated_fields_pair_by_occurrence);
     tcase_add_test(tc, many_records);
     tcase_add_test(tc, spelling_len_and_volatile_fields);
     tcase_add_test(tc, semantic_idr_encounter_changed);
