@@ -75,6 +75,8 @@ struct ebts_record {
     uint32_t rawlen;
     ebts_field *fields;
     uint32_t nfields, capfields;
+    uint32_t ordered; /* fields[0..ordered) are text fields with ascending numbers (a prefix
+                         known so far: appending in number order stays O(1), see txn.c) */
 };
 
 /* A growable list of findings (a transaction's, a validation report's). */

@@ -410,6 +410,8 @@ static ebts_field *insert_slot(ebts_txn *t, ebts_record *r, size_t pos)
     memmove(&r->fields[pos + 1], &r->fields[pos], (r->nfields - pos) * sizeof *r->fields);
     r->nfields++;
     memset(&r->fields[pos], 0, sizeof *r->fields);
+    if (r->ordered > pos)
+        r->ordered = (uint32_t)pos;
     return &r->fields[pos];
 }
 
@@ -445,6 +447,8 @@ static int new_field(ebts_txn *t, ebts_record *r, size_t pos, unsigned number, c
     if (assign(t, r, f, number, val, len, err) < 0) {
         memmove(&r->fields[pos], &r->fields[pos + 1], (r->nfields - pos - 1) * sizeof *r->fields);
         r->nfields--;
+        if (r->ordered > pos)
+            r->ordered = (uint32_t)pos;
         return -1;
     }
     return 0;
@@ -490,6 +494,21 @@ int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val
     ebts_record *r = tagged_record(t, rec, err);
     if (!r || value_allowed(r, number, val, len, err) < 0)
         return -1;
+    /* In number order (as a document usually is) the new field goes last: known without a
+     * search once the ordered prefix covers every field (extended here, so each field is
+     * looked at once however many are appended). */
+    uint32_t k = r->ordered;
+    while (k < r->nfields && !(r->fields[k].flags & (EBTS__F_BINARY | EBTS__F_MALFORMED)) &&
+           (k == 0 || r->fields[k].number > r->fields[k - 1].number))
+        k++;
+    r->ordered = k;
+    if (k == r->nfields && (k == 0 || r->fields[k - 1].number < number)) {
+        if (new_field(t, r, k, number, val, len, err) < 0)
+            return -1;
+        if (!(r->fields[k].flags & (EBTS__F_BINARY | EBTS__F_MALFORMED)))
+            r->ordered = k + 1;
+        return 0;
+    }
     size_t pos = r->nfields;
     while (pos > 0 && (r->fields[pos - 1].flags & EBTS__F_BINARY) && !(number == 999 && r->type >= 10))
         pos--;
@@ -518,6 +537,8 @@ int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *
     }
     memmove(&r->fields[i], &r->fields[i + 1], (r->nfields - (size_t)i - 1) * sizeof *r->fields);
     r->nfields--;
+    if (r->ordered > (uint32_t)i)
+        r->ordered = (uint32_t)i;
     return 0;
 }
 

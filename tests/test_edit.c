@@ -2,6 +2,7 @@
 /* Edits: fields, subfields, items and records; what the writer makes of them. */
 #include <string.h>
 #include "testutil.h"
+#include "internal.h"
 
 static ebts_txn *sample(void)
 {
@@ -162,6 +163,40 @@ START_TEST(redact_hides_personal_values)
 }
 END_TEST
 
+/* Appending (the XML reader's way of building a record) keeps number order without searching
+ * while the record is in order, and falls back to the search after repeats, inserts and deletes. */
+START_TEST(append_keeps_number_order)
+{
+    ebts_txn *t = ebts_txn_new("0500", NULL);
+    ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
+    static const unsigned ops[] = {5, 4, 9, 5, 10, 0 /* delete 4 */, 11};
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+        if (ops[i] == 0)
+            ck_assert_int_eq(ebts_txn_delete_field(t, 1, 4, NULL), 0);
+        else
+            ck_assert_int_eq(ebts__append_field(t, 1, ops[i], "v", 1, NULL), 0);
+    }
+    const ebts_record *r = ebts_txn_record(t, 1);
+    char got[64] = "";
+    for (size_t i = 0; i < ebts_record_field_count(r); i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%u", i ? "," : "",
+                 ebts_field_number(ebts_record_field_at(r, i)));
+    ck_assert_str_eq(got, "1,2,5,9,5,10,11");
+    /* an insert out of order: 7 then goes before the first larger number, not last */
+    ck_assert_int_eq(ebts_txn_insert_record(t, 2, 2, 1, NULL), 0);
+    ck_assert_int_eq(ebts__append_field(t, 2, 5, "v", 1, NULL), 0);
+    ck_assert_int_eq(ebts_txn_insert_field(t, 2, 1, 20, "v", 1, NULL), 0);
+    ck_assert_int_eq(ebts__append_field(t, 2, 7, "v", 1, NULL), 0);
+    r = ebts_txn_record(t, 2);
+    got[0] = 0;
+    for (size_t i = 0; i < ebts_record_field_count(r); i++)
+        snprintf(got + strlen(got), sizeof got - strlen(got), "%s%u", i ? "," : "",
+                 ebts_field_number(ebts_record_field_at(r, i)));
+    ck_assert_str_eq(got, "1,7,20,2,5");
+    ebts_txn_free(t);
+}
+END_TEST
+
 Suite *suite_edit(void)
 {
     Suite *s = suite_create("edit");
@@ -173,6 +208,7 @@ Suite *suite_edit(void)
     tcase_add_test(tc, bad_edits_are_refused);
     tcase_add_test(tc, edit_of_parsed_file_keeps_tag_spelling);
     tcase_add_test(tc, redact_hides_personal_values);
+    tcase_add_test(tc, append_keeps_number_order);
     suite_add_tcase(s, tc);
     return s;
 }
