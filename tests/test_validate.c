@@ -109,6 +109,25 @@ START_TEST(bad_profiles_are_refused)
     memset(&err, 0, sizeof err);
     ck_assert_ptr_null(ebts_profile_load_buffer(bomb, sizeof bomb - 1, &err));
     ck_assert_str_eq(err.code, "PROFILE_INVALID");
+    /* 4 096 elements load; one more is refused before the schema check (whose error messages
+     * cost time in proportion to the element's position among its siblings) */
+    for (size_t rules = 4095; rules <= 4096; rules++) {
+        char *big = malloc(128 + rules * 48);
+        size_t k = (size_t)sprintf(big, "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\">");
+        for (size_t i = 0; i < rules; i++)
+            k += (size_t)sprintf(big + k, "<forbidden tag=\"2.%zu\" tots=\"CAR\"/>", 1000 + i);
+        k += (size_t)sprintf(big + k, "</profile>");
+        memset(&err, 0, sizeof err);
+        ebts_profile *bp = ebts_profile_load_buffer(big, k, &err);
+        if (rules == 4095) {
+            ck_assert_ptr_nonnull(bp);
+        } else {
+            ck_assert_ptr_null(bp);
+            ck_assert_str_eq(err.msg, "more than 4096 elements: a profile holds at most that many");
+        }
+        ebts_profile_free(bp);
+        free(big);
+    }
     memset(&err, 0, sizeof err);
     ck_assert_ptr_null(ebts_profile_load("fixtures/none.xml", &err));
     ck_assert_str_eq(err.code, "IO_ERROR");
