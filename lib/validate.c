@@ -96,15 +96,20 @@ static int span_is(ebts_span s, const char *lit)
     return s.len == n && memcmp(s.ptr, lit, n) == 0;
 }
 
+/* Is p[0..n) one of the '|'-separated values? One pass over the list, no library calls: it runs
+ * for every item with a value set. */
 static int in_values(const char *values, const unsigned char *p, size_t n)
 {
     const char *v = values;
     while (v && *v) {
-        const char *bar = strchr(v, '|');
-        size_t len = bar ? (size_t)(bar - v) : strlen(v);
-        if (len == n && memcmp(v, p, n) == 0)
+        size_t k = 0;
+        while (k < n && v[k] != '|' && v[k] && v[k] == (char)p[k])
+            k++;
+        if (k == n && (v[k] == '|' || !v[k]))
             return 1;
-        v = bar ? bar + 1 : NULL;
+        while (v[k] && v[k] != '|')
+            k++;
+        v = v[k] ? v + k + 1 : NULL;
     }
     return 0;
 }
@@ -268,11 +273,11 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
 {
     unsigned rt = v->t->recs[rec]->type, fn = f->number;
     size_t at = off_of(v, f, s);
-    int sca_print = sca && strcmp(sca, "PRINT") == 0;
     const struct cset *cs = NULL;
     if (v->csets) {
         struct cset *e = &v->csets[(((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS];
         if (!e->valid || e->sca != sca || e->ct != ct) {
+            int sca_print = sca && strcmp(sca, "PRINT") == 0;
             e->sca = sca;
             e->ct = ct;
             e->valid = 1;
@@ -293,6 +298,7 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
         while (bad < s.len && ok[q[bad]])
             bad++;
     } else {
+        int sca_print = sca && strcmp(sca, "PRINT") == 0;
         while (bad < s.len && char_ok(s.ptr[bad], ct, sca, sca_print))
             bad++;
     }
@@ -302,7 +308,8 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
              "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", NAME(),
              c >= 0x20 && c < 0x7f ? "'" : "", c >= 0x20 && c < 0x7f ? c : '?',
              c >= 0x20 && c < 0x7f ? "'" : "", c, bad + 1, ctype_name(ct),
-             sca && !sca_print ? " with \"" : "", sca && !sca_print ? sca : "");
+             sca && strcmp(sca, "PRINT") != 0 ? " with \"" : "",
+             sca && strcmp(sca, "PRINT") != 0 ? sca : "");
     }
     if (s.len < minlen || (maxlen && s.len > maxlen)) {
         if (maxlen == minlen)

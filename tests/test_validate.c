@@ -210,6 +210,39 @@ START_TEST(charset_position_in_every_lane)
 }
 END_TEST
 
+/* Value sets: whole tokens only (not a prefix of one, not one with a suffix, not across '|'). */
+START_TEST(value_sets_match_whole_tokens)
+{
+    static const struct {
+        unsigned rec, field;
+        const char *value;
+        int refused;
+    } cases[] = {
+        {0, 4, "SRE", 0},     {0, 4, "CAR", 0},      {0, 4, "FISR", 0},    {0, 4, "FIS", 0},
+        {2, 11, "JP2", 0},    {2, 11, "JP2L", 0},    {2, 11, "NONE", 0},   {2, 11, "PNG", 0},
+        {2, 11, "JP", 1},     {2, 11, "JPEGBX", 1},  {2, 11, "PNGX", 1},   {2, 11, "JPEGB|", 1},
+        {1, 59, "I", 0},      {1, 59, "N", 0},       {1, 59, "X", 1},      {1, 59, "I|N", 1},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ebts_txn *t = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
+        ck_assert_int_eq(ebts_txn_set_field(t, cases[c].rec, cases[c].field, cases[c].value,
+                                            strlen(cases[c].value), NULL),
+                         0);
+        ebts_report *r = ebts_validate(t, NULL, NULL);
+        char tag[16];
+        snprintf(tag, sizeof tag, "%u.%03u", ebts_record_type(ebts_txn_record(t, cases[c].rec)),
+                 cases[c].field);
+        int refused = 0;
+        for (size_t i = 0; i < ebts_report_count(r); i++)
+            refused |= strcmp(ebts_report_diag(r, i)->code, "VALUE_NOT_ALLOWED") == 0 &&
+                       strcmp(ebts_report_diag(r, i)->tag, tag) == 0;
+        ck_assert_msg(refused == cases[c].refused, "%s = \"%s\"", tag, cases[c].value);
+        ebts_report_free(r);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
 Suite *suite_validate(void)
 {
     Suite *s = suite_create("validate");
@@ -220,6 +253,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
     tcase_add_test(tc, charset_position_in_every_lane);
+    tcase_add_test(tc, value_sets_match_whole_tokens);
     suite_add_tcase(s, tc);
     return s;
 }
