@@ -272,7 +272,8 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
                        unsigned maxlen, const char *values, const char *sca)
 {
     unsigned rt = v->t->recs[rec]->type, fn = f->number;
-    size_t at = off_of(v, f, s);
+    /* the offset only when there is something to report (off_of per item cost ~4% of a run) */
+#define AT() off_of(v, f, s)
     const struct cset *cs = NULL;
     if (v->csets) {
         struct cset *e = &v->csets[(((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS];
@@ -304,7 +305,7 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
     }
     if (bad < s.len) {
         unsigned char c = s.ptr[bad];
-        DIAG(v, "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
+        DIAG(v, "CHARSET_INVALID", AT() + bad, rec, rt, fn, (long)sub, item,
              "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", NAME(),
              c >= 0x20 && c < 0x7f ? "'" : "", c >= 0x20 && c < 0x7f ? c : '?',
              c >= 0x20 && c < 0x7f ? "'" : "", c, bad + 1, ctype_name(ct),
@@ -313,13 +314,13 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
     }
     if (s.len < minlen || (maxlen && s.len > maxlen)) {
         if (maxlen == minlen)
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, "LENGTH_INVALID", AT(), rec, rt, fn, (long)sub, item,
                  "%s: %zu characters, must be %u", NAME(), s.len, minlen);
         else if (maxlen)
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, "LENGTH_INVALID", AT(), rec, rt, fn, (long)sub, item,
                  "%s: %zu characters, must be %u to %u", NAME(), s.len, minlen, maxlen);
         else
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, "LENGTH_INVALID", AT(), rec, rt, fn, (long)sub, item,
                  "%s: %zu characters, must be at least %u", NAME(), s.len, minlen);
     }
     if (values && !in_values(values, s.ptr, s.len)) {
@@ -333,12 +334,13 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
         for (char *c = list; *c; c++)
             if (*c == '|')
                 *c = ',';
-        DIAG(v, "VALUE_NOT_ALLOWED", at, rec, rt, fn, (long)sub, item,
+        DIAG(v, "VALUE_NOT_ALLOWED", AT(), rec, rt, fn, (long)sub, item,
              "%s: value \"%s%s\" not in {%s%s}", NAME(), shown, s.len > 32 ? "..." : "", list,
              strlen(values) >= sizeof list - 1 ? ", ..." : "");
     }
 }
 #undef NAME
+#undef AT
 
 static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsigned maxline,
                         const char *mnem)
