@@ -65,6 +65,23 @@ struct ebts_field {
     uint32_t *sub_first;
 };
 #define EBTS__ITEM_END(f) ((f)->sub_first + (f)->nsub + 1)
+/* Unchecked, inline forms of ebts_field_item_count/ebts_field_item for loops that already keep
+ * sub < nsub and item < the count (validation asks for every item of a transaction). */
+static inline size_t ebts__items_in(const ebts_field *f, size_t sub)
+{
+    return f->sub_first ? f->sub_first[sub + 1] - f->sub_first[sub] : 1;
+}
+static inline ebts_span ebts__item(const ebts_field *f, size_t sub, size_t item)
+{
+    ebts_span s = {f->val, f->len};
+    if (f->sub_first) {
+        const uint32_t *end = EBTS__ITEM_END(f);
+        size_t k = f->sub_first[sub] + item, start = k ? end[k - 1] + 1u : 0;
+        s.ptr = f->val + start;
+        s.len = end[k] - start;
+    }
+    return s;
+}
 
 struct ebts_record {
     unsigned type;

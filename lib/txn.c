@@ -306,30 +306,13 @@ size_t ebts_field_subfield_count(const ebts_field *f)
 
 size_t ebts_field_item_count(const ebts_field *f, size_t sub)
 {
-    if (!f || sub >= f->nsub)
-        return 0;
-    return f->sub_first ? f->sub_first[sub + 1] - f->sub_first[sub] : 1;
+    return f && sub < f->nsub ? ebts__items_in(f, sub) : 0;
 }
 
 ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
 {
-    ebts_span s = {NULL, 0};
-    if (!f || sub >= f->nsub)
-        return s;
-    if (!f->sub_first) {
-        if (item == 0) {
-            s.ptr = f->val;
-            s.len = f->len;
-        }
-        return s;
-    }
-    if (item >= f->sub_first[sub + 1] - f->sub_first[sub])
-        return s;
-    const uint32_t *item_end = EBTS__ITEM_END(f);
-    size_t k = f->sub_first[sub] + item, start = k ? item_end[k - 1] + 1u : 0;
-    s.ptr = f->val + start;
-    s.len = item_end[k] - start;
-    return s;
+    ebts_span none = {NULL, 0};
+    return f && sub < f->nsub && item < ebts__items_in(f, sub) ? ebts__item(f, sub, item) : none;
 }
 
 ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number)

@@ -378,7 +378,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
              "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
              r->minocc, r->maxocc);
     for (size_t s = 0; s < nsub; s++) {
-        size_t nit = ebts_field_item_count(f, s);
+        size_t nit = ebts__items_in(f, s);
         if (r->nitems) {
             if (nit > r->nitems)
                 DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, r->nitems)), rec, rt,
@@ -386,7 +386,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                      r->nitems);
             for (size_t i = 0; i < nit && i < r->nitems; i++) {
                 const ebts__item_rule *ir = &r->items[i];
-                ebts_span it = ebts_field_item(f, s, i);
+                ebts_span it = ebts__item(f, s, i);
                 if (i > 0 && it.len == 0)
                     continue; /* an empty later item is an absent one ("NORAM<US>") */
                 check_text(v, rec, f, s, (long)i, it, r->mnem, ir->mnem, ir->ctype, ir->minlen,
@@ -402,7 +402,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         if (nit > 1)
             DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, 1)), rec, rt, f->number,
                  (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
-        ebts_span val = ebts_field_item(f, s, 0);
+        ebts_span val = ebts__item(f, s, 0);
         if (s == 0)
             while (val.len && val.ptr[0] == ' ') { /* the reader reported it: LEADING_SPACE */
                 val.ptr++;
