@@ -282,27 +282,30 @@ static HOT_INLINE scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned fiel
     unsigned sn = 0;
 #if defined(__SSE2__)
     const __m128i mask = _mm_set1_epi8((char)0xfc), sep = _mm_set1_epi8(0x1c);
+    __m128i highs = _mm_setzero_si128(); /* bytes of the blocks passed whole: their top bits */
     while (i + 16 <= n) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-        unsigned high = (unsigned)_mm_movemask_epi8(v);
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, mask), sep));
         while (m) {
             unsigned j = (unsigned)__builtin_ctz(m);
             unsigned char c = b[i + j];
             if (at_separator(p, &st, i + j, c, rtype, field, rec)) {
-                if (high & ((1u << j) - 1))
+                if ((unsigned)_mm_movemask_epi8(v) & ((1u << j) - 1))
                     sn |= 2;
                 kind = c == EBTS__GS || c == EBTS__FS ? c : EBTS__GS;
                 i += j;
+                if (_mm_movemask_epi8(highs))
+                    sn |= 2;
                 goto done;
             }
             sn |= 1;
             m &= m - 1;
         }
-        if (high)
-            sn |= 2;
+        highs = _mm_or_si128(highs, v);
         i += 16;
     }
+    if (_mm_movemask_epi8(highs))
+        sn |= 2;
 #endif
     for (;;) {
         while (i + 8 <= n) {
