@@ -1,6 +1,9 @@
 /* make bench: synthetic datasets of realistic shape, each operation timed against a plain
- * memchr scan of the same buffer in the same run. One line per measurement:
+ * memchr scan of the same buffer in the same run (memchr for GS, stopping at each one). One line
+ * per measurement:
  *   BENCH name=<dataset> op=<operation> mbps=<MB/s> scan_mbps=<MB/s> ratio=<mbps/scan> [...]
+ * and, per large dataset, one line beginning with '#' giving memchr for each separator and for
+ * all four (information, not a measurement line).
  * Not a test: no threshold is asserted here; the numbers go into the README. */
 #define _GNU_SOURCE 1
 #include <stdint.h>
