@@ -248,7 +248,9 @@ EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
 /** Write `t` in the format named in `flags` to a new buffer (free with ebts_free). 0 or -1. */
 EBTS_API int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, size_t *len,
                                ebts_error *err);
-/** Write to an open stream. 0 or -1. */
+/** Write to an open stream. 0 or -1. The traditional encoding goes out record by record (through
+ *  a 1 MiB buffer), so a large transaction is not held twice; after a failed write the stream
+ *  may hold the records before the failure. Other formats are built whole, then written. */
 EBTS_API int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *err);
 /** Write to a path ("-" = standard output). 0 or -1. */
 EBTS_API int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err);
