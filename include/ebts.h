@@ -252,7 +252,8 @@ EBTS_API int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char 
  *  a 1 MiB buffer), so a large transaction is not held twice; after a failed write the stream
  *  may hold the records before the failure. Other formats are built whole, then written. */
 EBTS_API int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *err);
-/** Write to a path ("-" = standard output). 0 or -1. */
+/** Write to a path ("-" = standard output). 0 or -1; on failure the file is removed, not left
+ *  truncated. */
 EBTS_API int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err);
 
 /* ------------------------------------------------------------------------------------------ */

@@ -382,5 +382,7 @@ int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_er
                         strerror(errno));
         rc = -1;
     }
+    if (rc != 0)
+        remove(path); /* no truncated transaction left behind to be taken for output */
     return rc;
 }

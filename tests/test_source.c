@@ -1,5 +1,7 @@
 /* Sources: path, fd, FILE*, buffer (copied or borrowed), gzip. */
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +128,24 @@ START_TEST(stream_writes_record_by_record)
         ck_assert_int_eq(ebts_write_stream(t, EBTS_FORMAT_TRADITIONAL, fp, &err), -1);
         ck_assert_str_eq(err.code, "IO_ERROR");
         fclose(fp);
+    }
+    /* a file that cannot be written whole is removed (a 64 KiB size limit for this process) */
+    struct rlimit old, small = {65536, 65536};
+    signal(SIGXFSZ, SIG_IGN);
+    ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+    if (old.rlim_max == RLIM_INFINITY || old.rlim_max >= small.rlim_max) {
+        char path[] = "/tmp/ebts-test-XXXXXX";
+        int fd = mkstemp(path);
+        ck_assert_int_ge(fd, 0);
+        close(fd);
+        ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
+        ebts_error ferr = {0};
+        int rc = ebts_write_file(t, EBTS_FORMAT_TRADITIONAL, path, &ferr);
+        struct rlimit restore = {old.rlim_cur, old.rlim_max};
+        setrlimit(RLIMIT_FSIZE, &restore);
+        ck_assert_int_eq(rc, -1);
+        ck_assert_str_eq(ferr.code, "IO_ERROR");
+        ck_assert_int_ne(access(path, F_OK), 0);
     }
     ebts_error err = {0};
     ck_assert_int_eq(ebts_write_stream(NULL, EBTS_FORMAT_TRADITIONAL, stdout, &err), -1);
