@@ -110,10 +110,14 @@ const char *ebts_severity_name(int severity)
 
 static void make_tag(char *out, size_t size, unsigned rtype, unsigned field)
 {
-    if (field)
-        snprintf(out, size, "%u.%03u", rtype, field);
-    else
-        out[0] = 0;
+    size_t k = 0;
+    if (field) {
+        k = ebts__put_padded(out, k, size - 1, rtype, 1);
+        if (k < size - 1)
+            out[k++] = '.';
+        k = ebts__put_padded(out, k, size - 1, field, 3);
+    }
+    out[k] = 0;
 }
 
 void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, unsigned rtype,

@@ -121,19 +121,6 @@ static int tag_of_type(const P *p, size_t pos, unsigned rtype)
     return read_tag(p->b, p->n, pos, 9, &tg) && tg.type == rtype;
 }
 
-/* v in decimal into out (at least 10 bytes); returns the length. */
-static size_t spell(char *out, uint32_t v)
-{
-    char tmp[10];
-    size_t k = 0;
-    do {
-        tmp[k++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    for (size_t i = 0; i < k; i++)
-        out[i] = tmp[k - 1 - i];
-    return k;
-}
 
 /* Is "T.N:" with T = the record type at pos (pos < n)? Asked after every RS and US, so the
  * common answer is found from the first bytes: a digit run not beginning with 0 can only have the
@@ -492,7 +479,7 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         int ok = found && tg.tw <= 9 && tg.nw <= 9;
         if (p->nfs == 1) {
             rtype = found ? tg.type : 0; /* the caller saw a tag here */
-            p->rsplen = spell(p->rsp, rtype);
+            p->rsplen = ebts__put_padded(p->rsp, 0, sizeof p->rsp, rtype, 1);
         }
         if (found && !ok)
             ebts__diag(p->t, "TAG_NUMBER_TOO_LONG", fstart, rec, rtype, 0, -1, -1,

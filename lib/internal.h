@@ -135,6 +135,10 @@ ebts_record *ebts__record_new(ebts_txn *t, unsigned type);
 int ebts__field_tokenize(ebts__arena *a, ebts_field *f);
 int ebts__record_idc_of(const ebts_record *r); /* from the record's own data, -1 if none */
 void ebts__canonical_tag(const ebts_field *f, unsigned rectype, char *buf, size_t size);
+/* v in decimal, zero-padded to at least w digits, written at t[k] within cap bytes (no NUL);
+ * returns the new k. By hand, not snprintf: tags are spelled for every field written and every
+ * finding. */
+size_t ebts__put_padded(char *t, size_t k, size_t cap, unsigned v, unsigned w);
 /* the tag as spelled; returns its length */
 size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size);
 

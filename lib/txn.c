@@ -157,8 +157,7 @@ int ebts__record_idc_of(const ebts_record *r)
     return f && ebts__parse_uint(f->val, f->len, &v) ? v : -1;
 }
 
-/* v in decimal, zero-padded to at least w digits, appended at t[k] within cap bytes. */
-static size_t put_padded(char *t, size_t k, size_t cap, unsigned v, unsigned w)
+size_t ebts__put_padded(char *t, size_t k, size_t cap, unsigned v, unsigned w)
 {
     char d[10];
     unsigned n = 0;
@@ -180,10 +179,10 @@ size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size)
         return 0;
     int spelled = f->type_w && f->num_w;
     char tmp[600];
-    size_t k = put_padded(tmp, 0, sizeof tmp, f->tagtype, spelled ? f->type_w : 1);
+    size_t k = ebts__put_padded(tmp, 0, sizeof tmp, f->tagtype, spelled ? f->type_w : 1);
     if (k < sizeof tmp)
         tmp[k++] = '.';
-    k = put_padded(tmp, k, sizeof tmp, f->number, spelled ? f->num_w : 3);
+    k = ebts__put_padded(tmp, k, sizeof tmp, f->number, spelled ? f->num_w : 3);
     if (k > size - 1)
         k = size - 1;
     memcpy(buf, tmp, k);
