@@ -45,6 +45,7 @@ typedef struct ebts__tot_rule {
     const char *group;
 } ebts__tot_rule;
 
-extern const ebts__field_rule ebts__rules_91[];
+extern const ebts__field_rule ebts__rules_91[]; /* sorted by (type, field); ends with {0} */
+extern const size_t ebts__rules_91_count;
 extern const ebts__tot_rule ebts__tots_91[];
 #endif

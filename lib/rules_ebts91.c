@@ -257,6 +257,7 @@ const ebts__field_rule ebts__rules_91[] = {
     {10, 43, "COL", EBTS__CT_A, 3, 20, 1, 9, NULL, "*", "BLACK|BROWN|GRAY|BLUE|GREEN|ORANGE|PURPLE|RED|YELLOW|WHITE|MULTI|OUTLINE", NULL, EBTS__DATE_NONE, 0, 0, "SCAR|MARK|TATTOO", NULL, 0, "Colors Present"},
     {0}
 };
+const size_t ebts__rules_91_count = sizeof ebts__rules_91 / sizeof ebts__rules_91[0] - 1;
 
 const ebts__tot_rule ebts__tots_91[] = {
     {"CAR", "Criminal Tenprint Submission (Answer Required)", "1:1 2:1 414:1-14 10:0-4 713:0-2 15:0-8", "Tenprint Fingerprint Identification Submissions"},

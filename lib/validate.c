@@ -67,10 +67,11 @@ typedef struct V {
     const ebts__tot_rule *totr;  /* NULL if the TOT has no 9.1 rules */
     int tot_known;
     /* lookup() is a pure function of (profile, TOT, type, field, any_tot), and a transaction
-     * asks about the same fields again for every record: remember the answers (direct-mapped,
-     * key 0 = empty; NULL when the allocation failed: every lookup is then computed). */
+     * asks about the same fields again for every record: remember the answers (direct-mapped;
+     * only the keys are zeroed, key 0 = empty, so a validation of a small response does not
+     * clear memory it never uses; NULL when an allocation failed: every lookup is computed). */
+    unsigned *memo_key;
     struct memo {
-        unsigned key;
         int found;
         ebts__field_rule rule;
     } *memo;
@@ -78,9 +79,9 @@ typedef struct V {
     struct cset {
         const char *sca;
         int ct, valid;
-        unsigned char ok[256]; /* 1 where the class allows the byte (bytes above 0x7F: see
-                                  NON_ASCII, not this check) */
     } *csets;
+    unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte (bytes above
+                                      0x7F: see NON_ASCII, not this check) */
 } V;
 #define MEMO_SLOTS 512u
 #define CSET_SLOTS 64u
@@ -127,9 +128,20 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
         }
     }
     int first = 1;
-    for (const ebts__field_rule *r = ebts__rules_91; r->rtype; r++) {
+    /* the generated table is sorted by (type, field) (a test keeps it so): binary search for
+     * the first rule of the pair, then its TOT variants in order */
+    size_t lo = 0, hi = ebts__rules_91_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const ebts__field_rule *m = &ebts__rules_91[mid];
+        if (m->rtype < rtype || (m->rtype == rtype && m->field < field))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (const ebts__field_rule *r = &ebts__rules_91[lo]; r->rtype; r++) {
         if (r->rtype != rtype || r->field != field)
-            continue;
+            break;
         *out = *r;
         for (size_t d = 0; first && d < sizeof deltas / sizeof deltas[0]; d++) {
             const delta *x = &deltas[d];
@@ -166,10 +178,11 @@ static const ebts__field_rule *lookup(V *v, unsigned rtype, unsigned field,
     if (!v->memo || rtype > 0xffff || field > 0x7fff)
         return lookup_rules(v, rtype, field, out, any_tot);
     unsigned key = (rtype << 16 | field << 1 | (any_tot != 0)) + 1;
-    struct memo *m = &v->memo[(rtype * 613u + field * 2u + (any_tot != 0)) % MEMO_SLOTS];
-    if (m->key != key) {
+    unsigned slot = (rtype * 613u + field * 2u + (any_tot != 0)) % MEMO_SLOTS;
+    struct memo *m = &v->memo[slot];
+    if (v->memo_key[slot] != key) {
         m->found = lookup_rules(v, rtype, field, &m->rule, any_tot) != NULL;
-        m->key = key;
+        v->memo_key[slot] = key;
     }
     if (!m->found)
         return NULL;
@@ -240,6 +253,26 @@ static int char_ok(unsigned char c, int ct, const char *sca, int sca_print)
     return base || (sca && c && strchr(sca, c) != NULL);
 }
 
+/* char_ok for every byte at once: the class's ranges, then its special characters. */
+static void class_table(unsigned char ok[256], int ct, const char *sca)
+{
+    int sca_print = sca && strcmp(sca, "PRINT") == 0;
+    int all = !sca_print && ct != EBTS__CT_A && ct != EBTS__CT_AS && ct != EBTS__CT_N &&
+              ct != EBTS__CT_NS && ct != EBTS__CT_AN && ct != EBTS__CT_ANS;
+    int print = sca_print || (ct == EBTS__CT_ANS && !sca);
+    int alpha = ct == EBTS__CT_A || ct == EBTS__CT_AS || ct == EBTS__CT_AN || ct == EBTS__CT_ANS;
+    int digit = ct == EBTS__CT_N || ct == EBTS__CT_NS || ct == EBTS__CT_AN || ct == EBTS__CT_ANS;
+    for (unsigned c = 0; c < 0x80; c++) {
+        int a = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'), d = c >= '0' && c <= '9';
+        int p = (c >= 0x20 && c < 0x7f) || (c >= 7 && c <= 13);
+        ok[c] = (unsigned char)(all || (print ? p : (alpha && a) || (digit && d)));
+    }
+    memset(ok + 0x80, 1, 0x80);
+    if (sca && !sca_print && !all && !print)
+        for (const char *x = sca; *x; x++)
+            ok[(unsigned char)*x] = 1;
+}
+
 static int valid_date(const unsigned char *p, size_t n, int gmt)
 {
     if (n != (gmt ? 15u : 8u))
@@ -274,18 +307,17 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
     unsigned rt = v->t->recs[rec]->type, fn = f->number;
     /* the offset only when there is something to report (off_of per item cost ~4% of a run) */
 #define AT() off_of(v, f, s)
-    const struct cset *cs = NULL;
+    const unsigned char *cs = NULL; /* the class's table */
     if (v->csets) {
-        struct cset *e = &v->csets[(((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS];
+        size_t slot = (((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS;
+        struct cset *e = &v->csets[slot];
         if (!e->valid || e->sca != sca || e->ct != ct) {
-            int sca_print = sca && strcmp(sca, "PRINT") == 0;
             e->sca = sca;
             e->ct = ct;
             e->valid = 1;
-            for (unsigned c = 0; c < 256; c++)
-                e->ok[c] = c >= 0x80 || char_ok((unsigned char)c, ct, sca, sca_print);
+            class_table(v->cset_ok[slot], ct, sca);
         }
-        cs = e;
+        cs = v->cset_ok[slot];
     }
     char mnem[48];
     mnem[0] = 0;
@@ -293,7 +325,7 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
                                            imnem ? imnem : ""), mnem))
     size_t bad = 0; /* the first byte the class refuses, s.len when none */
     if (cs) {
-        const unsigned char *ok = cs->ok, *q = s.ptr;
+        const unsigned char *ok = cs, *q = s.ptr;
         while (bad + 4 <= s.len && (ok[q[bad]] & ok[q[bad + 1]] & ok[q[bad + 2]] & ok[q[bad + 3]]))
             bad += 4;
         while (bad < s.len && ok[q[bad]])
@@ -819,8 +851,15 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.t = t;
     v.p = p;
     v.dl = &rep->dl;
-    v.memo = calloc(MEMO_SLOTS, sizeof *v.memo); /* optimisations: NULL is fine */
+    /* optimisations: NULL is fine */
+    v.memo_key = calloc(MEMO_SLOTS, sizeof *v.memo_key);
+    v.memo = v.memo_key ? malloc(MEMO_SLOTS * sizeof *v.memo) : NULL;
     v.csets = calloc(CSET_SLOTS, sizeof *v.csets);
+    v.cset_ok = v.csets ? malloc(CSET_SLOTS * sizeof *v.cset_ok) : NULL;
+    if (!v.cset_ok) {
+        free(v.csets);
+        v.csets = NULL;
+    }
     ebts_span tot = ebts_field_value(ebts_record_field(t->recs[0], 4));
     snprintf(v.tot, sizeof v.tot, " %.*s ", (int)(tot.len < 16 ? tot.len : 16),
              tot.ptr ? (const char *)tot.ptr : "");
@@ -849,8 +888,10 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             check_image(&v, (long)i);
         }
     }
+    free(v.memo_key);
     free(v.memo);
     free(v.csets);
+    free(v.cset_ok);
     apply_severity(p, &rep->dl);
     ebts__dlist_sort(&rep->dl);
     ebts_profile_free(def);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
+#include "rules.h"
 
 static const char *codes_of(const char *path, const ebts_profile *p)
 {
@@ -243,6 +244,21 @@ START_TEST(value_sets_match_whole_tokens)
 }
 END_TEST
 
+/* Validation finds a field's rules by binary search in the generated table: it must stay sorted
+ * by (type, field), with its end marker where the count says. */
+START_TEST(rule_table_is_sorted)
+{
+    ck_assert_uint_gt(ebts__rules_91_count, 100);
+    ck_assert_uint_eq(ebts__rules_91[ebts__rules_91_count].rtype, 0);
+    for (size_t i = 1; i < ebts__rules_91_count; i++) {
+        const ebts__field_rule *a = &ebts__rules_91[i - 1], *b = &ebts__rules_91[i];
+        ck_assert_msg(a->rtype < b->rtype || (a->rtype == b->rtype && a->field <= b->field),
+                      "rule %zu (%u.%03u) after %u.%03u", i, b->rtype, b->field, a->rtype,
+                      a->field);
+    }
+}
+END_TEST
+
 Suite *suite_validate(void)
 {
     Suite *s = suite_create("validate");
@@ -254,6 +270,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, redaction_and_junit);
     tcase_add_test(tc, charset_position_in_every_lane);
     tcase_add_test(tc, value_sets_match_whole_tokens);
+    tcase_add_test(tc, rule_table_is_sorted);
     suite_add_tcase(s, tc);
     return s;
 }
