@@ -216,44 +216,9 @@ static const char *ctype_name(int ct)
     return ct >= 0 && ct <= 6 ? n[ct] : "?";
 }
 
-/* Is byte c allowed by character type ct with specials sca? Bytes above 0x7F are left to the
- * reader's NON_ASCII (and allowed where DCS declares another set). */
-/* sca_print: sca is "PRINT" (decided once per value by the caller, not per byte). The special
- * characters are looked up only for a byte the class itself does not allow. */
-static int char_ok(unsigned char c, int ct, const char *sca, int sca_print)
-{
-    int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-    int digit = c >= '0' && c <= '9';
-    int print = (c >= 0x20 && c < 0x7f) || (c >= 7 && c <= 13);
-    if (c >= 0x80)
-        return 1;
-    if (sca_print)
-        return print;
-    int base;
-    switch (ct) {
-    case EBTS__CT_A:
-    case EBTS__CT_AS:
-        base = alpha;
-        break;
-    case EBTS__CT_N:
-    case EBTS__CT_NS:
-        base = digit;
-        break;
-    case EBTS__CT_AN:
-        base = alpha || digit;
-        break;
-    case EBTS__CT_ANS:
-        if (!sca)
-            return print;
-        base = alpha || digit;
-        break;
-    default:
-        return 1;
-    }
-    return base || (sca && c && strchr(sca, c) != NULL);
-}
-
-/* char_ok for every byte at once: the class's ranges, then its special characters. */
+/* Which bytes character type ct with special characters sca allows, as a 256-byte table: the
+ * class's ranges, then its specials ("PRINT": every printable byte and 7-13). Bytes above 0x7F
+ * are left to the reader's NON_ASCII (and allowed where DCS declares another set). */
 static void class_table(unsigned char ok[256], int ct, const char *sca)
 {
     int sca_print = sca && strcmp(sca, "PRINT") == 0;
@@ -307,8 +272,11 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
     unsigned rt = v->t->recs[rec]->type, fn = f->number;
     /* the offset only when there is something to report (off_of per item cost ~4% of a run) */
 #define AT() off_of(v, f, s)
-    const unsigned char *cs = NULL; /* the class's table */
-    if (v->csets) {
+    unsigned char own[256];         /* without memory for the cache: built for this value */
+    const unsigned char *cs = own;  /* the class's table */
+    if (!v->csets) {
+        class_table(own, ct, sca);
+    } else {
         size_t slot = (((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS;
         struct cset *e = &v->csets[slot];
         if (!e->valid || e->sca != sca || e->ct != ct) {
@@ -324,25 +292,19 @@ static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long ite
 #define NAME() (mnem[0] ? mnem : (snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, imnem ? " " : "", \
                                            imnem ? imnem : ""), mnem))
     size_t bad = 0; /* the first byte the class refuses, s.len when none */
-    if (cs) {
-        const unsigned char *ok = cs, *q = s.ptr;
-        while (bad + 4 <= s.len && (ok[q[bad]] & ok[q[bad + 1]] & ok[q[bad + 2]] & ok[q[bad + 3]]))
-            bad += 4;
-        while (bad < s.len && ok[q[bad]])
-            bad++;
-    } else {
-        int sca_print = sca && strcmp(sca, "PRINT") == 0;
-        while (bad < s.len && char_ok(s.ptr[bad], ct, sca, sca_print))
-            bad++;
-    }
+    const unsigned char *ok = cs, *q = s.ptr;
+    while (bad + 4 <= s.len && (ok[q[bad]] & ok[q[bad + 1]] & ok[q[bad + 2]] & ok[q[bad + 3]]))
+        bad += 4;
+    while (bad < s.len && ok[q[bad]])
+        bad++;
     if (bad < s.len) {
         unsigned char c = s.ptr[bad];
+        int shown = sca && strcmp(sca, "PRINT") != 0; /* specials named in the message */
         DIAG(v, "CHARSET_INVALID", AT() + bad, rec, rt, fn, (long)sub, item,
              "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", NAME(),
              c >= 0x20 && c < 0x7f ? "'" : "", c >= 0x20 && c < 0x7f ? c : '?',
              c >= 0x20 && c < 0x7f ? "'" : "", c, bad + 1, ctype_name(ct),
-             sca && strcmp(sca, "PRINT") != 0 ? " with \"" : "",
-             sca && strcmp(sca, "PRINT") != 0 ? sca : "");
+             shown ? " with \"" : "", shown ? sca : "");
     }
     if (s.len < minlen || (maxlen && s.len > maxlen)) {
         if (maxlen == minlen)
