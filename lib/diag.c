@@ -123,6 +123,7 @@ static void make_tag(char *out, size_t size, unsigned rtype, unsigned field)
 void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, unsigned rtype,
                     unsigned field, long sub, long item, const char *fmt, ...)
 {
+    t->added++;
     if (t->oom)
         return;
     int too_many = t->n >= EBTS__MAX_DIAGS;

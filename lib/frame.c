@@ -467,6 +467,7 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
     unsigned rtype = 0;
     int have_len = 0, short_tag = 0, ended_fs = 0;
     uint64_t len = 0;
+    size_t findings0 = p->t->dl.added;
     p->nfs = 0;
     for (;;) {
         size_t fstart = pos;
@@ -592,6 +593,13 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
     check_duplicates(p, r, rec);
     if (p->fatal)
         return NULL;
+    /* Read without a finding (so: every field tagged, in this record's type, ended by GS and the
+     * last by FS, LEN first and right): the writer would give back these very bytes. */
+    if (rtype != 1 && ended_fs && have_len && len == end - off && p->t->dl.added == findings0 &&
+        r->fields[0].number == 1 && !(r->fields[0].flags & EBTS__F_MALFORMED)) {
+        r->span = b + off;
+        r->spanlen = (uint32_t)(end - off);
+    }
     *next = end;
     return r;
 }

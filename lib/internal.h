@@ -90,6 +90,11 @@ struct ebts_record {
     int cnt_idc;          /* IDC announced in CNT, -1 if none */
     const unsigned char *raw; /* binary records: the whole record */
     uint32_t rawlen;
+    /* Tagged records read without a finding: their bytes in the input, which the writer would
+     * reproduce field by field, so it copies them instead (not for Type-1: CNT is derived).
+     * NULL otherwise; every edit of the record sets it to NULL. */
+    const unsigned char *span;
+    uint32_t spanlen;
     ebts_field *fields;
     uint32_t nfields, capfields;
     uint32_t ordered; /* fields[0..ordered) are text fields with ascending numbers (a prefix
@@ -100,6 +105,7 @@ struct ebts_record {
 typedef struct ebts__dlist {
     ebts_diag *d;
     size_t n, cap;
+    size_t added; /* findings offered, kept or not (n stops at the limit or without memory) */
     int oom;
     const char *memo_code; /* the code of the last finding added, and its table entry */
     const struct ebts__code *memo;
@@ -248,6 +254,8 @@ void ebts__writer_free(ebts__writer *w);
 void ebts__write_traditional(const ebts_txn *t, ebts__buf *b);
 void ebts__write_binary_record(const ebts_record *r, ebts__buf *b);
 void ebts__write_record(const ebts_txn *t, size_t ri, ebts__buf *b); /* one record, LEN derived */
+/* The same, field by field even when the record's span could be copied (tests compare both). */
+void ebts__write_record_fields(const ebts_txn *t, size_t ri, ebts__buf *b);
 
 /* xml.c */
 int ebts__xml_detect(const unsigned char *p, size_t n);

@@ -337,6 +337,7 @@ static ebts_record *tagged_record(ebts_txn *t, size_t rec, ebts_error *err)
                         "record %zu is a binary Type-%u record: it has no fields", rec, r->type);
         return NULL;
     }
+    r->span = NULL; /* about to be edited: written field by field from now on */
     return r;
 }
 
@@ -816,6 +817,7 @@ long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err)
                 continue;
             ebts__buf b = {0};
             if (fix_value(&b, f, w)) {
+                r->span = NULL;
                 if (b.oom || assign(t, r, f, f->number, b.p, b.len, err) < 0) {
                     free(b.p);
                     if (b.oom)
@@ -838,6 +840,7 @@ int ebts_txn_redact(ebts_txn *t, ebts_error *err)
     }
     for (size_t ri = 0; ri < t->nrecs; ri++) {
         ebts_record *r = t->recs[ri];
+        r->span = NULL;
         if (r->binary) {
             size_t keep = r->type == 8 ? 12 : r->type == 7 ? 5 : 18;
             unsigned char *c = ebts__arena_dup(&t->arena, r->raw, r->rawlen);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
+#include "internal.h"
 
 /* Build a Type-1-only transaction whose record has `pad` bytes in 1.004, and check the
  * written LEN counts its own digits. */
@@ -161,6 +162,136 @@ START_TEST(published_match_keeps_every_value)
 }
 END_TEST
 
+/* A clean Type-1 + Type-2 transaction, as written bytes. */
+static unsigned char *clean_pair(size_t *n)
+{
+    ebts_txn *t = ebts_txn_new("0500", NULL);
+    ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 18, "DOE,JOHN", 8, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 20, "A" US "B" RS "C" US "D", 7, NULL), 0);
+    unsigned char *w = tu_write(t, 0, n);
+    ebts_txn_free(t);
+    return w;
+}
+
+/* The value of 2.020 after writing t and reading it back. */
+static const char *written_2020(const ebts_txn *t)
+{
+    size_t n;
+    unsigned char *w = tu_write(t, 0, &n);
+    ebts_txn *back = ebts_read_buffer(w, n, EBTS_READ_STRICT, NULL);
+    ck_assert_ptr_nonnull(back);
+    const char *v = tu_str(ebts_txn_value(back, 2, 20));
+    ebts_txn_free(back);
+    ebts_free(w);
+    return v;
+}
+
+START_TEST(records_read_clean_are_copied_and_edits_rewrite_them)
+{
+    size_t n;
+    unsigned char *in = clean_pair(&n);
+    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_STRICT, NULL);
+    ck_assert_uint_eq(ebts_txn_diag_count(t), 0);
+    /* Type-1 (CNT is derived) is never copied; the clean Type-2 is, and copying gives what
+     * writing it field by field gives */
+    ck_assert_ptr_null(t->recs[0]->span);
+    ck_assert_ptr_nonnull(t->recs[1]->span);
+    ebts__buf b = {0};
+    ebts__write_record_fields(t, 1, &b);
+    ck_assert_uint_eq(b.len, t->recs[1]->spanlen);
+    ck_assert_mem_eq(b.p, t->recs[1]->span, b.len);
+    free(b.p);
+    ck_assert_str_eq(written_2020(t), "A" US "B" RS "C" US "D");
+    ebts_txn_free(t);
+    /* a finding while reading (here a LEN one too long) leaves the record to the field writer */
+    unsigned char *bad = malloc(n);
+    memcpy(bad, in, n);
+    unsigned char *len2 = memmem(bad, n, FS "2.001:", 7);
+    ck_assert_ptr_nonnull(len2);
+    len2[7]++;
+    t = ebts_read_buffer(bad, n, 0, NULL);
+    ck_assert_ptr_null(t->recs[1]->span);
+    ebts_txn_free(t);
+    free(bad);
+    /* every kind of edit of the record: the written bytes show it */
+    for (int k = 0; k < 9; k++) {
+        t = ebts_read_buffer(in, n, EBTS_READ_STRICT, NULL);
+        ck_assert_ptr_nonnull(t->recs[1]->span);
+        const char *want = NULL;
+        int rc = 0;
+        switch (k) {
+        case 0:
+            rc = ebts_txn_set_field(t, 1, 20, "X", 1, NULL), want = "X";
+            break;
+        case 1:
+            rc = ebts_txn_set_item(t, 1, 20, 1, 0, "X", 1, NULL), want = "A" US "B" RS "X" US "D";
+            break;
+        case 2:
+            rc = ebts_txn_insert_item(t, 1, 20, 0, 2, "X", 1, NULL),
+            want = "A" US "B" US "X" RS "C" US "D";
+            break;
+        case 3:
+            rc = ebts_txn_delete_item(t, 1, 20, 0, 0, NULL), want = "B" RS "C" US "D";
+            break;
+        case 4:
+            rc = ebts_txn_insert_subfield(t, 1, 20, 2, "X", 1, NULL),
+            want = "A" US "B" RS "C" US "D" RS "X";
+            break;
+        case 5:
+            rc = ebts_txn_delete_subfield(t, 1, 20, 0, NULL), want = "C" US "D";
+            break;
+        case 6:
+            rc = ebts_txn_delete_field(t, 1, 20, NULL), want = "";
+            break;
+        case 7:
+            rc = ebts_txn_insert_field(t, 1, 2, 19, "Y", 1, NULL), want = "A" US "B" RS "C" US "D";
+            break;
+        case 8:
+            rc = ebts_txn_redact(t, NULL), want = "*" US "*" RS "*" US "*";
+            break;
+        }
+        ck_assert_int_eq(rc, 0);
+        ck_assert_ptr_null(t->recs[1]->span);
+        ck_assert_str_eq(written_2020(t), want);
+        if (k == 7) {
+            size_t m;
+            unsigned char *w = tu_write(t, 0, &m);
+            ck_assert_uint_eq(m, n + 8); /* "2.019:Y" and its GS */
+            ck_assert_ptr_nonnull(memmem(w, m, GS "2.019:Y" GS, 8));
+            ebts_free(w);
+        }
+        ebts_txn_free(t);
+    }
+    ebts_free(in);
+}
+END_TEST
+
+/* Every fixture: each record copied as read is what the field writer gives for it. */
+START_TEST(copied_records_match_the_field_writer_over_fixtures)
+{
+    char **files;
+    size_t nf = tu_list("fixtures", ".eft;.an2;.an2k;.ebts;.gz;.txt;.xml", &files), copied = 0;
+    for (size_t i = 0; i < nf; i++) {
+        ebts_txn *t = ebts_read_file(files[i], 0, NULL);
+        for (size_t ri = 0; t && ri < t->nrecs; ri++) {
+            const ebts_record *r = t->recs[ri];
+            if (!r->span)
+                continue;
+            ebts__buf b = {0};
+            ebts__write_record_fields(t, ri, &b);
+            ck_assert_msg(b.len == r->spanlen && memcmp(b.p, r->span, b.len) == 0,
+                          "%s record %zu", files[i], ri);
+            free(b.p);
+            copied++;
+        }
+        ebts_txn_free(t);
+    }
+    tu_free_list(files);
+    ck_assert_uint_gt(copied, 100);
+}
+END_TEST
+
 Suite *suite_write(void)
 {
     Suite *s = suite_create("write");
@@ -173,6 +304,8 @@ Suite *suite_write(void)
     tcase_add_test(tc, published_errt_written_is_the_clean_errt);
     tcase_add_test(tc, published_nomatch_fixed_is_repaired);
     tcase_add_test(tc, published_match_keeps_every_value);
+    tcase_add_test(tc, records_read_clean_are_copied_and_edits_rewrite_them);
+    tcase_add_test(tc, copied_records_match_the_field_writer_over_fixtures);
     suite_add_tcase(s, tc);
     return s;
 }
