@@ -595,8 +595,10 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         return NULL;
     /* Read without a finding (so: every field tagged, in this record's type, ended by GS and the
      * last by FS, LEN first and right): the writer would give back these very bytes. */
-    if (rtype != 1 && ended_fs && have_len && len == end - off && p->t->dl.added == findings0 &&
+    if (ended_fs && have_len && len == end - off && p->t->dl.added == findings0 &&
         r->fields[0].number == 1 && !(r->fields[0].flags & EBTS__F_MALFORMED)) {
+        r->span_idc = ebts__record_idc_of(r); /* while the fields are in the cache: writing
+                                                 CNT asks for every record's */
         r->span = b + off;
         r->spanlen = (uint32_t)(end - off);
     }
@@ -781,6 +783,11 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
                    p.cnt[k].type, p.cnt[k].idc);
     if (t->nrecs > 0)
         t->recs[0]->cnt_idc = -1;
+    /* The first Type-1's CNT is derived from the records: its bytes are what the writer would
+     * give only when the whole transaction read without a finding (CNT's count, every entry's
+     * type and IDC matched the records, nothing unread). */
+    if (t->nrecs > 0 && t->dl.added != 0)
+        t->recs[0]->span = NULL;
     ebts__dlist_sort(&t->dl);
     free(p.cnt);
     free(p.fs);

@@ -91,10 +91,13 @@ struct ebts_record {
     const unsigned char *raw; /* binary records: the whole record */
     uint32_t rawlen;
     /* Tagged records read without a finding: their bytes in the input, which the writer would
-     * reproduce field by field, so it copies them instead (not for Type-1: CNT is derived).
-     * NULL otherwise; every edit of the record sets it to NULL. */
+     * reproduce field by field, so it copies them instead (the first Type-1, whose CNT is
+     * derived from the records, only when the whole transaction read without a finding).
+     * NULL otherwise; every edit of the record sets it to NULL, and every edit of the
+     * transaction (a record, a field anywhere) that of the first Type-1. */
     const unsigned char *span;
     uint32_t spanlen;
+    int span_idc; /* with span: the IDC the record's own data gives (ebts__record_idc_of) */
     ebts_field *fields;
     uint32_t nfields, capfields;
     uint32_t ordered; /* fields[0..ordered) are text fields with ascending numbers (a prefix

@@ -152,6 +152,8 @@ int ebts__record_idc_of(const ebts_record *r)
         return r->rawlen > 4 ? r->raw[4] : -1;
     if (r->type == 1)
         return -1;
+    if (r->span)
+        return r->span_idc;
     const ebts_field *f = ebts_record_field(r, 2);
     int v;
     return f && ebts__parse_uint(f->val, f->len, &v) ? v : -1;
@@ -338,6 +340,7 @@ static ebts_record *tagged_record(ebts_txn *t, size_t rec, ebts_error *err)
         return NULL;
     }
     r->span = NULL; /* about to be edited: written field by field from now on */
+    t->recs[0]->span = NULL; /* and CNT derived again (an IDC may change) */
     return r;
 }
 
@@ -651,6 +654,7 @@ static int insert_rec(ebts_txn *t, size_t index, ebts_record *r, ebts_error *err
     memmove(&t->recs[index + 1], &t->recs[index], (t->nrecs - index) * sizeof *t->recs);
     t->recs[index] = r;
     t->nrecs++;
+    t->recs[0]->span = NULL; /* CNT changes */
     return 0;
 }
 
@@ -715,6 +719,7 @@ int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err)
     }
     memmove(&t->recs[index], &t->recs[index + 1], (t->nrecs - index - 1) * sizeof *t->recs);
     t->nrecs--;
+    t->recs[0]->span = NULL; /* CNT changes */
     return 0;
 }
 
@@ -818,6 +823,7 @@ long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err)
             ebts__buf b = {0};
             if (fix_value(&b, f, w)) {
                 r->span = NULL;
+                t->recs[0]->span = NULL;
                 if (b.oom || assign(t, r, f, f->number, b.p, b.len, err) < 0) {
                     free(b.p);
                     if (b.oom)

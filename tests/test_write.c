@@ -193,15 +193,16 @@ START_TEST(records_read_clean_are_copied_and_edits_rewrite_them)
     unsigned char *in = clean_pair(&n);
     ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_STRICT, NULL);
     ck_assert_uint_eq(ebts_txn_diag_count(t), 0);
-    /* Type-1 (CNT is derived) is never copied; the clean Type-2 is, and copying gives what
-     * writing it field by field gives */
-    ck_assert_ptr_null(t->recs[0]->span);
-    ck_assert_ptr_nonnull(t->recs[1]->span);
-    ebts__buf b = {0};
-    ebts__write_record_fields(t, 1, &b);
-    ck_assert_uint_eq(b.len, t->recs[1]->spanlen);
-    ck_assert_mem_eq(b.p, t->recs[1]->span, b.len);
-    free(b.p);
+    /* both records are copied (Type-1 too: its CNT matched the records), and copying gives
+     * what writing them field by field gives */
+    for (size_t ri = 0; ri < 2; ri++) {
+        ck_assert_ptr_nonnull(t->recs[ri]->span);
+        ebts__buf b = {0};
+        ebts__write_record_fields(t, ri, &b);
+        ck_assert_uint_eq(b.len, t->recs[ri]->spanlen);
+        ck_assert_mem_eq(b.p, t->recs[ri]->span, b.len);
+        free(b.p);
+    }
     ck_assert_str_eq(written_2020(t), "A" US "B" RS "C" US "D");
     ebts_txn_free(t);
     /* a finding while reading (here a LEN one too long) leaves the record to the field writer */
@@ -212,10 +213,25 @@ START_TEST(records_read_clean_are_copied_and_edits_rewrite_them)
     len2[7]++;
     t = ebts_read_buffer(bad, n, 0, NULL);
     ck_assert_ptr_null(t->recs[1]->span);
+    ck_assert_ptr_null(t->recs[0]->span); /* a finding anywhere: CNT is derived again */
+    ebts_txn_free(t);
+    /* a CNT that announces another IDC than the record has: Type-1 is written anew */
+    memcpy(bad, in, n);
+    unsigned char *cnt = memmem(bad, n, RS "2" US "00" GS, 5);
+    ck_assert_ptr_nonnull(cnt);
+    cnt[4] = '7';
+    t = ebts_read_buffer(bad, n, 0, NULL);
+    ck_assert_ptr_null(t->recs[0]->span);
+    ck_assert_ptr_nonnull(t->recs[1]->span);
+    size_t m;
+    unsigned char *w = tu_write(t, 0, &m);
+    ck_assert_uint_eq(m, n);
+    ck_assert_mem_eq(w, in, n); /* CNT's IDC derived from the record */
+    ebts_free(w);
     ebts_txn_free(t);
     free(bad);
     /* every kind of edit of the record: the written bytes show it */
-    for (int k = 0; k < 9; k++) {
+    for (int k = 0; k < 12; k++) {
         t = ebts_read_buffer(in, n, EBTS_READ_STRICT, NULL);
         ck_assert_ptr_nonnull(t->recs[1]->span);
         const char *want = NULL;
@@ -250,13 +266,38 @@ START_TEST(records_read_clean_are_copied_and_edits_rewrite_them)
         case 8:
             rc = ebts_txn_redact(t, NULL), want = "*" US "*" RS "*" US "*";
             break;
+        case 9:
+            rc = ebts_txn_insert_record(t, 2, 2, 1, NULL), want = "A" US "B" RS "C" US "D";
+            break;
+        case 10:
+            rc = ebts_txn_insert_record(t, 2, 2, 1, NULL) ||
+                 ebts_txn_delete_record(t, 2, NULL) || ebts_txn_delete_record(t, 1, NULL);
+            want = "";
+            break;
+        case 11: /* the record's IDC: CNT follows it */
+            rc = ebts_txn_set_field(t, 1, 2, "05", 2, NULL), want = "A" US "B" RS "C" US "D";
+            break;
         }
         ck_assert_int_eq(rc, 0);
-        ck_assert_ptr_null(t->recs[1]->span);
+        ck_assert_ptr_null(t->recs[0]->span);
+        ck_assert((k >= 9 && k <= 10) || t->recs[1]->span == NULL);
         ck_assert_str_eq(written_2020(t), want);
+        if (k == 9 || k == 10) { /* CNT follows the records */
+            size_t m2;
+            unsigned char *w2 = tu_write(t, 0, &m2);
+            ebts_txn *back = ebts_read_buffer(w2, m2, EBTS_READ_STRICT, NULL);
+            ck_assert_ptr_nonnull(back);
+            ck_assert_uint_eq(ebts_txn_record_count(back), k == 9 ? 3 : 1);
+            ebts_txn_free(back);
+            ebts_free(w2);
+        }
+        if (k == 11) {
+            w = tu_write(t, 0, &m);
+            ck_assert_ptr_nonnull(memmem(w, m, RS "2" US "05" GS, 5));
+            ebts_free(w);
+        }
         if (k == 7) {
-            size_t m;
-            unsigned char *w = tu_write(t, 0, &m);
+            w = tu_write(t, 0, &m);
             ck_assert_uint_eq(m, n + 8); /* "2.019:Y" and its GS */
             ck_assert_ptr_nonnull(memmem(w, m, GS "2.019:Y" GS, 8));
             ebts_free(w);
