@@ -73,6 +73,7 @@ typedef struct V {
     unsigned *memo_key;
     struct memo {
         int found;
+        int required; /* required_here() for a rule without IMT condition: -1 not known yet */
         ebts__field_rule rule;
     } *memo;
     /* The same for the 7-bit bytes a (class, special characters) pair allows. */
@@ -82,6 +83,18 @@ typedef struct V {
     } *csets;
     unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte (bytes above
                                       0x7F: see NON_ASCII, not this check) */
+    /* Per record type, the built-in rules' fields that may be mandatory, in table order: found
+     * once, not per record (a rule that depends on the record's IMT is asked per record). */
+    struct reqlist {
+        unsigned type;
+        int valid;
+        struct reqf {
+            unsigned field;
+            unsigned char imt, star; /* star: mandatory for every TOT (no "for TOT" reason) */
+        } *f;
+        size_t n;
+    } req[4];
+    char why[48]; /* "for TOT SRE" */
 } V;
 #define MEMO_SLOTS 512u
 #define CSET_SLOTS 64u
@@ -172,22 +185,31 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
     return NULL;
 }
 
-static const ebts__field_rule *lookup(V *v, unsigned rtype, unsigned field,
-                                      ebts__field_rule *out, int any_tot)
+/* The memo entry of (rtype, field, any_tot), filled on first use; NULL without a memo. */
+static struct memo *memo_of(V *v, unsigned rtype, unsigned field, int any_tot)
 {
     if (!v->memo || rtype > 0xffff || field > 0x7fff)
-        return lookup_rules(v, rtype, field, out, any_tot);
+        return NULL;
     unsigned key = (rtype << 16 | field << 1 | (any_tot != 0)) + 1;
     unsigned slot = (rtype * 613u + field * 2u + (any_tot != 0)) % MEMO_SLOTS;
     struct memo *m = &v->memo[slot];
     if (v->memo_key[slot] != key) {
         m->found = lookup_rules(v, rtype, field, &m->rule, any_tot) != NULL;
+        m->required = -1;
         v->memo_key[slot] = key;
     }
-    if (!m->found)
-        return NULL;
-    *out = m->rule;
-    return out;
+    return m;
+}
+
+/* The rule, in the memo (valid until the next lookup: callers use it before asking again) or,
+ * without a memo, in *out. */
+static const ebts__field_rule *lookup(V *v, unsigned rtype, unsigned field,
+                                      ebts__field_rule *out, int any_tot)
+{
+    struct memo *m = memo_of(v, rtype, field, any_tot);
+    if (!m)
+        return lookup_rules(v, rtype, field, out, any_tot);
+    return m->found ? &m->rule : NULL;
 }
 
 static int forbidden(const V *v, unsigned rtype, unsigned field)
@@ -439,10 +461,9 @@ static int imt_matches(const char *imt_list, const ebts_record *r)
     return in_values(imt_list, imt.ptr, imt.len);
 }
 
-static int required_here(V *v, const ebts_record *r, unsigned field)
+static int required_uncached(V *v, const ebts_record *r, unsigned field,
+                             const ebts__field_rule *rule)
 {
-    ebts__field_rule tmp;
-    const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 0);
     if (rule && in_list(rule->mand, v->tot) && imt_matches(rule->imt, r))
         return 1;
     for (size_t i = 0; i < v->p->nmand; i++)
@@ -452,6 +473,23 @@ static int required_here(V *v, const ebts_record *r, unsigned field)
     return 0;
 }
 
+/* Is the field mandatory in r? The same answer for every record of the type unless the rule
+ * depends on the record's IMT: remembered with the rule. */
+static int required_here(V *v, const ebts_record *r, unsigned field)
+{
+    struct memo *m = memo_of(v, r->type, field, 0);
+    if (!m) {
+        ebts__field_rule tmp;
+        return required_uncached(v, r, field, lookup_rules(v, r->type, field, &tmp, 0));
+    }
+    const ebts__field_rule *rule = m->found ? &m->rule : NULL;
+    if (rule && rule->imt)
+        return required_uncached(v, r, field, rule);
+    if (m->required < 0)
+        m->required = required_uncached(v, r, field, rule);
+    return m->required;
+}
+
 static void missing(V *v, long rec, unsigned field, const char *why)
 {
     const ebts_record *r = v->t->recs[rec];
@@ -459,6 +497,58 @@ static void missing(V *v, long rec, unsigned field, const char *why)
     const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 1);
     DIAG(v, "FIELD_MISSING", r->offset == EBTS__NOWHERE ? 0 : r->offset, rec, r->type, field, -1,
          -1, "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
+}
+
+/* The first built-in rule of record type t (the table is sorted by type and field). */
+static const ebts__field_rule *first_rule_of(unsigned t)
+{
+    size_t lo = 0, hi = ebts__rules_91_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ebts__rules_91[mid].rtype < t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return &ebts__rules_91[lo];
+}
+
+/* The list of r's type (built on first use); NULL when there is no room or memory. */
+static const struct reqlist *required_list(V *v, const ebts_record *r)
+{
+    struct reqlist *l = NULL;
+    for (size_t i = 0; i < sizeof v->req / sizeof v->req[0] && !l; i++)
+        if (!v->req[i].valid || v->req[i].type == r->type)
+            l = &v->req[i];
+    if (!l)
+        return NULL;
+    if (l->valid)
+        return l;
+    const ebts__field_rule *first = first_rule_of(r->type), *x;
+    for (x = first; x->rtype == r->type; x++)
+        ;
+    l->f = malloc(((size_t)(x - first) + 1) * sizeof *l->f);
+    if (!l->f)
+        return NULL;
+    l->type = r->type;
+    l->valid = 1;
+    l->n = 0;
+    unsigned seen = 0;
+    for (x = first; x->rtype == r->type; x++) {
+        if (x->field == seen || x->field == 1)
+            continue;
+        seen = x->field;
+        ebts__field_rule tmp;
+        const ebts__field_rule *rule = lookup(v, r->type, x->field, &tmp, 0);
+        int imt = rule && rule->imt;
+        if (imt || required_uncached(v, r, x->field, rule)) {
+            struct reqf *e = &l->f[l->n++];
+            e->field = x->field;
+            e->imt = (unsigned char)imt;
+            e->star = strcmp(x->mand ? x->mand : "", "*") == 0;
+        }
+    }
+    return l;
 }
 
 static void check_mandatory(V *v, long rec)
@@ -472,12 +562,16 @@ static void check_mandatory(V *v, long rec)
             has[f->number >> 6] |= (uint64_t)1 << (f->number & 63);
     }
 #define HAS(n) ((n) < 1024 ? (has[(n) >> 6] >> ((n) & 63) & 1) : ebts_record_field(r, n) != NULL)
+    const char *why = v->why;
+    const struct reqlist *l = required_list(v, r);
+    for (size_t i = 0; l && i < l->n; i++) {
+        const struct reqf *e = &l->f[i];
+        if (!HAS(e->field) && (!e->imt || required_here(v, r, e->field)))
+            missing(v, rec, e->field, e->star ? NULL : why);
+    }
     unsigned seen = 0;
-    char why[48];
-    snprintf(why, sizeof why, "for TOT%s", v->tot);
-    why[strlen(why) - 1] = 0;
-    for (const ebts__field_rule *x = ebts__rules_91; x->rtype; x++) {
-        if (x->rtype != r->type || x->field == seen || x->field == 1)
+    for (const ebts__field_rule *x = first_rule_of(r->type); !l && x->rtype == r->type; x++) {
+        if (x->field == seen || x->field == 1)
             continue;
         seen = x->field;
         if (!HAS(x->field) && required_here(v, r, x->field))
@@ -831,6 +925,8 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             break;
         }
     v.tot_known = v.totr != NULL || (p->ebts10 && tot.len && strstr(ebts10_tots, v.tot));
+    snprintf(v.why, sizeof v.why, "for TOT%s", v.tot);
+    v.why[strlen(v.why) - 1] = 0;
     check_type1(&v);
     check_makeup(&v);
     check_idcs(&v);
@@ -850,6 +946,8 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             check_image(&v, (long)i);
         }
     }
+    for (size_t i = 0; i < sizeof v.req / sizeof v.req[0]; i++)
+        free(v.req[i].f);
     free(v.memo_key);
     free(v.memo);
     free(v.csets);
