@@ -85,6 +85,49 @@ START_TEST(xml_profile_rules_apply)
 }
 END_TEST
 
+/* Value sets: a value is found by its length and bytes, in short lists and in one longer than
+ * the split form holds (then scanned); "" only where the list has an empty value. */
+START_TEST(value_sets_short_long_and_empty)
+{
+    char list[2048] = "";
+    for (int i = 0; i < 200; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%sV%d", i ? "|" : "", i);
+    for (int big = 0; big < 2; big++) {
+        char xml[4096];
+        snprintf(xml, sizeof xml,
+                 "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\" base=\"ebts-10\">"
+                 "<field tag=\"2.901\" mnemonic=\"VS\" type=\"ANS\" values=\"%s\"/>"
+                 "<field tag=\"2.902\" mnemonic=\"VE\" type=\"ANS\" min-length=\"0\" "
+                 "values=\"A||BB\"/></profile>",
+                 big ? list : "V0|V1|V10|V199");
+        ebts_error err = {0};
+        ebts_profile *p = ebts_profile_load_buffer(xml, strlen(xml), &err);
+        ck_assert_msg(p != NULL, "%s", err.msg);
+        static const struct {
+            const char *v901, *v902;
+            int bad;
+        } cases[] = {{"V199", "BB", 0}, {"V1", "A", 0}, {"V10", "", 0}, {"V200", "B", 2},
+                     {"V", "AB", 2},    {"V1999", "BBB", 2}, {"v1", "a", 2}};
+        for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+            ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+            ck_assert_int_eq(ebts_txn_set_field(t, 1, 901, cases[c].v901, strlen(cases[c].v901),
+                                                NULL), 0);
+            ck_assert_int_eq(ebts_txn_set_field(t, 1, 902, cases[c].v902, strlen(cases[c].v902),
+                                                NULL), 0);
+            ebts_report *r = ebts_validate(t, p, NULL);
+            int n = 0;
+            for (size_t i = 0; i < ebts_report_count(r); i++)
+                n += strcmp(ebts_report_diag(r, i)->code, "VALUE_NOT_ALLOWED") == 0;
+            ck_assert_msg(n == cases[c].bad, "%s/%s (%s list): %d", cases[c].v901,
+                          cases[c].v902, big ? "long" : "short", n);
+            ebts_report_free(r);
+            ebts_txn_free(t);
+        }
+        ebts_profile_free(p);
+    }
+}
+END_TEST
+
 START_TEST(bad_profiles_are_refused)
 {
     ebts_error err = {0};
@@ -265,6 +308,7 @@ Suite *suite_validate(void)
     TCase *tc = tcase_create("validate");
     tcase_add_test(tc, builtin_profiles);
     tcase_add_test(tc, xml_profile_rules_apply);
+    tcase_add_test(tc, value_sets_short_long_and_empty);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
