@@ -3,7 +3,7 @@
  * per measurement:
  *   BENCH name=<dataset> op=<operation> mbps=<MB/s> scan_mbps=<MB/s> ratio=<mbps/scan> [...]
  * and, per large dataset, lines beginning with '#' giving memchr for each separator and for
- * all four, and a field-end scan that a reader cannot beat (information, not measurement lines).
+ * all four, and a stripped field-end scan for scale (information, not measurement lines).
  * Not a test: no threshold is asserted here; the numbers go into the README. */
 #define _GNU_SOURCE 1
 #include <stdint.h>
@@ -179,8 +179,8 @@ static double scan_sep_mbps(const buf *b, int sep, size_t *count_out)
     return best;
 }
 
-/* Not a BENCH line: a floor for any reader of this data that looks at every separator. Sixteen
- * bytes at a time (SSE2), it finds each field's end (GS or FS), counts the RS and US before it
+/* Not a BENCH line: for scale, a stripped part of what any reader of this data does. Sixteen
+ * bytes at a time (SSE2, like the reader), it finds each field's end (GS or FS), counts the RS and US before it
  * and which of them a digit follows (where a reader must check for a tag), and records each
  * field's start and length; it reads no tag and builds no subfield or item index. */
 #if defined(__SSE2__)
