@@ -59,6 +59,12 @@ static const char ebts10_tots[] =
 
 static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500", "0501", "0502"};
 
+#if defined(__GNUC__)
+#define HOT_INLINE inline __attribute__((always_inline))
+#else
+#define HOT_INLINE inline
+#endif
+
 #define VSET_MAX 128u
 typedef struct V {
     const ebts_txn *t;
@@ -336,7 +342,7 @@ static int valid_date(const unsigned char *p, size_t n, int gmt)
 /* One value (an item, or a subfield without items) against a type/length/value-set rule. */
 /* The value's name in messages is mnem, or "mnem imnem" for an item (joined only when a
  * message is written). */
-static void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item, ebts_span s,
+static HOT_INLINE void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item, ebts_span s,
                        const char *fmnem, const char *imnem, int ct, unsigned minlen,
                        unsigned maxlen, const char *values, const char *sca)
 {
