@@ -24,7 +24,7 @@ struct ebts__chunk {
  * kernel's page faults took about half of a 100 MB parse. Where transparent huge pages are
  * offered on request (Linux "madvise" mode), ask for them over the 2 MiB-aligned part of a large
  * chunk. Advice only: nothing depends on it being taken. */
-static void huge_pages(void *p, size_t size)
+void ebts__huge_pages(void *p, size_t size)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
     const uintptr_t huge = (uintptr_t)2 << 20;
@@ -60,7 +60,7 @@ void *ebts__arena_alloc(ebts__arena *a, size_t size)
             return NULL;
         c->size = want;
         c->used = 0;
-        huge_pages(c, CHUNK_HDR + want);
+        ebts__huge_pages(c, CHUNK_HDR + want);
         c->next = a->head;
         a->head = c;
         if (a->next_size < CHUNK_MAX)
@@ -111,7 +111,7 @@ int ebts__buf_reserve(ebts__buf *b, size_t n)
     }
     b->p = p;
     b->cap = cap;
-    huge_pages(p, cap);
+    ebts__huge_pages(p, cap);
     return 0;
 }
 

@@ -23,6 +23,8 @@ void ebts__arena_init(ebts__arena *a, size_t first);
 void *ebts__arena_alloc(ebts__arena *a, size_t size); /* 8-byte aligned; NULL on OOM */
 void *ebts__arena_dup(ebts__arena *a, const void *p, size_t size);
 void ebts__arena_free(ebts__arena *a);
+/* Ask for transparent huge pages over the 2 MiB-aligned part of a large block (advice only). */
+void ebts__huge_pages(void *p, size_t size);
 
 /* ---- growable byte buffer (write paths) */
 typedef struct ebts__buf {

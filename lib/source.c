@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "internal.h"
@@ -24,7 +25,7 @@ static int grow(unsigned char **p, size_t *cap, size_t need, size_t max, ebts_er
 {
     if (need <= *cap)
         return 0;
-    size_t c = *cap ? *cap : 65536;
+    size_t c = *cap ? *cap : need > 65536 ? need : 65536;
     while (c < need)
         c = c > SIZE_MAX / 2 ? need : c * 2;
     if (c > max + 1)
@@ -36,6 +37,7 @@ static int grow(unsigned char **p, size_t *cap, size_t need, size_t max, ebts_er
     }
     *p = q;
     *cap = c;
+    ebts__huge_pages(q, c); /* a large input is written once into fresh memory */
     return 0;
 }
 
@@ -131,13 +133,15 @@ static long read_stream(void *ctx, unsigned char *p, size_t n)
     return r == 0 && ferror((FILE *)ctx) ? -1 : (long)r;
 }
 
-static int load(read_fn rd, void *ctx, size_t max, unsigned char **out, size_t *len,
+/* first: the size to allocate first (a regular file's size and one byte to see its end, so
+ * that it is read into one allocation), or 0. */
+static int load(read_fn rd, void *ctx, size_t first, size_t max, unsigned char **out, size_t *len,
                 ebts_error *err)
 {
     unsigned char *p = NULL;
     size_t cap = 0, n = 0;
     for (;;) {
-        if (n == cap && grow(&p, &cap, n + 1, max, err) < 0)
+        if (n == cap && grow(&p, &cap, n ? n + 1 : first ? first : 1, max, err) < 0)
             goto fail;
         size_t want = cap - n > 0x40000000u ? 0x40000000u : cap - n;
         long r = rd(ctx, p + n, want);
@@ -162,12 +166,23 @@ fail:
     return -1;
 }
 
+/* A regular file's size plus one (bounded by the limit), else 0: the first allocation. What the
+ * file holds is still read to its end, whatever its size was when asked. */
+static size_t file_size_hint(int fd, size_t max)
+{
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return 0;
+    size_t sz = (size_t)st.st_size;
+    return sz >= max ? max + 1 : sz + 1;
+}
+
 int ebts__load_fd(int fd, size_t max, unsigned char **out, size_t *len, ebts_error *err)
 {
-    return load(read_fd, &fd, max, out, len, err);
+    return load(read_fd, &fd, file_size_hint(fd, max), max, out, len, err);
 }
 
 int ebts__load_stream(FILE *fp, size_t max, unsigned char **out, size_t *len, ebts_error *err)
 {
-    return load(read_stream, fp, max, out, len, err);
+    return load(read_stream, fp, 0, max, out, len, err);
 }
