@@ -72,6 +72,49 @@ START_TEST(gzip_is_inflated)
 }
 END_TEST
 
+/* A regular file is read in one allocation of its size: the limit still holds to the byte, a
+ * descriptor part-way through the file reads what is left, and an empty file is empty. */
+START_TEST(file_sizes_and_limits)
+{
+    size_t n;
+    unsigned char *b = tu_slurp(SAMPLE, &n);
+    ck_assert_ptr_nonnull(b);
+    ebts_read_options o;
+    ebts_read_options_init(&o, 0);
+    o.max_input = n;
+    ebts_error err = {0};
+    ebts_txn *t = ebts_read_file_opts(SAMPLE, &o, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    ck_assert_uint_eq(ebts_txn_record_count(t), 2); /* Type-1, Type-2 */
+    ebts_txn_free(t);
+    o.max_input = n - 1;
+    memset(&err, 0, sizeof err); /* the first error wins: cleared between reads */
+    ck_assert_ptr_null(ebts_read_file_opts(SAMPLE, &o, &err));
+    ck_assert_str_eq(err.code, "INPUT_TOO_LARGE");
+    /* a descriptor at offset 1: one byte less, no longer a transaction */
+    int fd = open(SAMPLE, O_RDONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(lseek(fd, 1, SEEK_SET), 1);
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_fd(fd, 0, &err));
+    ck_assert_str_eq(err.code, "NOT_TRANSACTION");
+    ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+    t = ebts_read_fd(fd, 0, &err);
+    ck_assert_ptr_nonnull(t);
+    ebts_txn_free(t);
+    close(fd);
+    char path[] = "/tmp/ebts-empty-XXXXXX";
+    fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_fd(fd, 0, &err));
+    ck_assert_str_eq(err.code, "EMPTY_INPUT");
+    close(fd);
+    unlink(path);
+    free(b);
+}
+END_TEST
+
 START_TEST(io_errors)
 {
     ebts_error err = {0};
@@ -165,6 +208,7 @@ Suite *suite_source(void)
     tcase_add_test(tc, gzip_is_inflated);
     tcase_add_test(tc, stream_writes_record_by_record);
     tcase_add_test(tc, io_errors);
+    tcase_add_test(tc, file_sizes_and_limits);
     suite_add_tcase(s, tc);
     return s;
 }
