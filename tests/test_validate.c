@@ -128,6 +128,68 @@ START_TEST(value_sets_short_long_and_empty)
 }
 END_TEST
 
+/* The character check, eight bytes at a time where they all lie in the class's longest run and
+ * byte by byte otherwise: every byte value at every position of values long and short is
+ * allowed or refused as the class says (stated here independently), at the right position. */
+static int class_allows(int cls, unsigned c)
+{
+    if (c >= 0x80)
+        return 1; /* not this check's: NON_ASCII */
+    int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'), digit = c >= '0' && c <= '9';
+    switch (cls) {
+    case 0: return digit;                                          /* N */
+    case 1: return alpha;                                          /* A */
+    case 2: return (c >= 0x20 && c < 0x7f) || (c >= 7 && c <= 13); /* ANS: printable */
+    default: return alpha || digit || c == ',' || c == '-';        /* AN with ",-" */
+    }
+}
+
+START_TEST(character_classes_byte_by_byte)
+{
+    static const char *types[] = {"type=\"N\"", "type=\"A\"", "type=\"ANS\"",
+                                  "type=\"AN\" specials=\",-\""};
+    static const char fill[] = {'7', 'Q', 'q', 'Z'};
+    for (int cls = 0; cls < 4; cls++) {
+        char xml[512];
+        snprintf(xml, sizeof xml,
+                 "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\" base=\"ebts-10\">"
+                 "<field tag=\"2.901\" mnemonic=\"CC\" %s min-length=\"1\" max-length=\"64\"/>"
+                 "</profile>",
+                 types[cls]);
+        ebts_error err = {0};
+        ebts_profile *p = ebts_profile_load_buffer(xml, strlen(xml), &err);
+        ck_assert_msg(p != NULL, "%s: %s", types[cls], err.msg);
+        ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+        for (size_t len = 1; len <= 19; len += 6)
+            for (size_t pos = 0; pos < len; pos++)
+                for (unsigned c = 1; c < 256; c++) {
+                    if ((c >= 0x1c && c <= 0x1f) || (pos == 0 && c == ' '))
+                        continue; /* separators; a leading blank is trimmed (LEADING_SPACE) */
+                    char v[32];
+                    memset(v, fill[cls], len);
+                    v[pos] = (char)c;
+                    ck_assert_int_eq(ebts_txn_set_field(t, 1, 901, v, len, NULL), 0);
+                    ebts_report *r = ebts_validate(t, p, NULL);
+                    const ebts_diag *bad = NULL;
+                    for (size_t i = 0; i < ebts_report_count(r); i++)
+                        if (strcmp(ebts_report_diag(r, i)->code, "CHARSET_INVALID") == 0)
+                            bad = ebts_report_diag(r, i);
+                    char want[32];
+                    snprintf(want, sizeof want, "at position %zu ", pos + 1);
+                    if (class_allows(cls, c))
+                        ck_assert_msg(bad == NULL, "%s: 0x%02X at %zu of %zu refused", types[cls],
+                                      c, pos, len);
+                    else
+                        ck_assert_msg(bad && strstr(bad->msg, want), "%s: 0x%02X at %zu of %zu: %s",
+                                      types[cls], c, pos, len, bad ? bad->msg : "allowed");
+                    ebts_report_free(r);
+                }
+        ebts_txn_free(t);
+        ebts_profile_free(p);
+    }
+}
+END_TEST
+
 START_TEST(bad_profiles_are_refused)
 {
     ebts_error err = {0};
@@ -309,6 +371,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, builtin_profiles);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);
+    tcase_add_test(tc, character_classes_byte_by_byte);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
