@@ -369,7 +369,11 @@ static int valid_date(const unsigned char *p, size_t n, int gmt)
 {
     if (n != (gmt ? 15u : 8u))
         return 0;
-    for (size_t i = 0; i < (gmt ? 14u : 8u); i++)
+    uint64_t x;
+    memcpy(&x, p, 8);
+    if (!class_pass8(x, ONES8 * '0', ONES8 * (127u - '9'))) /* eight digits */
+        return 0;
+    for (size_t i = 8; i < (gmt ? 14u : 8u); i++)
         if (p[i] < '0' || p[i] > '9')
             return 0;
     int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');

@@ -190,6 +190,53 @@ START_TEST(character_classes_byte_by_byte)
 }
 END_TEST
 
+/* Dates: eight digits checked at once, then the calendar; a byte next to the digits ('/' and
+ * ':') or any other at each position makes a date invalid; GMT adds six digits and Z. */
+static int date_findings(ebts_txn *t, const ebts_profile *p, size_t rec, unsigned fld,
+                         const char *v)
+{
+    ck_assert_int_eq(ebts_txn_set_field(t, rec, fld, v, strlen(v), NULL), 0);
+    ebts_report *r = ebts_validate(t, p, NULL);
+    int n = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++)
+        n += strcmp(ebts_report_diag(r, i)->code, "DATE_INVALID") == 0;
+    ebts_report_free(r);
+    return n;
+}
+
+START_TEST(dates_digit_by_digit)
+{
+    static const char xml[] =
+        "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\" base=\"ebts-10\">"
+        "<field tag=\"2.901\" mnemonic=\"DT\" type=\"N\" min-length=\"8\" max-length=\"8\" "
+        "date=\"true\"/></profile>";
+    ebts_profile *p = ebts_profile_load_buffer(xml, sizeof xml - 1, NULL);
+    ck_assert_ptr_nonnull(p);
+    ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+    ck_assert_int_eq(date_findings(t, p, 1, 901, "20240229"), 0);
+    ck_assert_int_eq(date_findings(t, p, 1, 901, "20230229"), 1);
+    ck_assert_int_eq(date_findings(t, p, 1, 901, "17991231"), 1);
+    ck_assert_int_eq(date_findings(t, p, 1, 901, "20241301"), 1);
+    static const char others[] = "/:A \x7f\x80";
+    for (size_t pos = 0; pos < 8; pos++)
+        for (const char *o = others; *o; o++) {
+            char v[9] = "20240115";
+            v[pos] = *o;
+            ck_assert_msg(date_findings(t, p, 1, 901, v) == 1, "0x%02X at %zu",
+                          (unsigned char)*o, pos);
+        }
+    ck_assert_int_eq(date_findings(t, p, 1, 901, "20240115"), 0);
+    ck_assert_int_eq(date_findings(t, p, 0, 14, "20240115123059Z"), 0);
+    for (size_t pos = 0; pos < 15; pos++) {
+        char v[16] = "20240115123059Z";
+        v[pos] = pos == 14 ? '0' : ':';
+        ck_assert_msg(date_findings(t, p, 0, 14, v) == 1, "GMT ':' at %zu", pos);
+    }
+    ebts_txn_free(t);
+    ebts_profile_free(p);
+}
+END_TEST
+
 START_TEST(bad_profiles_are_refused)
 {
     ebts_error err = {0};
@@ -372,6 +419,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);
     tcase_add_test(tc, character_classes_byte_by_byte);
+    tcase_add_test(tc, dates_digit_by_digit);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
