@@ -110,6 +110,7 @@ typedef struct V {
         unsigned n; /* VSET_MAX + 1: too many values, scanned instead */
         unsigned short off[VSET_MAX];
         unsigned char len[VSET_MAX];
+        unsigned char at[2 * VSET_MAX]; /* open addressing by value_hash: entry + 1, 0 empty */
     } *vsets;
 } V;
 #define MEMO_SLOTS 512u
@@ -145,8 +146,16 @@ static int in_values(const char *values, const unsigned char *p, size_t n)
     return 0;
 }
 
-/* in_values() through the split form of the list: lengths and first bytes compared before any
- * bytes (the longest built-in list has 71 values). */
+static unsigned value_hash(const unsigned char *p, size_t n)
+{
+    unsigned h = (unsigned)n * 0x9e37u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x01000193u;
+    return (h ^ h >> 15) % (2 * VSET_MAX);
+}
+
+/* in_values() through the split form of the list: each value's place and length, found by a
+ * hash of its bytes (the longest built-in list has 71 values). */
 static int in_value_set(V *v, const char *values, const unsigned char *p, size_t n)
 {
     if (!v->vsets)
@@ -168,10 +177,18 @@ static int in_value_set(V *v, const char *values, const unsigned char *p, size_t
                 break;
             x += l + 1;
         }
+        memset(e->at, 0, sizeof e->at);
+        for (unsigned i = 0; e->n <= VSET_MAX && i < e->n; i++) {
+            unsigned h = value_hash((const unsigned char *)values + e->off[i], e->len[i]);
+            while (e->at[h]) /* at most VSET_MAX of 2 * VSET_MAX places taken */
+                h = (h + 1) % (2 * VSET_MAX);
+            e->at[h] = (unsigned char)(i + 1);
+        }
     }
     if (e->n > VSET_MAX)
         return in_values(values, p, n);
-    for (unsigned i = 0; i < e->n; i++) {
+    for (unsigned h = value_hash(p, n); e->at[h]; h = (h + 1) % (2 * VSET_MAX)) {
+        unsigned i = e->at[h] - 1u;
         if (e->len[i] != n)
             continue;
         const char *x = values + e->off[i];
