@@ -159,7 +159,9 @@ START_TEST(character_classes_byte_by_byte)
         ebts_error err = {0};
         ebts_profile *p = ebts_profile_load_buffer(xml, strlen(xml), &err);
         ck_assert_msg(p != NULL, "%s: %s", types[cls], err.msg);
-        ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+        /* a Type-1 and a Type-2: quick to validate thirty thousand times (under ASan too) */
+        ebts_txn *t = ebts_txn_new("0500", NULL);
+        ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
         for (size_t len = 1; len <= 19; len += 6)
             for (size_t pos = 0; pos < len; pos++)
                 for (unsigned c = 1; c < 256; c++) {
