@@ -23,6 +23,21 @@ static const char *codes_of(const char *path, const ebts_profile *p)
     return buf;
 }
 
+/* The last finding of a report with this code, and how many there are. */
+static const ebts_diag *finding(const ebts_report *r, const char *code, int *count)
+{
+    const ebts_diag *last = NULL;
+    int n = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++)
+        if (strcmp(ebts_report_diag(r, i)->code, code) == 0) {
+            last = ebts_report_diag(r, i);
+            n++;
+        }
+    if (count)
+        *count = n;
+    return last;
+}
+
 START_TEST(builtin_profiles)
 {
     ebts_error err = {0};
@@ -115,9 +130,8 @@ START_TEST(value_sets_short_long_and_empty)
             ck_assert_int_eq(ebts_txn_set_field(t, 1, 902, cases[c].v902, strlen(cases[c].v902),
                                                 NULL), 0);
             ebts_report *r = ebts_validate(t, p, NULL);
-            int n = 0;
-            for (size_t i = 0; i < ebts_report_count(r); i++)
-                n += strcmp(ebts_report_diag(r, i)->code, "VALUE_NOT_ALLOWED") == 0;
+            int n;
+            finding(r, "VALUE_NOT_ALLOWED", &n);
             ck_assert_msg(n == cases[c].bad, "%s/%s (%s list): %d", cases[c].v901,
                           cases[c].v902, big ? "long" : "short", n);
             ebts_report_free(r);
@@ -172,10 +186,7 @@ START_TEST(character_classes_byte_by_byte)
                     v[pos] = (char)c;
                     ck_assert_int_eq(ebts_txn_set_field(t, 1, 901, v, len, NULL), 0);
                     ebts_report *r = ebts_validate(t, p, NULL);
-                    const ebts_diag *bad = NULL;
-                    for (size_t i = 0; i < ebts_report_count(r); i++)
-                        if (strcmp(ebts_report_diag(r, i)->code, "CHARSET_INVALID") == 0)
-                            bad = ebts_report_diag(r, i);
+                    const ebts_diag *bad = finding(r, "CHARSET_INVALID", NULL);
                     char want[32];
                     snprintf(want, sizeof want, "at position %zu ", pos + 1);
                     if (class_allows(cls, c))
@@ -199,9 +210,8 @@ static int date_findings(ebts_txn *t, const ebts_profile *p, size_t rec, unsigne
 {
     ck_assert_int_eq(ebts_txn_set_field(t, rec, fld, v, strlen(v), NULL), 0);
     ebts_report *r = ebts_validate(t, p, NULL);
-    int n = 0;
-    for (size_t i = 0; i < ebts_report_count(r); i++)
-        n += strcmp(ebts_report_diag(r, i)->code, "DATE_INVALID") == 0;
+    int n;
+    finding(r, "DATE_INVALID", &n);
     ebts_report_free(r);
     return n;
 }
@@ -345,10 +355,7 @@ START_TEST(charset_position_in_every_lane)
                 v[at] = '7';
             ck_assert_int_eq(ebts_txn_set_field(t, 1, 18, v, len, NULL), 0);
             ebts_report *r = ebts_validate(t, NULL, NULL);
-            const ebts_diag *hit = NULL;
-            for (size_t i = 0; i < ebts_report_count(r); i++)
-                if (strcmp(ebts_report_diag(r, i)->code, "CHARSET_INVALID") == 0)
-                    hit = ebts_report_diag(r, i);
+            const ebts_diag *hit = finding(r, "CHARSET_INVALID", NULL);
             if (at == len) {
                 ck_assert_ptr_null(hit);
             } else {
