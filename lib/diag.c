@@ -58,6 +58,8 @@ static const ebts__code codes[] = {
     {"DATE_INVALID", E, 0, "a date or time that is no real CCYYMMDD date or YYYYMMDDhhmmssZ time"},
     {"FORMAT_INVALID", E, 0, "a value not of the field's form (NN.NN, no leading blank, no period)"},
     {"ERS_LINE_TOO_LONG", W, 0, "2.075 lines longer than 74 bytes with line control"},
+    {"VALUE_READS_AS_TAG", W, 0, "an item begins with T.N: of its record: written traditionally, "
+                                 "it reads as a new field"},
     {"TOT_UNKNOWN", E, 0, "1.004 TOT is not a transaction type of the profile"},
     {"VER_UNKNOWN", E, 0, "1.002 VER is no ANSI/NIST-ITL version"},
     {"VER_UNEXPECTED", W, 0, "1.002 VER is a version other than the profile's"},

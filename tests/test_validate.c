@@ -249,6 +249,65 @@ START_TEST(dates_digit_by_digit)
 }
 END_TEST
 
+/* An item that begins with a tag of its record, set through the API: a warning, because the
+ * traditional encoding reads it back as a new field (shown here); not for another record
+ * type's tag, not at the start of a value, and zero-padded types count as the reader counts. */
+START_TEST(items_that_read_as_tags)
+{
+    static const struct {
+        const char *value;
+        int warned;
+    } cases[] = {
+        {"A" US "2.005:X", 1}, {"A" RS "B" US "02.5:", 1}, {"2.005:X", 0},
+        {"A" US "10.005:X", 0}, {"A" US "2.005X", 0},     {"A" US "2.:X", 0},
+        {"A" US "2.0000000001:", 0}, {"A" US "X2.005:", 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+        const char *val = cases[c].value;
+        ck_assert_int_eq(ebts_txn_set_field(t, 1, 20, val, strlen(val), NULL), 0);
+        ebts_report *r = ebts_validate(t, NULL, NULL);
+        int n;
+        const ebts_diag *d = finding(r, "VALUE_READS_AS_TAG", &n);
+        ck_assert_msg(n == cases[c].warned, "case %zu: %d", c, n);
+        if (d) {
+            ck_assert_str_eq(d->tag, "2.020");
+            ck_assert_int_eq(d->severity, EBTS_SEV_WARNING);
+        }
+        ebts_report_free(r);
+        /* what the warning is about: written and read back, the field is split */
+        size_t len;
+        unsigned char *w = tu_write(t, 0, &len);
+        ebts_txn *back = ebts_read_buffer(w, len, 0, NULL);
+        ck_assert_ptr_nonnull(back);
+        int split = 0;
+        for (size_t i = 0; i < ebts_txn_diag_count(back); i++)
+            split |= strcmp(ebts_txn_diag(back, i)->code, "SEPARATOR_BEFORE_TAG") == 0;
+        ck_assert_int_eq(split, cases[c].warned);
+        ebts_txn_free(back);
+        ebts_free(w);
+        ebts_txn_free(t);
+    }
+    /* from XML: an ERRT whose second 2.060 message begins like a tag */
+    size_t n;
+    char *x = (char *)tu_slurp("fixtures/xml/errt.xml", &n);
+    ck_assert_ptr_nonnull(x);
+    char *m = memmem(x, n, "S0002 [EFTS-1031]", 17);
+    ck_assert_ptr_nonnull(m);
+    memcpy(m, "2.05:[EFTS-1031] ", 17);
+    ebts_txn *t = ebts_read_buffer(x, n, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    const ebts_diag *d = finding(r, "VALUE_READS_AS_TAG", NULL);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d->tag, "2.060");
+    ck_assert_int_eq(d->subfield, 1);
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    free(x);
+}
+END_TEST
+
 START_TEST(bad_profiles_are_refused)
 {
     ebts_error err = {0};
@@ -429,6 +488,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, value_sets_short_long_and_empty);
     tcase_add_test(tc, character_classes_byte_by_byte);
     tcase_add_test(tc, dates_digit_by_digit);
+    tcase_add_test(tc, items_that_read_as_tags);
     tcase_add_test(tc, bad_profiles_are_refused);
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
