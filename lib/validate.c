@@ -103,8 +103,9 @@ typedef struct V {
         size_t n;
     } req[4];
     char why[48]; /* "for TOT SRE" */
-    /* Value sets split once: each value's place and length in the list (direct-mapped by the
-     * list's address; NULL without memory: the list is scanned). */
+    /* Value sets split once: each value's place and length in the list, and a small hash table
+     * of them (direct-mapped by the list's address; NULL without memory: the list is
+     * scanned). */
     const char **vset_key;
     struct vset {
         unsigned n; /* VSET_MAX + 1: too many values, scanned instead */
@@ -171,6 +172,8 @@ static int in_value_set(V *v, const char *values, const unsigned char *p, size_t
                 e->n = VSET_MAX + 1;
                 break;
             }
+            if (l == 0 && !x[l])
+                break; /* as in_values: an empty last value (list "" or "A|") is none */
             e->off[e->n] = (unsigned short)(x - values);
             e->len[e->n++] = (unsigned char)l;
             if (!x[l])

@@ -139,6 +139,31 @@ START_TEST(value_sets_short_long_and_empty)
         }
         ebts_profile_free(p);
     }
+    /* the empty value: allowed where the list has one between bars or first, not for a bar at
+     * the end (as the list has always been read) */
+    static const struct {
+        const char *list;
+        int empty_bad;
+    } empties[] = {{"A|", 1}, {"|A", 0}, {"A||B", 0}, {"A", 1}};
+    for (size_t c = 0; c < sizeof empties / sizeof empties[0]; c++) {
+        char xml[512];
+        snprintf(xml, sizeof xml,
+                 "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\" base=\"ebts-10\">"
+                 "<field tag=\"2.903\" mnemonic=\"VE\" type=\"ANS\" min-length=\"0\" "
+                 "values=\"%s\"/></profile>",
+                 empties[c].list);
+        ebts_profile *p = ebts_profile_load_buffer(xml, strlen(xml), NULL);
+        ck_assert_ptr_nonnull(p);
+        ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+        ck_assert_int_eq(ebts_txn_set_field(t, 1, 903, "", 0, NULL), 0);
+        ebts_report *r = ebts_validate(t, p, NULL);
+        int n;
+        finding(r, "VALUE_NOT_ALLOWED", &n);
+        ck_assert_msg(n == empties[c].empty_bad, "\"\" in \"%s\": %d", empties[c].list, n);
+        ebts_report_free(r);
+        ebts_txn_free(t);
+        ebts_profile_free(p);
+    }
 }
 END_TEST
 
