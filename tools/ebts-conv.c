@@ -23,8 +23,31 @@ static const char usage[] =
     "  -q           print no diagnostics\n"
     "  -o OUT       write to OUT instead of standard output\n"
     "\n"
+    "To the traditional encoding, an item that would read back as a new field (an item after\n"
+    "RS or US beginning with a tag of its record, which XML can hold) is an error too.\n"
+    "\n"
     "Exit status: 0 no error, 1 errors found (output still written unless --strict),\n"
     "2 usage or I/O error.\n";
+
+/* Items that the traditional encoding would read back as new fields (an item after RS or US
+ * that begins with a tag of its record: possible in XML, not in traditional input). Each is an
+ * error here: written, the transaction would read back different. Returns how many. */
+static size_t tag_like_items(const ebts_txn *t, const char *path, int quiet)
+{
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    size_t n = 0;
+    for (size_t i = 0; r && i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        if (strcmp(d->code, "VALUE_READS_AS_TAG") != 0)
+            continue;
+        n++;
+        if (!quiet)
+            fprintf(stderr, "%s:%zu: error: %s %s: %s; the traditional output reads back "
+                    "different\n", path, d->offset, d->code, d->tag, d->msg);
+    }
+    ebts_report_free(r);
+    return n;
+}
 
 int main(int argc, char **argv)
 {
@@ -97,6 +120,8 @@ int main(int argc, char **argv)
         ebts_txn_free(t);
         return CLI_USAGE;
     }
+    if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL)
+        errors += tag_like_items(t, name, quiet);
     int rc = errors ? CLI_INVALID : CLI_OK;
     if (!(strict && errors) && ebts_write_file(t, wflags, out, &err) < 0) {
         cli_print_error(out, &err);
