@@ -180,9 +180,10 @@ static double scan_sep_mbps(const buf *b, int sep, size_t *count_out)
 }
 
 /* Not a BENCH line: for scale, a stripped part of what any reader of this data does. Sixteen
- * bytes at a time (SSE2, like the reader), it finds each field's end (GS or FS), counts the RS and US before it
- * and which of them a digit follows (where a reader must check for a tag), and records each
- * field's start and length; it reads no tag and builds no subfield or item index. */
+ * bytes at a time (SSE2, like the reader), it finds each field's end (GS or FS), counts the RS
+ * and US before it and which of them a digit follows (where a reader must check for a tag), and
+ * records each field's start and length; it reads no tag and builds no subfield or item
+ * index. */
 #if defined(__SSE2__)
 static volatile size_t field_scan_sink;
 static double field_scan_mbps(const buf *b, size_t *fields, size_t *digit_after)
@@ -203,15 +204,18 @@ static double field_scan_mbps(const buf *b, size_t *fields, size_t *digit_after)
             size_t start = i, end = n;
             while (i + 17 <= n) {
                 __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-                unsigned any = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, top), sep));
+                unsigned any =
+                    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, top), sep));
                 if (!any) {
                     i += 16;
                     continue;
                 }
-                unsigned stop = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, gsfs), sep));
+                unsigned stop =
+                    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, gsfs), sep));
                 unsigned inner = any & ~stop & (stop ? (stop & -stop) - 1 : 0xffffu);
                 __m128i next = _mm_loadu_si128((const __m128i *)(const void *)(p + i + 1));
-                unsigned dig = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(_mm_sub_epi8(next, dbase), dlim));
+                unsigned dig = (unsigned)_mm_movemask_epi8(
+                    _mm_cmplt_epi8(_mm_sub_epi8(next, dbase), dlim));
                 seps += (size_t)__builtin_popcount(inner);
                 nd += (size_t)__builtin_popcount(inner & dig);
                 if (stop) {

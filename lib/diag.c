@@ -29,6 +29,8 @@ static const ebts__code codes[] = {
     {"DATA_RESYNC", E, 1, "LEN of a record with binary data does not end on FS; resynchronised"},
     {"MISSING_FS", E, 1, "the record is not terminated by FS"},
     {"SEPARATOR_BEFORE_TAG", E, 1, "RS or US stands where GS belongs, before the next tag"},
+    {"VALUE_READS_AS_TAG", W, 0, "an item begins with T.N: of its record: written traditionally, "
+                                 "it reads as a new field"},
     {"BAD_TAG", E, 1, "a field does not begin with a tag T.N:; its bytes are kept"},
     {"TAG_NUMBER_TOO_LONG", E, 1, "a tag number has more than 9 digits"},
     {"TAG_TYPE_MISMATCH", W, 0, "a tag's record type differs from its record's type"},
@@ -58,8 +60,6 @@ static const ebts__code codes[] = {
     {"DATE_INVALID", E, 0, "a date or time that is no real CCYYMMDD date or YYYYMMDDhhmmssZ time"},
     {"FORMAT_INVALID", E, 0, "a value not of the field's form (NN.NN, no leading blank, no period)"},
     {"ERS_LINE_TOO_LONG", W, 0, "2.075 lines longer than 74 bytes with line control"},
-    {"VALUE_READS_AS_TAG", W, 0, "an item begins with T.N: of its record: written traditionally, "
-                                 "it reads as a new field"},
     {"TOT_UNKNOWN", E, 0, "1.004 TOT is not a transaction type of the profile"},
     {"VER_UNKNOWN", E, 0, "1.002 VER is no ANSI/NIST-ITL version"},
     {"VER_UNEXPECTED", W, 0, "1.002 VER is a version other than the profile's"},

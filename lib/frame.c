@@ -228,6 +228,33 @@ typedef struct {
     int lost;
 } seps_st;
 
+/* Bytes the library composed (from XML) may hold an item after RS/US that begins with a tag of
+ * the record: it stays an item, and the finding says that the traditional encoding of it would
+ * read back as a new field. Out of line: the traditional encoding's scan never calls it. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static void tagged_item(P *p, seps_st st, size_t i, unsigned char c, unsigned rtype,
+                        unsigned field, long rec)
+{
+    if (i + 1 >= p->n || !is_digit(p->b[i + 1]) || !tag_next(p, i + 1, rtype))
+        return;
+    tag tg;
+    size_t k = st.ns;
+    long sub = -1, item = -1;
+    if (!st.lost) { /* which subfield and item begin after the separator */
+        while (k > 0 && !(st.seps[k - 1] & 1))
+            k--;
+        sub = (long)st.nrs + (c == EBTS__RS);
+        item = c == EBTS__RS ? 0 : (long)(st.ns - k) + 1;
+    }
+    size_t len = read_tag(p->b, p->n, i + 1, 9, &tg) ? tg.end - (i + 1) : 1;
+    ebts__diag(p->t, "VALUE_READS_AS_TAG", i + 1, rec, rtype, field, sub, item,
+               "item begins with \"%.*s\", a tag of this record: in the traditional encoding "
+               "the %s before it reads as the end of the field",
+               (int)len, (const char *)(p->b + i + 1), c == EBTS__RS ? "RS" : "US");
+}
+
 /* Separator c at i: 1 when it ends the value (GS, FS, or RS/US before a tag of the record). */
 static HOT_INLINE int at_separator(P *p, seps_st *st, size_t i, unsigned char c, unsigned rtype,
                                    unsigned field, long rec)
@@ -241,6 +268,8 @@ static HOT_INLINE int at_separator(P *p, seps_st *st, size_t i, unsigned char c,
                    c == EBTS__RS ? "RS" : "US", i);
         return 1;
     }
+    if (p->composed) /* from XML: an item that begins like a tag stays an item, said so */
+        tagged_item(p, *st, i, c, rtype, field, rec); /* by value: st stays in registers */
     if (st->lost)
         return 0;
     if (st->ns == st->cap) {

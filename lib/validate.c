@@ -416,9 +416,10 @@ static int valid_date(const unsigned char *p, size_t n, int gmt)
 /* One value (an item, or a subfield without items) against a type/length/value-set rule. */
 /* The value's name in messages is mnem, or "mnem imnem" for an item (joined only when a
  * message is written). */
-static HOT_INLINE void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item, ebts_span s,
-                       const char *fmnem, const char *imnem, int ct, unsigned minlen,
-                       unsigned maxlen, const char *values, const char *sca)
+static HOT_INLINE void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
+                                  ebts_span s, const char *fmnem, const char *imnem, int ct,
+                                  unsigned minlen, unsigned maxlen, const char *values,
+                                  const char *sca)
 {
     unsigned rt = v->t->recs[rec]->type, fn = f->number;
     /* the offset only when there is something to report (off_of per item cost ~4% of a run) */
@@ -820,8 +821,9 @@ static long tag_digits(const unsigned char *p, size_t n, size_t *i)
 
 /* An item after RS or US that begins with "T.N:" of its own record's type: the traditional
  * encoding cannot tell it from a field whose GS was written as RS or US, so a reader (this one
- * too) ends the field there. Such values come from the API or from XML; read from the
- * traditional encoding, the field was split already (SEPARATOR_BEFORE_TAG). */
+ * too) ends the field there. Asked of values set through the API: for values that were read,
+ * the reader has decided (traditional: split, SEPARATOR_BEFORE_TAG; XML: kept and reported,
+ * VALUE_READS_AS_TAG, a finding the report carries already). */
 static void check_tag_like_items(V *v, long rec, const ebts_field *f)
 {
     if (!memchr(f->val, ':', f->len))
@@ -865,7 +867,9 @@ static void check_record_fields(V *v, long rec)
         if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
             (r->type == 1 && f->number >= 2 && f->number <= 4))
             continue; /* LEN and CNT are the reader's; VER and TOT are checked in check_type1 */
-        if (f->sub_first && !(f->flags & EBTS__F_BINARY))
+        const unsigned char *in = v->t->buf; /* values read lie there; edited ones do not */
+        int read = in && f->val >= in && f->val < in + v->t->len;
+        if (f->sub_first && !read && !(f->flags & EBTS__F_BINARY))
             check_tag_like_items(v, rec, f);
         if (forbidden(v, r->type, f->number)) {
             DIAG(v, "FIELD_FORBIDDEN", f->offset, rec, r->type, f->number, -1, -1,
