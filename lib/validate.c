@@ -851,7 +851,7 @@ static void check_tag_like_items(V *v, long rec, const ebts_field *f)
              (long)sub, (long)(k - f->sub_first[sub]),
              "item begins with \"%.*s\", a tag of this record: in the traditional encoding the "
              "%s before it reads as the end of the field",
-             (int)(i + 1), (const char *)p, f->val[start - 1] == 0x1e ? "RS" : "US");
+             (int)(i + 1), (const char *)p, f->val[start - 1] == EBTS__RS ? "RS" : "US");
     }
 }
 
