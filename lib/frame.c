@@ -115,10 +115,18 @@ static int looks_tagged(const P *p, size_t pos)
     return read_tag(p->b, p->n, pos, 64, &tg) && tg.tw <= 9;
 }
 
-static int tag_of_type(const P *p, size_t pos, unsigned rtype)
+size_t ebts__tag_of_type(const unsigned char *b, size_t n, size_t pos, unsigned rtype)
 {
     tag tg;
-    return read_tag(p->b, p->n, pos, 9, &tg) && tg.type == rtype;
+    return read_tag(b, n, pos, 9, &tg) && tg.type == rtype ? tg.end - pos : 0;
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline)) /* kept out of the scan loop that asks it (tag_next) */
+#endif
+static int tag_of_type(const P *p, size_t pos, unsigned rtype)
+{
+    return ebts__tag_of_type(p->b, p->n, pos, rtype) != 0;
 }
 
 
@@ -239,7 +247,6 @@ static void tagged_item(P *p, seps_st st, size_t i, unsigned char c, unsigned rt
 {
     if (i + 1 >= p->n || !is_digit(p->b[i + 1]) || !tag_next(p, i + 1, rtype))
         return;
-    tag tg;
     size_t k = st.ns;
     long sub = -1, item = -1;
     if (!st.lost) { /* which subfield and item begin after the separator */
@@ -248,11 +255,10 @@ static void tagged_item(P *p, seps_st st, size_t i, unsigned char c, unsigned rt
         sub = (long)st.nrs + (c == EBTS__RS);
         item = c == EBTS__RS ? 0 : (long)(st.ns - k) + 1;
     }
-    size_t len = read_tag(p->b, p->n, i + 1, 9, &tg) ? tg.end - (i + 1) : 1;
+    size_t len = ebts__tag_of_type(p->b, p->n, i + 1, rtype);
     ebts__diag(p->t, "VALUE_READS_AS_TAG", i + 1, rec, rtype, field, sub, item,
-               "item begins with \"%.*s\", a tag of this record: in the traditional encoding "
-               "the %s before it reads as the end of the field",
-               (int)len, (const char *)(p->b + i + 1), c == EBTS__RS ? "RS" : "US");
+               EBTS__READS_AS_TAG_MSG, (int)len, (const char *)(p->b + i + 1),
+               c == EBTS__RS ? "RS" : "US");
 }
 
 /* Separator c at i: 1 when it ends the value (GS, FS, or RS/US before a tag of the record). */

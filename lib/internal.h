@@ -199,6 +199,13 @@ uint32_t ebts__crc32(const unsigned char *p, size_t n);
 /* composed: the bytes were composed by the library (from XML), so a value may hold RS or US
  * followed by "T.N:" text: no separator is taken for a missing GS. */
 int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_error *err);
+/* The length of a tag "T.N:" of record type rtype (each number 1-9 digits) at b[pos..n), 0 when
+ * there is none: after RS or US, what the reader takes for a field's start. */
+size_t ebts__tag_of_type(const unsigned char *b, size_t n, size_t pos, unsigned rtype);
+/* VALUE_READS_AS_TAG's message (reader and validator): the tag's length and bytes, "RS"/"US" */
+#define EBTS__READS_AS_TAG_MSG                                                                     \
+    "item begins with \"%.*s\", a tag of this record: in the traditional encoding the %s before " \
+    "it reads as the end of the field"
 
 /* readable.c */
 int ebts__readable_detect(const unsigned char *p, size_t n);

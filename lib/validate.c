@@ -809,16 +809,6 @@ static void check_face(V *v, long rec)
         DIAG(v, "FIELD_MISSING", at, rec, 10, 25, -1, -1, "SPA is mandatory when POS is D");
 }
 
-/* Digits (1 to 9 of them) at p[*i..n): their value, or -1. */
-static long tag_digits(const unsigned char *p, size_t n, size_t *i)
-{
-    size_t start = *i;
-    long x = 0;
-    while (*i < n && *i - start < 10 && p[*i] >= '0' && p[*i] <= '9')
-        x = x * 10 + (p[(*i)++] - '0');
-    return *i == start || *i - start > 9 ? -1 : x;
-}
-
 /* An item after RS or US that begins with "T.N:" of its own record's type: the traditional
  * encoding cannot tell it from a field whose GS was written as RS or US, so a reader (this one
  * too) ends the field there. Asked of values set through the API: for values that were read,
@@ -829,29 +819,18 @@ static void check_tag_like_items(V *v, long rec, const ebts_field *f)
     if (!memchr(f->val, ':', f->len))
         return; /* no tag without a colon: most fields are passed over here */
     unsigned rt = v->t->recs[rec]->type;
-    char spelled[12]; /* the type in decimal: an item must begin with it (after zeros) and '.' */
-    size_t sl = ebts__put_padded(spelled, 0, sizeof spelled, rt, 1);
     const uint32_t *end = EBTS__ITEM_END(f);
     size_t sub = 0;
     for (uint32_t k = 1; k < f->nitems; k++) {
-        size_t start = end[k - 1] + 1u, n = end[k] - start, i = 0, z = 0;
+        size_t start = end[k - 1] + 1u, n = end[k] - start, tl;
         const unsigned char *p = f->val + start;
-        if (n < 4 || p[0] < '0' || p[0] > '9')
-            continue;
-        while (z < n && p[z] == '0' && rt != 0)
-            z++;
-        if (n - z <= sl || p[z + sl] != '.' || memcmp(p + z, spelled, sl) != 0)
-            continue; /* the common case, a number: decided by its first bytes */
+        if (n < 4 || p[0] < '0' || p[0] > '9' || !(tl = ebts__tag_of_type(p, n, 0, rt)))
+            continue; /* the reader's own test of a tag, on the item's bytes */
         while (f->sub_first[sub + 1] <= k)
             sub++;
-        if (tag_digits(p, n, &i) != (long)rt || i >= n || p[i++] != '.' ||
-            tag_digits(p, n, &i) < 0 || i >= n || p[i] != ':')
-            continue;
         DIAG(v, "VALUE_READS_AS_TAG", off_of(v, f, (ebts_span){p, n}), rec, rt, f->number,
-             (long)sub, (long)(k - f->sub_first[sub]),
-             "item begins with \"%.*s\", a tag of this record: in the traditional encoding the "
-             "%s before it reads as the end of the field",
-             (int)(i + 1), (const char *)p, f->val[start - 1] == EBTS__RS ? "RS" : "US");
+             (long)sub, (long)(k - f->sub_first[sub]), EBTS__READS_AS_TAG_MSG, (int)tl,
+             (const char *)p, f->val[start - 1] == EBTS__RS ? "RS" : "US");
     }
 }
 
@@ -868,8 +847,8 @@ static void check_record_fields(V *v, long rec)
             (r->type == 1 && f->number >= 2 && f->number <= 4))
             continue; /* LEN and CNT are the reader's; VER and TOT are checked in check_type1 */
         const unsigned char *in = v->t->buf; /* values read lie there; edited ones do not */
-        int read = in && f->val >= in && f->val < in + v->t->len;
-        if (f->sub_first && !read && !(f->flags & EBTS__F_BINARY))
+        if (f->sub_first && !(f->flags & EBTS__F_BINARY) &&
+            !(in && f->val >= in && f->val < in + v->t->len))
             check_tag_like_items(v, rec, f);
         if (forbidden(v, r->type, f->number)) {
             DIAG(v, "FIELD_FORBIDDEN", f->offset, rec, r->type, f->number, -1, -1,
