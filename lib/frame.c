@@ -46,12 +46,6 @@ typedef struct P {
     int fatal;
 } P;
 
-#if defined(__GNUC__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#else
-#define HOT_INLINE inline
-#endif
-
 static int is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
@@ -73,7 +67,7 @@ static size_t binary_header(unsigned type)
 
 /* Digits at b[*i]: value (of the first 9 digits; the count says when there were more), count of
  * digits. */
-static HOT_INLINE size_t read_digits(const unsigned char *b, size_t n, size_t *i, uint32_t *val)
+static EBTS__HOT size_t read_digits(const unsigned char *b, size_t n, size_t *i, uint32_t *val)
 {
     size_t start = *i, k = start, lim = n - start < 9 ? n : start + 9;
     uint32_t v = 0;
@@ -93,7 +87,7 @@ typedef struct tag {
 } tag;
 
 /* A tag "T.N:" at pos; digits limited to `maxd` each. 1 if found. */
-static HOT_INLINE int read_tag(const unsigned char *b, size_t n, size_t pos, size_t maxd, tag *tg)
+static EBTS__HOT int read_tag(const unsigned char *b, size_t n, size_t pos, size_t maxd, tag *tg)
 {
     size_t i = pos;
     tg->tw = read_digits(b, n, &i, &tg->type);
@@ -133,7 +127,7 @@ static int tag_of_type(const P *p, size_t pos, unsigned rtype)
 /* Is "T.N:" with T = the record type at pos (pos < n)? Asked after every RS and US, so the
  * common answer is found from the first bytes: a digit run not beginning with 0 can only have the
  * value of the type when it is the type's spelling, and read_tag also needs the '.' after it. */
-static HOT_INLINE int tag_next(const P *p, size_t pos, unsigned rtype)
+static EBTS__HOT int tag_next(const P *p, size_t pos, unsigned rtype)
 {
     const unsigned char *b = p->b;
     size_t k = p->rsplen;
@@ -222,8 +216,6 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
  * the environment): store/reload pairs on the stack per field, most likely stalling on 4K
  * aliasing against the input (this VM has no PMU to confirm). Inlined, 16 stack offsets all
  * measured 1.40-1.55 us. */
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
 typedef struct {
     size_t end;
     int kind;      /* the separator byte that stopped the scan (0 at end of input) */
@@ -262,7 +254,7 @@ static void tagged_item(P *p, seps_st st, size_t i, unsigned char c, unsigned rt
 }
 
 /* Separator c at i: 1 when it ends the value (GS, FS, or RS/US before a tag of the record). */
-static HOT_INLINE int at_separator(P *p, seps_st *st, size_t i, unsigned char c, unsigned rtype,
+static EBTS__HOT int at_separator(P *p, seps_st *st, size_t i, unsigned char c, unsigned rtype,
                                    unsigned field, long rec)
 {
     if (c == EBTS__GS || c == EBTS__FS)
@@ -295,7 +287,7 @@ static HOT_INLINE int at_separator(P *p, seps_st *st, size_t i, unsigned char c,
     return 0;
 }
 
-static HOT_INLINE scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec)
+static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec)
 {
     const unsigned char *b = p->b;
     size_t n = p->n;
@@ -333,8 +325,9 @@ static HOT_INLINE scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned fiel
         while (i + 8 <= n) {
             uint64_t x;
             memcpy(&x, b + i, 8);
-            uint64_t y = (x ^ (0x1cull * ONES)) & (0xfcull * ONES); /* 0 where 0x1C-0x1F */
-            if (((y - ONES) & ~y & HIGHS) || (x & HIGHS))
+            /* 0 where 0x1C-0x1F */
+            uint64_t y = (x ^ (0x1cull * EBTS__ONES8)) & (0xfcull * EBTS__ONES8);
+            if (((y - EBTS__ONES8) & ~y & EBTS__HIGHS8) || (x & EBTS__HIGHS8))
                 break;
             i += 8;
         }

@@ -13,6 +13,16 @@
 #define EBTS__NOWHERE ((uint32_t)0xffffffffu)
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
 
+/* Forced inlining for the per-byte and per-item loops (frame.c, validate.c). */
+#if defined(__GNUC__)
+#define EBTS__HOT inline __attribute__((always_inline))
+#else
+#define EBTS__HOT inline
+#endif
+/* Eight bytes at a time in a uint64_t: a 1 and the top bit in every byte. */
+#define EBTS__ONES8 0x0101010101010101ull
+#define EBTS__HIGHS8 0x8080808080808080ull
+
 /* ---- arena.c: chunked bump allocator owned by a transaction */
 typedef struct ebts__chunk ebts__chunk;
 typedef struct ebts__arena {

@@ -59,12 +59,6 @@ static const char ebts10_tots[] =
 
 static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500", "0501", "0502"};
 
-#if defined(__GNUC__)
-#define HOT_INLINE inline __attribute__((always_inline))
-#else
-#define HOT_INLINE inline
-#endif
-
 #define VSET_MAX 128u
 typedef struct V {
     const ebts_txn *t;
@@ -336,8 +330,6 @@ static void class_table(unsigned char ok[256], int ct, const char *sca)
             ok[(unsigned char)*x] = 1;
 }
 
-#define ONES8 0x0101010101010101ull
-#define HIGHS8 0x8080808080808080ull
 /* The longest run lo..hi of 7-bit bytes a class table allows ("PRINT": 0x20-0x7E, N: 0-9,
  * A: A-Z), as the constants of class_pass8: eight bytes all inside it pass at once. *sub = 0
  * when there is no usable run (one starting at 0 or reaching 0x7F). */
@@ -354,14 +346,14 @@ static void class_run(const unsigned char ok[256], uint64_t *sub, uint64_t *add)
         }
         start = c + 1;
     }
-    *sub = best && lo > 0 && hi < 0x7f ? ONES8 * lo : 0;
-    *add = ONES8 * (127u - hi);
+    *sub = best && lo > 0 && hi < 0x7f ? EBTS__ONES8 * lo : 0;
+    *add = EBTS__ONES8 * (127u - hi);
 }
 /* Are the eight bytes of x all in lo..hi (hi < 0x7F)? Exact: a byte below lo shows in the
  * borrow test, one above hi (or above 0x7F) in the carry test; no false pass. */
 static inline int class_pass8(uint64_t x, uint64_t sub, uint64_t add)
 {
-    return ((((x - sub) & ~x) | (x + add) | x) & HIGHS8) == 0;
+    return ((((x - sub) & ~x) | (x + add) | x) & EBTS__HIGHS8) == 0;
 }
 
 /* The first byte of q[0..n) the table refuses, n when none: eight bytes at a time while they
@@ -391,7 +383,7 @@ static int valid_date(const unsigned char *p, size_t n, int gmt)
         return 0;
     uint64_t x;
     memcpy(&x, p, 8);
-    if (!class_pass8(x, ONES8 * '0', ONES8 * (127u - '9'))) /* eight digits */
+    if (!class_pass8(x, EBTS__ONES8 * '0', EBTS__ONES8 * (127u - '9'))) /* eight digits */
         return 0;
     for (size_t i = 8; i < (gmt ? 14u : 8u); i++)
         if (p[i] < '0' || p[i] > '9')
@@ -416,7 +408,7 @@ static int valid_date(const unsigned char *p, size_t n, int gmt)
 /* One value (an item, or a subfield without items) against a type/length/value-set rule. */
 /* The value's name in messages is mnem, or "mnem imnem" for an item (joined only when a
  * message is written). */
-static HOT_INLINE void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
+static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
                                   ebts_span s, const char *fmnem, const char *imnem, int ct,
                                   unsigned minlen, unsigned maxlen, const char *values,
                                   const char *sca)
