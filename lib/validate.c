@@ -198,6 +198,22 @@ static int in_value_set(V *v, const char *values, const unsigned char *p, size_t
     return 0;
 }
 
+/* The first built-in rule at or after (rtype, field): the generated table is sorted by type
+ * and field (a test keeps it so); a field's TOT variants follow it in order. */
+static const ebts__field_rule *first_rule_at(unsigned rtype, unsigned field)
+{
+    size_t lo = 0, hi = ebts__rules_91_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const ebts__field_rule *m = &ebts__rules_91[mid];
+        if (m->rtype < rtype || (m->rtype == rtype && m->field < field))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return &ebts__rules_91[lo];
+}
+
 /* The effective rule for (rtype, field) under the TOT, or NULL; *out receives the copy. */
 static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned field,
                                             ebts__field_rule *out, int any_tot)
@@ -211,18 +227,7 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
         }
     }
     int first = 1;
-    /* the generated table is sorted by (type, field) (a test keeps it so): binary search for
-     * the first rule of the pair, then its TOT variants in order */
-    size_t lo = 0, hi = ebts__rules_91_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const ebts__field_rule *m = &ebts__rules_91[mid];
-        if (m->rtype < rtype || (m->rtype == rtype && m->field < field))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (const ebts__field_rule *r = &ebts__rules_91[lo]; r->rtype; r++) {
+    for (const ebts__field_rule *r = first_rule_at(rtype, field); r->rtype; r++) {
         if (r->rtype != rtype || r->field != field)
             break;
         *out = *r;
@@ -621,20 +626,6 @@ static void missing(V *v, long rec, unsigned field, const char *why)
          -1, "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
 }
 
-/* The first built-in rule of record type t (the table is sorted by type and field). */
-static const ebts__field_rule *first_rule_of(unsigned t)
-{
-    size_t lo = 0, hi = ebts__rules_91_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ebts__rules_91[mid].rtype < t)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return &ebts__rules_91[lo];
-}
-
 /* The list of r's type (built on first use); NULL when there is no room or memory. */
 static const struct reqlist *required_list(V *v, const ebts_record *r)
 {
@@ -646,7 +637,7 @@ static const struct reqlist *required_list(V *v, const ebts_record *r)
         return NULL;
     if (l->valid)
         return l;
-    const ebts__field_rule *first = first_rule_of(r->type), *x;
+    const ebts__field_rule *first = first_rule_at(r->type, 0), *x;
     for (x = first; x->rtype == r->type; x++)
         ;
     l->f = malloc(((size_t)(x - first) + 1) * sizeof *l->f);
@@ -692,7 +683,7 @@ static void check_mandatory(V *v, long rec)
             missing(v, rec, e->field, e->star ? NULL : why);
     }
     unsigned seen = 0;
-    for (const ebts__field_rule *x = first_rule_of(r->type); !l && x->rtype == r->type; x++) {
+    for (const ebts__field_rule *x = first_rule_at(r->type, 0); !l && x->rtype == r->type; x++) {
         if (x->field == seen || x->field == 1)
             continue;
         seen = x->field;
