@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 struct ebts_report {
     ebts__dlist dl;
@@ -111,6 +114,7 @@ typedef struct V {
 #define MEMO_SLOTS 512u
 #define VSET_SLOTS 64u
 #define CSET_SLOTS 64u
+#define CHK_ITEMS 16u /* item rules made ready per field; checks of later items are made per item */
 
 static int in_list(const char *list, const char *tot)
 {
@@ -361,20 +365,49 @@ static inline int class_pass8(uint64_t x, uint64_t sub, uint64_t add)
     return ((((x - sub) & ~x) | (x + add) | x) & EBTS__HIGHS8) == 0;
 }
 
-/* The first byte of q[0..n) the table refuses, n when none: eight bytes at a time while they
- * are all inside the class's run, then four at a time through the table. */
-static inline size_t first_refused(const unsigned char *ok, uint64_t sub, uint64_t add,
+/* The first byte of q[0..n) the table refuses, n when none. While the bytes lie in the class's
+ * run they pass in blocks (sixteen with SSE2, else eight), the last block overlapping the one
+ * before it so that no byte is read twice through the table; from the first block that does not
+ * pass, byte by byte (four at a time) through the table, which also knows the class's specials. */
+static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uint64_t add,
                                    const unsigned char *q, size_t n)
 {
     size_t i = 0;
     if (sub) {
-        for (; i + 8 <= n; i += 8) {
-            uint64_t x;
-            memcpy(&x, q + i, 8);
-            if (!class_pass8(x, sub, add))
-                break;
+#if defined(__SSE2__)
+        if (n >= 16) {
+            /* lo..hi as signed bytes (0 < lo, hi < 0x7F): a byte above 0x7F is negative */
+            const __m128i below = _mm_set1_epi8((char)((sub & 0xff) - 1));
+            const __m128i above = _mm_set1_epi8((char)(0x7f - (add & 0xff) + 1));
+            for (;;) {
+                size_t at = i + 16 <= n ? i : n - 16;
+                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(q + at));
+                __m128i in = _mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above));
+                if (_mm_movemask_epi8(in) != 0xffff)
+                    break;
+                if (at + 16 == n)
+                    return n;
+                i += 16;
+            }
+            goto table;
+        }
+#endif
+        if (n >= 8) {
+            for (;;) {
+                size_t at = i + 8 <= n ? i : n - 8;
+                uint64_t x;
+                memcpy(&x, q + at, 8);
+                if (!class_pass8(x, sub, add))
+                    break;
+                if (at + 8 == n)
+                    return n;
+                i += 8;
+            }
         }
     }
+#if defined(__SSE2__)
+table:
+#endif
     while (i + 4 <= n && (ok[q[i]] & ok[q[i + 1]] & ok[q[i + 2]] & ok[q[i + 3]]))
         i += 4;
     while (i < n && ok[q[i]])
@@ -410,80 +443,136 @@ static int valid_date(const unsigned char *p, size_t n, int gmt)
     return 1;
 }
 
-/* One value (an item, or a subfield without items) against a type/length/value-set rule. */
-/* The value's name in messages is mnem, or "mnem imnem" for an item (joined only when a
- * message is written). */
-static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
-                                  ebts_span s, const char *fmnem, const char *imnem, int ct,
-                                  unsigned minlen, unsigned maxlen, const char *values,
-                                  const char *sca)
+/* The table and run of a (class, special characters) pair, made once per validation: entries
+ * are probed from the pair's hash and never evicted, since a value's check (chk) keeps a pointer
+ * to one while others are made. NULL when every slot is taken or there was no memory: the check
+ * then builds the table for each value. */
+static const struct cset *cset_of(V *v, int ct, const char *sca)
 {
-    unsigned rt = v->t->recs[rec]->type, fn = f->number;
-    /* the offset only when there is something to report (off_of per item cost ~4% of a run) */
-#define AT() off_of(v, f, s)
-    unsigned char own[256];         /* without memory for the cache: built for this value */
-    const unsigned char *cs = own;  /* the class's table */
-    uint64_t run_sub, run_add;      /* and its run */
-    if (!v->csets) {
-        class_table(own, ct, sca);
-        class_run(own, &run_sub, &run_add);
-    } else {
-        size_t slot = (((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS;
+    if (!v->csets)
+        return NULL;
+    size_t slot = (((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS;
+    for (size_t k = 0; k < CSET_SLOTS; k++, slot = (slot + 1) % CSET_SLOTS) {
         struct cset *e = &v->csets[slot];
-        if (!e->valid || e->sca != sca || e->ct != ct) {
+        if (e->valid && e->sca == sca && e->ct == ct)
+            return e;
+        if (!e->valid) {
             e->sca = sca;
             e->ct = ct;
             e->valid = 1;
             class_table(v->cset_ok[slot], ct, sca);
             class_run(v->cset_ok[slot], &e->sub, &e->add);
+            return e;
         }
-        cs = v->cset_ok[slot];
-        run_sub = e->sub;
-        run_add = e->add;
     }
+    return NULL;
+}
+
+/* A rule for values (a field's, or one of its items'), made ready once for the many values it
+ * checks: the class's table and run are looked up here, not per value. */
+typedef struct chk {
+    const unsigned char *ok; /* NULL: no cached table (check_text builds one) */
+    uint64_t sub, add;       /* the table's run (class_run) */
+    int ct, date;            /* date: items only (a field's date rule is checked by the field) */
+    unsigned minlen, maxlen;
+    const char *values, *sca, *imnem;
+} chk;
+
+static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, unsigned maxlen,
+                     const char *values, int date, const char *imnem)
+{
+    const struct cset *e = cset_of(v, ct, sca);
+    c->ok = e ? v->cset_ok[e - v->csets] : NULL;
+    c->sub = e ? e->sub : 0;
+    c->add = e ? e->add : 0;
+    c->ct = ct;
+    c->date = date;
+    c->minlen = minlen;
+    c->maxlen = maxlen;
+    c->values = values;
+    c->sca = sca;
+    c->imnem = imnem;
+}
+
+static void chk_item(V *v, chk *c, const ebts__item_rule *ir)
+{
+    chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date, ir->mnem);
+}
+
+/* The findings of a value that check_text found wrong: its first refused byte (bad, s.len when
+ * none) and its length. Out of line: a valid value never comes here. The value's name is
+ * fmnem, or "fmnem imnem" for an item. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static void text_findings(V *v, long rec, const ebts_field *f, size_t sub, long item,
+                          ebts_span s, const char *fmnem, const chk *c, size_t bad)
+{
+    unsigned rt = v->t->recs[rec]->type, fn = f->number, minlen = c->minlen, maxlen = c->maxlen;
+    size_t at = off_of(v, f, s);
     char mnem[48];
-    mnem[0] = 0;
-#define NAME() (mnem[0] ? mnem : (snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, imnem ? " " : "", \
-                                           imnem ? imnem : ""), mnem))
-    size_t bad = first_refused(cs, run_sub, run_add, s.ptr, s.len); /* s.len when none */
+    snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, c->imnem ? " " : "", c->imnem ? c->imnem : "");
     if (bad < s.len) {
-        unsigned char c = s.ptr[bad];
-        int shown = sca && strcmp(sca, "PRINT") != 0; /* specials named in the message */
-        DIAG(v, "CHARSET_INVALID", AT() + bad, rec, rt, fn, (long)sub, item,
-             "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", NAME(),
-             c >= 0x20 && c < 0x7f ? "'" : "", c >= 0x20 && c < 0x7f ? c : '?',
-             c >= 0x20 && c < 0x7f ? "'" : "", c, bad + 1, ctype_name(ct),
-             shown ? " with \"" : "", shown ? sca : "");
+        unsigned char ch = s.ptr[bad];
+        int shown = c->sca && strcmp(c->sca, "PRINT") != 0; /* specials named in the message */
+        int print = ch >= 0x20 && ch < 0x7f;
+        DIAG(v, "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
+             "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", mnem,
+             print ? "'" : "", print ? ch : '?', print ? "'" : "", ch, bad + 1,
+             ctype_name(c->ct), shown ? " with \"" : "", shown ? c->sca : "");
     }
     if (s.len < minlen || (maxlen && s.len > maxlen)) {
         if (maxlen == minlen)
-            DIAG(v, "LENGTH_INVALID", AT(), rec, rt, fn, (long)sub, item,
-                 "%s: %zu characters, must be %u", NAME(), s.len, minlen);
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be %u", mnem, s.len, minlen);
         else if (maxlen)
-            DIAG(v, "LENGTH_INVALID", AT(), rec, rt, fn, (long)sub, item,
-                 "%s: %zu characters, must be %u to %u", NAME(), s.len, minlen, maxlen);
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be %u to %u", mnem, s.len, minlen, maxlen);
         else
-            DIAG(v, "LENGTH_INVALID", AT(), rec, rt, fn, (long)sub, item,
-                 "%s: %zu characters, must be at least %u", NAME(), s.len, minlen);
-    }
-    if (values && !in_value_set(v, values, s.ptr, s.len)) {
-        char shown[40];
-        size_t k = s.len < 32 ? s.len : 32;
-        for (size_t i = 0; i < k; i++)
-            shown[i] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? (char)s.ptr[i] : '?';
-        shown[k] = 0;
-        char list[160];
-        snprintf(list, sizeof list, "%s", values);
-        for (char *c = list; *c; c++)
-            if (*c == '|')
-                *c = ',';
-        DIAG(v, "VALUE_NOT_ALLOWED", AT(), rec, rt, fn, (long)sub, item,
-             "%s: value \"%s%s\" not in {%s%s}", NAME(), shown, s.len > 32 ? "..." : "", list,
-             strlen(values) >= sizeof list - 1 ? ", ..." : "");
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be at least %u", mnem, s.len, minlen);
     }
 }
-#undef NAME
-#undef AT
+
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static void value_finding(V *v, long rec, const ebts_field *f, size_t sub, long item,
+                          ebts_span s, const char *fmnem, const chk *c)
+{
+    char mnem[48], shown[40], list[160];
+    snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, c->imnem ? " " : "", c->imnem ? c->imnem : "");
+    size_t k = s.len < 32 ? s.len : 32;
+    for (size_t i = 0; i < k; i++)
+        shown[i] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? (char)s.ptr[i] : '?';
+    shown[k] = 0;
+    snprintf(list, sizeof list, "%s", c->values);
+    for (char *x = list; *x; x++)
+        if (*x == '|')
+            *x = ',';
+    DIAG(v, "VALUE_NOT_ALLOWED", off_of(v, f, s), rec, v->t->recs[rec]->type, f->number,
+         (long)sub, item, "%s: value \"%s%s\" not in {%s%s}", mnem, shown,
+         s.len > 32 ? "..." : "", list, strlen(c->values) >= sizeof list - 1 ? ", ..." : "");
+}
+
+/* One value (an item, or a subfield without items) against a type/length/value-set rule. */
+static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
+                                  ebts_span s, const char *fmnem, const chk *c)
+{
+    unsigned char own[256]; /* without a cached table: built for this value */
+    const unsigned char *ok = c->ok;
+    uint64_t run_sub = c->sub, run_add = c->add;
+    if (!ok) {
+        class_table(own, c->ct, c->sca);
+        class_run(own, &run_sub, &run_add);
+        ok = own;
+    }
+    size_t bad = first_refused(ok, run_sub, run_add, s.ptr, s.len); /* s.len when none */
+    if (bad < s.len || s.len < c->minlen || (c->maxlen && s.len > c->maxlen))
+        text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
+    if (c->values && !in_value_set(v, c->values, s.ptr, s.len))
+        value_finding(v, rec, f, sub, item, s, fmnem, c);
+}
 
 static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsigned maxline,
                         const char *mnem)
@@ -520,6 +609,11 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         DIAG(v, "OCCURRENCE_COUNT", off_of(v, f, ebts_field_value(f)), rec, rt, f->number, -1, -1,
              "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
              r->minocc, r->maxocc);
+    chk ic[CHK_ITEMS], fc; /* the item rules' checks, made as items need them; the field's */
+    size_t made = 0;
+    if (!r->nitems)
+        chk_make(v, &fc, r->ctype, r->sca, r->minlen, r->maxlen, r->values, EBTS__DATE_NONE, NULL);
+    const uint32_t *end = f->sub_first ? EBTS__ITEM_END(f) : NULL; /* see ebts__item */
     for (size_t s = 0; s < nsub; s++) {
         size_t nit = ebts__items_in(f, s);
         if (r->nitems) {
@@ -527,17 +621,28 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, r->nitems)), rec, rt,
                      f->number, (long)s, (long)r->nitems, "%s: %zu items, at most %zu", r->mnem, nit,
                      r->nitems);
-            for (size_t i = 0; i < nit && i < r->nitems; i++) {
-                const ebts__item_rule *ir = &r->items[i];
-                ebts_span it = ebts__item(f, s, i);
+            /* the subfield's items in order: each begins after the end of the one before */
+            size_t k = end ? f->sub_first[s] : 0, start = k ? end[k - 1] + 1u : 0;
+            for (size_t i = 0; i < nit && i < r->nitems; i++, k++) {
+                size_t e = end ? end[k] : f->len;
+                ebts_span it = {f->val + start, e - start};
+                start = e + 1;
                 if (i > 0 && it.len == 0)
                     continue; /* an empty later item is an absent one ("NORAM<US>") */
-                check_text(v, rec, f, s, (long)i, it, r->mnem, ir->mnem, ir->ctype, ir->minlen,
-                           ir->maxlen, ir->values, ir->sca);
-                if (ir->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
-                    !(ir->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
+                chk one;
+                const chk *c = &one;
+                if (i < CHK_ITEMS) {
+                    for (; made <= i; made++)
+                        chk_item(v, &ic[made], &r->items[made]);
+                    c = &ic[i];
+                } else {
+                    chk_item(v, &one, &r->items[i]);
+                }
+                check_text(v, rec, f, s, (long)i, it, r->mnem, c);
+                if (c->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
+                    !(c->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
                     DIAG(v, "DATE_INVALID", off_of(v, f, it), rec, rt, f->number, (long)s, (long)i,
-                         "%s %s: \"%.*s\" is not a valid CCYYMMDD date", r->mnem, ir->mnem,
+                         "%s %s: \"%.*s\" is not a valid CCYYMMDD date", r->mnem, c->imnem,
                          (int)(it.len > 20 ? 20 : it.len), (const char *)it.ptr);
             }
             continue;
@@ -551,8 +656,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 val.ptr++;
                 val.len--;
             }
-        check_text(v, rec, f, s, -1, val, r->mnem, NULL, r->ctype, r->minlen, r->maxlen,
-                   r->values, r->sca);
+        check_text(v, rec, f, s, -1, val, r->mnem, &fc);
         size_t at = off_of(v, f, val);
         if (r->date != EBTS__DATE_NONE) {
             int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");

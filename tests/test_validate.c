@@ -167,9 +167,10 @@ START_TEST(value_sets_short_long_and_empty)
 }
 END_TEST
 
-/* The character check, eight bytes at a time where they all lie in the class's longest run and
- * byte by byte otherwise: every byte value at every position of values long and short is
- * allowed or refused as the class says (stated here independently), at the right position. */
+/* The character check, sixteen or eight bytes at a time where they all lie in the class's
+ * longest run (the last block overlapping), byte by byte otherwise: every byte value at every
+ * position of values below, at and above a block's length is allowed or refused as the class
+ * says (stated here independently), at the right position. */
 static int class_allows(int cls, unsigned c)
 {
     if (c >= 0x80)
@@ -201,18 +202,19 @@ START_TEST(character_classes_byte_by_byte)
         /* a Type-1 and a Type-2: quick to validate thirty thousand times (under ASan too) */
         ebts_txn *t = ebts_txn_new("0500", NULL);
         ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
-        for (size_t len = 1; len <= 19; len += 6)
-            for (size_t pos = 0; pos < len; pos++)
+        static const size_t lens[] = {1, 7, 8, 13, 16, 17, 19, 33}; /* around 8 and 16 */
+        for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
+            for (size_t len = lens[li], pos = 0; pos < len; pos++)
                 for (unsigned c = 1; c < 256; c++) {
                     if ((c >= 0x1c && c <= 0x1f) || (pos == 0 && c == ' '))
                         continue; /* separators; a leading blank is trimmed (LEADING_SPACE) */
-                    char v[32];
+                    char v[48];
                     memset(v, fill[cls], len);
                     v[pos] = (char)c;
                     ck_assert_int_eq(ebts_txn_set_field(t, 1, 901, v, len, NULL), 0);
                     ebts_report *r = ebts_validate(t, p, NULL);
                     const ebts_diag *bad = finding(r, "CHARSET_INVALID", NULL);
-                    char want[32];
+                    char want[48];
                     snprintf(want, sizeof want, "at position %zu ", pos + 1);
                     if (class_allows(cls, c))
                         ck_assert_msg(bad == NULL, "%s: 0x%02X at %zu of %zu refused", types[cls],
