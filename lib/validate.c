@@ -65,6 +65,7 @@ static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500", 
 #define VSET_MAX 128u
 typedef struct V {
     const ebts_txn *t;
+    const unsigned char *in, *in16; /* the input; sixteen bytes can be read from in..in16 */
     const ebts_profile *p;
     ebts__dlist *dl;
     char tot[24];                /* " SRE " */
@@ -145,12 +146,14 @@ static int in_values(const char *values, const unsigned char *p, size_t n)
     return 0;
 }
 
-static unsigned value_hash(const unsigned char *p, size_t n)
+/* A value's place in a split list's hash table, from its length and its first, middle and last
+ * bytes (codes are short; longer values differ there too, and equal hashes are compared). */
+static EBTS__HOT unsigned value_hash(const unsigned char *p, size_t n)
 {
-    unsigned h = (unsigned)n * 0x9e37u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x01000193u;
-    return (h ^ h >> 15) % (2 * VSET_MAX);
+    unsigned h = (unsigned)n * 0x9e3779b1u;
+    if (n)
+        h ^= ((unsigned)p[0] | (unsigned)p[n >> 1] << 8 | (unsigned)p[n - 1] << 16) * 0x85ebca6bu;
+    return (h ^ h >> 15 ^ h >> 23) % (2 * VSET_MAX);
 }
 
 /* in_values() through the split form of the list: each value's place and length, found by a
@@ -365,49 +368,84 @@ static inline int class_pass8(uint64_t x, uint64_t sub, uint64_t add)
     return ((((x - sub) & ~x) | (x + add) | x) & EBTS__HIGHS8) == 0;
 }
 
+/* The class's run as SSE2 wants it: lo..hi as signed bytes, compared from below and above. */
+typedef struct run16 {
+#if defined(__SSE2__)
+    __m128i below, above;
+#else
+    char unused;
+#endif
+} run16;
+
+static run16 run16_of(uint64_t sub, uint64_t add)
+{
+    run16 r;
+#if defined(__SSE2__)
+    /* 0 < lo and hi < 0x7F, so lo - 1 and hi + 1 are bytes; one above 0x7F is negative */
+    r.below = _mm_set1_epi8((char)((sub & 0xff) - 1));
+    r.above = _mm_set1_epi8((char)(0x7f - (add & 0xff) + 1));
+#else
+    (void)sub;
+    (void)add;
+    r.unused = 0;
+#endif
+    return r;
+}
+
+#if defined(__SSE2__)
+/* the bytes of sixteen at q that lie in the run, as a bit mask */
+static EBTS__HOT unsigned run16_mask(const run16 *r, const unsigned char *q)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+    return (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(x, r->below), _mm_cmplt_epi8(x, r->above)));
+}
+#endif
+
 /* The first byte of q[0..n) the table refuses, n when none. While the bytes lie in the class's
- * run they pass in blocks (sixteen with SSE2, else eight), the last block overlapping the one
- * before it so that no byte is read twice through the table; from the first block that does not
- * pass, byte by byte (four at a time) through the table, which also knows the class's specials. */
+ * run (sub: none usable) they pass in blocks (sixteen with SSE2, else eight), the last block
+ * overlapping the one before it; a value shorter than sixteen bytes passes in one block when
+ * wide says that sixteen bytes from q may be read (they lie in the input). From the first block
+ * that does not pass, byte by byte (four at a time) through the table, which also knows the
+ * class's specials. */
 static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uint64_t add,
-                                   const unsigned char *q, size_t n)
+                                      const run16 *r16, const unsigned char *q, size_t n,
+                                      int wide)
 {
     size_t i = 0;
+    (void)r16;
+    (void)wide;
     if (sub) {
 #if defined(__SSE2__)
+        if (n < 16 && wide) {
+            unsigned need = (1u << n) - 1u;
+            if ((run16_mask(r16, q) & need) == need)
+                return n;
+            goto table;
+        }
         if (n >= 16) {
-            /* lo..hi as signed bytes (0 < lo, hi < 0x7F): a byte above 0x7F is negative */
-            const __m128i below = _mm_set1_epi8((char)((sub & 0xff) - 1));
-            const __m128i above = _mm_set1_epi8((char)(0x7f - (add & 0xff) + 1));
-            for (;;) {
-                size_t at = i + 16 <= n ? i : n - 16;
-                __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(q + at));
-                __m128i in = _mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above));
-                if (_mm_movemask_epi8(in) != 0xffff)
-                    break;
-                if (at + 16 == n)
-                    return n;
-                i += 16;
-            }
+            for (; i + 16 <= n; i += 16)
+                if (run16_mask(r16, q + i) != 0xffff)
+                    goto table;
+            if (i == n || run16_mask(r16, q + n - 16) == 0xffff)
+                return n;
             goto table;
         }
 #endif
         if (n >= 8) {
-            for (;;) {
-                size_t at = i + 8 <= n ? i : n - 8;
+            for (; i + 8 <= n; i += 8) {
                 uint64_t x;
-                memcpy(&x, q + at, 8);
+                memcpy(&x, q + i, 8);
                 if (!class_pass8(x, sub, add))
-                    break;
-                if (at + 8 == n)
-                    return n;
-                i += 8;
+                    goto table;
             }
+            uint64_t x;
+            memcpy(&x, q + n - 8, 8);
+            if (i == n || class_pass8(x, sub, add))
+                return n;
         }
     }
-#if defined(__SSE2__)
 table:
-#endif
     while (i + 4 <= n && (ok[q[i]] & ok[q[i + 1]] & ok[q[i + 2]] & ok[q[i + 3]]))
         i += 4;
     while (i < n && ok[q[i]])
@@ -473,6 +511,7 @@ static const struct cset *cset_of(V *v, int ct, const char *sca)
 typedef struct chk {
     const unsigned char *ok; /* NULL: no cached table (check_text builds one) */
     uint64_t sub, add;       /* the table's run (class_run) */
+    run16 r16;               /* the same for SSE2 */
     int ct, date;            /* date: items only (a field's date rule is checked by the field) */
     unsigned minlen, maxlen;
     const char *values, *sca, *imnem;
@@ -485,6 +524,7 @@ static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, uns
     c->ok = e ? v->cset_ok[e - v->csets] : NULL;
     c->sub = e ? e->sub : 0;
     c->add = e ? e->add : 0;
+    c->r16 = run16_of(c->sub, c->add);
     c->ct = ct;
     c->date = date;
     c->minlen = minlen;
@@ -562,12 +602,17 @@ static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub
     unsigned char own[256]; /* without a cached table: built for this value */
     const unsigned char *ok = c->ok;
     uint64_t run_sub = c->sub, run_add = c->add;
+    run16 own16;
+    const run16 *r16 = &c->r16;
     if (!ok) {
         class_table(own, c->ct, c->sca);
         class_run(own, &run_sub, &run_add);
+        own16 = run16_of(run_sub, run_add);
+        r16 = &own16;
         ok = own;
     }
-    size_t bad = first_refused(ok, run_sub, run_add, s.ptr, s.len); /* s.len when none */
+    int wide = s.ptr >= v->in && s.ptr < v->in16; /* sixteen bytes from s.ptr lie in the input */
+    size_t bad = first_refused(ok, run_sub, run_add, r16, s.ptr, s.len, wide); /* s.len if none */
     if (bad < s.len || s.len < c->minlen || (c->maxlen && s.len > c->maxlen))
         text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
     if (c->values && !in_value_set(v, c->values, s.ptr, s.len))
@@ -1153,6 +1198,9 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.t = t;
     v.p = p;
     v.dl = &rep->dl;
+    v.in = v.in16 = t->buf;
+    if (t->buf && t->len >= 16)
+        v.in16 = t->buf + t->len - 15;
     /* optimisations: NULL is fine */
     v.memo_key = calloc(MEMO_SLOTS, sizeof *v.memo_key);
     v.memo = v.memo_key ? malloc(MEMO_SLOTS * sizeof *v.memo) : NULL;
