@@ -63,6 +63,26 @@ static const char ebts10_tots[] =
 static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500", "0501", "0502"};
 
 #define VSET_MAX 128u
+/* The class's run as SSE2 wants it: lo..hi as signed bytes, compared from below and above. */
+typedef struct run16 {
+#if defined(__SSE2__)
+    __m128i below, above;
+#else
+    char unused;
+#endif
+} run16;
+
+/* A rule for values (a field's, or one of its items'), made ready once for the many values it
+ * checks: the class's table and run are looked up here, not per value. */
+typedef struct chk {
+    const unsigned char *ok; /* NULL: no cached table (check_text builds one) */
+    uint64_t sub, add;       /* the table's run (class_run) */
+    run16 r16;               /* the same for SSE2 */
+    int ct, date;            /* date: items only (a field's date rule is checked by the field) */
+    unsigned minlen, maxlen;
+    const char *values, *sca, *imnem;
+} chk;
+
 typedef struct V {
     const ebts_txn *t;
     const unsigned char *in, *in16; /* the input; sixteen bytes can be read from in..in16 */
@@ -80,6 +100,8 @@ typedef struct V {
         int found;
         int required; /* required_here() for a rule without IMT condition: -1 not known yet */
         ebts__field_rule rule;
+        int fc_made; /* fc is made (for a rule without items) */
+        chk fc;
     } *memo;
     /* The same for the 7-bit bytes a (class, special characters) pair allows. */
     struct cset {
@@ -109,6 +131,7 @@ typedef struct V {
         unsigned n; /* VSET_MAX + 1: too many values, scanned instead */
         unsigned short off[VSET_MAX];
         unsigned char len[VSET_MAX];
+        uint64_t head[VSET_MAX]; /* each value's first bytes (value_head) */
         unsigned char at[2 * VSET_MAX]; /* open addressing by value_hash: entry + 1, 0 empty */
     } *vsets;
 } V;
@@ -146,19 +169,35 @@ static int in_values(const char *values, const unsigned char *p, size_t n)
     return 0;
 }
 
-/* A value's place in a split list's hash table, from its length and its first, middle and last
- * bytes (codes are short; longer values differ there too, and equal hashes are compared). */
-static EBTS__HOT unsigned value_hash(const unsigned char *p, size_t n)
+/* A value's first eight bytes (fewer: zero above them) as a number, read at once when wide says
+ * eight bytes from p may be read. Built-in codes are short: for most values it is the value. */
+static EBTS__HOT uint64_t value_head(const unsigned char *p, size_t n, int wide)
 {
-    unsigned h = (unsigned)n * 0x9e3779b1u;
-    if (n)
-        h ^= ((unsigned)p[0] | (unsigned)p[n >> 1] << 8 | (unsigned)p[n - 1] << 16) * 0x85ebca6bu;
-    return (h ^ h >> 15 ^ h >> 23) % (2 * VSET_MAX);
+    uint64_t w = 0;
+    if (wide) {
+        memcpy(&w, p, 8);
+        if (n < 8) /* the bytes past the value are zero, whichever byte order */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            w = n ? w >> (64 - 8 * n) << (64 - 8 * n) : 0;
+#else
+            w &= ((uint64_t)1 << (8 * n)) - 1u;
+#endif
+        return w;
+    }
+    memcpy(&w, p, n < 8 ? n : 8);
+    return w;
 }
 
-/* in_values() through the split form of the list: each value's place and length, found by a
- * hash of its bytes (the longest built-in list has 71 values). */
-static int in_value_set(V *v, const char *values, const unsigned char *p, size_t n)
+/* A value's place in a split list's hash table, from its length and first bytes */
+static EBTS__HOT unsigned value_hash(uint64_t head, size_t n)
+{
+    uint64_t h = (head ^ (uint64_t)n << 59) * 0x9e3779b97f4a7c15ull;
+    return (unsigned)(h >> 56) % (2 * VSET_MAX);
+}
+
+/* in_values() through the split form of the list: each value's place, length and first bytes,
+ * found by their hash (the longest built-in list has 71 values). wide: as value_head. */
+static int in_value_set(V *v, const char *values, const unsigned char *p, size_t n, int wide)
 {
     if (!v->vsets)
         return in_values(values, p, n);
@@ -176,6 +215,7 @@ static int in_value_set(V *v, const char *values, const unsigned char *p, size_t
             if (l == 0 && !x[l])
                 break; /* as in_values: an empty last value (list "" or "A|") is none */
             e->off[e->n] = (unsigned short)(x - values);
+            e->head[e->n] = value_head((const unsigned char *)x, l, 0);
             e->len[e->n++] = (unsigned char)l;
             if (!x[l])
                 break;
@@ -183,7 +223,7 @@ static int in_value_set(V *v, const char *values, const unsigned char *p, size_t
         }
         memset(e->at, 0, sizeof e->at);
         for (unsigned i = 0; e->n <= VSET_MAX && i < e->n; i++) {
-            unsigned h = value_hash((const unsigned char *)values + e->off[i], e->len[i]);
+            unsigned h = value_hash(e->head[i], e->len[i]);
             while (e->at[h]) /* at most VSET_MAX of 2 * VSET_MAX places taken */
                 h = (h + 1) % (2 * VSET_MAX);
             e->at[h] = (unsigned char)(i + 1);
@@ -191,15 +231,12 @@ static int in_value_set(V *v, const char *values, const unsigned char *p, size_t
     }
     if (e->n > VSET_MAX)
         return in_values(values, p, n);
-    for (unsigned h = value_hash(p, n); e->at[h]; h = (h + 1) % (2 * VSET_MAX)) {
+    uint64_t head = value_head(p, n, wide);
+    for (unsigned h = value_hash(head, n); e->at[h]; h = (h + 1) % (2 * VSET_MAX)) {
         unsigned i = e->at[h] - 1u;
-        if (e->len[i] != n)
+        if (e->head[i] != head || e->len[i] != n)
             continue;
-        const char *x = values + e->off[i];
-        size_t k = 0;
-        while (k < n && x[k] == (char)p[k]) /* values are short: no library call */
-            k++;
-        if (k == n)
+        if (n <= 8 || memcmp(values + e->off[i] + 8, p + 8, n - 8) == 0)
             return 1;
     }
     return 0;
@@ -278,17 +315,20 @@ static struct memo *memo_of(V *v, unsigned rtype, unsigned field, int any_tot)
     if (v->memo_key[slot] != key) {
         m->found = lookup_rules(v, rtype, field, &m->rule, any_tot) != NULL;
         m->required = -1;
+        m->fc_made = 0;
         v->memo_key[slot] = key;
     }
     return m;
 }
 
 /* The rule, in the memo (valid until the next lookup: callers use it before asking again) or,
- * without a memo, in *out. */
+ * without a memo, in *out; *mp (when asked) the memo entry, or NULL. */
 static const ebts__field_rule *lookup(V *v, unsigned rtype, unsigned field,
-                                      ebts__field_rule *out, int any_tot)
+                                      ebts__field_rule *out, int any_tot, struct memo **mp)
 {
     struct memo *m = memo_of(v, rtype, field, any_tot);
+    if (mp)
+        *mp = m;
     if (!m)
         return lookup_rules(v, rtype, field, out, any_tot);
     return m->found ? &m->rule : NULL;
@@ -368,15 +408,6 @@ static inline int class_pass8(uint64_t x, uint64_t sub, uint64_t add)
     return ((((x - sub) & ~x) | (x + add) | x) & EBTS__HIGHS8) == 0;
 }
 
-/* The class's run as SSE2 wants it: lo..hi as signed bytes, compared from below and above. */
-typedef struct run16 {
-#if defined(__SSE2__)
-    __m128i below, above;
-#else
-    char unused;
-#endif
-} run16;
-
 static run16 run16_of(uint64_t sub, uint64_t add)
 {
     run16 r;
@@ -453,7 +484,7 @@ table:
     return i;
 }
 
-static int valid_date(const unsigned char *p, size_t n, int gmt)
+static EBTS__HOT int valid_date(const unsigned char *p, size_t n, int gmt)
 {
     if (n != (gmt ? 15u : 8u))
         return 0;
@@ -464,9 +495,16 @@ static int valid_date(const unsigned char *p, size_t n, int gmt)
     for (size_t i = 8; i < (gmt ? 14u : 8u); i++)
         if (p[i] < '0' || p[i] > '9')
             return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* the digits' values, then in every other byte a pair of them: CC, YY, MM, DD */
+    uint64_t dg = x - EBTS__ONES8 * '0', two = (dg * 10 + (dg >> 8)) & 0x00ff00ff00ff00ffull;
+    int y = (int)(two & 0xff) * 100 + (int)(two >> 16 & 0xff);
+    int m = (int)(two >> 32 & 0xff), d = (int)(two >> 48);
+#else
     int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
     int m = (p[4] - '0') * 10 + (p[5] - '0');
     int d = (p[6] - '0') * 10 + (p[7] - '0');
+#endif
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1800 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
         return 0;
@@ -505,17 +543,6 @@ static const struct cset *cset_of(V *v, int ct, const char *sca)
     }
     return NULL;
 }
-
-/* A rule for values (a field's, or one of its items'), made ready once for the many values it
- * checks: the class's table and run are looked up here, not per value. */
-typedef struct chk {
-    const unsigned char *ok; /* NULL: no cached table (check_text builds one) */
-    uint64_t sub, add;       /* the table's run (class_run) */
-    run16 r16;               /* the same for SSE2 */
-    int ct, date;            /* date: items only (a field's date rule is checked by the field) */
-    unsigned minlen, maxlen;
-    const char *values, *sca, *imnem;
-} chk;
 
 static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, unsigned maxlen,
                      const char *values, int date, const char *imnem)
@@ -615,7 +642,7 @@ static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub
     size_t bad = first_refused(ok, run_sub, run_add, r16, s.ptr, s.len, wide); /* s.len if none */
     if (bad < s.len || s.len < c->minlen || (c->maxlen && s.len > c->maxlen))
         text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
-    if (c->values && !in_value_set(v, c->values, s.ptr, s.len))
+    if (c->values && !in_value_set(v, c->values, s.ptr, s.len, wide))
         value_finding(v, rec, f, sub, item, s, fmnem, c);
 }
 
@@ -646,7 +673,9 @@ static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsign
              mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
 }
 
-static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r)
+/* f against its rule r; m: r's memo entry (it keeps the field's check), NULL without one */
+static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r,
+                        struct memo *m)
 {
     unsigned rt = v->t->recs[rec]->type;
     size_t nsub = f->nsub;
@@ -654,10 +683,15 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         DIAG(v, "OCCURRENCE_COUNT", off_of(v, f, ebts_field_value(f)), rec, rt, f->number, -1, -1,
              "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
              r->minocc, r->maxocc);
-    chk ic[CHK_ITEMS], fc; /* the item rules' checks, made as items need them; the field's */
+    chk ic[CHK_ITEMS], own; /* the item rules' checks, made as items need them */
     size_t made = 0;
-    if (!r->nitems)
-        chk_make(v, &fc, r->ctype, r->sca, r->minlen, r->maxlen, r->values, EBTS__DATE_NONE, NULL);
+    const chk *fc = m ? &m->fc : &own; /* the field's */
+    if (!r->nitems && !(m && m->fc_made)) {
+        chk_make(v, m ? &m->fc : &own, r->ctype, r->sca, r->minlen, r->maxlen, r->values,
+                 EBTS__DATE_NONE, NULL);
+        if (m)
+            m->fc_made = 1;
+    }
     const uint32_t *end = f->sub_first ? EBTS__ITEM_END(f) : NULL; /* see ebts__item */
     for (size_t s = 0; s < nsub; s++) {
         size_t nit = ebts__items_in(f, s);
@@ -668,6 +702,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                      r->nitems);
             /* the subfield's items in order: each begins after the end of the one before */
             size_t k = end ? f->sub_first[s] : 0, start = k ? end[k - 1] + 1u : 0;
+            for (; made < nit && made < r->nitems && made < CHK_ITEMS; made++)
+                chk_item(v, &ic[made], &r->items[made]);
             for (size_t i = 0; i < nit && i < r->nitems; i++, k++) {
                 size_t e = end ? end[k] : f->len;
                 ebts_span it = {f->val + start, e - start};
@@ -676,13 +712,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                     continue; /* an empty later item is an absent one ("NORAM<US>") */
                 chk one;
                 const chk *c = &one;
-                if (i < CHK_ITEMS) {
-                    for (; made <= i; made++)
-                        chk_item(v, &ic[made], &r->items[made]);
+                if (i < CHK_ITEMS)
                     c = &ic[i];
-                } else {
+                else
                     chk_item(v, &one, &r->items[i]);
-                }
                 check_text(v, rec, f, s, (long)i, it, r->mnem, c);
                 if (c->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
                     !(c->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
@@ -701,7 +734,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 val.ptr++;
                 val.len--;
             }
-        check_text(v, rec, f, s, -1, val, r->mnem, &fc);
+        check_text(v, rec, f, s, -1, val, r->mnem, fc);
         size_t at = off_of(v, f, val);
         if (r->date != EBTS__DATE_NONE) {
             int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");
@@ -770,7 +803,7 @@ static void missing(V *v, long rec, unsigned field, const char *why)
 {
     const ebts_record *r = v->t->recs[rec];
     ebts__field_rule tmp;
-    const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 1);
+    const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 1, NULL);
     DIAG(v, "FIELD_MISSING", r->offset == EBTS__NOWHERE ? 0 : r->offset, rec, r->type, field, -1,
          -1, "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
 }
@@ -801,7 +834,7 @@ static const struct reqlist *required_list(V *v, const ebts_record *r)
             continue;
         seen = x->field;
         ebts__field_rule tmp;
-        const ebts__field_rule *rule = lookup(v, r->type, x->field, &tmp, 0);
+        const ebts__field_rule *rule = lookup(v, r->type, x->field, &tmp, 0, NULL);
         int imt = rule && rule->imt;
         if (imt || required_uncached(v, r, x->field, rule)) {
             struct reqf *e = &l->f[l->n++];
@@ -990,7 +1023,8 @@ static void check_record_fields(V *v, long rec)
         if (f->flags & EBTS__F_BINARY)
             continue;
         ebts__field_rule tmp;
-        const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known);
+        struct memo *m;
+        const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known, &m);
         if (!rule) {
             if (r->type != 10 && v->tot_known)
                 DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
@@ -1003,7 +1037,7 @@ static void check_record_fields(V *v, long rec)
                  "%s is only defined for IMT %s", rule->mnem, rule->imt);
             continue;
         }
-        check_field(v, rec, f, rule);
+        check_field(v, rec, f, rule, m);
     }
 }
 
