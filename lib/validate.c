@@ -195,9 +195,41 @@ static EBTS__HOT unsigned value_hash(uint64_t head, size_t n)
     return (unsigned)(h >> 56) % (2 * VSET_MAX);
 }
 
-/* in_values() through the split form of the list: each value's place, length and first bytes,
- * found by their hash (the longest built-in list has 71 values). wide: as value_head. */
-static int in_value_set(V *v, const char *values, const unsigned char *p, size_t n, int wide)
+/* Split the list into e: each value's place, length and first bytes, and a hash table of them */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void vset_split(struct vset *e, const char *values)
+{
+    e->n = 0;
+    for (const char *x = values; e->n <= VSET_MAX;) {
+        size_t l = strcspn(x, "|");
+        if (e->n == VSET_MAX || l > 255 || (size_t)(x - values) > 65535) {
+            e->n = VSET_MAX + 1;
+            break;
+        }
+        if (l == 0 && !x[l])
+            break; /* as in_values: an empty last value (list "" or "A|") is none */
+        e->off[e->n] = (unsigned short)(x - values);
+        e->head[e->n] = value_head((const unsigned char *)x, l, 0);
+        e->len[e->n++] = (unsigned char)l;
+        if (!x[l])
+            break;
+        x += l + 1;
+    }
+    memset(e->at, 0, sizeof e->at);
+    for (unsigned i = 0; e->n <= VSET_MAX && i < e->n; i++) {
+        unsigned h = value_hash(e->head[i], e->len[i]);
+        while (e->at[h]) /* at most VSET_MAX of 2 * VSET_MAX places taken */
+            h = (h + 1) % (2 * VSET_MAX);
+        e->at[h] = (unsigned char)(i + 1);
+    }
+}
+
+/* in_values() through the split form of the list (vset_split), direct-mapped by the list's
+ * address (the longest built-in list has 71 values). wide: as value_head. */
+static EBTS__HOT int in_value_set(V *v, const char *values, const unsigned char *p, size_t n,
+                                  int wide)
 {
     if (!v->vsets)
         return in_values(values, p, n);
@@ -205,29 +237,7 @@ static int in_value_set(V *v, const char *values, const unsigned char *p, size_t
     struct vset *e = &v->vsets[slot];
     if (v->vset_key[slot] != values) {
         v->vset_key[slot] = values;
-        e->n = 0;
-        for (const char *x = values; e->n <= VSET_MAX;) {
-            size_t l = strcspn(x, "|");
-            if (e->n == VSET_MAX || l > 255 || (size_t)(x - values) > 65535) {
-                e->n = VSET_MAX + 1;
-                break;
-            }
-            if (l == 0 && !x[l])
-                break; /* as in_values: an empty last value (list "" or "A|") is none */
-            e->off[e->n] = (unsigned short)(x - values);
-            e->head[e->n] = value_head((const unsigned char *)x, l, 0);
-            e->len[e->n++] = (unsigned char)l;
-            if (!x[l])
-                break;
-            x += l + 1;
-        }
-        memset(e->at, 0, sizeof e->at);
-        for (unsigned i = 0; e->n <= VSET_MAX && i < e->n; i++) {
-            unsigned h = value_hash(e->head[i], e->len[i]);
-            while (e->at[h]) /* at most VSET_MAX of 2 * VSET_MAX places taken */
-                h = (h + 1) % (2 * VSET_MAX);
-            e->at[h] = (unsigned char)(i + 1);
-        }
+        vset_split(e, values);
     }
     if (e->n > VSET_MAX)
         return in_values(values, p, n);
@@ -623,8 +633,9 @@ static void value_finding(V *v, long rec, const ebts_field *f, size_t sub, long 
 }
 
 /* One value (an item, or a subfield without items) against a type/length/value-set rule. */
+/* wide: sixteen bytes from s.ptr may be read (they lie in the input) */
 static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
-                                  ebts_span s, const char *fmnem, const chk *c)
+                                  ebts_span s, const char *fmnem, const chk *c, int wide)
 {
     unsigned char own[256]; /* without a cached table: built for this value */
     const unsigned char *ok = c->ok;
@@ -638,7 +649,6 @@ static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub
         r16 = &own16;
         ok = own;
     }
-    int wide = s.ptr >= v->in && s.ptr < v->in16; /* sixteen bytes from s.ptr lie in the input */
     size_t bad = first_refused(ok, run_sub, run_add, r16, s.ptr, s.len, wide); /* s.len if none */
     if (bad < s.len || s.len < c->minlen || (c->maxlen && s.len > c->maxlen))
         text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
@@ -693,6 +703,9 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             m->fc_made = 1;
     }
     const uint32_t *end = f->sub_first ? EBTS__ITEM_END(f) : NULL; /* see ebts__item */
+    /* sixteen bytes can be read from every value of a field read from the input that ends
+     * sixteen bytes or more before the input does */
+    int wide = f->val >= v->in && f->val + f->len < v->in16;
     for (size_t s = 0; s < nsub; s++) {
         size_t nit = ebts__items_in(f, s);
         if (r->nitems) {
@@ -716,7 +729,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                     c = &ic[i];
                 else
                     chk_item(v, &one, &r->items[i]);
-                check_text(v, rec, f, s, (long)i, it, r->mnem, c);
+                check_text(v, rec, f, s, (long)i, it, r->mnem, c, wide);
                 if (c->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
                     !(c->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
                     DIAG(v, "DATE_INVALID", off_of(v, f, it), rec, rt, f->number, (long)s, (long)i,
@@ -734,7 +747,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 val.ptr++;
                 val.len--;
             }
-        check_text(v, rec, f, s, -1, val, r->mnem, fc);
+        check_text(v, rec, f, s, -1, val, r->mnem, fc, wide);
         size_t at = off_of(v, f, val);
         if (r->date != EBTS__DATE_NONE) {
             int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");
