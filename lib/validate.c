@@ -530,17 +530,22 @@ static EBTS__HOT int valid_date(const unsigned char *p, size_t n, int gmt)
 }
 
 /* The table and run of a (class, special characters) pair, made once per validation: entries
- * are probed from the pair's hash and never evicted, since a value's check (chk) keeps a pointer
- * to one while others are made. NULL when every slot is taken or there was no memory: the check
- * then builds the table for each value. */
+ * are probed from a hash of the pair and never evicted, since a value's check (chk) keeps a
+ * pointer to one (a memo entry's for the whole validation). Keyed by the characters, not the
+ * string's address: a profile spells its specials once per field. NULL when all CSET_SLOTS are
+ * taken or there was no memory: the check then builds the table for each value. */
 static const struct cset *cset_of(V *v, int ct, const char *sca)
 {
     if (!v->csets)
         return NULL;
-    size_t slot = (((uintptr_t)sca >> 3) ^ (unsigned)ct * 7u) % CSET_SLOTS;
+    unsigned h = (unsigned)ct * 0x9e3779b1u;
+    for (const char *x = sca; x && *x; x++)
+        h = (h ^ (unsigned char)*x) * 0x01000193u;
+    size_t slot = (h ^ h >> 16) % CSET_SLOTS;
     for (size_t k = 0; k < CSET_SLOTS; k++, slot = (slot + 1) % CSET_SLOTS) {
         struct cset *e = &v->csets[slot];
-        if (e->valid && e->sca == sca && e->ct == ct)
+        if (e->valid && e->ct == ct &&
+            (e->sca == sca || (e->sca && sca && strcmp(e->sca, sca) == 0)))
             return e;
         if (!e->valid) {
             e->sca = sca;

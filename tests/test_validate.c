@@ -534,6 +534,41 @@ END_TEST
 
 /* Validation finds a field's rules by binary search in the generated table: it must stay sorted
  * by (type, field), with its end marker where the count says. */
+/* Classes are kept per validation by their characters: seventy fields each with specials of
+ * their own spelling ("-", "--", ...: the same class, seventy keys, more than the cache holds)
+ * and ten that all spell "-" separately. Each field allows '-' and refuses '_', whether its
+ * class was kept or is built per value. */
+START_TEST(many_special_character_sets)
+{
+    static char xml[65536];
+    size_t k = (size_t)snprintf(xml, sizeof xml, "<profile xmlns=\"urn:libebts:profile:1\" "
+                                                 "name=\"t\" base=\"ebts-10\">");
+    for (int i = 0; i < 80; i++) {
+        char sp[80];
+        memset(sp, '-', sizeof sp);
+        sp[i < 70 ? i + 1 : 1] = 0;
+        k += (size_t)snprintf(xml + k, sizeof xml - k,
+                              "<field tag=\"2.%03d\" mnemonic=\"S%d\" type=\"AN\" "
+                              "specials=\"%s\"/>",
+                              901 + i, i, sp);
+    }
+    snprintf(xml + k, sizeof xml - k, "</profile>");
+    ebts_error err = {0};
+    ebts_profile *p = ebts_profile_load_buffer(xml, strlen(xml), &err);
+    ck_assert_msg(p != NULL, "%s", err.msg);
+    for (int bad = 0; bad < 2; bad++) {
+        ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        for (unsigned i = 0; i < 80; i++)
+            ck_assert_int_eq(ebts_txn_set_field(t, 1, 901 + i, bad ? "A_B" : "A-B", 3, NULL), 0);
+        int n = findings_both_ways(t, p, "CHARSET_INVALID");
+        ck_assert_int_eq(n, bad ? 80 : 0);
+        ebts_txn_free(t);
+    }
+    ebts_profile_free(p);
+}
+END_TEST
+
 START_TEST(rule_table_is_sorted)
 {
     ck_assert_uint_gt(ebts__rules_91_count, 100);
@@ -563,6 +598,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, redaction_and_junit);
     tcase_add_test(tc, charset_position_in_every_lane);
     tcase_add_test(tc, value_sets_match_whole_tokens);
+    tcase_add_test(tc, many_special_character_sets);
     tcase_add_test(tc, rule_table_is_sorted);
     suite_add_tcase(s, tc);
     return s;
