@@ -315,7 +315,7 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
 }
 
 /* The memo entry of (rtype, field, any_tot), filled on first use; NULL without a memo. */
-static struct memo *memo_of(V *v, unsigned rtype, unsigned field, int any_tot)
+static EBTS__HOT struct memo *memo_of(V *v, unsigned rtype, unsigned field, int any_tot)
 {
     if (!v->memo || rtype > 0xffff || field > 0x7fff)
         return NULL;
@@ -718,13 +718,16 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, r->nitems)), rec, rt,
                      f->number, (long)s, (long)r->nitems, "%s: %zu items, at most %zu", r->mnem, nit,
                      r->nitems);
-            /* the subfield's items in order: each begins after the end of the one before */
+            /* the subfield's items in order: each begins after the end of the one before (in
+             * locals: the compiler cannot tell that the checks' stores leave f and r alone) */
             size_t k = end ? f->sub_first[s] : 0, start = k ? end[k - 1] + 1u : 0;
-            for (; made < nit && made < r->nitems && made < CHK_ITEMS; made++)
+            size_t lim = nit < r->nitems ? nit : r->nitems;
+            const unsigned char *base = f->val;
+            for (; made < lim && made < CHK_ITEMS; made++)
                 chk_item(v, &ic[made], &r->items[made]);
-            for (size_t i = 0; i < nit && i < r->nitems; i++, k++) {
+            for (size_t i = 0; i < lim; i++, k++) {
                 size_t e = end ? end[k] : f->len;
-                ebts_span it = {f->val + start, e - start};
+                ebts_span it = {base + start, e - start};
                 start = e + 1;
                 if (i > 0 && it.len == 0)
                     continue; /* an empty later item is an absent one ("NORAM<US>") */
@@ -753,11 +756,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 val.len--;
             }
         check_text(v, rec, f, s, -1, val, r->mnem, fc, wide);
-        size_t at = off_of(v, f, val);
         if (r->date != EBTS__DATE_NONE) {
             int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");
             if (!zero && !valid_date(val.ptr, val.len, r->date == EBTS__DATE_GMT))
-                DIAG(v, "DATE_INVALID", at, rec, rt, f->number, (long)s, -1,
+                DIAG(v, "DATE_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
                      "%s: \"%.*s\" is not a valid %s", r->mnem, (int)(val.len > 20 ? 20 : val.len),
                      (const char *)val.ptr,
                      r->date == EBTS__DATE_GMT ? "YYYYMMDDhhmmssZ time" : "CCYYMMDD date");
@@ -766,14 +768,14 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             !(val.len == 5 && val.ptr[2] == '.' && val.ptr[0] >= '0' && val.ptr[0] <= '9' &&
               val.ptr[1] >= '0' && val.ptr[1] <= '9' && val.ptr[3] >= '0' && val.ptr[3] <= '9' &&
               val.ptr[4] >= '0' && val.ptr[4] <= '9'))
-            DIAG(v, "FORMAT_INVALID", at, rec, rt, f->number, (long)s, -1,
+            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
                  "%s: \"%.*s\" is not of the form NN.NN", r->mnem, (int)(val.len > 20 ? 20 : val.len),
                  (const char *)val.ptr);
         if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && val.len && val.ptr[0] == ' ')
-            DIAG(v, "FORMAT_INVALID", at, rec, rt, f->number, (long)s, -1,
+            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
                  "%s: must not begin with a blank", r->mnem);
         if ((r->fmt & EBTS__FMT_NO_PERIOD) && memchr(val.ptr, '.', val.len))
-            DIAG(v, "FORMAT_INVALID", at, rec, rt, f->number, (long)s, -1,
+            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
                  "%s: periods are not allowed", r->mnem);
         if (r->maxlinelen)
             check_lines(v, rec, f, val, r->maxlinelen, r->mnem);
