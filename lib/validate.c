@@ -79,7 +79,9 @@ typedef struct chk {
     uint64_t sub, add;       /* the table's run (class_run) */
     run16 r16;               /* the same for SSE2 */
     int ct, date;            /* date: items only (a field's date rule is checked by the field) */
+    int date_only;           /* a valid date passes every other check too (check_field) */
     unsigned minlen, maxlen;
+    size_t lo, span;         /* the length is wrong when len - lo > span (one unsigned test) */
     const char *values, *sca, *imnem;
 } chk;
 
@@ -571,9 +573,21 @@ static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, uns
     c->date = date;
     c->minlen = minlen;
     c->maxlen = maxlen;
+    c->lo = minlen;
+    c->span = maxlen ? (size_t)maxlen - minlen : SIZE_MAX - minlen;
+    if (maxlen && maxlen < minlen) { /* no length is right */
+        c->lo = SIZE_MAX;
+        c->span = 0;
+    }
     c->values = values;
     c->sca = sca;
     c->imnem = imnem;
+    /* a date is eight digits: when the class allows digits, eight is a right length and there is
+     * no value set, a valid date needs no other check */
+    int digits = c->ok != NULL;
+    for (unsigned d = '0'; digits && d <= '9'; d++)
+        digits = c->ok[d];
+    c->date_only = date != EBTS__DATE_NONE && digits && 8 - c->lo <= c->span && !values;
 }
 
 static void chk_item(V *v, chk *c, const ebts__item_rule *ir)
@@ -655,7 +669,7 @@ static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub
         ok = own;
     }
     size_t bad = first_refused(ok, run_sub, run_add, r16, s.ptr, s.len, wide); /* s.len if none */
-    if (bad < s.len || s.len < c->minlen || (c->maxlen && s.len > c->maxlen))
+    if (bad < s.len || s.len - c->lo > c->span)
         text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
     if (c->values && !in_value_set(v, c->values, s.ptr, s.len, wide))
         value_finding(v, rec, f, sub, item, s, fmnem, c);
@@ -737,6 +751,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                     c = &ic[i];
                 else
                     chk_item(v, &one, &r->items[i]);
+                if (c->date_only && valid_date(it.ptr, it.len, 0))
+                    continue;
                 check_text(v, rec, f, s, (long)i, it, r->mnem, c, wide);
                 if (c->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
                     !(c->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))

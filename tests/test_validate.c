@@ -569,6 +569,40 @@ START_TEST(many_special_character_sets)
 }
 END_TEST
 
+/* Length rules, tested in one unsigned comparison: at, below and above each bound, no upper
+ * bound, and a maximum below the minimum (no length is right) */
+START_TEST(lengths_at_their_bounds)
+{
+    static const struct {
+        unsigned min, max;
+    } rules[] = {{2, 4}, {3, 0}, {0, 3}, {5, 3}, {4, 4}};
+    char xml[2048];
+    size_t k = (size_t)snprintf(xml, sizeof xml, "<profile xmlns=\"urn:libebts:profile:1\" "
+                                                 "name=\"t\" base=\"ebts-10\">");
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        k += (size_t)snprintf(xml + k, sizeof xml - k,
+                              "<field tag=\"2.%03zu\" mnemonic=\"L%zu\" type=\"AN\" "
+                              "min-length=\"%u\" max-length=\"%u\"/>",
+                              901 + i, i, rules[i].min, rules[i].max);
+    snprintf(xml + k, sizeof xml - k, "</profile>");
+    ebts_error err = {0};
+    ebts_profile *p = ebts_profile_load_buffer(xml, strlen(xml), &err);
+    ck_assert_msg(p != NULL, "%s", err.msg);
+    for (size_t len = 1; len <= 6; len++) {
+        ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        int want = 0;
+        for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+            ck_assert_int_eq(ebts_txn_set_field(t, 1, (unsigned)(901 + i), "ABCDEF", len, NULL), 0);
+            want += len < rules[i].min || (rules[i].max && len > rules[i].max);
+        }
+        ck_assert_int_eq(findings_both_ways(t, p, "LENGTH_INVALID"), want);
+        ebts_txn_free(t);
+    }
+    ebts_profile_free(p);
+}
+END_TEST
+
 START_TEST(rule_table_is_sorted)
 {
     ck_assert_uint_gt(ebts__rules_91_count, 100);
@@ -599,6 +633,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, charset_position_in_every_lane);
     tcase_add_test(tc, value_sets_match_whole_tokens);
     tcase_add_test(tc, many_special_character_sets);
+    tcase_add_test(tc, lengths_at_their_bounds);
     tcase_add_test(tc, rule_table_is_sorted);
     suite_add_tcase(s, tc);
     return s;
