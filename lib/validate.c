@@ -109,6 +109,7 @@ typedef struct V {
     struct cset {
         const char *sca;
         int ct, valid;
+        int digits;        /* the class allows 0-9 */
         uint64_t sub, add; /* the longest run of bytes the class allows: see class_run() */
     } *csets;
     unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte (bytes above
@@ -555,6 +556,9 @@ static const struct cset *cset_of(V *v, int ct, const char *sca)
             e->valid = 1;
             class_table(v->cset_ok[slot], ct, sca);
             class_run(v->cset_ok[slot], &e->sub, &e->add);
+            e->digits = 1;
+            for (unsigned d = '0'; d <= '9'; d++)
+                e->digits &= v->cset_ok[slot][d];
             return e;
         }
     }
@@ -584,10 +588,7 @@ static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, uns
     c->imnem = imnem;
     /* a date is eight digits: when the class allows digits, eight is a right length and there is
      * no value set, a valid date needs no other check */
-    int digits = c->ok != NULL;
-    for (unsigned d = '0'; digits && d <= '9'; d++)
-        digits = c->ok[d];
-    c->date_only = date != EBTS__DATE_NONE && digits && 8 - c->lo <= c->span && !values;
+    c->date_only = date != EBTS__DATE_NONE && e && e->digits && 8 - c->lo <= c->span && !values;
 }
 
 static void chk_item(V *v, chk *c, const ebts__item_rule *ir)
@@ -722,6 +723,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             m->fc_made = 1;
     }
     const uint32_t *end = f->sub_first ? EBTS__ITEM_END(f) : NULL; /* see ebts__item */
+    size_t k = 0, start = 0; /* the next item (over all subfields) and where it begins */
     /* sixteen bytes can be read from every value of a field read from the input that ends
      * sixteen bytes or more before the input does */
     int wide = f->val >= v->in && f->val + f->len < v->in16;
@@ -734,7 +736,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                      r->nitems);
             /* the subfield's items in order: each begins after the end of the one before (in
              * locals: the compiler cannot tell that the checks' stores leave f and r alone) */
-            size_t k = end ? f->sub_first[s] : 0, start = k ? end[k - 1] + 1u : 0;
+            if (end && k != f->sub_first[s]) { /* items were left over in the last subfield */
+                k = f->sub_first[s];
+                start = end[k - 1] + 1u;
+            }
             size_t lim = nit < r->nitems ? nit : r->nitems;
             const unsigned char *base = f->val;
             for (; made < lim && made < CHK_ITEMS; made++)
