@@ -447,7 +447,7 @@ static EBTS__HOT unsigned run16_mask(const run16 *r, const unsigned char *q)
 #endif
 
 /* The first byte of q[0..n) the table refuses, n when none. While the bytes lie in the class's
- * run (sub: none usable) they pass in blocks (sixteen with SSE2, else eight), the last block
+ * run (sub 0: no usable run) they pass in blocks (sixteen with SSE2, else eight), the last block
  * overlapping the one before it; a value shorter than sixteen bytes passes in one block when
  * wide says that sixteen bytes from q may be read (they lie in the input). From the first block
  * that does not pass, byte by byte (four at a time) through the table, which also knows the
