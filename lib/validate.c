@@ -77,7 +77,7 @@ typedef struct run16 {
 typedef struct chk {
     const unsigned char *ok; /* NULL: no cached table (check_text builds one) */
     uint64_t sub, add;       /* the table's run (class_run) */
-    run16 r16;               /* the same for SSE2 */
+    run16 r16;               /* the same for SSE2 (made once per class: struct cset) */
     int ct, date;            /* date: items only (a field's date rule is checked by the field) */
     int date_only;           /* a valid date passes every other check too (check_field) */
     unsigned minlen, maxlen;
@@ -111,6 +111,7 @@ typedef struct V {
         int ct, valid;
         int digits;        /* the class allows 0-9 */
         uint64_t sub, add; /* the longest run of bytes the class allows: see class_run() */
+        run16 r16;         /* the same for SSE2 */
     } *csets;
     unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte (bytes above
                                       0x7F: see NON_ASCII, not this check) */
@@ -556,6 +557,7 @@ static const struct cset *cset_of(V *v, int ct, const char *sca)
             e->valid = 1;
             class_table(v->cset_ok[slot], ct, sca);
             class_run(v->cset_ok[slot], &e->sub, &e->add);
+            e->r16 = run16_of(e->sub, e->add);
             e->digits = 1;
             for (unsigned d = '0'; d <= '9'; d++)
                 e->digits &= v->cset_ok[slot][d];
@@ -572,7 +574,8 @@ static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, uns
     c->ok = e ? v->cset_ok[e - v->csets] : NULL;
     c->sub = e ? e->sub : 0;
     c->add = e ? e->add : 0;
-    c->r16 = run16_of(c->sub, c->add);
+    if (e) /* without a cached class check_text makes the run for each value */
+        c->r16 = e->r16;
     c->ct = ct;
     c->date = date;
     c->minlen = minlen;
