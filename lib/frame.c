@@ -123,7 +123,6 @@ static int tag_of_type(const P *p, size_t pos, unsigned rtype)
     return ebts__tag_of_type(p->b, p->n, pos, rtype) != 0;
 }
 
-
 /* Is "T.N:" with T = the record type at pos (pos < n)? Asked after every RS and US, so the
  * common answer is found from the first bytes: a digit run not beginning with 0 can only have the
  * value of the type when it is the type's spelling, and read_tag also needs the '.' after it. */
