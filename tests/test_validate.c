@@ -569,6 +569,40 @@ START_TEST(many_special_character_sets)
 }
 END_TEST
 
+/* A rule's item checks are kept with its memo entry, taken from a pool of 1024; an entry that
+ * is evicted and filled again takes new ones, so fields that keep evicting each other use the
+ * pool up, and later fields make their checks for themselves. 2.010 (two items) and 2.266 share
+ * a memo slot (slot = (type * 613 + field * 2 + any TOT) % 512): six hundred records of both
+ * take 1 200 checks. Every record's too long item must be found either way. */
+START_TEST(item_checks_after_the_pool_is_used_up)
+{
+    ebts_txn *t = ebts_txn_new("0500", NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "LFS", 3, NULL), 0);
+    const char cin[] = "PRE\x1f" "ABCDEFGHIJKLMNOPQRSTUVWXY"; /* ID: 25 characters, 1 to 24 */
+    for (unsigned i = 0; i < 600; i++) {
+        ck_assert_int_eq(ebts_txn_insert_record(t, i + 1, 2, i % 100, NULL), 0);
+        ck_assert_int_eq(ebts_txn_set_field(t, i + 1, 10, cin, sizeof cin - 1, NULL), 0);
+        ck_assert_int_eq(ebts_txn_set_field(t, i + 1, 266, "X", 1, NULL), 0);
+    }
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    int n = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        if (strcmp(d->code, "LENGTH_INVALID") != 0)
+            continue;
+        ck_assert_str_eq(d->tag, "2.010");
+        ck_assert_int_eq(d->item, 1);
+        ck_assert_int_eq(d->record, n + 1);
+        n++;
+    }
+    ebts_report_free(r);
+    ck_assert_int_eq(n, 600);
+    ck_assert_int_eq(findings_both_ways(t, NULL, "LENGTH_INVALID"), 600);
+    ebts_txn_free(t);
+}
+END_TEST
+
 /* Length rules, tested in one unsigned comparison: at, below and above each bound, no upper
  * bound, and a maximum below the minimum (no length is right) */
 START_TEST(lengths_at_their_bounds)
@@ -634,6 +668,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, value_sets_match_whole_tokens);
     tcase_add_test(tc, many_special_character_sets);
     tcase_add_test(tc, lengths_at_their_bounds);
+    tcase_add_test(tc, item_checks_after_the_pool_is_used_up);
     tcase_add_test(tc, rule_table_is_sorted);
     suite_add_tcase(s, tc);
     return s;
