@@ -743,30 +743,30 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         if (m)
             m->fc_made = 1;
     }
-    const uint32_t *end = f->sub_first ? EBTS__ITEM_END(f) : NULL; /* see ebts__item */
-    size_t k = 0, start = 0; /* the next item (over all subfields) and where it begins */
     /* sixteen bytes can be read from every value of a field read from the input that ends
      * sixteen bytes or more before the input does */
     int wide = f->val >= v->in && f->val + f->len < v->in16;
-    for (size_t s = 0; s < nsub; s++) {
-        size_t nit = ebts__items_in(f, s);
-        if (r->nitems) {
-            if (nit > r->nitems)
-                DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, r->nitems)), rec, rt,
-                     f->number, (long)s, (long)r->nitems, "%s: %zu items, at most %zu", r->mnem, nit,
-                     r->nitems);
-            /* the subfield's items in order: each begins after the end of the one before (in
-             * locals: the compiler cannot tell that the checks' stores leave f and r alone) */
-            if (end && k != f->sub_first[s]) { /* items were left over in the last subfield */
-                k = f->sub_first[s];
+    if (r->nitems) {
+        /* the items in order, over all subfields: each begins after the end of the one before
+         * (in locals: the compiler cannot tell that the checks' stores leave f and r alone) */
+        const uint32_t *sf = f->sub_first, *end = sf ? EBTS__ITEM_END(f) : NULL; /* ebts__item */
+        const unsigned char *base = f->val;
+        size_t rn = r->nitems, flen = f->len;
+        size_t k = 0, start = 0; /* the next item and where it begins */
+        for (size_t s = 0; s < nsub; s++) {
+            size_t first = sf ? sf[s] : 0, nit = sf ? sf[s + 1] - first : 1;
+            if (nit > rn)
+                DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, rn)), rec, rt, f->number,
+                     (long)s, (long)rn, "%s: %zu items, at most %zu", r->mnem, nit, rn);
+            if (sf && k != first) { /* items were left over in the last subfield */
+                k = first;
                 start = end[k - 1] + 1u;
             }
-            size_t lim = nit < r->nitems ? nit : r->nitems;
-            const unsigned char *base = f->val;
+            size_t lim = nit < rn ? nit : rn;
             for (; made < lim && made < CHK_ITEMS; made++)
                 chk_item(v, &ic[made], &r->items[made]);
             for (size_t i = 0; i < lim; i++, k++) {
-                size_t e = end ? end[k] : f->len;
+                size_t e = end ? end[k] : flen;
                 ebts_span it = {base + start, e - start};
                 start = e + 1;
                 if (i > 0 && it.len == 0)
@@ -786,8 +786,11 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                          "%s %s: \"%.*s\" is not a valid CCYYMMDD date", r->mnem, c->imnem,
                          (int)(it.len > 20 ? 20 : it.len), (const char *)it.ptr);
             }
-            continue;
         }
+        return;
+    }
+    for (size_t s = 0; s < nsub; s++) {
+        size_t nit = ebts__items_in(f, s);
         if (nit > 1)
             DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, 1)), rec, rt, f->number,
                  (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
