@@ -342,8 +342,9 @@ static EBTS__HOT struct memo *memo_of(V *v, unsigned rtype, unsigned field, int 
 
 /* The rule, in the memo (valid until the next lookup: callers use it before asking again) or,
  * without a memo, in *out; *mp (when asked) the memo entry, or NULL. */
-static const ebts__field_rule *lookup(V *v, unsigned rtype, unsigned field,
-                                      ebts__field_rule *out, int any_tot, struct memo **mp)
+static EBTS__HOT const ebts__field_rule *lookup(V *v, unsigned rtype, unsigned field,
+                                                ebts__field_rule *out, int any_tot,
+                                                struct memo **mp)
 {
     struct memo *m = memo_of(v, rtype, field, any_tot);
     if (mp)
