@@ -603,6 +603,59 @@ START_TEST(item_checks_after_the_pool_is_used_up)
 }
 END_TEST
 
+/* IDC duplicates: IDCs 0-99 go through a table, larger ones are sorted, a few records are all
+ * sorted; each way, every record whose type and IDC an earlier one has is reported once, named
+ * with the first such record (checked against a pairwise search) */
+START_TEST(idc_duplicates_small_and_large)
+{
+    static const size_t sizes[] = {40, 150};
+    for (size_t si = 0; si < 2; si++) {
+        size_t n = sizes[si];
+        unsigned type[160], idc[160];
+        ebts_txn *t = ebts_txn_new("0500", NULL);
+        ck_assert_ptr_nonnull(t);
+        for (size_t i = 1; i <= n; i++) {
+            type[i] = i % 5 == 0 ? 10 : 2;
+            idc[i] = i % 3 == 0 ? 1000 + (unsigned)(i % 7) : (unsigned)(i % 23);
+            ck_assert_int_eq(ebts_txn_insert_record(t, i, type[i], 0, NULL), 0);
+            char v[16]; /* set as a field: ebts_txn_insert_record takes the IDC modulo 100 */
+            int vn = snprintf(v, sizeof v, "%u", idc[i]);
+            ck_assert_int_eq(ebts_txn_set_field(t, i, 2, v, (size_t)vn, NULL), 0);
+        }
+        ebts_report *r = ebts_validate(t, NULL, NULL);
+        size_t want = 0, got = 0, large = 0, firstof[160] = {0}; /* 0: the first */
+        for (size_t i = 1; i <= n; i++) {
+            size_t j = 1;
+            while (j < i && (type[j] != type[i] || idc[j] != idc[i]))
+                j++;
+            if (j < i) {
+                firstof[i] = j;
+                want++;
+                large += idc[i] >= 100;
+            }
+        }
+        int seen[160] = {0};
+        for (size_t x = 0; x < ebts_report_count(r); x++) {
+            const ebts_diag *d = ebts_report_diag(r, x);
+            if (strcmp(d->code, "IDC_DUPLICATE") != 0)
+                continue;
+            size_t i = (size_t)d->record;
+            ck_assert_msg(i >= 1 && i <= n && firstof[i] && !seen[i], "n %zu: record %zu", n, i);
+            seen[i] = 1;
+            got++;
+            char msg[96];
+            snprintf(msg, sizeof msg, "IDC %u is used by Type-%u records %zu and %zu", idc[i],
+                     type[i], firstof[i], i);
+            ck_assert_str_eq(d->msg, msg);
+        }
+        ck_assert_int_eq(got, want);
+        ck_assert(large > 0 && want - large > 0); /* both kinds of IDC */
+        ebts_report_free(r);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
 /* Length rules, tested in one unsigned comparison: at, below and above each bound, no upper
  * bound, and a maximum below the minimum (no length is right) */
 START_TEST(lengths_at_their_bounds)
@@ -669,6 +722,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, many_special_character_sets);
     tcase_add_test(tc, lengths_at_their_bounds);
     tcase_add_test(tc, item_checks_after_the_pool_is_used_up);
+    tcase_add_test(tc, idc_duplicates_small_and_large);
     tcase_add_test(tc, rule_table_is_sorted);
     suite_add_tcase(s, tc);
     return s;
