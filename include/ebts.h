@@ -211,7 +211,8 @@ EBTS_API int ebts_txn_insert_subfield(ebts_txn *t, size_t rec, unsigned number, 
 EBTS_API int ebts_txn_delete_subfield(ebts_txn *t, size_t rec, unsigned number, size_t sub,
                                       ebts_error *err);
 /** Insert a tagged record of `type` (not 1, not 3-8) with fields LEN and IDC before position
- *  `index` (>= 1; the record count appends). */
+ *  `index` (>= 1; the record count appends). `idc` is 0 to 99, written in two digits; another
+ *  is refused (BAD_ARGUMENT). */
 EBTS_API int ebts_txn_insert_record(ebts_txn *t, size_t index, unsigned type, unsigned idc,
                                     ebts_error *err);
 /** Insert a binary record (types 3-8) whose bytes (4-byte LEN included, rewritten on output)

@@ -675,9 +675,14 @@ int ebts_txn_insert_record(ebts_txn *t, size_t index, unsigned type, unsigned id
 {
     if (!record_index_ok(t, index, type, 0, err))
         return -1;
+    if (idc > 99) { /* two digits (0..99); not written modulo 100 */
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL,
+                        "an IDC is 0 to 99, got %u (set field 2 for another value)", idc);
+        return -1;
+    }
     ebts_record *r = ebts__record_new(t, type);
     char v[16];
-    int n = snprintf(v, sizeof v, "%02u", idc % 100);
+    int n = snprintf(v, sizeof v, "%02u", idc);
     if (!r || insert_rec(t, index, r, err) < 0) {
         ebts__error_oom(err);
         return -1;

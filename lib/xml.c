@@ -1110,8 +1110,8 @@ static int import_record(ebts_txn *t, unsigned type, const ebts__buf *raw, ebts_
     if (!one || one->nrecs < 2)
         return one ? (ebts_txn_free(one), -1) : -1;
     const ebts_record *src = one->recs[1];
-    int idc = ebts__record_idc_of(src);
-    int rc = ebts_txn_insert_record(t, t->nrecs, src->type, idc < 0 ? 0 : (unsigned)idc, err);
+    /* IDC 00 for now: field 2 is copied from the source below, whatever its value */
+    int rc = ebts_txn_insert_record(t, t->nrecs, src->type, 0, err);
     size_t ri = t->nrecs - 1;
     for (uint32_t i = 0; rc == 0 && i < src->nfields; i++) {
         const ebts_field *f = &src->fields[i];

@@ -121,6 +121,9 @@ START_TEST(bad_edits_are_refused)
     ck_assert_int_eq(ebts_txn_delete_item(t, 1, 18, 0, 0, NULL), -1); /* the last item */
     ck_assert_int_eq(ebts_txn_insert_record(t, 0, 2, 0, NULL), -1);
     ck_assert_int_eq(ebts_txn_insert_record(t, 1, 4, 0, NULL), -1);
+    err.code = NULL;
+    ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 100, &err), -1); /* not "00" */
+    ck_assert_str_eq(err.code, "BAD_ARGUMENT");
     ck_assert_int_eq(ebts_txn_insert_binary_record(t, 1, 10, "12345", 5, NULL), -1);
     ck_assert_int_eq(ebts_txn_delete_record(t, 0, NULL), -1);
     ck_assert_str_eq(written(t), "1.001:45<GS>\n1.002:0500<GS>\n1.003:1<US>1<RS>\n2<US>00<GS>\n"
