@@ -134,7 +134,6 @@ START_TEST(many_records)
 }
 END_TEST
 
-
 START_TEST(published_and_clean)
 {
     /* the ERRTs differ only in LEN, which never counts */
