@@ -569,36 +569,49 @@ START_TEST(many_special_character_sets)
 }
 END_TEST
 
-/* A rule's item checks are kept with its memo entry, taken from a pool of 1024; an entry that
- * is evicted and filled again takes new ones, so fields that keep evicting each other use the
- * pool up, and later fields make their checks for themselves. 2.010 (two items) and 2.266 share
- * a memo slot (slot = (type * 613 + field * 2 + any TOT) % 512): six hundred records of both
- * take 1 200 checks. Every record's too long item must be found either way. */
+/* A rule's checks are kept with its memo entry, taken from a pool of 1024; an entry that is
+ * evicted and filled again takes new ones, so fields that keep evicting each other use the pool
+ * up, and later fields make their checks for themselves. Memo slots are (type * 613 + field * 2
+ * + any TOT) % 512: 2.010 (two items) shares one with 2.266, 2.018 (no items) one with 2.274, so
+ * six hundred records of all four take 1 800 checks. Every too long CIN item (each record) and
+ * name (every third) must be found either way. */
 START_TEST(item_checks_after_the_pool_is_used_up)
 {
     ebts_txn *t = ebts_txn_new("0500", NULL);
     ck_assert_ptr_nonnull(t);
-    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "LFS", 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "LSR", 3, NULL), 0);
     const char cin[] = "PRE\x1f" "ABCDEFGHIJKLMNOPQRSTUVWXY"; /* ID: 25 characters, 1 to 24 */
+    char nam[52]; /* NAM: 3 to 50 characters (EBTS 10); 51 is too long */
+    memset(nam, 'A', sizeof nam);
+    memcpy(nam, "DOE,", 4);
     for (unsigned i = 0; i < 600; i++) {
         ck_assert_int_eq(ebts_txn_insert_record(t, i + 1, 2, i % 100, NULL), 0);
         ck_assert_int_eq(ebts_txn_set_field(t, i + 1, 10, cin, sizeof cin - 1, NULL), 0);
         ck_assert_int_eq(ebts_txn_set_field(t, i + 1, 266, "X", 1, NULL), 0);
+        ck_assert_int_eq(ebts_txn_set_field(t, i + 1, 18, nam, i % 3 ? 50 : 51, NULL), 0);
+        ck_assert_int_eq(ebts_txn_set_field(t, i + 1, 274, "X", 1, NULL), 0);
     }
     ebts_report *r = ebts_validate(t, NULL, NULL);
-    int n = 0;
+    int n10 = 0, n18 = 0;
     for (size_t i = 0; i < ebts_report_count(r); i++) {
         const ebts_diag *d = ebts_report_diag(r, i);
         if (strcmp(d->code, "LENGTH_INVALID") != 0)
             continue;
+        if (strcmp(d->tag, "2.018") == 0) {
+            ck_assert_int_eq(d->item, -1);
+            ck_assert_int_eq((d->record - 1) % 3, 0);
+            n18++;
+            continue;
+        }
         ck_assert_str_eq(d->tag, "2.010");
         ck_assert_int_eq(d->item, 1);
-        ck_assert_int_eq(d->record, n + 1);
-        n++;
+        ck_assert_int_eq(d->record, n10 + 1);
+        n10++;
     }
     ebts_report_free(r);
-    ck_assert_int_eq(n, 600);
-    ck_assert_int_eq(findings_both_ways(t, NULL, "LENGTH_INVALID"), 600);
+    ck_assert_int_eq(n10, 600);
+    ck_assert_int_eq(n18, 200);
+    ck_assert_int_eq(findings_both_ways(t, NULL, "LENGTH_INVALID"), 800);
     ebts_txn_free(t);
 }
 END_TEST
