@@ -102,12 +102,12 @@ typedef struct V {
         int found;
         int required; /* required_here() for a rule without IMT condition: -1 not known yet */
         ebts__field_rule rule;
-        int fc_made; /* fc is made (for a rule without items) */
-        chk fc;
-        chk *ic; /* the item rules' checks (up to CHK_ITEMS), in icpool; NULL: not made */
+        /* the rule's checks, in ckpool, NULL while not made: one for a rule without items, else
+         * one per item rule (up to CHK_ITEMS) */
+        chk *ck;
     } *memo;
-    chk *icpool; /* room for ICPOOL item checks, taken by memo entries as they need them */
-    size_t icused;
+    chk *ckpool; /* room for CKPOOL checks, taken by memo entries as they are filled */
+    size_t ckused;
     /* The same for the 7-bit bytes a (class, special characters) pair allows. */
     struct cset {
         const char *sca;
@@ -146,7 +146,7 @@ typedef struct V {
 #define VSET_SLOTS 64u
 #define CSET_SLOTS 64u
 #define CHK_ITEMS 16u /* item rules made ready per field; checks of later items are made per item */
-#define ICPOOL 1024u  /* item checks kept for memo entries; when all are taken, made per field */
+#define CKPOOL 1024u  /* checks kept for memo entries; when all are taken, made per field */
 
 static int in_list(const char *list, const char *tot)
 {
@@ -333,8 +333,7 @@ static EBTS__HOT struct memo *memo_of(V *v, unsigned rtype, unsigned field, int 
     if (v->memo_key[slot] != key) {
         m->found = lookup_rules(v, rtype, field, &m->rule, any_tot) != NULL;
         m->required = -1;
-        m->fc_made = 0;
-        m->ic = NULL; /* what it held (if anything) stays taken in icpool: bounded by ICPOOL */
+        m->ck = NULL; /* what it held (if anything) stays taken in ckpool: bounded by CKPOOL */
         v->memo_key[slot] = key;
     }
     return m;
@@ -712,7 +711,7 @@ static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsign
              mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
 }
 
-/* f against its rule r; m: r's memo entry (it keeps the field's check), NULL without one */
+/* f against its rule r; m: r's memo entry (it keeps the rule's checks), NULL without one */
 static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r,
                         struct memo *m)
 {
@@ -722,28 +721,25 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         DIAG(v, "OCCURRENCE_COUNT", off_of(v, f, ebts_field_value(f)), rec, rt, f->number, -1, -1,
              "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
              r->minocc, r->maxocc);
-    chk own_ic[CHK_ITEMS], own, *ic = own_ic; /* the item rules' checks */
-    size_t made = 0; /* ic[0..made) are made: all of them at once when kept in the memo entry,
-                        else as items need them */
-    if (r->nitems && m) {
-        size_t want = r->nitems < CHK_ITEMS ? r->nitems : CHK_ITEMS;
-        if (m->ic) {
-            ic = m->ic;
-            made = want;
-        } else if (v->icpool && ICPOOL - v->icused >= want) {
-            ic = m->ic = v->icpool + v->icused;
-            v->icused += want;
-            for (; made < want; made++)
-                chk_item(v, &ic[made], &r->items[made]);
-        }
+    /* the rule's checks: the field's (ck[0]) for a rule without items, else the item rules' */
+    chk own[CHK_ITEMS], *ck = own;
+    size_t want = !r->nitems ? 1 : r->nitems < CHK_ITEMS ? r->nitems : CHK_ITEMS;
+    size_t made = 0; /* ck[0..made) are made: all at once when kept in the memo entry, else the
+                        field's at once and items' as items need them */
+    if (m && m->ck) {
+        ck = m->ck;
+        made = want;
+    } else if (m && v->ckpool && CKPOOL - v->ckused >= want) {
+        ck = m->ck = v->ckpool + v->ckused;
+        v->ckused += want;
     }
-    const chk *fc = m ? &m->fc : &own; /* the field's */
-    if (!r->nitems && !(m && m->fc_made)) {
-        chk_make(v, m ? &m->fc : &own, r->ctype, r->sca, r->minlen, r->maxlen, r->values,
+    if (!made && !r->nitems)
+        chk_make(v, &ck[made++], r->ctype, r->sca, r->minlen, r->maxlen, r->values,
                  EBTS__DATE_NONE, NULL);
-        if (m)
-            m->fc_made = 1;
-    }
+    else if (!made && ck != own)
+        for (; made < want; made++)
+            chk_item(v, &ck[made], &r->items[made]);
+    const chk *fc = &ck[0]; /* the field's, for a rule without items */
     /* sixteen bytes can be read from every value of a field read from the input that ends
      * sixteen bytes or more before the input does */
     int wide = f->val >= v->in && f->val + f->len < v->in16;
@@ -765,7 +761,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             }
             size_t lim = nit < rn ? nit : rn;
             for (; made < lim && made < CHK_ITEMS; made++)
-                chk_item(v, &ic[made], &r->items[made]);
+                chk_item(v, &ck[made], &r->items[made]);
             for (size_t i = 0; i < lim; i++, k++) {
                 size_t e = end ? end[k] : flen;
                 ebts_span it = {base + start, e - start};
@@ -775,7 +771,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 chk one;
                 const chk *c = &one;
                 if (i < CHK_ITEMS)
-                    c = &ic[i];
+                    c = &ck[i];
                 else
                     chk_item(v, &one, &r->items[i]);
                 if (c->date_only && valid_date(it.ptr, it.len, 0))
@@ -1328,7 +1324,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.vsets = v.vset_key ? malloc(VSET_SLOTS * sizeof *v.vsets) : NULL;
     v.csets = calloc(CSET_SLOTS, sizeof *v.csets);
     v.cset_ok = v.csets ? malloc(CSET_SLOTS * sizeof *v.cset_ok) : NULL;
-    v.icpool = malloc(ICPOOL * sizeof *v.icpool);
+    v.ckpool = malloc(CKPOOL * sizeof *v.ckpool);
     if (!v.cset_ok) {
         free(v.csets);
         v.csets = NULL;
@@ -1371,7 +1367,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     free(v.memo);
     free(v.csets);
     free(v.cset_ok);
-    free(v.icpool);
+    free(v.ckpool);
     apply_severity(p, &rep->dl);
     ebts__dlist_sort(&rep->dl);
     ebts_profile_free(def);
