@@ -3,7 +3,9 @@
  * without a fatal error and write again to the same bytes; the readable rendering reads back to
  * the same traditional bytes; JSON renders; a transaction has no difference from itself and is
  * compared with its re-read; validation completes with a code and message for every finding;
- * a record the writer copies as read is what it would have written field by field. */
+ * a record the writer copies as read is what it would have written field by field; the reader's
+ * SSE2 blocks give what its AVX-512BW blocks give; the index of a value built when first asked
+ * for, and the answers from its bytes without one, agree with the value's separators. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,82 @@ static void check_spans(const ebts_txn *t)
             fail("a record copied as read differs from the same record written field by field");
         free(b.p);
     }
+}
+
+/* Every field's subfields and items, from its index and from its bytes (the answers without
+ * memory for an index), against the value's own RS and US. */
+static void check_items(const ebts_txn *t)
+{
+    for (size_t ri = 0; ri < t->nrecs; ri++) {
+        const ebts_record *r = t->recs[ri];
+        for (uint32_t fi = 0; fi < r->nfields; fi++) {
+            const ebts_field *f = &r->fields[fi];
+            if (f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED))
+                continue;
+            /* the answers from the bytes walk the value from its start: over short values */
+            int bytes = f->len <= 4096;
+            size_t sub = 0, item = 0, start = 0;
+            for (size_t i = 0; i <= f->len; i++) {
+                int end = i == f->len || f->val[i] == 0x1e || f->val[i] == 0x1f;
+                if (!end)
+                    continue;
+                ebts_span a = ebts_field_item(f, sub, item);
+                ebts_span b = bytes ? ebts__item_scan(f, sub, item) : a;
+                if (a.ptr != f->val + start || a.len != i - start || b.ptr != a.ptr ||
+                    b.len != a.len)
+                    fail("an item is not where the value's separators put it");
+                if (i == f->len || f->val[i] == 0x1e) {
+                    if (ebts_field_item_count(f, sub) != item + 1 ||
+                        (bytes && ebts__items_scan(f, sub) != item + 1))
+                        fail("a subfield's item count is not the value's");
+                    sub++;
+                    item = 0;
+                } else {
+                    item++;
+                }
+                start = i + 1;
+            }
+            if (ebts_field_subfield_count(f) != sub)
+                fail("a field's subfield count is not the value's");
+        }
+    }
+}
+
+/* The same input read with the SSE2 blocks only: the same transaction and findings. */
+static void check_narrow(const uint8_t *data, size_t size, const ebts_read_options *o,
+                         const ebts_txn *t, const ebts_error *err)
+{
+    ebts_read_options on = *o;
+    on.flags |= EBTS__READ_NARROW;
+    ebts_error en;
+    memset(&en, 0, sizeof en);
+    ebts_txn *u = ebts_read_buffer_opts(data, size, &on, &en);
+    if (!t || !u) {
+        if (t || u || strcmp(err->code, en.code) != 0 || err->offset != en.offset)
+            fail("SSE2 and AVX-512BW blocks: one read failed, or not alike");
+        return;
+    }
+    if (t->nrecs != u->nrecs || t->dl.n != u->dl.n)
+        fail("SSE2 and AVX-512BW blocks: other records or findings");
+    for (size_t d = 0; d < t->dl.n; d++) {
+        const ebts_diag *a = &t->dl.d[d], *b = &u->dl.d[d];
+        if (strcmp(a->code, b->code) != 0 || a->offset != b->offset || a->record != b->record ||
+            strcmp(a->tag, b->tag) != 0 || a->subfield != b->subfield || a->item != b->item ||
+            strcmp(a->msg, b->msg) != 0)
+            fail("SSE2 and AVX-512BW blocks: another finding");
+    }
+    for (size_t ri = 0; ri < t->nrecs; ri++) {
+        const ebts_record *a = t->recs[ri], *b = u->recs[ri];
+        if (a->nfields != b->nfields || a->offset != b->offset || a->type != b->type)
+            fail("SSE2 and AVX-512BW blocks: another record");
+        for (uint32_t fi = 0; fi < a->nfields; fi++) {
+            const ebts_field *x = &a->fields[fi], *y = &b->fields[fi];
+            if (x->offset != y->offset || x->len != y->len || x->number != y->number ||
+                x->flags != y->flags || x->nsub != y->nsub || x->nitems != y->nitems)
+                fail("SSE2 and AVX-512BW blocks: another field");
+        }
+    }
+    ebts_txn_free(u);
 }
 
 /* The traditional bytes of the first variant that loaded, and their length. */
@@ -105,6 +183,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ebts_read_options_init(&o, flags[i]);
         o.max_input = 1 << 24; /* keep gzip bombs quick */
         ebts_txn *t = ebts_read_buffer_opts(data, size, &o, &err);
+        check_narrow(data, size, &o, t, &err);
         if (!t) {
             if (!err.code || !err.msg[0])
                 fail("NULL without an error code and message");
@@ -116,6 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fail("diagnostic without code or message");
         }
         check_spans(t);
+        check_items(t);
         check_round_trip(t);
         if (i == 0) { /* validation (and the 2.075 view it uses) over whatever loaded */
             ebts_report *r = ebts_validate(t, NULL, NULL);

@@ -15,9 +15,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 #include "internal.h"
 
 typedef struct cnt_ent {
@@ -35,11 +32,8 @@ typedef struct P {
     size_t ncnt;
     ebts_field *fs; /* scratch: the fields of the record being read */
     size_t nfs, capfs;
-    size_t *seps;   /* scratch: RS/US positions of the value being scanned, 2*pos + (RS) */
-    size_t nseps, capseps, nrs;
-    size_t seps0[128]; /* the first of them: no allocation for ordinary values */
-    int seps_lost;  /* an allocation failed: tokenize by rescanning instead */
     int composed;   /* bytes the library composed: RS/US never stand for a missing GS */
+    int wide;       /* AVX-512BW blocks (scan_text) */
     char rsp[12];   /* the record type spelled in decimal, and its length: see tag_next */
     size_t rsplen;
     int ascii7;
@@ -204,11 +198,17 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
 }
 
 /* One pass over a text value from i: it stops at GS, FS, or an RS/US that stands before a tag
- * of this record, and reports what the value holds, so that tokenizing and the 7-bit check run
- * only when needed. RS/US positions are recorded on the way, so the index needs no second scan.
- * With SSE2 (baseline on x86-64) sixteen bytes are classified at once and the separators in them
- * visited through a bit mask; elsewhere, and for the last bytes, eight at a time while none is a
- * separator (0x1C-0x1F) or above 0x7F.
+ * of this record, and counts what the value holds (RS; RS and US; bytes above 0x7F), so that
+ * the 7-bit check runs only when needed. The subfield and item index is not written here: it is
+ * built from the value's bytes when first asked for (ebts__field_index).
+ *
+ * Sixty-four bytes at a time, each block gives bit masks of its separators, of GS and FS, of RS,
+ * of its bytes above 0x7F and of the RS/US that may stand before a tag of the record (the
+ * first two bytes of "T." where T is the record type, or a '0' and then '0' or T's first digit:
+ * a type spelled with leading zeros; tag_next decides): one AVX-512BW register
+ * where the processor has it, four SSE2 ones elsewhere. Only those last RS/US are looked at one
+ * by one (tag_next); the others are counted. The last bytes of the input, and bytes the library
+ * composed, go eight at a time while none is a separator or above 0x7F, else byte by byte.
  *
  * Returned by value and forced inline into parse_tagged. As a call with out-pointers, the
  * small-SRE parse took 1.45 or 2.6 us depending only on where the stack sat (ASLR, the size of
@@ -217,15 +217,26 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
  * measured 1.40-1.55 us. */
 typedef struct {
     size_t end;
-    int kind;      /* the separator byte that stopped the scan (0 at end of input) */
-    unsigned seen; /* 1: RS/US inside; 2: a byte above 0x7F */
+    int kind;        /* the separator byte that stopped the scan (0 at end of input) */
+    int high;        /* a byte above 0x7F inside */
+    size_t nrs, nseps; /* RS inside; RS and US inside */
 } scan_r;
 
-/* The scan's working state, kept in locals (a store through seps could alias fields of *p). */
+/* The separators counted so far, and the US since the last RS (for composed bytes). */
 typedef struct {
-    size_t *seps, cap, ns, nrs;
-    int lost;
-} seps_st;
+    size_t nrs, nseps, us_run;
+} seps_count;
+
+/* RS or US at i ends the field before a tag (read as GS): the finding. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static void separator_before_tag(P *p, size_t i, unsigned rtype, unsigned field, long rec)
+{
+    ebts__diag(p->t, "SEPARATOR_BEFORE_TAG", i, rec, rtype, field, -1, -1,
+               "%s at offset %zu ends a field before a new tag; read as GS",
+               p->b[i] == EBTS__RS ? "RS" : "US", i);
+}
 
 /* Bytes the library composed (from XML) may hold an item after RS/US that begins with a tag of
  * the record: it stays an item, and the finding says that the traditional encoding of it would
@@ -233,92 +244,210 @@ typedef struct {
 #if defined(__GNUC__)
 __attribute__((noinline, cold))
 #endif
-static void tagged_item(P *p, seps_st st, size_t i, unsigned char c, unsigned rtype,
+static void tagged_item(P *p, seps_count k, size_t i, unsigned char c, unsigned rtype,
                         unsigned field, long rec)
 {
     if (i + 1 >= p->n || !is_digit(p->b[i + 1]) || !tag_next(p, i + 1, rtype))
         return;
-    size_t k = st.ns;
-    long sub = -1, item = -1;
-    if (!st.lost) { /* which subfield and item begin after the separator */
-        while (k > 0 && !(st.seps[k - 1] & 1))
-            k--;
-        sub = (long)st.nrs + (c == EBTS__RS);
-        item = c == EBTS__RS ? 0 : (long)(st.ns - k) + 1;
-    }
+    /* the subfield and item that begin after the separator */
+    long sub = (long)k.nrs + (c == EBTS__RS), item = c == EBTS__RS ? 0 : (long)k.us_run + 1;
     size_t len = ebts__tag_of_type(p->b, p->n, i + 1, rtype);
     ebts__diag(p->t, "VALUE_READS_AS_TAG", i + 1, rec, rtype, field, sub, item,
                EBTS__READS_AS_TAG_MSG, (int)len, (const char *)(p->b + i + 1),
                c == EBTS__RS ? "RS" : "US");
 }
 
-/* Separator c at i: 1 when it ends the value (GS, FS, or RS/US before a tag of the record). */
-static EBTS__HOT int at_separator(P *p, seps_st *st, size_t i, unsigned char c, unsigned rtype,
+/* Separator c at i, byte by byte: 1 when it ends the value (GS, FS, or RS/US before a tag of
+ * the record); else it is counted. */
+static EBTS__HOT int at_separator(P *p, seps_count *k, size_t i, unsigned char c, unsigned rtype,
                                    unsigned field, long rec)
 {
     if (c == EBTS__GS || c == EBTS__FS)
         return 1;
     const unsigned char *b = p->b;
     if (!p->composed && i + 1 < p->n && is_digit(b[i + 1]) && tag_next(p, i + 1, rtype)) {
-        ebts__diag(p->t, "SEPARATOR_BEFORE_TAG", i, rec, rtype, field, -1, -1,
-                   "%s at offset %zu ends a field before a new tag; read as GS",
-                   c == EBTS__RS ? "RS" : "US", i);
+        separator_before_tag(p, i, rtype, field, rec);
         return 1;
     }
     if (p->composed) /* from XML: an item that begins like a tag stays an item, said so */
-        tagged_item(p, *st, i, c, rtype, field, rec); /* by value: st stays in registers */
-    if (st->lost)
-        return 0;
-    if (st->ns == st->cap) {
-        size_t *q = st->seps == p->seps0 ? malloc(2 * st->cap * sizeof *q)
-                                         : realloc(st->seps, 2 * st->cap * sizeof *q);
-        if (!q) {
-            st->lost = 1; /* tokenized by rescanning instead */
-            return 0;
-        }
-        if (st->seps == p->seps0)
-            memcpy(q, p->seps0, sizeof p->seps0);
-        st->seps = q;
-        st->cap *= 2;
+        tagged_item(p, *k, i, c, rtype, field, rec); /* by value: k stays in registers */
+    k->nseps++;
+    if (c == EBTS__RS) {
+        k->nrs++;
+        k->us_run = 0;
+    } else {
+        k->us_run++;
     }
-    st->seps[st->ns++] = 2 * i + (c == EBTS__RS);
-    st->nrs += c == EBTS__RS;
     return 0;
 }
+
+#if defined(__SSE2__)
+/* The masks of 64 bytes at q (bit j for q[j]); q[64] and q[65] are read too. */
+typedef struct {
+    uint64_t sep, stop, rs, high, cand;
+} block;
+
+/* d0, d1: what follows an RS/US that may stand before a tag ('0' aside) */
+static EBTS__HOT block block_sse2(const unsigned char *q, unsigned char d0, unsigned char d1)
+{
+    const __m128i fc = _mm_set1_epi8((char)0xfc), fe = _mm_set1_epi8((char)0xfe);
+    const __m128i fs = _mm_set1_epi8(EBTS__FS), rs = _mm_set1_epi8(EBTS__RS);
+    const __m128i zero = _mm_set1_epi8('0'), c0 = _mm_set1_epi8((char)d0), c1 = _mm_set1_epi8((char)d1);
+    block m = {0, 0, 0, 0, 0};
+    uint64_t next = 0;
+    for (unsigned k = 0; k < 64; k += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + k));
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(q + k + 1));
+        __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(q + k + 2));
+        m.sep |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fc), fs)) << k;
+        m.stop |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fe), fs)) << k;
+        m.rs |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, rs)) << k;
+        m.high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << k;
+        __m128i v2z = _mm_or_si128(_mm_cmpeq_epi8(v2, zero), _mm_cmpeq_epi8(v2, c0));
+        __m128i nx = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v1, zero), v2z),
+                                  _mm_and_si128(_mm_cmpeq_epi8(v1, c0), _mm_cmpeq_epi8(v2, c1)));
+        next |= (uint64_t)(unsigned)_mm_movemask_epi8(nx) << k;
+    }
+    m.cand = m.sep & ~m.stop & next;
+    return m;
+}
+#endif
+
+#if EBTS__X86_WIDE
+__attribute__((target("avx512bw"))) static inline block block_avx512(const unsigned char *q,
+                                                                      unsigned char d0,
+                                                                      unsigned char d1)
+{
+    const __m512i v = _mm512_loadu_si512((const void *)q);
+    const __m512i v1 = _mm512_loadu_si512((const void *)(q + 1));
+    const __m512i v2 = _mm512_loadu_si512((const void *)(q + 2));
+    const __m512i fs = _mm512_set1_epi8(EBTS__FS);
+    block m;
+    m.sep = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xfc)), fs);
+    m.stop = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xfe)), fs);
+    m.rs = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(EBTS__RS));
+    m.high = _mm512_movepi8_mask(v);
+    const __m512i zero = _mm512_set1_epi8('0'), c0 = _mm512_set1_epi8((char)d0);
+    uint64_t next = (_mm512_cmpeq_epi8_mask(v1, zero) &
+                     (_mm512_cmpeq_epi8_mask(v2, zero) | _mm512_cmpeq_epi8_mask(v2, c0))) |
+                    (_mm512_cmpeq_epi8_mask(v1, c0) &
+                     _mm512_cmpeq_epi8_mask(v2, _mm512_set1_epi8((char)d1)));
+    m.cand = m.sep & ~m.stop & next;
+    return m;
+}
+#endif
+
+#if defined(__SSE2__)
+/* What the blocks of a value held so far. */
+typedef struct {
+    size_t nseps, nrs;
+    uint64_t high;
+} blocks_acc;
+
+/* The bits set in x. The SSE2 build may not assume a POPCNT instruction (x86-64 has it since
+ * 2008, but not by definition): there, not __builtin_popcountll, which is a call to libgcc. */
+static EBTS__HOT size_t bits_in(uint64_t x, int wide)
+{
+#if EBTS__X86_WIDE
+    if (wide)
+        return (size_t)__builtin_popcountll(x); /* an instruction under target("avx512bw") */
+#endif
+    (void)wide;
+    x -= (x >> 1) & 0x5555555555555555ull;
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (size_t)((x * EBTS__ONES8) >> 56);
+}
+
+/* The blocks from i while 66 bytes remain: returns where the value ends (*kind its separator,
+ * as for scan_r), or where the bytes left for scan_text begin (*kind 0). wide: block_avx512.
+ * Made twice, out of line: with the whole of parse_tagged around it the compiler kept the
+ * masks on the stack. */
+static EBTS__HOT size_t blocks(P *p, size_t i, unsigned rtype, unsigned field, long rec,
+                               blocks_acc *acc, int *kind, int wide)
+{
+    const unsigned char *b = p->b;
+    size_t n = p->n, nseps = 0, nrs = 0;
+    uint64_t high = 0;
+    unsigned char d0 = (unsigned char)p->rsp[0];
+    unsigned char d1 = p->rsplen > 1 ? (unsigned char)p->rsp[1] : '.';
+    *kind = 0;
+    while (n - i >= 66) {
+#if EBTS__X86_WIDE
+        block m = wide ? block_avx512(b + i, d0, d1) : block_sse2(b + i, d0, d1);
+#else
+        block m = block_sse2(b + i, d0, d1);
+#endif
+        uint64_t first = m.stop & -m.stop; /* the first GS/FS, 0 if none */
+        for (uint64_t c = m.cand & (first - 1); c; c &= c - 1) {
+            unsigned j = (unsigned)__builtin_ctzll(c);
+            if (tag_next(p, i + j + 1, rtype)) {
+                separator_before_tag(p, i + j, rtype, field, rec);
+                first = (uint64_t)1 << j;
+                break;
+            }
+        }
+        uint64_t below = first - 1; /* every bit when first is 0 */
+        nseps += bits_in(m.sep & below, wide);
+        nrs += bits_in(m.rs & below, wide);
+        high |= m.high & below;
+        if (first) {
+            i += (unsigned)__builtin_ctzll(first);
+            *kind = b[i] == EBTS__GS || b[i] == EBTS__FS ? b[i] : EBTS__GS;
+            break;
+        }
+        i += 64;
+    }
+    acc->nseps = nseps;
+    acc->nrs = nrs;
+    acc->high = high;
+    return i;
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t blocks_sse2(P *p, size_t i, unsigned rtype, unsigned field, long rec,
+                          blocks_acc *acc, int *kind)
+{
+    return blocks(p, i, rtype, field, rec, acc, kind, 0);
+}
+
+#if EBTS__X86_WIDE
+__attribute__((noinline, target("avx512bw"))) static size_t
+blocks_avx512(P *p, size_t i, unsigned rtype, unsigned field, long rec, blocks_acc *acc,
+              int *kind)
+{
+    return blocks(p, i, rtype, field, rec, acc, kind, 1);
+}
+#endif
+#endif
 
 static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec)
 {
     const unsigned char *b = p->b;
     size_t n = p->n;
-    seps_st st = {p->seps, p->capseps, 0, 0, p->seps_lost};
-    int kind = 0;
-    unsigned sn = 0;
+    seps_count k = {0, 0, 0};
+    scan_r r = {n, 0, 0, 0, 0};
+    uint64_t high = 0;
 #if defined(__SSE2__)
-    const __m128i mask = _mm_set1_epi8((char)0xfc), sep = _mm_set1_epi8(0x1c);
-    __m128i highs = _mm_setzero_si128(); /* bytes of the blocks passed whole: their top bits */
-    while (i + 16 <= n) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, mask), sep));
-        while (m) {
-            unsigned j = (unsigned)__builtin_ctz(m);
-            unsigned char c = b[i + j];
-            if (at_separator(p, &st, i + j, c, rtype, field, rec)) {
-                if ((unsigned)_mm_movemask_epi8(v) & ((1u << j) - 1))
-                    sn |= 2;
-                kind = c == EBTS__GS || c == EBTS__FS ? c : EBTS__GS;
-                i += j;
-                if (_mm_movemask_epi8(highs))
-                    sn |= 2;
-                goto done;
-            }
-            sn |= 1;
-            m &= m - 1;
+    if (!p->composed && n - i >= 66) {
+        blocks_acc acc;
+        int kind;
+#if EBTS__X86_WIDE
+        i = p->wide ? blocks_avx512(p, i, rtype, field, rec, &acc, &kind)
+                    : blocks_sse2(p, i, rtype, field, rec, &acc, &kind);
+#else
+        i = blocks_sse2(p, i, rtype, field, rec, &acc, &kind);
+#endif
+        k.nseps = acc.nseps;
+        k.nrs = acc.nrs;
+        high = acc.high;
+        if (kind) {
+            r.kind = kind;
+            goto done;
         }
-        highs = _mm_or_si128(highs, v);
-        i += 16;
     }
-    if (_mm_movemask_epi8(highs))
-        sn |= 2;
 #endif
     for (;;) {
         while (i + 8 <= n) {
@@ -336,7 +465,7 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
         }
         unsigned char c = b[i];
         if (c >= 0x80) {
-            sn |= 2;
+            high = 1;
             i++;
             continue;
         }
@@ -344,45 +473,20 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
             i++;
             continue;
         }
-        if (at_separator(p, &st, i, c, rtype, field, rec)) {
-            kind = c == EBTS__GS || c == EBTS__FS ? c : EBTS__GS;
+        if (at_separator(p, &k, i, c, rtype, field, rec)) {
+            r.kind = c == EBTS__GS || c == EBTS__FS ? c : EBTS__GS;
             break;
         }
-        sn |= 1;
         i++;
     }
 #if defined(__SSE2__)
 done:
 #endif
-    p->seps = st.seps;
-    p->capseps = st.cap;
-    p->seps_lost = st.lost;
-    p->nseps = st.ns;
-    p->nrs = st.nrs;
-    scan_r r = {i, kind, sn};
+    r.end = i;
+    r.high = high != 0;
+    r.nrs = k.nrs;
+    r.nseps = k.nseps;
     return r;
-}
-
-/* The subfield and item index of f from the separator positions the scan recorded. */
-static int tokenize_recorded(P *p, ebts_field *f, size_t vs)
-{
-    ebts__arena *a = &p->t->arena;
-    f->sub_first = ebts__arena_alloc(a, (p->nrs + 2 + p->nseps + 1) * sizeof *f->sub_first);
-    if (!f->sub_first)
-        return -1;
-    uint32_t *item_end = f->sub_first + p->nrs + 2;
-    uint32_t s = 0;
-    f->sub_first[0] = 0;
-    for (size_t j = 0; j < p->nseps; j++) {
-        item_end[j] = (uint32_t)((p->seps[j] >> 1) - vs);
-        if (p->seps[j] & 1)
-            f->sub_first[++s] = (uint32_t)j + 1;
-    }
-    item_end[p->nseps] = f->len;
-    f->sub_first[s + 1] = (uint32_t)p->nseps + 1;
-    f->nsub = (uint32_t)p->nrs + 1;
-    f->nitems = (uint32_t)p->nseps + 1;
-    return 0;
 }
 
 /* The end (FS offset, or n) of a 999 field whose value starts at vs in the record at off. */
@@ -525,7 +629,7 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
             scan_r sr = scan_text(p, fstart, rtype, 0, rec);
             size_t e = sr.end;
             stop = sr.kind;
-            f->flags |= (uint16_t)(sr.seen & 2 ? EBTS__F_HIGH : 0);
+            f->flags |= (uint16_t)(sr.high ? EBTS__F_HIGH : 0);
             f->len = (uint32_t)(e - fstart);
             pos = e;
         } else {
@@ -552,7 +656,13 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                 size_t e = sr.end;
                 stop = sr.kind;
                 f->len = (uint32_t)(e - vs);
-                f->flags |= (uint16_t)((sr.seen & 1 ? EBTS__F_SEPS : 0) | (sr.seen & 2 ? EBTS__F_HIGH : 0));
+                f->flags |= (uint16_t)((sr.nseps ? EBTS__F_LAZY : 0) | (sr.high ? EBTS__F_HIGH : 0));
+                if (sr.nseps >= p->o->max_items) {
+                    fatal_limit(p, fstart, rec, "items in one field", p->o->max_items);
+                    return NULL;
+                }
+                f->nsub = (uint32_t)sr.nrs + 1;
+                f->nitems = (uint32_t)sr.nseps + 1;
                 pos = e;
                 if (p->nfs == 1 && tg.number == 1) {
                     size_t i = vs;
@@ -570,16 +680,6 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                     }
                 }
             }
-        }
-        if ((f->flags & EBTS__F_SEPS) &&
-            (p->seps_lost ? ebts__field_tokenize(&p->t->arena, f)
-                          : tokenize_recorded(p, f, (size_t)(f->val - b))) < 0) {
-            fatal_oom(p);
-            return NULL;
-        }
-        if (f->nitems > p->o->max_items) {
-            fatal_limit(p, fstart, rec, "items in one field", p->o->max_items);
-            return NULL;
         }
         if (stop == EBTS__GS) {
             pos++;
@@ -746,8 +846,9 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
     p.err = err;
     p.ascii7 = 1;
     p.composed = composed;
-    p.seps = p.seps0;
-    p.capseps = sizeof p.seps0 / sizeof p.seps0[0];
+#if EBTS__X86_WIDE
+    p.wide = !(o->flags & EBTS__READ_NARROW) && ebts__wide();
+#endif
     if (p.n == 0) {
         ebts__error_set(err, "EMPTY_INPUT", 0, -1, NULL, "the input has no bytes");
         return -1;
@@ -818,8 +919,6 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
     ebts__dlist_sort(&t->dl);
     free(p.cnt);
     free(p.fs);
-    if (p.seps != p.seps0)
-        free(p.seps);
     if (t->dl.oom) {
         ebts__error_oom(err);
         return -1;
@@ -828,7 +927,5 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
 fail:
     free(p.cnt);
     free(p.fs);
-    if (p.seps != p.seps0)
-        free(p.seps);
     return -1;
 }

@@ -11,7 +11,22 @@
 #define EBTS__RS 0x1e
 #define EBTS__US 0x1f
 #define EBTS__NOWHERE ((uint32_t)0xffffffffu)
+/* A read flag of the library's own (not in ebts.h): the reader's SSE2 blocks even where the
+ * processor has AVX-512BW, so that tests compare both. */
+#define EBTS__READ_NARROW 0x80000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
+
+/* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX-512BW for functions that
+ * ask for it by attribute and run only where ebts__wide() says it is there. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
+#include <immintrin.h>
+#define EBTS__X86_WIDE 1
+#else
+#define EBTS__X86_WIDE 0
+#endif
 
 /* Forced inlining for the per-byte and per-item loops (frame.c, validate.c). */
 #if defined(__GNUC__)
@@ -59,6 +74,7 @@ void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
 #define EBTS__F_MALFORMED 0x02u /* no parsable tag: raw bytes kept in val */
 #define EBTS__F_SEPS      0x04u /* read: RS or US inside (subfields or items to tokenize) */
 #define EBTS__F_HIGH      0x08u /* read: a byte above 0x7F inside */
+#define EBTS__F_LAZY      0x10u /* read with RS/US: the index is built on first use (malloc) */
 
 struct ebts_field {
     const unsigned char *val;
@@ -69,30 +85,65 @@ struct ebts_field {
     uint32_t nsub, nitems; /* nsub >= 1; sub_first NULL when the value is a single item */
     uint8_t type_w, num_w; /* digits of the tag spelling; 0 = canonical (%u.%03u) */
     uint16_t flags;
-    /* The index of a value with RS/US (NULL without), 4 bytes per entry, one allocation (it is
-     * written for every item of a large transaction, into fresh memory): sub_first[0..nsub],
+    /* The index of a value with RS/US, 4 bytes per entry, one allocation: sub_first[0..nsub],
      * where subfield s holds items sub_first[s] .. sub_first[s+1]-1, then the end of each item
      * (EBTS__ITEM_END): item k ends at item_end[k] (relative to val) and begins just after the
-     * separator that ended item k-1 (or at 0). */
+     * separator that ended item k-1 (or at 0). Values that were read (EBTS__F_LAZY) have their
+     * counts from the reader and their index built when first asked for (ebts__field_index):
+     * written at read time it was a third of the memory a large parse writes. Values set by an
+     * edit get theirs at once, in the arena. */
     uint32_t *sub_first;
 };
 #define EBTS__ITEM_END(f) ((f)->sub_first + (f)->nsub + 1)
-/* Unchecked, inline forms of ebts_field_item_count/ebts_field_item for loops that already keep
- * sub < nsub and item < the count (validation asks for every item of a transaction). */
-static inline size_t ebts__items_in(const ebts_field *f, size_t sub)
+#define EBTS__INDEX_ITEM_END(ix, f) ((ix) + (f)->nsub + 1)
+
+/* txn.c. The index of f (see struct ebts_field), built and kept on first use for a value that
+ * was read; NULL for a single item, or when there was no memory to build it (the scan_ forms
+ * below then answer from the value's bytes). Safe to ask from several threads at once. */
+const uint32_t *ebts__field_index(const ebts_field *f);
+/* The index of a value with RS/US written into ix, which holds nsub + 1 + nitems entries;
+ * wide: AVX-512BW may be used (ebts__wide()). */
+void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide);
+/* The processor has AVX-512BW, and the library was built where it can use it (x86-64, GCC or
+ * clang): the reader's and the index's wide blocks. */
+int ebts__wide(void);
+/* A kept index of a value that was read is freed with it (edits, deletions, ebts_txn_free). */
+void ebts__field_drop_index(ebts_field *f);
+size_t ebts__items_scan(const ebts_field *f, size_t sub);
+ebts_span ebts__item_scan(const ebts_field *f, size_t sub, size_t item);
+
+/* The count of subfield sub's items and item `item` of it, from ix, the index of f (NULL when
+ * the value is one item): unchecked, for loops that keep sub < nsub and item < the count. */
+static inline size_t ebts__ix_items_in(const uint32_t *ix, const ebts_field *f, size_t sub)
 {
-    return f->sub_first ? f->sub_first[sub + 1] - f->sub_first[sub] : 1;
+    return ix ? ix[sub + 1] - ix[sub] : f->nitems;
 }
-static inline ebts_span ebts__item(const ebts_field *f, size_t sub, size_t item)
+static inline ebts_span ebts__ix_item(const uint32_t *ix, const ebts_field *f, size_t sub,
+                                      size_t item)
 {
     ebts_span s = {f->val, f->len};
-    if (f->sub_first) {
-        const uint32_t *end = EBTS__ITEM_END(f);
-        size_t k = f->sub_first[sub] + item, start = k ? end[k - 1] + 1u : 0;
+    if (ix) {
+        const uint32_t *end = EBTS__INDEX_ITEM_END(ix, f);
+        size_t k = ix[sub] + item, start = k ? end[k - 1] + 1u : 0;
         s.ptr = f->val + start;
         s.len = end[k] - start;
     }
     return s;
+}
+/* The same from f alone (its index built if need be). */
+static inline size_t ebts__items_in(const ebts_field *f, size_t sub)
+{
+    if (f->nsub == 1)
+        return f->nitems;
+    const uint32_t *ix = ebts__field_index(f);
+    return ix ? ebts__ix_items_in(ix, f, sub) : ebts__items_scan(f, sub);
+}
+static inline ebts_span ebts__item(const ebts_field *f, size_t sub, size_t item)
+{
+    if (f->nitems == 1)
+        return ebts__ix_item(NULL, f, sub, item);
+    const uint32_t *ix = ebts__field_index(f);
+    return ix ? ebts__ix_item(ix, f, sub, item) : ebts__item_scan(f, sub, item);
 }
 
 struct ebts_record {

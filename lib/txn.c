@@ -22,10 +22,19 @@ ebts_txn *ebts__txn_alloc(void)
     return t;
 }
 
+/* The kept indexes of the values of r that were read. */
+static void record_drop_indexes(ebts_record *r)
+{
+    for (uint32_t i = 0; i < r->nfields; i++)
+        ebts__field_drop_index(&r->fields[i]);
+}
+
 void ebts_txn_free(ebts_txn *t)
 {
     if (!t)
         return;
+    for (size_t i = 0; i < t->nrecs; i++)
+        record_drop_indexes(t->recs[i]);
     ebts__arena_free(&t->arena);
     free(t->recs);
     free(t->dl.d);
@@ -66,8 +75,165 @@ int ebts__txn_add_record(ebts_txn *t, ebts_record *r)
     return 0;
 }
 
+/* ---- the index of a value's subfields and items (see struct ebts_field) */
+
+/* Where the index is being written: the next byte, item and subfield, and the last of each. */
+typedef struct {
+    uint32_t i, k, s, nk, ns;
+} index_at;
+
+/* Sixty-four bytes at a time where the processor has AVX-512BW, sixteen with SSE2, then one: the
+ * separators of a block are visited through a bit mask, without a branch on which separator it
+ * is (ix[s + 1], where the next subfield begins, is written at every one; it is right once the
+ * RS that ends subfield s, or the end of the value, has written it last). */
+#if EBTS__X86_WIDE
+__attribute__((target("avx512bw"), noinline)) static void
+index_wide(const unsigned char *v, uint32_t n, uint32_t *ix, uint32_t *end, index_at *at)
+{
+    const __m512i one = _mm512_set1_epi8(1), us = _mm512_set1_epi8(EBTS__US);
+    const __m512i rs = _mm512_set1_epi8(EBTS__RS);
+    uint32_t i = at->i, k = at->k, s = at->s, nk = at->nk, ns = at->ns;
+    for (; n - i >= 64 && k < nk; i += 64) {
+        __m512i x = _mm512_loadu_si512((const void *)(v + i));
+        uint64_t m = _mm512_cmpeq_epi8_mask(_mm512_or_si512(x, one), us);
+        uint64_t r = _mm512_cmpeq_epi8_mask(x, rs);
+        for (; m && k < nk; m &= m - 1) {
+            unsigned j = (unsigned)__builtin_ctzll(m);
+            end[k++] = i + j;
+            ix[s + 1] = k;
+            s += (uint32_t)(r >> j & 1u) & (s < ns);
+        }
+    }
+    at->i = i;
+    at->k = k;
+    at->s = s;
+}
+#endif
+
+int ebts__wide(void)
+{
+#if EBTS__X86_WIDE
+    return __builtin_cpu_supports("avx512bw");
+#else
+    return 0;
+#endif
+}
+
+void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide)
+{
+    uint32_t *end = ix + f->nsub + 1;
+    const unsigned char *v = f->val;
+    uint32_t n = f->len;
+    index_at at = {0, 0, 0, f->nitems - 1, f->nsub - 1}; /* the US and RS to find */
+    ix[0] = 0;
+#if EBTS__X86_WIDE
+    if (wide)
+        index_wide(v, n, ix, end, &at);
+#endif
+    (void)wide;
+    uint32_t i = at.i, k = at.k, s = at.s, nk = at.nk, ns = at.ns;
+#if defined(__SSE2__)
+    const __m128i one = _mm_set1_epi8(1), us = _mm_set1_epi8(EBTS__US);
+    const __m128i rs = _mm_set1_epi8(EBTS__RS);
+    for (; n - i >= 16 && k < nk; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us));
+        unsigned r = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, rs));
+        for (; m && k < nk; m &= m - 1) {
+            unsigned j = (unsigned)__builtin_ctz(m);
+            end[k++] = i + j;
+            ix[s + 1] = k;
+            s += (r >> j & 1u) & (s < ns);
+        }
+    }
+#endif
+    for (; i < n && k < nk; i++) {
+        if ((v[i] | 1) != EBTS__US)
+            continue;
+        end[k++] = i;
+        ix[s + 1] = k;
+        s += (v[i] == EBTS__RS) & (s < ns);
+    }
+    /* k == nk and s == ns: the counts are the reader's, from these bytes */
+    while (k < nk)
+        end[k++] = n;
+    while (s < ns)
+        ix[++s] = k;
+    end[k] = n;
+    ix[s + 1] = k + 1;
+}
+
+const uint32_t *ebts__field_index(const ebts_field *f)
+{
+    if (!(f->flags & EBTS__F_LAZY))
+        return f->sub_first;
+    /* the fields of a transaction are never defined const: set once, by whichever thread
+     * builds it first */
+    uint32_t **slot = &((ebts_field *)(uintptr_t)f)->sub_first;
+#if defined(__GNUC__)
+    uint32_t *ix = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+#else
+    uint32_t *ix = *slot;
+#endif
+    if (ix)
+        return ix;
+    ix = malloc(((size_t)f->nsub + 1 + f->nitems) * sizeof *ix);
+    if (!ix)
+        return NULL;
+    ebts__index_into(f, ix, ebts__wide());
+#if defined(__GNUC__)
+    uint32_t *was = NULL;
+    if (!__atomic_compare_exchange_n(slot, &was, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+        free(ix);
+        return was;
+    }
+#else
+    *slot = ix;
+#endif
+    return ix;
+}
+
+void ebts__field_drop_index(ebts_field *f)
+{
+    if (!(f->flags & EBTS__F_LAZY))
+        return;
+    free(f->sub_first);
+    f->sub_first = NULL;
+    f->flags &= (uint16_t)~EBTS__F_LAZY;
+}
+
+/* Without memory for an index: the answers from the value's bytes. Where subfield sub begins. */
+static uint32_t subfield_start(const ebts_field *f, size_t sub)
+{
+    uint32_t i = 0;
+    for (; sub > 0 && i < f->len; i++)
+        sub -= f->val[i] == EBTS__RS;
+    return i;
+}
+
+size_t ebts__items_scan(const ebts_field *f, size_t sub)
+{
+    size_t n = 1;
+    for (uint32_t i = subfield_start(f, sub); i < f->len && f->val[i] != EBTS__RS; i++)
+        n += f->val[i] == EBTS__US;
+    return n;
+}
+
+ebts_span ebts__item_scan(const ebts_field *f, size_t sub, size_t item)
+{
+    uint32_t i = subfield_start(f, sub);
+    for (; item > 0 && i < f->len && f->val[i] != EBTS__RS; i++)
+        item -= f->val[i] == EBTS__US;
+    uint32_t e = i;
+    while (e < f->len && (f->val[e] | 1) != EBTS__US)
+        e++;
+    ebts_span s = {f->val + i, e - i};
+    return s;
+}
+
 int ebts__field_tokenize(ebts__arena *a, ebts_field *f)
 {
+    ebts__field_drop_index(f);
     f->nsub = f->nitems = 1;
     f->sub_first = NULL;
     if (f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED))
@@ -409,6 +575,7 @@ static int assign(ebts_txn *t, const ebts_record *r, ebts_field *f, unsigned num
         ebts__error_oom(err);
         return -1;
     }
+    ebts__field_drop_index(f);
     f->val = copy;
     f->len = (uint32_t)len;
     f->number = number;
@@ -521,6 +688,7 @@ int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *
                             number, rec);
         return -1;
     }
+    ebts__field_drop_index(&r->fields[i]);
     memmove(&r->fields[i], &r->fields[i + 1], (r->nfields - (size_t)i - 1) * sizeof *r->fields);
     r->nfields--;
     if (r->ordered > (uint32_t)i)
@@ -722,6 +890,8 @@ int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err)
                         index);
         return -1;
     }
+    if (!t->recs[index]->binary)
+        record_drop_indexes(t->recs[index]);
     memmove(&t->recs[index], &t->recs[index + 1], (t->nrecs - index - 1) * sizeof *t->recs);
     t->nrecs--;
     t->recs[0]->span = NULL; /* CNT changes */

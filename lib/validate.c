@@ -107,6 +107,9 @@ typedef struct V {
         chk *ck;
     } *memo;
     chk *ckpool; /* room for CKPOOL checks, taken by memo entries as they are filled */
+    uint32_t *ix; /* the index of the field being checked, for a value that was read */
+    size_t ixcap;
+    int wide;     /* ebts__wide() */
     size_t ckused;
     /* The same for the 7-bit bytes a (class, special characters) pair allows. */
     struct cset {
@@ -711,6 +714,30 @@ static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsign
              mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
 }
 
+/* The index of f (see struct ebts_field; NULL for a single item). A value that was read has
+ * it built into the validation's own room, used again for the next field (and so in the cache),
+ * rather than kept with the field. NULL and the report's OOM flag when there is no memory. */
+static const uint32_t *items_index(V *v, const ebts_field *f)
+{
+    if (!(f->flags & EBTS__F_LAZY))
+        return f->sub_first;
+    size_t need = (size_t)f->nsub + 1 + f->nitems;
+    if (need > v->ixcap) {
+        size_t cap = v->ixcap ? v->ixcap : 256;
+        while (cap < need)
+            cap *= 2;
+        uint32_t *ix = realloc(v->ix, cap * sizeof *ix);
+        if (!ix) {
+            v->dl->oom = 1;
+            return NULL;
+        }
+        v->ix = ix;
+        v->ixcap = cap;
+    }
+    ebts__index_into(f, v->ix, v->wide);
+    return v->ix;
+}
+
 /* f against its rule r; m: r's memo entry (it keeps the rule's checks), NULL without one */
 static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r,
                         struct memo *m)
@@ -743,17 +770,20 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
     /* sixteen bytes can be read from every value of a field read from the input that ends
      * sixteen bytes or more before the input does */
     int wide = f->val >= v->in && f->val + f->len < v->in16;
+    const uint32_t *ix = items_index(v, f);
+    if (!ix && f->nitems > 1)
+        return; /* no memory: the report fails */
     if (r->nitems) {
         /* the items in order, over all subfields: each begins after the end of the one before
          * (in locals: the compiler cannot tell that the checks' stores leave f and r alone) */
-        const uint32_t *sf = f->sub_first, *end = sf ? EBTS__ITEM_END(f) : NULL; /* ebts__item */
+        const uint32_t *sf = ix, *end = sf ? EBTS__INDEX_ITEM_END(sf, f) : NULL; /* ebts__ix_item */
         const unsigned char *base = f->val;
         size_t rn = r->nitems, flen = f->len;
         size_t k = 0, start = 0; /* the next item and where it begins */
         for (size_t s = 0; s < nsub; s++) {
             size_t first = sf ? sf[s] : 0, nit = sf ? sf[s + 1] - first : 1;
             if (nit > rn)
-                DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, rn)), rec, rt, f->number,
+                DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(sf, f, s, rn)), rec, rt, f->number,
                      (long)s, (long)rn, "%s: %zu items, at most %zu", r->mnem, nit, rn);
             if (sf && k != first) { /* items were left over in the last subfield */
                 k = first;
@@ -787,11 +817,11 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         return;
     }
     for (size_t s = 0; s < nsub; s++) {
-        size_t nit = ebts__items_in(f, s);
+        size_t nit = ebts__ix_items_in(ix, f, s);
         if (nit > 1)
-            DIAG(v, "ITEM_COUNT", off_of(v, f, ebts_field_item(f, s, 1)), rec, rt, f->number,
+            DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
                  (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
-        ebts_span val = ebts__item(f, s, 0);
+        ebts_span val = ebts__ix_item(ix, f, s, 0);
         if (s == 0)
             while (val.len && val.ptr[0] == ' ') { /* the reader reported it: LEADING_SPACE */
                 val.ptr++;
@@ -1325,6 +1355,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.csets = calloc(CSET_SLOTS, sizeof *v.csets);
     v.cset_ok = v.csets ? malloc(CSET_SLOTS * sizeof *v.cset_ok) : NULL;
     v.ckpool = malloc(CKPOOL * sizeof *v.ckpool);
+    v.wide = ebts__wide();
     if (!v.cset_ok) {
         free(v.csets);
         v.csets = NULL;
@@ -1368,6 +1399,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     free(v.csets);
     free(v.cset_ok);
     free(v.ckpool);
+    free(v.ix);
     apply_severity(p, &rep->dl);
     ebts__dlist_sort(&rep->dl);
     ebts_profile_free(def);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
+#include "internal.h" /* EBTS__READ_NARROW */
 
 /* A tagged record "T.001:LEN<GS>body<FS>" with a correct LEN; body holds the other fields. */
 static size_t rec(char *out, unsigned type, const char *body, size_t blen)
@@ -396,52 +397,118 @@ START_TEST(diagnostic_code_table)
 }
 END_TEST
 
-/* The separator scan classifies 16 bytes at a time: separators and bytes above 0x7F at every
- * position of a block, and on both sides of the GS that ends a value inside a block. */
+/* Both ways the reader classifies blocks: where the processor has AVX-512BW, and SSE2 alone. */
+static const unsigned scan_modes[] = {0, EBTS__READ_NARROW};
+
+/* The separator scan classifies 64 bytes at a time (and the last bytes of the input eight at a
+ * time): separators and bytes above 0x7F at every position of a block, and on both sides of the
+ * GS that ends a value inside a block. 1.011 holds 1 or 100 bytes, so that 1.009 and 1.010 are
+ * read once near the end of the input and once by whole blocks. */
 START_TEST(scan_block_boundaries)
 {
-    for (size_t len = 1; len <= 40; len++)
+    for (size_t len = 1; len <= 140; len++)
         for (size_t at = 0; at < len; at++)
-            for (int what = 0; what < 4; what++) { /* US, RS, high byte in 1.009, in 1.010 */
-                char body[256], v[64], w[64];
-                memset(v, 'A', len);
-                memset(w, 'B', len);
-                if (what == 0 || what == 1)
-                    v[at] = what == 0 ? US[0] : RS[0];
-                else
-                    (what == 2 ? v : w)[at] = (char)0xE9;
-                int k = sprintf(body, "1.002:0500" GS "1.003:1" US "0" GS "1.009:");
-                size_t k9 = (size_t)k;
-                memcpy(body + k, v, len);
-                k += (int)len;
-                k += sprintf(body + k, GS "1.010:");
-                size_t k10 = (size_t)k;
-                memcpy(body + k, w, len);
-                k += (int)len;
-                char in[300];
-                size_t n = rec(in, 1, body, (size_t)k);
-                ebts_txn *t = tu_read(in, n, 0, NULL);
-                ck_assert_ptr_nonnull(t);
-                const ebts_record *r = ebts_txn_record(t, 0);
-                const ebts_field *f9 = ebts_record_field(r, 9), *f10 = ebts_record_field(r, 10);
-                ck_assert_uint_eq(ebts_field_value(f9).len, len);
-                ck_assert_uint_eq(ebts_field_value(f10).len, len);
-                ck_assert_uint_eq(ebts_field_subfield_count(f9), what == 1 ? 2 : 1);
-                ck_assert_uint_eq(ebts_field_item_count(f9, 0), what == 0 ? 2 : 1);
-                if (what <= 1) {
-                    ebts_span a = ebts_field_item(f9, what == 1 ? 1 : 0, what == 1 ? 0 : 1);
-                    ck_assert_uint_eq(a.len, len - at - 1);
+            for (int what = 0; what < 4; what++) /* US, RS, high byte in 1.009, in 1.010 */
+                for (size_t pad = 1; pad <= 100; pad += 99)
+                    for (size_t mode = 0; mode < 2; mode++) {
+                        char body[512], v[160], w[160];
+                        memset(v, 'A', len);
+                        memset(w, 'B', len);
+                        if (what == 0 || what == 1)
+                            v[at] = what == 0 ? US[0] : RS[0];
+                        else
+                            (what == 2 ? v : w)[at] = (char)0xE9;
+                        int k = sprintf(body, "1.002:0500" GS "1.003:1" US "0" GS "1.009:");
+                        size_t k9 = (size_t)k;
+                        memcpy(body + k, v, len);
+                        k += (int)len;
+                        k += sprintf(body + k, GS "1.010:");
+                        size_t k10 = (size_t)k;
+                        memcpy(body + k, w, len);
+                        k += (int)len;
+                        k += sprintf(body + k, GS "1.011:");
+                        memset(body + k, 'C', pad);
+                        k += (int)pad;
+                        char in[600];
+                        size_t n = rec(in, 1, body, (size_t)k);
+                        ebts_txn *t = tu_read(in, n, scan_modes[mode], NULL);
+                        ck_assert_ptr_nonnull(t);
+                        const ebts_record *r = ebts_txn_record(t, 0);
+                        const ebts_field *f9 = ebts_record_field(r, 9);
+                        const ebts_field *f10 = ebts_record_field(r, 10);
+                        ck_assert_uint_eq(ebts_field_value(f9).len, len);
+                        ck_assert_uint_eq(ebts_field_value(f10).len, len);
+                        ck_assert_uint_eq(ebts_field_subfield_count(f9), what == 1 ? 2 : 1);
+                        ck_assert_uint_eq(ebts_field_item_count(f9, 0), what == 0 ? 2 : 1);
+                        if (what <= 1) {
+                            ebts_span a = ebts_field_item(f9, what == 1 ? 1 : 0, what == 1 ? 0 : 1);
+                            ck_assert_uint_eq(a.len, len - at - 1);
+                            ck_assert_ptr_eq(a.ptr, ebts_field_value(f9).ptr + at + 1);
+                        }
+                        size_t base = n - 1 - (size_t)k; /* the body sits just before the FS */
+                        size_t high = base + (what == 2 ? k9 : k10) + at;
+                        char d[256], want[64] = "";
+                        if (what >= 2)
+                            snprintf(want, sizeof want, "NON_ASCII@%zu", high);
+                        ck_assert_str_eq(tu_diags(t, d, sizeof d), want);
+                        if (what >= 2)
+                            ck_assert_str_eq(ebts_txn_diag(t, 0)->tag, what == 2 ? "1.009" : "1.010");
+                        ebts_txn_free(t);
+                    }
+}
+END_TEST
+
+/* An RS or US at every place of a block, before what ends a Type-T value (a tag of type T, also
+ * with leading zeros) and before what only looks like it, with enough bytes after it that whole
+ * blocks are read: the value ends there (SEPARATOR_BEFORE_TAG at the separator) or goes on. */
+START_TEST(tag_after_separator_in_blocks)
+{
+    static const struct {
+        unsigned type;
+        const char *after;
+        int ends;
+    } cases[] = {
+        {2, "2.015:x", 1},   {2, "02.015:x", 1},   {2, "002.010:x", 1}, {2, "2.015x", 0},
+        {2, "20260101", 0},  {2, "01", 0},         {2, "0.015:x", 0},   {2, "12.015:x", 0},
+        {2, "3.015:x", 0},   {2, "2:", 0},         {2, "00", 0},        {10, "10.015:x", 1},
+        {10, "010.015:x", 1}, {10, "1.015:x", 0},  {10, "100.015:x", 0}, {10, "10.", 0},
+        {10, "10:5", 0},     {99, "99.100:x", 1},  {99, "0099.101:x", 1}, {99, "9.015:x", 0},
+        {99, "98.015:x", 0},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t at = 0; at < 130; at++)
+            for (int sep = 0; sep < 2; sep++)
+                for (size_t mode = 0; mode < 2; mode++) {
+                    unsigned ty = cases[c].type;
+                    char body[512], in[700], t1[128], all[900], d[256];
+                    int k = sprintf(body, "%u.002:00" GS "%u.009:", ty, ty);
+                    size_t v9 = (size_t)k;
+                    memset(body + k, 'A', at);
+                    k += (int)at;
+                    body[k++] = sep ? RS[0] : US[0];
+                    k += sprintf(body + k, "%s", cases[c].after);
+                    memset(body + k, 'B', 150);
+                    k += 150;
+                    size_t n = rec(in, ty, body, (size_t)k);
+                    int k1 = sprintf(t1, "1.002:0500" GS "1.003:1" US "1" RS "%u" US "00", ty);
+                    size_t n1 = rec(all, 1, t1, (size_t)k1);
+                    memcpy(all + n1, in, n);
+                    ebts_txn *t = tu_read(all, n1 + n, scan_modes[mode], NULL);
+                    ck_assert_ptr_nonnull(t);
+                    size_t sep_at = n1 + (n - 1 - (size_t)k) + v9 + at;
+                    char want[64] = "";
+                    if (cases[c].ends)
+                        snprintf(want, sizeof want, "SEPARATOR_BEFORE_TAG@%zu", sep_at);
+                    tu_diags(t, d, sizeof d);
+                    ck_assert_msg(strcmp(d, want) == 0, "Type-%u, %s \"%s\" after %zu bytes, mode %zu: \"%s\"",
+                                  ty, sep ? "RS" : "US", cases[c].after, at, mode, d);
+                    const ebts_field *f9 = ebts_record_field(ebts_txn_record(t, 1), 9);
+                    ck_assert_uint_eq(ebts_field_value(f9).len,
+                                      cases[c].ends ? at : at + 1 + strlen(cases[c].after) + 150);
+                    ck_assert_uint_eq(ebts_field_subfield_count(f9), cases[c].ends ? 1 : 1 + sep);
+                    ck_assert_uint_eq(ebts_field_item_count(f9, 0), cases[c].ends ? 1 : 2 - sep);
+                    ebts_txn_free(t);
                 }
-                size_t base = n - 1 - (size_t)k; /* the body sits just before the final FS */
-                size_t high = base + (what == 2 ? k9 : k10) + at;
-                char d[256], want[64] = "";
-                if (what >= 2)
-                    snprintf(want, sizeof want, "NON_ASCII@%zu", high);
-                ck_assert_str_eq(tu_diags(t, d, sizeof d), want);
-                if (what >= 2)
-                    ck_assert_str_eq(ebts_txn_diag(t, 0)->tag, what == 2 ? "1.009" : "1.010");
-                ebts_txn_free(t);
-            }
 }
 END_TEST
 
@@ -492,6 +559,7 @@ Suite *suite_frame(void)
     tcase_add_test(tc, len_only_record_after_binary);
     tcase_add_test(tc, duplicates_at_second_occurrence);
     tcase_add_test(tc, tag_after_separator_is_exact);
+    tcase_add_test(tc, tag_after_separator_in_blocks);
     suite_add_tcase(s, tc);
     return s;
 }
