@@ -539,6 +539,41 @@ START_TEST(tag_after_separator_is_exact)
 }
 END_TEST
 
+/* RS/US that may stand before a tag in two blocks of one value: RS "02x" (no tag) at a in the
+ * first block, and in the next, RS "02x" at q and then RS and a tag at r: the value ends at the
+ * tag, whatever a, q and r (the first block's candidates are not skipped in the second). */
+START_TEST(tag_candidates_in_two_blocks)
+{
+    for (size_t a = 0; a <= 60; a += 2)
+        for (size_t q = 0; q <= 50; q += 3)
+            for (size_t r = q + 4; r <= 60; r += 4)
+                for (size_t mode = 0; mode < 2; mode++) {
+                    char body[512], in[700], all[900], t1[128], d[256];
+                    int k = sprintf(body, "2.002:00" GS "2.009:");
+                    size_t vs = (size_t)k;
+                    memset(body + k, 'A', 300);
+                    memcpy(body + vs + a, RS "02x", 4);
+                    memcpy(body + vs + 64 + q, RS "02x", 4);
+                    memcpy(body + vs + 64 + r, RS "2.015:y", 8);
+                    k = (int)(vs + 300);
+                    size_t n = rec(in, 2, body, (size_t)k);
+                    int k1 = sprintf(t1, "1.002:0500" GS "1.003:1" US "1" RS "2" US "00");
+                    size_t n1 = rec(all, 1, t1, (size_t)k1);
+                    memcpy(all + n1, in, n);
+                    ebts_txn *t = tu_read(all, n1 + n, scan_modes[mode], NULL);
+                    ck_assert_ptr_nonnull(t);
+                    char want[64];
+                    snprintf(want, sizeof want, "SEPARATOR_BEFORE_TAG@%zu",
+                             n1 + (n - 1 - (size_t)k) + vs + 64 + r);
+                    ck_assert_str_eq(tu_diags(t, d, sizeof d), want);
+                    const ebts_field *f9 = ebts_record_field(ebts_txn_record(t, 1), 9);
+                    ck_assert_uint_eq(ebts_field_subfield_count(f9), 3);
+                    ck_assert_uint_eq(ebts_field_value(f9).len, 64 + r);
+                    ebts_txn_free(t);
+                }
+}
+END_TEST
+
 Suite *suite_frame(void)
 {
     Suite *s = suite_create("frame");
@@ -560,6 +595,7 @@ Suite *suite_frame(void)
     tcase_add_test(tc, duplicates_at_second_occurrence);
     tcase_add_test(tc, tag_after_separator_is_exact);
     tcase_add_test(tc, tag_after_separator_in_blocks);
+    tcase_add_test(tc, tag_candidates_in_two_blocks);
     suite_add_tcase(s, tc);
     return s;
 }
