@@ -434,10 +434,13 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
 #if defined(__SSE2__)
     if (n - i >= 16) { /* most values are short: ended by GS or FS in their first 16 bytes */
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+        const __m128i fs = _mm_set1_epi8(EBTS__FS);
         unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfc)), _mm_set1_epi8(EBTS__FS)));
-        unsigned j = m ? (unsigned)__builtin_ctz(m) : 16;
-        if (j < 16 && (b[i + j] == EBTS__GS || b[i + j] == EBTS__FS)) {
+            _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfc)), fs));
+        unsigned st = (unsigned)_mm_movemask_epi8(
+            _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)), fs));
+        if (m && (m & -m) == (st & -st)) { /* the first separator is GS or FS */
+            unsigned j = (unsigned)__builtin_ctz(m);
             r.end = i + j;
             r.kind = b[i + j];
             r.high = ((unsigned)_mm_movemask_epi8(v) & ((1u << j) - 1)) != 0;
