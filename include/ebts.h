@@ -173,9 +173,12 @@ EBTS_API int ebts_field_is_binary(const ebts_field *f);
 EBTS_API size_t ebts_field_offset(const ebts_field *f);
 /** Subfields (RS-separated); at least 1. */
 EBTS_API size_t ebts_field_subfield_count(const ebts_field *f);
-/** Items (US-separated) in subfield `sub`; 0 when out of range. */
+/** Items (US-separated) in subfield `sub`; 0 when out of range. For a field that was read, the
+ *  first call that needs it builds the field's index of subfields and items and keeps it with
+ *  the transaction (several threads reading one transaction may call it at once); without
+ *  memory for the index the answer comes from the value's bytes, and is the same. */
 EBTS_API size_t ebts_field_item_count(const ebts_field *f, size_t sub);
-/** Item `item` of subfield `sub`; empty span when out of range. */
+/** Item `item` of subfield `sub`; empty span when out of range (see ebts_field_item_count). */
 EBTS_API ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item);
 
 /** Convenience: the value of field `number` in the first record of type `type`. */

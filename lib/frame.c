@@ -33,7 +33,7 @@ typedef struct P {
     ebts_field *fs; /* scratch: the fields of the record being read */
     size_t nfs, capfs;
     int composed;   /* bytes the library composed: RS/US never stand for a missing GS */
-    int wide;       /* AVX-512BW blocks (scan_text) */
+    int wide;       /* what the blocks may use (scan_text): ebts__wide(), or less if asked */
     char rsp[12];   /* the record type spelled in decimal, and its length: see tag_next */
     size_t rsplen;
     int ascii7;
@@ -314,6 +314,35 @@ static EBTS__HOT block block_sse2(const unsigned char *q, unsigned char d0, unsi
 #endif
 
 #if EBTS__X86_WIDE
+__attribute__((target("avx2"))) static inline block block_avx2(const unsigned char *q,
+                                                                unsigned char d0, unsigned char d1)
+{
+    const __m256i fc = _mm256_set1_epi8((char)0xfc), fe = _mm256_set1_epi8((char)0xfe);
+    const __m256i fs = _mm256_set1_epi8(EBTS__FS), rs = _mm256_set1_epi8(EBTS__RS);
+    const __m256i zero = _mm256_set1_epi8('0'), c0 = _mm256_set1_epi8((char)d0);
+    const __m256i c1 = _mm256_set1_epi8((char)d1);
+    block m = {0, 0, 0, 0, 0};
+    uint64_t next = 0;
+    for (unsigned k = 0; k < 64; k += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(q + k));
+        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + k + 1));
+        __m256i v2 = _mm256_loadu_si256((const __m256i *)(const void *)(q + k + 2));
+        m.sep |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                     _mm256_cmpeq_epi8(_mm256_and_si256(v, fc), fs)) << k;
+        m.stop |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+                      _mm256_cmpeq_epi8(_mm256_and_si256(v, fe), fs)) << k;
+        m.rs |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, rs)) << k;
+        m.high |= (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << k;
+        __m256i v2z = _mm256_or_si256(_mm256_cmpeq_epi8(v2, zero), _mm256_cmpeq_epi8(v2, c0));
+        __m256i nx = _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v1, zero), v2z),
+                                     _mm256_and_si256(_mm256_cmpeq_epi8(v1, c0),
+                                                      _mm256_cmpeq_epi8(v2, c1)));
+        next |= (uint64_t)(uint32_t)_mm256_movemask_epi8(nx) << k;
+    }
+    m.cand = m.sep & ~m.stop & next;
+    return m;
+}
+
 __attribute__((target("avx512bw"))) static inline block block_avx512(const unsigned char *q,
                                                                       unsigned char d0,
                                                                       unsigned char d1)
@@ -350,7 +379,7 @@ static EBTS__HOT size_t bits_in(uint64_t x, int wide)
 {
 #if EBTS__X86_WIDE
     if (wide)
-        return (size_t)__builtin_popcountll(x); /* an instruction under target("avx512bw") */
+        return (size_t)__builtin_popcountll(x); /* an instruction in the AVX2 and AVX-512 forms */
 #endif
     (void)wide;
     x -= (x >> 1) & 0x5555555555555555ull;
@@ -375,7 +404,9 @@ static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint6
     *kind = 0;
     while (n - i >= 66) {
 #if EBTS__X86_WIDE
-        block m = wide ? block_avx512(b + i, d0, d1) : block_sse2(b + i, d0, d1);
+        block m = wide == EBTS__AVX512 ? block_avx512(b + i, d0, d1)
+                  : wide == EBTS__AVX2 ? block_avx2(b + i, d0, d1)
+                                       : block_sse2(b + i, d0, d1);
 #else
         block m = block_sse2(b + i, d0, d1);
 #endif
@@ -415,11 +446,18 @@ static size_t blocks_sse2(const unsigned char *b, size_t n, size_t i, uint64_t s
 }
 
 #if EBTS__X86_WIDE
+__attribute__((noinline, target("avx2,popcnt"))) static size_t
+blocks_avx2(const unsigned char *b, size_t n, size_t i, uint64_t skip, uint64_t forced,
+            unsigned char d0, unsigned char d1, blocks_acc *acc, int *kind, unsigned *bit)
+{
+    return blocks(b, n, i, skip, forced, d0, d1, acc, kind, bit, EBTS__AVX2);
+}
+
 __attribute__((noinline, target("avx512bw"))) static size_t
 blocks_avx512(const unsigned char *b, size_t n, size_t i, uint64_t skip, uint64_t forced,
               unsigned char d0, unsigned char d1, blocks_acc *acc, int *kind, unsigned *bit)
 {
-    return blocks(b, n, i, skip, forced, d0, d1, acc, kind, bit, 1);
+    return blocks(b, n, i, skip, forced, d0, d1, acc, kind, bit, EBTS__AVX512);
 }
 #endif
 #endif
@@ -457,8 +495,11 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
             unsigned bit = 0;
             size_t was = i;
 #if EBTS__X86_WIDE
-            i = p->wide ? blocks_avx512(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit)
-                        : blocks_sse2(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit);
+            i = p->wide == EBTS__AVX512
+                    ? blocks_avx512(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit)
+                : p->wide == EBTS__AVX2
+                    ? blocks_avx2(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit)
+                    : blocks_sse2(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit);
 #else
             i = blocks_sse2(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit);
 #endif
@@ -880,7 +921,9 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
     p.ascii7 = 1;
     p.composed = composed;
 #if EBTS__X86_WIDE
-    p.wide = !(o->flags & EBTS__READ_NARROW) && ebts__wide();
+    p.wide = o->flags & EBTS__READ_SSE2 ? 0 : ebts__wide();
+    if ((o->flags & EBTS__READ_AVX2) && p.wide > EBTS__AVX2)
+        p.wide = EBTS__AVX2;
 #endif
     if (p.n == 0) {
         ebts__error_set(err, "EMPTY_INPUT", 0, -1, NULL, "the input has no bytes");

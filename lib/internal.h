@@ -11,13 +11,14 @@
 #define EBTS__RS 0x1e
 #define EBTS__US 0x1f
 #define EBTS__NOWHERE ((uint32_t)0xffffffffu)
-/* A read flag of the library's own (not in ebts.h): the reader's SSE2 blocks even where the
- * processor has AVX-512BW, so that tests compare both. */
-#define EBTS__READ_NARROW 0x80000000u
+/* Read flags of the library's own (not in ebts.h): the reader's SSE2 blocks, or its AVX2 ones
+ * at the most, even where the processor has more, so that tests compare them all. */
+#define EBTS__READ_SSE2 0x80000000u
+#define EBTS__READ_AVX2 0x40000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
 
-/* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX-512BW for functions that
- * ask for it by attribute and run only where ebts__wide() says it is there. */
+/* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
+ * that ask for them by attribute and run only where ebts__wide() says they are there. */
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -102,10 +103,12 @@ struct ebts_field {
  * below then answer from the value's bytes). Safe to ask from several threads at once. */
 const uint32_t *ebts__field_index(const ebts_field *f);
 /* The index of a value with RS/US written into ix, which holds nsub + 1 + nitems entries;
- * wide: AVX-512BW may be used (ebts__wide()). */
+ * wide: what may be used (ebts__wide()). */
 void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide);
-/* The processor has AVX-512BW, and the library was built where it can use it (x86-64, GCC or
- * clang): the reader's and the index's wide blocks. */
+/* What the reader's and the index's blocks may use, where the library was built to use it
+ * (x86-64, GCC or clang): EBTS__AVX512 (the processor has AVX-512BW), EBTS__AVX2, else 0. */
+#define EBTS__AVX2 1
+#define EBTS__AVX512 2
 int ebts__wide(void);
 /* A kept index of a value that was read is freed with it (edits, deletions, ebts_txn_free). */
 void ebts__field_drop_index(ebts_field *f);

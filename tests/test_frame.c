@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
-#include "internal.h" /* EBTS__READ_NARROW */
+#include "internal.h" /* EBTS__READ_SSE2, EBTS__READ_AVX2 */
 
 /* A tagged record "T.001:LEN<GS>body<FS>" with a correct LEN; body holds the other fields. */
 static size_t rec(char *out, unsigned type, const char *body, size_t blen)
@@ -397,8 +397,10 @@ START_TEST(diagnostic_code_table)
 }
 END_TEST
 
-/* Both ways the reader classifies blocks: where the processor has AVX-512BW, and SSE2 alone. */
-static const unsigned scan_modes[] = {0, EBTS__READ_NARROW};
+/* Every way the reader classifies blocks: with what the processor has (AVX-512BW here), with
+ * AVX2 at the most, with SSE2 alone. */
+static const unsigned scan_modes[] = {0, EBTS__READ_AVX2, EBTS__READ_SSE2};
+#define SCAN_MODES (sizeof scan_modes / sizeof scan_modes[0])
 
 /* The separator scan classifies 64 bytes at a time (and the last bytes of the input eight at a
  * time): separators and bytes above 0x7F at every position of a block, and on both sides of the
@@ -410,7 +412,7 @@ START_TEST(scan_block_boundaries)
         for (size_t at = 0; at < len; at++)
             for (int what = 0; what < 4; what++) /* US, RS, high byte in 1.009, in 1.010 */
                 for (size_t pad = 1; pad <= 100; pad += 99)
-                    for (size_t mode = 0; mode < 2; mode++) {
+                    for (size_t mode = 0; mode < SCAN_MODES; mode++) {
                         char body[512], v[160], w[160];
                         memset(v, 'A', len);
                         memset(w, 'B', len);
@@ -478,7 +480,7 @@ START_TEST(tag_after_separator_in_blocks)
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
         for (size_t at = 0; at < 130; at++)
             for (int sep = 0; sep < 2; sep++)
-                for (size_t mode = 0; mode < 2; mode++) {
+                for (size_t mode = 0; mode < SCAN_MODES; mode++) {
                     unsigned ty = cases[c].type;
                     char body[512], in[700], t1[128], all[900], d[256];
                     int k = sprintf(body, "%u.002:00" GS "%u.009:", ty, ty);
@@ -547,7 +549,7 @@ START_TEST(tag_candidates_in_two_blocks)
     for (size_t a = 0; a <= 60; a += 2)
         for (size_t q = 0; q <= 50; q += 3)
             for (size_t r = q + 4; r <= 60; r += 4)
-                for (size_t mode = 0; mode < 2; mode++) {
+                for (size_t mode = 0; mode < SCAN_MODES; mode++) {
                     char body[512], in[700], all[900], t1[128], d[256];
                     int k = sprintf(body, "2.002:00" GS "2.009:");
                     size_t vs = (size_t)k;
