@@ -1104,7 +1104,7 @@ static void check_record_fields(V *v, long rec)
             (r->type == 1 && f->number >= 2 && f->number <= 4))
             continue; /* LEN and CNT are the reader's; VER and TOT are checked in check_type1 */
         const unsigned char *in = v->t->buf; /* values read lie there; edited ones do not */
-        if (f->sub_first && !(f->flags & EBTS__F_BINARY) &&
+        if (!(f->flags & (EBTS__F_LAZY | EBTS__F_BINARY)) && f->sub_first &&
             !(in && f->val >= in && f->val < in + v->t->len))
             check_tag_like_items(v, rec, f);
         if (forbidden(v, r->type, f->number)) {
