@@ -197,8 +197,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ebts_read_options_init(&o, flags[i]);
         o.max_input = 1 << 24; /* keep gzip bombs quick */
         ebts_txn *t = ebts_read_buffer_opts(data, size, &o, &err);
-        check_narrow(data, size, &o, t, &err, EBTS__READ_SSE2);
-        check_narrow(data, size, &o, t, &err, EBTS__READ_AVX2);
+        if (i == 0) { /* the blocks do not depend on the read mode: once is enough */
+            check_narrow(data, size, &o, t, &err, EBTS__READ_SSE2);
+            check_narrow(data, size, &o, t, &err, EBTS__READ_AVX2);
+        }
         if (!t) {
             if (!err.code || !err.msg[0])
                 fail("NULL without an error code and message");
@@ -210,7 +212,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 fail("diagnostic without code or message");
         }
         check_spans(t);
-        check_items(t);
+        if (i == 0)
+            check_items(t);
         check_round_trip(t);
         if (i == 0) { /* validation (and the 2.075 view it uses) over whatever loaded */
             ebts_report *r = ebts_validate(t, NULL, NULL);
