@@ -73,7 +73,6 @@ void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
 
 #define EBTS__F_BINARY    0x01u /* x.999 data delimited by LEN */
 #define EBTS__F_MALFORMED 0x02u /* no parsable tag: raw bytes kept in val */
-#define EBTS__F_SEPS      0x04u /* read: RS or US inside (subfields or items to tokenize) */
 #define EBTS__F_HIGH      0x08u /* read: a byte above 0x7F inside */
 #define EBTS__F_LAZY      0x10u /* read with RS/US: the index is built on first use (malloc) */
 
@@ -99,8 +98,9 @@ struct ebts_field {
 #define EBTS__INDEX_ITEM_END(ix, f) ((ix) + (f)->nsub + 1)
 
 /* txn.c. The index of f (see struct ebts_field), built and kept on first use for a value that
- * was read; NULL for a single item, or when there was no memory to build it (the scan_ forms
- * below then answer from the value's bytes). Safe to ask from several threads at once. */
+ * was read; NULL for a single item, or when there was no memory to build it (ebts__items_scan
+ * and ebts__item_scan then answer from the value's bytes). Safe to ask from several threads at
+ * once. */
 const uint32_t *ebts__field_index(const ebts_field *f);
 /* The index of a value with RS/US written into ix, which holds nsub + 1 + nitems entries;
  * wide: what may be used (ebts__wide()). */
@@ -112,6 +112,7 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide);
 int ebts__wide(void);
 /* A kept index of a value that was read is freed with it (edits, deletions, ebts_txn_free). */
 void ebts__field_drop_index(ebts_field *f);
+/* Without an index: the count of subfield sub's items, and item `item` of it, from the bytes. */
 size_t ebts__items_scan(const ebts_field *f, size_t sub);
 ebts_span ebts__item_scan(const ebts_field *f, size_t sub, size_t item);
 

@@ -83,53 +83,52 @@ typedef struct {
 } index_at;
 
 /* Sixty-four bytes at a time where the processor has AVX-512BW, thirty-two with AVX2, sixteen
- * with SSE2, then one: the separators of a block are visited through a bit mask, without a branch on which separator it
- * is (ix[s + 1], where the next subfield begins, is written at every one; it is right once the
- * RS that ends subfield s, or the end of the value, has written it last). */
+ * with SSE2, then one. A block's separators (m, RS among them r; bit j for byte i + j) are
+ * visited through the mask, without a branch on which separator it is: ix[s + 1], where the
+ * next subfield begins, is written at every one, and is right once the RS that ends subfield s
+ * (or the end of the value) has written it last. */
+static EBTS__HOT void index_block(uint64_t m, uint64_t r, uint32_t i, uint32_t *ix, uint32_t *end,
+                                  index_at *at)
+{
+    uint32_t k = at->k, s = at->s, nk = at->nk, ns = at->ns;
+    for (; m && k < nk; m &= m - 1) {
+        unsigned j = (unsigned)__builtin_ctzll(m);
+        end[k++] = i + j;
+        ix[s + 1] = k;
+        s += (uint32_t)(r >> j & 1u) & (s < ns);
+    }
+    at->k = k;
+    at->s = s;
+}
+
 #if EBTS__X86_WIDE
 __attribute__((target("avx512bw"), noinline)) static void
 index_wide(const unsigned char *v, uint32_t n, uint32_t *ix, uint32_t *end, index_at *at)
 {
     const __m512i one = _mm512_set1_epi8(1), us = _mm512_set1_epi8(EBTS__US);
     const __m512i rs = _mm512_set1_epi8(EBTS__RS);
-    uint32_t i = at->i, k = at->k, s = at->s, nk = at->nk, ns = at->ns;
-    for (; n - i >= 64 && k < nk; i += 64) {
-        __m512i x = _mm512_loadu_si512((const void *)(v + i));
-        uint64_t m = _mm512_cmpeq_epi8_mask(_mm512_or_si512(x, one), us);
-        uint64_t r = _mm512_cmpeq_epi8_mask(x, rs);
-        for (; m && k < nk; m &= m - 1) {
-            unsigned j = (unsigned)__builtin_ctzll(m);
-            end[k++] = i + j;
-            ix[s + 1] = k;
-            s += (uint32_t)(r >> j & 1u) & (s < ns);
-        }
+    index_at a = *at; /* in locals while the loop runs */
+    for (; n - a.i >= 64 && a.k < a.nk; a.i += 64) {
+        __m512i x = _mm512_loadu_si512((const void *)(v + a.i));
+        index_block(_mm512_cmpeq_epi8_mask(_mm512_or_si512(x, one), us),
+                    _mm512_cmpeq_epi8_mask(x, rs), a.i, ix, end, &a);
     }
-    at->i = i;
-    at->k = k;
-    at->s = s;
+    *at = a;
 }
 
 /* The same thirty-two bytes at a time, with AVX2. */
-__attribute__((target("avx2,popcnt"), noinline)) static void
+__attribute__((target("avx2"), noinline)) static void
 index_avx2(const unsigned char *v, uint32_t n, uint32_t *ix, uint32_t *end, index_at *at)
 {
     const __m256i one = _mm256_set1_epi8(1), us = _mm256_set1_epi8(EBTS__US);
     const __m256i rs = _mm256_set1_epi8(EBTS__RS);
-    uint32_t i = at->i, k = at->k, s = at->s, nk = at->nk, ns = at->ns;
-    for (; n - i >= 32 && k < nk; i += 32) {
-        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(v + i));
+    index_at a = *at;
+    for (; n - a.i >= 32 && a.k < a.nk; a.i += 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(v + a.i));
         uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_or_si256(x, one), us));
-        uint32_t r = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, rs));
-        for (; m && k < nk; m &= m - 1) {
-            unsigned j = (unsigned)__builtin_ctz(m);
-            end[k++] = i + j;
-            ix[s + 1] = k;
-            s += (r >> j & 1u) & (s < ns);
-        }
+        index_block(m, (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, rs)), a.i, ix, end, &a);
     }
-    at->i = i;
-    at->k = k;
-    at->s = s;
+    *at = a;
 }
 #endif
 
@@ -158,33 +157,23 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide)
         index_avx2(v, n, ix, end, &at);
 #endif
     (void)wide;
-    uint32_t i = at.i, k = at.k, s = at.s, nk = at.nk, ns = at.ns;
 #if defined(__SSE2__)
     const __m128i one = _mm_set1_epi8(1), us = _mm_set1_epi8(EBTS__US);
     const __m128i rs = _mm_set1_epi8(EBTS__RS);
-    for (; n - i >= 16 && k < nk; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us));
-        unsigned r = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, rs));
-        for (; m && k < nk; m &= m - 1) {
-            unsigned j = (unsigned)__builtin_ctz(m);
-            end[k++] = i + j;
-            ix[s + 1] = k;
-            s += (r >> j & 1u) & (s < ns);
-        }
+    for (; n - at.i >= 16 && at.k < at.nk; at.i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + at.i));
+        index_block((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us)),
+                    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, rs)), at.i, ix, end, &at);
     }
 #endif
-    for (; i < n && k < nk; i++) {
-        if ((v[i] | 1) != EBTS__US)
-            continue;
-        end[k++] = i;
-        ix[s + 1] = k;
-        s += (v[i] == EBTS__RS) & (s < ns);
-    }
-    /* k == nk and s == ns: the counts are the reader's, from these bytes */
-    while (k < nk)
+    for (; at.i < n && at.k < at.nk; at.i++)
+        if ((v[at.i] | 1) == EBTS__US)
+            index_block(1, v[at.i] == EBTS__RS, at.i, ix, end, &at);
+    /* at.k == at.nk and at.s == at.ns: the counts are the reader's, from these bytes */
+    uint32_t k = at.k, s = at.s;
+    while (k < at.nk)
         end[k++] = n;
-    while (s < ns)
+    while (s < at.ns)
         ix[++s] = k;
     end[k] = n;
     ix[s + 1] = k + 1;
