@@ -151,9 +151,9 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide)
     index_at at = {0, 0, 0, f->nitems - 1, f->nsub - 1}; /* the US and RS to find */
     ix[0] = 0;
 #if EBTS__X86_WIDE
-    if (wide == EBTS__AVX512)
+    if (wide == EBTS__AVX512 && n >= 64) /* most values are shorter: not even the call */
         index_wide(v, n, ix, end, &at);
-    else if (wide == EBTS__AVX2)
+    else if (wide == EBTS__AVX2 && n >= 32)
         index_avx2(v, n, ix, end, &at);
 #endif
     (void)wide;
@@ -164,6 +164,13 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide)
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + at.i));
         index_block((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us)),
                     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, rs)), at.i, ix, end, &at);
+    }
+    if (n >= 16 && at.i < n && at.k < at.nk) { /* the last sixteen bytes, overlapping */
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + n - 16));
+        unsigned done = ~0u << (at.i - (n - 16)); /* the bytes not seen yet */
+        index_block((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us)) & done,
+                    (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, rs)), n - 16, ix, end, &at);
+        at.i = n;
     }
 #endif
     for (; at.i < n && at.k < at.nk; at.i++)
