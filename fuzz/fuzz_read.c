@@ -77,11 +77,11 @@ static void check_items(const ebts_txn *t)
             if (!(f->flags & EBTS__F_LAZY) || !f->sub_first)
                 continue;
             /* the index as every kind of block this processor has writes it */
-            size_t nix = (size_t)f->nsub + 1 + f->nitems;
+            size_t nix = EBTS__INDEX_SIZE(f);
             uint32_t *ix = malloc(nix * sizeof *ix);
             if (!ix)
                 fail("out of memory");
-            for (int w = 0; w <= ebts__wide(); w++) {
+            for (int w = 0; w <= ebts__simd(); w++) {
                 ebts__index_into(f, ix, w);
                 if (memcmp(ix, f->sub_first, nix * sizeof *ix) != 0)
                     fail("the index written with narrower blocks differs");

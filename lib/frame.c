@@ -33,7 +33,7 @@ typedef struct P {
     ebts_field *fs; /* scratch: the fields of the record being read */
     size_t nfs, capfs;
     int composed;   /* bytes the library composed: RS/US never stand for a missing GS */
-    int wide;       /* what the blocks may use (scan_text): ebts__wide(), or less if asked */
+    int simd;       /* what the blocks may use (scan_text): ebts__simd(), or less if asked */
     char rsp[12];   /* the record type spelled in decimal, and its length: see tag_next */
     size_t rsplen;
     int ascii7;
@@ -224,9 +224,11 @@ typedef struct {
     size_t nrs, nseps; /* RS inside; RS and US inside */
 } scan_r;
 
-/* The separators counted so far, and the US since the last RS (for composed bytes). */
+/* What a value held so far: RS, RS and US, the US since the last RS (for composed bytes), and
+ * its bytes above 0x7F (nonzero when one was seen). */
 typedef struct {
     size_t nrs, nseps, us_run;
+    uint64_t high;
 } seps_count;
 
 /* RS or US at i ends the field before a tag (read as GS): the finding. */
@@ -369,28 +371,24 @@ __attribute__((target("avx512bw"))) static inline block block_avx512(const unsig
 #endif
 
 #if defined(__SSE2__)
-/* What the blocks of a value held so far. */
-typedef struct {
-    size_t nseps, nrs;
-    uint64_t high;
-} blocks_acc;
 
 /* The bits set in x. The SSE2 build may not assume a POPCNT instruction (x86-64 has it since
  * 2008, but not by definition): there, not __builtin_popcountll, which is a call to libgcc. */
-static EBTS__HOT size_t bits_in(uint64_t x, int wide)
+static EBTS__HOT size_t bits_in(uint64_t x, int simd)
 {
 #if EBTS__X86_WIDE
-    if (wide)
+    if (simd)
         return (size_t)__builtin_popcountll(x); /* an instruction in the AVX2 and AVX-512 forms */
 #endif
-    (void)wide;
+    (void)simd;
     x -= (x >> 1) & 0x5555555555555555ull;
     x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
     x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
     return (size_t)((x * EBTS__ONES8) >> 56);
 }
 
-/* The blocks from i while 66 bytes remain, adding what they hold to *acc. Returns where the
+/* The blocks from i while 66 bytes remain, adding what they hold to *k (not us_run: the blocks
+ * do not read composed bytes). Returns where the
  * value ends (*kind its GS or FS, as for scan_r), or where the bytes left for scan_text begin
  * (*kind 0), or the block where an RS/US may stand before a tag (*kind 1, *bit its place; the
  * block is not counted yet): the caller asks tag_next and calls again from that block, with the
@@ -399,15 +397,15 @@ static EBTS__HOT size_t bits_in(uint64_t x, int wide)
  * of the input (4K aliasing, most likely; the small-SRE parse took 1.57 us instead of 1.2). */
 static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint64_t skip,
                                uint64_t forced, unsigned char d0, unsigned char d1,
-                               blocks_acc *acc, int *kind, unsigned *bit, int wide)
+                               seps_count *k, int *kind, unsigned *bit, int simd)
 {
-    size_t nseps = acc->nseps, nrs = acc->nrs;
-    uint64_t high = acc->high;
+    size_t nseps = k->nseps, nrs = k->nrs; /* in locals while the loop runs */
+    uint64_t high = k->high;
     *kind = 0;
     while (n - i >= 66) {
 #if EBTS__X86_WIDE
-        block m = wide == EBTS__AVX512 ? block_avx512(b + i, d0, d1)
-                  : wide == EBTS__AVX2 ? block_avx2(b + i, d0, d1)
+        block m = simd == EBTS__AVX512 ? block_avx512(b + i, d0, d1)
+                  : simd == EBTS__AVX2 ? block_avx2(b + i, d0, d1)
                                        : block_sse2(b + i, d0, d1);
 #else
         block m = block_sse2(b + i, d0, d1);
@@ -420,8 +418,8 @@ static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint6
             break;
         }
         uint64_t below = first - 1; /* every bit when first is 0 */
-        nseps += bits_in(m.sep & below, wide);
-        nrs += bits_in(m.rs & below, wide);
+        nseps += bits_in(m.sep & below, simd);
+        nrs += bits_in(m.rs & below, simd);
         high |= m.high & below;
         if (first) {
             i += (unsigned)__builtin_ctzll(first);
@@ -431,9 +429,9 @@ static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint6
         skip = forced = 0;
         i += 64;
     }
-    acc->nseps = nseps;
-    acc->nrs = nrs;
-    acc->high = high;
+    k->nseps = nseps;
+    k->nrs = nrs;
+    k->high = high;
     return i;
 }
 
@@ -441,25 +439,25 @@ static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint6
 __attribute__((noinline))
 #endif
 static size_t blocks_sse2(const unsigned char *b, size_t n, size_t i, uint64_t skip,
-                          uint64_t forced, unsigned char d0, unsigned char d1, blocks_acc *acc,
+                          uint64_t forced, unsigned char d0, unsigned char d1, seps_count *k,
                           int *kind, unsigned *bit)
 {
-    return blocks(b, n, i, skip, forced, d0, d1, acc, kind, bit, 0);
+    return blocks(b, n, i, skip, forced, d0, d1, k, kind, bit, 0);
 }
 
 #if EBTS__X86_WIDE
 __attribute__((noinline, target("avx2,popcnt"))) static size_t
 blocks_avx2(const unsigned char *b, size_t n, size_t i, uint64_t skip, uint64_t forced,
-            unsigned char d0, unsigned char d1, blocks_acc *acc, int *kind, unsigned *bit)
+            unsigned char d0, unsigned char d1, seps_count *k, int *kind, unsigned *bit)
 {
-    return blocks(b, n, i, skip, forced, d0, d1, acc, kind, bit, EBTS__AVX2);
+    return blocks(b, n, i, skip, forced, d0, d1, k, kind, bit, EBTS__AVX2);
 }
 
 __attribute__((noinline, target("avx512bw"))) static size_t
 blocks_avx512(const unsigned char *b, size_t n, size_t i, uint64_t skip, uint64_t forced,
-              unsigned char d0, unsigned char d1, blocks_acc *acc, int *kind, unsigned *bit)
+              unsigned char d0, unsigned char d1, seps_count *k, int *kind, unsigned *bit)
 {
-    return blocks(b, n, i, skip, forced, d0, d1, acc, kind, bit, EBTS__AVX512);
+    return blocks(b, n, i, skip, forced, d0, d1, k, kind, bit, EBTS__AVX512);
 }
 #endif
 #endif
@@ -468,9 +466,8 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
 {
     const unsigned char *b = p->b;
     size_t n = p->n;
-    seps_count k = {0, 0, 0};
+    seps_count k = {0, 0, 0, 0};
     scan_r r = {n, 0, 0, 0, 0};
-    uint64_t high = 0;
 #if defined(__SSE2__)
     if (n - i >= 16) { /* most values are short: ended by GS or FS in their first 16 bytes */
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
@@ -488,7 +485,6 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
         }
     }
     if (!p->composed && n - i >= 66) {
-        blocks_acc acc = {0, 0, 0};
         unsigned char d0 = (unsigned char)p->rsp[0];
         unsigned char d1 = p->rsplen > 1 ? (unsigned char)p->rsp[1] : '.';
         uint64_t skip = 0, forced = 0;
@@ -497,13 +493,13 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
             unsigned bit = 0;
             size_t was = i;
 #if EBTS__X86_WIDE
-            i = p->wide == EBTS__AVX512
-                    ? blocks_avx512(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit)
-                : p->wide == EBTS__AVX2
-                    ? blocks_avx2(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit)
-                    : blocks_sse2(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit);
+            i = p->simd == EBTS__AVX512
+                    ? blocks_avx512(b, n, i, skip, forced, d0, d1, &k, &kind, &bit)
+                : p->simd == EBTS__AVX2
+                    ? blocks_avx2(b, n, i, skip, forced, d0, d1, &k, &kind, &bit)
+                    : blocks_sse2(b, n, i, skip, forced, d0, d1, &k, &kind, &bit);
 #else
-            i = blocks_sse2(b, n, i, skip, forced, d0, d1, &acc, &kind, &bit);
+            i = blocks_sse2(b, n, i, skip, forced, d0, d1, &k, &kind, &bit);
 #endif
             if (kind != 1)
                 break;
@@ -516,9 +512,6 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
                 skip |= ((uint64_t)2 << bit) - 1; /* bit 63: every bit */
             }
         }
-        k.nseps = acc.nseps;
-        k.nrs = acc.nrs;
-        high = acc.high;
         if (kind) {
             r.kind = kind;
             goto done;
@@ -541,7 +534,7 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
         }
         unsigned char c = b[i];
         if (c >= 0x80) {
-            high = 1;
+            k.high = 1;
             i++;
             continue;
         }
@@ -559,7 +552,7 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
 done:
 #endif
     r.end = i;
-    r.high = high != 0;
+    r.high = k.high != 0;
     r.nrs = k.nrs;
     r.nseps = k.nseps;
     return r;
@@ -923,9 +916,9 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
     p.ascii7 = 1;
     p.composed = composed;
 #if EBTS__X86_WIDE
-    p.wide = o->flags & EBTS__READ_SSE2 ? 0 : ebts__wide();
-    if ((o->flags & EBTS__READ_AVX2) && p.wide > EBTS__AVX2)
-        p.wide = EBTS__AVX2;
+    p.simd = o->flags & EBTS__READ_SSE2 ? 0 : ebts__simd();
+    if ((o->flags & EBTS__READ_AVX2) && p.simd > EBTS__AVX2)
+        p.simd = EBTS__AVX2;
 #endif
     if (p.n == 0) {
         ebts__error_set(err, "EMPTY_INPUT", 0, -1, NULL, "the input has no bytes");

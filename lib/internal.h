@@ -18,7 +18,7 @@
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
 
 /* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
- * that ask for them by attribute and run only where ebts__wide() says they are there. */
+ * that ask for them by attribute and run only where ebts__simd() says they are there. */
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -94,22 +94,26 @@ struct ebts_field {
      * edit get theirs at once, in the arena. */
     uint32_t *sub_first;
 };
-#define EBTS__ITEM_END(f) ((f)->sub_first + (f)->nsub + 1)
+/* The entries an index of f holds, and where in index ix the item ends begin. */
+#define EBTS__INDEX_SIZE(f) ((size_t)(f)->nsub + 1 + (f)->nitems)
 #define EBTS__INDEX_ITEM_END(ix, f) ((ix) + (f)->nsub + 1)
+#define EBTS__ITEM_END(f) EBTS__INDEX_ITEM_END((f)->sub_first, f)
 
 /* txn.c. The index of f (see struct ebts_field), built and kept on first use for a value that
  * was read; NULL for a single item, or when there was no memory to build it (ebts__items_scan
  * and ebts__item_scan then answer from the value's bytes). Safe to ask from several threads at
  * once. */
 const uint32_t *ebts__field_index(const ebts_field *f);
-/* The index of a value with RS/US written into ix, which holds nsub + 1 + nitems entries;
- * wide: what may be used (ebts__wide()). */
-void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide);
+/* The index of f if it has one already (built by ebts__field_index, or by an edit), else NULL. */
+const uint32_t *ebts__field_index_kept(const ebts_field *f);
+/* The index of a value with RS/US written into ix, which holds EBTS__INDEX_SIZE(f) entries;
+ * simd: what may be used (ebts__simd()). */
+void ebts__index_into(const ebts_field *f, uint32_t *ix, int simd);
 /* What the reader's and the index's blocks may use, where the library was built to use it
  * (x86-64, GCC or clang): EBTS__AVX512 (the processor has AVX-512BW), EBTS__AVX2, else 0. */
 #define EBTS__AVX2 1
 #define EBTS__AVX512 2
-int ebts__wide(void);
+int ebts__simd(void);
 /* A kept index of a value that was read is freed with it (edits, deletions, ebts_txn_free). */
 void ebts__field_drop_index(ebts_field *f);
 /* Without an index: the count of subfield sub's items, and item `item` of it, from the bytes. */

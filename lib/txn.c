@@ -103,7 +103,7 @@ static EBTS__HOT void index_block(uint64_t m, uint64_t r, uint32_t i, uint32_t *
 
 #if EBTS__X86_WIDE
 __attribute__((target("avx512bw"), noinline)) static void
-index_wide(const unsigned char *v, uint32_t n, uint32_t *ix, uint32_t *end, index_at *at)
+index_avx512(const unsigned char *v, uint32_t n, uint32_t *ix, uint32_t *end, index_at *at)
 {
     const __m512i one = _mm512_set1_epi8(1), us = _mm512_set1_epi8(EBTS__US);
     const __m512i rs = _mm512_set1_epi8(EBTS__RS);
@@ -132,7 +132,7 @@ index_avx2(const unsigned char *v, uint32_t n, uint32_t *ix, uint32_t *end, inde
 }
 #endif
 
-int ebts__wide(void)
+int ebts__simd(void)
 {
 #if EBTS__X86_WIDE
     if (__builtin_cpu_supports("avx512bw"))
@@ -143,20 +143,20 @@ int ebts__wide(void)
     return 0;
 }
 
-void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide)
+void ebts__index_into(const ebts_field *f, uint32_t *ix, int simd)
 {
-    uint32_t *end = ix + f->nsub + 1;
+    uint32_t *end = EBTS__INDEX_ITEM_END(ix, f);
     const unsigned char *v = f->val;
     uint32_t n = f->len;
     index_at at = {0, 0, 0, f->nitems - 1, f->nsub - 1}; /* the US and RS to find */
     ix[0] = 0;
 #if EBTS__X86_WIDE
-    if (wide == EBTS__AVX512 && n >= 64) /* most values are shorter: not even the call */
-        index_wide(v, n, ix, end, &at);
-    else if (wide == EBTS__AVX2 && n >= 32)
+    if (simd == EBTS__AVX512 && n >= 64) /* most values are shorter: not even the call */
+        index_avx512(v, n, ix, end, &at);
+    else if (simd == EBTS__AVX2 && n >= 32)
         index_avx2(v, n, ix, end, &at);
 #endif
-    (void)wide;
+    (void)simd;
 #if defined(__SSE2__)
     const __m128i one = _mm_set1_epi8(1), us = _mm_set1_epi8(EBTS__US);
     const __m128i rs = _mm_set1_epi8(EBTS__RS);
@@ -186,24 +186,29 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, int wide)
     ix[s + 1] = k + 1;
 }
 
-const uint32_t *ebts__field_index(const ebts_field *f)
+const uint32_t *ebts__field_index_kept(const ebts_field *f)
 {
     if (!(f->flags & EBTS__F_LAZY))
         return f->sub_first;
+#if defined(__GNUC__)
+    return __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
+#else
+    return f->sub_first;
+#endif
+}
+
+const uint32_t *ebts__field_index(const ebts_field *f)
+{
+    uint32_t *ix = (uint32_t *)(uintptr_t)ebts__field_index_kept(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return ix;
     /* the fields of a transaction are never defined const: set once, by whichever thread
      * builds it first */
     uint32_t **slot = &((ebts_field *)(uintptr_t)f)->sub_first;
-#if defined(__GNUC__)
-    uint32_t *ix = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-#else
-    uint32_t *ix = *slot;
-#endif
-    if (ix)
-        return ix;
-    ix = malloc(((size_t)f->nsub + 1 + f->nitems) * sizeof *ix);
+    ix = malloc(EBTS__INDEX_SIZE(f) * sizeof *ix);
     if (!ix)
         return NULL;
-    ebts__index_into(f, ix, ebts__wide());
+    ebts__index_into(f, ix, ebts__simd());
 #if defined(__GNUC__)
     uint32_t *was = NULL;
     if (!__atomic_compare_exchange_n(slot, &was, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -269,24 +274,15 @@ int ebts__field_tokenize(ebts__arena *a, ebts_field *f)
     }
     if (nrs + nus == 0)
         return 0;
-    f->sub_first = ebts__arena_alloc(a, ((size_t)nrs + 2 + nrs + nus + 1) * sizeof *f->sub_first);
-    if (!f->sub_first)
-        return -1;
-    uint32_t *item_end = f->sub_first + nrs + 2;
-    uint32_t s = 0, k = 0;
-    f->sub_first[0] = 0;
-    for (uint32_t i = 0; i < f->len; i++) {
-        unsigned char c = f->val[i];
-        if (c != EBTS__RS && c != EBTS__US)
-            continue;
-        item_end[k++] = i;
-        if (c == EBTS__RS)
-            f->sub_first[++s] = k;
-    }
-    item_end[k] = f->len;
-    f->sub_first[s + 1] = k + 1;
     f->nsub = nrs + 1;
     f->nitems = nrs + nus + 1;
+    uint32_t *ix = ebts__arena_alloc(a, EBTS__INDEX_SIZE(f) * sizeof *ix);
+    if (!ix) {
+        f->nsub = f->nitems = 1;
+        return -1;
+    }
+    ebts__index_into(f, ix, ebts__simd());
+    f->sub_first = ix;
     return 0;
 }
 
@@ -913,8 +909,7 @@ int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err)
                         index);
         return -1;
     }
-    if (!t->recs[index]->binary)
-        record_drop_indexes(t->recs[index]);
+    record_drop_indexes(t->recs[index]); /* a binary record has no fields */
     memmove(&t->recs[index], &t->recs[index + 1], (t->nrecs - index - 1) * sizeof *t->recs);
     t->nrecs--;
     t->recs[0]->span = NULL; /* CNT changes */

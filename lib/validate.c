@@ -109,7 +109,7 @@ typedef struct V {
     chk *ckpool; /* room for CKPOOL checks, taken by memo entries as they are filled */
     uint32_t *ix; /* the index of the field being checked, for a value that was read */
     size_t ixcap;
-    int wide;     /* ebts__wide() */
+    int simd;     /* ebts__simd() */
     size_t ckused;
     /* The same for the 7-bit bytes a (class, special characters) pair allows. */
     struct cset {
@@ -714,14 +714,16 @@ static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsign
              mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
 }
 
-/* The index of f (see struct ebts_field; NULL for a single item). A value that was read has
- * it built into the validation's own room, used again for the next field (and so in the cache),
- * rather than kept with the field. NULL and the report's OOM flag when there is no memory. */
+/* The index of f (see struct ebts_field; NULL for a single item). A value that was read and
+ * has none kept yet has it built into the validation's own room, used again for the next field
+ * (and so in the cache), rather than kept with the field. NULL and the report's OOM flag when
+ * there is no memory. */
 static const uint32_t *items_index(V *v, const ebts_field *f)
 {
-    if (!(f->flags & EBTS__F_LAZY))
-        return f->sub_first;
-    size_t need = (size_t)f->nsub + 1 + f->nitems;
+    const uint32_t *kept = ebts__field_index_kept(f);
+    if (kept || !(f->flags & EBTS__F_LAZY))
+        return kept;
+    size_t need = EBTS__INDEX_SIZE(f);
     if (need > v->ixcap) {
         size_t cap = v->ixcap ? v->ixcap : 256;
         while (cap < need)
@@ -734,7 +736,7 @@ static const uint32_t *items_index(V *v, const ebts_field *f)
         v->ix = ix;
         v->ixcap = cap;
     }
-    ebts__index_into(f, v->ix, v->wide);
+    ebts__index_into(f, v->ix, v->simd);
     return v->ix;
 }
 
@@ -1355,7 +1357,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.csets = calloc(CSET_SLOTS, sizeof *v.csets);
     v.cset_ok = v.csets ? malloc(CSET_SLOTS * sizeof *v.cset_ok) : NULL;
     v.ckpool = malloc(CKPOOL * sizeof *v.ckpool);
-    v.wide = ebts__wide();
+    v.simd = ebts__simd();
     if (!v.cset_ok) {
         free(v.csets);
         v.csets = NULL;
