@@ -37,7 +37,7 @@ DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind
 
 .SECONDARY:
 
-.PHONY: all deps lib tools check asan fuzz fuzz-build demo bench install uninstall clean help
+.PHONY: all deps lib tools check asan fuzz fuzz-build demo bench differential install uninstall clean help
 
 all: deps lib tools
 
@@ -48,6 +48,7 @@ help:
 	@echo "make asan       the test suite under AddressSanitizer + UBSan"
 	@echo "make fuzz       libFuzzer targets with clang (FUZZTIME=seconds per target)"
 	@echo "make bench      benchmarks against a memchr scan (BENCHMB=size of the datasets)"
+	@echo "make differential BASE=rev   this tree's library against revision rev (DIFFN=inputs)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)"
 
 deps:
@@ -161,6 +162,14 @@ $(BUILD)/bench/ebts-bench: bench/bench.c $(STATIC)
 
 bench: all $(BUILD)/bench/ebts-bench
 	$(BUILD)/bench/ebts-bench $(BUILD)/bin/ebts-validate $(BENCHMB)
+
+# What a user sees (findings, written forms, validation, item layout) must not change: this
+# tree's library against revision BASE's over the fixtures and DIFFN mutated inputs.
+BASE ?=
+DIFFN ?= 2000
+differential: deps
+	@[ -n "$(BASE)" ] || { echo "make differential BASE=<revision> [DIFFN=count]"; exit 2; }
+	BUILD=$(BUILD) CC=$(CC) PKG_CONFIG=$(PKG_CONFIG) sh tests/differential/run.sh $(BASE) $(DIFFN)
 
 demo: all
 	@sh tools/demo.sh $(BUILD)
