@@ -586,6 +586,43 @@ START_TEST(tag_candidates_in_two_blocks)
 }
 END_TEST
 
+/* Tags the reader's short path takes ("T.NNN:" with the record's type as the first tag spells it)
+ * and the ones beside it that it must leave to the full tag reader: four-digit and two-digit
+ * field numbers, a type with a leading zero, a two-digit type, and a tag in the last bytes of
+ * the input. Each keeps its number and spelling, and the transaction writes back as it came. */
+START_TEST(usual_tags_and_their_neighbours)
+{
+    static const char t1[] = "1.002:0500" GS "1.003:1" US "2" RS "10" US "01" RS "2" US "00"
+                             GS "1.004:CAR";
+    char in[1024], tag[24], d[256];
+    size_t n = rec(in, 1, t1, sizeof t1 - 1);
+    n += REC(in + n, 10, "10.002:01" GS "10.003:FACE" GS "10.0031:X" GS "010.032:Y" GS "10.33:Z");
+    n += REC(in + n, 2, "2.002:00" GS "2.047:A" GS "2.0471:B" GS "2.04:C" GS "02.048:D" GS
+                        "2.049:E" GS "2.0a5:F" GS "2.051:");
+    for (int k = 0; k < 3; k++) {
+        static const unsigned modes[] = {0, EBTS__READ_AVX2, EBTS__READ_SSE2};
+        ebts_txn *t = ebts_read_buffer(in, n, modes[k], NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_str_eq(dump(t), "1{1=51,2=0500,3=1^2|10^01|2^00,4=CAR} "
+                                  "10{1=60,2=01,3=FACE,31=X,32=Y,33=Z} "
+                                  "2{1=74,2=00,47=A,471=B,4=C,48=D,49=E,0=2.0a5:F,51=}");
+        ck_assert_str_eq(tu_diags(t, d, sizeof d), "SHORT_TAG@103 SHORT_TAG@146 BAD_TAG@170");
+        const ebts_record *r10 = ebts_txn_record(t, 1), *r2 = ebts_txn_record(t, 2);
+        ck_assert_str_eq(ebts_field_tag(ebts_record_field(r10, 31), tag, sizeof tag), "10.0031");
+        ck_assert_str_eq(ebts_field_tag(ebts_record_field(r10, 32), tag, sizeof tag), "010.032");
+        ck_assert_str_eq(ebts_field_tag(ebts_record_field(r2, 471), tag, sizeof tag), "2.0471");
+        ck_assert_str_eq(ebts_field_tag(ebts_record_field(r2, 48), tag, sizeof tag), "02.048");
+        ck_assert_str_eq(ebts_field_tag(ebts_record_field(r2, 51), tag, sizeof tag), "2.051");
+        size_t wl;
+        unsigned char *w = tu_write(t, 0, &wl);
+        ck_assert_uint_eq(wl, n);
+        ck_assert_mem_eq(w, in, n);
+        ebts_free(w);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
 Suite *suite_frame(void)
 {
     Suite *s = suite_create("frame");
@@ -609,6 +646,7 @@ Suite *suite_frame(void)
     tcase_add_test(tc, tag_after_separator_is_exact);
     tcase_add_test(tc, tag_after_separator_in_blocks);
     tcase_add_test(tc, tag_candidates_in_two_blocks);
+    tcase_add_test(tc, usual_tags_and_their_neighbours);
     suite_add_tcase(s, tc);
     return s;
 }
