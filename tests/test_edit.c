@@ -1,6 +1,7 @@
 #define _GNU_SOURCE 1
 /* Edits: fields, subfields, items and records; what the writer makes of them. */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
@@ -312,11 +313,38 @@ START_TEST(items_read_from_threads_at_once)
 }
 END_TEST
 
+/* The arena's chunks of 2 MiB or more begin at a 2 MiB boundary (so that they can be huge pages
+ * whole) and hold what was asked, to the last byte (the sanitizer run checks the bounds). */
+START_TEST(arena_large_chunks_start_at_huge_pages)
+{
+    const size_t huge = (size_t)2 << 20;
+    ebts__arena a;
+    ebts__arena_init(&a, 16384);
+    unsigned char *small = ebts__arena_alloc(&a, 100);
+    ck_assert_ptr_nonnull(small);
+    memset(small, 1, 100);
+    size_t sizes[] = {3 * huge, huge + 1, 5 * huge + 7};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        unsigned char *p = ebts__arena_alloc(&a, sizes[k]);
+        ck_assert_ptr_nonnull(p);
+        ck_assert_uint_eq((uintptr_t)p % huge, 0);
+        memset(p, (int)k, sizes[k]);
+        ck_assert_uint_eq(p[sizes[k] - 1], k);
+    }
+    unsigned char *after = ebts__arena_alloc(&a, 64); /* from the room left in the last chunk */
+    ck_assert_ptr_nonnull(after);
+    memset(after, 2, 64);
+    ck_assert_uint_eq(small[99], 1);
+    ebts__arena_free(&a);
+}
+END_TEST
+
 Suite *suite_edit(void)
 {
     Suite *s = suite_create("edit");
     TCase *tc = tcase_create("edit");
     tcase_add_test(tc, build_from_scratch);
+    tcase_add_test(tc, arena_large_chunks_start_at_huge_pages);
     tcase_add_test(tc, item_and_subfield_edits);
     tcase_add_test(tc, field_insert_and_delete_keep_order);
     tcase_add_test(tc, records_added_and_removed_update_cnt);
