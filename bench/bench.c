@@ -191,8 +191,8 @@ static double scan_sep_mbps(const buf *b, int sep, size_t *count_out)
  * each block's masks serving every field in it), and writes one entry the size of the
  * library's field per field. It makes no record, finding or index and checks no RS/US for a tag
  * after it: what is left of a parse when everything the library reports is taken away. Timed
- * with the entries in fresh memory (as a parse has them: the kernel maps and zeroes each page)
- * and again in memory used before. */
+ * with the entries in fresh memory (as a parse has them: the kernel maps and zeroes each page;
+ * on huge pages where offered, as the library's arena asks) and again in memory used before. */
 #if defined(__SSE2__)
 typedef struct bound_entry { /* ebts_field's members: 48 bytes on LP64 */
     const unsigned char *val;
@@ -311,8 +311,8 @@ bound_read_avx512(const unsigned char *p, size_t n, bound_entry *e, size_t cap)
 #endif
 
 static volatile size_t bound_sink;
-/* MB/s of the stripped reader: fresh = 1, entries in memory allocated for each run, advised
- * for huge pages as the library's arena is; 0, in one allocation used again. */
+/* MB/s of the stripped reader: fresh = 1, entries in memory allocated for each run; 0, in one
+ * allocation used again. */
 static double bound_mbps(const buf *b, int fresh, size_t *fields)
 {
     size_t cap = 1; /* one entry per GS or FS, and one for bytes after the last */
@@ -324,17 +324,17 @@ static double bound_mbps(const buf *b, int fresh, size_t *fields)
         return 0;
     if (keep) /* touched once before the runs: its pages are mapped */
         memset(keep, 0, cap * sizeof *keep);
+    const uintptr_t huge = (uintptr_t)2 << 20;
     for (int rep = 0; rep < REPS; rep++) {
         double t0 = now();
-        bound_entry *e = keep ? keep : malloc(cap * sizeof *e);
-        if (!e)
-            return 0;
+        /* fresh: at a huge page and advised, as the library's arena has its large chunks */
+        void *raw = keep ? NULL : malloc(cap * sizeof(bound_entry) + 2 * huge);
+        bound_entry *e = keep;
         if (!keep) {
-            const uintptr_t huge = (uintptr_t)2 << 20;
-            uintptr_t lo = ((uintptr_t)e + huge - 1) & ~(huge - 1);
-            uintptr_t hi = ((uintptr_t)e + cap * sizeof *e) & ~(huge - 1);
-            if (hi > lo)
-                (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+            if (!raw)
+                return 0;
+            e = (bound_entry *)(((uintptr_t)raw + huge - 1) & ~(huge - 1));
+            (void)madvise(e, (cap * sizeof *e + huge - 1) & ~(huge - 1), MADV_HUGEPAGE);
         }
 #if defined(BOUND_AVX512)
         size_t nf = __builtin_cpu_supports("avx512bw") ? bound_read_avx512(b->p, b->n, e, cap)
@@ -344,8 +344,7 @@ static double bound_mbps(const buf *b, int fresh, size_t *fields)
 #endif
         double mbps = (double)b->n / 1e6 / (now() - t0);
         bound_sink += nf ? e[nf - 1].nitems : 0; /* kept: not optimised away */
-        if (!keep)
-            free(e);
+        free(raw);
         best = mbps > best ? mbps : best;
         *fields = nf;
     }
