@@ -107,11 +107,7 @@ START_TEST(tag_numbers_are_integers)
     ck_assert_str_eq(ebts_field_tag(ebts_record_field(r, 1), tag, sizeof tag), "1.01");
     char d[256];
     ck_assert_str_eq(tu_diags(t, d, sizeof d), "SHORT_TAG@0");
-    size_t wl;
-    unsigned char *w = tu_write(t, 0, &wl);
-    ck_assert_uint_eq(wl, n);
-    ck_assert_mem_eq(w, in, n);
-    ebts_free(w);
+    tu_assert_writes(t, in, n);
     ebts_txn_free(t);
 }
 END_TEST
@@ -212,12 +208,8 @@ START_TEST(separator_before_tag_is_a_field_boundary)
     ck_assert_int_eq(g->record, 0);
     ck_assert_int_eq(g->recovered, 1);
     /* the writer repairs it */
-    size_t wl;
-    unsigned char *w = tu_write(t, 0, &wl);
     static const char fixed[] = "1.001:40" GS "1.002:0500" GS "1.003:1" US "0" GS "1.004:CAR" FS;
-    ck_assert_uint_eq(wl, sizeof fixed - 1);
-    ck_assert_mem_eq(w, fixed, wl);
-    ebts_free(w);
+    tu_assert_writes(t, fixed, sizeof fixed - 1);
     ebts_txn_free(t);
 }
 END_TEST
@@ -325,11 +317,7 @@ START_TEST(binary_records_are_typed_by_cnt)
     ck_assert_uint_eq(ebts_record_data(r).len, 30);
     ck_assert_uint_eq(ebts_record_field_count(r), 0);
     ck_assert_ptr_null(ebts_record_field(r, 1));
-    size_t wl;
-    unsigned char *w = tu_write(t, 0, &wl);
-    ck_assert_uint_eq(wl, n);
-    ck_assert_mem_eq(w, in, n);
-    ebts_free(w);
+    tu_assert_writes(t, in, n);
     ebts_txn_free(t);
 }
 END_TEST
@@ -613,11 +601,7 @@ START_TEST(usual_tags_and_their_neighbours)
         ck_assert_str_eq(ebts_field_tag(ebts_record_field(r2, 471), tag, sizeof tag), "2.0471");
         ck_assert_str_eq(ebts_field_tag(ebts_record_field(r2, 48), tag, sizeof tag), "02.048");
         ck_assert_str_eq(ebts_field_tag(ebts_record_field(r2, 51), tag, sizeof tag), "2.051");
-        size_t wl;
-        unsigned char *w = tu_write(t, 0, &wl);
-        ck_assert_uint_eq(wl, n);
-        ck_assert_mem_eq(w, in, n);
-        ebts_free(w);
+        tu_assert_writes(t, in, n);
         ebts_txn_free(t);
     }
 }

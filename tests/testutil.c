@@ -122,6 +122,16 @@ unsigned char *tu_write(const ebts_txn *t, unsigned flags, size_t *len)
     return out;
 }
 
+void tu_assert_writes(const ebts_txn *t, const void *want, size_t n)
+{
+    size_t wl = 0;
+    unsigned char *w = tu_write(t, 0, &wl);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_uint_eq(wl, n);
+    ck_assert_mem_eq(w, want, n);
+    ebts_free(w);
+}
+
 const char *tu_str(ebts_span s)
 {
     static char buf[8192];

@@ -23,6 +23,8 @@ ebts_txn *tu_read(const char *s, size_t n, unsigned flags, ebts_error *err);
 const char *tu_diags(const ebts_txn *t, char *buf, size_t size);
 /* Write traditional; returns malloc'd bytes (ebts_free). */
 unsigned char *tu_write(const ebts_txn *t, unsigned flags, size_t *len);
+/* Assert that t writes (traditional) exactly the n bytes at want. */
+void tu_assert_writes(const ebts_txn *t, const void *want, size_t n);
 /* A value as a NUL-terminated string in a static buffer (tests only). */
 const char *tu_str(ebts_span s);
 
