@@ -67,32 +67,11 @@ int main(int argc, char **argv)
         return 2;
     }
     unsigned extra = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 16) : 0;
-    FILE *fp = fopen(argv[1], "rb");
-    if (!fp) {
-        perror(argv[1]);
-        return 2;
-    }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *b = malloc(cap);
-    for (size_t got; b && (got = fread(b + n, 1, cap - n, fp)) > 0;) {
-        n += got;
-        if (n == cap) {
-            unsigned char *g = realloc(b, cap *= 2);
-            if (!g)
-                free(b);
-            b = g;
-        }
-    }
-    fclose(fp);
-    if (!b) {
-        fprintf(stderr, "dump: out of memory\n");
-        return 2;
-    }
     static const unsigned modes[] = {0, EBTS_READ_TRADITIONAL, EBTS_READ_STRICT};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         ebts_error e;
         memset(&e, 0, sizeof e);
-        ebts_txn *t = ebts_read_buffer(b, n, modes[m] | extra, &e);
+        ebts_txn *t = ebts_read_file(argv[1], modes[m] | extra, &e); /* the page cache has it */
         printf("== mode %zu\n", m);
         if (!t) {
             printf("error %s %zu %s\n", e.code ? e.code : "?", e.offset, e.msg);
@@ -113,6 +92,5 @@ int main(int argc, char **argv)
         print_layout(t);
         ebts_txn_free(t);
     }
-    free(b);
     return 0;
 }
