@@ -4,7 +4,8 @@
  * the same traditional bytes; JSON renders; a transaction has no difference from itself and is
  * compared with its re-read; validation completes with a code and message for every finding;
  * a record the writer copies as read is what it would have written field by field; the reader's
- * SSE2 and AVX2 blocks give what its widest give; the index of a value built when first asked
+ * SSE2 and AVX2 blocks, and its general steps for every field, give what its widest blocks and
+ * its short path give; the index of a value built when first asked
  * for, and the answers from its bytes without one, agree with the value's separators. */
 #include <stdint.h>
 #include <stdio.h>
@@ -91,8 +92,8 @@ static void check_items(const ebts_txn *t)
     }
 }
 
-/* The same input read with narrower blocks (flag: EBTS__READ_SSE2 or EBTS__READ_AVX2): the same
- * transaction and findings. */
+/* The same input read with narrower blocks (flag: EBTS__READ_SSE2 or EBTS__READ_AVX2) or
+ * without the short path (EBTS__READ_GENERAL): the same transaction and findings. */
 static void check_narrow(const uint8_t *data, size_t size, const ebts_read_options *o,
                          const ebts_txn *t, const ebts_error *err, unsigned flag)
 {
@@ -198,7 +199,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         o.max_input = 1 << 24; /* keep gzip bombs quick */
         ebts_txn *t = ebts_read_buffer_opts(data, size, &o, &err);
         if (i == 0) { /* the blocks do not depend on the read mode: once is enough */
-            check_narrow(data, size, &o, t, &err, EBTS__READ_SSE2);
+            /* SSE2 blocks and no short path at once: each is compared with the widest blocks
+             * and the short path, in one read */
+            check_narrow(data, size, &o, t, &err, EBTS__READ_SSE2 | EBTS__READ_GENERAL);
             check_narrow(data, size, &o, t, &err, EBTS__READ_AVX2);
         }
         if (!t) {

@@ -708,14 +708,64 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
     uint32_t prev = 0; /* the last tagged field's number, while they ascend */
     int ascending = 1;
     p->nfs = 0;
+    const size_t max_fields = p->o->max_fields;
+    const int short_ok = p->o->max_items > 0 && !(p->o->flags & EBTS__READ_GENERAL);
     for (;;) {
         size_t fstart = pos;
+        tag tg = {0};
+        int usual = p->nfs > 0 && tag_usual(p, pos, rtype, &tg);
+#if defined(__SSE2__)
+        /* The short path, for most fields: a usual tag (not x.999), then a value that GS or FS
+         * ends within sixteen bytes, as scan_text's first block finds it. Such a field can have
+         * no finding but LEADING_SPACE and NON_ASCII (check_text_value, asked only when its
+         * first byte is a space or a byte is above 0x7F), so it is written at once, skipping the
+         * general steps' scratch_field, tag checks and scan_text. Taken only with room for the
+         * field and no limit in reach; EBTS__READ_GENERAL turns it off, so that tests compare
+         * the two (fuzz_read, test_frame). 100 MB text-heavy: 23.4-24.1 ms against 24.7-25.5;
+         * parse_tagged 6.87 M -> 5.42 M instructions (callgrind, 4 MB). */
+        if (usual && short_ok && tg.number != 999 && n - tg.end >= 16 && p->nfs < p->capfs &&
+            p->nfs < max_fields) {
+            size_t vs = tg.end;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + vs));
+            const __m128i fsv = _mm_set1_epi8(EBTS__FS);
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfc)), fsv));
+            unsigned st = (unsigned)_mm_movemask_epi8(
+                _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)), fsv));
+            if (m && (m & -m) == (st & -st)) {
+                unsigned j = (unsigned)__builtin_ctz(m);
+                unsigned hi = (unsigned)_mm_movemask_epi8(v) & ((1u << j) - 1);
+                ebts_field *f = &p->fs[p->nfs++];
+                f->val = b + vs;
+                f->len = j;
+                f->number = tg.number;
+                f->offset = (uint32_t)fstart;
+                f->tagtype = rtype;
+                f->nsub = f->nitems = 1;
+                f->type_w = (uint8_t)tg.tw;
+                f->num_w = 3;
+                f->flags = (uint16_t)(hi ? EBTS__F_HIGH : 0);
+                f->sub_first = NULL;
+                if (hi || (j && b[vs] == ' '))
+                    check_text_value(p, f, rec, rtype, rtype == 1 || p->ascii7);
+                ascending &= tg.number > prev;
+                prev = tg.number;
+                pos = vs + j;
+                if (b[pos] == EBTS__FS) {
+                    ended_fs = 1;
+                    break;
+                }
+                if (++pos < n)
+                    continue;
+                break; /* GS as the very last byte: the record's FS is missing */
+            }
+        }
+#endif
         ebts_field *f = scratch_field(p, fstart, rec);
         if (!f)
             return NULL;
-        tag tg = {0};
         int stop = 0;
-        int found = (p->nfs > 1 && tag_usual(p, pos, rtype, &tg)) || read_tag(b, n, pos, 64, &tg);
+        int found = usual || read_tag(b, n, pos, 64, &tg);
         int ok = found && tg.tw <= 9 && tg.nw <= 9;
         if (p->nfs == 1) {
             rtype = found ? tg.type : 0; /* the caller saw a tag here */

@@ -12,9 +12,11 @@
 #define EBTS__US 0x1f
 #define EBTS__NOWHERE ((uint32_t)0xffffffffu)
 /* Read flags of the library's own (not in ebts.h): the reader's SSE2 blocks, or its AVX2 ones
- * at the most, even where the processor has more, so that tests compare them all. */
+ * at the most, even where the processor has more, and every field through the general steps
+ * (no short path: see parse_tagged), so that tests compare them all. */
 #define EBTS__READ_SSE2 0x80000000u
 #define EBTS__READ_AVX2 0x40000000u
+#define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
 
 /* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions

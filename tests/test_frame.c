@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
-#include "internal.h" /* EBTS__READ_SSE2, EBTS__READ_AVX2 */
+#include "internal.h" /* EBTS__READ_SSE2, EBTS__READ_AVX2, EBTS__READ_GENERAL */
 
 /* A tagged record "T.001:LEN<GS>body<FS>" with a correct LEN; body holds the other fields. */
 static size_t rec(char *out, unsigned type, const char *body, size_t blen)
@@ -607,6 +607,102 @@ START_TEST(usual_tags_and_their_neighbours)
 }
 END_TEST
 
+/* Two reads of in: with the short path and with EBTS__READ_GENERAL. Both load or both fail
+ * alike; records, fields (every member), findings and written bytes are the same. Returns the
+ * findings of the first read ("!CODE@offset" when it failed). */
+static const char *short_and_general(const char *in, size_t n, const ebts_read_options *base)
+{
+    static char d[1024];
+    char e[1024];
+    ebts_read_options o = *base, g = *base;
+    o.flags |= EBTS_READ_BORROW; /* both read the same bytes: values at the same addresses */
+    g.flags |= EBTS_READ_BORROW | EBTS__READ_GENERAL;
+    ebts_error ea = {0}, eg = {0};
+    ebts_txn *t = ebts_read_buffer_opts(in, n, &o, &ea), *u = ebts_read_buffer_opts(in, n, &g, &eg);
+    if (!t || !u) {
+        ck_assert_ptr_null(t);
+        ck_assert_ptr_null(u);
+        ck_assert_str_eq(ea.code, eg.code);
+        ck_assert_uint_eq(ea.offset, eg.offset);
+        snprintf(d, sizeof d, "!%s@%zu", ea.code, ea.offset);
+        return d;
+    }
+    ck_assert_str_eq(tu_diags(u, e, sizeof e), tu_diags(t, d, sizeof d));
+    ck_assert_uint_eq(t->nrecs, u->nrecs);
+    for (size_t ri = 0; ri < t->nrecs; ri++) {
+        const ebts_record *a = t->recs[ri], *b = u->recs[ri];
+        ck_assert_uint_eq(a->nfields, b->nfields);
+        ck_assert_uint_eq(a->spanlen, b->spanlen);
+        for (uint32_t fi = 0; fi < a->nfields; fi++) {
+            const ebts_field *x = &a->fields[fi], *y = &b->fields[fi];
+            ck_assert_ptr_eq(x->val, y->val);
+            ck_assert_uint_eq(x->len, y->len);
+            ck_assert_uint_eq(x->number, y->number);
+            ck_assert_uint_eq(x->offset, y->offset);
+            ck_assert_uint_eq(x->tagtype, y->tagtype);
+            ck_assert_uint_eq(x->nsub, y->nsub);
+            ck_assert_uint_eq(x->nitems, y->nitems);
+            ck_assert_uint_eq(x->type_w, y->type_w);
+            ck_assert_uint_eq(x->num_w, y->num_w);
+            ck_assert_uint_eq(x->flags, y->flags);
+        }
+    }
+    size_t wn, gn;
+    unsigned char *w = tu_write(t, 0, &wn), *wg = tu_write(u, 0, &gn);
+    ck_assert_uint_eq(wn, gn);
+    ck_assert_mem_eq(w, wg, wn);
+    ebts_free(w);
+    ebts_free(wg);
+    ebts_txn_free(t);
+    ebts_txn_free(u);
+    return d;
+}
+
+/* The reader's short path (a usual tag, a value ended within sixteen bytes) against the general
+ * steps, at what it must get right or leave to them: the only findings such a field can have
+ * (a leading space; a byte above 0x7F, in a 7-bit Type-1 and in Type-2), empty values, values
+ * of 15 and 16 bytes, RS or US inside, GS as the input's last byte after a 15-byte value,
+ * x.999, the neighbours of the usual tag, findings of the record (a duplicate, a wrong LEN),
+ * and the limits on fields and items reached at a short field. */
+START_TEST(short_path_reads_as_the_general_one)
+{
+    char in[2048];
+    ebts_read_options o;
+    ebts_read_options_init(&o, 0);
+    size_t n = REC(in, 1, "1.002:0500" GS "1.003:1" US "3" RS "2" US "00" RS "10" US "01" RS "2"
+                          US "02" GS "1.004:C\xc1R");
+    n += REC(in + n, 2, "2.002:00" GS "2.003: AB" GS "2.004:\xc9T" GS "2.005:ABCDEFGHIJKLMNO" GS
+                        "2.006:ABCDEFGHIJKLMNOP" GS "2.007:" GS "2.008:A" RS "B" GS "2.009:A" US
+                        "B" GS "2.005:dup" GS "2.999:text" GS "3.010:X" GS "2.04:Y" GS
+                        "2.0047:Z" GS "2.050:" "\xff" GS "2.051: ");
+    n += REC(in + n, 10, "10.002:01" GS "10.003:FACE" GS "10.999:\x1d\x1c\x1e\xff");
+    n += REC(in + n, 2, "2.002:02" GS "2.003:ABCDEFGHIJKLMNO" GS);
+    in[n - 1] = GS[0]; /* its FS replaced: GS as the input's last byte, after a 15-byte value */
+    const char *d = short_and_general(in, n, &o);
+    ck_assert_ptr_nonnull(strstr(d, "NON_ASCII@"));
+    ck_assert_ptr_nonnull(strstr(d, "LEADING_SPACE@"));
+    ck_assert_ptr_nonnull(strstr(d, "DUPLICATE_FIELD@"));
+    ck_assert_ptr_nonnull(strstr(d, "MISSING_FS@"));
+    for (size_t cut = n - 40; cut <= n; cut++) { /* the input's last bytes, in memory of */
+        char *c = malloc(cut);                      /* their size (the sanitizers see past) */
+        ck_assert_ptr_nonnull(c);
+        memcpy(c, in, cut);
+        short_and_general(c, cut, &o);
+        free(c);
+    }
+    for (size_t lim = 1; lim < 24; lim++) { /* the field limit, at each field */
+        ebts_read_options_init(&o, 0);
+        o.max_fields = lim;
+        short_and_general(in, n, &o);
+    }
+    for (size_t lim = 0; lim < 3; lim++) { /* no item at all; one; two */
+        ebts_read_options_init(&o, 0);
+        o.max_items = lim;
+        short_and_general(in, n, &o);
+    }
+}
+END_TEST
+
 Suite *suite_frame(void)
 {
     Suite *s = suite_create("frame");
@@ -631,6 +727,7 @@ Suite *suite_frame(void)
     tcase_add_test(tc, tag_after_separator_in_blocks);
     tcase_add_test(tc, tag_candidates_in_two_blocks);
     tcase_add_test(tc, usual_tags_and_their_neighbours);
+    tcase_add_test(tc, short_path_reads_as_the_general_one);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -10,7 +10,8 @@
 #
 # FLAGS="hex ..." dumps this tree's library once more per input with each of these read flags
 # added, against the same base dump (the internal EBTS__READ_SSE2 = 80000000 and
-# EBTS__READ_AVX2 = 40000000 compare the narrower block scans too). Exit 0 when nothing differs,
+# EBTS__READ_AVX2 = 40000000 compare the narrower block scans too, EBTS__READ_GENERAL =
+# 20000000 the reader without its short path). Exit 0 when nothing differs,
 # 1 when some input does (listed, with the first lines of the difference), 2 on a usage or build
 # error. BUILD, CC and PKG_CONFIG as for make.
 set -u
