@@ -914,11 +914,19 @@ static void read_cnt(P *p, const ebts_record *t1)
         return;
     }
     int count = -1;
+    /* the items straight from the field's index, built once (a CNT of 45 000 subfields asked
+     * through ebts_field_item was 2 % of a 100 MB parse); through the public accessors, which
+     * answer from the bytes, when there was no memory for it */
+    const uint32_t *ix = f->nitems > 1 ? ebts__field_index(f) : NULL;
+    int direct = ix || f->nitems == 1;
     for (size_t s = 0; s < nsub; s++) {
-        ebts_span a = ebts_field_item(f, s, 0), c = ebts_field_item(f, s, 1);
+        ebts_span none = {NULL, 0};
+        size_t items = direct ? ebts__ix_items_in(ix, f, s) : ebts_field_item_count(f, s);
+        ebts_span a = !direct ? ebts_field_item(f, s, 0) : items > 0 ? ebts__ix_item(ix, f, s, 0) : none;
+        ebts_span c = !direct ? ebts_field_item(f, s, 1) : items > 1 ? ebts__ix_item(ix, f, s, 1) : none;
         int x, y;
         size_t at = a.ptr ? (size_t)(a.ptr - p->b) : f->offset;
-        if (ebts_field_item_count(f, s) != 2 || !ebts__parse_uint(a.ptr, a.len, &x) ||
+        if (items != 2 || !ebts__parse_uint(a.ptr, a.len, &x) ||
             !ebts__parse_uint(c.ptr, c.len, &y)) {
             ebts__diag(p->t, "CNT_INVALID", at, 0, 1, 3, (long)s, -1,
                        "CNT subfield %zu is not two numbers separated by US", s + 1);
