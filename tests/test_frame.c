@@ -356,7 +356,16 @@ START_TEST(diagnostic_code_table)
             ebts_diag_codes(j, &other, NULL);
             ck_assert_str_ne(code, other);
         }
+        /* found by its spelling, from any copy of it */
+        char copy[64];
+        snprintf(copy, sizeof copy, "%s", code);
+        const ebts__code *c = ebts__code_find(copy);
+        ck_assert_ptr_nonnull(c);
+        ck_assert_ptr_eq(c->code, code);
+        copy[strlen(copy) - 1] ^= 0x20; /* a code no entry has */
+        ck_assert_ptr_null(ebts__code_find(copy));
     }
+    ck_assert_ptr_null(ebts__code_find(""));
     /* the README documents every code */
     size_t rn;
     unsigned char *readme = tu_slurp("README.md", &rn);
