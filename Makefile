@@ -115,10 +115,17 @@ $(BUILD)/tests/failalloc: tests/failalloc.c $(STATIC)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/failalloc.c $(STATIC) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
 
-check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc
+$(BUILD)/tests/claims: tests/claims.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/claims.c $(STATIC) \
+	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
+
+check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
+	  $(BUILD)/tests/claims
 	$(TEST_BIN)
 	$(BUILD)/tests/failalloc fixtures/samples/clean/idr-iar-match.eft
 	$(BUILD)/tests/failalloc fixtures/samples/published/idr-nomatch.eft
+	$(BUILD)/tests/claims fixtures
 	$(BUILD)/fuzz/replay-read fixtures fuzz/regressions/read
 	$(BUILD)/fuzz/replay-ers fixtures/samples fuzz/regressions/ers
 	$(BUILD)/fuzz/replay-xml fixtures/xml fixtures/invalid fuzz/regressions/xml
