@@ -509,6 +509,26 @@ blocks_avx512(const unsigned char *b, size_t n, size_t i, uint64_t skip, uint64_
 #endif
 #endif
 
+#if defined(__SSE2__)
+/* Sixteen bytes at q (all in the input): 1 when the first separator among them is GS or FS, with
+ * *end its place and *high the bytes above 0x7F before it (nonzero when one is); 0 when there
+ * is none, or RS or US comes first. scan_text's first block, and the reader's short path. */
+static EBTS__HOT int gs_or_fs_in_16(const unsigned char *q, unsigned *end, unsigned *high)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+    const __m128i fs = _mm_set1_epi8(EBTS__FS);
+    unsigned m = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfc)), fs));
+    unsigned st = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)), fs));
+    if (!m || (m & -m) != (st & -st))
+        return 0;
+    *end = (unsigned)__builtin_ctz(m);
+    *high = (unsigned)_mm_movemask_epi8(v) & ((1u << *end) - 1);
+    return 1;
+}
+#endif
+
 static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec)
 {
     const unsigned char *b = p->b;
@@ -517,17 +537,11 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
     scan_r r = {n, 0, 0, 0, 0};
 #if defined(__SSE2__)
     if (n - i >= 16) { /* most values are short: ended by GS or FS in their first 16 bytes */
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
-        const __m128i fs = _mm_set1_epi8(EBTS__FS);
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfc)), fs));
-        unsigned st = (unsigned)_mm_movemask_epi8(
-            _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)), fs));
-        if (m && (m & -m) == (st & -st)) { /* the first separator is GS or FS */
-            unsigned j = (unsigned)__builtin_ctz(m);
+        unsigned j, hi;
+        if (gs_or_fs_in_16(b + i, &j, &hi)) {
             r.end = i + j;
-            r.kind = b[i + j];
-            r.high = ((unsigned)_mm_movemask_epi8(v) & ((1u << j) - 1)) != 0;
+            r.kind = b[r.end];
+            r.high = hi != 0;
             return r;
         }
     }
@@ -726,15 +740,8 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         if (usual && short_ok && tg.number != 999 && n - tg.end >= 16 && p->nfs < p->capfs &&
             p->nfs < max_fields) {
             size_t vs = tg.end;
-            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(b + vs));
-            const __m128i fsv = _mm_set1_epi8(EBTS__FS);
-            unsigned m = (unsigned)_mm_movemask_epi8(
-                _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfc)), fsv));
-            unsigned st = (unsigned)_mm_movemask_epi8(
-                _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)), fsv));
-            if (m && (m & -m) == (st & -st)) {
-                unsigned j = (unsigned)__builtin_ctz(m);
-                unsigned hi = (unsigned)_mm_movemask_epi8(v) & ((1u << j) - 1);
+            unsigned j, hi;
+            if (gs_or_fs_in_16(b + vs, &j, &hi)) {
                 ebts_field *f = &p->fs[p->nfs++];
                 f->val = b + vs;
                 f->len = j;
