@@ -110,12 +110,12 @@ $(BUILD)/fuzz/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC) $(DEP_LIBS)
 
-$(BUILD)/tests/failalloc: tests/failalloc.c $(STATIC)
+$(BUILD)/tests/failalloc: tests/failalloc.c tests/wrapalloc.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/failalloc.c $(STATIC) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
 
-$(BUILD)/tests/claims: tests/claims.c $(STATIC)
+$(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/claims.c $(STATIC) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)

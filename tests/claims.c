@@ -14,13 +14,8 @@
 #include <sys/stat.h>
 #include <zlib.h>
 #include "ebts.h"
+#include "wrapalloc.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
 
 static size_t largest, total;
 

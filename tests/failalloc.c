@@ -7,13 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ebts.h"
+#include "wrapalloc.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t n, size_t m);
-void *__wrap_realloc(void *p, size_t n);
 
 static long fail_at = -1, calls;
 
