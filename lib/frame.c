@@ -927,10 +927,11 @@ static void read_cnt(P *p, const ebts_record *t1)
     const uint32_t *ix = f->nitems > 1 ? ebts__field_index(f) : NULL;
     int direct = ix || f->nitems == 1;
     for (size_t s = 0; s < nsub; s++) {
-        ebts_span none = {NULL, 0};
+        ebts_span none = {NULL, 0}; /* a subfield has one item at least: only c may be none */
         size_t items = direct ? ebts__ix_items_in(ix, f, s) : ebts_field_item_count(f, s);
-        ebts_span a = !direct ? ebts_field_item(f, s, 0) : items > 0 ? ebts__ix_item(ix, f, s, 0) : none;
-        ebts_span c = !direct ? ebts_field_item(f, s, 1) : items > 1 ? ebts__ix_item(ix, f, s, 1) : none;
+        ebts_span a = direct ? ebts__ix_item(ix, f, s, 0) : ebts_field_item(f, s, 0);
+        ebts_span c = !direct ? ebts_field_item(f, s, 1) : items > 1 ? ebts__ix_item(ix, f, s, 1)
+                                                                     : none;
         int x, y;
         size_t at = a.ptr ? (size_t)(a.ptr - p->b) : f->offset;
         if (items != 2 || !ebts__parse_uint(a.ptr, a.len, &x) ||
