@@ -115,10 +115,11 @@ $(BUILD)/tests/failalloc: tests/failalloc.c tests/wrapalloc.h $(STATIC)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/failalloc.c $(STATIC) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
 
-$(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(STATIC)
+$(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.o $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/claims.c $(STATIC) \
-	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/claims.c \
+	  $(BUILD)/tests/testutil.o $(STATIC) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
+	  $(DEP_LIBS) $(CHECK_LIBS)
 
 check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
 	  $(BUILD)/tests/claims

@@ -6,7 +6,6 @@
  * format while malloc, calloc and realloc are counted (wrapped at link time). The largest single
  * request and the sum of all requests must stay under a bound of the bytes the input has (a gzip
  * input's once inflated); a claim obeyed would ask for gigabytes. Prints the largest of each seen, against the input's size. */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 #include "ebts.h"
+#include "testutil.h" /* tu_list, tu_slurp */
 #include "wrapalloc.h"
 
 
@@ -69,15 +69,14 @@ static size_t present(const unsigned char *in, size_t len)
     size_t n = 0;
     z.next_in = (unsigned char *)(uintptr_t)in;
     z.avail_in = (uInt)len;
-    for (int rc = Z_OK; n < ((size_t)256 << 20);) {
+    int rc = Z_OK;
+    while (rc == Z_OK && n < ((size_t)256 << 20)) {
         z.next_out = out;
         z.avail_out = sizeof out;
         rc = inflate(&z, Z_NO_FLUSH);
         n += sizeof out - z.avail_out;
         if (rc == Z_STREAM_END && z.avail_in > 0) /* another member follows */
             rc = inflateReset(&z);
-        else if (rc != Z_OK)
-            break;
     }
     inflateEnd(&z);
     return n > len ? n : len;
@@ -121,33 +120,19 @@ static void exercise(const char *name, const unsigned char *in, size_t inlen)
 
 static void exercise_file(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    size_t len;
+    unsigned char *b = tu_slurp(path, &len);
+    if (!b) {
         fprintf(stderr, "claims: cannot read %s\n", path);
         failed++;
         return;
     }
-    size_t cap = 1 << 16, n = 0;
-    unsigned char *b = __real_malloc(cap);
-    for (size_t got; b && (got = fread(b + n, 1, cap - n, fp)) > 0;) {
-        n += got;
-        if (n == cap)
-            b = __real_realloc(b, cap *= 2);
-    }
-    fclose(fp);
-    if (!b)
-        abort();
-    exercise(path, b, n);
+    exercise(path, b, len);
     free(b);
 }
 
-static int wanted(const char *name)
-{
-    const char *dot = strrchr(name, '.');
-    return name[0] != '.' && !(dot && (strcmp(dot, ".expect") == 0 || strcmp(dot, ".codes") == 0 ||
-                                       strcmp(dot, ".md") == 0));
-}
-
+/* A file, or what tu_list finds under a directory with the encodings' suffixes (and the JPEG,
+ * for a reader that must refuse it); each is read before its count begins. */
 static void exercise_path(const char *path)
 {
     struct stat st;
@@ -155,20 +140,11 @@ static void exercise_path(const char *path)
         exercise_file(path);
         return;
     }
-    DIR *d = opendir(path);
-    if (!d) {
-        failed++;
-        return;
-    }
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
-        if (!wanted(e->d_name))
-            continue;
-        char sub[4096];
-        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-        if (stat(sub, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
-            exercise_path(sub); /* directories too: the walk goes down */
-    }
-    closedir(d);
+    char **list;
+    size_t n = tu_list(path, ".eft;.an2;.an2k;.ebts;.nist;.nst;.gz;.xml;.txt;.jpg", &list);
+    for (size_t i = 0; i < n; i++)
+        exercise_file(list[i]);
+    tu_free_list(list);
 }
 
 /* A record of type `type` around body, with a LEN that is right. */
@@ -182,11 +158,6 @@ static size_t record(unsigned char *out, const char *type, const char *body)
     out[w + blen] = 0x1c;
     return n;
 }
-
-#define GS "\x1d"
-#define RS "\x1e"
-#define US "\x1f"
-#define FS "\x1c"
 
 static void claims(void)
 {
