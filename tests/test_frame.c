@@ -641,6 +641,7 @@ static const char *short_and_general(const char *in, size_t n, const ebts_read_o
     for (size_t ri = 0; ri < t->nrecs; ri++) {
         const ebts_record *a = t->recs[ri], *b = u->recs[ri];
         ck_assert_uint_eq(a->nfields, b->nfields);
+        ck_assert_int_eq(a->span != NULL, b->span != NULL); /* copied as read by both, or not */
         ck_assert_uint_eq(a->spanlen, b->spanlen);
         for (uint32_t fi = 0; fi < a->nfields; fi++) {
             const ebts_field *x = &a->fields[fi], *y = &b->fields[fi];
@@ -670,21 +671,26 @@ static const char *short_and_general(const char *in, size_t n, const ebts_read_o
 /* The reader's short path (a usual tag, a value ended within sixteen bytes) against the general
  * steps, at what it must get right or leave to them: the only findings such a field can have
  * (a leading space; a byte above 0x7F, in a 7-bit Type-1 and in Type-2), empty values, values
- * of 15 and 16 bytes, RS or US inside, GS as the input's last byte after a 15-byte value,
- * x.999, the neighbours of the usual tag, findings of the record (a duplicate, a wrong LEN),
- * and the limits on fields and items reached at a short field. */
+ * of 15 and 16 bytes, RS or US inside, GS as the input's last byte after a 15-byte value (one
+ * of the cuts), x.999, the neighbours of the usual tag, a record without a finding (kept as
+ * read), findings of the record (a duplicate, a wrong LEN), and the limits on fields and items
+ * reached at a short field. */
 START_TEST(short_path_reads_as_the_general_one)
 {
     char in[2048];
     ebts_read_options o;
     ebts_read_options_init(&o, 0);
-    size_t n = REC(in, 1, "1.002:0500" GS "1.003:1" US "3" RS "2" US "00" RS "10" US "01" RS "2"
-                          US "02" GS "1.004:C\xc1R");
+    size_t n = REC(in, 1, "1.002:0500" GS "1.003:1" US "5" RS "2" US "00" RS "10" US "01" RS "2"
+                          US "03" RS "2" US "04" RS "2" US "02" GS "1.004:C\xc1R");
     n += REC(in + n, 2, "2.002:00" GS "2.003: AB" GS "2.004:\xc9T" GS "2.005:ABCDEFGHIJKLMNO" GS
                         "2.006:ABCDEFGHIJKLMNOP" GS "2.007:" GS "2.008:A" RS "B" GS "2.009:A" US
                         "B" GS "2.005:dup" GS "2.999:text" GS "3.010:X" GS "2.04:Y" GS
                         "2.0047:Z" GS "2.050:" "\xff" GS "2.051: ");
     n += REC(in + n, 10, "10.002:01" GS "10.003:FACE" GS "10.999:\x1d\x1c\x1e\xff");
+    n += REC(in + n, 2, "2.002:03" GS "2.003:X" GS "2.004:Y"); /* no finding: kept as read */
+    size_t at = n;
+    n += REC(in + n, 2, "2.002:04" GS "2.003:X" GS "2.004:Y");
+    in[at + 6]++; /* its LEN's first digit: the LEN is wrong */
     n += REC(in + n, 2, "2.002:02" GS "2.003:ABCDEFGHIJKLMNO" GS);
     in[n - 1] = GS[0]; /* its FS replaced: GS as the input's last byte, after a 15-byte value */
     const char *d = short_and_general(in, n, &o);
@@ -692,6 +698,7 @@ START_TEST(short_path_reads_as_the_general_one)
     ck_assert_ptr_nonnull(strstr(d, "LEADING_SPACE@"));
     ck_assert_ptr_nonnull(strstr(d, "DUPLICATE_FIELD@"));
     ck_assert_ptr_nonnull(strstr(d, "MISSING_FS@"));
+    ck_assert_ptr_nonnull(strstr(d, "LEN_MISMATCH@"));
     for (size_t cut = n - 40; cut <= n; cut++) { /* the input's last bytes, in memory of */
         char *c = malloc(cut);                      /* their size (the sanitizers see past) */
         ck_assert_ptr_nonnull(c);
@@ -699,7 +706,7 @@ START_TEST(short_path_reads_as_the_general_one)
         short_and_general(c, cut, &o);
         free(c);
     }
-    for (size_t lim = 1; lim < 24; lim++) { /* the field limit, at each field */
+    for (size_t lim = 1; lim < 26; lim++) { /* the field limit, at each field */
         ebts_read_options_init(&o, 0);
         o.max_fields = lim;
         short_and_general(in, n, &o);
