@@ -201,12 +201,11 @@ static double scan_sep_mbps(const buf *b, int sep, size_t *count_out)
  * with the entries in fresh memory (as a parse has them: the kernel maps and zeroes each page;
  * on huge pages where offered, as the library's arena asks) and again in memory used before. */
 #if defined(__SSE2__)
-typedef struct bound_entry { /* ebts_field's members: 48 bytes on LP64 */
+typedef struct bound_entry { /* ebts_field's members: 32 bytes on LP64 */
     const unsigned char *val;
-    uint32_t len, number, offset, type, nsub, nitems;
-    uint8_t tw, nw;
-    uint16_t flags;
     void *index;
+    uint32_t len, number, offset;
+    uint8_t tw, nw, flags, type;
 } bound_entry;
 
 typedef struct {
@@ -292,12 +291,10 @@ static inline __attribute__((always_inline)) size_t bound_body(const unsigned ch
         f->len = (uint32_t)(end - vs);
         f->number = number;
         f->offset = (uint32_t)pos;
-        f->type = type;
-        f->nsub = (uint32_t)nrs + 1;
-        f->nitems = (uint32_t)nseps + 1;
+        f->type = (uint8_t)(type < 255 ? type : 255);
         f->tw = (uint8_t)tw;
         f->nw = (uint8_t)nw;
-        f->flags = nseps != 0;
+        f->flags = (uint8_t)((nseps != 0) | (nrs > 1000000) << 1); /* as the reader's limit */
         f->index = NULL;
         pos = end + 1;
     }
@@ -350,7 +347,7 @@ static double bound_mbps(const buf *b, int fresh, size_t *fields)
         size_t nf = bound_read_sse2(b->p, b->n, e, cap);
 #endif
         double mbps = (double)b->n / 1e6 / (now() - t0);
-        bound_sink += nf ? e[nf - 1].nitems : 0; /* kept: not optimised away */
+        bound_sink += nf ? e[nf - 1].flags : 0; /* kept: not optimised away */
         free(raw);
         best = mbps > best ? mbps : best;
         *fields = nf;

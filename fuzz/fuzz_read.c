@@ -77,15 +77,33 @@ static void check_items(const ebts_txn *t)
                 fail("a field's subfield count is not the value's");
             if (!(f->flags & EBTS__F_LAZY) || !f->sub_first)
                 continue;
-            /* the index as every kind of block this processor has writes it */
-            size_t nix = EBTS__INDEX_SIZE(f);
+            /* the counts, and the index as every kind of block this processor has writes it */
+            const uint32_t *kept = f->sub_first - EBTS__IX_HEAD;
+            size_t nsub = EBTS__IX_NSUB(f->sub_first), nitems = EBTS__IX_NITEMS(f->sub_first);
+            size_t nix = EBTS__INDEX_SIZE(nsub, nitems);
             uint32_t *ix = malloc(nix * sizeof *ix);
             if (!ix)
                 fail("out of memory");
+            size_t nrs, nseps;
+            ebts__count_seps(f->val, f->len, &nrs, &nseps);
+            if (nrs + 1 != nsub || nseps + 1 != nitems)
+                fail("the separators counted are not the index's counts");
             for (int w = 0; w <= ebts__simd(); w++) {
-                ebts__index_into(f, ix, w);
-                if (memcmp(ix, f->sub_first, nix * sizeof *ix) != 0)
+                ebts__index_into(f, ix + EBTS__IX_HEAD, (uint32_t)nsub + 1, w);
+                if (memcmp(ix, kept, nix * sizeof *ix) != 0)
                     fail("the index written with narrower blocks differs");
+                /* in the validator's room: the item ends after room for a subfield per byte */
+                uint32_t *room = malloc((EBTS__IX_HEAD + 2 * (size_t)f->len + 3) * sizeof *room);
+                if (!room)
+                    fail("out of memory");
+                uint32_t *rx = room + EBTS__IX_HEAD, *kx = f->sub_first;
+                ebts__index_into(f, rx, f->len + 2, w);
+                if (EBTS__IX_NSUB(rx) != nsub || EBTS__IX_NITEMS(rx) != nitems ||
+                    memcmp(rx, kx, (nsub + 1) * sizeof *rx) != 0 ||
+                    memcmp(EBTS__INDEX_ITEM_END(rx), EBTS__INDEX_ITEM_END(kx),
+                           nitems * sizeof *rx) != 0)
+                    fail("the index written in the validator's room differs");
+                free(room);
             }
             free(ix);
         }
@@ -123,7 +141,9 @@ static void check_narrow(const uint8_t *data, size_t size, const ebts_read_optio
         for (uint32_t fi = 0; fi < a->nfields; fi++) {
             const ebts_field *x = &a->fields[fi], *y = &b->fields[fi];
             if (x->offset != y->offset || x->len != y->len || x->number != y->number ||
-                x->flags != y->flags || x->nsub != y->nsub || x->nitems != y->nitems)
+                x->flags != y->flags || x->tagtype != y->tagtype || x->type_w != y->type_w ||
+                x->num_w != y->num_w || ebts__nsub(x) != ebts__nsub(y) ||
+                ebts__nitems(x) != ebts__nitems(y))
                 fail("narrower blocks: another field");
         }
     }

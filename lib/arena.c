@@ -44,6 +44,39 @@ void ebts__arena_init(ebts__arena *a, size_t first)
     a->next_size = first < 4096 ? 4096 : first;
 }
 
+/* A new current chunk with room for size bytes (a->next_size, or more); NULL without memory. */
+static ebts__chunk *new_chunk(ebts__arena *a, size_t size)
+{
+    size_t want = a->next_size;
+    if (want < size)
+        want = size;
+    /* A chunk of 2 MiB or more starts at a huge page and ends at one, so that all of it can be
+     * huge pages (the parts outside the aligned middle of a plain allocation took three
+     * quarters of a 100 MB parse's page faults, 4 KiB each); the room before it is never
+     * touched. */
+    if (want > SIZE_MAX - CHUNK_HDR - 2 * HUGE_PAGE)
+        return NULL;
+    int huge = want >= HUGE_PAGE;
+    if (huge)
+        want = (want + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    ebts__chunk *c = malloc(CHUNK_HDR + want + (huge ? HUGE_PAGE : 0));
+    if (!c)
+        return NULL;
+    c->data = (unsigned char *)c + CHUNK_HDR;
+    if (huge) {
+        uintptr_t at = ((uintptr_t)c->data + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+        c->data += at - (uintptr_t)c->data;
+    }
+    c->size = want;
+    c->used = 0;
+    ebts__huge_pages(c->data, want);
+    c->next = a->head;
+    a->head = c;
+    if (a->next_size < CHUNK_MAX)
+        a->next_size *= 2;
+    return c;
+}
+
 void *ebts__arena_alloc(ebts__arena *a, size_t size)
 {
     ebts__chunk *c = a->head;
@@ -51,37 +84,40 @@ void *ebts__arena_alloc(ebts__arena *a, size_t size)
     if (size == 0)
         size = 8;
     if (!c || c->size - c->used < size) {
-        size_t want = a->next_size;
-        if (want < size)
-            want = size;
-        /* A chunk of 2 MiB or more starts at a huge page and ends at one, so that all of it can
-         * be huge pages (the parts outside the aligned middle of a plain allocation took three
-         * quarters of a 100 MB parse's page faults, 4 KiB each); the room before it is never
-         * touched. */
-        if (want > SIZE_MAX - CHUNK_HDR - 2 * HUGE_PAGE)
-            return NULL;
-        int huge = want >= HUGE_PAGE;
-        if (huge)
-            want = (want + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-        c = malloc(CHUNK_HDR + want + (huge ? HUGE_PAGE : 0));
+        c = new_chunk(a, size);
         if (!c)
             return NULL;
-        c->data = (unsigned char *)c + CHUNK_HDR;
-        if (huge) {
-            uintptr_t at = ((uintptr_t)c->data + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
-            c->data += at - (uintptr_t)c->data;
-        }
-        c->size = want;
-        c->used = 0;
-        ebts__huge_pages(c->data, want);
-        c->next = a->head;
-        a->head = c;
-        if (a->next_size < CHUNK_MAX)
-            a->next_size *= 2;
     }
     void *p = c->data + c->used;
     c->used += size;
     return p;
+}
+
+void *ebts__arena_room(ebts__arena *a, size_t want, size_t *avail)
+{
+    ebts__chunk *c = a->head;
+    if (!c || c->size - c->used < want) {
+        c = new_chunk(a, want);
+        if (!c)
+            return NULL;
+    }
+    *avail = c->size - c->used;
+    return c->data + c->used;
+}
+
+void *ebts__arena_regrow(ebts__arena *a, const void *from, size_t keep, size_t want, size_t *avail)
+{
+    ebts__chunk *c = new_chunk(a, want);
+    if (!c)
+        return NULL;
+    memcpy(c->data, from, keep);
+    *avail = c->size;
+    return c->data;
+}
+
+void ebts__arena_take(ebts__arena *a, size_t size)
+{
+    a->head->used += (size + 7u) & ~(size_t)7u;
 }
 
 void *ebts__arena_dup(ebts__arena *a, const void *p, size_t size)

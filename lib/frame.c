@@ -30,7 +30,7 @@ typedef struct P {
     ebts_error *err;
     cnt_ent *cnt;
     size_t ncnt;
-    ebts_field *fs; /* scratch: the fields of the record being read */
+    ebts_field *fs; /* the fields of the record being read, at the arena's top */
     size_t nfs, capfs;
     int composed;   /* bytes the library composed: RS/US never stand for a missing GS */
     int simd;       /* what the blocks may use (scan_text): ebts__simd(), or less if asked */
@@ -227,34 +227,35 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
         fatal_limit(p, off, rec, "fields in one record", p->o->max_fields);
         return NULL;
     }
-    if (p->nfs == p->capfs) {
-        size_t cap = p->capfs ? p->capfs * 2 : 64;
-        ebts_field *f = realloc(p->fs, cap * sizeof *f);
+    if (p->nfs == p->capfs) { /* the room at the arena's top is full: twice as much elsewhere */
+        size_t avail;
+        ebts_field *f = ebts__arena_regrow(&p->t->arena, p->fs, p->nfs * sizeof *f,
+                                           2 * p->capfs * sizeof *f, &avail);
         if (!f) {
             fatal_oom(p);
             return NULL;
         }
         p->fs = f;
-        p->capfs = cap;
+        p->capfs = avail / sizeof *f;
     }
     ebts_field *f = &p->fs[p->nfs++];
     memset(f, 0, sizeof *f);
-    f->nsub = f->nitems = 1;
     f->offset = (uint32_t)off;
     return f;
 }
 
 /* One pass over a text value from i: it stops at GS, FS, or an RS/US that stands before a tag
- * of this record, and counts what the value holds (RS; RS and US; bytes above 0x7F), so that
- * the 7-bit check runs only when needed. The subfield and item index is not written here: it is
- * built from the value's bytes when first asked for (ebts__field_index).
+ * of this record, and notes whether the value holds RS or US and bytes above 0x7F, so that the
+ * 7-bit check runs only when needed. Neither the counts of subfields and items nor their index
+ * is written here: they are taken from the value's bytes when first asked for
+ * (ebts__field_index).
  *
- * Sixty-four bytes at a time, each block gives bit masks of its separators, of GS and FS, of RS,
- * of its bytes above 0x7F and of the RS/US that may stand before a tag of the record (the
- * first two bytes of "T." where T is the record type, or a '0' and then '0' or T's first digit:
- * a type spelled with leading zeros; tag_next decides): one AVX-512BW register, two AVX2 ones
- * or four SSE2 ones, the widest the processor has. Only those last RS/US are looked at one by
- * one (tag_next); the others are counted. First, most values being short, one SSE2 block finds
+ * Sixty-four bytes at a time, each block gives bit masks of its separators, of GS and FS, of
+ * its bytes above 0x7F and of the RS/US that may stand before a tag of the record (the first
+ * two bytes of "T." where T is the record type, or a '0' and then '0' or T's first digit: a
+ * type spelled with leading zeros; tag_next decides): one AVX-512BW register, two AVX2 ones or
+ * four SSE2 ones, the widest the processor has. Only those last RS/US are looked at one by one
+ * (tag_next). First, most values being short, one SSE2 block finds
  * a value that GS or FS ends within sixteen bytes. The last bytes of the input, and bytes the
  * library composed, go eight at a time while none is a separator or above 0x7F, else byte by
  * byte.
@@ -268,7 +269,8 @@ typedef struct {
     size_t end;
     int kind;        /* the separator byte that stopped the scan (0 at end of input) */
     int high;        /* a byte above 0x7F inside */
-    size_t nrs, nseps; /* RS inside; RS and US inside */
+    size_t nrs, nseps; /* RS inside; RS and US inside (where the blocks read the value: only
+                          nonzero when there was one) */
 } scan_r;
 
 /* What a value held so far: RS, RS and US, the US since the last RS (for composed bytes), and
@@ -335,16 +337,16 @@ static EBTS__HOT int at_separator(P *p, seps_count *k, size_t i, unsigned char c
 #if defined(__SSE2__)
 /* The masks of 64 bytes at q (bit j for q[j]); q[64] and q[65] are read too. */
 typedef struct {
-    uint64_t sep, stop, rs, high, cand;
+    uint64_t sep, stop, high, cand;
 } block;
 
 /* d0, d1: what follows an RS/US that may stand before a tag ('0' aside) */
 static EBTS__HOT block block_sse2(const unsigned char *q, unsigned char d0, unsigned char d1)
 {
     const __m128i fc = _mm_set1_epi8((char)0xfc), fe = _mm_set1_epi8((char)0xfe);
-    const __m128i fs = _mm_set1_epi8(EBTS__FS), rs = _mm_set1_epi8(EBTS__RS);
+    const __m128i fs = _mm_set1_epi8(EBTS__FS);
     const __m128i zero = _mm_set1_epi8('0'), c0 = _mm_set1_epi8((char)d0), c1 = _mm_set1_epi8((char)d1);
-    block m = {0, 0, 0, 0, 0};
+    block m = {0, 0, 0, 0};
     uint64_t next = 0;
     for (unsigned k = 0; k < 64; k += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + k));
@@ -352,7 +354,6 @@ static EBTS__HOT block block_sse2(const unsigned char *q, unsigned char d0, unsi
         __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(q + k + 2));
         m.sep |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fc), fs)) << k;
         m.stop |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fe), fs)) << k;
-        m.rs |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, rs)) << k;
         m.high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << k;
         __m128i v2z = _mm_or_si128(_mm_cmpeq_epi8(v2, zero), _mm_cmpeq_epi8(v2, c0));
         __m128i nx = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v1, zero), v2z),
@@ -369,10 +370,10 @@ __attribute__((target("avx2"))) static inline block block_avx2(const unsigned ch
                                                                 unsigned char d0, unsigned char d1)
 {
     const __m256i fc = _mm256_set1_epi8((char)0xfc), fe = _mm256_set1_epi8((char)0xfe);
-    const __m256i fs = _mm256_set1_epi8(EBTS__FS), rs = _mm256_set1_epi8(EBTS__RS);
+    const __m256i fs = _mm256_set1_epi8(EBTS__FS);
     const __m256i zero = _mm256_set1_epi8('0'), c0 = _mm256_set1_epi8((char)d0);
     const __m256i c1 = _mm256_set1_epi8((char)d1);
-    block m = {0, 0, 0, 0, 0};
+    block m = {0, 0, 0, 0};
     uint64_t next = 0;
     for (unsigned k = 0; k < 64; k += 32) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(q + k));
@@ -382,7 +383,6 @@ __attribute__((target("avx2"))) static inline block block_avx2(const unsigned ch
                      _mm256_cmpeq_epi8(_mm256_and_si256(v, fc), fs)) << k;
         m.stop |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
                       _mm256_cmpeq_epi8(_mm256_and_si256(v, fe), fs)) << k;
-        m.rs |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, rs)) << k;
         m.high |= (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << k;
         __m256i v2z = _mm256_or_si256(_mm256_cmpeq_epi8(v2, zero), _mm256_cmpeq_epi8(v2, c0));
         __m256i nx = _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v1, zero), v2z),
@@ -405,7 +405,6 @@ __attribute__((target("avx512bw"))) static inline block block_avx512(const unsig
     block m;
     m.sep = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xfc)), fs);
     m.stop = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xfe)), fs);
-    m.rs = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(EBTS__RS));
     m.high = _mm512_movepi8_mask(v);
     const __m512i zero = _mm512_set1_epi8('0'), c0 = _mm512_set1_epi8((char)d0);
     uint64_t next = (_mm512_cmpeq_epi8_mask(v1, zero) &
@@ -419,24 +418,10 @@ __attribute__((target("avx512bw"))) static inline block block_avx512(const unsig
 
 #if defined(__SSE2__)
 
-/* The bits set in x. The SSE2 build may not assume a POPCNT instruction (x86-64 has it since
- * 2008, but not by definition): there, not __builtin_popcountll, which is a call to libgcc. */
-static EBTS__HOT size_t bits_in(uint64_t x, int simd)
-{
-#if EBTS__X86_WIDE
-    if (simd)
-        return (size_t)__builtin_popcountll(x); /* an instruction in the AVX2 and AVX-512 forms */
-#endif
-    (void)simd;
-    x -= (x >> 1) & 0x5555555555555555ull;
-    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
-    x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
-    return (size_t)((x * EBTS__ONES8) >> 56);
-}
-
-/* The blocks from i while 66 bytes remain, adding what they hold to *k (not us_run: the blocks
- * do not read composed bytes). Returns where the
- * value ends (*kind its GS or FS, as for scan_r), or where the bytes left for scan_text begin
+/* The blocks from i while 66 bytes remain, adding to *k the bytes above 0x7F and whether they
+ * hold an RS or US (one more in k->nseps if so: not a count, which the reader needs only for a
+ * value long enough to reach the item limit; not us_run: the blocks do not read composed
+ * bytes). Returns where the value ends (*kind its GS or FS, as for scan_r), or where the bytes left for scan_text begin
  * (*kind 0), or the block where an RS/US may stand before a tag (*kind 1, *bit its place; the
  * block is not counted yet): the caller asks tag_next and calls again from that block, with the
  * candidates up to it in `skip`, or with it in `forced` (the value ends there). No call in the
@@ -446,8 +431,7 @@ static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint6
                                uint64_t forced, unsigned char d0, unsigned char d1,
                                seps_count *k, int *kind, unsigned *bit, int simd)
 {
-    size_t nseps = k->nseps, nrs = k->nrs; /* in locals while the loop runs */
-    uint64_t high = k->high;
+    uint64_t seps = 0, high = k->high; /* in locals while the loop runs */
     *kind = 0;
     while (n - i >= 66) {
 #if EBTS__X86_WIDE
@@ -465,8 +449,7 @@ static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint6
             break;
         }
         uint64_t below = first - 1; /* every bit when first is 0 */
-        nseps += bits_in(m.sep & below, simd);
-        nrs += bits_in(m.rs & below, simd);
+        seps |= m.sep & below;
         high |= m.high & below;
         if (first) {
             i += (unsigned)__builtin_ctzll(first);
@@ -476,8 +459,7 @@ static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint6
         skip = forced = 0;
         i += 64;
     }
-    k->nseps = nseps;
-    k->nrs = nrs;
+    k->nseps += seps != 0;
     k->high = high;
     return i;
 }
@@ -724,6 +706,15 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
     p->nfs = 0;
     const size_t max_fields = p->o->max_fields;
     const int short_ok = p->o->max_items > 0 && !(p->o->flags & EBTS__READ_GENERAL);
+    /* the fields are written where they are to stay, at the top of the arena (copied there
+     * from scratch room, they were a fifth of the memory a large parse wrote) */
+    size_t avail;
+    p->fs = ebts__arena_room(&p->t->arena, 64 * sizeof *p->fs, &avail);
+    if (!p->fs) {
+        fatal_oom(p);
+        return NULL;
+    }
+    p->capfs = avail / sizeof *p->fs;
     for (;;) {
         size_t fstart = pos;
         tag tg = {0};
@@ -747,11 +738,10 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                 f->len = j;
                 f->number = tg.number;
                 f->offset = (uint32_t)fstart;
-                f->tagtype = rtype;
-                f->nsub = f->nitems = 1;
                 f->type_w = (uint8_t)tg.tw;
                 f->num_w = 3;
-                f->flags = (uint16_t)(hi ? EBTS__F_HIGH : 0);
+                f->flags = (uint8_t)(hi ? EBTS__F_HIGH : 0);
+                f->tagtype = (uint8_t)(rtype < EBTS__TAGTYPE_BIG ? rtype : EBTS__TAGTYPE_BIG);
                 f->sub_first = NULL;
                 if (hi || (j && b[vs] == ' '))
                     check_text_value(p, f, rec, rtype, rtype == 1 || p->ascii7);
@@ -795,11 +785,11 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
             scan_r sr = scan_text(p, fstart, rtype, 0, rec);
             size_t e = sr.end;
             stop = sr.kind;
-            f->flags |= (uint16_t)(sr.high ? EBTS__F_HIGH : 0);
+            f->flags |= (uint8_t)(sr.high ? EBTS__F_HIGH : 0);
             f->len = (uint32_t)(e - fstart);
             pos = e;
         } else {
-            f->tagtype = tg.type;
+            f->tagtype = (uint8_t)(tg.type < EBTS__TAGTYPE_BIG ? tg.type : EBTS__TAGTYPE_BIG);
             f->number = tg.number;
             f->type_w = (uint8_t)tg.tw;
             f->num_w = (uint8_t)tg.nw;
@@ -822,13 +812,15 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                 size_t e = sr.end;
                 stop = sr.kind;
                 f->len = (uint32_t)(e - vs);
-                f->flags |= (uint16_t)((sr.nseps ? EBTS__F_LAZY : 0) | (sr.high ? EBTS__F_HIGH : 0));
-                if (sr.nseps >= p->o->max_items) {
-                    fatal_limit(p, fstart, rec, "items in one field", p->o->max_items);
-                    return NULL;
+                f->flags |= (uint8_t)((sr.nseps ? EBTS__F_LAZY : 0) | (sr.high ? EBTS__F_HIGH : 0));
+                if (sr.nseps && f->len >= p->o->max_items) { /* fewer bytes: fewer items */
+                    size_t nrs, nseps;
+                    ebts__count_seps(f->val, f->len, &nrs, &nseps);
+                    if (nseps >= p->o->max_items) {
+                        fatal_limit(p, fstart, rec, "items in one field", p->o->max_items);
+                        return NULL;
+                    }
                 }
-                f->nsub = (uint32_t)sr.nrs + 1;
-                f->nitems = (uint32_t)sr.nseps + 1;
                 pos = e;
                 if (p->nfs == 1 && tg.number == 1) {
                     size_t i = vs;
@@ -865,14 +857,15 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         break;
     }
     size_t end = ended_fs ? pos + 1 : n; /* one past the record */
+    ebts__arena_take(&p->t->arena, p->nfs * sizeof *p->fs);
     ebts_record *r = ebts__record_new(p->t, rtype);
     if (!r) {
         fatal_oom(p);
         return NULL;
     }
     r->offset = (uint32_t)off;
-    r->fields = ebts__arena_dup(&p->t->arena, p->fs, p->nfs * sizeof *p->fs);
-    if (!r->fields || ebts__txn_add_record(p->t, r) < 0) {
+    r->fields = p->fs;
+    if (ebts__txn_add_record(p->t, r) < 0) {
         fatal_oom(p);
         return NULL;
     }
@@ -924,11 +917,11 @@ static void read_cnt(P *p, const ebts_record *t1)
     /* the items straight from the field's index, built once (a CNT of 45 000 subfields asked
      * through ebts_field_item was 2 % of a 100 MB parse); through the public accessors, which
      * answer from the bytes, when there was no memory for it */
-    const uint32_t *ix = f->nitems > 1 ? ebts__field_index(f) : NULL;
-    int direct = ix || f->nitems == 1;
+    const uint32_t *ix = ebts__field_index(f);
+    int direct = ix || !(f->flags & EBTS__F_LAZY); /* an index, or one item */
     for (size_t s = 0; s < nsub; s++) {
         ebts_span none = {NULL, 0}; /* a subfield has one item at least: only c may be none */
-        size_t items = direct ? ebts__ix_items_in(ix, f, s) : ebts_field_item_count(f, s);
+        size_t items = direct ? ebts__ix_items_in(ix, s) : ebts_field_item_count(f, s);
         ebts_span a = direct ? ebts__ix_item(ix, f, s, 0) : ebts_field_item(f, s, 0);
         ebts_span c = !direct ? ebts_field_item(f, s, 1) : items > 1 ? ebts__ix_item(ix, f, s, 1)
                                                                      : none;
@@ -1101,7 +1094,6 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
         t->recs[0]->span = NULL;
     ebts__dlist_sort(&t->dl);
     free(p.cnt);
-    free(p.fs);
     if (t->dl.oom) {
         ebts__error_oom(err);
         return -1;
@@ -1109,6 +1101,5 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
     return 0;
 fail:
     free(p.cnt);
-    free(p.fs);
     return -1;
 }

@@ -50,6 +50,14 @@ typedef struct ebts__arena {
 void ebts__arena_init(ebts__arena *a, size_t first);
 void *ebts__arena_alloc(ebts__arena *a, size_t size); /* 8-byte aligned; NULL on OOM */
 void *ebts__arena_dup(ebts__arena *a, const void *p, size_t size);
+/* An array written before its length is known, at the top of the arena: the room there, of at
+ * least `want` bytes (*avail: all of it; in a new chunk when the current one has less), then,
+ * when it fills, room of at least `want` bytes elsewhere with the first `keep` bytes of `from`
+ * (the room so far) copied to it, then ebts__arena_take of the bytes it came to (nothing else
+ * allocated from the arena meanwhile). NULL without memory. */
+void *ebts__arena_room(ebts__arena *a, size_t want, size_t *avail);
+void *ebts__arena_regrow(ebts__arena *a, const void *from, size_t keep, size_t want, size_t *avail);
+void ebts__arena_take(ebts__arena *a, size_t size);
 void ebts__arena_free(ebts__arena *a);
 /* Ask for transparent huge pages over the 2 MiB-aligned part of a large block (advice only). */
 void ebts__huge_pages(void *p, size_t size);
@@ -80,26 +88,47 @@ void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
 
 struct ebts_field {
     const unsigned char *val;
+    /* The index of a value with RS/US, 4 bytes per entry, one allocation: the counts of
+     * subfields and items at sub_first[-2] and [-1] (EBTS__IX_NSUB, EBTS__IX_NITEMS), then
+     * sub_first[0..nsub], where subfield s holds items sub_first[s] .. sub_first[s+1]-1, then the
+     * end of each item (EBTS__INDEX_ITEM_END): item k ends at item_end[k] (relative to val) and
+     * begins just after the separator that ended item k-1 (or at 0). NULL for a value of one
+     * item. Values that were read (EBTS__F_LAZY) have theirs counted and built when first asked
+     * for (ebts__field_index): written at read time it was a third of the memory a large parse
+     * writes, and the counts in the field made it 48 bytes instead of 32. Values set by an edit
+     * get theirs at once, in the arena. */
+    uint32_t *sub_first;
     uint32_t len;
     uint32_t number;
     uint32_t offset;       /* of the tag in the input, EBTS__NOWHERE when set by an edit */
-    uint32_t tagtype;      /* record type as spelled in the tag */
-    uint32_t nsub, nitems; /* nsub >= 1; sub_first NULL when the value is a single item */
     uint8_t type_w, num_w; /* digits of the tag spelling; 0 = canonical (%u.%03u) */
-    uint16_t flags;
-    /* The index of a value with RS/US, 4 bytes per entry, one allocation: sub_first[0..nsub],
-     * where subfield s holds items sub_first[s] .. sub_first[s+1]-1, then the end of each item
-     * (EBTS__ITEM_END): item k ends at item_end[k] (relative to val) and begins just after the
-     * separator that ended item k-1 (or at 0). Values that were read (EBTS__F_LAZY) have their
-     * counts from the reader and their index built when first asked for (ebts__field_index):
-     * written at read time it was a third of the memory a large parse writes. Values set by an
-     * edit get theirs at once, in the arena. */
-    uint32_t *sub_first;
+    uint8_t flags;
+    uint8_t tagtype; /* record type as spelled in the tag; EBTS__TAGTYPE_BIG when above 254:
+                        then the type_w digits before the tag's '.' hold it (ebts__tagtype) */
 };
-/* The entries an index of f holds, and where in index ix the item ends begin. */
-#define EBTS__INDEX_SIZE(f) ((size_t)(f)->nsub + 1 + (f)->nitems)
-#define EBTS__INDEX_ITEM_END(ix, f) ((ix) + (f)->nsub + 1)
-#define EBTS__ITEM_END(f) EBTS__INDEX_ITEM_END((f)->sub_first, f)
+#define EBTS__TAGTYPE_BIG 255u
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(struct ebts_field) == 32, "a field is 32 bytes on LP64: see its comment");
+#endif
+/* Kept before an index: where its item ends begin (nsub + 1 in a kept index; further on in the
+ * validator's room) and its counts; an index of exact size, with its head. */
+#define EBTS__IX_END_AT(ix) ((ix)[-3])
+#define EBTS__IX_NSUB(ix) ((ix)[-2])
+#define EBTS__IX_NITEMS(ix) ((ix)[-1])
+#define EBTS__IX_HEAD 3u
+#define EBTS__INDEX_SIZE(nsub, nitems) ((size_t)EBTS__IX_HEAD + (nsub) + 1 + (nitems))
+#define EBTS__INDEX_ITEM_END(ix) ((ix) + EBTS__IX_END_AT(ix))
+/* The type a tag spelled, from the field (tagtype) or the tag's bytes before the value. */
+static inline unsigned ebts__tagtype(const ebts_field *f)
+{
+    if (f->tagtype != EBTS__TAGTYPE_BIG)
+        return f->tagtype;
+    const unsigned char *d = f->val - f->num_w - 2 - f->type_w; /* "T.N:" then the value */
+    unsigned v = 0;
+    for (unsigned i = 0; i < f->type_w; i++)
+        v = v * 10 + (unsigned)(d[i] - '0');
+    return v;
+}
 
 /* txn.c. The index of f (see struct ebts_field), built and kept on first use for a value that
  * was read; NULL for a single item, or when there was no memory to build it (ebts__items_scan
@@ -108,9 +137,13 @@ struct ebts_field {
 const uint32_t *ebts__field_index(const ebts_field *f);
 /* The index of f if it has one already (built by ebts__field_index, or by an edit), else NULL. */
 const uint32_t *ebts__field_index_kept(const ebts_field *f);
-/* The index of a value with RS/US written into ix, which holds EBTS__INDEX_SIZE(f) entries;
- * simd: what may be used (ebts__simd()). */
-void ebts__index_into(const ebts_field *f, uint32_t *ix, int simd);
+/* The RS (*nrs) and the RS and US (*nseps) in v[0..n). */
+void ebts__count_seps(const unsigned char *v, size_t n, size_t *nrs, size_t *nseps);
+/* The index of a value with RS/US written into ix, which has EBTS__IX_HEAD entries before it,
+ * with its item ends from ix + end_at (end_at: at least the value's subfields + 1) and its head
+ * (the counts found); ix needs end_at + items entries: ebts__count_seps gives the counts, or a
+ * value of n bytes has at most n + 1 of each. simd: what may be used (ebts__simd()). */
+void ebts__index_into(const ebts_field *f, uint32_t *ix, uint32_t end_at, int simd);
 /* What the reader's and the index's blocks may use, where the library was built to use it
  * (x86-64, GCC or clang): EBTS__AVX512 (the processor has AVX-512BW), EBTS__AVX2, else 0. */
 #define EBTS__AVX2 1
@@ -121,19 +154,45 @@ void ebts__field_drop_index(ebts_field *f);
 /* Without an index: the count of subfield sub's items, and item `item` of it, from the bytes. */
 size_t ebts__items_scan(const ebts_field *f, size_t sub);
 ebts_span ebts__item_scan(const ebts_field *f, size_t sub, size_t item);
+/* The subfields (items 0) or items (1) of a value that was read with RS/US, from its index, or
+ * counted in its bytes when there is no memory for one. */
+size_t ebts__lazy_count(const ebts_field *f, int items);
+
+/* f's subfields and items (over all its subfields). */
+static inline size_t ebts__nsub(const ebts_field *f)
+{
+    if (!(f->flags & EBTS__F_LAZY))
+        return f->sub_first ? EBTS__IX_NSUB(f->sub_first) : 1;
+    return ebts__lazy_count(f, 0);
+}
+static inline size_t ebts__nitems(const ebts_field *f)
+{
+    if (!(f->flags & EBTS__F_LAZY))
+        return f->sub_first ? EBTS__IX_NITEMS(f->sub_first) : 1;
+    return ebts__lazy_count(f, 1);
+}
+/* The subfields and items from ix, the index of f (NULL when the value is one item). */
+static inline size_t ebts__ix_nsub(const uint32_t *ix)
+{
+    return ix ? EBTS__IX_NSUB(ix) : 1;
+}
+static inline size_t ebts__ix_nitems(const uint32_t *ix)
+{
+    return ix ? EBTS__IX_NITEMS(ix) : 1;
+}
 
 /* The count of subfield sub's items and item `item` of it, from ix, the index of f (NULL when
  * the value is one item): unchecked, for loops that keep sub < nsub and item < the count. */
-static inline size_t ebts__ix_items_in(const uint32_t *ix, const ebts_field *f, size_t sub)
+static inline size_t ebts__ix_items_in(const uint32_t *ix, size_t sub)
 {
-    return ix ? ix[sub + 1] - ix[sub] : f->nitems;
+    return ix ? ix[sub + 1] - ix[sub] : 1;
 }
 static inline ebts_span ebts__ix_item(const uint32_t *ix, const ebts_field *f, size_t sub,
                                       size_t item)
 {
     ebts_span s = {f->val, f->len};
     if (ix) {
-        const uint32_t *end = EBTS__INDEX_ITEM_END(ix, f);
+        const uint32_t *end = EBTS__INDEX_ITEM_END(ix);
         size_t k = ix[sub] + item, start = k ? end[k - 1] + 1u : 0;
         s.ptr = f->val + start;
         s.len = end[k] - start;
@@ -143,14 +202,14 @@ static inline ebts_span ebts__ix_item(const uint32_t *ix, const ebts_field *f, s
 /* The same from f alone (its index built if need be). */
 static inline size_t ebts__items_in(const ebts_field *f, size_t sub)
 {
-    if (f->nsub == 1)
-        return f->nitems;
+    if (!(f->flags & EBTS__F_LAZY) && !f->sub_first)
+        return 1;
     const uint32_t *ix = ebts__field_index(f);
-    return ix ? ebts__ix_items_in(ix, f, sub) : ebts__items_scan(f, sub);
+    return ix ? ebts__ix_items_in(ix, sub) : ebts__items_scan(f, sub);
 }
 static inline ebts_span ebts__item(const ebts_field *f, size_t sub, size_t item)
 {
-    if (f->nitems == 1)
+    if (!(f->flags & EBTS__F_LAZY) && !f->sub_first)
         return ebts__ix_item(NULL, f, sub, item);
     const uint32_t *ix = ebts__field_index(f);
     return ix ? ebts__ix_item(ix, f, sub, item) : ebts__item_scan(f, sub, item);

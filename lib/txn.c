@@ -77,9 +77,9 @@ int ebts__txn_add_record(ebts_txn *t, ebts_record *r)
 
 /* ---- the index of a value's subfields and items (see struct ebts_field) */
 
-/* Where the index is being written: the next byte, item and subfield, and the last of each. */
+/* Where the index is being written: the next byte, item and subfield. */
 typedef struct {
-    uint32_t i, k, s, nk, ns;
+    uint32_t i, k, s;
 } index_at;
 
 /* Sixty-four bytes at a time where the processor has AVX-512BW, thirty-two with AVX2, sixteen
@@ -90,12 +90,12 @@ typedef struct {
 static EBTS__HOT void index_block(uint64_t m, uint64_t r, uint32_t i, uint32_t *ix, uint32_t *end,
                                   index_at *at)
 {
-    uint32_t k = at->k, s = at->s, nk = at->nk, ns = at->ns;
-    for (; m && k < nk; m &= m - 1) {
+    uint32_t k = at->k, s = at->s;
+    for (; m; m &= m - 1) {
         unsigned j = (unsigned)__builtin_ctzll(m);
         end[k++] = i + j;
         ix[s + 1] = k;
-        s += (uint32_t)(r >> j & 1u) & (s < ns);
+        s += (uint32_t)(r >> j & 1u);
     }
     at->k = k;
     at->s = s;
@@ -108,7 +108,7 @@ index_avx512(const unsigned char *v, uint32_t n, uint32_t *ix, uint32_t *end, in
     const __m512i one = _mm512_set1_epi8(1), us = _mm512_set1_epi8(EBTS__US);
     const __m512i rs = _mm512_set1_epi8(EBTS__RS);
     index_at a = *at; /* in locals while the loop runs */
-    for (; n - a.i >= 64 && a.k < a.nk; a.i += 64) {
+    for (; n - a.i >= 64; a.i += 64) {
         __m512i x = _mm512_loadu_si512((const void *)(v + a.i));
         index_block(_mm512_cmpeq_epi8_mask(_mm512_or_si512(x, one), us),
                     _mm512_cmpeq_epi8_mask(x, rs), a.i, ix, end, &a);
@@ -123,7 +123,7 @@ index_avx2(const unsigned char *v, uint32_t n, uint32_t *ix, uint32_t *end, inde
     const __m256i one = _mm256_set1_epi8(1), us = _mm256_set1_epi8(EBTS__US);
     const __m256i rs = _mm256_set1_epi8(EBTS__RS);
     index_at a = *at;
-    for (; n - a.i >= 32 && a.k < a.nk; a.i += 32) {
+    for (; n - a.i >= 32; a.i += 32) {
         __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(v + a.i));
         uint32_t m = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_or_si256(x, one), us));
         index_block(m, (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, rs)), a.i, ix, end, &a);
@@ -143,12 +143,43 @@ int ebts__simd(void)
     return 0;
 }
 
-void ebts__index_into(const ebts_field *f, uint32_t *ix, int simd)
+#if defined(__SSE2__)
+/* The bits set in x, without a POPCNT instruction (which the SSE2 build may not assume). */
+static size_t bits32(uint32_t x)
 {
-    uint32_t *end = EBTS__INDEX_ITEM_END(ix, f);
+    x -= (x >> 1) & 0x55555555u;
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0fu;
+    return (size_t)((x * 0x01010101u) >> 24);
+}
+#endif
+
+void ebts__count_seps(const unsigned char *v, size_t n, size_t *nrs, size_t *nseps)
+{
+    size_t i = 0, r = 0, e = 0; /* sixteen bytes at a time: asked for seldom (see the callers) */
+#if defined(__SSE2__)
+    const __m128i one = _mm_set1_epi8(1), us = _mm_set1_epi8(EBTS__US);
+    const __m128i rs = _mm_set1_epi8(EBTS__RS);
+    for (; n - i >= 16; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
+        e += bits32((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us)));
+        r += bits32((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, rs)));
+    }
+#endif
+    for (; i < n; i++) {
+        e += (v[i] | 1) == EBTS__US;
+        r += v[i] == EBTS__RS;
+    }
+    *nrs = r;
+    *nseps = e;
+}
+
+void ebts__index_into(const ebts_field *f, uint32_t *ix, uint32_t end_at, int simd)
+{
+    uint32_t *end = ix + end_at;
     const unsigned char *v = f->val;
     uint32_t n = f->len;
-    index_at at = {0, 0, 0, f->nitems - 1, f->nsub - 1}; /* the US and RS to find */
+    index_at at = {0, 0, 0};
     ix[0] = 0;
 #if EBTS__X86_WIDE
     if (simd == EBTS__AVX512 && n >= 64) /* most values are shorter: not even the call */
@@ -160,12 +191,12 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, int simd)
 #if defined(__SSE2__)
     const __m128i one = _mm_set1_epi8(1), us = _mm_set1_epi8(EBTS__US);
     const __m128i rs = _mm_set1_epi8(EBTS__RS);
-    for (; n - at.i >= 16 && at.k < at.nk; at.i += 16) {
+    for (; n - at.i >= 16; at.i += 16) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + at.i));
         index_block((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us)),
                     (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, rs)), at.i, ix, end, &at);
     }
-    if (n >= 16 && at.i < n && at.k < at.nk) { /* the last sixteen bytes, overlapping */
+    if (n >= 16 && at.i < n) { /* the last sixteen bytes, overlapping */
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + n - 16));
         unsigned done = ~0u << (at.i - (n - 16)); /* the bytes not seen yet */
         index_block((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us)) & done,
@@ -173,17 +204,15 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, int simd)
         at.i = n;
     }
 #endif
-    for (; at.i < n && at.k < at.nk; at.i++)
+    for (; at.i < n; at.i++)
         if ((v[at.i] | 1) == EBTS__US)
             index_block(1, v[at.i] == EBTS__RS, at.i, ix, end, &at);
-    /* at.k == at.nk and at.s == at.ns: the counts are the reader's, from these bytes */
-    uint32_t k = at.k, s = at.s;
-    while (k < at.nk)
-        end[k++] = n;
-    while (s < at.ns)
-        ix[++s] = k;
+    uint32_t k = at.k, s = at.s; /* the separators found, and the RS among them */
     end[k] = n;
     ix[s + 1] = k + 1;
+    EBTS__IX_END_AT(ix) = end_at;
+    EBTS__IX_NSUB(ix) = s + 1;
+    EBTS__IX_NITEMS(ix) = k + 1;
 }
 
 const uint32_t *ebts__field_index_kept(const ebts_field *f)
@@ -205,14 +234,18 @@ const uint32_t *ebts__field_index(const ebts_field *f)
     /* the fields of a transaction are never defined const: set once, by whichever thread
      * builds it first */
     uint32_t **slot = &((ebts_field *)(uintptr_t)f)->sub_first;
-    ix = malloc(EBTS__INDEX_SIZE(f) * sizeof *ix);
-    if (!ix)
+    int simd = ebts__simd();
+    size_t nrs, nseps;
+    ebts__count_seps(f->val, f->len, &nrs, &nseps);
+    uint32_t *raw = malloc(EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
+    if (!raw)
         return NULL;
-    ebts__index_into(f, ix, ebts__simd());
+    ix = raw + EBTS__IX_HEAD;
+    ebts__index_into(f, ix, (uint32_t)nrs + 2, simd);
 #if defined(__GNUC__)
     uint32_t *was = NULL;
     if (!__atomic_compare_exchange_n(slot, &was, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        free(ix);
+        free(raw);
         return was;
     }
 #else
@@ -221,13 +254,24 @@ const uint32_t *ebts__field_index(const ebts_field *f)
     return ix;
 }
 
+size_t ebts__lazy_count(const ebts_field *f, int items)
+{
+    const uint32_t *ix = ebts__field_index(f);
+    if (ix)
+        return items ? EBTS__IX_NITEMS(ix) : EBTS__IX_NSUB(ix);
+    size_t nrs, nseps;
+    ebts__count_seps(f->val, f->len, &nrs, &nseps);
+    return (items ? nseps : nrs) + 1;
+}
+
 void ebts__field_drop_index(ebts_field *f)
 {
     if (!(f->flags & EBTS__F_LAZY))
         return;
-    free(f->sub_first);
+    if (f->sub_first)
+        free(f->sub_first - EBTS__IX_HEAD);
     f->sub_first = NULL;
-    f->flags &= (uint16_t)~EBTS__F_LAZY;
+    f->flags &= (uint8_t)~EBTS__F_LAZY;
 }
 
 /* Without memory for an index: the answers from the value's bytes. Where subfield sub begins. */
@@ -262,27 +306,19 @@ ebts_span ebts__item_scan(const ebts_field *f, size_t sub, size_t item)
 int ebts__field_tokenize(ebts__arena *a, ebts_field *f)
 {
     ebts__field_drop_index(f);
-    f->nsub = f->nitems = 1;
     f->sub_first = NULL;
     if (f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED))
         return 0;
-    uint32_t nrs = 0, nus = 0;
-    for (uint32_t i = 0; i < f->len; i++) {
-        unsigned char c = f->val[i];
-        nrs += c == EBTS__RS;
-        nus += c == EBTS__US;
-    }
-    if (nrs + nus == 0)
+    int simd = ebts__simd();
+    size_t nrs, nseps;
+    ebts__count_seps(f->val, f->len, &nrs, &nseps);
+    if (nseps == 0)
         return 0;
-    f->nsub = nrs + 1;
-    f->nitems = nrs + nus + 1;
-    uint32_t *ix = ebts__arena_alloc(a, EBTS__INDEX_SIZE(f) * sizeof *ix);
-    if (!ix) {
-        f->nsub = f->nitems = 1;
+    uint32_t *raw = ebts__arena_alloc(a, EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
+    if (!raw)
         return -1;
-    }
-    ebts__index_into(f, ix, ebts__simd());
-    f->sub_first = ix;
+    ebts__index_into(f, raw + EBTS__IX_HEAD, (uint32_t)nrs + 2, simd);
+    f->sub_first = raw + EBTS__IX_HEAD;
     return 0;
 }
 
@@ -366,7 +402,7 @@ size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size)
         return 0;
     int spelled = f->type_w && f->num_w;
     char tmp[600];
-    size_t k = ebts__put_padded(tmp, 0, sizeof tmp, f->tagtype, spelled ? f->type_w : 1);
+    size_t k = ebts__put_padded(tmp, 0, sizeof tmp, ebts__tagtype(f), spelled ? f->type_w : 1);
     if (k < sizeof tmp)
         tmp[k++] = '.';
     k = ebts__put_padded(tmp, k, sizeof tmp, f->number, spelled ? f->num_w : 3);
@@ -487,18 +523,18 @@ size_t ebts_field_offset(const ebts_field *f)
 
 size_t ebts_field_subfield_count(const ebts_field *f)
 {
-    return f ? f->nsub : 0;
+    return f ? ebts__nsub(f) : 0;
 }
 
 size_t ebts_field_item_count(const ebts_field *f, size_t sub)
 {
-    return f && sub < f->nsub ? ebts__items_in(f, sub) : 0;
+    return f && sub < ebts__nsub(f) ? ebts__items_in(f, sub) : 0;
 }
 
 ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
 {
     ebts_span none = {NULL, 0};
-    return f && sub < f->nsub && item < ebts__items_in(f, sub) ? ebts__item(f, sub, item) : none;
+    return f && sub < ebts__nsub(f) && item < ebts__items_in(f, sub) ? ebts__item(f, sub, item) : none;
 }
 
 ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number)
@@ -586,14 +622,30 @@ static ebts_field *insert_slot(ebts_txn *t, ebts_record *r, size_t pos)
     return &r->fields[pos];
 }
 
+/* Room in the arena for a value of len bytes that f is to hold: after a copy of f's tag when
+ * the tag's type is read from the bytes before the value (EBTS__TAGTYPE_BIG). NULL without
+ * memory. */
+static unsigned char *value_room(ebts_txn *t, const ebts_field *f, size_t len)
+{
+    size_t pre = f->tagtype == EBTS__TAGTYPE_BIG ? (size_t)f->type_w + f->num_w + 2u : 0;
+    unsigned char *p = ebts__arena_alloc(&t->arena, pre + len);
+    if (!p)
+        return NULL;
+    memcpy(p, f->val - pre, pre);
+    return p + pre;
+}
+
 static int assign(ebts_txn *t, const ebts_record *r, ebts_field *f, unsigned number,
                   const void *val, size_t len, ebts_error *err)
 {
-    const unsigned char *copy = len ? ebts__arena_dup(&t->arena, val, len) : (const unsigned char *)"";
-    if (!copy) {
+    unsigned char *room = len || f->tagtype == EBTS__TAGTYPE_BIG ? value_room(t, f, len) : NULL;
+    const unsigned char *copy = room ? room : (const unsigned char *)"";
+    if (!room && (len || f->tagtype == EBTS__TAGTYPE_BIG)) {
         ebts__error_oom(err);
         return -1;
     }
+    if (len)
+        memcpy(room, val, len);
     ebts__field_drop_index(f);
     f->val = copy;
     f->len = (uint32_t)len;
@@ -615,7 +667,17 @@ static int new_field(ebts_txn *t, ebts_record *r, size_t pos, unsigned number, c
         return -1;
     }
     f->offset = EBTS__NOWHERE;
-    f->tagtype = r->type;
+    char tag[16]; /* a type above 254: spelled before the value, where ebts__tagtype reads it */
+    if (r->type < EBTS__TAGTYPE_BIG) {
+        f->tagtype = (uint8_t)r->type;
+    } else {
+        size_t k = ebts__put_padded(tag, 0, sizeof tag - 5, r->type, 1);
+        memcpy(tag + k, ".000:", 5);
+        f->tagtype = EBTS__TAGTYPE_BIG;
+        f->type_w = (uint8_t)k;
+        f->num_w = 3;
+        f->val = (const unsigned char *)tag + k + 5;
+    }
     if (assign(t, r, f, number, val, len, err) < 0) {
         memmove(&r->fields[pos], &r->fields[pos + 1], (r->nfields - pos - 1) * sizeof *r->fields);
         r->nfields--;
@@ -740,7 +802,7 @@ static int edit_items(ebts_txn *t, size_t rec, unsigned number, size_t sub, size
             return -1;
         }
     const ebts_field *f = &r->fields[fi];
-    size_t nsub = f->nsub;
+    size_t nsub = ebts__nsub(f);
     int ok = op == OP_INSERT_SUB ? sub <= nsub : sub < nsub;
     size_t nit = sub < nsub ? ebts_field_item_count(f, sub) : 0;
     if (ok && op == OP_INSERT)
@@ -941,7 +1003,7 @@ static int dcs_ascii(const ebts_txn *t)
     const ebts_field *f = ebts_record_field(ebts_txn_record(t, 0), 15);
     if (!f)
         return 1;
-    for (size_t s = 0; s < f->nsub; s++) {
+    for (size_t s = 0, ns = ebts__nsub(f); s < ns; s++) {
         ebts_span csi = ebts_field_item(f, s, 0), csn = ebts_field_item(f, s, 1);
         int v;
         if (ebts__parse_uint(csi.ptr, csi.len, &v) && v != 0 && v != 1)
@@ -1062,14 +1124,14 @@ int ebts_txn_redact(ebts_txn *t, ebts_error *err)
             if (!personal)
                 continue;
             /* same structure, every item "*" */
-            size_t n = (size_t)f->nitems * 2;
-            unsigned char *v = ebts__arena_alloc(&t->arena, n);
+            size_t n = ebts__nitems(f) * 2;
+            unsigned char *v = value_room(t, f, n);
             if (!v) {
                 ebts__error_oom(err);
                 return -1;
             }
             size_t k = 0;
-            for (size_t s = 0; s < f->nsub; s++)
+            for (size_t s = 0, ns = ebts__nsub(f); s < ns; s++)
                 for (size_t it = 0; it < ebts_field_item_count(f, s); it++) {
                     if (it)
                         v[k++] = EBTS__US;

@@ -723,7 +723,15 @@ static const uint32_t *items_index(V *v, const ebts_field *f)
     const uint32_t *kept = ebts__field_index_kept(f);
     if (kept || !(f->flags & EBTS__F_LAZY))
         return kept;
-    size_t need = EBTS__INDEX_SIZE(f);
+    /* room for as many separators as the value has bytes (no pass to count them first), or
+     * for a long value as many as it holds */
+    size_t end_at = (size_t)f->len + 2, need = EBTS__IX_HEAD + end_at + f->len + 1;
+    if (f->len > 65536) {
+        size_t nrs, nseps;
+        ebts__count_seps(f->val, f->len, &nrs, &nseps);
+        end_at = nrs + 2;
+        need = EBTS__INDEX_SIZE(nrs + 1, nseps + 1);
+    }
     if (need > v->ixcap) {
         size_t cap = v->ixcap ? v->ixcap : 256;
         while (cap < need)
@@ -736,8 +744,8 @@ static const uint32_t *items_index(V *v, const ebts_field *f)
         v->ix = ix;
         v->ixcap = cap;
     }
-    ebts__index_into(f, v->ix, v->simd);
-    return v->ix;
+    ebts__index_into(f, v->ix + EBTS__IX_HEAD, (uint32_t)end_at, v->simd);
+    return v->ix + EBTS__IX_HEAD;
 }
 
 /* f against its rule r; m: r's memo entry (it keeps the rule's checks), NULL without one */
@@ -745,7 +753,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                         struct memo *m)
 {
     unsigned rt = v->t->recs[rec]->type;
-    size_t nsub = f->nsub;
+    const uint32_t *ix = items_index(v, f);
+    if (!ix && (f->flags & EBTS__F_LAZY))
+        return; /* no memory: the report fails */
+    size_t nsub = ebts__ix_nsub(ix);
     if (nsub < r->minocc || (r->maxocc && nsub > r->maxocc))
         DIAG(v, "OCCURRENCE_COUNT", off_of(v, f, ebts_field_value(f)), rec, rt, f->number, -1, -1,
              "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
@@ -772,13 +783,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
     /* sixteen bytes can be read from every value of a field read from the input that ends
      * sixteen bytes or more before the input does */
     int wide = f->val >= v->in && f->val + f->len < v->in16;
-    const uint32_t *ix = items_index(v, f);
-    if (!ix && f->nitems > 1)
-        return; /* no memory: the report fails */
     if (r->nitems) {
         /* the items in order, over all subfields: each begins after the end of the one before
          * (in locals: the compiler cannot tell that the checks' stores leave f and r alone) */
-        const uint32_t *sf = ix, *end = sf ? EBTS__INDEX_ITEM_END(sf, f) : NULL; /* ebts__ix_item */
+        const uint32_t *sf = ix, *end = sf ? EBTS__INDEX_ITEM_END(sf) : NULL; /* ebts__ix_item */
         const unsigned char *base = f->val;
         size_t rn = r->nitems, flen = f->len;
         size_t k = 0, start = 0; /* the next item and where it begins */
@@ -819,7 +827,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         return;
     }
     for (size_t s = 0; s < nsub; s++) {
-        size_t nit = ebts__ix_items_in(ix, f, s);
+        size_t nit = ebts__ix_items_in(ix, s);
         if (nit > 1)
             DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
                  (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
@@ -1078,9 +1086,9 @@ static void check_tag_like_items(V *v, long rec, const ebts_field *f)
     if (!memchr(f->val, ':', f->len))
         return; /* no tag without a colon: most fields are passed over here */
     unsigned rt = v->t->recs[rec]->type;
-    const uint32_t *end = EBTS__ITEM_END(f);
+    const uint32_t *end = EBTS__INDEX_ITEM_END(f->sub_first);
     size_t sub = 0;
-    for (uint32_t k = 1; k < f->nitems; k++) {
+    for (uint32_t k = 1; k < EBTS__IX_NITEMS(f->sub_first); k++) {
         size_t start = end[k - 1] + 1u, n = end[k] - start, tl;
         const unsigned char *p = f->val + start;
         if (n < 4 || p[0] < '0' || p[0] > '9' || !(tl = ebts__tag_of_type(p, n, 0, rt)))

@@ -42,7 +42,7 @@ static int record_cnt_idc(const ebts_record *r)
 static void derive_cnt(const ebts_txn *t, const ebts_field *orig, ebts__buf *b)
 {
     size_t nrec = t->nrecs - 1;
-    size_t onsub = orig ? orig->nsub : 0;
+    size_t onsub = orig ? ebts__nsub(orig) : 0;
     /* first subfield: 1 US count */
     ebts_span c = orig ? ebts_field_item(orig, 0, 1) : (ebts_span){NULL, 0};
     ebts_span one = orig ? ebts_field_item(orig, 0, 0) : (ebts_span){NULL, 0};

@@ -272,9 +272,9 @@ static int mappable(const ebts_field *f, unsigned rtype, int face)
     }
     if (!any || ebts_field_is_binary(f) != (rtype == 10 && f->number == 999))
         return 0;
-    if (f->nsub > 1 && !repeated)
+    if (ebts__nsub(f) > 1 && !repeated)
         return 0;
-    for (size_t s = 0; s < f->nsub; s++) {
+    for (size_t s = 0; s < ebts__nsub(f); s++) {
         size_t nit = ebts_field_item_count(f, s);
         if (!has_items && nit != 1)
             return 0;
@@ -471,7 +471,7 @@ static void put_record(W *w, const ebts_txn *t, size_t ri, xmlNodePtr root)
     snprintf(v, sizeof v, "%02u", r->type);
     xmlNewChild(rec, an, (const xmlChar *)"RecordCategoryCode", (const xmlChar *)v);
     const ebts_field *idc = r->type != 1 ? ebts_record_field(r, 2) : NULL;
-    int idc_mapped = idc && idc->nitems == 1 && idc->len > 0 && all_digits(idc->val, idc->len);
+    int idc_mapped = idc && ebts__nitems(idc) == 1 && idc->len > 0 && all_digits(idc->val, idc->len);
     if (idc_mapped) {
         xmlNodePtr irf = xmlNewChild(rec, an, (const xmlChar *)"ImageReferenceIdentification", NULL);
         if (irf)
@@ -534,7 +534,7 @@ static void put_record(W *w, const ebts_txn *t, size_t ri, xmlNodePtr root)
         const ebts_field *f = ebts_record_field(r, map[m].field);
         if (!f || mapped[f - r->fields] != 2)
             continue;
-        for (size_t s = 0; s < f->nsub; s++) {
+        for (size_t s = 0; s < ebts__nsub(f); s++) {
             ebts_span val, out;
             if (map[m].conv == C_BASE64) {
                 ebts__buf b = {0};

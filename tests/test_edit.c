@@ -207,6 +207,56 @@ END_TEST
  * goes with every edit or deletion of the field, its record or the transaction (the sanitizer
  * and valgrind runs of `make check` see a leak or a use after free). Edits after the index was
  * built see the value's items as read. */
+/* A tag's type above 254 is kept as read from the bytes before the value (the field holds a
+ * byte for it): it must stay through edits of the value, a redaction, and in a record of such a
+ * type, through new fields. */
+START_TEST(tag_types_above_254_stay_through_edits)
+{
+    static const char in[] = "1.001:45" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS
+                             "1.004:CAR" FS "2.001:36" GS "2.002:00" GS "300.005:X" GS
+                             "2.006:Y" FS;
+    ebts_txn *t = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    char tag[24];
+    const ebts_field *f = ebts_record_field(ebts_txn_record(t, 1), 5);
+    ck_assert_ptr_nonnull(f);
+    ck_assert_str_eq(ebts_field_tag(f, tag, sizeof tag), "300.005");
+    size_t n;
+    unsigned char *w = tu_write(t, EBTS_FORMAT_TRADITIONAL, &n);
+    ck_assert_uint_eq(n, sizeof in - 1);
+    ck_assert_mem_eq(w, in, n); /* written field by field (a finding): the same bytes */
+    ebts_free(w);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 5, "LONGER" US "A", 8, NULL), 0);
+    f = ebts_record_field(ebts_txn_record(t, 1), 5);
+    ck_assert_str_eq(ebts_field_tag(f, tag, sizeof tag), "300.005");
+    ck_assert_int_eq(ebts_txn_set_item(t, 1, 5, 0, 1, "B", 1, NULL), 0);
+    f = ebts_record_field(ebts_txn_record(t, 1), 5);
+    ck_assert_str_eq(ebts_field_tag(f, tag, sizeof tag), "300.005");
+    ck_assert_str_eq(tu_str(ebts_field_item(f, 0, 1)), "B");
+    ck_assert_int_eq(ebts_txn_redact(t, NULL), 0);
+    f = ebts_record_field(ebts_txn_record(t, 1), 5);
+    ck_assert_str_eq(ebts_field_tag(f, tag, sizeof tag), "300.005");
+    ck_assert_str_eq(tu_str(ebts_field_value(f)), "*" US "*");
+    ck_assert(strstr(written(t), "300.005:*<US>*<GS>") != NULL);
+    /* a record of type 300, and one of type 254 (the largest the field's byte holds) */
+    for (unsigned type = 254; type <= 300; type += 46) {
+        ck_assert_int_eq(ebts_txn_insert_record(t, 2, type, 1, NULL), 0);
+        ck_assert_int_eq(ebts_txn_set_field(t, 2, 7, "Q", 1, NULL), 0);
+        ck_assert_int_eq(ebts_txn_set_field(t, 2, 1234, "R" RS "S", 3, NULL), 0);
+        const ebts_record *r = ebts_txn_record(t, 2);
+        char want[24];
+        snprintf(want, sizeof want, "%u.007", type);
+        ck_assert_str_eq(ebts_field_tag(ebts_record_field(r, 7), tag, sizeof tag), want);
+        snprintf(want, sizeof want, "%u.1234", type);
+        ck_assert_str_eq(ebts_field_tag(ebts_record_field(r, 1234), tag, sizeof tag), want);
+        ck_assert_uint_eq(ebts_field_subfield_count(ebts_record_field(r, 1234)), 2);
+        snprintf(want, sizeof want, "%u.007:Q<GS>", type);
+        ck_assert(strstr(written(t), want) != NULL);
+    }
+    ebts_txn_free(t);
+}
+END_TEST
+
 START_TEST(read_values_build_their_index_when_asked)
 {
     static const char in[] = "1.001:47" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS
@@ -353,6 +403,7 @@ Suite *suite_edit(void)
     tcase_add_test(tc, redact_hides_personal_values);
     tcase_add_test(tc, append_keeps_number_order);
     tcase_add_test(tc, read_values_build_their_index_when_asked);
+    tcase_add_test(tc, tag_types_above_254_stay_through_edits);
     tcase_add_test(tc, items_read_from_threads_at_once);
     suite_add_tcase(s, tc);
     return s;
