@@ -631,7 +631,8 @@ static unsigned char *value_room(ebts_txn *t, const ebts_field *f, size_t len)
     unsigned char *p = ebts__arena_alloc(&t->arena, pre + len);
     if (!p)
         return NULL;
-    memcpy(p, f->val - pre, pre);
+    if (pre) /* a new field's val is NULL until assigned: no arithmetic on it */
+        memcpy(p, f->val - pre, pre);
     return p + pre;
 }
 
