@@ -46,6 +46,46 @@ static unsigned char *slurp(const char *path, size_t *len)
     return p;
 }
 
+/* Every text field of r answers as its bytes say; count_first: the subfield count is asked
+ * before any item. */
+static void check_accessors(const ebts_record *r, int count_first)
+{
+    for (size_t fi = 0; fi < ebts_record_field_count(r); fi++) {
+        const ebts_field *f = ebts_record_field_at(r, fi);
+        if (ebts_field_is_binary(f))
+            continue;
+        ebts_span v = ebts_field_value(f);
+        size_t sub = 0, item = 0, start = 0, nsub = count_first ? ebts_field_subfield_count(f) : 0;
+        for (size_t i = 0; i <= v.len; i++) {
+            if (i < v.len && v.ptr[i] != 0x1e && v.ptr[i] != 0x1f)
+                continue;
+            ebts_span it = ebts_field_item(f, sub, item);
+            if (it.ptr != v.ptr + start || it.len != i - start) {
+                fprintf(stderr, "accessors: item %zu.%zu is not where its bytes put it "
+                                "(allocation %ld failed)\n", sub, item, fail_at);
+                abort();
+            }
+            start = i + 1;
+            if (i < v.len && v.ptr[i] == 0x1f) {
+                item++;
+                continue;
+            }
+            if (ebts_field_item_count(f, sub) != item + 1) {
+                fprintf(stderr, "accessors: subfield %zu's item count is wrong (allocation %ld "
+                                "failed)\n", sub, fail_at);
+                abort();
+            }
+            sub++;
+            item = 0;
+        }
+        if ((count_first ? nsub : ebts_field_subfield_count(f)) != sub) {
+            fprintf(stderr, "accessors: the subfield count is wrong (allocation %ld failed)\n",
+                    fail_at);
+            abort();
+        }
+    }
+}
+
 /* One scenario; returns 1 when it completed, 0 when a call failed cleanly. */
 static FILE *sink; /* /dev/null, unbuffered: stdio allocates nothing while a scenario runs */
 
@@ -109,6 +149,24 @@ static int scenario(int which)
         ok = ebts_write_stream(t, EBTS_FORMAT_TRADITIONAL, sink, &err) == 0;
         break;
     }
+    case 9: { /* the accessors, which cannot fail: without memory for an index, the same answers
+                 from the value's bytes; the first question builds a value's index, so the count
+                 is asked first in one pass and an item first in the other, on another read */
+        static const char items[] = "1.001:47\x1d" "1.002:0500\x1d" "1.003:1\x1f" "1\x1e" "2\x1f"
+                                    "00\x1d" "1.004:CAR\x1c" "2.001:80\x1d" "2.002:00\x1d"
+                                    "2.019:A\x1f" "B\x1e" "C\x1d" "2.020:X\x1eY\x1eZ\x1d"
+                                    "2.022:1\x1f" "2\x1f" "3\x1d" "2.084:01\x1fXX\x1e" "02\x1fYY\x1c";
+        for (int pass = 0; pass < 4 && ok; pass++) { /* this input, then the items one */
+            ebts_txn *u = pass == 0 ? t : pass == 1 ? ebts_read_buffer(input, input_len, 0, &err)
+                                                    : ebts_read_buffer(items, sizeof items - 1, 0, &err);
+            ok = u != NULL;
+            for (size_t ri = 0; u && ri < ebts_txn_record_count(u); ri++)
+                check_accessors(ebts_txn_record(u, ri), pass % 2);
+            if (u != t)
+                ebts_txn_free(u);
+        }
+        break;
+    }
     case 7: { /* diff, semantic */
         ebts_diff_options o = {EBTS_DIFF_SEMANTIC, NULL, 0};
         ebts_diff_result *d = ebts_diff(t, t, &o, &err);
@@ -141,7 +199,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "failalloc: cannot open /dev/null\n");
         return 2;
     }
-    for (int which = 0; which < 9; which++) {
+    for (int which = 0; which < 10; which++) {
         for (fail_at = 0;; fail_at++) {
             calls = 0;
             int done = scenario(which);
