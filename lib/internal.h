@@ -88,8 +88,8 @@ void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
 
 struct ebts_field {
     const unsigned char *val;
-    /* The index of a value with RS/US, 4 bytes per entry, one allocation: the counts of
-     * subfields and items at sub_first[-2] and [-1] (EBTS__IX_NSUB, EBTS__IX_NITEMS), then
+    /* The index of a value with RS/US, 4 bytes per entry, one allocation: its head at
+     * sub_first[-3..-1] (EBTS__IX_END_AT, EBTS__IX_NSUB, EBTS__IX_NITEMS), then
      * sub_first[0..nsub], where subfield s holds items sub_first[s] .. sub_first[s+1]-1, then the
      * end of each item (EBTS__INDEX_ITEM_END): item k ends at item_end[k] (relative to val) and
      * begins just after the separator that ended item k-1 (or at 0). NULL for a value of one
@@ -171,14 +171,10 @@ static inline size_t ebts__nitems(const ebts_field *f)
         return f->sub_first ? EBTS__IX_NITEMS(f->sub_first) : 1;
     return ebts__lazy_count(f, 1);
 }
-/* The subfields and items from ix, the index of f (NULL when the value is one item). */
+/* The subfields from ix, the index of f (NULL when the value is one item). */
 static inline size_t ebts__ix_nsub(const uint32_t *ix)
 {
     return ix ? EBTS__IX_NSUB(ix) : 1;
-}
-static inline size_t ebts__ix_nitems(const uint32_t *ix)
-{
-    return ix ? EBTS__IX_NITEMS(ix) : 1;
 }
 
 /* The count of subfield sub's items and item `item` of it, from ix, the index of f (NULL when

@@ -118,12 +118,12 @@ static void put_field(ebts__buf *b, const ebts_field *f, unsigned flags)
         ebts__buf_putc(b, ',');
         if (f->flags & EBTS__F_BINARY) {
             put_binary(b, f->val, f->len, flags);
-        } else if (ebts__nsub(f) == 1 && ebts__nitems(f) == 1) {
+        } else if (ebts__nitems(f) == 1) {
             ebts__buf_puts(b, "\"value\":");
             put_str(b, f->val, f->len, &bad);
         } else if (ebts__nsub(f) == 1) {
             ebts__buf_puts(b, "\"items\":[");
-            for (size_t i = 0; i < ebts__nitems(f); i++) {
+            for (size_t i = 0, n = ebts__nitems(f); i < n; i++) {
                 ebts_span it = ebts_field_item(f, 0, i);
                 if (i)
                     ebts__buf_putc(b, ',');
@@ -132,7 +132,7 @@ static void put_field(ebts__buf *b, const ebts_field *f, unsigned flags)
             ebts__buf_putc(b, ']');
         } else {
             ebts__buf_puts(b, "\"subfields\":[");
-            for (size_t s = 0; s < ebts__nsub(f); s++) {
+            for (size_t s = 0, n = ebts__nsub(f); s < n; s++) {
                 ebts__buf_puts(b, s ? ",[" : "[");
                 for (size_t i = 0; i < ebts_field_item_count(f, s); i++) {
                     ebts_span it = ebts_field_item(f, s, i);

@@ -94,12 +94,13 @@ ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err)
     }
     const ebts_field *cri = ebts_record_field(t2, 73);
     if (cri) {
-        const char **list = ebts__arena_alloc(&v->arena, ebts__nsub(cri) * sizeof *list);
+        size_t n = ebts__nsub(cri);
+        const char **list = ebts__arena_alloc(&v->arena, n * sizeof *list);
         oom |= !list;
-        for (size_t s = 0; list && s < ebts__nsub(cri); s++)
+        for (size_t s = 0; list && s < n; s++)
             list[s] = str_of(v, ebts_field_item(cri, s, 0), &oom);
         r->cri = list;
-        r->ncri = list ? ebts__nsub(cri) : 0;
+        r->ncri = list ? n : 0;
     }
     if (nphotos) {
         size_t *ph = ebts__arena_alloc(&v->arena, nphotos * sizeof *ph);
@@ -111,14 +112,15 @@ ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err)
     }
     const ebts_field *msg = ebts_record_field(t2, 60);
     if (msg) {
-        ebts_errt_message *m = ebts__arena_alloc(&v->arena, ebts__nsub(msg) * sizeof *m);
+        size_t n = ebts__nsub(msg);
+        ebts_errt_message *m = ebts__arena_alloc(&v->arena, n * sizeof *m);
         oom |= !m;
-        for (size_t s = 0; m && s < ebts__nsub(msg); s++) {
+        for (size_t s = 0; m && s < n; s++) {
             memset(&m[s], 0, sizeof m[s]);
             split_message(v, ebts_field_item(msg, s, 0), &m[s], &oom);
         }
         r->messages = m;
-        r->nmessages = m ? ebts__nsub(msg) : 0;
+        r->nmessages = m ? n : 0;
     }
     const ebts_field *ers = ebts_record_field(t2, 75);
     if (ers && !oom) {

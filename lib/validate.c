@@ -725,13 +725,10 @@ static const uint32_t *items_index(V *v, const ebts_field *f)
         return kept;
     /* room for as many separators as the value has bytes (no pass to count them first), or
      * for a long value as many as it holds */
-    size_t end_at = (size_t)f->len + 2, need = EBTS__IX_HEAD + end_at + f->len + 1;
-    if (f->len > 65536) {
-        size_t nrs, nseps;
+    size_t nrs = f->len, nseps = f->len;
+    if (f->len > 65536)
         ebts__count_seps(f->val, f->len, &nrs, &nseps);
-        end_at = nrs + 2;
-        need = EBTS__INDEX_SIZE(nrs + 1, nseps + 1);
-    }
+    size_t end_at = nrs + 2, need = EBTS__INDEX_SIZE(nrs + 1, nseps + 1);
     if (need > v->ixcap) {
         size_t cap = v->ixcap ? v->ixcap : 256;
         while (cap < need)

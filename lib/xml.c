@@ -274,7 +274,7 @@ static int mappable(const ebts_field *f, unsigned rtype, int face)
         return 0;
     if (ebts__nsub(f) > 1 && !repeated)
         return 0;
-    for (size_t s = 0; s < ebts__nsub(f); s++) {
+    for (size_t s = 0, n = ebts__nsub(f); s < n; s++) {
         size_t nit = ebts_field_item_count(f, s);
         if (!has_items && nit != 1)
             return 0;
@@ -534,7 +534,7 @@ static void put_record(W *w, const ebts_txn *t, size_t ri, xmlNodePtr root)
         const ebts_field *f = ebts_record_field(r, map[m].field);
         if (!f || mapped[f - r->fields] != 2)
             continue;
-        for (size_t s = 0; s < ebts__nsub(f); s++) {
+        for (size_t s = 0, nsubs = ebts__nsub(f); s < nsubs; s++) {
             ebts_span val, out;
             if (map[m].conv == C_BASE64) {
                 ebts__buf b = {0};
