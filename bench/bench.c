@@ -193,7 +193,9 @@ static double scan_sep_mbps(const buf *b, int sep, size_t *count_out)
 }
 
 /* Not a BENCH line: the bound of a reader of this data on this machine. A stripped reader
- * reads each field's tag, finds the field's end (GS or FS) and counts the RS and US before it,
+ * reads each field's tag, finds the field's end (GS or FS) and notes whether an RS or US is
+ * before it (the reader's lazy flag; the reader counts them only in a value as long as its item
+ * limit, which this leaves out),
  * with the widest blocks the library's reader uses here (64 bytes at a time, at 64-byte steps,
  * each block's masks serving every field in it), and writes one entry the size of the
  * library's field per field. It makes no record, finding or index and checks no RS/US for a tag
@@ -209,19 +211,18 @@ typedef struct bound_entry { /* ebts_field's members: 32 bytes on LP64 */
 } bound_entry;
 
 typedef struct {
-    uint64_t stop, sep, rs; /* GS/FS; FS, GS, RS, US; RS */
+    uint64_t stop, sep; /* GS/FS; FS, GS, RS, US */
 } bound_masks;
 
 static inline bound_masks bound_block_sse2(const unsigned char *q)
 {
     const __m128i fc = _mm_set1_epi8((char)0xfc), fe = _mm_set1_epi8((char)0xfe);
-    const __m128i fs = _mm_set1_epi8(0x1c), rs = _mm_set1_epi8(0x1e);
-    bound_masks m = {0, 0, 0};
+    const __m128i fs = _mm_set1_epi8(0x1c);
+    bound_masks m = {0, 0};
     for (unsigned k = 0; k < 64; k += 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + k));
         m.stop |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fe), fs)) << k;
         m.sep |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fc), fs)) << k;
-        m.rs |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, rs)) << k;
     }
     return m;
 }
@@ -235,7 +236,6 @@ __attribute__((target("avx512bw"))) static inline bound_masks bound_block_avx512
     bound_masks m;
     m.stop = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xfe)), fs);
     m.sep = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xfc)), fs);
-    m.rs = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(0x1e));
     return m;
 }
 #endif
@@ -245,7 +245,7 @@ static inline __attribute__((always_inline)) size_t bound_body(const unsigned ch
                                                                 bound_entry *e, size_t cap, int wide)
 {
     size_t nf = 0, pos = 0, base = SIZE_MAX;
-    bound_masks m = {0, 0, 0};
+    bound_masks m = {0, 0};
     (void)wide;
     while (pos < n && nf < cap) {
         size_t i = pos, tw, nw;
@@ -258,13 +258,12 @@ static inline __attribute__((always_inline)) size_t bound_body(const unsigned ch
             number = number * 10 + (uint32_t)(p[i++] - '0');
         if (i < n && p[i] == ':')
             i++;
-        size_t vs = i, end = n, nseps = 0, nrs = 0;
+        size_t vs = i, end = n, nseps = 0;
         while (i < n) {
             size_t at = i & ~(size_t)63;
             if (at + 64 > n) { /* the last bytes, one by one */
                 for (; i < n && (p[i] & 0xfe) != 0x1c; i++) {
-                    nseps += (p[i] & 0xfc) == 0x1c;
-                    nrs += p[i] == 0x1e;
+                    nseps |= (p[i] & 0xfc) == 0x1c;
                 }
                 end = i;
                 break;
@@ -278,8 +277,7 @@ static inline __attribute__((always_inline)) size_t bound_body(const unsigned ch
 #endif
             }
             uint64_t from = ~0ull << (i - at), stop = m.stop & from, below = (stop & -stop) - 1;
-            nseps += (size_t)__builtin_popcountll(m.sep & from & below);
-            nrs += (size_t)__builtin_popcountll(m.rs & from & below);
+            nseps |= (m.sep & from & below) != 0;
             if (stop) {
                 end = at + (size_t)__builtin_ctzll(stop);
                 break;
@@ -294,7 +292,7 @@ static inline __attribute__((always_inline)) size_t bound_body(const unsigned ch
         f->type = (uint8_t)(type < 255 ? type : 255);
         f->tw = (uint8_t)tw;
         f->nw = (uint8_t)nw;
-        f->flags = (uint8_t)((nseps != 0) | (nrs > 1000000) << 1); /* as the reader's limit */
+        f->flags = (uint8_t)(nseps != 0); /* as the reader's lazy flag: RS or US inside */
         f->index = NULL;
         pos = end + 1;
     }
