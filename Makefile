@@ -106,6 +106,11 @@ $(TEST_BIN): $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/testutil.o 
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS)
 
 FUZZ_TARGETS = read ers xml profile
+# each target's seeds besides its regressions: the replay in check and make fuzz use the same
+FUZZ_SEEDS_read = fixtures
+FUZZ_SEEDS_ers = fixtures/samples
+FUZZ_SEEDS_xml = fixtures/xml fixtures/invalid
+FUZZ_SEEDS_profile = profiles
 $(BUILD)/fuzz/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC) $(DEP_LIBS)
@@ -127,10 +132,10 @@ check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/f
 	$(BUILD)/tests/failalloc fixtures/samples/clean/idr-iar-match.eft
 	$(BUILD)/tests/failalloc fixtures/samples/published/idr-nomatch.eft
 	$(BUILD)/tests/claims fixtures
-	$(BUILD)/fuzz/replay-read fixtures fuzz/regressions/read
-	$(BUILD)/fuzz/replay-ers fixtures/samples fuzz/regressions/ers
-	$(BUILD)/fuzz/replay-xml fixtures/xml fixtures/invalid fuzz/regressions/xml
-	$(BUILD)/fuzz/replay-profile profiles fuzz/regressions/profile
+	$(BUILD)/fuzz/replay-read $(FUZZ_SEEDS_read) fuzz/regressions/read
+	$(BUILD)/fuzz/replay-ers $(FUZZ_SEEDS_ers) fuzz/regressions/ers
+	$(BUILD)/fuzz/replay-xml $(FUZZ_SEEDS_xml) fuzz/regressions/xml
+	$(BUILD)/fuzz/replay-profile $(FUZZ_SEEDS_profile) fuzz/regressions/profile
 	@echo "$(BUILD)/bin/ebts-validate --expect fixtures"; \
 	  $(BUILD)/bin/ebts-validate --expect fixtures > $(BUILD)/expect.log || \
 	  { grep -v ': PASS$$' $(BUILD)/expect.log; exit 1; }; tail -n 1 $(BUILD)/expect.log
@@ -145,6 +150,7 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined"
 
 FUZZTIME ?= 60
+FUZZ_FLAGS = -max_total_time=$(FUZZTIME) -max_len=65536 -timeout=30 -dict=fuzz/ebts.dict
 fuzz-build: deps build/gen/profile_xsd.h
 	@mkdir -p build-fuzz
 	for t in $(FUZZ_TARGETS); do \
@@ -152,15 +158,19 @@ fuzz-build: deps build/gen/profile_xsd.h
 	    -fno-sanitize-recover=all -o build-fuzz/fuzz_$$t fuzz/fuzz_$$t.c $(LIB_SRC) $(DEP_LIBS) || exit 1; \
 	done
 
-# Each target runs FUZZTIME seconds from the fixtures; a finding stops make with an error and
+# Each target runs FUZZTIME seconds from its seeds; a finding stops make with an error and
 # leaves its input in build-fuzz/ (keep it in fuzz/regressions/TARGET/). An input that takes more
 # than 30 s is a finding too (libFuzzer's own limit is 20 minutes).
 fuzz: fuzz-build
-	for t in $(FUZZ_TARGETS); do \
-	  mkdir -p build-fuzz/corpus-$$t; \
-	  build-fuzz/fuzz_$$t -max_total_time=$(FUZZTIME) -max_len=65536 -timeout=30 \
-	    -dict=fuzz/ebts.dict -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus-$$t fixtures fuzz/regressions/$$t || exit 1; \
-	done
+	@mkdir -p $(FUZZ_TARGETS:%=build-fuzz/corpus-%)
+	build-fuzz/fuzz_read $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/read- build-fuzz/corpus-read \
+	  $(FUZZ_SEEDS_read) fuzz/regressions/read
+	build-fuzz/fuzz_ers $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/ers- build-fuzz/corpus-ers \
+	  $(FUZZ_SEEDS_ers) fuzz/regressions/ers
+	build-fuzz/fuzz_xml $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/xml- build-fuzz/corpus-xml \
+	  $(FUZZ_SEEDS_xml) fuzz/regressions/xml
+	build-fuzz/fuzz_profile $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/profile- build-fuzz/corpus-profile \
+	  $(FUZZ_SEEDS_profile) fuzz/regressions/profile
 
 # Benchmarks (not tests): BENCHMB sets the size of the large datasets in MiB.
 BENCHMB ?= 100
