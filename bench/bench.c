@@ -381,7 +381,7 @@ static void scan_info(const char *name, const buf *b, int text)
     size_t nf = 0, count;
     double fresh = bound_mbps(b, 1, &nf), reused = bound_mbps(b, 0, &nf);
     double gs = scan_sep_mbps(b, 0x1d, &count);
-    printf("# %s bound (tags read, field ends found, RS/US counted, one %zu-byte entry per field "
+    printf("# %s bound (tags read, field ends found, RS/US noted, one %zu-byte entry per field "
            "written; no record, finding, index or tag check): %.0f MB/s = %.3f of memchr GS "
            "(%.0f MB/s) with the entries in fresh memory, %.0f MB/s = %.3f in memory used "
            "before; %zu fields\n",
