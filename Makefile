@@ -132,10 +132,7 @@ check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/f
 	$(BUILD)/tests/failalloc fixtures/samples/clean/idr-iar-match.eft
 	$(BUILD)/tests/failalloc fixtures/samples/published/idr-nomatch.eft
 	$(BUILD)/tests/claims fixtures
-	$(BUILD)/fuzz/replay-read $(FUZZ_SEEDS_read) fuzz/regressions/read
-	$(BUILD)/fuzz/replay-ers $(FUZZ_SEEDS_ers) fuzz/regressions/ers
-	$(BUILD)/fuzz/replay-xml $(FUZZ_SEEDS_xml) fuzz/regressions/xml
-	$(BUILD)/fuzz/replay-profile $(FUZZ_SEEDS_profile) fuzz/regressions/profile
+	$(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/replay-$(t) $(FUZZ_SEEDS_$(t)) fuzz/regressions/$(t) &&) true
 	@echo "$(BUILD)/bin/ebts-validate --expect fixtures"; \
 	  $(BUILD)/bin/ebts-validate --expect fixtures > $(BUILD)/expect.log || \
 	  { grep -v ': PASS$$' $(BUILD)/expect.log; exit 1; }; tail -n 1 $(BUILD)/expect.log
@@ -163,14 +160,8 @@ fuzz-build: deps build/gen/profile_xsd.h
 # than 30 s is a finding too (libFuzzer's own limit is 20 minutes).
 fuzz: fuzz-build
 	@mkdir -p $(FUZZ_TARGETS:%=build-fuzz/corpus-%)
-	build-fuzz/fuzz_read $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/read- build-fuzz/corpus-read \
-	  $(FUZZ_SEEDS_read) fuzz/regressions/read
-	build-fuzz/fuzz_ers $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/ers- build-fuzz/corpus-ers \
-	  $(FUZZ_SEEDS_ers) fuzz/regressions/ers
-	build-fuzz/fuzz_xml $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/xml- build-fuzz/corpus-xml \
-	  $(FUZZ_SEEDS_xml) fuzz/regressions/xml
-	build-fuzz/fuzz_profile $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/profile- build-fuzz/corpus-profile \
-	  $(FUZZ_SEEDS_profile) fuzz/regressions/profile
+	$(foreach t,$(FUZZ_TARGETS),build-fuzz/fuzz_$(t) $(FUZZ_FLAGS) -artifact_prefix=build-fuzz/$(t)- \
+	  build-fuzz/corpus-$(t) $(FUZZ_SEEDS_$(t)) fuzz/regressions/$(t) &&) true
 
 # Benchmarks (not tests): BENCHMB sets the size of the large datasets in MiB.
 BENCHMB ?= 100
