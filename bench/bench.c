@@ -258,13 +258,13 @@ static inline __attribute__((always_inline)) size_t bound_body(const unsigned ch
             number = number * 10 + (uint32_t)(p[i++] - '0');
         if (i < n && p[i] == ':')
             i++;
-        size_t vs = i, end = n, nseps = 0;
+        size_t vs = i, end = n;
+        int seps = 0; /* an RS or US inside */
         while (i < n) {
             size_t at = i & ~(size_t)63;
             if (at + 64 > n) { /* the last bytes, one by one */
-                for (; i < n && (p[i] & 0xfe) != 0x1c; i++) {
-                    nseps |= (p[i] & 0xfc) == 0x1c;
-                }
+                for (; i < n && (p[i] & 0xfe) != 0x1c; i++)
+                    seps |= (p[i] & 0xfc) == 0x1c;
                 end = i;
                 break;
             }
@@ -277,7 +277,7 @@ static inline __attribute__((always_inline)) size_t bound_body(const unsigned ch
 #endif
             }
             uint64_t from = ~0ull << (i - at), stop = m.stop & from, below = (stop & -stop) - 1;
-            nseps |= (m.sep & from & below) != 0;
+            seps |= (m.sep & from & below) != 0;
             if (stop) {
                 end = at + (size_t)__builtin_ctzll(stop);
                 break;
@@ -292,7 +292,7 @@ static inline __attribute__((always_inline)) size_t bound_body(const unsigned ch
         f->type = (uint8_t)(type < 255 ? type : 255);
         f->tw = (uint8_t)tw;
         f->nw = (uint8_t)nw;
-        f->flags = (uint8_t)(nseps != 0); /* as the reader's lazy flag: RS or US inside */
+        f->flags = (uint8_t)seps; /* as the reader's lazy flag */
         f->index = NULL;
         pos = end + 1;
     }
