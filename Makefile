@@ -136,7 +136,7 @@ check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/f
 	@echo "$(BUILD)/bin/ebts-validate --expect fixtures"; \
 	  $(BUILD)/bin/ebts-validate --expect fixtures > $(BUILD)/expect.log || \
 	  { grep -v ': PASS$$' $(BUILD)/expect.log; exit 1; }; tail -n 1 $(BUILD)/expect.log
-	BUILD=$(BUILD) sh tests/tools.sh
+	for t in tests/tools*.sh; do BUILD=$(BUILD) sh $$t || exit 1; done
 	BUILD=$(BUILD) VALGRIND="$(VALGRIND)" sh tests/valgrind.sh
 	BUILD=$(BUILD) CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" sh tests/pkgconfig.sh
 
