@@ -20,7 +20,8 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
 
 SOVERSION = 0
-VERSION = 0.1.0
+# The one version number lives in include/ebts.h.
+VERSION := $(shell sed -n 's/^\#define EBTS_VERSION_STRING "\(.*\)"/\1/p' include/ebts.h)
 BUILD ?= build
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
@@ -37,9 +38,14 @@ DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind
 
 .SECONDARY:
 
-.PHONY: all deps lib tools check asan fuzz fuzz-build demo bench differential install uninstall clean help
+.PHONY: all deps lib tools docs check asan fuzz fuzz-build demo bench differential install uninstall \
+	clean help
 
-all: deps lib tools
+all: lib tools docs
+
+# The targets that may install missing Debian packages first; all and install never do.
+DEPS_GOALS = demo check asan fuzz fuzz-build bench differential
+NEED_DEPS = $(if $(filter $(DEPS_GOALS),$(MAKECMDGOALS)),deps)
 
 help:
 	@echo "make [all]      library (static + shared) and tools in $(BUILD)/"
@@ -73,11 +79,11 @@ $(BUILD)/gen/profile_xsd.h: profiles/ebts-profile.xsd
 	{ echo 'static const char ebts__profile_xsd[] ='; \
 	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
 
-$(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | deps
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDRS) | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) -I$(BUILD)/gen $(DEP_CFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/pic/%.o: lib/%.c $(LIB_HDRS) | deps
+$(BUILD)/pic/%.o: lib/%.c $(LIB_HDRS) | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) -I$(BUILD)/gen $(DEP_CFLAGS) $(CFLAGS) -fPIC -c $< -o $@
 
@@ -90,7 +96,7 @@ $(SHARED): $(PIC_OBJ)
 	ln -sf libebts.so.$(VERSION) $(BUILD)/libebts.so.$(SOVERSION)
 	ln -sf libebts.so.$(SOVERSION) $(BUILD)/libebts.so
 
-$(BUILD)/tools/%.o: tools/%.c tools/cli.h include/ebts.h | deps
+$(BUILD)/tools/%.o: tools/%.c tools/cli.h include/ebts.h | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) -c $< -o $@
 
@@ -98,7 +104,18 @@ $(BUILD)/bin/%: $(BUILD)/tools/%.o $(BUILD)/tools/cli.o $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(STATIC) $(DEP_LIBS)
 
-$(BUILD)/tests/%.o: tests/%.c tests/testutil.h $(LIB_HDRS) | deps
+# The diagnostic code table as docs/codes.md (committed; make check compares) and ebts-codes(7).
+$(BUILD)/bin/gen-codes: tools/gen-codes.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+
+$(BUILD)/man/ebts-codes.7: $(BUILD)/bin/gen-codes
+	@mkdir -p $(dir $@)
+	$< man > $@.tmp && mv $@.tmp $@
+
+docs: $(BUILD)/man/ebts-codes.7
+
+$(BUILD)/tests/%.o: tests/%.c tests/testutil.h $(LIB_HDRS) | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
@@ -126,9 +143,11 @@ $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.
 	  $(BUILD)/tests/testutil.o $(STATIC) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
 	  $(DEP_LIBS) $(CHECK_LIBS)
 
-check: all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
+check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
 	  $(BUILD)/tests/claims
 	$(TEST_BIN)
+	$(BUILD)/bin/gen-codes md | diff -u docs/codes.md - || \
+	  { echo "docs/codes.md is stale: $(BUILD)/bin/gen-codes md > docs/codes.md"; exit 1; }
 	$(BUILD)/tests/failalloc fixtures/samples/clean/idr-iar-match.eft
 	$(BUILD)/tests/failalloc fixtures/samples/published/idr-nomatch.eft
 	$(BUILD)/tests/claims fixtures
@@ -148,7 +167,7 @@ asan:
 
 FUZZTIME ?= 60
 FUZZ_FLAGS = -max_total_time=$(FUZZTIME) -max_len=65536 -timeout=30 -dict=fuzz/ebts.dict
-fuzz-build: deps build/gen/profile_xsd.h
+fuzz-build: $(NEED_DEPS) build/gen/profile_xsd.h
 	@mkdir -p build-fuzz
 	for t in $(FUZZ_TARGETS); do \
 	  clang $(EBTS_CFLAGS) -Ibuild/gen $(DEP_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
@@ -169,23 +188,23 @@ $(BUILD)/bench/ebts-bench: bench/bench.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) -o $@ bench/bench.c $(STATIC) $(DEP_LIBS)
 
-bench: all $(BUILD)/bench/ebts-bench
+bench: $(NEED_DEPS) all $(BUILD)/bench/ebts-bench
 	$(BUILD)/bench/ebts-bench $(BUILD)/bin/ebts-validate $(BENCHMB)
 
 # What a user sees (findings, written forms, validation, item layout) must not change: this
 # tree's library against revision BASE's over the fixtures and DIFFN mutated inputs.
 BASE ?=
 DIFFN ?= 2000
-differential: deps
+differential: $(NEED_DEPS)
 	@[ -n "$(BASE)" ] || { echo "make differential BASE=<revision> [DIFFN=count]"; exit 2; }
 	BUILD=$(BUILD) CC=$(CC) PKG_CONFIG=$(PKG_CONFIG) sh tests/differential/run.sh $(BASE) $(DIFFN)
 
-demo: all
+demo: $(NEED_DEPS) all
 	@sh tools/demo.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
-	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1
+	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 644 include/ebts.h $(DESTDIR)$(INCLUDEDIR)/ebts.h
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libebts.a
 	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libebts.so.$(VERSION)
@@ -193,6 +212,7 @@ install: all
 	ln -sf libebts.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libebts.so
 	for t in $(TOOLS); do install -m 755 $(BUILD)/bin/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	install -m 644 $(BUILD)/man/ebts-codes.7 $(DESTDIR)$(MANDIR)/man7/ebts-codes.7
 	install -d $(DESTDIR)$(PREFIX)/share/libebts/profiles
 	install -m 644 profiles/ebts-profile.xsd profiles/example-state.xml $(DESTDIR)$(PREFIX)/share/libebts/profiles/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIBDIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|g' \
@@ -204,6 +224,7 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/libebts.so $(DESTDIR)$(LIBDIR)/pkgconfig/libebts.pc
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+	rm -f $(DESTDIR)$(MANDIR)/man7/ebts-codes.7
 	rm -rf $(DESTDIR)$(PREFIX)/share/libebts
 
 clean:

@@ -4,7 +4,7 @@
  *   BENCH name=<dataset> op=<operation> mbps=<MB/s> scan_mbps=<MB/s> ratio=<mbps/scan> [...]
  * and, per large dataset, lines beginning with '#' giving memchr for each separator and for
  * all four, and the bound of a stripped reader for scale (information, not measurement lines).
- * Not a test: no threshold is asserted here; the numbers go into the README. */
+ * Not a test: no threshold is asserted here; docs/performance.md gives the targets. */
 #define _GNU_SOURCE 1
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Sums libFuzzer's executions over the logs of one run (run with -print_final_stats=1) and
-# fails on any sign of a finding, for the table in fuzz/RUNS.md.
+# fails on any sign of a finding (see docs/testing.md).
 # Usage: sh fuzz/tally.sh LOG... [-- ARTIFACT_PREFIX...]
 # A log without final stats (a process still running or killed) counts as a failure: its count
 # would be a guess. An artifact prefix is the one given to -artifact_prefix=; any file starting

@@ -35,6 +35,9 @@ extern "C" {
 #define EBTS_VERSION_MINOR 1
 #define EBTS_VERSION_PATCH 0
 #define EBTS_VERSION_STRING "0.1.0"
+/** The version as one number for compile-time checks: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define EBTS_VERSION_NUMBER \
+    (EBTS_VERSION_MAJOR * 10000 + EBTS_VERSION_MINOR * 100 + EBTS_VERSION_PATCH)
 
 /** The library's version string, e.g. "0.1.0". Static; never NULL. */
 EBTS_API const char *ebts_version(void);
