@@ -34,7 +34,7 @@ STATIC = $(BUILD)/libebts.a
 SHARED = $(BUILD)/libebts.so.$(VERSION)
 
 # Debian packages the build needs; `make deps` installs the missing ones (root or sudo).
-DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind
+DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind groff-base
 
 .SECONDARY:
 
@@ -146,6 +146,8 @@ $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.
 check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
 	  $(BUILD)/tests/claims
 	$(TEST_BIN)
+	for m in man/*.1 $(BUILD)/man/*.7; do w=$$(groff -man -ww -z $$m 2>&1); \
+	  [ -z "$$w" ] || { echo "$$w"; exit 1; }; done
 	$(BUILD)/bin/gen-codes md | diff -u docs/codes.md - || \
 	  { echo "docs/codes.md is stale: $(BUILD)/bin/gen-codes md > docs/codes.md"; exit 1; }
 	$(BUILD)/tests/failalloc fixtures/samples/clean/idr-iar-match.eft
