@@ -260,11 +260,8 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
  * library composed, go eight at a time while none is a separator or above 0x7F, else byte by
  * byte.
  *
- * Returned by value and forced inline into parse_tagged. As a call with out-pointers, the
- * small-SRE parse took 1.45 or 2.6 us depending only on where the stack sat (ASLR, the size of
- * the environment): store/reload pairs on the stack per field, most likely stalling on 4K
- * aliasing against the input (this VM has no PMU to confirm). Inlined, 16 stack offsets all
- * measured 1.40-1.55 us. */
+ * Returned by value and forced inline into parse_tagged: as a call with out-pointers, its
+ * stores and reloads on the stack made the small-SRE parse depend on where the stack sat. */
 typedef struct {
     size_t end;
     int kind;        /* the separator byte that stopped the scan (0 at end of input) */
@@ -425,8 +422,8 @@ __attribute__((target("avx512bw"))) static inline block block_avx512(const unsig
  * (*kind 0), or the block where an RS/US may stand before a tag (*kind 1, *bit its place; the
  * block is not counted yet): the caller asks tag_next and calls again from that block, with the
  * candidates up to it in `skip`, or with it in `forced` (the value ends there). No call in the
- * loop: with one, the compiler kept the masks' constants on the stack, which stalled the loads
- * of the input (4K aliasing, most likely; the small-SRE parse took 1.57 us instead of 1.2). */
+ * loop: with one, the compiler keeps the masks' constants on the stack (see
+ * docs/performance.md). */
 static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint64_t skip,
                                uint64_t forced, unsigned char d0, unsigned char d1,
                                seps_count *k, int *kind, unsigned *bit, int simd)
@@ -668,8 +665,8 @@ static void check_text_value(P *p, const ebts_field *f, long rec, unsigned rtype
 }
 
 /* A field number that occurs more than once is reported once, at its second occurrence. Sorted
- * as (number, position) pairs: the second of each run is that occurrence (a record of 99 000
- * fields in pairs took 1.7 s when each was looked for from the start of the record). Asked only
+ * as (number, position) pairs: the second of each run is that occurrence (linear search from
+ * the start of the record is quadratic in the fields of a record). Asked only
  * for a record whose numbers do not ascend (parse_tagged sees that as it reads them). */
 static void check_duplicates(P *p, const ebts_record *r, long rec)
 {
