@@ -259,8 +259,16 @@ EBTS_API int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char 
  *  a 1 MiB buffer), so a large transaction is not held twice; after a failed write the stream
  *  may hold the records before the failure. Other formats are built whole, then written. */
 EBTS_API int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *err);
-/** Write to a path ("-" = standard output). 0 or -1; on failure the file is removed, not left
- *  truncated. */
+/** Write to a path ("-" = standard output). 0 or -1 (IO_ERROR). A file is never left half
+ *  written: the output goes to a new temporary file in the target's directory
+ *  (".NAME.tmpXXXXXX"), which is flushed, synced and renamed over the target only once complete;
+ *  on failure it is removed and the target is left exactly as it was. A replaced file keeps its
+ *  mode (and, where permitted, its owner); a new one gets 0666 less the umask. A symlink is
+ *  followed and the file it ends at replaced; the link itself stays. Devices, FIFOs and links
+ *  to the process's own descriptors (/dev/stdout, /dev/fd/N) are written in place, never
+ *  truncated, renamed over or removed. A process killed during the write can leave its
+ *  temporary file behind, never a partial target. Set SIGXFSZ to be ignored for a file size
+ *  limit to end in IO_ERROR rather than in the signal. */
 EBTS_API int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err);
 
 /* ------------------------------------------------------------------------------------------ */

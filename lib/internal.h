@@ -321,6 +321,21 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
                         size_t *outlen, ebts_error *err);
 uint32_t ebts__crc32(const unsigned char *p, size_t n);
 
+/* outfile.c: output that never destroys what it replaces. open: "-" is standard output; a device,
+ * FIFO or /dev/stdout-like descriptor link is written in place; any other path (symlinks
+ * followed) gets a new temporary file beside its target. commit flushes (and for a temporary
+ * file syncs and renames it over the target); abort closes and removes the temporary file. Both
+ * release everything; path is the name used in messages. 0 or -1 (err filled). */
+typedef struct ebts__outfile {
+    FILE *fp;     /* where the output goes */
+    char *tmp;    /* the temporary file renamed over target on commit; NULL when in place */
+    char *target; /* the file the path ends at, symlinks followed */
+    int owned;    /* fp is closed at the end (not standard output) */
+} ebts__outfile;
+int ebts__outfile_open(ebts__outfile *o, const char *path, ebts_error *err);
+int ebts__outfile_commit(ebts__outfile *o, const char *path, ebts_error *err);
+void ebts__outfile_abort(ebts__outfile *o);
+
 /* frame.c: parse a traditional buffer into t (t->buf/len set). 0 ok, -1 fatal (err filled). */
 /* composed: the bytes were composed by the library (from XML), so a value may hold RS or US
  * followed by "T.N:" text: no separator is taken for a missing GS. */

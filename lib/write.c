@@ -392,25 +392,16 @@ int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *e
 
 int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err)
 {
-    if (!path) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL path");
+    if (!path || !t) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL %s", path ? "transaction" : "path");
         return -1;
     }
-    if (strcmp(path, "-") == 0)
-        return ebts_write_stream(t, flags, stdout, err);
-    FILE *fp = fopen(path, "wb");
-    if (!fp) {
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot create %s: %s", path,
-                        strerror(errno));
+    ebts__outfile o;
+    if (ebts__outfile_open(&o, path, err) < 0)
+        return -1;
+    if (ebts_write_stream(t, flags, o.fp, err) < 0) {
+        ebts__outfile_abort(&o); /* the target stays as it was */
         return -1;
     }
-    int rc = ebts_write_stream(t, flags, fp, err);
-    if (fclose(fp) != 0 && rc == 0) {
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot close %s: %s", path,
-                        strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0)
-        remove(path); /* no truncated transaction left behind to be taken for output */
-    return rc;
+    return ebts__outfile_commit(&o, path, err);
 }

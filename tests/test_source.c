@@ -1,7 +1,9 @@
 /* Sources: path, fd, FILE*, buffer (copied or borrowed), gzip. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +141,58 @@ END_TEST
 
 /* A stream gets the traditional encoding record by record (flushed at 1 MiB): the same bytes as
  * the buffer writer over several flushes, and an I/O error when the device is full. */
+static size_t dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    ck_assert_ptr_nonnull(d);
+    struct dirent *e;
+    size_t n = 0;
+    while ((e = readdir(d)))
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+/* A path is replaced whole: through a symlink its target is (the link stays), with the
+ * target's mode; a device is written in place and stays a device. */
+START_TEST(write_file_replaces_through_links_and_keeps_the_mode)
+{
+    ebts_txn *t = ebts_read_file(SAMPLE, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    char dir[] = "/tmp/ebts-test-XXXXXX", target[64], link[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(target, sizeof target, "%s/t.eft", dir);
+    snprintf(link, sizeof link, "%s/l.eft", dir);
+    FILE *o = fopen(target, "wb");
+    ck_assert_ptr_nonnull(o);
+    fputs("old", o);
+    fclose(o);
+    ck_assert_int_eq(chmod(target, 0640), 0);
+    ck_assert_int_eq(symlink("t.eft", link), 0);
+    ebts_error err = {0};
+    ck_assert_int_eq(ebts_write_file(t, EBTS_FORMAT_TRADITIONAL, link, &err), 0);
+    struct stat st;
+    ck_assert_int_eq(lstat(link, &st), 0);
+    ck_assert(S_ISLNK(st.st_mode));
+    ck_assert_int_eq(stat(target, &st), 0);
+    ck_assert_uint_eq(st.st_mode & 07777, 0640);
+    size_t n, fn;
+    unsigned char *got = tu_slurp(target, &n), *want = tu_slurp(SAMPLE, &fn);
+    ck_assert_uint_eq(n, fn);
+    ck_assert_mem_eq(got, want, n);
+    free(got);
+    free(want);
+    ck_assert_uint_eq(dir_entries(dir), 2);
+    ck_assert_int_eq(ebts_write_file(t, EBTS_FORMAT_JSON, "/dev/null", &err), 0);
+    ck_assert_int_eq(stat("/dev/null", &st), 0);
+    ck_assert(S_ISCHR(st.st_mode));
+    unlink(link);
+    unlink(target);
+    rmdir(dir);
+    ebts_txn_free(t);
+}
+END_TEST
+
 START_TEST(stream_writes_record_by_record)
 {
     size_t n = 3000, cap = 64 + n * 1100;
@@ -172,23 +226,39 @@ START_TEST(stream_writes_record_by_record)
         ck_assert_str_eq(err.code, "IO_ERROR");
         fclose(fp);
     }
-    /* a file that cannot be written whole is removed (a 64 KiB size limit for this process) */
+    /* a file that cannot be written whole leaves its target as it was and nothing beside it
+     * (a 64 KiB size limit for this process) */
     struct rlimit old, small = {65536, 65536};
     signal(SIGXFSZ, SIG_IGN);
     ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
     if (old.rlim_max == RLIM_INFINITY || old.rlim_max >= small.rlim_max) {
-        char path[] = "/tmp/ebts-test-XXXXXX";
-        int fd = mkstemp(path);
-        ck_assert_int_ge(fd, 0);
-        close(fd);
+        char dir[] = "/tmp/ebts-test-XXXXXX", path[64], fresh[64];
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(path, sizeof path, "%s/old.eft", dir);
+        snprintf(fresh, sizeof fresh, "%s/new.eft", dir);
+        FILE *o = fopen(path, "wb");
+        ck_assert_ptr_nonnull(o);
+        fputs("old", o);
+        fclose(o);
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
-        ebts_error ferr = {0};
+        ebts_error ferr = {0}, nerr = {0};
         int rc = ebts_write_file(t, EBTS_FORMAT_TRADITIONAL, path, &ferr);
+        int nrc = ebts_write_file(t, EBTS_FORMAT_TRADITIONAL, fresh, &nerr);
         struct rlimit restore = {old.rlim_cur, old.rlim_max};
         setrlimit(RLIMIT_FSIZE, &restore);
         ck_assert_int_eq(rc, -1);
         ck_assert_str_eq(ferr.code, "IO_ERROR");
-        ck_assert_int_ne(access(path, F_OK), 0);
+        ck_assert_int_eq(nrc, -1);
+        ck_assert_str_eq(nerr.code, "IO_ERROR");
+        size_t klen;
+        unsigned char *kept = tu_slurp(path, &klen);
+        ck_assert_uint_eq(klen, 3);
+        ck_assert_mem_eq(kept, "old", 3);
+        free(kept);
+        ck_assert_int_ne(access(fresh, F_OK), 0);
+        ck_assert_uint_eq(dir_entries(dir), 1); /* old.eft, no temporary file */
+        unlink(path);
+        rmdir(dir);
     }
     ebts_error err = {0};
     ck_assert_int_eq(ebts_write_stream(NULL, EBTS_FORMAT_TRADITIONAL, stdout, &err), -1);
@@ -207,6 +277,7 @@ Suite *suite_source(void)
     tcase_add_test(tc, every_entry_point_reads_the_same);
     tcase_add_test(tc, gzip_is_inflated);
     tcase_add_test(tc, stream_writes_record_by_record);
+    tcase_add_test(tc, write_file_replaces_through_links_and_keeps_the_mode);
     tcase_add_test(tc, io_errors);
     tcase_add_test(tc, file_sizes_and_limits);
     suite_add_tcase(s, tc);

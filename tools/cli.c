@@ -1,7 +1,33 @@
-/* Shared command-line helpers: the diagnostic line format and option values. */
+/* Shared command-line helpers: the diagnostic line format, option values, and the checks every
+ * tool makes at start and exit. */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
+
+void cli_init(void)
+{
+    /* past a file size limit a write fails with EFBIG, so the output's cleanup runs, instead of
+     * the signal killing the tool halfway */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+int cli_finish(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    if (rc != CLI_USAGE) { /* an exit status of 2 has had its message already */
+        ebts_error e;
+        memset(&e, 0, sizeof e);
+        e.code = "IO_ERROR";
+        snprintf(e.msg, sizeof e.msg, "cannot write standard output%s%s", errno ? ": " : "",
+                 errno ? strerror(errno) : "");
+        cli_print_error("<stdout>", &e);
+    }
+    return CLI_USAGE;
+}
 
 size_t cli_print_diags(const ebts_txn *t, const char *path, int strict, int quiet)
 {

@@ -12,6 +12,12 @@ size_t cli_print_diags(const ebts_txn *t, const char *path, int strict, int quie
 void cli_print_error(const char *path, const ebts_error *e);
 /* 1 when the error is about the input's content (exit 1), 0 for I/O and usage (exit 2). */
 int cli_error_is_content(const ebts_error *e);
+/* First thing in main: a file size limit makes writes fail (EFBIG) instead of killing the tool. */
+void cli_init(void);
+/* Last thing in main: standard output is flushed and checked like any output file; when it
+ * could not be written, IO_ERROR is printed (unless rc is already CLI_USAGE) and the result is
+ * CLI_USAGE, else rc. */
+int cli_finish(int rc);
 /* Parse --name=value or --name value; returns the value or NULL; advances *i. */
 const char *cli_option(int argc, char **argv, int *i, const char *name);
 #endif

@@ -44,7 +44,7 @@ static size_t tag_like_items(const ebts_txn *t, const char *path, int quiet)
     return n;
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     const char *from = "auto", *to = "readable", *out = "-", *in = NULL, *v;
     int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0;
@@ -119,9 +119,15 @@ int main(int argc, char **argv)
         errors += tag_like_items(t, name, quiet);
     int rc = errors ? CLI_INVALID : CLI_OK;
     if (!(strict && errors) && ebts_write_file(t, wflags, out, &err) < 0) {
-        cli_print_error(out, &err);
+        cli_print_error(strcmp(out, "-") ? out : "<stdout>", &err);
         rc = CLI_USAGE;
     }
     ebts_txn_free(t);
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_init();
+    return cli_finish(run(argc, argv));
 }

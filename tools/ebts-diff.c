@@ -41,7 +41,7 @@ static void json_str(const char *s)
     putchar('"');
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     ebts_diff_options o;
     memset(&o, 0, sizeof o);
@@ -153,4 +153,10 @@ bad:
     for (int k = 0; k < nlists; k++)
         free(lists[k]);
     return CLI_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    cli_init();
+    return cli_finish(run(argc, argv));
 }

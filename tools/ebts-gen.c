@@ -68,7 +68,7 @@ static int parse_encounter(char *s, ebts_encounter *e)
     return f[1] && *f[0] && *f[1];
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     ebts_gen_options o;
     memset(&o, 0, sizeof o);
@@ -182,11 +182,17 @@ int main(int argc, char **argv)
     }
     rc = ebts_write_file(t, wflags | EBTS_WRITE_NO_DIAGS, out, &err) == 0 ? CLI_OK : CLI_USAGE;
     if (rc != CLI_OK)
-        cli_print_error(out, &err);
+        cli_print_error(strcmp(out, "-") ? out : "<stdout>", &err);
     ebts_txn_free(t);
 done:
     for (size_t i = 0; i < 16; i++)
         free(photo_bytes[i]);
     free(iar_text);
     return rc;
+}
+
+int main(int argc, char **argv)
+{
+    cli_init();
+    return cli_finish(run(argc, argv));
 }

@@ -249,7 +249,7 @@ static void walk(opts *o, const char *path, int top)
     one_file(o, path);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     opts o;
     memset(&o, 0, sizeof o);
@@ -324,12 +324,20 @@ int main(int argc, char **argv)
                    o.files == 1 ? "" : "s", o.files - o.bad - o.io_errors, o.bad,
                    ebts_profile_name(p));
     }
-    if (o.format == FMT_JUNIT && !o.quiet && ebts_junit_write(o.junit, stdout, &err) < 0)
+    if (o.format == FMT_JUNIT && !o.quiet && ebts_junit_write(o.junit, stdout, &err) < 0) {
+        cli_print_error("<stdout>", &err);
         o.io_errors++;
+    }
     ebts_junit_free(o.junit);
     ebts_profile_free(p);
     free(paths);
     if (o.io_errors)
         return CLI_USAGE;
     return o.bad ? CLI_INVALID : CLI_OK;
+}
+
+int main(int argc, char **argv)
+{
+    cli_init();
+    return cli_finish(run(argc, argv));
 }
