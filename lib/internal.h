@@ -11,6 +11,9 @@
 #define EBTS__RS 0x1e
 #define EBTS__US 0x1f
 #define EBTS__NOWHERE ((uint32_t)0xffffffffu)
+/* The largest record type or field number: a tag's numbers are read as 1 to 9 digits
+ * (ebts__parse_uint), so a larger one would be written but not read back. */
+#define EBTS__MAX_NUMBER 999999999u
 /* Read flags of the library's own (not in ebts.h): the reader's SSE2 blocks, or its AVX2 ones
  * at the most, even where the processor has more, and every field through the general steps
  * (no short path: see parse_tagged), so that tests compare them all. */

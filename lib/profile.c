@@ -27,15 +27,18 @@ ebts_profile *ebts__profile_new(const char *name, int ebts10)
 
 ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err)
 {
-    if (name && (strcmp(name, "ebts-10") == 0 || strcmp(name, "ebts-9.1") == 0)) {
+    if (!name) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile name");
+        return NULL;
+    }
+    if ( (strcmp(name, "ebts-10") == 0 || strcmp(name, "ebts-9.1") == 0)) {
         ebts_profile *p = ebts__profile_new(name, strcmp(name, "ebts-10") == 0);
         if (!p)
             ebts__error_oom(err);
         return p;
     }
     ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
-                    "no built-in profile \"%s\" (there are ebts-10 and ebts-9.1)",
-                    name ? name : "(null)");
+                    "no built-in profile \"%s\" (there are ebts-10 and ebts-9.1)", name);
     return NULL;
 }
 
@@ -243,6 +246,10 @@ static size_t count_elements(xmlDocPtr doc)
 
 ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *err)
 {
+    if (!xml && len) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile of %zu bytes", len);
+        return NULL;
+    }
     if (!xml || len > 16u << 20) {
         ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "no profile, or larger than 16 MiB");
         return NULL;
@@ -308,10 +315,13 @@ ebts_profile *ebts_profile_load(const char *path, ebts_error *err)
 {
     unsigned char *buf = NULL;
     size_t n = 0;
-    FILE *fp = path ? fopen(path, "rb") : NULL;
+    if (!path) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile path");
+        return NULL;
+    }
+    FILE *fp = fopen(path, "rb");
     if (!fp) {
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot open profile %s",
-                        path ? path : "(null)");
+        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot open profile %s", path);
         return NULL;
     }
     int rc = ebts__load_stream(fp, 16u << 20, &buf, &n, err);
