@@ -281,7 +281,8 @@ typedef struct ebts_report ebts_report;
  *  or NULL (BAD_ARGUMENT). */
 EBTS_API ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err);
 /** Load an XML profile file; it is validated against the profile XSD and refused with a clear
- *  message (code PROFILE_INVALID, line in the message) when it does not conform. */
+ *  message (code PROFILE_INVALID, line in the message) when it does not conform, or when a
+ *  length or occurrence count is larger than 4294967295. */
 EBTS_API ebts_profile *ebts_profile_load(const char *path, ebts_error *err);
 /** The same from memory; `xml` NULL with a non-zero `len` is BAD_ARGUMENT. */
 EBTS_API ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *err);
