@@ -14,7 +14,17 @@
  * returns NULL or a negative status; the library never prints, exits or aborts on bad input.
  * Bad arguments are such a failure, with code BAD_ARGUMENT: a NULL handle or pointer the call
  * needs, a NULL array or buffer with a non-zero count, a number out of its range.
- * Threads: no global mutable state; different transactions may be used from different threads.
+ * Threads: the library's only global mutable state is the once-only initialisation of libxml2
+ * (under a mutex, by the first call that does XML work: any thread may make it). Beyond that:
+ *   - different objects may be used from different threads at the same time, freely;
+ *   - one object may be used from several threads at once by functions that take it `const`:
+ *     reading a transaction (accessors, ebts_write_*, ebts_validate, ebts_diff,
+ *     ebts_response_view), a profile (ebts_validate keeps no cache in it: its caches live for
+ *     one call), an ebts_ers, a report, a diff result, a JUnit report being written;
+ *   - a function that takes it non-const (edits, ebts_txn_fix, ebts_txn_redact, ebts_junit_add,
+ *     the _free functions) needs it to itself: no other call on that object meanwhile;
+ *   - an application that uses libxml2 itself must not call xmlCleanupParser() while this
+ *     library may still do XML work.
  */
 #ifndef EBTS_H
 #define EBTS_H

@@ -399,6 +399,10 @@ void ebts__write_record(const ebts_txn *t, size_t ri, ebts__buf *b); /* one reco
 void ebts__write_record_fields(const ebts_txn *t, size_t ri, ebts__buf *b);
 
 /* xml.c */
+/* libxml2 initialised once, by whichever thread asks first, before any other thread's XML work
+ * (its lazy initialisation races): called at the top of every function that uses libxml2
+ * (here, profile.c, junit.c). */
+void ebts__xml_init(void);
 int ebts__xml_detect(const unsigned char *p, size_t n);
 /* XML to traditional bytes; the reading's findings go to dl (offsets in the XML). 0 or -1. */
 int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,

@@ -278,7 +278,7 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
         ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "no profile, or larger than 16 MiB");
         return NULL;
     }
-    xmlInitParser();
+    ebts__xml_init();
     xerr x = {{0}, 0, 0};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {
