@@ -15,7 +15,8 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -
 EBTS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fvisibility=hidden -Iinclude -Ilib $(WARN)
 DEP_PKGS = libxml-2.0 zlib
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || echo -lxml2 -lz)
+# -pthread: libxml2 is initialised once under a mutex (lib/xml.c)
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || echo -lxml2 -lz) -pthread
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
 
@@ -137,6 +138,10 @@ $(BUILD)/tests/failalloc: tests/failalloc.c tests/wrapalloc.h $(STATIC)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/failalloc.c $(STATIC) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
 
+$(BUILD)/tests/xmlthreads: tests/xmlthreads.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/xmlthreads.c $(STATIC) $(DEP_LIBS)
+
 $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.o $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/claims.c \
@@ -144,7 +149,7 @@ $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.
 	  $(DEP_LIBS) $(CHECK_LIBS)
 
 check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
-	  $(BUILD)/tests/claims
+	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads
 	$(TEST_BIN)
 	for m in man/*.1 $(BUILD)/man/*.7; do w=$$(groff -man -ww -z $$m 2>&1); \
 	  [ -z "$$w" ] || { echo "$$w"; exit 1; }; done

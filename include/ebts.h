@@ -8,10 +8,23 @@
  *   - bytes the library hands you through `unsigned char **out` are yours: free them with ebts_free();
  *   - every other pointer (records, fields, spans, diagnostics) is borrowed from its transaction and
  *     lives as long as the transaction, or until the next edit of that transaction;
- *   - all accessors accept NULL and answer with NULL, 0 or an empty span, so calls chain.
+ *   - all accessors accept NULL and answer with NULL, 0 or an empty span, so calls chain; an
+ *     index out of range answers the same way; `_free(NULL)` is a no-op.
  * Errors: a function that can fail takes an optional last `ebts_error *` (NULL is allowed) and
  * returns NULL or a negative status; the library never prints, exits or aborts on bad input.
- * Threads: no global mutable state; different transactions may be used from different threads.
+ * Bad arguments are such a failure, with code BAD_ARGUMENT: a NULL handle or pointer the call
+ * needs, a NULL array or buffer with a non-zero count, a number out of its range.
+ * Threads: the library's only global mutable state is the once-only initialisation of libxml2
+ * (under a mutex, by the first call that does XML work: any thread may make it). Beyond that:
+ *   - different objects may be used from different threads at the same time, freely;
+ *   - one object may be used from several threads at once by functions that take it `const`:
+ *     reading a transaction (accessors, ebts_write_*, ebts_validate, ebts_diff,
+ *     ebts_response_view), a profile (ebts_validate keeps no cache in it: its caches live for
+ *     one call), an ebts_ers, a report, a diff result, a JUnit report being written;
+ *   - a function that takes it non-const (edits, ebts_txn_fix, ebts_txn_redact, ebts_junit_add,
+ *     the _free functions) needs it to itself: no other call on that object meanwhile;
+ *   - an application that uses libxml2 itself must not call xmlCleanupParser() while this
+ *     library may still do XML work.
  */
 #ifndef EBTS_H
 #define EBTS_H
@@ -77,7 +90,7 @@ typedef struct ebts_diag {
     char msg[200];
 } ebts_diag;
 
-/** The name of a severity: "warning" or "error". */
+/** The name of a severity: "error" for EBTS_SEV_ERROR and above, else "warning". */
 EBTS_API const char *ebts_severity_name(int severity);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -116,7 +129,7 @@ EBTS_API ebts_txn *ebts_read_buffer(const void *buf, size_t len, unsigned flags,
 EBTS_API ebts_txn *ebts_read_file(const char *path, unsigned flags, ebts_error *err);
 /** Read everything from an open stream (not closed). */
 EBTS_API ebts_txn *ebts_read_stream(FILE *fp, unsigned flags, ebts_error *err);
-/** Read everything from a file descriptor (not closed). */
+/** Read everything from a file descriptor (not closed); a negative fd is BAD_ARGUMENT. */
 EBTS_API ebts_txn *ebts_read_fd(int fd, unsigned flags, ebts_error *err);
 /** The same four with explicit limits; `o` may be NULL for the defaults. */
 EBTS_API ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_options *o,
@@ -190,10 +203,12 @@ EBTS_API ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned num
 /* ------------------------------------------------------------------------------------------ */
 /* Editing. Values are copied. An edit invalidates field pointers taken from the same record
  * before it (records themselves stay valid). Status 0 on success, -1 on error (err filled).
- * Text values may not contain FS or GS; RS and US inside a value make subfields and items. */
+ * Text values may not contain FS or GS; RS and US inside a value make subfields and items.
+ * `val` may be NULL only when `len` is 0. A refused edit (BAD_ARGUMENT) changes nothing. */
 
-/** A new transaction holding only a Type-1 record with 1.001 LEN, 1.002 VER (`ver`, e.g. "0500")
- *  and 1.003 CNT. NULL on out-of-memory. */
+/** A new transaction holding only a Type-1 record with 1.001 LEN, 1.002 VER (`ver`, e.g. "0500";
+ *  NULL or "" for "0500") and 1.003 CNT. NULL on out-of-memory, or when `ver` holds FS or GS
+ *  (BAD_ARGUMENT). */
 EBTS_API ebts_txn *ebts_txn_new(const char *ver, ebts_error *err);
 /** Set field `number` of record `rec`, inserting it in number order (999 last) if absent. */
 EBTS_API int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val,
@@ -216,13 +231,14 @@ EBTS_API int ebts_txn_insert_subfield(ebts_txn *t, size_t rec, unsigned number, 
                                       const void *val, size_t len, ebts_error *err);
 EBTS_API int ebts_txn_delete_subfield(ebts_txn *t, size_t rec, unsigned number, size_t sub,
                                       ebts_error *err);
-/** Insert a tagged record of `type` (not 1, not 3-8) with fields LEN and IDC before position
- *  `index` (>= 1; the record count appends). `idc` is 0 to 99, written in two digits; another
- *  is refused (BAD_ARGUMENT). */
+/** Insert a tagged record of `type` (2, or 9 to 999999999: the reader takes a tag's numbers of
+ *  up to nine digits) with fields LEN and IDC before position `index` (>= 1; the record count
+ *  appends). `idc` is 0 to 99, written in two digits. Any other type, IDC or index is refused
+ *  (BAD_ARGUMENT). */
 EBTS_API int ebts_txn_insert_record(ebts_txn *t, size_t index, unsigned type, unsigned idc,
                                     ebts_error *err);
 /** Insert a binary record (types 3-8) whose bytes (4-byte LEN included, rewritten on output)
- *  are copied from data. */
+ *  are copied from data (not NULL; 5 bytes at least). */
 EBTS_API int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type,
                                            const void *data, size_t len, ebts_error *err);
 /** Delete record `index` (>= 1). */
@@ -232,7 +248,8 @@ EBTS_API int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err);
 #define EBTS_FIX_LEADING_SPACE  0x01u /* drop leading spaces in text values */
 #define EBTS_FIX_ASCII_PUNCT    0x02u /* typographic UTF-8 punctuation to ASCII in 7-bit fields */
 #define EBTS_FIX_ALL            0x03u
-/** Apply repairs; returns the number of values changed, -1 on error. */
+/** Apply repairs (`what`: EBTS_FIX_* bits; another bit is BAD_ARGUMENT); returns the number of
+ *  values changed, -1 on error. */
 EBTS_API long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err);
 
 /** Replace personal values, for logs and bug reports: every item of every Type-2 field but LEN
@@ -268,7 +285,8 @@ EBTS_API int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts
  *  to the process's own descriptors (/dev/stdout, /dev/fd/N) are written in place, never
  *  truncated, renamed over or removed. A process killed during the write can leave its
  *  temporary file behind, never a partial target. Set SIGXFSZ to be ignored for a file size
- *  limit to end in IO_ERROR rather than in the signal. */
+ *  limit to end in IO_ERROR rather than in the signal. Bad arguments (a NULL transaction, an
+ *  unknown format) are refused before anything is opened. */
 EBTS_API int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -280,17 +298,20 @@ EBTS_API int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path
 typedef struct ebts_profile ebts_profile;
 typedef struct ebts_report ebts_report;
 
-/** A built-in profile by name ("ebts-10", "ebts-9.1"); NULL and err if unknown. */
+/** A built-in profile by name ("ebts-10", "ebts-9.1"); NULL and err if unknown (PROFILE_INVALID)
+ *  or NULL (BAD_ARGUMENT). */
 EBTS_API ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err);
 /** Load an XML profile file; it is validated against the profile XSD and refused with a clear
- *  message (code PROFILE_INVALID, line in the message) when it does not conform. */
+ *  message (code PROFILE_INVALID, line in the message) when it does not conform, or when a
+ *  length or occurrence count is larger than 4294967295. */
 EBTS_API ebts_profile *ebts_profile_load(const char *path, ebts_error *err);
-/** The same from memory. */
+/** The same from memory; `xml` NULL with a non-zero `len` is BAD_ARGUMENT. */
 EBTS_API ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *err);
 EBTS_API const char *ebts_profile_name(const ebts_profile *p);
 EBTS_API void ebts_profile_free(ebts_profile *p);
 
-/** Validate `t` against profile `p` (NULL = "ebts-10"). NULL only on out-of-memory. */
+/** Validate `t` against profile `p` (NULL = "ebts-10"). NULL only on out-of-memory, or when `t`
+ *  is NULL (BAD_ARGUMENT). */
 EBTS_API ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err);
 EBTS_API size_t ebts_report_count(const ebts_report *r);
 EBTS_API const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index);
@@ -347,7 +368,8 @@ typedef struct ebts_iar {
 typedef struct ebts_ers ebts_ers;
 
 /** Parse 2.075 text (LF, CR LF or CR line ends). Lines it cannot place are kept
- *  (ebts_ers_unplaced) and reported (IDR_TEXT_UNPLACED). NULL only on out-of-memory. */
+ *  (ebts_ers_unplaced) and reported (IDR_TEXT_UNPLACED). NULL only on out-of-memory, or when
+ *  `text` is NULL and `len` is not 0 (BAD_ARGUMENT). */
 EBTS_API ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err);
 EBTS_API const ebts_idr *ebts_ers_idr(const ebts_ers *e);
 EBTS_API const ebts_iar *ebts_ers_iar(const ebts_ers *e);
@@ -360,7 +382,10 @@ EBTS_API void ebts_ers_free(ebts_ers *e);
 
 /** Compose 2.075 text in the published layout (lines of at most 72 characters plus CR LF) from
  *  an IDR and an optional IAR (NULL or !present); parsing it gives the same structure back.
- *  Returns a NUL-terminated string to free with ebts_free(); *len gets its length. */
+ *  Returns a NUL-terminated string to free with ebts_free(); *len gets its length (`len` may be
+ *  NULL). NULL on out-of-memory, and BAD_ARGUMENT for a NULL `idr`, a NULL array with a count,
+ *  a NULL string in status_lines or notices, or a pair without a key (a NULL string value
+ *  composes as empty). */
 EBTS_API char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len,
                                 ebts_error *err);
 /** The DHS disclaimer the IDR carries (public text), lines joined with '\n'. */
@@ -384,7 +409,8 @@ typedef struct ebts_response {
     size_t nmessages;
 } ebts_response;
 
-/** The response view of an SRE or ERRT (any transaction: fields absent are NULL). */
+/** The response view of an SRE or ERRT (any transaction: fields absent are NULL). NULL on
+ *  out-of-memory, or for a NULL `t` (BAD_ARGUMENT). */
 EBTS_API ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err);
 EBTS_API void ebts_response_free(ebts_response *r);
 
@@ -407,7 +433,9 @@ typedef struct ebts_gen_options {
     size_t nerrors;
 } ebts_gen_options;
 
-/** Build a response of `kind` answering `submission` (may be NULL). NULL and err on error. */
+/** Build a response of `kind` answering `submission` (may be NULL). NULL and err on error:
+ *  GEN_INVALID when the values do not make a response, BAD_ARGUMENT for an unknown `kind`, an
+ *  array of `o` NULL with a count, a NULL error message or a photo's NULL bytes. */
 EBTS_API ebts_txn *ebts_gen_response(int kind, const ebts_txn *submission,
                                      const ebts_gen_options *o, ebts_error *err);
 
@@ -454,7 +482,8 @@ typedef struct ebts_difference {
 
 typedef struct ebts_diff_result ebts_diff_result;
 
-/** Compare a with b. NULL only on out-of-memory. */
+/** Compare a with b. NULL only on out-of-memory, or when a or b is NULL or `o->ignore` is NULL
+ *  with a count (BAD_ARGUMENT); NULL tags in `o->ignore` are skipped. */
 EBTS_API ebts_diff_result *ebts_diff(const ebts_txn *a, const ebts_txn *b,
                                      const ebts_diff_options *o, ebts_error *err);
 EBTS_API size_t ebts_diff_count(const ebts_diff_result *d);

@@ -298,7 +298,8 @@ const char *ebts_diag_format(const ebts_diag *d, const char *path, int strict, c
     int sev = d->severity;
     if (strict && d->recovered)
         sev = EBTS_SEV_ERROR;
-    snprintf(buf, size, "%s:%zu: %s: %s%s%s: %s", path ? path : "-", d->offset,
-             ebts_severity_name(sev), d->code, d->tag[0] ? " " : "", d->tag, d->msg);
+    snprintf(buf, size, "%s:%zu: %s: %s%s%.*s: %.*s", path ? path : "-", d->offset,
+             ebts_severity_name(sev), d->code ? d->code : "", d->tag[0] ? " " : "",
+             (int)sizeof d->tag, d->tag, (int)sizeof d->msg, d->msg);
     return buf;
 }

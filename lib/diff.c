@@ -450,6 +450,11 @@ static int align_pass(const ebts_txn *a, const ebts_txn *b, long *match_a, long 
 ebts_diff_result *ebts_diff(const ebts_txn *a, const ebts_txn *b, const ebts_diff_options *o,
                             ebts_error *err)
 {
+    if (!a || !b || (o && !o->ignore && o->nignore)) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s",
+                        !a || !b ? "NULL transaction" : "NULL ignore list");
+        return NULL;
+    }
     struct ebts_diff_result *r = calloc(1, sizeof *r);
     if (!r) {
         ebts__error_oom(err);
@@ -459,7 +464,7 @@ ebts_diff_result *ebts_diff(const ebts_txn *a, const ebts_txn *b, const ebts_dif
     ebts_diff_options none;
     memset(&none, 0, sizeof none);
     D d = {r, a, b, o ? o : &none};
-    size_t na = a ? a->nrecs : 0, nb = b ? b->nrecs : 0;
+    size_t na = a->nrecs, nb = b->nrecs;
     long *match_b = malloc((nb + 1) * sizeof *match_b); /* B record -> A record */
     long *match_a = malloc((na + 1) * sizeof *match_a);
     if (!match_a || !match_b) {

@@ -231,6 +231,26 @@ static char *compose_ers(int match, const ebts_gen_options *o, const ebts_txn *s
     return text;
 }
 
+/* The arrays of o hold what their counts say: refused (BAD_ARGUMENT) when one is NULL. */
+static int options_ok(const ebts_gen_options *o, ebts_error *err)
+{
+    const char *bad = !o->encounters && o->nencounters ? "encounters"
+                      : !o->photos && o->nphotos       ? "photos"
+                      : !o->errors && o->nerrors       ? "errors"
+                                                       : NULL;
+    for (size_t i = 0; !bad && i < o->nphotos; i++)
+        if (!o->photos[i].ptr && o->photos[i].len)
+            bad = "a photo's bytes";
+    for (size_t i = 0; !bad && i < o->nerrors; i++)
+        if (!o->errors[i])
+            bad = "an error message";
+    if (bad) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s NULL in the options", bad);
+        return -1;
+    }
+    return 0;
+}
+
 static int valid_encounters(const ebts_gen_options *o, ebts_error *err)
 {
     if (o->nencounters > 5)
@@ -253,10 +273,10 @@ ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_option
     if (!o)
         o = &none;
     if (kind != EBTS_GEN_IDR_NOMATCH && kind != EBTS_GEN_IDR_MATCH && kind != EBTS_GEN_ERRT) {
-        gen_fail(err, "unknown kind of response%s", "");
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "unknown kind of response %d", kind);
         return NULL;
     }
-    if (valid_encounters(o, err) < 0)
+    if (options_ok(o, err) < 0 || valid_encounters(o, err) < 0)
         return NULL;
     char b[8][128];
     const char *tcr = pick(o->tcr, sub_value(sub, 1, 9, b[0], sizeof b[0]));

@@ -570,6 +570,10 @@ static void find_status(PS *s, const char *text, size_t len)
 
 ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
 {
+    if (!text && len) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL text of %zu bytes", len);
+        return NULL;
+    }
     ebts_ers *e = calloc(1, sizeof *e);
     if (!e) {
         ebts__error_oom(err);
@@ -768,30 +772,75 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
+/* n pairs at p, each with a key (NULL p only when n is 0) */
+static int pairs_ok(const ebts_pair *p, size_t n)
+{
+    for (size_t i = 0; p && i < n; i++)
+        if (!p[i].key)
+            return 0;
+    return p || !n;
+}
+
+/* n strings at s, none NULL (NULL s only when n is 0) */
+static int strings_ok(const char *const *s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        if (!s[i])
+            return 0;
+    return s || !n;
+}
+
+/* What compose reads: an IDR, and arrays where their counts say there are elements. */
+static const char *compose_refusal(const ebts_idr *idr, const ebts_iar *iar)
+{
+    if (!idr)
+        return "no IDR";
+    if (!idr->encounters && idr->nencounters)
+        return "IDR encounters NULL";
+    if (!iar || !iar->present)
+        return NULL;
+    if (!pairs_ok(iar->iaq, iar->niaq))
+        return "IAR IAQ pairs NULL or without a key";
+    if (!iar->encounters && iar->nencounters)
+        return "IAR encounters NULL";
+    if (!strings_ok(iar->status_lines, iar->nstatus_lines))
+        return "IAR status lines NULL";
+    if (!pairs_ok(iar->record, iar->nrecord))
+        return "IAR record pairs NULL or without a key";
+    if (!strings_ok(iar->notices, iar->nnotices))
+        return "IAR notices NULL";
+    if (!pairs_ok(iar->requesting, iar->nrequesting))
+        return "IAR requesting pairs NULL or without a key";
+    return NULL;
+}
+
 char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len, ebts_error *err)
 {
+    const char *refusal = compose_refusal(idr, iar);
+    if (refusal) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s", refusal);
+        return NULL;
+    }
     ebts__buf b = {0};
     static const char stars[] = "*****************************************************";
-    if (idr) {
-        if (idr->title)
-            put_line(&b, idr->title, strlen(idr->title));
-        put_line(&b, "", 0);
-        put_lines(&b, idr->disclaimer ? idr->disclaimer : disclaimer);
-        if (idr->match == 1)
-            put_line(&b, "------ MATCH -----", 18);
-        else if (idr->match == 0)
-            put_line(&b, "- NO MATCH -", 12);
-        for (size_t i = 0; i < idr->nencounters; i++) {
-            const ebts_encounter *e = &idr->encounters[i];
-            put_wrapped(&b, "EID = ", nz(e->eid), 0);
-            put_wrapped(&b, "NAME = ", nz(e->name), 0);
-            put_wrapped(&b, "DOB = ", nz(e->dob), 0);
-            put_wrapped(&b, "POB = ", nz(e->pob), 0);
-            put_wrapped(&b, "SEX = ", nz(e->sex), 0);
-        }
-        if (idr->photo_attached)
-            put_line(&b, "Photo Attached", 14);
+    if (idr->title)
+        put_line(&b, idr->title, strlen(idr->title));
+    put_line(&b, "", 0);
+    put_lines(&b, idr->disclaimer ? idr->disclaimer : disclaimer);
+    if (idr->match == 1)
+        put_line(&b, "------ MATCH -----", 18);
+    else if (idr->match == 0)
+        put_line(&b, "- NO MATCH -", 12);
+    for (size_t i = 0; i < idr->nencounters; i++) {
+        const ebts_encounter *e = &idr->encounters[i];
+        put_wrapped(&b, "EID = ", nz(e->eid), 0);
+        put_wrapped(&b, "NAME = ", nz(e->name), 0);
+        put_wrapped(&b, "DOB = ", nz(e->dob), 0);
+        put_wrapped(&b, "POB = ", nz(e->pob), 0);
+        put_wrapped(&b, "SEX = ", nz(e->sex), 0);
     }
+    if (idr->photo_attached)
+        put_line(&b, "Photo Attached", 14);
     if (iar && iar->present) {
         put_line(&b, "", 0);
         put_line(&b, "*** LAW ENFORCEMENT SENSITIVE ***", 33);

@@ -11,6 +11,9 @@
 #define EBTS__RS 0x1e
 #define EBTS__US 0x1f
 #define EBTS__NOWHERE ((uint32_t)0xffffffffu)
+/* The largest record type or field number: a tag's numbers are read as 1 to 9 digits
+ * (ebts__parse_uint), so a larger one would be written but not read back. */
+#define EBTS__MAX_NUMBER 999999999u
 /* Read flags of the library's own (not in ebts.h): the reader's SSE2 blocks, or its AVX2 ones
  * at the most, even where the processor has more, and every field through the general steps
  * (no short path: see parse_tagged), so that tests compare them all. */
@@ -411,6 +414,10 @@ void ebts__write_record(const ebts_txn *t, size_t ri, ebts__buf *b); /* one reco
 void ebts__write_record_fields(const ebts_txn *t, size_t ri, ebts__buf *b);
 
 /* xml.c */
+/* libxml2 initialised once, by whichever thread asks first, before any other thread's XML work
+ * (its lazy initialisation races): called at the top of every function that uses libxml2
+ * (here, profile.c, junit.c). */
+void ebts__xml_init(void);
 int ebts__xml_detect(const unsigned char *p, size_t n);
 /* XML to traditional bytes; the reading's findings go to dl (offsets in the XML). 0 or -1. */
 int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,

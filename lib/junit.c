@@ -129,6 +129,7 @@ int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err)
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no report or stream");
         return -1;
     }
+    ebts__xml_init();
     xmlBufferPtr buf = xmlBufferCreate();
     xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
     if (!w) {

@@ -2,6 +2,7 @@
  * libxml2 (no network, no DTD, no entity substitution) and validated against the profile XSD
  * (profiles/ebts-profile.xsd, compiled in). libxml2 errors are caught per context: the library
  * never prints. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +28,18 @@ ebts_profile *ebts__profile_new(const char *name, int ebts10)
 
 ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err)
 {
-    if (name && (strcmp(name, "ebts-10") == 0 || strcmp(name, "ebts-9.1") == 0)) {
+    if (!name) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile name");
+        return NULL;
+    }
+    if ( (strcmp(name, "ebts-10") == 0 || strcmp(name, "ebts-9.1") == 0)) {
         ebts_profile *p = ebts__profile_new(name, strcmp(name, "ebts-10") == 0);
         if (!p)
             ebts__error_oom(err);
         return p;
     }
     ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
-                    "no built-in profile \"%s\" (there are ebts-10 and ebts-9.1)",
-                    name ? name : "(null)");
+                    "no built-in profile \"%s\" (there are ebts-10 and ebts-9.1)", name);
     return NULL;
 }
 
@@ -123,10 +127,24 @@ static const char *attr(ebts_profile *p, xmlNodePtr n, const char *name)
     return copy;
 }
 
-static unsigned uattr(ebts_profile *p, xmlNodePtr n, const char *name, unsigned dflt)
+/* A number attribute (the schema has checked it: spaces, an optional '+', digits); *bad names it
+ * when it does not fit an unsigned. */
+static unsigned uattr(ebts_profile *p, xmlNodePtr n, const char *name, unsigned dflt,
+                      const char **bad)
 {
     const char *v = attr(p, n, name);
-    return v ? (unsigned)strtoul(v, NULL, 10) : dflt;
+    if (!v)
+        return dflt;
+    unsigned long long x = 0;
+    const char *c = v + strspn(v, " \t\r\n");
+    for (c += *c == '+'; *c >= '0' && *c <= '9'; c++) {
+        x = x * 10 + (unsigned)(*c - '0');
+        if (x > UINT_MAX) {
+            *bad = name;
+            return dflt;
+        }
+    }
+    return (unsigned)x;
 }
 
 static const char *tot_list(ebts_profile *p, const char *v)
@@ -163,7 +181,9 @@ static int ctype_of(const char *t)
     return EBTS__CT_ANS;
 }
 
-static int read_profile(ebts_profile *p, xmlNodePtr root)
+/* The rules of the document into p: 0, -1 without memory, -2 when a number does not fit
+ * (x says where). */
+static int read_profile(ebts_profile *p, xmlNodePtr root, xerr *x)
 {
     for (xmlNodePtr n = root->children; n; n = n->next) {
         if (n->type != XML_ELEMENT_NODE)
@@ -180,10 +200,17 @@ static int read_profile(ebts_profile *p, xmlNodePtr root)
             r->field = fn;
             r->mnem = attr(p, n, "mnemonic");
             r->ctype = ctype_of(attr(p, n, "type"));
-            r->minlen = uattr(p, n, "min-length", 1);
-            r->maxlen = uattr(p, n, "max-length", 0);
-            r->minocc = uattr(p, n, "min-occurrences", 1);
-            r->maxocc = uattr(p, n, "max-occurrences", 1);
+            const char *bad = NULL;
+            r->minlen = uattr(p, n, "min-length", 1, &bad);
+            r->maxlen = uattr(p, n, "max-length", 0, &bad);
+            r->minocc = uattr(p, n, "min-occurrences", 1, &bad);
+            r->maxocc = uattr(p, n, "max-occurrences", 1, &bad);
+            if (bad) {
+                x->set = 1;
+                x->line = (int)xmlGetLineNo(n);
+                snprintf(x->msg, sizeof x->msg, "%s is larger than %u", bad, UINT_MAX);
+                return -2;
+            }
             r->mand = tot_list(p, attr(p, n, "mandatory"));
             r->opt = tot_list(p, attr(p, n, "optional"));
             if (!r->mand && !r->opt)
@@ -243,11 +270,15 @@ static size_t count_elements(xmlDocPtr doc)
 
 ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *err)
 {
+    if (!xml && len) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile of %zu bytes", len);
+        return NULL;
+    }
     if (!xml || len > 16u << 20) {
         ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "no profile, or larger than 16 MiB");
         return NULL;
     }
-    xmlInitParser();
+    ebts__xml_init();
     xerr x = {{0}, 0, 0};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {
@@ -294,10 +325,14 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
                                         !base || strcmp((const char *)base, "ebts-9.1") != 0);
     xmlFree(name);
     xmlFree(base);
-    if (!p || read_profile(p, root) < 0) {
+    int rc = p ? read_profile(p, root, &x) : -1;
+    if (rc < 0) {
         ebts_profile_free(p);
         xmlFreeDoc(doc);
-        ebts__error_oom(err);
+        if (rc == -2)
+            ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "line %d: %s", x.line, x.msg);
+        else
+            ebts__error_oom(err);
         return NULL;
     }
     xmlFreeDoc(doc);
@@ -308,10 +343,13 @@ ebts_profile *ebts_profile_load(const char *path, ebts_error *err)
 {
     unsigned char *buf = NULL;
     size_t n = 0;
-    FILE *fp = path ? fopen(path, "rb") : NULL;
+    if (!path) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile path");
+        return NULL;
+    }
+    FILE *fp = fopen(path, "rb");
     if (!fp) {
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot open profile %s",
-                        path ? path : "(null)");
+        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot open profile %s", path);
         return NULL;
     }
     int rc = ebts__load_stream(fp, 16u << 20, &buf, &n, err);

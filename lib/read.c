@@ -148,6 +148,10 @@ ebts_txn *ebts_read_fd_opts(int fd, const ebts_read_options *o, ebts_error *err)
     ebts_read_options e = effective(o);
     unsigned char *p = NULL;
     size_t n = 0;
+    if (fd < 0) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "file descriptor %d", fd);
+        return NULL;
+    }
     if (ebts__load_fd(fd, e.max_input, &p, &n, err) < 0)
         return NULL;
     return read_owned(p, p, n, &e, err);

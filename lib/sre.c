@@ -62,6 +62,10 @@ static void split_message(view *v, ebts_span m, ebts_errt_message *out, int *oom
 
 ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err)
 {
+    if (!t) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction");
+        return NULL;
+    }
     view *v = calloc(1, sizeof *v);
     if (!v) {
         ebts__error_oom(err);
@@ -72,7 +76,7 @@ ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err)
     ebts_response *r = &v->r;
     const ebts_record *t2 = NULL;
     size_t nphotos = 0;
-    for (size_t i = 0; t && i < t->nrecs; i++) {
+    for (size_t i = 0; i < t->nrecs; i++) {
         if (t->recs[i]->type == 2 && !t2)
             t2 = t->recs[i];
         nphotos += t->recs[i]->type == 10;

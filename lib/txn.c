@@ -578,7 +578,7 @@ static int value_allowed(const ebts_record *r, unsigned number, const unsigned c
 {
     char tag[24];
     snprintf(tag, sizeof tag, "%u.%03u", r->type, number);
-    if (number == 0 || number > 999999999u) {
+    if (number == 0 || number > EBTS__MAX_NUMBER) {
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "field number %u out of range", number);
         return -1;
     }
@@ -588,6 +588,10 @@ static int value_allowed(const ebts_record *r, unsigned number, const unsigned c
     }
     if (len > 0xfffffff0u) {
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag, "value of %zu bytes is too long", len);
+        return -1;
+    }
+    if (!v && len) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag, "NULL value of %zu bytes", len);
         return -1;
     }
     if (number == 999 && r->type >= 10)
@@ -795,6 +799,10 @@ static int edit_items(ebts_txn *t, size_t rec, unsigned number, size_t sub, size
         return -1;
     }
     const unsigned char *v = val;
+    if (!v && len) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "NULL item of %zu bytes", len);
+        return -1;
+    }
     for (size_t i = 0; i < len; i++)
         if (v[i] == EBTS__FS || v[i] == EBTS__GS || v[i] == EBTS__RS ||
             (v[i] == EBTS__US && op != OP_INSERT_SUB)) {
@@ -911,7 +919,7 @@ static int insert_rec(ebts_txn *t, size_t index, ebts_record *r, ebts_error *err
 static int record_index_ok(const ebts_txn *t, size_t index, unsigned type, int binary,
                            ebts_error *err)
 {
-    if (!t || index < 1 || index > t->nrecs || type == 0 || type == 1 ||
+    if (!t || index < 1 || index > t->nrecs || type == 0 || type == 1 || type > EBTS__MAX_NUMBER ||
         (binary != (type >= 3 && type <= 8))) {
         ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL,
                         "cannot insert a %s Type-%u record at position %zu",
@@ -949,9 +957,10 @@ int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type, cons
 {
     if (!record_index_ok(t, index, type, 1, err))
         return -1;
-    if (len < 5 || len > 0xffffffffu) {
+    if (!data || len < 5 || len > 0xffffffffu) {
         ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL,
-                        "a binary record needs 5 to 4294967295 bytes, got %zu", len);
+                        "a binary record needs 5 to 4294967295 bytes, got %zu%s", len,
+                        data ? "" : " at NULL");
         return -1;
     }
     ebts_record *r = ebts__record_new(t, type);
@@ -989,6 +998,10 @@ ebts_txn *ebts_txn_new(const char *ver, ebts_error *err)
         return NULL;
     }
     const char *v = ver && *ver ? ver : "0500";
+    if (value_allowed(r, 2, (const unsigned char *)v, strlen(v), err) < 0) {
+        ebts_txn_free(t);
+        return NULL;
+    }
     if (new_field(t, r, 0, 1, "", 0, err) < 0 || new_field(t, r, 1, 2, v, strlen(v), err) < 0 ||
         new_field(t, r, 2, 3, "1\x1f" "0", 3, err) < 0) {
         ebts_txn_free(t);
@@ -1061,8 +1074,9 @@ static int fix_value(ebts__buf *b, const ebts_field *f, unsigned what)
 
 long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err)
 {
-    if (!t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no transaction");
+    if (!t || (what & ~EBTS_FIX_ALL)) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s 0x%x",
+                        t ? "unknown repairs" : "no transaction, repairs", what);
         return -1;
     }
     int ascii = dcs_ascii(t);

@@ -1324,13 +1324,17 @@ static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
 
 ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err)
 {
+    if (!t) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction");
+        return NULL;
+    }
     ebts_report *rep = calloc(1, sizeof *rep);
     ebts_profile *def = NULL;
     if (!rep) {
         ebts__error_oom(err);
         return NULL;
     }
-    for (size_t i = 0; t && i < t->dl.n; i++) { /* the reader's findings first */
+    for (size_t i = 0; i < t->dl.n; i++) { /* the reader's findings first */
         const ebts_diag *d = &t->dl.d[i];
         ebts__diag_add(&rep->dl, d->code, d->offset, d->record, 0, 0, d->subfield, d->item, "%s",
                        d->msg);
@@ -1342,7 +1346,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         ebts__error_oom(err);
         return NULL;
     }
-    if (!t || t->nrecs == 0 || t->recs[0]->type != 1) {
+    if (t->nrecs == 0 || t->recs[0]->type != 1) {
         ebts_profile_free(def);
         return rep;
     }

@@ -392,8 +392,10 @@ int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *e
 
 int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err)
 {
-    if (!path || !t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL %s", path ? "transaction" : "path");
+    /* refused before the file is opened: a bad argument leaves an existing file as it was */
+    if (!path || !t || (flags & EBTS_FORMAT_MASK) > EBTS_FORMAT_XML) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s",
+                        !path ? "NULL path" : !t ? "NULL transaction" : "unknown output format");
         return -1;
     }
     ebts__outfile o;

@@ -376,6 +376,36 @@ START_TEST(items_that_read_as_tags)
 }
 END_TEST
 
+/* The schema takes any nonNegativeInteger; a number the rules cannot hold is refused, not cut
+ * to its low bits (4294967297 would have been a max-length of 1). */
+START_TEST(profile_numbers_that_do_not_fit_are_refused)
+{
+    static const char *const attrs[] = {"max-length=\"4294967297\"", "min-length=\"4294967296\"",
+                                        "min-occurrences=\"99999999999999999999999\"",
+                                        "max-occurrences=\"18446744073709551617\""};
+    char xml[512];
+    ebts_error err;
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        snprintf(xml, sizeof xml,
+                 "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\">\n"
+                 "<field tag=\"2.901\" mnemonic=\"BKN\" type=\"AN\" %s/></profile>", attrs[i]);
+        memset(&err, 0, sizeof err);
+        ebts_profile *p = ebts_profile_load_buffer(xml, strlen(xml), &err);
+        ck_assert_msg(p == NULL, "%s: loaded", attrs[i]);
+        ck_assert_str_eq(err.code, "PROFILE_INVALID");
+        ck_assert_msg(strstr(err.msg, "line 2") != NULL, "%s: %s", attrs[i], err.msg);
+    }
+    /* the largest that fits loads, and is the rule's bound */
+    snprintf(xml, sizeof xml,
+             "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\">\n"
+             "<field tag=\"2.901\" mnemonic=\"BKN\" type=\"AN\" max-length=\"4294967295\"/></profile>");
+    memset(&err, 0, sizeof err);
+    ebts_profile *p = ebts_profile_load_buffer(xml, strlen(xml), &err);
+    ck_assert_msg(p != NULL, "%s", err.msg);
+    ebts_profile_free(p);
+}
+END_TEST
+
 START_TEST(bad_profiles_are_refused)
 {
     ebts_error err = {0};
@@ -728,6 +758,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, dates_digit_by_digit);
     tcase_add_test(tc, items_that_read_as_tags);
     tcase_add_test(tc, bad_profiles_are_refused);
+    tcase_add_test(tc, profile_numbers_that_do_not_fit_are_refused);
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
     tcase_add_test(tc, charset_position_in_every_lane);

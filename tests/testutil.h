@@ -40,4 +40,5 @@ Suite *suite_validate(void);
 Suite *suite_ident(void);
 Suite *suite_diff(void);
 Suite *suite_xml(void);
+Suite *suite_api(void);
 #endif
