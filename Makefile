@@ -33,7 +33,7 @@ STATIC = $(BUILD)/libebts.a
 SHARED = $(BUILD)/libebts.so.$(VERSION)
 
 # Debian packages the build needs; `make deps` installs the missing ones (root or sudo).
-DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind
+DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind libxml2-utils
 
 .SECONDARY:
 
