@@ -155,6 +155,11 @@ expect 2 "junit with an odd missing name" -- $TO "$VAL" --format junit "$(printf
 if command -v xmllint >/dev/null 2>&1; then
     if xmllint --noout "$T/out" 2>"$T/xerr"; then ok; else bad "JUnit error case not well-formed"; head -3 "$T/xerr"; fi
 fi
+# ebts-diff's JSON, with a value that is not UTF-8 (0xFF, ESC in place of "er" of 2.060)
+LC_ALL=C sed "s/older/old$(printf '\377\033')/" "$GOOD" > "$T/oddvalue.eft"
+expect 1 "diff json with a value not UTF-8" -- $TO "$DIFF" --format json "$GOOD" "$T/oddvalue.eft"
+if LC_ALL=C grep -q "$(printf '[\033\377]')" "$T/out"; then bad "raw 0xFF or ESC in diff JSON"; else ok; fi
+has "$T/out" 'old\u00ff\u001b' "diff JSON escapes the value's bytes"
 
 # ---- missing and unreadable inputs are JUnit errors; no input at all is exit 2
 expect 2 "junit with a missing file" -- $TO "$VAL" --format junit "$T/none.eft" "$GOOD"
