@@ -498,13 +498,20 @@ EBTS_API const char *ebts_difference_format(const ebts_difference *x, int redact
  *  (diagnostic messages quote the input's values, which may be personal data). Returns msg. */
 EBTS_API char *ebts_redact_message(char *msg);
 
-/* JUnit XML reports for CI systems: one test case per file. */
+/* JUnit XML reports for CI systems: one test case per file. Strings are copied; a byte XML
+ * cannot carry (not well-formed UTF-8, or a control character other than tab, newline and
+ * carriage return) is copied as the text \xHH, so any name leaves the report well-formed. */
 typedef struct ebts_junit ebts_junit;
 EBTS_API ebts_junit *ebts_junit_new(const char *suite_name);
 /** Add a test case; `failure` NULL when it passed, else a one-line reason; `details` (may be
- *  NULL) goes into the failure's text. Strings are copied. 0 or -1. */
+ *  NULL) goes into the failure's text. 0 or -1. */
 EBTS_API int ebts_junit_add(ebts_junit *j, const char *name, const char *failure,
                             const char *details);
+/** Add a test case that could not be run (an input missing or unreadable): an `<error>` with
+ *  `code` (such as IO_ERROR) as its type and `message`, counted in the suite's errors. Neither
+ *  may be NULL. 0 or -1. */
+EBTS_API int ebts_junit_add_error(ebts_junit *j, const char *name, const char *code,
+                                  const char *message);
 /** Write the report (libxml2's writer; properly escaped). 0 or -1. */
 EBTS_API int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err);
 EBTS_API void ebts_junit_free(ebts_junit *j);

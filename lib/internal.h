@@ -425,6 +425,10 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
 int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err);
 
 /* json.c */
+/* The length of the well-formed UTF-8 sequence at p (1 to 4; its code point in *cp when not
+ * NULL), or 0 when p[0] does not begin one within n bytes (overlong forms, surrogates and code
+ * points beyond U+10FFFF are not well-formed). */
+size_t ebts__utf8_seq(const unsigned char *p, size_t n, unsigned *cp);
 void ebts__base64(ebts__buf *b, const unsigned char *p, size_t n);
 void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b);
 

@@ -5,6 +5,27 @@
 #include <string.h>
 #include "internal.h"
 
+size_t ebts__utf8_seq(const unsigned char *p, size_t n, unsigned *cp)
+{
+    unsigned char c = n ? p[0] : 0;
+    size_t len = c < 0x80 ? 1 : c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+    if (len == 0 || n < len)
+        return 0;
+    unsigned v = len == 1 ? c : len == 2 ? c & 0x1fu : len == 3 ? c & 0x0fu : c & 0x07u;
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+        v = v << 6 | (p[k] & 0x3fu);
+    }
+    /* no overlong form, no surrogate, nothing beyond U+10FFFF */
+    if ((len == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+        (len == 4 && (v < 0x10000 || v > 0x10ffff)))
+        return 0;
+    if (cp)
+        *cp = v;
+    return len;
+}
+
 static void put_str(ebts__buf *b, const unsigned char *p, size_t n, int *bad)
 {
     static const char hx[] = "0123456789abcdef";
@@ -35,19 +56,8 @@ static void put_str(ebts__buf *b, const unsigned char *p, size_t n, int *bad)
             ebts__buf_put(b, p + i, j - i);
             i = j;
         } else {
-            /* a well-formed UTF-8 sequence passes through */
-            size_t len = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
-            int ok = len > 0 && c < 0xf5 && n - i >= len;
-            for (size_t k = 1; ok && k < len; k++)
-                ok = (p[i + k] & 0xc0) == 0x80;
-            if (ok && len == 3) {
-                unsigned cp = (c & 0x0fu) << 12 | (p[i + 1] & 0x3fu) << 6 | (p[i + 2] & 0x3fu);
-                ok = cp >= 0x800 && (cp < 0xd800 || cp > 0xdfff);
-            } else if (ok && len == 4) {
-                unsigned cp = (c & 0x07u) << 18 | (p[i + 1] & 0x3fu) << 12;
-                ok = cp >= 0x10000 && cp <= 0x10ffff;
-            }
-            if (ok) {
+            size_t len = ebts__utf8_seq(p + i, n - i, NULL);
+            if (len) { /* a well-formed UTF-8 sequence passes through */
                 ebts__buf_put(b, p + i, len);
                 i += len;
             } else {

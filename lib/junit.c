@@ -1,5 +1,8 @@
-/* JUnit XML reports (the de facto schema CI systems read: testsuites/testsuite/testcase/failure),
- * written with libxml2's text writer so that every name and message is escaped. */
+/* JUnit XML reports (the de facto schema CI systems read: testsuites/testsuite/testcase with
+ * failure or error), written with libxml2's text writer so that every name and message is
+ * escaped. A byte XML cannot carry (not well-formed UTF-8, or a control character other than
+ * tab, newline and carriage return) is written as the four characters \xHH, so any file name
+ * leaves the report well-formed. */
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlwriter.h>
@@ -7,6 +10,7 @@
 
 typedef struct jcase {
     char *name, *failure, *details;
+    char *error; /* the code of an error case (the input could not be checked), or NULL */
 } jcase;
 
 struct ebts_junit {
@@ -35,14 +39,42 @@ char *ebts_redact_message(char *msg)
     return msg;
 }
 
+/* A code point XML 1.0 can carry (its production Char). */
+static int xml_char(unsigned cp)
+{
+    return cp == 0x9 || cp == 0xa || cp == 0xd || (cp >= 0x20 && cp <= 0xd7ff) ||
+           (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+/* A copy of s in which every byte XML cannot carry is the text \xHH. */
 static char *dup_or_null(const char *s)
 {
+    static const char hx[] = "0123456789abcdef";
     if (!s)
         return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = malloc(n);
-    if (d)
-        memcpy(d, s, n);
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = strlen(s);
+    if (n > (SIZE_MAX - 1) / 4)
+        return NULL;
+    char *d = malloc(4 * n + 1), *o = d;
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        unsigned cp;
+        size_t len = ebts__utf8_seq(p + i, n - i, &cp);
+        if (len && xml_char(cp)) {
+            memcpy(o, p + i, len);
+            o += len;
+            i += len;
+        } else {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hx[p[i] >> 4];
+            *o++ = hx[p[i] & 15];
+            i++;
+        }
+    }
+    *o = 0;
     return d;
 }
 
@@ -56,7 +88,8 @@ ebts_junit *ebts_junit_new(const char *suite_name)
     return j;
 }
 
-int ebts_junit_add(ebts_junit *j, const char *name, const char *failure, const char *details)
+static int add(ebts_junit *j, const char *name, const char *failure, const char *details,
+               const char *error)
 {
     if (!j || !name)
         return -1;
@@ -72,21 +105,38 @@ int ebts_junit_add(ebts_junit *j, const char *name, const char *failure, const c
     c->name = dup_or_null(name);
     c->failure = dup_or_null(failure);
     c->details = dup_or_null(details);
-    if (!c->name || (failure && !c->failure) || (details && !c->details)) {
+    c->error = dup_or_null(error);
+    if (!c->name || (failure && !c->failure) || (details && !c->details) ||
+        (error && !c->error)) {
         free(c->name);
         free(c->failure);
         free(c->details);
+        free(c->error);
         return -1;
     }
     j->n++;
     return 0;
 }
 
+int ebts_junit_add(ebts_junit *j, const char *name, const char *failure, const char *details)
+{
+    return add(j, name, failure, details, NULL);
+}
+
+int ebts_junit_add_error(ebts_junit *j, const char *name, const char *code, const char *message)
+{
+    if (!code || !message)
+        return -1;
+    return add(j, name, message, NULL, code);
+}
+
 static int write_doc(const ebts_junit *j, xmlTextWriterPtr w)
 {
-    size_t failures = 0;
-    for (size_t i = 0; i < j->n; i++)
-        failures += j->cases[i].failure != NULL;
+    size_t failures = 0, errors = 0;
+    for (size_t i = 0; i < j->n; i++) {
+        errors += j->cases[i].error != NULL;
+        failures += j->cases[i].failure && !j->cases[i].error;
+    }
     char num[32];
     if (xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0 ||
         xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0 ||
@@ -97,8 +147,10 @@ static int write_doc(const ebts_junit *j, xmlTextWriterPtr w)
     if (xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0)
         return -1;
     snprintf(num, sizeof num, "%zu", failures);
-    if (xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num) < 0 ||
-        xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST "0") < 0)
+    if (xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num) < 0)
+        return -1;
+    snprintf(num, sizeof num, "%zu", errors);
+    if (xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST num) < 0)
         return -1;
     for (size_t i = 0; i < j->n; i++) {
         const jcase *c = &j->cases[i];
@@ -107,9 +159,10 @@ static int write_doc(const ebts_junit *j, xmlTextWriterPtr w)
             xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST c->name) < 0)
             return -1;
         if (c->failure) {
-            if (xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ||
+            const char *type = c->error ? c->error : "invalid";
+            if (xmlTextWriterStartElement(w, BAD_CAST(c->error ? "error" : "failure")) < 0 ||
                 xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST c->failure) < 0 ||
-                xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST "invalid") < 0 ||
+                xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST type) < 0 ||
                 (c->details && xmlTextWriterWriteString(w, BAD_CAST c->details) < 0) ||
                 xmlTextWriterEndElement(w) < 0)
                 return -1;
@@ -157,6 +210,7 @@ void ebts_junit_free(ebts_junit *j)
         free(j->cases[i].name);
         free(j->cases[i].failure);
         free(j->cases[i].details);
+        free(j->cases[i].error);
     }
     free(j->cases);
     free(j->suite);

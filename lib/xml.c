@@ -625,19 +625,48 @@ int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err)
 
 /* ---------------------------------------------------------------------------- reading */
 
+/* The character at byte i of text in `width`-byte units (1: UTF-8 or ASCII; 2: UTF-16, little
+ * endian when le): only ASCII is looked for, so the other byte of a UTF-16 unit must be 0. */
+static int ascii_at(const unsigned char *p, size_t i, int width, int le)
+{
+    if (width == 1)
+        return p[i];
+    unsigned char lo = le ? p[i] : p[i + 1], hi = le ? p[i + 1] : p[i];
+    return hi == 0 && lo < 0x80 ? lo : -1;
+}
+
+/* XML in UTF-8 or UTF-16 (either byte order, with or without a byte order mark, as XML 1.0
+ * appendix F detects it) whose first 4096 characters name the transaction's root element. */
 int ebts__xml_detect(const unsigned char *p, size_t n)
 {
+    static const char root[] = "NISTBiometricInformationExchangePackage";
     size_t i = 0;
-    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+    int width = 1, le = 0;
+    if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
         i = 3;
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
-        i++;
-    if (i >= n || p[i] != '<')
+    } else if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff))) {
+        width = 2;
+        le = p[0] == 0xff;
+        i = 2;
+    } else if (n >= 2 && ((p[0] == '<' && p[1] == 0) || (p[0] == 0 && p[1] == '<'))) {
+        width = 2;
+        le = p[0] == '<';
+    }
+    n -= (n - i) % (size_t)width; /* whole units only */
+    for (int c; i < n && ((c = ascii_at(p, i, width, le)) == ' ' || c == '\t' || c == '\r' ||
+                          c == '\n');)
+        i += (size_t)width;
+    if (i >= n || ascii_at(p, i, width, le) != '<')
         return 0;
-    size_t look = n - i < 4096 ? n - i : 4096;
-    for (size_t k = i; k + 39 <= i + look; k++)
-        if (memcmp(p + k, "NISTBiometricInformationExchangePackage", 39) == 0)
+    size_t end = n - i < 4096 * (size_t)width ? n : i + 4096 * (size_t)width;
+    size_t rlen = (sizeof root - 1) * (size_t)width;
+    for (size_t k = i; k + rlen <= end; k += (size_t)width) {
+        size_t m = 0;
+        while (m < sizeof root - 1 && ascii_at(p, k + m * (size_t)width, width, le) == root[m])
+            m++;
+        if (m == sizeof root - 1)
             return 1;
+    }
     return 0;
 }
 

@@ -478,6 +478,31 @@ START_TEST(reports_order_and_count)
 }
 END_TEST
 
+START_TEST(junit_errors_and_names_xml_cannot_carry)
+{
+    ebts_junit *j = ebts_junit_new("s");
+    ck_assert_int_eq(ebts_junit_add(j, "ok\xff.eft", NULL, NULL), 0);
+    ck_assert_int_eq(ebts_junit_add(j, "esc\x1b\xc3\xa9.eft", "1 error", "x\x01y\ttab"), 0);
+    ck_assert_int_eq(ebts_junit_add_error(j, "gone.eft", "IO_ERROR", "cannot open gone.eft"), 0);
+    ck_assert_int_eq(ebts_junit_add_error(j, "x.eft", NULL, "no code"), -1);
+    char *text = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&text, &n);
+    ck_assert_int_eq(ebts_junit_write(j, fp, NULL), 0);
+    fclose(fp);
+    ck_assert_ptr_nonnull(strstr(text, "tests=\"3\" failures=\"1\" errors=\"1\""));
+    ck_assert_ptr_nonnull(strstr(text, "name=\"ok\\xff.eft\"/>"));
+    ck_assert_ptr_nonnull(strstr(text, "name=\"esc\\x1b\xc3\xa9.eft\""));
+    ck_assert_ptr_nonnull(strstr(text, ">x\\x01y\ttab</failure>"));
+    ck_assert_ptr_nonnull(
+        strstr(text, "name=\"gone.eft\">\n   <error message=\"cannot open gone.eft\" type=\"IO_ERROR\"/>"));
+    ck_assert_ptr_null(strchr(text, 0x1b));
+    ck_assert_ptr_null(strchr(text, 0xff));
+    free(text);
+    ebts_junit_free(j);
+}
+END_TEST
+
 START_TEST(redaction_and_junit)
 {
     char m[] = "SRF: value \"X\" not in {I,N}; char 'Q'; DATE \"20260230\"";
@@ -761,6 +786,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, profile_numbers_that_do_not_fit_are_refused);
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
+    tcase_add_test(tc, junit_errors_and_names_xml_cannot_carry);
     tcase_add_test(tc, charset_position_in_every_lane);
     tcase_add_test(tc, value_sets_match_whole_tokens);
     tcase_add_test(tc, many_special_character_sets);

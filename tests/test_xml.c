@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "internal.h"
 #include "testutil.h"
 
 static size_t differences(const ebts_txn *a, const ebts_txn *b)
@@ -232,6 +233,46 @@ START_TEST(hostile_xml_is_refused)
 }
 END_TEST
 
+/* XML 1.0 appendix F: UTF-16 in either byte order, with or without a byte order mark, is read
+ * without the XML flag as the same transaction as its UTF-8 text (the fixture is ASCII). */
+START_TEST(utf16_xml_is_detected_in_either_byte_order)
+{
+    size_t n;
+    unsigned char *u8 = tu_slurp("fixtures/xml/sre-nomatch.xml", &n);
+    ck_assert_ptr_nonnull(u8);
+    ebts_txn *a = ebts_read_buffer(u8, n, 0, NULL);
+    ck_assert_ptr_nonnull(a);
+    unsigned char *u16 = malloc(2 * n + 2);
+    ck_assert_ptr_nonnull(u16);
+    for (int le = 0; le <= 1; le++) {
+        for (int bom = 0; bom <= 1; bom++) {
+            size_t k = 0;
+            if (bom) {
+                u16[k++] = le ? 0xff : 0xfe;
+                u16[k++] = le ? 0xfe : 0xff;
+            }
+            for (size_t i = 0; i < n; i++) {
+                u16[k++] = le ? u8[i] : 0;
+                u16[k++] = le ? 0 : u8[i];
+            }
+            ebts_error err = {0};
+            ebts_txn *b = ebts_read_buffer(u16, k, 0, &err);
+            ck_assert_msg(b != NULL, "UTF-16%s%s: %s %s", le ? "LE" : "BE", bom ? " with BOM" : "",
+                          err.code, err.msg);
+            ck_assert_msg(differences(a, b) == 0, "UTF-16%s%s differs", le ? "LE" : "BE",
+                          bom ? " with BOM" : "");
+            ebts_txn_free(b);
+        }
+    }
+    /* a UTF-16 text that is not a transaction is not taken for XML */
+    static const unsigned char other[] = {0xff, 0xfe, '<', 0, 'a', 0, '/', 0, '>', 0};
+    ck_assert_int_eq(ebts__xml_detect(other, sizeof other), 0);
+    free(u16);
+    free(u8);
+    ebts_txn_free(a);
+}
+END_TEST
+
 Suite *suite_xml(void)
 {
     Suite *s = suite_create("xml");
@@ -243,6 +284,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, value_that_looks_like_a_tag_stays_a_value);
     tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
     tcase_add_test(tc, hostile_xml_is_refused);
+    tcase_add_test(tc, utf16_xml_is_detected_in_either_byte_order);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,5 +1,5 @@
-/* Shared command-line helpers: the diagnostic line format, option values, and the checks every
- * tool makes at start and exit. */
+/* Shared command-line helpers: the diagnostic line format, JSON strings, option values, and
+ * the checks every tool makes at start and exit. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +41,44 @@ void cli_print_error(const char *path, const ebts_error *e)
 {
     fprintf(stderr, "%s:%zu: error: %s%s%s: %s\n", path, e->offset, e->code ? e->code : "ERROR",
             e->tag[0] ? " " : "", e->tag, e->msg);
+}
+
+/* The length of the well-formed UTF-8 sequence at p, or 0 (overlong forms, surrogates and
+ * code points beyond U+10FFFF are not well-formed). */
+static size_t utf8_seq(const unsigned char *p)
+{
+    unsigned char c = p[0];
+    size_t len = c < 0x80 ? 1 : c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
+    unsigned v = len == 2 ? c & 0x1fu : len == 3 ? c & 0x0fu : c & 0x07u;
+    for (size_t k = 1; k < len; k++) {
+        if ((p[k] & 0xc0) != 0x80) /* also stops at the terminating NUL */
+            return 0;
+        v = v << 6 | (p[k] & 0x3fu);
+    }
+    if ((len == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
+        (len == 4 && (v < 0x10000 || v > 0x10ffff)))
+        return 0;
+    return len;
+}
+
+void cli_json_str(FILE *fp, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    fputc('"', fp);
+    while (*p) {
+        size_t len = utf8_seq(p);
+        if (*p == '"' || *p == '\\') {
+            fprintf(fp, "\\%c", *p);
+        } else if (*p < 0x20 || *p == 0x7f || len == 0) {
+            fprintf(fp, "\\u%04x", *p);
+        } else {
+            fwrite(p, 1, len, fp);
+            p += len;
+            continue;
+        }
+        p++;
+    }
+    fputc('"', fp);
 }
 
 int cli_error_is_content(const ebts_error *e)

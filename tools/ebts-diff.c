@@ -24,21 +24,10 @@ static const char usage[] =
 
 static void json_str(const char *s)
 {
-    if (!s) {
+    if (s)
+        cli_json_str(stdout, s);
+    else
         fputs("null", stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
 }
 
 static int run(int argc, char **argv)

@@ -1,10 +1,16 @@
 /* ebts-validate: check transactions against the EBTS rules (a built-in or XML profile) and
- * report in text, JSON lines or JUnit XML; --expect runs a fixture corpus in conformance mode. */
-#include <dirent.h>
+ * report in text, JSON lines or JUnit XML; --expect runs a fixture corpus in conformance mode.
+ * Directories are walked with fts(3), which has no limit of depth or path length. */
+#define _DEFAULT_SOURCE /* fts(3) is BSD, not POSIX */
+#include <errno.h>
+#include <fcntl.h>
+#include <fts.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cli.h"
 
 static const char usage[] =
@@ -13,7 +19,8 @@ static const char usage[] =
     "\n"
     "Validates transactions against the EBTS rules: built-in profiles ebts-10 (default) and\n"
     "ebts-9.1, or an XML profile file. Directories are walked recursively (files ending in .eft\n"
-    ".ebts .an2 .an2k .nst .nist .txt, optionally .gz).\n"
+    ".ebts .an2 .an2k .nst .nist .txt .xml, optionally .gz), following links, each file once;\n"
+    "FIFOs, sockets and devices met there are skipped with a warning.\n"
     "\n"
     "  --profile P   built-in profile name or XML profile file\n"
     "  --strict      warnings make a file invalid\n"
@@ -25,55 +32,108 @@ static const char usage[] =
     "  -q            print nothing; the exit status speaks\n"
     "\n"
     "Exit status: 0 every file valid (or, with --expect, every file passes), 1 otherwise,\n"
-    "2 usage or I/O error.\n";
+    "2 usage or I/O error, an unreadable input, or no file at all to check.\n";
+
+/* The files checked once: device and inode of each regular file and directory met. */
+typedef struct fileid {
+    dev_t dev;
+    ino_t ino;
+    int used;
+} fileid;
 
 typedef struct opts {
     const ebts_profile *profile;
     int strict, redact, expect, quiet;
     enum { FMT_TEXT, FMT_JSON, FMT_JUNIT } format;
     ebts_junit *junit;
-    size_t files, bad, io_errors;
+    size_t files, bad, io_errors; /* files counts every input, io_errors the unreadable ones */
+    fileid *seen;                 /* open addressing, cap a power of two, at most half full */
+    size_t nseen, cap;
 } opts;
+
+/* 1 when the file was not met before (and is now), 0 when it was, -1 out of memory. */
+static int first_visit(opts *o, const struct stat *st)
+{
+    if (2 * (o->nseen + 1) > o->cap) {
+        size_t cap = o->cap ? 2 * o->cap : 256;
+        fileid *t = calloc(cap, sizeof *t);
+        if (!t)
+            return -1;
+        for (size_t i = 0; i < o->cap; i++) {
+            if (!o->seen[i].used)
+                continue;
+            size_t h = ((size_t)o->seen[i].ino * 31 + (size_t)o->seen[i].dev) & (cap - 1);
+            while (t[h].used)
+                h = (h + 1) & (cap - 1);
+            t[h] = o->seen[i];
+        }
+        free(o->seen);
+        o->seen = t;
+        o->cap = cap;
+    }
+    size_t h = ((size_t)st->st_ino * 31 + (size_t)st->st_dev) & (o->cap - 1);
+    for (; o->seen[h].used; h = (h + 1) & (o->cap - 1))
+        if (o->seen[h].dev == st->st_dev && o->seen[h].ino == st->st_ino)
+            return 0;
+    o->seen[h] = (fileid){st->st_dev, st->st_ino, 1};
+    o->nseen++;
+    return 1;
+}
 
 static int wanted(const char *name)
 {
     static const char *const ext[] = {".eft", ".ebts", ".an2", ".an2k", ".nst", ".nist", ".txt",
                                       ".xml"};
-    char base[1024];
-    snprintf(base, sizeof base, "%s", name);
-    size_t n = strlen(base);
-    if (n > 3 && strcmp(base + n - 3, ".gz") == 0)
-        base[n - 3] = 0;
-    n = strlen(base);
+    size_t n = strlen(name);
+    if (n > 3 && strcmp(name + n - 3, ".gz") == 0)
+        n -= 3;
     for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
         size_t e = strlen(ext[i]);
-        if (n > e && strcmp(base + n - e, ext[i]) == 0)
+        if (n > e && strncmp(name + n - e, ext[i], e) == 0)
             return 1;
     }
     return 0;
 }
 
-static void json_str(FILE *fp, const char *s)
+/* An input that could not be checked: an error of that input in every format. */
+static void input_error(opts *o, const char *name, const char *code, const char *fmt, ...)
 {
-    fputc('"', fp);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(fp, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(fp, "\\u%04x", c);
-        else
-            fputc(c, fp);
+    ebts_error err;
+    memset(&err, 0, sizeof err);
+    err.code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err.msg, sizeof err.msg, fmt, ap);
+    va_end(ap);
+    o->files++;
+    o->io_errors++;
+    if (o->format == FMT_JUNIT && ebts_junit_add_error(o->junit, name, code, err.msg) < 0)
+        fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
+    if (o->quiet)
+        return;
+    cli_print_error(name, &err);
+    if (o->format == FMT_JSON) {
+        printf("{\"path\":");
+        cli_json_str(stdout, name);
+        printf(",\"error\":{\"code\":\"%s\",\"message\":", code);
+        cli_json_str(stdout, err.msg);
+        printf("}}\n");
     }
-    fputc('"', fp);
 }
 
-/* The codes listed in F.expect; returns the count, -1 when there is no such file. */
-static int read_expect(const char *path, char codes[][48], int max)
+/* The codes listed in EXPECT_FOR.expect; returns the count, -1 when there is no such file. */
+static int read_expect(const char *expect_for, char codes[][48], int max)
 {
-    char p[1100];
-    snprintf(p, sizeof p, "%s.expect", path);
+    if (!expect_for)
+        return -1;
+    size_t len = strlen(expect_for);
+    char *p = malloc(len + sizeof ".expect");
+    if (!p)
+        return -1;
+    memcpy(p, expect_for, len);
+    memcpy(p + len, ".expect", sizeof ".expect");
     FILE *fp = fopen(p, "r");
+    free(p);
     if (!fp)
         return -1;
     int n = 0;
@@ -92,24 +152,37 @@ static int read_expect(const char *path, char codes[][48], int max)
     return n;
 }
 
-static void one_file(opts *o, const char *path)
+/* Check the transaction read from fd (closed here unless it is standard input), reported as
+ * `name`; its expected codes are in EXPECT_FOR.expect (NULL: none). */
+static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
 {
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     ebts_error err;
     memset(&err, 0, sizeof err);
-    ebts_txn *t = ebts_read_file(path, 0, &err);
+    ebts_txn *t = ebts_read_fd(fd, 0, &err);
+    if (fd != 0)
+        close(fd);
     ebts_report *rep = t ? ebts_validate(t, o->profile, &err) : NULL;
-    o->files++;
     if (!t && !cli_error_is_content(&err)) {
-        if (!o->quiet)
-            cli_print_error(name, &err);
-        o->io_errors++;
+        input_error(o, name, err.code ? err.code : "IO_ERROR", "%s", err.msg);
         return;
     }
+    size_t size = strlen(name) + 600, dlen = 0;
+    char *line = malloc(size), *details = NULL;
+    FILE *dfp = open_memstream(&details, &dlen);
+    if (!line || !dfp) {
+        free(line);
+        if (dfp)
+            fclose(dfp);
+        free(details);
+        ebts_report_free(rep);
+        ebts_txn_free(t);
+        input_error(o, name, "OUT_OF_MEMORY", "out of memory");
+        return;
+    }
+    o->files++;
     /* the findings: a fatal read error stands as the only one */
     size_t n = rep ? ebts_report_count(rep) : 1;
     size_t errors = rep ? ebts_report_error_count(rep, o->strict) : 1;
-    char line[700], details[8192] = "";
     char got[256][48];
     int ngot = 0;
     for (size_t i = 0; i < n; i++) {
@@ -124,7 +197,7 @@ static void one_file(opts *o, const char *path)
     char verdict[600] = "";
     if (o->expect) {
         char want[256][48];
-        int nwant = read_expect(path, want, 256);
+        int nwant = read_expect(expect_for, want, 256);
         if (nwant >= 0) {
             char miss[300] = "", extra[300] = "";
             for (int w = 0; w < nwant; w++) {
@@ -154,7 +227,7 @@ static void one_file(opts *o, const char *path)
         o->bad++;
     if (o->format == FMT_JSON && !o->quiet) {
         printf("{\"path\":");
-        json_str(stdout, name);
+        cli_json_str(stdout, name);
         printf(",\"valid\":%s,", errors == 0 ? "true" : "false");
         if (o->expect)
             printf("\"pass\":%s,", pass ? "true" : "false");
@@ -180,21 +253,21 @@ static void one_file(opts *o, const char *path)
             printf("%s{\"code\":\"%s\",\"severity\":\"%s\",\"offset\":%zu,\"record\":%ld,\"tag\":",
                    i ? "," : "", d.code, ebts_severity_name(sev), d.offset, d.record);
             if (d.tag[0])
-                json_str(stdout, d.tag);
+                cli_json_str(stdout, d.tag);
             else
                 printf("null");
             printf(",\"message\":");
-            json_str(stdout, d.msg);
+            cli_json_str(stdout, d.msg);
             printf("}");
         } else {
             d.severity = sev;
-            ebts_diag_format(&d, name, 0, line, sizeof line);
+            ebts_diag_format(&d, name, 0, line, size);
             if (o->format == FMT_TEXT && !o->quiet && !o->expect)
                 printf("%s\n", line);
-            if (strlen(details) + strlen(line) + 2 < sizeof details)
-                strcat(strcat(details, line), "\n");
+            fprintf(dfp, "%s\n", line);
         }
     }
+    fclose(dfp);
     if (o->format == FMT_JSON && !o->quiet)
         printf("]%s%s%s}\n", verdict[0] ? ",\"expect\":\"" : "", verdict, verdict[0] ? "\"" : "");
     if (o->format == FMT_TEXT && !o->quiet) {
@@ -215,38 +288,146 @@ static void one_file(opts *o, const char *path)
             snprintf(msg, sizeof msg, "%s", verdict);
         else
             snprintf(msg, sizeof msg, "%zu error%s", errors, errors == 1 ? "" : "s");
-        ebts_junit_add(o->junit, name, pass ? NULL : msg, details[0] ? details : NULL);
+        const char *text = details && details[0] ? details : NULL;
+        if (ebts_junit_add(o->junit, name, pass ? NULL : msg, text) < 0)
+            fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
     }
+    free(line);
+    free(details);
     ebts_report_free(rep);
     ebts_txn_free(t);
 }
 
-static void walk(opts *o, const char *path, int top)
+static const char *kind_of(mode_t m)
 {
+    return S_ISFIFO(m)   ? "FIFO"
+           : S_ISSOCK(m) ? "socket"
+           : S_ISCHR(m)  ? "character device"
+           : S_ISBLK(m)  ? "block device"
+           : S_ISDIR(m)  ? "directory"
+                         : "special file";
+}
+
+/* A special file met in a walk is never opened: opening a FIFO waits for a writer, a device
+ * may act on being opened. It is reported (not counted) and skipped. */
+static void skip_special(opts *o, const char *name, mode_t m)
+{
+    if (!o->quiet)
+        fprintf(stderr, "%s:0: warning: NOT_REGULAR: not a regular file (%s), skipped\n", name,
+                kind_of(m));
+}
+
+/* A file met in a walk: opened without blocking and checked to be the regular file fts saw
+ * (it may have been replaced since), then read once whatever number of names lead to it. */
+static void walked_file(opts *o, const FTSENT *e)
+{
+    int fd = open(e->fts_accpath, O_RDONLY | O_NONBLOCK | O_NOCTTY);
     struct stat st;
-    if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        struct dirent **list;
-        int n = scandir(path, &list, NULL, alphasort);
-        if (n < 0) {
-            fprintf(stderr, "ebts-validate: cannot read directory %s\n", path);
-            o->io_errors++;
-            return;
-        }
-        for (int i = 0; i < n; i++) {
-            char sub[2048];
-            if (list[i]->d_name[0] != '.') {
-                snprintf(sub, sizeof sub, "%s/%s", path, list[i]->d_name);
-                struct stat s2;
-                if (stat(sub, &s2) == 0 && (S_ISDIR(s2.st_mode) || wanted(list[i]->d_name)))
-                    walk(o, sub, 0);
-            }
-            free(list[i]);
-        }
-        free(list);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        input_error(o, e->fts_path, "IO_ERROR", "cannot open %s: %s", e->fts_path,
+                    strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return;
     }
-    (void)top;
-    one_file(o, path);
+    int first = S_ISREG(st.st_mode) ? first_visit(o, &st) : 0;
+    if (!S_ISREG(st.st_mode))
+        skip_special(o, e->fts_path, st.st_mode);
+    else if (first < 0)
+        input_error(o, e->fts_path, "OUT_OF_MEMORY", "out of memory");
+    if (first <= 0) {
+        close(fd);
+        return;
+    }
+    check_fd(o, e->fts_path, fd, e->fts_accpath);
+}
+
+static int by_name(const FTSENT **a, const FTSENT **b)
+{
+    return strcmp((*a)->fts_name, (*b)->fts_name);
+}
+
+/* Walk a directory: names beginning with '.' are left out below the top, symbolic links are
+ * followed, and each directory and file is visited once (by device and inode), so links that
+ * make loops end. fts changes directory as it descends, so no path grows beyond PATH_MAX. */
+static void walk(opts *o, const char *path)
+{
+    char *roots[] = {(char *)path, NULL};
+    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW, by_name);
+    if (!fts) {
+        input_error(o, path, "IO_ERROR", "cannot walk %s: %s", path, strerror(errno));
+        return;
+    }
+    FTSENT *e;
+    while ((e = fts_read(fts))) {
+        int hidden = e->fts_level > 0 && e->fts_name[0] == '.';
+        switch (e->fts_info) {
+        case FTS_D: {
+            int first = hidden ? 0 : first_visit(o, e->fts_statp);
+            if (first < 0)
+                input_error(o, e->fts_path, "OUT_OF_MEMORY", "out of memory");
+            if (first <= 0)
+                fts_set(fts, e, FTS_SKIP);
+            break;
+        }
+        case FTS_SL: /* fts_read returns it again as what it points to */
+            if (!hidden)
+                fts_set(fts, e, FTS_FOLLOW);
+            break;
+        case FTS_SLNONE:
+            if (!hidden && wanted(e->fts_name))
+                input_error(o, e->fts_path, "IO_ERROR", "cannot open %s: %s", e->fts_path,
+                            "dangling symbolic link");
+            break;
+        case FTS_DNR:
+        case FTS_ERR:
+        case FTS_NS:
+            if (!hidden)
+                input_error(o, e->fts_path, "IO_ERROR", "cannot read %s: %s", e->fts_path,
+                            strerror(e->fts_errno));
+            break;
+        case FTS_F:
+            if (!hidden && wanted(e->fts_name))
+                walked_file(o, e);
+            break;
+        case FTS_DEFAULT:
+            if (!hidden && wanted(e->fts_name))
+                skip_special(o, e->fts_path, e->fts_statp->st_mode);
+            break;
+        default: /* FTS_DC (a directory that is its own ancestor), FTS_DP (after its files) */
+            break;
+        }
+    }
+    if (errno)
+        input_error(o, path, "IO_ERROR", "cannot walk %s: %s", path, strerror(errno));
+    fts_close(fts);
+}
+
+/* A command-line argument: a directory is walked; anything else is read as a stream (so a
+ * FIFO works), once even when named twice. */
+static void one_argument(opts *o, const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0) {
+        check_fd(o, "<stdin>", 0, NULL);
+        return;
+    }
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        walk(o, path);
+        return;
+    }
+    int fd = open(path, O_RDONLY | O_NOCTTY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        input_error(o, path, "IO_ERROR", "cannot open %s: %s", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    if (S_ISREG(st.st_mode) && first_visit(o, &st) == 0) {
+        close(fd);
+        return;
+    }
+    check_fd(o, path, fd, path);
 }
 
 static int run(int argc, char **argv)
@@ -315,14 +496,28 @@ static int run(int argc, char **argv)
     if (o.format == FMT_JUNIT)
         o.junit = ebts_junit_new("ebts-validate");
     for (int i = 0; i < npaths; i++)
-        walk(&o, paths[i], 1);
+        one_argument(&o, paths[i]);
+    size_t checked = o.files - o.io_errors;
     if (o.format == FMT_TEXT && !o.quiet) {
         if (o.expect)
-            printf("ebts-validate: %zu passed, %zu failed\n", o.files - o.bad - o.io_errors, o.bad);
+            printf("ebts-validate: %zu passed, %zu failed", checked - o.bad, o.bad);
         else
-            printf("ebts-validate: %zu file%s, %zu valid, %zu invalid (profile %s)\n", o.files,
-                   o.files == 1 ? "" : "s", o.files - o.bad - o.io_errors, o.bad,
-                   ebts_profile_name(p));
+            printf("ebts-validate: %zu file%s, %zu valid, %zu invalid", o.files,
+                   o.files == 1 ? "" : "s", checked - o.bad, o.bad);
+        if (o.io_errors)
+            printf(", %zu unreadable", o.io_errors);
+        if (!o.expect)
+            printf(" (profile %s)", ebts_profile_name(p));
+        printf("\n");
+    }
+    int no_input = o.files == 0;
+    if (no_input) {
+        static const char msg[] = "no transaction file in the arguments";
+        if (!o.quiet)
+            fprintf(stderr, "ebts-validate: NO_INPUT: %s\n", msg);
+        if (o.format == FMT_JUNIT &&
+            ebts_junit_add_error(o.junit, "ebts-validate", "NO_INPUT", msg) < 0)
+            fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
     }
     if (o.format == FMT_JUNIT && !o.quiet && ebts_junit_write(o.junit, stdout, &err) < 0) {
         cli_print_error("<stdout>", &err);
@@ -330,8 +525,9 @@ static int run(int argc, char **argv)
     }
     ebts_junit_free(o.junit);
     ebts_profile_free(p);
+    free(o.seen);
     free(paths);
-    if (o.io_errors)
+    if (o.io_errors || no_input)
         return CLI_USAGE;
     return o.bad ? CLI_INVALID : CLI_OK;
 }

@@ -1,0 +1,193 @@
+#!/bin/sh
+# Tool tests for directory walks and the honesty of reports: symbolic link loops, special files,
+# deep and long paths, unreadable inputs, names that are not UTF-8, JUnit errors, no input at
+# all, and UTF-16 XML. Run from the project root: BUILD=build sh tests/tools-walks.sh
+# Commands that could hang run under timeout(1), so a hang is a failure, not a stuck make check.
+BUILD=${BUILD:-build}
+VAL="$BUILD/bin/ebts-validate"
+DIFF="$BUILD/bin/ebts-diff"
+T=$(mktemp -d)
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION -- command...
+expect() {
+    want=$1; what=$2; shift 3
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
+}
+has() { # has FILE TEXT DESCRIPTION
+    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
+}
+hasnt() {
+    if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $1"; else ok; fi
+}
+
+GOOD=fixtures/samples/clean/errt-doa.eft     # valid, with warnings its .expect lists
+INVALID=fixtures/samples/published/errt-doa.eft # errors its .expect lists
+TO="timeout 20"
+
+# ---- symbolic link loops: every file once, and the walk ends
+mkdir "$T/loop"
+cp "$GOOD" "$GOOD.expect" "$T/loop/"
+ln -s . "$T/loop/l1"
+ln -s . "$T/loop/l2"
+ln -s errt-doa.eft "$T/loop/link.eft"
+ln "$T/loop/errt-doa.eft" "$T/loop/hard.eft"
+expect 0 "two links to . end" -- $TO "$VAL" "$T/loop"
+has "$T/out" "ebts-validate: 1 file, 1 valid, 0 invalid" "a file reached through links counts once"
+expect 0 "two links to ., --expect" -- $TO "$VAL" --expect "$T/loop"
+has "$T/out" "ebts-validate: 1 passed, 0 failed" "--expect: each file once"
+mkdir -p "$T/mutual/a" "$T/mutual/b"
+ln -s ../b "$T/mutual/a/to-b"
+ln -s ../a "$T/mutual/b/to-a"
+cp "$GOOD" "$T/mutual/a/x.eft"
+expect 0 "directories linked to each other" -- $TO "$VAL" "$T/mutual"
+has "$T/out" "ebts-validate: 1 file, 1 valid" "mutual links: the file once"
+
+# ---- FIFOs, sockets, devices: reported and skipped in a walk, never opened
+mkdir "$T/special"
+cp "$GOOD" "$T/special/good.eft"
+mkfifo "$T/special/fifo.eft"
+ln -s /dev/null "$T/special/null.eft"
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$T/special/sock.eft"
+fi
+expect 0 "FIFO and device in a walk" -- $TO "$VAL" "$T/special"
+has "$T/out" "ebts-validate: 1 file, 1 valid" "special files are not counted"
+has "$T/err" "fifo.eft:0: warning: NOT_REGULAR: not a regular file (FIFO), skipped" "FIFO reported"
+has "$T/err" "null.eft:0: warning: NOT_REGULAR: not a regular file (character device), skipped" "device reported"
+if [ -S "$T/special/sock.eft" ]; then
+    has "$T/err" "sock.eft:0: warning: NOT_REGULAR: not a regular file (socket), skipped" "socket reported"
+fi
+expect 0 "special files, --expect" -- $TO "$VAL" --expect "$T/special"
+expect 0 "special files, -q" -- $TO "$VAL" -q "$T/special"
+if [ -s "$T/err" ]; then bad "-q printed the skipped files"; else ok; fi
+mkfifo "$T/arg.eft"
+$TO sh -c "cat '$GOOD' > '$T/arg.eft'" &
+expect 0 "a FIFO named as argument is read as a stream" -- $TO "$VAL" "$T/arg.eft"
+wait
+
+# ---- depth and length: no fixed-size path buffer
+deep="$T/deep"
+i=0
+p=""
+while [ $i -lt 1100 ]; do p="${p}d/"; i=$((i + 1)); done
+mkdir -p "$deep/$p"
+cp "$GOOD" "$deep/${p}x.eft"
+expect 0 "1100 directories deep" -- $TO "$VAL" "$deep"
+has "$T/out" "ebts-validate: 1 file, 1 valid" "the deepest file is found"
+long="$T/long"
+n250=$(printf '%0250d' 0)
+mkdir -p "$long/$n250/$n250/$n250/$n250/$n250/$n250/$n250/$n250/$n250"
+cp "$INVALID" "$INVALID.expect" "$long/$n250/$n250/$n250/$n250/$n250/$n250/$n250/$n250/$n250/"
+expect 1 "path over 2047 bytes" -- $TO "$VAL" "$long"
+has "$T/out" "ebts-validate: 1 file, 0 valid, 1 invalid" "a long path is validated"
+expect 0 "path over 2047 bytes, --expect reads the .expect beside it" -- $TO "$VAL" --expect "$long"
+has "$T/out" "ebts-validate: 1 passed, 0 failed" "long path's .expect"
+# beyond PATH_MAX (4096): built one cd at a time, the inputs copied through descriptors
+huge="$T/huge"
+mkdir "$huge"
+(
+    exec 3<"$INVALID" 4<"$INVALID.expect"
+    cd "$huge" || exit 1
+    i=0
+    while [ $i -lt 20 ]; do mkdir "$n250" && cd -P "$n250" || exit 1; i=$((i + 1)); done
+    cat <&3 > x.eft && cat <&4 > x.eft.expect
+) || bad "could not build the tree beyond PATH_MAX"
+expect 1 "path over PATH_MAX" -- $TO "$VAL" "$huge"
+has "$T/out" "ebts-validate: 1 file, 0 valid, 1 invalid" "a path beyond PATH_MAX is validated"
+expect 0 "path over PATH_MAX, --expect" -- $TO "$VAL" --expect "$huge"
+has "$T/out" "ebts-validate: 1 passed, 0 failed" "the .expect beyond PATH_MAX"
+
+# ---- an input that cannot be read is an error of that input, and the counts stay right.
+# Root reads anything chmod 000 guards, so the deterministic case is a name that cannot be
+# opened by anyone: a dangling symbolic link named like a transaction. Where setpriv can drop
+# to nobody, unreadable directories are checked as well.
+mkdir "$T/gone"
+cp "$GOOD" "$T/gone/good.eft"
+ln -s nowhere.eft "$T/gone/dangling.eft"
+expect 2 "dangling link in a walk" -- $TO "$VAL" "$T/gone"
+has "$T/err" "dangling.eft:0: error: IO_ERROR: " "dangling link reported"
+has "$T/out" "ebts-validate: 2 files, 1 valid, 0 invalid, 1 unreadable" "counts with an unreadable file"
+expect 2 "dangling link, --expect" -- $TO "$VAL" --expect "$T/gone"
+has "$T/out" "ebts-validate: 1 passed, 0 failed, 1 unreadable" "--expect counts"
+expect 2 "dangling link, json" -- $TO "$VAL" --format json "$T/gone"
+has "$T/out" '"error":{"code":"IO_ERROR"' "json line for the unreadable file"
+if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+    mkdir "$T/locked" "$T/locked/a" "$T/locked/b"
+    chmod 755 "$T" "$T/locked"
+    chmod 000 "$T/locked/a" "$T/locked/b"
+    expect 2 "unreadable directories" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+        $TO "$VAL" "$T/locked"
+    has "$T/out" "ebts-validate: 2 files, 0 valid, 0 invalid, 2 unreadable" "unreadable directories counted"
+    hasnt "$T/out" "18446744073709551614" "no wrapped count"
+    has "$T/err" "locked/a:0: error: IO_ERROR: " "unreadable directory reported"
+    chmod 700 "$T"
+else
+    echo "note: setpriv cannot drop privileges here; unreadable directories not checked"
+fi
+
+# ---- names that are not UTF-8 keep JSON and JUnit well-formed
+mkdir "$T/names"
+cp "$GOOD" "$T/names/$(printf 'ff\377.eft')"
+cp "$INVALID" "$T/names/$(printf 'esc\033.eft')"
+expect 1 "json with odd names" -- $TO "$VAL" --format json "$T/names"
+if LC_ALL=C grep -q "$(printf '[\033\377]')" "$T/out"; then bad "raw 0xFF or ESC in JSON"; else ok; fi
+has "$T/out" 'esc\u001b.eft' "ESC escaped in JSON"
+has "$T/out" 'ff\u00ff.eft' "0xFF escaped in JSON"
+if command -v python3 >/dev/null 2>&1; then
+    if python3 -c 'import json,sys
+for l in open(sys.argv[1], "rb"): json.loads(l.decode("utf-8"))' "$T/out" 2>"$T/perr"; then ok; else
+        bad "json lines do not parse"; head -3 "$T/perr"; fi
+fi
+expect 1 "junit with odd names" -- $TO "$VAL" --format junit "$T/names"
+if LC_ALL=C grep -q "$(printf '[\033\377]')" "$T/out"; then bad "raw 0xFF or ESC in JUnit"; else ok; fi
+has "$T/out" 'esc\x1b.eft' "ESC escaped in JUnit"
+if command -v xmllint >/dev/null 2>&1; then
+    if xmllint --noout "$T/out" 2>"$T/xerr"; then ok; else bad "JUnit not well-formed"; head -3 "$T/xerr"; fi
+fi
+expect 2 "junit with an odd missing name" -- $TO "$VAL" --format junit "$(printf '%s/names/no\377.eft' "$T")"
+if command -v xmllint >/dev/null 2>&1; then
+    if xmllint --noout "$T/out" 2>"$T/xerr"; then ok; else bad "JUnit error case not well-formed"; head -3 "$T/xerr"; fi
+fi
+# ebts-diff's JSON, with a value that is not UTF-8 (0xFF, ESC in place of "er" of 2.060)
+LC_ALL=C sed "s/older/old$(printf '\377\033')/" "$GOOD" > "$T/oddvalue.eft"
+expect 1 "diff json with a value not UTF-8" -- $TO "$DIFF" --format json "$GOOD" "$T/oddvalue.eft"
+if LC_ALL=C grep -q "$(printf '[\033\377]')" "$T/out"; then bad "raw 0xFF or ESC in diff JSON"; else ok; fi
+has "$T/out" 'old\u00ff\u001b' "diff JSON escapes the value's bytes"
+
+# ---- missing and unreadable inputs are JUnit errors; no input at all is exit 2
+expect 2 "junit with a missing file" -- $TO "$VAL" --format junit "$T/none.eft" "$GOOD"
+has "$T/out" 'tests="2" failures="0" errors="1"' "junit counts the error"
+has "$T/out" "<error message=\"cannot open $T/none.eft" "junit error case"
+has "$T/out" 'type="IO_ERROR"' "junit error code"
+expect 2 "junit with a dangling link in a walk" -- $TO "$VAL" --format junit "$T/gone"
+has "$T/out" 'errors="1"' "junit walk error"
+mkdir "$T/empty" "$T/other"
+echo notes > "$T/other/README"
+expect 2 "empty directory" -- $TO "$VAL" "$T/empty"
+has "$T/err" "NO_INPUT" "empty directory is no input"
+expect 2 "no matching file" -- $TO "$VAL" --expect "$T/other"
+has "$T/err" "NO_INPUT" "no matching file is no input"
+expect 2 "no input, junit" -- $TO "$VAL" --format junit "$T/empty"
+has "$T/out" 'errors="1"' "junit shows no input as an error"
+has "$T/out" 'type="NO_INPUT"' "junit no-input code"
+
+# ---- UTF-16 XML read like UTF-8 XML, by every tool
+X=fixtures/xml/sre-nomatch.xml
+iconv -f UTF-8 -t UTF-16LE "$X" > "$T/le.raw"
+iconv -f UTF-8 -t UTF-16BE "$X" > "$T/be.raw"
+{ printf '\377\376'; cat "$T/le.raw"; } > "$T/u16le.xml"
+{ printf '\376\377'; cat "$T/be.raw"; } > "$T/u16be.xml"
+expect 0 "validate UTF-16LE XML" -- $TO "$VAL" "$T/u16le.xml"
+expect 0 "validate UTF-16BE XML" -- $TO "$VAL" "$T/u16be.xml"
+expect 0 "diff UTF-16 XML against UTF-8" -- $TO "$DIFF" "$T/u16le.xml" "$X"
+expect 0 "diff UTF-16BE XML against UTF-16LE" -- $TO "$DIFF" "$T/u16be.xml" "$T/u16le.xml"
+
+echo "tools-walks: $pass passed, $fail failed"
+[ "$fail" = 0 ]
