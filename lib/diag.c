@@ -81,6 +81,8 @@ static const ebts__code codes[] = {
     {"XML_UNKNOWN_ELEMENT", W, 0, "an XML element the mapping does not know; reported, left out"},
     {"XML_VALUE_INVALID", E, 0, "an XML value not of the form its element needs; kept as given"},
     {"PROFILE_INVALID", E, 0, "a profile that is unknown, not well-formed or not valid by the XSD"},
+    {"NO_INPUT", E, 0, "ebts-validate: no transaction file among the inputs (empty directory)"},
+    {"NOT_REGULAR", W, 0, "ebts-validate: a FIFO, socket or device met in a walk; never opened"},
 };
 #undef W
 #undef E

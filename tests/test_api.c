@@ -296,6 +296,10 @@ static void diffing(void)
     ebts_junit *j = ebts_junit_new(NULL);
     ck_assert_ptr_nonnull(j);
     ck_assert_int_eq(ebts_junit_add(j, NULL, "failed", NULL), -1);
+    ck_assert_int_eq(ebts_junit_add_error(NULL, "a", "IO_ERROR", "gone"), -1);
+    ck_assert_int_eq(ebts_junit_add_error(j, NULL, "IO_ERROR", "gone"), -1);
+    ck_assert_int_eq(ebts_junit_add_error(j, "a", NULL, "gone"), -1);
+    ck_assert_int_eq(ebts_junit_add_error(j, "a", "IO_ERROR", NULL), -1);
     REFUSES(ebts_junit_write(NULL, stdout, &err) == -1);
     REFUSES(ebts_junit_write(j, NULL, &err) == -1);
     ebts_junit_free(j);

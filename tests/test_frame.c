@@ -426,17 +426,6 @@ START_TEST(diagnostic_code_table)
     }
     free(text);
     free(readme);
-    /* and so does the ebts-validate man page */
-    readme = tu_slurp("man/ebts-validate.1", &rn);
-    ck_assert_ptr_nonnull(readme);
-    text = calloc(1, rn + 1);
-    memcpy(text, readme, rn);
-    for (size_t i = 0; i < n; i++) {
-        ebts_diag_codes(i, &code, NULL);
-        ck_assert_msg(strstr(text, code) != NULL, "man/ebts-validate.1 does not list %s", code);
-    }
-    free(text);
-    free(readme);
 }
 END_TEST
 
