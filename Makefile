@@ -35,7 +35,7 @@ STATIC = $(BUILD)/libebts.a
 SHARED = $(BUILD)/libebts.so.$(VERSION)
 
 # Debian packages the build needs; `make deps` installs the missing ones (root or sudo).
-DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind groff-base libxml2-utils
+DEB_PKGS = libxml2-dev zlib1g-dev check pkg-config clang gzip binutils valgrind groff-base libxml2-utils chromium
 
 .SECONDARY:
 

@@ -265,9 +265,11 @@ EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
 #define EBTS_FORMAT_READABLE    1u
 #define EBTS_FORMAT_JSON        2u
 #define EBTS_FORMAT_XML         3u /* ANSI/NIST-ITL 2011 / EBTS 10 XML (see README, "XML") */
+#define EBTS_FORMAT_HTML        4u  /* a self-contained report page for people (no script) */
 #define EBTS_FORMAT_MASK        0x0fu
 #define EBTS_WRITE_BASE64       0x100u /* JSON: binary data as base64 too */
 #define EBTS_WRITE_NO_DIAGS     0x200u /* JSON: leave out "diagnostics" */
+#define EBTS_WRITE_VALIDATE     0x400u /* HTML: show the default profile's findings too */
 
 /** Write `t` in the format named in `flags` to a new buffer (free with ebts_free). 0 or -1. */
 EBTS_API int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, size_t *len,
@@ -288,6 +290,12 @@ EBTS_API int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts
  *  limit to end in IO_ERROR rather than in the signal. Bad arguments (a NULL transaction, an
  *  unknown format) are refused before anything is opened. */
 EBTS_API int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err);
+/** Write len bytes to a path the way ebts_write_file writes a transaction. 0 or -1. */
+EBTS_API int ebts_write_bytes_file(const void *data, size_t len, const char *path,
+                                   ebts_error *err);
+/** The usual file name extension of image data, from its signature: "jpg", "png", "jp2"
+ *  (JPEG 2000), "wsq", or "bin" when it is none of these. Static; never NULL. */
+EBTS_API const char *ebts_image_extension(const void *data, size_t len);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Validation against the EBTS rules. A profile is a rule set: built in are "ebts-10" (the

@@ -90,3 +90,17 @@ int ebts__image_sniff(const unsigned char *p, size_t n, uint32_t *w, uint32_t *h
         return EBTS__IMG_JP2 | (jp2_size(p, n, w, h) ? EBTS__IMG_SIZED : 0);
     return EBTS__IMG_UNKNOWN;
 }
+
+const char *ebts_image_extension(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint32_t w, h;
+    if (!p)
+        return "bin";
+    switch (ebts__image_sniff(p, len, &w, &h) & EBTS__IMG_KIND) {
+    case EBTS__IMG_JPEG: return "jpg";
+    case EBTS__IMG_PNG: return "png";
+    case EBTS__IMG_JP2: return "jp2";
+    default: return len >= 2 && p[0] == 0xff && p[1] == 0xa0 ? "wsq" : "bin"; /* WSQ SOI */
+    }
+}

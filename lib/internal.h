@@ -431,5 +431,8 @@ int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err);
 size_t ebts__utf8_seq(const unsigned char *p, size_t n, unsigned *cp);
 void ebts__base64(ebts__buf *b, const unsigned char *p, size_t n);
 void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b);
+/* html.c: the report page; EBTS_WRITE_VALIDATE adds the default profile's findings */
+void ebts__write_html(const ebts_txn *t, unsigned flags, ebts__buf *b);
+#define EBTS__DEFAULT_PROFILE "ebts-10"
 
 #endif

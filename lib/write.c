@@ -304,6 +304,9 @@ int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, si
     case EBTS_FORMAT_JSON:
         ebts__write_json(t, flags, &b);
         break;
+    case EBTS_FORMAT_HTML:
+        ebts__write_html(t, flags, &b);
+        break;
     case EBTS_FORMAT_XML:
         if (ebts__write_xml(t, &b, err) < 0) {
             free(b.p);
@@ -393,7 +396,7 @@ int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *e
 int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_error *err)
 {
     /* refused before the file is opened: a bad argument leaves an existing file as it was */
-    if (!path || !t || (flags & EBTS_FORMAT_MASK) > EBTS_FORMAT_XML) {
+    if (!path || !t || (flags & EBTS_FORMAT_MASK) > EBTS_FORMAT_HTML) {
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s",
                         !path ? "NULL path" : !t ? "NULL transaction" : "unknown output format");
         return -1;
@@ -402,6 +405,24 @@ int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_er
     if (ebts__outfile_open(&o, path, err) < 0)
         return -1;
     if (ebts_write_stream(t, flags, o.fp, err) < 0) {
+        ebts__outfile_abort(&o); /* the target stays as it was */
+        return -1;
+    }
+    return ebts__outfile_commit(&o, path, err);
+}
+
+int ebts_write_bytes_file(const void *data, size_t len, const char *path, ebts_error *err)
+{
+    if (!path || (!data && len)) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL %s", path ? "data" : "path");
+        return -1;
+    }
+    ebts__outfile o;
+    if (ebts__outfile_open(&o, path, err) < 0)
+        return -1;
+    if (len && fwrite(data, 1, len, o.fp) != len) {
+        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot write %s: %s", path,
+                        strerror(errno));
         ebts__outfile_abort(&o); /* the target stays as it was */
         return -1;
     }

@@ -170,6 +170,10 @@ static void writing(void)
     close(fd);
     REFUSES(ebts_write_file(NULL, 0, path, &err) == -1);
     REFUSES(ebts_write_file(t, 0x0e, path, &err) == -1);
+    REFUSES(ebts_write_bytes_file(NULL, 3, path, &err) == -1);
+    REFUSES(ebts_write_bytes_file("abc", 3, NULL, &err) == -1);
+    ck_assert_str_eq(ebts_image_extension(NULL, 10), "bin");
+    ck_assert_str_eq(ebts_image_extension("\xff\xd8\xff", 3), "jpg");
     size_t kn = 0;
     unsigned char *kept = tu_slurp(path, &kn);
     ck_assert_ptr_nonnull(kept);

@@ -6,7 +6,8 @@
 
 static const char usage[] =
     "usage: ebts-conv [--from auto|traditional|readable|xml]\n"
-    "                 [--to traditional|readable|json|xml]\n"
+    "                 [--to traditional|readable|json|xml|html]\n"
+    "                 [--extract-images DIR]\n"
     "                 [--fix] [--strict] [--redact] [--base64] [-q] [-o OUT] FILE|-\n"
     "\n"
     "Reads an ANSI/NIST-ITL / EBTS transaction (gzip is inflated), prints its diagnostics to\n"
@@ -15,7 +16,10 @@ static const char usage[] =
     "so a file with a wrong LEN is written repaired.\n"
     "\n"
     "  --from F     input format; auto (default) detects XML and the readable notation\n"
-    "  --to F       traditional, readable, json or xml (ANSI/NIST-ITL 2011 / EBTS 10)\n"
+    "  --to F       traditional, readable, json, xml (ANSI/NIST-ITL 2011 / EBTS 10) or\n"
+    "               html: a report page with the photos and every finding of the default\n"
+    "               profile\n"
+    "  --extract-images DIR  also write each image record's data to DIR/type-IDC.EXT\n"
     "  --fix        also repair values: drop leading spaces, typographic quotes to ASCII\n"
     "  --strict     every recovered defect is an error; nothing is written if any error\n"
     "  --redact     replace personal values (Type-2 text, images) with '*' before writing\n"
@@ -44,9 +48,45 @@ static size_t tag_like_items(const ebts_txn *t, const char *path, int quiet)
     return n;
 }
 
+/* Each image record's data (x.999 of Types 10 and 13-17, the data of Types 3-8) to
+ * DIR/TYPE-IDC.EXT, the extension from the data's signature. 0, or -1 after a message. */
+static int extract_images(const ebts_txn *t, const char *dir, int quiet)
+{
+    for (size_t i = 1; i < ebts_txn_record_count(t); i++) {
+        const ebts_record *r = ebts_txn_record(t, i);
+        ebts_span data;
+        if (ebts_record_is_binary(r)) {
+            data = ebts_record_data(r);
+        } else {
+            const ebts_field *f = ebts_record_field(r, 999);
+            if (!f)
+                continue;
+            data = ebts_field_value(f);
+        }
+        if (!data.len)
+            continue;
+        char path[4096];
+        int n = snprintf(path, sizeof path, "%s/type%u-idc%d.%s", dir, ebts_record_type(r),
+                         ebts_record_idc(r), ebts_image_extension(data.ptr, data.len));
+        ebts_error err;
+        memset(&err, 0, sizeof err);
+        if (n < 0 || (size_t)n >= sizeof path ||
+            ebts_write_bytes_file(data.ptr, data.len, path, &err) < 0) {
+            if (n < 0 || (size_t)n >= sizeof path)
+                fprintf(stderr, "%s: error: IO_ERROR: path too long\n", dir);
+            else
+                cli_print_error(path, &err);
+            return -1;
+        }
+        if (!quiet)
+            fprintf(stderr, "%s: %zu bytes\n", path, data.len);
+    }
+    return 0;
+}
+
 static int run(int argc, char **argv)
 {
-    const char *from = "auto", *to = "readable", *out = "-", *in = NULL, *v;
+    const char *from = "auto", *to = "readable", *out = "-", *in = NULL, *images = NULL, *v;
     int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -57,6 +97,8 @@ static int run(int argc, char **argv)
             from = v;
         } else if ((v = cli_option(argc, argv, &i, "--to"))) {
             to = v;
+        } else if ((v = cli_option(argc, argv, &i, "--extract-images"))) {
+            images = v;
         } else if ((v = cli_option(argc, argv, &i, "-o"))) {
             out = v;
         } else if (strcmp(a, "--fix") == 0) {
@@ -91,6 +133,8 @@ static int run(int argc, char **argv)
         wflags = EBTS_FORMAT_READABLE;
     else if (strcmp(to, "xml") == 0)
         wflags = EBTS_FORMAT_XML;
+    else if (strcmp(to, "html") == 0)
+        wflags = EBTS_FORMAT_HTML | EBTS_WRITE_VALIDATE;
     else if (strcmp(to, "json") == 0)
         wflags = EBTS_FORMAT_JSON | (base64 ? EBTS_WRITE_BASE64 : 0);
     else
@@ -118,6 +162,8 @@ static int run(int argc, char **argv)
     if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL)
         errors += tag_like_items(t, name, quiet);
     int rc = errors ? CLI_INVALID : CLI_OK;
+    if (images && extract_images(t, images, quiet) < 0)
+        rc = CLI_USAGE;
     if (!(strict && errors) && ebts_write_file(t, wflags, out, &err) < 0) {
         cli_print_error(strcmp(out, "-") ? out : "<stdout>", &err);
         rc = CLI_USAGE;

@@ -1,0 +1,475 @@
+/* The HTML report: one self-contained page (inline CSS, images as data: URIs, no script, nothing
+ * fetched) that says what a transaction is, shows an IDENT response's encounters beside their
+ * photos and the IAR's determination, then every record and field with its mnemonic, name and
+ * value, each finding at the field it concerns. Every value is escaped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "rules.h"
+
+static const char style[] =
+    "body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222;max-width:75em}"
+    "h1{font-size:1.3em;margin:.2em 0}h2{font-size:1.1em;margin:1.2em 0 .4em}"
+    ".banner{padding:.8em 1em;border-radius:6px;background:#eef;border:1px solid #99c}"
+    ".banner.match{background:#fee;border-color:#c66}.banner.nomatch{background:#efe;"
+    "border-color:#6a6}.banner.errt{background:#fec;border-color:#c93}"
+    "table{border-collapse:collapse;margin:.3em 0}td,th{border:1px solid #ccc;padding:.2em .5em;"
+    "vertical-align:top;text-align:left}th{background:#f4f4f4}"
+    ".tag{font-family:monospace;white-space:nowrap}.v{font-family:monospace;"
+    "white-space:pre-wrap;word-break:break-all}.sep{color:#999}.esc{color:#a00}"
+    ".idr{display:flex;flex-wrap:wrap;gap:1.5em;align-items:flex-start}"
+    ".photos{display:flex;flex-wrap:wrap;gap:1em}.photos figure{margin:0}"
+    ".photos img{max-width:240px;border:1px solid #999}"
+    ".det{padding:.6em 1em;border-left:4px solid #c66;background:#fff6f6;margin:.5em 0}"
+    ".f-error{color:#a00}.f-warning{color:#960}.findings{margin:.2em 0;padding-left:1.2em}"
+    ".summary{margin-top:1.5em;font-weight:bold}";
+
+static void esc_char(ebts__buf *b, unsigned char c)
+{
+    switch (c) {
+    case '&': ebts__buf_puts(b, "&amp;"); break;
+    case '<': ebts__buf_puts(b, "&lt;"); break;
+    case '>': ebts__buf_puts(b, "&gt;"); break;
+    case '"': ebts__buf_puts(b, "&quot;"); break;
+    case '\'': ebts__buf_puts(b, "&#39;"); break;
+    default: ebts__buf_putc(b, c);
+    }
+}
+
+/* Length of the well-formed UTF-8 sequence at p (0 when there is none). */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (!len || n < len)
+        return 0;
+    for (size_t k = 1; k < len; k++)
+        if ((p[k] & 0xc0) != 0x80)
+            return 0;
+    unsigned cp = len == 2 ? 0x80 : len == 3 ? (c & 0x0fu) << 12 | (p[1] & 0x3fu) << 6
+                                             : (c & 0x07u) << 18 | (p[1] & 0x3fu) << 12;
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return len;
+}
+
+/* Text as HTML: markup characters escaped, separators and bytes that are not text shown as
+ * visible marks (<US>, \x11), so the page never carries a raw control byte. */
+static void esc(ebts__buf *b, const unsigned char *p, size_t n)
+{
+    static const char *const sep[] = {"&lt;FS&gt;", "&lt;GS&gt;", "&lt;RS&gt;", "&lt;US&gt;"};
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        if (c >= 0x1c && c <= 0x1f) {
+            ebts__buf_printf(b, "<span class=\"sep\">%s</span>%s", sep[c - 0x1c],
+                             c == 0x1e ? "\n" : "");
+            i++;
+        } else if (c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f)) {
+            esc_char(b, c);
+            i++;
+        } else if (c == '\r') {
+            i++; /* CR LF shows as one line break */
+        } else if (c >= 0x80 && utf8_len(p + i, n - i)) {
+            size_t len = utf8_len(p + i, n - i);
+            ebts__buf_put(b, p + i, len);
+            i += len;
+        } else {
+            ebts__buf_printf(b, "<span class=\"esc\">\\x%02x</span>", c);
+            i++;
+        }
+    }
+}
+
+static void esc_s(ebts__buf *b, const char *s)
+{
+    if (s)
+        esc(b, (const unsigned char *)s, strlen(s));
+}
+
+/* The field's mnemonic and name from the rule tables (NULL when unknown). */
+static const ebts__field_rule *field_rule(unsigned rtype, unsigned field)
+{
+    size_t lo = 0, hi = ebts__rules_91_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const ebts__field_rule *x = &ebts__rules_91[mid];
+        if (x->rtype < rtype || (x->rtype == rtype && x->field < field))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < ebts__rules_91_count && ebts__rules_91[lo].rtype == rtype &&
+        ebts__rules_91[lo].field == field)
+        return &ebts__rules_91[lo];
+    return NULL;
+}
+
+static void field_names(unsigned rtype, unsigned field, const char **mnem, const char **desc)
+{
+    const ebts__field_rule *x = field_rule(rtype, field);
+    *mnem = x ? x->mnem : NULL;
+    *desc = x ? x->desc : NULL;
+    if (field == 1)
+        *mnem = "LEN", *desc = "Logical Record Length";
+    else if (field == 2 && rtype != 1)
+        *mnem = "IDC", *desc = "Information Designation Character";
+    else if (field == 999 && !x)
+        *mnem = "DATA", *desc = "Image or other binary data";
+}
+
+static const char *tot_name(const char *tot)
+{
+    for (const ebts__tot_rule *x = ebts__tots_91; tot && x->code; x++)
+        if (strcmp(x->code, tot) == 0)
+            return x->desc;
+    return NULL;
+}
+
+/* An image as a data: URI when a browser can show it, else its description. */
+static void put_image(ebts__buf *b, const unsigned char *p, size_t n, const char *alt)
+{
+    uint32_t w = 0, h = 0;
+    int k = n ? ebts__image_sniff(p, n, &w, &h) : 0;
+    int kind = k & EBTS__IMG_KIND;
+    const char *mime = kind == EBTS__IMG_JPEG ? "image/jpeg" : kind == EBTS__IMG_PNG ? "image/png"
+                                                                                    : NULL;
+    if (mime) {
+        ebts__buf_printf(b, "<img alt=\"%s\" src=\"data:%s;base64,", alt, mime);
+        ebts__base64(b, p, n);
+        ebts__buf_puts(b, "\">");
+        return;
+    }
+    const char *ext = ebts_image_extension(p, n);
+    const char *what = strcmp(ext, "jp2") == 0 ? "JPEG 2000" : strcmp(ext, "wsq") == 0 ? "WSQ"
+                                                                                      : NULL;
+    ebts__buf_printf(b, "<span class=\"v\">%s, %zu bytes", what ? what : "binary data", n);
+    if (k & EBTS__IMG_SIZED)
+        ebts__buf_printf(b, ", %ux%u", (unsigned)w, (unsigned)h);
+    ebts__buf_puts(b, what ? " (not shown: browsers cannot display it)</span>" : "</span>");
+}
+
+static void put_findings(ebts__buf *b, const ebts_diag **d, size_t n)
+{
+    if (!n)
+        return;
+    ebts__buf_puts(b, "<ul class=\"findings\">");
+    for (size_t i = 0; i < n; i++) {
+        const char *sev = ebts_severity_name(d[i]->severity);
+        ebts__buf_printf(b, "<li class=\"f-%s\">%s <b>%s</b>", sev, sev, d[i]->code);
+        if (d[i]->subfield >= 0)
+            ebts__buf_printf(b, " (subfield %ld%s", d[i]->subfield + 1, d[i]->item >= 0 ? "" : ")");
+        if (d[i]->item >= 0)
+            ebts__buf_printf(b, "%sitem %ld)", d[i]->subfield >= 0 ? ", " : " (", d[i]->item + 1);
+        ebts__buf_printf(b, " at byte %zu: ", d[i]->offset);
+        esc_s(b, d[i]->msg);
+        ebts__buf_puts(b, "</li>");
+    }
+    ebts__buf_puts(b, "</ul>");
+}
+
+typedef struct H {
+    ebts__buf *b;
+    const ebts_diag **diags; /* every finding, in input order */
+    size_t ndiags;
+    const ebts_diag **sel;         /* room for one selection */
+} H;
+
+/* The findings of record rec (-1: of the file) whose tag is `tag` ("" for the record). */
+static size_t select_diags(H *h, long rec, const char *tag)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < h->ndiags; i++)
+        if (h->diags[i]->record == rec && strcmp(h->diags[i]->tag, tag) == 0)
+            h->sel[n++] = h->diags[i];
+    return n;
+}
+
+/* A text value: subfields on lines of their own, items apart by a visible US. */
+static void put_value(ebts__buf *b, const ebts_field *f)
+{
+    ebts_span v = ebts_field_value(f);
+    ebts__buf_puts(b, "<span class=\"v\">");
+    esc(b, v.ptr, v.len);
+    ebts__buf_puts(b, "</span>");
+}
+
+static void put_field(H *h, const ebts_record *r, size_t ri, const ebts_field *f)
+{
+    ebts__buf *b = h->b;
+    char tag[24];
+    ebts_field_tag(f, tag, sizeof tag);
+    char canon[24];
+    snprintf(canon, sizeof canon, "%u.%03u", ebts_record_type(r), ebts_field_number(f));
+    const char *mnem, *desc;
+    field_names(ebts_record_type(r), ebts_field_number(f), &mnem, &desc);
+    ebts__buf_printf(b, "<tr id=\"r%zu-%s\"><td class=\"tag\">%s</td><td>", ri, canon, canon);
+    esc_s(b, mnem);
+    ebts__buf_puts(b, "</td><td>");
+    esc_s(b, desc);
+    ebts__buf_puts(b, "</td><td>");
+    if (ebts_field_is_binary(f)) {
+        ebts_span v = ebts_field_value(f);
+        put_image(b, v.ptr, v.len, canon);
+    } else {
+        put_value(b, f);
+    }
+    size_t n = select_diags(h, (long)ri, canon);
+    put_findings(b, h->sel, n);
+    ebts__buf_puts(b, "</td></tr>\n");
+}
+
+static void put_record(H *h, const ebts_txn *t, size_t ri)
+{
+    ebts__buf *b = h->b;
+    const ebts_record *r = ebts_txn_record(t, ri);
+    unsigned type = ebts_record_type(r);
+    ebts__buf_printf(b, "<h2 id=\"r%zu\">Record %zu: Type-%u", ri, ri, type);
+    if (ri)
+        ebts__buf_printf(b, ", IDC %d", ebts_record_idc(r));
+    ebts__buf_puts(b, "</h2>\n");
+    size_t n = select_diags(h, (long)ri, "");
+    put_findings(b, h->sel, n);
+    if (ebts_record_is_binary(r)) {
+        ebts_span d = ebts_record_data(r);
+        ebts__buf_printf(b, "<p>Binary record of %zu bytes.</p>\n", d.len);
+        return;
+    }
+    ebts__buf_puts(b, "<table><tr><th>tag</th><th>mnemonic</th><th>name</th><th>value</th></tr>\n");
+    for (size_t i = 0; i < ebts_record_field_count(r); i++)
+        put_field(h, r, ri, ebts_record_field_at(r, i));
+    ebts__buf_puts(b, "</table>\n");
+}
+
+static void put_encounters(ebts__buf *b, const ebts_encounter *e, size_t n)
+{
+    ebts__buf_puts(b, "<table><tr><th>#</th><th>EID</th><th>name</th><th>date of birth</th>"
+                      "<th>place of birth</th><th>sex</th></tr>\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *v[5] = {e[i].eid, e[i].name, e[i].dob, e[i].pob, e[i].sex};
+        ebts__buf_printf(b, "<tr><td>%zu</td>", i + 1);
+        for (int k = 0; k < 5; k++) {
+            ebts__buf_puts(b, "<td>");
+            esc_s(b, v[k]);
+            ebts__buf_puts(b, "</td>");
+        }
+        ebts__buf_puts(b, "</tr>\n");
+    }
+    ebts__buf_puts(b, "</table>\n");
+}
+
+static void put_pairs(ebts__buf *b, const ebts_pair *p, size_t n)
+{
+    if (!n)
+        return;
+    ebts__buf_puts(b, "<table>");
+    for (size_t i = 0; i < n; i++) {
+        ebts__buf_puts(b, "<tr><th>");
+        esc_s(b, p[i].key);
+        ebts__buf_puts(b, "</th><td class=\"v\">");
+        esc_s(b, p[i].value);
+        ebts__buf_puts(b, "</td></tr>");
+    }
+    ebts__buf_puts(b, "</table>\n");
+}
+
+static void put_photos(ebts__buf *b, const ebts_txn *t, const ebts_response *r)
+{
+    if (!r->nphotos)
+        return;
+    ebts__buf_puts(b, "<div class=\"photos\">");
+    for (size_t i = 0; i < r->nphotos; i++) {
+        const ebts_record *rec = ebts_txn_record(t, r->photos[i]);
+        const ebts_field *f = ebts_record_field(rec, 999);
+        ebts_span v = f ? ebts_field_value(f) : (ebts_span){NULL, 0};
+        char alt[48];
+        snprintf(alt, sizeof alt, "photo %zu", i + 1);
+        ebts__buf_puts(b, "<figure>");
+        put_image(b, v.ptr, v.len, alt);
+        ebts__buf_printf(b, "<figcaption>Photo %zu: <a href=\"#r%zu\">record %zu</a>, IDC %d"
+                            "</figcaption></figure>", i + 1, r->photos[i], r->photos[i],
+                         ebts_record_idc(rec));
+    }
+    ebts__buf_puts(b, "</div>\n");
+}
+
+static void put_iar(ebts__buf *b, const ebts_iar *iar)
+{
+    ebts__buf_puts(b, "<h2>Immigration Alien Response (IAR)</h2>\n<div class=\"det\"><b>"
+                      "Determination:</b> ");
+    esc_s(b, iar->status ? iar->status : "(no status line)");
+    for (size_t i = 0; i < iar->nstatus_lines; i++) {
+        if (iar->status && strcmp(iar->status_lines[i], iar->status) == 0)
+            continue;
+        ebts__buf_puts(b, "<br>");
+        esc_s(b, iar->status_lines[i]);
+    }
+    ebts__buf_puts(b, "</div>\n");
+    if (iar->nrecord) {
+        ebts__buf_puts(b, "<h3>ICE record</h3>\n");
+        put_pairs(b, iar->record, iar->nrecord);
+    }
+    if (iar->nnotices) {
+        ebts__buf_puts(b, "<h3>Notices</h3>\n<p class=\"v\">");
+        for (size_t i = 0; i < iar->nnotices; i++) {
+            esc_s(b, iar->notices[i]);
+            ebts__buf_putc(b, '\n');
+        }
+        ebts__buf_puts(b, "</p>\n");
+    }
+    if (iar->niaq) {
+        ebts__buf_puts(b, "<h3>The query (IAQ)</h3>\n");
+        put_pairs(b, iar->iaq, iar->niaq);
+    }
+    if (iar->nrequesting) {
+        ebts__buf_puts(b, "<h3>Requesting ORI</h3>\n");
+        put_pairs(b, iar->requesting, iar->nrequesting);
+    }
+    if (iar->query_id) {
+        ebts__buf_puts(b, "<p>LESC query id: ");
+        esc_s(b, iar->query_id);
+        ebts__buf_puts(b, "</p>\n");
+    }
+}
+
+/* The banner: what the transaction is and what it means. */
+static void put_banner(ebts__buf *b, const ebts_response *r)
+{
+    const ebts_idr *idr = r ? ebts_ers_idr(r->ers) : NULL;
+    const char *tot = r ? r->tot : NULL;
+    int errt = tot && strcmp(tot, "ERRT") == 0;
+    int ident = idr && idr->present && r->from_ident;
+    const char *cls = errt ? "errt" : ident && idr->match == 1 ? "match"
+                                    : ident && idr->match == 0 ? "nomatch" : "";
+    ebts__buf_printf(b, "<div class=\"banner %s\"><h1>", cls);
+    if (errt)
+        ebts__buf_puts(b, "Rejected: the FBI returned an error (ERRT)");
+    else if (ident && idr->match == 1)
+        ebts__buf_printf(b, "IDENT match: %zu encounter%s", idr->nencounters,
+                         idr->nencounters == 1 ? "" : "s");
+    else if (ident && idr->match == 0)
+        ebts__buf_puts(b, "IDENT: no match");
+    else if (ident)
+        ebts__buf_puts(b, "IDENT response (no MATCH / NO MATCH marker)");
+    else if (tot && strcmp(tot, "SRE") == 0)
+        ebts__buf_puts(b, "Submission results (SRE)");
+    else {
+        const char *name = tot_name(tot);
+        esc_s(b, tot ? tot : "Transaction without a TOT");
+        if (name) {
+            ebts__buf_puts(b, ": ");
+            esc_s(b, name);
+        }
+    }
+    ebts__buf_puts(b, "</h1>\n");
+    if (r && (r->tcr || r->tcn)) {
+        ebts__buf_puts(b, r->tcr ? "In answer to TCN " : "TCN ");
+        esc_s(b, r->tcr ? r->tcr : r->tcn);
+        ebts__buf_puts(b, ". ");
+    }
+    if (r && r->ori) {
+        ebts__buf_puts(b, "From ORI ");
+        esc_s(b, r->ori);
+        ebts__buf_puts(b, r->from_ident ? " (IDENT, through FBI CJIS)" : "");
+        ebts__buf_puts(b, ". ");
+    }
+    if (r && r->dai) {
+        ebts__buf_puts(b, "To ");
+        esc_s(b, r->dai);
+        ebts__buf_puts(b, ".");
+    }
+    ebts__buf_puts(b, "</div>\n");
+}
+
+static void put_response(ebts__buf *b, const ebts_txn *t, const ebts_response *r)
+{
+    if (!r || !r->tot)
+        return;
+    if (strcmp(r->tot, "ERRT") == 0) {
+        ebts__buf_puts(b, "<h2>Reasons</h2>\n<table><tr><th>code</th><th>reference</th>"
+                          "<th>text</th></tr>\n");
+        for (size_t i = 0; i < r->nmessages; i++) {
+            const char *v[3] = {r->messages[i].code, r->messages[i].ref, r->messages[i].text};
+            ebts__buf_puts(b, "<tr>");
+            for (int k = 0; k < 3; k++) {
+                ebts__buf_puts(b, "<td>");
+                esc_s(b, v[k]);
+                ebts__buf_puts(b, "</td>");
+            }
+            ebts__buf_puts(b, "</tr>\n");
+        }
+        ebts__buf_puts(b, "</table>\n");
+        return;
+    }
+    const ebts_idr *idr = ebts_ers_idr(r->ers);
+    if (idr && idr->present && (idr->nencounters || r->nphotos)) {
+        ebts__buf_puts(b, "<h2>Encounters (IDENT Data Response)</h2>\n<div class=\"idr\">");
+        if (idr->nencounters)
+            put_encounters(b, idr->encounters, idr->nencounters);
+        put_photos(b, t, r);
+        ebts__buf_puts(b, "</div>\n");
+    } else {
+        put_photos(b, t, r);
+    }
+    if (idr && idr->present && idr->photo_attached && !r->nphotos)
+        ebts__buf_puts(b, "<p class=\"f-warning\">The text says \"Photo Attached\", but no "
+                          "Type-10 photo came with the response.</p>\n");
+    const ebts_iar *iar = ebts_ers_iar(r->ers);
+    if (iar && iar->present)
+        put_iar(b, iar);
+}
+
+void ebts__write_html(const ebts_txn *t, unsigned flags, ebts__buf *b)
+{
+    H h = {b, NULL, 0, NULL};
+    ebts_profile *prof = NULL;
+    ebts_report *rep = NULL;
+    ebts_response *r = NULL;
+    if (flags & EBTS_WRITE_VALIDATE) {
+        prof = ebts_profile_builtin(EBTS__DEFAULT_PROFILE, NULL);
+        rep = prof ? ebts_validate(t, prof, NULL) : NULL;
+        if (!rep) {
+            b->oom = 1; /* a built-in profile fails only when memory runs out */
+            goto done;
+        }
+    }
+    size_t n = rep ? ebts_report_count(rep) : ebts_txn_diag_count(t);
+    h.diags = calloc(n + 1, sizeof *h.diags);
+    h.sel = calloc(n + 1, sizeof *h.sel);
+    r = ebts_response_view(t, NULL);
+    if (!h.diags || !h.sel || !r) {
+        b->oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        h.diags[i] = rep ? ebts_report_diag(rep, i) : ebts_txn_diag(t, i);
+    h.ndiags = n;
+    ebts__buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                      "img-src data:; style-src 'unsafe-inline'\">\n<title>");
+    esc_s(b, r->tot ? r->tot : "transaction");
+    ebts__buf_printf(b, " - libebts report</title>\n<style>%s</style></head><body>\n", style);
+    put_banner(b, r);
+    put_response(b, t, r);
+    size_t nf = select_diags(&h, -1, "");
+    if (nf) {
+        ebts__buf_puts(b, "<h2>The file as a whole</h2>\n");
+        put_findings(b, h.sel, nf);
+    }
+    for (size_t ri = 0; ri < ebts_txn_record_count(t); ri++)
+        put_record(&h, t, ri);
+    size_t errors = 0;
+    for (size_t i = 0; i < n; i++)
+        errors += h.diags[i]->severity >= EBTS_SEV_ERROR;
+    ebts__buf_printf(b, "<p class=\"summary\">%zu record%s, %zu error%s, %zu warning%s.</p>\n",
+                     ebts_txn_record_count(t), ebts_txn_record_count(t) == 1 ? "" : "s", errors,
+                     errors == 1 ? "" : "s", n - errors, n - errors == 1 ? "" : "s");
+    ebts__buf_puts(b, "</body></html>\n");
+done:
+    ebts_response_free(r);
+    ebts_report_free(rep);
+    ebts_profile_free(prof);
+    free(h.diags);
+    free(h.sel);
+}
