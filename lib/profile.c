@@ -314,7 +314,7 @@ ebts_profile *ebts_profile_load(const char *path, ebts_error *err)
                         path ? path : "(null)");
         return NULL;
     }
-    int rc = ebts__load_stream(fp, 16u << 20, &buf, &n, err);
+    int rc = ebts__load_stream(fp, 16u << 20, NULL, &buf, &n, err);
     fclose(fp);
     if (rc < 0)
         return NULL;
