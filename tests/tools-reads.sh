@@ -103,5 +103,65 @@ gzip -c "$T/big-fixed.eft" > "$T/big.eft.gz"
 expect 0 "large gzip from a pipe" -- sh -c "cat $T/big.eft.gz | \"$CONV\" --to traditional - > $T/big-out.eft"
 if [ "$(wc -c < "$T/big-out.eft")" -gt 3000000 ] && cmp -s "$T/big-out.eft" "$T/big-fixed.eft"; then ok; else bad "large gzip read whole"; fi
 
+# ---- ebts-gen: photos and LESC text have a size limit (1 MiB), read no further than it
+SUB="--in fixtures/validate/valid-car.eft --date 20260115 --tcn IDENT2026011500001"
+ENC="--encounter 1105048570;DOE,JOHN;19630101;XX;M"
+printf 'NAM/ DOE, JOHN\nIMPORTANT NOTICE\n' > "$T/lesc.txt"
+# (endless input comes from 200 MB of zeros, so that a regression cannot take all memory)
+expect 2 "gen photo of endless zeros" -- sh -c "head -c 200000000 /dev/zero | \
+    $TIMED \"$GEN\" idr-match $SUB --encounter '1;DOE,JOHN;;;' --photo /dev/stdin -o $T/g.eft"
+has "$T/err" "ebts-gen: photo /dev/stdin is larger than the limit of 1048576 bytes" "photo limit message"
+small_rss "gen photo of endless zeros"
+if [ -e "$T/g.eft" ]; then bad "gen wrote a response with a photo over the limit"; else ok; fi
+{ cat "$F/face-48x64.jpg"; head -c $((1048576 - $(wc -c < "$F/face-48x64.jpg"))) /dev/zero; } > "$T/1m.jpg"
+expect 0 "gen photo of exactly the limit" -- "$GEN" idr-match $SUB $ENC --photo "$T/1m.jpg" -o "$T/g.eft"
+printf '\0' >> "$T/1m.jpg"
+expect 2 "gen photo one byte over the limit" -- "$GEN" idr-match $SUB $ENC --photo "$T/1m.jpg"
+has "$T/err" "is larger than the limit of 1048576 bytes" "photo one byte over"
+expect 2 "gen LESC text of endless zeros" -- sh -c "head -c 200000000 /dev/zero | \
+    $TIMED \"$GEN\" idr-match $SUB --encounter '1;DOE,JOHN;;;' --iar /dev/stdin"
+has "$T/err" "ebts-gen: /dev/stdin is larger than the limit of 1048576 bytes" "LESC text limit message"
+small_rss "gen LESC text of endless zeros"
+expect 0 "gen help names the photo limit" -- "$GEN" --help
+has "$T/out" "at most 1 MiB" "photo limit in --help"
+
+# ---- ebts-gen: --option=VALUE is the option's value, for every option
+expect 0 "gen --encounter=" -- "$GEN" idr-match $SUB --encounter="1105048570;DOE,JOHN;19630101;XX;M" --to json
+has "$T/out" '"encounters":[{"eid":"1105048570","name":"DOE,JOHN"' "--encounter= value"
+hasnt "$T/out" "--encounter" "--encounter= is no EID"
+
+# ---- ebts-gen: more messages than an ERRT holds (11)
+E="--error E0001_x"
+expect 0 "gen errt with 11 messages" -- "$GEN" errt $SUB $E $E $E $E $E $E $E $E $E $E $E
+expect 2 "gen errt with 12 messages" -- "$GEN" errt $SUB $E $E $E $E $E $E $E $E $E $E $E $E
+has "$T/err" "ebts-gen: at most 11 --error messages" "too many messages said"
+
+# ---- ebts-gen: options the chosen response would ignore are refused
+ignored() { # ignored KIND OPTION VALUE: exit 2, and the message names the option
+    expect 2 "gen $1 $2" -- "$GEN" "$1" $SUB "$2" "$3"
+    has "$T/err" "ebts-gen: $2 does not apply to $1" "gen $1 $2 message"
+}
+ignored idr-nomatch --encounter "1105048570;DOE,JOHN;19630101;XX;M"
+ignored idr-nomatch --photo "$F/face-48x64.jpg"
+ignored idr-nomatch --iar-status "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED"
+ignored idr-nomatch --iar "$T/lesc.txt"
+ignored idr-nomatch --error "E0001 2.018 NAM missing"
+ignored idr-match --error "E0001 2.018 NAM missing"
+ignored errt --encounter "1105048570;DOE,JOHN;19630101;XX;M"
+ignored errt --photo "$F/face-48x64.jpg"
+ignored errt --iar-status "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED"
+ignored errt --iar "$T/lesc.txt"
+ignored errt --name "DOE,JOHN"
+ignored errt --sid "TX12345678"
+# and the options each kind takes are taken
+expect 0 "gen errt with every option it takes" -- "$GEN" errt $SUB --tcr T1 --dai TX0000000 \
+    --cri TX0000000 --oca OCA1 --ver 0500 --error "E0001 2.018 NAM missing" --to json
+expect 0 "gen idr-nomatch with every option it takes" -- "$GEN" idr-nomatch $SUB --tcr T1 \
+    --dai TX0000000 --name DOE,JOHN --sid TX12345678 --cri TX0000000 --oca OCA1 --ver 0500
+expect 0 "gen idr-match with every option it takes" -- "$GEN" idr-match $SUB --tcr T1 \
+    --dai TX0000000 --name DOE,JOHN --sid TX12345678 --cri TX0000000 --oca OCA1 --ver 0500 \
+    $ENC --photo "$F/face-48x64.jpg" --iar-status "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED" \
+    --iar "$T/lesc.txt"
+
 echo "tools-reads: $pass passed, $fail failed"
 [ "$fail" = 0 ]
