@@ -278,7 +278,8 @@ int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char *
     int regular = file_left(fd, &left);
     if (regular && left > max) {
         ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL,
-                        "file of %ju bytes is larger than the limit of %zu bytes", left, max);
+                        "the file's %ju bytes to read are more than the limit of %zu bytes", left,
+                        max);
         return -1;
     }
     size_t first = !regular || left == 0 ? 0 : (size_t)left + 1;
