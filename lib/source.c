@@ -25,11 +25,14 @@ uint32_t ebts__crc32(const unsigned char *p, size_t n)
     return (uint32_t)c;
 }
 
-static int grow(unsigned char **p, size_t *cap, size_t need, size_t max, ebts_error *err)
+/* Room for need bytes: exactly that many when exact (a regular file's size), else twice the
+ * room there was. */
+static int grow(unsigned char **p, size_t *cap, size_t need, int exact, size_t max,
+                ebts_error *err)
 {
     if (need <= *cap)
         return 0;
-    size_t c = *cap ? *cap : need > 65536 ? need : 65536;
+    size_t c = exact ? need : *cap ? *cap : need > 65536 ? need : 65536;
     while (c < need)
         c = c > SIZE_MAX / 2 ? need : c * 2;
     if (c > max + 1)
@@ -145,7 +148,7 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
                                 "gzip input inflates to more than the limit of %zu bytes", max);
                 goto fail;
             }
-            if (grow(&o, &cap, n + 1, max, err) < 0)
+            if (grow(&o, &cap, n + 1, 0, max, err) < 0)
                 goto fail;
         }
         if (z.avail_in == 0 && left > 0) {
@@ -218,8 +221,8 @@ static long read_stream(void *ctx, unsigned char *p, size_t n)
     return r == 0 && ferror((FILE *)ctx) ? -1 : (long)r;
 }
 
-/* first: the size to allocate first (a regular file's size and one byte to see its end, so
- * that it is read into one allocation), or 0. txn_flags: see ebts__load_fd. */
+/* first: a regular file's size and one byte to see its end, so that it is read into one
+ * allocation (after its first bytes, for a transaction), or 0. txn_flags: see ebts__load_fd. */
 static int load(read_fn rd, void *ctx, size_t first, size_t max, const unsigned *txn_flags,
                 unsigned char **out, size_t *len, ebts_error *err)
 {
@@ -227,7 +230,9 @@ static int load(read_fn rd, void *ctx, size_t first, size_t max, const unsigned 
     size_t cap = 0, n = 0;
     int v = txn_flags ? EBTS__UNDECIDED : EBTS__COULD;
     for (;;) {
-        if (n == cap && grow(&p, &cap, n ? n + 1 : first ? first : 1, max, err) < 0)
+        /* a regular file's size is allocated once its first bytes were found possible */
+        int whole = first > n + 1 && v != EBTS__UNDECIDED;
+        if (n == cap && grow(&p, &cap, whole ? first : n + 1, whole, max, err) < 0)
             goto fail;
         size_t want = cap - n > 0x40000000u ? 0x40000000u : cap - n;
         if (v == EBTS__UNDECIDED && want > PREFIX_READ)
