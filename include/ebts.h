@@ -125,7 +125,11 @@ EBTS_API void ebts_read_options_init(ebts_read_options *o, unsigned flags);
 /** Read a transaction from memory. NULL on a fatal error (err filled). Defects that the reader
  *  recovers from do not fail the read (unless EBTS_READ_STRICT): they become diagnostics. */
 EBTS_API ebts_txn *ebts_read_buffer(const void *buf, size_t len, unsigned flags, ebts_error *err);
-/** Read from a path; "-" means standard input. */
+/** Read from a path; "-" means standard input. A path, stream or descriptor is read no further
+ *  than the input can be a transaction: a regular file larger than max_input is refused from its
+ *  size, before any byte is read (INPUT_TOO_LARGE); input whose first bytes (inflated, for gzip)
+ *  begin no transaction in the encodings the flags allow is refused once they are read
+ *  (NOT_TRANSACTION). */
 EBTS_API ebts_txn *ebts_read_file(const char *path, unsigned flags, ebts_error *err);
 /** Read everything from an open stream (not closed). */
 EBTS_API ebts_txn *ebts_read_stream(FILE *fp, unsigned flags, ebts_error *err);

@@ -150,6 +150,30 @@ static int looks_tagged(const P *p, size_t pos)
     return read_tag(p->b, p->n, pos, 64, &tg) && tg.tw <= 9;
 }
 
+/* What ebts__frame asks of a transaction's first bytes, "T.N:" with T of one to nine digits of
+ * value 1 and N of one to 64 digits, asked of the first n bytes alone: a verdict (internal.h)
+ * that at most 75 bytes decide. */
+int ebts__frame_could_begin(const unsigned char *b, size_t n)
+{
+    size_t i = 0, d = 0;
+    while (i < n && b[i] == '0')
+        i++;
+    if (i >= n)
+        return i < 9 ? EBTS__UNDECIDED : EBTS__CANNOT;
+    if (i >= 9 || b[i] != '1')
+        return EBTS__CANNOT;
+    if (++i >= n)
+        return EBTS__UNDECIDED;
+    if (b[i++] != '.')
+        return EBTS__CANNOT;
+    for (; i < n && is_digit(b[i]); i++)
+        if (++d > 64)
+            return EBTS__CANNOT;
+    if (i >= n)
+        return EBTS__UNDECIDED;
+    return d > 0 && b[i] == ':' ? EBTS__COULD : EBTS__CANNOT;
+}
+
 size_t ebts__tag_of_type(const unsigned char *b, size_t n, size_t pos, unsigned rtype)
 {
     tag tg;

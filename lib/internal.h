@@ -316,12 +316,24 @@ void ebts__error_from_diag(ebts_error *err, const ebts_diag *d);
 void ebts__error_oom(ebts_error *err);
 
 /* source.c */
-/* Load everything from fd/FILE into a malloc'd buffer; inflate gzip. */
-int ebts__load_fd(int fd, size_t max, unsigned char **out, size_t *len, ebts_error *err);
-int ebts__load_stream(FILE *fp, size_t max, unsigned char **out, size_t *len, ebts_error *err);
-/* If buf is gzip, inflate into a new buffer: 1 inflated, 0 not gzip, -1 error. */
-int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsigned char **out,
-                        size_t *outlen, ebts_error *err);
+/* Whether the first bytes of an input can begin a transaction: what each reader's
+ * *_could_begin says of a prefix. */
+enum { EBTS__CANNOT = 0, EBTS__COULD = 1, EBTS__UNDECIDED = -1 /* more bytes would tell */ };
+/* Of p[0..n), gzip inflated, in the encodings flags allow (EBTS_READ_TRADITIONAL ...; none: all
+ * of them). Undecided after a few kilobytes is EBTS__COULD: the read goes on. */
+int ebts__txn_could_begin(const unsigned char *p, size_t n, unsigned flags);
+/* Load everything from fd/FILE into a malloc'd buffer. With txn_flags (the read flags), the
+ * input is a transaction: input whose first bytes cannot begin one is refused after them
+ * (NOT_TRANSACTION), and a regular file larger than max from its size (INPUT_TOO_LARGE). */
+int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char **out, size_t *len,
+                  ebts_error *err);
+int ebts__load_stream(FILE *fp, size_t max, const unsigned *txn_flags, unsigned char **out,
+                      size_t *len, ebts_error *err);
+/* If buf is gzip, inflate into a new buffer: 1 inflated, 0 not gzip, -1 error. The inflated
+ * bytes are a transaction read with flags: refused (NOT_TRANSACTION) once their first bytes
+ * cannot begin one. */
+int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsigned flags,
+                        unsigned char **out, size_t *outlen, ebts_error *err);
 uint32_t ebts__crc32(const unsigned char *p, size_t n);
 
 /* outfile.c: output that never destroys what it replaces. open: "-" is standard output; a device,
@@ -346,6 +358,8 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
 /* The length of a tag "T.N:" of record type rtype (each number 1-9 digits) at b[pos..n), 0 when
  * there is none: after RS or US, what the reader takes for a field's start. */
 size_t ebts__tag_of_type(const unsigned char *b, size_t n, size_t pos, unsigned rtype);
+/* The first bytes of a traditional transaction: a verdict (EBTS__COULD ...). */
+int ebts__frame_could_begin(const unsigned char *b, size_t n);
 /* VALUE_READS_AS_TAG's message (reader and validator): the tag's length and bytes, "RS"/"US" */
 #define EBTS__READS_AS_TAG_MSG                                                                     \
     "item begins with \"%.*s\", a tag of this record: in the traditional encoding the %s before " \
@@ -353,6 +367,8 @@ size_t ebts__tag_of_type(const unsigned char *b, size_t n, size_t pos, unsigned 
 
 /* readable.c */
 int ebts__readable_detect(const unsigned char *p, size_t n);
+/* The readable text's first bytes, decoded, as ebts__frame_could_begin judges them. */
+int ebts__readable_could_begin(const unsigned char *p, size_t n);
 int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
                           size_t *outlen, ebts_error *err);
 void ebts__write_readable(const ebts_txn *t, ebts__buf *b);
@@ -419,6 +435,8 @@ void ebts__write_record_fields(const ebts_txn *t, size_t ri, ebts__buf *b);
  * (here, profile.c, junit.c). */
 void ebts__xml_init(void);
 int ebts__xml_detect(const unsigned char *p, size_t n);
+/* The first bytes of an XML document in an encoding libxml2 reads: a verdict. */
+int ebts__xml_could_begin(const unsigned char *p, size_t n);
 /* XML to traditional bytes; the reading's findings go to dl (offsets in the XML). 0 or -1. */
 int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
                      size_t *outlen, ebts__dlist *dl, ebts_error *err);

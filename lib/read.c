@@ -55,7 +55,7 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         free(owned);
         return NULL;
     }
-    int z = ebts__maybe_inflate(buf, len, o->max_input, &tmp, &tmplen, err);
+    int z = ebts__maybe_inflate(buf, len, o->max_input, o->flags, &tmp, &tmplen, err);
     if (z < 0) {
         free(owned);
         return NULL;
@@ -152,7 +152,7 @@ ebts_txn *ebts_read_fd_opts(int fd, const ebts_read_options *o, ebts_error *err)
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "file descriptor %d", fd);
         return NULL;
     }
-    if (ebts__load_fd(fd, e.max_input, &p, &n, err) < 0)
+    if (ebts__load_fd(fd, e.max_input, &e.flags, &p, &n, err) < 0)
         return NULL;
     return read_owned(p, p, n, &e, err);
 }
@@ -166,7 +166,7 @@ ebts_txn *ebts_read_stream_opts(FILE *fp, const ebts_read_options *o, ebts_error
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL stream");
         return NULL;
     }
-    if (ebts__load_stream(fp, e.max_input, &p, &n, err) < 0)
+    if (ebts__load_stream(fp, e.max_input, &e.flags, &p, &n, err) < 0)
         return NULL;
     return read_owned(p, p, n, &e, err);
 }

@@ -34,6 +34,53 @@ static int hexval(unsigned char c)
     return -1;
 }
 
+static int is_space(unsigned char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* The bytes the text decodes to, as far as p[0..n) goes, judged by the framer: a transaction's
+ * start is digits, '.' and ':', so only <HEX:...> is decoded; any other token gives a separator
+ * or '<', which no start holds. An error in <HEX:...> is one the read would refuse. */
+int ebts__readable_could_begin(const unsigned char *p, size_t n)
+{
+    unsigned char d[80]; /* more than the framer needs to decide */
+    size_t k = 0, i = 0;
+    while (i < n && k < sizeof d) {
+        if (p[i] != '<') {
+            d[k++] = p[i++];
+            continue;
+        }
+        size_t m = n - i < 5 ? n - i : 5;
+        if (memcmp(p + i, "<HEX:", m) != 0) {
+            d[k++] = '<';
+            break;
+        }
+        if (m < 5)
+            break;
+        int hi = -1;
+        for (i += 5; i < n && p[i] != '>' && k < sizeof d; i++) {
+            int v = hexval(p[i]);
+            if (is_space(p[i]))
+                continue;
+            if (v < 0)
+                return EBTS__CANNOT;
+            if (hi < 0) {
+                hi = v;
+            } else {
+                d[k++] = (unsigned char)(hi << 4 | v);
+                hi = -1;
+            }
+        }
+        if (i < n && p[i] == '>' && hi >= 0)
+            return EBTS__CANNOT;
+        if (i >= n || p[i] != '>')
+            break;
+        i++;
+    }
+    return ebts__frame_could_begin(d, k);
+}
+
 static void line_col(const unsigned char *p, size_t at, size_t *line, size_t *col)
 {
     *line = 1;

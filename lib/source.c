@@ -1,7 +1,11 @@
 /* Sources: every entry point (path, FILE*, fd, buffer, stdin) funnels into one buffer here;
- * gzip input (RFC 1952 magic 1f 8b) is inflated with zlib under the same size limit.
+ * gzip input (RFC 1952 magic 1f 8b) is inflated with zlib under the same size limit. What is
+ * read is bounded by what the input is: a regular file larger than the limit is refused from its
+ * size, and input whose first bytes (inflated, for gzip) cannot begin a transaction in any
+ * encoding read is refused after them.
  * This is the only file that includes zlib.h. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,11 +25,14 @@ uint32_t ebts__crc32(const unsigned char *p, size_t n)
     return (uint32_t)c;
 }
 
-static int grow(unsigned char **p, size_t *cap, size_t need, size_t max, ebts_error *err)
+/* Room for need bytes: exactly that many when exact (a regular file's size), else twice the
+ * room there was. */
+static int grow(unsigned char **p, size_t *cap, size_t need, int exact, size_t max,
+                ebts_error *err)
 {
     if (need <= *cap)
         return 0;
-    size_t c = *cap ? *cap : need > 65536 ? need : 65536;
+    size_t c = exact ? need : *cap ? *cap : need > 65536 ? need : 65536;
     while (c < need)
         c = c > SIZE_MAX / 2 ? need : c * 2;
     if (c > max + 1)
@@ -41,8 +48,85 @@ static int grow(unsigned char **p, size_t *cap, size_t need, size_t max, ebts_er
     return 0;
 }
 
-int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsigned char **out,
-                        size_t *outlen, ebts_error *err)
+/* Bytes that decide whether an input can be a transaction: the encodings' rules decide within
+ * a hundred bytes, except for white space before an XML document or inside <HEX:...>. Undecided
+ * after them, the input is read on. */
+#define PREFIX_MAX 4096
+/* Reading a stream while its first bytes are undecided: reads of at most this many bytes, and
+ * a gzip input is inflated from its first this many compressed bytes at most. */
+#define PREFIX_READ 65536
+#define GZIP_PREFIX_MAX ((size_t)1 << 20)
+
+static int either(int a, int b)
+{
+    if (a == EBTS__COULD || b == EBTS__COULD)
+        return EBTS__COULD;
+    return a == EBTS__UNDECIDED || b == EBTS__UNDECIDED ? EBTS__UNDECIDED : EBTS__CANNOT;
+}
+
+/* The encodings read.c may take the bytes for: the flags', or, with none, any it detects. */
+static int plain_could_begin(const unsigned char *p, size_t n, unsigned flags)
+{
+    unsigned fmt = flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE | EBTS_READ_XML);
+    int v = EBTS__CANNOT;
+    if (!fmt || (fmt & EBTS_READ_TRADITIONAL))
+        v = either(v, ebts__frame_could_begin(p, n));
+    if (!fmt || (fmt & EBTS_READ_READABLE))
+        v = either(v, ebts__readable_could_begin(p, n));
+    if (!fmt || (fmt & EBTS_READ_XML))
+        v = either(v, ebts__xml_could_begin(p, n));
+    return v == EBTS__UNDECIDED && n >= PREFIX_MAX ? EBTS__COULD : v;
+}
+
+/* The first PREFIX_MAX bytes gzip input p[0..n) inflates to (n: a prefix of the input). A stream
+ * zlib cannot read is left to the read, which says why. */
+static int gzip_could_begin(const unsigned char *p, size_t n, unsigned flags)
+{
+    unsigned char out[PREFIX_MAX];
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 15 + 32) != Z_OK)
+        return EBTS__COULD;
+    z.next_in = (Bytef *)(uintptr_t)p;
+    z.avail_in = n > GZIP_PREFIX_MAX ? (uInt)GZIP_PREFIX_MAX : (uInt)n;
+    z.next_out = out;
+    z.avail_out = sizeof out;
+    int rc;
+    while ((rc = inflate(&z, Z_NO_FLUSH)) == Z_OK || (rc == Z_STREAM_END && z.avail_in > 0)) {
+        if (z.avail_out == 0)
+            break;
+        if (rc == Z_STREAM_END && inflateReset(&z) != Z_OK) /* the next member */
+            break;
+    }
+    size_t got = sizeof out - z.avail_out;
+    inflateEnd(&z);
+    int v = plain_could_begin(out, got, flags);
+    if (v == EBTS__UNDECIDED && (rc == Z_DATA_ERROR || rc == Z_MEM_ERROR || rc == Z_NEED_DICT ||
+                                 n >= GZIP_PREFIX_MAX))
+        return EBTS__COULD;
+    return v;
+}
+
+int ebts__txn_could_begin(const unsigned char *p, size_t n, unsigned flags)
+{
+    if (n == 0)
+        return EBTS__UNDECIDED;
+    if (p[0] == 0x1f && (n == 1 || p[1] == 0x8b))
+        return n == 1 ? EBTS__UNDECIDED : gzip_could_begin(p, n, flags);
+    return plain_could_begin(p, n, flags);
+}
+
+/* how: "reading" (the input) or "inflating" (gzip's bytes) */
+static void not_transaction(ebts_error *err, const char *how, size_t n)
+{
+    ebts__error_set(err, "NOT_TRANSACTION", 0, -1, NULL,
+                    "input does not begin with a Type-1 record (1.001:LEN) or an XML document "
+                    "(refused after %s %zu bytes)",
+                    how, n);
+}
+
+int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsigned flags,
+                        unsigned char **out, size_t *outlen, ebts_error *err)
 {
     if (len < 2 || buf[0] != 0x1f || buf[1] != 0x8b)
         return 0;
@@ -56,7 +140,7 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
     size_t cap = 0, n = 0;
     const unsigned char *in = buf;
     size_t left = len;
-    int rc = Z_OK;
+    int rc = Z_OK, v = EBTS__UNDECIDED;
     for (;;) {
         if (n == cap) {
             if (n > max) {
@@ -64,7 +148,7 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
                                 "gzip input inflates to more than the limit of %zu bytes", max);
                 goto fail;
             }
-            if (grow(&o, &cap, n + 1, max, err) < 0)
+            if (grow(&o, &cap, n + 1, 0, max, err) < 0)
                 goto fail;
         }
         if (z.avail_in == 0 && left > 0) {
@@ -80,6 +164,10 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
         uInt before = z.avail_out;
         rc = inflate(&z, Z_NO_FLUSH);
         n += before - z.avail_out;
+        if (v == EBTS__UNDECIDED && (v = plain_could_begin(o, n, flags)) == EBTS__CANNOT) {
+            not_transaction(err, "inflating", n);
+            goto fail;
+        }
         if (rc == Z_STREAM_END) {
             /* concatenated gzip members (gzip a b > c) continue */
             if (z.avail_in == 0 && left == 0)
@@ -133,17 +221,22 @@ static long read_stream(void *ctx, unsigned char *p, size_t n)
     return r == 0 && ferror((FILE *)ctx) ? -1 : (long)r;
 }
 
-/* first: the size to allocate first (a regular file's size and one byte to see its end, so
- * that it is read into one allocation), or 0. */
-static int load(read_fn rd, void *ctx, size_t first, size_t max, unsigned char **out, size_t *len,
-                ebts_error *err)
+/* first: a regular file's size and one byte to see its end, so that it is read into one
+ * allocation (after its first bytes, for a transaction), or 0. txn_flags: see ebts__load_fd. */
+static int load(read_fn rd, void *ctx, size_t first, size_t max, const unsigned *txn_flags,
+                unsigned char **out, size_t *len, ebts_error *err)
 {
     unsigned char *p = NULL;
     size_t cap = 0, n = 0;
+    int v = txn_flags ? EBTS__UNDECIDED : EBTS__COULD;
     for (;;) {
-        if (n == cap && grow(&p, &cap, n ? n + 1 : first ? first : 1, max, err) < 0)
+        /* a regular file's size is allocated once its first bytes were found possible */
+        int whole = first > n + 1 && v != EBTS__UNDECIDED;
+        if (n == cap && grow(&p, &cap, whole ? first : n + 1, whole, max, err) < 0)
             goto fail;
         size_t want = cap - n > 0x40000000u ? 0x40000000u : cap - n;
+        if (v == EBTS__UNDECIDED && want > PREFIX_READ)
+            want = PREFIX_READ;
         long r = rd(ctx, p + n, want);
         if (r < 0) {
             ebts__error_set(err, "IO_ERROR", n, -1, NULL, "read failed: %s", strerror(errno));
@@ -157,6 +250,10 @@ static int load(read_fn rd, void *ctx, size_t first, size_t max, unsigned char *
                             "input is larger than the limit of %zu bytes", max);
             goto fail;
         }
+        if (v == EBTS__UNDECIDED && (v = ebts__txn_could_begin(p, n, *txn_flags)) == EBTS__CANNOT) {
+            not_transaction(err, "reading", n);
+            goto fail;
+        }
     }
     *out = p;
     *len = n;
@@ -166,23 +263,36 @@ fail:
     return -1;
 }
 
-/* A regular file's size plus one (bounded by the limit), else 0: the first allocation. What the
- * file holds is still read to its end, whatever its size was when asked. */
-static size_t file_size_hint(int fd, size_t max)
+/* A regular file's bytes from the descriptor's offset on: 1 when fd is one, else 0. */
+static int file_left(int fd, uintmax_t *left)
 {
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+    if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
-    size_t sz = (size_t)st.st_size;
-    return sz >= max ? max + 1 : sz + 1;
+    off_t at = lseek(fd, 0, SEEK_CUR);
+    *left = at >= 0 && at <= st.st_size ? (uintmax_t)(st.st_size - at) : (uintmax_t)st.st_size;
+    return 1;
 }
 
-int ebts__load_fd(int fd, size_t max, unsigned char **out, size_t *len, ebts_error *err)
+/* A regular file is read into one allocation of its size and one byte to see its end: what it
+ * holds is still read to its end, whatever its size was when asked. */
+int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char **out, size_t *len,
+                  ebts_error *err)
 {
-    return load(read_fd, &fd, file_size_hint(fd, max), max, out, len, err);
+    uintmax_t left = 0;
+    int regular = file_left(fd, &left);
+    if (regular && left > max) {
+        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL,
+                        "the file's %ju bytes to read are more than the limit of %zu bytes", left,
+                        max);
+        return -1;
+    }
+    size_t first = !regular || left == 0 ? 0 : (size_t)left + 1;
+    return load(read_fd, &fd, first, max, txn_flags, out, len, err);
 }
 
-int ebts__load_stream(FILE *fp, size_t max, unsigned char **out, size_t *len, ebts_error *err)
+int ebts__load_stream(FILE *fp, size_t max, const unsigned *txn_flags, unsigned char **out,
+                      size_t *len, ebts_error *err)
 {
-    return load(read_stream, fp, 0, max, out, len, err);
+    return load(read_stream, fp, 0, max, txn_flags, out, len, err);
 }

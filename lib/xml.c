@@ -670,6 +670,53 @@ int ebts__xml_detect(const unsigned char *p, size_t n)
     return 0;
 }
 
+/* 1: p[0..n) begins with s, -1: it is shorter and s begins with it, 0: neither. */
+static int begins(const unsigned char *p, size_t n, const char *s, size_t len)
+{
+    size_t m = n < len ? n : len;
+    if (memcmp(p, s, m) != 0)
+        return 0;
+    return m == len ? 1 : -1;
+}
+
+/* libxml2 tells the encoding from the first bytes: UCS-4 in four byte orders, UTF-16 without a
+ * byte order mark and EBCDIC by their first character '<' (or "<?"); a UTF-16 byte order mark;
+ * else UTF-8, after its optional byte order mark. A document begins, in its encoding, with
+ * white space or '<'. */
+int ebts__xml_could_begin(const unsigned char *p, size_t n)
+{
+    static const char sig[][4] = {{0, 0, 0, '<'}, {'<', 0, 0, 0}, {0, 0, '<', 0}, {0, '<', 0, 0},
+                                  {0, '<', 0, '?'}, {'<', 0, '?', 0}, {0x4c, 0x6f, (char)0xa7,
+                                  (char)0x94}};
+    int undecided = 0, b;
+    for (size_t k = 0; k < sizeof sig / sizeof sig[0]; k++) {
+        if ((b = begins(p, n, sig[k], 4)) > 0)
+            return EBTS__COULD;
+        undecided |= b < 0;
+    }
+    size_t i = 0, w = 1;
+    int be = 0;
+    if ((b = begins(p, n, "\xef\xbb\xbf", 3)) != 0) {
+        i = 3;
+    } else if ((b = begins(p, n, "\xfe\xff", 2)) != 0) {
+        i = w = 2;
+        be = 1;
+    } else if ((b = begins(p, n, "\xff\xfe", 2)) != 0) {
+        i = w = 2;
+    }
+    if (b < 0)
+        return EBTS__UNDECIDED;
+    for (; i + w <= n; i += w) {
+        unsigned c = w == 1 ? p[i]
+                     : be   ? (unsigned)p[i] << 8 | p[i + 1]
+                            : (unsigned)p[i + 1] << 8 | p[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            continue;
+        return c == '<' ? EBTS__COULD : undecided ? EBTS__UNDECIDED : EBTS__CANNOT;
+    }
+    return EBTS__UNDECIDED;
+}
+
 /* Only an element has a namespace: the document, attribute and DTD nodes a parent walk can
  * reach are other structures (a fuzzed input walked up to the document and read its ns). */
 static const char *prefix_of(xmlNodePtr n)

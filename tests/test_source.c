@@ -1,6 +1,7 @@
 /* Sources: path, fd, FILE*, buffer (copied or borrowed), gzip. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -113,6 +114,221 @@ START_TEST(file_sizes_and_limits)
     ck_assert_str_eq(err.code, "EMPTY_INPUT");
     close(fd);
     unlink(path);
+    free(b);
+}
+END_TEST
+
+/* A temporary file holding n bytes from p (or n copies of the byte c when p is NULL), open for
+ * reading at offset 0; the path is removed at once. */
+static int temp_file(const void *p, size_t n, int c)
+{
+    char path[] = "/tmp/ebts-source-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    unsigned char block[4096];
+    memset(block, c, sizeof block);
+    for (size_t done = 0; done < n;) {
+        size_t k = n - done < sizeof block ? n - done : sizeof block;
+        ck_assert_int_eq(write(fd, p ? (const unsigned char *)p + done : block, k), (ssize_t)k);
+        done += k;
+    }
+    ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+    return fd;
+}
+
+/* A regular file larger than the limit is refused from its size: no byte of it is read. What is
+ * left of it from the descriptor's offset is what counts. */
+START_TEST(file_over_the_limit_is_refused_unread)
+{
+    size_t n;
+    unsigned char *b = tu_slurp(SAMPLE, &n);
+    int fd = temp_file(b, n, 0);
+    ebts_read_options o;
+    ebts_read_options_init(&o, 0);
+    o.max_input = n - 1;
+    ebts_error err = {0};
+    ck_assert_ptr_null(ebts_read_fd_opts(fd, &o, &err));
+    ck_assert_str_eq(err.code, "INPUT_TOO_LARGE");
+    ck_assert_uint_eq(err.offset, 0);
+    ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), 0); /* nothing read */
+    ck_assert_int_eq(lseek(fd, 1, SEEK_SET), 1);  /* n - 1 bytes left: read, and no Type-1 */
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_fd_opts(fd, &o, &err));
+    ck_assert_str_eq(err.code, "NOT_TRANSACTION");
+    ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+    o.max_input = n;
+    ebts_txn *t = ebts_read_fd_opts(fd, &o, &err);
+    ck_assert_ptr_nonnull(t);
+    ebts_txn_free(t);
+    close(fd);
+    free(b);
+}
+END_TEST
+
+/* Input whose first bytes begin no transaction in any encoding the read allows is refused after
+ * them: of a megabyte of zeros or of "y\n", at most the first 64 KiB are read. */
+START_TEST(non_transaction_is_refused_after_its_first_bytes)
+{
+    static const unsigned flags[] = {0, EBTS_READ_TRADITIONAL, EBTS_READ_READABLE, EBTS_READ_XML};
+    static const int fill[] = {0, 'y'};
+    for (size_t f = 0; f < 2; f++)
+        for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+            int fd = temp_file(NULL, 1 << 20, fill[f]);
+            ebts_error err = {0};
+            ck_assert_ptr_null(ebts_read_fd(fd, flags[i], &err));
+            ck_assert_msg(strcmp(err.code, "NOT_TRANSACTION") == 0, "fill %d flags %#x: %s %s",
+                          fill[f], flags[i], err.code, err.msg);
+            off_t at = lseek(fd, 0, SEEK_CUR);
+            ck_assert_msg(at <= 65536, "fill %d flags %#x: %lld bytes read", fill[f], flags[i],
+                          (long long)at);
+            close(fd);
+        }
+}
+END_TEST
+
+static unsigned char *gzip_of(const void *p, size_t n, size_t *zlen)
+{
+    uLongf cap = compressBound(n) + 32;
+    unsigned char *z = malloc(cap);
+    z_stream s;
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(deflateInit2(&s, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    s.next_in = (unsigned char *)(uintptr_t)p;
+    s.avail_in = (uInt)n;
+    s.next_out = z;
+    s.avail_out = (uInt)cap;
+    ck_assert_int_eq(deflate(&s, Z_FINISH), Z_STREAM_END);
+    *zlen = s.total_out;
+    deflateEnd(&s);
+    return z;
+}
+
+/* gzip is inflated only until its first bytes say it is no transaction: a truncated gzip of
+ * zeros is refused for what it begins with, before its end is reached. */
+START_TEST(gzip_is_refused_from_its_first_inflated_bytes)
+{
+    size_t n = 1 << 20, zlen;
+    unsigned char *zeros = calloc(n, 1);
+    unsigned char *z = gzip_of(zeros, n, &zlen);
+    zlen /= 2; /* the end is missing */
+    ebts_error err = {0};
+    ck_assert_ptr_null(ebts_read_buffer(z, zlen, 0, &err));
+    ck_assert_str_eq(err.code, "NOT_TRANSACTION");
+    int fd = temp_file(z, zlen, 0);
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_fd(fd, 0, &err));
+    ck_assert_str_eq(err.code, "NOT_TRANSACTION");
+    close(fd);
+    /* a gzip that begins like a transaction still reads to its end, and says it ends early */
+    size_t sn;
+    unsigned char *b = tu_slurp(SAMPLE, &sn);
+    free(z);
+    z = gzip_of(b, sn, &zlen);
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_read_buffer(z, zlen - 4, 0, &err));
+    ck_assert_str_eq(err.code, "GZIP_ERROR");
+    free(b);
+    free(z);
+    free(zeros);
+}
+END_TEST
+
+/* Every encoding still reads through a descriptor, with the beginnings the readers accept: a
+ * type spelled with leading zeros, readable text beginning with <HEX:...>, XML after a byte
+ * order mark or white space, XML in UTF-16, and a large gzip. */
+START_TEST(every_encoding_begins_a_read)
+{
+    size_t n;
+    unsigned char *b = tu_slurp(SAMPLE, &n), *x = malloc(2 * n + 64);
+    ebts_error err = {0};
+    struct {
+        const char *head; /* replaces the first byte of the sample */
+        unsigned flags;
+    } trad[] = {{"000000001", 0}, {"<HEX: 3\n1>", EBTS_READ_READABLE}};
+    for (size_t i = 0; i < 2; i++) {
+        unsigned char *src = b;
+        size_t len = n;
+        unsigned char *rd = NULL;
+        if (trad[i].flags & EBTS_READ_READABLE) {
+            ebts_txn *t = ebts_read_file(SAMPLE, 0, NULL);
+            ck_assert_int_eq(ebts_write_buffer(t, EBTS_FORMAT_READABLE, &rd, &len, NULL), 0);
+            ebts_txn_free(t);
+            src = rd;
+        }
+        size_t h = strlen(trad[i].head);
+        memcpy(x, trad[i].head, h);
+        memcpy(x + h, src + 1, len - 1);
+        int fd = temp_file(x, h + len - 1, 0);
+        ebts_txn *t = ebts_read_fd(fd, 0, &err);
+        ck_assert_msg(t != NULL, "%s: %s %s", trad[i].head, err.code, err.msg);
+        ck_assert_uint_eq(ebts_txn_record_count(t), 2);
+        ebts_txn_free(t);
+        close(fd);
+        ebts_free(rd);
+    }
+    ebts_txn *t = ebts_read_file(SAMPLE, 0, NULL);
+    unsigned char *xml;
+    size_t xlen;
+    ck_assert_int_eq(ebts_write_buffer(t, EBTS_FORMAT_XML, &xml, &xlen, NULL), 0);
+    ebts_txn_free(t);
+    const unsigned char *body = memchr(xml, '\n', xlen) + 1; /* after the XML declaration */
+    size_t blen = xlen - (size_t)(body - xml);
+    unsigned char *u = malloc(2 * xlen + 16);
+    struct {
+        const char *what;
+        size_t len;
+        unsigned flags;
+    } doc[] = {{"BOM", 0, 0}, {"white space", 0, 0}, {"UTF-16LE", 0, EBTS_READ_XML},
+               {"UTF-16BE", 0, EBTS_READ_XML}};
+    memcpy(u, "\xef\xbb\xbf", 3);
+    memcpy(u + 3, xml, xlen);
+    doc[0].len = 3 + xlen;
+    unsigned char *ws = malloc(blen + 8);
+    memcpy(ws, " \r\n\t\n", 5);
+    memcpy(ws + 5, body, blen);
+    doc[1].len = 5 + blen;
+    unsigned char *le = malloc(2 * blen + 2), *be = malloc(2 * blen + 2);
+    memcpy(le, "\xff\xfe", 2);
+    memcpy(be, "\xfe\xff", 2);
+    for (size_t i = 0; i < blen; i++) { /* the XML is ASCII */
+        le[2 + 2 * i] = be[3 + 2 * i] = body[i];
+        le[3 + 2 * i] = be[2 + 2 * i] = 0;
+    }
+    doc[2].len = doc[3].len = 2 + 2 * blen;
+    const unsigned char *docs[] = {u, ws, le, be};
+    for (size_t i = 0; i < 4; i++) {
+        int fd = temp_file(docs[i], doc[i].len, 0);
+        memset(&err, 0, sizeof err);
+        t = ebts_read_fd(fd, doc[i].flags, &err);
+        ck_assert_msg(t != NULL, "%s: %s %s", doc[i].what, err.code, err.msg);
+        ck_assert_uint_eq(ebts_txn_record_count(t), 2);
+        ebts_txn_free(t);
+        close(fd);
+    }
+    /* a large transaction, gzipped: its first bytes read, then the whole of it */
+    size_t big = 3 << 20;
+    char *in = malloc(big + 128);
+    int k = sprintf(in, "1.001:0" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" FS
+                        "2.001:0" GS "2.002:00" GS "2.005:");
+    memset(in + k, 'A', big);
+    in[k + big] = FS[0];
+    size_t zlen;
+    unsigned char *z = gzip_of(in, k + big + 1, &zlen);
+    int fd = temp_file(z, zlen, 0);
+    t = ebts_read_fd(fd, 0, &err);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(ebts_field_value(ebts_record_field(ebts_txn_record(t, 1), 5)).len, big);
+    ebts_txn_free(t);
+    close(fd);
+    free(z);
+    free(in);
+    free(le);
+    free(be);
+    free(ws);
+    free(u);
+    ebts_free(xml);
+    free(x);
     free(b);
 }
 END_TEST
@@ -280,6 +496,10 @@ Suite *suite_source(void)
     tcase_add_test(tc, write_file_replaces_through_links_and_keeps_the_mode);
     tcase_add_test(tc, io_errors);
     tcase_add_test(tc, file_sizes_and_limits);
+    tcase_add_test(tc, file_over_the_limit_is_refused_unread);
+    tcase_add_test(tc, non_transaction_is_refused_after_its_first_bytes);
+    tcase_add_test(tc, gzip_is_refused_from_its_first_inflated_bytes);
+    tcase_add_test(tc, every_encoding_begins_a_read);
     suite_add_tcase(s, tc);
     return s;
 }

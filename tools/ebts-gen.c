@@ -5,44 +5,80 @@
 #include <string.h>
 #include "cli.h"
 
+/* Photos and the LESC text are read up to this size: an IDENT photo is a JPEG of some tens of
+ * kilobytes, a LESC response a few lines. */
+#define FILE_MAX ((size_t)1 << 20)
+
 static const char usage[] =
     "usage: ebts-gen idr-nomatch|idr-match|errt [--in SUBMISSION] [options] [-o OUT]\n"
     "                [--to traditional|readable|json]\n"
     "\n"
     "Answers a submission (--in: TCR = its TCN, DAI = its ORI, NAM, SID, CRI and OCA from it) or\n"
     "builds the response from options. ORI is USVISIT0Z; TOT is SRE (IDR) or ERRT.\n"
+    "An option the chosen response does not use is refused.\n"
     "\n"
-    "  --tcr --dai --name --sid --cri --oca VALUE   values instead of (or without) --in\n"
-    "  --encounter \"EID;NAME;DOB;POB;SEX\"   an IDENT encounter (repeatable, up to 5)\n"
-    "  --photo FILE.jpg        a Type-10 FACE record; HLL/VLL read from the JPEG (repeatable)\n"
-    "  --iar-status TEXT       the LESC status line: adds the IAR (immigration alien response)\n"
-    "  --iar FILE              the rest of the LESC response, as text\n"
-    "  --error \"CODE TEXT\"     an ERRT message, e.g. \"L0013 DOA older than 7 days\" (up to 11)\n"
+    "  --tcr --dai --cri --oca VALUE   values instead of (or without) --in\n"
+    "  --name --sid VALUE      the same, for idr-nomatch and idr-match\n"
+    "  --encounter \"EID;NAME;DOB;POB;SEX\"   idr-match: an IDENT encounter (repeatable, up to 5)\n"
+    "  --photo FILE.jpg        idr-match: a Type-10 FACE record; HLL/VLL read from the JPEG\n"
+    "                          (repeatable, up to 16; each file at most 1 MiB)\n"
+    "  --iar-status TEXT       idr-match: the LESC status line: adds the IAR (immigration alien\n"
+    "                          response)\n"
+    "  --iar FILE              idr-match: the rest of the LESC response, as text (at most 1 MiB)\n"
+    "  --error \"CODE TEXT\"     errt: a message, e.g. \"L0013 DOA older than 7 days\" (up to 11)\n"
     "  --date CCYYMMDD --tcn TCN --ver VER   1.005, 1.009 and 1.002 of the response\n"
     "  --to F                  traditional (default), readable or json\n"
     "  -o OUT                  write to OUT instead of standard output\n"
     "\n"
     "Exit status: 0 written, 1 the response could not be built from the input, 2 usage or I/O.\n";
 
-static unsigned char *slurp(const char *path, size_t *len)
+/* The bytes of path, read up to FILE_MAX and one byte more: NULL when it cannot be read or is
+ * larger (said on stderr, what names it). */
+static unsigned char *slurp(const char *what, const char *path, size_t *len)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp)
+    if (!fp) {
+        fprintf(stderr, "ebts-gen: cannot read %s%s\n", what, path);
         return NULL;
-    size_t cap = 65536, n = 0, r;
-    unsigned char *p = malloc(cap);
-    while (p && (r = fread(p + n, 1, cap - n, fp)) > 0) {
-        n += r;
-        if (n == cap) {
-            unsigned char *q = realloc(p, cap *= 2);
-            if (!q)
-                free(p);
-            p = q;
-        }
     }
+    unsigned char *p = malloc(FILE_MAX + 1);
+    size_t n = p ? fread(p, 1, FILE_MAX + 1, fp) : 0;
+    int bad = !p || ferror(fp);
     fclose(fp);
-    *len = n;
-    return p;
+    if (!bad && n <= FILE_MAX) {
+        unsigned char *q = realloc(p, n ? n : 1);
+        *len = n;
+        return q ? q : p;
+    }
+    if (bad)
+        fprintf(stderr, "ebts-gen: cannot read %s%s\n", what, path);
+    else
+        fprintf(stderr, "ebts-gen: %s%s is larger than the limit of %zu bytes\n", what, path,
+                FILE_MAX);
+    free(p);
+    return NULL;
+}
+
+/* The first option given that a response of kind does not use, or NULL. */
+static const char *unused_option(int kind, const ebts_gen_options *o)
+{
+    if (kind != EBTS_GEN_IDR_MATCH) {
+        if (o->nencounters)
+            return "--encounter";
+        if (o->nphotos)
+            return "--photo";
+        if (o->iar_status)
+            return "--iar-status";
+        if (o->iar_text)
+            return "--iar";
+    }
+    if (kind != EBTS_GEN_ERRT && o->nerrors)
+        return "--error";
+    if (kind == EBTS_GEN_ERRT && o->name)
+        return "--name";
+    if (kind == EBTS_GEN_ERRT && o->sid)
+        return "--sid";
+    return NULL;
 }
 
 /* "EID;NAME;DOB;POB;SEX" into e; the string is cut in place */
@@ -111,25 +147,27 @@ static int run(int argc, char **argv)
         } else if ((v = cli_option(argc, argv, &i, "--iar-status"))) {
             o.iar_status = v;
         } else if ((v = cli_option(argc, argv, &i, "--encounter"))) {
-            if (o.nencounters >= 6 || !parse_encounter(argv[i], &enc[o.nencounters])) {
+            /* v, writable: the whole argument or what follows "--encounter=" in it */
+            if (o.nencounters >= 6 ||
+                !parse_encounter(argv[i] + (v - argv[i]), &enc[o.nencounters])) {
                 fprintf(stderr, "ebts-gen: --encounter wants \"EID;NAME;DOB;POB;SEX\" (up to 5)\n");
                 goto done;
             }
             o.nencounters++;
         } else if ((v = cli_option(argc, argv, &i, "--photo"))) {
-            if (o.nphotos >= 16 || !(photo_bytes[o.nphotos] = slurp(v, &photos[o.nphotos].len))) {
-                fprintf(stderr, "ebts-gen: cannot read photo %s\n", v);
+            if (o.nphotos >= 16) {
+                fprintf(stderr, "ebts-gen: at most 16 --photo files\n");
                 goto done;
             }
+            if (!(photo_bytes[o.nphotos] = slurp("photo ", v, &photos[o.nphotos].len)))
+                goto done;
             photos[o.nphotos].ptr = photo_bytes[o.nphotos];
             o.nphotos++;
         } else if ((v = cli_option(argc, argv, &i, "--iar"))) {
             size_t n;
-            unsigned char *t = slurp(v, &n);
-            if (!t) {
-                fprintf(stderr, "ebts-gen: cannot read %s\n", v);
+            unsigned char *t = slurp("", v, &n);
+            if (!t)
                 goto done;
-            }
             iar_text = realloc(t, n + 1);
             if (!iar_text) {
                 free(t);
@@ -138,8 +176,10 @@ static int run(int argc, char **argv)
             iar_text[n] = 0;
             o.iar_text = iar_text;
         } else if ((v = cli_option(argc, argv, &i, "--error"))) {
-            if (o.nerrors >= 12)
+            if (o.nerrors >= 11) {
+                fprintf(stderr, "ebts-gen: at most 11 --error messages (an ERRT holds no more)\n");
                 goto done;
+            }
             errors[o.nerrors++] = v;
         } else if (a[0] != '-' && !kind_s) {
             kind_s = a;
@@ -160,6 +200,11 @@ static int run(int argc, char **argv)
     if (!kind || wflags == 99) {
         fprintf(stderr, "ebts-gen: name the kind (idr-nomatch, idr-match, errt) and a known format\n%s",
                 usage);
+        goto done;
+    }
+    const char *unused = unused_option(kind, &o);
+    if (unused) {
+        fprintf(stderr, "ebts-gen: %s does not apply to %s\n%s", unused, kind_s, usage);
         goto done;
     }
     o.encounters = enc;
