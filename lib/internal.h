@@ -18,6 +18,7 @@
 #define EBTS__READ_AVX2 0x40000000u
 #define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
+#define EBTS__NCODES 67       /* entries in diag.c's table of codes */
 
 /* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
  * that ask for them by attribute and run only where ebts__simd() says they are there. */
@@ -237,6 +238,11 @@ typedef struct ebts__dlist {
     ebts_diag *d;
     size_t n, cap;
     size_t added; /* findings offered, kept or not (n stops at the limit or without memory) */
+    /* Findings beyond EBTS__MAX_DIAGS, not kept but counted: per code in the table's order (the
+     * last for a code not in it), and a severity that replaces the code's (0: the code's own;
+     * a profile's, see ebts__dlist_lost_severity). */
+    size_t lost[EBTS__NCODES + 1];
+    signed char lost_sev[EBTS__NCODES + 1];
     int oom;
     const char *memo_code; /* the code of the last finding added, and its table entry */
     const struct ebts__code *memo;
@@ -301,7 +307,19 @@ void ebts__diag_add(ebts__dlist *l, const char *code, size_t offset, long rec, u
 #endif
     ;
 void ebts__dlist_sort(ebts__dlist *l); /* by offset, stable */
+/* Findings of severity error (strict: and recoveries), kept or not. */
 size_t ebts__dlist_errors(const ebts__dlist *l, int strict);
+/* Findings in all, kept or not (the note TOO_MANY_DIAGNOSTICS is one of them). */
+size_t ebts__dlist_total(const ebts__dlist *l);
+/* Append from's findings to l: its kept ones (not its note), then its count of the others. */
+void ebts__dlist_append(ebts__dlist *l, const ebts__dlist *from);
+/* A profile's severity for code (0: the code is off), for the findings counted, not kept. */
+void ebts__dlist_lost_severity(ebts__dlist *l, const char *code, int severity);
+/* The note's text from the counts (call when the list is complete). */
+void ebts__dlist_note(ebts__dlist *l);
+/* The first finding beyond the kept list that is an error (strict: or a recovery) as err;
+ * 0 when there is none. */
+int ebts__dlist_lost_error(const ebts__dlist *l, int strict, ebts_error *err);
 #define ebts__diag(t, ...) ebts__diag_add(&(t)->dl, __VA_ARGS__)
 void ebts__error_set(ebts_error *err, const char *code, size_t offset, long rec, const char *tag,
                      const char *fmt, ...)
