@@ -81,6 +81,8 @@ static const ebts__code codes[] = {
     {"XML_UNKNOWN_ELEMENT", W, 0, "an XML element the mapping does not know; reported, left out"},
     {"XML_VALUE_INVALID", E, 0, "an XML value not of the form its element needs; kept as given"},
     {"PROFILE_INVALID", E, 0, "a profile that is unknown, not well-formed or not valid by the XSD"},
+    {"XML_VALUE_CARRIED", W, 0, "a value XML text cannot hold (control character, byte that is "
+                                "no UTF-8) is written to lebts:Field in base64, not its element"},
 };
 #undef W
 #undef E

@@ -18,7 +18,7 @@
 #define EBTS__READ_AVX2 0x40000000u
 #define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
-#define EBTS__NCODES 67       /* entries in diag.c's table of codes */
+#define EBTS__NCODES 68       /* entries in diag.c's table of codes */
 
 /* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
  * that ask for them by attribute and run only where ebts__simd() says they are there. */
@@ -248,6 +248,10 @@ typedef struct ebts__dlist {
     const struct ebts__code *memo;
 } ebts__dlist;
 
+struct ebts_report { /* validation's, and the XML writer's (ebts_txn_xml_findings) */
+    ebts__dlist dl;
+};
+
 struct ebts_txn {
     unsigned char *owned;       /* the input buffer when the transaction owns it */
     const unsigned char *buf;
@@ -289,6 +293,10 @@ int ebts__parse_uint(const unsigned char *p, size_t n, int *out); /* 1-9 digits;
 /* Add a field even when its number is present already (a repeated field read back). */
 int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                        ebts_error *err);
+/* Add a field as the first of its number: before the fields of that number already there (the
+ * repeats an XML document carries apart), else where ebts_txn_set_field puts it. */
+int ebts__set_first_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                          ebts_error *err);
 int ebts__txn_ascii7(const ebts_txn *t); /* 1.015 DCS declares nothing but 7-bit ASCII */
 
 /* diag.c */

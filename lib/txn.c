@@ -756,6 +756,18 @@ int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val
     return new_field(t, r, pos, number, val, len, err);
 }
 
+int ebts__set_first_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                          ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r || value_allowed(r, number, val, len, err) < 0)
+        return -1;
+    long i = field_index(r, number);
+    if (i < 0)
+        return ebts_txn_set_field(t, rec, number, val, len, err);
+    return new_field(t, r, (size_t)i, number, val, len, err);
+}
+
 int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *err)
 {
     ebts_record *r = tagged_record(t, rec, err);

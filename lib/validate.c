@@ -9,10 +9,6 @@
 #include <emmintrin.h>
 #endif
 
-struct ebts_report {
-    ebts__dlist dl;
-};
-
 /* EBTS 10 (and ANSI/NIST-ITL 1-2011) changes to the 9.1 rules. -1 = unchanged. */
 typedef struct delta {
     unsigned rtype, field;

@@ -235,7 +235,7 @@ static int convert_out(int conv, ebts_span v, char *buf, size_t size, ebts_span 
     case C_MIDDLE:
     case C_SUR: {
         ebts_span part[3];
-        if (!split_name(v, part))
+        if (!split_name(v, part) || !is_xml_text(v.ptr, v.len))
             return 0;
         *out = part[conv - C_GIVEN];
         return 1;
@@ -603,6 +603,54 @@ int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err)
     ebts__buf_put(b, mem, (size_t)size);
     xmlFree(mem);
     return 0;
+}
+
+/* Has field number f of a record of type rtype an element of its own (a text one)? */
+static int has_element(unsigned rtype, unsigned f, int face)
+{
+    if (rtype != 1 && f == 2)
+        return 1; /* the IDC: ImageReferenceIdentification */
+    for (size_t m = 0; m < NMAP; m++)
+        if (map[m].rtype == rtype && map[m].field == f && map[m].conv != C_BASE64 &&
+            map[m].conv != C_CNT && (!map[m].face_only || face))
+            return 1;
+    return 0;
+}
+
+ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err)
+{
+    ebts_report *report = calloc(1, sizeof *report);
+    if (!report) {
+        ebts__error_oom(err);
+        return NULL;
+    }
+    for (size_t ri = 0; t && ri < t->nrecs; ri++) {
+        const ebts_record *r = t->recs[ri];
+        /* the records put_record maps; the others go whole to lebts:Record */
+        if (r->binary || (r->type != 1 && r->type != 2 && r->type != 10) ||
+            (r->type == 1 && ri != 0))
+            continue;
+        int face = r->type == 10 && span_is_face(ebts_field_value(ebts_record_field(r, 3)));
+        for (uint32_t i = 0; i < r->nfields; i++) {
+            const ebts_field *f = &r->fields[i];
+            if ((f->flags & (EBTS__F_MALFORMED | EBTS__F_BINARY)) || f->number == 1 ||
+                !has_element(r->type, f->number, face) || is_xml_text(f->val, f->len))
+                continue;
+            ebts__diag_add(&report->dl, "XML_VALUE_CARRIED",
+                           f->offset == EBTS__NOWHERE ? 0 : f->offset, (long)ri, r->type,
+                           f->number, -1, -1,
+                           "a control character or a byte that is no UTF-8: written to "
+                           "lebts:Field in base64, not to its element");
+        }
+    }
+    ebts__dlist_note(&report->dl);
+    if (report->dl.oom) {
+        free(report->dl.d);
+        free(report);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    return report;
 }
 
 /* ---------------------------------------------------------------------------- reading */
@@ -1076,8 +1124,11 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                 }
             }
         }
+        /* before a carried field of its number: the writer maps the first occurrence and
+         * carries the others */
         int rc = b.oom ? -1
-                       : ebts_txn_set_field(t, ri, f, b.p ? b.p : (unsigned char *)"", b.len, err);
+                       : ebts__set_first_field(t, ri, f, b.p ? b.p : (unsigned char *)"", b.len,
+                                               err);
         if (b.oom)
             ebts__error_oom(err);
         free(b.p);

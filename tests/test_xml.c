@@ -207,6 +207,93 @@ START_TEST(values_the_mapping_cannot_carry_use_the_carrier)
 }
 END_TEST
 
+/* The traditional bytes of a, through XML and back: the same bytes, and the XML findings. */
+static void assert_xml_round_trip_exact(const ebts_txn *a, const char *what)
+{
+    size_t n1, xn, n2;
+    unsigned char *w1 = tu_write(a, EBTS_FORMAT_TRADITIONAL, &n1);
+    unsigned char *xml = tu_write(a, EBTS_FORMAT_XML, &xn);
+    ebts_error err = {0};
+    ebts_txn *b = ebts_read_buffer(xml, xn, EBTS_READ_XML, &err);
+    ck_assert_msg(b != NULL, "%s: the XML written does not read back: %s %s", what,
+                  err.code ? err.code : "", err.msg);
+    unsigned char *w2 = tu_write(b, EBTS_FORMAT_TRADITIONAL, &n2);
+    ck_assert_msg(n1 == n2 && memcmp(w1, w2, n1) == 0, "%s: traditional bytes differ after XML",
+                  what);
+    ck_assert_uint_eq(differences(a, b), 0);
+    ebts_free(w2);
+    ebts_txn_free(b);
+    ebts_free(xml);
+    ebts_free(w1);
+}
+
+/* The XML_VALUE_CARRIED findings of writing t as XML, as "tag tag ...". */
+static const char *carried(const ebts_txn *t)
+{
+    static char buf[256];
+    buf[0] = 0;
+    ebts_report *r = ebts_txn_xml_findings(t, NULL);
+    ck_assert_ptr_nonnull(r);
+    for (size_t i = 0; i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        ck_assert_str_eq(d->code, "XML_VALUE_CARRIED");
+        ck_assert_int_eq(d->severity, EBTS_SEV_WARNING);
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? " " : "", d->tag);
+    }
+    ebts_report_free(r);
+    return buf;
+}
+
+START_TEST(bytes_xml_cannot_hold_go_to_the_carrier)
+{
+    /* a control character, a byte that is no UTF-8, a CR, surrounding spaces: each in a mapped
+     * field (2.018 NAM splits into name parts, 2.020 POB is text). The first two go to the
+     * carrier; the element keeps the others as they are. */
+    static const struct {
+        unsigned field;
+        const char *value;
+        const char *carried;
+    } cases[] = {
+        {18, "DOE,JO\x11HN", "2.018"},
+        {18, "DOE,J\xffOHN", "2.018"},
+        {18, "DOE,JOHN\r", ""},
+        {18, "DOE,JOHN ", ""},
+        {20, "\t\n", ""},
+        {20, "T\x01X", "2.020"},
+        {20, "\xc3\x28", "2.020"},
+        {20, " TX ", ""},
+        {20, "T\rX", ""},
+        {18, "DOE,JOHN", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ebts_txn *a = ebts_read_file("fixtures/validate/valid-sre-nomatch.eft", 0, NULL);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_int_eq(ebts_txn_set_field(a, 1, cases[i].field, cases[i].value,
+                                            strlen(cases[i].value), NULL), 0);
+        char what[32];
+        snprintf(what, sizeof what, "case %zu", i);
+        assert_xml_round_trip_exact(a, what);
+        ck_assert_msg(strcmp(carried(a), cases[i].carried) == 0, "%s: carried \"%s\", expected \"%s\"",
+                      what, carried(a), cases[i].carried);
+        ebts_txn_free(a);
+    }
+}
+END_TEST
+
+START_TEST(every_occurrence_survives_xml)
+{
+    /* two 2.018 (the second goes to the carrier) and two 2.901 (both carried) */
+    static const char in[] = "1.001:63" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS
+                             "1.004:SRE" GS "1.005:20260115" FS
+                             "2.001:80" GS "2.002:00" GS "2.018:DOE,JOHN" GS "2.018:ROE,RICHARD"
+                             GS "2.901:A" GS "2.901:B" FS;
+    ebts_txn *a = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(a);
+    assert_xml_round_trip_exact(a, "repeated fields");
+    ebts_txn_free(a);
+}
+END_TEST
+
 START_TEST(hostile_xml_is_refused)
 {
     static const struct {
@@ -243,6 +330,8 @@ Suite *suite_xml(void)
     tcase_add_test(tc, value_that_looks_like_a_tag_stays_a_value);
     tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
     tcase_add_test(tc, hostile_xml_is_refused);
+    tcase_add_test(tc, bytes_xml_cannot_hold_go_to_the_carrier);
+    tcase_add_test(tc, every_occurrence_survives_xml);
     suite_add_tcase(s, tc);
     return s;
 }

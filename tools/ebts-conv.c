@@ -44,6 +44,19 @@ static size_t tag_like_items(const ebts_txn *t, const char *path, int quiet)
     return n;
 }
 
+/* What the XML writer says of t: values it carries in lebts:Field (warnings). -1 without memory. */
+static int xml_warnings(const ebts_txn *t, const char *path, int quiet, ebts_error *err)
+{
+    ebts_report *r = ebts_txn_xml_findings(t, err);
+    if (!r)
+        return -1;
+    char line[512];
+    for (size_t i = 0; !quiet && i < ebts_report_count(r); i++)
+        fprintf(stderr, "%s\n", ebts_diag_format(ebts_report_diag(r, i), path, 0, line, sizeof line));
+    ebts_report_free(r);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *from = "auto", *to = "readable", *out = "-", *in = NULL, *v;
@@ -117,6 +130,11 @@ int main(int argc, char **argv)
     }
     if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL)
         errors += tag_like_items(t, name, quiet);
+    if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_XML && xml_warnings(t, name, quiet, &err) < 0) {
+        cli_print_error(name, &err);
+        ebts_txn_free(t);
+        return CLI_USAGE;
+    }
     int rc = errors ? CLI_INVALID : CLI_OK;
     if (!(strict && errors) && ebts_write_file(t, wflags, out, &err) < 0) {
         cli_print_error(out, &err);
