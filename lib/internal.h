@@ -297,6 +297,15 @@ int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val
  * repeats an XML document carries apart), else where ebts_txn_set_field puts it. */
 int ebts__set_first_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                           ebts_error *err);
+/* A field at the end of the record, before the data delimited by LEN, whatever its number
+ * (0 included): a record read back field by field in its order. */
+int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                     ebts_error *err);
+/* A field without a tag (EBTS__F_MALFORMED: its bytes written as they are) at the end of the
+ * record, before the data delimited by LEN. */
+int ebts__append_raw_field(ebts_txn *t, size_t rec, const void *val, size_t len, ebts_error *err);
+/* A tagged record of any type (Type-1 too) at the end, with only its LEN field. */
+int ebts__append_tagged_record(ebts_txn *t, unsigned type, ebts_error *err);
 int ebts__txn_ascii7(const ebts_txn *t); /* 1.015 DCS declares nothing but 7-bit ASCII */
 
 /* diag.c */

@@ -413,10 +413,14 @@ static void put_content_summary(W *w, const ebts_txn *t, xmlNodePtr node)
     }
 }
 
+/* A field without a tag (raw bytes) has a tag attribute of its record type alone. */
 static void put_carrier_field(W *w, xmlNodePtr rec, const ebts_field *f, unsigned rtype)
 {
     char tag[24];
-    snprintf(tag, sizeof tag, "%u.%03u", rtype, f->number);
+    if (f->flags & EBTS__F_MALFORMED)
+        snprintf(tag, sizeof tag, "%u", rtype);
+    else
+        snprintf(tag, sizeof tag, "%u.%03u", rtype, f->number);
     ebts_span v = ebts_field_value(f);
     xmlNodePtr n = xmlNewChild(rec, find_ns(rec, "lebts"), (const xmlChar *)"Field", NULL);
     if (!n) {
@@ -561,12 +565,8 @@ static void put_record(W *w, const ebts_txn *t, size_t ri, xmlNodePtr root)
         if (!mapped[i] && !(r->fields[i].flags & EBTS__F_MALFORMED))
             put_carrier_field(w, rec, &r->fields[i], r->type);
     for (uint32_t i = 0; i < r->nfields; i++)
-        if (r->fields[i].flags & EBTS__F_MALFORMED) {
-            /* raw bytes without a tag: carried as a field of number 0 */
-            ebts_field copy = r->fields[i];
-            copy.number = 0;
-            put_carrier_field(w, rec, &copy, r->type);
-        }
+        if (r->fields[i].flags & EBTS__F_MALFORMED)
+            put_carrier_field(w, rec, &r->fields[i], r->type);
     free(mapped);
     free(first_of);
 }
@@ -836,11 +836,14 @@ static void read_record(R *r, xmlNodePtr rec, unsigned rtype)
                     xmlChar *enc = xmlGetProp(n, (const xmlChar *)"encoding");
                     unsigned t = 0, f = 0;
                     char *text = text_of(n);
+                    int conv = enc && strcmp((const char *)enc, "base64") == 0 ? C_BASE64 : C_TEXT;
+                    size_t tl = tag ? strlen((const char *)tag) : 0;
                     if (tag && sscanf((const char *)tag, "%u.%u", &t, &f) == 2 && text)
-                        add_val(r, f, 0, -2, enc && strcmp((const char *)enc, "base64") == 0
-                                                 ? C_BASE64 : C_TEXT, text);
+                        add_val(r, f, 0, -2, conv, text);
+                    else if (tl && tl < 10 && all_digits(tag, tl) && text)
+                        add_val(r, 0, 0, -3, conv, text); /* a field without a tag */
                     else
-                        unknown(r, n, "lebts:Field without a tag T.N");
+                        unknown(r, n, "lebts:Field without a tag T.N or T");
                     free(text);
                     xmlFree(tag);
                     xmlFree(enc);
@@ -997,13 +1000,13 @@ static int cmp_val(const void *a, const void *b)
 }
 
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number
- * stays repeated). */
+ * stays repeated; item -3: bytes without a tag). */
 static int build_carried(R *r, ebts_txn *t, size_t ri, ebts_error *err)
 {
     unsigned rtype = t->recs[ri]->type;
     for (size_t k = 0; k < r->nv; k++) {
         const val *x = &r->v[k];
-        if (x->item != -2)
+        if (x->item != -2 && x->item != -3)
             continue;
         ebts__buf b = {0};
         if (x->conv == C_BASE64) {
@@ -1014,12 +1017,14 @@ static int build_carried(R *r, ebts_txn *t, size_t ri, ebts_error *err)
             ebts__buf_puts(&b, x->text);
         }
         int rc = 0;
-        if (x->field == 0 || x->field == 1)
-            ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, 0, -1, -1,
-                           "lebts:Field %u.%03u: bytes without a tag cannot be restored; left out",
-                           rtype, x->field);
+        const unsigned char *bytes = b.p ? b.p : (const unsigned char *)"";
+        if (x->item == -2 && x->field == 1)
+            ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, 1, -1, -1,
+                           "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
         else if (!b.oom)
-            rc = ebts__append_field(t, ri, x->field, b.p ? b.p : (unsigned char *)"", b.len, err);
+            rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
+                 : x->field == 0 ? ebts__push_field(t, ri, 0, bytes, b.len, err)
+                                 : ebts__append_field(t, ri, x->field, bytes, b.len, err);
         free(b.p);
         if (b.oom)
             ebts__error_oom(err);
@@ -1036,7 +1041,7 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         return -1;
     size_t keep = 0;
     for (size_t k = 0; k < r->nv; k++) {
-        if (r->v[k].item == -2)
+        if (r->v[k].item < -1)
             free(r->v[k].text);
         else
             r->v[keep++] = r->v[k];
@@ -1160,18 +1165,17 @@ static int import_record(ebts_txn *t, unsigned type, const ebts__buf *raw, ebts_
     free(w.p);
     if (!one || one->nrecs < 2)
         return one ? (ebts_txn_free(one), -1) : -1;
+    /* field by field as read: repeats, number 0 and bytes without a tag included */
     const ebts_record *src = one->recs[1];
-    /* IDC 00 for now: field 2 is copied from the source below, whatever its value */
-    int rc = ebts_txn_insert_record(t, t->nrecs, src->type, 0, err);
+    int rc = ebts__append_tagged_record(t, src->type, err);
     size_t ri = t->nrecs - 1;
     for (uint32_t i = 0; rc == 0 && i < src->nfields; i++) {
         const ebts_field *f = &src->fields[i];
-        if (f->number == 1 || (f->flags & EBTS__F_MALFORMED))
-            continue;
-        rc = ebts_txn_set_field(t, ri, f->number, f->val, f->len, err);
+        if (f->flags & EBTS__F_MALFORMED)
+            rc = ebts__append_raw_field(t, ri, f->val, f->len, err);
+        else if (f->number != 1)
+            rc = ebts__push_field(t, ri, f->number, f->val, f->len, err);
     }
-    if (rc == 0 && !ebts_record_field(src, 2))
-        rc = ebts_txn_delete_field(t, ri, 2, err);
     ebts_txn_free(one);
     return rc;
 }

@@ -294,6 +294,37 @@ START_TEST(every_occurrence_survives_xml)
 }
 END_TEST
 
+START_TEST(what_the_reader_repaired_survives_xml)
+{
+    /* fields without a tag, a field 0, a second Type-1, a record carried whole with repeated
+     * fields: XML gives the same transaction back */
+    static const char *const files[] = {
+        "fixtures/invalid/second-type1.eft", "fixtures/invalid/tag-without-colon.eft",
+        "fixtures/invalid/tag-30-digits.eft", "fixtures/invalid/type-number-30-digits.eft",
+        "fuzz/regressions/read/len-only-record-after-binary.eft"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        ebts_txn *a = ebts_read_file(files[i], 0, NULL);
+        ck_assert_msg(a != NULL, "%s", files[i]);
+        size_t xn;
+        unsigned char *xml = tu_write(a, EBTS_FORMAT_XML, &xn);
+        ebts_error err = {0};
+        ebts_txn *b = ebts_read_buffer(xml, xn, EBTS_READ_XML, &err);
+        ck_assert_msg(b != NULL, "%s: %s", files[i], err.msg);
+        ck_assert_msg(differences(a, b) == 0, "%s: differs after XML", files[i]);
+        ebts_txn_free(b);
+        ebts_free(xml);
+        ebts_txn_free(a);
+    }
+    static const char in[] = "1.001:45" GS "1.002:0500" GS "1.003:1" US "1" RS "9" US "01" GS
+                             "1.004:SRE" FS "9.001:42" GS "9.002:01" GS "9.005:A" GS "9.005:B" GS
+                             "9.000:Z" FS;
+    ebts_txn *a = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(a);
+    assert_xml_round_trip_exact(a, "Type-9 with a repeated field and a field 0");
+    ebts_txn_free(a);
+}
+END_TEST
+
 START_TEST(hostile_xml_is_refused)
 {
     static const struct {
@@ -332,6 +363,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, hostile_xml_is_refused);
     tcase_add_test(tc, bytes_xml_cannot_hold_go_to_the_carrier);
     tcase_add_test(tc, every_occurrence_survives_xml);
+    tcase_add_test(tc, what_the_reader_repaired_survives_xml);
     suite_add_tcase(s, tc);
     return s;
 }
