@@ -1018,9 +1018,9 @@ int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type, cons
 
 int ebts__append_tagged_record(ebts_txn *t, unsigned type, ebts_error *err)
 {
-    ebts_record *r = t && type > 0 && !(type >= 3 && type <= 8) ? ebts__record_new(t, type) : NULL;
+    ebts_record *r = t && !(type >= 3 && type <= 8) ? ebts__record_new(t, type) : NULL;
     if (!r || insert_rec(t, t->nrecs, r, err) < 0) {
-        if (t && type > 0 && !(type >= 3 && type <= 8))
+        if (t && !(type >= 3 && type <= 8))
             ebts__error_oom(err);
         else
             ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no tagged Type-%u record", type);

@@ -1284,8 +1284,10 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
             xmlChar *ty = xmlGetProp(c, (const xmlChar *)"type");
             char *text = text_of(c);
             ebts__buf raw = {0};
+            size_t tyl = ty ? strlen((const char *)ty) : 0;
             unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
-            int ok = rt > 0 && text && base64_decode(text, &raw) == 0 &&
+            /* any type the reader gives a record, 0 included (a tag "0.001:") */
+            int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && text && base64_decode(text, &raw) == 0 &&
                      import_record(t, rt, &raw, NULL) == 0;
             if (!ok)
                 ebts__diag_add(dl, "XML_VALUE_INVALID", line_offset(&r, xmlGetLineNo(c)), -1, rt, 0,
