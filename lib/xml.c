@@ -1064,7 +1064,8 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         } else {
             size_t sub = (size_t)-1;
             int item = -1;
-            char given[256] = "", middle[256] = "", sur[256] = "", maj[8] = "", min[8] = "";
+            /* the parts' texts, which live as long as r->v */
+            const char *given = "", *middle = "", *sur = "", *maj = "", *min = "";
             int name = 0, ver = 0;
             for (size_t k = i; k <= j; k++) {
                 int flush = k == j || r->v[k].sub != sub;
@@ -1074,7 +1075,7 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                     if (ver)
                         ebts__buf_printf(&b, "%.2s%.2s", maj, min);
                     name = ver = 0;
-                    given[0] = middle[0] = sur[0] = 0;
+                    given = middle = sur = "";
                 }
                 if (k == j)
                     break;
@@ -1093,23 +1094,23 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                 char conv[64];
                 switch (x->conv) {
                 case C_GIVEN:
-                    snprintf(given, sizeof given, "%s", x->text);
+                    given = x->text;
                     name = 1;
                     break;
                 case C_MIDDLE:
-                    snprintf(middle, sizeof middle, "%s", x->text);
+                    middle = x->text;
                     name = 1;
                     break;
                 case C_SUR:
-                    snprintf(sur, sizeof sur, "%s", x->text);
+                    sur = x->text;
                     name = 1;
                     break;
                 case C_VER_MAJ:
-                    snprintf(maj, sizeof maj, "%s", x->text);
+                    maj = x->text;
                     ver = 1;
                     break;
                 case C_VER_MIN:
-                    snprintf(min, sizeof min, "%s", x->text);
+                    min = x->text;
                     ver = 1;
                     break;
                 case C_DATE:

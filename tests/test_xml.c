@@ -244,6 +244,8 @@ static const char *carried(const ebts_txn *t)
     return buf;
 }
 
+#define A10 "AAAAAAAAAA"
+#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
 START_TEST(bytes_xml_cannot_hold_go_to_the_carrier)
 {
     /* a control character, a byte that is no UTF-8, a CR, surrounding spaces: each in a mapped
@@ -264,6 +266,7 @@ START_TEST(bytes_xml_cannot_hold_go_to_the_carrier)
         {20, " TX ", ""},
         {20, "T\rX", ""},
         {18, "DOE,JOHN", ""},
+        {18, A100 A100 A100 ",JOHN " A100, ""}, /* longer than any fixed buffer for a part */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ebts_txn *a = ebts_read_file("fixtures/validate/valid-sre-nomatch.eft", 0, NULL);
