@@ -265,6 +265,8 @@ START_TEST(bytes_xml_cannot_hold_go_to_the_carrier)
         {20, "\xc3\x28", "2.020"},
         {20, " TX ", ""},
         {20, "T\rX", ""},
+        {20, " ", ""},
+        {20, "\r\n", ""},
         {18, "DOE,JOHN", ""},
         {18, A100 A100 A100 ",JOHN " A100, ""}, /* longer than any fixed buffer for a part */
     };
