@@ -1201,6 +1201,37 @@ static void catch_xml(void *ctx, xmlErrorPtr e)
         msg[--n] = 0;
 }
 
+/* The first child element of n named prefix:local, or NULL. */
+static xmlNodePtr child(xmlNodePtr n, const char *prefix, const char *local)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (is(c, prefix, local))
+            return c;
+    return NULL;
+}
+
+/* A record without an IDC field of its own has the IDC CNT gives it: from the content summary,
+ * whose entries follow the records in order. */
+static void summary_idcs(ebts_txn *t, xmlNodePtr t1)
+{
+    xmlNodePtr cs = child(child(t1, "ansi-nist", "Transaction"), "ansi-nist",
+                          "TransactionContentSummary");
+    size_t k = 1;
+    for (xmlNodePtr c = cs ? cs->children : NULL; c && k < t->nrecs; c = c->next) {
+        if (!is(c, "ansi-nist", "ContentRecordSummary"))
+            continue;
+        ebts_record *r = t->recs[k++];
+        xmlNodePtr id = child(child(c, "ansi-nist", "ImageReferenceIdentification"), "nc",
+                              "IdentificationID");
+        char *text = id ? text_of(id) : NULL;
+        size_t len = text ? strlen(text) : 0;
+        if (len > 0 && len <= 2 && all_digits((const unsigned char *)text, len) && !r->binary &&
+            ebts__record_idc_of(r) < 0)
+            r->cnt_idc = atoi(text);
+        free(text);
+    }
+}
+
 int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
                      size_t *outlen, ebts__dlist *dl, ebts_error *err)
 {
@@ -1248,6 +1279,7 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
     }
     R r = {dl, p, n, NULL, 0, 0, 0};
     ebts_txn *t = NULL;
+    xmlNodePtr t1node = NULL;
     int rc = -1;
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
@@ -1263,6 +1295,7 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
             goto done;
         }
         if (type == 1 && !t) {
+            t1node = c;
             t = ebts_txn_new("0500", err);
             if (!t)
                 goto done;
@@ -1305,6 +1338,7 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
         ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL, "no itl:PackageInformationRecord");
         goto done;
     }
+    summary_idcs(t, t1node);
     ebts__buf b = {0};
     ebts__write_traditional(t, &b);
     if (b.oom) {
