@@ -154,10 +154,12 @@ EBTS_API void ebts_free(void *p);
 EBTS_API size_t ebts_txn_record_count(const ebts_txn *t);
 /** Record `index` in transmission order (0 = Type-1); NULL when out of range. */
 EBTS_API const ebts_record *ebts_txn_record(const ebts_txn *t, size_t index);
-/** Findings of the read, in input order. */
+/** Findings of the read, in input order: at most 10 000, then one TOO_MANY_DIAGNOSTICS that says
+ *  how many more there were (their texts are not kept; the error counts include them). */
 EBTS_API size_t ebts_txn_diag_count(const ebts_txn *t);
 EBTS_API const ebts_diag *ebts_txn_diag(const ebts_txn *t, size_t index);
-/** Number of diagnostics of severity error (with `strict`, recovered warnings count too). */
+/** Number of findings of severity error (with `strict`, recovered warnings count too), those
+ *  beyond the kept list included. */
 EBTS_API size_t ebts_txn_error_count(const ebts_txn *t, int strict);
 /** Bytes after the last record that could not be read as a record (trailing or unparsable),
  *  kept so that nothing is lost silently; empty span when there are none. */
@@ -329,7 +331,15 @@ EBTS_API size_t ebts_report_count(const ebts_report *r);
 EBTS_API const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index);
 /** Errors in the report (with `strict`, warnings count too). */
 EBTS_API size_t ebts_report_error_count(const ebts_report *r, int strict);
+/** Findings in all: ebts_report_count() lists at most 10 000 of them and a note
+ *  (TOO_MANY_DIAGNOSTICS, counted here as one) for the rest, which the counts include. */
+EBTS_API size_t ebts_report_finding_count(const ebts_report *r);
 EBTS_API void ebts_report_free(ebts_report *r);
+/** What writing `t` as XML (EBTS_FORMAT_XML) would say: an XML_VALUE_CARRIED warning for each
+ *  field with an element of its own whose value XML text cannot hold, written to lebts:Field in
+ *  base64 instead so that it reads back byte for byte. Free with ebts_report_free(); NULL only
+ *  on out-of-memory. */
+EBTS_API ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err);
 
 /* ------------------------------------------------------------------------------------------ */
 /* IDENT responses. 2.075 ERS of an SRE from IDENT holds the IDENT Data Response (IDR): the DHS

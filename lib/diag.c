@@ -83,9 +83,12 @@ static const ebts__code codes[] = {
     {"PROFILE_INVALID", E, 0, "a profile that is unknown, not well-formed or not valid by the XSD"},
     {"NO_INPUT", E, 0, "ebts-validate: no transaction file among the inputs (empty directory)"},
     {"NOT_REGULAR", W, 0, "ebts-validate: a FIFO, socket or device met in a walk; never opened"},
+    {"XML_VALUE_CARRIED", W, 0, "a value XML text cannot hold (control character, byte that is "
+                                "no UTF-8) is written to lebts:Field in base64, not its element"},
 };
 #undef W
 #undef E
+_Static_assert(sizeof codes / sizeof codes[0] == EBTS__NCODES, "EBTS__NCODES is the table's size");
 
 size_t ebts_diag_codes(size_t index, const char **code, const char **summary)
 {
@@ -127,17 +130,37 @@ static void make_tag(char *out, size_t size, unsigned rtype, unsigned field)
     out[k] = 0;
 }
 
+/* The severity and recovery of the findings of code index i counted in l->lost. */
+static int lost_severity(const ebts__dlist *l, size_t i, int *recovery)
+{
+    *recovery = i < EBTS__NCODES ? codes[i].recovery : 0;
+    if (l->lost_sev[i])
+        return l->lost_sev[i];
+    return i < EBTS__NCODES ? codes[i].severity : EBTS_SEV_ERROR;
+}
+
+static const char note_code[] = "TOO_MANY_DIAGNOSTICS";
+
 void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, unsigned rtype,
                     unsigned field, long sub, long item, const char *fmt, ...)
 {
     t->added++;
     if (t->oom)
         return;
+    /* findings come in runs of one code (a hostile input repeats its defect): look the code up
+     * in the table only when it changes */
+    if (code != t->memo_code) {
+        t->memo = ebts__code_find(code);
+        t->memo_code = code;
+    }
+    const ebts__code *c = t->memo;
     int too_many = t->n >= EBTS__MAX_DIAGS;
     if (too_many) {
+        /* counted, not kept; the first one beyond the limit brings the note */
+        t->lost[c ? (size_t)(c - codes) : EBTS__NCODES]++;
         if (t->n > EBTS__MAX_DIAGS)
             return;
-        code = "TOO_MANY_DIAGNOSTICS";
+        c = ebts__code_find(note_code);
         rec = -1;
         field = 0;
         sub = item = -1;
@@ -152,13 +175,6 @@ void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, u
         t->d = d;
         t->cap = cap;
     }
-    /* findings come in runs of one code (a hostile input repeats its defect): look the code up
-     * in the table only when it changes */
-    if (code != t->memo_code) {
-        t->memo = ebts__code_find(code);
-        t->memo_code = code;
-    }
-    const ebts__code *c = t->memo;
     ebts_diag *d = &t->d[t->n++];
     memset(d, 0, sizeof *d);
     d->code = c ? c->code : code;
@@ -181,6 +197,84 @@ void ebts__diag_add(ebts__dlist *t, const char *code, size_t offset, long rec, u
     for (char *m = d->msg; *m; m++)
         if ((unsigned char)*m < 0x20 || (unsigned char)*m >= 0x7f)
             *m = '?';
+}
+
+static size_t lost_count(const ebts__dlist *l, int errors, int strict)
+{
+    size_t n = 0;
+    for (size_t i = 0; i <= EBTS__NCODES; i++) {
+        int recovery, sev = lost_severity(l, i, &recovery);
+        if (!errors || sev >= EBTS_SEV_ERROR || (strict && recovery))
+            n += l->lost[i];
+    }
+    return n;
+}
+
+size_t ebts__dlist_total(const ebts__dlist *l)
+{
+    return l->n + lost_count(l, 0, 0);
+}
+
+void ebts__dlist_append(ebts__dlist *l, const ebts__dlist *from)
+{
+    for (size_t i = 0; i < from->n; i++) {
+        const ebts_diag *d = &from->d[i];
+        if (strcmp(d->code, note_code) == 0)
+            continue;
+        ebts__diag_add(l, d->code, d->offset, d->record, 0, 0, d->subfield, d->item, "%s", d->msg);
+        if (l->n && l->n <= EBTS__MAX_DIAGS)
+            memcpy(l->d[l->n - 1].tag, d->tag, sizeof d->tag);
+    }
+    if (!lost_count(from, 0, 0))
+        return;
+    if (l->n == EBTS__MAX_DIAGS) {
+        /* full (from kept as many) without its note: one more offered brings the note, and is
+         * taken back from the count */
+        ebts__diag_add(l, note_code, 0, -1, 0, 0, -1, -1, "%s", "");
+        l->lost[(size_t)(ebts__code_find(note_code) - codes)]--;
+    }
+    for (size_t i = 0; i <= EBTS__NCODES; i++)
+        l->lost[i] += from->lost[i];
+}
+
+void ebts__dlist_lost_severity(ebts__dlist *l, const char *code, int severity)
+{
+    const ebts__code *c = ebts__code_find(code);
+    size_t i = c ? (size_t)(c - codes) : EBTS__NCODES;
+    if (!l->lost[i])
+        return;
+    if (severity == 0)
+        l->lost[i] = 0;
+    else
+        l->lost_sev[i] = (signed char)severity;
+}
+
+void ebts__dlist_note(ebts__dlist *l)
+{
+    size_t more = lost_count(l, 0, 0), errors = lost_count(l, 1, 0);
+    for (size_t i = 0; more && i < l->n; i++)
+        if (strcmp(l->d[i].code, note_code) == 0)
+            snprintf(l->d[i].msg, sizeof l->d[i].msg,
+                     "%zu more finding%s not kept (%zu error%s, %zu warning%s): the list stops "
+                     "at %d",
+                     more, more == 1 ? "" : "s", errors, errors == 1 ? "" : "s", more - errors,
+                     more - errors == 1 ? "" : "s", EBTS__MAX_DIAGS);
+}
+
+int ebts__dlist_lost_error(const ebts__dlist *l, int strict, ebts_error *err)
+{
+    for (size_t i = 0; i <= EBTS__NCODES; i++) {
+        int recovery, sev = lost_severity(l, i, &recovery);
+        if (l->lost[i] && (sev >= EBTS_SEV_ERROR || (strict && recovery))) {
+            ebts__error_set(err, i < EBTS__NCODES ? codes[i].code : note_code, 0, -1, NULL,
+                            "%zu finding%s %s beyond the first %d, whose details were not kept",
+                            l->lost[i], l->lost[i] == 1 ? "" : "s",
+                            i < EBTS__NCODES ? codes[i].code : "of an unknown code",
+                            EBTS__MAX_DIAGS);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 void ebts__error_set(ebts_error *err, const char *code, size_t offset, long rec, const char *tag,
@@ -270,7 +364,7 @@ size_t ebts__dlist_errors(const ebts__dlist *l, int strict)
     for (size_t i = 0; i < l->n; i++)
         if (l->d[i].severity >= EBTS_SEV_ERROR || (strict && l->d[i].recovered))
             n++;
-    return n;
+    return n + lost_count(l, 1, strict);
 }
 
 size_t ebts_txn_diag_count(const ebts_txn *t)

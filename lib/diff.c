@@ -323,6 +323,40 @@ static const char *nz(const char *s)
     return s ? s : "";
 }
 
+static int cmp_eid(const void *a, const void *b)
+{
+    const ebts_encounter *x = *(const ebts_encounter *const *)a, *y = *(const ebts_encounter *const *)b;
+    int c = strcmp(nz(x->eid), nz(y->eid));
+    return c ? c : x < y ? -1 : x > y; /* same EID: in order of the text */
+}
+
+/* The IDR's encounters sorted by EID, then by position; free(). NULL without memory. */
+static const ebts_encounter **by_eid(const ebts_idr *idr)
+{
+    const ebts_encounter **v = malloc((idr->nencounters + 1) * sizeof *v);
+    if (!v)
+        return NULL;
+    for (size_t i = 0; i < idr->nencounters; i++)
+        v[i] = &idr->encounters[i];
+    if (idr->nencounters > 1)
+        qsort(v, idr->nencounters, sizeof *v, cmp_eid);
+    return v;
+}
+
+/* The first encounter (in the text) with this EID, from a by_eid list of n; NULL if none. */
+static const ebts_encounter *first_of_eid(const ebts_encounter *const *v, size_t n, const char *eid)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(nz(v[mid]->eid), eid) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && strcmp(nz(v[lo]->eid), eid) == 0 ? v[lo] : NULL;
+}
+
 static void semantic(D *d, long ra, long rb)
 {
     ebts_span va = ebts_field_value(ebts_record_field(d->a->recs[ra], 75));
@@ -343,11 +377,17 @@ static void semantic(D *d, long ra, long rb)
         }
     }
     static const char *const names[] = {"NAME", "DOB", "POB", "SEX"};
+    /* each side's encounters sorted by EID: an A encounter pairs with B's first of its EID */
+    const ebts_encounter **ka = by_eid(ia), **kb = by_eid(ib);
+    if (!ka || !kb) {
+        d->r->oom = 1;
+        free(ka);
+        free(kb);
+        goto done;
+    }
     for (size_t i = 0; i < ia->nencounters; i++) {
-        const ebts_encounter *p = &ia->encounters[i], *q = NULL;
-        for (size_t j = 0; j < ib->nencounters && !q; j++)
-            if (strcmp(nz(ib->encounters[j].eid), nz(p->eid)) == 0)
-                q = &ib->encounters[j];
+        const ebts_encounter *p = &ia->encounters[i];
+        const ebts_encounter *q = first_of_eid(kb, ib->nencounters, nz(p->eid));
         char what[80];
         snprintf(what, sizeof what, "EID %s", nz(p->eid));
         if (!q) {
@@ -373,10 +413,7 @@ static void semantic(D *d, long ra, long rb)
     }
     for (size_t j = 0; j < ib->nencounters; j++) {
         const ebts_encounter *q = &ib->encounters[j];
-        int found = 0;
-        for (size_t i = 0; i < ia->nencounters && !found; i++)
-            found = strcmp(nz(ia->encounters[i].eid), nz(q->eid)) == 0;
-        if (found)
+        if (first_of_eid(ka, ia->nencounters, nz(q->eid)))
             continue;
         ebts_difference *x = add(d, EBTS_DIFF_ENCOUNTER_ADDED, 2, ra, rb, 75);
         if (x) {
@@ -386,6 +423,8 @@ static void semantic(D *d, long ra, long rb)
             x->new_value = copy(d, (const unsigned char *)nz(q->name), strlen(nz(q->name)));
         }
     }
+    free(ka);
+    free(kb);
     const ebts_iar *aa = ebts_ers_iar(ea), *ab = ebts_ers_iar(eb);
     const char *sa = aa->present ? (aa->status ? aa->status : "present") : "absent";
     const char *sb = ab->present ? (ab->status ? ab->status : "present") : "absent";

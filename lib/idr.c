@@ -620,6 +620,7 @@ ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
         /* not an IDENT response (an IAFIS rap sheet, say): nothing is "unplaced" */
         e->nunplaced = 0;
         e->dl.n = 0;
+        memset(e->dl.lost, 0, sizeof e->dl.lost);
     }
     free(s.enc.p);
     free(s.iaq.p);

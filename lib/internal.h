@@ -21,6 +21,7 @@
 #define EBTS__READ_AVX2 0x40000000u
 #define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
+#define EBTS__NCODES 68       /* entries in diag.c's table of codes */
 
 /* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
  * that ask for them by attribute and run only where ebts__simd() says they are there. */
@@ -240,10 +241,19 @@ typedef struct ebts__dlist {
     ebts_diag *d;
     size_t n, cap;
     size_t added; /* findings offered, kept or not (n stops at the limit or without memory) */
+    /* Findings beyond EBTS__MAX_DIAGS, not kept but counted: per code in the table's order (the
+     * last for a code not in it), and a severity that replaces the code's (0: the code's own;
+     * a profile's, see ebts__dlist_lost_severity). */
+    size_t lost[EBTS__NCODES + 1];
+    signed char lost_sev[EBTS__NCODES + 1];
     int oom;
     const char *memo_code; /* the code of the last finding added, and its table entry */
     const struct ebts__code *memo;
 } ebts__dlist;
+
+struct ebts_report { /* validation's, and the XML writer's (ebts_txn_xml_findings) */
+    ebts__dlist dl;
+};
 
 struct ebts_txn {
     unsigned char *owned;       /* the input buffer when the transaction owns it */
@@ -286,6 +296,19 @@ int ebts__parse_uint(const unsigned char *p, size_t n, int *out); /* 1-9 digits;
 /* Add a field even when its number is present already (a repeated field read back). */
 int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                        ebts_error *err);
+/* Add a field as the first of its number: before the fields of that number already there (the
+ * repeats an XML document carries apart), else where ebts_txn_set_field puts it. */
+int ebts__set_first_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                          ebts_error *err);
+/* A field at the end of the record, before the data delimited by LEN, whatever its number
+ * (0 included): a record read back field by field in its order. */
+int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                     ebts_error *err);
+/* A field without a tag (EBTS__F_MALFORMED: its bytes written as they are) at the end of the
+ * record, before the data delimited by LEN. */
+int ebts__append_raw_field(ebts_txn *t, size_t rec, const void *val, size_t len, ebts_error *err);
+/* A tagged record of any type (Type-1 too) at the end, with only its LEN field. */
+int ebts__append_tagged_record(ebts_txn *t, unsigned type, ebts_error *err);
 int ebts__txn_ascii7(const ebts_txn *t); /* 1.015 DCS declares nothing but 7-bit ASCII */
 
 /* diag.c */
@@ -304,7 +327,19 @@ void ebts__diag_add(ebts__dlist *l, const char *code, size_t offset, long rec, u
 #endif
     ;
 void ebts__dlist_sort(ebts__dlist *l); /* by offset, stable */
+/* Findings of severity error (strict: and recoveries), kept or not. */
 size_t ebts__dlist_errors(const ebts__dlist *l, int strict);
+/* Findings in all, kept or not (the note TOO_MANY_DIAGNOSTICS is one of them). */
+size_t ebts__dlist_total(const ebts__dlist *l);
+/* Append from's findings to l: its kept ones (not its note), then its count of the others. */
+void ebts__dlist_append(ebts__dlist *l, const ebts__dlist *from);
+/* A profile's severity for code (0: the code is off), for the findings counted, not kept. */
+void ebts__dlist_lost_severity(ebts__dlist *l, const char *code, int severity);
+/* The note's text from the counts (call when the list is complete). */
+void ebts__dlist_note(ebts__dlist *l);
+/* The first finding beyond the kept list that is an error (strict: or a recovery) as err;
+ * 0 when there is none. */
+int ebts__dlist_lost_error(const ebts__dlist *l, int strict, ebts_error *err);
 #define ebts__diag(t, ...) ebts__diag_add(&(t)->dl, __VA_ARGS__)
 void ebts__error_set(ebts_error *err, const char *code, size_t offset, long rec, const char *tag,
                      const char *fmt, ...)

@@ -99,14 +99,9 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         ebts_txn_free(t);
         return NULL;
     }
-    for (size_t i = 0; i < xml_diags.n; i++) { /* the XML reading's findings come first */
-        const ebts_diag *d = &xml_diags.d[i];
-        ebts__diag_add(&t->dl, d->code, d->offset, d->record, 0, 0, d->subfield, d->item, "%s",
-                       d->msg);
-        if (t->dl.n)
-            memcpy(t->dl.d[t->dl.n - 1].tag, d->tag, sizeof d->tag);
-    }
+    ebts__dlist_append(&t->dl, &xml_diags); /* the XML reading's findings come after */
     free(xml_diags.d);
+    ebts__dlist_note(&t->dl);
     if (o->flags & EBTS_READ_STRICT) {
         for (size_t i = 0; i < t->dl.n; i++)
             if (t->dl.d[i].recovered || t->dl.d[i].severity >= EBTS_SEV_ERROR) {
@@ -114,6 +109,10 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
                 ebts_txn_free(t);
                 return NULL;
             }
+        if (ebts__dlist_lost_error(&t->dl, 1, err)) {
+            ebts_txn_free(t);
+            return NULL;
+        }
     }
     return t;
 }

@@ -573,12 +573,13 @@ static long field_index(const ebts_record *r, unsigned number)
     return -1;
 }
 
+/* number 0 only with zero_ok: a tag "T.0:" reads as field 0, which only XML reading restores */
 static int value_allowed(const ebts_record *r, unsigned number, const unsigned char *v, size_t len,
-                         ebts_error *err)
+                         int zero_ok, ebts_error *err)
 {
     char tag[24];
     snprintf(tag, sizeof tag, "%u.%03u", r->type, number);
-    if (number == 0 || number > EBTS__MAX_NUMBER) {
+    if ((number == 0 && !zero_ok) || number > EBTS__MAX_NUMBER) {
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "field number %u out of range", number);
         return -1;
     }
@@ -697,7 +698,7 @@ int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val
                        ebts_error *err)
 {
     ebts_record *r = tagged_record(t, rec, err);
-    if (!r || value_allowed(r, number, val, len, err) < 0)
+    if (!r || value_allowed(r, number, val, len, 0, err) < 0)
         return -1;
     long i = field_index(r, number);
     if (i >= 0)
@@ -713,7 +714,7 @@ int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number, 
                           size_t len, ebts_error *err)
 {
     ebts_record *r = tagged_record(t, rec, err);
-    if (!r || value_allowed(r, number, val, len, err) < 0)
+    if (!r || value_allowed(r, number, val, len, 0, err) < 0)
         return -1;
     if (pos > r->nfields || field_index(r, number) >= 0) {
         if (pos > r->nfields)
@@ -731,7 +732,7 @@ int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val
                        ebts_error *err)
 {
     ebts_record *r = tagged_record(t, rec, err);
-    if (!r || value_allowed(r, number, val, len, err) < 0)
+    if (!r || value_allowed(r, number, val, len, 0, err) < 0)
         return -1;
     /* In number order (as a document usually is) the new field goes last: known without a
      * search once the ordered prefix covers every field (extended here, so each field is
@@ -758,6 +759,56 @@ int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val
             pos++;
     }
     return new_field(t, r, pos, number, val, len, err);
+}
+
+int ebts__set_first_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                          ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r || value_allowed(r, number, val, len, 0, err) < 0)
+        return -1;
+    long i = field_index(r, number);
+    if (i < 0)
+        return ebts_txn_set_field(t, rec, number, val, len, err);
+    return new_field(t, r, (size_t)i, number, val, len, err);
+}
+
+int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
+                     ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r || value_allowed(r, number, val, len, 1, err) < 0)
+        return -1;
+    size_t pos = r->nfields;
+    while (pos > 0 && (r->fields[pos - 1].flags & EBTS__F_BINARY) && !(number == 999 && r->type >= 10))
+        pos--;
+    return new_field(t, r, pos, number, val, len, err);
+}
+
+int ebts__append_raw_field(ebts_txn *t, size_t rec, const void *val, size_t len, ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r)
+        return -1;
+    if (len > 0xfffffff0u) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "value of %zu bytes is too long", len);
+        return -1;
+    }
+    size_t pos = r->nfields; /* before the data delimited by LEN, which ends the record */
+    while (pos > 0 && (r->fields[pos - 1].flags & EBTS__F_BINARY))
+        pos--;
+    const unsigned char *copy = len ? ebts__arena_dup(&t->arena, val, len) : NULL;
+    ebts_field *f = !len || copy ? insert_slot(t, r, pos) : NULL;
+    if (!f) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    f->val = copy ? copy : (const unsigned char *)"";
+    f->len = (uint32_t)len;
+    f->offset = EBTS__NOWHERE;
+    f->flags = EBTS__F_MALFORMED;
+    f->tagtype = r->type < EBTS__TAGTYPE_BIG ? (uint8_t)r->type : 0;
+    return 0;
 }
 
 int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *err)
@@ -971,6 +1022,23 @@ int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type, cons
     }
     r->binary = 1;
     r->rawlen = (uint32_t)len;
+    return 0;
+}
+
+int ebts__append_tagged_record(ebts_txn *t, unsigned type, ebts_error *err)
+{
+    ebts_record *r = t && !(type >= 3 && type <= 8) ? ebts__record_new(t, type) : NULL;
+    if (!r || insert_rec(t, t->nrecs, r, err) < 0) {
+        if (t && !(type >= 3 && type <= 8))
+            ebts__error_oom(err);
+        else
+            ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no tagged Type-%u record", type);
+        return -1;
+    }
+    if (new_field(t, r, 0, 1, "", 0, err) < 0) {
+        ebts_txn_delete_record(t, t->nrecs - 1, NULL);
+        return -1;
+    }
     return 0;
 }
 

@@ -9,10 +9,6 @@
 #include <emmintrin.h>
 #endif
 
-struct ebts_report {
-    ebts__dlist dl;
-};
-
 /* EBTS 10 (and ANSI/NIST-ITL 1-2011) changes to the 9.1 rules. -1 = unchanged. */
 typedef struct delta {
     unsigned rtype, field;
@@ -1320,6 +1316,9 @@ static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
             dl->d[k++] = dl->d[i];
     }
     dl->n = k;
+    for (size_t s = 0; s < p->nsev; s++)
+        ebts__dlist_lost_severity(dl, p->sev[s].code, p->sev[s].severity);
+    ebts__dlist_note(dl);
 }
 
 ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err)
@@ -1334,13 +1333,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         ebts__error_oom(err);
         return NULL;
     }
-    for (size_t i = 0; i < t->dl.n; i++) { /* the reader's findings first */
-        const ebts_diag *d = &t->dl.d[i];
-        ebts__diag_add(&rep->dl, d->code, d->offset, d->record, 0, 0, d->subfield, d->item, "%s",
-                       d->msg);
-        if (rep->dl.n)
-            memcpy(rep->dl.d[rep->dl.n - 1].tag, d->tag, sizeof d->tag);
-    }
+    ebts__dlist_append(&rep->dl, &t->dl); /* the reader's findings first */
     if (!p && !(p = def = ebts_profile_builtin("ebts-10", NULL))) {
         ebts_report_free(rep);
         ebts__error_oom(err);
@@ -1348,6 +1341,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     }
     if (t->nrecs == 0 || t->recs[0]->type != 1) {
         ebts_profile_free(def);
+        ebts__dlist_note(&rep->dl);
         return rep;
     }
     V v;
@@ -1435,7 +1429,12 @@ const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index)
 size_t ebts_report_error_count(const ebts_report *r, int strict)
 {
     /* strict: every finding counts, warnings included */
-    return !r ? 0 : strict ? r->dl.n : ebts__dlist_errors(&r->dl, 0);
+    return !r ? 0 : strict ? ebts__dlist_total(&r->dl) : ebts__dlist_errors(&r->dl, 0);
+}
+
+size_t ebts_report_finding_count(const ebts_report *r)
+{
+    return r ? ebts__dlist_total(&r->dl) : 0;
 }
 
 void ebts_report_free(ebts_report *r)

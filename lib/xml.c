@@ -236,7 +236,7 @@ static int convert_out(int conv, ebts_span v, char *buf, size_t size, ebts_span 
     case C_MIDDLE:
     case C_SUR: {
         ebts_span part[3];
-        if (!split_name(v, part))
+        if (!split_name(v, part) || !is_xml_text(v.ptr, v.len))
             return 0;
         *out = part[conv - C_GIVEN];
         return 1;
@@ -414,10 +414,14 @@ static void put_content_summary(W *w, const ebts_txn *t, xmlNodePtr node)
     }
 }
 
+/* A field without a tag (raw bytes) has a tag attribute of its record type alone. */
 static void put_carrier_field(W *w, xmlNodePtr rec, const ebts_field *f, unsigned rtype)
 {
     char tag[24];
-    snprintf(tag, sizeof tag, "%u.%03u", rtype, f->number);
+    if (f->flags & EBTS__F_MALFORMED)
+        snprintf(tag, sizeof tag, "%u", rtype);
+    else
+        snprintf(tag, sizeof tag, "%u.%03u", rtype, f->number);
     ebts_span v = ebts_field_value(f);
     xmlNodePtr n = xmlNewChild(rec, find_ns(rec, "lebts"), (const xmlChar *)"Field", NULL);
     if (!n) {
@@ -562,12 +566,8 @@ static void put_record(W *w, const ebts_txn *t, size_t ri, xmlNodePtr root)
         if (!mapped[i] && !(r->fields[i].flags & EBTS__F_MALFORMED))
             put_carrier_field(w, rec, &r->fields[i], r->type);
     for (uint32_t i = 0; i < r->nfields; i++)
-        if (r->fields[i].flags & EBTS__F_MALFORMED) {
-            /* raw bytes without a tag: carried as a field of number 0 */
-            ebts_field copy = r->fields[i];
-            copy.number = 0;
-            put_carrier_field(w, rec, &copy, r->type);
-        }
+        if (r->fields[i].flags & EBTS__F_MALFORMED)
+            put_carrier_field(w, rec, &r->fields[i], r->type);
     free(mapped);
     free(first_of);
 }
@@ -621,6 +621,54 @@ int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err)
     ebts__buf_put(b, mem, (size_t)size);
     xmlFree(mem);
     return 0;
+}
+
+/* Has field number f of a record of type rtype an element of its own (a text one)? */
+static int has_element(unsigned rtype, unsigned f, int face)
+{
+    if (rtype != 1 && f == 2)
+        return 1; /* the IDC: ImageReferenceIdentification */
+    for (size_t m = 0; m < NMAP; m++)
+        if (map[m].rtype == rtype && map[m].field == f && map[m].conv != C_BASE64 &&
+            map[m].conv != C_CNT && (!map[m].face_only || face))
+            return 1;
+    return 0;
+}
+
+ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err)
+{
+    ebts_report *report = calloc(1, sizeof *report);
+    if (!report) {
+        ebts__error_oom(err);
+        return NULL;
+    }
+    for (size_t ri = 0; t && ri < t->nrecs; ri++) {
+        const ebts_record *r = t->recs[ri];
+        /* the records put_record maps; the others go whole to lebts:Record */
+        if (r->binary || (r->type != 1 && r->type != 2 && r->type != 10) ||
+            (r->type == 1 && ri != 0))
+            continue;
+        int face = r->type == 10 && span_is_face(ebts_field_value(ebts_record_field(r, 3)));
+        for (uint32_t i = 0; i < r->nfields; i++) {
+            const ebts_field *f = &r->fields[i];
+            if ((f->flags & (EBTS__F_MALFORMED | EBTS__F_BINARY)) || f->number == 1 ||
+                !has_element(r->type, f->number, face) || is_xml_text(f->val, f->len))
+                continue;
+            ebts__diag_add(&report->dl, "XML_VALUE_CARRIED",
+                           f->offset == EBTS__NOWHERE ? 0 : f->offset, (long)ri, r->type,
+                           f->number, -1, -1,
+                           "a control character or a byte that is no UTF-8: written to "
+                           "lebts:Field in base64, not to its element");
+        }
+    }
+    ebts__dlist_note(&report->dl);
+    if (report->dl.oom) {
+        free(report->dl.d);
+        free(report);
+        ebts__error_oom(err);
+        return NULL;
+    }
+    return report;
 }
 
 /* ---------------------------------------------------------------------------- reading */
@@ -882,11 +930,14 @@ static void read_record(R *r, xmlNodePtr rec, unsigned rtype)
                     xmlChar *enc = xmlGetProp(n, (const xmlChar *)"encoding");
                     unsigned t = 0, f = 0;
                     char *text = text_of(n);
+                    int conv = enc && strcmp((const char *)enc, "base64") == 0 ? C_BASE64 : C_TEXT;
+                    size_t tl = tag ? strlen((const char *)tag) : 0;
                     if (tag && sscanf((const char *)tag, "%u.%u", &t, &f) == 2 && text)
-                        add_val(r, f, 0, -2, enc && strcmp((const char *)enc, "base64") == 0
-                                                 ? C_BASE64 : C_TEXT, text);
+                        add_val(r, f, 0, -2, conv, text);
+                    else if (tl && tl < 10 && all_digits(tag, tl) && text)
+                        add_val(r, 0, 0, -3, conv, text); /* a field without a tag */
                     else
-                        unknown(r, n, "lebts:Field without a tag T.N");
+                        unknown(r, n, "lebts:Field without a tag T.N or T");
                     free(text);
                     xmlFree(tag);
                     xmlFree(enc);
@@ -1043,13 +1094,13 @@ static int cmp_val(const void *a, const void *b)
 }
 
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number
- * stays repeated). */
+ * stays repeated; item -3: bytes without a tag). */
 static int build_carried(R *r, ebts_txn *t, size_t ri, ebts_error *err)
 {
     unsigned rtype = t->recs[ri]->type;
     for (size_t k = 0; k < r->nv; k++) {
         const val *x = &r->v[k];
-        if (x->item != -2)
+        if (x->item != -2 && x->item != -3)
             continue;
         ebts__buf b = {0};
         if (x->conv == C_BASE64) {
@@ -1060,12 +1111,14 @@ static int build_carried(R *r, ebts_txn *t, size_t ri, ebts_error *err)
             ebts__buf_puts(&b, x->text);
         }
         int rc = 0;
-        if (x->field == 0 || x->field == 1)
-            ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, 0, -1, -1,
-                           "lebts:Field %u.%03u: bytes without a tag cannot be restored; left out",
-                           rtype, x->field);
+        const unsigned char *bytes = b.p ? b.p : (const unsigned char *)"";
+        if (x->item == -2 && x->field == 1)
+            ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, 1, -1, -1,
+                           "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
         else if (!b.oom)
-            rc = ebts__append_field(t, ri, x->field, b.p ? b.p : (unsigned char *)"", b.len, err);
+            rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
+                 : x->field == 0 ? ebts__push_field(t, ri, 0, bytes, b.len, err)
+                                 : ebts__append_field(t, ri, x->field, bytes, b.len, err);
         free(b.p);
         if (b.oom)
             ebts__error_oom(err);
@@ -1082,7 +1135,7 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         return -1;
     size_t keep = 0;
     for (size_t k = 0; k < r->nv; k++) {
-        if (r->v[k].item == -2)
+        if (r->v[k].item < -1)
             free(r->v[k].text);
         else
             r->v[keep++] = r->v[k];
@@ -1105,7 +1158,8 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         } else {
             size_t sub = (size_t)-1;
             int item = -1;
-            char given[256] = "", middle[256] = "", sur[256] = "", maj[8] = "", min[8] = "";
+            /* the parts' texts, which live as long as r->v */
+            const char *given = "", *middle = "", *sur = "", *maj = "", *min = "";
             int name = 0, ver = 0;
             for (size_t k = i; k <= j; k++) {
                 int flush = k == j || r->v[k].sub != sub;
@@ -1115,7 +1169,7 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                     if (ver)
                         ebts__buf_printf(&b, "%.2s%.2s", maj, min);
                     name = ver = 0;
-                    given[0] = middle[0] = sur[0] = 0;
+                    given = middle = sur = "";
                 }
                 if (k == j)
                     break;
@@ -1134,23 +1188,23 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                 char conv[64];
                 switch (x->conv) {
                 case C_GIVEN:
-                    snprintf(given, sizeof given, "%s", x->text);
+                    given = x->text;
                     name = 1;
                     break;
                 case C_MIDDLE:
-                    snprintf(middle, sizeof middle, "%s", x->text);
+                    middle = x->text;
                     name = 1;
                     break;
                 case C_SUR:
-                    snprintf(sur, sizeof sur, "%s", x->text);
+                    sur = x->text;
                     name = 1;
                     break;
                 case C_VER_MAJ:
-                    snprintf(maj, sizeof maj, "%s", x->text);
+                    maj = x->text;
                     ver = 1;
                     break;
                 case C_VER_MIN:
-                    snprintf(min, sizeof min, "%s", x->text);
+                    min = x->text;
                     ver = 1;
                     break;
                 case C_DATE:
@@ -1170,8 +1224,11 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                 }
             }
         }
+        /* before a carried field of its number: the writer maps the first occurrence and
+         * carries the others */
         int rc = b.oom ? -1
-                       : ebts_txn_set_field(t, ri, f, b.p ? b.p : (unsigned char *)"", b.len, err);
+                       : ebts__set_first_field(t, ri, f, b.p ? b.p : (unsigned char *)"", b.len,
+                                               err);
         if (b.oom)
             ebts__error_oom(err);
         free(b.p);
@@ -1203,18 +1260,17 @@ static int import_record(ebts_txn *t, unsigned type, const ebts__buf *raw, ebts_
     free(w.p);
     if (!one || one->nrecs < 2)
         return one ? (ebts_txn_free(one), -1) : -1;
+    /* field by field as read: repeats, number 0 and bytes without a tag included */
     const ebts_record *src = one->recs[1];
-    /* IDC 00 for now: field 2 is copied from the source below, whatever its value */
-    int rc = ebts_txn_insert_record(t, t->nrecs, src->type, 0, err);
+    int rc = ebts__append_tagged_record(t, src->type, err);
     size_t ri = t->nrecs - 1;
     for (uint32_t i = 0; rc == 0 && i < src->nfields; i++) {
         const ebts_field *f = &src->fields[i];
-        if (f->number == 1 || (f->flags & EBTS__F_MALFORMED))
-            continue;
-        rc = ebts_txn_set_field(t, ri, f->number, f->val, f->len, err);
+        if (f->flags & EBTS__F_MALFORMED)
+            rc = ebts__append_raw_field(t, ri, f->val, f->len, err);
+        else if (f->number != 1)
+            rc = ebts__push_field(t, ri, f->number, f->val, f->len, err);
     }
-    if (rc == 0 && !ebts_record_field(src, 2))
-        rc = ebts_txn_delete_field(t, ri, 2, err);
     ebts_txn_free(one);
     return rc;
 }
@@ -1237,6 +1293,37 @@ static void catch_xml(void *ctx, xmlErrorPtr e)
     size_t n = strlen(msg);
     while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = 0;
+}
+
+/* The first child element of n named prefix:local, or NULL. */
+static xmlNodePtr child(xmlNodePtr n, const char *prefix, const char *local)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (is(c, prefix, local))
+            return c;
+    return NULL;
+}
+
+/* A record without an IDC field of its own has the IDC CNT gives it: from the content summary,
+ * whose entries follow the records in order. */
+static void summary_idcs(ebts_txn *t, xmlNodePtr t1)
+{
+    xmlNodePtr cs = child(child(t1, "ansi-nist", "Transaction"), "ansi-nist",
+                          "TransactionContentSummary");
+    size_t k = 1;
+    for (xmlNodePtr c = cs ? cs->children : NULL; c && k < t->nrecs; c = c->next) {
+        if (!is(c, "ansi-nist", "ContentRecordSummary"))
+            continue;
+        ebts_record *r = t->recs[k++];
+        xmlNodePtr id = child(child(c, "ansi-nist", "ImageReferenceIdentification"), "nc",
+                              "IdentificationID");
+        char *text = id ? text_of(id) : NULL;
+        size_t len = text ? strlen(text) : 0;
+        if (len > 0 && len <= 2 && all_digits((const unsigned char *)text, len) && !r->binary &&
+            ebts__record_idc_of(r) < 0)
+            r->cnt_idc = atoi(text);
+        free(text);
+    }
 }
 
 int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
@@ -1286,6 +1373,7 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
     }
     R r = {dl, p, n, NULL, 0, 0, 0};
     ebts_txn *t = NULL;
+    xmlNodePtr t1node = NULL;
     int rc = -1;
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
@@ -1301,6 +1389,7 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
             goto done;
         }
         if (type == 1 && !t) {
+            t1node = c;
             t = ebts_txn_new("0500", err);
             if (!t)
                 goto done;
@@ -1323,8 +1412,10 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
             xmlChar *ty = xmlGetProp(c, (const xmlChar *)"type");
             char *text = text_of(c);
             ebts__buf raw = {0};
+            size_t tyl = ty ? strlen((const char *)ty) : 0;
             unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
-            int ok = rt > 0 && text && base64_decode(text, &raw) == 0 &&
+            /* any type the reader gives a record, 0 included (a tag "0.001:") */
+            int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && text && base64_decode(text, &raw) == 0 &&
                      import_record(t, rt, &raw, NULL) == 0;
             if (!ok)
                 ebts__diag_add(dl, "XML_VALUE_INVALID", line_offset(&r, xmlGetLineNo(c)), -1, rt, 0,
@@ -1341,6 +1432,7 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
         ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL, "no itl:PackageInformationRecord");
         goto done;
     }
+    summary_idcs(t, t1node);
     ebts__buf b = {0};
     ebts__write_traditional(t, &b);
     if (b.oom) {

@@ -1,4 +1,5 @@
 /* Diagnostics: the line format, strictness, the cap, and errors (first one wins). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "testutil.h"
@@ -56,6 +57,65 @@ START_TEST(diagnostics_are_capped)
 }
 END_TEST
 
+/* A Type-1 of n fields " X" (one LEADING_SPACE warning each), then a Type-2 whose LEN is wrong
+ * (LEN_MISMATCH, an error). With duplicates, n fields 1.100 (DUPLICATE_FIELD warnings, which
+ * strict reading does not refuse) instead. malloc'd; *len its length. */
+static char *warnings_then_error(size_t n, int duplicates, size_t *len)
+{
+    char *in = malloc(64 + n * 16);
+    size_t k = (size_t)sprintf(in, "1.001:%08u" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00", 0);
+    for (size_t i = 0; i < n; i++)
+        k += duplicates ? (size_t)sprintf(in + k, GS "1.100:X")
+                        : (size_t)sprintf(in + k, GS "1.%zu: X", 100 + i);
+    in[k++] = 0x1c;
+    char lenbuf[16];
+    snprintf(lenbuf, sizeof lenbuf, "%08zu", k);
+    memcpy(in + 6, lenbuf, 8);
+    k += (size_t)sprintf(in + k, "2.001:99" GS "2.002:00" FS);
+    *len = k;
+    return in;
+}
+
+START_TEST(capped_findings_still_count)
+{
+    /* 10 050 warnings, then an error: the list keeps 10 000 and a note, the counts keep all */
+    size_t k;
+    char *in = warnings_then_error(10050, 0, &k);
+    ebts_txn *t = ebts_read_buffer(in, k, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(ebts_txn_diag_count(t), 10001);
+    ck_assert_uint_eq(ebts_txn_error_count(t, 0), 1);
+    ck_assert_uint_eq(ebts_txn_error_count(t, 1), 10051);
+    const ebts_diag *note = NULL;
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++)
+        if (strcmp(ebts_txn_diag(t, i)->code, "TOO_MANY_DIAGNOSTICS") == 0)
+            note = ebts_txn_diag(t, i);
+    ck_assert_ptr_nonnull(note);
+    ck_assert_str_eq(note->msg, "51 more findings not kept (1 error, 50 warnings): "
+                                "the list stops at 10000");
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_uint_eq(ebts_report_count(r), 10001);
+    ck_assert_uint_ge(ebts_report_error_count(r, 0), 1);
+    ck_assert_uint_gt(ebts_report_finding_count(r), 10051);
+    ck_assert_uint_eq(ebts_report_error_count(r, 1), ebts_report_finding_count(r));
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    free(in);
+    /* strict reading refuses an error beyond the kept list */
+    in = warnings_then_error(10050, 1, &k);
+    t = ebts_read_buffer(in, k, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(ebts_txn_diag(t, 0)->code, "DUPLICATE_FIELD");
+    ck_assert_uint_eq(ebts_txn_error_count(t, 1), 1);
+    ebts_txn_free(t);
+    ebts_error err = {0};
+    ck_assert_ptr_null(ebts_read_buffer(in, k, EBTS_READ_STRICT, &err));
+    ck_assert_str_eq(err.code, "LEN_MISMATCH");
+    free(in);
+}
+END_TEST
+
 START_TEST(first_error_wins)
 {
     ebts_error err = {0};
@@ -108,6 +168,7 @@ Suite *suite_diag(void)
     tcase_add_test(tc, line_format);
     tcase_add_test(tc, messages_are_printable);
     tcase_add_test(tc, diagnostics_are_capped);
+    tcase_add_test(tc, capped_findings_still_count);
     tcase_add_test(tc, first_error_wins);
     tcase_add_test(tc, sort_is_stable_and_merges_passes);
     suite_add_tcase(s, tc);

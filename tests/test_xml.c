@@ -208,6 +208,129 @@ START_TEST(values_the_mapping_cannot_carry_use_the_carrier)
 }
 END_TEST
 
+/* The traditional bytes of a, through XML and back: the same bytes, and the XML findings. */
+static void assert_xml_round_trip_exact(const ebts_txn *a, const char *what)
+{
+    size_t n1, xn, n2;
+    unsigned char *w1 = tu_write(a, EBTS_FORMAT_TRADITIONAL, &n1);
+    unsigned char *xml = tu_write(a, EBTS_FORMAT_XML, &xn);
+    ebts_error err = {0};
+    ebts_txn *b = ebts_read_buffer(xml, xn, EBTS_READ_XML, &err);
+    ck_assert_msg(b != NULL, "%s: the XML written does not read back: %s %s", what,
+                  err.code ? err.code : "", err.msg);
+    unsigned char *w2 = tu_write(b, EBTS_FORMAT_TRADITIONAL, &n2);
+    ck_assert_msg(n1 == n2 && memcmp(w1, w2, n1) == 0, "%s: traditional bytes differ after XML",
+                  what);
+    ck_assert_uint_eq(differences(a, b), 0);
+    ebts_free(w2);
+    ebts_txn_free(b);
+    ebts_free(xml);
+    ebts_free(w1);
+}
+
+/* The XML_VALUE_CARRIED findings of writing t as XML, as "tag tag ...". */
+static const char *carried(const ebts_txn *t)
+{
+    static char buf[256];
+    buf[0] = 0;
+    ebts_report *r = ebts_txn_xml_findings(t, NULL);
+    ck_assert_ptr_nonnull(r);
+    for (size_t i = 0; i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        ck_assert_str_eq(d->code, "XML_VALUE_CARRIED");
+        ck_assert_int_eq(d->severity, EBTS_SEV_WARNING);
+        snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? " " : "", d->tag);
+    }
+    ebts_report_free(r);
+    return buf;
+}
+
+#define A10 "AAAAAAAAAA"
+#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
+START_TEST(bytes_xml_cannot_hold_go_to_the_carrier)
+{
+    /* a control character, a byte that is no UTF-8, a CR, surrounding spaces: each in a mapped
+     * field (2.018 NAM splits into name parts, 2.020 POB is text). The first two go to the
+     * carrier; the element keeps the others as they are. */
+    static const struct {
+        unsigned field;
+        const char *value;
+        const char *carried;
+    } cases[] = {
+        {18, "DOE,JO\x11HN", "2.018"},
+        {18, "DOE,J\xffOHN", "2.018"},
+        {18, "DOE,JOHN\r", ""},
+        {18, "DOE,JOHN ", ""},
+        {20, "\t\n", ""},
+        {20, "T\x01X", "2.020"},
+        {20, "\xc3\x28", "2.020"},
+        {20, " TX ", ""},
+        {20, "T\rX", ""},
+        {20, " ", ""},
+        {20, "\r\n", ""},
+        {18, "DOE,JOHN", ""},
+        {18, A100 A100 A100 ",JOHN " A100, ""}, /* longer than any fixed buffer for a part */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ebts_txn *a = ebts_read_file("fixtures/validate/valid-sre-nomatch.eft", 0, NULL);
+        ck_assert_ptr_nonnull(a);
+        ck_assert_int_eq(ebts_txn_set_field(a, 1, cases[i].field, cases[i].value,
+                                            strlen(cases[i].value), NULL), 0);
+        char what[32];
+        snprintf(what, sizeof what, "case %zu", i);
+        assert_xml_round_trip_exact(a, what);
+        ck_assert_msg(strcmp(carried(a), cases[i].carried) == 0, "%s: carried \"%s\", expected \"%s\"",
+                      what, carried(a), cases[i].carried);
+        ebts_txn_free(a);
+    }
+}
+END_TEST
+
+START_TEST(every_occurrence_survives_xml)
+{
+    /* two 2.018 (the second goes to the carrier) and two 2.901 (both carried) */
+    static const char in[] = "1.001:63" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS
+                             "1.004:SRE" GS "1.005:20260115" FS
+                             "2.001:80" GS "2.002:00" GS "2.018:DOE,JOHN" GS "2.018:ROE,RICHARD"
+                             GS "2.901:A" GS "2.901:B" FS;
+    ebts_txn *a = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(a);
+    assert_xml_round_trip_exact(a, "repeated fields");
+    ebts_txn_free(a);
+}
+END_TEST
+
+START_TEST(what_the_reader_repaired_survives_xml)
+{
+    /* fields without a tag, a field 0, a second Type-1, a record carried whole with repeated
+     * fields: XML gives the same transaction back */
+    static const char *const files[] = {
+        "fixtures/invalid/second-type1.eft", "fixtures/invalid/tag-without-colon.eft",
+        "fixtures/invalid/tag-30-digits.eft", "fixtures/invalid/type-number-30-digits.eft",
+        "fuzz/regressions/read/len-only-record-after-binary.eft"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        ebts_txn *a = ebts_read_file(files[i], 0, NULL);
+        ck_assert_msg(a != NULL, "%s", files[i]);
+        size_t xn;
+        unsigned char *xml = tu_write(a, EBTS_FORMAT_XML, &xn);
+        ebts_error err = {0};
+        ebts_txn *b = ebts_read_buffer(xml, xn, EBTS_READ_XML, &err);
+        ck_assert_msg(b != NULL, "%s: %s", files[i], err.msg);
+        ck_assert_msg(differences(a, b) == 0, "%s: differs after XML", files[i]);
+        ebts_txn_free(b);
+        ebts_free(xml);
+        ebts_txn_free(a);
+    }
+    static const char in[] = "1.001:45" GS "1.002:0500" GS "1.003:1" US "1" RS "9" US "01" GS
+                             "1.004:SRE" FS "9.001:42" GS "9.002:01" GS "9.005:A" GS "9.005:B" GS
+                             "9.000:Z" FS;
+    ebts_txn *a = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(a);
+    assert_xml_round_trip_exact(a, "Type-9 with a repeated field and a field 0");
+    ebts_txn_free(a);
+}
+END_TEST
+
 START_TEST(hostile_xml_is_refused)
 {
     static const struct {
@@ -285,6 +408,9 @@ Suite *suite_xml(void)
     tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
     tcase_add_test(tc, hostile_xml_is_refused);
     tcase_add_test(tc, utf16_xml_is_detected_in_either_byte_order);
+    tcase_add_test(tc, bytes_xml_cannot_hold_go_to_the_carrier);
+    tcase_add_test(tc, every_occurrence_survives_xml);
+    tcase_add_test(tc, what_the_reader_repaired_survives_xml);
     suite_add_tcase(s, tc);
     return s;
 }

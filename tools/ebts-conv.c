@@ -48,6 +48,20 @@ static size_t tag_like_items(const ebts_txn *t, const char *path, int quiet)
     return n;
 }
 
+/* What the XML writer says of t: values it carries in lebts:Field (warnings). -1 without memory. */
+static int xml_warnings(const ebts_txn *t, const char *path, int quiet, ebts_error *err)
+{
+    ebts_report *r = ebts_txn_xml_findings(t, err);
+    if (!r)
+        return -1;
+    char line[512];
+    for (size_t i = 0; !quiet && i < ebts_report_count(r); i++)
+        fprintf(stderr, "%s\n", ebts_diag_format(ebts_report_diag(r, i), path, 0, line, sizeof line));
+    ebts_report_free(r);
+    return 0;
+}
+
+
 /* Each image record's data (x.999 of Types 10 and 13-17, the data of Types 3-8) to
  * DIR/TYPE-IDC.EXT, the extension from the data's signature. 0, or -1 after a message. */
 static int extract_images(const ebts_txn *t, const char *dir, int quiet)
@@ -161,6 +175,11 @@ static int run(int argc, char **argv)
     }
     if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL)
         errors += tag_like_items(t, name, quiet);
+    if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_XML && xml_warnings(t, name, quiet, &err) < 0) {
+        cli_print_error(name, &err);
+        ebts_txn_free(t);
+        return CLI_USAGE;
+    }
     int rc = errors ? CLI_INVALID : CLI_OK;
     if (images && extract_images(t, images, quiet) < 0)
         rc = CLI_USAGE;

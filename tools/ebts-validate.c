@@ -271,7 +271,7 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
     if (o->format == FMT_JSON && !o->quiet)
         printf("]%s%s%s}\n", verdict[0] ? ",\"expect\":\"" : "", verdict, verdict[0] ? "\"" : "");
     if (o->format == FMT_TEXT && !o->quiet) {
-        size_t warnings = n - (rep ? ebts_report_error_count(rep, 0) : 1);
+        size_t warnings = rep ? ebts_report_finding_count(rep) - ebts_report_error_count(rep, 0) : 0;
         if (o->expect)
             printf("%s: %s%s%s%s\n", name, pass ? "PASS" : "FAIL", verdict[0] ? " (" : "",
                    verdict, verdict[0] ? ")" : "");

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Tool tests for the XML round trip, the diagnostic cap and ebts-diff --semantic: exit codes and
+# the summaries the tools print. Run from the project root: BUILD=build sh tests/tools-xml.sh
+BUILD=${BUILD:-build}
+CONV="$BUILD/bin/ebts-conv"
+VALIDATE="$BUILD/bin/ebts-validate"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION -- command...
+expect() {
+    want=$1; what=$2; shift 3
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
+}
+has() { # has FILE TEXT DESCRIPTION
+    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
+}
+
+# A Type-1 with 10 050 fields " X" (a LEADING_SPACE warning each), then a Type-2 whose LEN is
+# wrong: the error comes after the 10 000 findings the list keeps.
+awk 'BEGIN { printf "%c1.002:0500%c1.003:1%c1%c2%c00", 29, 29, 31, 30, 31;
+             for (i = 0; i < 10050; i++) printf "%c1.%d: X", 29, 100 + i; printf "%c", 28 }' \
+    > "$T/rest"
+len=$(( $(wc -c < "$T/rest") + 14 ))
+{ printf '1.001:%08d' "$len"; cat "$T/rest"; awk 'BEGIN { printf "2.001:99%c2.002:00%c", 29, 28 }'; } \
+    > "$T/capped.eft"
+expect 1 "an error beyond the kept findings makes the file invalid" -- "$VALIDATE" "$T/capped.eft"
+has "$T/out" "invalid (" "summary says invalid"
+has "$T/out" "warning: TOO_MANY_DIAGNOSTICS" "the note is listed"
+has "$T/out" "not kept (" "the note says how many were not kept"
+expect 1 "ebts-conv counts the error beyond the list" -- "$CONV" --to traditional -o "$T/o.eft" "$T/capped.eft"
+
+# A control character and a byte that is no UTF-8 in mapped fields (2.018 NAM, 2.015 SID): the XML
+# reads back, and gives the same traditional bytes.
+"$CONV" --to readable fixtures/validate/valid-sre-nomatch.eft 2>/dev/null |
+    sed -e 's/^2\.018:DOE,JOHN/2.018:DOE,JO<HEX:11>HN/' -e 's/^2\.015:TX/2.015:TX<HEX:FF>/' \
+    > "$T/odd.txt"
+has "$T/odd.txt" "<HEX:11>" "the test input has its control character"
+has "$T/odd.txt" "<HEX:FF>" "the test input has its byte that is no UTF-8"
+# (2.001 LEN is wrong once the values change: the writer derives it; exit 1 says so)
+expect 1 "readable to traditional" -- "$CONV" --from readable --to traditional -o "$T/odd.eft" "$T/odd.txt"
+expect 0 "XML with bytes it cannot hold as text" -- "$CONV" --to xml -o "$T/odd.xml" "$T/odd.eft"
+has "$T/err" "warning: XML_VALUE_CARRIED 2.018:" "2.018 is said to go to the carrier"
+has "$T/err" "warning: XML_VALUE_CARRIED 2.015:" "2.015 is said to go to the carrier"
+expect 0 "the XML reads back" -- "$CONV" --from xml --to traditional -o "$T/back.eft" "$T/odd.xml"
+if cmp -s "$T/odd.eft" "$T/back.eft"; then ok; else bad "traditional -> XML -> traditional changed the bytes"; fi
+
+# Two 2.018: both come back from XML.
+"$CONV" --to readable fixtures/validate/valid-sre-nomatch.eft 2>/dev/null |
+    sed -e 's/^2\.018:\(DOE,JOHN<GS>\)$/2.018:\1\n2.018:ROE,RICHARD<GS>/' > "$T/two.txt"
+expect 1 "readable with two 2.018" -- "$CONV" --from readable --to traditional -o "$T/two.eft" "$T/two.txt"
+expect 0 "to XML" -- "$CONV" --to xml -o "$T/two.xml" "$T/two.eft"
+expect 0 "and back" -- "$CONV" --from xml --to readable "$T/two.xml"
+has "$T/out" "2.018:ROE,RICHARD" "the second 2.018 survives XML"
+has "$T/out" "2.018:DOE,JOHN" "the first 2.018 survives XML"
+
+echo "tools-xml: $pass passed, $fail failed"
+[ "$fail" = 0 ]
