@@ -337,8 +337,8 @@ EBTS_API size_t ebts_report_finding_count(const ebts_report *r);
 EBTS_API void ebts_report_free(ebts_report *r);
 /** What writing `t` as XML (EBTS_FORMAT_XML) would say: an XML_VALUE_CARRIED warning for each
  *  field with an element of its own whose value XML text cannot hold, written to lebts:Field in
- *  base64 instead so that it reads back byte for byte. Free with ebts_report_free(); NULL only
- *  on out-of-memory. */
+ *  base64 instead so that it reads back byte for byte. Free with ebts_report_free(); NULL on
+ *  out-of-memory or a NULL transaction (BAD_ARGUMENT). */
 EBTS_API ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err);
 
 /* ------------------------------------------------------------------------------------------ */

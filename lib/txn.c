@@ -1066,7 +1066,7 @@ ebts_txn *ebts_txn_new(const char *ver, ebts_error *err)
         return NULL;
     }
     const char *v = ver && *ver ? ver : "0500";
-    if (value_allowed(r, 2, (const unsigned char *)v, strlen(v), err) < 0) {
+    if (value_allowed(r, 2, (const unsigned char *)v, strlen(v), 0, err) < 0) {
         ebts_txn_free(t);
         return NULL;
     }

@@ -637,12 +637,16 @@ static int has_element(unsigned rtype, unsigned f, int face)
 
 ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err)
 {
+    if (!t) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction");
+        return NULL;
+    }
     ebts_report *report = calloc(1, sizeof *report);
     if (!report) {
         ebts__error_oom(err);
         return NULL;
     }
-    for (size_t ri = 0; t && ri < t->nrecs; ri++) {
+    for (size_t ri = 0; ri < t->nrecs; ri++) {
         const ebts_record *r = t->recs[ri];
         /* the records put_record maps; the others go whole to lebts:Record */
         if (r->binary || (r->type != 1 && r->type != 2 && r->type != 10) ||

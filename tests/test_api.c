@@ -198,6 +198,8 @@ static void validating(void)
     ck_assert_uint_eq(ebts_report_count(NULL), 0);
     ck_assert_ptr_null(ebts_report_diag(NULL, 0));
     ck_assert_uint_eq(ebts_report_error_count(NULL, 1), 0);
+    ck_assert_uint_eq(ebts_report_finding_count(NULL), 0);
+    REFUSES(ebts_txn_xml_findings(NULL, &err) == NULL);
     ebts_report_free(NULL);
 }
 
