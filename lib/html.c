@@ -37,24 +37,6 @@ static void esc_char(ebts__buf *b, unsigned char c)
     }
 }
 
-/* Length of the well-formed UTF-8 sequence at p (0 when there is none). */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    unsigned char c = p[0];
-    size_t len = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (!len || n < len)
-        return 0;
-    for (size_t k = 1; k < len; k++)
-        if ((p[k] & 0xc0) != 0x80)
-            return 0;
-    unsigned cp = len == 2 ? 0x80 : len == 3 ? (c & 0x0fu) << 12 | (p[1] & 0x3fu) << 6
-                                             : (c & 0x07u) << 18 | (p[1] & 0x3fu) << 12;
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    return len;
-}
-
 /* Text as HTML: markup characters escaped, separators and bytes that are not text shown as
  * visible marks (<US>, \x11), so the page never carries a raw control byte. */
 static void esc(ebts__buf *b, const unsigned char *p, size_t n)
@@ -71,8 +53,8 @@ static void esc(ebts__buf *b, const unsigned char *p, size_t n)
             i++;
         } else if (c == '\r') {
             i++; /* CR LF shows as one line break */
-        } else if (c >= 0x80 && utf8_len(p + i, n - i)) {
-            size_t len = utf8_len(p + i, n - i);
+        } else if (c >= 0x80 && ebts__utf8_seq(p + i, n - i, NULL)) {
+            size_t len = ebts__utf8_seq(p + i, n - i, NULL);
             ebts__buf_put(b, p + i, len);
             i += len;
         } else {

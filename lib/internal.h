@@ -284,11 +284,6 @@ ebts_record *ebts__record_new(ebts_txn *t, unsigned type);
 /* split val into subfields/items (arena); 0 ok, -1 OOM */
 int ebts__field_tokenize(ebts__arena *a, ebts_field *f);
 int ebts__record_idc_of(const ebts_record *r); /* from the record's own data, -1 if none */
-void ebts__canonical_tag(const ebts_field *f, unsigned rectype, char *buf, size_t size);
-/* v in decimal, zero-padded to at least w digits, written at t[k] within cap bytes (no NUL);
- * returns the new k. By hand, not snprintf: tags are spelled for every field written and every
- * finding. */
-size_t ebts__put_padded(char *t, size_t k, size_t cap, unsigned v, unsigned w);
 /* the tag as spelled; returns its length */
 size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size);
 
@@ -369,7 +364,18 @@ int ebts__load_stream(FILE *fp, size_t max, const unsigned *txn_flags, unsigned 
  * cannot begin one. */
 int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsigned flags,
                         unsigned char **out, size_t *outlen, ebts_error *err);
+
+/* util.c: small pieces shared by several stages */
+/* v in decimal, zero-padded to at least w digits, written at t[k] within cap bytes (no NUL);
+ * returns the new k. By hand, not snprintf: tags are spelled for every field written and every
+ * finding. */
+size_t ebts__put_padded(char *t, size_t k, size_t cap, unsigned v, unsigned w);
 uint32_t ebts__crc32(const unsigned char *p, size_t n);
+void ebts__base64(ebts__buf *b, const unsigned char *p, size_t n);
+/* The length of the well-formed UTF-8 sequence at p (1 to 4; its code point in *cp when not
+ * NULL), or 0 when p[0] does not begin one within n bytes (overlong forms, surrogates and code
+ * points beyond U+10FFFF are not well-formed). */
+size_t ebts__utf8_seq(const unsigned char *p, size_t n, unsigned *cp);
 
 /* outfile.c: output that never destroys what it replaces. open: "-" is standard output; a device,
  * FIFO or /dev/stdout-like descriptor link is written in place; any other path (symlinks
@@ -478,11 +484,6 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
 int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err);
 
 /* json.c */
-/* The length of the well-formed UTF-8 sequence at p (1 to 4; its code point in *cp when not
- * NULL), or 0 when p[0] does not begin one within n bytes (overlong forms, surrogates and code
- * points beyond U+10FFFF are not well-formed). */
-size_t ebts__utf8_seq(const unsigned char *p, size_t n, unsigned *cp);
-void ebts__base64(ebts__buf *b, const unsigned char *p, size_t n);
 void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b);
 /* html.c: the report page; EBTS_WRITE_VALIDATE adds the default profile's findings */
 void ebts__write_html(const ebts_txn *t, unsigned flags, ebts__buf *b);

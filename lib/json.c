@@ -5,27 +5,6 @@
 #include <string.h>
 #include "internal.h"
 
-size_t ebts__utf8_seq(const unsigned char *p, size_t n, unsigned *cp)
-{
-    unsigned char c = n ? p[0] : 0;
-    size_t len = c < 0x80 ? 1 : c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf5 ? 4 : 0;
-    if (len == 0 || n < len)
-        return 0;
-    unsigned v = len == 1 ? c : len == 2 ? c & 0x1fu : len == 3 ? c & 0x0fu : c & 0x07u;
-    for (size_t k = 1; k < len; k++) {
-        if ((p[k] & 0xc0) != 0x80)
-            return 0;
-        v = v << 6 | (p[k] & 0x3fu);
-    }
-    /* no overlong form, no surrogate, nothing beyond U+10FFFF */
-    if ((len == 3 && (v < 0x800 || (v >= 0xd800 && v <= 0xdfff))) ||
-        (len == 4 && (v < 0x10000 || v > 0x10ffff)))
-        return 0;
-    if (cp)
-        *cp = v;
-    return len;
-}
-
 static void put_str(ebts__buf *b, const unsigned char *p, size_t n, int *bad)
 {
     static const char hx[] = "0123456789abcdef";
@@ -75,26 +54,6 @@ static void put_str(ebts__buf *b, const unsigned char *p, size_t n, int *bad)
 static void put_cstr(ebts__buf *b, const char *s)
 {
     put_str(b, (const unsigned char *)s, strlen(s), NULL);
-}
-
-void ebts__base64(ebts__buf *b, const unsigned char *p, size_t n)
-{
-    static const char tb[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t i = 0;
-    for (; i + 3 <= n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8 | p[i + 2];
-        char q[4] = {tb[v >> 18], tb[(v >> 12) & 63], tb[(v >> 6) & 63], tb[v & 63]};
-        ebts__buf_put(b, q, 4);
-    }
-    if (n - i == 1) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        char q[4] = {tb[v >> 18], tb[(v >> 12) & 63], '=', '='};
-        ebts__buf_put(b, q, 4);
-    } else if (n - i == 2) {
-        uint32_t v = (uint32_t)p[i] << 16 | (uint32_t)p[i + 1] << 8;
-        char q[4] = {tb[v >> 18], tb[(v >> 12) & 63], tb[(v >> 6) & 63], '='};
-        ebts__buf_put(b, q, 4);
-    }
 }
 
 static void put_base64(ebts__buf *b, const unsigned char *p, size_t n)

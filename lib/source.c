@@ -3,7 +3,7 @@
  * read is bounded by what the input is: a regular file larger than the limit is refused from its
  * size, and input whose first bytes (inflated, for gzip) cannot begin a transaction in any
  * encoding read is refused after them.
- * This is the only file that includes zlib.h. */
+ * With util.c (CRC-32), the only file that includes zlib.h. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,18 +12,6 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "internal.h"
-
-uint32_t ebts__crc32(const unsigned char *p, size_t n)
-{
-    uLong c = crc32(0L, Z_NULL, 0);
-    while (n > 0) {
-        uInt step = n > 0x40000000u ? 0x40000000u : (uInt)n;
-        c = crc32(c, p, step);
-        p += step;
-        n -= step;
-    }
-    return (uint32_t)c;
-}
 
 /* Room for need bytes: exactly that many when exact (a regular file's size), else twice the
  * room there was. */

@@ -380,20 +380,6 @@ int ebts__record_idc_of(const ebts_record *r)
     return f && ebts__parse_uint(f->val, f->len, &v) ? v : -1;
 }
 
-size_t ebts__put_padded(char *t, size_t k, size_t cap, unsigned v, unsigned w)
-{
-    char d[10];
-    unsigned n = 0;
-    do
-        d[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    for (unsigned pad = w > n ? w - n : 0; pad && k < cap; pad--)
-        t[k++] = '0';
-    while (n && k < cap)
-        t[k++] = d[--n];
-    return k;
-}
-
 /* "T.NNN" as the input spelled it (or with 3-digit field numbers): by hand, not snprintf, as
  * the writer spells every tag of every record with it. */
 size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size)
@@ -401,7 +387,7 @@ size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size)
     if (size == 0)
         return 0;
     int spelled = f->type_w && f->num_w;
-    char tmp[600];
+    char tmp[20]; /* the reader keeps spellings of at most 9 + 1 + 9 characters */
     size_t k = ebts__put_padded(tmp, 0, sizeof tmp, ebts__tagtype(f), spelled ? f->type_w : 1);
     if (k < sizeof tmp)
         tmp[k++] = '.';

@@ -57,10 +57,6 @@ static void derive_cnt(const ebts_txn *t, const ebts_field *orig, ebts__buf *b)
     }
     for (size_t i = 1; i < t->nrecs; i++) {
         const ebts_record *r = t->recs[i];
-#if defined(__GNUC__)
-        if (i + 16 < t->nrecs) /* records lie apart in the arena: one cache miss each */
-            __builtin_prefetch(t->recs[i + 16]);
-#endif
         int idc = record_cnt_idc(r);
         ebts__buf_putc(b, EBTS__RS);
         if (i < onsub && ebts_field_item_count(orig, i) == 2) {
@@ -277,10 +273,6 @@ void ebts__write_traditional(const ebts_txn *t, ebts__buf *b)
     if (t->len && ebts__buf_reserve(b, t->len + 64) < 0)
         return;
     for (size_t ri = 0; ri < t->nrecs && !b->oom; ri++) {
-#if defined(__GNUC__)
-        if (ri + 16 < t->nrecs)
-            __builtin_prefetch(t->recs[ri + 16]);
-#endif
         write_record(&w, t, ri, b);
     }
     ebts__writer_free(&w);
