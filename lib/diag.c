@@ -81,6 +81,8 @@ static const ebts__code codes[] = {
     {"XML_UNKNOWN_ELEMENT", W, 0, "an XML element the mapping does not know; reported, left out"},
     {"XML_VALUE_INVALID", E, 0, "an XML value not of the form its element needs; kept as given"},
     {"PROFILE_INVALID", E, 0, "a profile that is unknown, not well-formed or not valid by the XSD"},
+    {"CONTROL_CHARACTER", E, 0, "a control character (0x00-0x06, 0x0E-0x1B, 0x7F) in text"},
+    {"ITEM_EMPTY", E, 0, "an empty information item where the field requires a value"},
 };
 #undef W
 #undef E

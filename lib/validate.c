@@ -79,6 +79,7 @@ typedef struct chk {
     uint64_t sub, add;       /* the table's run (class_run) */
     run16 r16;               /* the same for SSE2 (made once per class: struct cset) */
     int ct, date;            /* date: items only (a field's date rule is checked by the field) */
+    int high;                /* bytes above 0x7F allowed (class_table) */
     int date_only;           /* a valid date passes every other check too (check_field) */
     unsigned minlen, maxlen;
     size_t lo, span;         /* the length is wrong when len - lo > span (one unsigned test) */
@@ -114,13 +115,13 @@ typedef struct V {
     /* The same for the 7-bit bytes a (class, special characters) pair allows. */
     struct cset {
         const char *sca;
-        int ct, valid;
+        int ct, high, valid;
         int digits;        /* the class allows 0-9 */
         uint64_t sub, add; /* the longest run of bytes the class allows: see class_run() */
         run16 r16;         /* the same for SSE2 */
     } *csets;
-    unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte (bytes above
-                                      0x7F: see NON_ASCII, not this check) */
+    unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte */
+    int ascii7; /* 1.015 DCS declares no character set but 7-bit ASCII */
     /* Per record type, the built-in rules' fields that may be mandatory, in table order: found
      * once, not per record (a rule that depends on the record's IMT is asked per record). */
     struct reqlist {
@@ -263,6 +264,13 @@ static EBTS__HOT int in_value_set(V *v, const char *values, const unsigned char 
     return 0;
 }
 
+/* Not text in any character set: C0 controls but the FBI's 7-13 (BEL to CR), and DEL.
+ * 0x1C-0x1F are the separators, never inside a value. */
+static int is_control(unsigned char c)
+{
+    return (c < 0x20 && (c < 7 || c > 13)) || c == 0x7f;
+}
+
 /* The first built-in rule at or after (rtype, field): the generated table is sorted by type
  * and field (a test keeps it so); a field's TOT variants follow it in order. */
 static const ebts__field_rule *first_rule_at(unsigned rtype, unsigned field)
@@ -383,9 +391,11 @@ static const char *ctype_name(int ct)
 }
 
 /* Which bytes character type ct with special characters sca allows, as a 256-byte table: the
- * class's ranges, then its specials ("PRINT": every printable byte and 7-13). Bytes above 0x7F
- * are left to the reader's NON_ASCII (and allowed where DCS declares another set). */
-static void class_table(unsigned char ok[256], int ct, const char *sca)
+ * class's ranges, then its specials ("PRINT": every printable byte and 7-13, the FBI's "codes
+ * 7-13 and 32-127" of user-defined text). Bytes above 0x7F only where high says so: a free-text
+ * field outside Type-1 when 1.015 DCS declares a character set other than 7-bit ASCII
+ * (ANSI/NIST-ITL 1-2011 5.5, 7.1.15); a name, a code or a number is 7-bit whatever DCS says. */
+static void class_table(unsigned char ok[256], int ct, const char *sca, int high)
 {
     int sca_print = sca && strcmp(sca, "PRINT") == 0;
     int all = !sca_print && ct != EBTS__CT_A && ct != EBTS__CT_AS && ct != EBTS__CT_N &&
@@ -398,7 +408,7 @@ static void class_table(unsigned char ok[256], int ct, const char *sca)
         int p = (c >= 0x20 && c < 0x7f) || (c >= 7 && c <= 13);
         ok[c] = (unsigned char)(all || (print ? p : (alpha && a) || (digit && d)));
     }
-    memset(ok + 0x80, 1, 0x80);
+    memset(ok + 0x80, high && (all || print), 0x80);
     if (sca && !sca_print && !all && !print)
         for (const char *x = sca; *x; x++)
             ok[(unsigned char)*x] = 1;
@@ -546,24 +556,25 @@ static EBTS__HOT int valid_date(const unsigned char *p, size_t n, int gmt)
  * pointer to one (a memo entry's for the whole validation). Keyed by the characters, not the
  * string's address: a profile spells its specials once per field. NULL when all CSET_SLOTS are
  * taken or there was no memory: the check then builds the table for each value. */
-static const struct cset *cset_of(V *v, int ct, const char *sca)
+static const struct cset *cset_of(V *v, int ct, const char *sca, int high)
 {
     if (!v->csets)
         return NULL;
-    unsigned h = (unsigned)ct * 0x9e3779b1u;
+    unsigned h = ((unsigned)ct * 2u + (unsigned)high) * 0x9e3779b1u;
     for (const char *x = sca; x && *x; x++)
         h = (h ^ (unsigned char)*x) * 0x01000193u;
     size_t slot = (h ^ h >> 16) % CSET_SLOTS;
     for (size_t k = 0; k < CSET_SLOTS; k++, slot = (slot + 1) % CSET_SLOTS) {
         struct cset *e = &v->csets[slot];
-        if (e->valid && e->ct == ct &&
+        if (e->valid && e->ct == ct && e->high == high &&
             (e->sca == sca || (e->sca && sca && strcmp(e->sca, sca) == 0)))
             return e;
         if (!e->valid) {
             e->sca = sca;
             e->ct = ct;
+            e->high = high;
             e->valid = 1;
-            class_table(v->cset_ok[slot], ct, sca);
+            class_table(v->cset_ok[slot], ct, sca, high);
             class_run(v->cset_ok[slot], &e->sub, &e->add);
             e->r16 = run16_of(e->sub, e->add);
             e->digits = 1;
@@ -576,9 +587,10 @@ static const struct cset *cset_of(V *v, int ct, const char *sca)
 }
 
 static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, unsigned maxlen,
-                     const char *values, int date, const char *imnem)
+                     const char *values, int date, const char *imnem, int high)
 {
-    const struct cset *e = cset_of(v, ct, sca);
+    const struct cset *e = cset_of(v, ct, sca, high);
+    c->high = high;
     c->ok = e ? v->cset_ok[e - v->csets] : NULL;
     c->sub = e ? e->sub : 0;
     c->add = e ? e->add : 0;
@@ -602,9 +614,10 @@ static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, uns
     c->date_only = date != EBTS__DATE_NONE && e && e->digits && 8 - c->lo <= c->span && !values;
 }
 
-static void chk_item(V *v, chk *c, const ebts__item_rule *ir)
+static void chk_item(V *v, chk *c, const ebts__item_rule *ir, int high)
 {
-    chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date, ir->mnem);
+    chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date, ir->mnem,
+             high);
 }
 
 /* The findings of a value that check_text found wrong: its first refused byte (bad, s.len when
@@ -624,7 +637,7 @@ static void text_findings(V *v, long rec, const ebts_field *f, size_t sub, long 
         unsigned char ch = s.ptr[bad];
         int shown = c->sca && strcmp(c->sca, "PRINT") != 0; /* specials named in the message */
         int print = ch >= 0x20 && ch < 0x7f;
-        DIAG(v, "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
+        DIAG(v, is_control(ch) ? "CONTROL_CHARACTER" : "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
              "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", mnem,
              print ? "'" : "", print ? ch : '?', print ? "'" : "", ch, bad + 1,
              ctype_name(c->ct), shown ? " with \"" : "", shown ? c->sca : "");
@@ -674,7 +687,7 @@ static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub
     run16 own16;
     const run16 *r16 = &c->r16;
     if (!ok) {
-        class_table(own, c->ct, c->sca);
+        class_table(own, c->ct, c->sca, c->high);
         class_run(own, &run_sub, &run_add);
         own16 = run16_of(run_sub, run_add);
         r16 = &own16;
@@ -745,11 +758,37 @@ static const uint32_t *items_index(V *v, const ebts_field *f)
     return v->ix + EBTS__IX_HEAD;
 }
 
+/* Items the standard lets a subfield leave out (its value is then empty): 1.013 DOM's version
+ * (DVN), 1.015 DCS's version (CSV), 2.034 PAT's second and third classes, 2.051 CSL's sentence
+ * provision, 2.064 CAN's name, 10.025 SPA's uncertainties, 10.042 SMD's subclass and description
+ * (ANSI/NIST-ITL 1-2011 and EBTS: "optional" items, or "may be empty"). Every other item of a
+ * built-in rule with a minimum length of one or more needs its value. */
+static const struct {
+    unsigned short rtype, field, item;
+} optional_items[] = {
+    {1, 13, 1}, {1, 15, 2}, {2, 34, 2}, {2, 34, 3}, {2, 51, 2}, {2, 64, 1},
+    {10, 25, 3}, {10, 25, 4}, {10, 25, 5},
+};
+
+static int item_required(const ebts__field_rule *r, size_t i)
+{
+    if (i >= r->nitems || r->items[i].minlen == 0)
+        return 0;
+    if (r->rtype == 10 && r->field == 42)
+        return 0; /* SMD: the 9.1 table's one item per class; ANSI/NIST-ITL: SUBCLASS optional */
+    for (size_t k = 0; k < sizeof optional_items / sizeof optional_items[0]; k++)
+        if (optional_items[k].rtype == r->rtype && optional_items[k].field == r->field &&
+            optional_items[k].item == i)
+            return 0;
+    return 1;
+}
+
 /* f against its rule r; m: r's memo entry (it keeps the rule's checks), NULL without one */
 static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r,
                         struct memo *m)
 {
     unsigned rt = v->t->recs[rec]->type;
+    int high = !v->ascii7 && rt != 1;
     const uint32_t *ix = items_index(v, f);
     if (!ix && (f->flags & EBTS__F_LAZY))
         return; /* no memory: the report fails */
@@ -772,10 +811,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
     }
     if (!made && !r->nitems)
         chk_make(v, &ck[made++], r->ctype, r->sca, r->minlen, r->maxlen, r->values,
-                 EBTS__DATE_NONE, NULL);
+                 EBTS__DATE_NONE, NULL, high);
     else if (!made && ck != own)
         for (; made < want; made++)
-            chk_item(v, &ck[made], &r->items[made]);
+            chk_item(v, &ck[made], &r->items[made], high);
     const chk *fc = &ck[0]; /* the field's, for a rule without items */
     /* sixteen bytes can be read from every value of a field read from the input that ends
      * sixteen bytes or more before the input does */
@@ -798,19 +837,26 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             }
             size_t lim = nit < rn ? nit : rn;
             for (; made < lim && made < CHK_ITEMS; made++)
-                chk_item(v, &ck[made], &r->items[made]);
+                chk_item(v, &ck[made], &r->items[made], high);
             for (size_t i = 0; i < lim; i++, k++) {
                 size_t e = end ? end[k] : flen;
                 ebts_span it = {base + start, e - start};
                 start = e + 1;
-                if (i > 0 && it.len == 0)
-                    continue; /* an empty later item is an absent one ("NORAM<US>") */
+                if (i > 0 && it.len == 0) {
+                    /* an empty later item is an absent one ("NORAM<US>"): right where the item
+                       may be absent, an error where the field needs its value */
+                    if (item_required(r, i))
+                        DIAG(v, "ITEM_EMPTY", off_of(v, f, it), rec, rt, f->number, (long)s,
+                             (long)i, "%s %s: the item is empty; the field requires a value",
+                             r->mnem, r->items[i].mnem);
+                    continue;
+                }
                 chk one;
                 const chk *c = &one;
                 if (i < CHK_ITEMS)
                     c = &ck[i];
                 else
-                    chk_item(v, &one, &r->items[i]);
+                    chk_item(v, &one, &r->items[i], high);
                 if (c->date_only && valid_date(it.ptr, it.len, 0))
                     continue;
                 check_text(v, rec, f, s, (long)i, it, r->mnem, c, wide);
@@ -828,7 +874,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         if (nit > 1)
             DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
                  (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
-        ebts_span val = ebts__ix_item(ix, f, s, 0);
+        ebts_span val = ebts__ix_item(ix, f, s, 0), raw = val;
         if (s == 0)
             while (val.len && val.ptr[0] == ' ') { /* the reader reported it: LEADING_SPACE */
                 val.ptr++;
@@ -850,8 +896,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
                  "%s: \"%.*s\" is not of the form NN.NN", r->mnem, (int)(val.len > 20 ? 20 : val.len),
                  (const char *)val.ptr);
-        if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && val.len && val.ptr[0] == ' ')
-            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+        if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && raw.len && raw.ptr[0] == ' ')
+            DIAG(v, "FORMAT_INVALID", off_of(v, f, raw), rec, rt, f->number, (long)s, -1,
                  "%s: must not begin with a blank", r->mnem);
         if ((r->fmt & EBTS__FMT_NO_PERIOD) && memchr(val.ptr, '.', val.len))
             DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
@@ -1098,6 +1144,19 @@ static void check_tag_like_items(V *v, long rec, const ebts_field *f)
     }
 }
 
+/* A text field no rule describes still holds text: a control character is never in it. */
+static void check_controls(V *v, long rec, const ebts_field *f)
+{
+    for (size_t i = 0; i < f->len; i++)
+        if (is_control(f->val[i]) && (f->val[i] < 0x1c || f->val[i] > 0x1f)) {
+            ebts_span at = {f->val + i, 1};
+            DIAG(v, "CONTROL_CHARACTER", off_of(v, f, at), rec, v->t->recs[rec]->type, f->number,
+                 -1, -1, "character 0x%02X at position %zu is a control character, not text",
+                 f->val[i], i + 1);
+            return;
+        }
+}
+
 static void check_record_fields(V *v, long rec)
 {
     const ebts_record *r = v->t->recs[rec];
@@ -1125,6 +1184,7 @@ static void check_record_fields(V *v, long rec)
         struct memo *m;
         const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known, &m);
         if (!rule) {
+            check_controls(v, rec, f);
             if (r->type != 10 && v->tot_known)
                 DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
                      "field %u.%03u is not defined for TOT%.*s in profile %s", r->type, f->number,
@@ -1363,6 +1423,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.cset_ok = v.csets ? malloc(CSET_SLOTS * sizeof *v.cset_ok) : NULL;
     v.ckpool = malloc(CKPOOL * sizeof *v.ckpool);
     v.simd = ebts__simd();
+    v.ascii7 = ebts__txn_ascii7(t);
     if (!v.cset_ok) {
         free(v.csets);
         v.csets = NULL;

@@ -56,6 +56,8 @@ CASES = []
 # (reviewed by hand; `make check` runs ebts-validate --expect over these).
 VALIDATION = {
     "binary-idc-mismatch": ["RECORD_NOT_ALLOWED"],          # an SRE has no Type-4 record
+    "non-ascii-type1": ["CHARSET_INVALID"],                 # Type-1 is 7-bit in every encoding
+    "non-ascii-type2": ["CHARSET_INVALID"],                 # no DCS: 2.075 is 7-bit ASCII
     "cnt-missing": ["FIELD_MISSING", "FIELD_NOT_ALLOWED", "RECORD_COUNT"],  # a bare CAR Type-1
     "hundred-thousand-items": ["ITEM_COUNT", "LENGTH_INVALID"],  # 2.075 has no items
     "len-missing": ["FIELD_MISSING"],                       # the LEN-less Type-2 lacks SRF, CRI

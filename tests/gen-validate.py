@@ -130,6 +130,20 @@ def build():
         b"2.073:TX1081100", b"2.073:TX1081100" + GS + b"2.002:00", 1),
         "FIELD_ORDER")
 
+    # characters, items and blanks the reader passes on and the rules refuse
+    bad("sre-nam-byte-above-0x7f", txn(t2=with_(SRE2, f59=b"N", f18=b"D\xc3\x96E,JOHN")),
+        "CHARSET_INVALID", "NON_ASCII")
+    bad("sre-t10-com-nul", txn(t2=SRE2, t10s=[with_(T10, f38=b"LEFT\x00PROFILE")]),
+        "CONTROL_CHARACTER")
+    bad("sre-oca-bell-and-nul", txn(t2=with_(SRE2, f59=b"N", f9=b"91\x0763\x00")),
+        "CONTROL_CHARACTER")
+    bad("type1-dcs-name-empty", txn(t1=with_(T1, f15=b"0" + US + US + b"1"),
+                                    t2=with_(SRE2, f59=b"N")), "ITEM_EMPTY")
+    valid("valid-sre-dom-without-version", txn(t1=with_(T1, f13=b"NORAM" + US),
+                                                t2=with_(SRE2, f59=b"N")))
+    bad("errt-oca-leading-blank", txn(t2=with_(ERRT2, f9=b" 9163838806"), tot=b"ERRT"),
+        "FORMAT_INVALID", "LEADING_SPACE")
+
     # Type-2, ERRT
     bad("errt-msg-missing", txn(t2=with_(ERRT2, f60=None), tot=b"ERRT"), "FIELD_MISSING")
     bad("errt-msg-twelve-times", txn(t2=with_(ERRT2, f60=RS.join([b"E0001 x"] * 12)), tot=b"ERRT"),

@@ -38,6 +38,46 @@ static const ebts_diag *finding(const ebts_report *r, const char *code, int *cou
     return last;
 }
 
+/* The finding of code at tag in the file under profile p: its severity, or -1 when absent. */
+static int severity_of(const char *path, const ebts_profile *p, const char *code, const char *tag)
+{
+    ebts_txn *t = ebts_read_file(path, 0, NULL);
+    ck_assert_msg(t != NULL, "%s", path);
+    ebts_report *r = ebts_validate(t, p, NULL);
+    int sev = -1;
+    for (size_t i = 0; i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        if (strcmp(d->code, code) == 0 && (!tag || strcmp(d->tag, tag) == 0))
+            sev = d->severity;
+    }
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    return sev;
+}
+
+#define ASSERT_ERROR(path, code, tag)                                                              \
+    ck_assert_msg(severity_of(path, NULL, code, tag) == EBTS_SEV_ERROR,                           \
+                  "%s: expected error %s at %s; found: %s", path, code, tag, codes_of(path, NULL))
+
+/* What the reader passes on with a warning, or not at all, the rules refuse. */
+START_TEST(misses_are_errors)
+{
+    /* a byte above 0x7F in a name is outside AS, whatever the reader says (NON_ASCII) */
+    ASSERT_ERROR("fixtures/validate/sre-nam-byte-above-0x7f.eft", "CHARSET_INVALID", "2.018");
+    /* the same byte in free text is allowed where DCS declares UTF-8 */
+    ck_assert_int_eq(severity_of("fixtures/invalid/dcs-utf8-allows-non-ascii.eft", NULL,
+                                 "CHARSET_INVALID", "2.075"), -1);
+    /* control characters, in a field no rule describes and in one that has a rule */
+    ASSERT_ERROR("fixtures/validate/sre-t10-com-nul.eft", "CONTROL_CHARACTER", "10.038");
+    ASSERT_ERROR("fixtures/validate/sre-oca-bell-and-nul.eft", "CONTROL_CHARACTER", "2.009");
+    /* an empty item the field needs; an empty optional one (DOM's version) is absent */
+    ASSERT_ERROR("fixtures/validate/type1-dcs-name-empty.eft", "ITEM_EMPTY", "1.015");
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-dom-without-version.eft", NULL), "");
+    /* the leading blank is checked on the value as sent */
+    ASSERT_ERROR("fixtures/validate/errt-oca-leading-blank.eft", "FORMAT_INVALID", "2.009");
+}
+END_TEST
+
 START_TEST(builtin_profiles)
 {
     ebts_error err = {0};
@@ -196,7 +236,7 @@ END_TEST
 static int class_allows(int cls, unsigned c)
 {
     if (c >= 0x80)
-        return 1; /* not this check's: NON_ASCII */
+        return 0; /* no DCS: 7-bit ASCII, in every class */
     int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'), digit = c >= '0' && c <= '9';
     switch (cls) {
     case 0: return digit;                                          /* N */
@@ -212,6 +252,8 @@ static void class_finding(ebts_txn *t, const ebts_profile *p, int cls, const cha
 {
     ebts_report *r = ebts_validate(t, p, NULL);
     const ebts_diag *bad = finding(r, "CHARSET_INVALID", NULL);
+    if (!bad)
+        bad = finding(r, "CONTROL_CHARACTER", NULL);
     char want[48];
     snprintf(want, sizeof want, "at position %zu ", pos + 1);
     if (class_allows(cls, c))
@@ -722,6 +764,7 @@ Suite *suite_validate(void)
     TCase *tc = tcase_create("validate");
     tcase_set_timeout(tc, 60); /* the byte-by-byte tests validate about 100 000 times */
     tcase_add_test(tc, builtin_profiles);
+    tcase_add_test(tc, misses_are_errors);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);
     tcase_add_test(tc, character_classes_byte_by_byte);
