@@ -78,6 +78,64 @@ START_TEST(misses_are_errors)
 }
 END_TEST
 
+/* What the FBI's EBTS 10.0 templates and public ANSI/NIST files carry draws no finding. */
+START_TEST(false_positives_are_gone)
+{
+    ebts_profile *p91 = ebts_profile_builtin("ebts-9.1", NULL);
+    /* DOM's version "EBTS 10.0", APS (every template), NDR in a CAR (the CAR template lists
+     * it), a Type-17 iris record in a CAR */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-dom-ebts-10.eft", NULL), "");
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-car-ebts10-template-fields.eft", NULL), "");
+    /* 9.1's own rule stays in the 9.1 profile: VER of 1-5 characters, AN */
+    ck_assert_int_eq(severity_of("fixtures/validate/valid-sre-dom-ebts-10.eft", p91,
+                                 "LENGTH_INVALID", "1.013"), EBTS_SEV_ERROR);
+    /* SXS "MOUTH OPEN", PAS "VENDOR" with its description, SFP with an anthropometric landmark
+     * (type 2), SMT "TAT ARM" (an NCIC code) */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-car-face-and-tattoo-descriptions.eft", NULL),
+                     "");
+    /* the public file with NCIC SMT codes no longer draws VALUE_NOT_ALLOWED for them */
+    ck_assert_int_eq(severity_of("fixtures/corpus/jnbis/type-10-branded-tattoo-mark.an2", NULL,
+                                 "VALUE_NOT_ALLOWED", "10.040"), -1);
+    /* NIST's face file: DOM's version "1.0" is ANS in ANSI/NIST-ITL 2011 */
+    ck_assert_int_eq(severity_of("fixtures/corpus/nbis/face_jpb_DOM_GMT_DCS.an2", NULL,
+                                 "CHARSET_INVALID", "1.013"), -1);
+    /* an IDR with two encounters and a photo of each */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-two-encounters-two-photos.eft", NULL),
+                     "");
+    ebts_profile_free(p91);
+}
+END_TEST
+
+/* ebts-gen's IDR with a photo per encounter validates. */
+START_TEST(generated_idr_with_two_photos_validates)
+{
+    ebts_txn *sub = ebts_read_file("fixtures/validate/valid-car.eft", 0, NULL);
+    size_t jn;
+    unsigned char *jpeg = tu_slurp("fixtures/samples/face-48x64.jpg", &jn);
+    ebts_span photos[2] = {{jpeg, jn}, {jpeg, jn}};
+    ebts_encounter enc[2] = {{"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0},
+                             {"1105046343", "DOE,JOHNNY Q", "19650208", "CN", "M", 0, 0, 0}};
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    o.date = "20260115";
+    o.encounters = enc;
+    o.nencounters = 2;
+    o.photos = photos;
+    o.nphotos = 2;
+    ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_MATCH, sub, &o, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    ck_assert_msg(ebts_report_error_count(r, 0) == 0, "%s %s %s",
+                  ebts_report_count(r) ? ebts_report_diag(r, 0)->code : "",
+                  ebts_report_count(r) ? ebts_report_diag(r, 0)->tag : "",
+                  ebts_report_count(r) ? ebts_report_diag(r, 0)->msg : "");
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    ebts_txn_free(sub);
+    free(jpeg);
+}
+END_TEST
+
 START_TEST(builtin_profiles)
 {
     ebts_error err = {0};
@@ -765,6 +823,8 @@ Suite *suite_validate(void)
     tcase_set_timeout(tc, 60); /* the byte-by-byte tests validate about 100 000 times */
     tcase_add_test(tc, builtin_profiles);
     tcase_add_test(tc, misses_are_errors);
+    tcase_add_test(tc, false_positives_are_gone);
+    tcase_add_test(tc, generated_idr_with_two_photos_validates);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);
     tcase_add_test(tc, character_classes_byte_by_byte);
