@@ -21,11 +21,12 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
 IMAGE = jpeg(48, 64, bytes(range(0x10, 0x30)) * 4 + b"\x1c1.001:" + bytes(range(0x80, 0xa0)))
 
 
-# The base transaction is a valid EBTS 10 SRE (a no-match IDENT response with a photo), so
-# that each case's .expect holds the consequences of its defect and nothing else.
+# The base transaction is a valid EBTS 10 SRE from the FBI (ORI WVIAFIS0Z, a photo; not an
+# IDENT response, which carries 2.075), so that each case's .expect holds the consequences of
+# its defect and nothing else.
 def type1(entries, extra=(), count=None, cnt_value=None, tot=b"SRE"):
     fields = [(2, b"0500"), (3, cnt_value if cnt_value is not None else cnt(entries, count)),
-              (4, tot), (5, b"20260101"), (7, b"XX0000000"), (8, b"USVISIT0Z"),
+              (4, tot), (5, b"20260101"), (7, b"XX0000000"), (8, b"WVIAFIS0Z"),
               (9, b"TCN0000000001"), (10, b"TCN0000000000"), (11, b"00.00"), (12, b"00.00")]
     extra = list(extra)
     fields = [f for f in fields if f[0] not in [e[0] for e in extra]] + extra

@@ -133,7 +133,19 @@ def build():
         "ERS_LINE_TOO_LONG")
     bad("sre-msg-allowed-in-ebts10", txn(t2=with_(SRE2, f60=b"MATCH MADE")))
     CASES["sre-msg-allowed-in-ebts10"] = (CASES["sre-msg-allowed-in-ebts10"][0], None)
-    bad("sre-two-photos", txn(t2=SRE2M, t10s=[T10, with_(T10, f2=b"02")]))
+    bad("sre-two-photos", txn(t2=SRE2M, t10s=[T10, with_(T10, f2=b"02")]), "IDR_PHOTO_COUNT")
+    # IDENT responses hold together (2.059, the marker, encounters, photos)
+    bad("sre-ident-srf-n-with-match-text", txn(t2=with_(SRE2M, f59=b"N", f75=match_ers(photo=False))),
+        "IDR_SRF_MISMATCH")
+    bad("sre-ident-six-encounters", txn(t2=with_(SRE2M, f75=match_ers((ENCOUNTER,) * 6, False))),
+        "IDR_ENCOUNTER_COUNT")
+    bad("sre-ident-encounter-without-dob",
+        txn(t2=with_(SRE2M, f75=match_ers((ENCOUNTER.replace(b"DOB = 19800101\r\n", b""),),
+                                          False))), "IDR_ENCOUNTER_INCOMPLETE")
+    bad("sre-ident-nomatch-with-photo", txn(t2=SRE2, t10s=[T10]), "IDR_NOMATCH_CONTENT")
+    bad("sre-ident-without-ers", txn(t2=with_(SRE2, f75=None)), "FIELD_MISSING")
+    bad("sre-ident-photo-not-announced", txn(t2=with_(SRE2M, f75=match_ers(photo=False)),
+                                             t10s=[T10]), "IDR_PHOTO_ATTACHED")
     # an IDR carries a photo per encounter that has one (ebts-gen writes them so)
     valid("valid-sre-two-encounters-two-photos",
           txn(t2=with_(SRE2M, f75=match_ers((ENCOUNTER, ENCOUNTER2))),

@@ -136,6 +136,40 @@ START_TEST(generated_idr_with_two_photos_validates)
 }
 END_TEST
 
+/* An IDENT response (SRE from ORI USVISIT0Z) holds together. */
+START_TEST(ident_responses_hold_together)
+{
+    const char *d = "fixtures/validate/";
+    char path[256];
+    static const struct {
+        const char *file, *code, *tag;
+        int sev;
+    } cases[] = {
+        {"sre-ident-srf-n-with-match-text", "IDR_SRF_MISMATCH", "2.059", EBTS_SEV_ERROR},
+        {"sre-ident-six-encounters", "IDR_ENCOUNTER_COUNT", "2.075", EBTS_SEV_ERROR},
+        {"sre-ident-encounter-without-dob", "IDR_ENCOUNTER_INCOMPLETE", "2.075", EBTS_SEV_ERROR},
+        {"sre-ident-nomatch-with-photo", "IDR_NOMATCH_CONTENT", "2.075", EBTS_SEV_ERROR},
+        {"sre-ident-without-ers", "FIELD_MISSING", "2.075", EBTS_SEV_ERROR},
+        {"sre-two-photos", "IDR_PHOTO_COUNT", "2.075", EBTS_SEV_ERROR},
+        {"sre-ident-photo-not-announced", "IDR_PHOTO_ATTACHED", "2.075", EBTS_SEV_WARNING},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(path, sizeof path, "%s%s.eft", d, cases[i].file);
+        ck_assert_msg(severity_of(path, NULL, cases[i].code, cases[i].tag) == cases[i].sev,
+                      "%s: %s at %s expected; found %s", path, cases[i].code, cases[i].tag,
+                      codes_of(path, NULL));
+    }
+    /* the FBI's published match says "Photo Attached" and lacks the photo: a warning */
+    ck_assert_int_eq(severity_of("fixtures/samples/published/idr-iar-match.eft", NULL,
+                                 "IDR_PHOTO_ATTACHED", "2.075"), EBTS_SEV_WARNING);
+    /* consistent responses, and an SRE that is not IDENT's, draw none of these */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-match.eft", NULL), "");
+    ck_assert_ptr_null(strstr(codes_of("fixtures/samples/clean/idr-iar-match.eft", NULL), "IDR_"));
+    ck_assert_ptr_null(strstr(codes_of("fixtures/samples/clean/idr-nomatch.eft", NULL), "IDR_"));
+    ck_assert_str_eq(codes_of("fixtures/invalid/dcs-utf8-allows-non-ascii.eft", NULL), "");
+}
+END_TEST
+
 START_TEST(builtin_profiles)
 {
     ebts_error err = {0};
@@ -824,6 +858,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, builtin_profiles);
     tcase_add_test(tc, misses_are_errors);
     tcase_add_test(tc, false_positives_are_gone);
+    tcase_add_test(tc, ident_responses_hold_together);
     tcase_add_test(tc, generated_idr_with_two_photos_validates);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);
