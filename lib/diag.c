@@ -89,6 +89,7 @@ static const ebts__code codes[] = {
     {"IDR_NOMATCH_CONTENT", E, 0, "IDENT response: a no-match carrying encounters, an IAR or photos"},
     {"IDR_PHOTO_COUNT", E, 0, "IDENT response: more Type-10 photos than encounters"},
     {"IDR_PHOTO_ATTACHED", W, 0, "IDENT response: \"Photo Attached\" and the Type-10 records disagree"},
+    {"DOA_TOO_OLD", W, 0, "a CAR's 2.045 DOA (or 2.038 DPR) is more than seven days before 1.005 DAT: the FBI rejects it (L0013)"},
 };
 #undef W
 #undef E

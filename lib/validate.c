@@ -1632,6 +1632,42 @@ static void check_ers(V *v, long rec)
     ebts_ers_free(e);
 }
 
+/* Days since 0000-03-01 of a valid CCYYMMDD date (valid_date), for differences of days. */
+static long day_number(const unsigned char *p)
+{
+    long y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+    long m = (p[4] - '0') * 10 + (p[5] - '0'), d = (p[6] - '0') * 10 + (p[7] - '0');
+    if (m < 3) {
+        y--;
+        m += 12;
+    }
+    return 365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d - 1;
+}
+
+/* The FBI's pre-check of a CAR: a date of arrest (2.045 DOA, else 2.038 DPR, the date printed)
+ * more than seven days before the transaction's date (1.005 DAT) is rejected with L0013, as the
+ * published errt-doa sample shows ("L0013 DOA/DPR of [20090210] older than 7 days"). */
+static void check_doa_age(V *v, long rec)
+{
+    if (strcmp(v->tot, " CAR ") != 0)
+        return;
+    const ebts_record *r = v->t->recs[rec];
+    const ebts_field *f = ebts_record_field(r, 45);
+    if (!f)
+        f = ebts_record_field(r, 38);
+    ebts_span doa = ebts_field_value(f);
+    ebts_span dat = ebts_field_value(ebts_record_field(v->t->recs[0], 5));
+    if (!f || !valid_date(doa.ptr, doa.len, 0) || !valid_date(dat.ptr, dat.len, 0))
+        return; /* DATE_INVALID or FIELD_MISSING say what is wrong */
+    long days = day_number(dat.ptr) - day_number(doa.ptr);
+    if (days > 7)
+        DIAG(v, "DOA_TOO_OLD", off_of(v, f, doa), rec, 2, f->number, -1, -1,
+             "%s %.8s is %ld days before DAT %.8s: the FBI rejects a CAR whose %s is more than "
+             "seven days old (L0013)",
+             f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days,
+             (const char *)dat.ptr, f->number == 45 ? "DOA" : "DPR");
+}
+
 static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
 {
     size_t k = 0;
@@ -1723,6 +1759,8 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             check_mandatory(&v, (long)i);
         if (r->type == 2 && strcmp(v.tot, " SRE ") == 0)
             check_ers(&v, (long)i);
+        if (r->type == 2)
+            check_doa_age(&v, (long)i);
         if (r->type == 10) {
             check_face(&v, (long)i);
             check_image(&v, (long)i);

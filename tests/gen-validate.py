@@ -210,6 +210,13 @@ def build():
     bad("car-doa-missing", txn(t1=car1, t2=with_(CAR2, f45=None), extra=[FINGER]), "FIELD_MISSING")
     bad("car-asl-date-invalid", txn(t1=car1, t2=with_(CAR2, f47=b"20261301" + US + b"BURGLARY"),
                                     extra=[FINGER]), "DATE_INVALID")
+    # the FBI's L0013 pre-check: DAT is 20260115
+    bad("car-doa-eight-days-old", txn(t1=car1, t2=with_(CAR2, f45=b"20260107"), extra=[FINGER]),
+        "DOA_TOO_OLD")
+    valid("valid-car-doa-seven-days-old", txn(t1=car1, t2=with_(CAR2, f45=b"20260108"),
+                                              extra=[FINGER]))
+    bad("car-no-doa-dpr-old", txn(t1=car1, t2=with_(CAR2, f45=None, f38=b"20251231"),
+                                  extra=[FINGER]), "FIELD_MISSING", "FIELD_NOT_ALLOWED", "DOA_TOO_OLD")
     bad("car-no-fingerprints", txn(t1=car1, t2=CAR2), "RECORD_COUNT")
     bad("car-dob-unknown-is-zeros", txn(t1=car1, t2=with_(CAR2, f22=b"00000000"), extra=[FINGER]))
     CASES["car-dob-unknown-is-zeros"] = (CASES["car-dob-unknown-is-zeros"][0], None)

@@ -170,6 +170,40 @@ START_TEST(ident_responses_hold_together)
 }
 END_TEST
 
+/* The FBI rejects a CAR whose DOA (or DPR) is more than seven days before DAT (L0013). */
+START_TEST(car_doa_older_than_seven_days)
+{
+    ck_assert_int_eq(severity_of("fixtures/validate/car-doa-eight-days-old.eft", NULL,
+                                 "DOA_TOO_OLD", "2.045"), EBTS_SEV_WARNING);
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-car-doa-seven-days-old.eft", NULL), "");
+    ck_assert_int_eq(severity_of("fixtures/validate/car-no-doa-dpr-old.eft", NULL, "DOA_TOO_OLD",
+                                 "2.038"), EBTS_SEV_WARNING);
+    /* across a leap day and a year: 20240301 - 20240222 is 8 days (29 February counted) */
+    ebts_txn *t = ebts_read_file("fixtures/validate/valid-car-doa-seven-days-old.eft", 0, NULL);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 5, "20240301", 8, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 45, "20240222", 8, NULL), 0);
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    int n;
+    const ebts_diag *d = finding(r, "DOA_TOO_OLD", &n);
+    ck_assert_int_eq(n, 1);
+    ck_assert_ptr_nonnull(strstr(d->msg, "8 days"));
+    ck_assert_ptr_nonnull(strstr(d->msg, "L0013"));
+    ebts_report_free(r);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 45, "20240223", 8, NULL), 0);
+    r = ebts_validate(t, NULL, NULL);
+    finding(r, "DOA_TOO_OLD", &n);
+    ck_assert_int_eq(n, 0);
+    ebts_report_free(r);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 5, "20260105", 8, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 45, "20251228", 8, NULL), 0);
+    r = ebts_validate(t, NULL, NULL);
+    finding(r, "DOA_TOO_OLD", &n);
+    ck_assert_int_eq(n, 1);
+    ebts_report_free(r);
+    ebts_txn_free(t);
+}
+END_TEST
+
 START_TEST(builtin_profiles)
 {
     ebts_error err = {0};
@@ -859,6 +893,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, misses_are_errors);
     tcase_add_test(tc, false_positives_are_gone);
     tcase_add_test(tc, ident_responses_hold_together);
+    tcase_add_test(tc, car_doa_older_than_seven_days);
     tcase_add_test(tc, generated_idr_with_two_photos_validates);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);
