@@ -352,6 +352,7 @@ typedef struct ebts__sev {
 struct ebts_profile {
     char name[64];
     int ebts10;                   /* EBTS 10 deltas on top of the EBTS 9.1 tables */
+    int version;                  /* 91, 100 (ebts-10) or 112 (ebts-11): which templates */
     ebts__field_rule *rules;      /* the profile's own field rules, checked first */
     size_t nrules;
     ebts__req *mand, *forbid;
@@ -361,6 +362,7 @@ struct ebts_profile {
     ebts__arena arena;
 };
 ebts_profile *ebts__profile_new(const char *name, int ebts10);
+int ebts__rule_status(const ebts_profile *p, const char *tot, unsigned rtype, unsigned field);
 
 /* image.c */
 #define EBTS__IMG_UNKNOWN 0

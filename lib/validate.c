@@ -238,7 +238,9 @@ static const char ebts10_tots[] =
     " RBIHS RBIHSR RBMNT RBMNTR RBN RBRN RBRPT RBRPTR RBSCRM RBSCVL RBSR SPMNT SPMNTR SPN SRB SRNR"
     " SRNRR TXTSRCH UBM UHN UUBD XACT XACTR XMNT XMNTR ";
 
-static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500", "0501", "0502"};
+/* ANSI/NIST-ITL 1-1986 to 1-2011 (0500), its Updates 2013 (0501) and 2015 (0502), 1-2025 (0600) */
+static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500",
+                                        "0501", "0502", "0600"};
 
 #define VSET_MAX 128u
 /* The class's run as SSE2 wants it: lo..hi as signed bytes, compared from below and above. */
@@ -271,6 +273,7 @@ typedef struct V {
     ebts__dlist *dl;
     char tot[24];                /* " SRE " */
     const ebts__tot_rule *totr;  /* NULL if the TOT has no 9.1 rules */
+    const ebts__tmpl_tot *tmpl;  /* the TOT's FBI template (ebts-10, ebts-11), or NULL */
     int tot_known;
     /* lookup() is a pure function of (profile, TOT, type, field, any_tot), and a transaction
      * asks about the same fields again for every record: remember the answers (direct-mapped;
@@ -450,6 +453,34 @@ static int is_control(unsigned char c)
     return (c < 0x20 && (c < 7 || c > 13)) || c == 0x7f;
 }
 
+/* Is " T.NNN " (or " T.NNN:" in an occurrence list) in the template's list? */
+static const char *tmpl_find(const char *list, unsigned rtype, unsigned field, char end)
+{
+    char tok[24];
+    snprintf(tok, sizeof tok, " %u.%03u%c", rtype, field, end);
+    return list ? strstr(list, tok) : NULL;
+}
+
+/* The fields ANSI/NIST-ITL requires of every transaction, whatever a template lists: Type-1
+ * 1.001-1.009, 1.011, 1.012; Type-2 LEN and IDC. (The XML templates have no LEN, and a few omit
+ * VER or IDC: see the test template_fields_agree_with_rules.) */
+static int base_field(unsigned rtype, unsigned field)
+{
+    return rtype == 1 ? field <= 9 || field == 11 || field == 12 : field <= 2;
+}
+
+/* The FBI template of TOT (" CAR ") in the profile's version, or NULL. */
+static const ebts__tmpl_tot *tmpl_of(int version, const char *tot)
+{
+    const ebts__tmpl_tot *x = version == 112 ? ebts__tmpl_112 : version == 100 ? ebts__tmpl_100
+                                                                               : NULL;
+    size_t n = strlen(tot);
+    for (; x && x->code; x++)
+        if (strlen(x->code) == n - 2 && memcmp(x->code, tot + 1, n - 2) == 0)
+            return x;
+    return NULL;
+}
+
 /* The first built-in rule at or after (rtype, field): the generated table is sorted by type
  * and field (a test keeps it so); a field's TOT variants follow it in order. */
 static const ebts__field_rule *first_rule_at(unsigned rtype, unsigned field)
@@ -478,6 +509,10 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
             return out;
         }
     }
+    if (!any_tot && v->tmpl && rtype == 2 && !base_field(rtype, field) &&
+        !tmpl_find(v->tmpl->fields, rtype, field, ' '))
+        return NULL; /* the TOT's template does not carry it: not a field of this TOT (Type-1's
+                        fields are the base standard's, for every TOT) */
     for (size_t i = 0; v->p->ebts10 && i < sizeof added_10 / sizeof added_10[0]; i++) {
         const ebts__field_rule *r = &added_10[i];
         if (r->rtype == rtype && r->field == field &&
@@ -518,8 +553,29 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
                 out->sca = x->sca;
         }
         first = 0;
+        if (v->p->version == 2011 && rtype == 1 && field >= 7 && field <= 10) {
+            /* ANSI/NIST-ITL 1-2011: DAI, ORI ANS 1-*; TCN, TCR AN 1-* (EBTS: 9, 9, 10-40) */
+            out->ctype = EBTS__CT_ANS;
+            out->minlen = 1;
+            out->maxlen = 0;
+        }
         if (any_tot || in_list(out->mand, v->tot) || in_list(out->opt, v->tot))
             return out;
+    }
+    if (!any_tot && v->tmpl && tmpl_find(v->tmpl->fields, rtype, field, ' ') &&
+        lookup_rules(v, rtype, field, out, 1)) {
+        /* the TOT's template carries the field: the field's format (the first rule that has
+         * one), optional here unless the 9.1 table says more; occurrences as the template
+         * states them */
+        out->mand = NULL;
+        out->opt = "*";
+        const char *o = tmpl_find(v->tmpl->occ, rtype, field, ':');
+        unsigned lo, hi;
+        if (o && sscanf(strchr(o, ':') + 1, "%u-%u", &lo, &hi) == 2) {
+            out->minocc = lo ? lo : 1;
+            out->maxocc = hi;
+        }
+        return out;
     }
     return NULL;
 }
@@ -1371,11 +1427,17 @@ static void check_record_fields(V *v, long rec)
         }
         if (f->flags & EBTS__F_BINARY)
             continue;
+        if (v->p->version == 2011 && r->type == 2 && f->number > 2) {
+            check_controls(v, rec, f); /* Type-2 is user-defined in the base standard */
+            continue;
+        }
         ebts__field_rule tmp;
         struct memo *m;
         const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known, &m);
         if (!rule) {
             check_controls(v, rec, f);
+            if (v->tmpl && tmpl_find(v->tmpl->fields, r->type, f->number, ' '))
+                continue; /* the template's field, of a format no table of ours has */
             if (r->type != 10 && v->tot_known)
                 DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
                      "field %u.%03u is not defined for TOT%.*s in profile %s", r->type, f->number,
@@ -1401,17 +1463,18 @@ static void check_type1(V *v)
         for (k = 0; k < n && !span_is(ver, known_ver[k]); k++)
             ;
         const char *want = v->p->ebts10 ? "0500" : "0400";
+        int update = v->p->ebts10 && (span_is(ver, "0501") || span_is(ver, "0502"));
         if (k == n)
             DIAG(v, "VER_UNKNOWN", off_of(v, vf, ver), 0, 1, 2, -1, -1,
-                 "VER: \"%.*s\" is no ANSI/NIST-ITL version (0200 to 0502)",
+                 "VER: \"%.*s\" is no ANSI/NIST-ITL version (0200 to 0502, 0600)",
                  (int)(ver.len > 8 ? 8 : ver.len), (const char *)ver.ptr);
-        else if (!span_is(ver, want) && !(v->p->ebts10 && span_is(ver, "0501")))
+        else if (!span_is(ver, want) && !update)
             DIAG(v, "VER_UNEXPECTED", off_of(v, vf, ver), 0, 1, 2, -1, -1,
                  "VER: %.*s, profile %s expects %s", (int)ver.len, (const char *)ver.ptr,
                  v->p->name, want);
     }
     const ebts_field *tf = ebts_record_field(t1, 4);
-    if (tf && !v->tot_known)
+    if (tf && !v->tot_known && v->p->version != 2011)
         DIAG(v, "TOT_UNKNOWN", off_of(v, tf, ebts_field_value(tf)), 0, 1, 4, -1, -1,
              "TOT: \"%.*s\" is not a transaction type of profile %s",
              (int)(tf->len > 16 ? 16 : tf->len), (const char *)tf->val, v->p->name);
@@ -1422,9 +1485,27 @@ static void check_type1(V *v)
              (int)strlen(v->tot) - 1, v->tot);
 }
 
+/* A TOT only the templates know: its records are those of its template. */
+static void check_template_records(V *v)
+{
+    for (size_t i = 1; i < v->t->nrecs; i++) {
+        const ebts_record *r = v->t->recs[i];
+        char tok[16];
+        snprintf(tok, sizeof tok, " %u ", r->type);
+        if (!strstr(v->tmpl->records, tok))
+            DIAG(v, "RECORD_NOT_ALLOWED", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
+                 r->type, 0, -1, -1, "a Type-%u record is not part of TOT%.*s (its template holds%s)",
+                 r->type, (int)strlen(v->tot) - 1, v->tot, v->tmpl->records);
+    }
+}
+
 /* Record make-up per TOT ("1:1 2:1 414:1-14 10:0-4"). */
 static void check_makeup(V *v)
 {
+    if (v->tmpl && (!v->totr || !v->totr->makeup)) {
+        check_template_records(v);
+        return;
+    }
     if (!v->totr || !v->totr->makeup)
         return;
     size_t count[100] = {0};
@@ -1463,6 +1544,13 @@ static void check_makeup(V *v)
         if (a >= 100 || b >= 100)
             continue;
         allowed[a] = 1;
+        if (v->tmpl && v->tmpl->records) /* record types the TOT's template holds */
+            for (unsigned k = 1; k < 100; k++) {
+                char tok[8];
+                snprintf(tok, sizeof tok, " %u ", k);
+                if (strstr(v->tmpl->records, tok))
+                    allowed[k] = 1;
+            }
         if (b)
             allowed[b] = 1;
         size_t n = count[a] + (b ? count[b] : 0);
@@ -1649,7 +1737,7 @@ static long day_number(const unsigned char *p)
  * published errt-doa sample shows ("L0013 DOA/DPR of [20090210] older than 7 days"). */
 static void check_doa_age(V *v, long rec)
 {
-    if (strcmp(v->tot, " CAR ") != 0)
+    if (strcmp(v->tot, " CAR ") != 0 || v->p->version == 2011)
         return;
     const ebts_record *r = v->t->recs[rec];
     const ebts_field *f = ebts_record_field(r, 45);
@@ -1666,6 +1754,22 @@ static void check_doa_age(V *v, long rec)
              "seven days old (L0013)",
              f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days,
              (const char *)dat.ptr, f->number == 45 ? "DOA" : "DPR");
+}
+
+/* For the tests that hold the tables against the FBI's templates: is the field defined for the
+ * TOT (" CAR ") under p (1 allowed, 2 mandatory, 0 not defined)? Types 1 and 2. */
+int ebts__rule_status(const ebts_profile *p, const char *tot, unsigned rtype, unsigned field)
+{
+    V v;
+    memset(&v, 0, sizeof v);
+    v.p = p;
+    snprintf(v.tot, sizeof v.tot, "%s", tot);
+    v.tmpl = tmpl_of(p->version, v.tot);
+    ebts__field_rule tmp;
+    const ebts__field_rule *r = lookup_rules(&v, rtype, field, &tmp, 0);
+    if (r && in_list(r->mand, v.tot))
+        return 2;
+    return r ? 1 : v.tmpl && tmpl_find(v.tmpl->fields, rtype, field, ' ') ? 1 : 0;
 }
 
 static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
@@ -1701,7 +1805,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         if (rep->dl.n)
             memcpy(rep->dl.d[rep->dl.n - 1].tag, d->tag, sizeof d->tag);
     }
-    if (!p && !(p = def = ebts_profile_builtin("ebts-10", NULL))) {
+    if (!p && !(p = def = ebts_profile_builtin("ebts-11", NULL))) {
         ebts_report_free(rep);
         ebts__error_oom(err);
         return NULL;
@@ -1740,9 +1844,13 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             v.totr = x;
             break;
         }
-    v.ident = strcmp(v.tot, " SRE ") == 0 &&
+    v.ident = p->version != 2011 && strcmp(v.tot, " SRE ") == 0 &&
               span_is(ebts_field_value(ebts_record_field(t->recs[0], 8)), "USVISIT0Z");
-    v.tot_known = v.totr != NULL || (p->ebts10 && tot.len && strstr(ebts10_tots, v.tot));
+    v.tmpl = tmpl_of(p->version, v.tot);
+    if (p->version == 2011) /* the base standard: no transaction rules, any TOT */
+        v.totr = NULL;
+    v.tot_known = v.tmpl != NULL || v.totr != NULL ||
+                  (p->ebts10 && p->version != 2011 && tot.len && strstr(ebts10_tots, v.tot));
     snprintf(v.why, sizeof v.why, "for TOT%s", v.tot);
     v.why[strlen(v.why) - 1] = 0;
     check_type1(&v);

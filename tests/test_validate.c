@@ -5,6 +5,7 @@
 #include <string.h>
 #include "testutil.h"
 #include "rules.h"
+#include "internal.h"
 
 static const char *codes_of(const char *path, const ebts_profile *p)
 {
@@ -201,6 +202,103 @@ START_TEST(car_doa_older_than_seven_days)
     ck_assert_int_eq(n, 1);
     ebts_report_free(r);
     ebts_txn_free(t);
+}
+END_TEST
+
+/* The fields an excerpt of an FBI template (fixtures/ebts-xml, tools/gen-tmpl-rules.py) names:
+ * "NAM 2.018", "10.999 DATA"; items ("2.067A") are not fields. Returns how many, in out. */
+static size_t template_fields(const char *path, unsigned (*out)[2], size_t cap)
+{
+    FILE *fp = fopen(path, "r");
+    ck_assert_msg(fp != NULL, "%s", path);
+    char line[512];
+    size_t n = 0;
+    while (fgets(line, sizeof line, fp)) {
+        const char *p = line;
+        if (*p == '#' || strncmp(p, "itl:", 4) == 0)
+            continue;
+        if (*p >= 'A' && *p <= 'Z') { /* the mnemonic first */
+            while (*p && *p != ' ')
+                p++;
+            while (*p == ' ')
+                p++;
+        }
+        unsigned t, f;
+        int used = 0;
+        if (sscanf(p, "%u.%u%n", &t, &f, &used) != 2 || used < 5)
+            continue;
+        char after = p[used];
+        if ((after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9') || after == '.')
+            continue;
+        if (n < cap) {
+            out[n][0] = t;
+            out[n][1] = f;
+        }
+        n++;
+    }
+    fclose(fp);
+    return n < cap ? n : cap;
+}
+
+/* Every FBI template of EBTS 10.0 and 11.2 agrees with its version's profile: each Type-1, 2 and
+ * 10 field it carries is defined for its TOT, and each Type-1 and Type-2 field the profile
+ * makes mandatory for the TOT is in the template, but for the defects named here. */
+START_TEST(template_fields_agree_with_rules)
+{
+    static const char *const versions[][2] = {{"10.0", "ebts-10"}, {"11.2", "ebts-11"}};
+    /* Template defects: fields ANSI/NIST-ITL requires of every transaction that a template
+     * leaves out. The rules keep them mandatory (base_field in lib/validate.c). */
+    static const char *const known[] = {
+        "ebts-11 SRE 1.002", /* VER: the 11.2 SRE template has no "VER 1.002" comment */
+        "ebts-11 CVSO 2.002", /* IDC: the 11.2 CVSO template names no IDC for its Type-2 */
+        "ebts-11 LFIS 2.002", /* IDC: nor does the 11.2 LFIS template */
+    };
+    char disagree[16384] = "";
+    for (size_t vi = 0; vi < 2; vi++) {
+        ebts_profile *p = ebts_profile_builtin(versions[vi][1], NULL);
+        char dir[64], **files;
+        snprintf(dir, sizeof dir, "fixtures/ebts-xml/%s", versions[vi][0]);
+        size_t nf = tu_list(dir, ".tmpl", &files);
+        ck_assert_uint_ge(nf, 96);
+        for (size_t i = 0; i < nf; i++) {
+            const char *base = strrchr(files[i], '/') + 1;
+            char tot[24];
+            snprintf(tot, sizeof tot, " %.*s ", (int)(strlen(base) - 5), base);
+            unsigned fl[1024][2];
+            size_t n = template_fields(files[i], fl, 1024);
+            for (size_t k = 0; k < n; k++)
+                if ((fl[k][0] <= 2 || fl[k][0] == 10) &&
+                    ebts__rule_status(p, tot, fl[k][0], fl[k][1]) == 0)
+                    snprintf(disagree + strlen(disagree), sizeof disagree - strlen(disagree),
+                             "%s%s%u.%03u not defined\n", versions[vi][1], tot, fl[k][0], fl[k][1]);
+            for (const ebts__field_rule *r = ebts__rules_91; r->rtype; r++) {
+                if (r->rtype > 2 || (r != ebts__rules_91 && r[-1].rtype == r->rtype &&
+                                     r[-1].field == r->field))
+                    continue;
+                if (ebts__rule_status(p, tot, r->rtype, r->field) != 2)
+                    continue;
+                size_t k = 0;
+                while (k < n && !(fl[k][0] == r->rtype && fl[k][1] == r->field))
+                    k++;
+                char key[48];
+                snprintf(key, sizeof key, "%s%s%u.%03u", versions[vi][1], tot, r->rtype, r->field);
+                int defect = 0;
+                for (size_t d = 0; d < sizeof known / sizeof known[0]; d++)
+                    defect |= strcmp(known[d], key) == 0;
+                /* LEN is the traditional encoding's: no XML template has it */
+                if (k == n && r->field != 1 && !defect)
+                    snprintf(disagree + strlen(disagree), sizeof disagree - strlen(disagree),
+                             "%s mandatory, not in the template\n", key);
+                if (defect) /* a named defect must be one */
+                    ck_assert_msg(k == n, "%s is in the template: not a defect", key);
+            }
+        }
+        tu_free_list(files);
+        ebts_profile_free(p);
+    }
+    if (disagree[0])
+        fputs(disagree, stderr);
+    ck_assert_msg(disagree[0] == 0, "the tables and the templates disagree (listed above)");
 }
 END_TEST
 
@@ -747,7 +845,7 @@ START_TEST(item_checks_after_the_pool_is_used_up)
 {
     ebts_txn *t = ebts_txn_new("0500", NULL);
     ck_assert_ptr_nonnull(t);
-    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "LSR", 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "ULM", 3, NULL), 0); /* CIN and NAM (11.2) */
     const char cin[] = "PRE\x1f" "ABCDEFGHIJKLMNOPQRSTUVWXY"; /* ID: 25 characters, 1 to 24 */
     char nam[52]; /* NAM: 3 to 50 characters (EBTS 10); 51 is too long */
     memset(nam, 'A', sizeof nam);
@@ -894,6 +992,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, false_positives_are_gone);
     tcase_add_test(tc, ident_responses_hold_together);
     tcase_add_test(tc, car_doa_older_than_seven_days);
+    tcase_add_test(tc, template_fields_agree_with_rules);
     tcase_add_test(tc, generated_idr_with_two_photos_validates);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);
