@@ -160,6 +160,17 @@ static const ebts__item_rule pas_items[] = {
     {"VSD", EBTS__CT_ANS, 1, 64, NULL, NULL, EBTS__DATE_NONE, "Vendor-Specific Description"},
 };
 
+/* 10.042 SMD in 2011: source, class, subclass (a code of the class's list) and description
+ * text; 9.1's table has one item per class's subclass list instead */
+static const ebts__item_rule smd_items[] = {
+    {"SRC", EBTS__CT_A, 3, 8, "SCAR|MARK|TATTOO|CHEMICAL|BRANDED|CUT", NULL, EBTS__DATE_NONE,
+     "SMT Source"},
+    {"CLASS", EBTS__CT_A, 4, 8, "HUMAN|ANIMAL|PLANT|FLAG|OBJECT|ABSTRACT|SYMBOL|OTHER", NULL,
+     EBTS__DATE_NONE, "SMT Class"},
+    {"SUBCLASS", EBTS__CT_A, 3, 9, NULL, NULL, EBTS__DATE_NONE, "SMT Subclass"},
+    {"DESCRIPTION", EBTS__CT_ANS, 1, 256, NULL, NULL, EBTS__DATE_NONE, "SMT Description"},
+};
+
 /* 10.029 SFP in 2011: feature point type (1 MPEG4, 2 anthropometric landmark), its code (MPEG4
  * "N.M", or the landmark's code), X and Y */
 static const ebts__item_rule sfp_items[] = {
@@ -181,6 +192,7 @@ static const delta deltas[] = {
     {10, 23, -1, -1, -1, -1, -1, NULL, 0, pas_items, 2, 0, NULL, NULL},
     {10, 26, 3, 20, -1, -1, EBTS__CT_ANS, NULL, 0, NULL, 0, 0, NULL, NULL},
     {10, 29, -1, -1, -1, -1, -1, NULL, 0, sfp_items, 4, 0, NULL, NULL},
+    {10, 42, -1, -1, -1, -1, -1, NULL, 0, smd_items, 4, 0, NULL, NULL},
     {10, 40, 3, 10, -1, -1, EBTS__CT_ANS, NULL, 0, NULL, 0, 0, smt_ncic, NULL},
     {2, 18, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0, NULL, NULL},           /* NAM 50 characters (EBTS, Dec 2012) */
     {2, 19, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0, NULL, NULL},           /* AKA */

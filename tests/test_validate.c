@@ -97,6 +97,11 @@ START_TEST(false_positives_are_gone)
     /* the public file with NCIC SMT codes no longer draws VALUE_NOT_ALLOWED for them */
     ck_assert_int_eq(severity_of("fixtures/corpus/jnbis/type-10-branded-tattoo-mark.an2", NULL,
                                  "VALUE_NOT_ALLOWED", "10.040"), -1);
+    /* nor for its SMD: source, class, subclass and description text (ANSI/NIST-ITL 2011) */
+    ck_assert_int_eq(severity_of("fixtures/corpus/jnbis/type-10-branded-tattoo-mark.an2", NULL,
+                                 "VALUE_NOT_ALLOWED", "10.042"), -1);
+    ck_assert_int_eq(severity_of("fixtures/corpus/jnbis/type-10-branded-tattoo-mark.an2", NULL,
+                                 "LENGTH_INVALID", "10.042"), -1);
     /* NIST's face file: DOM's version "1.0" is ANS in ANSI/NIST-ITL 2011 */
     ck_assert_int_eq(severity_of("fixtures/corpus/nbis/face_jpb_DOM_GMT_DCS.an2", NULL,
                                  "CHARSET_INVALID", "1.013"), -1);
