@@ -304,17 +304,20 @@ EBTS_API int ebts_write_bytes_file(const void *data, size_t len, const char *pat
 EBTS_API const char *ebts_image_extension(const void *data, size_t len);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Validation against the EBTS rules. A profile is a rule set: built in are "ebts-10" (the
- * default) and "ebts-9.1"; a SIB adds its own rules in an XML profile file (see
- * profiles/ebts-profile.xsd). A report holds the reader's diagnostics and the validator's, in
+/* Validation against the EBTS rules. A profile is a rule set: built in are "ebts-11" (the
+ * default), "ebts-10", "ebts-9.1" and "ansi-nist-2011" (the base standard, any TOT); a SIB adds
+ * its own rules in an XML profile file naming its base (see profiles/ebts-profile.xsd). A report holds the reader's diagnostics and the validator's, in
  * input order, with the profile's severity changes applied. */
 
 typedef struct ebts_profile ebts_profile;
 typedef struct ebts_report ebts_report;
 
-/** A built-in profile by name ("ebts-10", "ebts-9.1"); NULL and err if unknown (PROFILE_INVALID)
- *  or NULL (BAD_ARGUMENT). */
+/** A built-in profile by name ("ebts-11", "ebts-10", "ebts-9.1", "ansi-nist-2011"); NULL and
+ *  err if unknown (PROFILE_INVALID) or NULL (BAD_ARGUMENT). */
 EBTS_API ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err);
+/** The built-in profiles: returns their count; for index < count, *name and *source (static
+ *  strings: the profile's name and the sources of its facts; either pointer may be NULL). */
+EBTS_API size_t ebts_profile_builtins(size_t index, const char **name, const char **source);
 /** Load an XML profile file; it is validated against the profile XSD and refused with a clear
  *  message (code PROFILE_INVALID, line in the message) when it does not conform, or when a
  *  length or occurrence count is larger than 4294967295. */
@@ -324,7 +327,7 @@ EBTS_API ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebt
 EBTS_API const char *ebts_profile_name(const ebts_profile *p);
 EBTS_API void ebts_profile_free(ebts_profile *p);
 
-/** Validate `t` against profile `p` (NULL = "ebts-10"). NULL only on out-of-memory, or when `t`
+/** Validate `t` against profile `p` (NULL = "ebts-11"). NULL only on out-of-memory, or when `t`
  *  is NULL (BAD_ARGUMENT). */
 EBTS_API ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err);
 EBTS_API size_t ebts_report_count(const ebts_report *r);

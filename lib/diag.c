@@ -85,6 +85,15 @@ static const ebts__code codes[] = {
     {"NOT_REGULAR", W, 0, "ebts-validate: a FIFO, socket or device met in a walk; never opened"},
     {"XML_VALUE_CARRIED", W, 0, "a value XML text cannot hold (control character, byte that is "
                                 "no UTF-8) is written to lebts:Field in base64, not its element"},
+    {"CONTROL_CHARACTER", E, 0, "a control character (0x00-0x06, 0x0E-0x1B, 0x7F) in text"},
+    {"ITEM_EMPTY", E, 0, "an empty information item where the field requires a value"},
+    {"IDR_SRF_MISMATCH", E, 0, "IDENT response: 2.059 SRF disagrees with the MATCH / NO MATCH marker"},
+    {"IDR_ENCOUNTER_COUNT", E, 0, "IDENT response: more than five encounters, or a match without one"},
+    {"IDR_ENCOUNTER_INCOMPLETE", E, 0, "IDENT response: an encounter without EID, NAME, DOB, POB or SEX"},
+    {"IDR_NOMATCH_CONTENT", E, 0, "IDENT response: a no-match carrying encounters, an IAR or photos"},
+    {"IDR_PHOTO_COUNT", E, 0, "IDENT response: more Type-10 photos than encounters"},
+    {"IDR_PHOTO_ATTACHED", W, 0, "IDENT response: \"Photo Attached\" and the Type-10 records disagree"},
+    {"DOA_TOO_OLD", W, 0, "a CAR's 2.045 DOA (or 2.038 DPR) is more than seven days before 1.005 DAT: the FBI rejects it (L0013)"},
 };
 #undef W
 #undef E

@@ -255,11 +255,14 @@ static int valid_encounters(const ebts_gen_options *o, ebts_error *err)
 {
     if (o->nencounters > 5)
         return gen_fail(err, "at most five encounters, %s", "more were given");
-    for (size_t i = 0; i < o->nencounters; i++) {
+    for (size_t i = 0; i < o->nencounters; i++) { /* what the validator asks of an IDR */
         const ebts_encounter *e = &o->encounters[i];
-        if (!e->eid || !*e->eid || !e->name || !*e->name)
-            return gen_fail(err, "an encounter needs EID and NAME%s", "");
+        if (!e->eid || !*e->eid || !e->name || !*e->name || !e->dob || !*e->dob || !e->pob ||
+            !*e->pob || !e->sex || !*e->sex)
+            return gen_fail(err, "an encounter needs EID, NAME, DOB, POB and SEX%s", "");
     }
+    if (o->nphotos > o->nencounters)
+        return gen_fail(err, "at most one photo per encounter%s", "");
     if (o->nerrors > 11)
         return gen_fail(err, "at most 11 error messages, %s", "more were given");
     return 0;
@@ -278,6 +281,10 @@ ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_option
     }
     if (options_ok(o, err) < 0 || valid_encounters(o, err) < 0)
         return NULL;
+    if (kind == EBTS_GEN_IDR_MATCH && o->nencounters == 0) {
+        gen_fail(err, "a match names one to five encounters%s", "");
+        return NULL;
+    }
     char b[8][128];
     const char *tcr = pick(o->tcr, sub_value(sub, 1, 9, b[0], sizeof b[0]));
     const char *dai = pick(o->dai, sub_value(sub, 1, 8, b[1], sizeof b[1]));

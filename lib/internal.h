@@ -21,7 +21,7 @@
 #define EBTS__READ_AVX2 0x40000000u
 #define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
-#define EBTS__NCODES 70       /* entries in diag.c's table of codes */
+#define EBTS__NCODES 79       /* entries in diag.c's table of codes */
 
 /* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
  * that ask for them by attribute and run only where ebts__simd() says they are there. */
@@ -427,6 +427,7 @@ typedef struct ebts__sev {
 struct ebts_profile {
     char name[64];
     int ebts10;                   /* EBTS 10 deltas on top of the EBTS 9.1 tables */
+    int version;                  /* 91, 100 (ebts-10) or 112 (ebts-11): which templates */
     ebts__field_rule *rules;      /* the profile's own field rules, checked first */
     size_t nrules;
     ebts__req *mand, *forbid;
@@ -436,6 +437,7 @@ struct ebts_profile {
     ebts__arena arena;
 };
 ebts_profile *ebts__profile_new(const char *name, int ebts10);
+int ebts__rule_status(const ebts_profile *p, const char *tot, unsigned rtype, unsigned field);
 
 /* image.c */
 #define EBTS__IMG_UNKNOWN 0
@@ -487,6 +489,6 @@ int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err);
 void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b);
 /* html.c: the report page; EBTS_WRITE_VALIDATE adds the default profile's findings */
 void ebts__write_html(const ebts_txn *t, unsigned flags, ebts__buf *b);
-#define EBTS__DEFAULT_PROFILE "ebts-10"
+#define EBTS__DEFAULT_PROFILE "ebts-11"
 
 #endif

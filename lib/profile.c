@@ -1,4 +1,4 @@
-/* Profiles: the built-in rule sets (ebts-10, ebts-9.1) and SIB profile files in XML, read with
+/* Profiles: the built-in rule sets (ebts-11, ebts-10, ebts-9.1, ansi-nist-2011) and SIB profile files in XML, read with
  * libxml2 (no network, no DTD, no entity substitution) and validated against the profile XSD
  * (profiles/ebts-profile.xsd, compiled in). libxml2 errors are caught per context: the library
  * never prints. */
@@ -26,20 +26,65 @@ ebts_profile *ebts__profile_new(const char *name, int ebts10)
     return p;
 }
 
+/* The built-in rule sets, the default first, each with the sources of its facts. */
+static const struct builtin {
+    const char *name;
+    int version; /* ebts_profile.version */
+    const char *source;
+} builtins[] = {
+    {"ebts-11", 112,
+     "EBTS 11.2 (FBI CJIS, February 2025): the fields, occurrences and record types of each "
+     "TOT's 11.2 XML template; SMT and PAS codes of the 11.2 XSD; lengths and character sets of "
+     "EBTS 9.1 with the EBTS 10 changes where 11.2 says nothing"},
+    {"ebts-10", 100,
+     "EBTS 10.0: the fields and record types of each TOT's 10.0 XML template; EBTS 9.1 tables "
+     "(OpenEBTS verification file, IAFIS-DOC-01078-9.1) with the EBTS 10 and ANSI/NIST-ITL "
+     "1-2011 changes"},
+    {"ebts-9.1", 91, "EBTS 9.1 (IAFIS-DOC-01078-9.1) as the OpenEBTS verification file states it"},
+    {"ansi-nist-2011", 2011,
+     "ANSI/NIST-ITL 1-2011 with its 2013 and 2015 updates: Types 1, 2 and 10, any TOT (no EBTS "
+     "transaction rules)"},
+};
+
+size_t ebts_profile_builtins(size_t index, const char **name, const char **source)
+{
+    size_t n = sizeof builtins / sizeof builtins[0];
+    if (index < n) {
+        if (name)
+            *name = builtins[index].name;
+        if (source)
+            *source = builtins[index].source;
+    }
+    return n;
+}
+
+static int version_of(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof builtins / sizeof builtins[0]; i++)
+        if (strcmp(name, builtins[i].name) == 0)
+            return builtins[i].version;
+    return 0;
+}
+
 ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err)
 {
     if (!name) {
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile name");
         return NULL;
     }
-    if ( (strcmp(name, "ebts-10") == 0 || strcmp(name, "ebts-9.1") == 0)) {
-        ebts_profile *p = ebts__profile_new(name, strcmp(name, "ebts-10") == 0);
+    int version = version_of(name);
+    if (version) {
+        ebts_profile *p = ebts__profile_new(name, version != 91);
         if (!p)
             ebts__error_oom(err);
+        else
+            p->version = version;
         return p;
     }
     ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
-                    "no built-in profile \"%s\" (there are ebts-10 and ebts-9.1)", name);
+                    "no built-in profile \"%s\" (there are ebts-11, ebts-10, ebts-9.1 and "
+                    "ansi-nist-2011)",
+                    name);
     return NULL;
 }
 
@@ -321,8 +366,10 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
     xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlChar *name = xmlGetProp(root, (const xmlChar *)"name");
     xmlChar *base = xmlGetProp(root, (const xmlChar *)"base");
-    ebts_profile *p = ebts__profile_new(name ? (const char *)name : "profile",
-                                        !base || strcmp((const char *)base, "ebts-9.1") != 0);
+    int version = base ? version_of((const char *)base) : 112;
+    ebts_profile *p = ebts__profile_new(name ? (const char *)name : "profile", version != 91);
+    if (p)
+        p->version = version ? version : 112;
     xmlFree(name);
     xmlFree(base);
     int rc = p ? read_profile(p, root, &x) : -1;

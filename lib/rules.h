@@ -45,6 +45,18 @@ typedef struct ebts__tot_rule {
     const char *group;
 } ebts__tot_rule;
 
+/* A TOT as the FBI's EBTS XML template shows it (rules_tmpl.c, tools/gen-tmpl-rules.py): lists
+ * of " T.NNN " tokens; occ " 2.007:0-9 " where the template states occurrences. */
+typedef struct ebts__tmpl_tot {
+    const char *code;
+    const char *records;  /* " 1 2 10 " */
+    const char *fields;   /* every field the template carries */
+    const char *required; /* Type-1 and Type-2 fields it requires */
+    const char *occ;
+} ebts__tmpl_tot;
+extern const ebts__tmpl_tot ebts__tmpl_100[]; /* EBTS 10.0, sorted by code; ends with {0} */
+extern const ebts__tmpl_tot ebts__tmpl_112[]; /* EBTS 11.2 */
+
 extern const ebts__field_rule ebts__rules_91[]; /* sorted by (type, field); ends with {0} */
 extern const size_t ebts__rules_91_count;
 extern const ebts__tot_rule ebts__tots_91[];

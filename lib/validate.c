@@ -18,7 +18,163 @@ typedef struct delta {
     const ebts__item_rule *items;
     size_t nitems;
     unsigned add_fmt;
+    const char *values, *sca; /* NULL: unchanged */
 } delta;
+
+/* Code lists of the EBTS 11.2 XML IEPD (copied from its xsd:enumeration facets; the 10.0
+ * IEPD's lists are the same codes): 10.040 SMT, fbi_ncic.xsd SMTCodeSimpleType (the NCIC
+ * scar, mark and tattoo codes); 10.023 PAS, biom.xsd FaceImageAcquisitionCodeSimpleType (and
+ * 9.1's ANALOGUE VIDEO). 10.026 SXS has no closed list: a description code, an NCIC code or text
+ * (the XSD's FaceImageDescriptionAbstract), so ANS of 3-20 characters. */
+static const char smt_ncic[] =
+    "0RTH NAIL|0RTH PLATE|0RTH SCREW|AMBL EYE|AMBL L EYE|AMBL R EYE|ART ARM|ART BRST|"
+    "ART BRSTS|ART EAR|ART ELB0W|ART EYE|ART F00T|ART HAND|ART HIP|ART KNEE|ART L ARM|"
+    "ART L BRST|ART L EAR|ART L ELB|ART L EYE|ART L FT|ART L HIP|ART L HND|ART L KNE|"
+    "ART L LEG|ART L SHLD|ART LARYNX|ART LEG|ART R ARM|ART R BRST|ART R EAR|ART R ELB|"
+    "ART R EYE|ART R FT|ART R HIP|ART R HND|ART R KNE|ART R LEG|ART R SHLD|ART SHLD|BALD|"
+    "BLIND|BLND EYE|BLND L EYE|BLND R EYE|BRA LR ARM|BRA LR LEG|BRAC ARM|BRAC L ARM|"
+    "BRAC L LEG|BRAC LEG|BRAC R ARM|BRAC R LEG|BRAC TEETH|BRACE BACK|BRACE NECK|C0L0ST APP|"
+    "C0N LENSES|CANE|CARD PACEM|CATA L EYE|CATA R EYE|CATARACT|CAUL EAR|CAUL L EAR|"
+    "CAUL R EAR|CL LIP|CLEFT CHIN|CLEFT PAL|CR0SSEYED|CRIP ARM|CRIP F00T|CRIP FGR|CRIP HAND|"
+    "CRIP L ARM|CRIP L FGR|CRIP L FT|CRIP L HND|CRIP L LEG|CRIP L T0E|CRIP LEG|CRIP R ARM|"
+    "CRIP R FGR|CRIP R FT|CRIP R HND|CRIP R LEG|CRIP R T0E|CRIP T0E|CRUTCHES|DA 0THER|"
+    "DA ALC0H0L|DA AMPHETA|DA BARBITU|DA C0CAINE|DA GLUE|DA HALLUCI|DA MARIJUA|DA NARC0TI|"
+    "DA PAINT|DA R0HYPNL|DA RITALIN|DEAF|DEAF EAR|DEAF L EAR|DEAF MUTE|DEAF R EAR|DENT L0W|"
+    "DENT UP|DENT UP L0|DEV SEPTUM|DIMP CHEEK|DIMP CHIN|DIMP FACE|DIMP L CHK|DIMP R CHK|"
+    "DISC ABD0M|DISC ANKL|DISC ARM|DISC BACK|DISC BRST|DISC BUTTK|DISC CALF|DISC CHEEK|"
+    "DISC CHEST|DISC CHIN|DISC EAR|DISC ELB0W|DISC EYE|DISC F ARM|DISC F00T|DISC FACE|"
+    "DISC FGR|DISC FHD|DISC GR0IN|DISC HAND|DISC HEAD|DISC HIP|DISC KNEE|DISC L ANK|"
+    "DISC L ARM|DISC L BRS|DISC L BUT|DISC L CHK|DISC L EAR|DISC L ELB|DISC L EYE|DISC L FGR|"
+    "DISC L FT|DISC L HIP|DISC L HND|DISC L LEG|DISC L LIP|DISC L T0E|DISC L WRS|DISC LCALF|"
+    "DISC LEG|DISC LFARM|DISC LIP|DISC LKNEE|DISC LSHLD|DISC LTHGH|DISC N0SE|DISC NECK|"
+    "DISC PENIS|DISC R ANK|DISC R ARM|DISC R BRS|DISC R BUT|DISC R CHK|DISC R EAR|DISC R ELB|"
+    "DISC R EYE|DISC R FGR|DISC R FT|DISC R HIP|DISC R HND|DISC R LEG|DISC R T0E|DISC R WRS|"
+    "DISC RCALF|DISC RFARM|DISC RKNEE|DISC RSHLD|DISC RTHGH|DISC SHLD|DISC T0E|DISC THGH|"
+    "DISC U LIP|DISC ULARM|DISC URARM|DISC WRIST|EAR TUBES|EXTR BRST|EXTR C NIP|EXTR C VRT|"
+    "EXTR CBRST|EXTR FGR|EXTR L FGR|EXTR L NIP|EXTR L T0E|EXTR L TTH|EXTR L VRT|EXTR LBRST|"
+    "EXTR NIP|EXTR R FGR|EXTR R NIP|EXTR R T0E|EXTR RBRST|EXTR T0E|EXTR TTH|EXTR U TTH|"
+    "EXTR VRT|FRC ANKL|FRC ARM|FRC BACK|FRC CLAVIC|FRC ELB0W|FRC F00T|FRC FGR|FRC HAND|"
+    "FRC HIP|FRC JAW|FRC KNEE|FRC L ANKL|FRC L ARM|FRC L ELB|FRC L F00T|FRC L FGR|FRC L HAND|"
+    "FRC L HIP|FRC L KNEE|FRC L LEG|FRC L RIB|FRC L SHLD|FRC L T0E|FRC L WRST|FRC LCLAVI|"
+    "FRC LEG|FRC LL ARM|FRC LL JAW|FRC LL LEG|FRC LPELVI|FRC LR ARM|FRC LR JAW|FRC LR LEG|"
+    "FRC N0SE|FRC NECK|FRC PELVIS|FRC R ANKL|FRC R ARM|FRC R ELB|FRC R F00T|FRC R FGR|"
+    "FRC R HAND|FRC R HIP|FRC R KNEE|FRC R LEG|FRC R RIB|FRC R SHLD|FRC R T0E|FRC R WRST|"
+    "FRC RCLAVI|FRC RIBS|FRC RPELVI|FRC SHLD|FRC SKULL|FRC SPINE|FRC STERN|FRC T0E|"
+    "FRC UL ARM|FRC UL JAW|FRC UL LEG|FRC UR ARM|FRC UR JAW|FRC UR LEG|FRC WRIST|FRECKLES|"
+    "G0LD T00TH|GLASSES|GLAUC0MA|HAIR IMPL|HEAR AID|HERMAPHR|HFR ANKL|HFR ARM|HFR BACK|"
+    "HFR CLAVIC|HFR ELB0W|HFR F00T|HFR FGR|HFR HAND|HFR HIP|HFR JAW|HFR KNEE|HFR L ANKL|"
+    "HFR L ARM|HFR L ELB|HFR L F00T|HFR L FGR|HFR L HAND|HFR L HIP|HFR L KNEE|HFR L LEG|"
+    "HFR L RIB|HFR L SHLD|HFR L T0E|HFR L WRST|HFR LCLAVI|HFR LEG|HFR LL ARM|HFR LL JAW|"
+    "HFR LL LEG|HFR LPELVI|HFR LR ARM|HFR LR JAW|HFR LR LEG|HFR N0SE|HFR NECK|HFR PELVIS|"
+    "HFR R ANKL|HFR R ARM|HFR R ELB|HFR R F00T|HFR R FGR|HFR R HAND|HFR R HIP|HFR R KNEE|"
+    "HFR R LEG|HFR R RIB|HFR R SHLD|HFR R T0E|HFR R WRST|HFR RCLAVI|HFR RIBS|HFR RPELVI|"
+    "HFR SHLD|HFR SKULL|HFR SPINE|HFR STERN|HFR T0E|HFR UL ARM|HFR UL JAW|HFR UL LEG|"
+    "HFR UR ARM|HFR UR JAW|HFR UR LEG|HFR WRIST|HUMPBACKED|IMPL PENIS|INTRA R0D|IUD|"
+    "M0LE ABD0M|M0LE ANKL|M0LE ARM|M0LE BACK|M0LE BRST|M0LE BUTTK|M0LE CALF|M0LE CHEST|"
+    "M0LE CHIN|M0LE CHK|M0LE EAR|M0LE ELB0W|M0LE EYE|M0LE F ARM|M0LE F00T|M0LE FACE|M0LE FGR|"
+    "M0LE FHD|M0LE GR0IN|M0LE HAND|M0LE HEAD|M0LE HIP|M0LE KNEE|M0LE L ANK|M0LE L ARM|"
+    "M0LE L BUT|M0LE L CHK|M0LE L EAR|M0LE L ELB|M0LE L EYE|M0LE L FGR|M0LE L FT|M0LE L HIP|"
+    "M0LE L HND|M0LE L KNE|M0LE L LEG|M0LE L LIP|M0LE L SHD|M0LE L T0E|M0LE L THG|M0LE L WRS|"
+    "M0LE LBRST|M0LE LCALF|M0LE LEG|M0LE LFARM|M0LE LIP|M0LE N0SE|M0LE NECK|M0LE PENIS|"
+    "M0LE R ANK|M0LE R ARM|M0LE R BUT|M0LE R CHK|M0LE R EAR|M0LE R ELB|M0LE R EYE|M0LE R FGR|"
+    "M0LE R FT|M0LE R HIP|M0LE R HND|M0LE R KNE|M0LE R LEG|M0LE R SHD|M0LE R T0E|M0LE R THG|"
+    "M0LE R WRS|M0LE RBRST|M0LE RCALF|M0LE RFARM|M0LE SHLD|M0LE T0E|M0LE THGH|M0LE U LIP|"
+    "M0LE ULARM|M0LE URARM|M0LE WRS|MC 0THER|MC ACNE|MC ADD|MC ALC0H0L|MC ALLERGY|MC ALZHMRS|"
+    "MC ARTHRTS|MC BEHAVI0|MC BL00D|MC CANCER|MC D0WNSYN|MC DIABTIC|MC DRUGAB|MC EATDIS|"
+    "MC HEART|MC KIDNEY|MC LIVER|MC NERV0US|MC NRLGCAL|MC PARPLGC|MC PASTPRE|MC PLMNARY|"
+    "MC PREGNAN|MC QUADPLG|MC SKIN|MC T0URETE|MC TB|MC THYR0ID|MISS 0VARS|MISS 0VARY|"
+    "MISS ADND|MISS APPNX|MISS ARM|MISS BRST|MISS BRSTS|MISS C VRT|MISS EAR|MISS EYE|"
+    "MISS F00T|MISS FGR|MISS FJT|MISS GALL|MISS HAND|MISS INTES|MISS KID|MISS L ARM|"
+    "MISS L EAR|MISS L EYE|MISS L FGR|MISS L FJT|MISS L FT|MISS L HND|MISS L KID|MISS L LEG|"
+    "MISS L T0E|MISS L TES|MISS L VRT|MISS L0VAR|MISS LBRST|MISS LEG|MISS LLARM|MISS LLLEG|"
+    "MISS LLUNG|MISS LRARM|MISS LRLEG|MISS LRYNX|MISS LUNG|MISS N0SE|MISS PANCR|MISS PENIS|"
+    "MISS PR0ST|MISS R ARM|MISS R EAR|MISS R EYE|MISS R FGR|MISS R FJT|MISS R FT|MISS R HND|"
+    "MISS R KID|MISS R LEG|MISS R T0E|MISS R TES|MISS R0VAR|MISS RBRST|MISS RLUNG|MISS SPLEN|"
+    "MISS ST0MA|MISS T0E|MISS T0NG|MISS T0NSL|MISS TES|MISS THYRD|MISS UTRUS|MISS VRT|MUTE|"
+    "NM ANKL|NM ARM|NM BUTTK|NM CALF|NM ELB0W|NM F00T|NM FGR|NM GR0IN|NM HAND|NM HIP|NM KNEE|"
+    "NM L ANKL|NM L ARM|NM L BUTTK|NM L CALF|NM L ELB|NM L F00T|NM L FGR|NM L HIP|NM L HND|"
+    "NM L KNE|NM L LEG|NM L SHLD|NM L T0E|NM L THIGH|NM L WRIST|NM LEG|NM LL ARM|NM LR ARM|"
+    "NM PENIS|NM R ANKL|NM R ARM|NM R BUTTK|NM R CALF|NM R ELB|NM R F00T|NM R FGR|NM R HIP|"
+    "NM R HND|NM R KNE|NM R LEG|NM R SHLD|NM R T0E|NM R THIGH|NM R WRIST|NM SHLD|NM T0E|"
+    "NM THIGH|NM UL ARM|NM UR ARM|NM WRIST|P0CKMARKS|PR0T JAW|PR0T L JAW|PR0T U JAW|"
+    "PRCD ABDMN|PRCD BACK|PRCD CHIN|PRCD EAR|PRCD EARS|PRCD EYE|PRCD FACE|PRCD GNTLS|"
+    "PRCD L EAR|PRCD L EYE|PRCD L NIP|PRCD LIP|PRCD LLIP|PRCD N0SE|PRCD NIPPL|PRCD R EAR|"
+    "PRCD R EYE|PRCD R NIP|PRCD T0NGU|PRCD ULIP|RTAT ABDM|RTAT ANKL|RTAT ARM|RTAT BACK|"
+    "RTAT BRST|RTAT BUTTK|RTAT CALF|RTAT CHEEK|RTAT CHEST|RTAT CHIN|RTAT EAR|RTAT ELB0W|"
+    "RTAT EYE|RTAT F00T|RTAT FACE|RTAT FARM|RTAT FHD|RTAT FLB0D|RTAT FNGR|RTAT GR0IN|"
+    "RTAT HAND|RTAT HEAD|RTAT HIP|RTAT KNEE|RTAT L ARM|RTAT L CHK|RTAT L EAR|RTAT L ELB|"
+    "RTAT L EYE|RTAT L FGR|RTAT L HIP|RTAT L HND|RTAT L LEG|RTAT L T0E|RTAT LANKL|RTAT LBRST|"
+    "RTAT LBUTK|RTAT LCALF|RTAT LEG|RTAT LF00T|RTAT LFARM|RTAT LIP|RTAT LKNEE|RTAT LSHLD|"
+    "RTAT LTHGH|RTAT LWLIP|RTAT LWRS|RTAT N0SE|RTAT NECK|RTAT PENIS|RTAT R ARM|RTAT R CHK|"
+    "RTAT R EAR|RTAT R ELB|RTAT R EYE|RTAT R FGR|RTAT R HIP|RTAT R HND|RTAT R LEG|RTAT R T0E|"
+    "RTAT RANKL|RTAT RBRST|RTAT RBUTK|RTAT RCALF|RTAT RF00T|RTAT RFARM|RTAT RKNEE|RTAT RSHLD|"
+    "RTAT RTHGH|RTAT RWRS|RTAT SHLD|RTAT T0E|RTAT THGH|RTAT ULARM|RTAT UPLIP|RTAT URARM|"
+    "RTAT WRS|SC ABD0M|SC ANKL|SC ARM|SC BACK|SC BREAST|SC BUTTK|SC CALF|SC CHEST|SC CHIN|"
+    "SC CHK|SC EAR|SC ELB0W|SC EYE|SC F ARM|SC F00T|SC FACE|SC FGR|SC FHD|SC GR0IN|SC HAND|"
+    "SC HEAD|SC HIP|SC KNEE|SC L ANKL|SC L ARM|SC L BRST|SC L BUTTK|SC L CALF|SC L CHK|"
+    "SC L EAR|SC L ELB|SC L EYE|SC L FGR|SC L FT|SC L HIP|SC L HND|SC L KNEE|SC L LEG|"
+    "SC L SHLD|SC L T0E|SC L THGH|SC L WRIST|SC L0W LIP|SC LEG|SC LF ARM|SC LIP|SC N0SE|"
+    "SC NECK|SC PENIS|SC R ANKL|SC R ARM|SC R BRST|SC R BUTTK|SC R CALF|SC R CHK|SC R EAR|"
+    "SC R ELB|SC R EYE|SC R FGR|SC R FT|SC R HIP|SC R HND|SC R KNEE|SC R LEG|SC R SHLD|"
+    "SC R T0E|SC R THGH|SC R WRIST|SC RF ARM|SC SHLD|SC T0E|SC THGH|SC UL ARM|SC UP LIP|"
+    "SC UR ARM|SC WRIST|SHRT L LEG|SHRT LEG|SHRT R LEG|SHUNT ART|SHUNT CERB|SKL PLATE|"
+    "SLVR T00TH|STAPLES|STUTTERS|TAT ABD0M|TAT ANKL|TAT ARM|TAT BACK|TAT BREAST|TAT BUTTK|"
+    "TAT CALF|TAT CHEEK|TAT CHEST|TAT CHIN|TAT EAR|TAT ELB0W|TAT EYE|TAT F00T|TAT FACE|"
+    "TAT FARM|TAT FHD|TAT FLB0DY|TAT FNGR|TAT GR0IN|TAT HAND|TAT HEAD|TAT HIP|TAT KNEE|"
+    "TAT L ANKL|TAT L ARM|TAT L BRST|TAT L BUTK|TAT L CALF|TAT L CHK|TAT L EAR|TAT L EYE|"
+    "TAT L F00T|TAT L FGR|TAT L HIP|TAT L HND|TAT L KNEE|TAT L LEG|TAT L SHLD|TAT L T0E|"
+    "TAT L THGH|TAT L WRS|TAT LEG|TAT LELB0W|TAT LF ARM|TAT LIP|TAT LW LIP|TAT N0SE|TAT NECK|"
+    "TAT PENIS|TAT R ANKL|TAT R ARM|TAT R BRST|TAT R BUTK|TAT R CALF|TAT R CHK|TAT R EAR|"
+    "TAT R EYE|TAT R F00T|TAT R FGR|TAT R HIP|TAT R HND|TAT R KNEE|TAT R LEG|TAT R SHLD|"
+    "TAT R T0E|TAT R THGH|TAT R WRS|TAT RELB0W|TAT RF ARM|TAT SHLD|TAT T0E|TAT THGH|"
+    "TAT UL ARM|TAT UP LIP|TAT UR ARM|TAT WRS|TD 0THER|TD AC0NVUL|TD ADEPRES|TD ANALGES|"
+    "TD ANTBTCS|TD ANTINFL|TD BRNCHDL|TD CARDIAC|TD HYPN0TI|TD INSULIN|TD RITALIN|TD TRANQUI|"
+    "TRANSSXL|TRANSVST|TUBE L EAR|TUBE R EAR|UTAT ABDM|UTAT ANKL|UTAT ARM|UTAT BACK|"
+    "UTAT BRST|UTAT BUTTK|UTAT CALF|UTAT CHEEK|UTAT CHEST|UTAT CHIN|UTAT EAR|UTAT ELB0W|"
+    "UTAT F00T|UTAT FACE|UTAT FARM|UTAT FHD|UTAT FLB0D|UTAT FNGR|UTAT GR0IN|UTAT HAND|"
+    "UTAT HEAD|UTAT HIP|UTAT KNEE|UTAT L ARM|UTAT L CHK|UTAT L EAR|UTAT L ELB|UTAT L FGR|"
+    "UTAT L HIP|UTAT L HND|UTAT L LEG|UTAT LANKL|UTAT LBRST|UTAT LBUTK|UTAT LCALF|UTAT LEG|"
+    "UTAT LF00T|UTAT LFARM|UTAT LIP|UTAT LKNEE|UTAT LSHLD|UTAT LTHGH|UTAT LWLIP|UTAT LWRS|"
+    "UTAT N0SE|UTAT NECK|UTAT PENIS|UTAT R ARM|UTAT R CHK|UTAT R EAR|UTAT R ELB|UTAT R FGR|"
+    "UTAT R HIP|UTAT R HND|UTAT R LEG|UTAT RANKL|UTAT RBRST|UTAT RBUTK|UTAT RCALF|UTAT RF00T|"
+    "UTAT RFARM|UTAT RKNEE|UTAT RSHLD|UTAT RTHGH|UTAT RWRS|UTAT SHLD|UTAT THGH|UTAT ULAR|"
+    "UTAT UPLIP|UTAT URARM|UTAT WRS|VASC PR0TH|WHEELCHAIR|WIRE SUTUR";
+static const char pas_2011[] =
+    "ANALOG VIDEO|DIGITAL CAMERA|DIGITAL VIDEO|OTHER|SCANNER|TYPE20|UNKNOWN PHOTO|"
+    "UNKNOWN VIDEO|UNSPECIFIED|VENDOR|ANALOGUE VIDEO";
+
+/* 1.013 DOM in ANSI/NIST-ITL 2011: DNM and DVN, ANS of any length; the FBI's EBTS 10.0 templates
+ * write DVN "EBTS 10.0" (9.1's VER item had 1-5 characters) */
+static const ebts__item_rule dom_2011[] = {
+    {"DNM", EBTS__CT_ANS, 1, 0, NULL, NULL, EBTS__DATE_NONE, "Domain Name"},
+    {"DVN", EBTS__CT_ANS, 1, 0, NULL, NULL, EBTS__DATE_NONE, "Domain Version Number"},
+};
+
+/* 10.023 PAS in 2011: the code (PAC) and, for VENDOR, a vendor description (VSD, 1-64) */
+static const ebts__item_rule pas_items[] = {
+    {"PAC", EBTS__CT_AS, 5, 14, pas_2011, " ", EBTS__DATE_NONE, "Photo Acquisition Source Code"},
+    {"VSD", EBTS__CT_ANS, 1, 64, NULL, NULL, EBTS__DATE_NONE, "Vendor-Specific Description"},
+};
+
+/* 10.042 SMD in 2011: source, class, subclass (a code of the class's list) and description
+ * text; 9.1's table has one item per class's subclass list instead */
+static const ebts__item_rule smd_items[] = {
+    {"SRC", EBTS__CT_A, 3, 8, "SCAR|MARK|TATTOO|CHEMICAL|BRANDED|CUT", NULL, EBTS__DATE_NONE,
+     "SMT Source"},
+    {"CLASS", EBTS__CT_A, 4, 8, "HUMAN|ANIMAL|PLANT|FLAG|OBJECT|ABSTRACT|SYMBOL|OTHER", NULL,
+     EBTS__DATE_NONE, "SMT Class"},
+    {"SUBCLASS", EBTS__CT_A, 3, 9, NULL, NULL, EBTS__DATE_NONE, "SMT Subclass"},
+    {"DESCRIPTION", EBTS__CT_ANS, 1, 256, NULL, NULL, EBTS__DATE_NONE, "SMT Description"},
+};
+
+/* 10.029 SFP in 2011: feature point type (1 MPEG4, 2 anthropometric landmark), its code (MPEG4
+ * "N.M", or the landmark's code), X and Y */
+static const ebts__item_rule sfp_items[] = {
+    {"FPT", EBTS__CT_N, 1, 1, "1|2", NULL, EBTS__DATE_NONE, "Feature Point Type"},
+    {"FPC", EBTS__CT_ANS, 1, 5, NULL, ".", EBTS__DATE_NONE, "Feature Point Code"},
+    {"HCX", EBTS__CT_N, 1, 5, NULL, NULL, EBTS__DATE_NONE, "Horizontal Coordinate"},
+    {"HCY", EBTS__CT_N, 1, 5, NULL, NULL, EBTS__DATE_NONE, "Vertical Coordinate"},
+};
 
 /* 1.015 DCS in ANSI/NIST-ITL 2011: CSI N 1-3 (0-4, 128-999), CSN and CSV ANS 1-16 */
 static const ebts__item_rule dcs_2011[] = {
@@ -28,27 +184,61 @@ static const ebts__item_rule dcs_2011[] = {
 };
 
 static const delta deltas[] = {
-    {2, 18, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0},           /* NAM 50 characters (EBTS, Dec 2012) */
-    {2, 19, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0},           /* AKA */
-    {2, 21, -1, -1, -1, 10, -1, NULL, 0, NULL, 0, 0},          /* CTZ 10 occurrences */
-    {2, 60, -1, -1, -1, 11, -1, " SRE BDECR ", 0, NULL, 0, 0}, /* MSG optional for SRE, BDECR */
-    {1, 15, -1, -1, -1, -1, -1, NULL, 0, dcs_2011, 3, 0},
+    {1, 13, -1, -1, -1, -1, -1, NULL, 0, dom_2011, 2, 0, NULL, NULL},
+    {10, 23, -1, -1, -1, -1, -1, NULL, 0, pas_items, 2, 0, NULL, NULL},
+    {10, 26, 3, 20, -1, -1, EBTS__CT_ANS, NULL, 0, NULL, 0, 0, NULL, NULL},
+    {10, 29, -1, -1, -1, -1, -1, NULL, 0, sfp_items, 4, 0, NULL, NULL},
+    {10, 42, -1, -1, -1, -1, -1, NULL, 0, smd_items, 4, 0, NULL, NULL},
+    {10, 40, 3, 10, -1, -1, EBTS__CT_ANS, NULL, 0, NULL, 0, 0, smt_ncic, NULL},
+    {2, 18, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0, NULL, NULL},           /* NAM 50 characters (EBTS, Dec 2012) */
+    {2, 19, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0, NULL, NULL},           /* AKA */
+    {2, 21, -1, -1, -1, 10, -1, NULL, 0, NULL, 0, 0, NULL, NULL},          /* CTZ 10 occurrences */
+    {2, 60, -1, -1, -1, 11, -1, " SRE BDECR ", 0, NULL, 0, 0, NULL, NULL}, /* MSG optional for SRE, BDECR */
+    {1, 15, -1, -1, -1, -1, -1, NULL, 0, dcs_2011, 3, 0, NULL, NULL},
     /* OCA: "any printable 7-bit ASCII except period; must not begin with a blank" (9.1 text) */
-    {2, 9, -1, -1, -1, -1, -1, NULL, 1, NULL, 0, EBTS__FMT_NO_PERIOD | EBTS__FMT_NO_LEADING_BLANK},
+    {2, 9, -1, -1, -1, -1, -1, NULL, 1, NULL, 0, EBTS__FMT_NO_PERIOD | EBTS__FMT_NO_LEADING_BLANK, NULL, NULL},
     /* Type-10 sizes: the 9.1 file notes its Table 17 sizes count the separator (off by one);
      * ANSI/NIST-ITL 1-2011 sizes are used for both profiles */
-    {10, 2, 1, 2, -1, -1, -1, NULL, 1, NULL, 0, 0},
-    {10, 3, 4, 11, -1, -1, EBTS__CT_AS, NULL, 1, NULL, 0, 0},
-    {10, 4, 1, 0, -1, -1, EBTS__CT_ANS, NULL, 1, NULL, 0, 0},
-    {10, 6, 2, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
-    {10, 7, 2, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
-    {10, 9, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
-    {10, 10, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
-    {10, 11, -1, -1, -1, -1, EBTS__CT_AN, NULL, 1, NULL, 0, 0}, /* CGA: 9.1 says A yet lists JP2 */
-    {10, 13, 1, 2, -1, -1, -1, NULL, 1, NULL, 0, 0},
-    {10, 16, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
-    {10, 17, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0},
+    {10, 2, 1, 2, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 3, 4, 11, -1, -1, EBTS__CT_AS, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 4, 1, 0, -1, -1, EBTS__CT_ANS, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 6, 2, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 7, 2, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 9, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 10, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 11, -1, -1, -1, -1, EBTS__CT_AN, NULL, 1, NULL, 0, 0, NULL, NULL}, /* CGA: 9.1 says A yet lists JP2 */
+    {10, 13, 1, 2, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 16, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
+    {10, 17, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
 };
+
+/* 1.016 APS and 1.017 ANM (ANSI/NIST-ITL 2011; every EBTS 10.0 template lists APS as
+ * optional: "DoD", "EBTS", "3.0"), and 2.098 NDR for the TOTs whose EBTS 10.0 template lists it
+ * ("NDR 2.098 (0..10)"; 9.1 has it for RPIS alone). Checked before the 9.1 table. */
+static const ebts__item_rule aps_items[] = {
+    {"APO", EBTS__CT_ANS, 1, 0, NULL, NULL, EBTS__DATE_NONE, "Application Profile Organization"},
+    {"APN", EBTS__CT_ANS, 1, 0, NULL, NULL, EBTS__DATE_NONE, "Application Profile Name"},
+    {"APV", EBTS__CT_ANS, 1, 0, NULL, NULL, EBTS__DATE_NONE, "Application Profile Version"},
+};
+static const ebts__item_rule anm_items[] = {
+    {"DAN", EBTS__CT_ANS, 1, 0, NULL, NULL, EBTS__DATE_NONE, "Destination Agency Name"},
+    {"OAN", EBTS__CT_ANS, 1, 0, NULL, NULL, EBTS__DATE_NONE, "Originating Agency Name"},
+};
+static const ebts__field_rule added_10[] = {
+    {1, 16, "APS", EBTS__CT_ANS, 1, 0, 1, 99, NULL, "*", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL,
+     aps_items, 3, "Application Profile Specifications"},
+    {1, 17, "ANM", EBTS__CT_ANS, 1, 0, 1, 1, NULL, "*", NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL,
+     anm_items, 2, "Agency Names"},
+    {2, 98, "NDR", EBTS__CT_N, 1, 3, 1, 10, NULL,
+     " AMN CAR CPDR CPNU DEK DEU FANC FAUF FIDR FNDR FRS IRQ IRR ISR LFFS LFIS LPNQ LPNR MAP MAPC"
+     " MPR NFUE NFUF NNDR SPMNT SPN TPIS ",
+     NULL, NULL, EBTS__DATE_NONE, 0, 0, NULL, NULL, 0, "Name of Designated Repository"},
+};
+
+/* Record make-up EBTS 10 changes: the TOTs whose EBTS 10.0 template holds an iris record
+ * (itl:PackageIrisImageRecord) take Type-17, one per eye. */
+static const char iris_10[] = " AMN CAR CNA CPDR CPNU DEK DEU DOCE EMUF FANC FAUF FNDR MAP MAPC MPR"
+                              " NFUE NFUF NNDR ";
 
 /* TOTs EBTS 10 adds to 9.1's (fbi_ebts.xsd TOTCodeSimpleType); no make-up or Type-2 rules. */
 static const char ebts10_tots[] =
@@ -56,7 +246,9 @@ static const char ebts10_tots[] =
     " RBIHS RBIHSR RBMNT RBMNTR RBN RBRN RBRPT RBRPTR RBSCRM RBSCVL RBSR SPMNT SPMNTR SPN SRB SRNR"
     " SRNRR TXTSRCH UBM UHN UUBD XACT XACTR XMNT XMNTR ";
 
-static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500", "0501", "0502"};
+/* ANSI/NIST-ITL 1-1986 to 1-2011 (0500), its Updates 2013 (0501) and 2015 (0502), 1-2025 (0600) */
+static const char *const known_ver[] = {"0200", "0201", "0300", "0400", "0500",
+                                        "0501", "0502", "0600"};
 
 #define VSET_MAX 128u
 /* The class's run as SSE2 wants it: lo..hi as signed bytes, compared from below and above. */
@@ -75,6 +267,7 @@ typedef struct chk {
     uint64_t sub, add;       /* the table's run (class_run) */
     run16 r16;               /* the same for SSE2 (made once per class: struct cset) */
     int ct, date;            /* date: items only (a field's date rule is checked by the field) */
+    int high;                /* bytes above 0x7F allowed (class_table) */
     int date_only;           /* a valid date passes every other check too (check_field) */
     unsigned minlen, maxlen;
     size_t lo, span;         /* the length is wrong when len - lo > span (one unsigned test) */
@@ -88,6 +281,7 @@ typedef struct V {
     ebts__dlist *dl;
     char tot[24];                /* " SRE " */
     const ebts__tot_rule *totr;  /* NULL if the TOT has no 9.1 rules */
+    const ebts__tmpl_tot *tmpl;  /* the TOT's FBI template (ebts-10, ebts-11), or NULL */
     int tot_known;
     /* lookup() is a pure function of (profile, TOT, type, field, any_tot), and a transaction
      * asks about the same fields again for every record: remember the answers (direct-mapped;
@@ -110,13 +304,14 @@ typedef struct V {
     /* The same for the 7-bit bytes a (class, special characters) pair allows. */
     struct cset {
         const char *sca;
-        int ct, valid;
+        int ct, high, valid;
         int digits;        /* the class allows 0-9 */
         uint64_t sub, add; /* the longest run of bytes the class allows: see class_run() */
         run16 r16;         /* the same for SSE2 */
     } *csets;
-    unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte (bytes above
-                                      0x7F: see NON_ASCII, not this check) */
+    unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte */
+    int ascii7; /* 1.015 DCS declares no character set but 7-bit ASCII */
+    int ident;  /* an SRE from IDENT (1.008 ORI USVISIT0Z) */
     /* Per record type, the built-in rules' fields that may be mandatory, in table order: found
      * once, not per record (a rule that depends on the record's IMT is asked per record). */
     struct reqlist {
@@ -259,6 +454,41 @@ static EBTS__HOT int in_value_set(V *v, const char *values, const unsigned char 
     return 0;
 }
 
+/* Not text in any character set: C0 controls but the FBI's 7-13 (BEL to CR), and DEL.
+ * 0x1C-0x1F are the separators, never inside a value. */
+static int is_control(unsigned char c)
+{
+    return (c < 0x20 && (c < 7 || c > 13)) || c == 0x7f;
+}
+
+/* Is " T.NNN " (or " T.NNN:" in an occurrence list) in the template's list? */
+static const char *tmpl_find(const char *list, unsigned rtype, unsigned field, char end)
+{
+    char tok[24];
+    snprintf(tok, sizeof tok, " %u.%03u%c", rtype, field, end);
+    return list ? strstr(list, tok) : NULL;
+}
+
+/* The fields ANSI/NIST-ITL requires of every transaction, whatever a template lists: Type-1
+ * 1.001-1.009, 1.011, 1.012; Type-2 LEN and IDC. (The XML templates have no LEN, and a few omit
+ * VER or IDC: see the test template_fields_agree_with_rules.) */
+static int base_field(unsigned rtype, unsigned field)
+{
+    return rtype == 1 ? field <= 9 || field == 11 || field == 12 : field <= 2;
+}
+
+/* The FBI template of TOT (" CAR ") in the profile's version, or NULL. */
+static const ebts__tmpl_tot *tmpl_of(int version, const char *tot)
+{
+    const ebts__tmpl_tot *x = version == 112 ? ebts__tmpl_112 : version == 100 ? ebts__tmpl_100
+                                                                               : NULL;
+    size_t n = strlen(tot);
+    for (; x && x->code; x++)
+        if (strlen(x->code) == n - 2 && memcmp(x->code, tot + 1, n - 2) == 0)
+            return x;
+    return NULL;
+}
+
 /* The first built-in rule at or after (rtype, field): the generated table is sorted by type
  * and field (a test keeps it so); a field's TOT variants follow it in order. */
 static const ebts__field_rule *first_rule_at(unsigned rtype, unsigned field)
@@ -281,6 +511,18 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
 {
     for (size_t i = 0; i < v->p->nrules; i++) {
         const ebts__field_rule *r = &v->p->rules[i];
+        if (r->rtype == rtype && r->field == field &&
+            (any_tot || in_list(r->mand, v->tot) || in_list(r->opt, v->tot))) {
+            *out = *r;
+            return out;
+        }
+    }
+    if (!any_tot && v->tmpl && rtype == 2 && !base_field(rtype, field) &&
+        !tmpl_find(v->tmpl->fields, rtype, field, ' '))
+        return NULL; /* the TOT's template does not carry it: not a field of this TOT (Type-1's
+                        fields are the base standard's, for every TOT) */
+    for (size_t i = 0; v->p->ebts10 && i < sizeof added_10 / sizeof added_10[0]; i++) {
+        const ebts__field_rule *r = &added_10[i];
         if (r->rtype == rtype && r->field == field &&
             (any_tot || in_list(r->mand, v->tot) || in_list(r->opt, v->tot))) {
             *out = *r;
@@ -313,10 +555,35 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
                 out->nitems = x->nitems;
             }
             out->fmt |= x->add_fmt;
+            if (x->values)
+                out->values = x->values;
+            if (x->sca)
+                out->sca = x->sca;
         }
         first = 0;
+        if (v->p->version == 2011 && rtype == 1 && field >= 7 && field <= 10) {
+            /* ANSI/NIST-ITL 1-2011: DAI, ORI ANS 1-*; TCN, TCR AN 1-* (EBTS: 9, 9, 10-40) */
+            out->ctype = EBTS__CT_ANS;
+            out->minlen = 1;
+            out->maxlen = 0;
+        }
         if (any_tot || in_list(out->mand, v->tot) || in_list(out->opt, v->tot))
             return out;
+    }
+    if (!any_tot && v->tmpl && tmpl_find(v->tmpl->fields, rtype, field, ' ') &&
+        lookup_rules(v, rtype, field, out, 1)) {
+        /* the TOT's template carries the field: the field's format (the first rule that has
+         * one), optional here unless the 9.1 table says more; occurrences as the template
+         * states them */
+        out->mand = NULL;
+        out->opt = "*";
+        const char *o = tmpl_find(v->tmpl->occ, rtype, field, ':');
+        unsigned lo, hi;
+        if (o && sscanf(strchr(o, ':') + 1, "%u-%u", &lo, &hi) == 2) {
+            out->minocc = lo ? lo : 1;
+            out->maxocc = hi;
+        }
+        return out;
     }
     return NULL;
 }
@@ -379,9 +646,11 @@ static const char *ctype_name(int ct)
 }
 
 /* Which bytes character type ct with special characters sca allows, as a 256-byte table: the
- * class's ranges, then its specials ("PRINT": every printable byte and 7-13). Bytes above 0x7F
- * are left to the reader's NON_ASCII (and allowed where DCS declares another set). */
-static void class_table(unsigned char ok[256], int ct, const char *sca)
+ * class's ranges, then its specials ("PRINT": every printable byte and 7-13, the FBI's "codes
+ * 7-13 and 32-127" of user-defined text). Bytes above 0x7F only where high says so: a free-text
+ * field outside Type-1 when 1.015 DCS declares a character set other than 7-bit ASCII
+ * (ANSI/NIST-ITL 1-2011 5.5, 7.1.15); a name, a code or a number is 7-bit whatever DCS says. */
+static void class_table(unsigned char ok[256], int ct, const char *sca, int high)
 {
     int sca_print = sca && strcmp(sca, "PRINT") == 0;
     int all = !sca_print && ct != EBTS__CT_A && ct != EBTS__CT_AS && ct != EBTS__CT_N &&
@@ -394,7 +663,7 @@ static void class_table(unsigned char ok[256], int ct, const char *sca)
         int p = (c >= 0x20 && c < 0x7f) || (c >= 7 && c <= 13);
         ok[c] = (unsigned char)(all || (print ? p : (alpha && a) || (digit && d)));
     }
-    memset(ok + 0x80, 1, 0x80);
+    memset(ok + 0x80, high && (all || print), 0x80);
     if (sca && !sca_print && !all && !print)
         for (const char *x = sca; *x; x++)
             ok[(unsigned char)*x] = 1;
@@ -542,24 +811,25 @@ static EBTS__HOT int valid_date(const unsigned char *p, size_t n, int gmt)
  * pointer to one (a memo entry's for the whole validation). Keyed by the characters, not the
  * string's address: a profile spells its specials once per field. NULL when all CSET_SLOTS are
  * taken or there was no memory: the check then builds the table for each value. */
-static const struct cset *cset_of(V *v, int ct, const char *sca)
+static const struct cset *cset_of(V *v, int ct, const char *sca, int high)
 {
     if (!v->csets)
         return NULL;
-    unsigned h = (unsigned)ct * 0x9e3779b1u;
+    unsigned h = ((unsigned)ct * 2u + (unsigned)high) * 0x9e3779b1u;
     for (const char *x = sca; x && *x; x++)
         h = (h ^ (unsigned char)*x) * 0x01000193u;
     size_t slot = (h ^ h >> 16) % CSET_SLOTS;
     for (size_t k = 0; k < CSET_SLOTS; k++, slot = (slot + 1) % CSET_SLOTS) {
         struct cset *e = &v->csets[slot];
-        if (e->valid && e->ct == ct &&
+        if (e->valid && e->ct == ct && e->high == high &&
             (e->sca == sca || (e->sca && sca && strcmp(e->sca, sca) == 0)))
             return e;
         if (!e->valid) {
             e->sca = sca;
             e->ct = ct;
+            e->high = high;
             e->valid = 1;
-            class_table(v->cset_ok[slot], ct, sca);
+            class_table(v->cset_ok[slot], ct, sca, high);
             class_run(v->cset_ok[slot], &e->sub, &e->add);
             e->r16 = run16_of(e->sub, e->add);
             e->digits = 1;
@@ -572,9 +842,10 @@ static const struct cset *cset_of(V *v, int ct, const char *sca)
 }
 
 static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, unsigned maxlen,
-                     const char *values, int date, const char *imnem)
+                     const char *values, int date, const char *imnem, int high)
 {
-    const struct cset *e = cset_of(v, ct, sca);
+    const struct cset *e = cset_of(v, ct, sca, high);
+    c->high = high;
     c->ok = e ? v->cset_ok[e - v->csets] : NULL;
     c->sub = e ? e->sub : 0;
     c->add = e ? e->add : 0;
@@ -598,9 +869,10 @@ static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, uns
     c->date_only = date != EBTS__DATE_NONE && e && e->digits && 8 - c->lo <= c->span && !values;
 }
 
-static void chk_item(V *v, chk *c, const ebts__item_rule *ir)
+static void chk_item(V *v, chk *c, const ebts__item_rule *ir, int high)
 {
-    chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date, ir->mnem);
+    chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date, ir->mnem,
+             high);
 }
 
 /* The findings of a value that check_text found wrong: its first refused byte (bad, s.len when
@@ -620,7 +892,7 @@ static void text_findings(V *v, long rec, const ebts_field *f, size_t sub, long 
         unsigned char ch = s.ptr[bad];
         int shown = c->sca && strcmp(c->sca, "PRINT") != 0; /* specials named in the message */
         int print = ch >= 0x20 && ch < 0x7f;
-        DIAG(v, "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
+        DIAG(v, is_control(ch) ? "CONTROL_CHARACTER" : "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
              "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", mnem,
              print ? "'" : "", print ? ch : '?', print ? "'" : "", ch, bad + 1,
              ctype_name(c->ct), shown ? " with \"" : "", shown ? c->sca : "");
@@ -670,7 +942,7 @@ static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub
     run16 own16;
     const run16 *r16 = &c->r16;
     if (!ok) {
-        class_table(own, c->ct, c->sca);
+        class_table(own, c->ct, c->sca, c->high);
         class_run(own, &run_sub, &run_add);
         own16 = run16_of(run_sub, run_add);
         r16 = &own16;
@@ -741,11 +1013,37 @@ static const uint32_t *items_index(V *v, const ebts_field *f)
     return v->ix + EBTS__IX_HEAD;
 }
 
+/* Items the standard lets a subfield leave out (its value is then empty): 1.013 DOM's version
+ * (DVN), 1.015 DCS's version (CSV), 2.034 PAT's second and third classes, 2.051 CSL's sentence
+ * provision, 2.064 CAN's name, 10.025 SPA's uncertainties, 10.042 SMD's subclass and description
+ * (ANSI/NIST-ITL 1-2011 and EBTS: "optional" items, or "may be empty"). Every other item of a
+ * built-in rule with a minimum length of one or more needs its value. */
+static const struct {
+    unsigned short rtype, field, item;
+} optional_items[] = {
+    {1, 13, 1}, {1, 15, 2}, {2, 34, 2}, {2, 34, 3}, {2, 51, 2}, {2, 64, 1},
+    {10, 25, 3}, {10, 25, 4}, {10, 25, 5},
+};
+
+static int item_required(const ebts__field_rule *r, size_t i)
+{
+    if (i >= r->nitems || r->items[i].minlen == 0)
+        return 0;
+    if (r->rtype == 10 && r->field == 42)
+        return 0; /* SMD: the 9.1 table's one item per class; ANSI/NIST-ITL: SUBCLASS optional */
+    for (size_t k = 0; k < sizeof optional_items / sizeof optional_items[0]; k++)
+        if (optional_items[k].rtype == r->rtype && optional_items[k].field == r->field &&
+            optional_items[k].item == i)
+            return 0;
+    return 1;
+}
+
 /* f against its rule r; m: r's memo entry (it keeps the rule's checks), NULL without one */
 static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r,
                         struct memo *m)
 {
     unsigned rt = v->t->recs[rec]->type;
+    int high = !v->ascii7 && rt != 1;
     const uint32_t *ix = items_index(v, f);
     if (!ix && (f->flags & EBTS__F_LAZY))
         return; /* no memory: the report fails */
@@ -768,10 +1066,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
     }
     if (!made && !r->nitems)
         chk_make(v, &ck[made++], r->ctype, r->sca, r->minlen, r->maxlen, r->values,
-                 EBTS__DATE_NONE, NULL);
+                 EBTS__DATE_NONE, NULL, high);
     else if (!made && ck != own)
         for (; made < want; made++)
-            chk_item(v, &ck[made], &r->items[made]);
+            chk_item(v, &ck[made], &r->items[made], high);
     const chk *fc = &ck[0]; /* the field's, for a rule without items */
     /* sixteen bytes can be read from every value of a field read from the input that ends
      * sixteen bytes or more before the input does */
@@ -794,19 +1092,26 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             }
             size_t lim = nit < rn ? nit : rn;
             for (; made < lim && made < CHK_ITEMS; made++)
-                chk_item(v, &ck[made], &r->items[made]);
+                chk_item(v, &ck[made], &r->items[made], high);
             for (size_t i = 0; i < lim; i++, k++) {
                 size_t e = end ? end[k] : flen;
                 ebts_span it = {base + start, e - start};
                 start = e + 1;
-                if (i > 0 && it.len == 0)
-                    continue; /* an empty later item is an absent one ("NORAM<US>") */
+                if (i > 0 && it.len == 0) {
+                    /* an empty later item is an absent one ("NORAM<US>"): right where the item
+                       may be absent, an error where the field needs its value */
+                    if (item_required(r, i))
+                        DIAG(v, "ITEM_EMPTY", off_of(v, f, it), rec, rt, f->number, (long)s,
+                             (long)i, "%s %s: the item is empty; the field requires a value",
+                             r->mnem, r->items[i].mnem);
+                    continue;
+                }
                 chk one;
                 const chk *c = &one;
                 if (i < CHK_ITEMS)
                     c = &ck[i];
                 else
-                    chk_item(v, &one, &r->items[i]);
+                    chk_item(v, &one, &r->items[i], high);
                 if (c->date_only && valid_date(it.ptr, it.len, 0))
                     continue;
                 check_text(v, rec, f, s, (long)i, it, r->mnem, c, wide);
@@ -824,7 +1129,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         if (nit > 1)
             DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
                  (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
-        ebts_span val = ebts__ix_item(ix, f, s, 0);
+        ebts_span val = ebts__ix_item(ix, f, s, 0), raw = val;
         if (s == 0)
             while (val.len && val.ptr[0] == ' ') { /* the reader reported it: LEADING_SPACE */
                 val.ptr++;
@@ -846,8 +1151,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
                  "%s: \"%.*s\" is not of the form NN.NN", r->mnem, (int)(val.len > 20 ? 20 : val.len),
                  (const char *)val.ptr);
-        if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && val.len && val.ptr[0] == ' ')
-            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+        if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && raw.len && raw.ptr[0] == ' ')
+            DIAG(v, "FORMAT_INVALID", off_of(v, f, raw), rec, rt, f->number, (long)s, -1,
                  "%s: must not begin with a blank", r->mnem);
         if ((r->fmt & EBTS__FMT_NO_PERIOD) && memchr(val.ptr, '.', val.len))
             DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
@@ -1094,6 +1399,19 @@ static void check_tag_like_items(V *v, long rec, const ebts_field *f)
     }
 }
 
+/* A text field no rule describes still holds text: a control character is never in it. */
+static void check_controls(V *v, long rec, const ebts_field *f)
+{
+    for (size_t i = 0; i < f->len; i++)
+        if (is_control(f->val[i]) && (f->val[i] < 0x1c || f->val[i] > 0x1f)) {
+            ebts_span at = {f->val + i, 1};
+            DIAG(v, "CONTROL_CHARACTER", off_of(v, f, at), rec, v->t->recs[rec]->type, f->number,
+                 -1, -1, "character 0x%02X at position %zu is a control character, not text",
+                 f->val[i], i + 1);
+            return;
+        }
+}
+
 static void check_record_fields(V *v, long rec)
 {
     const ebts_record *r = v->t->recs[rec];
@@ -1117,10 +1435,17 @@ static void check_record_fields(V *v, long rec)
         }
         if (f->flags & EBTS__F_BINARY)
             continue;
+        if (v->p->version == 2011 && r->type == 2 && f->number > 2) {
+            check_controls(v, rec, f); /* Type-2 is user-defined in the base standard */
+            continue;
+        }
         ebts__field_rule tmp;
         struct memo *m;
         const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known, &m);
         if (!rule) {
+            check_controls(v, rec, f);
+            if (v->tmpl && tmpl_find(v->tmpl->fields, r->type, f->number, ' '))
+                continue; /* the template's field, of a format no table of ours has */
             if (r->type != 10 && v->tot_known)
                 DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
                      "field %u.%03u is not defined for TOT%.*s in profile %s", r->type, f->number,
@@ -1146,17 +1471,18 @@ static void check_type1(V *v)
         for (k = 0; k < n && !span_is(ver, known_ver[k]); k++)
             ;
         const char *want = v->p->ebts10 ? "0500" : "0400";
+        int update = v->p->ebts10 && (span_is(ver, "0501") || span_is(ver, "0502"));
         if (k == n)
             DIAG(v, "VER_UNKNOWN", off_of(v, vf, ver), 0, 1, 2, -1, -1,
-                 "VER: \"%.*s\" is no ANSI/NIST-ITL version (0200 to 0502)",
+                 "VER: \"%.*s\" is no ANSI/NIST-ITL version (0200 to 0502, 0600)",
                  (int)(ver.len > 8 ? 8 : ver.len), (const char *)ver.ptr);
-        else if (!span_is(ver, want) && !(v->p->ebts10 && span_is(ver, "0501")))
+        else if (!span_is(ver, want) && !update)
             DIAG(v, "VER_UNEXPECTED", off_of(v, vf, ver), 0, 1, 2, -1, -1,
                  "VER: %.*s, profile %s expects %s", (int)ver.len, (const char *)ver.ptr,
                  v->p->name, want);
     }
     const ebts_field *tf = ebts_record_field(t1, 4);
-    if (tf && !v->tot_known)
+    if (tf && !v->tot_known && v->p->version != 2011)
         DIAG(v, "TOT_UNKNOWN", off_of(v, tf, ebts_field_value(tf)), 0, 1, 4, -1, -1,
              "TOT: \"%.*s\" is not a transaction type of profile %s",
              (int)(tf->len > 16 ? 16 : tf->len), (const char *)tf->val, v->p->name);
@@ -1167,9 +1493,27 @@ static void check_type1(V *v)
              (int)strlen(v->tot) - 1, v->tot);
 }
 
+/* A TOT only the templates know: its records are those of its template. */
+static void check_template_records(V *v)
+{
+    for (size_t i = 1; i < v->t->nrecs; i++) {
+        const ebts_record *r = v->t->recs[i];
+        char tok[16];
+        snprintf(tok, sizeof tok, " %u ", r->type);
+        if (!strstr(v->tmpl->records, tok))
+            DIAG(v, "RECORD_NOT_ALLOWED", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
+                 r->type, 0, -1, -1, "a Type-%u record is not part of TOT%.*s (its template holds%s)",
+                 r->type, (int)strlen(v->tot) - 1, v->tot, v->tmpl->records);
+    }
+}
+
 /* Record make-up per TOT ("1:1 2:1 414:1-14 10:0-4"). */
 static void check_makeup(V *v)
 {
+    if (v->tmpl && (!v->totr || !v->totr->makeup)) {
+        check_template_records(v);
+        return;
+    }
     if (!v->totr || !v->totr->makeup)
         return;
     size_t count[100] = {0};
@@ -1177,7 +1521,14 @@ static void check_makeup(V *v)
         if (v->t->recs[i]->type < 100)
             count[v->t->recs[i]->type]++;
     int allowed[100] = {0};
+    char buf[128];
     const char *m = v->totr->makeup;
+    if (v->p->ebts10 && v->ident)
+        m = "1:1 2:1 10:0-5"; /* a photo per encounter (check_ident), up to five */
+    else if (v->p->ebts10 && strstr(iris_10, v->tot)) {
+        snprintf(buf, sizeof buf, "%s 17:0-2", m);
+        m = buf;
+    }
     while (*m) {
         unsigned t, lo, hi;
         int used = 0;
@@ -1201,6 +1552,13 @@ static void check_makeup(V *v)
         if (a >= 100 || b >= 100)
             continue;
         allowed[a] = 1;
+        if (v->tmpl && v->tmpl->records) /* record types the TOT's template holds */
+            for (unsigned k = 1; k < 100; k++) {
+                char tok[8];
+                snprintf(tok, sizeof tok, " %u ", k);
+                if (strstr(v->tmpl->records, tok))
+                    allowed[k] = 1;
+            }
         if (b)
             allowed[b] = 1;
         size_t n = count[a] + (b ? count[b] : 0);
@@ -1281,12 +1639,80 @@ static void check_idcs(V *v)
     free(idcs);
 }
 
-/* The IDR/IAR text of 2.075: the parser's findings, at their offsets in the input. */
+/* An IDENT response (an SRE from ORI USVISIT0Z; spec digest, section 8) holds together: 2.075
+ * is there, 2.059 SRF says what the marker says (I: MATCH, N: NO MATCH), a match names one to
+ * five encounters, each with EID, NAME, DOB, POB and SEX, and has at most a photo (Type-10) per
+ * encounter; a no-match carries no encounter, IAR or photo; "Photo Attached" is there when
+ * photos are (a warning: the FBI's published match sample says it and lacks the photo). */
+static void check_ident(V *v, long rec, const ebts_ers *e)
+{
+    const ebts_record *r = v->t->recs[rec];
+    const ebts_field *ers = ebts_record_field(r, 75), *srf = ebts_record_field(r, 59);
+    size_t at = r->offset == EBTS__NOWHERE ? 0 : r->offset;
+    if (!ers) {
+        DIAG(v, "FIELD_MISSING", at, rec, 2, 75, -1, -1,
+             "ERS is mandatory in an IDENT response (ORI USVISIT0Z): it holds the IDR");
+        return;
+    }
+    size_t eat = off_of(v, ers, ebts_field_value(ers));
+    const ebts_idr *d = ebts_ers_idr(e);
+    const ebts_iar *iar = ebts_ers_iar(e);
+    size_t photos = 0;
+    for (size_t i = 1; i < v->t->nrecs; i++)
+        photos += v->t->recs[i]->type == 10;
+    ebts_span sv = ebts_field_value(srf);
+    int says = span_is(sv, "I") ? 1 : span_is(sv, "N") ? 0 : -1; /* others: VALUE_NOT_ALLOWED */
+    if (d->match < 0)
+        DIAG(v, "IDR_SRF_MISMATCH", eat, rec, 2, 75, -1, -1,
+             "ERS: no \"MATCH\" or \"NO MATCH\" marker in the IDR");
+    else if (says >= 0 && says != d->match)
+        DIAG(v, "IDR_SRF_MISMATCH", off_of(v, srf, sv), rec, 2, 59, -1, -1,
+             "SRF is %c, the IDR says %s", says ? 'I' : 'N', d->match ? "MATCH" : "NO MATCH");
+    int match = d->match >= 0 ? d->match : says;
+    if (match == 0) {
+        if (d->nencounters || iar->present || photos)
+            DIAG(v, "IDR_NOMATCH_CONTENT", eat, rec, 2, 75, -1, -1,
+                 "a no-match carries %zu encounter%s, %s IAR and %zu photo%s; it has none",
+                 d->nencounters, d->nencounters == 1 ? "" : "s", iar->present ? "an" : "no",
+                 photos, photos == 1 ? "" : "s");
+        return;
+    }
+    if (match == 1 && (d->nencounters == 0 || d->nencounters > 5))
+        DIAG(v, "IDR_ENCOUNTER_COUNT", eat, rec, 2, 75, -1, -1,
+             "a match names %zu encounters, one to five", d->nencounters);
+    for (size_t i = 0; i < d->nencounters; i++) {
+        const ebts_encounter *x = &d->encounters[i];
+        const char *miss = !x->eid || !*x->eid     ? "EID"
+                           : !x->name || !*x->name ? "NAME"
+                           : !x->dob || !*x->dob   ? "DOB"
+                           : !x->pob || !*x->pob   ? "POB"
+                           : !x->sex || !*x->sex   ? "SEX"
+                                                   : NULL;
+        if (miss)
+            DIAG(v, "IDR_ENCOUNTER_INCOMPLETE", eat, rec, 2, 75, -1, -1,
+                 "encounter %zu has no %s", i + 1, miss);
+    }
+    if (photos > d->nencounters && d->nencounters > 0)
+        DIAG(v, "IDR_PHOTO_COUNT", eat, rec, 2, 75, -1, -1,
+             "%zu photos for %zu encounter%s: at most one per encounter", photos, d->nencounters,
+             d->nencounters == 1 ? "" : "s");
+    if (d->photo_attached != (photos > 0))
+        DIAG(v, "IDR_PHOTO_ATTACHED", eat, rec, 2, 75, -1, -1,
+             d->photo_attached ? "the IDR says \"Photo Attached\"; there is no Type-10 record"
+                               : "%zu Type-10 photo%s; the IDR does not say \"Photo Attached\"",
+             photos, photos == 1 ? "" : "s");
+}
+
+/* The IDR/IAR text of 2.075: the parser's findings, at their offsets in the input; for an
+ * IDENT response, its consistency (check_ident). */
 static void check_ers(V *v, long rec)
 {
     const ebts_field *f = ebts_record_field(v->t->recs[rec], 75);
-    if (!f)
+    if (!f) {
+        if (v->ident)
+            check_ident(v, rec, NULL);
         return;
+    }
     ebts_ers *e = ebts_ers_parse(f->val, f->len, NULL);
     if (!e) {
         v->dl->oom = 1; /* reported as OUT_OF_MEMORY by ebts_validate */
@@ -1297,7 +1723,61 @@ static void check_ers(V *v, long rec)
         const ebts_diag *d = ebts_ers_diag(e, i);
         DIAG(v, d->code, base + d->offset, rec, 2, 75, -1, -1, "%s", d->msg);
     }
+    if (v->ident)
+        check_ident(v, rec, e);
     ebts_ers_free(e);
+}
+
+/* Days since 0000-03-01 of a valid CCYYMMDD date (valid_date), for differences of days. */
+static long day_number(const unsigned char *p)
+{
+    long y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
+    long m = (p[4] - '0') * 10 + (p[5] - '0'), d = (p[6] - '0') * 10 + (p[7] - '0');
+    if (m < 3) {
+        y--;
+        m += 12;
+    }
+    return 365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d - 1;
+}
+
+/* The FBI's pre-check of a CAR: a date of arrest (2.045 DOA, else 2.038 DPR, the date printed)
+ * more than seven days before the transaction's date (1.005 DAT) is rejected with L0013, as the
+ * published errt-doa sample shows ("L0013 DOA/DPR of [20090210] older than 7 days"). */
+static void check_doa_age(V *v, long rec)
+{
+    if (strcmp(v->tot, " CAR ") != 0 || v->p->version == 2011)
+        return;
+    const ebts_record *r = v->t->recs[rec];
+    const ebts_field *f = ebts_record_field(r, 45);
+    if (!f)
+        f = ebts_record_field(r, 38);
+    ebts_span doa = ebts_field_value(f);
+    ebts_span dat = ebts_field_value(ebts_record_field(v->t->recs[0], 5));
+    if (!f || !valid_date(doa.ptr, doa.len, 0) || !valid_date(dat.ptr, dat.len, 0))
+        return; /* DATE_INVALID or FIELD_MISSING say what is wrong */
+    long days = day_number(dat.ptr) - day_number(doa.ptr);
+    if (days > 7)
+        DIAG(v, "DOA_TOO_OLD", off_of(v, f, doa), rec, 2, f->number, -1, -1,
+             "%s %.8s is %ld days before DAT %.8s: the FBI rejects a CAR whose %s is more than "
+             "seven days old (L0013)",
+             f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days,
+             (const char *)dat.ptr, f->number == 45 ? "DOA" : "DPR");
+}
+
+/* For the tests that hold the tables against the FBI's templates: is the field defined for the
+ * TOT (" CAR ") under p (1 allowed, 2 mandatory, 0 not defined)? Types 1 and 2. */
+int ebts__rule_status(const ebts_profile *p, const char *tot, unsigned rtype, unsigned field)
+{
+    V v;
+    memset(&v, 0, sizeof v);
+    v.p = p;
+    snprintf(v.tot, sizeof v.tot, "%s", tot);
+    v.tmpl = tmpl_of(p->version, v.tot);
+    ebts__field_rule tmp;
+    const ebts__field_rule *r = lookup_rules(&v, rtype, field, &tmp, 0);
+    if (r && in_list(r->mand, v.tot))
+        return 2;
+    return r ? 1 : v.tmpl && tmpl_find(v.tmpl->fields, rtype, field, ' ') ? 1 : 0;
 }
 
 static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
@@ -1334,7 +1814,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         return NULL;
     }
     ebts__dlist_append(&rep->dl, &t->dl); /* the reader's findings first */
-    if (!p && !(p = def = ebts_profile_builtin("ebts-10", NULL))) {
+    if (!p && !(p = def = ebts_profile_builtin(EBTS__DEFAULT_PROFILE, NULL))) {
         ebts_report_free(rep);
         ebts__error_oom(err);
         return NULL;
@@ -1361,6 +1841,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.cset_ok = v.csets ? malloc(CSET_SLOTS * sizeof *v.cset_ok) : NULL;
     v.ckpool = malloc(CKPOOL * sizeof *v.ckpool);
     v.simd = ebts__simd();
+    v.ascii7 = ebts__txn_ascii7(t);
     if (!v.cset_ok) {
         free(v.csets);
         v.csets = NULL;
@@ -1373,7 +1854,13 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             v.totr = x;
             break;
         }
-    v.tot_known = v.totr != NULL || (p->ebts10 && tot.len && strstr(ebts10_tots, v.tot));
+    v.ident = p->version != 2011 && strcmp(v.tot, " SRE ") == 0 &&
+              span_is(ebts_field_value(ebts_record_field(t->recs[0], 8)), "USVISIT0Z");
+    v.tmpl = tmpl_of(p->version, v.tot);
+    if (p->version == 2011) /* the base standard: no transaction rules, any TOT */
+        v.totr = NULL;
+    v.tot_known = v.tmpl != NULL || v.totr != NULL ||
+                  (p->ebts10 && p->version != 2011 && tot.len && strstr(ebts10_tots, v.tot));
     snprintf(v.why, sizeof v.why, "for TOT%s", v.tot);
     v.why[strlen(v.why) - 1] = 0;
     check_type1(&v);
@@ -1390,6 +1877,8 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             check_mandatory(&v, (long)i);
         if (r->type == 2 && strcmp(v.tot, " SRE ") == 0)
             check_ers(&v, (long)i);
+        if (r->type == 2)
+            check_doa_age(&v, (long)i);
         if (r->type == 10) {
             check_face(&v, (long)i);
             check_image(&v, (long)i);

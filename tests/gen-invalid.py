@@ -21,11 +21,12 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
 IMAGE = jpeg(48, 64, bytes(range(0x10, 0x30)) * 4 + b"\x1c1.001:" + bytes(range(0x80, 0xa0)))
 
 
-# The base transaction is a valid EBTS 10 SRE (a no-match IDENT response with a photo), so
-# that each case's .expect holds the consequences of its defect and nothing else.
+# The base transaction is a valid EBTS 10 SRE from the FBI (ORI WVIAFIS0Z, a photo; not an
+# IDENT response, which carries 2.075), so that each case's .expect holds the consequences of
+# its defect and nothing else.
 def type1(entries, extra=(), count=None, cnt_value=None, tot=b"SRE"):
     fields = [(2, b"0500"), (3, cnt_value if cnt_value is not None else cnt(entries, count)),
-              (4, tot), (5, b"20260101"), (7, b"XX0000000"), (8, b"USVISIT0Z"),
+              (4, tot), (5, b"20260101"), (7, b"XX0000000"), (8, b"WVIAFIS0Z"),
               (9, b"TCN0000000001"), (10, b"TCN0000000000"), (11, b"00.00"), (12, b"00.00")]
     extra = list(extra)
     fields = [f for f in fields if f[0] not in [e[0] for e in extra]] + extra
@@ -56,6 +57,8 @@ CASES = []
 # (reviewed by hand; `make check` runs ebts-validate --expect over these).
 VALIDATION = {
     "binary-idc-mismatch": ["RECORD_NOT_ALLOWED"],          # an SRE has no Type-4 record
+    "non-ascii-type1": ["CHARSET_INVALID"],                 # Type-1 is 7-bit in every encoding
+    "non-ascii-type2": ["CHARSET_INVALID"],                 # no DCS: 2.075 is 7-bit ASCII
     "cnt-missing": ["FIELD_MISSING", "FIELD_NOT_ALLOWED", "RECORD_COUNT"],  # a bare CAR Type-1
     "hundred-thousand-items": ["ITEM_COUNT", "LENGTH_INVALID"],  # 2.075 has no items
     "len-missing": ["FIELD_MISSING"],                       # the LEN-less Type-2 lacks SRF, CRI

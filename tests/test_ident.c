@@ -431,6 +431,30 @@ START_TEST(generation_refuses_bad_input)
     memset(&err, 0, sizeof err);
     ck_assert_ptr_null(ebts_gen_response(EBTS_GEN_ERRT, NULL, &o, &err)); /* no messages */
     ck_assert_ptr_null(ebts_gen_response(42, NULL, &o, NULL));
+    /* what the validator refuses in an IDENT response: a match without encounters, an encounter
+     * without DOB, POB or SEX, more photos than encounters */
+    o.nphotos = 0;
+    o.nencounters = 0;
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, &err));
+    ck_assert_ptr_nonnull(strstr(err.msg, "one to five"));
+    ebts_encounter nodob = {"1", "A,B", NULL, "XX", "M", 0, 0, 0};
+    o.encounters = &nodob;
+    o.nencounters = 1;
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, &err));
+    ck_assert_ptr_nonnull(strstr(err.msg, "DOB"));
+    size_t jn;
+    unsigned char *jpeg = tu_slurp("fixtures/samples/face-48x64.jpg", &jn);
+    ebts_span two[2] = {{jpeg, jn}, {jpeg, jn}};
+    o.encounters = six;
+    o.photos = two;
+    o.nphotos = 2;
+    memset(&err, 0, sizeof err);
+    ck_assert_ptr_null(ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, &err));
+    ck_assert_ptr_nonnull(strstr(err.msg, "one photo per encounter"));
+    free(jpeg);
+    o.nencounters = 5;
     o.nphotos = 0;
     ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, NULL); /* options only */
     ck_assert_ptr_nonnull(t);
@@ -465,10 +489,13 @@ START_TEST(every_submission_in_fixtures_is_answered)
         ebts_report_free(sr);
         for (int kind = EBTS_GEN_IDR_NOMATCH; kind <= EBTS_GEN_ERRT; kind++) {
             const char *errs[] = {"E0001 Mandatory element was not supplied"};
+            ebts_encounter enc = {"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0};
             ebts_gen_options o;
             memset(&o, 0, sizeof o);
             o.errors = errs;
             o.nerrors = 1;
+            o.encounters = &enc; /* a match names one */
+            o.nencounters = 1;
             ebts_error err = {0};
             ebts_txn *t = ebts_gen_response(kind, sub, &o, &err);
             ck_assert_msg(t != NULL, "%s: %s", files[i], err.msg);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "testutil.h"
 #include "rules.h"
+#include "internal.h"
 
 static const char *codes_of(const char *path, const ebts_profile *p)
 {
@@ -37,6 +38,274 @@ static const ebts_diag *finding(const ebts_report *r, const char *code, int *cou
         *count = n;
     return last;
 }
+
+/* The finding of code at tag in the file under profile p: its severity, or -1 when absent. */
+static int severity_of(const char *path, const ebts_profile *p, const char *code, const char *tag)
+{
+    ebts_txn *t = ebts_read_file(path, 0, NULL);
+    ck_assert_msg(t != NULL, "%s", path);
+    ebts_report *r = ebts_validate(t, p, NULL);
+    int sev = -1;
+    for (size_t i = 0; i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        if (strcmp(d->code, code) == 0 && (!tag || strcmp(d->tag, tag) == 0))
+            sev = d->severity;
+    }
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    return sev;
+}
+
+#define ASSERT_ERROR(path, code, tag)                                                              \
+    ck_assert_msg(severity_of(path, NULL, code, tag) == EBTS_SEV_ERROR,                           \
+                  "%s: expected error %s at %s; found: %s", path, code, tag, codes_of(path, NULL))
+
+/* What the reader passes on with a warning, or not at all, the rules refuse. */
+START_TEST(misses_are_errors)
+{
+    /* a byte above 0x7F in a name is outside AS, whatever the reader says (NON_ASCII) */
+    ASSERT_ERROR("fixtures/validate/sre-nam-byte-above-0x7f.eft", "CHARSET_INVALID", "2.018");
+    /* the same byte in free text is allowed where DCS declares UTF-8 */
+    ck_assert_int_eq(severity_of("fixtures/invalid/dcs-utf8-allows-non-ascii.eft", NULL,
+                                 "CHARSET_INVALID", "2.075"), -1);
+    /* control characters, in a field no rule describes and in one that has a rule */
+    ASSERT_ERROR("fixtures/validate/sre-t10-com-nul.eft", "CONTROL_CHARACTER", "10.038");
+    ASSERT_ERROR("fixtures/validate/sre-oca-bell-and-nul.eft", "CONTROL_CHARACTER", "2.009");
+    /* an empty item the field needs; an empty optional one (DOM's version) is absent */
+    ASSERT_ERROR("fixtures/validate/type1-dcs-name-empty.eft", "ITEM_EMPTY", "1.015");
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-dom-without-version.eft", NULL), "");
+    /* the leading blank is checked on the value as sent */
+    ASSERT_ERROR("fixtures/validate/errt-oca-leading-blank.eft", "FORMAT_INVALID", "2.009");
+}
+END_TEST
+
+/* What the FBI's EBTS 10.0 templates and public ANSI/NIST files carry draws no finding. */
+START_TEST(false_positives_are_gone)
+{
+    ebts_profile *p91 = ebts_profile_builtin("ebts-9.1", NULL);
+    /* DOM's version "EBTS 10.0", APS (every template), NDR in a CAR (the CAR template lists
+     * it), a Type-17 iris record in a CAR */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-dom-ebts-10.eft", NULL), "");
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-car-ebts10-template-fields.eft", NULL), "");
+    /* 9.1's own rule stays in the 9.1 profile: VER of 1-5 characters, AN */
+    ck_assert_int_eq(severity_of("fixtures/validate/valid-sre-dom-ebts-10.eft", p91,
+                                 "LENGTH_INVALID", "1.013"), EBTS_SEV_ERROR);
+    /* SXS "MOUTH OPEN", PAS "VENDOR" with its description, SFP with an anthropometric landmark
+     * (type 2), SMT "TAT ARM" (an NCIC code) */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-car-face-and-tattoo-descriptions.eft", NULL),
+                     "");
+    /* the public file with NCIC SMT codes no longer draws VALUE_NOT_ALLOWED for them */
+    ck_assert_int_eq(severity_of("fixtures/corpus/jnbis/type-10-branded-tattoo-mark.an2", NULL,
+                                 "VALUE_NOT_ALLOWED", "10.040"), -1);
+    /* nor for its SMD: source, class, subclass and description text (ANSI/NIST-ITL 2011) */
+    ck_assert_int_eq(severity_of("fixtures/corpus/jnbis/type-10-branded-tattoo-mark.an2", NULL,
+                                 "VALUE_NOT_ALLOWED", "10.042"), -1);
+    ck_assert_int_eq(severity_of("fixtures/corpus/jnbis/type-10-branded-tattoo-mark.an2", NULL,
+                                 "LENGTH_INVALID", "10.042"), -1);
+    /* NIST's face file: DOM's version "1.0" is ANS in ANSI/NIST-ITL 2011 */
+    ck_assert_int_eq(severity_of("fixtures/corpus/nbis/face_jpb_DOM_GMT_DCS.an2", NULL,
+                                 "CHARSET_INVALID", "1.013"), -1);
+    /* an IDR with two encounters and a photo of each */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-two-encounters-two-photos.eft", NULL),
+                     "");
+    ebts_profile_free(p91);
+}
+END_TEST
+
+/* ebts-gen's IDR with a photo per encounter validates. */
+START_TEST(generated_idr_with_two_photos_validates)
+{
+    ebts_txn *sub = ebts_read_file("fixtures/validate/valid-car.eft", 0, NULL);
+    size_t jn;
+    unsigned char *jpeg = tu_slurp("fixtures/samples/face-48x64.jpg", &jn);
+    ebts_span photos[2] = {{jpeg, jn}, {jpeg, jn}};
+    ebts_encounter enc[2] = {{"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0},
+                             {"1105046343", "DOE,JOHNNY Q", "19650208", "CN", "M", 0, 0, 0}};
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    o.date = "20260115";
+    o.encounters = enc;
+    o.nencounters = 2;
+    o.photos = photos;
+    o.nphotos = 2;
+    ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_MATCH, sub, &o, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    ck_assert_msg(ebts_report_error_count(r, 0) == 0, "%s %s %s",
+                  ebts_report_count(r) ? ebts_report_diag(r, 0)->code : "",
+                  ebts_report_count(r) ? ebts_report_diag(r, 0)->tag : "",
+                  ebts_report_count(r) ? ebts_report_diag(r, 0)->msg : "");
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    ebts_txn_free(sub);
+    free(jpeg);
+}
+END_TEST
+
+/* An IDENT response (SRE from ORI USVISIT0Z) holds together. */
+START_TEST(ident_responses_hold_together)
+{
+    const char *d = "fixtures/validate/";
+    char path[256];
+    static const struct {
+        const char *file, *code, *tag;
+        int sev;
+    } cases[] = {
+        {"sre-ident-srf-n-with-match-text", "IDR_SRF_MISMATCH", "2.059", EBTS_SEV_ERROR},
+        {"sre-ident-six-encounters", "IDR_ENCOUNTER_COUNT", "2.075", EBTS_SEV_ERROR},
+        {"sre-ident-encounter-without-dob", "IDR_ENCOUNTER_INCOMPLETE", "2.075", EBTS_SEV_ERROR},
+        {"sre-ident-nomatch-with-photo", "IDR_NOMATCH_CONTENT", "2.075", EBTS_SEV_ERROR},
+        {"sre-ident-without-ers", "FIELD_MISSING", "2.075", EBTS_SEV_ERROR},
+        {"sre-two-photos", "IDR_PHOTO_COUNT", "2.075", EBTS_SEV_ERROR},
+        {"sre-ident-photo-not-announced", "IDR_PHOTO_ATTACHED", "2.075", EBTS_SEV_WARNING},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(path, sizeof path, "%s%s.eft", d, cases[i].file);
+        ck_assert_msg(severity_of(path, NULL, cases[i].code, cases[i].tag) == cases[i].sev,
+                      "%s: %s at %s expected; found %s", path, cases[i].code, cases[i].tag,
+                      codes_of(path, NULL));
+    }
+    /* the FBI's published match says "Photo Attached" and lacks the photo: a warning */
+    ck_assert_int_eq(severity_of("fixtures/samples/published/idr-iar-match.eft", NULL,
+                                 "IDR_PHOTO_ATTACHED", "2.075"), EBTS_SEV_WARNING);
+    /* consistent responses, and an SRE that is not IDENT's, draw none of these */
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-sre-match.eft", NULL), "");
+    ck_assert_ptr_null(strstr(codes_of("fixtures/samples/clean/idr-iar-match.eft", NULL), "IDR_"));
+    ck_assert_ptr_null(strstr(codes_of("fixtures/samples/clean/idr-nomatch.eft", NULL), "IDR_"));
+    ck_assert_str_eq(codes_of("fixtures/invalid/dcs-utf8-allows-non-ascii.eft", NULL), "");
+}
+END_TEST
+
+/* The FBI rejects a CAR whose DOA (or DPR) is more than seven days before DAT (L0013). */
+START_TEST(car_doa_older_than_seven_days)
+{
+    ck_assert_int_eq(severity_of("fixtures/validate/car-doa-eight-days-old.eft", NULL,
+                                 "DOA_TOO_OLD", "2.045"), EBTS_SEV_WARNING);
+    ck_assert_str_eq(codes_of("fixtures/validate/valid-car-doa-seven-days-old.eft", NULL), "");
+    ck_assert_int_eq(severity_of("fixtures/validate/car-no-doa-dpr-old.eft", NULL, "DOA_TOO_OLD",
+                                 "2.038"), EBTS_SEV_WARNING);
+    /* across a leap day and a year: 20240301 - 20240222 is 8 days (29 February counted) */
+    ebts_txn *t = ebts_read_file("fixtures/validate/valid-car-doa-seven-days-old.eft", 0, NULL);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 5, "20240301", 8, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 45, "20240222", 8, NULL), 0);
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    int n;
+    const ebts_diag *d = finding(r, "DOA_TOO_OLD", &n);
+    ck_assert_int_eq(n, 1);
+    ck_assert_ptr_nonnull(strstr(d->msg, "8 days"));
+    ck_assert_ptr_nonnull(strstr(d->msg, "L0013"));
+    ebts_report_free(r);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 45, "20240223", 8, NULL), 0);
+    r = ebts_validate(t, NULL, NULL);
+    finding(r, "DOA_TOO_OLD", &n);
+    ck_assert_int_eq(n, 0);
+    ebts_report_free(r);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 5, "20260105", 8, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 45, "20251228", 8, NULL), 0);
+    r = ebts_validate(t, NULL, NULL);
+    finding(r, "DOA_TOO_OLD", &n);
+    ck_assert_int_eq(n, 1);
+    ebts_report_free(r);
+    ebts_txn_free(t);
+}
+END_TEST
+
+/* The fields an excerpt of an FBI template (fixtures/ebts-xml, tools/gen-tmpl-rules.py) names:
+ * "NAM 2.018", "10.999 DATA"; items ("2.067A") are not fields. Returns how many, in out. */
+static size_t template_fields(const char *path, unsigned (*out)[2], size_t cap)
+{
+    FILE *fp = fopen(path, "r");
+    ck_assert_msg(fp != NULL, "%s", path);
+    char line[512];
+    size_t n = 0;
+    while (fgets(line, sizeof line, fp)) {
+        const char *p = line;
+        if (*p == '#' || strncmp(p, "itl:", 4) == 0)
+            continue;
+        if (*p >= 'A' && *p <= 'Z') { /* the mnemonic first */
+            while (*p && *p != ' ')
+                p++;
+            while (*p == ' ')
+                p++;
+        }
+        unsigned t, f;
+        int used = 0;
+        if (sscanf(p, "%u.%u%n", &t, &f, &used) != 2 || used < 5)
+            continue;
+        char after = p[used];
+        if ((after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9') || after == '.')
+            continue;
+        if (n < cap) {
+            out[n][0] = t;
+            out[n][1] = f;
+        }
+        n++;
+    }
+    fclose(fp);
+    return n < cap ? n : cap;
+}
+
+/* Every FBI template of EBTS 10.0 and 11.2 agrees with its version's profile: each Type-1, 2 and
+ * 10 field it carries is defined for its TOT, and each Type-1 and Type-2 field the profile
+ * makes mandatory for the TOT is in the template, but for the defects named here. */
+START_TEST(template_fields_agree_with_rules)
+{
+    static const char *const versions[][2] = {{"10.0", "ebts-10"}, {"11.2", "ebts-11"}};
+    /* Template defects: fields ANSI/NIST-ITL requires of every transaction that a template
+     * leaves out. The rules keep them mandatory (base_field in lib/validate.c). */
+    static const char *const known[] = {
+        "ebts-11 SRE 1.002", /* VER: the 11.2 SRE template has no "VER 1.002" comment */
+        "ebts-11 CVSO 2.002", /* IDC: the 11.2 CVSO template names no IDC for its Type-2 */
+        "ebts-11 LFIS 2.002", /* IDC: nor does the 11.2 LFIS template */
+    };
+    char disagree[16384] = "";
+    for (size_t vi = 0; vi < 2; vi++) {
+        ebts_profile *p = ebts_profile_builtin(versions[vi][1], NULL);
+        char dir[64], **files;
+        snprintf(dir, sizeof dir, "fixtures/ebts-xml/%s", versions[vi][0]);
+        size_t nf = tu_list(dir, ".tmpl", &files);
+        ck_assert_uint_ge(nf, 96);
+        for (size_t i = 0; i < nf; i++) {
+            const char *base = strrchr(files[i], '/') + 1;
+            char tot[24];
+            snprintf(tot, sizeof tot, " %.*s ", (int)(strlen(base) - 5), base);
+            unsigned fl[1024][2];
+            size_t n = template_fields(files[i], fl, 1024);
+            for (size_t k = 0; k < n; k++)
+                if ((fl[k][0] <= 2 || fl[k][0] == 10) &&
+                    ebts__rule_status(p, tot, fl[k][0], fl[k][1]) == 0)
+                    snprintf(disagree + strlen(disagree), sizeof disagree - strlen(disagree),
+                             "%s%s%u.%03u not defined\n", versions[vi][1], tot, fl[k][0], fl[k][1]);
+            for (const ebts__field_rule *r = ebts__rules_91; r->rtype; r++) {
+                if (r->rtype > 2 || (r != ebts__rules_91 && r[-1].rtype == r->rtype &&
+                                     r[-1].field == r->field))
+                    continue;
+                if (ebts__rule_status(p, tot, r->rtype, r->field) != 2)
+                    continue;
+                size_t k = 0;
+                while (k < n && !(fl[k][0] == r->rtype && fl[k][1] == r->field))
+                    k++;
+                char key[48];
+                snprintf(key, sizeof key, "%s%s%u.%03u", versions[vi][1], tot, r->rtype, r->field);
+                int defect = 0;
+                for (size_t d = 0; d < sizeof known / sizeof known[0]; d++)
+                    defect |= strcmp(known[d], key) == 0;
+                /* LEN is the traditional encoding's: no XML template has it */
+                if (k == n && r->field != 1 && !defect)
+                    snprintf(disagree + strlen(disagree), sizeof disagree - strlen(disagree),
+                             "%s mandatory, not in the template\n", key);
+                if (defect) /* a named defect must be one */
+                    ck_assert_msg(k == n, "%s is in the template: not a defect", key);
+            }
+        }
+        tu_free_list(files);
+        ebts_profile_free(p);
+    }
+    if (disagree[0])
+        fputs(disagree, stderr);
+    ck_assert_msg(disagree[0] == 0, "the tables and the templates disagree (listed above)");
+}
+END_TEST
 
 START_TEST(builtin_profiles)
 {
@@ -196,7 +465,7 @@ END_TEST
 static int class_allows(int cls, unsigned c)
 {
     if (c >= 0x80)
-        return 1; /* not this check's: NON_ASCII */
+        return 0; /* no DCS: 7-bit ASCII, in every class */
     int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'), digit = c >= '0' && c <= '9';
     switch (cls) {
     case 0: return digit;                                          /* N */
@@ -212,6 +481,8 @@ static void class_finding(ebts_txn *t, const ebts_profile *p, int cls, const cha
 {
     ebts_report *r = ebts_validate(t, p, NULL);
     const ebts_diag *bad = finding(r, "CHARSET_INVALID", NULL);
+    if (!bad)
+        bad = finding(r, "CONTROL_CHARACTER", NULL);
     char want[48];
     snprintf(want, sizeof want, "at position %zu ", pos + 1);
     if (class_allows(cls, c))
@@ -634,7 +905,7 @@ START_TEST(item_checks_after_the_pool_is_used_up)
 {
     ebts_txn *t = ebts_txn_new("0500", NULL);
     ck_assert_ptr_nonnull(t);
-    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "LSR", 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "ULM", 3, NULL), 0); /* CIN and NAM (11.2) */
     const char cin[] = "PRE\x1f" "ABCDEFGHIJKLMNOPQRSTUVWXY"; /* ID: 25 characters, 1 to 24 */
     char nam[52]; /* NAM: 3 to 50 characters (EBTS 10); 51 is too long */
     memset(nam, 'A', sizeof nam);
@@ -777,6 +1048,12 @@ Suite *suite_validate(void)
     TCase *tc = tcase_create("validate");
     tcase_set_timeout(tc, 60); /* the byte-by-byte tests validate about 100 000 times */
     tcase_add_test(tc, builtin_profiles);
+    tcase_add_test(tc, misses_are_errors);
+    tcase_add_test(tc, false_positives_are_gone);
+    tcase_add_test(tc, ident_responses_hold_together);
+    tcase_add_test(tc, car_doa_older_than_seven_days);
+    tcase_add_test(tc, template_fields_agree_with_rules);
+    tcase_add_test(tc, generated_idr_with_two_photos_validates);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);
     tcase_add_test(tc, character_classes_byte_by_byte);

@@ -17,12 +17,13 @@ static const char usage[] =
     "usage: ebts-validate [--profile NAME|FILE.xml] [--strict] [--format text|json|junit]\n"
     "                     [--redact] [--expect] [-q] FILE|DIR|- ...\n"
     "\n"
-    "Validates transactions against the EBTS rules: built-in profiles ebts-10 (default) and\n"
-    "ebts-9.1, or an XML profile file. Directories are walked recursively (files ending in .eft\n"
-    ".ebts .an2 .an2k .nst .nist .txt .xml, optionally .gz), following links, each file once;\n"
-    "FIFOs, sockets and devices met there are skipped with a warning.\n"
+    "Validates transactions against the EBTS rules: built-in profiles ebts-11 (default),\n"
+    "ebts-10, ebts-9.1 and ansi-nist-2011 (--profile list shows them with their sources), or an\n"
+    "XML profile file. Directories are walked recursively (files ending in .eft .ebts .an2 .an2k\n"
+    ".nst .nist .txt .xml, optionally .gz), following links, each file once; FIFOs, sockets and\n"
+    "devices met there are skipped with a warning.\n"
     "\n"
-    "  --profile P   built-in profile name or XML profile file\n"
+    "  --profile P   built-in profile name or XML profile file; \"list\" lists the built-in ones\n"
     "  --strict      warnings make a file invalid\n"
     "  --format F    text (default): one line per diagnostic and a summary per file and run;\n"
     "                json: one JSON object per file and line; junit: a JUnit XML report\n"
@@ -434,7 +435,7 @@ static int run(int argc, char **argv)
 {
     opts o;
     memset(&o, 0, sizeof o);
-    const char *profile = "ebts-10", *format = "text", *v;
+    const char *profile = "ebts-11", *format = "text", *v;
     int first_path = 0;
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
@@ -468,6 +469,15 @@ static int run(int argc, char **argv)
         }
     }
     (void)first_path;
+    if (strcmp(profile, "list") == 0) {
+        const char *name, *source;
+        for (size_t i = 0, n = ebts_profile_builtins(0, NULL, NULL); i < n; i++) {
+            ebts_profile_builtins(i, &name, &source);
+            printf("%-15s %s%s\n", name, source, i == 0 ? " (default)" : "");
+        }
+        free(paths);
+        return CLI_OK;
+    }
     if (strcmp(format, "text") == 0)
         o.format = FMT_TEXT;
     else if (strcmp(format, "json") == 0)
