@@ -188,7 +188,11 @@ static void validating(void)
 {
     ebts_error err;
     REFUSES(ebts_profile_builtin(NULL, &err) == NULL);
-    REFUSES_WITH("PROFILE_INVALID", ebts_profile_builtin("ebts-11", &err) == NULL);
+    REFUSES_WITH("PROFILE_INVALID", ebts_profile_builtin("ebts-12", &err) == NULL);
+    const char *pname = "untouched", *psrc = "untouched";
+    ck_assert_uint_gt(ebts_profile_builtins(1000, &pname, &psrc), 0);
+    ck_assert_str_eq(pname, "untouched"); /* an index out of range fills nothing */
+    ck_assert_uint_gt(ebts_profile_builtins(0, NULL, NULL), 0);
     REFUSES(ebts_profile_load(NULL, &err) == NULL);
     REFUSES(ebts_profile_load_buffer(NULL, 100000000, &err) == NULL);
     REFUSES_WITH("PROFILE_INVALID", ebts_profile_load_buffer(NULL, 0, &err) == NULL);
