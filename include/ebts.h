@@ -532,6 +532,19 @@ EBTS_API const char *ebts_diag_format(const ebts_diag *d, const char *path, int 
  *  `codes`/`summaries` are not NULL, the code and a one-line summary at `index`. */
 EBTS_API size_t ebts_diag_codes(size_t index, const char **code, const char **summary);
 
+/** What the table says about one diagnostic code; every string is static. */
+typedef struct ebts_code_info {
+    const char *code;    /* "LEN_MISMATCH" */
+    int severity;        /* its default severity */
+    int recovery;        /* 1: the reader repaired or guessed (EBTS_READ_STRICT refuses it) */
+    const char *summary; /* what it means, one line */
+    const char *action;  /* what to do about it, one line */
+} ebts_code_info;
+
+/** Look `code` up in the table and fill *info. 0, or -1 with BAD_ARGUMENT when `code` or `info`
+ *  is NULL or `code` is no diagnostic code (the message names it); *info is then untouched. */
+EBTS_API int ebts_diag_code_info(const char *code, ebts_code_info *info, ebts_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -320,6 +320,13 @@ static void diffing(void)
     ck_assert_str_eq(code, "x");
     ck_assert_str_eq(summary, "y");
     ck_assert_uint_eq(ebts_diag_codes(0, NULL, NULL), n);
+    ebts_code_info info = {"x", 0, 0, "y", "z"};
+    REFUSES(ebts_diag_code_info(NULL, &info, &err) == -1);
+    REFUSES(ebts_diag_code_info("LEN_MISMATCH", NULL, &err) == -1);
+    REFUSES(ebts_diag_code_info("NO_SUCH_CODE", &info, &err) == -1);
+    ck_assert_msg(strstr(err.msg, "NO_SUCH_CODE") != NULL, "the message names the code: %s", err.msg);
+    REFUSES(ebts_diag_code_info("", &info, &err) == -1);
+    ck_assert_str_eq(info.code, "x"); /* untouched on failure */
 }
 
 START_TEST(every_public_function_refuses_bad_arguments)

@@ -16,6 +16,7 @@
 static const char usage[] =
     "usage: ebts-validate [--profile NAME|FILE.xml] [--strict] [--format text|json|junit]\n"
     "                     [--redact] [--expect] [-q] FILE|DIR|- ...\n"
+    "       ebts-validate --explain CODE\n"
     "\n"
     "Validates transactions against the EBTS rules: built-in profiles ebts-10 (default) and\n"
     "ebts-9.1, or an XML profile file. Directories are walked recursively (files ending in .eft\n"
@@ -30,6 +31,7 @@ static const char usage[] =
     "  --expect      conformance mode: F passes when its codes equal those listed in F.expect\n"
     "                (one per line), or, without F.expect, when it has no error\n"
     "  -q            print nothing; the exit status speaks\n"
+    "  --explain C   what diagnostic code C means and what to do about it\n"
     "\n"
     "Exit status: 0 every file valid (or, with --expect, every file passes), 1 otherwise,\n"
     "2 usage or I/O error, an unreadable input, or no file at all to check.\n";
@@ -430,6 +432,21 @@ static void one_argument(opts *o, const char *path)
     check_fd(o, path, fd, path);
 }
 
+/* --explain CODE: the code table's entry. */
+static int explain(const char *code)
+{
+    ebts_code_info c;
+    ebts_error err;
+    if (ebts_diag_code_info(code, &c, &err) < 0) {
+        fprintf(stderr, "ebts-validate: %s (ebts-codes(7) lists them)\n", err.msg);
+        return CLI_USAGE;
+    }
+    printf("code: %s\nseverity: %s%s\nmeaning: %s\nwhat to do: %s\n", c.code,
+           ebts_severity_name(c.severity),
+           c.recovery ? " (a recovery: --strict makes it an error)" : "", c.summary, c.action);
+    return CLI_OK;
+}
+
 static int run(int argc, char **argv)
 {
     opts o;
@@ -444,6 +461,14 @@ static int run(int argc, char **argv)
             fputs(usage, stdout);
             free(paths);
             return CLI_OK;
+        } else if (strcmp(a, "--explain") == 0 || strncmp(a, "--explain=", 10) == 0) {
+            v = cli_option(argc, argv, &i, "--explain");
+            free(paths);
+            if (!v) {
+                fprintf(stderr, "ebts-validate: --explain needs a CODE\n%s", usage);
+                return CLI_USAGE;
+            }
+            return explain(v);
         } else if ((v = cli_option(argc, argv, &i, "--profile"))) {
             profile = v;
         } else if ((v = cli_option(argc, argv, &i, "--format"))) {

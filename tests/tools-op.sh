@@ -1,0 +1,53 @@
+#!/bin/sh
+# ebts-validate's reports and options (--explain, --version, JUnit, .expect tags and counts,
+# -j), the code table's documents and the libebts(3) page.
+# Run from the project root: BUILD=build sh tests/tools-op.sh
+BUILD=${BUILD:-build}
+VAL="$BUILD/bin/ebts-validate"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION -- command...
+expect() {
+    want=$1; what=$2; shift 3
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
+}
+has() { # has FILE TEXT DESCRIPTION
+    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
+}
+hasnt() {
+    if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $1"; else ok; fi
+}
+same() { # same FILE FILE DESCRIPTION
+    if cmp -s "$1" "$2"; then ok; else bad "$3: $1 and $2 differ"; diff "$1" "$2" | head -5; fi
+}
+
+# --explain: the code table's meaning and what to do
+expect 0 "explain a code" -- "$VAL" --explain LEN_MISMATCH
+has "$T/out" "code: LEN_MISMATCH" "explain names the code"
+has "$T/out" "severity: error" "explain gives the severity"
+has "$T/out" "meaning: LEN differs from the record's real length" "explain gives the meaning"
+has "$T/out" "what to do: " "explain says what to do"
+expect 0 "explain a warning" -- "$VAL" --explain SHORT_TAG
+has "$T/out" "severity: warning" "a warning's severity"
+expect 2 "explain an unknown code" -- "$VAL" --explain NO_SUCH_CODE
+has "$T/err" "NO_SUCH_CODE" "the unknown code is named"
+expect 2 "explain without a code" -- "$VAL" --explain
+# every code of the table explains, and docs/codes.md and ebts-codes(7) say what to do
+"$BUILD/bin/gen-codes" md > "$T/codes.md"
+for c in $(sed -n 's/^| `\([A-Z0-9_]*\)` |.*/\1/p' "$T/codes.md"); do
+    "$VAL" --explain "$c" > "$T/x" 2>&1 || bad "explain $c: exit $?"
+    if grep -q '^what to do: ..........' "$T/x"; then ok; else bad "explain $c: no what to do"; fi
+done
+has "$T/codes.md" "| code | severity | recovery | meaning | what to do |" "codes.md has the column"
+"$BUILD/bin/gen-codes" man > "$T/codes.7"
+has "$T/codes.7" "What to do:" "ebts-codes(7) says what to do"
+
+echo "tools-op: $pass passed, $fail failed"
+[ "$fail" = 0 ]
