@@ -49,5 +49,26 @@ has "$T/codes.md" "| code | severity | recovery | meaning | what to do |" "codes
 "$BUILD/bin/gen-codes" man > "$T/codes.7"
 has "$T/codes.7" "What to do:" "ebts-codes(7) says what to do"
 
+# --version on every tool; the libebts(3) page
+version=$(sed -n 's/^#define EBTS_VERSION_STRING "\(.*\)"/\1/p' include/ebts.h)
+for tool in ebts-conv ebts-validate ebts-diff ebts-gen; do
+    expect 0 "$tool --version" -- "$BUILD/bin/$tool" --version
+    if [ "$(cat "$T/out")" = "$tool libebts $version" ]; then ok; else bad "$tool --version: '$(cat "$T/out")'"; fi
+done
+if [ -f man/libebts.3 ]; then ok; else bad "man/libebts.3 missing"; fi
+if [ -z "$(groff -man -ww -z man/libebts.3 2>&1)" ]; then ok; else bad "groff warns on libebts(3)"; fi
+for topic in "Reading" "The model" "Editing" "Writing" "Validation" "The response view" \
+    "Generating responses" "Differences" "Errors and ownership" "Threads"; do
+    has man/libebts.3 ".SS $topic" "libebts(3) covers $topic"
+done
+# every function of ebts.h is named in the page
+for f in $(sed -n 's/^EBTS_API [^(]*[ *]\(ebts_[a-z0-9_]*\)(.*/\1/p' include/ebts.h); do
+    if grep -q "$f" man/libebts.3; then ok; else bad "libebts(3) does not name $f"; fi
+done
+make -s install BUILD="$BUILD" PREFIX="$T/usr" >"$T/install.log" 2>&1 || cat "$T/install.log"
+if [ -f "$T/usr/share/man/man3/libebts.3" ]; then ok; else bad "make install puts no man3/libebts.3"; fi
+make -s uninstall BUILD="$BUILD" PREFIX="$T/usr" >/dev/null 2>&1
+if [ ! -e "$T/usr/share/man/man3/libebts.3" ]; then ok; else bad "make uninstall leaves man3/libebts.3"; fi
+
 echo "tools-op: $pass passed, $fail failed"
 [ "$fail" = 0 ]

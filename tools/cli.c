@@ -13,6 +13,12 @@ void cli_init(void)
     signal(SIGXFSZ, SIG_IGN);
 }
 
+int cli_version(const char *tool)
+{
+    printf("%s libebts %s\n", tool, ebts_version());
+    return CLI_OK;
+}
+
 int cli_finish(int rc)
 {
     errno = 0;

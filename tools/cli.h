@@ -22,6 +22,8 @@ void cli_init(void);
  * could not be written, IO_ERROR is printed (unless rc is already CLI_USAGE) and the result is
  * CLI_USAGE, else rc. */
 int cli_finish(int rc);
+/* --version: prints "TOOL libebts VERSION"; returns CLI_OK. */
+int cli_version(const char *tool);
 /* Parse --name=value or --name value; returns the value or NULL; advances *i. */
 const char *cli_option(int argc, char **argv, int *i, const char *name);
 #endif

@@ -32,6 +32,7 @@ static const char usage[] =
     "                (one per line), or, without F.expect, when it has no error\n"
     "  -q            print nothing; the exit status speaks\n"
     "  --explain C   what diagnostic code C means and what to do about it\n"
+    "  --version     print the version and exit\n"
     "\n"
     "Exit status: 0 every file valid (or, with --expect, every file passes), 1 otherwise,\n"
     "2 usage or I/O error, an unreadable input, or no file at all to check.\n";
@@ -457,7 +458,10 @@ static int run(int argc, char **argv)
     int npaths = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (strcmp(a, "--version") == 0) {
+            free(paths);
+            return cli_version("ebts-validate");
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             free(paths);
             return CLI_OK;

@@ -73,7 +73,7 @@ static void man(size_t n)
         puts(".");
     }
     puts(".SH SEE ALSO\n.BR ebts-conv (1),\n.BR ebts-validate (1),\n.BR ebts-diff (1),\n"
-         ".BR ebts-gen (1)");
+         ".BR ebts-gen (1),\n.BR libebts (3)");
 }
 
 int main(int argc, char **argv)
