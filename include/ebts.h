@@ -506,9 +506,11 @@ EBTS_API const char *ebts_difference_format(const ebts_difference *x, int redact
  *  (diagnostic messages quote the input's values, which may be personal data). Returns msg. */
 EBTS_API char *ebts_redact_message(char *msg);
 
-/* JUnit XML reports for CI systems: one test case per file. Strings are copied; a byte XML
- * cannot carry (not well-formed UTF-8, or a control character other than tab, newline and
- * carriage return) is copied as the text \xHH, so any name leaves the report well-formed. */
+/* JUnit XML reports for CI systems: one test case per file, named by its path; its classname is
+ * the path's directory ("in/sub" of "in/sub/a.eft", "." without a '/'), its time the seconds
+ * set with ebts_junit_set_time (0 until then). Strings are copied; a byte XML cannot carry (not
+ * well-formed UTF-8, or a control character other than tab, newline and carriage return) is
+ * copied as the text \xHH, so any name leaves the report well-formed. */
 typedef struct ebts_junit ebts_junit;
 EBTS_API ebts_junit *ebts_junit_new(const char *suite_name);
 /** Add a test case; `failure` NULL when it passed, else a one-line reason; `details` (may be
@@ -520,6 +522,9 @@ EBTS_API int ebts_junit_add(ebts_junit *j, const char *name, const char *failure
  *  may be NULL. 0 or -1. */
 EBTS_API int ebts_junit_add_error(ebts_junit *j, const char *name, const char *code,
                                   const char *message);
+/** The seconds the test case added last took (written with six decimals). 0, or -1 when there
+ *  is no case yet or `seconds` is negative, not a number or beyond 1e12. */
+EBTS_API int ebts_junit_set_time(ebts_junit *j, double seconds);
 /** Write the report (libxml2's writer; properly escaped). 0 or -1. */
 EBTS_API int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err);
 EBTS_API void ebts_junit_free(ebts_junit *j);

@@ -300,6 +300,8 @@ static void diffing(void)
     ebts_junit *j = ebts_junit_new(NULL);
     ck_assert_ptr_nonnull(j);
     ck_assert_int_eq(ebts_junit_add(j, NULL, "failed", NULL), -1);
+    ck_assert_int_eq(ebts_junit_set_time(NULL, 1.0), -1);
+    ck_assert_int_eq(ebts_junit_set_time(j, 1.0), -1); /* no case to time */
     ck_assert_int_eq(ebts_junit_add_error(NULL, "a", "IO_ERROR", "gone"), -1);
     ck_assert_int_eq(ebts_junit_add_error(j, NULL, "IO_ERROR", "gone"), -1);
     ck_assert_int_eq(ebts_junit_add_error(j, "a", NULL, "gone"), -1);

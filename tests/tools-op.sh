@@ -70,5 +70,24 @@ if [ -f "$T/usr/share/man/man3/libebts.3" ]; then ok; else bad "make install put
 make -s uninstall BUILD="$BUILD" PREFIX="$T/usr" >/dev/null 2>&1
 if [ ! -e "$T/usr/share/man/man3/libebts.3" ]; then ok; else bad "make uninstall leaves man3/libebts.3"; fi
 
+# JUnit: every case has its time, a failure's message is its first error, classname its folder
+expect 1 "junit over folders" -- "$VAL" --format junit fixtures/validate fixtures/samples/published
+cp "$T/out" "$T/j.xml"
+n=$(xmllint --xpath 'count(//testcase)' "$T/j.xml")
+if [ "$n" -gt 10 ]; then ok; else bad "junit: $n test cases"; fi
+if [ "$(xmllint --xpath 'count(//testcase[not(@time)])' "$T/j.xml")" = 0 ]; then ok; else bad "junit: a case without time"; fi
+xmllint --xpath '//testcase/@time' "$T/j.xml" | tr ' ' '\n' | grep . > "$T/times"
+if [ "$(wc -l < "$T/times")" = "$n" ] && ! grep -qv '^time="[0-9][0-9]*\.[0-9][0-9]*"$' "$T/times"; then ok; else bad "junit: times not decimal seconds"; head -3 "$T/times"; fi
+for f in fixtures/validate/valid-errt.eft fixtures/samples/published/errt-doa.eft; do
+    c=$(xmllint --xpath "string(//testcase[@name='$f']/@classname)" "$T/j.xml")
+    if [ "$c" = "$(dirname "$f")" ]; then ok; else bad "junit classname of $f: '$c'"; fi
+done
+for f in fixtures/samples/published/errt-doa.eft fixtures/samples/published/idr-nomatch.eft; do
+    "$VAL" "$f" > "$T/text" 2>&1
+    want=$(grep -m 1 ': error: ' "$T/text" | sed 's/^[^:]*:[0-9]*: error: //')
+    got=$(xmllint --xpath "string(//testcase[@name='$f']/failure/@message)" "$T/j.xml")
+    if [ -n "$want" ] && [ "$got" = "$want" ]; then ok; else bad "junit message of $f: '$got', expected '$want'"; fi
+done
+
 echo "tools-op: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -161,10 +162,14 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
 {
     ebts_error err;
     memset(&err, 0, sizeof err);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     ebts_txn *t = ebts_read_fd(fd, 0, &err);
     if (fd != 0)
         close(fd);
     ebts_report *rep = t ? ebts_validate(t, o->profile, &err) : NULL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (!t && !cli_error_is_content(&err)) {
         input_error(o, name, err.code ? err.code : "IO_ERROR", "%s", err.msg);
         return;
@@ -197,7 +202,7 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
             snprintf(got[ngot++], 48, "%s", code);
     }
     int pass = errors == 0;
-    char verdict[600] = "";
+    char verdict[600] = "", first_error[300] = "";
     if (o->expect) {
         char want[256][48];
         int nwant = read_expect(expect_for, want, 256);
@@ -252,6 +257,9 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
         if (o->redact)
             ebts_redact_message(d.msg);
         int sev = o->strict ? EBTS_SEV_ERROR : d.severity;
+        if (!first_error[0] && sev >= EBTS_SEV_ERROR)
+            snprintf(first_error, sizeof first_error, "%s%s%.*s: %.*s", d.code,
+                     d.tag[0] ? " " : "", (int)sizeof d.tag, d.tag, (int)sizeof d.msg, d.msg);
         if (o->format == FMT_JSON && !o->quiet) {
             printf("%s{\"code\":\"%s\",\"severity\":\"%s\",\"offset\":%zu,\"record\":%ld,\"tag\":",
                    i ? "," : "", d.code, ebts_severity_name(sev), d.offset, d.record);
@@ -287,12 +295,13 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
     }
     if (o->format == FMT_JUNIT) {
         char msg[700];
-        if (o->expect)
-            snprintf(msg, sizeof msg, "%s", verdict);
+        if (o->expect || !first_error[0])
+            snprintf(msg, sizeof msg, "%s", o->expect ? verdict : "invalid");
         else
-            snprintf(msg, sizeof msg, "%zu error%s", errors, errors == 1 ? "" : "s");
+            snprintf(msg, sizeof msg, "%s", first_error);
         const char *text = details && details[0] ? details : NULL;
-        if (ebts_junit_add(o->junit, name, pass ? NULL : msg, text) < 0)
+        if (ebts_junit_add(o->junit, name, pass ? NULL : msg, text) < 0 ||
+            ebts_junit_set_time(o->junit, seconds) < 0)
             fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
     }
     free(line);
