@@ -172,9 +172,10 @@ int ebts_diag_code_info(const char *code, ebts_code_info *info, ebts_error *err)
 {
     const ebts__code *c = code && info ? ebts__code_find(code) : NULL;
     if (!c) {
+        int named = code && info;
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s%.60s%s",
-                        code && info ? "no diagnostic code \"" : "no code or no info",
-                        code && info ? code : "", code && info ? "\"" : "");
+                        named ? "no diagnostic code \"" : "no code or no info", named ? code : "",
+                        named ? "\"" : "");
         return -1;
     }
     *info = (ebts_code_info){c->code, c->severity, c->recovery, c->summary, c->action};

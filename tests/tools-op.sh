@@ -89,5 +89,33 @@ for f in fixtures/samples/published/errt-doa.eft fixtures/samples/published/idr-
     if [ -n "$want" ] && [ "$got" = "$want" ]; then ok; else bad "junit message of $f: '$got', expected '$want'"; fi
 done
 
+# .expect lines: CODE [TAG] [xCOUNT]; a tag or count that is wrong fails the case
+mkdir "$T/e"
+cp fixtures/samples/published/idr-nomatch.eft "$T/e/x.eft"
+others="SHORT_TAG VER_UNEXPECTED SEPARATOR_BEFORE_TAG ERS_LINE_TOO_LONG NON_ASCII MISSING_FS"
+expect_case() { # expect_case STATUS DESCRIPTION LINE...
+    want=$1; what=$2; shift 2
+    { printf '%s\n' "$@"; printf '%s\n' $others; } > "$T/e/x.eft.expect"
+    expect "$want" "$what" -- "$VAL" --expect "$T/e/x.eft"
+}
+expect_case 0 "codes alone" "LEN_MISMATCH"
+expect_case 0 "right tags" "LEN_MISMATCH 1.001" "# a comment" "LEN_MISMATCH 2.001"
+expect_case 0 "a tag in its short spelling" "LEN_MISMATCH 1.1" "LEN_MISMATCH 2.01"
+expect_case 1 "a wrong tag" "LEN_MISMATCH 1.001" "LEN_MISMATCH 2.002"
+has "$T/out" "missing: LEN_MISMATCH 2.002" "the wrong tag is named"
+has "$T/out" "unexpected: LEN_MISMATCH 2.001" "the finding at the other tag is named"
+expect_case 1 "a tag missing its twin" "LEN_MISMATCH 2.001"
+has "$T/out" "unexpected: LEN_MISMATCH 1.001" "a finding at a tag not listed is unexpected"
+expect_case 0 "the right count" "LEN_MISMATCH x2"
+expect_case 1 "a wrong count" "LEN_MISMATCH x3"
+has "$T/out" "missing: LEN_MISMATCH x3 (found 2)" "the wrong count is named"
+expect_case 0 "tag and count" "LEN_MISMATCH 2.001 x1" "LEN_MISMATCH 1.001"
+expect_case 1 "tag and a wrong count" "LEN_MISMATCH 2.001 x2" "LEN_MISMATCH 1.001"
+expect_case 1 "a code that is not there" "LEN_MISMATCH" "DATE_INVALID"
+has "$T/out" "missing: DATE_INVALID" "the missing code is named"
+expect_case 1 "a malformed line" "LEN_MISMATCH 2.001 xx"
+has "$T/out" "line 1" "the malformed line is named"
+expect_case 1 "a count of zero" "LEN_MISMATCH x0"
+
 echo "tools-op: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -29,8 +29,8 @@ static const char usage[] =
     "  --format F    text (default): one line per diagnostic and a summary per file and run;\n"
     "                json: one JSON object per file and line; junit: a JUnit XML report\n"
     "  --redact      replace quoted values in messages with '*' (no personal data in CI logs)\n"
-    "  --expect      conformance mode: F passes when its codes equal those listed in F.expect\n"
-    "                (one per line), or, without F.expect, when it has no error\n"
+    "  --expect      conformance mode: F passes when its findings are those F.expect lists, one\n"
+    "                per line as CODE [TAG] [xCOUNT], or, without F.expect, when it has no error\n"
     "  -q            print nothing; the exit status speaks\n"
     "  --explain C   what diagnostic code C means and what to do about it\n"
     "  --version     print the version and exit\n"
@@ -125,8 +125,60 @@ static void input_error(opts *o, const char *name, const char *code, const char 
     }
 }
 
-/* The codes listed in EXPECT_FOR.expect; returns the count, -1 when there is no such file. */
-static int read_expect(const char *expect_for, char codes[][48], int max)
+/* One line of F.expect: CODE, optionally the tag the finding is at and how many there are:
+ * "LEN_MISMATCH", "LEN_MISMATCH 2.001", "LEN_MISMATCH x2", "LEN_MISMATCH 2.001 x2". */
+typedef struct want {
+    char code[48];
+    char tag[24]; /* canonical "2.001", or "" for any */
+    long count;   /* -1: one or more */
+} want;
+
+#define MAX_WANT 256
+
+/* "2.1", "2.01" and "2.001" as the canonical "2.001"; 0 when s is no tag. */
+static int canonical_tag(const char *s, char *out, size_t size)
+{
+    char *end;
+    if (*s < '0' || *s > '9')
+        return 0;
+    unsigned long type = strtoul(s, &end, 10);
+    if (*end != '.' || end[1] < '0' || end[1] > '9')
+        return 0;
+    unsigned long field = strtoul(end + 1, &end, 10);
+    if (*end || type > 999999999ul || field > 999999999ul)
+        return 0;
+    snprintf(out, size, "%lu.%03lu", type, field);
+    return 1;
+}
+
+/* Parse one line into *w: 1 parsed, 0 blank or comment, -1 malformed. */
+static int parse_want(char *line, want *w)
+{
+    memset(w, 0, sizeof *w);
+    w->count = -1;
+    char *save = NULL, *tok = strtok_r(line, " \t\r\n", &save);
+    if (!tok || tok[0] == '#')
+        return 0;
+    static const char code_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    if (strlen(tok) >= sizeof w->code || strspn(tok, code_chars) != strlen(tok))
+        return -1;
+    strcpy(w->code, tok);
+    while ((tok = strtok_r(NULL, " \t\r\n", &save)) && tok[0] != '#') {
+        char *end;
+        if (tok[0] == 'x' && w->count < 0 && tok[1] >= '1' && tok[1] <= '9') {
+            w->count = strtol(tok + 1, &end, 10);
+            if (*end || w->count > 100000)
+                return -1;
+        } else if (w->tag[0] || w->count >= 0 || !canonical_tag(tok, w->tag, sizeof w->tag)) {
+            return -1;
+        }
+    }
+    return 1;
+}
+
+/* The lines of EXPECT_FOR.expect; returns their count, -1 when there is no such file, and -2
+ * with *bad_line set when a line is malformed. */
+static int read_expect(const char *expect_for, want *wants, int max, int *bad_line)
 {
     if (!expect_for)
         return -1;
@@ -140,20 +192,73 @@ static int read_expect(const char *expect_for, char codes[][48], int max)
     free(p);
     if (!fp)
         return -1;
-    int n = 0;
+    int n = 0, lineno = 0;
     char line[256];
     while (fgets(line, sizeof line, fp) && n < max) {
-        char code[48];
-        if (line[0] == '#' || sscanf(line, "%47s", code) != 1)
-            continue;
-        int dup = 0;
-        for (int i = 0; i < n; i++)
-            dup |= strcmp(codes[i], code) == 0;
-        if (!dup)
-            snprintf(codes[n++], 48, "%s", code);
+        lineno++;
+        int r = parse_want(line, &wants[n]);
+        if (r < 0) {
+            *bad_line = lineno;
+            n = -2;
+            break;
+        }
+        n += r;
     }
     fclose(fp);
     return n;
+}
+
+static void append(char *dst, size_t size, const char *what)
+{
+    if (strlen(dst) + strlen(what) + 2 < size)
+        strcat(strcat(dst, " "), what);
+}
+
+static int matches(const want *w, const char *code, const char *tag)
+{
+    return strcmp(code, w->code) == 0 && (!w->tag[0] || strcmp(tag, w->tag) == 0);
+}
+
+/* Compare the findings (codes[i] at tags[i]) with the lines of the .expect file: a line is met
+ * by as many findings of its code (at its tag, when it names one) as it says, or by one or more;
+ * a finding no line names is unexpected. The verdict lists both; 1 when it is empty. */
+static int compare_expect(const want *w, int nwant, const char *const *codes,
+                          const char *const *tags, size_t n, char *verdict, size_t size)
+{
+    char miss[600] = "", extra[600] = "", item[120];
+    for (int k = 0; k < nwant; k++) {
+        long found = 0;
+        for (size_t i = 0; i < n; i++)
+            found += matches(&w[k], codes[i], tags[i]);
+        if (w[k].count < 0 ? found > 0 : found == w[k].count)
+            continue;
+        int len =
+            snprintf(item, sizeof item, "%s%s%s", w[k].code, w[k].tag[0] ? " " : "", w[k].tag);
+        if (w[k].count >= 0)
+            snprintf(item + len, sizeof item - (size_t)len, " x%ld (found %ld)", w[k].count, found);
+        append(miss, sizeof miss, item);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int matched = 0, listed = 0;
+        for (int k = 0; k < nwant; k++) {
+            listed |= strcmp(codes[i], w[k].code) == 0;
+            matched |= matches(&w[k], codes[i], tags[i]);
+        }
+        if (matched)
+            continue;
+        /* a code listed at other tags is unexpected at this one */
+        snprintf(item, sizeof item, "%s%s%s", codes[i], listed && tags[i][0] ? " " : "",
+                 listed ? tags[i] : "");
+        char padded[124];
+        snprintf(padded, sizeof padded, " %s ", item);
+        char hay[604];
+        snprintf(hay, sizeof hay, "%s ", extra);
+        if (!strstr(hay, padded))
+            append(extra, sizeof extra, item);
+    }
+    snprintf(verdict, size, "%s%s%s%s%s", miss[0] ? "missing:" : "", miss,
+             miss[0] && extra[0] ? "; " : "", extra[0] ? "unexpected:" : "", extra);
+    return !miss[0] && !extra[0];
 }
 
 /* Check the transaction read from fd (closed here unless it is standard input), reported as
@@ -191,45 +296,31 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
     /* the findings: a fatal read error stands as the only one */
     size_t n = rep ? ebts_report_count(rep) : 1;
     size_t errors = rep ? ebts_report_error_count(rep, o->strict) : 1;
-    char got[256][48];
-    int ngot = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *code = rep ? ebts_report_diag(rep, i)->code : err.code;
-        int dup = 0;
-        for (int k = 0; k < ngot; k++)
-            dup |= strcmp(got[k], code) == 0;
-        if (!dup && ngot < 256)
-            snprintf(got[ngot++], 48, "%s", code);
-    }
     int pass = errors == 0;
-    char verdict[600] = "", first_error[300] = "";
+    char verdict[1300] = "", first_error[300] = "";
     if (o->expect) {
-        char want[256][48];
-        int nwant = read_expect(expect_for, want, 256);
-        if (nwant >= 0) {
-            char miss[300] = "", extra[300] = "";
-            for (int w = 0; w < nwant; w++) {
-                int found = 0;
-                for (int g = 0; g < ngot; g++)
-                    found |= strcmp(want[w], got[g]) == 0;
-                if (!found && strlen(miss) + strlen(want[w]) + 2 < sizeof miss)
-                    strcat(strcat(miss, " "), want[w]);
-            }
-            for (int g = 0; g < ngot; g++) {
-                int found = 0;
-                for (int w = 0; w < nwant; w++)
-                    found |= strcmp(want[w], got[g]) == 0;
-                if (!found && strlen(extra) + strlen(got[g]) + 2 < sizeof extra)
-                    strcat(strcat(extra, " "), got[g]);
-            }
-            pass = !miss[0] && !extra[0];
-            if (!pass)
-                snprintf(verdict, sizeof verdict, "%s%s%s%s%s", miss[0] ? "missing:" : "", miss,
-                         miss[0] && extra[0] ? "; " : "", extra[0] ? "unexpected:" : "", extra);
+        want wants[MAX_WANT];
+        int bad_line = 0, nwant = read_expect(expect_for, wants, MAX_WANT, &bad_line);
+        const char **codes = calloc(n + 1, sizeof *codes), **tags = calloc(n + 1, sizeof *tags);
+        for (size_t i = 0; codes && tags && i < n; i++) {
+            const ebts_diag *d = rep ? ebts_report_diag(rep, i) : NULL;
+            codes[i] = d ? d->code : err.code;
+            tags[i] = d ? d->tag : err.tag;
+        }
+        if (nwant == -2) {
+            pass = 0;
+            snprintf(verdict, sizeof verdict, "malformed line %d in the .expect file", bad_line);
+        } else if (nwant >= 0 && (!codes || !tags)) {
+            pass = 0;
+            snprintf(verdict, sizeof verdict, "out of memory");
+        } else if (nwant >= 0) {
+            pass = compare_expect(wants, nwant, codes, tags, n, verdict, sizeof verdict);
         } else if (!pass) {
             snprintf(verdict, sizeof verdict, "no .expect file and %zu error%s", errors,
                      errors == 1 ? "" : "s");
         }
+        free(codes);
+        free(tags);
     }
     if (!pass)
         o->bad++;
@@ -294,7 +385,7 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
             fputs(details, stdout); /* in conformance mode, the findings of failures only */
     }
     if (o->format == FMT_JUNIT) {
-        char msg[700];
+        char msg[1400];
         if (o->expect || !first_error[0])
             snprintf(msg, sizeof msg, "%s", o->expect ? verdict : "invalid");
         else
