@@ -20,8 +20,9 @@
  *   - one object may be used from several threads at once by functions that take it `const`:
  *     reading a transaction (accessors, ebts_write_*, ebts_validate, ebts_diff,
  *     ebts_response_view), a profile (ebts_validate keeps no cache in it: its caches live for
- *     one call), an ebts_ers, a report, a diff result, a JUnit report being written;
+ *     one call), an ebts_ers, a report, a diff result, a JUnit or batch report being written;
  *   - a function that takes it non-const (edits, ebts_txn_fix, ebts_txn_redact, ebts_junit_add,
+ *     ebts_batch_add,
  *     the _free functions) needs it to itself: no other call on that object meanwhile;
  *   - an application that uses libxml2 itself must not call xmlCleanupParser() while this
  *     library may still do XML work.
@@ -528,6 +529,28 @@ EBTS_API int ebts_junit_set_time(ebts_junit *j, double seconds);
 /** Write the report (libxml2's writer; properly escaped). 0 or -1. */
 EBTS_API int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err);
 EBTS_API void ebts_junit_free(ebts_junit *j);
+
+/* An HTML report on a batch of files (what `ebts-validate --format html` prints): one
+ * self-contained page (inline CSS, no script, nothing fetched) with a table of the files, their
+ * verdicts, counts and first errors, each row linking to the file's findings further down the
+ * same page. Strings and findings are copied; every value is escaped, and a byte of a name that
+ * is not well-formed UTF-8 or is a control character shows as the text \xHH. */
+typedef struct ebts_batch ebts_batch;
+/** A report titled `title` (NULL: "libebts"). NULL on out-of-memory. */
+EBTS_API ebts_batch *ebts_batch_new(const char *title);
+/** Add a file that was checked: `verdict` a few words ("valid", "invalid", "PASS"), `failed`
+ *  non-zero when it counts against the run, its `n` findings as the reader of the page should
+ *  see them (severity, redaction applied). 0, or -1: BAD_ARGUMENT for a NULL `b`, `name` or
+ *  `verdict`, or NULL `diags` with a count; OUT_OF_MEMORY. */
+EBTS_API int ebts_batch_add(ebts_batch *b, const char *name, const char *verdict, int failed,
+                            const ebts_diag *diags, size_t n, ebts_error *err);
+/** Add a file that could not be checked (missing, unreadable): its error's `code` and
+ *  `message`, none of them NULL (BAD_ARGUMENT). 0 or -1. */
+EBTS_API int ebts_batch_add_error(ebts_batch *b, const char *name, const char *code,
+                                  const char *message, ebts_error *err);
+/** Write the page to `fp`. 0, or -1 (BAD_ARGUMENT, OUT_OF_MEMORY, IO_ERROR). */
+EBTS_API int ebts_batch_write(const ebts_batch *b, FILE *fp, ebts_error *err);
+EBTS_API void ebts_batch_free(ebts_batch *b);
 
 /** Format a diagnostic as `path:offset: severity: CODE tag: message` (no newline) into buf. */
 EBTS_API const char *ebts_diag_format(const ebts_diag *d, const char *path, int strict, char *buf,

@@ -311,6 +311,24 @@ static void diffing(void)
     ebts_junit_free(j);
     ebts_junit_free(NULL);
 
+    ebts_batch *b = ebts_batch_new(NULL);
+    ck_assert_ptr_nonnull(b);
+    ebts_diag one;
+    memset(&one, 0, sizeof one);
+    REFUSES(ebts_batch_add(NULL, "a", "valid", 0, NULL, 0, &err) == -1);
+    REFUSES(ebts_batch_add(b, NULL, "valid", 0, NULL, 0, &err) == -1);
+    REFUSES(ebts_batch_add(b, "a", NULL, 0, NULL, 0, &err) == -1);
+    REFUSES(ebts_batch_add(b, "a", "invalid", 1, NULL, 1, &err) == -1);
+    REFUSES(ebts_batch_add_error(NULL, "a", "IO_ERROR", "gone", &err) == -1);
+    REFUSES(ebts_batch_add_error(b, NULL, "IO_ERROR", "gone", &err) == -1);
+    REFUSES(ebts_batch_add_error(b, "a", NULL, "gone", &err) == -1);
+    REFUSES(ebts_batch_add_error(b, "a", "IO_ERROR", NULL, &err) == -1);
+    REFUSES(ebts_batch_write(NULL, stdout, &err) == -1);
+    REFUSES(ebts_batch_write(b, NULL, &err) == -1);
+    ck_assert_int_eq(ebts_batch_add(b, "a", "valid", 0, &one, 0, NULL), 0);
+    ebts_batch_free(b);
+    ebts_batch_free(NULL);
+
     ck_assert_str_eq(ebts_diag_format(NULL, NULL, 0, buf, sizeof buf), "");
     ck_assert_str_eq(ebts_diag_format(NULL, "p", 1, NULL, 64), "");
     ebts_diag d; /* no code, no message: what a zeroed diagnostic formats to */

@@ -117,5 +117,38 @@ expect_case 1 "a malformed line" "LEN_MISMATCH 2.001 xx"
 has "$T/out" "line 1" "the malformed line is named"
 expect_case 1 "a count of zero" "LEN_MISMATCH x0"
 
+# --format html: one page for the batch, a table of files linking to each file's findings
+mkdir "$T/h"
+cp fixtures/samples/published/errt-doa.eft "$T/h/a<b>&\"'.eft"
+cp fixtures/samples/published/idr-nomatch.eft "$T/h/$(printf 'n\377\001.eft')"
+cp fixtures/validate/valid-errt.eft "$T/h/ok.eft"
+ln -s "$T/h/none" "$T/h/gone.eft"
+expect 2 "html batch with an unreadable file" -- "$VAL" --format html "$T/h"
+cp "$T/out" "$T/b.html"
+has "$T/b.html" "<!DOCTYPE html>" "a page"
+has "$T/b.html" "<style>" "inline style"
+hasnt "$T/b.html" "<script" "no script"
+hasnt "$T/b.html" "http://" "nothing fetched"
+hasnt "$T/b.html" "https://" "nothing fetched"
+hasnt "$T/b.html" " src=" "nothing loaded"
+has "$T/b.html" "a&lt;b&gt;&amp;&quot;&#39;.eft" "a name that is markup is escaped"
+has "$T/b.html" 'n<span class="esc">\xff</span><span class="esc">\x01</span>.eft' "a name that is not UTF-8 is shown"
+if LC_ALL=C grep -q "$(printf '[\001-\010\013\014\016-\037\377]')" "$T/b.html"; then bad "raw control or invalid byte in the page"; else ok; fi
+has "$T/b.html" "LEN_MISMATCH 2.001: LEN says 2105, record is 109 bytes" "the first error in the table"
+has "$T/b.html" "IO_ERROR" "the unreadable file"
+has "$T/b.html" "4 files" "the summary counts the files"
+# the table's rows link to a section each, in the same page
+grep -o 'href="#[^"]*"' "$T/b.html" | sed 's/href="#\(.*\)"/\1/' | sort -u > "$T/links"
+grep -o ' id="[^"]*"' "$T/b.html" | sed 's/ id="\(.*\)"/\1/' | sort -u > "$T/ids"
+if [ "$(grep -c '^f' "$T/links")" = 4 ] && [ -z "$(comm -23 "$T/links" "$T/ids")" ]; then ok; else bad "links without their section: $(comm -23 "$T/links" "$T/ids" | head -3)"; fi
+# a file's findings are listed in its section
+sed -n '/<section id="f1">/,/<\/section>/p' "$T/b.html" > "$T/s1"
+has "$T/s1" "LEN_MISMATCH" "the first file's section lists its findings"
+has "$T/s1" "SHORT_TAG" "warnings too"
+expect 0 "html batch, quiet" -- "$VAL" -q --format html "$T/h/ok.eft"
+if [ -s "$T/out" ]; then bad "-q printed the page"; else ok; fi
+expect 0 "html batch, expect" -- "$VAL" --expect --format html fixtures/samples/published
+has "$T/out" "PASS" "conformance verdicts in the page"
+
 echo "tools-op: $pass passed, $fail failed"
 [ "$fail" = 0 ]

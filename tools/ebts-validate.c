@@ -15,7 +15,7 @@
 #include "cli.h"
 
 static const char usage[] =
-    "usage: ebts-validate [--profile NAME|FILE.xml] [--strict] [--format text|json|junit]\n"
+    "usage: ebts-validate [--profile NAME|FILE.xml] [--strict] [--format text|json|junit|html]\n"
     "                     [--redact] [--expect] [-q] FILE|DIR|- ...\n"
     "       ebts-validate --explain CODE\n"
     "\n"
@@ -27,7 +27,8 @@ static const char usage[] =
     "  --profile P   built-in profile name or XML profile file\n"
     "  --strict      warnings make a file invalid\n"
     "  --format F    text (default): one line per diagnostic and a summary per file and run;\n"
-    "                json: one JSON object per file and line; junit: a JUnit XML report\n"
+    "                json: one JSON object per file and line; junit: a JUnit XML report;\n"
+    "                html: one page, a table of the files linking to their findings\n"
     "  --redact      replace quoted values in messages with '*' (no personal data in CI logs)\n"
     "  --expect      conformance mode: F passes when its findings are those F.expect lists, one\n"
     "                per line as CODE [TAG] [xCOUNT], or, without F.expect, when it has no error\n"
@@ -48,8 +49,9 @@ typedef struct fileid {
 typedef struct opts {
     const ebts_profile *profile;
     int strict, redact, expect, quiet;
-    enum { FMT_TEXT, FMT_JSON, FMT_JUNIT } format;
+    enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
     ebts_junit *junit;
+    ebts_batch *batch;
     size_t files, bad, io_errors; /* files counts every input, io_errors the unreadable ones */
     fileid *seen;                 /* open addressing, cap a power of two, at most half full */
     size_t nseen, cap;
@@ -113,6 +115,8 @@ static void input_error(opts *o, const char *name, const char *code, const char 
     o->io_errors++;
     if (o->format == FMT_JUNIT && ebts_junit_add_error(o->junit, name, code, err.msg) < 0)
         fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
+    if (o->format == FMT_HTML && ebts_batch_add_error(o->batch, name, code, err.msg, NULL) < 0)
+        fprintf(stderr, "ebts-validate: out of memory for the HTML report\n");
     if (o->quiet)
         return;
     cli_print_error(name, &err);
@@ -282,8 +286,11 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
     size_t size = strlen(name) + 600, dlen = 0;
     char *line = malloc(size), *details = NULL;
     FILE *dfp = open_memstream(&details, &dlen);
-    if (!line || !dfp) {
+    size_t n = rep ? ebts_report_count(rep) : 1; /* a fatal read error stands as the only one */
+    ebts_diag *shown = malloc(n * sizeof *shown); /* as printed: severity and redaction applied */
+    if (!line || !dfp || !shown) {
         free(line);
+        free(shown);
         if (dfp)
             fclose(dfp);
         free(details);
@@ -293,8 +300,6 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
         return;
     }
     o->files++;
-    /* the findings: a fatal read error stands as the only one */
-    size_t n = rep ? ebts_report_count(rep) : 1;
     size_t errors = rep ? ebts_report_error_count(rep, o->strict) : 1;
     int pass = errors == 0;
     char verdict[1300] = "", first_error[300] = "";
@@ -351,6 +356,8 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
         if (!first_error[0] && sev >= EBTS_SEV_ERROR)
             snprintf(first_error, sizeof first_error, "%s%s%.*s: %.*s", d.code,
                      d.tag[0] ? " " : "", (int)sizeof d.tag, d.tag, (int)sizeof d.msg, d.msg);
+        shown[i] = d;
+        shown[i].severity = sev;
         if (o->format == FMT_JSON && !o->quiet) {
             printf("%s{\"code\":\"%s\",\"severity\":\"%s\",\"offset\":%zu,\"record\":%ld,\"tag\":",
                    i ? "," : "", d.code, ebts_severity_name(sev), d.offset, d.record);
@@ -395,6 +402,17 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
             ebts_junit_set_time(o->junit, seconds) < 0)
             fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
     }
+    if (o->format == FMT_HTML) {
+        char word[1400];
+        if (o->expect)
+            snprintf(word, sizeof word, "%s%s%s%s", pass ? "PASS" : "FAIL", verdict[0] ? " (" : "",
+                     verdict, verdict[0] ? ")" : "");
+        else
+            snprintf(word, sizeof word, "%s", errors ? "invalid" : "valid");
+        if (ebts_batch_add(o->batch, name, word, !pass, shown, n, NULL) < 0)
+            fprintf(stderr, "ebts-validate: out of memory for the HTML report\n");
+    }
+    free(shown);
     free(line);
     free(details);
     ebts_report_free(rep);
@@ -603,6 +621,8 @@ static int run(int argc, char **argv)
         o.format = FMT_JSON;
     else if (strcmp(format, "junit") == 0)
         o.format = FMT_JUNIT;
+    else if (strcmp(format, "html") == 0)
+        o.format = FMT_HTML;
     else
         npaths = 0;
     if (npaths == 0) {
@@ -622,8 +642,13 @@ static int run(int argc, char **argv)
         return CLI_USAGE;
     }
     o.profile = p;
+    char title[300];
+    snprintf(title, sizeof title, "ebts-validate: %s (profile %s)",
+             o.expect ? "conformance" : "validation", ebts_profile_name(p));
     if (o.format == FMT_JUNIT)
         o.junit = ebts_junit_new("ebts-validate");
+    if (o.format == FMT_HTML)
+        o.batch = ebts_batch_new(title);
     for (int i = 0; i < npaths; i++)
         one_argument(&o, paths[i]);
     size_t checked = o.files - o.io_errors;
@@ -647,12 +672,20 @@ static int run(int argc, char **argv)
         if (o.format == FMT_JUNIT &&
             ebts_junit_add_error(o.junit, "ebts-validate", "NO_INPUT", msg) < 0)
             fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
+        if (o.format == FMT_HTML &&
+            ebts_batch_add_error(o.batch, "ebts-validate", "NO_INPUT", msg, NULL) < 0)
+            fprintf(stderr, "ebts-validate: out of memory for the HTML report\n");
     }
     if (o.format == FMT_JUNIT && !o.quiet && ebts_junit_write(o.junit, stdout, &err) < 0) {
         cli_print_error("<stdout>", &err);
         o.io_errors++;
     }
+    if (o.format == FMT_HTML && !o.quiet && ebts_batch_write(o.batch, stdout, &err) < 0) {
+        cli_print_error("<stdout>", &err);
+        o.io_errors++;
+    }
     ebts_junit_free(o.junit);
+    ebts_batch_free(o.batch);
     ebts_profile_free(p);
     free(o.seen);
     free(paths);
