@@ -150,5 +150,30 @@ if [ -s "$T/out" ]; then bad "-q printed the page"; else ok; fi
 expect 0 "html batch, expect" -- "$VAL" --expect --format html fixtures/samples/published
 has "$T/out" "PASS" "conformance verdicts in the page"
 
+# -j N: threads, results in the order one thread gives, byte for byte (JUnit times aside)
+untime() { sed 's/ time="[0-9.]*"/ time=""/' "$1" > "$1.u"; }
+for fmt in text json junit html; do
+    for extra in "" "--expect" "--strict --redact"; do
+        "$VAL" -j 1 --format $fmt $extra fixtures > "$T/j1.out" 2> "$T/j1.err"; s1=$?
+        if [ "$s1" -le 1 ] && [ -s "$T/j1.out" ]; then ok; else bad "-j 1 --format $fmt $extra: exit $s1"; fi
+        for j in 2 3; do
+            "$VAL" -j $j --format $fmt $extra fixtures > "$T/jn.out" 2> "$T/jn.err"; sn=$?
+            if [ "$s1" = "$sn" ]; then ok; else bad "-j $j --format $fmt $extra: exit $sn, -j 1 $s1"; fi
+            untime "$T/j1.out"; untime "$T/jn.out"
+            same "$T/j1.out.u" "$T/jn.out.u" "-j $j --format $fmt $extra: standard output"
+            same "$T/j1.err" "$T/jn.err" "-j $j --format $fmt $extra: standard error"
+        done
+    done
+done
+# the default (every core) gives the same; so does a mix of files, folders and errors
+"$VAL" fixtures/samples fixtures/none.eft fixtures/validate/valid-car.eft "$T/h" > "$T/d.out" 2> "$T/d.err"
+"$VAL" -j 1 fixtures/samples fixtures/none.eft fixtures/validate/valid-car.eft "$T/h" > "$T/d1.out" 2> "$T/d1.err"
+same "$T/d1.out" "$T/d.out" "default -j: standard output"
+same "$T/d1.err" "$T/d.err" "default -j: standard error"
+has "$T/d.out" "unreadable" "the errors are counted"
+expect 2 "-j 0" -- "$VAL" -j 0 fixtures/samples
+expect 2 "-j without a number" -- "$VAL" -j x fixtures/samples
+expect 0 "-jN spelling" -- "$VAL" -q -j2 fixtures/validate/valid-car.eft fixtures/validate/valid-errt.eft
+
 echo "tools-op: $pass passed, $fail failed"
 [ "$fail" = 0 ]

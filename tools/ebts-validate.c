@@ -16,7 +16,7 @@
 
 static const char usage[] =
     "usage: ebts-validate [--profile NAME|FILE.xml] [--strict] [--format text|json|junit|html]\n"
-    "                     [--redact] [--expect] [-q] FILE|DIR|- ...\n"
+    "                     [--redact] [--expect] [-q] [-j N] FILE|DIR|- ...\n"
     "       ebts-validate --explain CODE\n"
     "\n"
     "Validates transactions against the EBTS rules: built-in profiles ebts-10 (default) and\n"
@@ -33,6 +33,8 @@ static const char usage[] =
     "  --expect      conformance mode: F passes when its findings are those F.expect lists, one\n"
     "                per line as CODE [TAG] [xCOUNT], or, without F.expect, when it has no error\n"
     "  -q            print nothing; the exit status speaks\n"
+    "  -j N          check with N threads (default: one per core when there are several\n"
+    "                files); the output is the same, in the same order, whatever N\n"
     "  --explain C   what diagnostic code C means and what to do about it\n"
     "  --version     print the version and exit\n"
     "\n"
@@ -52,6 +54,7 @@ typedef struct opts {
     enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
     ebts_junit *junit;
     ebts_batch *batch;
+    cli_pool *pool;
     size_t files, bad, io_errors; /* files counts every input, io_errors the unreadable ones */
     fileid *seen;                 /* open addressing, cap a power of two, at most half full */
     size_t nseen, cap;
@@ -99,34 +102,6 @@ static int wanted(const char *name)
             return 1;
     }
     return 0;
-}
-
-/* An input that could not be checked: an error of that input in every format. */
-static void input_error(opts *o, const char *name, const char *code, const char *fmt, ...)
-{
-    ebts_error err;
-    memset(&err, 0, sizeof err);
-    err.code = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err.msg, sizeof err.msg, fmt, ap);
-    va_end(ap);
-    o->files++;
-    o->io_errors++;
-    if (o->format == FMT_JUNIT && ebts_junit_add_error(o->junit, name, code, err.msg) < 0)
-        fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
-    if (o->format == FMT_HTML && ebts_batch_add_error(o->batch, name, code, err.msg, NULL) < 0)
-        fprintf(stderr, "ebts-validate: out of memory for the HTML report\n");
-    if (o->quiet)
-        return;
-    cli_print_error(name, &err);
-    if (o->format == FMT_JSON) {
-        printf("{\"path\":");
-        cli_json_str(stdout, name);
-        printf(",\"error\":{\"code\":\"%s\",\"message\":", code);
-        cli_json_str(stdout, err.msg);
-        printf("}}\n");
-    }
 }
 
 /* One line of F.expect: CODE, optionally the tag the finding is at and how many there are:
@@ -265,22 +240,150 @@ static int compare_expect(const want *w, int nwant, const char *const *codes,
     return !miss[0] && !extra[0];
 }
 
-/* Check the transaction read from fd (closed here unless it is standard input), reported as
- * `name`; its expected codes are in EXPECT_FOR.expect (NULL: none). */
+/* One input, in the order met: a file to check (read and validated by a pool thread, then
+ * reported in order), an input that could not be opened, or a special file skipped. */
+typedef struct job {
+    enum { JOB_CHECK, JOB_ERROR, JOB_SKIP } kind;
+    char *name;
+    int fd;                /* JOB_CHECK: closed once read, unless standard input */
+    want *wants;           /* with --expect: the lines of NAME.expect, read when met */
+    int nwant, bad_line;   /* -1: no .expect file; -2: line bad_line is malformed */
+    mode_t mode;           /* JOB_SKIP */
+    ebts_txn *t;           /* the outcome of the run */
+    ebts_report *rep;
+    ebts_error err;        /* JOB_ERROR, or a fatal read error */
+    double seconds;
+} job;
+
+static job *job_new(opts *o, int kind, const char *name)
+{
+    job *j = calloc(1, sizeof *j);
+    if (j && !(j->name = strdup(name))) {
+        free(j);
+        j = NULL;
+    }
+    if (!j) {
+        fprintf(stderr, "%s:0: error: OUT_OF_MEMORY: out of memory\n", name);
+        o->files++;
+        o->io_errors++;
+        return NULL;
+    }
+    j->kind = kind;
+    j->fd = -1;
+    j->nwant = -1;
+    return j;
+}
+
+static void job_free(job *j)
+{
+    free(j->name);
+    free(j->wants);
+    ebts_report_free(j->rep);
+    ebts_txn_free(j->t);
+    free(j);
+}
+
+/* An input that could not be checked: queued, then reported as an error of that input in
+ * every format. */
+static void input_error(opts *o, const char *name, const char *code, const char *fmt, ...)
+{
+    job *j = job_new(o, JOB_ERROR, name);
+    if (!j)
+        return;
+    j->err.code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->err.msg, sizeof j->err.msg, fmt, ap);
+    va_end(ap);
+    cli_pool_add(o->pool, j);
+}
+
+static void emit_error(opts *o, const char *name, const ebts_error *e)
+{
+    const char *code = e->code;
+    o->files++;
+    o->io_errors++;
+    if (o->format == FMT_JUNIT && ebts_junit_add_error(o->junit, name, code, e->msg) < 0)
+        fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
+    if (o->format == FMT_HTML && ebts_batch_add_error(o->batch, name, code, e->msg, NULL) < 0)
+        fprintf(stderr, "ebts-validate: out of memory for the HTML report\n");
+    if (o->quiet)
+        return;
+    cli_print_error(name, e);
+    if (o->format == FMT_JSON) {
+        printf("{\"path\":");
+        cli_json_str(stdout, name);
+        printf(",\"error\":{\"code\":\"%s\",\"message\":", code);
+        cli_json_str(stdout, e->msg);
+        printf("}}\n");
+    }
+}
+
+/* Queue the check of the transaction to be read from fd, reported as `name`; its expected
+ * findings are in EXPECT_FOR.expect (NULL: none), read now, while the walk's directory is the
+ * current one. */
 static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
 {
-    ebts_error err;
-    memset(&err, 0, sizeof err);
+    job *j = job_new(o, JOB_CHECK, name);
+    if (!j) {
+        if (fd != 0)
+            close(fd);
+        return;
+    }
+    j->fd = fd;
+    if (o->expect) {
+        j->wants = malloc(MAX_WANT * sizeof *j->wants);
+        j->nwant = j->wants ? read_expect(expect_for, j->wants, MAX_WANT, &j->bad_line) : -1;
+    }
+    cli_pool_add(o->pool, j);
+}
+
+/* On a pool thread: read and validate. The profile is shared, read-only. */
+static void run_job(void *ctx, void *item)
+{
+    const opts *o = ctx;
+    job *j = item;
+    if (j->kind != JOB_CHECK)
+        return;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    ebts_txn *t = ebts_read_fd(fd, 0, &err);
-    if (fd != 0)
-        close(fd);
-    ebts_report *rep = t ? ebts_validate(t, o->profile, &err) : NULL;
+    j->t = ebts_read_fd(j->fd, 0, &j->err);
+    if (j->fd != 0)
+        close(j->fd);
+    j->rep = j->t ? ebts_validate(j->t, o->profile, &j->err) : NULL;
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    j->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+static void report_check(opts *o, job *jb);
+static void skip_special(opts *o, const char *name, mode_t m);
+
+/* On the adding thread, in input order: print and record what the run found. */
+static void emit_job(void *ctx, void *item)
+{
+    opts *o = ctx;
+    job *j = item;
+    if (j->kind == JOB_ERROR)
+        emit_error(o, j->name, &j->err);
+    else if (j->kind == JOB_SKIP)
+        skip_special(o, j->name, j->mode);
+    else
+        report_check(o, j);
+    job_free(j);
+}
+
+/* What one file's check found, in every format. */
+static void report_check(opts *o, job *jb)
+{
+    const char *name = jb->name;
+    ebts_txn *t = jb->t;
+    ebts_report *rep = jb->rep;
+    const ebts_error err = jb->err;
     if (!t && !cli_error_is_content(&err)) {
-        input_error(o, name, err.code ? err.code : "IO_ERROR", "%s", err.msg);
+        ebts_error e = err;
+        if (!e.code)
+            e.code = "IO_ERROR";
+        emit_error(o, name, &e);
         return;
     }
     size_t size = strlen(name) + 600, dlen = 0;
@@ -294,9 +397,8 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
         if (dfp)
             fclose(dfp);
         free(details);
-        ebts_report_free(rep);
-        ebts_txn_free(t);
-        input_error(o, name, "OUT_OF_MEMORY", "out of memory");
+        ebts_error e = {.code = "OUT_OF_MEMORY", .msg = "out of memory"};
+        emit_error(o, name, &e);
         return;
     }
     o->files++;
@@ -304,8 +406,8 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
     int pass = errors == 0;
     char verdict[1300] = "", first_error[300] = "";
     if (o->expect) {
-        want wants[MAX_WANT];
-        int bad_line = 0, nwant = read_expect(expect_for, wants, MAX_WANT, &bad_line);
+        const want *wants = jb->wants;
+        int bad_line = jb->bad_line, nwant = jb->nwant;
         const char **codes = calloc(n + 1, sizeof *codes), **tags = calloc(n + 1, sizeof *tags);
         for (size_t i = 0; codes && tags && i < n; i++) {
             const ebts_diag *d = rep ? ebts_report_diag(rep, i) : NULL;
@@ -399,7 +501,7 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
             snprintf(msg, sizeof msg, "%s", first_error);
         const char *text = details && details[0] ? details : NULL;
         if (ebts_junit_add(o->junit, name, pass ? NULL : msg, text) < 0 ||
-            ebts_junit_set_time(o->junit, seconds) < 0)
+            ebts_junit_set_time(o->junit, jb->seconds) < 0)
             fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
     }
     if (o->format == FMT_HTML) {
@@ -415,8 +517,6 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
     free(shown);
     free(line);
     free(details);
-    ebts_report_free(rep);
-    ebts_txn_free(t);
 }
 
 static const char *kind_of(mode_t m)
@@ -438,6 +538,15 @@ static void skip_special(opts *o, const char *name, mode_t m)
                 kind_of(m));
 }
 
+static void queue_skip(opts *o, const char *name, mode_t m)
+{
+    job *j = job_new(o, JOB_SKIP, name);
+    if (j) {
+        j->mode = m;
+        cli_pool_add(o->pool, j);
+    }
+}
+
 /* A file met in a walk: opened without blocking and checked to be the regular file fts saw
  * (it may have been replaced since), then read once whatever number of names lead to it. */
 static void walked_file(opts *o, const FTSENT *e)
@@ -453,7 +562,7 @@ static void walked_file(opts *o, const FTSENT *e)
     }
     int first = S_ISREG(st.st_mode) ? first_visit(o, &st) : 0;
     if (!S_ISREG(st.st_mode))
-        skip_special(o, e->fts_path, st.st_mode);
+        queue_skip(o, e->fts_path, st.st_mode);
     else if (first < 0)
         input_error(o, e->fts_path, "OUT_OF_MEMORY", "out of memory");
     if (first <= 0) {
@@ -513,7 +622,7 @@ static void walk(opts *o, const char *path)
             break;
         case FTS_DEFAULT:
             if (!hidden && wanted(e->fts_name))
-                skip_special(o, e->fts_path, e->fts_statp->st_mode);
+                queue_skip(o, e->fts_path, e->fts_statp->st_mode);
             break;
         default: /* FTS_DC (a directory that is its own ancestor), FTS_DP (after its files) */
             break;
@@ -571,7 +680,7 @@ static int run(int argc, char **argv)
     opts o;
     memset(&o, 0, sizeof o);
     const char *profile = "ebts-10", *format = "text", *v;
-    int first_path = 0;
+    int first_path = 0, jobs = 0;
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
     for (int i = 1; i < argc; i++) {
@@ -591,6 +700,17 @@ static int run(int argc, char **argv)
                 return CLI_USAGE;
             }
             return explain(v);
+        } else if (strncmp(a, "-j", 2) == 0 && (a[2] || i + 1 < argc)) {
+            const char *num = a[2] ? a + 2 : argv[++i];
+            char *end;
+            long nj = strtol(num, &end, 10);
+            if (*end || end == num || nj < 1 || nj > CLI_MAX_JOBS) {
+                fprintf(stderr, "ebts-validate: -j takes a number from 1 to %d\n%s",
+                        CLI_MAX_JOBS, usage);
+                free(paths);
+                return CLI_USAGE;
+            }
+            jobs = (int)nj;
         } else if ((v = cli_option(argc, argv, &i, "--profile"))) {
             profile = v;
         } else if ((v = cli_option(argc, argv, &i, "--format"))) {
@@ -649,8 +769,18 @@ static int run(int argc, char **argv)
         o.junit = ebts_junit_new("ebts-validate");
     if (o.format == FMT_HTML)
         o.batch = ebts_batch_new(title);
+    o.pool = cli_pool_new(jobs ? jobs : cli_cores(), run_job, emit_job, &o);
+    if (!o.pool) {
+        fprintf(stderr, "ebts-validate: OUT_OF_MEMORY: out of memory\n");
+        ebts_junit_free(o.junit);
+        ebts_batch_free(o.batch);
+        ebts_profile_free(p);
+        free(paths);
+        return CLI_USAGE;
+    }
     for (int i = 0; i < npaths; i++)
         one_argument(&o, paths[i]);
+    cli_pool_finish(o.pool);
     size_t checked = o.files - o.io_errors;
     if (o.format == FMT_TEXT && !o.quiet) {
         if (o.expect)
