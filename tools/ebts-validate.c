@@ -665,6 +665,7 @@ static int explain(const char *code)
 {
     ebts_code_info c;
     ebts_error err;
+    memset(&err, 0, sizeof err); /* the first error wins: none yet */
     if (ebts_diag_code_info(code, &c, &err) < 0) {
         fprintf(stderr, "ebts-validate: %s (ebts-codes(7) lists them)\n", err.msg);
         return CLI_USAGE;
