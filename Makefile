@@ -151,7 +151,7 @@ $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.
 check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
 	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads
 	$(TEST_BIN)
-	for m in man/*.1 $(BUILD)/man/*.7; do w=$$(groff -man -ww -z $$m 2>&1); \
+	for m in man/*.1 man/*.3 $(BUILD)/man/*.7; do w=$$(groff -man -ww -z $$m 2>&1); \
 	  [ -z "$$w" ] || { echo "$$w"; exit 1; }; done
 	$(BUILD)/bin/gen-codes md | diff -u docs/codes.md - || \
 	  { echo "docs/codes.md is stale: $(BUILD)/bin/gen-codes md > docs/codes.md"; exit 1; }
@@ -211,7 +211,8 @@ demo: $(NEED_DEPS) all
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
-	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	  $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	  $(DESTDIR)$(MANDIR)/man7
 	install -m 644 include/ebts.h $(DESTDIR)$(INCLUDEDIR)/ebts.h
 	install -m 644 $(STATIC) $(DESTDIR)$(LIBDIR)/libebts.a
 	install -m 755 $(SHARED) $(DESTDIR)$(LIBDIR)/libebts.so.$(VERSION)
@@ -219,6 +220,7 @@ install: all
 	ln -sf libebts.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libebts.so
 	for t in $(TOOLS); do install -m 755 $(BUILD)/bin/$$t $(DESTDIR)$(BINDIR)/$$t; done
 	for m in man/*.1; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man1/; done
+	for m in man/*.3; do install -m 644 $$m $(DESTDIR)$(MANDIR)/man3/; done
 	install -m 644 $(BUILD)/man/ebts-codes.7 $(DESTDIR)$(MANDIR)/man7/ebts-codes.7
 	install -d $(DESTDIR)$(PREFIX)/share/libebts/profiles
 	install -m 644 profiles/ebts-profile.xsd profiles/example-state.xml $(DESTDIR)$(PREFIX)/share/libebts/profiles/
@@ -231,6 +233,7 @@ uninstall:
 	  $(DESTDIR)$(LIBDIR)/libebts.so $(DESTDIR)$(LIBDIR)/pkgconfig/libebts.pc
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$$(basename $$m); done
+	for m in man/*.3; do rm -f $(DESTDIR)$(MANDIR)/man3/$$(basename $$m); done
 	rm -f $(DESTDIR)$(MANDIR)/man7/ebts-codes.7
 	rm -rf $(DESTDIR)$(PREFIX)/share/libebts
 

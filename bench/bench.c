@@ -4,6 +4,8 @@
  *   BENCH name=<dataset> op=<operation> mbps=<MB/s> scan_mbps=<MB/s> ratio=<mbps/scan> [...]
  * and, per large dataset, lines beginning with '#' giving memchr for each separator and for
  * all four, and the bound of a stripped reader for scale (information, not measurement lines).
+ * The small-files line times ebts-validate over a folder of 2 000 small transactions with -j 2
+ * and adds j1_mbps (the same with -j 1) and speedup (the -j 2 rate over the -j 1 rate).
  * Not a test: no threshold is asserted here; docs/performance.md gives the targets. */
 #define _GNU_SOURCE 1
 #include <stdint.h>
@@ -532,6 +534,71 @@ static void sre_small(const char *path)
     report("sre-small", "read+validate", (double)n * (double)iters / 1e6 / secs, scan, extra);
 }
 
+/* Seconds ebts-validate -q -j JOBS takes over dir; exits when the tool does not run. */
+static double time_tool_dir(const char *tool, const char *jobs, const char *dir)
+{
+    double t0 = now();
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        execl(tool, tool, "-q", "-j", jobs, dir, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    double secs = now() - t0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+        fprintf(stderr, "ebts-bench: %s -j %s did not run (status %d)\n", tool, jobs, status);
+        exit(2);
+    }
+    return secs;
+}
+
+/* ebts-validate -j 2 against -j 1 on 2 000 copies of a small SRE in a temporary folder: the
+ * best of REPS runs each, taken in turns. */
+static void validate_jobs(const char *tool, const char *path)
+{
+    enum { NFILES = 2000 };
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "ebts-bench: cannot open %s (run from the project root)\n", path);
+        exit(2);
+    }
+    static unsigned char data[1 << 16];
+    size_t n = fread(data, 1, sizeof data, fp);
+    fclose(fp);
+    char dir[] = "/tmp/ebts-bench-jXXXXXX", name[64];
+    if (!mkdtemp(dir))
+        abort();
+    buf all = {0};
+    for (int i = 0; i < NFILES; i++) {
+        snprintf(name, sizeof name, "%s/f%04d.eft", dir, i);
+        int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (fd < 0 || write(fd, data, n) != (ssize_t)n)
+            abort();
+        close(fd);
+        put(&all, data, n);
+    }
+    double scan = scan_mbps(&all), one = 1e9, two = 1e9;
+    for (int rep = 0; rep < REPS; rep++) {
+        double a = time_tool_dir(tool, "1", dir), b = time_tool_dir(tool, "2", dir);
+        one = a < one ? a : one;
+        two = b < two ? b : two;
+    }
+    for (int i = 0; i < NFILES; i++) {
+        snprintf(name, sizeof name, "%s/f%04d.eft", dir, i);
+        unlink(name);
+    }
+    rmdir(dir);
+    double mb = (double)all.n / 1e6;
+    char extra[96];
+    snprintf(extra, sizeof extra, "files=%d j1_mbps=%.1f speedup=%.2f", NFILES, mb / one,
+             one / two);
+    report("small-files", "validate-tool-j2", mb / two, scan, extra);
+    free(all.p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--dump-text-heavy") == 0) { /* for profiling */
@@ -555,5 +622,6 @@ int main(int argc, char **argv)
     ops("image-heavy", &img, 0);
     free(img.p);
     sre_small("fixtures/samples/clean/idr-iar-match.eft");
+    validate_jobs(tool, "fixtures/samples/clean/idr-nomatch.eft");
     return 0;
 }

@@ -20,8 +20,9 @@
  *   - one object may be used from several threads at once by functions that take it `const`:
  *     reading a transaction (accessors, ebts_write_*, ebts_validate, ebts_diff,
  *     ebts_response_view), a profile (ebts_validate keeps no cache in it: its caches live for
- *     one call), an ebts_ers, a report, a diff result, a JUnit report being written;
+ *     one call), an ebts_ers, a report, a diff result, a JUnit or batch report being written;
  *   - a function that takes it non-const (edits, ebts_txn_fix, ebts_txn_redact, ebts_junit_add,
+ *     ebts_batch_add,
  *     the _free functions) needs it to itself: no other call on that object meanwhile;
  *   - an application that uses libxml2 itself must not call xmlCleanupParser() while this
  *     library may still do XML work.
@@ -523,9 +524,11 @@ EBTS_API const char *ebts_difference_format(const ebts_difference *x, int redact
  *  (diagnostic messages quote the input's values, which may be personal data). Returns msg. */
 EBTS_API char *ebts_redact_message(char *msg);
 
-/* JUnit XML reports for CI systems: one test case per file. Strings are copied; a byte XML
- * cannot carry (not well-formed UTF-8, or a control character other than tab, newline and
- * carriage return) is copied as the text \xHH, so any name leaves the report well-formed. */
+/* JUnit XML reports for CI systems: one test case per file, named by its path; its classname is
+ * the path's directory ("in/sub" of "in/sub/a.eft", "." without a '/'), its time the seconds
+ * set with ebts_junit_set_time (0 until then). Strings are copied; a byte XML cannot carry (not
+ * well-formed UTF-8, or a control character other than tab, newline and carriage return) is
+ * copied as the text \xHH, so any name leaves the report well-formed. */
 typedef struct ebts_junit ebts_junit;
 EBTS_API ebts_junit *ebts_junit_new(const char *suite_name);
 /** Add a test case; `failure` NULL when it passed, else a one-line reason; `details` (may be
@@ -537,9 +540,34 @@ EBTS_API int ebts_junit_add(ebts_junit *j, const char *name, const char *failure
  *  may be NULL. 0 or -1. */
 EBTS_API int ebts_junit_add_error(ebts_junit *j, const char *name, const char *code,
                                   const char *message);
+/** The seconds the test case added last took (written with six decimals). 0, or -1 when there
+ *  is no case yet or `seconds` is negative, not a number or beyond 1e12. */
+EBTS_API int ebts_junit_set_time(ebts_junit *j, double seconds);
 /** Write the report (libxml2's writer; properly escaped). 0 or -1. */
 EBTS_API int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err);
 EBTS_API void ebts_junit_free(ebts_junit *j);
+
+/* An HTML report on a batch of files (what `ebts-validate --format html` prints): one
+ * self-contained page (inline CSS, no script, nothing fetched) with a table of the files, their
+ * verdicts, counts and first errors, each row linking to the file's findings further down the
+ * same page. Strings and findings are copied; every value is escaped, and a byte of a name that
+ * is not well-formed UTF-8 or is a control character shows as the text \xHH. */
+typedef struct ebts_batch ebts_batch;
+/** A report titled `title` (NULL: "libebts"). NULL on out-of-memory. */
+EBTS_API ebts_batch *ebts_batch_new(const char *title);
+/** Add a file that was checked: `verdict` a few words ("valid", "invalid", "PASS"), `failed`
+ *  non-zero when it counts against the run, its `n` findings as the reader of the page should
+ *  see them (severity, redaction applied). 0, or -1: BAD_ARGUMENT for a NULL `b`, `name` or
+ *  `verdict`, or NULL `diags` with a count; OUT_OF_MEMORY. */
+EBTS_API int ebts_batch_add(ebts_batch *b, const char *name, const char *verdict, int failed,
+                            const ebts_diag *diags, size_t n, ebts_error *err);
+/** Add a file that could not be checked (missing, unreadable): its error's `code` and
+ *  `message`, none of them NULL (BAD_ARGUMENT). 0 or -1. */
+EBTS_API int ebts_batch_add_error(ebts_batch *b, const char *name, const char *code,
+                                  const char *message, ebts_error *err);
+/** Write the page to `fp`. 0, or -1 (BAD_ARGUMENT, OUT_OF_MEMORY, IO_ERROR). */
+EBTS_API int ebts_batch_write(const ebts_batch *b, FILE *fp, ebts_error *err);
+EBTS_API void ebts_batch_free(ebts_batch *b);
 
 /** Format a diagnostic as `path:offset: severity: CODE tag: message` (no newline) into buf. */
 EBTS_API const char *ebts_diag_format(const ebts_diag *d, const char *path, int strict, char *buf,
@@ -548,6 +576,19 @@ EBTS_API const char *ebts_diag_format(const ebts_diag *d, const char *path, int 
 /** The table of diagnostic codes the reader and the validator can produce: returns the number of codes and, when
  *  `codes`/`summaries` are not NULL, the code and a one-line summary at `index`. */
 EBTS_API size_t ebts_diag_codes(size_t index, const char **code, const char **summary);
+
+/** What the table says about one diagnostic code; every string is static. */
+typedef struct ebts_code_info {
+    const char *code;    /* "LEN_MISMATCH" */
+    int severity;        /* its default severity */
+    int recovery;        /* 1: the reader repaired or guessed (EBTS_READ_STRICT refuses it) */
+    const char *summary; /* what it means, one line */
+    const char *action;  /* what to do about it, one line */
+} ebts_code_info;
+
+/** Look `code` up in the table and fill *info. 0, or -1 with BAD_ARGUMENT when `code` or `info`
+ *  is NULL or `code` is no diagnostic code (the message names it); *info is then untouched. */
+EBTS_API int ebts_diag_code_info(const char *code, ebts_code_info *info, ebts_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
-/* The HTML report: one self-contained page (inline CSS, images as data: URIs, no script, nothing
- * fetched) that says what a transaction is, shows an IDENT response's encounters beside their
- * photos and the IAR's determination, then every record and field with its mnemonic, name and
- * value, each finding at the field it concerns. Every value is escaped. */
+/* The HTML reports: one self-contained page (inline CSS, images as data: URIs, no script,
+ * nothing fetched) that says what a transaction is, shows an IDENT response's encounters beside
+ * their photos and the IAR's determination, then every record and field with its mnemonic, name
+ * and value, each finding at the field it concerns; and the page on a batch of files (below).
+ * Every value is escaped. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,4 +455,254 @@ done:
     ebts_profile_free(prof);
     free(h.diags);
     free(h.sel);
+}
+
+/* ---- the report on a batch of files (ebts-validate --format html): a table of files, their
+ * verdicts and first errors, each linking to its findings further down the same page. */
+
+typedef struct bfile {
+    char *name, *verdict;
+    int failed;
+    char *error_code, *error_msg; /* a file that could not be checked */
+    ebts_diag *diags;
+    size_t ndiags;
+} bfile;
+
+struct ebts_batch {
+    char *title;
+    bfile *files;
+    size_t n, cap;
+};
+
+static char *bdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
+ebts_batch *ebts_batch_new(const char *title)
+{
+    ebts_batch *b = calloc(1, sizeof *b);
+    if (b && !(b->title = bdup(title ? title : "libebts"))) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static bfile *batch_slot(ebts_batch *b)
+{
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 32;
+        bfile *f = realloc(b->files, cap * sizeof *f);
+        if (!f)
+            return NULL;
+        b->files = f;
+        b->cap = cap;
+    }
+    bfile *f = &b->files[b->n];
+    memset(f, 0, sizeof *f);
+    return f;
+}
+
+static void bfile_free(bfile *f)
+{
+    free(f->name);
+    free(f->verdict);
+    free(f->error_code);
+    free(f->error_msg);
+    free(f->diags);
+}
+
+int ebts_batch_add(ebts_batch *b, const char *name, const char *verdict, int failed,
+                   const ebts_diag *diags, size_t n, ebts_error *err)
+{
+    if (!b || !name || !verdict || (!diags && n) || n > SIZE_MAX / sizeof *diags) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no report, name or verdict, or no "
+                                                          "findings with a count");
+        return -1;
+    }
+    bfile *f = batch_slot(b);
+    if (!f)
+        goto oom;
+    f->name = bdup(name);
+    f->verdict = bdup(verdict);
+    f->failed = failed != 0;
+    f->diags = n ? malloc(n * sizeof *diags) : NULL;
+    if (!f->name || !f->verdict || (n && !f->diags)) {
+        bfile_free(f);
+        goto oom;
+    }
+    if (n)
+        memcpy(f->diags, diags, n * sizeof *diags);
+    f->ndiags = n;
+    b->n++;
+    return 0;
+oom:
+    ebts__error_oom(err);
+    return -1;
+}
+
+int ebts_batch_add_error(ebts_batch *b, const char *name, const char *code, const char *message,
+                         ebts_error *err)
+{
+    if (!b || !name || !code || !message) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no report, name, code or message");
+        return -1;
+    }
+    bfile *f = batch_slot(b);
+    if (!f) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    f->name = bdup(name);
+    f->verdict = bdup("unreadable");
+    f->failed = 1;
+    f->error_code = bdup(code);
+    f->error_msg = bdup(message);
+    if (!f->name || !f->verdict || !f->error_code || !f->error_msg) {
+        bfile_free(f);
+        ebts__error_oom(err);
+        return -1;
+    }
+    b->n++;
+    return 0;
+}
+
+/* "CODE tag: message" of a finding. */
+static void put_diag_text(ebts__buf *o, const ebts_diag *d)
+{
+    esc_s(o, d->code);
+    if (d->tag[0]) {
+        ebts__buf_putc(o, ' ');
+        esc(o, (const unsigned char *)d->tag, strnlen(d->tag, sizeof d->tag));
+    }
+    ebts__buf_puts(o, ": ");
+    esc(o, (const unsigned char *)d->msg, strnlen(d->msg, sizeof d->msg));
+}
+
+static const ebts_diag *first_error(const bfile *f)
+{
+    for (size_t i = 0; i < f->ndiags; i++)
+        if (f->diags[i].severity >= EBTS_SEV_ERROR)
+            return &f->diags[i];
+    return NULL;
+}
+
+static void put_batch_row(ebts__buf *o, const bfile *f, size_t i)
+{
+    size_t errors = 0;
+    for (size_t k = 0; k < f->ndiags; k++)
+        errors += f->diags[k].severity >= EBTS_SEV_ERROR;
+    ebts__buf_printf(o, "<tr class=\"%s\"><td>%zu</td><td class=\"v\"><a href=\"#f%zu\">",
+                     f->failed ? "bad" : "good", i + 1, i + 1);
+    esc_s(o, f->name);
+    ebts__buf_puts(o, "</a></td><td>");
+    esc_s(o, f->verdict);
+    if (f->error_code)
+        ebts__buf_puts(o, "</td><td></td><td></td><td>");
+    else
+        ebts__buf_printf(o, "</td><td>%zu</td><td>%zu</td><td>", errors, f->ndiags - errors);
+    const ebts_diag *d = first_error(f);
+    if (f->error_code) {
+        esc_s(o, f->error_code);
+        ebts__buf_puts(o, ": ");
+        esc_s(o, f->error_msg);
+    } else if (d) {
+        put_diag_text(o, d);
+    }
+    ebts__buf_puts(o, "</td></tr>\n");
+}
+
+static void put_batch_file(ebts__buf *o, const bfile *f, size_t i)
+{
+    ebts__buf_printf(o, "<section id=\"f%zu\"><h2>%zu. <span class=\"v\">", i + 1, i + 1);
+    esc_s(o, f->name);
+    ebts__buf_printf(o, "</span>: <span class=\"%s\">", f->failed ? "f-error" : "ok");
+    esc_s(o, f->verdict);
+    ebts__buf_puts(o, "</span></h2>\n");
+    if (f->error_code) {
+        ebts__buf_puts(o, "<p class=\"f-error\">error <b>");
+        esc_s(o, f->error_code);
+        ebts__buf_puts(o, "</b>: ");
+        esc_s(o, f->error_msg);
+        ebts__buf_puts(o, "</p>\n");
+    } else if (!f->ndiags) {
+        ebts__buf_puts(o, "<p>No findings.</p>\n");
+    } else {
+        ebts__buf_puts(o, "<ul class=\"findings\">");
+        for (size_t k = 0; k < f->ndiags; k++) {
+            const ebts_diag *d = &f->diags[k];
+            const char *sev = ebts_severity_name(d->severity);
+            ebts__buf_printf(o, "<li class=\"f-%s\">%s at byte %zu: ", sev, sev, d->offset);
+            put_diag_text(o, d);
+            ebts__buf_puts(o, "</li>");
+        }
+        ebts__buf_puts(o, "</ul>\n");
+    }
+    ebts__buf_puts(o, "<p><a href=\"#top\">back to the table</a></p></section>\n");
+}
+
+static const char batch_style[] =
+    "tr.bad td:nth-child(3){color:#a00;font-weight:bold}tr.good td:nth-child(3){color:#060}"
+    ".ok{color:#060}section{border-top:1px solid #ccc;margin-top:1em}";
+
+static void put_batch(ebts__buf *o, const ebts_batch *b)
+{
+    size_t failed = 0, unreadable = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        failed += b->files[i].failed && !b->files[i].error_code;
+        unreadable += b->files[i].error_code != NULL;
+    }
+    ebts__buf_puts(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                      "style-src 'unsafe-inline'\">\n<title>");
+    esc_s(o, b->title);
+    ebts__buf_printf(o, "</title>\n<style>%s%s</style></head><body>\n<h1 id=\"top\">", style,
+                     batch_style);
+    esc_s(o, b->title);
+    ebts__buf_printf(o, "</h1>\n<p class=\"summary\">%zu file%s, %zu passed, %zu failed", b->n,
+                     b->n == 1 ? "" : "s", b->n - failed - unreadable, failed);
+    if (unreadable)
+        ebts__buf_printf(o, ", %zu unreadable", unreadable);
+    ebts__buf_puts(o, ".</p>\n<table><tr><th>#</th><th>file</th><th>verdict</th><th>errors</th>"
+                      "<th>warnings</th><th>first error</th></tr>\n");
+    for (size_t i = 0; i < b->n; i++)
+        put_batch_row(o, &b->files[i], i);
+    ebts__buf_puts(o, "</table>\n");
+    for (size_t i = 0; i < b->n; i++)
+        put_batch_file(o, &b->files[i], i);
+    ebts__buf_puts(o, "</body></html>\n");
+}
+
+int ebts_batch_write(const ebts_batch *b, FILE *fp, ebts_error *err)
+{
+    if (!b || !fp) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no report or stream");
+        return -1;
+    }
+    ebts__buf o = {0};
+    put_batch(&o, b);
+    if (o.oom) {
+        free(o.p);
+        ebts__error_oom(err);
+        return -1;
+    }
+    int rc = fwrite(o.p, 1, o.len, fp) == o.len ? 0 : -1;
+    free(o.p);
+    if (rc < 0)
+        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "could not write the HTML report");
+    return rc;
+}
+
+void ebts_batch_free(ebts_batch *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n; i++)
+        bfile_free(&b->files[i]);
+    free(b->files);
+    free(b->title);
+    free(b);
 }

@@ -312,6 +312,7 @@ typedef struct ebts__code {
     int severity;
     int recovery;
     const char *summary;
+    const char *action; /* what to do about it, one line */
 } ebts__code;
 const ebts__code *ebts__code_find(const char *code);
 /* Append a diagnostic; rec -1 for the file; field 0 for none. */

@@ -1,15 +1,17 @@
 /* JUnit XML reports (the de facto schema CI systems read: testsuites/testsuite/testcase with
- * failure or error), written with libxml2's text writer so that every name and message is
- * escaped. A byte XML cannot carry (not well-formed UTF-8, or a control character other than
- * tab, newline and carriage return) is written as the four characters \xHH, so any file name
- * leaves the report well-formed. */
+ * failure or error; a case's classname is its file's directory, its time in seconds), written
+ * with libxml2's text writer so that every name and message is escaped. A byte XML cannot
+ * carry (not well-formed UTF-8, or a control character other than tab, newline and carriage
+ * return) is written as the four characters \xHH, so any file name leaves the report
+ * well-formed. */
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlwriter.h>
 #include "internal.h"
 
 typedef struct jcase {
-    char *name, *failure, *details;
+    char *name, *classname, *failure, *details;
+    double seconds;
     char *error; /* the code of an error case (the input could not be checked), or NULL */
 } jcase;
 
@@ -88,6 +90,25 @@ ebts_junit *ebts_junit_new(const char *suite_name)
     return j;
 }
 
+/* The directory part of a case's name: "in/sub" of "in/sub/a.eft", "/" of "/a.eft", "." of
+ * "a.eft". */
+static char *dir_of(const char *name)
+{
+    const char *slash = strrchr(name, '/');
+    size_t n = !slash ? 0 : slash == name ? 1 : (size_t)(slash - name);
+    char *d = malloc(n + 2);
+    if (!d)
+        return NULL;
+    if (n)
+        memcpy(d, name, n);
+    else
+        d[n++] = '.';
+    d[n] = 0;
+    char *x = dup_or_null(d);
+    free(d);
+    return x;
+}
+
 static int add(ebts_junit *j, const char *name, const char *failure, const char *details,
                const char *error)
 {
@@ -103,12 +124,15 @@ static int add(ebts_junit *j, const char *name, const char *failure, const char 
     }
     jcase *c = &j->cases[j->n];
     c->name = dup_or_null(name);
+    c->classname = dir_of(name);
+    c->seconds = 0;
     c->failure = dup_or_null(failure);
     c->details = dup_or_null(details);
     c->error = dup_or_null(error);
-    if (!c->name || (failure && !c->failure) || (details && !c->details) ||
+    if (!c->name || !c->classname || (failure && !c->failure) || (details && !c->details) ||
         (error && !c->error)) {
         free(c->name);
+        free(c->classname);
         free(c->failure);
         free(c->details);
         free(c->error);
@@ -128,6 +152,14 @@ int ebts_junit_add_error(ebts_junit *j, const char *name, const char *code, cons
     if (!code || !message)
         return -1;
     return add(j, name, message, NULL, code);
+}
+
+int ebts_junit_set_time(ebts_junit *j, double seconds)
+{
+    if (!j || !j->n || !(seconds >= 0) || seconds > 1e12) /* NaN fails the comparison */
+        return -1;
+    j->cases[j->n - 1].seconds = seconds;
+    return 0;
 }
 
 static int write_doc(const ebts_junit *j, xmlTextWriterPtr w)
@@ -155,8 +187,11 @@ static int write_doc(const ebts_junit *j, xmlTextWriterPtr w)
     for (size_t i = 0; i < j->n; i++) {
         const jcase *c = &j->cases[i];
         if (xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ||
-            xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST j->suite) < 0 ||
+            xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST c->classname) < 0 ||
             xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST c->name) < 0)
+            return -1;
+        snprintf(num, sizeof num, "%.6f", c->seconds);
+        if (xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST num) < 0)
             return -1;
         if (c->failure) {
             const char *type = c->error ? c->error : "invalid";
@@ -208,6 +243,7 @@ void ebts_junit_free(ebts_junit *j)
         return;
     for (size_t i = 0; i < j->n; i++) {
         free(j->cases[i].name);
+        free(j->cases[i].classname);
         free(j->cases[i].failure);
         free(j->cases[i].details);
         free(j->cases[i].error);

@@ -306,6 +306,8 @@ static void diffing(void)
     ebts_junit *j = ebts_junit_new(NULL);
     ck_assert_ptr_nonnull(j);
     ck_assert_int_eq(ebts_junit_add(j, NULL, "failed", NULL), -1);
+    ck_assert_int_eq(ebts_junit_set_time(NULL, 1.0), -1);
+    ck_assert_int_eq(ebts_junit_set_time(j, 1.0), -1); /* no case to time */
     ck_assert_int_eq(ebts_junit_add_error(NULL, "a", "IO_ERROR", "gone"), -1);
     ck_assert_int_eq(ebts_junit_add_error(j, NULL, "IO_ERROR", "gone"), -1);
     ck_assert_int_eq(ebts_junit_add_error(j, "a", NULL, "gone"), -1);
@@ -314,6 +316,24 @@ static void diffing(void)
     REFUSES(ebts_junit_write(j, NULL, &err) == -1);
     ebts_junit_free(j);
     ebts_junit_free(NULL);
+
+    ebts_batch *b = ebts_batch_new(NULL);
+    ck_assert_ptr_nonnull(b);
+    ebts_diag one;
+    memset(&one, 0, sizeof one);
+    REFUSES(ebts_batch_add(NULL, "a", "valid", 0, NULL, 0, &err) == -1);
+    REFUSES(ebts_batch_add(b, NULL, "valid", 0, NULL, 0, &err) == -1);
+    REFUSES(ebts_batch_add(b, "a", NULL, 0, NULL, 0, &err) == -1);
+    REFUSES(ebts_batch_add(b, "a", "invalid", 1, NULL, 1, &err) == -1);
+    REFUSES(ebts_batch_add_error(NULL, "a", "IO_ERROR", "gone", &err) == -1);
+    REFUSES(ebts_batch_add_error(b, NULL, "IO_ERROR", "gone", &err) == -1);
+    REFUSES(ebts_batch_add_error(b, "a", NULL, "gone", &err) == -1);
+    REFUSES(ebts_batch_add_error(b, "a", "IO_ERROR", NULL, &err) == -1);
+    REFUSES(ebts_batch_write(NULL, stdout, &err) == -1);
+    REFUSES(ebts_batch_write(b, NULL, &err) == -1);
+    ck_assert_int_eq(ebts_batch_add(b, "a", "valid", 0, &one, 0, NULL), 0);
+    ebts_batch_free(b);
+    ebts_batch_free(NULL);
 
     ck_assert_str_eq(ebts_diag_format(NULL, NULL, 0, buf, sizeof buf), "");
     ck_assert_str_eq(ebts_diag_format(NULL, "p", 1, NULL, 64), "");
@@ -326,6 +346,13 @@ static void diffing(void)
     ck_assert_str_eq(code, "x");
     ck_assert_str_eq(summary, "y");
     ck_assert_uint_eq(ebts_diag_codes(0, NULL, NULL), n);
+    ebts_code_info info = {"x", 0, 0, "y", "z"};
+    REFUSES(ebts_diag_code_info(NULL, &info, &err) == -1);
+    REFUSES(ebts_diag_code_info("LEN_MISMATCH", NULL, &err) == -1);
+    REFUSES(ebts_diag_code_info("NO_SUCH_CODE", &info, &err) == -1);
+    ck_assert_msg(strstr(err.msg, "NO_SUCH_CODE") != NULL, "the message names the code: %s", err.msg);
+    REFUSES(ebts_diag_code_info("", &info, &err) == -1);
+    ck_assert_str_eq(info.code, "x"); /* untouched on failure */
 }
 
 START_TEST(every_public_function_refuses_bad_arguments)

@@ -394,6 +394,13 @@ START_TEST(diagnostic_code_table)
     for (size_t i = 0; i < n; i++) {
         ebts_diag_codes(i, &code, &sum);
         ck_assert_msg(strlen(sum) > 10, "%s has no summary", code);
+        ebts_code_info info;
+        ck_assert_int_eq(ebts_diag_code_info(code, &info, NULL), 0);
+        ck_assert_ptr_eq(info.code, code);
+        ck_assert_ptr_eq(info.summary, sum);
+        ck_assert_msg(info.action && strlen(info.action) > 10, "%s says not what to do", code);
+        ck_assert_msg(strchr(info.action, '\n') == NULL, "%s: what to do is one line", code);
+        ck_assert(info.severity == EBTS_SEV_WARNING || info.severity == EBTS_SEV_ERROR);
         for (const char *c = code; *c; c++)
             ck_assert_msg((*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_',
                           "code %s", code);

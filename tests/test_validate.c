@@ -762,13 +762,37 @@ START_TEST(junit_errors_and_names_xml_cannot_carry)
     ck_assert_int_eq(ebts_junit_write(j, fp, NULL), 0);
     fclose(fp);
     ck_assert_ptr_nonnull(strstr(text, "tests=\"3\" failures=\"1\" errors=\"1\""));
-    ck_assert_ptr_nonnull(strstr(text, "name=\"ok\\xff.eft\"/>"));
+    ck_assert_ptr_nonnull(strstr(text, "name=\"ok\\xff.eft\" time=\"0.000000\"/>"));
     ck_assert_ptr_nonnull(strstr(text, "name=\"esc\\x1b\xc3\xa9.eft\""));
     ck_assert_ptr_nonnull(strstr(text, ">x\\x01y\ttab</failure>"));
     ck_assert_ptr_nonnull(
-        strstr(text, "name=\"gone.eft\">\n   <error message=\"cannot open gone.eft\" type=\"IO_ERROR\"/>"));
+        strstr(text, "name=\"gone.eft\" time=\"0.000000\">\n   <error message=\"cannot open gone.eft\" type=\"IO_ERROR\"/>"));
     ck_assert_ptr_null(strchr(text, 0x1b));
     ck_assert_ptr_null(strchr(text, 0xff));
+    free(text);
+    ebts_junit_free(j);
+}
+END_TEST
+
+START_TEST(junit_case_time_and_classname)
+{
+    ebts_junit *j = ebts_junit_new("s");
+    ck_assert_int_eq(ebts_junit_set_time(j, 1.0), -1); /* no case yet */
+    ck_assert_int_eq(ebts_junit_add(j, "in/sub/a.eft", NULL, NULL), 0);
+    ck_assert_int_eq(ebts_junit_set_time(j, 0.25), 0);
+    ck_assert_int_eq(ebts_junit_set_time(j, -1.0), -1);
+    ck_assert_int_eq(ebts_junit_add(j, "b.eft", "LEN_MISMATCH 2.001: LEN says 9", NULL), 0);
+    ck_assert_int_eq(ebts_junit_add_error(j, "/c.eft", "IO_ERROR", "gone"), 0);
+    ck_assert_int_eq(ebts_junit_set_time(j, 2e-6), 0);
+    char *text = NULL;
+    size_t n = 0;
+    FILE *fp = open_memstream(&text, &n);
+    ck_assert_int_eq(ebts_junit_write(j, fp, NULL), 0);
+    fclose(fp);
+    ck_assert_msg(strstr(text, "classname=\"in/sub\" name=\"in/sub/a.eft\" time=\"0.250000\"/>"), "%s", text);
+    ck_assert_msg(strstr(text, "classname=\".\" name=\"b.eft\" time=\"0.000000\">"), "%s", text);
+    ck_assert_msg(strstr(text, "classname=\"/\" name=\"/c.eft\" time=\"0.000002\">"), "%s", text);
+    ck_assert_msg(strstr(text, "message=\"LEN_MISMATCH 2.001: LEN says 9\""), "%s", text);
     free(text);
     ebts_junit_free(j);
 }
@@ -1063,6 +1087,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, profile_numbers_that_do_not_fit_are_refused);
     tcase_add_test(tc, reports_order_and_count);
     tcase_add_test(tc, redaction_and_junit);
+    tcase_add_test(tc, junit_case_time_and_classname);
     tcase_add_test(tc, junit_errors_and_names_xml_cannot_carry);
     tcase_add_test(tc, charset_position_in_every_lane);
     tcase_add_test(tc, value_sets_match_whole_tokens);

@@ -77,6 +77,9 @@ else
         "$CONV" -q --to html -o "$T/$name.html" "$f"
         names="$names $name"
     done
+    # ebts-validate's page for a batch
+    "$BUILD/bin/ebts-validate" --format html "$S" > "$T/batch.html"
+    names="$names batch"
     {
         echo '<!DOCTYPE html><html><body><pre id="out">pending</pre>'
         for name in $names; do echo "<iframe name=\"$name\" src=\"$name.html\"></iframe>"; done

@@ -22,6 +22,24 @@ void cli_init(void);
  * could not be written, IO_ERROR is printed (unless rc is already CLI_USAGE) and the result is
  * CLI_USAGE, else rc. */
 int cli_finish(int rc);
+/* --version: prints "TOOL libebts VERSION"; returns CLI_OK. */
+int cli_version(const char *tool);
 /* Parse --name=value or --name value; returns the value or NULL; advances *i. */
 const char *cli_option(int argc, char **argv, int *i, const char *name);
+
+/* An ordered pool: items added are run by up to `nthreads` threads, run(ctx, item) on any of
+ * them and several at once, then handed to emit(ctx, item) on the adding thread, one at a time,
+ * in the order they were added, so what a run prints does not depend on the thread count. At
+ * most 64 * nthreads items (512 at most) are in flight; when the queue is full, the adding
+ * thread runs items too. The threads start when a second item is added; with nthreads 1 (or no
+ * memory for the queue) each item is run and emitted as it is added. */
+#define CLI_MAX_JOBS 256
+typedef struct cli_pool cli_pool;
+cli_pool *cli_pool_new(int nthreads, void (*run)(void *ctx, void *item),
+                       void (*emit)(void *ctx, void *item), void *ctx);
+void cli_pool_add(cli_pool *p, void *item);
+/* Run and emit every item left, stop the threads and free the pool. */
+void cli_pool_finish(cli_pool *p);
+/* The number of processors online (1 to CLI_MAX_JOBS). */
+int cli_cores(void);
 #endif

@@ -25,6 +25,7 @@ static const char usage[] =
     "  --redact     replace personal values (Type-2 text, images) with '*' before writing\n"
     "  --base64     json: include binary data as base64\n"
     "  -q           print no diagnostics\n"
+    "  --version    print the version and exit\n"
     "  -o OUT       write to OUT instead of standard output\n"
     "\n"
     "To the traditional encoding, an item that would read back as a new field (an item after\n"
@@ -104,7 +105,9 @@ static int run(int argc, char **argv)
     int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (strcmp(a, "--version") == 0) {
+            return cli_version("ebts-conv");
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             return CLI_OK;
         } else if ((v = cli_option(argc, argv, &i, "--from"))) {

@@ -19,6 +19,7 @@ static const char usage[] =
     "  --format F          text (default): one line per difference and a summary; json\n"
     "  --redact            no values in the output: only where and what kind of difference\n"
     "  -q                  print nothing; the exit status speaks\n"
+    "  --version           print the version and exit\n"
     "\n"
     "Exit status: 0 equal, 1 different, 2 usage or I/O error.\n";
 
@@ -40,7 +41,9 @@ static int run(int argc, char **argv)
     int npaths = 0, nlists = 0, redact = 0, quiet = 0, rc = CLI_USAGE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (strcmp(a, "--version") == 0) {
+            return cli_version("ebts-diff");
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             return CLI_OK;
         } else if ((v = cli_option(argc, argv, &i, "--ignore"))) {

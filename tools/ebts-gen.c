@@ -29,6 +29,7 @@ static const char usage[] =
     "  --date CCYYMMDD --tcn TCN --ver VER   1.005, 1.009 and 1.002 of the response\n"
     "  --to F                  traditional (default), readable or json\n"
     "  -o OUT                  write to OUT instead of standard output\n"
+    "  --version               print the version and exit\n"
     "\n"
     "Exit status: 0 written, 1 the response could not be built from the input, 2 usage or I/O.\n";
 
@@ -117,7 +118,9 @@ static int run(int argc, char **argv)
     int rc = CLI_USAGE, kind = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (strcmp(a, "--version") == 0) {
+            return cli_version("ebts-gen");
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             return CLI_OK;
         } else if ((v = cli_option(argc, argv, &i, "--in"))) {

@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "cli.h"
 
 static const char usage[] =
-    "usage: ebts-validate [--profile NAME|FILE.xml] [--strict] [--format text|json|junit]\n"
-    "                     [--redact] [--expect] [-q] FILE|DIR|- ...\n"
+    "usage: ebts-validate [--profile NAME|FILE.xml] [--strict] [--format text|json|junit|html]\n"
+    "                     [--redact] [--expect] [-q] [-j N] FILE|DIR|- ...\n"
+    "       ebts-validate --explain CODE\n"
     "\n"
     "Validates transactions against the EBTS rules: built-in profiles ebts-11 (default),\n"
     "ebts-10, ebts-9.1 and ansi-nist-2011 (--profile list shows them with their sources), or an\n"
@@ -26,11 +28,16 @@ static const char usage[] =
     "  --profile P   built-in profile name or XML profile file; \"list\" lists the built-in ones\n"
     "  --strict      warnings make a file invalid\n"
     "  --format F    text (default): one line per diagnostic and a summary per file and run;\n"
-    "                json: one JSON object per file and line; junit: a JUnit XML report\n"
+    "                json: one JSON object per file and line; junit: a JUnit XML report;\n"
+    "                html: one page, a table of the files linking to their findings\n"
     "  --redact      replace quoted values in messages with '*' (no personal data in CI logs)\n"
-    "  --expect      conformance mode: F passes when its codes equal those listed in F.expect\n"
-    "                (one per line), or, without F.expect, when it has no error\n"
+    "  --expect      conformance mode: F passes when its findings are those F.expect lists, one\n"
+    "                per line as CODE [TAG] [xCOUNT], or, without F.expect, when it has no error\n"
     "  -q            print nothing; the exit status speaks\n"
+    "  -j N          check with N threads (default: one per core when there are several\n"
+    "                files); the output is the same, in the same order, whatever N\n"
+    "  --explain C   what diagnostic code C means and what to do about it\n"
+    "  --version     print the version and exit\n"
     "\n"
     "Exit status: 0 every file valid (or, with --expect, every file passes), 1 otherwise,\n"
     "2 usage or I/O error, an unreadable input, or no file at all to check.\n";
@@ -45,8 +52,10 @@ typedef struct fileid {
 typedef struct opts {
     const ebts_profile *profile;
     int strict, redact, expect, quiet;
-    enum { FMT_TEXT, FMT_JSON, FMT_JUNIT } format;
+    enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
     ebts_junit *junit;
+    ebts_batch *batch;
+    cli_pool *pool;
     size_t files, bad, io_errors; /* files counts every input, io_errors the unreadable ones */
     fileid *seen;                 /* open addressing, cap a power of two, at most half full */
     size_t nseen, cap;
@@ -96,34 +105,60 @@ static int wanted(const char *name)
     return 0;
 }
 
-/* An input that could not be checked: an error of that input in every format. */
-static void input_error(opts *o, const char *name, const char *code, const char *fmt, ...)
+/* One line of F.expect: CODE, optionally the tag the finding is at and how many there are:
+ * "LEN_MISMATCH", "LEN_MISMATCH 2.001", "LEN_MISMATCH x2", "LEN_MISMATCH 2.001 x2". */
+typedef struct want {
+    char code[48];
+    char tag[24]; /* canonical "2.001", or "" for any */
+    long count;   /* -1: one or more */
+} want;
+
+#define MAX_WANT 256
+
+/* "2.1", "2.01" and "2.001" as the canonical "2.001"; 0 when s is no tag. */
+static int canonical_tag(const char *s, char *out, size_t size)
 {
-    ebts_error err;
-    memset(&err, 0, sizeof err);
-    err.code = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err.msg, sizeof err.msg, fmt, ap);
-    va_end(ap);
-    o->files++;
-    o->io_errors++;
-    if (o->format == FMT_JUNIT && ebts_junit_add_error(o->junit, name, code, err.msg) < 0)
-        fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
-    if (o->quiet)
-        return;
-    cli_print_error(name, &err);
-    if (o->format == FMT_JSON) {
-        printf("{\"path\":");
-        cli_json_str(stdout, name);
-        printf(",\"error\":{\"code\":\"%s\",\"message\":", code);
-        cli_json_str(stdout, err.msg);
-        printf("}}\n");
-    }
+    char *end;
+    if (*s < '0' || *s > '9')
+        return 0;
+    unsigned long type = strtoul(s, &end, 10);
+    if (*end != '.' || end[1] < '0' || end[1] > '9')
+        return 0;
+    unsigned long field = strtoul(end + 1, &end, 10);
+    if (*end || type > 999999999ul || field > 999999999ul)
+        return 0;
+    snprintf(out, size, "%lu.%03lu", type, field);
+    return 1;
 }
 
-/* The codes listed in EXPECT_FOR.expect; returns the count, -1 when there is no such file. */
-static int read_expect(const char *expect_for, char codes[][48], int max)
+/* Parse one line into *w: 1 parsed, 0 blank or comment, -1 malformed. */
+static int parse_want(char *line, want *w)
+{
+    memset(w, 0, sizeof *w);
+    w->count = -1;
+    char *save = NULL, *tok = strtok_r(line, " \t\r\n", &save);
+    if (!tok || tok[0] == '#')
+        return 0;
+    static const char code_chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    if (strlen(tok) >= sizeof w->code || strspn(tok, code_chars) != strlen(tok))
+        return -1;
+    strcpy(w->code, tok);
+    while ((tok = strtok_r(NULL, " \t\r\n", &save)) && tok[0] != '#') {
+        char *end;
+        if (tok[0] == 'x' && w->count < 0 && tok[1] >= '1' && tok[1] <= '9') {
+            w->count = strtol(tok + 1, &end, 10);
+            if (*end || w->count > 100000)
+                return -1;
+        } else if (w->tag[0] || w->count >= 0 || !canonical_tag(tok, w->tag, sizeof w->tag)) {
+            return -1;
+        }
+    }
+    return 1;
+}
+
+/* The lines of EXPECT_FOR.expect; returns their count, -1 when there is no such file, and -2
+ * with *bad_line set when a line is malformed. */
+static int read_expect(const char *expect_for, want *wants, int max, int *bad_line)
 {
     if (!expect_for)
         return -1;
@@ -137,92 +172,263 @@ static int read_expect(const char *expect_for, char codes[][48], int max)
     free(p);
     if (!fp)
         return -1;
-    int n = 0;
+    int n = 0, lineno = 0;
     char line[256];
     while (fgets(line, sizeof line, fp) && n < max) {
-        char code[48];
-        if (line[0] == '#' || sscanf(line, "%47s", code) != 1)
-            continue;
-        int dup = 0;
-        for (int i = 0; i < n; i++)
-            dup |= strcmp(codes[i], code) == 0;
-        if (!dup)
-            snprintf(codes[n++], 48, "%s", code);
+        lineno++;
+        int r = parse_want(line, &wants[n]);
+        if (r < 0) {
+            *bad_line = lineno;
+            n = -2;
+            break;
+        }
+        n += r;
     }
     fclose(fp);
     return n;
 }
 
-/* Check the transaction read from fd (closed here unless it is standard input), reported as
- * `name`; its expected codes are in EXPECT_FOR.expect (NULL: none). */
+static void append(char *dst, size_t size, const char *what)
+{
+    if (strlen(dst) + strlen(what) + 2 < size)
+        strcat(strcat(dst, " "), what);
+}
+
+static int matches(const want *w, const char *code, const char *tag)
+{
+    return strcmp(code, w->code) == 0 && (!w->tag[0] || strcmp(tag, w->tag) == 0);
+}
+
+/* Compare the findings (codes[i] at tags[i]) with the lines of the .expect file: a line is met
+ * by as many findings of its code (at its tag, when it names one) as it says, or by one or more;
+ * a finding no line names is unexpected. The verdict lists both; 1 when it is empty. */
+static int compare_expect(const want *w, int nwant, const char *const *codes,
+                          const char *const *tags, size_t n, char *verdict, size_t size)
+{
+    char miss[600] = "", extra[600] = "", item[120];
+    for (int k = 0; k < nwant; k++) {
+        long found = 0;
+        for (size_t i = 0; i < n; i++)
+            found += matches(&w[k], codes[i], tags[i]);
+        if (w[k].count < 0 ? found > 0 : found == w[k].count)
+            continue;
+        int len =
+            snprintf(item, sizeof item, "%s%s%s", w[k].code, w[k].tag[0] ? " " : "", w[k].tag);
+        if (w[k].count >= 0)
+            snprintf(item + len, sizeof item - (size_t)len, " x%ld (found %ld)", w[k].count, found);
+        append(miss, sizeof miss, item);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int matched = 0, listed = 0;
+        for (int k = 0; k < nwant; k++) {
+            listed |= strcmp(codes[i], w[k].code) == 0;
+            matched |= matches(&w[k], codes[i], tags[i]);
+        }
+        if (matched)
+            continue;
+        /* a code listed at other tags is unexpected at this one */
+        snprintf(item, sizeof item, "%s%s%s", codes[i], listed && tags[i][0] ? " " : "",
+                 listed ? tags[i] : "");
+        char padded[124];
+        snprintf(padded, sizeof padded, " %s ", item);
+        char hay[604];
+        snprintf(hay, sizeof hay, "%s ", extra);
+        if (!strstr(hay, padded))
+            append(extra, sizeof extra, item);
+    }
+    snprintf(verdict, size, "%s%s%s%s%s", miss[0] ? "missing:" : "", miss,
+             miss[0] && extra[0] ? "; " : "", extra[0] ? "unexpected:" : "", extra);
+    return !miss[0] && !extra[0];
+}
+
+/* One input, in the order met: a file to check (read and validated by a pool thread, then
+ * reported in order), an input that could not be opened, or a special file skipped. */
+typedef struct job {
+    enum { JOB_CHECK, JOB_ERROR, JOB_SKIP } kind;
+    char *name;
+    int fd;                /* JOB_CHECK: closed once read, unless standard input */
+    want *wants;           /* with --expect: the lines of NAME.expect, read when met */
+    int nwant, bad_line;   /* -1: no .expect file; -2: line bad_line is malformed */
+    mode_t mode;           /* JOB_SKIP */
+    ebts_txn *t;           /* the outcome of the run */
+    ebts_report *rep;
+    ebts_error err;        /* JOB_ERROR, or a fatal read error */
+    double seconds;
+} job;
+
+static job *job_new(opts *o, int kind, const char *name)
+{
+    job *j = calloc(1, sizeof *j);
+    if (j && !(j->name = strdup(name))) {
+        free(j);
+        j = NULL;
+    }
+    if (!j) {
+        fprintf(stderr, "%s:0: error: OUT_OF_MEMORY: out of memory\n", name);
+        o->files++;
+        o->io_errors++;
+        return NULL;
+    }
+    j->kind = kind;
+    j->fd = -1;
+    j->nwant = -1;
+    return j;
+}
+
+static void job_free(job *j)
+{
+    free(j->name);
+    free(j->wants);
+    ebts_report_free(j->rep);
+    ebts_txn_free(j->t);
+    free(j);
+}
+
+/* An input that could not be checked: queued, then reported as an error of that input in
+ * every format. */
+static void input_error(opts *o, const char *name, const char *code, const char *fmt, ...)
+{
+    job *j = job_new(o, JOB_ERROR, name);
+    if (!j)
+        return;
+    j->err.code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(j->err.msg, sizeof j->err.msg, fmt, ap);
+    va_end(ap);
+    cli_pool_add(o->pool, j);
+}
+
+static void emit_error(opts *o, const char *name, const ebts_error *e)
+{
+    const char *code = e->code;
+    o->files++;
+    o->io_errors++;
+    if (o->format == FMT_JUNIT && ebts_junit_add_error(o->junit, name, code, e->msg) < 0)
+        fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
+    if (o->format == FMT_HTML && ebts_batch_add_error(o->batch, name, code, e->msg, NULL) < 0)
+        fprintf(stderr, "ebts-validate: out of memory for the HTML report\n");
+    if (o->quiet)
+        return;
+    cli_print_error(name, e);
+    if (o->format == FMT_JSON) {
+        printf("{\"path\":");
+        cli_json_str(stdout, name);
+        printf(",\"error\":{\"code\":\"%s\",\"message\":", code);
+        cli_json_str(stdout, e->msg);
+        printf("}}\n");
+    }
+}
+
+/* Queue the check of the transaction to be read from fd, reported as `name`; its expected
+ * findings are in EXPECT_FOR.expect (NULL: none), read now, while the walk's directory is the
+ * current one. */
 static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
 {
-    ebts_error err;
-    memset(&err, 0, sizeof err);
-    ebts_txn *t = ebts_read_fd(fd, 0, &err);
-    if (fd != 0)
-        close(fd);
-    ebts_report *rep = t ? ebts_validate(t, o->profile, &err) : NULL;
+    job *j = job_new(o, JOB_CHECK, name);
+    if (!j) {
+        if (fd != 0)
+            close(fd);
+        return;
+    }
+    j->fd = fd;
+    if (o->expect) {
+        j->wants = malloc(MAX_WANT * sizeof *j->wants);
+        j->nwant = j->wants ? read_expect(expect_for, j->wants, MAX_WANT, &j->bad_line) : -1;
+    }
+    cli_pool_add(o->pool, j);
+}
+
+/* On a pool thread: read and validate. The profile is shared, read-only. */
+static void run_job(void *ctx, void *item)
+{
+    const opts *o = ctx;
+    job *j = item;
+    if (j->kind != JOB_CHECK)
+        return;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    j->t = ebts_read_fd(j->fd, 0, &j->err);
+    if (j->fd != 0)
+        close(j->fd);
+    j->rep = j->t ? ebts_validate(j->t, o->profile, &j->err) : NULL;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    j->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+static void report_check(opts *o, job *jb);
+static void skip_special(opts *o, const char *name, mode_t m);
+
+/* On the adding thread, in input order: print and record what the run found. */
+static void emit_job(void *ctx, void *item)
+{
+    opts *o = ctx;
+    job *j = item;
+    if (j->kind == JOB_ERROR)
+        emit_error(o, j->name, &j->err);
+    else if (j->kind == JOB_SKIP)
+        skip_special(o, j->name, j->mode);
+    else
+        report_check(o, j);
+    job_free(j);
+}
+
+/* What one file's check found, in every format. */
+static void report_check(opts *o, job *jb)
+{
+    const char *name = jb->name;
+    ebts_txn *t = jb->t;
+    ebts_report *rep = jb->rep;
+    const ebts_error err = jb->err;
     if (!t && !cli_error_is_content(&err)) {
-        input_error(o, name, err.code ? err.code : "IO_ERROR", "%s", err.msg);
+        ebts_error e = err;
+        if (!e.code)
+            e.code = "IO_ERROR";
+        emit_error(o, name, &e);
         return;
     }
     size_t size = strlen(name) + 600, dlen = 0;
     char *line = malloc(size), *details = NULL;
     FILE *dfp = open_memstream(&details, &dlen);
-    if (!line || !dfp) {
+    size_t n = rep ? ebts_report_count(rep) : 1; /* a fatal read error stands as the only one */
+    ebts_diag *shown = malloc(n * sizeof *shown); /* as printed: severity and redaction applied */
+    if (!line || !dfp || !shown) {
         free(line);
+        free(shown);
         if (dfp)
             fclose(dfp);
         free(details);
-        ebts_report_free(rep);
-        ebts_txn_free(t);
-        input_error(o, name, "OUT_OF_MEMORY", "out of memory");
+        ebts_error e = {.code = "OUT_OF_MEMORY", .msg = "out of memory"};
+        emit_error(o, name, &e);
         return;
     }
     o->files++;
-    /* the findings: a fatal read error stands as the only one */
-    size_t n = rep ? ebts_report_count(rep) : 1;
     size_t errors = rep ? ebts_report_error_count(rep, o->strict) : 1;
-    char got[256][48];
-    int ngot = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *code = rep ? ebts_report_diag(rep, i)->code : err.code;
-        int dup = 0;
-        for (int k = 0; k < ngot; k++)
-            dup |= strcmp(got[k], code) == 0;
-        if (!dup && ngot < 256)
-            snprintf(got[ngot++], 48, "%s", code);
-    }
     int pass = errors == 0;
-    char verdict[600] = "";
+    char verdict[1300] = "", first_error[300] = "";
     if (o->expect) {
-        char want[256][48];
-        int nwant = read_expect(expect_for, want, 256);
-        if (nwant >= 0) {
-            char miss[300] = "", extra[300] = "";
-            for (int w = 0; w < nwant; w++) {
-                int found = 0;
-                for (int g = 0; g < ngot; g++)
-                    found |= strcmp(want[w], got[g]) == 0;
-                if (!found && strlen(miss) + strlen(want[w]) + 2 < sizeof miss)
-                    strcat(strcat(miss, " "), want[w]);
-            }
-            for (int g = 0; g < ngot; g++) {
-                int found = 0;
-                for (int w = 0; w < nwant; w++)
-                    found |= strcmp(want[w], got[g]) == 0;
-                if (!found && strlen(extra) + strlen(got[g]) + 2 < sizeof extra)
-                    strcat(strcat(extra, " "), got[g]);
-            }
-            pass = !miss[0] && !extra[0];
-            if (!pass)
-                snprintf(verdict, sizeof verdict, "%s%s%s%s%s", miss[0] ? "missing:" : "", miss,
-                         miss[0] && extra[0] ? "; " : "", extra[0] ? "unexpected:" : "", extra);
+        const want *wants = jb->wants;
+        int bad_line = jb->bad_line, nwant = jb->nwant;
+        const char **codes = calloc(n + 1, sizeof *codes), **tags = calloc(n + 1, sizeof *tags);
+        for (size_t i = 0; codes && tags && i < n; i++) {
+            const ebts_diag *d = rep ? ebts_report_diag(rep, i) : NULL;
+            codes[i] = d ? d->code : err.code;
+            tags[i] = d ? d->tag : err.tag;
+        }
+        if (nwant == -2) {
+            pass = 0;
+            snprintf(verdict, sizeof verdict, "malformed line %d in the .expect file", bad_line);
+        } else if (nwant >= 0 && (!codes || !tags)) {
+            pass = 0;
+            snprintf(verdict, sizeof verdict, "out of memory");
+        } else if (nwant >= 0) {
+            pass = compare_expect(wants, nwant, codes, tags, n, verdict, sizeof verdict);
         } else if (!pass) {
             snprintf(verdict, sizeof verdict, "no .expect file and %zu error%s", errors,
                      errors == 1 ? "" : "s");
         }
+        free(codes);
+        free(tags);
     }
     if (!pass)
         o->bad++;
@@ -250,6 +456,11 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
         if (o->redact)
             ebts_redact_message(d.msg);
         int sev = o->strict ? EBTS_SEV_ERROR : d.severity;
+        if (!first_error[0] && sev >= EBTS_SEV_ERROR)
+            snprintf(first_error, sizeof first_error, "%s%s%.*s: %.*s", d.code,
+                     d.tag[0] ? " " : "", (int)sizeof d.tag, d.tag, (int)sizeof d.msg, d.msg);
+        shown[i] = d;
+        shown[i].severity = sev;
         if (o->format == FMT_JSON && !o->quiet) {
             printf("%s{\"code\":\"%s\",\"severity\":\"%s\",\"offset\":%zu,\"record\":%ld,\"tag\":",
                    i ? "," : "", d.code, ebts_severity_name(sev), d.offset, d.record);
@@ -284,19 +495,29 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
             fputs(details, stdout); /* in conformance mode, the findings of failures only */
     }
     if (o->format == FMT_JUNIT) {
-        char msg[700];
-        if (o->expect)
-            snprintf(msg, sizeof msg, "%s", verdict);
+        char msg[1400];
+        if (o->expect || !first_error[0])
+            snprintf(msg, sizeof msg, "%s", o->expect ? verdict : "invalid");
         else
-            snprintf(msg, sizeof msg, "%zu error%s", errors, errors == 1 ? "" : "s");
+            snprintf(msg, sizeof msg, "%s", first_error);
         const char *text = details && details[0] ? details : NULL;
-        if (ebts_junit_add(o->junit, name, pass ? NULL : msg, text) < 0)
+        if (ebts_junit_add(o->junit, name, pass ? NULL : msg, text) < 0 ||
+            ebts_junit_set_time(o->junit, jb->seconds) < 0)
             fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
     }
+    if (o->format == FMT_HTML) {
+        char word[1400];
+        if (o->expect)
+            snprintf(word, sizeof word, "%s%s%s%s", pass ? "PASS" : "FAIL", verdict[0] ? " (" : "",
+                     verdict, verdict[0] ? ")" : "");
+        else
+            snprintf(word, sizeof word, "%s", errors ? "invalid" : "valid");
+        if (ebts_batch_add(o->batch, name, word, !pass, shown, n, NULL) < 0)
+            fprintf(stderr, "ebts-validate: out of memory for the HTML report\n");
+    }
+    free(shown);
     free(line);
     free(details);
-    ebts_report_free(rep);
-    ebts_txn_free(t);
 }
 
 static const char *kind_of(mode_t m)
@@ -318,6 +539,15 @@ static void skip_special(opts *o, const char *name, mode_t m)
                 kind_of(m));
 }
 
+static void queue_skip(opts *o, const char *name, mode_t m)
+{
+    job *j = job_new(o, JOB_SKIP, name);
+    if (j) {
+        j->mode = m;
+        cli_pool_add(o->pool, j);
+    }
+}
+
 /* A file met in a walk: opened without blocking and checked to be the regular file fts saw
  * (it may have been replaced since), then read once whatever number of names lead to it. */
 static void walked_file(opts *o, const FTSENT *e)
@@ -333,7 +563,7 @@ static void walked_file(opts *o, const FTSENT *e)
     }
     int first = S_ISREG(st.st_mode) ? first_visit(o, &st) : 0;
     if (!S_ISREG(st.st_mode))
-        skip_special(o, e->fts_path, st.st_mode);
+        queue_skip(o, e->fts_path, st.st_mode);
     else if (first < 0)
         input_error(o, e->fts_path, "OUT_OF_MEMORY", "out of memory");
     if (first <= 0) {
@@ -393,7 +623,7 @@ static void walk(opts *o, const char *path)
             break;
         case FTS_DEFAULT:
             if (!hidden && wanted(e->fts_name))
-                skip_special(o, e->fts_path, e->fts_statp->st_mode);
+                queue_skip(o, e->fts_path, e->fts_statp->st_mode);
             break;
         default: /* FTS_DC (a directory that is its own ancestor), FTS_DP (after its files) */
             break;
@@ -431,20 +661,58 @@ static void one_argument(opts *o, const char *path)
     check_fd(o, path, fd, path);
 }
 
+/* --explain CODE: the code table's entry. */
+static int explain(const char *code)
+{
+    ebts_code_info c;
+    ebts_error err;
+    memset(&err, 0, sizeof err); /* the first error wins: none yet */
+    if (ebts_diag_code_info(code, &c, &err) < 0) {
+        fprintf(stderr, "ebts-validate: %s (ebts-codes(7) lists them)\n", err.msg);
+        return CLI_USAGE;
+    }
+    printf("code: %s\nseverity: %s%s\nmeaning: %s\nwhat to do: %s\n", c.code,
+           ebts_severity_name(c.severity),
+           c.recovery ? " (a recovery: --strict makes it an error)" : "", c.summary, c.action);
+    return CLI_OK;
+}
+
 static int run(int argc, char **argv)
 {
     opts o;
     memset(&o, 0, sizeof o);
     const char *profile = "ebts-11", *format = "text", *v;
-    int first_path = 0;
+    int first_path = 0, jobs = 0;
     char **paths = calloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+        if (strcmp(a, "--version") == 0) {
+            free(paths);
+            return cli_version("ebts-validate");
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(usage, stdout);
             free(paths);
             return CLI_OK;
+        } else if (strcmp(a, "--explain") == 0 || strncmp(a, "--explain=", 10) == 0) {
+            v = cli_option(argc, argv, &i, "--explain");
+            free(paths);
+            if (!v) {
+                fprintf(stderr, "ebts-validate: --explain needs a CODE\n%s", usage);
+                return CLI_USAGE;
+            }
+            return explain(v);
+        } else if (strncmp(a, "-j", 2) == 0 && (a[2] || i + 1 < argc)) {
+            const char *num = a[2] ? a + 2 : argv[++i];
+            char *end;
+            long nj = strtol(num, &end, 10);
+            if (*end || end == num || nj < 1 || nj > CLI_MAX_JOBS) {
+                fprintf(stderr, "ebts-validate: -j takes a number from 1 to %d\n%s",
+                        CLI_MAX_JOBS, usage);
+                free(paths);
+                return CLI_USAGE;
+            }
+            jobs = (int)nj;
         } else if ((v = cli_option(argc, argv, &i, "--profile"))) {
             profile = v;
         } else if ((v = cli_option(argc, argv, &i, "--format"))) {
@@ -484,6 +752,8 @@ static int run(int argc, char **argv)
         o.format = FMT_JSON;
     else if (strcmp(format, "junit") == 0)
         o.format = FMT_JUNIT;
+    else if (strcmp(format, "html") == 0)
+        o.format = FMT_HTML;
     else
         npaths = 0;
     if (npaths == 0) {
@@ -503,10 +773,25 @@ static int run(int argc, char **argv)
         return CLI_USAGE;
     }
     o.profile = p;
+    char title[300];
+    snprintf(title, sizeof title, "ebts-validate: %s (profile %s)",
+             o.expect ? "conformance" : "validation", ebts_profile_name(p));
     if (o.format == FMT_JUNIT)
         o.junit = ebts_junit_new("ebts-validate");
+    if (o.format == FMT_HTML)
+        o.batch = ebts_batch_new(title);
+    o.pool = cli_pool_new(jobs ? jobs : cli_cores(), run_job, emit_job, &o);
+    if (!o.pool) {
+        fprintf(stderr, "ebts-validate: OUT_OF_MEMORY: out of memory\n");
+        ebts_junit_free(o.junit);
+        ebts_batch_free(o.batch);
+        ebts_profile_free(p);
+        free(paths);
+        return CLI_USAGE;
+    }
     for (int i = 0; i < npaths; i++)
         one_argument(&o, paths[i]);
+    cli_pool_finish(o.pool);
     size_t checked = o.files - o.io_errors;
     if (o.format == FMT_TEXT && !o.quiet) {
         if (o.expect)
@@ -528,12 +813,20 @@ static int run(int argc, char **argv)
         if (o.format == FMT_JUNIT &&
             ebts_junit_add_error(o.junit, "ebts-validate", "NO_INPUT", msg) < 0)
             fprintf(stderr, "ebts-validate: out of memory for the JUnit report\n");
+        if (o.format == FMT_HTML &&
+            ebts_batch_add_error(o.batch, "ebts-validate", "NO_INPUT", msg, NULL) < 0)
+            fprintf(stderr, "ebts-validate: out of memory for the HTML report\n");
     }
     if (o.format == FMT_JUNIT && !o.quiet && ebts_junit_write(o.junit, stdout, &err) < 0) {
         cli_print_error("<stdout>", &err);
         o.io_errors++;
     }
+    if (o.format == FMT_HTML && !o.quiet && ebts_batch_write(o.batch, stdout, &err) < 0) {
+        cli_print_error("<stdout>", &err);
+        o.io_errors++;
+    }
     ebts_junit_free(o.junit);
+    ebts_batch_free(o.batch);
     ebts_profile_free(p);
     free(o.seen);
     free(paths);
