@@ -11,6 +11,9 @@
  *   - all accessors accept NULL and answer with NULL, 0 or an empty span, so calls chain.
  * Errors: a function that can fail takes an optional last `ebts_error *` (NULL is allowed) and
  * returns NULL or a negative status; the library never prints, exits or aborts on bad input.
+ * An ebts_error keeps the first error recorded in it: later failures leave it unchanged, so one
+ * ebts_error may follow several calls and still name what went wrong first (clear it with
+ * memset, or `ebts_error err = {0};`, to reuse it for a new cause).
  * Threads: no global mutable state; different transactions may be used from different threads.
  */
 #ifndef EBTS_H
@@ -56,7 +59,9 @@ enum ebts_severity {
     EBTS_SEV_ERROR = 2
 };
 
-/** A fatal error. `code` is a stable upper-case string (see README, "Diagnostic codes"). */
+/** A fatal error. `code` is a stable upper-case string (see README, "Diagnostic codes"). The
+ *  first error recorded stays: a function given an ebts_error whose code is already set does not
+ *  overwrite it. */
 typedef struct ebts_error {
     const char *code;     /* NULL when no error was recorded */
     size_t offset;        /* byte offset in the input (decompressed), or 0 */
@@ -186,6 +191,10 @@ EBTS_API ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
 
 /** Convenience: the value of field `number` in the first record of type `type`. */
 EBTS_API ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number);
+/** The first field of record `rec` named by `name`: a tag ("2.018"; any spelling of the number,
+ *  "2.18" too; its type must be the record's) or an EBTS mnemonic of the record's type ("NAM",
+ *  "TCN"). NULL when the record has no such field or the name is unknown. */
+EBTS_API const ebts_field *ebts_txn_find(const ebts_txn *t, size_t rec, const char *name);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Editing. Values are copied. An edit invalidates field pointers taken from the same record
@@ -195,9 +204,20 @@ EBTS_API ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned num
 /** A new transaction holding only a Type-1 record with 1.001 LEN, 1.002 VER (`ver`, e.g. "0500")
  *  and 1.003 CNT. NULL on out-of-memory. */
 EBTS_API ebts_txn *ebts_txn_new(const char *ver, ebts_error *err);
-/** Set field `number` of record `rec`, inserting it in number order (999 last) if absent. */
+/** Set field `number` of record `rec`, inserting it in number order (999 last) if absent.
+ *  1.001 LEN and 1.003 CNT are derived by the writer: setting them is refused (BAD_ARGUMENT),
+ *  like every other edit of those two fields. */
 EBTS_API int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val,
                                 size_t len, ebts_error *err);
+/** The same with the field named as in ebts_txn_find ("2.018", "NAM") and a NUL-terminated
+ *  value: ebts_txn_set(t, 1, "NAM", "DOE,JOHN", &err). An unknown name is BAD_ARGUMENT. */
+EBTS_API int ebts_txn_set(ebts_txn *t, size_t rec, const char *name, const char *value,
+                          ebts_error *err);
+/** Fill what a new submission's Type-1 needs from the clock: 1.005 DAT (CCYYMMDD) and 1.014 GMT
+ *  (CCYYMMDDHHMMSSZ) from the current UTC time, and 1.009 TCN: `tcn` when not NULL, else 1.008
+ *  ORI (or "TCN" without one), '-' and the date and time ("TX0000000-20260115123000"; a sender
+ *  of more than one submission a second gives its own `tcn`). 0 or -1. */
+EBTS_API int ebts_txn_stamp(ebts_txn *t, const char *tcn, ebts_error *err);
 /** Insert a new field before position `pos` (ebts_record_field_count() appends). */
 EBTS_API int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number,
                                    const void *val, size_t len, ebts_error *err);
