@@ -354,6 +354,10 @@ typedef struct ebts_iar {
     size_t nrequesting;
     const char *query_id;        /* LESC QUERY ID: */
     int end;                     /* "END OF RESPONSE" seen */
+    const char *const *lesc_lines; /* the LESC response as sent: its lines (trailing spaces
+                                      dropped, empty lines left out) from the one after "QUERY
+                                      MESSAGE TEXT ENDS" to "END OF RESPONSE" */
+    size_t nlesc_lines;
 } ebts_iar;
 
 typedef struct ebts_ers ebts_ers;
@@ -372,7 +376,13 @@ EBTS_API void ebts_ers_free(ebts_ers *e);
 
 /** Compose 2.075 text in the published layout (lines of at most 72 characters plus CR LF) from
  *  an IDR and an optional IAR (NULL or !present); parsing it gives the same structure back.
- *  Returns a NUL-terminated string to free with ebts_free(); *len gets its length. */
+ *  The layout is the FBI's: the title and an empty line when there is a title; the disclaimer;
+ *  an empty line and "------ MATCH -----" (a match) or "- NO MATCH -" (the text's last line, with
+ *  no line end after it); the encounters; "Photo Attached"; the IAR with the IAQ echo's keys on
+ *  the FBI's lines ("ORI/ x ATN/y", "DOB/ x CUS/ y OFF/z PUR/ p POB/q SEX/s", "ARN/x SOC/y"). When
+ *  the IAR has lesc_lines, those are the LESC response (wrapped at 72 characters) and its other
+ *  LESC members are not used. Returns a NUL-terminated string to free with ebts_free(); *len
+ *  gets its length. */
 EBTS_API char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len,
                                 ebts_error *err);
 /** The DHS disclaimer the IDR carries (public text), lines joined with '\n'. */
@@ -417,9 +427,31 @@ typedef struct ebts_gen_options {
     const char *iar_text;        /* the rest of the LESC response, as text */
     const char *const *errors;   /* ERRT: "CODE TEXT" messages, up to 11 */
     size_t nerrors;
+    const char *iar_received;    /* IAQ RECEIVED: (default: 1.005's date at 12:00:00 PM) */
+    const ebts_pair *iaq;        /* IAQ echo values that replace those taken from the
+                                    submission, by key: ORI ATN PHN NAM DOB CUS OFF PUR POB SEX
+                                    FBI ARN SOC SID (e.g. {"ATN", "ORI=TX1234567"}) */
+    size_t niaq;
+    const ebts_encounter *iar_encounters; /* the IAQ's REM ENCOUNTER INFO (eid, last, first,
+                                    middle, dob, pob, sex); default: the encounters, upper-case */
+    size_t niar_encounters;
 } ebts_gen_options;
 
-/** Build a response of `kind` answering `submission` (may be NULL). NULL and err on error. */
+/** Build a response of `kind` answering `submission` (may be NULL). NULL and err on error.
+ *  What the FBI would not send is refused (GEN_INVALID): a 1.010 TCR (the submission's TCN or
+ *  o->tcr) that is not 10 to 40 printable characters; a match without encounters or with an
+ *  encounter that lacks EID (digits), NAME (LAST,FIRST), DOB (CCYYMMDD), POB or SEX; more photos
+ *  than encounters (one photo per encounter); options the kind does not carry (encounters,
+ *  photos or the IAR for a no-match or an ERRT, error messages for an IDR, IAQ values without an
+ *  IAR).
+ *
+ *  The IAR (with iar_status or iar_text): the IAQ echo (ORI/ WVFBIID00, ATN/ORI= the submission's
+ *  ORI, PHN/ CJIS's number, NAM DOB POB SEX FBI SOC SID from the submission, CUS/ Y OFF/0399
+ *  PUR/ C; o->iaq replaces any), REM/ IDSM= the response's 1.009 TCN, then the LESC response:
+ *  iar_text as LESC sent it, with what it lacks added: the "THIS IS NOT A GOVERNMENT DETAINER!"
+ *  preamble, the iar_status line between star lines, the I.C.E. record (from the IAQ values)
+ *  when there is no iar_text, and the requesting-ORI block, "LESC QUERY ID:" and
+ *  "END OF RESPONSE . . . ." unless the text ends the response itself. */
 EBTS_API ebts_txn *ebts_gen_response(int kind, const ebts_txn *submission,
                                      const ebts_gen_options *o, ebts_error *err);
 

@@ -121,10 +121,13 @@ def build():
         "ERS_LINE_TOO_LONG")
     bad("sre-msg-allowed-in-ebts10", txn(t2=with_(SRE2, f60=b"MATCH MADE")))
     CASES["sre-msg-allowed-in-ebts10"] = (CASES["sre-msg-allowed-in-ebts10"][0], None)
-    bad("sre-two-photos", txn(t2=SRE2, t10s=[T10, with_(T10, f2=b"02")]), "RECORD_COUNT")
+    # IDENT sends a photo for each encounter that has one, up to five
+    valid("valid-sre-two-photos", txn(t2=SRE2, t10s=[T10, with_(T10, f2=b"02")]))
+    bad("sre-six-photos", txn(t2=SRE2, t10s=[with_(T10, f2=b"%02d" % i) for i in range(1, 7)]),
+        "RECORD_COUNT")
     bad("sre-type4-not-allowed", txn(t2=SRE2, extra=[FINGER]), "RECORD_NOT_ALLOWED")
     bad("sre-no-type2", txn(), "RECORD_COUNT")
-    bad("sre-idc-duplicate", txn(t2=SRE2, t10s=[T10, T10]), "RECORD_COUNT", "IDC_DUPLICATE")
+    bad("sre-idc-duplicate", txn(t2=SRE2, t10s=[T10, T10]), "IDC_DUPLICATE")
     bad("sre-type2-field-order", txn(t2=SRE2).replace(b"2.002:00" + GS + b"2.015:",
                                                       b"2.015:", 1).replace(
         b"2.073:TX1081100", b"2.073:TX1081100" + GS + b"2.002:00", 1),

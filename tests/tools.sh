@@ -113,7 +113,7 @@ gzip -c "$V/valid-errt.eft" > "$T/v.eft.gz"
 expect 0 "gzip" -- "$VAL" "$T/v.eft.gz"
 expect 0 "stdin" -- sh -c "\"$VAL\" - < $V/valid-errt.eft"
 expect 0 "expect mode" -- "$VAL" --expect fixtures/validate
-has "$T/out" "ebts-validate: 66 passed, 0 failed" "expect summary"
+has "$T/out" "ebts-validate: 67 passed, 0 failed" "expect summary"
 cp "$V/sre-srf-missing.eft" "$T/x.eft"
 printf 'VALUE_NOT_ALLOWED\n' > "$T/x.eft.expect"
 expect 1 "expect mismatch" -- "$VAL" --expect "$T/x.eft"
@@ -156,12 +156,13 @@ expect 2 "gen without kind" -- "$GEN" $SUB
 expect 2 "gen unknown kind" -- "$GEN" idr-maybe $SUB
 expect 2 "gen bad encounter" -- "$GEN" idr-match $SUB --encounter "only-eid"
 expect 2 "gen missing photo" -- "$GEN" idr-match $SUB --photo fixtures/none.jpg
-expect 1 "gen without TCR" -- "$GEN" idr-nomatch --dai TX0000000 --name DOE,JOHN --cri TX0000000
+expect 2 "gen without TCR" -- "$GEN" idr-nomatch --dai TX0000000 --name DOE,JOHN --cri TX0000000
 has "$T/err" "GEN_INVALID" "gen says what is missing"
-expect 1 "gen with six encounters" -- "$GEN" idr-match $SUB --encounter "1;A,B;;;" --encounter "2;A,B;;;" \
+expect 2 "gen with six encounters" -- "$GEN" idr-match $SUB --encounter "1;A,B;;;" --encounter "2;A,B;;;" \
     --encounter "3;A,B;;;" --encounter "4;A,B;;;" --encounter "5;A,B;;;" --encounter "6;A,B;;;"
-expect 1 "gen errt without messages" -- "$GEN" errt $SUB
-expect 1 "gen photo that is no JPEG" -- "$GEN" idr-match $SUB --photo fixtures/README.md
+expect 2 "gen errt without messages" -- "$GEN" errt $SUB
+expect 2 "gen photo that is no JPEG" -- "$GEN" idr-match $SUB --encounter "1;DOE,JOHN;19800101;XX;M" \
+    --photo fixtures/README.md
 expect 1 "gen from a non-transaction" -- "$GEN" idr-nomatch --in fixtures/invalid/empty.eft
 # the golden responses in fixtures/generated are reproduced exactly
 expect 0 "gen no-match" -- "$GEN" idr-nomatch $SUB -o "$T/nm.eft"

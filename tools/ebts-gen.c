@@ -13,16 +13,18 @@ static const char usage[] =
     "builds the response from options. ORI is USVISIT0Z; TOT is SRE (IDR) or ERRT.\n"
     "\n"
     "  --tcr --dai --name --sid --cri --oca VALUE   values instead of (or without) --in\n"
-    "  --encounter \"EID;NAME;DOB;POB;SEX\"   an IDENT encounter (repeatable, up to 5)\n"
-    "  --photo FILE.jpg        a Type-10 FACE record; HLL/VLL read from the JPEG (repeatable)\n"
+    "  --encounter \"EID;LAST,FIRST;CCYYMMDD;POB;SEX\"   an IDENT encounter (idr-match: 1 to 5)\n"
+    "  --photo FILE.jpg        a Type-10 FACE record; HLL/VLL read from the JPEG (idr-match:\n"
+    "                          one per encounter at most)\n"
     "  --iar-status TEXT       the LESC status line: adds the IAR (immigration alien response)\n"
-    "  --iar FILE              the rest of the LESC response, as text\n"
+    "  --iar FILE              the LESC response as LESC sent it (what it lacks is added)\n"
     "  --error \"CODE TEXT\"     an ERRT message, e.g. \"L0013 DOA older than 7 days\" (up to 11)\n"
     "  --date CCYYMMDD --tcn TCN --ver VER   1.005, 1.009 and 1.002 of the response\n"
     "  --to F                  traditional (default), readable or json\n"
     "  -o OUT                  write to OUT instead of standard output\n"
     "\n"
-    "Exit status: 0 written, 1 the response could not be built from the input, 2 usage or I/O.\n";
+    "Exit status: 0 written, 1 the submission could not be read, 2 usage or I/O, or a response\n"
+    "the FBI would not send (an option its kind does not carry, an invalid TCN as TCR).\n";
 
 static unsigned char *slurp(const char *path, size_t *len)
 {
@@ -65,7 +67,7 @@ static int parse_encounter(char *s, ebts_encounter *e)
     e->dob = f[2];
     e->pob = f[3];
     e->sex = f[4];
-    return f[1] && *f[0] && *f[1];
+    return s == NULL && f[4] != NULL; /* exactly five parts */
 }
 
 int main(int argc, char **argv)
@@ -177,7 +179,7 @@ int main(int argc, char **argv)
     ebts_txn_free(sub);
     if (!t) {
         fprintf(stderr, "ebts-gen: %s: %s\n", err.code, err.msg);
-        rc = CLI_INVALID;
+        rc = err.code && strcmp(err.code, "GEN_INVALID") == 0 ? CLI_USAGE : CLI_INVALID;
         goto done;
     }
     rc = ebts_write_file(t, wflags | EBTS_WRITE_NO_DIAGS, out, &err) == 0 ? CLI_OK : CLI_USAGE;
