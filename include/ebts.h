@@ -394,6 +394,18 @@ typedef struct ebts_errt_message {
     const char *text;  /* the rest, as sent (trailing spaces kept) */
 } ebts_errt_message;
 
+/** An IDENT encounter as the response view gives it. */
+typedef struct ebts_response_encounter {
+    const char *eid, *name, *dob, *pob, *sex; /* NULL when absent */
+    long photo;  /* record index of the encounter's Type-10 photo (the k-th Type-10 record is the
+                    k-th encounter's, as ebts_gen_response writes them), -1 when none came */
+} ebts_response_encounter;
+
+/** What an SRE or ERRT says. Values are read as the FBI sends them and shown trimmed: leading
+ *  and trailing blanks do not count in EBTS values (the published 1.010 " 42046114892" is
+ *  "42046114892" here); 2.060 message text is kept as sent. The view holds copies of all it
+ *  shows: it stays valid after its transaction is freed, until ebts_response_free(); record
+ *  indices in it refer to the transaction it was made from. */
 typedef struct ebts_response {
     const char *tot, *srf, *tcn, *tcr, *ori, *dai, *sid, *nam, *oca; /* NULL when absent */
     const char *const *cri;      /* 2.073, up to 3 */
@@ -404,11 +416,28 @@ typedef struct ebts_response {
     const ebts_ers *ers;         /* parsed 2.075, or NULL */
     const ebts_errt_message *messages; /* 2.060 */
     size_t nmessages;
+    const ebts_response_encounter *encounters; /* the IDR's encounters, in order */
+    size_t nencounters;
+    int photo_missing;           /* 2.075 says "Photo Attached" and no Type-10 record came */
 } ebts_response;
 
 /** The response view of an SRE or ERRT (any transaction: fields absent are NULL). */
 EBTS_API ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err);
 EBTS_API void ebts_response_free(ebts_response *r);
+
+enum ebts_response_kind {
+    EBTS_RESPONSE_OTHER = 0,       /* not a response this library tells apart (or NULL) */
+    EBTS_RESPONSE_IDR_MATCH = 1,   /* SRE from IDENT (ORI USVISIT0Z), 2.059 I: encounters follow */
+    EBTS_RESPONSE_IDR_NOMATCH = 2, /* SRE from IDENT, 2.059 N */
+    EBTS_RESPONSE_ERRT = 3,        /* ERRT: the submission was refused, see messages */
+    EBTS_RESPONSE_SRE = 4          /* SRE from IAFIS (any other ORI) */
+};
+/** What kind of response `r` is, from TOT, ORI and 2.059 SRF (the 2.075 marker when SRF is
+ *  absent). An SRE from IDENT whose answer cannot be told is EBTS_RESPONSE_OTHER. */
+EBTS_API int ebts_response_kind(const ebts_response *r);
+/** 1 when `r` answers `submission`: its 1.010 TCR is the submission's 1.009 TCN, both trimmed
+ *  of blanks; 0 otherwise (NULL included). */
+EBTS_API int ebts_response_answers(const ebts_response *r, const ebts_txn *submission);
 
 /* Generating responses (what CJIS sends for IDENT): a no-match IDR, a match IDR (with IAR when
  * LESC answered) with photos, or an ERRT. Values come from the submission when given. */

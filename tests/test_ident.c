@@ -891,6 +891,113 @@ START_TEST(generation_refuses_what_the_fbi_would_not_send)
 }
 END_TEST
 
+START_TEST(one_photo_per_encounter_and_the_view)
+{
+    size_t jn;
+    unsigned char *jpeg = tu_slurp("fixtures/samples/face-48x64.jpg", &jn);
+    ebts_span ph[2] = {{jpeg, jn}, {jpeg, jn}};
+    ebts_encounter enc[3] = {{"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0},
+                             {"1105046343", "DOE,JOHNNY Q", "19650208", "CN", "M", 0, 0, 0},
+                             {"1100000001", "ROE,RICHARD", "19700101", "XX", "M", 0, 0, 0}};
+    ebts_gen_options o = valid_match(enc, 3);
+    o.photos = ph;
+    o.nphotos = 2;
+    ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(error_count(t), 0);
+    ebts_response *r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(ebts_response_kind(r), EBTS_RESPONSE_IDR_MATCH);
+    ck_assert_uint_eq(r->nencounters, 3);
+    ck_assert_str_eq(r->encounters[1].name, "DOE,JOHNNY Q");
+    ck_assert_int_eq(r->encounters[0].photo, 2);
+    ck_assert_int_eq(r->encounters[1].photo, 3);
+    ck_assert_int_eq(r->encounters[2].photo, -1);
+    ck_assert_int_eq(ebts_record_type(ebts_txn_record(t, 3)), 10);
+    ck_assert_int_eq(r->photo_missing, 0);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+    free(jpeg);
+    /* the published match announces a photo that is not there; the clean one has it */
+    t = ebts_read_file("fixtures/samples/published/idr-iar-match.eft", 0, NULL);
+    r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(r->photo_missing, 1);
+    ck_assert_uint_eq(r->nencounters, 2);
+    ck_assert_int_eq(r->encounters[0].photo, -1);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+    t = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
+    r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(r->photo_missing, 0);
+    ck_assert_int_eq(r->encounters[0].photo, 2);
+    ck_assert_int_eq(r->encounters[1].photo, -1);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+}
+END_TEST
+
+static int kind_of(const char *path)
+{
+    ebts_txn *t = ebts_read_file(path, 0, NULL);
+    ebts_response *r = ebts_response_view(t, NULL);
+    int k = ebts_response_kind(r);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+    return k;
+}
+
+START_TEST(response_kind)
+{
+    const char *dirs[] = {"fixtures/samples/published", "fixtures/samples/clean"};
+    for (int i = 0; i < 2; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s/idr-iar-match.eft", dirs[i]);
+        ck_assert_int_eq(kind_of(p), EBTS_RESPONSE_IDR_MATCH);
+        snprintf(p, sizeof p, "%s/idr-nomatch.eft", dirs[i]);
+        ck_assert_int_eq(kind_of(p), EBTS_RESPONSE_IDR_NOMATCH);
+        snprintf(p, sizeof p, "%s/errt-doa.eft", dirs[i]);
+        ck_assert_int_eq(kind_of(p), EBTS_RESPONSE_ERRT);
+    }
+    ck_assert_int_eq(kind_of("fixtures/validate/valid-car.eft"), EBTS_RESPONSE_OTHER);
+    ck_assert_int_eq(ebts_response_kind(NULL), EBTS_RESPONSE_OTHER);
+    /* an SRE from IAFIS: another ORI */
+    ebts_txn *t = ebts_read_file("fixtures/samples/clean/idr-nomatch.eft", 0, NULL);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 8, "WVIAFIS0Z", 9, NULL), 0);
+    ebts_response *r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(ebts_response_kind(r), EBTS_RESPONSE_SRE);
+    ebts_response_free(r);
+    /* from IDENT without 2.059: the 2.075 marker tells */
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 8, "USVISIT0Z", 9, NULL), 0);
+    ck_assert_int_eq(ebts_txn_delete_field(t, 1, 59, NULL), 0);
+    r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(ebts_response_kind(r), EBTS_RESPONSE_IDR_NOMATCH);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(view_values_trimmed_and_the_submission_answered)
+{
+    ebts_txn *t = ebts_read_file("fixtures/samples/published/idr-iar-match.eft", 0, NULL);
+    ebts_response *r = ebts_response_view(t, NULL);
+    ck_assert_str_eq(r->tcr, "42046114892"); /* sent as " 42046114892" */
+    ck_assert_str_eq(r->cri[0], "TX1081100"); /* sent as " TX1081100" */
+    ebts_txn *sub = ebts_txn_new("0500", NULL);
+    ck_assert_int_eq(ebts_response_answers(r, sub), 0); /* no TCN */
+    ck_assert_int_eq(ebts_txn_set_field(sub, 0, 9, "42046114892 ", 12, NULL), 0);
+    ck_assert_int_eq(ebts_response_answers(r, sub), 1);
+    ck_assert_int_eq(ebts_txn_set_field(sub, 0, 9, "42046114893", 11, NULL), 0);
+    ck_assert_int_eq(ebts_response_answers(r, sub), 0);
+    ck_assert_int_eq(ebts_response_answers(NULL, sub), 0);
+    ebts_txn_free(sub);
+    /* the view holds copies: it outlives its transaction */
+    ebts_txn_free(t);
+    ck_assert_str_eq(r->nam, "TEST,TEST");
+    ck_assert_str_eq(r->encounters[1].name, "TEST,Heather P");
+    ck_assert_int_eq(ebts_ers_iar(r->ers)->present, 1);
+    ebts_response_free(r);
+}
+END_TEST
+
 Suite *suite_ident(void)
 {
     Suite *s = suite_create("ident");
@@ -910,6 +1017,9 @@ Suite *suite_ident(void)
     tcase_add_test(tc, published_nomatch_generated_from_its_data);
     tcase_add_test(tc, iar_parser_without_star_lines);
     tcase_add_test(tc, generation_refuses_what_the_fbi_would_not_send);
+    tcase_add_test(tc, one_photo_per_encounter_and_the_view);
+    tcase_add_test(tc, response_kind);
+    tcase_add_test(tc, view_values_trimmed_and_the_submission_answered);
     suite_add_tcase(s, tc);
     return s;
 }
