@@ -74,7 +74,7 @@ static const ebts__code codes[] = {
     {"IMAGE_UNREADABLE", E, 0, "no frame header with the image's width and height"},
     {"IDR_MARKER_RUN_IN", W, 1, "2.075: the MATCH / NO MATCH marker runs into the next line"},
     {"IDR_TEXT_UNPLACED", W, 0, "2.075: an IDR/IAR line the parser cannot place; kept"},
-    {"GEN_INVALID", E, 0, "a response cannot be generated from the options and submission"},
+    {"GEN_INVALID", E, 0, "a response the FBI would not send, or one the options and submission cannot make"},
     {"XML_SYNTAX", E, 0, "XML input that is not well-formed"},
     {"XML_DTD_FORBIDDEN", E, 0, "XML input with a DTD: refused (entities are an attack vector)"},
     {"XML_NOT_TRANSACTION", E, 0, "XML whose root is not itl:NISTBiometricInformationExchangePackage"},
