@@ -8,6 +8,8 @@
  *   - bytes the library hands you through `unsigned char **out` are yours: free them with ebts_free();
  *   - every other pointer (records, fields, spans, diagnostics) is borrowed from its transaction and
  *     lives as long as the transaction, or until the next edit of that transaction;
+ *   - but a response view (ebts_response_view) and a parsed 2.075 (ebts_ers_parse) hold copies:
+ *     they stay valid after the transaction is freed, until their own _free;
  *   - all accessors accept NULL and answer with NULL, 0 or an empty span, so calls chain.
  * Errors: a function that can fail takes an optional last `ebts_error *` (NULL is allowed) and
  * returns NULL or a negative status; the library never prints, exits or aborts on bad input.

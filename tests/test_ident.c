@@ -870,7 +870,7 @@ START_TEST(generation_refuses_what_the_fbi_would_not_send)
     o.iar_status = "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED";
     iaq.key = "XYZ";
     assert_refused(EBTS_GEN_IDR_MATCH, &o, "no IAQ value \"XYZ\"");
-    static const char *const bad_tcr[] = {"FAKE-TCN", "jck t5", "TCN\x01" "000000000",
+    static const char *const bad_tcr[] = {"FAKE-TCN", "jck t5", "TCN\001000000000",
                                           "12345678901234567890123456789012345678901"};
     for (size_t i = 0; i < sizeof bad_tcr / sizeof bad_tcr[0]; i++) {
         o = valid_match(enc, 1);
