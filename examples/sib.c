@@ -2,7 +2,6 @@
  * and build the next submission. usage: sib RESPONSE OUT */
 #include <stdio.h>
 #include <ebts.h>
-
 static const char *const says[] = {"other", "IDENT match", "no IDENT match", "rejected", "IAFIS"};
 int main(int argc, char **argv)
 {
@@ -22,7 +21,8 @@ int main(int argc, char **argv)
         char path[64];
         snprintf(path, sizeof path, "%s.jpg", e->eid);
         FILE *fp = jpeg.len ? fopen(path, "wb") : NULL; /* photo -1: no record, empty span */
-        if (fp && fwrite(jpeg.ptr, 1, jpeg.len, fp) == jpeg.len && fclose(fp) == 0)
+        size_t n = fp ? fwrite(jpeg.ptr, 1, jpeg.len, fp) : 0;
+        if (fp && fclose(fp) == 0 && n == jpeg.len)
             printf("  photo: %s\n", path);
     }
     ebts_txn *s = ebts_txn_new("0500", &err); /* the next submission, for the same person */
