@@ -123,6 +123,12 @@ $(BUILD)/tests/%.o: tests/%.c tests/testutil.h $(LIB_HDRS) | $(NEED_DEPS)
 $(TEST_BIN): $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/main.o $(STATIC)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS)
 
+# The programs of examples/, built as a user builds against the library: the public header only.
+EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+$(BUILD)/examples/%: examples/%.c include/ebts.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -pedantic $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+
 FUZZ_TARGETS = read ers xml profile
 # each target's seeds besides its regressions: the replay in check and make fuzz use the same
 FUZZ_SEEDS_read = fixtures
@@ -149,7 +155,7 @@ $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.
 	  $(DEP_LIBS) $(CHECK_LIBS)
 
 check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
-	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads
+	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads $(EXAMPLES)
 	$(TEST_BIN)
 	for m in man/*.1 man/*.3 $(BUILD)/man/*.7; do w=$$(groff -man -ww -z $$m 2>&1); \
 	  [ -z "$$w" ] || { echo "$$w"; exit 1; }; done

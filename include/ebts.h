@@ -8,12 +8,17 @@
  *   - bytes the library hands you through `unsigned char **out` are yours: free them with ebts_free();
  *   - every other pointer (records, fields, spans, diagnostics) is borrowed from its transaction and
  *     lives as long as the transaction, or until the next edit of that transaction;
+ *   - but a response view (ebts_response_view) and a parsed 2.075 (ebts_ers_parse) hold copies:
+ *     they stay valid after the transaction is freed, until their own _free;
  *   - all accessors accept NULL and answer with NULL, 0 or an empty span, so calls chain; an
  *     index out of range answers the same way; `_free(NULL)` is a no-op.
  * Errors: a function that can fail takes an optional last `ebts_error *` (NULL is allowed) and
  * returns NULL or a negative status; the library never prints, exits or aborts on bad input.
  * Bad arguments are such a failure, with code BAD_ARGUMENT: a NULL handle or pointer the call
  * needs, a NULL array or buffer with a non-zero count, a number out of its range.
+ * An ebts_error keeps the first error recorded in it: later failures leave it unchanged, so one
+ * ebts_error may follow several calls and still name what went wrong first (clear it with
+ * memset, or `ebts_error err = {0};`, to reuse it for a new cause).
  * Threads: the library's only global mutable state is the once-only initialisation of libxml2
  * (under a mutex, by the first call that does XML work: any thread may make it). Beyond that:
  *   - different objects may be used from different threads at the same time, freely;
@@ -70,7 +75,9 @@ enum ebts_severity {
     EBTS_SEV_ERROR = 2
 };
 
-/** A fatal error. `code` is a stable upper-case string (see README, "Diagnostic codes"). */
+/** A fatal error. `code` is a stable upper-case string (see docs/codes.md, ebts-codes(7)). The
+ *  first error recorded stays: a function given an ebts_error whose code is already set does not
+ *  overwrite it. */
 typedef struct ebts_error {
     const char *code;     /* NULL when no error was recorded */
     size_t offset;        /* byte offset in the input (decompressed), or 0 */
@@ -206,6 +213,10 @@ EBTS_API ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
 
 /** Convenience: the value of field `number` in the first record of type `type`. */
 EBTS_API ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number);
+/** The first field of record `rec` named by `name`: a tag ("2.018"; any spelling of the number,
+ *  "2.18" too; its type must be the record's) or an EBTS mnemonic of the record's type ("NAM",
+ *  "TCN"). NULL when the record has no such field or the name is unknown. */
+EBTS_API const ebts_field *ebts_txn_find(const ebts_txn *t, size_t rec, const char *name);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Editing. Values are copied. An edit invalidates field pointers taken from the same record
@@ -217,9 +228,21 @@ EBTS_API ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned num
  *  NULL or "" for "0500") and 1.003 CNT. NULL on out-of-memory, or when `ver` holds FS or GS
  *  (BAD_ARGUMENT). */
 EBTS_API ebts_txn *ebts_txn_new(const char *ver, ebts_error *err);
-/** Set field `number` of record `rec`, inserting it in number order (999 last) if absent. */
+/** Set field `number` of record `rec`, inserting it in number order (999 last) if absent.
+ *  1.001 LEN and 1.003 CNT are derived by the writer: setting them is refused (BAD_ARGUMENT),
+ *  like every other edit of those two fields. */
 EBTS_API int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val,
                                 size_t len, ebts_error *err);
+/** The same with the field named as in ebts_txn_find ("2.018", "NAM") and a NUL-terminated
+ *  value: ebts_txn_set(t, 1, "NAM", "DOE,JOHN", &err). An unknown name, or a NULL
+ *  name or value, is BAD_ARGUMENT. */
+EBTS_API int ebts_txn_set(ebts_txn *t, size_t rec, const char *name, const char *value,
+                          ebts_error *err);
+/** Fill what a new submission's Type-1 needs from the clock: 1.005 DAT (CCYYMMDD) and 1.014 GMT
+ *  (CCYYMMDDHHMMSSZ) from the current UTC time, and 1.009 TCN: `tcn` when not NULL, else 1.008
+ *  ORI (or "TCN" without one), '-' and the date and time ("TX0000000-20260115123000"; a sender
+ *  of more than one submission a second gives its own `tcn`). 0 or -1. */
+EBTS_API int ebts_txn_stamp(ebts_txn *t, const char *tcn, ebts_error *err);
 /** Insert a new field before position `pos` (ebts_record_field_count() appends). */
 EBTS_API int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number,
                                    const void *val, size_t len, ebts_error *err);
@@ -271,7 +294,7 @@ EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
 #define EBTS_FORMAT_TRADITIONAL 0u
 #define EBTS_FORMAT_READABLE    1u
 #define EBTS_FORMAT_JSON        2u
-#define EBTS_FORMAT_XML         3u /* ANSI/NIST-ITL 2011 / EBTS 10 XML (see README, "XML") */
+#define EBTS_FORMAT_XML         3u /* ANSI/NIST-ITL 2011 / EBTS 10 XML (see docs/xml.md) */
 #define EBTS_FORMAT_HTML        4u  /* a self-contained report page for people (no script) */
 #define EBTS_FORMAT_MASK        0x0fu
 #define EBTS_WRITE_BASE64       0x100u /* JSON: binary data as base64 too */
@@ -389,6 +412,10 @@ typedef struct ebts_iar {
     size_t nrequesting;
     const char *query_id;        /* LESC QUERY ID: */
     int end;                     /* "END OF RESPONSE" seen */
+    const char *const *lesc_lines; /* the LESC response as sent: its lines (trailing spaces
+                                      dropped, empty lines left out) from the one after "QUERY
+                                      MESSAGE TEXT ENDS" to "END OF RESPONSE" */
+    size_t nlesc_lines;
 } ebts_iar;
 
 typedef struct ebts_ers ebts_ers;
@@ -408,9 +435,14 @@ EBTS_API void ebts_ers_free(ebts_ers *e);
 
 /** Compose 2.075 text in the published layout (lines of at most 72 characters plus CR LF) from
  *  an IDR and an optional IAR (NULL or !present); parsing it gives the same structure back.
- *  Returns a NUL-terminated string to free with ebts_free(); *len gets its length (`len` may be
- *  NULL). NULL on out-of-memory, and BAD_ARGUMENT for a NULL `idr`, a NULL array with a count,
- *  a NULL string in status_lines or notices, or a pair without a key (a NULL string value
+ *  The layout is the FBI's: the title and an empty line when there is a title; the disclaimer;
+ *  an empty line and "------ MATCH -----" (a match) or "- NO MATCH -" (the text's last line, with
+ *  no line end after it); the encounters; "Photo Attached"; the IAR with the IAQ echo's keys on
+ *  the FBI's lines ("ORI/ x ATN/y", "DOB/ x CUS/ y OFF/z PUR/ p POB/q SEX/s", "ARN/x SOC/y"). When
+ *  the IAR has lesc_lines, those are the LESC response (wrapped at 72 characters) and its other
+ *  LESC members are not used. Returns a NUL-terminated string to free with ebts_free(); *len
+ *  gets its length (`len` may be NULL). NULL on out-of-memory, and BAD_ARGUMENT for a NULL `idr`, a NULL array with a count,
+ *  a NULL string in status_lines, lesc_lines or notices, or a pair without a key (a NULL string value
  *  composes as empty). */
 EBTS_API char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len,
                                 ebts_error *err);
@@ -423,6 +455,18 @@ typedef struct ebts_errt_message {
     const char *text;  /* the rest, as sent (trailing spaces kept) */
 } ebts_errt_message;
 
+/** An IDENT encounter as the response view gives it. */
+typedef struct ebts_response_encounter {
+    const char *eid, *name, *dob, *pob, *sex; /* NULL when absent */
+    long photo;  /* record index of the encounter's Type-10 photo (the k-th Type-10 record is the
+                    k-th encounter's, as ebts_gen_response writes them), -1 when none came */
+} ebts_response_encounter;
+
+/** What an SRE or ERRT says. Values are read as the FBI sends them and shown trimmed: leading
+ *  and trailing blanks do not count in EBTS values (the published 1.010 " 42046114892" is
+ *  "42046114892" here); 2.060 message text is kept as sent. The view holds copies of all it
+ *  shows: it stays valid after its transaction is freed, until ebts_response_free(); record
+ *  indices in it refer to the transaction it was made from. */
 typedef struct ebts_response {
     const char *tot, *srf, *tcn, *tcr, *ori, *dai, *sid, *nam, *oca; /* NULL when absent */
     const char *const *cri;      /* 2.073, up to 3 */
@@ -433,12 +477,29 @@ typedef struct ebts_response {
     const ebts_ers *ers;         /* parsed 2.075, or NULL */
     const ebts_errt_message *messages; /* 2.060 */
     size_t nmessages;
+    const ebts_response_encounter *encounters; /* the IDR's encounters, in order */
+    size_t nencounters;
+    int photo_missing;           /* 2.075 says "Photo Attached" and no Type-10 record came */
 } ebts_response;
 
 /** The response view of an SRE or ERRT (any transaction: fields absent are NULL). NULL on
  *  out-of-memory, or for a NULL `t` (BAD_ARGUMENT). */
 EBTS_API ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err);
 EBTS_API void ebts_response_free(ebts_response *r);
+
+enum ebts_response_kind {
+    EBTS_RESPONSE_OTHER = 0,       /* not a response this library tells apart (or NULL) */
+    EBTS_RESPONSE_IDR_MATCH = 1,   /* SRE from IDENT (ORI USVISIT0Z), 2.059 I: encounters follow */
+    EBTS_RESPONSE_IDR_NOMATCH = 2, /* SRE from IDENT, 2.059 N */
+    EBTS_RESPONSE_ERRT = 3,        /* ERRT: the submission was refused, see messages */
+    EBTS_RESPONSE_SRE = 4          /* SRE from IAFIS (any other ORI) */
+};
+/** What kind of response `r` is, from TOT, ORI and 2.059 SRF (the 2.075 marker when SRF is
+ *  absent). An SRE from IDENT whose answer cannot be told is EBTS_RESPONSE_OTHER. */
+EBTS_API int ebts_response_kind(const ebts_response *r);
+/** 1 when `r` answers `submission`: its 1.010 TCR is the submission's 1.009 TCN, both trimmed
+ *  of blanks; 0 otherwise (NULL included). */
+EBTS_API int ebts_response_answers(const ebts_response *r, const ebts_txn *submission);
 
 /* Generating responses (what CJIS sends for IDENT): a no-match IDR, a match IDR (with IAR when
  * LESC answered) with photos, or an ERRT. Values come from the submission when given. */
@@ -457,11 +518,24 @@ typedef struct ebts_gen_options {
     const char *iar_text;        /* the rest of the LESC response, as text */
     const char *const *errors;   /* ERRT: "CODE TEXT" messages, up to 11 */
     size_t nerrors;
+    const char *iar_received;    /* IAQ RECEIVED: (default: 1.005's date at 12:00:00 PM) */
+    const ebts_pair *iaq;        /* IAQ echo values that replace those taken from the
+                                    submission, by key: ORI ATN PHN NAM DOB CUS OFF PUR POB SEX
+                                    FBI ARN SOC SID (e.g. {"ATN", "ORI=TX1234567"}) */
+    size_t niaq;
+    const ebts_encounter *iar_encounters; /* the IAQ's REM ENCOUNTER INFO (eid, last, first,
+                                    middle, dob, pob, sex); default: the encounters, upper-case */
+    size_t niar_encounters;
 } ebts_gen_options;
 
-/** Build a response of `kind` answering `submission` (may be NULL). NULL and err on error:
- *  GEN_INVALID when the values do not make a response, BAD_ARGUMENT for an unknown `kind`, an
- *  array of `o` NULL with a count, a NULL error message or a photo's NULL bytes. */
+/** Build a response of `kind` answering `submission` (may be NULL). NULL and err on error.
+ *  What the FBI would not send is refused (GEN_INVALID): a 1.010 TCR (the submission's TCN or
+ *  o->tcr) that is not 10 to 40 printable characters; a match without encounters or with an
+ *  encounter that lacks EID (digits), NAME (LAST,FIRST), DOB (CCYYMMDD), POB or SEX; more photos
+ *  than encounters (one photo per encounter); options the kind does not carry (encounters,
+ *  photos or the IAR for a no-match or an ERRT, error messages for an IDR, IAQ values without an
+ *  IAR). BAD_ARGUMENT for an unknown `kind`, an array of `o` NULL with a count, a NULL error
+ *  message or a photo's NULL bytes. */
 EBTS_API ebts_txn *ebts_gen_response(int kind, const ebts_txn *submission,
                                      const ebts_gen_options *o, ebts_error *err);
 

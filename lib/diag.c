@@ -134,7 +134,7 @@ static const ebts__code codes[] = {
      "nothing to read it; the sender should end the marker's line with CR LF"},
     {"IDR_TEXT_UNPLACED", W, 0, "2.075: an IDR/IAR line the parser cannot place; kept",
      "read the line in the report; when the IDR layout has changed, report it with the file"},
-    {"GEN_INVALID", E, 0, "a response cannot be generated from the options and submission",
+    {"GEN_INVALID", E, 0, "a response the FBI would not send, or one the options and submission cannot make",
      "correct the options or submission values the message names (ebts-gen --help)"},
     {"XML_SYNTAX", E, 0, "XML input that is not well-formed",
      "correct the XML where the message points: it must be well-formed"},

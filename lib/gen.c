@@ -126,108 +126,237 @@ static void split_name(const char *name, char *last, char *first, char *middle, 
         snprintf(middle, size, "%s", sp + 1);
 }
 
+/* A growing list of lines (the LESC response being built); copies. */
+typedef struct lines {
+    char **v;
+    size_t n;
+    int oom;
+} lines;
+
+static void add_line(lines *l, const char *p, size_t n)
+{
+    char **q = l->oom ? NULL : realloc(l->v, (l->n + 1) * sizeof *q);
+    char *d = q ? malloc(n + 1) : NULL;
+    if (q)
+        l->v = q;
+    if (!d) {
+        l->oom = 1;
+        return;
+    }
+    memcpy(d, p, n);
+    d[n] = 0;
+    l->v[l->n++] = d;
+}
+
+static void add_str(lines *l, const char *s)
+{
+    add_line(l, s, strlen(s));
+}
+
+/* The lines of a text, trailing spaces dropped, empty lines left out. */
+static void add_text_lines(lines *l, const char *p)
+{
+    while (p && *p) {
+        const char *nl = strpbrk(p, "\r\n");
+        size_t k = nl ? (size_t)(nl - p) : strlen(p);
+        while (k && p[k - 1] == ' ')
+            k--;
+        if (k)
+            add_line(l, p, k);
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
+static int any_starts(const lines *l, const char *lit)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strncmp(l->v[i], lit, strlen(lit)) == 0)
+            return 1;
+    return 0;
+}
+
+/* The IAQ echo's keys in the FBI's order, and what CJIS puts there when the submission does not
+ * say: its own ORI and telephone number, in custody, offence 0399, purpose criminal. */
+enum { IAQ_ORI, IAQ_ATN, IAQ_PHN, IAQ_NAM, IAQ_DOB, IAQ_CUS, IAQ_OFF, IAQ_PUR, IAQ_POB, IAQ_SEX,
+       IAQ_FBI, IAQ_ARN, IAQ_SOC, IAQ_SID, IAQ_N };
+static const char *const iaq_keys[IAQ_N] = {"ORI", "ATN", "PHN", "NAM", "DOB", "CUS", "OFF",
+                                            "PUR", "POB", "SEX", "FBI", "ARN", "SOC", "SID"};
+
+static int iaq_key(const char *k)
+{
+    for (int i = 0; i < IAQ_N; i++)
+        if (k && strcmp(k, iaq_keys[i]) == 0)
+            return i;
+    return -1;
+}
+
+static void upper(char *s)
+{
+    for (; *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
+}
+
+typedef struct iar_parts {
+    ebts_pair iaq[IAQ_N + 1];
+    char b[IAQ_N][64], atn[80], nam[80], received[32];
+    ebts_encounter rem[5];
+    char last[5][64], first[5][64], middle[5][64];
+    lines lesc;
+} iar_parts;
+
+static void build_iaq(iar_parts *x, const ebts_gen_options *o, const ebts_txn *sub,
+                      const char *dai, const char *name, const char *sid)
+{
+    const char *v[IAQ_N] = {0};
+    v[IAQ_ORI] = "WVFBIID00";
+    snprintf(x->atn, sizeof x->atn, "ORI=%s", dai);
+    v[IAQ_ATN] = x->atn;
+    v[IAQ_PHN] = "3046252000";
+    /* NCIC's name form: "LAST, FIRST" */
+    const char *comma = strchr(name, ',');
+    if (comma && comma[1] != ' ')
+        snprintf(x->nam, sizeof x->nam, "%.*s, %s", (int)(comma - name), name, comma + 1);
+    else
+        snprintf(x->nam, sizeof x->nam, "%s", name);
+    v[IAQ_NAM] = x->nam;
+    v[IAQ_DOB] = sub_value(sub, 2, 22, x->b[IAQ_DOB], sizeof x->b[0]);
+    v[IAQ_CUS] = "Y";
+    v[IAQ_OFF] = "0399";
+    v[IAQ_PUR] = "C";
+    v[IAQ_POB] = sub_value(sub, 2, 20, x->b[IAQ_POB], sizeof x->b[0]);
+    v[IAQ_SEX] = sub_value(sub, 2, 24, x->b[IAQ_SEX], sizeof x->b[0]);
+    v[IAQ_FBI] = sub_value(sub, 2, 14, x->b[IAQ_FBI], sizeof x->b[0]);
+    v[IAQ_SOC] = sub_value(sub, 2, 16, x->b[IAQ_SOC], sizeof x->b[0]);
+    v[IAQ_SID] = sid;
+    for (size_t i = 0; i < o->niaq; i++)
+        v[iaq_key(o->iaq[i].key)] = o->iaq[i].value; /* keys checked by valid_options */
+    for (int i = 0; i < IAQ_N; i++)
+        x->iaq[i] = (ebts_pair){iaq_keys[i], v[i] ? v[i] : ""};
+    x->iaq[IAQ_N] = (ebts_pair){"REM", ""};
+}
+
+/* The LESC response: the text as LESC sent it, with what it lacks added (see ebts.h). */
+static void build_lesc(iar_parts *x, const ebts_gen_options *o, const char *tcn)
+{
+    static const char stars[] = "*****************************************************";
+    lines text = {0};
+    add_text_lines(&text, o->iar_text);
+    lines *l = &x->lesc;
+    if (!any_starts(&text, "THIS IS NOT A GOVERNMENT DETAINER")) {
+        add_str(l, "THIS IS NOT A GOVERNMENT DETAINER! THIS INFORMATION IS FOR");
+        add_str(l, "LAW ENFORCEMENT USE AND IS BEING PROVIDED FOR INFORMATIONAL");
+        add_str(l, "PURPOSES ONLY.");
+    }
+    if (o->iar_status) {
+        add_str(l, stars);
+        add_str(l, o->iar_status);
+        add_str(l, stars);
+    }
+    for (size_t i = 0; i < text.n; i++)
+        add_str(l, text.v[i]);
+    if (!o->iar_text) { /* the I.C.E. record: the subject as the IAQ gave it */
+        static const int rec[] = {IAQ_NAM, IAQ_DOB, IAQ_POB, IAQ_FBI, IAQ_SID};
+        add_str(l, "**** BASED ON THE INFORMATION PROVIDED *****");
+        add_str(l, "THE FOLLOWING I.C.E. RECORD APPEARS TO RELATE:");
+        for (size_t i = 0; i < sizeof rec / sizeof rec[0]; i++) {
+            const ebts_pair *p = &x->iaq[rec[i]];
+            char kv[128];
+            snprintf(kv, sizeof kv, "%s/ %s", p->key, p->value);
+            if (*p->value)
+                add_str(l, kv);
+        }
+    }
+    if (!any_starts(&text, "END OF RESPONSE")) {
+        char q[96];
+        size_t tn = strlen(tcn);
+        snprintf(q, sizeof q, "LESC QUERY ID:%s *** LIMITED OFFICIAL USE ***",
+                 tcn + (tn > 8 ? tn - 8 : 0));
+        add_str(l, "**************************************************");
+        add_str(l, "REQUESTING ORI INFORMATION:");
+        add_str(l, "AGENCY/FBI From US Visit");
+        add_str(l, "PHONE/");
+        add_str(l, q);
+        add_str(l, "END OF RESPONSE . . . .");
+    }
+    l->oom |= text.oom;
+    for (size_t i = 0; i < text.n; i++)
+        free(text.v[i]);
+    free(text.v);
+}
+
+static void received_at(char *buf, size_t size, const ebts_gen_options *o)
+{
+    if (o->iar_received && *o->iar_received) {
+        snprintf(buf, size, "%s", o->iar_received);
+    } else if (o->date && strlen(o->date) == 8) { /* reproducible output for a given date */
+        snprintf(buf, size, "%.2s/%.2s/%.2s 12:00:00 PM", o->date + 4, o->date + 6, o->date + 2);
+    } else {
+        time_t now = time(NULL);
+        struct tm tmv;
+        gmtime_r(&now, &tmv);
+        strftime(buf, size, "%m/%d/%y %I:%M:%S %p", &tmv);
+    }
+}
+
 static char *compose_ers(int match, const ebts_gen_options *o, const ebts_txn *sub,
-                         const char *tcr, const char *dai, const char *name, const char *sid,
+                         const char *tcn, const char *dai, const char *name, const char *sid,
                          size_t *len, ebts_error *err)
 {
     ebts_idr idr;
     memset(&idr, 0, sizeof idr);
     idr.present = 1;
     idr.match = match;
-    idr.title = "IDENT Data Response (IDR)";
+    idr.title = match ? NULL : "IDENT Data Response (IDR)"; /* as the FBI sends them */
     idr.disclaimer = ebts_idr_disclaimer();
     idr.encounters = match ? o->encounters : NULL;
     idr.nencounters = match ? o->nencounters : 0;
     idr.photo_attached = match && o->nphotos > 0;
     ebts_iar iar;
     memset(&iar, 0, sizeof iar);
-    ebts_pair iaq[16];
-    ebts_encounter rem[5];
-    char last[5][64], first[5][64], middle[5][64], b[8][64], received[32];
-    const char *status_lines[1];
-    char **notices = NULL;
-    size_t nnotices = 0;
+    iar_parts *x = NULL;
     if (match && (o->iar_status || o->iar_text)) {
+        x = calloc(1, sizeof *x);
+        if (!x) {
+            ebts__error_oom(err);
+            return NULL;
+        }
         iar.present = 1;
-        if (o->date && strlen(o->date) == 8) { /* reproducible output for a given date */
-            snprintf(received, sizeof received, "%.2s/%.2s/%.2s 12:00:00 PM", o->date + 4,
-                     o->date + 6, o->date + 2);
+        received_at(x->received, sizeof x->received, o);
+        iar.received = x->received;
+        build_iaq(x, o, sub, dai, name, sid);
+        iar.iaq = x->iaq;
+        iar.niaq = IAQ_N + 1;
+        iar.idsm = tcn; /* the response's own 1.009 */
+        if (o->niar_encounters) {
+            iar.encounters = o->iar_encounters;
+            iar.nencounters = o->niar_encounters;
         } else {
-            time_t now = time(NULL);
-            struct tm tmv;
-            gmtime_r(&now, &tmv);
-            strftime(received, sizeof received, "%m/%d/%y %I:%M:%S %p", &tmv);
-        }
-        iar.received = received;
-        size_t n = 0;
-        iaq[n++] = (ebts_pair){"ORI", dai};
-        iaq[n++] = (ebts_pair){"NAM", name};
-        const char *v;
-        if ((v = sub_value(sub, 2, 22, b[0], sizeof b[0])))
-            iaq[n++] = (ebts_pair){"DOB", v};
-        if ((v = sub_value(sub, 2, 20, b[1], sizeof b[1])))
-            iaq[n++] = (ebts_pair){"POB", v};
-        if ((v = sub_value(sub, 2, 24, b[2], sizeof b[2])))
-            iaq[n++] = (ebts_pair){"SEX", v};
-        if ((v = sub_value(sub, 2, 14, b[3], sizeof b[3])))
-            iaq[n++] = (ebts_pair){"FBI", v};
-        if ((v = sub_value(sub, 2, 16, b[4], sizeof b[4])))
-            iaq[n++] = (ebts_pair){"SOC", v};
-        if (sid)
-            iaq[n++] = (ebts_pair){"SID", sid};
-        iaq[n++] = (ebts_pair){"REM", ""};
-        iar.iaq = iaq;
-        iar.niaq = n;
-        iar.idsm = tcr;
-        for (size_t i = 0; i < o->nencounters && i < 5; i++) {
-            const ebts_encounter *e = &o->encounters[i];
-            split_name(e->name ? e->name : "", last[i], first[i], middle[i], sizeof last[i]);
-            rem[i] = (ebts_encounter){e->eid, NULL, e->dob, e->pob, e->sex, last[i], first[i],
-                                      middle[i]};
-        }
-        iar.encounters = rem;
-        iar.nencounters = o->nencounters < 5 ? o->nencounters : 5;
-        if (o->iar_status) {
-            status_lines[0] = o->iar_status;
-            iar.status = o->iar_status;
-            iar.status_lines = status_lines;
-            iar.nstatus_lines = 1;
-        }
-        /* the rest of the LESC response: its lines, as notices */
-        const char *p = o->iar_text;
-        while (p && *p) {
-            const char *nl = strpbrk(p, "\r\n");
-            size_t k = nl ? (size_t)(nl - p) : strlen(p);
-            while (k && p[k - 1] == ' ')
-                k--;
-            if (k) {
-                char **q = realloc(notices, (nnotices + 1) * sizeof *q);
-                char *s = malloc(k + 1);
-                if (q)
-                    notices = q;
-                if (!q || !s) {
-                    free(s);
-                    break;
-                }
-                notices = q;
-                memcpy(s, p, k);
-                s[k] = 0;
-                notices[nnotices++] = s;
+            for (size_t i = 0; i < o->nencounters && i < 5; i++) {
+                const ebts_encounter *e = &o->encounters[i];
+                split_name(e->name ? e->name : "", x->last[i], x->first[i], x->middle[i],
+                           sizeof x->last[i]);
+                upper(x->last[i]);
+                upper(x->first[i]);
+                upper(x->middle[i]);
+                x->rem[i] = (ebts_encounter){e->eid,   NULL,        e->dob,       e->pob,
+                                             e->sex,   x->last[i],  x->first[i],  x->middle[i]};
             }
-            if (!nl)
-                break;
-            p = nl + 1;
-            if (*p == '\n' && nl[0] == '\r')
-                p++;
+            iar.encounters = x->rem;
+            iar.nencounters = o->nencounters < 5 ? o->nencounters : 5;
         }
-        iar.notices = (const char *const *)notices;
-        iar.nnotices = nnotices;
-        iar.end = 1;
+        build_lesc(x, o, tcn);
+        iar.lesc_lines = (const char *const *)x->lesc.v;
+        iar.nlesc_lines = x->lesc.n;
     }
-    char *text = ebts_ers_compose(&idr, &iar, len, err);
-    for (size_t i = 0; i < nnotices; i++)
-        free(notices[i]);
-    free(notices);
+    char *text = x && x->lesc.oom ? NULL : ebts_ers_compose(&idr, &iar, len, err);
+    if (x && x->lesc.oom)
+        ebts__error_oom(err);
+    for (size_t i = 0; x && i < x->lesc.n; i++)
+        free(x->lesc.v[i]);
+    if (x)
+        free(x->lesc.v);
+    free(x);
     return text;
 }
 
@@ -237,6 +366,8 @@ static int options_ok(const ebts_gen_options *o, ebts_error *err)
     const char *bad = !o->encounters && o->nencounters ? "encounters"
                       : !o->photos && o->nphotos       ? "photos"
                       : !o->errors && o->nerrors       ? "errors"
+                      : !o->iaq && o->niaq             ? "IAQ values"
+                      : !o->iar_encounters && o->niar_encounters ? "IAQ encounters"
                                                        : NULL;
     for (size_t i = 0; !bad && i < o->nphotos; i++)
         if (!o->photos[i].ptr && o->photos[i].len)
@@ -251,21 +382,81 @@ static int options_ok(const ebts_gen_options *o, ebts_error *err)
     return 0;
 }
 
-static int valid_encounters(const ebts_gen_options *o, ebts_error *err)
+static int all_digits(const char *s, size_t min, size_t max)
+{
+    size_t n = s ? strlen(s) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return n >= min && n <= max;
+}
+
+/* An IDR encounter as the FBI prints one: EID digits, NAME "LAST,FIRST", DOB CCYYMMDD, POB, SEX. */
+static int encounter_ok(const ebts_encounter *e)
+{
+    const char *comma = e->name ? strchr(e->name, ',') : NULL;
+    return all_digits(e->eid, 1, 20) && comma && comma != e->name && comma[1] &&
+           all_digits(e->dob, 8, 8) && e->pob && *e->pob && e->sex && *e->sex;
+}
+
+/* What the FBI would not send for this kind (see ebts_gen_response in ebts.h). */
+static int valid_options(int kind, const ebts_gen_options *o, ebts_error *err)
+{
+    int iar = o->iar_status || o->iar_text;
+    int iaq = o->niaq || o->iar_received || o->niar_encounters;
+    const char *kindname = kind == EBTS_GEN_ERRT ? "an ERRT" : "a no-match";
+    if (kind != EBTS_GEN_IDR_MATCH && o->nencounters)
+        return gen_fail(err, "%s carries no encounters", kindname);
+    if (kind != EBTS_GEN_IDR_MATCH && o->nphotos)
+        return gen_fail(err, "%s carries no photos", kindname);
+    if (kind != EBTS_GEN_IDR_MATCH && (iar || iaq))
+        return gen_fail(err, "%s carries no IAR (no LESC response, no IAQ)", kindname);
+    if (kind != EBTS_GEN_ERRT && o->nerrors)
+        return gen_fail(err, "an IDR carries no error messages (%s)", "those are an ERRT's");
+    if (kind != EBTS_GEN_IDR_MATCH)
+        return 0;
+    if (o->nencounters == 0)
+        return gen_fail(err, "a match names one to five encounters%s", "");
+    for (size_t i = 0; i < o->nencounters; i++)
+        if (!encounter_ok(&o->encounters[i]))
+            return gen_fail(err, "an encounter is %s", "\"EID;LAST,FIRST;CCYYMMDD;POB;SEX\" (EID, "
+                                                       "NAME, DOB, POB and SEX)");
+    if (o->nphotos > o->nencounters)
+        return gen_fail(err, "one photo per encounter at most: %s", "more photos than encounters");
+    if (iaq && !iar)
+        return gen_fail(err, "IAQ values without an IAR: %s", "give the LESC status or text");
+    if (o->niar_encounters > 5)
+        return gen_fail(err, "at most five IAQ encounters, %s", "more were given");
+    for (size_t i = 0; i < o->niaq; i++)
+        if (iaq_key(o->iaq[i].key) < 0 || !o->iaq[i].value)
+            return gen_fail(err, "no IAQ value \"%s\" (ORI ATN PHN NAM DOB CUS OFF PUR POB SEX "
+                                 "FBI ARN SOC SID)", o->iaq[i].key ? o->iaq[i].key : "");
+    if (o->iar_status && o->iar_text && strstr(o->iar_text, "THIS IS NOT A GOVERNMENT DETAINER"))
+        return gen_fail(err, "the LESC text is a whole response: %s", "it holds its own status");
+    return 0;
+}
+
+/* What the validator allows an IDR or ERRT to hold. */
+static int valid_counts(const ebts_gen_options *o, ebts_error *err)
 {
     if (o->nencounters > 5)
         return gen_fail(err, "at most five encounters, %s", "more were given");
-    for (size_t i = 0; i < o->nencounters; i++) { /* what the validator asks of an IDR */
-        const ebts_encounter *e = &o->encounters[i];
-        if (!e->eid || !*e->eid || !e->name || !*e->name || !e->dob || !*e->dob || !e->pob ||
-            !*e->pob || !e->sex || !*e->sex)
-            return gen_fail(err, "an encounter needs EID, NAME, DOB, POB and SEX%s", "");
-    }
-    if (o->nphotos > o->nencounters)
-        return gen_fail(err, "at most one photo per encounter%s", "");
     if (o->nerrors > 11)
         return gen_fail(err, "at most 11 error messages, %s", "more were given");
     return 0;
+}
+
+/* 1.010 TCR: 10 to 40 printable characters, like the TCN it echoes. */
+static int valid_tcr(const char *tcr, ebts_error *err)
+{
+    size_t n = strlen(tcr);
+    int ok = n >= 10 && n <= 40;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = tcr[i] >= 0x20 && tcr[i] < 0x7f;
+    if (!ok)
+        gen_fail(err, "TCR \"%s\" is not 10 to 40 printable characters: the FBI answers only a "
+                      "valid TCN", tcr);
+    return ok ? 0 : -1;
 }
 
 ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_options *o,
@@ -279,12 +470,8 @@ ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_option
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "unknown kind of response %d", kind);
         return NULL;
     }
-    if (options_ok(o, err) < 0 || valid_encounters(o, err) < 0)
+    if (options_ok(o, err) < 0 || valid_options(kind, o, err) < 0 || valid_counts(o, err) < 0)
         return NULL;
-    if (kind == EBTS_GEN_IDR_MATCH && o->nencounters == 0) {
-        gen_fail(err, "a match names one to five encounters%s", "");
-        return NULL;
-    }
     char b[8][128];
     const char *tcr = pick(o->tcr, sub_value(sub, 1, 9, b[0], sizeof b[0]));
     const char *dai = pick(o->dai, sub_value(sub, 1, 8, b[1], sizeof b[1]));
@@ -307,6 +494,8 @@ ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_option
         gen_fail(err, "no TCR: give the submission (its TCN) or a TCR%s", "");
         return NULL;
     }
+    if (valid_tcr(tcr, err) < 0)
+        return NULL;
     if (!dai) {
         gen_fail(err, "no DAI: give the submission (its ORI) or a DAI%s", "");
         return NULL;
@@ -363,7 +552,7 @@ ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_option
         field(&g, 1, 73, cri);
         size_t len = 0;
         char *ers = g.failed ? NULL
-                             : compose_ers(kind == EBTS_GEN_IDR_MATCH, o, sub, tcr, dai, name,
+                             : compose_ers(kind == EBTS_GEN_IDR_MATCH, o, sub, tcn, dai, name,
                                            sid, &len, err);
         if (!ers || ebts_txn_set_field(g.t, 1, 75, ers, len, err) < 0)
             g.failed = 1;

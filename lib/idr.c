@@ -58,7 +58,7 @@ typedef struct line {
 typedef struct PS {
     ebts_ers *e;
     int oom;
-    vec enc, iaq, rem, status, record, notices, req, unplaced;
+    vec enc, iaq, rem, status, record, notices, req, unplaced, lesc;
     vec *lastv;              /* the pair a continuation line extends: lastv[lasti] */
     size_t lasti;
     char *disclaimer;
@@ -375,6 +375,8 @@ static void one_line(PS *s, enum st *st, line l)
             s->lastv = NULL;
         return;
     }
+    if (*st >= ST_LESC && *st != ST_END)
+        add_text(s, &s->lesc, &l);
     int m;
     size_t mk;
     switch (*st) {
@@ -491,6 +493,10 @@ static void one_line(PS *s, enum st *st, line l)
         *st = ST_RECORD;
         return;
     }
+    if (*st == ST_RECORD && starts(l.p, l.n, "IMPORTANT NOTICE")) {
+        *st = ST_AFTER; /* a new section: the record's last value ends here */
+        s->lastv = NULL;
+    }
     if (*st == ST_RECORD && last_pair(s) && !starts(l.p, l.n, "NOTE")) {
         last_pair(s)->value = join(s, last_pair(s)->value, l.p, l.n);
         return;
@@ -568,6 +574,28 @@ static void find_status(PS *s, const char *text, size_t len)
     }
 }
 
+/* Without star lines around it, the status is the first status text that is neither the
+ * "THIS IS NOT A GOVERNMENT DETAINER! ... ONLY." preamble nor the lines that announce the
+ * record. */
+static void status_without_stars(PS *s)
+{
+    ebts_iar *a = &s->e->iar;
+    int preamble = 0;
+    for (size_t i = 0; !a->status && i < a->nstatus_lines; i++) {
+        const char *l = a->status_lines[i];
+        size_t n = strlen(l);
+        if (starts(l, n, "THIS IS NOT A GOVERNMENT DETAINER"))
+            preamble = 1;
+        if (preamble) {
+            preamble = !(n >= 5 && strcmp(l + n - 5, "ONLY.") == 0);
+            continue;
+        }
+        if (n && !starts(l, n, "BASED ON THE INFORMATION PROVIDED") &&
+            !starts(l, n, "THE FOLLOWING I.C.E. RECORD"))
+            a->status = l;
+    }
+}
+
 ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
 {
     if (!text && len) {
@@ -586,7 +614,7 @@ ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
     s.e = e;
     s.enc.size = s.rem.size = sizeof(ebts_encounter);
     s.iaq.size = s.record.size = s.req.size = sizeof(ebts_pair);
-    s.status.size = s.notices.size = s.unplaced.size = sizeof(char *);
+    s.status.size = s.notices.size = s.unplaced.size = s.lesc.size = sizeof(char *);
     const char *t = text ? text : "";
     enum st st = ST_HEAD;
     size_t i = 0;
@@ -613,9 +641,12 @@ ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
     e->iar.record = finish_vec(&s, &s.record, &e->iar.nrecord);
     e->iar.notices = finish_vec(&s, &s.notices, &e->iar.nnotices);
     e->iar.requesting = finish_vec(&s, &s.req, &e->iar.nrequesting);
+    e->iar.lesc_lines = finish_vec(&s, &s.lesc, &e->iar.nlesc_lines);
     e->unplaced = finish_vec(&s, &s.unplaced, &e->nunplaced);
     if (e->iar.present)
         find_status(&s, t, len);
+    if (e->iar.present)
+        status_without_stars(&s);
     if (!e->idr.present && !e->iar.present) {
         /* not an IDENT response (an IAFIS rap sheet, say): nothing is "unplaced" */
         e->nunplaced = 0;
@@ -630,6 +661,7 @@ ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
     free(s.notices.p);
     free(s.req.p);
     free(s.unplaced.p);
+    free(s.lesc.p);
     free(s.disclaimer);
     if (s.oom || e->dl.oom) {
         ebts_ers_free(e);
@@ -680,30 +712,27 @@ void ebts_ers_free(ebts_ers *e)
 
 /* ---- composing */
 
+/* The wording of the FBI's published match response, one line per paragraph (the composer
+ * wraps them at 72 characters). */
 static const char disclaimer[] =
-    "This record is being sent for identification purposes only. It does not\n"
-    "convey the individual's immigration status and is not an immigration\n"
-    "detainer.\n"
+    "This record is being sent for identification purposes only. It does not convey the "
+    "individual's immigration status and is not an immigration detainer.\n"
     "Statement on Disclosure of Visa Records\n"
-    "According to the Immigration and Nationality Act, section 222(f): \"The\n"
-    "records of the Department of State and of diplomatic and consular\n"
-    "offices of the United States pertaining to the issuance or refusal of\n"
-    "visas or permits to enter the United States shall be considered\n"
-    "confidential and shall be used only for the formulation, amendment,\n"
-    "administration, or enforcement of the immigration, nationality, and\n"
-    "other laws of the United States.\"\n"
-    "The attached visa record may only be used for the purposes for which it\n"
-    "is being shared. Information in this record may not under any\n"
-    "circumstances be disclosed to any entity other than the receiving\n"
-    "agency, including the general public, without the express written\n"
-    "consent of the Department of State (DOS). Any questions concerning the\n"
-    "interpretation of DOS visa records or the parameters for disclosure of\n"
-    "such records under INA section 222(f) must be addressed by the DOS.\n"
-    "However, should access to DOS visa records generate inquiries by\n"
-    "receiving agencies about a person's legal status in the United States,\n"
-    "such inquiries should be directed to the Department of Homeland Security\n"
-    "(DHS), which has jurisdiction over questions of legal status in the\n"
-    "United States.";
+    "According to the Immigration and Nationality Act, section 222(f): The records of the "
+    "Department of State and of diplomatic and consular offices of the United States pertaining "
+    "to the issuance or refusal of visas or permits to enter the United States shall be "
+    "considered confidential and shall be used only for the formulation, amendment, "
+    "administration, or enforcement of the immigration, nationality, and other laws of the "
+    "United States.\n"
+    "The attached visa record may only be used for the purposes for which it is being shared. "
+    "Information in this record may not under any circumstances be disclosed to any entity other "
+    "than the receiving agency, including the general public, without the express written "
+    "consent of the Department of State (DOS). Any questions concerning the interpretation of DOS "
+    "visa records or the parameters for disclosure of such records under INA section 222(f) must "
+    "be addressed by the DOS. However, should access to DOS visa records generate inquiries by "
+    "receiving agencies about a person's legal status in the United States, such inquiries should "
+    "be directed to the Department of Homeland Security (DHS), which has jurisdiction over "
+    "questions of legal status in the United States.";
 
 const char *ebts_idr_disclaimer(void)
 {
@@ -716,31 +745,29 @@ static void put_line(ebts__buf *b, const char *p, size_t n)
     ebts__buf_put(b, "\r\n", 2);
 }
 
-/* Text wrapped at MAX_LINE: breaks at the last space (or after `brk`) that fits; `first` is
- * the prefix of the first line ("NAME = "). */
-static void put_wrapped(ebts__buf *b, const char *first, const char *text, char brk)
+/* text[0, n) wrapped at MAX_LINE after the prefix `first` ("NAME = "): each line breaks at the
+ * last space that fits (the spaces there are dropped) or, with `brk`, after the last `brk` that
+ * fits, whichever comes later; a word longer than a line is cut. */
+static void put_wrapped(ebts__buf *b, const char *first, const char *text, size_t n, char brk)
 {
-    char lb[MAX_LINE + 1];
-    size_t pre = strlen(first), n = strlen(text), i = 0;
-    memcpy(lb, first, pre > MAX_LINE ? MAX_LINE : pre);
-    size_t used = pre > MAX_LINE ? MAX_LINE : pre;
+    char lb[MAX_LINE];
+    size_t used = strlen(first), i = 0;
+    if (used > MAX_LINE)
+        used = MAX_LINE;
+    memcpy(lb, first, used);
     do {
         size_t room = MAX_LINE - used, take = n - i;
         if (take > room) {
             size_t cut = 0;
-            for (size_t k = room; k > 0; k--) {
-                char c = text[i + k - 1];
-                if ((brk && c == brk) || (!brk && text[i + k] == ' ')) {
-                    cut = brk ? k : k;
-                    break;
-                }
-            }
+            for (size_t k = room; k > 0 && !cut; k--)
+                if (text[i + k] == ' ' || (brk && text[i + k - 1] == brk))
+                    cut = k;
             take = cut ? cut : room;
         }
         memcpy(lb + used, text + i, take);
         put_line(b, lb, used + take);
         i += take;
-        while (!brk && i < n && text[i] == ' ')
+        while (i < n && text[i] == ' ')
             i++;
         used = 0;
     } while (i < n);
@@ -752,11 +779,7 @@ static void put_lines(ebts__buf *b, const char *text)
     while (p && *p) {
         const char *nl = strchr(p, '\n');
         size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        char tmp[1024];
-        size_t k = n < sizeof tmp - 1 ? n : sizeof tmp - 1;
-        memcpy(tmp, p, k);
-        tmp[k] = 0;
-        put_wrapped(b, "", tmp, 0);
+        put_wrapped(b, "", p, n, 0);
         p = nl ? nl + 1 : NULL;
     }
 }
@@ -765,7 +788,7 @@ static void put_pair(ebts__buf *b, const ebts_pair *pr)
 {
     char first[64];
     snprintf(first, sizeof first, "%s/%s", pr->key, pr->value && *pr->value ? " " : "");
-    put_wrapped(b, first, pr->value ? pr->value : "", 0);
+    put_wrapped(b, first, pr->value ? pr->value : "", pr->value ? strlen(pr->value) : 0, 0);
 }
 
 static const char *nz(const char *s)
@@ -806,6 +829,8 @@ static const char *compose_refusal(const ebts_idr *idr, const ebts_iar *iar)
         return "IAR encounters NULL";
     if (!strings_ok(iar->status_lines, iar->nstatus_lines))
         return "IAR status lines NULL";
+    if (!strings_ok(iar->lesc_lines, iar->nlesc_lines))
+        return "IAR LESC lines NULL";
     if (!pairs_ok(iar->record, iar->nrecord))
         return "IAR record pairs NULL or without a key";
     if (!strings_ok(iar->notices, iar->nnotices))
@@ -813,6 +838,107 @@ static const char *compose_refusal(const ebts_idr *idr, const ebts_iar *iar)
     if (!pairs_ok(iar->requesting, iar->nrequesting))
         return "IAR requesting pairs NULL or without a key";
     return NULL;
+}
+
+/* The IAQ echo as the FBI lays it out: keys of one group share a line, and each key has its own
+ * spacing after the '/' ("ORI/ WVFBIID00 ATN/ORI=TX1234567"). Other keys get a line each. */
+static const struct {
+    const char *key, *sep;
+    int group;
+} iaq_layout[] = {{"ORI", "/ ", 1}, {"ATN", "/", 1}, {"PHN", "/", 2}, {"NAM", "/ ", 3},
+                  {"DOB", "/ ", 4}, {"CUS", "/ ", 4}, {"OFF", "/", 4}, {"PUR", "/ ", 4},
+                  {"POB", "/", 4},  {"SEX", "/", 4},  {"FBI", "/", 5}, {"ARN", "/", 6},
+                  {"SOC", "/", 6},  {"SID", "/", 7}};
+
+static void put_iaq(ebts__buf *b, const ebts_pair *pairs, size_t n)
+{
+    ebts__buf lb = {0};
+    int cur = 0;
+    for (size_t i = 0; i <= n; i++) {
+        const char *key = i < n ? nz(pairs[i].key) : "", *val = i < n ? nz(pairs[i].value) : "";
+        const char *sep = *val ? "/ " : "/";
+        int group = 0;
+        for (size_t k = 0; k < sizeof iaq_layout / sizeof iaq_layout[0]; k++)
+            if (strcmp(key, iaq_layout[k].key) == 0) {
+                sep = *val ? iaq_layout[k].sep : "/";
+                group = iaq_layout[k].group;
+            }
+        size_t piece = strlen(key) + strlen(sep) + strlen(val);
+        int join = i < n && cur && group == cur && lb.len + 1 + piece <= MAX_LINE;
+        if (!join && lb.len) {
+            put_wrapped(b, "", (const char *)lb.p, lb.len, 0);
+            lb.len = 0;
+        }
+        if (i == n)
+            break;
+        ebts__buf_printf(&lb, "%s%s%s%s", join ? " " : "", key, sep, val);
+        cur = group;
+    }
+    b->oom |= lb.oom;
+    free(lb.p);
+}
+
+/* REM/ IDSM=<tcn>ENCOUNTER, then the list, which breaks only after ';' or at a space inside a
+ * value so that it reads back exactly (a continuation joins with one space). */
+static void put_rem(ebts__buf *b, const ebts_iar *iar)
+{
+    ebts__buf rem = {0};
+    ebts__buf_printf(&rem, "REM/ IDSM=%sENCOUNTER", nz(iar->idsm));
+    size_t head = rem.len;
+    ebts__buf_puts(&rem, "INFO[EID;LAST;FIRST;MIDDLE;DOB;POB;SEX]");
+    for (size_t k = 0; k < iar->nencounters; k++) {
+        const ebts_encounter *e = &iar->encounters[k];
+        ebts__buf_printf(&rem, "%s%s;%s;%s;%s;%s;%s;%s", k ? ";" : "", nz(e->eid), nz(e->last),
+                         nz(e->first), nz(e->middle), nz(e->dob), nz(e->pob), nz(e->sex));
+    }
+    if (rem.oom) {
+        b->oom = 1;
+    } else {
+        put_wrapped(b, "", (const char *)rem.p, head, 0);
+        put_wrapped(b, "", (const char *)rem.p + head, rem.len - head, ';');
+    }
+    free(rem.p);
+}
+
+/* The LESC response from the IAR's members (an IAR without lesc_lines). */
+static void put_lesc(ebts__buf *b, const ebts_iar *iar)
+{
+    static const char stars[] = "*****************************************************";
+    int status_done = 0;
+    for (size_t i = 0; i < iar->nstatus_lines; i++) {
+        const char *sl = iar->status_lines[i];
+        if (iar->status && !status_done && strcmp(sl, iar->status) == 0) {
+            put_line(b, stars, sizeof stars - 1);
+            put_line(b, sl, strlen(sl));
+            put_line(b, stars, sizeof stars - 1);
+            status_done = 1;
+            continue;
+        }
+        put_line(b, sl, strlen(sl));
+    }
+    for (size_t i = 0; i < iar->nrecord; i++)
+        put_pair(b, &iar->record[i]);
+    if (iar->nrecord)
+        put_line(b, stars, sizeof stars - 1);
+    for (size_t i = 0; i < iar->nnotices; i++)
+        put_line(b, iar->notices[i], strlen(iar->notices[i]));
+    if (iar->nrequesting) {
+        put_line(b, "REQUESTING ORI INFORMATION:", 27);
+        for (size_t i = 0; i < iar->nrequesting; i++)
+            put_pair(b, &iar->requesting[i]);
+    }
+    if (iar->query_id) {
+        char q[128];
+        snprintf(q, sizeof q, "LESC QUERY ID:%s", iar->query_id);
+        put_line(b, q, strlen(q));
+    }
+    if (iar->end)
+        put_line(b, "END OF RESPONSE . . . .", 23);
+}
+
+static void put_field(ebts__buf *b, const char *first, const char *v)
+{
+    put_wrapped(b, first, nz(v), strlen(nz(v)), 0);
 }
 
 char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len, ebts_error *err)
@@ -823,86 +949,57 @@ char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len, eb
         return NULL;
     }
     ebts__buf b = {0};
-    static const char stars[] = "*****************************************************";
-    if (idr->title)
-        put_line(&b, idr->title, strlen(idr->title));
-    put_line(&b, "", 0);
-    put_lines(&b, idr->disclaimer ? idr->disclaimer : disclaimer);
-    if (idr->match == 1)
-        put_line(&b, "------ MATCH -----", 18);
-    else if (idr->match == 0)
-        put_line(&b, "- NO MATCH -", 12);
-    for (size_t i = 0; i < idr->nencounters; i++) {
-        const ebts_encounter *e = &idr->encounters[i];
-        put_wrapped(&b, "EID = ", nz(e->eid), 0);
-        put_wrapped(&b, "NAME = ", nz(e->name), 0);
-        put_wrapped(&b, "DOB = ", nz(e->dob), 0);
-        put_wrapped(&b, "POB = ", nz(e->pob), 0);
-        put_wrapped(&b, "SEX = ", nz(e->sex), 0);
+    int nomatch_last = 0; /* the no-match marker ends the text: no line end after it */
+    if (idr) {
+        if (idr->title) {
+            put_line(&b, idr->title, strlen(idr->title));
+            put_line(&b, "", 0);
+        }
+        put_lines(&b, idr->disclaimer ? idr->disclaimer : disclaimer);
+        if (idr->match == 1) {
+            put_line(&b, "", 0);
+            put_line(&b, "------ MATCH -----", 18);
+        } else if (idr->match == 0) {
+            put_line(&b, "- NO MATCH -", 12);
+            nomatch_last = 1;
+        }
+        for (size_t i = 0; i < idr->nencounters; i++) {
+            const ebts_encounter *e = &idr->encounters[i];
+            put_field(&b, "EID = ", e->eid);
+            put_field(&b, "NAME = ", e->name);
+            put_field(&b, "DOB = ", e->dob);
+            put_field(&b, "POB = ", e->pob);
+            put_field(&b, "SEX = ", e->sex);
+            nomatch_last = 0;
+        }
+        if (idr->photo_attached) {
+            put_line(&b, "Photo Attached", 14);
+            nomatch_last = 0;
+        }
     }
-    if (idr->photo_attached)
-        put_line(&b, "Photo Attached", 14);
     if (iar && iar->present) {
+        nomatch_last = 0;
         put_line(&b, "", 0);
         put_line(&b, "*** LAW ENFORCEMENT SENSITIVE ***", 33);
         put_line(&b, "", 0);
-        put_wrapped(&b, "IAQ RECEIVED: ", nz(iar->received), 0);
-        for (size_t i = 0; i < iar->niaq; i++) {
-            if (strcmp(nz(iar->iaq[i].key), "REM") != 0) {
-                put_pair(&b, &iar->iaq[i]);
+        put_field(&b, "IAQ RECEIVED: ", iar->received);
+        size_t from = 0;
+        for (size_t i = 0; i <= iar->niaq; i++) {
+            if (i < iar->niaq && strcmp(nz(iar->iaq[i].key), "REM") != 0)
                 continue;
-            }
-            /* the encounter list breaks only after ';' so that it reads back exactly */
-            ebts__buf rem = {0};
-            ebts__buf_printf(&rem, "IDSM=%sENCOUNTER INFO[EID;LAST;FIRST;MIDDLE;DOB;POB;SEX]",
-                             nz(iar->idsm));
-            for (size_t k = 0; k < iar->nencounters; k++) {
-                const ebts_encounter *e = &iar->encounters[k];
-                ebts__buf_printf(&rem, "%s%s;%s;%s;%s;%s;%s;%s", k ? ";" : "", nz(e->eid),
-                                 nz(e->last), nz(e->first), nz(e->middle), nz(e->dob), nz(e->pob),
-                                 nz(e->sex));
-            }
-            ebts__buf_putc(&rem, 0);
-            if (rem.oom) {
-                b.oom = 1;
-            } else {
-                char first[8] = "REM/ ";
-                put_wrapped(&b, first, (const char *)rem.p, ';');
-            }
-            free(rem.p);
+            put_iaq(&b, iar->iaq + from, i - from);
+            if (i < iar->niaq)
+                put_rem(&b, iar);
+            from = i + 1;
         }
         put_line(&b, "**** QUERY MESSAGE TEXT ENDS - L.E.S.C. RESPONSE BEGINS ****", 60);
-        int status_done = 0;
-        for (size_t i = 0; i < iar->nstatus_lines; i++) {
-            const char *sl = iar->status_lines[i];
-            if (iar->status && !status_done && strcmp(sl, iar->status) == 0) {
-                put_line(&b, stars, sizeof stars - 1);
-                put_line(&b, sl, strlen(sl));
-                put_line(&b, stars, sizeof stars - 1);
-                status_done = 1;
-                continue;
-            }
-            put_line(&b, sl, strlen(sl));
-        }
-        for (size_t i = 0; i < iar->nrecord; i++)
-            put_pair(&b, &iar->record[i]);
-        if (iar->nrecord)
-            put_line(&b, stars, sizeof stars - 1);
-        for (size_t i = 0; i < iar->nnotices; i++)
-            put_line(&b, iar->notices[i], strlen(iar->notices[i]));
-        if (iar->nrequesting) {
-            put_line(&b, "REQUESTING ORI INFORMATION:", 27);
-            for (size_t i = 0; i < iar->nrequesting; i++)
-                put_pair(&b, &iar->requesting[i]);
-        }
-        if (iar->query_id) {
-            char q[128];
-            snprintf(q, sizeof q, "LESC QUERY ID:%s", iar->query_id);
-            put_line(&b, q, strlen(q));
-        }
-        if (iar->end)
-            put_line(&b, "END OF RESPONSE . . . .", 23);
+        for (size_t i = 0; i < iar->nlesc_lines; i++)
+            put_field(&b, "", iar->lesc_lines[i]);
+        if (!iar->nlesc_lines)
+            put_lesc(&b, iar);
     }
+    if (nomatch_last)
+        b.len -= 2;
     ebts__buf_putc(&b, 0);
     if (b.oom) {
         free(b.p);

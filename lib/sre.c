@@ -24,6 +24,42 @@ static const char *str_of(view *v, ebts_span s, int *oom)
     return d;
 }
 
+/* A value trimmed of blanks (EBTS: leading and trailing blanks do not count). */
+static const char *trimmed(view *v, ebts_span s, int *oom)
+{
+    while (s.len && s.ptr[0] == ' ') {
+        s.ptr++;
+        s.len--;
+    }
+    while (s.len && s.ptr[s.len - 1] == ' ')
+        s.len--;
+    return str_of(v, s, oom);
+}
+
+/* The IDR's encounters with their photos: the k-th Type-10 record is the k-th encounter's. */
+static void encounters(view *v, int *oom)
+{
+    ebts_response *r = &v->r;
+    const ebts_idr *d = ebts_ers_idr(v->ers);
+    if (!d || !d->nencounters) {
+        r->photo_missing = d && d->photo_attached && r->nphotos == 0;
+        return;
+    }
+    ebts_response_encounter *e = ebts__arena_alloc(&v->arena, d->nencounters * sizeof *e);
+    if (!e) {
+        *oom = 1;
+        return;
+    }
+    for (size_t i = 0; i < d->nencounters; i++) {
+        const ebts_encounter *x = &d->encounters[i];
+        e[i] = (ebts_response_encounter){x->eid, x->name, x->dob, x->pob, x->sex,
+                                         i < r->nphotos ? (long)r->photos[i] : -1};
+    }
+    r->encounters = e;
+    r->nencounters = d->nencounters;
+    r->photo_missing = d->photo_attached && r->nphotos == 0;
+}
+
 /* "L0013 text", "S0002 [EFTS-1031] text": a letter and four digits, a bracketed reference */
 static void split_message(view *v, ebts_span m, ebts_errt_message *out, int *oom)
 {
@@ -81,15 +117,15 @@ ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err)
             t2 = t->recs[i];
         nphotos += t->recs[i]->type == 10;
     }
-    r->tot = str_of(v, ebts_txn_value(t, 1, 4), &oom);
-    r->dai = str_of(v, ebts_txn_value(t, 1, 7), &oom);
-    r->ori = str_of(v, ebts_txn_value(t, 1, 8), &oom);
-    r->tcn = str_of(v, ebts_txn_value(t, 1, 9), &oom);
-    r->tcr = str_of(v, ebts_txn_value(t, 1, 10), &oom);
-    r->srf = str_of(v, ebts_field_value(ebts_record_field(t2, 59)), &oom);
-    r->sid = str_of(v, ebts_field_value(ebts_record_field(t2, 15)), &oom);
-    r->nam = str_of(v, ebts_field_value(ebts_record_field(t2, 18)), &oom);
-    r->oca = str_of(v, ebts_field_value(ebts_record_field(t2, 9)), &oom);
+    r->tot = trimmed(v, ebts_txn_value(t, 1, 4), &oom);
+    r->dai = trimmed(v, ebts_txn_value(t, 1, 7), &oom);
+    r->ori = trimmed(v, ebts_txn_value(t, 1, 8), &oom);
+    r->tcn = trimmed(v, ebts_txn_value(t, 1, 9), &oom);
+    r->tcr = trimmed(v, ebts_txn_value(t, 1, 10), &oom);
+    r->srf = trimmed(v, ebts_field_value(ebts_record_field(t2, 59)), &oom);
+    r->sid = trimmed(v, ebts_field_value(ebts_record_field(t2, 15)), &oom);
+    r->nam = trimmed(v, ebts_field_value(ebts_record_field(t2, 18)), &oom);
+    r->oca = trimmed(v, ebts_field_value(ebts_record_field(t2, 9)), &oom);
     if (r->ori) {
         const char *o = r->ori;
         while (*o == ' ')
@@ -102,7 +138,7 @@ ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err)
         const char **list = ebts__arena_alloc(&v->arena, n * sizeof *list);
         oom |= !list;
         for (size_t s = 0; list && s < n; s++)
-            list[s] = str_of(v, ebts_field_item(cri, s, 0), &oom);
+            list[s] = trimmed(v, ebts_field_item(cri, s, 0), &oom);
         r->cri = list;
         r->ncri = list ? n : 0;
     }
@@ -132,12 +168,47 @@ ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err)
         oom |= !v->ers;
         r->ers = v->ers;
     }
+    if (!oom)
+        encounters(v, &oom);
     if (oom) {
         ebts_response_free(r);
         ebts__error_oom(err);
         return NULL;
     }
     return r;
+}
+
+int ebts_response_kind(const ebts_response *r)
+{
+    if (!r || !r->tot)
+        return EBTS_RESPONSE_OTHER;
+    if (strcmp(r->tot, "ERRT") == 0)
+        return EBTS_RESPONSE_ERRT;
+    if (strcmp(r->tot, "SRE") != 0)
+        return EBTS_RESPONSE_OTHER;
+    if (!r->from_ident)
+        return EBTS_RESPONSE_SRE;
+    const ebts_idr *d = ebts_ers_idr(r->ers);
+    int match = r->srf && strcmp(r->srf, "I") == 0   ? 1
+                : r->srf && strcmp(r->srf, "N") == 0 ? 0
+                : d && d->present                    ? d->match
+                                                     : -1;
+    return match == 1 ? EBTS_RESPONSE_IDR_MATCH
+           : match == 0 ? EBTS_RESPONSE_IDR_NOMATCH
+                        : EBTS_RESPONSE_OTHER;
+}
+
+int ebts_response_answers(const ebts_response *r, const ebts_txn *submission)
+{
+    ebts_span tcn = ebts_txn_value(submission, 1, 9);
+    while (tcn.len && tcn.ptr[0] == ' ') {
+        tcn.ptr++;
+        tcn.len--;
+    }
+    while (tcn.len && tcn.ptr[tcn.len - 1] == ' ')
+        tcn.len--;
+    return r && r->tcr && tcn.len && strlen(r->tcr) == tcn.len &&
+           memcmp(r->tcr, tcn.ptr, tcn.len) == 0;
 }
 
 void ebts_response_free(ebts_response *r)

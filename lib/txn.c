@@ -1,8 +1,11 @@
 /* The transaction model: records, fields, subfields and items as spans into the buffer the
  * transaction owns; read-only accessors; edits that copy new bytes into the arena. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "internal.h"
+#include "rules.h"
 
 const char *ebts_version(void)
 {
@@ -532,6 +535,35 @@ ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number)
     return s;
 }
 
+/* The field number `name` stands for in a record of type `type`: a tag "T.N" whose type is
+ * `type`, or a mnemonic of the EBTS rules for that type; 0 when it names none. */
+static unsigned field_named(unsigned type, const char *name)
+{
+    if (!name || !*name)
+        return 0;
+    if (name[0] >= '0' && name[0] <= '9') {
+        unsigned long rt = 0, num = 0;
+        const char *p = name;
+        while (*p >= '0' && *p <= '9' && rt < 100000)
+            rt = rt * 10 + (unsigned long)(*p++ - '0');
+        if (*p++ != '.' || rt != type || !(*p >= '0' && *p <= '9'))
+            return 0;
+        while (*p >= '0' && *p <= '9' && num <= 999999999ul)
+            num = num * 10 + (unsigned long)(*p++ - '0');
+        return *p || num > 999999999ul ? 0 : (unsigned)num;
+    }
+    for (const ebts__field_rule *x = ebts__rules_91; x->rtype; x++)
+        if (x->rtype == type && x->mnem && strcmp(x->mnem, name) == 0)
+            return x->field;
+    return 0;
+}
+
+const ebts_field *ebts_txn_find(const ebts_txn *t, size_t rec, const char *name)
+{
+    const ebts_record *r = ebts_txn_record(t, rec);
+    return r ? ebts_record_field(r, field_named(r->type, name)) : NULL;
+}
+
 /* ---- edits */
 
 static ebts_record *tagged_record(ebts_txn *t, size_t rec, ebts_error *err)
@@ -680,10 +712,21 @@ static int new_field(ebts_txn *t, ebts_record *r, size_t pos, unsigned number, c
     return 0;
 }
 
+/* 1.003 CNT is derived from the records by the writer: an edit of it would be lost. */
+static int not_cnt(const ebts_txn *t, size_t rec, unsigned number, ebts_error *err)
+{
+    if (t && rec == 0 && number == 3) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, 0, "1.003",
+                        "CNT is derived by the writer from the records");
+        return -1;
+    }
+    return 0;
+}
+
 int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                        ebts_error *err)
 {
-    ebts_record *r = tagged_record(t, rec, err);
+    ebts_record *r = not_cnt(t, rec, number, err) < 0 ? NULL : tagged_record(t, rec, err);
     if (!r || value_allowed(r, number, val, len, 0, err) < 0)
         return -1;
     long i = field_index(r, number);
@@ -696,10 +739,26 @@ int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val
     return new_field(t, r, pos, number, val, len, err);
 }
 
+int ebts_txn_set(ebts_txn *t, size_t rec, const char *name, const char *value, ebts_error *err)
+{
+    const ebts_record *r = ebts_txn_record(t, rec);
+    unsigned number = r ? field_named(r->type, name) : 0;
+    if (r && !value) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "NULL value");
+        return -1;
+    }
+    if (r && !number) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+                        "no field \"%s\" in a Type-%u record", name ? name : "", r->type);
+        return -1;
+    }
+    return ebts_txn_set_field(t, rec, number, value, value ? strlen(value) : 0, err);
+}
+
 int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number, const void *val,
                           size_t len, ebts_error *err)
 {
-    ebts_record *r = tagged_record(t, rec, err);
+    ebts_record *r = not_cnt(t, rec, number, err) < 0 ? NULL : tagged_record(t, rec, err);
     if (!r || value_allowed(r, number, val, len, 0, err) < 0)
         return -1;
     if (pos > r->nfields || field_index(r, number) >= 0) {
@@ -825,7 +884,7 @@ enum item_op { OP_SET, OP_INSERT, OP_DELETE, OP_INSERT_SUB, OP_DELETE_SUB };
 static int edit_items(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
                       enum item_op op, const void *val, size_t len, ebts_error *err)
 {
-    ebts_record *r = tagged_record(t, rec, err);
+    ebts_record *r = not_cnt(t, rec, number, err) < 0 ? NULL : tagged_record(t, rec, err);
     if (!r)
         return -1;
     long fi = field_index(r, number);
@@ -1062,6 +1121,33 @@ ebts_txn *ebts_txn_new(const char *ver, ebts_error *err)
         return NULL;
     }
     return t;
+}
+
+int ebts_txn_stamp(ebts_txn *t, const char *tcn, ebts_error *err)
+{
+    if (!t) {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no transaction");
+        return -1;
+    }
+    time_t now = time(NULL);
+    struct tm tmv;
+    char dat[16], gmt[24], made[64];
+    gmtime_r(&now, &tmv);
+    strftime(dat, sizeof dat, "%Y%m%d", &tmv);
+    strftime(gmt, sizeof gmt, "%Y%m%d%H%M%SZ", &tmv);
+    if (!tcn) {
+        ebts_span ori = ebts_txn_value(t, 1, 8);
+        if (ori.len > 32)
+            ori.len = 32;
+        snprintf(made, sizeof made, "%.*s-%.14s", ori.len ? (int)ori.len : 3,
+                 ori.len ? (const char *)ori.ptr : "TCN", gmt);
+        tcn = made;
+    }
+    if (ebts_txn_set_field(t, 0, 5, dat, strlen(dat), err) < 0 ||
+        ebts_txn_set_field(t, 0, 9, tcn, strlen(tcn), err) < 0 ||
+        ebts_txn_set_field(t, 0, 14, gmt, strlen(gmt), err) < 0)
+        return -1;
+    return 0;
 }
 
 /* ---- repairs */

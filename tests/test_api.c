@@ -100,6 +100,15 @@ static void editing(void)
     REFUSES(ebts_txn_set_field(NULL, 0, 5, "A", 1, &err) == -1);
     ebts_txn *t = sample();
     size_t n0, n;
+    ck_assert_ptr_null(ebts_txn_find(NULL, 0, "1.002"));
+    ck_assert_ptr_null(ebts_txn_find(t, 0, NULL));
+    ck_assert_ptr_null(ebts_txn_find(t, 99, "1.002"));
+    REFUSES(ebts_txn_set(NULL, 0, "TOT", "CAR", &err) == -1);
+    REFUSES(ebts_txn_set(t, 0, NULL, "CAR", &err) == -1);
+    REFUSES(ebts_txn_set(t, 0, "TOT", NULL, &err) == -1);
+    REFUSES(ebts_txn_set(t, 0, "NOSUCH", "CAR", &err) == -1);
+    REFUSES(ebts_txn_stamp(NULL, NULL, &err) == -1);
+
     unsigned char *before = tu_write(t, EBTS_FORMAT_READABLE, &n0);
     ck_assert_ptr_nonnull(before);
     REFUSES(ebts_txn_set_field(t, 1, 6, NULL, 3, &err) == -1);
@@ -255,6 +264,8 @@ static void ident(void)
 
     REFUSES(ebts_response_view(NULL, &err) == NULL);
     ebts_response_free(NULL);
+    ck_assert_int_eq(ebts_response_kind(NULL), EBTS_RESPONSE_OTHER);
+    ck_assert_int_eq(ebts_response_answers(NULL, NULL), 0);
 
     ebts_gen_options o;
     memset(&o, 0, sizeof o);

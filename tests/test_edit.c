@@ -389,6 +389,85 @@ START_TEST(arena_large_chunks_start_at_huge_pages)
 }
 END_TEST
 
+START_TEST(fields_found_by_tag_or_mnemonic)
+{
+    ebts_txn *t = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
+    const ebts_field *nam = ebts_record_field(ebts_txn_record(t, 1), 18);
+    ck_assert_ptr_nonnull(nam);
+    ck_assert_ptr_eq(ebts_txn_find(t, 1, "2.018"), nam);
+    ck_assert_ptr_eq(ebts_txn_find(t, 1, "2.18"), nam);
+    ck_assert_ptr_eq(ebts_txn_find(t, 1, "NAM"), nam);
+    ck_assert_ptr_eq(ebts_txn_find(t, 0, "TCR"), ebts_record_field(ebts_txn_record(t, 0), 10));
+    ck_assert_ptr_eq(ebts_txn_find(t, 0, "1.10"), ebts_record_field(ebts_txn_record(t, 0), 10));
+    ck_assert_ptr_null(ebts_txn_find(t, 0, "2.018")); /* another record type */
+    ck_assert_ptr_null(ebts_txn_find(t, 1, "NOPE"));
+    ck_assert_ptr_null(ebts_txn_find(t, 1, "2.018x"));
+    ck_assert_ptr_null(ebts_txn_find(t, 1, NULL));
+    ck_assert_ptr_null(ebts_txn_find(t, 9, "NAM"));
+    ck_assert_ptr_null(ebts_txn_find(NULL, 1, "NAM"));
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(set_by_name_with_a_string)
+{
+    ebts_txn *t = ebts_txn_new("0500", NULL);
+    ck_assert_int_eq(ebts_txn_set(t, 0, "TOT", "CAR", NULL), 0);
+    ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set(t, 1, "NAM", "DOE,JOHN", NULL), 0);
+    ck_assert_int_eq(ebts_txn_set(t, 1, "2.022", "19800101", NULL), 0);
+    ck_assert_str_eq(tu_str(ebts_field_value(ebts_txn_find(t, 1, "2.018"))), "DOE,JOHN");
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 2, 22)), "19800101");
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 1, 4)), "CAR");
+    ebts_error err = {0};
+    ck_assert_int_eq(ebts_txn_set(t, 1, "XYZ", "1", &err), -1);
+    ck_assert_str_eq(err.code, "BAD_ARGUMENT");
+    ck_assert_int_eq(ebts_txn_set(NULL, 1, "NAM", "1", NULL), -1);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(a_new_transaction_is_stamped)
+{
+    ebts_txn *t = ebts_txn_new("0500", NULL);
+    ck_assert_int_eq(ebts_txn_set(t, 0, "ORI", "TX0000000", NULL), 0);
+    ck_assert_int_eq(ebts_txn_stamp(t, NULL, NULL), 0);
+    char dat[16], gmt[24], tcn[48];
+    snprintf(dat, sizeof dat, "%s", tu_str(ebts_txn_value(t, 1, 5)));
+    snprintf(gmt, sizeof gmt, "%s", tu_str(ebts_txn_value(t, 1, 14)));
+    snprintf(tcn, sizeof tcn, "%s", tu_str(ebts_txn_value(t, 1, 9)));
+    ck_assert_uint_eq(strlen(dat), 8);
+    ck_assert_uint_eq(strlen(gmt), 15);
+    ck_assert_int_eq(gmt[14], 'Z');
+    ck_assert_int_eq(strncmp(gmt, dat, 8), 0);
+    ck_assert_uint_eq(strlen(tcn), 24);
+    ck_assert_int_eq(strncmp(tcn, "TX0000000-", 10), 0);
+    ck_assert_int_eq(strncmp(tcn + 10, gmt, 14), 0);
+    ck_assert_int_eq(ebts_txn_stamp(t, "MYTCN00000001", NULL), 0);
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 1, 9)), "MYTCN00000001");
+    ck_assert_int_eq(ebts_txn_stamp(NULL, NULL, NULL), -1);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(cnt_is_not_set_by_hand)
+{
+    ebts_txn *t = ebts_txn_new("0500", NULL);
+    ebts_error err = {0};
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 3, "1" US "0" RS "2" US "00", 9, &err), -1);
+    ck_assert_str_eq(err.code, "BAD_ARGUMENT");
+    ck_assert_str_eq(err.tag, "1.003");
+    ck_assert_int_eq(ebts_txn_set(t, 0, "CNT", "1", NULL), -1);
+    ck_assert_int_eq(ebts_txn_set_item(t, 0, 3, 0, 1, "9", 1, NULL), -1);
+    ck_assert_int_eq(ebts_txn_insert_item(t, 0, 3, 0, 1, "9", 1, NULL), -1);
+    ck_assert_str_eq(written(t), "1.001:30<GS>\n1.002:0500<GS>\n1.003:1<US>0<FS>\n");
+    /* field 3 of other records is an ordinary field */
+    ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 3, "X", 1, NULL), 0);
+    ebts_txn_free(t);
+}
+END_TEST
+
 Suite *suite_edit(void)
 {
     Suite *s = suite_create("edit");
@@ -405,6 +484,10 @@ Suite *suite_edit(void)
     tcase_add_test(tc, read_values_build_their_index_when_asked);
     tcase_add_test(tc, tag_types_above_254_stay_through_edits);
     tcase_add_test(tc, items_read_from_threads_at_once);
+    tcase_add_test(tc, fields_found_by_tag_or_mnemonic);
+    tcase_add_test(tc, set_by_name_with_a_string);
+    tcase_add_test(tc, a_new_transaction_is_stamped);
+    tcase_add_test(tc, cnt_is_not_set_by_hand);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -212,11 +212,14 @@ static void assert_round_trip(const ebts_idr *d, const ebts_iar *a)
     size_t n;
     char *text = ebts_ers_compose(d, a, &n, NULL);
     ck_assert_ptr_nonnull(text);
-    for (char *line = text; *line;) { /* every line <= 72 characters + CR LF */
+    for (char *line = text; *line;) { /* every line <= 72 characters + CR LF (the last may end
+                                         the text without a line end) */
         char *crlf = strstr(line, "\r\n");
-        ck_assert_ptr_nonnull(crlf);
+        if (!crlf)
+            crlf = line + strlen(line);
+        ck_assert_ptr_null(strpbrk(line, "\r\n") < crlf ? strpbrk(line, "\r\n") : NULL);
         ck_assert_msg(crlf - line <= 72, "line of %d characters", (int)(crlf - line));
-        line = crlf + 2;
+        line = *crlf ? crlf + 2 : crlf;
     }
     ebts_ers *e = ebts_ers_parse(text, n, NULL);
     const ebts_idr *d2 = ebts_ers_idr(e);
@@ -289,7 +292,7 @@ START_TEST(five_encounters_and_long_names)
     const char *notices[] = {"IMPORTANT NOTICE"};
     ebts_pair req[1] = {{"AGENCY", "FBI From US Visit"}};
     ebts_iar a = {1, "01/15/26 12:00:00 PM", iaq, 3, "TCN0000000001", rem, 5, status[0], status, 1,
-                  record, 2, notices, 1, req, 1, "Q123", 1};
+                  record, 2, notices, 1, req, 1, "Q123", 1, NULL, 0};
     assert_round_trip(&d, &a);
 }
 END_TEST
@@ -370,7 +373,14 @@ START_TEST(generated_responses_validate)
     o.nerrors = 2;
     for (int kind = EBTS_GEN_IDR_NOMATCH; kind <= EBTS_GEN_ERRT; kind++) {
         ebts_error err = {0};
-        ebts_txn *t = ebts_gen_response(kind, sub, &o, &err);
+        ebts_gen_options k = o; /* each kind gets only what it carries */
+        if (kind != EBTS_GEN_IDR_MATCH) {
+            k.nencounters = k.nphotos = 0;
+            k.iar_status = k.iar_text = NULL;
+        }
+        if (kind != EBTS_GEN_ERRT)
+            k.nerrors = 0;
+        ebts_txn *t = ebts_gen_response(kind, sub, &k, &err);
         ck_assert_msg(t != NULL, "kind %d: %s", kind, err.msg);
         size_t n;
         unsigned char *w = tu_write(t, 0, &n);
@@ -468,7 +478,8 @@ START_TEST(every_submission_in_fixtures_is_answered)
     /* the samples, the public corpus and the rule fixtures (fixtures/invalid holds hostile
      * inputs, not submissions) */
     char **files, **more;
-    size_t n = tu_list("fixtures/corpus", ".eft;.an2;.an2k;.ebts", &files), answered = 0;
+    size_t n = tu_list("fixtures/corpus", ".eft;.an2;.an2k;.ebts", &files), answered = 0,
+           refused = 0;
     size_t m = tu_list("fixtures/validate", ".eft", &more);
     files = realloc(files, (n + m + 1) * sizeof *files);
     memcpy(files + n, more, (m + 1) * sizeof *more);
@@ -489,15 +500,25 @@ START_TEST(every_submission_in_fixtures_is_answered)
         ebts_report_free(sr);
         for (int kind = EBTS_GEN_IDR_NOMATCH; kind <= EBTS_GEN_ERRT; kind++) {
             const char *errs[] = {"E0001 Mandatory element was not supplied"};
-            ebts_encounter enc = {"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0};
             ebts_gen_options o;
             memset(&o, 0, sizeof o);
+            ebts_encounter one = {"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0};
             o.errors = errs;
-            o.nerrors = 1;
-            o.encounters = &enc; /* a match names one */
-            o.nencounters = 1;
+            o.nerrors = kind == EBTS_GEN_ERRT;
+            o.encounters = &one;
+            o.nencounters = kind == EBTS_GEN_IDR_MATCH;
             ebts_error err = {0};
             ebts_txn *t = ebts_gen_response(kind, sub, &o, &err);
+            ebts_span tcn = ebts_txn_value(sub, 1, 9);
+            while (tcn.len && tcn.ptr[0] == ' ') {
+                tcn.ptr++;
+                tcn.len--;
+            }
+            if (tcn.len < 10 || tcn.len > 40) { /* no valid TCR: the FBI would not answer it */
+                ck_assert_msg(t == NULL && strcmp(err.code, "GEN_INVALID") == 0, "%s", files[i]);
+                refused++;
+                continue;
+            }
             ck_assert_msg(t != NULL, "%s: %s", files[i], err.msg);
             size_t wn;
             unsigned char *w = tu_write(t, 0, &wn);
@@ -513,7 +534,491 @@ START_TEST(every_submission_in_fixtures_is_answered)
         ebts_txn_free(sub);
     }
     ck_assert_uint_ge(answered, 16);
+    ck_assert_uint_ge(refused, 1); /* the corpus holds TCNs like "jck sap10" */
     tu_free_list(files);
+}
+END_TEST
+
+/* ---- the published samples, generated from their data */
+
+/* A defect of the FBI's text: `from` (which must be there) reads as `to` before comparing. */
+typedef struct defect {
+    const char *from, *to, *why;
+} defect;
+
+typedef struct sections {
+    char *buf;     /* the text, lines cut at their ends */
+    char **line;   /* NULL marks an empty line */
+    size_t nline;
+    int final_eol; /* the text ends with a line end */
+} sections;
+
+static void cut_lines(const char *t, size_t n, sections *x)
+{
+    x->buf = malloc(n + 1);
+    x->line = malloc((n + 2) * sizeof *x->line);
+    memcpy(x->buf, t, n);
+    x->buf[n] = 0;
+    x->nline = 0;
+    x->final_eol = n && (t[n - 1] == '\n' || t[n - 1] == '\r');
+    char *p = x->buf, *end = x->buf + n;
+    while (p < end) {
+        char *e = p;
+        while (e < end && *e != '\r' && *e != '\n')
+            e++;
+        char *next = e < end && *e == '\r' && e + 1 < end && e[1] == '\n' ? e + 2 : e + 1;
+        *e = 0;
+        while (e > p && e[-1] == ' ')
+            *--e = 0;
+        x->line[x->nline++] = *p ? p : NULL;
+        p = next;
+    }
+}
+
+/* Lines that begin a section of 2.075 (an empty line ends one too). */
+static int heading(const char *l)
+{
+    static const char *const h[] = {"IDENT Data Response", "Statement on Disclosure",
+                                    "According to the Immigration", "The attached visa record",
+                                    "------ MATCH -----", "- NO MATCH -", "EID = ",
+                                    "Photo Attached", "*** LAW ENFORCEMENT SENSITIVE ***",
+                                    "IAQ RECEIVED:", "INFO[", "**** QUERY MESSAGE TEXT ENDS"};
+    for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
+        if (strncmp(l, h[i], strlen(h[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Section k of x (lines [*from, *to)); an empty line is a section of its own. 0 past the end. */
+static int section(const sections *x, size_t *pos, size_t *from, size_t *to)
+{
+    size_t i = *pos;
+    if (i >= x->nline)
+        return 0;
+    *from = i;
+    if (!x->line[i]) {
+        *to = *pos = i + 1;
+        return 1;
+    }
+    i++;
+    while (i < x->nline && x->line[i] && !heading(x->line[i]))
+        i++;
+    *to = *pos = i;
+    return 1;
+}
+
+/* The words of lines [from, to); a list broken after a ';' (the IAQ's encounter list) goes on
+ * with the same word. */
+static char *words(const sections *x, size_t from, size_t to)
+{
+    ebts__buf b = {0};
+    for (size_t i = from; i < to; i++) {
+        int glue = b.len && b.p[b.len - 1] == ';';
+        for (const char *w = x->line[i] ? x->line[i] : ""; *w; glue = 0) {
+            while (*w == ' ')
+                w++;
+            size_t k = strcspn(w, " ");
+            if (k) {
+                if (b.len && !glue)
+                    ebts__buf_putc(&b, ' ');
+                ebts__buf_put(&b, w, k);
+            }
+            w += k;
+        }
+    }
+    ebts__buf_putc(&b, 0);
+    return (char *)b.p;
+}
+
+/* The generated 2.075 against the published one: the same sections in the same order, each word
+ * for word; line for line too where none of the FBI's lines in the section is longer than 72
+ * characters (there the FBI's breaks are its layout, elsewhere they break the limit). */
+static void assert_same_2075(ebts_span gen, ebts_span pub, const defect *d, size_t nd)
+{
+    char *p = malloc(pub.len + 1);
+    memcpy(p, pub.ptr, pub.len);
+    p[pub.len] = 0;
+    for (size_t i = 0; i < nd; i++) {
+        char *at = strstr(p, d[i].from);
+        ck_assert_msg(at != NULL, "defect not in the published text: %s", d[i].why);
+        size_t fl = strlen(d[i].from), tl = strlen(d[i].to), n = strlen(p);
+        char *q = malloc(n - fl + tl + 1);
+        memcpy(q, p, (size_t)(at - p));
+        memcpy(q + (at - p), d[i].to, tl);
+        strcpy(q + (at - p) + tl, at + fl);
+        free(p);
+        p = q;
+    }
+    sections g, f;
+    cut_lines((const char *)gen.ptr, gen.len, &g);
+    cut_lines(p, strlen(p), &f);
+    ck_assert_int_eq(g.final_eol, f.final_eol);
+    size_t gp = 0, fp = 0, g0, g1, f0, f1, k = 0;
+    for (;; k++) {
+        int more_g = section(&g, &gp, &g0, &g1), more_f = section(&f, &fp, &f0, &f1);
+        ck_assert_msg(more_g == more_f, "section %zu: only in the %s text: \"%s\"", k,
+                      more_g ? "generated" : "published",
+                      more_g ? (g.line[g0] ? g.line[g0] : "") : (f.line[f0] ? f.line[f0] : ""));
+        if (!more_g)
+            break;
+        char *gw = words(&g, g0, g1), *fw = words(&f, f0, f1);
+        ck_assert_msg(strcmp(gw, fw) == 0, "section %zu differs:\n  generated: %s\n  published: %s",
+                      k, gw, fw);
+        free(gw);
+        free(fw);
+        int fits = 1;
+        for (size_t i = f0; i < f1; i++)
+            fits &= !f.line[i] || strlen(f.line[i]) <= 72;
+        for (size_t i = 0; fits && i < f1 - f0; i++) {
+            ck_assert_msg(g1 - g0 == f1 - f0, "section %zu: %zu lines, published %zu", k, g1 - g0,
+                          f1 - f0);
+            ck_assert_msg(same(g.line[g0 + i], f.line[f0 + i]),
+                          "section %zu line %zu:\n  generated: %s\n  published: %s", k, i,
+                          g.line[g0 + i] ? g.line[g0 + i] : "", f.line[f0 + i] ? f.line[f0 + i] : "");
+        }
+    }
+    for (size_t i = 0; i < g.nline; i++) /* and the generated lines keep to the limit */
+        ck_assert_msg(!g.line[i] || strlen(g.line[i]) <= 72, "line of %zu: %s", strlen(g.line[i]),
+                      g.line[i]);
+    free(g.buf);
+    free(g.line);
+    free(f.buf);
+    free(f.line);
+    free(p);
+}
+
+START_TEST(published_match_generated_from_its_data)
+{
+    const char *path = "fixtures/samples/published/idr-iar-match.eft";
+    ebts_txn *pub = ebts_read_file(path, 0, NULL);
+    ebts_span ers = ebts_txn_value(pub, 2, 75);
+    /* the LESC's answer is data: the text after the query, as LESC sent it */
+    static const char qend[] = "**** QUERY MESSAGE TEXT ENDS - L.E.S.C. RESPONSE BEGINS ****\n";
+    char *all = strndup((const char *)ers.ptr, ers.len);
+    char *lesc = strstr(all, qend);
+    ck_assert_ptr_nonnull(lesc);
+    lesc += sizeof qend - 1;
+    size_t jn;
+    unsigned char *jpeg = tu_slurp("fixtures/samples/face-48x64.jpg", &jn);
+    ebts_span photo = {jpeg, jn};
+    ebts_encounter enc[2] = {{"1105048570", "TEST,TEST", "19630101", "XX", "F", 0, 0, 0},
+                             {"1105046343", "TEST,Heather P", "19650208", "CN", "F", 0, 0, 0}};
+    ebts_encounter rem = {"XXXXXXXX", NULL, "XXXXXXXX", "CN", "F", "TEST", "HEATHER", ""};
+    ebts_pair iaq[] = {{"ATN", "ORI=TX1234567"}, {"DOB", "19800128"}, {"POB", "XX"},
+                       {"SEX", "F"}, {"FBI", "XXXXXXXX"}, {"ARN", "XXXXXXXX"},
+                       {"SID", "XXXXXXXXXX"}};
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    o.tcr = "42046114892";
+    o.dai = "TX0000000";
+    o.name = "TEST,TEST";
+    o.sid = "TX07227801";
+    o.cri = "TX1081100";
+    o.date = "20080904";
+    o.tcn = "sscn200824807988795";
+    o.ver = "0201";
+    o.encounters = enc;
+    o.nencounters = 2;
+    o.photos = &photo;
+    o.nphotos = 1;
+    o.iar_received = "10/14/08 10:47:42 PM";
+    o.iaq = iaq;
+    o.niaq = sizeof iaq / sizeof iaq[0];
+    o.iar_encounters = &rem;
+    o.niar_encounters = 1;
+    o.iar_text = lesc;
+    ebts_error err = {0};
+    ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    static const defect d[] = {
+        {" This record", "This record", "a leading blank in the value (samples/README)"},
+        {"------ MATCH -----EID = ", "------ MATCH -----\nEID = ",
+         "the marker runs into the first encounter (samples/README)"},
+        {"XXXXXXXX; TEST;\nHEATHER;", "XXXXXXXX;TEST;HEATHER;",
+         "a blank after the first ';' of the encounter list, which has none elsewhere (joined, "
+         "the list is a line of 75 characters: it breaks the limit, its break is free)"}};
+    assert_same_2075(ebts_txn_value(t, 2, 75), ers, d, sizeof d / sizeof d[0]);
+    /* the rest is the clean sample's, but for 10.013 SAP, which the generator writes ("0") */
+    ebts_txn *clean = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
+    const char *ignore[] = {"2.075", "10.013"};
+    ebts_diff_options dopt = {0, ignore, 2};
+    ebts_diff_result *r = ebts_diff(t, clean, &dopt, NULL);
+    char line[512];
+    ck_assert_msg(ebts_diff_count(r) == 0, "%s",
+                  ebts_difference_format(ebts_diff_at(r, 0), 0, line, sizeof line));
+    ebts_diff_free(r);
+    ebts_txn_free(clean);
+    ebts_txn_free(t);
+    ebts_txn_free(pub);
+    free(all);
+    free(jpeg);
+}
+END_TEST
+
+START_TEST(published_nomatch_generated_from_its_data)
+{
+    ebts_txn *pub = ebts_read_file("fixtures/samples/published/idr-nomatch.eft", 0, NULL);
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    o.tcr = "42046114892";
+    o.dai = "TX0000000";
+    o.name = "TEST,TEST";
+    o.sid = "TX07227801";
+    o.cri = "TX1081100";
+    o.date = "20080731";
+    o.tcn = "sscn2008213000000270";
+    o.ver = "0201";
+    ebts_error err = {0};
+    ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_NOMATCH, NULL, &o, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    static const defect d[] = {
+        {"individuals immigration", "individual's immigration",
+         "the apostrophe the match sample has is missing"},
+        {"222(f): \xe2\x80\x9cThe records", "222(f): The records",
+         "a UTF-8 quotation mark, outside 2.075's character set (the match sample has none)"},
+        {"United States\xe2\x80\xa6.\xe2\x80\x9d", "United States.",
+         "a UTF-8 ellipsis and quotation mark, likewise"},
+        {"- NO MATCH -\n", "- NO MATCH -",
+         "the file ends without its FS: the last LF is the end of the file, not text"}};
+    assert_same_2075(ebts_txn_value(t, 2, 75), ebts_txn_value(pub, 2, 75), d,
+                     sizeof d / sizeof d[0]);
+    /* the rest of the transaction is the clean sample's (LEN and CNT are derived) */
+    ebts_txn *clean = ebts_read_file("fixtures/samples/clean/idr-nomatch.eft", 0, NULL);
+    const char *ignore[] = {"2.075"};
+    ebts_diff_options dopt = {0, ignore, 1};
+    ebts_diff_result *r = ebts_diff(t, clean, &dopt, NULL);
+    char line[512];
+    ck_assert_msg(ebts_diff_count(r) == 0, "%s",
+                  ebts_difference_format(ebts_diff_at(r, 0), 0, line, sizeof line));
+    ebts_diff_free(r);
+    ebts_txn_free(clean);
+    ebts_txn_free(t);
+    ebts_txn_free(pub);
+}
+END_TEST
+
+START_TEST(iar_parser_without_star_lines)
+{
+    /* the published IAR without its star-only lines: the status is found all the same, and the
+     * record's REM/ ends where IMPORTANT NOTICE begins */
+    ebts_txn *t = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
+    ebts_span v = ebts_txn_value(t, 2, 75);
+    ebts__buf b = {0};
+    for (size_t i = 0; i < v.len;) {
+        const unsigned char *nl = memchr(v.ptr + i, '\n', v.len - i);
+        size_t end = nl ? (size_t)(nl - v.ptr) + 1 : v.len, k = i;
+        while (k < end && (v.ptr[k] == '*' || v.ptr[k] == '\r' || v.ptr[k] == '\n'))
+            k++;
+        if (k < end || end - i < 4) /* not a line of stars only */
+            ebts__buf_put(&b, v.ptr + i, end - i);
+        i = end;
+    }
+    ck_assert_ptr_null(memmem(b.p, b.len, "\n*****************", 18));
+    ebts_ers *e = ebts_ers_parse(b.p, b.len, NULL);
+    const ebts_iar *a = ebts_ers_iar(e);
+    ck_assert_str_eq(a->status, "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED");
+    ck_assert_str_eq(pair(a->record, a->nrecord, "REM"),
+                     "CRI: XXXXXXXXX FINS: XXXXXXXX I.C.E. RECORDS INDICATE THAT THIS SUBJECT WAS "
+                     "REMOVED FROM THE UNITED STATES. NO RECORD OF A LEGAL RE-ENTRY HAS BEEN FOUND.");
+    int notice = 0;
+    for (size_t i = 0; i < a->nnotices; i++)
+        notice |= strcmp(a->notices[i], "IMPORTANT NOTICE") == 0;
+    ck_assert_int_eq(notice, 1);
+    ck_assert_str_eq(pair(a->requesting, a->nrequesting, "AGENCY"), "FBI From US Visit");
+    /* and the LESC response as sent, line by line */
+    ck_assert_str_eq(a->lesc_lines[0], "THIS IS NOT A GOVERNMENT DETAINER! THIS INFORMATION IS FOR");
+    ck_assert_str_eq(a->lesc_lines[a->nlesc_lines - 1], "END OF RESPONSE . . . .");
+    ebts_ers_free(e);
+    free(b.p);
+    ebts_txn_free(t);
+}
+END_TEST
+
+static ebts_gen_options valid_match(ebts_encounter *enc, size_t n)
+{
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    o.tcr = "TCN0000000001";
+    o.dai = "TX0000000";
+    o.name = "DOE,JOHN";
+    o.cri = "TX0000000";
+    o.date = "20260115";
+    o.encounters = enc;
+    o.nencounters = n;
+    return o;
+}
+
+static void assert_refused(int kind, const ebts_gen_options *o, const char *what)
+{
+    ebts_error err = {0};
+    ebts_txn *t = ebts_gen_response(kind, NULL, o, &err);
+    ck_assert_msg(t == NULL, "%s: not refused", what);
+    ck_assert_str_eq(err.code, "GEN_INVALID");
+    ck_assert_msg(strstr(err.msg, what) != NULL, "%s: message \"%s\"", what, err.msg);
+}
+
+START_TEST(generation_refuses_what_the_fbi_would_not_send)
+{
+    ebts_encounter enc[2] = {{"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0},
+                             {"1105046343", "DOE,JOHNNY Q", "19650208", "CN", "M", 0, 0, 0}};
+    ebts_span ph[3] = {{(const unsigned char *)"x", 1}, {0, 0}, {0, 0}};
+    const char *errs[] = {"L0013 DOA older than 7 days"};
+    ebts_gen_options o = valid_match(enc, 1);
+    assert_refused(EBTS_GEN_IDR_NOMATCH, &o, "no-match carries no encounters");
+    assert_refused(EBTS_GEN_ERRT, &o, "ERRT carries no encounters");
+    o = valid_match(enc, 0);
+    o.photos = ph;
+    o.nphotos = 1;
+    assert_refused(EBTS_GEN_IDR_NOMATCH, &o, "no-match carries no photos");
+    o = valid_match(enc, 0);
+    o.iar_status = "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED";
+    assert_refused(EBTS_GEN_IDR_NOMATCH, &o, "no-match carries no IAR");
+    o = valid_match(enc, 1);
+    o.errors = errs;
+    o.nerrors = 1;
+    assert_refused(EBTS_GEN_IDR_MATCH, &o, "an IDR carries no error messages");
+    o = valid_match(enc, 0);
+    assert_refused(EBTS_GEN_IDR_MATCH, &o, "one to five encounters");
+    ebts_encounter half = {"1105048570", "DOE", NULL, NULL, NULL, 0, 0, 0}; /* "1105048570;DOE" */
+    o = valid_match(&half, 1);
+    assert_refused(EBTS_GEN_IDR_MATCH, &o, "an encounter is");
+    o = valid_match(enc, 1);
+    o.photos = ph;
+    o.nphotos = 2;
+    assert_refused(EBTS_GEN_IDR_MATCH, &o, "one photo per encounter");
+    ebts_pair iaq = {"PHN", "5555550100"};
+    o = valid_match(enc, 1);
+    o.iaq = &iaq;
+    o.niaq = 1;
+    assert_refused(EBTS_GEN_IDR_MATCH, &o, "IAQ values without an IAR");
+    o.iar_status = "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED";
+    iaq.key = "XYZ";
+    assert_refused(EBTS_GEN_IDR_MATCH, &o, "no IAQ value \"XYZ\"");
+    static const char *const bad_tcr[] = {"FAKE-TCN", "jck t5", "TCN\001000000000",
+                                          "12345678901234567890123456789012345678901"};
+    for (size_t i = 0; i < sizeof bad_tcr / sizeof bad_tcr[0]; i++) {
+        o = valid_match(enc, 1);
+        o.tcr = bad_tcr[i];
+        assert_refused(EBTS_GEN_IDR_MATCH, &o, "is not 10 to 40 printable characters");
+        o.nencounters = 0;
+        assert_refused(EBTS_GEN_IDR_NOMATCH, &o, "is not 10 to 40 printable characters");
+    }
+    /* a submission's TCN is the TCR: the same check */
+    ebts_txn *sub = ebts_read_file("fixtures/corpus/jnbis/type-10-sap10.an2", 0, NULL);
+    ck_assert_ptr_nonnull(sub);
+    o = valid_match(enc, 0);
+    o.tcr = NULL;
+    ebts_error err = {0};
+    ck_assert_ptr_null(ebts_gen_response(EBTS_GEN_IDR_NOMATCH, sub, &o, &err));
+    ck_assert_ptr_nonnull(strstr(err.msg, "jck sap10"));
+    ebts_txn_free(sub);
+}
+END_TEST
+
+START_TEST(one_photo_per_encounter_and_the_view)
+{
+    size_t jn;
+    unsigned char *jpeg = tu_slurp("fixtures/samples/face-48x64.jpg", &jn);
+    ebts_span ph[2] = {{jpeg, jn}, {jpeg, jn}};
+    ebts_encounter enc[3] = {{"1105048570", "DOE,JOHN", "19630101", "XX", "M", 0, 0, 0},
+                             {"1105046343", "DOE,JOHNNY Q", "19650208", "CN", "M", 0, 0, 0},
+                             {"1100000001", "ROE,RICHARD", "19700101", "XX", "M", 0, 0, 0}};
+    ebts_gen_options o = valid_match(enc, 3);
+    o.photos = ph;
+    o.nphotos = 2;
+    ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_MATCH, NULL, &o, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(error_count(t), 0);
+    ebts_response *r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(ebts_response_kind(r), EBTS_RESPONSE_IDR_MATCH);
+    ck_assert_uint_eq(r->nencounters, 3);
+    ck_assert_str_eq(r->encounters[1].name, "DOE,JOHNNY Q");
+    ck_assert_int_eq(r->encounters[0].photo, 2);
+    ck_assert_int_eq(r->encounters[1].photo, 3);
+    ck_assert_int_eq(r->encounters[2].photo, -1);
+    ck_assert_int_eq(ebts_record_type(ebts_txn_record(t, 3)), 10);
+    ck_assert_int_eq(r->photo_missing, 0);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+    free(jpeg);
+    /* the published match announces a photo that is not there; the clean one has it */
+    t = ebts_read_file("fixtures/samples/published/idr-iar-match.eft", 0, NULL);
+    r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(r->photo_missing, 1);
+    ck_assert_uint_eq(r->nencounters, 2);
+    ck_assert_int_eq(r->encounters[0].photo, -1);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+    t = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
+    r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(r->photo_missing, 0);
+    ck_assert_int_eq(r->encounters[0].photo, 2);
+    ck_assert_int_eq(r->encounters[1].photo, -1);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+}
+END_TEST
+
+static int kind_of(const char *path)
+{
+    ebts_txn *t = ebts_read_file(path, 0, NULL);
+    ebts_response *r = ebts_response_view(t, NULL);
+    int k = ebts_response_kind(r);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+    return k;
+}
+
+START_TEST(response_kind)
+{
+    const char *dirs[] = {"fixtures/samples/published", "fixtures/samples/clean"};
+    for (int i = 0; i < 2; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s/idr-iar-match.eft", dirs[i]);
+        ck_assert_int_eq(kind_of(p), EBTS_RESPONSE_IDR_MATCH);
+        snprintf(p, sizeof p, "%s/idr-nomatch.eft", dirs[i]);
+        ck_assert_int_eq(kind_of(p), EBTS_RESPONSE_IDR_NOMATCH);
+        snprintf(p, sizeof p, "%s/errt-doa.eft", dirs[i]);
+        ck_assert_int_eq(kind_of(p), EBTS_RESPONSE_ERRT);
+    }
+    ck_assert_int_eq(kind_of("fixtures/validate/valid-car.eft"), EBTS_RESPONSE_OTHER);
+    ck_assert_int_eq(ebts_response_kind(NULL), EBTS_RESPONSE_OTHER);
+    /* an SRE from IAFIS: another ORI */
+    ebts_txn *t = ebts_read_file("fixtures/samples/clean/idr-nomatch.eft", 0, NULL);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 8, "WVIAFIS0Z", 9, NULL), 0);
+    ebts_response *r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(ebts_response_kind(r), EBTS_RESPONSE_SRE);
+    ebts_response_free(r);
+    /* from IDENT without 2.059: the 2.075 marker tells */
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 8, "USVISIT0Z", 9, NULL), 0);
+    ck_assert_int_eq(ebts_txn_delete_field(t, 1, 59, NULL), 0);
+    r = ebts_response_view(t, NULL);
+    ck_assert_int_eq(ebts_response_kind(r), EBTS_RESPONSE_IDR_NOMATCH);
+    ebts_response_free(r);
+    ebts_txn_free(t);
+}
+END_TEST
+
+START_TEST(view_values_trimmed_and_the_submission_answered)
+{
+    ebts_txn *t = ebts_read_file("fixtures/samples/published/idr-iar-match.eft", 0, NULL);
+    ebts_response *r = ebts_response_view(t, NULL);
+    ck_assert_str_eq(r->tcr, "42046114892"); /* sent as " 42046114892" */
+    ck_assert_str_eq(r->cri[0], "TX1081100"); /* sent as " TX1081100" */
+    ebts_txn *sub = ebts_txn_new("0500", NULL);
+    ck_assert_int_eq(ebts_response_answers(r, sub), 0); /* no TCN */
+    ck_assert_int_eq(ebts_txn_set_field(sub, 0, 9, "42046114892 ", 12, NULL), 0);
+    ck_assert_int_eq(ebts_response_answers(r, sub), 1);
+    ck_assert_int_eq(ebts_txn_set_field(sub, 0, 9, "42046114893", 11, NULL), 0);
+    ck_assert_int_eq(ebts_response_answers(r, sub), 0);
+    ck_assert_int_eq(ebts_response_answers(NULL, sub), 0);
+    ebts_txn_free(sub);
+    /* the view holds copies: it outlives its transaction */
+    ebts_txn_free(t);
+    ck_assert_str_eq(r->nam, "TEST,TEST");
+    ck_assert_str_eq(r->encounters[1].name, "TEST,Heather P");
+    ck_assert_int_eq(ebts_ers_iar(r->ers)->present, 1);
+    ebts_response_free(r);
 }
 END_TEST
 
@@ -532,6 +1037,13 @@ Suite *suite_ident(void)
     tcase_add_test(tc, generated_responses_validate);
     tcase_add_test(tc, generation_refuses_bad_input);
     tcase_add_test(tc, every_submission_in_fixtures_is_answered);
+    tcase_add_test(tc, published_match_generated_from_its_data);
+    tcase_add_test(tc, published_nomatch_generated_from_its_data);
+    tcase_add_test(tc, iar_parser_without_star_lines);
+    tcase_add_test(tc, generation_refuses_what_the_fbi_would_not_send);
+    tcase_add_test(tc, one_photo_per_encounter_and_the_view);
+    tcase_add_test(tc, response_kind);
+    tcase_add_test(tc, view_values_trimmed_and_the_submission_answered);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -154,11 +154,11 @@ ignored errt --iar "$T/lesc.txt"
 ignored errt --name "DOE,JOHN"
 ignored errt --sid "TX12345678"
 # and the options each kind takes are taken
-expect 0 "gen errt with every option it takes" -- "$GEN" errt $SUB --tcr T1 --dai TX0000000 \
+expect 0 "gen errt with every option it takes" -- "$GEN" errt $SUB --tcr TCN0000000001 --dai TX0000000 \
     --cri TX0000000 --oca OCA1 --ver 0500 --error "E0001 2.018 NAM missing" --to json
-expect 0 "gen idr-nomatch with every option it takes" -- "$GEN" idr-nomatch $SUB --tcr T1 \
+expect 0 "gen idr-nomatch with every option it takes" -- "$GEN" idr-nomatch $SUB --tcr TCN0000000001 \
     --dai TX0000000 --name DOE,JOHN --sid TX12345678 --cri TX0000000 --oca OCA1 --ver 0500
-expect 0 "gen idr-match with every option it takes" -- "$GEN" idr-match $SUB --tcr T1 \
+expect 0 "gen idr-match with every option it takes" -- "$GEN" idr-match $SUB --tcr TCN0000000001 \
     --dai TX0000000 --name DOE,JOHN --sid TX12345678 --cri TX0000000 --oca OCA1 --ver 0500 \
     $ENC --photo "$F/face-48x64.jpg" --iar-status "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED" \
     --iar "$T/lesc.txt"

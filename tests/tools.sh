@@ -157,12 +157,13 @@ expect 2 "gen without kind" -- "$GEN" $SUB
 expect 2 "gen unknown kind" -- "$GEN" idr-maybe $SUB
 expect 2 "gen bad encounter" -- "$GEN" idr-match $SUB --encounter "only-eid"
 expect 2 "gen missing photo" -- "$GEN" idr-match $SUB --photo fixtures/none.jpg
-expect 1 "gen without TCR" -- "$GEN" idr-nomatch --dai TX0000000 --name DOE,JOHN --cri TX0000000
+expect 2 "gen without TCR" -- "$GEN" idr-nomatch --dai TX0000000 --name DOE,JOHN --cri TX0000000
 has "$T/err" "GEN_INVALID" "gen says what is missing"
-expect 1 "gen with six encounters" -- "$GEN" idr-match $SUB --encounter "1;A,B;;;" --encounter "2;A,B;;;" \
+expect 2 "gen with six encounters" -- "$GEN" idr-match $SUB --encounter "1;A,B;;;" --encounter "2;A,B;;;" \
     --encounter "3;A,B;;;" --encounter "4;A,B;;;" --encounter "5;A,B;;;" --encounter "6;A,B;;;"
-expect 1 "gen errt without messages" -- "$GEN" errt $SUB
-expect 1 "gen photo that is no JPEG" -- "$GEN" idr-match $SUB --photo fixtures/README.md
+expect 2 "gen errt without messages" -- "$GEN" errt $SUB
+expect 2 "gen photo that is no JPEG" -- "$GEN" idr-match $SUB --encounter "1;DOE,JOHN;19800101;XX;M" \
+    --photo fixtures/README.md
 expect 1 "gen from a non-transaction" -- "$GEN" idr-nomatch --in fixtures/invalid/empty.eft
 # the golden responses in fixtures/generated are reproduced exactly
 expect 0 "gen no-match" -- "$GEN" idr-nomatch $SUB -o "$T/nm.eft"

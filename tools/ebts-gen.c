@@ -17,21 +17,22 @@ static const char usage[] =
     "builds the response from options. ORI is USVISIT0Z; TOT is SRE (IDR) or ERRT.\n"
     "An option the chosen response does not use is refused.\n"
     "\n"
-    "  --tcr --dai --cri --oca VALUE   values instead of (or without) --in\n"
-    "  --name --sid VALUE      the same, for idr-nomatch and idr-match\n"
-    "  --encounter \"EID;NAME;DOB;POB;SEX\"   idr-match: an IDENT encounter (repeatable, up to 5)\n"
-    "  --photo FILE.jpg        idr-match: a Type-10 FACE record; HLL/VLL read from the JPEG\n"
-    "                          (repeatable, up to 16; each file at most 1 MiB)\n"
-    "  --iar-status TEXT       idr-match: the LESC status line: adds the IAR (immigration alien\n"
-    "                          response)\n"
-    "  --iar FILE              idr-match: the rest of the LESC response, as text (at most 1 MiB)\n"
-    "  --error \"CODE TEXT\"     errt: a message, e.g. \"L0013 DOA older than 7 days\" (up to 11)\n"
+    "  --tcr --dai --name --sid --cri --oca VALUE   values instead of (or without) --in\n"
+    "  --encounter \"EID;LAST,FIRST;CCYYMMDD;POB;SEX\"   an IDENT encounter (idr-match: 1 to 5)\n"
+    "  --photo FILE.jpg        a Type-10 FACE record; HLL/VLL read from the JPEG (idr-match:\n"
+    "                          one per encounter at most;\n"
+    "                          each file at most 1 MiB)\n"
+    "  --iar-status TEXT       the LESC status line: adds the IAR (immigration alien response)\n"
+    "  --iar FILE              the LESC response as LESC sent it (what it lacks is added;\n"
+    "                          at most 1 MiB)\n"
+    "  --error \"CODE TEXT\"     an ERRT message, e.g. \"L0013 DOA older than 7 days\" (up to 11)\n"
     "  --date CCYYMMDD --tcn TCN --ver VER   1.005, 1.009 and 1.002 of the response\n"
     "  --to F                  traditional (default), readable or json\n"
     "  -o OUT                  write to OUT instead of standard output\n"
     "  --version               print the version and exit\n"
     "\n"
-    "Exit status: 0 written, 1 the response could not be built from the input, 2 usage or I/O.\n";
+    "Exit status: 0 written, 1 the submission could not be read, 2 usage or I/O, or a response\n"
+    "the FBI would not send (an option its kind does not carry, an invalid TCN as TCR).\n";
 
 /* The bytes of path, read up to FILE_MAX and one byte more: NULL when it cannot be read or is
  * larger (said on stderr, what names it). */
@@ -102,7 +103,7 @@ static int parse_encounter(char *s, ebts_encounter *e)
     e->dob = f[2];
     e->pob = f[3];
     e->sex = f[4];
-    return f[1] && *f[0] && *f[1];
+    return s == NULL && f[4] != NULL; /* exactly five parts */
 }
 
 static int run(int argc, char **argv)
@@ -225,7 +226,7 @@ static int run(int argc, char **argv)
     ebts_txn_free(sub);
     if (!t) {
         fprintf(stderr, "ebts-gen: %s: %s\n", err.code, err.msg);
-        rc = CLI_INVALID;
+        rc = err.code && strcmp(err.code, "GEN_INVALID") == 0 ? CLI_USAGE : CLI_INVALID;
         goto done;
     }
     rc = ebts_write_file(t, wflags | EBTS_WRITE_NO_DIAGS, out, &err) == 0 ? CLI_OK : CLI_USAGE;
