@@ -40,6 +40,12 @@
 #else
 #define EBTS__HOT inline
 #endif
+/* Kept out of line: the rare path of a function whose common one should stay a leaf. */
+#if defined(__GNUC__)
+#define EBTS__NOINLINE __attribute__((noinline))
+#else
+#define EBTS__NOINLINE
+#endif
 /* Eight bytes at a time in a uint64_t: a 1 and the top bit in every byte. */
 #define EBTS__ONES8 0x0101010101010101ull
 #define EBTS__HIGHS8 0x8080808080808080ull

@@ -226,11 +226,10 @@ const uint32_t *ebts__field_index_kept(const ebts_field *f)
 #endif
 }
 
-const uint32_t *ebts__field_index(const ebts_field *f)
+/* The index of a value that was read, built on first use and kept; NULL without memory. Out of
+ * line: the accessors inline ebts__field_index's test for a kept index and call this once. */
+EBTS__NOINLINE static const uint32_t *field_index_build(const ebts_field *f)
 {
-    uint32_t *ix = (uint32_t *)(uintptr_t)ebts__field_index_kept(f);
-    if (ix || !(f->flags & EBTS__F_LAZY))
-        return ix;
     /* the fields of a transaction are never defined const: set once, by whichever thread
      * builds it first */
     uint32_t **slot = &((ebts_field *)(uintptr_t)f)->sub_first;
@@ -240,7 +239,7 @@ const uint32_t *ebts__field_index(const ebts_field *f)
     uint32_t *raw = malloc(EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
     if (!raw)
         return NULL;
-    ix = raw + EBTS__IX_HEAD;
+    uint32_t *ix = raw + EBTS__IX_HEAD;
     ebts__index_into(f, ix, (uint32_t)nrs + 2, simd);
 #if defined(__GNUC__)
     uint32_t *was = NULL;
@@ -252,6 +251,14 @@ const uint32_t *ebts__field_index(const ebts_field *f)
     *slot = ix;
 #endif
     return ix;
+}
+
+const uint32_t *ebts__field_index(const ebts_field *f)
+{
+    const uint32_t *ix = ebts__field_index_kept(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return ix;
+    return field_index_build(f);
 }
 
 size_t ebts__lazy_count(const ebts_field *f, int items)
@@ -521,20 +528,64 @@ size_t ebts_field_offset(const ebts_field *f)
     return !f || f->offset == EBTS__NOWHERE ? (size_t)-1 : f->offset;
 }
 
+/* The accessors answer from a kept index inline; without one (a value of one item, a value
+ * read whose index is built now, or one answered from its bytes when there is no memory for
+ * an index) out of line, so that the common path saves no registers. */
+EBTS__NOINLINE static size_t subfield_count_unindexed(const ebts_field *f)
+{
+    const uint32_t *ix = ebts__field_index(f);
+    return ix || !(f->flags & EBTS__F_LAZY) ? ebts__ix_nsub(ix) : ebts__lazy_count(f, 0);
+}
+
+EBTS__NOINLINE static size_t item_count_unindexed(const ebts_field *f, size_t sub)
+{
+    const uint32_t *ix = ebts__field_index(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return sub < ebts__ix_nsub(ix) ? ebts__ix_items_in(ix, sub) : 0;
+    return sub < ebts__lazy_count(f, 0) ? ebts__items_scan(f, sub) : 0;
+}
+
+EBTS__NOINLINE static ebts_span item_unindexed(const ebts_field *f, size_t sub, size_t item)
+{
+    ebts_span none = {NULL, 0};
+    const uint32_t *ix = ebts__field_index(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return sub < ebts__ix_nsub(ix) && item < ebts__ix_items_in(ix, sub)
+                   ? ebts__ix_item(ix, f, sub, item)
+                   : none;
+    return sub < ebts__lazy_count(f, 0) && item < ebts__items_scan(f, sub)
+               ? ebts__item_scan(f, sub, item)
+               : none;
+}
+
 size_t ebts_field_subfield_count(const ebts_field *f)
 {
-    return f ? ebts__nsub(f) : 0;
+    if (!f)
+        return 0;
+    const uint32_t *ix = ebts__field_index_kept(f);
+    return ix ? EBTS__IX_NSUB(ix) : subfield_count_unindexed(f);
 }
 
 size_t ebts_field_item_count(const ebts_field *f, size_t sub)
 {
-    return f && sub < ebts__nsub(f) ? ebts__items_in(f, sub) : 0;
+    if (!f)
+        return 0;
+    const uint32_t *ix = ebts__field_index_kept(f);
+    if (!ix)
+        return item_count_unindexed(f, sub);
+    return sub < EBTS__IX_NSUB(ix) ? ix[sub + 1] - ix[sub] : 0;
 }
 
 ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
 {
     ebts_span none = {NULL, 0};
-    return f && sub < ebts__nsub(f) && item < ebts__items_in(f, sub) ? ebts__item(f, sub, item) : none;
+    if (!f)
+        return none;
+    const uint32_t *ix = ebts__field_index_kept(f);
+    if (!ix)
+        return item_unindexed(f, sub, item);
+    return sub < EBTS__IX_NSUB(ix) && item < ix[sub + 1] - ix[sub] ? ebts__ix_item(ix, f, sub, item)
+                                                                   : none;
 }
 
 ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number)
