@@ -17,24 +17,18 @@ void ebts_free(void *p)
 ebts_txn *ebts__txn_alloc(void)
 {
     ebts_txn *t = calloc(1, sizeof *t);
-    if (t)
+    if (t) {
         ebts__arena_init(&t->arena, 16384);
+        ebts__arena_init(&t->ixpool.arena, 4096);
+    }
     return t;
-}
-
-/* The kept indexes of the values of r that were read. */
-static void record_drop_indexes(ebts_record *r)
-{
-    for (uint32_t i = 0; i < r->nfields; i++)
-        ebts__field_drop_index(&r->fields[i]);
 }
 
 void ebts_txn_free(ebts_txn *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nrecs; i++)
-        record_drop_indexes(t->recs[i]);
+    ebts__arena_free(&t->ixpool.arena);
     ebts__arena_free(&t->arena);
     free(t->recs);
     free(t->dl.d);
@@ -214,14 +208,50 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, uint32_t end_at, int si
     EBTS__IX_NITEMS(ix) = k + 1;
 }
 
+uint32_t *ebts__ixpool_ref(ebts__ixpool *pool)
+{
+    return (uint32_t *)((uintptr_t)pool | 1u);
+}
+
+static ebts__ixpool *ixpool_of(const uint32_t *ref)
+{
+    return ((uintptr_t)ref & 1u) ? (ebts__ixpool *)((uintptr_t)ref & ~(uintptr_t)1u) : NULL;
+}
+
 const uint32_t *ebts__field_index_kept(const ebts_field *f)
 {
     if (!(f->flags & EBTS__F_LAZY))
         return f->sub_first;
 #if defined(__GNUC__)
-    return __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
+    const uint32_t *ix = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
 #else
-    return f->sub_first;
+    const uint32_t *ix = f->sub_first;
+#endif
+    return ixpool_of(ix) ? NULL : ix;
+}
+
+/* n bytes of the pool, 8-byte aligned; NULL without memory. */
+static void *ixpool_take(ebts__ixpool *pool, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    if (n <= sizeof pool->room - pool->used) {
+        void *p = (unsigned char *)pool->room + pool->used;
+        pool->used += n;
+        return p;
+    }
+    return ebts__arena_alloc(&pool->arena, n);
+}
+
+static void *ixpool_alloc(ebts__ixpool *pool, size_t n)
+{
+#if defined(__GNUC__)
+    while (__atomic_test_and_set(&pool->lock, __ATOMIC_ACQUIRE))
+        ;
+    void *p = ixpool_take(pool, n);
+    __atomic_clear(&pool->lock, __ATOMIC_RELEASE);
+    return p;
+#else
+    return ixpool_take(pool, n);
 #endif
 }
 
@@ -230,22 +260,27 @@ const uint32_t *ebts__field_index_kept(const ebts_field *f)
 EBTS__NOINLINE static const uint32_t *field_index_build(const ebts_field *f)
 {
     /* the fields of a transaction are never defined const: set once, by whichever thread
-     * builds it first */
+     * builds it first (another thread's index is taken; the room built here stays unused) */
     uint32_t **slot = &((ebts_field *)(uintptr_t)f)->sub_first;
+#if defined(__GNUC__)
+    uint32_t *ref = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+#else
+    uint32_t *ref = *slot;
+#endif
+    ebts__ixpool *pool = ixpool_of(ref);
+    if (!pool)
+        return ref; /* built meanwhile */
     int simd = ebts__simd();
     size_t nrs, nseps;
     ebts__count_seps(f->val, f->len, &nrs, &nseps);
-    uint32_t *raw = malloc(EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
+    uint32_t *raw = ixpool_alloc(pool, EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
     if (!raw)
         return NULL;
     uint32_t *ix = raw + EBTS__IX_HEAD;
     ebts__index_into(f, ix, (uint32_t)nrs + 2, simd);
 #if defined(__GNUC__)
-    uint32_t *was = NULL;
-    if (!__atomic_compare_exchange_n(slot, &was, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        free(raw);
-        return was;
-    }
+    if (!__atomic_compare_exchange_n(slot, &ref, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return ref;
 #else
     *slot = ix;
 #endif
@@ -274,8 +309,6 @@ void ebts__field_drop_index(ebts_field *f)
 {
     if (!(f->flags & EBTS__F_LAZY))
         return;
-    if (f->sub_first)
-        free(f->sub_first - EBTS__IX_HEAD);
     f->sub_first = NULL;
     f->flags &= (uint8_t)~EBTS__F_LAZY;
 }
@@ -1031,7 +1064,6 @@ int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err)
                         index);
         return -1;
     }
-    record_drop_indexes(t->recs[index]); /* a binary record has no fields */
     memmove(&t->recs[index], &t->recs[index + 1], (t->nrecs - index - 1) * sizeof *t->recs);
     t->nrecs--;
     t->recs[0]->span = NULL; /* CNT changes */
