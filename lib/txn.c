@@ -592,32 +592,27 @@ EBTS__NOINLINE static ebts_span item_unindexed(const ebts_field *f, size_t sub, 
 
 size_t ebts_field_subfield_count(const ebts_field *f)
 {
-    if (!f)
-        return 0;
-    const uint32_t *ix = ebts__field_index_kept(f);
-    return ix ? EBTS__IX_NSUB(ix) : subfield_count_unindexed(f);
+    const uint32_t *ix = f ? ebts__field_index_kept(f) : NULL;
+    if (ix)
+        return EBTS__IX_NSUB(ix);
+    return f ? subfield_count_unindexed(f) : 0;
 }
 
 size_t ebts_field_item_count(const ebts_field *f, size_t sub)
 {
-    if (!f)
-        return 0;
-    const uint32_t *ix = ebts__field_index_kept(f);
-    if (!ix)
-        return item_count_unindexed(f, sub);
-    return sub < EBTS__IX_NSUB(ix) ? ix[sub + 1] - ix[sub] : 0;
+    const uint32_t *ix = f ? ebts__field_index_kept(f) : NULL;
+    if (ix && sub < EBTS__IX_NSUB(ix))
+        return ix[sub + 1] - ix[sub];
+    return f ? item_count_unindexed(f, sub) : 0;
 }
 
 ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
 {
+    const uint32_t *ix = f ? ebts__field_index_kept(f) : NULL;
+    if (ix && sub < EBTS__IX_NSUB(ix) && item < ix[sub + 1] - ix[sub])
+        return ebts__ix_item(ix, f, sub, item);
     ebts_span none = {NULL, 0};
-    if (!f)
-        return none;
-    const uint32_t *ix = ebts__field_index_kept(f);
-    if (!ix)
-        return item_unindexed(f, sub, item);
-    return sub < EBTS__IX_NSUB(ix) && item < ix[sub + 1] - ix[sub] ? ebts__ix_item(ix, f, sub, item)
-                                                                   : none;
+    return f ? item_unindexed(f, sub, item) : none;
 }
 
 ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number)
