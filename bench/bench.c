@@ -6,6 +6,8 @@
  * all four, and the bound of a stripped reader for scale (information, not measurement lines).
  * The small-files line times ebts-validate over a folder of 2 000 small transactions with -j 2
  * and adds j1_mbps (the same with -j 1) and speedup (the -j 2 rate over the -j 1 rate).
+ * The image dataset's lines add memcpy_mbps=<MB/s> memcpy_ratio=<mbps/memcpy>: a memcpy of the
+ * same buffer into memory used before (advised to be huge pages), timed alongside.
  * Not a test: no threshold is asserted here; docs/performance.md gives the targets. */
 #define _GNU_SOURCE 1
 #include <stdint.h>
@@ -398,19 +400,71 @@ static void report(const char *name, const char *op, double mbps, double scan, c
     fflush(stdout);
 }
 
-/* One timing of operation op (0 parse into *t, 1 write, 2 validate) on b: MB/s. What the
- * operation returned is freed after the timing. */
+/* Where the memcpy baseline copies to: b->n bytes of memory advised to be huge pages (as the
+ * library advises its large buffers) and touched once, so that no copy pays for mapping it. */
+static unsigned char *copy_target(const buf *b)
+{
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    unsigned char *dst = malloc(b->n);
+    if (!dst)
+        abort();
+    uintptr_t lo = ((uintptr_t)dst + huge - 1) & ~(huge - 1), hi = ((uintptr_t)dst + b->n) & ~(huge - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    memset(dst, 0, b->n);
+    return dst;
+}
+
+/* One memcpy of the buffer into dst (copy_target): MB/s. */
+static double copy_once(const buf *b, unsigned char *dst)
+{
+    double t0 = now();
+    memcpy(dst, b->p, b->n);
+    __asm__ volatile("" : : "r"(dst) : "memory"); /* the copy is kept */
+    return (double)b->n / 1e6 / (now() - t0);
+}
+
+static volatile size_t walk_sink;
+/* Every item of every subfield of every field of t through the public accessors. */
+static void walk(const ebts_txn *t)
+{
+    size_t sum = 0;
+    for (size_t r = 0; r < ebts_txn_record_count(t); r++) {
+        const ebts_record *rec = ebts_txn_record(t, r);
+        for (size_t i = 0; i < ebts_record_field_count(rec); i++) {
+            const ebts_field *f = ebts_record_field_at(rec, i);
+            size_t nsub = ebts_field_subfield_count(f);
+            for (size_t s = 0; s < nsub; s++) {
+                size_t nit = ebts_field_item_count(f, s);
+                for (size_t k = 0; k < nit; k++)
+                    sum += ebts_field_item(f, s, k).len;
+            }
+        }
+    }
+    walk_sink += sum;
+}
+
+enum { OP_PARSE, OP_WALK, OP_PARSE_COPY, OP_WRITE, OP_VALIDATE };
+static const char *op_names[] = {"parse", "walk", "parse-copy", "write", "validate"};
+
+/* One timing of operation op on b: MB/s. parse, walk (a parse, then every item through the
+ * accessors) and parse-copy (a parse without EBTS_READ_BORROW: the buffer copied first) leave
+ * their transaction in *t; what was there before, and what write and validate return, is freed
+ * outside the timing. */
 static double time_op(int op, const buf *b, ebts_txn **t)
 {
     double t0, secs;
-    if (op == 0) {
+    if (op == OP_PARSE || op == OP_WALK || op == OP_PARSE_COPY) {
+        unsigned flags = EBTS_READ_TRADITIONAL | (op == OP_PARSE_COPY ? 0 : EBTS_READ_BORROW);
         ebts_txn_free(*t);
         t0 = now();
-        *t = ebts_read_buffer(b->p, b->n, EBTS_READ_BORROW | EBTS_READ_TRADITIONAL, NULL);
-        secs = now() - t0;
+        *t = ebts_read_buffer(b->p, b->n, flags, NULL);
         if (!*t)
             abort();
-    } else if (op == 1) {
+        if (op == OP_WALK)
+            walk(*t);
+        secs = now() - t0;
+    } else if (op == OP_WRITE) {
         unsigned char *w;
         size_t n;
         t0 = now();
@@ -427,21 +481,72 @@ static double time_op(int op, const buf *b, ebts_txn **t)
     return (double)b->n / 1e6 / secs;
 }
 
-static void ops(const char *name, const buf *b, int validate)
+/* The operations opv[0..nop) on b, each the best of REPS timings, each timing right after one
+ * memchr scan and, with copy, one memcpy. write and validate take the transaction the operation
+ * before them left: parse comes just before them, so that it is borrowed (its records point into
+ * b, which the memcpy baseline copies too) and has built no index (walk's would serve validate). */
+static void ops(const char *name, const buf *b, const int *opv, size_t nop, int copy)
 {
-    static const char *names[] = {"parse", "write", "validate"};
     ebts_txn *t = NULL;
-    for (int op = 0; op < (validate ? 3 : 2); op++) {
-        double best = 0, scan = 0;
+    unsigned char *dst = NULL;
+    if (copy)
+        dst = copy_target(b);
+    for (size_t o = 0; o < nop; o++) {
+        double best = 0, scan = 0, cp = 0;
         for (int rep = 0; rep < REPS; rep++) {
             size_t count;
-            double s = scan_once(b, 0x1d, &count), mbps = time_op(op, b, &t);
+            double s = scan_once(b, 0x1d, &count);
             scan = s > scan ? s : scan;
+            if (copy) {
+                double c = copy_once(b, dst);
+                cp = c > cp ? c : cp;
+            }
+            double mbps = time_op(opv[o], b, &t);
             best = mbps > best ? mbps : best;
         }
-        report(name, names[op], best, scan, NULL);
+        char extra[80];
+        snprintf(extra, sizeof extra, "memcpy_mbps=%.1f memcpy_ratio=%.3f", cp, best / cp);
+        report(name, op_names[opv[o]], best, scan, copy ? extra : NULL);
     }
     ebts_txn_free(t);
+    free(dst);
+}
+
+/* Not a BENCH line: what a copy of the buffer into fresh memory costs (the kernel maps and
+ * zeroes each page first), the floor of an operation that returns a copy: into plain malloc
+ * memory, and into malloc memory whose 2 MiB-aligned part is advised to be huge pages, as the
+ * library advises its large buffers (ebts__huge_pages). */
+static void copy_info(const char *name, const buf *b)
+{
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    double best[2] = {0, 0};
+    for (int rep = 0; rep < REPS; rep++)
+        for (int advised = 0; advised < 2; advised++) {
+            double t0 = now();
+            unsigned char *dst = malloc(b->n);
+            if (!dst)
+                abort();
+            uintptr_t lo = ((uintptr_t)dst + huge - 1) & ~(huge - 1);
+            uintptr_t hi = ((uintptr_t)dst + b->n) & ~(huge - 1);
+            if (advised && hi > lo)
+                (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+            memcpy(dst, b->p, b->n);
+            __asm__ volatile("" : : "r"(dst) : "memory");
+            double mbps = (double)b->n / 1e6 / (now() - t0);
+            free(dst);
+            best[advised] = mbps > best[advised] ? mbps : best[advised];
+        }
+    unsigned char *dst = copy_target(b);
+    double used = 0;
+    for (int rep = 0; rep < REPS; rep++) {
+        double c = copy_once(b, dst);
+        used = c > used ? c : used;
+    }
+    free(dst);
+    printf("# %s memcpy of the buffer: %.0f MB/s into memory used before; into fresh memory "
+           "(malloc, each page mapped and zeroed by the kernel first) %.0f MB/s = %.3f of it, "
+           "%.0f MB/s = %.3f advised to be huge pages\n",
+           name, used, best[0], best[0] / used, best[1], best[1] / used);
 }
 
 static void validate_tool(const char *tool, const buf *b)
@@ -614,12 +719,15 @@ int main(int argc, char **argv)
     size_t mb = argc > 2 ? (size_t)atoi(argv[2]) : 100;
     buf text = text_heavy(mb << 20);
     scan_info("text-heavy", &text, 1);
-    ops("text-heavy", &text, 1);
+    static const int text_ops[] = {OP_WALK, OP_PARSE, OP_WRITE, OP_VALIDATE};
+    ops("text-heavy", &text, text_ops, 4, 0);
     validate_tool(tool, &text);
     free(text.p);
     buf img = image_heavy(mb << 20);
     scan_info("image-heavy", &img, 0);
-    ops("image-heavy", &img, 0);
+    copy_info("image-heavy", &img);
+    static const int image_ops[] = {OP_PARSE_COPY, OP_PARSE, OP_WRITE};
+    ops("image-heavy", &img, image_ops, 3, 1);
     free(img.p);
     sre_small("fixtures/samples/clean/idr-iar-match.eft");
     validate_jobs(tool, "fixtures/samples/clean/idr-nomatch.eft");

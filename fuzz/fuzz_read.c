@@ -76,11 +76,12 @@ static void check_items(const ebts_txn *t)
             }
             if (ebts_field_subfield_count(f) != sub)
                 fail("a field's subfield count is not the value's");
-            if (!(f->flags & EBTS__F_LAZY) || !f->sub_first)
+            const uint32_t *kx = ebts__field_index_kept(f);
+            if (!(f->flags & EBTS__F_LAZY) || !kx)
                 continue;
             /* the counts, and the index as every kind of block this processor has writes it */
-            const uint32_t *kept = f->sub_first - EBTS__IX_HEAD;
-            size_t nsub = EBTS__IX_NSUB(f->sub_first), nitems = EBTS__IX_NITEMS(f->sub_first);
+            const uint32_t *kept = kx - EBTS__IX_HEAD;
+            size_t nsub = EBTS__IX_NSUB(kx), nitems = EBTS__IX_NITEMS(kx);
             size_t nix = EBTS__INDEX_SIZE(nsub, nitems);
             uint32_t *ix = malloc(nix * sizeof *ix);
             if (!ix)
@@ -97,7 +98,7 @@ static void check_items(const ebts_txn *t)
                 uint32_t *room = malloc((EBTS__IX_HEAD + 2 * (size_t)f->len + 3) * sizeof *room);
                 if (!room)
                     fail("out of memory");
-                uint32_t *rx = room + EBTS__IX_HEAD, *kx = f->sub_first;
+                uint32_t *rx = room + EBTS__IX_HEAD;
                 ebts__index_into(f, rx, f->len + 2, w);
                 if (EBTS__IX_NSUB(rx) != nsub || EBTS__IX_NITEMS(rx) != nitems ||
                     memcmp(rx, kx, (nsub + 1) * sizeof *rx) != 0 ||

@@ -834,6 +834,8 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                 stop = sr.kind;
                 f->len = (uint32_t)(e - vs);
                 f->flags |= (uint8_t)((sr.nseps ? EBTS__F_LAZY : 0) | (sr.high ? EBTS__F_HIGH : 0));
+                if (sr.nseps)
+                    f->sub_first = ebts__ixpool_ref(&p->t->ixpool);
                 if (sr.nseps && f->len >= p->o->max_items) { /* fewer bytes: fewer items */
                     size_t nrs, nseps;
                     ebts__count_seps(f->val, f->len, &nrs, &nseps);

@@ -41,6 +41,12 @@
 #else
 #define EBTS__HOT inline
 #endif
+/* Kept out of line: the rare path of a function whose common one should stay a leaf. */
+#if defined(__GNUC__)
+#define EBTS__NOINLINE __attribute__((noinline))
+#else
+#define EBTS__NOINLINE
+#endif
 /* Eight bytes at a time in a uint64_t: a 1 and the top bit in every byte. */
 #define EBTS__ONES8 0x0101010101010101ull
 #define EBTS__HIGHS8 0x8080808080808080ull
@@ -88,7 +94,7 @@ void ebts__buf_printf(ebts__buf *b, const char *fmt, ...)
 #define EBTS__F_BINARY    0x01u /* x.999 data delimited by LEN */
 #define EBTS__F_MALFORMED 0x02u /* no parsable tag: raw bytes kept in val */
 #define EBTS__F_HIGH      0x08u /* read: a byte above 0x7F inside */
-#define EBTS__F_LAZY      0x10u /* read with RS/US: the index is built on first use (malloc) */
+#define EBTS__F_LAZY      0x10u /* read with RS/US: the index is built on first use (ixpool) */
 
 struct ebts_field {
     const unsigned char *val;
@@ -99,8 +105,10 @@ struct ebts_field {
      * begins just after the separator that ended item k-1 (or at 0). NULL for a value of one
      * item. Values that were read (EBTS__F_LAZY) have theirs counted and built when first asked
      * for (ebts__field_index): written at read time it was a third of the memory a large parse
-     * writes, and the counts in the field made it 48 bytes instead of 32. Values set by an edit
-     * get theirs at once, in the arena. */
+     * writes, and the counts in the field made it 48 bytes instead of 32. Until then such a
+     * value holds here where to build it, its transaction's ixpool, tagged (ebts__ixpool_ref):
+     * read it through ebts__field_index_kept. Values set by an edit get theirs at once, in the
+     * arena. */
     uint32_t *sub_first;
     uint32_t len;
     uint32_t number;
@@ -153,7 +161,8 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, uint32_t end_at, int si
 #define EBTS__AVX2 1
 #define EBTS__AVX512 2
 int ebts__simd(void);
-/* A kept index of a value that was read is freed with it (edits, deletions, ebts_txn_free). */
+/* A value that was read forgets its index (edits): f is then one item until tokenized. Its
+ * memory stays in the pool until ebts_txn_free. */
 void ebts__field_drop_index(ebts_field *f);
 /* Without an index: the count of subfield sub's items, and item `item` of it, from the bytes. */
 size_t ebts__items_scan(const ebts_field *f, size_t sub);
@@ -254,12 +263,28 @@ typedef struct ebts__dlist {
 struct ebts_report { /* validation's, and the XML writer's (ebts_txn_xml_findings) */
     ebts__dlist dl;
 };
+/* Where the indexes of values that were read are built, on first use (txn.c): an arena of
+ * their own, huge pages and one free for all, where one allocation each took a quarter of a
+ * walk of every item (most of it the kernel mapping fresh 4 KiB pages). The first indexes, such
+ * as a small transaction's CNT, which the reader asks for, go in room inside the transaction
+ * (a first chunk of its own made a small parse 3 % slower). Threads that build indexes at once
+ * take turns for each allocation (lock). */
+typedef struct ebts__ixpool {
+    ebts__arena arena;
+    uint64_t room[48];
+    size_t used; /* bytes of room */
+    unsigned char lock;
+} ebts__ixpool;
+/* What a value that was read with RS/US holds in sub_first until its index is built: the pool,
+ * its lowest bit set (an index is 4-byte aligned), so that it is never taken for an index. */
+uint32_t *ebts__ixpool_ref(ebts__ixpool *pool);
 
 struct ebts_txn {
     unsigned char *owned;       /* the input buffer when the transaction owns it */
     const unsigned char *buf;
     size_t len;
     ebts__arena arena;
+    ebts__ixpool ixpool;
     ebts_record **recs;
     size_t nrecs, caprecs;
     ebts__dlist dl;

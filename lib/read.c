@@ -137,6 +137,7 @@ ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_opt
         ebts__error_oom(err);
         return NULL;
     }
+    ebts__huge_pages(copy, len); /* written once into fresh memory, as a file is (source.c) */
     if (len)
         memcpy(copy, buf, len);
     return read_owned(copy, copy, len, &e, err);

@@ -20,24 +20,18 @@ void ebts_free(void *p)
 ebts_txn *ebts__txn_alloc(void)
 {
     ebts_txn *t = calloc(1, sizeof *t);
-    if (t)
+    if (t) {
         ebts__arena_init(&t->arena, 16384);
+        ebts__arena_init(&t->ixpool.arena, 4096);
+    }
     return t;
-}
-
-/* The kept indexes of the values of r that were read. */
-static void record_drop_indexes(ebts_record *r)
-{
-    for (uint32_t i = 0; i < r->nfields; i++)
-        ebts__field_drop_index(&r->fields[i]);
 }
 
 void ebts_txn_free(ebts_txn *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->nrecs; i++)
-        record_drop_indexes(t->recs[i]);
+    ebts__arena_free(&t->ixpool.arena);
     ebts__arena_free(&t->arena);
     free(t->recs);
     free(t->dl.d);
@@ -146,27 +140,26 @@ int ebts__simd(void)
     return 0;
 }
 
-#if defined(__SSE2__)
-/* The bits set in x, without a POPCNT instruction (which the SSE2 build may not assume). */
-static size_t bits32(uint32_t x)
-{
-    x -= (x >> 1) & 0x55555555u;
-    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
-    x = (x + (x >> 4)) & 0x0f0f0f0fu;
-    return (size_t)((x * 0x01010101u) >> 24);
-}
-#endif
-
 void ebts__count_seps(const unsigned char *v, size_t n, size_t *nrs, size_t *nseps)
 {
-    size_t i = 0, r = 0, e = 0; /* sixteen bytes at a time: asked for seldom (see the callers) */
+    size_t i = 0, r = 0, e = 0;
 #if defined(__SSE2__)
+    /* Sixteen bytes at a time, each byte's matches counted in a byte of a sum (a match is -1:
+     * subtracted) for up to 255 blocks, then the sums added across (SAD against zero). */
     const __m128i one = _mm_set1_epi8(1), us = _mm_set1_epi8(EBTS__US);
-    const __m128i rs = _mm_set1_epi8(EBTS__RS);
-    for (; n - i >= 16; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
-        e += bits32((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(x, one), us)));
-        r += bits32((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, rs)));
+    const __m128i rs = _mm_set1_epi8(EBTS__RS), zero = _mm_setzero_si128();
+    while (n - i >= 16) {
+        size_t stop = n - i >= 16 * 255 ? i + 16 * 255 : n - ((n - i) & 15);
+        __m128i se = zero, sr = zero;
+        for (; i < stop; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(v + i));
+            se = _mm_sub_epi8(se, _mm_cmpeq_epi8(_mm_or_si128(x, one), us));
+            sr = _mm_sub_epi8(sr, _mm_cmpeq_epi8(x, rs));
+        }
+        se = _mm_sad_epu8(se, zero);
+        sr = _mm_sad_epu8(sr, zero);
+        e += (size_t)_mm_cvtsi128_si32(se) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(se, 8));
+        r += (size_t)_mm_cvtsi128_si32(sr) + (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sr, 8));
     }
 #endif
     for (; i < n; i++) {
@@ -218,43 +211,91 @@ void ebts__index_into(const ebts_field *f, uint32_t *ix, uint32_t end_at, int si
     EBTS__IX_NITEMS(ix) = k + 1;
 }
 
+uint32_t *ebts__ixpool_ref(ebts__ixpool *pool)
+{
+    return (uint32_t *)((uintptr_t)pool | 1u);
+}
+
+static ebts__ixpool *ixpool_of(const uint32_t *ref)
+{
+    return ((uintptr_t)ref & 1u) ? (ebts__ixpool *)((uintptr_t)ref & ~(uintptr_t)1u) : NULL;
+}
+
 const uint32_t *ebts__field_index_kept(const ebts_field *f)
 {
-    if (!(f->flags & EBTS__F_LAZY))
-        return f->sub_first;
+    /* one test for every kind of value: only a value that was read holds a tagged pool, and its
+     * index is set by whichever thread builds it */
 #if defined(__GNUC__)
-    return __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
+    const uint32_t *ix = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
 #else
-    return f->sub_first;
+    const uint32_t *ix = f->sub_first;
+#endif
+    return ((uintptr_t)ix & 1u) ? NULL : ix;
+}
+
+/* n bytes of the pool, 8-byte aligned; NULL without memory. */
+static void *ixpool_take(ebts__ixpool *pool, size_t n)
+{
+    n = (n + 7) & ~(size_t)7;
+    if (n <= sizeof pool->room - pool->used) {
+        void *p = (unsigned char *)pool->room + pool->used;
+        pool->used += n;
+        return p;
+    }
+    return ebts__arena_alloc(&pool->arena, n);
+}
+
+static void *ixpool_alloc(ebts__ixpool *pool, size_t n)
+{
+#if defined(__GNUC__)
+    while (__atomic_test_and_set(&pool->lock, __ATOMIC_ACQUIRE))
+        ;
+    void *p = ixpool_take(pool, n);
+    __atomic_clear(&pool->lock, __ATOMIC_RELEASE);
+    return p;
+#else
+    return ixpool_take(pool, n);
 #endif
 }
 
-const uint32_t *ebts__field_index(const ebts_field *f)
+/* The index of a value that was read, built on first use and kept; NULL without memory. Out of
+ * line: the accessors inline ebts__field_index's test for a kept index and call this once. */
+EBTS__NOINLINE static const uint32_t *field_index_build(const ebts_field *f)
 {
-    uint32_t *ix = (uint32_t *)(uintptr_t)ebts__field_index_kept(f);
-    if (ix || !(f->flags & EBTS__F_LAZY))
-        return ix;
     /* the fields of a transaction are never defined const: set once, by whichever thread
-     * builds it first */
+     * builds it first (another thread's index is taken; the room built here stays unused) */
     uint32_t **slot = &((ebts_field *)(uintptr_t)f)->sub_first;
+#if defined(__GNUC__)
+    uint32_t *ref = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+#else
+    uint32_t *ref = *slot;
+#endif
+    ebts__ixpool *pool = ixpool_of(ref);
+    if (!pool)
+        return ref; /* built meanwhile */
     int simd = ebts__simd();
     size_t nrs, nseps;
     ebts__count_seps(f->val, f->len, &nrs, &nseps);
-    uint32_t *raw = malloc(EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
+    uint32_t *raw = ixpool_alloc(pool, EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
     if (!raw)
         return NULL;
-    ix = raw + EBTS__IX_HEAD;
+    uint32_t *ix = raw + EBTS__IX_HEAD;
     ebts__index_into(f, ix, (uint32_t)nrs + 2, simd);
 #if defined(__GNUC__)
-    uint32_t *was = NULL;
-    if (!__atomic_compare_exchange_n(slot, &was, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-        free(raw);
-        return was;
-    }
+    if (!__atomic_compare_exchange_n(slot, &ref, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        return ref;
 #else
     *slot = ix;
 #endif
     return ix;
+}
+
+const uint32_t *ebts__field_index(const ebts_field *f)
+{
+    const uint32_t *ix = ebts__field_index_kept(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return ix;
+    return field_index_build(f);
 }
 
 size_t ebts__lazy_count(const ebts_field *f, int items)
@@ -271,8 +312,6 @@ void ebts__field_drop_index(ebts_field *f)
 {
     if (!(f->flags & EBTS__F_LAZY))
         return;
-    if (f->sub_first)
-        free(f->sub_first - EBTS__IX_HEAD);
     f->sub_first = NULL;
     f->flags &= (uint8_t)~EBTS__F_LAZY;
 }
@@ -510,20 +549,59 @@ size_t ebts_field_offset(const ebts_field *f)
     return !f || f->offset == EBTS__NOWHERE ? (size_t)-1 : f->offset;
 }
 
+/* The accessors answer from a kept index inline; without one (a value of one item, a value
+ * read whose index is built now, or one answered from its bytes when there is no memory for
+ * an index) out of line, so that the common path saves no registers. */
+EBTS__NOINLINE static size_t subfield_count_unindexed(const ebts_field *f)
+{
+    const uint32_t *ix = ebts__field_index(f);
+    return ix || !(f->flags & EBTS__F_LAZY) ? ebts__ix_nsub(ix) : ebts__lazy_count(f, 0);
+}
+
+EBTS__NOINLINE static size_t item_count_unindexed(const ebts_field *f, size_t sub)
+{
+    const uint32_t *ix = ebts__field_index(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return sub < ebts__ix_nsub(ix) ? ebts__ix_items_in(ix, sub) : 0;
+    return sub < ebts__lazy_count(f, 0) ? ebts__items_scan(f, sub) : 0;
+}
+
+EBTS__NOINLINE static ebts_span item_unindexed(const ebts_field *f, size_t sub, size_t item)
+{
+    ebts_span none = {NULL, 0};
+    const uint32_t *ix = ebts__field_index(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return sub < ebts__ix_nsub(ix) && item < ebts__ix_items_in(ix, sub)
+                   ? ebts__ix_item(ix, f, sub, item)
+                   : none;
+    return sub < ebts__lazy_count(f, 0) && item < ebts__items_scan(f, sub)
+               ? ebts__item_scan(f, sub, item)
+               : none;
+}
+
 size_t ebts_field_subfield_count(const ebts_field *f)
 {
-    return f ? ebts__nsub(f) : 0;
+    const uint32_t *ix = f ? ebts__field_index_kept(f) : NULL;
+    if (ix)
+        return EBTS__IX_NSUB(ix);
+    return f ? subfield_count_unindexed(f) : 0;
 }
 
 size_t ebts_field_item_count(const ebts_field *f, size_t sub)
 {
-    return f && sub < ebts__nsub(f) ? ebts__items_in(f, sub) : 0;
+    const uint32_t *ix = f ? ebts__field_index_kept(f) : NULL;
+    if (ix && sub < EBTS__IX_NSUB(ix))
+        return ix[sub + 1] - ix[sub];
+    return f ? item_count_unindexed(f, sub) : 0;
 }
 
 ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
 {
+    const uint32_t *ix = f ? ebts__field_index_kept(f) : NULL;
+    if (ix && sub < EBTS__IX_NSUB(ix) && item < ix[sub + 1] - ix[sub])
+        return ebts__ix_item(ix, f, sub, item);
     ebts_span none = {NULL, 0};
-    return f && sub < ebts__nsub(f) && item < ebts__items_in(f, sub) ? ebts__item(f, sub, item) : none;
+    return f ? item_unindexed(f, sub, item) : none;
 }
 
 ebts_span ebts_txn_value(const ebts_txn *t, unsigned type, unsigned number)
@@ -1094,7 +1172,6 @@ int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err)
                         index);
         return -1;
     }
-    record_drop_indexes(t->recs[index]); /* a binary record has no fields */
     memmove(&t->recs[index], &t->recs[index + 1], (t->nrecs - index - 1) * sizeof *t->recs);
     t->nrecs--;
     t->recs[0]->span = NULL; /* CNT changes */
