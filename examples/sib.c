@@ -18,11 +18,9 @@ int main(int argc, char **argv)
         const ebts_response_encounter *e = &r->encounters[i];
         printf("  EID %s: %s, born %s in %s\n", e->eid, e->name, e->dob, e->pob);
         ebts_span jpeg = ebts_field_value(ebts_txn_find(t, (size_t)e->photo, "10.999"));
-        char path[64];
+        char path[64]; /* photo -1: no record, an empty span, nothing saved */
         snprintf(path, sizeof path, "%s.jpg", e->eid);
-        FILE *fp = jpeg.len ? fopen(path, "wb") : NULL; /* photo -1: no record, empty span */
-        size_t n = fp ? fwrite(jpeg.ptr, 1, jpeg.len, fp) : 0;
-        if (fp && fclose(fp) == 0 && n == jpeg.len)
+        if (jpeg.len && ebts_write_bytes_file(jpeg.ptr, jpeg.len, path, NULL) == 0)
             printf("  photo: %s\n", path);
     }
     ebts_txn *s = ebts_txn_new("0500", &err); /* the next submission, for the same person */

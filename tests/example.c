@@ -1,4 +1,4 @@
-/* The README's API example: read, walk, change a value, write. */
+/* A small program against the installed library: read, walk, change a value, write. */
 #include <stdio.h>
 #include <ebts.h>
 
