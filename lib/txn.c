@@ -1150,12 +1150,10 @@ int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type, cons
 
 int ebts__append_tagged_record(ebts_txn *t, unsigned type, ebts_error *err)
 {
-    ebts_record *r = t && !(type >= 3 && type <= 8) ? ebts__record_new(t, type) : NULL;
+    /* Types 3-8 too: the reader keeps such a record tagged when its bytes are tagged */
+    ebts_record *r = t ? ebts__record_new(t, type) : NULL;
     if (!r || insert_rec(t, t->nrecs, r, err) < 0) {
-        if (t && !(type >= 3 && type <= 8))
-            ebts__error_oom(err);
-        else
-            ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no tagged Type-%u record", type);
+        ebts__error_oom(err);
         return -1;
     }
     if (new_field(t, r, 0, 1, "", 0, err) < 0) {

@@ -461,6 +461,8 @@ static void put_record(W *w, const ebts_txn *t, size_t ri, xmlNodePtr root)
             snprintf(v, sizeof v, "%u", r->type);
             xmlNewProp(n, (const xmlChar *)"type", (const xmlChar *)v);
             xmlNewProp(n, (const xmlChar *)"encoding", (const xmlChar *)"base64");
+            if (!r->binary && r->type >= 3 && r->type <= 8) /* read tagged, as its bytes were */
+                xmlNewProp(n, (const xmlChar *)"form", (const xmlChar *)"tagged");
             set_text(w, n, b64.p ? b64.p : (const unsigned char *)"", b64.len);
         }
         free(raw.p);
@@ -1247,14 +1249,18 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
 }
 
 /* A record carried whole: its traditional bytes become a record of t. */
-static int import_record(ebts_txn *t, unsigned type, const ebts__buf *raw, ebts_error *err)
+static int import_record(ebts_txn *t, unsigned type, int tagged, const ebts__buf *raw,
+                         ebts_error *err)
 {
-    if (type >= 3 && type <= 8)
+    if (type >= 3 && type <= 8 && !tagged)
         return ebts_txn_insert_binary_record(t, t->nrecs, type, raw->p, raw->len, err);
-    /* a one-record transaction around it, read with the framer */
+    /* a one-record transaction around it, read with the framer; a tagged record of a binary
+     * type is announced as a tagged type, so that the framer types it by its tags, as it did
+     * when the record was first read */
+    unsigned cnt_type = tagged && type >= 3 && type <= 8 ? 99 : type;
     ebts__buf w = {0};
     ebts__buf_printf(&w, "1.001:%d%c1.002:0500%c1.003:1%c1%c%u%c00%c", 99, EBTS__GS, EBTS__GS,
-                     EBTS__US, EBTS__RS, type, EBTS__US, EBTS__FS);
+                     EBTS__US, EBTS__RS, cnt_type, EBTS__US, EBTS__FS);
     size_t t1len = w.len;
     char lenbuf[16];
     snprintf(lenbuf, sizeof lenbuf, "%02zu", t1len);
@@ -1414,13 +1420,16 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
         }
         if (is(c, "lebts", "Record")) {
             xmlChar *ty = xmlGetProp(c, (const xmlChar *)"type");
+            xmlChar *form = xmlGetProp(c, (const xmlChar *)"form");
+            int tagged = form && strcmp((const char *)form, "tagged") == 0;
+            xmlFree(form);
             char *text = text_of(c);
             ebts__buf raw = {0};
             size_t tyl = ty ? strlen((const char *)ty) : 0;
             unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
             /* any type the reader gives a record, 0 included (a tag "0.001:") */
             int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && text && base64_decode(text, &raw) == 0 &&
-                     import_record(t, rt, &raw, NULL) == 0;
+                     import_record(t, rt, tagged, &raw, NULL) == 0;
             if (!ok)
                 ebts__diag_add(dl, "XML_VALUE_INVALID", line_offset(&r, xmlGetLineNo(c)), -1, rt, 0,
                                -1, -1, "line %ld: lebts:Record of Type-%u could not be read; left out",

@@ -3,10 +3,15 @@
  * their output. Only ebts.h: it builds against any revision that has the same public API.
  *
  *   dump FILE [READ-FLAGS-HEX]
+ *   dump FILE xml
  *
  * For each read mode (detected, traditional, strict): the fatal error, or the reader's findings,
  * the traditional, readable and JSON forms, the validation report under the built-in rules, and
- * the subfield and item layout of every field. READ-FLAGS-HEX is added to each mode's flags. */
+ * the subfield and item layout of every field. READ-FLAGS-HEX is added to each mode's flags.
+ * With "xml", the XML round trip's property instead: an input that reads as the traditional
+ * encoding gives,
+ * through XML and back, no difference from itself written and read back traditionally, and none
+ * from itself when its reading found no error; exit 1 when it does (the differences printed). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,8 +65,53 @@ static void print_layout(const ebts_txn *t)
     }
 }
 
+static ebts_txn *reread(const ebts_txn *t, unsigned format, unsigned flags)
+{
+    unsigned char *w;
+    size_t n;
+    if (ebts_write_buffer(t, format, &w, &n, NULL) != 0)
+        return NULL;
+    ebts_txn *u = ebts_read_buffer(w, n, flags, NULL);
+    ebts_free(w);
+    return u;
+}
+
+/* 0 when a and b do not differ; 1 (the differences printed) when they do or cannot be compared */
+static int differs(const ebts_txn *a, const ebts_txn *b, const char *what)
+{
+    ebts_diff_result *d = a && b ? ebts_diff(a, b, NULL, NULL) : NULL;
+    if (d && ebts_diff_count(d) == 0) {
+        ebts_diff_free(d);
+        return 0;
+    }
+    printf("xml round trip: %s\n", what);
+    char line[512];
+    for (size_t i = 0; d && i < ebts_diff_count(d) && i < 5; i++)
+        printf("  %s\n", ebts_difference_format(ebts_diff_at(d, i), 0, line, sizeof line));
+    ebts_diff_free(d);
+    return 1;
+}
+
+static int xml_property(const char *path)
+{
+    ebts_txn *t = ebts_read_file(path, EBTS_READ_TRADITIONAL, NULL);
+    if (!t)
+        return 0; /* no transaction: nothing to carry */
+    ebts_txn *trad = reread(t, EBTS_FORMAT_TRADITIONAL, EBTS_READ_TRADITIONAL);
+    ebts_txn *xml = reread(t, EBTS_FORMAT_XML, EBTS_READ_XML);
+    int bad = differs(trad, xml, "XML gives back another transaction than the traditional form");
+    if (!bad && ebts_txn_error_count(t, 0) == 0)
+        bad = differs(t, xml, "traditional -> XML -> traditional differs from the input");
+    ebts_txn_free(xml);
+    ebts_txn_free(trad);
+    ebts_txn_free(t);
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[2], "xml") == 0)
+        return xml_property(argv[1]);
     if (argc < 2 || argc > 3) {
         fprintf(stderr, "usage: dump FILE [READ-FLAGS-HEX]\n");
         return 2;

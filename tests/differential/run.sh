@@ -4,16 +4,17 @@
 # (mutate.py). Every input is dumped by each (dump.c: the reader's error or findings, the
 # traditional, readable and JSON forms, the validation report and every field's item layout, in
 # three read modes) and the dumps must be identical. For changes that must not change what a
-# user sees: a faster reader, validator or writer.
+# user sees: a faster reader, validator or writer. Every input is also taken through this tree's
+# XML writer and reader (dump FILE xml): it must give back what the traditional encoding does.
 #
 #   tests/differential/run.sh BASE [COUNT]     (make differential BASE=rev [DIFFN=count])
 #
 # FLAGS="hex ..." dumps this tree's library once more per input with each of these read flags
 # added, against the same base dump (the internal EBTS__READ_SSE2 = 80000000 and
 # EBTS__READ_AVX2 = 40000000 compare the narrower block scans too, EBTS__READ_GENERAL =
-# 20000000 the reader without its short path). Exit 0 when nothing differs,
-# 1 when some input does (listed, with the first lines of the difference), 2 on a usage or build
-# error. BUILD, CC and PKG_CONFIG as for make.
+# 20000000 the reader without its short path). Exit 0 when nothing differs and nothing is lost
+# through XML, 1 when some input does (listed, with the first lines of the difference), 2 on a
+# usage or build error. BUILD, CC and PKG_CONFIG as for make.
 set -u
 base=${1:-}
 count=${2:-2000}
@@ -55,6 +56,7 @@ python3 "$here/tests/differential/mutate.py" "$work/mut" 1 "$count" $seeds || ex
 
 total=0
 differ=0
+xmlbad=0
 list=$(find $seeds "$work/mut" -type f -size -3M | sort)
 for f in $list; do
     total=$((total + 1))
@@ -70,6 +72,12 @@ for f in $list; do
         fi
     done
     [ $same = 1 ] || differ=$((differ + 1))
+    if ! "$work/dump-new" "$f" xml >"$work/x" 2>&1; then
+        xmlbad=$((xmlbad + 1))
+        echo "XML ROUND TRIP: $f"
+        head -6 "$work/x"
+    fi
 done
-echo "differential: $total inputs, $differ differ (base $base, this tree${FLAGS:+, flags $FLAGS})"
-[ $differ = 0 ]
+echo "differential: $total inputs, $differ differ (base $base, this tree${FLAGS:+, flags $FLAGS});" \
+    "$xmlbad lose something through XML"
+[ $differ = 0 ] && [ $xmlbad = 0 ]
