@@ -26,20 +26,6 @@ static const char *const kind_names[] = {
     "field-changed", "subfield-added", "subfield-removed", "item-changed", "binary-changed",
     "match-changed", "encounter-added", "encounter-removed", "encounter-changed", "iar-changed"};
 
-static const char *mnemonic(unsigned rtype, unsigned field)
-{
-    if (field == 1)
-        return "LEN";
-    if (field == 2)
-        return rtype == 1 ? "VER" : "IDC";
-    if (rtype == 10 && field == 999)
-        return "DATA";
-    for (const ebts__field_rule *x = ebts__rules_91; x->rtype; x++)
-        if (x->rtype == rtype && x->field == field)
-            return x->mnem;
-    return NULL;
-}
-
 static char *copy(D *d, const unsigned char *p, size_t n)
 {
     if (!p)
@@ -78,7 +64,7 @@ static ebts_difference *add(D *d, int kind, unsigned rtype, long ra, long rb, un
     x->first_difference = -1;
     if (field) {
         snprintf(x->tag, sizeof x->tag, "%u.%03u", rtype, field);
-        x->mnemonic = mnemonic(rtype, field);
+        x->mnemonic = ebts__field_mnemonic(rtype, field);
     }
     const ebts_record *rec = ra >= 0 ? d->a->recs[ra] : rb >= 0 ? d->b->recs[rb] : NULL;
     int idc = rec ? ebts_record_idc(rec) : -1;
