@@ -165,6 +165,11 @@ EBTS_API size_t ebts_txn_error_count(const ebts_txn *t, int strict);
 /** Bytes after the last record that could not be read as a record (trailing or unparsable),
  *  kept so that nothing is lost silently; empty span when there are none. */
 EBTS_API ebts_span ebts_txn_unread(const ebts_txn *t);
+/** The bytes the transaction was read from, as the framer read them: gzip inflated, the readable
+ *  notation decoded (LEN, CNT and separators exactly as the text spells them), XML composed into
+ *  the traditional encoding. Edits do not change them. Empty span for NULL and for a
+ *  transaction that was not read (ebts_txn_new, ebts_gen_response). */
+EBTS_API ebts_span ebts_txn_input(const ebts_txn *t);
 
 /** Record type (1, 2, 4, 10, 99 …); 0 for NULL. */
 EBTS_API unsigned ebts_record_type(const ebts_record *r);

@@ -55,6 +55,29 @@ START_TEST(newline_after_us_survives)
 }
 END_TEST
 
+START_TEST(input_is_the_spelled_bytes)
+{
+    /* a wrong LEN and CNT as written: ebts_txn_input has them, the writer derives its own */
+    static const char txt[] = "1.001:99<GS>\n1.002:0500<GS>\n1.003:1<US>7<FS>\n";
+    static const char spelled[] = "1.001:99" GS "1.002:0500" GS "1.003:1" US "7" FS;
+    ebts_txn *t = read_readable(txt, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_span in = ebts_txn_input(t);
+    ck_assert_uint_eq(in.len, sizeof spelled - 1);
+    ck_assert_mem_eq(in.ptr, spelled, in.len);
+    size_t n;
+    unsigned char *w = tu_write(t, EBTS_FORMAT_TRADITIONAL, &n);
+    ck_assert(n != in.len || memcmp(w, in.ptr, n) != 0);
+    ebts_free(w);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "SRE", 3, NULL), 0);
+    ck_assert_uint_eq(ebts_txn_input(t).len, sizeof spelled - 1);
+    ebts_txn_free(t);
+    t = ebts_txn_new(NULL, NULL);
+    ck_assert_uint_eq(ebts_txn_input(t).len, 0);
+    ebts_txn_free(t);
+}
+END_TEST
+
 START_TEST(detection)
 {
     static const char txt[] = "1.001:30<GS>1.002:0500<GS>1.003:1<US>0<FS>";
@@ -107,6 +130,7 @@ Suite *suite_readable(void)
     tcase_add_test(tc, tokens_and_layout);
     tcase_add_test(tc, newline_after_us_survives);
     tcase_add_test(tc, detection);
+    tcase_add_test(tc, input_is_the_spelled_bytes);
     tcase_add_test(tc, binary_record_as_hex);
     tcase_add_test(tc, syntax_errors_have_offsets);
     suite_add_tcase(s, tc);

@@ -1,0 +1,52 @@
+#!/bin/sh
+# Tool tests for the readable notation as people read and write it (ebts-conv --as-read,
+# mnemonics, summaries of binary data) and for ebts-diff's multi-line values, unread bytes,
+# CNT and IAR comparisons. Run from the project root: BUILD=build sh tests/tools-rd.sh
+BUILD=${BUILD:-build}
+CONV="$BUILD/bin/ebts-conv"
+DIFF="$BUILD/bin/ebts-diff"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION -- command...
+expect() {
+    want=$1; what=$2; shift 3
+    "$@" >"$T/out" 2>"$T/err"
+    got=$?
+    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
+}
+has() { # has FILE TEXT DESCRIPTION
+    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
+}
+hasnt() {
+    if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $1"; else ok; fi
+}
+same() { # same GOT WANT DESCRIPTION
+    if cmp -s "$1" "$2"; then ok; else bad "$3: $1 differs from $2"; cmp "$1" "$2" | sed 's/^/  /'; fi
+}
+
+S=fixtures/samples
+
+# --as-read: the bytes the notation spells, defects included, nothing derived
+for n in idr-iar-match idr-nomatch errt-doa errt-amputated; do
+    rm -f "$T/$n.eft"
+    expect 1 "as-read $n" -- "$CONV" --from readable --to traditional --as-read -o "$T/$n.eft" \
+        "$S/published/$n.txt"
+    same "$T/$n.eft" "$S/published/$n.eft" "as-read $n"
+done
+has "$T/err" "LEN_MISMATCH" "as-read still reports the defects it writes"
+expect 0 "as-read clean" -- "$CONV" --as-read --to traditional -o "$T/c.eft" "$S/clean/errt-doa.txt"
+same "$T/c.eft" "$S/clean/errt-doa.eft" "as-read clean sample"
+expect 2 "as-read needs the traditional encoding" -- \
+    "$CONV" --as-read --to json "$S/published/errt-doa.txt"
+has "$T/err" "--as-read" "as-read with json: the message names the option"
+expect 2 "as-read refuses --fix" -- \
+    "$CONV" --as-read --fix --to traditional -o "$T/x.eft" "$S/published/errt-doa.txt"
+if [ -e "$T/x.eft" ]; then bad "as-read with --fix wrote output"; else ok; fi
+
+echo "tools-rd: $pass passed, $fail failed"
+[ "$fail" = 0 ]
