@@ -282,6 +282,11 @@ EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
 #define EBTS_WRITE_BASE64       0x100u /* JSON: binary data as base64 too */
 #define EBTS_WRITE_NO_DIAGS     0x200u /* JSON: leave out "diagnostics" */
 #define EBTS_WRITE_VALIDATE     0x400u /* HTML: show the default profile's findings too */
+#define EBTS_WRITE_MNEMONICS    0x800u /* readable: each tag followed by its mnemonic, "2.018
+                                          NAM:" (read back: the reader drops it) */
+#define EBTS_WRITE_SUMMARY      0x1000u /* readable: binary data as "<SUMMARY 888 bytes, JPEG
+                                          48x64, CRC-32 ...>", which the reader refuses
+                                          (READABLE_SUMMARY): the output is no longer lossless */
 
 /** Write `t` in the format named in `flags` to a new buffer (free with ebts_free). 0 or -1. */
 EBTS_API int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, size_t *len,

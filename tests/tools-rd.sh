@@ -48,5 +48,26 @@ expect 2 "as-read refuses --fix" -- \
     "$CONV" --as-read --fix --to traditional -o "$T/x.eft" "$S/published/errt-doa.txt"
 if [ -e "$T/x.eft" ]; then bad "as-read with --fix wrote output"; else ok; fi
 
+# the readable notation for people: a mnemonic per tag, binary data as a summary
+expect 0 "readable default" -- "$CONV" "$S/clean/idr-iar-match.eft"
+cp "$T/out" "$T/people.txt"
+has "$T/people.txt" "1.01 LEN:157<GS>" "mnemonic of LEN"
+has "$T/people.txt" "2.018 NAM:TEST,TEST<GS>" "mnemonic of 2.018"
+has "$T/people.txt" "10.999 DATA:<SUMMARY 888 bytes, JPEG 48x64, CRC-32 " "binary data summarised"
+hasnt "$T/people.txt" "<HEX:" "no hex without --full"
+expect 1 "a summary is not read back" -- "$CONV" --to traditional -o "$T/people.eft" "$T/people.txt"
+has "$T/err" "error: READABLE_SUMMARY" "the summary refused with its code"
+has "$T/err" "888 bytes" "the refusal says how many bytes are missing"
+if [ -e "$T/people.eft" ]; then bad "a summary was turned into bytes"; else ok; fi
+expect 0 "readable --full" -- "$CONV" --full "$S/clean/idr-iar-match.eft"
+cp "$T/out" "$T/full.txt"
+has "$T/full.txt" "2.018 NAM:TEST,TEST<GS>" "mnemonics with --full"
+has "$T/full.txt" "10.999 DATA:<HEX:ffd8ffe0" "every byte with --full"
+expect 0 "--full reads back" -- "$CONV" --to traditional -o "$T/full.eft" "$T/full.txt"
+same "$T/full.eft" "$S/clean/idr-iar-match.eft" "--full is lossless"
+expect 0 "readable --plain" -- "$CONV" --plain "$S/clean/idr-iar-match.eft"
+same "$T/out" "$S/clean/idr-iar-match.txt" "--plain is the fixtures' notation"
+expect 2 "--full is for readable output" -- "$CONV" --full --to json "$S/clean/errt-doa.eft"
+
 echo "tools-rd: $pass passed, $fail failed"
 [ "$fail" = 0 ]

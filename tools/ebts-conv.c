@@ -7,7 +7,7 @@
 static const char usage[] =
     "usage: ebts-conv [--from auto|traditional|readable|xml]\n"
     "                 [--to traditional|readable|json|xml|html]\n"
-    "                 [--extract-images DIR] [--as-read]\n"
+    "                 [--full | --plain] [--extract-images DIR] [--as-read]\n"
     "                 [--fix] [--strict] [--redact] [--base64] [-q] [-o OUT] FILE|-\n"
     "\n"
     "Reads an ANSI/NIST-ITL / EBTS transaction (gzip is inflated), prints its diagnostics to\n"
@@ -19,6 +19,9 @@ static const char usage[] =
     "  --to F       traditional, readable, json, xml (ANSI/NIST-ITL 2011 / EBTS 10) or\n"
     "               html: a report page with the photos and every finding of the default\n"
     "               profile\n"
+    "  --full       readable: every byte of binary data (<HEX:...>) instead of a summary\n"
+    "               (<SUMMARY ...>, which cannot be read back); the output reads back\n"
+    "  --plain      readable: every byte and no mnemonics: the notation of the fixtures\n"
     "  --extract-images DIR  also write each image record's data to DIR/type-IDC.EXT\n"
     "  --as-read    with --to traditional: write the bytes as read, LEN, CNT and separators\n"
     "               unchanged (the readable notation's bytes as it spells them: defective\n"
@@ -105,7 +108,7 @@ static int extract_images(const ebts_txn *t, const char *dir, int quiet)
 static int run(int argc, char **argv)
 {
     const char *from = "auto", *to = "readable", *out = "-", *in = NULL, *images = NULL, *v;
-    int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0, as_read = 0;
+    int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0, as_read = 0, full = 0, plain = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--version") == 0) {
@@ -127,6 +130,10 @@ static int run(int argc, char **argv)
             strict = 1;
         } else if (strcmp(a, "--redact") == 0) {
             redact = 1;
+        } else if (strcmp(a, "--full") == 0) {
+            full = 1;
+        } else if (strcmp(a, "--plain") == 0) {
+            plain = 1;
         } else if (strcmp(a, "--as-read") == 0) {
             as_read = 1;
         } else if (strcmp(a, "--base64") == 0) {
@@ -152,7 +159,8 @@ static int run(int argc, char **argv)
     if (strcmp(to, "traditional") == 0)
         wflags = EBTS_FORMAT_TRADITIONAL;
     else if (strcmp(to, "readable") == 0)
-        wflags = EBTS_FORMAT_READABLE;
+        wflags = EBTS_FORMAT_READABLE | (plain ? 0 : EBTS_WRITE_MNEMONICS) |
+                 (plain || full ? 0 : EBTS_WRITE_SUMMARY);
     else if (strcmp(to, "xml") == 0)
         wflags = EBTS_FORMAT_XML;
     else if (strcmp(to, "html") == 0)
@@ -163,6 +171,11 @@ static int run(int argc, char **argv)
         in = NULL;
     if (!in) {
         fprintf(stderr, "ebts-conv: %s\n%s", "expected one input FILE (or -) and known formats",
+                usage);
+        return CLI_USAGE;
+    }
+    if ((full || plain) && ((wflags & EBTS_FORMAT_MASK) != EBTS_FORMAT_READABLE || (full && plain))) {
+        fprintf(stderr, "ebts-conv: --full or --plain (one of them) only with --to readable\n%s",
                 usage);
         return CLI_USAGE;
     }
