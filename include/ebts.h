@@ -172,6 +172,11 @@ EBTS_API size_t ebts_txn_error_count(const ebts_txn *t, int strict);
 /** Bytes after the last record that could not be read as a record (trailing or unparsable),
  *  kept so that nothing is lost silently; empty span when there are none. */
 EBTS_API ebts_span ebts_txn_unread(const ebts_txn *t);
+/** The bytes the transaction was read from, as the framer read them: gzip inflated, the readable
+ *  notation decoded (LEN, CNT and separators exactly as the text spells them), XML composed into
+ *  the traditional encoding. Edits do not change them. Empty span for NULL and for a
+ *  transaction that was not read (ebts_txn_new, ebts_gen_response). */
+EBTS_API ebts_span ebts_txn_input(const ebts_txn *t);
 
 /** Record type (1, 2, 4, 10, 99 …); 0 for NULL. */
 EBTS_API unsigned ebts_record_type(const ebts_record *r);
@@ -300,6 +305,11 @@ EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
 #define EBTS_WRITE_BASE64       0x100u /* JSON: binary data as base64 too */
 #define EBTS_WRITE_NO_DIAGS     0x200u /* JSON: leave out "diagnostics" */
 #define EBTS_WRITE_VALIDATE     0x400u /* HTML: show the default profile's findings too */
+#define EBTS_WRITE_MNEMONICS    0x800u /* readable: each tag followed by its mnemonic, "2.018
+                                          NAM:" (read back: the reader drops it) */
+#define EBTS_WRITE_SUMMARY      0x1000u /* readable: binary data as "<SUMMARY 888 bytes, JPEG
+                                          48x64, CRC-32 ...>", which the reader refuses
+                                          (READABLE_SUMMARY): the output is no longer lossless */
 
 /** Write `t` in the format named in `flags` to a new buffer (free with ebts_free). 0 or -1. */
 EBTS_API int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, size_t *len,
@@ -541,13 +551,19 @@ EBTS_API ebts_txn *ebts_gen_response(int kind, const ebts_txn *submission,
 
 /* ------------------------------------------------------------------------------------------ */
 /* Differences between two transactions in EBTS terms: records aligned by type and IDC (then
- * order), fields by number, values compared by subfield and item; LEN, tag spelling, LEN zero
- * padding and CNT (derived from the records) never count. */
+ * order), fields by number, values compared by subfield and item, a value of several lines line
+ * by line; LEN, tag spelling and LEN zero padding never count, nor does CNT where it agrees with
+ * the records on both sides. Bytes not read as records count. */
 
-#define EBTS_DIFF_IGNORE_VOLATILE 0x1u /* 1.005 DAT, 1.009 TCN, 1.014 GMT */
+#define EBTS_DIFF_IGNORE_VOLATILE 0x1u /* 1.005 DAT, 1.009 TCN, 1.014 GMT, 10.005 PHD and the
+                                          2.075 "IAQ RECEIVED:" time */
 #define EBTS_DIFF_SEMANTIC        0x2u /* IDENT responses: 2.075 by meaning (match, encounters
-                                          by EID, IAR status), not by lines */
+                                          by EID, the whole IAR), not by lines */
 #define EBTS_DIFF_IGNORE_SPACE    0x4u /* leading and trailing spaces of values do not count */
+#define EBTS_DIFF_RECORDS_ONLY    0x8u /* only what the records hold: bytes not read as records
+                                          and CNT's disagreements with the records do not count
+                                          (a transaction against its own rewrite, which drops
+                                          the one and derives the other) */
 
 typedef struct ebts_diff_options {
     unsigned flags;
@@ -561,7 +577,10 @@ enum ebts_diff_kind {
     EBTS_DIFF_SUBFIELD_ADDED, EBTS_DIFF_SUBFIELD_REMOVED, EBTS_DIFF_ITEM_CHANGED,
     EBTS_DIFF_BINARY_CHANGED,
     EBTS_DIFF_MATCH_CHANGED, EBTS_DIFF_ENCOUNTER_ADDED, EBTS_DIFF_ENCOUNTER_REMOVED,
-    EBTS_DIFF_ENCOUNTER_CHANGED, EBTS_DIFF_IAR_CHANGED
+    EBTS_DIFF_ENCOUNTER_CHANGED, EBTS_DIFF_IAR_CHANGED,
+    EBTS_DIFF_LINE_REMOVED, EBTS_DIFF_LINE_ADDED, /* a line of a multi-line text value */
+    EBTS_DIFF_UNREAD_CHANGED,   /* the bytes not read as records (ebts_txn_unread) differ */
+    EBTS_DIFF_CNT_CHANGED       /* 1.003 CNT disagrees with the records, not alike in A and B */
 };
 
 typedef struct ebts_difference {
@@ -577,7 +596,9 @@ typedef struct ebts_difference {
     size_t old_len, new_len;    /* byte lengths (binary data and records) */
     char old_hash[9], new_hash[9]; /* CRC-32 of binary data, hex, or "" */
     long first_difference;      /* binary: first differing byte, -1 */
-    const char *what;           /* semantic: "EID 1105048570", "NAME", or NULL */
+    const char *what;           /* semantic: "EID 1105048570", "IAR record DOB", or NULL; CNT:
+                                   "disagrees with the records in A" (B, A and B) */
+    long line_a, line_b;        /* line-removed/-added: 1-based line in A / in B, else 0 */
 } ebts_difference;
 
 typedef struct ebts_diff_result ebts_diff_result;

@@ -26,8 +26,8 @@ static const ebts__code codes[] = {
      "free memory or raise the process's limits, then try again"},
     {"LIMIT_EXCEEDED", E, 0, "more records, fields or items than the configured limits",
      "raise max_records, max_fields or max_items when the file is genuine, else refuse it"},
-    {"READABLE_SYNTAX", E, 0, "readable notation: a malformed <HEX:...> or unterminated token",
-     "correct the token: <HEX:...> takes pairs of hex digits, and every <...> must be closed"},
+    {"READABLE_SYNTAX", E, 0, "readable notation: a malformed <HEX:...>, an unterminated token, or a mnemonic that is not its tag's",
+     "correct the token: <HEX:...> takes pairs of hex digits, every <...> must be closed, and \"2.018 NAM:\" names its tag's mnemonic"},
     {"TOO_MANY_DIAGNOSTICS", W, 0, "further diagnostics were left out",
      "fix the findings reported first: the file is badly damaged"},
     {"LEN_MISMATCH", E, 1, "LEN differs from the record's real length; the separators win",
@@ -173,6 +173,8 @@ static const ebts__code codes[] = {
      "look for the photo in the Type-10 records; the FBI's own sample shows this defect"},
     {"DOA_TOO_OLD", W, 0, "a CAR's 2.045 DOA (or 2.038 DPR) is more than seven days before 1.005 DAT: the FBI rejects it (L0013)",
      "send the CAR within seven days of the arrest, or as the TOT the FBI accepts for older prints"},
+    {"READABLE_SUMMARY", E, 0, "readable notation: <SUMMARY ...> stands for binary data whose bytes were not written",
+     "write the transaction again with every byte (ebts-conv --full, or without EBTS_WRITE_SUMMARY)"},
 };
 #undef W
 #undef E

@@ -1,8 +1,10 @@
 /* Semantic differences between two transactions: records aligned by type and IDC (then order),
- * fields by number (occurrence for repeated numbers), values by subfield and item; binary data
- * by length, CRC-32 and first differing byte. LEN and CNT never count (the writer derives them),
- * nor do tag spelling and LEN zero padding. With EBTS_DIFF_SEMANTIC, 2.075 of IDENT responses is
- * compared by meaning: match status, encounters by EID, IAR status. */
+ * fields by number (occurrence for repeated numbers), values by subfield and item, a value of
+ * several lines line by line (a longest common subsequence); binary data by length, CRC-32 and
+ * first differing byte. LEN never counts (the writer derives it), nor do tag spelling and LEN
+ * zero padding; CNT counts only where it disagrees with the records, and not alike in both.
+ * Bytes not read as records count. With EBTS_DIFF_SEMANTIC, 2.075 of IDENT responses is
+ * compared by meaning: match status, encounters by EID, the whole IAR through the parsed view. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,21 +26,8 @@ typedef struct D {
 static const char *const kind_names[] = {
     "", "record-added", "record-removed", "record-moved", "field-added", "field-removed",
     "field-changed", "subfield-added", "subfield-removed", "item-changed", "binary-changed",
-    "match-changed", "encounter-added", "encounter-removed", "encounter-changed", "iar-changed"};
-
-static const char *mnemonic(unsigned rtype, unsigned field)
-{
-    if (field == 1)
-        return "LEN";
-    if (field == 2)
-        return rtype == 1 ? "VER" : "IDC";
-    if (rtype == 10 && field == 999)
-        return "DATA";
-    for (const ebts__field_rule *x = ebts__rules_91; x->rtype; x++)
-        if (x->rtype == rtype && x->field == field)
-            return x->mnem;
-    return NULL;
-}
+    "match-changed", "encounter-added", "encounter-removed", "encounter-changed", "iar-changed",
+    "line-removed", "line-added", "unread-changed", "cnt-changed"};
 
 static char *copy(D *d, const unsigned char *p, size_t n)
 {
@@ -78,7 +67,7 @@ static ebts_difference *add(D *d, int kind, unsigned rtype, long ra, long rb, un
     x->first_difference = -1;
     if (field) {
         snprintf(x->tag, sizeof x->tag, "%u.%03u", rtype, field);
-        x->mnemonic = mnemonic(rtype, field);
+        x->mnemonic = ebts__field_mnemonic(rtype, field);
     }
     const ebts_record *rec = ra >= 0 ? d->a->recs[ra] : rb >= 0 ? d->b->recs[rb] : NULL;
     int idc = rec ? ebts_record_idc(rec) : -1;
@@ -86,21 +75,76 @@ static ebts_difference *add(D *d, int kind, unsigned rtype, long ra, long rb, un
     return x;
 }
 
-static int ignored(const D *d, unsigned rtype, unsigned field)
+/* The caller's ignore list names this field. */
+static int listed(const D *d, unsigned rtype, unsigned field)
 {
-    if (field == 1 || (rtype == 1 && field == 3))
-        return 1; /* LEN, CNT: derived */
-    if ((d->o->flags & EBTS_DIFF_IGNORE_VOLATILE) && rtype == 1 &&
-        (field == 5 || field == 9 || field == 14))
-        return 1;
-    if ((d->o->flags & EBTS_DIFF_SEMANTIC) && rtype == 2 && field == 75)
-        return 1; /* compared by meaning instead */
     for (size_t i = 0; i < d->o->nignore; i++) {
         unsigned t, f;
         if (d->o->ignore[i] && sscanf(d->o->ignore[i], "%u.%u", &t, &f) == 2 && t == rtype &&
             f == field)
             return 1;
     }
+    return 0;
+}
+
+static int ignored(const D *d, unsigned rtype, unsigned field)
+{
+    if (field == 1 || (rtype == 1 && field == 3))
+        return 1; /* LEN, CNT: derived (CNT is checked against the records apart) */
+    if ((d->o->flags & EBTS_DIFF_IGNORE_VOLATILE) &&
+        ((rtype == 1 && (field == 5 || field == 9 || field == 14)) || (rtype == 10 && field == 5)))
+        return 1;
+    if ((d->o->flags & EBTS_DIFF_SEMANTIC) && rtype == 2 && field == 75)
+        return 1; /* compared by meaning instead */
+    return listed(d, rtype, field);
+}
+
+/* Walk sequences a (na elements) and b (nb) in order as an edit of a into b: out(ctx, i, j) for
+ * an element kept, (i, -1) for one removed, (-1, j) for one added. The common start and end are
+ * trimmed; the rest follows a longest common subsequence while its table holds at most
+ * SEQ_CELLS cells, else all of A's rest is removed and all of B's added. -1 without memory. */
+#define SEQ_CELLS ((size_t)1 << 22)
+typedef int (*seq_eq)(void *ctx, size_t i, size_t j);
+typedef void (*seq_out)(void *ctx, long i, long j);
+
+static int seq_diff(size_t na, size_t nb, seq_eq eq, seq_out out, void *ctx)
+{
+    size_t p = 0, e = 0;
+    for (; p < na && p < nb && eq(ctx, p, p); p++)
+        out(ctx, (long)p, (long)p);
+    while (e < na - p && e < nb - p && eq(ctx, na - 1 - e, nb - 1 - e))
+        e++;
+    size_t m = na - p - e, n = nb - p - e, i = 0, j = 0, w = n + 1;
+    uint32_t *L = NULL; /* L[i * w + j]: the longest common subsequence of the rests from i, j */
+    if (m && n && m < SEQ_CELLS / w) {
+        L = calloc((m + 1) * w, sizeof *L);
+        if (!L)
+            return -1;
+        for (size_t x = m; x-- > 0;)
+            for (size_t y = n; y-- > 0;) {
+                uint32_t down = L[(x + 1) * w + y], right = L[x * w + y + 1];
+                L[x * w + y] = eq(ctx, p + x, p + y) ? L[(x + 1) * w + y + 1] + 1
+                                                     : down > right ? down : right;
+            }
+    }
+    while (L && i < m && j < n) {
+        if (eq(ctx, p + i, p + j)) {
+            out(ctx, (long)(p + i), (long)(p + j));
+            i++;
+            j++;
+        } else if (L[(i + 1) * w + j] >= L[i * w + j + 1]) {
+            out(ctx, (long)(p + i++), -1);
+        } else {
+            out(ctx, -1, (long)(p + j++));
+        }
+    }
+    for (; i < m; i++)
+        out(ctx, (long)(p + i), -1);
+    for (; j < n; j++)
+        out(ctx, -1, (long)(p + j));
+    for (size_t k = 0; k < e; k++)
+        out(ctx, (long)(na - e + k), (long)(nb - e + k));
+    free(L);
     return 0;
 }
 
@@ -122,12 +166,12 @@ static int span_eq(ebts_span x, ebts_span y)
     return x.len == y.len && (x.len == 0 || memcmp(x.ptr, y.ptr, x.len) == 0);
 }
 
-static void binary(D *d, unsigned rtype, long ra, long rb, unsigned field, ebts_span x,
-                   ebts_span y)
+static void binary_kind(D *d, int kind, unsigned rtype, long ra, long rb, unsigned field,
+                        ebts_span x, ebts_span y)
 {
     if (span_eq(x, y))
         return;
-    ebts_difference *e = add(d, EBTS_DIFF_BINARY_CHANGED, rtype, ra, rb, field);
+    ebts_difference *e = add(d, kind, rtype, ra, rb, field);
     if (!e)
         return;
     e->old_len = x.len;
@@ -138,6 +182,12 @@ static void binary(D *d, unsigned rtype, long ra, long rb, unsigned field, ebts_
     while (i < n && x.ptr[i] == y.ptr[i])
         i++;
     e->first_difference = (long)i;
+}
+
+static void binary(D *d, unsigned rtype, long ra, long rb, unsigned field, ebts_span x,
+                   ebts_span y)
+{
+    binary_kind(d, EBTS_DIFF_BINARY_CHANGED, rtype, ra, rb, field, x, y);
 }
 
 static void text(D *d, int kind, unsigned rtype, long ra, long rb, unsigned field, long sub,
@@ -154,6 +204,79 @@ static void text(D *d, int kind, unsigned rtype, long ra, long rb, unsigned fiel
     e->new_len = y.len;
 }
 
+/* A text value of several lines, compared line by line. */
+typedef struct Lines {
+    D *d;
+    unsigned rtype, field;
+    long ra, rb;
+    ebts_span *a, *b;
+} Lines;
+
+/* The lines of v, split at LF (a CR stays with its line, so CR LF and LF differ); a value that
+ * ends with LF has an empty last line. *n lines; NULL without memory. */
+static ebts_span *split_lines(ebts_span v, size_t *n)
+{
+    size_t k = 1;
+    for (size_t i = 0; i < v.len; i++)
+        k += v.ptr[i] == '\n';
+    ebts_span *l = malloc(k * sizeof *l);
+    if (!l)
+        return NULL;
+    size_t start = 0;
+    *n = 0;
+    for (size_t i = 0; i <= v.len; i++)
+        if (i == v.len || v.ptr[i] == '\n') {
+            l[(*n)++] = (ebts_span){v.ptr + start, i - start};
+            start = i + 1;
+        }
+    return l;
+}
+
+static int starts(ebts_span s, const char *p)
+{
+    size_t n = strlen(p);
+    return s.len >= n && memcmp(s.ptr, p, n) == 0;
+}
+
+static int line_eq(void *ctx, size_t i, size_t j)
+{
+    Lines *l = ctx;
+    ebts_span x = trimmed(l->d, l->a[i]), y = trimmed(l->d, l->b[j]);
+    if ((l->d->o->flags & EBTS_DIFF_IGNORE_VOLATILE) && l->rtype == 2 && l->field == 75 &&
+        starts(x, "IAQ RECEIVED:") && starts(y, "IAQ RECEIVED:"))
+        return 1; /* the time the IAQ was received: volatile */
+    return span_eq(x, y);
+}
+
+static void line_out(void *ctx, long i, long j)
+{
+    Lines *l = ctx;
+    if (i >= 0 && j >= 0)
+        return;
+    ebts_span none = {NULL, 0};
+    int added = i < 0;
+    text(l->d, added ? EBTS_DIFF_LINE_ADDED : EBTS_DIFF_LINE_REMOVED, l->rtype, l->ra, l->rb,
+         l->field, -1, -1, added ? none : l->a[i], added ? l->b[j] : none);
+    ebts_difference *e = l->d->r->n ? &l->d->r->d[l->d->r->n - 1] : NULL;
+    if (e && e->kind == (added ? EBTS_DIFF_LINE_ADDED : EBTS_DIFF_LINE_REMOVED)) {
+        e->line_a = added ? 0 : i + 1;
+        e->line_b = added ? j + 1 : 0;
+    }
+}
+
+static void text_lines(D *d, unsigned rtype, long ra, long rb, unsigned field, ebts_span x,
+                       ebts_span y)
+{
+    Lines l = {d, rtype, field, ra, rb, NULL, NULL};
+    size_t na = 0, nb = 0;
+    l.a = split_lines(x, &na);
+    l.b = split_lines(y, &nb);
+    if (!l.a || !l.b || seq_diff(na, nb, line_eq, line_out, &l) < 0)
+        d->r->oom = 1;
+    free(l.a);
+    free(l.b);
+}
+
 /* one field present in both */
 static void field_pair(D *d, unsigned rtype, long ra, long rb, const ebts_field *fa,
                        const ebts_field *fb)
@@ -167,8 +290,12 @@ static void field_pair(D *d, unsigned rtype, long ra, long rb, const ebts_field 
         return;
     size_t na = ebts_field_subfield_count(fa), nb = ebts_field_subfield_count(fb);
     if (na == 1 && nb == 1 && ebts_field_item_count(fa, 0) == 1 && ebts_field_item_count(fb, 0) == 1) {
-        text(d, EBTS_DIFF_FIELD_CHANGED, rtype, ra, rb, num, -1, -1, ebts_field_value(fa),
-             ebts_field_value(fb));
+        ebts_span x = ebts_field_value(fa), y = ebts_field_value(fb);
+        if (memchr(x.ptr ? x.ptr : (const unsigned char *)"", '\n', x.len) ||
+            memchr(y.ptr ? y.ptr : (const unsigned char *)"", '\n', y.len))
+            text_lines(d, rtype, ra, rb, num, x, y);
+        else
+            text(d, EBTS_DIFF_FIELD_CHANGED, rtype, ra, rb, num, -1, -1, x, y);
         return;
     }
     size_t common = na < nb ? na : nb;
@@ -357,6 +484,107 @@ static const ebts_encounter *first_of_eid(const ebts_encounter *const *v, size_t
     return lo < n && strcmp(nz(v[lo]->eid), eid) == 0 ? v[lo] : NULL;
 }
 
+/* One IAR difference: `what` ("IAR record DOB"), the value in A and in B (NULL: absent). */
+static void iar_diff(D *d, long ra, long rb, const char *what, const char *x, const char *y)
+{
+    if (x && y && strcmp(x, y) == 0)
+        return;
+    ebts_difference *e = add(d, EBTS_DIFF_IAR_CHANGED, 2, ra, rb, 75);
+    if (!e)
+        return;
+    e->what = copy(d, (const unsigned char *)what, strlen(what));
+    e->old_value = x ? copy(d, (const unsigned char *)x, strlen(x)) : NULL;
+    e->new_value = y ? copy(d, (const unsigned char *)y, strlen(y)) : NULL;
+}
+
+/* Lists of an IAR compared in order: lines (keys NULL) or key/value pairs, which pair by key. */
+typedef struct List {
+    D *d;
+    long ra, rb;
+    const char *what;
+    const char *const *a, *const *b;  /* lines */
+    const ebts_pair *pa, *pb;         /* or pairs */
+} List;
+
+static int list_eq(void *ctx, size_t i, size_t j)
+{
+    List *l = ctx;
+    if (l->pa)
+        return strcmp(nz(l->pa[i].key), nz(l->pb[j].key)) == 0;
+    return strcmp(nz(l->a[i]), nz(l->b[j])) == 0;
+}
+
+static void list_out(void *ctx, long i, long j)
+{
+    List *l = ctx;
+    char what[96];
+    if (!l->pa) {
+        if (i < 0 || j < 0)
+            iar_diff(l->d, l->ra, l->rb, l->what, i >= 0 ? nz(l->a[i]) : NULL,
+                     j >= 0 ? nz(l->b[j]) : NULL);
+        return;
+    }
+    const ebts_pair *x = i >= 0 ? &l->pa[i] : NULL, *y = j >= 0 ? &l->pb[j] : NULL;
+    snprintf(what, sizeof what, "%s %s", l->what, nz((x ? x : y)->key));
+    iar_diff(l->d, l->ra, l->rb, what, x ? nz(x->value) : NULL, y ? nz(y->value) : NULL);
+}
+
+static void list_diff(List *l, size_t na, size_t nb)
+{
+    if (seq_diff(na, nb, list_eq, list_out, l) < 0)
+        l->d->r->oom = 1;
+}
+
+/* The IAQ's encounter list as lines "EID;LAST;FIRST;MIDDLE;DOB;POB;SEX" (arena). */
+static const char **encounter_lines(D *d, const ebts_iar *r)
+{
+    const char **v = ebts__arena_alloc(&d->r->arena, (r->nencounters + 1) * sizeof *v);
+    if (!v) {
+        d->r->oom = 1;
+        return NULL;
+    }
+    for (size_t i = 0; i < r->nencounters; i++) {
+        const ebts_encounter *e = &r->encounters[i];
+        char line[512];
+        snprintf(line, sizeof line, "%s;%s;%s;%s;%s;%s;%s", nz(e->eid), nz(e->last),
+                 nz(e->first), nz(e->middle), nz(e->dob), nz(e->pob), nz(e->sex));
+        v[i] = copy(d, (const unsigned char *)line, strlen(line));
+    }
+    return v;
+}
+
+/* The whole IAR: the IAQ echo, the LESC status and determination, the ICE record, the
+ * notices and the requesting ORI; the IAQ RECEIVED time unless volatile fields are ignored. */
+static void iar(D *d, long ra, long rb, const ebts_iar *x, const ebts_iar *y)
+{
+    const char *sa = x->present ? (x->status ? x->status : "present") : "absent";
+    const char *sb = y->present ? (y->status ? y->status : "present") : "absent";
+    iar_diff(d, ra, rb, "IAR status", sa, sb);
+    if (!x->present || !y->present)
+        return;
+    if (!(d->o->flags & EBTS_DIFF_IGNORE_VOLATILE))
+        iar_diff(d, ra, rb, "IAQ RECEIVED", nz(x->received), nz(y->received));
+    List l = {d, ra, rb, "IAQ", NULL, NULL, x->iaq, y->iaq};
+    list_diff(&l, x->niaq, y->niaq);
+    iar_diff(d, ra, rb, "IAQ IDSM", nz(x->idsm), nz(y->idsm));
+    const char **ea = encounter_lines(d, x), **eb = encounter_lines(d, y);
+    if (ea && eb) {
+        List e = {d, ra, rb, "IAQ encounter", ea, eb, NULL, NULL};
+        list_diff(&e, x->nencounters, y->nencounters);
+    }
+    List st = {d, ra, rb, "IAR determination", x->status_lines, y->status_lines, NULL, NULL};
+    list_diff(&st, x->nstatus_lines, y->nstatus_lines);
+    List rec = {d, ra, rb, "IAR record", NULL, NULL, x->record, y->record};
+    list_diff(&rec, x->nrecord, y->nrecord);
+    List no = {d, ra, rb, "IAR notice", x->notices, y->notices, NULL, NULL};
+    list_diff(&no, x->nnotices, y->nnotices);
+    List rq = {d, ra, rb, "IAR requesting", NULL, NULL, x->requesting, y->requesting};
+    list_diff(&rq, x->nrequesting, y->nrequesting);
+    iar_diff(d, ra, rb, "IAR query ID", nz(x->query_id), nz(y->query_id));
+    iar_diff(d, ra, rb, "IAR END OF RESPONSE", x->end ? "seen" : "missing",
+             y->end ? "seen" : "missing");
+}
+
 static void semantic(D *d, long ra, long rb)
 {
     ebts_span va = ebts_field_value(ebts_record_field(d->a->recs[ra], 75));
@@ -425,20 +653,74 @@ static void semantic(D *d, long ra, long rb)
     }
     free(ka);
     free(kb);
-    const ebts_iar *aa = ebts_ers_iar(ea), *ab = ebts_ers_iar(eb);
-    const char *sa = aa->present ? (aa->status ? aa->status : "present") : "absent";
-    const char *sb = ab->present ? (ab->status ? ab->status : "present") : "absent";
-    if (strcmp(sa, sb) != 0) {
-        ebts_difference *x = add(d, EBTS_DIFF_IAR_CHANGED, 2, ra, rb, 75);
-        if (x) {
-            x->what = "IAR status";
-            x->old_value = copy(d, (const unsigned char *)sa, strlen(sa));
-            x->new_value = copy(d, (const unsigned char *)sb, strlen(sb));
-        }
-    }
+    iar(d, ra, rb, ebts_ers_iar(ea), ebts_ers_iar(eb));
 done:
     ebts_ers_free(ea);
     ebts_ers_free(eb);
+}
+
+/* CNT as read, "1:2 2:0 10:1": subfields apart by spaces, items by ':', numbers without their
+ * zero padding (a non-number as written). */
+static void cnt_text(const ebts_txn *t, ebts__buf *b)
+{
+    const ebts_field *f = t->nrecs ? ebts_record_field(t->recs[0], 3) : NULL;
+    for (size_t s = 0; f && s < ebts_field_subfield_count(f); s++)
+        for (size_t i = 0; i < ebts_field_item_count(f, s); i++) {
+            ebts_span v = ebts_field_item(f, s, i);
+            int n;
+            if (s || i)
+                ebts__buf_putc(b, i ? ':' : ' ');
+            if (ebts__parse_uint(v.ptr, v.len, &n))
+                ebts__buf_printf(b, "%d", n);
+            else
+                ebts__buf_put(b, v.ptr, v.len);
+        }
+    ebts__buf_putc(b, 0);
+}
+
+/* What the reader found where CNT and the records disagree, one finding a line. Read-time
+ * findings: CNT is derived again on writing, so an edit leaves the field as read. */
+static void cnt_findings(const ebts_txn *t, ebts__buf *b)
+{
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++) {
+        const ebts_diag *g = ebts_txn_diag(t, i);
+        if (strncmp(g->code, "CNT_", 4) == 0 || strcmp(g->code, "RECORD_MISSING") == 0 ||
+            strcmp(g->code, "RECORD_NOT_IN_CNT") == 0)
+            ebts__buf_printf(b, "%s %s\n", g->code, g->msg);
+    }
+    ebts__buf_putc(b, 0);
+}
+
+/* CNT counts where the reader found it disagreeing with the records, and not alike in A and B
+ * (the records themselves are compared apart). */
+static void cnt(D *d)
+{
+    if (listed(d, 1, 3))
+        return;
+    ebts__buf wa = {0}, fa = {0}, wb = {0}, fb = {0};
+    cnt_text(d->a, &wa);
+    cnt_findings(d->a, &fa);
+    cnt_text(d->b, &wb);
+    cnt_findings(d->b, &fb);
+    if (wa.oom || fa.oom || wb.oom || fb.oom) {
+        d->r->oom = 1;
+    } else if (strcmp((char *)fa.p, (char *)fb.p) != 0) {
+        int ma = fa.len > 1, mb = fb.len > 1;
+        ebts_difference *e = add(d, EBTS_DIFF_CNT_CHANGED, 1, 0, 0, 3);
+        if (e) {
+            e->what = ma && mb ? "disagrees with the records in A and B"
+                      : ma     ? "disagrees with the records in A"
+                               : "disagrees with the records in B";
+            e->old_value = copy(d, wa.p, wa.len - 1);
+            e->new_value = copy(d, wb.p, wb.len - 1);
+            e->old_len = wa.len - 1;
+            e->new_len = wb.len - 1;
+        }
+    }
+    free(wa.p);
+    free(fa.p);
+    free(wb.p);
+    free(fb.p);
 }
 
 /* Each A record not yet aligned, in order, takes the first B record not yet taken with the same
@@ -546,6 +828,8 @@ ebts_diff_result *ebts_diff(const ebts_txn *a, const ebts_txn *b, const ebts_dif
         if ((d.o->flags & EBTS_DIFF_SEMANTIC) && a->recs[i]->type == 2 &&
             (ebts_record_field(a->recs[i], 75) || ebts_record_field(b->recs[match_a[i]], 75)))
             semantic(&d, (long)i, match_a[i]);
+        if (i == 0 && !(d.o->flags & EBTS_DIFF_RECORDS_ONLY))
+            cnt(&d);
     }
     for (size_t j = 0; j < nb; j++)
         if (match_b[j] < 0) {
@@ -555,6 +839,9 @@ ebts_diff_result *ebts_diff(const ebts_txn *a, const ebts_txn *b, const ebts_dif
         }
     free(match_a);
     free(match_b);
+    if (!(d.o->flags & EBTS_DIFF_RECORDS_ONLY))
+        binary_kind(&d, EBTS_DIFF_UNREAD_CHANGED, 0, -1, -1, 0, ebts_txn_unread(a),
+                    ebts_txn_unread(b));
     if (r->oom) {
         ebts_diff_free(r);
         ebts__error_oom(err);
@@ -582,14 +869,20 @@ void ebts_diff_free(ebts_diff_result *d)
     free(d);
 }
 
-/* a value for a text line: at most 60 characters, controls shown as \n \r or ? */
-static void shown(char *out, size_t size, const char *v)
+/* a value for a text line: at most `max` characters from `from` (after "..." when not 0),
+ * controls shown as \n \r or ? */
+static void shown(char *out, size_t size, const char *v, size_t from, size_t max)
 {
     size_t k = 0;
     out[k++] = '"';
+    if (from) {
+        memcpy(out + k, "...", 3);
+        k += 3;
+        v += from;
+    }
     for (size_t i = 0; v && v[i] && k + 6 < size; i++) {
         unsigned char c = (unsigned char)v[i];
-        if (i >= 60) {
+        if (i >= max) {
             memcpy(out + k, "...", 3);
             k += 3;
             break;
@@ -612,7 +905,9 @@ const char *ebts_difference_format(const ebts_difference *x, int redact, char *b
     buf[0] = 0;
     if (!x)
         return buf;
-    char where[96], a[80], b[80];
+    char where[96], a[160], b[160];
+    /* a line of a text is shown whole up to the 120 characters of a long 2.075 line */
+    int line = x->kind == EBTS_DIFF_LINE_ADDED || x->kind == EBTS_DIFF_LINE_REMOVED;
     if (x->tag[0])
         snprintf(where, sizeof where, "%s%s%s", x->tag, x->mnemonic ? " " : "",
                  x->mnemonic ? x->mnemonic : "");
@@ -625,8 +920,20 @@ const char *ebts_difference_format(const ebts_difference *x, int redact, char *b
         else
             snprintf(where + k, sizeof where - k, " [%ld]", x->subfield + 1);
     }
-    shown(a, sizeof a, x->old_value);
-    shown(b, sizeof b, x->new_value);
+    if (line) {
+        size_t k = strlen(where);
+        snprintf(where + k, sizeof where - k, " line %ld",
+                 x->kind == EBTS_DIFF_LINE_ADDED ? x->line_b : x->line_a);
+    }
+    /* two long values that begin alike are shown from 20 characters before they differ */
+    size_t max = line ? 120 : 60, same = 0, from = 0;
+    while (x->old_value && x->new_value && x->old_value[same] &&
+           x->old_value[same] == x->new_value[same])
+        same++;
+    if (same > 40 && (strlen(x->old_value) > max || strlen(x->new_value) > max))
+        from = same - 20;
+    shown(a, sizeof a, x->old_value, from, max);
+    shown(b, sizeof b, x->new_value, from, max);
     switch (x->kind) {
     case EBTS_DIFF_RECORD_ADDED:
     case EBTS_DIFF_RECORD_REMOVED:
@@ -638,8 +945,11 @@ const char *ebts_difference_format(const ebts_difference *x, int redact, char *b
     case EBTS_DIFF_FIELD_ADDED:
     case EBTS_DIFF_FIELD_REMOVED:
     case EBTS_DIFF_SUBFIELD_ADDED:
-    case EBTS_DIFF_SUBFIELD_REMOVED: {
-        int added = x->kind == EBTS_DIFF_FIELD_ADDED || x->kind == EBTS_DIFF_SUBFIELD_ADDED;
+    case EBTS_DIFF_SUBFIELD_REMOVED:
+    case EBTS_DIFF_LINE_ADDED:
+    case EBTS_DIFF_LINE_REMOVED: {
+        int added = x->kind == EBTS_DIFF_FIELD_ADDED || x->kind == EBTS_DIFF_SUBFIELD_ADDED ||
+                    x->kind == EBTS_DIFF_LINE_ADDED;
         const char *v = added ? b : a;
         size_t len = added ? x->new_len : x->old_len;
         if ((added ? x->new_hash : x->old_hash)[0])
@@ -658,9 +968,27 @@ const char *ebts_difference_format(const ebts_difference *x, int redact, char *b
             snprintf(buf, size, "%s: %zu -> %zu bytes, first difference at byte %ld", where,
                      x->old_len, x->new_len, x->first_difference);
         break;
+    case EBTS_DIFF_UNREAD_CHANGED:
+        if (x->old_len == x->new_len)
+            snprintf(buf, size, "bytes not read as records: %zu bytes, first difference at byte %ld",
+                     x->old_len, x->first_difference);
+        else if (x->old_len && x->new_len)
+            snprintf(buf, size, "bytes not read as records: %zu -> %zu bytes, first difference "
+                     "at byte %ld", x->old_len, x->new_len, x->first_difference);
+        else
+            snprintf(buf, size, "bytes not read as records: %zu -> %zu bytes", x->old_len,
+                     x->new_len);
+        break;
+    case EBTS_DIFF_IAR_CHANGED:
+        if (!redact && (!x->old_value || !x->new_value)) { /* a line or pair of one side only */
+            snprintf(buf, size, "%c %s %s: %s", x->old_value ? '-' : '+', where,
+                     x->what ? x->what : "", x->old_value ? a : b);
+            break;
+        }
+        /* fall through */
     case EBTS_DIFF_MATCH_CHANGED:
     case EBTS_DIFF_ENCOUNTER_CHANGED:
-    case EBTS_DIFF_IAR_CHANGED:
+    case EBTS_DIFF_CNT_CHANGED:
         if (redact)
             snprintf(buf, size, "%s %s: %s", where, x->what ? x->what : "", x->kind_name);
         else

@@ -71,37 +71,6 @@ static void esc_s(ebts__buf *b, const char *s)
         esc(b, (const unsigned char *)s, strlen(s));
 }
 
-/* The field's mnemonic and name from the rule tables (NULL when unknown). */
-static const ebts__field_rule *field_rule(unsigned rtype, unsigned field)
-{
-    size_t lo = 0, hi = ebts__rules_91_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const ebts__field_rule *x = &ebts__rules_91[mid];
-        if (x->rtype < rtype || (x->rtype == rtype && x->field < field))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < ebts__rules_91_count && ebts__rules_91[lo].rtype == rtype &&
-        ebts__rules_91[lo].field == field)
-        return &ebts__rules_91[lo];
-    return NULL;
-}
-
-static void field_names(unsigned rtype, unsigned field, const char **mnem, const char **desc)
-{
-    const ebts__field_rule *x = field_rule(rtype, field);
-    *mnem = x ? x->mnem : NULL;
-    *desc = x ? x->desc : NULL;
-    if (field == 1)
-        *mnem = "LEN", *desc = "Logical Record Length";
-    else if (field == 2 && rtype != 1)
-        *mnem = "IDC", *desc = "Information Designation Character";
-    else if (field == 999 && !x)
-        *mnem = "DATA", *desc = "Image or other binary data";
-}
-
 static const char *tot_name(const char *tot)
 {
     for (const ebts__tot_rule *x = ebts__tots_91; tot && x->code; x++)
@@ -186,7 +155,7 @@ static void put_field(H *h, const ebts_record *r, size_t ri, const ebts_field *f
     char canon[24];
     snprintf(canon, sizeof canon, "%u.%03u", ebts_record_type(r), ebts_field_number(f));
     const char *mnem, *desc;
-    field_names(ebts_record_type(r), ebts_field_number(f), &mnem, &desc);
+    ebts__field_names(ebts_record_type(r), ebts_field_number(f), &mnem, &desc);
     ebts__buf_printf(b, "<tr id=\"r%zu-%s\"><td class=\"tag\">%s</td><td>", ri, canon, canon);
     esc_s(b, mnem);
     ebts__buf_puts(b, "</td><td>");

@@ -21,7 +21,7 @@
 #define EBTS__READ_AVX2 0x40000000u
 #define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
-#define EBTS__NCODES 79       /* entries in diag.c's table of codes */
+#define EBTS__NCODES 80       /* entries in diag.c's table of codes */
 
 /* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
  * that ask for them by attribute and run only where ebts__simd() says they are there. */
@@ -438,7 +438,7 @@ int ebts__readable_detect(const unsigned char *p, size_t n);
 int ebts__readable_could_begin(const unsigned char *p, size_t n);
 int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
                           size_t *outlen, ebts_error *err);
-void ebts__write_readable(const ebts_txn *t, ebts__buf *b);
+void ebts__write_readable(const ebts_txn *t, unsigned flags, ebts__buf *b);
 
 /* profile.c / validate.c: a rule set */
 #include "rules.h"

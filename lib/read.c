@@ -220,3 +220,13 @@ ebts_txn *ebts_read_fd(int fd, unsigned flags, ebts_error *err)
     ebts_read_options o = with_flags(flags);
     return ebts_read_fd_opts(fd, &o, err);
 }
+
+ebts_span ebts_txn_input(const ebts_txn *t)
+{
+    ebts_span s = {NULL, 0};
+    if (t && t->buf) {
+        s.ptr = t->buf;
+        s.len = t->len;
+    }
+    return s;
+}

@@ -1,10 +1,14 @@
-/* The readable notation (shared/samples/README.md): separators spelled <FS> <GS> <RS> <US>, a
- * newline directly after a separator token is layout, <HEX:...> holds raw bytes (white space
- * inside ignored), <LT> is a literal '<'; everything else is content. Decoding yields the bytes
+/* The readable notation (shared/samples/README.md, docs/readable.md): separators spelled <FS>
+ * <GS> <RS> <US>, a newline directly after a separator token is layout, <HEX:...> holds raw bytes
+ * (white space inside ignored), <LT> is a literal '<'; everything else is content. For people, a
+ * tag may carry its mnemonic ("2.018 NAM:"), which decoding drops, and binary data may be shown
+ * as <SUMMARY ...>, which decoding refuses: the bytes are not there. Decoding yields the bytes
  * the framer reads; writing renders what the traditional writer would write. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "rules.h"
 
 static const struct {
     const char *tok;
@@ -39,6 +43,42 @@ static int is_space(unsigned char c)
     return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+/* 1-9 digits at p[*i..n) as a number; 0 when there are none or more. */
+static int digits_at(const unsigned char *p, size_t n, size_t *i, unsigned *v)
+{
+    size_t k = 0;
+    *v = 0;
+    while (*i < n && k < 10 && p[*i] >= '0' && p[*i] <= '9') {
+        *v = *v * 10 + (unsigned)(p[*i] - '0');
+        (*i)++;
+        k++;
+    }
+    return k >= 1 && k <= 9;
+}
+
+/* A tag with a mnemonic at the start of p[0..n): "T.N MNEM:" with a mnemonic of 1-8 capital
+ * letters and digits. Returns the tag's length (the mnemonic starts one byte later and is *mlen
+ * long, the ':' follows it), or 0. The traditional encoding has no space in a tag, so such a
+ * start at a field's beginning is a mnemonic written for people. */
+static size_t named_tag(const unsigned char *p, size_t n, unsigned *rtype, unsigned *field,
+                        size_t *mlen)
+{
+    size_t i = 0;
+    if (!digits_at(p, n, &i, rtype) || i >= n || p[i] != '.')
+        return 0;
+    i++;
+    if (!digits_at(p, n, &i, field) || i >= n || p[i] != ' ')
+        return 0;
+    size_t tag = i, m = 0;
+    for (i++; i < n && m < 9 && ((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9'));
+         i++)
+        m++;
+    if (m < 1 || m > 8 || i >= n || p[i] != ':')
+        return 0;
+    *mlen = m;
+    return tag;
+}
+
 /* The bytes the text decodes to, as far as p[0..n) goes, judged by the framer: a transaction's
  * start is digits, '.' and ':', so only <HEX:...> is decoded; any other token gives a separator
  * or '<', which no start holds. An error in <HEX:...> is one the read would refuse. */
@@ -46,6 +86,13 @@ int ebts__readable_could_begin(const unsigned char *p, size_t n)
 {
     unsigned char d[80]; /* more than the framer needs to decide */
     size_t k = 0, i = 0;
+    unsigned rtype, field;
+    size_t mlen, tag = named_tag(p, n, &rtype, &field, &mlen);
+    if (tag && tag < sizeof d) { /* the first tag's mnemonic is dropped (checked by decoding) */
+        memcpy(d, p, tag);
+        k = tag;
+        i = tag + 1 + mlen;
+    }
     while (i < n && k < sizeof d) {
         if (p[i] != '<') {
             d[k++] = p[i++];
@@ -93,12 +140,46 @@ static void line_col(const unsigned char *p, size_t at, size_t *line, size_t *co
     *col = at - start + 1;
 }
 
+/* <SUMMARY ...> at p[at]: binary data written for people without its bytes. */
+static void refuse_summary(const unsigned char *p, size_t n, size_t at, ebts_error *err)
+{
+    size_t line, col, k = at + 9, e = k;
+    while (e < n && e - k < 40 && p[e] != ',' && p[e] != '>' && p[e] >= 0x20 && p[e] < 0x7f)
+        e++;
+    line_col(p, at, &line, &col);
+    ebts__error_set(err, "READABLE_SUMMARY", at, -1, NULL,
+                    "line %zu column %zu: <SUMMARY%s%.*s> stands for binary data that was not "
+                    "written out; write the transaction with every byte (ebts-conv --full)",
+                    line, col, e > k ? " " : "", (int)(e - k), (const char *)p + k);
+}
+
 int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
                           size_t *outlen, ebts_error *err)
 {
     ebts__buf b = {0};
     size_t i = 0, line, col;
+    int at_field = 1; /* at the text's start or after <FS> or <GS>: a tag may carry a mnemonic */
     while (i < n) {
+        if (at_field) {
+            at_field = 0;
+            unsigned rtype, field;
+            size_t mlen, tag = named_tag(p + i, n - i, &rtype, &field, &mlen);
+            if (tag) {
+                const char *want = ebts__field_mnemonic(rtype, field);
+                const unsigned char *m = p + i + tag + 1;
+                if (!want || strlen(want) != mlen || memcmp(want, m, mlen) != 0) {
+                    line_col(p, i + tag + 1, &line, &col);
+                    ebts__error_set(err, "READABLE_SYNTAX", i + tag + 1, -1, NULL,
+                                    "line %zu column %zu: %.*s is not the mnemonic of %u.%03u%s%s",
+                                    line, col, (int)mlen, (const char *)m, rtype, field,
+                                    want ? ", which is " : " (it has none)", want ? want : "");
+                    goto fail;
+                }
+                ebts__buf_put(&b, p + i, tag);
+                i += tag + 1 + mlen; /* the ':' is copied as content */
+                continue;
+            }
+        }
         const unsigned char *lt = memchr(p + i, '<', n - i);
         size_t stop = lt ? (size_t)(lt - p) : n;
         ebts__buf_put(&b, p + i, stop - i);
@@ -111,11 +192,16 @@ int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned
                 break;
         if (k < 4) {
             ebts__buf_putc(&b, seps[k].byte);
+            at_field = seps[k].byte == EBTS__FS || seps[k].byte == EBTS__GS;
             i += 4;
             if (i < n && p[i] == '\n')
                 i++;
             else if (n - i >= 2 && p[i] == '\r' && p[i + 1] == '\n')
                 i += 2;
+        } else if (n - i > 8 && memcmp(p + i, "<SUMMARY", 8) == 0 &&
+                   (p[i + 8] == ' ' || p[i + 8] == '>')) {
+            refuse_summary(p, n, i, err);
+            goto fail;
         } else if (n - i >= 4 && memcmp(p + i, "<LT>", 4) == 0) {
             ebts__buf_putc(&b, '<');
             i += 4;
@@ -216,7 +302,53 @@ static void put_text(ebts__buf *b, const unsigned char *p, size_t n)
     }
 }
 
-void ebts__write_readable(const ebts_txn *t, ebts__buf *b)
+/* <SUMMARY N bytes, KIND WxH, CRC-32 X>: what binary data is, for people (never read back). */
+static void put_summary(ebts__buf *b, const char *what, const unsigned char *p, size_t n)
+{
+    uint32_t w = 0, h = 0;
+    int k = n ? ebts__image_sniff(p, n, &w, &h) : 0;
+    int kind = k & EBTS__IMG_KIND;
+    const char *name = kind == EBTS__IMG_JPEG ? "JPEG" : kind == EBTS__IMG_PNG ? "PNG"
+                       : kind == EBTS__IMG_JP2 ? "JPEG 2000"
+                       : strcmp(ebts_image_extension(p, n), "wsq") == 0 ? "WSQ" : NULL;
+    ebts__buf_printf(b, "<SUMMARY %s%zu bytes", what, n);
+    if (name)
+        ebts__buf_printf(b, ", %s", name);
+    if (name && (k & EBTS__IMG_SIZED))
+        ebts__buf_printf(b, " %ux%u", (unsigned)w, (unsigned)h);
+    ebts__buf_printf(b, ", CRC-32 %08x>", (unsigned)ebts__crc32(p, n));
+}
+
+/* A field kept as raw bytes (no tag read) that begins like "T.N MNEM:" would lose its space
+ * and mnemonic when read back: the space goes out as <HEX:20>. */
+static void put_raw(ebts__buf *b, const unsigned char *p, size_t n)
+{
+    unsigned rtype, field;
+    size_t mlen, tag = named_tag(p, n, &rtype, &field, &mlen);
+    if (tag) {
+        put_text(b, p, tag);
+        put_hex(b, p + tag, 1);
+        p += tag + 1;
+        n -= tag + 1;
+    }
+    put_text(b, p, n);
+}
+
+static void put_tag(ebts__buf *b, const ebts__outf *o, unsigned rtype, unsigned flags)
+{
+    ebts__buf_put(b, o->tag, o->taglen);
+    const char *dot = memchr(o->tag, '.', o->taglen);
+    const char *m = NULL;
+    if ((flags & EBTS_WRITE_MNEMONICS) && dot)
+        m = ebts__field_mnemonic(rtype, (unsigned)strtoul(dot + 1, NULL, 10));
+    if (m) {
+        ebts__buf_putc(b, ' ');
+        ebts__buf_puts(b, m);
+    }
+    ebts__buf_putc(b, ':');
+}
+
+void ebts__write_readable(const ebts_txn *t, unsigned flags, ebts__buf *b)
 {
     ebts__writer w;
     memset(&w, 0, sizeof w);
@@ -225,8 +357,12 @@ void ebts__write_readable(const ebts_txn *t, ebts__buf *b)
         if (r->binary) {
             ebts__buf raw = {0};
             ebts__write_binary_record(r, &raw);
+            char what[40];
+            snprintf(what, sizeof what, "Type-%u record, ", r->type);
             if (raw.oom)
                 b->oom = 1;
+            else if (flags & EBTS_WRITE_SUMMARY)
+                put_summary(b, what, raw.p, raw.len);
             else
                 put_hex(b, raw.p, raw.len);
             free(raw.p);
@@ -238,11 +374,13 @@ void ebts__write_readable(const ebts_txn *t, ebts__buf *b)
         }
         for (size_t i = 0; i < w.n; i++) {
             const ebts__outf *o = &w.f[i];
-            if (!o->raw) {
-                ebts__buf_put(b, o->tag, o->taglen);
-                ebts__buf_putc(b, ':');
-            }
-            if (o->binary)
+            if (!o->raw)
+                put_tag(b, o, r->type, flags);
+            if (o->raw)
+                put_raw(b, o->val, o->len);
+            else if (o->binary && (flags & EBTS_WRITE_SUMMARY))
+                put_summary(b, "", o->val, o->len);
+            else if (o->binary)
                 put_hex(b, o->val, o->len);
             else
                 put_text(b, o->val, o->len);

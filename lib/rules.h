@@ -60,4 +60,9 @@ extern const ebts__tmpl_tot ebts__tmpl_112[]; /* EBTS 11.2 */
 extern const ebts__field_rule ebts__rules_91[]; /* sorted by (type, field); ends with {0} */
 extern const size_t ebts__rules_91_count;
 extern const ebts__tot_rule ebts__tots_91[];
+
+/* rules.c: a field's mnemonic ("NAM") and name from the EBTS 9.1 table, LEN, IDC and DATA
+ * (x.999) for every record type; NULL when unknown. Either out-pointer may be NULL. */
+void ebts__field_names(unsigned rtype, unsigned field, const char **mnem, const char **desc);
+const char *ebts__field_mnemonic(unsigned rtype, unsigned field);
 #endif

@@ -302,7 +302,7 @@ int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, si
         ebts__write_traditional(t, &b);
         break;
     case EBTS_FORMAT_READABLE:
-        ebts__write_readable(t, &b);
+        ebts__write_readable(t, flags, &b);
         break;
     case EBTS_FORMAT_JSON:
         ebts__write_json(t, flags, &b);

@@ -60,6 +60,8 @@ static void walking(void)
     ck_assert_ptr_null(ebts_txn_diag(NULL, 0));
     ck_assert_uint_eq(ebts_txn_error_count(NULL, 1), 0);
     ck_assert_ptr_null(ebts_txn_unread(NULL).ptr);
+    ck_assert_ptr_null(ebts_txn_input(NULL).ptr);
+    ck_assert_uint_eq(ebts_txn_input(NULL).len, 0);
     ck_assert_uint_eq(ebts_record_type(NULL), 0);
     ck_assert_int_eq(ebts_record_is_binary(NULL), 0);
     ck_assert_int_eq(ebts_record_idc(NULL), -1);

@@ -146,6 +146,8 @@ START_TEST(published_and_clean)
     /* the match: the photo the published print lacks is all that remains */
     ck_assert_str_eq(lines(S "published/idr-iar-match.eft", S "clean/idr-iar-match.eft",
                            EBTS_DIFF_SEMANTIC | EBTS_DIFF_IGNORE_SPACE, NULL, 0),
+                     "1.003 CNT disagrees with the records in A: \"1:2 2:0 10:1\" -> "
+                     "\"1:2 2:0 10:1\"\n"
                      "+ Type-10 record (IDC 01)\n");
 }
 END_TEST
@@ -293,6 +295,191 @@ START_TEST(semantic_idr_encounter_changed)
 }
 END_TEST
 
+/* The clean match sample with `from` replaced by `to` in 2.075 (and, when pdat is given, 10.005
+ * PHD set to it). */
+static ebts_txn *match_edited(const char *from, const char *to, const char *pdat)
+{
+    ebts_txn *t = ebts_read_file(S "clean/idr-iar-match.eft", 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_span v = ebts_txn_value(t, 2, 75);
+    char *text = malloc(v.len + 1), *out = malloc(v.len + 256);
+    memcpy(text, v.ptr, v.len);
+    text[v.len] = 0;
+    char *at = from ? strstr(text, from) : NULL;
+    ck_assert_msg(!from || at, "'%s' is not in the sample's 2.075", from);
+    if (at) {
+        size_t k = (size_t)(at - text);
+        memcpy(out, text, k);
+        strcpy(out + k, to);
+        strcat(out, at + strlen(from));
+    } else {
+        strcpy(out, text);
+    }
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 75, out, strlen(out), NULL), 0);
+    if (pdat)
+        ck_assert_int_eq(ebts_txn_set_field(t, 2, 5, pdat, strlen(pdat), NULL), 0);
+    free(text);
+    free(out);
+    return t;
+}
+
+/* The 1-based number of the line of the sample's 2.075 that begins with `start`. */
+static long line_of(const ebts_txn *t, const char *start)
+{
+    ebts_span v = ebts_txn_value(t, 2, 75);
+    long line = 1;
+    for (size_t i = 0; i < v.len; i++) {
+        if ((i == 0 || v.ptr[i - 1] == '\n') && v.len - i >= strlen(start) &&
+            memcmp(v.ptr + i, start, strlen(start)) == 0)
+            return line;
+        line += v.ptr[i] == '\n';
+    }
+    return -1;
+}
+
+START_TEST(multi_line_value_as_lines)
+{
+    ebts_txn *x = match_edited(NULL, NULL, NULL);
+    ebts_txn *y = match_edited("POB/ HONDU --> HONDURAS", "POB/ GUATE --> GUATEMALA", NULL);
+    long n = line_of(x, "POB/ HONDU");
+    ck_assert_int_gt(n, 40);
+    char want[512];
+    snprintf(want, sizeof want,
+             "- 2.075 ERS line %ld: \"POB/ HONDU --> HONDURAS\"\n"
+             "+ 2.075 ERS line %ld: \"POB/ GUATE --> GUATEMALA\"\n", n, n);
+    ck_assert_str_eq(diff_txn(x, y, 0, 0), want);
+    ebts_diff_options o = {0, NULL, 0};
+    ebts_diff_result *d = ebts_diff(x, y, &o, NULL);
+    ck_assert_uint_eq(ebts_diff_count(d), 2);
+    ck_assert_str_eq(ebts_diff_at(d, 0)->kind_name, "line-removed");
+    ck_assert_int_eq(ebts_diff_at(d, 0)->line_a, n);
+    ck_assert_str_eq(ebts_diff_at(d, 1)->kind_name, "line-added");
+    ck_assert_int_eq(ebts_diff_at(d, 1)->line_b, n);
+    ebts_diff_free(d);
+    /* a line inserted shifts no other line into the diff */
+    ebts_txn *z = match_edited("ARN/ XXXXXXXXX\nFCO/", "ARN/ XXXXXXXXX\nAKA/ DOE, JANE\nFCO/", NULL);
+    snprintf(want, sizeof want, "+ 2.075 ERS line %ld: \"AKA/ DOE, JANE\"\n", n + 2);
+    ck_assert_str_eq(diff_txn(x, z, 0, 0), want);
+    snprintf(want, sizeof want, "+ 2.075 ERS line %ld\n", n + 2);
+    ck_assert_str_eq(diff_txn(x, z, 0, 1), want);
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+    ebts_txn_free(z);
+}
+END_TEST
+
+START_TEST(volatile_includes_phd_and_iaq_received)
+{
+    ebts_txn *x = match_edited(NULL, NULL, NULL);
+    ebts_txn *y = match_edited("IAQ RECEIVED: 10/14/08 10:47:42 PM", "IAQ RECEIVED: 10/15/08 01:02:03 AM",
+                               "20080905");
+    const char *all = diff_txn(x, y, 0, 0);
+    ck_assert_msg(strstr(all, "10.005 PHD: \"20080904\" -> \"20080905\"") != NULL, "%s", all);
+    ck_assert_msg(strstr(all, "+ 2.075 ERS line") && strstr(all, "10/15/08 01:02:03 AM"), "%s", all);
+    ck_assert_str_eq(diff_txn(x, y, EBTS_DIFF_IGNORE_VOLATILE, 0), "");
+    ck_assert_str_eq(diff_txn(x, y, EBTS_DIFF_IGNORE_VOLATILE | EBTS_DIFF_SEMANTIC, 0), "");
+    ck_assert_str_eq(diff_txn(x, y, EBTS_DIFF_SEMANTIC, 0),
+                     "2.075 ERS IAQ RECEIVED: \"10/14/08 10:47:42 PM\" -> \"10/15/08 01:02:03 AM\"\n"
+                     "10.005 PHD: \"20080904\" -> \"20080905\"\n");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+}
+END_TEST
+
+START_TEST(semantic_compares_the_whole_iar)
+{
+    ebts_txn *x = match_edited(NULL, NULL, NULL);
+    /* the determination outside the star lines, turned round */
+    ebts_txn *y = match_edited("WAS\nREMOVED FROM THE UNITED STATES. NO RECORD\nOF A LEGAL RE-ENTRY HAS BEEN FOUND.",
+                               "NOT\nREMOVED FROM THE UNITED STATES.", NULL);
+    ck_assert_str_eq(diff_txn(x, y, EBTS_DIFF_SEMANTIC, 0),
+                     "2.075 ERS IAR record REM: \"...E THAT THIS SUBJECT WAS REMOVED FROM THE UNITED "
+                     "STATES. NO R...\" -> \"...E THAT THIS SUBJECT NOT REMOVED FROM THE UNITED "
+                     "STATES.\"\n");
+    ebts_diff_options o = {EBTS_DIFF_SEMANTIC, NULL, 0};
+    ebts_diff_result *d = ebts_diff(x, y, &o, NULL);
+    ck_assert_uint_gt(ebts_diff_count(d), 0);
+    for (size_t i = 0; i < ebts_diff_count(d); i++)
+        ck_assert_str_eq(ebts_diff_at(d, i)->kind_name, "iar-changed");
+    ebts_diff_free(d);
+    ebts_txn *v = match_edited("THE FOLLOWING I.C.E. RECORD APPEARS TO RELATE:",
+                               "NO I.C.E. RECORD APPEARS TO RELATE:", NULL);
+    ck_assert_str_eq(diff_txn(x, v, EBTS_DIFF_SEMANTIC, 0),
+                     "- 2.075 ERS IAR determination: \"THE FOLLOWING I.C.E. RECORD APPEARS TO RELATE:\"\n"
+                     "+ 2.075 ERS IAR determination: \"NO I.C.E. RECORD APPEARS TO RELATE:\"\n");
+    ebts_txn_free(v);
+    /* a value of the ICE record */
+    ebts_txn *z = match_edited("FCO/ NRC", "FCO/ XYZ", NULL);
+    ck_assert_str_eq(diff_txn(x, z, EBTS_DIFF_SEMANTIC, 0),
+                     "2.075 ERS IAR record FCO: \"NRC\" -> \"XYZ\"\n");
+    /* a notice removed */
+    ebts_txn *w = match_edited("IMPORTANT NOTICE\n", "", NULL);
+    ck_assert_str_eq(diff_txn(x, w, EBTS_DIFF_SEMANTIC, 0),
+                     "- 2.075 ERS IAR notice: \"IMPORTANT NOTICE\"\n");
+    ck_assert_str_eq(diff_txn(x, w, EBTS_DIFF_SEMANTIC, 1), "2.075 ERS IAR notice: iar-changed\n");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+    ebts_txn_free(z);
+    ebts_txn_free(w);
+}
+END_TEST
+
+START_TEST(unread_bytes_count)
+{
+    size_t n;
+    unsigned char *eft = tu_slurp(S "clean/errt-doa.eft", &n);
+    ck_assert_ptr_nonnull(eft);
+    unsigned char *more = malloc(n + 15);
+    memcpy(more, eft, n);
+    memcpy(more + n, "TRAILING-BYTES!", 15);
+    ebts_txn *x = ebts_read_buffer(eft, n, 0, NULL), *y = ebts_read_buffer(more, n + 15, 0, NULL);
+    ck_assert_uint_eq(ebts_txn_unread(y).len, 15);
+    ck_assert_str_eq(diff_txn(y, x, 0, 0), "bytes not read as records: 15 -> 0 bytes\n");
+    ck_assert_str_eq(diff_txn(x, y, 0, 1), "bytes not read as records: 0 -> 15 bytes\n");
+    ebts_diff_options o = {0, NULL, 0};
+    ebts_diff_result *d = ebts_diff(x, y, &o, NULL);
+    ck_assert_uint_eq(ebts_diff_count(d), 1);
+    ck_assert_str_eq(ebts_diff_at(d, 0)->kind_name, "unread-changed");
+    ck_assert_uint_eq(ebts_diff_at(d, 0)->new_len, 15);
+    ebts_diff_free(d);
+    more[n + 3] = 'X';
+    ebts_txn *z = ebts_read_buffer(more, n + 15, 0, NULL);
+    ck_assert_str_eq(diff_txn(y, z, 0, 0),
+                     "bytes not read as records: 15 bytes, first difference at byte 3\n");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+    ebts_txn_free(z);
+    free(more);
+    free(eft);
+}
+END_TEST
+
+START_TEST(cnt_disagreement_counts)
+{
+    /* the same records; B's CNT announces a Type-10 record that is not there */
+    static const char a[] = "1.001:40" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS
+                            "1.004:ERRT" FS "2.001:18" GS "2.002:00" FS;
+    static const char b[] = "1.001:46" GS "1.002:0500" GS "1.003:1" US "2" RS "2" US "00" RS
+                            "10" US "01" GS "1.004:ERRT" FS "2.001:18" GS "2.002:00" FS;
+    ebts_txn *x = TU_READ(a, 0, NULL), *y = TU_READ(b, 0, NULL);
+    ck_assert_ptr_nonnull(x);
+    ck_assert_ptr_nonnull(y);
+    ck_assert_str_eq(diff_txn(x, y, 0, 0),
+                     "1.003 CNT disagrees with the records in B: \"1:1 2:0\" -> \"1:2 2:0 10:1\"\n");
+    ck_assert_str_eq(diff_txn(y, x, 0, 1), "1.003 CNT disagrees with the records in A: cnt-changed\n");
+    /* a CNT that only spells its numbers differently is no difference */
+    static const char c[] = "1.001:41" GS "1.002:0500" GS "1.003:1" US "01" RS "2" US "0" GS
+                            "1.004:ERRT" FS "2.001:18" GS "2.002:00" FS;
+    ebts_txn *z = TU_READ(c, 0, NULL);
+    ck_assert_str_eq(diff_txn(x, z, 0, 0), "");
+    const char *ign[] = {"1.003"};
+    ck_assert_str_eq(lines(S "clean/errt-doa.eft", S "clean/errt-doa.eft", 0, ign, 1), "");
+    ebts_txn_free(x);
+    ebts_txn_free(y);
+    ebts_txn_free(z);
+}
+END_TEST
+
 /* Encounters pair by EID through a sort, not by asking every pair: 60 000 of them on each side
  * take well under a second (pairwise, minutes: past the suite's timeout). */
 START_TEST(semantic_many_encounters)
@@ -362,6 +549,11 @@ Suite *suite_diff(void)
     tcase_add_test(tc, spelling_len_and_volatile_fields);
     tcase_add_test(tc, semantic_idr_encounter_changed);
     tcase_add_test(tc, semantic_many_encounters);
+    tcase_add_test(tc, multi_line_value_as_lines);
+    tcase_add_test(tc, volatile_includes_phd_and_iaq_received);
+    tcase_add_test(tc, semantic_compares_the_whole_iar);
+    tcase_add_test(tc, unread_bytes_count);
+    tcase_add_test(tc, cnt_disagreement_counts);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -58,7 +58,7 @@ if cmp -s "$T/g.eft" "$F/clean/errt-doa.eft"; then ok; else bad "gzip round trip
 
 expect 0 "readable to traditional" -- "$CONV" --from readable --to traditional -o "$T/r.eft" "$F/clean/idr-iar-match.txt"
 if cmp -s "$T/r.eft" "$F/clean/idr-iar-match.eft"; then ok; else bad "readable .txt is not its .eft"; fi
-expect 0 "readable output" -- "$CONV" "$F/clean/idr-nomatch.eft"
+expect 0 "readable output" -- "$CONV" --plain "$F/clean/idr-nomatch.eft"
 if cmp -s "$T/out" "$F/clean/idr-nomatch.txt"; then ok; else bad "readable output is not the .txt"; fi
 
 expect 0 "json" -- "$CONV" --to json "$F/clean/idr-iar-match.eft"
@@ -129,7 +129,7 @@ car=$V/valid-car.eft
 expect 1 "state profile: booking number mandatory for CAR" -- "$VAL" --profile "$P" "$car"
 has "$T/out" "FIELD_MISSING 2.901: BKN is mandatory for TOT CAR" "profile mandatory field"
 has "$T/out" "FIELD_MISSING 2.009: OCA is mandatory for TOT CAR" "profile makes OCA mandatory"
-"$CONV" -q --to readable "$car" | sed 's/^2.073:/2.009:OCA-1<GS>\n2.016:123456789<GS>\n2.901:BK12345<GS>\n2.904:Q<GS>\n2.073:/' > "$T/state.txt"
+"$CONV" -q --to readable --plain "$car" | sed 's/^2.073:/2.009:OCA-1<GS>\n2.016:123456789<GS>\n2.901:BK12345<GS>\n2.904:Q<GS>\n2.073:/' > "$T/state.txt"
 expect 1 "state profile: user-defined fields checked" -- "$VAL" --profile "$P" "$T/state.txt"
 has "$T/out" "FIELD_FORBIDDEN 2.016" "profile forbids SOC in CAR"
 has "$T/out" 'VALUE_NOT_ALLOWED 2.904: JUV: value "Q" not in {Y,N}' "user-defined value set"

@@ -7,19 +7,25 @@
 static const char usage[] =
     "usage: ebts-conv [--from auto|traditional|readable|xml]\n"
     "                 [--to traditional|readable|json|xml|html]\n"
-    "                 [--extract-images DIR]\n"
+    "                 [--full | --plain] [--extract-images DIR] [--as-read]\n"
     "                 [--fix] [--strict] [--redact] [--base64] [-q] [-o OUT] FILE|-\n"
     "\n"
     "Reads an ANSI/NIST-ITL / EBTS transaction (gzip is inflated), prints its diagnostics to\n"
     "stderr as `path:offset: severity: CODE tag: message`, and writes it to OUT (default:\n"
-    "standard output) in the --to format (default: readable). LEN and CNT are always derived,\n"
-    "so a file with a wrong LEN is written repaired.\n"
+    "standard output) in the --to format (default: readable). LEN and CNT are derived (but\n"
+    "with --as-read), so a file with a wrong LEN is written repaired.\n"
     "\n"
     "  --from F     input format; auto (default) detects XML and the readable notation\n"
     "  --to F       traditional, readable, json, xml (ANSI/NIST-ITL 2011 / EBTS 10) or\n"
     "               html: a report page with the photos and every finding of the default\n"
     "               profile\n"
+    "  --full       readable: every byte of binary data (<HEX:...>) instead of a summary\n"
+    "               (<SUMMARY ...>, which cannot be read back); the output reads back\n"
+    "  --plain      readable: every byte and no mnemonics: the notation of the fixtures\n"
     "  --extract-images DIR  also write each image record's data to DIR/type-IDC.EXT\n"
+    "  --as-read    with --to traditional: write the bytes as read, LEN, CNT and separators\n"
+    "               unchanged (the readable notation's bytes as it spells them: defective\n"
+    "               fixtures written by hand); not with --fix or --redact\n"
     "  --fix        also repair values: drop leading spaces, typographic quotes to ASCII\n"
     "  --strict     every recovered defect is an error; nothing is written if any error\n"
     "  --redact     replace personal values (Type-2 text, images) with '*' before writing\n"
@@ -102,7 +108,7 @@ static int extract_images(const ebts_txn *t, const char *dir, int quiet)
 static int run(int argc, char **argv)
 {
     const char *from = "auto", *to = "readable", *out = "-", *in = NULL, *images = NULL, *v;
-    int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0;
+    int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0, as_read = 0, full = 0, plain = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--version") == 0) {
@@ -124,6 +130,12 @@ static int run(int argc, char **argv)
             strict = 1;
         } else if (strcmp(a, "--redact") == 0) {
             redact = 1;
+        } else if (strcmp(a, "--full") == 0) {
+            full = 1;
+        } else if (strcmp(a, "--plain") == 0) {
+            plain = 1;
+        } else if (strcmp(a, "--as-read") == 0) {
+            as_read = 1;
         } else if (strcmp(a, "--base64") == 0) {
             base64 = 1;
         } else if (strcmp(a, "-q") == 0) {
@@ -147,7 +159,8 @@ static int run(int argc, char **argv)
     if (strcmp(to, "traditional") == 0)
         wflags = EBTS_FORMAT_TRADITIONAL;
     else if (strcmp(to, "readable") == 0)
-        wflags = EBTS_FORMAT_READABLE;
+        wflags = EBTS_FORMAT_READABLE | (plain ? 0 : EBTS_WRITE_MNEMONICS) |
+                 (plain || full ? 0 : EBTS_WRITE_SUMMARY);
     else if (strcmp(to, "xml") == 0)
         wflags = EBTS_FORMAT_XML;
     else if (strcmp(to, "html") == 0)
@@ -159,6 +172,16 @@ static int run(int argc, char **argv)
     if (!in) {
         fprintf(stderr, "ebts-conv: %s\n%s", "expected one input FILE (or -) and known formats",
                 usage);
+        return CLI_USAGE;
+    }
+    if ((full || plain) && ((wflags & EBTS_FORMAT_MASK) != EBTS_FORMAT_READABLE || (full && plain))) {
+        fprintf(stderr, "ebts-conv: --full or --plain (one of them) only with --to readable\n%s",
+                usage);
+        return CLI_USAGE;
+    }
+    if (as_read && ((wflags & EBTS_FORMAT_MASK) != EBTS_FORMAT_TRADITIONAL || fix || redact)) {
+        fprintf(stderr, "ebts-conv: --as-read writes the input's bytes unchanged: only with "
+                "--to traditional, not with --fix or --redact\n%s", usage);
         return CLI_USAGE;
     }
     const char *name = strcmp(in, "-") == 0 ? "<stdin>" : in;
@@ -176,7 +199,7 @@ static int run(int argc, char **argv)
         ebts_txn_free(t);
         return CLI_USAGE;
     }
-    if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL)
+    if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL && !as_read)
         errors += tag_like_items(t, name, quiet);
     if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_XML && xml_warnings(t, name, quiet, &err) < 0) {
         cli_print_error(name, &err);
@@ -186,7 +209,10 @@ static int run(int argc, char **argv)
     int rc = errors ? CLI_INVALID : CLI_OK;
     if (images && extract_images(t, images, quiet) < 0)
         rc = CLI_USAGE;
-    if (!(strict && errors) && ebts_write_file(t, wflags, out, &err) < 0) {
+    ebts_span input = ebts_txn_input(t);
+    if (!(strict && errors) &&
+        (as_read ? ebts_write_bytes_file(input.ptr, input.len, out, &err)
+                 : ebts_write_file(t, wflags, out, &err)) < 0) {
         cli_print_error(strcmp(out, "-") ? out : "<stdout>", &err);
         rc = CLI_USAGE;
     }

@@ -6,16 +6,20 @@
 
 static const char usage[] =
     "usage: ebts-diff [--ignore TAG[,TAG...]] [--ignore-volatile] [--ignore-space] [--semantic]\n"
-    "                 [--format text|json] [--redact] [-q] A B\n"
+    "                 [--records-only] [--format text|json] [--redact] [-q] A B\n"
     "\n"
     "Compares two transactions (either may be - or .gz): records aligned by type and IDC, fields\n"
     "by number, values by subfield and item, binary data by length, CRC-32 and first differing\n"
-    "byte. LEN, tag spelling and CNT never count.\n"
+    "byte; a value of several lines (2.075) line by line. LEN and tag spelling never count, CNT\n"
+    "only where the reader found it disagreeing with the records; bytes not read as records do.\n"
     "\n"
     "  --ignore TAGS       leave these fields out (e.g. 2.075,1.009)\n"
-    "  --ignore-volatile   leave out 1.005 DAT, 1.009 TCN and 1.014 GMT\n"
+    "  --ignore-volatile   leave out 1.005 DAT, 1.009 TCN, 1.014 GMT, 10.005 PHD and the\n"
+    "                      IAQ RECEIVED time in 2.075\n"
     "  --ignore-space      leading and trailing spaces of values do not count\n"
-    "  --semantic          IDENT responses: 2.075 by meaning (match, encounters by EID, IAR)\n"
+    "  --semantic          IDENT responses: 2.075 by meaning (match, encounters by EID, the\n"
+    "                      whole IAR: IAQ echo, determination, ICE record, notices)\n"
+    "  --records-only      bytes not read as records and CNT findings do not count\n"
     "  --format F          text (default): one line per difference and a summary; json\n"
     "  --redact            no values in the output: only where and what kind of difference\n"
     "  -q                  print nothing; the exit status speaks\n"
@@ -58,6 +62,8 @@ static int run(int argc, char **argv)
             o.flags |= EBTS_DIFF_IGNORE_VOLATILE;
         } else if (strcmp(a, "--ignore-space") == 0) {
             o.flags |= EBTS_DIFF_IGNORE_SPACE;
+        } else if (strcmp(a, "--records-only") == 0) {
+            o.flags |= EBTS_DIFF_RECORDS_ONLY;
         } else if (strcmp(a, "--semantic") == 0) {
             o.flags |= EBTS_DIFF_SEMANTIC;
         } else if (strcmp(a, "--redact") == 0) {
@@ -105,6 +111,10 @@ static int run(int argc, char **argv)
                     printf(",\"subfield\":%ld", x->subfield);
                 if (x->item >= 0)
                     printf(",\"item\":%ld", x->item);
+                if (x->line_a > 0)
+                    printf(",\"line_a\":%ld", x->line_a);
+                if (x->line_b > 0)
+                    printf(",\"line_b\":%ld", x->line_b);
                 if (x->what && !redact) {
                     printf(",\"what\":");
                     json_str(x->what);
