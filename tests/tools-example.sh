@@ -41,7 +41,7 @@ same "$T/clean.out" 'TCN 42046114892: IDENT match
   EID 1105046343: TEST,Heather P, born 19650208 in CN
 ' "clean match"
 if cmp -s "$T/clean/1105048570.jpg" fixtures/samples/face-48x64.jpg; then ok; else bad "photo saved"; fi
-"$CONV" -q "$T/clean/sub.eft" > "$T/sub.txt" 2>&1 || bad "the submission does not read"
+"$CONV" -q --plain "$T/clean/sub.eft" > "$T/sub.txt" 2>&1 || bad "the submission does not read"
 for want in "1.004:CAR<GS>" "1.008:TX0000000<GS>" "1.009:TX0000000-" "1.014:" "2.018:TEST,TEST<FS>"; do
     if grep -qF -- "$want" "$T/sub.txt"; then ok; else bad "submission: no $want"; fi
 done

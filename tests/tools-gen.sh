@@ -36,7 +36,7 @@ count() {
     if [ "$n" = "$3" ]; then ok; else bad "$4: '$2' on $n lines, expected $3"; fi
 }
 # the readable form of a response, CR dropped: one line per 2.075 line
-readable() { "$CONV" -q --to readable "$1" | tr -d '\r' > "$2"; }
+readable() { "$CONV" -q --plain --to readable "$1" | tr -d '\r' > "$2"; }
 
 SUB="--in fixtures/validate/valid-car.eft --date 20260115 --tcn IDENT2026011500001"
 E1="1105048570;DOE,JOHN;19630101;XX;M"
@@ -118,7 +118,7 @@ refused "encounter without a first name" "an encounter is" -- idr-match $SUB --e
 refused "encounter with a bad DOB" "an encounter is" -- idr-match $SUB --encounter "1105048570;DOE,JOHN;1963;XX;M"
 refused "more photos than encounters" "one photo per encounter" -- idr-match $SUB --encounter "$E1" --photo "$JPG" --photo "$JPG"
 for tcn in FAKE-TCN "jck t5"; do
-    "$CONV" -q --to readable fixtures/validate/valid-car.eft | sed "s/^1.009:.*<GS>/1.009:$tcn<GS>/" > "$T/sub.txt"
+    "$CONV" -q --plain --to readable fixtures/validate/valid-car.eft | sed "s/^1.009:.*<GS>/1.009:$tcn<GS>/" > "$T/sub.txt"
     refused "submission TCN '$tcn'" "is not 10 to 40 printable characters" -- idr-nomatch --in "$T/sub.txt" --date 20260115
     refused "--tcr '$tcn'" "is not 10 to 40 printable characters" -- errt --tcr "$tcn" --dai TX0000000 --error "E0001 x"
 done
