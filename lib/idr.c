@@ -366,6 +366,41 @@ static void add_disclaimer(PS *s, const line *l)
     s->disclaimer[s->dlen] = 0;
 }
 
+static void one_line(PS *s, enum st *st, line l);
+
+/* A line before the marker: the title, the disclaimer, or the marker itself (the marker and the
+ * next line's text run together in the published print). */
+static void head_line(PS *s, enum st *st, line l)
+{
+    ebts_ers *e = s->e;
+    int m;
+    size_t mk;
+    if (starts(l.p, l.n, "IDENT Data Response") && !e->idr.title) {
+        e->idr.title = dup_n(s, l.p, l.n);
+        e->idr.present = 1;
+        return;
+    }
+    if ((mk = marker(l.p, l.n, &m)) != 0) {
+        e->idr.present = 1;
+        e->idr.match = m;
+        *st = ST_ENC;
+        if (mk < l.n) {
+            ebts__diag_add(&e->dl, "IDR_MARKER_RUN_IN", l.off + mk, -1, 2, 75, -1, -1,
+                           "the %s marker runs into the next line's text; read as two lines",
+                           m ? "MATCH" : "NO MATCH");
+            line rest = {l.p + mk, l.n - mk, l.off + mk};
+            one_line(s, st, rest);
+        }
+        return;
+    }
+    if (starts(l.p, l.n, "*** LAW ENFORCEMENT SENSITIVE ***")) {
+        *st = ST_IAQ;
+        e->iar.present = 1;
+        return;
+    }
+    add_disclaimer(s, &l);
+}
+
 static void one_line(PS *s, enum st *st, line l)
 {
     ebts_ers *e = s->e;
@@ -377,34 +412,9 @@ static void one_line(PS *s, enum st *st, line l)
     }
     if (*st >= ST_LESC && *st != ST_END)
         add_text(s, &s->lesc, &l);
-    int m;
-    size_t mk;
     switch (*st) {
     case ST_HEAD:
-        if (starts(l.p, l.n, "IDENT Data Response") && !e->idr.title) {
-            e->idr.title = dup_n(s, l.p, l.n);
-            e->idr.present = 1;
-            return;
-        }
-        if ((mk = marker(l.p, l.n, &m)) != 0) {
-            e->idr.present = 1;
-            e->idr.match = m;
-            *st = ST_ENC;
-            if (mk < l.n) {
-                ebts__diag_add(&e->dl, "IDR_MARKER_RUN_IN", l.off + mk, -1, 2, 75, -1, -1,
-                               "the %s marker runs into the next line's text; read as two lines",
-                               m ? "MATCH" : "NO MATCH");
-                line rest = {l.p + mk, l.n - mk, l.off + mk};
-                one_line(s, st, rest);
-            }
-            return;
-        }
-        if (starts(l.p, l.n, "*** LAW ENFORCEMENT SENSITIVE ***")) {
-            *st = ST_IAQ;
-            e->iar.present = 1;
-            return;
-        }
-        add_disclaimer(s, &l);
+        head_line(s, st, l);
         return;
     case ST_ENC:
         if (enc_line(s, &l))

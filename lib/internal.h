@@ -329,6 +329,10 @@ int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, 
 int ebts__append_raw_field(ebts_txn *t, size_t rec, const void *val, size_t len, ebts_error *err);
 /* A tagged record of any type (Type-1 too) at the end, with only its LEN field. */
 int ebts__append_tagged_record(ebts_txn *t, unsigned type, ebts_error *err);
+/* txn.c, for edit.c: the field of a record type named by tag or mnemonic (0 when none), and
+ * room for one more record. */
+unsigned ebts__field_named(unsigned type, const char *name);
+int ebts__recs_reserve(ebts_txn *t);
 int ebts__txn_ascii7(const ebts_txn *t); /* 1.015 DCS declares nothing but 7-bit ASCII */
 
 /* diag.c */
@@ -491,6 +495,8 @@ typedef struct ebts__writer {
     char lenbuf[24];
 } ebts__writer;
 int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri);
+/* record ri in the traditional encoding at the end of b (copied as read when it can be) */
+void ebts__writer_put_record(ebts__writer *w, const ebts_txn *t, size_t ri, ebts__buf *b);
 void ebts__writer_free(ebts__writer *w);
 void ebts__write_traditional(const ebts_txn *t, ebts__buf *b);
 void ebts__write_binary_record(const ebts_record *r, ebts__buf *b);

@@ -79,7 +79,8 @@ static ebts_txn *reread(const ebts_txn *t, unsigned format, unsigned flags)
 /* 0 when a and b do not differ; 1 (the differences printed) when they do or cannot be compared */
 static int differs(const ebts_txn *a, const ebts_txn *b, const char *what)
 {
-    ebts_diff_result *d = a && b ? ebts_diff(a, b, NULL, NULL) : NULL;
+    ebts_diff_options o = {EBTS_DIFF_RECORDS_ONLY, NULL, 0}; /* what the records hold */
+    ebts_diff_result *d = a && b ? ebts_diff(a, b, &o, NULL) : NULL;
     if (d && ebts_diff_count(d) == 0) {
         ebts_diff_free(d);
         return 0;
