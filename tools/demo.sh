@@ -49,6 +49,8 @@ for r in nomatch match; do
 done
 echo "   match.eft 2.075, as a SIB reads it:"
 "$CONV" -q "$T/match.eft" | sed -n '/MATCH -----/,/^Photo Attached/p' | sed 's/^/     /'
+"$CONV" -q --to html -o "$BUILD/demo-match.html" "$T/match.eft"
+echo "   and as a page with its photos: open $BUILD/demo-match.html in a browser"
 
 echo
 echo "== Lossless: every bundled transaction written back byte for byte"
