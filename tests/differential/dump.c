@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "ebts.h"
+#ifndef EBTS_DIFF_RECORDS_ONLY /* an older base: its dump never runs the XML property */
+#define EBTS_DIFF_RECORDS_ONLY 0
+#endif
 
 static void print_diag(const ebts_diag *d)
 {
