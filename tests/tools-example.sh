@@ -5,12 +5,7 @@
 BUILD=${BUILD:-build}
 SIB="$(pwd)/$BUILD/examples/sib"
 CONV="$BUILD/bin/ebts-conv"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 # run NAME SAMPLE: sib on the sample in $T/NAME, stdout in $T/NAME.out
 run() {
     mkdir -p "$T/$1"

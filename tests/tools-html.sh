@@ -5,19 +5,8 @@
 # Run from the project root: BUILD=build sh tests/tools-html.sh
 BUILD=${BUILD:-build}
 CONV="$BUILD/bin/ebts-conv"
-T=$(mktemp -d)
-trap '[ -n "$KEEP" ] || rm -rf "$T"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
-}
 has() {
     if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; fi
 }

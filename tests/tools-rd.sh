@@ -5,26 +5,8 @@
 BUILD=${BUILD:-build}
 CONV="$BUILD/bin/ebts-conv"
 DIFF="$BUILD/bin/ebts-diff"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect STATUS DESCRIPTION -- command...
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
-}
-has() { # has FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
-}
-hasnt() {
-    if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $1"; else ok; fi
-}
 same() { # same GOT WANT DESCRIPTION
     if cmp -s "$1" "$2"; then ok; else bad "$3: $1 differs from $2"; cmp "$1" "$2" | sed 's/^/  /'; fi
 }

@@ -7,26 +7,7 @@ BUILD=${BUILD:-build}
 VAL="$BUILD/bin/ebts-validate"
 CONV="$BUILD/bin/ebts-conv"
 GEN="$BUILD/bin/ebts-gen"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect STATUS DESCRIPTION -- command...
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
-}
-has() { # has FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
-}
-hasnt() {
-    if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $1"; else ok; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # Peak memory: commands run under GNU time write their peak RSS (KiB) as the last line of
 # $T/rss; small_rss checks it is under 64 MiB. Without /usr/bin/time the check is skipped (the

@@ -4,24 +4,7 @@
 # Run from the project root: BUILD=build sh tests/tools-validate.sh
 BUILD=${BUILD:-build}
 VAL="$BUILD/bin/ebts-validate"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect() { # expect STATUS DESCRIPTION -- command...
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
-}
-has() { # has FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
-}
-hasnt() {
-    if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $1"; else ok; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 expect 0 "profile list" -- "$VAL" --profile list
 for p in ebts-11 ebts-10 ebts-9.1 ansi-nist-2011; do

@@ -8,23 +8,8 @@ CONV="$BUILD/bin/ebts-conv"
 VAL="$BUILD/bin/ebts-validate"
 DIFF="$BUILD/bin/ebts-diff"
 GEN="$BUILD/bin/ebts-gen"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
+. "$(dirname "$0")/lib.sh"
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect STATUS DESCRIPTION -- command...
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
-}
-has() { # has FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
-}
 same() { # same FILE EXPECTED DESCRIPTION
     if cmp -s "$1" "$2"; then ok; else bad "$3: $1 differs from $2"; fi
 }

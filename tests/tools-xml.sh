@@ -4,23 +4,7 @@
 BUILD=${BUILD:-build}
 CONV="$BUILD/bin/ebts-conv"
 VALIDATE="$BUILD/bin/ebts-validate"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect STATUS DESCRIPTION -- command...
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
-}
-has() { # has FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # A Type-1 with 10 050 fields " X" (a LEADING_SPACE warning each), then a Type-2 whose LEN is
 # wrong: the error comes after the 10 000 findings the list keeps.

@@ -3,26 +3,7 @@
 # Run from the project root: BUILD=build sh tests/tools.sh
 BUILD=${BUILD:-build}
 CONV="$BUILD/bin/ebts-conv"
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect STATUS DESCRIPTION -- command...
-expect() {
-    want=$1; what=$2; shift 3
-    "$@" >"$T/out" 2>"$T/err"
-    got=$?
-    if [ "$got" = "$want" ]; then ok; else bad "$what: exit $got, expected $want"; sed 's/^/  /' "$T/err" | head -5; fi
-}
-has() { # has FILE TEXT DESCRIPTION
-    if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $1"; sed 's/^/  /' "$1" | head -5; fi
-}
-hasnt() {
-    if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $1"; else ok; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 F=fixtures/samples
 expect 0 "help" -- "$CONV" --help
