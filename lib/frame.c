@@ -712,6 +712,86 @@ static void check_duplicates(P *p, const ebts_record *r, long rec)
     free(keys);
 }
 
+/* What parse_tagged knows of a record once its fields are read. */
+typedef struct {
+    unsigned rtype;
+    int have_len, short_tag, ended_fs, ascending;
+    uint64_t len;      /* LEN's value, when have_len */
+    size_t findings0;  /* findings before the record */
+} rstate;
+
+/* LEN's value from its digits at b[vs, e): 1, or 0 after LEN_INVALID. */
+static int read_len(P *p, size_t vs, size_t e, long rec, unsigned rtype, uint64_t *len)
+{
+    const unsigned char *b = p->b;
+    size_t i = vs;
+    uint32_t v32;
+    size_t d = read_digits(b, e, &i, &v32);
+    if (d == 0 || i != e || d > 10) {
+        ebts__diag(p->t, "LEN_INVALID", vs, rec, rtype, 1, -1, -1,
+                   "LEN \"%.*s\" is not a decimal number", (int)(e - vs > 20 ? 20 : e - vs),
+                   (const char *)(b + vs));
+        return 0;
+    }
+    *len = 0;
+    for (i = vs; i < e; i++)
+        *len = *len * 10 + (uint64_t)(b[i] - '0');
+    return 1;
+}
+
+/* The record of the fields parse_tagged read (p->fs), its record-level findings, and whether
+ * the writer may copy it as read; *next is one past it. */
+static ebts_record *finish_record(P *p, size_t off, long rec, size_t pos, const rstate *rs,
+                                  size_t *next)
+{
+    const unsigned char *b = p->b;
+    size_t n = p->n;
+    unsigned rtype = rs->rtype;
+    int ended_fs = rs->ended_fs, have_len = rs->have_len, short_tag = rs->short_tag;
+    uint64_t len = rs->len;
+    size_t findings0 = rs->findings0;
+    size_t end = ended_fs ? pos + 1 : n; /* one past the record */
+    ebts__arena_take(&p->t->arena, p->nfs * sizeof *p->fs);
+    ebts_record *r = ebts__record_new(p->t, rtype);
+    if (!r) {
+        fatal_oom(p);
+        return NULL;
+    }
+    r->offset = (uint32_t)off;
+    r->fields = p->fs;
+    if (ebts__txn_add_record(p->t, r) < 0) {
+        fatal_oom(p);
+        return NULL;
+    }
+    r->nfields = r->capfields = (uint32_t)p->nfs;
+    if (!ended_fs)
+        ebts__diag(p->t, "MISSING_FS", n, rec, rtype, 0, -1, -1,
+                   "Type-%u record at offset %zu ends at the end of input without FS", rtype, off);
+    int has_binary = r->nfields && (r->fields[r->nfields - 1].flags & EBTS__F_BINARY);
+    if (have_len && !has_binary && len != end - off)
+        ebts__diag(p->t, "LEN_MISMATCH", off, rec, rtype, 1, -1, -1,
+                   "LEN says %llu, record is %zu bytes", (unsigned long long)len, end - off);
+    if (short_tag)
+        ebts__diag(p->t, "SHORT_TAG", r->fields[short_tag - 1].offset, rec, rtype,
+                   r->fields[short_tag - 1].number, -1, -1,
+                   "tags in this record use fewer than 3 digits for the field number");
+    if (!rs->ascending)
+        check_duplicates(p, r, rec);
+    if (p->fatal)
+        return NULL;
+    /* Read without a finding (so: every field tagged, in this record's type, ended by GS and the
+     * last by FS, LEN first and right): the writer would give back these very bytes. */
+    if (ended_fs && have_len && len == end - off && p->t->dl.added == findings0 &&
+        r->fields[0].number == 1 && !(r->fields[0].flags & EBTS__F_MALFORMED)) {
+        r->span_idc = ebts__record_idc_of(r); /* while the fields are in the cache: writing
+                                                 CNT asks for every record's */
+        r->span = b + off;
+        r->spanlen = (uint32_t)(end - off);
+    }
+    *next = end;
+    return r;
+}
+
 /* Read the tagged record at off. Returns the record (added to t) or NULL on a fatal error;
  * *next = offset after the record. */
 static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, size_t *next)
@@ -727,8 +807,7 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
     p->nfs = 0;
     const size_t max_fields = p->o->max_fields;
     const int short_ok = p->o->max_items > 0 && !(p->o->flags & EBTS__READ_GENERAL);
-    /* the fields are written where they are to stay, at the top of the arena (copied there
-     * from scratch room, they were a fifth of the memory a large parse wrote) */
+    /* the fields are written where they stay, at the top of the arena */
     size_t avail;
     p->fs = ebts__arena_room(&p->t->arena, 64 * sizeof *p->fs, &avail);
     if (!p->fs) {
@@ -742,13 +821,9 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         int usual = p->nfs > 0 && tag_usual(p, pos, rtype, &tg);
 #if defined(__SSE2__)
         /* The short path, for most fields: a usual tag (not x.999), then a value that GS or FS
-         * ends within sixteen bytes, as scan_text's first block finds it. Such a field can have
-         * no finding but LEADING_SPACE and NON_ASCII (check_text_value, asked only when its
-         * first byte is a space or a byte is above 0x7F), so it is written at once, skipping the
-         * general steps' scratch_field, tag checks and scan_text. Taken only with room for the
-         * field and no limit in reach; EBTS__READ_GENERAL turns it off, so that tests compare
-         * the two (fuzz_read, test_frame). 100 MB text-heavy: 23.4-24.1 ms against 24.7-25.5;
-         * parse_tagged 6.87 M -> 5.42 M instructions (callgrind, 4 MB). */
+         * ends within sixteen bytes. It can have no finding but LEADING_SPACE and NON_ASCII, so
+         * it is written at once; EBTS__READ_GENERAL turns it off (fuzz_read and test_frame
+         * compare the two). */
         if (usual && short_ok && tg.number != 999 && n - tg.end >= 16 && p->nfs < p->capfs &&
             p->nfs < max_fields) {
             size_t vs = tg.end;
@@ -845,21 +920,8 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
                     }
                 }
                 pos = e;
-                if (p->nfs == 1 && tg.number == 1) {
-                    size_t i = vs;
-                    uint32_t v32;
-                    size_t d = read_digits(b, e, &i, &v32);
-                    if (d == 0 || i != e || d > 10) {
-                        ebts__diag(p->t, "LEN_INVALID", vs, rec, rtype, 1, -1, -1,
-                                   "LEN \"%.*s\" is not a decimal number", (int)(e - vs > 20 ? 20 : e - vs),
-                                   (const char *)(b + vs));
-                    } else {
-                        len = 0;
-                        for (i = vs; i < e; i++)
-                            len = len * 10 + (uint64_t)(b[i] - '0');
-                        have_len = 1;
-                    }
-                }
+                if (p->nfs == 1 && tg.number == 1)
+                    have_len = read_len(p, vs, e, rec, rtype, &len);
             }
         }
         /* the value's own findings now, while it is in the cache (after LEN's, at the same
@@ -879,46 +941,8 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
         ended_fs = stop == EBTS__FS;
         break;
     }
-    size_t end = ended_fs ? pos + 1 : n; /* one past the record */
-    ebts__arena_take(&p->t->arena, p->nfs * sizeof *p->fs);
-    ebts_record *r = ebts__record_new(p->t, rtype);
-    if (!r) {
-        fatal_oom(p);
-        return NULL;
-    }
-    r->offset = (uint32_t)off;
-    r->fields = p->fs;
-    if (ebts__txn_add_record(p->t, r) < 0) {
-        fatal_oom(p);
-        return NULL;
-    }
-    r->nfields = r->capfields = (uint32_t)p->nfs;
-    if (!ended_fs)
-        ebts__diag(p->t, "MISSING_FS", n, rec, rtype, 0, -1, -1,
-                   "Type-%u record at offset %zu ends at the end of input without FS", rtype, off);
-    int has_binary = r->nfields && (r->fields[r->nfields - 1].flags & EBTS__F_BINARY);
-    if (have_len && !has_binary && len != end - off)
-        ebts__diag(p->t, "LEN_MISMATCH", off, rec, rtype, 1, -1, -1,
-                   "LEN says %llu, record is %zu bytes", (unsigned long long)len, end - off);
-    if (short_tag)
-        ebts__diag(p->t, "SHORT_TAG", r->fields[short_tag - 1].offset, rec, rtype,
-                   r->fields[short_tag - 1].number, -1, -1,
-                   "tags in this record use fewer than 3 digits for the field number");
-    if (!ascending)
-        check_duplicates(p, r, rec);
-    if (p->fatal)
-        return NULL;
-    /* Read without a finding (so: every field tagged, in this record's type, ended by GS and the
-     * last by FS, LEN first and right): the writer would give back these very bytes. */
-    if (ended_fs && have_len && len == end - off && p->t->dl.added == findings0 &&
-        r->fields[0].number == 1 && !(r->fields[0].flags & EBTS__F_MALFORMED)) {
-        r->span_idc = ebts__record_idc_of(r); /* while the fields are in the cache: writing
-                                                 CNT asks for every record's */
-        r->span = b + off;
-        r->spanlen = (uint32_t)(end - off);
-    }
-    *next = end;
-    return r;
+    rstate rs = {rtype, have_len, short_tag, ended_fs, ascending, len, findings0};
+    return finish_record(p, off, rec, pos, &rs, next);
 }
 
 /* Read 1.003 CNT into p->cnt. */
