@@ -395,7 +395,9 @@ static int all_digits(const char *s, size_t min, size_t max)
 static int encounter_ok(const ebts_encounter *e)
 {
     const char *comma = e->name ? strchr(e->name, ',') : NULL;
+    /* NAME at most 50 characters, as 2.018 NAM: its line never needs to break */
     return all_digits(e->eid, 1, 20) && comma && comma != e->name && comma[1] &&
+           strlen(e->name) <= 50 &&
            all_digits(e->dob, 8, 8) && e->pob && *e->pob && e->sex && *e->sex;
 }
 
@@ -420,7 +422,7 @@ static int valid_options(int kind, const ebts_gen_options *o, ebts_error *err)
     for (size_t i = 0; i < o->nencounters; i++)
         if (!encounter_ok(&o->encounters[i]))
             return gen_fail(err, "an encounter is %s", "\"EID;LAST,FIRST;CCYYMMDD;POB;SEX\" (EID, "
-                                                       "NAME, DOB, POB and SEX)");
+                                                       "NAME of at most 50, DOB, POB and SEX)");
     if (o->nphotos > o->nencounters)
         return gen_fail(err, "one photo per encounter at most: %s", "more photos than encounters");
     if (iaq && !iar)
@@ -457,6 +459,27 @@ static int valid_tcr(const char *tcr, ebts_error *err)
         gen_fail(err, "TCR \"%s\" is not 10 to 40 printable characters: the FBI answers only a "
                       "valid TCN", tcr);
     return ok ? 0 : -1;
+}
+
+/* What the FBI would not send includes what its validation refuses (a value too long, a date
+ * that is no date, bytes outside a field's set): the response is refused with its first error. */
+static int refuse_invalid(const ebts_txn *t, ebts_error *err)
+{
+    ebts_profile *p = ebts_profile_builtin(EBTS__DEFAULT_PROFILE, err);
+    ebts_report *r = p ? ebts_validate(t, p, err) : NULL;
+    int rc = r ? 0 : -1;
+    for (size_t i = 0; r && i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        if (d->severity >= EBTS_SEV_ERROR) {
+            char what[240];
+            snprintf(what, sizeof what, "%s %s: %s", d->code, d->tag, d->msg);
+            rc = gen_fail(err, "the response would not validate: %s", what);
+            break;
+        }
+    }
+    ebts_report_free(r);
+    ebts_profile_free(p);
+    return rc;
 }
 
 ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_options *o,
@@ -560,7 +583,7 @@ ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_option
         for (size_t i = 0; kind == EBTS_GEN_IDR_MATCH && i < o->nphotos; i++)
             add_photo(&g, 2 + i, (unsigned)(i + 1), o->photos[i], date);
     }
-    if (g.failed) {
+    if (g.failed || refuse_invalid(g.t, err) < 0) {
         ebts_txn_free(g.t);
         return NULL;
     }

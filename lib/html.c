@@ -42,6 +42,8 @@ static void esc_char(ebts__buf *b, unsigned char c)
  * visible marks (<US>, \x11), so the page never carries a raw control byte. */
 static void esc(ebts__buf *b, const unsigned char *p, size_t n)
 {
+    size_t len;
+    unsigned cp;
     static const char *const sep[] = {"&lt;FS&gt;", "&lt;GS&gt;", "&lt;RS&gt;", "&lt;US&gt;"};
     for (size_t i = 0; i < n;) {
         unsigned char c = p[i];
@@ -54,9 +56,12 @@ static void esc(ebts__buf *b, const unsigned char *p, size_t n)
             i++;
         } else if (c == '\r') {
             i++; /* CR LF shows as one line break */
-        } else if (c >= 0x80 && ebts__utf8_seq(p + i, n - i, NULL)) {
-            size_t len = ebts__utf8_seq(p + i, n - i, NULL);
-            ebts__buf_put(b, p + i, len);
+        } else if (c >= 0x80 && (len = ebts__utf8_seq(p + i, n - i, &cp)) != 0) {
+            /* C1 controls and the bidirectional overrides are shown, not obeyed */
+            if (cp <= 0x9f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+                ebts__buf_printf(b, "<span class=\"esc\">U+%04X</span>", cp);
+            else
+                ebts__buf_put(b, p + i, len);
             i += len;
         } else {
             ebts__buf_printf(b, "<span class=\"esc\">\\x%02x</span>", c);

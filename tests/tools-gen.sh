@@ -105,5 +105,17 @@ for tcn in FAKE-TCN "jck t5"; do
     refused "--tcr '$tcn'" "is not 10 to 40 printable characters" -- errt --tcr "$tcn" --dai TX0000000 --error "E0001 x"
 done
 
+# what the validator refuses is refused (exit 2), and a LESC text is text
+expect 2 "errt with an empty message" -- "$GEN" errt $SUB --error ""
+has "$T/err" "would not validate: LENGTH_INVALID 2.060" "empty message named"
+expect 2 "a date that is no date" -- "$GEN" idr-nomatch $SUB --date 20261399
+has "$T/err" "would not validate: DATE_INVALID 1.005" "bad date named"
+expect 2 "a name too long for one line" -- "$GEN" idr-match $SUB \
+    --encounter "1234567890;VANDERSTRAATENMONTGOMERYSMITHJONESWILLIAMS,ALEXANDRAELIZABETH;19700101;XX;M"
+printf 'A\0B\n' > "$T/nul.txt"
+expect 2 "a NUL in the LESC text" -- "$GEN" idr-match $SUB --encounter "$E1" --iar "$T/nul.txt"
+has "$T/err" "NUL byte" "NUL named"
+printf 'NAM/ DOE\035X\n' > "$T/gs.txt"
+expect 2 "a separator in the LESC text" -- "$GEN" idr-match $SUB --encounter "$E1" --iar "$T/gs.txt"
 echo "tools-gen: $pass passed, $fail failed"
 [ "$fail" = 0 ]

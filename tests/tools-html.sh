@@ -40,6 +40,11 @@ hasnt "$T/x.html" "<script>" "no raw markup"
 has "$T/x.html" '\x11</span>' "control byte shown"
 has "$T/x.html" '\xff</span>' "byte that is not UTF-8 shown"
 if LC_ALL=C grep -q "$(printf '[\001-\010\013\014\016-\037\377]')" "$T/x.html"; then bad "raw control or invalid byte in the page"; else ok; fi
+# C1 controls and bidirectional overrides are valid UTF-8 but are shown, not obeyed
+sed -e 's/^2.073:TX1081100/2.073:A<HEX:c285>B<HEX:e280ae>C/' "$S/clean/errt-doa.txt" > "$T/c1.txt"
+expect 1 "C1 control and RTL override" -- "$CONV" -q --from readable --to html -o "$T/c1.html" "$T/c1.txt"
+has "$T/c1.html" 'A<span class="esc">U+0085</span>B<span class="esc">U+202E</span>C' "C1 and override shown"
+if LC_ALL=C grep -q "$(printf '\302\205')" "$T/c1.html"; then bad "raw U+0085 in the page"; else ok; fi
 
 expect 0 "redacted" -- "$CONV" -q --redact --to html -o "$T/r.html" "$S/clean/idr-iar-match.eft"
 hasnt "$T/r.html" "1105046343" "redacted page keeps no EID"

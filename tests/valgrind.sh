@@ -23,6 +23,9 @@ done
 run "ebts-diff" "$BUILD/bin/ebts-diff" -q --semantic fixtures/samples/published/idr-iar-match.eft fixtures/samples/clean/idr-iar-match.eft
 run "ebts-gen" "$BUILD/bin/ebts-gen" idr-match --in fixtures/validate/valid-car.eft --encounter "1;A,B;19800101;XX;M" \
     --photo fixtures/samples/face-48x64.jpg --iar-status "X" -o "$T/g.eft"
+printf 'SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED\n' > "$T/lesc.txt"
+run "ebts-gen with --iar twice" "$BUILD/bin/ebts-gen" idr-match --in fixtures/validate/valid-car.eft \
+    --encounter "1;A,B;19800101;XX;M" --iar "$T/lesc.txt" --iar "$T/lesc.txt" -o "$T/g2.eft"
 run "ebts-validate with a profile" "$BUILD/bin/ebts-validate" -q --profile profiles/example-state.xml fixtures/validate
 # helgrind's exit code 99 is a race; any other failure of the program counts too
 $VALGRIND -q --tool=helgrind --error-exitcode=99 "$BUILD/tests/xmlthreads" fixtures/xml/sre-match.xml >/dev/null 2>"$T/err"

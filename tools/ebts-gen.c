@@ -172,6 +172,12 @@ static int run(int argc, char **argv)
             unsigned char *t = slurp("", v, &n);
             if (!t)
                 goto done;
+            if (memchr(t, 0, n)) { /* the LESC text is text: a NUL would end it there */
+                fprintf(stderr, "ebts-gen: %s: a NUL byte in the LESC text\n", v);
+                free(t);
+                goto done;
+            }
+            free(iar_text); /* the last --iar counts */
             iar_text = realloc(t, n + 1);
             if (!iar_text) {
                 free(t);
@@ -226,7 +232,9 @@ static int run(int argc, char **argv)
     ebts_txn_free(sub);
     if (!t) {
         fprintf(stderr, "ebts-gen: %s: %s\n", err.code, err.msg);
-        rc = err.code && strcmp(err.code, "GEN_INVALID") == 0 ? CLI_USAGE : CLI_INVALID;
+        /* what the options ask for cannot be sent (GEN_INVALID, BAD_ARGUMENT): a usage error */
+        rc = cli_error_is_content(&err) && strcmp(err.code, "GEN_INVALID") != 0 ? CLI_INVALID
+                                                                                : CLI_USAGE;
         goto done;
     }
     rc = ebts_write_file(t, wflags | EBTS_WRITE_NO_DIAGS, out, &err) == 0 ? CLI_OK : CLI_USAGE;
