@@ -16,7 +16,8 @@ enum ebts__xconv {
     EBTS__XC_VER_MAJ,  /* 1.002 split in two */
     EBTS__XC_VER_MIN,
     EBTS__XC_CNT,      /* 1.003: derived from the records */
-    EBTS__XC_RCC       /* the record's type (x.001 in the templates' comments) */
+    EBTS__XC_RCC,      /* the record's type (x.001 in the templates' comments) */
+    EBTS__XC_CONST     /* a fixed companion of the field's value (HGT's unit): no value */
 };
 
 typedef struct ebts__xnode {
@@ -31,6 +32,8 @@ typedef struct ebts__xnode {
     int conv;                       /* enum ebts__xconv */
     int rep;                        /* the ancestor-or-self whose each occurrence is a subfield */
     int grp;                        /* the element whose each occurrence is a group of items */
+    int part;                       /* its place among the parts of one item (RES's address) */
+    const char *sep;                /* put between the item's parts that are there */
 } ebts__xnode;
 
 typedef struct ebts__xns {

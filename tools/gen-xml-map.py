@@ -47,6 +47,71 @@ BUILTIN_RECORDS = {  # records whose templates name no field number
     "itl:PackageLegacyFingerprintImageRecord": 4,
     "itl:PackageUserDefinedImageRecord": 7,
 }
+# The order of a field's items, where the templates do not give it by letter (their document
+# order is the schema's, not the standard's). Taken from the standard: EBTS (1.013 DOM, 1.015
+# DCS: lib/rules_ebts91.c, after the EBTS 9.1 verification file; 2.017 MNU "XX-number", 2.023
+# AGR, 2.028 HTR, 2.030 WTR minimum then maximum, 2.039 EAD and 2.041 RES one text item:
+# /work/shared/spec/EBTS-DIGEST.md) and ANSI/NIST-ITL 1-2011 (the image and feature records).
+# An item is one element ("A|B": the 10.0 or the 11.2 name; an element matches when it or an
+# ancestor below the field's anchor has the name) or (separator, [parts]): parts joined in
+# order by the separator into one item. Every leaf of a field listed here must match.
+QUALITY = ["QualityValue",
+           "QualityAlgorithmVendorIdentification|QualityAlgorithmVendorID"
+           "|QualityMeasureVendorIdentification",
+           "QualityAlgorithmProductIdentification|QualityAlgorithmProductID"]
+RANGE = [("", ["RangeMinimumValue|RangeMinimumIntegerValue",
+               "RangeMaximumValue|RangeMaximumIntegerValue"])]
+ADDRESS = ["StreetNumberText", "StreetName", "LocationCityName",
+           "LocationStateNCICLSTACode|LocationStateCode", "LocationPostalCode"]
+POSITION = "FrictionRidgePositionCode|LatentFrictionRidgePositionCode|FingerPositionCode" \
+           "|PalmPositionCode"
+ITEM_ORDER = {
+    (1, 13): ["TransactionDomainName", "DomainVersionNumberIdentification|DomainVersionNumberID"],
+    (1, 15): ["CharacterSetIndexCode", "CharacterSetCommonNameCode",
+              "CharacterSetVersionIdentification|CharacterSetVersionID"],
+    (2, 17): [("-", ["PersonIDCategoryCode", "IdentificationID"])],
+    (2, 23): RANGE, (2, 28): RANGE, (2, 30): RANGE,
+    (2, 27): ["MeasurePointValue|MeasureIntegerValue"],
+    (2, 29): ["MeasurePointValue|MeasureIntegerValue"],
+    (2, 39): [(" ", ["OrganizationName"] + ADDRESS)],
+    (2, 41): [(" ", ADDRESS)],
+    (9, 316): QUALITY, (10, 24): QUALITY, (17, 24): QUALITY,
+    (13, 24): [POSITION] + QUALITY, (14, 23): [POSITION] + QUALITY,
+    (14, 24): [POSITION] + QUALITY, (15, 24): [POSITION] + QUALITY,
+    (10, 14): ["SegmentLeftHorizontalCoordinateValue", "SegmentRightHorizontalCoordinateValue",
+               "SegmentTopVerticalCoordinateValue", "SegmentBottomVerticalCoordinateValue",
+               "FaceImageBoundingCategoryCode"],
+    (10, 25): ["PoseYawAngleMeasure", "PosePitchAngleMeasure", "PoseRollAngleMeasure",
+               "PoseYawUncertaintyValue", "PosePitchUncertaintyValue", "PoseRollUncertaintyValue"],
+    (10, 29): ["FeaturePointCategoryCode", "FeaturePointIdentification|FeaturePointID",
+               "FeaturePointHorizontalCoordinateValue", "FeaturePointVerticalCoordinateValue"],
+    (10, 32): ["FeaturePointCategoryCode", "FeaturePointIdentification|FeaturePointID",
+               "FeaturePointHorizontalCoordinateValue", "FeaturePointVerticalCoordinateValue",
+               "FeaturePointZCoordinateValue"],
+    (10, 42): ["PhysicalFeatureCategoryCode", "PhysicalFeatureClassCode",
+               "PhysicalFeatureSubClassCode", "PhysicalFeatureDescriptionText"],
+    (13, 15): ["SegmentFingerViewCode", "SegmentLocationCode",
+               "SegmentLeftHorizontalCoordinateValue", "SegmentRightHorizontalCoordinateValue",
+               "SegmentTopVerticalCoordinateValue", "SegmentBottomVerticalCoordinateValue"],
+    (14, 15): ["SegmentFingerViewCode", "SegmentLocationCode",
+               "SegmentLeftHorizontalCoordinateValue", "SegmentRightHorizontalCoordinateValue",
+               "SegmentTopVerticalCoordinateValue", "SegmentBottomVerticalCoordinateValue"],
+    (14, 21): ["FingerPositionCode", "SegmentLeftHorizontalCoordinateValue",
+               "SegmentRightHorizontalCoordinateValue", "SegmentTopVerticalCoordinateValue",
+               "SegmentBottomVerticalCoordinateValue"],
+    (17, 16): ["IrisImageHorizontalOrientationCode", "IrisImageVerticalOrientationCode",
+               "IrisImageScanCategoryCode"],
+    (17, 998): ["CaptureUTCDateTime", "LatitudeDegreeValue", "LatitudeMinuteValue",
+                "LatitudeSecondValue", "LongitudeDegreeValue", "LongitudeMinuteValue",
+                "LongitudeSecondValue", "LocationGeographicElevation",
+                "GeodeticDatumCoordinateSystemCode", "UTMGridZoneID", "UTMEastingValue",
+                "UTMNorthingValue", "LocationDescriptionText", "GeographicLocationSystemName",
+                "GeographicLocationText"],
+}
+# Elements that hold a fixed companion of a field's value, not an item: the unit of 2.027 HGT
+# and 2.029 WGT (EBTS: feet and inches, pounds). Read without a value; the writer sets them.
+CONST_ELEMENTS = {(2, 27): {"MeasureUnitText"}, (2, 29): {"MeasureUnitText"}}
+
 NUM = re.compile(r"\b(\d{1,2})\.(\d{3,4})([A-Z]?)\b")
 MNEMONIC = re.compile(r"^\s*([A-Z][A-Z0-9]{1,5})\s*$")
 NUM_MNEMONIC = re.compile(r"^\s*(\d{1,2})\.(\d{3,4})\s+([A-Z][A-Z0-9]{1,5})\s*$")
@@ -265,7 +330,7 @@ def topo(seqs):
 
 
 CONV = ["TEXT", "DATE", "DATETIME", "BOOL", "BASE64", "GIVEN", "MIDDLE", "SUR", "VER_MAJ",
-        "VER_MIN", "CNT", "RCC"]
+        "VER_MIN", "CNT", "RCC", "CONST"]
 NAME_PARTS = {"nc:PersonGivenName": "GIVEN", "nc:PersonMiddleName": "MIDDLE",
               "nc:PersonSurName": "SUR"}
 
@@ -320,11 +385,26 @@ def build(v, xsd_rep):
                 if p[:i] in v.repeated:
                     e["grp"] = p[:i]
                     break
-        # items: lettered ones by their letter, then the others in order; names share one
+        # items: by the order table, or lettered ones by their letter, then the others in
+        # order; names share one
         head = [p for p in paths if v.leaves[p]["grp"] is None]
         tail = [p for p in paths if v.leaves[p]["grp"] is not None]
         taken, slot = {}, {}
+        for p in paths:
+            v.leaves[p]["part"], v.leaves[p]["sep"] = 0, ""
+        if key in CONST_ELEMENTS:
+            for p in list(head):
+                if p[-1].split(":")[1] in CONST_ELEMENTS[key]:
+                    v.leaves[p]["conv"] = "CONST"
+                    slot[p] = 0
+                    head.remove(p)
+        if key in ITEM_ORDER:
+            for p in head:
+                slot[p] = ordered_slot(v, key, p)
+                taken[slot[p]] = p
         for p in head:
+            if p in slot:
+                continue
             it = v.leaves[p]["item"]
             if it and len(it) == 1:
                 slot[p] = ord(it) - ord("A")
@@ -370,6 +450,19 @@ def build(v, xsd_rep):
                 v.leaves[p]["conv"] = "TEXT"
 
 
+def ordered_slot(v, key, p):
+    """The item of leaf p by the order table (and its part and separator, when it is one)."""
+    below = [x.split(":")[1] for x in p[len(v.leaves[p]["anchor"]) - 1:]]
+    for i, it in enumerate(ITEM_ORDER[key]):
+        sep, parts = it if isinstance(it, tuple) else ("", [it])
+        for k, alt in enumerate(parts):
+            if any(n in alt.split("|") for n in below):
+                v.leaves[p]["part"], v.leaves[p]["sep"] = k, sep
+                return i
+    sys.exit("%s: %d.%03d: %s is in no item of the order table" % (v.name, key[0], key[1],
+                                                                    "/".join(p)))
+
+
 def c_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -388,12 +481,14 @@ def emit(versions, out):
         for i, n in enumerate(nodes):
             e = n["leaf"]
             if e:
-                w("    {%d, %d, %d, %d, %s, %d, %d, %d, %d, %d, %d, EBTS__XC_%s, %d, %d}, /* %d */\n" % (
-                    n["parent"], n["first"], n["nchild"], n["end"], c_str(n["name"]), n["rank"],
-                    e["rtype"], e["field"], e["slot"], e["tail_base"], e["tail_len"], e["conv"],
-                    n["rep"], n["grp"], i))
+                w("    {%d, %d, %d, %d, %s, %d, %d, %d, %d, %d, %d, EBTS__XC_%s, %d, %d, %d, %s},"
+                  " /* %d */\n" % (
+                      n["parent"], n["first"], n["nchild"], n["end"], c_str(n["name"]), n["rank"],
+                      e["rtype"], e["field"], e["slot"], e["tail_base"], e["tail_len"], e["conv"],
+                      n["rep"], n["grp"], e["part"], c_str(e["sep"]), i))
             else:
-                w("    {%d, %d, %d, %d, %s, %d, %d, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1}, /* %d */\n" % (
+                w("    {%d, %d, %d, %d, %s, %d, %d, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, \"\"},"
+                  " /* %d */\n" % (
                     n["parent"], n["first"], n["nchild"], n["end"], c_str(n["name"]), n["rank"],
                     n["rtype"], i))
         w("};\n\n")
