@@ -144,6 +144,9 @@ static const ebts__code codes[] = {
      "check that the document is an ANSI/NIST-ITL XML transaction, namespaces included"},
     {"XML_UNKNOWN_ELEMENT", W, 0, "an XML element the mapping does not know; reported, left out",
      "check the element's spelling and namespace: its content is not read"},
+    {"XML_ELEMENT_UNPLACED", E, 0, "an XML element with data no field can take; left out",
+     "the line names the element: move it where the FBI's schema puts it, or carry the value in "
+     "lebts:Field"},
     {"XML_VALUE_INVALID", E, 0, "an XML value not of the form its element needs; kept as given",
      "write the element's value in the form its element requires"},
     {"PROFILE_INVALID", E, 0, "a profile that is unknown, not well-formed or not valid by the XSD",

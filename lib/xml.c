@@ -24,6 +24,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 #include "internal.h"
+#include "xmlmap.h"
 
 static const struct {
     const char *prefix, *uri;
@@ -49,13 +50,12 @@ typedef struct xmap {
 #define T1 "ansi-nist:Transaction/"
 #define D2 ""
 #define S2 "ebts:RecordSubject/"
-/* the table order is the XML order (FBI EBTS 10.0 templates) */
+/* the table order is the XML order (FBI EBTS 10.0 templates); 1.017 ANM, which no template
+ * carries (so the reader's tables do not place it), goes to lebts:Field */
 static const xmap map[] = {
     {1, 5, -1, C_DATE, T1 "ansi-nist:TransactionDate/nc:Date", 0},
     {1, 7, -1, C_TEXT, T1 "ansi-nist:TransactionDestinationOrganization/nc:OrganizationIdentification/nc:IdentificationID", 0},
-    {1, 17, 0, C_TEXT, T1 "ansi-nist:TransactionDestinationOrganization/nc:OrganizationName", 0},
     {1, 8, -1, C_TEXT, T1 "ansi-nist:TransactionOriginatingOrganization/nc:OrganizationIdentification/nc:IdentificationID", 0},
-    {1, 17, 1, C_TEXT, T1 "ansi-nist:TransactionOriginatingOrganization/nc:OrganizationName", 0},
     {1, 14, -1, C_GMT, T1 "ansi-nist:TransactionUTCDate/nc:DateTime", 0},
     {1, 9, -1, C_TEXT, T1 "ansi-nist:TransactionControlIdentification/nc:IdentificationID", 0},
     {1, 10, -1, C_TEXT, T1 "ansi-nist:TransactionControlReferenceIdentification/nc:IdentificationID", 0},
@@ -117,7 +117,7 @@ static const xmap map[] = {
     {10, 16, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureHorizontalPixelDensityValue", 0},
     {10, 4, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureOrganization/nc:OrganizationIdentification/nc:IdentificationID", 0},
     {10, 17, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureVerticalPixelDensityValue", 0},
-    {10, 30, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureDeviceMonitoringModeCode", 0},
+    {10, 30, -1, C_TEXT, "ansi-nist:ImageCaptureDetail/ansi-nist:CaptureDeviceMonitoringModeCode", 1}, /* no SMT template has it */
     {10, 12, -1, C_TEXT, "ansi-nist:ImageColorSpaceCode", 0},
     {10, 38, -1, C_TEXT, "ansi-nist:ImageCommentText", 0},
     {10, 11, -1, C_TEXT, "ansi-nist:ImageCompressionAlgorithmText", 0},
@@ -795,6 +795,8 @@ typedef struct val {
     size_t sub;       /* occurrence */
     int item;         /* -1: the whole subfield */
     int conv;
+    int part;         /* its place among the parts of one item; joined by sep */
+    const char *sep;
     char *text;
 } val;
 
@@ -833,60 +835,8 @@ static void add_val(R *r, unsigned field, size_t sub, int item, int conv, const 
         r->oom = 1;
         return;
     }
-    r->v[r->nv++] = (val){field, sub, item, conv, t};
+    r->v[r->nv++] = (val){field, sub, item, conv, 0, "", t};
 }
-
-/* The relative path of n below base, in canonical prefixes; 0 if it does not fit. */
-static int rel_path(xmlNodePtr base, xmlNodePtr n, char *out, size_t size, xmlNodePtr *chain,
-                    int *depth)
-{
-    xmlNodePtr stack[64];
-    int d = 0;
-    for (xmlNodePtr c = n; c && c != base; c = c->parent) {
-        if (d == 64 || !prefix_of(c))
-            return 0;
-        stack[d++] = c;
-    }
-    size_t k = 0;
-    out[0] = 0;
-    for (int i = d - 1; i >= 0; i--) {
-        int w = snprintf(out + k, size - k, "%s%s:%s", k ? "/" : "", prefix_of(stack[i]),
-                         (const char *)stack[i]->name);
-        if (w < 0 || (size_t)w >= size - k)
-            return 0;
-        k += (size_t)w;
-        chain[d - 1 - i] = stack[i];
-    }
-    *depth = d;
-    return 1;
-}
-
-/* Does the table path (with '*') equal p? *star gets the depth of the starred element. */
-static int path_eq(const char *table, const char *p, int *star)
-{
-    int depth = 0;
-    *star = -1;
-    while (*table && *p) {
-        if (*table == '*') {
-            *star = depth;
-            table++;
-        }
-        if (*table != *p)
-            return 0;
-        if (*table == '/')
-            depth++;
-        table++;
-        p++;
-    }
-    if (*table == '*')
-        return 0;
-    return *table == 0 && *p == 0;
-}
-
-typedef struct occ {
-    unsigned field;
-    xmlNodePtr node;
-} occ;
 
 static void unknown(R *r, xmlNodePtr n, const char *path)
 {
@@ -903,127 +853,282 @@ static char *text_of(xmlNodePtr n)
     return s;
 }
 
-/* Collect the values of one record element. */
-static void read_record(R *r, xmlNodePtr rec, unsigned rtype)
+
+/* ---------------------------------------------------------------- reading by the tables */
+
+/* The version whose namespaces the document declares (the biometrics namespace tells NIEM 2.0
+ * from NIEM 4.0); NULL when neither. */
+static const ebts__xmap *ns_map(const xmlChar *href)
 {
-    occ *occs = NULL;
-    size_t nocc = 0, capocc = 0;
-    xmlNodePtr base = rec;
-    for (xmlNodePtr c = rec->children; c; c = c->next) {
-        if (rtype == 2 && is(c, "itl", "UserDefinedDescriptiveDetail"))
-            for (xmlNodePtr d = c->children; d; d = d->next)
-                if (is(d, "ebts", "DomainDefinedDescriptiveFields"))
-                    base = d;
-        if (rtype == 10 && (is(c, "itl", "FaceImage") || is(c, "ansi-nist", "PhysicalFeatureImage")))
-            base = c;
+    static const ebts__xmap *const maps[] = {&ebts__xmap_v112, &ebts__xmap_v100};
+    for (size_t m = 0; href && m < sizeof maps / sizeof maps[0]; m++)
+        for (int i = 0; i < maps[m]->nns; i++)
+            if (strcmp(maps[m]->ns[i].prefix, "itl") != 0 &&
+                strcmp((const char *)href, maps[m]->ns[i].uri) == 0)
+                return maps[m];
+    return NULL;
+}
+
+static const ebts__xmap *map_below(xmlNodePtr n, int depth)
+{
+    for (xmlNodePtr c = n->children; c && depth > 0; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        const ebts__xmap *m = c->ns ? ns_map(c->ns->href) : NULL;
+        if (!m)
+            m = map_below(c, depth - 1);
+        if (m)
+            return m;
     }
-    /* walk the element tree without recursion */
-    xmlNodePtr n = rec->children;
-    while (n) {
-        int descend = 1;
-        if (n->type == XML_ELEMENT_NODE) {
-            char path[1024];
-            xmlNodePtr chain[64];
-            int depth = 0;
-            int has_elem_child = 0;
-            for (xmlNodePtr c = n->children; c; c = c->next)
-                has_elem_child |= c->type == XML_ELEMENT_NODE;
-            if (n->parent == rec && (is(n, "ansi-nist", "RecordCategoryCode") ||
-                                     is(n, "lebts", "Field"))) {
-                descend = 0;
-                if (is(n, "lebts", "Field")) {
-                    xmlChar *tag = xmlGetProp(n, (const xmlChar *)"tag");
-                    xmlChar *enc = xmlGetProp(n, (const xmlChar *)"encoding");
-                    unsigned t = 0, f = 0;
-                    char *text = text_of(n);
-                    int conv = enc && strcmp((const char *)enc, "base64") == 0 ? C_BASE64 : C_TEXT;
-                    size_t tl = tag ? strlen((const char *)tag) : 0;
-                    if (tag && sscanf((const char *)tag, "%u.%u", &t, &f) == 2 && text)
-                        add_val(r, f, 0, -2, conv, text);
-                    else if (tl && tl < 10 && all_digits(tag, tl) && text)
-                        add_val(r, 0, 0, -3, conv, text); /* a field without a tag */
-                    else
-                        unknown(r, n, "lebts:Field without a tag T.N or T");
-                    free(text);
-                    xmlFree(tag);
-                    xmlFree(enc);
-                }
-            } else if (n->parent == rec && is(n, "ansi-nist", "ImageReferenceIdentification")) {
-                descend = 0;
-                char *text = text_of(n);
-                if (text) {
-                    size_t a = 0, b = strlen(text);
-                    while (a < b && (text[a] == ' ' || text[a] == '\n' || text[a] == '\t' || text[a] == '\r'))
-                        a++;
-                    while (b > a && (text[b - 1] == ' ' || text[b - 1] == '\n' || text[b - 1] == '\t' || text[b - 1] == '\r'))
-                        b--;
-                    text[b] = 0;
-                    add_val(r, 2, 0, -1, C_TEXT, text + a);
-                }
-                free(text);
-            } else if (n == base || (rtype == 2 && is(n, "itl", "UserDefinedDescriptiveDetail"))) {
-                /* containers */
-            } else if (!has_elem_child) {
-                descend = 0;
-                const char *rel = NULL;
-                int ok = rel_path(base, n, path, sizeof path, chain, &depth);
-                rel = path;
-                size_t m = NMAP;
-                int star = -1;
-                for (size_t k = 0; ok && k < NMAP; k++)
-                    if (map[k].rtype == rtype && path_eq(map[k].path, rel, &star)) {
-                        m = k;
-                        break;
-                    }
-                if (m < NMAP && map[m].conv == C_CONST) {
-                    /* a fixed companion element (the height's unit) */
-                } else if (m < NMAP && map[m].conv != C_CNT) {
-                    size_t sub = 0;
-                    if (star >= 0 && star < depth) {
-                        xmlNodePtr key = chain[star];
-                        size_t k, count = 0;
-                        for (k = 0; k < nocc; k++) {
-                            if (occs[k].field != map[m].field)
-                                continue;
-                            if (occs[k].node == key)
-                                break;
-                            count++;
-                        }
-                        if (k == nocc) {
-                            if (nocc == capocc) {
-                                capocc = capocc ? capocc * 2 : 16;
-                                occ *o = realloc(occs, capocc * sizeof *o);
-                                if (!o) {
-                                    r->oom = 1;
-                                    break;
-                                }
-                                occs = o;
-                            }
-                            occs[nocc++] = (occ){map[m].field, key};
-                        }
-                        sub = count;
-                    }
-                    char *text = text_of(n);
-                    if (text)
-                        add_val(r, map[m].field, sub, map[m].item, map[m].conv, text);
-                    free(text);
-                } else if (!(m < NMAP) && !(ok && strncmp(path, "ansi-nist:Transaction/ansi-nist:TransactionContentSummary", 57) == 0)) {
-                    unknown(r, n, ok ? path : (const char *)n->name);
-                }
-            }
+    return NULL;
+}
+
+static const ebts__xmap *map_of(xmlNodePtr root)
+{
+    for (xmlNsPtr d = root->nsDef; d; d = d->next)
+        if (ns_map(d->href))
+            return ns_map(d->href);
+    const ebts__xmap *m = map_below(root, 4);
+    return m ? m : &ebts__xmap_v112;
+}
+
+/* "prefix:local" of an element in the version's canonical prefixes; 0 when its namespace is
+ * not one of the version's. */
+static int canon_name(const ebts__xmap *m, xmlNodePtr n, char *out, size_t size)
+{
+    if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href)
+        return 0;
+    for (int i = 0; i < m->nns; i++)
+        if (strcmp((const char *)n->ns->href, m->ns[i].uri) == 0) {
+            int w = snprintf(out, size, "%s:%s", m->ns[i].prefix, (const char *)n->name);
+            return w > 0 && (size_t)w < size;
         }
-        /* next node in document order below rec */
-        if (descend && n->children) {
-            n = n->children;
+    return 0;
+}
+
+/* The child of table node parent (-1: the records) named name, or -1. */
+static int xchild(const ebts__xmap *m, int parent, const char *name)
+{
+    int lo = parent < 0 ? 0 : m->nodes[parent].first;
+    if (parent < 0) { /* the records follow each other: their ends chain */
+        for (int i = 0; i < m->nnodes; i = m->nodes[i].end)
+            if (strcmp(m->nodes[i].name, name) == 0)
+                return i;
+        return -1;
+    }
+    int n = m->nodes[parent].nchild;
+    int a = 0, b = n;
+    while (a < b) { /* the children are sorted by name, each followed by its descendants */
+        int mid = (a + b) / 2, k = lo;
+        for (int j = 0; j < mid; j++)
+            k = m->nodes[k].end;
+        int c = strcmp(m->nodes[k].name, name);
+        if (c == 0)
+            return k;
+        if (c < 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return -1;
+}
+
+static int has_text(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            for (const xmlChar *p = c->content; p && *p; p++)
+                if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+                    return 1;
+        } else if (c->type == XML_ELEMENT_NODE && has_text(c)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int has_element_child(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return 1;
+    return 0;
+}
+
+typedef struct MR {
+    const ebts__xmap *m;
+    int *count, *last_sub, *last_grp;
+    unsigned char *is_grp;
+    int *cnt_idc; /* the IDCs the content summary gives, by record */
+    size_t ncnt, capcnt;
+} MR;
+
+static void unplaced(R *r, xmlNodePtr n, const char *why)
+{
+    char name[160];
+    snprintf(name, sizeof name, "%s%s%s", n->ns && n->ns->prefix ? (const char *)n->ns->prefix : "",
+             n->ns && n->ns->prefix ? ":" : "", (const char *)n->name);
+    ebts__diag_add(r->dl, "XML_ELEMENT_UNPLACED", line_offset(r, xmlGetLineNo(n)), -1, 0, 0, -1, -1,
+                   "line %ld: element %s holds data %s", xmlGetLineNo(n), name, why);
+}
+
+static int xconv_old(int c)
+{
+    switch (c) {
+    case EBTS__XC_DATE: return C_DATE;
+    case EBTS__XC_DATETIME: return C_GMT;
+    case EBTS__XC_BOOL: return C_BOOL;
+    case EBTS__XC_BASE64: return C_BASE64;
+    case EBTS__XC_GIVEN: return C_GIVEN;
+    case EBTS__XC_MIDDLE: return C_MIDDLE;
+    case EBTS__XC_SUR: return C_SUR;
+    case EBTS__XC_VER_MAJ: return C_VER_MAJ;
+    case EBTS__XC_VER_MIN: return C_VER_MIN;
+    default: return C_TEXT;
+    }
+}
+
+/* One leaf element of table node k: its value at (field, subfield, item). */
+static void read_leaf(R *r, MR *mr, xmlNodePtr n, int k)
+{
+    const ebts__xnode *x = &mr->m->nodes[k];
+    if (x->conv == EBTS__XC_RCC || x->conv == EBTS__XC_CONST)
+        return; /* the record's type, which its element gives; a fixed companion (a unit) */
+    int sub = x->rep >= 0 ? mr->count[x->rep] - 1 : 0;
+    int grp = x->grp >= 0 ? mr->count[x->grp] - 1 : -1;
+    if (sub < 0)
+        sub = 0;
+    if (x->conv == EBTS__XC_CNT) {
+        /* derived from the records; a summary entry's IDC gives a record without its own */
+        if (grp >= 0 && !strstr(x->name, "CategoryCode")) {
+            char *text = text_of(n);
+            if (mr->ncnt == mr->capcnt) {
+                size_t cap = mr->capcnt ? mr->capcnt * 2 : 16;
+                int *v = realloc(mr->cnt_idc, cap * sizeof *v);
+                if (!v) {
+                    r->oom = 1;
+                    free(text);
+                    return;
+                }
+                mr->cnt_idc = v;
+                mr->capcnt = cap;
+            }
+            size_t len = text ? strlen(text) : 0;
+            mr->cnt_idc[mr->ncnt++] = len > 0 && len <= 2 && all_digits((const unsigned char *)text, len)
+                                          ? atoi(text) : -1;
+            free(text);
+        }
+        return;
+    }
+    if (mr->last_sub[k] == sub && mr->last_grp[k] == grp) {
+        unplaced(r, n, "a second time where its field has room for one; left out");
+        return;
+    }
+    mr->last_sub[k] = sub;
+    mr->last_grp[k] = grp;
+    int item = grp >= 0 ? x->tail_base + grp * x->tail_len + x->item : x->item;
+    char *text = text_of(n);
+    if (!text) {
+        r->oom = 1;
+        return;
+    }
+    add_val(r, x->field, (size_t)sub, item, xconv_old(x->conv), text);
+    if (!r->oom && x->part > 0) {
+        r->v[r->nv - 1].part = x->part;
+        r->v[r->nv - 1].sep = x->sep;
+    }
+    free(text);
+}
+
+static void enter(MR *mr, int k)
+{
+    const ebts__xnode *x = &mr->m->nodes[k];
+    mr->count[k]++;
+    for (int d = k + 1; d < x->end; d++)
+        if (mr->is_grp[d])
+            mr->count[d] = 0;
+}
+
+/* The elements below xml node n, which is table node k (recursion bounded by the table's
+ * depth: an element the table does not know is not descended into). */
+static void read_under(R *r, MR *mr, xmlNodePtr n, int k, unsigned rtype)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        char name[200];
+        int ck = canon_name(mr->m, c, name, sizeof name) ? xchild(mr->m, k, name) : -1;
+        if (ck < 0) {
+            if (rtype == 1 && strcmp((const char *)c->name, "TransactionCategoryCode") == 0 &&
+                !has_element_child(c)) {
+                /* TOT, which every domain spells in its own namespace */
+                char *text = text_of(c);
+                if (!text)
+                    r->oom = 1;
+                else
+                    add_val(r, 4, 0, -1, C_TEXT, text);
+                free(text);
+            } else if (has_text(c)) {
+                unplaced(r, c, "but is not part of the mapping; left out");
+            } else {
+                unknown(r, c, (const char *)c->name);
+            }
             continue;
         }
-        while (n && n != rec && !n->next)
-            n = n->parent;
-        if (!n || n == rec)
-            break;
-        n = n->next;
+        enter(mr, ck);
+        if (mr->m->nodes[ck].conv != EBTS__XC_NONE)
+            read_leaf(r, mr, c, ck);
+        else
+            read_under(r, mr, c, ck, rtype);
     }
-    free(occs);
+}
+
+/* Collect the values of one record element (table node rk); lebts:Field children too. */
+static void read_mapped(R *r, MR *mr, xmlNodePtr rec, int rk)
+{
+    const ebts__xmap *m = mr->m;
+    for (int i = rk; i < m->nodes[rk].end; i++) {
+        mr->count[i] = 0;
+        mr->last_sub[i] = mr->last_grp[i] = -2;
+    }
+    mr->count[rk] = 1;
+    /* the carrier's fields are read by the same code as before: only they, one level down */
+    for (xmlNodePtr c = rec->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && is(c, "lebts", "Field")) {
+            xmlChar *tag = xmlGetProp(c, (const xmlChar *)"tag");
+            xmlChar *enc = xmlGetProp(c, (const xmlChar *)"encoding");
+            unsigned t = 0, f = 0;
+            char *text = text_of(c);
+            int conv = enc && strcmp((const char *)enc, "base64") == 0 ? C_BASE64 : C_TEXT;
+            size_t tl = tag ? strlen((const char *)tag) : 0;
+            if (tag && sscanf((const char *)tag, "%u.%u", &t, &f) == 2 && text)
+                add_val(r, f, 0, -2, conv, text);
+            else if (tl && tl < 10 && all_digits(tag, tl) && text)
+                add_val(r, 0, 0, -3, conv, text);
+            else
+                unplaced(r, c, "in a lebts:Field without a tag T.N or T; left out");
+            free(text);
+            xmlFree(tag);
+            xmlFree(enc);
+        }
+    for (xmlNodePtr c = rec->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || is(c, "lebts", "Field"))
+            continue;
+        char name[200];
+        int ck = canon_name(m, c, name, sizeof name) ? xchild(m, rk, name) : -1;
+        if (ck < 0) {
+            if (has_text(c))
+                unplaced(r, c, "but is not part of the mapping; left out");
+            else
+                unknown(r, c, (const char *)c->name);
+            continue;
+        }
+        enter(mr, ck);
+        if (m->nodes[ck].conv != EBTS__XC_NONE)
+            read_leaf(r, mr, c, ck);
+        else
+            read_under(r, mr, c, ck, m->nodes[rk].rtype);
+    }
 }
 
 static int base64_value(int c)
@@ -1096,7 +1201,9 @@ static int cmp_val(const void *a, const void *b)
         return x->field == 999 ? 1 : y->field == 999 ? -1 : x->field < y->field ? -1 : 1;
     if (x->sub != y->sub)
         return x->sub < y->sub ? -1 : 1;
-    return x->item < y->item ? -1 : x->item > y->item;
+    if (x->item != y->item)
+        return x->item < y->item ? -1 : 1;
+    return x->part < y->part ? -1 : x->part > y->part;
 }
 
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number
@@ -1166,9 +1273,9 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
             int item = -1;
             /* the parts' texts, which live as long as r->v */
             const char *given = "", *middle = "", *sur = "", *maj = "", *min = "";
-            int name = 0, ver = 0;
+            int name = 0, ver = 0, parts = 0; /* parts: a part of the item is written */
             for (size_t k = i; k <= j; k++) {
-                int flush = k == j || r->v[k].sub != sub;
+                int flush = k == j || r->v[k].sub != sub || r->v[k].item != item;
                 if (flush && (name || ver)) {
                     if (name)
                         ebts__buf_printf(&b, "%s,%s%s%s", sur, given, middle[0] ? " " : "", middle);
@@ -1177,6 +1284,8 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                     name = ver = 0;
                     given = middle = sur = "";
                 }
+                if (flush)
+                    parts = 0;
                 if (k == j)
                     break;
                 const val *x = &r->v[k];
@@ -1191,6 +1300,9 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                         ebts__buf_putc(&b, EBTS__US);
                     item = x->item;
                 }
+                if (x->part > 0 && parts && x->text[0])
+                    ebts__buf_puts(&b, x->sep);
+                parts |= x->text[0] != 0;
                 char conv[64];
                 switch (x->conv) {
                 case C_GIVEN:
@@ -1246,6 +1358,70 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         free(r->v[k].text);
     r->nv = 0;
     return 0;
+}
+
+/* A binary record (Type-4 or Type-7, ANSI/NIST-ITL 1-2011 Table 8.4 layout) from its values:
+ * IDC, IMP, FGP (six positions, 255 for none), ISR, HLL, VLL, GCA, then the image. */
+static int build_binary(R *r, ebts_txn *t, unsigned type, long line, ebts_error *err)
+{
+    unsigned char head[18] = {0};
+    memset(head + 6, 255, 6);
+    ebts__buf data = {0};
+    int fgp = 0, bad = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const val *x = &r->v[k];
+        if (x->item < -1 || (x->field >= 2 && x->field <= 8 && x->conv == C_BASE64)) {
+            bad = 1;
+            continue;
+        }
+        if (x->field == 9 || x->conv == C_BASE64) {
+            if (base64_decode(x->text, &data) < 0)
+                bad = 1;
+            continue;
+        }
+        char *end = NULL;
+        unsigned long v = strtoul(x->text, &end, 10);
+        size_t len = strlen(x->text);
+        int ok = len > 0 && all_digits((const unsigned char *)x->text, len) && v <= 65535;
+        if (!ok || x->item > 0) {
+            bad = 1;
+            continue;
+        }
+        switch (x->field) {
+        case 2: case 3: case 5: case 8:
+            bad |= v > 255;
+            head[x->field == 2 ? 4 : x->field == 3 ? 5 : x->field == 5 ? 12 : 17] = (unsigned char)v;
+            break;
+        case 4:
+            if (fgp < 6 && v <= 255)
+                head[6 + fgp++] = (unsigned char)v;
+            else
+                bad = 1;
+            break;
+        case 6: case 7:
+            head[x->field == 6 ? 13 : 15] = (unsigned char)(v >> 8);
+            head[x->field == 6 ? 14 : 16] = (unsigned char)v;
+            break;
+        default:
+            bad = 1;
+        }
+    }
+    for (size_t k = 0; k < r->nv; k++)
+        free(r->v[k].text);
+    r->nv = 0;
+    if (bad)
+        ebts__diag_add(r->dl, "XML_ELEMENT_UNPLACED", line_offset(r, line), -1, type, 0, -1, -1,
+                       "line %ld: a value of this Type-%u record does not fit its binary field; "
+                       "left out", line, type);
+    ebts__buf rec = {0};
+    ebts__buf_put(&rec, head, sizeof head);
+    ebts__buf_put(&rec, data.p ? data.p : (unsigned char *)"", data.len);
+    free(data.p);
+    int rc = rec.oom ? -1 : ebts_txn_insert_binary_record(t, t->nrecs, type, rec.p, rec.len, err);
+    if (rec.oom)
+        ebts__error_oom(err);
+    free(rec.p);
+    return rc;
 }
 
 /* A record carried whole: its traditional bytes become a record of t. */
@@ -1305,36 +1481,6 @@ static void catch_xml(void *ctx, xmlErrorPtr e)
         msg[--n] = 0;
 }
 
-/* The first child element of n named prefix:local, or NULL. */
-static xmlNodePtr child(xmlNodePtr n, const char *prefix, const char *local)
-{
-    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
-        if (is(c, prefix, local))
-            return c;
-    return NULL;
-}
-
-/* A record without an IDC field of its own has the IDC CNT gives it: from the content summary,
- * whose entries follow the records in order. */
-static void summary_idcs(ebts_txn *t, xmlNodePtr t1)
-{
-    xmlNodePtr cs = child(child(t1, "ansi-nist", "Transaction"), "ansi-nist",
-                          "TransactionContentSummary");
-    size_t k = 1;
-    for (xmlNodePtr c = cs ? cs->children : NULL; c && k < t->nrecs; c = c->next) {
-        if (!is(c, "ansi-nist", "ContentRecordSummary"))
-            continue;
-        ebts_record *r = t->recs[k++];
-        xmlNodePtr id = child(child(c, "ansi-nist", "ImageReferenceIdentification"), "nc",
-                              "IdentificationID");
-        char *text = id ? text_of(id) : NULL;
-        size_t len = text ? strlen(text) : 0;
-        if (len > 0 && len <= 2 && all_digits((const unsigned char *)text, len) && !r->binary &&
-            ebts__record_idc_of(r) < 0)
-            r->cnt_idc = atoi(text);
-        free(text);
-    }
-}
 
 int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
                      size_t *outlen, ebts__dlist *dl, ebts_error *err)
@@ -1383,15 +1529,26 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
     }
     R r = {dl, p, n, NULL, 0, 0, 0};
     ebts_txn *t = NULL;
-    xmlNodePtr t1node = NULL;
     int rc = -1;
+    MR mr = {map_of(root), NULL, NULL, NULL, NULL, NULL, 0, 0};
+    int nn = mr.m->nnodes;
+    mr.count = calloc((size_t)nn, sizeof *mr.count);
+    mr.last_sub = calloc((size_t)nn, sizeof *mr.last_sub);
+    mr.last_grp = calloc((size_t)nn, sizeof *mr.last_grp);
+    mr.is_grp = calloc((size_t)nn, 1);
+    if (!mr.count || !mr.last_sub || !mr.last_grp || !mr.is_grp) {
+        r.oom = 1;
+        goto done;
+    }
+    for (int k = 0; k < nn; k++)
+        if (mr.m->nodes[k].grp >= 0)
+            mr.is_grp[mr.m->nodes[k].grp] = 1;
     for (xmlNodePtr c = root->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        unsigned type = is(c, "itl", "PackageInformationRecord")       ? 1
-                        : is(c, "itl", "PackageDescriptiveTextRecord")   ? 2
-                        : is(c, "itl", "PackageFacialAndSMTImageRecord") ? 10
-                                                                         : 0;
+        char rname[200];
+        int rk = canon_name(mr.m, c, rname, sizeof rname) ? xchild(mr.m, -1, rname) : -1;
+        unsigned type = rk >= 0 ? mr.m->nodes[rk].rtype : 0;
         if (!t && type != 1) {
             ebts__error_set(err, "XML_NOT_TRANSACTION", line_offset(&r, xmlGetLineNo(c)), -1, NULL,
                             "line %ld: the first record is not itl:PackageInformationRecord",
@@ -1399,21 +1556,26 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
             goto done;
         }
         if (type == 1 && !t) {
-            t1node = c;
             t = ebts_txn_new("0500", err);
             if (!t)
                 goto done;
             ebts_txn_delete_field(t, 0, 2, NULL); /* VER comes from the document */
-            read_record(&r, c, 1);
+            read_mapped(&r, &mr, c, rk);
             if (r.oom || build_record(&r, t, 0, err) < 0)
                 goto done;
             continue;
         }
-        if (type == 2 || type == 10) {
+        if (type == 4 || type == 7) {
+            read_mapped(&r, &mr, c, rk);
+            if (r.oom || build_binary(&r, t, type, xmlGetLineNo(c), err) < 0)
+                goto done;
+            continue;
+        }
+        if (type == 2 || type >= 9) {
             if (ebts_txn_insert_record(t, t->nrecs, type, 0, err) < 0)
                 goto done;
             ebts_txn_delete_field(t, t->nrecs - 1, 2, NULL);
-            read_record(&r, c, type);
+            read_mapped(&r, &mr, c, rk);
             if (r.oom || build_record(&r, t, t->nrecs - 1, err) < 0)
                 goto done;
             continue;
@@ -1439,13 +1601,20 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
             xmlFree(ty);
             continue;
         }
-        unknown(&r, c, (const char *)c->name);
+        if (has_text(c))
+            unplaced(&r, c, "but is not a record the mapping knows; left out");
+        else
+            unknown(&r, c, (const char *)c->name);
     }
     if (!t) {
         ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL, "no itl:PackageInformationRecord");
         goto done;
     }
-    summary_idcs(t, t1node);
+    for (size_t k = 0; k < mr.ncnt && k + 1 < t->nrecs; k++) {
+        ebts_record *rec = t->recs[k + 1];
+        if (mr.cnt_idc[k] >= 0 && !rec->binary && ebts__record_idc_of(rec) < 0)
+            rec->cnt_idc = mr.cnt_idc[k];
+    }
     ebts__buf b = {0};
     ebts__write_traditional(t, &b);
     if (b.oom) {
@@ -1462,6 +1631,11 @@ done:
     for (size_t k = 0; k < r.nv; k++)
         free(r.v[k].text);
     free(r.v);
+    free(mr.count);
+    free(mr.last_sub);
+    free(mr.last_grp);
+    free(mr.is_grp);
+    free(mr.cnt_idc);
     ebts_txn_free(t);
     xmlFreeDoc(doc);
     return rc;

@@ -276,9 +276,10 @@ def build():
          [("XML_NOT_TRANSACTION", 0)], ext="xml")
     case("xml-type2-first", root + b"<itl:PackageDescriptiveTextRecord/>" + end,
          [("XML_NOT_TRANSACTION", 0)], ext="xml")
-    # an 11 MB text node in an element outside the mapping: read within the input limit, reported
+    # an 11 MB text node in an element outside the mapping: read within the input limit, and its
+    # data, which no field takes, is an error
     case("xml-huge-text-node", root + b"<itl:PackageInformationRecord><itl:X>" + b"A" * 11000000 +
-         b"</itl:X></itl:PackageInformationRecord>" + end, [("XML_UNKNOWN_ELEMENT", 0)],
+         b"</itl:X></itl:PackageInformationRecord>" + end, [("XML_ELEMENT_UNPLACED", 0)],
          ext="xml.gz")
     t1x = (b'<itl:PackageInformationRecord><ansi-nist:Transaction xmlns:ansi-nist="http://niem.gov/niem/biometrics/1.0" '
            b'xmlns:nc="http://niem.gov/niem/niem-core/2.0"><ansi-nist:TransactionDate><nc:Date>2008-13</nc:Date>'

@@ -1,0 +1,575 @@
+#!/usr/bin/env python3
+"""Generate lib/xmlmap.c, the XML element <-> field tables, from the FBI's EBTS XML IEPDs.
+
+Usage: tools/gen-xml-map.py DIR > lib/xmlmap.c
+DIR holds one folder per version (10.0, 11.2), each with the FBI's per-TOT templates
+(Template(TOT)....xml, anywhere below) and the XSDs.
+
+What the templates give: each element that carries data, the field it belongs to (the comment
+before it, "<!--NAM 2.018-->", "<!-- 1.017 DAN -->", "<!--MAK 2.067A-->", or a mnemonic alone
+inside a field, "<!--APO-->", which names an item), the record element of each type, and the
+schema's order of siblings (every template validates against its XSD). The XSDs give the
+namespaces and which elements may repeat (maxOccurs), with repeats seen in the templates.
+
+The tables, per version, are a tree of element nodes in depth-first order (a node's descendants
+follow it), children sorted by name for lookup, each with its rank among its siblings in schema
+order. A leaf node names its field, item and value conversion, and the ancestor that starts a
+new subfield (rep) and, for items that repeat inside a subfield (polygon vertices), the ancestor
+that starts a new group of them (grp). Python 3, standard library only; the same inputs give the
+same bytes.
+"""
+import gzip
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+
+VERSIONS = ["10.0", "11.2"]
+PREFIXES = {  # canonical prefix of each namespace the templates use
+    "http://biometrics.nist.gov/standard/2011": "itl",
+    "http://niem.gov/niem/biometrics/1.0": "ansi-nist",
+    "http://publication.niem.gov/niem/domains/biometrics/4.0/1/": "biom",
+    "http://niem.gov/niem/niem-core/2.0": "nc",
+    "http://release.niem.gov/niem/niem-core/4.0/": "nc",
+    "http://niem.gov/niem/domains/jxdm/4.1": "j",
+    "http://release.niem.gov/niem/domains/jxdm/6.0/": "j",
+    "http://cjis.fbi.gov/fbi_ebts/10.0": "ebts",
+    "http://cjis.fbi.gov/fbi_ebts/11.2": "ebts",
+}
+# Fields of the binary records and record-level mnemonics, which some templates name without
+# a number (ANSI/NIST-ITL 1-2011 Tables 8.4 and 8.7: Type-4 and Type-7 have the same layout).
+BUILTIN_MNEMONICS = {
+    "RCC": 1, "IDC": 2, "IMP": 3, "FGP": 4, "ISR": 5, "HLL": 6, "VLL": 7, "GCA": 8, "CGA": 8,
+    "IMG": 9, "UTE": 998,
+}
+BUILTIN_RECORDS = {  # records whose templates name no field number
+    "itl:PackageHighResolutionGrayscaleImageRecord": 4,
+    "itl:PackageLegacyFingerprintImageRecord": 4,
+    "itl:PackageUserDefinedImageRecord": 7,
+}
+# The order of a field's items, where the templates do not give it by letter (their document
+# order is the schema's, not the standard's). Taken from the standard: EBTS (1.013 DOM, 1.015
+# DCS: lib/rules_ebts91.c, after the EBTS 9.1 verification file; 2.017 MNU "XX-number", 2.023
+# AGR, 2.028 HTR, 2.030 WTR minimum then maximum, 2.039 EAD and 2.041 RES one text item:
+# /work/shared/spec/EBTS-DIGEST.md) and ANSI/NIST-ITL 1-2011 (the image and feature records).
+# An item is one element ("A|B": the 10.0 or the 11.2 name; an element matches when it or an
+# ancestor below the field's anchor has the name) or (separator, [parts]): parts joined in
+# order by the separator into one item. Every leaf of a field listed here must match.
+QUALITY = ["QualityValue",
+           "QualityAlgorithmVendorIdentification|QualityAlgorithmVendorID"
+           "|QualityMeasureVendorIdentification",
+           "QualityAlgorithmProductIdentification|QualityAlgorithmProductID"]
+RANGE = [("", ["RangeMinimumValue|RangeMinimumIntegerValue",
+               "RangeMaximumValue|RangeMaximumIntegerValue"])]
+ADDRESS = ["StreetNumberText", "StreetName", "LocationCityName",
+           "LocationStateNCICLSTACode|LocationStateCode", "LocationPostalCode"]
+POSITION = "FrictionRidgePositionCode|LatentFrictionRidgePositionCode|FingerPositionCode" \
+           "|PalmPositionCode"
+ITEM_ORDER = {
+    (1, 13): ["TransactionDomainName", "DomainVersionNumberIdentification|DomainVersionNumberID"],
+    (1, 15): ["CharacterSetIndexCode", "CharacterSetCommonNameCode",
+              "CharacterSetVersionIdentification|CharacterSetVersionID"],
+    (2, 17): [("-", ["PersonIDCategoryCode", "IdentificationID"])],
+    (2, 23): RANGE, (2, 28): RANGE, (2, 30): RANGE,
+    (2, 27): ["MeasurePointValue|MeasureIntegerValue"],
+    (2, 29): ["MeasurePointValue|MeasureIntegerValue"],
+    (2, 39): [(" ", ["OrganizationName"] + ADDRESS)],
+    (2, 41): [(" ", ADDRESS)],
+    (9, 316): QUALITY, (10, 24): QUALITY, (17, 24): QUALITY,
+    (13, 24): [POSITION] + QUALITY, (14, 23): [POSITION] + QUALITY,
+    (14, 24): [POSITION] + QUALITY, (15, 24): [POSITION] + QUALITY,
+    (10, 14): ["SegmentLeftHorizontalCoordinateValue", "SegmentRightHorizontalCoordinateValue",
+               "SegmentTopVerticalCoordinateValue", "SegmentBottomVerticalCoordinateValue",
+               "FaceImageBoundingCategoryCode"],
+    (10, 25): ["PoseYawAngleMeasure", "PosePitchAngleMeasure", "PoseRollAngleMeasure",
+               "PoseYawUncertaintyValue", "PosePitchUncertaintyValue", "PoseRollUncertaintyValue"],
+    (10, 29): ["FeaturePointCategoryCode", "FeaturePointIdentification|FeaturePointID",
+               "FeaturePointHorizontalCoordinateValue", "FeaturePointVerticalCoordinateValue"],
+    (10, 32): ["FeaturePointCategoryCode", "FeaturePointIdentification|FeaturePointID",
+               "FeaturePointHorizontalCoordinateValue", "FeaturePointVerticalCoordinateValue",
+               "FeaturePointZCoordinateValue"],
+    (10, 42): ["PhysicalFeatureCategoryCode", "PhysicalFeatureClassCode",
+               "PhysicalFeatureSubClassCode", "PhysicalFeatureDescriptionText"],
+    (13, 15): ["SegmentFingerViewCode", "SegmentLocationCode",
+               "SegmentLeftHorizontalCoordinateValue", "SegmentRightHorizontalCoordinateValue",
+               "SegmentTopVerticalCoordinateValue", "SegmentBottomVerticalCoordinateValue"],
+    (14, 15): ["SegmentFingerViewCode", "SegmentLocationCode",
+               "SegmentLeftHorizontalCoordinateValue", "SegmentRightHorizontalCoordinateValue",
+               "SegmentTopVerticalCoordinateValue", "SegmentBottomVerticalCoordinateValue"],
+    (14, 21): ["FingerPositionCode", "SegmentLeftHorizontalCoordinateValue",
+               "SegmentRightHorizontalCoordinateValue", "SegmentTopVerticalCoordinateValue",
+               "SegmentBottomVerticalCoordinateValue"],
+    (17, 16): ["IrisImageHorizontalOrientationCode", "IrisImageVerticalOrientationCode",
+               "IrisImageScanCategoryCode"],
+    (17, 998): ["CaptureUTCDateTime", "LatitudeDegreeValue", "LatitudeMinuteValue",
+                "LatitudeSecondValue", "LongitudeDegreeValue", "LongitudeMinuteValue",
+                "LongitudeSecondValue", "LocationGeographicElevation",
+                "GeodeticDatumCoordinateSystemCode", "UTMGridZoneID", "UTMEastingValue",
+                "UTMNorthingValue", "LocationDescriptionText", "GeographicLocationSystemName",
+                "GeographicLocationText"],
+}
+# Elements that hold a fixed companion of a field's value, not an item: the unit of 2.027 HGT
+# and 2.029 WGT (EBTS: feet and inches, pounds). Read without a value; the writer sets them.
+CONST_ELEMENTS = {(2, 27): {"MeasureUnitText"}, (2, 29): {"MeasureUnitText"}}
+
+NUM = re.compile(r"\b(\d{1,2})\.(\d{3,4})([A-Z]?)\b")
+MNEMONIC = re.compile(r"^\s*([A-Z][A-Z0-9]{1,5})\s*$")
+NUM_MNEMONIC = re.compile(r"^\s*(\d{1,2})\.(\d{3,4})\s+([A-Z][A-Z0-9]{1,5})\s*$")
+
+
+def qname(tag):
+    uri, local = tag[1:].split("}")
+    return PREFIXES[uri] + ":" + local
+
+
+def parse(path):
+    tb = ET.TreeBuilder(insert_comments=True)
+    parser = ET.XMLParser(target=tb)
+    with gzip.open(path, "rb") as f:
+        parser.feed(f.read())
+    return parser.close()
+
+
+def is_elem(n):
+    return isinstance(n.tag, str)
+
+
+class Ann:
+    """A field context: record type, field, item name (a letter or a mnemonic), anchor path."""
+
+    def __init__(self, rtype, field, item, anchor):
+        self.rtype, self.field, self.item, self.anchor = rtype, field, item, anchor
+
+
+def comment_ann(text, ctx, rtype_guess):
+    """The context a comment opens, or None when it names no field."""
+    m = NUM_MNEMONIC.match(text)
+    if m:
+        return (int(m.group(1)), int(m.group(2)), m.group(3))
+    m = NUM.search(text)
+    if m and not re.search(r"\bType[- ]?\d", text):
+        return (int(m.group(1)), int(m.group(2)), m.group(3) or None)
+    m = MNEMONIC.match(text)
+    if m:
+        mn = m.group(1)
+        if ctx is not None:
+            return (ctx.rtype, ctx.field, mn)
+        if mn in BUILTIN_MNEMONICS and rtype_guess:
+            return (rtype_guess, BUILTIN_MNEMONICS[mn], None)
+    return None
+
+
+class Version:
+    def __init__(self, name):
+        self.name = name
+        self.records = {}  # record element qname -> type
+        self.leaves = {}  # full path tuple -> dict(field, rtype, itemname, anchor, values)
+        self.sibling_seqs = {}  # parent path -> list of child-name sequences
+        self.repeated = set()  # full paths seen twice under one parent
+        self.conflicts = []
+        self.namespaces = {}
+        self.empty = set()
+
+    def add_template(self, path):
+        root = parse(path)
+        for k, v in root.attrib.items():
+            pass
+        for uri, pre in PREFIXES.items():
+            pass
+        for rec in root:
+            if not is_elem(rec):
+                continue
+            self.walk_record(rec)
+
+    def record_type(self, rec):
+        for n in rec:
+            if is_elem(n) and n.tag.endswith("}RecordCategoryCode") and (n.text or "").strip().isdigit():
+                return int(n.text)
+        if qname(rec.tag) in BUILTIN_RECORDS:
+            return BUILTIN_RECORDS[qname(rec.tag)]
+        for n in rec.iter():
+            if not is_elem(n):
+                m = NUM.search(n.text or "")
+                if m:
+                    return int(m.group(1))
+        return None
+
+    def walk_record(self, rec):
+        rq = qname(rec.tag)
+        rtype = self.record_type(rec)
+        if rtype is None:
+            rtype = self.records.get(rq)
+        if rtype is None:
+            self.conflicts.append("record %s: no type" % rq)
+            return
+        old = self.records.setdefault(rq, rtype)
+        if old != rtype:
+            self.conflicts.append("record %s: type %d and %d" % (rq, old, rtype))
+        self.walk(rec, (rq,), None, rtype)
+
+    def walk(self, node, path, ctx, rtype):
+        seq, counts = [], {}
+        pending, prev_ctx, prev_name = None, None, None
+        for c in node:
+            if not is_elem(c):
+                if c.tag is ET.Comment:
+                    a = comment_ann(c.text or "", ctx, rtype)
+                    if a:
+                        pending = a
+                continue
+            q = qname(c.tag)
+            if not seq or seq[-1] != q:
+                seq.append(q)
+            counts[q] = counts.get(q, 0) + 1
+            if counts[q] == 2:
+                self.repeated.add(path + (q,))
+            leaf = len([x for x in c if is_elem(x)]) == 0
+            explicit = pending is not None
+            if pending:
+                rt, f, item = pending
+                if ctx is not None and (rt, f) == (ctx.rtype, ctx.field):
+                    cctx = Ann(rt, f, item or ctx.item, ctx.anchor)
+                else:
+                    cctx = Ann(rt, f, item, path + (q,))
+            elif prev_ctx is not None and (q == prev_name or leaf) and prev_ctx is not ctx:
+                cctx = Ann(prev_ctx.rtype, prev_ctx.field, None, path + (q,)) \
+                    if prev_ctx.anchor != path + (q,) and q != prev_name else prev_ctx
+            else:
+                cctx = ctx
+            pending = None
+            prev_ctx, prev_name = cctx, q
+            if leaf:
+                text = (c.text or "").strip()
+                if text:
+                    self.add_leaf(path + (q,), cctx, text, explicit)
+                else:  # known to the schema, holds nothing here: read without a finding
+                    self.empty.add(path + (q,))
+            else:
+                self.walk(c, path + (q,), cctx, rtype)
+        self.sibling_seqs.setdefault(path, []).append(seq)
+
+    def add_leaf(self, p, ctx, text, explicit):
+        """One vote for the leaf's field: a comment right before it counts more than one it
+        inherits from a sibling or an ancestor (templates differ; most agree)."""
+        e = self.leaves.get(p)
+        if e is None:
+            self.leaves[p] = e = {"votes": {}, "values": set(), "seq": len(self.leaves)}
+        e["values"].add(text)
+        if ctx is not None:
+            key = (ctx.rtype, ctx.field, ctx.item, ctx.anchor)
+            e["votes"][key] = e["votes"].get(key, 0) + (3 if explicit else 1)
+
+    def settle(self):
+        for p in list(self.leaves):
+            e = self.leaves[p]
+            if not e["votes"]:
+                self.conflicts.append("no field for %s" % "/".join(p))
+                del self.leaves[p]
+                continue
+            best = sorted(e["votes"].items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1],
+                                                               str(kv[0][2]), kv[0][3]))
+            (e["rtype"], e["field"], e["item"], e["anchor"]), _ = best[0]
+
+
+def xsd_repeatable(xsd_dir):
+    """Qualified names of elements some XSD declares or references with maxOccurs above 1."""
+    out = set()
+    xs = "{http://www.w3.org/2001/XMLSchema}"
+    for dirpath, _, files in sorted(os.walk(xsd_dir)):
+        for fn in sorted(files):
+            if not fn.endswith(".xsd"):
+                continue
+            tree = ET.parse(os.path.join(dirpath, fn))
+            root = tree.getroot()
+            tns = root.get("targetNamespace")
+            nsmap = {}
+            for _, (pre, uri) in ET.iterparse(os.path.join(dirpath, fn), events=["start-ns"]):
+                nsmap[pre] = uri
+            for el in root.iter(xs + "element"):
+                mx = el.get("maxOccurs")
+                if mx not in ("unbounded",) and not (mx and mx.isdigit() and int(mx) > 1):
+                    continue
+                ref = el.get("ref")
+                if ref and ":" in ref:
+                    pre, local = ref.split(":", 1)
+                    uri = nsmap.get(pre)
+                elif el.get("name"):
+                    uri, local = tns, el.get("name")
+                else:
+                    continue
+                if uri in PREFIXES:
+                    out.add(PREFIXES[uri] + ":" + local)
+    return out
+
+
+def topo(seqs):
+    """One order of the names consistent with every sequence (first seen wins ties)."""
+    names, edges, indeg = [], {}, {}
+    for s in seqs:
+        for n in s:
+            if n not in indeg:
+                names.append(n)
+                indeg[n] = 0
+                edges[n] = []
+        for a, b in zip(s, s[1:]):
+            if a != b and b not in edges[a]:
+                edges[a].append(b)
+                indeg[b] += 1
+    out, ready = [], [n for n in names if indeg[n] == 0]
+    while ready:
+        n = ready.pop(0)
+        out.append(n)
+        for b in edges[n]:
+            indeg[b] -= 1
+            if indeg[b] == 0:
+                ready.append(b)
+    for n in names:  # a cycle: keep first-seen order for the rest
+        if n not in out:
+            out.append(n)
+    return out
+
+
+CONV = ["TEXT", "DATE", "DATETIME", "BOOL", "BASE64", "GIVEN", "MIDDLE", "SUR", "VER_MAJ",
+        "VER_MIN", "CNT", "RCC", "CONST"]
+NAME_PARTS = {"nc:PersonGivenName": "GIVEN", "nc:PersonMiddleName": "MIDDLE",
+              "nc:PersonSurName": "SUR"}
+
+
+def conversion(p, e):
+    last = p[-1]
+    vals = e["values"]
+    if e["field"] == 1:
+        return "RCC"
+    if e["rtype"] == 1 and e["field"] == 3:
+        return "CNT"
+    if e["rtype"] == 1 and e["field"] == 2:
+        return "VER_MAJ" if "Major" in last else "VER_MIN"
+    if last in ("nc:BinaryBase64Object", "nc:Base64BinaryObject"):
+        return "BASE64"
+    if vals <= {"true", "false"}:
+        return "BOOL"
+    if all(re.fullmatch(r"\d{4}-\d\d-\d\d", v) for v in vals):
+        return "DATE"
+    if all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", v) for v in vals):
+        return "DATETIME"
+    if last in NAME_PARTS:
+        return NAME_PARTS[last]
+    return "TEXT"
+
+
+def build(v, xsd_rep):
+    """Leaves -> per-leaf (field, item, conv, rep path, grp path)."""
+    def repeatable(p):
+        return p in v.repeated or p[-1] in xsd_rep and p in v.repeated_any
+
+    v.repeated_any = set(v.repeated)
+    byfield = {}
+    for p in sorted(v.leaves, key=lambda p: v.leaves[p]["seq"]):
+        e = v.leaves[p]
+        e["conv"] = conversion(p, e)
+        byfield.setdefault((e["rtype"], e["field"]), []).append(p)
+    for key, paths in byfield.items():
+        # rep: the topmost element at or below an anchor, seen repeated, over every leaf
+        common = os.path.commonprefix([list(p) for p in paths])
+        anchors = {v.leaves[p]["anchor"] for p in paths}
+        rep = None
+        for i in range(min(len(a) for a in anchors), len(common) + 1):
+            if tuple(common[:i]) in v.repeated:
+                rep = tuple(common[:i])
+                break
+        for p in paths:
+            e = v.leaves[p]
+            e["rep"] = rep if rep else e["anchor"]
+            e["grp"] = None
+            for i in range(len(e["rep"]) + 1, len(p) + 1):
+                if p[:i] in v.repeated:
+                    e["grp"] = p[:i]
+                    break
+        # items: by the order table, or lettered ones by their letter, then the others in
+        # order; names share one
+        head = [p for p in paths if v.leaves[p]["grp"] is None]
+        tail = [p for p in paths if v.leaves[p]["grp"] is not None]
+        taken, slot = {}, {}
+        for p in paths:
+            v.leaves[p]["part"], v.leaves[p]["sep"] = 0, ""
+        if key in CONST_ELEMENTS:
+            for p in list(head):
+                if p[-1].split(":")[1] in CONST_ELEMENTS[key]:
+                    v.leaves[p]["conv"] = "CONST"
+                    slot[p] = 0
+                    head.remove(p)
+        if key in ITEM_ORDER:
+            for p in head:
+                slot[p] = ordered_slot(v, key, p)
+                taken[slot[p]] = p
+        for p in head:
+            if p in slot:
+                continue
+            it = v.leaves[p]["item"]
+            if it and len(it) == 1:
+                slot[p] = ord(it) - ord("A")
+                taken[slot[p]] = p
+        nxt = 0
+        name_slot = None
+        byrel = {}  # the same element below the same anchor, in another subtree: one item
+        for p in head:
+            if p in slot:
+                continue
+            rel = p[len(v.leaves[p]["anchor"]) - 1:]
+            if rel in byrel:
+                slot[p] = byrel[rel]
+                continue
+            if v.leaves[p]["conv"] in ("GIVEN", "MIDDLE", "SUR") and p[:-1] == \
+                    (name_slot[0] if name_slot else None):
+                slot[p] = name_slot[1]
+                byrel[rel] = slot[p]
+                continue
+            while nxt in taken:
+                nxt += 1
+            slot[p] = nxt
+            taken[nxt] = p
+            byrel[rel] = nxt
+            if v.leaves[p]["conv"] in ("GIVEN", "MIDDLE", "SUR"):
+                name_slot = (p[:-1], nxt)
+        if key[0] == 1 and key[1] == 2:
+            for p in head:
+                slot[p] = 0
+        base = max(list(taken) + [-1]) + 1
+        for k, p in enumerate(tail):
+            slot[p] = k
+        for p in paths:
+            e = v.leaves[p]
+            e["slot"] = slot[p]
+            e["tail_base"] = base if tail else 0
+            e["tail_len"] = len(tail)
+        # a lone name part is text
+        names = [p for p in head if v.leaves[p]["conv"] in ("GIVEN", "MIDDLE", "SUR")]
+        for p in names:
+            same = [q for q in names if v.leaves[q]["slot"] == v.leaves[p]["slot"]]
+            if not any(v.leaves[q]["conv"] == "SUR" for q in same):
+                v.leaves[p]["conv"] = "TEXT"
+
+
+def ordered_slot(v, key, p):
+    """The item of leaf p by the order table (and its part and separator, when it is one)."""
+    below = [x.split(":")[1] for x in p[len(v.leaves[p]["anchor"]) - 1:]]
+    for i, it in enumerate(ITEM_ORDER[key]):
+        sep, parts = it if isinstance(it, tuple) else ("", [it])
+        for k, alt in enumerate(parts):
+            if any(n in alt.split("|") for n in below):
+                v.leaves[p]["part"], v.leaves[p]["sep"] = k, sep
+                return i
+    sys.exit("%s: %d.%03d: %s is in no item of the order table" % (v.name, key[0], key[1],
+                                                                    "/".join(p)))
+
+
+def c_str(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def emit(versions, out):
+    w = out.write
+    w("/* The XML element <-> field tables of the FBI's EBTS XML encodings, EBTS 10.0 and 11.2.\n")
+    w(" *\n * Generated by tools/gen-xml-map.py from the FBI's EBTS 10.0 and 11.2 XML IEPDs\n")
+    w(" * (fixtures/ebts-xml/: the per-TOT templates and the XSDs); do not edit, regenerate:\n")
+    w(" *   python3 tools/gen-xml-map.py fixtures/ebts-xml > lib/xmlmap.c\n */\n")
+    w('#include "xmlmap.h"\n\n')
+    for v in versions:
+        sym = "v" + v.name.replace(".", "")
+        nodes = v.nodes
+        w("static const ebts__xnode %s_nodes[] = {\n" % sym)
+        for i, n in enumerate(nodes):
+            e = n["leaf"]
+            if e:
+                w("    {%d, %d, %d, %d, %s, %d, %d, %d, %d, %d, %d, EBTS__XC_%s, %d, %d, %d, %s},"
+                  " /* %d */\n" % (
+                      n["parent"], n["first"], n["nchild"], n["end"], c_str(n["name"]), n["rank"],
+                      e["rtype"], e["field"], e["slot"], e["tail_base"], e["tail_len"], e["conv"],
+                      n["rep"], n["grp"], e["part"], c_str(e["sep"]), i))
+            else:
+                w("    {%d, %d, %d, %d, %s, %d, %d, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, \"\"},"
+                  " /* %d */\n" % (
+                    n["parent"], n["first"], n["nchild"], n["end"], c_str(n["name"]), n["rank"],
+                    n["rtype"], i))
+        w("};\n\n")
+        w("static const ebts__xns %s_ns[] = {\n" % sym)
+        for pre, uri in v.ns:
+            w("    {%s, %s},\n" % (c_str(pre), c_str(uri)))
+        w("};\n\n")
+        w("const ebts__xmap ebts__xmap_%s = {%s, %s_nodes, sizeof %s_nodes / sizeof %s_nodes[0],\n"
+          "    %s_ns, sizeof %s_ns / sizeof %s_ns[0]};\n\n" % (
+              sym, c_str(v.name), sym, sym, sym, sym, sym, sym))
+
+
+def layout(v):
+    """The node tree in depth-first order, children sorted by name."""
+    tree = {}
+    paths = set()
+    for p in list(v.leaves) + sorted(v.empty):
+        for i in range(1, len(p) + 1):
+            paths.add(p[:i])
+    ranks = {}
+    for parent, seqs in v.sibling_seqs.items():
+        for r, n in enumerate(topo(seqs)):
+            ranks[parent + (n,)] = r
+    roots = sorted(topo([[r for r in v.records_order]]))
+    rank_root = {r: i for i, r in enumerate(topo([v.records_order]))}
+    nodes, index = [], {}
+
+    def add(p, parent):
+        i = len(nodes)
+        index[p] = i
+        n = {"parent": parent, "name": p[-1], "rank": ranks.get(p, rank_root.get(p[-1], 0)),
+             "leaf": v.leaves.get(p), "rtype": v.records.get(p[0], 0)}
+        nodes.append(n)
+        kids = sorted(q for q in paths if len(q) == len(p) + 1 and q[:-1] == p)
+        n["first"] = len(nodes)
+        n["nchild"] = len(kids)
+        for q in kids:
+            add(q, i)
+        n["end"] = len(nodes)
+
+    for r in sorted(p for p in paths if len(p) == 1):
+        add(r, -1)
+    for p, i in index.items():
+        e = v.leaves.get(p)
+        nodes[i]["rep"] = index[e["rep"]] if e else -1
+        nodes[i]["grp"] = index[e["grp"]] if e and e["grp"] else -1
+    v.nodes = nodes
+
+
+def main():
+    base = sys.argv[1]
+    versions = []
+    for name in VERSIONS:
+        v = Version(name)
+        v.records_order = []
+        files = []
+        for dirpath, _, fns in os.walk(os.path.join(base, name)):
+            for fn in fns:
+                if fn.startswith("Template(") and fn.endswith(".xmlgz"):
+                    files.append(os.path.join(dirpath, fn))
+        files.sort()
+        nsused = set()
+        for f in files:
+            root = parse(f)
+            for rec in root:
+                if is_elem(rec) and qname(rec.tag) not in v.records_order:
+                    v.records_order.append(qname(rec.tag))
+            for el in root.iter():
+                if is_elem(el):
+                    nsused.add(el.tag[1:].split("}")[0])
+            v.add_template(f)
+        v.ns = sorted((PREFIXES[u], u) for u in nsused)
+        v.settle()
+        xsd_rep = xsd_repeatable(os.path.join(base, name, "xsd"))
+        build(v, xsd_rep)
+        layout(v)
+        for c in v.conflicts:
+            sys.stderr.write("%s: %s\n" % (name, c))
+        versions.append(v)
+    emit(versions, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
