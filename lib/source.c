@@ -113,6 +113,14 @@ static void not_transaction(ebts_error *err, const char *how, size_t n)
                     how, n);
 }
 
+static int all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
 int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsigned flags,
                         unsigned char **out, size_t *outlen, ebts_error *err)
 {
@@ -157,8 +165,10 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
             goto fail;
         }
         if (rc == Z_STREAM_END) {
-            /* concatenated gzip members (gzip a b > c) continue */
-            if (z.avail_in == 0 && left == 0)
+            /* concatenated gzip members (gzip a b > c) continue; zeros after the last member
+             * are padding (tape blocks), which gzip itself ignores */
+            size_t at = (size_t)((const unsigned char *)z.next_in - buf);
+            if (all_zero(buf + at, len - at))
                 break;
             if (inflateReset(&z) != Z_OK)
                 goto bad;
@@ -183,7 +193,8 @@ truncated:
                     "gzip input ends early (inflated %zu bytes so far)", n);
     goto fail;
 bad:
-    ebts__error_set(err, "GZIP_ERROR", (size_t)(z.total_in), -1, NULL, "gzip input is corrupt: %s",
+    ebts__error_set(err, "GZIP_ERROR", (size_t)((const unsigned char *)z.next_in - buf), -1, NULL,
+                    "gzip input is corrupt: %s",
                     z.msg ? z.msg : "inflate failed");
 fail:
     inflateEnd(&z);

@@ -144,5 +144,16 @@ expect 0 "gen idr-match with every option it takes" -- "$GEN" idr-match $SUB --t
     $ENC --photo "$F/face-48x64.jpg" --iar-status "SUBJECT APPEARS TO HAVE BEEN PREVIOUSLY REMOVED" \
     --iar "$T/lesc.txt"
 
+# zeros after the last gzip member are padding, as gzip -t takes them; other bytes are an error
+# at their place, not at the start
+gzip -c fixtures/samples/clean/errt-doa.eft > "$T/m.gz"
+{ cat "$T/m.gz"; printf '\0\0\0\0'; } > "$T/pad.gz"
+{ cat "$T/m.gz"; printf 'XYZ'; } > "$T/junk.gz"
+expect 0 "gzip with zero padding" -- "$VAL" -q "$T/pad.gz"
+expect 1 "gzip with bytes after its member" -- "$VAL" "$T/junk.gz"
+gz=$(wc -c < "$T/m.gz" | tr -d ' ')
+off=$(sed -n 's/^[^:]*junk.gz:\([0-9]*\): error: GZIP_ERROR.*/\1/p' "$T/out" "$T/err" | head -n 1)
+if [ -n "$off" ] && [ "$off" -ge "$gz" ]; then ok; else bad "GZIP_ERROR at offset '$off', expected $gz or more"; fi
+
 echo "tools-reads: $pass passed, $fail failed"
 [ "$fail" = 0 ]
