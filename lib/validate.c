@@ -273,6 +273,7 @@ typedef struct chk {
     unsigned minlen, maxlen;
     size_t lo, span;         /* the length is wrong when len - lo > span (one unsigned test) */
     const char *values, *sca, *imnem;
+    const struct vset *vs;   /* values split (vset_of), or NULL: the list is scanned */
 } chk;
 
 /* The 7-bit bytes a (class, special characters) pair allows, for text of 7-bit bytes (high 0)
@@ -324,6 +325,7 @@ typedef struct totc {
     char tot[24];
     struct centry *e; /* per key (ebts__vcomp.key_id) */
     chk *pool;
+    const ebts__tmpl_tot *tmpl; /* tmpl_of() */
     struct reqlist req[3]; /* Types 1, 2 and 10 */
     unsigned char tmpl_rec[100]; /* record types the TOT's template holds (check_makeup) */
 } totc;
@@ -471,12 +473,11 @@ static EBTS__HOT const struct vset *vset_of(const struct ebts__vcomp *c, const c
     return c->vset_key[slot] ? &c->vsets[c->vset_at[slot]] : NULL;
 }
 
-/* in_values() through the split form of the list (vset_split; the longest built-in list has 71
- * values). wide: as value_head. */
-static EBTS__HOT int in_value_set(const V *v, const char *values, const unsigned char *p,
-                                  size_t n, int wide)
+/* in_values() through e, the split form of the list (vset_split; the longest built-in list has
+ * 71 values), when there is one. wide: as value_head. */
+static EBTS__HOT int in_value_set(const struct vset *e, const char *values,
+                                  const unsigned char *p, size_t n, int wide)
 {
-    const struct vset *e = vset_of(v->vc, values);
     if (!e || e->n > VSET_MAX)
         return in_values(values, p, n);
     uint64_t head = value_head(p, n, wide);
@@ -923,6 +924,7 @@ static void chk_make(const V *v, chk *c, int ct, const char *sca, unsigned minle
         c->span = 0;
     }
     c->values = values;
+    c->vs = values ? vset_of(v->vc, values) : NULL;
     c->sca = sca;
     c->imnem = imnem;
     /* a date is eight digits: when the class allows digits, eight is a right length and there is
@@ -1012,7 +1014,7 @@ static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub
     size_t bad = first_refused(ok, run_sub, run_add, r16, s.ptr, s.len, wide); /* s.len if none */
     if (bad < s.len || s.len - c->lo > c->span)
         text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
-    if (c->values && !in_value_set(v, c->values, s.ptr, s.len, wide))
+    if (c->values && !in_value_set(c->vs, c->values, s.ptr, s.len, wide))
         value_finding(v, rec, f, sub, item, s, fmnem, c);
 }
 
@@ -1874,7 +1876,7 @@ static totc *totc_build(const ebts_profile *p, const char *tot, int any_tot)
     v.vc = c;
     snprintf(v.tot, sizeof v.tot, "%s", tot);
     snprintf(t->tot, sizeof t->tot, "%s", tot);
-    v.tmpl = any_tot ? NULL : tmpl_of(p->version, v.tot);
+    v.tmpl = t->tmpl = any_tot ? NULL : tmpl_of(p->version, v.tot);
     size_t nck = 0;
     for (size_t s = 0; s < c->nkslots; s++) {
         if (!c->keys[s])
@@ -2161,14 +2163,14 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         }
     v.ident = p->version != 2011 && strcmp(v.tot, " SRE ") == 0 &&
               span_is(ebts_field_value(ebts_record_field(t->recs[0], 8)), "USVISIT0Z");
-    v.tmpl = tmpl_of(p->version, v.tot);
+    /* the TOT's tables (NULL without memory: every answer is computed) */
+    v.tc = totc_of(p, v.tot, 0);
+    v.tca = totc_of(p, v.tot, 1);
+    v.tmpl = v.tc ? v.tc->tmpl : tmpl_of(p->version, v.tot);
     if (p->version == 2011) /* the base standard: no transaction rules, any TOT */
         v.totr = NULL;
     v.tot_known = v.tmpl != NULL || v.totr != NULL ||
                   (p->ebts10 && p->version != 2011 && tot.len && strstr(ebts10_tots, v.tot));
-    /* the TOT's tables (NULL without memory: every answer is computed) */
-    v.tc = totc_of(p, v.tot, 0);
-    v.tca = totc_of(p, v.tot, 1);
     snprintf(v.why, sizeof v.why, "for TOT%s", v.tot);
     v.why[strlen(v.why) - 1] = 0;
     check_type1(&v);
