@@ -764,6 +764,19 @@ static run16 run16_of(uint64_t sub, uint64_t add)
 }
 
 #if defined(__SSE2__)
+/* The first byte of q the table refuses among those whose bits are set in out (bytes outside
+ * the class's run), n when none. */
+static EBTS__HOT unsigned refused_in(const unsigned char *ok, const unsigned char *q, unsigned out,
+                                     unsigned n)
+{
+    for (; out; out &= out - 1) {
+        unsigned j = (unsigned)__builtin_ctz(out);
+        if (!ok[q[j]])
+            return j;
+    }
+    return n;
+}
+
 /* the bytes of sixteen at q that lie in the run, as a bit mask */
 static EBTS__HOT unsigned run16_mask(const run16 *r, const unsigned char *q)
 {
@@ -776,9 +789,10 @@ static EBTS__HOT unsigned run16_mask(const run16 *r, const unsigned char *q)
 /* The first byte of q[0..n) the table refuses, n when none. While the bytes lie in the class's
  * run (sub 0: no usable run) they pass in blocks (sixteen with SSE2, else eight), the last block
  * overlapping the one before it; a value shorter than sixteen bytes passes in one block when
- * wide says that sixteen bytes from q may be read (they lie in the input). From the first block
- * that does not pass, byte by byte (four at a time) through the table, which also knows the
- * class's specials. */
+ * wide says that sixteen bytes from q may be read (they lie in the input). With SSE2, a block's
+ * bytes outside the run are looked up in the table, which also knows the class's specials (a
+ * text's line ends); without, from the first block that does not pass, byte by byte (four at a
+ * time) through the table. */
 static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uint64_t add,
                                       const run16 *r16, const unsigned char *q, size_t n,
                                       int wide)
@@ -788,19 +802,23 @@ static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uin
     (void)wide;
     if (sub) {
 #if defined(__SSE2__)
-        if (n < 16 && wide) {
-            unsigned need = (1u << n) - 1u;
-            if ((run16_mask(r16, q) & need) == need)
-                return n;
-            goto table;
-        }
+        if (n < 16 && wide)
+            return refused_in(ok, q, ~run16_mask(r16, q) & ((1u << n) - 1u), n);
         if (n >= 16) {
-            for (; i + 16 <= n; i += 16)
-                if (run16_mask(r16, q + i) != 0xffff)
-                    goto table;
-            if (i == n || run16_mask(r16, q + n - 16) == 0xffff)
+            for (; i + 16 <= n; i += 16) {
+                unsigned out = ~run16_mask(r16, q + i) & 0xffffu;
+                unsigned j = out ? refused_in(ok, q + i, out, 16) : 16;
+                if (j < 16)
+                    return i + j;
+            }
+            if (i == n)
                 return n;
-            goto table;
+            /* the last sixteen bytes, of which those before i have passed */
+            unsigned out = ~run16_mask(r16, q + n - 16) & 0xffffu;
+            if (!out)
+                return n;
+            out &= 0xffffu << (i - (n - 16));
+            return n - 16 + refused_in(ok, q + n - 16, out, 16);
         }
 #endif
         if (n >= 8) {
@@ -994,37 +1012,57 @@ static void value_finding(V *v, long rec, const ebts_field *f, size_t sub, long 
          s.len > 32 ? "..." : "", list, strlen(c->values) >= sizeof list - 1 ? ", ..." : "");
 }
 
+/* first_refused() for a check without a table of the profile's: the table built for this
+ * value. Out of line: the profile has a table for every class its rules make. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t first_refused_own(const chk *c, const unsigned char *q, size_t n, int wide)
+{
+    unsigned char own[256];
+    uint64_t sub, add;
+    class_table(own, c->ct, c->sca, c->high);
+    class_run(own, &sub, &add);
+    run16 r16 = run16_of(sub, add);
+    return first_refused(own, sub, add, &r16, q, n, wide);
+}
+
 /* One value (an item, or a subfield without items) against a type/length/value-set rule. */
 /* wide: sixteen bytes from s.ptr may be read (they lie in the input) */
 static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
                                   ebts_span s, const char *fmnem, const chk *c, int wide)
 {
-    unsigned char own[256]; /* without a cached table: built for this value */
-    const unsigned char *ok = c->ok;
-    uint64_t run_sub = c->sub, run_add = c->add;
-    run16 own16;
-    const run16 *r16 = &c->r16;
-    if (!ok) {
-        class_table(own, c->ct, c->sca, c->high);
-        class_run(own, &run_sub, &run_add);
-        own16 = run16_of(run_sub, run_add);
-        r16 = &own16;
-        ok = own;
-    }
-    size_t bad = first_refused(ok, run_sub, run_add, r16, s.ptr, s.len, wide); /* s.len if none */
+    size_t bad = c->ok ? first_refused(c->ok, c->sub, c->add, &c->r16, s.ptr, s.len, wide)
+                       : first_refused_own(c, s.ptr, s.len, wide); /* s.len if none */
     if (bad < s.len || s.len - c->lo > c->span)
         text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
     if (c->values && !in_value_set(c->vs, c->values, s.ptr, s.len, wide))
         value_finding(v, rec, f, sub, item, s, fmnem, c);
 }
 
+/* The first CR or LF of p[i..n), n when none (i when i > n) */
+static size_t next_break(const unsigned char *p, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+        if (m)
+            return i + (unsigned)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && p[i] != '\n' && p[i] != '\r')
+        i++;
+    return i;
+}
+
 static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsigned maxline,
                         const char *mnem)
 {
     size_t line = 1, start = 0, reported = 0, first_at = 0, longest = 0, first_line = 0;
-    for (size_t i = 0; i <= s.len; i++) {
-        if (i < s.len && s.ptr[i] != '\n' && s.ptr[i] != '\r')
-            continue;
+    for (size_t i = next_break(s.ptr, 0, s.len); i <= s.len; i = next_break(s.ptr, i + 1, s.len)) {
         size_t len = i - start + 2; /* the text plus two line-control characters */
         if (len > maxline) {
             if (!reported++) {

@@ -883,6 +883,57 @@ START_TEST(value_sets_match_whole_tokens)
 }
 END_TEST
 
+/* The position a CONTROL_CHARACTER finding names in t's 2.075, 0 when there is none */
+static size_t control_at(const ebts_txn *t, const ebts_profile *p)
+{
+    ebts_report *r = ebts_validate(t, p, NULL);
+    size_t at = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        const char *pos = strstr(d->msg, "at position ");
+        if (strcmp(d->code, "CONTROL_CHARACTER") == 0 && strcmp(d->tag, "2.075") == 0 && pos)
+            at = (size_t)strtoul(pos + 12, NULL, 10);
+    }
+    ebts_report_free(r);
+    return at;
+}
+
+/* Text is checked sixteen bytes at a time, a block's bytes outside the class's run (line ends,
+ * refused bytes) through its table: a refused byte is found at its place in any block, the last
+ * (overlapping) one included, behind line ends or not, in a value edited or read. */
+START_TEST(refused_byte_found_at_its_position_in_any_block)
+{
+    ebts_profile *p = ebts_profile_builtin("ebts-11", NULL);
+    ck_assert_ptr_nonnull(p);
+    static const char text[] = "MATCH\r\nNAME: DOE\r\nLINE OF TEXT\nLINE OF TEXT\r\nLINE OF TEXT\r\n"
+                               "LAST LINE OF TEXT";
+    for (size_t len = 1; len < sizeof text; len++)
+        for (size_t bad = 0; bad < len; bad++) {
+            char v[sizeof text];
+            memcpy(v, text, len);
+            v[bad] = 0x01;
+            ebts_txn *t = ebts_txn_new("0500", NULL);
+            ck_assert_ptr_nonnull(t);
+            ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "SRE", 3, NULL), 0);
+            ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
+            ck_assert_int_eq(ebts_txn_set_field(t, 1, 75, v, len, NULL), 0);
+            ck_assert_msg(control_at(t, p) == bad + 1, "edited, %zu bytes: %zu, not %zu", len,
+                          control_at(t, p), bad + 1);
+            size_t n = 0;
+            unsigned char *w = NULL;
+            ck_assert_int_eq(ebts_write_buffer(t, 0, &w, &n, NULL), 0);
+            ebts_txn *u = ebts_read_buffer(w, n, EBTS_READ_BORROW, NULL);
+            ck_assert_ptr_nonnull(u);
+            ck_assert_msg(control_at(u, p) == bad + 1, "read, %zu bytes: %zu, not %zu", len,
+                          control_at(u, p), bad + 1);
+            ebts_txn_free(u);
+            ebts_free(w);
+            ebts_txn_free(t);
+        }
+    ebts_profile_free(p);
+}
+END_TEST
+
 /* The findings of each path under p, one line each: code, tag and offset of every finding */
 struct validator {
     const ebts_profile *p;
@@ -1168,6 +1219,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, lengths_at_their_bounds);
     tcase_add_test(tc, item_checks_in_every_record);
     tcase_add_test(tc, one_profile_validates_from_threads_at_once);
+    tcase_add_test(tc, refused_byte_found_at_its_position_in_any_block);
     tcase_add_test(tc, idc_duplicates_small_and_large);
     tcase_add_test(tc, rule_table_is_sorted);
     suite_add_tcase(s, tc);
