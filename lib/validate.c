@@ -1608,7 +1608,9 @@ static void tmpl_records(const ebts__tmpl_tot *tmpl, unsigned char rec[100])
     memset(rec, 0, 100);
     for (unsigned k = 1; tmpl && tmpl->records && k < 100; k++) {
         char tok[8];
-        snprintf(tok, sizeof tok, " %u ", k);
+        size_t n = 1 + put_dec(tok + 1, k, 1);
+        tok[0] = tok[n++] = ' ';
+        tok[n] = 0;
         rec[k] = strstr(tmpl->records, tok) != NULL;
     }
 }
@@ -1988,28 +1990,39 @@ static const totc *totc_of(const ebts_profile *p, const char *tot, int any_tot)
 }
 
 /* What the profile's rules name, gathered in two passes: the first counts (lists of values and
- * fields, at most) and collects the distinct sets of special characters, the second fills the
- * tables. */
-#define SCA_MAX 64u
+ * fields, at most) and collects the distinct classes (character type and special characters,
+ * at most CLASS_MAX: the others are built per value), the second fills the tables. */
+#define CLASS_MAX 128u
 typedef struct gather {
     struct ebts__vcomp *c;
     int fill;
-    size_t nvals, nkeys, nsca;
-    const char *sca[SCA_MAX]; /* sca[0] is NULL: no specials */
+    size_t nvals, nkeys, nclass;
+    int ct[CLASS_MAX];
+    const char *sca[CLASS_MAX];
 } gather;
 
-static void gather_one(gather *g, int is_field, unsigned rtype, unsigned field,
+static void gather_class(gather *g, int ct, const char *sca)
+{
+    size_t i;
+    for (i = 0; i < g->nclass; i++)
+        if (g->ct[i] == ct &&
+            (g->sca[i] == sca || (g->sca[i] && sca && strcmp(g->sca[i], sca) == 0)))
+            return;
+    if (g->nclass < CLASS_MAX) {
+        g->ct[g->nclass] = ct;
+        g->sca[g->nclass++] = sca;
+    }
+}
+
+static void gather_one(gather *g, int is_field, unsigned rtype, unsigned field, int ct,
                        const char *values, const char *sca)
 {
     struct ebts__vcomp *c = g->c;
     if (!g->fill) {
         g->nvals += values != NULL;
         g->nkeys += is_field != 0;
-        size_t i;
-        for (i = 0; i < g->nsca && sca && !(g->sca[i] && strcmp(g->sca[i], sca) == 0); i++)
-            ;
-        if (sca && i == g->nsca && g->nsca < SCA_MAX)
-            g->sca[g->nsca++] = sca;
+        if (ct >= 0)
+            gather_class(g, ct, sca);
         return;
     }
     if (is_field && rtype <= 0xffff && field <= 0x7fff) {
@@ -2037,32 +2050,40 @@ static void gather_one(gather *g, int is_field, unsigned rtype, unsigned field,
 static void gather_items(gather *g, const ebts__item_rule *it, size_t n)
 {
     for (size_t i = 0; it && i < n; i++)
-        gather_one(g, 0, 0, 0, it[i].values, it[i].sca);
+        gather_one(g, 0, 0, 0, it[i].ctype, it[i].values, it[i].sca);
 }
 
-/* Every rule lookup_rules() can take a rule's values or specials from, and every field a rule
- * names (required_uncached() also asks the profile's mandatory fields). */
+/* Every rule lookup_rules() can take a rule's class or values from, and every field a rule names
+ * (required_uncached() also asks the profile's mandatory fields). The classes of rules the EBTS
+ * 10 changes and ANSI/NIST-ITL 1-2011 alter are those lookup_rules() makes of them. */
 static void gather_rules(gather *g, const ebts_profile *p)
 {
     for (size_t i = 0; i < ebts__rules_91_count; i++) {
         const ebts__field_rule *r = &ebts__rules_91[i];
-        gather_one(g, 1, r->rtype, r->field, r->values, r->sca);
+        gather_one(g, 1, r->rtype, r->field, r->ctype, r->values, r->sca);
         gather_items(g, r->items, r->nitems);
+        if (r->rtype == 1 && r->field >= 7 && r->field <= 10)
+            gather_one(g, 0, 0, 0, EBTS__CT_ANS, NULL, r->sca);
     }
     for (size_t i = 0; i < sizeof deltas / sizeof deltas[0]; i++) {
-        gather_one(g, 0, 0, 0, deltas[i].values, deltas[i].sca);
-        gather_items(g, deltas[i].items, deltas[i].nitems);
+        const delta *x = &deltas[i];
+        gather_one(g, 0, 0, 0, -1, x->values, NULL);
+        gather_items(g, x->items, x->nitems);
+        for (const ebts__field_rule *r = first_rule_at(x->rtype, x->field);
+             r->rtype == x->rtype && r->field == x->field; r++)
+            gather_one(g, 0, 0, 0, x->ctype >= 0 ? x->ctype : r->ctype, NULL,
+                       x->sca ? x->sca : r->sca);
     }
     for (size_t i = 0; i < sizeof added_10 / sizeof added_10[0]; i++) {
         const ebts__field_rule *r = &added_10[i];
-        gather_one(g, 1, r->rtype, r->field, r->values, r->sca);
+        gather_one(g, 1, r->rtype, r->field, r->ctype, r->values, r->sca);
         gather_items(g, r->items, r->nitems);
     }
     for (size_t i = 0; i < p->nrules; i++)
-        gather_one(g, 1, p->rules[i].rtype, p->rules[i].field, p->rules[i].values,
-                   p->rules[i].sca);
+        gather_one(g, 1, p->rules[i].rtype, p->rules[i].field, p->rules[i].ctype,
+                   p->rules[i].values, p->rules[i].sca);
     for (size_t i = 0; i < p->nmand; i++)
-        gather_one(g, 1, p->mand[i].rtype, p->mand[i].field, NULL, NULL);
+        gather_one(g, 1, p->mand[i].rtype, p->mand[i].field, -1, NULL, NULL);
 }
 
 static size_t pow2_at_least(size_t n)
@@ -2104,9 +2125,8 @@ int ebts__profile_compile(ebts_profile *p)
     gather g;
     memset(&g, 0, sizeof g);
     g.c = c;
-    g.nsca = 1; /* sca[0]: none */
     gather_rules(&g, p);
-    size_t ntab = 7 * 2 * g.nsca; /* every class, with and without bytes above 0x7F */
+    size_t ntab = 2 * (g.nclass ? g.nclass : 1); /* each class, with and without bytes above 0x7F */
     c->ncsets = pow2_at_least(2 * ntab);
     c->nvslots = pow2_at_least(2 * g.nvals);
     c->nkslots = pow2_at_least(2 * g.nkeys);
@@ -2123,13 +2143,12 @@ int ebts__profile_compile(ebts_profile *p)
         return -1;
     }
     size_t made = 0;
-    for (size_t i = 0; i < g.nsca; i++)
-        for (int ct = 0; ct <= EBTS__CT_B; ct++)
-            for (int high = 0; high < 2; high++) {
-                struct cset *e = cset_slot(c, ct, g.sca[i], high);
-                if (!e->valid)
-                    cset_make(e, c->cset_ok[made++], ct, g.sca[i], high);
-            }
+    for (size_t i = 0; i < g.nclass; i++)
+        for (int high = 0; high < 2; high++) {
+            struct cset *e = cset_slot(c, g.ct[i], g.sca[i], high);
+            if (!e->valid)
+                cset_make(e, c->cset_ok[made++], g.ct[i], g.sca[i], high);
+        }
     g.fill = 1;
     g.nvals = 0;
     gather_rules(&g, p);
@@ -2203,12 +2222,14 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
               span_is(ebts_field_value(ebts_record_field(t->recs[0], 8)), "USVISIT0Z");
     /* the TOT's tables (NULL without memory: every answer is computed) */
     v.tc = totc_of(p, v.tot, 0);
-    v.tca = totc_of(p, v.tot, 1);
     v.tmpl = v.tc ? v.tc->tmpl : tmpl_of(p->version, v.tot);
     if (p->version == 2011) /* the base standard: no transaction rules, any TOT */
         v.totr = NULL;
     v.tot_known = v.tmpl != NULL || v.totr != NULL ||
                   (p->ebts10 && p->version != 2011 && tot.len && strstr(ebts10_tots, v.tot));
+    /* any TOT's answers: for the fields of a TOT the profile does not know (a known TOT asks
+       them only to name a missing field) */
+    v.tca = v.tot_known ? NULL : totc_of(p, v.tot, 1);
     snprintf(v.why, sizeof v.why, "for TOT%s", v.tot);
     v.why[strlen(v.why) - 1] = 0;
     check_type1(&v);
