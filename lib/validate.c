@@ -264,7 +264,7 @@ typedef struct run16 {
 /* A rule for values (a field's, or one of its items'), made ready once for the many values it
  * checks: the class's table and run are looked up here, not per value. */
 typedef struct chk {
-    const unsigned char *ok; /* NULL: no cached table (check_text builds one) */
+    const unsigned char *ok; /* NULL: no table of the profile's (check_text builds one) */
     uint64_t sub, add;       /* the table's run (class_run) */
     run16 r16;               /* the same for SSE2 (made once per class: struct cset) */
     int ct, date;            /* date: items only (a field's date rule is checked by the field) */
@@ -929,7 +929,7 @@ static void chk_make(const V *v, chk *c, int ct, const char *sca, unsigned minle
     c->ok = e ? e->ok : NULL;
     c->sub = e ? e->sub : 0;
     c->add = e ? e->add : 0;
-    if (e) /* without a cached class check_text makes the run for each value */
+    if (e) /* without the profile's table check_text makes the run for each value */
         c->r16 = e->r16;
     c->ct = ct;
     c->date = date;
