@@ -24,8 +24,10 @@
  *   - different objects may be used from different threads at the same time, freely;
  *   - one object may be used from several threads at once by functions that take it `const`:
  *     reading a transaction (accessors, ebts_write_*, ebts_validate, ebts_diff,
- *     ebts_response_view), a profile (ebts_validate keeps no cache in it: its caches live for
- *     one call), an ebts_ers, a report, a diff result, a JUnit or batch report being written;
+ *     ebts_response_view), a profile (its tables are made when it is loaded, but for each
+ *     TOT's answers: the first ebts_validate of a transaction of that TOT makes them and
+ *     publishes them atomically, without a lock, and they never change after), an ebts_ers, a
+ *     report, a diff result, a JUnit or batch report being written;
  *   - a function that takes it non-const (edits, ebts_txn_fix, ebts_txn_redact, ebts_junit_add,
  *     ebts_batch_add,
  *     the _free functions) needs it to itself: no other call on that object meanwhile;
@@ -347,7 +349,9 @@ typedef struct ebts_profile ebts_profile;
 typedef struct ebts_report ebts_report;
 
 /** A built-in profile by name ("ebts-11", "ebts-10", "ebts-9.1", "ansi-nist-2011"); NULL and
- *  err if unknown (PROFILE_INVALID) or NULL (BAD_ARGUMENT). */
+ *  err if unknown (PROFILE_INVALID), NULL (BAD_ARGUMENT) or out of memory (OUT_OF_MEMORY).
+ *  A profile is made once for many validations: its lookup tables (rules by field, character
+ *  classes, value sets) are made here, and by the first validation of each TOT. */
 EBTS_API ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err);
 /** The built-in profiles: returns their count; for index < count, *name and *source (static
  *  strings: the profile's name and the sources of its facts; either pointer may be NULL). */
@@ -361,8 +365,9 @@ EBTS_API ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebt
 EBTS_API const char *ebts_profile_name(const ebts_profile *p);
 EBTS_API void ebts_profile_free(ebts_profile *p);
 
-/** Validate `t` against profile `p` (NULL = "ebts-11"). NULL only on out-of-memory, or when `t`
- *  is NULL (BAD_ARGUMENT). */
+/** Validate `t` against profile `p` (NULL = "ebts-11", made for this call: a program that
+ *  validates many transactions loads a profile once and passes it). NULL only on
+ *  out-of-memory, or when `t` is NULL (BAD_ARGUMENT). */
 EBTS_API ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err);
 EBTS_API size_t ebts_report_count(const ebts_report *r);
 EBTS_API const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index);

@@ -465,8 +465,12 @@ struct ebts_profile {
     ebts__sev *sev;
     size_t nsev;
     ebts__arena arena;
+    struct ebts__vcomp *vc;       /* validate.c: the tables made from the rules when loaded */
 };
 ebts_profile *ebts__profile_new(const char *name, int ebts10);
+/* validate.c: make p's validation tables once its rules are read (-1 without memory); free them */
+int ebts__profile_compile(ebts_profile *p);
+void ebts__profile_compiled_free(ebts_profile *p);
 int ebts__rule_status(const ebts_profile *p, const char *tot, unsigned rtype, unsigned field);
 
 /* image.c */

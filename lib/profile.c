@@ -75,10 +75,14 @@ ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err)
     int version = version_of(name);
     if (version) {
         ebts_profile *p = ebts__profile_new(name, version != 91);
+        if (p)
+            p->version = version;
+        if (p && ebts__profile_compile(p) < 0) {
+            ebts_profile_free(p);
+            p = NULL;
+        }
         if (!p)
             ebts__error_oom(err);
-        else
-            p->version = version;
         return p;
     }
     ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
@@ -97,6 +101,7 @@ void ebts_profile_free(ebts_profile *p)
 {
     if (!p)
         return;
+    ebts__profile_compiled_free(p);
     ebts__arena_free(&p->arena);
     free(p->rules);
     free(p->mand);
@@ -373,6 +378,8 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
     xmlFree(name);
     xmlFree(base);
     int rc = p ? read_profile(p, root, &x) : -1;
+    if (rc == 0 && ebts__profile_compile(p) < 0)
+        rc = -1;
     if (rc < 0) {
         ebts_profile_free(p);
         xmlFreeDoc(doc);

@@ -1,6 +1,7 @@
 /* Validation: EBTS rules for Types 1, 2 and 10 (EBTS 9.1 tables generated from the
  * verification file's facts, EBTS 10 deltas below), record make-up per TOT, IDCs, field order,
  * 2.075 line length, and Type-10 images against their header fields. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,7 +264,7 @@ typedef struct run16 {
 /* A rule for values (a field's, or one of its items'), made ready once for the many values it
  * checks: the class's table and run are looked up here, not per value. */
 typedef struct chk {
-    const unsigned char *ok; /* NULL: no cached table (check_text builds one) */
+    const unsigned char *ok; /* NULL: no table of the profile's (check_text builds one) */
     uint64_t sub, add;       /* the table's run (class_run) */
     run16 r16;               /* the same for SSE2 (made once per class: struct cset) */
     int ct, date;            /* date: items only (a field's date rule is checked by the field) */
@@ -272,75 +273,101 @@ typedef struct chk {
     unsigned minlen, maxlen;
     size_t lo, span;         /* the length is wrong when len - lo > span (one unsigned test) */
     const char *values, *sca, *imnem;
+    const struct vset *vs;   /* values split (vset_of), or NULL: the list is scanned */
 } chk;
+
+/* The 7-bit bytes a (class, special characters) pair allows, for text of 7-bit bytes (high 0)
+ * or text that may hold bytes above 0x7F (high 1): made when the profile is loaded. */
+struct cset {
+    const char *sca;
+    int ct, high, valid;
+    int digits;               /* the class allows 0-9 */
+    uint64_t sub, add;        /* the longest run of bytes the class allows: see class_run() */
+    run16 r16;                /* the same for SSE2 */
+    const unsigned char *ok;  /* 1 where the class allows the byte */
+};
+
+/* A value set split once: each value's place and length in the list, and a small hash table of
+ * them. */
+struct vset {
+    unsigned n; /* VSET_MAX + 1: too many values, scanned instead */
+    unsigned short off[VSET_MAX];
+    unsigned char len[VSET_MAX];
+    uint64_t head[VSET_MAX]; /* each value's first bytes (value_head) */
+    unsigned char at[2 * VSET_MAX]; /* open addressing by value_hash: entry + 1, 0 empty */
+};
+
+/* Per record type, the built-in rules' fields that may be mandatory, in table order: found once
+ * per TOT, not per record (a rule that depends on the record's IMT is asked per record). */
+struct reqlist {
+    unsigned type;
+    int valid;
+    struct reqf {
+        unsigned field;
+        unsigned char imt, star; /* star: mandatory for every TOT (no "for TOT" reason) */
+    } *f;
+    size_t n;
+};
+
+/* What lookup_rules() answers for one (type, field) under one TOT: the rule, whether the field
+ * is mandatory (-1: it depends on the record's IMT, asked per record; or any_tot), and the rule's
+ * checks per high (the field's for a rule without items, else one per item rule up to
+ * CHK_ITEMS). */
+struct centry {
+    int found, required;
+    ebts__field_rule rule;
+    const chk *ck[2];
+};
+
+/* The answers for one TOT (" SRE "), or for any TOT: made by the first validation of a
+ * transaction of that TOT and never changed after. */
+typedef struct totc {
+    char tot[24];
+    struct centry *e; /* per key (ebts__vcomp.key_id) */
+    chk *pool;
+    const ebts__tmpl_tot *tmpl; /* tmpl_of() */
+    struct reqlist req[3]; /* Types 1, 2 and 10 */
+    unsigned char tmpl_rec[100]; /* record types the TOT's template holds (check_makeup) */
+} totc;
+
+#define TOT_SLOTS 128u
+
+/* A profile's validation tables: made when it is loaded (ebts__profile_compile) and read-only
+ * after, but for the TOTs' tables, each made once and published atomically (totc_of). */
+struct ebts__vcomp {
+    struct cset *csets; /* open addressing by (class, specials, high); ncsets a power of two */
+    size_t ncsets;
+    unsigned char (*cset_ok)[256];
+    const char **vset_key; /* open addressing by the list's address, to vsets[vset_at[slot]] */
+    unsigned *vset_at;
+    size_t nvslots;
+    struct vset *vsets;
+    uint32_t *keys; /* (rtype << 16 | field) + 1 of every field a rule names; 0 empty */
+    uint32_t *key_id;
+    size_t nkslots, nkeys;
+    _Atomic(totc *) any;
+    _Atomic(totc *) tots[TOT_SLOTS];
+};
 
 typedef struct V {
     const ebts_txn *t;
     const unsigned char *in, *in16; /* the input; sixteen bytes can be read from in..in16 */
     const ebts_profile *p;
+    const struct ebts__vcomp *vc; /* the profile's tables, or NULL: every lookup is computed */
+    const totc *tc, *tca; /* the TOT's answers and any TOT's, or NULL: computed */
     ebts__dlist *dl;
     char tot[24];                /* " SRE " */
     const ebts__tot_rule *totr;  /* NULL if the TOT has no 9.1 rules */
     const ebts__tmpl_tot *tmpl;  /* the TOT's FBI template (ebts-10, ebts-11), or NULL */
     int tot_known;
-    /* lookup() is a pure function of (profile, TOT, type, field, any_tot), and a transaction
-     * asks about the same fields again for every record: remember the answers (direct-mapped;
-     * only the keys are zeroed, key 0 = empty, so a validation of a small response does not
-     * clear memory it never uses; NULL when an allocation failed: every lookup is computed). */
-    unsigned *memo_key;
-    struct memo {
-        int found;
-        int required; /* required_here() for a rule without IMT condition: -1 not known yet */
-        ebts__field_rule rule;
-        /* the rule's checks, in ckpool, NULL while not made: one for a rule without items, else
-         * one per item rule (up to CHK_ITEMS) */
-        chk *ck;
-    } *memo;
-    chk *ckpool; /* room for CKPOOL checks, taken by memo entries as they are filled */
     uint32_t *ix; /* the index of the field being checked, for a value that was read */
     size_t ixcap;
     int simd;     /* ebts__simd() */
-    size_t ckused;
-    /* The same for the 7-bit bytes a (class, special characters) pair allows. */
-    struct cset {
-        const char *sca;
-        int ct, high, valid;
-        int digits;        /* the class allows 0-9 */
-        uint64_t sub, add; /* the longest run of bytes the class allows: see class_run() */
-        run16 r16;         /* the same for SSE2 */
-    } *csets;
-    unsigned char (*cset_ok)[256]; /* per slot: 1 where the class allows the byte */
     int ascii7; /* 1.015 DCS declares no character set but 7-bit ASCII */
     int ident;  /* an SRE from IDENT (1.008 ORI USVISIT0Z) */
-    /* Per record type, the built-in rules' fields that may be mandatory, in table order: found
-     * once, not per record (a rule that depends on the record's IMT is asked per record). */
-    struct reqlist {
-        unsigned type;
-        int valid;
-        struct reqf {
-            unsigned field;
-            unsigned char imt, star; /* star: mandatory for every TOT (no "for TOT" reason) */
-        } *f;
-        size_t n;
-    } req[4];
     char why[48]; /* "for TOT SRE" */
-    /* Value sets split once: each value's place and length in the list, and a small hash table
-     * of them (direct-mapped by the list's address; NULL without memory: the list is
-     * scanned). */
-    const char **vset_key;
-    struct vset {
-        unsigned n; /* VSET_MAX + 1: too many values, scanned instead */
-        unsigned short off[VSET_MAX];
-        unsigned char len[VSET_MAX];
-        uint64_t head[VSET_MAX]; /* each value's first bytes (value_head) */
-        unsigned char at[2 * VSET_MAX]; /* open addressing by value_hash: entry + 1, 0 empty */
-    } *vsets;
 } V;
-#define MEMO_SLOTS 512u
-#define VSET_SLOTS 64u
-#define CSET_SLOTS 64u
 #define CHK_ITEMS 16u /* item rules made ready per field; checks of later items are made per item */
-#define CKPOOL 1024u  /* checks kept for memo entries; when all are taken, made per field */
 
 static int in_list(const char *list, const char *tot)
 {
@@ -428,20 +455,30 @@ static void vset_split(struct vset *e, const char *values)
     }
 }
 
-/* in_values() through the split form of the list (vset_split), direct-mapped by the list's
- * address (the longest built-in list has 71 values). wide: as value_head. */
-static EBTS__HOT int in_value_set(V *v, const char *values, const unsigned char *p, size_t n,
-                                  int wide)
+/* The slot of a list's address in a table of n (a power of two) */
+static EBTS__HOT size_t ptr_slot(const void *ptr, size_t n)
 {
-    if (!v->vsets)
-        return in_values(values, p, n);
-    size_t slot = ((uintptr_t)values >> 4) % VSET_SLOTS;
-    struct vset *e = &v->vsets[slot];
-    if (v->vset_key[slot] != values) {
-        v->vset_key[slot] = values;
-        vset_split(e, values);
-    }
-    if (e->n > VSET_MAX)
+    return (size_t)(((uint64_t)(uintptr_t)ptr * 0x9e3779b97f4a7c15ull) >> 40) & (n - 1);
+}
+
+/* The split form of the list, NULL when the profile has none (it was made for every list its
+ * rules name) */
+static EBTS__HOT const struct vset *vset_of(const struct ebts__vcomp *c, const char *values)
+{
+    if (!c)
+        return NULL;
+    size_t slot = ptr_slot(values, c->nvslots);
+    while (c->vset_key[slot] && c->vset_key[slot] != values)
+        slot = (slot + 1) & (c->nvslots - 1);
+    return c->vset_key[slot] ? &c->vsets[c->vset_at[slot]] : NULL;
+}
+
+/* in_values() through e, the split form of the list (vset_split; the longest built-in list has
+ * 71 values), when there is one. wide: as value_head. */
+static EBTS__HOT int in_value_set(const struct vset *e, const char *values,
+                                  const unsigned char *p, size_t n, int wide)
+{
+    if (!e || e->n > VSET_MAX)
         return in_values(values, p, n);
     uint64_t head = value_head(p, n, wide);
     for (unsigned h = value_hash(head, n); e->at[h]; h = (h + 1) % (2 * VSET_MAX)) {
@@ -461,11 +498,30 @@ static int is_control(unsigned char c)
     return (c < 0x20 && (c < 7 || c > 13)) || c == 0x7f;
 }
 
+/* n in decimal at d, at least min digits (as printf's %0*u): the count written */
+static size_t put_dec(char *d, unsigned n, size_t min)
+{
+    char t[12];
+    size_t k = 0;
+    do
+        t[k++] = (char)('0' + n % 10);
+    while ((n /= 10) != 0 || k < min);
+    for (size_t i = 0; i < k; i++)
+        d[i] = t[k - 1 - i];
+    return k;
+}
+
 /* Is " T.NNN " (or " T.NNN:" in an occurrence list) in the template's list? */
 static const char *tmpl_find(const char *list, unsigned rtype, unsigned field, char end)
 {
     char tok[24];
-    snprintf(tok, sizeof tok, " %u.%03u%c", rtype, field, end);
+    size_t n = 0;
+    tok[n++] = ' ';
+    n += put_dec(tok + n, rtype, 1);
+    tok[n++] = '.';
+    n += put_dec(tok + n, field, 3);
+    tok[n++] = end;
+    tok[n] = 0;
     return list ? strstr(list, tok) : NULL;
 }
 
@@ -588,35 +644,32 @@ static const ebts__field_rule *lookup_rules(const V *v, unsigned rtype, unsigned
     return NULL;
 }
 
-/* The memo entry of (rtype, field, any_tot), filled on first use; NULL without a memo. */
-static EBTS__HOT struct memo *memo_of(V *v, unsigned rtype, unsigned field, int any_tot)
+/* The key's place in the profile's list of fields that rules name: -1 when no rule names it
+ * (no TOT has a rule for it), -2 when it cannot be a key. */
+static EBTS__HOT long key_id(const struct ebts__vcomp *c, unsigned rtype, unsigned field)
 {
-    if (!v->memo || rtype > 0xffff || field > 0x7fff)
-        return NULL;
-    unsigned key = (rtype << 16 | field << 1 | (any_tot != 0)) + 1;
-    unsigned slot = (rtype * 613u + field * 2u + (any_tot != 0)) % MEMO_SLOTS;
-    struct memo *m = &v->memo[slot];
-    if (v->memo_key[slot] != key) {
-        m->found = lookup_rules(v, rtype, field, &m->rule, any_tot) != NULL;
-        m->required = -1;
-        m->ck = NULL; /* what it held (if anything) stays taken in ckpool: bounded by CKPOOL */
-        v->memo_key[slot] = key;
-    }
-    return m;
+    if (rtype > 0xffff || field > 0x7fff)
+        return -2;
+    uint32_t key = (rtype << 16 | field) + 1;
+    size_t slot = (size_t)((key * 0x9e3779b1u) >> 16) & (c->nkslots - 1);
+    while (c->keys[slot] && c->keys[slot] != key)
+        slot = (slot + 1) & (c->nkslots - 1);
+    return c->keys[slot] ? (long)c->key_id[slot] : -1;
 }
 
-/* The rule, in the memo (valid until the next lookup: callers use it before asking again) or,
- * without a memo, in *out; *mp (when asked) the memo entry, or NULL. */
-static EBTS__HOT const ebts__field_rule *lookup(V *v, unsigned rtype, unsigned field,
+/* The rule, in the TOT's table or, without one, computed into *out; *mp (when asked) the
+ * table's entry, or NULL. */
+static EBTS__HOT const ebts__field_rule *lookup(const V *v, unsigned rtype, unsigned field,
                                                 ebts__field_rule *out, int any_tot,
-                                                struct memo **mp)
+                                                const struct centry **mp)
 {
-    struct memo *m = memo_of(v, rtype, field, any_tot);
+    const totc *t = any_tot ? v->tca : v->tc;
+    long id = t ? key_id(v->vc, rtype, field) : -2;
     if (mp)
-        *mp = m;
-    if (!m)
+        *mp = id >= 0 ? &t->e[id] : NULL;
+    if (id == -2)
         return lookup_rules(v, rtype, field, out, any_tot);
-    return m->found ? &m->rule : NULL;
+    return id >= 0 && t->e[id].found ? &t->e[id].rule : NULL;
 }
 
 static int forbidden(const V *v, unsigned rtype, unsigned field)
@@ -711,6 +764,19 @@ static run16 run16_of(uint64_t sub, uint64_t add)
 }
 
 #if defined(__SSE2__)
+/* The first byte of q the table refuses among those whose bits are set in out (bytes outside
+ * the class's run), n when none. */
+static EBTS__HOT unsigned refused_in(const unsigned char *ok, const unsigned char *q, unsigned out,
+                                     unsigned n)
+{
+    for (; out; out &= out - 1) {
+        unsigned j = (unsigned)__builtin_ctz(out);
+        if (!ok[q[j]])
+            return j;
+    }
+    return n;
+}
+
 /* the bytes of sixteen at q that lie in the run, as a bit mask */
 static EBTS__HOT unsigned run16_mask(const run16 *r, const unsigned char *q)
 {
@@ -723,9 +789,10 @@ static EBTS__HOT unsigned run16_mask(const run16 *r, const unsigned char *q)
 /* The first byte of q[0..n) the table refuses, n when none. While the bytes lie in the class's
  * run (sub 0: no usable run) they pass in blocks (sixteen with SSE2, else eight), the last block
  * overlapping the one before it; a value shorter than sixteen bytes passes in one block when
- * wide says that sixteen bytes from q may be read (they lie in the input). From the first block
- * that does not pass, byte by byte (four at a time) through the table, which also knows the
- * class's specials. */
+ * wide says that sixteen bytes from q may be read (they lie in the input). With SSE2, a block's
+ * bytes outside the run are looked up in the table, which also knows the class's specials (a
+ * text's line ends); without, from the first block that does not pass, byte by byte (four at a
+ * time) through the table. */
 static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uint64_t add,
                                       const run16 *r16, const unsigned char *q, size_t n,
                                       int wide)
@@ -735,19 +802,23 @@ static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uin
     (void)wide;
     if (sub) {
 #if defined(__SSE2__)
-        if (n < 16 && wide) {
-            unsigned need = (1u << n) - 1u;
-            if ((run16_mask(r16, q) & need) == need)
-                return n;
-            goto table;
-        }
+        if (n < 16 && wide)
+            return refused_in(ok, q, ~run16_mask(r16, q) & ((1u << n) - 1u), n);
         if (n >= 16) {
-            for (; i + 16 <= n; i += 16)
-                if (run16_mask(r16, q + i) != 0xffff)
-                    goto table;
-            if (i == n || run16_mask(r16, q + n - 16) == 0xffff)
+            for (; i + 16 <= n; i += 16) {
+                unsigned out = ~run16_mask(r16, q + i) & 0xffffu;
+                unsigned j = out ? refused_in(ok, q + i, out, 16) : 16;
+                if (j < 16)
+                    return i + j;
+            }
+            if (i == n)
                 return n;
-            goto table;
+            /* the last sixteen bytes, of which those before i have passed */
+            unsigned out = ~run16_mask(r16, q + n - 16) & 0xffffu;
+            if (!out)
+                return n;
+            out &= 0xffffu << (i - (n - 16));
+            return n - 16 + refused_in(ok, q + n - 16, out, 16);
         }
 #endif
         if (n >= 8) {
@@ -806,50 +877,59 @@ static EBTS__HOT int valid_date(const unsigned char *p, size_t n, int gmt)
     return 1;
 }
 
-/* The table and run of a (class, special characters) pair, made once per validation: entries
- * are probed from a hash of the pair and never evicted, since a value's check (chk) keeps a
- * pointer to one (a memo entry's for the whole validation). Keyed by the characters, not the
- * string's address: a profile spells its specials once per field. NULL when all CSET_SLOTS are
- * taken or there was no memory: the check then builds the table for each value. */
-static const struct cset *cset_of(V *v, int ct, const char *sca, int high)
+/* The slot of a (class, special characters, high) triple in the profile's table: its entry, or
+ * the empty slot where it goes. Keyed by the characters, not the string's address: a profile
+ * spells its specials once per field. */
+static struct cset *cset_slot(const struct ebts__vcomp *c, int ct, const char *sca, int high)
 {
-    if (!v->csets)
-        return NULL;
     unsigned h = ((unsigned)ct * 2u + (unsigned)high) * 0x9e3779b1u;
     for (const char *x = sca; x && *x; x++)
         h = (h ^ (unsigned char)*x) * 0x01000193u;
-    size_t slot = (h ^ h >> 16) % CSET_SLOTS;
-    for (size_t k = 0; k < CSET_SLOTS; k++, slot = (slot + 1) % CSET_SLOTS) {
-        struct cset *e = &v->csets[slot];
-        if (e->valid && e->ct == ct && e->high == high &&
-            (e->sca == sca || (e->sca && sca && strcmp(e->sca, sca) == 0)))
+    size_t slot = (h ^ h >> 16) & (c->ncsets - 1);
+    for (;; slot = (slot + 1) & (c->ncsets - 1)) { /* never full: see ebts__profile_compile */
+        struct cset *e = &c->csets[slot];
+        if (!e->valid || (e->ct == ct && e->high == high &&
+                          (e->sca == sca || (e->sca && sca && strcmp(e->sca, sca) == 0))))
             return e;
-        if (!e->valid) {
-            e->sca = sca;
-            e->ct = ct;
-            e->high = high;
-            e->valid = 1;
-            class_table(v->cset_ok[slot], ct, sca, high);
-            class_run(v->cset_ok[slot], &e->sub, &e->add);
-            e->r16 = run16_of(e->sub, e->add);
-            e->digits = 1;
-            for (unsigned d = '0'; d <= '9'; d++)
-                e->digits &= v->cset_ok[slot][d];
-            return e;
-        }
     }
-    return NULL;
 }
 
-static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, unsigned maxlen,
+/* The table and run of a (class, special characters) pair, made when the profile was loaded for
+ * every pair its rules can make; NULL without one: the check then builds the table for each
+ * value. */
+static const struct cset *cset_of(const V *v, int ct, const char *sca, int high)
+{
+    if (!v->vc)
+        return NULL;
+    const struct cset *e = cset_slot(v->vc, ct, sca, high);
+    return e->valid ? e : NULL;
+}
+
+/* Make the entry of the triple in slot e, its table at ok. */
+static void cset_make(struct cset *e, unsigned char ok[256], int ct, const char *sca, int high)
+{
+    e->sca = sca;
+    e->ct = ct;
+    e->high = high;
+    e->valid = 1;
+    e->ok = ok;
+    class_table(ok, ct, sca, high);
+    class_run(ok, &e->sub, &e->add);
+    e->r16 = run16_of(e->sub, e->add);
+    e->digits = 1;
+    for (unsigned d = '0'; d <= '9'; d++)
+        e->digits &= ok[d];
+}
+
+static void chk_make(const V *v, chk *c, int ct, const char *sca, unsigned minlen, unsigned maxlen,
                      const char *values, int date, const char *imnem, int high)
 {
     const struct cset *e = cset_of(v, ct, sca, high);
     c->high = high;
-    c->ok = e ? v->cset_ok[e - v->csets] : NULL;
+    c->ok = e ? e->ok : NULL;
     c->sub = e ? e->sub : 0;
     c->add = e ? e->add : 0;
-    if (e) /* without a cached class check_text makes the run for each value */
+    if (e) /* without the profile's table check_text makes the run for each value */
         c->r16 = e->r16;
     c->ct = ct;
     c->date = date;
@@ -862,6 +942,7 @@ static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, uns
         c->span = 0;
     }
     c->values = values;
+    c->vs = values ? vset_of(v->vc, values) : NULL;
     c->sca = sca;
     c->imnem = imnem;
     /* a date is eight digits: when the class allows digits, eight is a right length and there is
@@ -869,7 +950,7 @@ static void chk_make(V *v, chk *c, int ct, const char *sca, unsigned minlen, uns
     c->date_only = date != EBTS__DATE_NONE && e && e->digits && 8 - c->lo <= c->span && !values;
 }
 
-static void chk_item(V *v, chk *c, const ebts__item_rule *ir, int high)
+static void chk_item(const V *v, chk *c, const ebts__item_rule *ir, int high)
 {
     chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date, ir->mnem,
              high);
@@ -931,37 +1012,57 @@ static void value_finding(V *v, long rec, const ebts_field *f, size_t sub, long 
          s.len > 32 ? "..." : "", list, strlen(c->values) >= sizeof list - 1 ? ", ..." : "");
 }
 
+/* first_refused() for a check without a table of the profile's: the table built for this
+ * value. Out of line: the profile has a table for every class its rules make. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t first_refused_own(const chk *c, const unsigned char *q, size_t n, int wide)
+{
+    unsigned char own[256];
+    uint64_t sub, add;
+    class_table(own, c->ct, c->sca, c->high);
+    class_run(own, &sub, &add);
+    run16 r16 = run16_of(sub, add);
+    return first_refused(own, sub, add, &r16, q, n, wide);
+}
+
 /* One value (an item, or a subfield without items) against a type/length/value-set rule. */
 /* wide: sixteen bytes from s.ptr may be read (they lie in the input) */
 static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
                                   ebts_span s, const char *fmnem, const chk *c, int wide)
 {
-    unsigned char own[256]; /* without a cached table: built for this value */
-    const unsigned char *ok = c->ok;
-    uint64_t run_sub = c->sub, run_add = c->add;
-    run16 own16;
-    const run16 *r16 = &c->r16;
-    if (!ok) {
-        class_table(own, c->ct, c->sca, c->high);
-        class_run(own, &run_sub, &run_add);
-        own16 = run16_of(run_sub, run_add);
-        r16 = &own16;
-        ok = own;
-    }
-    size_t bad = first_refused(ok, run_sub, run_add, r16, s.ptr, s.len, wide); /* s.len if none */
+    size_t bad = c->ok ? first_refused(c->ok, c->sub, c->add, &c->r16, s.ptr, s.len, wide)
+                       : first_refused_own(c, s.ptr, s.len, wide); /* s.len if none */
     if (bad < s.len || s.len - c->lo > c->span)
         text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
-    if (c->values && !in_value_set(v, c->values, s.ptr, s.len, wide))
+    if (c->values && !in_value_set(c->vs, c->values, s.ptr, s.len, wide))
         value_finding(v, rec, f, sub, item, s, fmnem, c);
+}
+
+/* The first CR or LF of p[i..n), n when none (i when i > n) */
+static size_t next_break(const unsigned char *p, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
+    for (; i + 16 <= n; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
+        if (m)
+            return i + (unsigned)__builtin_ctz(m);
+    }
+#endif
+    while (i < n && p[i] != '\n' && p[i] != '\r')
+        i++;
+    return i;
 }
 
 static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsigned maxline,
                         const char *mnem)
 {
     size_t line = 1, start = 0, reported = 0, first_at = 0, longest = 0, first_line = 0;
-    for (size_t i = 0; i <= s.len; i++) {
-        if (i < s.len && s.ptr[i] != '\n' && s.ptr[i] != '\r')
-            continue;
+    for (size_t i = next_break(s.ptr, 0, s.len); i <= s.len; i = next_break(s.ptr, i + 1, s.len)) {
         size_t len = i - start + 2; /* the text plus two line-control characters */
         if (len > maxline) {
             if (!reported++) {
@@ -1038,9 +1139,10 @@ static int item_required(const ebts__field_rule *r, size_t i)
     return 1;
 }
 
-/* f against its rule r; m: r's memo entry (it keeps the rule's checks), NULL without one */
+/* f against its rule r; m: r's entry in the TOT's table (it keeps the rule's checks), NULL
+ * without one */
 static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r,
-                        struct memo *m)
+                        const struct centry *m)
 {
     unsigned rt = v->t->recs[rec]->type;
     int high = !v->ascii7 && rt != 1;
@@ -1053,23 +1155,18 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
              "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
              r->minocc, r->maxocc);
     /* the rule's checks: the field's (ck[0]) for a rule without items, else the item rules' */
-    chk own[CHK_ITEMS], *ck = own;
+    chk own[CHK_ITEMS];
+    const chk *ck = own;
     size_t want = !r->nitems ? 1 : r->nitems < CHK_ITEMS ? r->nitems : CHK_ITEMS;
-    size_t made = 0; /* ck[0..made) are made: all at once when kept in the memo entry, else the
+    size_t made = 0; /* ck[0..made) are made: all of them when the table keeps them, else the
                         field's at once and items' as items need them */
-    if (m && m->ck) {
-        ck = m->ck;
+    if (m && m->ck[high]) {
+        ck = m->ck[high];
         made = want;
-    } else if (m && v->ckpool && CKPOOL - v->ckused >= want) {
-        ck = m->ck = v->ckpool + v->ckused;
-        v->ckused += want;
-    }
-    if (!made && !r->nitems)
-        chk_make(v, &ck[made++], r->ctype, r->sca, r->minlen, r->maxlen, r->values,
+    } else if (!r->nitems) {
+        chk_make(v, &own[made++], r->ctype, r->sca, r->minlen, r->maxlen, r->values,
                  EBTS__DATE_NONE, NULL, high);
-    else if (!made && ck != own)
-        for (; made < want; made++)
-            chk_item(v, &ck[made], &r->items[made], high);
+    }
     const chk *fc = &ck[0]; /* the field's, for a rule without items */
     /* sixteen bytes can be read from every value of a field read from the input that ends
      * sixteen bytes or more before the input does */
@@ -1092,7 +1189,7 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             }
             size_t lim = nit < rn ? nit : rn;
             for (; made < lim && made < CHK_ITEMS; made++)
-                chk_item(v, &ck[made], &r->items[made], high);
+                chk_item(v, &own[made], &r->items[made], high);
             for (size_t i = 0; i < lim; i++, k++) {
                 size_t e = end ? end[k] : flen;
                 ebts_span it = {base + start, e - start};
@@ -1170,33 +1267,30 @@ static int imt_matches(const char *imt_list, const ebts_record *r)
     return in_values(imt_list, imt.ptr, imt.len);
 }
 
-static int required_uncached(V *v, const ebts_record *r, unsigned field,
+/* Is field of a Type-rtype record mandatory? r: the record, asked only when the rule depends
+ * on its IMT. */
+static int required_uncached(const V *v, unsigned rtype, const ebts_record *r, unsigned field,
                              const ebts__field_rule *rule)
 {
     if (rule && in_list(rule->mand, v->tot) && imt_matches(rule->imt, r))
         return 1;
     for (size_t i = 0; i < v->p->nmand; i++)
-        if (v->p->mand[i].rtype == r->type && v->p->mand[i].field == field &&
+        if (v->p->mand[i].rtype == rtype && v->p->mand[i].field == field &&
             in_list(v->p->mand[i].tots, v->tot))
             return 1;
     return 0;
 }
 
 /* Is the field mandatory in r? The same answer for every record of the type unless the rule
- * depends on the record's IMT: remembered with the rule. */
-static int required_here(V *v, const ebts_record *r, unsigned field)
+ * depends on the record's IMT: kept in the TOT's table. */
+static int required_here(const V *v, const ebts_record *r, unsigned field)
 {
-    struct memo *m = memo_of(v, r->type, field, 0);
-    if (!m) {
-        ebts__field_rule tmp;
-        return required_uncached(v, r, field, lookup_rules(v, r->type, field, &tmp, 0));
-    }
-    const ebts__field_rule *rule = m->found ? &m->rule : NULL;
-    if (rule && rule->imt)
-        return required_uncached(v, r, field, rule);
-    if (m->required < 0)
-        m->required = required_uncached(v, r, field, rule);
-    return m->required;
+    const struct centry *m;
+    ebts__field_rule tmp;
+    const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 0, &m);
+    if (m && m->required >= 0)
+        return m->required;
+    return required_uncached(v, r->type, r, field, rule);
 }
 
 static void missing(V *v, long rec, unsigned field, const char *why)
@@ -1208,42 +1302,43 @@ static void missing(V *v, long rec, unsigned field, const char *why)
          -1, "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
 }
 
-/* The list of r's type (built on first use); NULL when there is no room or memory. */
-static const struct reqlist *required_list(V *v, const ebts_record *r)
+/* Make l, the list of Type-rtype records under v's TOT: -1 without memory. */
+static int reqlist_make(const V *v, unsigned rtype, struct reqlist *l)
 {
-    struct reqlist *l = NULL;
-    for (size_t i = 0; i < sizeof v->req / sizeof v->req[0] && !l; i++)
-        if (!v->req[i].valid || v->req[i].type == r->type)
-            l = &v->req[i];
-    if (!l)
-        return NULL;
-    if (l->valid)
-        return l;
-    const ebts__field_rule *first = first_rule_at(r->type, 0), *x;
-    for (x = first; x->rtype == r->type; x++)
+    const ebts__field_rule *first = first_rule_at(rtype, 0), *x;
+    for (x = first; x->rtype == rtype; x++)
         ;
     l->f = malloc(((size_t)(x - first) + 1) * sizeof *l->f);
     if (!l->f)
-        return NULL;
-    l->type = r->type;
+        return -1;
+    l->type = rtype;
     l->valid = 1;
     l->n = 0;
     unsigned seen = 0;
-    for (x = first; x->rtype == r->type; x++) {
+    for (x = first; x->rtype == rtype; x++) {
         if (x->field == seen || x->field == 1)
             continue;
         seen = x->field;
         ebts__field_rule tmp;
-        const ebts__field_rule *rule = lookup(v, r->type, x->field, &tmp, 0, NULL);
+        const ebts__field_rule *rule = lookup(v, rtype, x->field, &tmp, 0, NULL);
         int imt = rule && rule->imt;
-        if (imt || required_uncached(v, r, x->field, rule)) {
+        if (imt || required_uncached(v, rtype, NULL, x->field, rule)) {
             struct reqf *e = &l->f[l->n++];
             e->field = x->field;
             e->imt = (unsigned char)imt;
             e->star = strcmp(x->mand ? x->mand : "", "*") == 0;
         }
     }
-    return l;
+    return 0;
+}
+
+/* The list of r's type in the TOT's table; NULL without one. */
+static const struct reqlist *required_list(const V *v, const ebts_record *r)
+{
+    for (size_t i = 0; v->tc && i < sizeof v->tc->req / sizeof v->tc->req[0]; i++)
+        if (v->tc->req[i].valid && v->tc->req[i].type == r->type)
+            return &v->tc->req[i];
+    return NULL;
 }
 
 static void check_mandatory(V *v, long rec)
@@ -1440,7 +1535,7 @@ static void check_record_fields(V *v, long rec)
             continue;
         }
         ebts__field_rule tmp;
-        struct memo *m;
+        const struct centry *m;
         const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known, &m);
         if (!rule) {
             check_controls(v, rec, f);
@@ -1507,6 +1602,19 @@ static void check_template_records(V *v)
     }
 }
 
+/* The record types 1-99 the template holds, as rec[type] = 1 */
+static void tmpl_records(const ebts__tmpl_tot *tmpl, unsigned char rec[100])
+{
+    memset(rec, 0, 100);
+    for (unsigned k = 1; tmpl && tmpl->records && k < 100; k++) {
+        char tok[8];
+        size_t n = 1 + put_dec(tok + 1, k, 1);
+        tok[0] = tok[n++] = ' ';
+        tok[n] = 0;
+        rec[k] = strstr(tmpl->records, tok) != NULL;
+    }
+}
+
 /* Record make-up per TOT ("1:1 2:1 414:1-14 10:0-4"). */
 static void check_makeup(V *v)
 {
@@ -1529,6 +1637,10 @@ static void check_makeup(V *v)
         snprintf(buf, sizeof buf, "%s 17:0-2", m);
         m = buf;
     }
+    unsigned char own_rec[100];
+    const unsigned char *trec = v->tc ? v->tc->tmpl_rec : own_rec;
+    if (!v->tc)
+        tmpl_records(v->tmpl, own_rec);
     while (*m) {
         unsigned t, lo, hi;
         int used = 0;
@@ -1552,13 +1664,8 @@ static void check_makeup(V *v)
         if (a >= 100 || b >= 100)
             continue;
         allowed[a] = 1;
-        if (v->tmpl && v->tmpl->records) /* record types the TOT's template holds */
-            for (unsigned k = 1; k < 100; k++) {
-                char tok[8];
-                snprintf(tok, sizeof tok, " %u ", k);
-                if (strstr(v->tmpl->records, tok))
-                    allowed[k] = 1;
-            }
+        for (unsigned k = 1; k < 100; k++) /* record types the TOT's template holds */
+            allowed[k] |= trec[k];
         if (b)
             allowed[b] = 1;
         size_t n = count[a] + (b ? count[b] : 0);
@@ -1780,6 +1887,274 @@ int ebts__rule_status(const ebts_profile *p, const char *tot, unsigned rtype, un
     return r ? 1 : v.tmpl && tmpl_find(v.tmpl->fields, rtype, field, ' ') ? 1 : 0;
 }
 
+/* ---- The profile's tables */
+
+static void totc_free(totc *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < sizeof t->req / sizeof t->req[0]; i++)
+        free(t->req[i].f);
+    free(t->pool);
+    free(t->e);
+    free(t);
+}
+
+/* The answers of every field a rule names under TOT tot (any_tot: for any TOT), and their
+ * checks; NULL without memory. */
+static totc *totc_build(const ebts_profile *p, const char *tot, int any_tot)
+{
+    const struct ebts__vcomp *c = p->vc;
+    totc *t = calloc(1, sizeof *t);
+    if (!t || !(t->e = calloc(c->nkeys ? c->nkeys : 1, sizeof *t->e))) {
+        totc_free(t);
+        return NULL;
+    }
+    V v;
+    memset(&v, 0, sizeof v);
+    v.p = p;
+    v.vc = c;
+    snprintf(v.tot, sizeof v.tot, "%s", tot);
+    snprintf(t->tot, sizeof t->tot, "%s", tot);
+    v.tmpl = t->tmpl = any_tot ? NULL : tmpl_of(p->version, v.tot);
+    size_t nck = 0;
+    for (size_t s = 0; s < c->nkslots; s++) {
+        if (!c->keys[s])
+            continue;
+        unsigned rtype = (c->keys[s] - 1) >> 16, field = (c->keys[s] - 1) & 0xffff;
+        struct centry *e = &t->e[c->key_id[s]];
+        e->found = lookup_rules(&v, rtype, field, &e->rule, any_tot) != NULL;
+        const ebts__field_rule *r = e->found ? &e->rule : NULL;
+        e->required = any_tot || (r && r->imt) ? -1 : required_uncached(&v, rtype, NULL, field, r);
+        if (r)
+            nck += 2 * (!r->nitems ? 1 : r->nitems < CHK_ITEMS ? r->nitems : CHK_ITEMS);
+    }
+    if (nck && !(t->pool = malloc(nck * sizeof *t->pool))) {
+        totc_free(t);
+        return NULL;
+    }
+    chk *k = t->pool;
+    for (size_t i = 0; i < c->nkeys; i++) {
+        struct centry *e = &t->e[i];
+        const ebts__field_rule *r = &e->rule;
+        for (int high = 0; e->found && high < 2; high++) {
+            e->ck[high] = k;
+            if (!r->nitems)
+                chk_make(&v, k++, r->ctype, r->sca, r->minlen, r->maxlen, r->values,
+                         EBTS__DATE_NONE, NULL, high);
+            for (size_t j = 0; j < r->nitems && j < CHK_ITEMS; j++)
+                chk_item(&v, k++, &r->items[j], high);
+        }
+    }
+    static const unsigned req_types[] = {1, 2, 10};
+    for (size_t i = 0; !any_tot && i < sizeof req_types / sizeof req_types[0]; i++)
+        if (reqlist_make(&v, req_types[i], &t->req[i]) < 0) {
+            totc_free(t);
+            return NULL;
+        }
+    tmpl_records(v.tmpl, t->tmpl_rec);
+    return t;
+}
+
+/* The tables of TOT tot (" SRE "), or with any_tot those for any TOT: made by the first
+ * validation that asks and published atomically, so that threads validating against the same
+ * profile share them (two that make the same table at once keep the first). NULL without
+ * memory, or when TOT_SLOTS TOTs have tables: every answer is then computed. */
+static const totc *totc_of(const ebts_profile *p, const char *tot, int any_tot)
+{
+    struct ebts__vcomp *c = p->vc;
+    if (!c)
+        return NULL;
+    if (any_tot)
+        tot = " \x01 "; /* on no list: the answers do not depend on the TOT */
+    unsigned h = 2166136261u;
+    for (const char *x = tot; *x; x++)
+        h = (h ^ (unsigned char)*x) * 16777619u;
+    for (size_t k = 0; k < TOT_SLOTS; k++) {
+        _Atomic(totc *) *slot = any_tot ? &c->any : &c->tots[(h + k) % TOT_SLOTS];
+        totc *t = atomic_load_explicit(slot, memory_order_acquire);
+        if (!t) {
+            totc *mine = totc_build(p, tot, any_tot), *seen = NULL;
+            if (!mine)
+                return NULL;
+            if (atomic_compare_exchange_strong_explicit(slot, &seen, mine, memory_order_acq_rel,
+                                                        memory_order_acquire))
+                return mine;
+            totc_free(mine);
+            t = seen;
+        }
+        if (any_tot || strcmp(t->tot, tot) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+/* What the profile's rules name, gathered in two passes: the first counts (lists of values and
+ * fields, at most) and collects the distinct classes (character type and special characters,
+ * at most CLASS_MAX: the others are built per value), the second fills the tables. */
+#define CLASS_MAX 128u
+typedef struct gather {
+    struct ebts__vcomp *c;
+    int fill;
+    size_t nvals, nkeys, nclass;
+    int ct[CLASS_MAX];
+    const char *sca[CLASS_MAX];
+} gather;
+
+static void gather_class(gather *g, int ct, const char *sca)
+{
+    size_t i;
+    for (i = 0; i < g->nclass; i++)
+        if (g->ct[i] == ct &&
+            (g->sca[i] == sca || (g->sca[i] && sca && strcmp(g->sca[i], sca) == 0)))
+            return;
+    if (g->nclass < CLASS_MAX) {
+        g->ct[g->nclass] = ct;
+        g->sca[g->nclass++] = sca;
+    }
+}
+
+static void gather_one(gather *g, int is_field, unsigned rtype, unsigned field, int ct,
+                       const char *values, const char *sca)
+{
+    struct ebts__vcomp *c = g->c;
+    if (!g->fill) {
+        g->nvals += values != NULL;
+        g->nkeys += is_field != 0;
+        if (ct >= 0)
+            gather_class(g, ct, sca);
+        return;
+    }
+    if (is_field && rtype <= 0xffff && field <= 0x7fff) {
+        uint32_t key = (rtype << 16 | field) + 1;
+        size_t slot = (size_t)((key * 0x9e3779b1u) >> 16) & (c->nkslots - 1);
+        while (c->keys[slot] && c->keys[slot] != key)
+            slot = (slot + 1) & (c->nkslots - 1);
+        if (!c->keys[slot]) {
+            c->keys[slot] = key;
+            c->key_id[slot] = (uint32_t)c->nkeys++;
+        }
+    }
+    if (values) {
+        size_t slot = ptr_slot(values, c->nvslots);
+        while (c->vset_key[slot] && c->vset_key[slot] != values)
+            slot = (slot + 1) & (c->nvslots - 1);
+        if (!c->vset_key[slot]) {
+            c->vset_key[slot] = values;
+            c->vset_at[slot] = (unsigned)g->nvals;
+            vset_split(&c->vsets[g->nvals++], values);
+        }
+    }
+}
+
+static void gather_items(gather *g, const ebts__item_rule *it, size_t n)
+{
+    for (size_t i = 0; it && i < n; i++)
+        gather_one(g, 0, 0, 0, it[i].ctype, it[i].values, it[i].sca);
+}
+
+/* Every rule lookup_rules() can take a rule's class or values from, and every field a rule names
+ * (required_uncached() also asks the profile's mandatory fields). The classes of rules the EBTS
+ * 10 changes and ANSI/NIST-ITL 1-2011 alter are those lookup_rules() makes of them. */
+static void gather_rules(gather *g, const ebts_profile *p)
+{
+    for (size_t i = 0; i < ebts__rules_91_count; i++) {
+        const ebts__field_rule *r = &ebts__rules_91[i];
+        gather_one(g, 1, r->rtype, r->field, r->ctype, r->values, r->sca);
+        gather_items(g, r->items, r->nitems);
+        if (r->rtype == 1 && r->field >= 7 && r->field <= 10)
+            gather_one(g, 0, 0, 0, EBTS__CT_ANS, NULL, r->sca);
+    }
+    for (size_t i = 0; i < sizeof deltas / sizeof deltas[0]; i++) {
+        const delta *x = &deltas[i];
+        gather_one(g, 0, 0, 0, -1, x->values, NULL);
+        gather_items(g, x->items, x->nitems);
+        for (const ebts__field_rule *r = first_rule_at(x->rtype, x->field);
+             r->rtype == x->rtype && r->field == x->field; r++)
+            gather_one(g, 0, 0, 0, x->ctype >= 0 ? x->ctype : r->ctype, NULL,
+                       x->sca ? x->sca : r->sca);
+    }
+    for (size_t i = 0; i < sizeof added_10 / sizeof added_10[0]; i++) {
+        const ebts__field_rule *r = &added_10[i];
+        gather_one(g, 1, r->rtype, r->field, r->ctype, r->values, r->sca);
+        gather_items(g, r->items, r->nitems);
+    }
+    for (size_t i = 0; i < p->nrules; i++)
+        gather_one(g, 1, p->rules[i].rtype, p->rules[i].field, p->rules[i].ctype,
+                   p->rules[i].values, p->rules[i].sca);
+    for (size_t i = 0; i < p->nmand; i++)
+        gather_one(g, 1, p->mand[i].rtype, p->mand[i].field, -1, NULL, NULL);
+}
+
+static size_t pow2_at_least(size_t n)
+{
+    size_t k = 16;
+    while (k < n)
+        k *= 2;
+    return k;
+}
+
+void ebts__profile_compiled_free(ebts_profile *p)
+{
+    struct ebts__vcomp *c = p ? p->vc : NULL;
+    if (!c)
+        return;
+    totc_free(atomic_load(&c->any));
+    for (size_t i = 0; i < TOT_SLOTS; i++)
+        totc_free(atomic_load(&c->tots[i]));
+    free(c->csets);
+    free(c->cset_ok);
+    free(c->vset_key);
+    free(c->vset_at);
+    free(c->vsets);
+    free(c->keys);
+    free(c->key_id);
+    free(c);
+    p->vc = NULL;
+}
+
+int ebts__profile_compile(ebts_profile *p)
+{
+    struct ebts__vcomp *c = calloc(1, sizeof *c);
+    if (!c)
+        return -1;
+    for (size_t i = 0; i < TOT_SLOTS; i++)
+        atomic_init(&c->tots[i], NULL);
+    atomic_init(&c->any, NULL);
+    p->vc = c;
+    gather g;
+    memset(&g, 0, sizeof g);
+    g.c = c;
+    gather_rules(&g, p);
+    size_t ntab = 2 * (g.nclass ? g.nclass : 1); /* each class, with and without bytes above 0x7F */
+    c->ncsets = pow2_at_least(2 * ntab);
+    c->nvslots = pow2_at_least(2 * g.nvals);
+    c->nkslots = pow2_at_least(2 * g.nkeys);
+    c->csets = calloc(c->ncsets, sizeof *c->csets);
+    c->cset_ok = malloc(ntab * sizeof *c->cset_ok);
+    c->vset_key = calloc(c->nvslots, sizeof *c->vset_key);
+    c->vset_at = malloc(c->nvslots * sizeof *c->vset_at);
+    c->vsets = malloc((g.nvals ? g.nvals : 1) * sizeof *c->vsets);
+    c->keys = calloc(c->nkslots, sizeof *c->keys);
+    c->key_id = malloc(c->nkslots * sizeof *c->key_id);
+    if (!c->csets || !c->cset_ok || !c->vset_key || !c->vset_at || !c->vsets || !c->keys ||
+        !c->key_id) {
+        ebts__profile_compiled_free(p);
+        return -1;
+    }
+    size_t made = 0;
+    for (size_t i = 0; i < g.nclass; i++)
+        for (int high = 0; high < 2; high++) {
+            struct cset *e = cset_slot(c, g.ct[i], g.sca[i], high);
+            if (!e->valid)
+                cset_make(e, c->cset_ok[made++], g.ct[i], g.sca[i], high);
+        }
+    g.fill = 1;
+    g.nvals = 0;
+    gather_rules(&g, p);
+    return 0;
+}
+
 static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
 {
     size_t k = 0;
@@ -1832,20 +2207,9 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.in = v.in16 = t->buf;
     if (t->buf && t->len >= 16)
         v.in16 = t->buf + t->len - 15;
-    /* optimisations: NULL is fine */
-    v.memo_key = calloc(MEMO_SLOTS, sizeof *v.memo_key);
-    v.memo = v.memo_key ? malloc(MEMO_SLOTS * sizeof *v.memo) : NULL;
-    v.vset_key = calloc(VSET_SLOTS, sizeof *v.vset_key);
-    v.vsets = v.vset_key ? malloc(VSET_SLOTS * sizeof *v.vsets) : NULL;
-    v.csets = calloc(CSET_SLOTS, sizeof *v.csets);
-    v.cset_ok = v.csets ? malloc(CSET_SLOTS * sizeof *v.cset_ok) : NULL;
-    v.ckpool = malloc(CKPOOL * sizeof *v.ckpool);
+    v.vc = p->vc;
     v.simd = ebts__simd();
     v.ascii7 = ebts__txn_ascii7(t);
-    if (!v.cset_ok) {
-        free(v.csets);
-        v.csets = NULL;
-    }
     ebts_span tot = ebts_field_value(ebts_record_field(t->recs[0], 4));
     snprintf(v.tot, sizeof v.tot, " %.*s ", (int)(tot.len < 16 ? tot.len : 16),
              tot.ptr ? (const char *)tot.ptr : "");
@@ -1856,11 +2220,16 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         }
     v.ident = p->version != 2011 && strcmp(v.tot, " SRE ") == 0 &&
               span_is(ebts_field_value(ebts_record_field(t->recs[0], 8)), "USVISIT0Z");
-    v.tmpl = tmpl_of(p->version, v.tot);
+    /* the TOT's tables (NULL without memory: every answer is computed) */
+    v.tc = totc_of(p, v.tot, 0);
+    v.tmpl = v.tc ? v.tc->tmpl : tmpl_of(p->version, v.tot);
     if (p->version == 2011) /* the base standard: no transaction rules, any TOT */
         v.totr = NULL;
     v.tot_known = v.tmpl != NULL || v.totr != NULL ||
                   (p->ebts10 && p->version != 2011 && tot.len && strstr(ebts10_tots, v.tot));
+    /* any TOT's answers: for the fields of a TOT the profile does not know (a known TOT asks
+       them only to name a missing field) */
+    v.tca = v.tot_known ? NULL : totc_of(p, v.tot, 1);
     snprintf(v.why, sizeof v.why, "for TOT%s", v.tot);
     v.why[strlen(v.why) - 1] = 0;
     check_type1(&v);
@@ -1884,15 +2253,6 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             check_image(&v, (long)i);
         }
     }
-    for (size_t i = 0; i < sizeof v.req / sizeof v.req[0]; i++)
-        free(v.req[i].f);
-    free(v.vset_key);
-    free(v.vsets);
-    free(v.memo_key);
-    free(v.memo);
-    free(v.csets);
-    free(v.cset_ok);
-    free(v.ckpool);
     free(v.ix);
     apply_severity(p, &rep->dl);
     ebts__dlist_sort(&rep->dl);

@@ -1,6 +1,6 @@
-/* Allocation-failure test: every allocation the library makes during a read, a validation, the
- * response view, a generation, a diff, each writer and the streaming writer is made to fail in
- * turn (malloc, calloc and realloc are wrapped at link time). Each call must then fail cleanly
+/* Allocation-failure test: every allocation the library makes during a read, a validation, a
+ * profile's loading (built in and XML) and validations against it, the response view, a
+ * generation, a diff, each writer and the streaming writer is made to fail in turn (malloc, calloc and realloc are wrapped at link time). Each call must then fail cleanly
  * (NULL or -1 with an error code) or succeed; never crash. Under `make asan` LeakSanitizer also
  * proves no leak. */
 #include <stdio.h>
@@ -167,6 +167,29 @@ static int scenario(int which)
         }
         break;
     }
+    case 10:
+    case 11: { /* a profile loaded (built in, XML), then two validations against it: the first
+                  makes the tables of the transaction's TOT, the second uses them */
+        static const char xml[] =
+            "<profile xmlns=\"urn:libebts:profile:1\" name=\"t\" base=\"ebts-10\">"
+            "<field tag=\"2.901\" mnemonic=\"BKN\" type=\"AN\" min-length=\"6\" max-length=\"12\" "
+            "mandatory=\"SRE\" specials=\"-\" values=\"ABC123|XYZ789\"/>"
+            "<mandatory tag=\"2.009\" tots=\"SRE\"/></profile>";
+        ebts_profile *p = which == 10 ? ebts_profile_builtin("ebts-10", &err)
+                                      : ebts_profile_load_buffer(xml, sizeof xml - 1, &err);
+        ok = p != NULL;
+        if (!ok && err.code && strcmp(err.code, "OUT_OF_MEMORY") != 0) {
+            fprintf(stderr, "scenario %d: %s, not OUT_OF_MEMORY\n", which, err.code);
+            abort();
+        }
+        for (int k = 0; ok && k < 2; k++) {
+            ebts_report *r = ebts_validate(t, p, &err);
+            ok = r != NULL;
+            ebts_report_free(r);
+        }
+        ebts_profile_free(p);
+        break;
+    }
     case 7: { /* diff, semantic */
         ebts_diff_options o = {EBTS_DIFF_SEMANTIC, NULL, 0};
         ebts_diff_result *d = ebts_diff(t, t, &o, &err);
@@ -199,7 +222,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "failalloc: cannot open /dev/null\n");
         return 2;
     }
-    for (int which = 0; which < 10; which++) {
+    for (int which = 0; which < 12; which++) {
         for (fail_at = 0;; fail_at++) {
             calls = 0;
             int done = scenario(which);

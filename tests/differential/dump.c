@@ -6,7 +6,8 @@
  *   dump FILE xml
  *
  * For each read mode (detected, traditional, strict): the fatal error, or the reader's findings,
- * the traditional, readable and JSON forms, the validation report under the built-in rules, and
+ * the traditional, readable and JSON forms, the validation reports under each built-in profile
+ * and the XML one EBTS_DIFF_PROFILE names, and
  * the subfield and item layout of every field. READ-FLAGS-HEX is added to each mode's flags.
  * With "xml", the XML round trip's property instead: an input that reads as the traditional
  * encoding gives,
@@ -112,6 +113,20 @@ static int xml_property(const char *path)
     return bad;
 }
 
+/* The report of t under p (NULL: the default profile) */
+static void print_report(const ebts_txn *t, const ebts_profile *p, const char *name)
+{
+    ebts_report *r = ebts_validate(t, p, NULL);
+    if (r) {
+        printf("-- validation (%s): %zu findings\n", name, ebts_report_count(r));
+        for (size_t i = 0; i < ebts_report_count(r); i++)
+            print_diag(ebts_report_diag(r, i));
+    } else {
+        printf("-- validation (%s) failed\n", name);
+    }
+    ebts_report_free(r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[2], "xml") == 0)
@@ -121,6 +136,13 @@ int main(int argc, char **argv)
         return 2;
     }
     unsigned extra = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 16) : 0;
+    /* the other built-in profiles, and the XML profile EBTS_DIFF_PROFILE names (run.sh: the
+       example profile), each loaded once for every read mode */
+    const char *xml = getenv("EBTS_DIFF_PROFILE");
+    ebts_profile *profiles[] = {ebts_profile_builtin("ebts-10", NULL),
+                                ebts_profile_builtin("ebts-9.1", NULL),
+                                ebts_profile_builtin("ansi-nist-2011", NULL),
+                                xml ? ebts_profile_load(xml, NULL) : NULL};
     static const unsigned modes[] = {0, EBTS_READ_TRADITIONAL, EBTS_READ_STRICT};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
         ebts_error e;
@@ -134,17 +156,14 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < ebts_txn_diag_count(t); i++)
             print_diag(ebts_txn_diag(t, i));
         print_forms(t);
-        ebts_report *r = ebts_validate(t, NULL, NULL);
-        if (r) {
-            printf("-- validation: %zu findings\n", ebts_report_count(r));
-            for (size_t i = 0; i < ebts_report_count(r); i++)
-                print_diag(ebts_report_diag(r, i));
-        } else {
-            printf("-- validation failed\n");
-        }
-        ebts_report_free(r);
+        print_report(t, NULL, "default");
+        for (size_t k = 0; k < sizeof profiles / sizeof profiles[0]; k++)
+            if (profiles[k])
+                print_report(t, profiles[k], ebts_profile_name(profiles[k]));
         print_layout(t);
         ebts_txn_free(t);
     }
+    for (size_t k = 0; k < sizeof profiles / sizeof profiles[0]; k++)
+        ebts_profile_free(profiles[k]);
     return 0;
 }
