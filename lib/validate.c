@@ -681,8 +681,7 @@ static int forbidden(const V *v, unsigned rtype, unsigned field)
     return 0;
 }
 
-#define DIAG(v, code, off, rec, rt, fld, sub, item, ...)                                          \
-    ebts__diag_add((v)->dl, code, off, rec, rt, fld, sub, item, __VA_ARGS__)
+#define DIAG(v, code, at, ...) ebts__diag_add((v)->dl, code, at, __VA_ARGS__)
 
 static size_t off_of(const V *v, const ebts_field *f, ebts_span s)
 {
@@ -973,20 +972,21 @@ static void text_findings(V *v, long rec, const ebts_field *f, size_t sub, long 
         unsigned char ch = s.ptr[bad];
         int shown = c->sca && strcmp(c->sca, "PRINT") != 0; /* specials named in the message */
         int print = ch >= 0x20 && ch < 0x7f;
-        DIAG(v, is_control(ch) ? "CONTROL_CHARACTER" : "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
+        DIAG(v, is_control(ch) ? EBTS__C_CONTROL_CHARACTER : EBTS__C_CHARSET_INVALID,
+             EBTS__AT_ITEM(at + bad, rec, rt, fn, (long)sub, item),
              "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", mnem,
-             print ? "'" : "", print ? ch : '?', print ? "'" : "", ch, bad + 1,
-             ctype_name(c->ct), shown ? " with \"" : "", shown ? c->sca : "");
+             print ? "'" : "", print ? ch : '?', print ? "'" : "", ch, bad + 1, ctype_name(c->ct),
+             shown ? " with \"" : "", shown ? c->sca : "");
     }
     if (s.len < minlen || (maxlen && s.len > maxlen)) {
         if (maxlen == minlen)
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, EBTS__C_LENGTH_INVALID, EBTS__AT_ITEM(at, rec, rt, fn, (long)sub, item),
                  "%s: %zu characters, must be %u", mnem, s.len, minlen);
         else if (maxlen)
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, EBTS__C_LENGTH_INVALID, EBTS__AT_ITEM(at, rec, rt, fn, (long)sub, item),
                  "%s: %zu characters, must be %u to %u", mnem, s.len, minlen, maxlen);
         else
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, EBTS__C_LENGTH_INVALID, EBTS__AT_ITEM(at, rec, rt, fn, (long)sub, item),
                  "%s: %zu characters, must be at least %u", mnem, s.len, minlen);
     }
 }
@@ -1007,9 +1007,10 @@ static void value_finding(V *v, long rec, const ebts_field *f, size_t sub, long 
     for (char *x = list; *x; x++)
         if (*x == '|')
             *x = ',';
-    DIAG(v, "VALUE_NOT_ALLOWED", off_of(v, f, s), rec, v->t->recs[rec]->type, f->number,
-         (long)sub, item, "%s: value \"%s%s\" not in {%s%s}", mnem, shown,
-         s.len > 32 ? "..." : "", list, strlen(c->values) >= sizeof list - 1 ? ", ..." : "");
+    DIAG(v, EBTS__C_VALUE_NOT_ALLOWED,
+         EBTS__AT_ITEM(off_of(v, f, s), rec, v->t->recs[rec]->type, f->number, (long)sub, item),
+         "%s: value \"%s%s\" not in {%s%s}", mnem, shown, s.len > 32 ? "..." : "", list,
+         strlen(c->values) >= sizeof list - 1 ? ", ..." : "");
 }
 
 /* first_refused() for a check without a table of the profile's: the table built for this
@@ -1078,9 +1079,11 @@ static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsign
         line++;
     }
     if (reported)
-        DIAG(v, "ERS_LINE_TOO_LONG", first_at, rec, v->t->recs[rec]->type, f->number, 0, -1,
-             "%s: %zu line%s longer than %u bytes with line control (first: line %zu; longest: %zu)",
-             mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
+        DIAG(
+            v, EBTS__C_ERS_LINE_TOO_LONG,
+            EBTS__AT_ITEM(first_at, rec, v->t->recs[rec]->type, f->number, 0, -1),
+            "%s: %zu line%s longer than %u bytes with line control (first: line %zu; longest: %zu)",
+            mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
 }
 
 /* The index of f (see struct ebts_field; NULL for a single item). A value that was read and
@@ -1151,7 +1154,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         return; /* no memory: the report fails */
     size_t nsub = ebts__ix_nsub(ix);
     if (nsub < r->minocc || (r->maxocc && nsub > r->maxocc))
-        DIAG(v, "OCCURRENCE_COUNT", off_of(v, f, ebts_field_value(f)), rec, rt, f->number, -1, -1,
+        DIAG(v, EBTS__C_OCCURRENCE_COUNT,
+             EBTS__AT_FIELD(off_of(v, f, ebts_field_value(f)), rec, rt, f->number),
              "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
              r->minocc, r->maxocc);
     /* the rule's checks: the field's (ck[0]) for a rule without items, else the item rules' */
@@ -1181,8 +1185,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         for (size_t s = 0; s < nsub; s++) {
             size_t first = sf ? sf[s] : 0, nit = sf ? sf[s + 1] - first : 1;
             if (nit > rn)
-                DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(sf, f, s, rn)), rec, rt, f->number,
-                     (long)s, (long)rn, "%s: %zu items, at most %zu", r->mnem, nit, rn);
+                DIAG(v, EBTS__C_ITEM_COUNT,
+                     EBTS__AT_ITEM(off_of(v, f, ebts__ix_item(sf, f, s, rn)), rec, rt, f->number,
+                                   (long)s, (long)rn),
+                     "%s: %zu items, at most %zu", r->mnem, nit, rn);
             if (sf && k != first) { /* items were left over in the last subfield */
                 k = first;
                 start = end[k - 1] + 1u;
@@ -1198,9 +1204,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                     /* an empty later item is an absent one ("NORAM<US>"): right where the item
                        may be absent, an error where the field needs its value */
                     if (item_required(r, i))
-                        DIAG(v, "ITEM_EMPTY", off_of(v, f, it), rec, rt, f->number, (long)s,
-                             (long)i, "%s %s: the item is empty; the field requires a value",
-                             r->mnem, r->items[i].mnem);
+                        DIAG(v, EBTS__C_ITEM_EMPTY,
+                             EBTS__AT_ITEM(off_of(v, f, it), rec, rt, f->number, (long)s, (long)i),
+                             "%s %s: the item is empty; the field requires a value", r->mnem,
+                             r->items[i].mnem);
                     continue;
                 }
                 chk one;
@@ -1214,7 +1221,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 check_text(v, rec, f, s, (long)i, it, r->mnem, c, wide);
                 if (c->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
                     !(c->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
-                    DIAG(v, "DATE_INVALID", off_of(v, f, it), rec, rt, f->number, (long)s, (long)i,
+                    DIAG(v, EBTS__C_DATE_INVALID,
+                         EBTS__AT_ITEM(off_of(v, f, it), rec, rt, f->number, (long)s, (long)i),
                          "%s %s: \"%.*s\" is not a valid CCYYMMDD date", r->mnem, c->imnem,
                          (int)(it.len > 20 ? 20 : it.len), (const char *)it.ptr);
             }
@@ -1224,8 +1232,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
     for (size_t s = 0; s < nsub; s++) {
         size_t nit = ebts__ix_items_in(ix, s);
         if (nit > 1)
-            DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
-                 (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
+            DIAG(v, EBTS__C_ITEM_COUNT,
+                 EBTS__AT_ITEM(off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
+                               (long)s, 1),
+                 "%s: %zu items, the field has none", r->mnem, nit);
         ebts_span val = ebts__ix_item(ix, f, s, 0), raw = val;
         if (s == 0)
             while (val.len && val.ptr[0] == ' ') { /* the reader reported it: LEADING_SPACE */
@@ -1236,7 +1246,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         if (r->date != EBTS__DATE_NONE) {
             int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");
             if (!zero && !valid_date(val.ptr, val.len, r->date == EBTS__DATE_GMT))
-                DIAG(v, "DATE_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+                DIAG(v, EBTS__C_DATE_INVALID,
+                     EBTS__AT_ITEM(off_of(v, f, val), rec, rt, f->number, (long)s, -1),
                      "%s: \"%.*s\" is not a valid %s", r->mnem, (int)(val.len > 20 ? 20 : val.len),
                      (const char *)val.ptr,
                      r->date == EBTS__DATE_GMT ? "YYYYMMDDhhmmssZ time" : "CCYYMMDD date");
@@ -1245,14 +1256,17 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             !(val.len == 5 && val.ptr[2] == '.' && val.ptr[0] >= '0' && val.ptr[0] <= '9' &&
               val.ptr[1] >= '0' && val.ptr[1] <= '9' && val.ptr[3] >= '0' && val.ptr[3] <= '9' &&
               val.ptr[4] >= '0' && val.ptr[4] <= '9'))
-            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
-                 "%s: \"%.*s\" is not of the form NN.NN", r->mnem, (int)(val.len > 20 ? 20 : val.len),
-                 (const char *)val.ptr);
+            DIAG(v, EBTS__C_FORMAT_INVALID,
+                 EBTS__AT_ITEM(off_of(v, f, val), rec, rt, f->number, (long)s, -1),
+                 "%s: \"%.*s\" is not of the form NN.NN", r->mnem,
+                 (int)(val.len > 20 ? 20 : val.len), (const char *)val.ptr);
         if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && raw.len && raw.ptr[0] == ' ')
-            DIAG(v, "FORMAT_INVALID", off_of(v, f, raw), rec, rt, f->number, (long)s, -1,
+            DIAG(v, EBTS__C_FORMAT_INVALID,
+                 EBTS__AT_ITEM(off_of(v, f, raw), rec, rt, f->number, (long)s, -1),
                  "%s: must not begin with a blank", r->mnem);
         if ((r->fmt & EBTS__FMT_NO_PERIOD) && memchr(val.ptr, '.', val.len))
-            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+            DIAG(v, EBTS__C_FORMAT_INVALID,
+                 EBTS__AT_ITEM(off_of(v, f, val), rec, rt, f->number, (long)s, -1),
                  "%s: periods are not allowed", r->mnem);
         if (r->maxlinelen)
             check_lines(v, rec, f, val, r->maxlinelen, r->mnem);
@@ -1298,8 +1312,9 @@ static void missing(V *v, long rec, unsigned field, const char *why)
     const ebts_record *r = v->t->recs[rec];
     ebts__field_rule tmp;
     const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 1, NULL);
-    DIAG(v, "FIELD_MISSING", r->offset == EBTS__NOWHERE ? 0 : r->offset, rec, r->type, field, -1,
-         -1, "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
+    DIAG(v, EBTS__C_FIELD_MISSING,
+         EBTS__AT_FIELD(r->offset == EBTS__NOWHERE ? 0 : r->offset, rec, r->type, field),
+         "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
 }
 
 /* Make l, the list of Type-rtype records under v's TOT: -1 without memory. */
@@ -1401,7 +1416,8 @@ static void check_image(V *v, long rec)
     ebts_span cga = ebts_field_value(ebts_record_field(r, 11));
     size_t at = off_of(v, data, img);
     if (img.len == 0) {
-        DIAG(v, "IMAGE_EMPTY", at, rec, 10, 999, -1, -1, "DATA: the image field is empty");
+        DIAG(v, EBTS__C_IMAGE_EMPTY, EBTS__AT_FIELD(at, rec, 10, 999),
+             "DATA: the image field is empty");
         return;
     }
     uint32_t w, h;
@@ -1412,20 +1428,20 @@ static void check_image(V *v, long rec)
                                                                 : -1;
     static const char *const kn[] = {"no known image format", "JPEG", "PNG", "JPEG 2000"};
     if (want >= 0 && (kind & EBTS__IMG_KIND) != want) {
-        DIAG(v, "IMAGE_FORMAT_MISMATCH", at, rec, 10, 999, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_FORMAT_MISMATCH, EBTS__AT_FIELD(at, rec, 10, 999),
              "DATA: CGA %.*s announces %s, the data is %s", (int)cga.len, (const char *)cga.ptr,
              kn[want], kn[kind & EBTS__IMG_KIND]);
         return;
     }
     if (span_is(cga, "NONE") && (kind & EBTS__IMG_KIND) != EBTS__IMG_UNKNOWN) {
-        DIAG(v, "IMAGE_FORMAT_MISMATCH", at, rec, 10, 999, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_FORMAT_MISMATCH, EBTS__AT_FIELD(at, rec, 10, 999),
              "DATA: CGA NONE announces raw pixels, the data is %s", kn[kind & EBTS__IMG_KIND]);
         return;
     }
     if (want < 0 || want == EBTS__IMG_JP2)
         return; /* raw pixels and JPEG 2000 sizes: not checked against HLL/VLL */
     if (!(kind & EBTS__IMG_SIZED)) {
-        DIAG(v, "IMAGE_UNREADABLE", at, rec, 10, 999, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_UNREADABLE, EBTS__AT_FIELD(at, rec, 10, 999),
              "DATA: no %s frame header with the image's width and height", kn[want]);
         return;
     }
@@ -1433,10 +1449,10 @@ static void check_image(V *v, long rec)
     uint32_t hll = span_uint(ebts_field_value(ebts_record_field(r, 6)), &ok1);
     uint32_t vll = span_uint(ebts_field_value(ebts_record_field(r, 7)), &ok2);
     if (ok1 && hll != w)
-        DIAG(v, "IMAGE_SIZE_MISMATCH", at, rec, 10, 6, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_SIZE_MISMATCH, EBTS__AT_FIELD(at, rec, 10, 6),
              "HLL says %u pixels per line, the %s is %u wide", hll, kn[want], w);
     if (ok2 && vll != h)
-        DIAG(v, "IMAGE_SIZE_MISMATCH", at, rec, 10, 7, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_SIZE_MISMATCH, EBTS__AT_FIELD(at, rec, 10, 7),
              "VLL says %u lines, the %s is %u high", vll, kn[want], h);
 }
 
@@ -1450,7 +1466,7 @@ static void check_face(V *v, long rec)
     const ebts_field *sap = ebts_record_field(r, 13);
     if (!sap) {
         if (v->p->ebts10)
-            DIAG(v, "SAP_MISSING", at, rec, 10, 13, -1, -1,
+            DIAG(v, EBTS__C_SAP_MISSING, EBTS__AT_FIELD(at, rec, 10, 13),
                  "SAP is mandatory when IMT is FACE (EBTS 10)");
     } else {
         int ok;
@@ -1459,14 +1475,16 @@ static void check_face(V *v, long rec)
         static const char *const names[] = {"PAS", "SPA", "SXS", "SEC", "SHC"};
         for (size_t i = 0; ok && s >= 40 && v->p->ebts10 && i < 5; i++)
             if (!ebts_record_field(r, need[i]))
-                DIAG(v, "FIELD_MISSING", at, rec, 10, need[i], -1, -1,
+                DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(at, rec, 10, need[i]),
                      "%s is mandatory when SAP is 40 or more (SAP %u)", names[i], s);
     }
     ebts_span pos = ebts_field_value(ebts_record_field(r, 20));
     if (span_is(pos, "A") && !ebts_record_field(r, 21))
-        DIAG(v, "FIELD_MISSING", at, rec, 10, 21, -1, -1, "POA is mandatory when POS is A");
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(at, rec, 10, 21),
+             "POA is mandatory when POS is A");
     if (span_is(pos, "D") && !ebts_record_field(r, 25))
-        DIAG(v, "FIELD_MISSING", at, rec, 10, 25, -1, -1, "SPA is mandatory when POS is D");
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(at, rec, 10, 25),
+             "SPA is mandatory when POS is D");
 }
 
 /* An item after RS or US that begins with "T.N:" of its own record's type: the traditional
@@ -1488,9 +1506,11 @@ static void check_tag_like_items(V *v, long rec, const ebts_field *f)
             continue; /* the reader's own test of a tag, on the item's bytes */
         while (f->sub_first[sub + 1] <= k)
             sub++;
-        DIAG(v, "VALUE_READS_AS_TAG", off_of(v, f, (ebts_span){p, n}), rec, rt, f->number,
-             (long)sub, (long)(k - f->sub_first[sub]), EBTS__READS_AS_TAG_MSG, (int)tl,
-             (const char *)p, f->val[start - 1] == EBTS__RS ? "RS" : "US");
+        DIAG(v, EBTS__C_VALUE_READS_AS_TAG,
+             EBTS__AT_ITEM(off_of(v, f, (ebts_span){p, n}), rec, rt, f->number, (long)sub,
+                           (long)(k - f->sub_first[sub])),
+             EBTS__READS_AS_TAG_MSG, (int)tl, (const char *)p,
+             f->val[start - 1] == EBTS__RS ? "RS" : "US");
     }
 }
 
@@ -1500,9 +1520,10 @@ static void check_controls(V *v, long rec, const ebts_field *f)
     for (size_t i = 0; i < f->len; i++)
         if (is_control(f->val[i]) && (f->val[i] < 0x1c || f->val[i] > 0x1f)) {
             ebts_span at = {f->val + i, 1};
-            DIAG(v, "CONTROL_CHARACTER", off_of(v, f, at), rec, v->t->recs[rec]->type, f->number,
-                 -1, -1, "character 0x%02X at position %zu is a control character, not text",
-                 f->val[i], i + 1);
+            DIAG(v, EBTS__C_CONTROL_CHARACTER,
+                 EBTS__AT_FIELD(off_of(v, f, at), rec, v->t->recs[rec]->type, f->number),
+                 "character 0x%02X at position %zu is a control character, not text", f->val[i],
+                 i + 1);
             return;
         }
 }
@@ -1513,9 +1534,11 @@ static void check_record_fields(V *v, long rec)
     for (uint32_t i = 0; i < r->nfields; i++) {
         const ebts_field *f = &r->fields[i];
         if (i == 1 && f->number != 2 && r->fields[0].number == 1 && !(f->flags & EBTS__F_MALFORMED))
-            DIAG(v, "FIELD_ORDER", f->offset == EBTS__NOWHERE ? 0 : f->offset, rec, r->type,
-                 f->number, -1, -1, "the second field of a Type-%u record must be %u.002 (%s)",
-                 r->type, r->type, r->type == 1 ? "VER" : "IDC");
+            DIAG(
+                v, EBTS__C_FIELD_ORDER,
+                EBTS__AT_FIELD(f->offset == EBTS__NOWHERE ? 0 : f->offset, rec, r->type, f->number),
+                "the second field of a Type-%u record must be %u.002 (%s)", r->type, r->type,
+                r->type == 1 ? "VER" : "IDC");
         if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
             (r->type == 1 && f->number >= 2 && f->number <= 4))
             continue; /* LEN and CNT are the reader's; VER and TOT are checked in check_type1 */
@@ -1524,7 +1547,7 @@ static void check_record_fields(V *v, long rec)
             !(in && f->val >= in && f->val < in + v->t->len))
             check_tag_like_items(v, rec, f);
         if (forbidden(v, r->type, f->number)) {
-            DIAG(v, "FIELD_FORBIDDEN", f->offset, rec, r->type, f->number, -1, -1,
+            DIAG(v, EBTS__C_FIELD_FORBIDDEN, EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
                  "the profile forbids this field for TOT%.*s", (int)strlen(v->tot) - 1, v->tot);
             continue;
         }
@@ -1542,13 +1565,14 @@ static void check_record_fields(V *v, long rec)
             if (v->tmpl && tmpl_find(v->tmpl->fields, r->type, f->number, ' '))
                 continue; /* the template's field, of a format no table of ours has */
             if (r->type != 10 && v->tot_known)
-                DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
+                DIAG(v, EBTS__C_FIELD_NOT_ALLOWED,
+                     EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
                      "field %u.%03u is not defined for TOT%.*s in profile %s", r->type, f->number,
                      (int)strlen(v->tot) - 1, v->tot, v->p->name);
             continue;
         }
         if (r->type == 10 && !imt_matches(rule->imt, r)) {
-            DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
+            DIAG(v, EBTS__C_FIELD_NOT_ALLOWED, EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
                  "%s is only defined for IMT %s", rule->mnem, rule->imt);
             continue;
         }
@@ -1568,22 +1592,22 @@ static void check_type1(V *v)
         const char *want = v->p->ebts10 ? "0500" : "0400";
         int update = v->p->ebts10 && (span_is(ver, "0501") || span_is(ver, "0502"));
         if (k == n)
-            DIAG(v, "VER_UNKNOWN", off_of(v, vf, ver), 0, 1, 2, -1, -1,
+            DIAG(v, EBTS__C_VER_UNKNOWN, EBTS__AT_FIELD(off_of(v, vf, ver), 0, 1, 2),
                  "VER: \"%.*s\" is no ANSI/NIST-ITL version (0200 to 0502, 0600)",
                  (int)(ver.len > 8 ? 8 : ver.len), (const char *)ver.ptr);
         else if (!span_is(ver, want) && !update)
-            DIAG(v, "VER_UNEXPECTED", off_of(v, vf, ver), 0, 1, 2, -1, -1,
+            DIAG(v, EBTS__C_VER_UNEXPECTED, EBTS__AT_FIELD(off_of(v, vf, ver), 0, 1, 2),
                  "VER: %.*s, profile %s expects %s", (int)ver.len, (const char *)ver.ptr,
                  v->p->name, want);
     }
     const ebts_field *tf = ebts_record_field(t1, 4);
     if (tf && !v->tot_known && v->p->version != 2011)
-        DIAG(v, "TOT_UNKNOWN", off_of(v, tf, ebts_field_value(tf)), 0, 1, 4, -1, -1,
+        DIAG(v, EBTS__C_TOT_UNKNOWN, EBTS__AT_FIELD(off_of(v, tf, ebts_field_value(tf)), 0, 1, 4),
              "TOT: \"%.*s\" is not a transaction type of profile %s",
              (int)(tf->len > 16 ? 16 : tf->len), (const char *)tf->val, v->p->name);
     if (v->totr && strcmp(v->totr->group, "Submission Responses") == 0 &&
         !ebts_record_field(t1, 10))
-        DIAG(v, "FIELD_MISSING", t1->offset, 0, 1, 10, -1, -1,
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(t1->offset, 0, 1, 10),
              "TCR is mandatory in a response (TOT%.*s): it echoes the submission's TCN",
              (int)strlen(v->tot) - 1, v->tot);
 }
@@ -1596,9 +1620,10 @@ static void check_template_records(V *v)
         char tok[16];
         snprintf(tok, sizeof tok, " %u ", r->type);
         if (!strstr(v->tmpl->records, tok))
-            DIAG(v, "RECORD_NOT_ALLOWED", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
-                 r->type, 0, -1, -1, "a Type-%u record is not part of TOT%.*s (its template holds%s)",
-                 r->type, (int)strlen(v->tot) - 1, v->tot, v->tmpl->records);
+            DIAG(v, EBTS__C_RECORD_NOT_ALLOWED,
+                 EBTS__AT_RECORD(r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type),
+                 "a Type-%u record is not part of TOT%.*s (its template holds%s)", r->type,
+                 (int)strlen(v->tot) - 1, v->tot, v->tmpl->records);
     }
 }
 
@@ -1675,16 +1700,18 @@ static void check_makeup(V *v)
                 snprintf(types, sizeof types, "Type-%u/%u", a, b);
             else
                 snprintf(types, sizeof types, "Type-%u", a);
-            DIAG(v, "RECORD_COUNT", 0, -1, a, 0, -1, -1, "%zu %s record%s, TOT%.*s needs %u to %u",
-                 n, types, n == 1 ? "" : "s", (int)strlen(v->tot) - 1, v->tot, lo, hi);
+            DIAG(v, EBTS__C_RECORD_COUNT, EBTS__AT_RECORD(0, -1, a),
+                 "%zu %s record%s, TOT%.*s needs %u to %u", n, types, n == 1 ? "" : "s",
+                 (int)strlen(v->tot) - 1, v->tot, lo, hi);
         }
     }
     for (size_t i = 1; i < v->t->nrecs; i++) {
         const ebts_record *r = v->t->recs[i];
         if (r->type < 100 && !allowed[r->type])
-            DIAG(v, "RECORD_NOT_ALLOWED", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
-                 r->type, 0, -1, -1, "a Type-%u record is not part of TOT%.*s (%s)", r->type,
-                 (int)strlen(v->tot) - 1, v->tot, v->totr->makeup);
+            DIAG(v, EBTS__C_RECORD_NOT_ALLOWED,
+                 EBTS__AT_RECORD(r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type),
+                 "a Type-%u record is not part of TOT%.*s (%s)", r->type, (int)strlen(v->tot) - 1,
+                 v->tot, v->totr->makeup);
     }
 }
 
@@ -1736,9 +1763,10 @@ static void check_idcs(V *v)
         if (first[i] == i)
             continue;
         const ebts_record *r = v->t->recs[i];
-        DIAG(v, "IDC_DUPLICATE", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type,
-             r->binary ? 0 : 2, -1, -1, "IDC %d is used by Type-%u records %zu and %zu", idcs[i],
-             r->type, first[i], i);
+        DIAG(v, EBTS__C_IDC_DUPLICATE,
+             EBTS__AT_FIELD(r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type,
+                            r->binary ? 0 : 2),
+             "IDC %d is used by Type-%u records %zu and %zu", idcs[i], r->type, first[i], i);
     }
     free(tab);
     free(keys);
@@ -1757,7 +1785,7 @@ static void check_ident(V *v, long rec, const ebts_ers *e)
     const ebts_field *ers = ebts_record_field(r, 75), *srf = ebts_record_field(r, 59);
     size_t at = r->offset == EBTS__NOWHERE ? 0 : r->offset;
     if (!ers) {
-        DIAG(v, "FIELD_MISSING", at, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(at, rec, 2, 75),
              "ERS is mandatory in an IDENT response (ORI USVISIT0Z): it holds the IDR");
         return;
     }
@@ -1770,22 +1798,22 @@ static void check_ident(V *v, long rec, const ebts_ers *e)
     ebts_span sv = ebts_field_value(srf);
     int says = span_is(sv, "I") ? 1 : span_is(sv, "N") ? 0 : -1; /* others: VALUE_NOT_ALLOWED */
     if (d->match < 0)
-        DIAG(v, "IDR_SRF_MISMATCH", eat, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_IDR_SRF_MISMATCH, EBTS__AT_FIELD(eat, rec, 2, 75),
              "ERS: no \"MATCH\" or \"NO MATCH\" marker in the IDR");
     else if (says >= 0 && says != d->match)
-        DIAG(v, "IDR_SRF_MISMATCH", off_of(v, srf, sv), rec, 2, 59, -1, -1,
+        DIAG(v, EBTS__C_IDR_SRF_MISMATCH, EBTS__AT_FIELD(off_of(v, srf, sv), rec, 2, 59),
              "SRF is %c, the IDR says %s", says ? 'I' : 'N', d->match ? "MATCH" : "NO MATCH");
     int match = d->match >= 0 ? d->match : says;
     if (match == 0) {
         if (d->nencounters || iar->present || photos)
-            DIAG(v, "IDR_NOMATCH_CONTENT", eat, rec, 2, 75, -1, -1,
+            DIAG(v, EBTS__C_IDR_NOMATCH_CONTENT, EBTS__AT_FIELD(eat, rec, 2, 75),
                  "a no-match carries %zu encounter%s, %s IAR and %zu photo%s; it has none",
-                 d->nencounters, d->nencounters == 1 ? "" : "s", iar->present ? "an" : "no",
-                 photos, photos == 1 ? "" : "s");
+                 d->nencounters, d->nencounters == 1 ? "" : "s", iar->present ? "an" : "no", photos,
+                 photos == 1 ? "" : "s");
         return;
     }
     if (match == 1 && (d->nencounters == 0 || d->nencounters > 5))
-        DIAG(v, "IDR_ENCOUNTER_COUNT", eat, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_IDR_ENCOUNTER_COUNT, EBTS__AT_FIELD(eat, rec, 2, 75),
              "a match names %zu encounters, one to five", d->nencounters);
     for (size_t i = 0; i < d->nencounters; i++) {
         const ebts_encounter *x = &d->encounters[i];
@@ -1796,15 +1824,15 @@ static void check_ident(V *v, long rec, const ebts_ers *e)
                            : !x->sex || !*x->sex   ? "SEX"
                                                    : NULL;
         if (miss)
-            DIAG(v, "IDR_ENCOUNTER_INCOMPLETE", eat, rec, 2, 75, -1, -1,
+            DIAG(v, EBTS__C_IDR_ENCOUNTER_INCOMPLETE, EBTS__AT_FIELD(eat, rec, 2, 75),
                  "encounter %zu has no %s", i + 1, miss);
     }
     if (photos > d->nencounters && d->nencounters > 0)
-        DIAG(v, "IDR_PHOTO_COUNT", eat, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_IDR_PHOTO_COUNT, EBTS__AT_FIELD(eat, rec, 2, 75),
              "%zu photos for %zu encounter%s: at most one per encounter", photos, d->nencounters,
              d->nencounters == 1 ? "" : "s");
     if (d->photo_attached != (photos > 0))
-        DIAG(v, "IDR_PHOTO_ATTACHED", eat, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_IDR_PHOTO_ATTACHED, EBTS__AT_FIELD(eat, rec, 2, 75),
              d->photo_attached ? "the IDR says \"Photo Attached\"; there is no Type-10 record"
                                : "%zu Type-10 photo%s; the IDR does not say \"Photo Attached\"",
              photos, photos == 1 ? "" : "s");
@@ -1828,7 +1856,8 @@ static void check_ers(V *v, long rec)
     size_t base = off_of(v, f, ebts_field_value(f));
     for (size_t i = 0; i < ebts_ers_diag_count(e); i++) {
         const ebts_diag *d = ebts_ers_diag(e, i);
-        DIAG(v, d->code, base + d->offset, rec, 2, 75, -1, -1, "%s", d->msg);
+        DIAG(v, ebts__code_id_of(d->code), EBTS__AT_FIELD(base + d->offset, rec, 2, 75), "%s",
+             d->msg);
     }
     if (v->ident)
         check_ident(v, rec, e);
@@ -1864,11 +1893,11 @@ static void check_doa_age(V *v, long rec)
         return; /* DATE_INVALID or FIELD_MISSING say what is wrong */
     long days = day_number(dat.ptr) - day_number(doa.ptr);
     if (days > 7)
-        DIAG(v, "DOA_TOO_OLD", off_of(v, f, doa), rec, 2, f->number, -1, -1,
+        DIAG(v, EBTS__C_DOA_TOO_OLD, EBTS__AT_FIELD(off_of(v, f, doa), rec, 2, f->number),
              "%s %.8s is %ld days before DAT %.8s: the FBI rejects a CAR whose %s is more than "
              "seven days old (L0013)",
-             f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days,
-             (const char *)dat.ptr, f->number == 45 ? "DOA" : "DPR");
+             f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days, (const char *)dat.ptr,
+             f->number == 45 ? "DOA" : "DPR");
 }
 
 /* For the tests that hold the tables against the FBI's templates: is the field defined for the
@@ -2179,7 +2208,7 @@ static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
 ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err)
 {
     if (!t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL transaction");
         return NULL;
     }
     ebts_report *rep = calloc(1, sizeof *rep);

@@ -640,7 +640,7 @@ static int has_element(unsigned rtype, unsigned f, int face)
 ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err)
 {
     if (!t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL transaction");
         return NULL;
     }
     ebts_report *report = calloc(1, sizeof *report);
@@ -660,9 +660,9 @@ ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err)
             if ((f->flags & (EBTS__F_MALFORMED | EBTS__F_BINARY)) || f->number == 1 ||
                 !has_element(r->type, f->number, face) || is_xml_text(f->val, f->len))
                 continue;
-            ebts__diag_add(&report->dl, "XML_VALUE_CARRIED",
-                           f->offset == EBTS__NOWHERE ? 0 : f->offset, (long)ri, r->type,
-                           f->number, -1, -1,
+            ebts__diag_add(&report->dl, EBTS__C_XML_VALUE_CARRIED,
+                           EBTS__AT_FIELD(f->offset == EBTS__NOWHERE ? 0 : f->offset, (long)ri,
+                                          r->type, f->number),
                            "a control character or a byte that is no UTF-8: written to "
                            "lebts:Field in base64, not to its element");
         }
@@ -840,9 +840,9 @@ static void add_val(R *r, unsigned field, size_t sub, int item, int conv, const 
 
 static void unknown(R *r, xmlNodePtr n, const char *path)
 {
-    ebts__diag_add(r->dl, "XML_UNKNOWN_ELEMENT", line_offset(r, xmlGetLineNo(n)), -1, 0, 0, -1,
-                   -1, "line %ld: element %s is not part of the mapping; left out",
-                   xmlGetLineNo(n), path);
+    ebts__diag_add(
+        r->dl, EBTS__C_XML_UNKNOWN_ELEMENT, EBTS__AT_FILE(line_offset(r, xmlGetLineNo(n))),
+        "line %ld: element %s is not part of the mapping; left out", xmlGetLineNo(n), path);
 }
 
 static char *text_of(xmlNodePtr n)
@@ -968,7 +968,8 @@ static void unplaced(R *r, xmlNodePtr n, const char *why)
     char name[160];
     snprintf(name, sizeof name, "%s%s%s", n->ns && n->ns->prefix ? (const char *)n->ns->prefix : "",
              n->ns && n->ns->prefix ? ":" : "", (const char *)n->name);
-    ebts__diag_add(r->dl, "XML_ELEMENT_UNPLACED", line_offset(r, xmlGetLineNo(n)), -1, 0, 0, -1, -1,
+    ebts__diag_add(r->dl, EBTS__C_XML_ELEMENT_UNPLACED,
+                   EBTS__AT_FILE(line_offset(r, xmlGetLineNo(n))),
                    "line %ld: element %s holds data %s", xmlGetLineNo(n), name, why);
 }
 
@@ -1218,7 +1219,8 @@ static int build_carried(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         ebts__buf b = {0};
         if (x->conv == C_BASE64) {
             if (base64_decode(x->text, &b) < 0)
-                ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, x->field, -1, -1,
+                ebts__diag_add(r->dl, EBTS__C_XML_VALUE_INVALID,
+                               EBTS__AT_FIELD(0, (long)ri, rtype, x->field),
                                "lebts:Field %u.%03u: not base64; left out", rtype, x->field);
         } else {
             ebts__buf_puts(&b, x->text);
@@ -1226,7 +1228,7 @@ static int build_carried(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         int rc = 0;
         const unsigned char *bytes = b.p ? b.p : (const unsigned char *)"";
         if (x->item == -2 && x->field == 1)
-            ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, 1, -1, -1,
+            ebts__diag_add(r->dl, EBTS__C_XML_VALUE_INVALID, EBTS__AT_FIELD(0, (long)ri, rtype, 1),
                            "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
         else if (!b.oom)
             rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
@@ -1266,7 +1268,8 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
         ebts__buf b = {0};
         if (r->v[i].conv == C_BASE64) {
             if (base64_decode(r->v[i].text, &b) < 0)
-                ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, f, -1, -1,
+                ebts__diag_add(r->dl, EBTS__C_XML_VALUE_INVALID,
+                               EBTS__AT_FIELD(0, (long)ri, rtype, f),
                                "%u.%03u: the image is not base64", rtype, f);
         } else {
             size_t sub = (size_t)-1;
@@ -1331,9 +1334,10 @@ static int build_record(R *r, ebts_txn *t, size_t ri, ebts_error *err)
                     if (convert_in(x->conv, x->text, conv, sizeof conv)) {
                         ebts__buf_puts(&b, conv);
                     } else {
-                        ebts__diag_add(r->dl, "XML_VALUE_INVALID", 0, (long)ri, rtype, f, -1, -1,
-                                       "%u.%03u: \"%.40s\" is not of the XML form expected; kept as given",
-                                       rtype, f, x->text);
+                        ebts__diag_add(
+                            r->dl, EBTS__C_XML_VALUE_INVALID, EBTS__AT_FIELD(0, (long)ri, rtype, f),
+                            "%u.%03u: \"%.40s\" is not of the XML form expected; kept as given",
+                            rtype, f, x->text);
                         ebts__buf_puts(&b, x->text);
                     }
                     break;
@@ -1410,9 +1414,11 @@ static int build_binary(R *r, ebts_txn *t, unsigned type, long line, ebts_error 
         free(r->v[k].text);
     r->nv = 0;
     if (bad)
-        ebts__diag_add(r->dl, "XML_ELEMENT_UNPLACED", line_offset(r, line), -1, type, 0, -1, -1,
+        ebts__diag_add(r->dl, EBTS__C_XML_ELEMENT_UNPLACED,
+                       EBTS__AT_RECORD(line_offset(r, line), -1, type),
                        "line %ld: a value of this Type-%u record does not fit its binary field; "
-                       "left out", line, type);
+                       "left out",
+                       line, type);
     ebts__buf rec = {0};
     ebts__buf_put(&rec, head, sizeof head);
     ebts__buf_put(&rec, data.p ? data.p : (unsigned char *)"", data.len);
@@ -1486,7 +1492,8 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
                      size_t *outlen, ebts__dlist *dl, ebts_error *err)
 {
     if (n > (size_t)0x7fffffff || n > max) {
-        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL, "XML input larger than the limit");
+        ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, 0, -1, NULL,
+                        "XML input larger than the limit");
         return -1;
     }
     ebts__xml_init();
@@ -1508,13 +1515,13 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
     xmlSetGenericErrorFunc(saved_ctx, saved);
     xmlFreeParserCtxt(ctxt);
     if (!doc) {
-        ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
+        ebts__error_set(err, EBTS__C_XML_SYNTAX, 0, -1, NULL, "XML not well-formed: %s",
                         msg[0] ? msg : "unreadable");
         return -1;
     }
     if (doc->intSubset || doc->extSubset) {
         xmlFreeDoc(doc);
-        ebts__error_set(err, "XML_DTD_FORBIDDEN", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_XML_DTD_FORBIDDEN, 0, -1, NULL,
                         "XML with a DTD (document type declaration) is refused: transactions "
                         "need none, and entities are a known attack");
         return -1;
@@ -1522,7 +1529,7 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!root || !is(root, "itl", "NISTBiometricInformationExchangePackage")) {
         xmlFreeDoc(doc);
-        ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_XML_NOT_TRANSACTION, 0, -1, NULL,
                         "the root is not itl:NISTBiometricInformationExchangePackage "
                         "(namespace http://biometrics.nist.gov/standard/2011)");
         return -1;
@@ -1550,8 +1557,8 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
         int rk = canon_name(mr.m, c, rname, sizeof rname) ? xchild(mr.m, -1, rname) : -1;
         unsigned type = rk >= 0 ? mr.m->nodes[rk].rtype : 0;
         if (!t && type != 1) {
-            ebts__error_set(err, "XML_NOT_TRANSACTION", line_offset(&r, xmlGetLineNo(c)), -1, NULL,
-                            "line %ld: the first record is not itl:PackageInformationRecord",
+            ebts__error_set(err, EBTS__C_XML_NOT_TRANSACTION, line_offset(&r, xmlGetLineNo(c)), -1,
+                            NULL, "line %ld: the first record is not itl:PackageInformationRecord",
                             xmlGetLineNo(c));
             goto done;
         }
@@ -1593,8 +1600,9 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
             int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && text && base64_decode(text, &raw) == 0 &&
                      import_record(t, rt, tagged, &raw, NULL) == 0;
             if (!ok)
-                ebts__diag_add(dl, "XML_VALUE_INVALID", line_offset(&r, xmlGetLineNo(c)), -1, rt, 0,
-                               -1, -1, "line %ld: lebts:Record of Type-%u could not be read; left out",
+                ebts__diag_add(dl, EBTS__C_XML_VALUE_INVALID,
+                               EBTS__AT_RECORD(line_offset(&r, xmlGetLineNo(c)), -1, rt),
+                               "line %ld: lebts:Record of Type-%u could not be read; left out",
                                xmlGetLineNo(c), rt);
             free(raw.p);
             free(text);
@@ -1607,7 +1615,8 @@ int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char
             unknown(&r, c, (const char *)c->name);
     }
     if (!t) {
-        ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL, "no itl:PackageInformationRecord");
+        ebts__error_set(err, EBTS__C_XML_NOT_TRANSACTION, 0, -1, NULL,
+                        "no itl:PackageInformationRecord");
         goto done;
     }
     for (size_t k = 0; k < mr.ncnt && k + 1 < t->nrecs; k++) {
