@@ -273,6 +273,39 @@ const ebts__field_rule *ebts__v_first_rule_at(unsigned rtype, unsigned field)
     return &ebts__rules_91[lo];
 }
 
+/* The formats the version's XSD gives the field (rules_xsd.c), over the 9.1 facts in *out. */
+static void xsd_apply(int version, ebts__field_rule *out)
+{
+    for (const ebts__xsd_rule *x = ebts__rules_xsd; x->version; x++) {
+        if (x->version != version || x->rtype != out->rtype || x->field != out->field)
+            continue;
+        if (x->ctype >= 0) {
+            out->ctype = x->ctype;
+            out->minlen = x->minlen;
+            out->maxlen = x->maxlen;
+            out->sca = x->sca;
+        }
+        if (x->values)
+            out->values = x->values;
+        if (x->items) {
+            out->items = x->items;
+            out->nitems = x->nitems;
+        }
+    }
+}
+
+/* The occurrences the TOT's template states for the field ("PAT 2.034 (0..10)"), over the
+ * rule's: the template is the version's own fact. */
+static void tmpl_occ(const V *v, unsigned rtype, unsigned field, ebts__field_rule *out)
+{
+    const char *o = v->tmpl ? ebts__v_tmpl_find(v->tmpl->occ, rtype, field, ':') : NULL;
+    unsigned lo, hi;
+    if (o && sscanf(strchr(o, ':') + 1, "%u-%u", &lo, &hi) == 2) {
+        out->minocc = lo ? lo : 1;
+        out->maxocc = hi;
+    }
+}
+
 /* The effective rule for (rtype, field) under the TOT, or NULL; *out receives the copy. */
 const ebts__field_rule *ebts__v_lookup_rules(const V *v, unsigned rtype, unsigned field,
                                              ebts__field_rule *out, int any_tot)
@@ -328,6 +361,7 @@ const ebts__field_rule *ebts__v_lookup_rules(const V *v, unsigned rtype, unsigne
             if (x->sca)
                 out->sca = x->sca;
         }
+        xsd_apply(v->p->version, out);
         first = 0;
         if (v->p->version == 2011 && rtype == 1 && field >= 7 && field <= 10) {
             /* ANSI/NIST-ITL 1-2011: DAI, ORI ANS 1-*; TCN, TCR AN 1-* (EBTS: 9, 9, 10-40) */
@@ -335,8 +369,11 @@ const ebts__field_rule *ebts__v_lookup_rules(const V *v, unsigned rtype, unsigne
             out->minlen = 1;
             out->maxlen = 0;
         }
-        if (any_tot || in_list(out->mand, v->tot) || in_list(out->opt, v->tot))
+        if (any_tot || in_list(out->mand, v->tot) || in_list(out->opt, v->tot)) {
+            if (!any_tot)
+                tmpl_occ(v, rtype, field, out);
             return out;
+        }
     }
     if (!any_tot && v->tmpl && ebts__v_tmpl_find(v->tmpl->fields, rtype, field, ' ') &&
         ebts__v_lookup_rules(v, rtype, field, out, 1)) {
@@ -345,12 +382,7 @@ const ebts__field_rule *ebts__v_lookup_rules(const V *v, unsigned rtype, unsigne
          * states them */
         out->mand = NULL;
         out->opt = "*";
-        const char *o = ebts__v_tmpl_find(v->tmpl->occ, rtype, field, ':');
-        unsigned lo, hi;
-        if (o && sscanf(strchr(o, ':') + 1, "%u-%u", &lo, &hi) == 2) {
-            out->minocc = lo ? lo : 1;
-            out->maxocc = hi;
-        }
+        tmpl_occ(v, rtype, field, out);
         return out;
     }
     return NULL;

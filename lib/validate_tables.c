@@ -192,6 +192,10 @@ static void gather_rules(gather *g, const ebts_profile *p)
             gather_one(g, 0, 0, 0, x->ctype >= 0 ? x->ctype : r->ctype, NULL,
                        x->sca ? x->sca : r->sca);
     }
+    for (const ebts__xsd_rule *x = ebts__rules_xsd; x->version; x++) {
+        gather_one(g, 0, 0, 0, x->ctype, x->values, x->sca);
+        gather_items(g, x->items, x->nitems);
+    }
     for (size_t i = 0; i < ebts__v_nadded_10; i++) {
         const ebts__field_rule *r = &ebts__v_added_10[i];
         gather_one(g, 1, r->rtype, r->field, r->ctype, r->values, r->sca);

@@ -68,6 +68,9 @@ def extract(spec):
                         body = " ".join(t[4:-3].split())
                         if FIELD.match(body):
                             lines.append(body)
+                        elif OCC.match(body) and FIELD.match(lines[-1]) and \
+                                not OCC.search(lines[-1]):
+                            lines[-1] += " " + body  # "(0..10) i.e., ..." under its field
                     pos = tok.end()
                 with open(os.path.join(out_dir, m.group(1) + ".tmpl"), "w", newline="\n") as f:
                     f.write("\n".join(lines) + "\n")
