@@ -21,7 +21,7 @@
 #define EBTS__READ_AVX2 0x40000000u
 #define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
-#define EBTS__NCODES 81       /* entries in diag.c's table of codes */
+#define EBTS__NCODES 82       /* entries in diag.c's table of codes */
 
 /* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
  * that ask for them by attribute and run only where ebts__simd() says they are there. */

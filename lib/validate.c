@@ -74,6 +74,8 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
             v.totr = x;
             break;
         }
+    ebts_span ver = ebts_field_value(ebts_record_field(t->recs[0], 2));
+    v.ver05 = span_is(ver, "0500") || span_is(ver, "0501") || span_is(ver, "0502");
     v.ident = p->version != 2011 && strcmp(v.tot, " SRE ") == 0 &&
               span_is(ebts_field_value(ebts_record_field(t->recs[0], 8)), "USVISIT0Z");
     /* the TOT's tables (NULL without memory: every answer is computed) */
@@ -91,6 +93,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     ebts__v_check_type1(&v);
     ebts__v_check_makeup(&v);
     ebts__v_check_idcs(&v);
+    ebts__v_check_deprecated(&v);
     for (size_t i = 0; i < t->nrecs; i++) {
         const ebts_record *r = t->recs[i];
         if (r->binary || (r->type != 1 && r->type != 2 && r->type != 10))

@@ -138,6 +138,7 @@ typedef struct V {
     int simd;     /* ebts__simd() */
     int ascii7; /* 1.015 DCS declares no character set but 7-bit ASCII */
     int ident;  /* an SRE from IDENT (1.008 ORI USVISIT0Z) */
+    int ver05;  /* 1.002 VER is 0500, 0501 or 0502: the version of the EBTS 10 and 11 templates */
     char why[48]; /* "for TOT SRE" */
 } V;
 #define CHK_ITEMS 16u /* item rules made ready per field; checks of later items are made per item */
@@ -177,6 +178,7 @@ void ebts__v_check_type1(V *v);
 void ebts__v_check_makeup(V *v);
 void ebts__v_check_idcs(V *v);
 void ebts__v_check_doa_age(V *v, long rec);
+void ebts__v_check_deprecated(V *v);
 
 /* validate_ident.c: 2.075 and the IDENT response as a whole */
 void ebts__v_check_ers(V *v, long rec);
