@@ -143,7 +143,6 @@ typedef struct V {
 } V;
 #define CHK_ITEMS 16u /* item rules made ready per field; checks of later items are made per item */
 
-
 /* validate_rules.c: which rule applies */
 extern const delta ebts__v_deltas[];
 extern const size_t ebts__v_ndeltas;
@@ -165,7 +164,8 @@ void ebts__v_chk_make(const V *v, chk *c, int ct, const char *sca, unsigned minl
 void ebts__v_chk_item(const V *v, chk *c, const ebts__item_rule *ir, int high);
 void ebts__v_check_record_fields(V *v, long rec);
 
-/* validate_txn.c: mandatory fields, record make-up, IDCs, Type-1, images, the CAR's DOA */
+/* validate_txn.c: mandatory fields, record make-up, IDCs, Type-1, images, the CAR's DOA,
+ * deprecated record types */
 int ebts__v_imt_matches(const char *imt_list, const ebts_record *r);
 int ebts__v_required_uncached(const V *v, unsigned rtype, const ebts_record *r, unsigned field,
                               const ebts__field_rule *rule);
@@ -186,6 +186,7 @@ void ebts__v_check_ers(V *v, long rec);
 /* validate_tables.c: the profile's tables */
 const totc *ebts__v_totc_of(const ebts_profile *p, const char *tot, int any_tot);
 
+/* Small helpers of every stage, inline: the per-value loops call some of them. */
 static inline int in_list(const char *list, const char *tot)
 {
     return list && (strcmp(list, "*") == 0 || strstr(list, tot) != NULL);
