@@ -321,6 +321,53 @@ START_TEST(types_3_5_6_are_deprecated)
 }
 END_TEST
 
+/* Codes the EBTS 10.0 and 11.2 XSDs add to the 9.1 lists (lib/rules_xsd.c): accepted under
+ * ebts-10 and ebts-11, refused under ebts-9.1. */
+START_TEST(xsd_code_lists_widen_the_91_lists)
+{
+    static const struct {
+        const char *file;
+        unsigned rec, field;
+        const char *value, *tag;
+    } cases[] = {
+        {"fixtures/validate/valid-car.eft", 1, 32, "STR", "2.032"},           /* HAI */
+        {"fixtures/samples/clean/idr-iar-match.eft", 2, 12, "UNK", "10.012"}, /* CSP */
+        {"fixtures/samples/clean/idr-iar-match.eft", 2, 13, "32", "10.013"},  /* SAP */
+        {"fixtures/samples/clean/idr-iar-match.eft", 2, 28, "STR", "10.028"}, /* SHC */
+        {"fixtures/samples/clean/idr-iar-match.eft", 2, 22, "GLASSES<US>TINTED", "10.022"},
+    };
+    static const char *const names[] = {"ebts-11", "ebts-10", "ebts-9.1"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t i = 0; i < 3; i++) {
+            ebts_txn *t = ebts_read_file(cases[c].file, 0, NULL);
+            ck_assert_ptr_nonnull(t);
+            char val[32];
+            size_t n = 0;
+            for (const char *s = cases[c].value; *s; s++) /* "<US>" is the separator */
+                if (strncmp(s, "<US>", 4) == 0) {
+                    val[n++] = 0x1f;
+                    s += 3;
+                } else {
+                    val[n++] = *s;
+                }
+            ck_assert_int_eq(ebts_txn_set_field(t, cases[c].rec, cases[c].field, val, n, NULL), 0);
+            ebts_profile *p = ebts_profile_builtin(names[i], NULL);
+            ebts_report *r = ebts_validate(t, p, NULL);
+            int refused = 0;
+            for (size_t k = 0; k < ebts_report_count(r); k++) {
+                const ebts_diag *d = ebts_report_diag(r, k);
+                refused |= d->severity >= EBTS_SEV_ERROR && strcmp(d->tag, cases[c].tag) == 0 &&
+                           strcmp(d->code, "FIELD_NOT_ALLOWED") != 0;
+            }
+            ck_assert_msg(refused == (i == 2), "%s %s under %s: refused %d", cases[c].tag,
+                          cases[c].value, names[i], refused);
+            ebts_report_free(r);
+            ebts_profile_free(p);
+            ebts_txn_free(t);
+        }
+}
+END_TEST
+
 /* The fields an excerpt of an FBI template (fixtures/ebts-xml, tools/gen-tmpl-rules.py) names:
  * "NAM 2.018", "10.999 DATA"; items ("2.067A") are not fields. Returns how many, in out. */
 static size_t template_fields(const char *path, unsigned (*out)[2], size_t cap)
@@ -1315,6 +1362,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, idr_placeholder_photo_is_accepted);
     tcase_add_test(tc, template_required_fields_are_mandatory);
     tcase_add_test(tc, types_3_5_6_are_deprecated);
+    tcase_add_test(tc, xsd_code_lists_widen_the_91_lists);
     tcase_add_test(tc, generated_idr_with_two_photos_validates);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);

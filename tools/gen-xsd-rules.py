@@ -30,6 +30,18 @@ FIELDS = [
     # 10.040 SMT: the NCIC scar, mark and tattoo codes of each version
     (10, 40, "SMT", None, {"10.0": "ansi-nist:PhysicalFeatureNCICCode",
                            "11.2": "biom:PhysicalFeatureNCICCode"}, ("ANS", 3, 10, " "), 0),
+    # code lists the XSDs widen: 2.032 HAI and 10.028 SHC (STR), 2.070 RAP (X; a boolean in
+    # 10.0), 10.012 CSP (UNK), 10.013 SAP (32, 42, 52). (2.059 SRF is not among them: the XSD's
+    # list is every response's, the 9.1 table keeps each TOT's own, SRE's I and N.)
+    (2, 32, "HAI", None, {"10.0": "ebts:PersonHairColorCode",
+                          "11.2": "ebts:PersonHairColorCode"}, ("A", 3, 3, None), 0),
+    (2, 70, "RAP", None, {"11.2": "ebts:RecordRapSheetFormatRequestCode"}, ("A", 1, 1, None), 0),
+    (10, 12, "CSP", None, {"10.0": "ansi-nist:ImageColorSpaceCode",
+                           "11.2": "biom:ImageColorSpaceCode"}, ("A", 3, 4, None), 0),
+    (10, 13, "SAP", None, {"10.0": "ansi-nist:FaceImageAcquisitionProfileCode",
+                           "11.2": "biom:FaceImageAcquisitionProfileCode"}, ("N", 1, 2, None), 0),
+    (10, 28, "SHC", None, {"10.0": "ansi-nist:FaceImageHairColorAttributeCode",
+                           "11.2": "biom:HairColorCode"}, ("A", 3, 3, None), 0),
     # 2.051 CSL: EBTS 10 adds the disposition's category and the count to 9.1's three items
     (2, 51, "CSL", [
         ("CDD", "Court Disposition Date", {}, ("N", 8, 8, None), 0),
@@ -211,6 +223,9 @@ def main():
                 el = elems.get(ver)
                 c, mn, mx, s, vals, note = fact(xsd, el, fallback, pad)
                 rows.append("    /* %s %d.%03d %s: %s */" % (ver, rtype, field, mnem, note))
+                if not vals:
+                    rows[-1] = rows[-1][:-3] + "; no row: the field's own fact */"
+                    continue
                 rows.append("    {%d, %d, %d, EBTS__CT_%s, %d, %d, %s, %s, NULL, 0}," % (
                     num, rtype, field, c, mn, mx, c_str("|".join(vals) if vals else None), c_str(s)))
                 continue
