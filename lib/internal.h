@@ -41,7 +41,7 @@ enum ebts__code_id {
 #define EBTS__X86_WIDE 0
 #endif
 
-/* Forced inlining for the per-byte and per-item loops (frame.c, validate.c). */
+/* Forced inlining for the per-byte and per-item loops (frame.c, validate_field.c). */
 #if defined(__GNUC__)
 #define EBTS__HOT inline __attribute__((always_inline))
 #else
@@ -465,7 +465,7 @@ int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned
                           size_t *outlen, ebts_error *err);
 void ebts__write_readable(const ebts_txn *t, unsigned flags, ebts__buf *b);
 
-/* profile.c / validate.c: a rule set */
+/* profile.c / validate*.c: a rule set */
 #include "rules.h"
 typedef struct ebts__req {
     unsigned rtype, field;
@@ -486,10 +486,11 @@ struct ebts_profile {
     ebts__sev *sev;
     size_t nsev;
     ebts__arena arena;
-    struct ebts__vcomp *vc;       /* validate.c: the tables made from the rules when loaded */
+    struct ebts__vcomp *vc; /* validate_tables.c: the tables made from the rules when loaded */
 };
 ebts_profile *ebts__profile_new(const char *name, int ebts10);
-/* validate.c: make p's validation tables once its rules are read (-1 without memory); free them */
+/* validate_tables.c: make p's validation tables once its rules are read (-1 without
+ * memory); free them */
 int ebts__profile_compile(ebts_profile *p);
 void ebts__profile_compiled_free(ebts_profile *p);
 int ebts__rule_status(const ebts_profile *p, const char *tot, unsigned rtype, unsigned field);
