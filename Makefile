@@ -168,6 +168,7 @@ check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(B
 	  { echo "docs/codes.md is stale: $(BUILD)/bin/gen-codes md > docs/codes.md"; exit 1; }
 	$(BUILD)/tests/failalloc fixtures/samples/clean/idr-iar-match.eft
 	$(BUILD)/tests/failalloc fixtures/samples/published/idr-nomatch.eft
+	$(BUILD)/tests/failalloc fixtures/xml/sre-match.xml
 	$(BUILD)/tests/claims fixtures
 	$(BUILD)/tests/xmlpeak
 	$(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/replay-$(t) $(FUZZ_SEEDS_$(t)) fuzz/regressions/$(t) &&) true

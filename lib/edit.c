@@ -290,6 +290,14 @@ int ebts__set_cnt(ebts_txn *t, const unsigned char *val, size_t len, ebts_error 
     return ebts__set_first_field(t, 0, 3, val, len, err);
 }
 
+int ebts__set_len(ebts_txn *t, size_t rec, const unsigned char *val, size_t len, ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r || !r->nfields || r->fields[0].number != 1 || (r->fields[0].flags & EBTS__F_MALFORMED))
+        return r ? 0 : -1;
+    return assign(t, r, &r->fields[0], 1, val, len, err);
+}
+
 int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                      ebts_error *err)
 {

@@ -325,6 +325,8 @@ int ebts__set_first_field_owned(ebts_txn *t, size_t rec, unsigned number, const 
                                 size_t len, ebts_error *err);
 /* 1.003 CNT set to val (the reader that builds a transaction gives it what the writer derives). */
 int ebts__set_cnt(ebts_txn *t, const unsigned char *val, size_t len, ebts_error *err);
+/* LEN (x.001, the record's first field) set to val: what the writer derives. */
+int ebts__set_len(ebts_txn *t, size_t rec, const unsigned char *val, size_t len, ebts_error *err);
 /* A field at the end of the record, before the data delimited by LEN, whatever its number
  * (0 included): a record read back field by field in its order. */
 int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,

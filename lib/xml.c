@@ -12,10 +12,8 @@
  * record; a record of another type as <lebts:Record type="N" encoding="base64"> holding its
  * traditional bytes. Namespace of both: urn:libebts:xml:1.
  *
- * Reading refuses documents with a DTD (no entity can be declared, let alone expanded), loads
- * nothing from the network, and relies on libxml2's limits for depth and text size; elements it
- * does not know are reported (XML_UNKNOWN_ELEMENT), not silently dropped. This, profile.c and
- * junit.c are the only files that include libxml2; each first calls ebts__xml_init(). */
+ * Reading is xmlread.c's. This, xmlread.c, profile.c and junit.c are the only files that include
+ * libxml2; each first calls ebts__xml_init(). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -218,20 +218,27 @@ static int has_element_child(xmlNodePtr n)
 
 /* ------------------------------------------------------------------------- base64 */
 
-static int base64_value(int c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
+/* A base64 character's value + 1; 0 for a byte that is none, SKIP for the padding and the
+ * white space a document may put between them. */
+#define SKIP 100
+static const unsigned char b64_tab[256] = {
+      0,   0,   0,   0,   0,   0,   0,   0,   0, 100, 100,   0,   0, 100,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    100,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  63,   0,   0,   0,  64,
+     53,  54,  55,  56,  57,  58,  59,  60,  61,  62,   0,   0,   0, 100,   0,   0,
+      0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,  15,
+     16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,   0,   0,   0,   0,   0,
+      0,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,  41,
+     42,  43,  44,  45,  46,  47,  48,  49,  50,  51,  52,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+};
 
 typedef struct {
     unsigned acc;
@@ -242,16 +249,29 @@ typedef struct {
  * character that is no base64 (what came before it is kept). */
 static int b64_feed(b64 *d, const char *s, size_t len, unsigned char *out, size_t *n)
 {
-    for (size_t i = 0; i < len && !d->bad; i++) {
-        int c = (unsigned char)s[i];
-        if (c == '=' || c == ' ' || c == '\n' || c == '\r' || c == '\t')
+    for (size_t i = 0; i < len; i++) {
+        while (d->bits == 0 && len - i >= 4) { /* four characters, three bytes */
+            unsigned a = b64_tab[(unsigned char)s[i]], b = b64_tab[(unsigned char)s[i + 1]],
+                     c = b64_tab[(unsigned char)s[i + 2]], e = b64_tab[(unsigned char)s[i + 3]];
+            if (a - 1 > 63 || b - 1 > 63 || c - 1 > 63 || e - 1 > 63)
+                break;
+            unsigned x = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (e - 1);
+            out[*n] = (unsigned char)(x >> 16);
+            out[*n + 1] = (unsigned char)(x >> 8);
+            out[*n + 2] = (unsigned char)x;
+            *n += 3;
+            i += 4;
+        }
+        if (i >= len)
+            break;
+        unsigned v = b64_tab[(unsigned char)s[i]];
+        if (v == SKIP)
             continue;
-        int v = base64_value(c);
-        if (v < 0) {
+        if (v == 0) {
             d->bad = 1;
             break;
         }
-        d->acc = d->acc << 6 | (unsigned)v;
+        d->acc = d->acc << 6 | (v - 1);
         d->bits += 6;
         if (d->bits >= 8) {
             d->bits -= 8;
@@ -980,8 +1000,8 @@ static int read_record(R *r, xmlNodePtr c, ebts_error *err)
     return r->oom ? -1 : 0;
 }
 
-/* CNT as the writer derives it, and each record's IDC in it (a content summary's for a record
- * without its own), as a transaction read from traditional bytes has them. */
+/* CNT and LEN as the writer derives them, and each record's IDC in CNT (a content summary's for
+ * a record without its own), as a transaction read from traditional bytes has them. */
 static int finish(R *r, ebts_error *err)
 {
     ebts_txn *t = r->t;
@@ -997,6 +1017,15 @@ static int finish(R *r, ebts_error *err)
     int rc = b.oom ? (ebts__error_oom(err), -1) : ebts__set_cnt(t, b.p, b.len, err);
     free(b.p);
     t->recs[0]->cnt_idc = -1;
+    ebts__writer w;
+    memset(&w, 0, sizeof w);
+    for (size_t k = 0; rc == 0 && k < t->nrecs; k++) { /* LEN, which the writer derives */
+        if (t->recs[k]->binary)
+            continue;
+        rc = ebts__writer_record(&w, t, k) < 0 ? (ebts__error_oom(err), -1)
+                                               : ebts__set_len(t, k, w.f[0].val, w.f[0].len, err);
+    }
+    ebts__writer_free(&w);
     ebts__dlist_sort(&t->dl);
     return rc;
 }
@@ -1010,10 +1039,12 @@ static void mute(void *ctx, const char *fmt, ...)
     (void)fmt;
 }
 
+/* The first fatal error: the others (a namespace prefix not declared) leave a document that
+ * reads, its elements then in no namespace. */
 static void catch_xml(void *ctx, xmlErrorPtr e)
 {
     char *msg = ctx;
-    if (msg[0] || !e)
+    if (msg[0] || !e || e->level < XML_ERR_FATAL)
         return;
     snprintf(msg, 200, "line %d: %s", e->line, e->message ? e->message : "not well-formed");
     size_t n = strlen(msg);
