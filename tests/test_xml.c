@@ -553,6 +553,13 @@ START_TEST(xml_findings_carry_their_line)
         }
     }
     ck_assert_int_eq(seen, 3);
+    unsigned char *json;
+    size_t jn;
+    ck_assert_int_eq(ebts_write_buffer(t, EBTS_FORMAT_JSON, &json, &jn, NULL), 0);
+    char *js = strndup((const char *)json, jn);
+    ck_assert_ptr_nonnull(strstr(js, "\"line\":37,"));
+    free(js);
+    ebts_free(json);
     ebts_txn_free(t);
     free(z);
     free(y);
