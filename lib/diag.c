@@ -331,8 +331,10 @@ void ebts__dlist_append(ebts__dlist *l, const ebts__dlist *from)
         if (strcmp(d->code, note_code) == 0)
             continue;
         ebts__diag_add(l, d->code, d->offset, d->record, 0, 0, d->subfield, d->item, "%s", d->msg);
-        if (l->n && l->n <= EBTS__MAX_DIAGS)
+        if (l->n && l->n <= EBTS__MAX_DIAGS) {
             memcpy(l->d[l->n - 1].tag, d->tag, sizeof d->tag);
+            l->d[l->n - 1].line = d->line;
+        }
     }
     if (!lost_count(from, 0, 0))
         return;
