@@ -167,8 +167,10 @@ void ebts__dlist_append(ebts__dlist *l, const ebts__dlist *from)
             continue;
         ebts__diag_add(l, id, EBTS__AT_ITEM(d->offset, d->record, 0, 0, d->subfield, d->item), "%s",
                        d->msg);
-        if (l->n && l->n <= EBTS__MAX_DIAGS)
+        if (l->n && l->n <= EBTS__MAX_DIAGS) {
             memcpy(l->d[l->n - 1].tag, d->tag, sizeof d->tag);
+            l->d[l->n - 1].line = d->line;
+        }
     }
     if (!lost_count(from, 0, 0))
         return;
