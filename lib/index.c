@@ -154,18 +154,6 @@ static ebts__ixpool *ixpool_of(const uint32_t *ref)
     return ((uintptr_t)ref & 1u) ? (ebts__ixpool *)((uintptr_t)ref & ~(uintptr_t)1u) : NULL;
 }
 
-const uint32_t *ebts__field_index_kept(const ebts_field *f)
-{
-    /* one test for every kind of value: only a value that was read holds a tagged pool, and its
-     * index is set by whichever thread builds it */
-#if defined(__GNUC__)
-    const uint32_t *ix = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
-#else
-    const uint32_t *ix = f->sub_first;
-#endif
-    return ((uintptr_t)ix & 1u) ? NULL : ix;
-}
-
 /* n bytes of the pool, 8-byte aligned; NULL without memory. */
 static void *ixpool_take(ebts__ixpool *pool, size_t n)
 {

@@ -147,8 +147,18 @@ static inline unsigned ebts__tagtype(const ebts_field *f)
  * and ebts__item_scan then answer from the value's bytes). Safe to ask from several threads at
  * once. */
 const uint32_t *ebts__field_index(const ebts_field *f);
-/* The index of f if it has one already (built by ebts__field_index, or by an edit), else NULL. */
-const uint32_t *ebts__field_index_kept(const ebts_field *f);
+/* The index of f if it has one already (built by ebts__field_index, or by an edit), else NULL.
+ * Inline: every accessor asks it first. One test for every kind of value: only a value that was
+ * read holds a tagged pool, and its index is set by whichever thread builds it. */
+static inline const uint32_t *ebts__field_index_kept(const ebts_field *f)
+{
+#if defined(__GNUC__)
+    const uint32_t *ix = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
+#else
+    const uint32_t *ix = f->sub_first;
+#endif
+    return ((uintptr_t)ix & 1u) ? NULL : ix;
+}
 /* The RS (*nrs) and the RS and US (*nseps) in v[0..n). */
 void ebts__count_seps(const unsigned char *v, size_t n, size_t *nrs, size_t *nseps);
 /* The index of a value with RS/US written into ix, which has EBTS__IX_HEAD entries before it,
