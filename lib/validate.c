@@ -362,7 +362,6 @@ typedef struct V {
     int tot_known;
     uint32_t *ix; /* the index of the field being checked, for a value that was read */
     size_t ixcap;
-    int simd;     /* ebts__simd() */
     int ascii7; /* 1.015 DCS declares no character set but 7-bit ASCII */
     int ident;  /* an SRE from IDENT (1.008 ORI USVISIT0Z) */
     char why[48]; /* "for TOT SRE" */
@@ -1110,7 +1109,7 @@ static const uint32_t *items_index(V *v, const ebts_field *f)
         v->ix = ix;
         v->ixcap = cap;
     }
-    ebts__index_into(f, v->ix + EBTS__IX_HEAD, (uint32_t)end_at, v->simd);
+    ebts__index_into(f->val, f->len, v->ix + EBTS__IX_HEAD, (uint32_t)end_at);
     return v->ix + EBTS__IX_HEAD;
 }
 
@@ -2208,7 +2207,6 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     if (t->buf && t->len >= 16)
         v.in16 = t->buf + t->len - 15;
     v.vc = p->vc;
-    v.simd = ebts__simd();
     v.ascii7 = ebts__txn_ascii7(t);
     ebts_span tot = ebts_field_value(ebts_record_field(t->recs[0], 4));
     snprintf(v.tot, sizeof v.tot, " %.*s ", (int)(tot.len < 16 ? tot.len : 16),
