@@ -392,10 +392,12 @@ static void report_check(opts *o, job *jb)
     }
     size_t size = strlen(name) + 600, dlen = 0;
     char *line = malloc(size), *details = NULL;
-    FILE *dfp = open_memstream(&details, &dlen);
+    /* quiet text prints and keeps no finding's line: none is formatted */
+    int lines = !(o->quiet && o->format == FMT_TEXT);
+    FILE *dfp = lines ? open_memstream(&details, &dlen) : NULL;
     size_t n = rep ? ebts_report_count(rep) : 1; /* a fatal read error stands as the only one */
     ebts_diag *shown = malloc(n * sizeof *shown); /* as printed: severity and redaction applied */
-    if (!line || !dfp || !shown) {
+    if (!line || (lines && !dfp) || !shown) {
         free(line);
         free(shown);
         if (dfp)
@@ -474,7 +476,7 @@ static void report_check(opts *o, job *jb)
             printf(",\"message\":");
             cli_json_str(stdout, d.msg);
             printf("}");
-        } else {
+        } else if (lines) {
             d.severity = sev;
             ebts_diag_format(&d, name, 0, line, size);
             if (o->format == FMT_TEXT && !o->quiet && !o->expect)
@@ -482,7 +484,8 @@ static void report_check(opts *o, job *jb)
             fprintf(dfp, "%s\n", line);
         }
     }
-    fclose(dfp);
+    if (dfp)
+        fclose(dfp);
     if (o->format == FMT_JSON && !o->quiet)
         printf("]%s%s%s}\n", verdict[0] ? ",\"expect\":\"" : "", verdict, verdict[0] ? "\"" : "");
     if (o->format == FMT_TEXT && !o->quiet) {
