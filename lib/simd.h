@@ -1,6 +1,6 @@
 /* The SIMD kernels (simd.c), behind one interface: where the separators of a buffer are, found
- * many bytes at a time. Included by internal.h; the one file with intrinsics besides this
- * header's short test is simd.c (validate.c keeps its character-class checks). Which kernels
+ * many bytes at a time. Included by internal.h; no other file uses intrinsics. The few
+ * kernels a hot loop asks of a few bytes are inline here; the rest are in simd.c. Which kernels
  * exist, and why, is in docs/performance.md. */
 #ifndef EBTS_SIMD_H
 #define EBTS_SIMD_H
@@ -66,6 +66,45 @@ static inline int ebts__gs_or_fs_in_16(const unsigned char *q, unsigned *end, un
     return 1;
 }
 #endif
+
+/* A character class's run lo..hi (0 < lo, hi < 0x7F) for sixteen bytes at a time: given as the
+ * validator's eight-byte test has it (sub: lo in every byte, or 0 for no run; add: 127 - hi). */
+typedef struct ebts__run16 {
+#if defined(__SSE2__)
+    __m128i below, above; /* lo - 1 and hi + 1, compared as signed bytes */
+#else
+    char unused;
+#endif
+} ebts__run16;
+
+static inline ebts__run16 ebts__run16_of(uint64_t sub, uint64_t add)
+{
+    ebts__run16 r;
+#if defined(__SSE2__)
+    /* 0 < lo and hi < 0x7F, so lo - 1 and hi + 1 are bytes; one above 0x7F is negative */
+    r.below = _mm_set1_epi8((char)((sub & 0xff) - 1));
+    r.above = _mm_set1_epi8((char)(0x7f - (add & 0xff) + 1));
+#else
+    (void)sub;
+    (void)add;
+    r.unused = 0;
+#endif
+    return r;
+}
+
+#if defined(__SSE2__)
+/* The bytes of the sixteen at q that lie in the run, as a bit mask. Inline: the validator's
+ * per-value loop asks it. */
+static inline unsigned ebts__run16_mask(const ebts__run16 *r, const unsigned char *q)
+{
+    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+    return (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(x, r->below), _mm_cmplt_epi8(x, r->above)));
+}
+#endif
+
+/* The first CR or LF of p[i..n), n when none (i when i > n). */
+size_t ebts__next_break(const unsigned char *p, size_t i, size_t n);
 
 /* The RS (*nrs) and the RS and US (*nseps) in v[0..n). */
 void ebts__count_seps(const unsigned char *v, size_t n, size_t *nrs, size_t *nseps);
