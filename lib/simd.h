@@ -41,8 +41,8 @@ typedef struct ebts__seps {
  * begin (*kind 0), or the block where an RS/US may stand before a tag (*kind 1, *bit its place;
  * the block is not counted yet): an RS/US followed by '0' and then '0' or d0, or by d0 and d1,
  * the spelling of the record's tags. The caller then looks, and calls again from that block with
- * the candidates up to it in `skip`, or with it in `forced` (the value ends there). Only with
- * SSE2 (0 is returned with *kind 0 otherwise). */
+ * the candidates up to it in `skip`, or with it in `forced` (the value ends there). Without
+ * SSE2, i with *kind 0: the caller reads every byte. */
 size_t ebts__simd_blocks(int simd, const unsigned char *b, size_t n, size_t i, uint64_t skip,
                          uint64_t forced, unsigned char d0, unsigned char d1, ebts__seps *k,
                          int *kind, unsigned *bit);
