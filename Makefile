@@ -72,7 +72,7 @@ lib: $(STATIC) $(SHARED)
 
 tools: $(TOOL_BIN)
 
-LIB_HDRS = lib/internal.h lib/rules.h lib/xmlmap.h include/ebts.h $(BUILD)/gen/profile_xsd.h
+LIB_HDRS = lib/internal.h lib/rules.h lib/validate.h lib/xmlmap.h include/ebts.h $(BUILD)/gen/profile_xsd.h
 
 # The profile XSD, compiled into the library as a C string.
 $(BUILD)/gen/profile_xsd.h: profiles/ebts-profile.xsd
@@ -144,6 +144,11 @@ $(BUILD)/tests/failalloc: tests/failalloc.c tests/wrapalloc.h $(STATIC)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/failalloc.c $(STATIC) \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
 
+$(BUILD)/tests/xmlpeak: tests/xmlpeak.c tests/wrapalloc.h $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(DEP_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/xmlpeak.c \
+	  $(STATIC) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup $(DEP_LIBS)
+
 $(BUILD)/tests/xmlthreads: tests/xmlthreads.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/xmlthreads.c $(STATIC) $(DEP_LIBS)
@@ -155,7 +160,7 @@ $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.
 	  $(DEP_LIBS) $(CHECK_LIBS)
 
 check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
-	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads $(EXAMPLES)
+	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads $(BUILD)/tests/xmlpeak $(EXAMPLES)
 	$(TEST_BIN)
 	for m in man/*.1 man/*.3 $(BUILD)/man/*.7; do w=$$(groff -man -ww -z $$m 2>&1); \
 	  [ -z "$$w" ] || { echo "$$w"; exit 1; }; done
@@ -163,7 +168,9 @@ check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(B
 	  { echo "docs/codes.md is stale: $(BUILD)/bin/gen-codes md > docs/codes.md"; exit 1; }
 	$(BUILD)/tests/failalloc fixtures/samples/clean/idr-iar-match.eft
 	$(BUILD)/tests/failalloc fixtures/samples/published/idr-nomatch.eft
+	$(BUILD)/tests/failalloc fixtures/xml/sre-match.xml
 	$(BUILD)/tests/claims fixtures
+	$(BUILD)/tests/xmlpeak
 	$(foreach t,$(FUZZ_TARGETS),$(BUILD)/fuzz/replay-$(t) $(FUZZ_SEEDS_$(t)) fuzz/regressions/$(t) &&) true
 	@echo "$(BUILD)/bin/ebts-validate --expect fixtures"; \
 	  $(BUILD)/bin/ebts-validate --expect fixtures > $(BUILD)/expect.log || \

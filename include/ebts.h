@@ -98,6 +98,7 @@ typedef struct ebts_diag {
     char tag[24];         /* field tag "2.001" (canonical spelling), or "" */
     long subfield, item;  /* 0-based, or -1 when not relevant */
     char msg[200];
+    long line;            /* read from XML: the line of the element it is about (1-based), else 0 */
 } ebts_diag;
 
 /** The name of a severity: "error" for EBTS_SEV_ERROR and above, else "warning". */
@@ -175,9 +176,9 @@ EBTS_API size_t ebts_txn_error_count(const ebts_txn *t, int strict);
  *  kept so that nothing is lost silently; empty span when there are none. */
 EBTS_API ebts_span ebts_txn_unread(const ebts_txn *t);
 /** The bytes the transaction was read from, as the framer read them: gzip inflated, the readable
- *  notation decoded (LEN, CNT and separators exactly as the text spells them), XML composed into
- *  the traditional encoding. Edits do not change them. Empty span for NULL and for a
- *  transaction that was not read (ebts_txn_new, ebts_gen_response). */
+ *  notation decoded (LEN, CNT and separators exactly as the text spells them). Edits do not
+ *  change them. Empty span for NULL, for a transaction read from XML (built from its elements,
+ *  not framed) and for one that was not read (ebts_txn_new, ebts_gen_response). */
 EBTS_API ebts_span ebts_txn_input(const ebts_txn *t);
 
 /** Record type (1, 2, 4, 10, 99 …); 0 for NULL. */

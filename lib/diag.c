@@ -116,6 +116,8 @@ static const ebts__code codes[] = {
      "add or remove records of the type until the TOT's count is met"},
     {"RECORD_NOT_ALLOWED", E, 0, "a record type that is not part of the TOT",
      "remove the record, or send it with a TOT that allows it"},
+    {"RECORD_DEPRECATED", W, 0, "a Type-3, Type-5 or Type-6 record, fingerprint types ANSI/NIST-ITL 1-2011 deprecates",
+     "send the fingerprint image as a Type-14 record (or Type-4) instead"},
     {"IDC_DUPLICATE", E, 0, "two records of one type share an IDC",
      "give every record of a type its own IDC, and CNT the same"},
     {"FIELD_ORDER", W, 0, "the second field is not VER (Type-1) or IDC (other records)",
@@ -408,8 +410,10 @@ void ebts__dlist_append(ebts__dlist *l, const ebts__dlist *from)
         if (strcmp(d->code, note_code) == 0)
             continue;
         ebts__diag_add(l, d->code, d->offset, d->record, 0, 0, d->subfield, d->item, "%s", d->msg);
-        if (l->n && l->n <= EBTS__MAX_DIAGS)
+        if (l->n && l->n <= EBTS__MAX_DIAGS) {
             memcpy(l->d[l->n - 1].tag, d->tag, sizeof d->tag);
+            l->d[l->n - 1].line = d->line;
+        }
     }
     if (!lost_count(from, 0, 0))
         return;

@@ -259,6 +259,45 @@ int ebts__set_first_field(ebts_txn *t, size_t rec, unsigned number, const void *
     return new_field(t, r, (size_t)i, number, val, len, err);
 }
 
+int ebts__set_first_field_owned(ebts_txn *t, size_t rec, unsigned number, const unsigned char *val,
+                                size_t len, ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r)
+        return -1;
+    if (r->type >= EBTS__TAGTYPE_BIG) /* its tag goes before the value: a copy with room for it */
+        return ebts__set_first_field(t, rec, number, val, len, err);
+    if (ebts__set_first_field(t, rec, number, "", 0, err) < 0)
+        return -1;
+    ebts_field *f = &r->fields[field_index(r, number)];
+    f->val = val;
+    f->len = (uint32_t)len;
+    if (ebts__field_tokenize(&t->arena, f) < 0) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    return 0;
+}
+
+int ebts__set_cnt(ebts_txn *t, const unsigned char *val, size_t len, ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, 0, err);
+    if (!r || value_allowed(r, 3, val, len, 0, err) < 0)
+        return -1;
+    long i = field_index(r, 3);
+    if (i >= 0)
+        return assign(t, r, &r->fields[i], 3, val, len, err);
+    return ebts__set_first_field(t, 0, 3, val, len, err);
+}
+
+int ebts__set_len(ebts_txn *t, size_t rec, const unsigned char *val, size_t len, ebts_error *err)
+{
+    ebts_record *r = tagged_record(t, rec, err);
+    if (!r || !r->nfields || r->fields[0].number != 1 || (r->fields[0].flags & EBTS__F_MALFORMED))
+        return r ? 0 : -1;
+    return assign(t, r, &r->fields[0], 1, val, len, err);
+}
+
 int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                      ebts_error *err)
 {

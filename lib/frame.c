@@ -32,7 +32,6 @@ typedef struct P {
     size_t ncnt;
     ebts_field *fs; /* the fields of the record being read, at the arena's top */
     size_t nfs, capfs;
-    int composed;   /* bytes the library composed: RS/US never stand for a missing GS */
     int simd;       /* what the blocks may use (scan_text): ebts__simd(), or less if asked */
     char rsp[12];   /* the record type spelled in decimal, and its length: see tag_next */
     size_t rsplen;
@@ -280,9 +279,8 @@ static ebts_field *scratch_field(P *p, size_t off, long rec)
  * type spelled with leading zeros; tag_next decides): one AVX-512BW register, two AVX2 ones or
  * four SSE2 ones, the widest the processor has. Only those last RS/US are looked at one by one
  * (tag_next). First, most values being short, one SSE2 block finds
- * a value that GS or FS ends within sixteen bytes. The last bytes of the input, and bytes the
- * library composed, go eight at a time while none is a separator or above 0x7F, else byte by
- * byte.
+ * a value that GS or FS ends within sixteen bytes. The last bytes of the input go eight at a
+ * time while none is a separator or above 0x7F, else byte by byte.
  *
  * Returned by value and forced inline into parse_tagged: as a call with out-pointers, its
  * stores and reloads on the stack made the small-SRE parse depend on where the stack sat. */
@@ -307,25 +305,6 @@ static void separator_before_tag(P *p, size_t i, unsigned rtype, unsigned field,
                p->b[i] == EBTS__RS ? "RS" : "US", i);
 }
 
-/* Bytes the library composed (from XML) may hold an item after RS/US that begins with a tag of
- * the record: it stays an item, and the finding says that the traditional encoding of it would
- * read back as a new field. Out of line: the traditional encoding's scan never calls it. */
-#if defined(__GNUC__)
-__attribute__((noinline, cold))
-#endif
-static void tagged_item(P *p, seps_count k, size_t i, unsigned char c, unsigned rtype,
-                        unsigned field, long rec)
-{
-    if (i + 1 >= p->n || !is_digit(p->b[i + 1]) || !tag_next(p, i + 1, rtype))
-        return;
-    /* the subfield and item that begin after the separator */
-    long sub = (long)k.nrs + (c == EBTS__RS), item = c == EBTS__RS ? 0 : (long)k.us_run + 1;
-    size_t len = ebts__tag_of_type(p->b, p->n, i + 1, rtype);
-    ebts__diag(p->t, "VALUE_READS_AS_TAG", i + 1, rec, rtype, field, sub, item,
-               EBTS__READS_AS_TAG_MSG, (int)len, (const char *)(p->b + i + 1),
-               c == EBTS__RS ? "RS" : "US");
-}
-
 /* Separator c at i, byte by byte: 1 when it ends the value (GS, FS, or RS/US before a tag of
  * the record); else it is counted. */
 static EBTS__HOT int at_separator(P *p, seps_count *k, size_t i, unsigned char c, unsigned rtype,
@@ -334,19 +313,12 @@ static EBTS__HOT int at_separator(P *p, seps_count *k, size_t i, unsigned char c
     if (c == EBTS__GS || c == EBTS__FS)
         return 1;
     const unsigned char *b = p->b;
-    if (!p->composed && i + 1 < p->n && is_digit(b[i + 1]) && tag_next(p, i + 1, rtype)) {
+    if (i + 1 < p->n && is_digit(b[i + 1]) && tag_next(p, i + 1, rtype)) {
         separator_before_tag(p, i, rtype, field, rec);
         return 1;
     }
-    if (p->composed) /* from XML: an item that begins like a tag stays an item, said so */
-        tagged_item(p, *k, i, c, rtype, field, rec); /* by value: k stays in registers */
     k->nseps++;
-    if (c == EBTS__RS) {
-        k->nrs++;
-        k->us_run = 0;
-    } else {
-        k->us_run++;
-    }
+    k->nrs += c == EBTS__RS;
     return 0;
 }
 
@@ -354,7 +326,7 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
 {
     const unsigned char *b = p->b;
     size_t n = p->n;
-    seps_count k = {0, 0, 0, 0};
+    seps_count k = {0, 0, 0};
     scan_r r = {n, 0, 0, 0, 0};
 #if defined(__SSE2__)
     if (n - i >= 16) { /* most values are short: ended by GS or FS in their first 16 bytes */
@@ -366,7 +338,7 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
             return r;
         }
     }
-    if (!p->composed && n - i >= 66) {
+    if (n - i >= 66) {
         unsigned char d0 = (unsigned char)p->rsp[0];
         unsigned char d1 = p->rsplen > 1 ? (unsigned char)p->rsp[1] : '.';
         uint64_t skip = 0, forced = 0;
@@ -866,7 +838,7 @@ static ebts_record *parse_binary(P *p, size_t off, long rec, unsigned type, size
     return r;
 }
 
-int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_error *err)
+int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
 {
     P p;
     memset(&p, 0, sizeof p);
@@ -876,7 +848,6 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
     p.o = o;
     p.err = err;
     p.ascii7 = 1;
-    p.composed = composed;
 #if EBTS__X86_WIDE
     p.simd = o->flags & EBTS__READ_SSE2 ? 0 : ebts__simd();
     if ((o->flags & EBTS__READ_AVX2) && p.simd > EBTS__AVX2)
@@ -959,4 +930,49 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_erro
 fail:
     free(p.cnt);
     return -1;
+}
+
+/* One record carried whole (the XML encoding's lebts:Record), appended to t: b[0, n) lives in
+ * t's arena. A binary record's type is given; a tagged record is typed by its tags, whatever
+ * type it was announced as, as the transaction's reader types it. */
+int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned type, int binary,
+                       const ebts_read_options *o, ebts_error *err)
+{
+    P p;
+    memset(&p, 0, sizeof p);
+    p.t = t;
+    p.b = b;
+    p.n = n;
+    p.o = o;
+    p.err = err;
+    p.ascii7 = ebts__txn_ascii7(t);
+#if EBTS__X86_WIDE
+    p.simd = ebts__simd();
+#endif
+    long rec = (long)t->nrecs;
+    ebts_record *r = NULL;
+    if (binary && is_binary_type(type) && n >= 5 && n <= 0xffffffffu) {
+        r = ebts__record_new(t, type);
+        if (!r || ebts__txn_add_record(t, r) < 0) {
+            ebts__error_oom(err);
+            return -1;
+        }
+        r->binary = 1;
+        r->raw = b;
+        r->rawlen = (uint32_t)n;
+    } else if (!binary && n > 0 && n <= 0xfffffff0u && looks_tagged(&p, 0)) {
+        size_t next;
+        r = parse_tagged(&p, 0, rec, 0, &next);
+        if (!r)
+            return -1;
+        for (uint32_t i = 0; i < r->nfields; i++)
+            r->fields[i].offset = EBTS__NOWHERE; /* not in the transaction's input */
+    } else {
+        ebts__error_set(err, "BAD_ARGUMENT", 0, rec, NULL, "%zu bytes that are no record", n);
+        return -1;
+    }
+    r->offset = EBTS__NOWHERE;
+    r->cnt_idc = -1;
+    t->recs[0]->span = NULL; /* CNT changes */
+    return 0;
 }

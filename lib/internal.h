@@ -21,11 +21,11 @@
 #define EBTS__READ_AVX2 0x40000000u
 #define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
-#define EBTS__NCODES 81       /* entries in diag.c's table of codes */
+#define EBTS__NCODES 82       /* entries in diag.c's table of codes */
 
 #include "simd.h"
 
-/* Forced inlining for the per-byte and per-item loops (frame.c, validate.c). */
+/* Forced inlining for the per-byte and per-item loops (frame.c, validate_field.c). */
 #if defined(__GNUC__)
 #define EBTS__HOT inline __attribute__((always_inline))
 #else
@@ -308,6 +308,13 @@ int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val
  * repeats an XML document carries apart), else where ebts_txn_set_field puts it. */
 int ebts__set_first_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                           ebts_error *err);
+/* As ebts__set_first_field, with a value already in t's arena (not copied). */
+int ebts__set_first_field_owned(ebts_txn *t, size_t rec, unsigned number, const unsigned char *val,
+                                size_t len, ebts_error *err);
+/* 1.003 CNT set to val (the reader that builds a transaction gives it what the writer derives). */
+int ebts__set_cnt(ebts_txn *t, const unsigned char *val, size_t len, ebts_error *err);
+/* LEN (x.001, the record's first field) set to val: what the writer derives. */
+int ebts__set_len(ebts_txn *t, size_t rec, const unsigned char *val, size_t len, ebts_error *err);
 /* A field at the end of the record, before the data delimited by LEN, whatever its number
  * (0 included): a record read back field by field in its order. */
 int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
@@ -411,9 +418,12 @@ int ebts__outfile_commit(ebts__outfile *o, const char *path, ebts_error *err);
 void ebts__outfile_abort(ebts__outfile *o);
 
 /* frame.c: parse a traditional buffer into t (t->buf/len set). 0 ok, -1 fatal (err filled). */
-/* composed: the bytes were composed by the library (from XML), so a value may hold RS or US
- * followed by "T.N:" text: no separator is taken for a missing GS. */
-int ebts__frame(ebts_txn *t, const ebts_read_options *o, int composed, ebts_error *err);
+int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err);
+/* One record's traditional bytes b[0, n), which live in t's arena, appended to t as its last
+ * record: binary (of the type given) or tagged (typed by its tags); its findings' offsets are
+ * in b. 0, or -1 (err) when the bytes are no such record. */
+int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned type, int binary,
+                       const ebts_read_options *o, ebts_error *err);
 /* The length of a tag "T.N:" of record type rtype (each number 1-9 digits) at b[pos..n), 0 when
  * there is none: after RS or US, what the reader takes for a field's start. */
 size_t ebts__tag_of_type(const unsigned char *b, size_t n, size_t pos, unsigned rtype);
@@ -432,7 +442,7 @@ int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned
                           size_t *outlen, ebts_error *err);
 void ebts__write_readable(const ebts_txn *t, unsigned flags, ebts__buf *b);
 
-/* profile.c / validate.c: a rule set */
+/* profile.c / validate*.c: a rule set */
 #include "rules.h"
 typedef struct ebts__req {
     unsigned rtype, field;
@@ -453,10 +463,11 @@ struct ebts_profile {
     ebts__sev *sev;
     size_t nsev;
     ebts__arena arena;
-    struct ebts__vcomp *vc;       /* validate.c: the tables made from the rules when loaded */
+    struct ebts__vcomp *vc;       /* validate_tables.c: the tables made from the rules when loaded */
 };
 ebts_profile *ebts__profile_new(const char *name, int ebts10);
-/* validate.c: make p's validation tables once its rules are read (-1 without memory); free them */
+/* validate_tables.c: make p's validation tables once its rules are read (-1 without
+ * memory); free them */
 int ebts__profile_compile(ebts_profile *p);
 void ebts__profile_compiled_free(ebts_profile *p);
 int ebts__rule_status(const ebts_profile *p, const char *tot, unsigned rtype, unsigned field);
@@ -491,6 +502,9 @@ int ebts__writer_record(ebts__writer *w, const ebts_txn *t, size_t ri);
 void ebts__writer_put_record(ebts__writer *w, const ebts_txn *t, size_t ri, ebts__buf *b);
 void ebts__writer_free(ebts__writer *w);
 void ebts__write_traditional(const ebts_txn *t, ebts__buf *b);
+/* 1.003 CNT as the writer derives it from t's records, at the end of b; a record's IDC in it. */
+void ebts__cnt_value(const ebts_txn *t, ebts__buf *b);
+int ebts__cnt_idc(const ebts_record *r);
 void ebts__write_binary_record(const ebts_record *r, ebts__buf *b);
 void ebts__write_record(const ebts_txn *t, size_t ri, ebts__buf *b); /* one record, LEN derived */
 /* The same, field by field even when the record's span could be copied (tests compare both). */
@@ -504,9 +518,14 @@ void ebts__xml_init(void);
 int ebts__xml_detect(const unsigned char *p, size_t n);
 /* The first bytes of an XML document in an encoding libxml2 reads: a verdict. */
 int ebts__xml_could_begin(const unsigned char *p, size_t n);
-/* XML to traditional bytes; the reading's findings go to dl (offsets in the XML). 0 or -1. */
-int ebts__xml_decode(const unsigned char *p, size_t n, size_t max, unsigned char **out,
-                     size_t *outlen, ebts__dlist *dl, ebts_error *err);
+/* The namespaces of the root element and of the carriers (lebts:Field, lebts:Record). */
+#define EBTS__NS_ITL "http://biometrics.nist.gov/standard/2011"
+#define EBTS__NS_LEBTS "urn:libebts:xml:1"
+
+/* xmlread.c: an XML document (p, n) read into a new transaction, built through the model; its
+ * findings carry their line. NULL (err) when it is no transaction or not well-formed. */
+ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_options *o,
+                         ebts_error *err);
 int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err);
 
 /* json.c */

@@ -322,6 +322,8 @@ void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b)
                 ebts__buf_printf(b, ",\"subfield\":%ld", d->subfield);
             if (d->item >= 0)
                 ebts__buf_printf(b, ",\"item\":%ld", d->item);
+            if (d->line > 0)
+                ebts__buf_printf(b, ",\"line\":%ld", d->line);
             ebts__buf_puts(b, ",\"message\":");
             put_cstr(b, d->msg);
             ebts__buf_putc(b, '}');

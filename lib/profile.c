@@ -34,12 +34,14 @@ static const struct builtin {
 } builtins[] = {
     {"ebts-11", 112,
      "EBTS 11.2 (FBI CJIS, February 2025): the fields, occurrences and record types of each "
-     "TOT's 11.2 XML template; SMT and PAS codes of the 11.2 XSD; lengths and character sets of "
-     "EBTS 9.1 with the EBTS 10 changes where 11.2 says nothing"},
+     "TOT's 11.2 XML template; code lists, items and lengths of the 11.2 XSD (IMT, FGP, CSL, RSR, "
+     "HAI, RAP, PXS, SXS, SMT, SMS, COL, CSP, SAP, SHC, PAS); lengths and character sets of EBTS "
+     "9.1 with the EBTS 10 changes where 11.2 says nothing"},
     {"ebts-10", 100,
-     "EBTS 10.0: the fields and record types of each TOT's 10.0 XML template; EBTS 9.1 tables "
-     "(OpenEBTS verification file, IAFIS-DOC-01078-9.1) with the EBTS 10 and ANSI/NIST-ITL "
-     "1-2011 changes"},
+     "EBTS 10.0: the fields, occurrences and record types of each TOT's 10.0 XML template; code "
+     "lists, items and lengths of the 10.0 XSD (IMT, FGP, CSL, RSR, HAI, PXS, SMT, SMS, COL, CSP, "
+     "SAP, SHC); EBTS 9.1 tables (OpenEBTS verification file, IAFIS-DOC-01078-9.1) with the EBTS "
+     "10 and ANSI/NIST-ITL 1-2011 changes where 10.0 says nothing"},
     {"ebts-9.1", 91, "EBTS 9.1 (IAFIS-DOC-01078-9.1) as the OpenEBTS verification file states it"},
     {"ansi-nist-2011", 2011,
      "ANSI/NIST-ITL 1-2011 with its 2013 and 2015 updates: Types 1, 2 and 10, any TOT (no EBTS "

@@ -1,4 +1,5 @@
-/* Reading: the public entry points. Every one ends in ebts__frame over one buffer; readable
+/* Reading: the public entry points. Every one ends in ebts__frame over one buffer, or in the XML
+ * reader (xmlread.c), which builds the transaction from the document's elements; readable
  * notation is first decoded to bytes, gzip first inflated (source.c). */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,8 @@ static void adopt(unsigned char **owned, const unsigned char **buf, size_t *len,
     *len = tmplen;
 }
 
+static ebts_txn *finish(ebts_txn *t, const ebts_read_options *o, ebts_error *err);
+
 /* Takes ownership of `owned` (may be NULL when borrowing buf). */
 static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size_t len,
                             const ebts_read_options *o, ebts_error *err)
@@ -62,21 +65,18 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
     }
     if (z > 0)
         adopt(&owned, &buf, &len, tmp, tmplen);
-    ebts__dlist xml_diags = {0};
-    int composed_xml = 0;
     int auto_detect = !(o->flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE | EBTS_READ_XML));
+    ebts_txn *t = NULL;
     if ((o->flags & EBTS_READ_XML) || (auto_detect && ebts__xml_detect(buf, len))) {
-        if (ebts__xml_decode(buf, len, o->max_input, &tmp, &tmplen, &xml_diags, err) < 0 ||
-            (xml_diags.oom && (free(tmp), ebts__error_oom(err), 1))) {
-            free(xml_diags.d);
-            free(owned);
+        /* built from the document's elements: nothing is framed, the input is not kept */
+        t = ebts__xml_read(buf, len, o, err);
+        free(owned);
+        if (!t)
             return NULL;
-        }
-        adopt(&owned, &buf, &len, tmp, tmplen);
-        composed_xml = 1;
+        return finish(t, o, err);
     }
     int readable = (o->flags & EBTS_READ_READABLE) ||
-                   (auto_detect && !composed_xml && ebts__readable_detect(buf, len));
+                   (auto_detect && ebts__readable_detect(buf, len));
     if (readable) {
         if (ebts__readable_decode(buf, len, o->max_input, &tmp, &tmplen, err) < 0) {
             free(owned);
@@ -84,9 +84,8 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         }
         adopt(&owned, &buf, &len, tmp, tmplen);
     }
-    ebts_txn *t = ebts__txn_alloc();
+    t = ebts__txn_alloc();
     if (!t) {
-        free(xml_diags.d);
         free(owned);
         ebts__error_oom(err);
         return NULL;
@@ -94,13 +93,16 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
     t->owned = owned;
     t->buf = buf;
     t->len = len;
-    if (ebts__frame(t, o, composed_xml, err) < 0) {
-        free(xml_diags.d);
+    if (ebts__frame(t, o, err) < 0) {
         ebts_txn_free(t);
         return NULL;
     }
-    ebts__dlist_append(&t->dl, &xml_diags); /* the XML reading's findings come after */
-    free(xml_diags.d);
+    return finish(t, o, err);
+}
+
+/* The findings' note, and strict reading: a recovery or an error fails the read. */
+static ebts_txn *finish(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
+{
     ebts__dlist_note(&t->dl);
     if (o->flags & EBTS_READ_STRICT) {
         for (size_t i = 0; i < t->dl.n; i++)
@@ -125,7 +127,12 @@ ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_opt
         ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL buffer of %zu bytes", len);
         return NULL;
     }
-    if (e.flags & EBTS_READ_BORROW)
+    const unsigned char *in = buf;
+    int gzip = len >= 2 && in[0] == 0x1f && in[1] == 0x8b;
+    int xml = !gzip && ((e.flags & EBTS_READ_XML) ||
+                        (!(e.flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE)) &&
+                         ebts__xml_detect(in, len)));
+    if ((e.flags & EBTS_READ_BORROW) || xml) /* the XML reader keeps nothing of its input */
         return read_owned(NULL, buf, len, &e, err);
     if (len > e.max_input) {
         ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL,

@@ -57,6 +57,19 @@ typedef struct ebts__tmpl_tot {
 extern const ebts__tmpl_tot ebts__tmpl_100[]; /* EBTS 10.0, sorted by code; ends with {0} */
 extern const ebts__tmpl_tot ebts__tmpl_112[]; /* EBTS 11.2 */
 
+/* A field's format as an EBTS XML IEPD's XSD gives it where it differs from the 9.1 facts
+ * (rules_xsd.c, tools/gen-xsd-rules.py), for version 100 (ebts-10) or 112 (ebts-11): ctype -1
+ * keeps the field's class and lengths, values NULL its values, items NULL its items. */
+typedef struct ebts__xsd_rule {
+    int version;
+    unsigned rtype, field;
+    int ctype;
+    unsigned minlen, maxlen;
+    const char *values, *sca;
+    const ebts__item_rule *items;
+    size_t nitems;
+} ebts__xsd_rule;
+extern const ebts__xsd_rule ebts__rules_xsd[]; /* ends with {0} */
 extern const ebts__field_rule ebts__rules_91[]; /* sorted by (type, field); ends with {0} */
 extern const size_t ebts__rules_91_count;
 extern const ebts__tot_rule ebts__tots_91[];

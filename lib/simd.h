@@ -25,10 +25,10 @@
 #define EBTS__AVX512 2
 int ebts__simd(void);
 
-/* What a value held so far: RS, RS and US, the US since the last RS (for composed bytes), and
- * its bytes above 0x7F (nonzero when one was seen). */
+/* What a value held so far: RS, RS and US, and its bytes above 0x7F (nonzero when one was
+ * seen). */
 typedef struct ebts__seps {
-    size_t nrs, nseps, us_run;
+    size_t nrs, nseps;
     uint64_t high;
 } ebts__seps;
 
@@ -36,7 +36,7 @@ typedef struct ebts__seps {
  * blocks simd allows, from i while 66 bytes remain (b[i + 64] and b[i + 65] are read too):
  * adds to *k the bytes above 0x7F and whether the blocks held an RS or US (one more in k->nseps
  * if so: not a count, which the reader needs only for a value long enough to reach the item
- * limit; not us_run: the blocks do not read composed bytes). Returns where the value ends (*kind
+ * limit). Returns where the value ends (*kind
  * its GS or FS; an RS/US stands for GS only when the caller forced it), or where the bytes left
  * begin (*kind 0), or the block where an RS/US may stand before a tag (*kind 1, *bit its place;
  * the block is not counted yet): an RS/US followed by '0' and then '0' or d0, or by d0 and d1,

@@ -73,6 +73,16 @@ static void derive_cnt(const ebts_txn *t, const ebts_field *orig, ebts__buf *b)
     }
 }
 
+void ebts__cnt_value(const ebts_txn *t, ebts__buf *b)
+{
+    derive_cnt(t, ebts_record_field(t->recs[0], 3), b);
+}
+
+int ebts__cnt_idc(const ebts_record *r)
+{
+    return record_cnt_idc(r);
+}
+
 void ebts__writer_free(ebts__writer *w)
 {
     free(w->f);

@@ -17,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, suite_xml());
     srunner_add_suite(sr, suite_conformance());
     srunner_add_suite(sr, suite_api());
+    srunner_add_suite(sr, suite_templates());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

@@ -211,6 +211,163 @@ START_TEST(car_doa_older_than_seven_days)
 }
 END_TEST
 
+/* The pre-check is a CAR's: the same old DOA in another TOT (a CPI is none of EBTS's TOTs; a
+ * CNA answers no request) draws no DOA_TOO_OLD. */
+START_TEST(doa_precheck_is_for_car_alone)
+{
+    static const char *const tots[] = {"CPI", "CNA", "CAR"};
+    for (size_t i = 0; i < 3; i++) {
+        ebts_txn *t = ebts_read_file("fixtures/validate/car-doa-eight-days-old.eft", 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, tots[i], 3, NULL), 0);
+        ebts_report *r = ebts_validate(t, NULL, NULL);
+        int n;
+        finding(r, "DOA_TOO_OLD", &n);
+        ck_assert_msg(n == (i == 2), "TOT %s: %d DOA_TOO_OLD", tots[i], n);
+        ebts_report_free(r);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
+/* The clean IDR/IAR match carries the photo CNT announces as a placeholder image (a synthetic
+ * 48x64 JPEG, fixtures/samples/face-48x64.jpg): every EBTS profile accepts it, image and all. */
+START_TEST(idr_placeholder_photo_is_accepted)
+{
+    static const char *const names[] = {"ebts-11", "ebts-10", "ebts-9.1"};
+    size_t jn;
+    unsigned char *jpg = tu_slurp("fixtures/samples/face-48x64.jpg", &jn);
+    ebts_txn *t = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_ptr_nonnull(jpg);
+    const ebts_record *photo = ebts_txn_record(t, 2);
+    ck_assert_uint_eq(ebts_record_type(photo), 10);
+    ebts_span data = ebts_field_value(ebts_record_field(photo, 999));
+    ck_assert(data.len == jn && memcmp(data.ptr, jpg, jn) == 0);
+    for (size_t i = 0; i < 3; i++) {
+        ebts_profile *p = ebts_profile_builtin(names[i], NULL);
+        ebts_report *r = ebts_validate(t, p, NULL);
+        ck_assert_msg(ebts_report_error_count(r, 0) == 0, "%s: %zu errors", names[i],
+                      ebts_report_error_count(r, 0));
+        for (size_t k = 0; k < ebts_report_count(r); k++)
+            ck_assert_msg(strncmp(ebts_report_diag(r, k)->code, "IMAGE_", 6) != 0 &&
+                              strncmp(ebts_report_diag(r, k)->code, "IDR_PHOTO", 9) != 0,
+                          "%s: %s", names[i], ebts_report_diag(r, k)->code);
+        ebts_report_free(r);
+        ebts_profile_free(p);
+    }
+    free(jpg);
+    ebts_txn_free(t);
+}
+END_TEST
+
+/* A Type-2 field the TOT's template requires ("DOB 2.022 (1..5)" in the 11.2 FVR template;
+ * EBTS 9.1 has no such rule) is mandatory for a transaction of the template's version, VER 0500;
+ * a VER 0400 transaction is not judged by the 11.2 template. */
+START_TEST(template_required_fields_are_mandatory)
+{
+    static const char *const vers[] = {"0500", "0502", "0400"};
+    for (size_t i = 0; i < 3; i++) {
+        ebts_txn *t = ebts_read_file("fixtures/validate/valid-car.eft", 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "FVR", 3, NULL), 0);
+        ck_assert_int_eq(ebts_txn_set_field(t, 0, 2, vers[i], 4, NULL), 0);
+        ebts_report *r = ebts_validate(t, NULL, NULL);
+        int n;
+        finding(r, "FIELD_MISSING", &n);
+        ck_assert_msg(n == 0, "VER %s: %d FIELD_MISSING with DOB there", vers[i], n);
+        ebts_report_free(r);
+        ck_assert_int_eq(ebts_txn_delete_field(t, 1, 22, NULL), 0);
+        r = ebts_validate(t, NULL, NULL);
+        const ebts_diag *d = finding(r, "FIELD_MISSING", &n);
+        ck_assert_msg(n == (i < 2), "VER %s: %d FIELD_MISSING without DOB", vers[i], n);
+        if (d) {
+            ck_assert_str_eq(d->tag, "2.022");
+            ck_assert_int_eq(d->severity, EBTS_SEV_ERROR);
+        }
+        ebts_report_free(r);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
+/* ANSI/NIST-ITL 1-2011 deprecates Types 3, 5 and 6: a warning under it and under the EBTS
+ * profiles built on it; EBTS 9.1 (ANSI/NIST-ITL 1-2000) knows them still. Type-4 is no such. */
+START_TEST(types_3_5_6_are_deprecated)
+{
+    static const char *const names[] = {"ansi-nist-2011", "ebts-10", "ebts-11", "ebts-9.1"};
+    static const unsigned types[] = {3, 5, 6, 4};
+    unsigned char rec[24] = {0, 0, 0, 24, 5, 0, 1, 255, 255, 255, 255, 255, 0, 0, 1, 0, 1, 0};
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; i < 4; i++) {
+            ebts_txn *t = ebts_read_file("fixtures/validate/valid-car.eft", 0, NULL);
+            ck_assert_ptr_nonnull(t);
+            ck_assert_int_eq(ebts_txn_insert_binary_record(t, ebts_txn_record_count(t), types[k],
+                                                           rec, sizeof rec, NULL), 0);
+            ebts_profile *p = ebts_profile_builtin(names[i], NULL);
+            ebts_report *r = ebts_validate(t, p, NULL);
+            int n;
+            const ebts_diag *d = finding(r, "RECORD_DEPRECATED", &n);
+            ck_assert_msg(n == (types[k] != 4 && i < 3), "Type-%u under %s: %d", types[k],
+                          names[i], n);
+            if (d) {
+                ck_assert_int_eq(d->severity, EBTS_SEV_WARNING);
+                ck_assert_int_eq(d->record, (long)ebts_txn_record_count(t) - 1);
+            }
+            ebts_report_free(r);
+            ebts_profile_free(p);
+            ebts_txn_free(t);
+        }
+}
+END_TEST
+
+/* Codes the EBTS 10.0 and 11.2 XSDs add to the 9.1 lists (lib/rules_xsd.c): accepted under
+ * ebts-10 and ebts-11, refused under ebts-9.1. */
+START_TEST(xsd_code_lists_widen_the_91_lists)
+{
+    static const struct {
+        const char *file;
+        unsigned rec, field;
+        const char *value, *tag;
+    } cases[] = {
+        {"fixtures/validate/valid-car.eft", 1, 32, "STR", "2.032"},           /* HAI */
+        {"fixtures/samples/clean/idr-iar-match.eft", 2, 12, "UNK", "10.012"}, /* CSP */
+        {"fixtures/samples/clean/idr-iar-match.eft", 2, 13, "32", "10.013"},  /* SAP */
+        {"fixtures/samples/clean/idr-iar-match.eft", 2, 28, "STR", "10.028"}, /* SHC */
+        {"fixtures/samples/clean/idr-iar-match.eft", 2, 22, "GLASSES<US>TINTED", "10.022"},
+    };
+    static const char *const names[] = {"ebts-11", "ebts-10", "ebts-9.1"};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (size_t i = 0; i < 3; i++) {
+            ebts_txn *t = ebts_read_file(cases[c].file, 0, NULL);
+            ck_assert_ptr_nonnull(t);
+            char val[32];
+            size_t n = 0;
+            for (const char *s = cases[c].value; *s; s++) /* "<US>" is the separator */
+                if (strncmp(s, "<US>", 4) == 0) {
+                    val[n++] = 0x1f;
+                    s += 3;
+                } else {
+                    val[n++] = *s;
+                }
+            ck_assert_int_eq(ebts_txn_set_field(t, cases[c].rec, cases[c].field, val, n, NULL), 0);
+            ebts_profile *p = ebts_profile_builtin(names[i], NULL);
+            ebts_report *r = ebts_validate(t, p, NULL);
+            int refused = 0;
+            for (size_t k = 0; k < ebts_report_count(r); k++) {
+                const ebts_diag *d = ebts_report_diag(r, k);
+                refused |= d->severity >= EBTS_SEV_ERROR && strcmp(d->tag, cases[c].tag) == 0 &&
+                           strcmp(d->code, "FIELD_NOT_ALLOWED") != 0;
+            }
+            ck_assert_msg(refused == (i == 2), "%s %s under %s: refused %d", cases[c].tag,
+                          cases[c].value, names[i], refused);
+            ebts_report_free(r);
+            ebts_profile_free(p);
+            ebts_txn_free(t);
+        }
+}
+END_TEST
+
 /* The fields an excerpt of an FBI template (fixtures/ebts-xml, tools/gen-tmpl-rules.py) names:
  * "NAM 2.018", "10.999 DATA"; items ("2.067A") are not fields. Returns how many, in out. */
 static size_t template_fields(const char *path, unsigned (*out)[2], size_t cap)
@@ -1201,6 +1358,11 @@ Suite *suite_validate(void)
     tcase_add_test(tc, ident_responses_hold_together);
     tcase_add_test(tc, car_doa_older_than_seven_days);
     tcase_add_test(tc, template_fields_agree_with_rules);
+    tcase_add_test(tc, doa_precheck_is_for_car_alone);
+    tcase_add_test(tc, idr_placeholder_photo_is_accepted);
+    tcase_add_test(tc, template_required_fields_are_mandatory);
+    tcase_add_test(tc, types_3_5_6_are_deprecated);
+    tcase_add_test(tc, xsd_code_lists_widen_the_91_lists);
     tcase_add_test(tc, generated_idr_with_two_photos_validates);
     tcase_add_test(tc, xml_profile_rules_apply);
     tcase_add_test(tc, value_sets_short_long_and_empty);

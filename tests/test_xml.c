@@ -483,6 +483,158 @@ START_TEST(template_values_land_at_their_fields)
 }
 END_TEST
 
+/* The line of the first occurrence of text in the NUL-terminated document x (1-based). */
+static long line_of(const char *x, const char *text)
+{
+    const char *at = strstr(x, text);
+    ck_assert_ptr_nonnull(at);
+    long line = 1;
+    for (const char *p = x; p < at; p++)
+        line += *p == '\n';
+    return line;
+}
+
+/* Findings about the XML and about values read from it carry the line of their element. */
+START_TEST(xml_findings_carry_their_line)
+{
+    size_t n;
+    char *x = (char *)tu_slurp("fixtures/xml/errt.xml", &n);
+    char *y = malloc(n + 1);
+    memcpy(y, x, n);
+    y[n] = 0;
+    /* a value that begins like a tag, and one that begins with a space */
+    char *at = strstr(y, "S0002 [EFTS-1031]");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at, "2.002:", 6);
+    at = strstr(y, ">USVISIT0Z<");
+    ck_assert_ptr_nonnull(at);
+    at[1] = ' ';
+    ebts_error err = {0};
+    ebts_txn *t = ebts_read_buffer(y, n, 0, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    long tag_line = line_of(y, "2.002:[EFTS-1031]"), space_line = line_of(y, "> SVISIT0Z<");
+    int seen = 0;
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++) {
+        const ebts_diag *g = ebts_txn_diag(t, i);
+        if (strcmp(g->code, "VALUE_READS_AS_TAG") == 0) {
+            ck_assert_int_eq(g->line, tag_line);
+            seen |= 1;
+        } else if (strcmp(g->code, "LEADING_SPACE") == 0) {
+            ck_assert_int_eq(g->line, space_line);
+            seen |= 2;
+        }
+    }
+    ck_assert_int_eq(seen, 3);
+    ebts_txn_free(t);
+    /* an element beside the container (line 37), and a date that is no date */
+    const char *stray = "    <ebts:StrayValue>x</ebts:StrayValue>\n";
+    at = strstr(x, "    <itl:UserDefinedDescriptiveDetail>");
+    size_t k = (size_t)(at - x), m = strlen(stray);
+    char *z = malloc(n + m + 1);
+    memcpy(z, x, k);
+    memcpy(z + k, stray, m);
+    memcpy(z + k + m, x + k, n - k);
+    z[n + m] = 0;
+    at = strstr(z, "<nc:Date>2026-01-");
+    ck_assert_ptr_nonnull(at);
+    memcpy(at + 9, "2026/01", 7);
+    t = ebts_read_buffer(z, n + m, 0, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    seen = 0;
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++) {
+        const ebts_diag *g = ebts_txn_diag(t, i);
+        if (strcmp(g->code, "XML_ELEMENT_UNPLACED") == 0) {
+            ck_assert_int_eq(g->line, 37);
+            seen |= 1;
+        } else if (strcmp(g->code, "XML_VALUE_INVALID") == 0) {
+            ck_assert_int_eq(g->line, line_of(z, "<nc:Date>2026/01"));
+            ck_assert_str_eq(g->tag, "1.005");
+            seen |= 2;
+        }
+    }
+    ck_assert_int_eq(seen, 3);
+    unsigned char *json;
+    size_t jn;
+    ck_assert_int_eq(ebts_write_buffer(t, EBTS_FORMAT_JSON, &json, &jn, NULL), 0);
+    char *js = strndup((const char *)json, jn);
+    ck_assert_ptr_nonnull(strstr(js, "\"line\":37,"));
+    free(js);
+    ebts_free(json);
+    ebts_txn_free(t);
+    free(z);
+    free(y);
+    free(x);
+}
+END_TEST
+
+/* A document of another domain (INTERPOL's int-i: Type-2 elements, NIEM 4.0): its Type-2 data
+ * is an error at its line, and costs nothing else: Type-1 with its TOT, the Type-10 image. */
+START_TEST(another_domains_type2_costs_nothing_else)
+{
+    static const char doc[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<itl:NISTBiometricInformationExchangePackage\n"
+        "  xmlns:int-i=\"http://www.interpol.int/standard/int-i\"\n"
+        "  xmlns:itl=\"http://biometrics.nist.gov/standard/2011\"\n"
+        "  xmlns:nc=\"http://release.niem.gov/niem/niem-core/4.0/\"\n"
+        "  xmlns:biom=\"http://publication.niem.gov/niem/domains/biometrics/4.0/1/\">\n"
+        "  <itl:PackageInformationRecord>\n"
+        "    <itl:Transaction>\n"
+        "      <itl:TransactionDate>2026-03-02</itl:TransactionDate>\n"
+        "      <itl:TransactionDestinationAgency><nc:IdentificationID>FRIPN0000</nc:IdentificationID>"
+        "</itl:TransactionDestinationAgency>\n"
+        "      <itl:TransactionOriginatingAgency><nc:IdentificationID>USIPN0000</nc:IdentificationID>"
+        "</itl:TransactionOriginatingAgency>\n"
+        "      <itl:TransactionControlNumberID>IP2026000001</itl:TransactionControlNumberID>\n"
+        "      <itl:TransactionMajorVersionValue>05</itl:TransactionMajorVersionValue>\n"
+        "      <itl:TransactionMinorVersionValue>00</itl:TransactionMinorVersionValue>\n"
+        "      <int-i:TransactionCategoryCode>CPS</int-i:TransactionCategoryCode>\n"
+        "    </itl:Transaction>\n"
+        "  </itl:PackageInformationRecord>\n"
+        "  <itl:PackageDescriptiveTextRecord>\n"
+        "    <biom:ImageReferenceID>00</biom:ImageReferenceID>\n"
+        "    <itl:UserDefinedDescriptiveDetail>\n"
+        "      <int-i:DomainDefinedDescriptiveFields>\n"
+        "        <int-i:PersonFamilyName>DOE</int-i:PersonFamilyName>\n"
+        "      </int-i:DomainDefinedDescriptiveFields>\n"
+        "    </itl:UserDefinedDescriptiveDetail>\n"
+        "  </itl:PackageDescriptiveTextRecord>\n"
+        "  <itl:PackagePhotographicBodyPartImageRecord>\n"
+        "    <biom:ImageReferenceID>01</biom:ImageReferenceID>\n"
+        "    <biom:FaceImage>\n"
+        "      <nc:Base64BinaryObject>/9j/4AAQ</nc:Base64BinaryObject>\n"
+        "      <biom:ImageCategoryCode>FACE</biom:ImageCategoryCode>\n"
+        "    </biom:FaceImage>\n"
+        "  </itl:PackagePhotographicBodyPartImageRecord>\n"
+        "</itl:NISTBiometricInformationExchangePackage>\n";
+    ebts_error err = {0};
+    ebts_txn *t = ebts_read_buffer(doc, sizeof doc - 1, 0, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    ck_assert_uint_eq(ebts_txn_record_count(t), 3);
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 1, 4)), "CPS");
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 1, 9)), "IP2026000001");
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 1, 5)), "20260302");
+    ck_assert_uint_eq(ebts_record_type(ebts_txn_record(t, 2)), 10);
+    ck_assert_str_eq(tu_str(ebts_txn_value(t, 10, 3)), "FACE");
+    ebts_span img = ebts_txn_value(t, 10, 999);
+    ck_assert_uint_eq(img.len, 6);
+    ck_assert_mem_eq(img.ptr, "\xff\xd8\xff\xe0\x00\x10", 6);
+    size_t unplaced = 0;
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++) {
+        const ebts_diag *g = ebts_txn_diag(t, i);
+        if (strcmp(g->code, "XML_ELEMENT_UNPLACED") == 0) {
+            ck_assert_int_eq(g->line, line_of(doc, "<int-i:DomainDefinedDescriptiveFields>"));
+            ck_assert_int_eq(g->record, 1);
+            unplaced++;
+        } else {
+            ck_assert_msg(strncmp(g->code, "XML_", 4) != 0, "%s %s", g->code, g->msg);
+        }
+    }
+    ck_assert_uint_eq(unplaced, 1);
+    ebts_txn_free(t);
+}
+END_TEST
+
 Suite *suite_xml(void)
 {
     Suite *s = suite_create("xml");
@@ -500,6 +652,8 @@ Suite *suite_xml(void)
     tcase_add_test(tc, what_the_reader_repaired_survives_xml);
     tcase_add_test(tc, every_fbi_template_reads_without_a_finding);
     tcase_add_test(tc, template_values_land_at_their_fields);
+    tcase_add_test(tc, xml_findings_carry_their_line);
+    tcase_add_test(tc, another_domains_type2_costs_nothing_else);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -41,4 +41,5 @@ Suite *suite_ident(void);
 Suite *suite_diff(void);
 Suite *suite_xml(void);
 Suite *suite_api(void);
+Suite *suite_templates(void);
 #endif

@@ -32,5 +32,13 @@ printf '<profile xmlns="urn:libebts:profile:1" name="p" base="ebts-12"/>\n' > "$
 expect 2 "unknown base refused" -- "$VAL" --profile "$T/q.xml" fixtures/validate/valid-car.eft
 expect 2 "unknown profile" -- "$VAL" --profile ebts-12 fixtures/validate/valid-car.eft
 
+# The rule tables generated from the FBI's templates and XSDs: the same bytes again.
+if command -v python3 >/dev/null 2>&1; then
+    expect 0 "gen-xsd-rules runs" -- python3 tools/gen-xsd-rules.py fixtures/ebts-xml
+    if cmp -s "$T/out" lib/rules_xsd.c; then ok; else bad "lib/rules_xsd.c differs from what tools/gen-xsd-rules.py writes"; fi
+    expect 0 "gen-tmpl-rules runs" -- python3 tools/gen-tmpl-rules.py
+    if cmp -s "$T/out" lib/rules_tmpl.c; then ok; else bad "lib/rules_tmpl.c differs from what tools/gen-tmpl-rules.py writes"; fi
+fi
+
 echo "tools-validate: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -44,6 +44,15 @@ expect 0 "and back" -- "$CONV" --from xml --to readable --plain "$T/two.xml"
 has "$T/out" "2.018:ROE,RICHARD" "the second 2.018 survives XML"
 has "$T/out" "2.018:DOE,JOHN" "the first 2.018 survives XML"
 
+# Every FBI template reads to the transaction it read to when the reader composed traditional
+# bytes: the readable notation of each, hashed in fixtures/ebts-xml/readable.sha256.
+changed=0
+while read -r sum path; do
+    got=$("$CONV" --to readable --plain "$path" 2>/dev/null | sha256sum | cut -c1-64)
+    [ "$got" = "$sum" ] || { changed=$((changed + 1)); echo "  differs: $path"; }
+done < fixtures/ebts-xml/readable.sha256
+if [ "$changed" = 0 ]; then ok; else bad "$changed templates read to other values"; fi
+
 # The XML mapping tables are generated from the FBI's templates and XSDs: the same bytes again.
 if command -v python3 >/dev/null 2>&1; then
     expect 0 "gen-xml-map runs" -- python3 tools/gen-xml-map.py fixtures/ebts-xml

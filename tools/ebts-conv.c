@@ -211,7 +211,7 @@ static int run(int argc, char **argv)
         rc = CLI_USAGE;
     ebts_span input = ebts_txn_input(t);
     if (!(strict && errors) &&
-        (as_read ? ebts_write_bytes_file(input.ptr, input.len, out, &err)
+        (as_read && input.len ? ebts_write_bytes_file(input.ptr, input.len, out, &err)
                  : ebts_write_file(t, wflags, out, &err)) < 0) {
         cli_print_error(strcmp(out, "-") ? out : "<stdout>", &err);
         rc = CLI_USAGE;

@@ -6,8 +6,8 @@ Government works, FBI CJIS). Each names its fields in comments: `<!--NAM 2.018--
 `<!-- 10.999 DATA -->`, with `Optional`, `Required for EBTS` or occurrences `(0..9)`; items carry
 a letter (`2.067A`) and are not fields. The records a TOT holds are its `itl:Package...Record`
 elements. From them this script writes, per version and TOT: the record types, the fields the
-template carries, and the Type-1 and Type-2 fields it requires (neither "Optional" nor a lower
-bound of 0). Lengths and character sets are not in the templates: the validator keeps the
+template carries, and the Type-1 and Type-2 fields it requires ("Required for EBTS", or a lower
+bound of 1 or more; a field without a marker is not taken as required). Lengths and character sets are not in the templates: the validator keeps the
 EBTS 9.1 facts for them (rules_ebts91.c).
 
 Two steps, both byte-reproducible:
@@ -68,6 +68,9 @@ def extract(spec):
                         body = " ".join(t[4:-3].split())
                         if FIELD.match(body):
                             lines.append(body)
+                        elif OCC.match(body) and FIELD.match(lines[-1]) and \
+                                not OCC.search(lines[-1]):
+                            lines[-1] += " " + body  # "(0..10) i.e., ..." under its field
                     pos = tok.end()
                 with open(os.path.join(out_dir, m.group(1) + ".tmpl"), "w", newline="\n") as f:
                     f.write("\n".join(lines) + "\n")
@@ -91,7 +94,9 @@ def parse_excerpt(path):
         lo, hi = (int(occ.group(1)), 0 if occ.group(2) in "*n" else int(occ.group(2))) if occ \
             else (0 if "Optional" in rest else 1, 1)
         fields.setdefault((rtype, num), (lo, hi))
-        if lo > 0 and "Optional" not in rest and rtype in (1, 2):
+        # required where the template says so: "Required for EBTS", or a lower bound of 1 or
+        # more; a field with no marker at all is not taken as required
+        if rtype in (1, 2) and "Optional" not in rest and ("Required" in rest or (occ and lo > 0)):
             required.add((rtype, num))
     records.discard(0)
     return records, fields, required

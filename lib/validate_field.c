@@ -1,0 +1,673 @@
+/* Validation of a field's values: occurrences, items, character sets, lengths, value sets,
+ * dates, formats, 2.075 line length, control characters. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "validate.h"
+
+/* A value's first eight bytes (fewer: zero above them) as a number, read at once when wide says
+ * eight bytes from p may be read. Built-in codes are short: for most values it is the value. */
+static EBTS__HOT uint64_t value_head(const unsigned char *p, size_t n, int wide)
+{
+    uint64_t w = 0;
+    if (wide) {
+        memcpy(&w, p, 8);
+        if (n < 8) /* the bytes past the value are zero, whichever byte order */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            w = n ? w >> (64 - 8 * n) << (64 - 8 * n) : 0;
+#else
+            w &= ((uint64_t)1 << (8 * n)) - 1u;
+#endif
+        return w;
+    }
+    memcpy(&w, p, n < 8 ? n : 8);
+    return w;
+}
+
+/* A value's place in a split list's hash table, from its length and first bytes */
+static EBTS__HOT unsigned value_hash(uint64_t head, size_t n)
+{
+    uint64_t h = (head ^ (uint64_t)n << 59) * 0x9e3779b97f4a7c15ull;
+    return (unsigned)(h >> 56) % (2 * VSET_MAX);
+}
+
+/* Split the list into e: each value's place, length and first bytes, and a hash table of them */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+void ebts__v_vset_split(struct vset *e, const char *values)
+{
+    e->n = 0;
+    for (const char *x = values; e->n <= VSET_MAX;) {
+        size_t l = strcspn(x, "|");
+        if (e->n == VSET_MAX || l > 255 || (size_t)(x - values) > 65535) {
+            e->n = VSET_MAX + 1;
+            break;
+        }
+        if (l == 0 && !x[l])
+            break; /* as in_values: an empty last value (list "" or "A|") is none */
+        e->off[e->n] = (unsigned short)(x - values);
+        e->head[e->n] = value_head((const unsigned char *)x, l, 0);
+        e->len[e->n++] = (unsigned char)l;
+        if (!x[l])
+            break;
+        x += l + 1;
+    }
+    memset(e->at, 0, sizeof e->at);
+    for (unsigned i = 0; e->n <= VSET_MAX && i < e->n; i++) {
+        unsigned h = value_hash(e->head[i], e->len[i]);
+        while (e->at[h]) /* at most VSET_MAX of 2 * VSET_MAX places taken */
+            h = (h + 1) % (2 * VSET_MAX);
+        e->at[h] = (unsigned char)(i + 1);
+    }
+}
+
+/* The split form of the list, NULL when the profile has none (it was made for every list its
+ * rules name) */
+static EBTS__HOT const struct vset *vset_of(const struct ebts__vcomp *c, const char *values)
+{
+    if (!c)
+        return NULL;
+    size_t slot = ptr_slot(values, c->nvslots);
+    while (c->vset_key[slot] && c->vset_key[slot] != values)
+        slot = (slot + 1) & (c->nvslots - 1);
+    return c->vset_key[slot] ? &c->vsets[c->vset_at[slot]] : NULL;
+}
+
+/* in_values() through e, the split form of the list (ebts__v_vset_split; the longest built-in list has
+ * 71 values), when there is one. wide: as value_head. */
+static EBTS__HOT int in_value_set(const struct vset *e, const char *values,
+                                  const unsigned char *p, size_t n, int wide)
+{
+    if (!e || e->n > VSET_MAX)
+        return in_values(values, p, n);
+    uint64_t head = value_head(p, n, wide);
+    for (unsigned h = value_hash(head, n); e->at[h]; h = (h + 1) % (2 * VSET_MAX)) {
+        unsigned i = e->at[h] - 1u;
+        if (e->head[i] != head || e->len[i] != n)
+            continue;
+        if (n <= 8 || memcmp(values + e->off[i] + 8, p + 8, n - 8) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Not text in any character set: C0 controls but the FBI's 7-13 (BEL to CR), and DEL.
+ * 0x1C-0x1F are the separators, never inside a value. */
+static int is_control(unsigned char c)
+{
+    return (c < 0x20 && (c < 7 || c > 13)) || c == 0x7f;
+}
+
+static const char *ctype_name(int ct)
+{
+    static const char *const n[] = {"A", "N", "AN", "ANS", "AS", "NS", "B"};
+    return ct >= 0 && ct <= 6 ? n[ct] : "?";
+}
+
+/* Which bytes character type ct with special characters sca allows, as a 256-byte table: the
+ * class's ranges, then its specials ("PRINT": every printable byte and 7-13, the FBI's "codes
+ * 7-13 and 32-127" of user-defined text). Bytes above 0x7F only where high says so: a free-text
+ * field outside Type-1 when 1.015 DCS declares a character set other than 7-bit ASCII
+ * (ANSI/NIST-ITL 1-2011 5.5, 7.1.15); a name, a code or a number is 7-bit whatever DCS says. */
+static void class_table(unsigned char ok[256], int ct, const char *sca, int high)
+{
+    int sca_print = sca && strcmp(sca, "PRINT") == 0;
+    int all = !sca_print && ct != EBTS__CT_A && ct != EBTS__CT_AS && ct != EBTS__CT_N &&
+              ct != EBTS__CT_NS && ct != EBTS__CT_AN && ct != EBTS__CT_ANS;
+    int print = sca_print || (ct == EBTS__CT_ANS && !sca);
+    int alpha = ct == EBTS__CT_A || ct == EBTS__CT_AS || ct == EBTS__CT_AN || ct == EBTS__CT_ANS;
+    int digit = ct == EBTS__CT_N || ct == EBTS__CT_NS || ct == EBTS__CT_AN || ct == EBTS__CT_ANS;
+    for (unsigned c = 0; c < 0x80; c++) {
+        int a = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'), d = c >= '0' && c <= '9';
+        int p = (c >= 0x20 && c < 0x7f) || (c >= 7 && c <= 13);
+        ok[c] = (unsigned char)(all || (print ? p : (alpha && a) || (digit && d)));
+    }
+    memset(ok + 0x80, high && (all || print), 0x80);
+    if (sca && !sca_print && !all && !print)
+        for (const char *x = sca; *x; x++)
+            ok[(unsigned char)*x] = 1;
+}
+
+/* The longest run lo..hi of 7-bit bytes a class table allows ("PRINT": 0x20-0x7E, N: 0-9,
+ * A: A-Z), as the constants of class_pass8: eight bytes all inside it pass at once. *sub = 0
+ * when there is no usable run (one starting at 0 or reaching 0x7F). */
+static void class_run(const unsigned char ok[256], uint64_t *sub, uint64_t *add)
+{
+    unsigned best = 0, start = 0, lo = 0, hi = 0;
+    for (unsigned c = 0; c <= 0x80; c++) {
+        if (c < 0x80 && ok[c])
+            continue;
+        if (c > start && c - start > best) {
+            best = c - start;
+            lo = start;
+            hi = c - 1;
+        }
+        start = c + 1;
+    }
+    *sub = best && lo > 0 && hi < 0x7f ? EBTS__ONES8 * lo : 0;
+    *add = EBTS__ONES8 * (127u - hi);
+}
+#if defined(__SSE2__)
+/* The first byte of q the table refuses among those whose bits are set in out (bytes outside
+ * the class's run), n when none. */
+static EBTS__HOT unsigned refused_in(const unsigned char *ok, const unsigned char *q, unsigned out,
+                                     unsigned n)
+{
+    for (; out; out &= out - 1) {
+        unsigned j = (unsigned)__builtin_ctz(out);
+        if (!ok[q[j]])
+            return j;
+    }
+    return n;
+}
+#endif
+
+/* The first byte of q[0..n) the table refuses, n when none. While the bytes lie in the class's
+ * run (sub 0: no usable run) they pass in blocks (sixteen with SSE2, else eight), the last block
+ * overlapping the one before it; a value shorter than sixteen bytes passes in one block when
+ * wide says that sixteen bytes from q may be read (they lie in the input). With SSE2, a block's
+ * bytes outside the run are looked up in the table, which also knows the class's specials (a
+ * text's line ends); without, from the first block that does not pass, byte by byte (four at a
+ * time) through the table. */
+static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uint64_t add,
+                                      const run16 *r16, const unsigned char *q, size_t n,
+                                      int wide)
+{
+    size_t i = 0;
+    (void)r16;
+    (void)wide;
+    if (sub) {
+#if defined(__SSE2__)
+        if (n < 16 && wide)
+            return refused_in(ok, q, ~ebts__run16_mask(r16, q) & ((1u << n) - 1u), n);
+        if (n >= 16) {
+            for (; i + 16 <= n; i += 16) {
+                unsigned out = ~ebts__run16_mask(r16, q + i) & 0xffffu;
+                unsigned j = out ? refused_in(ok, q + i, out, 16) : 16;
+                if (j < 16)
+                    return i + j;
+            }
+            if (i == n)
+                return n;
+            /* the last sixteen bytes, of which those before i have passed */
+            unsigned out = ~ebts__run16_mask(r16, q + n - 16) & 0xffffu;
+            if (!out)
+                return n;
+            out &= 0xffffu << (i - (n - 16));
+            return n - 16 + refused_in(ok, q + n - 16, out, 16);
+        }
+#endif
+        if (n >= 8) {
+            for (; i + 8 <= n; i += 8) {
+                uint64_t x;
+                memcpy(&x, q + i, 8);
+                if (!class_pass8(x, sub, add))
+                    goto table;
+            }
+            uint64_t x;
+            memcpy(&x, q + n - 8, 8);
+            if (i == n || class_pass8(x, sub, add))
+                return n;
+        }
+    }
+table:
+    while (i + 4 <= n && (ok[q[i]] & ok[q[i + 1]] & ok[q[i + 2]] & ok[q[i + 3]]))
+        i += 4;
+    while (i < n && ok[q[i]])
+        i++;
+    return i;
+}
+
+/* The slot of a (class, special characters, high) triple in the profile's table: its entry, or
+ * the empty slot where it goes. Keyed by the characters, not the string's address: a profile
+ * spells its specials once per field. */
+struct cset *ebts__v_cset_slot(const struct ebts__vcomp *c, int ct, const char *sca, int high)
+{
+    unsigned h = ((unsigned)ct * 2u + (unsigned)high) * 0x9e3779b1u;
+    for (const char *x = sca; x && *x; x++)
+        h = (h ^ (unsigned char)*x) * 0x01000193u;
+    size_t slot = (h ^ h >> 16) & (c->ncsets - 1);
+    for (;; slot = (slot + 1) & (c->ncsets - 1)) { /* never full: see ebts__profile_compile */
+        struct cset *e = &c->csets[slot];
+        if (!e->valid || (e->ct == ct && e->high == high &&
+                          (e->sca == sca || (e->sca && sca && strcmp(e->sca, sca) == 0))))
+            return e;
+    }
+}
+
+/* The table and run of a (class, special characters) pair, made when the profile was loaded for
+ * every pair its rules can make; NULL without one: the check then builds the table for each
+ * value. */
+static const struct cset *cset_of(const V *v, int ct, const char *sca, int high)
+{
+    if (!v->vc)
+        return NULL;
+    const struct cset *e = ebts__v_cset_slot(v->vc, ct, sca, high);
+    return e->valid ? e : NULL;
+}
+
+/* Make the entry of the triple in slot e, its table at ok. */
+void ebts__v_cset_make(struct cset *e, unsigned char ok[256], int ct, const char *sca, int high)
+{
+    e->sca = sca;
+    e->ct = ct;
+    e->high = high;
+    e->valid = 1;
+    e->ok = ok;
+    class_table(ok, ct, sca, high);
+    class_run(ok, &e->sub, &e->add);
+    e->r16 = ebts__run16_of(e->sub, e->add);
+    e->digits = 1;
+    for (unsigned d = '0'; d <= '9'; d++)
+        e->digits &= ok[d];
+}
+
+void ebts__v_chk_make(const V *v, chk *c, int ct, const char *sca, unsigned minlen,
+                      unsigned maxlen, const char *values, int date, const char *imnem, int high)
+{
+    const struct cset *e = cset_of(v, ct, sca, high);
+    c->high = high;
+    c->ok = e ? e->ok : NULL;
+    c->sub = e ? e->sub : 0;
+    c->add = e ? e->add : 0;
+    if (e) /* without the profile's table check_text makes the run for each value */
+        c->r16 = e->r16;
+    c->ct = ct;
+    c->date = date;
+    c->minlen = minlen;
+    c->maxlen = maxlen;
+    c->lo = minlen;
+    c->span = maxlen ? (size_t)maxlen - minlen : SIZE_MAX - minlen;
+    if (maxlen && maxlen < minlen) { /* no length is right */
+        c->lo = SIZE_MAX;
+        c->span = 0;
+    }
+    c->values = values;
+    c->vs = values ? vset_of(v->vc, values) : NULL;
+    c->sca = sca;
+    c->imnem = imnem;
+    /* a date is eight digits: when the class allows digits, eight is a right length and there is
+     * no value set, a valid date needs no other check */
+    c->date_only = date != EBTS__DATE_NONE && e && e->digits && 8 - c->lo <= c->span && !values;
+}
+
+void ebts__v_chk_item(const V *v, chk *c, const ebts__item_rule *ir, int high)
+{
+    ebts__v_chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date, ir->mnem,
+             high);
+}
+
+/* The findings of a value that check_text found wrong: its first refused byte (bad, s.len when
+ * none) and its length. Out of line: a valid value never comes here. The value's name is
+ * fmnem, or "fmnem imnem" for an item. */
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static void text_findings(V *v, long rec, const ebts_field *f, size_t sub, long item,
+                          ebts_span s, const char *fmnem, const chk *c, size_t bad)
+{
+    unsigned rt = v->t->recs[rec]->type, fn = f->number, minlen = c->minlen, maxlen = c->maxlen;
+    size_t at = off_of(v, f, s);
+    char mnem[48];
+    snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, c->imnem ? " " : "", c->imnem ? c->imnem : "");
+    if (bad < s.len) {
+        unsigned char ch = s.ptr[bad];
+        int shown = c->sca && strcmp(c->sca, "PRINT") != 0; /* specials named in the message */
+        int print = ch >= 0x20 && ch < 0x7f;
+        DIAG(v, is_control(ch) ? "CONTROL_CHARACTER" : "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
+             "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", mnem,
+             print ? "'" : "", print ? ch : '?', print ? "'" : "", ch, bad + 1,
+             ctype_name(c->ct), shown ? " with \"" : "", shown ? c->sca : "");
+    }
+    if (s.len < minlen || (maxlen && s.len > maxlen)) {
+        if (maxlen == minlen)
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be %u", mnem, s.len, minlen);
+        else if (maxlen)
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be %u to %u", mnem, s.len, minlen, maxlen);
+        else
+            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+                 "%s: %zu characters, must be at least %u", mnem, s.len, minlen);
+    }
+}
+
+#if defined(__GNUC__)
+__attribute__((noinline, cold))
+#endif
+static void value_finding(V *v, long rec, const ebts_field *f, size_t sub, long item,
+                          ebts_span s, const char *fmnem, const chk *c)
+{
+    char mnem[48], shown[40], list[160];
+    snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, c->imnem ? " " : "", c->imnem ? c->imnem : "");
+    size_t k = s.len < 32 ? s.len : 32;
+    for (size_t i = 0; i < k; i++)
+        shown[i] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? (char)s.ptr[i] : '?';
+    shown[k] = 0;
+    snprintf(list, sizeof list, "%s", c->values);
+    for (char *x = list; *x; x++)
+        if (*x == '|')
+            *x = ',';
+    DIAG(v, "VALUE_NOT_ALLOWED", off_of(v, f, s), rec, v->t->recs[rec]->type, f->number,
+         (long)sub, item, "%s: value \"%s%s\" not in {%s%s}", mnem, shown,
+         s.len > 32 ? "..." : "", list, strlen(c->values) >= sizeof list - 1 ? ", ..." : "");
+}
+
+/* first_refused() for a check without a table of the profile's: the table built for this
+ * value. Out of line: the profile has a table for every class its rules make. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static size_t first_refused_own(const chk *c, const unsigned char *q, size_t n, int wide)
+{
+    unsigned char own[256];
+    uint64_t sub, add;
+    class_table(own, c->ct, c->sca, c->high);
+    class_run(own, &sub, &add);
+    run16 r16 = ebts__run16_of(sub, add);
+    return first_refused(own, sub, add, &r16, q, n, wide);
+}
+
+/* One value (an item, or a subfield without items) against a type/length/value-set rule. */
+/* wide: sixteen bytes from s.ptr may be read (they lie in the input) */
+static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub, long item,
+                                  ebts_span s, const char *fmnem, const chk *c, int wide)
+{
+    size_t bad = c->ok ? first_refused(c->ok, c->sub, c->add, &c->r16, s.ptr, s.len, wide)
+                       : first_refused_own(c, s.ptr, s.len, wide); /* s.len if none */
+    if (bad < s.len || s.len - c->lo > c->span)
+        text_findings(v, rec, f, sub, item, s, fmnem, c, bad);
+    if (c->values && !in_value_set(c->vs, c->values, s.ptr, s.len, wide))
+        value_finding(v, rec, f, sub, item, s, fmnem, c);
+}
+
+static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsigned maxline,
+                        const char *mnem)
+{
+    size_t line = 1, start = 0, reported = 0, first_at = 0, longest = 0, first_line = 0;
+    for (size_t i = ebts__next_break(s.ptr, 0, s.len); i <= s.len;
+         i = ebts__next_break(s.ptr, i + 1, s.len)) {
+        size_t len = i - start + 2; /* the text plus two line-control characters */
+        if (len > maxline) {
+            if (!reported++) {
+                first_at = off_of(v, f, s) + start;
+                first_line = line;
+            }
+            if (len > longest)
+                longest = len;
+        }
+        if (i < s.len && s.ptr[i] == '\r' && i + 1 < s.len && s.ptr[i + 1] == '\n')
+            i++;
+        start = i + 1;
+        line++;
+    }
+    if (reported)
+        DIAG(v, "ERS_LINE_TOO_LONG", first_at, rec, v->t->recs[rec]->type, f->number, 0, -1,
+             "%s: %zu line%s longer than %u bytes with line control (first: line %zu; longest: %zu)",
+             mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
+}
+
+/* The index of f (see struct ebts_field; NULL for a single item). A value that was read and
+ * has none kept yet has it built into the validation's own room, used again for the next field
+ * (and so in the cache), rather than kept with the field. NULL and the report's OOM flag when
+ * there is no memory. */
+static const uint32_t *items_index(V *v, const ebts_field *f)
+{
+    const uint32_t *kept = ebts__field_index_kept(f);
+    if (kept || !(f->flags & EBTS__F_LAZY))
+        return kept;
+    /* room for as many separators as the value has bytes (no pass to count them first), or
+     * for a long value as many as it holds */
+    size_t nrs = f->len, nseps = f->len;
+    if (f->len > 65536)
+        ebts__count_seps(f->val, f->len, &nrs, &nseps);
+    size_t end_at = nrs + 2, need = EBTS__INDEX_SIZE(nrs + 1, nseps + 1);
+    if (need > v->ixcap) {
+        size_t cap = v->ixcap ? v->ixcap : 256;
+        while (cap < need)
+            cap *= 2;
+        uint32_t *ix = realloc(v->ix, cap * sizeof *ix);
+        if (!ix) {
+            v->dl->oom = 1;
+            return NULL;
+        }
+        v->ix = ix;
+        v->ixcap = cap;
+    }
+    ebts__index_into(f->val, f->len, v->ix + EBTS__IX_HEAD, (uint32_t)end_at);
+    return v->ix + EBTS__IX_HEAD;
+}
+
+/* Items the standard lets a subfield leave out (its value is then empty): 1.013 DOM's version
+ * (DVN), 1.015 DCS's version (CSV), 2.034 PAT's second and third classes, 2.051 CSL's sentence
+ * provision, 2.064 CAN's name, 10.025 SPA's uncertainties, 10.042 SMD's subclass and description
+ * (ANSI/NIST-ITL 1-2011 and EBTS: "optional" items, or "may be empty"). Every other item of a
+ * built-in rule with a minimum length of one or more needs its value. */
+static const struct {
+    unsigned short rtype, field, item;
+} optional_items[] = {
+    {1, 13, 1}, {1, 15, 2}, {2, 34, 2}, {2, 34, 3}, {2, 51, 2}, {2, 64, 1},
+    {10, 25, 3}, {10, 25, 4}, {10, 25, 5},
+};
+
+static int item_required(const ebts__field_rule *r, size_t i)
+{
+    if (i >= r->nitems || r->items[i].minlen == 0)
+        return 0;
+    if (r->rtype == 10 && r->field == 42)
+        return 0; /* SMD: the 9.1 table's one item per class; ANSI/NIST-ITL: SUBCLASS optional */
+    for (size_t k = 0; k < sizeof optional_items / sizeof optional_items[0]; k++)
+        if (optional_items[k].rtype == r->rtype && optional_items[k].field == r->field &&
+            optional_items[k].item == i)
+            return 0;
+    return 1;
+}
+
+/* f against its rule r; m: r's entry in the TOT's table (it keeps the rule's checks), NULL
+ * without one */
+static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r,
+                        const struct centry *m)
+{
+    unsigned rt = v->t->recs[rec]->type;
+    int high = !v->ascii7 && rt != 1;
+    const uint32_t *ix = items_index(v, f);
+    if (!ix && (f->flags & EBTS__F_LAZY))
+        return; /* no memory: the report fails */
+    size_t nsub = ebts__ix_nsub(ix);
+    if (nsub < r->minocc || (r->maxocc && nsub > r->maxocc))
+        DIAG(v, "OCCURRENCE_COUNT", off_of(v, f, ebts_field_value(f)), rec, rt, f->number, -1, -1,
+             "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
+             r->minocc, r->maxocc);
+    /* the rule's checks: the field's (ck[0]) for a rule without items, else the item rules' */
+    chk own[CHK_ITEMS];
+    const chk *ck = own;
+    size_t want = !r->nitems ? 1 : r->nitems < CHK_ITEMS ? r->nitems : CHK_ITEMS;
+    size_t made = 0; /* ck[0..made) are made: all of them when the table keeps them, else the
+                        field's at once and items' as items need them */
+    if (m && m->ck[high]) {
+        ck = m->ck[high];
+        made = want;
+    } else if (!r->nitems) {
+        ebts__v_chk_make(v, &own[made++], r->ctype, r->sca, r->minlen, r->maxlen, r->values,
+                 EBTS__DATE_NONE, NULL, high);
+    }
+    const chk *fc = &ck[0]; /* the field's, for a rule without items */
+    /* sixteen bytes can be read from every value of a field read from the input that ends
+     * sixteen bytes or more before the input does */
+    int wide = f->val >= v->in && f->val + f->len < v->in16;
+    if (r->nitems) {
+        /* the items in order, over all subfields: each begins after the end of the one before
+         * (in locals: the compiler cannot tell that the checks' stores leave f and r alone) */
+        const uint32_t *sf = ix, *end = sf ? EBTS__INDEX_ITEM_END(sf) : NULL; /* ebts__ix_item */
+        const unsigned char *base = f->val;
+        size_t rn = r->nitems, flen = f->len;
+        size_t k = 0, start = 0; /* the next item and where it begins */
+        for (size_t s = 0; s < nsub; s++) {
+            size_t first = sf ? sf[s] : 0, nit = sf ? sf[s + 1] - first : 1;
+            if (nit > rn)
+                DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(sf, f, s, rn)), rec, rt, f->number,
+                     (long)s, (long)rn, "%s: %zu items, at most %zu", r->mnem, nit, rn);
+            if (sf && k != first) { /* items were left over in the last subfield */
+                k = first;
+                start = end[k - 1] + 1u;
+            }
+            size_t lim = nit < rn ? nit : rn;
+            for (; made < lim && made < CHK_ITEMS; made++)
+                ebts__v_chk_item(v, &own[made], &r->items[made], high);
+            for (size_t i = 0; i < lim; i++, k++) {
+                size_t e = end ? end[k] : flen;
+                ebts_span it = {base + start, e - start};
+                start = e + 1;
+                if (i > 0 && it.len == 0) {
+                    /* an empty later item is an absent one ("NORAM<US>"): right where the item
+                       may be absent, an error where the field needs its value */
+                    if (item_required(r, i))
+                        DIAG(v, "ITEM_EMPTY", off_of(v, f, it), rec, rt, f->number, (long)s,
+                             (long)i, "%s %s: the item is empty; the field requires a value",
+                             r->mnem, r->items[i].mnem);
+                    continue;
+                }
+                chk one;
+                const chk *c = &one;
+                if (i < CHK_ITEMS)
+                    c = &ck[i];
+                else
+                    ebts__v_chk_item(v, &one, &r->items[i], high);
+                if (c->date_only && valid_date(it.ptr, it.len, 0))
+                    continue;
+                check_text(v, rec, f, s, (long)i, it, r->mnem, c, wide);
+                if (c->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
+                    !(c->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
+                    DIAG(v, "DATE_INVALID", off_of(v, f, it), rec, rt, f->number, (long)s, (long)i,
+                         "%s %s: \"%.*s\" is not a valid CCYYMMDD date", r->mnem, c->imnem,
+                         (int)(it.len > 20 ? 20 : it.len), (const char *)it.ptr);
+            }
+        }
+        return;
+    }
+    for (size_t s = 0; s < nsub; s++) {
+        size_t nit = ebts__ix_items_in(ix, s);
+        if (nit > 1)
+            DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
+                 (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
+        ebts_span val = ebts__ix_item(ix, f, s, 0), raw = val;
+        if (s == 0)
+            while (val.len && val.ptr[0] == ' ') { /* the reader reported it: LEADING_SPACE */
+                val.ptr++;
+                val.len--;
+            }
+        check_text(v, rec, f, s, -1, val, r->mnem, fc, wide);
+        if (r->date != EBTS__DATE_NONE) {
+            int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");
+            if (!zero && !valid_date(val.ptr, val.len, r->date == EBTS__DATE_GMT))
+                DIAG(v, "DATE_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+                     "%s: \"%.*s\" is not a valid %s", r->mnem, (int)(val.len > 20 ? 20 : val.len),
+                     (const char *)val.ptr,
+                     r->date == EBTS__DATE_GMT ? "YYYYMMDDhhmmssZ time" : "CCYYMMDD date");
+        }
+        if ((r->fmt & EBTS__FMT_NN_NN) &&
+            !(val.len == 5 && val.ptr[2] == '.' && val.ptr[0] >= '0' && val.ptr[0] <= '9' &&
+              val.ptr[1] >= '0' && val.ptr[1] <= '9' && val.ptr[3] >= '0' && val.ptr[3] <= '9' &&
+              val.ptr[4] >= '0' && val.ptr[4] <= '9'))
+            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+                 "%s: \"%.*s\" is not of the form NN.NN", r->mnem, (int)(val.len > 20 ? 20 : val.len),
+                 (const char *)val.ptr);
+        if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && raw.len && raw.ptr[0] == ' ')
+            DIAG(v, "FORMAT_INVALID", off_of(v, f, raw), rec, rt, f->number, (long)s, -1,
+                 "%s: must not begin with a blank", r->mnem);
+        if ((r->fmt & EBTS__FMT_NO_PERIOD) && memchr(val.ptr, '.', val.len))
+            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+                 "%s: periods are not allowed", r->mnem);
+        if (r->maxlinelen)
+            check_lines(v, rec, f, val, r->maxlinelen, r->mnem);
+    }
+}
+
+/* An item after RS or US that begins with "T.N:" of its own record's type: the traditional
+ * encoding cannot tell it from a field whose GS was written as RS or US, so a reader (this one
+ * too) ends the field there. Asked of values set through the API: for values that were read,
+ * the reader has decided (traditional: split, SEPARATOR_BEFORE_TAG; XML: kept and reported,
+ * VALUE_READS_AS_TAG, a finding the report carries already). */
+static void check_tag_like_items(V *v, long rec, const ebts_field *f)
+{
+    if (!memchr(f->val, ':', f->len))
+        return; /* no tag without a colon: most fields are passed over here */
+    unsigned rt = v->t->recs[rec]->type;
+    const uint32_t *end = EBTS__INDEX_ITEM_END(f->sub_first);
+    size_t sub = 0;
+    for (uint32_t k = 1; k < EBTS__IX_NITEMS(f->sub_first); k++) {
+        size_t start = end[k - 1] + 1u, n = end[k] - start, tl;
+        const unsigned char *p = f->val + start;
+        if (n < 4 || p[0] < '0' || p[0] > '9' || !(tl = ebts__tag_of_type(p, n, 0, rt)))
+            continue; /* the reader's own test of a tag, on the item's bytes */
+        while (f->sub_first[sub + 1] <= k)
+            sub++;
+        DIAG(v, "VALUE_READS_AS_TAG", off_of(v, f, (ebts_span){p, n}), rec, rt, f->number,
+             (long)sub, (long)(k - f->sub_first[sub]), EBTS__READS_AS_TAG_MSG, (int)tl,
+             (const char *)p, f->val[start - 1] == EBTS__RS ? "RS" : "US");
+    }
+}
+
+/* A text field no rule describes still holds text: a control character is never in it. */
+static void check_controls(V *v, long rec, const ebts_field *f)
+{
+    for (size_t i = 0; i < f->len; i++)
+        if (is_control(f->val[i]) && (f->val[i] < 0x1c || f->val[i] > 0x1f)) {
+            ebts_span at = {f->val + i, 1};
+            DIAG(v, "CONTROL_CHARACTER", off_of(v, f, at), rec, v->t->recs[rec]->type, f->number,
+                 -1, -1, "character 0x%02X at position %zu is a control character, not text",
+                 f->val[i], i + 1);
+            return;
+        }
+}
+
+void ebts__v_check_record_fields(V *v, long rec)
+{
+    const ebts_record *r = v->t->recs[rec];
+    for (uint32_t i = 0; i < r->nfields; i++) {
+        const ebts_field *f = &r->fields[i];
+        if (i == 1 && f->number != 2 && r->fields[0].number == 1 && !(f->flags & EBTS__F_MALFORMED))
+            DIAG(v, "FIELD_ORDER", f->offset == EBTS__NOWHERE ? 0 : f->offset, rec, r->type,
+                 f->number, -1, -1, "the second field of a Type-%u record must be %u.002 (%s)",
+                 r->type, r->type, r->type == 1 ? "VER" : "IDC");
+        if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
+            (r->type == 1 && f->number >= 2 && f->number <= 4))
+            continue; /* LEN and CNT are the reader's; VER and TOT are checked in ebts__v_check_type1 */
+        const unsigned char *in = v->t->buf; /* values read lie there; edited ones do not */
+        if (!(f->flags & (EBTS__F_LAZY | EBTS__F_BINARY)) && f->sub_first &&
+            !(in && f->val >= in && f->val < in + v->t->len))
+            check_tag_like_items(v, rec, f);
+        if (ebts__v_forbidden(v, r->type, f->number)) {
+            DIAG(v, "FIELD_FORBIDDEN", f->offset, rec, r->type, f->number, -1, -1,
+                 "the profile forbids this field for TOT%.*s", (int)strlen(v->tot) - 1, v->tot);
+            continue;
+        }
+        if (f->flags & EBTS__F_BINARY)
+            continue;
+        if (v->p->version == 2011 && r->type == 2 && f->number > 2) {
+            check_controls(v, rec, f); /* Type-2 is user-defined in the base standard */
+            continue;
+        }
+        ebts__field_rule tmp;
+        const struct centry *m;
+        const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known, &m);
+        if (!rule) {
+            check_controls(v, rec, f);
+            if (v->tmpl && ebts__v_tmpl_find(v->tmpl->fields, r->type, f->number, ' '))
+                continue; /* the template's field, of a format no table of ours has */
+            if (r->type != 10 && v->tot_known)
+                DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
+                     "field %u.%03u is not defined for TOT%.*s in profile %s", r->type, f->number,
+                     (int)strlen(v->tot) - 1, v->tot, v->p->name);
+            continue;
+        }
+        if (r->type == 10 && !ebts__v_imt_matches(rule->imt, r)) {
+            DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
+                 "%s is only defined for IMT %s", rule->mnem, rule->imt);
+            continue;
+        }
+        check_field(v, rec, f, rule, m);
+    }
+}
+

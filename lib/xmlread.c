@@ -1,0 +1,1234 @@
+/* Reading the ANSI/NIST-ITL 1-2011 XML encoding (EBTS 10.0 / NIEM 2.0 and EBTS 11.2 / NIEM 4.0)
+ * into the transaction model, by the tables tools/gen-xml-map.py makes (xmlmap.c).
+ *
+ *   document = itl:NISTBiometricInformationExchangePackage, its records in order, Type-1 first
+ *   record   = an itl:Package...Record element (its type from the tables)
+ *            / lebts:Record type="T" [form="tagged"]: a record's traditional bytes in base64
+ *   field    = a leaf element the tables place at (field, subfield, item)
+ *            / lebts:Field tag="T.N" encoding="text|base64": a field carried whole
+ *
+ * The document is read with libxml2's xmlTextReader over the buffer, one record element at a
+ * time: each is expanded, read into the transaction, and freed when the reader moves on, so only
+ * one record's tree lives at once. Images are decoded from the element's text straight into the
+ * transaction's memory. Findings carry the line of their element (ebts_diag.line) and, as
+ * offset, where that line begins.
+ *
+ * The version is told by the namespaces the document declares; names are matched by namespace,
+ * whatever the prefix. TransactionCategoryCode (1.004 TOT) is read from any domain's namespace.
+ * A document with a DTD is refused, nothing is loaded from the network, and libxml2's depth and
+ * text-size limits stay on. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+#include "internal.h"
+#include "xmlmap.h"
+
+/* One value read from a leaf element: its place, its form, its text (or decoded bytes). */
+typedef struct val {
+    unsigned field;
+    size_t sub;       /* occurrence */
+    int item;         /* -1: the whole subfield; -2: a lebts:Field T.N; -3: one without a tag */
+    int conv;         /* enum ebts__xconv; EBTS__XC_BASE64 on a carrier in base64 */
+    int part;         /* its place among the parts of one item; joined by sep */
+    const char *sep;
+    char *text;
+    const unsigned char *bytes; /* an image decoded into the transaction's arena (text NULL) */
+    size_t nbytes;
+    long line;
+} val;
+
+typedef struct R {
+    ebts_txn *t;
+    const ebts_read_options *o;
+    const unsigned char *xml;
+    size_t xlen;
+    long cur_line; /* where line_offset last stopped: findings come mostly in document order */
+    size_t cur_off;
+    val *v;
+    size_t nv, cap;
+    int oom, ascii7;
+    /* the tables' state for the record being read */
+    const ebts__xmap *m;
+    int *count, *last_sub, *last_grp;
+    unsigned char *is_grp;
+    int *cnt_idc; /* the IDCs the content summary gives, by record */
+    size_t ncnt, capcnt;
+} R;
+
+/* ------------------------------------------------------------------------------ findings */
+
+static size_t line_offset(R *r, long line)
+{
+    if (line < r->cur_line) {
+        r->cur_line = 1;
+        r->cur_off = 0;
+    }
+    while (r->cur_line < line && r->cur_off < r->xlen) {
+        const unsigned char *nl = memchr(r->xml + r->cur_off, '\n', r->xlen - r->cur_off);
+        if (!nl) {
+            r->cur_off = r->xlen;
+            break;
+        }
+        r->cur_off = (size_t)(nl - r->xml) + 1;
+        r->cur_line++;
+    }
+    return r->cur_off;
+}
+
+/* The findings from index n0 on that have no line yet: at line. */
+static void at_line(R *r, size_t n0, long line)
+{
+    ebts__dlist *dl = &r->t->dl;
+    size_t off = line > 0 ? line_offset(r, line) : 0;
+    for (size_t i = n0; i < dl->n; i++)
+        if (dl->d[i].line == 0) {
+            dl->d[i].line = line;
+            dl->d[i].offset = off;
+        }
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 8, 9)))
+#endif
+static void finding(R *r, long line, const char *code, long rec, unsigned rtype, unsigned field,
+                    long sub, const char *fmt, ...)
+{
+    char msg[200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    size_t n0 = r->t ? r->t->dl.n : 0;
+    if (!r->t)
+        return;
+    ebts__diag_add(&r->t->dl, code, 0, rec, rtype, field, sub, -1, "%s", msg);
+    at_line(r, n0, line);
+}
+
+static long rec_now(const R *r)
+{
+    return r->t ? (long)r->t->nrecs - 1 : -1;
+}
+
+static void qname(xmlNodePtr n, char *out, size_t size)
+{
+    int pre = n->ns && n->ns->prefix;
+    snprintf(out, size, "%s%s%s", pre ? (const char *)n->ns->prefix : "", pre ? ":" : "",
+             (const char *)n->name);
+}
+
+static void unknown(R *r, xmlNodePtr n)
+{
+    long line = xmlGetLineNo(n);
+    finding(r, line, "XML_UNKNOWN_ELEMENT", rec_now(r), 0, 0, -1,
+            "line %ld: element %s is not part of the mapping; left out", line,
+            (const char *)n->name);
+}
+
+static void unplaced(R *r, xmlNodePtr n, const char *why)
+{
+    char name[160];
+    qname(n, name, sizeof name);
+    long line = xmlGetLineNo(n);
+    finding(r, line, "XML_ELEMENT_UNPLACED", rec_now(r), 0, 0, -1,
+            "line %ld: element %s holds data %s", line, name, why);
+}
+
+/* ------------------------------------------------------------------------- values */
+
+static int all_digits(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9')
+            return 0;
+    return 1;
+}
+
+static val *add_val(R *r, unsigned field, size_t sub, int item, int conv, long line)
+{
+    if (r->nv == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 32;
+        val *v = realloc(r->v, cap * sizeof *v);
+        if (!v) {
+            r->oom = 1;
+            return NULL;
+        }
+        r->v = v;
+        r->cap = cap;
+    }
+    val *x = &r->v[r->nv++];
+    *x = (val){field, sub, item, conv, 0, "", NULL, NULL, 0, line};
+    return x;
+}
+
+static void add_text(R *r, unsigned field, size_t sub, int item, int conv, long line,
+                     const char *text)
+{
+    char *copy = strdup(text ? text : "");
+    val *x = copy ? add_val(r, field, sub, item, conv, line) : NULL;
+    if (!x) {
+        free(copy);
+        r->oom = 1;
+        return;
+    }
+    x->text = copy;
+}
+
+static void drop_vals(R *r)
+{
+    for (size_t k = 0; k < r->nv; k++)
+        free(r->v[k].text);
+    r->nv = 0;
+}
+
+static char *text_of(xmlNodePtr n)
+{
+    xmlChar *c = xmlNodeGetContent(n);
+    char *s = strdup(c ? (const char *)c : "");
+    xmlFree(c);
+    return s;
+}
+
+static int has_text(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+            for (const xmlChar *p = c->content; p && *p; p++)
+                if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+                    return 1;
+        } else if (c->type == XML_ELEMENT_NODE && has_text(c)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int has_element_child(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            return 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------- base64 */
+
+/* A base64 character's value + 1; 0 for a byte that is none, SKIP for the padding and the
+ * white space a document may put between them. */
+#define SKIP 100
+static const unsigned char b64_tab[256] = {
+      0,   0,   0,   0,   0,   0,   0,   0,   0, 100, 100,   0,   0, 100,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+    100,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,  63,   0,   0,   0,  64,
+     53,  54,  55,  56,  57,  58,  59,  60,  61,  62,   0,   0,   0, 100,   0,   0,
+      0,   1,   2,   3,   4,   5,   6,   7,   8,   9,  10,  11,  12,  13,  14,  15,
+     16,  17,  18,  19,  20,  21,  22,  23,  24,  25,  26,   0,   0,   0,   0,   0,
+      0,  27,  28,  29,  30,  31,  32,  33,  34,  35,  36,  37,  38,  39,  40,  41,
+     42,  43,  44,  45,  46,  47,  48,  49,  50,  51,  52,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+      0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
+};
+
+typedef struct {
+    unsigned acc;
+    int bits, bad;
+} b64;
+
+/* s decoded onto out[*n...] (room enough: 3 bytes per 4 characters); 0, or -1 at the first
+ * character that is no base64 (what came before it is kept). */
+static int b64_feed(b64 *d, const char *s, size_t len, unsigned char *out, size_t *n)
+{
+    for (size_t i = 0; i < len; i++) {
+        while (d->bits == 0 && len - i >= 4) { /* four characters, three bytes */
+            unsigned a = b64_tab[(unsigned char)s[i]], b = b64_tab[(unsigned char)s[i + 1]],
+                     c = b64_tab[(unsigned char)s[i + 2]], e = b64_tab[(unsigned char)s[i + 3]];
+            if (a - 1 > 63 || b - 1 > 63 || c - 1 > 63 || e - 1 > 63)
+                break;
+            unsigned x = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (e - 1);
+            out[*n] = (unsigned char)(x >> 16);
+            out[*n + 1] = (unsigned char)(x >> 8);
+            out[*n + 2] = (unsigned char)x;
+            *n += 3;
+            i += 4;
+        }
+        if (i >= len)
+            break;
+        unsigned v = b64_tab[(unsigned char)s[i]];
+        if (v == SKIP)
+            continue;
+        if (v == 0) {
+            d->bad = 1;
+            break;
+        }
+        d->acc = d->acc << 6 | (v - 1);
+        d->bits += 6;
+        if (d->bits >= 8) {
+            d->bits -= 8;
+            out[(*n)++] = (unsigned char)((d->acc >> d->bits) & 0xff);
+        }
+    }
+    return d->bad ? -1 : 0;
+}
+
+static int base64_to_buf(const char *s, ebts__buf *out)
+{
+    size_t len = strlen(s), n = 0;
+    unsigned char *room = malloc(len / 4 * 3 + 3);
+    if (!room) {
+        out->oom = 1;
+        return -1;
+    }
+    b64 d = {0, 0, 0};
+    int rc = b64_feed(&d, s, len, room, &n);
+    ebts__buf_put(out, room, n);
+    free(room);
+    return out->oom ? -1 : rc;
+}
+
+/* The text of leaf n decoded into the transaction's arena, read from its text nodes as they are
+ * (no copy of the text). 0, or -1 when it is not base64 (*bytes holds what came before). */
+static int decode_image(R *r, xmlNodePtr n, const unsigned char **bytes, size_t *len)
+{
+    size_t total = 0;
+    *bytes = (const unsigned char *)"";
+    *len = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            total += strlen((const char *)c->content);
+        else if (c->type != XML_COMMENT_NODE && c->type != XML_PI_NODE)
+            return -1;
+    size_t avail = 0, k = 0;
+    /* in 8-byte steps, as the arena takes them */
+    unsigned char *out = ebts__arena_room(&r->t->arena, (total / 4 * 3 + 3 + 7) & ~(size_t)7, &avail);
+    if (!out) {
+        r->oom = 1;
+        return -1;
+    }
+    b64 d = {0, 0, 0};
+    for (xmlNodePtr c = n->children; c && !d.bad; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            b64_feed(&d, (const char *)c->content, strlen((const char *)c->content), out, &k);
+    ebts__arena_take(&r->t->arena, k);
+    *bytes = out;
+    *len = k;
+    return d.bad ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------- the tables */
+
+/* The version whose namespaces the document declares (the biometrics namespace tells NIEM 2.0
+ * from NIEM 4.0); NULL when neither. */
+static const ebts__xmap *ns_map(const xmlChar *href)
+{
+    static const ebts__xmap *const maps[] = {&ebts__xmap_v112, &ebts__xmap_v100};
+    for (size_t m = 0; href && m < sizeof maps / sizeof maps[0]; m++)
+        for (int i = 0; i < maps[m]->nns; i++)
+            if (strcmp(maps[m]->ns[i].prefix, "itl") != 0 &&
+                strcmp((const char *)href, maps[m]->ns[i].uri) == 0)
+                return maps[m];
+    return NULL;
+}
+
+static const ebts__xmap *map_below(xmlNodePtr n, int depth)
+{
+    const ebts__xmap *m = n->type == XML_ELEMENT_NODE && n->ns ? ns_map(n->ns->href) : NULL;
+    for (xmlNodePtr c = n->children; c && !m && depth > 0; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            m = map_below(c, depth - 1);
+    return m;
+}
+
+static const ebts__xmap *map_of_root(xmlNodePtr root)
+{
+    for (xmlNsPtr d = root ? root->nsDef : NULL; d; d = d->next)
+        if (ns_map(d->href))
+            return ns_map(d->href);
+    return NULL;
+}
+
+/* "prefix:local" of an element in the version's canonical prefixes; 0 when its namespace is
+ * not one of the version's. */
+static int canon_name(const ebts__xmap *m, xmlNodePtr n, char *out, size_t size)
+{
+    if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href)
+        return 0;
+    for (int i = 0; i < m->nns; i++)
+        if (strcmp((const char *)n->ns->href, m->ns[i].uri) == 0) {
+            int w = snprintf(out, size, "%s:%s", m->ns[i].prefix, (const char *)n->name);
+            return w > 0 && (size_t)w < size;
+        }
+    return 0;
+}
+
+/* The child of table node parent (-1: the records) named name, or -1. */
+static int xchild(const ebts__xmap *m, int parent, const char *name)
+{
+    if (parent < 0) { /* the records follow each other: their ends chain */
+        for (int i = 0; i < m->nnodes; i = m->nodes[i].end)
+            if (strcmp(m->nodes[i].name, name) == 0)
+                return i;
+        return -1;
+    }
+    int lo = m->nodes[parent].first, a = 0, b = m->nodes[parent].nchild;
+    while (a < b) { /* the children are sorted by name, each followed by its descendants */
+        int mid = (a + b) / 2, k = lo;
+        for (int j = 0; j < mid; j++)
+            k = m->nodes[k].end;
+        int c = strcmp(m->nodes[k].name, name);
+        if (c == 0)
+            return k;
+        if (c < 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    return -1;
+}
+
+static int is_ns(xmlNodePtr n, const char *uri, const char *local)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
+           strcmp((const char *)n->ns->href, uri) == 0 && strcmp((const char *)n->name, local) == 0;
+}
+
+static int set_map(R *r, const ebts__xmap *m)
+{
+    int nn = m->nnodes;
+    r->m = m;
+    r->count = calloc((size_t)nn, sizeof *r->count);
+    r->last_sub = calloc((size_t)nn, sizeof *r->last_sub);
+    r->last_grp = calloc((size_t)nn, sizeof *r->last_grp);
+    r->is_grp = calloc((size_t)nn, 1);
+    if (!r->count || !r->last_sub || !r->last_grp || !r->is_grp)
+        return r->oom = 1, -1;
+    for (int k = 0; k < nn; k++)
+        if (m->nodes[k].grp >= 0)
+            r->is_grp[m->nodes[k].grp] = 1;
+    return 0;
+}
+
+/* ------------------------------------------------------------------- reading one record */
+
+/* A content summary's IDC: a record without its own takes it. */
+static void summary_idc(R *r, xmlNodePtr n)
+{
+    if (r->ncnt == r->capcnt) {
+        size_t cap = r->capcnt ? r->capcnt * 2 : 16;
+        int *v = realloc(r->cnt_idc, cap * sizeof *v);
+        if (!v) {
+            r->oom = 1;
+            return;
+        }
+        r->cnt_idc = v;
+        r->capcnt = cap;
+    }
+    char *text = text_of(n);
+    if (!text) {
+        r->oom = 1;
+        return;
+    }
+    size_t len = strlen(text);
+    r->cnt_idc[r->ncnt++] =
+        len > 0 && len <= 2 && all_digits((const unsigned char *)text, len) ? atoi(text) : -1;
+    free(text);
+}
+
+/* One leaf element of table node k: its value at (field, subfield, item). */
+static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
+{
+    const ebts__xnode *x = &r->m->nodes[k];
+    if (x->conv == EBTS__XC_RCC || x->conv == EBTS__XC_CONST)
+        return; /* the record's type, which its element gives; a fixed companion (a unit) */
+    int sub = x->rep >= 0 ? r->count[x->rep] - 1 : 0;
+    int grp = x->grp >= 0 ? r->count[x->grp] - 1 : -1;
+    if (sub < 0)
+        sub = 0;
+    if (x->conv == EBTS__XC_CNT) { /* derived from the records */
+        if (grp >= 0 && !strstr(x->name, "CategoryCode"))
+            summary_idc(r, n);
+        return;
+    }
+    if (r->last_sub[k] == sub && r->last_grp[k] == grp) {
+        unplaced(r, n, "a second time where its field has room for one; left out");
+        return;
+    }
+    r->last_sub[k] = sub;
+    r->last_grp[k] = grp;
+    int item = grp >= 0 ? x->tail_base + grp * x->tail_len + x->item : x->item;
+    long line = xmlGetLineNo(n);
+    if (x->conv == EBTS__XC_BASE64 && rtype != 4 && rtype != 7) {
+        val *v = add_val(r, x->field, (size_t)sub, item, x->conv, line);
+        if (v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom)
+            finding(r, line, "XML_VALUE_INVALID", rec_now(r), rtype, x->field, -1,
+                    "%u.%03u: the image is not base64", rtype, x->field);
+        return;
+    }
+    char *text = text_of(n);
+    if (!text) {
+        r->oom = 1;
+        return;
+    }
+    add_text(r, x->field, (size_t)sub, item, x->conv, line, text);
+    if (!r->oom && x->part > 0) {
+        r->v[r->nv - 1].part = x->part;
+        r->v[r->nv - 1].sep = x->sep;
+    }
+    free(text);
+}
+
+static void enter(R *r, int k)
+{
+    const ebts__xnode *x = &r->m->nodes[k];
+    r->count[k]++;
+    for (int d = k + 1; d < x->end; d++)
+        if (r->is_grp[d])
+            r->count[d] = 0;
+}
+
+/* The elements below xml node n, which is table node k (recursion bounded by the table's
+ * depth: an element the table does not know is not descended into). */
+static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE)
+            continue;
+        char name[200];
+        int ck = canon_name(r->m, c, name, sizeof name) ? xchild(r->m, k, name) : -1;
+        if (ck < 0) {
+            if (rtype == 1 && strcmp((const char *)c->name, "TransactionCategoryCode") == 0 &&
+                !has_element_child(c)) {
+                /* TOT, which every domain spells in its own namespace */
+                char *text = text_of(c);
+                if (!text)
+                    r->oom = 1;
+                else
+                    add_text(r, 4, 0, -1, EBTS__XC_TEXT, xmlGetLineNo(c), text);
+                free(text);
+            } else if (has_text(c)) {
+                unplaced(r, c, "but is not part of the mapping; left out");
+            } else {
+                unknown(r, c);
+            }
+            continue;
+        }
+        enter(r, ck);
+        if (r->m->nodes[ck].conv != EBTS__XC_NONE)
+            read_leaf(r, c, ck, rtype);
+        else
+            read_under(r, c, ck, rtype);
+    }
+}
+
+/* A lebts:Field: its bytes, at item -2 (tag T.N) or -3 (T alone: bytes without a tag). */
+static void read_carrier_field(R *r, xmlNodePtr c)
+{
+    xmlChar *tag = xmlGetProp(c, (const xmlChar *)"tag");
+    xmlChar *enc = xmlGetProp(c, (const xmlChar *)"encoding");
+    unsigned t = 0, f = 0;
+    char *text = text_of(c);
+    int conv = enc && strcmp((const char *)enc, "base64") == 0 ? EBTS__XC_BASE64 : EBTS__XC_TEXT;
+    size_t tl = tag ? strlen((const char *)tag) : 0;
+    if (!text)
+        r->oom = 1;
+    else if (tag && sscanf((const char *)tag, "%u.%u", &t, &f) == 2)
+        add_text(r, f, 0, -2, conv, xmlGetLineNo(c), text);
+    else if (tl && tl < 10 && all_digits(tag, tl))
+        add_text(r, 0, 0, -3, conv, xmlGetLineNo(c), text);
+    else
+        unplaced(r, c, "in a lebts:Field without a tag T.N or T; left out");
+    free(text);
+    xmlFree(tag);
+    xmlFree(enc);
+}
+
+/* Collect the values of one record element (table node rk); lebts:Field children first. */
+static void read_mapped(R *r, xmlNodePtr rec, int rk)
+{
+    const ebts__xmap *m = r->m;
+    for (int i = rk; i < m->nodes[rk].end; i++) {
+        r->count[i] = 0;
+        r->last_sub[i] = r->last_grp[i] = -2;
+    }
+    r->count[rk] = 1;
+    for (xmlNodePtr c = rec->children; c; c = c->next)
+        if (is_ns(c, EBTS__NS_LEBTS, "Field"))
+            read_carrier_field(r, c);
+    for (xmlNodePtr c = rec->children; c; c = c->next) {
+        if (c->type != XML_ELEMENT_NODE || is_ns(c, EBTS__NS_LEBTS, "Field"))
+            continue;
+        char name[200];
+        int ck = canon_name(m, c, name, sizeof name) ? xchild(m, rk, name) : -1;
+        if (ck < 0) {
+            if (has_text(c))
+                unplaced(r, c, "but is not part of the mapping; left out");
+            else
+                unknown(r, c);
+            continue;
+        }
+        enter(r, ck);
+        if (m->nodes[ck].conv != EBTS__XC_NONE)
+            read_leaf(r, c, ck, m->nodes[rk].rtype);
+        else
+            read_under(r, c, ck, m->nodes[rk].rtype);
+    }
+}
+
+/* ------------------------------------------------------------------ building the record */
+
+/* XML value form back to the traditional one; 0 if it is not of the form expected. */
+static int convert_in(int conv, const char *x, char *out, size_t size)
+{
+    size_t n = strlen(x);
+    switch (conv) {
+    case EBTS__XC_DATE:
+        if (n != 10 || x[4] != '-' || x[7] != '-')
+            return 0;
+        snprintf(out, size, "%.4s%.2s%.2s", x, x + 5, x + 8);
+        return all_digits((const unsigned char *)out, 8);
+    case EBTS__XC_DATETIME:
+        if (n != 20 || x[10] != 'T' || x[19] != 'Z')
+            return 0;
+        snprintf(out, size, "%.4s%.2s%.2s%.2s%.2s%.2sZ", x, x + 5, x + 8, x + 11, x + 14, x + 17);
+        return all_digits((const unsigned char *)out, 14);
+    case EBTS__XC_BOOL:
+        if (strcmp(x, "true") == 0 || strcmp(x, "1") == 0)
+            snprintf(out, size, "Y");
+        else if (strcmp(x, "false") == 0 || strcmp(x, "0") == 0)
+            snprintf(out, size, "N");
+        else
+            return 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int cmp_val(const void *a, const void *b)
+{
+    const val *x = a, *y = b;
+    if (x->field != y->field)
+        return x->field == 999 ? 1 : y->field == 999 ? -1 : x->field < y->field ? -1 : 1;
+    if (x->sub != y->sub)
+        return x->sub < y->sub ? -1 : 1;
+    if (x->item != y->item)
+        return x->item < y->item ? -1 : 1;
+    return x->part < y->part ? -1 : x->part > y->part;
+}
+
+/* What the traditional encoding's reader says of a value (the XML reader builds values it never
+ * frames): a leading space, a byte above 0x7F where 7-bit ASCII is declared, an item that begins
+ * like a tag of its record (it stays an item here; in traditional bytes it would end the field). */
+static long line_of(const val *vs, size_t nvs, long sub, long item)
+{
+    for (size_t k = 0; k < nvs; k++)
+        if ((long)vs[k].sub == sub && (vs[k].item < 0 || vs[k].item == item))
+            return vs[k].line;
+    return vs[0].line;
+}
+
+/* vs[0, nvs): the values the field was made of, for their lines. */
+static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, size_t nvs)
+{
+    unsigned rtype = r->t->recs[ri]->type;
+    size_t n0 = r->t->dl.n;
+    if (!f || (f->flags & EBTS__F_BINARY))
+        return;
+    if (f->len > 0 && f->val[0] == ' ' && !(f->flags & EBTS__F_MALFORMED))
+        ebts__diag(r->t, "LEADING_SPACE", 0, (long)ri, rtype, f->number, -1, -1,
+                   "value begins with a space");
+    for (uint32_t i = 0; (rtype == 1 || r->ascii7) && i < f->len; i++)
+        if (f->val[i] >= 0x80) {
+            ebts__diag(r->t, "NON_ASCII", 0, (long)ri, rtype, f->number, -1, -1,
+                       "byte 0x%02X at byte %u of the value in 7-bit ASCII data%s", f->val[i], i,
+                       rtype == 1 ? " (Type-1 is always 7-bit)" : "");
+            break;
+        }
+    long sub = 0, item = 0;
+    for (uint32_t i = 0; !(f->flags & EBTS__F_MALFORMED) && i < f->len; i++) {
+        unsigned char c = f->val[i];
+        if (c != EBTS__RS && c != EBTS__US)
+            continue;
+        sub += c == EBTS__RS;
+        item = c == EBTS__RS ? 0 : item + 1;
+        size_t len = ebts__tag_of_type(f->val, f->len, i + 1, rtype);
+        size_t n1 = r->t->dl.n;
+        if (len)
+            ebts__diag(r->t, "VALUE_READS_AS_TAG", 0, (long)ri, rtype, f->number, sub, item,
+                       EBTS__READS_AS_TAG_MSG, (int)len, (const char *)(f->val + i + 1),
+                       c == EBTS__RS ? "RS" : "US");
+        at_line(r, n1, line_of(vs, nvs, sub, item));
+    }
+    at_line(r, n0, vs[0].line);
+}
+
+/* The first field numbered `number` of record ri (first: 1) or its last. */
+static const ebts_field *field_at(const ebts_record *rec, unsigned number, int first)
+{
+    const ebts_field *f = NULL;
+    for (uint32_t i = 0; i < rec->nfields; i++)
+        if (rec->fields[i].number == number && !(rec->fields[i].flags & EBTS__F_MALFORMED)) {
+            f = &rec->fields[i];
+            if (first)
+                break;
+        }
+    return f;
+}
+
+/* Fields carried by lebts:Field, in document order: each its own field (a repeated number
+ * stays repeated; item -3: bytes without a tag). */
+static int build_carried(R *r, size_t ri, ebts_error *err)
+{
+    ebts_txn *t = r->t;
+    unsigned rtype = t->recs[ri]->type;
+    for (size_t k = 0; k < r->nv; k++) {
+        const val *x = &r->v[k];
+        if (x->item != -2 && x->item != -3)
+            continue;
+        ebts__buf b = {0};
+        if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom)
+            finding(r, x->line, "XML_VALUE_INVALID", (long)ri, rtype, x->field, -1,
+                    "lebts:Field %u.%03u: not base64; left out", rtype, x->field);
+        else if (x->conv != EBTS__XC_BASE64)
+            ebts__buf_puts(&b, x->text);
+        int rc = 0;
+        const unsigned char *bytes = b.p ? b.p : (const unsigned char *)"";
+        if (x->item == -2 && x->field == 1)
+            finding(r, x->line, "XML_VALUE_INVALID", (long)ri, rtype, 1, -1,
+                    "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
+        else if (!b.oom)
+            rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
+                 : x->field == 0 ? ebts__push_field(t, ri, 0, bytes, b.len, err)
+                                 : ebts__append_field(t, ri, x->field, bytes, b.len, err);
+        free(b.p);
+        if (b.oom)
+            ebts__error_oom(err);
+        if (b.oom || rc < 0)
+            return -1;
+        if (x->item != -3)
+            check_value(r, ri, field_at(t->recs[ri], x->field, 0), x, 1);
+    }
+    return 0;
+}
+
+/* The parts of one item (a name, a version) joined as the traditional encoding has them. */
+typedef struct {
+    const char *given, *middle, *sur, *maj, *min;
+    int name, ver, parts;
+} parts;
+
+static void flush_parts(parts *q, ebts__buf *b)
+{
+    if (q->name)
+        ebts__buf_printf(b, "%s,%s%s%s", q->sur, q->given, q->middle[0] ? " " : "", q->middle);
+    if (q->ver)
+        ebts__buf_printf(b, "%.2s%.2s", q->maj, q->min);
+    *q = (parts){"", "", "", "", "", 0, 0, 0};
+}
+
+/* One value x of field f onto b, in its traditional form. */
+static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
+{
+    unsigned rtype = r->t->recs[ri]->type;
+    char conv[64];
+    if (x->part > 0 && q->parts && x->text[0])
+        ebts__buf_puts(b, x->sep);
+    q->parts |= x->text[0] != 0;
+    switch (x->conv) {
+    case EBTS__XC_GIVEN: q->given = x->text; q->name = 1; break;
+    case EBTS__XC_MIDDLE: q->middle = x->text; q->name = 1; break;
+    case EBTS__XC_SUR: q->sur = x->text; q->name = 1; break;
+    case EBTS__XC_VER_MAJ: q->maj = x->text; q->ver = 1; break;
+    case EBTS__XC_VER_MIN: q->min = x->text; q->ver = 1; break;
+    case EBTS__XC_DATE:
+    case EBTS__XC_DATETIME:
+    case EBTS__XC_BOOL:
+        if (convert_in(x->conv, x->text, conv, sizeof conv)) {
+            ebts__buf_puts(b, conv);
+        } else {
+            finding(r, x->line, "XML_VALUE_INVALID", (long)ri, rtype, x->field, -1,
+                    "%u.%03u: \"%.40s\" is not of the XML form expected; kept as given", rtype,
+                    x->field, x->text);
+            ebts__buf_puts(b, x->text);
+        }
+        break;
+    default:
+        ebts__buf_puts(b, x->text);
+    }
+}
+
+/* The values v[i, j) of one field joined: RS between subfields, US between items (empty ones
+ * where an item has no element). */
+static void join_values(R *r, size_t ri, size_t i, size_t j, ebts__buf *b)
+{
+    size_t sub = (size_t)-1;
+    int item = -1;
+    parts q = {"", "", "", "", "", 0, 0, 0};
+    for (size_t k = i; k <= j; k++) {
+        int flush = k == j || r->v[k].sub != sub || r->v[k].item != item;
+        if (flush && (q.name || q.ver))
+            flush_parts(&q, b);
+        if (flush)
+            q.parts = 0;
+        if (k == j)
+            break;
+        const val *x = &r->v[k];
+        if (x->sub != sub) {
+            if (sub != (size_t)-1)
+                ebts__buf_putc(b, EBTS__RS);
+            sub = x->sub;
+            item = -1;
+        }
+        if (x->item >= 0) {
+            for (int p = item < 0 ? 0 : item; p < x->item; p++)
+                ebts__buf_putc(b, EBTS__US);
+            item = x->item;
+        }
+        put_value(r, ri, x, &q, b);
+    }
+}
+
+/* One field from its values v[i, j): before a carried field of its number (the writer maps the
+ * first occurrence and carries the others). */
+static int build_field(R *r, size_t ri, size_t i, size_t j, ebts_error *err)
+{
+    ebts_txn *t = r->t;
+    unsigned f = r->v[i].field;
+    int rc;
+    if (r->v[i].text == NULL) { /* an image, decoded where it stays */
+        rc = ebts__set_first_field_owned(t, ri, f, r->v[i].bytes, r->v[i].nbytes, err);
+    } else {
+        ebts__buf b = {0};
+        join_values(r, ri, i, j, &b);
+        rc = b.oom ? -1
+                   : ebts__set_first_field(t, ri, f, b.p ? b.p : (unsigned char *)"", b.len, err);
+        if (b.oom)
+            ebts__error_oom(err);
+        free(b.p);
+        if (b.oom)
+            return -1;
+    }
+    if (rc < 0 && !(err && err->code && strcmp(err->code, "BAD_ARGUMENT") == 0 && f == 1))
+        return -1;
+    if (rc == 0)
+        check_value(r, ri, field_at(t->recs[ri], f, 1), &r->v[i], j - i);
+    return 0;
+}
+
+/* Build the record's fields from the collected values into record ri. */
+static int build_record(R *r, size_t ri, long line, ebts_error *err)
+{
+    if (build_carried(r, ri, err) < 0)
+        return -1;
+    size_t keep = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        if (r->v[k].item < -1)
+            free(r->v[k].text);
+        else
+            r->v[keep++] = r->v[k];
+    }
+    r->nv = keep;
+    if (r->nv > 1) /* qsort wants a non-null array even for no elements */
+        qsort(r->v, r->nv, sizeof *r->v, cmp_val);
+    for (size_t i = 0, j; i < r->nv; i = j) {
+        for (j = i; j < r->nv && r->v[j].field == r->v[i].field;)
+            j++;
+        if (build_field(r, ri, i, j, err) < 0)
+            return -1;
+    }
+    drop_vals(r);
+    const ebts_record *rec = r->t->recs[ri];
+    size_t k, n0 = r->t->dl.n;
+    uint64_t *keys = ebts__field_numbers_sorted(rec, &k);
+    if (!keys)
+        return r->oom = 1, -1;
+    for (size_t i = 1; i < k; i++) { /* a repeated field, at its second occurrence */
+        uint32_t num = (uint32_t)(keys[i] >> 32);
+        if (num == (uint32_t)(keys[i - 1] >> 32) && (i < 2 || num != (uint32_t)(keys[i - 2] >> 32)))
+            ebts__diag(r->t, "DUPLICATE_FIELD", 0, (long)ri, rec->type, num, -1, -1,
+                       "field %u.%03u occurs more than once; the first one counts", rec->type, num);
+    }
+    free(keys);
+    at_line(r, n0, line);
+    return 0;
+}
+
+/* A binary record (Type-4 or Type-7, ANSI/NIST-ITL 1-2011 Table 8.4 layout) from its values:
+ * IDC, IMP, FGP (six positions, 255 for none), ISR, HLL, VLL, GCA, then the image. */
+static int binary_head(R *r, unsigned char head[18], ebts__buf *data)
+{
+    int fgp = 0, bad = 0;
+    for (size_t k = 0; k < r->nv; k++) {
+        const val *x = &r->v[k];
+        if (x->item < -1 || (x->field >= 2 && x->field <= 8 && x->conv == EBTS__XC_BASE64)) {
+            bad = 1;
+            continue;
+        }
+        if (x->field == 9 || x->conv == EBTS__XC_BASE64) {
+            bad |= base64_to_buf(x->text, data) < 0;
+            continue;
+        }
+        unsigned long v = strtoul(x->text, NULL, 10);
+        size_t len = strlen(x->text);
+        if (!(len > 0 && all_digits((const unsigned char *)x->text, len) && v <= 65535) ||
+            x->item > 0) {
+            bad = 1;
+            continue;
+        }
+        switch (x->field) {
+        case 2: case 3: case 5: case 8:
+            bad |= v > 255;
+            head[x->field == 2 ? 4 : x->field == 3 ? 5 : x->field == 5 ? 12 : 17] = (unsigned char)v;
+            break;
+        case 4:
+            if (fgp < 6 && v <= 255)
+                head[6 + fgp++] = (unsigned char)v;
+            else
+                bad = 1;
+            break;
+        case 6: case 7:
+            head[x->field == 6 ? 13 : 15] = (unsigned char)(v >> 8);
+            head[x->field == 6 ? 14 : 16] = (unsigned char)v;
+            break;
+        default:
+            bad = 1;
+        }
+    }
+    return bad;
+}
+
+static int build_binary(R *r, unsigned type, long line, ebts_error *err)
+{
+    unsigned char head[18] = {0};
+    memset(head + 6, 255, 6);
+    ebts__buf data = {0};
+    int bad = binary_head(r, head, &data);
+    drop_vals(r);
+    ebts__buf rec = {0};
+    ebts__buf_put(&rec, head, sizeof head);
+    ebts__buf_put(&rec, data.p ? data.p : (unsigned char *)"", data.len);
+    free(data.p);
+    int rc = rec.oom || data.oom
+                 ? -1
+                 : ebts_txn_insert_binary_record(r->t, r->t->nrecs, type, rec.p, rec.len, err);
+    if (rec.oom || data.oom)
+        ebts__error_oom(err);
+    free(rec.p);
+    if (rc == 0 && bad)
+        finding(r, line, "XML_ELEMENT_UNPLACED", rec_now(r), type, 0, -1,
+                "line %ld: a value of this Type-%u record does not fit its binary field; "
+                "left out", line, type);
+    return rc;
+}
+
+/* A lebts:Record: its traditional bytes, decoded into the transaction's arena, framed as one
+ * record (form="tagged": a record of a binary type that was read tagged). */
+static void read_carrier_record(R *r, xmlNodePtr c)
+{
+    xmlChar *ty = xmlGetProp(c, (const xmlChar *)"type");
+    xmlChar *form = xmlGetProp(c, (const xmlChar *)"form");
+    int tagged = form && strcmp((const char *)form, "tagged") == 0;
+    size_t tyl = ty ? strlen((const char *)ty) : 0;
+    unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
+    const unsigned char *bytes;
+    size_t len;
+    long line = xmlGetLineNo(c);
+    size_t n0 = r->t->dl.n;
+    /* any type the reader gives a record, 0 included (a tag "0.001:") */
+    int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && decode_image(r, c, &bytes, &len) == 0 &&
+             ebts__frame_record(r->t, bytes, len, rt, rt >= 3 && rt <= 8 && !tagged, r->o,
+                                NULL) == 0;
+    if (!ok && !r->oom)
+        finding(r, line, "XML_VALUE_INVALID", -1, rt, 0, -1,
+                "line %ld: lebts:Record of Type-%u could not be read; left out", line, rt);
+    at_line(r, n0, line);
+    xmlFree(form);
+    xmlFree(ty);
+}
+
+/* One element under the root: a record of the tables, a carried record, or a finding. */
+static int read_record(R *r, xmlNodePtr c, ebts_error *err)
+{
+    char rname[200];
+    if (!r->m && set_map(r, map_below(c, 3) ? map_below(c, 3) : &ebts__xmap_v112) < 0)
+        return -1;
+    int rk = canon_name(r->m, c, rname, sizeof rname) ? xchild(r->m, -1, rname) : -1;
+    unsigned type = rk >= 0 ? r->m->nodes[rk].rtype : 0;
+    long line = xmlGetLineNo(c);
+    if (!r->t && type != 1) {
+        ebts__error_set(err, "XML_NOT_TRANSACTION", line_offset(r, line), -1, NULL,
+                        "line %ld: the first record is not itl:PackageInformationRecord", line);
+        return -1;
+    }
+    if (type == 1 && !r->t) {
+        r->t = ebts_txn_new("0500", err);
+        if (!r->t)
+            return -1;
+        ebts_txn_delete_field(r->t, 0, 2, NULL); /* VER comes from the document */
+        read_mapped(r, c, rk);
+        int rc = r->oom ? -1 : build_record(r, 0, line, err);
+        r->ascii7 = ebts__txn_ascii7(r->t);
+        return rc;
+    }
+    if (type == 4 || type == 7) {
+        read_mapped(r, c, rk);
+        return r->oom ? -1 : build_binary(r, type, line, err);
+    }
+    if (type == 2 || type >= 9) {
+        if (ebts_txn_insert_record(r->t, r->t->nrecs, type, 0, err) < 0)
+            return -1;
+        ebts_txn_delete_field(r->t, r->t->nrecs - 1, 2, NULL);
+        read_mapped(r, c, rk);
+        return r->oom ? -1 : build_record(r, r->t->nrecs - 1, line, err);
+    }
+    if (is_ns(c, EBTS__NS_LEBTS, "Record"))
+        read_carrier_record(r, c);
+    else if (has_text(c))
+        unplaced(r, c, "but is not a record the mapping knows; left out");
+    else
+        unknown(r, c);
+    return r->oom ? -1 : 0;
+}
+
+/* CNT and LEN as the writer derives them, and each record's IDC in CNT (a content summary's for
+ * a record without its own), as a transaction read from traditional bytes has them. */
+static int finish(R *r, ebts_error *err)
+{
+    ebts_txn *t = r->t;
+    for (size_t k = 0; k < r->ncnt && k + 1 < t->nrecs; k++) {
+        ebts_record *rec = t->recs[k + 1];
+        if (r->cnt_idc[k] >= 0 && !rec->binary && ebts__record_idc_of(rec) < 0)
+            rec->cnt_idc = r->cnt_idc[k];
+    }
+    for (size_t k = 1; k < t->nrecs; k++)
+        t->recs[k]->cnt_idc = ebts__cnt_idc(t->recs[k]);
+    ebts__buf b = {0};
+    ebts__cnt_value(t, &b);
+    int rc = b.oom ? (ebts__error_oom(err), -1) : ebts__set_cnt(t, b.p, b.len, err);
+    free(b.p);
+    t->recs[0]->cnt_idc = -1;
+    ebts__writer w;
+    memset(&w, 0, sizeof w);
+    for (size_t k = 0; rc == 0 && k < t->nrecs; k++) { /* LEN, which the writer derives */
+        if (t->recs[k]->binary)
+            continue;
+        rc = ebts__writer_record(&w, t, k) < 0 ? (ebts__error_oom(err), -1)
+                                               : ebts__set_len(t, k, w.f[0].val, w.f[0].len, err);
+    }
+    ebts__writer_free(&w);
+    ebts__dlist_sort(&t->dl);
+    return rc;
+}
+
+/* libxml2 reports some errors (encoding conversion) on its generic channel, which prints to
+ * stderr; the library never prints: the channel is muted while the document is read (it is per
+ * thread). */
+static void mute(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
+/* The first fatal error: the others (a namespace prefix not declared) leave a document that
+ * reads, its elements then in no namespace. */
+static void catch_xml(void *ctx, xmlErrorPtr e)
+{
+    char *msg = ctx;
+    if (msg[0] || !e || e->level < XML_ERR_FATAL)
+        return;
+    snprintf(msg, 200, "line %d: %s", e->line, e->message ? e->message : "not well-formed");
+    size_t n = strlen(msg);
+    while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = 0;
+}
+
+/* To the root element: 1 there, 0 when the document ends first, -1 on an error; *dtd when a
+ * document type declaration came before it. */
+static int to_root(xmlTextReaderPtr rd, int *dtd)
+{
+    int ret;
+    while ((ret = xmlTextReaderRead(rd)) == 1) {
+        int type = xmlTextReaderNodeType(rd);
+        if (type == XML_READER_TYPE_DOCUMENT_TYPE)
+            *dtd = 1;
+        if (type == XML_READER_TYPE_ELEMENT)
+            return 1;
+    }
+    return ret;
+}
+
+#define MAX_DEPTH 256 /* libxml2's own limit, which its option for large text lifts */
+
+/* Elements nested deeper than limit below top (a walk without recursion): the records are read
+ * with libxml2's limits lifted for their text, so the depth its limit kept is kept here. */
+static int too_deep(xmlNodePtr top, int limit)
+{
+    int d = 0;
+    xmlNodePtr n = top;
+    for (;;) {
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            if (++d > limit)
+                return 1;
+            continue;
+        }
+        while (n != top && !n->next) {
+            n = n->parent;
+            d--;
+        }
+        if (n == top)
+            return 0;
+        n = n->next;
+    }
+}
+
+/* The root's records, one subtree at a time: 1 at the end of the document, 0 when it is not
+ * well-formed, -1 (err) when a record cannot be built. */
+static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *err)
+{
+    int ret = xmlTextReaderIsEmptyElement(rd) ? xmlTextReaderNext(rd) : xmlTextReaderRead(rd);
+    while (ret == 1) {
+        if (xmlTextReaderDepth(rd) != 1 || xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT) {
+            ret = xmlTextReaderRead(rd);
+            continue;
+        }
+        xmlNodePtr c = xmlTextReaderExpand(rd);
+        if (!c || msg[0])
+            return 0;
+        if (too_deep(c, MAX_DEPTH)) {
+            ebts__error_set(err, "XML_SYNTAX", line_offset(r, xmlGetLineNo(c)), -1, NULL,
+                            "XML not well-formed: line %ld: elements nested deeper than %d",
+                            xmlGetLineNo(c), MAX_DEPTH);
+            return -1;
+        }
+        if (read_record(r, c, err) < 0)
+            return -1;
+        ret = xmlTextReaderNext(rd);
+    }
+    return ret == 0 && !msg[0];
+}
+
+#define READ_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
+
+static xmlTextReaderPtr new_reader(const unsigned char *p, size_t n, int options, char *msg)
+{
+    msg[0] = 0;
+    xmlTextReaderPtr rd = xmlReaderForMemory((const char *)p, (int)n, "transaction.xml", NULL,
+                                             options);
+    if (rd)
+        xmlTextReaderSetStructuredErrorHandler(rd, catch_xml, msg);
+    return rd;
+}
+
+/* The prolog, with libxml2's limits on: 1 when the document has no DTD (so the records may be
+ * read with its text-size limit lifted, for large images; its depth limit stays), 0 (err) when
+ * it is refused, -1 without memory. A document with a DTD is read to its end first, so that one
+ * that is not well-formed (an entity expanding without bound) says so. */
+static int prolog(const unsigned char *p, size_t n, char *msg, ebts_error *err)
+{
+    xmlTextReaderPtr rd = new_reader(p, n, READ_OPTIONS, msg);
+    if (!rd)
+        return -1;
+    int dtd = 0, ret = to_root(rd, &dtd);
+    while (dtd && ret == 1)
+        ret = xmlTextReaderRead(rd);
+    xmlFreeTextReader(rd);
+    if (ret < 0 || msg[0] || (ret == 0 && !dtd)) {
+        ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
+                        msg[0] ? msg : "no root element");
+        return 0;
+    }
+    if (dtd) {
+        ebts__error_set(err, "XML_DTD_FORBIDDEN", 0, -1, NULL,
+                        "XML with a DTD (document type declaration) is refused: transactions "
+                        "need none, and entities are a known attack");
+        return 0;
+    }
+    return 1;
+}
+
+static ebts_txn *read_document(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *err)
+{
+    int dtd = 0, ret = to_root(rd, &dtd);
+    if (ret < 0 || msg[0] || dtd) {
+        ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
+                        msg[0] ? msg : "unreadable");
+        return NULL;
+    }
+    xmlNodePtr root = ret == 1 ? xmlTextReaderCurrentNode(rd) : NULL;
+    if (!root || !is_ns(root, EBTS__NS_ITL, "NISTBiometricInformationExchangePackage")) {
+        ebts__error_set(err, ret == 1 ? "XML_NOT_TRANSACTION" : "XML_SYNTAX", 0, -1, NULL,
+                        ret == 1 ? "the root is not itl:NISTBiometricInformationExchangePackage "
+                                   "(namespace http://biometrics.nist.gov/standard/2011)"
+                                 : "XML not well-formed: no root element");
+        return NULL;
+    }
+    if (map_of_root(root) && set_map(r, map_of_root(root)) < 0)
+        return NULL;
+    ret = read_records(r, rd, msg, err);
+    if (ret < 0)
+        return NULL;
+    if (ret == 0 || msg[0]) {
+        ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
+                        msg[0] ? msg : "unreadable");
+        return NULL;
+    }
+    if (!r->t) {
+        ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL, "no itl:PackageInformationRecord");
+        return NULL;
+    }
+    if (finish(r, err) < 0)
+        return NULL;
+    ebts_txn *t = r->t;
+    r->t = NULL;
+    return t;
+}
+
+ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_options *o,
+                         ebts_error *err)
+{
+    if (n > (size_t)0x7fffffff || n > o->max_input) {
+        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL, "XML input larger than the limit");
+        return NULL;
+    }
+    ebts__xml_init();
+    char msg[256] = "";
+    xmlGenericErrorFunc saved = xmlGenericError;
+    void *saved_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, mute);
+    int ok = prolog(p, n, msg, err);
+    xmlTextReaderPtr rd = ok > 0 ? new_reader(p, n, READ_OPTIONS | XML_PARSE_HUGE, msg) : NULL;
+    R r;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    r.xml = p;
+    r.xlen = n;
+    r.cur_line = 1;
+    ebts_txn *t = NULL;
+    if (rd) {
+        t = read_document(&r, rd, msg, err);
+        xmlFreeTextReader(rd);
+    }
+    xmlSetGenericErrorFunc(saved_ctx, saved);
+    if (!t && (ok < 0 || (ok > 0 && !rd) || r.oom || (r.t && r.t->dl.oom)))
+        ebts__error_oom(err); /* the first error wins: a reported one stays */
+    drop_vals(&r);
+    free(r.v);
+    free(r.count);
+    free(r.last_sub);
+    free(r.last_grp);
+    free(r.is_grp);
+    free(r.cnt_idc);
+    ebts_txn_free(r.t);
+    return t;
+}
