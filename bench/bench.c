@@ -983,6 +983,6 @@ int main(int argc, char **argv)
     if (sl <= 0)
         abort();
     self[sl] = 0;
-    xml_ops(self, mb / 10 ? mb / 10 : 1);
+    xml_ops(self, mb / 100 ? mb / 100 : 1);
     return 0;
 }
