@@ -212,7 +212,7 @@ fuzz: fuzz-build
 BENCHMB ?= 100
 $(BUILD)/bench/ebts-bench: bench/bench.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(CFLAGS) -o $@ bench/bench.c $(STATIC) $(DEP_LIBS)
+	$(CC) $(EBTS_CFLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ bench/bench.c $(STATIC) $(DEP_LIBS)
 
 bench: $(NEED_DEPS) all $(BUILD)/bench/ebts-bench
 	$(BUILD)/bench/ebts-bench $(BUILD)/bin/ebts-validate $(BENCHMB)

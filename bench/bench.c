@@ -8,8 +8,15 @@
  * and adds j1_mbps (the same with -j 1) and speedup (the -j 2 rate over the -j 1 rate).
  * The image dataset's lines add memcpy_mbps=<MB/s> memcpy_ratio=<mbps/memcpy>: a memcpy of the
  * same buffer into memory used before (advised to be huge pages), timed alongside.
+ * The XML lines (xml-read, xml-write) are timed against a bare libxml2 xmlTextReader pass over
+ * the same document (reader_mbps, in MB of XML per second; ratio is against it, not memchr) and
+ * add peak_ratio: the most memory the operation held, in a process of its own, over the XML's
+ * size. The many-small line (2 000 small SREs read and validated by one thread, then by two)
+ * adds the speedup of two threads and the ceiling: what two threads of a plain CPU-bound loop
+ * give over one on this machine at that moment.
  * Not a test: no threshold is asserted here; docs/performance.md gives the targets. */
 #define _GNU_SOURCE 1
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +25,10 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
+#include <libxml/xmlreader.h>
 #include "ebts.h"
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -704,6 +713,241 @@ static void validate_jobs(const char *tool, const char *path)
     free(all.p);
 }
 
+/* ---- XML: the text-heavy set written as XML, read back and written, against a bare
+ * xmlTextReader pass over the same document; peak memory in a process of its own. */
+
+static volatile long reader_sink;
+/* One bare xmlTextReader pass over the document (every node read, nothing else): MB/s. */
+static double reader_once(const buf *x)
+{
+    double t0 = now();
+    xmlTextReaderPtr r = xmlReaderForMemory((const char *)x->p, (int)x->n, NULL, NULL, 0);
+    int rc;
+    long nodes = 0;
+    while (r && (rc = xmlTextReaderRead(r)) == 1)
+        nodes++;
+    if (!r || rc != 0)
+        abort();
+    xmlFreeTextReader(r);
+    reader_sink += nodes;
+    return (double)x->n / 1e6 / (now() - t0);
+}
+
+/* Resident bytes now, from /proc/self/statm; 0 where it cannot be read. */
+static size_t resident_now(void)
+{
+    FILE *fp = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, res = 0;
+    if (fp) {
+        if (fscanf(fp, "%lu %lu", &size, &res) != 2)
+            res = 0;
+        fclose(fp);
+    }
+    return (size_t)res * (size_t)sysconf(_SC_PAGESIZE);
+}
+
+static buf load_file(const char *path)
+{
+    buf b = {0};
+    FILE *fp = fopen(path, "rb");
+    if (!fp || fseek(fp, 0, SEEK_END) != 0)
+        abort();
+    b.n = b.cap = (size_t)ftell(fp);
+    b.p = malloc(b.n ? b.n : 1);
+    rewind(fp);
+    if (!b.p || fread(b.p, 1, b.n, fp) != b.n)
+        abort();
+    fclose(fp);
+    return b;
+}
+
+/* In a process of its own (ebts-bench --xml-peak OP PATH): the bytes OP added to the peak
+ * resident memory, with the input already in memory. OP: reader (the bare pass over the XML in
+ * PATH), read (ebts_read_buffer of it), write (PATH is the traditional encoding, read borrowed
+ * before the measure; ebts_write_buffer as XML). */
+static int xml_peak_child(const char *op, const char *path)
+{
+    buf b = load_file(path);
+    ebts_txn *t = NULL;
+    if (strcmp(op, "write") == 0 &&
+        !(t = ebts_read_buffer(b.p, b.n, EBTS_READ_TRADITIONAL | EBTS_READ_BORROW, NULL)))
+        return 2;
+    size_t before = resident_now();
+    if (strcmp(op, "reader") == 0) {
+        reader_once(&b);
+    } else if (strcmp(op, "read") == 0) {
+        t = ebts_read_buffer(b.p, b.n, EBTS_READ_XML | EBTS_READ_BORROW, NULL);
+        if (!t)
+            return 2;
+    } else {
+        unsigned char *w;
+        size_t n;
+        if (ebts_write_buffer(t, EBTS_FORMAT_XML, &w, &n, NULL) != 0)
+            return 2;
+        ebts_free(w);
+    }
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    size_t peak = (size_t)ru.ru_maxrss * 1024;
+    printf("%zu\n", peak > before ? peak - before : 0);
+    ebts_txn_free(t);
+    free(b.p);
+    return 0;
+}
+
+/* The bytes the child measured for op on the file at path; exits when it did not run. */
+static double xml_peak(const char *self, const char *op, const char *path)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "'%s' --xml-peak %s '%s'", self, op, path);
+    FILE *fp = popen(cmd, "r");
+    double bytes = -1;
+    if (!fp || fscanf(fp, "%lf", &bytes) != 1 || pclose(fp) != 0 || bytes < 0) {
+        fprintf(stderr, "ebts-bench: %s did not run\n", cmd);
+        exit(2);
+    }
+    return bytes;
+}
+
+static void save(const buf *b, char *path)
+{
+    int fd = mkstemp(path);
+    if (fd < 0 || write(fd, b->p, b->n) != (ssize_t)b->n)
+        abort();
+    close(fd);
+}
+
+/* xml-read and xml-write of the text-heavy set of mb MiB, each timing right after a bare
+ * reader pass over the XML; MB/s in bytes of XML. */
+static void xml_ops(const char *self, size_t mb)
+{
+    buf text = text_heavy(mb << 20), x = {0};
+    ebts_txn *t = ebts_read_buffer(text.p, text.n, EBTS_READ_TRADITIONAL | EBTS_READ_BORROW, NULL);
+    unsigned char *w;
+    if (!t || ebts_write_buffer(t, EBTS_FORMAT_XML, &w, &x.n, NULL) != 0)
+        abort();
+    x.p = w;
+    if (x.n > INT_MAX) { /* xmlReaderForMemory takes an int */
+        fprintf(stderr, "ebts-bench: %zu bytes of XML is too much for libxml2's reader\n", x.n);
+        exit(2);
+    }
+    char tpath[] = "/tmp/ebts-bench-tXXXXXX", xpath[] = "/tmp/ebts-bench-xXXXXXX";
+    save(&text, tpath);
+    save(&x, xpath);
+    double reader_peak = xml_peak(self, "reader", xpath);
+    printf("# xml: the text-heavy set of %zu MiB is %zu bytes of XML; a bare xmlTextReader pass "
+           "holds %.2fx its size at most\n", mb, x.n, reader_peak / (double)x.n);
+    for (int op = 0; op < 2; op++) {
+        double best = 0, reader = 0;
+        for (int rep = 0; rep < REPS; rep++) {
+            double r = reader_once(&x), t0, secs;
+            reader = r > reader ? r : reader;
+            if (op == 0) {
+                t0 = now();
+                ebts_txn *back = ebts_read_buffer(x.p, x.n, EBTS_READ_XML | EBTS_READ_BORROW, NULL);
+                secs = now() - t0;
+                if (!back)
+                    abort();
+                ebts_txn_free(back);
+            } else {
+                size_t n;
+                t0 = now();
+                if (ebts_write_buffer(t, EBTS_FORMAT_XML, &w, &n, NULL) != 0 || n != x.n)
+                    abort();
+                secs = now() - t0;
+                ebts_free(w);
+            }
+            double mbps = (double)x.n / 1e6 / secs;
+            best = mbps > best ? mbps : best;
+        }
+        double peak = xml_peak(self, op == 0 ? "read" : "write", op == 0 ? xpath : tpath);
+        printf("BENCH name=text-heavy-xml op=%s mbps=%.1f reader_mbps=%.1f ratio=%.3f "
+               "peak_ratio=%.2f\n", op == 0 ? "xml-read" : "xml-write", best, reader,
+               best / reader, peak / (double)x.n);
+        fflush(stdout);
+    }
+    unlink(tpath);
+    unlink(xpath);
+    ebts_txn_free(t);
+    ebts_free(x.p);
+    free(text.p);
+}
+
+/* ---- Many small transactions on one and on two threads */
+
+typedef struct small_run {
+    const unsigned char *data;
+    size_t n, count;
+    const ebts_profile *prof;
+} small_run;
+
+/* count small transactions read and validated against the shared profile */
+static void *small_work(void *arg)
+{
+    const small_run *s = arg;
+    for (size_t i = 0; i < s->count; i++) {
+        ebts_txn *t = ebts_read_buffer(s->data, s->n, EBTS_READ_BORROW | EBTS_READ_TRADITIONAL, NULL);
+        ebts_report *r = t ? ebts_validate(t, s->prof, NULL) : NULL;
+        if (!r)
+            abort();
+        ebts_report_free(r);
+        ebts_txn_free(t);
+    }
+    return NULL;
+}
+
+static volatile uint64_t spin_sink;
+/* The ceiling's work: a loop that touches no memory. */
+static void *spin_work(void *arg)
+{
+    uint64_t x = (uint64_t)(uintptr_t)arg | 1, n = 20000000;
+    for (uint64_t i = 0; i < n; i++)
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+    spin_sink += x;
+    return NULL;
+}
+
+/* Seconds for nthreads threads each running work(arg[k]), started together. */
+static double threads_secs(void *(*work)(void *), void **arg, int nthreads)
+{
+    pthread_t th[2];
+    double t0 = now();
+    for (int k = 1; k < nthreads; k++)
+        if (pthread_create(&th[k], NULL, work, arg[k]) != 0)
+            abort();
+    work(arg[0]);
+    for (int k = 1; k < nthreads; k++)
+        pthread_join(th[k], NULL);
+    return now() - t0;
+}
+
+/* 2 000 copies of the small SRE at path read and validated against one profile, by one thread
+ * and by two (1 000 each), in turns; beside it, a plain loop on one thread and the same loop on
+ * each of two: the most two threads can give here. */
+static void many_small(const char *path)
+{
+    buf b = load_file(path);
+    ebts_profile *p = ebts_profile_builtin("ebts-11", NULL);
+    if (!p)
+        abort();
+    small_run all = {b.p, b.n, 2000, p}, half = {b.p, b.n, 1000, p};
+    void *one[] = {&all}, *two[] = {&half, &half}, *spin[] = {(void *)1, (void *)2};
+    double s1 = 1e9, s2 = 1e9, c1 = 1e9, c2 = 1e9, t_end = now() + 3.0;
+    for (int rep = 0; rep < 3 * REPS || now() < t_end; rep++) {
+        double a = threads_secs(small_work, one, 1), d = threads_secs(small_work, two, 2);
+        double e = threads_secs(spin_work, spin, 1), f = threads_secs(spin_work, spin, 2);
+        s1 = a < s1 ? a : s1;
+        s2 = d < s2 ? d : s2;
+        c1 = e < c1 ? e : c1;
+        c2 = f < c2 ? f : c2;
+    }
+    ebts_profile_free(p);
+    printf("BENCH name=many-small op=read+validate txn_per_s=%.0f j2_txn_per_s=%.0f speedup=%.2f "
+           "ceiling=%.2f\n", 2000 / s1, 2000 / s2, s1 / s2, 2 * c1 / c2);
+    fflush(stdout);
+    free(b.p);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--dump-text-heavy") == 0) { /* for profiling */
@@ -715,6 +959,8 @@ int main(int argc, char **argv)
         free(b.p);
         return 0;
     }
+    if (argc == 4 && strcmp(argv[1], "--xml-peak") == 0)
+        return xml_peak_child(argv[2], argv[3]);
     const char *tool = argc > 1 ? argv[1] : "build/bin/ebts-validate";
     size_t mb = argc > 2 ? (size_t)atoi(argv[2]) : 100;
     buf text = text_heavy(mb << 20);
@@ -730,6 +976,13 @@ int main(int argc, char **argv)
     ops("image-heavy", &img, image_ops, 3, 1);
     free(img.p);
     sre_small("fixtures/samples/clean/idr-iar-match.eft");
+    many_small("fixtures/samples/clean/idr-nomatch.eft");
     validate_jobs(tool, "fixtures/samples/clean/idr-nomatch.eft");
+    char self[4096];
+    ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (sl <= 0)
+        abort();
+    self[sl] = 0;
+    xml_ops(self, mb / 100 ? mb / 100 : 1);
     return 0;
 }

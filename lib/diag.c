@@ -88,6 +88,83 @@ static int lost_severity(const ebts__dlist *l, size_t i, int *recovery)
     return l->lost_sev[i] ? l->lost_sev[i] : codes[i].severity;
 }
 
+/* Whether fmt uses only the conversions messages use most: %d %u %ld %lu %zu %s %.*s %%. */
+static int quick_fmt_ok(const char *fmt)
+{
+    for (const char *f = fmt; (f = strchr(f, '%')) != NULL;) {
+        f++;
+        if (*f == '.' && f[1] == '*' && f[2] == 's')
+            f += 3;
+        else if ((*f == 'l' && (f[1] == 'd' || f[1] == 'u')) || (*f == 'z' && f[1] == 'u'))
+            f += 2;
+        else if (*f == 'd' || *f == 'u' || *f == 's' || *f == '%')
+            f++;
+        else
+            return 0;
+    }
+    return 1;
+}
+
+/* The decimal digits of v (negative when neg) at the end of b[0..24); where they begin. */
+static char *quick_num(char *b, unsigned long long v, int neg)
+{
+    char *p = b + 24;
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    if (neg)
+        *--p = '-';
+    return p;
+}
+
+/* vsnprintf for a format quick_fmt_ok accepts, with the same bytes: a message's cost was
+ * mostly vsnprintf's. */
+static void quick_format(char *out, size_t size, const char *fmt, va_list ap)
+{
+    size_t k = 0;
+    char num[24];
+    for (const char *f = fmt; *f; f++) {
+        const char *s = NULL;
+        int prec = -1, number = 1;
+        if (*f != '%') {
+            if (k + 1 < size)
+                out[k++] = *f;
+            continue;
+        }
+        f++;
+        if (*f == '.') { /* %.*s */
+            prec = va_arg(ap, int);
+            f += 2;
+        }
+        if (*f == 's' || *f == '%') {
+            s = *f == '%' ? "%" : va_arg(ap, const char *);
+            s = s ? s : "(null)";
+            number = 0;
+        } else if (*f == 'd') {
+            int v = va_arg(ap, int);
+            s = quick_num(num, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
+        } else if (*f == 'u') {
+            s = quick_num(num, va_arg(ap, unsigned), 0);
+        } else if (*f == 'z') {
+            s = quick_num(num, va_arg(ap, size_t), 0);
+            f++;
+        } else if (f[1] == 'd') {
+            long v = va_arg(ap, long);
+            s = quick_num(num, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, v < 0);
+            f++;
+        } else {
+            s = quick_num(num, va_arg(ap, unsigned long), 0);
+            f++;
+        }
+        size_t len = number ? (size_t)(num + sizeof num - s) : SIZE_MAX;
+        for (size_t i = 0; i < len && (prec < 0 || i < (size_t)prec) && s[i]; i++)
+            if (k + 1 < size)
+                out[k++] = s[i];
+    }
+    if (size)
+        out[k] = 0;
+}
+
 const ebts__code *ebts__code_at(enum ebts__code_id id)
 {
     return &codes[id];
@@ -133,6 +210,8 @@ void ebts__diag_add(ebts__dlist *t, enum ebts__code_id code, ebts__loc at, const
     if (too_many)
         snprintf(d->msg, sizeof d->msg, "more than %d diagnostics; the rest are left out",
                  EBTS__MAX_DIAGS);
+    else if (quick_fmt_ok(fmt))
+        quick_format(d->msg, sizeof d->msg, fmt, ap);
     else
         vsnprintf(d->msg, sizeof d->msg, fmt, ap);
     va_end(ap);

@@ -293,12 +293,7 @@ typedef struct {
                           nonzero when there was one) */
 } scan_r;
 
-/* What a value held so far: RS, RS and US, and its bytes above 0x7F (nonzero when one was
- * seen). */
-typedef struct {
-    size_t nrs, nseps;
-    uint64_t high;
-} seps_count;
+typedef ebts__seps seps_count; /* what a value held so far (simd.h) */
 
 /* RS or US at i ends the field before a tag (read as GS): the finding. */
 #if defined(__GNUC__)
@@ -328,182 +323,6 @@ static EBTS__HOT int at_separator(P *p, seps_count *k, size_t i, unsigned char c
     return 0;
 }
 
-#if defined(__SSE2__)
-/* The masks of 64 bytes at q (bit j for q[j]); q[64] and q[65] are read too. */
-typedef struct {
-    uint64_t sep, stop, high, cand;
-} block;
-
-/* d0, d1: what follows an RS/US that may stand before a tag ('0' aside) */
-static EBTS__HOT block block_sse2(const unsigned char *q, unsigned char d0, unsigned char d1)
-{
-    const __m128i fc = _mm_set1_epi8((char)0xfc), fe = _mm_set1_epi8((char)0xfe);
-    const __m128i fs = _mm_set1_epi8(EBTS__FS);
-    const __m128i zero = _mm_set1_epi8('0'), c0 = _mm_set1_epi8((char)d0), c1 = _mm_set1_epi8((char)d1);
-    block m = {0, 0, 0, 0};
-    uint64_t next = 0;
-    for (unsigned k = 0; k < 64; k += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(q + k));
-        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(q + k + 1));
-        __m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(q + k + 2));
-        m.sep |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fc), fs)) << k;
-        m.stop |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_and_si128(v, fe), fs)) << k;
-        m.high |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << k;
-        __m128i v2z = _mm_or_si128(_mm_cmpeq_epi8(v2, zero), _mm_cmpeq_epi8(v2, c0));
-        __m128i nx = _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(v1, zero), v2z),
-                                  _mm_and_si128(_mm_cmpeq_epi8(v1, c0), _mm_cmpeq_epi8(v2, c1)));
-        next |= (uint64_t)(unsigned)_mm_movemask_epi8(nx) << k;
-    }
-    m.cand = m.sep & ~m.stop & next;
-    return m;
-}
-#endif
-
-#if EBTS__X86_WIDE
-__attribute__((target("avx2"))) static inline block block_avx2(const unsigned char *q,
-                                                                unsigned char d0, unsigned char d1)
-{
-    const __m256i fc = _mm256_set1_epi8((char)0xfc), fe = _mm256_set1_epi8((char)0xfe);
-    const __m256i fs = _mm256_set1_epi8(EBTS__FS);
-    const __m256i zero = _mm256_set1_epi8('0'), c0 = _mm256_set1_epi8((char)d0);
-    const __m256i c1 = _mm256_set1_epi8((char)d1);
-    block m = {0, 0, 0, 0};
-    uint64_t next = 0;
-    for (unsigned k = 0; k < 64; k += 32) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(q + k));
-        __m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(q + k + 1));
-        __m256i v2 = _mm256_loadu_si256((const __m256i *)(const void *)(q + k + 2));
-        m.sep |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-                     _mm256_cmpeq_epi8(_mm256_and_si256(v, fc), fs)) << k;
-        m.stop |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-                      _mm256_cmpeq_epi8(_mm256_and_si256(v, fe), fs)) << k;
-        m.high |= (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << k;
-        __m256i v2z = _mm256_or_si256(_mm256_cmpeq_epi8(v2, zero), _mm256_cmpeq_epi8(v2, c0));
-        __m256i nx = _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(v1, zero), v2z),
-                                     _mm256_and_si256(_mm256_cmpeq_epi8(v1, c0),
-                                                      _mm256_cmpeq_epi8(v2, c1)));
-        next |= (uint64_t)(uint32_t)_mm256_movemask_epi8(nx) << k;
-    }
-    m.cand = m.sep & ~m.stop & next;
-    return m;
-}
-
-__attribute__((target("avx512bw"))) static inline block block_avx512(const unsigned char *q,
-                                                                      unsigned char d0,
-                                                                      unsigned char d1)
-{
-    const __m512i v = _mm512_loadu_si512((const void *)q);
-    const __m512i v1 = _mm512_loadu_si512((const void *)(q + 1));
-    const __m512i v2 = _mm512_loadu_si512((const void *)(q + 2));
-    const __m512i fs = _mm512_set1_epi8(EBTS__FS);
-    block m;
-    m.sep = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xfc)), fs);
-    m.stop = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, _mm512_set1_epi8((char)0xfe)), fs);
-    m.high = _mm512_movepi8_mask(v);
-    const __m512i zero = _mm512_set1_epi8('0'), c0 = _mm512_set1_epi8((char)d0);
-    uint64_t next = (_mm512_cmpeq_epi8_mask(v1, zero) &
-                     (_mm512_cmpeq_epi8_mask(v2, zero) | _mm512_cmpeq_epi8_mask(v2, c0))) |
-                    (_mm512_cmpeq_epi8_mask(v1, c0) &
-                     _mm512_cmpeq_epi8_mask(v2, _mm512_set1_epi8((char)d1)));
-    m.cand = m.sep & ~m.stop & next;
-    return m;
-}
-#endif
-
-#if defined(__SSE2__)
-
-/* The blocks from i while 66 bytes remain, adding to *k the bytes above 0x7F and whether they
- * hold an RS or US (one more in k->nseps if so: not a count, which the reader needs only for a
- * value long enough to reach the item limit). Returns where the value ends (*kind its GS or FS, as for scan_r), or where the bytes left for scan_text begin
- * (*kind 0), or the block where an RS/US may stand before a tag (*kind 1, *bit its place; the
- * block is not counted yet): the caller asks tag_next and calls again from that block, with the
- * candidates up to it in `skip`, or with it in `forced` (the value ends there). No call in the
- * loop: with one, the compiler keeps the masks' constants on the stack (see
- * docs/performance.md). */
-static EBTS__HOT size_t blocks(const unsigned char *b, size_t n, size_t i, uint64_t skip,
-                               uint64_t forced, unsigned char d0, unsigned char d1,
-                               seps_count *k, int *kind, unsigned *bit, int simd)
-{
-    uint64_t seps = 0, high = k->high; /* in locals while the loop runs */
-    *kind = 0;
-    while (n - i >= 66) {
-#if EBTS__X86_WIDE
-        block m = simd == EBTS__AVX512 ? block_avx512(b + i, d0, d1)
-                  : simd == EBTS__AVX2 ? block_avx2(b + i, d0, d1)
-                                       : block_sse2(b + i, d0, d1);
-#else
-        block m = block_sse2(b + i, d0, d1);
-#endif
-        uint64_t stops = m.stop | forced, first = stops & -stops; /* 0 if none */
-        uint64_t c = m.cand & (first - 1) & ~skip;
-        if (c) {
-            *kind = 1;
-            *bit = (unsigned)__builtin_ctzll(c);
-            break;
-        }
-        uint64_t below = first - 1; /* every bit when first is 0 */
-        seps |= m.sep & below;
-        high |= m.high & below;
-        if (first) {
-            i += (unsigned)__builtin_ctzll(first);
-            *kind = b[i] == EBTS__GS || b[i] == EBTS__FS ? b[i] : EBTS__GS;
-            break;
-        }
-        skip = forced = 0;
-        i += 64;
-    }
-    k->nseps += seps != 0;
-    k->high = high;
-    return i;
-}
-
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static size_t blocks_sse2(const unsigned char *b, size_t n, size_t i, uint64_t skip,
-                          uint64_t forced, unsigned char d0, unsigned char d1, seps_count *k,
-                          int *kind, unsigned *bit)
-{
-    return blocks(b, n, i, skip, forced, d0, d1, k, kind, bit, 0);
-}
-
-#if EBTS__X86_WIDE
-__attribute__((noinline, target("avx2,popcnt"))) static size_t
-blocks_avx2(const unsigned char *b, size_t n, size_t i, uint64_t skip, uint64_t forced,
-            unsigned char d0, unsigned char d1, seps_count *k, int *kind, unsigned *bit)
-{
-    return blocks(b, n, i, skip, forced, d0, d1, k, kind, bit, EBTS__AVX2);
-}
-
-__attribute__((noinline, target("avx512bw"))) static size_t
-blocks_avx512(const unsigned char *b, size_t n, size_t i, uint64_t skip, uint64_t forced,
-              unsigned char d0, unsigned char d1, seps_count *k, int *kind, unsigned *bit)
-{
-    return blocks(b, n, i, skip, forced, d0, d1, k, kind, bit, EBTS__AVX512);
-}
-#endif
-#endif
-
-#if defined(__SSE2__)
-/* Sixteen bytes at q (all in the input): 1 when the first separator among them is GS or FS, with
- * *end its place and *high the bytes above 0x7F before it (nonzero when one is); 0 when there
- * is none, or RS or US comes first. scan_text's first block, and the reader's short path. */
-static EBTS__HOT int gs_or_fs_in_16(const unsigned char *q, unsigned *end, unsigned *high)
-{
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-    const __m128i fs = _mm_set1_epi8(EBTS__FS);
-    unsigned m = (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfc)), fs));
-    unsigned st = (unsigned)_mm_movemask_epi8(
-        _mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8((char)0xfe)), fs));
-    if (!m || (m & -m) != (st & -st))
-        return 0;
-    *end = (unsigned)__builtin_ctz(m);
-    *high = (unsigned)_mm_movemask_epi8(v) & ((1u << *end) - 1);
-    return 1;
-}
-#endif
-
 static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field, long rec)
 {
     const unsigned char *b = p->b;
@@ -513,7 +332,7 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
 #if defined(__SSE2__)
     if (n - i >= 16) { /* most values are short: ended by GS or FS in their first 16 bytes */
         unsigned j, hi;
-        if (gs_or_fs_in_16(b + i, &j, &hi)) {
+        if (ebts__gs_or_fs_in_16(b + i, &j, &hi)) {
             r.end = i + j;
             r.kind = b[r.end];
             r.high = hi != 0;
@@ -528,15 +347,7 @@ static EBTS__HOT scan_r scan_text(P *p, size_t i, unsigned rtype, unsigned field
         for (;;) {
             unsigned bit = 0;
             size_t was = i;
-#if EBTS__X86_WIDE
-            i = p->simd == EBTS__AVX512
-                    ? blocks_avx512(b, n, i, skip, forced, d0, d1, &k, &kind, &bit)
-                : p->simd == EBTS__AVX2
-                    ? blocks_avx2(b, n, i, skip, forced, d0, d1, &k, &kind, &bit)
-                    : blocks_sse2(b, n, i, skip, forced, d0, d1, &k, &kind, &bit);
-#else
-            i = blocks_sse2(b, n, i, skip, forced, d0, d1, &k, &kind, &bit);
-#endif
+            i = ebts__simd_blocks(p->simd, b, n, i, skip, forced, d0, d1, &k, &kind, &bit);
             if (kind != 1)
                 break;
             if (i != was) /* skip was of an earlier block */
@@ -765,6 +576,21 @@ static ebts_record *finish_record(P *p, size_t off, long rec, size_t pos, const 
     return r;
 }
 
+/* What is wrong with a field's tag (found: there is one; ok: its numbers fit), at `at`. */
+static void tag_findings(P *p, int found, int ok, const tag *tg, ebts__loc at)
+{
+    if (found && !ok)
+        ebts__diag(p->t, EBTS__C_TAG_NUMBER_TOO_LONG, at,
+                   "tag number with %zu digits; kept as raw bytes",
+                   tg->tw > tg->nw ? tg->tw : tg->nw);
+    else if (!found)
+        ebts__diag(p->t, EBTS__C_BAD_TAG, at,
+                   "field %zu of the record does not begin with T.N:; kept as raw bytes", p->nfs);
+    if (p->nfs == 1 && (!ok || tg->number != 1))
+        ebts__diag(p->t, EBTS__C_LEN_MISSING, at, "record does not begin with its LEN field %u.001",
+                   at.rtype);
+}
+
 /* Read the tagged record at off. Returns the record (added to t) or NULL on a fatal error;
  * *next = offset after the record. */
 static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, size_t *next)
@@ -801,7 +627,7 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
             p->nfs < max_fields) {
             size_t vs = tg.end;
             unsigned j, hi;
-            if (gs_or_fs_in_16(b + vs, &j, &hi)) {
+            if (ebts__gs_or_fs_in_16(b + vs, &j, &hi)) {
                 ebts_field *f = &p->fs[p->nfs++];
                 f->val = b + vs;
                 f->len = j;
@@ -838,17 +664,7 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
             p->rsplen = ebts__put_padded(p->rsp, 0, sizeof p->rsp, rtype, 1);
             set_tag_head(p);
         }
-        if (found && !ok)
-            ebts__diag(p->t, EBTS__C_TAG_NUMBER_TOO_LONG, EBTS__AT_RECORD(fstart, rec, rtype),
-                       "tag number with %zu digits; kept as raw bytes",
-                       tg.tw > tg.nw ? tg.tw : tg.nw);
-        else if (!found)
-            ebts__diag(p->t, EBTS__C_BAD_TAG, EBTS__AT_RECORD(fstart, rec, rtype),
-                       "field %zu of the record does not begin with T.N:; kept as raw bytes",
-                       p->nfs);
-        if (p->nfs == 1 && (!ok || tg.number != 1))
-            ebts__diag(p->t, EBTS__C_LEN_MISSING, EBTS__AT_RECORD(fstart, rec, rtype),
-                       "record does not begin with its LEN field %u.001", rtype);
+        tag_findings(p, found, ok, &tg, EBTS__AT_RECORD(fstart, rec, rtype));
         if (!ok) {
             f->flags = EBTS__F_MALFORMED;
             f->val = b + fstart;

@@ -29,17 +29,7 @@ enum ebts__code_id {
     EBTS__NCODES
 };
 
-/* SSE2 (the x86-64 baseline) and, on x86-64 with GCC or clang, AVX2 and AVX-512BW for functions
- * that ask for them by attribute and run only where ebts__simd() says they are there. */
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
-#include <immintrin.h>
-#define EBTS__X86_WIDE 1
-#else
-#define EBTS__X86_WIDE 0
-#endif
+#include "simd.h"
 
 /* Forced inlining for the per-byte and per-item loops (frame.c, validate_field.c). */
 #if defined(__GNUC__)
@@ -153,20 +143,18 @@ static inline unsigned ebts__tagtype(const ebts_field *f)
  * and ebts__item_scan then answer from the value's bytes). Safe to ask from several threads at
  * once. */
 const uint32_t *ebts__field_index(const ebts_field *f);
-/* The index of f if it has one already (built by ebts__field_index, or by an edit), else NULL. */
-const uint32_t *ebts__field_index_kept(const ebts_field *f);
-/* The RS (*nrs) and the RS and US (*nseps) in v[0..n). */
-void ebts__count_seps(const unsigned char *v, size_t n, size_t *nrs, size_t *nseps);
-/* The index of a value with RS/US written into ix, which has EBTS__IX_HEAD entries before it,
- * with its item ends from ix + end_at (end_at: at least the value's subfields + 1) and its head
- * (the counts found); ix needs end_at + items entries: ebts__count_seps gives the counts, or a
- * value of n bytes has at most n + 1 of each. simd: what may be used (ebts__simd()). */
-void ebts__index_into(const ebts_field *f, uint32_t *ix, uint32_t end_at, int simd);
-/* What the reader's and the index's blocks may use, where the library was built to use it
- * (x86-64, GCC or clang): EBTS__AVX512 (the processor has AVX-512BW), EBTS__AVX2, else 0. */
-#define EBTS__AVX2 1
-#define EBTS__AVX512 2
-int ebts__simd(void);
+/* The index of f if it has one already (built by ebts__field_index, or by an edit), else NULL.
+ * Inline: every accessor asks it first. One test for every kind of value: only a value that was
+ * read holds a tagged pool, and its index is set by whichever thread builds it. */
+static inline const uint32_t *ebts__field_index_kept(const ebts_field *f)
+{
+#if defined(__GNUC__)
+    const uint32_t *ix = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
+#else
+    const uint32_t *ix = f->sub_first;
+#endif
+    return ((uintptr_t)ix & 1u) ? NULL : ix;
+}
 /* A value that was read forgets its index (edits): f is then one item until tokenized. Its
  * memory stays in the pool until ebts_txn_free. */
 void ebts__field_drop_index(ebts_field *f);

@@ -288,11 +288,15 @@ EBTS__NOINLINE static ebts_span item_unindexed(const ebts_field *f, size_t sub, 
                : none;
 }
 
+/* A value of one item (most are) has no index and is not one of those read with RS/US, whose
+ * index is built on first use: answered inline too. */
 size_t ebts_field_subfield_count(const ebts_field *f)
 {
     const uint32_t *ix = f ? ebts__field_index_kept(f) : NULL;
     if (ix)
         return EBTS__IX_NSUB(ix);
+    if (f && !(f->flags & EBTS__F_LAZY))
+        return 1;
     return f ? subfield_count_unindexed(f) : 0;
 }
 
@@ -301,6 +305,8 @@ size_t ebts_field_item_count(const ebts_field *f, size_t sub)
     const uint32_t *ix = f ? ebts__field_index_kept(f) : NULL;
     if (ix && sub < EBTS__IX_NSUB(ix))
         return ix[sub + 1] - ix[sub];
+    if (f && !(f->flags & EBTS__F_LAZY))
+        return sub == 0;
     return f ? item_count_unindexed(f, sub) : 0;
 }
 
@@ -310,6 +316,10 @@ ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item)
     if (ix && sub < EBTS__IX_NSUB(ix) && item < ix[sub + 1] - ix[sub])
         return ebts__ix_item(ix, f, sub, item);
     ebts_span none = {NULL, 0};
+    if (f && !(f->flags & EBTS__F_LAZY) && sub == 0 && item == 0) {
+        ebts_span whole = {f->val, f->len};
+        return whole;
+    }
     return f ? item_unindexed(f, sub, item) : none;
 }
 

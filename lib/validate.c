@@ -64,7 +64,6 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     if (t->buf && t->len >= 16)
         v.in16 = t->buf + t->len - 15;
     v.vc = p->vc;
-    v.simd = ebts__simd();
     v.ascii7 = ebts__txn_ascii7(t);
     ebts_span tot = ebts_field_value(ebts_record_field(t->recs[0], 4));
     snprintf(v.tot, sizeof v.tot, " %.*s ", (int)(tot.len < 16 ? tot.len : 16),

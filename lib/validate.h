@@ -8,9 +8,6 @@
 #include <stdint.h>
 #include <string.h>
 #include "internal.h"
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 /* EBTS 10 (and ANSI/NIST-ITL 1-2011) changes to the 9.1 rules. -1 = unchanged. */
 typedef struct delta {
@@ -25,14 +22,7 @@ typedef struct delta {
 } delta;
 
 #define VSET_MAX 128u
-/* The class's run as SSE2 wants it: lo..hi as signed bytes, compared from below and above. */
-typedef struct run16 {
-#if defined(__SSE2__)
-    __m128i below, above;
-#else
-    char unused;
-#endif
-} run16;
+typedef ebts__run16 run16; /* the class's run for sixteen bytes at a time (simd.h) */
 
 /* A rule for values (a field's, or one of its items'), made ready once for the many values it
  * checks: the class's table and run are looked up here, not per value. */
@@ -135,7 +125,6 @@ typedef struct V {
     int tot_known;
     uint32_t *ix; /* the index of the field being checked, for a value that was read */
     size_t ixcap;
-    int simd;     /* ebts__simd() */
     int ascii7; /* 1.015 DCS declares no character set but 7-bit ASCII */
     int ident;  /* an SRE from IDENT (1.008 ORI USVISIT0Z) */
     int ver05;  /* 1.002 VER is 0500, 0501 or 0502: the version of the EBTS 10 and 11 templates */

@@ -148,21 +148,6 @@ static void class_run(const unsigned char ok[256], uint64_t *sub, uint64_t *add)
     *sub = best && lo > 0 && hi < 0x7f ? EBTS__ONES8 * lo : 0;
     *add = EBTS__ONES8 * (127u - hi);
 }
-static run16 run16_of(uint64_t sub, uint64_t add)
-{
-    run16 r;
-#if defined(__SSE2__)
-    /* 0 < lo and hi < 0x7F, so lo - 1 and hi + 1 are bytes; one above 0x7F is negative */
-    r.below = _mm_set1_epi8((char)((sub & 0xff) - 1));
-    r.above = _mm_set1_epi8((char)(0x7f - (add & 0xff) + 1));
-#else
-    (void)sub;
-    (void)add;
-    r.unused = 0;
-#endif
-    return r;
-}
-
 #if defined(__SSE2__)
 /* The first byte of q the table refuses among those whose bits are set in out (bytes outside
  * the class's run), n when none. */
@@ -175,14 +160,6 @@ static EBTS__HOT unsigned refused_in(const unsigned char *ok, const unsigned cha
             return j;
     }
     return n;
-}
-
-/* the bytes of sixteen at q that lie in the run, as a bit mask */
-static EBTS__HOT unsigned run16_mask(const run16 *r, const unsigned char *q)
-{
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
-    return (unsigned)_mm_movemask_epi8(
-        _mm_and_si128(_mm_cmpgt_epi8(x, r->below), _mm_cmplt_epi8(x, r->above)));
 }
 #endif
 
@@ -203,10 +180,10 @@ static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uin
     if (sub) {
 #if defined(__SSE2__)
         if (n < 16 && wide)
-            return refused_in(ok, q, ~run16_mask(r16, q) & ((1u << n) - 1u), n);
+            return refused_in(ok, q, ~ebts__run16_mask(r16, q) & ((1u << n) - 1u), n);
         if (n >= 16) {
             for (; i + 16 <= n; i += 16) {
-                unsigned out = ~run16_mask(r16, q + i) & 0xffffu;
+                unsigned out = ~ebts__run16_mask(r16, q + i) & 0xffffu;
                 unsigned j = out ? refused_in(ok, q + i, out, 16) : 16;
                 if (j < 16)
                     return i + j;
@@ -214,7 +191,7 @@ static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uin
             if (i == n)
                 return n;
             /* the last sixteen bytes, of which those before i have passed */
-            unsigned out = ~run16_mask(r16, q + n - 16) & 0xffffu;
+            unsigned out = ~ebts__run16_mask(r16, q + n - 16) & 0xffffu;
             if (!out)
                 return n;
             out &= 0xffffu << (i - (n - 16));
@@ -280,7 +257,7 @@ void ebts__v_cset_make(struct cset *e, unsigned char ok[256], int ct, const char
     e->ok = ok;
     class_table(ok, ct, sca, high);
     class_run(ok, &e->sub, &e->add);
-    e->r16 = run16_of(e->sub, e->add);
+    e->r16 = ebts__run16_of(e->sub, e->add);
     e->digits = 1;
     for (unsigned d = '0'; d <= '9'; d++)
         e->digits &= ok[d];
@@ -390,7 +367,7 @@ static size_t first_refused_own(const chk *c, const unsigned char *q, size_t n, 
     uint64_t sub, add;
     class_table(own, c->ct, c->sca, c->high);
     class_run(own, &sub, &add);
-    run16 r16 = run16_of(sub, add);
+    run16 r16 = ebts__run16_of(sub, add);
     return first_refused(own, sub, add, &r16, q, n, wide);
 }
 
@@ -407,29 +384,12 @@ static EBTS__HOT void check_text(V *v, long rec, const ebts_field *f, size_t sub
         value_finding(v, rec, f, sub, item, s, fmnem, c);
 }
 
-/* The first CR or LF of p[i..n), n when none (i when i > n) */
-static size_t next_break(const unsigned char *p, size_t i, size_t n)
-{
-#if defined(__SSE2__)
-    const __m128i cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n');
-    for (; i + 16 <= n; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_or_si128(_mm_cmpeq_epi8(x, cr), _mm_cmpeq_epi8(x, lf)));
-        if (m)
-            return i + (unsigned)__builtin_ctz(m);
-    }
-#endif
-    while (i < n && p[i] != '\n' && p[i] != '\r')
-        i++;
-    return i;
-}
-
 static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsigned maxline,
                         const char *mnem)
 {
     size_t line = 1, start = 0, reported = 0, first_at = 0, longest = 0, first_line = 0;
-    for (size_t i = next_break(s.ptr, 0, s.len); i <= s.len; i = next_break(s.ptr, i + 1, s.len)) {
+    for (size_t i = ebts__next_break(s.ptr, 0, s.len); i <= s.len;
+         i = ebts__next_break(s.ptr, i + 1, s.len)) {
         size_t len = i - start + 2; /* the text plus two line-control characters */
         if (len > maxline) {
             if (!reported++) {
@@ -479,7 +439,7 @@ static const uint32_t *items_index(V *v, const ebts_field *f)
         v->ix = ix;
         v->ixcap = cap;
     }
-    ebts__index_into(f, v->ix + EBTS__IX_HEAD, (uint32_t)end_at, v->simd);
+    ebts__index_into(f->val, f->len, v->ix + EBTS__IX_HEAD, (uint32_t)end_at);
     return v->ix + EBTS__IX_HEAD;
 }
 

@@ -49,6 +49,7 @@ typedef struct R {
     size_t xlen;
     long cur_line; /* where line_offset last stopped: findings come mostly in document order */
     size_t cur_off;
+    size_t *ck, nck, capck; /* ck[k]: the offset of line (k + 1) * EBTS__XLINE_STEP + 1 */
     val *v;
     size_t nv, cap;
     int oom, ascii7;
@@ -62,11 +63,18 @@ typedef struct R {
 
 /* ------------------------------------------------------------------------------ findings */
 
+/* The offset of line's first byte. A cursor moves forward from the last line asked for; a line
+ * before it starts from the checkpoint kept every EBTS__XLINE_STEP lines, so findings out of
+ * document order cost a few lines each, not a scan from the top. */
+#define EBTS__XLINE_STEP 1024
 static size_t line_offset(R *r, long line)
 {
     if (line < r->cur_line) {
-        r->cur_line = 1;
-        r->cur_off = 0;
+        size_t k = (size_t)(line - 1) / EBTS__XLINE_STEP; /* ck[k - 1] is line k * STEP + 1 */
+        if (k > r->nck)
+            k = r->nck;
+        r->cur_line = (long)(k * EBTS__XLINE_STEP) + 1;
+        r->cur_off = k ? r->ck[k - 1] : 0;
     }
     while (r->cur_line < line && r->cur_off < r->xlen) {
         const unsigned char *nl = memchr(r->xml + r->cur_off, '\n', r->xlen - r->cur_off);
@@ -76,6 +84,17 @@ static size_t line_offset(R *r, long line)
         }
         r->cur_off = (size_t)(nl - r->xml) + 1;
         r->cur_line++;
+        if ((size_t)r->cur_line == (r->nck + 1) * EBTS__XLINE_STEP + 1) {
+            if (r->nck == r->capck) {
+                size_t cap = r->capck ? r->capck * 2 : 64;
+                size_t *ck = realloc(r->ck, cap * sizeof *ck);
+                if (!ck)
+                    continue; /* slower, not wrong */
+                r->ck = ck;
+                r->capck = cap;
+            }
+            r->ck[r->nck++] = r->cur_off;
+        }
     }
     return r->cur_off;
 }
@@ -1230,6 +1249,7 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
         ebts__error_oom(err); /* the first error wins: a reported one stays */
     drop_vals(&r);
     free(r.v);
+    free(r.ck);
     free(r.count);
     free(r.last_sub);
     free(r.last_grp);

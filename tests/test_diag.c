@@ -1,4 +1,7 @@
 /* Diagnostics: the line format, strictness, the cap, and errors (first one wins). */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,12 +164,54 @@ START_TEST(sort_is_stable_and_merges_passes)
 }
 END_TEST
 
+/* snprintf through a va_list: the bytes a message must hold */
+static void want_of(char *out, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out, size, fmt, ap);
+    va_end(ap);
+}
+
+/* Messages are formatted without vsnprintf for the conversions they use most: the bytes must
+ * be snprintf's, to the last one kept (a message holds 199). */
+START_TEST(messages_format_as_snprintf)
+{
+    ebts__dlist l;
+    memset(&l, 0, sizeof l);
+    char want[sizeof l.d->msg], big[300];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    const char *volatile null = NULL; /* not seen as NULL by the format checks */
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "%d %d %u %ld %ld %lu %zu 100%%", -7,
+                   INT_MIN, UINT_MAX, LONG_MIN, 0L, ULONG_MAX, SIZE_MAX);
+    want_of(want, sizeof want, "%d %d %u %ld %ld %lu %zu 100%%", -7, INT_MIN, UINT_MAX, LONG_MIN,
+             0L, ULONG_MAX, SIZE_MAX);
+    ck_assert_str_eq(l.d[0].msg, want);
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "[%.*s|%.*s|%s|%s]", 3, "abcdef", -1,
+                   "xy", "", null);
+    want_of(want, sizeof want, "[%.*s|%.*s|%s|%s]", 3, "abcdef", -1, "xy", "", null);
+    ck_assert_str_eq(l.d[1].msg, want);
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "%s %u", big, 12345u);
+    want_of(want, sizeof want, "%s %u", big, 12345u);
+    ck_assert_uint_eq(strlen(l.d[2].msg), sizeof want - 1);
+    ck_assert_str_eq(l.d[2].msg, want);
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "%.195s %zu", big, (size_t)98765);
+    want_of(want, sizeof want, "%.195s %zu", big, (size_t)98765);
+    ck_assert_str_eq(l.d[3].msg, want); /* a number cut in its middle */
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "%x, not quick", 255u);
+    ck_assert_str_eq(l.d[4].msg, "ff, not quick");
+    free(l.d);
+}
+END_TEST
+
 Suite *suite_diag(void)
 {
     Suite *s = suite_create("diag");
     TCase *tc = tcase_create("diag");
     tcase_add_test(tc, line_format);
     tcase_add_test(tc, messages_are_printable);
+    tcase_add_test(tc, messages_format_as_snprintf);
     tcase_add_test(tc, diagnostics_are_capped);
     tcase_add_test(tc, capped_findings_still_count);
     tcase_add_test(tc, first_error_wins);

@@ -113,6 +113,12 @@ const char *cli_option(int argc, char **argv, int *i, const char *name)
 
 /* ---- the ordered pool */
 
+/* An idle thread is woken when this many items wait, not for each one: a small file is read
+ * and checked in a few microseconds, about what waking a thread costs, and with a wake-up per
+ * file two threads were no faster than one. The adding thread runs what waits when it must
+ * wait itself, and cli_pool_finish wakes every thread, so no item is left behind. */
+#define POOL_BATCH 16
+
 struct cli_pool {
     pthread_mutex_t mu;
     pthread_cond_t work, done;
@@ -140,6 +146,8 @@ static void *pool_worker(void *arg)
         if (p->next == p->tail)
             break;
         size_t k = p->next++ % p->cap;
+        if (p->idle && p->tail - p->next >= POOL_BATCH)
+            pthread_cond_signal(&p->work); /* enough left for another thread */
         pthread_mutex_unlock(&p->mu);
         p->run(p->ctx, p->ring[k]);
         pthread_mutex_lock(&p->mu);
@@ -204,6 +212,8 @@ static void pool_help(cli_pool *p)
 static void pool_emit_head(cli_pool *p)
 {
     size_t k = p->head % p->cap;
+    if (!p->ready[k] && p->idle && p->next < p->tail)
+        pthread_cond_broadcast(&p->work); /* fewer than a batch wait: every thread helps */
     while (!p->ready[k] && p->next < p->tail)
         pool_help(p);
     while (!p->ready[k]) {
@@ -236,7 +246,7 @@ void cli_pool_add(cli_pool *p, void *item)
     while (p->tail - p->head > 1 && p->started < p->want &&
            pthread_create(&p->threads[p->started], NULL, pool_worker, p) == 0)
         p->started++;
-    if (p->idle)
+    if (p->idle && p->tail - p->next >= POOL_BATCH)
         pthread_cond_signal(&p->work);
     while (p->head < p->tail && p->ready[p->head % p->cap])
         pool_emit_head(p);

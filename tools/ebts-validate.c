@@ -250,7 +250,7 @@ typedef struct job {
     want *wants;           /* with --expect: the lines of NAME.expect, read when met */
     int nwant, bad_line;   /* -1: no .expect file; -2: line bad_line is malformed */
     mode_t mode;           /* JOB_SKIP */
-    ebts_txn *t;           /* the outcome of the run */
+    int read;              /* the outcome of the run: the transaction was read, and its report */
     ebts_report *rep;
     ebts_error err;        /* JOB_ERROR, or a fatal read error */
     double seconds;
@@ -280,7 +280,6 @@ static void job_free(job *j)
     free(j->name);
     free(j->wants);
     ebts_report_free(j->rep);
-    ebts_txn_free(j->t);
     free(j);
 }
 
@@ -339,7 +338,10 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
     cli_pool_add(o->pool, j);
 }
 
-/* On a pool thread: read and validate. The profile is shared, read-only. */
+/* On a pool thread: read and validate. The profile is shared, read-only. The transaction is
+ * freed here, by the thread that made it, and only the report goes to the adding thread:
+ * memory freed by another thread than the one that took it goes back to that thread's heap
+ * only through a lock, and the taking thread keeps mapping fresh pages meanwhile. */
 static void run_job(void *ctx, void *item)
 {
     const opts *o = ctx;
@@ -348,10 +350,12 @@ static void run_job(void *ctx, void *item)
         return;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    j->t = ebts_read_fd(j->fd, 0, &j->err);
+    ebts_txn *t = ebts_read_fd(j->fd, 0, &j->err);
     if (j->fd != 0)
         close(j->fd);
-    j->rep = j->t ? ebts_validate(j->t, o->profile, &j->err) : NULL;
+    j->read = t != NULL;
+    j->rep = t ? ebts_validate(t, o->profile, &j->err) : NULL;
+    ebts_txn_free(t);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     j->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 }
@@ -377,10 +381,9 @@ static void emit_job(void *ctx, void *item)
 static void report_check(opts *o, job *jb)
 {
     const char *name = jb->name;
-    ebts_txn *t = jb->t;
     ebts_report *rep = jb->rep;
     const ebts_error err = jb->err;
-    if (!t && !cli_error_is_content(&err)) {
+    if (!jb->read && !cli_error_is_content(&err)) {
         ebts_error e = err;
         if (!e.code)
             e.code = "IO_ERROR";
@@ -389,10 +392,12 @@ static void report_check(opts *o, job *jb)
     }
     size_t size = strlen(name) + 600, dlen = 0;
     char *line = malloc(size), *details = NULL;
-    FILE *dfp = open_memstream(&details, &dlen);
+    /* quiet text prints and keeps no finding's line: none is formatted */
+    int lines = !(o->quiet && o->format == FMT_TEXT);
+    FILE *dfp = lines ? open_memstream(&details, &dlen) : NULL;
     size_t n = rep ? ebts_report_count(rep) : 1; /* a fatal read error stands as the only one */
     ebts_diag *shown = malloc(n * sizeof *shown); /* as printed: severity and redaction applied */
-    if (!line || !dfp || !shown) {
+    if (!line || (lines && !dfp) || !shown) {
         free(line);
         free(shown);
         if (dfp)
@@ -471,7 +476,7 @@ static void report_check(opts *o, job *jb)
             printf(",\"message\":");
             cli_json_str(stdout, d.msg);
             printf("}");
-        } else {
+        } else if (lines) {
             d.severity = sev;
             ebts_diag_format(&d, name, 0, line, size);
             if (o->format == FMT_TEXT && !o->quiet && !o->expect)
@@ -479,7 +484,8 @@ static void report_check(opts *o, job *jb)
             fprintf(dfp, "%s\n", line);
         }
     }
-    fclose(dfp);
+    if (dfp)
+        fclose(dfp);
     if (o->format == FMT_JSON && !o->quiet)
         printf("]%s%s%s}\n", verdict[0] ? ",\"expect\":\"" : "", verdict, verdict[0] ? "\"" : "");
     if (o->format == FMT_TEXT && !o->quiet) {
