@@ -72,7 +72,7 @@ lib: $(STATIC) $(SHARED)
 
 tools: $(TOOL_BIN)
 
-LIB_HDRS = lib/internal.h lib/rules.h lib/validate.h lib/xmlmap.h include/ebts.h $(BUILD)/gen/profile_xsd.h
+LIB_HDRS = lib/internal.h lib/codes.def lib/rules.h lib/validate.h lib/xmlmap.h include/ebts.h $(BUILD)/gen/profile_xsd.h
 
 # The profile XSD, compiled into the library as a C string.
 $(BUILD)/gen/profile_xsd.h: profiles/ebts-profile.xsd
@@ -124,7 +124,13 @@ $(TEST_BIN): $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/testutil.o 
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS)
 
 # The programs of examples/, built as a user builds against the library: the public header only.
-EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c)) $(BUILD)/examples/readme
+# the README's program, as a reader copies it
+$(BUILD)/examples/readme.c: README.md
+	@mkdir -p $(dir $@)
+	sed -n '/^## The API/,/^## /p' README.md | sed -n '/^```c$$/,/^```$$/p' | sed '1d;$$d' > $@
+$(BUILD)/examples/readme: $(BUILD)/examples/readme.c include/ebts.h $(STATIC)
+	$(CC) -std=c99 -pedantic $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
 $(BUILD)/examples/%: examples/%.c include/ebts.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -pedantic $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)

@@ -772,7 +772,7 @@ ebts_diff_result *ebts_diff(const ebts_txn *a, const ebts_txn *b, const ebts_dif
                             ebts_error *err)
 {
     if (!a || !b || (o && !o->ignore && o->nignore)) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s",
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "%s",
                         !a || !b ? "NULL transaction" : "NULL ignore list");
         return NULL;
     }

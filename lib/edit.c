@@ -10,12 +10,12 @@
 static ebts_record *tagged_record(ebts_txn *t, size_t rec, ebts_error *err)
 {
     if (!t || rec >= t->nrecs) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "no record %zu", rec);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL, "no record %zu", rec);
         return NULL;
     }
     ebts_record *r = t->recs[rec];
     if (r->binary) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL,
                         "record %zu is a binary Type-%u record: it has no fields", rec, r->type);
         return NULL;
     }
@@ -39,26 +39,28 @@ static int value_allowed(const ebts_record *r, unsigned number, const unsigned c
     char tag[24];
     snprintf(tag, sizeof tag, "%u.%03u", r->type, number);
     if ((number == 0 && !zero_ok) || number > EBTS__MAX_NUMBER) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "field number %u out of range", number);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "field number %u out of range",
+                        number);
         return -1;
     }
     if (number == 1) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag, "LEN is derived by the writer");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag, "LEN is derived by the writer");
         return -1;
     }
     if (len > 0xfffffff0u) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag, "value of %zu bytes is too long", len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag, "value of %zu bytes is too long",
+                        len);
         return -1;
     }
     if (!v && len) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag, "NULL value of %zu bytes", len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag, "NULL value of %zu bytes", len);
         return -1;
     }
     if (number == 999 && r->type >= 10)
         return 0;
     for (size_t i = 0; i < len; i++)
         if (v[i] == EBTS__FS || v[i] == EBTS__GS) {
-            ebts__error_set(err, "BAD_ARGUMENT", 0, -1, tag,
+            ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag,
                             "a text value may not contain FS or GS (byte %zu)", i);
             return -1;
         }
@@ -157,7 +159,7 @@ static int new_field(ebts_txn *t, ebts_record *r, size_t pos, unsigned number, c
 static int not_cnt(const ebts_txn *t, size_t rec, unsigned number, ebts_error *err)
 {
     if (t && rec == 0 && number == 3) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, 0, "1.003",
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, 0, "1.003",
                         "CNT is derived by the writer from the records");
         return -1;
     }
@@ -185,11 +187,11 @@ int ebts_txn_set(ebts_txn *t, size_t rec, const char *name, const char *value, e
     const ebts_record *r = ebts_txn_record(t, rec);
     unsigned number = r ? ebts__field_named(r->type, name) : 0;
     if (r && !value) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "NULL value");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL, "NULL value");
         return -1;
     }
     if (r && !number) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL,
                         "no field \"%s\" in a Type-%u record", name ? name : "", r->type);
         return -1;
     }
@@ -204,10 +206,10 @@ int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number, 
         return -1;
     if (pos > r->nfields || field_index(r, number) >= 0) {
         if (pos > r->nfields)
-            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "position %zu is past the end",
-                            pos);
+            ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL,
+                            "position %zu is past the end", pos);
         else
-            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+            ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL,
                             "field number %u is already present", number);
         return -1;
     }
@@ -316,7 +318,8 @@ int ebts__append_raw_field(ebts_txn *t, size_t rec, const void *val, size_t len,
     if (!r)
         return -1;
     if (len > 0xfffffff0u) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "value of %zu bytes is too long", len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "value of %zu bytes is too long",
+                        len);
         return -1;
     }
     size_t pos = r->nfields; /* before the data delimited by LEN, which ends the record */
@@ -344,10 +347,10 @@ int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *
     long i = field_index(r, number);
     if (number == 1 || i < 0) {
         if (number == 1)
-            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "LEN cannot be deleted");
+            ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL, "LEN cannot be deleted");
         else
-            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "no field %u in record %zu",
-                            number, rec);
+            ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL,
+                            "no field %u in record %zu", number, rec);
         return -1;
     }
     ebts__field_drop_index(&r->fields[i]);
@@ -369,20 +372,22 @@ static int edit_items(ebts_txn *t, size_t rec, unsigned number, size_t sub, size
         return -1;
     long fi = field_index(r, number);
     if (fi < 0 || (r->fields[fi].flags & EBTS__F_BINARY) || number == 1) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
-                        fi < 0 ? "no field %u in record %zu" : "field %u of record %zu has no items",
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL,
+                        fi < 0 ? "no field %u in record %zu"
+                               : "field %u of record %zu has no items",
                         number, rec);
         return -1;
     }
     const unsigned char *v = val;
     if (!v && len) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL, "NULL item of %zu bytes", len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL, "NULL item of %zu bytes",
+                        len);
         return -1;
     }
     for (size_t i = 0; i < len; i++)
         if (v[i] == EBTS__FS || v[i] == EBTS__GS || v[i] == EBTS__RS ||
             (v[i] == EBTS__US && op != OP_INSERT_SUB)) {
-            ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+            ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL,
                             "an item may not contain separators (byte %zu)", i);
             return -1;
         }
@@ -397,7 +402,7 @@ static int edit_items(ebts_txn *t, size_t rec, unsigned number, size_t sub, size
     if (ok && ((op == OP_DELETE && nit == 1) || (op == OP_DELETE_SUB && nsub == 1)))
         ok = 0; /* the last item or subfield: delete the field instead */
     if (!ok) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)rec, NULL,
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)rec, NULL,
                         "subfield %zu item %zu out of range for field %u (or the last one)", sub,
                         item, number);
         return -1;
@@ -497,7 +502,7 @@ static int record_index_ok(const ebts_txn *t, size_t index, unsigned type, int b
 {
     if (!t || index < 1 || index > t->nrecs || type == 0 || type == 1 || type > EBTS__MAX_NUMBER ||
         (binary != (type >= 3 && type <= 8))) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL,
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)index, NULL,
                         "cannot insert a %s Type-%u record at position %zu",
                         binary ? "binary" : "tagged", type, index);
         return 0;
@@ -510,7 +515,7 @@ int ebts_txn_insert_record(ebts_txn *t, size_t index, unsigned type, unsigned id
     if (!record_index_ok(t, index, type, 0, err))
         return -1;
     if (idc > 99) { /* two digits (0..99); not written modulo 100 */
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL,
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)index, NULL,
                         "an IDC is 0 to 99, got %u (set field 2 for another value)", idc);
         return -1;
     }
@@ -534,7 +539,7 @@ int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type, cons
     if (!record_index_ok(t, index, type, 1, err))
         return -1;
     if (!data || len < 5 || len > 0xffffffffu) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL,
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)index, NULL,
                         "a binary record needs 5 to 4294967295 bytes, got %zu%s", len,
                         data ? "" : " at NULL");
         return -1;
@@ -568,7 +573,7 @@ int ebts__append_tagged_record(ebts_txn *t, unsigned type, ebts_error *err)
 int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err)
 {
     if (!t || index < 1 || index >= t->nrecs) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, (long)index, NULL, "no record %zu to delete",
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)index, NULL, "no record %zu to delete",
                         index);
         return -1;
     }
@@ -603,7 +608,7 @@ ebts_txn *ebts_txn_new(const char *ver, ebts_error *err)
 int ebts_txn_stamp(ebts_txn *t, const char *tcn, ebts_error *err)
 {
     if (!t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no transaction");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "no transaction");
         return -1;
     }
     time_t now = time(NULL);
@@ -692,7 +697,7 @@ static int fix_value(ebts__buf *b, const ebts_field *f, unsigned what)
 long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err)
 {
     if (!t || (what & ~EBTS_FIX_ALL)) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s 0x%x",
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "%s 0x%x",
                         t ? "unknown repairs" : "no transaction, repairs", what);
         return -1;
     }
@@ -728,7 +733,7 @@ long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err)
 int ebts_txn_redact(ebts_txn *t, ebts_error *err)
 {
     if (!t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no transaction");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "no transaction");
         return -1;
     }
     for (size_t ri = 0; ri < t->nrecs; ri++) {

@@ -233,7 +233,8 @@ static int record_starts(const P *p, size_t pos, size_t next_cnt)
 static void fatal_limit(P *p, size_t off, long rec, const char *what, size_t limit)
 {
     if (!p->fatal)
-        ebts__error_set(p->err, "LIMIT_EXCEEDED", off, rec, NULL, "more than %zu %s", limit, what);
+        ebts__error_set(p->err, EBTS__C_LIMIT_EXCEEDED, off, rec, NULL, "more than %zu %s", limit,
+                        what);
     p->fatal = 1;
 }
 
@@ -300,7 +301,7 @@ __attribute__((noinline, cold))
 #endif
 static void separator_before_tag(P *p, size_t i, unsigned rtype, unsigned field, long rec)
 {
-    ebts__diag(p->t, "SEPARATOR_BEFORE_TAG", i, rec, rtype, field, -1, -1,
+    ebts__diag(p->t, EBTS__C_SEPARATOR_BEFORE_TAG, EBTS__AT_FIELD(i, rec, rtype, field),
                "%s at offset %zu ends a field before a new tag; read as GS",
                p->b[i] == EBTS__RS ? "RS" : "US", i);
 }
@@ -437,15 +438,15 @@ static size_t binary_end(P *p, size_t off, size_t vs, int have_len, uint64_t len
     if (have_strong || have_weak) {
         size_t j = have_strong ? strong : weak;
         if (have_len)
-            ebts__diag(p->t, len > n - off ? "LEN_BEYOND_END" : "DATA_RESYNC", off, rec, rtype, 1,
-                       -1, -1,
+            ebts__diag(p->t, len > n - off ? EBTS__C_LEN_BEYOND_END : EBTS__C_DATA_RESYNC,
+                       EBTS__AT_FIELD(off, rec, rtype, 1),
                        "LEN says %llu, record with binary data ends at the FS at offset %zu "
                        "(%zu bytes)",
                        (unsigned long long)len, j, j + 1 - off);
         return j;
     }
     if (have_len && len > n - off)
-        ebts__diag(p->t, "LEN_BEYOND_END", off, rec, rtype, 1, -1, -1,
+        ebts__diag(p->t, EBTS__C_LEN_BEYOND_END, EBTS__AT_FIELD(off, rec, rtype, 1),
                    "LEN says %llu, only %zu bytes remain", (unsigned long long)len, n - off);
     *missing_fs = 1;
     return n;
@@ -457,12 +458,12 @@ static void check_text_value(P *p, const ebts_field *f, long rec, unsigned rtype
         return;
     size_t at = f->offset == EBTS__NOWHERE ? 0 : (size_t)(f->val - p->b);
     if (f->len > 0 && f->val[0] == ' ' && !(f->flags & EBTS__F_MALFORMED))
-        ebts__diag(p->t, "LEADING_SPACE", at, rec, rtype, f->number, -1, -1,
+        ebts__diag(p->t, EBTS__C_LEADING_SPACE, EBTS__AT_FIELD(at, rec, rtype, f->number),
                    "value begins with a space");
     if (ascii7 && (f->flags & EBTS__F_HIGH)) {
         for (uint32_t i = 0; i < f->len; i++)
             if (f->val[i] >= 0x80) {
-                ebts__diag(p->t, "NON_ASCII", at + i, rec, rtype, f->number, -1, -1,
+                ebts__diag(p->t, EBTS__C_NON_ASCII, EBTS__AT_FIELD(at + i, rec, rtype, f->number),
                            "byte 0x%02X at offset %zu in 7-bit ASCII data%s", f->val[i], at + i,
                            rtype == 1 ? " (Type-1 is always 7-bit)" : "");
                 break;
@@ -488,7 +489,7 @@ static void check_duplicates(P *p, const ebts_record *r, long rec)
             (i >= 2 && num == (uint32_t)(keys[i - 2] >> 32)))
             continue; /* not the second of its run */
         const ebts_field *second = &r->fields[(uint32_t)keys[i]];
-        ebts__diag(p->t, "DUPLICATE_FIELD", second->offset, rec, r->type, num, -1, -1,
+        ebts__diag(p->t, EBTS__C_DUPLICATE_FIELD, EBTS__AT_FIELD(second->offset, rec, r->type, num),
                    "field %u.%03u occurs more than once; the first one counts", r->type, num);
     }
     free(keys);
@@ -510,7 +511,7 @@ static int read_len(P *p, size_t vs, size_t e, long rec, unsigned rtype, uint64_
     uint32_t v32;
     size_t d = read_digits(b, e, &i, &v32);
     if (d == 0 || i != e || d > 10) {
-        ebts__diag(p->t, "LEN_INVALID", vs, rec, rtype, 1, -1, -1,
+        ebts__diag(p->t, EBTS__C_LEN_INVALID, EBTS__AT_FIELD(vs, rec, rtype, 1),
                    "LEN \"%.*s\" is not a decimal number", (int)(e - vs > 20 ? 20 : e - vs),
                    (const char *)(b + vs));
         return 0;
@@ -547,15 +548,16 @@ static ebts_record *finish_record(P *p, size_t off, long rec, size_t pos, const 
     }
     r->nfields = r->capfields = (uint32_t)p->nfs;
     if (!ended_fs)
-        ebts__diag(p->t, "MISSING_FS", n, rec, rtype, 0, -1, -1,
+        ebts__diag(p->t, EBTS__C_MISSING_FS, EBTS__AT_RECORD(n, rec, rtype),
                    "Type-%u record at offset %zu ends at the end of input without FS", rtype, off);
     int has_binary = r->nfields && (r->fields[r->nfields - 1].flags & EBTS__F_BINARY);
     if (have_len && !has_binary && len != end - off)
-        ebts__diag(p->t, "LEN_MISMATCH", off, rec, rtype, 1, -1, -1,
+        ebts__diag(p->t, EBTS__C_LEN_MISMATCH, EBTS__AT_FIELD(off, rec, rtype, 1),
                    "LEN says %llu, record is %zu bytes", (unsigned long long)len, end - off);
     if (short_tag)
-        ebts__diag(p->t, "SHORT_TAG", r->fields[short_tag - 1].offset, rec, rtype,
-                   r->fields[short_tag - 1].number, -1, -1,
+        ebts__diag(p->t, EBTS__C_SHORT_TAG,
+                   EBTS__AT_FIELD(r->fields[short_tag - 1].offset, rec, rtype,
+                                  r->fields[short_tag - 1].number),
                    "tags in this record use fewer than 3 digits for the field number");
     if (!rs->ascending)
         check_duplicates(p, r, rec);
@@ -572,6 +574,21 @@ static ebts_record *finish_record(P *p, size_t off, long rec, size_t pos, const 
     }
     *next = end;
     return r;
+}
+
+/* What is wrong with a field's tag (found: there is one; ok: its numbers fit), at `at`. */
+static void tag_findings(P *p, int found, int ok, const tag *tg, ebts__loc at)
+{
+    if (found && !ok)
+        ebts__diag(p->t, EBTS__C_TAG_NUMBER_TOO_LONG, at,
+                   "tag number with %zu digits; kept as raw bytes",
+                   tg->tw > tg->nw ? tg->tw : tg->nw);
+    else if (!found)
+        ebts__diag(p->t, EBTS__C_BAD_TAG, at,
+                   "field %zu of the record does not begin with T.N:; kept as raw bytes", p->nfs);
+    if (p->nfs == 1 && (!ok || tg->number != 1))
+        ebts__diag(p->t, EBTS__C_LEN_MISSING, at, "record does not begin with its LEN field %u.001",
+                   at.rtype);
 }
 
 /* Read the tagged record at off. Returns the record (added to t) or NULL on a fatal error;
@@ -647,16 +664,7 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
             p->rsplen = ebts__put_padded(p->rsp, 0, sizeof p->rsp, rtype, 1);
             set_tag_head(p);
         }
-        if (found && !ok)
-            ebts__diag(p->t, "TAG_NUMBER_TOO_LONG", fstart, rec, rtype, 0, -1, -1,
-                       "tag number with %zu digits; kept as raw bytes", tg.tw > tg.nw ? tg.tw : tg.nw);
-        else if (!found)
-            ebts__diag(p->t, "BAD_TAG", fstart, rec, rtype, 0, -1, -1,
-                       "field %zu of the record does not begin with T.N:; kept as raw bytes",
-                       p->nfs);
-        if (p->nfs == 1 && (!ok || tg.number != 1))
-            ebts__diag(p->t, "LEN_MISSING", fstart, rec, rtype, 0, -1, -1,
-                       "record does not begin with its LEN field %u.001", rtype);
+        tag_findings(p, found, ok, &tg, EBTS__AT_RECORD(fstart, rec, rtype));
         if (!ok) {
             f->flags = EBTS__F_MALFORMED;
             f->val = b + fstart;
@@ -674,7 +682,8 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
             if (tg.nw < 3)
                 short_tag = short_tag ? short_tag : (int)p->nfs;
             if (tg.type != rtype)
-                ebts__diag(p->t, "TAG_TYPE_MISMATCH", fstart, rec, rtype, tg.number, -1, -1,
+                ebts__diag(p->t, EBTS__C_TAG_TYPE_MISMATCH,
+                           EBTS__AT_FIELD(fstart, rec, rtype, tg.number),
                            "tag %u.%u in a Type-%u record", tg.type, tg.number, rtype);
             size_t vs = tg.end;
             f->val = b + vs;
@@ -732,7 +741,7 @@ static void read_cnt(P *p, const ebts_record *t1)
 {
     const ebts_field *f = ebts_record_field(t1, 3);
     if (!f) {
-        ebts__diag(p->t, "CNT_MISSING", t1->offset, 0, 1, 3, -1, -1,
+        ebts__diag(p->t, EBTS__C_CNT_MISSING, EBTS__AT_FIELD(t1->offset, 0, 1, 3),
                    "Type-1 has no 1.003 CNT field; records are found by their bytes");
         return;
     }
@@ -758,7 +767,7 @@ static void read_cnt(P *p, const ebts_record *t1)
         size_t at = a.ptr ? (size_t)(a.ptr - p->b) : f->offset;
         if (items != 2 || !ebts__parse_uint(a.ptr, a.len, &x) ||
             !ebts__parse_uint(c.ptr, c.len, &y)) {
-            ebts__diag(p->t, "CNT_INVALID", at, 0, 1, 3, (long)s, -1,
+            ebts__diag(p->t, EBTS__C_CNT_INVALID, EBTS__AT_ITEM(at, 0, 1, 3, (long)s, -1),
                        "CNT subfield %zu is not two numbers separated by US", s + 1);
             if (s > 0) {
                 /* keep the entry so later ones stay aligned; its type is unknown */
@@ -770,7 +779,7 @@ static void read_cnt(P *p, const ebts_record *t1)
         }
         if (s == 0) {
             if (x != 1)
-                ebts__diag(p->t, "CNT_INVALID", at, 0, 1, 3, 0, 0,
+                ebts__diag(p->t, EBTS__C_CNT_INVALID, EBTS__AT_ITEM(at, 0, 1, 3, 0, 0),
                            "CNT first subfield must begin with 1 (the Type-1 record), found %d", x);
             count = y;
             continue;
@@ -780,24 +789,25 @@ static void read_cnt(P *p, const ebts_record *t1)
         p->ncnt++;
     }
     if (count >= 0 && (size_t)count != p->ncnt)
-        ebts__diag(p->t, "CNT_COUNT_MISMATCH", f->offset, 0, 1, 3, 0, 1,
+        ebts__diag(p->t, EBTS__C_CNT_COUNT_MISMATCH, EBTS__AT_ITEM(f->offset, 0, 1, 3, 0, 1),
                    "CNT says %d records follow Type-1 but lists %zu", count, p->ncnt);
 }
 
 static void check_cnt_entry(P *p, const ebts_record *r, long rec, size_t k)
 {
     if (k >= p->ncnt) {
-        ebts__diag(p->t, "RECORD_NOT_IN_CNT", r->offset, rec, r->type, 0, -1, -1,
+        ebts__diag(p->t, EBTS__C_RECORD_NOT_IN_CNT, EBTS__AT_RECORD(r->offset, rec, r->type),
                    "Type-%u record at offset %u is not announced in 1.003 CNT", r->type, r->offset);
         return;
     }
     if (p->cnt[k].type != r->type)
-        ebts__diag(p->t, "CNT_TYPE_MISMATCH", r->offset, rec, r->type, 0, -1, -1,
+        ebts__diag(p->t, EBTS__C_CNT_TYPE_MISMATCH, EBTS__AT_RECORD(r->offset, rec, r->type),
                    "CNT entry %zu announces Type-%u, the record is Type-%u", k + 1, p->cnt[k].type,
                    r->type);
     int idc = ebts__record_idc_of(r);
     if (idc >= 0 && p->cnt[k].idc >= 0 && idc != p->cnt[k].idc)
-        ebts__diag(p->t, "CNT_IDC_MISMATCH", r->offset, rec, r->type, r->binary ? 0 : 2, -1, -1,
+        ebts__diag(p->t, EBTS__C_CNT_IDC_MISMATCH,
+                   EBTS__AT_FIELD(r->offset, rec, r->type, r->binary ? 0 : 2),
                    "CNT entry %zu announces IDC %d, the record has IDC %d", k + 1, p->cnt[k].idc,
                    idc);
 }
@@ -806,7 +816,7 @@ static ebts_record *parse_binary(P *p, size_t off, long rec, unsigned type, size
 {
     size_t hdr = binary_header(type);
     if (p->n - off < 4) {
-        ebts__diag(p->t, "LEN_BEYOND_END", off, rec, type, 0, -1, -1,
+        ebts__diag(p->t, EBTS__C_LEN_BEYOND_END, EBTS__AT_RECORD(off, rec, type),
                    "Type-%u binary record needs a 4-byte LEN, only %zu bytes remain", type,
                    p->n - off);
         return NULL;
@@ -814,13 +824,13 @@ static ebts_record *parse_binary(P *p, size_t off, long rec, unsigned type, size
     const unsigned char *q = p->b + off;
     uint32_t len = (uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3];
     if (len < hdr) {
-        ebts__diag(p->t, "BINARY_LEN_TOO_SMALL", off, rec, type, 0, -1, -1,
+        ebts__diag(p->t, EBTS__C_BINARY_LEN_TOO_SMALL, EBTS__AT_RECORD(off, rec, type),
                    "Type-%u binary record LEN says %u, its header alone is %zu bytes", type, len,
                    hdr);
         return NULL;
     }
     if (len > p->n - off) {
-        ebts__diag(p->t, "LEN_BEYOND_END", off, rec, type, 0, -1, -1,
+        ebts__diag(p->t, EBTS__C_LEN_BEYOND_END, EBTS__AT_RECORD(off, rec, type),
                    "Type-%u binary record LEN says %u, only %zu bytes remain", type, len,
                    p->n - off);
         return NULL;
@@ -854,12 +864,12 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
         p.simd = EBTS__AVX2;
 #endif
     if (p.n == 0) {
-        ebts__error_set(err, "EMPTY_INPUT", 0, -1, NULL, "the input has no bytes");
+        ebts__error_set(err, EBTS__C_EMPTY_INPUT, 0, -1, NULL, "the input has no bytes");
         return -1;
     }
     tag tg;
     if (!read_tag(p.b, p.n, 0, 64, &tg) || tg.type != 1 || tg.tw > 9) {
-        ebts__error_set(err, "NOT_TRANSACTION", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_NOT_TRANSACTION, 0, -1, NULL,
                         "input does not begin with a Type-1 record (1.001:LEN)");
         return -1;
     }
@@ -892,12 +902,12 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
         }
         if (!r) {
             if (exp)
-                ebts__diag(t, "UNREADABLE_BYTES", pos, rec, 0, 0, -1, -1,
+                ebts__diag(t, EBTS__C_UNREADABLE_BYTES, EBTS__AT_RECORD(pos, rec, 0),
                            "%zu bytes from offset %zu cannot be read as the Type-%u record CNT "
                            "announces; they are kept but not written",
                            p.n - pos, pos, exp->type);
             else
-                ebts__diag(t, "TRAILING_BYTES", pos, -1, 0, 0, -1, -1,
+                ebts__diag(t, EBTS__C_TRAILING_BYTES, EBTS__AT_FILE(pos),
                            "%zu bytes after the last record are not part of the transaction",
                            p.n - pos);
             t->unread_off = pos;
@@ -910,7 +920,7 @@ int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
         pos = next;
     }
     for (; k < p.ncnt; k++)
-        ebts__diag(t, "RECORD_MISSING", p.n, -1, p.cnt[k].type, 0, -1, -1,
+        ebts__diag(t, EBTS__C_RECORD_MISSING, EBTS__AT_RECORD(p.n, -1, p.cnt[k].type),
                    "CNT announces a Type-%u record (IDC %d) that is not in the input",
                    p.cnt[k].type, p.cnt[k].idc);
     if (t->nrecs > 0)
@@ -968,7 +978,7 @@ int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned t
         for (uint32_t i = 0; i < r->nfields; i++)
             r->fields[i].offset = EBTS__NOWHERE; /* not in the transaction's input */
     } else {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, rec, NULL, "%zu bytes that are no record", n);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, rec, NULL, "%zu bytes that are no record", n);
         return -1;
     }
     r->offset = EBTS__NOWHERE;

@@ -52,7 +52,7 @@ static const char *pick(const char *opt, const char *fromsub)
 
 static int gen_fail(ebts_error *err, const char *fmt, const char *what)
 {
-    ebts__error_set(err, "GEN_INVALID", 0, -1, NULL, fmt, what);
+    ebts__error_set(err, EBTS__C_GEN_INVALID, 0, -1, NULL, fmt, what);
     return -1;
 }
 
@@ -376,7 +376,7 @@ static int options_ok(const ebts_gen_options *o, ebts_error *err)
         if (!o->errors[i])
             bad = "an error message";
     if (bad) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s NULL in the options", bad);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "%s NULL in the options", bad);
         return -1;
     }
     return 0;
@@ -490,7 +490,8 @@ ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_option
     if (!o)
         o = &none;
     if (kind != EBTS_GEN_IDR_NOMATCH && kind != EBTS_GEN_IDR_MATCH && kind != EBTS_GEN_ERRT) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "unknown kind of response %d", kind);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "unknown kind of response %d",
+                        kind);
         return NULL;
     }
     if (options_ok(o, err) < 0 || valid_options(kind, o, err) < 0 || valid_counts(o, err) < 0)

@@ -493,8 +493,9 @@ int ebts_batch_add(ebts_batch *b, const char *name, const char *verdict, int fai
                    const ebts_diag *diags, size_t n, ebts_error *err)
 {
     if (!b || !name || !verdict || (!diags && n) || n > SIZE_MAX / sizeof *diags) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no report, name or verdict, or no "
-                                                          "findings with a count");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL,
+                        "no report, name or verdict, or no "
+                        "findings with a count");
         return -1;
     }
     bfile *f = batch_slot(b);
@@ -522,7 +523,7 @@ int ebts_batch_add_error(ebts_batch *b, const char *name, const char *code, cons
                          ebts_error *err)
 {
     if (!b || !name || !code || !message) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no report, name, code or message");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "no report, name, code or message");
         return -1;
     }
     bfile *f = batch_slot(b);
@@ -653,7 +654,7 @@ static void put_batch(ebts__buf *o, const ebts_batch *b)
 int ebts_batch_write(const ebts_batch *b, FILE *fp, ebts_error *err)
 {
     if (!b || !fp) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no report or stream");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "no report or stream");
         return -1;
     }
     ebts__buf o = {0};
@@ -666,7 +667,7 @@ int ebts_batch_write(const ebts_batch *b, FILE *fp, ebts_error *err)
     int rc = fwrite(o.p, 1, o.len, fp) == o.len ? 0 : -1;
     free(o.p);
     if (rc < 0)
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "could not write the HTML report");
+        ebts__error_set(err, EBTS__C_IO_ERROR, 0, -1, NULL, "could not write the HTML report");
     return rc;
 }
 

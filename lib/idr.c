@@ -131,7 +131,7 @@ static void unplaced(PS *s, const line *l)
         return;
     }
     *slot = dup_n(s, l->p, l->n);
-    ebts__diag_add(&s->e->dl, "IDR_TEXT_UNPLACED", l->off, -1, 2, 75, -1, -1,
+    ebts__diag_add(&s->e->dl, EBTS__C_IDR_TEXT_UNPLACED, EBTS__AT_FIELD(l->off, -1, 2, 75),
                    "2.075 line not understood, kept: \"%.*s\"", (int)(l->n > 60 ? 60 : l->n), l->p);
 }
 
@@ -385,7 +385,7 @@ static void head_line(PS *s, enum st *st, line l)
         e->idr.match = m;
         *st = ST_ENC;
         if (mk < l.n) {
-            ebts__diag_add(&e->dl, "IDR_MARKER_RUN_IN", l.off + mk, -1, 2, 75, -1, -1,
+            ebts__diag_add(&e->dl, EBTS__C_IDR_MARKER_RUN_IN, EBTS__AT_FIELD(l.off + mk, -1, 2, 75),
                            "the %s marker runs into the next line's text; read as two lines",
                            m ? "MATCH" : "NO MATCH");
             line rest = {l.p + mk, l.n - mk, l.off + mk};
@@ -609,7 +609,7 @@ static void status_without_stars(PS *s)
 ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
 {
     if (!text && len) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL text of %zu bytes", len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL text of %zu bytes", len);
         return NULL;
     }
     ebts_ers *e = calloc(1, sizeof *e);
@@ -955,7 +955,7 @@ char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len, eb
 {
     const char *refusal = compose_refusal(idr, iar);
     if (refusal) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s", refusal);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "%s", refusal);
         return NULL;
     }
     ebts__buf b = {0};

@@ -21,7 +21,13 @@
 #define EBTS__READ_AVX2 0x40000000u
 #define EBTS__READ_GENERAL 0x20000000u
 #define EBTS__MAX_DIAGS 10000 /* beyond this, one TOO_MANY_DIAGNOSTICS stands for the rest */
-#define EBTS__NCODES 82       /* entries in diag.c's table of codes */
+/* The diagnostic codes by number (lib/codes.def): EBTS__C_LEN_MISMATCH ..., then their count. */
+enum ebts__code_id {
+#define EBTS__CODE(name, severity, recovery, summary, action) EBTS__C_##name,
+#include "codes.def"
+#undef EBTS__CODE
+    EBTS__NCODES
+};
 
 #include "simd.h"
 
@@ -239,13 +245,11 @@ typedef struct ebts__dlist {
     size_t n, cap;
     size_t added; /* findings offered, kept or not (n stops at the limit or without memory) */
     /* Findings beyond EBTS__MAX_DIAGS, not kept but counted: per code in the table's order (the
-     * last for a code not in it), and a severity that replaces the code's (0: the code's own;
+     * codes of lib/codes.def), and a severity that replaces the code's (0: the code's own;
      * a profile's, see ebts__dlist_lost_severity). */
-    size_t lost[EBTS__NCODES + 1];
-    signed char lost_sev[EBTS__NCODES + 1];
+    size_t lost[EBTS__NCODES];
+    signed char lost_sev[EBTS__NCODES];
     int oom;
-    const char *memo_code; /* the code of the last finding added, and its table entry */
-    const struct ebts__code *memo;
 } ebts__dlist;
 
 struct ebts_report { /* validation's, and the XML writer's (ebts_txn_xml_findings) */
@@ -339,11 +343,28 @@ typedef struct ebts__code {
     const char *action; /* what to do about it, one line */
 } ebts__code;
 const ebts__code *ebts__code_find(const char *code);
-/* Append a diagnostic; rec -1 for the file; field 0 for none. */
-void ebts__diag_add(ebts__dlist *l, const char *code, size_t offset, long rec, unsigned rtype,
-                    unsigned field, long sub, long item, const char *fmt, ...)
+const ebts__code *ebts__code_at(enum ebts__code_id id);
+/* The number of a code of the table by its name (a finding's code is the table's string);
+ * TOO_MANY_DIAGNOSTICS for a name the table does not hold. */
+enum ebts__code_id ebts__code_id_of(const char *code);
+/* Where a finding is: its byte offset (or XML line, see the reader), its record (-1: the file),
+ * the record's type and field (0: none), and subfield and item (-1: none). Made by the
+ * EBTS__AT_* macros below, most specific last. */
+typedef struct ebts__loc {
+    size_t offset;
+    long rec;
+    unsigned rtype, field;
+    long sub, item;
+} ebts__loc;
+#define EBTS__AT_FILE(off) ((ebts__loc){(off), -1, 0, 0, -1, -1})
+#define EBTS__AT_RECORD(off, rec, rtype) ((ebts__loc){(off), (rec), (rtype), 0, -1, -1})
+#define EBTS__AT_FIELD(off, rec, rtype, field) ((ebts__loc){(off), (rec), (rtype), (field), -1, -1})
+#define EBTS__AT_ITEM(off, rec, rtype, field, sub, item)                                           \
+    ((ebts__loc){(off), (rec), (rtype), (field), (sub), (item)})
+/* Append a finding of code at `at`. */
+void ebts__diag_add(ebts__dlist *l, enum ebts__code_id code, ebts__loc at, const char *fmt, ...)
 #if defined(__GNUC__)
-    __attribute__((format(printf, 9, 10)))
+    __attribute__((format(printf, 4, 5)))
 #endif
     ;
 void ebts__dlist_sort(ebts__dlist *l); /* by offset, stable */
@@ -361,8 +382,8 @@ void ebts__dlist_note(ebts__dlist *l);
  * 0 when there is none. */
 int ebts__dlist_lost_error(const ebts__dlist *l, int strict, ebts_error *err);
 #define ebts__diag(t, ...) ebts__diag_add(&(t)->dl, __VA_ARGS__)
-void ebts__error_set(ebts_error *err, const char *code, size_t offset, long rec, const char *tag,
-                     const char *fmt, ...)
+void ebts__error_set(ebts_error *err, enum ebts__code_id code, size_t offset, long rec,
+                     const char *tag, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
@@ -463,7 +484,7 @@ struct ebts_profile {
     ebts__sev *sev;
     size_t nsev;
     ebts__arena arena;
-    struct ebts__vcomp *vc;       /* validate_tables.c: the tables made from the rules when loaded */
+    struct ebts__vcomp *vc; /* validate_tables.c: the tables made from the rules when loaded */
 };
 ebts_profile *ebts__profile_new(const char *name, int ebts10);
 /* validate_tables.c: make p's validation tables once its rules are read (-1 without

@@ -214,7 +214,7 @@ static int write_doc(const ebts_junit *j, xmlTextWriterPtr w)
 int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err)
 {
     if (!j || !fp) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "no report or stream");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "no report or stream");
         return -1;
     }
     ebts__xml_init();
@@ -233,7 +233,7 @@ int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err)
         rc = -1;
     xmlBufferFree(buf);
     if (rc < 0)
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "could not write the JUnit report");
+        ebts__error_set(err, EBTS__C_IO_ERROR, 0, -1, NULL, "could not write the JUnit report");
     return rc;
 }
 

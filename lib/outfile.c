@@ -23,7 +23,7 @@ static int fail(ebts_error *err, const char *what, const char *path, int e)
     if (e == ENOMEM)
         ebts__error_oom(err);
     else
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "%s %s: %s", what, path, strerror(e));
+        ebts__error_set(err, EBTS__C_IO_ERROR, 0, -1, NULL, "%s %s: %s", what, path, strerror(e));
     return -1;
 }
 

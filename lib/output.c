@@ -11,7 +11,7 @@ int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, si
                       ebts_error *err)
 {
     if (!t || !out) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction or output");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL transaction or output");
         return -1;
     }
     ebts__buf b = {0};
@@ -35,7 +35,7 @@ int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, si
         }
         break;
     default:
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "unknown output format %u",
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "unknown output format %u",
                         flags & EBTS_FORMAT_MASK);
         return -1;
     }
@@ -88,7 +88,8 @@ int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *e
     unsigned char *p;
     size_t n, w = 0;
     if (!fp || !t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL %s", fp ? "transaction" : "stream");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL %s",
+                        fp ? "transaction" : "stream");
         return -1;
     }
     if ((flags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL) {
@@ -98,7 +99,8 @@ int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *e
             return -1;
         }
         if (werr || fflush(fp) != 0) {
-            ebts__error_set(err, "IO_ERROR", w, -1, NULL, "write failed: %s", strerror(errno));
+            ebts__error_set(err, EBTS__C_IO_ERROR, w, -1, NULL, "write failed: %s",
+                            strerror(errno));
             return -1;
         }
         return 0;
@@ -108,7 +110,7 @@ int ebts_write_stream(const ebts_txn *t, unsigned flags, FILE *fp, ebts_error *e
     w = fwrite(p, 1, n, fp);
     free(p);
     if (w != n || fflush(fp) != 0) {
-        ebts__error_set(err, "IO_ERROR", w, -1, NULL, "write failed: %s", strerror(errno));
+        ebts__error_set(err, EBTS__C_IO_ERROR, w, -1, NULL, "write failed: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -118,8 +120,10 @@ int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_er
 {
     /* refused before the file is opened: a bad argument leaves an existing file as it was */
     if (!path || !t || (flags & EBTS_FORMAT_MASK) > EBTS_FORMAT_HTML) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "%s",
-                        !path ? "NULL path" : !t ? "NULL transaction" : "unknown output format");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "%s",
+                        !path ? "NULL path"
+                        : !t  ? "NULL transaction"
+                              : "unknown output format");
         return -1;
     }
     ebts__outfile o;
@@ -135,14 +139,14 @@ int ebts_write_file(const ebts_txn *t, unsigned flags, const char *path, ebts_er
 int ebts_write_bytes_file(const void *data, size_t len, const char *path, ebts_error *err)
 {
     if (!path || (!data && len)) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL %s", path ? "data" : "path");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL %s", path ? "data" : "path");
         return -1;
     }
     ebts__outfile o;
     if (ebts__outfile_open(&o, path, err) < 0)
         return -1;
     if (len && fwrite(data, 1, len, o.fp) != len) {
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot write %s: %s", path,
+        ebts__error_set(err, EBTS__C_IO_ERROR, 0, -1, NULL, "cannot write %s: %s", path,
                         strerror(errno));
         ebts__outfile_abort(&o); /* the target stays as it was */
         return -1;

@@ -71,7 +71,7 @@ static int version_of(const char *name)
 ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err)
 {
     if (!name) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile name");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL profile name");
         return NULL;
     }
     int version = version_of(name);
@@ -87,7 +87,7 @@ ebts_profile *ebts_profile_builtin(const char *name, ebts_error *err)
             ebts__error_oom(err);
         return p;
     }
-    ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
+    ebts__error_set(err, EBTS__C_PROFILE_INVALID, 0, -1, NULL,
                     "no built-in profile \"%s\" (there are ebts-11, ebts-10, ebts-9.1 and "
                     "ansi-nist-2011)",
                     name);
@@ -323,11 +323,12 @@ static size_t count_elements(xmlDocPtr doc)
 ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *err)
 {
     if (!xml && len) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile of %zu bytes", len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL profile of %zu bytes", len);
         return NULL;
     }
     if (!xml || len > 16u << 20) {
-        ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "no profile, or larger than 16 MiB");
+        ebts__error_set(err, EBTS__C_PROFILE_INVALID, 0, -1, NULL,
+                        "no profile, or larger than 16 MiB");
         return NULL;
     }
     ebts__xml_init();
@@ -349,12 +350,12 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
     xmlSetGenericErrorFunc(saved_ctx, saved);
     xmlFreeParserCtxt(ctxt);
     if (!doc) {
-        ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "not well-formed XML, line %d: %s",
-                        x.line, x.set ? x.msg : "unreadable");
+        ebts__error_set(err, EBTS__C_PROFILE_INVALID, 0, -1, NULL,
+                        "not well-formed XML, line %d: %s", x.line, x.set ? x.msg : "unreadable");
         return NULL;
     }
     if (count_elements(doc) > PROFILE_MAX_ELEMENTS) {
-        ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_PROFILE_INVALID, 0, -1, NULL,
                         "more than %d elements: a profile holds at most that many",
                         PROFILE_MAX_ELEMENTS);
         xmlFreeDoc(doc);
@@ -364,7 +365,7 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
     int invalid = validate_xsd(doc, &x) != 0;
     xmlSetGenericErrorFunc(saved_ctx, saved);
     if (invalid) {
-        ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_PROFILE_INVALID, 0, -1, NULL,
                         "does not conform to the profile schema (ebts-profile.xsd), line %d: %s",
                         x.line, x.set ? x.msg : "schema validation failed");
         xmlFreeDoc(doc);
@@ -386,7 +387,8 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
         ebts_profile_free(p);
         xmlFreeDoc(doc);
         if (rc == -2)
-            ebts__error_set(err, "PROFILE_INVALID", 0, -1, NULL, "line %d: %s", x.line, x.msg);
+            ebts__error_set(err, EBTS__C_PROFILE_INVALID, 0, -1, NULL, "line %d: %s", x.line,
+                            x.msg);
         else
             ebts__error_oom(err);
         return NULL;
@@ -400,12 +402,12 @@ ebts_profile *ebts_profile_load(const char *path, ebts_error *err)
     unsigned char *buf = NULL;
     size_t n = 0;
     if (!path) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL profile path");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL profile path");
         return NULL;
     }
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot open profile %s", path);
+        ebts__error_set(err, EBTS__C_IO_ERROR, 0, -1, NULL, "cannot open profile %s", path);
         return NULL;
     }
     int rc = ebts__load_stream(fp, 16u << 20, NULL, &buf, &n, err);

@@ -53,7 +53,7 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
     unsigned char *tmp = NULL;
     size_t tmplen = 0;
     if (len > o->max_input) {
-        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, 0, -1, NULL,
                         "input of %zu bytes is larger than the limit of %zu", len, o->max_input);
         free(owned);
         return NULL;
@@ -124,7 +124,7 @@ ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_opt
 {
     ebts_read_options e = effective(o);
     if (!buf && len) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL buffer of %zu bytes", len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL buffer of %zu bytes", len);
         return NULL;
     }
     const unsigned char *in = buf;
@@ -135,7 +135,7 @@ ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_opt
     if ((e.flags & EBTS_READ_BORROW) || xml) /* the XML reader keeps nothing of its input */
         return read_owned(NULL, buf, len, &e, err);
     if (len > e.max_input) {
-        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, 0, -1, NULL,
                         "input of %zu bytes is larger than the limit of %zu", len, e.max_input);
         return NULL;
     }
@@ -156,7 +156,7 @@ ebts_txn *ebts_read_fd_opts(int fd, const ebts_read_options *o, ebts_error *err)
     unsigned char *p = NULL;
     size_t n = 0;
     if (fd < 0) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "file descriptor %d", fd);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "file descriptor %d", fd);
         return NULL;
     }
     if (ebts__load_fd(fd, e.max_input, &e.flags, &p, &n, err) < 0)
@@ -170,7 +170,7 @@ ebts_txn *ebts_read_stream_opts(FILE *fp, const ebts_read_options *o, ebts_error
     unsigned char *p = NULL;
     size_t n = 0;
     if (!fp) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL stream");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL stream");
         return NULL;
     }
     if (ebts__load_stream(fp, e.max_input, &e.flags, &p, &n, err) < 0)
@@ -181,14 +181,14 @@ ebts_txn *ebts_read_stream_opts(FILE *fp, const ebts_read_options *o, ebts_error
 ebts_txn *ebts_read_file_opts(const char *path, const ebts_read_options *o, ebts_error *err)
 {
     if (!path) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL path");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL path");
         return NULL;
     }
     if (strcmp(path, "-") == 0)
         return ebts_read_fd_opts(0, o, err);
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
-        ebts__error_set(err, "IO_ERROR", 0, -1, NULL, "cannot open %s: %s", path,
+        ebts__error_set(err, EBTS__C_IO_ERROR, 0, -1, NULL, "cannot open %s: %s", path,
                         strerror(errno));
         return NULL;
     }

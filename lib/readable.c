@@ -147,7 +147,7 @@ static void refuse_summary(const unsigned char *p, size_t n, size_t at, ebts_err
     while (e < n && e - k < 40 && p[e] != ',' && p[e] != '>' && p[e] >= 0x20 && p[e] < 0x7f)
         e++;
     line_col(p, at, &line, &col);
-    ebts__error_set(err, "READABLE_SUMMARY", at, -1, NULL,
+    ebts__error_set(err, EBTS__C_READABLE_SUMMARY, at, -1, NULL,
                     "line %zu column %zu: <SUMMARY%s%.*s> stands for binary data that was not "
                     "written out; write the transaction with every byte (ebts-conv --full)",
                     line, col, e > k ? " " : "", (int)(e - k), (const char *)p + k);
@@ -169,7 +169,7 @@ int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned
                 const unsigned char *m = p + i + tag + 1;
                 if (!want || strlen(want) != mlen || memcmp(want, m, mlen) != 0) {
                     line_col(p, i + tag + 1, &line, &col);
-                    ebts__error_set(err, "READABLE_SYNTAX", i + tag + 1, -1, NULL,
+                    ebts__error_set(err, EBTS__C_READABLE_SYNTAX, i + tag + 1, -1, NULL,
                                     "line %zu column %zu: %.*s is not the mnemonic of %u.%03u%s%s",
                                     line, col, (int)mlen, (const char *)m, rtype, field,
                                     want ? ", which is " : " (it has none)", want ? want : "");
@@ -214,7 +214,7 @@ int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned
                 int v = hexval(p[i]);
                 if (v < 0) {
                     line_col(p, i, &line, &col);
-                    ebts__error_set(err, "READABLE_SYNTAX", i, -1, NULL,
+                    ebts__error_set(err, EBTS__C_READABLE_SYNTAX, i, -1, NULL,
                                     "line %zu column %zu: '%c' is not a hex digit in <HEX:...>",
                                     line, col, p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '?');
                     goto fail;
@@ -228,7 +228,7 @@ int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned
             }
             if (i >= n || hi >= 0) {
                 line_col(p, start, &line, &col);
-                ebts__error_set(err, "READABLE_SYNTAX", start, -1, NULL,
+                ebts__error_set(err, EBTS__C_READABLE_SYNTAX, start, -1, NULL,
                                 "line %zu column %zu: <HEX:...> %s", line, col,
                                 i >= n ? "is not closed by '>'" : "has an odd number of digits");
                 goto fail;
@@ -240,7 +240,7 @@ int ebts__readable_decode(const unsigned char *p, size_t n, size_t max, unsigned
             i++;
         }
         if (b.len > max) {
-            ebts__error_set(err, "INPUT_TOO_LARGE", i, -1, NULL,
+            ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, i, -1, NULL,
                             "decoded input is larger than the limit of %zu bytes", max);
             goto fail;
         }

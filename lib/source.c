@@ -107,7 +107,7 @@ int ebts__txn_could_begin(const unsigned char *p, size_t n, unsigned flags)
 /* how: "reading" (the input) or "inflating" (gzip's bytes) */
 static void not_transaction(ebts_error *err, const char *how, size_t n)
 {
-    ebts__error_set(err, "NOT_TRANSACTION", 0, -1, NULL,
+    ebts__error_set(err, EBTS__C_NOT_TRANSACTION, 0, -1, NULL,
                     "input does not begin with a Type-1 record (1.001:LEN) or an XML document "
                     "(refused after %s %zu bytes)",
                     how, n);
@@ -140,7 +140,7 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
     for (;;) {
         if (n == cap) {
             if (n > max) {
-                ebts__error_set(err, "INPUT_TOO_LARGE", len, -1, NULL,
+                ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, len, -1, NULL,
                                 "gzip input inflates to more than the limit of %zu bytes", max);
                 goto fail;
             }
@@ -180,7 +180,7 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
             goto bad;
     }
     if (n > max) {
-        ebts__error_set(err, "INPUT_TOO_LARGE", len, -1, NULL,
+        ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, len, -1, NULL,
                         "gzip input inflates to more than the limit of %zu bytes", max);
         goto fail;
     }
@@ -189,13 +189,12 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
     *outlen = n;
     return 1;
 truncated:
-    ebts__error_set(err, "GZIP_ERROR", len, -1, NULL,
+    ebts__error_set(err, EBTS__C_GZIP_ERROR, len, -1, NULL,
                     "gzip input ends early (inflated %zu bytes so far)", n);
     goto fail;
 bad:
-    ebts__error_set(err, "GZIP_ERROR", (size_t)((const unsigned char *)z.next_in - buf), -1, NULL,
-                    "gzip input is corrupt: %s",
-                    z.msg ? z.msg : "inflate failed");
+    ebts__error_set(err, EBTS__C_GZIP_ERROR, (size_t)((const unsigned char *)z.next_in - buf), -1,
+                    NULL, "gzip input is corrupt: %s", z.msg ? z.msg : "inflate failed");
 fail:
     inflateEnd(&z);
     free(o);
@@ -238,14 +237,14 @@ static int load(read_fn rd, void *ctx, size_t first, size_t max, const unsigned 
             want = PREFIX_READ;
         long r = rd(ctx, p + n, want);
         if (r < 0) {
-            ebts__error_set(err, "IO_ERROR", n, -1, NULL, "read failed: %s", strerror(errno));
+            ebts__error_set(err, EBTS__C_IO_ERROR, n, -1, NULL, "read failed: %s", strerror(errno));
             goto fail;
         }
         if (r == 0)
             break;
         n += (size_t)r;
         if (n > max) {
-            ebts__error_set(err, "INPUT_TOO_LARGE", n, -1, NULL,
+            ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, n, -1, NULL,
                             "input is larger than the limit of %zu bytes", max);
             goto fail;
         }
@@ -281,7 +280,7 @@ int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char *
     uintmax_t left = 0;
     int regular = file_left(fd, &left);
     if (regular && left > max) {
-        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, 0, -1, NULL,
                         "the file's %ju bytes to read are more than the limit of %zu bytes", left,
                         max);
         return -1;

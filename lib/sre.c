@@ -99,7 +99,7 @@ static void split_message(view *v, ebts_span m, ebts_errt_message *out, int *oom
 ebts_response *ebts_response_view(const ebts_txn *t, ebts_error *err)
 {
     if (!t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL transaction");
         return NULL;
     }
     view *v = calloc(1, sizeof *v);

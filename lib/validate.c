@@ -35,7 +35,7 @@ static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
 ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err)
 {
     if (!t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL transaction");
         return NULL;
     }
     ebts_report *rep = calloc(1, sizeof *rep);

@@ -252,8 +252,7 @@ static EBTS__HOT const ebts__field_rule *lookup(const V *v, unsigned rtype, unsi
     return id >= 0 && t->e[id].found ? &t->e[id].rule : NULL;
 }
 
-#define DIAG(v, code, off, rec, rt, fld, sub, item, ...)                                          \
-    ebts__diag_add((v)->dl, code, off, rec, rt, fld, sub, item, __VA_ARGS__)
+#define DIAG(v, code, at, ...) ebts__diag_add((v)->dl, code, at, __VA_ARGS__)
 
 static inline size_t off_of(const V *v, const ebts_field *f, ebts_span s)
 {

@@ -315,20 +315,21 @@ static void text_findings(V *v, long rec, const ebts_field *f, size_t sub, long 
         unsigned char ch = s.ptr[bad];
         int shown = c->sca && strcmp(c->sca, "PRINT") != 0; /* specials named in the message */
         int print = ch >= 0x20 && ch < 0x7f;
-        DIAG(v, is_control(ch) ? "CONTROL_CHARACTER" : "CHARSET_INVALID", at + bad, rec, rt, fn, (long)sub, item,
+        DIAG(v, is_control(ch) ? EBTS__C_CONTROL_CHARACTER : EBTS__C_CHARSET_INVALID,
+             EBTS__AT_ITEM(at + bad, rec, rt, fn, (long)sub, item),
              "%s: character %s%c%s (0x%02X) at position %zu is not allowed (%s%s%s)", mnem,
-             print ? "'" : "", print ? ch : '?', print ? "'" : "", ch, bad + 1,
-             ctype_name(c->ct), shown ? " with \"" : "", shown ? c->sca : "");
+             print ? "'" : "", print ? ch : '?', print ? "'" : "", ch, bad + 1, ctype_name(c->ct),
+             shown ? " with \"" : "", shown ? c->sca : "");
     }
     if (s.len < minlen || (maxlen && s.len > maxlen)) {
         if (maxlen == minlen)
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, EBTS__C_LENGTH_INVALID, EBTS__AT_ITEM(at, rec, rt, fn, (long)sub, item),
                  "%s: %zu characters, must be %u", mnem, s.len, minlen);
         else if (maxlen)
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, EBTS__C_LENGTH_INVALID, EBTS__AT_ITEM(at, rec, rt, fn, (long)sub, item),
                  "%s: %zu characters, must be %u to %u", mnem, s.len, minlen, maxlen);
         else
-            DIAG(v, "LENGTH_INVALID", at, rec, rt, fn, (long)sub, item,
+            DIAG(v, EBTS__C_LENGTH_INVALID, EBTS__AT_ITEM(at, rec, rt, fn, (long)sub, item),
                  "%s: %zu characters, must be at least %u", mnem, s.len, minlen);
     }
 }
@@ -349,9 +350,10 @@ static void value_finding(V *v, long rec, const ebts_field *f, size_t sub, long 
     for (char *x = list; *x; x++)
         if (*x == '|')
             *x = ',';
-    DIAG(v, "VALUE_NOT_ALLOWED", off_of(v, f, s), rec, v->t->recs[rec]->type, f->number,
-         (long)sub, item, "%s: value \"%s%s\" not in {%s%s}", mnem, shown,
-         s.len > 32 ? "..." : "", list, strlen(c->values) >= sizeof list - 1 ? ", ..." : "");
+    DIAG(v, EBTS__C_VALUE_NOT_ALLOWED,
+         EBTS__AT_ITEM(off_of(v, f, s), rec, v->t->recs[rec]->type, f->number, (long)sub, item),
+         "%s: value \"%s%s\" not in {%s%s}", mnem, shown, s.len > 32 ? "..." : "", list,
+         strlen(c->values) >= sizeof list - 1 ? ", ..." : "");
 }
 
 /* first_refused() for a check without a table of the profile's: the table built for this
@@ -403,9 +405,11 @@ static void check_lines(V *v, long rec, const ebts_field *f, ebts_span s, unsign
         line++;
     }
     if (reported)
-        DIAG(v, "ERS_LINE_TOO_LONG", first_at, rec, v->t->recs[rec]->type, f->number, 0, -1,
-             "%s: %zu line%s longer than %u bytes with line control (first: line %zu; longest: %zu)",
-             mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
+        DIAG(
+            v, EBTS__C_ERS_LINE_TOO_LONG,
+            EBTS__AT_ITEM(first_at, rec, v->t->recs[rec]->type, f->number, 0, -1),
+            "%s: %zu line%s longer than %u bytes with line control (first: line %zu; longest: %zu)",
+            mnem, reported, reported > 1 ? "s" : "", maxline, first_line, longest);
 }
 
 /* The index of f (see struct ebts_field; NULL for a single item). A value that was read and
@@ -476,7 +480,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         return; /* no memory: the report fails */
     size_t nsub = ebts__ix_nsub(ix);
     if (nsub < r->minocc || (r->maxocc && nsub > r->maxocc))
-        DIAG(v, "OCCURRENCE_COUNT", off_of(v, f, ebts_field_value(f)), rec, rt, f->number, -1, -1,
+        DIAG(v, EBTS__C_OCCURRENCE_COUNT,
+             EBTS__AT_FIELD(off_of(v, f, ebts_field_value(f)), rec, rt, f->number),
              "%s: %zu occurrence%s, %u to %u allowed", r->mnem, nsub, nsub == 1 ? "" : "s",
              r->minocc, r->maxocc);
     /* the rule's checks: the field's (ck[0]) for a rule without items, else the item rules' */
@@ -506,8 +511,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         for (size_t s = 0; s < nsub; s++) {
             size_t first = sf ? sf[s] : 0, nit = sf ? sf[s + 1] - first : 1;
             if (nit > rn)
-                DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(sf, f, s, rn)), rec, rt, f->number,
-                     (long)s, (long)rn, "%s: %zu items, at most %zu", r->mnem, nit, rn);
+                DIAG(v, EBTS__C_ITEM_COUNT,
+                     EBTS__AT_ITEM(off_of(v, f, ebts__ix_item(sf, f, s, rn)), rec, rt, f->number,
+                                   (long)s, (long)rn),
+                     "%s: %zu items, at most %zu", r->mnem, nit, rn);
             if (sf && k != first) { /* items were left over in the last subfield */
                 k = first;
                 start = end[k - 1] + 1u;
@@ -523,9 +530,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                     /* an empty later item is an absent one ("NORAM<US>"): right where the item
                        may be absent, an error where the field needs its value */
                     if (item_required(r, i))
-                        DIAG(v, "ITEM_EMPTY", off_of(v, f, it), rec, rt, f->number, (long)s,
-                             (long)i, "%s %s: the item is empty; the field requires a value",
-                             r->mnem, r->items[i].mnem);
+                        DIAG(v, EBTS__C_ITEM_EMPTY,
+                             EBTS__AT_ITEM(off_of(v, f, it), rec, rt, f->number, (long)s, (long)i),
+                             "%s %s: the item is empty; the field requires a value", r->mnem,
+                             r->items[i].mnem);
                     continue;
                 }
                 chk one;
@@ -539,7 +547,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
                 check_text(v, rec, f, s, (long)i, it, r->mnem, c, wide);
                 if (c->date != EBTS__DATE_NONE && !valid_date(it.ptr, it.len, 0) &&
                     !(c->date == EBTS__DATE_YMD_OR_ZERO && span_is(it, "00000000")))
-                    DIAG(v, "DATE_INVALID", off_of(v, f, it), rec, rt, f->number, (long)s, (long)i,
+                    DIAG(v, EBTS__C_DATE_INVALID,
+                         EBTS__AT_ITEM(off_of(v, f, it), rec, rt, f->number, (long)s, (long)i),
                          "%s %s: \"%.*s\" is not a valid CCYYMMDD date", r->mnem, c->imnem,
                          (int)(it.len > 20 ? 20 : it.len), (const char *)it.ptr);
             }
@@ -549,8 +558,10 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
     for (size_t s = 0; s < nsub; s++) {
         size_t nit = ebts__ix_items_in(ix, s);
         if (nit > 1)
-            DIAG(v, "ITEM_COUNT", off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
-                 (long)s, 1, "%s: %zu items, the field has none", r->mnem, nit);
+            DIAG(v, EBTS__C_ITEM_COUNT,
+                 EBTS__AT_ITEM(off_of(v, f, ebts__ix_item(ix, f, s, 1)), rec, rt, f->number,
+                               (long)s, 1),
+                 "%s: %zu items, the field has none", r->mnem, nit);
         ebts_span val = ebts__ix_item(ix, f, s, 0), raw = val;
         if (s == 0)
             while (val.len && val.ptr[0] == ' ') { /* the reader reported it: LEADING_SPACE */
@@ -561,7 +572,8 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
         if (r->date != EBTS__DATE_NONE) {
             int zero = r->date == EBTS__DATE_YMD_OR_ZERO && span_is(val, "00000000");
             if (!zero && !valid_date(val.ptr, val.len, r->date == EBTS__DATE_GMT))
-                DIAG(v, "DATE_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+                DIAG(v, EBTS__C_DATE_INVALID,
+                     EBTS__AT_ITEM(off_of(v, f, val), rec, rt, f->number, (long)s, -1),
                      "%s: \"%.*s\" is not a valid %s", r->mnem, (int)(val.len > 20 ? 20 : val.len),
                      (const char *)val.ptr,
                      r->date == EBTS__DATE_GMT ? "YYYYMMDDhhmmssZ time" : "CCYYMMDD date");
@@ -570,14 +582,17 @@ static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_r
             !(val.len == 5 && val.ptr[2] == '.' && val.ptr[0] >= '0' && val.ptr[0] <= '9' &&
               val.ptr[1] >= '0' && val.ptr[1] <= '9' && val.ptr[3] >= '0' && val.ptr[3] <= '9' &&
               val.ptr[4] >= '0' && val.ptr[4] <= '9'))
-            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
-                 "%s: \"%.*s\" is not of the form NN.NN", r->mnem, (int)(val.len > 20 ? 20 : val.len),
-                 (const char *)val.ptr);
+            DIAG(v, EBTS__C_FORMAT_INVALID,
+                 EBTS__AT_ITEM(off_of(v, f, val), rec, rt, f->number, (long)s, -1),
+                 "%s: \"%.*s\" is not of the form NN.NN", r->mnem,
+                 (int)(val.len > 20 ? 20 : val.len), (const char *)val.ptr);
         if ((r->fmt & EBTS__FMT_NO_LEADING_BLANK) && raw.len && raw.ptr[0] == ' ')
-            DIAG(v, "FORMAT_INVALID", off_of(v, f, raw), rec, rt, f->number, (long)s, -1,
+            DIAG(v, EBTS__C_FORMAT_INVALID,
+                 EBTS__AT_ITEM(off_of(v, f, raw), rec, rt, f->number, (long)s, -1),
                  "%s: must not begin with a blank", r->mnem);
         if ((r->fmt & EBTS__FMT_NO_PERIOD) && memchr(val.ptr, '.', val.len))
-            DIAG(v, "FORMAT_INVALID", off_of(v, f, val), rec, rt, f->number, (long)s, -1,
+            DIAG(v, EBTS__C_FORMAT_INVALID,
+                 EBTS__AT_ITEM(off_of(v, f, val), rec, rt, f->number, (long)s, -1),
                  "%s: periods are not allowed", r->mnem);
         if (r->maxlinelen)
             check_lines(v, rec, f, val, r->maxlinelen, r->mnem);
@@ -603,9 +618,11 @@ static void check_tag_like_items(V *v, long rec, const ebts_field *f)
             continue; /* the reader's own test of a tag, on the item's bytes */
         while (f->sub_first[sub + 1] <= k)
             sub++;
-        DIAG(v, "VALUE_READS_AS_TAG", off_of(v, f, (ebts_span){p, n}), rec, rt, f->number,
-             (long)sub, (long)(k - f->sub_first[sub]), EBTS__READS_AS_TAG_MSG, (int)tl,
-             (const char *)p, f->val[start - 1] == EBTS__RS ? "RS" : "US");
+        DIAG(v, EBTS__C_VALUE_READS_AS_TAG,
+             EBTS__AT_ITEM(off_of(v, f, (ebts_span){p, n}), rec, rt, f->number, (long)sub,
+                           (long)(k - f->sub_first[sub])),
+             EBTS__READS_AS_TAG_MSG, (int)tl, (const char *)p,
+             f->val[start - 1] == EBTS__RS ? "RS" : "US");
     }
 }
 
@@ -615,9 +632,10 @@ static void check_controls(V *v, long rec, const ebts_field *f)
     for (size_t i = 0; i < f->len; i++)
         if (is_control(f->val[i]) && (f->val[i] < 0x1c || f->val[i] > 0x1f)) {
             ebts_span at = {f->val + i, 1};
-            DIAG(v, "CONTROL_CHARACTER", off_of(v, f, at), rec, v->t->recs[rec]->type, f->number,
-                 -1, -1, "character 0x%02X at position %zu is a control character, not text",
-                 f->val[i], i + 1);
+            DIAG(v, EBTS__C_CONTROL_CHARACTER,
+                 EBTS__AT_FIELD(off_of(v, f, at), rec, v->t->recs[rec]->type, f->number),
+                 "character 0x%02X at position %zu is a control character, not text", f->val[i],
+                 i + 1);
             return;
         }
 }
@@ -628,9 +646,11 @@ void ebts__v_check_record_fields(V *v, long rec)
     for (uint32_t i = 0; i < r->nfields; i++) {
         const ebts_field *f = &r->fields[i];
         if (i == 1 && f->number != 2 && r->fields[0].number == 1 && !(f->flags & EBTS__F_MALFORMED))
-            DIAG(v, "FIELD_ORDER", f->offset == EBTS__NOWHERE ? 0 : f->offset, rec, r->type,
-                 f->number, -1, -1, "the second field of a Type-%u record must be %u.002 (%s)",
-                 r->type, r->type, r->type == 1 ? "VER" : "IDC");
+            DIAG(
+                v, EBTS__C_FIELD_ORDER,
+                EBTS__AT_FIELD(f->offset == EBTS__NOWHERE ? 0 : f->offset, rec, r->type, f->number),
+                "the second field of a Type-%u record must be %u.002 (%s)", r->type, r->type,
+                r->type == 1 ? "VER" : "IDC");
         if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
             (r->type == 1 && f->number >= 2 && f->number <= 4))
             continue; /* LEN and CNT are the reader's; VER and TOT are checked in ebts__v_check_type1 */
@@ -639,7 +659,7 @@ void ebts__v_check_record_fields(V *v, long rec)
             !(in && f->val >= in && f->val < in + v->t->len))
             check_tag_like_items(v, rec, f);
         if (ebts__v_forbidden(v, r->type, f->number)) {
-            DIAG(v, "FIELD_FORBIDDEN", f->offset, rec, r->type, f->number, -1, -1,
+            DIAG(v, EBTS__C_FIELD_FORBIDDEN, EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
                  "the profile forbids this field for TOT%.*s", (int)strlen(v->tot) - 1, v->tot);
             continue;
         }
@@ -657,13 +677,14 @@ void ebts__v_check_record_fields(V *v, long rec)
             if (v->tmpl && ebts__v_tmpl_find(v->tmpl->fields, r->type, f->number, ' '))
                 continue; /* the template's field, of a format no table of ours has */
             if (r->type != 10 && v->tot_known)
-                DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
+                DIAG(v, EBTS__C_FIELD_NOT_ALLOWED,
+                     EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
                      "field %u.%03u is not defined for TOT%.*s in profile %s", r->type, f->number,
                      (int)strlen(v->tot) - 1, v->tot, v->p->name);
             continue;
         }
         if (r->type == 10 && !ebts__v_imt_matches(rule->imt, r)) {
-            DIAG(v, "FIELD_NOT_ALLOWED", f->offset, rec, r->type, f->number, -1, -1,
+            DIAG(v, EBTS__C_FIELD_NOT_ALLOWED, EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
                  "%s is only defined for IMT %s", rule->mnem, rule->imt);
             continue;
         }

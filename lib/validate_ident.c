@@ -15,7 +15,7 @@ static void check_ident(V *v, long rec, const ebts_ers *e)
     const ebts_field *ers = ebts_record_field(r, 75), *srf = ebts_record_field(r, 59);
     size_t at = r->offset == EBTS__NOWHERE ? 0 : r->offset;
     if (!ers) {
-        DIAG(v, "FIELD_MISSING", at, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(at, rec, 2, 75),
              "ERS is mandatory in an IDENT response (ORI USVISIT0Z): it holds the IDR");
         return;
     }
@@ -28,22 +28,22 @@ static void check_ident(V *v, long rec, const ebts_ers *e)
     ebts_span sv = ebts_field_value(srf);
     int says = span_is(sv, "I") ? 1 : span_is(sv, "N") ? 0 : -1; /* others: VALUE_NOT_ALLOWED */
     if (d->match < 0)
-        DIAG(v, "IDR_SRF_MISMATCH", eat, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_IDR_SRF_MISMATCH, EBTS__AT_FIELD(eat, rec, 2, 75),
              "ERS: no \"MATCH\" or \"NO MATCH\" marker in the IDR");
     else if (says >= 0 && says != d->match)
-        DIAG(v, "IDR_SRF_MISMATCH", off_of(v, srf, sv), rec, 2, 59, -1, -1,
+        DIAG(v, EBTS__C_IDR_SRF_MISMATCH, EBTS__AT_FIELD(off_of(v, srf, sv), rec, 2, 59),
              "SRF is %c, the IDR says %s", says ? 'I' : 'N', d->match ? "MATCH" : "NO MATCH");
     int match = d->match >= 0 ? d->match : says;
     if (match == 0) {
         if (d->nencounters || iar->present || photos)
-            DIAG(v, "IDR_NOMATCH_CONTENT", eat, rec, 2, 75, -1, -1,
+            DIAG(v, EBTS__C_IDR_NOMATCH_CONTENT, EBTS__AT_FIELD(eat, rec, 2, 75),
                  "a no-match carries %zu encounter%s, %s IAR and %zu photo%s; it has none",
-                 d->nencounters, d->nencounters == 1 ? "" : "s", iar->present ? "an" : "no",
-                 photos, photos == 1 ? "" : "s");
+                 d->nencounters, d->nencounters == 1 ? "" : "s", iar->present ? "an" : "no", photos,
+                 photos == 1 ? "" : "s");
         return;
     }
     if (match == 1 && (d->nencounters == 0 || d->nencounters > 5))
-        DIAG(v, "IDR_ENCOUNTER_COUNT", eat, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_IDR_ENCOUNTER_COUNT, EBTS__AT_FIELD(eat, rec, 2, 75),
              "a match names %zu encounters, one to five", d->nencounters);
     for (size_t i = 0; i < d->nencounters; i++) {
         const ebts_encounter *x = &d->encounters[i];
@@ -54,15 +54,15 @@ static void check_ident(V *v, long rec, const ebts_ers *e)
                            : !x->sex || !*x->sex   ? "SEX"
                                                    : NULL;
         if (miss)
-            DIAG(v, "IDR_ENCOUNTER_INCOMPLETE", eat, rec, 2, 75, -1, -1,
+            DIAG(v, EBTS__C_IDR_ENCOUNTER_INCOMPLETE, EBTS__AT_FIELD(eat, rec, 2, 75),
                  "encounter %zu has no %s", i + 1, miss);
     }
     if (photos > d->nencounters && d->nencounters > 0)
-        DIAG(v, "IDR_PHOTO_COUNT", eat, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_IDR_PHOTO_COUNT, EBTS__AT_FIELD(eat, rec, 2, 75),
              "%zu photos for %zu encounter%s: at most one per encounter", photos, d->nencounters,
              d->nencounters == 1 ? "" : "s");
     if (d->photo_attached != (photos > 0))
-        DIAG(v, "IDR_PHOTO_ATTACHED", eat, rec, 2, 75, -1, -1,
+        DIAG(v, EBTS__C_IDR_PHOTO_ATTACHED, EBTS__AT_FIELD(eat, rec, 2, 75),
              d->photo_attached ? "the IDR says \"Photo Attached\"; there is no Type-10 record"
                                : "%zu Type-10 photo%s; the IDR does not say \"Photo Attached\"",
              photos, photos == 1 ? "" : "s");
@@ -86,7 +86,8 @@ void ebts__v_check_ers(V *v, long rec)
     size_t base = off_of(v, f, ebts_field_value(f));
     for (size_t i = 0; i < ebts_ers_diag_count(e); i++) {
         const ebts_diag *d = ebts_ers_diag(e, i);
-        DIAG(v, d->code, base + d->offset, rec, 2, 75, -1, -1, "%s", d->msg);
+        DIAG(v, ebts__code_id_of(d->code), EBTS__AT_FIELD(base + d->offset, rec, 2, 75), "%s",
+             d->msg);
     }
     if (v->ident)
         check_ident(v, rec, e);

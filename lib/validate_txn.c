@@ -54,8 +54,9 @@ static void missing(V *v, long rec, unsigned field, const char *why)
     const ebts_record *r = v->t->recs[rec];
     ebts__field_rule tmp;
     const ebts__field_rule *rule = lookup(v, r->type, field, &tmp, 1, NULL);
-    DIAG(v, "FIELD_MISSING", r->offset == EBTS__NOWHERE ? 0 : r->offset, rec, r->type, field, -1,
-         -1, "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
+    DIAG(v, EBTS__C_FIELD_MISSING,
+         EBTS__AT_FIELD(r->offset == EBTS__NOWHERE ? 0 : r->offset, rec, r->type, field),
+         "%s is mandatory%s%s", rule ? rule->mnem : "field", why ? " " : "", why ? why : "");
 }
 
 /* Make l, the list of Type-rtype records under v's TOT: -1 without memory. */
@@ -171,7 +172,8 @@ void ebts__v_check_image(V *v, long rec)
     ebts_span cga = ebts_field_value(ebts_record_field(r, 11));
     size_t at = off_of(v, data, img);
     if (img.len == 0) {
-        DIAG(v, "IMAGE_EMPTY", at, rec, 10, 999, -1, -1, "DATA: the image field is empty");
+        DIAG(v, EBTS__C_IMAGE_EMPTY, EBTS__AT_FIELD(at, rec, 10, 999),
+             "DATA: the image field is empty");
         return;
     }
     uint32_t w, h;
@@ -182,20 +184,20 @@ void ebts__v_check_image(V *v, long rec)
                                                                 : -1;
     static const char *const kn[] = {"no known image format", "JPEG", "PNG", "JPEG 2000"};
     if (want >= 0 && (kind & EBTS__IMG_KIND) != want) {
-        DIAG(v, "IMAGE_FORMAT_MISMATCH", at, rec, 10, 999, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_FORMAT_MISMATCH, EBTS__AT_FIELD(at, rec, 10, 999),
              "DATA: CGA %.*s announces %s, the data is %s", (int)cga.len, (const char *)cga.ptr,
              kn[want], kn[kind & EBTS__IMG_KIND]);
         return;
     }
     if (span_is(cga, "NONE") && (kind & EBTS__IMG_KIND) != EBTS__IMG_UNKNOWN) {
-        DIAG(v, "IMAGE_FORMAT_MISMATCH", at, rec, 10, 999, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_FORMAT_MISMATCH, EBTS__AT_FIELD(at, rec, 10, 999),
              "DATA: CGA NONE announces raw pixels, the data is %s", kn[kind & EBTS__IMG_KIND]);
         return;
     }
     if (want < 0 || want == EBTS__IMG_JP2)
         return; /* raw pixels and JPEG 2000 sizes: not checked against HLL/VLL */
     if (!(kind & EBTS__IMG_SIZED)) {
-        DIAG(v, "IMAGE_UNREADABLE", at, rec, 10, 999, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_UNREADABLE, EBTS__AT_FIELD(at, rec, 10, 999),
              "DATA: no %s frame header with the image's width and height", kn[want]);
         return;
     }
@@ -203,10 +205,10 @@ void ebts__v_check_image(V *v, long rec)
     uint32_t hll = span_uint(ebts_field_value(ebts_record_field(r, 6)), &ok1);
     uint32_t vll = span_uint(ebts_field_value(ebts_record_field(r, 7)), &ok2);
     if (ok1 && hll != w)
-        DIAG(v, "IMAGE_SIZE_MISMATCH", at, rec, 10, 6, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_SIZE_MISMATCH, EBTS__AT_FIELD(at, rec, 10, 6),
              "HLL says %u pixels per line, the %s is %u wide", hll, kn[want], w);
     if (ok2 && vll != h)
-        DIAG(v, "IMAGE_SIZE_MISMATCH", at, rec, 10, 7, -1, -1,
+        DIAG(v, EBTS__C_IMAGE_SIZE_MISMATCH, EBTS__AT_FIELD(at, rec, 10, 7),
              "VLL says %u lines, the %s is %u high", vll, kn[want], h);
 }
 
@@ -220,7 +222,7 @@ void ebts__v_check_face(V *v, long rec)
     const ebts_field *sap = ebts_record_field(r, 13);
     if (!sap) {
         if (v->p->ebts10)
-            DIAG(v, "SAP_MISSING", at, rec, 10, 13, -1, -1,
+            DIAG(v, EBTS__C_SAP_MISSING, EBTS__AT_FIELD(at, rec, 10, 13),
                  "SAP is mandatory when IMT is FACE (EBTS 10)");
     } else {
         int ok;
@@ -229,14 +231,16 @@ void ebts__v_check_face(V *v, long rec)
         static const char *const names[] = {"PAS", "SPA", "SXS", "SEC", "SHC"};
         for (size_t i = 0; ok && s >= 40 && v->p->ebts10 && i < 5; i++)
             if (!ebts_record_field(r, need[i]))
-                DIAG(v, "FIELD_MISSING", at, rec, 10, need[i], -1, -1,
+                DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(at, rec, 10, need[i]),
                      "%s is mandatory when SAP is 40 or more (SAP %u)", names[i], s);
     }
     ebts_span pos = ebts_field_value(ebts_record_field(r, 20));
     if (span_is(pos, "A") && !ebts_record_field(r, 21))
-        DIAG(v, "FIELD_MISSING", at, rec, 10, 21, -1, -1, "POA is mandatory when POS is A");
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(at, rec, 10, 21),
+             "POA is mandatory when POS is A");
     if (span_is(pos, "D") && !ebts_record_field(r, 25))
-        DIAG(v, "FIELD_MISSING", at, rec, 10, 25, -1, -1, "SPA is mandatory when POS is D");
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(at, rec, 10, 25),
+             "SPA is mandatory when POS is D");
 }
 
 void ebts__v_check_type1(V *v)
@@ -251,22 +255,22 @@ void ebts__v_check_type1(V *v)
         const char *want = v->p->ebts10 ? "0500" : "0400";
         int update = v->p->ebts10 && (span_is(ver, "0501") || span_is(ver, "0502"));
         if (k == n)
-            DIAG(v, "VER_UNKNOWN", off_of(v, vf, ver), 0, 1, 2, -1, -1,
+            DIAG(v, EBTS__C_VER_UNKNOWN, EBTS__AT_FIELD(off_of(v, vf, ver), 0, 1, 2),
                  "VER: \"%.*s\" is no ANSI/NIST-ITL version (0200 to 0502, 0600)",
                  (int)(ver.len > 8 ? 8 : ver.len), (const char *)ver.ptr);
         else if (!span_is(ver, want) && !update)
-            DIAG(v, "VER_UNEXPECTED", off_of(v, vf, ver), 0, 1, 2, -1, -1,
+            DIAG(v, EBTS__C_VER_UNEXPECTED, EBTS__AT_FIELD(off_of(v, vf, ver), 0, 1, 2),
                  "VER: %.*s, profile %s expects %s", (int)ver.len, (const char *)ver.ptr,
                  v->p->name, want);
     }
     const ebts_field *tf = ebts_record_field(t1, 4);
     if (tf && !v->tot_known && v->p->version != 2011)
-        DIAG(v, "TOT_UNKNOWN", off_of(v, tf, ebts_field_value(tf)), 0, 1, 4, -1, -1,
+        DIAG(v, EBTS__C_TOT_UNKNOWN, EBTS__AT_FIELD(off_of(v, tf, ebts_field_value(tf)), 0, 1, 4),
              "TOT: \"%.*s\" is not a transaction type of profile %s",
              (int)(tf->len > 16 ? 16 : tf->len), (const char *)tf->val, v->p->name);
     if (v->totr && strcmp(v->totr->group, "Submission Responses") == 0 &&
         !ebts_record_field(t1, 10))
-        DIAG(v, "FIELD_MISSING", t1->offset, 0, 1, 10, -1, -1,
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(t1->offset, 0, 1, 10),
              "TCR is mandatory in a response (TOT%.*s): it echoes the submission's TCN",
              (int)strlen(v->tot) - 1, v->tot);
 }
@@ -279,9 +283,10 @@ static void check_template_records(V *v)
         char tok[16];
         snprintf(tok, sizeof tok, " %u ", r->type);
         if (!strstr(v->tmpl->records, tok))
-            DIAG(v, "RECORD_NOT_ALLOWED", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
-                 r->type, 0, -1, -1, "a Type-%u record is not part of TOT%.*s (its template holds%s)",
-                 r->type, (int)strlen(v->tot) - 1, v->tot, v->tmpl->records);
+            DIAG(v, EBTS__C_RECORD_NOT_ALLOWED,
+                 EBTS__AT_RECORD(r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type),
+                 "a Type-%u record is not part of TOT%.*s (its template holds%s)", r->type,
+                 (int)strlen(v->tot) - 1, v->tot, v->tmpl->records);
     }
 }
 
@@ -358,16 +363,18 @@ void ebts__v_check_makeup(V *v)
                 snprintf(types, sizeof types, "Type-%u/%u", a, b);
             else
                 snprintf(types, sizeof types, "Type-%u", a);
-            DIAG(v, "RECORD_COUNT", 0, -1, a, 0, -1, -1, "%zu %s record%s, TOT%.*s needs %u to %u",
-                 n, types, n == 1 ? "" : "s", (int)strlen(v->tot) - 1, v->tot, lo, hi);
+            DIAG(v, EBTS__C_RECORD_COUNT, EBTS__AT_RECORD(0, -1, a),
+                 "%zu %s record%s, TOT%.*s needs %u to %u", n, types, n == 1 ? "" : "s",
+                 (int)strlen(v->tot) - 1, v->tot, lo, hi);
         }
     }
     for (size_t i = 1; i < v->t->nrecs; i++) {
         const ebts_record *r = v->t->recs[i];
         if (r->type < 100 && !allowed[r->type])
-            DIAG(v, "RECORD_NOT_ALLOWED", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
-                 r->type, 0, -1, -1, "a Type-%u record is not part of TOT%.*s (%s)", r->type,
-                 (int)strlen(v->tot) - 1, v->tot, v->totr->makeup);
+            DIAG(v, EBTS__C_RECORD_NOT_ALLOWED,
+                 EBTS__AT_RECORD(r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type),
+                 "a Type-%u record is not part of TOT%.*s (%s)", r->type, (int)strlen(v->tot) - 1,
+                 v->tot, v->totr->makeup);
     }
 }
 
@@ -419,9 +426,10 @@ void ebts__v_check_idcs(V *v)
         if (first[i] == i)
             continue;
         const ebts_record *r = v->t->recs[i];
-        DIAG(v, "IDC_DUPLICATE", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type,
-             r->binary ? 0 : 2, -1, -1, "IDC %d is used by Type-%u records %zu and %zu", idcs[i],
-             r->type, first[i], i);
+        DIAG(v, EBTS__C_IDC_DUPLICATE,
+             EBTS__AT_FIELD(r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type,
+                            r->binary ? 0 : 2),
+             "IDC %d is used by Type-%u records %zu and %zu", idcs[i], r->type, first[i], i);
     }
     free(tab);
     free(keys);
@@ -458,11 +466,11 @@ void ebts__v_check_doa_age(V *v, long rec)
         return; /* DATE_INVALID or FIELD_MISSING say what is wrong */
     long days = day_number(dat.ptr) - day_number(doa.ptr);
     if (days > 7)
-        DIAG(v, "DOA_TOO_OLD", off_of(v, f, doa), rec, 2, f->number, -1, -1,
+        DIAG(v, EBTS__C_DOA_TOO_OLD, EBTS__AT_FIELD(off_of(v, f, doa), rec, 2, f->number),
              "%s %.8s is %ld days before DAT %.8s: the FBI rejects a CAR whose %s is more than "
              "seven days old (L0013)",
-             f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days,
-             (const char *)dat.ptr, f->number == 45 ? "DOA" : "DPR");
+             f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days, (const char *)dat.ptr,
+             f->number == 45 ? "DOA" : "DPR");
 }
 
 /* ANSI/NIST-ITL 1-2011 deprecates the fingerprint record Types 3, 5 and 6; EBTS 10 and 11 are
@@ -474,8 +482,8 @@ void ebts__v_check_deprecated(V *v)
     for (size_t i = 1; i < v->t->nrecs; i++) {
         const ebts_record *r = v->t->recs[i];
         if (r->type == 3 || r->type == 5 || r->type == 6)
-            DIAG(v, "RECORD_DEPRECATED", r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i,
-                 r->type, 0, -1, -1, "Type-%u records are deprecated since ANSI/NIST-ITL 1-2011",
-                 r->type);
+            DIAG(v, EBTS__C_RECORD_DEPRECATED,
+                 EBTS__AT_RECORD(r->offset == EBTS__NOWHERE ? 0 : r->offset, (long)i, r->type),
+                 "Type-%u records are deprecated since ANSI/NIST-ITL 1-2011", r->type);
     }
 }

@@ -638,7 +638,7 @@ static int has_element(unsigned rtype, unsigned f, int face)
 ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err)
 {
     if (!t) {
-        ebts__error_set(err, "BAD_ARGUMENT", 0, -1, NULL, "NULL transaction");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL transaction");
         return NULL;
     }
     ebts_report *report = calloc(1, sizeof *report);
@@ -658,9 +658,9 @@ ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err)
             if ((f->flags & (EBTS__F_MALFORMED | EBTS__F_BINARY)) || f->number == 1 ||
                 !has_element(r->type, f->number, face) || is_xml_text(f->val, f->len))
                 continue;
-            ebts__diag_add(&report->dl, "XML_VALUE_CARRIED",
-                           f->offset == EBTS__NOWHERE ? 0 : f->offset, (long)ri, r->type,
-                           f->number, -1, -1,
+            ebts__diag_add(&report->dl, EBTS__C_XML_VALUE_CARRIED,
+                           EBTS__AT_FIELD(f->offset == EBTS__NOWHERE ? 0 : f->offset, (long)ri,
+                                          r->type, f->number),
                            "a control character or a byte that is no UTF-8: written to "
                            "lebts:Field in base64, not to its element");
         }

@@ -114,8 +114,9 @@ static void at_line(R *r, size_t n0, long line)
 #if defined(__GNUC__)
 __attribute__((format(printf, 8, 9)))
 #endif
-static void finding(R *r, long line, const char *code, long rec, unsigned rtype, unsigned field,
-                    long sub, const char *fmt, ...)
+static void
+finding(R *r, long line, enum ebts__code_id code, long rec, unsigned rtype, unsigned field,
+        long sub, const char *fmt, ...)
 {
     char msg[200];
     va_list ap;
@@ -125,7 +126,7 @@ static void finding(R *r, long line, const char *code, long rec, unsigned rtype,
     size_t n0 = r->t ? r->t->dl.n : 0;
     if (!r->t)
         return;
-    ebts__diag_add(&r->t->dl, code, 0, rec, rtype, field, sub, -1, "%s", msg);
+    ebts__diag_add(&r->t->dl, code, EBTS__AT_ITEM(0, rec, rtype, field, sub, -1), "%s", msg);
     at_line(r, n0, line);
 }
 
@@ -144,7 +145,7 @@ static void qname(xmlNodePtr n, char *out, size_t size)
 static void unknown(R *r, xmlNodePtr n)
 {
     long line = xmlGetLineNo(n);
-    finding(r, line, "XML_UNKNOWN_ELEMENT", rec_now(r), 0, 0, -1,
+    finding(r, line, EBTS__C_XML_UNKNOWN_ELEMENT, rec_now(r), 0, 0, -1,
             "line %ld: element %s is not part of the mapping; left out", line,
             (const char *)n->name);
 }
@@ -154,7 +155,7 @@ static void unplaced(R *r, xmlNodePtr n, const char *why)
     char name[160];
     qname(n, name, sizeof name);
     long line = xmlGetLineNo(n);
-    finding(r, line, "XML_ELEMENT_UNPLACED", rec_now(r), 0, 0, -1,
+    finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), 0, 0, -1,
             "line %ld: element %s holds data %s", line, name, why);
 }
 
@@ -489,7 +490,7 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
     if (x->conv == EBTS__XC_BASE64 && rtype != 4 && rtype != 7) {
         val *v = add_val(r, x->field, (size_t)sub, item, x->conv, line);
         if (v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom)
-            finding(r, line, "XML_VALUE_INVALID", rec_now(r), rtype, x->field, -1,
+            finding(r, line, EBTS__C_XML_VALUE_INVALID, rec_now(r), rtype, x->field, -1,
                     "%u.%03u: the image is not base64", rtype, x->field);
         return;
     }
@@ -664,11 +665,11 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
     if (!f || (f->flags & EBTS__F_BINARY))
         return;
     if (f->len > 0 && f->val[0] == ' ' && !(f->flags & EBTS__F_MALFORMED))
-        ebts__diag(r->t, "LEADING_SPACE", 0, (long)ri, rtype, f->number, -1, -1,
+        ebts__diag(r->t, EBTS__C_LEADING_SPACE, EBTS__AT_FIELD(0, (long)ri, rtype, f->number),
                    "value begins with a space");
     for (uint32_t i = 0; (rtype == 1 || r->ascii7) && i < f->len; i++)
         if (f->val[i] >= 0x80) {
-            ebts__diag(r->t, "NON_ASCII", 0, (long)ri, rtype, f->number, -1, -1,
+            ebts__diag(r->t, EBTS__C_NON_ASCII, EBTS__AT_FIELD(0, (long)ri, rtype, f->number),
                        "byte 0x%02X at byte %u of the value in 7-bit ASCII data%s", f->val[i], i,
                        rtype == 1 ? " (Type-1 is always 7-bit)" : "");
             break;
@@ -683,7 +684,8 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
         size_t len = ebts__tag_of_type(f->val, f->len, i + 1, rtype);
         size_t n1 = r->t->dl.n;
         if (len)
-            ebts__diag(r->t, "VALUE_READS_AS_TAG", 0, (long)ri, rtype, f->number, sub, item,
+            ebts__diag(r->t, EBTS__C_VALUE_READS_AS_TAG,
+                       EBTS__AT_ITEM(0, (long)ri, rtype, f->number, sub, item),
                        EBTS__READS_AS_TAG_MSG, (int)len, (const char *)(f->val + i + 1),
                        c == EBTS__RS ? "RS" : "US");
         at_line(r, n1, line_of(vs, nvs, sub, item));
@@ -716,14 +718,14 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
             continue;
         ebts__buf b = {0};
         if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom)
-            finding(r, x->line, "XML_VALUE_INVALID", (long)ri, rtype, x->field, -1,
+            finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, x->field, -1,
                     "lebts:Field %u.%03u: not base64; left out", rtype, x->field);
         else if (x->conv != EBTS__XC_BASE64)
             ebts__buf_puts(&b, x->text);
         int rc = 0;
         const unsigned char *bytes = b.p ? b.p : (const unsigned char *)"";
         if (x->item == -2 && x->field == 1)
-            finding(r, x->line, "XML_VALUE_INVALID", (long)ri, rtype, 1, -1,
+            finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, 1, -1,
                     "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
         else if (!b.oom)
             rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
@@ -775,7 +777,7 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
         if (convert_in(x->conv, x->text, conv, sizeof conv)) {
             ebts__buf_puts(b, conv);
         } else {
-            finding(r, x->line, "XML_VALUE_INVALID", (long)ri, rtype, x->field, -1,
+            finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, x->field, -1,
                     "%u.%03u: \"%.40s\" is not of the XML form expected; kept as given", rtype,
                     x->field, x->text);
             ebts__buf_puts(b, x->text);
@@ -874,7 +876,7 @@ static int build_record(R *r, size_t ri, long line, ebts_error *err)
     for (size_t i = 1; i < k; i++) { /* a repeated field, at its second occurrence */
         uint32_t num = (uint32_t)(keys[i] >> 32);
         if (num == (uint32_t)(keys[i - 1] >> 32) && (i < 2 || num != (uint32_t)(keys[i - 2] >> 32)))
-            ebts__diag(r->t, "DUPLICATE_FIELD", 0, (long)ri, rec->type, num, -1, -1,
+            ebts__diag(r->t, EBTS__C_DUPLICATE_FIELD, EBTS__AT_FIELD(0, (long)ri, rec->type, num),
                        "field %u.%03u occurs more than once; the first one counts", rec->type, num);
     }
     free(keys);
@@ -944,9 +946,10 @@ static int build_binary(R *r, unsigned type, long line, ebts_error *err)
         ebts__error_oom(err);
     free(rec.p);
     if (rc == 0 && bad)
-        finding(r, line, "XML_ELEMENT_UNPLACED", rec_now(r), type, 0, -1,
+        finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), type, 0, -1,
                 "line %ld: a value of this Type-%u record does not fit its binary field; "
-                "left out", line, type);
+                "left out",
+                line, type);
     return rc;
 }
 
@@ -968,7 +971,7 @@ static void read_carrier_record(R *r, xmlNodePtr c)
              ebts__frame_record(r->t, bytes, len, rt, rt >= 3 && rt <= 8 && !tagged, r->o,
                                 NULL) == 0;
     if (!ok && !r->oom)
-        finding(r, line, "XML_VALUE_INVALID", -1, rt, 0, -1,
+        finding(r, line, EBTS__C_XML_VALUE_INVALID, -1, rt, 0, -1,
                 "line %ld: lebts:Record of Type-%u could not be read; left out", line, rt);
     at_line(r, n0, line);
     xmlFree(form);
@@ -985,7 +988,7 @@ static int read_record(R *r, xmlNodePtr c, ebts_error *err)
     unsigned type = rk >= 0 ? r->m->nodes[rk].rtype : 0;
     long line = xmlGetLineNo(c);
     if (!r->t && type != 1) {
-        ebts__error_set(err, "XML_NOT_TRANSACTION", line_offset(r, line), -1, NULL,
+        ebts__error_set(err, EBTS__C_XML_NOT_TRANSACTION, line_offset(r, line), -1, NULL,
                         "line %ld: the first record is not itl:PackageInformationRecord", line);
         return -1;
     }
@@ -1125,7 +1128,7 @@ static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *
         if (!c || msg[0])
             return 0;
         if (too_deep(c, MAX_DEPTH)) {
-            ebts__error_set(err, "XML_SYNTAX", line_offset(r, xmlGetLineNo(c)), -1, NULL,
+            ebts__error_set(err, EBTS__C_XML_SYNTAX, line_offset(r, xmlGetLineNo(c)), -1, NULL,
                             "XML not well-formed: line %ld: elements nested deeper than %d",
                             xmlGetLineNo(c), MAX_DEPTH);
             return -1;
@@ -1163,12 +1166,12 @@ static int prolog(const unsigned char *p, size_t n, char *msg, ebts_error *err)
         ret = xmlTextReaderRead(rd);
     xmlFreeTextReader(rd);
     if (ret < 0 || msg[0] || (ret == 0 && !dtd)) {
-        ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
+        ebts__error_set(err, EBTS__C_XML_SYNTAX, 0, -1, NULL, "XML not well-formed: %s",
                         msg[0] ? msg : "no root element");
         return 0;
     }
     if (dtd) {
-        ebts__error_set(err, "XML_DTD_FORBIDDEN", 0, -1, NULL,
+        ebts__error_set(err, EBTS__C_XML_DTD_FORBIDDEN, 0, -1, NULL,
                         "XML with a DTD (document type declaration) is refused: transactions "
                         "need none, and entities are a known attack");
         return 0;
@@ -1180,13 +1183,14 @@ static ebts_txn *read_document(R *r, xmlTextReaderPtr rd, const char *msg, ebts_
 {
     int dtd = 0, ret = to_root(rd, &dtd);
     if (ret < 0 || msg[0] || dtd) {
-        ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
+        ebts__error_set(err, EBTS__C_XML_SYNTAX, 0, -1, NULL, "XML not well-formed: %s",
                         msg[0] ? msg : "unreadable");
         return NULL;
     }
     xmlNodePtr root = ret == 1 ? xmlTextReaderCurrentNode(rd) : NULL;
     if (!root || !is_ns(root, EBTS__NS_ITL, "NISTBiometricInformationExchangePackage")) {
-        ebts__error_set(err, ret == 1 ? "XML_NOT_TRANSACTION" : "XML_SYNTAX", 0, -1, NULL,
+        ebts__error_set(err, ret == 1 ? EBTS__C_XML_NOT_TRANSACTION : EBTS__C_XML_SYNTAX, 0, -1,
+                        NULL,
                         ret == 1 ? "the root is not itl:NISTBiometricInformationExchangePackage "
                                    "(namespace http://biometrics.nist.gov/standard/2011)"
                                  : "XML not well-formed: no root element");
@@ -1198,12 +1202,13 @@ static ebts_txn *read_document(R *r, xmlTextReaderPtr rd, const char *msg, ebts_
     if (ret < 0)
         return NULL;
     if (ret == 0 || msg[0]) {
-        ebts__error_set(err, "XML_SYNTAX", 0, -1, NULL, "XML not well-formed: %s",
+        ebts__error_set(err, EBTS__C_XML_SYNTAX, 0, -1, NULL, "XML not well-formed: %s",
                         msg[0] ? msg : "unreadable");
         return NULL;
     }
     if (!r->t) {
-        ebts__error_set(err, "XML_NOT_TRANSACTION", 0, -1, NULL, "no itl:PackageInformationRecord");
+        ebts__error_set(err, EBTS__C_XML_NOT_TRANSACTION, 0, -1, NULL,
+                        "no itl:PackageInformationRecord");
         return NULL;
     }
     if (finish(r, err) < 0)
@@ -1217,7 +1222,8 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
                          ebts_error *err)
 {
     if (n > (size_t)0x7fffffff || n > o->max_input) {
-        ebts__error_set(err, "INPUT_TOO_LARGE", 0, -1, NULL, "XML input larger than the limit");
+        ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, 0, -1, NULL,
+                        "XML input larger than the limit");
         return NULL;
     }
     ebts__xml_init();

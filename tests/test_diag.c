@@ -183,23 +183,23 @@ START_TEST(messages_format_as_snprintf)
     memset(big, 'a', sizeof big - 1);
     big[sizeof big - 1] = 0;
     const char *volatile null = NULL; /* not seen as NULL by the format checks */
-    ebts__diag_add(&l, "LEN_MISMATCH", 0, -1, 0, 0, -1, -1, "%d %d %u %ld %ld %lu %zu 100%%", -7,
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "%d %d %u %ld %ld %lu %zu 100%%", -7,
                    INT_MIN, UINT_MAX, LONG_MIN, 0L, ULONG_MAX, SIZE_MAX);
     want_of(want, sizeof want, "%d %d %u %ld %ld %lu %zu 100%%", -7, INT_MIN, UINT_MAX, LONG_MIN,
              0L, ULONG_MAX, SIZE_MAX);
     ck_assert_str_eq(l.d[0].msg, want);
-    ebts__diag_add(&l, "LEN_MISMATCH", 0, -1, 0, 0, -1, -1, "[%.*s|%.*s|%s|%s]", 3, "abcdef", -1,
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "[%.*s|%.*s|%s|%s]", 3, "abcdef", -1,
                    "xy", "", null);
     want_of(want, sizeof want, "[%.*s|%.*s|%s|%s]", 3, "abcdef", -1, "xy", "", null);
     ck_assert_str_eq(l.d[1].msg, want);
-    ebts__diag_add(&l, "LEN_MISMATCH", 0, -1, 0, 0, -1, -1, "%s %u", big, 12345u);
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "%s %u", big, 12345u);
     want_of(want, sizeof want, "%s %u", big, 12345u);
     ck_assert_uint_eq(strlen(l.d[2].msg), sizeof want - 1);
     ck_assert_str_eq(l.d[2].msg, want);
-    ebts__diag_add(&l, "LEN_MISMATCH", 0, -1, 0, 0, -1, -1, "%.195s %zu", big, (size_t)98765);
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "%.195s %zu", big, (size_t)98765);
     want_of(want, sizeof want, "%.195s %zu", big, (size_t)98765);
     ck_assert_str_eq(l.d[3].msg, want); /* a number cut in its middle */
-    ebts__diag_add(&l, "LEN_MISMATCH", 0, -1, 0, 0, -1, -1, "%x, not quick", 255u);
+    ebts__diag_add(&l, EBTS__C_LEN_MISMATCH, EBTS__AT_FILE(0), "%x, not quick", 255u);
     ck_assert_str_eq(l.d[4].msg, "ff, not quick");
     free(l.d);
 }

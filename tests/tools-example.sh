@@ -42,5 +42,18 @@ for want in "1.004:CAR<GS>" "1.008:TX0000000<GS>" "1.009:TX0000000-" "1.014:" "2
 done
 "$SIB" > /dev/null 2>&1
 if [ $? = 2 ]; then ok; else bad "no arguments: exit 2"; fi
+# the README's program (build/examples/readme, cut from README.md by make): the encounters of the
+# clean combined response, its count of errors, and its XML, which reads back as the response
+RD="$(pwd)/$BUILD/examples/readme"
+mkdir -p "$T/readme"
+(cd "$T/readme" && "$RD" "$OLDPWD/fixtures/samples/clean/idr-iar-match.eft" > out.txt 2> err.txt)
+if [ $? = 0 ]; then ok; else bad "README program: exit $?"; sed 's/^/  /' "$T/readme/err.txt"; fi
+same "$T/readme/out.txt" 'EID 1105048570: TEST,TEST
+EID 1105046343: TEST,Heather P
+0 errors
+' "README program's output"
+expect 0 "README program's XML equals its input" -- "$BUILD/bin/ebts-diff" fixtures/samples/clean/idr-iar-match.eft "$T/readme/out.xml"
+(cd "$T/readme" && "$RD" /nonexistent.eft > out2.txt 2>&1)
+if [ $? = 1 ]; then ok; else bad "README program on a missing file: exit 1 expected"; fi
 echo "tools-example: $pass passed, $fail failed"
 [ "$fail" = 0 ]
