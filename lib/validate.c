@@ -80,6 +80,8 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     /* the TOT's tables (NULL without memory: every answer is computed) */
     v.tc = ebts__v_totc_of(p, v.tot, 0);
     v.tmpl = v.tc ? v.tc->tmpl : ebts__v_tmpl_of(p->version, v.tot);
+    if (v.ver05)
+        v.nreq2 = ebts__v_tmpl_req2(v.tmpl, v.req2, sizeof v.req2 / sizeof v.req2[0]);
     if (p->version == 2011) /* the base standard: no transaction rules, any TOT */
         v.totr = NULL;
     v.tot_known = v.tmpl != NULL || v.totr != NULL ||

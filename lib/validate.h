@@ -128,6 +128,8 @@ typedef struct V {
     int ascii7; /* 1.015 DCS declares no character set but 7-bit ASCII */
     int ident;  /* an SRE from IDENT (1.008 ORI USVISIT0Z) */
     int ver05;  /* 1.002 VER is 0500, 0501 or 0502: the version of the EBTS 10 and 11 templates */
+    unsigned short req2[32]; /* the Type-2 fields the TOT's template requires (ver05 only) */
+    size_t nreq2;
     char why[48]; /* "for TOT SRE" */
 } V;
 #define CHK_ITEMS 16u /* item rules made ready per field; checks of later items are made per item */
@@ -160,6 +162,8 @@ int ebts__v_required_uncached(const V *v, unsigned rtype, const ebts_record *r, 
                               const ebts__field_rule *rule);
 int ebts__v_reqlist_make(const V *v, unsigned rtype, struct reqlist *l);
 void ebts__v_tmpl_records(const ebts__tmpl_tot *tmpl, unsigned char rec[100]);
+/* The Type-2 fields of the template's required list into out[0, max): how many there are. */
+size_t ebts__v_tmpl_req2(const ebts__tmpl_tot *tmpl, unsigned short *out, size_t max);
 void ebts__v_check_mandatory(V *v, long rec);
 void ebts__v_check_image(V *v, long rec);
 void ebts__v_check_face(V *v, long rec);

@@ -138,15 +138,9 @@ void ebts__v_check_mandatory(V *v, long rec)
        responses ebts-gen writes and the fixtures lack it): for a transaction of the
        template's ANSI/NIST-ITL version (VER 0500 or an update of it), not an older one that the
        EBTS 10 and 11 templates do not describe (VER_UNEXPECTED says so) */
-    for (const char *x = v->tmpl && v->ver05 ? v->tmpl->required : NULL; x && *x; x++) {
-        unsigned rt, fld;
-        int used = 0;
-        if (*x == ' ' || sscanf(x, "%u.%u%n", &rt, &fld, &used) != 2 || used == 0)
-            continue;
-        x += used - 1;
-        if (rt == 2 && rt == r->type && !HAS(fld) && !required_here(v, r, fld))
-            missing(v, rec, fld, why);
-    }
+    for (size_t i = 0; r->type == 2 && i < v->nreq2; i++)
+        if (!HAS(v->req2[i]) && !required_here(v, r, v->req2[i]))
+            missing(v, rec, v->req2[i], why);
 #undef HAS
 }
 
@@ -291,6 +285,23 @@ static void check_template_records(V *v)
 }
 
 /* The record types 1-99 the template holds, as rec[type] = 1 */
+size_t ebts__v_tmpl_req2(const ebts__tmpl_tot *tmpl, unsigned short *out, size_t max)
+{
+    size_t n = 0;
+    for (const char *x = tmpl ? tmpl->required : NULL; x && *x; x++) {
+        if (x[0] != '2' || x[1] != '.' || (x > tmpl->required && x[-1] != ' '))
+            continue;
+        unsigned fld = 0;
+        for (x += 2; *x >= '0' && *x <= '9' && fld < 100000; x++)
+            fld = fld * 10 + (unsigned)(*x - '0');
+        if (fld && n < max)
+            out[n++] = (unsigned short)fld;
+        if (!*x)
+            break;
+    }
+    return n;
+}
+
 void ebts__v_tmpl_records(const ebts__tmpl_tot *tmpl, unsigned char rec[100])
 {
     memset(rec, 0, 100);
