@@ -118,7 +118,7 @@ docs: $(BUILD)/man/ebts-codes.7
 
 $(BUILD)/tests/%.o: tests/%.c tests/testutil.h $(LIB_HDRS) | $(NEED_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(CHECK_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
+	$(CC) $(EBTS_CFLAGS) $(CHECK_CFLAGS) $(DEP_CFLAGS) $(CFLAGS) -Wno-missing-prototypes -c $< -o $@
 
 $(TEST_BIN): $(TEST_SRC:tests/%.c=$(BUILD)/tests/%.o) $(BUILD)/tests/testutil.o $(BUILD)/tests/main.o $(STATIC)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(STATIC) $(DEP_LIBS) $(CHECK_LIBS)
@@ -139,7 +139,7 @@ FUZZ_TARGETS = read ers xml profile
 # each target's seeds besides its regressions: the replay in check and make fuzz use the same
 FUZZ_SEEDS_read = fixtures
 FUZZ_SEEDS_ers = fixtures/samples
-FUZZ_SEEDS_xml = fixtures/xml fixtures/invalid
+FUZZ_SEEDS_xml = fixtures/xml fixtures/invalid fixtures/ebts-xml/10.0/templates fixtures/ebts-xml/11.2/templates
 FUZZ_SEEDS_profile = profiles
 $(BUILD)/fuzz/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC)
 	@mkdir -p $(dir $@)

@@ -141,14 +141,14 @@ static void check_narrow(const uint8_t *data, size_t size, const ebts_read_optio
     ebts_txn_free(u);
 }
 
-/* Through XML and back: no difference from t2, t written and read back traditionally (the
- * writer's own repairs, a CNT IDC for a record without one, show on both sides), and none from
- * t itself when its reading found no error. */
-static void check_xml(const ebts_txn *t, const ebts_txn *t2)
+/* Through XML (EBTS 11.2 and 10.0) and back: no difference from t2, t written and read back
+ * traditionally (the writer's own repairs, a CNT IDC for a record without one, show on both
+ * sides), and none from t itself when its reading found no error. */
+static void check_xml_version(const ebts_txn *t, const ebts_txn *t2, unsigned version)
 {
     unsigned char *x;
     size_t nx;
-    if (ebts_write_buffer(t, EBTS_FORMAT_XML, &x, &nx, NULL) != 0)
+    if (ebts_write_buffer(t, EBTS_FORMAT_XML | version, &x, &nx, NULL) != 0)
         fail("xml write");
     ebts_error err;
     memset(&err, 0, sizeof err);
@@ -177,6 +177,12 @@ static void check_xml(const ebts_txn *t, const ebts_txn *t2)
     }
     ebts_txn_free(u);
     ebts_free(x);
+}
+
+static void check_xml(const ebts_txn *t, const ebts_txn *t2)
+{
+    check_xml_version(t, t2, 0);
+    check_xml_version(t, t2, EBTS_WRITE_XML_10);
 }
 
 /* The traditional bytes of the first variant that loaded, and their length. */

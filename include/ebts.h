@@ -302,7 +302,8 @@ EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
 #define EBTS_FORMAT_TRADITIONAL 0u
 #define EBTS_FORMAT_READABLE    1u
 #define EBTS_FORMAT_JSON        2u
-#define EBTS_FORMAT_XML         3u /* ANSI/NIST-ITL 2011 / EBTS 10 XML (see docs/xml.md) */
+#define EBTS_FORMAT_XML         3u /* the FBI's EBTS XML: EBTS 11.2 (NIEM 4.0), or EBTS 10.0
+                                      with EBTS_WRITE_XML_10 (see docs/xml.md) */
 #define EBTS_FORMAT_HTML        4u  /* a self-contained report page for people (no script) */
 #define EBTS_FORMAT_MASK        0x0fu
 #define EBTS_WRITE_BASE64       0x100u /* JSON: binary data as base64 too */
@@ -313,6 +314,8 @@ EBTS_API int ebts_txn_redact(ebts_txn *t, ebts_error *err);
 #define EBTS_WRITE_SUMMARY      0x1000u /* readable: binary data as "<SUMMARY 888 bytes, JPEG
                                           48x64, CRC-32 ...>", which the reader refuses
                                           (READABLE_SUMMARY): the output is no longer lossless */
+#define EBTS_WRITE_XML_10       0x2000u /* XML: the EBTS 10.0 encoding (NIEM 2.0) instead of the
+                                          default EBTS 11.2 (NIEM 4.0) */
 
 /** Write `t` in the format named in `flags` to a new buffer (free with ebts_free). 0 or -1. */
 EBTS_API int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, size_t *len,
@@ -378,10 +381,17 @@ EBTS_API size_t ebts_report_error_count(const ebts_report *r, int strict);
  *  (TOO_MANY_DIAGNOSTICS, counted here as one) for the rest, which the counts include. */
 EBTS_API size_t ebts_report_finding_count(const ebts_report *r);
 EBTS_API void ebts_report_free(ebts_report *r);
-/** What writing `t` as XML (EBTS_FORMAT_XML) would say: an XML_VALUE_CARRIED warning for each
- *  field with an element of its own whose value XML text cannot hold, written to lebts:Field in
- *  base64 instead so that it reads back byte for byte. Free with ebts_report_free(); NULL on
- *  out-of-memory or a NULL transaction (BAD_ARGUMENT). */
+/** What writing `t` as XML with write `flags` (EBTS_WRITE_XML_10 or not; the format bits are
+ *  ignored) would say, as warnings: XML_REQUIRED_MISSING for an element the FBI's schema
+ *  requires whose field the transaction lacks (nothing is invented), XML_OUTSIDE_SCHEMA for a
+ *  value outside its element's type or more occurrences than the schema allows (written as it
+ *  is), XML_FIELD_CARRIED and XML_RECORD_CARRIED for a field or record with no element that
+ *  carries it exactly, and XML_VALUE_CARRIED for a value XML text cannot hold: those go to
+ *  lebts:Field / lebts:Record, outside the FBI's schema, and read back byte for byte. A document
+ *  written without any of these validates against the XSD of its version. Free with
+ *  ebts_report_free(); NULL on out-of-memory or a NULL transaction (BAD_ARGUMENT). */
+EBTS_API ebts_report *ebts_txn_xml_report(const ebts_txn *t, unsigned flags, ebts_error *err);
+/** The same for the default version, EBTS 11.2: ebts_txn_xml_report(t, EBTS_FORMAT_XML, err). */
 EBTS_API ebts_report *ebts_txn_xml_findings(const ebts_txn *t, ebts_error *err);
 
 /* ------------------------------------------------------------------------------------------ */

@@ -547,7 +547,10 @@ int ebts__xml_could_begin(const unsigned char *p, size_t n);
  * findings carry their line. NULL (err) when it is no transaction or not well-formed. */
 ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_options *o,
                          ebts_error *err);
-int ebts__write_xml(const ebts_txn *t, ebts__buf *b, ebts_error *err);
+
+/* xmlwrite.c: t as XML at the end of b, in the version flags name (EBTS_WRITE_XML_10: EBTS
+ * 10.0, else 11.2). 0 or -1. */
+int ebts__write_xml(const ebts_txn *t, unsigned flags, ebts__buf *b, ebts_error *err);
 
 /* json.c */
 void ebts__write_json(const ebts_txn *t, unsigned flags, ebts__buf *b);

@@ -1,5 +1,5 @@
 /* Output: the public writers. One dispatch to the format's writer (write.c for the traditional
- * encoding, readable.c, json.c, xml.c, html.c), the traditional encoding streamed record by
+ * encoding, readable.c, json.c, xmlwrite.c, html.c), the traditional encoding streamed record by
  * record, and files replaced only by complete ones (outfile.c). */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +29,7 @@ int ebts_write_buffer(const ebts_txn *t, unsigned flags, unsigned char **out, si
         ebts__write_html(t, flags, &b);
         break;
     case EBTS_FORMAT_XML:
-        if (ebts__write_xml(t, &b, err) < 0) {
+        if (ebts__write_xml(t, flags, &b, err) < 0) {
             free(b.p);
             return -1;
         }

@@ -4,1059 +4,2691 @@
  * (fixtures/ebts-xml/: the per-TOT templates and the XSDs); do not edit, regenerate:
  *   python3 tools/gen-xml-map.py fixtures/ebts-xml > lib/xmlmap.c
  */
+#include <stddef.h>
 #include "xmlmap.h"
 
+static const char *const v100_s0[] = {
+    "01", "02", "04", "07", "08", "09", "10", "13", "14", "15", "16", "17", "18", "19", "20", "21",
+    "98", "99", NULL};
+static const char *const v100_s1[] = {
+    "NOU", "FP", "PP", "SP", "LFR", "CFP", "PHF", "PSMT", "IRIS", "FFPC", "FBPC", "UFP", NULL};
+static const char *const v100_s2[] = {
+    "[1][6]|[2-6][0-9][0-9]|[2-4][0-9]|[5][0]", NULL};
+static const char *const v100_s3[] = {
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", NULL};
+static const char *const v100_s4[] = {
+    "1", "2", "3", NULL};
+static const char *const v100_s5[] = {
+    "F", "I", "J", "CI", "CS", "S", NULL};
+static const char *const v100_s6[] = {
+    "2", "5", "L", NULL};
+static const char *const v100_s7[] = {
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", NULL};
+static const char *const v100_s8[] = {
+    "R", "D", "A", "C", "N", "U", NULL};
+static const char *const v100_s9[] = {
+    "F", "R", "L", "A", "D", NULL};
+static const char *const v100_s10[] = {
+    "AC", "AW", "AY", "CK", "CN", "CX", "DQ", "DU", "DX", "DY", "DZ", "EA", "EB", "EC", "ED", "EF",
+    "EG", "EH", "EI", "EJ", "EM", "EP", "EQ", "EV", "EW", "EX", "FB", "FE", "FF", "FH", "FK", "FM",
+    "FQ", "FT", "FU", "FV", "FW", "FY", "FZ", "GL", "GQ", "GV", "GX", "HB", "HC", "HF", "HG", "HJ",
+    "HM", "HP", "HQ", "HW", "HX", "HZ", "IF", "IG", "IH", "IK", "IP", "IV", "IZ", "JB", "JD", "JF",
+    "JG", "JH", "JJ", "JK", "JP", "JQ", "JS", "JT", "JV", "JW", "JX", "JY", "JZ", "KD", "KF", "KG",
+    "KJ", "KL", "KM", "KQ", "KV", "KX", "LG", "LJ", "LK", "LM", "LQ", "LR", "LV", "LW", "LZ", "OB",
+    "OD", "OE", "OJ", "OL", "OP", "OQ", "OU", "OV", "OW", "OX", "OY", "OZ", "PH", "PJ", "PP", "PX",
+    "PY", "PZ", "QB", "QC", "QD", "QE", "QF", "QG", "QH", "QI", "QJ", "QK", "QL", "QM", "QN", "QO",
+    "QP", "QQ", "QS", "QT", "QV", "QW", "QX", "QY", "QZ", "RD", "RJ", "RK", "RM", "RN", "RO", "RP",
+    "RQ", "RT", "RX", "RZ", "ST", "SX", "TQ", "UA", "UB", "UD", "UE", "UF", "UH", "UI", "UJ", "UK",
+    "UL", "UN", "UO", "UP", "UQ", "UU", "UW", "UX", "VD", "VE", "VF", "VG", "VH", "VJ", "VK", "VO",
+    "VP", "VQ", "VR", "VU", "VW", "VX", "WC", "WH", "WJ", "WM", "WO", "WP", "WQ", "WR", "WU", "WX",
+    "WZ", "XQ", "XR", "XA", "XB", "XC", "XD", "XE", "XF", "XG", "XH", "XI", "XJ", "XK", "XL", "XM",
+    "XN", "XO", "XP", "XS", "XT", "XU", "XV", "XW", "XZ", "YB", "YC", "YD", "YE", "YF", "YH", "YI",
+    "YJ", "YK", "YL", "YM", "YN", "YP", "YQ", "YR", "YS", "YV", "YW", "YX", "YZ", "ZE", NULL};
+static const char *const v100_s11[] = {
+    "AA", "AB", "AD", "AE", "AF", "AG", "AH", "AI", "AJ", "AK", "AL", "AM", "AN", "AO", "AP", "AQ",
+    "AR", "AS", "AT", "AU", "AV", "AX", "AZ", "BA", "BB", "BC", "BD", "BE", "BF", "BG", "BH", "BI",
+    "BJ", "BK", "BL", "BM", "BN", "BO", "BP", "BQ", "BR", "BS", "BT", "BU", "BV", "BW", "BX", "BY",
+    "BZ", "CA", "CB", "CC", "CD", "CE", "CF", "CG", "CH", "CI", "CJ", "CL", "CM", "CO", "CP", "CQ",
+    "CR", "CS", "CT", "CU", "CV", "CW", "CY", "CZ", "DA", "DB", "DC", "DD", "DE", "DF", "DG", "DH",
+    "DI", "DJ", "DK", "DL", "DM", "DN", "DO", "DP", "DR", "DS", "DT", "DV", "DW", "EE", "EK", "EL",
+    "EN", "EO", "ER", "ES", "ET", "EU", "EY", "EZ", "FA", "FC", "FD", "FG", "FJ", "FL", "FN", "FO",
+    "FP", "FR", "FS", "FX", "GA", "GB", "GC", "GD", "GE", "GF", "GG", "GI", "GJ", "GK", "GM", "GN",
+    "GO", "GP", "GR", "GS", "GT", "GU", "GY", "GZ", "HD", "HE", "HI", "HK", "HL", "HN", "HO", "HR",
+    "HS", "HT", "HU", "IA", "IB", "IC", "ID", "IE", "II", "IL", "IM", "IN", "IO", "IQ", "IR", "IS",
+    "IT", "IU", "IW", "IX", "IY", "JA", "JE", "JI", "JL", "JM", "JN", "JO", "JR", "JU", "KB", "KC",
+    "KE", "KH", "KI", "KK", "KN", "KO", "KP", "KS", "KT", "KU", "KW", "KY", "KZ", "LA", "LB", "LC",
+    "LD", "LE", "LF", "LH", "LI", "LL", "LN", "LO", "LP", "LS", "LT", "LU", "LX", "LY", "MA", "MB",
+    "MC", "MD", "ME", "MF", "MG", "MH", "MI", "MJ", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR",
+    "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NB", "NC", "ND", "NE", "NF", "NG", "NH",
+    "NI", "NJ", "NK", "NL", "NM", "NN", "NO", "NP", "NQ", "NR", "NS", "NT", "NU", "NV", "NW", "NX",
+    "NY", "NZ", "OA", "OC", "OF", "OG", "OH", "OI", "OK", "OM", "ON", "OO", "OR", "OS", "OT", "PA",
+    "PB", "PC", "PD", "PE", "PF", "PG", "PI", "PK", "PL", "PM", "PN", "PO", "PQ", "PR", "PS", "PT",
+    "PU", "PV", "PW", "QA", "QR", "QU", "RA", "RB", "RC", "RE", "RF", "RG", "RH", "RI", "RL", "RR",
+    "RS", "RU", "RV", "RW", "RY", "SA", "SB", "SC", "SD", "SE", "SF", "SG", "SH", "SI", "SJ", "SK",
+    "SL", "SM", "SN", "SO", "SP", "SQ", "SR", "SS", "SU", "SV", "SW", "SY", "SZ", "TA", "TB", "TC",
+    "TD", "TE", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TP", "TR", "TS", "TT", "TU",
+    "TV", "TW", "TX", "TY", "TZ", "UC", "UG", "UK", "UM", "UR", "US", "UT", "UV", "UY", "UZ", "VA",
+    "VB", "VC", "VI", "VL", "VT", "VV", "VY", "VZ", "WA", "WB", "WD", "WE", "WF", "WI", "WK", "WL",
+    "WN", "WS", "WT", "WV", "WY", "XX", "YG", "YO", "YT", "YU", "YY", "ZA", "ZB", "ZC", "ZD", "ZI",
+    "ZM", "ZO", "ZR", NULL};
+static const char *const v100_s12[] = {
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16",
+    "17", "19", "33", "36", "40", "41", "42", "43", "44", "45", "46", "47", "48", "49", "50", "255",
+    NULL};
+static const char *const v100_s13[] = {
+    "AA", "TT", "XX", "SR", "PI", "CI", "DI", "XI", "PM", "CM", "DM", "XM", "PO", "CO", "DO", "XO",
+    "AC", "UC", NULL};
+static const char *const v100_s14[] = {
+    "AU", "LS", "RS", "SR", "UC", "UP", "WU", "XX", NULL};
+static const char *const v100_s15[] = {
+    "XX", "UP", NULL};
+static const char *const v100_s16[] = {
+    "20", "21", "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32", "33", "34", "35",
+    "36", "37", "38", "81", "82", "83", "84", NULL};
+static const char *const v100_s17[] = {
+    "60", "61", "62", "63", "64", "65", "66", "67", "68", "69", "70", "71", "72", "73", "74", "75",
+    "76", "77", "78", "79", NULL};
+static const char *const v100_s18[] = {
+    "18", NULL};
+static const char *const v100_s19[] = {
+    "BAL", "STR", NULL};
+static const char *const v100_s20[] = {
+    "BLK", "BLN", "BLU", "BRO", "GRN", "GRY", "ONG", "PLE", "PNK", "RED", "SDY", "WHI", "XXX", NULL};
+static const char *const v100_s21[] = {
+    "SCAR", "PIERCING", "MARK", "TATTOO", "CHEMICAL", "BRANDED", "CUT", NULL};
+static const char *const v100_s22[] = {
+    "HUMAN", "ANIMAL", "PLANT", "FLAG", "OBJECT", "ABSTRACT", "SYMBOL", "OTHER", NULL};
+static const char *const v100_s23[] = {
+    "BLACK", "BROWN", "GRAY", "BLUE", "GREEN", "ORANGE", "PURPLE", "RED", "YELLOW", "WHITE",
+    "MULTI", "OUTLINE", NULL};
+static const char *const v100_s24[] = {
+    "CAT", "DOG", "DOMESTIC", "VICIOUS", "HORSE", "WILD", "SNAKE", "DRAGON", "BIRD", "INSECT",
+    "ABSTRACT", "PARTS", "MANIMAL", "MFACE", "FFACE", "ABFACE", "MBODY", "FBODY", "ABBODY", "ROLES",
+    "SPORT", "MBPART", "FBPART", "ABBPART", "SKULL", "MHUMAN", "NARCOTICS", "REDFL", "BLUEFL",
+    "YELFL", "DRAW", "ROSE", "TULIP", "LILY", "MPLANT", "FIRE", "WEAP", "PLANE", "VESSEL", "TRAIN",
+    "VEHICLE", "MYTH", "NATURE", "MOBJECTS", "USA", "STATE", "NAZI", "CONFED", "BRIT", "MFLAG",
+    "FIGURE", "SLEEVE", "BRACE", "ANKLET", "NECKLC", "SHIRT", "BODBND", "HEDBND", "MABSTRACT",
+    "NATION", "POLITIC", "MILITARY", "FRATERNAL", "PROFESS", "GANG", "MSYMBOLS", "WORDING",
+    "FREEFRM", "MISC", NULL};
+static const char *const v100_s25[] = {
+    "ART ARM", "ART BRST", "ART BRSTS", "ART EAR", "ART ELBOW", "ART EYE", "ART FOOT", "ART HAND",
+    "ART HIP", "ART KNEE", "ART L ARM", "ART L BRST", "ART L EAR", "ART L ELB", "ART L EYE",
+    "ART L FT", "ART L HIP", "ART L HND", "ART L KNE", "ART L LEG", "ART L SHLD", "ART LARYNX",
+    "ART LEG", "ART R ARM", "ART R BRST", "ART R EAR", "ART R ELB", "ART R EYE", "ART R FT",
+    "ART R HIP", "ART R HND", "ART R KNE", "ART R LEG", "ART R SHLD", "ART SHLD", "BALD", "BLIND",
+    "BLND EYE", "BLND L EYE", "BLND R EYE", "BRA LR ARM", "BRA LR LEG", "BRAC ARM", "BRAC L ARM",
+    "BRAC L LEG", "BRAC LEG", "BRAC R ARM", "BRAC R LEG", "BRAC TEETH", "BRACE BACK", "BRACE NECK",
+    "CANE", "CARD PACEM", "CATA L EYE", "CATA R EYE", "CATARACT", "CAUL EAR", "CAUL L EAR",
+    "CAUL R EAR", "CL LIP", "CLEFT CHIN", "CLEFT PAL", "COLOST APP", "CON LENSES", "CRIP ARM",
+    "CRIP FGR", "CRIP FOOT", "CRIP HAND", "CRIP L ARM", "CRIP L FGR", "CRIP L FT", "CRIP L HND",
+    "CRIP L LEG", "CRIP L TOE", "CRIP LEG", "CRIP R ARM", "CRIP R FGR", "CRIP R FT", "CRIP R HND",
+    "CRIP R LEG", "CRIP R TOE", "CRIP TOE", "CROSSEYED", "CRUTCHES", "DA ALCOHOL", "DA AMPHETA",
+    "DA BARBITU", "DA COCAINE", "DA GLUE", "DA HALLUCI", "DA MARIJUA", "DA NARCOTI", "DA OTHER",
+    "DA PAINT", "DA RITALIN", "DA ROHYPNL", "DEAF", "DEAF EAR", "DEAF L EAR", "DEAF MUTE",
+    "DEAF R EAR", "DENT LOW", "DENT UP", "DENT UP LO", "DEV SEPTUM", "DIMP CHEEK", "DIMP CHIN",
+    "DIMP FACE", "DIMP L CHK", "DIMP R CHK", "DISC ABDOM", "DISC ANKL", "DISC ARM", "DISC BACK",
+    "DISC BRST", "DISC BUTTK", "DISC CALF", "DISC CHEEK", "DISC CHEST", "DISC CHIN", "DISC EAR",
+    "DISC ELBOW", "DISC EYE", "DISC F ARM", "DISC FACE", "DISC FGR", "DISC FHD", "DISC FOOT",
+    "DISC GROIN", "DISC HAND", "DISC HEAD", "DISC HIP", "DISC KNEE", "DISC L ANK", "DISC L ARM",
+    "DISC L BRS", "DISC L BUT", "DISC L CALF", "DISC L CHK", "DISC L EAR", "DISC L ELB",
+    "DISC L EYE", "DISC L FGR", "DISC L FT", "DISC L HIP", "DISC L HND", "DISC L LEG", "DISC L LIP",
+    "DISC L TOE", "DISC L WRS", "DISC LEG", "DISC LF ARM", "DISC LIP", "DISC LKNEE", "DISC LSHLD",
+    "DISC LTHGH", "DISC NECK", "DISC NOSE", "DISC PENIS", "DISC R ANK", "DISC R ARM", "DISC R BRS",
+    "DISC R BUT", "DISC R CALF", "DISC R CHK", "DISC R EAR", "DISC R ELB", "DISC R EYE",
+    "DISC R FGR", "DISC R FT", "DISC R HIP", "DISC R HND", "DISC R LEG", "DISC R TOE", "DISC R WRS",
+    "DISC RF ARM", "DISC RKNEE", "DISC RSHLD", "DISC RTHGH", "DISC SHLD", "DISC THGH", "DISC TOE",
+    "DISC U LIP", "DISC UL ARM", "DISC UR ARM", "DISC WRIST", "EAR TUBES", "EXTR BRST",
+    "EXTR C NIP", "EXTR C VRT", "EXTR CBRST", "EXTR FGR", "EXTR L FGR", "EXTR L NIP", "EXTR L TOE",
+    "EXTR L TTH", "EXTR L VRT", "EXTR LBRST", "EXTR NIP", "EXTR R FGR", "EXTR R NIP", "EXTR R TOE",
+    "EXTR RBRST", "EXTR TOE", "EXTR TTH", "EXTR U TTH", "EXTR VRT", "FRC ANKL", "FRC ARM",
+    "FRC BACK", "FRC CLAVIC", "FRC ELBOW", "FRC FGR", "FRC FOOT", "FRC HAND", "FRC HIP", "FRC JAW",
+    "FRC KNEE", "FRC L ANKL", "FRC L ARM", "FRC L ELB", "FRC L FGR", "FRC L FOOT", "FRC L HAND",
+    "FRC L HIP", "FRC L KNEE", "FRC L LEG", "FRC L RIB", "FRC L SHLD", "FRC L TOE", "FRC L WRST",
+    "FRC LCLAVI", "FRC LEG", "FRC LL ARM", "FRC LL JAW", "FRC LL LEG", "FRC LPELVI", "FRC LR ARM",
+    "FRC LR JAW", "FRC LR LEG", "FRC NECK", "FRC NOSE", "FRC PELVIS", "FRC R ANKL", "FRC R ARM",
+    "FRC R ELB", "FRC R FGR", "FRC R FOOT", "FRC R HAND", "FRC R HIP", "FRC R KNEE", "FRC R LEG",
+    "FRC R RIB", "FRC R SHLD", "FRC R TOE", "FRC R WRST", "FRC RCLAVI", "FRC RIBS", "FRC RPELVI",
+    "FRC SHLD", "FRC SKULL", "FRC SPINE", "FRC STERN", "FRC TOE", "FRC UL ARM", "FRC UL JAW",
+    "FRC UL LEG", "FRC UR ARM", "FRC UR JAW", "FRC UR LEG", "FRC WRIST", "FRECKLES", "GLASSES",
+    "GLAUCOMA", "GOLD TOOTH", "HAIR IMPL", "HEAR AID", "HFR ANKL", "HFR ARM", "HFR BACK",
+    "HFR CLAVIC", "HFR ELBOW", "HFR FGR", "HFR FOOT", "HFR HAND", "HFR HIP", "HFR JAW", "HFR KNEE",
+    "HFR L ANKL", "HFR L ARM", "HFR L ELB", "HFR L FGR", "HFR L FOOT", "HFR L HAND", "HFR L HIP",
+    "HFR L KNEE", "HFR L LEG", "HFR L RIB", "HFR L SHLD", "HFR L TOE", "HFR L WRST", "HFR LCLAVI",
+    "HFR LEG", "HFR LL ARM", "HFR LL JAW", "HFR LL LEG", "HFR LPELVI", "HFR LR ARM", "HFR LR JAW",
+    "HFR LR LEG", "HFR NECK", "HFR NOSE", "HFR PELVIS", "HFR R ANKL", "HFR R ARM", "HFR R ELB",
+    "HFR R FGR", "HFR R FOOT", "HFR R HAND", "HFR R HIP", "HFR R KNEE", "HFR R LEG", "HFR R RIB",
+    "HFR R SHLD", "HFR R TOE", "HFR R WRST", "HFR RCLAVI", "HFR RIBS", "HFR RPELVI", "HFR SHLD",
+    "HFR SKULL", "HFR SPINE", "HFR STERN", "HFR TOE", "HFR UL ARM", "HFR UL JAW", "HFR UL LEG",
+    "HFR UR ARM", "HFR UR JAW", "HFR UR LEG", "HFR WRIST", "HUMPBACKED", "IMPL PENIS", "INTRA ROD",
+    "IUD", "MC ACNE", "MC ADD", "MC ALCOHOL", "MC ALLERGY", "MC ALZHMRS", "MC ARTHRTS",
+    "MC BEHAVIO", "MC BLOOD", "MC CANCER", "MC DIABTIC", "MC DOWNSYN", "MC DRUGAB", "MC EATDIS",
+    "MC HEART", "MC KIDNEY", "MC LIVER", "MC NERVOUS", "MC NRLGCAL", "MC OTHER", "MC PARPLGC",
+    "MC PASTPRE", "MC PLMNARY", "MC PREGNAN", "MC QUADPLG", "MC SKIN", "MC TB", "MC THYROID",
+    "MC TOURETE", "MISS ADND", "MISS APPNX", "MISS ARM", "MISS BRST", "MISS BRSTS", "MISS C VRT",
+    "MISS EAR", "MISS EYE", "MISS FGR", "MISS FJT", "MISS FOOT", "MISS GALL", "MISS HAND",
+    "MISS INTES", "MISS KID", "MISS L ARM", "MISS L EAR", "MISS L EYE", "MISS L FGR", "MISS L FJT",
+    "MISS L FT", "MISS L HND", "MISS L KID", "MISS L LEG", "MISS L TES", "MISS L TOE", "MISS L VRT",
+    "MISS LBRST", "MISS LEG", "MISS LLARM", "MISS LLLEG", "MISS LLUNG", "MISS LOVAR", "MISS LRARM",
+    "MISS LRLEG", "MISS LRYNX", "MISS LUNG", "MISS NOSE", "MISS OVARS", "MISS OVARY", "MISS PANCR",
+    "MISS PENIS", "MISS PROST", "MISS R ARM", "MISS R EAR", "MISS R EYE", "MISS R FGR",
+    "MISS R FJT", "MISS R FT", "MISS R HND", "MISS R KID", "MISS R LEG", "MISS R TES", "MISS R TOE",
+    "MISS RBRST", "MISS RLUNG", "MISS ROVAR", "MISS SPLEN", "MISS STOMA", "MISS TES", "MISS THYRD",
+    "MISS TOE", "MISS TONG", "MISS TONSL", "MISS UTRUS", "MISS VRT", "MOLE ABDOM", "MOLE ANKL",
+    "MOLE ARM", "MOLE BACK", "MOLE BRST", "MOLE BUTTK", "MOLE CALF", "MOLE CHEST", "MOLE CHIN",
+    "MOLE CHK", "MOLE EAR", "MOLE ELBOW", "MOLE EYE", "MOLE F ARM", "MOLE FACE", "MOLE FGR",
+    "MOLE FHD", "MOLE FOOT", "MOLE GROIN", "MOLE HAND", "MOLE HEAD", "MOLE HIP", "MOLE KNEE",
+    "MOLE L ANK", "MOLE L ARM", "MOLE L BUT", "MOLE L CALF", "MOLE L CHK", "MOLE L EAR",
+    "MOLE L ELB", "MOLE L EYE", "MOLE L FGR", "MOLE L FT", "MOLE L HIP", "MOLE L HND", "MOLE L KNE",
+    "MOLE L LEG", "MOLE L LIP", "MOLE L SHD", "MOLE L THG", "MOLE L TOE", "MOLE L WRS",
+    "MOLE LBRST", "MOLE LEG", "MOLE LF ARM", "MOLE LIP", "MOLE NECK", "MOLE NOSE", "MOLE PENIS",
+    "MOLE R ANK", "MOLE R ARM", "MOLE R BUT", "MOLE R CALF", "MOLE R CHK", "MOLE R EAR",
+    "MOLE R ELB", "MOLE R EYE", "MOLE R FGR", "MOLE R FT", "MOLE R HIP", "MOLE R HND", "MOLE R KNE",
+    "MOLE R LEG", "MOLE R SHD", "MOLE R THG", "MOLE R TOE", "MOLE R WRS", "MOLE RBRST",
+    "MOLE RF ARM", "MOLE SHLD", "MOLE THGH", "MOLE TOE", "MOLE U LIP", "MOLE UL ARM", "MOLE UR ARM",
+    "MOLE WRS", "MUTE", "NM ANKL", "NM ARM", "NM BUTTK", "NM CALF", "NM ELBOW", "NM FGR", "NM FOOT",
+    "NM GROIN", "NM HAND", "NM HIP", "NM KNEE", "NM L ANKL", "NM L ARM", "NM L BUTTK", "NM L CALF",
+    "NM L ELB", "NM L FGR", "NM L FOOT", "NM L HIP", "NM L HND", "NM L KNE", "NM L LEG",
+    "NM L SHLD", "NM L THIGH", "NM L TOE", "NM L WRIST", "NM LEG", "NM LL ARM", "NM LR ARM",
+    "NM PENIS", "NM R ANKL", "NM R ARM", "NM R BUTTK", "NM R CALF", "NM R ELB", "NM R FGR",
+    "NM R FOOT", "NM R HIP", "NM R HND", "NM R KNE", "NM R LEG", "NM R SHLD", "NM R THIGH",
+    "NM R TOE", "NM R WRIST", "NM SHLD", "NM THIGH", "NM TOE", "NM UL ARM", "NM UR ARM", "NM WRIST",
+    "ORTH NAIL", "ORTH PLATE", "ORTH SCREW", "POCKMARKS", "PRCD ABDMN", "PRCD BACK", "PRCD EAR",
+    "PRCD EARS", "PRCD EYE", "PRCD GNTLS", "PRCD L EAR", "PRCD L EYE", "PRCD L NIP", "PRCD LIP",
+    "PRCD LLIP", "PRCD NIPPL", "PRCD NOSE", "PRCD R EAR", "PRCD R EYE", "PRCD R NIP", "PRCD TONGU",
+    "PRCD ULIP", "PROT JAW", "PROT L JAW", "PROT U JAW", "RTAT ABDM", "RTAT ANKL", "RTAT ARM",
+    "RTAT BACK", "RTAT BRST", "RTAT BUTTK", "RTAT CALF", "RTAT CHEEK", "RTAT CHEST", "RTAT CHIN",
+    "RTAT EAR", "RTAT ELBOW", "RTAT EYE", "RTAT FACE", "RTAT FARM", "RTAT FHD", "RTAT FLBOD",
+    "RTAT FNGR", "RTAT FOOT", "RTAT GROIN", "RTAT HAND", "RTAT HEAD", "RTAT HIP", "RTAT KNEE",
+    "RTAT L ARM", "RTAT L CHK", "RTAT L EAR", "RTAT L ELB", "RTAT L EYE", "RTAT L FGR",
+    "RTAT L HIP", "RTAT L HND", "RTAT L LEG", "RTAT L TOE", "RTAT LANKL", "RTAT LBRST",
+    "RTAT LBUTK", "RTAT LCALF", "RTAT LEG", "RTAT LFARM", "RTAT LFOOT", "RTAT LIP", "RTAT LKNEE",
+    "RTAT LSHLD", "RTAT LTHGH", "RTAT LWLIP", "RTAT LWRS", "RTAT NECK", "RTAT NOSE", "RTAT PENIS",
+    "RTAT R ARM", "RTAT R CHK", "RTAT R EAR", "RTAT R ELB", "RTAT R EYE", "RTAT R FGR",
+    "RTAT R HIP", "RTAT R HND", "RTAT R LEG", "RTAT R TOE", "RTAT RANKL", "RTAT RBRST",
+    "RTAT RBUTK", "RTAT RCALF", "RTAT RFARM", "RTAT RFOOT", "RTAT RKNEE", "RTAT RSHLD",
+    "RTAT RTHGH", "RTAT RWRS", "RTAT SHLD", "RTAT THGH", "RTAT TOE", "RTAT ULARM", "RTAT UPLIP",
+    "RTAT URARM", "RTAT WRS", "SC ABDOM", "SC ANKL", "SC ARM", "SC BACK", "SC BREAST", "SC BUTTK",
+    "SC CALF", "SC CHEST", "SC CHIN", "SC CHK", "SC EAR", "SC ELBOW", "SC EYE", "SC F ARM",
+    "SC FACE", "SC FGR", "SC FHD", "SC FOOT", "SC GROIN", "SC HAND", "SC HEAD", "SC HIP", "SC KNEE",
+    "SC L ANKL", "SC L ARM", "SC L BRST", "SC L BUTTK", "SC L CALF", "SC L CHK", "SC L EAR",
+    "SC L ELB", "SC L EYE", "SC L FGR", "SC L FT", "SC L HIP", "SC L HND", "SC L KNEE", "SC L LEG",
+    "SC L SHLD", "SC L THGH", "SC L TOE", "SC L WRIST", "SC LEG", "SC LF ARM", "SC LIP",
+    "SC LOW LIP", "SC NECK", "SC NOSE", "SC PENIS", "SC R ANKL", "SC R ARM", "SC R BRST",
+    "SC R BUTTK", "SC R CALF", "SC R CHK", "SC R EAR", "SC R ELB", "SC R EYE", "SC R FGR",
+    "SC R FT", "SC R HIP", "SC R HND", "SC R KNEE", "SC R LEG", "SC R SHLD", "SC R THGH",
+    "SC R TOE", "SC R WRIST", "SC RF ARM", "SC SHLD", "SC THGH", "SC TOE", "SC UL ARM", "SC UP LIP",
+    "SC UR ARM", "SC WRIST", "SHRT L LEG", "SHRT LEG", "SHRT R LEG", "SHUNT ART", "SHUNT CERB",
+    "SKL PLATE", "SLVR TOOTH", "STAPLES", "STUTTERS", "TAT ABDOM", "TAT ANKL", "TAT ARM",
+    "TAT BACK", "TAT BREAST", "TAT BUTTK", "TAT CALF", "TAT CHEEK", "TAT CHEST", "TAT CHIN",
+    "TAT EAR", "TAT ELBOW", "TAT EYE", "TAT FACE", "TAT FARM", "TAT FHD", "TAT FLBODY", "TAT FNGR",
+    "TAT FOOT", "TAT GROIN", "TAT HAND", "TAT HEAD", "TAT HIP", "TAT KNEE", "TAT L ANKL",
+    "TAT L ARM", "TAT L BRST", "TAT L BUTK", "TAT L CALF", "TAT L CHK", "TAT L EAR", "TAT L EYE",
+    "TAT L FGR", "TAT L FOOT", "TAT L HIP", "TAT L HND", "TAT L KNEE", "TAT L LEG", "TAT L SHLD",
+    "TAT L THGH", "TAT L TOE", "TAT L WRS", "TAT LEG", "TAT LELBOW", "TAT LF ARM", "TAT LIP",
+    "TAT LW LIP", "TAT NECK", "TAT NOSE", "TAT PENIS", "TAT R ANKL", "TAT R ARM", "TAT R BRST",
+    "TAT R BUTK", "TAT R CALF", "TAT R CHK", "TAT R EAR", "TAT R EYE", "TAT R FGR", "TAT R FOOT",
+    "TAT R HIP", "TAT R HND", "TAT R KNEE", "TAT R LEG", "TAT R SHLD", "TAT R THGH", "TAT R TOE",
+    "TAT R WRS", "TAT RELBOW", "TAT RF ARM", "TAT SHLD", "TAT THGH", "TAT TOE", "TAT UL ARM",
+    "TAT UP LIP", "TAT UR ARM", "TAT WRS", "TD ACONVUL", "TD ADEPRES", "TD ANALGES", "TD ANTBTCS",
+    "TD ANTINFL", "TD BRNCHDL", "TD CARDIAC", "TD HYPNOTI", "TD INSULIN", "TD OTHER", "TD RITALIN",
+    "TD TRANQUI", "TRANSSXL", "TRANSVST", "TUBE L EAR", "TUBE R EAR", "VASC PROTH", "WHEELCHAIR",
+    "WIRE SUTUR", NULL};
+static const char *const v100_s26[] = {
+    "AB", "AK", "AL", "AR", "AZ", "BC", "CA", "CD", "CO", "CT", "DC", "DE", "EN", "FL", "GA", "GM",
+    "HI", "IA", "IC", "ID", "IL", "IN", "IT", "KS", "KY", "LA", "MA", "MB", "MD", "ME", "MI", "MN",
+    "MO", "MS", "MT", "MX", "NB", "NC", "ND", "NF", "NH", "NJ", "NK", "NM", "NS", "NT", "NV", "NY",
+    "OH", "OK", "ON", "OR", "PA", "PE", "PQ", "PR", "RI", "SC", "SD", "SN", "TN", "TX", "US", "UT",
+    "VA", "VI", "VT", "WA", "WI", "WV", "WY", "YT", NULL};
+static const char *const v100_s27[] = {
+    "F", "G", "M", "N", "Y", "Z", "X", NULL};
+static const char *const v100_s28[] = {
+    "C", "D", "X", NULL};
+static const char *const v100_s29[] = {
+    "BLK", "BLU", "BRO", "GRN", "GRY", "HAZ", "MAR", "MUL", "PNK", "XXX", NULL};
+static const char *const v100_s30[] = {
+    "IO", "BF", "FN", NULL};
+static const char *const v100_s31[] = {
+    "AF", "AN", "AR", "AS", "CG", "CI", "MC", "MD", "MP", "NA", "NS", "OA", "PI", "PP", "PS", "SS",
+    "VA", NULL};
+static const char *const v100_s32[] = {
+    "A", "B", "I", "U", "W", NULL};
+static const char *const v100_s33[] = {
+    "[A-Z]", NULL};
+static const char *const v100_s34[] = {
+    "CONVICTED", "ACQUITTED", "DISMISSED", "CHARGES DROPPED", "NOT PROSECUTED",
+    "MENTAL HEALTH ADJUDICATION", "DIVERSION", "CONDITIONAL", "JUVENILE ADJUDICATION", "REVOCATION",
+    "EXTRADITED", "TRANSFERRED", "DEPORTED", "DECEASED", "CONSOLIDATED", "BAIL/BOND FORFEITURE",
+    "DEFERRED", "UNAVAILABLE", "DESTROYED", "OTHER", NULL};
+static const char *const v100_s35[] = {
+    "EAS", "CAS", "TAS", NULL};
+static const char *const v100_s36[] = {
+    "BLS", "CDR", "MAN", "PAR", "PRO", "PTD", "SPT", "SUR", NULL};
+static const char *const v100_s37[] = {
+    "A", "F", "G", "M", "N", NULL};
+static const char *const v100_s38[] = {
+    "FV1", "FV2", "FV3", "FV4", "EJI", "TIP", "NA", NULL};
+static const char *const v100_s39[] = {
+    "PRX", "DST", "MED", "NA", "UNK", NULL};
+static const char *const v100_s40[] = {
+    "REPLACE", "DELETE", "ADD", "APPEND", NULL};
+static const char *const v100_s41[] = {
+    "AMN", "BATQ", "BATR", "BDEC", "BDECR", "BDEL", "BDELR", "CAR", "CDEL", "CDELR", "CNA", "CPD",
+    "CPDR", "CPNU", "CPR", "DEK", "DEU", "DOCE", "DSPE", "DSPR", "EHRR", "EMUF", "EQER", "EQHR",
+    "EQRR", "ERRA", "ERRB", "ERRI", "ERRL", "ERRR", "ERRT", "FANC", "FAUF", "FDSP", "FIDR", "FIS",
+    "FISR", "FNDR", "FRS", "FVR", "IIDS", "IIIS", "IRQ", "IRR", "ISR", "LFFS", "LFIS", "LFS",
+    "LPNQ", "LPNR", "LRSQ", "LRSR", "LSR", "MAP", "MAPC", "MPR", "NFUE", "NFUF", "NNDR", "PDR",
+    "PRR", "RBIHS", "RBIHSR", "RBMNT", "RBMNTR", "RBN", "RBRN", "RBRPT", "RBRPTR", "RBSCRM",
+    "RBSCVL", "RBSR", "RPIS", "RPISR", "SPMNT", "SPMNTR", "SPN", "SRB", "SRE", "SRL", "SRNR",
+    "SRNRR", "SRT", "TPIS", "TPRR", "TPRS", "TXTSRCH", "UBM", "UHN", "ULD", "ULDR", "ULM", "UUBD",
+    "UULD", "XACT", "XACTR", "XMNT", "XMNTR", NULL};
+static const char *const v100_s42[] = {
+    "FSI", "RISC", "SUPV REL", NULL};
+static const char *const v100_s43[] = {
+    "C", "D", "G", "I", "M", "N", "P", "R", "Y", "X", "Z", NULL};
+static const char *const v100_s44[] = {
+    "C", "H", "P", "V", NULL};
+static const char *const v100_s45[] = {
+    "FACE", "SCAR", "MARK", "TATTOO", "FRONTAL-C", "REAR-C", "FRONTAL-N", "REAR-N", "TORSO-BACK",
+    "TORSO-FRONT", "CONDITION", "MISSING", "OTHER", "CHEST", "FEET", "HANDS-PALM", "HANDS-BACK",
+    "GENITALS", "BUTTOCKS", "RIGHT LEG", "LEFT LEG", "RIGHT ARM", "LEFT ARM", NULL};
+static const char *const v100_s46[] = {
+    "UNK", "GRAY", "RGB", "SRGB", "YCC", "SYCC", NULL};
+static const char *const v100_s47[] = {
+    "1", "2", NULL};
+static const char *const v100_s48[] = {
+    "AGE", "AXIS", "COLORSHIFT", "CONTRAST", "CROP", "DIST", "DOWNSAMPLE", "GRAY", "ILLUM",
+    "IMGFUSE", "INTERPOLATE", "MULTCOMP", "MULTIVIEW", "POSE", "ROTATE", "SNIR", "SUPERRES",
+    "WHITE", NULL};
+static const char *const v100_s49[] = {
+    "0", "1", "10", "11", "12", "13", "14", "15", "20", "30", "32", "40", "42", "50", "51", "52",
+    NULL};
+static const char *const v100_s50[] = {
+    "GLASSES", "HAT", "SCARF", "PHYSICAL", "OTHER", NULL};
+static const char *const v100_s51[] = {
+    "C", "E", "P", NULL};
+static const char *const v100_s52[] = {
+    "S", "H", "F", "N", "X", NULL};
+static const char *const v100_s53[] = {
+    "eyetop", "eyebottom", "upperliptop", "upperlipbottom", "lowerliptop", "lowerlipbottom",
+    "rightnostril", "leftnostril", "lefteyebrow", "righteyebrow", "chin", "faceoutline", NULL};
+static const char *const v100_s54[] = {
+    "UNKNOWN", "NEUTRAL", "SMILE", "MOUTH OPEN", "TEETH VISIBLE", "RAISED BROWS", "FROWNING",
+    "EYES AWAY", "SQUINTING", "LEFT EYE PATCH", "RIGHT EYE PATCH", "CLEAR GLASSES", "DARK GLASSES",
+    "HAT", "SCARF", "MOUSTACHE", "BEARD", "NO EAR", "BLINK", "DISTORTING CONDITION", NULL};
+static const char *const v100_s55[] = {
+    "1", "2", "3", "4", "5", NULL};
+static const char *const v100_s56[] = {
+    "F", "H", "R", NULL};
+static const char *const v100_s57[] = {
+    "L", "H", "S", "C", "R", "O", NULL};
+static const char *const v100_s58[] = {
+    "T", "I", "L", "S", NULL};
+static const char *const v100_s59[] = {
+    "CONTROLLED", "ASSISTED", "OBSERVED", "UNATTENDED", "UNKNOWN", NULL};
+static const char *const v100_s60[] = {
+    "Barrel", "Inflated", "Pincushion", NULL};
+static const char *const v100_s61[] = {
+    "E", "C", NULL};
+static const char *const v100_s62[] = {
+    "Mild", "Moderate", "Severe", NULL};
+static const char *const v100_s63[] = {
+    "UNSPECIFIED", "UNKNOWN PHOTO", "DIGITAL CAMERA", "SCANNER", "UNKNOWN VIDEO", "ANALOG VIDEO",
+    "DIGITAL VIDEO", "VENDOR", "TYPE20", "OTHER", NULL};
+static const char *const v100_s64[] = {
+    "1", "2", "3", "4", NULL};
+static const char *const v100_s65[] = {
+    "10", "20", "30", "40", "45", "50", "60", NULL};
+static const char *const v100_s66[] = {
+    "0", "1", "2", "3", "4", "5", "6", "7", "8", "10", "11", "12", "13", "14", "15", "20", "21",
+    "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32", "33", "34", "35", "36", "37",
+    "38", "39", NULL};
+static const char *const v100_s67[] = {
+    "0", "1", NULL};
+static const char *const v100_s68[] = {
+    "0", "1", "2", "3", "4", "5", "6", NULL};
+static const char *const v100_s69[] = {
+    "ASCII", "UTF-16", "UTF-8", "UTF-32", NULL};
+static const char *const v100_s70[] = {
+    "0", "1", "2", "3", "4", NULL};
+static const char *const v100_s71[] = {
+    "01", NULL};
+static const char *const v100_s72[] = {
+    "([0-9a-fA-F]){64}", NULL};
+static const char *const v100_s73[] = {
+    "AIRY", "AUST", "BES", "BESN", "CLK66", "CLK80", "EVER", "FIS60", "FIS68", "GRS67", "HELM",
+    "HOUG", "INT", "KRAS", "AIRYM", "EVERM", "FIS60M", "SA69", "WGS60", "WGS66", "WGS72", "WGS84",
+    NULL};
+static const char *const v100_s74[] = {
+    "0", "1", "2", NULL};
+static const char *const v100_s75[] = {
+    "NIR", "DEFINED", "VIS", "RED", "UNDEFINED", NULL};
+static const char *const v100_s76[] = {
+    "20", "30", "40", NULL};
+static const char *const v100_s77[] = {
+    "MA", "UC", NULL};
+static const char *const v100_s78[] = {
+    "1", "2", "3", "7", NULL};
+static const char *const v100_s79[] = {
+    "E", "B", "X", NULL};
+static const char *const v100_s80[] = {
+    "OCTANT", "EFTS7", "QUADRANT", NULL};
+static const char *const v100_s81[] = {
+    "AU", "WU", "RS", "LS", "XX", "UP", "UC", "SR", "DR", NULL};
+static const char *const v100_s82[] = {
+    "PA", "TA", "PW", "CP", "DL", "AW", NULL};
+static const char *const v100_s83[] = {
+    "I", "O", "M", NULL};
+static const char *const v100_s84[] = {
+    "L", "0", "1", "H", NULL};
+static const char *const v100_s85[] = {
+    "L", "U", NULL};
+static const char *const v100_s86[] = {
+    "N", "P", NULL};
+static const char *const v100_s87[] = {
+    "12I", "ADX", "ALS", "AMB", "AY7", "BAR", "BLE", "BLP", "BPA", "BRY", "CBB", "CDS", "COG",
+    "DAB", "DFO", "FLP", "GEN", "GRP", "GTV", "HCA", "IOD", "ISR", "LAS", "LCV", "LIQ", "LQD",
+    "MBD", "MBP", "MGP", "MPD", "MRM", "NIN", "OTH", "PDV", "R6G", "RAM", "SAO", "SDB", "SGF",
+    "SPR", "SSP", "SVN", "TEC", "TID", "VIS", "WHP", "ZIC", NULL};
+static const char *const v100_s88[] = {
+    "L", "R", "I00", "I02", "I03", "I04", "I05", "I07", "I08", "I09", "I10", "I16", "I17", "C", "",
+    NULL};
+static const char *const v100_s89[] = {
+    "SCAR", "WART", "MINGROUP", "CORE", "DELTA", "MINUTIA", "CREASE", "CLEAR", "DYSPLASIA",
+    "OTHERFEAT", NULL};
+static const char *const v100_s90[] = {
+    "COMPLEX", NULL};
+static const char *const v100_s91[] = {
+    "INDIV", "INC_C", "INC_D", "INC_N", "INC_I", "EX_SRC", "EX_SUB", "NONE", NULL};
+static const char *const v100_s92[] = {
+    "PRELIMINARY", "FINAL", NULL};
+static const char *const v100_s93[] = {
+    "320", "321", "324", "331", "340", "341", "342", "343", "345", "373", NULL};
+static const char *const v100_s94[] = {
+    "F", "P", "DF", "DP", "X", "R", "U", NULL};
+static const char *const v100_s95[] = {
+    "AUTO", "REV", "EDIT", "MAN", NULL};
+static const char *const v100_s96[] = {
+    "T", "R", "L", NULL};
+static const char *const v100_s97[] = {
+    "DIP", "PIP", "PDC00", "PDC01", "PDC02", "PDC03", "PDC04", "PDC05", "PDC06", "PDC07", "PDC08",
+    "PDC09", "PDC10", "PDC16", "PDC17", "RLC", "PTC", "DTC", "WC", NULL};
+static const char *const v100_s98[] = {
+    "EVA", "SPO", "FOR", "FAB", NULL};
+static const char *const v100_s99[] = {
+    "G", "S", "B", NULL};
+static const char *const v100_s100[] = {
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", NULL};
+static const char *const v100_s101[] = {
+    "1A", "1B", "1C", "1D", "2A", "2B", "2C", "2D", "2E", "2F", "2G", "2H", "2I", "3A", "3B", "3C",
+    "3D", "3E", "3F", "3G", "4A", "4B", NULL};
+static const char *const v100_s102[] = {
+    "ARTIFACT", "BACKGROUND", "COMPRESSED", "DISTORT", "NEGATIVE", "OVERDEV", "OVERLAP", "SMEAR",
+    "STRETCHED", "TAPE", "OTHER", NULL};
+static const char *const v100_s103[] = {
+    "A", "T", "M", NULL};
+static const char *const v100_s104[] = {
+    "P", "I", "D", NULL};
+static const char *const v100_s105[] = {
+    "UNC", "B64", NULL};
+static const char *const v100_s106[] = {
+    "UNC", "RLE", NULL};
+static const char *const v100_s107[] = {
+    "UNC", NULL};
+static const char *const v100_s108[] = {
+    "VALUE", "LIMITED", "NOVALUE", "NONPRINT", NULL};
+static const int v100_u6[] = {4, 5, -1};
+static const int v100_u17[] = {15, 16, -1};
+static const int v100_u22[] = {19, 20, 21, -1};
+static const int v100_u28[] = {18, 25, 26, 27, -1};
+static const int v100_u31[] = {29, 30, -1};
+static const int v100_u44[] = {42, 43, -1};
+static const int v100_u54[] = {52, 53, -1};
+static const int v100_u73[] = {72, 36, -1};
+
+static const ebts__xtype v100_types[] = {
+    {EBTS__XB_STRING, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 0 */
+    {EBTS__XB_INTEGER, 2, v100_s0, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 1 */
+    {EBTS__XB_BOOLEAN, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 2 */
+    {EBTS__XB_STRING, 2, v100_s1, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 3 */
+    {EBTS__XB_INTEGER, 2, NULL, v100_s2, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 4 */
+    {EBTS__XB_STRING, 2, v100_s3, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 5 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v100_u6}, /* 6 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", NULL, 0, 0, -1, NULL}, /* 7 */
+    {EBTS__XB_STRING, 2, v100_s4, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 8 */
+    {EBTS__XB_STRING, 2, v100_s5, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 9 */
+    {EBTS__XB_DATE, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 10 */
+    {EBTS__XB_STRING, 2, v100_s6, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 11 */
+    {EBTS__XB_STRING, 2, v100_s7, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 12 */
+    {EBTS__XB_STRING, 2, v100_s8, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 13 */
+    {EBTS__XB_STRING, 2, v100_s9, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 14 */
+    {EBTS__XB_STRING, 2, v100_s10, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 15 */
+    {EBTS__XB_STRING, 2, v100_s11, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 16 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v100_u17}, /* 17 */
+    {EBTS__XB_INTEGER, 2, v100_s12, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 18 */
+    {EBTS__XB_STRING, 2, v100_s13, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 19 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "49", 0, 0, -1, NULL}, /* 20 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "51", "99", 0, 0, -1, NULL}, /* 21 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v100_u22}, /* 22 */
+    {EBTS__XB_STRING, 2, v100_s14, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 23 */
+    {EBTS__XB_STRING, 2, v100_s15, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 24 */
+    {EBTS__XB_INTEGER, 2, v100_s16, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 25 */
+    {EBTS__XB_INTEGER, 2, v100_s17, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 26 */
+    {EBTS__XB_INTEGER, 2, v100_s18, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 27 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v100_u28}, /* 28 */
+    {EBTS__XB_STRING, 2, v100_s19, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 29 */
+    {EBTS__XB_STRING, 2, v100_s20, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 30 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v100_u31}, /* 31 */
+    {EBTS__XB_STRING, 2, v100_s21, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 32 */
+    {EBTS__XB_STRING, 2, v100_s22, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 33 */
+    {EBTS__XB_STRING, 2, v100_s23, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 34 */
+    {EBTS__XB_STRING, 2, v100_s24, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 35 */
+    {EBTS__XB_STRING, 2, v100_s25, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 36 */
+    {EBTS__XB_STRING, 2, v100_s26, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 37 */
+    {EBTS__XB_STRING, 2, v100_s27, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 38 */
+    {EBTS__XB_STRING, 2, v100_s28, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 39 */
+    {EBTS__XB_DECIMAL, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 40 */
+    {EBTS__XB_STRING, 2, v100_s29, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 41 */
+    {EBTS__XB_STRING, 2, v100_s30, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 42 */
+    {EBTS__XB_STRING, 2, v100_s31, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 43 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v100_u44}, /* 44 */
+    {EBTS__XB_STRING, 2, v100_s32, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 45 */
+    {EBTS__XB_STRING, 0, NULL, v100_s33, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 46 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "40", 0, 0, -1, NULL}, /* 47 */
+    {EBTS__XB_STRING, 2, v100_s34, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 48 */
+    {EBTS__XB_STRING, 2, v100_s35, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 49 */
+    {EBTS__XB_STRING, 2, v100_s36, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 50 */
+    {EBTS__XB_STRING, 2, v100_s37, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 51 */
+    {EBTS__XB_STRING, 2, v100_s38, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 52 */
+    {EBTS__XB_STRING, 2, v100_s39, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 53 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v100_u54}, /* 54 */
+    {EBTS__XB_STRING, 2, v100_s40, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 55 */
+    {EBTS__XB_STRING, 2, v100_s41, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 56 */
+    {EBTS__XB_STRING, 2, v100_s42, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 57 */
+    {EBTS__XB_DECIMAL, 2, NULL, NULL, -1, -1, "0", "1", 0, 0, -1, NULL}, /* 58 */
+    {EBTS__XB_STRING, 2, v100_s43, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 59 */
+    {EBTS__XB_STRING, 2, v100_s44, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 60 */
+    {EBTS__XB_STRING, 2, v100_s45, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 61 */
+    {EBTS__XB_STRING, 2, v100_s46, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 62 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 63 */
+    {EBTS__XB_INTEGER, 2, v100_s47, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 64 */
+    {EBTS__XB_STRING, 2, v100_s48, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 65 */
+    {EBTS__XB_BASE64, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 66 */
+    {EBTS__XB_INTEGER, 2, v100_s49, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 67 */
+    {EBTS__XB_STRING, 2, v100_s50, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 68 */
+    {EBTS__XB_STRING, 2, v100_s51, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 69 */
+    {EBTS__XB_STRING, 2, v100_s52, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 70 */
+    {EBTS__XB_STRING, 2, v100_s53, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 71 */
+    {EBTS__XB_STRING, 2, v100_s54, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 72 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v100_u73}, /* 73 */
+    {EBTS__XB_INTEGER, 2, v100_s55, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 74 */
+    {EBTS__XB_STRING, 2, v100_s56, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 75 */
+    {EBTS__XB_STRING, 2, v100_s57, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 76 */
+    {EBTS__XB_STRING, 2, v100_s58, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 77 */
+    {EBTS__XB_STRING, 2, v100_s59, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 78 */
+    {EBTS__XB_STRING, 2, v100_s60, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 79 */
+    {EBTS__XB_STRING, 2, v100_s61, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 80 */
+    {EBTS__XB_STRING, 2, v100_s62, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 81 */
+    {EBTS__XB_STRING, 2, v100_s63, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 82 */
+    {EBTS__XB_STRING, 2, v100_s64, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 83 */
+    {EBTS__XB_INTEGER, 2, v100_s65, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 84 */
+    {EBTS__XB_INTEGER, 2, v100_s66, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 85 */
+    {EBTS__XB_INTEGER, 2, v100_s67, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 86 */
+    {EBTS__XB_INTEGER, 2, v100_s68, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 87 */
+    {EBTS__XB_STRING, 2, v100_s69, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 88 */
+    {EBTS__XB_INTEGER, 2, v100_s70, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 89 */
+    {EBTS__XB_INTEGER, 2, v100_s71, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 90 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "9", 0, 0, -1, NULL}, /* 91 */
+    {EBTS__XB_DATETIME, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 92 */
+    {EBTS__XB_STRING, 0, NULL, v100_s72, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 93 */
+    {EBTS__XB_STRING, 2, v100_s73, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 94 */
+    {EBTS__XB_DECIMAL, 2, NULL, NULL, -1, -1, "-90", "90", 0, 0, -1, NULL}, /* 95 */
+    {EBTS__XB_DECIMAL, 2, NULL, NULL, -1, -1, "0", "60", 0, 1, -1, NULL}, /* 96 */
+    {EBTS__XB_DECIMAL, 2, NULL, NULL, -1, -1, "-180", "180", 0, 1, -1, NULL}, /* 97 */
+    {EBTS__XB_INTEGER, 2, v100_s74, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 98 */
+    {EBTS__XB_STRING, 2, v100_s75, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 99 */
+    {EBTS__XB_INTEGER, 2, v100_s76, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 100 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "2", "99", 0, 0, -1, NULL}, /* 101 */
+    {EBTS__XB_STRING, 2, v100_s77, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 102 */
+    {EBTS__XB_STRING, 2, v100_s78, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 103 */
+    {EBTS__XB_STRING, 2, v100_s79, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 104 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "359", 0, 0, -1, NULL}, /* 105 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "180", 0, 0, -1, NULL}, /* 106 */
+    {EBTS__XB_STRING, 2, v100_s80, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 107 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "7", 0, 0, -1, NULL}, /* 108 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "-179", "180", 0, 0, -1, NULL}, /* 109 */
+    {EBTS__XB_STRING, 2, v100_s81, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 110 */
+    {EBTS__XB_STRING, 2, v100_s82, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 111 */
+    {EBTS__XB_STRING, 2, v100_s83, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 112 */
+    {EBTS__XB_STRING, 2, v100_s84, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 113 */
+    {EBTS__XB_STRING, 2, v100_s85, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 114 */
+    {EBTS__XB_STRING, 2, v100_s86, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 115 */
+    {EBTS__XB_STRING, 2, v100_s87, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 116 */
+    {EBTS__XB_STRING, 2, v100_s88, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 117 */
+    {EBTS__XB_STRING, 2, v100_s89, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 118 */
+    {EBTS__XB_STRING, 2, v100_s90, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 119 */
+    {EBTS__XB_STRING, 2, v100_s91, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 120 */
+    {EBTS__XB_STRING, 2, v100_s92, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 121 */
+    {EBTS__XB_INTEGER, 2, v100_s93, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 122 */
+    {EBTS__XB_STRING, 2, v100_s94, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 123 */
+    {EBTS__XB_STRING, 2, v100_s95, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 124 */
+    {EBTS__XB_STRING, 2, v100_s96, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 125 */
+    {EBTS__XB_STRING, 2, v100_s97, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 126 */
+    {EBTS__XB_STRING, 2, v100_s98, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 127 */
+    {EBTS__XB_STRING, 2, v100_s99, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 128 */
+    {EBTS__XB_INTEGER, 2, v100_s100, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 129 */
+    {EBTS__XB_STRING, 2, v100_s101, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 130 */
+    {EBTS__XB_STRING, 2, v100_s102, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 131 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "99", 0, 0, -1, NULL}, /* 132 */
+    {EBTS__XB_STRING, 2, v100_s103, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 133 */
+    {EBTS__XB_STRING, 2, v100_s104, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 134 */
+    {EBTS__XB_STRING, 2, v100_s105, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 135 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "41", 0, 0, -1, NULL}, /* 136 */
+    {EBTS__XB_STRING, 2, v100_s106, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 137 */
+    {EBTS__XB_STRING, 2, v100_s107, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 138 */
+    {EBTS__XB_STRING, 2, v100_s108, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 139 */
+};
+
 static const ebts__xnode v100_nodes[] = {
-    {-1, 1, 3, 318, "itl:PackageDescriptiveTextRecord", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 0 */
-    {0, 2, 1, 3, "ansi-nist:ImageReferenceIdentification", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1 */
-    {1, 3, 0, 3, "nc:IdentificationID", 0, 2, 2, 0, 0, 0, EBTS__XC_TEXT, 1, -1, 0, ""}, /* 2 */
-    {0, 4, 0, 4, "ansi-nist:RecordCategoryCode", 0, 2, 1, 0, 0, 0, EBTS__XC_RCC, 3, -1, 0, ""}, /* 3 */
-    {0, 5, 1, 318, "itl:UserDefinedDescriptiveDetail", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 4 */
-    {4, 6, 17, 318, "ebts:DomainDefinedDescriptiveFields", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 5 */
-    {5, 7, 1, 9, "ansi-nist:RecordForwardOrganizations", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 6 */
-    {6, 8, 1, 9, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 7 */
-    {7, 9, 0, 9, "nc:IdentificationID", 0, 2, 7, 0, 0, 0, EBTS__XC_TEXT, 7, -1, 0, ""}, /* 8 */
-    {5, 10, 0, 10, "ansi-nist:RecordRapSheetRequestIndicator", 2, 2, 70, 0, 0, 0, EBTS__XC_BOOL, 9, -1, 0, ""}, /* 9 */
-    {5, 11, 0, 11, "ansi-nist:RecordRetentionIndicator", 0, 2, 5, 0, 0, 0, EBTS__XC_BOOL, 10, -1, 0, ""}, /* 10 */
-    {5, 12, 0, 12, "ebts:HitNotificationRequestIndicator", 3, 2, 2051, 0, 0, 0, EBTS__XC_BOOL, 11, -1, 0, ""}, /* 11 */
-    {5, 13, 0, 13, "ebts:RecordBiometricImageCategoryCode", 6, 2, 62, 0, 0, 0, EBTS__XC_TEXT, 12, -1, 0, ""}, /* 12 */
-    {5, 14, 0, 14, "ebts:RecordFBIRepositoryCode", 9, 2, 98, 0, 0, 0, EBTS__XC_TEXT, 13, -1, 0, ""}, /* 13 */
-    {5, 15, 0, 15, "ebts:RecordFeaturesRequestIndicator", 13, 2, 95, 0, 0, 0, EBTS__XC_BOOL, 14, -1, 0, ""}, /* 14 */
-    {5, 16, 3, 19, "ebts:RecordImageCaptureDetail", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 15 */
-    {15, 17, 0, 17, "ansi-nist:CaptureDeviceMakeText", 0, 2, 67, 0, 0, 0, EBTS__XC_TEXT, 15, -1, 0, ""}, /* 16 */
-    {15, 18, 0, 18, "ansi-nist:CaptureDeviceModelText", 1, 2, 67, 1, 0, 0, EBTS__XC_TEXT, 15, -1, 0, ""}, /* 17 */
-    {15, 19, 0, 19, "ansi-nist:CaptureDeviceSerialNumberText", 2, 2, 67, 2, 0, 0, EBTS__XC_TEXT, 15, -1, 0, ""}, /* 18 */
-    {5, 20, 0, 20, "ebts:RecordImagesRequestedQuantity", 11, 2, 2010, 0, 0, 0, EBTS__XC_TEXT, 19, -1, 0, ""}, /* 19 */
-    {5, 21, 0, 21, "ebts:RecordPhotoRequestIndicator", 10, 2, 96, 0, 0, 0, EBTS__XC_BOOL, 20, -1, 0, ""}, /* 20 */
-    {5, 22, 2, 27, "ebts:RecordPointOfContact", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 21 */
-    {21, 23, 0, 23, "ebts:PointOfContactName", 0, 2, 2072, 0, 0, 0, EBTS__XC_TEXT, 21, -1, 0, ""}, /* 22 */
-    {21, 24, 1, 27, "nc:OrganizationPrimaryContactInformation", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 23 */
-    {23, 25, 1, 27, "nc:ContactTelephoneNumber", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 24 */
-    {24, 26, 1, 27, "nc:FullTelephoneNumber", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 25 */
-    {25, 27, 0, 27, "nc:TelephoneNumberFullID", 0, 2, 2072, 1, 0, 0, EBTS__XC_TEXT, 21, -1, 0, ""}, /* 26 */
-    {5, 28, 19, 62, "ebts:RecordRapBackData", 12, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 27 */
-    {27, 29, 1, 31, "ansi-nist:RecordForwardOrganizations", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 28 */
-    {28, 30, 1, 31, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 29 */
-    {29, 31, 0, 31, "nc:IdentificationID", 0, 2, 2020, 0, 0, 0, EBTS__XC_TEXT, 29, -1, 0, ""}, /* 30 */
-    {27, 32, 0, 32, "ebts:RecordRapBackActivityNotificationFormatCode", 0, 2, 2062, 0, 0, 0, EBTS__XC_TEXT, 31, -1, 0, ""}, /* 31 */
-    {27, 33, 0, 33, "ebts:RecordRapBackActivityNotificationID", 1, 2, 2041, 0, 0, 0, EBTS__XC_TEXT, 32, -1, 0, ""}, /* 32 */
-    {27, 34, 0, 34, "ebts:RecordRapBackAttentionText", 4, 2, 2070, 0, 0, 0, EBTS__XC_TEXT, 33, -1, 0, ""}, /* 33 */
-    {27, 35, 0, 35, "ebts:RecordRapBackCategoryCode", 5, 2, 2065, 0, 0, 0, EBTS__XC_TEXT, 34, -1, 0, ""}, /* 34 */
-    {27, 36, 0, 36, "ebts:RecordRapBackDisclosureIndicator", 6, 2, 2067, 0, 0, 0, EBTS__XC_BOOL, 35, -1, 0, ""}, /* 35 */
-    {27, 37, 1, 38, "ebts:RecordRapBackExpirationDate", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 36 */
-    {36, 38, 0, 38, "nc:Date", 0, 2, 2015, 0, 0, 0, EBTS__XC_DATE, 36, -1, 0, ""}, /* 37 */
-    {27, 39, 0, 39, "ebts:RecordRapBackInStateOptOutIndicator", 8, 2, 2063, 0, 0, 0, EBTS__XC_BOOL, 38, -1, 0, ""}, /* 38 */
-    {27, 40, 1, 41, "ebts:RecordRapBackSubscriptionDate", 10, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 39 */
-    {39, 41, 0, 41, "nc:Date", 0, 2, 2054, 0, 0, 0, EBTS__XC_DATE, 39, -1, 0, ""}, /* 40 */
-    {27, 42, 0, 42, "ebts:RecordRapBackSubscriptionID", 12, 2, 2048, 0, 0, 0, EBTS__XC_TEXT, 41, -1, 0, ""}, /* 41 */
-    {27, 43, 0, 43, "ebts:RecordRapBackSubscriptionListText", 3, 2, 2050, 0, 0, 0, EBTS__XC_TEXT, 42, -1, 0, ""}, /* 42 */
-    {27, 44, 0, 44, "ebts:RecordRapBackSubscriptionTerm", 13, 2, 2071, 0, 0, 0, EBTS__XC_TEXT, 43, -1, 0, ""}, /* 43 */
-    {27, 45, 1, 46, "ebts:RecordRapBackTermDate", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 44 */
-    {44, 46, 0, 46, "nc:Date", 0, 2, 2049, 0, 0, 0, EBTS__XC_DATE, 44, -1, 0, ""}, /* 45 */
-    {27, 47, 0, 47, "ebts:RecordRapBackTriggeringEventCode", 15, 2, 2040, 0, 0, 0, EBTS__XC_TEXT, 46, -1, 0, ""}, /* 46 */
-    {27, 48, 2, 50, "ebts:RecordRapBackUserDefinedElement", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 47 */
-    {47, 49, 0, 49, "ebts:UserDefinedElementName", 0, 2, 2064, 0, 0, 0, EBTS__XC_TEXT, 47, -1, 0, ""}, /* 48 */
-    {47, 50, 0, 50, "ebts:UserDefinedElementText", 1, 2, 2064, 1, 0, 0, EBTS__XC_TEXT, 47, -1, 0, ""}, /* 49 */
-    {27, 51, 0, 51, "ebts:ReturnAllRecordsIndicator", 11, 2, 2047, 0, 0, 0, EBTS__XC_BOOL, 50, -1, 0, ""}, /* 50 */
-    {27, 52, 0, 52, "ebts:TransactionRapBackMaintenanceCode", 17, 2, 2039, 0, 0, 0, EBTS__XC_TEXT, 51, -1, 0, ""}, /* 51 */
-    {27, 53, 3, 57, "ebts:TransactionRapBackTriggeringEvent", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 52 */
-    {52, 54, 1, 55, "ebts:RapBackEventDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 53 */
-    {53, 55, 0, 55, "nc:Date", 0, 2, 2069, 0, 0, 0, EBTS__XC_DATE, 52, -1, 0, ""}, /* 54 */
-    {52, 56, 0, 56, "ebts:RapBackEventText", 2, 2, 2069, 2, 0, 0, EBTS__XC_TEXT, 52, -1, 0, ""}, /* 55 */
-    {52, 57, 0, 57, "ebts:RapBackTriggeringEventCode", 1, 2, 2069, 1, 0, 0, EBTS__XC_TEXT, 52, -1, 0, ""}, /* 56 */
-    {27, 58, 2, 62, "nc:DateRange", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 57 */
-    {57, 59, 1, 60, "nc:EndDate", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 58 */
-    {58, 60, 0, 60, "nc:Date", 0, 2, 2068, 1, 0, 0, EBTS__XC_DATE, 57, -1, 0, ""}, /* 59 */
-    {57, 61, 1, 62, "nc:StartDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 60 */
-    {60, 62, 0, 62, "nc:Date", 0, 2, 2068, 0, 0, 0, EBTS__XC_DATE, 57, -1, 0, ""}, /* 61 */
-    {5, 63, 32, 169, "ebts:RecordSubject", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 62 */
-    {62, 64, 0, 64, "ansi-nist:FaceImageSubjectPoseCode", 28, 2, 2036, 0, 0, 0, EBTS__XC_TEXT, 63, -1, 0, ""}, /* 63 */
-    {62, 65, 0, 65, "ebts:BiometricImageAvailableCode", 24, 2, 2031, 0, 0, 0, EBTS__XC_TEXT, 64, -1, 0, ""}, /* 64 */
-    {62, 66, 0, 66, "ebts:ExternalSubjectID", 20, 2, 2037, 0, 0, 0, EBTS__XC_TEXT, 65, -1, 0, ""}, /* 65 */
-    {62, 67, 0, 67, "ebts:PersonAdultTreatmentIndicator", 21, 2, 87, 0, 0, 0, EBTS__XC_BOOL, 66, -1, 0, ""}, /* 66 */
-    {62, 68, 5, 73, "ebts:PersonAlternateName", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 67 */
-    {67, 69, 0, 69, "ebts:PersonFifthImportanceName", 4, 2, 19, 2, 0, 0, EBTS__XC_TEXT, 67, -1, 0, ""}, /* 68 */
-    {67, 70, 0, 70, "ebts:PersonFourthImportanceName", 3, 2, 19, 1, 0, 0, EBTS__XC_TEXT, 67, -1, 0, ""}, /* 69 */
-    {67, 71, 0, 71, "nc:PersonGivenName", 0, 2, 19, 0, 0, 0, EBTS__XC_GIVEN, 67, -1, 0, ""}, /* 70 */
-    {67, 72, 0, 72, "nc:PersonMiddleName", 1, 2, 19, 0, 0, 0, EBTS__XC_MIDDLE, 67, -1, 0, ""}, /* 71 */
-    {67, 73, 0, 73, "nc:PersonSurName", 2, 2, 19, 0, 0, 0, EBTS__XC_SUR, 67, -1, 0, ""}, /* 72 */
-    {62, 74, 0, 74, "ebts:PersonBirthPlaceCode", 16, 2, 20, 0, 0, 0, EBTS__XC_TEXT, 73, -1, 0, ""}, /* 73 */
-    {62, 75, 0, 75, "ebts:PersonCitizenshipCode", 3, 2, 21, 0, 0, 0, EBTS__XC_TEXT, 74, -1, 0, ""}, /* 74 */
-    {62, 76, 0, 76, "ebts:PersonDigitalImageAvailableIndicator", 22, 2, 36, 0, 0, 0, EBTS__XC_BOOL, 75, -1, 0, ""}, /* 75 */
-    {62, 77, 3, 88, "ebts:PersonFingerprintSet", 26, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 76 */
-    {76, 78, 3, 83, "ebts:FingerprintImageFinger", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 77 */
-    {77, 79, 0, 79, "ansi-nist:FingerPositionCode", 0, 2, 74, 1, 0, 0, EBTS__XC_TEXT, 77, -1, 0, ""}, /* 78 */
-    {77, 80, 0, 80, "ebts:NCICFingerprintClassificationCode", 1, 2, 33, 0, 0, 0, EBTS__XC_TEXT, 79, -1, 0, ""}, /* 79 */
-    {77, 81, 2, 83, "ebts:RidgeCoreDelta", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 80 */
-    {80, 82, 0, 82, "ansi-nist:RidgeCountValue", 1, 2, 91, 1, 0, 0, EBTS__XC_TEXT, 81, -1, 0, ""}, /* 81 */
-    {80, 83, 0, 83, "ebts:FingerprintPatternClassificationCode", 0, 2, 34, 0, 0, 0, EBTS__XC_TEXT, 82, -1, 0, ""}, /* 82 */
-    {76, 84, 2, 86, "itl:FingerprintImageFingerMissing", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 83 */
-    {83, 85, 0, 85, "ansi-nist:FingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_TEXT, 83, -1, 0, ""}, /* 84 */
-    {83, 86, 0, 86, "itl:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TEXT, 83, -1, 0, ""}, /* 85 */
-    {76, 87, 1, 88, "nc:BiometricCaptureDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 86 */
-    {86, 88, 0, 88, "nc:Date", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 86, -1, 0, ""}, /* 87 */
-    {62, 89, 2, 92, "ebts:PersonGeneralizedFrictionRidgePositions", 25, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 88 */
-    {88, 90, 0, 90, "ansi-nist:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_TEXT, 89, -1, 0, ""}, /* 89 */
-    {88, 91, 1, 92, "nc:BiometricCaptureDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 90 */
-    {90, 92, 0, 92, "nc:Date", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 90, -1, 0, ""}, /* 91 */
-    {62, 93, 0, 93, "ebts:PersonHairColorCode", 5, 2, 32, 0, 0, 0, EBTS__XC_TEXT, 92, -1, 0, ""}, /* 92 */
-    {62, 94, 3, 97, "ebts:PersonName", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 93 */
-    {93, 95, 0, 95, "nc:PersonGivenName", 0, 2, 18, 0, 0, 0, EBTS__XC_GIVEN, 93, -1, 0, ""}, /* 94 */
-    {93, 96, 0, 96, "nc:PersonMiddleName", 1, 2, 18, 0, 0, 0, EBTS__XC_MIDDLE, 93, -1, 0, ""}, /* 95 */
-    {93, 97, 0, 97, "nc:PersonSurName", 2, 2, 18, 0, 0, 0, EBTS__XC_SUR, 93, -1, 0, ""}, /* 96 */
-    {62, 98, 0, 98, "ebts:PersonPalmPrintAvailableIndicator", 23, 2, 35, 0, 0, 0, EBTS__XC_BOOL, 97, -1, 0, ""}, /* 97 */
-    {62, 99, 3, 111, "ebts:PersonPhysicalFeature", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 98 */
-    {98, 100, 5, 107, "ansi-nist:PhysicalFeatureDescriptionDetail", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 99 */
-    {99, 101, 0, 101, "ansi-nist:PhysicalFeatureCategoryCode", 1, 2, 2058, 0, 0, 0, EBTS__XC_TEXT, 99, -1, 0, ""}, /* 100 */
-    {99, 102, 0, 102, "ansi-nist:PhysicalFeatureClassCode", 2, 2, 2058, 1, 0, 0, EBTS__XC_TEXT, 99, -1, 0, ""}, /* 101 */
-    {99, 103, 2, 105, "ansi-nist:PhysicalFeatureColorDetail", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 102 */
-    {102, 104, 0, 104, "ansi-nist:PhysicalFeaturePrimaryColorCode", 0, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 102, -1, 0, ""}, /* 103 */
-    {102, 105, 0, 105, "ansi-nist:PhysicalFeatureSecondaryColorCode", 1, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 102, 104, 0, ""}, /* 104 */
-    {99, 106, 0, 106, "ansi-nist:PhysicalFeatureDescriptionText", 3, 2, 2058, 3, 0, 0, EBTS__XC_TEXT, 99, -1, 0, ""}, /* 105 */
-    {99, 107, 0, 107, "ansi-nist:PhysicalFeatureSubClassCode", 4, 2, 2058, 2, 0, 0, EBTS__XC_TEXT, 99, -1, 0, ""}, /* 106 */
-    {98, 108, 2, 110, "ansi-nist:PhysicalFeatureSize", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 107 */
-    {107, 109, 0, 109, "ansi-nist:PhysicalFeatureHeightMeasure", 0, 2, 2055, 0, 0, 0, EBTS__XC_TEXT, 107, -1, 0, ""}, /* 108 */
-    {107, 110, 0, 110, "ansi-nist:PhysicalFeatureWidthMeasure", 1, 2, 2055, 1, 0, 0, EBTS__XC_TEXT, 107, -1, 0, ""}, /* 109 */
-    {98, 111, 0, 111, "nc:PhysicalFeatureCategoryCode", 0, 2, 26, 0, 0, 0, EBTS__XC_TEXT, 110, -1, 0, ""}, /* 110 */
-    {62, 112, 1, 120, "ebts:PersonResidenceLocation", 27, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 111 */
-    {111, 113, 1, 120, "nc:LocationAddress", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 112 */
-    {112, 114, 4, 120, "nc:StructuredAddress", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 113 */
-    {113, 115, 0, 115, "nc:LocationCityName", 1, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 2, " "}, /* 114 */
-    {113, 116, 0, 116, "nc:LocationPostalCode", 3, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 4, " "}, /* 115 */
-    {113, 117, 0, 117, "nc:LocationStateNCICLSTACode", 2, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 3, " "}, /* 116 */
-    {113, 118, 2, 120, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 117 */
-    {117, 119, 0, 119, "nc:StreetName", 1, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 1, " "}, /* 118 */
-    {117, 120, 0, 120, "nc:StreetNumberText", 0, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 0, " "}, /* 119 */
-    {62, 121, 0, 121, "ebts:PersonSexCode", 11, 2, 24, 0, 0, 0, EBTS__XC_TEXT, 120, -1, 0, ""}, /* 120 */
-    {62, 122, 1, 123, "ebts:PersonSubmittedBirthDate", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 121 */
-    {121, 123, 0, 123, "nc:Date", 0, 2, 2007, 0, 0, 0, EBTS__XC_DATE, 121, -1, 0, ""}, /* 122 */
-    {62, 124, 3, 127, "ebts:PersonSubmittedName", 17, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 123 */
-    {123, 125, 0, 125, "nc:PersonGivenName", 0, 2, 2008, 0, 0, 0, EBTS__XC_GIVEN, 123, -1, 0, ""}, /* 124 */
-    {123, 126, 0, 126, "nc:PersonMiddleName", 1, 2, 2008, 0, 0, 0, EBTS__XC_MIDDLE, 123, -1, 0, ""}, /* 125 */
-    {123, 127, 0, 127, "nc:PersonSurName", 2, 2, 2008, 0, 0, 0, EBTS__XC_SUR, 123, -1, 0, ""}, /* 126 */
-    {62, 128, 1, 129, "j:PersonFBIIdentification", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 127 */
-    {127, 129, 0, 129, "nc:IdentificationID", 0, 2, 14, 0, 0, 0, EBTS__XC_TEXT, 127, -1, 0, ""}, /* 128 */
-    {62, 130, 0, 130, "j:PersonFirearmSalesDisqualifiedCode", 19, 2, 2021, 0, 0, 0, EBTS__XC_TEXT, 129, -1, 0, ""}, /* 129 */
-    {62, 131, 0, 131, "nc:EmployeeOccupationText", 30, 2, 40, 0, 0, 0, EBTS__XC_TEXT, 130, -1, 0, ""}, /* 130 */
-    {62, 132, 1, 134, "nc:Employer", 29, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 131 */
-    {131, 133, 1, 134, "nc:EntityOrganization", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 132 */
-    {132, 134, 0, 134, "nc:OrganizationName", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 131, -1, 0, " "}, /* 133 */
-    {62, 135, 1, 143, "nc:EmploymentLocation", 31, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 134 */
-    {134, 136, 1, 143, "nc:LocationAddress", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 135 */
-    {135, 137, 4, 143, "nc:StructuredAddress", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 136 */
-    {136, 138, 0, 138, "nc:LocationCityName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 3, " "}, /* 137 */
-    {136, 139, 0, 139, "nc:LocationPostalCode", 3, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 5, " "}, /* 138 */
-    {136, 140, 0, 140, "nc:LocationStateNCICLSTACode", 2, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 4, " "}, /* 139 */
-    {136, 141, 2, 143, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 140 */
-    {140, 142, 0, 142, "nc:StreetName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 2, " "}, /* 141 */
-    {140, 143, 0, 143, "nc:StreetNumberText", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 1, " "}, /* 142 */
-    {62, 144, 1, 147, "nc:PersonAgeMeasure", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 143 */
-    {143, 145, 2, 147, "nc:MeasureRangeValue", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 144 */
-    {144, 146, 0, 146, "nc:RangeMaximumValue", 1, 2, 23, 0, 0, 0, EBTS__XC_TEXT, 143, -1, 1, ""}, /* 145 */
-    {144, 147, 0, 147, "nc:RangeMinimumValue", 0, 2, 23, 0, 0, 0, EBTS__XC_TEXT, 143, -1, 0, ""}, /* 146 */
-    {62, 148, 1, 149, "nc:PersonBirthDate", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 147 */
-    {147, 149, 0, 149, "nc:Date", 0, 2, 22, 0, 0, 0, EBTS__XC_DATE, 147, -1, 0, ""}, /* 148 */
-    {62, 150, 0, 150, "nc:PersonEyeColorCode", 4, 2, 31, 0, 0, 0, EBTS__XC_TEXT, 149, -1, 0, ""}, /* 149 */
-    {62, 151, 3, 156, "nc:PersonHeightMeasure", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 150 */
-    {150, 152, 0, 152, "nc:MeasurePointValue", 0, 2, 27, 0, 0, 0, EBTS__XC_TEXT, 150, -1, 0, ""}, /* 151 */
-    {150, 153, 2, 155, "nc:MeasureRangeValue", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 152 */
-    {152, 154, 0, 154, "nc:RangeMaximumValue", 1, 2, 28, 0, 0, 0, EBTS__XC_TEXT, 150, -1, 1, ""}, /* 153 */
-    {152, 155, 0, 155, "nc:RangeMinimumValue", 0, 2, 28, 0, 0, 0, EBTS__XC_TEXT, 150, -1, 0, ""}, /* 154 */
-    {150, 156, 0, 156, "nc:MeasureUnitText", 2, 2, 27, 0, 0, 0, EBTS__XC_CONST, 150, -1, 0, ""}, /* 155 */
-    {62, 157, 2, 159, "nc:PersonOtherIdentification", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 156 */
-    {156, 158, 0, 158, "ebts:PersonIDCategoryCode", 1, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 156, -1, 0, "-"}, /* 157 */
-    {156, 159, 0, 159, "nc:IdentificationID", 0, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 156, -1, 1, "-"}, /* 158 */
-    {62, 160, 0, 160, "nc:PersonRaceCode", 10, 2, 25, 0, 0, 0, EBTS__XC_TEXT, 159, -1, 0, ""}, /* 159 */
-    {62, 161, 1, 162, "nc:PersonSSNIdentification", 12, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 160 */
-    {160, 162, 0, 162, "nc:IdentificationID", 0, 2, 16, 0, 0, 0, EBTS__XC_TEXT, 160, -1, 0, ""}, /* 161 */
-    {62, 163, 1, 164, "nc:PersonStateIdentification", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 162 */
-    {162, 164, 0, 164, "nc:IdentificationID", 0, 2, 15, 0, 0, 0, EBTS__XC_TEXT, 162, -1, 0, ""}, /* 163 */
-    {62, 165, 2, 169, "nc:PersonWeightMeasure", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 164 */
-    {164, 166, 0, 166, "nc:MeasurePointValue", 0, 2, 29, 0, 0, 0, EBTS__XC_TEXT, 164, -1, 0, ""}, /* 165 */
-    {164, 167, 2, 169, "nc:MeasureRangeValue", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 166 */
-    {166, 168, 0, 168, "nc:RangeMaximumValue", 1, 2, 30, 0, 0, 0, EBTS__XC_TEXT, 164, -1, 1, ""}, /* 167 */
-    {166, 169, 0, 169, "nc:RangeMinimumValue", 0, 2, 30, 0, 0, 0, EBTS__XC_TEXT, 164, -1, 0, ""}, /* 168 */
-    {5, 170, 16, 223, "ebts:RecordTransactionActivity", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 169 */
-    {169, 171, 0, 171, "ebts:AFISSegmentControlID", 10, 2, 86, 0, 0, 0, EBTS__XC_TEXT, 170, -1, 0, ""}, /* 170 */
-    {169, 172, 1, 173, "ebts:ArrestDate", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 171 */
-    {171, 173, 0, 173, "nc:Date", 0, 2, 45, 0, 0, 0, EBTS__XC_DATE, 171, -1, 0, ""}, /* 172 */
-    {169, 174, 0, 174, "ebts:ArrestDateSuffixCode", 5, 2, 46, 0, 0, 0, EBTS__XC_TEXT, 173, -1, 0, ""}, /* 173 */
-    {169, 175, 0, 175, "ebts:BiometricSetID", 12, 2, 2029, 0, 0, 0, EBTS__XC_TEXT, 174, -1, 0, ""}, /* 174 */
-    {169, 176, 1, 177, "ebts:ContributorAssignedIdentificationNumber", 11, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 175 */
-    {175, 177, 0, 177, "nc:IdentificationID", 0, 2, 2022, 0, 0, 0, EBTS__XC_TEXT, 175, -1, 0, ""}, /* 176 */
-    {169, 178, 3, 184, "ebts:ContributorCaseIdentificationNumber", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 177 */
-    {177, 179, 1, 180, "ebts:ContributorCaseExtensionIdentification", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 178 */
-    {178, 180, 0, 180, "nc:IdentificationID", 0, 2, 11, 0, 0, 0, EBTS__XC_TEXT, 178, -1, 0, ""}, /* 179 */
-    {177, 181, 1, 182, "ebts:ContributorCaseIdentification", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 180 */
-    {180, 182, 0, 182, "nc:IdentificationID", 0, 2, 10, 1, 0, 0, EBTS__XC_TEXT, 177, -1, 0, ""}, /* 181 */
-    {177, 183, 1, 184, "ebts:ContributorCasePrefixIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 182 */
-    {182, 184, 0, 184, "nc:IdentificationCategoryText", 0, 2, 10, 0, 0, 0, EBTS__XC_TEXT, 177, -1, 0, ""}, /* 183 */
-    {169, 185, 3, 207, "ebts:CriminalCycle", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 184 */
-    {184, 186, 2, 189, "ebts:ArrestOffenseData", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 185 */
-    {185, 187, 1, 188, "ebts:OffenseDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 186 */
-    {186, 188, 0, 188, "nc:Date", 0, 2, 47, 0, 0, 0, EBTS__XC_DATE, 185, -1, 0, ""}, /* 187 */
-    {185, 189, 0, 189, "j:ChargeText", 1, 2, 47, 1, 0, 0, EBTS__XC_TEXT, 185, -1, 0, ""}, /* 188 */
-    {184, 190, 5, 196, "ebts:CourtDispositionData", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 189 */
-    {189, 191, 0, 191, "ebts:CourtCountNumber", 4, 2, 51, 4, 0, 0, EBTS__XC_TEXT, 189, -1, 0, ""}, /* 190 */
-    {189, 192, 0, 192, "ebts:DispositionCategoryCodeText", 3, 2, 51, 3, 0, 0, EBTS__XC_TEXT, 189, -1, 0, ""}, /* 191 */
-    {189, 193, 0, 193, "j:ChargeText", 1, 2, 51, 1, 0, 0, EBTS__XC_TEXT, 189, -1, 0, ""}, /* 192 */
-    {189, 194, 1, 195, "nc:DispositionDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 193 */
-    {193, 195, 0, 195, "nc:Date", 0, 2, 51, 0, 0, 0, EBTS__XC_DATE, 189, -1, 0, ""}, /* 194 */
-    {189, 196, 0, 196, "nc:DispositionText", 2, 2, 51, 2, 0, 0, EBTS__XC_TEXT, 189, -1, 0, ""}, /* 195 */
-    {184, 197, 6, 207, "ebts:CustodySupervisoryData", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 196 */
-    {196, 198, 0, 198, "ebts:SupervisedReleaseActionCode", 3, 2, 2104, 0, 0, 0, EBTS__XC_TEXT, 197, -1, 0, ""}, /* 197 */
-    {196, 199, 0, 199, "ebts:SupervisedReleaseRevocationReasonText", 4, 2, 2102, 0, 0, 0, EBTS__XC_TEXT, 198, -1, 0, ""}, /* 198 */
-    {196, 200, 0, 200, "ebts:SupervisionReceivingOrganizationID", 5, 2, 2103, 0, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 199 */
-    {196, 201, 2, 203, "ebts:SupervisionStatus", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 200 */
-    {200, 202, 0, 202, "ebts:SupervisionStatusCode", 0, 2, 2101, 0, 0, 0, EBTS__XC_TEXT, 201, -1, 0, ""}, /* 201 */
-    {200, 203, 0, 203, "nc:StatusText", 1, 2, 55, 0, 0, 0, EBTS__XC_TEXT, 202, -1, 0, ""}, /* 202 */
-    {196, 204, 1, 205, "nc:EndDate", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 203 */
-    {203, 205, 0, 205, "nc:Date", 0, 2, 2100, 0, 0, 0, EBTS__XC_DATE, 203, -1, 0, ""}, /* 204 */
-    {196, 206, 1, 207, "nc:StartDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 205 */
-    {205, 207, 0, 207, "nc:Date", 0, 2, 54, 0, 0, 0, EBTS__XC_DATE, 205, -1, 0, ""}, /* 206 */
-    {169, 208, 0, 208, "ebts:EnrollmentEventID", 0, 2, 2035, 0, 0, 0, EBTS__XC_TEXT, 207, -1, 0, ""}, /* 207 */
-    {169, 209, 1, 210, "ebts:FBIFileNumber", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 208 */
-    {208, 210, 0, 210, "nc:IdentificationID", 0, 2, 3, 0, 0, 0, EBTS__XC_TEXT, 208, -1, 0, ""}, /* 209 */
-    {169, 211, 2, 215, "ebts:FBILatentCaseIdentification", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 210 */
-    {210, 212, 1, 213, "ebts:FBILatentCaseNumber", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 211 */
-    {211, 213, 0, 213, "nc:IdentificationID", 0, 2, 12, 0, 0, 0, EBTS__XC_TEXT, 211, -1, 0, ""}, /* 212 */
-    {210, 214, 1, 215, "ebts:FBILatentCaseNumberExtension", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 213 */
-    {213, 215, 0, 215, "nc:IdentificationID", 0, 2, 13, 0, 0, 0, EBTS__XC_TEXT, 213, -1, 0, ""}, /* 214 */
-    {169, 216, 0, 216, "ebts:OffenseCategoryCode", 3, 2, 53, 0, 0, 0, EBTS__XC_TEXT, 215, -1, 0, ""}, /* 215 */
-    {169, 217, 1, 219, "ebts:RecordControllingAgency", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 216 */
-    {216, 218, 1, 219, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 217 */
-    {217, 219, 0, 219, "nc:IdentificationID", 0, 2, 73, 0, 0, 0, EBTS__XC_TEXT, 216, -1, 0, ""}, /* 218 */
-    {169, 220, 0, 220, "j:SubjectOffenderNoticeText", 1, 2, 56, 0, 0, 0, EBTS__XC_TEXT, 219, -1, 0, ""}, /* 219 */
-    {169, 221, 0, 221, "nc:ActivityReasonText", 2, 2, 37, 0, 0, 0, EBTS__XC_TEXT, 220, -1, 0, ""}, /* 220 */
-    {169, 222, 0, 222, "nc:CaseTitleText", 9, 2, 61, 0, 0, 0, EBTS__XC_TEXT, 221, -1, 0, ""}, /* 221 */
-    {169, 223, 0, 223, "nc:CaseTrackingID", 6, 2, 9, 0, 0, 0, EBTS__XC_TEXT, 222, -1, 0, ""}, /* 222 */
-    {5, 224, 12, 316, "ebts:RecordTransactionData", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 223 */
-    {223, 225, 0, 225, "ansi-nist:TransactionSubmissionMilitaryCode", 2, 2, 42, 0, 0, 0, EBTS__XC_TEXT, 224, -1, 0, ""}, /* 224 */
-    {223, 226, 1, 237, "ebts:TransactionBiometricImagesRequested", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 225 */
-    {225, 227, 7, 237, "ebts:BiometricImageDescription", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 226 */
-    {226, 228, 0, 228, "ansi-nist:FaceImageSubjectPoseCode", 4, 2, 2028, 5, 0, 0, EBTS__XC_TEXT, 226, -1, 0, ""}, /* 227 */
-    {226, 229, 0, 229, "ansi-nist:FrictionRidgePositionCode", 3, 2, 2028, 3, 0, 0, EBTS__XC_TEXT, 226, -1, 0, ""}, /* 228 */
-    {226, 230, 0, 230, "ebts:BiometricImageCategoryCode", 1, 2, 2028, 1, 0, 0, EBTS__XC_TEXT, 226, -1, 0, ""}, /* 229 */
-    {226, 231, 0, 231, "ebts:BiometricSetID", 2, 2, 2028, 2, 0, 0, EBTS__XC_TEXT, 226, -1, 0, ""}, /* 230 */
-    {226, 232, 2, 234, "ebts:PrintPositionDescriptors", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 231 */
-    {231, 233, 0, 233, "ansi-nist:FingerPositionCode", 0, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 226, -1, 0, ""}, /* 232 */
-    {231, 234, 0, 234, "ebts:FingerImageCode", 1, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 226, -1, 0, ""}, /* 233 */
-    {226, 235, 1, 236, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 234 */
-    {234, 236, 0, 236, "nc:IdentificationID", 0, 2, 2028, 0, 0, 0, EBTS__XC_TEXT, 226, -1, 0, ""}, /* 235 */
-    {226, 237, 0, 237, "nc:PhysicalFeatureCategoryCode", 5, 2, 2028, 6, 0, 0, EBTS__XC_TEXT, 226, -1, 0, ""}, /* 236 */
-    {223, 238, 0, 238, "ebts:TransactionDescriptionText", 3, 2, 88, 0, 0, 0, EBTS__XC_TEXT, 237, -1, 0, ""}, /* 237 */
-    {223, 239, 1, 240, "ebts:TransactionFingerprintImagesRequested", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 238 */
-    {238, 240, 0, 240, "ansi-nist:FingerPositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_TEXT, 239, -1, 0, ""}, /* 239 */
-    {223, 241, 1, 242, "ebts:TransactionFingerprintImagesUpdated", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 240 */
-    {240, 242, 0, 242, "ansi-nist:FingerPositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_TEXT, 240, -1, 0, ""}, /* 241 */
-    {223, 243, 0, 243, "ebts:TransactionImagesRequestedQuantity", 8, 2, 79, 0, 0, 0, EBTS__XC_TEXT, 242, -1, 0, ""}, /* 242 */
-    {223, 244, 0, 244, "ebts:TransactionMaintenanceActionCode", 0, 2, 2052, 0, 0, 0, EBTS__XC_TEXT, 243, -1, 0, ""}, /* 243 */
-    {223, 245, 2, 247, "ebts:TransactionPrintPositionDescriptors", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 244 */
-    {244, 246, 0, 246, "ansi-nist:FingerPositionCode", 0, 2, 2030, 0, 0, 0, EBTS__XC_TEXT, 244, -1, 0, ""}, /* 245 */
-    {244, 247, 0, 247, "ebts:FingerImageCode", 1, 2, 2030, 1, 0, 0, EBTS__XC_TEXT, 244, -1, 0, ""}, /* 246 */
-    {223, 248, 14, 313, "ebts:TransactionResponseData", 10, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 247 */
-    {247, 249, 0, 249, "ansi-nist:TransactionReasonText", 1, 2, 80, 0, 0, 0, EBTS__XC_TEXT, 248, -1, 0, ""}, /* 248 */
-    {247, 250, 1, 257, "ebts:BiometricImageList", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 249 */
-    {249, 251, 4, 257, "ebts:CandidateImage", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 250 */
-    {250, 252, 0, 252, "ebts:BiometricSetID", 1, 2, 2073, 1, 0, 0, EBTS__XC_TEXT, 250, -1, 0, ""}, /* 251 */
-    {250, 253, 0, 253, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2073, 3, 0, 0, EBTS__XC_TEXT, 250, -1, 0, ""}, /* 252 */
-    {250, 254, 1, 255, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 253 */
-    {253, 255, 0, 255, "nc:IdentificationID", 0, 2, 2073, 0, 0, 0, EBTS__XC_TEXT, 250, -1, 0, ""}, /* 254 */
-    {250, 256, 1, 257, "nc:BiometricCaptureDate", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 255 */
-    {255, 257, 0, 257, "nc:Date", 0, 2, 2073, 2, 0, 0, EBTS__XC_DATE, 250, -1, 0, ""}, /* 256 */
-    {247, 258, 0, 258, "ebts:TransactionActionText", 0, 2, 71, 0, 0, 0, EBTS__XC_TEXT, 257, -1, 0, ""}, /* 257 */
-    {247, 259, 1, 273, "ebts:TransactionAuditTrailRecordList", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 258 */
-    {258, 260, 9, 273, "ebts:AuditTrailRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 259 */
-    {259, 261, 0, 261, "ansi-nist:FaceImageSubjectPoseCode", 7, 2, 2032, 7, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 260 */
-    {259, 262, 0, 262, "ansi-nist:FrictionRidgePositionCode", 5, 2, 2032, 5, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 261 */
-    {259, 263, 0, 263, "ebts:BiometricImageCategoryCode", 4, 2, 2032, 4, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 262 */
-    {259, 264, 0, 264, "ebts:BiometricSetID", 3, 2, 2032, 3, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 263 */
-    {259, 265, 2, 267, "ebts:PrintPositionDescriptors", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 264 */
-    {264, 266, 0, 266, "ansi-nist:FingerPositionCode", 0, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 265 */
-    {264, 267, 0, 267, "ebts:FingerImageCode", 1, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 266 */
-    {259, 268, 1, 269, "ebts:RecordDisseminationDate", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 267 */
-    {267, 269, 0, 269, "nc:Date", 0, 2, 2032, 1, 0, 0, EBTS__XC_DATE, 259, -1, 0, ""}, /* 268 */
-    {259, 270, 1, 271, "ebts:RecordReceivingAgency", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 269 */
-    {269, 271, 0, 271, "nc:IdentificationID", 0, 2, 2032, 0, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 270 */
-    {259, 272, 0, 272, "ebts:RecordTransactionCategoryCode", 2, 2, 2032, 2, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 271 */
-    {259, 273, 0, 273, "nc:PhysicalFeatureCategoryCode", 8, 2, 2032, 8, 0, 0, EBTS__XC_TEXT, 259, -1, 0, ""}, /* 272 */
-    {247, 274, 1, 279, "ebts:TransactionBiometricImageEnrollmentRecordList", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 273 */
-    {273, 275, 4, 279, "ebts:BiometricImageEnrollmentRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 274 */
-    {274, 276, 0, 276, "ansi-nist:FaceImageSubjectPoseCode", 2, 2, 2061, 2, 0, 0, EBTS__XC_TEXT, 274, -1, 0, ""}, /* 275 */
-    {274, 277, 0, 277, "ebts:BiometricImageCategoryCode", 1, 2, 2061, 1, 0, 0, EBTS__XC_TEXT, 274, -1, 0, ""}, /* 276 */
-    {274, 278, 0, 278, "ebts:BiometricSetID", 0, 2, 2061, 0, 0, 0, EBTS__XC_TEXT, 274, -1, 0, ""}, /* 277 */
-    {274, 279, 0, 279, "nc:PhysicalFeatureCategoryCode", 3, 2, 2061, 3, 0, 0, EBTS__XC_TEXT, 274, -1, 0, ""}, /* 278 */
-    {247, 280, 1, 299, "ebts:TransactionCandidateList", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 279 */
-    {279, 281, 11, 299, "ebts:Candidate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 280 */
-    {280, 282, 0, 282, "ansi-nist:FrictionRidgePositionCode", 4, 2, 2033, 4, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 281 */
-    {280, 283, 1, 284, "ansi-nist:ImageReferenceIdentification", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 282 */
-    {282, 284, 0, 284, "nc:IdentificationID", 0, 2, 2033, 9, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 283 */
-    {280, 285, 0, 285, "ebts:BiometricImageAvailableCode", 7, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 280, 284, 0, ""}, /* 284 */
-    {280, 286, 0, 286, "ebts:BiometricSetID", 2, 2, 2033, 2, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 285 */
-    {280, 287, 0, 287, "ebts:CandidateMatchScoreValue", 6, 2, 2033, 6, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 286 */
-    {280, 288, 0, 288, "ebts:ORIPointOfContactText", 10, 2, 2033, 10, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 287 */
-    {280, 289, 3, 292, "ebts:PersonName", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 288 */
-    {288, 290, 0, 290, "nc:PersonGivenName", 0, 2, 2033, 1, 11, 1, EBTS__XC_GIVEN, 280, -1, 0, ""}, /* 289 */
-    {288, 291, 0, 291, "nc:PersonMiddleName", 1, 2, 2033, 1, 11, 1, EBTS__XC_MIDDLE, 280, -1, 0, ""}, /* 290 */
-    {288, 292, 0, 292, "nc:PersonSurName", 2, 2, 2033, 1, 11, 1, EBTS__XC_SUR, 280, -1, 0, ""}, /* 291 */
-    {280, 293, 2, 295, "ebts:PrintPositionDescriptors", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 292 */
-    {292, 294, 0, 294, "ansi-nist:FingerPositionCode", 0, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 293 */
-    {292, 295, 0, 295, "ebts:FingerImageCode", 1, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 294 */
-    {280, 296, 0, 296, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2033, 3, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 295 */
-    {280, 297, 0, 297, "ebts:RecordFBIRepositoryCode", 8, 2, 2033, 8, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 296 */
-    {280, 298, 1, 299, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 297 */
-    {297, 299, 0, 299, "nc:IdentificationID", 0, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 298 */
-    {247, 300, 0, 300, "ebts:TransactionElectronicRapSheetText", 12, 2, 75, 0, 0, 0, EBTS__XC_TEXT, 299, -1, 0, ""}, /* 299 */
-    {247, 301, 0, 301, "ebts:TransactionHitCategoryCode", 6, 2, 2024, 0, 0, 0, EBTS__XC_TEXT, 300, -1, 0, ""}, /* 300 */
-    {247, 302, 0, 302, "ebts:TransactionPenetrationQueryResponsePercent", 3, 2, 78, 0, 0, 0, EBTS__XC_TEXT, 301, -1, 0, ""}, /* 301 */
-    {247, 303, 1, 309, "ebts:TransactionRepositoryResponse", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 302 */
-    {302, 304, 5, 309, "ebts:TransactionRepositoryResponseRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 303 */
-    {303, 305, 0, 305, "ebts:RepositoryCivilParameterPercent", 3, 2, 65, 3, 0, 0, EBTS__XC_TEXT, 302, -1, 0, ""}, /* 304 */
-    {303, 306, 0, 306, "ebts:RepositoryCombinedParameterPercent", 4, 2, 65, 4, 0, 0, EBTS__XC_TEXT, 302, -1, 0, ""}, /* 305 */
-    {303, 307, 0, 307, "ebts:RepositoryCriminalParameterPercent", 2, 2, 65, 2, 0, 0, EBTS__XC_TEXT, 302, -1, 0, ""}, /* 306 */
-    {303, 308, 0, 308, "ebts:RepositoryParameterText", 0, 2, 65, 0, 0, 0, EBTS__XC_TEXT, 302, -1, 0, ""}, /* 307 */
-    {303, 309, 0, 309, "ebts:RepositoryParameterValueText", 1, 2, 65, 1, 0, 0, EBTS__XC_TEXT, 302, -1, 0, ""}, /* 308 */
-    {247, 310, 0, 310, "ebts:TransactionResponseIndicator", 8, 2, 82, 0, 0, 0, EBTS__XC_BOOL, 309, -1, 0, ""}, /* 309 */
-    {247, 311, 0, 311, "ebts:TransactionSearchResultsCode", 7, 2, 59, 0, 0, 0, EBTS__XC_TEXT, 310, -1, 0, ""}, /* 310 */
-    {247, 312, 0, 312, "ebts:TransactionStatusText", 10, 2, 60, 0, 0, 0, EBTS__XC_TEXT, 311, -1, 0, ""}, /* 311 */
-    {247, 313, 0, 313, "ebts:TransactionSupplementaryIdentityInformationText", 11, 2, 2023, 0, 0, 0, EBTS__XC_TEXT, 312, -1, 0, ""}, /* 312 */
-    {223, 314, 0, 314, "ebts:TransactionSearchAreaCode", 9, 2, 44, 0, 0, 0, EBTS__XC_TEXT, 313, -1, 0, ""}, /* 313 */
-    {223, 315, 0, 315, "ebts:TransactionSearchRequestCategoryCode", 5, 2, 43, 0, 0, 0, EBTS__XC_TEXT, 314, -1, 0, ""}, /* 314 */
-    {223, 316, 0, 316, "ebts:TransactionUnsolvedLatentFileIndicator", 11, 2, 83, 0, 0, 0, EBTS__XC_TEXT, 315, -1, 0, ""}, /* 315 */
-    {5, 317, 0, 317, "ebts:TierLevelCode", 7, 2, 2046, 0, 0, 0, EBTS__XC_TEXT, 316, -1, 0, ""}, /* 316 */
-    {5, 318, 0, 318, "nc:CaveatText", 4, 2, 6, 0, 0, 0, EBTS__XC_TEXT, 317, -1, 0, ""}, /* 317 */
-    {-1, 319, 4, 447, "itl:PackageFacialAndSMTImageRecord", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 318 */
-    {318, 320, 1, 321, "ansi-nist:ImageReferenceIdentification", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 319 */
-    {319, 321, 0, 321, "nc:IdentificationID", 0, 10, 2, 0, 0, 0, EBTS__XC_TEXT, 319, -1, 0, ""}, /* 320 */
-    {318, 322, 16, 356, "ansi-nist:PhysicalFeatureImage", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 321 */
-    {321, 323, 4, 331, "ansi-nist:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 322 */
-    {322, 324, 1, 325, "ansi-nist:CaptureDate", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 323 */
-    {323, 325, 0, 325, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 323, -1, 0, ""}, /* 324 */
-    {322, 326, 0, 326, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 325, -1, 0, ""}, /* 325 */
-    {322, 327, 2, 330, "ansi-nist:CaptureOrganization", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 326 */
-    {326, 328, 1, 329, "nc:OrganizationIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 327 */
-    {327, 329, 0, 329, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 326, -1, 0, ""}, /* 328 */
-    {326, 330, 0, 330, "nc:OrganizationName", 1, 10, 4, 1, 0, 0, EBTS__XC_TEXT, 326, -1, 0, ""}, /* 329 */
-    {322, 331, 0, 331, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 330, -1, 0, ""}, /* 330 */
-    {321, 332, 0, 332, "ansi-nist:ImageCategoryCode", 8, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 331, -1, 0, ""}, /* 331 */
-    {321, 333, 0, 333, "ansi-nist:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 332, -1, 0, ""}, /* 332 */
-    {321, 334, 0, 334, "ansi-nist:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 333, -1, 0, ""}, /* 333 */
-    {321, 335, 0, 335, "ansi-nist:ImageCompressionAlgorithmText", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 334, -1, 0, ""}, /* 334 */
-    {321, 336, 0, 336, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 335, -1, 0, ""}, /* 335 */
-    {321, 337, 0, 337, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 336, -1, 0, ""}, /* 336 */
-    {321, 338, 0, 338, "ansi-nist:ImageScaleUnitsCode", 7, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 337, -1, 0, ""}, /* 337 */
-    {321, 339, 0, 339, "ansi-nist:ImageTransformationCode", 15, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 338, -1, 0, ""}, /* 338 */
-    {321, 340, 0, 340, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 9, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 339, -1, 0, ""}, /* 339 */
-    {321, 341, 0, 341, "ansi-nist:ImageVerticalPixelDensityValue", 10, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 340, -1, 0, ""}, /* 340 */
-    {321, 342, 5, 349, "ansi-nist:PhysicalFeatureDescriptionDetail", 11, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 341 */
-    {341, 343, 0, 343, "ansi-nist:PhysicalFeatureCategoryCode", 1, 10, 42, 0, 0, 0, EBTS__XC_TEXT, 342, -1, 0, ""}, /* 342 */
-    {341, 344, 0, 344, "ansi-nist:PhysicalFeatureClassCode", 2, 10, 42, 1, 0, 0, EBTS__XC_TEXT, 343, -1, 0, ""}, /* 343 */
-    {341, 345, 2, 347, "ansi-nist:PhysicalFeatureColorDetail", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 344 */
-    {344, 346, 0, 346, "ansi-nist:PhysicalFeaturePrimaryColorCode", 0, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 344, -1, 0, ""}, /* 345 */
-    {344, 347, 0, 347, "ansi-nist:PhysicalFeatureSecondaryColorCode", 1, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 344, 346, 0, ""}, /* 346 */
-    {341, 348, 0, 348, "ansi-nist:PhysicalFeatureDescriptionText", 3, 10, 42, 3, 0, 0, EBTS__XC_TEXT, 347, -1, 0, ""}, /* 347 */
-    {341, 349, 0, 349, "ansi-nist:PhysicalFeatureSubClassCode", 4, 10, 42, 2, 0, 0, EBTS__XC_TEXT, 348, -1, 0, ""}, /* 348 */
-    {321, 350, 0, 350, "ansi-nist:PhysicalFeatureNCICCode", 12, 10, 40, 0, 0, 0, EBTS__XC_TEXT, 349, -1, 0, ""}, /* 349 */
-    {321, 351, 1, 352, "ansi-nist:PhysicalFeatureReferenceIdentification", 14, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 350 */
-    {350, 352, 0, 352, "nc:IdentificationID", 0, 10, 39, 0, 0, 0, EBTS__XC_TEXT, 350, -1, 0, ""}, /* 351 */
-    {321, 353, 2, 355, "ansi-nist:PhysicalFeatureSize", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 352 */
-    {352, 354, 0, 354, "ansi-nist:PhysicalFeatureHeightMeasure", 0, 10, 41, 0, 0, 0, EBTS__XC_TEXT, 352, -1, 0, ""}, /* 353 */
-    {352, 355, 0, 355, "ansi-nist:PhysicalFeatureWidthMeasure", 1, 10, 41, 1, 0, 0, EBTS__XC_TEXT, 352, -1, 0, ""}, /* 354 */
-    {321, 356, 0, 356, "nc:BinaryBase64Object", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 355, -1, 0, ""}, /* 355 */
-    {318, 357, 0, 357, "ansi-nist:RecordCategoryCode", 0, 10, 1, 0, 0, 0, EBTS__XC_RCC, 356, -1, 0, ""}, /* 356 */
-    {318, 358, 31, 447, "itl:FaceImage", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 357 */
-    {357, 359, 5, 365, "ansi-nist:FaceImage3DFeaturePoint", 27, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 358 */
-    {358, 360, 0, 360, "ansi-nist:FeaturePointCategoryCode", 2, 10, 32, 0, 0, 0, EBTS__XC_TEXT, 358, -1, 0, ""}, /* 359 */
-    {358, 361, 0, 361, "ansi-nist:FeaturePointHorizontalCoordinateValue", 0, 10, 32, 2, 0, 0, EBTS__XC_TEXT, 358, -1, 0, ""}, /* 360 */
-    {358, 362, 1, 363, "ansi-nist:FeaturePointIdentification", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 361 */
-    {361, 363, 0, 363, "nc:IdentificationID", 0, 10, 32, 1, 0, 0, EBTS__XC_TEXT, 358, -1, 0, ""}, /* 362 */
-    {358, 364, 0, 364, "ansi-nist:FeaturePointVerticalCoordinateValue", 3, 10, 32, 3, 0, 0, EBTS__XC_TEXT, 358, -1, 0, ""}, /* 363 */
-    {358, 365, 0, 365, "ansi-nist:FeaturePointZCoordinateValue", 4, 10, 32, 4, 0, 0, EBTS__XC_TEXT, 358, -1, 0, ""}, /* 364 */
-    {357, 366, 6, 372, "ansi-nist:FaceImage3DPoseAngle", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 365 */
-    {365, 367, 0, 367, "ansi-nist:PosePitchAngleMeasure", 0, 10, 25, 1, 0, 0, EBTS__XC_TEXT, 365, -1, 0, ""}, /* 366 */
-    {365, 368, 0, 368, "ansi-nist:PosePitchUncertaintyValue", 1, 10, 25, 4, 0, 0, EBTS__XC_TEXT, 365, -1, 0, ""}, /* 367 */
-    {365, 369, 0, 369, "ansi-nist:PoseRollAngleMeasure", 2, 10, 25, 2, 0, 0, EBTS__XC_TEXT, 365, -1, 0, ""}, /* 368 */
-    {365, 370, 0, 370, "ansi-nist:PoseRollUncertaintyValue", 3, 10, 25, 5, 0, 0, EBTS__XC_TEXT, 365, -1, 0, ""}, /* 369 */
-    {365, 371, 0, 371, "ansi-nist:PoseYawAngleMeasure", 4, 10, 25, 0, 0, 0, EBTS__XC_TEXT, 365, -1, 0, ""}, /* 370 */
-    {365, 372, 0, 372, "ansi-nist:PoseYawUncertaintyValue", 5, 10, 25, 3, 0, 0, EBTS__XC_TEXT, 365, -1, 0, ""}, /* 371 */
-    {357, 373, 0, 373, "ansi-nist:FaceImageAcquisitionProfileCode", 14, 10, 13, 0, 0, 0, EBTS__XC_TEXT, 372, -1, 0, ""}, /* 372 */
-    {357, 374, 2, 376, "ansi-nist:FaceImageAttribute", 15, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 373 */
-    {373, 375, 0, 375, "ansi-nist:FaceImageAttributeCode", 0, 10, 22, 0, 0, 0, EBTS__XC_TEXT, 373, -1, 0, ""}, /* 374 */
-    {373, 376, 0, 376, "ansi-nist:FaceImageAttributeText", 1, 10, 22, 1, 0, 0, EBTS__XC_TEXT, 373, -1, 0, ""}, /* 375 */
-    {357, 377, 3, 382, "ansi-nist:FaceImageBoundary", 24, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 376 */
-    {376, 378, 0, 378, "ansi-nist:FaceImageBoundaryShapeCode", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 376, -1, 0, ""}, /* 377 */
-    {376, 379, 2, 381, "ansi-nist:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 378 */
-    {378, 380, 0, 380, "ansi-nist:PositionHorizontalCoordinateValue", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 376, 378, 0, ""}, /* 379 */
-    {378, 381, 0, 381, "ansi-nist:PositionVerticalCoordinateValue", 1, 10, 15, 1, 2, 2, EBTS__XC_TEXT, 376, 378, 0, ""}, /* 380 */
-    {376, 382, 0, 382, "ansi-nist:PositionPolygonVertexQuantity", 1, 10, 15, 1, 2, 2, EBTS__XC_TEXT, 376, -1, 0, ""}, /* 381 */
-    {357, 383, 5, 388, "ansi-nist:FaceImageBoundingSquare", 23, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 382 */
-    {382, 384, 0, 384, "ansi-nist:FaceImageBoundingCategoryCode", 0, 10, 14, 4, 0, 0, EBTS__XC_TEXT, 382, -1, 0, ""}, /* 383 */
-    {382, 385, 0, 385, "ansi-nist:SegmentBottomVerticalCoordinateValue", 1, 10, 14, 3, 0, 0, EBTS__XC_TEXT, 382, -1, 0, ""}, /* 384 */
-    {382, 386, 0, 386, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 2, 10, 14, 0, 0, 0, EBTS__XC_TEXT, 382, -1, 0, ""}, /* 385 */
-    {382, 387, 0, 387, "ansi-nist:SegmentRightHorizontalCoordinateValue", 3, 10, 14, 1, 0, 0, EBTS__XC_TEXT, 382, -1, 0, ""}, /* 386 */
-    {382, 388, 0, 388, "ansi-nist:SegmentTopVerticalCoordinateValue", 4, 10, 14, 2, 0, 0, EBTS__XC_TEXT, 382, -1, 0, ""}, /* 387 */
-    {357, 389, 3, 394, "ansi-nist:FaceImageContour", 28, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 388 */
-    {388, 390, 0, 390, "ansi-nist:FaceImageContourCategoryCode", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 388, -1, 0, ""}, /* 389 */
-    {388, 391, 2, 393, "ansi-nist:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 390 */
-    {390, 392, 0, 392, "ansi-nist:PositionHorizontalCoordinateValue", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 388, 390, 0, ""}, /* 391 */
-    {390, 393, 0, 393, "ansi-nist:PositionVerticalCoordinateValue", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 388, 390, 0, ""}, /* 392 */
-    {388, 394, 0, 394, "ansi-nist:PositionPolygonVertexQuantity", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 388, -1, 0, ""}, /* 393 */
-    {357, 395, 0, 395, "ansi-nist:FaceImageDescriptionCode", 16, 10, 26, 0, 0, 0, EBTS__XC_TEXT, 394, -1, 0, ""}, /* 394 */
-    {357, 396, 0, 396, "ansi-nist:FaceImageEyeColorAttributeCode", 17, 10, 27, 0, 0, 0, EBTS__XC_TEXT, 395, -1, 0, ""}, /* 395 */
-    {357, 397, 4, 402, "ansi-nist:FaceImageFeaturePoint", 18, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 396 */
-    {396, 398, 0, 398, "ansi-nist:FeaturePointCategoryCode", 2, 10, 29, 0, 0, 0, EBTS__XC_TEXT, 396, -1, 0, ""}, /* 397 */
-    {396, 399, 0, 399, "ansi-nist:FeaturePointHorizontalCoordinateValue", 0, 10, 29, 2, 0, 0, EBTS__XC_TEXT, 396, -1, 0, ""}, /* 398 */
-    {396, 400, 1, 401, "ansi-nist:FeaturePointIdentification", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 399 */
-    {399, 401, 0, 401, "nc:IdentificationID", 0, 10, 29, 1, 0, 0, EBTS__XC_TEXT, 396, -1, 0, ""}, /* 400 */
-    {396, 402, 0, 402, "ansi-nist:FeaturePointVerticalCoordinateValue", 3, 10, 29, 3, 0, 0, EBTS__XC_TEXT, 396, -1, 0, ""}, /* 401 */
-    {357, 403, 0, 403, "ansi-nist:FaceImageFeaturePointTierCode", 26, 10, 31, 0, 0, 0, EBTS__XC_TEXT, 402, -1, 0, ""}, /* 402 */
-    {357, 404, 0, 404, "ansi-nist:FaceImageHairColorAttributeCode", 19, 10, 28, 0, 0, 0, EBTS__XC_TEXT, 403, -1, 0, ""}, /* 403 */
-    {357, 405, 0, 405, "ansi-nist:FaceImageLightingArtifactsCode", 25, 10, 19, 0, 0, 0, EBTS__XC_TEXT, 404, -1, 0, ""}, /* 404 */
-    {357, 406, 4, 412, "ansi-nist:FaceImageOcclusion", 29, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 405 */
-    {405, 407, 0, 407, "ansi-nist:FaceImageOcclusionCategoryCode", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 405, -1, 0, ""}, /* 406 */
-    {405, 408, 0, 408, "ansi-nist:FaceImageOcclusionOpacityCode", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 405, -1, 0, ""}, /* 407 */
-    {405, 409, 2, 411, "ansi-nist:PositionPolygonVertex", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 408 */
-    {408, 410, 0, 410, "ansi-nist:PositionHorizontalCoordinateValue", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 405, 408, 0, ""}, /* 409 */
-    {408, 411, 0, 411, "ansi-nist:PositionVerticalCoordinateValue", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 405, 408, 0, ""}, /* 410 */
-    {405, 412, 0, 412, "ansi-nist:PositionPolygonVertexQuantity", 2, 10, 45, 2, 3, 2, EBTS__XC_TEXT, 405, -1, 0, ""}, /* 411 */
-    {357, 413, 0, 413, "ansi-nist:FaceImagePoseOffsetAngleMeasure", 20, 10, 21, 0, 0, 0, EBTS__XC_TEXT, 412, -1, 0, ""}, /* 412 */
-    {357, 414, 0, 414, "ansi-nist:FaceImageSubjectPoseCode", 21, 10, 20, 0, 0, 0, EBTS__XC_TEXT, 413, -1, 0, ""}, /* 413 */
-    {357, 415, 5, 424, "ansi-nist:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 414 */
-    {414, 416, 1, 417, "ansi-nist:CaptureDate", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 415 */
-    {415, 417, 0, 417, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 415, -1, 0, ""}, /* 416 */
-    {414, 418, 0, 418, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 417, -1, 0, ""}, /* 417 */
-    {414, 419, 0, 419, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 418, -1, 0, ""}, /* 418 */
-    {414, 420, 2, 423, "ansi-nist:CaptureOrganization", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 419 */
-    {419, 421, 1, 422, "nc:OrganizationIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 420 */
-    {420, 422, 0, 422, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 419, -1, 0, ""}, /* 421 */
-    {419, 423, 0, 423, "nc:OrganizationName", 1, 10, 4, 1, 0, 0, EBTS__XC_TEXT, 419, -1, 0, ""}, /* 422 */
-    {414, 424, 0, 424, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 423, -1, 0, ""}, /* 423 */
-    {357, 425, 0, 425, "ansi-nist:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 424, -1, 0, ""}, /* 424 */
-    {357, 426, 0, 426, "ansi-nist:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 425, -1, 0, ""}, /* 425 */
-    {357, 427, 0, 427, "ansi-nist:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 426, -1, 0, ""}, /* 426 */
-    {357, 428, 0, 428, "ansi-nist:ImageCompressionAlgorithmText", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 427, -1, 0, ""}, /* 427 */
-    {357, 429, 3, 432, "ansi-nist:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 428 */
-    {428, 430, 0, 430, "ansi-nist:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 428, -1, 0, ""}, /* 429 */
-    {428, 431, 0, 431, "ansi-nist:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 428, -1, 0, ""}, /* 430 */
-    {428, 432, 0, 432, "ansi-nist:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 428, -1, 0, ""}, /* 431 */
-    {357, 433, 0, 433, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 432, -1, 0, ""}, /* 432 */
-    {357, 434, 0, 434, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 433, -1, 0, ""}, /* 433 */
-    {357, 435, 3, 440, "ansi-nist:ImageQuality", 7, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 434 */
-    {434, 436, 1, 437, "ansi-nist:QualityAlgorithmProductIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 435 */
-    {435, 437, 0, 437, "nc:IdentificationID", 0, 10, 24, 2, 0, 0, EBTS__XC_TEXT, 434, -1, 0, ""}, /* 436 */
-    {434, 438, 1, 439, "ansi-nist:QualityMeasureVendorIdentification", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 437 */
-    {437, 439, 0, 439, "nc:IdentificationID", 0, 10, 24, 1, 0, 0, EBTS__XC_TEXT, 434, -1, 0, ""}, /* 438 */
-    {434, 440, 0, 440, "ansi-nist:QualityValue", 1, 10, 24, 0, 0, 0, EBTS__XC_TEXT, 434, -1, 0, ""}, /* 439 */
-    {357, 441, 0, 441, "ansi-nist:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 440, -1, 0, ""}, /* 440 */
-    {357, 442, 0, 442, "ansi-nist:ImageTransformationCode", 30, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 441, -1, 0, ""}, /* 441 */
-    {357, 443, 0, 443, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 10, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 442, -1, 0, ""}, /* 442 */
-    {357, 444, 0, 444, "ansi-nist:ImageVerticalPixelDensityValue", 11, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 443, -1, 0, ""}, /* 443 */
-    {357, 445, 1, 446, "itl:FaceImageAcquisitionSource", 22, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 444 */
-    {444, 446, 0, 446, "ansi-nist:CaptureSourceCode", 0, 10, 23, 0, 0, 0, EBTS__XC_TEXT, 444, -1, 0, ""}, /* 445 */
-    {357, 447, 0, 447, "nc:BinaryBase64Object", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 446, -1, 0, ""}, /* 446 */
-    {-1, 448, 4, 518, "itl:PackageFingerprintImageRecord", 4, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 447 */
-    {447, 449, 1, 450, "ansi-nist:ImageReferenceIdentification", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 448 */
-    {448, 450, 0, 450, "nc:IdentificationID", 0, 14, 2, 0, 0, 0, EBTS__XC_TEXT, 448, -1, 0, ""}, /* 449 */
-    {447, 451, 0, 451, "ansi-nist:RecordCategoryCode", 0, 14, 1, 0, 0, 0, EBTS__XC_RCC, 450, -1, 0, ""}, /* 450 */
-    {447, 452, 1, 453, "ebts:Type14UserDefinedFields", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 451 */
-    {451, 453, 0, 453, "ebts:ImageSourceCode", 0, 14, 200, 0, 0, 0, EBTS__XC_TEXT, 452, -1, 0, ""}, /* 452 */
-    {447, 454, 20, 518, "itl:FingerprintImage", 3, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 453 */
-    {453, 455, 0, 455, "ansi-nist:FingerPositionCode", 11, 14, 13, 0, 0, 0, EBTS__XC_TEXT, 454, -1, 0, ""}, /* 454 */
-    {453, 456, 0, 456, "ansi-nist:FingerprintImageAcquisitionProfileCode", 18, 14, 31, 0, 0, 0, EBTS__XC_TEXT, 455, -1, 0, ""}, /* 455 */
-    {453, 457, 0, 457, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 10, 14, 3, 0, 0, 0, EBTS__XC_TEXT, 456, -1, 0, ""}, /* 456 */
-    {453, 458, 3, 467, "ansi-nist:FingerprintImageMajorCasePrint", 12, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 457 */
-    {457, 459, 0, 459, "ansi-nist:FingerPositionCode", 0, 14, 14, 0, 0, 0, EBTS__XC_TEXT, 457, -1, 0, ""}, /* 458 */
-    {457, 460, 0, 460, "ansi-nist:MajorCasePrintCode", 1, 14, 14, 1, 0, 0, EBTS__XC_TEXT, 457, -1, 0, ""}, /* 459 */
-    {457, 461, 6, 467, "ansi-nist:MajorCasePrintSegmentOffset", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 460 */
-    {460, 462, 0, 462, "ansi-nist:SegmentBottomVerticalCoordinateValue", 0, 14, 15, 5, 0, 0, EBTS__XC_TEXT, 460, -1, 0, ""}, /* 461 */
-    {460, 463, 0, 463, "ansi-nist:SegmentFingerViewCode", 2, 14, 15, 0, 0, 0, EBTS__XC_TEXT, 460, -1, 0, ""}, /* 462 */
-    {460, 464, 0, 464, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 3, 14, 15, 2, 0, 0, EBTS__XC_TEXT, 460, -1, 0, ""}, /* 463 */
-    {460, 465, 0, 465, "ansi-nist:SegmentLocationCode", 1, 14, 15, 1, 0, 0, EBTS__XC_TEXT, 460, -1, 0, ""}, /* 464 */
-    {460, 466, 0, 466, "ansi-nist:SegmentRightHorizontalCoordinateValue", 4, 14, 15, 3, 0, 0, EBTS__XC_TEXT, 460, -1, 0, ""}, /* 465 */
-    {460, 467, 0, 467, "ansi-nist:SegmentTopVerticalCoordinateValue", 5, 14, 15, 4, 0, 0, EBTS__XC_TEXT, 460, -1, 0, ""}, /* 466 */
-    {453, 468, 3, 473, "ansi-nist:FingerprintImageSegmentPositionPolygon", 17, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 467 */
-    {467, 469, 0, 469, "ansi-nist:FingerPositionCode", 0, 14, 25, 0, 2, 2, EBTS__XC_TEXT, 467, -1, 0, ""}, /* 468 */
-    {467, 470, 2, 472, "ansi-nist:PositionPolygonVertex", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 469 */
-    {469, 471, 0, 471, "ansi-nist:PositionHorizontalCoordinateValue", 0, 14, 25, 0, 2, 2, EBTS__XC_TEXT, 467, 469, 0, ""}, /* 470 */
-    {469, 472, 0, 472, "ansi-nist:PositionVerticalCoordinateValue", 1, 14, 25, 1, 2, 2, EBTS__XC_TEXT, 467, 469, 0, ""}, /* 471 */
-    {467, 473, 0, 473, "ansi-nist:PositionPolygonVertexQuantity", 1, 14, 25, 1, 2, 2, EBTS__XC_TEXT, 467, -1, 0, ""}, /* 472 */
-    {453, 474, 4, 480, "ansi-nist:FingerprintImageSegmentationQuality", 15, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 473 */
-    {473, 475, 0, 475, "ansi-nist:FingerPositionCode", 0, 14, 23, 0, 0, 0, EBTS__XC_TEXT, 473, -1, 0, ""}, /* 474 */
-    {473, 476, 1, 477, "ansi-nist:QualityAlgorithmProductIdentification", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 475 */
-    {475, 477, 0, 477, "nc:IdentificationID", 0, 14, 23, 3, 0, 0, EBTS__XC_TEXT, 473, -1, 0, ""}, /* 476 */
-    {473, 478, 1, 479, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 477 */
-    {477, 479, 0, 479, "nc:IdentificationID", 0, 14, 23, 2, 0, 0, EBTS__XC_TEXT, 473, -1, 0, ""}, /* 478 */
-    {473, 480, 0, 480, "ansi-nist:QualityValue", 3, 14, 23, 1, 0, 0, EBTS__XC_TEXT, 473, -1, 0, ""}, /* 479 */
-    {453, 481, 0, 481, "ansi-nist:FingerprintImageStitchedIndicator", 19, 14, 27, 0, 0, 0, EBTS__XC_BOOL, 480, -1, 0, ""}, /* 480 */
-    {453, 482, 0, 482, "ansi-nist:ImageBitsPerPixelQuantity", 1, 14, 12, 0, 0, 0, EBTS__XC_TEXT, 481, -1, 0, ""}, /* 481 */
-    {453, 483, 6, 494, "ansi-nist:ImageCaptureDetail", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 482 */
-    {482, 484, 1, 485, "ansi-nist:CaptureDate", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 483 */
-    {483, 485, 0, 485, "nc:Date", 0, 14, 5, 0, 0, 0, EBTS__XC_DATE, 483, -1, 0, ""}, /* 484 */
-    {482, 486, 0, 486, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 14, 30, 0, 0, 0, EBTS__XC_TEXT, 485, -1, 0, ""}, /* 485 */
-    {482, 487, 0, 487, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 14, 16, 0, 0, 0, EBTS__XC_TEXT, 486, -1, 0, ""}, /* 486 */
-    {482, 488, 1, 489, "ansi-nist:CaptureIdentification", 5, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 487 */
-    {487, 489, 0, 489, "nc:IdentificationID", 0, 14, 26, 0, 0, 0, EBTS__XC_TEXT, 487, -1, 0, ""}, /* 488 */
-    {482, 490, 2, 493, "ansi-nist:CaptureOrganization", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 489 */
-    {489, 491, 1, 492, "nc:OrganizationIdentification", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 490 */
-    {490, 492, 0, 492, "nc:IdentificationID", 0, 14, 4, 0, 0, 0, EBTS__XC_TEXT, 489, -1, 0, ""}, /* 491 */
-    {489, 493, 0, 493, "nc:OrganizationName", 1, 14, 4, 1, 0, 0, EBTS__XC_TEXT, 489, -1, 0, ""}, /* 492 */
-    {482, 494, 0, 494, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 14, 17, 0, 0, 0, EBTS__XC_TEXT, 493, -1, 0, ""}, /* 493 */
-    {453, 495, 0, 495, "ansi-nist:ImageCommentText", 3, 14, 20, 0, 0, 0, EBTS__XC_TEXT, 494, -1, 0, ""}, /* 494 */
-    {453, 496, 0, 496, "ansi-nist:ImageCompressionAlgorithmText", 4, 14, 11, 0, 0, 0, EBTS__XC_TEXT, 495, -1, 0, ""}, /* 495 */
-    {453, 497, 0, 497, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 14, 6, 0, 0, 0, EBTS__XC_TEXT, 496, -1, 0, ""}, /* 496 */
-    {453, 498, 0, 498, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 14, 9, 0, 0, 0, EBTS__XC_TEXT, 497, -1, 0, ""}, /* 497 */
-    {453, 499, 0, 499, "ansi-nist:ImageScaleUnitsCode", 7, 14, 8, 0, 0, 0, EBTS__XC_TEXT, 498, -1, 0, ""}, /* 498 */
-    {453, 500, 0, 500, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 8, 14, 7, 0, 0, 0, EBTS__XC_TEXT, 499, -1, 0, ""}, /* 499 */
-    {453, 501, 0, 501, "ansi-nist:ImageVerticalPixelDensityValue", 9, 14, 10, 0, 0, 0, EBTS__XC_TEXT, 500, -1, 0, ""}, /* 500 */
-    {453, 502, 2, 504, "itl:FingerprintImageFingerMissing", 13, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 501 */
-    {501, 503, 0, 503, "ansi-nist:FingerPositionCode", 0, 14, 18, 0, 0, 0, EBTS__XC_TEXT, 501, -1, 0, ""}, /* 502 */
-    {501, 504, 0, 504, "itl:FingerMissingCode", 1, 14, 18, 1, 0, 0, EBTS__XC_TEXT, 501, -1, 0, ""}, /* 503 */
-    {453, 505, 4, 511, "itl:FingerprintImageQuality", 16, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 504 */
-    {504, 506, 0, 506, "ansi-nist:FingerPositionCode", 0, 14, 24, 0, 0, 0, EBTS__XC_TEXT, 504, -1, 0, ""}, /* 505 */
-    {504, 507, 1, 508, "ansi-nist:QualityAlgorithmProductIdentification", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 506 */
-    {506, 508, 0, 508, "nc:IdentificationID", 0, 14, 24, 3, 0, 0, EBTS__XC_TEXT, 504, -1, 0, ""}, /* 507 */
-    {504, 509, 1, 510, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 508 */
-    {508, 510, 0, 510, "nc:IdentificationID", 0, 14, 24, 2, 0, 0, EBTS__XC_TEXT, 504, -1, 0, ""}, /* 509 */
-    {504, 511, 0, 511, "ansi-nist:QualityValue", 3, 14, 24, 1, 0, 0, EBTS__XC_TEXT, 504, -1, 0, ""}, /* 510 */
-    {453, 512, 5, 517, "itl:FingerprintImageSegmentPositionSquare", 14, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 511 */
-    {511, 513, 0, 513, "ansi-nist:FingerPositionCode", 0, 14, 21, 0, 0, 0, EBTS__XC_TEXT, 511, -1, 0, ""}, /* 512 */
-    {511, 514, 0, 514, "ansi-nist:SegmentBottomVerticalCoordinateValue", 1, 14, 21, 4, 0, 0, EBTS__XC_TEXT, 511, -1, 0, ""}, /* 513 */
-    {511, 515, 0, 515, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 2, 14, 21, 1, 0, 0, EBTS__XC_TEXT, 511, -1, 0, ""}, /* 514 */
-    {511, 516, 0, 516, "ansi-nist:SegmentRightHorizontalCoordinateValue", 3, 14, 21, 2, 0, 0, EBTS__XC_TEXT, 511, -1, 0, ""}, /* 515 */
-    {511, 517, 0, 517, "ansi-nist:SegmentTopVerticalCoordinateValue", 4, 14, 21, 3, 0, 0, EBTS__XC_TEXT, 511, -1, 0, ""}, /* 516 */
-    {453, 518, 0, 518, "nc:BinaryBase64Object", 0, 14, 999, 0, 0, 0, EBTS__XC_BASE64, 517, -1, 0, ""}, /* 517 */
-    {-1, 519, 3, 532, "itl:PackageHighResolutionGrayscaleImageRecord", 2, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 518 */
-    {518, 520, 7, 529, "ansi-nist:FingerprintImage", 2, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 519 */
-    {519, 521, 0, 521, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 6, 4, 3, 0, 0, 0, EBTS__XC_TEXT, 520, -1, 0, ""}, /* 520 */
-    {519, 522, 1, 523, "ansi-nist:FingerprintImagePosition", 5, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 521 */
-    {521, 523, 0, 523, "ansi-nist:FingerPositionCode", 0, 4, 4, 0, 0, 0, EBTS__XC_TEXT, 521, -1, 0, ""}, /* 522 */
-    {519, 524, 1, 525, "ansi-nist:ImageCaptureDetail", 1, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 523 */
-    {523, 525, 0, 525, "ansi-nist:CaptureResolutionCode", 0, 4, 5, 0, 0, 0, EBTS__XC_TEXT, 524, -1, 0, ""}, /* 524 */
-    {519, 526, 0, 526, "ansi-nist:ImageCompressionAlgorithmCode", 2, 4, 8, 0, 0, 0, EBTS__XC_TEXT, 525, -1, 0, ""}, /* 525 */
-    {519, 527, 0, 527, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 3, 4, 6, 0, 0, 0, EBTS__XC_TEXT, 526, -1, 0, ""}, /* 526 */
-    {519, 528, 0, 528, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 4, 4, 7, 0, 0, 0, EBTS__XC_TEXT, 527, -1, 0, ""}, /* 527 */
-    {519, 529, 0, 529, "nc:BinaryBase64Object", 0, 4, 9, 0, 0, 0, EBTS__XC_BASE64, 528, -1, 0, ""}, /* 528 */
-    {518, 530, 1, 531, "ansi-nist:ImageReferenceIdentification", 1, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 529 */
-    {529, 531, 0, 531, "nc:IdentificationID", 0, 4, 2, 0, 0, 0, EBTS__XC_TEXT, 529, -1, 0, ""}, /* 530 */
-    {518, 532, 0, 532, "ansi-nist:RecordCategoryCode", 0, 4, 1, 0, 0, 0, EBTS__XC_RCC, 531, -1, 0, ""}, /* 531 */
-    {-1, 533, 2, 577, "itl:PackageInformationRecord", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 532 */
-    {532, 534, 0, 534, "ansi-nist:RecordCategoryCode", 0, 1, 1, 0, 0, 0, EBTS__XC_RCC, 533, -1, 0, ""}, /* 533 */
-    {532, 535, 15, 577, "ansi-nist:Transaction", 1, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 534 */
-    {534, 536, 3, 540, "ansi-nist:TransactionApplicationProfile", 7, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 535 */
-    {535, 537, 0, 537, "ansi-nist:ApplicationProfileName", 1, 1, 16, 1, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 536 */
-    {535, 538, 0, 538, "ansi-nist:ApplicationProfileOrganizationName", 0, 1, 16, 0, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 537 */
-    {535, 539, 1, 540, "ansi-nist:ApplicationProfileVersionIdentification", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 538 */
-    {538, 540, 0, 540, "nc:IdentificationID", 0, 1, 16, 2, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 539 */
-    {534, 541, 3, 545, "ansi-nist:TransactionCharacterSetDirectory", 14, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 540 */
-    {540, 542, 0, 542, "ansi-nist:CharacterSetCommonNameCode", 0, 1, 15, 1, 0, 0, EBTS__XC_TEXT, 540, -1, 0, ""}, /* 541 */
-    {540, 543, 0, 543, "ansi-nist:CharacterSetIndexCode", 1, 1, 15, 0, 0, 0, EBTS__XC_TEXT, 540, -1, 0, ""}, /* 542 */
-    {540, 544, 1, 545, "ansi-nist:CharacterSetVersionIdentification", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 543 */
-    {543, 545, 0, 545, "nc:IdentificationID", 0, 1, 15, 2, 0, 0, EBTS__XC_TEXT, 540, -1, 0, ""}, /* 544 */
-    {534, 546, 3, 552, "ansi-nist:TransactionContentSummary", 13, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 545 */
-    {545, 547, 0, 547, "ansi-nist:ContentFirstRecordCategoryCode", 0, 1, 3, 0, 2, 2, EBTS__XC_CNT, 545, -1, 0, ""}, /* 546 */
-    {545, 548, 0, 548, "ansi-nist:ContentRecordQuantity", 1, 1, 3, 1, 2, 2, EBTS__XC_CNT, 545, -1, 0, ""}, /* 547 */
-    {545, 549, 2, 552, "ansi-nist:ContentRecordSummary", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 548 */
-    {548, 550, 1, 551, "ansi-nist:ImageReferenceIdentification", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 549 */
-    {549, 551, 0, 551, "nc:IdentificationID", 0, 1, 3, 0, 2, 2, EBTS__XC_CNT, 545, 548, 0, ""}, /* 550 */
-    {548, 552, 0, 552, "ansi-nist:RecordCategoryCode", 1, 1, 3, 1, 2, 2, EBTS__XC_CNT, 545, 548, 0, ""}, /* 551 */
-    {534, 553, 1, 554, "ansi-nist:TransactionControlIdentification", 4, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 552 */
-    {552, 554, 0, 554, "nc:IdentificationID", 0, 1, 9, 0, 0, 0, EBTS__XC_TEXT, 552, -1, 0, ""}, /* 553 */
-    {534, 555, 1, 556, "ansi-nist:TransactionControlReferenceIdentification", 5, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 554 */
-    {554, 556, 0, 556, "nc:IdentificationID", 0, 1, 10, 0, 0, 0, EBTS__XC_TEXT, 554, -1, 0, ""}, /* 555 */
-    {534, 557, 1, 558, "ansi-nist:TransactionDate", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 556 */
-    {556, 558, 0, 558, "nc:Date", 0, 1, 5, 0, 0, 0, EBTS__XC_DATE, 556, -1, 0, ""}, /* 557 */
-    {534, 559, 1, 561, "ansi-nist:TransactionDestinationOrganization", 1, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 558 */
-    {558, 560, 1, 561, "nc:OrganizationIdentification", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 559 */
-    {559, 561, 0, 561, "nc:IdentificationID", 0, 1, 7, 0, 0, 0, EBTS__XC_TEXT, 559, -1, 0, ""}, /* 560 */
-    {534, 562, 2, 565, "ansi-nist:TransactionDomain", 6, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 561 */
-    {561, 563, 1, 564, "ansi-nist:DomainVersionNumberIdentification", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 562 */
-    {562, 564, 0, 564, "nc:IdentificationID", 0, 1, 13, 1, 0, 0, EBTS__XC_TEXT, 561, -1, 0, ""}, /* 563 */
-    {561, 565, 0, 565, "ansi-nist:TransactionDomainName", 1, 1, 13, 0, 0, 0, EBTS__XC_TEXT, 561, -1, 0, ""}, /* 564 */
-    {534, 566, 2, 568, "ansi-nist:TransactionImageResolutionDetails", 8, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 565 */
-    {565, 567, 0, 567, "ansi-nist:NativeScanningResolutionValue", 0, 1, 11, 0, 0, 0, EBTS__XC_TEXT, 566, -1, 0, ""}, /* 566 */
-    {565, 568, 0, 568, "ansi-nist:NominalTransmittingResolutionValue", 1, 1, 12, 0, 0, 0, EBTS__XC_TEXT, 567, -1, 0, ""}, /* 567 */
-    {534, 569, 0, 569, "ansi-nist:TransactionMajorVersionValue", 9, 1, 2, 0, 0, 0, EBTS__XC_VER_MAJ, 568, -1, 0, ""}, /* 568 */
-    {534, 570, 0, 570, "ansi-nist:TransactionMinorVersionValue", 10, 1, 2, 0, 0, 0, EBTS__XC_VER_MIN, 569, -1, 0, ""}, /* 569 */
-    {534, 571, 1, 573, "ansi-nist:TransactionOriginatingOrganization", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 570 */
-    {570, 572, 1, 573, "nc:OrganizationIdentification", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 571 */
-    {571, 573, 0, 573, "nc:IdentificationID", 0, 1, 8, 0, 0, 0, EBTS__XC_TEXT, 572, -1, 0, ""}, /* 572 */
-    {534, 574, 0, 574, "ansi-nist:TransactionPriorityValue", 11, 1, 6, 0, 0, 0, EBTS__XC_TEXT, 573, -1, 0, ""}, /* 573 */
-    {534, 575, 1, 576, "ansi-nist:TransactionUTCDate", 3, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 574 */
-    {574, 576, 0, 576, "nc:DateTime", 0, 1, 14, 0, 0, 0, EBTS__XC_DATETIME, 574, -1, 0, ""}, /* 575 */
-    {534, 577, 0, 577, "ebts:TransactionCategoryCode", 12, 1, 4, 0, 0, 0, EBTS__XC_TEXT, 576, -1, 0, ""}, /* 576 */
-    {-1, 578, 7, 702, "itl:PackageIrisImageRecord", 6, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 577 */
-    {577, 579, 2, 583, "ansi-nist:AssociatedContext", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 578 */
-    {578, 580, 1, 581, "ansi-nist:ContextIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 579 */
-    {579, 581, 0, 581, "nc:IdentificationID", 0, 17, 995, 0, 0, 0, EBTS__XC_TEXT, 578, -1, 0, ""}, /* 580 */
-    {578, 582, 1, 583, "ansi-nist:ImageSegmentIdentification", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 581 */
-    {581, 583, 0, 583, "nc:IdentificationID", 0, 17, 995, 1, 0, 0, EBTS__XC_TEXT, 578, -1, 0, ""}, /* 582 */
-    {577, 584, 0, 584, "ansi-nist:ImageHashValue", 4, 17, 996, 0, 0, 0, EBTS__XC_TEXT, 583, -1, 0, ""}, /* 583 */
-    {577, 585, 1, 586, "ansi-nist:ImageReferenceIdentification", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 584 */
-    {584, 586, 0, 586, "nc:IdentificationID", 0, 17, 2, 0, 0, 0, EBTS__XC_TEXT, 584, -1, 0, ""}, /* 585 */
-    {577, 587, 29, 690, "ansi-nist:IrisImage", 6, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 586 */
-    {586, 588, 0, 588, "ansi-nist:ImageBitsPerPixelQuantity", 1, 17, 12, 0, 0, 0, EBTS__XC_TEXT, 587, -1, 0, ""}, /* 587 */
-    {586, 589, 11, 626, "ansi-nist:ImageCaptureDetail", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 588 */
-    {588, 590, 1, 591, "ansi-nist:CaptureDate", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 589 */
-    {589, 591, 0, 591, "nc:Date", 0, 17, 5, 0, 0, 0, EBTS__XC_DATE, 589, -1, 0, ""}, /* 590 */
-    {588, 592, 1, 593, "ansi-nist:CaptureDeviceIdentification", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 591 */
-    {591, 593, 0, 593, "nc:IdentificationID", 0, 17, 17, 0, 0, 0, EBTS__XC_TEXT, 591, -1, 0, ""}, /* 592 */
-    {588, 594, 0, 594, "ansi-nist:CaptureDeviceMakeText", 4, 17, 19, 0, 0, 0, EBTS__XC_TEXT, 593, -1, 0, ""}, /* 593 */
-    {588, 595, 0, 595, "ansi-nist:CaptureDeviceModelText", 5, 17, 19, 1, 0, 0, EBTS__XC_TEXT, 594, -1, 0, ""}, /* 594 */
-    {588, 596, 0, 596, "ansi-nist:CaptureDeviceMonitoringModeCode", 10, 17, 30, 0, 0, 0, EBTS__XC_TEXT, 595, -1, 0, ""}, /* 595 */
-    {588, 597, 0, 597, "ansi-nist:CaptureDeviceSerialNumberText", 6, 17, 19, 2, 0, 0, EBTS__XC_TEXT, 596, -1, 0, ""}, /* 596 */
-    {588, 598, 0, 598, "ansi-nist:CaptureHorizontalPixelDensityValue", 7, 17, 22, 0, 0, 0, EBTS__XC_TEXT, 597, -1, 0, ""}, /* 597 */
-    {588, 599, 5, 619, "ansi-nist:CaptureLocation", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 598 */
-    {598, 600, 2, 602, "ansi-nist:LocationAlternateGeographicSystemValue", 4, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 599 */
-    {599, 601, 0, 601, "ansi-nist:GeographicLocationSystemName", 0, 17, 998, 13, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 600 */
-    {599, 602, 0, 602, "ansi-nist:GeographicLocationText", 1, 17, 998, 14, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 601 */
-    {598, 603, 3, 612, "ansi-nist:LocationTwoDimensionalGeographicCoordinate", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 602 */
-    {602, 604, 0, 604, "ansi-nist:GeodeticDatumCoordinateSystemCode", 2, 17, 998, 8, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 603 */
-    {602, 605, 3, 608, "nc:GeographicCoordinateLatitude", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 604 */
-    {604, 606, 0, 606, "nc:LatitudeDegreeValue", 0, 17, 998, 1, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 605 */
-    {604, 607, 0, 607, "nc:LatitudeMinuteValue", 1, 17, 998, 2, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 606 */
-    {604, 608, 0, 608, "nc:LatitudeSecondValue", 2, 17, 998, 3, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 607 */
-    {602, 609, 3, 612, "nc:GeographicCoordinateLongitude", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 608 */
-    {608, 610, 0, 610, "nc:LongitudeDegreeValue", 0, 17, 998, 4, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 609 */
-    {608, 611, 0, 611, "nc:LongitudeMinuteValue", 1, 17, 998, 5, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 610 */
-    {608, 612, 0, 612, "nc:LongitudeSecondValue", 2, 17, 998, 6, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 611 */
-    {598, 613, 0, 613, "nc:LocationDescriptionText", 0, 17, 998, 12, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 612 */
-    {598, 614, 1, 615, "nc:LocationGeographicElevation", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 613 */
-    {613, 615, 0, 615, "nc:MeasurePointValue", 0, 17, 998, 7, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 614 */
-    {598, 616, 3, 619, "nc:LocationUTMCoordinate", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 615 */
-    {615, 617, 0, 617, "nc:UTMEastingValue", 0, 17, 998, 10, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 616 */
-    {615, 618, 0, 618, "nc:UTMGridZoneID", 1, 17, 998, 9, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 617 */
-    {615, 619, 0, 619, "nc:UTMNorthingValue", 2, 17, 998, 11, 0, 0, EBTS__XC_TEXT, 598, -1, 0, ""}, /* 618 */
-    {588, 620, 2, 623, "ansi-nist:CaptureOrganization", 8, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 619 */
-    {619, 621, 1, 622, "nc:OrganizationIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 620 */
-    {620, 622, 0, 622, "nc:IdentificationID", 0, 17, 4, 0, 0, 0, EBTS__XC_TEXT, 620, -1, 0, ""}, /* 621 */
-    {619, 623, 0, 623, "nc:OrganizationName", 1, 17, 993, 0, 0, 0, EBTS__XC_TEXT, 622, -1, 0, ""}, /* 622 */
-    {588, 624, 1, 625, "ansi-nist:CaptureUTCDateTime", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 623 */
-    {623, 625, 0, 625, "nc:DateTime", 0, 17, 998, 0, 0, 0, EBTS__XC_DATETIME, 623, -1, 0, ""}, /* 624 */
-    {588, 626, 0, 626, "ansi-nist:CaptureVerticalPixelDensityValue", 9, 17, 23, 0, 0, 0, EBTS__XC_TEXT, 625, -1, 0, ""}, /* 625 */
-    {586, 627, 0, 627, "ansi-nist:ImageColorSpaceCode", 3, 17, 13, 0, 0, 0, EBTS__XC_TEXT, 626, -1, 0, ""}, /* 626 */
-    {586, 628, 0, 628, "ansi-nist:ImageCommentText", 4, 17, 21, 0, 0, 0, EBTS__XC_TEXT, 627, -1, 0, ""}, /* 627 */
-    {586, 629, 0, 629, "ansi-nist:ImageCompressionAlgorithmText", 5, 17, 11, 0, 0, 0, EBTS__XC_TEXT, 628, -1, 0, ""}, /* 628 */
-    {586, 630, 0, 630, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 6, 17, 6, 0, 0, 0, EBTS__XC_TEXT, 629, -1, 0, ""}, /* 629 */
-    {586, 631, 0, 631, "ansi-nist:ImageHorizontalPixelDensityValue", 7, 17, 9, 0, 0, 0, EBTS__XC_TEXT, 630, -1, 0, ""}, /* 630 */
-    {586, 632, 3, 637, "ansi-nist:ImageQuality", 8, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 631 */
-    {631, 633, 1, 634, "ansi-nist:QualityAlgorithmProductIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 632 */
-    {632, 634, 0, 634, "nc:IdentificationID", 0, 17, 24, 2, 0, 0, EBTS__XC_TEXT, 631, -1, 0, ""}, /* 633 */
-    {631, 635, 1, 636, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 634 */
-    {634, 636, 0, 636, "nc:IdentificationID", 0, 17, 24, 1, 0, 0, EBTS__XC_TEXT, 631, -1, 0, ""}, /* 635 */
-    {631, 637, 0, 637, "ansi-nist:QualityValue", 1, 17, 24, 0, 0, 0, EBTS__XC_TEXT, 631, -1, 0, ""}, /* 636 */
-    {586, 638, 0, 638, "ansi-nist:ImageScaleUnitsCode", 9, 17, 8, 0, 0, 0, EBTS__XC_TEXT, 637, -1, 0, ""}, /* 637 */
-    {586, 639, 0, 639, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 10, 17, 7, 0, 0, 0, EBTS__XC_TEXT, 638, -1, 0, ""}, /* 638 */
-    {586, 640, 0, 640, "ansi-nist:ImageVerticalPixelDensityValue", 11, 17, 10, 0, 0, 0, EBTS__XC_TEXT, 639, -1, 0, ""}, /* 639 */
-    {586, 641, 0, 641, "ansi-nist:IrisDiameterPixelQuantity", 18, 17, 26, 0, 0, 0, EBTS__XC_TEXT, 640, -1, 0, ""}, /* 640 */
-    {586, 642, 0, 642, "ansi-nist:IrisEyeColorAttributeCode", 16, 17, 20, 0, 0, 0, EBTS__XC_TEXT, 641, -1, 0, ""}, /* 641 */
-    {586, 643, 0, 643, "ansi-nist:IrisEyePositionCode", 12, 17, 3, 0, 0, 0, EBTS__XC_TEXT, 642, -1, 0, ""}, /* 642 */
-    {586, 644, 0, 644, "ansi-nist:IrisEyeRotationAngleText", 13, 17, 14, 0, 0, 0, EBTS__XC_TEXT, 643, -1, 0, ""}, /* 643 */
-    {586, 645, 0, 645, "ansi-nist:IrisEyeRotationUncertaintyValueText", 14, 17, 15, 0, 0, 0, EBTS__XC_TEXT, 644, -1, 0, ""}, /* 644 */
-    {586, 646, 3, 649, "ansi-nist:IrisImageAcquisitionLightingSpectrum", 17, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 645 */
-    {645, 647, 0, 647, "ansi-nist:AcquisitionLightingSpectrumCode", 0, 17, 25, 0, 0, 0, EBTS__XC_TEXT, 646, -1, 0, ""}, /* 646 */
-    {645, 648, 0, 648, "ansi-nist:AcquisitionLightingSpectrumLowerMeasure", 1, 17, 27, 0, 0, 0, EBTS__XC_TEXT, 647, -1, 0, ""}, /* 647 */
-    {645, 649, 0, 649, "ansi-nist:AcquisitionLightingSpectrumUpperMeasure", 2, 17, 27, 1, 0, 0, EBTS__XC_TEXT, 648, -1, 0, ""}, /* 648 */
-    {586, 650, 0, 650, "ansi-nist:IrisImageAcquisitionProfileCode", 20, 17, 31, 0, 0, 0, EBTS__XC_TEXT, 649, -1, 0, ""}, /* 649 */
-    {586, 651, 3, 654, "ansi-nist:IrisImageCapture", 15, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 650 */
-    {650, 652, 0, 652, "ansi-nist:IrisImageHorizontalOrientationCode", 0, 17, 16, 0, 0, 0, EBTS__XC_TEXT, 650, -1, 0, ""}, /* 651 */
-    {650, 653, 0, 653, "ansi-nist:IrisImageScanCategoryCode", 1, 17, 16, 2, 0, 0, EBTS__XC_TEXT, 650, -1, 0, ""}, /* 652 */
-    {650, 654, 0, 654, "ansi-nist:IrisImageVerticalOrientationCode", 2, 17, 16, 1, 0, 0, EBTS__XC_TEXT, 650, -1, 0, ""}, /* 653 */
-    {586, 655, 0, 655, "ansi-nist:IrisImageGazeAngleMeasure", 28, 17, 41, 0, 0, 0, EBTS__XC_TEXT, 654, -1, 0, ""}, /* 654 */
-    {586, 656, 3, 661, "ansi-nist:IrisImageIrisLowerEyelidBoundary", 25, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 655 */
-    {655, 657, 2, 659, "ansi-nist:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 656 */
-    {656, 658, 0, 658, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 655, 656, 0, ""}, /* 657 */
-    {656, 659, 0, 659, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 655, 656, 0, ""}, /* 658 */
-    {655, 660, 0, 660, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 655, -1, 0, ""}, /* 659 */
-    {655, 661, 0, 661, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 655, -1, 0, ""}, /* 660 */
-    {586, 662, 3, 667, "ansi-nist:IrisImageIrisPupilBoundary", 22, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 661 */
-    {661, 663, 2, 665, "ansi-nist:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 662 */
-    {662, 664, 0, 664, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 661, 662, 0, ""}, /* 663 */
-    {662, 665, 0, 665, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 661, 662, 0, ""}, /* 664 */
-    {661, 666, 0, 666, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 661, -1, 0, ""}, /* 665 */
-    {661, 667, 0, 667, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 661, -1, 0, ""}, /* 666 */
-    {586, 668, 3, 673, "ansi-nist:IrisImageIrisScleraBoundary", 23, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 667 */
-    {667, 669, 2, 671, "ansi-nist:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 668 */
-    {668, 670, 0, 670, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 667, 668, 0, ""}, /* 669 */
-    {668, 671, 0, 671, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 667, 668, 0, ""}, /* 670 */
-    {667, 672, 0, 672, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 667, -1, 0, ""}, /* 671 */
-    {667, 673, 0, 673, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 667, -1, 0, ""}, /* 672 */
-    {586, 674, 3, 679, "ansi-nist:IrisImageIrisUpperEyelidBoundary", 24, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 673 */
-    {673, 675, 2, 677, "ansi-nist:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 674 */
-    {674, 676, 0, 676, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 673, 674, 0, ""}, /* 675 */
-    {674, 677, 0, 677, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 673, 674, 0, ""}, /* 676 */
-    {673, 678, 0, 678, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 673, -1, 0, ""}, /* 677 */
-    {673, 679, 0, 679, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 673, -1, 0, ""}, /* 678 */
-    {586, 680, 0, 680, "ansi-nist:IrisImageMissingReasonCode", 19, 17, 28, 0, 0, 0, EBTS__XC_TEXT, 679, -1, 0, ""}, /* 679 */
-    {586, 681, 4, 687, "ansi-nist:IrisImageOcclusion", 26, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 680 */
-    {680, 682, 2, 684, "ansi-nist:ImageFeatureVertex", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 681 */
-    {681, 683, 0, 683, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 680, 681, 0, ""}, /* 682 */
-    {681, 684, 0, 684, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 680, 681, 0, ""}, /* 683 */
-    {680, 685, 0, 685, "ansi-nist:ImageFeatureVertexQuantity", 2, 17, 37, 2, 3, 2, EBTS__XC_TEXT, 680, -1, 0, ""}, /* 684 */
-    {680, 686, 0, 686, "ansi-nist:IrisImageOcclusionCategoryCode", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 680, -1, 0, ""}, /* 685 */
-    {680, 687, 0, 687, "ansi-nist:IrisImageOcclusionOpacityCode", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 680, -1, 0, ""}, /* 686 */
-    {586, 688, 0, 688, "ansi-nist:IrisImageRangeMeasure", 27, 17, 40, 0, 0, 0, EBTS__XC_TEXT, 687, -1, 0, ""}, /* 687 */
-    {586, 689, 0, 689, "ansi-nist:IrisImageStorageFormatCode", 21, 17, 32, 0, 0, 0, EBTS__XC_TEXT, 688, -1, 0, ""}, /* 688 */
-    {586, 690, 0, 690, "nc:BinaryBase64Object", 0, 17, 999, 0, 0, 0, EBTS__XC_BASE64, 689, -1, 0, ""}, /* 689 */
-    {577, 691, 4, 696, "ansi-nist:ProcessAnnotation", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 690 */
-    {690, 692, 0, 692, "ansi-nist:ProcessDescriptionText", 3, 17, 902, 3, 0, 0, EBTS__XC_TEXT, 690, -1, 0, ""}, /* 691 */
-    {690, 693, 0, 693, "ansi-nist:ProcessName", 1, 17, 902, 1, 0, 0, EBTS__XC_TEXT, 690, -1, 0, ""}, /* 692 */
-    {690, 694, 0, 694, "ansi-nist:ProcessOwnerText", 2, 17, 902, 2, 0, 0, EBTS__XC_TEXT, 690, -1, 0, ""}, /* 693 */
-    {690, 695, 1, 696, "ansi-nist:ProcessUTCDate", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 694 */
-    {694, 696, 0, 696, "nc:DateTime", 0, 17, 902, 0, 0, 0, EBTS__XC_DATETIME, 690, -1, 0, ""}, /* 695 */
-    {577, 697, 0, 697, "ansi-nist:RecordCategoryCode", 0, 17, 1, 0, 0, 0, EBTS__XC_RCC, 696, -1, 0, ""}, /* 696 */
-    {577, 698, 2, 702, "ansi-nist:SourceRepresentation", 5, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 697 */
-    {697, 699, 1, 700, "ansi-nist:ImageSegmentIdentification", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 698 */
-    {698, 700, 0, 700, "nc:IdentificationID", 0, 17, 997, 1, 0, 0, EBTS__XC_TEXT, 697, -1, 0, ""}, /* 699 */
-    {697, 701, 1, 702, "ansi-nist:SourceIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 700 */
-    {700, 702, 0, 702, "nc:IdentificationID", 0, 17, 997, 0, 0, 0, EBTS__XC_TEXT, 697, -1, 0, ""}, /* 701 */
-    {-1, 703, 3, 744, "itl:PackageLatentImageRecord", 8, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 702 */
-    {702, 704, 14, 741, "ansi-nist:FrictionRidgeImage", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 703 */
-    {703, 705, 0, 705, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 10, 13, 3, 0, 0, 0, EBTS__XC_TEXT, 704, -1, 0, ""}, /* 704 */
-    {703, 706, 3, 715, "ansi-nist:FingerprintImageMajorCasePrint", 12, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 705 */
-    {705, 707, 0, 707, "ansi-nist:FingerPositionCode", 0, 13, 14, 0, 0, 0, EBTS__XC_TEXT, 705, -1, 0, ""}, /* 706 */
-    {705, 708, 0, 708, "ansi-nist:MajorCasePrintCode", 1, 13, 14, 1, 0, 0, EBTS__XC_TEXT, 705, -1, 0, ""}, /* 707 */
-    {705, 709, 6, 715, "ansi-nist:MajorCasePrintSegmentOffset", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 708 */
-    {708, 710, 0, 710, "ansi-nist:SegmentBottomVerticalCoordinateValue", 0, 13, 15, 5, 0, 0, EBTS__XC_TEXT, 708, -1, 0, ""}, /* 709 */
-    {708, 711, 0, 711, "ansi-nist:SegmentFingerViewCode", 2, 13, 15, 0, 0, 0, EBTS__XC_TEXT, 708, -1, 0, ""}, /* 710 */
-    {708, 712, 0, 712, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 3, 13, 15, 2, 0, 0, EBTS__XC_TEXT, 708, -1, 0, ""}, /* 711 */
-    {708, 713, 0, 713, "ansi-nist:SegmentLocationCode", 1, 13, 15, 1, 0, 0, EBTS__XC_TEXT, 708, -1, 0, ""}, /* 712 */
-    {708, 714, 0, 714, "ansi-nist:SegmentRightHorizontalCoordinateValue", 4, 13, 15, 3, 0, 0, EBTS__XC_TEXT, 708, -1, 0, ""}, /* 713 */
-    {708, 715, 0, 715, "ansi-nist:SegmentTopVerticalCoordinateValue", 5, 13, 15, 4, 0, 0, EBTS__XC_TEXT, 708, -1, 0, ""}, /* 714 */
-    {703, 716, 4, 722, "ansi-nist:FrictionRidgeImageQuality", 13, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 715 */
-    {715, 717, 0, 717, "ansi-nist:FrictionRidgePositionCode", 0, 13, 24, 0, 0, 0, EBTS__XC_TEXT, 715, -1, 0, ""}, /* 716 */
-    {715, 718, 1, 719, "ansi-nist:QualityAlgorithmProductIdentification", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 717 */
-    {717, 719, 0, 719, "nc:IdentificationID", 0, 13, 24, 3, 0, 0, EBTS__XC_TEXT, 715, -1, 0, ""}, /* 718 */
-    {715, 720, 1, 721, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 719 */
-    {719, 721, 0, 721, "nc:IdentificationID", 0, 13, 24, 2, 0, 0, EBTS__XC_TEXT, 715, -1, 0, ""}, /* 720 */
-    {715, 722, 0, 722, "ansi-nist:QualityValue", 3, 13, 24, 1, 0, 0, EBTS__XC_TEXT, 715, -1, 0, ""}, /* 721 */
-    {703, 723, 0, 723, "ansi-nist:FrictionRidgePositionCode", 11, 13, 13, 0, 0, 0, EBTS__XC_TEXT, 722, -1, 0, ""}, /* 722 */
-    {703, 724, 0, 724, "ansi-nist:ImageBitsPerPixelQuantity", 1, 13, 12, 0, 0, 0, EBTS__XC_TEXT, 723, -1, 0, ""}, /* 723 */
-    {703, 725, 4, 733, "ansi-nist:ImageCaptureDetail", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 724 */
-    {724, 726, 1, 727, "ansi-nist:CaptureDate", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 725 */
-    {725, 727, 0, 727, "nc:Date", 0, 13, 5, 0, 0, 0, EBTS__XC_DATE, 725, -1, 0, ""}, /* 726 */
-    {724, 728, 0, 728, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 13, 16, 0, 0, 0, EBTS__XC_TEXT, 727, -1, 0, ""}, /* 727 */
-    {724, 729, 2, 732, "ansi-nist:CaptureOrganization", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 728 */
-    {728, 730, 1, 731, "nc:OrganizationIdentification", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 729 */
-    {729, 731, 0, 731, "nc:IdentificationID", 0, 13, 4, 0, 0, 0, EBTS__XC_TEXT, 728, -1, 0, ""}, /* 730 */
-    {728, 732, 0, 732, "nc:OrganizationName", 1, 13, 4, 1, 0, 0, EBTS__XC_TEXT, 728, -1, 0, ""}, /* 731 */
-    {724, 733, 0, 733, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 13, 17, 0, 0, 0, EBTS__XC_TEXT, 732, -1, 0, ""}, /* 732 */
-    {703, 734, 0, 734, "ansi-nist:ImageCommentText", 3, 13, 20, 0, 0, 0, EBTS__XC_TEXT, 733, -1, 0, ""}, /* 733 */
-    {703, 735, 0, 735, "ansi-nist:ImageCompressionAlgorithmText", 4, 13, 11, 0, 0, 0, EBTS__XC_TEXT, 734, -1, 0, ""}, /* 734 */
-    {703, 736, 0, 736, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 13, 6, 0, 0, 0, EBTS__XC_TEXT, 735, -1, 0, ""}, /* 735 */
-    {703, 737, 0, 737, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 13, 9, 0, 0, 0, EBTS__XC_TEXT, 736, -1, 0, ""}, /* 736 */
-    {703, 738, 0, 738, "ansi-nist:ImageScaleUnitsCode", 7, 13, 8, 0, 0, 0, EBTS__XC_TEXT, 737, -1, 0, ""}, /* 737 */
-    {703, 739, 0, 739, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 8, 13, 7, 0, 0, 0, EBTS__XC_TEXT, 738, -1, 0, ""}, /* 738 */
-    {703, 740, 0, 740, "ansi-nist:ImageVerticalPixelDensityValue", 9, 13, 10, 0, 0, 0, EBTS__XC_TEXT, 739, -1, 0, ""}, /* 739 */
-    {703, 741, 0, 741, "nc:BinaryBase64Object", 0, 13, 999, 0, 0, 0, EBTS__XC_BASE64, 740, -1, 0, ""}, /* 740 */
-    {702, 742, 1, 743, "ansi-nist:ImageReferenceIdentification", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 741 */
-    {741, 743, 0, 743, "nc:IdentificationID", 0, 13, 2, 0, 0, 0, EBTS__XC_TEXT, 741, -1, 0, ""}, /* 742 */
-    {702, 744, 0, 744, "ansi-nist:RecordCategoryCode", 0, 13, 1, 0, 0, 0, EBTS__XC_RCC, 743, -1, 0, ""}, /* 743 */
-    {-1, 745, 8, 998, "itl:PackageMinutiaeRecord", 9, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 744 */
-    {744, 746, 4, 751, "ansi-nist:BiometricCaptureDetail", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 745 */
-    {745, 747, 1, 748, "ansi-nist:CaptureDeviceIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 746 */
-    {746, 748, 0, 748, "nc:IdentificationID", 0, 9, 903, 0, 0, 0, EBTS__XC_TEXT, 746, -1, 0, ""}, /* 747 */
-    {745, 749, 0, 749, "ansi-nist:CaptureDeviceMakeText", 1, 9, 904, 0, 0, 0, EBTS__XC_TEXT, 748, -1, 0, ""}, /* 748 */
-    {745, 750, 0, 750, "ansi-nist:CaptureDeviceModelText", 2, 9, 904, 1, 0, 0, EBTS__XC_TEXT, 749, -1, 0, ""}, /* 749 */
-    {745, 751, 0, 751, "ansi-nist:CaptureDeviceSerialNumberText", 3, 9, 904, 2, 0, 0, EBTS__XC_TEXT, 750, -1, 0, ""}, /* 750 */
-    {744, 752, 49, 986, "ansi-nist:ExtendedFeatureSetMinutiae", 7, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 751 */
-    {751, 753, 6, 759, "ansi-nist:EFSMinutia", 21, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 752 */
-    {752, 754, 0, 754, "ansi-nist:EFSMinutiaCategoryCode", 3, 9, 331, 3, 0, 0, EBTS__XC_TEXT, 752, -1, 0, ""}, /* 753 */
-    {752, 755, 0, 755, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 331, 0, 0, 0, EBTS__XC_TEXT, 752, -1, 0, ""}, /* 754 */
-    {752, 756, 0, 756, "ansi-nist:ImageLocationThetaAngleMeasure", 2, 9, 331, 2, 0, 0, EBTS__XC_TEXT, 752, -1, 0, ""}, /* 755 */
-    {752, 757, 0, 757, "ansi-nist:ImageLocationUncertaintyRadiusMeasure", 4, 9, 331, 4, 0, 0, EBTS__XC_TEXT, 752, -1, 0, ""}, /* 756 */
-    {752, 758, 0, 758, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 331, 1, 0, 0, EBTS__XC_TEXT, 752, -1, 0, ""}, /* 757 */
-    {752, 759, 0, 759, "ansi-nist:MinutiaDirectionUncertaintyValue", 5, 9, 331, 5, 0, 0, EBTS__XC_TEXT, 752, -1, 0, ""}, /* 758 */
-    {751, 760, 0, 760, "ansi-nist:EFSRidgeCountAlgorithmCode", 23, 9, 332, 0, 0, 0, EBTS__XC_TEXT, 759, -1, 0, ""}, /* 759 */
-    {751, 761, 5, 768, "ansi-nist:EFSRidgeCountItem", 25, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 760 */
-    {760, 762, 1, 763, "ansi-nist:MinutiaIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 761 */
-    {761, 763, 0, 763, "nc:IdentificationID", 0, 9, 333, 0, 0, 0, EBTS__XC_TEXT, 760, -1, 0, ""}, /* 762 */
-    {760, 764, 1, 765, "ansi-nist:MinutiaReferenceIdentification", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 763 */
-    {763, 765, 0, 765, "nc:IdentificationID", 0, 9, 333, 1, 0, 0, EBTS__XC_TEXT, 760, -1, 0, ""}, /* 764 */
-    {760, 766, 0, 766, "ansi-nist:MinutiaeRidgeCountOctantNumeric", 3, 9, 333, 3, 0, 0, EBTS__XC_TEXT, 760, -1, 0, ""}, /* 765 */
-    {760, 767, 0, 767, "ansi-nist:MinutiaeRidgeCountResidualCode", 4, 9, 333, 4, 0, 0, EBTS__XC_TEXT, 760, -1, 0, ""}, /* 766 */
-    {760, 768, 0, 768, "ansi-nist:RidgeCountValue", 2, 9, 333, 2, 0, 0, EBTS__XC_TEXT, 760, -1, 0, ""}, /* 767 */
-    {751, 769, 1, 770, "ansi-nist:ExtendedFeatureSetProfileIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 768 */
-    {768, 770, 0, 770, "nc:IdentificationID", 0, 9, 303, 0, 0, 0, EBTS__XC_TEXT, 768, -1, 0, ""}, /* 769 */
-    {751, 771, 2, 773, "ansi-nist:FingerprintImageFingerprintOrientation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 770 */
-    {770, 772, 0, 772, "ansi-nist:OrientationAngleUncertaintyValue", 1, 9, 301, 1, 0, 0, EBTS__XC_TEXT, 770, -1, 0, ""}, /* 771 */
-    {770, 773, 0, 773, "ansi-nist:OrientationAngleValue", 0, 9, 301, 0, 0, 0, EBTS__XC_TEXT, 770, -1, 0, ""}, /* 772 */
-    {751, 774, 3, 777, "ansi-nist:FingerprintPatternClassification", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 773 */
-    {773, 775, 0, 775, "ansi-nist:FingerprintPatternGeneralClassCode", 0, 9, 307, 0, 0, 0, EBTS__XC_TEXT, 773, -1, 0, ""}, /* 774 */
-    {773, 776, 0, 776, "ansi-nist:FingerprintPatternSubClassCode", 1, 9, 307, 1, 0, 0, EBTS__XC_TEXT, 773, -1, 0, ""}, /* 775 */
-    {773, 777, 0, 777, "ansi-nist:FingerprintPatternWhorlDeltaRelationshipCode", 2, 9, 307, 2, 0, 0, EBTS__XC_TEXT, 773, -1, 0, ""}, /* 776 */
-    {751, 778, 3, 785, "ansi-nist:FrictionRidgeImageAreaOfCorrespondence", 45, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 777 */
-    {777, 779, 1, 780, "ansi-nist:ImageReferenceIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 778 */
-    {778, 780, 0, 780, "nc:IdentificationID", 0, 9, 360, 0, 2, 2, EBTS__XC_TEXT, 777, -1, 0, ""}, /* 779 */
-    {777, 781, 1, 784, "ansi-nist:ImageSegmentPolygon", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 780 */
-    {780, 782, 2, 784, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 781 */
-    {781, 783, 0, 783, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 360, 0, 2, 2, EBTS__XC_TEXT, 777, 781, 0, ""}, /* 782 */
-    {781, 784, 0, 784, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 360, 1, 2, 2, EBTS__XC_TEXT, 777, 781, 0, ""}, /* 783 */
-    {777, 785, 0, 785, "ansi-nist:MinutiaeCommentText", 2, 9, 360, 1, 2, 2, EBTS__XC_TEXT, 777, -1, 0, ""}, /* 784 */
-    {751, 786, 4, 790, "ansi-nist:FrictionRidgeImageCenter", 17, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 785 */
-    {785, 787, 0, 787, "ansi-nist:FrictionRidgeImageCenterLocationMethodCode", 0, 9, 323, 0, 0, 0, EBTS__XC_TEXT, 785, -1, 0, ""}, /* 786 */
-    {785, 788, 0, 788, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 1, 9, 323, 1, 0, 0, EBTS__XC_TEXT, 785, -1, 0, ""}, /* 787 */
-    {785, 789, 0, 789, "ansi-nist:ImageLocationUncertaintyRadiusMeasure", 3, 9, 323, 3, 0, 0, EBTS__XC_TEXT, 785, -1, 0, ""}, /* 788 */
-    {785, 790, 0, 790, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 2, 9, 323, 2, 0, 0, EBTS__XC_TEXT, 785, -1, 0, ""}, /* 789 */
-    {751, 791, 0, 791, "ansi-nist:FrictionRidgeImageLateralReversalCode", 10, 9, 315, 0, 0, 0, EBTS__XC_TEXT, 790, -1, 0, ""}, /* 790 */
-    {751, 792, 5, 800, "ansi-nist:FrictionRidgeImageRegionOfInterest", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 791 */
-    {791, 793, 0, 793, "ansi-nist:ImageSegmentHeightMeasure", 1, 9, 300, 1, 4, 2, EBTS__XC_TEXT, 791, -1, 0, ""}, /* 792 */
-    {791, 794, 0, 794, "ansi-nist:ImageSegmentHorizontalOffsetMeasure", 2, 9, 300, 2, 4, 2, EBTS__XC_TEXT, 791, -1, 0, ""}, /* 793 */
-    {791, 795, 1, 798, "ansi-nist:ImageSegmentPolygon", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 794 */
-    {794, 796, 2, 798, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 795 */
-    {795, 797, 0, 797, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 300, 0, 4, 2, EBTS__XC_TEXT, 791, 795, 0, ""}, /* 796 */
-    {795, 798, 0, 798, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 300, 1, 4, 2, EBTS__XC_TEXT, 791, 795, 0, ""}, /* 797 */
-    {791, 799, 0, 799, "ansi-nist:ImageSegmentVerticalOffsetMeasure", 3, 9, 300, 3, 4, 2, EBTS__XC_TEXT, 791, -1, 0, ""}, /* 798 */
-    {791, 800, 0, 800, "ansi-nist:ImageSegmentWidthMeasure", 0, 9, 300, 0, 4, 2, EBTS__XC_TEXT, 791, -1, 0, ""}, /* 799 */
-    {751, 801, 2, 804, "ansi-nist:FrictionRidgeImageRelativeRotation", 28, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 800 */
-    {800, 802, 1, 803, "ansi-nist:ImageReferenceIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 801 */
-    {801, 803, 0, 803, "nc:IdentificationID", 0, 9, 363, 0, 0, 0, EBTS__XC_TEXT, 800, -1, 0, ""}, /* 802 */
-    {800, 804, 0, 804, "ansi-nist:ImageRelativeOverallRotationValue", 1, 9, 363, 1, 0, 0, EBTS__XC_TEXT, 800, -1, 0, ""}, /* 803 */
-    {751, 805, 0, 805, "ansi-nist:FrictionRidgeImageTonalReversalCode", 9, 9, 314, 0, 0, 0, EBTS__XC_TEXT, 804, -1, 0, ""}, /* 804 */
-    {751, 806, 0, 806, "ansi-nist:FrictionRidgeSkeletonizedImageBinaryObject", 47, 9, 372, 0, 0, 0, EBTS__XC_TEXT, 805, -1, 0, ""}, /* 805 */
-    {751, 807, 3, 812, "ansi-nist:ImageQuality", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 806 */
-    {806, 808, 1, 809, "ansi-nist:QualityAlgorithmProductIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 807 */
-    {807, 809, 0, 809, "nc:IdentificationID", 0, 9, 316, 2, 0, 0, EBTS__XC_TEXT, 806, -1, 0, ""}, /* 808 */
-    {806, 810, 1, 811, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 809 */
-    {809, 811, 0, 811, "nc:IdentificationID", 0, 9, 316, 1, 0, 0, EBTS__XC_TEXT, 806, -1, 0, ""}, /* 810 */
-    {806, 812, 0, 812, "ansi-nist:QualityValue", 1, 9, 316, 0, 0, 0, EBTS__XC_TEXT, 806, -1, 0, ""}, /* 811 */
-    {751, 813, 0, 813, "ansi-nist:LatentProcessingCategoryCode", 39, 9, 352, 0, 0, 0, EBTS__XC_TEXT, 812, -1, 0, ""}, /* 812 */
-    {751, 814, 0, 814, "ansi-nist:MinutiaeCommentText", 24, 9, 351, 0, 0, 0, EBTS__XC_TEXT, 813, -1, 0, ""}, /* 813 */
-    {751, 815, 5, 820, "ansi-nist:MinutiaeCore", 13, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 814 */
-    {814, 816, 0, 816, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 320, 0, 0, 0, EBTS__XC_TEXT, 814, -1, 0, ""}, /* 815 */
-    {814, 817, 0, 817, "ansi-nist:ImageLocationUncertaintyRadiusMeasure", 3, 9, 320, 3, 0, 0, EBTS__XC_TEXT, 814, -1, 0, ""}, /* 816 */
-    {814, 818, 0, 818, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 320, 1, 0, 0, EBTS__XC_TEXT, 814, -1, 0, ""}, /* 817 */
-    {814, 819, 0, 819, "ansi-nist:MinutiaeCoreDirectionMeasure", 2, 9, 320, 2, 0, 0, EBTS__XC_TEXT, 814, -1, 0, ""}, /* 818 */
-    {814, 820, 0, 820, "ansi-nist:MinutiaeCoreDirectionUncertaintyValue", 4, 9, 320, 4, 0, 0, EBTS__XC_TEXT, 814, -1, 0, ""}, /* 819 */
-    {751, 821, 10, 831, "ansi-nist:MinutiaeDelta", 15, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 820 */
-    {820, 822, 0, 822, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 321, 0, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 821 */
-    {820, 823, 0, 823, "ansi-nist:ImageLocationUncertaintyRadiusMeasure", 6, 9, 321, 6, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 822 */
-    {820, 824, 0, 824, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 321, 1, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 823 */
-    {820, 825, 0, 825, "ansi-nist:MinutiaeDeltaCategoryCode", 5, 9, 321, 5, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 824 */
-    {820, 826, 0, 826, "ansi-nist:MinutiaeDeltaDirectionLeftMeasure", 3, 9, 321, 3, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 825 */
-    {820, 827, 0, 827, "ansi-nist:MinutiaeDeltaDirectionLeftUncertaintyValue", 8, 9, 321, 8, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 826 */
-    {820, 828, 0, 828, "ansi-nist:MinutiaeDeltaDirectionRightMeasure", 4, 9, 321, 4, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 827 */
-    {820, 829, 0, 829, "ansi-nist:MinutiaeDeltaDirectionRightUncertaintyValue", 9, 9, 321, 9, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 828 */
-    {820, 830, 0, 830, "ansi-nist:MinutiaeDeltaDirectionUpMeasure", 2, 9, 321, 2, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 829 */
-    {820, 831, 0, 831, "ansi-nist:MinutiaeDeltaDirectionUpUncertaintyValue", 7, 9, 321, 7, 0, 0, EBTS__XC_TEXT, 820, -1, 0, ""}, /* 830 */
-    {751, 832, 3, 838, "ansi-nist:MinutiaeDistinctiveFeature", 19, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 831 */
-    {831, 833, 1, 836, "ansi-nist:ImageSegmentPolygon", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 832 */
-    {832, 834, 2, 836, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 833 */
-    {833, 835, 0, 835, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 324, 0, 2, 2, EBTS__XC_TEXT, 831, 833, 0, ""}, /* 834 */
-    {833, 836, 0, 836, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 324, 1, 2, 2, EBTS__XC_TEXT, 831, 833, 0, ""}, /* 835 */
-    {831, 837, 0, 837, "ansi-nist:MinutiaeCommentText", 2, 9, 324, 1, 2, 2, EBTS__XC_TEXT, 831, -1, 0, ""}, /* 836 */
-    {831, 838, 0, 838, "ansi-nist:MinutiaeDistinctiveFeatureCategoryCode", 0, 9, 324, 0, 2, 2, EBTS__XC_TEXT, 831, -1, 0, ""}, /* 837 */
-    {751, 839, 3, 842, "ansi-nist:MinutiaeDot", 30, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 838 */
-    {838, 840, 0, 840, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 340, 0, 0, 0, EBTS__XC_TEXT, 838, -1, 0, ""}, /* 839 */
-    {838, 841, 0, 841, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 340, 1, 0, 0, EBTS__XC_TEXT, 838, -1, 0, ""}, /* 840 */
-    {838, 842, 0, 842, "ansi-nist:MinutiaeDotLengthMeasure", 2, 9, 340, 2, 0, 0, EBTS__XC_TEXT, 838, -1, 0, ""}, /* 841 */
-    {751, 843, 8, 857, "ansi-nist:MinutiaeExaminerComparisonDetermination", 46, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 842 */
-    {842, 844, 1, 845, "ansi-nist:ImageReferenceIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 843 */
-    {843, 845, 0, 845, "nc:IdentificationID", 0, 9, 362, 0, 0, 0, EBTS__XC_TEXT, 842, -1, 0, ""}, /* 844 */
-    {842, 846, 0, 846, "ansi-nist:MinutiaeCommentText", 7, 9, 362, 7, 0, 0, EBTS__XC_TEXT, 842, -1, 0, ""}, /* 845 */
-    {842, 847, 0, 847, "ansi-nist:MinutiaeComparisonComplexityCode", 6, 9, 362, 6, 0, 0, EBTS__XC_TEXT, 842, -1, 0, ""}, /* 846 */
-    {842, 848, 1, 851, "ansi-nist:MinutiaeExaminer", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 847 */
-    {847, 849, 2, 851, "nc:PersonName", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 848 */
-    {848, 850, 0, 850, "nc:PersonGivenName", 0, 9, 362, 3, 0, 0, EBTS__XC_GIVEN, 842, -1, 0, ""}, /* 849 */
-    {848, 851, 0, 851, "nc:PersonSurName", 1, 9, 362, 3, 0, 0, EBTS__XC_SUR, 842, -1, 0, ""}, /* 850 */
-    {842, 852, 1, 853, "ansi-nist:MinutiaeExaminerAffiliation", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 851 */
-    {851, 853, 0, 853, "nc:OrganizationName", 0, 9, 362, 4, 0, 0, EBTS__XC_TEXT, 842, -1, 0, ""}, /* 852 */
-    {842, 854, 1, 855, "ansi-nist:MinutiaeExaminerComparisonDeterminationDateTime", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 853 */
-    {853, 855, 0, 855, "nc:DateTime", 0, 9, 362, 5, 0, 0, EBTS__XC_DATETIME, 842, -1, 0, ""}, /* 854 */
-    {842, 856, 0, 856, "ansi-nist:MinutiaeExaminerComparisonDeterminationResultCode", 1, 9, 362, 1, 0, 0, EBTS__XC_TEXT, 842, -1, 0, ""}, /* 855 */
-    {842, 857, 0, 857, "ansi-nist:MinutiaeExaminerProgressCode", 2, 9, 362, 2, 0, 0, EBTS__XC_TEXT, 842, -1, 0, ""}, /* 856 */
-    {751, 858, 7, 867, "ansi-nist:MinutiaeFeatureCorrespondence", 26, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 857 */
-    {857, 859, 0, 859, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 2, 9, 361, 2, 0, 0, EBTS__XC_TEXT, 857, -1, 0, ""}, /* 858 */
-    {857, 860, 0, 860, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 4, 9, 361, 3, 0, 0, EBTS__XC_TEXT, 857, -1, 0, ""}, /* 859 */
-    {857, 861, 0, 861, "ansi-nist:MinutiaeCommentText", 6, 9, 361, 4, 0, 0, EBTS__XC_TEXT, 857, -1, 0, ""}, /* 860 */
-    {857, 862, 0, 862, "ansi-nist:MinutiaeFeatureCategoryCode", 3, 9, 361, 5, 0, 0, EBTS__XC_TEXT, 857, -1, 0, ""}, /* 861 */
-    {857, 863, 0, 863, "ansi-nist:MinutiaeFeatureCorrespondenceCategoryCode", 1, 9, 361, 1, 0, 0, EBTS__XC_TEXT, 857, -1, 0, ""}, /* 862 */
-    {857, 864, 1, 865, "ansi-nist:MinutiaeFeatureIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 863 */
-    {863, 865, 0, 865, "nc:IdentificationID", 0, 9, 361, 0, 0, 0, EBTS__XC_TEXT, 857, -1, 0, ""}, /* 864 */
-    {857, 866, 1, 867, "ansi-nist:MinutiaeFeatureReferenceIdentification", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 865 */
-    {865, 867, 0, 867, "nc:IdentificationID", 0, 9, 361, 6, 0, 0, EBTS__XC_TEXT, 857, -1, 0, ""}, /* 866 */
-    {751, 868, 8, 883, "ansi-nist:MinutiaeFeatureDetection", 22, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 867 */
-    {867, 869, 1, 870, "ansi-nist:MinutiaeAlgorithmIdentification", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 868 */
-    {868, 870, 0, 870, "nc:IdentificationID", 0, 9, 350, 3, 0, 0, EBTS__XC_TEXT, 867, -1, 0, ""}, /* 869 */
-    {867, 871, 1, 872, "ansi-nist:MinutiaeAlgorithmVendorIdentification", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 870 */
-    {870, 872, 0, 872, "nc:IdentificationID", 0, 9, 350, 2, 0, 0, EBTS__XC_TEXT, 867, -1, 0, ""}, /* 871 */
-    {867, 873, 0, 873, "ansi-nist:MinutiaeCommentText", 7, 9, 350, 7, 0, 0, EBTS__XC_TEXT, 867, -1, 0, ""}, /* 872 */
-    {867, 874, 1, 877, "ansi-nist:MinutiaeExaminer", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 873 */
-    {873, 875, 2, 877, "nc:PersonName", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 874 */
-    {874, 876, 0, 876, "nc:PersonGivenName", 0, 9, 350, 4, 0, 0, EBTS__XC_GIVEN, 867, -1, 0, ""}, /* 875 */
-    {874, 877, 0, 877, "nc:PersonSurName", 1, 9, 350, 4, 0, 0, EBTS__XC_SUR, 867, -1, 0, ""}, /* 876 */
-    {867, 878, 1, 879, "ansi-nist:MinutiaeExaminerAffiliation", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 877 */
-    {877, 879, 0, 879, "nc:OrganizationName", 0, 9, 350, 5, 0, 0, EBTS__XC_TEXT, 867, -1, 0, ""}, /* 878 */
-    {867, 880, 1, 881, "ansi-nist:MinutiaeFeatureDetectionDateTime", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 879 */
-    {879, 881, 0, 881, "nc:DateTime", 0, 9, 350, 6, 0, 0, EBTS__XC_DATETIME, 867, -1, 0, ""}, /* 880 */
-    {867, 882, 0, 882, "ansi-nist:MinutiaeFeatureDetectionFieldListText", 0, 9, 350, 0, 0, 0, EBTS__XC_TEXT, 867, -1, 0, ""}, /* 881 */
-    {867, 883, 0, 883, "ansi-nist:MinutiaeFeatureDetectionMethodCode", 1, 9, 350, 1, 0, 0, EBTS__XC_TEXT, 867, -1, 0, ""}, /* 882 */
-    {751, 884, 4, 891, "ansi-nist:MinutiaeFingerLocation", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 883 */
-    {883, 885, 0, 885, "ansi-nist:FingerPositionCode", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 883, -1, 0, ""}, /* 884 */
-    {883, 886, 0, 886, "ansi-nist:FingerprintOffCenterCode", 2, 9, 302, 2, 3, 2, EBTS__XC_TEXT, 883, -1, 0, ""}, /* 885 */
-    {883, 887, 1, 890, "ansi-nist:ImageSegmentPolygon", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 886 */
-    {886, 888, 2, 890, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 887 */
-    {887, 889, 0, 889, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 883, 887, 0, ""}, /* 888 */
-    {887, 890, 0, 890, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 883, 887, 0, ""}, /* 889 */
-    {883, 891, 0, 891, "ansi-nist:SegmentLocationCode", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 883, -1, 0, ""}, /* 890 */
-    {751, 892, 3, 899, "ansi-nist:MinutiaeFlexionCrease", 34, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 891 */
-    {891, 893, 2, 895, "ansi-nist:MinutiaLocationPoint", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 892 */
-    {892, 894, 0, 894, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 342, 0, 0, 0, EBTS__XC_TEXT, 891, -1, 0, ""}, /* 893 */
-    {892, 895, 0, 895, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 342, 1, 0, 0, EBTS__XC_TEXT, 891, -1, 0, ""}, /* 894 */
-    {891, 896, 2, 898, "ansi-nist:MinutiaLocationReferencePoint", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 895 */
-    {895, 897, 0, 897, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 342, 2, 0, 0, EBTS__XC_TEXT, 891, -1, 0, ""}, /* 896 */
-    {895, 898, 0, 898, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 342, 3, 0, 0, EBTS__XC_TEXT, 891, -1, 0, ""}, /* 897 */
-    {891, 899, 0, 899, "ansi-nist:MinutiaeFlexionCreaseCategoryCode", 2, 9, 342, 4, 0, 0, EBTS__XC_TEXT, 891, -1, 0, ""}, /* 898 */
-    {751, 900, 2, 902, "ansi-nist:MinutiaeFraudEvidence", 41, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 899 */
-    {899, 901, 0, 901, "ansi-nist:MinutiaeCommentText", 1, 9, 354, 1, 0, 0, EBTS__XC_TEXT, 899, -1, 0, ""}, /* 900 */
-    {899, 902, 0, 902, "ansi-nist:MinutiaeFraudEvidenceCategoryCode", 0, 9, 354, 0, 0, 0, EBTS__XC_TEXT, 899, -1, 0, ""}, /* 901 */
-    {751, 903, 2, 905, "ansi-nist:MinutiaeGrowthOrShrinkage", 11, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 902 */
-    {902, 904, 0, 904, "ansi-nist:MinutiaeCommentText", 1, 9, 317, 1, 0, 0, EBTS__XC_TEXT, 902, -1, 0, ""}, /* 903 */
-    {902, 905, 0, 905, "ansi-nist:MinutiaeGrowthOrShrinkageCode", 0, 9, 317, 0, 0, 0, EBTS__XC_TEXT, 902, -1, 0, ""}, /* 904 */
-    {751, 906, 1, 910, "ansi-nist:MinutiaeImageRidgePathRepresentation", 48, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 905 */
-    {905, 907, 1, 910, "ansi-nist:MinutiaeRidgePathSegment", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 906 */
-    {906, 908, 2, 910, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 907 */
-    {907, 909, 0, 909, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 373, 0, 0, 2, EBTS__XC_TEXT, 906, 907, 0, ""}, /* 908 */
-    {907, 910, 0, 910, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 373, 1, 0, 2, EBTS__XC_TEXT, 906, 907, 0, ""}, /* 909 */
-    {751, 911, 2, 917, "ansi-nist:MinutiaeIncipientRidge", 32, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 910 */
-    {910, 912, 2, 914, "ansi-nist:MinutiaLocationPoint", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 911 */
-    {911, 913, 0, 913, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 341, 0, 0, 0, EBTS__XC_TEXT, 910, -1, 0, ""}, /* 912 */
-    {911, 914, 0, 914, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 341, 1, 0, 0, EBTS__XC_TEXT, 910, -1, 0, ""}, /* 913 */
-    {910, 915, 2, 917, "ansi-nist:MinutiaLocationReferencePoint", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 914 */
-    {914, 916, 0, 916, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 341, 2, 0, 0, EBTS__XC_TEXT, 910, -1, 0, ""}, /* 915 */
-    {914, 917, 0, 917, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 341, 3, 0, 0, EBTS__XC_TEXT, 910, -1, 0, ""}, /* 916 */
-    {751, 918, 2, 920, "ansi-nist:MinutiaeLatentMatrix", 43, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 917 */
-    {917, 919, 0, 919, "ansi-nist:MinutiaeCommentText", 1, 9, 356, 1, 0, 0, EBTS__XC_TEXT, 917, -1, 0, ""}, /* 918 */
-    {917, 920, 0, 920, "ansi-nist:MinutiaeLatentMatrixCategoryCode", 0, 9, 356, 0, 0, 0, EBTS__XC_TEXT, 917, -1, 0, ""}, /* 919 */
-    {751, 921, 2, 923, "ansi-nist:MinutiaeLatentSubstrate", 42, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 920 */
-    {920, 922, 0, 922, "ansi-nist:MinutiaeLatentSubstrateCategoryCode", 0, 9, 355, 0, 0, 0, EBTS__XC_TEXT, 920, -1, 0, ""}, /* 921 */
-    {920, 923, 0, 923, "ansi-nist:MinutiaeLatentSubstrateDescriptionText", 1, 9, 355, 1, 0, 0, EBTS__XC_TEXT, 920, -1, 0, ""}, /* 922 */
-    {751, 924, 3, 930, "ansi-nist:MinutiaeLocalQualityIssues", 44, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 923 */
-    {923, 925, 1, 928, "ansi-nist:ImageSegmentPolygon", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 924 */
-    {924, 926, 2, 928, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 925 */
-    {925, 927, 0, 927, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 357, 0, 2, 2, EBTS__XC_TEXT, 923, 925, 0, ""}, /* 926 */
-    {925, 928, 0, 928, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 357, 1, 2, 2, EBTS__XC_TEXT, 923, 925, 0, ""}, /* 927 */
-    {923, 929, 0, 929, "ansi-nist:MinutiaeCommentText", 2, 9, 357, 1, 2, 2, EBTS__XC_TEXT, 923, -1, 0, ""}, /* 928 */
-    {923, 930, 0, 930, "ansi-nist:MinutiaeLocalQualityIssuesCategoryCode", 0, 9, 357, 0, 2, 2, EBTS__XC_TEXT, 923, -1, 0, ""}, /* 929 */
-    {751, 931, 0, 931, "ansi-nist:MinutiaeNoCoresPresentIndicator", 12, 9, 325, 0, 0, 0, EBTS__XC_BOOL, 930, -1, 0, ""}, /* 930 */
-    {751, 932, 0, 932, "ansi-nist:MinutiaeNoCreasesPresentIndicator", 33, 9, 348, 0, 0, 0, EBTS__XC_BOOL, 931, -1, 0, ""}, /* 931 */
-    {751, 933, 0, 933, "ansi-nist:MinutiaeNoDeltasPresentIndicator", 14, 9, 326, 0, 0, 0, EBTS__XC_BOOL, 932, -1, 0, ""}, /* 932 */
-    {751, 934, 0, 934, "ansi-nist:MinutiaeNoDistinctiveFeaturesPresentIndicator", 18, 9, 327, 0, 0, 0, EBTS__XC_BOOL, 933, -1, 0, ""}, /* 933 */
-    {751, 935, 0, 935, "ansi-nist:MinutiaeNoDotsPresentIndicator", 29, 9, 346, 0, 0, 0, EBTS__XC_BOOL, 934, -1, 0, ""}, /* 934 */
-    {751, 936, 0, 936, "ansi-nist:MinutiaeNoIncipientRidgesPresentIndicator", 31, 9, 347, 0, 0, 0, EBTS__XC_BOOL, 935, -1, 0, ""}, /* 935 */
-    {751, 937, 0, 937, "ansi-nist:MinutiaeNoMinutiaePresentIndicator", 20, 9, 334, 0, 0, 0, EBTS__XC_BOOL, 936, -1, 0, ""}, /* 936 */
-    {751, 938, 0, 938, "ansi-nist:MinutiaeNoPoresPresentIndicator", 37, 9, 344, 0, 0, 0, EBTS__XC_BOOL, 937, -1, 0, ""}, /* 937 */
-    {751, 939, 0, 939, "ansi-nist:MinutiaeNoRidgeEdgeFeaturesPresentIndicator", 35, 9, 349, 0, 0, 0, EBTS__XC_BOOL, 938, -1, 0, ""}, /* 938 */
-    {751, 940, 2, 942, "ansi-nist:MinutiaePore", 38, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 939 */
-    {939, 941, 0, 941, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 345, 0, 0, 0, EBTS__XC_TEXT, 939, -1, 0, ""}, /* 940 */
-    {939, 942, 0, 942, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 345, 1, 0, 0, EBTS__XC_TEXT, 939, -1, 0, ""}, /* 941 */
-    {751, 943, 4, 951, "ansi-nist:MinutiaeRidgeCountConfidence", 27, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 942 */
-    {942, 944, 2, 946, "ansi-nist:MinutiaLocationPoint", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 943 */
-    {943, 945, 0, 945, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 335, 0, 0, 0, EBTS__XC_TEXT, 942, -1, 0, ""}, /* 944 */
-    {943, 946, 0, 946, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 335, 1, 0, 0, EBTS__XC_TEXT, 942, -1, 0, ""}, /* 945 */
-    {942, 947, 2, 949, "ansi-nist:MinutiaLocationReferencePoint", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 946 */
-    {946, 948, 0, 948, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 335, 2, 0, 0, EBTS__XC_TEXT, 942, -1, 0, ""}, /* 947 */
-    {946, 949, 0, 949, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 335, 3, 0, 0, EBTS__XC_TEXT, 942, -1, 0, ""}, /* 948 */
-    {942, 950, 0, 950, "ansi-nist:MinutiaeRidgeCountConfidenceValue", 3, 9, 335, 5, 0, 0, EBTS__XC_TEXT, 942, -1, 0, ""}, /* 949 */
-    {942, 951, 0, 951, "ansi-nist:MinutiaeRidgeCountMethodCode", 2, 9, 335, 4, 0, 0, EBTS__XC_TEXT, 942, -1, 0, ""}, /* 950 */
-    {751, 952, 4, 958, "ansi-nist:MinutiaeRidgeCountCoreToDelta", 16, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 951 */
-    {951, 953, 1, 954, "ansi-nist:MinutiaeCoreIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 952 */
-    {952, 954, 0, 954, "nc:IdentificationID", 0, 9, 322, 0, 0, 0, EBTS__XC_TEXT, 951, -1, 0, ""}, /* 953 */
-    {951, 955, 1, 956, "ansi-nist:MinutiaeDeltaIdentification", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 954 */
-    {954, 956, 0, 956, "nc:IdentificationID", 0, 9, 322, 1, 0, 0, EBTS__XC_TEXT, 951, -1, 0, ""}, /* 955 */
-    {951, 957, 0, 957, "ansi-nist:RidgeCountMaximumValue", 3, 9, 322, 3, 0, 0, EBTS__XC_TEXT, 951, -1, 0, ""}, /* 956 */
-    {951, 958, 0, 958, "ansi-nist:RidgeCountMinimumValue", 2, 9, 322, 2, 0, 0, EBTS__XC_TEXT, 951, -1, 0, ""}, /* 957 */
-    {751, 959, 3, 962, "ansi-nist:MinutiaeRidgeEdgeOrDiscontinuity", 36, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 958 */
-    {958, 960, 0, 960, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 343, 0, 0, 0, EBTS__XC_TEXT, 958, -1, 0, ""}, /* 959 */
-    {958, 961, 0, 961, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 343, 1, 0, 0, EBTS__XC_TEXT, 958, -1, 0, ""}, /* 960 */
-    {958, 962, 0, 962, "ansi-nist:MinutiaeRidgeEdgeOrDiscontinuityCategoryCode", 2, 9, 343, 2, 0, 0, EBTS__XC_TEXT, 958, -1, 0, ""}, /* 961 */
-    {751, 963, 3, 966, "ansi-nist:MinutiaeRidgeFlowMap", 7, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 962 */
-    {962, 964, 0, 964, "ansi-nist:MinutiaeRidgeFlowMapFormatCode", 1, 9, 311, 1, 0, 0, EBTS__XC_TEXT, 962, -1, 0, ""}, /* 963 */
-    {962, 965, 0, 965, "ansi-nist:MinutiaeRidgeFlowMapRowText", 2, 9, 310, 0, 0, 0, EBTS__XC_TEXT, 964, -1, 0, ""}, /* 964 */
-    {962, 966, 0, 966, "ansi-nist:MinutiaeRidgeFlowMapSamplingFrequencyValue", 0, 9, 311, 0, 0, 0, EBTS__XC_TEXT, 962, -1, 0, ""}, /* 965 */
-    {751, 967, 3, 970, "ansi-nist:MinutiaeRidgeQualityMap", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 966 */
-    {966, 968, 0, 968, "ansi-nist:MinutiaeRidgeQualityMapCellSizeValue", 0, 9, 309, 0, 0, 0, EBTS__XC_TEXT, 966, -1, 0, ""}, /* 967 */
-    {966, 969, 0, 969, "ansi-nist:MinutiaeRidgeQualityMapFormatCode", 1, 9, 309, 1, 0, 0, EBTS__XC_TEXT, 966, -1, 0, ""}, /* 968 */
-    {966, 970, 0, 970, "ansi-nist:MinutiaeRidgeQualityMapRowText", 2, 9, 308, 0, 0, 0, EBTS__XC_TEXT, 969, -1, 0, ""}, /* 969 */
-    {751, 971, 3, 974, "ansi-nist:MinutiaeRidgeWavelengthMap", 8, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 970 */
-    {970, 972, 0, 972, "ansi-nist:MinutiaeRidgeWavelengthMapFormatCode", 1, 9, 313, 1, 0, 0, EBTS__XC_TEXT, 970, -1, 0, ""}, /* 971 */
-    {970, 973, 0, 973, "ansi-nist:MinutiaeRidgeWavelengthMapRowText", 2, 9, 312, 0, 0, 0, EBTS__XC_TEXT, 972, -1, 0, ""}, /* 972 */
-    {970, 974, 0, 974, "ansi-nist:MinutiaeRidgeWavelengthMapSamplingFrequencyValue", 0, 9, 313, 0, 0, 0, EBTS__XC_TEXT, 970, -1, 0, ""}, /* 973 */
-    {751, 975, 6, 986, "ansi-nist:MinutiaeValueAssessment", 40, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 974 */
-    {974, 976, 0, 976, "ansi-nist:MinutiaeAnalysisComplexityCode", 4, 9, 353, 4, 0, 0, EBTS__XC_TEXT, 974, -1, 0, ""}, /* 975 */
-    {974, 977, 0, 977, "ansi-nist:MinutiaeCommentText", 5, 9, 353, 5, 0, 0, EBTS__XC_TEXT, 974, -1, 0, ""}, /* 976 */
-    {974, 978, 1, 981, "ansi-nist:MinutiaeExaminer", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 977 */
-    {977, 979, 2, 981, "nc:PersonName", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 978 */
-    {978, 980, 0, 980, "nc:PersonGivenName", 0, 9, 353, 1, 0, 0, EBTS__XC_GIVEN, 974, -1, 0, ""}, /* 979 */
-    {978, 981, 0, 981, "nc:PersonSurName", 1, 9, 353, 1, 0, 0, EBTS__XC_SUR, 974, -1, 0, ""}, /* 980 */
-    {974, 982, 1, 983, "ansi-nist:MinutiaeExaminerAffiliation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 981 */
-    {981, 983, 0, 983, "nc:OrganizationName", 0, 9, 353, 2, 0, 0, EBTS__XC_TEXT, 974, -1, 0, ""}, /* 982 */
-    {974, 984, 1, 985, "ansi-nist:MinutiaeValueAssessmentDateTime", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 983 */
-    {983, 985, 0, 985, "nc:DateTime", 0, 9, 353, 3, 0, 0, EBTS__XC_DATETIME, 974, -1, 0, ""}, /* 984 */
-    {974, 986, 0, 986, "ansi-nist:MinutiaeValueAssessmentResultCode", 0, 9, 353, 0, 0, 0, EBTS__XC_TEXT, 974, -1, 0, ""}, /* 985 */
-    {744, 987, 1, 988, "ansi-nist:ImageReferenceIdentification", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 986 */
-    {986, 988, 0, 988, "nc:IdentificationID", 0, 9, 2, 0, 0, 0, EBTS__XC_TEXT, 986, -1, 0, ""}, /* 987 */
-    {744, 989, 0, 989, "ansi-nist:MinutiaeFormatNISTStandardIndicator", 4, 9, 4, 0, 0, 0, EBTS__XC_BOOL, 988, -1, 0, ""}, /* 988 */
-    {744, 990, 0, 990, "ansi-nist:MinutiaeImpressionCaptureCategoryCode", 3, 9, 3, 0, 0, 0, EBTS__XC_TEXT, 989, -1, 0, ""}, /* 989 */
-    {744, 991, 0, 991, "ansi-nist:MinutiaeUniversalLatentWorkstationAnnotationText", 5, 9, 901, 0, 0, 0, EBTS__XC_TEXT, 990, -1, 0, ""}, /* 990 */
-    {744, 992, 4, 997, "ansi-nist:ProcessAnnotation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 991 */
-    {991, 993, 0, 993, "ansi-nist:ProcessDescriptionText", 3, 9, 902, 3, 0, 0, EBTS__XC_TEXT, 991, -1, 0, ""}, /* 992 */
-    {991, 994, 0, 994, "ansi-nist:ProcessName", 1, 9, 902, 1, 0, 0, EBTS__XC_TEXT, 991, -1, 0, ""}, /* 993 */
-    {991, 995, 0, 995, "ansi-nist:ProcessOwnerText", 2, 9, 902, 2, 0, 0, EBTS__XC_TEXT, 991, -1, 0, ""}, /* 994 */
-    {991, 996, 1, 997, "ansi-nist:ProcessUTCDate", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 995 */
-    {995, 997, 0, 997, "nc:DateTime", 0, 9, 902, 0, 0, 0, EBTS__XC_DATETIME, 991, -1, 0, ""}, /* 996 */
-    {744, 998, 0, 998, "ansi-nist:RecordCategoryCode", 0, 9, 1, 0, 0, 0, EBTS__XC_RCC, 997, -1, 0, ""}, /* 997 */
-    {-1, 999, 4, 1036, "itl:PackagePalmprintImageRecord", 5, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 998 */
-    {998, 1000, 1, 1001, "ansi-nist:ImageReferenceIdentification", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 999 */
-    {999, 1001, 0, 1001, "nc:IdentificationID", 0, 15, 2, 0, 0, 0, EBTS__XC_TEXT, 999, -1, 0, ""}, /* 1000 */
-    {998, 1002, 0, 1002, "ansi-nist:RecordCategoryCode", 0, 15, 1, 0, 0, 0, EBTS__XC_RCC, 1001, -1, 0, ""}, /* 1001 */
-    {998, 1003, 1, 1004, "ebts:Type15UserDefinedFields", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1002 */
-    {1002, 1004, 0, 1004, "ebts:ImageSourceCode", 0, 15, 200, 0, 0, 0, EBTS__XC_TEXT, 1003, -1, 0, ""}, /* 1003 */
-    {998, 1005, 14, 1036, "itl:PalmprintImage", 3, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1004 */
-    {1004, 1006, 0, 1006, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 10, 15, 3, 0, 0, 0, EBTS__XC_TEXT, 1005, -1, 0, ""}, /* 1005 */
-    {1004, 1007, 0, 1007, "ansi-nist:ImageBitsPerPixelQuantity", 1, 15, 12, 0, 0, 0, EBTS__XC_TEXT, 1006, -1, 0, ""}, /* 1006 */
-    {1004, 1008, 5, 1017, "ansi-nist:ImageCaptureDetail", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1007 */
-    {1007, 1009, 1, 1010, "ansi-nist:CaptureDate", 0, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1008 */
-    {1008, 1010, 0, 1010, "nc:Date", 0, 15, 5, 0, 0, 0, EBTS__XC_DATE, 1008, -1, 0, ""}, /* 1009 */
-    {1007, 1011, 0, 1011, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 15, 30, 0, 0, 0, EBTS__XC_TEXT, 1010, -1, 0, ""}, /* 1010 */
-    {1007, 1012, 0, 1012, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 15, 16, 0, 0, 0, EBTS__XC_TEXT, 1011, -1, 0, ""}, /* 1011 */
-    {1007, 1013, 2, 1016, "ansi-nist:CaptureOrganization", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1012 */
-    {1012, 1014, 1, 1015, "nc:OrganizationIdentification", 0, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1013 */
-    {1013, 1015, 0, 1015, "nc:IdentificationID", 0, 15, 4, 0, 0, 0, EBTS__XC_TEXT, 1012, -1, 0, ""}, /* 1014 */
-    {1012, 1016, 0, 1016, "nc:OrganizationName", 1, 15, 4, 1, 0, 0, EBTS__XC_TEXT, 1012, -1, 0, ""}, /* 1015 */
-    {1007, 1017, 0, 1017, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 15, 17, 0, 0, 0, EBTS__XC_TEXT, 1016, -1, 0, ""}, /* 1016 */
-    {1004, 1018, 0, 1018, "ansi-nist:ImageCommentText", 3, 15, 20, 0, 0, 0, EBTS__XC_TEXT, 1017, -1, 0, ""}, /* 1017 */
-    {1004, 1019, 0, 1019, "ansi-nist:ImageCompressionAlgorithmText", 4, 15, 11, 0, 0, 0, EBTS__XC_TEXT, 1018, -1, 0, ""}, /* 1018 */
-    {1004, 1020, 0, 1020, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 15, 6, 0, 0, 0, EBTS__XC_TEXT, 1019, -1, 0, ""}, /* 1019 */
-    {1004, 1021, 0, 1021, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 15, 9, 0, 0, 0, EBTS__XC_TEXT, 1020, -1, 0, ""}, /* 1020 */
-    {1004, 1022, 0, 1022, "ansi-nist:ImageScaleUnitsCode", 7, 15, 8, 0, 0, 0, EBTS__XC_TEXT, 1021, -1, 0, ""}, /* 1021 */
-    {1004, 1023, 0, 1023, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 8, 15, 7, 0, 0, 0, EBTS__XC_TEXT, 1022, -1, 0, ""}, /* 1022 */
-    {1004, 1024, 0, 1024, "ansi-nist:ImageVerticalPixelDensityValue", 9, 15, 10, 0, 0, 0, EBTS__XC_TEXT, 1023, -1, 0, ""}, /* 1023 */
-    {1004, 1025, 0, 1025, "ansi-nist:PalmPositionCode", 11, 15, 13, 0, 0, 0, EBTS__XC_TEXT, 1024, -1, 0, ""}, /* 1024 */
-    {1004, 1026, 2, 1028, "ansi-nist:PalmprintImageMissingArea", 12, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1025 */
-    {1025, 1027, 0, 1027, "ansi-nist:PalmMissingAreaReasonCode", 1, 15, 18, 1, 0, 0, EBTS__XC_TEXT, 1025, -1, 0, ""}, /* 1026 */
-    {1025, 1028, 0, 1028, "ansi-nist:PalmPositionCode", 0, 15, 18, 0, 0, 0, EBTS__XC_TEXT, 1025, -1, 0, ""}, /* 1027 */
-    {1004, 1029, 4, 1035, "itl:PalmprintImageQuality", 13, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1028 */
-    {1028, 1030, 0, 1030, "ansi-nist:PalmPositionCode", 0, 15, 24, 0, 0, 0, EBTS__XC_TEXT, 1028, -1, 0, ""}, /* 1029 */
-    {1028, 1031, 1, 1032, "ansi-nist:QualityAlgorithmProductIdentification", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1030 */
-    {1030, 1032, 0, 1032, "nc:IdentificationID", 0, 15, 24, 3, 0, 0, EBTS__XC_TEXT, 1028, -1, 0, ""}, /* 1031 */
-    {1028, 1033, 1, 1034, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1032 */
-    {1032, 1034, 0, 1034, "nc:IdentificationID", 0, 15, 24, 2, 0, 0, EBTS__XC_TEXT, 1028, -1, 0, ""}, /* 1033 */
-    {1028, 1035, 0, 1035, "ansi-nist:QualityValue", 3, 15, 24, 1, 0, 0, EBTS__XC_TEXT, 1028, -1, 0, ""}, /* 1034 */
-    {1004, 1036, 0, 1036, "nc:BinaryBase64Object", 0, 15, 999, 0, 0, 0, EBTS__XC_BASE64, 1035, -1, 0, ""}, /* 1035 */
-    {-1, 1037, 3, 1050, "itl:PackageUserDefinedImageRecord", 7, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1036 */
-    {1036, 1038, 7, 1047, "ansi-nist:FingerprintImage", 2, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1037 */
-    {1037, 1039, 0, 1039, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 6, 7, 3, 0, 0, 0, EBTS__XC_TEXT, 1038, -1, 0, ""}, /* 1038 */
-    {1037, 1040, 1, 1041, "ansi-nist:FingerprintImagePosition", 5, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1039 */
-    {1039, 1041, 0, 1041, "ansi-nist:FingerPositionCode", 0, 7, 4, 0, 0, 0, EBTS__XC_TEXT, 1040, -1, 0, ""}, /* 1040 */
-    {1037, 1042, 1, 1043, "ansi-nist:ImageCaptureDetail", 1, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1041 */
-    {1041, 1043, 0, 1043, "ansi-nist:CaptureResolutionCode", 0, 7, 5, 0, 0, 0, EBTS__XC_TEXT, 1042, -1, 0, ""}, /* 1042 */
-    {1037, 1044, 0, 1044, "ansi-nist:ImageCompressionAlgorithmCode", 2, 7, 8, 0, 0, 0, EBTS__XC_TEXT, 1043, -1, 0, ""}, /* 1043 */
-    {1037, 1045, 0, 1045, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 3, 7, 6, 0, 0, 0, EBTS__XC_TEXT, 1044, -1, 0, ""}, /* 1044 */
-    {1037, 1046, 0, 1046, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 4, 7, 7, 0, 0, 0, EBTS__XC_TEXT, 1045, -1, 0, ""}, /* 1045 */
-    {1037, 1047, 0, 1047, "nc:BinaryBase64Object", 0, 7, 9, 0, 0, 0, EBTS__XC_BASE64, 1046, -1, 0, ""}, /* 1046 */
-    {1036, 1048, 1, 1049, "ansi-nist:ImageReferenceIdentification", 1, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 1047 */
-    {1047, 1049, 0, 1049, "nc:IdentificationID", 0, 7, 2, 0, 0, 0, EBTS__XC_TEXT, 1047, -1, 0, ""}, /* 1048 */
-    {1036, 1050, 0, 1050, "ansi-nist:RecordCategoryCode", 0, 7, 1, 0, 0, 0, EBTS__XC_RCC, 1049, -1, 0, ""}, /* 1049 */
+    {-1, 1, 3, 318, "itl:PackageDescriptiveTextRecord", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 2, -1, -1, -1, "", 0, ""}, /* 0 */
+    {0, 2, 1, 3, "ansi-nist:ImageReferenceIdentification", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 1 */
+    {1, 3, 0, 3, "nc:IdentificationID", 0, 2, 2, 0, 0, 0, EBTS__XC_TEXT, 1, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 2 */
+    {0, 4, 0, 4, "ansi-nist:RecordCategoryCode", 0, 2, 1, 0, 0, 0, EBTS__XC_RCC, 3, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 3 */
+    {0, 5, 1, 318, "itl:UserDefinedDescriptiveDetail", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 4 */
+    {4, 6, 17, 318, "ebts:DomainDefinedDescriptiveFields", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 5 */
+    {5, 7, 1, 9, "ansi-nist:RecordForwardOrganizations", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 6 */
+    {6, 8, 1, 9, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 7 */
+    {7, 9, 0, 9, "nc:IdentificationID", 0, 2, 7, 0, 0, 0, EBTS__XC_TEXT, 7, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 8 */
+    {5, 10, 0, 10, "ansi-nist:RecordRapSheetRequestIndicator", 2, 2, 70, 0, 0, 0, EBTS__XC_BOOL, 9, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 9 */
+    {5, 11, 0, 11, "ansi-nist:RecordRetentionIndicator", 0, 2, 5, 0, 0, 0, EBTS__XC_BOOL, 10, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 10 */
+    {5, 12, 0, 12, "ebts:HitNotificationRequestIndicator", 3, 2, 2051, 0, 0, 0, EBTS__XC_BOOL, 11, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 11 */
+    {5, 13, 0, 13, "ebts:RecordBiometricImageCategoryCode", 7, 2, 62, 0, 0, 0, EBTS__XC_TEXT, 12, -1, 0, "",
+     0, 1000, -1, -1, 3, "", 0, ""}, /* 12 */
+    {5, 14, 0, 14, "ebts:RecordFBIRepositoryCode", 9, 2, 98, 0, 0, 0, EBTS__XC_TEXT, 13, -1, 0, "",
+     0, 10, -1, -1, 6, "", 0, ""}, /* 13 */
+    {5, 15, 0, 15, "ebts:RecordFeaturesRequestIndicator", 11, 2, 95, 0, 0, 0, EBTS__XC_BOOL, 14, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 14 */
+    {5, 16, 3, 19, "ebts:RecordImageCaptureDetail", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 15 */
+    {15, 17, 0, 17, "ansi-nist:CaptureDeviceMakeText", 0, 2, 67, 0, 0, 0, EBTS__XC_TEXT, 15, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 16 */
+    {15, 18, 0, 18, "ansi-nist:CaptureDeviceModelText", 1, 2, 67, 1, 0, 0, EBTS__XC_TEXT, 15, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 17 */
+    {15, 19, 0, 19, "ansi-nist:CaptureDeviceSerialNumberText", 2, 2, 67, 2, 0, 0, EBTS__XC_TEXT, 15, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 18 */
+    {5, 20, 0, 20, "ebts:RecordImagesRequestedQuantity", 10, 2, 2010, 0, 0, 0, EBTS__XC_TEXT, 19, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 19 */
+    {5, 21, 0, 21, "ebts:RecordPhotoRequestIndicator", 12, 2, 96, 0, 0, 0, EBTS__XC_BOOL, 20, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 20 */
+    {5, 22, 2, 27, "ebts:RecordPointOfContact", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 21 */
+    {21, 23, 0, 23, "ebts:PointOfContactName", 0, 2, 2072, 0, 0, 0, EBTS__XC_TEXT, 21, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 22 */
+    {21, 24, 1, 27, "nc:OrganizationPrimaryContactInformation", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 23 */
+    {23, 25, 1, 27, "nc:ContactTelephoneNumber", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 24 */
+    {24, 26, 1, 27, "nc:FullTelephoneNumber", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 25 */
+    {25, 27, 0, 27, "nc:TelephoneNumberFullID", 0, 2, 2072, 1, 0, 0, EBTS__XC_TEXT, 21, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 26 */
+    {5, 28, 19, 62, "ebts:RecordRapBackData", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 27 */
+    {27, 29, 1, 31, "ansi-nist:RecordForwardOrganizations", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 28 */
+    {28, 30, 1, 31, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 29 */
+    {29, 31, 0, 31, "nc:IdentificationID", 0, 2, 2020, 0, 0, 0, EBTS__XC_TEXT, 29, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 30 */
+    {27, 32, 0, 32, "ebts:RecordRapBackActivityNotificationFormatCode", 0, 2, 2062, 0, 0, 0, EBTS__XC_TEXT, 31, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 31 */
+    {27, 33, 0, 33, "ebts:RecordRapBackActivityNotificationID", 1, 2, 2041, 0, 0, 0, EBTS__XC_TEXT, 32, -1, 0, "",
+     0, 10, -1, -1, 0, "", 0, ""}, /* 32 */
+    {27, 34, 0, 34, "ebts:RecordRapBackAttentionText", 2, 2, 2070, 0, 0, 0, EBTS__XC_TEXT, 33, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 33 */
+    {27, 35, 0, 35, "ebts:RecordRapBackCategoryCode", 3, 2, 2065, 0, 0, 0, EBTS__XC_TEXT, 34, -1, 0, "",
+     0, 1, -1, -1, 9, "", 0, ""}, /* 34 */
+    {27, 36, 0, 36, "ebts:RecordRapBackDisclosureIndicator", 4, 2, 2067, 0, 0, 0, EBTS__XC_BOOL, 35, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 35 */
+    {27, 37, 1, 38, "ebts:RecordRapBackExpirationDate", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 36 */
+    {36, 38, 0, 38, "nc:Date", 0, 2, 2015, 0, 0, 0, EBTS__XC_DATE, 36, -1, 0, "",
+     1, 1, -1, -1, 10, "", 0, ""}, /* 37 */
+    {27, 39, 0, 39, "ebts:RecordRapBackInStateOptOutIndicator", 7, 2, 2063, 0, 0, 0, EBTS__XC_BOOL, 38, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 38 */
+    {27, 40, 1, 41, "ebts:RecordRapBackSubscriptionDate", 10, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 39 */
+    {39, 41, 0, 41, "nc:Date", 0, 2, 2054, 0, 0, 0, EBTS__XC_DATE, 39, -1, 0, "",
+     1, 1, -1, -1, 10, "", 0, ""}, /* 40 */
+    {27, 42, 0, 42, "ebts:RecordRapBackSubscriptionID", 11, 2, 2048, 0, 0, 0, EBTS__XC_TEXT, 41, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 41 */
+    {27, 43, 0, 43, "ebts:RecordRapBackSubscriptionListText", 12, 2, 2050, 0, 0, 0, EBTS__XC_TEXT, 42, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 42 */
+    {27, 44, 0, 44, "ebts:RecordRapBackSubscriptionTerm", 13, 2, 2071, 0, 0, 0, EBTS__XC_TEXT, 43, -1, 0, "",
+     0, 1, -1, -1, 11, "", 0, ""}, /* 43 */
+    {27, 45, 1, 46, "ebts:RecordRapBackTermDate", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 44 */
+    {44, 46, 0, 46, "nc:Date", 0, 2, 2049, 0, 0, 0, EBTS__XC_DATE, 44, -1, 0, "",
+     1, 1, -1, -1, 10, "", 0, ""}, /* 45 */
+    {27, 47, 0, 47, "ebts:RecordRapBackTriggeringEventCode", 15, 2, 2040, 0, 0, 0, EBTS__XC_TEXT, 46, -1, 0, "",
+     0, 40, -1, -1, 12, "", 0, ""}, /* 46 */
+    {27, 48, 2, 50, "ebts:RecordRapBackUserDefinedElement", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 47 */
+    {47, 49, 0, 49, "ebts:UserDefinedElementName", 0, 2, 2064, 0, 0, 0, EBTS__XC_TEXT, 47, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 48 */
+    {47, 50, 0, 50, "ebts:UserDefinedElementText", 1, 2, 2064, 1, 0, 0, EBTS__XC_TEXT, 47, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 49 */
+    {27, 51, 0, 51, "ebts:ReturnAllRecordsIndicator", 9, 2, 2047, 0, 0, 0, EBTS__XC_BOOL, 50, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 50 */
+    {27, 52, 0, 52, "ebts:TransactionRapBackMaintenanceCode", 17, 2, 2039, 0, 0, 0, EBTS__XC_TEXT, 51, -1, 0, "",
+     0, 1, -1, -1, 13, "", 0, ""}, /* 51 */
+    {27, 53, 3, 57, "ebts:TransactionRapBackTriggeringEvent", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 52 */
+    {52, 54, 1, 55, "ebts:RapBackEventDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 53 */
+    {53, 55, 0, 55, "nc:Date", 0, 2, 2069, 0, 0, 0, EBTS__XC_DATE, 52, -1, 0, "",
+     1, 1, -1, -1, 10, "", 0, ""}, /* 54 */
+    {52, 56, 0, 56, "ebts:RapBackEventText", 2, 2, 2069, 2, 0, 0, EBTS__XC_TEXT, 52, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 55 */
+    {52, 57, 0, 57, "ebts:RapBackTriggeringEventCode", 1, 2, 2069, 1, 0, 0, EBTS__XC_TEXT, 52, -1, 0, "",
+     0, 1, -1, -1, 12, "", 0, ""}, /* 56 */
+    {27, 58, 2, 62, "nc:DateRange", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 57 */
+    {57, 59, 1, 60, "nc:EndDate", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 58 */
+    {58, 60, 0, 60, "nc:Date", 0, 2, 2068, 1, 0, 0, EBTS__XC_DATE, 57, -1, 0, "",
+     2, 1, 59, 1, 10, "", 0, ""}, /* 59 */
+    {57, 61, 1, 62, "nc:StartDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 60 */
+    {60, 62, 0, 62, "nc:Date", 0, 2, 2068, 0, 0, 0, EBTS__XC_DATE, 57, -1, 0, "",
+     2, 1, 61, 1, 10, "", 0, ""}, /* 61 */
+    {5, 63, 32, 169, "ebts:RecordSubject", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 62 */
+    {62, 64, 0, 64, "ansi-nist:FaceImageSubjectPoseCode", 27, 2, 2036, 0, 0, 0, EBTS__XC_TEXT, 63, -1, 0, "",
+     0, 1, -1, -1, 14, "", 0, ""}, /* 63 */
+    {62, 65, 0, 65, "ebts:BiometricImageAvailableCode", 24, 2, 2031, 0, 0, 0, EBTS__XC_TEXT, 64, -1, 0, "",
+     0, 6, -1, -1, 3, "", 0, ""}, /* 64 */
+    {62, 66, 0, 66, "ebts:ExternalSubjectID", 20, 2, 2037, 0, 0, 0, EBTS__XC_TEXT, 65, -1, 0, "",
+     0, 1000, -1, -1, 0, "", 0, ""}, /* 65 */
+    {62, 67, 0, 67, "ebts:PersonAdultTreatmentIndicator", 21, 2, 87, 0, 0, 0, EBTS__XC_BOOL, 66, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 66 */
+    {62, 68, 5, 73, "ebts:PersonAlternateName", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 67 */
+    {67, 69, 0, 69, "ebts:PersonFifthImportanceName", 4, 2, 19, 2, 0, 0, EBTS__XC_TEXT, 67, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 68 */
+    {67, 70, 0, 70, "ebts:PersonFourthImportanceName", 3, 2, 19, 1, 0, 0, EBTS__XC_TEXT, 67, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 69 */
+    {67, 71, 0, 71, "nc:PersonGivenName", 0, 2, 19, 0, 0, 0, EBTS__XC_GIVEN, 67, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 70 */
+    {67, 72, 0, 72, "nc:PersonMiddleName", 1, 2, 19, 0, 0, 0, EBTS__XC_MIDDLE, 67, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 71 */
+    {67, 73, 0, 73, "nc:PersonSurName", 2, 2, 19, 0, 0, 0, EBTS__XC_SUR, 67, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 72 */
+    {62, 74, 0, 74, "ebts:PersonBirthPlaceCode", 15, 2, 20, 0, 0, 0, EBTS__XC_TEXT, 73, -1, 0, "",
+     0, 1, -1, -1, 17, "", 0, ""}, /* 73 */
+    {62, 75, 0, 75, "ebts:PersonCitizenshipCode", 3, 2, 21, 0, 0, 0, EBTS__XC_TEXT, 74, -1, 0, "",
+     0, 10, -1, -1, 17, "", 0, ""}, /* 74 */
+    {62, 76, 0, 76, "ebts:PersonDigitalImageAvailableIndicator", 22, 2, 36, 0, 0, 0, EBTS__XC_BOOL, 75, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 75 */
+    {62, 77, 3, 88, "ebts:PersonFingerprintSet", 26, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 76 */
+    {76, 78, 3, 83, "ebts:FingerprintImageFinger", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 77 */
+    {77, 79, 0, 79, "ansi-nist:FingerPositionCode", 0, 2, 74, 1, 0, 0, EBTS__XC_TEXT, 77, -1, 0, "",
+     0, 10, -1, -1, 18, "", 0, ""}, /* 78 */
+    {77, 80, 0, 80, "ebts:NCICFingerprintClassificationCode", 1, 2, 33, 0, 0, 0, EBTS__XC_TEXT, 79, -1, 0, "",
+     0, 1, -1, -1, 22, "", 0, ""}, /* 79 */
+    {77, 81, 2, 83, "ebts:RidgeCoreDelta", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 3, -1, -1, -1, "", 0, ""}, /* 80 */
+    {80, 82, 0, 82, "ansi-nist:RidgeCountValue", 1, 2, 91, 1, 0, 0, EBTS__XC_TEXT, 81, -1, 0, "",
+     0, 2, -1, -1, 7, "", 0, ""}, /* 81 */
+    {80, 83, 0, 83, "ebts:FingerprintPatternClassificationCode", 0, 2, 34, 0, 0, 0, EBTS__XC_TEXT, 82, -1, 0, "",
+     1, 1, -1, -1, 23, "", 0, ""}, /* 82 */
+    {76, 84, 2, 86, "itl:FingerprintImageFingerMissing", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 13, -1, -1, -1, "", 0, ""}, /* 83 */
+    {83, 85, 0, 85, "ansi-nist:FingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_TEXT, 83, -1, 0, "",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 84 */
+    {83, 86, 0, 86, "itl:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TEXT, 83, -1, 0, "",
+     2, 1, 85, 1, 24, "", 0, ""}, /* 85 */
+    {76, 87, 1, 88, "nc:BiometricCaptureDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 86 */
+    {86, 88, 0, 88, "nc:Date", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 86, -1, 0, "",
+     2, 1, 87, 1, 10, "", 0, ""}, /* 87 */
+    {62, 89, 2, 92, "ebts:PersonGeneralizedFrictionRidgePositions", 25, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 88 */
+    {88, 90, 0, 90, "ansi-nist:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_TEXT, 89, -1, 0, "",
+     1, 10, -1, -1, 28, "", 0, ""}, /* 89 */
+    {88, 91, 1, 92, "nc:BiometricCaptureDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 90 */
+    {90, 92, 0, 92, "nc:Date", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 90, -1, 0, "",
+     2, 1, 91, 1, 10, "", 0, ""}, /* 91 */
+    {62, 93, 0, 93, "ebts:PersonHairColorCode", 5, 2, 32, 0, 0, 0, EBTS__XC_TEXT, 92, -1, 0, "",
+     0, 1, -1, -1, 31, "", 0, ""}, /* 92 */
+    {62, 94, 3, 97, "ebts:PersonName", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 93 */
+    {93, 95, 0, 95, "nc:PersonGivenName", 0, 2, 18, 0, 0, 0, EBTS__XC_GIVEN, 93, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 94 */
+    {93, 96, 0, 96, "nc:PersonMiddleName", 1, 2, 18, 0, 0, 0, EBTS__XC_MIDDLE, 93, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 95 */
+    {93, 97, 0, 97, "nc:PersonSurName", 2, 2, 18, 0, 0, 0, EBTS__XC_SUR, 93, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 96 */
+    {62, 98, 0, 98, "ebts:PersonPalmPrintAvailableIndicator", 23, 2, 35, 0, 0, 0, EBTS__XC_BOOL, 97, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 97 */
+    {62, 99, 3, 111, "ebts:PersonPhysicalFeature", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 98 */
+    {98, 100, 5, 107, "ansi-nist:PhysicalFeatureDescriptionDetail", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 99 */
+    {99, 101, 0, 101, "ansi-nist:PhysicalFeatureCategoryCode", 1, 2, 2058, 0, 0, 0, EBTS__XC_TEXT, 99, -1, 0, "",
+     1, 1, -1, -1, 32, "", 0, ""}, /* 100 */
+    {99, 102, 0, 102, "ansi-nist:PhysicalFeatureClassCode", 2, 2, 2058, 1, 0, 0, EBTS__XC_TEXT, 99, -1, 0, "",
+     0, 1, -1, -1, 33, "", 0, ""}, /* 101 */
+    {99, 103, 2, 105, "ansi-nist:PhysicalFeatureColorDetail", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 102 */
+    {102, 104, 0, 104, "ansi-nist:PhysicalFeaturePrimaryColorCode", 0, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 102, -1, 0, "",
+     1, 1, -1, -1, 34, "", 0, ""}, /* 103 */
+    {102, 105, 0, 105, "ansi-nist:PhysicalFeatureSecondaryColorCode", 1, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 102, 104, 0, "",
+     0, 5, -1, -1, 34, "", 0, ""}, /* 104 */
+    {99, 106, 0, 106, "ansi-nist:PhysicalFeatureDescriptionText", 3, 2, 2058, 3, 0, 0, EBTS__XC_TEXT, 99, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 105 */
+    {99, 107, 0, 107, "ansi-nist:PhysicalFeatureSubClassCode", 4, 2, 2058, 2, 0, 0, EBTS__XC_TEXT, 99, -1, 0, "",
+     0, 1, -1, -1, 35, "", 0, ""}, /* 106 */
+    {98, 108, 2, 110, "ansi-nist:PhysicalFeatureSize", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 107 */
+    {107, 109, 0, 109, "ansi-nist:PhysicalFeatureHeightMeasure", 0, 2, 2055, 0, 0, 0, EBTS__XC_TEXT, 107, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 108 */
+    {107, 110, 0, 110, "ansi-nist:PhysicalFeatureWidthMeasure", 1, 2, 2055, 1, 0, 0, EBTS__XC_TEXT, 107, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 109 */
+    {98, 111, 0, 111, "nc:PhysicalFeatureCategoryCode", 0, 2, 26, 0, 0, 0, EBTS__XC_TEXT, 110, -1, 0, "",
+     0, 10, -1, -1, 36, "", 0, ""}, /* 110 */
+    {62, 112, 1, 120, "ebts:PersonResidenceLocation", 28, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 111 */
+    {111, 113, 1, 120, "nc:LocationAddress", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 112 */
+    {112, 114, 4, 120, "nc:StructuredAddress", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 113, 0, -1, "", 0, ""}, /* 113 */
+    {113, 115, 0, 115, "nc:LocationCityName", 1, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 2, ", ",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 114 */
+    {113, 116, 0, 116, "nc:LocationPostalCode", 3, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 4, " ",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 115 */
+    {113, 117, 0, 117, "nc:LocationStateNCICLSTACode", 2, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 3, ", ",
+     0, 0, -1, -1, 37, "", 0, ""}, /* 116 */
+    {113, 118, 2, 120, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 117 */
+    {117, 119, 0, 119, "nc:StreetName", 1, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 1, " ",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 118 */
+    {117, 120, 0, 120, "nc:StreetNumberText", 0, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 0, "",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 119 */
+    {62, 121, 0, 121, "ebts:PersonSexCode", 11, 2, 24, 0, 0, 0, EBTS__XC_TEXT, 120, -1, 0, "",
+     0, 1, -1, -1, 38, "", 0, ""}, /* 120 */
+    {62, 122, 1, 123, "ebts:PersonSubmittedBirthDate", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 121 */
+    {121, 123, 0, 123, "nc:Date", 0, 2, 2007, 0, 0, 0, EBTS__XC_DATE, 121, -1, 0, "",
+     2, 1, 122, 1, 10, "", 0, ""}, /* 122 */
+    {62, 124, 3, 127, "ebts:PersonSubmittedName", 17, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 123 */
+    {123, 125, 0, 125, "nc:PersonGivenName", 0, 2, 2008, 0, 0, 0, EBTS__XC_GIVEN, 123, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 124 */
+    {123, 126, 0, 126, "nc:PersonMiddleName", 1, 2, 2008, 0, 0, 0, EBTS__XC_MIDDLE, 123, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 125 */
+    {123, 127, 0, 127, "nc:PersonSurName", 2, 2, 2008, 0, 0, 0, EBTS__XC_SUR, 123, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 126 */
+    {62, 128, 1, 129, "j:PersonFBIIdentification", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1000, -1, -1, -1, "", 0, ""}, /* 127 */
+    {127, 129, 0, 129, "nc:IdentificationID", 0, 2, 14, 0, 0, 0, EBTS__XC_TEXT, 127, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 128 */
+    {62, 130, 0, 130, "j:PersonFirearmSalesDisqualifiedCode", 19, 2, 2021, 0, 0, 0, EBTS__XC_TEXT, 129, -1, 0, "",
+     0, 1, -1, -1, 39, "", 0, ""}, /* 129 */
+    {62, 131, 0, 131, "nc:EmployeeOccupationText", 30, 2, 40, 0, 0, 0, EBTS__XC_TEXT, 130, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 130 */
+    {62, 132, 1, 134, "nc:Employer", 29, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 131 */
+    {131, 133, 1, 134, "nc:EntityOrganization", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 132 */
+    {132, 134, 0, 134, "nc:OrganizationName", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 131, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 133 */
+    {62, 135, 1, 143, "nc:EmploymentLocation", 31, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 134 */
+    {134, 136, 1, 143, "nc:LocationAddress", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 135 */
+    {135, 137, 4, 143, "nc:StructuredAddress", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 136, 0, -1, "", 0, ""}, /* 136 */
+    {136, 138, 0, 138, "nc:LocationCityName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 3, ", ",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 137 */
+    {136, 139, 0, 139, "nc:LocationPostalCode", 3, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 5, " ",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 138 */
+    {136, 140, 0, 140, "nc:LocationStateNCICLSTACode", 2, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 4, ", ",
+     0, 0, -1, -1, 37, "", 0, ""}, /* 139 */
+    {136, 141, 2, 143, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 140 */
+    {140, 142, 0, 142, "nc:StreetName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 2, " ",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 141 */
+    {140, 143, 0, 143, "nc:StreetNumberText", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 1, ", ",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 142 */
+    {62, 144, 1, 147, "nc:PersonAgeMeasure", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 143 */
+    {143, 145, 2, 147, "nc:MeasureRangeValue", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 144, 1, -1, "", 0, ""}, /* 144 */
+    {144, 146, 0, 146, "nc:RangeMaximumValue", 1, 2, 23, 0, 0, 0, EBTS__XC_TEXT, 143, -1, 1, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 145 */
+    {144, 147, 0, 147, "nc:RangeMinimumValue", 0, 2, 23, 0, 0, 0, EBTS__XC_TEXT, 143, -1, 0, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 146 */
+    {62, 148, 1, 149, "nc:PersonBirthDate", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 147 */
+    {147, 149, 0, 149, "nc:Date", 0, 2, 22, 0, 0, 0, EBTS__XC_DATE, 147, -1, 0, "",
+     2, 1, 148, 1, 10, "", 0, ""}, /* 148 */
+    {62, 150, 0, 150, "nc:PersonEyeColorCode", 4, 2, 31, 0, 0, 0, EBTS__XC_TEXT, 149, -1, 0, "",
+     0, 1, -1, -1, 41, "", 0, ""}, /* 149 */
+    {62, 151, 3, 156, "nc:PersonHeightMeasure", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 150 */
+    {150, 152, 0, 152, "nc:MeasurePointValue", 0, 2, 27, 0, 0, 0, EBTS__XC_TEXT, 150, -1, 0, "",
+     2, 1, 151, 0, 40, "", 0, ""}, /* 151 */
+    {150, 153, 2, 155, "nc:MeasureRangeValue", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 151, 1, -1, "", 0, ""}, /* 152 */
+    {152, 154, 0, 154, "nc:RangeMaximumValue", 1, 2, 28, 0, 0, 0, EBTS__XC_TEXT, 150, -1, 1, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 153 */
+    {152, 155, 0, 155, "nc:RangeMinimumValue", 0, 2, 28, 0, 0, 0, EBTS__XC_TEXT, 150, -1, 0, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 154 */
+    {150, 156, 0, 156, "nc:MeasureUnitText", 2, 2, 27, 0, 0, 0, EBTS__XC_CONST, 150, -1, 0, "",
+     0, 1, -1, -1, 0, "FeetInches", 0, ""}, /* 155 */
+    {62, 157, 2, 159, "nc:PersonOtherIdentification", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 4, -1, -1, -1, "", 0, ""}, /* 156 */
+    {156, 158, 0, 158, "ebts:PersonIDCategoryCode", 1, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 156, -1, 0, "-",
+     1, 1, -1, -1, 44, "", 0, ""}, /* 157 */
+    {156, 159, 0, 159, "nc:IdentificationID", 0, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 156, -1, 1, "-",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 158 */
+    {62, 160, 0, 160, "nc:PersonRaceCode", 10, 2, 25, 0, 0, 0, EBTS__XC_TEXT, 159, -1, 0, "",
+     0, 1, -1, -1, 45, "", 0, ""}, /* 159 */
+    {62, 161, 1, 162, "nc:PersonSSNIdentification", 12, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 4, -1, -1, -1, "", 0, ""}, /* 160 */
+    {160, 162, 0, 162, "nc:IdentificationID", 0, 2, 16, 0, 0, 0, EBTS__XC_TEXT, 160, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 161 */
+    {62, 163, 1, 164, "nc:PersonStateIdentification", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1000, -1, -1, -1, "", 0, ""}, /* 162 */
+    {162, 164, 0, 164, "nc:IdentificationID", 0, 2, 15, 0, 0, 0, EBTS__XC_TEXT, 162, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 163 */
+    {62, 165, 2, 169, "nc:PersonWeightMeasure", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 164 */
+    {164, 166, 0, 166, "nc:MeasurePointValue", 0, 2, 29, 0, 0, 0, EBTS__XC_TEXT, 164, -1, 0, "",
+     2, 1, 165, 0, 40, "", 0, ""}, /* 165 */
+    {164, 167, 2, 169, "nc:MeasureRangeValue", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 165, 1, -1, "", 0, ""}, /* 166 */
+    {166, 168, 0, 168, "nc:RangeMaximumValue", 1, 2, 30, 0, 0, 0, EBTS__XC_TEXT, 164, -1, 1, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 167 */
+    {166, 169, 0, 169, "nc:RangeMinimumValue", 0, 2, 30, 0, 0, 0, EBTS__XC_TEXT, 164, -1, 0, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 168 */
+    {5, 170, 16, 223, "ebts:RecordTransactionActivity", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 169 */
+    {169, 171, 0, 171, "ebts:AFISSegmentControlID", 9, 2, 86, 0, 0, 0, EBTS__XC_TEXT, 170, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 170 */
+    {169, 172, 1, 173, "ebts:ArrestDate", 3, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 171 */
+    {171, 173, 0, 173, "nc:Date", 0, 2, 45, 0, 0, 0, EBTS__XC_DATE, 171, -1, 0, "",
+     2, 1, 172, 1, 10, "", 0, ""}, /* 172 */
+    {169, 174, 0, 174, "ebts:ArrestDateSuffixCode", 4, 2, 46, 0, 0, 0, EBTS__XC_TEXT, 173, -1, 0, "",
+     0, 1, -1, -1, 46, "", 0, ""}, /* 173 */
+    {169, 175, 0, 175, "ebts:BiometricSetID", 10, 2, 2029, 0, 0, 0, EBTS__XC_TEXT, 174, -1, 0, "",
+     0, 1000, -1, -1, 0, "", 0, ""}, /* 174 */
+    {169, 176, 1, 177, "ebts:ContributorAssignedIdentificationNumber", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 175 */
+    {175, 177, 0, 177, "nc:IdentificationID", 0, 2, 2022, 0, 0, 0, EBTS__XC_TEXT, 175, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 176 */
+    {169, 178, 3, 184, "ebts:ContributorCaseIdentificationNumber", 12, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 177 */
+    {177, 179, 1, 180, "ebts:ContributorCaseExtensionIdentification", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 178 */
+    {178, 180, 0, 180, "nc:IdentificationID", 0, 2, 11, 0, 0, 0, EBTS__XC_TEXT, 178, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 179 */
+    {177, 181, 1, 182, "ebts:ContributorCaseIdentification", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 180 */
+    {180, 182, 0, 182, "nc:IdentificationID", 0, 2, 10, 1, 0, 0, EBTS__XC_TEXT, 177, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 181 */
+    {177, 183, 1, 184, "ebts:ContributorCasePrefixIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 182 */
+    {182, 184, 0, 184, "nc:IdentificationCategoryText", 0, 2, 10, 0, 0, 0, EBTS__XC_TEXT, 177, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 183 */
+    {169, 185, 3, 207, "ebts:CriminalCycle", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 40, -1, -1, -1, "", 0, ""}, /* 184 */
+    {184, 186, 2, 189, "ebts:ArrestOffenseData", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 185 */
+    {185, 187, 1, 188, "ebts:OffenseDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 186 */
+    {186, 188, 0, 188, "nc:Date", 0, 2, 47, 0, 0, 0, EBTS__XC_DATE, 185, -1, 0, "",
+     1, 1, -1, -1, 10, "", 0, ""}, /* 187 */
+    {185, 189, 0, 189, "j:ChargeText", 1, 2, 47, 1, 0, 0, EBTS__XC_TEXT, 185, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 188 */
+    {184, 190, 5, 196, "ebts:CourtDispositionData", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 189 */
+    {189, 191, 0, 191, "ebts:CourtCountNumber", 4, 2, 51, 4, 0, 0, EBTS__XC_TEXT, 189, -1, 0, "",
+     0, 1, -1, -1, 47, "", 0, ""}, /* 190 */
+    {189, 192, 0, 192, "ebts:DispositionCategoryCodeText", 3, 2, 51, 3, 0, 0, EBTS__XC_TEXT, 189, -1, 0, "",
+     1, 1, -1, -1, 48, "", 0, ""}, /* 191 */
+    {189, 193, 0, 193, "j:ChargeText", 1, 2, 51, 1, 0, 0, EBTS__XC_TEXT, 189, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 192 */
+    {189, 194, 1, 195, "nc:DispositionDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 193 */
+    {193, 195, 0, 195, "nc:Date", 0, 2, 51, 0, 0, 0, EBTS__XC_DATE, 189, -1, 0, "",
+     1, 1, -1, -1, 10, "", 0, ""}, /* 194 */
+    {189, 196, 0, 196, "nc:DispositionText", 2, 2, 51, 2, 0, 0, EBTS__XC_TEXT, 189, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 195 */
+    {184, 197, 6, 207, "ebts:CustodySupervisoryData", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 196 */
+    {196, 198, 0, 198, "ebts:SupervisedReleaseActionCode", 3, 2, 2104, 0, 0, 0, EBTS__XC_TEXT, 197, -1, 0, "",
+     0, 1, -1, -1, 49, "", 0, ""}, /* 197 */
+    {196, 199, 0, 199, "ebts:SupervisedReleaseRevocationReasonText", 4, 2, 2102, 0, 0, 0, EBTS__XC_TEXT, 198, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 198 */
+    {196, 200, 0, 200, "ebts:SupervisionReceivingOrganizationID", 5, 2, 2103, 0, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 199 */
+    {196, 201, 2, 203, "ebts:SupervisionStatus", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 200 */
+    {200, 202, 0, 202, "ebts:SupervisionStatusCode", 1, 2, 2101, 0, 0, 0, EBTS__XC_TEXT, 201, -1, 0, "",
+     0, 8, -1, -1, 50, "", 0, ""}, /* 201 */
+    {200, 203, 0, 203, "nc:StatusText", 0, 2, 55, 0, 0, 0, EBTS__XC_TEXT, 202, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 202 */
+    {196, 204, 1, 205, "nc:EndDate", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 203 */
+    {203, 205, 0, 205, "nc:Date", 0, 2, 2100, 0, 0, 0, EBTS__XC_DATE, 203, -1, 0, "",
+     2, 1, 204, 1, 10, "", 0, ""}, /* 204 */
+    {196, 206, 1, 207, "nc:StartDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 205 */
+    {205, 207, 0, 207, "nc:Date", 0, 2, 54, 0, 0, 0, EBTS__XC_DATE, 205, -1, 0, "",
+     2, 1, 206, 1, 10, "", 0, ""}, /* 206 */
+    {169, 208, 0, 208, "ebts:EnrollmentEventID", 1, 2, 2035, 0, 0, 0, EBTS__XC_TEXT, 207, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 207 */
+    {169, 209, 1, 210, "ebts:FBIFileNumber", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 208 */
+    {208, 210, 0, 210, "nc:IdentificationID", 0, 2, 3, 0, 0, 0, EBTS__XC_TEXT, 208, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 209 */
+    {169, 211, 2, 215, "ebts:FBILatentCaseIdentification", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 210 */
+    {210, 212, 1, 213, "ebts:FBILatentCaseNumber", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 211 */
+    {211, 213, 0, 213, "nc:IdentificationID", 0, 2, 12, 0, 0, 0, EBTS__XC_TEXT, 211, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 212 */
+    {210, 214, 1, 215, "ebts:FBILatentCaseNumberExtension", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 213 */
+    {213, 215, 0, 215, "nc:IdentificationID", 0, 2, 13, 0, 0, 0, EBTS__XC_TEXT, 213, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 214 */
+    {169, 216, 0, 216, "ebts:OffenseCategoryCode", 6, 2, 53, 0, 0, 0, EBTS__XC_TEXT, 215, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 215 */
+    {169, 217, 1, 219, "ebts:RecordControllingAgency", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 3, -1, -1, -1, "", 0, ""}, /* 216 */
+    {216, 218, 1, 219, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 217 */
+    {217, 219, 0, 219, "nc:IdentificationID", 0, 2, 73, 0, 0, 0, EBTS__XC_TEXT, 216, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 218 */
+    {169, 220, 0, 220, "j:SubjectOffenderNoticeText", 2, 2, 56, 0, 0, 0, EBTS__XC_TEXT, 219, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 219 */
+    {169, 221, 0, 221, "nc:ActivityReasonText", 0, 2, 37, 0, 0, 0, EBTS__XC_TEXT, 220, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 220 */
+    {169, 222, 0, 222, "nc:CaseTitleText", 11, 2, 61, 0, 0, 0, EBTS__XC_TEXT, 221, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 221 */
+    {169, 223, 0, 223, "nc:CaseTrackingID", 5, 2, 9, 0, 0, 0, EBTS__XC_TEXT, 222, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 222 */
+    {5, 224, 12, 316, "ebts:RecordTransactionData", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 223 */
+    {223, 225, 0, 225, "ansi-nist:TransactionSubmissionMilitaryCode", 0, 2, 42, 0, 0, 0, EBTS__XC_TEXT, 224, -1, 0, "",
+     0, 1, -1, -1, 51, "", 0, ""}, /* 224 */
+    {223, 226, 1, 237, "ebts:TransactionBiometricImagesRequested", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 225 */
+    {225, 227, 7, 237, "ebts:BiometricImageDescription", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1000, -1, -1, -1, "", 0, ""}, /* 226 */
+    {226, 228, 0, 228, "ansi-nist:FaceImageSubjectPoseCode", 5, 2, 2028, 5, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+     0, 1, -1, -1, 14, "", 0, ""}, /* 227 */
+    {226, 229, 0, 229, "ansi-nist:FrictionRidgePositionCode", 3, 2, 2028, 3, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+     0, 1, -1, -1, 28, "", 0, ""}, /* 228 */
+    {226, 230, 0, 230, "ebts:BiometricImageCategoryCode", 1, 2, 2028, 1, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+     0, 1, -1, -1, 3, "", 0, ""}, /* 229 */
+    {226, 231, 0, 231, "ebts:BiometricSetID", 2, 2, 2028, 2, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 230 */
+    {226, 232, 2, 234, "ebts:PrintPositionDescriptors", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 231 */
+    {231, 233, 0, 233, "ansi-nist:FingerPositionCode", 0, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 226, -1, 0, " ",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 232 */
+    {231, 234, 0, 234, "ebts:FingerImageCode", 1, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 226, -1, 1, " ",
+     1, 1, -1, -1, 54, "", 0, ""}, /* 233 */
+    {226, 235, 1, 236, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 234 */
+    {234, 236, 0, 236, "nc:IdentificationID", 0, 2, 2028, 0, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 235 */
+    {226, 237, 0, 237, "nc:PhysicalFeatureCategoryCode", 6, 2, 2028, 6, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+     0, 1, -1, -1, 36, "", 0, ""}, /* 236 */
+    {223, 238, 0, 238, "ebts:TransactionDescriptionText", 2, 2, 88, 0, 0, 0, EBTS__XC_TEXT, 237, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 237 */
+    {223, 239, 1, 240, "ebts:TransactionFingerprintImagesRequested", 3, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 238 */
+    {238, 240, 0, 240, "ansi-nist:FingerPositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_TEXT, 239, -1, 0, "",
+     1, 13, -1, -1, 18, "", 0, ""}, /* 239 */
+    {223, 241, 1, 242, "ebts:TransactionFingerprintImagesUpdated", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 240 */
+    {240, 242, 0, 242, "ansi-nist:FingerPositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_TEXT, 240, -1, 0, "",
+     1, 13, -1, -1, 18, "", 0, ""}, /* 241 */
+    {223, 243, 0, 243, "ebts:TransactionImagesRequestedQuantity", 6, 2, 79, 0, 0, 0, EBTS__XC_TEXT, 242, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 242 */
+    {223, 244, 0, 244, "ebts:TransactionMaintenanceActionCode", 1, 2, 2052, 0, 0, 0, EBTS__XC_TEXT, 243, -1, 0, "",
+     0, 1, -1, -1, 55, "", 0, ""}, /* 243 */
+    {223, 245, 2, 247, "ebts:TransactionPrintPositionDescriptors", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 244 */
+    {244, 246, 0, 246, "ansi-nist:FingerPositionCode", 0, 2, 2030, 0, 0, 0, EBTS__XC_TEXT, 244, -1, 0, "",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 245 */
+    {244, 247, 0, 247, "ebts:FingerImageCode", 1, 2, 2030, 1, 0, 0, EBTS__XC_TEXT, 244, -1, 0, "",
+     1, 1, -1, -1, 54, "", 0, ""}, /* 246 */
+    {223, 248, 14, 313, "ebts:TransactionResponseData", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 247 */
+    {247, 249, 0, 249, "ansi-nist:TransactionReasonText", 2, 2, 80, 0, 0, 0, EBTS__XC_TEXT, 248, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 248 */
+    {247, 250, 1, 257, "ebts:BiometricImageList", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 249 */
+    {249, 251, 4, 257, "ebts:CandidateImage", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1000, -1, -1, -1, "", 0, ""}, /* 250 */
+    {250, 252, 0, 252, "ebts:BiometricSetID", 1, 2, 2073, 1, 0, 0, EBTS__XC_TEXT, 250, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 251 */
+    {250, 253, 0, 253, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2073, 3, 0, 0, EBTS__XC_TEXT, 250, -1, 0, "",
+     1, 1, -1, -1, 3, "", 0, ""}, /* 252 */
+    {250, 254, 1, 255, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 253 */
+    {253, 255, 0, 255, "nc:IdentificationID", 0, 2, 2073, 0, 0, 0, EBTS__XC_TEXT, 250, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 254 */
+    {250, 256, 1, 257, "nc:BiometricCaptureDate", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 255 */
+    {255, 257, 0, 257, "nc:Date", 0, 2, 2073, 2, 0, 0, EBTS__XC_DATE, 250, -1, 0, "",
+     2, 1, 256, 1, 10, "", 0, ""}, /* 256 */
+    {247, 258, 0, 258, "ebts:TransactionActionText", 3, 2, 71, 0, 0, 0, EBTS__XC_TEXT, 257, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 257 */
+    {247, 259, 1, 273, "ebts:TransactionAuditTrailRecordList", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 258 */
+    {258, 260, 9, 273, "ebts:AuditTrailRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 100, -1, -1, -1, "", 0, ""}, /* 259 */
+    {259, 261, 0, 261, "ansi-nist:FaceImageSubjectPoseCode", 7, 2, 2032, 7, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+     0, 1, -1, -1, 14, "", 0, ""}, /* 260 */
+    {259, 262, 0, 262, "ansi-nist:FrictionRidgePositionCode", 5, 2, 2032, 5, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+     0, 1, -1, -1, 28, "", 0, ""}, /* 261 */
+    {259, 263, 0, 263, "ebts:BiometricImageCategoryCode", 4, 2, 2032, 4, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+     0, 1, -1, -1, 3, "", 0, ""}, /* 262 */
+    {259, 264, 0, 264, "ebts:BiometricSetID", 3, 2, 2032, 3, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 263 */
+    {259, 265, 2, 267, "ebts:PrintPositionDescriptors", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 264 */
+    {264, 266, 0, 266, "ansi-nist:FingerPositionCode", 0, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 259, -1, 0, " ",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 265 */
+    {264, 267, 0, 267, "ebts:FingerImageCode", 1, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 259, -1, 1, " ",
+     1, 1, -1, -1, 54, "", 0, ""}, /* 266 */
+    {259, 268, 1, 269, "ebts:RecordDisseminationDate", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 267 */
+    {267, 269, 0, 269, "nc:Date", 0, 2, 2032, 1, 0, 0, EBTS__XC_DATE, 259, -1, 0, "",
+     1, 1, -1, -1, 10, "", 0, ""}, /* 268 */
+    {259, 270, 1, 271, "ebts:RecordReceivingAgency", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 269 */
+    {269, 271, 0, 271, "nc:IdentificationID", 0, 2, 2032, 0, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 270 */
+    {259, 272, 0, 272, "ebts:RecordTransactionCategoryCode", 2, 2, 2032, 2, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+     1, 1, -1, -1, 56, "", 0, ""}, /* 271 */
+    {259, 273, 0, 273, "nc:PhysicalFeatureCategoryCode", 8, 2, 2032, 8, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+     0, 1, -1, -1, 36, "", 0, ""}, /* 272 */
+    {247, 274, 1, 279, "ebts:TransactionBiometricImageEnrollmentRecordList", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 273 */
+    {273, 275, 4, 279, "ebts:BiometricImageEnrollmentRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 61, -1, -1, -1, "", 0, ""}, /* 274 */
+    {274, 276, 0, 276, "ansi-nist:FaceImageSubjectPoseCode", 2, 2, 2061, 2, 0, 0, EBTS__XC_TEXT, 274, -1, 0, "",
+     0, 1, -1, -1, 14, "", 0, ""}, /* 275 */
+    {274, 277, 0, 277, "ebts:BiometricImageCategoryCode", 1, 2, 2061, 1, 0, 0, EBTS__XC_TEXT, 274, -1, 0, "",
+     1, 1, -1, -1, 3, "", 0, ""}, /* 276 */
+    {274, 278, 0, 278, "ebts:BiometricSetID", 0, 2, 2061, 0, 0, 0, EBTS__XC_TEXT, 274, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 277 */
+    {274, 279, 0, 279, "nc:PhysicalFeatureCategoryCode", 3, 2, 2061, 3, 0, 0, EBTS__XC_TEXT, 274, -1, 0, "",
+     0, 1, -1, -1, 36, "", 0, ""}, /* 278 */
+    {247, 280, 1, 299, "ebts:TransactionCandidateList", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 3, -1, -1, -1, "", 0, ""}, /* 279 */
+    {279, 281, 11, 299, "ebts:Candidate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 99, -1, -1, -1, "", 0, ""}, /* 280 */
+    {280, 282, 0, 282, "ansi-nist:FrictionRidgePositionCode", 4, 2, 2033, 4, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 1, -1, -1, 28, "", 0, ""}, /* 281 */
+    {280, 283, 1, 284, "ansi-nist:ImageReferenceIdentification", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 282 */
+    {282, 284, 0, 284, "nc:IdentificationID", 0, 2, 2033, 9, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 283 */
+    {280, 285, 0, 285, "ebts:BiometricImageAvailableCode", 7, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 280, 284, 0, "",
+     0, 6, -1, -1, 3, "", 0, ""}, /* 284 */
+    {280, 286, 0, 286, "ebts:BiometricSetID", 2, 2, 2033, 2, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 285 */
+    {280, 287, 0, 287, "ebts:CandidateMatchScoreValue", 6, 2, 2033, 6, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 286 */
+    {280, 288, 0, 288, "ebts:ORIPointOfContactText", 10, 2, 2033, 10, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 287 */
+    {280, 289, 3, 292, "ebts:PersonName", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 288 */
+    {288, 290, 0, 290, "nc:PersonGivenName", 0, 2, 2033, 1, 11, 1, EBTS__XC_GIVEN, 280, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 289 */
+    {288, 291, 0, 291, "nc:PersonMiddleName", 1, 2, 2033, 1, 11, 1, EBTS__XC_MIDDLE, 280, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 290 */
+    {288, 292, 0, 292, "nc:PersonSurName", 2, 2, 2033, 1, 11, 1, EBTS__XC_SUR, 280, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 291 */
+    {280, 293, 2, 295, "ebts:PrintPositionDescriptors", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 292 */
+    {292, 294, 0, 294, "ansi-nist:FingerPositionCode", 0, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 280, -1, 0, " ",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 293 */
+    {292, 295, 0, 295, "ebts:FingerImageCode", 1, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 280, -1, 1, " ",
+     1, 1, -1, -1, 54, "", 0, ""}, /* 294 */
+    {280, 296, 0, 296, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2033, 3, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 1, -1, -1, 3, "", 0, ""}, /* 295 */
+    {280, 297, 0, 297, "ebts:RecordFBIRepositoryCode", 8, 2, 2033, 8, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 100, -1, -1, 6, "", 0, ""}, /* 296 */
+    {280, 298, 1, 299, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 297 */
+    {297, 299, 0, 299, "nc:IdentificationID", 0, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 298 */
+    {247, 300, 0, 300, "ebts:TransactionElectronicRapSheetText", 12, 2, 75, 0, 0, 0, EBTS__XC_TEXT, 299, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 299 */
+    {247, 301, 0, 301, "ebts:TransactionHitCategoryCode", 1, 2, 2024, 0, 0, 0, EBTS__XC_TEXT, 300, -1, 0, "",
+     0, 1, -1, -1, 57, "", 0, ""}, /* 300 */
+    {247, 302, 0, 302, "ebts:TransactionPenetrationQueryResponsePercent", 6, 2, 78, 0, 0, 0, EBTS__XC_TEXT, 301, -1, 0, "",
+     0, 1, -1, -1, 58, "", 0, ""}, /* 301 */
+    {247, 303, 1, 309, "ebts:TransactionRepositoryResponse", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 302 */
+    {302, 304, 5, 309, "ebts:TransactionRepositoryResponseRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 0, -1, -1, -1, "", 0, ""}, /* 303 */
+    {303, 305, 0, 305, "ebts:RepositoryCivilParameterPercent", 3, 2, 65, 3, 0, 0, EBTS__XC_TEXT, 302, -1, 0, "",
+     1, 1, -1, -1, 58, "", 0, ""}, /* 304 */
+    {303, 306, 0, 306, "ebts:RepositoryCombinedParameterPercent", 4, 2, 65, 4, 0, 0, EBTS__XC_TEXT, 302, -1, 0, "",
+     1, 1, -1, -1, 58, "", 0, ""}, /* 305 */
+    {303, 307, 0, 307, "ebts:RepositoryCriminalParameterPercent", 2, 2, 65, 2, 0, 0, EBTS__XC_TEXT, 302, -1, 0, "",
+     1, 1, -1, -1, 58, "", 0, ""}, /* 306 */
+    {303, 308, 0, 308, "ebts:RepositoryParameterText", 0, 2, 65, 0, 0, 0, EBTS__XC_TEXT, 302, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 307 */
+    {303, 309, 0, 309, "ebts:RepositoryParameterValueText", 1, 2, 65, 1, 0, 0, EBTS__XC_TEXT, 302, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 308 */
+    {247, 310, 0, 310, "ebts:TransactionResponseIndicator", 8, 2, 82, 0, 0, 0, EBTS__XC_BOOL, 309, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 309 */
+    {247, 311, 0, 311, "ebts:TransactionSearchResultsCode", 9, 2, 59, 0, 0, 0, EBTS__XC_TEXT, 310, -1, 0, "",
+     0, 1, -1, -1, 59, "", 0, ""}, /* 310 */
+    {247, 312, 0, 312, "ebts:TransactionStatusText", 10, 2, 60, 0, 0, 0, EBTS__XC_TEXT, 311, -1, 0, "",
+     0, 1000, -1, -1, 0, "", 0, ""}, /* 311 */
+    {247, 313, 0, 313, "ebts:TransactionSupplementaryIdentityInformationText", 11, 2, 2023, 0, 0, 0, EBTS__XC_TEXT, 312, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 312 */
+    {223, 314, 0, 314, "ebts:TransactionSearchAreaCode", 9, 2, 44, 0, 0, 0, EBTS__XC_TEXT, 313, -1, 0, "",
+     0, 5, -1, -1, 17, "", 0, ""}, /* 313 */
+    {223, 315, 0, 315, "ebts:TransactionSearchRequestCategoryCode", 10, 2, 43, 0, 0, 0, EBTS__XC_TEXT, 314, -1, 0, "",
+     0, 1, -1, -1, 60, "", 0, ""}, /* 314 */
+    {223, 316, 0, 316, "ebts:TransactionUnsolvedLatentFileIndicator", 11, 2, 83, 0, 0, 0, EBTS__XC_TEXT, 315, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 315 */
+    {5, 317, 0, 317, "ebts:TierLevelCode", 6, 2, 2046, 0, 0, 0, EBTS__XC_TEXT, 316, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 316 */
+    {5, 318, 0, 318, "nc:CaveatText", 4, 2, 6, 0, 0, 0, EBTS__XC_TEXT, 317, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 317 */
+    {-1, 319, 4, 447, "itl:PackageFacialAndSMTImageRecord", 5, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 318 */
+    {318, 320, 1, 321, "ansi-nist:ImageReferenceIdentification", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 319 */
+    {319, 321, 0, 321, "nc:IdentificationID", 0, 10, 2, 0, 0, 0, EBTS__XC_TEXT, 319, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 320 */
+    {318, 322, 16, 356, "ansi-nist:PhysicalFeatureImage", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 357, 2, -1, "", 0, ""}, /* 321 */
+    {321, 323, 4, 331, "ansi-nist:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 322 */
+    {322, 324, 1, 325, "ansi-nist:CaptureDate", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 323 */
+    {323, 325, 0, 325, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 323, -1, 0, "",
+     2, 1, 324, 1, 10, "", 0, ""}, /* 324 */
+    {322, 326, 0, 326, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 325, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 325 */
+    {322, 327, 2, 330, "ansi-nist:CaptureOrganization", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 326 */
+    {326, 328, 1, 329, "nc:OrganizationIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 327 */
+    {327, 329, 0, 329, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 326, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 328 */
+    {326, 330, 0, 330, "nc:OrganizationName", 1, 10, 4, 1, 0, 0, EBTS__XC_TEXT, 326, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 329 */
+    {322, 331, 0, 331, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 330, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 330 */
+    {321, 332, 0, 332, "ansi-nist:ImageCategoryCode", 8, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 331, -1, 0, "",
+     0, 1, -1, -1, 61, "", 0, ""}, /* 331 */
+    {321, 333, 0, 333, "ansi-nist:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 332, -1, 0, "",
+     0, 1, -1, -1, 62, "", 0, ""}, /* 332 */
+    {321, 334, 0, 334, "ansi-nist:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 333, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 333 */
+    {321, 335, 0, 335, "ansi-nist:ImageCompressionAlgorithmText", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 334, -1, 0, "",
+     0, 1, 334, 1, 0, "", 0, ""}, /* 334 */
+    {321, 336, 0, 336, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 335, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 335 */
+    {321, 337, 0, 337, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 336, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 336 */
+    {321, 338, 0, 338, "ansi-nist:ImageScaleUnitsCode", 7, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 337, -1, 0, "",
+     0, 1, -1, -1, 64, "", 0, ""}, /* 337 */
+    {321, 339, 0, 339, "ansi-nist:ImageTransformationCode", 15, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 338, -1, 0, "",
+     0, 18, -1, -1, 65, "", 0, ""}, /* 338 */
+    {321, 340, 0, 340, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 9, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 339, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 339 */
+    {321, 341, 0, 341, "ansi-nist:ImageVerticalPixelDensityValue", 10, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 340, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 340 */
+    {321, 342, 5, 349, "ansi-nist:PhysicalFeatureDescriptionDetail", 11, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 341 */
+    {341, 343, 0, 343, "ansi-nist:PhysicalFeatureCategoryCode", 1, 10, 42, 0, 0, 0, EBTS__XC_TEXT, 342, -1, 0, "",
+     1, 1, -1, -1, 32, "", 0, ""}, /* 342 */
+    {341, 344, 0, 344, "ansi-nist:PhysicalFeatureClassCode", 2, 10, 42, 1, 0, 0, EBTS__XC_TEXT, 343, -1, 0, "",
+     0, 1, -1, -1, 33, "", 0, ""}, /* 343 */
+    {341, 345, 2, 347, "ansi-nist:PhysicalFeatureColorDetail", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 344 */
+    {344, 346, 0, 346, "ansi-nist:PhysicalFeaturePrimaryColorCode", 0, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 344, -1, 0, "",
+     1, 1, -1, -1, 34, "", 0, ""}, /* 345 */
+    {344, 347, 0, 347, "ansi-nist:PhysicalFeatureSecondaryColorCode", 1, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 344, 346, 0, "",
+     0, 5, -1, -1, 34, "", 0, ""}, /* 346 */
+    {341, 348, 0, 348, "ansi-nist:PhysicalFeatureDescriptionText", 3, 10, 42, 3, 0, 0, EBTS__XC_TEXT, 347, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 347 */
+    {341, 349, 0, 349, "ansi-nist:PhysicalFeatureSubClassCode", 4, 10, 42, 2, 0, 0, EBTS__XC_TEXT, 348, -1, 0, "",
+     0, 1, -1, -1, 35, "", 0, ""}, /* 348 */
+    {321, 350, 0, 350, "ansi-nist:PhysicalFeatureNCICCode", 12, 10, 40, 0, 0, 0, EBTS__XC_TEXT, 349, -1, 0, "",
+     0, 3, -1, -1, 36, "", 0, ""}, /* 349 */
+    {321, 351, 1, 352, "ansi-nist:PhysicalFeatureReferenceIdentification", 14, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 350 */
+    {350, 352, 0, 352, "nc:IdentificationID", 0, 10, 39, 0, 0, 0, EBTS__XC_TEXT, 350, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 351 */
+    {321, 353, 2, 355, "ansi-nist:PhysicalFeatureSize", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 352 */
+    {352, 354, 0, 354, "ansi-nist:PhysicalFeatureHeightMeasure", 0, 10, 41, 0, 0, 0, EBTS__XC_TEXT, 352, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 353 */
+    {352, 355, 0, 355, "ansi-nist:PhysicalFeatureWidthMeasure", 1, 10, 41, 1, 0, 0, EBTS__XC_TEXT, 352, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 354 */
+    {321, 356, 0, 356, "nc:BinaryBase64Object", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 355, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 355 */
+    {318, 357, 0, 357, "ansi-nist:RecordCategoryCode", 0, 10, 1, 0, 0, 0, EBTS__XC_RCC, 356, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 356 */
+    {318, 358, 31, 447, "itl:FaceImage", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 357, 1, -1, "", 3, "FACE"}, /* 357 */
+    {357, 359, 5, 365, "ansi-nist:FaceImage3DFeaturePoint", 27, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 88, -1, -1, -1, "", 0, ""}, /* 358 */
+    {358, 360, 0, 360, "ansi-nist:FeaturePointCategoryCode", 2, 10, 32, 0, 0, 0, EBTS__XC_TEXT, 358, -1, 0, "",
+     1, 1, -1, -1, 64, "", 0, ""}, /* 359 */
+    {358, 361, 0, 361, "ansi-nist:FeaturePointHorizontalCoordinateValue", 0, 10, 32, 2, 0, 0, EBTS__XC_TEXT, 358, -1, 0, "",
+     1, 1, -1, -1, 40, "", 0, ""}, /* 360 */
+    {358, 362, 1, 363, "ansi-nist:FeaturePointIdentification", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 361 */
+    {361, 363, 0, 363, "nc:IdentificationID", 0, 10, 32, 1, 0, 0, EBTS__XC_TEXT, 358, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 362 */
+    {358, 364, 0, 364, "ansi-nist:FeaturePointVerticalCoordinateValue", 3, 10, 32, 3, 0, 0, EBTS__XC_TEXT, 358, -1, 0, "",
+     1, 1, -1, -1, 40, "", 0, ""}, /* 363 */
+    {358, 365, 0, 365, "ansi-nist:FeaturePointZCoordinateValue", 4, 10, 32, 4, 0, 0, EBTS__XC_TEXT, 358, -1, 0, "",
+     1, 1, -1, -1, 40, "", 0, ""}, /* 364 */
+    {357, 366, 6, 372, "ansi-nist:FaceImage3DPoseAngle", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 365 */
+    {365, 367, 0, 367, "ansi-nist:PosePitchAngleMeasure", 0, 10, 25, 1, 0, 0, EBTS__XC_TEXT, 365, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 366 */
+    {365, 368, 0, 368, "ansi-nist:PosePitchUncertaintyValue", 1, 10, 25, 4, 0, 0, EBTS__XC_TEXT, 365, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 367 */
+    {365, 369, 0, 369, "ansi-nist:PoseRollAngleMeasure", 2, 10, 25, 2, 0, 0, EBTS__XC_TEXT, 365, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 368 */
+    {365, 370, 0, 370, "ansi-nist:PoseRollUncertaintyValue", 3, 10, 25, 5, 0, 0, EBTS__XC_TEXT, 365, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 369 */
+    {365, 371, 0, 371, "ansi-nist:PoseYawAngleMeasure", 4, 10, 25, 0, 0, 0, EBTS__XC_TEXT, 365, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 370 */
+    {365, 372, 0, 372, "ansi-nist:PoseYawUncertaintyValue", 5, 10, 25, 3, 0, 0, EBTS__XC_TEXT, 365, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 371 */
+    {357, 373, 0, 373, "ansi-nist:FaceImageAcquisitionProfileCode", 14, 10, 13, 0, 0, 0, EBTS__XC_TEXT, 372, -1, 0, "",
+     1, 1, -1, -1, 67, "", 0, ""}, /* 372 */
+    {357, 374, 2, 376, "ansi-nist:FaceImageAttribute", 15, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 373 */
+    {373, 375, 0, 375, "ansi-nist:FaceImageAttributeCode", 0, 10, 22, 0, 0, 0, EBTS__XC_TEXT, 373, -1, 0, "",
+     1, 1, -1, -1, 68, "", 0, ""}, /* 374 */
+    {373, 376, 0, 376, "ansi-nist:FaceImageAttributeText", 1, 10, 22, 1, 0, 0, EBTS__XC_TEXT, 373, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 375 */
+    {357, 377, 3, 382, "ansi-nist:FaceImageBoundary", 24, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 376 */
+    {376, 378, 0, 378, "ansi-nist:FaceImageBoundaryShapeCode", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 376, -1, 0, "",
+     1, 1, -1, -1, 69, "", 0, ""}, /* 377 */
+    {376, 379, 2, 381, "ansi-nist:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, 381, 0, -1, "", 0, ""}, /* 378 */
+    {378, 380, 0, 380, "ansi-nist:PositionHorizontalCoordinateValue", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 376, 378, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 379 */
+    {378, 381, 0, 381, "ansi-nist:PositionVerticalCoordinateValue", 1, 10, 15, 1, 2, 2, EBTS__XC_TEXT, 376, 378, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 380 */
+    {376, 382, 0, 382, "ansi-nist:PositionPolygonVertexQuantity", 1, 10, 15, 1, 2, 2, EBTS__XC_TEXT, 376, -1, 0, "",
+     2, 1, 381, 0, 7, "", 0, ""}, /* 381 */
+    {357, 383, 5, 388, "ansi-nist:FaceImageBoundingSquare", 23, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 382 */
+    {382, 384, 0, 384, "ansi-nist:FaceImageBoundingCategoryCode", 0, 10, 14, 4, 0, 0, EBTS__XC_TEXT, 382, -1, 0, "",
+     0, 1, -1, -1, 70, "", 0, ""}, /* 383 */
+    {382, 385, 0, 385, "ansi-nist:SegmentBottomVerticalCoordinateValue", 1, 10, 14, 3, 0, 0, EBTS__XC_TEXT, 382, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 384 */
+    {382, 386, 0, 386, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 2, 10, 14, 0, 0, 0, EBTS__XC_TEXT, 382, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 385 */
+    {382, 387, 0, 387, "ansi-nist:SegmentRightHorizontalCoordinateValue", 3, 10, 14, 1, 0, 0, EBTS__XC_TEXT, 382, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 386 */
+    {382, 388, 0, 388, "ansi-nist:SegmentTopVerticalCoordinateValue", 4, 10, 14, 2, 0, 0, EBTS__XC_TEXT, 382, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 387 */
+    {357, 389, 3, 394, "ansi-nist:FaceImageContour", 28, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 12, -1, -1, -1, "", 0, ""}, /* 388 */
+    {388, 390, 0, 390, "ansi-nist:FaceImageContourCategoryCode", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 388, -1, 0, "",
+     1, 1, -1, -1, 71, "", 0, ""}, /* 389 */
+    {388, 391, 2, 393, "ansi-nist:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, 393, 0, -1, "", 0, ""}, /* 390 */
+    {390, 392, 0, 392, "ansi-nist:PositionHorizontalCoordinateValue", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 388, 390, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 391 */
+    {390, 393, 0, 393, "ansi-nist:PositionVerticalCoordinateValue", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 388, 390, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 392 */
+    {388, 394, 0, 394, "ansi-nist:PositionPolygonVertexQuantity", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 388, -1, 0, "",
+     2, 1, 393, 0, 7, "", 0, ""}, /* 393 */
+    {357, 395, 0, 395, "ansi-nist:FaceImageDescriptionCode", 16, 10, 26, 0, 0, 0, EBTS__XC_TEXT, 394, -1, 0, "",
+     0, 50, -1, -1, 73, "", 0, ""}, /* 394 */
+    {357, 396, 0, 396, "ansi-nist:FaceImageEyeColorAttributeCode", 17, 10, 27, 0, 0, 0, EBTS__XC_TEXT, 395, -1, 0, "",
+     0, 1, -1, -1, 41, "", 0, ""}, /* 395 */
+    {357, 397, 4, 402, "ansi-nist:FaceImageFeaturePoint", 18, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 88, -1, -1, -1, "", 0, ""}, /* 396 */
+    {396, 398, 0, 398, "ansi-nist:FeaturePointCategoryCode", 2, 10, 29, 0, 0, 0, EBTS__XC_TEXT, 396, -1, 0, "",
+     1, 1, -1, -1, 64, "", 0, ""}, /* 397 */
+    {396, 399, 0, 399, "ansi-nist:FeaturePointHorizontalCoordinateValue", 0, 10, 29, 2, 0, 0, EBTS__XC_TEXT, 396, -1, 0, "",
+     1, 1, -1, -1, 40, "", 0, ""}, /* 398 */
+    {396, 400, 1, 401, "ansi-nist:FeaturePointIdentification", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 399 */
+    {399, 401, 0, 401, "nc:IdentificationID", 0, 10, 29, 1, 0, 0, EBTS__XC_TEXT, 396, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 400 */
+    {396, 402, 0, 402, "ansi-nist:FeaturePointVerticalCoordinateValue", 3, 10, 29, 3, 0, 0, EBTS__XC_TEXT, 396, -1, 0, "",
+     1, 1, -1, -1, 40, "", 0, ""}, /* 401 */
+    {357, 403, 0, 403, "ansi-nist:FaceImageFeaturePointTierCode", 26, 10, 31, 0, 0, 0, EBTS__XC_TEXT, 402, -1, 0, "",
+     0, 1, 402, 0, 74, "", 0, ""}, /* 402 */
+    {357, 404, 0, 404, "ansi-nist:FaceImageHairColorAttributeCode", 19, 10, 28, 0, 0, 0, EBTS__XC_TEXT, 403, -1, 0, "",
+     0, 2, -1, -1, 31, "", 0, ""}, /* 403 */
+    {357, 405, 0, 405, "ansi-nist:FaceImageLightingArtifactsCode", 25, 10, 19, 0, 0, 0, EBTS__XC_TEXT, 404, -1, 0, "",
+     0, 3, -1, -1, 75, "", 0, ""}, /* 404 */
+    {357, 406, 4, 412, "ansi-nist:FaceImageOcclusion", 29, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 16, -1, -1, -1, "", 0, ""}, /* 405 */
+    {405, 407, 0, 407, "ansi-nist:FaceImageOcclusionCategoryCode", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 405, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 406 */
+    {405, 408, 0, 408, "ansi-nist:FaceImageOcclusionOpacityCode", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 405, -1, 0, "",
+     1, 1, -1, -1, 77, "", 0, ""}, /* 407 */
+    {405, 409, 2, 411, "ansi-nist:PositionPolygonVertex", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, 411, 0, -1, "", 0, ""}, /* 408 */
+    {408, 410, 0, 410, "ansi-nist:PositionHorizontalCoordinateValue", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 405, 408, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 409 */
+    {408, 411, 0, 411, "ansi-nist:PositionVerticalCoordinateValue", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 405, 408, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 410 */
+    {405, 412, 0, 412, "ansi-nist:PositionPolygonVertexQuantity", 2, 10, 45, 2, 3, 2, EBTS__XC_TEXT, 405, -1, 0, "",
+     2, 1, 411, 0, 7, "", 0, ""}, /* 411 */
+    {357, 413, 0, 413, "ansi-nist:FaceImagePoseOffsetAngleMeasure", 20, 10, 21, 0, 0, 0, EBTS__XC_TEXT, 412, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 412 */
+    {357, 414, 0, 414, "ansi-nist:FaceImageSubjectPoseCode", 21, 10, 20, 0, 0, 0, EBTS__XC_TEXT, 413, -1, 0, "",
+     0, 1, -1, -1, 14, "", 0, ""}, /* 413 */
+    {357, 415, 5, 424, "ansi-nist:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 414 */
+    {414, 416, 1, 417, "ansi-nist:CaptureDate", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 415 */
+    {415, 417, 0, 417, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 415, -1, 0, "",
+     2, 1, 416, 1, 10, "", 0, ""}, /* 416 */
+    {414, 418, 0, 418, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 417, -1, 0, "",
+     0, 1, -1, -1, 78, "", 0, ""}, /* 417 */
+    {414, 419, 0, 419, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 418, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 418 */
+    {414, 420, 2, 423, "ansi-nist:CaptureOrganization", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 419 */
+    {419, 421, 1, 422, "nc:OrganizationIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 420 */
+    {420, 422, 0, 422, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 419, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 421 */
+    {419, 423, 0, 423, "nc:OrganizationName", 1, 10, 4, 1, 0, 0, EBTS__XC_TEXT, 419, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 422 */
+    {414, 424, 0, 424, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 423, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 423 */
+    {357, 425, 0, 425, "ansi-nist:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 424, -1, 0, "",
+     0, 1, -1, -1, 61, "", 0, ""}, /* 424 */
+    {357, 426, 0, 426, "ansi-nist:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 425, -1, 0, "",
+     0, 1, -1, -1, 62, "", 0, ""}, /* 425 */
+    {357, 427, 0, 427, "ansi-nist:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 426, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 426 */
+    {357, 428, 0, 428, "ansi-nist:ImageCompressionAlgorithmText", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 427, -1, 0, "",
+     0, 1, 427, 1, 0, "", 0, ""}, /* 427 */
+    {357, 429, 3, 432, "ansi-nist:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 428 */
+    {428, 430, 0, 430, "ansi-nist:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 428, -1, 0, "",
+     1, 1, -1, -1, 79, "", 0, ""}, /* 429 */
+    {428, 431, 0, 431, "ansi-nist:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 428, -1, 0, "",
+     1, 1, -1, -1, 80, "", 0, ""}, /* 430 */
+    {428, 432, 0, 432, "ansi-nist:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 428, -1, 0, "",
+     1, 1, -1, -1, 81, "", 0, ""}, /* 431 */
+    {357, 433, 0, 433, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 432, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 432 */
+    {357, 434, 0, 434, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 433, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 433 */
+    {357, 435, 3, 440, "ansi-nist:ImageQuality", 7, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 434 */
+    {434, 436, 1, 437, "ansi-nist:QualityAlgorithmProductIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 435 */
+    {435, 437, 0, 437, "nc:IdentificationID", 0, 10, 24, 2, 0, 0, EBTS__XC_TEXT, 434, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 436 */
+    {434, 438, 1, 439, "ansi-nist:QualityMeasureVendorIdentification", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, 437, 1, -1, "", 0, ""}, /* 437 */
+    {437, 439, 0, 439, "nc:IdentificationID", 0, 10, 24, 1, 0, 0, EBTS__XC_TEXT, 434, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 438 */
+    {434, 440, 0, 440, "ansi-nist:QualityValue", 1, 10, 24, 0, 0, 0, EBTS__XC_TEXT, 434, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 439 */
+    {357, 441, 0, 441, "ansi-nist:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 440, -1, 0, "",
+     0, 1, -1, -1, 64, "", 0, ""}, /* 440 */
+    {357, 442, 0, 442, "ansi-nist:ImageTransformationCode", 30, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 441, -1, 0, "",
+     0, 18, -1, -1, 65, "", 0, ""}, /* 441 */
+    {357, 443, 0, 443, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 10, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 442, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 442 */
+    {357, 444, 0, 444, "ansi-nist:ImageVerticalPixelDensityValue", 11, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 443, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 443 */
+    {357, 445, 1, 446, "itl:FaceImageAcquisitionSource", 22, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, 444, 1, -1, "", 0, ""}, /* 444 */
+    {444, 446, 0, 446, "ansi-nist:CaptureSourceCode", 0, 10, 23, 0, 0, 0, EBTS__XC_TEXT, 444, -1, 0, "",
+     1, 1, -1, -1, 82, "", 0, ""}, /* 445 */
+    {357, 447, 0, 447, "nc:BinaryBase64Object", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 446, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 446 */
+    {-1, 448, 4, 518, "itl:PackageFingerprintImageRecord", 7, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 447 */
+    {447, 449, 1, 450, "ansi-nist:ImageReferenceIdentification", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 448 */
+    {448, 450, 0, 450, "nc:IdentificationID", 0, 14, 2, 0, 0, 0, EBTS__XC_TEXT, 448, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 449 */
+    {447, 451, 0, 451, "ansi-nist:RecordCategoryCode", 0, 14, 1, 0, 0, 0, EBTS__XC_RCC, 450, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 450 */
+    {447, 452, 1, 453, "ebts:Type14UserDefinedFields", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 451 */
+    {451, 453, 0, 453, "ebts:ImageSourceCode", 0, 14, 200, 0, 0, 0, EBTS__XC_TEXT, 452, -1, 0, "",
+     1, 1, -1, -1, 83, "", 0, ""}, /* 452 */
+    {447, 454, 20, 518, "itl:FingerprintImage", 3, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 453, 1, -1, "", 0, ""}, /* 453 */
+    {453, 455, 0, 455, "ansi-nist:FingerPositionCode", 11, 14, 13, 0, 0, 0, EBTS__XC_TEXT, 454, -1, 0, "",
+     1, 6, -1, -1, 18, "", 0, ""}, /* 454 */
+    {453, 456, 0, 456, "ansi-nist:FingerprintImageAcquisitionProfileCode", 18, 14, 31, 0, 0, 0, EBTS__XC_TEXT, 455, -1, 0, "",
+     0, 1, -1, -1, 84, "", 0, ""}, /* 455 */
+    {453, 457, 0, 457, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 10, 14, 3, 0, 0, 0, EBTS__XC_TEXT, 456, -1, 0, "",
+     0, 1, -1, -1, 85, "", 0, ""}, /* 456 */
+    {453, 458, 3, 467, "ansi-nist:FingerprintImageMajorCasePrint", 12, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 457 */
+    {457, 459, 0, 459, "ansi-nist:FingerPositionCode", 0, 14, 14, 0, 0, 0, EBTS__XC_TEXT, 457, -1, 0, "",
+     0, 9, -1, -1, 18, "", 0, ""}, /* 458 */
+    {457, 460, 0, 460, "ansi-nist:MajorCasePrintCode", 1, 14, 14, 1, 0, 0, EBTS__XC_TEXT, 457, -1, 0, "",
+     0, 9, -1, -1, 54, "", 0, ""}, /* 459 */
+    {457, 461, 6, 467, "ansi-nist:MajorCasePrintSegmentOffset", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 12, -1, -1, -1, "", 0, ""}, /* 460 */
+    {460, 462, 0, 462, "ansi-nist:SegmentBottomVerticalCoordinateValue", 0, 14, 15, 5, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 461 */
+    {460, 463, 0, 463, "ansi-nist:SegmentFingerViewCode", 2, 14, 15, 0, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+     1, 1, -1, -1, 52, "", 0, ""}, /* 462 */
+    {460, 464, 0, 464, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 3, 14, 15, 2, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 463 */
+    {460, 465, 0, 465, "ansi-nist:SegmentLocationCode", 1, 14, 15, 1, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+     1, 1, -1, -1, 53, "", 0, ""}, /* 464 */
+    {460, 466, 0, 466, "ansi-nist:SegmentRightHorizontalCoordinateValue", 4, 14, 15, 3, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 465 */
+    {460, 467, 0, 467, "ansi-nist:SegmentTopVerticalCoordinateValue", 5, 14, 15, 4, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 466 */
+    {453, 468, 3, 473, "ansi-nist:FingerprintImageSegmentPositionPolygon", 17, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 467 */
+    {467, 469, 0, 469, "ansi-nist:FingerPositionCode", 0, 14, 25, 0, 2, 2, EBTS__XC_TEXT, 467, -1, 0, "",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 468 */
+    {467, 470, 2, 472, "ansi-nist:PositionPolygonVertex", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, 472, 0, -1, "", 0, ""}, /* 469 */
+    {469, 471, 0, 471, "ansi-nist:PositionHorizontalCoordinateValue", 0, 14, 25, 0, 2, 2, EBTS__XC_TEXT, 467, 469, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 470 */
+    {469, 472, 0, 472, "ansi-nist:PositionVerticalCoordinateValue", 1, 14, 25, 1, 2, 2, EBTS__XC_TEXT, 467, 469, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 471 */
+    {467, 473, 0, 473, "ansi-nist:PositionPolygonVertexQuantity", 1, 14, 25, 1, 2, 2, EBTS__XC_TEXT, 467, -1, 0, "",
+     2, 1, 472, 0, 7, "", 0, ""}, /* 472 */
+    {453, 474, 4, 480, "ansi-nist:FingerprintImageSegmentationQuality", 15, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 473 */
+    {473, 475, 0, 475, "ansi-nist:FingerPositionCode", 0, 14, 23, 0, 0, 0, EBTS__XC_TEXT, 473, -1, 0, "",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 474 */
+    {473, 476, 1, 477, "ansi-nist:QualityAlgorithmProductIdentification", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 475 */
+    {475, 477, 0, 477, "nc:IdentificationID", 0, 14, 23, 3, 0, 0, EBTS__XC_TEXT, 473, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 476 */
+    {473, 478, 1, 479, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 477 */
+    {477, 479, 0, 479, "nc:IdentificationID", 0, 14, 23, 2, 0, 0, EBTS__XC_TEXT, 473, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 478 */
+    {473, 480, 0, 480, "ansi-nist:QualityValue", 3, 14, 23, 1, 0, 0, EBTS__XC_TEXT, 473, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 479 */
+    {453, 481, 0, 481, "ansi-nist:FingerprintImageStitchedIndicator", 19, 14, 27, 0, 0, 0, EBTS__XC_BOOL, 480, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 480 */
+    {453, 482, 0, 482, "ansi-nist:ImageBitsPerPixelQuantity", 1, 14, 12, 0, 0, 0, EBTS__XC_TEXT, 481, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 481 */
+    {453, 483, 6, 494, "ansi-nist:ImageCaptureDetail", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 482 */
+    {482, 484, 1, 485, "ansi-nist:CaptureDate", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 483 */
+    {483, 485, 0, 485, "nc:Date", 0, 14, 5, 0, 0, 0, EBTS__XC_DATE, 483, -1, 0, "",
+     2, 1, 484, 1, 10, "", 0, ""}, /* 484 */
+    {482, 486, 0, 486, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 14, 30, 0, 0, 0, EBTS__XC_TEXT, 485, -1, 0, "",
+     0, 1, -1, -1, 78, "", 0, ""}, /* 485 */
+    {482, 487, 0, 487, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 14, 16, 0, 0, 0, EBTS__XC_TEXT, 486, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 486 */
+    {482, 488, 1, 489, "ansi-nist:CaptureIdentification", 5, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 487 */
+    {487, 489, 0, 489, "nc:IdentificationID", 0, 14, 26, 0, 0, 0, EBTS__XC_TEXT, 487, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 488 */
+    {482, 490, 2, 493, "ansi-nist:CaptureOrganization", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 489 */
+    {489, 491, 1, 492, "nc:OrganizationIdentification", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 490 */
+    {490, 492, 0, 492, "nc:IdentificationID", 0, 14, 4, 0, 0, 0, EBTS__XC_TEXT, 489, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 491 */
+    {489, 493, 0, 493, "nc:OrganizationName", 1, 14, 4, 1, 0, 0, EBTS__XC_TEXT, 489, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 492 */
+    {482, 494, 0, 494, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 14, 17, 0, 0, 0, EBTS__XC_TEXT, 493, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 493 */
+    {453, 495, 0, 495, "ansi-nist:ImageCommentText", 3, 14, 20, 0, 0, 0, EBTS__XC_TEXT, 494, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 494 */
+    {453, 496, 0, 496, "ansi-nist:ImageCompressionAlgorithmText", 4, 14, 11, 0, 0, 0, EBTS__XC_TEXT, 495, -1, 0, "",
+     0, 1, 495, 1, 0, "", 0, ""}, /* 495 */
+    {453, 497, 0, 497, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 14, 6, 0, 0, 0, EBTS__XC_TEXT, 496, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 496 */
+    {453, 498, 0, 498, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 14, 9, 0, 0, 0, EBTS__XC_TEXT, 497, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 497 */
+    {453, 499, 0, 499, "ansi-nist:ImageScaleUnitsCode", 7, 14, 8, 0, 0, 0, EBTS__XC_TEXT, 498, -1, 0, "",
+     0, 1, -1, -1, 64, "", 0, ""}, /* 498 */
+    {453, 500, 0, 500, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 8, 14, 7, 0, 0, 0, EBTS__XC_TEXT, 499, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 499 */
+    {453, 501, 0, 501, "ansi-nist:ImageVerticalPixelDensityValue", 9, 14, 10, 0, 0, 0, EBTS__XC_TEXT, 500, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 500 */
+    {453, 502, 2, 504, "itl:FingerprintImageFingerMissing", 13, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 501 */
+    {501, 503, 0, 503, "ansi-nist:FingerPositionCode", 0, 14, 18, 0, 0, 0, EBTS__XC_TEXT, 501, -1, 0, "",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 502 */
+    {501, 504, 0, 504, "itl:FingerMissingCode", 1, 14, 18, 1, 0, 0, EBTS__XC_TEXT, 501, -1, 0, "",
+     2, 1, 503, 1, 24, "", 0, ""}, /* 503 */
+    {453, 505, 4, 511, "itl:FingerprintImageQuality", 16, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 504 */
+    {504, 506, 0, 506, "ansi-nist:FingerPositionCode", 0, 14, 24, 0, 0, 0, EBTS__XC_TEXT, 504, -1, 0, "",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 505 */
+    {504, 507, 1, 508, "ansi-nist:QualityAlgorithmProductIdentification", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 506 */
+    {506, 508, 0, 508, "nc:IdentificationID", 0, 14, 24, 3, 0, 0, EBTS__XC_TEXT, 504, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 507 */
+    {504, 509, 1, 510, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 508 */
+    {508, 510, 0, 510, "nc:IdentificationID", 0, 14, 24, 2, 0, 0, EBTS__XC_TEXT, 504, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 509 */
+    {504, 511, 0, 511, "ansi-nist:QualityValue", 3, 14, 24, 1, 0, 0, EBTS__XC_TEXT, 504, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 510 */
+    {453, 512, 5, 517, "itl:FingerprintImageSegmentPositionSquare", 14, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 511 */
+    {511, 513, 0, 513, "ansi-nist:FingerPositionCode", 0, 14, 21, 0, 0, 0, EBTS__XC_TEXT, 511, -1, 0, "",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 512 */
+    {511, 514, 0, 514, "ansi-nist:SegmentBottomVerticalCoordinateValue", 1, 14, 21, 4, 0, 0, EBTS__XC_TEXT, 511, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 513 */
+    {511, 515, 0, 515, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 2, 14, 21, 1, 0, 0, EBTS__XC_TEXT, 511, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 514 */
+    {511, 516, 0, 516, "ansi-nist:SegmentRightHorizontalCoordinateValue", 3, 14, 21, 2, 0, 0, EBTS__XC_TEXT, 511, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 515 */
+    {511, 517, 0, 517, "ansi-nist:SegmentTopVerticalCoordinateValue", 4, 14, 21, 3, 0, 0, EBTS__XC_TEXT, 511, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 516 */
+    {453, 518, 0, 518, "nc:BinaryBase64Object", 0, 14, 999, 0, 0, 0, EBTS__XC_BASE64, 517, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 517 */
+    {-1, 519, 3, 532, "itl:PackageHighResolutionGrayscaleImageRecord", 2, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 518 */
+    {518, 520, 7, 529, "ansi-nist:FingerprintImage", 2, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 519 */
+    {519, 521, 0, 521, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 6, 4, 3, 0, 0, 0, EBTS__XC_TEXT, 520, -1, 0, "",
+     1, 1, -1, -1, 85, "", 0, ""}, /* 520 */
+    {519, 522, 1, 523, "ansi-nist:FingerprintImagePosition", 5, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 521 */
+    {521, 523, 0, 523, "ansi-nist:FingerPositionCode", 0, 4, 4, 0, 0, 0, EBTS__XC_TEXT, 521, -1, 0, "",
+     1, 6, -1, -1, 18, "", 0, ""}, /* 522 */
+    {519, 524, 1, 525, "ansi-nist:ImageCaptureDetail", 1, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 523 */
+    {523, 525, 0, 525, "ansi-nist:CaptureResolutionCode", 0, 4, 5, 0, 0, 0, EBTS__XC_TEXT, 524, -1, 0, "",
+     0, 1, -1, -1, 86, "", 0, ""}, /* 524 */
+    {519, 526, 0, 526, "ansi-nist:ImageCompressionAlgorithmCode", 2, 4, 8, 0, 0, 0, EBTS__XC_TEXT, 525, -1, 0, "",
+     0, 1, 525, 0, 87, "", 0, ""}, /* 525 */
+    {519, 527, 0, 527, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 3, 4, 6, 0, 0, 0, EBTS__XC_TEXT, 526, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 526 */
+    {519, 528, 0, 528, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 4, 4, 7, 0, 0, 0, EBTS__XC_TEXT, 527, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 527 */
+    {519, 529, 0, 529, "nc:BinaryBase64Object", 0, 4, 9, 0, 0, 0, EBTS__XC_BASE64, 528, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 528 */
+    {518, 530, 1, 531, "ansi-nist:ImageReferenceIdentification", 1, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 529 */
+    {529, 531, 0, 531, "nc:IdentificationID", 0, 4, 2, 0, 0, 0, EBTS__XC_TEXT, 529, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 530 */
+    {518, 532, 0, 532, "ansi-nist:RecordCategoryCode", 0, 4, 1, 0, 0, 0, EBTS__XC_RCC, 531, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 531 */
+    {-1, 533, 2, 577, "itl:PackageInformationRecord", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 532 */
+    {532, 534, 0, 534, "ansi-nist:RecordCategoryCode", 0, 1, 1, 0, 0, 0, EBTS__XC_RCC, 533, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 533 */
+    {532, 535, 15, 577, "ansi-nist:Transaction", 1, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 534 */
+    {534, 536, 3, 540, "ansi-nist:TransactionApplicationProfile", 7, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 99, -1, -1, -1, "", 0, ""}, /* 535 */
+    {535, 537, 0, 537, "ansi-nist:ApplicationProfileName", 1, 1, 16, 1, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 536 */
+    {535, 538, 0, 538, "ansi-nist:ApplicationProfileOrganizationName", 0, 1, 16, 0, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 537 */
+    {535, 539, 1, 540, "ansi-nist:ApplicationProfileVersionIdentification", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 538 */
+    {538, 540, 0, 540, "nc:IdentificationID", 0, 1, 16, 2, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 539 */
+    {534, 541, 3, 545, "ansi-nist:TransactionCharacterSetDirectory", 14, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 540 */
+    {540, 542, 0, 542, "ansi-nist:CharacterSetCommonNameCode", 0, 1, 15, 1, 0, 0, EBTS__XC_TEXT, 540, -1, 0, "",
+     1, 1, -1, -1, 88, "", 0, ""}, /* 541 */
+    {540, 543, 0, 543, "ansi-nist:CharacterSetIndexCode", 1, 1, 15, 0, 0, 0, EBTS__XC_TEXT, 540, -1, 0, "",
+     1, 1, -1, -1, 89, "", 0, ""}, /* 542 */
+    {540, 544, 1, 545, "ansi-nist:CharacterSetVersionIdentification", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 543 */
+    {543, 545, 0, 545, "nc:IdentificationID", 0, 1, 15, 2, 0, 0, EBTS__XC_TEXT, 540, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 544 */
+    {534, 546, 3, 552, "ansi-nist:TransactionContentSummary", 13, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 545 */
+    {545, 547, 0, 547, "ansi-nist:ContentFirstRecordCategoryCode", 0, 1, 3, 0, 2, 2, EBTS__XC_CNT, 545, -1, 0, "",
+     1, 1, -1, -1, 90, "", 0, ""}, /* 546 */
+    {545, 548, 0, 548, "ansi-nist:ContentRecordQuantity", 1, 1, 3, 1, 2, 2, EBTS__XC_CNT, 545, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 547 */
+    {545, 549, 2, 552, "ansi-nist:ContentRecordSummary", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 0, -1, -1, -1, "", 0, ""}, /* 548 */
+    {548, 550, 1, 551, "ansi-nist:ImageReferenceIdentification", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 549 */
+    {549, 551, 0, 551, "nc:IdentificationID", 0, 1, 3, 0, 2, 2, EBTS__XC_CNT, 545, 548, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 550 */
+    {548, 552, 0, 552, "ansi-nist:RecordCategoryCode", 1, 1, 3, 1, 2, 2, EBTS__XC_CNT, 545, 548, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 551 */
+    {534, 553, 1, 554, "ansi-nist:TransactionControlIdentification", 4, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 552 */
+    {552, 554, 0, 554, "nc:IdentificationID", 0, 1, 9, 0, 0, 0, EBTS__XC_TEXT, 552, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 553 */
+    {534, 555, 1, 556, "ansi-nist:TransactionControlReferenceIdentification", 5, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 554 */
+    {554, 556, 0, 556, "nc:IdentificationID", 0, 1, 10, 0, 0, 0, EBTS__XC_TEXT, 554, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 555 */
+    {534, 557, 1, 558, "ansi-nist:TransactionDate", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 556 */
+    {556, 558, 0, 558, "nc:Date", 0, 1, 5, 0, 0, 0, EBTS__XC_DATE, 556, -1, 0, "",
+     1, 1, -1, -1, 10, "", 0, ""}, /* 557 */
+    {534, 559, 1, 561, "ansi-nist:TransactionDestinationOrganization", 1, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 558 */
+    {558, 560, 1, 561, "nc:OrganizationIdentification", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 559 */
+    {559, 561, 0, 561, "nc:IdentificationID", 0, 1, 7, 0, 0, 0, EBTS__XC_TEXT, 559, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 560 */
+    {534, 562, 2, 565, "ansi-nist:TransactionDomain", 6, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 561 */
+    {561, 563, 1, 564, "ansi-nist:DomainVersionNumberIdentification", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 562 */
+    {562, 564, 0, 564, "nc:IdentificationID", 0, 1, 13, 1, 0, 0, EBTS__XC_TEXT, 561, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 563 */
+    {561, 565, 0, 565, "ansi-nist:TransactionDomainName", 1, 1, 13, 0, 0, 0, EBTS__XC_TEXT, 561, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 564 */
+    {534, 566, 2, 568, "ansi-nist:TransactionImageResolutionDetails", 8, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 565 */
+    {565, 567, 0, 567, "ansi-nist:NativeScanningResolutionValue", 0, 1, 11, 0, 0, 0, EBTS__XC_TEXT, 566, -1, 0, "",
+     1, 1, -1, -1, 40, "", 0, ""}, /* 566 */
+    {565, 568, 0, 568, "ansi-nist:NominalTransmittingResolutionValue", 1, 1, 12, 0, 0, 0, EBTS__XC_TEXT, 567, -1, 0, "",
+     1, 1, -1, -1, 40, "", 0, ""}, /* 567 */
+    {534, 569, 0, 569, "ansi-nist:TransactionMajorVersionValue", 9, 1, 2, 0, 0, 0, EBTS__XC_VER_MAJ, 568, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 568 */
+    {534, 570, 0, 570, "ansi-nist:TransactionMinorVersionValue", 10, 1, 2, 0, 0, 0, EBTS__XC_VER_MIN, 569, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 569 */
+    {534, 571, 1, 573, "ansi-nist:TransactionOriginatingOrganization", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 570 */
+    {570, 572, 1, 573, "nc:OrganizationIdentification", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 571 */
+    {571, 573, 0, 573, "nc:IdentificationID", 0, 1, 8, 0, 0, 0, EBTS__XC_TEXT, 572, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 572 */
+    {534, 574, 0, 574, "ansi-nist:TransactionPriorityValue", 11, 1, 6, 0, 0, 0, EBTS__XC_TEXT, 573, -1, 0, "",
+     0, 1, -1, -1, 91, "", 0, ""}, /* 573 */
+    {534, 575, 1, 576, "ansi-nist:TransactionUTCDate", 3, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 574 */
+    {574, 576, 0, 576, "nc:DateTime", 0, 1, 14, 0, 0, 0, EBTS__XC_DATETIME, 574, -1, 0, "",
+     1, 1, -1, -1, 92, "", 0, ""}, /* 575 */
+    {534, 577, 0, 577, "ebts:TransactionCategoryCode", 12, 1, 4, 0, 0, 0, EBTS__XC_TEXT, 576, -1, 0, "",
+     1, 1, -1, -1, 56, "", 0, ""}, /* 576 */
+    {-1, 578, 7, 702, "itl:PackageIrisImageRecord", 9, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 577 */
+    {577, 579, 2, 583, "ansi-nist:AssociatedContext", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 255, -1, -1, -1, "", 0, ""}, /* 578 */
+    {578, 580, 1, 581, "ansi-nist:ContextIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 579 */
+    {579, 581, 0, 581, "nc:IdentificationID", 0, 17, 995, 0, 0, 0, EBTS__XC_TEXT, 578, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 580 */
+    {578, 582, 1, 583, "ansi-nist:ImageSegmentIdentification", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 581 */
+    {581, 583, 0, 583, "nc:IdentificationID", 0, 17, 995, 1, 0, 0, EBTS__XC_TEXT, 578, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 582 */
+    {577, 584, 0, 584, "ansi-nist:ImageHashValue", 4, 17, 996, 0, 0, 0, EBTS__XC_TEXT, 583, -1, 0, "",
+     0, 1, -1, -1, 93, "", 0, ""}, /* 583 */
+    {577, 585, 1, 586, "ansi-nist:ImageReferenceIdentification", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 584 */
+    {584, 586, 0, 586, "nc:IdentificationID", 0, 17, 2, 0, 0, 0, EBTS__XC_TEXT, 584, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 585 */
+    {577, 587, 29, 690, "ansi-nist:IrisImage", 6, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 586 */
+    {586, 588, 0, 588, "ansi-nist:ImageBitsPerPixelQuantity", 1, 17, 12, 0, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 587 */
+    {586, 589, 11, 626, "ansi-nist:ImageCaptureDetail", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 588 */
+    {588, 590, 1, 591, "ansi-nist:CaptureDate", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 589 */
+    {589, 591, 0, 591, "nc:Date", 0, 17, 5, 0, 0, 0, EBTS__XC_DATE, 589, -1, 0, "",
+     2, 1, 590, 1, 10, "", 0, ""}, /* 590 */
+    {588, 592, 1, 593, "ansi-nist:CaptureDeviceIdentification", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 591 */
+    {591, 593, 0, 593, "nc:IdentificationID", 0, 17, 17, 0, 0, 0, EBTS__XC_TEXT, 591, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 592 */
+    {588, 594, 0, 594, "ansi-nist:CaptureDeviceMakeText", 4, 17, 19, 0, 0, 0, EBTS__XC_TEXT, 593, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 593 */
+    {588, 595, 0, 595, "ansi-nist:CaptureDeviceModelText", 5, 17, 19, 1, 0, 0, EBTS__XC_TEXT, 594, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 594 */
+    {588, 596, 0, 596, "ansi-nist:CaptureDeviceMonitoringModeCode", 10, 17, 30, 0, 0, 0, EBTS__XC_TEXT, 595, -1, 0, "",
+     0, 1, -1, -1, 78, "", 0, ""}, /* 595 */
+    {588, 597, 0, 597, "ansi-nist:CaptureDeviceSerialNumberText", 6, 17, 19, 2, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 596 */
+    {588, 598, 0, 598, "ansi-nist:CaptureHorizontalPixelDensityValue", 7, 17, 22, 0, 0, 0, EBTS__XC_TEXT, 597, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 597 */
+    {588, 599, 5, 619, "ansi-nist:CaptureLocation", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 598 */
+    {598, 600, 2, 602, "ansi-nist:LocationAlternateGeographicSystemValue", 4, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 599 */
+    {599, 601, 0, 601, "ansi-nist:GeographicLocationSystemName", 0, 17, 998, 13, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 600 */
+    {599, 602, 0, 602, "ansi-nist:GeographicLocationText", 1, 17, 998, 14, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 601 */
+    {598, 603, 3, 612, "ansi-nist:LocationTwoDimensionalGeographicCoordinate", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 602 */
+    {602, 604, 0, 604, "ansi-nist:GeodeticDatumCoordinateSystemCode", 2, 17, 998, 8, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     0, 1, 603, 0, 94, "", 0, ""}, /* 603 */
+    {602, 605, 3, 608, "nc:GeographicCoordinateLatitude", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 604 */
+    {604, 606, 0, 606, "nc:LatitudeDegreeValue", 0, 17, 998, 1, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     1, 1, -1, -1, 95, "", 0, ""}, /* 605 */
+    {604, 607, 0, 607, "nc:LatitudeMinuteValue", 1, 17, 998, 2, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     0, 1, -1, -1, 96, "", 0, ""}, /* 606 */
+    {604, 608, 0, 608, "nc:LatitudeSecondValue", 2, 17, 998, 3, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     0, 1, -1, -1, 96, "", 0, ""}, /* 607 */
+    {602, 609, 3, 612, "nc:GeographicCoordinateLongitude", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 608 */
+    {608, 610, 0, 610, "nc:LongitudeDegreeValue", 0, 17, 998, 4, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     1, 1, -1, -1, 97, "", 0, ""}, /* 609 */
+    {608, 611, 0, 611, "nc:LongitudeMinuteValue", 1, 17, 998, 5, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     0, 1, -1, -1, 96, "", 0, ""}, /* 610 */
+    {608, 612, 0, 612, "nc:LongitudeSecondValue", 2, 17, 998, 6, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     0, 1, -1, -1, 96, "", 0, ""}, /* 611 */
+    {598, 613, 0, 613, "nc:LocationDescriptionText", 0, 17, 998, 12, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 612 */
+    {598, 614, 1, 615, "nc:LocationGeographicElevation", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 613 */
+    {613, 615, 0, 615, "nc:MeasurePointValue", 0, 17, 998, 7, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     2, 1, 614, 0, 40, "", 0, ""}, /* 614 */
+    {598, 616, 3, 619, "nc:LocationUTMCoordinate", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 615 */
+    {615, 617, 0, 617, "nc:UTMEastingValue", 0, 17, 998, 10, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 616 */
+    {615, 618, 0, 618, "nc:UTMGridZoneID", 1, 17, 998, 9, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 617 */
+    {615, 619, 0, 619, "nc:UTMNorthingValue", 2, 17, 998, 11, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 618 */
+    {588, 620, 2, 623, "ansi-nist:CaptureOrganization", 8, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 619 */
+    {619, 621, 1, 622, "nc:OrganizationIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 620 */
+    {620, 622, 0, 622, "nc:IdentificationID", 0, 17, 4, 0, 0, 0, EBTS__XC_TEXT, 620, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 621 */
+    {619, 623, 0, 623, "nc:OrganizationName", 1, 17, 993, 0, 0, 0, EBTS__XC_TEXT, 622, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 622 */
+    {588, 624, 1, 625, "ansi-nist:CaptureUTCDateTime", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 623 */
+    {623, 625, 0, 625, "nc:DateTime", 0, 17, 998, 0, 0, 0, EBTS__XC_DATETIME, 623, -1, 0, "",
+     2, 1, 624, 0, 92, "", 0, ""}, /* 624 */
+    {588, 626, 0, 626, "ansi-nist:CaptureVerticalPixelDensityValue", 9, 17, 23, 0, 0, 0, EBTS__XC_TEXT, 625, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 625 */
+    {586, 627, 0, 627, "ansi-nist:ImageColorSpaceCode", 3, 17, 13, 0, 0, 0, EBTS__XC_TEXT, 626, -1, 0, "",
+     0, 1, -1, -1, 62, "", 0, ""}, /* 626 */
+    {586, 628, 0, 628, "ansi-nist:ImageCommentText", 4, 17, 21, 0, 0, 0, EBTS__XC_TEXT, 627, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 627 */
+    {586, 629, 0, 629, "ansi-nist:ImageCompressionAlgorithmText", 5, 17, 11, 0, 0, 0, EBTS__XC_TEXT, 628, -1, 0, "",
+     0, 1, 628, 1, 0, "", 0, ""}, /* 628 */
+    {586, 630, 0, 630, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 6, 17, 6, 0, 0, 0, EBTS__XC_TEXT, 629, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 629 */
+    {586, 631, 0, 631, "ansi-nist:ImageHorizontalPixelDensityValue", 7, 17, 9, 0, 0, 0, EBTS__XC_TEXT, 630, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 630 */
+    {586, 632, 3, 637, "ansi-nist:ImageQuality", 8, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 631 */
+    {631, 633, 1, 634, "ansi-nist:QualityAlgorithmProductIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 632 */
+    {632, 634, 0, 634, "nc:IdentificationID", 0, 17, 24, 2, 0, 0, EBTS__XC_TEXT, 631, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 633 */
+    {631, 635, 1, 636, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, 634, 0, -1, "", 0, ""}, /* 634 */
+    {634, 636, 0, 636, "nc:IdentificationID", 0, 17, 24, 1, 0, 0, EBTS__XC_TEXT, 631, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 635 */
+    {631, 637, 0, 637, "ansi-nist:QualityValue", 1, 17, 24, 0, 0, 0, EBTS__XC_TEXT, 631, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 636 */
+    {586, 638, 0, 638, "ansi-nist:ImageScaleUnitsCode", 9, 17, 8, 0, 0, 0, EBTS__XC_TEXT, 637, -1, 0, "",
+     0, 1, -1, -1, 64, "", 0, ""}, /* 637 */
+    {586, 639, 0, 639, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 10, 17, 7, 0, 0, 0, EBTS__XC_TEXT, 638, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 638 */
+    {586, 640, 0, 640, "ansi-nist:ImageVerticalPixelDensityValue", 11, 17, 10, 0, 0, 0, EBTS__XC_TEXT, 639, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 639 */
+    {586, 641, 0, 641, "ansi-nist:IrisDiameterPixelQuantity", 18, 17, 26, 0, 0, 0, EBTS__XC_TEXT, 640, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 640 */
+    {586, 642, 0, 642, "ansi-nist:IrisEyeColorAttributeCode", 16, 17, 20, 0, 0, 0, EBTS__XC_TEXT, 641, -1, 0, "",
+     0, 1, -1, -1, 41, "", 0, ""}, /* 641 */
+    {586, 643, 0, 643, "ansi-nist:IrisEyePositionCode", 12, 17, 3, 0, 0, 0, EBTS__XC_TEXT, 642, -1, 0, "",
+     1, 1, -1, -1, 98, "", 0, ""}, /* 642 */
+    {586, 644, 0, 644, "ansi-nist:IrisEyeRotationAngleText", 13, 17, 14, 0, 0, 0, EBTS__XC_TEXT, 643, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 643 */
+    {586, 645, 0, 645, "ansi-nist:IrisEyeRotationUncertaintyValueText", 14, 17, 15, 0, 0, 0, EBTS__XC_TEXT, 644, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 644 */
+    {586, 646, 3, 649, "ansi-nist:IrisImageAcquisitionLightingSpectrum", 17, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 645 */
+    {645, 647, 0, 647, "ansi-nist:AcquisitionLightingSpectrumCode", 0, 17, 25, 0, 0, 0, EBTS__XC_TEXT, 646, -1, 0, "",
+     0, 1, -1, -1, 99, "", 0, ""}, /* 646 */
+    {645, 648, 0, 648, "ansi-nist:AcquisitionLightingSpectrumLowerMeasure", 1, 17, 27, 0, 0, 0, EBTS__XC_TEXT, 647, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 647 */
+    {645, 649, 0, 649, "ansi-nist:AcquisitionLightingSpectrumUpperMeasure", 2, 17, 27, 1, 0, 0, EBTS__XC_TEXT, 648, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 648 */
+    {586, 650, 0, 650, "ansi-nist:IrisImageAcquisitionProfileCode", 20, 17, 31, 0, 0, 0, EBTS__XC_TEXT, 649, -1, 0, "",
+     0, 1, -1, -1, 100, "", 0, ""}, /* 649 */
+    {586, 651, 3, 654, "ansi-nist:IrisImageCapture", 15, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 650 */
+    {650, 652, 0, 652, "ansi-nist:IrisImageHorizontalOrientationCode", 0, 17, 16, 0, 0, 0, EBTS__XC_TEXT, 650, -1, 0, "",
+     1, 1, -1, -1, 98, "", 0, ""}, /* 651 */
+    {650, 653, 0, 653, "ansi-nist:IrisImageScanCategoryCode", 1, 17, 16, 2, 0, 0, EBTS__XC_TEXT, 650, -1, 0, "",
+     1, 1, -1, -1, 86, "", 0, ""}, /* 652 */
+    {650, 654, 0, 654, "ansi-nist:IrisImageVerticalOrientationCode", 2, 17, 16, 1, 0, 0, EBTS__XC_TEXT, 650, -1, 0, "",
+     1, 1, -1, -1, 98, "", 0, ""}, /* 653 */
+    {586, 655, 0, 655, "ansi-nist:IrisImageGazeAngleMeasure", 28, 17, 41, 0, 0, 0, EBTS__XC_TEXT, 654, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 654 */
+    {586, 656, 3, 661, "ansi-nist:IrisImageIrisLowerEyelidBoundary", 25, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 655 */
+    {655, 657, 2, 659, "ansi-nist:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 656 */
+    {656, 658, 0, 658, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 655, 656, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 657 */
+    {656, 659, 0, 659, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 655, 656, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 658 */
+    {655, 660, 0, 660, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 655, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 659 */
+    {655, 661, 0, 661, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 655, -1, 0, "",
+     1, 1, -1, -1, 69, "", 0, ""}, /* 660 */
+    {586, 662, 3, 667, "ansi-nist:IrisImageIrisPupilBoundary", 22, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 661 */
+    {661, 663, 2, 665, "ansi-nist:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 662 */
+    {662, 664, 0, 664, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 661, 662, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 663 */
+    {662, 665, 0, 665, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 661, 662, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 664 */
+    {661, 666, 0, 666, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 661, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 665 */
+    {661, 667, 0, 667, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 661, -1, 0, "",
+     1, 1, -1, -1, 69, "", 0, ""}, /* 666 */
+    {586, 668, 3, 673, "ansi-nist:IrisImageIrisScleraBoundary", 23, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 667 */
+    {667, 669, 2, 671, "ansi-nist:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 668 */
+    {668, 670, 0, 670, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 667, 668, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 669 */
+    {668, 671, 0, 671, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 667, 668, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 670 */
+    {667, 672, 0, 672, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 667, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 671 */
+    {667, 673, 0, 673, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 667, -1, 0, "",
+     1, 1, -1, -1, 69, "", 0, ""}, /* 672 */
+    {586, 674, 3, 679, "ansi-nist:IrisImageIrisUpperEyelidBoundary", 24, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 673 */
+    {673, 675, 2, 677, "ansi-nist:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 674 */
+    {674, 676, 0, 676, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 673, 674, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 675 */
+    {674, 677, 0, 677, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 673, 674, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 676 */
+    {673, 678, 0, 678, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 673, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 677 */
+    {673, 679, 0, 679, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 673, -1, 0, "",
+     1, 1, -1, -1, 69, "", 0, ""}, /* 678 */
+    {586, 680, 0, 680, "ansi-nist:IrisImageMissingReasonCode", 19, 17, 28, 0, 0, 0, EBTS__XC_TEXT, 679, -1, 0, "",
+     0, 1, -1, -1, 102, "", 0, ""}, /* 679 */
+    {586, 681, 4, 687, "ansi-nist:IrisImageOcclusion", 26, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 680 */
+    {680, 682, 2, 684, "ansi-nist:ImageFeatureVertex", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 681 */
+    {681, 683, 0, 683, "ansi-nist:PositionHorizontalCoordinateValue", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 680, 681, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 682 */
+    {681, 684, 0, 684, "ansi-nist:PositionVerticalCoordinateValue", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 680, 681, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 683 */
+    {680, 685, 0, 685, "ansi-nist:ImageFeatureVertexQuantity", 2, 17, 37, 2, 3, 2, EBTS__XC_TEXT, 680, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 684 */
+    {680, 686, 0, 686, "ansi-nist:IrisImageOcclusionCategoryCode", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 680, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 685 */
+    {680, 687, 0, 687, "ansi-nist:IrisImageOcclusionOpacityCode", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 680, -1, 0, "",
+     1, 1, -1, -1, 77, "", 0, ""}, /* 686 */
+    {586, 688, 0, 688, "ansi-nist:IrisImageRangeMeasure", 27, 17, 40, 0, 0, 0, EBTS__XC_TEXT, 687, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 687 */
+    {586, 689, 0, 689, "ansi-nist:IrisImageStorageFormatCode", 21, 17, 32, 0, 0, 0, EBTS__XC_TEXT, 688, -1, 0, "",
+     0, 1, -1, -1, 103, "", 0, ""}, /* 688 */
+    {586, 690, 0, 690, "nc:BinaryBase64Object", 0, 17, 999, 0, 0, 0, EBTS__XC_BASE64, 689, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 689 */
+    {577, 691, 4, 696, "ansi-nist:ProcessAnnotation", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 690 */
+    {690, 692, 0, 692, "ansi-nist:ProcessDescriptionText", 3, 17, 902, 3, 0, 0, EBTS__XC_TEXT, 690, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 691 */
+    {690, 693, 0, 693, "ansi-nist:ProcessName", 1, 17, 902, 1, 0, 0, EBTS__XC_TEXT, 690, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 692 */
+    {690, 694, 0, 694, "ansi-nist:ProcessOwnerText", 2, 17, 902, 2, 0, 0, EBTS__XC_TEXT, 690, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 693 */
+    {690, 695, 1, 696, "ansi-nist:ProcessUTCDate", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 694 */
+    {694, 696, 0, 696, "nc:DateTime", 0, 17, 902, 0, 0, 0, EBTS__XC_DATETIME, 690, -1, 0, "",
+     2, 1, 695, 0, 92, "", 0, ""}, /* 695 */
+    {577, 697, 0, 697, "ansi-nist:RecordCategoryCode", 0, 17, 1, 0, 0, 0, EBTS__XC_RCC, 696, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 696 */
+    {577, 698, 2, 702, "ansi-nist:SourceRepresentation", 5, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 255, -1, -1, -1, "", 0, ""}, /* 697 */
+    {697, 699, 1, 700, "ansi-nist:ImageSegmentIdentification", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 698 */
+    {698, 700, 0, 700, "nc:IdentificationID", 0, 17, 997, 1, 0, 0, EBTS__XC_TEXT, 697, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 699 */
+    {697, 701, 1, 702, "ansi-nist:SourceIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 700 */
+    {700, 702, 0, 702, "nc:IdentificationID", 0, 17, 997, 0, 0, 0, EBTS__XC_TEXT, 697, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 701 */
+    {-1, 703, 3, 744, "itl:PackageLatentImageRecord", 6, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 702 */
+    {702, 704, 14, 741, "ansi-nist:FrictionRidgeImage", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 703, 5, -1, "", 0, ""}, /* 703 */
+    {703, 705, 0, 705, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 10, 13, 3, 0, 0, 0, EBTS__XC_TEXT, 704, -1, 0, "",
+     1, 1, -1, -1, 85, "", 0, ""}, /* 704 */
+    {703, 706, 3, 715, "ansi-nist:FingerprintImageMajorCasePrint", 12, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 705 */
+    {705, 707, 0, 707, "ansi-nist:FingerPositionCode", 0, 13, 14, 0, 0, 0, EBTS__XC_TEXT, 705, -1, 0, "",
+     0, 9, -1, -1, 18, "", 0, ""}, /* 706 */
+    {705, 708, 0, 708, "ansi-nist:MajorCasePrintCode", 1, 13, 14, 1, 0, 0, EBTS__XC_TEXT, 705, -1, 0, "",
+     0, 9, -1, -1, 54, "", 0, ""}, /* 707 */
+    {705, 709, 6, 715, "ansi-nist:MajorCasePrintSegmentOffset", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 12, -1, -1, -1, "", 0, ""}, /* 708 */
+    {708, 710, 0, 710, "ansi-nist:SegmentBottomVerticalCoordinateValue", 0, 13, 15, 5, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 709 */
+    {708, 711, 0, 711, "ansi-nist:SegmentFingerViewCode", 2, 13, 15, 0, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
+     1, 1, -1, -1, 52, "", 0, ""}, /* 710 */
+    {708, 712, 0, 712, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 3, 13, 15, 2, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 711 */
+    {708, 713, 0, 713, "ansi-nist:SegmentLocationCode", 1, 13, 15, 1, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
+     1, 1, -1, -1, 53, "", 0, ""}, /* 712 */
+    {708, 714, 0, 714, "ansi-nist:SegmentRightHorizontalCoordinateValue", 4, 13, 15, 3, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 713 */
+    {708, 715, 0, 715, "ansi-nist:SegmentTopVerticalCoordinateValue", 5, 13, 15, 4, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 714 */
+    {703, 716, 4, 722, "ansi-nist:FrictionRidgeImageQuality", 13, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 715 */
+    {715, 717, 0, 717, "ansi-nist:FrictionRidgePositionCode", 0, 13, 24, 0, 0, 0, EBTS__XC_TEXT, 715, -1, 0, "",
+     1, 1, -1, -1, 28, "", 0, ""}, /* 716 */
+    {715, 718, 1, 719, "ansi-nist:QualityAlgorithmProductIdentification", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 717 */
+    {717, 719, 0, 719, "nc:IdentificationID", 0, 13, 24, 3, 0, 0, EBTS__XC_TEXT, 715, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 718 */
+    {715, 720, 1, 721, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 719 */
+    {719, 721, 0, 721, "nc:IdentificationID", 0, 13, 24, 2, 0, 0, EBTS__XC_TEXT, 715, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 720 */
+    {715, 722, 0, 722, "ansi-nist:QualityValue", 3, 13, 24, 1, 0, 0, EBTS__XC_TEXT, 715, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 721 */
+    {703, 723, 0, 723, "ansi-nist:FrictionRidgePositionCode", 11, 13, 13, 0, 0, 0, EBTS__XC_TEXT, 722, -1, 0, "",
+     1, 6, -1, -1, 28, "", 0, ""}, /* 722 */
+    {703, 724, 0, 724, "ansi-nist:ImageBitsPerPixelQuantity", 1, 13, 12, 0, 0, 0, EBTS__XC_TEXT, 723, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 723 */
+    {703, 725, 4, 733, "ansi-nist:ImageCaptureDetail", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 724 */
+    {724, 726, 1, 727, "ansi-nist:CaptureDate", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 725 */
+    {725, 727, 0, 727, "nc:Date", 0, 13, 5, 0, 0, 0, EBTS__XC_DATE, 725, -1, 0, "",
+     2, 1, 726, 1, 10, "", 0, ""}, /* 726 */
+    {724, 728, 0, 728, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 13, 16, 0, 0, 0, EBTS__XC_TEXT, 727, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 727 */
+    {724, 729, 2, 732, "ansi-nist:CaptureOrganization", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 728 */
+    {728, 730, 1, 731, "nc:OrganizationIdentification", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 729 */
+    {729, 731, 0, 731, "nc:IdentificationID", 0, 13, 4, 0, 0, 0, EBTS__XC_TEXT, 728, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 730 */
+    {728, 732, 0, 732, "nc:OrganizationName", 1, 13, 4, 1, 0, 0, EBTS__XC_TEXT, 728, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 731 */
+    {724, 733, 0, 733, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 13, 17, 0, 0, 0, EBTS__XC_TEXT, 732, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 732 */
+    {703, 734, 0, 734, "ansi-nist:ImageCommentText", 3, 13, 20, 0, 0, 0, EBTS__XC_TEXT, 733, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 733 */
+    {703, 735, 0, 735, "ansi-nist:ImageCompressionAlgorithmText", 4, 13, 11, 0, 0, 0, EBTS__XC_TEXT, 734, -1, 0, "",
+     0, 1, 734, 1, 0, "", 0, ""}, /* 734 */
+    {703, 736, 0, 736, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 13, 6, 0, 0, 0, EBTS__XC_TEXT, 735, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 735 */
+    {703, 737, 0, 737, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 13, 9, 0, 0, 0, EBTS__XC_TEXT, 736, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 736 */
+    {703, 738, 0, 738, "ansi-nist:ImageScaleUnitsCode", 7, 13, 8, 0, 0, 0, EBTS__XC_TEXT, 737, -1, 0, "",
+     0, 1, -1, -1, 64, "", 0, ""}, /* 737 */
+    {703, 739, 0, 739, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 8, 13, 7, 0, 0, 0, EBTS__XC_TEXT, 738, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 738 */
+    {703, 740, 0, 740, "ansi-nist:ImageVerticalPixelDensityValue", 9, 13, 10, 0, 0, 0, EBTS__XC_TEXT, 739, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 739 */
+    {703, 741, 0, 741, "nc:BinaryBase64Object", 0, 13, 999, 0, 0, 0, EBTS__XC_BASE64, 740, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 740 */
+    {702, 742, 1, 743, "ansi-nist:ImageReferenceIdentification", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 741 */
+    {741, 743, 0, 743, "nc:IdentificationID", 0, 13, 2, 0, 0, 0, EBTS__XC_TEXT, 741, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 742 */
+    {702, 744, 0, 744, "ansi-nist:RecordCategoryCode", 0, 13, 1, 0, 0, 0, EBTS__XC_RCC, 743, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 743 */
+    {-1, 745, 8, 998, "itl:PackageMinutiaeRecord", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 744 */
+    {744, 746, 4, 751, "ansi-nist:BiometricCaptureDetail", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 745 */
+    {745, 747, 1, 748, "ansi-nist:CaptureDeviceIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 746 */
+    {746, 748, 0, 748, "nc:IdentificationID", 0, 9, 903, 0, 0, 0, EBTS__XC_TEXT, 746, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 747 */
+    {745, 749, 0, 749, "ansi-nist:CaptureDeviceMakeText", 1, 9, 904, 0, 0, 0, EBTS__XC_TEXT, 748, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 748 */
+    {745, 750, 0, 750, "ansi-nist:CaptureDeviceModelText", 2, 9, 904, 1, 0, 0, EBTS__XC_TEXT, 749, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 749 */
+    {745, 751, 0, 751, "ansi-nist:CaptureDeviceSerialNumberText", 3, 9, 904, 2, 0, 0, EBTS__XC_TEXT, 750, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 750 */
+    {744, 752, 49, 986, "ansi-nist:ExtendedFeatureSetMinutiae", 7, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 0, 751, -1, -1, "", 0, ""}, /* 751 */
+    {751, 753, 6, 759, "ansi-nist:EFSMinutia", 21, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 752 */
+    {752, 754, 0, 754, "ansi-nist:EFSMinutiaCategoryCode", 3, 9, 331, 3, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+     1, 1, -1, -1, 104, "", 0, ""}, /* 753 */
+    {752, 755, 0, 755, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 331, 0, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 754 */
+    {752, 756, 0, 756, "ansi-nist:ImageLocationThetaAngleMeasure", 2, 9, 331, 2, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+     1, 1, -1, -1, 105, "", 0, ""}, /* 755 */
+    {752, 757, 0, 757, "ansi-nist:ImageLocationUncertaintyRadiusMeasure", 4, 9, 331, 4, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 756 */
+    {752, 758, 0, 758, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 331, 1, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 757 */
+    {752, 759, 0, 759, "ansi-nist:MinutiaDirectionUncertaintyValue", 5, 9, 331, 5, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+     0, 1, -1, -1, 106, "", 0, ""}, /* 758 */
+    {751, 760, 0, 760, "ansi-nist:EFSRidgeCountAlgorithmCode", 22, 9, 332, 0, 0, 0, EBTS__XC_TEXT, 759, -1, 0, "",
+     0, 1, -1, -1, 107, "", 0, ""}, /* 759 */
+    {751, 761, 5, 768, "ansi-nist:EFSRidgeCountItem", 23, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 760 */
+    {760, 762, 1, 763, "ansi-nist:MinutiaIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 761 */
+    {761, 763, 0, 763, "nc:IdentificationID", 0, 9, 333, 0, 0, 0, EBTS__XC_TEXT, 760, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 762 */
+    {760, 764, 1, 765, "ansi-nist:MinutiaReferenceIdentification", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 763 */
+    {763, 765, 0, 765, "nc:IdentificationID", 0, 9, 333, 1, 0, 0, EBTS__XC_TEXT, 760, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 764 */
+    {760, 766, 0, 766, "ansi-nist:MinutiaeRidgeCountOctantNumeric", 3, 9, 333, 3, 0, 0, EBTS__XC_TEXT, 760, -1, 0, "",
+     0, 1, -1, -1, 108, "", 0, ""}, /* 765 */
+    {760, 767, 0, 767, "ansi-nist:MinutiaeRidgeCountResidualCode", 4, 9, 333, 4, 0, 0, EBTS__XC_TEXT, 760, -1, 0, "",
+     0, 1, -1, -1, 86, "", 0, ""}, /* 766 */
+    {760, 768, 0, 768, "ansi-nist:RidgeCountValue", 2, 9, 333, 2, 0, 0, EBTS__XC_TEXT, 760, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 767 */
+    {751, 769, 1, 770, "ansi-nist:ExtendedFeatureSetProfileIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 768 */
+    {768, 770, 0, 770, "nc:IdentificationID", 0, 9, 303, 0, 0, 0, EBTS__XC_TEXT, 768, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 769 */
+    {751, 771, 2, 773, "ansi-nist:FingerprintImageFingerprintOrientation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 770 */
+    {770, 772, 0, 772, "ansi-nist:OrientationAngleUncertaintyValue", 1, 9, 301, 1, 0, 0, EBTS__XC_TEXT, 770, -1, 0, "",
+     0, 1, -1, -1, 106, "", 0, ""}, /* 771 */
+    {770, 773, 0, 773, "ansi-nist:OrientationAngleValue", 0, 9, 301, 0, 0, 0, EBTS__XC_TEXT, 770, -1, 0, "",
+     1, 1, -1, -1, 109, "", 0, ""}, /* 772 */
+    {751, 774, 3, 777, "ansi-nist:FingerprintPatternClassification", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 7, -1, -1, -1, "", 0, ""}, /* 773 */
+    {773, 775, 0, 775, "ansi-nist:FingerprintPatternGeneralClassCode", 0, 9, 307, 0, 0, 0, EBTS__XC_TEXT, 773, -1, 0, "",
+     1, 1, -1, -1, 110, "", 0, ""}, /* 774 */
+    {773, 776, 0, 776, "ansi-nist:FingerprintPatternSubClassCode", 1, 9, 307, 1, 0, 0, EBTS__XC_TEXT, 773, -1, 0, "",
+     0, 1, -1, -1, 111, "", 0, ""}, /* 775 */
+    {773, 777, 0, 777, "ansi-nist:FingerprintPatternWhorlDeltaRelationshipCode", 2, 9, 307, 2, 0, 0, EBTS__XC_TEXT, 773, -1, 0, "",
+     0, 1, -1, -1, 112, "", 0, ""}, /* 776 */
+    {751, 778, 3, 785, "ansi-nist:FrictionRidgeImageAreaOfCorrespondence", 43, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 777 */
+    {777, 779, 1, 780, "ansi-nist:ImageReferenceIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 778 */
+    {778, 780, 0, 780, "nc:IdentificationID", 0, 9, 360, 0, 2, 2, EBTS__XC_TEXT, 777, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 779 */
+    {777, 781, 1, 784, "ansi-nist:ImageSegmentPolygon", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 780 */
+    {780, 782, 2, 784, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 781 */
+    {781, 783, 0, 783, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 360, 0, 2, 2, EBTS__XC_TEXT, 777, 781, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 782 */
+    {781, 784, 0, 784, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 360, 1, 2, 2, EBTS__XC_TEXT, 777, 781, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 783 */
+    {777, 785, 0, 785, "ansi-nist:MinutiaeCommentText", 2, 9, 360, 1, 2, 2, EBTS__XC_TEXT, 777, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 784 */
+    {751, 786, 4, 790, "ansi-nist:FrictionRidgeImageCenter", 17, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 3, -1, -1, -1, "", 0, ""}, /* 785 */
+    {785, 787, 0, 787, "ansi-nist:FrictionRidgeImageCenterLocationMethodCode", 0, 9, 323, 0, 0, 0, EBTS__XC_TEXT, 785, -1, 0, "",
+     1, 1, -1, -1, 113, "", 0, ""}, /* 786 */
+    {785, 788, 0, 788, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 1, 9, 323, 1, 0, 0, EBTS__XC_TEXT, 785, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 787 */
+    {785, 789, 0, 789, "ansi-nist:ImageLocationUncertaintyRadiusMeasure", 3, 9, 323, 3, 0, 0, EBTS__XC_TEXT, 785, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 788 */
+    {785, 790, 0, 790, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 2, 9, 323, 2, 0, 0, EBTS__XC_TEXT, 785, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 789 */
+    {751, 791, 0, 791, "ansi-nist:FrictionRidgeImageLateralReversalCode", 9, 9, 315, 0, 0, 0, EBTS__XC_TEXT, 790, -1, 0, "",
+     0, 1, -1, -1, 114, "", 0, ""}, /* 790 */
+    {751, 792, 5, 800, "ansi-nist:FrictionRidgeImageRegionOfInterest", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 791 */
+    {791, 793, 0, 793, "ansi-nist:ImageSegmentHeightMeasure", 1, 9, 300, 1, 4, 2, EBTS__XC_TEXT, 791, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 792 */
+    {791, 794, 0, 794, "ansi-nist:ImageSegmentHorizontalOffsetMeasure", 2, 9, 300, 2, 4, 2, EBTS__XC_TEXT, 791, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 793 */
+    {791, 795, 1, 798, "ansi-nist:ImageSegmentPolygon", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 794 */
+    {794, 796, 2, 798, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 795 */
+    {795, 797, 0, 797, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 300, 0, 4, 2, EBTS__XC_TEXT, 791, 795, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 796 */
+    {795, 798, 0, 798, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 300, 1, 4, 2, EBTS__XC_TEXT, 791, 795, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 797 */
+    {791, 799, 0, 799, "ansi-nist:ImageSegmentVerticalOffsetMeasure", 3, 9, 300, 3, 4, 2, EBTS__XC_TEXT, 791, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 798 */
+    {791, 800, 0, 800, "ansi-nist:ImageSegmentWidthMeasure", 0, 9, 300, 0, 4, 2, EBTS__XC_TEXT, 791, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 799 */
+    {751, 801, 2, 804, "ansi-nist:FrictionRidgeImageRelativeRotation", 46, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 800 */
+    {800, 802, 1, 803, "ansi-nist:ImageReferenceIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 801 */
+    {801, 803, 0, 803, "nc:IdentificationID", 0, 9, 363, 0, 0, 0, EBTS__XC_TEXT, 800, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 802 */
+    {800, 804, 0, 804, "ansi-nist:ImageRelativeOverallRotationValue", 1, 9, 363, 1, 0, 0, EBTS__XC_TEXT, 800, -1, 0, "",
+     1, 1, -1, -1, 109, "", 0, ""}, /* 803 */
+    {751, 805, 0, 805, "ansi-nist:FrictionRidgeImageTonalReversalCode", 8, 9, 314, 0, 0, 0, EBTS__XC_TEXT, 804, -1, 0, "",
+     0, 1, -1, -1, 115, "", 0, ""}, /* 804 */
+    {751, 806, 0, 806, "ansi-nist:FrictionRidgeSkeletonizedImageBinaryObject", 47, 9, 372, 0, 0, 0, EBTS__XC_TEXT, 805, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 805 */
+    {751, 807, 3, 812, "ansi-nist:ImageQuality", 10, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 806 */
+    {806, 808, 1, 809, "ansi-nist:QualityAlgorithmProductIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 807 */
+    {807, 809, 0, 809, "nc:IdentificationID", 0, 9, 316, 2, 0, 0, EBTS__XC_TEXT, 806, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 808 */
+    {806, 810, 1, 811, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, 809, 0, -1, "", 0, ""}, /* 809 */
+    {809, 811, 0, 811, "nc:IdentificationID", 0, 9, 316, 1, 0, 0, EBTS__XC_TEXT, 806, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 810 */
+    {806, 812, 0, 812, "ansi-nist:QualityValue", 1, 9, 316, 0, 0, 0, EBTS__XC_TEXT, 806, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 811 */
+    {751, 813, 0, 813, "ansi-nist:LatentProcessingCategoryCode", 37, 9, 352, 0, 0, 0, EBTS__XC_TEXT, 812, -1, 0, "",
+     0, 9, -1, -1, 116, "", 0, ""}, /* 812 */
+    {751, 814, 0, 814, "ansi-nist:MinutiaeCommentText", 36, 9, 351, 0, 0, 0, EBTS__XC_TEXT, 813, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 813 */
+    {751, 815, 5, 820, "ansi-nist:MinutiaeCore", 13, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 814 */
+    {814, 816, 0, 816, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 320, 0, 0, 0, EBTS__XC_TEXT, 814, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 815 */
+    {814, 817, 0, 817, "ansi-nist:ImageLocationUncertaintyRadiusMeasure", 3, 9, 320, 3, 0, 0, EBTS__XC_TEXT, 814, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 816 */
+    {814, 818, 0, 818, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 320, 1, 0, 0, EBTS__XC_TEXT, 814, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 817 */
+    {814, 819, 0, 819, "ansi-nist:MinutiaeCoreDirectionMeasure", 2, 9, 320, 2, 0, 0, EBTS__XC_TEXT, 814, -1, 0, "",
+     0, 1, -1, -1, 105, "", 0, ""}, /* 818 */
+    {814, 820, 0, 820, "ansi-nist:MinutiaeCoreDirectionUncertaintyValue", 4, 9, 320, 4, 0, 0, EBTS__XC_TEXT, 814, -1, 0, "",
+     0, 1, -1, -1, 106, "", 0, ""}, /* 819 */
+    {751, 821, 10, 831, "ansi-nist:MinutiaeDelta", 15, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 820 */
+    {820, 822, 0, 822, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 321, 0, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 821 */
+    {820, 823, 0, 823, "ansi-nist:ImageLocationUncertaintyRadiusMeasure", 6, 9, 321, 6, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 822 */
+    {820, 824, 0, 824, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 321, 1, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 823 */
+    {820, 825, 0, 825, "ansi-nist:MinutiaeDeltaCategoryCode", 5, 9, 321, 5, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     0, 1, -1, -1, 117, "", 0, ""}, /* 824 */
+    {820, 826, 0, 826, "ansi-nist:MinutiaeDeltaDirectionLeftMeasure", 3, 9, 321, 3, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     0, 1, -1, -1, 105, "", 0, ""}, /* 825 */
+    {820, 827, 0, 827, "ansi-nist:MinutiaeDeltaDirectionLeftUncertaintyValue", 8, 9, 321, 8, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     0, 1, -1, -1, 106, "", 0, ""}, /* 826 */
+    {820, 828, 0, 828, "ansi-nist:MinutiaeDeltaDirectionRightMeasure", 4, 9, 321, 4, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     0, 1, -1, -1, 105, "", 0, ""}, /* 827 */
+    {820, 829, 0, 829, "ansi-nist:MinutiaeDeltaDirectionRightUncertaintyValue", 9, 9, 321, 9, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     0, 1, -1, -1, 106, "", 0, ""}, /* 828 */
+    {820, 830, 0, 830, "ansi-nist:MinutiaeDeltaDirectionUpMeasure", 2, 9, 321, 2, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     0, 1, -1, -1, 105, "", 0, ""}, /* 829 */
+    {820, 831, 0, 831, "ansi-nist:MinutiaeDeltaDirectionUpUncertaintyValue", 7, 9, 321, 7, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+     0, 1, -1, -1, 106, "", 0, ""}, /* 830 */
+    {751, 832, 3, 838, "ansi-nist:MinutiaeDistinctiveFeature", 19, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 99, -1, -1, -1, "", 0, ""}, /* 831 */
+    {831, 833, 1, 836, "ansi-nist:ImageSegmentPolygon", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 832 */
+    {832, 834, 2, 836, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 833 */
+    {833, 835, 0, 835, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 324, 0, 2, 2, EBTS__XC_TEXT, 831, 833, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 834 */
+    {833, 836, 0, 836, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 324, 1, 2, 2, EBTS__XC_TEXT, 831, 833, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 835 */
+    {831, 837, 0, 837, "ansi-nist:MinutiaeCommentText", 2, 9, 324, 1, 2, 2, EBTS__XC_TEXT, 831, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 836 */
+    {831, 838, 0, 838, "ansi-nist:MinutiaeDistinctiveFeatureCategoryCode", 0, 9, 324, 0, 2, 2, EBTS__XC_TEXT, 831, -1, 0, "",
+     1, 1, -1, -1, 118, "", 0, ""}, /* 837 */
+    {751, 839, 3, 842, "ansi-nist:MinutiaeDot", 26, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 838 */
+    {838, 840, 0, 840, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 340, 0, 0, 0, EBTS__XC_TEXT, 838, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 839 */
+    {838, 841, 0, 841, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 340, 1, 0, 0, EBTS__XC_TEXT, 838, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 840 */
+    {838, 842, 0, 842, "ansi-nist:MinutiaeDotLengthMeasure", 2, 9, 340, 2, 0, 0, EBTS__XC_TEXT, 838, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 841 */
+    {751, 843, 8, 857, "ansi-nist:MinutiaeExaminerComparisonDetermination", 45, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 842 */
+    {842, 844, 1, 845, "ansi-nist:ImageReferenceIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 843 */
+    {843, 845, 0, 845, "nc:IdentificationID", 0, 9, 362, 0, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 844 */
+    {842, 846, 0, 846, "ansi-nist:MinutiaeCommentText", 7, 9, 362, 7, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 845 */
+    {842, 847, 0, 847, "ansi-nist:MinutiaeComparisonComplexityCode", 6, 9, 362, 8, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+     0, 1, -1, -1, 119, "", 0, ""}, /* 846 */
+    {842, 848, 1, 851, "ansi-nist:MinutiaeExaminer", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 847 */
+    {847, 849, 2, 851, "nc:PersonName", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 848 */
+    {848, 850, 0, 850, "nc:PersonGivenName", 0, 9, 362, 4, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 849 */
+    {848, 851, 0, 851, "nc:PersonSurName", 1, 9, 362, 3, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 850 */
+    {842, 852, 1, 853, "ansi-nist:MinutiaeExaminerAffiliation", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 851 */
+    {851, 853, 0, 853, "nc:OrganizationName", 0, 9, 362, 5, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 852 */
+    {842, 854, 1, 855, "ansi-nist:MinutiaeExaminerComparisonDeterminationDateTime", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 853 */
+    {853, 855, 0, 855, "nc:DateTime", 0, 9, 362, 6, 0, 0, EBTS__XC_DATETIME, 842, -1, 0, "",
+     2, 1, 854, 0, 92, "", 0, ""}, /* 854 */
+    {842, 856, 0, 856, "ansi-nist:MinutiaeExaminerComparisonDeterminationResultCode", 1, 9, 362, 1, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+     1, 1, -1, -1, 120, "", 0, ""}, /* 855 */
+    {842, 857, 0, 857, "ansi-nist:MinutiaeExaminerProgressCode", 2, 9, 362, 2, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+     1, 1, -1, -1, 121, "", 0, ""}, /* 856 */
+    {751, 858, 7, 867, "ansi-nist:MinutiaeFeatureCorrespondence", 44, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 857 */
+    {857, 859, 0, 859, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 4, 9, 361, 2, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 858 */
+    {857, 860, 0, 860, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 5, 9, 361, 3, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 859 */
+    {857, 861, 0, 861, "ansi-nist:MinutiaeCommentText", 6, 9, 361, 4, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 860 */
+    {857, 862, 0, 862, "ansi-nist:MinutiaeFeatureCategoryCode", 2, 9, 361, 5, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
+     0, 1, -1, -1, 122, "", 0, ""}, /* 861 */
+    {857, 863, 0, 863, "ansi-nist:MinutiaeFeatureCorrespondenceCategoryCode", 1, 9, 361, 1, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
+     1, 1, -1, -1, 123, "", 0, ""}, /* 862 */
+    {857, 864, 1, 865, "ansi-nist:MinutiaeFeatureIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 863 */
+    {863, 865, 0, 865, "nc:IdentificationID", 0, 9, 361, 0, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 864 */
+    {857, 866, 1, 867, "ansi-nist:MinutiaeFeatureReferenceIdentification", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 865 */
+    {865, 867, 0, 867, "nc:IdentificationID", 0, 9, 361, 6, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 866 */
+    {751, 868, 8, 883, "ansi-nist:MinutiaeFeatureDetection", 35, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 99, -1, -1, -1, "", 0, ""}, /* 867 */
+    {867, 869, 1, 870, "ansi-nist:MinutiaeAlgorithmIdentification", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 868 */
+    {868, 870, 0, 870, "nc:IdentificationID", 0, 9, 350, 3, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 869 */
+    {867, 871, 1, 872, "ansi-nist:MinutiaeAlgorithmVendorIdentification", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 870 */
+    {870, 872, 0, 872, "nc:IdentificationID", 0, 9, 350, 2, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 871 */
+    {867, 873, 0, 873, "ansi-nist:MinutiaeCommentText", 7, 9, 350, 8, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 872 */
+    {867, 874, 1, 877, "ansi-nist:MinutiaeExaminer", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 873 */
+    {873, 875, 2, 877, "nc:PersonName", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 874 */
+    {874, 876, 0, 876, "nc:PersonGivenName", 0, 9, 350, 5, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 875 */
+    {874, 877, 0, 877, "nc:PersonSurName", 1, 9, 350, 4, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 876 */
+    {867, 878, 1, 879, "ansi-nist:MinutiaeExaminerAffiliation", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 877 */
+    {877, 879, 0, 879, "nc:OrganizationName", 0, 9, 350, 6, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 878 */
+    {867, 880, 1, 881, "ansi-nist:MinutiaeFeatureDetectionDateTime", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 879 */
+    {879, 881, 0, 881, "nc:DateTime", 0, 9, 350, 7, 0, 0, EBTS__XC_DATETIME, 867, -1, 0, "",
+     2, 1, 880, 0, 92, "", 0, ""}, /* 880 */
+    {867, 882, 0, 882, "ansi-nist:MinutiaeFeatureDetectionFieldListText", 0, 9, 350, 0, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 881 */
+    {867, 883, 0, 883, "ansi-nist:MinutiaeFeatureDetectionMethodCode", 1, 9, 350, 1, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+     1, 1, -1, -1, 124, "", 0, ""}, /* 882 */
+    {751, 884, 4, 891, "ansi-nist:MinutiaeFingerLocation", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 20, -1, -1, -1, "", 0, ""}, /* 883 */
+    {883, 885, 0, 885, "ansi-nist:FingerPositionCode", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 883, -1, 0, "",
+     1, 1, -1, -1, 18, "", 0, ""}, /* 884 */
+    {883, 886, 0, 886, "ansi-nist:FingerprintOffCenterCode", 2, 9, 302, 2, 3, 2, EBTS__XC_TEXT, 883, -1, 0, "",
+     0, 1, -1, -1, 125, "", 0, ""}, /* 885 */
+    {883, 887, 1, 890, "ansi-nist:ImageSegmentPolygon", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 886 */
+    {886, 888, 2, 890, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 887 */
+    {887, 889, 0, 889, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 883, 887, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 888 */
+    {887, 890, 0, 890, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 883, 887, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 889 */
+    {883, 891, 0, 891, "ansi-nist:SegmentLocationCode", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 883, -1, 0, "",
+     0, 1, -1, -1, 53, "", 0, ""}, /* 890 */
+    {751, 892, 3, 899, "ansi-nist:MinutiaeFlexionCrease", 30, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 891 */
+    {891, 893, 2, 895, "ansi-nist:MinutiaLocationPoint", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 892 */
+    {892, 894, 0, 894, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 342, 0, 0, 0, EBTS__XC_TEXT, 891, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 893 */
+    {892, 895, 0, 895, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 342, 1, 0, 0, EBTS__XC_TEXT, 891, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 894 */
+    {891, 896, 2, 898, "ansi-nist:MinutiaLocationReferencePoint", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 895 */
+    {895, 897, 0, 897, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 342, 2, 0, 0, EBTS__XC_TEXT, 891, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 896 */
+    {895, 898, 0, 898, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 342, 3, 0, 0, EBTS__XC_TEXT, 891, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 897 */
+    {891, 899, 0, 899, "ansi-nist:MinutiaeFlexionCreaseCategoryCode", 2, 9, 342, 4, 0, 0, EBTS__XC_TEXT, 891, -1, 0, "",
+     1, 1, -1, -1, 126, "", 0, ""}, /* 898 */
+    {751, 900, 2, 902, "ansi-nist:MinutiaeFraudEvidence", 39, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 4, -1, -1, -1, "", 0, ""}, /* 899 */
+    {899, 901, 0, 901, "ansi-nist:MinutiaeCommentText", 1, 9, 354, 1, 0, 0, EBTS__XC_TEXT, 899, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 900 */
+    {899, 902, 0, 902, "ansi-nist:MinutiaeFraudEvidenceCategoryCode", 0, 9, 354, 0, 0, 0, EBTS__XC_TEXT, 899, -1, 0, "",
+     1, 1, -1, -1, 127, "", 0, ""}, /* 901 */
+    {751, 903, 2, 905, "ansi-nist:MinutiaeGrowthOrShrinkage", 11, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 902 */
+    {902, 904, 0, 904, "ansi-nist:MinutiaeCommentText", 1, 9, 317, 1, 0, 0, EBTS__XC_TEXT, 902, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 903 */
+    {902, 905, 0, 905, "ansi-nist:MinutiaeGrowthOrShrinkageCode", 0, 9, 317, 0, 0, 0, EBTS__XC_TEXT, 902, -1, 0, "",
+     1, 1, -1, -1, 128, "", 0, ""}, /* 904 */
+    {751, 906, 1, 910, "ansi-nist:MinutiaeImageRidgePathRepresentation", 48, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 905 */
+    {905, 907, 1, 910, "ansi-nist:MinutiaeRidgePathSegment", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 0, -1, -1, -1, "", 0, ""}, /* 906 */
+    {906, 908, 2, 910, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 907 */
+    {907, 909, 0, 909, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 373, 0, 0, 2, EBTS__XC_TEXT, 906, 907, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 908 */
+    {907, 910, 0, 910, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 373, 1, 0, 2, EBTS__XC_TEXT, 906, 907, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 909 */
+    {751, 911, 2, 917, "ansi-nist:MinutiaeIncipientRidge", 28, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 910 */
+    {910, 912, 2, 914, "ansi-nist:MinutiaLocationPoint", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 911 */
+    {911, 913, 0, 913, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 341, 0, 0, 0, EBTS__XC_TEXT, 910, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 912 */
+    {911, 914, 0, 914, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 341, 1, 0, 0, EBTS__XC_TEXT, 910, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 913 */
+    {910, 915, 2, 917, "ansi-nist:MinutiaLocationReferencePoint", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 914 */
+    {914, 916, 0, 916, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 341, 2, 0, 0, EBTS__XC_TEXT, 910, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 915 */
+    {914, 917, 0, 917, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 341, 3, 0, 0, EBTS__XC_TEXT, 910, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 916 */
+    {751, 918, 2, 920, "ansi-nist:MinutiaeLatentMatrix", 41, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 3, -1, -1, -1, "", 0, ""}, /* 917 */
+    {917, 919, 0, 919, "ansi-nist:MinutiaeCommentText", 1, 9, 356, 1, 0, 0, EBTS__XC_TEXT, 917, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 918 */
+    {917, 920, 0, 920, "ansi-nist:MinutiaeLatentMatrixCategoryCode", 0, 9, 356, 0, 0, 0, EBTS__XC_TEXT, 917, -1, 0, "",
+     1, 1, -1, -1, 129, "", 0, ""}, /* 919 */
+    {751, 921, 2, 923, "ansi-nist:MinutiaeLatentSubstrate", 40, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 3, -1, -1, -1, "", 0, ""}, /* 920 */
+    {920, 922, 0, 922, "ansi-nist:MinutiaeLatentSubstrateCategoryCode", 0, 9, 355, 0, 0, 0, EBTS__XC_TEXT, 920, -1, 0, "",
+     1, 1, -1, -1, 130, "", 0, ""}, /* 921 */
+    {920, 923, 0, 923, "ansi-nist:MinutiaeLatentSubstrateDescriptionText", 1, 9, 355, 1, 0, 0, EBTS__XC_TEXT, 920, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 922 */
+    {751, 924, 3, 930, "ansi-nist:MinutiaeLocalQualityIssues", 42, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 923 */
+    {923, 925, 1, 928, "ansi-nist:ImageSegmentPolygon", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 924 */
+    {924, 926, 2, 928, "ansi-nist:ImageSegmentVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 925 */
+    {925, 927, 0, 927, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 357, 0, 2, 2, EBTS__XC_TEXT, 923, 925, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 926 */
+    {925, 928, 0, 928, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 357, 1, 2, 2, EBTS__XC_TEXT, 923, 925, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 927 */
+    {923, 929, 0, 929, "ansi-nist:MinutiaeCommentText", 2, 9, 357, 1, 2, 2, EBTS__XC_TEXT, 923, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 928 */
+    {923, 930, 0, 930, "ansi-nist:MinutiaeLocalQualityIssuesCategoryCode", 0, 9, 357, 0, 2, 2, EBTS__XC_TEXT, 923, -1, 0, "",
+     1, 1, -1, -1, 131, "", 0, ""}, /* 929 */
+    {751, 931, 0, 931, "ansi-nist:MinutiaeNoCoresPresentIndicator", 12, 9, 325, 0, 0, 0, EBTS__XC_BOOL, 930, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 930 */
+    {751, 932, 0, 932, "ansi-nist:MinutiaeNoCreasesPresentIndicator", 29, 9, 348, 0, 0, 0, EBTS__XC_BOOL, 931, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 931 */
+    {751, 933, 0, 933, "ansi-nist:MinutiaeNoDeltasPresentIndicator", 14, 9, 326, 0, 0, 0, EBTS__XC_BOOL, 932, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 932 */
+    {751, 934, 0, 934, "ansi-nist:MinutiaeNoDistinctiveFeaturesPresentIndicator", 18, 9, 327, 0, 0, 0, EBTS__XC_BOOL, 933, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 933 */
+    {751, 935, 0, 935, "ansi-nist:MinutiaeNoDotsPresentIndicator", 25, 9, 346, 0, 0, 0, EBTS__XC_BOOL, 934, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 934 */
+    {751, 936, 0, 936, "ansi-nist:MinutiaeNoIncipientRidgesPresentIndicator", 27, 9, 347, 0, 0, 0, EBTS__XC_BOOL, 935, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 935 */
+    {751, 937, 0, 937, "ansi-nist:MinutiaeNoMinutiaePresentIndicator", 20, 9, 334, 0, 0, 0, EBTS__XC_BOOL, 936, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 936 */
+    {751, 938, 0, 938, "ansi-nist:MinutiaeNoPoresPresentIndicator", 33, 9, 344, 0, 0, 0, EBTS__XC_BOOL, 937, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 937 */
+    {751, 939, 0, 939, "ansi-nist:MinutiaeNoRidgeEdgeFeaturesPresentIndicator", 31, 9, 349, 0, 0, 0, EBTS__XC_BOOL, 938, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 938 */
+    {751, 940, 2, 942, "ansi-nist:MinutiaePore", 34, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 939 */
+    {939, 941, 0, 941, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 345, 0, 0, 0, EBTS__XC_TEXT, 939, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 940 */
+    {939, 942, 0, 942, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 345, 1, 0, 0, EBTS__XC_TEXT, 939, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 941 */
+    {751, 943, 4, 951, "ansi-nist:MinutiaeRidgeCountConfidence", 24, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 942 */
+    {942, 944, 2, 946, "ansi-nist:MinutiaLocationPoint", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 943 */
+    {943, 945, 0, 945, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 335, 0, 0, 0, EBTS__XC_TEXT, 942, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 944 */
+    {943, 946, 0, 946, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 335, 1, 0, 0, EBTS__XC_TEXT, 942, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 945 */
+    {942, 947, 2, 949, "ansi-nist:MinutiaLocationReferencePoint", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 946 */
+    {946, 948, 0, 948, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 335, 2, 0, 0, EBTS__XC_TEXT, 942, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 947 */
+    {946, 949, 0, 949, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 335, 3, 0, 0, EBTS__XC_TEXT, 942, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 948 */
+    {942, 950, 0, 950, "ansi-nist:MinutiaeRidgeCountConfidenceValue", 3, 9, 335, 5, 0, 0, EBTS__XC_TEXT, 942, -1, 0, "",
+     1, 1, -1, -1, 132, "", 0, ""}, /* 949 */
+    {942, 951, 0, 951, "ansi-nist:MinutiaeRidgeCountMethodCode", 2, 9, 335, 4, 0, 0, EBTS__XC_TEXT, 942, -1, 0, "",
+     1, 1, -1, -1, 133, "", 0, ""}, /* 950 */
+    {751, 952, 4, 958, "ansi-nist:MinutiaeRidgeCountCoreToDelta", 16, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 951 */
+    {951, 953, 1, 954, "ansi-nist:MinutiaeCoreIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 952 */
+    {952, 954, 0, 954, "nc:IdentificationID", 0, 9, 322, 0, 0, 0, EBTS__XC_TEXT, 951, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 953 */
+    {951, 955, 1, 956, "ansi-nist:MinutiaeDeltaIdentification", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 954 */
+    {954, 956, 0, 956, "nc:IdentificationID", 0, 9, 322, 1, 0, 0, EBTS__XC_TEXT, 951, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 955 */
+    {951, 957, 0, 957, "ansi-nist:RidgeCountMaximumValue", 3, 9, 322, 3, 0, 0, EBTS__XC_TEXT, 951, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 956 */
+    {951, 958, 0, 958, "ansi-nist:RidgeCountMinimumValue", 2, 9, 322, 2, 0, 0, EBTS__XC_TEXT, 951, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 957 */
+    {751, 959, 3, 962, "ansi-nist:MinutiaeRidgeEdgeOrDiscontinuity", 32, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 958 */
+    {958, 960, 0, 960, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 343, 0, 0, 0, EBTS__XC_TEXT, 958, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 959 */
+    {958, 961, 0, 961, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 343, 1, 0, 0, EBTS__XC_TEXT, 958, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 960 */
+    {958, 962, 0, 962, "ansi-nist:MinutiaeRidgeEdgeOrDiscontinuityCategoryCode", 2, 9, 343, 2, 0, 0, EBTS__XC_TEXT, 958, -1, 0, "",
+     1, 1, -1, -1, 134, "", 0, ""}, /* 961 */
+    {751, 963, 3, 966, "ansi-nist:MinutiaeRidgeFlowMap", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 962 */
+    {962, 964, 0, 964, "ansi-nist:MinutiaeRidgeFlowMapFormatCode", 1, 9, 311, 1, 0, 0, EBTS__XC_TEXT, 962, -1, 0, "",
+     1, 1, -1, -1, 135, "", 0, ""}, /* 963 */
+    {962, 965, 0, 965, "ansi-nist:MinutiaeRidgeFlowMapRowText", 2, 9, 310, 0, 0, 0, EBTS__XC_TEXT, 964, -1, 0, "",
+     1, 0, -1, -1, 0, "", 0, ""}, /* 964 */
+    {962, 966, 0, 966, "ansi-nist:MinutiaeRidgeFlowMapSamplingFrequencyValue", 0, 9, 311, 0, 0, 0, EBTS__XC_TEXT, 962, -1, 0, "",
+     1, 1, -1, -1, 136, "", 0, ""}, /* 965 */
+    {751, 967, 3, 970, "ansi-nist:MinutiaeRidgeQualityMap", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 966 */
+    {966, 968, 0, 968, "ansi-nist:MinutiaeRidgeQualityMapCellSizeValue", 0, 9, 309, 0, 0, 0, EBTS__XC_TEXT, 966, -1, 0, "",
+     1, 1, -1, -1, 136, "", 0, ""}, /* 967 */
+    {966, 969, 0, 969, "ansi-nist:MinutiaeRidgeQualityMapFormatCode", 1, 9, 309, 1, 0, 0, EBTS__XC_TEXT, 966, -1, 0, "",
+     1, 1, -1, -1, 137, "", 0, ""}, /* 968 */
+    {966, 970, 0, 970, "ansi-nist:MinutiaeRidgeQualityMapRowText", 2, 9, 308, 0, 0, 0, EBTS__XC_TEXT, 969, -1, 0, "",
+     1, 0, -1, -1, 0, "", 0, ""}, /* 969 */
+    {751, 971, 3, 974, "ansi-nist:MinutiaeRidgeWavelengthMap", 7, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 970 */
+    {970, 972, 0, 972, "ansi-nist:MinutiaeRidgeWavelengthMapFormatCode", 1, 9, 313, 1, 0, 0, EBTS__XC_TEXT, 970, -1, 0, "",
+     1, 1, -1, -1, 138, "", 0, ""}, /* 971 */
+    {970, 973, 0, 973, "ansi-nist:MinutiaeRidgeWavelengthMapRowText", 2, 9, 312, 0, 0, 0, EBTS__XC_TEXT, 972, -1, 0, "",
+     1, 0, -1, -1, 0, "", 0, ""}, /* 972 */
+    {970, 974, 0, 974, "ansi-nist:MinutiaeRidgeWavelengthMapSamplingFrequencyValue", 0, 9, 313, 0, 0, 0, EBTS__XC_TEXT, 970, -1, 0, "",
+     1, 1, -1, -1, 136, "", 0, ""}, /* 973 */
+    {751, 975, 6, 986, "ansi-nist:MinutiaeValueAssessment", 38, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 974 */
+    {974, 976, 0, 976, "ansi-nist:MinutiaeAnalysisComplexityCode", 4, 9, 353, 6, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
+     0, 1, -1, -1, 119, "", 0, ""}, /* 975 */
+    {974, 977, 0, 977, "ansi-nist:MinutiaeCommentText", 5, 9, 353, 5, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 976 */
+    {974, 978, 1, 981, "ansi-nist:MinutiaeExaminer", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 977 */
+    {977, 979, 2, 981, "nc:PersonName", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 978 */
+    {978, 980, 0, 980, "nc:PersonGivenName", 0, 9, 353, 2, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 979 */
+    {978, 981, 0, 981, "nc:PersonSurName", 1, 9, 353, 1, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 980 */
+    {974, 982, 1, 983, "ansi-nist:MinutiaeExaminerAffiliation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 981 */
+    {981, 983, 0, 983, "nc:OrganizationName", 0, 9, 353, 3, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 982 */
+    {974, 984, 1, 985, "ansi-nist:MinutiaeValueAssessmentDateTime", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 983 */
+    {983, 985, 0, 985, "nc:DateTime", 0, 9, 353, 4, 0, 0, EBTS__XC_DATETIME, 974, -1, 0, "",
+     2, 1, 984, 0, 92, "", 0, ""}, /* 984 */
+    {974, 986, 0, 986, "ansi-nist:MinutiaeValueAssessmentResultCode", 0, 9, 353, 0, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
+     1, 1, -1, -1, 139, "", 0, ""}, /* 985 */
+    {744, 987, 1, 988, "ansi-nist:ImageReferenceIdentification", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 986 */
+    {986, 988, 0, 988, "nc:IdentificationID", 0, 9, 2, 0, 0, 0, EBTS__XC_TEXT, 986, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 987 */
+    {744, 989, 0, 989, "ansi-nist:MinutiaeFormatNISTStandardIndicator", 4, 9, 4, 0, 0, 0, EBTS__XC_BOOL, 988, -1, 0, "",
+     1, 1, -1, -1, 2, "", 0, ""}, /* 988 */
+    {744, 990, 0, 990, "ansi-nist:MinutiaeImpressionCaptureCategoryCode", 3, 9, 3, 0, 0, 0, EBTS__XC_TEXT, 989, -1, 0, "",
+     1, 1, -1, -1, 85, "", 0, ""}, /* 989 */
+    {744, 991, 0, 991, "ansi-nist:MinutiaeUniversalLatentWorkstationAnnotationText", 5, 9, 901, 0, 0, 0, EBTS__XC_TEXT, 990, -1, 0, "",
+     0, 0, -1, -1, 0, "", 0, ""}, /* 990 */
+    {744, 992, 4, 997, "ansi-nist:ProcessAnnotation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 991 */
+    {991, 993, 0, 993, "ansi-nist:ProcessDescriptionText", 3, 9, 902, 3, 0, 0, EBTS__XC_TEXT, 991, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 992 */
+    {991, 994, 0, 994, "ansi-nist:ProcessName", 1, 9, 902, 1, 0, 0, EBTS__XC_TEXT, 991, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 993 */
+    {991, 995, 0, 995, "ansi-nist:ProcessOwnerText", 2, 9, 902, 2, 0, 0, EBTS__XC_TEXT, 991, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 994 */
+    {991, 996, 1, 997, "ansi-nist:ProcessUTCDate", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 995 */
+    {995, 997, 0, 997, "nc:DateTime", 0, 9, 902, 0, 0, 0, EBTS__XC_DATETIME, 991, -1, 0, "",
+     2, 1, 996, 0, 92, "", 0, ""}, /* 996 */
+    {744, 998, 0, 998, "ansi-nist:RecordCategoryCode", 0, 9, 1, 0, 0, 0, EBTS__XC_RCC, 997, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 997 */
+    {-1, 999, 4, 1036, "itl:PackagePalmprintImageRecord", 8, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 998 */
+    {998, 1000, 1, 1001, "ansi-nist:ImageReferenceIdentification", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 999 */
+    {999, 1001, 0, 1001, "nc:IdentificationID", 0, 15, 2, 0, 0, 0, EBTS__XC_TEXT, 999, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 1000 */
+    {998, 1002, 0, 1002, "ansi-nist:RecordCategoryCode", 0, 15, 1, 0, 0, 0, EBTS__XC_RCC, 1001, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 1001 */
+    {998, 1003, 1, 1004, "ebts:Type15UserDefinedFields", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 1002 */
+    {1002, 1004, 0, 1004, "ebts:ImageSourceCode", 0, 15, 200, 0, 0, 0, EBTS__XC_TEXT, 1003, -1, 0, "",
+     1, 1, -1, -1, 83, "", 0, ""}, /* 1003 */
+    {998, 1005, 14, 1036, "itl:PalmprintImage", 3, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 1004, 1, -1, "", 0, ""}, /* 1004 */
+    {1004, 1006, 0, 1006, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 10, 15, 3, 0, 0, 0, EBTS__XC_TEXT, 1005, -1, 0, "",
+     1, 1, -1, -1, 85, "", 0, ""}, /* 1005 */
+    {1004, 1007, 0, 1007, "ansi-nist:ImageBitsPerPixelQuantity", 1, 15, 12, 0, 0, 0, EBTS__XC_TEXT, 1006, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 1006 */
+    {1004, 1008, 5, 1017, "ansi-nist:ImageCaptureDetail", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 1007 */
+    {1007, 1009, 1, 1010, "ansi-nist:CaptureDate", 0, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 1008 */
+    {1008, 1010, 0, 1010, "nc:Date", 0, 15, 5, 0, 0, 0, EBTS__XC_DATE, 1008, -1, 0, "",
+     2, 1, 1009, 1, 10, "", 0, ""}, /* 1009 */
+    {1007, 1011, 0, 1011, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 15, 30, 0, 0, 0, EBTS__XC_TEXT, 1010, -1, 0, "",
+     0, 1, -1, -1, 78, "", 0, ""}, /* 1010 */
+    {1007, 1012, 0, 1012, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 15, 16, 0, 0, 0, EBTS__XC_TEXT, 1011, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 1011 */
+    {1007, 1013, 2, 1016, "ansi-nist:CaptureOrganization", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 1012 */
+    {1012, 1014, 1, 1015, "nc:OrganizationIdentification", 0, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 1013 */
+    {1013, 1015, 0, 1015, "nc:IdentificationID", 0, 15, 4, 0, 0, 0, EBTS__XC_TEXT, 1012, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 1014 */
+    {1012, 1016, 0, 1016, "nc:OrganizationName", 1, 15, 4, 1, 0, 0, EBTS__XC_TEXT, 1012, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 1015 */
+    {1007, 1017, 0, 1017, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 15, 17, 0, 0, 0, EBTS__XC_TEXT, 1016, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 1016 */
+    {1004, 1018, 0, 1018, "ansi-nist:ImageCommentText", 3, 15, 20, 0, 0, 0, EBTS__XC_TEXT, 1017, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 1017 */
+    {1004, 1019, 0, 1019, "ansi-nist:ImageCompressionAlgorithmText", 4, 15, 11, 0, 0, 0, EBTS__XC_TEXT, 1018, -1, 0, "",
+     0, 1, 1018, 1, 0, "", 0, ""}, /* 1018 */
+    {1004, 1020, 0, 1020, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 15, 6, 0, 0, 0, EBTS__XC_TEXT, 1019, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 1019 */
+    {1004, 1021, 0, 1021, "ansi-nist:ImageHorizontalPixelDensityValue", 6, 15, 9, 0, 0, 0, EBTS__XC_TEXT, 1020, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 1020 */
+    {1004, 1022, 0, 1022, "ansi-nist:ImageScaleUnitsCode", 7, 15, 8, 0, 0, 0, EBTS__XC_TEXT, 1021, -1, 0, "",
+     0, 1, -1, -1, 64, "", 0, ""}, /* 1021 */
+    {1004, 1023, 0, 1023, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 8, 15, 7, 0, 0, 0, EBTS__XC_TEXT, 1022, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 1022 */
+    {1004, 1024, 0, 1024, "ansi-nist:ImageVerticalPixelDensityValue", 9, 15, 10, 0, 0, 0, EBTS__XC_TEXT, 1023, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 1023 */
+    {1004, 1025, 0, 1025, "ansi-nist:PalmPositionCode", 11, 15, 13, 0, 0, 0, EBTS__XC_TEXT, 1024, -1, 0, "",
+     1, 0, -1, -1, 25, "", 0, ""}, /* 1024 */
+    {1004, 1026, 2, 1028, "ansi-nist:PalmprintImageMissingArea", 12, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 1025 */
+    {1025, 1027, 0, 1027, "ansi-nist:PalmMissingAreaReasonCode", 1, 15, 18, 1, 0, 0, EBTS__XC_TEXT, 1025, -1, 0, "",
+     1, 1, -1, -1, 24, "", 0, ""}, /* 1026 */
+    {1025, 1028, 0, 1028, "ansi-nist:PalmPositionCode", 0, 15, 18, 0, 0, 0, EBTS__XC_TEXT, 1025, -1, 0, "",
+     1, 1, -1, -1, 25, "", 0, ""}, /* 1027 */
+    {1004, 1029, 4, 1035, "itl:PalmprintImageQuality", 13, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 1028 */
+    {1028, 1030, 0, 1030, "ansi-nist:PalmPositionCode", 0, 15, 24, 0, 0, 0, EBTS__XC_TEXT, 1028, -1, 0, "",
+     1, 1, -1, -1, 25, "", 0, ""}, /* 1029 */
+    {1028, 1031, 1, 1032, "ansi-nist:QualityAlgorithmProductIdentification", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 1030 */
+    {1030, 1032, 0, 1032, "nc:IdentificationID", 0, 15, 24, 3, 0, 0, EBTS__XC_TEXT, 1028, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 1031 */
+    {1028, 1033, 1, 1034, "ansi-nist:QualityAlgorithmVendorIdentification", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 1032 */
+    {1032, 1034, 0, 1034, "nc:IdentificationID", 0, 15, 24, 2, 0, 0, EBTS__XC_TEXT, 1028, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 1033 */
+    {1028, 1035, 0, 1035, "ansi-nist:QualityValue", 3, 15, 24, 1, 0, 0, EBTS__XC_TEXT, 1028, -1, 0, "",
+     1, 1, -1, -1, 63, "", 0, ""}, /* 1034 */
+    {1004, 1036, 0, 1036, "nc:BinaryBase64Object", 0, 15, 999, 0, 0, 0, EBTS__XC_BASE64, 1035, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 1035 */
+    {-1, 1037, 3, 1050, "itl:PackageUserDefinedImageRecord", 3, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 1036 */
+    {1036, 1038, 7, 1047, "ansi-nist:FingerprintImage", 2, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, 1037, 7, -1, "", 0, ""}, /* 1037 */
+    {1037, 1039, 0, 1039, "ansi-nist:FingerprintImageImpressionCaptureCategoryCode", 6, 7, 3, 0, 0, 0, EBTS__XC_TEXT, 1038, -1, 0, "",
+     1, 1, -1, -1, 85, "", 0, ""}, /* 1038 */
+    {1037, 1040, 1, 1041, "ansi-nist:FingerprintImagePosition", 5, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 1039 */
+    {1039, 1041, 0, 1041, "ansi-nist:FingerPositionCode", 0, 7, 4, 0, 0, 0, EBTS__XC_TEXT, 1040, -1, 0, "",
+     1, 6, -1, -1, 18, "", 0, ""}, /* 1040 */
+    {1037, 1042, 1, 1043, "ansi-nist:ImageCaptureDetail", 1, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 1041 */
+    {1041, 1043, 0, 1043, "ansi-nist:CaptureResolutionCode", 0, 7, 5, 0, 0, 0, EBTS__XC_TEXT, 1042, -1, 0, "",
+     0, 1, -1, -1, 86, "", 0, ""}, /* 1042 */
+    {1037, 1044, 0, 1044, "ansi-nist:ImageCompressionAlgorithmCode", 2, 7, 8, 0, 0, 0, EBTS__XC_TEXT, 1043, -1, 0, "",
+     0, 1, 1043, 0, 87, "", 0, ""}, /* 1043 */
+    {1037, 1045, 0, 1045, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 3, 7, 6, 0, 0, 0, EBTS__XC_TEXT, 1044, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 1044 */
+    {1037, 1046, 0, 1046, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 4, 7, 7, 0, 0, 0, EBTS__XC_TEXT, 1045, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 1045 */
+    {1037, 1047, 0, 1047, "nc:BinaryBase64Object", 0, 7, 9, 0, 0, 0, EBTS__XC_BASE64, 1046, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 1046 */
+    {1036, 1048, 1, 1049, "ansi-nist:ImageReferenceIdentification", 1, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 1047 */
+    {1047, 1049, 0, 1049, "nc:IdentificationID", 0, 7, 2, 0, 0, 0, EBTS__XC_TEXT, 1047, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 1048 */
+    {1036, 1050, 0, 1050, "ansi-nist:RecordCategoryCode", 0, 7, 1, 0, 0, 0, EBTS__XC_RCC, 1049, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 1049 */
 };
 
 static const ebts__xns v100_ns[] = {
@@ -1068,825 +2700,2300 @@ static const ebts__xns v100_ns[] = {
 };
 
 const ebts__xmap ebts__xmap_v100 = {"10.0", v100_nodes, sizeof v100_nodes / sizeof v100_nodes[0],
-    v100_ns, sizeof v100_ns / sizeof v100_ns[0]};
+    v100_ns, sizeof v100_ns / sizeof v100_ns[0],
+    v100_types, sizeof v100_types / sizeof v100_types[0]};
+
+static const char *const v112_s0[] = {
+    "NOU", "FP", "PP", "SP", "LFR", "CFP", "PHF", "PSMT", "IRIS", "FFPC", "FBPC", "UFP", NULL};
+static const char *const v112_s1[] = {
+    "[1][6]|[1][0-9][1-9]|[1][1-9][0]|[2-6][0-9][0-9]|[2-4][0-9]|[5][0]", NULL};
+static const char *const v112_s2[] = {
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", NULL};
+static const char *const v112_s3[] = {
+    "1", "2", "3", NULL};
+static const char *const v112_s4[] = {
+    "I", "J", "CI", "CS", "S", NULL};
+static const char *const v112_s5[] = {
+    "2", "5", "L", NULL};
+static const char *const v112_s6[] = {
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", NULL};
+static const char *const v112_s7[] = {
+    "R", "D", "A", "C", "N", "U", NULL};
+static const char *const v112_s8[] = {
+    "Y", "N", "X", NULL};
+static const char *const v112_s9[] = {
+    "R", "F", "A", "L", "D", NULL};
+static const char *const v112_s10[] = {
+    "18", NULL};
+static const char *const v112_s11[] = {
+    "17", "0", "4", "8", "9", "1", "5", "10", "2", "6", "16", "3", "7", NULL};
+static const char *const v112_s12[] = {
+    "12", "14", "15", "13", "11", NULL};
+static const char *const v112_s13[] = {
+    "22", "30", "26", "84", "38", "34", "37", "29", "25", "33", "83", "21", "82", "36", "20", "28",
+    "24", "32", "23", "31", "35", "27", "81", NULL};
+static const char *const v112_s14[] = {
+    "19", NULL};
+static const char *const v112_s15[] = {
+    "LS", "SR", "UP", "XX", "AU", "RS", "UC", "WU", NULL};
+static const char *const v112_s16[] = {
+    "36", "33", NULL};
+static const char *const v112_s17[] = {
+    "40", "44", "48", "52", "43", "47", "51", "42", "46", "50", "54", "41", "45", "49", "53", NULL};
+static const char *const v112_s18[] = {
+    "XX", "UP", NULL};
+static const char *const v112_s19[] = {
+    "DST", "NA", "UNK", "MED", "PRX", NULL};
+static const char *const v112_s20[] = {
+    "NA", "FV3", "FV1", "EJI", "FV2", "TIP", "FV4", NULL};
+static const char *const v112_s21[] = {
+    "1A", "1B", "1C", "1D", "1E", "1F", "1G", "1H", "1K", "1L", "1M", "1N", "1P", "1Q", "1R", "1S",
+    "1T", "1X", "1Z", "2A", "2B", "2C", "2D", "2E", "2F", "2H", "2J", "2K", "2N", "2P", "2Q", "2R",
+    "2S", "2T", "2X", "2Z", "3A", "3B", "3D", "3E", "3H", "3J", "3K", "3M", "3N", "3P", "3Q", "3R",
+    "3S", "3T", "3X", "3Z", "4A", "4B", "4C", "4E", "4J", "4K", "4M", "4N", "4P", "4Q", "4R", "4S",
+    "4T", "4X", "4Z", "5A", "5B", "5C", "5E", "5J", "5K", "5M", "5N", "5P", "5Q", "5R", "5S", "5T",
+    "5Z", "6A", "6B", "6C", "6J", "6K", "6M", "6N", "6P", "6Q", "6S", "6T", "7A", "7B", "7C", "7J",
+    "7K", "7M", "7N", "7P", "7Q", "7S", "7T", "8A", "8B", "8C", "8J", "8K", "8M", "8N", "8P", "8Q",
+    "8S", "8T", "9C", "9K", "9N", "9P", "9S", "9T", "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8",
+    "A9", "AC", "AW", "AY", "B1", "B2", "B3", "B4", "B5", "B6", "B7", "B8", "B9", "C1", "C2", "C3",
+    "C4", "C5", "C6", "C7", "C8", "C9", "CK", "CN", "CX", "D1", "D2", "D3", "D4", "D5", "D6", "D7",
+    "D8", "D9", "DQ", "DU", "DX", "DY", "DZ", "E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9",
+    "EA", "EB", "EC", "ED", "EF", "EG", "EH", "EI", "EJ", "EM", "EP", "EQ", "EV", "EW", "EX", "F1",
+    "F2", "F4", "F5", "F6", "F7", "F8", "F9", "FB", "FE", "FF", "FH", "FK", "FM", "FQ", "FT", "FU",
+    "FV", "FW", "FY", "FZ", "G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8", "G9", "GL", "GQ", "GV",
+    "GW", "GX", "H1", "H2", "H3", "H4", "H5", "H6", "H7", "H8", "H9", "HA", "HB", "HC", "HF", "HG",
+    "HJ", "HM", "HP", "HQ", "HW", "HX", "HZ", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "IF", "IG",
+    "IH", "IK", "IV", "IZ", "J1", "J2", "J3", "J4", "J5", "J6", "J7", "J8", "JB", "JD", "JF", "JG",
+    "JH", "JJ", "JK", "JP", "JQ", "JS", "JT", "JV", "JW", "JX", "JY", "JZ", "K1", "K2", "K3", "K4",
+    "K5", "K6", "K7", "K8", "K9", "KA", "KD", "KF", "KG", "KJ", "KL", "KM", "KQ", "KR", "KV", "KX",
+    "L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9", "LG", "LJ", "LK", "LM", "LQ", "LR", "LV",
+    "LW", "LZ", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "M9", "N1", "N2", "N3", "N4", "N5",
+    "N6", "N7", "N8", "N9", "OB", "OD", "OE", "OJ", "OL", "OP", "OQ", "OU", "OV", "OW", "OX", "OY",
+    "OZ", "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "PH", "PJ", "PP", "PX", "PY", "PZ",
+    "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Q8", "Q9", "QB", "QC", "QD", "QE", "QF", "QG", "QH", "QI",
+    "QJ", "QK", "QL", "QM", "QN", "QO", "QP", "QQ", "QS", "QT", "QV", "QW", "QX", "QY", "QZ", "R1",
+    "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "RD", "RJ", "RK", "RM", "RN", "RO", "RP", "RQ",
+    "RT", "RX", "RZ", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "ST", "SX", "T2", "T3",
+    "T4", "T5", "T6", "T7", "T8", "T9", "TI", "TQ", "U1", "U2", "U3", "U4", "UA", "UB", "UD", "UE",
+    "UF", "UH", "UI", "UJ", "UK", "UL", "UN", "UO", "UP", "UQ", "UU", "UW", "UX", "V1", "VD", "VF",
+    "VG", "VH", "VJ", "VK", "VM", "VN", "VO", "VP", "VQ", "VR", "VS", "VU", "VW", "VX", "W1", "W2",
+    "W3", "W4", "W5", "W6", "WC", "WG", "WH", "WJ", "WM", "WO", "WP", "WQ", "WR", "WU", "WX", "WZ",
+    "X1", "X2", "X3", "X4", "X5", "X6", "X7", "X8", "X9", "XA", "XB", "XC", "XD", "XE", "XF", "XG",
+    "XH", "XI", "XJ", "XK", "XL", "XM", "XN", "XO", "XP", "XQ", "XR", "XS", "XS", "XT", "XU", "XV",
+    "XW", "XZ", "Y1", "Y2", "Y3", "Y4", "Y5", "YB", "YD", "YE", "YF", "YH", "YI", "YJ", "YK", "YL",
+    "YM", "YN", "YP", "YQ", "YR", "YS", "YV", "YW", "YX", "YZ", "Z1", "Z2", "Z3", "Z4", "Z5", "Z6",
+    "Z7", "Z8", "Z9", "ZE", "ZF", "ON", "OC", "OF", "OI", "OM", "AO", "BO", "EO", "FO", "GO", "IO",
+    "JO", "KO", "LO", "NO", "PO", "TO", "YO", "ZO", "OO", "OB", "OD", "OE", "OG", "OJ", "OL", "OP",
+    "OQ", "OS", "OT", "OU", "OV", "OW", "OX", "OY", "OZ", "QO", "RO", "UO", "VO", "WO", "XO", "OA",
+    "DO", "SO", "HO", "OH", "OK", "OR", "CO", "MO", NULL};
+static const char *const v112_s22[] = {
+    "NN", "TS", "AS", "FN", "LN", "SQ", "BV", "HD", "JE", "RB", "WL", "BW", "HE", "NP", "TT", "DI",
+    "LS", "SR", "DJ", "JM", "RC", "WN", "AT", "FP", "NQ", "TU", "AU", "FR", "LT", "SS", "BX", "HK",
+    "LF", "SJ", "DD", "IY", "PV", "VZ", "AN", "FD", "NG", "TQ", "AP", "FG", "LH", "SM", "BT", "GZ",
+    "J0", "QA", "WB", "BU", "HC", "NI", "TR", "DG", "LI", "SP", "DH", "JA", "RA", "WF", "AQ", "FJ",
+    "IS", "PS", "VB", "BQ", "GS", "MZ", "TK", "CW", "LD", "SG", "ZR", "CY", "IT", "PT", "VV", "AI",
+    "F0", "N0", "TM", "AJ", "FA", "LE", "SH", "BR", "GT", "IU", "PU", "VY", "BS", "GY", "NE", "TP",
+    "DB", "MU", "TG", "AE", "EU", "KZ", "SB", "ZF", "BM", "GK", "IQ", "PK", "UY", "BN", "GN", "MV",
+    "TH", "CS", "L0", "SE", "ZI", "CV", "IR", "PM", "UZ", "AF", "EY", "MY", "TJ", "AH", "EZ", "LB",
+    "SF", "ZM", "BP", "GP", "KT", "RW", "ZB", "CP", "IE", "PF", "UR", "A0", "ER", "MP", "TE", "AA",
+    "ES", "KU", "RY", "ZC", "BI", "GI", "II", "PG", "US", "BL", "GJ", "MQ", "TF", "CQ", "KV", "SA",
+    "ZD", "CR", "IM", "PI", "UV", "AD", "ET", "I0", "P0", "UK", "BF", "GE", "MJ", "T0", "CF", "KH",
+    "RU", "YY", "CJ", "IB", "PC", "UM", "0I", "EL", "ML", "TC", "0M", "EN", "KN", "RV", "Z0", "BG",
+    "GF", "IC", "PD", "UN", "BH", "GG", "MM", "TD", "CM", "LY", "SW", "DR", "KB", "RH", "XX", "BB",
+    "GB", "HT", "TZ", "NX", "BD", "GC", "MF", "SY", "CC", "KC", "RR", "Y0", "CD", "HU", "NZ", "UG",
+    "0C", "E0", "MG", "SZ", "0F", "EK", "KE", "RS", "YG", "BE", "GD", "JN", "RE", "WS", "HN", "BY",
+    "NR", "TV", "DK", "LU", "SU", "DM", "JU", "RF", "XA", "AV", "FS", "NU", "TW", "B0", "G0", "LX",
+    "SV", "HR", "BZ", "K0", "RG", "XB", "CB", "HS", "NW", "TY", "DN", NULL};
+static const char *const v112_s23[] = {
+    "YT", "0N", "NF", "PE", "NK", "AB", "PQ", "NS", "BC", "SN", "MB", "NT", "XN", NULL};
+static const char *const v112_s24[] = {
+    "M1", "0B", "VG", "8S", "HP", "RX", "2K", "Z3", "D8", "JZ", "Q8", "XE", "5E", "F9", "LZ", "0D",
+    "VF", "8T", "HQ", "RT", "Z2", "2N", "D9", "K1", "Q7", "XD", "5J", "FB", "LW", "VD", "0E", "9C",
+    "HW", "RQ", "Z1", "2P", "DA", "K2", "S2", "Z6", "2F", "D5", "JW", "QC", "XH", "5A", "F6", "M3",
+    "VJ", "8P", "HJ", "S1", "Z5", "2H", "D6", "JX", "QB", "XG", "5B", "F7", "M2", "VH", "00", "8Q",
+    "HM", "RZ", "2J", "Z4", "D7", "JY", "Q9", "XF", "5C", "F8", "RM", "YW", "4T", "F2", "LQ", "Q3",
+    "X7", "8K", "HB", "UW", "2D", "D3", "JT", "RL", "YV", "4X", "F4", "Q2", "X6", "8M", "HF", "UU",
+    "2E", "D4", "JV", "RK", "YS", "4Z", "F5", "Q0", "X5", "8N", "HG", "Q6", "XC", "8B", "H7", "LV",
+    "V1", "2A", "C9", "JP", "RP", "YZ", "4R", "EX", "LM", "Q5", "X9", "8C", "H8", "LR", "V0", "2B",
+    "D1", "JQ", "RN", "YX", "4S", "F1", "LP", "Q4", "X8", "8J", "H9", "UX", "2C", "D2", "JS", "PX",
+    "X2", "1T", "C6", "JH", "UJ", "4N", "EQ", "LJ", "R8", "YN", "7T", "H5", "PW", "X1", "1X", "C7",
+    "JJ", "UI", "4P", "EV", "LK", "R7", "YM", "8A", "H6", "PP", "X0", "1Z", "C8", "JK", "UH", "4Q",
+    "EW", "LL", "UQ", "4J", "EI", "L9", "RJ", "YR", "7P", "H2", "PZ", "X4", "1R", "C4", "JF", "UP",
+    "4K", "EJ", "LC", "RD", "YQ", "7Q", "H3", "PY", "X3", "1S", "C5", "JG", "UL", "4M", "EP", "LG",
+    "R9", "YP", "7S", "H4", "UD", "7K", "GV", "R3", "YI", "1N", "C1", "J8", "P9", "WT", "4C", "EG",
+    "L7", "UC", "7M", "GX", "R2", "1P", "YH", "C2", "JB", "P8", "WR", "4E", "EH", "L8", "UB", "7N",
+    "H1", "R1", "YF", "1Q", "C3", "JD", "R6", "1K", "YL", "B7", "J5", "PN", "WZ", "3Z", "ED", "L4",
+    "UF", "7C", "G9", "R5", "1L", "YK", "B8", "J6", "PJ", "WX", "4A", "EE", "L5", "UE", "7J", "GQ",
+    "R4", "1M", "YJ", "B9", "J7", "PH", "WU", "4B", "EF", "L6", "QY", "3S", "Y5", "EA", "L1", "P4",
+    "WJ", "6T", "G6", "U1", "1G", "B5", "J3", "QX", "Y4", "3T", "EB", "L2", "P3", "WH", "7A", "G7",
+    "U0", "1H", "B6", "J4", "QW", "Y3", "3X", "EC", "L3", "P2", "WE", "7B", "G8", "P7", "WQ", "6P",
+    "G3", "U4", "1D", "B2", "IZ", "R0", "YD", "3Q", "E8", "KW", "P6", "WP", "6Q", "G4", "U3", "1E",
+    "B3", "J1", "QZ", "3R", "YB", "E9", "KX", "P5", "WM", "6S", "G5", "U2", "1F", "B4", "J2", "N8",
+    "W6", "1A", "A9", "IV", "T6", "3M", "E5", "KM", "QQ", "XW", "6M", "G1", "N7", "W5", "1B", "AX",
+    "IW", "T5", "3N", "E6", "KP", "QP", "XV", "6N", "G2", "N6", "W4", "1C", "B1", "IX", "T4", "3P",
+    "E7", "KQ", "T9", "3H", "E2", "KJ", "QV", "Y2", "6C", "FX", "P1", "WD", "0Y", "A7", "IH", "T8",
+    "3J", "E3", "KK", "QT", "Y1", "6J", "FY", "N9", "WC", "0Z", "A8", "IK", "T7", "3K", "E4", "KL",
+    "QS", "XZ", "6K", "FZ", "SK", "5Z", "FU", "QK", "XR", "0V", "A4", "I9", "N2", "W0", "3D", "DZ",
+    "KF", "S9", "6A", "FV", "QJ", "XQ", "0W", "A5", "IF", "N1", "VX", "3E", "E1", "KG", "S8", "6B",
+    "FW", "QI", "XP", "0X", "A6", "IG", "QN", "0S", "XU", "A1", "I6", "N5", "W3", "2Z", "DW", "K8",
+    "T3", "5S", "FQ", "QM", "XT", "0T", "A2", "I7", "N4", "W2", "3A", "DX", "K9", "T2", "5T", "FT",
+    "QL", "XS", "0U", "A3", "I8", "N3", "W1", "3B", "DY", "KD", "QF", "XK", "2S", "DS", "K5", "M6",
+    "VQ", "5P", "FH", "S4", "0P", "Z8", "9S", "I4", "QE", "XJ", "2T", "DT", "K6", "M5", "VP", "5Q",
+    "FK", "S3", "0Q", "Z7", "9T", "I5", "QD", "XI", "2X", "DV", "K7", "M4", "VK", "5R", "FM", "M9",
+    "VW", "5K", "FC", "S7", "0G", "9K", "HX", "QH", "XM", "2Q", "DP", "K3", "M8", "VU", "5M", "FE",
+    "S6", "0J", "ZE", "9N", "HZ", "QG", "XL", "2R", "DQ", "K4", "M7", "VR", "5N", "FF", "S5", "0L",
+    "Z9", "9P", "I3", NULL};
+static const char *const v112_s25[] = {
+    "TI", "AW", "VS", "EM", "KA", "CX", "AC", "SX", "HA", "DU", "CN", "VN", "DL", "GW", "YE", "VM",
+    "ST", "CK", "AY", "GL", "WG", "KR", "CZ", "UA", NULL};
+static const char *const v112_s26[] = {
+    "NL", "BJ", "TB", "GR", "MR", "0A", "CU", "SI", "CH", "HL", "QR", "VC", "DF", "TA", "BA", "NA",
+    "ZA", "MC", "S0", "CL", "GU", "TL", "PB", "CE", "SL", "AG", "MX", "D0", "CI", "QU", "JL", "YU",
+    NULL};
+static const char *const v112_s27[] = {
+    "AK", "KS", "NM", "CA", "MD", "SC", "GA", "MT", "VA", "0R", "IN", "WY", "NJ", "RI", "C0", "MA",
+    "MS", "FL", "UT", "0K", "WV", "IL", "NH", "PA", "M0", "AZ", "TX", "DE", "MN", "0H", "WI", "ID",
+    "ND", "AR", "LA", "NY", "DC", "MI", "TN", "WA", "IA", "NC", "AL", "KY", "NV", "SD", "CT", "ME",
+    "VT", "HI", "NB", NULL};
+static const char *const v112_s28[] = {
+    "AM", "H0", "MH", "PR", "BK", "JI", "MK", "VI", "CG", "JR", "MW", "VL", "GM", "KI", "PL", "WK",
+    NULL};
+static const char *const v112_s29[] = {
+    "XXX", "BLK", "BLU", "BRO", "GRN", "GRY", "HAZ", "MAR", "MUL", "PNK", NULL};
+static const char *const v112_s30[] = {
+    "D", "X", NULL};
+static const char *const v112_s31[] = {
+    "BAL", "PLE", "STR", "BRO", "WHI", "BLK", "GRN", "PNK", "RED", "BLN", "XXX", "GRY", "BLU",
+    "ONG", "SDY", NULL};
+static const char *const v112_s32[] = {
+    "IO", "BF", "OA", NULL};
+static const char *const v112_s33[] = {
+    "PP", "CG", "AF", "MD", "NA", "PS", "AS", "MC", "NS", "SS", "AR", "FN", "PI", "VA", "AN", "CI",
+    "MP", NULL};
+static const char *const v112_s34[] = {
+    "MARK", "BRANDED", "CUT", "TATTOO", "PIERCING", "SCAR", "CHEMICAL", NULL};
+static const char *const v112_s35[] = {
+    "ABSTRACT", "FLAG", "OBJECT", "PLANT", "HUMAN", "ANIMAL", "OTHER", "SYMBOL", NULL};
+static const char *const v112_s36[] = {
+    "GREEN", "BLACK", "BROWN", "ORANGE", "PURPLE", "WHITE", "MULTI", "GRAY", "OUTLINE", "BLUE",
+    "RED", "YELLOW", NULL};
+static const char *const v112_s37[] = {
+    "PARTS", "VEHICLE", "MBODY", "DRAGON", "BRIT", "HORSE", "SPORT", "NARCOTICS", "ANKLET", "FIRE",
+    "MISC", "ROSE", "DRAW", "PLANE", "VESSEL", "MBPART", "ABFACE", "REDFL", "WILD", "MHUMAN",
+    "FFACE", "YELFL", "USA", "NECKLC", "MANIMAL", "DOMESTIC", "SNAKE", "HEDBND", "MYTH", "BRACE",
+    "WORDING", "FIGURE", "ROLES", "ABSTRACT", "MILITARY", "BLUEFL", "MPLANT", "SKULL", "FREEFRM",
+    "ABBPART", "MFLAG", "FBPART", "WEAP", "PROFESS", "DOG", "NAZI", "MABSTRACT", "TULIP", "GANG",
+    "BODBND", "SLEEVE", "MSYMBOLS", "STATE", "INSECT", "NATION", "CAT", "FRATERNAL", "SHIRT",
+    "BIRD", "MOBJECTS", "ABBODY", "POLITIC", "MFACE", "VICIOUS", "FBODY", "NATURE", "TRAIN", "LILY",
+    "CONFED", NULL};
+static const char *const v112_s38[] = {
+    "RTAT R LEG", "CRIP R HND", "TAT CHEST", "MISS L VRT", "ART EAR", "RTAT R HIP", "TUBE R EAR",
+    "UTAT RBRST", "NM L HND", "DENT UP L0", "DISC ELB0W", "HFR RIBS", "PRCD CHIN", "HFR LR ARM",
+    "TAT R CALF", "SC BREAST", "FRC R WRST", "UTAT ANKL", "M0LE CALF", "BLND EYE", "SC L ARM",
+    "M0LE LBRST", "RTAT L FGR", "EXTR FGR", "TAT L HND", "MISS PANCR", "ART R EAR", "RTAT L CHK",
+    "EAR TUBES", "TD ANTBTCS", "FRC R KNEE", "SC ANKL", "UTAT L ELB", "M0LE ELB0W", "AMBL R EYE",
+    "SC R LEG", "M0LE L ELB", "RTAT EYE", "EXTR TTH", "TAT UL ARM", "MISS EAR", "ART EYE",
+    "RTAT LANKL", "0RTH NAIL", "UTAT R HIP", "NM L THIGH", "ART R HND", "DISC L LIP", "HFR LEG",
+    "PRCD EAR", "HFR BACK", "TAT WRS", "SC GR0IN", "FRC HIP", "UTAT WRS", "M0LE KNEE", "SC THGH",
+    "BLIND", "M0LE F00T", "NM ARM", "ART ELB0W", "DISC ARM", "HFR UL LEG", "STUTTERS", "HFR NECK",
+    "TAT L T0E", "FRC R HIP", "SC L ANKL", "UTAT BUTTK", "M0LE R EYE", "BLND R EYE", "DISC LKNEE",
+    "M0LE FACE", "RTAT SHLD", "CRIP L FT", "TAT R CHK", "MISS L FJT", "CANE", "RTAT R ARM",
+    "WIRE SUTUR", "UTAT FHD", "NM CALF", "GLASSES", "DISC EYE", "HFR L LEG", "PRCD R NIP",
+    "HFR FGR", "TAT R KNEE", "RTAT RF00T", "CRIP HAND", "TAT L ANKL", "MISS R HND", "RTAT BACK",
+    "ART R ELB", "0RTH PLATE", "UTAT KNEE", "NM L ARM", "ART LEG", "DISC L EAR", "MC ALLERGY",
+    "PRCD BACK", "HFR CLAVIC", "TAT T0E", "SC R ARM", "FRC L FGR", "UTAT RF00T", "M0LE LEG",
+    "CATARACT", "DISC BUTTK", "M0LE FGR", "RTAT F00T", "CRIP LEG", "TAT HAND", "MISS R EYE",
+    "ART R LEG", "RTAT KNEE", "SHUNT CERB", "UTAT L FGR", "SC F00T", "FRC L ELB", "UTAT LWLIP",
+    "M0LE R HND", "DISC SHLD", "FRC RPELVI", "M0LE N0SE", "RTAT LTHGH", "EXTR C VRT", "TAT LELB0W",
+    "MISS FJT", "RTAT PENIS", "ART F00T", "MISS PR0ST", "UTAT R FGR", "NM L LEG", "ART L FT",
+    "DISC R ARM", "MC BEHAVI0", "DIMP L CHK", "HFR L ELB", "TAT LIP", "SC R THGH", "FRC LEG",
+    "UTAT HEAD", "M0LE FHD", "DISC ABD0M", "FRC L ARM", "M0LE LFARM", "NM L WRIST", "ART R SHLD",
+    "DISC CHIN", "MC SKIN", "PRCD R EYE", "HFR LCLAVI", "TAT HIP", "SC FHD", "FRC F00T",
+    "M0LE L ANK", "UTAT BRST", "DISC R T0E", "FRC CLAVIC", "M0LE L FT", "RTAT LF00T", "HUMPBACKED",
+    "TAT L EYE", "MISS LRLEG", "DEAF", "RTAT L HND", "MISS L ARM", "UTAT FACE", "NM R HIP",
+    "ART HIP", "DISC L WRS", "MC CANCER", "PRCD T0NGU", "HFR SPINE", "TAT RELB0W", "RTAT RFARM",
+    "CRIP L HND", "TAT L THGH", "MISS R FJT", "SC ELB0W", "EXTR LBRST", "UTAT L HND", "MISS LRYNX",
+    "NM L ELB", "BRA LR LEG", "DISC L ELB", "MC NERV0US", "PRCD FACE", "HFR UR JAW", "TAT L LEG",
+    "SC L FGR", "FRC UL JAW", "M0LE HIP", "UTAT L CHK", "DISC R LEG", "FRC RIBS", "M0LE R LEG",
+    "RTAT FLB0D", "CRIP T0E", "TAT L BRST", "MISS ADND", "DEAF L EAR", "SC NECK", "MISS EYE",
+    "UTAT HIP", "SC UL ARM", "FRC R SHLD", "UTAT ABDM", "M0LE L ARM", "FRC LL ARM", "DISC L T0E",
+    "M0LE RCALF", "RTAT URARM", "SHRT L LEG", "TAT NECK", "MISS BRSTS", "SC R BRST", "EXTR BRST",
+    "UTAT L HIP", "MISS LUNG", "NM R THIGH", "ART L LEG", "DISC T0E", "MC PLMNARY", "TRANSSXL",
+    "HFR STERN", "TAT R HIP", "SC PENIS", "FRC FGR", "UTAT LBRST", "M0LE LIP", "DISC L LEG",
+    "FRC ANKL", "M0LE L WRS", "NM FGR", "ART L SHLD", "DISC THGH", "MC D0WNSYN", "RTAT RCALF",
+    "HFR RCLAVI", "TAT FLB0DY", "SC L0W LIP", "FRC R RIB", "UTAT ARM", "M0LE R ARM", "DISC CALF",
+    "FRC ARM", "M0LE EYE", "RTAT L EYE", "MUTE", "TAT R T0E", "MISS BRST", "EXTR T0E", "SC WRIST",
+    "UTAT L LEG", "MISS L T0E", "NM L FGR", "ART LARYNX", "DISC HIP", "MC PASTPRE", "HAIR IMPL",
+    "HFR L F00T", "TAT R F00T", "RTAT L LEG", "EXTR NIP", "TAT LEG", "MISS L HND", "CRIP R FGR",
+    "SC R WRIST", "MISS L LEG", "UTAT CHIN", "NM L F00T", "ART R ARM", "DISC L FT", "MC KIDNEY",
+    "RTAT T0E", "HFR L KNEE", "TAT FACE", "SC L SHLD", "FRC LL JAW", "UTAT GR0IN", "M0LE PENIS",
+    "FRC R FGR", "DISC L BUT", "M0LE F ARM", "CRIP R ARM", "RTAT BRST", "TAT EYE", "MISS R KID",
+    "SC UP LIP", "EXTR R FGR", "UTAT LANKL", "MISS T0NSL", "SC L EYE", "FRC L HIP", "UTAT LFARM",
+    "NM T0E", "FRC R F00T", "DISC L ARM", "M0LE R WRS", "DA HALLUCI", "RTAT RANKL", "MISS LBRST",
+    "TAT ANKL", "PR0T JAW", "SC T0E", "MISS LLUNG", "UTAT THGH", "NM HIP", "BRAC R ARM",
+    "DISC R HIP", "MC HEART", "RTAT RWRS", "HFR F00T", "TAT HEAD", "SC L HIP", "FRC NECK",
+    "UTAT ULAR", "NM R SHLD", "FRC JAW", "DISC RCALF", "M0LE CHK", "NM R LEG", "ART L BRST",
+    "DISC F ARM", "MC EATDIS", "RTAT RSHLD", "HFR L ANKL", "TAT FHD", "SC KNEE", "HFR UL JAW",
+    "NM L KNE", "FRC WRIST", "DISC L CHK", "M0LE ARM", "DA RITALIN", "RTAT HAND", "TAT R EYE",
+    "MISS SPLEN", "CRIP F00T", "SC R ELB", "MISS R EAR", "UTAT R CHK", "NM L ANKL", "BRA LR ARM",
+    "DISC R CHK", "MC BL00D", "RTAT LBUTK", "HFR T0E", "TAT L F00T", "RTAT ANKL", "DA C0CAINE",
+    "TD BRNCHDL", "MISS RBRST", "SC BACK", "EXTR L NIP", "UTAT URARM", "MISS HAND", "NM L SHLD",
+    "ART BRST", "DISC WRIST", "MC DIABTIC", "RTAT R EYE", "HFR LL LEG", "TAT L ARM", "SC R KNEE",
+    "HFR LL JAW", "NM KNEE", "FRC SPINE", "DISC R FT", "M0LE ANKL", "RTAT FARM", "DA GLUE",
+    "MISS L KID", "TD ANALGES", "SC R ANKL", "CRIP R FT", "UTAT RSHLD", "MISS F00T", "SC L BUTTK",
+    "HFR L ARM", "NM L BUTTK", "FRC STERN", "DISC FHD", "M0LE L BUT", "RTAT L ARM", "DA AMPHETA",
+    "M0LE L THG", "TD AC0NVUL", "SC ABD0M", "EXTR L VRT", "MISS INTES", "UTAT LEG", "HERMAPHR",
+    "ART R HIP", "DISC CHEST", "MC ADD", "RTAT ELB0W", "TAT LW LIP", "HFR LL ARM", "SC R FGR",
+    "HFR WRIST", "NM UR ARM", "FRC LR LEG", "DISC R ANK", "M0LE LCALF", "PRCD EARS", "BRAC TEETH",
+    "DISC RFARM", "TUBE L EAR", "RTAT EAR", "HFR R F00T", "TAT L BUTK", "SC L CHK", "HFR L FGR",
+    "NM R ARM", "FRC R T0E", "DISC LTHGH", "M0LE L KNE", "RTAT LEG", "DA NARC0TI", "TD HYPN0TI",
+    "M0LE RFARM", "EXTR U TTH", "SC HEAD", "UTAT LBUTK", "MISS FGR", "PRCD ABDMN", "ART L ELB",
+    "DISC HAND", "IUD", "RTAT R FGR", "TAT ABD0M", "HFR LR LEG", "RTAT ARM", "BLND L EYE",
+    "TD ANTINFL", "M0LE L EAR", "SC CALF", "EXTR L FGR", "MISS R FGR", "UTAT LTHGH", "PRCD L EAR",
+    "BRACE NECK", "TAT BUTTK", "STAPLES", "RTAT THGH", "BRAC LEG", "HFR UL ARM", "TAT L CHK",
+    "SC L LEG", "HFR L HIP", "NM ANKL", "FRC UR ARM", "DISC LCALF", "M0LE URARM", "RTAT LWLIP",
+    "CATA L EYE", "TD ADEPRES", "M0LE EAR", "SC L ELB", "EXTR L T0E", "UTAT CHEEK", "MISS R0VAR",
+    "SC EYE", "HFR R HIP", "NM L CALF", "FRC SHLD", "DISC R EYE", "M0LE SHLD", "RTAT R CHK",
+    "AMBL EYE", "UTAT RWRS", "M0LE BUTTK", "SC R T0E", "CRIP FGR", "UTAT LIP", "MISS 0VARY",
+    "ART L EAR", "PRCD N0SE", "TAT R WRS", "SKL PLATE", "RTAT R EAR", "CRUTCHES", "HFR PELVIS",
+    "TAT BREAST", "SC F ARM", "HFR HIP", "NM LR ARM", "FRC LL LEG", "DISC R BRS", "M0LE L T0E",
+    "DENT UP", "DIMP CHEEK", "TAT FNGR", "INTRA R0D", "RTAT FACE", "ART HAND", "HFR UR LEG",
+    "TAT L WRS", "SC UR ARM", "HFR R T0E", "NM R FGR", "FRC L SHLD", "DISC N0SE", "M0LE T0E",
+    "RTAT L EAR", "CR0SSEYED", "UTAT LWRS", "M0LE R SHD", "DEV SEPTUM", "SC L THGH", "UTAT ELB0W",
+    "MISS C VRT", "SLVR T00TH", "FRECKLES", "TAT LF ARM", "CARD PACEM", "G0LD T00TH", "RTAT NECK",
+    "HFR R RIB", "TAT R HND", "RTAT LKNEE", "CATA R EYE", "UTAT CHEST", "M0LE L EYE", "CAUL L EAR",
+    "SC R HND", "MISS L EAR", "UTAT R EAR", "ART R FT", "PRCD L NIP", "0RTH SCREW", "TAT R SHLD",
+    "RTAT UPLIP", "WHEELCHAIR", "TAT RF ARM", "HFR L RIB", "SC FGR", "HFR ELB0W", "NM R ELB",
+    "FRC R LEG", "DISC URARM", "M0LE L CHK", "RTAT CHEST", "GLAUC0MA", "UTAT EAR", "M0LE GR0IN",
+    "PR0T L JAW", "SC L T0E", "UTAT RANKL", "MISS R ARM", "DISC RKNEE", "HFR L HAND", "NM ELB0W",
+    "FRC R ELB", "DISC HEAD", "M0LE L HIP", "RTAT LSHLD", "FRC RCLAVI", "UTAT UPLIP", "M0LE R HIP",
+    "SHRT LEG", "SC L FT", "MISS 0VARS", "UTAT F00T", "BALD", "ART R EYE", "TAT SHLD", "VASC PR0TH",
+    "RTAT R T0E", "DENT L0W", "HFR L SHLD", "TAT L EAR", "DISC FACE", "HFR R ARM", "NM R ANKL",
+    "FRC L LEG", "DISC L FGR", "M0LE CHEST", "PRCD LIP", "DEAF R EAR", "MISS R T0E", "TAT R ANKL",
+    "HEAR AID", "RTAT FHD", "MC ACNE", "TAT R EAR", "DISC U LIP", "HFR HAND", "NM R BUTTK",
+    "FRC L T0E", "DISC FGR", "M0LE U LIP", "RTAT CHIN", "FRC BACK", "UTAT R ARM", "M0LE HAND",
+    "CAUL R EAR", "SC LIP", "MISS L EYE", "UTAT RTHGH", "PRCD LLIP", "BRAC R LEG", "TAT R BUTK",
+    "SHUNT ART", "RTAT RBUTK", "ART ARM", "MC THYR0ID", "TAT GR0IN", "SC R EAR", "FRC PELVIS",
+    "UTAT PENIS", "M0LE L SHD", "CLEFT CHIN", "SC BUTTK", "MISS LEG", "UTAT R ELB", "PRCD GNTLS",
+    "DEAF MUTE", "MISS T0E", "TAT PENIS", "RTAT R HND", "ART L HIP", "MC PREGNAN", "TAT UR ARM",
+    "DISC L ANK", "HFR R HAND", "NM PENIS", "DISC L HND", "FRC T0E", "M0LE R FGR", "RTAT RBRST",
+    "FRC LPELVI", "UTAT L EAR", "M0LE THGH", "EXTR L TTH", "SC R BUTTK", "MISS R TES", "UTAT RBUTK",
+    "DISC LEG", "HFR R ELB", "NM L HIP", "DISC R WRS", "FRC L F00T", "M0LE R ANK", "SC LF ARM",
+    "FRC R ANKL", "UTAT SHLD", "M0LE BACK", "CRIP R T0E", "SC SHLD", "MISS L TES", "UTAT HAND",
+    "PRCD L EYE", "DEAF EAR", "TAT R LEG", "MISS VRT", "RTAT ABDM", "ART L HND", "MC ALZHMRS",
+    "TAT EAR", "DISC ULARM", "HFR R WRST", "NM R KNE", "FRC KNEE", "DISC RSHLD", "M0LE R CHK",
+    "DIMP FACE", "EXTR R T0E", "TAT KNEE", "MISS R FT", "ART R KNE", "RTAT GR0IN", "MC 0THER",
+    "TAT BACK", "M0LE CHIN", "DISC CHEEK", "HFR SKULL", "NM SHLD", "DISC RTHGH", "FRC R ARM",
+    "SC CHEST", "FRC ELB0W", "UTAT FLB0D", "M0LE WRS", "EXTR C NIP", "SC L HND", "MISS TES",
+    "UTAT RFARM", "DIMP CHIN", "PR0T U JAW", "TAT R FGR", "MISS RLUNG", "RTAT LIP", "BRAC L LEG",
+    "MC TB", "TAT R BRST", "SC CHIN", "FRC L KNEE", "UTAT R LEG", "M0LE R T0E", "CRIP L LEG",
+    "SC ARM", "MISS KID", "UTAT LF00T", "TRANSVST", "EXTR CBRST", "TAT L KNEE", "MISS PENIS",
+    "ART L KNE", "RTAT LFARM", "TAT N0SE", "MC DRUGAB", "M0LE R FT", "DISC R BUT", "HFR L T0E",
+    "NM GR0IN", "FRC HAND", "DISC R HND", "SC HAND", "FRC L HAND", "UTAT LSHLD", "M0LE HEAD",
+    "EXTR R NIP", "P0CKMARKS", "MISS LLARM", "UTAT BACK", "NM THIGH", "HFR JAW", "DISC L BRS",
+    "NM L T0E", "DISC NECK", "FRC LCLAVI", "SC L KNEE", "FRC UL ARM", "UTAT NECK", "M0LE NECK",
+    "CRIP ARM", "SC FACE", "MISS LRARM", "UTAT L ARM", "RTAT WRS", "CRIP L ARM", "TAT L SHLD",
+    "MISS L FT", "BRAC ARM", "RTAT HIP", "MC PARPLGC", "TAT CHIN", "M0LE R EAR", "DISC ANKL",
+    "HFR ANKL", "NM LL ARM", "DISC GR0IN", "FRC L WRST", "RTAT LWRS", "CL LIP", "TAT R ARM",
+    "MISS GALL", "BRACE BACK", "RTAT HEAD", "MC NRLGCAL", "TAT CHEEK", "NM F00T", "DISC LIP",
+    "HFR ARM", "NM R T0E", "DISC R ELB", "FRC R HAND", "SC L BRST", "FRC LR ARM", "UTAT LKNEE",
+    "M0LE R BUT", "CLEFT PAL", "SC HIP", "MISS THYRD", "UTAT RCALF", "RTAT L T0E", "EXTR RBRST",
+    "TAT L HIP", "MISS APPNX", "BRAC L ARM", "RTAT LBRST", "TAT FARM", "MC T0URETE", "SC EAR",
+    "FRC N0SE", "UTAT CALF", "M0LE R THG", "DA PAINT", "SC LEG", "MISS T0NG", "RTAT L HIP",
+    "SHRT R LEG", "TAT UP LIP", "MISS L0VAR", "ART R BRST", "RTAT N0SE", "MC ALC0H0L", "TAT CALF",
+    "NM R WRIST", "HFR R SHLD", "DISC LFARM", "NM R F00T", "DISC R FGR", "FRC L RIB", "SC R CHK",
+    "FRC UR LEG", "UTAT R HND", "M0LE R ELB", "DA R0HYPNL", "SC R HIP", "MISS ST0MA", "NM LEG",
+    "DISC KNEE", "HFR R KNEE", "PRCD EYE", "HFR LR JAW", "DISC EAR", "SC R SHLD", "FRC UR JAW",
+    "UTAT LCALF", "M0LE L LEG", "SC R FT", "DA MARIJUA", "MISS N0SE", "RTAT CALF", "CRIP R LEG",
+    "TAT L FGR", "MISS UTRUS", "ART BRSTS", "RTAT FNGR", "MC QUADPLG", "TD CARDIAC", "NM R HND",
+    "HFR R LEG", "DISC F00T", "NM HAND", "DISC R EAR", "HFR N0SE", "RTAT L ELB", "CAUL EAR",
+    "TAT ELB0W", "MISS ARM", "ART L ARM", "RTAT R ELB", "MC ARTHRTS", "TD 0THER", "NM UL ARM",
+    "DISC LSHLD", "HFR SHLD", "PRCD NIPPL", "DISC L EYE", "HFR R FGR", "SC N0SE", "FRC SKULL",
+    "UTAT RKNEE", "M0LE L HND", "DA 0THER", "SC R EYE", "M0LE RBRST", "RTAT LCALF", "EXTR VRT",
+    "TAT ARM", "MISS R LEG", "ART KNEE", "RTAT RKNEE", "MC LIVER", "TD RITALIN", "SC L WRIST",
+    "FRC L ANKL", "UTAT FNGR", "M0LE ABD0M", "SC RF ARM", "DA BARBITU", "M0LE L FGR", "RTAT BUTTK",
+    "CRIP L T0E", "TAT R THGH", "MISS LLLEG", "ART SHLD", "RTAT ULARM", "IMPL PENIS", "TD INSULIN",
+    "NM R CALF", "DISC BACK", "HFR RPELVI", "PRCD R EAR", "HFR L WRST", "DISC L HIP", "SC L EAR",
+    "FRC UL LEG", "UTAT FARM", "M0LE ULARM", "DA ALC0H0L", "SC L CALF", "M0LE R KNE", "NM BUTTK",
+    "C0N LENSES", "DISC BRST", "HFR LPELVI", "PRCD ULIP", "TAT THGH", "HFR R ANKL", "SC CHK",
+    "FRC LR JAW", "UTAT N0SE", "M0LE L LIP", "AMBL L EYE", "SC R CALF", "M0LE BRST", "RTAT RTHGH",
+    "CRIP L FGR", "TAT F00T", "MISS L FGR", "ART L EYE", "RTAT CHEEK", "C0L0ST APP", "TD TRANQUI",
+    "NM WRIST", "DISC PENIS", "HFR KNEE", "DIMP R CHK", "HFR UR ARM", "TAT L CALF", NULL};
+static const char *const v112_s39[] = {
+    "ART ELBOW", "ART FOOT", "BODY MOD", "COLOST APP", "CON LENSES", "CRIP FOOT", "CRIP L TOE",
+    "CRIP R TOE", "CRIP TOE", "CROSSEYED", "DA ALCOHOL", "DA COCAINE", "DA NARCOTI", "DA OTHER",
+    "DA RITALIN", "DA ROHYPNL", "DENT LOW", "DENT UP LO", "DISC ABDOM", "DISC ELBOW", "DISC FACE",
+    "DISC FGR", "DISC FHD", "DISC FOOT", "DISC GROIN", "DISC L TOE", "DISC NOSE", "DISC R TOE",
+    "DISC TOE", "EXTR L TOE", "EXTR R TOE", "EXTR TOE", "EYE DISORD", "FRC ELBOW", "FRC FGR",
+    "FRC FOOT", "FRC L FOOT", "FRC L TOE", "FRC NOSE", "FRC R FOOT", "FRC R TOE", "FRC TOE",
+    "GAUGING", "GLAUCOMA", "GOLD TOOTH", "GRILL", "HFR ELBOW", "HFR FOOT", "HFR L FOOT",
+    "HFR L TOE", "HFR NOSE", "HFR R FOOT", "HFR R TOE", "HFR TOE", "IDENT TWIN", "IMPLANT",
+    "INTRA ROD", "MC ALCOHOL", "MC BEHAVIO", "MC BLOOD", "MC DOWNSYN", "MC NERVOUS", "MC OTHER",
+    "MC THYROID", "MC TOURETE", "MED PUMP", "MISS FOOT", "MISS L TOE", "MISS LOVAR", "MISS NOSE",
+    "MISS OVARS", "MISS OVARY", "MISS PROST", "MISS R TOE", "MISS ROVAR", "MISS STOMA",
+    "MISS TEETH", "MISS TOE", "MISS TONG", "MISS TONSL", "MOLE ABDOM", "MOLE ANKL", "MOLE ARM",
+    "MOLE BACK", "MOLE BRST", "MOLE BUTTK", "MOLE CALF", "MOLE CHEST", "MOLE CHIN", "MOLE CHK",
+    "MOLE EAR", "MOLE ELBOW", "MOLE EYE", "MOLE F ARM", "MOLE FACE", "MOLE FGR", "MOLE FHD",
+    "MOLE FOOT", "MOLE GROIN", "MOLE HAND", "MOLE HEAD", "MOLE HIP", "MOLE KNEE", "MOLE L ANK",
+    "MOLE L ARM", "MOLE L BUT", "MOLE L CHK", "MOLE L EAR", "MOLE L ELB", "MOLE L EYE",
+    "MOLE L FGR", "MOLE L FT", "MOLE L HIP", "MOLE L HND", "MOLE L KNE", "MOLE L LEG", "MOLE L LIP",
+    "MOLE L SHD", "MOLE L THG", "MOLE L TOE", "MOLE L WRS", "MOLE LBRST", "MOLE LCALF", "MOLE LEG",
+    "MOLE LFARM", "MOLE LIP", "MOLE NECK", "MOLE NOSE", "MOLE PENIS", "MOLE R ANK", "MOLE R ARM",
+    "MOLE R BUT", "MOLE R CHK", "MOLE R EAR", "MOLE R ELB", "MOLE R EYE", "MOLE R FGR", "MOLE R FT",
+    "MOLE R HIP", "MOLE R HND", "MOLE R KNE", "MOLE R LEG", "MOLE R SHD", "MOLE R THG",
+    "MOLE R TOE", "MOLE R WRS", "MOLE RBRST", "MOLE RCALF", "MOLE RFARM", "MOLE SHLD", "MOLE THGH",
+    "MOLE TOE", "MOLE U LIP", "MOLE ULARM", "MOLE URARM", "MOLE WRS", "MULT BIRTH", "NM ELBOW",
+    "NM FOOT", "NM GROIN", "NM L FOOT", "NM L TOE", "NM R FOOT", "NM R TOE", "NM TOE", "NO TEETH",
+    "ORTH NAIL", "ORTH PLATE", "ORTH SCREW", "POCKMARKS", "PRCD BODY", "PRCD NOSE", "PRCD TONGU",
+    "PROT JAW", "PROT L JAW", "PROT U JAW", "RTAT ELBOW", "RTAT FLBOD", "RTAT FOOT", "RTAT GROIN",
+    "RTAT L TOE", "RTAT LFOOT", "RTAT NOSE", "RTAT R TOE", "RTAT RFOOT", "RTAT TOE", "SC ABDOM",
+    "SC ELBOW", "SC FOOT", "SC GROIN", "SC L TOE", "SC LOW LIP", "SC NOSE", "SC R TOE", "SC TOE",
+    "SLVR TOOTH", "TAT ABDOM", "TAT ELBOW", "TAT FLBODY", "TAT FOOT", "TAT GROIN", "TAT L FOOT",
+    "TAT L TOE", "TAT LELBOW", "TAT NOSE", "TAT R FOOT", "TAT R TOE", "TAT RELBOW", "TAT TOE",
+    "TD ACONVUL", "TD HYPNOTI", "TD OTHER", "TWIN", "UTAT ELBOW", "UTAT FLBOD", "UTAT FOOT",
+    "UTAT GROIN", "UTAT LFOOT", "UTAT NOSE", "UTAT RFOOT", "VASC PROTH", NULL};
+static const char *const v112_s40[] = {
+    "A", "I", "W", "U", "B", NULL};
+static const char *const v112_s41[] = {
+    "M", "F", "U", NULL};
+static const char *const v112_s42[] = {
+    "[A-Z]", NULL};
+static const char *const v112_s43[] = {
+    "CONVICTED", "ACQUITTED", "DISMISSED", "CHARGES DROPPED", "NOT PROSECUTED",
+    "MENTAL HEALTH ADJUDICATION", "DIVERSION", "CONDITIONAL", "JUVENILE ADJUDICATION", "REVOCATION",
+    "EXTRADITED", "TRANSFERRED", "DEPORTED", "DECEASED", "CONSOLIDATED", "BAIL/BOND FORFEITURE",
+    "DEFERRED", "UNAVAILABLE", "DESTROYED", "OTHER", NULL};
+static const char *const v112_s44[] = {
+    "EAS", "CAS", "TAS", NULL};
+static const char *const v112_s45[] = {
+    "BLS", "CDR", "MAN", "PAR", "PRO", "PTD", "SPT", "SUR", NULL};
+static const char *const v112_s46[] = {
+    "REPLACE", "DELETE", "ADD", "APPEND", NULL};
+static const char *const v112_s47[] = {
+    "AMN", "BATQ", "BATR", "BDEC", "BDECR", "BDEL", "BDELR", "CAR", "CDEL", "CDELR", "CNA", "CPD",
+    "CPDR", "CPNU", "CPR", "CVSO", "DEK", "DEU", "DOCE", "DSPE", "DSPR", "EHRR", "EMUF", "EQER",
+    "EQHR", "EQRR", "ERRA", "ERRB", "ERRI", "ERRL", "ERRR", "ERRT", "FANC", "FAUF", "FDSP", "FIDR",
+    "FIS", "FISR", "FNDR", "FRS", "FVR", "IIDS", "IRQ", "IRR", "ISR", "LFFS", "LFIS", "LFS", "LPNQ",
+    "LPNR", "LRSQ", "LRSR", "LSR", "MAP", "MAPC", "MPR", "NFUE", "NFUF", "NNDR", "PDR", "PRR",
+    "RBIHS", "RBIHSR", "RBMNT", "RBMNTR", "RBN", "RBRN", "RBRPT", "RBRPTR", "RBSCRM", "RBSCVL",
+    "RBSR", "RPIS", "RPISR", "SPMNT", "SPMNTR", "SPN", "SRB", "SRE", "SRL", "SRNR", "SRNRR", "SRT",
+    "TPIS", "TPRR", "TPRS", "TXTSRCH", "UBM", "UHN", "ULD", "ULDR", "ULM", "UUBD", "UULD", "XACT",
+    "XACTR", "XMNT", "XMNTR", NULL};
+static const char *const v112_s48[] = {
+    "FSI", "RISC", "SUPV REL", NULL};
+static const char *const v112_s49[] = {
+    "C", "D", "G", "I", "M", "N", "P", "R", "Y", "X", "Z", NULL};
+static const char *const v112_s50[] = {
+    "C", "H", "P", "V", NULL};
+static const char *const v112_s51[] = {
+    "A", "F", "G", "M", "N", NULL};
+static const char *const v112_s52[] = {
+    "1", "2", "3", "4", "5", NULL};
+static const char *const v112_s53[] = {
+    "30", "45", "60", "10", "20", "40", "50", NULL};
+static const char *const v112_s54[] = {
+    "Calculation Failed", "Not Calculated", NULL};
+static const char *const v112_s55[] = {
+    "13", "24", "31", "39", "0", "2", "27", "34", "6", "11", "22", "3", "37", "25", "14", "32", "4",
+    "1", "20", "28", "35", "7", "12", "23", "30", "38", "15", "26", "33", "5", "10", "21", "29",
+    "36", "8", NULL};
+static const char *const v112_s56[] = {
+    "ASSISTED", "OBSERVED", "UNKNOWN", "CONTROLLED", "UNATTENDED", NULL};
+static const char *const v112_s57[] = {
+    "1", "3", "5", "2", "6", "0", "4", NULL};
+static const char *const v112_s58[] = {
+    "1", "0", "2", NULL};
+static const char *const v112_s59[] = {
+    "([0-9a-fA-F]){64}", NULL};
+static const char *const v112_s60[] = {
+    "1", "2", "3", "4", NULL};
+static const char *const v112_s61[] = {
+    "02", "04", "07", "09", "10", "13", "14", "15", "16", "17", "19", "20", "21", "99", NULL};
+static const char *const v112_s62[] = {
+    ".*Z", NULL};
+static const char *const v112_s63[] = {
+    "GRAY", "YCC", "UNK", "RGB", "SRGB", "SYCC", NULL};
+static const char *const v112_s64[] = {
+    "2", "1", NULL};
+static const char *const v112_s65[] = {
+    "DEFINED", "RED", "VIS", "NIR", "UNDEFINED", NULL};
+static const char *const v112_s66[] = {
+    "11", "20", "40", "10", "12", "30", NULL};
+static const char *const v112_s67[] = {
+    "1", "2", "0", NULL};
+static const char *const v112_s68[] = {
+    "0", "1", NULL};
+static const char *const v112_s69[] = {
+    "C", "P", "E", NULL};
+static const char *const v112_s70[] = {
+    "MA", "UC", NULL};
+static const char *const v112_s71[] = {
+    "H", "O", "S", "C", "L", "R", NULL};
+static const char *const v112_s72[] = {
+    "L", "T", "I", "S", NULL};
+static const char *const v112_s73[] = {
+    "2", "7", "3", "1", NULL};
+static const char *const v112_s74[] = {
+    "74", "70", "62", "66", "78", "63", "67", "71", "75", "79", "60", "64", "68", "72", "76", "73",
+    "61", "65", "69", "77", NULL};
+static const char *const v112_s75[] = {
+    "2", "21", "25", "29", "1", "20", "24", "28", "0", "23", "27", "42", "8", "26", "22", "3", "41",
+    NULL};
+static const char *const v112_s76[] = {
+    "0", "1", "2", "3", NULL};
+static const char *const v112_s77[] = {
+    "E", "B", "C", "X", NULL};
+static const char *const v112_s78[] = {
+    "31", "1", "11", "21", "3", "10", "2", "20", "30", "90", NULL};
+static const char *const v112_s79[] = {
+    "DR", "RS", "UC", "WU", "LS", "AU", "SR", "UP", "XX", NULL};
+static const char *const v112_s80[] = {
+    "AW", "DL", "PW", "CP", "PA", "TA", NULL};
+static const char *const v112_s81[] = {
+    "I", "O", "M", NULL};
+static const char *const v112_s82[] = {
+    "I02", "I07", "I16", "I00", "I05", "I10", "R", "C", "I09", "I04", "L", "I03", "", "I08", "I17",
+    NULL};
+static const char *const v112_s83[] = {
+    "324", "345", "340", "320", "342", "373", "331", "321", "341", "343", NULL};
+static const char *const v112_s84[] = {
+    "R", "X", "F", "DF", "DP", "P", "U", NULL};
+static const char *const v112_s85[] = {
+    "REV", "EDIT", "AUTO", "MAN", NULL};
+static const char *const v112_s86[] = {
+    "T", "L", "R", NULL};
+static const char *const v112_s87[] = {
+    "1", "2", NULL};
+static const char *const v112_s88[] = {
+    "11", "40", "52", "15", "0", "12", "20", "42", "1", "13", "30", "50", "10", "51", "14", "32",
+    NULL};
+static const char *const v112_s89[] = {
+    "UNKNOWN PHOTO", "OTHER", "ANALOG VIDEO", "SCANNER", "VENDOR", "DIGITAL VIDEO", "TYPE20",
+    "DIGITAL CAMERA", "UNKNOWN VIDEO", "UNSPECIFIED", NULL};
+static const char *const v112_s90[] = {
+    "OTHER", "SCARF", "GLASSES", "HAT", "PHYSICAL", NULL};
+static const char *const v112_s91[] = {
+    "H", "S", "F", "N", "X", NULL};
+static const char *const v112_s92[] = {
+    "lefteyebrow", "chin", "eyetop", "lowerlipbottom", "righteyebrow", "upperlipbottom",
+    "lowerliptop", "eyebottom", "faceoutline", "leftnostril", "rightnostril", "upperliptop", NULL};
+static const char *const v112_s93[] = {
+    "BLINK", "SMILE", "FROWNING", "RIGHT EYE PATCH", "SCARF", "EYES AWAY", "MOUTH OPEN",
+    "DISTORTING CONDITION", "CLEAR GLASSES", "MOUSTACHE", "TEETH VISIBLE", "DARK GLASSES",
+    "UNKNOWN", "BEARD", "SQUINTING", "HAT", "RAISED BROWS", "NO EAR", "LEFT EYE PATCH", "NEUTRAL",
+    NULL};
+static const char *const v112_s94[] = {
+    "1", "3", "5", "2", "4", NULL};
+static const char *const v112_s95[] = {
+    "H", "F", "R", NULL};
+static const char *const v112_s96[] = {
+    "SCAR", "FACE", "MARK", "TATTOO", NULL};
+static const char *const v112_s97[] = {
+    "Barrel", "Pincushion", "Inflated", NULL};
+static const char *const v112_s98[] = {
+    "E", "C", NULL};
+static const char *const v112_s99[] = {
+    "Moderate", "Mild", "Severe", NULL};
+static const char *const v112_s100[] = {
+    "MULTCOMP", "SNIR", "COLORSHIFT", "DOWNSAMPLE", "INTERPOLATE", "ROTATE", "CONTRAST", "GRAY",
+    "IMGFUSE", "POSE", "WHITE", "AGE", "CROP", "ILLUM", "MULTIVIEW", "SUPERRES", "AXIS", "DIST",
+    NULL};
+static const char *const v112_s101[] = {
+    "0999 Homicide", "1099 Kidnapping", "1199 Sexual Assault", "1299 Robbery", "1399 Assault",
+    "2699 Sex Offense", "6499 Exploitation", NULL};
+static const int v112_u6[] = {4, 5, -1};
+static const int v112_u21[] = {16, 17, 18, 19, 20, -1};
+static const int v112_u25[] = {17, 23, 24, 20, 18, 16, -1};
+static const int v112_u29[] = {27, 28, -1};
+static const int v112_u39[] = {31, 32, 33, 34, 35, 36, 37, 38, -1};
+static const int v112_u45[] = {43, 44, -1};
+static const int v112_u53[] = {51, 52, -1};
+static const int v112_u72[] = {70, 71, -1};
+static const int v112_u76[] = {75, 71, -1};
+static const int v112_u107[] = {17, 19, 106, 20, 16, -1};
+static const int v112_u110[] = {17, 18, -1};
+
+static const ebts__xtype v112_types[] = {
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "99", 0, 0, -1, NULL}, /* 0 */
+    {EBTS__XB_STRING, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 1 */
+    {EBTS__XB_BOOLEAN, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 2 */
+    {EBTS__XB_STRING, 2, v112_s0, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 3 */
+    {EBTS__XB_INTEGER, 2, NULL, v112_s1, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 4 */
+    {EBTS__XB_STRING, 2, v112_s2, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 5 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u6}, /* 6 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", NULL, 0, 0, -1, NULL}, /* 7 */
+    {EBTS__XB_DATE, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 8 */
+    {EBTS__XB_STRING, 2, v112_s3, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 9 */
+    {EBTS__XB_STRING, 2, v112_s4, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 10 */
+    {EBTS__XB_STRING, 2, v112_s5, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 11 */
+    {EBTS__XB_STRING, 2, v112_s6, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 12 */
+    {EBTS__XB_STRING, 2, v112_s7, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 13 */
+    {EBTS__XB_STRING, 2, v112_s8, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 14 */
+    {EBTS__XB_STRING, 2, v112_s9, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 15 */
+    {EBTS__XB_INTEGER, 2, v112_s10, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 16 */
+    {EBTS__XB_INTEGER, 2, v112_s11, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 17 */
+    {EBTS__XB_STRING, 2, v112_s12, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 18 */
+    {EBTS__XB_INTEGER, 2, v112_s13, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 19 */
+    {EBTS__XB_STRING, 2, v112_s14, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 20 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u21}, /* 21 */
+    {EBTS__XB_STRING, 2, v112_s15, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 22 */
+    {EBTS__XB_STRING, 2, v112_s16, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 23 */
+    {EBTS__XB_STRING, 2, v112_s17, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 24 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u25}, /* 25 */
+    {EBTS__XB_STRING, 2, v112_s18, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 26 */
+    {EBTS__XB_STRING, 2, v112_s19, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 27 */
+    {EBTS__XB_STRING, 2, v112_s20, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 28 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u29}, /* 29 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 30 */
+    {EBTS__XB_STRING, 2, v112_s21, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 31 */
+    {EBTS__XB_STRING, 2, v112_s22, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 32 */
+    {EBTS__XB_STRING, 2, v112_s23, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 33 */
+    {EBTS__XB_STRING, 2, v112_s24, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 34 */
+    {EBTS__XB_STRING, 2, v112_s25, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 35 */
+    {EBTS__XB_STRING, 2, v112_s26, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 36 */
+    {EBTS__XB_STRING, 2, v112_s27, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 37 */
+    {EBTS__XB_STRING, 2, v112_s28, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 38 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u39}, /* 39 */
+    {EBTS__XB_STRING, 2, v112_s29, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 40 */
+    {EBTS__XB_STRING, 2, v112_s30, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 41 */
+    {EBTS__XB_STRING, 2, v112_s31, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 42 */
+    {EBTS__XB_STRING, 2, v112_s32, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 43 */
+    {EBTS__XB_STRING, 2, v112_s33, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 44 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u45}, /* 45 */
+    {EBTS__XB_STRING, 2, v112_s34, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 46 */
+    {EBTS__XB_STRING, 2, v112_s35, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 47 */
+    {EBTS__XB_STRING, 2, v112_s36, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 48 */
+    {EBTS__XB_STRING, 2, v112_s37, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 49 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", NULL, 0, 0, -1, NULL}, /* 50 */
+    {EBTS__XB_STRING, 2, v112_s38, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 51 */
+    {EBTS__XB_STRING, 2, v112_s39, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 52 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u53}, /* 53 */
+    {EBTS__XB_STRING, 2, v112_s40, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 54 */
+    {EBTS__XB_STRING, 2, v112_s41, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 55 */
+    {EBTS__XB_STRING, 0, NULL, v112_s42, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 56 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "999", 0, 0, -1, NULL}, /* 57 */
+    {EBTS__XB_STRING, 2, v112_s43, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 58 */
+    {EBTS__XB_STRING, 2, v112_s44, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 59 */
+    {EBTS__XB_STRING, 2, v112_s45, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 60 */
+    {EBTS__XB_STRING, 2, v112_s46, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 61 */
+    {EBTS__XB_STRING, 2, v112_s47, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 62 */
+    {EBTS__XB_STRING, 2, v112_s48, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 63 */
+    {EBTS__XB_DECIMAL, 2, NULL, NULL, -1, -1, "0", "1", 0, 0, -1, NULL}, /* 64 */
+    {EBTS__XB_STRING, 2, v112_s49, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 65 */
+    {EBTS__XB_STRING, 2, v112_s50, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 66 */
+    {EBTS__XB_STRING, 2, v112_s51, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 67 */
+    {EBTS__XB_STRING, 2, v112_s52, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 68 */
+    {EBTS__XB_INTEGER, 2, v112_s53, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 69 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "5", 0, 0, -1, NULL}, /* 70 */
+    {EBTS__XB_STRING, 0, v112_s54, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 71 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u72}, /* 72 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "65535", 0, 0, -1, NULL}, /* 73 */
+    {EBTS__XB_HEX, 2, NULL, NULL, 2, 2, NULL, NULL, 0, 0, -1, NULL}, /* 74 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "100", 0, 0, -1, NULL}, /* 75 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u76}, /* 76 */
+    {EBTS__XB_DECIMAL, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 77 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "255", 0, 0, -1, NULL}, /* 78 */
+    {EBTS__XB_INTEGER, 2, v112_s55, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 79 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "10", "99999", 0, 0, -1, NULL}, /* 80 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "99", 0, 0, -1, NULL}, /* 81 */
+    {EBTS__XB_STRING, 2, v112_s56, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 82 */
+    {EBTS__XB_INTEGER, 2, v112_s57, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 83 */
+    {EBTS__XB_INTEGER, 2, v112_s58, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 84 */
+    {EBTS__XB_STRING, 0, NULL, v112_s59, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 85 */
+    {EBTS__XB_STRING, 2, v112_s60, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 86 */
+    {EBTS__XB_BASE64, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 87 */
+    {EBTS__XB_INTEGER, 2, v112_s61, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 88 */
+    {EBTS__XB_DECIMAL, 2, NULL, NULL, -1, -1, NULL, NULL, 0, 0, 2, NULL}, /* 89 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "3", 0, 0, -1, NULL}, /* 90 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "9", 0, 0, -1, NULL}, /* 91 */
+    {EBTS__XB_DATETIME, 2, NULL, v112_s62, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 92 */
+    {EBTS__XB_STRING, 2, v112_s63, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 93 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "9999", 0, 0, -1, NULL}, /* 94 */
+    {EBTS__XB_INTEGER, 2, v112_s64, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 95 */
+    {EBTS__XB_STRING, 2, v112_s65, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 96 */
+    {EBTS__XB_INTEGER, 2, v112_s66, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 97 */
+    {EBTS__XB_INTEGER, 2, v112_s67, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 98 */
+    {EBTS__XB_INTEGER, 2, v112_s68, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 99 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "2", "99", 0, 0, -1, NULL}, /* 100 */
+    {EBTS__XB_STRING, 2, v112_s69, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 101 */
+    {EBTS__XB_STRING, 2, v112_s70, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 102 */
+    {EBTS__XB_STRING, 2, v112_s71, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 103 */
+    {EBTS__XB_STRING, 2, v112_s72, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 104 */
+    {EBTS__XB_STRING, 2, v112_s73, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 105 */
+    {EBTS__XB_INTEGER, 2, v112_s74, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 106 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u107}, /* 107 */
+    {EBTS__XB_INTEGER, 2, v112_s75, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 108 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "10", "65535", 0, 0, -1, NULL}, /* 109 */
+    {EBTS__XB_UNION, 0, NULL, NULL, -1, -1, NULL, NULL, 0, 0, -1, v112_u110}, /* 110 */
+    {EBTS__XB_STRING, 2, v112_s68, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 111 */
+    {EBTS__XB_INTEGER, 2, v112_s76, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 112 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "359", 0, 0, -1, NULL}, /* 113 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "999", 0, 0, -1, NULL}, /* 114 */
+    {EBTS__XB_STRING, 2, v112_s77, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 115 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "180", 0, 0, -1, NULL}, /* 116 */
+    {EBTS__XB_STRING, 2, v112_s78, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 117 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "-179", "180", 0, 0, -1, NULL}, /* 118 */
+    {EBTS__XB_STRING, 2, v112_s79, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 119 */
+    {EBTS__XB_STRING, 2, v112_s80, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 120 */
+    {EBTS__XB_STRING, 2, v112_s81, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 121 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "1", "50000", 0, 0, -1, NULL}, /* 122 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "50000", 0, 0, -1, NULL}, /* 123 */
+    {EBTS__XB_STRING, 2, v112_s82, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 124 */
+    {EBTS__XB_INTEGER, 2, v112_s83, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 125 */
+    {EBTS__XB_STRING, 2, v112_s84, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 126 */
+    {EBTS__XB_STRING, 2, v112_s85, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 127 */
+    {EBTS__XB_STRING, 2, v112_s86, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 128 */
+    {EBTS__XB_INTEGER, 2, v112_s87, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 129 */
+    {EBTS__XB_INTEGER, 2, NULL, NULL, -1, -1, "0", "99999", 0, 0, -1, NULL}, /* 130 */
+    {EBTS__XB_INTEGER, 2, v112_s88, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 131 */
+    {EBTS__XB_STRING, 2, v112_s89, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 132 */
+    {EBTS__XB_STRING, 2, v112_s90, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 133 */
+    {EBTS__XB_STRING, 2, v112_s91, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 134 */
+    {EBTS__XB_STRING, 2, v112_s92, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 135 */
+    {EBTS__XB_STRING, 2, v112_s93, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 136 */
+    {EBTS__XB_INTEGER, 2, v112_s94, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 137 */
+    {EBTS__XB_STRING, 2, v112_s95, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 138 */
+    {EBTS__XB_STRING, 2, v112_s96, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 139 */
+    {EBTS__XB_STRING, 2, v112_s97, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 140 */
+    {EBTS__XB_STRING, 2, v112_s98, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 141 */
+    {EBTS__XB_STRING, 2, v112_s99, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 142 */
+    {EBTS__XB_STRING, 2, v112_s100, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 143 */
+    {EBTS__XB_STRING, 2, v112_s101, NULL, -1, -1, NULL, NULL, 0, 0, -1, NULL}, /* 144 */
+};
 
 static const ebts__xnode v112_nodes[] = {
-    {-1, 1, 2, 287, "itl:PackageDescriptiveTextRecord", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 0 */
-    {0, 2, 0, 2, "biom:ImageReferenceID", 0, 2, 2, 0, 0, 0, EBTS__XC_TEXT, 1, -1, 0, ""}, /* 1 */
-    {0, 3, 1, 287, "itl:UserDefinedDescriptiveDetail", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 2 */
-    {2, 4, 17, 287, "ebts:DomainDefinedDescriptiveFields", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 3 */
-    {3, 5, 1, 7, "biom:RecordForwardOrganizations", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 4 */
-    {4, 6, 1, 7, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 5 */
-    {5, 7, 0, 7, "nc:IdentificationID", 0, 2, 7, 0, 0, 0, EBTS__XC_TEXT, 5, -1, 0, ""}, /* 6 */
-    {3, 8, 0, 8, "biom:RecordRetentionIndicator", 0, 2, 5, 0, 0, 0, EBTS__XC_BOOL, 7, -1, 0, ""}, /* 7 */
-    {3, 9, 0, 9, "ebts:HitNotificationRequestIndicator", 3, 2, 2051, 0, 0, 0, EBTS__XC_BOOL, 8, -1, 0, ""}, /* 8 */
-    {3, 10, 0, 10, "ebts:RecordBiometricImageCategoryCode", 6, 2, 62, 0, 0, 0, EBTS__XC_TEXT, 9, -1, 0, ""}, /* 9 */
-    {3, 11, 0, 11, "ebts:RecordFBIRepositoryCode", 9, 2, 98, 0, 0, 0, EBTS__XC_TEXT, 10, -1, 0, ""}, /* 10 */
-    {3, 12, 0, 12, "ebts:RecordFeaturesRequestIndicator", 13, 2, 95, 0, 0, 0, EBTS__XC_BOOL, 11, -1, 0, ""}, /* 11 */
-    {3, 13, 3, 16, "ebts:RecordImageCaptureDetail", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 12 */
-    {12, 14, 0, 14, "biom:DeviceMakeText", 0, 2, 67, 0, 0, 0, EBTS__XC_TEXT, 12, -1, 0, ""}, /* 13 */
-    {12, 15, 0, 15, "biom:DeviceModelText", 1, 2, 67, 1, 0, 0, EBTS__XC_TEXT, 12, -1, 0, ""}, /* 14 */
-    {12, 16, 0, 16, "biom:DeviceSerialNumberText", 2, 2, 67, 2, 0, 0, EBTS__XC_TEXT, 12, -1, 0, ""}, /* 15 */
-    {3, 17, 0, 17, "ebts:RecordImagesRequestedQuantity", 11, 2, 2010, 0, 0, 0, EBTS__XC_TEXT, 16, -1, 0, ""}, /* 16 */
-    {3, 18, 0, 18, "ebts:RecordPhotoRequestIndicator", 10, 2, 96, 0, 0, 0, EBTS__XC_BOOL, 17, -1, 0, ""}, /* 17 */
-    {3, 19, 2, 21, "ebts:RecordPointOfContact", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 18 */
-    {18, 20, 0, 20, "ebts:PointOfContactName", 0, 2, 2072, 0, 0, 0, EBTS__XC_TEXT, 18, -1, 0, ""}, /* 19 */
-    {18, 21, 0, 21, "nc:TelephoneNumberFullID", 1, 2, 2072, 1, 0, 0, EBTS__XC_TEXT, 18, -1, 0, ""}, /* 20 */
-    {3, 22, 19, 50, "ebts:RecordRapBackData", 12, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 21 */
-    {21, 23, 1, 25, "biom:RecordForwardOrganizations", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 22 */
-    {22, 24, 1, 25, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 23 */
-    {23, 25, 0, 25, "nc:IdentificationID", 0, 2, 2020, 0, 0, 0, EBTS__XC_TEXT, 23, -1, 0, ""}, /* 24 */
-    {21, 26, 2, 28, "ebts:RapBackDateRange", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 25 */
-    {25, 27, 0, 27, "ebts:EndDate", 1, 2, 2068, 1, 0, 0, EBTS__XC_DATE, 25, -1, 0, ""}, /* 26 */
-    {25, 28, 0, 28, "ebts:StartDate", 0, 2, 2068, 0, 0, 0, EBTS__XC_DATE, 25, -1, 0, ""}, /* 27 */
-    {21, 29, 0, 29, "ebts:RecordRapBackActivityNotificationFormatCode", 0, 2, 2062, 0, 0, 0, EBTS__XC_TEXT, 28, -1, 0, ""}, /* 28 */
-    {21, 30, 0, 30, "ebts:RecordRapBackActivityNotificationID", 1, 2, 2041, 0, 0, 0, EBTS__XC_TEXT, 29, -1, 0, ""}, /* 29 */
-    {21, 31, 0, 31, "ebts:RecordRapBackAttentionText", 4, 2, 2070, 0, 0, 0, EBTS__XC_TEXT, 30, -1, 0, ""}, /* 30 */
-    {21, 32, 0, 32, "ebts:RecordRapBackCategoryCode", 5, 2, 2065, 0, 0, 0, EBTS__XC_TEXT, 31, -1, 0, ""}, /* 31 */
-    {21, 33, 0, 33, "ebts:RecordRapBackDisclosureIndicator", 6, 2, 2067, 0, 0, 0, EBTS__XC_BOOL, 32, -1, 0, ""}, /* 32 */
-    {21, 34, 0, 34, "ebts:RecordRapBackExpirationDate", 7, 2, 2015, 0, 0, 0, EBTS__XC_DATE, 33, -1, 0, ""}, /* 33 */
-    {21, 35, 0, 35, "ebts:RecordRapBackInStateOptOutIndicator", 8, 2, 2063, 0, 0, 0, EBTS__XC_BOOL, 34, -1, 0, ""}, /* 34 */
-    {21, 36, 0, 36, "ebts:RecordRapBackSubscriptionDate", 10, 2, 2054, 0, 0, 0, EBTS__XC_DATE, 35, -1, 0, ""}, /* 35 */
-    {21, 37, 0, 37, "ebts:RecordRapBackSubscriptionID", 12, 2, 2048, 0, 0, 0, EBTS__XC_TEXT, 36, -1, 0, ""}, /* 36 */
-    {21, 38, 0, 38, "ebts:RecordRapBackSubscriptionListText", 3, 2, 2050, 0, 0, 0, EBTS__XC_TEXT, 37, -1, 0, ""}, /* 37 */
-    {21, 39, 0, 39, "ebts:RecordRapBackSubscriptionTerm", 13, 2, 2071, 0, 0, 0, EBTS__XC_TEXT, 38, -1, 0, ""}, /* 38 */
-    {21, 40, 0, 40, "ebts:RecordRapBackTermDate", 14, 2, 2049, 0, 0, 0, EBTS__XC_DATE, 39, -1, 0, ""}, /* 39 */
-    {21, 41, 0, 41, "ebts:RecordRapBackTriggeringEventCode", 15, 2, 2040, 0, 0, 0, EBTS__XC_TEXT, 40, -1, 0, ""}, /* 40 */
-    {21, 42, 2, 44, "ebts:RecordRapBackUserDefinedElement", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 41 */
-    {41, 43, 0, 43, "ebts:UserDefinedElementName", 0, 2, 2064, 0, 0, 0, EBTS__XC_TEXT, 41, -1, 0, ""}, /* 42 */
-    {41, 44, 0, 44, "ebts:UserDefinedElementText", 1, 2, 2064, 1, 0, 0, EBTS__XC_TEXT, 41, -1, 0, ""}, /* 43 */
-    {21, 45, 0, 45, "ebts:ReturnAllRecordsIndicator", 11, 2, 2047, 0, 0, 0, EBTS__XC_BOOL, 44, -1, 0, ""}, /* 44 */
-    {21, 46, 0, 46, "ebts:TransactionRapBackMaintenanceCode", 17, 2, 2039, 0, 0, 0, EBTS__XC_TEXT, 45, -1, 0, ""}, /* 45 */
-    {21, 47, 3, 50, "ebts:TransactionRapBackTriggeringEvent", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 46 */
-    {46, 48, 0, 48, "ebts:RapBackEventDate", 0, 2, 2069, 0, 0, 0, EBTS__XC_DATE, 46, -1, 0, ""}, /* 47 */
-    {46, 49, 0, 49, "ebts:RapBackEventText", 2, 2, 2069, 2, 0, 0, EBTS__XC_TEXT, 46, -1, 0, ""}, /* 48 */
-    {46, 50, 0, 50, "ebts:RapBackTriggeringEventCode", 1, 2, 2069, 1, 0, 0, EBTS__XC_TEXT, 46, -1, 0, ""}, /* 49 */
-    {3, 51, 0, 51, "ebts:RecordRapSheetFormatRequestCode", 2, 2, 70, 0, 0, 0, EBTS__XC_TEXT, 50, -1, 0, ""}, /* 50 */
-    {3, 52, 31, 156, "ebts:RecordSubject", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 51 */
-    {51, 53, 0, 53, "biom:FaceImageSubjectPoseCode", 29, 2, 2036, 0, 0, 0, EBTS__XC_TEXT, 52, -1, 0, ""}, /* 52 */
-    {51, 54, 0, 54, "ebts:BinaryCODISAvailableIndicator", 30, 2, 2018, 0, 0, 0, EBTS__XC_BOOL, 53, -1, 0, ""}, /* 53 */
-    {51, 55, 0, 55, "ebts:BiometricImageAvailableCode", 26, 2, 2031, 0, 0, 0, EBTS__XC_TEXT, 54, -1, 0, ""}, /* 54 */
-    {51, 56, 0, 56, "ebts:ExternalSubjectID", 19, 2, 2037, 0, 0, 0, EBTS__XC_TEXT, 55, -1, 0, ""}, /* 55 */
-    {51, 57, 5, 72, "ebts:FrictionRidgeInformation", 27, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 56 */
-    {56, 58, 0, 58, "ebts:CaptureDate", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 57, -1, 0, ""}, /* 57 */
-    {56, 59, 0, 59, "ebts:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_TEXT, 58, -1, 0, ""}, /* 58 */
-    {56, 60, 0, 60, "ebts:NCICFingerprintClassificationCodeText", 3, 2, 33, 0, 0, 0, EBTS__XC_TEXT, 59, -1, 0, ""}, /* 59 */
-    {56, 61, 2, 69, "ebts:PersonFingerprintSet", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 60 */
-    {60, 62, 2, 66, "ebts:FingerprintImageFinger", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 61 */
-    {61, 63, 0, 63, "biom:FingerPositionCode", 0, 2, 34, 0, 0, 0, EBTS__XC_TEXT, 61, -1, 0, ""}, /* 62 */
-    {61, 64, 2, 66, "ebts:RidgeCoreDelta", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 63 */
-    {63, 65, 0, 65, "biom:RidgeCountValue", 1, 2, 91, 1, 0, 0, EBTS__XC_TEXT, 64, -1, 0, ""}, /* 64 */
-    {63, 66, 0, 66, "ebts:FingerprintPatternClassificationCode", 0, 2, 34, 1, 0, 0, EBTS__XC_TEXT, 61, -1, 0, ""}, /* 65 */
-    {60, 67, 2, 69, "ebts:FingerprintImageFingerMissing", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 66 */
-    {66, 68, 0, 68, "biom:ExemplarFingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_TEXT, 66, -1, 0, ""}, /* 67 */
-    {66, 69, 0, 69, "biom:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TEXT, 66, -1, 0, ""}, /* 68 */
-    {56, 70, 2, 72, "ebts:PrintPositionDescriptors", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 69 */
-    {69, 71, 0, 71, "biom:FingerPositionCode", 0, 2, 2030, 0, 0, 0, EBTS__XC_TEXT, 69, -1, 0, ""}, /* 70 */
-    {69, 72, 0, 72, "biom:MajorCasePrintCode", 1, 2, 2030, 1, 0, 0, EBTS__XC_TEXT, 69, -1, 0, ""}, /* 71 */
-    {51, 73, 0, 73, "ebts:PersonAdultTreatmentIndicator", 23, 2, 87, 0, 0, 0, EBTS__XC_BOOL, 72, -1, 0, ""}, /* 72 */
-    {51, 74, 2, 76, "ebts:PersonAgeRange", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 73 */
-    {73, 75, 0, 75, "nc:RangeMaximumIntegerValue", 0, 2, 23, 0, 0, 0, EBTS__XC_TEXT, 73, -1, 1, ""}, /* 74 */
-    {73, 76, 0, 76, "nc:RangeMinimumIntegerValue", 1, 2, 23, 0, 0, 0, EBTS__XC_TEXT, 73, -1, 0, ""}, /* 75 */
-    {51, 77, 3, 80, "ebts:PersonAlternateName", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 76 */
-    {76, 78, 0, 78, "nc:PersonGivenName", 0, 2, 19, 0, 0, 0, EBTS__XC_GIVEN, 76, -1, 0, ""}, /* 77 */
-    {76, 79, 0, 79, "nc:PersonMiddleName", 1, 2, 19, 0, 0, 0, EBTS__XC_MIDDLE, 76, -1, 0, ""}, /* 78 */
-    {76, 80, 0, 80, "nc:PersonSurName", 2, 2, 19, 0, 0, 0, EBTS__XC_SUR, 76, -1, 0, ""}, /* 79 */
-    {51, 81, 0, 81, "ebts:PersonBirthPlaceCode", 16, 2, 20, 0, 0, 0, EBTS__XC_TEXT, 80, -1, 0, ""}, /* 80 */
-    {51, 82, 0, 82, "ebts:PersonCitizenshipCode", 1, 2, 21, 0, 0, 0, EBTS__XC_TEXT, 81, -1, 0, ""}, /* 81 */
-    {51, 83, 0, 83, "ebts:PersonDNAAvailableIndicator", 28, 2, 2031, 1, 0, 0, EBTS__XC_BOOL, 82, -1, 0, ""}, /* 82 */
-    {51, 84, 0, 84, "ebts:PersonDigitalImageAvailableIndicator", 24, 2, 36, 0, 0, 0, EBTS__XC_BOOL, 83, -1, 0, ""}, /* 83 */
-    {51, 85, 3, 95, "ebts:PersonEmployment", 22, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 84 */
-    {84, 86, 4, 93, "nc:Address", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 85 */
-    {85, 87, 0, 87, "nc:LocationCityName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 3, " "}, /* 86 */
-    {85, 88, 0, 88, "nc:LocationPostalCode", 3, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 5, " "}, /* 87 */
-    {85, 89, 1, 90, "nc:LocationState", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 88 */
-    {88, 90, 0, 90, "ebts:LocationStateCode", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 4, " "}, /* 89 */
-    {85, 91, 2, 93, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 90 */
-    {90, 92, 0, 92, "nc:StreetName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 2, " "}, /* 91 */
-    {90, 93, 0, 93, "nc:StreetNumberText", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 1, " "}, /* 92 */
-    {84, 94, 0, 94, "nc:EmployeeOccupationText", 0, 2, 40, 0, 0, 0, EBTS__XC_TEXT, 93, -1, 0, ""}, /* 93 */
-    {84, 95, 0, 95, "nc:OrganizationName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 94, -1, 0, " "}, /* 94 */
-    {51, 96, 0, 96, "ebts:PersonEyeColorCode", 2, 2, 31, 0, 0, 0, EBTS__XC_TEXT, 95, -1, 0, ""}, /* 95 */
-    {51, 97, 0, 97, "ebts:PersonFirearmSalesDisqualifiedCode", 20, 2, 2021, 0, 0, 0, EBTS__XC_TEXT, 96, -1, 0, ""}, /* 96 */
-    {51, 98, 0, 98, "ebts:PersonHairColorCode", 3, 2, 32, 0, 0, 0, EBTS__XC_TEXT, 97, -1, 0, ""}, /* 97 */
-    {51, 99, 3, 104, "ebts:PersonHeightMeasure", 10, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 98 */
-    {98, 100, 2, 102, "nc:MeasureIntegerRange", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 99 */
-    {99, 101, 0, 101, "nc:RangeMaximumIntegerValue", 0, 2, 28, 0, 0, 0, EBTS__XC_TEXT, 98, -1, 1, ""}, /* 100 */
-    {99, 102, 0, 102, "nc:RangeMinimumIntegerValue", 1, 2, 28, 0, 0, 0, EBTS__XC_TEXT, 98, -1, 0, ""}, /* 101 */
-    {98, 103, 0, 103, "nc:MeasureIntegerValue", 0, 2, 27, 0, 0, 0, EBTS__XC_TEXT, 98, -1, 0, ""}, /* 102 */
-    {98, 104, 0, 104, "nc:MeasureUnitText", 2, 2, 27, 0, 0, 0, EBTS__XC_CONST, 98, -1, 0, ""}, /* 103 */
-    {51, 105, 2, 107, "ebts:PersonOtherIdentification", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 104 */
-    {104, 106, 0, 106, "ebts:PersonIDCategoryCode", 1, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 104, -1, 0, "-"}, /* 105 */
-    {104, 107, 0, 107, "nc:IdentificationID", 0, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 104, -1, 1, "-"}, /* 106 */
-    {51, 108, 0, 108, "ebts:PersonPalmPrintAvailableIndicator", 25, 2, 35, 0, 0, 0, EBTS__XC_BOOL, 107, -1, 0, ""}, /* 107 */
-    {51, 109, 3, 121, "ebts:PersonPhysicalFeature", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 108 */
-    {108, 110, 5, 117, "biom:PhysicalFeatureDescriptionDetail", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 109 */
-    {109, 111, 0, 111, "biom:PhysicalFeatureCategoryCode", 1, 2, 2058, 0, 0, 0, EBTS__XC_TEXT, 109, -1, 0, ""}, /* 110 */
-    {109, 112, 0, 112, "biom:PhysicalFeatureClassCode", 2, 2, 2058, 1, 0, 0, EBTS__XC_TEXT, 109, -1, 0, ""}, /* 111 */
-    {109, 113, 2, 115, "biom:PhysicalFeatureColorDetail", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 112 */
-    {112, 114, 0, 114, "biom:PhysicalFeaturePrimaryColorCode", 0, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 112, -1, 0, ""}, /* 113 */
-    {112, 115, 0, 115, "biom:PhysicalFeatureSecondaryColorCode", 1, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 112, 114, 0, ""}, /* 114 */
-    {109, 116, 0, 116, "biom:PhysicalFeatureDescriptionText", 4, 2, 2058, 3, 0, 0, EBTS__XC_TEXT, 109, -1, 0, ""}, /* 115 */
-    {109, 117, 0, 117, "biom:PhysicalFeatureSubClassCode", 3, 2, 2058, 2, 0, 0, EBTS__XC_TEXT, 109, -1, 0, ""}, /* 116 */
-    {108, 118, 2, 120, "biom:PhysicalFeatureSize", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 117 */
-    {117, 119, 0, 119, "biom:PhysicalFeatureHeightMeasure", 0, 2, 2055, 0, 0, 0, EBTS__XC_TEXT, 117, -1, 0, ""}, /* 118 */
-    {117, 120, 0, 120, "biom:PhysicalFeatureWidthMeasure", 1, 2, 2055, 1, 0, 0, EBTS__XC_TEXT, 117, -1, 0, ""}, /* 119 */
-    {108, 121, 0, 121, "ebts:PhysicalFeatureCategoryCode", 0, 2, 26, 0, 0, 0, EBTS__XC_TEXT, 120, -1, 0, ""}, /* 120 */
-    {51, 122, 1, 130, "ebts:PersonResidenceLocation", 21, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 121 */
-    {121, 123, 4, 130, "nc:Address", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 122 */
-    {122, 124, 0, 124, "nc:LocationCityName", 1, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 2, " "}, /* 123 */
-    {122, 125, 0, 125, "nc:LocationPostalCode", 3, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 4, " "}, /* 124 */
-    {122, 126, 1, 127, "nc:LocationState", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 125 */
-    {125, 127, 0, 127, "ebts:LocationStateCode", 0, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 3, " "}, /* 126 */
-    {122, 128, 2, 130, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 127 */
-    {127, 129, 0, 129, "nc:StreetName", 1, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 1, " "}, /* 128 */
-    {127, 130, 0, 130, "nc:StreetNumberText", 0, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 0, " "}, /* 129 */
-    {51, 131, 1, 132, "ebts:PersonSubmittedBirthDate", 11, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 130 */
-    {130, 132, 0, 132, "nc:Date", 0, 2, 2007, 0, 0, 0, EBTS__XC_DATE, 130, -1, 0, ""}, /* 131 */
-    {51, 133, 3, 136, "ebts:PersonSubmittedName", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 132 */
-    {132, 134, 0, 134, "nc:PersonGivenName", 0, 2, 2008, 0, 0, 0, EBTS__XC_GIVEN, 132, -1, 0, ""}, /* 133 */
-    {132, 135, 0, 135, "nc:PersonMiddleName", 1, 2, 2008, 0, 0, 0, EBTS__XC_MIDDLE, 132, -1, 0, ""}, /* 134 */
-    {132, 136, 0, 136, "nc:PersonSurName", 2, 2, 2008, 0, 0, 0, EBTS__XC_SUR, 132, -1, 0, ""}, /* 135 */
-    {51, 137, 3, 142, "ebts:PersonWeightMeasure", 12, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 136 */
-    {136, 138, 2, 140, "nc:MeasureIntegerRange", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 137 */
-    {137, 139, 0, 139, "nc:RangeMaximumIntegerValue", 0, 2, 30, 0, 0, 0, EBTS__XC_TEXT, 136, -1, 1, ""}, /* 138 */
-    {137, 140, 0, 140, "nc:RangeMinimumIntegerValue", 1, 2, 30, 0, 0, 0, EBTS__XC_TEXT, 136, -1, 0, ""}, /* 139 */
-    {136, 141, 0, 141, "nc:MeasureIntegerValue", 0, 2, 29, 0, 0, 0, EBTS__XC_TEXT, 136, -1, 0, ""}, /* 140 */
-    {136, 142, 0, 142, "nc:MeasureUnitText", 2, 2, 29, 0, 0, 0, EBTS__XC_CONST, 136, -1, 0, ""}, /* 141 */
-    {51, 143, 1, 144, "j:PersonFBIIdentification", 17, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 142 */
-    {142, 144, 0, 144, "nc:IdentificationID", 0, 2, 14, 0, 0, 0, EBTS__XC_TEXT, 142, -1, 0, ""}, /* 143 */
-    {51, 145, 0, 145, "j:PersonRaceCode", 6, 2, 25, 0, 0, 0, EBTS__XC_TEXT, 144, -1, 0, ""}, /* 144 */
-    {51, 146, 0, 146, "j:PersonSexCode", 7, 2, 24, 0, 0, 0, EBTS__XC_TEXT, 145, -1, 0, ""}, /* 145 */
-    {51, 147, 1, 148, "nc:PersonBirthDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 146 */
-    {146, 148, 0, 148, "nc:Date", 0, 2, 22, 0, 0, 0, EBTS__XC_DATE, 146, -1, 0, ""}, /* 147 */
-    {51, 149, 3, 152, "nc:PersonName", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 148 */
-    {148, 150, 0, 150, "nc:PersonGivenName", 0, 2, 18, 0, 0, 0, EBTS__XC_GIVEN, 148, -1, 0, ""}, /* 149 */
-    {148, 151, 0, 151, "nc:PersonMiddleName", 1, 2, 18, 0, 0, 0, EBTS__XC_MIDDLE, 148, -1, 0, ""}, /* 150 */
-    {148, 152, 0, 152, "nc:PersonSurName", 2, 2, 18, 0, 0, 0, EBTS__XC_SUR, 148, -1, 0, ""}, /* 151 */
-    {51, 153, 1, 154, "nc:PersonSSNIdentification", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 152 */
-    {152, 154, 0, 154, "nc:IdentificationID", 0, 2, 16, 0, 0, 0, EBTS__XC_TEXT, 152, -1, 0, ""}, /* 153 */
-    {51, 155, 1, 156, "nc:PersonStateIdentification", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 154 */
-    {154, 156, 0, 156, "nc:IdentificationID", 0, 2, 15, 0, 0, 0, EBTS__XC_TEXT, 154, -1, 0, ""}, /* 155 */
-    {3, 157, 18, 197, "ebts:RecordTransactionActivity", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 156 */
-    {156, 158, 0, 158, "ebts:AFISSegmentControlID", 11, 2, 86, 0, 0, 0, EBTS__XC_TEXT, 157, -1, 0, ""}, /* 157 */
-    {156, 159, 0, 159, "ebts:ArrestDate", 4, 2, 45, 0, 0, 0, EBTS__XC_DATE, 158, -1, 0, ""}, /* 158 */
-    {156, 160, 0, 160, "ebts:ArrestDateSuffixCode", 5, 2, 46, 0, 0, 0, EBTS__XC_TEXT, 159, -1, 0, ""}, /* 159 */
-    {156, 161, 0, 161, "ebts:BiometricSetID", 14, 2, 2029, 0, 0, 0, EBTS__XC_TEXT, 160, -1, 0, ""}, /* 160 */
-    {156, 162, 0, 162, "ebts:ContributorAssignedNumberID", 13, 2, 2022, 0, 0, 0, EBTS__XC_TEXT, 161, -1, 0, ""}, /* 161 */
-    {156, 163, 3, 166, "ebts:ContributorCaseIdentificationNumber", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 162 */
-    {162, 164, 0, 164, "ebts:ContributorCaseExtensionID", 2, 2, 11, 0, 0, 0, EBTS__XC_TEXT, 163, -1, 0, ""}, /* 163 */
-    {162, 165, 0, 165, "ebts:ContributorCaseID", 1, 2, 10, 1, 0, 0, EBTS__XC_TEXT, 162, -1, 0, ""}, /* 164 */
-    {162, 166, 0, 166, "ebts:ContributorCasePrefixText", 0, 2, 10, 0, 0, 0, EBTS__XC_TEXT, 162, -1, 0, ""}, /* 165 */
-    {156, 167, 2, 176, "ebts:CriminalCycle", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 166 */
-    {166, 168, 2, 170, "ebts:ArrestOffenseData", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 167 */
-    {167, 169, 0, 169, "ebts:OffenseDate", 0, 2, 47, 0, 0, 0, EBTS__XC_DATE, 167, -1, 0, ""}, /* 168 */
-    {167, 170, 0, 170, "j:ChargeText", 1, 2, 47, 1, 0, 0, EBTS__XC_TEXT, 167, -1, 0, ""}, /* 169 */
-    {166, 171, 5, 176, "ebts:CourtDispositionData", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 170 */
-    {170, 172, 0, 172, "ebts:CourtCountNumber", 4, 2, 51, 4, 0, 0, EBTS__XC_TEXT, 170, -1, 0, ""}, /* 171 */
-    {170, 173, 0, 173, "ebts:DispositionCategoryCode", 3, 2, 51, 3, 0, 0, EBTS__XC_TEXT, 170, -1, 0, ""}, /* 172 */
-    {170, 174, 0, 174, "ebts:DispositionDate", 0, 2, 51, 0, 0, 0, EBTS__XC_DATE, 170, -1, 0, ""}, /* 173 */
-    {170, 175, 0, 175, "j:ChargeText", 1, 2, 51, 1, 0, 0, EBTS__XC_TEXT, 170, -1, 0, ""}, /* 174 */
-    {170, 176, 0, 176, "nc:DispositionText", 2, 2, 51, 2, 0, 0, EBTS__XC_TEXT, 170, -1, 0, ""}, /* 175 */
-    {156, 177, 6, 185, "ebts:CustodySupervisoryData", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 176 */
-    {176, 178, 0, 178, "ebts:EndDate", 1, 2, 2100, 0, 0, 0, EBTS__XC_DATE, 177, -1, 0, ""}, /* 177 */
-    {176, 179, 0, 179, "ebts:StartDate", 0, 2, 54, 0, 0, 0, EBTS__XC_DATE, 178, -1, 0, ""}, /* 178 */
-    {176, 180, 0, 180, "ebts:SupervisedReleaseActionCode", 3, 2, 2104, 0, 0, 0, EBTS__XC_TEXT, 179, -1, 0, ""}, /* 179 */
-    {176, 181, 0, 181, "ebts:SupervisedReleaseRevocationReasonText", 4, 2, 2102, 0, 0, 0, EBTS__XC_TEXT, 180, -1, 0, ""}, /* 180 */
-    {176, 182, 0, 182, "ebts:SupervisionReceivingOrganizationID", 5, 2, 2103, 0, 0, 0, EBTS__XC_TEXT, 181, -1, 0, ""}, /* 181 */
-    {176, 183, 2, 185, "ebts:SupervisionStatus", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 182 */
-    {182, 184, 0, 184, "ebts:SupervisionStatusCode", 1, 2, 2101, 0, 0, 0, EBTS__XC_TEXT, 183, -1, 0, ""}, /* 183 */
-    {182, 185, 0, 185, "nc:StatusText", 0, 2, 55, 0, 0, 0, EBTS__XC_TEXT, 184, -1, 0, ""}, /* 184 */
-    {156, 186, 0, 186, "ebts:EnrollmentEventID", 0, 2, 2035, 0, 0, 0, EBTS__XC_TEXT, 185, -1, 0, ""}, /* 185 */
-    {156, 187, 0, 187, "ebts:FBIFileNumberID", 16, 2, 3, 0, 0, 0, EBTS__XC_TEXT, 186, -1, 0, ""}, /* 186 */
-    {156, 188, 2, 190, "ebts:FBILatentCaseIdentification", 17, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 187 */
-    {187, 189, 0, 189, "ebts:FBILatentCaseNumberExtensionID", 1, 2, 13, 0, 0, 0, EBTS__XC_TEXT, 187, -1, 0, ""}, /* 188 */
-    {187, 190, 0, 190, "ebts:FBILatentCaseNumberID", 0, 2, 12, 0, 0, 0, EBTS__XC_TEXT, 189, -1, 0, ""}, /* 189 */
-    {156, 191, 0, 191, "ebts:ForeignInformationText", 12, 2, 2105, 0, 0, 0, EBTS__XC_TEXT, 190, -1, 0, ""}, /* 190 */
-    {156, 192, 0, 192, "ebts:OffenseCategoryCode", 3, 2, 53, 0, 0, 0, EBTS__XC_TEXT, 191, -1, 0, ""}, /* 191 */
-    {156, 193, 0, 193, "ebts:RecordControllingAgencyID", 9, 2, 73, 0, 0, 0, EBTS__XC_TEXT, 192, -1, 0, ""}, /* 192 */
-    {156, 194, 0, 194, "j:SubjectOffenderNoticeText", 1, 2, 56, 0, 0, 0, EBTS__XC_TEXT, 193, -1, 0, ""}, /* 193 */
-    {156, 195, 0, 195, "nc:ActivityReasonText", 2, 2, 37, 0, 0, 0, EBTS__XC_TEXT, 194, -1, 0, ""}, /* 194 */
-    {156, 196, 0, 196, "nc:CaseTitleText", 10, 2, 61, 0, 0, 0, EBTS__XC_TEXT, 195, -1, 0, ""}, /* 195 */
-    {156, 197, 0, 197, "nc:CaseTrackingID", 6, 2, 9, 0, 0, 0, EBTS__XC_TEXT, 196, -1, 0, ""}, /* 196 */
-    {3, 198, 11, 285, "ebts:RecordTransactionData", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 197 */
-    {197, 199, 1, 210, "ebts:TransactionBiometricImagesRequested", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 198 */
-    {198, 200, 7, 210, "ebts:BiometricImageDescription", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 199 */
-    {199, 201, 0, 201, "biom:FaceImageSubjectPoseCode", 4, 2, 2028, 5, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 200 */
-    {199, 202, 0, 202, "ebts:BiometricImageCategoryCode", 1, 2, 2028, 1, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 201 */
-    {199, 203, 0, 203, "ebts:BiometricSetID", 2, 2, 2028, 2, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 202 */
-    {199, 204, 0, 204, "ebts:FrictionRidgePositionCode", 3, 2, 2028, 3, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 203 */
-    {199, 205, 0, 205, "ebts:PhysicalFeatureCategoryCode", 5, 2, 2028, 6, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 204 */
-    {199, 206, 2, 208, "ebts:PrintPositionDescriptors", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 205 */
-    {205, 207, 0, 207, "biom:FingerPositionCode", 0, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 206 */
-    {205, 208, 0, 208, "biom:MajorCasePrintCode", 1, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 207 */
-    {199, 209, 1, 210, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 208 */
-    {208, 210, 0, 210, "nc:IdentificationID", 0, 2, 2028, 0, 0, 0, EBTS__XC_TEXT, 199, -1, 0, ""}, /* 209 */
-    {197, 211, 0, 211, "ebts:TransactionDescriptionText", 3, 2, 88, 0, 0, 0, EBTS__XC_TEXT, 210, -1, 0, ""}, /* 210 */
-    {197, 212, 1, 213, "ebts:TransactionFingerprintImagesRequested", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 211 */
-    {211, 213, 0, 213, "ebts:FrictionRidgePositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_TEXT, 212, -1, 0, ""}, /* 212 */
-    {197, 214, 1, 215, "ebts:TransactionFingerprintImagesUpdated", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 213 */
-    {213, 215, 0, 215, "ebts:FrictionRidgePositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_TEXT, 213, -1, 0, ""}, /* 214 */
-    {197, 216, 0, 216, "ebts:TransactionImagesRequestedQuantity", 6, 2, 79, 0, 0, 0, EBTS__XC_TEXT, 215, -1, 0, ""}, /* 215 */
-    {197, 217, 0, 217, "ebts:TransactionMaintenanceActionCode", 0, 2, 2052, 0, 0, 0, EBTS__XC_TEXT, 216, -1, 0, ""}, /* 216 */
-    {197, 218, 15, 281, "ebts:TransactionResponseData", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 217 */
-    {217, 219, 1, 225, "ebts:BiometricImageList", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 218 */
-    {218, 220, 4, 225, "ebts:CandidateImage", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 219 */
-    {219, 221, 0, 221, "ebts:BiometricSetID", 1, 2, 2073, 1, 0, 0, EBTS__XC_TEXT, 219, -1, 0, ""}, /* 220 */
-    {219, 222, 0, 222, "ebts:CaptureDate", 2, 2, 2073, 2, 0, 0, EBTS__XC_DATE, 219, -1, 0, ""}, /* 221 */
-    {219, 223, 0, 223, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2073, 3, 0, 0, EBTS__XC_TEXT, 219, -1, 0, ""}, /* 222 */
-    {219, 224, 1, 225, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 223 */
-    {223, 225, 0, 225, "nc:IdentificationID", 0, 2, 2073, 0, 0, 0, EBTS__XC_TEXT, 219, -1, 0, ""}, /* 224 */
-    {217, 226, 0, 226, "ebts:TransactionActionText", 0, 2, 71, 0, 0, 0, EBTS__XC_TEXT, 225, -1, 0, ""}, /* 225 */
-    {217, 227, 1, 240, "ebts:TransactionAuditTrailRecordList", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 226 */
-    {226, 228, 9, 240, "ebts:AuditTrailRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 227 */
-    {227, 229, 0, 229, "biom:FaceImageSubjectPoseCode", 7, 2, 2032, 7, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 228 */
-    {227, 230, 0, 230, "ebts:BiometricImageCategoryCode", 4, 2, 2032, 4, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 229 */
-    {227, 231, 0, 231, "ebts:BiometricSetID", 3, 2, 2032, 3, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 230 */
-    {227, 232, 0, 232, "ebts:FrictionRidgePositionCode", 5, 2, 2032, 5, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 231 */
-    {227, 233, 0, 233, "ebts:PhysicalFeatureCategoryCode", 8, 2, 2032, 8, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 232 */
-    {227, 234, 2, 236, "ebts:PrintPositionDescriptors", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 233 */
-    {233, 235, 0, 235, "biom:FingerPositionCode", 0, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 234 */
-    {233, 236, 0, 236, "biom:MajorCasePrintCode", 1, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 235 */
-    {227, 237, 0, 237, "ebts:RecordDisseminationDate", 1, 2, 2032, 1, 0, 0, EBTS__XC_DATE, 227, -1, 0, ""}, /* 236 */
-    {227, 238, 1, 239, "ebts:RecordReceivingAgency", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 237 */
-    {237, 239, 0, 239, "nc:IdentificationID", 0, 2, 2032, 0, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 238 */
-    {227, 240, 0, 240, "ebts:RecordTransactionCategoryCode", 2, 2, 2032, 2, 0, 0, EBTS__XC_TEXT, 227, -1, 0, ""}, /* 239 */
-    {217, 241, 1, 246, "ebts:TransactionBiometricImageEnrollmentRecordList", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 240 */
-    {240, 242, 4, 246, "ebts:BiometricImageEnrollmentRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 241 */
-    {241, 243, 0, 243, "biom:FaceImageSubjectPoseCode", 2, 2, 2061, 2, 0, 0, EBTS__XC_TEXT, 241, -1, 0, ""}, /* 242 */
-    {241, 244, 0, 244, "ebts:BiometricImageCategoryCode", 1, 2, 2061, 1, 0, 0, EBTS__XC_TEXT, 241, -1, 0, ""}, /* 243 */
-    {241, 245, 0, 245, "ebts:BiometricSetID", 0, 2, 2061, 0, 0, 0, EBTS__XC_TEXT, 241, -1, 0, ""}, /* 244 */
-    {241, 246, 0, 246, "ebts:PhysicalFeatureCategoryCode", 3, 2, 2061, 3, 0, 0, EBTS__XC_TEXT, 241, -1, 0, ""}, /* 245 */
-    {217, 247, 1, 265, "ebts:TransactionCandidateList", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 246 */
-    {246, 248, 11, 265, "ebts:Candidate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 247 */
-    {247, 249, 0, 249, "biom:ImageReferenceID", 9, 2, 2033, 9, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 248 */
-    {247, 250, 0, 250, "ebts:BiometricImageAvailableCode", 7, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 247, 249, 0, ""}, /* 249 */
-    {247, 251, 0, 251, "ebts:BiometricSetID", 2, 2, 2033, 2, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 250 */
-    {247, 252, 0, 252, "ebts:CandidateMatchScoreValue", 6, 2, 2033, 6, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 251 */
-    {247, 253, 0, 253, "ebts:FrictionRidgePositionCode", 4, 2, 2033, 4, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 252 */
-    {247, 254, 0, 254, "ebts:ORIPointOfContactText", 10, 2, 2033, 10, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 253 */
-    {247, 255, 2, 257, "ebts:PrintPositionDescriptors", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 254 */
-    {254, 256, 0, 256, "biom:FingerPositionCode", 0, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 255 */
-    {254, 257, 0, 257, "biom:MajorCasePrintCode", 1, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 256 */
-    {247, 258, 0, 258, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2033, 3, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 257 */
-    {247, 259, 0, 259, "ebts:RecordFBIRepositoryCode", 8, 2, 2033, 8, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 258 */
-    {247, 260, 1, 261, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 259 */
-    {259, 261, 0, 261, "nc:IdentificationID", 0, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 247, -1, 0, ""}, /* 260 */
-    {247, 262, 3, 265, "nc:PersonName", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 261 */
-    {261, 263, 0, 263, "nc:PersonGivenName", 0, 2, 2033, 1, 11, 1, EBTS__XC_GIVEN, 247, -1, 0, ""}, /* 262 */
-    {261, 264, 0, 264, "nc:PersonMiddleName", 1, 2, 2033, 1, 11, 1, EBTS__XC_MIDDLE, 247, -1, 0, ""}, /* 263 */
-    {261, 265, 0, 265, "nc:PersonSurName", 2, 2, 2033, 1, 11, 1, EBTS__XC_SUR, 247, -1, 0, ""}, /* 264 */
-    {217, 266, 0, 266, "ebts:TransactionElectronicRapSheetText", 12, 2, 75, 0, 0, 0, EBTS__XC_TEXT, 265, -1, 0, ""}, /* 265 */
-    {217, 267, 0, 267, "ebts:TransactionElectronicRapSheetXML", 13, 2, 90, 0, 0, 0, EBTS__XC_TEXT, 266, -1, 0, ""}, /* 266 */
-    {217, 268, 0, 268, "ebts:TransactionHitCategoryCode", 6, 2, 2024, 0, 0, 0, EBTS__XC_TEXT, 267, -1, 0, ""}, /* 267 */
-    {217, 269, 0, 269, "ebts:TransactionPenetrationQueryResponsePercent", 3, 2, 78, 0, 0, 0, EBTS__XC_TEXT, 268, -1, 0, ""}, /* 268 */
-    {217, 270, 0, 270, "ebts:TransactionReasonText", 1, 2, 80, 0, 0, 0, EBTS__XC_TEXT, 269, -1, 0, ""}, /* 269 */
-    {217, 271, 1, 277, "ebts:TransactionRepositoryResponse", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 270 */
-    {270, 272, 5, 277, "ebts:TransactionRepositoryResponseRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 271 */
-    {271, 273, 0, 273, "ebts:RepositoryCivilParameterRatio", 3, 2, 65, 3, 0, 0, EBTS__XC_TEXT, 271, -1, 0, ""}, /* 272 */
-    {271, 274, 0, 274, "ebts:RepositoryCombinedParameterRatio", 4, 2, 65, 4, 0, 0, EBTS__XC_TEXT, 271, -1, 0, ""}, /* 273 */
-    {271, 275, 0, 275, "ebts:RepositoryCriminalParameterRatio", 2, 2, 65, 2, 0, 0, EBTS__XC_TEXT, 271, -1, 0, ""}, /* 274 */
-    {271, 276, 0, 276, "ebts:RepositoryParameterText", 0, 2, 65, 0, 0, 0, EBTS__XC_TEXT, 271, -1, 0, ""}, /* 275 */
-    {271, 277, 0, 277, "ebts:RepositoryParameterValueText", 1, 2, 65, 1, 0, 0, EBTS__XC_TEXT, 271, -1, 0, ""}, /* 276 */
-    {217, 278, 0, 278, "ebts:TransactionResponseIndicator", 8, 2, 82, 0, 0, 0, EBTS__XC_BOOL, 277, -1, 0, ""}, /* 277 */
-    {217, 279, 0, 279, "ebts:TransactionSearchResultsCode", 7, 2, 59, 0, 0, 0, EBTS__XC_TEXT, 278, -1, 0, ""}, /* 278 */
-    {217, 280, 0, 280, "ebts:TransactionStatusText", 10, 2, 60, 0, 0, 0, EBTS__XC_TEXT, 279, -1, 0, ""}, /* 279 */
-    {217, 281, 0, 281, "ebts:TransactionSupplementaryIdentityInformationText", 11, 2, 2023, 0, 0, 0, EBTS__XC_TEXT, 280, -1, 0, ""}, /* 280 */
-    {197, 282, 0, 282, "ebts:TransactionSearchAreaCode", 8, 2, 44, 0, 0, 0, EBTS__XC_TEXT, 281, -1, 0, ""}, /* 281 */
-    {197, 283, 0, 283, "ebts:TransactionSearchRequestCategoryCode", 5, 2, 43, 0, 0, 0, EBTS__XC_TEXT, 282, -1, 0, ""}, /* 282 */
-    {197, 284, 0, 284, "ebts:TransactionSubmissionMilitaryCode", 2, 2, 42, 0, 0, 0, EBTS__XC_TEXT, 283, -1, 0, ""}, /* 283 */
-    {197, 285, 0, 285, "ebts:TransactionUnsolvedLatentFileIndicator", 10, 2, 83, 0, 0, 0, EBTS__XC_TEXT, 284, -1, 0, ""}, /* 284 */
-    {3, 286, 0, 286, "ebts:TierLevelCode", 7, 2, 2046, 0, 0, 0, EBTS__XC_TEXT, 285, -1, 0, ""}, /* 285 */
-    {3, 287, 0, 287, "nc:CaveatText", 4, 2, 6, 0, 0, 0, EBTS__XC_TEXT, 286, -1, 0, ""}, /* 286 */
-    {-1, 288, 5, 361, "itl:PackageFingerImpressionImageRecord", 4, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 287 */
-    {287, 289, 21, 356, "biom:FingerImpressionImageDetail", 4, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 288 */
-    {288, 290, 0, 290, "biom:ExemplarFingerPositionCode", 10, 14, 13, 0, 0, 0, EBTS__XC_TEXT, 289, -1, 0, ""}, /* 289 */
-    {288, 291, 0, 291, "biom:FingerprintImageAcquisitionProfileCode", 20, 14, 31, 0, 0, 0, EBTS__XC_TEXT, 290, -1, 0, ""}, /* 290 */
-    {288, 292, 2, 294, "biom:FingerprintImageFingerMissing", 12, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 291 */
-    {291, 293, 0, 293, "biom:FingerMissingCode", 1, 14, 18, 1, 0, 0, EBTS__XC_TEXT, 291, -1, 0, ""}, /* 292 */
-    {291, 294, 0, 294, "biom:FingerPositionCode", 0, 14, 18, 0, 0, 0, EBTS__XC_TEXT, 291, -1, 0, ""}, /* 293 */
-    {288, 295, 3, 305, "biom:FingerprintImageMajorCasePrint", 11, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 294 */
-    {294, 296, 0, 296, "biom:FingerPositionCode", 0, 14, 14, 0, 0, 0, EBTS__XC_TEXT, 295, -1, 0, ""}, /* 295 */
-    {294, 297, 0, 297, "biom:MajorCasePrintCode", 1, 14, 14, 1, 0, 0, EBTS__XC_TEXT, 296, -1, 0, ""}, /* 296 */
-    {294, 298, 3, 305, "biom:MajorCasePrintSegmentOffset", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 297 */
-    {297, 299, 4, 303, "biom:FingerprintCoordinate", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 298 */
-    {298, 300, 0, 300, "biom:SegmentBottomVerticalCoordinateValue", 3, 14, 15, 5, 0, 0, EBTS__XC_TEXT, 297, -1, 0, ""}, /* 299 */
-    {298, 301, 0, 301, "biom:SegmentLeftHorizontalCoordinateValue", 1, 14, 15, 2, 0, 0, EBTS__XC_TEXT, 297, -1, 0, ""}, /* 300 */
-    {298, 302, 0, 302, "biom:SegmentRightHorizontalCoordinateValue", 2, 14, 15, 3, 0, 0, EBTS__XC_TEXT, 297, -1, 0, ""}, /* 301 */
-    {298, 303, 0, 303, "biom:SegmentTopVerticalCoordinateValue", 0, 14, 15, 4, 0, 0, EBTS__XC_TEXT, 297, -1, 0, ""}, /* 302 */
-    {297, 304, 0, 304, "biom:SegmentFingerViewCode", 2, 14, 15, 0, 0, 0, EBTS__XC_TEXT, 297, -1, 0, ""}, /* 303 */
-    {297, 305, 0, 305, "biom:SegmentLocationCode", 1, 14, 15, 1, 0, 0, EBTS__XC_TEXT, 297, -1, 0, ""}, /* 304 */
-    {288, 306, 2, 308, "biom:FingerprintImageNISTQuality", 14, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 305 */
-    {305, 307, 0, 307, "biom:FingerPositionCode", 0, 14, 22, 0, 0, 0, EBTS__XC_TEXT, 305, -1, 0, ""}, /* 306 */
-    {305, 308, 0, 308, "biom:NISTQualityMeasure", 1, 14, 22, 1, 0, 0, EBTS__XC_TEXT, 305, -1, 0, ""}, /* 307 */
-    {288, 309, 4, 313, "biom:FingerprintImageQuality", 15, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 308 */
-    {308, 310, 0, 310, "biom:FingerPositionCode", 0, 14, 24, 0, 0, 0, EBTS__XC_TEXT, 308, -1, 0, ""}, /* 309 */
-    {308, 311, 0, 311, "biom:QualityAlgorithmProductID", 1, 14, 24, 3, 0, 0, EBTS__XC_TEXT, 308, -1, 0, ""}, /* 310 */
-    {308, 312, 0, 312, "biom:QualityAlgorithmVendorID", 2, 14, 24, 2, 0, 0, EBTS__XC_TEXT, 308, -1, 0, ""}, /* 311 */
-    {308, 313, 0, 313, "biom:QualityValue", 3, 14, 24, 1, 0, 0, EBTS__XC_TEXT, 308, -1, 0, ""}, /* 312 */
-    {288, 314, 3, 319, "biom:FingerprintImageSegmentPositionPolygon", 19, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 313 */
-    {313, 315, 0, 315, "biom:FingerPositionCode", 0, 14, 25, 0, 2, 2, EBTS__XC_TEXT, 313, -1, 0, ""}, /* 314 */
-    {313, 316, 2, 318, "biom:PositionPolygonVertex", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 315 */
-    {315, 317, 0, 317, "biom:PositionHorizontalCoordinateValue", 0, 14, 25, 0, 2, 2, EBTS__XC_TEXT, 313, 315, 0, ""}, /* 316 */
-    {315, 318, 0, 318, "biom:PositionVerticalCoordinateValue", 1, 14, 25, 1, 2, 2, EBTS__XC_TEXT, 313, 315, 0, ""}, /* 317 */
-    {313, 319, 0, 319, "biom:PositionPolygonVertexQuantity", 1, 14, 25, 1, 2, 2, EBTS__XC_TEXT, 313, -1, 0, ""}, /* 318 */
-    {288, 320, 5, 325, "biom:FingerprintImageSegmentPositionSquare", 13, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 319 */
-    {319, 321, 0, 321, "biom:FingerPositionCode", 0, 14, 21, 0, 0, 0, EBTS__XC_TEXT, 319, -1, 0, ""}, /* 320 */
-    {319, 322, 0, 322, "biom:SegmentBottomVerticalCoordinateValue", 1, 14, 21, 4, 0, 0, EBTS__XC_TEXT, 319, -1, 0, ""}, /* 321 */
-    {319, 323, 0, 323, "biom:SegmentLeftHorizontalCoordinateValue", 2, 14, 21, 1, 0, 0, EBTS__XC_TEXT, 319, -1, 0, ""}, /* 322 */
-    {319, 324, 0, 324, "biom:SegmentRightHorizontalCoordinateValue", 3, 14, 21, 2, 0, 0, EBTS__XC_TEXT, 319, -1, 0, ""}, /* 323 */
-    {319, 325, 0, 325, "biom:SegmentTopVerticalCoordinateValue", 4, 14, 21, 3, 0, 0, EBTS__XC_TEXT, 319, -1, 0, ""}, /* 324 */
-    {288, 326, 4, 330, "biom:FingerprintImageSegmentationQuality", 16, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 325 */
-    {325, 327, 0, 327, "biom:FingerPositionCode", 0, 14, 23, 0, 0, 0, EBTS__XC_TEXT, 325, -1, 0, ""}, /* 326 */
-    {325, 328, 0, 328, "biom:QualityAlgorithmProductID", 1, 14, 23, 3, 0, 0, EBTS__XC_TEXT, 325, -1, 0, ""}, /* 327 */
-    {325, 329, 0, 329, "biom:QualityAlgorithmVendorID", 2, 14, 23, 2, 0, 0, EBTS__XC_TEXT, 325, -1, 0, ""}, /* 328 */
-    {325, 330, 0, 330, "biom:QualityValue", 3, 14, 23, 1, 0, 0, EBTS__XC_TEXT, 325, -1, 0, ""}, /* 329 */
-    {288, 331, 0, 331, "biom:FingerprintImageStitchedIndicator", 18, 14, 27, 0, 0, 0, EBTS__XC_BOOL, 330, -1, 0, ""}, /* 330 */
-    {288, 332, 0, 332, "biom:FingerprintSimultaneousCaptureID", 17, 14, 26, 0, 0, 0, EBTS__XC_TEXT, 331, -1, 0, ""}, /* 331 */
-    {288, 333, 0, 333, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 9, 14, 3, 0, 0, 0, EBTS__XC_TEXT, 332, -1, 0, ""}, /* 332 */
-    {288, 334, 0, 334, "biom:HorizontalLineLengthPixelQuantity", 4, 14, 6, 0, 0, 0, EBTS__XC_TEXT, 333, -1, 0, ""}, /* 333 */
-    {288, 335, 0, 335, "biom:ImageBitsPerPixelQuantity", 0, 14, 12, 0, 0, 0, EBTS__XC_TEXT, 334, -1, 0, ""}, /* 334 */
-    {288, 336, 6, 350, "biom:ImageCaptureDetail", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 335 */
-    {335, 337, 1, 338, "biom:CaptureDate", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 336 */
-    {336, 338, 0, 338, "nc:Date", 0, 14, 5, 0, 0, 0, EBTS__XC_DATE, 336, -1, 0, ""}, /* 337 */
-    {335, 339, 4, 343, "biom:CaptureDevice", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 338 */
-    {338, 340, 0, 340, "biom:DeviceID", 0, 14, 903, 0, 0, 0, EBTS__XC_TEXT, 339, -1, 0, ""}, /* 339 */
-    {338, 341, 0, 341, "biom:DeviceMakeText", 1, 14, 904, 0, 0, 0, EBTS__XC_TEXT, 340, -1, 0, ""}, /* 340 */
-    {338, 342, 0, 342, "biom:DeviceModelText", 2, 14, 904, 1, 0, 0, EBTS__XC_TEXT, 341, -1, 0, ""}, /* 341 */
-    {338, 343, 0, 343, "biom:DeviceSerialNumberText", 3, 14, 904, 2, 0, 0, EBTS__XC_TEXT, 342, -1, 0, ""}, /* 342 */
-    {335, 344, 0, 344, "biom:CaptureDeviceMonitoringModeCode", 5, 14, 30, 0, 0, 0, EBTS__XC_TEXT, 343, -1, 0, ""}, /* 343 */
-    {335, 345, 0, 345, "biom:CaptureHorizontalPixelDensityValue", 3, 14, 16, 0, 0, 0, EBTS__XC_TEXT, 344, -1, 0, ""}, /* 344 */
-    {335, 346, 2, 349, "biom:CaptureOrganization", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 345 */
-    {345, 347, 1, 348, "nc:OrganizationIdentification", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 346 */
-    {346, 348, 0, 348, "nc:IdentificationID", 0, 14, 4, 0, 0, 0, EBTS__XC_TEXT, 346, -1, 0, ""}, /* 347 */
-    {345, 349, 0, 349, "nc:OrganizationName", 1, 14, 993, 0, 0, 0, EBTS__XC_TEXT, 348, -1, 0, ""}, /* 348 */
-    {335, 350, 0, 350, "biom:CaptureVerticalPixelDensityValue", 4, 14, 17, 0, 0, 0, EBTS__XC_TEXT, 349, -1, 0, ""}, /* 349 */
-    {288, 351, 0, 351, "biom:ImageCommentText", 2, 14, 20, 0, 0, 0, EBTS__XC_TEXT, 350, -1, 0, ""}, /* 350 */
-    {288, 352, 0, 352, "biom:ImageCompressionAlgorithmCode", 3, 14, 11, 0, 0, 0, EBTS__XC_TEXT, 351, -1, 0, ""}, /* 351 */
-    {288, 353, 0, 353, "biom:ImageHorizontalPixelDensityValue", 5, 14, 9, 0, 0, 0, EBTS__XC_TEXT, 352, -1, 0, ""}, /* 352 */
-    {288, 354, 0, 354, "biom:ImageScaleUnitsCode", 6, 14, 8, 0, 0, 0, EBTS__XC_TEXT, 353, -1, 0, ""}, /* 353 */
-    {288, 355, 0, 355, "biom:ImageVerticalPixelDensityValue", 8, 14, 10, 0, 0, 0, EBTS__XC_TEXT, 354, -1, 0, ""}, /* 354 */
-    {288, 356, 0, 356, "biom:VerticalLineLengthPixelQuantity", 7, 14, 7, 0, 0, 0, EBTS__XC_TEXT, 355, -1, 0, ""}, /* 355 */
-    {287, 357, 0, 357, "biom:ImageHashValue", 2, 14, 996, 0, 0, 0, EBTS__XC_TEXT, 356, -1, 0, ""}, /* 356 */
-    {287, 358, 0, 358, "biom:ImageReferenceID", 0, 14, 2, 0, 0, 0, EBTS__XC_TEXT, 357, -1, 0, ""}, /* 357 */
-    {287, 359, 1, 360, "ebts:Type14UserDefinedFields", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 358 */
-    {358, 360, 0, 360, "ebts:ImageSourceCode", 0, 14, 200, 0, 0, 0, EBTS__XC_TEXT, 359, -1, 0, ""}, /* 359 */
-    {287, 361, 0, 361, "nc:Base64BinaryObject", 3, 14, 999, 0, 0, 0, EBTS__XC_BASE64, 360, -1, 0, ""}, /* 360 */
-    {-1, 362, 1, 391, "itl:PackageInformationRecord", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 361 */
-    {361, 363, 14, 391, "itl:Transaction", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 362 */
-    {362, 364, 0, 364, "ebts:TransactionCategoryCode", 12, 1, 4, 0, 0, 0, EBTS__XC_TEXT, 363, -1, 0, ""}, /* 363 */
-    {362, 365, 3, 368, "itl:TransactionApplicationProfile", 7, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 364 */
-    {364, 366, 0, 366, "biom:ApplicationProfileName", 1, 1, 16, 1, 0, 0, EBTS__XC_TEXT, 364, -1, 0, ""}, /* 365 */
-    {364, 367, 0, 367, "biom:ApplicationProfileOrganizationName", 0, 1, 16, 0, 0, 0, EBTS__XC_TEXT, 364, -1, 0, ""}, /* 366 */
-    {364, 368, 0, 368, "itl:ApplicationProfileVersionNumberID", 2, 1, 16, 2, 0, 0, EBTS__XC_TEXT, 364, -1, 0, ""}, /* 367 */
-    {362, 369, 2, 373, "itl:TransactionContentSummary", 13, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 368 */
-    {368, 370, 0, 370, "itl:ContentRecordQuantity", 0, 1, 3, 0, 1, 2, EBTS__XC_CNT, 368, -1, 0, ""}, /* 369 */
-    {368, 371, 2, 373, "itl:ContentRecordSummary", 1, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 370 */
-    {370, 372, 0, 372, "biom:ImageReferenceID", 0, 1, 3, 0, 1, 2, EBTS__XC_CNT, 368, 370, 0, ""}, /* 371 */
-    {370, 373, 0, 373, "itl:RecordCategoryCode", 1, 1, 3, 1, 1, 2, EBTS__XC_CNT, 368, 370, 0, ""}, /* 372 */
-    {362, 374, 0, 374, "itl:TransactionControlNumberID", 4, 1, 9, 0, 0, 0, EBTS__XC_TEXT, 373, -1, 0, ""}, /* 373 */
-    {362, 375, 0, 375, "itl:TransactionControlReferenceNumberID", 5, 1, 10, 0, 0, 0, EBTS__XC_TEXT, 374, -1, 0, ""}, /* 374 */
-    {362, 376, 0, 376, "itl:TransactionDate", 0, 1, 5, 0, 0, 0, EBTS__XC_DATE, 375, -1, 0, ""}, /* 375 */
-    {362, 377, 2, 379, "itl:TransactionDestinationAgency", 1, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 376 */
-    {376, 378, 0, 378, "itl:AgencyName", 0, 1, 17, 0, 0, 0, EBTS__XC_TEXT, 377, -1, 0, ""}, /* 377 */
-    {376, 379, 0, 379, "nc:IdentificationID", 1, 1, 7, 0, 0, 0, EBTS__XC_TEXT, 376, -1, 0, ""}, /* 378 */
-    {362, 380, 2, 382, "itl:TransactionDomain", 6, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 379 */
-    {379, 381, 0, 381, "itl:DomainVersionNumberID", 0, 1, 13, 1, 0, 0, EBTS__XC_TEXT, 379, -1, 0, ""}, /* 380 */
-    {379, 382, 0, 382, "itl:TransactionDomainName", 1, 1, 13, 0, 0, 0, EBTS__XC_TEXT, 379, -1, 0, ""}, /* 381 */
-    {362, 383, 2, 385, "itl:TransactionImageResolutionDetails", 8, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 382 */
-    {382, 384, 0, 384, "biom:NativeScanningResolutionValue", 0, 1, 11, 0, 0, 0, EBTS__XC_TEXT, 383, -1, 0, ""}, /* 383 */
-    {382, 385, 0, 385, "biom:NominalTransmittingResolutionValue", 1, 1, 12, 0, 0, 0, EBTS__XC_TEXT, 384, -1, 0, ""}, /* 384 */
-    {362, 386, 0, 386, "itl:TransactionMajorVersionValue", 9, 1, 2, 0, 0, 0, EBTS__XC_VER_MAJ, 385, -1, 0, ""}, /* 385 */
-    {362, 387, 0, 387, "itl:TransactionMinorVersionValue", 10, 1, 2, 0, 0, 0, EBTS__XC_VER_MIN, 386, -1, 0, ""}, /* 386 */
-    {362, 388, 1, 389, "itl:TransactionOriginatingAgency", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 387 */
-    {387, 389, 0, 389, "nc:IdentificationID", 0, 1, 8, 0, 0, 0, EBTS__XC_TEXT, 388, -1, 0, ""}, /* 388 */
-    {362, 390, 0, 390, "itl:TransactionPriorityValue", 11, 1, 6, 0, 0, 0, EBTS__XC_TEXT, 389, -1, 0, ""}, /* 389 */
-    {362, 391, 0, 391, "itl:TransactionUTCDate", 3, 1, 14, 0, 0, 0, EBTS__XC_DATETIME, 390, -1, 0, ""}, /* 390 */
-    {-1, 392, 4, 473, "itl:PackageIrisImageRecord", 6, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 391 */
-    {391, 393, 0, 393, "biom:ImageHashValue", 1, 17, 996, 0, 0, 0, EBTS__XC_TEXT, 392, -1, 0, ""}, /* 392 */
-    {391, 394, 0, 394, "biom:ImageReferenceID", 0, 17, 2, 0, 0, 0, EBTS__XC_TEXT, 393, -1, 0, ""}, /* 393 */
-    {391, 395, 28, 472, "biom:IrisImageDetail", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 394 */
-    {394, 396, 0, 396, "biom:HorizontalLineLengthPixelQuantity", 5, 17, 6, 0, 0, 0, EBTS__XC_TEXT, 395, -1, 0, ""}, /* 395 */
-    {394, 397, 0, 397, "biom:ImageBitsPerPixelQuantity", 0, 17, 12, 0, 0, 0, EBTS__XC_TEXT, 396, -1, 0, ""}, /* 396 */
-    {394, 398, 6, 412, "biom:ImageCaptureDetail", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 397 */
-    {397, 399, 1, 400, "biom:CaptureDate", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 398 */
-    {398, 400, 0, 400, "nc:Date", 0, 17, 5, 0, 0, 0, EBTS__XC_DATE, 398, -1, 0, ""}, /* 399 */
-    {397, 401, 4, 405, "biom:CaptureDevice", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 400 */
-    {400, 402, 0, 402, "biom:DeviceID", 0, 17, 17, 0, 0, 0, EBTS__XC_TEXT, 401, -1, 0, ""}, /* 401 */
-    {400, 403, 0, 403, "biom:DeviceMakeText", 1, 17, 19, 0, 0, 0, EBTS__XC_TEXT, 402, -1, 0, ""}, /* 402 */
-    {400, 404, 0, 404, "biom:DeviceModelText", 2, 17, 19, 1, 0, 0, EBTS__XC_TEXT, 403, -1, 0, ""}, /* 403 */
-    {400, 405, 0, 405, "biom:DeviceSerialNumberText", 3, 17, 19, 2, 0, 0, EBTS__XC_TEXT, 404, -1, 0, ""}, /* 404 */
-    {397, 406, 0, 406, "biom:CaptureDeviceMonitoringModeCode", 5, 17, 30, 0, 0, 0, EBTS__XC_TEXT, 405, -1, 0, ""}, /* 405 */
-    {397, 407, 0, 407, "biom:CaptureHorizontalPixelDensityValue", 3, 17, 22, 0, 0, 0, EBTS__XC_TEXT, 406, -1, 0, ""}, /* 406 */
-    {397, 408, 2, 411, "biom:CaptureOrganization", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 407 */
-    {407, 409, 1, 410, "nc:OrganizationIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 408 */
-    {408, 410, 0, 410, "nc:IdentificationID", 0, 17, 4, 0, 0, 0, EBTS__XC_TEXT, 408, -1, 0, ""}, /* 409 */
-    {407, 411, 0, 411, "nc:OrganizationName", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 410 */
-    {397, 412, 0, 412, "biom:CaptureVerticalPixelDensityValue", 4, 17, 23, 0, 0, 0, EBTS__XC_TEXT, 411, -1, 0, ""}, /* 411 */
-    {394, 413, 0, 413, "biom:ImageColorSpaceCode", 2, 17, 13, 0, 0, 0, EBTS__XC_TEXT, 412, -1, 0, ""}, /* 412 */
-    {394, 414, 0, 414, "biom:ImageCommentText", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 413 */
-    {394, 415, 0, 415, "biom:ImageCompressionAlgorithmCode", 4, 17, 11, 0, 0, 0, EBTS__XC_TEXT, 414, -1, 0, ""}, /* 414 */
-    {394, 416, 0, 416, "biom:ImageHorizontalPixelDensityValue", 6, 17, 9, 0, 0, 0, EBTS__XC_TEXT, 415, -1, 0, ""}, /* 415 */
-    {394, 417, 3, 420, "biom:ImageQuality", 7, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 416 */
-    {416, 418, 0, 418, "biom:QualityAlgorithmProductID", 0, 17, 24, 2, 0, 0, EBTS__XC_TEXT, 416, -1, 0, ""}, /* 417 */
-    {416, 419, 0, 419, "biom:QualityAlgorithmVendorID", 1, 17, 24, 1, 0, 0, EBTS__XC_TEXT, 416, -1, 0, ""}, /* 418 */
-    {416, 420, 0, 420, "biom:QualityValue", 2, 17, 24, 0, 0, 0, EBTS__XC_TEXT, 416, -1, 0, ""}, /* 419 */
-    {394, 421, 0, 421, "biom:ImageScaleUnitsCode", 8, 17, 8, 0, 0, 0, EBTS__XC_TEXT, 420, -1, 0, ""}, /* 420 */
-    {394, 422, 0, 422, "biom:ImageVerticalPixelDensityValue", 10, 17, 10, 0, 0, 0, EBTS__XC_TEXT, 421, -1, 0, ""}, /* 421 */
-    {394, 423, 0, 423, "biom:IrisDiameterPixelQuantity", 18, 17, 26, 0, 0, 0, EBTS__XC_TEXT, 422, -1, 0, ""}, /* 422 */
-    {394, 424, 0, 424, "biom:IrisEyePositionCode", 11, 17, 3, 0, 0, 0, EBTS__XC_TEXT, 423, -1, 0, ""}, /* 423 */
-    {394, 425, 0, 425, "biom:IrisEyeRotationAngleValue", 13, 17, 14, 0, 0, 0, EBTS__XC_TEXT, 424, -1, 0, ""}, /* 424 */
-    {394, 426, 0, 426, "biom:IrisEyeRotationUncertaintyValue", 14, 17, 15, 0, 0, 0, EBTS__XC_TEXT, 425, -1, 0, ""}, /* 425 */
-    {394, 427, 3, 430, "biom:IrisImageAcquisitionLightingSpectrum", 17, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 426 */
-    {426, 428, 0, 428, "biom:AcquisitionLightingSpectrumCode", 0, 17, 25, 0, 0, 0, EBTS__XC_TEXT, 427, -1, 0, ""}, /* 427 */
-    {426, 429, 0, 429, "biom:AcquisitionLightingSpectrumLowerMeasure", 1, 17, 27, 0, 0, 0, EBTS__XC_TEXT, 428, -1, 0, ""}, /* 428 */
-    {426, 430, 0, 430, "biom:AcquisitionLightingSpectrumUpperMeasure", 2, 17, 27, 1, 0, 0, EBTS__XC_TEXT, 429, -1, 0, ""}, /* 429 */
-    {394, 431, 0, 431, "biom:IrisImageAcquisitionProfileCode", 19, 17, 31, 0, 0, 0, EBTS__XC_TEXT, 430, -1, 0, ""}, /* 430 */
-    {394, 432, 3, 435, "biom:IrisImageCapture", 15, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 431 */
-    {431, 433, 0, 433, "biom:IrisImageHorizontalOrientationCode", 0, 17, 16, 0, 0, 0, EBTS__XC_TEXT, 431, -1, 0, ""}, /* 432 */
-    {431, 434, 0, 434, "biom:IrisImageScanCategoryCode", 1, 17, 16, 2, 0, 0, EBTS__XC_TEXT, 431, -1, 0, ""}, /* 433 */
-    {431, 435, 0, 435, "biom:IrisImageVerticalOrientationCode", 2, 17, 16, 1, 0, 0, EBTS__XC_TEXT, 431, -1, 0, ""}, /* 434 */
-    {394, 436, 0, 436, "biom:IrisImageGazeAngleMeasure", 27, 17, 41, 0, 0, 0, EBTS__XC_TEXT, 435, -1, 0, ""}, /* 435 */
-    {394, 437, 3, 442, "biom:IrisImageIrisLowerEyelidBoundary", 24, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 436 */
-    {436, 438, 2, 440, "biom:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 437 */
-    {437, 439, 0, 439, "biom:PositionHorizontalCoordinateValue", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 436, 437, 0, ""}, /* 438 */
-    {437, 440, 0, 440, "biom:PositionVerticalCoordinateValue", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 436, 437, 0, ""}, /* 439 */
-    {436, 441, 0, 441, "biom:ImageFeatureVertexQuantity", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 436, -1, 0, ""}, /* 440 */
-    {436, 442, 0, 442, "biom:IrisBoundaryShapeCode", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 436, -1, 0, ""}, /* 441 */
-    {394, 443, 3, 448, "biom:IrisImageIrisPupilBoundary", 21, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 442 */
-    {442, 444, 2, 446, "biom:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 443 */
-    {443, 445, 0, 445, "biom:PositionHorizontalCoordinateValue", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 442, 443, 0, ""}, /* 444 */
-    {443, 446, 0, 446, "biom:PositionVerticalCoordinateValue", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 442, 443, 0, ""}, /* 445 */
-    {442, 447, 0, 447, "biom:ImageFeatureVertexQuantity", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 442, -1, 0, ""}, /* 446 */
-    {442, 448, 0, 448, "biom:IrisBoundaryShapeCode", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 442, -1, 0, ""}, /* 447 */
-    {394, 449, 3, 454, "biom:IrisImageIrisScleraBoundary", 22, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 448 */
-    {448, 450, 2, 452, "biom:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 449 */
-    {449, 451, 0, 451, "biom:PositionHorizontalCoordinateValue", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 448, 449, 0, ""}, /* 450 */
-    {449, 452, 0, 452, "biom:PositionVerticalCoordinateValue", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 448, 449, 0, ""}, /* 451 */
-    {448, 453, 0, 453, "biom:ImageFeatureVertexQuantity", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 448, -1, 0, ""}, /* 452 */
-    {448, 454, 0, 454, "biom:IrisBoundaryShapeCode", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 448, -1, 0, ""}, /* 453 */
-    {394, 455, 3, 460, "biom:IrisImageIrisUpperEyelidBoundary", 23, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 454 */
-    {454, 456, 2, 458, "biom:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 455 */
-    {455, 457, 0, 457, "biom:PositionHorizontalCoordinateValue", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 454, 455, 0, ""}, /* 456 */
-    {455, 458, 0, 458, "biom:PositionVerticalCoordinateValue", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 454, 455, 0, ""}, /* 457 */
-    {454, 459, 0, 459, "biom:ImageFeatureVertexQuantity", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 454, -1, 0, ""}, /* 458 */
-    {454, 460, 0, 460, "biom:IrisBoundaryShapeCode", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 454, -1, 0, ""}, /* 459 */
-    {394, 461, 0, 461, "biom:IrisImageMissingReasonCode", 12, 17, 28, 0, 0, 0, EBTS__XC_TEXT, 460, -1, 0, ""}, /* 460 */
-    {394, 462, 4, 468, "biom:IrisImageOcclusion", 25, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 461 */
-    {461, 463, 2, 465, "biom:ImageFeatureVertex", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 462 */
-    {462, 464, 0, 464, "biom:PositionHorizontalCoordinateValue", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 461, 462, 0, ""}, /* 463 */
-    {462, 465, 0, 465, "biom:PositionVerticalCoordinateValue", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 461, 462, 0, ""}, /* 464 */
-    {461, 466, 0, 466, "biom:ImageFeatureVertexQuantity", 2, 17, 37, 2, 3, 2, EBTS__XC_TEXT, 461, -1, 0, ""}, /* 465 */
-    {461, 467, 0, 467, "biom:IrisImageOcclusionCategoryCode", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 461, -1, 0, ""}, /* 466 */
-    {461, 468, 0, 468, "biom:IrisImageOcclusionOpacityCode", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 461, -1, 0, ""}, /* 467 */
-    {394, 469, 0, 469, "biom:IrisImageRangeMeasure", 26, 17, 40, 0, 0, 0, EBTS__XC_TEXT, 468, -1, 0, ""}, /* 468 */
-    {394, 470, 0, 470, "biom:IrisImageStorageFormatCode", 20, 17, 32, 0, 0, 0, EBTS__XC_TEXT, 469, -1, 0, ""}, /* 469 */
-    {394, 471, 0, 471, "biom:VerticalLineLengthPixelQuantity", 9, 17, 7, 0, 0, 0, EBTS__XC_TEXT, 470, -1, 0, ""}, /* 470 */
-    {394, 472, 0, 472, "ebts:PersonEyeColorCode", 16, 17, 20, 0, 0, 0, EBTS__XC_TEXT, 471, -1, 0, ""}, /* 471 */
-    {391, 473, 0, 473, "nc:Base64BinaryObject", 2, 17, 999, 0, 0, 0, EBTS__XC_BASE64, 472, -1, 0, ""}, /* 472 */
-    {-1, 474, 4, 518, "itl:PackageLatentImageRecord", 8, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 473 */
-    {473, 475, 13, 515, "biom:FrictionRidgeDetail", 3, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 474 */
-    {474, 476, 3, 486, "biom:FingerprintImageMajorCasePrint", 11, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 475 */
-    {475, 477, 0, 477, "biom:FingerPositionCode", 0, 13, 14, 0, 0, 0, EBTS__XC_TEXT, 476, -1, 0, ""}, /* 476 */
-    {475, 478, 0, 478, "biom:MajorCasePrintCode", 1, 13, 14, 1, 0, 0, EBTS__XC_TEXT, 477, -1, 0, ""}, /* 477 */
-    {475, 479, 3, 486, "biom:MajorCasePrintSegmentOffset", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 478 */
-    {478, 480, 4, 484, "biom:FingerprintCoordinate", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 479 */
-    {479, 481, 0, 481, "biom:SegmentBottomVerticalCoordinateValue", 3, 13, 15, 5, 0, 0, EBTS__XC_TEXT, 478, -1, 0, ""}, /* 480 */
-    {479, 482, 0, 482, "biom:SegmentLeftHorizontalCoordinateValue", 1, 13, 15, 2, 0, 0, EBTS__XC_TEXT, 478, -1, 0, ""}, /* 481 */
-    {479, 483, 0, 483, "biom:SegmentRightHorizontalCoordinateValue", 2, 13, 15, 3, 0, 0, EBTS__XC_TEXT, 478, -1, 0, ""}, /* 482 */
-    {479, 484, 0, 484, "biom:SegmentTopVerticalCoordinateValue", 0, 13, 15, 4, 0, 0, EBTS__XC_TEXT, 478, -1, 0, ""}, /* 483 */
-    {478, 485, 0, 485, "biom:SegmentFingerViewCode", 2, 13, 15, 0, 0, 0, EBTS__XC_TEXT, 478, -1, 0, ""}, /* 484 */
-    {478, 486, 0, 486, "biom:SegmentLocationCode", 1, 13, 15, 1, 0, 0, EBTS__XC_TEXT, 478, -1, 0, ""}, /* 485 */
-    {474, 487, 0, 487, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 9, 13, 3, 0, 0, 0, EBTS__XC_TEXT, 486, -1, 0, ""}, /* 486 */
-    {474, 488, 4, 492, "biom:FrictionRidgeImageQuality", 12, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 487 */
-    {487, 489, 0, 489, "biom:LatentFrictionRidgePositionCode", 0, 13, 24, 0, 0, 0, EBTS__XC_TEXT, 487, -1, 0, ""}, /* 488 */
-    {487, 490, 0, 490, "biom:QualityAlgorithmProductID", 1, 13, 24, 3, 0, 0, EBTS__XC_TEXT, 487, -1, 0, ""}, /* 489 */
-    {487, 491, 0, 491, "biom:QualityAlgorithmVendorID", 2, 13, 24, 2, 0, 0, EBTS__XC_TEXT, 487, -1, 0, ""}, /* 490 */
-    {487, 492, 0, 492, "biom:QualityValue", 3, 13, 24, 1, 0, 0, EBTS__XC_TEXT, 487, -1, 0, ""}, /* 491 */
-    {474, 493, 0, 493, "biom:HorizontalLineLengthPixelQuantity", 4, 13, 6, 0, 0, 0, EBTS__XC_TEXT, 492, -1, 0, ""}, /* 492 */
-    {474, 494, 0, 494, "biom:ImageBitsPerPixelQuantity", 0, 13, 12, 0, 0, 0, EBTS__XC_TEXT, 493, -1, 0, ""}, /* 493 */
-    {474, 495, 5, 508, "biom:ImageCaptureDetail", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 494 */
-    {494, 496, 1, 497, "biom:CaptureDate", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 495 */
-    {495, 497, 0, 497, "nc:Date", 0, 13, 5, 0, 0, 0, EBTS__XC_DATE, 495, -1, 0, ""}, /* 496 */
-    {494, 498, 4, 502, "biom:CaptureDevice", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 497 */
-    {497, 499, 0, 499, "biom:DeviceID", 0, 13, 903, 0, 0, 0, EBTS__XC_TEXT, 498, -1, 0, ""}, /* 498 */
-    {497, 500, 0, 500, "biom:DeviceMakeText", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 499 */
-    {497, 501, 0, 501, "biom:DeviceModelText", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 500 */
-    {497, 502, 0, 502, "biom:DeviceSerialNumberText", 3, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 501 */
-    {494, 503, 0, 503, "biom:CaptureHorizontalPixelDensityValue", 3, 13, 16, 0, 0, 0, EBTS__XC_TEXT, 502, -1, 0, ""}, /* 502 */
-    {494, 504, 2, 507, "biom:CaptureOrganization", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 503 */
-    {503, 505, 1, 506, "nc:OrganizationIdentification", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 504 */
-    {504, 506, 0, 506, "nc:IdentificationID", 0, 13, 4, 0, 0, 0, EBTS__XC_TEXT, 504, -1, 0, ""}, /* 505 */
-    {503, 507, 0, 507, "nc:OrganizationName", 1, 13, 993, 0, 0, 0, EBTS__XC_TEXT, 506, -1, 0, ""}, /* 506 */
-    {494, 508, 0, 508, "biom:CaptureVerticalPixelDensityValue", 4, 13, 17, 0, 0, 0, EBTS__XC_TEXT, 507, -1, 0, ""}, /* 507 */
-    {474, 509, 0, 509, "biom:ImageCommentText", 2, 13, 20, 0, 0, 0, EBTS__XC_TEXT, 508, -1, 0, ""}, /* 508 */
-    {474, 510, 0, 510, "biom:ImageCompressionAlgorithmCode", 3, 13, 11, 0, 0, 0, EBTS__XC_TEXT, 509, -1, 0, ""}, /* 509 */
-    {474, 511, 0, 511, "biom:ImageHorizontalPixelDensityValue", 5, 13, 9, 0, 0, 0, EBTS__XC_TEXT, 510, -1, 0, ""}, /* 510 */
-    {474, 512, 0, 512, "biom:ImageScaleUnitsCode", 6, 13, 8, 0, 0, 0, EBTS__XC_TEXT, 511, -1, 0, ""}, /* 511 */
-    {474, 513, 0, 513, "biom:ImageVerticalPixelDensityValue", 8, 13, 10, 0, 0, 0, EBTS__XC_TEXT, 512, -1, 0, ""}, /* 512 */
-    {474, 514, 0, 514, "biom:LatentFrictionRidgePositionCode", 10, 13, 13, 0, 0, 0, EBTS__XC_TEXT, 513, -1, 0, ""}, /* 513 */
-    {474, 515, 0, 515, "biom:VerticalLineLengthPixelQuantity", 7, 13, 7, 0, 0, 0, EBTS__XC_TEXT, 514, -1, 0, ""}, /* 514 */
-    {473, 516, 0, 516, "biom:ImageHashValue", 1, 13, 996, 0, 0, 0, EBTS__XC_TEXT, 515, -1, 0, ""}, /* 515 */
-    {473, 517, 0, 517, "biom:ImageReferenceID", 0, 13, 2, 0, 0, 0, EBTS__XC_TEXT, 516, -1, 0, ""}, /* 516 */
-    {473, 518, 0, 518, "nc:Base64BinaryObject", 2, 13, 999, 0, 0, 0, EBTS__XC_BASE64, 517, -1, 0, ""}, /* 517 */
-    {-1, 519, 2, 528, "itl:PackageLegacyFingerprintImageRecord", 2, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 518 */
-    {518, 520, 0, 520, "biom:ImageReferenceID", 0, 4, 2, 0, 0, 0, EBTS__XC_TEXT, 519, -1, 0, ""}, /* 519 */
-    {518, 521, 7, 528, "itl:FingerprintLegacyImageData", 1, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 520 */
-    {520, 522, 0, 522, "biom:FingerprintLegacyImageImpressionCaptureCategoryCode", 6, 4, 3, 0, 0, 0, EBTS__XC_TEXT, 521, -1, 0, ""}, /* 521 */
-    {520, 523, 0, 523, "biom:ImageHorizontalLineLengthPixelQuantity", 3, 4, 6, 0, 0, 0, EBTS__XC_TEXT, 522, -1, 0, ""}, /* 522 */
-    {520, 524, 0, 524, "biom:ImageVerticalLineLengthPixelQuantity", 4, 4, 7, 0, 0, 0, EBTS__XC_TEXT, 523, -1, 0, ""}, /* 523 */
-    {520, 525, 0, 525, "biom:LegacyExemplarFingerPositionCode", 5, 4, 4, 0, 0, 0, EBTS__XC_TEXT, 524, -1, 0, ""}, /* 524 */
-    {520, 526, 0, 526, "biom:ScanningResolutionCategoryCode", 2, 4, 5, 0, 0, 0, EBTS__XC_TEXT, 525, -1, 0, ""}, /* 525 */
-    {520, 527, 0, 527, "itl:LegacyImageCompressionAlgorithmCode", 1, 4, 8, 0, 0, 0, EBTS__XC_TEXT, 526, -1, 0, ""}, /* 526 */
-    {520, 528, 0, 528, "nc:Base64BinaryObject", 0, 4, 9, 0, 0, 0, EBTS__XC_BASE64, 527, -1, 0, ""}, /* 527 */
-    {-1, 529, 5, 618, "itl:PackageMinutiaeRecord", 9, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 528 */
-    {528, 530, 4, 534, "biom:CaptureDevice", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 529 */
-    {529, 531, 0, 531, "biom:DeviceID", 0, 9, 903, 0, 0, 0, EBTS__XC_TEXT, 530, -1, 0, ""}, /* 530 */
-    {529, 532, 0, 532, "biom:DeviceMakeText", 1, 9, 904, 0, 0, 0, EBTS__XC_TEXT, 531, -1, 0, ""}, /* 531 */
-    {529, 533, 0, 533, "biom:DeviceModelText", 2, 9, 904, 1, 0, 0, EBTS__XC_TEXT, 532, -1, 0, ""}, /* 532 */
-    {529, 534, 0, 534, "biom:DeviceSerialNumberText", 3, 9, 904, 2, 0, 0, EBTS__XC_TEXT, 533, -1, 0, ""}, /* 533 */
-    {528, 535, 13, 615, "biom:ExtendedFeatureSetMinutiae", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 534 */
-    {534, 536, 5, 543, "biom:EFSMinutia", 12, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 535 */
-    {535, 537, 2, 539, "biom:ImageFeatureVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 536 */
-    {536, 538, 0, 538, "biom:PositionHorizontalCoordinateValue", 0, 9, 331, 0, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 537 */
-    {536, 539, 0, 539, "biom:PositionVerticalCoordinateValue", 1, 9, 331, 1, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 538 */
-    {535, 540, 0, 540, "biom:ImageLocationThetaAngleMeasure", 1, 9, 331, 2, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 539 */
-    {535, 541, 0, 541, "biom:ImageLocationUncertaintyRadiusMeasure", 3, 9, 331, 4, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 540 */
-    {535, 542, 0, 542, "biom:MinutiaCategoryCode", 2, 9, 331, 3, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 541 */
-    {535, 543, 0, 543, "biom:MinutiaDirectionUncertaintyValue", 4, 9, 331, 5, 0, 0, EBTS__XC_TEXT, 535, -1, 0, ""}, /* 542 */
-    {534, 544, 0, 544, "biom:ExtendedFeatureSetProfileCode", 0, 9, 303, 0, 0, 0, EBTS__XC_TEXT, 543, -1, 0, ""}, /* 543 */
-    {534, 545, 2, 547, "biom:FingerprintImageFingerprintOrientation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 544 */
-    {544, 546, 0, 546, "biom:OrientationAngleUncertaintyValue", 1, 9, 301, 1, 0, 0, EBTS__XC_TEXT, 544, -1, 0, ""}, /* 545 */
-    {544, 547, 0, 547, "biom:OrientationAngleValue", 0, 9, 301, 0, 0, 0, EBTS__XC_TEXT, 544, -1, 0, ""}, /* 546 */
-    {534, 548, 3, 551, "biom:FingerprintPatternClassification", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 547 */
-    {547, 549, 0, 549, "biom:FingerprintPatternGeneralClassCode", 0, 9, 307, 0, 0, 0, EBTS__XC_TEXT, 547, -1, 0, ""}, /* 548 */
-    {547, 550, 0, 550, "biom:FingerprintPatternSubClassCode", 1, 9, 307, 1, 0, 0, EBTS__XC_TEXT, 547, -1, 0, ""}, /* 549 */
-    {547, 551, 0, 551, "biom:FingerprintPatternWhorlDeltaRelationshipCode", 2, 9, 307, 2, 0, 0, EBTS__XC_TEXT, 547, -1, 0, ""}, /* 550 */
-    {534, 552, 5, 560, "biom:FrictionRidgeImageRegionOfInterest", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 551 */
-    {551, 553, 0, 553, "biom:ImageSegmentHeightMeasure", 1, 9, 300, 1, 4, 2, EBTS__XC_TEXT, 551, -1, 0, ""}, /* 552 */
-    {551, 554, 0, 554, "biom:ImageSegmentHorizontalOffsetMeasure", 2, 9, 300, 2, 4, 2, EBTS__XC_TEXT, 551, -1, 0, ""}, /* 553 */
-    {551, 555, 1, 558, "biom:ImageSegmentPolygon", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 554 */
-    {554, 556, 2, 558, "biom:PositionPolygonVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 555 */
-    {555, 557, 0, 557, "biom:PositionHorizontalCoordinateValue", 0, 9, 300, 0, 4, 2, EBTS__XC_TEXT, 551, 555, 0, ""}, /* 556 */
-    {555, 558, 0, 558, "biom:PositionVerticalCoordinateValue", 1, 9, 300, 1, 4, 2, EBTS__XC_TEXT, 551, 555, 0, ""}, /* 557 */
-    {551, 559, 0, 559, "biom:ImageSegmentVerticalOffsetMeasure", 3, 9, 300, 3, 4, 2, EBTS__XC_TEXT, 551, -1, 0, ""}, /* 558 */
-    {551, 560, 0, 560, "biom:ImageSegmentWidthMeasure", 0, 9, 300, 0, 4, 2, EBTS__XC_TEXT, 551, -1, 0, ""}, /* 559 */
-    {534, 561, 2, 563, "biom:FrictionRidgeImageRelativeRotation", 11, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 560 */
-    {560, 562, 0, 562, "biom:ImageReferenceID", 0, 9, 363, 0, 0, 0, EBTS__XC_TEXT, 560, -1, 0, ""}, /* 561 */
-    {560, 563, 0, 563, "biom:ImageRelativeOverallRotationValue", 1, 9, 363, 1, 0, 0, EBTS__XC_TEXT, 560, -1, 0, ""}, /* 562 */
-    {534, 564, 3, 567, "biom:ImageQuality", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 563 */
-    {563, 565, 0, 565, "biom:QualityAlgorithmProductID", 0, 9, 316, 2, 0, 0, EBTS__XC_TEXT, 563, -1, 0, ""}, /* 564 */
-    {563, 566, 0, 566, "biom:QualityAlgorithmVendorID", 1, 9, 316, 1, 0, 0, EBTS__XC_TEXT, 563, -1, 0, ""}, /* 565 */
-    {563, 567, 0, 567, "biom:QualityValue", 2, 9, 316, 0, 0, 0, EBTS__XC_TEXT, 563, -1, 0, ""}, /* 566 */
-    {534, 568, 0, 568, "biom:MinutiaeCommentText", 9, 9, 351, 0, 0, 0, EBTS__XC_TEXT, 567, -1, 0, ""}, /* 567 */
-    {534, 569, 4, 575, "biom:MinutiaeCore", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 568 */
-    {568, 570, 2, 572, "biom:ImageFeatureVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 569 */
-    {569, 571, 0, 571, "biom:PositionHorizontalCoordinateValue", 0, 9, 320, 0, 0, 0, EBTS__XC_TEXT, 568, -1, 0, ""}, /* 570 */
-    {569, 572, 0, 572, "biom:PositionVerticalCoordinateValue", 1, 9, 320, 1, 0, 0, EBTS__XC_TEXT, 568, -1, 0, ""}, /* 571 */
-    {568, 573, 0, 573, "biom:ImageLocationUncertaintyRadiusMeasure", 2, 9, 320, 3, 0, 0, EBTS__XC_TEXT, 568, -1, 0, ""}, /* 572 */
-    {568, 574, 0, 574, "biom:MinutiaeCoreDirectionMeasure", 1, 9, 320, 2, 0, 0, EBTS__XC_TEXT, 568, -1, 0, ""}, /* 573 */
-    {568, 575, 0, 575, "biom:MinutiaeCoreDirectionUncertaintyValue", 3, 9, 320, 4, 0, 0, EBTS__XC_TEXT, 568, -1, 0, ""}, /* 574 */
-    {534, 576, 9, 587, "biom:MinutiaeDelta", 7, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 575 */
-    {575, 577, 2, 579, "biom:ImageFeatureVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 576 */
-    {576, 578, 0, 578, "biom:PositionHorizontalCoordinateValue", 0, 9, 321, 0, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 577 */
-    {576, 579, 0, 579, "biom:PositionVerticalCoordinateValue", 1, 9, 321, 1, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 578 */
-    {575, 580, 0, 580, "biom:ImageLocationUncertaintyRadiusMeasure", 5, 9, 321, 6, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 579 */
-    {575, 581, 0, 581, "biom:MinutiaeDeltaCategoryCode", 4, 9, 321, 5, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 580 */
-    {575, 582, 0, 582, "biom:MinutiaeDeltaDirectionLeftMeasure", 2, 9, 321, 3, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 581 */
-    {575, 583, 0, 583, "biom:MinutiaeDeltaDirectionLeftUncertaintyValue", 7, 9, 321, 8, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 582 */
-    {575, 584, 0, 584, "biom:MinutiaeDeltaDirectionRightMeasure", 3, 9, 321, 4, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 583 */
-    {575, 585, 0, 585, "biom:MinutiaeDeltaDirectionRightUncertaintyValue", 8, 9, 321, 9, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 584 */
-    {575, 586, 0, 586, "biom:MinutiaeDeltaDirectionUpMeasure", 1, 9, 321, 2, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 585 */
-    {575, 587, 0, 587, "biom:MinutiaeDeltaDirectionUpUncertaintyValue", 6, 9, 321, 7, 0, 0, EBTS__XC_TEXT, 575, -1, 0, ""}, /* 586 */
-    {534, 588, 6, 596, "biom:MinutiaeFeatureCorrespondence", 10, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 587 */
-    {587, 589, 0, 589, "biom:CorrespondingSubfieldID", 3, 9, 361, 6, 0, 0, EBTS__XC_TEXT, 587, -1, 0, ""}, /* 588 */
-    {587, 590, 0, 590, "biom:FeatureLabelID", 0, 9, 361, 0, 0, 0, EBTS__XC_TEXT, 587, -1, 0, ""}, /* 589 */
-    {587, 591, 2, 593, "biom:ImageFeatureVertex", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 590 */
-    {590, 592, 0, 592, "biom:PositionHorizontalCoordinateValue", 0, 9, 361, 2, 0, 0, EBTS__XC_TEXT, 587, -1, 0, ""}, /* 591 */
-    {590, 593, 0, 593, "biom:PositionVerticalCoordinateValue", 1, 9, 361, 3, 0, 0, EBTS__XC_TEXT, 587, -1, 0, ""}, /* 592 */
-    {587, 594, 0, 594, "biom:MinutiaeCommentText", 5, 9, 361, 4, 0, 0, EBTS__XC_TEXT, 587, -1, 0, ""}, /* 593 */
-    {587, 595, 0, 595, "biom:MinutiaeFeatureCategoryCode", 2, 9, 361, 5, 0, 0, EBTS__XC_TEXT, 587, -1, 0, ""}, /* 594 */
-    {587, 596, 0, 596, "biom:MinutiaeFeatureCorrespondenceCategoryCode", 1, 9, 361, 1, 0, 0, EBTS__XC_TEXT, 587, -1, 0, ""}, /* 595 */
-    {534, 597, 8, 607, "biom:MinutiaeFeatureDetection", 8, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 596 */
-    {596, 598, 0, 598, "biom:MinutiaeAlgorithmID", 3, 9, 350, 3, 0, 0, EBTS__XC_TEXT, 596, -1, 0, ""}, /* 597 */
-    {596, 599, 0, 599, "biom:MinutiaeAlgorithmVendorID", 2, 9, 350, 2, 0, 0, EBTS__XC_TEXT, 596, -1, 0, ""}, /* 598 */
-    {596, 600, 0, 600, "biom:MinutiaeCommentText", 7, 9, 350, 7, 0, 0, EBTS__XC_TEXT, 596, -1, 0, ""}, /* 599 */
-    {596, 601, 2, 603, "biom:MinutiaeExaminerName", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 600 */
-    {600, 602, 0, 602, "nc:PersonGivenName", 0, 9, 350, 4, 0, 0, EBTS__XC_GIVEN, 596, -1, 0, ""}, /* 601 */
-    {600, 603, 0, 603, "nc:PersonSurName", 1, 9, 350, 4, 0, 0, EBTS__XC_SUR, 596, -1, 0, ""}, /* 602 */
-    {596, 604, 0, 604, "biom:MinutiaeFeatureDetectionDateTime", 6, 9, 350, 6, 0, 0, EBTS__XC_DATETIME, 596, -1, 0, ""}, /* 603 */
-    {596, 605, 0, 605, "biom:MinutiaeFeatureDetectionFieldListText", 0, 9, 350, 0, 0, 0, EBTS__XC_TEXT, 596, -1, 0, ""}, /* 604 */
-    {596, 606, 0, 606, "biom:MinutiaeFeatureDetectionMethodCode", 1, 9, 350, 1, 0, 0, EBTS__XC_TEXT, 596, -1, 0, ""}, /* 605 */
-    {596, 607, 0, 607, "nc:OrganizationName", 5, 9, 350, 5, 0, 0, EBTS__XC_TEXT, 596, -1, 0, ""}, /* 606 */
-    {534, 608, 4, 615, "biom:MinutiaeFrictionRidgeLocation", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 607 */
-    {607, 609, 0, 609, "biom:FingerprintOffCenterCode", 2, 9, 302, 2, 3, 2, EBTS__XC_TEXT, 607, -1, 0, ""}, /* 608 */
-    {607, 610, 1, 613, "biom:ImageSegmentPolygon", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 609 */
-    {609, 611, 2, 613, "biom:PositionPolygonVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 610 */
-    {610, 612, 0, 612, "biom:PositionHorizontalCoordinateValue", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 607, 610, 0, ""}, /* 611 */
-    {610, 613, 0, 613, "biom:PositionVerticalCoordinateValue", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 607, 610, 0, ""}, /* 612 */
-    {607, 614, 0, 614, "biom:LatentFrictionRidgePositionCode", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 607, -1, 0, ""}, /* 613 */
-    {607, 615, 0, 615, "biom:SegmentLocationCode", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 607, -1, 0, ""}, /* 614 */
-    {528, 616, 0, 616, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 1, 9, 3, 0, 0, 0, EBTS__XC_TEXT, 615, -1, 0, ""}, /* 615 */
-    {528, 617, 0, 617, "biom:ImageReferenceID", 0, 9, 2, 0, 0, 0, EBTS__XC_TEXT, 616, -1, 0, ""}, /* 616 */
-    {528, 618, 0, 618, "biom:MinutiaeUniversalLatentWorkstationAnnotationText", 2, 9, 901, 0, 0, 0, EBTS__XC_TEXT, 617, -1, 0, ""}, /* 617 */
-    {-1, 619, 5, 658, "itl:PackagePalmPrintImageRecord", 5, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 618 */
-    {618, 620, 0, 620, "biom:ImageHashValue", 2, 15, 996, 0, 0, 0, EBTS__XC_TEXT, 619, -1, 0, ""}, /* 619 */
-    {618, 621, 0, 621, "biom:ImageReferenceID", 0, 15, 2, 0, 0, 0, EBTS__XC_TEXT, 620, -1, 0, ""}, /* 620 */
-    {618, 622, 13, 655, "biom:PalmPrintImageDetail", 4, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 621 */
-    {621, 623, 0, 623, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 9, 15, 3, 0, 0, 0, EBTS__XC_TEXT, 622, -1, 0, ""}, /* 622 */
-    {621, 624, 0, 624, "biom:HorizontalLineLengthPixelQuantity", 4, 15, 6, 0, 0, 0, EBTS__XC_TEXT, 623, -1, 0, ""}, /* 623 */
-    {621, 625, 0, 625, "biom:ImageBitsPerPixelQuantity", 0, 15, 12, 0, 0, 0, EBTS__XC_TEXT, 624, -1, 0, ""}, /* 624 */
-    {621, 626, 6, 640, "biom:ImageCaptureDetail", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 625 */
-    {625, 627, 1, 628, "biom:CaptureDate", 0, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 626 */
-    {626, 628, 0, 628, "nc:Date", 0, 15, 5, 0, 0, 0, EBTS__XC_DATE, 626, -1, 0, ""}, /* 627 */
-    {625, 629, 4, 633, "biom:CaptureDevice", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 628 */
-    {628, 630, 0, 630, "biom:DeviceID", 0, 15, 903, 0, 0, 0, EBTS__XC_TEXT, 629, -1, 0, ""}, /* 629 */
-    {628, 631, 0, 631, "biom:DeviceMakeText", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 630 */
-    {628, 632, 0, 632, "biom:DeviceModelText", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 631 */
-    {628, 633, 0, 633, "biom:DeviceSerialNumberText", 3, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 632 */
-    {625, 634, 0, 634, "biom:CaptureDeviceMonitoringModeCode", 5, 15, 30, 0, 0, 0, EBTS__XC_TEXT, 633, -1, 0, ""}, /* 633 */
-    {625, 635, 0, 635, "biom:CaptureHorizontalPixelDensityValue", 3, 15, 16, 0, 0, 0, EBTS__XC_TEXT, 634, -1, 0, ""}, /* 634 */
-    {625, 636, 2, 639, "biom:CaptureOrganization", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 635 */
-    {635, 637, 1, 638, "nc:OrganizationIdentification", 0, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 636 */
-    {636, 638, 0, 638, "nc:IdentificationID", 0, 15, 4, 0, 0, 0, EBTS__XC_TEXT, 636, -1, 0, ""}, /* 637 */
-    {635, 639, 0, 639, "nc:OrganizationName", 1, 15, 993, 0, 0, 0, EBTS__XC_TEXT, 638, -1, 0, ""}, /* 638 */
-    {625, 640, 0, 640, "biom:CaptureVerticalPixelDensityValue", 4, 15, 17, 0, 0, 0, EBTS__XC_TEXT, 639, -1, 0, ""}, /* 639 */
-    {621, 641, 0, 641, "biom:ImageCommentText", 2, 15, 20, 0, 0, 0, EBTS__XC_TEXT, 640, -1, 0, ""}, /* 640 */
-    {621, 642, 0, 642, "biom:ImageCompressionAlgorithmCode", 3, 15, 11, 0, 0, 0, EBTS__XC_TEXT, 641, -1, 0, ""}, /* 641 */
-    {621, 643, 0, 643, "biom:ImageHorizontalPixelDensityValue", 5, 15, 9, 0, 0, 0, EBTS__XC_TEXT, 642, -1, 0, ""}, /* 642 */
-    {621, 644, 0, 644, "biom:ImageScaleUnitsCode", 6, 15, 8, 0, 0, 0, EBTS__XC_TEXT, 643, -1, 0, ""}, /* 643 */
-    {621, 645, 0, 645, "biom:ImageVerticalPixelDensityValue", 8, 15, 10, 0, 0, 0, EBTS__XC_TEXT, 644, -1, 0, ""}, /* 644 */
-    {621, 646, 0, 646, "biom:PalmPositionCode", 10, 15, 13, 0, 0, 0, EBTS__XC_TEXT, 645, -1, 0, ""}, /* 645 */
-    {621, 647, 2, 649, "biom:PalmPrintImageMissingArea", 11, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 646 */
-    {646, 648, 0, 648, "biom:PalmMissingAreaReasonCode", 1, 15, 18, 1, 0, 0, EBTS__XC_TEXT, 646, -1, 0, ""}, /* 647 */
-    {646, 649, 0, 649, "biom:PalmPositionCode", 0, 15, 18, 0, 0, 0, EBTS__XC_TEXT, 646, -1, 0, ""}, /* 648 */
-    {621, 650, 4, 654, "biom:PalmPrintImageQuality", 12, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 649 */
-    {649, 651, 0, 651, "biom:PalmPositionCode", 0, 15, 24, 0, 0, 0, EBTS__XC_TEXT, 649, -1, 0, ""}, /* 650 */
-    {649, 652, 0, 652, "biom:QualityAlgorithmProductID", 1, 15, 24, 3, 0, 0, EBTS__XC_TEXT, 649, -1, 0, ""}, /* 651 */
-    {649, 653, 0, 653, "biom:QualityAlgorithmVendorID", 2, 15, 24, 2, 0, 0, EBTS__XC_TEXT, 649, -1, 0, ""}, /* 652 */
-    {649, 654, 0, 654, "biom:QualityValue", 3, 15, 24, 1, 0, 0, EBTS__XC_TEXT, 649, -1, 0, ""}, /* 653 */
-    {621, 655, 0, 655, "biom:VerticalLineLengthPixelQuantity", 7, 15, 7, 0, 0, 0, EBTS__XC_TEXT, 654, -1, 0, ""}, /* 654 */
-    {618, 656, 1, 657, "ebts:Type15UserDefinedFields", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 655 */
-    {655, 657, 0, 657, "ebts:ImageSourceCode", 0, 15, 200, 0, 0, 0, EBTS__XC_TEXT, 656, -1, 0, ""}, /* 656 */
-    {618, 658, 0, 658, "nc:Base64BinaryObject", 3, 15, 999, 0, 0, 0, EBTS__XC_BASE64, 657, -1, 0, ""}, /* 657 */
-    {-1, 659, 5, 806, "itl:PackagePhotographicBodyPartImageRecord", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 658 */
-    {658, 660, 34, 754, "biom:FaceImage", 4, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 659 */
-    {659, 661, 4, 665, "biom:FaceImage2DFeaturePoint", 25, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 660 */
-    {660, 662, 0, 662, "biom:FeaturePointCategoryCode", 2, 10, 29, 0, 0, 0, EBTS__XC_TEXT, 660, -1, 0, ""}, /* 661 */
-    {660, 663, 0, 663, "biom:FeaturePointHorizontalCoordinateValue", 0, 10, 29, 2, 0, 0, EBTS__XC_TEXT, 660, -1, 0, ""}, /* 662 */
-    {660, 664, 0, 664, "biom:FeaturePointID", 1, 10, 29, 1, 0, 0, EBTS__XC_TEXT, 660, -1, 0, ""}, /* 663 */
-    {660, 665, 0, 665, "biom:FeaturePointVerticalCoordinateValue", 3, 10, 29, 3, 0, 0, EBTS__XC_TEXT, 660, -1, 0, ""}, /* 664 */
-    {659, 666, 5, 671, "biom:FaceImage3DFeaturePoint", 27, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 665 */
-    {665, 667, 0, 667, "biom:FeaturePointCategoryCode", 2, 10, 32, 0, 0, 0, EBTS__XC_TEXT, 665, -1, 0, ""}, /* 666 */
-    {665, 668, 0, 668, "biom:FeaturePointHorizontalCoordinateValue", 0, 10, 32, 2, 0, 0, EBTS__XC_TEXT, 665, -1, 0, ""}, /* 667 */
-    {665, 669, 0, 669, "biom:FeaturePointID", 1, 10, 32, 1, 0, 0, EBTS__XC_TEXT, 665, -1, 0, ""}, /* 668 */
-    {665, 670, 0, 670, "biom:FeaturePointVerticalCoordinateValue", 3, 10, 32, 3, 0, 0, EBTS__XC_TEXT, 665, -1, 0, ""}, /* 669 */
-    {665, 671, 0, 671, "biom:FeaturePointZCoordinateValue", 4, 10, 32, 4, 0, 0, EBTS__XC_TEXT, 665, -1, 0, ""}, /* 670 */
-    {659, 672, 6, 678, "biom:FaceImage3DPoseAngle", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 671 */
-    {671, 673, 0, 673, "biom:PosePitchAngleMeasure", 0, 10, 25, 1, 0, 0, EBTS__XC_TEXT, 671, -1, 0, ""}, /* 672 */
-    {671, 674, 0, 674, "biom:PosePitchUncertaintyValue", 1, 10, 25, 4, 0, 0, EBTS__XC_TEXT, 671, -1, 0, ""}, /* 673 */
-    {671, 675, 0, 675, "biom:PoseRollAngleMeasure", 2, 10, 25, 2, 0, 0, EBTS__XC_TEXT, 671, -1, 0, ""}, /* 674 */
-    {671, 676, 0, 676, "biom:PoseRollUncertaintyValue", 3, 10, 25, 5, 0, 0, EBTS__XC_TEXT, 671, -1, 0, ""}, /* 675 */
-    {671, 677, 0, 677, "biom:PoseYawAngleMeasure", 4, 10, 25, 0, 0, 0, EBTS__XC_TEXT, 671, -1, 0, ""}, /* 676 */
-    {671, 678, 0, 678, "biom:PoseYawUncertaintyValue", 5, 10, 25, 3, 0, 0, EBTS__XC_TEXT, 671, -1, 0, ""}, /* 677 */
-    {659, 679, 0, 679, "biom:FaceImageAcquisitionProfileCode", 14, 10, 13, 0, 0, 0, EBTS__XC_TEXT, 678, -1, 0, ""}, /* 678 */
-    {659, 680, 2, 682, "biom:FaceImageAcquisitionSource", 32, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 679 */
-    {679, 681, 0, 681, "biom:AcquisitionSourceDescriptionText", 1, 10, 23, 1, 0, 0, EBTS__XC_TEXT, 679, -1, 0, ""}, /* 680 */
-    {679, 682, 0, 682, "biom:FaceImageAcquisitionCode", 0, 10, 23, 0, 0, 0, EBTS__XC_TEXT, 679, -1, 0, ""}, /* 681 */
-    {659, 683, 2, 685, "biom:FaceImageAttribute", 15, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 682 */
-    {682, 684, 0, 684, "biom:FaceImageAttributeCode", 0, 10, 22, 0, 0, 0, EBTS__XC_TEXT, 682, -1, 0, ""}, /* 683 */
-    {682, 685, 0, 685, "biom:FaceImageAttributeText", 1, 10, 22, 1, 0, 0, EBTS__XC_TEXT, 682, -1, 0, ""}, /* 684 */
-    {659, 686, 3, 691, "biom:FaceImageBoundary", 21, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 685 */
-    {685, 687, 0, 687, "biom:FaceImageBoundaryShapeCode", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 685, -1, 0, ""}, /* 686 */
-    {685, 688, 2, 690, "biom:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 687 */
-    {687, 689, 0, 689, "biom:PositionHorizontalCoordinateValue", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 685, 687, 0, ""}, /* 688 */
-    {687, 690, 0, 690, "biom:PositionVerticalCoordinateValue", 1, 10, 15, 1, 2, 2, EBTS__XC_TEXT, 685, 687, 0, ""}, /* 689 */
-    {685, 691, 0, 691, "biom:PositionPolygonVertexQuantity", 1, 10, 15, 1, 2, 2, EBTS__XC_TEXT, 685, -1, 0, ""}, /* 690 */
-    {659, 692, 5, 697, "biom:FaceImageBoundingSquare", 20, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 691 */
-    {691, 693, 0, 693, "biom:FaceImageBoundingCategoryCode", 0, 10, 14, 4, 0, 0, EBTS__XC_TEXT, 691, -1, 0, ""}, /* 692 */
-    {691, 694, 0, 694, "biom:SegmentBottomVerticalCoordinateValue", 1, 10, 14, 3, 0, 0, EBTS__XC_TEXT, 691, -1, 0, ""}, /* 693 */
-    {691, 695, 0, 695, "biom:SegmentLeftHorizontalCoordinateValue", 2, 10, 14, 0, 0, 0, EBTS__XC_TEXT, 691, -1, 0, ""}, /* 694 */
-    {691, 696, 0, 696, "biom:SegmentRightHorizontalCoordinateValue", 3, 10, 14, 1, 0, 0, EBTS__XC_TEXT, 691, -1, 0, ""}, /* 695 */
-    {691, 697, 0, 697, "biom:SegmentTopVerticalCoordinateValue", 4, 10, 14, 2, 0, 0, EBTS__XC_TEXT, 691, -1, 0, ""}, /* 696 */
-    {659, 698, 3, 703, "biom:FaceImageContour", 28, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 697 */
-    {697, 699, 0, 699, "biom:FaceImageContourCategoryCode", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 697, -1, 0, ""}, /* 698 */
-    {697, 700, 2, 702, "biom:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 699 */
-    {699, 701, 0, 701, "biom:PositionHorizontalCoordinateValue", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 697, 699, 0, ""}, /* 700 */
-    {699, 702, 0, 702, "biom:PositionVerticalCoordinateValue", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 697, 699, 0, ""}, /* 701 */
-    {697, 703, 0, 703, "biom:PositionPolygonVertexQuantity", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 697, -1, 0, ""}, /* 702 */
-    {659, 704, 0, 704, "biom:FaceImageDescriptionCode", 16, 10, 26, 0, 0, 0, EBTS__XC_TEXT, 703, -1, 0, ""}, /* 703 */
-    {659, 705, 0, 705, "biom:FaceImageDescriptionText", 18, 10, 26, 2, 0, 0, EBTS__XC_TEXT, 704, -1, 0, ""}, /* 704 */
-    {659, 706, 0, 706, "biom:FaceImageFeaturePointTierCode", 26, 10, 31, 0, 0, 0, EBTS__XC_TEXT, 705, -1, 0, ""}, /* 705 */
-    {659, 707, 0, 707, "biom:FaceImageLightingArtifactsCode", 22, 10, 19, 0, 0, 0, EBTS__XC_TEXT, 706, -1, 0, ""}, /* 706 */
-    {659, 708, 4, 714, "biom:FaceImageOcclusion", 29, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 707 */
-    {707, 709, 0, 709, "biom:FaceImageOcclusionCategoryCode", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 707, -1, 0, ""}, /* 708 */
-    {707, 710, 0, 710, "biom:FaceImageOcclusionOpacityCode", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 707, -1, 0, ""}, /* 709 */
-    {707, 711, 2, 713, "biom:PositionPolygonVertex", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 710 */
-    {710, 712, 0, 712, "biom:PositionHorizontalCoordinateValue", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 707, 710, 0, ""}, /* 711 */
-    {710, 713, 0, 713, "biom:PositionVerticalCoordinateValue", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 707, 710, 0, ""}, /* 712 */
-    {707, 714, 0, 714, "biom:PositionPolygonVertexQuantity", 2, 10, 45, 2, 3, 2, EBTS__XC_TEXT, 707, -1, 0, ""}, /* 713 */
-    {659, 715, 0, 715, "biom:FaceImagePoseOffsetAngleMeasure", 31, 10, 21, 0, 0, 0, EBTS__XC_TEXT, 714, -1, 0, ""}, /* 714 */
-    {659, 716, 0, 716, "biom:FaceImageSubjectPoseCode", 19, 10, 20, 0, 0, 0, EBTS__XC_TEXT, 715, -1, 0, ""}, /* 715 */
-    {659, 717, 0, 717, "biom:HairColorCode", 24, 10, 28, 0, 0, 0, EBTS__XC_TEXT, 716, -1, 0, ""}, /* 716 */
-    {659, 718, 0, 718, "biom:HorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 717, -1, 0, ""}, /* 717 */
-    {659, 719, 6, 733, "biom:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 718 */
-    {718, 720, 1, 721, "biom:CaptureDate", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 719 */
-    {719, 721, 0, 721, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 719, -1, 0, ""}, /* 720 */
-    {718, 722, 4, 726, "biom:CaptureDevice", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 721 */
-    {721, 723, 0, 723, "biom:DeviceID", 0, 10, 903, 0, 0, 0, EBTS__XC_TEXT, 722, -1, 0, ""}, /* 722 */
-    {721, 724, 0, 724, "biom:DeviceMakeText", 1, 10, 904, 0, 0, 0, EBTS__XC_TEXT, 723, -1, 0, ""}, /* 723 */
-    {721, 725, 0, 725, "biom:DeviceModelText", 2, 10, 904, 1, 0, 0, EBTS__XC_TEXT, 724, -1, 0, ""}, /* 724 */
-    {721, 726, 0, 726, "biom:DeviceSerialNumberText", 3, 10, 904, 2, 0, 0, EBTS__XC_TEXT, 725, -1, 0, ""}, /* 725 */
-    {718, 727, 0, 727, "biom:CaptureDeviceMonitoringModeCode", 5, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 726, -1, 0, ""}, /* 726 */
-    {718, 728, 0, 728, "biom:CaptureHorizontalPixelDensityValue", 3, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 727, -1, 0, ""}, /* 727 */
-    {718, 729, 2, 732, "biom:CaptureOrganization", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 728 */
-    {728, 730, 1, 731, "nc:OrganizationIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 729 */
-    {729, 731, 0, 731, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 729, -1, 0, ""}, /* 730 */
-    {728, 732, 0, 732, "nc:OrganizationName", 1, 10, 993, 0, 0, 0, EBTS__XC_TEXT, 731, -1, 0, ""}, /* 731 */
-    {718, 733, 0, 733, "biom:CaptureVerticalPixelDensityValue", 4, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 732, -1, 0, ""}, /* 732 */
-    {659, 734, 0, 734, "biom:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 733, -1, 0, ""}, /* 733 */
-    {659, 735, 0, 735, "biom:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 734, -1, 0, ""}, /* 734 */
-    {659, 736, 0, 736, "biom:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 735, -1, 0, ""}, /* 735 */
-    {659, 737, 0, 737, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 736, -1, 0, ""}, /* 736 */
-    {659, 738, 3, 741, "biom:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 737 */
-    {737, 739, 0, 739, "biom:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 737, -1, 0, ""}, /* 738 */
-    {737, 740, 0, 740, "biom:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 737, -1, 0, ""}, /* 739 */
-    {737, 741, 0, 741, "biom:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 737, -1, 0, ""}, /* 740 */
-    {659, 742, 0, 742, "biom:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 741, -1, 0, ""}, /* 741 */
-    {659, 743, 3, 746, "biom:ImageQuality", 7, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 742 */
-    {742, 744, 0, 744, "biom:QualityAlgorithmProductID", 0, 10, 24, 2, 0, 0, EBTS__XC_TEXT, 742, -1, 0, ""}, /* 743 */
-    {742, 745, 0, 745, "biom:QualityAlgorithmVendorID", 1, 10, 24, 1, 0, 0, EBTS__XC_TEXT, 742, -1, 0, ""}, /* 744 */
-    {742, 746, 0, 746, "biom:QualityValue", 2, 10, 24, 0, 0, 0, EBTS__XC_TEXT, 742, -1, 0, ""}, /* 745 */
-    {659, 747, 0, 747, "biom:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 746, -1, 0, ""}, /* 746 */
-    {659, 748, 0, 748, "biom:ImageTransformationCode", 33, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 747, -1, 0, ""}, /* 747 */
-    {659, 749, 0, 749, "biom:ImageVerticalPixelDensityValue", 11, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 748, -1, 0, ""}, /* 748 */
-    {659, 750, 0, 750, "biom:PhysicalFeatureNCICCode", 17, 10, 26, 1, 0, 0, EBTS__XC_TEXT, 749, -1, 0, ""}, /* 749 */
-    {659, 751, 0, 751, "biom:Type10CrossReferenceID", 30, 10, 39, 0, 0, 0, EBTS__XC_TEXT, 750, -1, 0, ""}, /* 750 */
-    {659, 752, 0, 752, "biom:VerticalLineLengthPixelQuantity", 10, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 751, -1, 0, ""}, /* 751 */
-    {659, 753, 0, 753, "ebts:PersonEyeColorCode", 23, 10, 27, 0, 0, 0, EBTS__XC_TEXT, 752, -1, 0, ""}, /* 752 */
-    {659, 754, 0, 754, "nc:Base64BinaryObject", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 753, -1, 0, ""}, /* 753 */
-    {658, 755, 0, 755, "biom:ImageHashValue", 1, 10, 996, 0, 0, 0, EBTS__XC_TEXT, 754, -1, 0, ""}, /* 754 */
-    {658, 756, 0, 756, "biom:ImageReferenceID", 0, 10, 2, 0, 0, 0, EBTS__XC_TEXT, 755, -1, 0, ""}, /* 755 */
-    {658, 757, 18, 804, "biom:PhysicalFeatureImage", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 756 */
-    {756, 758, 0, 758, "biom:HorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 757, -1, 0, ""}, /* 757 */
-    {756, 759, 6, 773, "biom:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 758 */
-    {758, 760, 1, 761, "biom:CaptureDate", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 759 */
-    {759, 761, 0, 761, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 759, -1, 0, ""}, /* 760 */
-    {758, 762, 4, 766, "biom:CaptureDevice", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 761 */
-    {761, 763, 0, 763, "biom:DeviceID", 0, 10, 903, 0, 0, 0, EBTS__XC_TEXT, 762, -1, 0, ""}, /* 762 */
-    {761, 764, 0, 764, "biom:DeviceMakeText", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 763 */
-    {761, 765, 0, 765, "biom:DeviceModelText", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 764 */
-    {761, 766, 0, 766, "biom:DeviceSerialNumberText", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 765 */
-    {758, 767, 0, 767, "biom:CaptureDeviceMonitoringModeCode", 5, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 766, -1, 0, ""}, /* 766 */
-    {758, 768, 0, 768, "biom:CaptureHorizontalPixelDensityValue", 3, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 767, -1, 0, ""}, /* 767 */
-    {758, 769, 2, 772, "biom:CaptureOrganization", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 768 */
-    {768, 770, 1, 771, "nc:OrganizationIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 769 */
-    {769, 771, 0, 771, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 769, -1, 0, ""}, /* 770 */
-    {768, 772, 0, 772, "nc:OrganizationName", 1, 10, 993, 0, 0, 0, EBTS__XC_TEXT, 771, -1, 0, ""}, /* 771 */
-    {758, 773, 0, 773, "biom:CaptureVerticalPixelDensityValue", 4, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 772, -1, 0, ""}, /* 772 */
-    {756, 774, 0, 774, "biom:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 773, -1, 0, ""}, /* 773 */
-    {756, 775, 0, 775, "biom:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 774, -1, 0, ""}, /* 774 */
-    {756, 776, 0, 776, "biom:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 775, -1, 0, ""}, /* 775 */
-    {756, 777, 0, 777, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 776, -1, 0, ""}, /* 776 */
-    {756, 778, 3, 781, "biom:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 777 */
-    {777, 779, 0, 779, "biom:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 777, -1, 0, ""}, /* 778 */
-    {777, 780, 0, 780, "biom:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 777, -1, 0, ""}, /* 779 */
-    {777, 781, 0, 781, "biom:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 777, -1, 0, ""}, /* 780 */
-    {756, 782, 0, 782, "biom:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 781, -1, 0, ""}, /* 781 */
-    {756, 783, 3, 786, "biom:ImageQuality", 7, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 782 */
-    {782, 784, 0, 784, "biom:QualityAlgorithmProductID", 0, 10, 24, 2, 0, 0, EBTS__XC_TEXT, 782, -1, 0, ""}, /* 783 */
-    {782, 785, 0, 785, "biom:QualityAlgorithmVendorID", 1, 10, 24, 1, 0, 0, EBTS__XC_TEXT, 782, -1, 0, ""}, /* 784 */
-    {782, 786, 0, 786, "biom:QualityValue", 2, 10, 24, 0, 0, 0, EBTS__XC_TEXT, 782, -1, 0, ""}, /* 785 */
-    {756, 787, 0, 787, "biom:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 786, -1, 0, ""}, /* 786 */
-    {756, 788, 0, 788, "biom:ImageTransformationCode", 15, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 787, -1, 0, ""}, /* 787 */
-    {756, 789, 0, 789, "biom:ImageVerticalPixelDensityValue", 11, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 788, -1, 0, ""}, /* 788 */
-    {756, 790, 5, 797, "biom:PhysicalFeatureDescriptionDetail", 17, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 789 */
-    {789, 791, 0, 791, "biom:PhysicalFeatureCategoryCode", 1, 10, 42, 0, 0, 0, EBTS__XC_TEXT, 790, -1, 0, ""}, /* 790 */
-    {789, 792, 0, 792, "biom:PhysicalFeatureClassCode", 2, 10, 42, 1, 0, 0, EBTS__XC_TEXT, 791, -1, 0, ""}, /* 791 */
-    {789, 793, 2, 795, "biom:PhysicalFeatureColorDetail", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 792 */
-    {792, 794, 0, 794, "biom:PhysicalFeaturePrimaryColorCode", 0, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 792, -1, 0, ""}, /* 793 */
-    {792, 795, 0, 795, "biom:PhysicalFeatureSecondaryColorCode", 1, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 792, 794, 0, ""}, /* 794 */
-    {789, 796, 0, 796, "biom:PhysicalFeatureDescriptionText", 4, 10, 42, 3, 0, 0, EBTS__XC_TEXT, 795, -1, 0, ""}, /* 795 */
-    {789, 797, 0, 797, "biom:PhysicalFeatureSubClassCode", 3, 10, 42, 2, 0, 0, EBTS__XC_TEXT, 796, -1, 0, ""}, /* 796 */
-    {756, 798, 0, 798, "biom:PhysicalFeatureNCICCode", 16, 10, 40, 0, 0, 0, EBTS__XC_TEXT, 797, -1, 0, ""}, /* 797 */
-    {756, 799, 2, 801, "biom:PhysicalFeatureSize", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 798 */
-    {798, 800, 0, 800, "biom:PhysicalFeatureHeightMeasure", 0, 10, 41, 0, 0, 0, EBTS__XC_TEXT, 798, -1, 0, ""}, /* 799 */
-    {798, 801, 0, 801, "biom:PhysicalFeatureWidthMeasure", 1, 10, 41, 1, 0, 0, EBTS__XC_TEXT, 798, -1, 0, ""}, /* 800 */
-    {756, 802, 0, 802, "biom:Type10CrossReferenceID", 14, 10, 39, 0, 0, 0, EBTS__XC_TEXT, 801, -1, 0, ""}, /* 801 */
-    {756, 803, 0, 803, "biom:VerticalLineLengthPixelQuantity", 10, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 802, -1, 0, ""}, /* 802 */
-    {756, 804, 0, 804, "nc:Base64BinaryObject", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 803, -1, 0, ""}, /* 803 */
-    {658, 805, 1, 806, "ebts:Type10UserDefinedFields", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 804 */
-    {804, 806, 0, 806, "ebts:BiometricNCICOffenseCode", 0, 10, 350, 0, 0, 0, EBTS__XC_TEXT, 805, -1, 0, ""}, /* 805 */
-    {-1, 807, 2, 816, "itl:PackageUserDefinedImageRecord", 7, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 806 */
-    {806, 808, 0, 808, "biom:ImageReferenceID", 0, 7, 2, 0, 0, 0, EBTS__XC_TEXT, 807, -1, 0, ""}, /* 807 */
-    {806, 809, 7, 816, "itl:FingerprintLegacyImageData", 1, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, ""}, /* 808 */
-    {808, 810, 0, 810, "biom:FingerprintLegacyImageImpressionCaptureCategoryCode", 6, 7, 3, 0, 0, 0, EBTS__XC_TEXT, 809, -1, 0, ""}, /* 809 */
-    {808, 811, 0, 811, "biom:ImageHorizontalLineLengthPixelQuantity", 3, 7, 6, 0, 0, 0, EBTS__XC_TEXT, 810, -1, 0, ""}, /* 810 */
-    {808, 812, 0, 812, "biom:ImageVerticalLineLengthPixelQuantity", 4, 7, 7, 0, 0, 0, EBTS__XC_TEXT, 811, -1, 0, ""}, /* 811 */
-    {808, 813, 0, 813, "biom:LegacyExemplarFingerPositionCode", 5, 7, 4, 0, 0, 0, EBTS__XC_TEXT, 812, -1, 0, ""}, /* 812 */
-    {808, 814, 0, 814, "biom:ScanningResolutionCategoryCode", 2, 7, 5, 0, 0, 0, EBTS__XC_TEXT, 813, -1, 0, ""}, /* 813 */
-    {808, 815, 0, 815, "itl:LegacyImageCompressionAlgorithmCode", 1, 7, 8, 0, 0, 0, EBTS__XC_TEXT, 814, -1, 0, ""}, /* 814 */
-    {808, 816, 0, 816, "nc:Base64BinaryObject", 0, 7, 9, 0, 0, 0, EBTS__XC_BASE64, 815, -1, 0, ""}, /* 815 */
+    {-1, 1, 2, 287, "itl:PackageDescriptiveTextRecord", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 2, -1, -1, -1, "", 0, ""}, /* 0 */
+    {0, 2, 0, 2, "biom:ImageReferenceID", 0, 2, 2, 0, 0, 0, EBTS__XC_TEXT, 1, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 1 */
+    {0, 3, 1, 287, "itl:UserDefinedDescriptiveDetail", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 2 */
+    {2, 4, 17, 287, "ebts:DomainDefinedDescriptiveFields", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 3 */
+    {3, 5, 1, 7, "biom:RecordForwardOrganizations", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 4 */
+    {4, 6, 1, 7, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 9, -1, -1, -1, "", 0, ""}, /* 5 */
+    {5, 7, 0, 7, "nc:IdentificationID", 0, 2, 7, 0, 0, 0, EBTS__XC_TEXT, 5, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 6 */
+    {3, 8, 0, 8, "biom:RecordRetentionIndicator", 0, 2, 5, 0, 0, 0, EBTS__XC_BOOL, 7, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 7 */
+    {3, 9, 0, 9, "ebts:HitNotificationRequestIndicator", 3, 2, 2051, 0, 0, 0, EBTS__XC_BOOL, 8, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 8 */
+    {3, 10, 0, 10, "ebts:RecordBiometricImageCategoryCode", 7, 2, 62, 0, 0, 0, EBTS__XC_TEXT, 9, -1, 0, "",
+     0, 1000, -1, -1, 3, "", 0, ""}, /* 9 */
+    {3, 11, 0, 11, "ebts:RecordFBIRepositoryCode", 9, 2, 98, 0, 0, 0, EBTS__XC_TEXT, 10, -1, 0, "",
+     0, 10, -1, -1, 6, "", 0, ""}, /* 10 */
+    {3, 12, 0, 12, "ebts:RecordFeaturesRequestIndicator", 11, 2, 95, 0, 0, 0, EBTS__XC_BOOL, 11, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 11 */
+    {3, 13, 3, 16, "ebts:RecordImageCaptureDetail", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 12 */
+    {12, 14, 0, 14, "biom:DeviceMakeText", 0, 2, 67, 0, 0, 0, EBTS__XC_TEXT, 12, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 13 */
+    {12, 15, 0, 15, "biom:DeviceModelText", 1, 2, 67, 1, 0, 0, EBTS__XC_TEXT, 12, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 14 */
+    {12, 16, 0, 16, "biom:DeviceSerialNumberText", 2, 2, 67, 2, 0, 0, EBTS__XC_TEXT, 12, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 15 */
+    {3, 17, 0, 17, "ebts:RecordImagesRequestedQuantity", 10, 2, 2010, 0, 0, 0, EBTS__XC_TEXT, 16, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 16 */
+    {3, 18, 0, 18, "ebts:RecordPhotoRequestIndicator", 12, 2, 96, 0, 0, 0, EBTS__XC_BOOL, 17, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 17 */
+    {3, 19, 2, 21, "ebts:RecordPointOfContact", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 18 */
+    {18, 20, 0, 20, "ebts:PointOfContactName", 0, 2, 2072, 0, 0, 0, EBTS__XC_TEXT, 18, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 19 */
+    {18, 21, 0, 21, "nc:TelephoneNumberFullID", 1, 2, 2072, 1, 0, 0, EBTS__XC_TEXT, 18, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 20 */
+    {3, 22, 19, 50, "ebts:RecordRapBackData", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 21 */
+    {21, 23, 1, 25, "biom:RecordForwardOrganizations", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 22 */
+    {22, 24, 1, 25, "nc:OrganizationIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 9, -1, -1, -1, "", 0, ""}, /* 23 */
+    {23, 25, 0, 25, "nc:IdentificationID", 0, 2, 2020, 0, 0, 0, EBTS__XC_TEXT, 23, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 24 */
+    {21, 26, 2, 28, "ebts:RapBackDateRange", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 25 */
+    {25, 27, 0, 27, "ebts:EndDate", 1, 2, 2068, 1, 0, 0, EBTS__XC_DATE, 25, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 26 */
+    {25, 28, 0, 28, "ebts:StartDate", 0, 2, 2068, 0, 0, 0, EBTS__XC_DATE, 25, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 27 */
+    {21, 29, 0, 29, "ebts:RecordRapBackActivityNotificationFormatCode", 0, 2, 2062, 0, 0, 0, EBTS__XC_TEXT, 28, -1, 0, "",
+     0, 1, -1, -1, 9, "", 0, ""}, /* 28 */
+    {21, 30, 0, 30, "ebts:RecordRapBackActivityNotificationID", 1, 2, 2041, 0, 0, 0, EBTS__XC_TEXT, 29, -1, 0, "",
+     0, 10, -1, -1, 1, "", 0, ""}, /* 29 */
+    {21, 31, 0, 31, "ebts:RecordRapBackAttentionText", 2, 2, 2070, 0, 0, 0, EBTS__XC_TEXT, 30, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 30 */
+    {21, 32, 0, 32, "ebts:RecordRapBackCategoryCode", 3, 2, 2065, 0, 0, 0, EBTS__XC_TEXT, 31, -1, 0, "",
+     0, 1, -1, -1, 10, "", 0, ""}, /* 31 */
+    {21, 33, 0, 33, "ebts:RecordRapBackDisclosureIndicator", 4, 2, 2067, 0, 0, 0, EBTS__XC_BOOL, 32, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 32 */
+    {21, 34, 0, 34, "ebts:RecordRapBackExpirationDate", 5, 2, 2015, 0, 0, 0, EBTS__XC_DATE, 33, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 33 */
+    {21, 35, 0, 35, "ebts:RecordRapBackInStateOptOutIndicator", 7, 2, 2063, 0, 0, 0, EBTS__XC_BOOL, 34, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 34 */
+    {21, 36, 0, 36, "ebts:RecordRapBackSubscriptionDate", 10, 2, 2054, 0, 0, 0, EBTS__XC_DATE, 35, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 35 */
+    {21, 37, 0, 37, "ebts:RecordRapBackSubscriptionID", 11, 2, 2048, 0, 0, 0, EBTS__XC_TEXT, 36, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 36 */
+    {21, 38, 0, 38, "ebts:RecordRapBackSubscriptionListText", 12, 2, 2050, 0, 0, 0, EBTS__XC_TEXT, 37, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 37 */
+    {21, 39, 0, 39, "ebts:RecordRapBackSubscriptionTerm", 13, 2, 2071, 0, 0, 0, EBTS__XC_TEXT, 38, -1, 0, "",
+     0, 1, -1, -1, 11, "", 0, ""}, /* 38 */
+    {21, 40, 0, 40, "ebts:RecordRapBackTermDate", 14, 2, 2049, 0, 0, 0, EBTS__XC_DATE, 39, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 39 */
+    {21, 41, 0, 41, "ebts:RecordRapBackTriggeringEventCode", 15, 2, 2040, 0, 0, 0, EBTS__XC_TEXT, 40, -1, 0, "",
+     0, 40, -1, -1, 12, "", 0, ""}, /* 40 */
+    {21, 42, 2, 44, "ebts:RecordRapBackUserDefinedElement", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 41 */
+    {41, 43, 0, 43, "ebts:UserDefinedElementName", 0, 2, 2064, 0, 0, 0, EBTS__XC_TEXT, 41, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 42 */
+    {41, 44, 0, 44, "ebts:UserDefinedElementText", 1, 2, 2064, 1, 0, 0, EBTS__XC_TEXT, 41, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 43 */
+    {21, 45, 0, 45, "ebts:ReturnAllRecordsIndicator", 9, 2, 2047, 0, 0, 0, EBTS__XC_BOOL, 44, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 44 */
+    {21, 46, 0, 46, "ebts:TransactionRapBackMaintenanceCode", 17, 2, 2039, 0, 0, 0, EBTS__XC_TEXT, 45, -1, 0, "",
+     0, 1, -1, -1, 13, "", 0, ""}, /* 45 */
+    {21, 47, 3, 50, "ebts:TransactionRapBackTriggeringEvent", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 46 */
+    {46, 48, 0, 48, "ebts:RapBackEventDate", 0, 2, 2069, 0, 0, 0, EBTS__XC_DATE, 46, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 47 */
+    {46, 49, 0, 49, "ebts:RapBackEventText", 2, 2, 2069, 2, 0, 0, EBTS__XC_TEXT, 46, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 48 */
+    {46, 50, 0, 50, "ebts:RapBackTriggeringEventCode", 1, 2, 2069, 1, 0, 0, EBTS__XC_TEXT, 46, -1, 0, "",
+     0, 1, -1, -1, 12, "", 0, ""}, /* 49 */
+    {3, 51, 0, 51, "ebts:RecordRapSheetFormatRequestCode", 2, 2, 70, 0, 0, 0, EBTS__XC_TEXT, 50, -1, 0, "",
+     0, 1, -1, -1, 14, "", 0, ""}, /* 50 */
+    {3, 52, 31, 156, "ebts:RecordSubject", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 51 */
+    {51, 53, 0, 53, "biom:FaceImageSubjectPoseCode", 30, 2, 2036, 0, 0, 0, EBTS__XC_TEXT, 52, -1, 0, "",
+     0, 1, -1, -1, 15, "", 0, ""}, /* 52 */
+    {51, 54, 0, 54, "ebts:BinaryCODISAvailableIndicator", 28, 2, 2018, 0, 0, 0, EBTS__XC_BOOL, 53, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 53 */
+    {51, 55, 0, 55, "ebts:BiometricImageAvailableCode", 26, 2, 2031, 0, 0, 0, EBTS__XC_TEXT, 54, -1, 0, "",
+     0, 6, -1, -1, 3, "", 0, ""}, /* 54 */
+    {51, 56, 0, 56, "ebts:ExternalSubjectID", 20, 2, 2037, 0, 0, 0, EBTS__XC_TEXT, 55, -1, 0, "",
+     0, 1000, -1, -1, 1, "", 0, ""}, /* 55 */
+    {51, 57, 5, 72, "ebts:FrictionRidgeInformation", 29, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 56 */
+    {56, 58, 0, 58, "ebts:CaptureDate", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 57, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 57 */
+    {56, 59, 0, 59, "ebts:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_TEXT, 58, -1, 0, "",
+     0, 10, -1, -1, 21, "", 0, ""}, /* 58 */
+    {56, 60, 0, 60, "ebts:NCICFingerprintClassificationCodeText", 3, 2, 33, 0, 0, 0, EBTS__XC_TEXT, 59, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 59 */
+    {56, 61, 2, 69, "ebts:PersonFingerprintSet", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 60 */
+    {60, 62, 2, 66, "ebts:FingerprintImageFinger", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 61 */
+    {61, 63, 0, 63, "biom:FingerPositionCode", 0, 2, 34, 0, 0, 0, EBTS__XC_TEXT, 61, -1, 0, "",
+     0, 1, -1, -1, 17, "", 0, ""}, /* 62 */
+    {61, 64, 2, 66, "ebts:RidgeCoreDelta", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 3, -1, -1, -1, "", 0, ""}, /* 63 */
+    {63, 65, 0, 65, "biom:RidgeCountValue", 1, 2, 91, 1, 0, 0, EBTS__XC_TEXT, 64, -1, 0, "",
+     0, 2, -1, -1, 7, "", 0, ""}, /* 64 */
+    {63, 66, 0, 66, "ebts:FingerprintPatternClassificationCode", 0, 2, 34, 1, 0, 0, EBTS__XC_TEXT, 61, -1, 0, "",
+     1, 1, -1, -1, 22, "", 0, ""}, /* 65 */
+    {60, 67, 2, 69, "ebts:FingerprintImageFingerMissing", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 13, -1, -1, -1, "", 0, ""}, /* 66 */
+    {66, 68, 0, 68, "biom:ExemplarFingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_TEXT, 66, -1, 0, "",
+     1, 1, -1, -1, 25, "", 0, ""}, /* 67 */
+    {66, 69, 0, 69, "biom:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TEXT, 66, -1, 0, "",
+     1, 1, -1, -1, 26, "", 0, ""}, /* 68 */
+    {56, 70, 2, 72, "ebts:PrintPositionDescriptors", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 69 */
+    {69, 71, 0, 71, "biom:FingerPositionCode", 0, 2, 2030, 0, 0, 0, EBTS__XC_TEXT, 69, -1, 0, "",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 70 */
+    {69, 72, 0, 72, "biom:MajorCasePrintCode", 1, 2, 2030, 1, 0, 0, EBTS__XC_TEXT, 69, -1, 0, "",
+     1, 1, -1, -1, 29, "", 0, ""}, /* 71 */
+    {51, 73, 0, 73, "ebts:PersonAdultTreatmentIndicator", 23, 2, 87, 0, 0, 0, EBTS__XC_BOOL, 72, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 72 */
+    {51, 74, 2, 76, "ebts:PersonAgeRange", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 73 */
+    {73, 75, 0, 75, "nc:RangeMaximumIntegerValue", 0, 2, 23, 0, 0, 0, EBTS__XC_TEXT, 73, -1, 1, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 74 */
+    {73, 76, 0, 76, "nc:RangeMinimumIntegerValue", 1, 2, 23, 0, 0, 0, EBTS__XC_TEXT, 73, -1, 0, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 75 */
+    {51, 77, 3, 80, "ebts:PersonAlternateName", 12, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 10, -1, -1, -1, "", 0, ""}, /* 76 */
+    {76, 78, 0, 78, "nc:PersonGivenName", 0, 2, 19, 0, 0, 0, EBTS__XC_GIVEN, 76, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 77 */
+    {76, 79, 0, 79, "nc:PersonMiddleName", 1, 2, 19, 0, 0, 0, EBTS__XC_MIDDLE, 76, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 78 */
+    {76, 80, 0, 80, "nc:PersonSurName", 2, 2, 19, 0, 0, 0, EBTS__XC_SUR, 76, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 79 */
+    {51, 81, 0, 81, "ebts:PersonBirthPlaceCode", 14, 2, 20, 0, 0, 0, EBTS__XC_TEXT, 80, -1, 0, "",
+     0, 1, -1, -1, 39, "", 0, ""}, /* 80 */
+    {51, 82, 0, 82, "ebts:PersonCitizenshipCode", 1, 2, 21, 0, 0, 0, EBTS__XC_TEXT, 81, -1, 0, "",
+     0, 10, -1, -1, 39, "", 0, ""}, /* 81 */
+    {51, 83, 0, 83, "ebts:PersonDNAAvailableIndicator", 27, 2, 2031, 1, 0, 0, EBTS__XC_BOOL, 82, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 82 */
+    {51, 84, 0, 84, "ebts:PersonDigitalImageAvailableIndicator", 24, 2, 36, 0, 0, 0, EBTS__XC_BOOL, 83, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 83 */
+    {51, 85, 3, 95, "ebts:PersonEmployment", 22, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 84 */
+    {84, 86, 4, 93, "nc:Address", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 85 */
+    {85, 87, 0, 87, "nc:LocationCityName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 3, ", ",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 86 */
+    {85, 88, 0, 88, "nc:LocationPostalCode", 3, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 5, " ",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 87 */
+    {85, 89, 1, 90, "nc:LocationState", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 88 */
+    {88, 90, 0, 90, "ebts:LocationStateCode", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 4, ", ",
+     0, 1, -1, -1, 39, "", 0, ""}, /* 89 */
+    {85, 91, 2, 93, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 90 */
+    {90, 92, 0, 92, "nc:StreetName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 2, " ",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 91 */
+    {90, 93, 0, 93, "nc:StreetNumberText", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 1, ", ",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 92 */
+    {84, 94, 0, 94, "nc:EmployeeOccupationText", 0, 2, 40, 0, 0, 0, EBTS__XC_TEXT, 93, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 93 */
+    {84, 95, 0, 95, "nc:OrganizationName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 94, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 94 */
+    {51, 96, 0, 96, "ebts:PersonEyeColorCode", 2, 2, 31, 0, 0, 0, EBTS__XC_TEXT, 95, -1, 0, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 95 */
+    {51, 97, 0, 97, "ebts:PersonFirearmSalesDisqualifiedCode", 19, 2, 2021, 0, 0, 0, EBTS__XC_TEXT, 96, -1, 0, "",
+     0, 1, -1, -1, 41, "", 0, ""}, /* 96 */
+    {51, 98, 0, 98, "ebts:PersonHairColorCode", 3, 2, 32, 0, 0, 0, EBTS__XC_TEXT, 97, -1, 0, "",
+     0, 1, -1, -1, 42, "", 0, ""}, /* 97 */
+    {51, 99, 3, 104, "ebts:PersonHeightMeasure", 10, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 98 */
+    {98, 100, 2, 102, "nc:MeasureIntegerRange", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 99, 0, -1, "", 0, ""}, /* 99 */
+    {99, 101, 0, 101, "nc:RangeMaximumIntegerValue", 0, 2, 28, 0, 0, 0, EBTS__XC_TEXT, 98, -1, 1, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 100 */
+    {99, 102, 0, 102, "nc:RangeMinimumIntegerValue", 1, 2, 28, 0, 0, 0, EBTS__XC_TEXT, 98, -1, 0, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 101 */
+    {98, 103, 0, 103, "nc:MeasureIntegerValue", 1, 2, 27, 0, 0, 0, EBTS__XC_TEXT, 98, -1, 0, "",
+     2, 1, 99, 1, 30, "", 0, ""}, /* 102 */
+    {98, 104, 0, 104, "nc:MeasureUnitText", 2, 2, 27, 0, 0, 0, EBTS__XC_CONST, 98, -1, 0, "",
+     1, 1, -1, -1, 1, "FeetInches", 0, ""}, /* 103 */
+    {51, 105, 2, 107, "ebts:PersonOtherIdentification", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 4, -1, -1, -1, "", 0, ""}, /* 104 */
+    {104, 106, 0, 106, "ebts:PersonIDCategoryCode", 1, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 104, -1, 0, "-",
+     1, 1, -1, -1, 45, "", 0, ""}, /* 105 */
+    {104, 107, 0, 107, "nc:IdentificationID", 0, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 104, -1, 1, "-",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 106 */
+    {51, 108, 0, 108, "ebts:PersonPalmPrintAvailableIndicator", 25, 2, 35, 0, 0, 0, EBTS__XC_BOOL, 107, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 107 */
+    {51, 109, 3, 121, "ebts:PersonPhysicalFeature", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 108 */
+    {108, 110, 5, 117, "biom:PhysicalFeatureDescriptionDetail", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 109 */
+    {109, 111, 0, 111, "biom:PhysicalFeatureCategoryCode", 1, 2, 2058, 0, 0, 0, EBTS__XC_TEXT, 109, -1, 0, "",
+     1, 1, -1, -1, 46, "", 0, ""}, /* 110 */
+    {109, 112, 0, 112, "biom:PhysicalFeatureClassCode", 2, 2, 2058, 1, 0, 0, EBTS__XC_TEXT, 109, -1, 0, "",
+     0, 1, -1, -1, 47, "", 0, ""}, /* 111 */
+    {109, 113, 2, 115, "biom:PhysicalFeatureColorDetail", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 112 */
+    {112, 114, 0, 114, "biom:PhysicalFeaturePrimaryColorCode", 0, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 112, -1, 0, "",
+     1, 1, -1, -1, 48, "", 0, ""}, /* 113 */
+    {112, 115, 0, 115, "biom:PhysicalFeatureSecondaryColorCode", 1, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 112, 114, 0, "",
+     0, 5, -1, -1, 48, "", 0, ""}, /* 114 */
+    {109, 116, 0, 116, "biom:PhysicalFeatureDescriptionText", 4, 2, 2058, 3, 0, 0, EBTS__XC_TEXT, 109, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 115 */
+    {109, 117, 0, 117, "biom:PhysicalFeatureSubClassCode", 3, 2, 2058, 2, 0, 0, EBTS__XC_TEXT, 109, -1, 0, "",
+     0, 1, -1, -1, 49, "", 0, ""}, /* 116 */
+    {108, 118, 2, 120, "biom:PhysicalFeatureSize", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 117 */
+    {117, 119, 0, 119, "biom:PhysicalFeatureHeightMeasure", 0, 2, 2055, 0, 0, 0, EBTS__XC_TEXT, 117, -1, 0, "",
+     1, 1, -1, -1, 50, "", 0, ""}, /* 118 */
+    {117, 120, 0, 120, "biom:PhysicalFeatureWidthMeasure", 1, 2, 2055, 1, 0, 0, EBTS__XC_TEXT, 117, -1, 0, "",
+     1, 1, -1, -1, 50, "", 0, ""}, /* 119 */
+    {108, 121, 0, 121, "ebts:PhysicalFeatureCategoryCode", 0, 2, 26, 0, 0, 0, EBTS__XC_TEXT, 120, -1, 0, "",
+     0, 10, -1, -1, 53, "", 0, ""}, /* 120 */
+    {51, 122, 1, 130, "ebts:PersonResidenceLocation", 21, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 121 */
+    {121, 123, 4, 130, "nc:Address", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 122 */
+    {122, 124, 0, 124, "nc:LocationCityName", 1, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 2, ", ",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 123 */
+    {122, 125, 0, 125, "nc:LocationPostalCode", 3, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 4, " ",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 124 */
+    {122, 126, 1, 127, "nc:LocationState", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 125 */
+    {125, 127, 0, 127, "ebts:LocationStateCode", 0, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 3, ", ",
+     0, 1, -1, -1, 39, "", 0, ""}, /* 126 */
+    {122, 128, 2, 130, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 127 */
+    {127, 129, 0, 129, "nc:StreetName", 1, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 1, " ",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 128 */
+    {127, 130, 0, 130, "nc:StreetNumberText", 0, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 129 */
+    {51, 131, 1, 132, "ebts:PersonSubmittedBirthDate", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 130 */
+    {130, 132, 0, 132, "nc:Date", 0, 2, 2007, 0, 0, 0, EBTS__XC_DATE, 130, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 131 */
+    {51, 133, 3, 136, "ebts:PersonSubmittedName", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 132 */
+    {132, 134, 0, 134, "nc:PersonGivenName", 0, 2, 2008, 0, 0, 0, EBTS__XC_GIVEN, 132, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 133 */
+    {132, 135, 0, 135, "nc:PersonMiddleName", 1, 2, 2008, 0, 0, 0, EBTS__XC_MIDDLE, 132, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 134 */
+    {132, 136, 0, 136, "nc:PersonSurName", 2, 2, 2008, 0, 0, 0, EBTS__XC_SUR, 132, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 135 */
+    {51, 137, 3, 142, "ebts:PersonWeightMeasure", 11, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 136 */
+    {136, 138, 2, 140, "nc:MeasureIntegerRange", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 137, 0, -1, "", 0, ""}, /* 137 */
+    {137, 139, 0, 139, "nc:RangeMaximumIntegerValue", 0, 2, 30, 0, 0, 0, EBTS__XC_TEXT, 136, -1, 1, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 138 */
+    {137, 140, 0, 140, "nc:RangeMinimumIntegerValue", 1, 2, 30, 0, 0, 0, EBTS__XC_TEXT, 136, -1, 0, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 139 */
+    {136, 141, 0, 141, "nc:MeasureIntegerValue", 1, 2, 29, 0, 0, 0, EBTS__XC_TEXT, 136, -1, 0, "",
+     2, 1, 137, 1, 30, "", 0, ""}, /* 140 */
+    {136, 142, 0, 142, "nc:MeasureUnitText", 2, 2, 29, 0, 0, 0, EBTS__XC_CONST, 136, -1, 0, "",
+     1, 1, -1, -1, 1, "pounds", 0, ""}, /* 141 */
+    {51, 143, 1, 144, "j:PersonFBIIdentification", 17, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1000, -1, -1, -1, "", 0, ""}, /* 142 */
+    {142, 144, 0, 144, "nc:IdentificationID", 0, 2, 14, 0, 0, 0, EBTS__XC_TEXT, 142, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 143 */
+    {51, 145, 0, 145, "j:PersonRaceCode", 6, 2, 25, 0, 0, 0, EBTS__XC_TEXT, 144, -1, 0, "",
+     0, 1, -1, -1, 54, "", 0, ""}, /* 144 */
+    {51, 146, 0, 146, "j:PersonSexCode", 7, 2, 24, 0, 0, 0, EBTS__XC_TEXT, 145, -1, 0, "",
+     0, 1, -1, -1, 55, "", 0, ""}, /* 145 */
+    {51, 147, 1, 148, "nc:PersonBirthDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 146 */
+    {146, 148, 0, 148, "nc:Date", 0, 2, 22, 0, 0, 0, EBTS__XC_DATE, 146, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 147 */
+    {51, 149, 3, 152, "nc:PersonName", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 148 */
+    {148, 150, 0, 150, "nc:PersonGivenName", 0, 2, 18, 0, 0, 0, EBTS__XC_GIVEN, 148, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 149 */
+    {148, 151, 0, 151, "nc:PersonMiddleName", 1, 2, 18, 0, 0, 0, EBTS__XC_MIDDLE, 148, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 150 */
+    {148, 152, 0, 152, "nc:PersonSurName", 2, 2, 18, 0, 0, 0, EBTS__XC_SUR, 148, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 151 */
+    {51, 153, 1, 154, "nc:PersonSSNIdentification", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 4, -1, -1, -1, "", 0, ""}, /* 152 */
+    {152, 154, 0, 154, "nc:IdentificationID", 0, 2, 16, 0, 0, 0, EBTS__XC_TEXT, 152, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 153 */
+    {51, 155, 1, 156, "nc:PersonStateIdentification", 9, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1000, -1, -1, -1, "", 0, ""}, /* 154 */
+    {154, 156, 0, 156, "nc:IdentificationID", 0, 2, 15, 0, 0, 0, EBTS__XC_TEXT, 154, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 155 */
+    {3, 157, 18, 197, "ebts:RecordTransactionActivity", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 156 */
+    {156, 158, 0, 158, "ebts:AFISSegmentControlID", 10, 2, 86, 0, 0, 0, EBTS__XC_TEXT, 157, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 157 */
+    {156, 159, 0, 159, "ebts:ArrestDate", 3, 2, 45, 0, 0, 0, EBTS__XC_DATE, 158, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 158 */
+    {156, 160, 0, 160, "ebts:ArrestDateSuffixCode", 4, 2, 46, 0, 0, 0, EBTS__XC_TEXT, 159, -1, 0, "",
+     0, 1, -1, -1, 56, "", 0, ""}, /* 159 */
+    {156, 161, 0, 161, "ebts:BiometricSetID", 11, 2, 2029, 0, 0, 0, EBTS__XC_TEXT, 160, -1, 0, "",
+     0, 1000, -1, -1, 1, "", 0, ""}, /* 160 */
+    {156, 162, 0, 162, "ebts:ContributorAssignedNumberID", 16, 2, 2022, 0, 0, 0, EBTS__XC_TEXT, 161, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 161 */
+    {156, 163, 3, 166, "ebts:ContributorCaseIdentificationNumber", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 162 */
+    {162, 164, 0, 164, "ebts:ContributorCaseExtensionID", 2, 2, 11, 0, 0, 0, EBTS__XC_TEXT, 163, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 163 */
+    {162, 165, 0, 165, "ebts:ContributorCaseID", 1, 2, 10, 1, 0, 0, EBTS__XC_TEXT, 162, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 164 */
+    {162, 166, 0, 166, "ebts:ContributorCasePrefixText", 0, 2, 10, 0, 0, 0, EBTS__XC_TEXT, 162, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 165 */
+    {156, 167, 2, 176, "ebts:CriminalCycle", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 999, -1, -1, -1, "", 0, ""}, /* 166 */
+    {166, 168, 2, 170, "ebts:ArrestOffenseData", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 167 */
+    {167, 169, 0, 169, "ebts:OffenseDate", 0, 2, 47, 0, 0, 0, EBTS__XC_DATE, 167, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 168 */
+    {167, 170, 0, 170, "j:ChargeText", 1, 2, 47, 1, 0, 0, EBTS__XC_TEXT, 167, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 169 */
+    {166, 171, 5, 176, "ebts:CourtDispositionData", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 170 */
+    {170, 172, 0, 172, "ebts:CourtCountNumber", 4, 2, 51, 4, 0, 0, EBTS__XC_TEXT, 170, -1, 0, "",
+     0, 1, -1, -1, 57, "", 0, ""}, /* 171 */
+    {170, 173, 0, 173, "ebts:DispositionCategoryCode", 3, 2, 51, 3, 0, 0, EBTS__XC_TEXT, 170, -1, 0, "",
+     1, 1, -1, -1, 58, "", 0, ""}, /* 172 */
+    {170, 174, 0, 174, "ebts:DispositionDate", 0, 2, 51, 0, 0, 0, EBTS__XC_DATE, 170, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 173 */
+    {170, 175, 0, 175, "j:ChargeText", 1, 2, 51, 1, 0, 0, EBTS__XC_TEXT, 170, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 174 */
+    {170, 176, 0, 176, "nc:DispositionText", 2, 2, 51, 2, 0, 0, EBTS__XC_TEXT, 170, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 175 */
+    {156, 177, 6, 185, "ebts:CustodySupervisoryData", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 176 */
+    {176, 178, 0, 178, "ebts:EndDate", 1, 2, 2100, 0, 0, 0, EBTS__XC_DATE, 177, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 177 */
+    {176, 179, 0, 179, "ebts:StartDate", 0, 2, 54, 0, 0, 0, EBTS__XC_DATE, 178, -1, 0, "",
+     0, 1, -1, -1, 8, "", 0, ""}, /* 178 */
+    {176, 180, 0, 180, "ebts:SupervisedReleaseActionCode", 3, 2, 2104, 0, 0, 0, EBTS__XC_TEXT, 179, -1, 0, "",
+     0, 1, -1, -1, 59, "", 0, ""}, /* 179 */
+    {176, 181, 0, 181, "ebts:SupervisedReleaseRevocationReasonText", 4, 2, 2102, 0, 0, 0, EBTS__XC_TEXT, 180, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 180 */
+    {176, 182, 0, 182, "ebts:SupervisionReceivingOrganizationID", 5, 2, 2103, 0, 0, 0, EBTS__XC_TEXT, 181, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 181 */
+    {176, 183, 2, 185, "ebts:SupervisionStatus", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 182 */
+    {182, 184, 0, 184, "ebts:SupervisionStatusCode", 1, 2, 2101, 0, 0, 0, EBTS__XC_TEXT, 183, -1, 0, "",
+     0, 8, -1, -1, 60, "", 0, ""}, /* 183 */
+    {182, 185, 0, 185, "nc:StatusText", 0, 2, 55, 0, 0, 0, EBTS__XC_TEXT, 184, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 184 */
+    {156, 186, 0, 186, "ebts:EnrollmentEventID", 1, 2, 2035, 0, 0, 0, EBTS__XC_TEXT, 185, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 185 */
+    {156, 187, 0, 187, "ebts:FBIFileNumberID", 14, 2, 3, 0, 0, 0, EBTS__XC_TEXT, 186, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 186 */
+    {156, 188, 2, 190, "ebts:FBILatentCaseIdentification", 15, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 187 */
+    {187, 189, 0, 189, "ebts:FBILatentCaseNumberExtensionID", 1, 2, 13, 0, 0, 0, EBTS__XC_TEXT, 187, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 188 */
+    {187, 190, 0, 190, "ebts:FBILatentCaseNumberID", 0, 2, 12, 0, 0, 0, EBTS__XC_TEXT, 189, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 189 */
+    {156, 191, 0, 191, "ebts:ForeignInformationText", 17, 2, 2105, 0, 0, 0, EBTS__XC_TEXT, 190, -1, 0, "",
+     0, 999, -1, -1, 1, "", 0, ""}, /* 190 */
+    {156, 192, 0, 192, "ebts:OffenseCategoryCode", 6, 2, 53, 0, 0, 0, EBTS__XC_TEXT, 191, -1, 0, "",
+     0, 1, -1, -1, 9, "", 0, ""}, /* 191 */
+    {156, 193, 0, 193, "ebts:RecordControllingAgencyID", 9, 2, 73, 0, 0, 0, EBTS__XC_TEXT, 192, -1, 0, "",
+     0, 3, -1, -1, 1, "", 0, ""}, /* 192 */
+    {156, 194, 0, 194, "j:SubjectOffenderNoticeText", 2, 2, 56, 0, 0, 0, EBTS__XC_TEXT, 193, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 193 */
+    {156, 195, 0, 195, "nc:ActivityReasonText", 0, 2, 37, 0, 0, 0, EBTS__XC_TEXT, 194, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 194 */
+    {156, 196, 0, 196, "nc:CaseTitleText", 12, 2, 61, 0, 0, 0, EBTS__XC_TEXT, 195, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 195 */
+    {156, 197, 0, 197, "nc:CaseTrackingID", 5, 2, 9, 0, 0, 0, EBTS__XC_TEXT, 196, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 196 */
+    {3, 198, 11, 285, "ebts:RecordTransactionData", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 197 */
+    {197, 199, 1, 210, "ebts:TransactionBiometricImagesRequested", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 198 */
+    {198, 200, 7, 210, "ebts:BiometricImageDescription", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1000, -1, -1, -1, "", 0, ""}, /* 199 */
+    {199, 201, 0, 201, "biom:FaceImageSubjectPoseCode", 5, 2, 2028, 5, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+     0, 1, -1, -1, 15, "", 0, ""}, /* 200 */
+    {199, 202, 0, 202, "ebts:BiometricImageCategoryCode", 1, 2, 2028, 1, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+     0, 1, -1, -1, 3, "", 0, ""}, /* 201 */
+    {199, 203, 0, 203, "ebts:BiometricSetID", 2, 2, 2028, 2, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 202 */
+    {199, 204, 0, 204, "ebts:FrictionRidgePositionCode", 3, 2, 2028, 3, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+     0, 1, -1, -1, 21, "", 0, ""}, /* 203 */
+    {199, 205, 0, 205, "ebts:PhysicalFeatureCategoryCode", 6, 2, 2028, 6, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+     0, 1, -1, -1, 53, "", 0, ""}, /* 204 */
+    {199, 206, 2, 208, "ebts:PrintPositionDescriptors", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 205 */
+    {205, 207, 0, 207, "biom:FingerPositionCode", 0, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 199, -1, 0, " ",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 206 */
+    {205, 208, 0, 208, "biom:MajorCasePrintCode", 1, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 199, -1, 1, " ",
+     1, 1, -1, -1, 29, "", 0, ""}, /* 207 */
+    {199, 209, 1, 210, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 208 */
+    {208, 210, 0, 210, "nc:IdentificationID", 0, 2, 2028, 0, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 209 */
+    {197, 211, 0, 211, "ebts:TransactionDescriptionText", 2, 2, 88, 0, 0, 0, EBTS__XC_TEXT, 210, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 210 */
+    {197, 212, 1, 213, "ebts:TransactionFingerprintImagesRequested", 3, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 211 */
+    {211, 213, 0, 213, "ebts:FrictionRidgePositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_TEXT, 212, -1, 0, "",
+     2, 13, 212, 0, 21, "", 0, ""}, /* 212 */
+    {197, 214, 1, 215, "ebts:TransactionFingerprintImagesUpdated", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 213 */
+    {213, 215, 0, 215, "ebts:FrictionRidgePositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_TEXT, 213, -1, 0, "",
+     2, 13, 214, 0, 21, "", 0, ""}, /* 214 */
+    {197, 216, 0, 216, "ebts:TransactionImagesRequestedQuantity", 5, 2, 79, 0, 0, 0, EBTS__XC_TEXT, 215, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 215 */
+    {197, 217, 0, 217, "ebts:TransactionMaintenanceActionCode", 1, 2, 2052, 0, 0, 0, EBTS__XC_TEXT, 216, -1, 0, "",
+     0, 1, -1, -1, 61, "", 0, ""}, /* 216 */
+    {197, 218, 15, 281, "ebts:TransactionResponseData", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 217 */
+    {217, 219, 1, 225, "ebts:BiometricImageList", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 218 */
+    {218, 220, 4, 225, "ebts:CandidateImage", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1000, -1, -1, -1, "", 0, ""}, /* 219 */
+    {219, 221, 0, 221, "ebts:BiometricSetID", 1, 2, 2073, 1, 0, 0, EBTS__XC_TEXT, 219, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 220 */
+    {219, 222, 0, 222, "ebts:CaptureDate", 2, 2, 2073, 2, 0, 0, EBTS__XC_DATE, 219, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 221 */
+    {219, 223, 0, 223, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2073, 3, 0, 0, EBTS__XC_TEXT, 219, -1, 0, "",
+     1, 1, -1, -1, 3, "", 0, ""}, /* 222 */
+    {219, 224, 1, 225, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 223 */
+    {223, 225, 0, 225, "nc:IdentificationID", 0, 2, 2073, 0, 0, 0, EBTS__XC_TEXT, 219, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 224 */
+    {217, 226, 0, 226, "ebts:TransactionActionText", 3, 2, 71, 0, 0, 0, EBTS__XC_TEXT, 225, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 225 */
+    {217, 227, 1, 240, "ebts:TransactionAuditTrailRecordList", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 226 */
+    {226, 228, 9, 240, "ebts:AuditTrailRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 100, -1, -1, -1, "", 0, ""}, /* 227 */
+    {227, 229, 0, 229, "biom:FaceImageSubjectPoseCode", 7, 2, 2032, 7, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+     0, 1, -1, -1, 15, "", 0, ""}, /* 228 */
+    {227, 230, 0, 230, "ebts:BiometricImageCategoryCode", 4, 2, 2032, 4, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+     0, 1, -1, -1, 3, "", 0, ""}, /* 229 */
+    {227, 231, 0, 231, "ebts:BiometricSetID", 3, 2, 2032, 3, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 230 */
+    {227, 232, 0, 232, "ebts:FrictionRidgePositionCode", 5, 2, 2032, 5, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+     0, 1, -1, -1, 21, "", 0, ""}, /* 231 */
+    {227, 233, 0, 233, "ebts:PhysicalFeatureCategoryCode", 8, 2, 2032, 8, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+     0, 1, -1, -1, 53, "", 0, ""}, /* 232 */
+    {227, 234, 2, 236, "ebts:PrintPositionDescriptors", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 233 */
+    {233, 235, 0, 235, "biom:FingerPositionCode", 0, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 227, -1, 0, " ",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 234 */
+    {233, 236, 0, 236, "biom:MajorCasePrintCode", 1, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 227, -1, 1, " ",
+     1, 1, -1, -1, 29, "", 0, ""}, /* 235 */
+    {227, 237, 0, 237, "ebts:RecordDisseminationDate", 1, 2, 2032, 1, 0, 0, EBTS__XC_DATE, 227, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 236 */
+    {227, 238, 1, 239, "ebts:RecordReceivingAgency", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 237 */
+    {237, 239, 0, 239, "nc:IdentificationID", 0, 2, 2032, 0, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 238 */
+    {227, 240, 0, 240, "ebts:RecordTransactionCategoryCode", 2, 2, 2032, 2, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+     1, 1, -1, -1, 62, "", 0, ""}, /* 239 */
+    {217, 241, 1, 246, "ebts:TransactionBiometricImageEnrollmentRecordList", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 240 */
+    {240, 242, 4, 246, "ebts:BiometricImageEnrollmentRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 61, -1, -1, -1, "", 0, ""}, /* 241 */
+    {241, 243, 0, 243, "biom:FaceImageSubjectPoseCode", 2, 2, 2061, 2, 0, 0, EBTS__XC_TEXT, 241, -1, 0, "",
+     0, 1, -1, -1, 15, "", 0, ""}, /* 242 */
+    {241, 244, 0, 244, "ebts:BiometricImageCategoryCode", 1, 2, 2061, 1, 0, 0, EBTS__XC_TEXT, 241, -1, 0, "",
+     1, 1, -1, -1, 3, "", 0, ""}, /* 243 */
+    {241, 245, 0, 245, "ebts:BiometricSetID", 0, 2, 2061, 0, 0, 0, EBTS__XC_TEXT, 241, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 244 */
+    {241, 246, 0, 246, "ebts:PhysicalFeatureCategoryCode", 3, 2, 2061, 3, 0, 0, EBTS__XC_TEXT, 241, -1, 0, "",
+     0, 1, -1, -1, 53, "", 0, ""}, /* 245 */
+    {217, 247, 1, 265, "ebts:TransactionCandidateList", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 3, -1, -1, -1, "", 0, ""}, /* 246 */
+    {246, 248, 11, 265, "ebts:Candidate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 99, -1, -1, -1, "", 0, ""}, /* 247 */
+    {247, 249, 0, 249, "biom:ImageReferenceID", 9, 2, 2033, 9, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 248 */
+    {247, 250, 0, 250, "ebts:BiometricImageAvailableCode", 7, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 247, 249, 0, "",
+     0, 6, -1, -1, 3, "", 0, ""}, /* 249 */
+    {247, 251, 0, 251, "ebts:BiometricSetID", 2, 2, 2033, 2, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 250 */
+    {247, 252, 0, 252, "ebts:CandidateMatchScoreValue", 6, 2, 2033, 6, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 251 */
+    {247, 253, 0, 253, "ebts:FrictionRidgePositionCode", 4, 2, 2033, 4, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+     0, 1, -1, -1, 21, "", 0, ""}, /* 252 */
+    {247, 254, 0, 254, "ebts:ORIPointOfContactText", 10, 2, 2033, 10, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 253 */
+    {247, 255, 2, 257, "ebts:PrintPositionDescriptors", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 254 */
+    {254, 256, 0, 256, "biom:FingerPositionCode", 0, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 247, -1, 0, " ",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 255 */
+    {254, 257, 0, 257, "biom:MajorCasePrintCode", 1, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 247, -1, 1, " ",
+     1, 1, -1, -1, 29, "", 0, ""}, /* 256 */
+    {247, 258, 0, 258, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2033, 3, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+     0, 1, -1, -1, 3, "", 0, ""}, /* 257 */
+    {247, 259, 0, 259, "ebts:RecordFBIRepositoryCode", 8, 2, 2033, 8, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+     0, 100, -1, -1, 6, "", 0, ""}, /* 258 */
+    {247, 260, 1, 261, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 259 */
+    {259, 261, 0, 261, "nc:IdentificationID", 0, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 260 */
+    {247, 262, 3, 265, "nc:PersonName", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 261 */
+    {261, 263, 0, 263, "nc:PersonGivenName", 0, 2, 2033, 1, 11, 1, EBTS__XC_GIVEN, 247, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 262 */
+    {261, 264, 0, 264, "nc:PersonMiddleName", 1, 2, 2033, 1, 11, 1, EBTS__XC_MIDDLE, 247, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 263 */
+    {261, 265, 0, 265, "nc:PersonSurName", 2, 2, 2033, 1, 11, 1, EBTS__XC_SUR, 247, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 264 */
+    {217, 266, 0, 266, "ebts:TransactionElectronicRapSheetText", 12, 2, 75, 0, 0, 0, EBTS__XC_TEXT, 265, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 265 */
+    {217, 267, 0, 267, "ebts:TransactionElectronicRapSheetXML", 13, 2, 90, 0, 0, 0, EBTS__XC_TEXT, 266, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 266 */
+    {217, 268, 0, 268, "ebts:TransactionHitCategoryCode", 1, 2, 2024, 0, 0, 0, EBTS__XC_TEXT, 267, -1, 0, "",
+     0, 1, -1, -1, 63, "", 0, ""}, /* 267 */
+    {217, 269, 0, 269, "ebts:TransactionPenetrationQueryResponsePercent", 6, 2, 78, 0, 0, 0, EBTS__XC_TEXT, 268, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 268 */
+    {217, 270, 0, 270, "ebts:TransactionReasonText", 2, 2, 80, 0, 0, 0, EBTS__XC_TEXT, 269, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 269 */
+    {217, 271, 1, 277, "ebts:TransactionRepositoryResponse", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 270 */
+    {270, 272, 5, 277, "ebts:TransactionRepositoryResponseRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 0, -1, -1, -1, "", 0, ""}, /* 271 */
+    {271, 273, 0, 273, "ebts:RepositoryCivilParameterRatio", 3, 2, 65, 3, 0, 0, EBTS__XC_TEXT, 271, -1, 0, "",
+     1, 1, -1, -1, 64, "", 0, ""}, /* 272 */
+    {271, 274, 0, 274, "ebts:RepositoryCombinedParameterRatio", 4, 2, 65, 4, 0, 0, EBTS__XC_TEXT, 271, -1, 0, "",
+     1, 1, -1, -1, 64, "", 0, ""}, /* 273 */
+    {271, 275, 0, 275, "ebts:RepositoryCriminalParameterRatio", 2, 2, 65, 2, 0, 0, EBTS__XC_TEXT, 271, -1, 0, "",
+     1, 1, -1, -1, 64, "", 0, ""}, /* 274 */
+    {271, 276, 0, 276, "ebts:RepositoryParameterText", 0, 2, 65, 0, 0, 0, EBTS__XC_TEXT, 271, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 275 */
+    {271, 277, 0, 277, "ebts:RepositoryParameterValueText", 1, 2, 65, 1, 0, 0, EBTS__XC_TEXT, 271, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 276 */
+    {217, 278, 0, 278, "ebts:TransactionResponseIndicator", 8, 2, 82, 0, 0, 0, EBTS__XC_BOOL, 277, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 277 */
+    {217, 279, 0, 279, "ebts:TransactionSearchResultsCode", 9, 2, 59, 0, 0, 0, EBTS__XC_TEXT, 278, -1, 0, "",
+     0, 1, -1, -1, 65, "", 0, ""}, /* 278 */
+    {217, 280, 0, 280, "ebts:TransactionStatusText", 10, 2, 60, 0, 0, 0, EBTS__XC_TEXT, 279, -1, 0, "",
+     0, 1000, -1, -1, 1, "", 0, ""}, /* 279 */
+    {217, 281, 0, 281, "ebts:TransactionSupplementaryIdentityInformationText", 11, 2, 2023, 0, 0, 0, EBTS__XC_TEXT, 280, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 280 */
+    {197, 282, 0, 282, "ebts:TransactionSearchAreaCode", 8, 2, 44, 0, 0, 0, EBTS__XC_TEXT, 281, -1, 0, "",
+     0, 5, -1, -1, 39, "", 0, ""}, /* 281 */
+    {197, 283, 0, 283, "ebts:TransactionSearchRequestCategoryCode", 9, 2, 43, 0, 0, 0, EBTS__XC_TEXT, 282, -1, 0, "",
+     0, 1, -1, -1, 66, "", 0, ""}, /* 282 */
+    {197, 284, 0, 284, "ebts:TransactionSubmissionMilitaryCode", 0, 2, 42, 0, 0, 0, EBTS__XC_TEXT, 283, -1, 0, "",
+     0, 1, -1, -1, 67, "", 0, ""}, /* 283 */
+    {197, 285, 0, 285, "ebts:TransactionUnsolvedLatentFileIndicator", 10, 2, 83, 0, 0, 0, EBTS__XC_TEXT, 284, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 284 */
+    {3, 286, 0, 286, "ebts:TierLevelCode", 6, 2, 2046, 0, 0, 0, EBTS__XC_TEXT, 285, -1, 0, "",
+     0, 1, -1, -1, 68, "", 0, ""}, /* 285 */
+    {3, 287, 0, 287, "nc:CaveatText", 4, 2, 6, 0, 0, 0, EBTS__XC_TEXT, 286, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 286 */
+    {-1, 288, 5, 361, "itl:PackageFingerImpressionImageRecord", 4, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 998, -1, -1, -1, "", 0, ""}, /* 287 */
+    {287, 289, 21, 356, "biom:FingerImpressionImageDetail", 4, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 288 */
+    {288, 290, 0, 290, "biom:ExemplarFingerPositionCode", 10, 14, 13, 0, 0, 0, EBTS__XC_TEXT, 289, -1, 0, "",
+     1, 1, -1, -1, 25, "", 0, ""}, /* 289 */
+    {288, 291, 0, 291, "biom:FingerprintImageAcquisitionProfileCode", 20, 14, 31, 0, 0, 0, EBTS__XC_TEXT, 290, -1, 0, "",
+     0, 1, -1, -1, 69, "", 0, ""}, /* 290 */
+    {288, 292, 2, 294, "biom:FingerprintImageFingerMissing", 12, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 291 */
+    {291, 293, 0, 293, "biom:FingerMissingCode", 1, 14, 18, 1, 0, 0, EBTS__XC_TEXT, 291, -1, 0, "",
+     1, 1, -1, -1, 26, "", 0, ""}, /* 292 */
+    {291, 294, 0, 294, "biom:FingerPositionCode", 0, 14, 18, 0, 0, 0, EBTS__XC_TEXT, 291, -1, 0, "",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 293 */
+    {288, 295, 3, 305, "biom:FingerprintImageMajorCasePrint", 11, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 294 */
+    {294, 296, 0, 296, "biom:FingerPositionCode", 0, 14, 14, 0, 0, 0, EBTS__XC_TEXT, 295, -1, 0, "",
+     1, 9, -1, -1, 17, "", 0, ""}, /* 295 */
+    {294, 297, 0, 297, "biom:MajorCasePrintCode", 1, 14, 14, 1, 0, 0, EBTS__XC_TEXT, 296, -1, 0, "",
+     1, 9, -1, -1, 29, "", 0, ""}, /* 296 */
+    {294, 298, 3, 305, "biom:MajorCasePrintSegmentOffset", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 12, -1, -1, -1, "", 0, ""}, /* 297 */
+    {297, 299, 4, 303, "biom:FingerprintCoordinate", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 298 */
+    {298, 300, 0, 300, "biom:SegmentBottomVerticalCoordinateValue", 3, 14, 15, 5, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 299 */
+    {298, 301, 0, 301, "biom:SegmentLeftHorizontalCoordinateValue", 1, 14, 15, 2, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 300 */
+    {298, 302, 0, 302, "biom:SegmentRightHorizontalCoordinateValue", 2, 14, 15, 3, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 301 */
+    {298, 303, 0, 303, "biom:SegmentTopVerticalCoordinateValue", 0, 14, 15, 4, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 302 */
+    {297, 304, 0, 304, "biom:SegmentFingerViewCode", 2, 14, 15, 0, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
+     1, 1, -1, -1, 28, "", 0, ""}, /* 303 */
+    {297, 305, 0, 305, "biom:SegmentLocationCode", 1, 14, 15, 1, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
+     1, 1, -1, -1, 27, "", 0, ""}, /* 304 */
+    {288, 306, 2, 308, "biom:FingerprintImageNISTQuality", 14, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 305 */
+    {305, 307, 0, 307, "biom:FingerPositionCode", 0, 14, 22, 0, 0, 0, EBTS__XC_TEXT, 305, -1, 0, "",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 306 */
+    {305, 308, 0, 308, "biom:NISTQualityMeasure", 1, 14, 22, 1, 0, 0, EBTS__XC_TEXT, 305, -1, 0, "",
+     1, 1, -1, -1, 72, "", 0, ""}, /* 307 */
+    {288, 309, 4, 313, "biom:FingerprintImageQuality", 15, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 308 */
+    {308, 310, 0, 310, "biom:FingerPositionCode", 0, 14, 24, 0, 0, 0, EBTS__XC_TEXT, 308, -1, 0, "",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 309 */
+    {308, 311, 0, 311, "biom:QualityAlgorithmProductID", 1, 14, 24, 3, 0, 0, EBTS__XC_TEXT, 308, -1, 0, "",
+     1, 1, -1, -1, 73, "", 0, ""}, /* 310 */
+    {308, 312, 0, 312, "biom:QualityAlgorithmVendorID", 2, 14, 24, 2, 0, 0, EBTS__XC_TEXT, 308, -1, 0, "",
+     1, 1, -1, -1, 74, "", 0, ""}, /* 311 */
+    {308, 313, 0, 313, "biom:QualityValue", 3, 14, 24, 1, 0, 0, EBTS__XC_TEXT, 308, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 312 */
+    {288, 314, 3, 319, "biom:FingerprintImageSegmentPositionPolygon", 19, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 313 */
+    {313, 315, 0, 315, "biom:FingerPositionCode", 0, 14, 25, 0, 2, 2, EBTS__XC_TEXT, 313, -1, 0, "",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 314 */
+    {313, 316, 2, 318, "biom:PositionPolygonVertex", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 315 */
+    {315, 317, 0, 317, "biom:PositionHorizontalCoordinateValue", 0, 14, 25, 0, 2, 2, EBTS__XC_TEXT, 313, 315, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 316 */
+    {315, 318, 0, 318, "biom:PositionVerticalCoordinateValue", 1, 14, 25, 1, 2, 2, EBTS__XC_TEXT, 313, 315, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 317 */
+    {313, 319, 0, 319, "biom:PositionPolygonVertexQuantity", 1, 14, 25, 1, 2, 2, EBTS__XC_TEXT, 313, -1, 0, "",
+     1, 1, -1, -1, 77, "", 0, ""}, /* 318 */
+    {288, 320, 5, 325, "biom:FingerprintImageSegmentPositionSquare", 13, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 319 */
+    {319, 321, 0, 321, "biom:FingerPositionCode", 0, 14, 21, 0, 0, 0, EBTS__XC_TEXT, 319, -1, 0, "",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 320 */
+    {319, 322, 0, 322, "biom:SegmentBottomVerticalCoordinateValue", 1, 14, 21, 4, 0, 0, EBTS__XC_TEXT, 319, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 321 */
+    {319, 323, 0, 323, "biom:SegmentLeftHorizontalCoordinateValue", 2, 14, 21, 1, 0, 0, EBTS__XC_TEXT, 319, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 322 */
+    {319, 324, 0, 324, "biom:SegmentRightHorizontalCoordinateValue", 3, 14, 21, 2, 0, 0, EBTS__XC_TEXT, 319, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 323 */
+    {319, 325, 0, 325, "biom:SegmentTopVerticalCoordinateValue", 4, 14, 21, 3, 0, 0, EBTS__XC_TEXT, 319, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 324 */
+    {288, 326, 4, 330, "biom:FingerprintImageSegmentationQuality", 16, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 5, -1, -1, -1, "", 0, ""}, /* 325 */
+    {325, 327, 0, 327, "biom:FingerPositionCode", 0, 14, 23, 0, 0, 0, EBTS__XC_TEXT, 325, -1, 0, "",
+     1, 1, -1, -1, 17, "", 0, ""}, /* 326 */
+    {325, 328, 0, 328, "biom:QualityAlgorithmProductID", 1, 14, 23, 3, 0, 0, EBTS__XC_TEXT, 325, -1, 0, "",
+     1, 1, -1, -1, 73, "", 0, ""}, /* 327 */
+    {325, 329, 0, 329, "biom:QualityAlgorithmVendorID", 2, 14, 23, 2, 0, 0, EBTS__XC_TEXT, 325, -1, 0, "",
+     1, 1, -1, -1, 74, "", 0, ""}, /* 328 */
+    {325, 330, 0, 330, "biom:QualityValue", 3, 14, 23, 1, 0, 0, EBTS__XC_TEXT, 325, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 329 */
+    {288, 331, 0, 331, "biom:FingerprintImageStitchedIndicator", 18, 14, 27, 0, 0, 0, EBTS__XC_BOOL, 330, -1, 0, "",
+     0, 1, -1, -1, 2, "", 0, ""}, /* 330 */
+    {288, 332, 0, 332, "biom:FingerprintSimultaneousCaptureID", 17, 14, 26, 0, 0, 0, EBTS__XC_TEXT, 331, -1, 0, "",
+     0, 1, -1, -1, 78, "", 0, ""}, /* 331 */
+    {288, 333, 0, 333, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 9, 14, 3, 0, 0, 0, EBTS__XC_TEXT, 332, -1, 0, "",
+     1, 1, -1, -1, 79, "", 0, ""}, /* 332 */
+    {288, 334, 0, 334, "biom:HorizontalLineLengthPixelQuantity", 4, 14, 6, 0, 0, 0, EBTS__XC_TEXT, 333, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 333 */
+    {288, 335, 0, 335, "biom:ImageBitsPerPixelQuantity", 0, 14, 12, 0, 0, 0, EBTS__XC_TEXT, 334, -1, 0, "",
+     0, 1, -1, -1, 81, "", 0, ""}, /* 334 */
+    {288, 336, 6, 350, "biom:ImageCaptureDetail", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 335 */
+    {335, 337, 1, 338, "biom:CaptureDate", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 336 */
+    {336, 338, 0, 338, "nc:Date", 0, 14, 5, 0, 0, 0, EBTS__XC_DATE, 336, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 337 */
+    {335, 339, 4, 343, "biom:CaptureDevice", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 338 */
+    {338, 340, 0, 340, "biom:DeviceID", 0, 14, 903, 0, 0, 0, EBTS__XC_TEXT, 339, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 339 */
+    {338, 341, 0, 341, "biom:DeviceMakeText", 1, 14, 904, 0, 0, 0, EBTS__XC_TEXT, 340, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 340 */
+    {338, 342, 0, 342, "biom:DeviceModelText", 2, 14, 904, 1, 0, 0, EBTS__XC_TEXT, 341, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 341 */
+    {338, 343, 0, 343, "biom:DeviceSerialNumberText", 3, 14, 904, 2, 0, 0, EBTS__XC_TEXT, 342, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 342 */
+    {335, 344, 0, 344, "biom:CaptureDeviceMonitoringModeCode", 5, 14, 30, 0, 0, 0, EBTS__XC_TEXT, 343, -1, 0, "",
+     0, 1, -1, -1, 82, "", 0, ""}, /* 343 */
+    {335, 345, 0, 345, "biom:CaptureHorizontalPixelDensityValue", 3, 14, 16, 0, 0, 0, EBTS__XC_TEXT, 344, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 344 */
+    {335, 346, 2, 349, "biom:CaptureOrganization", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 345 */
+    {345, 347, 1, 348, "nc:OrganizationIdentification", 0, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 346 */
+    {346, 348, 0, 348, "nc:IdentificationID", 0, 14, 4, 0, 0, 0, EBTS__XC_TEXT, 346, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 347 */
+    {345, 349, 0, 349, "nc:OrganizationName", 1, 14, 993, 0, 0, 0, EBTS__XC_TEXT, 348, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 348 */
+    {335, 350, 0, 350, "biom:CaptureVerticalPixelDensityValue", 4, 14, 17, 0, 0, 0, EBTS__XC_TEXT, 349, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 349 */
+    {288, 351, 0, 351, "biom:ImageCommentText", 2, 14, 20, 0, 0, 0, EBTS__XC_TEXT, 350, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 350 */
+    {288, 352, 0, 352, "biom:ImageCompressionAlgorithmCode", 3, 14, 11, 0, 0, 0, EBTS__XC_TEXT, 351, -1, 0, "",
+     0, 1, -1, -1, 83, "", 0, ""}, /* 351 */
+    {288, 353, 0, 353, "biom:ImageHorizontalPixelDensityValue", 5, 14, 9, 0, 0, 0, EBTS__XC_TEXT, 352, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 352 */
+    {288, 354, 0, 354, "biom:ImageScaleUnitsCode", 6, 14, 8, 0, 0, 0, EBTS__XC_TEXT, 353, -1, 0, "",
+     0, 1, -1, -1, 84, "", 0, ""}, /* 353 */
+    {288, 355, 0, 355, "biom:ImageVerticalPixelDensityValue", 8, 14, 10, 0, 0, 0, EBTS__XC_TEXT, 354, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 354 */
+    {288, 356, 0, 356, "biom:VerticalLineLengthPixelQuantity", 7, 14, 7, 0, 0, 0, EBTS__XC_TEXT, 355, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 355 */
+    {287, 357, 0, 357, "biom:ImageHashValue", 2, 14, 996, 0, 0, 0, EBTS__XC_TEXT, 356, -1, 0, "",
+     0, 1, -1, -1, 85, "", 0, ""}, /* 356 */
+    {287, 358, 0, 358, "biom:ImageReferenceID", 0, 14, 2, 0, 0, 0, EBTS__XC_TEXT, 357, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 357 */
+    {287, 359, 1, 360, "ebts:Type14UserDefinedFields", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 358 */
+    {358, 360, 0, 360, "ebts:ImageSourceCode", 0, 14, 200, 0, 0, 0, EBTS__XC_TEXT, 359, -1, 0, "",
+     1, 1, -1, -1, 86, "", 0, ""}, /* 359 */
+    {287, 361, 0, 361, "nc:Base64BinaryObject", 3, 14, 999, 0, 0, 0, EBTS__XC_BASE64, 360, -1, 0, "",
+     0, 1, -1, -1, 87, "", 0, ""}, /* 360 */
+    {-1, 362, 1, 391, "itl:PackageInformationRecord", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 361 */
+    {361, 363, 14, 391, "itl:Transaction", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 362 */
+    {362, 364, 0, 364, "ebts:TransactionCategoryCode", 12, 1, 4, 0, 0, 0, EBTS__XC_TEXT, 363, -1, 0, "",
+     1, 1, -1, -1, 62, "", 0, ""}, /* 363 */
+    {362, 365, 3, 368, "itl:TransactionApplicationProfile", 7, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 99, -1, -1, -1, "", 0, ""}, /* 364 */
+    {364, 366, 0, 366, "biom:ApplicationProfileName", 1, 1, 16, 1, 0, 0, EBTS__XC_TEXT, 364, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 365 */
+    {364, 367, 0, 367, "biom:ApplicationProfileOrganizationName", 0, 1, 16, 0, 0, 0, EBTS__XC_TEXT, 364, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 366 */
+    {364, 368, 0, 368, "itl:ApplicationProfileVersionNumberID", 2, 1, 16, 2, 0, 0, EBTS__XC_TEXT, 364, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 367 */
+    {362, 369, 2, 373, "itl:TransactionContentSummary", 13, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 368 */
+    {368, 370, 0, 370, "itl:ContentRecordQuantity", 0, 1, 3, 0, 1, 2, EBTS__XC_CNT, 368, -1, 0, "",
+     1, 1, -1, -1, 57, "", 0, ""}, /* 369 */
+    {368, 371, 2, 373, "itl:ContentRecordSummary", 1, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 999, -1, -1, -1, "", 0, ""}, /* 370 */
+    {370, 372, 0, 372, "biom:ImageReferenceID", 0, 1, 3, 0, 1, 2, EBTS__XC_CNT, 368, 370, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 371 */
+    {370, 373, 0, 373, "itl:RecordCategoryCode", 1, 1, 3, 1, 1, 2, EBTS__XC_CNT, 368, 370, 0, "",
+     1, 1, -1, -1, 88, "", 0, ""}, /* 372 */
+    {362, 374, 0, 374, "itl:TransactionControlNumberID", 4, 1, 9, 0, 0, 0, EBTS__XC_TEXT, 373, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 373 */
+    {362, 375, 0, 375, "itl:TransactionControlReferenceNumberID", 5, 1, 10, 0, 0, 0, EBTS__XC_TEXT, 374, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 374 */
+    {362, 376, 0, 376, "itl:TransactionDate", 0, 1, 5, 0, 0, 0, EBTS__XC_DATE, 375, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 375 */
+    {362, 377, 2, 379, "itl:TransactionDestinationAgency", 1, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 376 */
+    {376, 378, 0, 378, "itl:AgencyName", 0, 1, 17, 0, 0, 0, EBTS__XC_TEXT, 377, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 377 */
+    {376, 379, 0, 379, "nc:IdentificationID", 1, 1, 7, 0, 0, 0, EBTS__XC_TEXT, 376, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 378 */
+    {362, 380, 2, 382, "itl:TransactionDomain", 6, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 379 */
+    {379, 381, 0, 381, "itl:DomainVersionNumberID", 0, 1, 13, 1, 0, 0, EBTS__XC_TEXT, 379, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 380 */
+    {379, 382, 0, 382, "itl:TransactionDomainName", 1, 1, 13, 0, 0, 0, EBTS__XC_TEXT, 379, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 381 */
+    {362, 383, 2, 385, "itl:TransactionImageResolutionDetails", 8, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 382 */
+    {382, 384, 0, 384, "biom:NativeScanningResolutionValue", 0, 1, 11, 0, 0, 0, EBTS__XC_TEXT, 383, -1, 0, "",
+     1, 1, -1, -1, 89, "", 0, ""}, /* 383 */
+    {382, 385, 0, 385, "biom:NominalTransmittingResolutionValue", 1, 1, 12, 0, 0, 0, EBTS__XC_TEXT, 384, -1, 0, "",
+     1, 1, -1, -1, 77, "", 0, ""}, /* 384 */
+    {362, 386, 0, 386, "itl:TransactionMajorVersionValue", 9, 1, 2, 0, 0, 0, EBTS__XC_VER_MAJ, 385, -1, 0, "",
+     1, 1, -1, -1, 70, "", 0, ""}, /* 385 */
+    {362, 387, 0, 387, "itl:TransactionMinorVersionValue", 10, 1, 2, 0, 0, 0, EBTS__XC_VER_MIN, 386, -1, 0, "",
+     1, 1, -1, -1, 90, "", 0, ""}, /* 386 */
+    {362, 388, 1, 389, "itl:TransactionOriginatingAgency", 2, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 387 */
+    {387, 389, 0, 389, "nc:IdentificationID", 0, 1, 8, 0, 0, 0, EBTS__XC_TEXT, 388, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 388 */
+    {362, 390, 0, 390, "itl:TransactionPriorityValue", 11, 1, 6, 0, 0, 0, EBTS__XC_TEXT, 389, -1, 0, "",
+     0, 1, -1, -1, 91, "", 0, ""}, /* 389 */
+    {362, 391, 0, 391, "itl:TransactionUTCDate", 3, 1, 14, 0, 0, 0, EBTS__XC_DATETIME, 390, -1, 0, "",
+     0, 1, -1, -1, 92, "", 0, ""}, /* 390 */
+    {-1, 392, 4, 473, "itl:PackageIrisImageRecord", 6, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 998, -1, -1, -1, "", 0, ""}, /* 391 */
+    {391, 393, 0, 393, "biom:ImageHashValue", 1, 17, 996, 0, 0, 0, EBTS__XC_TEXT, 392, -1, 0, "",
+     0, 1, -1, -1, 85, "", 0, ""}, /* 392 */
+    {391, 394, 0, 394, "biom:ImageReferenceID", 0, 17, 2, 0, 0, 0, EBTS__XC_TEXT, 393, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 393 */
+    {391, 395, 28, 472, "biom:IrisImageDetail", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 394 */
+    {394, 396, 0, 396, "biom:HorizontalLineLengthPixelQuantity", 5, 17, 6, 0, 0, 0, EBTS__XC_TEXT, 395, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 395 */
+    {394, 397, 0, 397, "biom:ImageBitsPerPixelQuantity", 0, 17, 12, 0, 0, 0, EBTS__XC_TEXT, 396, -1, 0, "",
+     0, 1, -1, -1, 81, "", 0, ""}, /* 396 */
+    {394, 398, 6, 412, "biom:ImageCaptureDetail", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 397 */
+    {397, 399, 1, 400, "biom:CaptureDate", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 398 */
+    {398, 400, 0, 400, "nc:Date", 0, 17, 5, 0, 0, 0, EBTS__XC_DATE, 398, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 399 */
+    {397, 401, 4, 405, "biom:CaptureDevice", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 400 */
+    {400, 402, 0, 402, "biom:DeviceID", 0, 17, 17, 0, 0, 0, EBTS__XC_TEXT, 401, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 401 */
+    {400, 403, 0, 403, "biom:DeviceMakeText", 1, 17, 19, 0, 0, 0, EBTS__XC_TEXT, 402, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 402 */
+    {400, 404, 0, 404, "biom:DeviceModelText", 2, 17, 19, 1, 0, 0, EBTS__XC_TEXT, 403, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 403 */
+    {400, 405, 0, 405, "biom:DeviceSerialNumberText", 3, 17, 19, 2, 0, 0, EBTS__XC_TEXT, 404, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 404 */
+    {397, 406, 0, 406, "biom:CaptureDeviceMonitoringModeCode", 5, 17, 30, 0, 0, 0, EBTS__XC_TEXT, 405, -1, 0, "",
+     0, 1, -1, -1, 82, "", 0, ""}, /* 405 */
+    {397, 407, 0, 407, "biom:CaptureHorizontalPixelDensityValue", 3, 17, 22, 0, 0, 0, EBTS__XC_TEXT, 406, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 406 */
+    {397, 408, 2, 411, "biom:CaptureOrganization", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 407 */
+    {407, 409, 1, 410, "nc:OrganizationIdentification", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 408 */
+    {408, 410, 0, 410, "nc:IdentificationID", 0, 17, 4, 0, 0, 0, EBTS__XC_TEXT, 408, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 409 */
+    {407, 411, 0, 411, "nc:OrganizationName", 1, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 410 */
+    {397, 412, 0, 412, "biom:CaptureVerticalPixelDensityValue", 4, 17, 23, 0, 0, 0, EBTS__XC_TEXT, 411, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 411 */
+    {394, 413, 0, 413, "biom:ImageColorSpaceCode", 2, 17, 13, 0, 0, 0, EBTS__XC_TEXT, 412, -1, 0, "",
+     0, 1, -1, -1, 93, "", 0, ""}, /* 412 */
+    {394, 414, 0, 414, "biom:ImageCommentText", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 413 */
+    {394, 415, 0, 415, "biom:ImageCompressionAlgorithmCode", 4, 17, 11, 0, 0, 0, EBTS__XC_TEXT, 414, -1, 0, "",
+     0, 1, -1, -1, 83, "", 0, ""}, /* 414 */
+    {394, 416, 0, 416, "biom:ImageHorizontalPixelDensityValue", 6, 17, 9, 0, 0, 0, EBTS__XC_TEXT, 415, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 415 */
+    {394, 417, 3, 420, "biom:ImageQuality", 7, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 416 */
+    {416, 418, 0, 418, "biom:QualityAlgorithmProductID", 0, 17, 24, 2, 0, 0, EBTS__XC_TEXT, 416, -1, 0, "",
+     0, 1, -1, -1, 73, "", 0, ""}, /* 417 */
+    {416, 419, 0, 419, "biom:QualityAlgorithmVendorID", 1, 17, 24, 1, 0, 0, EBTS__XC_TEXT, 416, -1, 0, "",
+     0, 1, -1, -1, 74, "", 0, ""}, /* 418 */
+    {416, 420, 0, 420, "biom:QualityValue", 2, 17, 24, 0, 0, 0, EBTS__XC_TEXT, 416, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 419 */
+    {394, 421, 0, 421, "biom:ImageScaleUnitsCode", 8, 17, 8, 0, 0, 0, EBTS__XC_TEXT, 420, -1, 0, "",
+     0, 1, -1, -1, 84, "", 0, ""}, /* 420 */
+    {394, 422, 0, 422, "biom:ImageVerticalPixelDensityValue", 10, 17, 10, 0, 0, 0, EBTS__XC_TEXT, 421, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 421 */
+    {394, 423, 0, 423, "biom:IrisDiameterPixelQuantity", 18, 17, 26, 0, 0, 0, EBTS__XC_TEXT, 422, -1, 0, "",
+     0, 1, -1, -1, 94, "", 0, ""}, /* 422 */
+    {394, 424, 0, 424, "biom:IrisEyePositionCode", 11, 17, 3, 0, 0, 0, EBTS__XC_TEXT, 423, -1, 0, "",
+     1, 1, -1, -1, 95, "", 0, ""}, /* 423 */
+    {394, 425, 0, 425, "biom:IrisEyeRotationAngleValue", 13, 17, 14, 0, 0, 0, EBTS__XC_TEXT, 424, -1, 0, "",
+     0, 1, -1, -1, 74, "", 0, ""}, /* 424 */
+    {394, 426, 0, 426, "biom:IrisEyeRotationUncertaintyValue", 14, 17, 15, 0, 0, 0, EBTS__XC_TEXT, 425, -1, 0, "",
+     0, 1, -1, -1, 74, "", 0, ""}, /* 425 */
+    {394, 427, 3, 430, "biom:IrisImageAcquisitionLightingSpectrum", 17, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 426 */
+    {426, 428, 0, 428, "biom:AcquisitionLightingSpectrumCode", 0, 17, 25, 0, 0, 0, EBTS__XC_TEXT, 427, -1, 0, "",
+     1, 1, -1, -1, 96, "", 0, ""}, /* 427 */
+    {426, 429, 0, 429, "biom:AcquisitionLightingSpectrumLowerMeasure", 1, 17, 27, 0, 0, 0, EBTS__XC_TEXT, 428, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 428 */
+    {426, 430, 0, 430, "biom:AcquisitionLightingSpectrumUpperMeasure", 2, 17, 27, 1, 0, 0, EBTS__XC_TEXT, 429, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 429 */
+    {394, 431, 0, 431, "biom:IrisImageAcquisitionProfileCode", 19, 17, 31, 0, 0, 0, EBTS__XC_TEXT, 430, -1, 0, "",
+     0, 1, -1, -1, 97, "", 0, ""}, /* 430 */
+    {394, 432, 3, 435, "biom:IrisImageCapture", 15, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 431 */
+    {431, 433, 0, 433, "biom:IrisImageHorizontalOrientationCode", 0, 17, 16, 0, 0, 0, EBTS__XC_TEXT, 431, -1, 0, "",
+     1, 1, -1, -1, 98, "", 0, ""}, /* 432 */
+    {431, 434, 0, 434, "biom:IrisImageScanCategoryCode", 1, 17, 16, 2, 0, 0, EBTS__XC_TEXT, 431, -1, 0, "",
+     1, 1, -1, -1, 99, "", 0, ""}, /* 433 */
+    {431, 435, 0, 435, "biom:IrisImageVerticalOrientationCode", 2, 17, 16, 1, 0, 0, EBTS__XC_TEXT, 431, -1, 0, "",
+     1, 1, -1, -1, 98, "", 0, ""}, /* 434 */
+    {394, 436, 0, 436, "biom:IrisImageGazeAngleMeasure", 27, 17, 41, 0, 0, 0, EBTS__XC_TEXT, 435, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 435 */
+    {394, 437, 3, 442, "biom:IrisImageIrisLowerEyelidBoundary", 24, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 436 */
+    {436, 438, 2, 440, "biom:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 437 */
+    {437, 439, 0, 439, "biom:PositionHorizontalCoordinateValue", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 436, 437, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 438 */
+    {437, 440, 0, 440, "biom:PositionVerticalCoordinateValue", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 436, 437, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 439 */
+    {436, 441, 0, 441, "biom:ImageFeatureVertexQuantity", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 436, -1, 0, "",
+     1, 1, -1, -1, 100, "", 0, ""}, /* 440 */
+    {436, 442, 0, 442, "biom:IrisBoundaryShapeCode", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 436, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 441 */
+    {394, 443, 3, 448, "biom:IrisImageIrisPupilBoundary", 21, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 442 */
+    {442, 444, 2, 446, "biom:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 443 */
+    {443, 445, 0, 445, "biom:PositionHorizontalCoordinateValue", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 442, 443, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 444 */
+    {443, 446, 0, 446, "biom:PositionVerticalCoordinateValue", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 442, 443, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 445 */
+    {442, 447, 0, 447, "biom:ImageFeatureVertexQuantity", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 442, -1, 0, "",
+     1, 1, -1, -1, 100, "", 0, ""}, /* 446 */
+    {442, 448, 0, 448, "biom:IrisBoundaryShapeCode", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 442, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 447 */
+    {394, 449, 3, 454, "biom:IrisImageIrisScleraBoundary", 22, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 448 */
+    {448, 450, 2, 452, "biom:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 449 */
+    {449, 451, 0, 451, "biom:PositionHorizontalCoordinateValue", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 448, 449, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 450 */
+    {449, 452, 0, 452, "biom:PositionVerticalCoordinateValue", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 448, 449, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 451 */
+    {448, 453, 0, 453, "biom:ImageFeatureVertexQuantity", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 448, -1, 0, "",
+     1, 1, -1, -1, 100, "", 0, ""}, /* 452 */
+    {448, 454, 0, 454, "biom:IrisBoundaryShapeCode", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 448, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 453 */
+    {394, 455, 3, 460, "biom:IrisImageIrisUpperEyelidBoundary", 23, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 454 */
+    {454, 456, 2, 458, "biom:ImageFeatureVertex", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 455 */
+    {455, 457, 0, 457, "biom:PositionHorizontalCoordinateValue", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 454, 455, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 456 */
+    {455, 458, 0, 458, "biom:PositionVerticalCoordinateValue", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 454, 455, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 457 */
+    {454, 459, 0, 459, "biom:ImageFeatureVertexQuantity", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 454, -1, 0, "",
+     1, 1, -1, -1, 100, "", 0, ""}, /* 458 */
+    {454, 460, 0, 460, "biom:IrisBoundaryShapeCode", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 454, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 459 */
+    {394, 461, 0, 461, "biom:IrisImageMissingReasonCode", 12, 17, 28, 0, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+     0, 1, -1, -1, 102, "", 0, ""}, /* 460 */
+    {394, 462, 4, 468, "biom:IrisImageOcclusion", 25, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 461 */
+    {461, 463, 2, 465, "biom:ImageFeatureVertex", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 462 */
+    {462, 464, 0, 464, "biom:PositionHorizontalCoordinateValue", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 461, 462, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 463 */
+    {462, 465, 0, 465, "biom:PositionVerticalCoordinateValue", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 461, 462, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 464 */
+    {461, 466, 0, 466, "biom:ImageFeatureVertexQuantity", 2, 17, 37, 2, 3, 2, EBTS__XC_TEXT, 461, -1, 0, "",
+     1, 1, -1, -1, 100, "", 0, ""}, /* 465 */
+    {461, 467, 0, 467, "biom:IrisImageOcclusionCategoryCode", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 461, -1, 0, "",
+     1, 1, -1, -1, 103, "", 0, ""}, /* 466 */
+    {461, 468, 0, 468, "biom:IrisImageOcclusionOpacityCode", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 461, -1, 0, "",
+     1, 1, -1, -1, 104, "", 0, ""}, /* 467 */
+    {394, 469, 0, 469, "biom:IrisImageRangeMeasure", 26, 17, 40, 0, 0, 0, EBTS__XC_TEXT, 468, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 468 */
+    {394, 470, 0, 470, "biom:IrisImageStorageFormatCode", 20, 17, 32, 0, 0, 0, EBTS__XC_TEXT, 469, -1, 0, "",
+     0, 1, -1, -1, 105, "", 0, ""}, /* 469 */
+    {394, 471, 0, 471, "biom:VerticalLineLengthPixelQuantity", 9, 17, 7, 0, 0, 0, EBTS__XC_TEXT, 470, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 470 */
+    {394, 472, 0, 472, "ebts:PersonEyeColorCode", 16, 17, 20, 0, 0, 0, EBTS__XC_TEXT, 471, -1, 0, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 471 */
+    {391, 473, 0, 473, "nc:Base64BinaryObject", 2, 17, 999, 0, 0, 0, EBTS__XC_BASE64, 472, -1, 0, "",
+     0, 1, -1, -1, 87, "", 0, ""}, /* 472 */
+    {-1, 474, 4, 518, "itl:PackageLatentImageRecord", 8, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 998, -1, -1, -1, "", 0, ""}, /* 473 */
+    {473, 475, 13, 515, "biom:FrictionRidgeDetail", 3, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 474 */
+    {474, 476, 3, 486, "biom:FingerprintImageMajorCasePrint", 11, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 475 */
+    {475, 477, 0, 477, "biom:FingerPositionCode", 0, 13, 14, 0, 0, 0, EBTS__XC_TEXT, 476, -1, 0, "",
+     1, 9, -1, -1, 17, "", 0, ""}, /* 476 */
+    {475, 478, 0, 478, "biom:MajorCasePrintCode", 1, 13, 14, 1, 0, 0, EBTS__XC_TEXT, 477, -1, 0, "",
+     1, 9, -1, -1, 29, "", 0, ""}, /* 477 */
+    {475, 479, 3, 486, "biom:MajorCasePrintSegmentOffset", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 12, -1, -1, -1, "", 0, ""}, /* 478 */
+    {478, 480, 4, 484, "biom:FingerprintCoordinate", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 479 */
+    {479, 481, 0, 481, "biom:SegmentBottomVerticalCoordinateValue", 3, 13, 15, 5, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 480 */
+    {479, 482, 0, 482, "biom:SegmentLeftHorizontalCoordinateValue", 1, 13, 15, 2, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 481 */
+    {479, 483, 0, 483, "biom:SegmentRightHorizontalCoordinateValue", 2, 13, 15, 3, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 482 */
+    {479, 484, 0, 484, "biom:SegmentTopVerticalCoordinateValue", 0, 13, 15, 4, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 483 */
+    {478, 485, 0, 485, "biom:SegmentFingerViewCode", 2, 13, 15, 0, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
+     1, 1, -1, -1, 28, "", 0, ""}, /* 484 */
+    {478, 486, 0, 486, "biom:SegmentLocationCode", 1, 13, 15, 1, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
+     1, 1, -1, -1, 27, "", 0, ""}, /* 485 */
+    {474, 487, 0, 487, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 9, 13, 3, 0, 0, 0, EBTS__XC_TEXT, 486, -1, 0, "",
+     1, 1, -1, -1, 79, "", 0, ""}, /* 486 */
+    {474, 488, 4, 492, "biom:FrictionRidgeImageQuality", 12, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 487 */
+    {487, 489, 0, 489, "biom:LatentFrictionRidgePositionCode", 0, 13, 24, 0, 0, 0, EBTS__XC_TEXT, 487, -1, 0, "",
+     1, 1, -1, -1, 107, "", 0, ""}, /* 488 */
+    {487, 490, 0, 490, "biom:QualityAlgorithmProductID", 1, 13, 24, 3, 0, 0, EBTS__XC_TEXT, 487, -1, 0, "",
+     1, 1, -1, -1, 73, "", 0, ""}, /* 489 */
+    {487, 491, 0, 491, "biom:QualityAlgorithmVendorID", 2, 13, 24, 2, 0, 0, EBTS__XC_TEXT, 487, -1, 0, "",
+     1, 1, -1, -1, 74, "", 0, ""}, /* 490 */
+    {487, 492, 0, 492, "biom:QualityValue", 3, 13, 24, 1, 0, 0, EBTS__XC_TEXT, 487, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 491 */
+    {474, 493, 0, 493, "biom:HorizontalLineLengthPixelQuantity", 4, 13, 6, 0, 0, 0, EBTS__XC_TEXT, 492, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 492 */
+    {474, 494, 0, 494, "biom:ImageBitsPerPixelQuantity", 0, 13, 12, 0, 0, 0, EBTS__XC_TEXT, 493, -1, 0, "",
+     0, 1, -1, -1, 81, "", 0, ""}, /* 493 */
+    {474, 495, 5, 508, "biom:ImageCaptureDetail", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 494 */
+    {494, 496, 1, 497, "biom:CaptureDate", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 495 */
+    {495, 497, 0, 497, "nc:Date", 0, 13, 5, 0, 0, 0, EBTS__XC_DATE, 495, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 496 */
+    {494, 498, 4, 502, "biom:CaptureDevice", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 497 */
+    {497, 499, 0, 499, "biom:DeviceID", 0, 13, 903, 0, 0, 0, EBTS__XC_TEXT, 498, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 498 */
+    {497, 500, 0, 500, "biom:DeviceMakeText", 1, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 499 */
+    {497, 501, 0, 501, "biom:DeviceModelText", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 500 */
+    {497, 502, 0, 502, "biom:DeviceSerialNumberText", 3, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 501 */
+    {494, 503, 0, 503, "biom:CaptureHorizontalPixelDensityValue", 3, 13, 16, 0, 0, 0, EBTS__XC_TEXT, 502, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 502 */
+    {494, 504, 2, 507, "biom:CaptureOrganization", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 503 */
+    {503, 505, 1, 506, "nc:OrganizationIdentification", 0, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 504 */
+    {504, 506, 0, 506, "nc:IdentificationID", 0, 13, 4, 0, 0, 0, EBTS__XC_TEXT, 504, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 505 */
+    {503, 507, 0, 507, "nc:OrganizationName", 1, 13, 993, 0, 0, 0, EBTS__XC_TEXT, 506, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 506 */
+    {494, 508, 0, 508, "biom:CaptureVerticalPixelDensityValue", 4, 13, 17, 0, 0, 0, EBTS__XC_TEXT, 507, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 507 */
+    {474, 509, 0, 509, "biom:ImageCommentText", 2, 13, 20, 0, 0, 0, EBTS__XC_TEXT, 508, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 508 */
+    {474, 510, 0, 510, "biom:ImageCompressionAlgorithmCode", 3, 13, 11, 0, 0, 0, EBTS__XC_TEXT, 509, -1, 0, "",
+     0, 1, -1, -1, 83, "", 0, ""}, /* 509 */
+    {474, 511, 0, 511, "biom:ImageHorizontalPixelDensityValue", 5, 13, 9, 0, 0, 0, EBTS__XC_TEXT, 510, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 510 */
+    {474, 512, 0, 512, "biom:ImageScaleUnitsCode", 6, 13, 8, 0, 0, 0, EBTS__XC_TEXT, 511, -1, 0, "",
+     0, 1, -1, -1, 84, "", 0, ""}, /* 511 */
+    {474, 513, 0, 513, "biom:ImageVerticalPixelDensityValue", 8, 13, 10, 0, 0, 0, EBTS__XC_TEXT, 512, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 512 */
+    {474, 514, 0, 514, "biom:LatentFrictionRidgePositionCode", 10, 13, 13, 0, 0, 0, EBTS__XC_TEXT, 513, -1, 0, "",
+     0, 6, -1, -1, 107, "", 0, ""}, /* 513 */
+    {474, 515, 0, 515, "biom:VerticalLineLengthPixelQuantity", 7, 13, 7, 0, 0, 0, EBTS__XC_TEXT, 514, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 514 */
+    {473, 516, 0, 516, "biom:ImageHashValue", 1, 13, 996, 0, 0, 0, EBTS__XC_TEXT, 515, -1, 0, "",
+     0, 1, -1, -1, 85, "", 0, ""}, /* 515 */
+    {473, 517, 0, 517, "biom:ImageReferenceID", 0, 13, 2, 0, 0, 0, EBTS__XC_TEXT, 516, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 516 */
+    {473, 518, 0, 518, "nc:Base64BinaryObject", 2, 13, 999, 0, 0, 0, EBTS__XC_BASE64, 517, -1, 0, "",
+     1, 1, -1, -1, 87, "", 0, ""}, /* 517 */
+    {-1, 519, 2, 528, "itl:PackageLegacyFingerprintImageRecord", 2, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 998, -1, -1, -1, "", 0, ""}, /* 518 */
+    {518, 520, 0, 520, "biom:ImageReferenceID", 0, 4, 2, 0, 0, 0, EBTS__XC_TEXT, 519, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 519 */
+    {518, 521, 7, 528, "itl:FingerprintLegacyImageData", 1, 4, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 520 */
+    {520, 522, 0, 522, "biom:FingerprintLegacyImageImpressionCaptureCategoryCode", 6, 4, 3, 0, 0, 0, EBTS__XC_TEXT, 521, -1, 0, "",
+     1, 1, -1, -1, 108, "", 0, ""}, /* 521 */
+    {520, 523, 0, 523, "biom:ImageHorizontalLineLengthPixelQuantity", 3, 4, 6, 0, 0, 0, EBTS__XC_TEXT, 522, -1, 0, "",
+     1, 1, -1, -1, 109, "", 0, ""}, /* 522 */
+    {520, 524, 0, 524, "biom:ImageVerticalLineLengthPixelQuantity", 4, 4, 7, 0, 0, 0, EBTS__XC_TEXT, 523, -1, 0, "",
+     1, 1, -1, -1, 109, "", 0, ""}, /* 523 */
+    {520, 525, 0, 525, "biom:LegacyExemplarFingerPositionCode", 5, 4, 4, 0, 0, 0, EBTS__XC_TEXT, 524, -1, 0, "",
+     1, 6, -1, -1, 110, "", 0, ""}, /* 524 */
+    {520, 526, 0, 526, "biom:ScanningResolutionCategoryCode", 2, 4, 5, 0, 0, 0, EBTS__XC_TEXT, 525, -1, 0, "",
+     1, 1, -1, -1, 111, "", 0, ""}, /* 525 */
+    {520, 527, 0, 527, "itl:LegacyImageCompressionAlgorithmCode", 1, 4, 8, 0, 0, 0, EBTS__XC_TEXT, 526, -1, 0, "",
+     1, 1, -1, -1, 112, "", 0, ""}, /* 526 */
+    {520, 528, 0, 528, "nc:Base64BinaryObject", 0, 4, 9, 0, 0, 0, EBTS__XC_BASE64, 527, -1, 0, "",
+     1, 1, -1, -1, 87, "", 0, ""}, /* 527 */
+    {-1, 529, 5, 618, "itl:PackageMinutiaeRecord", 9, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 998, -1, -1, -1, "", 0, ""}, /* 528 */
+    {528, 530, 4, 534, "biom:CaptureDevice", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 529 */
+    {529, 531, 0, 531, "biom:DeviceID", 0, 9, 903, 0, 0, 0, EBTS__XC_TEXT, 530, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 530 */
+    {529, 532, 0, 532, "biom:DeviceMakeText", 1, 9, 904, 0, 0, 0, EBTS__XC_TEXT, 531, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 531 */
+    {529, 533, 0, 533, "biom:DeviceModelText", 2, 9, 904, 1, 0, 0, EBTS__XC_TEXT, 532, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 532 */
+    {529, 534, 0, 534, "biom:DeviceSerialNumberText", 3, 9, 904, 2, 0, 0, EBTS__XC_TEXT, 533, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 533 */
+    {528, 535, 13, 615, "biom:ExtendedFeatureSetMinutiae", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 0, -1, -1, -1, "", 0, ""}, /* 534 */
+    {534, 536, 5, 543, "biom:EFSMinutia", 12, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 999, -1, -1, -1, "", 0, ""}, /* 535 */
+    {535, 537, 2, 539, "biom:ImageFeatureVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 536 */
+    {536, 538, 0, 538, "biom:PositionHorizontalCoordinateValue", 0, 9, 331, 0, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 537 */
+    {536, 539, 0, 539, "biom:PositionVerticalCoordinateValue", 1, 9, 331, 1, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 538 */
+    {535, 540, 0, 540, "biom:ImageLocationThetaAngleMeasure", 1, 9, 331, 2, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     1, 1, -1, -1, 113, "", 0, ""}, /* 539 */
+    {535, 541, 0, 541, "biom:ImageLocationUncertaintyRadiusMeasure", 3, 9, 331, 4, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     0, 1, -1, -1, 114, "", 0, ""}, /* 540 */
+    {535, 542, 0, 542, "biom:MinutiaCategoryCode", 2, 9, 331, 3, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     1, 1, -1, -1, 115, "", 0, ""}, /* 541 */
+    {535, 543, 0, 543, "biom:MinutiaDirectionUncertaintyValue", 4, 9, 331, 5, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+     0, 1, -1, -1, 116, "", 0, ""}, /* 542 */
+    {534, 544, 0, 544, "biom:ExtendedFeatureSetProfileCode", 0, 9, 303, 0, 0, 0, EBTS__XC_TEXT, 543, -1, 0, "",
+     0, 9, -1, -1, 117, "", 0, ""}, /* 543 */
+    {534, 545, 2, 547, "biom:FingerprintImageFingerprintOrientation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 544 */
+    {544, 546, 0, 546, "biom:OrientationAngleUncertaintyValue", 1, 9, 301, 1, 0, 0, EBTS__XC_TEXT, 544, -1, 0, "",
+     0, 1, -1, -1, 116, "", 0, ""}, /* 545 */
+    {544, 547, 0, 547, "biom:OrientationAngleValue", 0, 9, 301, 0, 0, 0, EBTS__XC_TEXT, 544, -1, 0, "",
+     1, 1, -1, -1, 118, "", 0, ""}, /* 546 */
+    {534, 548, 3, 551, "biom:FingerprintPatternClassification", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 7, -1, -1, -1, "", 0, ""}, /* 547 */
+    {547, 549, 0, 549, "biom:FingerprintPatternGeneralClassCode", 0, 9, 307, 0, 0, 0, EBTS__XC_TEXT, 547, -1, 0, "",
+     1, 1, -1, -1, 119, "", 0, ""}, /* 548 */
+    {547, 550, 0, 550, "biom:FingerprintPatternSubClassCode", 1, 9, 307, 1, 0, 0, EBTS__XC_TEXT, 547, -1, 0, "",
+     0, 1, -1, -1, 120, "", 0, ""}, /* 549 */
+    {547, 551, 0, 551, "biom:FingerprintPatternWhorlDeltaRelationshipCode", 2, 9, 307, 2, 0, 0, EBTS__XC_TEXT, 547, -1, 0, "",
+     0, 1, -1, -1, 121, "", 0, ""}, /* 550 */
+    {534, 552, 5, 560, "biom:FrictionRidgeImageRegionOfInterest", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 551 */
+    {551, 553, 0, 553, "biom:ImageSegmentHeightMeasure", 1, 9, 300, 1, 4, 2, EBTS__XC_TEXT, 551, -1, 0, "",
+     1, 1, -1, -1, 122, "", 0, ""}, /* 552 */
+    {551, 554, 0, 554, "biom:ImageSegmentHorizontalOffsetMeasure", 2, 9, 300, 2, 4, 2, EBTS__XC_TEXT, 551, -1, 0, "",
+     0, 1, -1, -1, 123, "", 0, ""}, /* 553 */
+    {551, 555, 1, 558, "biom:ImageSegmentPolygon", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 554 */
+    {554, 556, 2, 558, "biom:PositionPolygonVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 555 */
+    {555, 557, 0, 557, "biom:PositionHorizontalCoordinateValue", 0, 9, 300, 0, 4, 2, EBTS__XC_TEXT, 551, 555, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 556 */
+    {555, 558, 0, 558, "biom:PositionVerticalCoordinateValue", 1, 9, 300, 1, 4, 2, EBTS__XC_TEXT, 551, 555, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 557 */
+    {551, 559, 0, 559, "biom:ImageSegmentVerticalOffsetMeasure", 3, 9, 300, 3, 4, 2, EBTS__XC_TEXT, 551, -1, 0, "",
+     0, 1, -1, -1, 123, "", 0, ""}, /* 558 */
+    {551, 560, 0, 560, "biom:ImageSegmentWidthMeasure", 0, 9, 300, 0, 4, 2, EBTS__XC_TEXT, 551, -1, 0, "",
+     1, 1, -1, -1, 122, "", 0, ""}, /* 559 */
+    {534, 561, 2, 563, "biom:FrictionRidgeImageRelativeRotation", 11, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 560 */
+    {560, 562, 0, 562, "biom:ImageReferenceID", 0, 9, 363, 0, 0, 0, EBTS__XC_TEXT, 560, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 561 */
+    {560, 563, 0, 563, "biom:ImageRelativeOverallRotationValue", 1, 9, 363, 1, 0, 0, EBTS__XC_TEXT, 560, -1, 0, "",
+     1, 1, -1, -1, 118, "", 0, ""}, /* 562 */
+    {534, 564, 3, 567, "biom:ImageQuality", 5, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 563 */
+    {563, 565, 0, 565, "biom:QualityAlgorithmProductID", 0, 9, 316, 2, 0, 0, EBTS__XC_TEXT, 563, -1, 0, "",
+     0, 1, -1, -1, 73, "", 0, ""}, /* 564 */
+    {563, 566, 0, 566, "biom:QualityAlgorithmVendorID", 1, 9, 316, 1, 0, 0, EBTS__XC_TEXT, 563, -1, 0, "",
+     0, 1, -1, -1, 74, "", 0, ""}, /* 565 */
+    {563, 567, 0, 567, "biom:QualityValue", 2, 9, 316, 0, 0, 0, EBTS__XC_TEXT, 563, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 566 */
+    {534, 568, 0, 568, "biom:MinutiaeCommentText", 9, 9, 351, 0, 0, 0, EBTS__XC_TEXT, 567, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 567 */
+    {534, 569, 4, 575, "biom:MinutiaeCore", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 568 */
+    {568, 570, 2, 572, "biom:ImageFeatureVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 569 */
+    {569, 571, 0, 571, "biom:PositionHorizontalCoordinateValue", 0, 9, 320, 0, 0, 0, EBTS__XC_TEXT, 568, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 570 */
+    {569, 572, 0, 572, "biom:PositionVerticalCoordinateValue", 1, 9, 320, 1, 0, 0, EBTS__XC_TEXT, 568, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 571 */
+    {568, 573, 0, 573, "biom:ImageLocationUncertaintyRadiusMeasure", 2, 9, 320, 3, 0, 0, EBTS__XC_TEXT, 568, -1, 0, "",
+     0, 1, -1, -1, 114, "", 0, ""}, /* 572 */
+    {568, 574, 0, 574, "biom:MinutiaeCoreDirectionMeasure", 1, 9, 320, 2, 0, 0, EBTS__XC_TEXT, 568, -1, 0, "",
+     0, 1, -1, -1, 113, "", 0, ""}, /* 573 */
+    {568, 575, 0, 575, "biom:MinutiaeCoreDirectionUncertaintyValue", 3, 9, 320, 4, 0, 0, EBTS__XC_TEXT, 568, -1, 0, "",
+     0, 1, -1, -1, 116, "", 0, ""}, /* 574 */
+    {534, 576, 9, 587, "biom:MinutiaeDelta", 7, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 575 */
+    {575, 577, 2, 579, "biom:ImageFeatureVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 576 */
+    {576, 578, 0, 578, "biom:PositionHorizontalCoordinateValue", 0, 9, 321, 0, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 577 */
+    {576, 579, 0, 579, "biom:PositionVerticalCoordinateValue", 1, 9, 321, 1, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 578 */
+    {575, 580, 0, 580, "biom:ImageLocationUncertaintyRadiusMeasure", 5, 9, 321, 6, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     0, 1, -1, -1, 114, "", 0, ""}, /* 579 */
+    {575, 581, 0, 581, "biom:MinutiaeDeltaCategoryCode", 4, 9, 321, 5, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     0, 1, -1, -1, 124, "", 0, ""}, /* 580 */
+    {575, 582, 0, 582, "biom:MinutiaeDeltaDirectionLeftMeasure", 2, 9, 321, 3, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     0, 1, -1, -1, 113, "", 0, ""}, /* 581 */
+    {575, 583, 0, 583, "biom:MinutiaeDeltaDirectionLeftUncertaintyValue", 7, 9, 321, 8, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     0, 1, -1, -1, 116, "", 0, ""}, /* 582 */
+    {575, 584, 0, 584, "biom:MinutiaeDeltaDirectionRightMeasure", 3, 9, 321, 4, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     0, 1, -1, -1, 113, "", 0, ""}, /* 583 */
+    {575, 585, 0, 585, "biom:MinutiaeDeltaDirectionRightUncertaintyValue", 8, 9, 321, 9, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     0, 1, -1, -1, 116, "", 0, ""}, /* 584 */
+    {575, 586, 0, 586, "biom:MinutiaeDeltaDirectionUpMeasure", 1, 9, 321, 2, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     0, 1, -1, -1, 113, "", 0, ""}, /* 585 */
+    {575, 587, 0, 587, "biom:MinutiaeDeltaDirectionUpUncertaintyValue", 6, 9, 321, 7, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+     0, 1, -1, -1, 116, "", 0, ""}, /* 586 */
+    {534, 588, 6, 596, "biom:MinutiaeFeatureCorrespondence", 10, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 587 */
+    {587, 589, 0, 589, "biom:CorrespondingSubfieldID", 3, 9, 361, 6, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 588 */
+    {587, 590, 0, 590, "biom:FeatureLabelID", 0, 9, 361, 0, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 589 */
+    {587, 591, 2, 593, "biom:ImageFeatureVertex", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 590 */
+    {590, 592, 0, 592, "biom:PositionHorizontalCoordinateValue", 0, 9, 361, 2, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 591 */
+    {590, 593, 0, 593, "biom:PositionVerticalCoordinateValue", 1, 9, 361, 3, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 592 */
+    {587, 594, 0, 594, "biom:MinutiaeCommentText", 5, 9, 361, 4, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 593 */
+    {587, 595, 0, 595, "biom:MinutiaeFeatureCategoryCode", 2, 9, 361, 5, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+     0, 1, -1, -1, 125, "", 0, ""}, /* 594 */
+    {587, 596, 0, 596, "biom:MinutiaeFeatureCorrespondenceCategoryCode", 1, 9, 361, 1, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+     1, 1, -1, -1, 126, "", 0, ""}, /* 595 */
+    {534, 597, 8, 607, "biom:MinutiaeFeatureDetection", 8, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 99, -1, -1, -1, "", 0, ""}, /* 596 */
+    {596, 598, 0, 598, "biom:MinutiaeAlgorithmID", 3, 9, 350, 3, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 597 */
+    {596, 599, 0, 599, "biom:MinutiaeAlgorithmVendorID", 2, 9, 350, 2, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 598 */
+    {596, 600, 0, 600, "biom:MinutiaeCommentText", 7, 9, 350, 8, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 599 */
+    {596, 601, 2, 603, "biom:MinutiaeExaminerName", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 600 */
+    {600, 602, 0, 602, "nc:PersonGivenName", 0, 9, 350, 5, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 601 */
+    {600, 603, 0, 603, "nc:PersonSurName", 1, 9, 350, 4, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 602 */
+    {596, 604, 0, 604, "biom:MinutiaeFeatureDetectionDateTime", 6, 9, 350, 7, 0, 0, EBTS__XC_DATETIME, 596, -1, 0, "",
+     0, 1, -1, -1, 92, "", 0, ""}, /* 603 */
+    {596, 605, 0, 605, "biom:MinutiaeFeatureDetectionFieldListText", 0, 9, 350, 0, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 604 */
+    {596, 606, 0, 606, "biom:MinutiaeFeatureDetectionMethodCode", 1, 9, 350, 1, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     1, 1, -1, -1, 127, "", 0, ""}, /* 605 */
+    {596, 607, 0, 607, "nc:OrganizationName", 5, 9, 350, 6, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 606 */
+    {534, 608, 4, 615, "biom:MinutiaeFrictionRidgeLocation", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 20, -1, -1, -1, "", 0, ""}, /* 607 */
+    {607, 609, 0, 609, "biom:FingerprintOffCenterCode", 2, 9, 302, 2, 3, 2, EBTS__XC_TEXT, 607, -1, 0, "",
+     0, 1, -1, -1, 128, "", 0, ""}, /* 608 */
+    {607, 610, 1, 613, "biom:ImageSegmentPolygon", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 609 */
+    {609, 611, 2, 613, "biom:PositionPolygonVertex", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 610 */
+    {610, 612, 0, 612, "biom:PositionHorizontalCoordinateValue", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 607, 610, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 611 */
+    {610, 613, 0, 613, "biom:PositionVerticalCoordinateValue", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 607, 610, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 612 */
+    {607, 614, 0, 614, "biom:LatentFrictionRidgePositionCode", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 607, -1, 0, "",
+     1, 1, -1, -1, 107, "", 0, ""}, /* 613 */
+    {607, 615, 0, 615, "biom:SegmentLocationCode", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 607, -1, 0, "",
+     0, 1, -1, -1, 27, "", 0, ""}, /* 614 */
+    {528, 616, 0, 616, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 1, 9, 3, 0, 0, 0, EBTS__XC_TEXT, 615, -1, 0, "",
+     1, 1, -1, -1, 79, "", 0, ""}, /* 615 */
+    {528, 617, 0, 617, "biom:ImageReferenceID", 0, 9, 2, 0, 0, 0, EBTS__XC_TEXT, 616, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 616 */
+    {528, 618, 0, 618, "biom:MinutiaeUniversalLatentWorkstationAnnotationText", 2, 9, 901, 0, 0, 0, EBTS__XC_TEXT, 617, -1, 0, "",
+     0, 0, -1, -1, 1, "", 0, ""}, /* 617 */
+    {-1, 619, 5, 658, "itl:PackagePalmPrintImageRecord", 5, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 998, -1, -1, -1, "", 0, ""}, /* 618 */
+    {618, 620, 0, 620, "biom:ImageHashValue", 2, 15, 996, 0, 0, 0, EBTS__XC_TEXT, 619, -1, 0, "",
+     0, 1, -1, -1, 85, "", 0, ""}, /* 619 */
+    {618, 621, 0, 621, "biom:ImageReferenceID", 0, 15, 2, 0, 0, 0, EBTS__XC_TEXT, 620, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 620 */
+    {618, 622, 13, 655, "biom:PalmPrintImageDetail", 4, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 621 */
+    {621, 623, 0, 623, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 9, 15, 3, 0, 0, 0, EBTS__XC_TEXT, 622, -1, 0, "",
+     1, 1, -1, -1, 79, "", 0, ""}, /* 622 */
+    {621, 624, 0, 624, "biom:HorizontalLineLengthPixelQuantity", 4, 15, 6, 0, 0, 0, EBTS__XC_TEXT, 623, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 623 */
+    {621, 625, 0, 625, "biom:ImageBitsPerPixelQuantity", 0, 15, 12, 0, 0, 0, EBTS__XC_TEXT, 624, -1, 0, "",
+     0, 1, -1, -1, 81, "", 0, ""}, /* 624 */
+    {621, 626, 6, 640, "biom:ImageCaptureDetail", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 625 */
+    {625, 627, 1, 628, "biom:CaptureDate", 0, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 626 */
+    {626, 628, 0, 628, "nc:Date", 0, 15, 5, 0, 0, 0, EBTS__XC_DATE, 626, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 627 */
+    {625, 629, 4, 633, "biom:CaptureDevice", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 628 */
+    {628, 630, 0, 630, "biom:DeviceID", 0, 15, 903, 0, 0, 0, EBTS__XC_TEXT, 629, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 629 */
+    {628, 631, 0, 631, "biom:DeviceMakeText", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 630 */
+    {628, 632, 0, 632, "biom:DeviceModelText", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 631 */
+    {628, 633, 0, 633, "biom:DeviceSerialNumberText", 3, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 632 */
+    {625, 634, 0, 634, "biom:CaptureDeviceMonitoringModeCode", 5, 15, 30, 0, 0, 0, EBTS__XC_TEXT, 633, -1, 0, "",
+     0, 1, -1, -1, 82, "", 0, ""}, /* 633 */
+    {625, 635, 0, 635, "biom:CaptureHorizontalPixelDensityValue", 3, 15, 16, 0, 0, 0, EBTS__XC_TEXT, 634, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 634 */
+    {625, 636, 2, 639, "biom:CaptureOrganization", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 635 */
+    {635, 637, 1, 638, "nc:OrganizationIdentification", 0, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 636 */
+    {636, 638, 0, 638, "nc:IdentificationID", 0, 15, 4, 0, 0, 0, EBTS__XC_TEXT, 636, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 637 */
+    {635, 639, 0, 639, "nc:OrganizationName", 1, 15, 993, 0, 0, 0, EBTS__XC_TEXT, 638, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 638 */
+    {625, 640, 0, 640, "biom:CaptureVerticalPixelDensityValue", 4, 15, 17, 0, 0, 0, EBTS__XC_TEXT, 639, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 639 */
+    {621, 641, 0, 641, "biom:ImageCommentText", 2, 15, 20, 0, 0, 0, EBTS__XC_TEXT, 640, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 640 */
+    {621, 642, 0, 642, "biom:ImageCompressionAlgorithmCode", 3, 15, 11, 0, 0, 0, EBTS__XC_TEXT, 641, -1, 0, "",
+     0, 1, -1, -1, 83, "", 0, ""}, /* 641 */
+    {621, 643, 0, 643, "biom:ImageHorizontalPixelDensityValue", 5, 15, 9, 0, 0, 0, EBTS__XC_TEXT, 642, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 642 */
+    {621, 644, 0, 644, "biom:ImageScaleUnitsCode", 6, 15, 8, 0, 0, 0, EBTS__XC_TEXT, 643, -1, 0, "",
+     0, 1, -1, -1, 84, "", 0, ""}, /* 643 */
+    {621, 645, 0, 645, "biom:ImageVerticalPixelDensityValue", 8, 15, 10, 0, 0, 0, EBTS__XC_TEXT, 644, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 644 */
+    {621, 646, 0, 646, "biom:PalmPositionCode", 10, 15, 13, 0, 0, 0, EBTS__XC_TEXT, 645, -1, 0, "",
+     1, 1, -1, -1, 19, "", 0, ""}, /* 645 */
+    {621, 647, 2, 649, "biom:PalmPrintImageMissingArea", 11, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 646 */
+    {646, 648, 0, 648, "biom:PalmMissingAreaReasonCode", 1, 15, 18, 1, 0, 0, EBTS__XC_TEXT, 646, -1, 0, "",
+     1, 1, -1, -1, 26, "", 0, ""}, /* 647 */
+    {646, 649, 0, 649, "biom:PalmPositionCode", 0, 15, 18, 0, 0, 0, EBTS__XC_TEXT, 646, -1, 0, "",
+     1, 1, -1, -1, 19, "", 0, ""}, /* 648 */
+    {621, 650, 4, 654, "biom:PalmPrintImageQuality", 12, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 649 */
+    {649, 651, 0, 651, "biom:PalmPositionCode", 0, 15, 24, 0, 0, 0, EBTS__XC_TEXT, 649, -1, 0, "",
+     1, 1, -1, -1, 19, "", 0, ""}, /* 650 */
+    {649, 652, 0, 652, "biom:QualityAlgorithmProductID", 1, 15, 24, 3, 0, 0, EBTS__XC_TEXT, 649, -1, 0, "",
+     1, 1, -1, -1, 73, "", 0, ""}, /* 651 */
+    {649, 653, 0, 653, "biom:QualityAlgorithmVendorID", 2, 15, 24, 2, 0, 0, EBTS__XC_TEXT, 649, -1, 0, "",
+     1, 1, -1, -1, 74, "", 0, ""}, /* 652 */
+    {649, 654, 0, 654, "biom:QualityValue", 3, 15, 24, 1, 0, 0, EBTS__XC_TEXT, 649, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 653 */
+    {621, 655, 0, 655, "biom:VerticalLineLengthPixelQuantity", 7, 15, 7, 0, 0, 0, EBTS__XC_TEXT, 654, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 654 */
+    {618, 656, 1, 657, "ebts:Type15UserDefinedFields", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 655 */
+    {655, 657, 0, 657, "ebts:ImageSourceCode", 0, 15, 200, 0, 0, 0, EBTS__XC_TEXT, 656, -1, 0, "",
+     1, 1, -1, -1, 86, "", 0, ""}, /* 656 */
+    {618, 658, 0, 658, "nc:Base64BinaryObject", 3, 15, 999, 0, 0, 0, EBTS__XC_BASE64, 657, -1, 0, "",
+     0, 1, -1, -1, 87, "", 0, ""}, /* 657 */
+    {-1, 659, 5, 806, "itl:PackagePhotographicBodyPartImageRecord", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 998, -1, -1, -1, "", 0, ""}, /* 658 */
+    {658, 660, 34, 754, "biom:FaceImage", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 659, 0, -1, "", 3, "FACE"}, /* 659 */
+    {659, 661, 4, 665, "biom:FaceImage2DFeaturePoint", 25, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 88, -1, -1, -1, "", 0, ""}, /* 660 */
+    {660, 662, 0, 662, "biom:FeaturePointCategoryCode", 2, 10, 29, 0, 0, 0, EBTS__XC_TEXT, 660, -1, 0, "",
+     1, 1, -1, -1, 129, "", 0, ""}, /* 661 */
+    {660, 663, 0, 663, "biom:FeaturePointHorizontalCoordinateValue", 0, 10, 29, 2, 0, 0, EBTS__XC_TEXT, 660, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 662 */
+    {660, 664, 0, 664, "biom:FeaturePointID", 1, 10, 29, 1, 0, 0, EBTS__XC_TEXT, 660, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 663 */
+    {660, 665, 0, 665, "biom:FeaturePointVerticalCoordinateValue", 3, 10, 29, 3, 0, 0, EBTS__XC_TEXT, 660, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 664 */
+    {659, 666, 5, 671, "biom:FaceImage3DFeaturePoint", 27, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 88, -1, -1, -1, "", 0, ""}, /* 665 */
+    {665, 667, 0, 667, "biom:FeaturePointCategoryCode", 2, 10, 32, 0, 0, 0, EBTS__XC_TEXT, 665, -1, 0, "",
+     1, 1, -1, -1, 129, "", 0, ""}, /* 666 */
+    {665, 668, 0, 668, "biom:FeaturePointHorizontalCoordinateValue", 0, 10, 32, 2, 0, 0, EBTS__XC_TEXT, 665, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 667 */
+    {665, 669, 0, 669, "biom:FeaturePointID", 1, 10, 32, 1, 0, 0, EBTS__XC_TEXT, 665, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 668 */
+    {665, 670, 0, 670, "biom:FeaturePointVerticalCoordinateValue", 3, 10, 32, 3, 0, 0, EBTS__XC_TEXT, 665, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 669 */
+    {665, 671, 0, 671, "biom:FeaturePointZCoordinateValue", 4, 10, 32, 4, 0, 0, EBTS__XC_TEXT, 665, -1, 0, "",
+     1, 1, -1, -1, 130, "", 0, ""}, /* 670 */
+    {659, 672, 6, 678, "biom:FaceImage3DPoseAngle", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 671 */
+    {671, 673, 0, 673, "biom:PosePitchAngleMeasure", 0, 10, 25, 1, 0, 0, EBTS__XC_TEXT, 671, -1, 0, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 672 */
+    {671, 674, 0, 674, "biom:PosePitchUncertaintyValue", 1, 10, 25, 4, 0, 0, EBTS__XC_TEXT, 671, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 673 */
+    {671, 675, 0, 675, "biom:PoseRollAngleMeasure", 2, 10, 25, 2, 0, 0, EBTS__XC_TEXT, 671, -1, 0, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 674 */
+    {671, 676, 0, 676, "biom:PoseRollUncertaintyValue", 3, 10, 25, 5, 0, 0, EBTS__XC_TEXT, 671, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 675 */
+    {671, 677, 0, 677, "biom:PoseYawAngleMeasure", 4, 10, 25, 0, 0, 0, EBTS__XC_TEXT, 671, -1, 0, "",
+     1, 1, -1, -1, 30, "", 0, ""}, /* 676 */
+    {671, 678, 0, 678, "biom:PoseYawUncertaintyValue", 5, 10, 25, 3, 0, 0, EBTS__XC_TEXT, 671, -1, 0, "",
+     0, 1, -1, -1, 7, "", 0, ""}, /* 677 */
+    {659, 679, 0, 679, "biom:FaceImageAcquisitionProfileCode", 14, 10, 13, 0, 0, 0, EBTS__XC_TEXT, 678, -1, 0, "",
+     0, 1, -1, -1, 131, "", 0, ""}, /* 678 */
+    {659, 680, 2, 682, "biom:FaceImageAcquisitionSource", 32, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 679 */
+    {679, 681, 0, 681, "biom:AcquisitionSourceDescriptionText", 1, 10, 23, 1, 0, 0, EBTS__XC_TEXT, 679, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 680 */
+    {679, 682, 0, 682, "biom:FaceImageAcquisitionCode", 0, 10, 23, 0, 0, 0, EBTS__XC_TEXT, 679, -1, 0, "",
+     1, 1, -1, -1, 132, "", 0, ""}, /* 681 */
+    {659, 683, 2, 685, "biom:FaceImageAttribute", 15, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 682 */
+    {682, 684, 0, 684, "biom:FaceImageAttributeCode", 0, 10, 22, 0, 0, 0, EBTS__XC_TEXT, 682, -1, 0, "",
+     0, 1, -1, -1, 133, "", 0, ""}, /* 683 */
+    {682, 685, 0, 685, "biom:FaceImageAttributeText", 1, 10, 22, 1, 0, 0, EBTS__XC_TEXT, 682, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 684 */
+    {659, 686, 3, 691, "biom:FaceImageBoundary", 21, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 685 */
+    {685, 687, 0, 687, "biom:FaceImageBoundaryShapeCode", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 685, -1, 0, "",
+     1, 1, -1, -1, 101, "", 0, ""}, /* 686 */
+    {685, 688, 2, 690, "biom:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 99, -1, -1, -1, "", 0, ""}, /* 687 */
+    {687, 689, 0, 689, "biom:PositionHorizontalCoordinateValue", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 685, 687, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 688 */
+    {687, 690, 0, 690, "biom:PositionVerticalCoordinateValue", 1, 10, 15, 1, 2, 2, EBTS__XC_TEXT, 685, 687, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 689 */
+    {685, 691, 0, 691, "biom:PositionPolygonVertexQuantity", 1, 10, 15, 1, 2, 2, EBTS__XC_TEXT, 685, -1, 0, "",
+     1, 1, -1, -1, 77, "", 0, ""}, /* 690 */
+    {659, 692, 5, 697, "biom:FaceImageBoundingSquare", 20, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 691 */
+    {691, 693, 0, 693, "biom:FaceImageBoundingCategoryCode", 0, 10, 14, 4, 0, 0, EBTS__XC_TEXT, 691, -1, 0, "",
+     0, 1, -1, -1, 134, "", 0, ""}, /* 692 */
+    {691, 694, 0, 694, "biom:SegmentBottomVerticalCoordinateValue", 1, 10, 14, 3, 0, 0, EBTS__XC_TEXT, 691, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 693 */
+    {691, 695, 0, 695, "biom:SegmentLeftHorizontalCoordinateValue", 2, 10, 14, 0, 0, 0, EBTS__XC_TEXT, 691, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 694 */
+    {691, 696, 0, 696, "biom:SegmentRightHorizontalCoordinateValue", 3, 10, 14, 1, 0, 0, EBTS__XC_TEXT, 691, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 695 */
+    {691, 697, 0, 697, "biom:SegmentTopVerticalCoordinateValue", 4, 10, 14, 2, 0, 0, EBTS__XC_TEXT, 691, -1, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 696 */
+    {659, 698, 3, 703, "biom:FaceImageContour", 28, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 12, -1, -1, -1, "", 0, ""}, /* 697 */
+    {697, 699, 0, 699, "biom:FaceImageContourCategoryCode", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 697, -1, 0, "",
+     1, 1, -1, -1, 135, "", 0, ""}, /* 698 */
+    {697, 700, 2, 702, "biom:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 699 */
+    {699, 701, 0, 701, "biom:PositionHorizontalCoordinateValue", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 697, 699, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 700 */
+    {699, 702, 0, 702, "biom:PositionVerticalCoordinateValue", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 697, 699, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 701 */
+    {697, 703, 0, 703, "biom:PositionPolygonVertexQuantity", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 697, -1, 0, "",
+     1, 1, -1, -1, 77, "", 0, ""}, /* 702 */
+    {659, 704, 0, 704, "biom:FaceImageDescriptionCode", 16, 10, 26, 0, 0, 0, EBTS__XC_TEXT, 703, -1, 0, "",
+     0, 50, -1, -1, 136, "", 0, ""}, /* 703 */
+    {659, 705, 0, 705, "biom:FaceImageDescriptionText", 18, 10, 26, 2, 0, 0, EBTS__XC_TEXT, 704, -1, 0, "",
+     0, 50, -1, -1, 1, "", 0, ""}, /* 704 */
+    {659, 706, 0, 706, "biom:FaceImageFeaturePointTierCode", 26, 10, 31, 0, 0, 0, EBTS__XC_TEXT, 705, -1, 0, "",
+     0, 1, -1, -1, 137, "", 0, ""}, /* 705 */
+    {659, 707, 0, 707, "biom:FaceImageLightingArtifactsCode", 22, 10, 19, 0, 0, 0, EBTS__XC_TEXT, 706, -1, 0, "",
+     0, 3, -1, -1, 138, "", 0, ""}, /* 706 */
+    {659, 708, 4, 714, "biom:FaceImageOcclusion", 29, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 16, -1, -1, -1, "", 0, ""}, /* 707 */
+    {707, 709, 0, 709, "biom:FaceImageOcclusionCategoryCode", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 707, -1, 0, "",
+     1, 1, -1, -1, 103, "", 0, ""}, /* 708 */
+    {707, 710, 0, 710, "biom:FaceImageOcclusionOpacityCode", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 707, -1, 0, "",
+     1, 1, -1, -1, 104, "", 0, ""}, /* 709 */
+    {707, 711, 2, 713, "biom:PositionPolygonVertex", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     3, 99, -1, -1, -1, "", 0, ""}, /* 710 */
+    {710, 712, 0, 712, "biom:PositionHorizontalCoordinateValue", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 707, 710, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 711 */
+    {710, 713, 0, 713, "biom:PositionVerticalCoordinateValue", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 707, 710, 0, "",
+     1, 1, -1, -1, 7, "", 0, ""}, /* 712 */
+    {707, 714, 0, 714, "biom:PositionPolygonVertexQuantity", 2, 10, 45, 2, 3, 2, EBTS__XC_TEXT, 707, -1, 0, "",
+     1, 1, -1, -1, 77, "", 0, ""}, /* 713 */
+    {659, 715, 0, 715, "biom:FaceImagePoseOffsetAngleMeasure", 31, 10, 21, 0, 0, 0, EBTS__XC_TEXT, 714, -1, 0, "",
+     0, 1, -1, -1, 30, "", 0, ""}, /* 714 */
+    {659, 716, 0, 716, "biom:FaceImageSubjectPoseCode", 19, 10, 20, 0, 0, 0, EBTS__XC_TEXT, 715, -1, 0, "",
+     0, 1, -1, -1, 15, "", 0, ""}, /* 715 */
+    {659, 717, 0, 717, "biom:HairColorCode", 24, 10, 28, 0, 0, 0, EBTS__XC_TEXT, 716, -1, 0, "",
+     0, 2, -1, -1, 42, "", 0, ""}, /* 716 */
+    {659, 718, 0, 718, "biom:HorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 717, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 717 */
+    {659, 719, 6, 733, "biom:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 718 */
+    {718, 720, 1, 721, "biom:CaptureDate", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 719 */
+    {719, 721, 0, 721, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 719, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 720 */
+    {718, 722, 4, 726, "biom:CaptureDevice", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 721 */
+    {721, 723, 0, 723, "biom:DeviceID", 0, 10, 903, 0, 0, 0, EBTS__XC_TEXT, 722, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 722 */
+    {721, 724, 0, 724, "biom:DeviceMakeText", 1, 10, 904, 0, 0, 0, EBTS__XC_TEXT, 723, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 723 */
+    {721, 725, 0, 725, "biom:DeviceModelText", 2, 10, 904, 1, 0, 0, EBTS__XC_TEXT, 724, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 724 */
+    {721, 726, 0, 726, "biom:DeviceSerialNumberText", 3, 10, 904, 2, 0, 0, EBTS__XC_TEXT, 725, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 725 */
+    {718, 727, 0, 727, "biom:CaptureDeviceMonitoringModeCode", 5, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 726, -1, 0, "",
+     0, 1, -1, -1, 82, "", 0, ""}, /* 726 */
+    {718, 728, 0, 728, "biom:CaptureHorizontalPixelDensityValue", 3, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 727, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 727 */
+    {718, 729, 2, 732, "biom:CaptureOrganization", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 728 */
+    {728, 730, 1, 731, "nc:OrganizationIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 729 */
+    {729, 731, 0, 731, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 729, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 730 */
+    {728, 732, 0, 732, "nc:OrganizationName", 1, 10, 993, 0, 0, 0, EBTS__XC_TEXT, 731, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 731 */
+    {718, 733, 0, 733, "biom:CaptureVerticalPixelDensityValue", 4, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 732, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 732 */
+    {659, 734, 0, 734, "biom:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 733, -1, 0, "",
+     0, 1, -1, -1, 139, "", 0, ""}, /* 733 */
+    {659, 735, 0, 735, "biom:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 734, -1, 0, "",
+     0, 1, -1, -1, 93, "", 0, ""}, /* 734 */
+    {659, 736, 0, 736, "biom:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 735, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 735 */
+    {659, 737, 0, 737, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 736, -1, 0, "",
+     0, 1, -1, -1, 83, "", 0, ""}, /* 736 */
+    {659, 738, 3, 741, "biom:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 737 */
+    {737, 739, 0, 739, "biom:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 737, -1, 0, "",
+     1, 1, -1, -1, 140, "", 0, ""}, /* 738 */
+    {737, 740, 0, 740, "biom:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 737, -1, 0, "",
+     1, 1, -1, -1, 141, "", 0, ""}, /* 739 */
+    {737, 741, 0, 741, "biom:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 737, -1, 0, "",
+     1, 1, -1, -1, 142, "", 0, ""}, /* 740 */
+    {659, 742, 0, 742, "biom:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 741, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 741 */
+    {659, 743, 3, 746, "biom:ImageQuality", 7, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 742 */
+    {742, 744, 0, 744, "biom:QualityAlgorithmProductID", 0, 10, 24, 2, 0, 0, EBTS__XC_TEXT, 742, -1, 0, "",
+     0, 1, -1, -1, 73, "", 0, ""}, /* 743 */
+    {742, 745, 0, 745, "biom:QualityAlgorithmVendorID", 1, 10, 24, 1, 0, 0, EBTS__XC_TEXT, 742, -1, 0, "",
+     0, 1, -1, -1, 74, "", 0, ""}, /* 744 */
+    {742, 746, 0, 746, "biom:QualityValue", 2, 10, 24, 0, 0, 0, EBTS__XC_TEXT, 742, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 745 */
+    {659, 747, 0, 747, "biom:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 746, -1, 0, "",
+     0, 1, -1, -1, 84, "", 0, ""}, /* 746 */
+    {659, 748, 0, 748, "biom:ImageTransformationCode", 33, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 747, -1, 0, "",
+     0, 18, -1, -1, 143, "", 0, ""}, /* 747 */
+    {659, 749, 0, 749, "biom:ImageVerticalPixelDensityValue", 11, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 748, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 748 */
+    {659, 750, 0, 750, "biom:PhysicalFeatureNCICCode", 17, 10, 26, 1, 0, 0, EBTS__XC_TEXT, 749, -1, 0, "",
+     0, 50, -1, -1, 51, "", 0, ""}, /* 749 */
+    {659, 751, 0, 751, "biom:Type10CrossReferenceID", 30, 10, 39, 0, 0, 0, EBTS__XC_TEXT, 750, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 750 */
+    {659, 752, 0, 752, "biom:VerticalLineLengthPixelQuantity", 10, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 751, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 751 */
+    {659, 753, 0, 753, "ebts:PersonEyeColorCode", 23, 10, 27, 0, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+     0, 1, -1, -1, 40, "", 0, ""}, /* 752 */
+    {659, 754, 0, 754, "nc:Base64BinaryObject", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 753, -1, 0, "",
+     0, 1, -1, -1, 87, "", 0, ""}, /* 753 */
+    {658, 755, 0, 755, "biom:ImageHashValue", 2, 10, 996, 0, 0, 0, EBTS__XC_TEXT, 754, -1, 0, "",
+     0, 1, -1, -1, 85, "", 0, ""}, /* 754 */
+    {658, 756, 0, 756, "biom:ImageReferenceID", 0, 10, 2, 0, 0, 0, EBTS__XC_TEXT, 755, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 755 */
+    {658, 757, 18, 804, "biom:PhysicalFeatureImage", 4, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     2, 1, 659, 1, -1, "", 0, ""}, /* 756 */
+    {756, 758, 0, 758, "biom:HorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 757, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 757 */
+    {756, 759, 6, 773, "biom:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 758 */
+    {758, 760, 1, 761, "biom:CaptureDate", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 759 */
+    {759, 761, 0, 761, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 759, -1, 0, "",
+     1, 1, -1, -1, 8, "", 0, ""}, /* 760 */
+    {758, 762, 4, 766, "biom:CaptureDevice", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 761 */
+    {761, 763, 0, 763, "biom:DeviceID", 0, 10, 903, 0, 0, 0, EBTS__XC_TEXT, 762, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 762 */
+    {761, 764, 0, 764, "biom:DeviceMakeText", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 763 */
+    {761, 765, 0, 765, "biom:DeviceModelText", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 764 */
+    {761, 766, 0, 766, "biom:DeviceSerialNumberText", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 765 */
+    {758, 767, 0, 767, "biom:CaptureDeviceMonitoringModeCode", 5, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 766, -1, 0, "",
+     0, 1, -1, -1, 82, "", 0, ""}, /* 766 */
+    {758, 768, 0, 768, "biom:CaptureHorizontalPixelDensityValue", 3, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 767, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 767 */
+    {758, 769, 2, 772, "biom:CaptureOrganization", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 1, -1, -1, -1, "", 0, ""}, /* 768 */
+    {768, 770, 1, 771, "nc:OrganizationIdentification", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 769 */
+    {769, 771, 0, 771, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 769, -1, 0, "",
+     1, 1, -1, -1, 1, "", 0, ""}, /* 770 */
+    {768, 772, 0, 772, "nc:OrganizationName", 1, 10, 993, 0, 0, 0, EBTS__XC_TEXT, 771, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 771 */
+    {758, 773, 0, 773, "biom:CaptureVerticalPixelDensityValue", 4, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 772, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 772 */
+    {756, 774, 0, 774, "biom:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 773, -1, 0, "",
+     0, 1, -1, -1, 139, "", 0, ""}, /* 773 */
+    {756, 775, 0, 775, "biom:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 774, -1, 0, "",
+     0, 1, -1, -1, 93, "", 0, ""}, /* 774 */
+    {756, 776, 0, 776, "biom:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 775, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 775 */
+    {756, 777, 0, 777, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 776, -1, 0, "",
+     0, 1, -1, -1, 83, "", 0, ""}, /* 776 */
+    {756, 778, 3, 781, "biom:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 777 */
+    {777, 779, 0, 779, "biom:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 777, -1, 0, "",
+     1, 1, -1, -1, 140, "", 0, ""}, /* 778 */
+    {777, 780, 0, 780, "biom:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 777, -1, 0, "",
+     1, 1, -1, -1, 141, "", 0, ""}, /* 779 */
+    {777, 781, 0, 781, "biom:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 777, -1, 0, "",
+     1, 1, -1, -1, 142, "", 0, ""}, /* 780 */
+    {756, 782, 0, 782, "biom:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 781, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 781 */
+    {756, 783, 3, 786, "biom:ImageQuality", 7, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 9, -1, -1, -1, "", 0, ""}, /* 782 */
+    {782, 784, 0, 784, "biom:QualityAlgorithmProductID", 0, 10, 24, 2, 0, 0, EBTS__XC_TEXT, 782, -1, 0, "",
+     0, 1, -1, -1, 73, "", 0, ""}, /* 783 */
+    {782, 785, 0, 785, "biom:QualityAlgorithmVendorID", 1, 10, 24, 1, 0, 0, EBTS__XC_TEXT, 782, -1, 0, "",
+     0, 1, -1, -1, 74, "", 0, ""}, /* 784 */
+    {782, 786, 0, 786, "biom:QualityValue", 2, 10, 24, 0, 0, 0, EBTS__XC_TEXT, 782, -1, 0, "",
+     1, 1, -1, -1, 76, "", 0, ""}, /* 785 */
+    {756, 787, 0, 787, "biom:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 786, -1, 0, "",
+     0, 1, -1, -1, 84, "", 0, ""}, /* 786 */
+    {756, 788, 0, 788, "biom:ImageTransformationCode", 15, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 787, -1, 0, "",
+     0, 18, -1, -1, 143, "", 0, ""}, /* 787 */
+    {756, 789, 0, 789, "biom:ImageVerticalPixelDensityValue", 11, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 788, -1, 0, "",
+     0, 1, -1, -1, 50, "", 0, ""}, /* 788 */
+    {756, 790, 5, 797, "biom:PhysicalFeatureDescriptionDetail", 17, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     1, 9, -1, -1, -1, "", 0, ""}, /* 789 */
+    {789, 791, 0, 791, "biom:PhysicalFeatureCategoryCode", 1, 10, 42, 0, 0, 0, EBTS__XC_TEXT, 790, -1, 0, "",
+     1, 1, -1, -1, 46, "", 0, ""}, /* 790 */
+    {789, 792, 0, 792, "biom:PhysicalFeatureClassCode", 2, 10, 42, 1, 0, 0, EBTS__XC_TEXT, 791, -1, 0, "",
+     0, 1, -1, -1, 47, "", 0, ""}, /* 791 */
+    {789, 793, 2, 795, "biom:PhysicalFeatureColorDetail", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 792 */
+    {792, 794, 0, 794, "biom:PhysicalFeaturePrimaryColorCode", 0, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 792, -1, 0, "",
+     1, 1, -1, -1, 48, "", 0, ""}, /* 793 */
+    {792, 795, 0, 795, "biom:PhysicalFeatureSecondaryColorCode", 1, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 792, 794, 0, "",
+     0, 5, -1, -1, 48, "", 0, ""}, /* 794 */
+    {789, 796, 0, 796, "biom:PhysicalFeatureDescriptionText", 4, 10, 42, 3, 0, 0, EBTS__XC_TEXT, 795, -1, 0, "",
+     0, 1, -1, -1, 1, "", 0, ""}, /* 795 */
+    {789, 797, 0, 797, "biom:PhysicalFeatureSubClassCode", 3, 10, 42, 2, 0, 0, EBTS__XC_TEXT, 796, -1, 0, "",
+     0, 1, -1, -1, 49, "", 0, ""}, /* 796 */
+    {756, 798, 0, 798, "biom:PhysicalFeatureNCICCode", 16, 10, 40, 0, 0, 0, EBTS__XC_TEXT, 797, -1, 0, "",
+     0, 3, -1, -1, 51, "", 0, ""}, /* 797 */
+    {756, 799, 2, 801, "biom:PhysicalFeatureSize", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 798 */
+    {798, 800, 0, 800, "biom:PhysicalFeatureHeightMeasure", 0, 10, 41, 0, 0, 0, EBTS__XC_TEXT, 798, -1, 0, "",
+     1, 1, -1, -1, 50, "", 0, ""}, /* 799 */
+    {798, 801, 0, 801, "biom:PhysicalFeatureWidthMeasure", 1, 10, 41, 1, 0, 0, EBTS__XC_TEXT, 798, -1, 0, "",
+     1, 1, -1, -1, 50, "", 0, ""}, /* 800 */
+    {756, 802, 0, 802, "biom:Type10CrossReferenceID", 14, 10, 39, 0, 0, 0, EBTS__XC_TEXT, 801, -1, 0, "",
+     0, 1, -1, -1, 0, "", 0, ""}, /* 801 */
+    {756, 803, 0, 803, "biom:VerticalLineLengthPixelQuantity", 10, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 802, -1, 0, "",
+     0, 1, -1, -1, 80, "", 0, ""}, /* 802 */
+    {756, 804, 0, 804, "nc:Base64BinaryObject", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 803, -1, 0, "",
+     0, 1, -1, -1, 87, "", 0, ""}, /* 803 */
+    {658, 805, 1, 806, "ebts:Type10UserDefinedFields", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 0, -1, -1, -1, "", 0, ""}, /* 804 */
+    {804, 806, 0, 806, "ebts:BiometricNCICOffenseCode", 0, 10, 350, 0, 0, 0, EBTS__XC_TEXT, 805, -1, 0, "",
+     1, 1, -1, -1, 144, "", 0, ""}, /* 805 */
+    {-1, 807, 2, 816, "itl:PackageUserDefinedImageRecord", 7, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 998, -1, -1, -1, "", 0, ""}, /* 806 */
+    {806, 808, 0, 808, "biom:ImageReferenceID", 0, 7, 2, 0, 0, 0, EBTS__XC_TEXT, 807, -1, 0, "",
+     1, 1, -1, -1, 0, "", 0, ""}, /* 807 */
+    {806, 809, 7, 816, "itl:FingerprintLegacyImageData", 1, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
+     0, 1, -1, -1, -1, "", 0, ""}, /* 808 */
+    {808, 810, 0, 810, "biom:FingerprintLegacyImageImpressionCaptureCategoryCode", 6, 7, 3, 0, 0, 0, EBTS__XC_TEXT, 809, -1, 0, "",
+     1, 1, -1, -1, 108, "", 0, ""}, /* 809 */
+    {808, 811, 0, 811, "biom:ImageHorizontalLineLengthPixelQuantity", 3, 7, 6, 0, 0, 0, EBTS__XC_TEXT, 810, -1, 0, "",
+     1, 1, -1, -1, 109, "", 0, ""}, /* 810 */
+    {808, 812, 0, 812, "biom:ImageVerticalLineLengthPixelQuantity", 4, 7, 7, 0, 0, 0, EBTS__XC_TEXT, 811, -1, 0, "",
+     1, 1, -1, -1, 109, "", 0, ""}, /* 811 */
+    {808, 813, 0, 813, "biom:LegacyExemplarFingerPositionCode", 5, 7, 4, 0, 0, 0, EBTS__XC_TEXT, 812, -1, 0, "",
+     1, 6, -1, -1, 110, "", 0, ""}, /* 812 */
+    {808, 814, 0, 814, "biom:ScanningResolutionCategoryCode", 2, 7, 5, 0, 0, 0, EBTS__XC_TEXT, 813, -1, 0, "",
+     1, 1, -1, -1, 111, "", 0, ""}, /* 813 */
+    {808, 815, 0, 815, "itl:LegacyImageCompressionAlgorithmCode", 1, 7, 8, 0, 0, 0, EBTS__XC_TEXT, 814, -1, 0, "",
+     1, 1, -1, -1, 112, "", 0, ""}, /* 814 */
+    {808, 816, 0, 816, "nc:Base64BinaryObject", 0, 7, 9, 0, 0, 0, EBTS__XC_BASE64, 815, -1, 0, "",
+     1, 1, -1, -1, 87, "", 0, ""}, /* 815 */
 };
 
 static const ebts__xns v112_ns[] = {
@@ -1898,5 +5005,6 @@ static const ebts__xns v112_ns[] = {
 };
 
 const ebts__xmap ebts__xmap_v112 = {"11.2", v112_nodes, sizeof v112_nodes / sizeof v112_nodes[0],
-    v112_ns, sizeof v112_ns / sizeof v112_ns[0]};
+    v112_ns, sizeof v112_ns / sizeof v112_ns[0],
+    v112_types, sizeof v112_types / sizeof v112_types[0]};
 

@@ -34,7 +34,42 @@ typedef struct ebts__xnode {
     int grp;                        /* the element whose each occurrence is a group of items */
     int part;                       /* its place among the parts of one item (RES's address) */
     const char *sep;                /* put between the item's parts that are there */
+    /* what the writer needs of the XSD (the reader needs none of it) */
+    int min;                        /* 1: the schema requires the element in its parent; 2: it
+                                       is an alternative of a choice the schema requires */
+    int max;                        /* how often it may occur there; 0: unbounded */
+    int alt;                        /* in a choice: the node of its first alternative (all of
+                                       the choice share it); -1 when in none, or in one that
+                                       repeats and is not required */
+    int branch;                     /* the choice's branch it is in; -1: branches may mix */
+    int type;                       /* a leaf's simple type (ebts__xmap.types), or -1 */
+    const char *value;              /* the fixed text of an EBTS__XC_CONST leaf */
+    unsigned when_field;            /* an alternative of a choice taken when field when_field
+                                       of its record is when_value (0: no such condition) */
+    const char *when_value;
 } ebts__xnode;
+
+/* The base of an XSD simple type, the lexical space a value is checked against. */
+enum ebts__xbase {
+    EBTS__XB_STRING, EBTS__XB_BOOLEAN, EBTS__XB_DATE, EBTS__XB_DATETIME, EBTS__XB_TIME,
+    EBTS__XB_GYEAR, EBTS__XB_GYEARMONTH, EBTS__XB_DECIMAL, EBTS__XB_INTEGER, EBTS__XB_DOUBLE,
+    EBTS__XB_DURATION, EBTS__XB_BASE64, EBTS__XB_HEX,
+    EBTS__XB_UNION /* valid when one of its members is */
+};
+
+/* A leaf's XSD simple type, its facets resolved through the derivations. */
+typedef struct ebts__xtype {
+    int base;                    /* enum ebts__xbase */
+    int ws;                      /* whiteSpace: 0 preserve, 1 replace, 2 collapse */
+    const char *const *enums;    /* the allowed values (NULL-terminated), or NULL: any */
+    const char *const *pats;     /* XSD regular expressions, each must match (NULL-terminated),
+                                    or NULL */
+    long minlen, maxlen;         /* length in characters; -1: no bound */
+    const char *min, *max;       /* numeric bounds, NULL: none */
+    int minx, maxx;              /* 1: the bound is exclusive */
+    int fracdig;                 /* most digits after the point; -1: no bound */
+    const int *members;          /* a union's member types, -1-terminated */
+} ebts__xtype;
 
 typedef struct ebts__xns {
     const char *prefix, *uri;
@@ -46,6 +81,8 @@ typedef struct ebts__xmap {
     int nnodes;
     const ebts__xns *ns;
     int nns;
+    const ebts__xtype *types;
+    int ntypes;
 } ebts__xmap;
 
 extern const ebts__xmap ebts__xmap_v100, ebts__xmap_v112;

@@ -15,6 +15,7 @@ int main(void)
     srunner_add_suite(sr, suite_ident());
     srunner_add_suite(sr, suite_diff());
     srunner_add_suite(sr, suite_xml());
+    srunner_add_suite(sr, suite_xmlwrite());
     srunner_add_suite(sr, suite_conformance());
     srunner_add_suite(sr, suite_api());
     srunner_add_suite(sr, suite_templates());

@@ -215,6 +215,7 @@ static void validating(void)
     ck_assert_uint_eq(ebts_report_error_count(NULL, 1), 0);
     ck_assert_uint_eq(ebts_report_finding_count(NULL), 0);
     REFUSES(ebts_txn_xml_findings(NULL, &err) == NULL);
+    REFUSES(ebts_txn_xml_report(NULL, EBTS_WRITE_XML_10, &err) == NULL);
     ebts_report_free(NULL);
 }
 

@@ -232,7 +232,8 @@ static void assert_xml_round_trip_exact(const ebts_txn *a, const char *what)
     ebts_free(w1);
 }
 
-/* The XML_VALUE_CARRIED findings of writing t as XML, as "tag tag ...". */
+/* The XML_VALUE_CARRIED findings of writing t as XML, as "tag tag ..."; every finding is a
+ * warning. */
 static const char *carried(const ebts_txn *t)
 {
     static char buf[256];
@@ -241,8 +242,9 @@ static const char *carried(const ebts_txn *t)
     ck_assert_ptr_nonnull(r);
     for (size_t i = 0; i < ebts_report_count(r); i++) {
         const ebts_diag *d = ebts_report_diag(r, i);
-        ck_assert_str_eq(d->code, "XML_VALUE_CARRIED");
         ck_assert_int_eq(d->severity, EBTS_SEV_WARNING);
+        if (strcmp(d->code, "XML_VALUE_CARRIED") != 0)
+            continue; /* the sample lacks 1.013 DOM, which the schema requires */
         snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", buf[0] ? " " : "", d->tag);
     }
     ebts_report_free(r);

@@ -40,6 +40,7 @@ Suite *suite_validate(void);
 Suite *suite_ident(void);
 Suite *suite_diff(void);
 Suite *suite_xml(void);
+Suite *suite_xmlwrite(void);
 Suite *suite_api(void);
 Suite *suite_templates(void);
 #endif

@@ -1,12 +1,12 @@
 /* ebts-conv: read a transaction, report what is wrong with it, and write it out again as the
- * traditional encoding, the readable notation or JSON. */
+ * traditional encoding, the readable notation, JSON, the FBI's EBTS XML or an HTML report. */
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
 
 static const char usage[] =
     "usage: ebts-conv [--from auto|traditional|readable|xml]\n"
-    "                 [--to traditional|readable|json|xml|html]\n"
+    "                 [--to traditional|readable|json|xml|html] [--xml-version 10.0|11.2]\n"
     "                 [--full | --plain] [--extract-images DIR] [--as-read]\n"
     "                 [--fix] [--strict] [--redact] [--base64] [-q] [-o OUT] FILE|-\n"
     "\n"
@@ -16,9 +16,10 @@ static const char usage[] =
     "with --as-read), so a file with a wrong LEN is written repaired.\n"
     "\n"
     "  --from F     input format; auto (default) detects XML and the readable notation\n"
-    "  --to F       traditional, readable, json, xml (ANSI/NIST-ITL 2011 / EBTS 10) or\n"
-    "               html: a report page with the photos and every finding of the default\n"
-    "               profile\n"
+    "  --to F       traditional, readable, json, xml (the FBI's EBTS XML) or html: a report\n"
+    "               page with the photos and every finding of the default profile\n"
+    "  --xml-version V  xml: 11.2 (default, NIEM 4.0) or 10.0 (NIEM 2.0); the warnings say\n"
+    "               what keeps the document from validating against that version's XSD\n"
     "  --full       readable: every byte of binary data (<HEX:...>) instead of a summary\n"
     "               (<SUMMARY ...>, which cannot be read back); the output reads back\n"
     "  --plain      readable: every byte and no mnemonics: the notation of the fixtures\n"
@@ -55,10 +56,12 @@ static size_t tag_like_items(const ebts_txn *t, const char *path, int quiet)
     return n;
 }
 
-/* What the XML writer says of t: values it carries in lebts:Field (warnings). -1 without memory. */
-static int xml_warnings(const ebts_txn *t, const char *path, int quiet, ebts_error *err)
+/* What the XML writer says of t in the version of wflags (warnings: what the schema misses,
+ * values outside it, what goes to lebts:Field). -1 without memory. */
+static int xml_warnings(const ebts_txn *t, unsigned wflags, const char *path, int quiet,
+                        ebts_error *err)
 {
-    ebts_report *r = ebts_txn_xml_findings(t, err);
+    ebts_report *r = ebts_txn_xml_report(t, wflags, err);
     if (!r)
         return -1;
     char line[512];
@@ -108,6 +111,7 @@ static int extract_images(const ebts_txn *t, const char *dir, int quiet)
 static int run(int argc, char **argv)
 {
     const char *from = "auto", *to = "readable", *out = "-", *in = NULL, *images = NULL, *v;
+    const char *xmlver = NULL;
     int fix = 0, strict = 0, quiet = 0, redact = 0, base64 = 0, as_read = 0, full = 0, plain = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -120,6 +124,8 @@ static int run(int argc, char **argv)
             from = v;
         } else if ((v = cli_option(argc, argv, &i, "--to"))) {
             to = v;
+        } else if ((v = cli_option(argc, argv, &i, "--xml-version"))) {
+            xmlver = v;
         } else if ((v = cli_option(argc, argv, &i, "--extract-images"))) {
             images = v;
         } else if ((v = cli_option(argc, argv, &i, "-o"))) {
@@ -162,7 +168,7 @@ static int run(int argc, char **argv)
         wflags = EBTS_FORMAT_READABLE | (plain ? 0 : EBTS_WRITE_MNEMONICS) |
                  (plain || full ? 0 : EBTS_WRITE_SUMMARY);
     else if (strcmp(to, "xml") == 0)
-        wflags = EBTS_FORMAT_XML;
+        wflags = EBTS_FORMAT_XML | (xmlver && strcmp(xmlver, "10.0") == 0 ? EBTS_WRITE_XML_10 : 0);
     else if (strcmp(to, "html") == 0)
         wflags = EBTS_FORMAT_HTML | EBTS_WRITE_VALIDATE;
     else if (strcmp(to, "json") == 0)
@@ -172,6 +178,11 @@ static int run(int argc, char **argv)
     if (!in) {
         fprintf(stderr, "ebts-conv: %s\n%s", "expected one input FILE (or -) and known formats",
                 usage);
+        return CLI_USAGE;
+    }
+    if (xmlver && ((wflags & EBTS_FORMAT_MASK) != EBTS_FORMAT_XML ||
+                   (strcmp(xmlver, "10.0") != 0 && strcmp(xmlver, "11.2") != 0))) {
+        fprintf(stderr, "ebts-conv: --xml-version takes 10.0 or 11.2, with --to xml\n%s", usage);
         return CLI_USAGE;
     }
     if ((full || plain) && ((wflags & EBTS_FORMAT_MASK) != EBTS_FORMAT_READABLE || (full && plain))) {
@@ -201,7 +212,7 @@ static int run(int argc, char **argv)
     }
     if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_TRADITIONAL && !as_read)
         errors += tag_like_items(t, name, quiet);
-    if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_XML && xml_warnings(t, name, quiet, &err) < 0) {
+    if ((wflags & EBTS_FORMAT_MASK) == EBTS_FORMAT_XML && xml_warnings(t, wflags, name, quiet, &err) < 0) {
         cli_print_error(name, &err);
         ebts_txn_free(t);
         return CLI_USAGE;

@@ -15,8 +15,10 @@ The tables, per version, are a tree of element nodes in depth-first order (a nod
 follow it), children sorted by name for lookup, each with its rank among its siblings in schema
 order. A leaf node names its field, item and value conversion, and the ancestor that starts a
 new subfield (rep) and, for items that repeat inside a subfield (polygon vertices), the ancestor
-that starts a new group of them (grp). Python 3, standard library only; the same inputs give the
-same bytes.
+that starts a new group of them (grp). For the writer, the XSDs give each node's rank (its place
+in its parent's content model), whether it is required, how often it may occur, the choice it
+is an alternative of, and each leaf's simple type with its facets (a table of types). Python 3,
+standard library only; the same inputs give the same bytes.
 """
 import gzip
 import os
@@ -73,8 +75,10 @@ ITEM_ORDER = {
     (2, 23): RANGE, (2, 28): RANGE, (2, 30): RANGE,
     (2, 27): ["MeasurePointValue|MeasureIntegerValue"],
     (2, 29): ["MeasurePointValue|MeasureIntegerValue"],
-    (2, 39): [(" ", ["OrganizationName"] + ADDRESS)],
-    (2, 41): [(" ", ADDRESS)],
+    # the parts of an address joined as one writes it, "5021 OAK LEAF DRIVE, BUFFALO, NY 14204"
+    # (the separator before each part), so that the writer finds them again
+    (2, 39): [(["", ", ", " ", ", ", ", ", " "], ["OrganizationName"] + ADDRESS)],
+    (2, 41): [(["", " ", ", ", ", ", " "], ADDRESS)],
     (9, 316): QUALITY, (10, 24): QUALITY, (17, 24): QUALITY,
     (13, 24): [POSITION] + QUALITY, (14, 23): [POSITION] + QUALITY,
     (14, 24): [POSITION] + QUALITY, (15, 24): [POSITION] + QUALITY,
@@ -99,6 +103,26 @@ ITEM_ORDER = {
     (14, 21): ["FingerPositionCode", "SegmentLeftHorizontalCoordinateValue",
                "SegmentRightHorizontalCoordinateValue", "SegmentTopVerticalCoordinateValue",
                "SegmentBottomVerticalCoordinateValue"],
+    # the examiner's names are two items, surname first (ANSI/NIST-ITL 1-2011 9.350 MFD: FIE
+    # FME FAV FAL ESN EGN EAF EMT NTS; 9.353 EAA: AAV ALN AFN AAF AMT ACM CXF; 9.362 ECD: EDC
+    # EDE WIP ELN EFN EAF DTG CZZ CCF), not one "SURNAME,GIVEN" item
+    (9, 350): ["MinutiaeFeatureDetectionFieldListText", "MinutiaeFeatureDetectionMethodCode",
+               "MinutiaeAlgorithmVendorIdentification|MinutiaeAlgorithmVendorID",
+               "MinutiaeAlgorithmIdentification|MinutiaeAlgorithmID", "PersonSurName",
+               "PersonGivenName", "MinutiaeExaminerAffiliation|OrganizationName",
+               "MinutiaeFeatureDetectionDateTime", "MinutiaeCommentText"],
+    (9, 353): ["MinutiaeValueAssessmentResultCode", "PersonSurName", "PersonGivenName",
+               "MinutiaeExaminerAffiliation", "MinutiaeValueAssessmentDateTime",
+               "MinutiaeCommentText", "MinutiaeAnalysisComplexityCode"],
+    (9, 362): ["ImageReferenceIdentification",
+               "MinutiaeExaminerComparisonDeterminationResultCode", "MinutiaeExaminerProgressCode",
+               "PersonSurName", "PersonGivenName", "MinutiaeExaminerAffiliation",
+               "MinutiaeExaminerComparisonDeterminationDateTime", "MinutiaeCommentText",
+               "MinutiaeComparisonComplexityCode"],
+    # AKA: the name, then the fourth and fifth names of the FBI's ebts:PersonNameType, in the
+    # XSD's order
+    (2, 19): ["PersonGivenName|PersonMiddleName|PersonSurName", "PersonFourthImportanceName",
+              "PersonFifthImportanceName"],
     (17, 16): ["IrisImageHorizontalOrientationCode", "IrisImageVerticalOrientationCode",
                "IrisImageScanCategoryCode"],
     (17, 998): ["CaptureUTCDateTime", "LatitudeDegreeValue", "LatitudeMinuteValue",
@@ -108,6 +132,14 @@ ITEM_ORDER = {
                 "UTMNorthingValue", "LocationDescriptionText", "GeographicLocationSystemName",
                 "GeographicLocationText"],
 }
+# A print position descriptor (finger position, finger image code: ANSI/NIST-ITL 1-2011 13.014
+# PPD) inside one item of 2.2028 BID (E), 2.2032 (G) and 2.2033: its two values are one item,
+# joined by a space, which no finger image code holds.
+PPD_ITEMS = {(2, 2028), (2, 2032), (2, 2033)}
+PPD_PARTS = ["FingerPositionCode", "FingerImageCode|MajorCasePrintCode"]
+# Alternatives of a choice the writer takes by a field's value: ANSI/NIST-ITL 1-2011 10.003 IMT
+# FACE is a face image, any other value (SCAR, MARK, TATTOO...) a physical feature's.
+BRANCH_WHEN = {"FaceImage": (3, "FACE")}
 # Elements that hold a fixed companion of a field's value, not an item: the unit of 2.027 HGT
 # and 2.029 WGT (EBTS: feet and inches, pounds). Read without a value; the writer sets them.
 CONST_ELEMENTS = {(2, 27): {"MeasureUnitText"}, (2, 29): {"MeasureUnitText"}}
@@ -253,8 +285,10 @@ class Version:
         inherits from a sibling or an ancestor (templates differ; most agree)."""
         e = self.leaves.get(p)
         if e is None:
-            self.leaves[p] = e = {"votes": {}, "values": set(), "seq": len(self.leaves)}
+            self.leaves[p] = e = {"votes": {}, "values": set(), "counts": {},
+                                  "seq": len(self.leaves)}
         e["values"].add(text)
+        e["counts"][text] = e["counts"].get(text, 0) + 1
         if ctx is not None:
             key = (ctx.rtype, ctx.field, ctx.item, ctx.anchor)
             e["votes"][key] = e["votes"].get(key, 0) + (3 if explicit else 1)
@@ -300,6 +334,310 @@ def xsd_repeatable(xsd_dir):
                 if uri in PREFIXES:
                     out.add(PREFIXES[uri] + ":" + local)
     return out
+
+
+# ---------------------------------------------------------------------------------- the XSDs
+# What the writer needs of the schema: each element's place among its siblings (the content
+# model's order), whether it is required (minOccurs, required choices), how often it may occur,
+# and the simple type of each leaf's text (base type and facets), so that the writer can say
+# when a value falls outside it. Only what these XSDs use is modelled: sequences and choices,
+# element references and local elements, complexContent extension and restriction,
+# simpleContent, substitution groups, simple types by restriction and union.
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+UNBOUNDED = 0
+
+
+class Schema:
+    def __init__(self, xsd_dir):
+        self.elements, self.ctypes, self.stypes, self.subst = {}, {}, {}, {}
+        for dirpath, _, files in sorted(os.walk(xsd_dir)):
+            for fn in sorted(files):
+                if fn.endswith(".xsd"):
+                    self.load(os.path.join(dirpath, fn))
+
+    def load(self, path):
+        nsmap = {}
+        for _, (pre, uri) in ET.iterparse(path, events=["start-ns"]):
+            nsmap.setdefault(pre, uri)
+        root = ET.parse(path).getroot()
+        tns = root.get("targetNamespace")
+        for c in root:
+            name = c.get("name")
+            if not name:
+                continue
+            if c.tag == XS + "element":
+                self.elements[(tns, name)] = (c, nsmap, tns)
+                for h in (c.get("substitutionGroup") or "").split():
+                    self.subst.setdefault(self.res(h, nsmap), []).append((tns, name))
+            elif c.tag == XS + "complexType":
+                self.ctypes[(tns, name)] = (c, nsmap, tns)
+            elif c.tag == XS + "simpleType":
+                self.stypes[(tns, name)] = (c, nsmap, tns)
+
+    @staticmethod
+    def res(q, nsmap):
+        pre, local = q.split(":", 1) if ":" in q else ("", q)
+        return (nsmap.get(pre), local)
+
+    def members(self, head):
+        """The element and every element that may stand for it, transitively."""
+        out, todo = [], [head]
+        while todo:
+            e = todo.pop(0)
+            if e not in out:
+                out.append(e)
+                todo.extend(self.subst.get(e, []))
+        return out
+
+    def elem_type(self, decl):
+        node, nsmap, tns = decl
+        if node.get("type"):
+            q = self.res(node.get("type"), nsmap)
+            if q in self.ctypes:
+                return ("c", self.ctypes[q])
+            if q in self.stypes:
+                return ("s", self.stypes[q])
+            return ("b", q[1])
+        for c in node:
+            if c.tag == XS + "complexType":
+                return ("c", (c, nsmap, tns))
+            if c.tag == XS + "simpleType":
+                return ("s", (c, nsmap, tns))
+        return ("b", "anyType")
+
+    def particles(self, ctype):
+        """A complex type's content model: ("seq"|"choice", min, max, [particles]),
+        ("elem", min, max, qname) or ("any", min, max); None for text-only content."""
+        node, nsmap, tns = ctype
+        for c in node:
+            if c.tag == XS + "simpleContent":
+                return None
+            if c.tag == XS + "complexContent":
+                for d in c:
+                    if d.tag == XS + "restriction":
+                        return self.group_of(d, nsmap, tns)
+                    if d.tag == XS + "extension":
+                        base = self.res(d.get("base"), nsmap)
+                        parts = [self.particles(self.ctypes[base]) if base in self.ctypes else None,
+                                 self.group_of(d, nsmap, tns)]
+                        return ("seq", 1, 1, [p for p in parts if p is not None])
+        return self.group_of(node, nsmap, tns)
+
+    def group_of(self, node, nsmap, tns):
+        for c in node:
+            if c.tag in (XS + "sequence", XS + "choice"):
+                return self.particle(c, nsmap, tns)
+        return None
+
+    def particle(self, c, nsmap, tns):
+        mn = int(c.get("minOccurs", "1"))
+        mx = c.get("maxOccurs", "1")
+        mx = UNBOUNDED if mx == "unbounded" else int(mx)
+        if c.tag in (XS + "sequence", XS + "choice"):
+            kids = [self.particle(d, nsmap, tns) for d in c
+                    if d.tag in (XS + "sequence", XS + "choice", XS + "element", XS + "any")]
+            return ("seq" if c.tag == XS + "sequence" else "choice", mn, mx, kids)
+        if c.tag == XS + "element":
+            if c.get("ref"):
+                return ("elem", mn, mx, self.res(c.get("ref"), nsmap))
+            q = (tns, c.get("name"))
+            self.elements.setdefault(q, (c, nsmap, tns))
+            return ("elem", mn, mx, q)
+        return ("any", mn, mx)
+
+    def find(self, ptree, q, pos=(), mn=1, mx=1, choice=None):
+        """Where element q may stand in a content model: (position, minOccurs, maxOccurs, the
+        innermost choice it is an alternative of: (its position, the branch, whether the choice
+        is required, whether it repeats), or None), minOccurs and maxOccurs through the groups
+        around it (0 = unbounded)."""
+        kind = ptree[0]
+        if kind == "elem":
+            if q in self.members(ptree[3]):
+                yield (pos, mn * ptree[1], mul(mx, ptree[2]), choice)
+            return
+        if kind == "any":
+            return
+        _, pmin, pmax, kids = ptree
+        for i, k in enumerate(kids):
+            if kind == "choice":
+                c = (pos, i, mn * pmin >= 1, mul(mx, pmax) != 1)
+                yield from self.find(k, q, pos + (i,), 0, mul(mx, pmax), c)
+            else:
+                yield from self.find(k, q, pos + (i,), mn * pmin, mul(mx, pmax), choice)
+
+    # simple types: {"base", "ws", "enum", "pat", "minlen", "maxlen", "min", "max", "minx",
+    # "maxx", "members"}
+    def simple_of(self, t):
+        """The simple type of a type's text, or None when it holds elements only."""
+        kind, key = t
+        if kind == "b":
+            return builtin(key)
+        if kind == "s":
+            return self.simple_type(key)
+        node, nsmap, tns = key
+        for c in node:
+            if c.tag == XS + "simpleContent":
+                for d in c:
+                    if d.tag in (XS + "extension", XS + "restriction"):
+                        base = self.res(d.get("base"), nsmap)
+                        st = self.simple_of(self.type_of(base))
+                        return facets(st, d) if d.tag == XS + "restriction" else st
+        return None
+
+    def type_of(self, q):
+        if q in self.ctypes:
+            return ("c", self.ctypes[q])
+        if q in self.stypes:
+            return ("s", self.stypes[q])
+        return ("b", q[1])
+
+    def simple_type(self, key):
+        node, nsmap, tns = key
+        for d in node:
+            if d.tag == XS + "restriction":
+                if d.get("base"):
+                    st = self.simple_of(self.type_of(self.res(d.get("base"), nsmap)))
+                else:
+                    st = self.simple_type((d.find(XS + "simpleType"), nsmap, tns))
+                return facets(st, d)
+            if d.tag == XS + "union":
+                members = [self.simple_of(self.type_of(self.res(m, nsmap)))
+                           for m in (d.get("memberTypes") or "").split()]
+                members += [self.simple_type((s, nsmap, tns)) for s in d.findall(XS + "simpleType")]
+                return dict(NO_FACETS, base="UNION", members=members)
+            if d.tag == XS + "list":
+                return dict(NO_FACETS, base="STRING")
+        return dict(NO_FACETS, base="STRING")
+
+
+def mul(a, b):
+    return UNBOUNDED if a == UNBOUNDED or b == UNBOUNDED else a * b
+
+
+NO_FACETS = {"base": "STRING", "ws": 0, "enum": None, "pat": [], "minlen": -1, "maxlen": -1,
+             "min": None, "max": None, "minx": 0, "maxx": 0, "fracdig": -1, "members": []}
+BUILTIN = {  # XSD built-in types: (base, whiteSpace 0 preserve/1 replace/2 collapse, min, max)
+    "string": ("STRING", 0), "normalizedString": ("STRING", 1), "anySimpleType": ("STRING", 0),
+    "anyType": ("STRING", 0), "anyURI": ("STRING", 2), "QName": ("STRING", 2),
+    "boolean": ("BOOLEAN", 2), "date": ("DATE", 2), "dateTime": ("DATETIME", 2),
+    "time": ("TIME", 2), "gYear": ("GYEAR", 2), "gYearMonth": ("GYEARMONTH", 2),
+    "decimal": ("DECIMAL", 2), "double": ("DOUBLE", 2), "float": ("DOUBLE", 2),
+    "duration": ("DURATION", 2), "base64Binary": ("BASE64", 2), "hexBinary": ("HEX", 2),
+    "integer": ("INTEGER", 2, None, None),
+    "nonNegativeInteger": ("INTEGER", 2, "0", None), "positiveInteger": ("INTEGER", 2, "1", None),
+    "nonPositiveInteger": ("INTEGER", 2, None, "0"), "negativeInteger": ("INTEGER", 2, None, "-1"),
+    "long": ("INTEGER", 2, "-9223372036854775808", "9223372036854775807"),
+    "int": ("INTEGER", 2, "-2147483648", "2147483647"), "short": ("INTEGER", 2, "-32768", "32767"),
+    "byte": ("INTEGER", 2, "-128", "127"),
+    "unsignedLong": ("INTEGER", 2, "0", "18446744073709551615"),
+    "unsignedInt": ("INTEGER", 2, "0", "4294967295"), "unsignedShort": ("INTEGER", 2, "0", "65535"),
+    "unsignedByte": ("INTEGER", 2, "0", "255"),
+}
+TOKENS = {"token", "language", "Name", "NCName", "ID", "IDREF", "NMTOKEN", "ENTITY"}
+
+
+def builtin(name):
+    if name in TOKENS:
+        return dict(NO_FACETS, base="STRING", ws=2)
+    if name not in BUILTIN:
+        sys.exit("XSD built-in type %s is not modelled" % name)
+    b = BUILTIN[name]
+    st = dict(NO_FACETS, base=b[0], ws=b[1])
+    if len(b) > 2:
+        st["min"], st["max"] = b[2], b[3]
+    return st
+
+
+def facets(st, d):
+    """st narrowed by the facets of restriction d."""
+    st = dict(st, pat=list(st["pat"]))
+    enum, pats = [], []
+    for f in d:
+        tag, val = f.tag[len(XS):], f.get("value")
+        if tag == "enumeration":
+            enum.append(val)
+        elif tag == "pattern":
+            pats.append(val)
+        elif tag == "length":
+            st["minlen"] = st["maxlen"] = int(val)
+        elif tag == "minLength":
+            st["minlen"] = max(st["minlen"], int(val))
+        elif tag == "maxLength":
+            st["maxlen"] = int(val) if st["maxlen"] < 0 else min(st["maxlen"], int(val))
+        elif tag in ("minInclusive", "minExclusive"):
+            if st["min"] is None or float(val) >= float(st["min"]):
+                st["min"], st["minx"] = val, int(tag == "minExclusive")
+        elif tag in ("maxInclusive", "maxExclusive"):
+            if st["max"] is None or float(val) <= float(st["max"]):
+                st["max"], st["maxx"] = val, int(tag == "maxExclusive")
+        elif tag == "whiteSpace":
+            st["ws"] = {"preserve": 0, "replace": 1, "collapse": 2}[val]
+        elif tag == "fractionDigits":
+            st["fracdig"] = int(val) if st["fracdig"] < 0 else min(st["fracdig"], int(val))
+        elif tag == "totalDigits":
+            sys.exit("XSD facet %s is not modelled" % tag)
+    if enum:
+        st["enum"] = enum
+    if pats:  # the patterns of one step are alternatives; each step's must hold
+        st["pat"].append("|".join("(%s)" % p for p in pats) if len(pats) > 1 else pats[0])
+    return st
+
+
+def xsd_annotate(v, xsd_dir):
+    """Each node's place in its parent's content model (rank in schema order), minOccurs,
+    maxOccurs and required choice; each leaf's simple type."""
+    S = Schema(xsd_dir)
+    uri = dict(v.ns)
+    decl = []
+    for i, n in enumerate(v.nodes):
+        pre, local = n["name"].split(":")
+        q = (uri[pre], local)
+        n["min"], n["max"], n["choice"], n["pos"], n["stype"] = 0, 1, None, (), None
+        if n["parent"] < 0:
+            pt = S.particles(S.elem_type(S.elements[(uri["itl"], ROOT)])[1])
+            hits = list(S.find(pt, q))
+        else:
+            pd = decl[n["parent"]]
+            pt = S.particles(S.elem_type(pd)[1]) if pd else None
+            hits = list(S.find(pt, q)) if pt else []
+        if not hits:
+            sys.exit("%s: %s is not in its parent's content model" % (v.name, n["name"]))
+        n["pos"], n["min"], n["max"], n["choice"] = hits[0]
+        d = S.elements.get(q)
+        decl.append(d)
+        if n["leaf"] and n["leaf"]["conv"] not in ("NONE",):
+            n["stype"] = S.simple_of(S.elem_type(d))
+    for i, n in enumerate(v.nodes):  # rank: schema order, template order among alternatives
+        kids = [k for k in range(n["first"], n["end"]) if v.nodes[k]["parent"] == i]
+        for r, k in enumerate(sorted(kids, key=lambda k: (v.nodes[k]["pos"], v.nodes[k]["rank"]))):
+            v.nodes[k]["rank"] = r
+    roots = [k for k, n in enumerate(v.nodes) if n["parent"] < 0]
+    for r, k in enumerate(sorted(roots, key=lambda k: (v.nodes[k]["pos"], v.nodes[k]["rank"]))):
+        v.nodes[k]["rank"] = r
+    # a choice: its alternatives share the index of the first (by rank) in the table, and say
+    # their branch; one the schema requires makes them min 2; a repeated one lets branches mix
+    for i, n in enumerate(v.nodes + [{"first": 0, "end": len(v.nodes), "parent": None}]):
+        kids = [k for k in range(n["first"], n["end"]) if v.nodes[k]["parent"] ==
+                (i if n["parent"] is not None else -1)]
+        groups = {}
+        for k in sorted(kids, key=lambda k: v.nodes[k]["rank"]):
+            c = v.nodes[k]["choice"]
+            if c is not None and (c[2] or not c[3]):
+                groups.setdefault(c[0], []).append(k)
+        for ks in groups.values():
+            for k in ks:
+                c = v.nodes[k]["choice"]
+                v.nodes[k]["alt"] = ks[0]
+                v.nodes[k]["branch"] = -1 if c[3] else c[1]
+                if c[2]:
+                    v.nodes[k]["min"] = 2
+    for n in v.nodes:
+        n.setdefault("alt", -1)
+        n.setdefault("branch", -1)
+
+
+ROOT = "NISTBiometricInformationExchangePackage"
 
 
 def topo(seqs):
@@ -434,6 +772,11 @@ def build(v, xsd_rep):
         if key[0] == 1 and key[1] == 2:
             for p in head:
                 slot[p] = 0
+        if key in PPD_ITEMS:
+            for p in head:
+                if p[-2].endswith(":PrintPositionDescriptors"):
+                    k = [i for i, alt in enumerate(PPD_PARTS) if p[-1].split(":")[1] in alt.split("|")]
+                    v.leaves[p]["part"], v.leaves[p]["sep"] = k[0], " "
         base = max(list(taken) + [-1]) + 1
         for k, p in enumerate(tail):
             slot[p] = k
@@ -442,11 +785,12 @@ def build(v, xsd_rep):
             e["slot"] = slot[p]
             e["tail_base"] = base if tail else 0
             e["tail_len"] = len(tail)
-        # a lone name part is text
+        # name parts make one item "SURNAME,GIVEN MIDDLE" only with both a surname and a given
+        # name in it; a lone part is text
         names = [p for p in head if v.leaves[p]["conv"] in ("GIVEN", "MIDDLE", "SUR")]
         for p in names:
-            same = [q for q in names if v.leaves[q]["slot"] == v.leaves[p]["slot"]]
-            if not any(v.leaves[q]["conv"] == "SUR" for q in same):
+            same = {v.leaves[q]["conv"] for q in names if v.leaves[q]["slot"] == v.leaves[p]["slot"]}
+            if not {"GIVEN", "SUR"} <= same:
                 v.leaves[p]["conv"] = "TEXT"
 
 
@@ -457,7 +801,8 @@ def ordered_slot(v, key, p):
         sep, parts = it if isinstance(it, tuple) else ("", [it])
         for k, alt in enumerate(parts):
             if any(n in alt.split("|") for n in below):
-                v.leaves[p]["part"], v.leaves[p]["sep"] = k, sep
+                v.leaves[p]["part"] = k
+                v.leaves[p]["sep"] = sep[k] if isinstance(sep, list) else sep
                 return i
     sys.exit("%s: %d.%03d: %s is in no item of the order table" % (v.name, key[0], key[1],
                                                                     "/".join(p)))
@@ -467,38 +812,100 @@ def c_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def c_strs(xs):
+    """A NULL-terminated array initializer, wrapped at 100 columns."""
+    lines, line = [], "   "
+    for x in [c_str(x) for x in xs] + ["NULL"]:
+        if len(line) + len(x) + 2 > 100:
+            lines.append(line)
+            line = "   "
+        line += " " + x + ","
+    lines.append(line[:-1])
+    return "{\n" + "\n".join(lines) + "}"
+
+
+def type_table(v):
+    """The leaves' simple types, each once, members of unions first: (types, index of each)."""
+    types, index = [], {}
+
+    def key(st):
+        return repr(sorted((k, x if k != "members" else [key(m) for m in x])
+                           for k, x in st.items()))
+
+    def add(st):
+        k = key(st)
+        if k not in index:
+            members = [add(m) for m in st["members"]]
+            index[k] = len(types)
+            types.append(dict(st, member_ix=members))
+        return index[k]
+
+    for n in v.nodes:
+        n["type"] = add(n["stype"]) if n["stype"] else -1
+    return types
+
+
+BASES = ["STRING", "BOOLEAN", "DATE", "DATETIME", "TIME", "GYEAR", "GYEARMONTH", "DECIMAL",
+         "INTEGER", "DOUBLE", "DURATION", "BASE64", "HEX", "UNION"]
+
+
 def emit(versions, out):
     w = out.write
     w("/* The XML element <-> field tables of the FBI's EBTS XML encodings, EBTS 10.0 and 11.2.\n")
     w(" *\n * Generated by tools/gen-xml-map.py from the FBI's EBTS 10.0 and 11.2 XML IEPDs\n")
     w(" * (fixtures/ebts-xml/: the per-TOT templates and the XSDs); do not edit, regenerate:\n")
     w(" *   python3 tools/gen-xml-map.py fixtures/ebts-xml > lib/xmlmap.c\n */\n")
-    w('#include "xmlmap.h"\n\n')
+    w('#include <stddef.h>\n#include "xmlmap.h"\n\n')
     for v in versions:
         sym = "v" + v.name.replace(".", "")
+        types = type_table(v)
+        strs = {}
+        for t in types:
+            for k in ("enum", "pat"):
+                if t[k] and tuple(t[k]) not in strs:
+                    strs[tuple(t[k])] = "%s_s%d" % (sym, len(strs))
+                    w("static const char *const %s[] = %s;\n" % (strs[tuple(t[k])], c_strs(t[k])))
+        for i, t in enumerate(types):
+            if t["member_ix"]:
+                w("static const int %s_u%d[] = {%s, -1};\n" % (
+                    sym, i, ", ".join(str(m) for m in t["member_ix"])))
+        w("\nstatic const ebts__xtype %s_types[] = {\n" % sym)
+        for i, t in enumerate(types):
+            w("    {EBTS__XB_%s, %d, %s, %s, %d, %d, %s, %s, %d, %d, %d, %s}, /* %d */\n" % (
+                t["base"], t["ws"], strs[tuple(t["enum"])] if t["enum"] else "NULL",
+                strs[tuple(t["pat"])] if t["pat"] else "NULL", t["minlen"], t["maxlen"],
+                c_str(t["min"]) if t["min"] is not None else "NULL",
+                c_str(t["max"]) if t["max"] is not None else "NULL", t["minx"], t["maxx"],
+                t["fracdig"], "%s_u%d" % (sym, i) if t["member_ix"] else "NULL", i))
+        w("};\n\n")
         nodes = v.nodes
         w("static const ebts__xnode %s_nodes[] = {\n" % sym)
         for i, n in enumerate(nodes):
             e = n["leaf"]
+            when = BRANCH_WHEN.get(n["name"].split(":")[1]) if n["alt"] >= 0 else None
+            tail = "%d, %d, %d, %d, %d, %s, %d, %s" % (
+                n["min"], n["max"], n["alt"], n["branch"], n["type"], c_str(n.get("value", "")),
+                when[0] if when else 0, c_str(when[1] if when else ""))
             if e:
-                w("    {%d, %d, %d, %d, %s, %d, %d, %d, %d, %d, %d, EBTS__XC_%s, %d, %d, %d, %s},"
-                  " /* %d */\n" % (
+                w("    {%d, %d, %d, %d, %s, %d, %d, %d, %d, %d, %d, EBTS__XC_%s, %d, %d, %d, %s,\n"
+                  "     %s}, /* %d */\n" % (
                       n["parent"], n["first"], n["nchild"], n["end"], c_str(n["name"]), n["rank"],
                       e["rtype"], e["field"], e["slot"], e["tail_base"], e["tail_len"], e["conv"],
-                      n["rep"], n["grp"], e["part"], c_str(e["sep"]), i))
+                      n["rep"], n["grp"], e["part"], c_str(e["sep"]), tail, i))
             else:
-                w("    {%d, %d, %d, %d, %s, %d, %d, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, \"\"},"
-                  " /* %d */\n" % (
+                w("    {%d, %d, %d, %d, %s, %d, %d, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, \"\",\n"
+                  "     %s}, /* %d */\n" % (
                     n["parent"], n["first"], n["nchild"], n["end"], c_str(n["name"]), n["rank"],
-                    n["rtype"], i))
+                    n["rtype"], tail, i))
         w("};\n\n")
         w("static const ebts__xns %s_ns[] = {\n" % sym)
         for pre, uri in v.ns:
             w("    {%s, %s},\n" % (c_str(pre), c_str(uri)))
         w("};\n\n")
         w("const ebts__xmap ebts__xmap_%s = {%s, %s_nodes, sizeof %s_nodes / sizeof %s_nodes[0],\n"
-          "    %s_ns, sizeof %s_ns / sizeof %s_ns[0]};\n\n" % (
-              sym, c_str(v.name), sym, sym, sym, sym, sym, sym))
+          "    %s_ns, sizeof %s_ns / sizeof %s_ns[0],\n"
+          "    %s_types, sizeof %s_types / sizeof %s_types[0]};\n\n" % (
+              sym, c_str(v.name), sym, sym, sym, sym, sym, sym, sym, sym, sym))
 
 
 def layout(v):
@@ -565,6 +972,11 @@ def main():
         xsd_rep = xsd_repeatable(os.path.join(base, name, "xsd"))
         build(v, xsd_rep)
         layout(v)
+        xsd_annotate(v, os.path.join(base, name, "xsd"))
+        for n in v.nodes:  # a fixed companion's text: what most templates hold
+            if n["leaf"] and n["leaf"]["conv"] == "CONST":
+                c = n["leaf"]["counts"]
+                n["value"] = sorted(c, key=lambda t: (-c[t], t))[0]
         for c in v.conflicts:
             sys.stderr.write("%s: %s\n" % (name, c))
         versions.append(v)

@@ -10,15 +10,18 @@
  * and the XML one EBTS_DIFF_PROFILE names, and
  * the subfield and item layout of every field. READ-FLAGS-HEX is added to each mode's flags.
  * With "xml", the XML round trip's property instead: an input that reads as the traditional
- * encoding gives,
- * through XML and back, no difference from itself written and read back traditionally, and none
- * from itself when its reading found no error; exit 1 when it does (the differences printed). */
+ * encoding gives, through XML and back, in both versions (EBTS 11.2 and 10.0), no difference
+ * from itself written and read back traditionally, and none from itself when its reading found
+ * no error; exit 1 when it does (the differences printed). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ebts.h"
 #ifndef EBTS_DIFF_RECORDS_ONLY /* an older base: its dump never runs the XML property */
 #define EBTS_DIFF_RECORDS_ONLY 0
+#endif
+#ifndef EBTS_WRITE_XML_10
+#define EBTS_WRITE_XML_10 0
 #endif
 
 static void print_diag(const ebts_diag *d)
@@ -97,17 +100,27 @@ static int differs(const ebts_txn *a, const ebts_txn *b, const char *what)
     return 1;
 }
 
+/* The property for both versions of the XML, EBTS 11.2 and 10.0. */
 static int xml_property(const char *path)
 {
     ebts_txn *t = ebts_read_file(path, EBTS_READ_TRADITIONAL, NULL);
     if (!t)
         return 0; /* no transaction: nothing to carry */
     ebts_txn *trad = reread(t, EBTS_FORMAT_TRADITIONAL, EBTS_READ_TRADITIONAL);
-    ebts_txn *xml = reread(t, EBTS_FORMAT_XML, EBTS_READ_XML);
-    int bad = differs(trad, xml, "XML gives back another transaction than the traditional form");
-    if (!bad && ebts_txn_error_count(t, 0) == 0)
-        bad = differs(t, xml, "traditional -> XML -> traditional differs from the input");
-    ebts_txn_free(xml);
+    static const unsigned versions[] = {0, EBTS_WRITE_XML_10};
+    static const char *const what[][2] = {
+        {"EBTS 11.2 XML gives back another transaction than the traditional form",
+         "traditional -> EBTS 11.2 XML -> traditional differs from the input"},
+        {"EBTS 10.0 XML gives back another transaction than the traditional form",
+         "traditional -> EBTS 10.0 XML -> traditional differs from the input"}};
+    int bad = 0;
+    for (size_t v = 0; v < 2 && !bad; v++) {
+        ebts_txn *xml = reread(t, EBTS_FORMAT_XML | versions[v], EBTS_READ_XML);
+        bad = differs(trad, xml, what[v][0]);
+        if (!bad && ebts_txn_error_count(t, 0) == 0)
+            bad = differs(t, xml, what[v][1]);
+        ebts_txn_free(xml);
+    }
     ebts_txn_free(trad);
     ebts_txn_free(t);
     return bad;

@@ -5,7 +5,8 @@
 # traditional, readable and JSON forms, the validation report and every field's item layout, in
 # three read modes) and the dumps must be identical. For changes that must not change what a
 # user sees: a faster reader, validator or writer. Every input is also taken through this tree's
-# XML writer and reader (dump FILE xml): it must give back what the traditional encoding does.
+# XML writer, EBTS 11.2 and 10.0, and reader (dump FILE xml): it must give back what the
+# traditional encoding does.
 #
 #   tests/differential/run.sh BASE [COUNT]     (make differential BASE=rev [DIFFN=count])
 #
