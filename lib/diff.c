@@ -497,19 +497,21 @@ static void iar_diff(D *d, long ra, long rb, const char *what, const char *x, co
     e->new_value = y ? copy(d, (const unsigned char *)y, strlen(y)) : NULL;
 }
 
-/* Lists of an IAR compared in order: lines (keys NULL) or key/value pairs, which pair by key. */
+/* Lists of an IAR compared in order: lines or key/value pairs (pairs set), which pair by key.
+ * Either side may be empty, and then NULL. */
 typedef struct List {
     D *d;
     long ra, rb;
     const char *what;
     const char *const *a, *const *b;  /* lines */
     const ebts_pair *pa, *pb;         /* or pairs */
+    int pairs;
 } List;
 
 static int list_eq(void *ctx, size_t i, size_t j)
 {
     List *l = ctx;
-    if (l->pa)
+    if (l->pairs)
         return strcmp(nz(l->pa[i].key), nz(l->pb[j].key)) == 0;
     return strcmp(nz(l->a[i]), nz(l->b[j])) == 0;
 }
@@ -518,7 +520,7 @@ static void list_out(void *ctx, long i, long j)
 {
     List *l = ctx;
     char what[96];
-    if (!l->pa) {
+    if (!l->pairs) {
         if (i < 0 || j < 0)
             iar_diff(l->d, l->ra, l->rb, l->what, i >= 0 ? nz(l->a[i]) : NULL,
                      j >= 0 ? nz(l->b[j]) : NULL);
@@ -564,21 +566,21 @@ static void iar(D *d, long ra, long rb, const ebts_iar *x, const ebts_iar *y)
         return;
     if (!(d->o->flags & EBTS_DIFF_IGNORE_VOLATILE))
         iar_diff(d, ra, rb, "IAQ RECEIVED", nz(x->received), nz(y->received));
-    List l = {d, ra, rb, "IAQ", NULL, NULL, x->iaq, y->iaq};
+    List l = {d, ra, rb, "IAQ", NULL, NULL, x->iaq, y->iaq, 1};
     list_diff(&l, x->niaq, y->niaq);
     iar_diff(d, ra, rb, "IAQ IDSM", nz(x->idsm), nz(y->idsm));
     const char **ea = encounter_lines(d, x), **eb = encounter_lines(d, y);
     if (ea && eb) {
-        List e = {d, ra, rb, "IAQ encounter", ea, eb, NULL, NULL};
+        List e = {d, ra, rb, "IAQ encounter", ea, eb, NULL, NULL, 0};
         list_diff(&e, x->nencounters, y->nencounters);
     }
-    List st = {d, ra, rb, "IAR determination", x->status_lines, y->status_lines, NULL, NULL};
+    List st = {d, ra, rb, "IAR determination", x->status_lines, y->status_lines, NULL, NULL, 0};
     list_diff(&st, x->nstatus_lines, y->nstatus_lines);
-    List rec = {d, ra, rb, "IAR record", NULL, NULL, x->record, y->record};
+    List rec = {d, ra, rb, "IAR record", NULL, NULL, x->record, y->record, 1};
     list_diff(&rec, x->nrecord, y->nrecord);
-    List no = {d, ra, rb, "IAR notice", x->notices, y->notices, NULL, NULL};
+    List no = {d, ra, rb, "IAR notice", x->notices, y->notices, NULL, NULL, 0};
     list_diff(&no, x->nnotices, y->nnotices);
-    List rq = {d, ra, rb, "IAR requesting", NULL, NULL, x->requesting, y->requesting};
+    List rq = {d, ra, rb, "IAR requesting", NULL, NULL, x->requesting, y->requesting, 1};
     list_diff(&rq, x->nrequesting, y->nrequesting);
     iar_diff(d, ra, rb, "IAR query ID", nz(x->query_id), nz(y->query_id));
     iar_diff(d, ra, rb, "IAR END OF RESPONSE", x->end ? "seen" : "missing",
