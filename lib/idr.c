@@ -997,7 +997,7 @@ char *ebts_ers_compose(const ebts_idr *idr, const ebts_iar *iar, size_t *len, eb
         for (size_t i = 0; i <= iar->niaq; i++) {
             if (i < iar->niaq && strcmp(nz(iar->iaq[i].key), "REM") != 0)
                 continue;
-            put_iaq(&b, iar->iaq + from, i - from);
+            put_iaq(&b, i > from ? iar->iaq + from : NULL, i - from); /* none: maybe NULL */
             if (i < iar->niaq)
                 put_rem(&b, iar);
             from = i + 1;
