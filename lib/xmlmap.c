@@ -745,7 +745,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 76 */
     {76, 78, 3, 83, "ebts:FingerprintImageFinger", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 77 */
-    {77, 79, 0, 79, "ansi-nist:FingerPositionCode", 0, 2, 74, 1, 0, 0, EBTS__XC_TEXT, 77, -1, 0, "",
+    {77, 79, 0, 79, "ansi-nist:FingerPositionCode", 0, 2, 74, 1, 0, 0, EBTS__XC_INT2, 77, -1, 0, "",
      0, 10, -1, -1, 18, "", 0, ""}, /* 78 */
     {77, 80, 0, 80, "ebts:NCICFingerprintClassificationCode", 1, 2, 33, 0, 0, 0, EBTS__XC_TEXT, 79, -1, 0, "",
      0, 1, -1, -1, 22, "", 0, ""}, /* 79 */
@@ -757,7 +757,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 23, "", 0, ""}, /* 82 */
     {76, 84, 2, 86, "itl:FingerprintImageFingerMissing", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 13, -1, -1, -1, "", 0, ""}, /* 83 */
-    {83, 85, 0, 85, "ansi-nist:FingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_TEXT, 83, -1, 0, "",
+    {83, 85, 0, 85, "ansi-nist:FingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_INT2, 83, -1, 0, "",
      1, 1, -1, -1, 18, "", 0, ""}, /* 84 */
     {83, 86, 0, 86, "itl:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TEXT, 83, -1, 0, "",
      2, 1, 85, 1, 24, "", 0, ""}, /* 85 */
@@ -767,7 +767,7 @@ static const ebts__xnode v100_nodes[] = {
      2, 1, 87, 1, 10, "", 0, ""}, /* 87 */
     {62, 89, 2, 92, "ebts:PersonGeneralizedFrictionRidgePositions", 25, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 88 */
-    {88, 90, 0, 90, "ansi-nist:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_TEXT, 89, -1, 0, "",
+    {88, 90, 0, 90, "ansi-nist:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_INT2, 89, -1, 0, "",
      1, 10, -1, -1, 28, "", 0, ""}, /* 89 */
     {88, 91, 1, 92, "nc:BiometricCaptureDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 90 */
@@ -1067,11 +1067,11 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 237 */
     {223, 239, 1, 240, "ebts:TransactionFingerprintImagesRequested", 3, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 238 */
-    {238, 240, 0, 240, "ansi-nist:FingerPositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_TEXT, 239, -1, 0, "",
+    {238, 240, 0, 240, "ansi-nist:FingerPositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_INT2, 239, -1, 0, "",
      1, 13, -1, -1, 18, "", 0, ""}, /* 239 */
     {223, 241, 1, 242, "ebts:TransactionFingerprintImagesUpdated", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 240 */
-    {240, 242, 0, 242, "ansi-nist:FingerPositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_TEXT, 240, -1, 0, "",
+    {240, 242, 0, 242, "ansi-nist:FingerPositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_INT2, 240, -1, 0, "",
      1, 13, -1, -1, 18, "", 0, ""}, /* 241 */
     {223, 243, 0, 243, "ebts:TransactionImagesRequestedQuantity", 6, 2, 79, 0, 0, 0, EBTS__XC_TEXT, 242, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 242 */
@@ -1219,7 +1219,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 5, -1, -1, 17, "", 0, ""}, /* 313 */
     {223, 315, 0, 315, "ebts:TransactionSearchRequestCategoryCode", 10, 2, 43, 0, 0, 0, EBTS__XC_TEXT, 314, -1, 0, "",
      0, 1, -1, -1, 60, "", 0, ""}, /* 314 */
-    {223, 316, 0, 316, "ebts:TransactionUnsolvedLatentFileIndicator", 11, 2, 83, 0, 0, 0, EBTS__XC_TEXT, 315, -1, 0, "",
+    {223, 316, 0, 316, "ebts:TransactionUnsolvedLatentFileIndicator", 11, 2, 83, 0, 0, 0, EBTS__XC_BOOL, 315, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 315 */
     {5, 317, 0, 317, "ebts:TierLevelCode", 6, 2, 2046, 0, 0, 0, EBTS__XC_TEXT, 316, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 316 */
@@ -3478,7 +3478,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 56 */
     {56, 58, 0, 58, "ebts:CaptureDate", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 57, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 57 */
-    {56, 59, 0, 59, "ebts:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_TEXT, 58, -1, 0, "",
+    {56, 59, 0, 59, "ebts:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_INT2, 58, -1, 0, "",
      0, 10, -1, -1, 21, "", 0, ""}, /* 58 */
     {56, 60, 0, 60, "ebts:NCICFingerprintClassificationCodeText", 3, 2, 33, 0, 0, 0, EBTS__XC_TEXT, 59, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 59 */
@@ -3486,7 +3486,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 60 */
     {60, 62, 2, 66, "ebts:FingerprintImageFinger", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 61 */
-    {61, 63, 0, 63, "biom:FingerPositionCode", 0, 2, 34, 0, 0, 0, EBTS__XC_TEXT, 61, -1, 0, "",
+    {61, 63, 0, 63, "biom:FingerPositionCode", 0, 2, 34, 0, 0, 0, EBTS__XC_INT2, 61, -1, 0, "",
      0, 1, -1, -1, 17, "", 0, ""}, /* 62 */
     {61, 64, 2, 66, "ebts:RidgeCoreDelta", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 3, -1, -1, -1, "", 0, ""}, /* 63 */
@@ -3496,7 +3496,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 22, "", 0, ""}, /* 65 */
     {60, 67, 2, 69, "ebts:FingerprintImageFingerMissing", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 13, -1, -1, -1, "", 0, ""}, /* 66 */
-    {66, 68, 0, 68, "biom:ExemplarFingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_TEXT, 66, -1, 0, "",
+    {66, 68, 0, 68, "biom:ExemplarFingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_INT2, 66, -1, 0, "",
      1, 1, -1, -1, 25, "", 0, ""}, /* 67 */
     {66, 69, 0, 69, "biom:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TEXT, 66, -1, 0, "",
      1, 1, -1, -1, 26, "", 0, ""}, /* 68 */
@@ -3786,11 +3786,11 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 210 */
     {197, 212, 1, 213, "ebts:TransactionFingerprintImagesRequested", 3, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 211 */
-    {211, 213, 0, 213, "ebts:FrictionRidgePositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_TEXT, 212, -1, 0, "",
+    {211, 213, 0, 213, "ebts:FrictionRidgePositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_INT2, 212, -1, 0, "",
      2, 13, 212, 0, 21, "", 0, ""}, /* 212 */
     {197, 214, 1, 215, "ebts:TransactionFingerprintImagesUpdated", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 213 */
-    {213, 215, 0, 215, "ebts:FrictionRidgePositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_TEXT, 213, -1, 0, "",
+    {213, 215, 0, 215, "ebts:FrictionRidgePositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_INT2, 213, -1, 0, "",
      2, 13, 214, 0, 21, "", 0, ""}, /* 214 */
     {197, 216, 0, 216, "ebts:TransactionImagesRequestedQuantity", 5, 2, 79, 0, 0, 0, EBTS__XC_TEXT, 215, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 215 */
@@ -3930,7 +3930,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 66, "", 0, ""}, /* 282 */
     {197, 284, 0, 284, "ebts:TransactionSubmissionMilitaryCode", 0, 2, 42, 0, 0, 0, EBTS__XC_TEXT, 283, -1, 0, "",
      0, 1, -1, -1, 67, "", 0, ""}, /* 283 */
-    {197, 285, 0, 285, "ebts:TransactionUnsolvedLatentFileIndicator", 10, 2, 83, 0, 0, 0, EBTS__XC_TEXT, 284, -1, 0, "",
+    {197, 285, 0, 285, "ebts:TransactionUnsolvedLatentFileIndicator", 10, 2, 83, 0, 0, 0, EBTS__XC_BOOL, 284, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 284 */
     {3, 286, 0, 286, "ebts:TierLevelCode", 6, 2, 2046, 0, 0, 0, EBTS__XC_TEXT, 285, -1, 0, "",
      0, 1, -1, -1, 68, "", 0, ""}, /* 285 */
@@ -4064,7 +4064,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 50, "", 0, ""}, /* 349 */
     {288, 351, 0, 351, "biom:ImageCommentText", 2, 14, 20, 0, 0, 0, EBTS__XC_TEXT, 350, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 350 */
-    {288, 352, 0, 352, "biom:ImageCompressionAlgorithmCode", 3, 14, 11, 0, 0, 0, EBTS__XC_TEXT, 351, -1, 0, "",
+    {288, 352, 0, 352, "biom:ImageCompressionAlgorithmCode", 3, 14, 11, 0, 0, 0, EBTS__XC_CGA, 351, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 351 */
     {288, 353, 0, 353, "biom:ImageHorizontalPixelDensityValue", 5, 14, 9, 0, 0, 0, EBTS__XC_TEXT, 352, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 352 */
@@ -4190,7 +4190,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 93, "", 0, ""}, /* 412 */
     {394, 414, 0, 414, "biom:ImageCommentText", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 413 */
-    {394, 415, 0, 415, "biom:ImageCompressionAlgorithmCode", 4, 17, 11, 0, 0, 0, EBTS__XC_TEXT, 414, -1, 0, "",
+    {394, 415, 0, 415, "biom:ImageCompressionAlgorithmCode", 4, 17, 11, 0, 0, 0, EBTS__XC_CGA, 414, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 414 */
     {394, 416, 0, 416, "biom:ImageHorizontalPixelDensityValue", 6, 17, 9, 0, 0, 0, EBTS__XC_TEXT, 415, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 415 */
@@ -4380,7 +4380,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 50, "", 0, ""}, /* 507 */
     {474, 509, 0, 509, "biom:ImageCommentText", 2, 13, 20, 0, 0, 0, EBTS__XC_TEXT, 508, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 508 */
-    {474, 510, 0, 510, "biom:ImageCompressionAlgorithmCode", 3, 13, 11, 0, 0, 0, EBTS__XC_TEXT, 509, -1, 0, "",
+    {474, 510, 0, 510, "biom:ImageCompressionAlgorithmCode", 3, 13, 11, 0, 0, 0, EBTS__XC_CGA, 509, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 509 */
     {474, 511, 0, 511, "biom:ImageHorizontalPixelDensityValue", 5, 13, 9, 0, 0, 0, EBTS__XC_TEXT, 510, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 510 */
@@ -4644,7 +4644,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 50, "", 0, ""}, /* 639 */
     {621, 641, 0, 641, "biom:ImageCommentText", 2, 15, 20, 0, 0, 0, EBTS__XC_TEXT, 640, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 640 */
-    {621, 642, 0, 642, "biom:ImageCompressionAlgorithmCode", 3, 15, 11, 0, 0, 0, EBTS__XC_TEXT, 641, -1, 0, "",
+    {621, 642, 0, 642, "biom:ImageCompressionAlgorithmCode", 3, 15, 11, 0, 0, 0, EBTS__XC_CGA, 641, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 641 */
     {621, 643, 0, 643, "biom:ImageHorizontalPixelDensityValue", 5, 15, 9, 0, 0, 0, EBTS__XC_TEXT, 642, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 642 */
@@ -4834,7 +4834,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 93, "", 0, ""}, /* 734 */
     {659, 736, 0, 736, "biom:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 735, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 735 */
-    {659, 737, 0, 737, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 736, -1, 0, "",
+    {659, 737, 0, 737, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_CGA, 736, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 736 */
     {659, 738, 3, 741, "biom:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 737 */
@@ -4914,7 +4914,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 93, "", 0, ""}, /* 774 */
     {756, 776, 0, 776, "biom:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 775, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 775 */
-    {756, 777, 0, 777, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 776, -1, 0, "",
+    {756, 777, 0, 777, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_CGA, 776, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 776 */
     {756, 778, 3, 781, "biom:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 777 */

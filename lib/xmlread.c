@@ -629,6 +629,20 @@ static int convert_in(int conv, const char *x, char *out, size_t size)
         else
             return 0;
         return 1;
+    case EBTS__XC_INT2:
+        while (n > 2 && x[0] == '0') /* an xs:integer may have leading zeros */
+            x++, n--;
+        if (n == 0 || n >= size || !all_digits((const unsigned char *)x, n))
+            return 0;
+        snprintf(out, size, "%s%s", n == 1 ? "0" : "", x);
+        return 1;
+    case EBTS__XC_CGA: {
+        const char *label = ebts__xml_cga_label(x);
+        if (!label)
+            return 0;
+        snprintf(out, size, "%s", label);
+        return 1;
+    }
     default:
         return 0;
     }
@@ -774,6 +788,8 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
     case EBTS__XC_DATE:
     case EBTS__XC_DATETIME:
     case EBTS__XC_BOOL:
+    case EBTS__XC_INT2:
+    case EBTS__XC_CGA:
         if (convert_in(x->conv, x->text, conv, sizeof conv)) {
             ebts__buf_puts(b, conv);
         } else {
