@@ -771,6 +771,23 @@ static void flush_parts(parts *q, ebts__buf *b)
     *q = (parts){"", "", "", "", "", 0, 0, 0};
 }
 
+/* text onto b as an xs:token reads: no white space at either end, each run of it one space. */
+static void put_collapsed(const char *text, ebts__buf *b)
+{
+    int space = 0, any = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = any;
+            continue;
+        }
+        if (space)
+            ebts__buf_putc(b, ' ');
+        ebts__buf_putc(b, *p);
+        space = 0;
+        any = 1;
+    }
+}
+
 /* One value x of field f onto b, in its traditional form. */
 static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
 {
@@ -798,6 +815,9 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
                     x->field, x->text);
             ebts__buf_puts(b, x->text);
         }
+        break;
+    case EBTS__XC_TOKEN:
+        put_collapsed(x->text, b);
         break;
     default:
         ebts__buf_puts(b, x->text);

@@ -178,6 +178,15 @@ static int convert(int conv, ebts_span v, char *buf, size_t size, ebts_span *out
         *out = (ebts_span){(const unsigned char *)num, strlen(num)};
         return 1;
     }
+    case EBTS__XC_TOKEN: /* only a value the schema's white space collapse leaves as it is */
+        for (size_t i = 0; i < v.len; i++)
+            if (v.ptr[i] == '\t' || v.ptr[i] == '\n' || v.ptr[i] == '\r' ||
+                (v.ptr[i] == ' ' && (i == 0 || i + 1 == v.len || v.ptr[i + 1] == ' ')))
+                return 0;
+        if (!is_xml_text(v.ptr, v.len))
+            return 0;
+        *out = v;
+        return 1;
     case EBTS__XC_BASE64:
         *out = v;
         return 1;

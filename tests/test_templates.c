@@ -61,9 +61,6 @@ static const known mapping_pending[] = {
     {"10.0", "LPNR", "LENGTH_INVALID", "2.078",
      "PEN: the 10.0 XSD writes a fraction of one (nc:PercentageType, \".10\"), EBTS a percent"},
     {"10.0", "LPNR", "CHARSET_INVALID", "2.078", "likewise"},
-    {"11.2", NULL, "LENGTH_INVALID", "2.026",
-     "SMT: an xs:token's line break and indentation are kept, not collapsed to one space"},
-    {"11.2", NULL, "CHARSET_INVALID", "2.026", "likewise"},
 };
 
 /* " FIS " of ".../Template(FIS)BiometricImageSubmission.xmlgz" */

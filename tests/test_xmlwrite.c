@@ -159,6 +159,15 @@ static void collect(xmlNodePtr n, char *path, size_t plen, size_t cap, leaves *l
         snprintf(text, sizeof text, "%s", t);
         for (size_t e = strlen(text); e && strchr(" \t\r\n", text[e - 1]); e--)
             text[e - 1] = 0;
+        /* the templates break long xs:token values (11.2 SMT) across lines: the schema, and the
+         * reader, take each run of white space as one space */
+        size_t o = 0;
+        for (size_t i = 0; text[i]; i++)
+            if (!strchr(" \t\r\n", text[i]))
+                text[o++] = text[i];
+            else if (o && text[o - 1] != ' ')
+                text[o++] = ' ';
+        text[o] = 0;
         int binary_record = strstr(path, "GrayscaleImageRecord/") || strstr(path, "UserDefinedImageRecord/") ||
                             strstr(path, "LegacyFingerprintImageRecord/");
         if (strstr(name, "Base64BinaryObject") || strstr(name, "BinaryBase64Object"))

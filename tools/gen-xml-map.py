@@ -668,7 +668,7 @@ def topo(seqs):
 
 
 CONV = ["TEXT", "DATE", "DATETIME", "BOOL", "BASE64", "GIVEN", "MIDDLE", "SUR", "VER_MAJ",
-        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA"]
+        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN"]
 NAME_PARTS = {"nc:PersonGivenName": "GIVEN", "nc:PersonMiddleName": "MIDDLE",
               "nc:PersonSurName": "SUR"}
 
@@ -707,11 +707,18 @@ def integer_type(st):
     return st["base"] == "INTEGER"
 
 
+def collapsed(st):
+    """Does the simple type collapse white space (xs:token), every member of a union?"""
+    if st["base"] == "UNION":
+        return bool(st["members"]) and all(collapsed(m) for m in st["members"])
+    return st["base"] == "STRING" and st["ws"] == 2
+
+
 def type_conversion(n):
     """A text leaf's conversion by its XSD type: the schema's boolean is EBTS's Y/N; EBTS writes
     a Type-2 finger position in two digits, the XSD as an integer; EBTS 11.2 codes a
     compression algorithm by its number, the traditional encoding by its label (ANSI/NIST-ITL
-    1-2011 Table 15)."""
+    1-2011 Table 15); a string whose type collapses white space reads as the schema reads it."""
     e, st = n["leaf"], n["stype"]
     if not e or e["conv"] != "TEXT" or not st:
         return e["conv"] if e else None
@@ -722,6 +729,8 @@ def type_conversion(n):
         return "INT2"
     if integer_type(st) and e["rtype"] >= 10 and local == "ImageCompressionAlgorithmCode":
         return "CGA"
+    if collapsed(st):
+        return "TOKEN"
     return "TEXT"
 
 
