@@ -9,6 +9,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 #include "internal.h"
+#include "xmlmap.h"
 
 /* A mutex, not pthread_once: the order it gives is one helgrind sees (it does not model
  * pthread_once), so tests/valgrind.sh can check that no thread races libxml2's initialisation.
@@ -116,4 +117,25 @@ int ebts__xml_could_begin(const unsigned char *p, size_t n)
         return c == '<' ? EBTS__COULD : undecided ? EBTS__UNDECIDED : EBTS__CANNOT;
     }
     return EBTS__UNDECIDED;
+}
+
+/* The compression algorithms of the tagged image records, by number and label (ANSI/NIST-ITL
+ * 1-2011 Table 15; EBTS 11.2 writes the number, the traditional encoding the label). */
+static const char *const cga_labels[] = {"NONE", "WSQ20", "JPEGB", "JPEGL", "JP2", "JP2L", "PNG"};
+static const char *const cga_numbers[] = {"0", "1", "2", "3", "4", "5", "6"};
+
+const char *ebts__xml_cga_label(const char *number)
+{
+    for (size_t i = 0; i < sizeof cga_numbers / sizeof cga_numbers[0]; i++)
+        if (strcmp(number, cga_numbers[i]) == 0)
+            return cga_labels[i];
+    return NULL;
+}
+
+const char *ebts__xml_cga_number(const unsigned char *label, size_t len)
+{
+    for (size_t i = 0; i < sizeof cga_labels / sizeof cga_labels[0]; i++)
+        if (strlen(cga_labels[i]) == len && memcmp(label, cga_labels[i], len) == 0)
+            return cga_numbers[i];
+    return NULL;
 }

@@ -613,7 +613,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 2, "", 0, ""}, /* 10 */
     {5, 12, 0, 12, "ebts:HitNotificationRequestIndicator", 3, 2, 2051, 0, 0, 0, EBTS__XC_BOOL, 11, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 11 */
-    {5, 13, 0, 13, "ebts:RecordBiometricImageCategoryCode", 7, 2, 62, 0, 0, 0, EBTS__XC_TEXT, 12, -1, 0, "",
+    {5, 13, 0, 13, "ebts:RecordBiometricImageCategoryCode", 7, 2, 62, 0, 0, 0, EBTS__XC_TOKEN, 12, -1, 0, "",
      0, 1000, -1, -1, 3, "", 0, ""}, /* 12 */
     {5, 14, 0, 14, "ebts:RecordFBIRepositoryCode", 9, 2, 98, 0, 0, 0, EBTS__XC_TEXT, 13, -1, 0, "",
      0, 10, -1, -1, 6, "", 0, ""}, /* 13 */
@@ -651,13 +651,13 @@ static const ebts__xnode v100_nodes[] = {
      0, 9, -1, -1, -1, "", 0, ""}, /* 29 */
     {29, 31, 0, 31, "nc:IdentificationID", 0, 2, 2020, 0, 0, 0, EBTS__XC_TEXT, 29, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 30 */
-    {27, 32, 0, 32, "ebts:RecordRapBackActivityNotificationFormatCode", 0, 2, 2062, 0, 0, 0, EBTS__XC_TEXT, 31, -1, 0, "",
+    {27, 32, 0, 32, "ebts:RecordRapBackActivityNotificationFormatCode", 0, 2, 2062, 0, 0, 0, EBTS__XC_TOKEN, 31, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 31 */
     {27, 33, 0, 33, "ebts:RecordRapBackActivityNotificationID", 1, 2, 2041, 0, 0, 0, EBTS__XC_TEXT, 32, -1, 0, "",
      0, 10, -1, -1, 0, "", 0, ""}, /* 32 */
     {27, 34, 0, 34, "ebts:RecordRapBackAttentionText", 2, 2, 2070, 0, 0, 0, EBTS__XC_TEXT, 33, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 33 */
-    {27, 35, 0, 35, "ebts:RecordRapBackCategoryCode", 3, 2, 2065, 0, 0, 0, EBTS__XC_TEXT, 34, -1, 0, "",
+    {27, 35, 0, 35, "ebts:RecordRapBackCategoryCode", 3, 2, 2065, 0, 0, 0, EBTS__XC_TOKEN, 34, -1, 0, "",
      0, 1, -1, -1, 9, "", 0, ""}, /* 34 */
     {27, 36, 0, 36, "ebts:RecordRapBackDisclosureIndicator", 4, 2, 2067, 0, 0, 0, EBTS__XC_BOOL, 35, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 35 */
@@ -675,13 +675,13 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 41 */
     {27, 43, 0, 43, "ebts:RecordRapBackSubscriptionListText", 12, 2, 2050, 0, 0, 0, EBTS__XC_TEXT, 42, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 42 */
-    {27, 44, 0, 44, "ebts:RecordRapBackSubscriptionTerm", 13, 2, 2071, 0, 0, 0, EBTS__XC_TEXT, 43, -1, 0, "",
+    {27, 44, 0, 44, "ebts:RecordRapBackSubscriptionTerm", 13, 2, 2071, 0, 0, 0, EBTS__XC_TOKEN, 43, -1, 0, "",
      0, 1, -1, -1, 11, "", 0, ""}, /* 43 */
     {27, 45, 1, 46, "ebts:RecordRapBackTermDate", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 44 */
     {44, 46, 0, 46, "nc:Date", 0, 2, 2049, 0, 0, 0, EBTS__XC_DATE, 44, -1, 0, "",
      1, 1, -1, -1, 10, "", 0, ""}, /* 45 */
-    {27, 47, 0, 47, "ebts:RecordRapBackTriggeringEventCode", 15, 2, 2040, 0, 0, 0, EBTS__XC_TEXT, 46, -1, 0, "",
+    {27, 47, 0, 47, "ebts:RecordRapBackTriggeringEventCode", 15, 2, 2040, 0, 0, 0, EBTS__XC_TOKEN, 46, -1, 0, "",
      0, 40, -1, -1, 12, "", 0, ""}, /* 46 */
     {27, 48, 2, 50, "ebts:RecordRapBackUserDefinedElement", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 47 */
@@ -691,7 +691,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 0, "", 0, ""}, /* 49 */
     {27, 51, 0, 51, "ebts:ReturnAllRecordsIndicator", 9, 2, 2047, 0, 0, 0, EBTS__XC_BOOL, 50, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 50 */
-    {27, 52, 0, 52, "ebts:TransactionRapBackMaintenanceCode", 17, 2, 2039, 0, 0, 0, EBTS__XC_TEXT, 51, -1, 0, "",
+    {27, 52, 0, 52, "ebts:TransactionRapBackMaintenanceCode", 17, 2, 2039, 0, 0, 0, EBTS__XC_TOKEN, 51, -1, 0, "",
      0, 1, -1, -1, 13, "", 0, ""}, /* 51 */
     {27, 53, 3, 57, "ebts:TransactionRapBackTriggeringEvent", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 52 */
@@ -701,7 +701,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 10, "", 0, ""}, /* 54 */
     {52, 56, 0, 56, "ebts:RapBackEventText", 2, 2, 2069, 2, 0, 0, EBTS__XC_TEXT, 52, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 55 */
-    {52, 57, 0, 57, "ebts:RapBackTriggeringEventCode", 1, 2, 2069, 1, 0, 0, EBTS__XC_TEXT, 52, -1, 0, "",
+    {52, 57, 0, 57, "ebts:RapBackTriggeringEventCode", 1, 2, 2069, 1, 0, 0, EBTS__XC_TOKEN, 52, -1, 0, "",
      0, 1, -1, -1, 12, "", 0, ""}, /* 56 */
     {27, 58, 2, 62, "nc:DateRange", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 57 */
@@ -715,9 +715,9 @@ static const ebts__xnode v100_nodes[] = {
      2, 1, 61, 1, 10, "", 0, ""}, /* 61 */
     {5, 63, 32, 169, "ebts:RecordSubject", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 62 */
-    {62, 64, 0, 64, "ansi-nist:FaceImageSubjectPoseCode", 27, 2, 2036, 0, 0, 0, EBTS__XC_TEXT, 63, -1, 0, "",
+    {62, 64, 0, 64, "ansi-nist:FaceImageSubjectPoseCode", 27, 2, 2036, 0, 0, 0, EBTS__XC_TOKEN, 63, -1, 0, "",
      0, 1, -1, -1, 14, "", 0, ""}, /* 63 */
-    {62, 65, 0, 65, "ebts:BiometricImageAvailableCode", 24, 2, 2031, 0, 0, 0, EBTS__XC_TEXT, 64, -1, 0, "",
+    {62, 65, 0, 65, "ebts:BiometricImageAvailableCode", 24, 2, 2031, 0, 0, 0, EBTS__XC_TOKEN, 64, -1, 0, "",
      0, 6, -1, -1, 3, "", 0, ""}, /* 64 */
     {62, 66, 0, 66, "ebts:ExternalSubjectID", 20, 2, 2037, 0, 0, 0, EBTS__XC_TEXT, 65, -1, 0, "",
      0, 1000, -1, -1, 0, "", 0, ""}, /* 65 */
@@ -735,9 +735,9 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 71 */
     {67, 73, 0, 73, "nc:PersonSurName", 2, 2, 19, 0, 0, 0, EBTS__XC_SUR, 67, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 72 */
-    {62, 74, 0, 74, "ebts:PersonBirthPlaceCode", 15, 2, 20, 0, 0, 0, EBTS__XC_TEXT, 73, -1, 0, "",
+    {62, 74, 0, 74, "ebts:PersonBirthPlaceCode", 15, 2, 20, 0, 0, 0, EBTS__XC_TOKEN, 73, -1, 0, "",
      0, 1, -1, -1, 17, "", 0, ""}, /* 73 */
-    {62, 75, 0, 75, "ebts:PersonCitizenshipCode", 3, 2, 21, 0, 0, 0, EBTS__XC_TEXT, 74, -1, 0, "",
+    {62, 75, 0, 75, "ebts:PersonCitizenshipCode", 3, 2, 21, 0, 0, 0, EBTS__XC_TOKEN, 74, -1, 0, "",
      0, 10, -1, -1, 17, "", 0, ""}, /* 74 */
     {62, 76, 0, 76, "ebts:PersonDigitalImageAvailableIndicator", 22, 2, 36, 0, 0, 0, EBTS__XC_BOOL, 75, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 75 */
@@ -745,7 +745,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 76 */
     {76, 78, 3, 83, "ebts:FingerprintImageFinger", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 77 */
-    {77, 79, 0, 79, "ansi-nist:FingerPositionCode", 0, 2, 74, 1, 0, 0, EBTS__XC_TEXT, 77, -1, 0, "",
+    {77, 79, 0, 79, "ansi-nist:FingerPositionCode", 0, 2, 74, 1, 0, 0, EBTS__XC_INT2, 77, -1, 0, "",
      0, 10, -1, -1, 18, "", 0, ""}, /* 78 */
     {77, 80, 0, 80, "ebts:NCICFingerprintClassificationCode", 1, 2, 33, 0, 0, 0, EBTS__XC_TEXT, 79, -1, 0, "",
      0, 1, -1, -1, 22, "", 0, ""}, /* 79 */
@@ -753,13 +753,13 @@ static const ebts__xnode v100_nodes[] = {
      0, 3, -1, -1, -1, "", 0, ""}, /* 80 */
     {80, 82, 0, 82, "ansi-nist:RidgeCountValue", 1, 2, 91, 1, 0, 0, EBTS__XC_TEXT, 81, -1, 0, "",
      0, 2, -1, -1, 7, "", 0, ""}, /* 81 */
-    {80, 83, 0, 83, "ebts:FingerprintPatternClassificationCode", 0, 2, 34, 0, 0, 0, EBTS__XC_TEXT, 82, -1, 0, "",
+    {80, 83, 0, 83, "ebts:FingerprintPatternClassificationCode", 0, 2, 34, 0, 0, 0, EBTS__XC_TOKEN, 82, -1, 0, "",
      1, 1, -1, -1, 23, "", 0, ""}, /* 82 */
     {76, 84, 2, 86, "itl:FingerprintImageFingerMissing", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 13, -1, -1, -1, "", 0, ""}, /* 83 */
-    {83, 85, 0, 85, "ansi-nist:FingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_TEXT, 83, -1, 0, "",
+    {83, 85, 0, 85, "ansi-nist:FingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_INT2, 83, -1, 0, "",
      1, 1, -1, -1, 18, "", 0, ""}, /* 84 */
-    {83, 86, 0, 86, "itl:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TEXT, 83, -1, 0, "",
+    {83, 86, 0, 86, "itl:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TOKEN, 83, -1, 0, "",
      2, 1, 85, 1, 24, "", 0, ""}, /* 85 */
     {76, 87, 1, 88, "nc:BiometricCaptureDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 86 */
@@ -767,13 +767,13 @@ static const ebts__xnode v100_nodes[] = {
      2, 1, 87, 1, 10, "", 0, ""}, /* 87 */
     {62, 89, 2, 92, "ebts:PersonGeneralizedFrictionRidgePositions", 25, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 88 */
-    {88, 90, 0, 90, "ansi-nist:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_TEXT, 89, -1, 0, "",
+    {88, 90, 0, 90, "ansi-nist:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_INT2, 89, -1, 0, "",
      1, 10, -1, -1, 28, "", 0, ""}, /* 89 */
     {88, 91, 1, 92, "nc:BiometricCaptureDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 90 */
     {90, 92, 0, 92, "nc:Date", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 90, -1, 0, "",
      2, 1, 91, 1, 10, "", 0, ""}, /* 91 */
-    {62, 93, 0, 93, "ebts:PersonHairColorCode", 5, 2, 32, 0, 0, 0, EBTS__XC_TEXT, 92, -1, 0, "",
+    {62, 93, 0, 93, "ebts:PersonHairColorCode", 5, 2, 32, 0, 0, 0, EBTS__XC_TOKEN, 92, -1, 0, "",
      0, 1, -1, -1, 31, "", 0, ""}, /* 92 */
     {62, 94, 3, 97, "ebts:PersonName", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 93 */
@@ -789,19 +789,19 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 98 */
     {98, 100, 5, 107, "ansi-nist:PhysicalFeatureDescriptionDetail", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 9, -1, -1, -1, "", 0, ""}, /* 99 */
-    {99, 101, 0, 101, "ansi-nist:PhysicalFeatureCategoryCode", 1, 2, 2058, 0, 0, 0, EBTS__XC_TEXT, 99, -1, 0, "",
+    {99, 101, 0, 101, "ansi-nist:PhysicalFeatureCategoryCode", 1, 2, 2058, 0, 0, 0, EBTS__XC_TOKEN, 99, -1, 0, "",
      1, 1, -1, -1, 32, "", 0, ""}, /* 100 */
-    {99, 102, 0, 102, "ansi-nist:PhysicalFeatureClassCode", 2, 2, 2058, 1, 0, 0, EBTS__XC_TEXT, 99, -1, 0, "",
+    {99, 102, 0, 102, "ansi-nist:PhysicalFeatureClassCode", 2, 2, 2058, 1, 0, 0, EBTS__XC_TOKEN, 99, -1, 0, "",
      0, 1, -1, -1, 33, "", 0, ""}, /* 101 */
     {99, 103, 2, 105, "ansi-nist:PhysicalFeatureColorDetail", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 102 */
-    {102, 104, 0, 104, "ansi-nist:PhysicalFeaturePrimaryColorCode", 0, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 102, -1, 0, "",
+    {102, 104, 0, 104, "ansi-nist:PhysicalFeaturePrimaryColorCode", 0, 2, 2059, 0, 1, 1, EBTS__XC_TOKEN, 102, -1, 0, "",
      1, 1, -1, -1, 34, "", 0, ""}, /* 103 */
-    {102, 105, 0, 105, "ansi-nist:PhysicalFeatureSecondaryColorCode", 1, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 102, 104, 0, "",
+    {102, 105, 0, 105, "ansi-nist:PhysicalFeatureSecondaryColorCode", 1, 2, 2059, 0, 1, 1, EBTS__XC_TOKEN, 102, 104, 0, "",
      0, 5, -1, -1, 34, "", 0, ""}, /* 104 */
     {99, 106, 0, 106, "ansi-nist:PhysicalFeatureDescriptionText", 3, 2, 2058, 3, 0, 0, EBTS__XC_TEXT, 99, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 105 */
-    {99, 107, 0, 107, "ansi-nist:PhysicalFeatureSubClassCode", 4, 2, 2058, 2, 0, 0, EBTS__XC_TEXT, 99, -1, 0, "",
+    {99, 107, 0, 107, "ansi-nist:PhysicalFeatureSubClassCode", 4, 2, 2058, 2, 0, 0, EBTS__XC_TOKEN, 99, -1, 0, "",
      0, 1, -1, -1, 35, "", 0, ""}, /* 106 */
     {98, 108, 2, 110, "ansi-nist:PhysicalFeatureSize", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 107 */
@@ -809,7 +809,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 108 */
     {107, 110, 0, 110, "ansi-nist:PhysicalFeatureWidthMeasure", 1, 2, 2055, 1, 0, 0, EBTS__XC_TEXT, 107, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 109 */
-    {98, 111, 0, 111, "nc:PhysicalFeatureCategoryCode", 0, 2, 26, 0, 0, 0, EBTS__XC_TEXT, 110, -1, 0, "",
+    {98, 111, 0, 111, "nc:PhysicalFeatureCategoryCode", 0, 2, 26, 0, 0, 0, EBTS__XC_TOKEN, 110, -1, 0, "",
      0, 10, -1, -1, 36, "", 0, ""}, /* 110 */
     {62, 112, 1, 120, "ebts:PersonResidenceLocation", 28, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 111 */
@@ -821,7 +821,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 0, -1, -1, 0, "", 0, ""}, /* 114 */
     {113, 116, 0, 116, "nc:LocationPostalCode", 3, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 4, " ",
      0, 0, -1, -1, 0, "", 0, ""}, /* 115 */
-    {113, 117, 0, 117, "nc:LocationStateNCICLSTACode", 2, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 3, ", ",
+    {113, 117, 0, 117, "nc:LocationStateNCICLSTACode", 2, 2, 41, 0, 0, 0, EBTS__XC_TOKEN, 111, -1, 3, ", ",
      0, 0, -1, -1, 37, "", 0, ""}, /* 116 */
     {113, 118, 2, 120, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 117 */
@@ -829,7 +829,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 0, -1, -1, 0, "", 0, ""}, /* 118 */
     {117, 120, 0, 120, "nc:StreetNumberText", 0, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 111, -1, 0, "",
      0, 0, -1, -1, 0, "", 0, ""}, /* 119 */
-    {62, 121, 0, 121, "ebts:PersonSexCode", 11, 2, 24, 0, 0, 0, EBTS__XC_TEXT, 120, -1, 0, "",
+    {62, 121, 0, 121, "ebts:PersonSexCode", 11, 2, 24, 0, 0, 0, EBTS__XC_TOKEN, 120, -1, 0, "",
      0, 1, -1, -1, 38, "", 0, ""}, /* 120 */
     {62, 122, 1, 123, "ebts:PersonSubmittedBirthDate", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 121 */
@@ -847,7 +847,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1000, -1, -1, -1, "", 0, ""}, /* 127 */
     {127, 129, 0, 129, "nc:IdentificationID", 0, 2, 14, 0, 0, 0, EBTS__XC_TEXT, 127, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 128 */
-    {62, 130, 0, 130, "j:PersonFirearmSalesDisqualifiedCode", 19, 2, 2021, 0, 0, 0, EBTS__XC_TEXT, 129, -1, 0, "",
+    {62, 130, 0, 130, "j:PersonFirearmSalesDisqualifiedCode", 19, 2, 2021, 0, 0, 0, EBTS__XC_TOKEN, 129, -1, 0, "",
      0, 1, -1, -1, 39, "", 0, ""}, /* 129 */
     {62, 131, 0, 131, "nc:EmployeeOccupationText", 30, 2, 40, 0, 0, 0, EBTS__XC_TEXT, 130, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 130 */
@@ -867,7 +867,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 0, -1, -1, 0, "", 0, ""}, /* 137 */
     {136, 139, 0, 139, "nc:LocationPostalCode", 3, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 5, " ",
      0, 0, -1, -1, 0, "", 0, ""}, /* 138 */
-    {136, 140, 0, 140, "nc:LocationStateNCICLSTACode", 2, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 134, -1, 4, ", ",
+    {136, 140, 0, 140, "nc:LocationStateNCICLSTACode", 2, 2, 39, 0, 0, 0, EBTS__XC_TOKEN, 134, -1, 4, ", ",
      0, 0, -1, -1, 37, "", 0, ""}, /* 139 */
     {136, 141, 2, 143, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 140 */
@@ -887,7 +887,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 5, -1, -1, -1, "", 0, ""}, /* 147 */
     {147, 149, 0, 149, "nc:Date", 0, 2, 22, 0, 0, 0, EBTS__XC_DATE, 147, -1, 0, "",
      2, 1, 148, 1, 10, "", 0, ""}, /* 148 */
-    {62, 150, 0, 150, "nc:PersonEyeColorCode", 4, 2, 31, 0, 0, 0, EBTS__XC_TEXT, 149, -1, 0, "",
+    {62, 150, 0, 150, "nc:PersonEyeColorCode", 4, 2, 31, 0, 0, 0, EBTS__XC_TOKEN, 149, -1, 0, "",
      0, 1, -1, -1, 41, "", 0, ""}, /* 149 */
     {62, 151, 3, 156, "nc:PersonHeightMeasure", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 150 */
@@ -903,11 +903,11 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "FeetInches", 0, ""}, /* 155 */
     {62, 157, 2, 159, "nc:PersonOtherIdentification", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 4, -1, -1, -1, "", 0, ""}, /* 156 */
-    {156, 158, 0, 158, "ebts:PersonIDCategoryCode", 1, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 156, -1, 0, "-",
+    {156, 158, 0, 158, "ebts:PersonIDCategoryCode", 1, 2, 17, 0, 0, 0, EBTS__XC_TOKEN, 156, -1, 0, "-",
      1, 1, -1, -1, 44, "", 0, ""}, /* 157 */
     {156, 159, 0, 159, "nc:IdentificationID", 0, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 156, -1, 1, "-",
      1, 1, -1, -1, 0, "", 0, ""}, /* 158 */
-    {62, 160, 0, 160, "nc:PersonRaceCode", 10, 2, 25, 0, 0, 0, EBTS__XC_TEXT, 159, -1, 0, "",
+    {62, 160, 0, 160, "nc:PersonRaceCode", 10, 2, 25, 0, 0, 0, EBTS__XC_TOKEN, 159, -1, 0, "",
      0, 1, -1, -1, 45, "", 0, ""}, /* 159 */
     {62, 161, 1, 162, "nc:PersonSSNIdentification", 12, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 4, -1, -1, -1, "", 0, ""}, /* 160 */
@@ -971,7 +971,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 189 */
     {189, 191, 0, 191, "ebts:CourtCountNumber", 4, 2, 51, 4, 0, 0, EBTS__XC_TEXT, 189, -1, 0, "",
      0, 1, -1, -1, 47, "", 0, ""}, /* 190 */
-    {189, 192, 0, 192, "ebts:DispositionCategoryCodeText", 3, 2, 51, 3, 0, 0, EBTS__XC_TEXT, 189, -1, 0, "",
+    {189, 192, 0, 192, "ebts:DispositionCategoryCodeText", 3, 2, 51, 3, 0, 0, EBTS__XC_TOKEN, 189, -1, 0, "",
      1, 1, -1, -1, 48, "", 0, ""}, /* 191 */
     {189, 193, 0, 193, "j:ChargeText", 1, 2, 51, 1, 0, 0, EBTS__XC_TEXT, 189, -1, 0, "",
      1, 1, -1, -1, 0, "", 0, ""}, /* 192 */
@@ -983,7 +983,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 0, "", 0, ""}, /* 195 */
     {184, 197, 6, 207, "ebts:CustodySupervisoryData", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 196 */
-    {196, 198, 0, 198, "ebts:SupervisedReleaseActionCode", 3, 2, 2104, 0, 0, 0, EBTS__XC_TEXT, 197, -1, 0, "",
+    {196, 198, 0, 198, "ebts:SupervisedReleaseActionCode", 3, 2, 2104, 0, 0, 0, EBTS__XC_TOKEN, 197, -1, 0, "",
      0, 1, -1, -1, 49, "", 0, ""}, /* 197 */
     {196, 199, 0, 199, "ebts:SupervisedReleaseRevocationReasonText", 4, 2, 2102, 0, 0, 0, EBTS__XC_TEXT, 198, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 198 */
@@ -991,7 +991,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 199 */
     {196, 201, 2, 203, "ebts:SupervisionStatus", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 200 */
-    {200, 202, 0, 202, "ebts:SupervisionStatusCode", 1, 2, 2101, 0, 0, 0, EBTS__XC_TEXT, 201, -1, 0, "",
+    {200, 202, 0, 202, "ebts:SupervisionStatusCode", 1, 2, 2101, 0, 0, 0, EBTS__XC_TOKEN, 201, -1, 0, "",
      0, 8, -1, -1, 50, "", 0, ""}, /* 201 */
     {200, 203, 0, 203, "nc:StatusText", 0, 2, 55, 0, 0, 0, EBTS__XC_TEXT, 202, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 202 */
@@ -1019,7 +1019,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, -1, "", 0, ""}, /* 213 */
     {213, 215, 0, 215, "nc:IdentificationID", 0, 2, 13, 0, 0, 0, EBTS__XC_TEXT, 213, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 214 */
-    {169, 216, 0, 216, "ebts:OffenseCategoryCode", 6, 2, 53, 0, 0, 0, EBTS__XC_TEXT, 215, -1, 0, "",
+    {169, 216, 0, 216, "ebts:OffenseCategoryCode", 6, 2, 53, 0, 0, 0, EBTS__XC_TOKEN, 215, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 215 */
     {169, 217, 1, 219, "ebts:RecordControllingAgency", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 3, -1, -1, -1, "", 0, ""}, /* 216 */
@@ -1037,17 +1037,17 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 222 */
     {5, 224, 12, 316, "ebts:RecordTransactionData", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 223 */
-    {223, 225, 0, 225, "ansi-nist:TransactionSubmissionMilitaryCode", 0, 2, 42, 0, 0, 0, EBTS__XC_TEXT, 224, -1, 0, "",
+    {223, 225, 0, 225, "ansi-nist:TransactionSubmissionMilitaryCode", 0, 2, 42, 0, 0, 0, EBTS__XC_TOKEN, 224, -1, 0, "",
      0, 1, -1, -1, 51, "", 0, ""}, /* 224 */
     {223, 226, 1, 237, "ebts:TransactionBiometricImagesRequested", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 225 */
     {225, 227, 7, 237, "ebts:BiometricImageDescription", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1000, -1, -1, -1, "", 0, ""}, /* 226 */
-    {226, 228, 0, 228, "ansi-nist:FaceImageSubjectPoseCode", 5, 2, 2028, 5, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+    {226, 228, 0, 228, "ansi-nist:FaceImageSubjectPoseCode", 5, 2, 2028, 5, 0, 0, EBTS__XC_TOKEN, 226, -1, 0, "",
      0, 1, -1, -1, 14, "", 0, ""}, /* 227 */
     {226, 229, 0, 229, "ansi-nist:FrictionRidgePositionCode", 3, 2, 2028, 3, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
      0, 1, -1, -1, 28, "", 0, ""}, /* 228 */
-    {226, 230, 0, 230, "ebts:BiometricImageCategoryCode", 1, 2, 2028, 1, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+    {226, 230, 0, 230, "ebts:BiometricImageCategoryCode", 1, 2, 2028, 1, 0, 0, EBTS__XC_TOKEN, 226, -1, 0, "",
      0, 1, -1, -1, 3, "", 0, ""}, /* 229 */
     {226, 231, 0, 231, "ebts:BiometricSetID", 2, 2, 2028, 2, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 230 */
@@ -1055,33 +1055,33 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 231 */
     {231, 233, 0, 233, "ansi-nist:FingerPositionCode", 0, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 226, -1, 0, " ",
      1, 1, -1, -1, 18, "", 0, ""}, /* 232 */
-    {231, 234, 0, 234, "ebts:FingerImageCode", 1, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 226, -1, 1, " ",
+    {231, 234, 0, 234, "ebts:FingerImageCode", 1, 2, 2028, 4, 0, 0, EBTS__XC_TOKEN, 226, -1, 1, " ",
      1, 1, -1, -1, 54, "", 0, ""}, /* 233 */
     {226, 235, 1, 236, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 234 */
     {234, 236, 0, 236, "nc:IdentificationID", 0, 2, 2028, 0, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 235 */
-    {226, 237, 0, 237, "nc:PhysicalFeatureCategoryCode", 6, 2, 2028, 6, 0, 0, EBTS__XC_TEXT, 226, -1, 0, "",
+    {226, 237, 0, 237, "nc:PhysicalFeatureCategoryCode", 6, 2, 2028, 6, 0, 0, EBTS__XC_TOKEN, 226, -1, 0, "",
      0, 1, -1, -1, 36, "", 0, ""}, /* 236 */
     {223, 238, 0, 238, "ebts:TransactionDescriptionText", 2, 2, 88, 0, 0, 0, EBTS__XC_TEXT, 237, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 237 */
     {223, 239, 1, 240, "ebts:TransactionFingerprintImagesRequested", 3, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 238 */
-    {238, 240, 0, 240, "ansi-nist:FingerPositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_TEXT, 239, -1, 0, "",
+    {238, 240, 0, 240, "ansi-nist:FingerPositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_INT2, 239, -1, 0, "",
      1, 13, -1, -1, 18, "", 0, ""}, /* 239 */
     {223, 241, 1, 242, "ebts:TransactionFingerprintImagesUpdated", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 240 */
-    {240, 242, 0, 242, "ansi-nist:FingerPositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_TEXT, 240, -1, 0, "",
+    {240, 242, 0, 242, "ansi-nist:FingerPositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_INT2, 240, -1, 0, "",
      1, 13, -1, -1, 18, "", 0, ""}, /* 241 */
     {223, 243, 0, 243, "ebts:TransactionImagesRequestedQuantity", 6, 2, 79, 0, 0, 0, EBTS__XC_TEXT, 242, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 242 */
-    {223, 244, 0, 244, "ebts:TransactionMaintenanceActionCode", 1, 2, 2052, 0, 0, 0, EBTS__XC_TEXT, 243, -1, 0, "",
+    {223, 244, 0, 244, "ebts:TransactionMaintenanceActionCode", 1, 2, 2052, 0, 0, 0, EBTS__XC_TOKEN, 243, -1, 0, "",
      0, 1, -1, -1, 55, "", 0, ""}, /* 243 */
     {223, 245, 2, 247, "ebts:TransactionPrintPositionDescriptors", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 244 */
     {244, 246, 0, 246, "ansi-nist:FingerPositionCode", 0, 2, 2030, 0, 0, 0, EBTS__XC_TEXT, 244, -1, 0, "",
      1, 1, -1, -1, 18, "", 0, ""}, /* 245 */
-    {244, 247, 0, 247, "ebts:FingerImageCode", 1, 2, 2030, 1, 0, 0, EBTS__XC_TEXT, 244, -1, 0, "",
+    {244, 247, 0, 247, "ebts:FingerImageCode", 1, 2, 2030, 1, 0, 0, EBTS__XC_TOKEN, 244, -1, 0, "",
      1, 1, -1, -1, 54, "", 0, ""}, /* 246 */
     {223, 248, 14, 313, "ebts:TransactionResponseData", 8, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 247 */
@@ -1093,7 +1093,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1000, -1, -1, -1, "", 0, ""}, /* 250 */
     {250, 252, 0, 252, "ebts:BiometricSetID", 1, 2, 2073, 1, 0, 0, EBTS__XC_TEXT, 250, -1, 0, "",
      1, 1, -1, -1, 0, "", 0, ""}, /* 251 */
-    {250, 253, 0, 253, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2073, 3, 0, 0, EBTS__XC_TEXT, 250, -1, 0, "",
+    {250, 253, 0, 253, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2073, 3, 0, 0, EBTS__XC_TOKEN, 250, -1, 0, "",
      1, 1, -1, -1, 3, "", 0, ""}, /* 252 */
     {250, 254, 1, 255, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 253 */
@@ -1109,11 +1109,11 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 258 */
     {258, 260, 9, 273, "ebts:AuditTrailRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 100, -1, -1, -1, "", 0, ""}, /* 259 */
-    {259, 261, 0, 261, "ansi-nist:FaceImageSubjectPoseCode", 7, 2, 2032, 7, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+    {259, 261, 0, 261, "ansi-nist:FaceImageSubjectPoseCode", 7, 2, 2032, 7, 0, 0, EBTS__XC_TOKEN, 259, -1, 0, "",
      0, 1, -1, -1, 14, "", 0, ""}, /* 260 */
     {259, 262, 0, 262, "ansi-nist:FrictionRidgePositionCode", 5, 2, 2032, 5, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
      0, 1, -1, -1, 28, "", 0, ""}, /* 261 */
-    {259, 263, 0, 263, "ebts:BiometricImageCategoryCode", 4, 2, 2032, 4, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+    {259, 263, 0, 263, "ebts:BiometricImageCategoryCode", 4, 2, 2032, 4, 0, 0, EBTS__XC_TOKEN, 259, -1, 0, "",
      0, 1, -1, -1, 3, "", 0, ""}, /* 262 */
     {259, 264, 0, 264, "ebts:BiometricSetID", 3, 2, 2032, 3, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 263 */
@@ -1121,7 +1121,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 264 */
     {264, 266, 0, 266, "ansi-nist:FingerPositionCode", 0, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 259, -1, 0, " ",
      1, 1, -1, -1, 18, "", 0, ""}, /* 265 */
-    {264, 267, 0, 267, "ebts:FingerImageCode", 1, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 259, -1, 1, " ",
+    {264, 267, 0, 267, "ebts:FingerImageCode", 1, 2, 2032, 6, 0, 0, EBTS__XC_TOKEN, 259, -1, 1, " ",
      1, 1, -1, -1, 54, "", 0, ""}, /* 266 */
     {259, 268, 1, 269, "ebts:RecordDisseminationDate", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 267 */
@@ -1131,21 +1131,21 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, -1, "", 0, ""}, /* 269 */
     {269, 271, 0, 271, "nc:IdentificationID", 0, 2, 2032, 0, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 270 */
-    {259, 272, 0, 272, "ebts:RecordTransactionCategoryCode", 2, 2, 2032, 2, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+    {259, 272, 0, 272, "ebts:RecordTransactionCategoryCode", 2, 2, 2032, 2, 0, 0, EBTS__XC_TOKEN, 259, -1, 0, "",
      1, 1, -1, -1, 56, "", 0, ""}, /* 271 */
-    {259, 273, 0, 273, "nc:PhysicalFeatureCategoryCode", 8, 2, 2032, 8, 0, 0, EBTS__XC_TEXT, 259, -1, 0, "",
+    {259, 273, 0, 273, "nc:PhysicalFeatureCategoryCode", 8, 2, 2032, 8, 0, 0, EBTS__XC_TOKEN, 259, -1, 0, "",
      0, 1, -1, -1, 36, "", 0, ""}, /* 272 */
     {247, 274, 1, 279, "ebts:TransactionBiometricImageEnrollmentRecordList", 13, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 273 */
     {273, 275, 4, 279, "ebts:BiometricImageEnrollmentRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 61, -1, -1, -1, "", 0, ""}, /* 274 */
-    {274, 276, 0, 276, "ansi-nist:FaceImageSubjectPoseCode", 2, 2, 2061, 2, 0, 0, EBTS__XC_TEXT, 274, -1, 0, "",
+    {274, 276, 0, 276, "ansi-nist:FaceImageSubjectPoseCode", 2, 2, 2061, 2, 0, 0, EBTS__XC_TOKEN, 274, -1, 0, "",
      0, 1, -1, -1, 14, "", 0, ""}, /* 275 */
-    {274, 277, 0, 277, "ebts:BiometricImageCategoryCode", 1, 2, 2061, 1, 0, 0, EBTS__XC_TEXT, 274, -1, 0, "",
+    {274, 277, 0, 277, "ebts:BiometricImageCategoryCode", 1, 2, 2061, 1, 0, 0, EBTS__XC_TOKEN, 274, -1, 0, "",
      1, 1, -1, -1, 3, "", 0, ""}, /* 276 */
     {274, 278, 0, 278, "ebts:BiometricSetID", 0, 2, 2061, 0, 0, 0, EBTS__XC_TEXT, 274, -1, 0, "",
      1, 1, -1, -1, 0, "", 0, ""}, /* 277 */
-    {274, 279, 0, 279, "nc:PhysicalFeatureCategoryCode", 3, 2, 2061, 3, 0, 0, EBTS__XC_TEXT, 274, -1, 0, "",
+    {274, 279, 0, 279, "nc:PhysicalFeatureCategoryCode", 3, 2, 2061, 3, 0, 0, EBTS__XC_TOKEN, 274, -1, 0, "",
      0, 1, -1, -1, 36, "", 0, ""}, /* 278 */
     {247, 280, 1, 299, "ebts:TransactionCandidateList", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 3, -1, -1, -1, "", 0, ""}, /* 279 */
@@ -1157,7 +1157,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 282 */
     {282, 284, 0, 284, "nc:IdentificationID", 0, 2, 2033, 9, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 283 */
-    {280, 285, 0, 285, "ebts:BiometricImageAvailableCode", 7, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 280, 284, 0, "",
+    {280, 285, 0, 285, "ebts:BiometricImageAvailableCode", 7, 2, 2033, 0, 11, 1, EBTS__XC_TOKEN, 280, 284, 0, "",
      0, 6, -1, -1, 3, "", 0, ""}, /* 284 */
     {280, 286, 0, 286, "ebts:BiometricSetID", 2, 2, 2033, 2, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 285 */
@@ -1177,9 +1177,9 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 292 */
     {292, 294, 0, 294, "ansi-nist:FingerPositionCode", 0, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 280, -1, 0, " ",
      1, 1, -1, -1, 18, "", 0, ""}, /* 293 */
-    {292, 295, 0, 295, "ebts:FingerImageCode", 1, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 280, -1, 1, " ",
+    {292, 295, 0, 295, "ebts:FingerImageCode", 1, 2, 2033, 5, 11, 1, EBTS__XC_TOKEN, 280, -1, 1, " ",
      1, 1, -1, -1, 54, "", 0, ""}, /* 294 */
-    {280, 296, 0, 296, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2033, 3, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
+    {280, 296, 0, 296, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2033, 3, 11, 1, EBTS__XC_TOKEN, 280, -1, 0, "",
      0, 1, -1, -1, 3, "", 0, ""}, /* 295 */
     {280, 297, 0, 297, "ebts:RecordFBIRepositoryCode", 8, 2, 2033, 8, 11, 1, EBTS__XC_TEXT, 280, -1, 0, "",
      0, 100, -1, -1, 6, "", 0, ""}, /* 296 */
@@ -1189,7 +1189,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 298 */
     {247, 300, 0, 300, "ebts:TransactionElectronicRapSheetText", 12, 2, 75, 0, 0, 0, EBTS__XC_TEXT, 299, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 299 */
-    {247, 301, 0, 301, "ebts:TransactionHitCategoryCode", 1, 2, 2024, 0, 0, 0, EBTS__XC_TEXT, 300, -1, 0, "",
+    {247, 301, 0, 301, "ebts:TransactionHitCategoryCode", 1, 2, 2024, 0, 0, 0, EBTS__XC_TOKEN, 300, -1, 0, "",
      0, 1, -1, -1, 57, "", 0, ""}, /* 300 */
     {247, 302, 0, 302, "ebts:TransactionPenetrationQueryResponsePercent", 6, 2, 78, 0, 0, 0, EBTS__XC_TEXT, 301, -1, 0, "",
      0, 1, -1, -1, 58, "", 0, ""}, /* 301 */
@@ -1209,19 +1209,19 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 0, "", 0, ""}, /* 308 */
     {247, 310, 0, 310, "ebts:TransactionResponseIndicator", 8, 2, 82, 0, 0, 0, EBTS__XC_BOOL, 309, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 309 */
-    {247, 311, 0, 311, "ebts:TransactionSearchResultsCode", 9, 2, 59, 0, 0, 0, EBTS__XC_TEXT, 310, -1, 0, "",
+    {247, 311, 0, 311, "ebts:TransactionSearchResultsCode", 9, 2, 59, 0, 0, 0, EBTS__XC_TOKEN, 310, -1, 0, "",
      0, 1, -1, -1, 59, "", 0, ""}, /* 310 */
     {247, 312, 0, 312, "ebts:TransactionStatusText", 10, 2, 60, 0, 0, 0, EBTS__XC_TEXT, 311, -1, 0, "",
      0, 1000, -1, -1, 0, "", 0, ""}, /* 311 */
     {247, 313, 0, 313, "ebts:TransactionSupplementaryIdentityInformationText", 11, 2, 2023, 0, 0, 0, EBTS__XC_TEXT, 312, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 312 */
-    {223, 314, 0, 314, "ebts:TransactionSearchAreaCode", 9, 2, 44, 0, 0, 0, EBTS__XC_TEXT, 313, -1, 0, "",
+    {223, 314, 0, 314, "ebts:TransactionSearchAreaCode", 9, 2, 44, 0, 0, 0, EBTS__XC_TOKEN, 313, -1, 0, "",
      0, 5, -1, -1, 17, "", 0, ""}, /* 313 */
-    {223, 315, 0, 315, "ebts:TransactionSearchRequestCategoryCode", 10, 2, 43, 0, 0, 0, EBTS__XC_TEXT, 314, -1, 0, "",
+    {223, 315, 0, 315, "ebts:TransactionSearchRequestCategoryCode", 10, 2, 43, 0, 0, 0, EBTS__XC_TOKEN, 314, -1, 0, "",
      0, 1, -1, -1, 60, "", 0, ""}, /* 314 */
-    {223, 316, 0, 316, "ebts:TransactionUnsolvedLatentFileIndicator", 11, 2, 83, 0, 0, 0, EBTS__XC_TEXT, 315, -1, 0, "",
+    {223, 316, 0, 316, "ebts:TransactionUnsolvedLatentFileIndicator", 11, 2, 83, 0, 0, 0, EBTS__XC_BOOL, 315, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 315 */
-    {5, 317, 0, 317, "ebts:TierLevelCode", 6, 2, 2046, 0, 0, 0, EBTS__XC_TEXT, 316, -1, 0, "",
+    {5, 317, 0, 317, "ebts:TierLevelCode", 6, 2, 2046, 0, 0, 0, EBTS__XC_TOKEN, 316, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 316 */
     {5, 318, 0, 318, "nc:CaveatText", 4, 2, 6, 0, 0, 0, EBTS__XC_TEXT, 317, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 317 */
@@ -1251,9 +1251,9 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 329 */
     {322, 331, 0, 331, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 330, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 330 */
-    {321, 332, 0, 332, "ansi-nist:ImageCategoryCode", 8, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 331, -1, 0, "",
+    {321, 332, 0, 332, "ansi-nist:ImageCategoryCode", 8, 10, 3, 0, 0, 0, EBTS__XC_TOKEN, 331, -1, 0, "",
      0, 1, -1, -1, 61, "", 0, ""}, /* 331 */
-    {321, 333, 0, 333, "ansi-nist:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 332, -1, 0, "",
+    {321, 333, 0, 333, "ansi-nist:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TOKEN, 332, -1, 0, "",
      0, 1, -1, -1, 62, "", 0, ""}, /* 332 */
     {321, 334, 0, 334, "ansi-nist:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 333, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 333 */
@@ -1265,7 +1265,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 7, "", 0, ""}, /* 336 */
     {321, 338, 0, 338, "ansi-nist:ImageScaleUnitsCode", 7, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 337, -1, 0, "",
      0, 1, -1, -1, 64, "", 0, ""}, /* 337 */
-    {321, 339, 0, 339, "ansi-nist:ImageTransformationCode", 15, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 338, -1, 0, "",
+    {321, 339, 0, 339, "ansi-nist:ImageTransformationCode", 15, 10, 44, 0, 0, 0, EBTS__XC_TOKEN, 338, -1, 0, "",
      0, 18, -1, -1, 65, "", 0, ""}, /* 338 */
     {321, 340, 0, 340, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 9, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 339, -1, 0, "",
      0, 1, -1, -1, 63, "", 0, ""}, /* 339 */
@@ -1273,21 +1273,21 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 7, "", 0, ""}, /* 340 */
     {321, 342, 5, 349, "ansi-nist:PhysicalFeatureDescriptionDetail", 11, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 9, -1, -1, -1, "", 0, ""}, /* 341 */
-    {341, 343, 0, 343, "ansi-nist:PhysicalFeatureCategoryCode", 1, 10, 42, 0, 0, 0, EBTS__XC_TEXT, 342, -1, 0, "",
+    {341, 343, 0, 343, "ansi-nist:PhysicalFeatureCategoryCode", 1, 10, 42, 0, 0, 0, EBTS__XC_TOKEN, 342, -1, 0, "",
      1, 1, -1, -1, 32, "", 0, ""}, /* 342 */
-    {341, 344, 0, 344, "ansi-nist:PhysicalFeatureClassCode", 2, 10, 42, 1, 0, 0, EBTS__XC_TEXT, 343, -1, 0, "",
+    {341, 344, 0, 344, "ansi-nist:PhysicalFeatureClassCode", 2, 10, 42, 1, 0, 0, EBTS__XC_TOKEN, 343, -1, 0, "",
      0, 1, -1, -1, 33, "", 0, ""}, /* 343 */
     {341, 345, 2, 347, "ansi-nist:PhysicalFeatureColorDetail", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 344 */
-    {344, 346, 0, 346, "ansi-nist:PhysicalFeaturePrimaryColorCode", 0, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 344, -1, 0, "",
+    {344, 346, 0, 346, "ansi-nist:PhysicalFeaturePrimaryColorCode", 0, 10, 43, 0, 1, 1, EBTS__XC_TOKEN, 344, -1, 0, "",
      1, 1, -1, -1, 34, "", 0, ""}, /* 345 */
-    {344, 347, 0, 347, "ansi-nist:PhysicalFeatureSecondaryColorCode", 1, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 344, 346, 0, "",
+    {344, 347, 0, 347, "ansi-nist:PhysicalFeatureSecondaryColorCode", 1, 10, 43, 0, 1, 1, EBTS__XC_TOKEN, 344, 346, 0, "",
      0, 5, -1, -1, 34, "", 0, ""}, /* 346 */
     {341, 348, 0, 348, "ansi-nist:PhysicalFeatureDescriptionText", 3, 10, 42, 3, 0, 0, EBTS__XC_TEXT, 347, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 347 */
-    {341, 349, 0, 349, "ansi-nist:PhysicalFeatureSubClassCode", 4, 10, 42, 2, 0, 0, EBTS__XC_TEXT, 348, -1, 0, "",
+    {341, 349, 0, 349, "ansi-nist:PhysicalFeatureSubClassCode", 4, 10, 42, 2, 0, 0, EBTS__XC_TOKEN, 348, -1, 0, "",
      0, 1, -1, -1, 35, "", 0, ""}, /* 348 */
-    {321, 350, 0, 350, "ansi-nist:PhysicalFeatureNCICCode", 12, 10, 40, 0, 0, 0, EBTS__XC_TEXT, 349, -1, 0, "",
+    {321, 350, 0, 350, "ansi-nist:PhysicalFeatureNCICCode", 12, 10, 40, 0, 0, 0, EBTS__XC_TOKEN, 349, -1, 0, "",
      0, 3, -1, -1, 36, "", 0, ""}, /* 349 */
     {321, 351, 1, 352, "ansi-nist:PhysicalFeatureReferenceIdentification", 14, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 350 */
@@ -1337,13 +1337,13 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 67, "", 0, ""}, /* 372 */
     {357, 374, 2, 376, "ansi-nist:FaceImageAttribute", 15, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 9, -1, -1, -1, "", 0, ""}, /* 373 */
-    {373, 375, 0, 375, "ansi-nist:FaceImageAttributeCode", 0, 10, 22, 0, 0, 0, EBTS__XC_TEXT, 373, -1, 0, "",
+    {373, 375, 0, 375, "ansi-nist:FaceImageAttributeCode", 0, 10, 22, 0, 0, 0, EBTS__XC_TOKEN, 373, -1, 0, "",
      1, 1, -1, -1, 68, "", 0, ""}, /* 374 */
     {373, 376, 0, 376, "ansi-nist:FaceImageAttributeText", 1, 10, 22, 1, 0, 0, EBTS__XC_TEXT, 373, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 375 */
     {357, 377, 3, 382, "ansi-nist:FaceImageBoundary", 24, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 376 */
-    {376, 378, 0, 378, "ansi-nist:FaceImageBoundaryShapeCode", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 376, -1, 0, "",
+    {376, 378, 0, 378, "ansi-nist:FaceImageBoundaryShapeCode", 0, 10, 15, 0, 2, 2, EBTS__XC_TOKEN, 376, -1, 0, "",
      1, 1, -1, -1, 69, "", 0, ""}, /* 377 */
     {376, 379, 2, 381, "ansi-nist:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      2, 99, 381, 0, -1, "", 0, ""}, /* 378 */
@@ -1355,7 +1355,7 @@ static const ebts__xnode v100_nodes[] = {
      2, 1, 381, 0, 7, "", 0, ""}, /* 381 */
     {357, 383, 5, 388, "ansi-nist:FaceImageBoundingSquare", 23, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 382 */
-    {382, 384, 0, 384, "ansi-nist:FaceImageBoundingCategoryCode", 0, 10, 14, 4, 0, 0, EBTS__XC_TEXT, 382, -1, 0, "",
+    {382, 384, 0, 384, "ansi-nist:FaceImageBoundingCategoryCode", 0, 10, 14, 4, 0, 0, EBTS__XC_TOKEN, 382, -1, 0, "",
      0, 1, -1, -1, 70, "", 0, ""}, /* 383 */
     {382, 385, 0, 385, "ansi-nist:SegmentBottomVerticalCoordinateValue", 1, 10, 14, 3, 0, 0, EBTS__XC_TEXT, 382, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 384 */
@@ -1367,7 +1367,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 387 */
     {357, 389, 3, 394, "ansi-nist:FaceImageContour", 28, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 12, -1, -1, -1, "", 0, ""}, /* 388 */
-    {388, 390, 0, 390, "ansi-nist:FaceImageContourCategoryCode", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 388, -1, 0, "",
+    {388, 390, 0, 390, "ansi-nist:FaceImageContourCategoryCode", 0, 10, 33, 0, 2, 2, EBTS__XC_TOKEN, 388, -1, 0, "",
      1, 1, -1, -1, 71, "", 0, ""}, /* 389 */
     {388, 391, 2, 393, "ansi-nist:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      2, 99, 393, 0, -1, "", 0, ""}, /* 390 */
@@ -1377,9 +1377,9 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 392 */
     {388, 394, 0, 394, "ansi-nist:PositionPolygonVertexQuantity", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 388, -1, 0, "",
      2, 1, 393, 0, 7, "", 0, ""}, /* 393 */
-    {357, 395, 0, 395, "ansi-nist:FaceImageDescriptionCode", 16, 10, 26, 0, 0, 0, EBTS__XC_TEXT, 394, -1, 0, "",
+    {357, 395, 0, 395, "ansi-nist:FaceImageDescriptionCode", 16, 10, 26, 0, 0, 0, EBTS__XC_TOKEN, 394, -1, 0, "",
      0, 50, -1, -1, 73, "", 0, ""}, /* 394 */
-    {357, 396, 0, 396, "ansi-nist:FaceImageEyeColorAttributeCode", 17, 10, 27, 0, 0, 0, EBTS__XC_TEXT, 395, -1, 0, "",
+    {357, 396, 0, 396, "ansi-nist:FaceImageEyeColorAttributeCode", 17, 10, 27, 0, 0, 0, EBTS__XC_TOKEN, 395, -1, 0, "",
      0, 1, -1, -1, 41, "", 0, ""}, /* 395 */
     {357, 397, 4, 402, "ansi-nist:FaceImageFeaturePoint", 18, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 88, -1, -1, -1, "", 0, ""}, /* 396 */
@@ -1395,15 +1395,15 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 40, "", 0, ""}, /* 401 */
     {357, 403, 0, 403, "ansi-nist:FaceImageFeaturePointTierCode", 26, 10, 31, 0, 0, 0, EBTS__XC_TEXT, 402, -1, 0, "",
      0, 1, 402, 0, 74, "", 0, ""}, /* 402 */
-    {357, 404, 0, 404, "ansi-nist:FaceImageHairColorAttributeCode", 19, 10, 28, 0, 0, 0, EBTS__XC_TEXT, 403, -1, 0, "",
+    {357, 404, 0, 404, "ansi-nist:FaceImageHairColorAttributeCode", 19, 10, 28, 0, 0, 0, EBTS__XC_TOKEN, 403, -1, 0, "",
      0, 2, -1, -1, 31, "", 0, ""}, /* 403 */
-    {357, 405, 0, 405, "ansi-nist:FaceImageLightingArtifactsCode", 25, 10, 19, 0, 0, 0, EBTS__XC_TEXT, 404, -1, 0, "",
+    {357, 405, 0, 405, "ansi-nist:FaceImageLightingArtifactsCode", 25, 10, 19, 0, 0, 0, EBTS__XC_TOKEN, 404, -1, 0, "",
      0, 3, -1, -1, 75, "", 0, ""}, /* 404 */
     {357, 406, 4, 412, "ansi-nist:FaceImageOcclusion", 29, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 16, -1, -1, -1, "", 0, ""}, /* 405 */
-    {405, 407, 0, 407, "ansi-nist:FaceImageOcclusionCategoryCode", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 405, -1, 0, "",
+    {405, 407, 0, 407, "ansi-nist:FaceImageOcclusionCategoryCode", 1, 10, 45, 1, 3, 2, EBTS__XC_TOKEN, 405, -1, 0, "",
      1, 1, -1, -1, 76, "", 0, ""}, /* 406 */
-    {405, 408, 0, 408, "ansi-nist:FaceImageOcclusionOpacityCode", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 405, -1, 0, "",
+    {405, 408, 0, 408, "ansi-nist:FaceImageOcclusionOpacityCode", 0, 10, 45, 0, 3, 2, EBTS__XC_TOKEN, 405, -1, 0, "",
      1, 1, -1, -1, 77, "", 0, ""}, /* 407 */
     {405, 409, 2, 411, "ansi-nist:PositionPolygonVertex", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      2, 99, 411, 0, -1, "", 0, ""}, /* 408 */
@@ -1415,7 +1415,7 @@ static const ebts__xnode v100_nodes[] = {
      2, 1, 411, 0, 7, "", 0, ""}, /* 411 */
     {357, 413, 0, 413, "ansi-nist:FaceImagePoseOffsetAngleMeasure", 20, 10, 21, 0, 0, 0, EBTS__XC_TEXT, 412, -1, 0, "",
      0, 1, -1, -1, 63, "", 0, ""}, /* 412 */
-    {357, 414, 0, 414, "ansi-nist:FaceImageSubjectPoseCode", 21, 10, 20, 0, 0, 0, EBTS__XC_TEXT, 413, -1, 0, "",
+    {357, 414, 0, 414, "ansi-nist:FaceImageSubjectPoseCode", 21, 10, 20, 0, 0, 0, EBTS__XC_TOKEN, 413, -1, 0, "",
      0, 1, -1, -1, 14, "", 0, ""}, /* 413 */
     {357, 415, 5, 424, "ansi-nist:ImageCaptureDetail", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 414 */
@@ -1423,7 +1423,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 415 */
     {415, 417, 0, 417, "nc:Date", 0, 10, 5, 0, 0, 0, EBTS__XC_DATE, 415, -1, 0, "",
      2, 1, 416, 1, 10, "", 0, ""}, /* 416 */
-    {414, 418, 0, 418, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 417, -1, 0, "",
+    {414, 418, 0, 418, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 10, 30, 0, 0, 0, EBTS__XC_TOKEN, 417, -1, 0, "",
      0, 1, -1, -1, 78, "", 0, ""}, /* 417 */
     {414, 419, 0, 419, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 418, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 418 */
@@ -1437,9 +1437,9 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 422 */
     {414, 424, 0, 424, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 423, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 423 */
-    {357, 425, 0, 425, "ansi-nist:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 424, -1, 0, "",
+    {357, 425, 0, 425, "ansi-nist:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TOKEN, 424, -1, 0, "",
      0, 1, -1, -1, 61, "", 0, ""}, /* 424 */
-    {357, 426, 0, 426, "ansi-nist:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 425, -1, 0, "",
+    {357, 426, 0, 426, "ansi-nist:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TOKEN, 425, -1, 0, "",
      0, 1, -1, -1, 62, "", 0, ""}, /* 425 */
     {357, 427, 0, 427, "ansi-nist:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 426, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 426 */
@@ -1447,11 +1447,11 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, 427, 1, 0, "", 0, ""}, /* 427 */
     {357, 429, 3, 432, "ansi-nist:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 428 */
-    {428, 430, 0, 430, "ansi-nist:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 428, -1, 0, "",
+    {428, 430, 0, 430, "ansi-nist:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TOKEN, 428, -1, 0, "",
      1, 1, -1, -1, 79, "", 0, ""}, /* 429 */
-    {428, 431, 0, 431, "ansi-nist:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 428, -1, 0, "",
+    {428, 431, 0, 431, "ansi-nist:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TOKEN, 428, -1, 0, "",
      1, 1, -1, -1, 80, "", 0, ""}, /* 430 */
-    {428, 432, 0, 432, "ansi-nist:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 428, -1, 0, "",
+    {428, 432, 0, 432, "ansi-nist:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TOKEN, 428, -1, 0, "",
      1, 1, -1, -1, 81, "", 0, ""}, /* 431 */
     {357, 433, 0, 433, "ansi-nist:ImageHorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 432, -1, 0, "",
      0, 1, -1, -1, 63, "", 0, ""}, /* 432 */
@@ -1471,7 +1471,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 63, "", 0, ""}, /* 439 */
     {357, 441, 0, 441, "ansi-nist:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 440, -1, 0, "",
      0, 1, -1, -1, 64, "", 0, ""}, /* 440 */
-    {357, 442, 0, 442, "ansi-nist:ImageTransformationCode", 30, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 441, -1, 0, "",
+    {357, 442, 0, 442, "ansi-nist:ImageTransformationCode", 30, 10, 44, 0, 0, 0, EBTS__XC_TOKEN, 441, -1, 0, "",
      0, 18, -1, -1, 65, "", 0, ""}, /* 441 */
     {357, 443, 0, 443, "ansi-nist:ImageVerticalLineLengthPixelQuantity", 10, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 442, -1, 0, "",
      0, 1, -1, -1, 63, "", 0, ""}, /* 442 */
@@ -1479,7 +1479,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 7, "", 0, ""}, /* 443 */
     {357, 445, 1, 446, "itl:FaceImageAcquisitionSource", 22, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, 444, 1, -1, "", 0, ""}, /* 444 */
-    {444, 446, 0, 446, "ansi-nist:CaptureSourceCode", 0, 10, 23, 0, 0, 0, EBTS__XC_TEXT, 444, -1, 0, "",
+    {444, 446, 0, 446, "ansi-nist:CaptureSourceCode", 0, 10, 23, 0, 0, 0, EBTS__XC_TOKEN, 444, -1, 0, "",
      1, 1, -1, -1, 82, "", 0, ""}, /* 445 */
     {357, 447, 0, 447, "nc:BinaryBase64Object", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 446, -1, 0, "",
      0, 1, -1, -1, 66, "", 0, ""}, /* 446 */
@@ -1493,7 +1493,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 1, "", 0, ""}, /* 450 */
     {447, 452, 1, 453, "ebts:Type14UserDefinedFields", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 451 */
-    {451, 453, 0, 453, "ebts:ImageSourceCode", 0, 14, 200, 0, 0, 0, EBTS__XC_TEXT, 452, -1, 0, "",
+    {451, 453, 0, 453, "ebts:ImageSourceCode", 0, 14, 200, 0, 0, 0, EBTS__XC_TOKEN, 452, -1, 0, "",
      1, 1, -1, -1, 83, "", 0, ""}, /* 452 */
     {447, 454, 20, 518, "itl:FingerprintImage", 3, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      2, 1, 453, 1, -1, "", 0, ""}, /* 453 */
@@ -1507,17 +1507,17 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 457 */
     {457, 459, 0, 459, "ansi-nist:FingerPositionCode", 0, 14, 14, 0, 0, 0, EBTS__XC_TEXT, 457, -1, 0, "",
      0, 9, -1, -1, 18, "", 0, ""}, /* 458 */
-    {457, 460, 0, 460, "ansi-nist:MajorCasePrintCode", 1, 14, 14, 1, 0, 0, EBTS__XC_TEXT, 457, -1, 0, "",
+    {457, 460, 0, 460, "ansi-nist:MajorCasePrintCode", 1, 14, 14, 1, 0, 0, EBTS__XC_TOKEN, 457, -1, 0, "",
      0, 9, -1, -1, 54, "", 0, ""}, /* 459 */
     {457, 461, 6, 467, "ansi-nist:MajorCasePrintSegmentOffset", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 12, -1, -1, -1, "", 0, ""}, /* 460 */
     {460, 462, 0, 462, "ansi-nist:SegmentBottomVerticalCoordinateValue", 0, 14, 15, 5, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 461 */
-    {460, 463, 0, 463, "ansi-nist:SegmentFingerViewCode", 2, 14, 15, 0, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+    {460, 463, 0, 463, "ansi-nist:SegmentFingerViewCode", 2, 14, 15, 0, 0, 0, EBTS__XC_TOKEN, 460, -1, 0, "",
      1, 1, -1, -1, 52, "", 0, ""}, /* 462 */
     {460, 464, 0, 464, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 3, 14, 15, 2, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 463 */
-    {460, 465, 0, 465, "ansi-nist:SegmentLocationCode", 1, 14, 15, 1, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+    {460, 465, 0, 465, "ansi-nist:SegmentLocationCode", 1, 14, 15, 1, 0, 0, EBTS__XC_TOKEN, 460, -1, 0, "",
      1, 1, -1, -1, 53, "", 0, ""}, /* 464 */
     {460, 466, 0, 466, "ansi-nist:SegmentRightHorizontalCoordinateValue", 4, 14, 15, 3, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 465 */
@@ -1559,7 +1559,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 483 */
     {483, 485, 0, 485, "nc:Date", 0, 14, 5, 0, 0, 0, EBTS__XC_DATE, 483, -1, 0, "",
      2, 1, 484, 1, 10, "", 0, ""}, /* 484 */
-    {482, 486, 0, 486, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 14, 30, 0, 0, 0, EBTS__XC_TEXT, 485, -1, 0, "",
+    {482, 486, 0, 486, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 14, 30, 0, 0, 0, EBTS__XC_TOKEN, 485, -1, 0, "",
      0, 1, -1, -1, 78, "", 0, ""}, /* 485 */
     {482, 487, 0, 487, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 14, 16, 0, 0, 0, EBTS__XC_TEXT, 486, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 486 */
@@ -1595,7 +1595,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 5, -1, -1, -1, "", 0, ""}, /* 501 */
     {501, 503, 0, 503, "ansi-nist:FingerPositionCode", 0, 14, 18, 0, 0, 0, EBTS__XC_TEXT, 501, -1, 0, "",
      1, 1, -1, -1, 18, "", 0, ""}, /* 502 */
-    {501, 504, 0, 504, "itl:FingerMissingCode", 1, 14, 18, 1, 0, 0, EBTS__XC_TEXT, 501, -1, 0, "",
+    {501, 504, 0, 504, "itl:FingerMissingCode", 1, 14, 18, 1, 0, 0, EBTS__XC_TOKEN, 501, -1, 0, "",
      2, 1, 503, 1, 24, "", 0, ""}, /* 503 */
     {453, 505, 4, 511, "itl:FingerprintImageQuality", 16, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 5, -1, -1, -1, "", 0, ""}, /* 504 */
@@ -1671,7 +1671,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 539 */
     {534, 541, 3, 545, "ansi-nist:TransactionCharacterSetDirectory", 14, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 540 */
-    {540, 542, 0, 542, "ansi-nist:CharacterSetCommonNameCode", 0, 1, 15, 1, 0, 0, EBTS__XC_TEXT, 540, -1, 0, "",
+    {540, 542, 0, 542, "ansi-nist:CharacterSetCommonNameCode", 0, 1, 15, 1, 0, 0, EBTS__XC_TOKEN, 540, -1, 0, "",
      1, 1, -1, -1, 88, "", 0, ""}, /* 541 */
     {540, 543, 0, 543, "ansi-nist:CharacterSetIndexCode", 1, 1, 15, 0, 0, 0, EBTS__XC_TEXT, 540, -1, 0, "",
      1, 1, -1, -1, 89, "", 0, ""}, /* 542 */
@@ -1741,7 +1741,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 574 */
     {574, 576, 0, 576, "nc:DateTime", 0, 1, 14, 0, 0, 0, EBTS__XC_DATETIME, 574, -1, 0, "",
      1, 1, -1, -1, 92, "", 0, ""}, /* 575 */
-    {534, 577, 0, 577, "ebts:TransactionCategoryCode", 12, 1, 4, 0, 0, 0, EBTS__XC_TEXT, 576, -1, 0, "",
+    {534, 577, 0, 577, "ebts:TransactionCategoryCode", 12, 1, 4, 0, 0, 0, EBTS__XC_TOKEN, 576, -1, 0, "",
      1, 1, -1, -1, 56, "", 0, ""}, /* 576 */
     {-1, 578, 7, 702, "itl:PackageIrisImageRecord", 9, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 577 */
@@ -1779,7 +1779,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 593 */
     {588, 595, 0, 595, "ansi-nist:CaptureDeviceModelText", 5, 17, 19, 1, 0, 0, EBTS__XC_TEXT, 594, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 594 */
-    {588, 596, 0, 596, "ansi-nist:CaptureDeviceMonitoringModeCode", 10, 17, 30, 0, 0, 0, EBTS__XC_TEXT, 595, -1, 0, "",
+    {588, 596, 0, 596, "ansi-nist:CaptureDeviceMonitoringModeCode", 10, 17, 30, 0, 0, 0, EBTS__XC_TOKEN, 595, -1, 0, "",
      0, 1, -1, -1, 78, "", 0, ""}, /* 595 */
     {588, 597, 0, 597, "ansi-nist:CaptureDeviceSerialNumberText", 6, 17, 19, 2, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 596 */
@@ -1795,7 +1795,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 0, "", 0, ""}, /* 601 */
     {598, 603, 3, 612, "ansi-nist:LocationTwoDimensionalGeographicCoordinate", 2, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 602 */
-    {602, 604, 0, 604, "ansi-nist:GeodeticDatumCoordinateSystemCode", 2, 17, 998, 8, 0, 0, EBTS__XC_TEXT, 598, -1, 0, "",
+    {602, 604, 0, 604, "ansi-nist:GeodeticDatumCoordinateSystemCode", 2, 17, 998, 8, 0, 0, EBTS__XC_TOKEN, 598, -1, 0, "",
      0, 1, 603, 0, 94, "", 0, ""}, /* 603 */
     {602, 605, 3, 608, "nc:GeographicCoordinateLatitude", 0, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 604 */
@@ -1841,7 +1841,7 @@ static const ebts__xnode v100_nodes[] = {
      2, 1, 624, 0, 92, "", 0, ""}, /* 624 */
     {588, 626, 0, 626, "ansi-nist:CaptureVerticalPixelDensityValue", 9, 17, 23, 0, 0, 0, EBTS__XC_TEXT, 625, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 625 */
-    {586, 627, 0, 627, "ansi-nist:ImageColorSpaceCode", 3, 17, 13, 0, 0, 0, EBTS__XC_TEXT, 626, -1, 0, "",
+    {586, 627, 0, 627, "ansi-nist:ImageColorSpaceCode", 3, 17, 13, 0, 0, 0, EBTS__XC_TOKEN, 626, -1, 0, "",
      0, 1, -1, -1, 62, "", 0, ""}, /* 626 */
     {586, 628, 0, 628, "ansi-nist:ImageCommentText", 4, 17, 21, 0, 0, 0, EBTS__XC_TEXT, 627, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 627 */
@@ -1871,7 +1871,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 7, "", 0, ""}, /* 639 */
     {586, 641, 0, 641, "ansi-nist:IrisDiameterPixelQuantity", 18, 17, 26, 0, 0, 0, EBTS__XC_TEXT, 640, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 640 */
-    {586, 642, 0, 642, "ansi-nist:IrisEyeColorAttributeCode", 16, 17, 20, 0, 0, 0, EBTS__XC_TEXT, 641, -1, 0, "",
+    {586, 642, 0, 642, "ansi-nist:IrisEyeColorAttributeCode", 16, 17, 20, 0, 0, 0, EBTS__XC_TOKEN, 641, -1, 0, "",
      0, 1, -1, -1, 41, "", 0, ""}, /* 641 */
     {586, 643, 0, 643, "ansi-nist:IrisEyePositionCode", 12, 17, 3, 0, 0, 0, EBTS__XC_TEXT, 642, -1, 0, "",
      1, 1, -1, -1, 98, "", 0, ""}, /* 642 */
@@ -1881,7 +1881,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 644 */
     {586, 646, 3, 649, "ansi-nist:IrisImageAcquisitionLightingSpectrum", 17, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 645 */
-    {645, 647, 0, 647, "ansi-nist:AcquisitionLightingSpectrumCode", 0, 17, 25, 0, 0, 0, EBTS__XC_TEXT, 646, -1, 0, "",
+    {645, 647, 0, 647, "ansi-nist:AcquisitionLightingSpectrumCode", 0, 17, 25, 0, 0, 0, EBTS__XC_TOKEN, 646, -1, 0, "",
      0, 1, -1, -1, 99, "", 0, ""}, /* 646 */
     {645, 648, 0, 648, "ansi-nist:AcquisitionLightingSpectrumLowerMeasure", 1, 17, 27, 0, 0, 0, EBTS__XC_TEXT, 647, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 647 */
@@ -1909,7 +1909,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 658 */
     {655, 660, 0, 660, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 655, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 659 */
-    {655, 661, 0, 661, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 655, -1, 0, "",
+    {655, 661, 0, 661, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 36, 0, 2, 2, EBTS__XC_TOKEN, 655, -1, 0, "",
      1, 1, -1, -1, 69, "", 0, ""}, /* 660 */
     {586, 662, 3, 667, "ansi-nist:IrisImageIrisPupilBoundary", 22, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 661 */
@@ -1921,7 +1921,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 664 */
     {661, 666, 0, 666, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 661, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 665 */
-    {661, 667, 0, 667, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 661, -1, 0, "",
+    {661, 667, 0, 667, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 33, 0, 2, 2, EBTS__XC_TOKEN, 661, -1, 0, "",
      1, 1, -1, -1, 69, "", 0, ""}, /* 666 */
     {586, 668, 3, 673, "ansi-nist:IrisImageIrisScleraBoundary", 23, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 667 */
@@ -1933,7 +1933,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 670 */
     {667, 672, 0, 672, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 667, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 671 */
-    {667, 673, 0, 673, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 667, -1, 0, "",
+    {667, 673, 0, 673, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 34, 0, 2, 2, EBTS__XC_TOKEN, 667, -1, 0, "",
      1, 1, -1, -1, 69, "", 0, ""}, /* 672 */
     {586, 674, 3, 679, "ansi-nist:IrisImageIrisUpperEyelidBoundary", 24, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 673 */
@@ -1945,9 +1945,9 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 676 */
     {673, 678, 0, 678, "ansi-nist:ImageFeatureVertexQuantity", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 673, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 677 */
-    {673, 679, 0, 679, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 673, -1, 0, "",
+    {673, 679, 0, 679, "ansi-nist:IrisBoundaryShapeCode", 0, 17, 35, 0, 2, 2, EBTS__XC_TOKEN, 673, -1, 0, "",
      1, 1, -1, -1, 69, "", 0, ""}, /* 678 */
-    {586, 680, 0, 680, "ansi-nist:IrisImageMissingReasonCode", 19, 17, 28, 0, 0, 0, EBTS__XC_TEXT, 679, -1, 0, "",
+    {586, 680, 0, 680, "ansi-nist:IrisImageMissingReasonCode", 19, 17, 28, 0, 0, 0, EBTS__XC_TOKEN, 679, -1, 0, "",
      0, 1, -1, -1, 102, "", 0, ""}, /* 679 */
     {586, 681, 4, 687, "ansi-nist:IrisImageOcclusion", 26, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 680 */
@@ -1959,13 +1959,13 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 683 */
     {680, 685, 0, 685, "ansi-nist:ImageFeatureVertexQuantity", 2, 17, 37, 2, 3, 2, EBTS__XC_TEXT, 680, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 684 */
-    {680, 686, 0, 686, "ansi-nist:IrisImageOcclusionCategoryCode", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 680, -1, 0, "",
+    {680, 686, 0, 686, "ansi-nist:IrisImageOcclusionCategoryCode", 1, 17, 37, 1, 3, 2, EBTS__XC_TOKEN, 680, -1, 0, "",
      1, 1, -1, -1, 76, "", 0, ""}, /* 685 */
-    {680, 687, 0, 687, "ansi-nist:IrisImageOcclusionOpacityCode", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 680, -1, 0, "",
+    {680, 687, 0, 687, "ansi-nist:IrisImageOcclusionOpacityCode", 0, 17, 37, 0, 3, 2, EBTS__XC_TOKEN, 680, -1, 0, "",
      1, 1, -1, -1, 77, "", 0, ""}, /* 686 */
     {586, 688, 0, 688, "ansi-nist:IrisImageRangeMeasure", 27, 17, 40, 0, 0, 0, EBTS__XC_TEXT, 687, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 687 */
-    {586, 689, 0, 689, "ansi-nist:IrisImageStorageFormatCode", 21, 17, 32, 0, 0, 0, EBTS__XC_TEXT, 688, -1, 0, "",
+    {586, 689, 0, 689, "ansi-nist:IrisImageStorageFormatCode", 21, 17, 32, 0, 0, 0, EBTS__XC_TOKEN, 688, -1, 0, "",
      0, 1, -1, -1, 103, "", 0, ""}, /* 688 */
     {586, 690, 0, 690, "nc:BinaryBase64Object", 0, 17, 999, 0, 0, 0, EBTS__XC_BASE64, 689, -1, 0, "",
      0, 1, -1, -1, 66, "", 0, ""}, /* 689 */
@@ -2003,17 +2003,17 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 705 */
     {705, 707, 0, 707, "ansi-nist:FingerPositionCode", 0, 13, 14, 0, 0, 0, EBTS__XC_TEXT, 705, -1, 0, "",
      0, 9, -1, -1, 18, "", 0, ""}, /* 706 */
-    {705, 708, 0, 708, "ansi-nist:MajorCasePrintCode", 1, 13, 14, 1, 0, 0, EBTS__XC_TEXT, 705, -1, 0, "",
+    {705, 708, 0, 708, "ansi-nist:MajorCasePrintCode", 1, 13, 14, 1, 0, 0, EBTS__XC_TOKEN, 705, -1, 0, "",
      0, 9, -1, -1, 54, "", 0, ""}, /* 707 */
     {705, 709, 6, 715, "ansi-nist:MajorCasePrintSegmentOffset", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 12, -1, -1, -1, "", 0, ""}, /* 708 */
     {708, 710, 0, 710, "ansi-nist:SegmentBottomVerticalCoordinateValue", 0, 13, 15, 5, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 709 */
-    {708, 711, 0, 711, "ansi-nist:SegmentFingerViewCode", 2, 13, 15, 0, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
+    {708, 711, 0, 711, "ansi-nist:SegmentFingerViewCode", 2, 13, 15, 0, 0, 0, EBTS__XC_TOKEN, 708, -1, 0, "",
      1, 1, -1, -1, 52, "", 0, ""}, /* 710 */
     {708, 712, 0, 712, "ansi-nist:SegmentLeftHorizontalCoordinateValue", 3, 13, 15, 2, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 711 */
-    {708, 713, 0, 713, "ansi-nist:SegmentLocationCode", 1, 13, 15, 1, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
+    {708, 713, 0, 713, "ansi-nist:SegmentLocationCode", 1, 13, 15, 1, 0, 0, EBTS__XC_TOKEN, 708, -1, 0, "",
      1, 1, -1, -1, 53, "", 0, ""}, /* 712 */
     {708, 714, 0, 714, "ansi-nist:SegmentRightHorizontalCoordinateValue", 4, 13, 15, 3, 0, 0, EBTS__XC_TEXT, 708, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 713 */
@@ -2095,7 +2095,7 @@ static const ebts__xnode v100_nodes[] = {
      2, 0, 751, -1, -1, "", 0, ""}, /* 751 */
     {751, 753, 6, 759, "ansi-nist:EFSMinutia", 21, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 752 */
-    {752, 754, 0, 754, "ansi-nist:EFSMinutiaCategoryCode", 3, 9, 331, 3, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+    {752, 754, 0, 754, "ansi-nist:EFSMinutiaCategoryCode", 3, 9, 331, 3, 0, 0, EBTS__XC_TOKEN, 752, -1, 0, "",
      1, 1, -1, -1, 104, "", 0, ""}, /* 753 */
     {752, 755, 0, 755, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 0, 9, 331, 0, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
      1, 1, -1, -1, 63, "", 0, ""}, /* 754 */
@@ -2107,7 +2107,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 63, "", 0, ""}, /* 757 */
     {752, 759, 0, 759, "ansi-nist:MinutiaDirectionUncertaintyValue", 5, 9, 331, 5, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
      0, 1, -1, -1, 106, "", 0, ""}, /* 758 */
-    {751, 760, 0, 760, "ansi-nist:EFSRidgeCountAlgorithmCode", 22, 9, 332, 0, 0, 0, EBTS__XC_TEXT, 759, -1, 0, "",
+    {751, 760, 0, 760, "ansi-nist:EFSRidgeCountAlgorithmCode", 22, 9, 332, 0, 0, 0, EBTS__XC_TOKEN, 759, -1, 0, "",
      0, 1, -1, -1, 107, "", 0, ""}, /* 759 */
     {751, 761, 5, 768, "ansi-nist:EFSRidgeCountItem", 23, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 760 */
@@ -2137,11 +2137,11 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 109, "", 0, ""}, /* 772 */
     {751, 774, 3, 777, "ansi-nist:FingerprintPatternClassification", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 7, -1, -1, -1, "", 0, ""}, /* 773 */
-    {773, 775, 0, 775, "ansi-nist:FingerprintPatternGeneralClassCode", 0, 9, 307, 0, 0, 0, EBTS__XC_TEXT, 773, -1, 0, "",
+    {773, 775, 0, 775, "ansi-nist:FingerprintPatternGeneralClassCode", 0, 9, 307, 0, 0, 0, EBTS__XC_TOKEN, 773, -1, 0, "",
      1, 1, -1, -1, 110, "", 0, ""}, /* 774 */
-    {773, 776, 0, 776, "ansi-nist:FingerprintPatternSubClassCode", 1, 9, 307, 1, 0, 0, EBTS__XC_TEXT, 773, -1, 0, "",
+    {773, 776, 0, 776, "ansi-nist:FingerprintPatternSubClassCode", 1, 9, 307, 1, 0, 0, EBTS__XC_TOKEN, 773, -1, 0, "",
      0, 1, -1, -1, 111, "", 0, ""}, /* 775 */
-    {773, 777, 0, 777, "ansi-nist:FingerprintPatternWhorlDeltaRelationshipCode", 2, 9, 307, 2, 0, 0, EBTS__XC_TEXT, 773, -1, 0, "",
+    {773, 777, 0, 777, "ansi-nist:FingerprintPatternWhorlDeltaRelationshipCode", 2, 9, 307, 2, 0, 0, EBTS__XC_TOKEN, 773, -1, 0, "",
      0, 1, -1, -1, 112, "", 0, ""}, /* 776 */
     {751, 778, 3, 785, "ansi-nist:FrictionRidgeImageAreaOfCorrespondence", 43, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 777 */
@@ -2161,7 +2161,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 784 */
     {751, 786, 4, 790, "ansi-nist:FrictionRidgeImageCenter", 17, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 3, -1, -1, -1, "", 0, ""}, /* 785 */
-    {785, 787, 0, 787, "ansi-nist:FrictionRidgeImageCenterLocationMethodCode", 0, 9, 323, 0, 0, 0, EBTS__XC_TEXT, 785, -1, 0, "",
+    {785, 787, 0, 787, "ansi-nist:FrictionRidgeImageCenterLocationMethodCode", 0, 9, 323, 0, 0, 0, EBTS__XC_TOKEN, 785, -1, 0, "",
      1, 1, -1, -1, 113, "", 0, ""}, /* 786 */
     {785, 788, 0, 788, "ansi-nist:ImageLocationHorizontalCoordinateMeasure", 1, 9, 323, 1, 0, 0, EBTS__XC_TEXT, 785, -1, 0, "",
      1, 1, -1, -1, 63, "", 0, ""}, /* 787 */
@@ -2169,7 +2169,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 7, "", 0, ""}, /* 788 */
     {785, 790, 0, 790, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 2, 9, 323, 2, 0, 0, EBTS__XC_TEXT, 785, -1, 0, "",
      1, 1, -1, -1, 63, "", 0, ""}, /* 789 */
-    {751, 791, 0, 791, "ansi-nist:FrictionRidgeImageLateralReversalCode", 9, 9, 315, 0, 0, 0, EBTS__XC_TEXT, 790, -1, 0, "",
+    {751, 791, 0, 791, "ansi-nist:FrictionRidgeImageLateralReversalCode", 9, 9, 315, 0, 0, 0, EBTS__XC_TOKEN, 790, -1, 0, "",
      0, 1, -1, -1, 114, "", 0, ""}, /* 790 */
     {751, 792, 5, 800, "ansi-nist:FrictionRidgeImageRegionOfInterest", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 791 */
@@ -2197,7 +2197,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 802 */
     {800, 804, 0, 804, "ansi-nist:ImageRelativeOverallRotationValue", 1, 9, 363, 1, 0, 0, EBTS__XC_TEXT, 800, -1, 0, "",
      1, 1, -1, -1, 109, "", 0, ""}, /* 803 */
-    {751, 805, 0, 805, "ansi-nist:FrictionRidgeImageTonalReversalCode", 8, 9, 314, 0, 0, 0, EBTS__XC_TEXT, 804, -1, 0, "",
+    {751, 805, 0, 805, "ansi-nist:FrictionRidgeImageTonalReversalCode", 8, 9, 314, 0, 0, 0, EBTS__XC_TOKEN, 804, -1, 0, "",
      0, 1, -1, -1, 115, "", 0, ""}, /* 804 */
     {751, 806, 0, 806, "ansi-nist:FrictionRidgeSkeletonizedImageBinaryObject", 47, 9, 372, 0, 0, 0, EBTS__XC_TEXT, 805, -1, 0, "",
      0, 1, -1, -1, 66, "", 0, ""}, /* 805 */
@@ -2213,7 +2213,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 810 */
     {806, 812, 0, 812, "ansi-nist:QualityValue", 1, 9, 316, 0, 0, 0, EBTS__XC_TEXT, 806, -1, 0, "",
      1, 1, -1, -1, 63, "", 0, ""}, /* 811 */
-    {751, 813, 0, 813, "ansi-nist:LatentProcessingCategoryCode", 37, 9, 352, 0, 0, 0, EBTS__XC_TEXT, 812, -1, 0, "",
+    {751, 813, 0, 813, "ansi-nist:LatentProcessingCategoryCode", 37, 9, 352, 0, 0, 0, EBTS__XC_TOKEN, 812, -1, 0, "",
      0, 9, -1, -1, 116, "", 0, ""}, /* 812 */
     {751, 814, 0, 814, "ansi-nist:MinutiaeCommentText", 36, 9, 351, 0, 0, 0, EBTS__XC_TEXT, 813, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 813 */
@@ -2237,7 +2237,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 7, "", 0, ""}, /* 822 */
     {820, 824, 0, 824, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 321, 1, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
      1, 1, -1, -1, 63, "", 0, ""}, /* 823 */
-    {820, 825, 0, 825, "ansi-nist:MinutiaeDeltaCategoryCode", 5, 9, 321, 5, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
+    {820, 825, 0, 825, "ansi-nist:MinutiaeDeltaCategoryCode", 5, 9, 321, 5, 0, 0, EBTS__XC_TOKEN, 820, -1, 0, "",
      0, 1, -1, -1, 117, "", 0, ""}, /* 824 */
     {820, 826, 0, 826, "ansi-nist:MinutiaeDeltaDirectionLeftMeasure", 3, 9, 321, 3, 0, 0, EBTS__XC_TEXT, 820, -1, 0, "",
      0, 1, -1, -1, 105, "", 0, ""}, /* 825 */
@@ -2263,7 +2263,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 63, "", 0, ""}, /* 835 */
     {831, 837, 0, 837, "ansi-nist:MinutiaeCommentText", 2, 9, 324, 1, 2, 2, EBTS__XC_TEXT, 831, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 836 */
-    {831, 838, 0, 838, "ansi-nist:MinutiaeDistinctiveFeatureCategoryCode", 0, 9, 324, 0, 2, 2, EBTS__XC_TEXT, 831, -1, 0, "",
+    {831, 838, 0, 838, "ansi-nist:MinutiaeDistinctiveFeatureCategoryCode", 0, 9, 324, 0, 2, 2, EBTS__XC_TOKEN, 831, -1, 0, "",
      1, 1, -1, -1, 118, "", 0, ""}, /* 837 */
     {751, 839, 3, 842, "ansi-nist:MinutiaeDot", 26, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 838 */
@@ -2281,7 +2281,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 844 */
     {842, 846, 0, 846, "ansi-nist:MinutiaeCommentText", 7, 9, 362, 7, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 845 */
-    {842, 847, 0, 847, "ansi-nist:MinutiaeComparisonComplexityCode", 6, 9, 362, 8, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+    {842, 847, 0, 847, "ansi-nist:MinutiaeComparisonComplexityCode", 6, 9, 362, 8, 0, 0, EBTS__XC_TOKEN, 842, -1, 0, "",
      0, 1, -1, -1, 119, "", 0, ""}, /* 846 */
     {842, 848, 1, 851, "ansi-nist:MinutiaeExaminer", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 847 */
@@ -2299,9 +2299,9 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, -1, "", 0, ""}, /* 853 */
     {853, 855, 0, 855, "nc:DateTime", 0, 9, 362, 6, 0, 0, EBTS__XC_DATETIME, 842, -1, 0, "",
      2, 1, 854, 0, 92, "", 0, ""}, /* 854 */
-    {842, 856, 0, 856, "ansi-nist:MinutiaeExaminerComparisonDeterminationResultCode", 1, 9, 362, 1, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+    {842, 856, 0, 856, "ansi-nist:MinutiaeExaminerComparisonDeterminationResultCode", 1, 9, 362, 1, 0, 0, EBTS__XC_TOKEN, 842, -1, 0, "",
      1, 1, -1, -1, 120, "", 0, ""}, /* 855 */
-    {842, 857, 0, 857, "ansi-nist:MinutiaeExaminerProgressCode", 2, 9, 362, 2, 0, 0, EBTS__XC_TEXT, 842, -1, 0, "",
+    {842, 857, 0, 857, "ansi-nist:MinutiaeExaminerProgressCode", 2, 9, 362, 2, 0, 0, EBTS__XC_TOKEN, 842, -1, 0, "",
      1, 1, -1, -1, 121, "", 0, ""}, /* 856 */
     {751, 858, 7, 867, "ansi-nist:MinutiaeFeatureCorrespondence", 44, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 857 */
@@ -2313,7 +2313,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 860 */
     {857, 862, 0, 862, "ansi-nist:MinutiaeFeatureCategoryCode", 2, 9, 361, 5, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
      0, 1, -1, -1, 122, "", 0, ""}, /* 861 */
-    {857, 863, 0, 863, "ansi-nist:MinutiaeFeatureCorrespondenceCategoryCode", 1, 9, 361, 1, 0, 0, EBTS__XC_TEXT, 857, -1, 0, "",
+    {857, 863, 0, 863, "ansi-nist:MinutiaeFeatureCorrespondenceCategoryCode", 1, 9, 361, 1, 0, 0, EBTS__XC_TOKEN, 857, -1, 0, "",
      1, 1, -1, -1, 123, "", 0, ""}, /* 862 */
     {857, 864, 1, 865, "ansi-nist:MinutiaeFeatureIdentification", 0, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 863 */
@@ -2353,13 +2353,13 @@ static const ebts__xnode v100_nodes[] = {
      2, 1, 880, 0, 92, "", 0, ""}, /* 880 */
     {867, 882, 0, 882, "ansi-nist:MinutiaeFeatureDetectionFieldListText", 0, 9, 350, 0, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
      1, 1, -1, -1, 0, "", 0, ""}, /* 881 */
-    {867, 883, 0, 883, "ansi-nist:MinutiaeFeatureDetectionMethodCode", 1, 9, 350, 1, 0, 0, EBTS__XC_TEXT, 867, -1, 0, "",
+    {867, 883, 0, 883, "ansi-nist:MinutiaeFeatureDetectionMethodCode", 1, 9, 350, 1, 0, 0, EBTS__XC_TOKEN, 867, -1, 0, "",
      1, 1, -1, -1, 124, "", 0, ""}, /* 882 */
     {751, 884, 4, 891, "ansi-nist:MinutiaeFingerLocation", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 20, -1, -1, -1, "", 0, ""}, /* 883 */
     {883, 885, 0, 885, "ansi-nist:FingerPositionCode", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 883, -1, 0, "",
      1, 1, -1, -1, 18, "", 0, ""}, /* 884 */
-    {883, 886, 0, 886, "ansi-nist:FingerprintOffCenterCode", 2, 9, 302, 2, 3, 2, EBTS__XC_TEXT, 883, -1, 0, "",
+    {883, 886, 0, 886, "ansi-nist:FingerprintOffCenterCode", 2, 9, 302, 2, 3, 2, EBTS__XC_TOKEN, 883, -1, 0, "",
      0, 1, -1, -1, 125, "", 0, ""}, /* 885 */
     {883, 887, 1, 890, "ansi-nist:ImageSegmentPolygon", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 886 */
@@ -2369,7 +2369,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 63, "", 0, ""}, /* 888 */
     {887, 890, 0, 890, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 883, 887, 0, "",
      1, 1, -1, -1, 63, "", 0, ""}, /* 889 */
-    {883, 891, 0, 891, "ansi-nist:SegmentLocationCode", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 883, -1, 0, "",
+    {883, 891, 0, 891, "ansi-nist:SegmentLocationCode", 1, 9, 302, 1, 3, 2, EBTS__XC_TOKEN, 883, -1, 0, "",
      0, 1, -1, -1, 53, "", 0, ""}, /* 890 */
     {751, 892, 3, 899, "ansi-nist:MinutiaeFlexionCrease", 30, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 891 */
@@ -2385,19 +2385,19 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 63, "", 0, ""}, /* 896 */
     {895, 898, 0, 898, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 342, 3, 0, 0, EBTS__XC_TEXT, 891, -1, 0, "",
      1, 1, -1, -1, 63, "", 0, ""}, /* 897 */
-    {891, 899, 0, 899, "ansi-nist:MinutiaeFlexionCreaseCategoryCode", 2, 9, 342, 4, 0, 0, EBTS__XC_TEXT, 891, -1, 0, "",
+    {891, 899, 0, 899, "ansi-nist:MinutiaeFlexionCreaseCategoryCode", 2, 9, 342, 4, 0, 0, EBTS__XC_TOKEN, 891, -1, 0, "",
      1, 1, -1, -1, 126, "", 0, ""}, /* 898 */
     {751, 900, 2, 902, "ansi-nist:MinutiaeFraudEvidence", 39, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 4, -1, -1, -1, "", 0, ""}, /* 899 */
     {899, 901, 0, 901, "ansi-nist:MinutiaeCommentText", 1, 9, 354, 1, 0, 0, EBTS__XC_TEXT, 899, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 900 */
-    {899, 902, 0, 902, "ansi-nist:MinutiaeFraudEvidenceCategoryCode", 0, 9, 354, 0, 0, 0, EBTS__XC_TEXT, 899, -1, 0, "",
+    {899, 902, 0, 902, "ansi-nist:MinutiaeFraudEvidenceCategoryCode", 0, 9, 354, 0, 0, 0, EBTS__XC_TOKEN, 899, -1, 0, "",
      1, 1, -1, -1, 127, "", 0, ""}, /* 901 */
     {751, 903, 2, 905, "ansi-nist:MinutiaeGrowthOrShrinkage", 11, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 902 */
     {902, 904, 0, 904, "ansi-nist:MinutiaeCommentText", 1, 9, 317, 1, 0, 0, EBTS__XC_TEXT, 902, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 903 */
-    {902, 905, 0, 905, "ansi-nist:MinutiaeGrowthOrShrinkageCode", 0, 9, 317, 0, 0, 0, EBTS__XC_TEXT, 902, -1, 0, "",
+    {902, 905, 0, 905, "ansi-nist:MinutiaeGrowthOrShrinkageCode", 0, 9, 317, 0, 0, 0, EBTS__XC_TOKEN, 902, -1, 0, "",
      1, 1, -1, -1, 128, "", 0, ""}, /* 904 */
     {751, 906, 1, 910, "ansi-nist:MinutiaeImageRidgePathRepresentation", 48, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 905 */
@@ -2431,7 +2431,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 129, "", 0, ""}, /* 919 */
     {751, 921, 2, 923, "ansi-nist:MinutiaeLatentSubstrate", 40, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 3, -1, -1, -1, "", 0, ""}, /* 920 */
-    {920, 922, 0, 922, "ansi-nist:MinutiaeLatentSubstrateCategoryCode", 0, 9, 355, 0, 0, 0, EBTS__XC_TEXT, 920, -1, 0, "",
+    {920, 922, 0, 922, "ansi-nist:MinutiaeLatentSubstrateCategoryCode", 0, 9, 355, 0, 0, 0, EBTS__XC_TOKEN, 920, -1, 0, "",
      1, 1, -1, -1, 130, "", 0, ""}, /* 921 */
     {920, 923, 0, 923, "ansi-nist:MinutiaeLatentSubstrateDescriptionText", 1, 9, 355, 1, 0, 0, EBTS__XC_TEXT, 920, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 922 */
@@ -2447,7 +2447,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 63, "", 0, ""}, /* 927 */
     {923, 929, 0, 929, "ansi-nist:MinutiaeCommentText", 2, 9, 357, 1, 2, 2, EBTS__XC_TEXT, 923, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 928 */
-    {923, 930, 0, 930, "ansi-nist:MinutiaeLocalQualityIssuesCategoryCode", 0, 9, 357, 0, 2, 2, EBTS__XC_TEXT, 923, -1, 0, "",
+    {923, 930, 0, 930, "ansi-nist:MinutiaeLocalQualityIssuesCategoryCode", 0, 9, 357, 0, 2, 2, EBTS__XC_TOKEN, 923, -1, 0, "",
      1, 1, -1, -1, 131, "", 0, ""}, /* 929 */
     {751, 931, 0, 931, "ansi-nist:MinutiaeNoCoresPresentIndicator", 12, 9, 325, 0, 0, 0, EBTS__XC_BOOL, 930, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 930 */
@@ -2489,7 +2489,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 63, "", 0, ""}, /* 948 */
     {942, 950, 0, 950, "ansi-nist:MinutiaeRidgeCountConfidenceValue", 3, 9, 335, 5, 0, 0, EBTS__XC_TEXT, 942, -1, 0, "",
      1, 1, -1, -1, 132, "", 0, ""}, /* 949 */
-    {942, 951, 0, 951, "ansi-nist:MinutiaeRidgeCountMethodCode", 2, 9, 335, 4, 0, 0, EBTS__XC_TEXT, 942, -1, 0, "",
+    {942, 951, 0, 951, "ansi-nist:MinutiaeRidgeCountMethodCode", 2, 9, 335, 4, 0, 0, EBTS__XC_TOKEN, 942, -1, 0, "",
      1, 1, -1, -1, 133, "", 0, ""}, /* 950 */
     {751, 952, 4, 958, "ansi-nist:MinutiaeRidgeCountCoreToDelta", 16, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 951 */
@@ -2511,11 +2511,11 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 63, "", 0, ""}, /* 959 */
     {958, 961, 0, 961, "ansi-nist:ImageLocationVerticalCoordinateMeasure", 1, 9, 343, 1, 0, 0, EBTS__XC_TEXT, 958, -1, 0, "",
      1, 1, -1, -1, 63, "", 0, ""}, /* 960 */
-    {958, 962, 0, 962, "ansi-nist:MinutiaeRidgeEdgeOrDiscontinuityCategoryCode", 2, 9, 343, 2, 0, 0, EBTS__XC_TEXT, 958, -1, 0, "",
+    {958, 962, 0, 962, "ansi-nist:MinutiaeRidgeEdgeOrDiscontinuityCategoryCode", 2, 9, 343, 2, 0, 0, EBTS__XC_TOKEN, 958, -1, 0, "",
      1, 1, -1, -1, 134, "", 0, ""}, /* 961 */
     {751, 963, 3, 966, "ansi-nist:MinutiaeRidgeFlowMap", 6, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 962 */
-    {962, 964, 0, 964, "ansi-nist:MinutiaeRidgeFlowMapFormatCode", 1, 9, 311, 1, 0, 0, EBTS__XC_TEXT, 962, -1, 0, "",
+    {962, 964, 0, 964, "ansi-nist:MinutiaeRidgeFlowMapFormatCode", 1, 9, 311, 1, 0, 0, EBTS__XC_TOKEN, 962, -1, 0, "",
      1, 1, -1, -1, 135, "", 0, ""}, /* 963 */
     {962, 965, 0, 965, "ansi-nist:MinutiaeRidgeFlowMapRowText", 2, 9, 310, 0, 0, 0, EBTS__XC_TEXT, 964, -1, 0, "",
      1, 0, -1, -1, 0, "", 0, ""}, /* 964 */
@@ -2525,13 +2525,13 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 966 */
     {966, 968, 0, 968, "ansi-nist:MinutiaeRidgeQualityMapCellSizeValue", 0, 9, 309, 0, 0, 0, EBTS__XC_TEXT, 966, -1, 0, "",
      1, 1, -1, -1, 136, "", 0, ""}, /* 967 */
-    {966, 969, 0, 969, "ansi-nist:MinutiaeRidgeQualityMapFormatCode", 1, 9, 309, 1, 0, 0, EBTS__XC_TEXT, 966, -1, 0, "",
+    {966, 969, 0, 969, "ansi-nist:MinutiaeRidgeQualityMapFormatCode", 1, 9, 309, 1, 0, 0, EBTS__XC_TOKEN, 966, -1, 0, "",
      1, 1, -1, -1, 137, "", 0, ""}, /* 968 */
     {966, 970, 0, 970, "ansi-nist:MinutiaeRidgeQualityMapRowText", 2, 9, 308, 0, 0, 0, EBTS__XC_TEXT, 969, -1, 0, "",
      1, 0, -1, -1, 0, "", 0, ""}, /* 969 */
     {751, 971, 3, 974, "ansi-nist:MinutiaeRidgeWavelengthMap", 7, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 970 */
-    {970, 972, 0, 972, "ansi-nist:MinutiaeRidgeWavelengthMapFormatCode", 1, 9, 313, 1, 0, 0, EBTS__XC_TEXT, 970, -1, 0, "",
+    {970, 972, 0, 972, "ansi-nist:MinutiaeRidgeWavelengthMapFormatCode", 1, 9, 313, 1, 0, 0, EBTS__XC_TOKEN, 970, -1, 0, "",
      1, 1, -1, -1, 138, "", 0, ""}, /* 971 */
     {970, 973, 0, 973, "ansi-nist:MinutiaeRidgeWavelengthMapRowText", 2, 9, 312, 0, 0, 0, EBTS__XC_TEXT, 972, -1, 0, "",
      1, 0, -1, -1, 0, "", 0, ""}, /* 972 */
@@ -2539,7 +2539,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 136, "", 0, ""}, /* 973 */
     {751, 975, 6, 986, "ansi-nist:MinutiaeValueAssessment", 38, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 974 */
-    {974, 976, 0, 976, "ansi-nist:MinutiaeAnalysisComplexityCode", 4, 9, 353, 6, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
+    {974, 976, 0, 976, "ansi-nist:MinutiaeAnalysisComplexityCode", 4, 9, 353, 6, 0, 0, EBTS__XC_TOKEN, 974, -1, 0, "",
      0, 1, -1, -1, 119, "", 0, ""}, /* 975 */
     {974, 977, 0, 977, "ansi-nist:MinutiaeCommentText", 5, 9, 353, 5, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 976 */
@@ -2559,7 +2559,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, -1, "", 0, ""}, /* 983 */
     {983, 985, 0, 985, "nc:DateTime", 0, 9, 353, 4, 0, 0, EBTS__XC_DATETIME, 974, -1, 0, "",
      2, 1, 984, 0, 92, "", 0, ""}, /* 984 */
-    {974, 986, 0, 986, "ansi-nist:MinutiaeValueAssessmentResultCode", 0, 9, 353, 0, 0, 0, EBTS__XC_TEXT, 974, -1, 0, "",
+    {974, 986, 0, 986, "ansi-nist:MinutiaeValueAssessmentResultCode", 0, 9, 353, 0, 0, 0, EBTS__XC_TOKEN, 974, -1, 0, "",
      1, 1, -1, -1, 139, "", 0, ""}, /* 985 */
     {744, 987, 1, 988, "ansi-nist:ImageReferenceIdentification", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 986 */
@@ -2595,7 +2595,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 1, -1, -1, 1, "", 0, ""}, /* 1001 */
     {998, 1003, 1, 1004, "ebts:Type15UserDefinedFields", 2, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 1002 */
-    {1002, 1004, 0, 1004, "ebts:ImageSourceCode", 0, 15, 200, 0, 0, 0, EBTS__XC_TEXT, 1003, -1, 0, "",
+    {1002, 1004, 0, 1004, "ebts:ImageSourceCode", 0, 15, 200, 0, 0, 0, EBTS__XC_TOKEN, 1003, -1, 0, "",
      1, 1, -1, -1, 83, "", 0, ""}, /* 1003 */
     {998, 1005, 14, 1036, "itl:PalmprintImage", 3, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      2, 1, 1004, 1, -1, "", 0, ""}, /* 1004 */
@@ -2609,7 +2609,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 1008 */
     {1008, 1010, 0, 1010, "nc:Date", 0, 15, 5, 0, 0, 0, EBTS__XC_DATE, 1008, -1, 0, "",
      2, 1, 1009, 1, 10, "", 0, ""}, /* 1009 */
-    {1007, 1011, 0, 1011, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 15, 30, 0, 0, 0, EBTS__XC_TEXT, 1010, -1, 0, "",
+    {1007, 1011, 0, 1011, "ansi-nist:CaptureDeviceMonitoringModeCode", 4, 15, 30, 0, 0, 0, EBTS__XC_TOKEN, 1010, -1, 0, "",
      0, 1, -1, -1, 78, "", 0, ""}, /* 1010 */
     {1007, 1012, 0, 1012, "ansi-nist:CaptureHorizontalPixelDensityValue", 1, 15, 16, 0, 0, 0, EBTS__XC_TEXT, 1011, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 1011 */
@@ -2641,7 +2641,7 @@ static const ebts__xnode v100_nodes[] = {
      1, 0, -1, -1, 25, "", 0, ""}, /* 1024 */
     {1004, 1026, 2, 1028, "ansi-nist:PalmprintImageMissingArea", 12, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 9, -1, -1, -1, "", 0, ""}, /* 1025 */
-    {1025, 1027, 0, 1027, "ansi-nist:PalmMissingAreaReasonCode", 1, 15, 18, 1, 0, 0, EBTS__XC_TEXT, 1025, -1, 0, "",
+    {1025, 1027, 0, 1027, "ansi-nist:PalmMissingAreaReasonCode", 1, 15, 18, 1, 0, 0, EBTS__XC_TOKEN, 1025, -1, 0, "",
      1, 1, -1, -1, 24, "", 0, ""}, /* 1026 */
     {1025, 1028, 0, 1028, "ansi-nist:PalmPositionCode", 0, 15, 18, 0, 0, 0, EBTS__XC_TEXT, 1025, -1, 0, "",
      1, 1, -1, -1, 25, "", 0, ""}, /* 1027 */
@@ -3380,7 +3380,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 2, "", 0, ""}, /* 7 */
     {3, 9, 0, 9, "ebts:HitNotificationRequestIndicator", 3, 2, 2051, 0, 0, 0, EBTS__XC_BOOL, 8, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 8 */
-    {3, 10, 0, 10, "ebts:RecordBiometricImageCategoryCode", 7, 2, 62, 0, 0, 0, EBTS__XC_TEXT, 9, -1, 0, "",
+    {3, 10, 0, 10, "ebts:RecordBiometricImageCategoryCode", 7, 2, 62, 0, 0, 0, EBTS__XC_TOKEN, 9, -1, 0, "",
      0, 1000, -1, -1, 3, "", 0, ""}, /* 9 */
     {3, 11, 0, 11, "ebts:RecordFBIRepositoryCode", 9, 2, 98, 0, 0, 0, EBTS__XC_TEXT, 10, -1, 0, "",
      0, 10, -1, -1, 6, "", 0, ""}, /* 10 */
@@ -3418,13 +3418,13 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 8, "", 0, ""}, /* 26 */
     {25, 28, 0, 28, "ebts:StartDate", 0, 2, 2068, 0, 0, 0, EBTS__XC_DATE, 25, -1, 0, "",
      1, 1, -1, -1, 8, "", 0, ""}, /* 27 */
-    {21, 29, 0, 29, "ebts:RecordRapBackActivityNotificationFormatCode", 0, 2, 2062, 0, 0, 0, EBTS__XC_TEXT, 28, -1, 0, "",
+    {21, 29, 0, 29, "ebts:RecordRapBackActivityNotificationFormatCode", 0, 2, 2062, 0, 0, 0, EBTS__XC_TOKEN, 28, -1, 0, "",
      0, 1, -1, -1, 9, "", 0, ""}, /* 28 */
     {21, 30, 0, 30, "ebts:RecordRapBackActivityNotificationID", 1, 2, 2041, 0, 0, 0, EBTS__XC_TEXT, 29, -1, 0, "",
      0, 10, -1, -1, 1, "", 0, ""}, /* 29 */
     {21, 31, 0, 31, "ebts:RecordRapBackAttentionText", 2, 2, 2070, 0, 0, 0, EBTS__XC_TEXT, 30, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 30 */
-    {21, 32, 0, 32, "ebts:RecordRapBackCategoryCode", 3, 2, 2065, 0, 0, 0, EBTS__XC_TEXT, 31, -1, 0, "",
+    {21, 32, 0, 32, "ebts:RecordRapBackCategoryCode", 3, 2, 2065, 0, 0, 0, EBTS__XC_TOKEN, 31, -1, 0, "",
      0, 1, -1, -1, 10, "", 0, ""}, /* 31 */
     {21, 33, 0, 33, "ebts:RecordRapBackDisclosureIndicator", 4, 2, 2067, 0, 0, 0, EBTS__XC_BOOL, 32, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 32 */
@@ -3438,11 +3438,11 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 36 */
     {21, 38, 0, 38, "ebts:RecordRapBackSubscriptionListText", 12, 2, 2050, 0, 0, 0, EBTS__XC_TEXT, 37, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 37 */
-    {21, 39, 0, 39, "ebts:RecordRapBackSubscriptionTerm", 13, 2, 2071, 0, 0, 0, EBTS__XC_TEXT, 38, -1, 0, "",
+    {21, 39, 0, 39, "ebts:RecordRapBackSubscriptionTerm", 13, 2, 2071, 0, 0, 0, EBTS__XC_TOKEN, 38, -1, 0, "",
      0, 1, -1, -1, 11, "", 0, ""}, /* 38 */
     {21, 40, 0, 40, "ebts:RecordRapBackTermDate", 14, 2, 2049, 0, 0, 0, EBTS__XC_DATE, 39, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 39 */
-    {21, 41, 0, 41, "ebts:RecordRapBackTriggeringEventCode", 15, 2, 2040, 0, 0, 0, EBTS__XC_TEXT, 40, -1, 0, "",
+    {21, 41, 0, 41, "ebts:RecordRapBackTriggeringEventCode", 15, 2, 2040, 0, 0, 0, EBTS__XC_TOKEN, 40, -1, 0, "",
      0, 40, -1, -1, 12, "", 0, ""}, /* 40 */
     {21, 42, 2, 44, "ebts:RecordRapBackUserDefinedElement", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 41 */
@@ -3452,7 +3452,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 1, "", 0, ""}, /* 43 */
     {21, 45, 0, 45, "ebts:ReturnAllRecordsIndicator", 9, 2, 2047, 0, 0, 0, EBTS__XC_BOOL, 44, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 44 */
-    {21, 46, 0, 46, "ebts:TransactionRapBackMaintenanceCode", 17, 2, 2039, 0, 0, 0, EBTS__XC_TEXT, 45, -1, 0, "",
+    {21, 46, 0, 46, "ebts:TransactionRapBackMaintenanceCode", 17, 2, 2039, 0, 0, 0, EBTS__XC_TOKEN, 45, -1, 0, "",
      0, 1, -1, -1, 13, "", 0, ""}, /* 45 */
     {21, 47, 3, 50, "ebts:TransactionRapBackTriggeringEvent", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 46 */
@@ -3460,17 +3460,17 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 8, "", 0, ""}, /* 47 */
     {46, 49, 0, 49, "ebts:RapBackEventText", 2, 2, 2069, 2, 0, 0, EBTS__XC_TEXT, 46, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 48 */
-    {46, 50, 0, 50, "ebts:RapBackTriggeringEventCode", 1, 2, 2069, 1, 0, 0, EBTS__XC_TEXT, 46, -1, 0, "",
+    {46, 50, 0, 50, "ebts:RapBackTriggeringEventCode", 1, 2, 2069, 1, 0, 0, EBTS__XC_TOKEN, 46, -1, 0, "",
      0, 1, -1, -1, 12, "", 0, ""}, /* 49 */
-    {3, 51, 0, 51, "ebts:RecordRapSheetFormatRequestCode", 2, 2, 70, 0, 0, 0, EBTS__XC_TEXT, 50, -1, 0, "",
+    {3, 51, 0, 51, "ebts:RecordRapSheetFormatRequestCode", 2, 2, 70, 0, 0, 0, EBTS__XC_TOKEN, 50, -1, 0, "",
      0, 1, -1, -1, 14, "", 0, ""}, /* 50 */
     {3, 52, 31, 156, "ebts:RecordSubject", 16, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 51 */
-    {51, 53, 0, 53, "biom:FaceImageSubjectPoseCode", 30, 2, 2036, 0, 0, 0, EBTS__XC_TEXT, 52, -1, 0, "",
+    {51, 53, 0, 53, "biom:FaceImageSubjectPoseCode", 30, 2, 2036, 0, 0, 0, EBTS__XC_TOKEN, 52, -1, 0, "",
      0, 1, -1, -1, 15, "", 0, ""}, /* 52 */
     {51, 54, 0, 54, "ebts:BinaryCODISAvailableIndicator", 28, 2, 2018, 0, 0, 0, EBTS__XC_BOOL, 53, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 53 */
-    {51, 55, 0, 55, "ebts:BiometricImageAvailableCode", 26, 2, 2031, 0, 0, 0, EBTS__XC_TEXT, 54, -1, 0, "",
+    {51, 55, 0, 55, "ebts:BiometricImageAvailableCode", 26, 2, 2031, 0, 0, 0, EBTS__XC_TOKEN, 54, -1, 0, "",
      0, 6, -1, -1, 3, "", 0, ""}, /* 54 */
     {51, 56, 0, 56, "ebts:ExternalSubjectID", 20, 2, 2037, 0, 0, 0, EBTS__XC_TEXT, 55, -1, 0, "",
      0, 1000, -1, -1, 1, "", 0, ""}, /* 55 */
@@ -3478,7 +3478,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 56 */
     {56, 58, 0, 58, "ebts:CaptureDate", 0, 2, 38, 0, 0, 0, EBTS__XC_DATE, 57, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 57 */
-    {56, 59, 0, 59, "ebts:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_TEXT, 58, -1, 0, "",
+    {56, 59, 0, 59, "ebts:FrictionRidgePositionCode", 1, 2, 74, 0, 0, 0, EBTS__XC_INT2, 58, -1, 0, "",
      0, 10, -1, -1, 21, "", 0, ""}, /* 58 */
     {56, 60, 0, 60, "ebts:NCICFingerprintClassificationCodeText", 3, 2, 33, 0, 0, 0, EBTS__XC_TEXT, 59, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 59 */
@@ -3486,25 +3486,25 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 60 */
     {60, 62, 2, 66, "ebts:FingerprintImageFinger", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 61 */
-    {61, 63, 0, 63, "biom:FingerPositionCode", 0, 2, 34, 0, 0, 0, EBTS__XC_TEXT, 61, -1, 0, "",
+    {61, 63, 0, 63, "biom:FingerPositionCode", 0, 2, 34, 0, 0, 0, EBTS__XC_INT2, 61, -1, 0, "",
      0, 1, -1, -1, 17, "", 0, ""}, /* 62 */
     {61, 64, 2, 66, "ebts:RidgeCoreDelta", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 3, -1, -1, -1, "", 0, ""}, /* 63 */
     {63, 65, 0, 65, "biom:RidgeCountValue", 1, 2, 91, 1, 0, 0, EBTS__XC_TEXT, 64, -1, 0, "",
      0, 2, -1, -1, 7, "", 0, ""}, /* 64 */
-    {63, 66, 0, 66, "ebts:FingerprintPatternClassificationCode", 0, 2, 34, 1, 0, 0, EBTS__XC_TEXT, 61, -1, 0, "",
+    {63, 66, 0, 66, "ebts:FingerprintPatternClassificationCode", 0, 2, 34, 1, 0, 0, EBTS__XC_TOKEN, 61, -1, 0, "",
      1, 1, -1, -1, 22, "", 0, ""}, /* 65 */
     {60, 67, 2, 69, "ebts:FingerprintImageFingerMissing", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 13, -1, -1, -1, "", 0, ""}, /* 66 */
-    {66, 68, 0, 68, "biom:ExemplarFingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_TEXT, 66, -1, 0, "",
+    {66, 68, 0, 68, "biom:ExemplarFingerPositionCode", 0, 2, 84, 0, 0, 0, EBTS__XC_INT2, 66, -1, 0, "",
      1, 1, -1, -1, 25, "", 0, ""}, /* 67 */
-    {66, 69, 0, 69, "biom:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TEXT, 66, -1, 0, "",
+    {66, 69, 0, 69, "biom:FingerMissingCode", 1, 2, 84, 1, 0, 0, EBTS__XC_TOKEN, 66, -1, 0, "",
      1, 1, -1, -1, 26, "", 0, ""}, /* 68 */
     {56, 70, 2, 72, "ebts:PrintPositionDescriptors", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, ""}, /* 69 */
     {69, 71, 0, 71, "biom:FingerPositionCode", 0, 2, 2030, 0, 0, 0, EBTS__XC_TEXT, 69, -1, 0, "",
      1, 1, -1, -1, 17, "", 0, ""}, /* 70 */
-    {69, 72, 0, 72, "biom:MajorCasePrintCode", 1, 2, 2030, 1, 0, 0, EBTS__XC_TEXT, 69, -1, 0, "",
+    {69, 72, 0, 72, "biom:MajorCasePrintCode", 1, 2, 2030, 1, 0, 0, EBTS__XC_TOKEN, 69, -1, 0, "",
      1, 1, -1, -1, 29, "", 0, ""}, /* 71 */
     {51, 73, 0, 73, "ebts:PersonAdultTreatmentIndicator", 23, 2, 87, 0, 0, 0, EBTS__XC_BOOL, 72, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 72 */
@@ -3522,9 +3522,9 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 78 */
     {76, 80, 0, 80, "nc:PersonSurName", 2, 2, 19, 0, 0, 0, EBTS__XC_SUR, 76, -1, 0, "",
      1, 1, -1, -1, 1, "", 0, ""}, /* 79 */
-    {51, 81, 0, 81, "ebts:PersonBirthPlaceCode", 14, 2, 20, 0, 0, 0, EBTS__XC_TEXT, 80, -1, 0, "",
+    {51, 81, 0, 81, "ebts:PersonBirthPlaceCode", 14, 2, 20, 0, 0, 0, EBTS__XC_TOKEN, 80, -1, 0, "",
      0, 1, -1, -1, 39, "", 0, ""}, /* 80 */
-    {51, 82, 0, 82, "ebts:PersonCitizenshipCode", 1, 2, 21, 0, 0, 0, EBTS__XC_TEXT, 81, -1, 0, "",
+    {51, 82, 0, 82, "ebts:PersonCitizenshipCode", 1, 2, 21, 0, 0, 0, EBTS__XC_TOKEN, 81, -1, 0, "",
      0, 10, -1, -1, 39, "", 0, ""}, /* 81 */
     {51, 83, 0, 83, "ebts:PersonDNAAvailableIndicator", 27, 2, 2031, 1, 0, 0, EBTS__XC_BOOL, 82, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 82 */
@@ -3540,7 +3540,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 87 */
     {85, 89, 1, 90, "nc:LocationState", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 88 */
-    {88, 90, 0, 90, "ebts:LocationStateCode", 0, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 85, -1, 4, ", ",
+    {88, 90, 0, 90, "ebts:LocationStateCode", 0, 2, 39, 0, 0, 0, EBTS__XC_TOKEN, 85, -1, 4, ", ",
      0, 1, -1, -1, 39, "", 0, ""}, /* 89 */
     {85, 91, 2, 93, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 90 */
@@ -3552,11 +3552,11 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 93 */
     {84, 95, 0, 95, "nc:OrganizationName", 1, 2, 39, 0, 0, 0, EBTS__XC_TEXT, 94, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 94 */
-    {51, 96, 0, 96, "ebts:PersonEyeColorCode", 2, 2, 31, 0, 0, 0, EBTS__XC_TEXT, 95, -1, 0, "",
+    {51, 96, 0, 96, "ebts:PersonEyeColorCode", 2, 2, 31, 0, 0, 0, EBTS__XC_TOKEN, 95, -1, 0, "",
      0, 1, -1, -1, 40, "", 0, ""}, /* 95 */
-    {51, 97, 0, 97, "ebts:PersonFirearmSalesDisqualifiedCode", 19, 2, 2021, 0, 0, 0, EBTS__XC_TEXT, 96, -1, 0, "",
+    {51, 97, 0, 97, "ebts:PersonFirearmSalesDisqualifiedCode", 19, 2, 2021, 0, 0, 0, EBTS__XC_TOKEN, 96, -1, 0, "",
      0, 1, -1, -1, 41, "", 0, ""}, /* 96 */
-    {51, 98, 0, 98, "ebts:PersonHairColorCode", 3, 2, 32, 0, 0, 0, EBTS__XC_TEXT, 97, -1, 0, "",
+    {51, 98, 0, 98, "ebts:PersonHairColorCode", 3, 2, 32, 0, 0, 0, EBTS__XC_TOKEN, 97, -1, 0, "",
      0, 1, -1, -1, 42, "", 0, ""}, /* 97 */
     {51, 99, 3, 104, "ebts:PersonHeightMeasure", 10, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 98 */
@@ -3572,7 +3572,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 1, "FeetInches", 0, ""}, /* 103 */
     {51, 105, 2, 107, "ebts:PersonOtherIdentification", 18, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 4, -1, -1, -1, "", 0, ""}, /* 104 */
-    {104, 106, 0, 106, "ebts:PersonIDCategoryCode", 1, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 104, -1, 0, "-",
+    {104, 106, 0, 106, "ebts:PersonIDCategoryCode", 1, 2, 17, 0, 0, 0, EBTS__XC_TOKEN, 104, -1, 0, "-",
      1, 1, -1, -1, 45, "", 0, ""}, /* 105 */
     {104, 107, 0, 107, "nc:IdentificationID", 0, 2, 17, 0, 0, 0, EBTS__XC_TEXT, 104, -1, 1, "-",
      1, 1, -1, -1, 1, "", 0, ""}, /* 106 */
@@ -3582,19 +3582,19 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 108 */
     {108, 110, 5, 117, "biom:PhysicalFeatureDescriptionDetail", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 9, -1, -1, -1, "", 0, ""}, /* 109 */
-    {109, 111, 0, 111, "biom:PhysicalFeatureCategoryCode", 1, 2, 2058, 0, 0, 0, EBTS__XC_TEXT, 109, -1, 0, "",
+    {109, 111, 0, 111, "biom:PhysicalFeatureCategoryCode", 1, 2, 2058, 0, 0, 0, EBTS__XC_TOKEN, 109, -1, 0, "",
      1, 1, -1, -1, 46, "", 0, ""}, /* 110 */
-    {109, 112, 0, 112, "biom:PhysicalFeatureClassCode", 2, 2, 2058, 1, 0, 0, EBTS__XC_TEXT, 109, -1, 0, "",
+    {109, 112, 0, 112, "biom:PhysicalFeatureClassCode", 2, 2, 2058, 1, 0, 0, EBTS__XC_TOKEN, 109, -1, 0, "",
      0, 1, -1, -1, 47, "", 0, ""}, /* 111 */
     {109, 113, 2, 115, "biom:PhysicalFeatureColorDetail", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 112 */
-    {112, 114, 0, 114, "biom:PhysicalFeaturePrimaryColorCode", 0, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 112, -1, 0, "",
+    {112, 114, 0, 114, "biom:PhysicalFeaturePrimaryColorCode", 0, 2, 2059, 0, 1, 1, EBTS__XC_TOKEN, 112, -1, 0, "",
      1, 1, -1, -1, 48, "", 0, ""}, /* 113 */
-    {112, 115, 0, 115, "biom:PhysicalFeatureSecondaryColorCode", 1, 2, 2059, 0, 1, 1, EBTS__XC_TEXT, 112, 114, 0, "",
+    {112, 115, 0, 115, "biom:PhysicalFeatureSecondaryColorCode", 1, 2, 2059, 0, 1, 1, EBTS__XC_TOKEN, 112, 114, 0, "",
      0, 5, -1, -1, 48, "", 0, ""}, /* 114 */
     {109, 116, 0, 116, "biom:PhysicalFeatureDescriptionText", 4, 2, 2058, 3, 0, 0, EBTS__XC_TEXT, 109, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 115 */
-    {109, 117, 0, 117, "biom:PhysicalFeatureSubClassCode", 3, 2, 2058, 2, 0, 0, EBTS__XC_TEXT, 109, -1, 0, "",
+    {109, 117, 0, 117, "biom:PhysicalFeatureSubClassCode", 3, 2, 2058, 2, 0, 0, EBTS__XC_TOKEN, 109, -1, 0, "",
      0, 1, -1, -1, 49, "", 0, ""}, /* 116 */
     {108, 118, 2, 120, "biom:PhysicalFeatureSize", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 117 */
@@ -3602,7 +3602,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 50, "", 0, ""}, /* 118 */
     {117, 120, 0, 120, "biom:PhysicalFeatureWidthMeasure", 1, 2, 2055, 1, 0, 0, EBTS__XC_TEXT, 117, -1, 0, "",
      1, 1, -1, -1, 50, "", 0, ""}, /* 119 */
-    {108, 121, 0, 121, "ebts:PhysicalFeatureCategoryCode", 0, 2, 26, 0, 0, 0, EBTS__XC_TEXT, 120, -1, 0, "",
+    {108, 121, 0, 121, "ebts:PhysicalFeatureCategoryCode", 0, 2, 26, 0, 0, 0, EBTS__XC_TOKEN, 120, -1, 0, "",
      0, 10, -1, -1, 53, "", 0, ""}, /* 120 */
     {51, 122, 1, 130, "ebts:PersonResidenceLocation", 21, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 121 */
@@ -3614,7 +3614,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 124 */
     {122, 126, 1, 127, "nc:LocationState", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 125 */
-    {125, 127, 0, 127, "ebts:LocationStateCode", 0, 2, 41, 0, 0, 0, EBTS__XC_TEXT, 121, -1, 3, ", ",
+    {125, 127, 0, 127, "ebts:LocationStateCode", 0, 2, 41, 0, 0, 0, EBTS__XC_TOKEN, 121, -1, 3, ", ",
      0, 1, -1, -1, 39, "", 0, ""}, /* 126 */
     {122, 128, 2, 130, "nc:LocationStreet", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 127 */
@@ -3650,9 +3650,9 @@ static const ebts__xnode v112_nodes[] = {
      0, 1000, -1, -1, -1, "", 0, ""}, /* 142 */
     {142, 144, 0, 144, "nc:IdentificationID", 0, 2, 14, 0, 0, 0, EBTS__XC_TEXT, 142, -1, 0, "",
      1, 1, -1, -1, 1, "", 0, ""}, /* 143 */
-    {51, 145, 0, 145, "j:PersonRaceCode", 6, 2, 25, 0, 0, 0, EBTS__XC_TEXT, 144, -1, 0, "",
+    {51, 145, 0, 145, "j:PersonRaceCode", 6, 2, 25, 0, 0, 0, EBTS__XC_TOKEN, 144, -1, 0, "",
      0, 1, -1, -1, 54, "", 0, ""}, /* 144 */
-    {51, 146, 0, 146, "j:PersonSexCode", 7, 2, 24, 0, 0, 0, EBTS__XC_TEXT, 145, -1, 0, "",
+    {51, 146, 0, 146, "j:PersonSexCode", 7, 2, 24, 0, 0, 0, EBTS__XC_TOKEN, 145, -1, 0, "",
      0, 1, -1, -1, 55, "", 0, ""}, /* 145 */
     {51, 147, 1, 148, "nc:PersonBirthDate", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 5, -1, -1, -1, "", 0, ""}, /* 146 */
@@ -3706,7 +3706,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 170 */
     {170, 172, 0, 172, "ebts:CourtCountNumber", 4, 2, 51, 4, 0, 0, EBTS__XC_TEXT, 170, -1, 0, "",
      0, 1, -1, -1, 57, "", 0, ""}, /* 171 */
-    {170, 173, 0, 173, "ebts:DispositionCategoryCode", 3, 2, 51, 3, 0, 0, EBTS__XC_TEXT, 170, -1, 0, "",
+    {170, 173, 0, 173, "ebts:DispositionCategoryCode", 3, 2, 51, 3, 0, 0, EBTS__XC_TOKEN, 170, -1, 0, "",
      1, 1, -1, -1, 58, "", 0, ""}, /* 172 */
     {170, 174, 0, 174, "ebts:DispositionDate", 0, 2, 51, 0, 0, 0, EBTS__XC_DATE, 170, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 173 */
@@ -3720,7 +3720,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 8, "", 0, ""}, /* 177 */
     {176, 179, 0, 179, "ebts:StartDate", 0, 2, 54, 0, 0, 0, EBTS__XC_DATE, 178, -1, 0, "",
      0, 1, -1, -1, 8, "", 0, ""}, /* 178 */
-    {176, 180, 0, 180, "ebts:SupervisedReleaseActionCode", 3, 2, 2104, 0, 0, 0, EBTS__XC_TEXT, 179, -1, 0, "",
+    {176, 180, 0, 180, "ebts:SupervisedReleaseActionCode", 3, 2, 2104, 0, 0, 0, EBTS__XC_TOKEN, 179, -1, 0, "",
      0, 1, -1, -1, 59, "", 0, ""}, /* 179 */
     {176, 181, 0, 181, "ebts:SupervisedReleaseRevocationReasonText", 4, 2, 2102, 0, 0, 0, EBTS__XC_TEXT, 180, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 180 */
@@ -3728,7 +3728,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 181 */
     {176, 183, 2, 185, "ebts:SupervisionStatus", 2, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 182 */
-    {182, 184, 0, 184, "ebts:SupervisionStatusCode", 1, 2, 2101, 0, 0, 0, EBTS__XC_TEXT, 183, -1, 0, "",
+    {182, 184, 0, 184, "ebts:SupervisionStatusCode", 1, 2, 2101, 0, 0, 0, EBTS__XC_TOKEN, 183, -1, 0, "",
      0, 8, -1, -1, 60, "", 0, ""}, /* 183 */
     {182, 185, 0, 185, "nc:StatusText", 0, 2, 55, 0, 0, 0, EBTS__XC_TEXT, 184, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 184 */
@@ -3744,7 +3744,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 1, "", 0, ""}, /* 189 */
     {156, 191, 0, 191, "ebts:ForeignInformationText", 17, 2, 2105, 0, 0, 0, EBTS__XC_TEXT, 190, -1, 0, "",
      0, 999, -1, -1, 1, "", 0, ""}, /* 190 */
-    {156, 192, 0, 192, "ebts:OffenseCategoryCode", 6, 2, 53, 0, 0, 0, EBTS__XC_TEXT, 191, -1, 0, "",
+    {156, 192, 0, 192, "ebts:OffenseCategoryCode", 6, 2, 53, 0, 0, 0, EBTS__XC_TOKEN, 191, -1, 0, "",
      0, 1, -1, -1, 9, "", 0, ""}, /* 191 */
     {156, 193, 0, 193, "ebts:RecordControllingAgencyID", 9, 2, 73, 0, 0, 0, EBTS__XC_TEXT, 192, -1, 0, "",
      0, 3, -1, -1, 1, "", 0, ""}, /* 192 */
@@ -3762,21 +3762,21 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 198 */
     {198, 200, 7, 210, "ebts:BiometricImageDescription", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1000, -1, -1, -1, "", 0, ""}, /* 199 */
-    {199, 201, 0, 201, "biom:FaceImageSubjectPoseCode", 5, 2, 2028, 5, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+    {199, 201, 0, 201, "biom:FaceImageSubjectPoseCode", 5, 2, 2028, 5, 0, 0, EBTS__XC_TOKEN, 199, -1, 0, "",
      0, 1, -1, -1, 15, "", 0, ""}, /* 200 */
-    {199, 202, 0, 202, "ebts:BiometricImageCategoryCode", 1, 2, 2028, 1, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+    {199, 202, 0, 202, "ebts:BiometricImageCategoryCode", 1, 2, 2028, 1, 0, 0, EBTS__XC_TOKEN, 199, -1, 0, "",
      0, 1, -1, -1, 3, "", 0, ""}, /* 201 */
     {199, 203, 0, 203, "ebts:BiometricSetID", 2, 2, 2028, 2, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 202 */
     {199, 204, 0, 204, "ebts:FrictionRidgePositionCode", 3, 2, 2028, 3, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
      0, 1, -1, -1, 21, "", 0, ""}, /* 203 */
-    {199, 205, 0, 205, "ebts:PhysicalFeatureCategoryCode", 6, 2, 2028, 6, 0, 0, EBTS__XC_TEXT, 199, -1, 0, "",
+    {199, 205, 0, 205, "ebts:PhysicalFeatureCategoryCode", 6, 2, 2028, 6, 0, 0, EBTS__XC_TOKEN, 199, -1, 0, "",
      0, 1, -1, -1, 53, "", 0, ""}, /* 204 */
     {199, 206, 2, 208, "ebts:PrintPositionDescriptors", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 205 */
     {205, 207, 0, 207, "biom:FingerPositionCode", 0, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 199, -1, 0, " ",
      1, 1, -1, -1, 17, "", 0, ""}, /* 206 */
-    {205, 208, 0, 208, "biom:MajorCasePrintCode", 1, 2, 2028, 4, 0, 0, EBTS__XC_TEXT, 199, -1, 1, " ",
+    {205, 208, 0, 208, "biom:MajorCasePrintCode", 1, 2, 2028, 4, 0, 0, EBTS__XC_TOKEN, 199, -1, 1, " ",
      1, 1, -1, -1, 29, "", 0, ""}, /* 207 */
     {199, 209, 1, 210, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 208 */
@@ -3786,15 +3786,15 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 210 */
     {197, 212, 1, 213, "ebts:TransactionFingerprintImagesRequested", 3, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 211 */
-    {211, 213, 0, 213, "ebts:FrictionRidgePositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_TEXT, 212, -1, 0, "",
+    {211, 213, 0, 213, "ebts:FrictionRidgePositionCode", 0, 2, 57, 0, 0, 0, EBTS__XC_INT2, 212, -1, 0, "",
      2, 13, 212, 0, 21, "", 0, ""}, /* 212 */
     {197, 214, 1, 215, "ebts:TransactionFingerprintImagesUpdated", 4, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 213 */
-    {213, 215, 0, 215, "ebts:FrictionRidgePositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_TEXT, 213, -1, 0, "",
+    {213, 215, 0, 215, "ebts:FrictionRidgePositionCode", 0, 2, 72, 0, 0, 0, EBTS__XC_INT2, 213, -1, 0, "",
      2, 13, 214, 0, 21, "", 0, ""}, /* 214 */
     {197, 216, 0, 216, "ebts:TransactionImagesRequestedQuantity", 5, 2, 79, 0, 0, 0, EBTS__XC_TEXT, 215, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 215 */
-    {197, 217, 0, 217, "ebts:TransactionMaintenanceActionCode", 1, 2, 2052, 0, 0, 0, EBTS__XC_TEXT, 216, -1, 0, "",
+    {197, 217, 0, 217, "ebts:TransactionMaintenanceActionCode", 1, 2, 2052, 0, 0, 0, EBTS__XC_TOKEN, 216, -1, 0, "",
      0, 1, -1, -1, 61, "", 0, ""}, /* 216 */
     {197, 218, 15, 281, "ebts:TransactionResponseData", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 217 */
@@ -3806,7 +3806,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 1, "", 0, ""}, /* 220 */
     {219, 222, 0, 222, "ebts:CaptureDate", 2, 2, 2073, 2, 0, 0, EBTS__XC_DATE, 219, -1, 0, "",
      1, 1, -1, -1, 8, "", 0, ""}, /* 221 */
-    {219, 223, 0, 223, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2073, 3, 0, 0, EBTS__XC_TEXT, 219, -1, 0, "",
+    {219, 223, 0, 223, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2073, 3, 0, 0, EBTS__XC_TOKEN, 219, -1, 0, "",
      1, 1, -1, -1, 3, "", 0, ""}, /* 222 */
     {219, 224, 1, 225, "j:PersonFBIIdentification", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 223 */
@@ -3818,21 +3818,21 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 226 */
     {226, 228, 9, 240, "ebts:AuditTrailRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 100, -1, -1, -1, "", 0, ""}, /* 227 */
-    {227, 229, 0, 229, "biom:FaceImageSubjectPoseCode", 7, 2, 2032, 7, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+    {227, 229, 0, 229, "biom:FaceImageSubjectPoseCode", 7, 2, 2032, 7, 0, 0, EBTS__XC_TOKEN, 227, -1, 0, "",
      0, 1, -1, -1, 15, "", 0, ""}, /* 228 */
-    {227, 230, 0, 230, "ebts:BiometricImageCategoryCode", 4, 2, 2032, 4, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+    {227, 230, 0, 230, "ebts:BiometricImageCategoryCode", 4, 2, 2032, 4, 0, 0, EBTS__XC_TOKEN, 227, -1, 0, "",
      0, 1, -1, -1, 3, "", 0, ""}, /* 229 */
     {227, 231, 0, 231, "ebts:BiometricSetID", 3, 2, 2032, 3, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 230 */
     {227, 232, 0, 232, "ebts:FrictionRidgePositionCode", 5, 2, 2032, 5, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
      0, 1, -1, -1, 21, "", 0, ""}, /* 231 */
-    {227, 233, 0, 233, "ebts:PhysicalFeatureCategoryCode", 8, 2, 2032, 8, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+    {227, 233, 0, 233, "ebts:PhysicalFeatureCategoryCode", 8, 2, 2032, 8, 0, 0, EBTS__XC_TOKEN, 227, -1, 0, "",
      0, 1, -1, -1, 53, "", 0, ""}, /* 232 */
     {227, 234, 2, 236, "ebts:PrintPositionDescriptors", 6, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 233 */
     {233, 235, 0, 235, "biom:FingerPositionCode", 0, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 227, -1, 0, " ",
      1, 1, -1, -1, 17, "", 0, ""}, /* 234 */
-    {233, 236, 0, 236, "biom:MajorCasePrintCode", 1, 2, 2032, 6, 0, 0, EBTS__XC_TEXT, 227, -1, 1, " ",
+    {233, 236, 0, 236, "biom:MajorCasePrintCode", 1, 2, 2032, 6, 0, 0, EBTS__XC_TOKEN, 227, -1, 1, " ",
      1, 1, -1, -1, 29, "", 0, ""}, /* 235 */
     {227, 237, 0, 237, "ebts:RecordDisseminationDate", 1, 2, 2032, 1, 0, 0, EBTS__XC_DATE, 227, -1, 0, "",
      1, 1, -1, -1, 8, "", 0, ""}, /* 236 */
@@ -3840,19 +3840,19 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, -1, "", 0, ""}, /* 237 */
     {237, 239, 0, 239, "nc:IdentificationID", 0, 2, 2032, 0, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
      1, 1, -1, -1, 1, "", 0, ""}, /* 238 */
-    {227, 240, 0, 240, "ebts:RecordTransactionCategoryCode", 2, 2, 2032, 2, 0, 0, EBTS__XC_TEXT, 227, -1, 0, "",
+    {227, 240, 0, 240, "ebts:RecordTransactionCategoryCode", 2, 2, 2032, 2, 0, 0, EBTS__XC_TOKEN, 227, -1, 0, "",
      1, 1, -1, -1, 62, "", 0, ""}, /* 239 */
     {217, 241, 1, 246, "ebts:TransactionBiometricImageEnrollmentRecordList", 14, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 240 */
     {240, 242, 4, 246, "ebts:BiometricImageEnrollmentRecord", 0, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 61, -1, -1, -1, "", 0, ""}, /* 241 */
-    {241, 243, 0, 243, "biom:FaceImageSubjectPoseCode", 2, 2, 2061, 2, 0, 0, EBTS__XC_TEXT, 241, -1, 0, "",
+    {241, 243, 0, 243, "biom:FaceImageSubjectPoseCode", 2, 2, 2061, 2, 0, 0, EBTS__XC_TOKEN, 241, -1, 0, "",
      0, 1, -1, -1, 15, "", 0, ""}, /* 242 */
-    {241, 244, 0, 244, "ebts:BiometricImageCategoryCode", 1, 2, 2061, 1, 0, 0, EBTS__XC_TEXT, 241, -1, 0, "",
+    {241, 244, 0, 244, "ebts:BiometricImageCategoryCode", 1, 2, 2061, 1, 0, 0, EBTS__XC_TOKEN, 241, -1, 0, "",
      1, 1, -1, -1, 3, "", 0, ""}, /* 243 */
     {241, 245, 0, 245, "ebts:BiometricSetID", 0, 2, 2061, 0, 0, 0, EBTS__XC_TEXT, 241, -1, 0, "",
      1, 1, -1, -1, 1, "", 0, ""}, /* 244 */
-    {241, 246, 0, 246, "ebts:PhysicalFeatureCategoryCode", 3, 2, 2061, 3, 0, 0, EBTS__XC_TEXT, 241, -1, 0, "",
+    {241, 246, 0, 246, "ebts:PhysicalFeatureCategoryCode", 3, 2, 2061, 3, 0, 0, EBTS__XC_TOKEN, 241, -1, 0, "",
      0, 1, -1, -1, 53, "", 0, ""}, /* 245 */
     {217, 247, 1, 265, "ebts:TransactionCandidateList", 5, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 3, -1, -1, -1, "", 0, ""}, /* 246 */
@@ -3860,7 +3860,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 99, -1, -1, -1, "", 0, ""}, /* 247 */
     {247, 249, 0, 249, "biom:ImageReferenceID", 9, 2, 2033, 9, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 248 */
-    {247, 250, 0, 250, "ebts:BiometricImageAvailableCode", 7, 2, 2033, 0, 11, 1, EBTS__XC_TEXT, 247, 249, 0, "",
+    {247, 250, 0, 250, "ebts:BiometricImageAvailableCode", 7, 2, 2033, 0, 11, 1, EBTS__XC_TOKEN, 247, 249, 0, "",
      0, 6, -1, -1, 3, "", 0, ""}, /* 249 */
     {247, 251, 0, 251, "ebts:BiometricSetID", 2, 2, 2033, 2, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 250 */
@@ -3874,9 +3874,9 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 254 */
     {254, 256, 0, 256, "biom:FingerPositionCode", 0, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 247, -1, 0, " ",
      1, 1, -1, -1, 17, "", 0, ""}, /* 255 */
-    {254, 257, 0, 257, "biom:MajorCasePrintCode", 1, 2, 2033, 5, 11, 1, EBTS__XC_TEXT, 247, -1, 1, " ",
+    {254, 257, 0, 257, "biom:MajorCasePrintCode", 1, 2, 2033, 5, 11, 1, EBTS__XC_TOKEN, 247, -1, 1, " ",
      1, 1, -1, -1, 29, "", 0, ""}, /* 256 */
-    {247, 258, 0, 258, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2033, 3, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
+    {247, 258, 0, 258, "ebts:RecordBiometricImageCategoryCode", 3, 2, 2033, 3, 11, 1, EBTS__XC_TOKEN, 247, -1, 0, "",
      0, 1, -1, -1, 3, "", 0, ""}, /* 257 */
     {247, 259, 0, 259, "ebts:RecordFBIRepositoryCode", 8, 2, 2033, 8, 11, 1, EBTS__XC_TEXT, 247, -1, 0, "",
      0, 100, -1, -1, 6, "", 0, ""}, /* 258 */
@@ -3896,7 +3896,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 265 */
     {217, 267, 0, 267, "ebts:TransactionElectronicRapSheetXML", 13, 2, 90, 0, 0, 0, EBTS__XC_TEXT, 266, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 266 */
-    {217, 268, 0, 268, "ebts:TransactionHitCategoryCode", 1, 2, 2024, 0, 0, 0, EBTS__XC_TEXT, 267, -1, 0, "",
+    {217, 268, 0, 268, "ebts:TransactionHitCategoryCode", 1, 2, 2024, 0, 0, 0, EBTS__XC_TOKEN, 267, -1, 0, "",
      0, 1, -1, -1, 63, "", 0, ""}, /* 267 */
     {217, 269, 0, 269, "ebts:TransactionPenetrationQueryResponsePercent", 6, 2, 78, 0, 0, 0, EBTS__XC_TEXT, 268, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 268 */
@@ -3918,21 +3918,21 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 1, "", 0, ""}, /* 276 */
     {217, 278, 0, 278, "ebts:TransactionResponseIndicator", 8, 2, 82, 0, 0, 0, EBTS__XC_BOOL, 277, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 277 */
-    {217, 279, 0, 279, "ebts:TransactionSearchResultsCode", 9, 2, 59, 0, 0, 0, EBTS__XC_TEXT, 278, -1, 0, "",
+    {217, 279, 0, 279, "ebts:TransactionSearchResultsCode", 9, 2, 59, 0, 0, 0, EBTS__XC_TOKEN, 278, -1, 0, "",
      0, 1, -1, -1, 65, "", 0, ""}, /* 278 */
     {217, 280, 0, 280, "ebts:TransactionStatusText", 10, 2, 60, 0, 0, 0, EBTS__XC_TEXT, 279, -1, 0, "",
      0, 1000, -1, -1, 1, "", 0, ""}, /* 279 */
     {217, 281, 0, 281, "ebts:TransactionSupplementaryIdentityInformationText", 11, 2, 2023, 0, 0, 0, EBTS__XC_TEXT, 280, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 280 */
-    {197, 282, 0, 282, "ebts:TransactionSearchAreaCode", 8, 2, 44, 0, 0, 0, EBTS__XC_TEXT, 281, -1, 0, "",
+    {197, 282, 0, 282, "ebts:TransactionSearchAreaCode", 8, 2, 44, 0, 0, 0, EBTS__XC_TOKEN, 281, -1, 0, "",
      0, 5, -1, -1, 39, "", 0, ""}, /* 281 */
-    {197, 283, 0, 283, "ebts:TransactionSearchRequestCategoryCode", 9, 2, 43, 0, 0, 0, EBTS__XC_TEXT, 282, -1, 0, "",
+    {197, 283, 0, 283, "ebts:TransactionSearchRequestCategoryCode", 9, 2, 43, 0, 0, 0, EBTS__XC_TOKEN, 282, -1, 0, "",
      0, 1, -1, -1, 66, "", 0, ""}, /* 282 */
-    {197, 284, 0, 284, "ebts:TransactionSubmissionMilitaryCode", 0, 2, 42, 0, 0, 0, EBTS__XC_TEXT, 283, -1, 0, "",
+    {197, 284, 0, 284, "ebts:TransactionSubmissionMilitaryCode", 0, 2, 42, 0, 0, 0, EBTS__XC_TOKEN, 283, -1, 0, "",
      0, 1, -1, -1, 67, "", 0, ""}, /* 283 */
-    {197, 285, 0, 285, "ebts:TransactionUnsolvedLatentFileIndicator", 10, 2, 83, 0, 0, 0, EBTS__XC_TEXT, 284, -1, 0, "",
+    {197, 285, 0, 285, "ebts:TransactionUnsolvedLatentFileIndicator", 10, 2, 83, 0, 0, 0, EBTS__XC_BOOL, 284, -1, 0, "",
      0, 1, -1, -1, 2, "", 0, ""}, /* 284 */
-    {3, 286, 0, 286, "ebts:TierLevelCode", 6, 2, 2046, 0, 0, 0, EBTS__XC_TEXT, 285, -1, 0, "",
+    {3, 286, 0, 286, "ebts:TierLevelCode", 6, 2, 2046, 0, 0, 0, EBTS__XC_TOKEN, 285, -1, 0, "",
      0, 1, -1, -1, 68, "", 0, ""}, /* 285 */
     {3, 287, 0, 287, "nc:CaveatText", 4, 2, 6, 0, 0, 0, EBTS__XC_TEXT, 286, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 286 */
@@ -3946,7 +3946,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 69, "", 0, ""}, /* 290 */
     {288, 292, 2, 294, "biom:FingerprintImageFingerMissing", 12, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 5, -1, -1, -1, "", 0, ""}, /* 291 */
-    {291, 293, 0, 293, "biom:FingerMissingCode", 1, 14, 18, 1, 0, 0, EBTS__XC_TEXT, 291, -1, 0, "",
+    {291, 293, 0, 293, "biom:FingerMissingCode", 1, 14, 18, 1, 0, 0, EBTS__XC_TOKEN, 291, -1, 0, "",
      1, 1, -1, -1, 26, "", 0, ""}, /* 292 */
     {291, 294, 0, 294, "biom:FingerPositionCode", 0, 14, 18, 0, 0, 0, EBTS__XC_TEXT, 291, -1, 0, "",
      1, 1, -1, -1, 17, "", 0, ""}, /* 293 */
@@ -3954,7 +3954,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 294 */
     {294, 296, 0, 296, "biom:FingerPositionCode", 0, 14, 14, 0, 0, 0, EBTS__XC_TEXT, 295, -1, 0, "",
      1, 9, -1, -1, 17, "", 0, ""}, /* 295 */
-    {294, 297, 0, 297, "biom:MajorCasePrintCode", 1, 14, 14, 1, 0, 0, EBTS__XC_TEXT, 296, -1, 0, "",
+    {294, 297, 0, 297, "biom:MajorCasePrintCode", 1, 14, 14, 1, 0, 0, EBTS__XC_TOKEN, 296, -1, 0, "",
      1, 9, -1, -1, 29, "", 0, ""}, /* 296 */
     {294, 298, 3, 305, "biom:MajorCasePrintSegmentOffset", 2, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 12, -1, -1, -1, "", 0, ""}, /* 297 */
@@ -3968,9 +3968,9 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 301 */
     {298, 303, 0, 303, "biom:SegmentTopVerticalCoordinateValue", 0, 14, 15, 4, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 302 */
-    {297, 304, 0, 304, "biom:SegmentFingerViewCode", 2, 14, 15, 0, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
+    {297, 304, 0, 304, "biom:SegmentFingerViewCode", 2, 14, 15, 0, 0, 0, EBTS__XC_TOKEN, 297, -1, 0, "",
      1, 1, -1, -1, 28, "", 0, ""}, /* 303 */
-    {297, 305, 0, 305, "biom:SegmentLocationCode", 1, 14, 15, 1, 0, 0, EBTS__XC_TEXT, 297, -1, 0, "",
+    {297, 305, 0, 305, "biom:SegmentLocationCode", 1, 14, 15, 1, 0, 0, EBTS__XC_TOKEN, 297, -1, 0, "",
      1, 1, -1, -1, 27, "", 0, ""}, /* 304 */
     {288, 306, 2, 308, "biom:FingerprintImageNISTQuality", 14, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 5, -1, -1, -1, "", 0, ""}, /* 305 */
@@ -4048,7 +4048,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 341 */
     {338, 343, 0, 343, "biom:DeviceSerialNumberText", 3, 14, 904, 2, 0, 0, EBTS__XC_TEXT, 342, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 342 */
-    {335, 344, 0, 344, "biom:CaptureDeviceMonitoringModeCode", 5, 14, 30, 0, 0, 0, EBTS__XC_TEXT, 343, -1, 0, "",
+    {335, 344, 0, 344, "biom:CaptureDeviceMonitoringModeCode", 5, 14, 30, 0, 0, 0, EBTS__XC_TOKEN, 343, -1, 0, "",
      0, 1, -1, -1, 82, "", 0, ""}, /* 343 */
     {335, 345, 0, 345, "biom:CaptureHorizontalPixelDensityValue", 3, 14, 16, 0, 0, 0, EBTS__XC_TEXT, 344, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 344 */
@@ -4064,7 +4064,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 50, "", 0, ""}, /* 349 */
     {288, 351, 0, 351, "biom:ImageCommentText", 2, 14, 20, 0, 0, 0, EBTS__XC_TEXT, 350, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 350 */
-    {288, 352, 0, 352, "biom:ImageCompressionAlgorithmCode", 3, 14, 11, 0, 0, 0, EBTS__XC_TEXT, 351, -1, 0, "",
+    {288, 352, 0, 352, "biom:ImageCompressionAlgorithmCode", 3, 14, 11, 0, 0, 0, EBTS__XC_CGA, 351, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 351 */
     {288, 353, 0, 353, "biom:ImageHorizontalPixelDensityValue", 5, 14, 9, 0, 0, 0, EBTS__XC_TEXT, 352, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 352 */
@@ -4080,7 +4080,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 0, "", 0, ""}, /* 357 */
     {287, 359, 1, 360, "ebts:Type14UserDefinedFields", 1, 14, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 358 */
-    {358, 360, 0, 360, "ebts:ImageSourceCode", 0, 14, 200, 0, 0, 0, EBTS__XC_TEXT, 359, -1, 0, "",
+    {358, 360, 0, 360, "ebts:ImageSourceCode", 0, 14, 200, 0, 0, 0, EBTS__XC_TOKEN, 359, -1, 0, "",
      1, 1, -1, -1, 86, "", 0, ""}, /* 359 */
     {287, 361, 0, 361, "nc:Base64BinaryObject", 3, 14, 999, 0, 0, 0, EBTS__XC_BASE64, 360, -1, 0, "",
      0, 1, -1, -1, 87, "", 0, ""}, /* 360 */
@@ -4088,7 +4088,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, -1, "", 0, ""}, /* 361 */
     {361, 363, 14, 391, "itl:Transaction", 0, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 362 */
-    {362, 364, 0, 364, "ebts:TransactionCategoryCode", 12, 1, 4, 0, 0, 0, EBTS__XC_TEXT, 363, -1, 0, "",
+    {362, 364, 0, 364, "ebts:TransactionCategoryCode", 12, 1, 4, 0, 0, 0, EBTS__XC_TOKEN, 363, -1, 0, "",
      1, 1, -1, -1, 62, "", 0, ""}, /* 363 */
     {362, 365, 3, 368, "itl:TransactionApplicationProfile", 7, 1, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 99, -1, -1, -1, "", 0, ""}, /* 364 */
@@ -4172,7 +4172,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 403 */
     {400, 405, 0, 405, "biom:DeviceSerialNumberText", 3, 17, 19, 2, 0, 0, EBTS__XC_TEXT, 404, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 404 */
-    {397, 406, 0, 406, "biom:CaptureDeviceMonitoringModeCode", 5, 17, 30, 0, 0, 0, EBTS__XC_TEXT, 405, -1, 0, "",
+    {397, 406, 0, 406, "biom:CaptureDeviceMonitoringModeCode", 5, 17, 30, 0, 0, 0, EBTS__XC_TOKEN, 405, -1, 0, "",
      0, 1, -1, -1, 82, "", 0, ""}, /* 405 */
     {397, 407, 0, 407, "biom:CaptureHorizontalPixelDensityValue", 3, 17, 22, 0, 0, 0, EBTS__XC_TEXT, 406, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 406 */
@@ -4186,11 +4186,11 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 410 */
     {397, 412, 0, 412, "biom:CaptureVerticalPixelDensityValue", 4, 17, 23, 0, 0, 0, EBTS__XC_TEXT, 411, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 411 */
-    {394, 413, 0, 413, "biom:ImageColorSpaceCode", 2, 17, 13, 0, 0, 0, EBTS__XC_TEXT, 412, -1, 0, "",
+    {394, 413, 0, 413, "biom:ImageColorSpaceCode", 2, 17, 13, 0, 0, 0, EBTS__XC_TOKEN, 412, -1, 0, "",
      0, 1, -1, -1, 93, "", 0, ""}, /* 412 */
     {394, 414, 0, 414, "biom:ImageCommentText", 3, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 413 */
-    {394, 415, 0, 415, "biom:ImageCompressionAlgorithmCode", 4, 17, 11, 0, 0, 0, EBTS__XC_TEXT, 414, -1, 0, "",
+    {394, 415, 0, 415, "biom:ImageCompressionAlgorithmCode", 4, 17, 11, 0, 0, 0, EBTS__XC_CGA, 414, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 414 */
     {394, 416, 0, 416, "biom:ImageHorizontalPixelDensityValue", 6, 17, 9, 0, 0, 0, EBTS__XC_TEXT, 415, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 415 */
@@ -4216,7 +4216,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 74, "", 0, ""}, /* 425 */
     {394, 427, 3, 430, "biom:IrisImageAcquisitionLightingSpectrum", 17, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 426 */
-    {426, 428, 0, 428, "biom:AcquisitionLightingSpectrumCode", 0, 17, 25, 0, 0, 0, EBTS__XC_TEXT, 427, -1, 0, "",
+    {426, 428, 0, 428, "biom:AcquisitionLightingSpectrumCode", 0, 17, 25, 0, 0, 0, EBTS__XC_TOKEN, 427, -1, 0, "",
      1, 1, -1, -1, 96, "", 0, ""}, /* 427 */
     {426, 429, 0, 429, "biom:AcquisitionLightingSpectrumLowerMeasure", 1, 17, 27, 0, 0, 0, EBTS__XC_TEXT, 428, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 428 */
@@ -4244,7 +4244,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 439 */
     {436, 441, 0, 441, "biom:ImageFeatureVertexQuantity", 1, 17, 36, 1, 2, 2, EBTS__XC_TEXT, 436, -1, 0, "",
      1, 1, -1, -1, 100, "", 0, ""}, /* 440 */
-    {436, 442, 0, 442, "biom:IrisBoundaryShapeCode", 0, 17, 36, 0, 2, 2, EBTS__XC_TEXT, 436, -1, 0, "",
+    {436, 442, 0, 442, "biom:IrisBoundaryShapeCode", 0, 17, 36, 0, 2, 2, EBTS__XC_TOKEN, 436, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 441 */
     {394, 443, 3, 448, "biom:IrisImageIrisPupilBoundary", 21, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 442 */
@@ -4256,7 +4256,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 445 */
     {442, 447, 0, 447, "biom:ImageFeatureVertexQuantity", 1, 17, 33, 1, 2, 2, EBTS__XC_TEXT, 442, -1, 0, "",
      1, 1, -1, -1, 100, "", 0, ""}, /* 446 */
-    {442, 448, 0, 448, "biom:IrisBoundaryShapeCode", 0, 17, 33, 0, 2, 2, EBTS__XC_TEXT, 442, -1, 0, "",
+    {442, 448, 0, 448, "biom:IrisBoundaryShapeCode", 0, 17, 33, 0, 2, 2, EBTS__XC_TOKEN, 442, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 447 */
     {394, 449, 3, 454, "biom:IrisImageIrisScleraBoundary", 22, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 448 */
@@ -4268,7 +4268,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 451 */
     {448, 453, 0, 453, "biom:ImageFeatureVertexQuantity", 1, 17, 34, 1, 2, 2, EBTS__XC_TEXT, 448, -1, 0, "",
      1, 1, -1, -1, 100, "", 0, ""}, /* 452 */
-    {448, 454, 0, 454, "biom:IrisBoundaryShapeCode", 0, 17, 34, 0, 2, 2, EBTS__XC_TEXT, 448, -1, 0, "",
+    {448, 454, 0, 454, "biom:IrisBoundaryShapeCode", 0, 17, 34, 0, 2, 2, EBTS__XC_TOKEN, 448, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 453 */
     {394, 455, 3, 460, "biom:IrisImageIrisUpperEyelidBoundary", 23, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 454 */
@@ -4280,9 +4280,9 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 457 */
     {454, 459, 0, 459, "biom:ImageFeatureVertexQuantity", 1, 17, 35, 1, 2, 2, EBTS__XC_TEXT, 454, -1, 0, "",
      1, 1, -1, -1, 100, "", 0, ""}, /* 458 */
-    {454, 460, 0, 460, "biom:IrisBoundaryShapeCode", 0, 17, 35, 0, 2, 2, EBTS__XC_TEXT, 454, -1, 0, "",
+    {454, 460, 0, 460, "biom:IrisBoundaryShapeCode", 0, 17, 35, 0, 2, 2, EBTS__XC_TOKEN, 454, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 459 */
-    {394, 461, 0, 461, "biom:IrisImageMissingReasonCode", 12, 17, 28, 0, 0, 0, EBTS__XC_TEXT, 460, -1, 0, "",
+    {394, 461, 0, 461, "biom:IrisImageMissingReasonCode", 12, 17, 28, 0, 0, 0, EBTS__XC_TOKEN, 460, -1, 0, "",
      0, 1, -1, -1, 102, "", 0, ""}, /* 460 */
     {394, 462, 4, 468, "biom:IrisImageOcclusion", 25, 17, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 461 */
@@ -4294,17 +4294,17 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 464 */
     {461, 466, 0, 466, "biom:ImageFeatureVertexQuantity", 2, 17, 37, 2, 3, 2, EBTS__XC_TEXT, 461, -1, 0, "",
      1, 1, -1, -1, 100, "", 0, ""}, /* 465 */
-    {461, 467, 0, 467, "biom:IrisImageOcclusionCategoryCode", 1, 17, 37, 1, 3, 2, EBTS__XC_TEXT, 461, -1, 0, "",
+    {461, 467, 0, 467, "biom:IrisImageOcclusionCategoryCode", 1, 17, 37, 1, 3, 2, EBTS__XC_TOKEN, 461, -1, 0, "",
      1, 1, -1, -1, 103, "", 0, ""}, /* 466 */
-    {461, 468, 0, 468, "biom:IrisImageOcclusionOpacityCode", 0, 17, 37, 0, 3, 2, EBTS__XC_TEXT, 461, -1, 0, "",
+    {461, 468, 0, 468, "biom:IrisImageOcclusionOpacityCode", 0, 17, 37, 0, 3, 2, EBTS__XC_TOKEN, 461, -1, 0, "",
      1, 1, -1, -1, 104, "", 0, ""}, /* 467 */
     {394, 469, 0, 469, "biom:IrisImageRangeMeasure", 26, 17, 40, 0, 0, 0, EBTS__XC_TEXT, 468, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 468 */
-    {394, 470, 0, 470, "biom:IrisImageStorageFormatCode", 20, 17, 32, 0, 0, 0, EBTS__XC_TEXT, 469, -1, 0, "",
+    {394, 470, 0, 470, "biom:IrisImageStorageFormatCode", 20, 17, 32, 0, 0, 0, EBTS__XC_TOKEN, 469, -1, 0, "",
      0, 1, -1, -1, 105, "", 0, ""}, /* 469 */
     {394, 471, 0, 471, "biom:VerticalLineLengthPixelQuantity", 9, 17, 7, 0, 0, 0, EBTS__XC_TEXT, 470, -1, 0, "",
      0, 1, -1, -1, 80, "", 0, ""}, /* 470 */
-    {394, 472, 0, 472, "ebts:PersonEyeColorCode", 16, 17, 20, 0, 0, 0, EBTS__XC_TEXT, 471, -1, 0, "",
+    {394, 472, 0, 472, "ebts:PersonEyeColorCode", 16, 17, 20, 0, 0, 0, EBTS__XC_TOKEN, 471, -1, 0, "",
      0, 1, -1, -1, 40, "", 0, ""}, /* 471 */
     {391, 473, 0, 473, "nc:Base64BinaryObject", 2, 17, 999, 0, 0, 0, EBTS__XC_BASE64, 472, -1, 0, "",
      0, 1, -1, -1, 87, "", 0, ""}, /* 472 */
@@ -4316,7 +4316,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 475 */
     {475, 477, 0, 477, "biom:FingerPositionCode", 0, 13, 14, 0, 0, 0, EBTS__XC_TEXT, 476, -1, 0, "",
      1, 9, -1, -1, 17, "", 0, ""}, /* 476 */
-    {475, 478, 0, 478, "biom:MajorCasePrintCode", 1, 13, 14, 1, 0, 0, EBTS__XC_TEXT, 477, -1, 0, "",
+    {475, 478, 0, 478, "biom:MajorCasePrintCode", 1, 13, 14, 1, 0, 0, EBTS__XC_TOKEN, 477, -1, 0, "",
      1, 9, -1, -1, 29, "", 0, ""}, /* 477 */
     {475, 479, 3, 486, "biom:MajorCasePrintSegmentOffset", 2, 13, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 12, -1, -1, -1, "", 0, ""}, /* 478 */
@@ -4330,9 +4330,9 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 482 */
     {479, 484, 0, 484, "biom:SegmentTopVerticalCoordinateValue", 0, 13, 15, 4, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 483 */
-    {478, 485, 0, 485, "biom:SegmentFingerViewCode", 2, 13, 15, 0, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
+    {478, 485, 0, 485, "biom:SegmentFingerViewCode", 2, 13, 15, 0, 0, 0, EBTS__XC_TOKEN, 478, -1, 0, "",
      1, 1, -1, -1, 28, "", 0, ""}, /* 484 */
-    {478, 486, 0, 486, "biom:SegmentLocationCode", 1, 13, 15, 1, 0, 0, EBTS__XC_TEXT, 478, -1, 0, "",
+    {478, 486, 0, 486, "biom:SegmentLocationCode", 1, 13, 15, 1, 0, 0, EBTS__XC_TOKEN, 478, -1, 0, "",
      1, 1, -1, -1, 27, "", 0, ""}, /* 485 */
     {474, 487, 0, 487, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 9, 13, 3, 0, 0, 0, EBTS__XC_TEXT, 486, -1, 0, "",
      1, 1, -1, -1, 79, "", 0, ""}, /* 486 */
@@ -4380,7 +4380,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 50, "", 0, ""}, /* 507 */
     {474, 509, 0, 509, "biom:ImageCommentText", 2, 13, 20, 0, 0, 0, EBTS__XC_TEXT, 508, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 508 */
-    {474, 510, 0, 510, "biom:ImageCompressionAlgorithmCode", 3, 13, 11, 0, 0, 0, EBTS__XC_TEXT, 509, -1, 0, "",
+    {474, 510, 0, 510, "biom:ImageCompressionAlgorithmCode", 3, 13, 11, 0, 0, 0, EBTS__XC_CGA, 509, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 509 */
     {474, 511, 0, 511, "biom:ImageHorizontalPixelDensityValue", 5, 13, 9, 0, 0, 0, EBTS__XC_TEXT, 510, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 510 */
@@ -4412,7 +4412,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 109, "", 0, ""}, /* 523 */
     {520, 525, 0, 525, "biom:LegacyExemplarFingerPositionCode", 5, 4, 4, 0, 0, 0, EBTS__XC_TEXT, 524, -1, 0, "",
      1, 6, -1, -1, 110, "", 0, ""}, /* 524 */
-    {520, 526, 0, 526, "biom:ScanningResolutionCategoryCode", 2, 4, 5, 0, 0, 0, EBTS__XC_TEXT, 525, -1, 0, "",
+    {520, 526, 0, 526, "biom:ScanningResolutionCategoryCode", 2, 4, 5, 0, 0, 0, EBTS__XC_TOKEN, 525, -1, 0, "",
      1, 1, -1, -1, 111, "", 0, ""}, /* 525 */
     {520, 527, 0, 527, "itl:LegacyImageCompressionAlgorithmCode", 1, 4, 8, 0, 0, 0, EBTS__XC_TEXT, 526, -1, 0, "",
      1, 1, -1, -1, 112, "", 0, ""}, /* 526 */
@@ -4444,11 +4444,11 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 113, "", 0, ""}, /* 539 */
     {535, 541, 0, 541, "biom:ImageLocationUncertaintyRadiusMeasure", 3, 9, 331, 4, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
      0, 1, -1, -1, 114, "", 0, ""}, /* 540 */
-    {535, 542, 0, 542, "biom:MinutiaCategoryCode", 2, 9, 331, 3, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
+    {535, 542, 0, 542, "biom:MinutiaCategoryCode", 2, 9, 331, 3, 0, 0, EBTS__XC_TOKEN, 535, -1, 0, "",
      1, 1, -1, -1, 115, "", 0, ""}, /* 541 */
     {535, 543, 0, 543, "biom:MinutiaDirectionUncertaintyValue", 4, 9, 331, 5, 0, 0, EBTS__XC_TEXT, 535, -1, 0, "",
      0, 1, -1, -1, 116, "", 0, ""}, /* 542 */
-    {534, 544, 0, 544, "biom:ExtendedFeatureSetProfileCode", 0, 9, 303, 0, 0, 0, EBTS__XC_TEXT, 543, -1, 0, "",
+    {534, 544, 0, 544, "biom:ExtendedFeatureSetProfileCode", 0, 9, 303, 0, 0, 0, EBTS__XC_TOKEN, 543, -1, 0, "",
      0, 9, -1, -1, 117, "", 0, ""}, /* 543 */
     {534, 545, 2, 547, "biom:FingerprintImageFingerprintOrientation", 2, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 544 */
@@ -4458,11 +4458,11 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 118, "", 0, ""}, /* 546 */
     {534, 548, 3, 551, "biom:FingerprintPatternClassification", 4, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 7, -1, -1, -1, "", 0, ""}, /* 547 */
-    {547, 549, 0, 549, "biom:FingerprintPatternGeneralClassCode", 0, 9, 307, 0, 0, 0, EBTS__XC_TEXT, 547, -1, 0, "",
+    {547, 549, 0, 549, "biom:FingerprintPatternGeneralClassCode", 0, 9, 307, 0, 0, 0, EBTS__XC_TOKEN, 547, -1, 0, "",
      1, 1, -1, -1, 119, "", 0, ""}, /* 548 */
-    {547, 550, 0, 550, "biom:FingerprintPatternSubClassCode", 1, 9, 307, 1, 0, 0, EBTS__XC_TEXT, 547, -1, 0, "",
+    {547, 550, 0, 550, "biom:FingerprintPatternSubClassCode", 1, 9, 307, 1, 0, 0, EBTS__XC_TOKEN, 547, -1, 0, "",
      0, 1, -1, -1, 120, "", 0, ""}, /* 549 */
-    {547, 551, 0, 551, "biom:FingerprintPatternWhorlDeltaRelationshipCode", 2, 9, 307, 2, 0, 0, EBTS__XC_TEXT, 547, -1, 0, "",
+    {547, 551, 0, 551, "biom:FingerprintPatternWhorlDeltaRelationshipCode", 2, 9, 307, 2, 0, 0, EBTS__XC_TOKEN, 547, -1, 0, "",
      0, 1, -1, -1, 121, "", 0, ""}, /* 550 */
     {534, 552, 5, 560, "biom:FrictionRidgeImageRegionOfInterest", 1, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 1, -1, -1, -1, "", 0, ""}, /* 551 */
@@ -4522,7 +4522,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 578 */
     {575, 580, 0, 580, "biom:ImageLocationUncertaintyRadiusMeasure", 5, 9, 321, 6, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
      0, 1, -1, -1, 114, "", 0, ""}, /* 579 */
-    {575, 581, 0, 581, "biom:MinutiaeDeltaCategoryCode", 4, 9, 321, 5, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
+    {575, 581, 0, 581, "biom:MinutiaeDeltaCategoryCode", 4, 9, 321, 5, 0, 0, EBTS__XC_TOKEN, 575, -1, 0, "",
      0, 1, -1, -1, 124, "", 0, ""}, /* 580 */
     {575, 582, 0, 582, "biom:MinutiaeDeltaDirectionLeftMeasure", 2, 9, 321, 3, 0, 0, EBTS__XC_TEXT, 575, -1, 0, "",
      0, 1, -1, -1, 113, "", 0, ""}, /* 581 */
@@ -4552,7 +4552,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 593 */
     {587, 595, 0, 595, "biom:MinutiaeFeatureCategoryCode", 2, 9, 361, 5, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
      0, 1, -1, -1, 125, "", 0, ""}, /* 594 */
-    {587, 596, 0, 596, "biom:MinutiaeFeatureCorrespondenceCategoryCode", 1, 9, 361, 1, 0, 0, EBTS__XC_TEXT, 587, -1, 0, "",
+    {587, 596, 0, 596, "biom:MinutiaeFeatureCorrespondenceCategoryCode", 1, 9, 361, 1, 0, 0, EBTS__XC_TOKEN, 587, -1, 0, "",
      1, 1, -1, -1, 126, "", 0, ""}, /* 595 */
     {534, 597, 8, 607, "biom:MinutiaeFeatureDetection", 8, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 99, -1, -1, -1, "", 0, ""}, /* 596 */
@@ -4572,13 +4572,13 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 92, "", 0, ""}, /* 603 */
     {596, 605, 0, 605, "biom:MinutiaeFeatureDetectionFieldListText", 0, 9, 350, 0, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
      1, 1, -1, -1, 1, "", 0, ""}, /* 604 */
-    {596, 606, 0, 606, "biom:MinutiaeFeatureDetectionMethodCode", 1, 9, 350, 1, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
+    {596, 606, 0, 606, "biom:MinutiaeFeatureDetectionMethodCode", 1, 9, 350, 1, 0, 0, EBTS__XC_TOKEN, 596, -1, 0, "",
      1, 1, -1, -1, 127, "", 0, ""}, /* 605 */
     {596, 607, 0, 607, "nc:OrganizationName", 5, 9, 350, 6, 0, 0, EBTS__XC_TEXT, 596, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 606 */
     {534, 608, 4, 615, "biom:MinutiaeFrictionRidgeLocation", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 20, -1, -1, -1, "", 0, ""}, /* 607 */
-    {607, 609, 0, 609, "biom:FingerprintOffCenterCode", 2, 9, 302, 2, 3, 2, EBTS__XC_TEXT, 607, -1, 0, "",
+    {607, 609, 0, 609, "biom:FingerprintOffCenterCode", 2, 9, 302, 2, 3, 2, EBTS__XC_TOKEN, 607, -1, 0, "",
      0, 1, -1, -1, 128, "", 0, ""}, /* 608 */
     {607, 610, 1, 613, "biom:ImageSegmentPolygon", 3, 9, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 609 */
@@ -4590,7 +4590,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 612 */
     {607, 614, 0, 614, "biom:LatentFrictionRidgePositionCode", 0, 9, 302, 0, 3, 2, EBTS__XC_TEXT, 607, -1, 0, "",
      1, 1, -1, -1, 107, "", 0, ""}, /* 613 */
-    {607, 615, 0, 615, "biom:SegmentLocationCode", 1, 9, 302, 1, 3, 2, EBTS__XC_TEXT, 607, -1, 0, "",
+    {607, 615, 0, 615, "biom:SegmentLocationCode", 1, 9, 302, 1, 3, 2, EBTS__XC_TOKEN, 607, -1, 0, "",
      0, 1, -1, -1, 27, "", 0, ""}, /* 614 */
     {528, 616, 0, 616, "biom:FrictionRidgeImageImpressionCaptureCategoryCode", 1, 9, 3, 0, 0, 0, EBTS__XC_TEXT, 615, -1, 0, "",
      1, 1, -1, -1, 79, "", 0, ""}, /* 615 */
@@ -4628,7 +4628,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 631 */
     {628, 633, 0, 633, "biom:DeviceSerialNumberText", 3, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 632 */
-    {625, 634, 0, 634, "biom:CaptureDeviceMonitoringModeCode", 5, 15, 30, 0, 0, 0, EBTS__XC_TEXT, 633, -1, 0, "",
+    {625, 634, 0, 634, "biom:CaptureDeviceMonitoringModeCode", 5, 15, 30, 0, 0, 0, EBTS__XC_TOKEN, 633, -1, 0, "",
      0, 1, -1, -1, 82, "", 0, ""}, /* 633 */
     {625, 635, 0, 635, "biom:CaptureHorizontalPixelDensityValue", 3, 15, 16, 0, 0, 0, EBTS__XC_TEXT, 634, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 634 */
@@ -4644,7 +4644,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 50, "", 0, ""}, /* 639 */
     {621, 641, 0, 641, "biom:ImageCommentText", 2, 15, 20, 0, 0, 0, EBTS__XC_TEXT, 640, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 640 */
-    {621, 642, 0, 642, "biom:ImageCompressionAlgorithmCode", 3, 15, 11, 0, 0, 0, EBTS__XC_TEXT, 641, -1, 0, "",
+    {621, 642, 0, 642, "biom:ImageCompressionAlgorithmCode", 3, 15, 11, 0, 0, 0, EBTS__XC_CGA, 641, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 641 */
     {621, 643, 0, 643, "biom:ImageHorizontalPixelDensityValue", 5, 15, 9, 0, 0, 0, EBTS__XC_TEXT, 642, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 642 */
@@ -4656,7 +4656,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 19, "", 0, ""}, /* 645 */
     {621, 647, 2, 649, "biom:PalmPrintImageMissingArea", 11, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 9, -1, -1, -1, "", 0, ""}, /* 646 */
-    {646, 648, 0, 648, "biom:PalmMissingAreaReasonCode", 1, 15, 18, 1, 0, 0, EBTS__XC_TEXT, 646, -1, 0, "",
+    {646, 648, 0, 648, "biom:PalmMissingAreaReasonCode", 1, 15, 18, 1, 0, 0, EBTS__XC_TOKEN, 646, -1, 0, "",
      1, 1, -1, -1, 26, "", 0, ""}, /* 647 */
     {646, 649, 0, 649, "biom:PalmPositionCode", 0, 15, 18, 0, 0, 0, EBTS__XC_TEXT, 646, -1, 0, "",
      1, 1, -1, -1, 19, "", 0, ""}, /* 648 */
@@ -4674,7 +4674,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 80, "", 0, ""}, /* 654 */
     {618, 656, 1, 657, "ebts:Type15UserDefinedFields", 1, 15, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 655 */
-    {655, 657, 0, 657, "ebts:ImageSourceCode", 0, 15, 200, 0, 0, 0, EBTS__XC_TEXT, 656, -1, 0, "",
+    {655, 657, 0, 657, "ebts:ImageSourceCode", 0, 15, 200, 0, 0, 0, EBTS__XC_TOKEN, 656, -1, 0, "",
      1, 1, -1, -1, 86, "", 0, ""}, /* 656 */
     {618, 658, 0, 658, "nc:Base64BinaryObject", 3, 15, 999, 0, 0, 0, EBTS__XC_BASE64, 657, -1, 0, "",
      0, 1, -1, -1, 87, "", 0, ""}, /* 657 */
@@ -4724,17 +4724,17 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 679 */
     {679, 681, 0, 681, "biom:AcquisitionSourceDescriptionText", 1, 10, 23, 1, 0, 0, EBTS__XC_TEXT, 679, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 680 */
-    {679, 682, 0, 682, "biom:FaceImageAcquisitionCode", 0, 10, 23, 0, 0, 0, EBTS__XC_TEXT, 679, -1, 0, "",
+    {679, 682, 0, 682, "biom:FaceImageAcquisitionCode", 0, 10, 23, 0, 0, 0, EBTS__XC_TOKEN, 679, -1, 0, "",
      1, 1, -1, -1, 132, "", 0, ""}, /* 681 */
     {659, 683, 2, 685, "biom:FaceImageAttribute", 15, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 9, -1, -1, -1, "", 0, ""}, /* 682 */
-    {682, 684, 0, 684, "biom:FaceImageAttributeCode", 0, 10, 22, 0, 0, 0, EBTS__XC_TEXT, 682, -1, 0, "",
+    {682, 684, 0, 684, "biom:FaceImageAttributeCode", 0, 10, 22, 0, 0, 0, EBTS__XC_TOKEN, 682, -1, 0, "",
      0, 1, -1, -1, 133, "", 0, ""}, /* 683 */
     {682, 685, 0, 685, "biom:FaceImageAttributeText", 1, 10, 22, 1, 0, 0, EBTS__XC_TEXT, 682, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 684 */
     {659, 686, 3, 691, "biom:FaceImageBoundary", 21, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 685 */
-    {685, 687, 0, 687, "biom:FaceImageBoundaryShapeCode", 0, 10, 15, 0, 2, 2, EBTS__XC_TEXT, 685, -1, 0, "",
+    {685, 687, 0, 687, "biom:FaceImageBoundaryShapeCode", 0, 10, 15, 0, 2, 2, EBTS__XC_TOKEN, 685, -1, 0, "",
      1, 1, -1, -1, 101, "", 0, ""}, /* 686 */
     {685, 688, 2, 690, "biom:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      2, 99, -1, -1, -1, "", 0, ""}, /* 687 */
@@ -4746,7 +4746,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 77, "", 0, ""}, /* 690 */
     {659, 692, 5, 697, "biom:FaceImageBoundingSquare", 20, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 691 */
-    {691, 693, 0, 693, "biom:FaceImageBoundingCategoryCode", 0, 10, 14, 4, 0, 0, EBTS__XC_TEXT, 691, -1, 0, "",
+    {691, 693, 0, 693, "biom:FaceImageBoundingCategoryCode", 0, 10, 14, 4, 0, 0, EBTS__XC_TOKEN, 691, -1, 0, "",
      0, 1, -1, -1, 134, "", 0, ""}, /* 692 */
     {691, 694, 0, 694, "biom:SegmentBottomVerticalCoordinateValue", 1, 10, 14, 3, 0, 0, EBTS__XC_TEXT, 691, -1, 0, "",
      1, 1, -1, -1, 7, "", 0, ""}, /* 693 */
@@ -4758,7 +4758,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 696 */
     {659, 698, 3, 703, "biom:FaceImageContour", 28, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 12, -1, -1, -1, "", 0, ""}, /* 697 */
-    {697, 699, 0, 699, "biom:FaceImageContourCategoryCode", 0, 10, 33, 0, 2, 2, EBTS__XC_TEXT, 697, -1, 0, "",
+    {697, 699, 0, 699, "biom:FaceImageContourCategoryCode", 0, 10, 33, 0, 2, 2, EBTS__XC_TOKEN, 697, -1, 0, "",
      1, 1, -1, -1, 135, "", 0, ""}, /* 698 */
     {697, 700, 2, 702, "biom:PositionPolygonVertex", 2, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      3, 99, -1, -1, -1, "", 0, ""}, /* 699 */
@@ -4768,19 +4768,19 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 7, "", 0, ""}, /* 701 */
     {697, 703, 0, 703, "biom:PositionPolygonVertexQuantity", 1, 10, 33, 1, 2, 2, EBTS__XC_TEXT, 697, -1, 0, "",
      1, 1, -1, -1, 77, "", 0, ""}, /* 702 */
-    {659, 704, 0, 704, "biom:FaceImageDescriptionCode", 16, 10, 26, 0, 0, 0, EBTS__XC_TEXT, 703, -1, 0, "",
+    {659, 704, 0, 704, "biom:FaceImageDescriptionCode", 16, 10, 26, 0, 0, 0, EBTS__XC_TOKEN, 703, -1, 0, "",
      0, 50, -1, -1, 136, "", 0, ""}, /* 703 */
     {659, 705, 0, 705, "biom:FaceImageDescriptionText", 18, 10, 26, 2, 0, 0, EBTS__XC_TEXT, 704, -1, 0, "",
      0, 50, -1, -1, 1, "", 0, ""}, /* 704 */
     {659, 706, 0, 706, "biom:FaceImageFeaturePointTierCode", 26, 10, 31, 0, 0, 0, EBTS__XC_TEXT, 705, -1, 0, "",
      0, 1, -1, -1, 137, "", 0, ""}, /* 705 */
-    {659, 707, 0, 707, "biom:FaceImageLightingArtifactsCode", 22, 10, 19, 0, 0, 0, EBTS__XC_TEXT, 706, -1, 0, "",
+    {659, 707, 0, 707, "biom:FaceImageLightingArtifactsCode", 22, 10, 19, 0, 0, 0, EBTS__XC_TOKEN, 706, -1, 0, "",
      0, 3, -1, -1, 138, "", 0, ""}, /* 706 */
     {659, 708, 4, 714, "biom:FaceImageOcclusion", 29, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 16, -1, -1, -1, "", 0, ""}, /* 707 */
-    {707, 709, 0, 709, "biom:FaceImageOcclusionCategoryCode", 1, 10, 45, 1, 3, 2, EBTS__XC_TEXT, 707, -1, 0, "",
+    {707, 709, 0, 709, "biom:FaceImageOcclusionCategoryCode", 1, 10, 45, 1, 3, 2, EBTS__XC_TOKEN, 707, -1, 0, "",
      1, 1, -1, -1, 103, "", 0, ""}, /* 708 */
-    {707, 710, 0, 710, "biom:FaceImageOcclusionOpacityCode", 0, 10, 45, 0, 3, 2, EBTS__XC_TEXT, 707, -1, 0, "",
+    {707, 710, 0, 710, "biom:FaceImageOcclusionOpacityCode", 0, 10, 45, 0, 3, 2, EBTS__XC_TOKEN, 707, -1, 0, "",
      1, 1, -1, -1, 104, "", 0, ""}, /* 709 */
     {707, 711, 2, 713, "biom:PositionPolygonVertex", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      3, 99, -1, -1, -1, "", 0, ""}, /* 710 */
@@ -4792,9 +4792,9 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 77, "", 0, ""}, /* 713 */
     {659, 715, 0, 715, "biom:FaceImagePoseOffsetAngleMeasure", 31, 10, 21, 0, 0, 0, EBTS__XC_TEXT, 714, -1, 0, "",
      0, 1, -1, -1, 30, "", 0, ""}, /* 714 */
-    {659, 716, 0, 716, "biom:FaceImageSubjectPoseCode", 19, 10, 20, 0, 0, 0, EBTS__XC_TEXT, 715, -1, 0, "",
+    {659, 716, 0, 716, "biom:FaceImageSubjectPoseCode", 19, 10, 20, 0, 0, 0, EBTS__XC_TOKEN, 715, -1, 0, "",
      0, 1, -1, -1, 15, "", 0, ""}, /* 715 */
-    {659, 717, 0, 717, "biom:HairColorCode", 24, 10, 28, 0, 0, 0, EBTS__XC_TEXT, 716, -1, 0, "",
+    {659, 717, 0, 717, "biom:HairColorCode", 24, 10, 28, 0, 0, 0, EBTS__XC_TOKEN, 716, -1, 0, "",
      0, 2, -1, -1, 42, "", 0, ""}, /* 716 */
     {659, 718, 0, 718, "biom:HorizontalLineLengthPixelQuantity", 5, 10, 6, 0, 0, 0, EBTS__XC_TEXT, 717, -1, 0, "",
      0, 1, -1, -1, 80, "", 0, ""}, /* 717 */
@@ -4814,7 +4814,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 724 */
     {721, 726, 0, 726, "biom:DeviceSerialNumberText", 3, 10, 904, 2, 0, 0, EBTS__XC_TEXT, 725, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 725 */
-    {718, 727, 0, 727, "biom:CaptureDeviceMonitoringModeCode", 5, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 726, -1, 0, "",
+    {718, 727, 0, 727, "biom:CaptureDeviceMonitoringModeCode", 5, 10, 30, 0, 0, 0, EBTS__XC_TOKEN, 726, -1, 0, "",
      0, 1, -1, -1, 82, "", 0, ""}, /* 726 */
     {718, 728, 0, 728, "biom:CaptureHorizontalPixelDensityValue", 3, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 727, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 727 */
@@ -4828,21 +4828,21 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 731 */
     {718, 733, 0, 733, "biom:CaptureVerticalPixelDensityValue", 4, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 732, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 732 */
-    {659, 734, 0, 734, "biom:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 733, -1, 0, "",
+    {659, 734, 0, 734, "biom:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TOKEN, 733, -1, 0, "",
      0, 1, -1, -1, 139, "", 0, ""}, /* 733 */
-    {659, 735, 0, 735, "biom:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 734, -1, 0, "",
+    {659, 735, 0, 735, "biom:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TOKEN, 734, -1, 0, "",
      0, 1, -1, -1, 93, "", 0, ""}, /* 734 */
     {659, 736, 0, 736, "biom:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 735, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 735 */
-    {659, 737, 0, 737, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 736, -1, 0, "",
+    {659, 737, 0, 737, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_CGA, 736, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 736 */
     {659, 738, 3, 741, "biom:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 737 */
-    {737, 739, 0, 739, "biom:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 737, -1, 0, "",
+    {737, 739, 0, 739, "biom:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TOKEN, 737, -1, 0, "",
      1, 1, -1, -1, 140, "", 0, ""}, /* 738 */
-    {737, 740, 0, 740, "biom:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 737, -1, 0, "",
+    {737, 740, 0, 740, "biom:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TOKEN, 737, -1, 0, "",
      1, 1, -1, -1, 141, "", 0, ""}, /* 739 */
-    {737, 741, 0, 741, "biom:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 737, -1, 0, "",
+    {737, 741, 0, 741, "biom:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TOKEN, 737, -1, 0, "",
      1, 1, -1, -1, 142, "", 0, ""}, /* 740 */
     {659, 742, 0, 742, "biom:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 741, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 741 */
@@ -4856,17 +4856,17 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 76, "", 0, ""}, /* 745 */
     {659, 747, 0, 747, "biom:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 746, -1, 0, "",
      0, 1, -1, -1, 84, "", 0, ""}, /* 746 */
-    {659, 748, 0, 748, "biom:ImageTransformationCode", 33, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 747, -1, 0, "",
+    {659, 748, 0, 748, "biom:ImageTransformationCode", 33, 10, 44, 0, 0, 0, EBTS__XC_TOKEN, 747, -1, 0, "",
      0, 18, -1, -1, 143, "", 0, ""}, /* 747 */
     {659, 749, 0, 749, "biom:ImageVerticalPixelDensityValue", 11, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 748, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 748 */
-    {659, 750, 0, 750, "biom:PhysicalFeatureNCICCode", 17, 10, 26, 1, 0, 0, EBTS__XC_TEXT, 749, -1, 0, "",
+    {659, 750, 0, 750, "biom:PhysicalFeatureNCICCode", 17, 10, 26, 1, 0, 0, EBTS__XC_TOKEN, 749, -1, 0, "",
      0, 50, -1, -1, 51, "", 0, ""}, /* 749 */
     {659, 751, 0, 751, "biom:Type10CrossReferenceID", 30, 10, 39, 0, 0, 0, EBTS__XC_TEXT, 750, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 750 */
     {659, 752, 0, 752, "biom:VerticalLineLengthPixelQuantity", 10, 10, 7, 0, 0, 0, EBTS__XC_TEXT, 751, -1, 0, "",
      0, 1, -1, -1, 80, "", 0, ""}, /* 751 */
-    {659, 753, 0, 753, "ebts:PersonEyeColorCode", 23, 10, 27, 0, 0, 0, EBTS__XC_TEXT, 752, -1, 0, "",
+    {659, 753, 0, 753, "ebts:PersonEyeColorCode", 23, 10, 27, 0, 0, 0, EBTS__XC_TOKEN, 752, -1, 0, "",
      0, 1, -1, -1, 40, "", 0, ""}, /* 752 */
     {659, 754, 0, 754, "nc:Base64BinaryObject", 0, 10, 999, 0, 0, 0, EBTS__XC_BASE64, 753, -1, 0, "",
      0, 1, -1, -1, 87, "", 0, ""}, /* 753 */
@@ -4894,7 +4894,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 764 */
     {761, 766, 0, 766, "biom:DeviceSerialNumberText", 3, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 765 */
-    {758, 767, 0, 767, "biom:CaptureDeviceMonitoringModeCode", 5, 10, 30, 0, 0, 0, EBTS__XC_TEXT, 766, -1, 0, "",
+    {758, 767, 0, 767, "biom:CaptureDeviceMonitoringModeCode", 5, 10, 30, 0, 0, 0, EBTS__XC_TOKEN, 766, -1, 0, "",
      0, 1, -1, -1, 82, "", 0, ""}, /* 766 */
     {758, 768, 0, 768, "biom:CaptureHorizontalPixelDensityValue", 3, 10, 16, 0, 0, 0, EBTS__XC_TEXT, 767, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 767 */
@@ -4908,21 +4908,21 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 1, "", 0, ""}, /* 771 */
     {758, 773, 0, 773, "biom:CaptureVerticalPixelDensityValue", 4, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 772, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 772 */
-    {756, 774, 0, 774, "biom:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TEXT, 773, -1, 0, "",
+    {756, 774, 0, 774, "biom:ImageCategoryCode", 9, 10, 3, 0, 0, 0, EBTS__XC_TOKEN, 773, -1, 0, "",
      0, 1, -1, -1, 139, "", 0, ""}, /* 773 */
-    {756, 775, 0, 775, "biom:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TEXT, 774, -1, 0, "",
+    {756, 775, 0, 775, "biom:ImageColorSpaceCode", 2, 10, 12, 0, 0, 0, EBTS__XC_TOKEN, 774, -1, 0, "",
      0, 1, -1, -1, 93, "", 0, ""}, /* 774 */
     {756, 776, 0, 776, "biom:ImageCommentText", 3, 10, 38, 0, 0, 0, EBTS__XC_TEXT, 775, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 775 */
-    {756, 777, 0, 777, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_TEXT, 776, -1, 0, "",
+    {756, 777, 0, 777, "biom:ImageCompressionAlgorithmCode", 4, 10, 11, 0, 0, 0, EBTS__XC_CGA, 776, -1, 0, "",
      0, 1, -1, -1, 83, "", 0, ""}, /* 776 */
     {756, 778, 3, 781, "biom:ImageDistortion", 12, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 777 */
-    {777, 779, 0, 779, "biom:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TEXT, 777, -1, 0, "",
+    {777, 779, 0, 779, "biom:ImageDistortionCategoryCode", 0, 10, 18, 0, 0, 0, EBTS__XC_TOKEN, 777, -1, 0, "",
      1, 1, -1, -1, 140, "", 0, ""}, /* 778 */
-    {777, 780, 0, 780, "biom:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TEXT, 777, -1, 0, "",
+    {777, 780, 0, 780, "biom:ImageDistortionMeasurementCode", 1, 10, 18, 1, 0, 0, EBTS__XC_TOKEN, 777, -1, 0, "",
      1, 1, -1, -1, 141, "", 0, ""}, /* 779 */
-    {777, 781, 0, 781, "biom:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TEXT, 777, -1, 0, "",
+    {777, 781, 0, 781, "biom:ImageDistortionSeverityCode", 2, 10, 18, 2, 0, 0, EBTS__XC_TOKEN, 777, -1, 0, "",
      1, 1, -1, -1, 142, "", 0, ""}, /* 780 */
     {756, 782, 0, 782, "biom:ImageHorizontalPixelDensityValue", 6, 10, 9, 0, 0, 0, EBTS__XC_TEXT, 781, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 781 */
@@ -4936,27 +4936,27 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 76, "", 0, ""}, /* 785 */
     {756, 787, 0, 787, "biom:ImageScaleUnitsCode", 8, 10, 8, 0, 0, 0, EBTS__XC_TEXT, 786, -1, 0, "",
      0, 1, -1, -1, 84, "", 0, ""}, /* 786 */
-    {756, 788, 0, 788, "biom:ImageTransformationCode", 15, 10, 44, 0, 0, 0, EBTS__XC_TEXT, 787, -1, 0, "",
+    {756, 788, 0, 788, "biom:ImageTransformationCode", 15, 10, 44, 0, 0, 0, EBTS__XC_TOKEN, 787, -1, 0, "",
      0, 18, -1, -1, 143, "", 0, ""}, /* 787 */
     {756, 789, 0, 789, "biom:ImageVerticalPixelDensityValue", 11, 10, 10, 0, 0, 0, EBTS__XC_TEXT, 788, -1, 0, "",
      0, 1, -1, -1, 50, "", 0, ""}, /* 788 */
     {756, 790, 5, 797, "biom:PhysicalFeatureDescriptionDetail", 17, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      1, 9, -1, -1, -1, "", 0, ""}, /* 789 */
-    {789, 791, 0, 791, "biom:PhysicalFeatureCategoryCode", 1, 10, 42, 0, 0, 0, EBTS__XC_TEXT, 790, -1, 0, "",
+    {789, 791, 0, 791, "biom:PhysicalFeatureCategoryCode", 1, 10, 42, 0, 0, 0, EBTS__XC_TOKEN, 790, -1, 0, "",
      1, 1, -1, -1, 46, "", 0, ""}, /* 790 */
-    {789, 792, 0, 792, "biom:PhysicalFeatureClassCode", 2, 10, 42, 1, 0, 0, EBTS__XC_TEXT, 791, -1, 0, "",
+    {789, 792, 0, 792, "biom:PhysicalFeatureClassCode", 2, 10, 42, 1, 0, 0, EBTS__XC_TOKEN, 791, -1, 0, "",
      0, 1, -1, -1, 47, "", 0, ""}, /* 791 */
     {789, 793, 2, 795, "biom:PhysicalFeatureColorDetail", 0, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 792 */
-    {792, 794, 0, 794, "biom:PhysicalFeaturePrimaryColorCode", 0, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 792, -1, 0, "",
+    {792, 794, 0, 794, "biom:PhysicalFeaturePrimaryColorCode", 0, 10, 43, 0, 1, 1, EBTS__XC_TOKEN, 792, -1, 0, "",
      1, 1, -1, -1, 48, "", 0, ""}, /* 793 */
-    {792, 795, 0, 795, "biom:PhysicalFeatureSecondaryColorCode", 1, 10, 43, 0, 1, 1, EBTS__XC_TEXT, 792, 794, 0, "",
+    {792, 795, 0, 795, "biom:PhysicalFeatureSecondaryColorCode", 1, 10, 43, 0, 1, 1, EBTS__XC_TOKEN, 792, 794, 0, "",
      0, 5, -1, -1, 48, "", 0, ""}, /* 794 */
     {789, 796, 0, 796, "biom:PhysicalFeatureDescriptionText", 4, 10, 42, 3, 0, 0, EBTS__XC_TEXT, 795, -1, 0, "",
      0, 1, -1, -1, 1, "", 0, ""}, /* 795 */
-    {789, 797, 0, 797, "biom:PhysicalFeatureSubClassCode", 3, 10, 42, 2, 0, 0, EBTS__XC_TEXT, 796, -1, 0, "",
+    {789, 797, 0, 797, "biom:PhysicalFeatureSubClassCode", 3, 10, 42, 2, 0, 0, EBTS__XC_TOKEN, 796, -1, 0, "",
      0, 1, -1, -1, 49, "", 0, ""}, /* 796 */
-    {756, 798, 0, 798, "biom:PhysicalFeatureNCICCode", 16, 10, 40, 0, 0, 0, EBTS__XC_TEXT, 797, -1, 0, "",
+    {756, 798, 0, 798, "biom:PhysicalFeatureNCICCode", 16, 10, 40, 0, 0, 0, EBTS__XC_TOKEN, 797, -1, 0, "",
      0, 3, -1, -1, 51, "", 0, ""}, /* 797 */
     {756, 799, 2, 801, "biom:PhysicalFeatureSize", 13, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 798 */
@@ -4972,7 +4972,7 @@ static const ebts__xnode v112_nodes[] = {
      0, 1, -1, -1, 87, "", 0, ""}, /* 803 */
     {658, 805, 1, 806, "ebts:Type10UserDefinedFields", 1, 10, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 0, -1, -1, -1, "", 0, ""}, /* 804 */
-    {804, 806, 0, 806, "ebts:BiometricNCICOffenseCode", 0, 10, 350, 0, 0, 0, EBTS__XC_TEXT, 805, -1, 0, "",
+    {804, 806, 0, 806, "ebts:BiometricNCICOffenseCode", 0, 10, 350, 0, 0, 0, EBTS__XC_TOKEN, 805, -1, 0, "",
      1, 1, -1, -1, 144, "", 0, ""}, /* 805 */
     {-1, 807, 2, 816, "itl:PackageUserDefinedImageRecord", 7, 7, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 998, -1, -1, -1, "", 0, ""}, /* 806 */
@@ -4988,7 +4988,7 @@ static const ebts__xnode v112_nodes[] = {
      1, 1, -1, -1, 109, "", 0, ""}, /* 811 */
     {808, 813, 0, 813, "biom:LegacyExemplarFingerPositionCode", 5, 7, 4, 0, 0, 0, EBTS__XC_TEXT, 812, -1, 0, "",
      1, 6, -1, -1, 110, "", 0, ""}, /* 812 */
-    {808, 814, 0, 814, "biom:ScanningResolutionCategoryCode", 2, 7, 5, 0, 0, 0, EBTS__XC_TEXT, 813, -1, 0, "",
+    {808, 814, 0, 814, "biom:ScanningResolutionCategoryCode", 2, 7, 5, 0, 0, 0, EBTS__XC_TOKEN, 813, -1, 0, "",
      1, 1, -1, -1, 111, "", 0, ""}, /* 813 */
     {808, 815, 0, 815, "itl:LegacyImageCompressionAlgorithmCode", 1, 7, 8, 0, 0, 0, EBTS__XC_TEXT, 814, -1, 0, "",
      1, 1, -1, -1, 112, "", 0, ""}, /* 814 */

@@ -17,7 +17,10 @@ enum ebts__xconv {
     EBTS__XC_VER_MIN,
     EBTS__XC_CNT,      /* 1.003: derived from the records */
     EBTS__XC_RCC,      /* the record's type (x.001 in the templates' comments) */
-    EBTS__XC_CONST     /* a fixed companion of the field's value (HGT's unit): no value */
+    EBTS__XC_CONST,    /* a fixed companion of the field's value (HGT's unit): no value */
+    EBTS__XC_INT2,     /* an xs:integer EBTS writes in two digits at least: 3 <-> 03 */
+    EBTS__XC_CGA,      /* a compression code's number <-> its label: 2 <-> JPEGB */
+    EBTS__XC_TOKEN     /* whiteSpace collapse (xs:token): runs of white space are one space */
 };
 
 typedef struct ebts__xnode {
@@ -86,5 +89,10 @@ typedef struct ebts__xmap {
 } ebts__xmap;
 
 extern const ebts__xmap ebts__xmap_v100, ebts__xmap_v112;
+
+/* EBTS__XC_CGA: the traditional label of a compression code's number ("2": "JPEGB"), and the
+ * number of a label (len bytes); NULL when there is none (lib/xml.c). */
+const char *ebts__xml_cga_label(const char *number);
+const char *ebts__xml_cga_number(const unsigned char *label, size_t len);
 
 #endif

@@ -629,6 +629,20 @@ static int convert_in(int conv, const char *x, char *out, size_t size)
         else
             return 0;
         return 1;
+    case EBTS__XC_INT2:
+        while (n > 2 && x[0] == '0') /* an xs:integer may have leading zeros */
+            x++, n--;
+        if (n == 0 || n >= size || !all_digits((const unsigned char *)x, n))
+            return 0;
+        snprintf(out, size, "%s%s", n == 1 ? "0" : "", x);
+        return 1;
+    case EBTS__XC_CGA: {
+        const char *label = ebts__xml_cga_label(x);
+        if (!label)
+            return 0;
+        snprintf(out, size, "%s", label);
+        return 1;
+    }
     default:
         return 0;
     }
@@ -757,6 +771,23 @@ static void flush_parts(parts *q, ebts__buf *b)
     *q = (parts){"", "", "", "", "", 0, 0, 0};
 }
 
+/* text onto b as an xs:token reads: no white space at either end, each run of it one space. */
+static void put_collapsed(const char *text, ebts__buf *b)
+{
+    int space = 0, any = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = any;
+            continue;
+        }
+        if (space)
+            ebts__buf_putc(b, ' ');
+        ebts__buf_putc(b, *p);
+        space = 0;
+        any = 1;
+    }
+}
+
 /* One value x of field f onto b, in its traditional form. */
 static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
 {
@@ -774,6 +805,8 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
     case EBTS__XC_DATE:
     case EBTS__XC_DATETIME:
     case EBTS__XC_BOOL:
+    case EBTS__XC_INT2:
+    case EBTS__XC_CGA:
         if (convert_in(x->conv, x->text, conv, sizeof conv)) {
             ebts__buf_puts(b, conv);
         } else {
@@ -782,6 +815,9 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
                     x->field, x->text);
             ebts__buf_puts(b, x->text);
         }
+        break;
+    case EBTS__XC_TOKEN:
+        put_collapsed(x->text, b);
         break;
     default:
         ebts__buf_puts(b, x->text);

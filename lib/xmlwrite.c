@@ -160,6 +160,33 @@ static int convert(int conv, ebts_span v, char *buf, size_t size, ebts_span *out
         *out = v.ptr[0] == 'Y' ? (ebts_span){(const unsigned char *)"true", 4}
                                : (ebts_span){(const unsigned char *)"false", 5};
         return 1;
+    case EBTS__XC_INT2: { /* "03" is 3; "3" would read back as "03" */
+        size_t z = 0;
+        if (v.len < 2 || !all_digits(v.ptr, v.len))
+            return 0;
+        while (v.len - z > 1 && v.ptr[z] == '0')
+            z++;
+        if (z > 0 && v.len != 2)
+            return 0;
+        *out = (ebts_span){v.ptr + z, v.len - z};
+        return 1;
+    }
+    case EBTS__XC_CGA: {
+        const char *num = ebts__xml_cga_number(v.ptr, v.len);
+        if (!num)
+            return 0;
+        *out = (ebts_span){(const unsigned char *)num, strlen(num)};
+        return 1;
+    }
+    case EBTS__XC_TOKEN: /* only a value the schema's white space collapse leaves as it is */
+        for (size_t i = 0; i < v.len; i++)
+            if (v.ptr[i] == '\t' || v.ptr[i] == '\n' || v.ptr[i] == '\r' ||
+                (v.ptr[i] == ' ' && (i == 0 || i + 1 == v.len || v.ptr[i + 1] == ' ')))
+                return 0;
+        if (!is_xml_text(v.ptr, v.len))
+            return 0;
+        *out = v;
+        return 1;
     case EBTS__XC_BASE64:
         *out = v;
         return 1;

@@ -212,6 +212,105 @@ START_TEST(values_the_mapping_cannot_carry_use_the_carrier)
 }
 END_TEST
 
+/* The XML of t (EBTS 11.2) as a string. */
+static char *xml_text(const ebts_txn *t, size_t *xn)
+{
+    unsigned char *xml = tu_write(t, EBTS_FORMAT_XML, xn);
+    char *s = strndup((const char *)xml, *xn);
+    ck_assert_ptr_nonnull(s);
+    ebts_free(xml);
+    return s;
+}
+
+/* s with the first `from` replaced by `to`. */
+static char *replaced(const char *s, const char *from, const char *to)
+{
+    const char *at = strstr(s, from);
+    ck_assert_msg(at != NULL, "no %s", from);
+    char *r = malloc(strlen(s) + strlen(to) + 1);
+    ck_assert_ptr_nonnull(r);
+    sprintf(r, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+    return r;
+}
+
+/* EBTS writes 2.074 FGP in two digits, 2.083 ULF as Y or N, 10.011 CGA by its label; EBTS 11.2
+ * XML an integer, an xs:boolean, the compression's number, and reads 2.026 SMT, an xs:token,
+ * with each run of white space one space. Each is converted both ways; a value
+ * that has no exact XML form goes to the carrier, and an XML value with no traditional form is
+ * kept as given. */
+START_TEST(values_convert_between_the_xsd_and_ebts_forms)
+{
+    ebts_txn *a = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 74, "03", 2, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 83, "Y", 1, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 26, "TAT RF ARM", 10, NULL), 0);
+    ck_assert_str_eq(tu_str(ebts_txn_value(a, 10, 11)), "JPEGB");
+    size_t xn;
+    char *s = xml_text(a, &xn);
+    ck_assert_ptr_nonnull(strstr(s, "<ebts:FrictionRidgePositionCode>3</"));
+    ck_assert_ptr_nonnull(strstr(s, "<ebts:TransactionUnsolvedLatentFileIndicator>true</"));
+    ck_assert_ptr_nonnull(strstr(s, "<biom:ImageCompressionAlgorithmCode>2</"));
+    ck_assert_ptr_nonnull(strstr(s, "<ebts:PhysicalFeatureCategoryCode>TAT RF ARM</"));
+    ck_assert_ptr_null(strstr(s, "lebts:Field tag=\"2.074\""));
+    ebts_txn *b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(differences(a, b), 0);
+    ebts_txn_free(b);
+    /* the XSD's other forms: an integer's leading zeros, xs:boolean 0 */
+    char *t1 = replaced(s, "<ebts:FrictionRidgePositionCode>3<", "<ebts:FrictionRidgePositionCode>007<");
+    char *t2 = replaced(t1, "Indicator>true<", "Indicator>0<");
+    char *t3 = replaced(t2, ">TAT RF ARM<", ">\n  TAT  RF\n\t ARM <");
+    b = ebts_read_buffer((const unsigned char *)t3, strlen(t3), EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(tu_str(ebts_txn_value(b, 2, 74)), "07");
+    ck_assert_str_eq(tu_str(ebts_txn_value(b, 2, 83)), "N");
+    ck_assert_str_eq(tu_str(ebts_txn_value(b, 2, 26)), "TAT RF ARM");
+    ebts_txn_free(b);
+    free(t1);
+    free(t2);
+    free(t3);
+    /* a number with no label: kept as given, and said */
+    t1 = replaced(s, "<biom:ImageCompressionAlgorithmCode>2<", "<biom:ImageCompressionAlgorithmCode>9<");
+    ebts_error err = {0};
+    b = ebts_read_buffer((const unsigned char *)t1, strlen(t1), EBTS_READ_XML, &err);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(tu_str(ebts_txn_value(b, 10, 11)), "9");
+    int said = 0;
+    for (size_t i = 0; i < ebts_txn_diag_count(b); i++)
+        said |= strcmp(ebts_txn_diag(b, i)->code, "XML_VALUE_INVALID") == 0 &&
+                strcmp(ebts_txn_diag(b, i)->tag, "10.011") == 0;
+    ebts_txn_free(b);
+    free(t1);
+    free(s);
+    ck_assert(said);
+    /* values with no exact XML form: to the carrier, and back as they were */
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 74, "7A", 2, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 83, "X", 1, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(a, 2, 11, "WSQ", 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 26, "TAT  RF", 7, NULL), 0);
+    s = xml_text(a, &xn);
+    ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.074\" encoding=\"text\">7A</lebts:Field>"));
+    ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.083\" encoding=\"text\">X</lebts:Field>"));
+    ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"10.011\" encoding=\"text\">WSQ</lebts:Field>"));
+    ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.026\" encoding=\"text\">TAT  RF</lebts:Field>"));
+    b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_uint_eq(differences(a, b), 0);
+    ebts_txn_free(b);
+    free(s);
+    /* one digit would read back as two: carried too */
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 74, "3", 1, NULL), 0);
+    s = xml_text(a, &xn);
+    ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.074\" encoding=\"text\">3</lebts:Field>"));
+    b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
+    ck_assert_uint_eq(differences(a, b), 0);
+    ebts_txn_free(b);
+    free(s);
+    ebts_txn_free(a);
+}
+END_TEST
+
 /* The traditional bytes of a, through XML and back: the same bytes, and the XML findings. */
 static void assert_xml_round_trip_exact(const ebts_txn *a, const char *what)
 {
@@ -656,6 +755,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, template_values_land_at_their_fields);
     tcase_add_test(tc, xml_findings_carry_their_line);
     tcase_add_test(tc, another_domains_type2_costs_nothing_else);
+    tcase_add_test(tc, values_convert_between_the_xsd_and_ebts_forms);
     suite_add_tcase(s, tc);
     return s;
 }

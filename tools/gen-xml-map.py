@@ -668,7 +668,7 @@ def topo(seqs):
 
 
 CONV = ["TEXT", "DATE", "DATETIME", "BOOL", "BASE64", "GIVEN", "MIDDLE", "SUR", "VER_MAJ",
-        "VER_MIN", "CNT", "RCC", "CONST"]
+        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN"]
 NAME_PARTS = {"nc:PersonGivenName": "GIVEN", "nc:PersonMiddleName": "MIDDLE",
               "nc:PersonSurName": "SUR"}
 
@@ -692,6 +692,45 @@ def conversion(p, e):
         return "DATETIME"
     if last in NAME_PARTS:
         return NAME_PARTS[last]
+    return "TEXT"
+
+
+# Finger positions EBTS writes in two digits (2.057 FNR, 2.074 FGP N 2; the position of 2.034
+# PAT, 2.072 FIU and 2.084 AMP: /work/shared/spec/EBTS-DIGEST.md), the XSD as an integer.
+TWO_DIGITS = {(2, 34), (2, 57), (2, 72), (2, 74), (2, 84)}
+
+
+def integer_type(st):
+    """Can a value of the simple type be an integer (a union: of one of its members)?"""
+    if st["base"] == "UNION":
+        return any(integer_type(m) for m in st["members"])
+    return st["base"] == "INTEGER"
+
+
+def collapsed(st):
+    """Does the simple type collapse white space (xs:token), every member of a union?"""
+    if st["base"] == "UNION":
+        return bool(st["members"]) and all(collapsed(m) for m in st["members"])
+    return st["base"] == "STRING" and st["ws"] == 2
+
+
+def type_conversion(n):
+    """A text leaf's conversion by its XSD type: the schema's boolean is EBTS's Y/N; EBTS writes
+    a Type-2 finger position in two digits, the XSD as an integer; EBTS 11.2 codes a
+    compression algorithm by its number, the traditional encoding by its label (ANSI/NIST-ITL
+    1-2011 Table 15); a string whose type collapses white space reads as the schema reads it."""
+    e, st = n["leaf"], n["stype"]
+    if not e or e["conv"] != "TEXT" or not st:
+        return e["conv"] if e else None
+    local = n["name"].split(":")[1]
+    if st["base"] == "BOOLEAN":
+        return "BOOL"
+    if integer_type(st) and (e["rtype"], e["field"]) in TWO_DIGITS:
+        return "INT2"
+    if integer_type(st) and e["rtype"] >= 10 and local == "ImageCompressionAlgorithmCode":
+        return "CGA"
+    if collapsed(st):
+        return "TOKEN"
     return "TEXT"
 
 
@@ -973,6 +1012,9 @@ def main():
         build(v, xsd_rep)
         layout(v)
         xsd_annotate(v, os.path.join(base, name, "xsd"))
+        for n in v.nodes:
+            if n["leaf"]:
+                n["leaf"]["conv"] = type_conversion(n)
         for n in v.nodes:  # a fixed companion's text: what most templates hold
             if n["leaf"] and n["leaf"]["conv"] == "CONST":
                 c = n["leaf"]["counts"]
