@@ -550,23 +550,43 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
     }
 }
 
+/* A lebts:Field tag: "T.N" (T the record's type) or "T" alone, digits only; *f = N, or 0 for
+ * "T" (bytes without a tag); -1 for anything else. */
+static int carrier_tag(const xmlChar *tag, unsigned rtype, unsigned *f)
+{
+    const char *s = (const char *)tag, *dot = s ? strchr(s, '.') : NULL;
+    size_t tl = dot ? (size_t)(dot - s) : s ? strlen(s) : 0, fl = dot ? strlen(dot + 1) : 0;
+    if (tl == 0 || tl > 9 || !all_digits(tag, tl) || strtoul(s, NULL, 10) != rtype)
+        return -1;
+    *f = 0;
+    if (!dot)
+        return 0;
+    if (fl == 0 || fl > 9 || !all_digits((const unsigned char *)dot + 1, fl))
+        return -1;
+    *f = (unsigned)strtoul(dot + 1, NULL, 10);
+    return 0;
+}
+
 /* A lebts:Field: its bytes, at item -2 (tag T.N) or -3 (T alone: bytes without a tag). */
-static void read_carrier_field(R *r, xmlNodePtr c)
+static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
 {
     xmlChar *tag = xmlGetProp(c, (const xmlChar *)"tag");
     xmlChar *enc = xmlGetProp(c, (const xmlChar *)"encoding");
-    unsigned t = 0, f = 0;
+    unsigned f = 0;
     char *text = text_of(c);
-    int conv = enc && strcmp((const char *)enc, "base64") == 0 ? EBTS__XC_BASE64 : EBTS__XC_TEXT;
-    size_t tl = tag ? strlen((const char *)tag) : 0;
+    int is64 = enc && strcmp((const char *)enc, "base64") == 0;
+    int conv = is64 ? EBTS__XC_BASE64 : EBTS__XC_TEXT;
+    char why[120];
     if (!text)
         r->oom = 1;
-    else if (tag && sscanf((const char *)tag, "%u.%u", &t, &f) == 2)
-        add_text(r, f, 0, -2, conv, xmlGetLineNo(c), text);
-    else if (tl && tl < 10 && all_digits(tag, tl))
-        add_text(r, 0, 0, -3, conv, xmlGetLineNo(c), text);
-    else
-        unplaced(r, c, "in a lebts:Field without a tag T.N or T; left out");
+    else if (enc && !is64 && strcmp((const char *)enc, "text") != 0)
+        unplaced(r, c, "in a lebts:Field of an encoding neither text nor base64; left out");
+    else if (carrier_tag(tag, rtype, &f) < 0) {
+        snprintf(why, sizeof why, "in a lebts:Field without a tag %u.N or %u; left out", rtype,
+                 rtype);
+        unplaced(r, c, why);
+    } else
+        add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, xmlGetLineNo(c), text);
     free(text);
     xmlFree(tag);
     xmlFree(enc);
@@ -583,7 +603,7 @@ static void read_mapped(R *r, xmlNodePtr rec, int rk)
     r->count[rk] = 1;
     for (xmlNodePtr c = rec->children; c; c = c->next)
         if (is_ns(c, EBTS__NS_LEBTS, "Field"))
-            read_carrier_field(r, c);
+            read_carrier_field(r, c, m->nodes[rk].rtype);
     for (xmlNodePtr c = rec->children; c; c = c->next) {
         if (c->type != XML_ELEMENT_NODE || is_ns(c, EBTS__NS_LEBTS, "Field"))
             continue;
@@ -727,6 +747,11 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
         if (x->item == -2 && x->field == 1)
             finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, 1, -1,
                     "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
+        else if (x->item == -2 && !(x->field == 999 && rtype >= 10) &&
+                 (memchr(bytes, EBTS__FS, b.len) || memchr(bytes, EBTS__GS, b.len)))
+            finding(r, x->line, EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, x->field, -1,
+                    "line %ld: lebts:Field %u.%03u holds FS or GS, which no text field can; "
+                    "left out", x->line, rtype, x->field);
         else if (!b.oom)
             rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
                  : x->field == 0 ? ebts__push_field(t, ri, 0, bytes, b.len, err)

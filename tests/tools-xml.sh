@@ -59,5 +59,23 @@ if command -v python3 >/dev/null 2>&1; then
     if cmp -s "$T/out" lib/xmlmap.c; then ok; else bad "lib/xmlmap.c differs from what tools/gen-xml-map.py writes"; fi
 fi
 
+# Hostile lebts: carriers in fixtures/xml/errt.xml's Type-2 record: each is a finding at its
+# line (exit 1), never a failed read (exit 2) and never data dropped without a word.
+carry() { # carry NAME XML: errt.xml with XML before the Type-2 record's first child
+    sed -e "s|^  <itl:PackageDescriptiveTextRecord>\$|  <itl:PackageDescriptiveTextRecord xmlns:lebts=\"urn:libebts:xml:1\">\\
+$2|" fixtures/xml/errt.xml > "$T/$1.xml"
+}
+carry gs '<lebts:Field tag="2.901" encoding="base64">YR1i</lebts:Field>'
+expect 1 "lebts:Field whose bytes hold GS" -- "$CONV" --to traditional -o "$T/o.eft" "$T/gs.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED 2.901: line 35:" "GS in a carried field is a finding at its line"
+for tag in 2.99999999999 2.-5 14.005 " 2.5" 2.5x 2.; do
+    carry tag "<lebts:Field tag=\"$tag\" encoding=\"text\">v</lebts:Field>"
+    expect 1 "lebts:Field tag=\"$tag\"" -- "$CONV" --to traditional -o "$T/o.eft" "$T/tag.xml"
+    has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "tag=\"$tag\" is said to be left out"
+done
+carry enc '<lebts:Field tag="2.901" encoding="rot13">v</lebts:Field>'
+expect 1 "lebts:Field of an unknown encoding" -- "$CONV" --to traditional -o "$T/o.eft" "$T/enc.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "an unknown encoding is said"
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
