@@ -985,19 +985,23 @@ static void read_carrier_record(R *r, xmlNodePtr c)
     xmlChar *ty = xmlGetProp(c, (const xmlChar *)"type");
     xmlChar *form = xmlGetProp(c, (const xmlChar *)"form");
     int tagged = form && strcmp((const char *)form, "tagged") == 0;
-    size_t tyl = ty ? strlen((const char *)ty) : 0;
+    size_t tyl = ty ? strlen((const char *)ty) : 0, used = 0;
     unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
     const unsigned char *bytes;
     size_t len;
     long line = xmlGetLineNo(c);
     size_t n0 = r->t->dl.n;
-    /* any type the reader gives a record, 0 included (a tag "0.001:") */
+    /* any type the reader gives a record, 0 included (a tag "0.001:"), 1 (a second Type-1) */
     int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && decode_image(r, c, &bytes, &len) == 0 &&
-             ebts__frame_record(r->t, bytes, len, rt, rt >= 3 && rt <= 8 && !tagged, r->o,
+             ebts__frame_record(r->t, bytes, len, rt, rt >= 3 && rt <= 8 && !tagged, r->o, &used,
                                 NULL) == 0;
     if (!ok && !r->oom)
         finding(r, line, EBTS__C_XML_VALUE_INVALID, -1, rt, 0, -1,
-                "line %ld: lebts:Record of Type-%u could not be read; left out", line, rt);
+                "line %ld: lebts:Record of Type-%u could not be read as one; left out", line, rt);
+    else if (ok && used < len)
+        finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), rt, 0, -1,
+                "line %ld: lebts:Record of Type-%u: %zu bytes after the record's FS; left out",
+                line, rt, len - used);
     at_line(r, n0, line);
     xmlFree(form);
     xmlFree(ty);

@@ -76,6 +76,18 @@ done
 carry enc '<lebts:Field tag="2.901" encoding="rot13">v</lebts:Field>'
 expect 1 "lebts:Field of an unknown encoding" -- "$CONV" --to traditional -o "$T/o.eft" "$T/enc.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "an unknown encoding is said"
+sed -e 's|^</itl:NISTBiometricInformationExchangePackage>$|  <lebts:Record xmlns:lebts="urn:libebts:xml:1" type="2" encoding="base64">\
+MS4wMDE6MB0xLjAwMjowNTAwHA==</lebts:Record>\
+&|' fixtures/xml/errt.xml > "$T/rec1.xml"
+expect 1 "a Type-1 carried as lebts:Record type=2" -- "$CONV" --to traditional -o "$T/o.eft" "$T/rec1.xml"
+has "$T/err" "error: XML_VALUE_INVALID: line 52:" "the carried Type-1 is refused at its line"
+expect 0 "no second Type-1 is written" -- "$CONV" --to readable --plain "$T/o.eft"
+hasnt "$T/out" "1.002:0500<FS>" "the carried Type-1 is not in the transaction"
+sed -e 's|^</itl:NISTBiometricInformationExchangePackage>$|  <lebts:Record xmlns:lebts="urn:libebts:xml:1" type="2" encoding="base64">\
+Mi4wMDE6MB0yLjAwMjowMRwyLjAwMTowHTIuMDAyOjAyHA==</lebts:Record>\
+&|' fixtures/xml/errt.xml > "$T/rec2.xml"
+expect 1 "two records in one lebts:Record" -- "$CONV" --to traditional -o "$T/o.eft" "$T/rec2.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED: line 52: lebts:Record of Type-2: 17 bytes after" "bytes after the carried record are said"
 
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
