@@ -59,6 +59,8 @@ typedef struct R {
     unsigned char *is_grp;
     int *cnt_idc; /* the IDCs the content summary gives, by record */
     size_t ncnt, capcnt;
+    long early_line; /* text before the first record, said once there is a transaction */
+    char early[32];
 } R;
 
 /* ------------------------------------------------------------------------------ findings */
@@ -157,6 +159,48 @@ static void unplaced(R *r, xmlNodePtr n, const char *why)
     long line = xmlGetLineNo(n);
     finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), 0, 0, -1,
             "line %ld: element %s holds data %s", line, name, why);
+}
+
+/* Text that is not only white space where no value is read (between records, beside the
+ * children of an element): said, never dropped silently. Its line is where its first
+ * character that is not white space stands. */
+static void stray_text(R *r, xmlNodePtr t)
+{
+    const xmlChar *p = t->content;
+    while (p && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    if (!p || !*p)
+        return;
+    /* libxml2 gives a text node the line where it ends, a CDATA section where it begins */
+    long line = xmlGetLineNo(t);
+    if (t->type == XML_CDATA_SECTION_NODE)
+        for (const xmlChar *q = t->content; line > 0 && q < p; q++)
+            line += *q == '\n';
+    else
+        for (const xmlChar *q = p; line > 0 && *q; q++)
+            line -= *q == '\n';
+    if (line < 1 && t->parent)
+        line = xmlGetLineNo(t->parent);
+    char show[24], where[180] = "between records";
+    size_t k = 0;
+    for (; p[k] && k < sizeof show - 1 && p[k] != '\n' && p[k] != '\r'; k++)
+        show[k] = (char)(p[k] < 0x20 || p[k] >= 0x7f ? '?' : p[k]);
+    show[k] = 0;
+    if (t->parent && t->parent->type == XML_ELEMENT_NODE && t->parent->parent &&
+        t->parent->parent->type == XML_ELEMENT_NODE) {
+        memcpy(where, "in element ", 11);
+        qname(t->parent, where + 11, sizeof where - 11);
+    }
+    if (!r->t) { /* before the first record: said once it is read */
+        if (!r->early_line) {
+            r->early_line = line;
+            snprintf(r->early, sizeof r->early, "%s%s", show, p[k] ? "..." : "");
+        }
+        return;
+    }
+    finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), 0, 0, -1,
+            "line %ld: text \"%s%s\" %s is no field's; left out", line, show, p[k] ? "..." : "",
+            where);
 }
 
 /* ------------------------------------------------------------------------- values */
@@ -521,6 +565,8 @@ static void enter(R *r, int k)
 static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
 {
     for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            stray_text(r, c);
         if (c->type != XML_ELEMENT_NODE)
             continue;
         char name[200];
@@ -605,6 +651,8 @@ static void read_mapped(R *r, xmlNodePtr rec, int rk)
         if (is_ns(c, EBTS__NS_LEBTS, "Field"))
             read_carrier_field(r, c, m->nodes[rk].rtype);
     for (xmlNodePtr c = rec->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            stray_text(r, c);
         if (c->type != XML_ELEMENT_NODE || is_ns(c, EBTS__NS_LEBTS, "Field"))
             continue;
         char name[200];
@@ -1029,6 +1077,10 @@ static int read_record(R *r, xmlNodePtr c, ebts_error *err)
         read_mapped(r, c, rk);
         int rc = r->oom ? -1 : build_record(r, 0, line, err);
         r->ascii7 = ebts__txn_ascii7(r->t);
+        if (r->early_line)
+            finding(r, r->early_line, EBTS__C_XML_ELEMENT_UNPLACED, -1, 0, 0, -1,
+                    "line %ld: text \"%s\" between records is no field's; left out",
+                    r->early_line, r->early);
         return rc;
     }
     if (type == 4 || type == 7) {
@@ -1150,6 +1202,11 @@ static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *
     int ret = xmlTextReaderIsEmptyElement(rd) ? xmlTextReaderNext(rd) : xmlTextReaderRead(rd);
     while (ret == 1) {
         if (xmlTextReaderDepth(rd) != 1 || xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT) {
+            int type = xmlTextReaderNodeType(rd);
+            xmlNodePtr n = type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA
+                               ? xmlTextReaderCurrentNode(rd) : NULL;
+            if (n && xmlTextReaderDepth(rd) == 1)
+                stray_text(r, n);
             ret = xmlTextReaderRead(rd);
             continue;
         }

@@ -88,6 +88,11 @@ Mi4wMDE6MB0yLjAwMjowMRwyLjAwMTowHTIuMDAyOjAyHA==</lebts:Record>\
 &|' fixtures/xml/errt.xml > "$T/rec2.xml"
 expect 1 "two records in one lebts:Record" -- "$CONV" --to traditional -o "$T/o.eft" "$T/rec2.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 52: lebts:Record of Type-2: 17 bytes after" "bytes after the carried record are said"
+sed -e 's|^  <itl:PackageDescriptiveTextRecord>$|LOST TEXT\n&|' \
+    -e 's|^    <itl:UserDefinedDescriptiveDetail>$|& MORE|' fixtures/xml/errt.xml > "$T/text.xml"
+expect 1 "text outside any element that takes it" -- "$CONV" --to traditional -o "$T/o.eft" "$T/text.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED: line 34: text" "text between records is said, at its line"
+has "$T/err" "error: XML_ELEMENT_UNPLACED: line 38: text" "text in a container element is said, at its line"
 
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
