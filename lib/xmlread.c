@@ -61,7 +61,118 @@ typedef struct R {
     size_t ncnt, capcnt;
     long early_line; /* text before the first record, said once there is a transaction */
     char early[32];
+    size_t nelem;            /* the elements before the record being read, the root included */
+    size_t scan_elem, scan_off; /* big_lines: the start tags counted so far, where it stopped */
+    long scan_line;
 } R;
+
+/* ------------------------------------------------------------------ lines past 65535 */
+
+/* An element's line: libxml2 keeps 16 bits of it in the node (65535: more), so big_lines puts
+ * the lines past that in the node's psvi, which nothing else uses here. */
+static long node_line(xmlNodePtr n)
+{
+    if (n->type == XML_ELEMENT_NODE && n->line == 65535 && n->psvi)
+        return (long)(ptrdiff_t)n->psvi;
+    return xmlGetLineNo(n);
+}
+
+/* Past b[i], the first "end" (whose first byte is *end), the lines counted on the way; the
+ * offset after it, or n. */
+static size_t skip_to(const unsigned char *b, size_t n, size_t i, const char *end, long *line)
+{
+    size_t el = strlen(end);
+    for (; i < n; i++) {
+        if (b[i] == '\n')
+            ++*line;
+        else if (b[i] == (unsigned char)end[0] && n - i >= el && memcmp(b + i, end, el) == 0)
+            return i + el;
+    }
+    return n;
+}
+
+/* The line where the next start tag of the document ends (where libxml2 puts its element), from
+ * the bytes; 0 when there is none. Only asked of a document in an encoding ASCII is part of. */
+static long next_start_tag(R *r)
+{
+    const unsigned char *b = r->xml;
+    size_t n = r->xlen, i = r->scan_off;
+    while (i < n) {
+        const unsigned char *lt = memchr(b + i, '<', n - i);
+        size_t j = lt ? (size_t)(lt - b) : n;
+        for (; i < j; i++)
+            r->scan_line += b[i] == '\n';
+        if (j + 1 >= n)
+            break;
+        const char *end = b[j + 1] == '?' ? "?>" : b[j + 1] == '/' ? ">" : NULL;
+        if (n - j >= 4 && memcmp(b + j, "<!--", 4) == 0)
+            end = "-->";
+        else if (n - j >= 9 && memcmp(b + j, "<![CDATA[", 9) == 0)
+            end = "]]>";
+        else if (b[j + 1] == '!')
+            end = ">";
+        if (end) {
+            i = skip_to(b, n, j + 1, end, &r->scan_line);
+            continue;
+        }
+        unsigned char q = 0; /* a start tag: to its '>', past quoted attribute values */
+        for (i = j + 1; i < n && (q || b[i] != '>'); i++) {
+            r->scan_line += b[i] == '\n';
+            q = q ? (b[i] == q ? 0 : q) : (b[i] == '"' || b[i] == '\'' ? b[i] : 0);
+        }
+        r->scan_off = i < n ? i + 1 : n;
+        r->scan_elem++;
+        return r->scan_line;
+    }
+    r->scan_off = n;
+    return 0;
+}
+
+/* The elements of record top (a walk without recursion, in document order) whose line libxml2
+ * could not keep get it from the bytes: the start tags are counted from the top of the document
+ * to this record's, then one for each element. */
+static void big_lines(R *r, xmlNodePtr top)
+{
+    size_t count = 0;
+    int big = 0;
+    for (xmlNodePtr n = top; n;) {
+        if (n->type == XML_ELEMENT_NODE) {
+            count++;
+            big |= n->line == 65535;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != top && !n->next)
+            n = n->parent;
+        n = n == top ? NULL : n->next;
+    }
+    const unsigned char *b = r->xml;
+    int ascii = r->xlen >= 2 && b[0] != 0 && b[1] != 0 && b[0] != 0xFE && b[0] != 0xFF;
+    size_t base = r->nelem;
+    r->nelem = base + count;
+    if (!big || !ascii)
+        return;
+    if (!r->scan_line)
+        r->scan_line = 1;
+    while (r->scan_elem < base && next_start_tag(r))
+        ;
+    for (xmlNodePtr n = top; n && r->scan_elem >= base;) {
+        if (n->type == XML_ELEMENT_NODE) {
+            long line = next_start_tag(r);
+            if (n->line == 65535 && line > 0)
+                n->psvi = (void *)(ptrdiff_t)line;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != top && !n->next)
+            n = n->parent;
+        n = n == top ? NULL : n->next;
+    }
+}
 
 /* ------------------------------------------------------------------------------ findings */
 
@@ -146,7 +257,7 @@ static void qname(xmlNodePtr n, char *out, size_t size)
 
 static void unknown(R *r, xmlNodePtr n)
 {
-    long line = xmlGetLineNo(n);
+    long line = node_line(n);
     finding(r, line, EBTS__C_XML_UNKNOWN_ELEMENT, rec_now(r), 0, 0, -1,
             "line %ld: element %s is not part of the mapping; left out", line,
             (const char *)n->name);
@@ -156,7 +267,7 @@ static void unplaced(R *r, xmlNodePtr n, const char *why)
 {
     char name[160];
     qname(n, name, sizeof name);
-    long line = xmlGetLineNo(n);
+    long line = node_line(n);
     finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), 0, 0, -1,
             "line %ld: element %s holds data %s", line, name, why);
 }
@@ -180,7 +291,7 @@ static void stray_text(R *r, xmlNodePtr t)
         for (const xmlChar *q = p; line > 0 && *q; q++)
             line -= *q == '\n';
     if (line < 1 && t->parent)
-        line = xmlGetLineNo(t->parent);
+        line = node_line(t->parent);
     char show[24], where[180] = "between records";
     size_t k = 0;
     for (; p[k] && k < sizeof show - 1 && p[k] != '\n' && p[k] != '\r'; k++)
@@ -530,7 +641,7 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
     r->last_sub[k] = sub;
     r->last_grp[k] = grp;
     int item = grp >= 0 ? x->tail_base + grp * x->tail_len + x->item : x->item;
-    long line = xmlGetLineNo(n);
+    long line = node_line(n);
     if (x->conv == EBTS__XC_BASE64 && rtype != 4 && rtype != 7) {
         val *v = add_val(r, x->field, (size_t)sub, item, x->conv, line);
         if (v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom)
@@ -579,7 +690,7 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
                 if (!text)
                     r->oom = 1;
                 else
-                    add_text(r, 4, 0, -1, EBTS__XC_TEXT, xmlGetLineNo(c), text);
+                    add_text(r, 4, 0, -1, EBTS__XC_TEXT, node_line(c), text);
                 free(text);
             } else if (has_text(c)) {
                 unplaced(r, c, "but is not part of the mapping; left out");
@@ -632,7 +743,7 @@ static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
                  rtype);
         unplaced(r, c, why);
     } else
-        add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, xmlGetLineNo(c), text);
+        add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, node_line(c), text);
     free(text);
     xmlFree(tag);
     xmlFree(enc);
@@ -1037,7 +1148,7 @@ static void read_carrier_record(R *r, xmlNodePtr c)
     unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
     const unsigned char *bytes;
     size_t len;
-    long line = xmlGetLineNo(c);
+    long line = node_line(c);
     size_t n0 = r->t->dl.n;
     /* any type the reader gives a record, 0 included (a tag "0.001:"), 1 (a second Type-1) */
     int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && decode_image(r, c, &bytes, &len) == 0 &&
@@ -1063,7 +1174,7 @@ static int read_record(R *r, xmlNodePtr c, ebts_error *err)
         return -1;
     int rk = canon_name(r->m, c, rname, sizeof rname) ? xchild(r->m, -1, rname) : -1;
     unsigned type = rk >= 0 ? r->m->nodes[rk].rtype : 0;
-    long line = xmlGetLineNo(c);
+    long line = node_line(c);
     if (!r->t && type != 1) {
         ebts__error_set(err, EBTS__C_XML_NOT_TRANSACTION, line_offset(r, line), -1, NULL,
                         "line %ld: the first record is not itl:PackageInformationRecord", line);
@@ -1213,10 +1324,11 @@ static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *
         xmlNodePtr c = xmlTextReaderExpand(rd);
         if (!c || msg[0])
             return 0;
+        big_lines(r, c);
         if (too_deep(c, MAX_DEPTH)) {
-            ebts__error_set(err, EBTS__C_XML_SYNTAX, line_offset(r, xmlGetLineNo(c)), -1, NULL,
+            ebts__error_set(err, EBTS__C_XML_SYNTAX, line_offset(r, node_line(c)), -1, NULL,
                             "XML not well-formed: line %ld: elements nested deeper than %d",
-                            xmlGetLineNo(c), MAX_DEPTH);
+                            node_line(c), MAX_DEPTH);
             return -1;
         }
         if (read_record(r, c, err) < 0)
@@ -1282,6 +1394,7 @@ static ebts_txn *read_document(R *r, xmlTextReaderPtr rd, const char *msg, ebts_
                                  : "XML not well-formed: no root element");
         return NULL;
     }
+    r->nelem = 1; /* the root: big_lines counts the start tags of the document */
     if (map_of_root(root) && set_map(r, map_of_root(root)) < 0)
         return NULL;
     ret = read_records(r, rd, msg, err);

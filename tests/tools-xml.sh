@@ -94,5 +94,22 @@ expect 1 "text outside any element that takes it" -- "$CONV" --to traditional -o
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 34: text" "text between records is said, at its line"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 38: text" "text in a container element is said, at its line"
 
+# Past line 65535 libxml2 keeps no element's line (its nodes hold 16 bits): the lines said are
+# still those of the elements, as grep -n finds them, with CRLF line ends too.
+for eol in lf crlf; do
+    awk -v eol="$eol" '{ sub(/\r$/, "") }
+        /^  <itl:PackageDescriptiveTextRecord>$/ { for (i = 0; i < 70000; i++) printf "%s", (eol == "crlf" ? "\r\n" : "\n") }
+        /^    <itl:UserDefinedDescriptiveDetail>$/ { e = (eol == "crlf" ? "\r\n" : "\n")
+            printf "<ebts:Bogus/>%s  <ebts:Gone>x</ebts:Gone>%s<ebts:Also\n  a=\"1\"/><ebts:Last/>%s", e, e, e }
+        { printf "%s%s", $0, (eol == "crlf" ? "\r\n" : "\n") }' fixtures/xml/errt.xml > "$T/long.xml"
+    expect 1 "a document of 70 000 lines ($eol)" -- "$CONV" --to traditional -o "$T/o.eft" "$T/long.xml"
+    for el in Bogus ebts:Gone Last; do
+        n=$(grep -n "<ebts:${el#ebts:}" "$T/long.xml" | cut -d: -f1)
+        has "$T/err" "line $n: element $el " "$el at line $n ($eol)"
+    done
+    n=$(grep -n 'a="1"' "$T/long.xml" | cut -d: -f1) # where its start tag ends, as libxml2 says
+    has "$T/err" "line $n: element Also " "a start tag over two lines, at line $n ($eol)"
+done
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
