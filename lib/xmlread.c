@@ -828,11 +828,16 @@ static int cmp_val(const void *a, const void *b)
 /* What the traditional encoding's reader says of a value (the XML reader builds values it never
  * frames): a leading space, a byte above 0x7F where 7-bit ASCII is declared, an item that begins
  * like a tag of its record (it stays an item here; in traditional bytes it would end the field). */
-static long line_of(const val *vs, size_t nvs, long sub, long item)
+/* The line of the value at (sub, item), asked in their order: *k, where the last search
+ * stopped, moves forward only (vs is sorted by subfield, then item), so a field of n values
+ * costs n steps, not n per separator. */
+static long line_of(const val *vs, size_t nvs, long sub, long item, size_t *k)
 {
-    for (size_t k = 0; k < nvs; k++)
-        if ((long)vs[k].sub == sub && (vs[k].item < 0 || vs[k].item == item))
-            return vs[k].line;
+    while (*k < nvs && ((long)vs[*k].sub < sub ||
+                        ((long)vs[*k].sub == sub && vs[*k].item >= 0 && vs[*k].item < item)))
+        ++*k;
+    if (*k < nvs && (long)vs[*k].sub == sub && (vs[*k].item < 0 || vs[*k].item == item))
+        return vs[*k].line;
     return vs[0].line;
 }
 
@@ -854,6 +859,7 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
             break;
         }
     long sub = 0, item = 0;
+    size_t k = 0;
     for (uint32_t i = 0; !(f->flags & EBTS__F_MALFORMED) && i < f->len; i++) {
         unsigned char c = f->val[i];
         if (c != EBTS__RS && c != EBTS__US)
@@ -867,22 +873,22 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
                        EBTS__AT_ITEM(0, (long)ri, rtype, f->number, sub, item),
                        EBTS__READS_AS_TAG_MSG, (int)len, (const char *)(f->val + i + 1),
                        c == EBTS__RS ? "RS" : "US");
-        at_line(r, n1, line_of(vs, nvs, sub, item));
+        if (r->t->dl.n > n1)
+            at_line(r, n1, line_of(vs, nvs, sub, item, &k));
     }
     at_line(r, n0, vs[0].line);
 }
 
-/* The first field numbered `number` of record ri (first: 1) or its last. */
+/* The first field numbered `number` of record ri (first: 1) or its last (looked for from the
+ * end, where a field just appended stands). */
 static const ebts_field *field_at(const ebts_record *rec, unsigned number, int first)
 {
-    const ebts_field *f = NULL;
-    for (uint32_t i = 0; i < rec->nfields; i++)
-        if (rec->fields[i].number == number && !(rec->fields[i].flags & EBTS__F_MALFORMED)) {
-            f = &rec->fields[i];
-            if (first)
-                break;
-        }
-    return f;
+    for (uint32_t k = 0; k < rec->nfields; k++) {
+        uint32_t i = first ? k : rec->nfields - 1 - k;
+        if (rec->fields[i].number == number && !(rec->fields[i].flags & EBTS__F_MALFORMED))
+            return &rec->fields[i];
+    }
+    return NULL;
 }
 
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number

@@ -111,5 +111,17 @@ for eol in lf crlf; do
     has "$T/err" "line $n: element Also " "a start tag over two lines, at line $n ($eol)"
 done
 
+# 300 000 occurrences of one element, and 300 000 lebts:Field of a few numbers, in one record:
+# read in time linear in their number (each finding's line was looked for from the first value,
+# each carried field from the record's first field: minutes).
+awk '/<ebts:TransactionStatusText>S0002/ { for (i = 0; i < 300000; i++)
+        print "<ebts:TransactionStatusText>A" i "</ebts:TransactionStatusText>" } { print }' \
+    fixtures/xml/errt.xml > "$T/many.xml"
+expect 0 "300 000 occurrences of one element" -- timeout 30 "$CONV" -q --to traditional -o "$T/o.eft" "$T/many.xml"
+awk '/^  <itl:PackageDescriptiveTextRecord>$/ { print "  <itl:PackageDescriptiveTextRecord xmlns:lebts=\"urn:libebts:xml:1\">"
+        for (i = 0; i < 300000; i++) print "<lebts:Field tag=\"2." 900 + i % 50 "\" encoding=\"text\">v</lebts:Field>"
+        next } { print }' fixtures/xml/errt.xml > "$T/many.xml"
+expect 0 "300 000 lebts:Field" -- timeout 30 "$CONV" -q --to traditional -o "$T/o.eft" "$T/many.xml"
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
