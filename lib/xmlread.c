@@ -417,7 +417,7 @@ static const unsigned char b64_tab[256] = {
 
 typedef struct {
     unsigned acc;
-    int bits, bad;
+    int bits, bad, pad; /* pad: the padding began; only more of it and white space may follow */
 } b64;
 
 /* s decoded onto out[*n...] (room enough: 3 bytes per 4 characters); 0, or -1 at the first
@@ -425,7 +425,7 @@ typedef struct {
 static int b64_feed(b64 *d, const char *s, size_t len, unsigned char *out, size_t *n)
 {
     for (size_t i = 0; i < len; i++) {
-        while (d->bits == 0 && len - i >= 4) { /* four characters, three bytes */
+        while (d->bits == 0 && !d->pad && len - i >= 4) { /* four characters, three bytes */
             unsigned a = b64_tab[(unsigned char)s[i]], b = b64_tab[(unsigned char)s[i + 1]],
                      c = b64_tab[(unsigned char)s[i + 2]], e = b64_tab[(unsigned char)s[i + 3]];
             if (a - 1 > 63 || b - 1 > 63 || c - 1 > 63 || e - 1 > 63)
@@ -440,9 +440,11 @@ static int b64_feed(b64 *d, const char *s, size_t len, unsigned char *out, size_
         if (i >= len)
             break;
         unsigned v = b64_tab[(unsigned char)s[i]];
-        if (v == SKIP)
+        if (v == SKIP) {
+            d->pad |= s[i] == '=';
             continue;
-        if (v == 0) {
+        }
+        if (v == 0 || d->pad) {
             d->bad = 1;
             break;
         }
@@ -456,6 +458,13 @@ static int b64_feed(b64 *d, const char *s, size_t len, unsigned char *out, size_
     return d->bad ? -1 : 0;
 }
 
+/* The end of the text: 6 bits left over are a character no byte was made of. */
+static int b64_end(b64 *d)
+{
+    d->bad |= d->bits == 6;
+    return d->bad ? -1 : 0;
+}
+
 static int base64_to_buf(const char *s, ebts__buf *out)
 {
     size_t len = strlen(s), n = 0;
@@ -464,8 +473,8 @@ static int base64_to_buf(const char *s, ebts__buf *out)
         out->oom = 1;
         return -1;
     }
-    b64 d = {0, 0, 0};
-    int rc = b64_feed(&d, s, len, room, &n);
+    b64 d = {0, 0, 0, 0};
+    int rc = b64_feed(&d, s, len, room, &n) < 0 ? -1 : b64_end(&d);
     ebts__buf_put(out, room, n);
     free(room);
     return out->oom ? -1 : rc;
@@ -490,14 +499,14 @@ static int decode_image(R *r, xmlNodePtr n, const unsigned char **bytes, size_t 
         r->oom = 1;
         return -1;
     }
-    b64 d = {0, 0, 0};
+    b64 d = {0, 0, 0, 0};
     for (xmlNodePtr c = n->children; c && !d.bad; c = c->next)
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
             b64_feed(&d, (const char *)c->content, strlen((const char *)c->content), out, &k);
     ebts__arena_take(&r->t->arena, k);
     *bytes = out;
     *len = k;
-    return d.bad ? -1 : 0;
+    return b64_end(&d);
 }
 
 /* ------------------------------------------------------------------------- the tables */
@@ -646,7 +655,7 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
         val *v = add_val(r, x->field, (size_t)sub, item, x->conv, line);
         if (v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom)
             finding(r, line, EBTS__C_XML_VALUE_INVALID, rec_now(r), rtype, x->field, -1,
-                    "%u.%03u: the image is not base64", rtype, x->field);
+                    "line %ld: %u.%03u: the image is not base64", line, rtype, x->field);
         return;
     }
     char *text = text_of(n);
@@ -902,11 +911,15 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
         if (x->item != -2 && x->item != -3)
             continue;
         ebts__buf b = {0};
-        if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom)
+        if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom) {
             finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, x->field, -1,
-                    "lebts:Field %u.%03u: not base64; left out", rtype, x->field);
-        else if (x->conv != EBTS__XC_BASE64)
+                    "line %ld: lebts:Field %u.%03u: not base64; left out", x->line, rtype,
+                    x->field);
+            free(b.p);
+            continue;
+        } else if (x->conv != EBTS__XC_BASE64) {
             ebts__buf_puts(&b, x->text);
+        }
         int rc = 0;
         const unsigned char *bytes = b.p ? b.p : (const unsigned char *)"";
         if (x->item == -2 && x->field == 1)

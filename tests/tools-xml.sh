@@ -123,5 +123,15 @@ awk '/^  <itl:PackageDescriptiveTextRecord>$/ { print "  <itl:PackageDescriptive
         next } { print }' fixtures/xml/errt.xml > "$T/many.xml"
 expect 0 "300 000 lebts:Field" -- timeout 30 "$CONV" -q --to traditional -o "$T/o.eft" "$T/many.xml"
 
+# Base64 goes on after its padding: not base64 (it would decode to other bytes), said at its line.
+for b64 in QQ=QUJD QUJD=QUJD QUJDQ; do
+    carry pad "<lebts:Field tag=\"2.901\" encoding=\"base64\">$b64</lebts:Field>"
+    expect 1 "lebts:Field of base64 $b64" -- "$CONV" --to traditional -o "$T/o.eft" "$T/pad.xml"
+    has "$T/err" "error: XML_VALUE_INVALID 2.901: line 35:" "base64 $b64 is said to be no base64"
+done
+carry pad '<lebts:Field tag="2.901" encoding="base64"> QUJD  QQ==  </lebts:Field>'
+expect 0 "base64 with white space and its padding at the end" -- "$CONV" --to readable --plain "$T/pad.xml"
+has "$T/out" "2.901:ABCA<" "white space and padding are read as base64 has them"
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
