@@ -962,7 +962,7 @@ int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned t
 #endif
     long rec = (long)t->nrecs;
     ebts_record *r = NULL;
-    if (binary && is_binary_type(type) && n >= 5 && n <= 0xffffffffu) {
+    if (binary && is_binary_type(type) && n >= binary_header(type) && n <= 0xffffffffu) {
         r = ebts__record_new(t, type);
         if (!r || ebts__txn_add_record(t, r) < 0) {
             ebts__error_oom(err);

@@ -133,5 +133,13 @@ carry pad '<lebts:Field tag="2.901" encoding="base64"> QUJD  QQ==  </lebts:Field
 expect 0 "base64 with white space and its padding at the end" -- "$CONV" --to readable --plain "$T/pad.xml"
 has "$T/out" "2.901:ABCA<" "white space and padding are read as base64 has them"
 
+# A lebts:Record of a binary type shorter than its type's header (Type-4: 18 bytes) is no record:
+# written, it would not read back.
+sed -e 's|^</itl:NISTBiometricInformationExchangePackage>$|  <lebts:Record xmlns:lebts="urn:libebts:xml:1" type="4" encoding="base64">AAAABQE=</lebts:Record>\
+&|' fixtures/xml/errt.xml > "$T/short4.xml"
+expect 1 "a Type-4 lebts:Record of 5 bytes" -- "$CONV" --to traditional -o "$T/o.eft" "$T/short4.xml"
+has "$T/err" "error: XML_VALUE_INVALID: line 52: lebts:Record of Type-4" "the short Type-4 is refused at its line"
+expect 0 "what is written reads back" -- "$CONV" --to traditional -o "$T/o2.eft" "$T/o.eft"
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
