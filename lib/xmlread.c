@@ -59,6 +59,7 @@ typedef struct R {
     unsigned char *is_grp;
     int *cnt_idc; /* the IDCs the content summary gives, by record */
     size_t ncnt, capcnt;
+    int u16;         /* 1: UTF-16LE, 2: UTF-16BE (told by the first bytes), 0: other */
     long early_line; /* text before the first record, said once there is a transaction */
     char early[32];
     size_t nelem;            /* the elements before the record being read, the root included */
@@ -180,6 +181,26 @@ static void big_lines(R *r, xmlNodePtr top)
  * before it starts from the checkpoint kept every EBTS__XLINE_STEP lines, so findings out of
  * document order cost a few lines each, not a scan from the top. */
 #define EBTS__XLINE_STEP 1024
+
+/* The last byte of the next line feed at or after from: in UTF-16 the code unit 0x000A (a byte
+ * 0x0A may be half of another character), elsewhere the byte; NULL when there is none. */
+static const unsigned char *next_lf(const R *r, size_t from)
+{
+    const unsigned char *b = r->xml;
+    for (size_t i = from; i < r->xlen;) {
+        const unsigned char *nl = memchr(b + i, '\n', r->xlen - i);
+        size_t k = nl ? (size_t)(nl - b) : r->xlen;
+        if (!nl || !r->u16)
+            return nl;
+        if (r->u16 == 1 && k % 2 == 0 && k + 1 < r->xlen && b[k + 1] == 0)
+            return nl + 1; /* little-endian: 0A 00 */
+        if (r->u16 == 2 && k % 2 == 1 && b[k - 1] == 0)
+            return nl; /* big-endian: 00 0A */
+        i = k + 1;
+    }
+    return NULL;
+}
+
 static size_t line_offset(R *r, long line)
 {
     if (line < r->cur_line) {
@@ -190,7 +211,7 @@ static size_t line_offset(R *r, long line)
         r->cur_off = k ? r->ck[k - 1] : 0;
     }
     while (r->cur_line < line && r->cur_off < r->xlen) {
-        const unsigned char *nl = memchr(r->xml + r->cur_off, '\n', r->xlen - r->cur_off);
+        const unsigned char *nl = next_lf(r, r->cur_off);
         if (!nl) {
             r->cur_off = r->xlen;
             break;
@@ -1457,6 +1478,10 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
     r.xml = p;
     r.xlen = n;
     r.cur_line = 1;
+    if (n >= 4 && ((p[0] == 0xFF && p[1] == 0xFE) || memcmp(p, "<\0?\0", 4) == 0))
+        r.u16 = 1;
+    else if (n >= 4 && ((p[0] == 0xFE && p[1] == 0xFF) || memcmp(p, "\0<\0?", 4) == 0))
+        r.u16 = 2;
     ebts_txn *t = NULL;
     if (rd) {
         t = read_document(&r, rd, msg, err);

@@ -141,5 +141,21 @@ expect 1 "a Type-4 lebts:Record of 5 bytes" -- "$CONV" --to traditional -o "$T/o
 has "$T/err" "error: XML_VALUE_INVALID: line 52: lebts:Record of Type-4" "the short Type-4 is refused at its line"
 expect 0 "what is written reads back" -- "$CONV" --to traditional -o "$T/o2.eft" "$T/o.eft"
 
+# A finding's offset in a UTF-16 document is where its line begins: after the code unit LF, not
+# after a byte 0x0A (half of it, or of another character such as U+010A).
+if command -v iconv >/dev/null 2>&1; then
+    for enc in UTF-16LE UTF-16BE; do
+        sed -e 's/encoding="UTF-8"/encoding="UTF-16"/' -e '1a <!-- \xc4\x8a \xe0\xa8\x85 -->' \
+            -e 's|^    <itl:UserDefinedDescriptiveDetail>$|&\n<ebts:Bogus>\xc4\x8a</ebts:Bogus>|' \
+            fixtures/xml/errt.xml > "$T/u8.xml"
+        { if [ $enc = UTF-16LE ]; then printf '\377\376'; else printf '\376\377'; fi
+          iconv -f UTF-8 -t $enc "$T/u8.xml"; } > "$T/u16.xml"
+        n=$(grep -n "<ebts:Bogus>" "$T/u8.xml" | cut -d: -f1)
+        off=$(( 2 + $(head -n $((n - 1)) "$T/u8.xml" | iconv -f UTF-8 -t $enc | wc -c) ))
+        expect 1 "a $enc document" -- "$CONV" --to traditional -o "$T/o.eft" "$T/u16.xml"
+        has "$T/err" "u16.xml:$off: error: XML_ELEMENT_UNPLACED: line $n: element ebts:Bogus" "$enc: the line's first byte is the offset"
+    done
+fi
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
