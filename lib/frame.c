@@ -946,8 +946,9 @@ fail:
  * t's arena. A binary record's type is given; a tagged record is typed by its tags, whatever
  * type it was announced as, as the transaction's reader types it. */
 int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned type, int binary,
-                       const ebts_read_options *o, ebts_error *err)
+                       const ebts_read_options *o, size_t *used, ebts_error *err)
 {
+    tag tg;
     P p;
     memset(&p, 0, sizeof p);
     p.t = t;
@@ -961,7 +962,7 @@ int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned t
 #endif
     long rec = (long)t->nrecs;
     ebts_record *r = NULL;
-    if (binary && is_binary_type(type) && n >= 5 && n <= 0xffffffffu) {
+    if (binary && is_binary_type(type) && n >= binary_header(type) && n <= 0xffffffffu) {
         r = ebts__record_new(t, type);
         if (!r || ebts__txn_add_record(t, r) < 0) {
             ebts__error_oom(err);
@@ -970,9 +971,10 @@ int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned t
         r->binary = 1;
         r->raw = b;
         r->rawlen = (uint32_t)n;
-    } else if (!binary && n > 0 && n <= 0xfffffff0u && looks_tagged(&p, 0)) {
-        size_t next;
-        r = parse_tagged(&p, 0, rec, 0, &next);
+        *used = n;
+    } else if (!binary && n > 0 && n <= 0xfffffff0u && looks_tagged(&p, 0) &&
+               read_tag(b, n, 0, 64, &tg) && tg.type == type) {
+        r = parse_tagged(&p, 0, rec, 0, used);
         if (!r)
             return -1;
         for (uint32_t i = 0; i < r->nfields; i++)

@@ -441,10 +441,11 @@ void ebts__outfile_abort(ebts__outfile *o);
 /* frame.c: parse a traditional buffer into t (t->buf/len set). 0 ok, -1 fatal (err filled). */
 int ebts__frame(ebts_txn *t, const ebts_read_options *o, ebts_error *err);
 /* One record's traditional bytes b[0, n), which live in t's arena, appended to t as its last
- * record: binary (of the type given) or tagged (typed by its tags); its findings' offsets are
- * in b. 0, or -1 (err) when the bytes are no such record. */
+ * record: binary (of the type given) or tagged (its first tag of the type given); its
+ * findings' offsets are in b; *used: the bytes the record took (a tagged one ends at its FS).
+ * 0, or -1 (err) when the bytes are no such record. */
 int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned type, int binary,
-                       const ebts_read_options *o, ebts_error *err);
+                       const ebts_read_options *o, size_t *used, ebts_error *err);
 /* The length of a tag "T.N:" of record type rtype (each number 1-9 digits) at b[pos..n), 0 when
  * there is none: after RS or US, what the reader takes for a field's start. */
 size_t ebts__tag_of_type(const unsigned char *b, size_t n, size_t pos, unsigned rtype);

@@ -59,7 +59,121 @@ typedef struct R {
     unsigned char *is_grp;
     int *cnt_idc; /* the IDCs the content summary gives, by record */
     size_t ncnt, capcnt;
+    int u16;         /* 1: UTF-16LE, 2: UTF-16BE (told by the first bytes), 0: other */
+    long early_line; /* text before the first record, said once there is a transaction */
+    char early[32];
+    size_t nelem;            /* the elements before the record being read, the root included */
+    size_t scan_elem, scan_off; /* big_lines: the start tags counted so far, where it stopped */
+    long scan_line;
 } R;
+
+/* ------------------------------------------------------------------ lines past 65535 */
+
+/* An element's line: libxml2 keeps 16 bits of it in the node (65535: more), so big_lines puts
+ * the lines past that in the node's psvi, which nothing else uses here. */
+static long node_line(xmlNodePtr n)
+{
+    if (n->type == XML_ELEMENT_NODE && n->line == 65535 && n->psvi)
+        return (long)(ptrdiff_t)n->psvi;
+    return xmlGetLineNo(n);
+}
+
+/* Past b[i], the first "end" (whose first byte is *end), the lines counted on the way; the
+ * offset after it, or n. */
+static size_t skip_to(const unsigned char *b, size_t n, size_t i, const char *end, long *line)
+{
+    size_t el = strlen(end);
+    for (; i < n; i++) {
+        if (b[i] == '\n')
+            ++*line;
+        else if (b[i] == (unsigned char)end[0] && n - i >= el && memcmp(b + i, end, el) == 0)
+            return i + el;
+    }
+    return n;
+}
+
+/* The line where the next start tag of the document ends (where libxml2 puts its element), from
+ * the bytes; 0 when there is none. Only asked of a document in an encoding ASCII is part of. */
+static long next_start_tag(R *r)
+{
+    const unsigned char *b = r->xml;
+    size_t n = r->xlen, i = r->scan_off;
+    while (i < n) {
+        const unsigned char *lt = memchr(b + i, '<', n - i);
+        size_t j = lt ? (size_t)(lt - b) : n;
+        for (; i < j; i++)
+            r->scan_line += b[i] == '\n';
+        if (j + 1 >= n)
+            break;
+        const char *end = b[j + 1] == '?' ? "?>" : b[j + 1] == '/' ? ">" : NULL;
+        if (n - j >= 4 && memcmp(b + j, "<!--", 4) == 0)
+            end = "-->";
+        else if (n - j >= 9 && memcmp(b + j, "<![CDATA[", 9) == 0)
+            end = "]]>";
+        else if (b[j + 1] == '!')
+            end = ">";
+        if (end) {
+            i = skip_to(b, n, j + 1, end, &r->scan_line);
+            continue;
+        }
+        unsigned char q = 0; /* a start tag: to its '>', past quoted attribute values */
+        for (i = j + 1; i < n && (q || b[i] != '>'); i++) {
+            r->scan_line += b[i] == '\n';
+            q = q ? (b[i] == q ? 0 : q) : (b[i] == '"' || b[i] == '\'' ? b[i] : 0);
+        }
+        r->scan_off = i < n ? i + 1 : n;
+        r->scan_elem++;
+        return r->scan_line;
+    }
+    r->scan_off = n;
+    return 0;
+}
+
+/* The elements of record top (a walk without recursion, in document order) whose line libxml2
+ * could not keep get it from the bytes: the start tags are counted from the top of the document
+ * to this record's, then one for each element. */
+static void big_lines(R *r, xmlNodePtr top)
+{
+    size_t count = 0;
+    int big = 0;
+    for (xmlNodePtr n = top; n;) {
+        if (n->type == XML_ELEMENT_NODE) {
+            count++;
+            big |= n->line == 65535;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != top && !n->next)
+            n = n->parent;
+        n = n == top ? NULL : n->next;
+    }
+    const unsigned char *b = r->xml;
+    int ascii = r->xlen >= 2 && b[0] != 0 && b[1] != 0 && b[0] != 0xFE && b[0] != 0xFF;
+    size_t base = r->nelem;
+    r->nelem = base + count;
+    if (!big || !ascii)
+        return;
+    if (!r->scan_line)
+        r->scan_line = 1;
+    while (r->scan_elem < base && next_start_tag(r))
+        ;
+    for (xmlNodePtr n = top; n && r->scan_elem >= base;) {
+        if (n->type == XML_ELEMENT_NODE) {
+            long line = next_start_tag(r);
+            if (n->line == 65535 && line > 0)
+                n->psvi = (void *)(ptrdiff_t)line;
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n != top && !n->next)
+            n = n->parent;
+        n = n == top ? NULL : n->next;
+    }
+}
 
 /* ------------------------------------------------------------------------------ findings */
 
@@ -67,6 +181,26 @@ typedef struct R {
  * before it starts from the checkpoint kept every EBTS__XLINE_STEP lines, so findings out of
  * document order cost a few lines each, not a scan from the top. */
 #define EBTS__XLINE_STEP 1024
+
+/* The last byte of the next line feed at or after from: in UTF-16 the code unit 0x000A (a byte
+ * 0x0A may be half of another character), elsewhere the byte; NULL when there is none. */
+static const unsigned char *next_lf(const R *r, size_t from)
+{
+    const unsigned char *b = r->xml;
+    for (size_t i = from; i < r->xlen;) {
+        const unsigned char *nl = memchr(b + i, '\n', r->xlen - i);
+        size_t k = nl ? (size_t)(nl - b) : r->xlen;
+        if (!nl || !r->u16)
+            return nl;
+        if (r->u16 == 1 && k % 2 == 0 && k + 1 < r->xlen && b[k + 1] == 0)
+            return nl + 1; /* little-endian: 0A 00 */
+        if (r->u16 == 2 && k % 2 == 1 && b[k - 1] == 0)
+            return nl; /* big-endian: 00 0A */
+        i = k + 1;
+    }
+    return NULL;
+}
+
 static size_t line_offset(R *r, long line)
 {
     if (line < r->cur_line) {
@@ -77,7 +211,7 @@ static size_t line_offset(R *r, long line)
         r->cur_off = k ? r->ck[k - 1] : 0;
     }
     while (r->cur_line < line && r->cur_off < r->xlen) {
-        const unsigned char *nl = memchr(r->xml + r->cur_off, '\n', r->xlen - r->cur_off);
+        const unsigned char *nl = next_lf(r, r->cur_off);
         if (!nl) {
             r->cur_off = r->xlen;
             break;
@@ -144,7 +278,7 @@ static void qname(xmlNodePtr n, char *out, size_t size)
 
 static void unknown(R *r, xmlNodePtr n)
 {
-    long line = xmlGetLineNo(n);
+    long line = node_line(n);
     finding(r, line, EBTS__C_XML_UNKNOWN_ELEMENT, rec_now(r), 0, 0, -1,
             "line %ld: element %s is not part of the mapping; left out", line,
             (const char *)n->name);
@@ -154,9 +288,51 @@ static void unplaced(R *r, xmlNodePtr n, const char *why)
 {
     char name[160];
     qname(n, name, sizeof name);
-    long line = xmlGetLineNo(n);
+    long line = node_line(n);
     finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), 0, 0, -1,
             "line %ld: element %s holds data %s", line, name, why);
+}
+
+/* Text that is not only white space where no value is read (between records, beside the
+ * children of an element): said, never dropped silently. Its line is where its first
+ * character that is not white space stands. */
+static void stray_text(R *r, xmlNodePtr t)
+{
+    const xmlChar *p = t->content;
+    while (p && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    if (!p || !*p)
+        return;
+    /* libxml2 gives a text node the line where it ends, a CDATA section where it begins */
+    long line = xmlGetLineNo(t);
+    if (t->type == XML_CDATA_SECTION_NODE)
+        for (const xmlChar *q = t->content; line > 0 && q < p; q++)
+            line += *q == '\n';
+    else
+        for (const xmlChar *q = p; line > 0 && *q; q++)
+            line -= *q == '\n';
+    if (line < 1 && t->parent)
+        line = node_line(t->parent);
+    char show[24], where[180] = "between records";
+    size_t k = 0;
+    for (; p[k] && k < sizeof show - 1 && p[k] != '\n' && p[k] != '\r'; k++)
+        show[k] = (char)(p[k] < 0x20 || p[k] >= 0x7f ? '?' : p[k]);
+    show[k] = 0;
+    if (t->parent && t->parent->type == XML_ELEMENT_NODE && t->parent->parent &&
+        t->parent->parent->type == XML_ELEMENT_NODE) {
+        memcpy(where, "in element ", 11);
+        qname(t->parent, where + 11, sizeof where - 11);
+    }
+    if (!r->t) { /* before the first record: said once it is read */
+        if (!r->early_line) {
+            r->early_line = line;
+            snprintf(r->early, sizeof r->early, "%s%s", show, p[k] ? "..." : "");
+        }
+        return;
+    }
+    finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), 0, 0, -1,
+            "line %ld: text \"%s%s\" %s is no field's; left out", line, show, p[k] ? "..." : "",
+            where);
 }
 
 /* ------------------------------------------------------------------------- values */
@@ -262,7 +438,7 @@ static const unsigned char b64_tab[256] = {
 
 typedef struct {
     unsigned acc;
-    int bits, bad;
+    int bits, bad, pad; /* pad: the padding began; only more of it and white space may follow */
 } b64;
 
 /* s decoded onto out[*n...] (room enough: 3 bytes per 4 characters); 0, or -1 at the first
@@ -270,7 +446,7 @@ typedef struct {
 static int b64_feed(b64 *d, const char *s, size_t len, unsigned char *out, size_t *n)
 {
     for (size_t i = 0; i < len; i++) {
-        while (d->bits == 0 && len - i >= 4) { /* four characters, three bytes */
+        while (d->bits == 0 && !d->pad && len - i >= 4) { /* four characters, three bytes */
             unsigned a = b64_tab[(unsigned char)s[i]], b = b64_tab[(unsigned char)s[i + 1]],
                      c = b64_tab[(unsigned char)s[i + 2]], e = b64_tab[(unsigned char)s[i + 3]];
             if (a - 1 > 63 || b - 1 > 63 || c - 1 > 63 || e - 1 > 63)
@@ -285,9 +461,11 @@ static int b64_feed(b64 *d, const char *s, size_t len, unsigned char *out, size_
         if (i >= len)
             break;
         unsigned v = b64_tab[(unsigned char)s[i]];
-        if (v == SKIP)
+        if (v == SKIP) {
+            d->pad |= s[i] == '=';
             continue;
-        if (v == 0) {
+        }
+        if (v == 0 || d->pad) {
             d->bad = 1;
             break;
         }
@@ -301,6 +479,13 @@ static int b64_feed(b64 *d, const char *s, size_t len, unsigned char *out, size_
     return d->bad ? -1 : 0;
 }
 
+/* The end of the text: 6 bits left over are a character no byte was made of. */
+static int b64_end(b64 *d)
+{
+    d->bad |= d->bits == 6;
+    return d->bad ? -1 : 0;
+}
+
 static int base64_to_buf(const char *s, ebts__buf *out)
 {
     size_t len = strlen(s), n = 0;
@@ -309,8 +494,8 @@ static int base64_to_buf(const char *s, ebts__buf *out)
         out->oom = 1;
         return -1;
     }
-    b64 d = {0, 0, 0};
-    int rc = b64_feed(&d, s, len, room, &n);
+    b64 d = {0, 0, 0, 0};
+    int rc = b64_feed(&d, s, len, room, &n) < 0 ? -1 : b64_end(&d);
     ebts__buf_put(out, room, n);
     free(room);
     return out->oom ? -1 : rc;
@@ -335,14 +520,14 @@ static int decode_image(R *r, xmlNodePtr n, const unsigned char **bytes, size_t 
         r->oom = 1;
         return -1;
     }
-    b64 d = {0, 0, 0};
+    b64 d = {0, 0, 0, 0};
     for (xmlNodePtr c = n->children; c && !d.bad; c = c->next)
         if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
             b64_feed(&d, (const char *)c->content, strlen((const char *)c->content), out, &k);
     ebts__arena_take(&r->t->arena, k);
     *bytes = out;
     *len = k;
-    return d.bad ? -1 : 0;
+    return b64_end(&d);
 }
 
 /* ------------------------------------------------------------------------- the tables */
@@ -486,12 +671,12 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
     r->last_sub[k] = sub;
     r->last_grp[k] = grp;
     int item = grp >= 0 ? x->tail_base + grp * x->tail_len + x->item : x->item;
-    long line = xmlGetLineNo(n);
+    long line = node_line(n);
     if (x->conv == EBTS__XC_BASE64 && rtype != 4 && rtype != 7) {
         val *v = add_val(r, x->field, (size_t)sub, item, x->conv, line);
         if (v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom)
             finding(r, line, EBTS__C_XML_VALUE_INVALID, rec_now(r), rtype, x->field, -1,
-                    "%u.%03u: the image is not base64", rtype, x->field);
+                    "line %ld: %u.%03u: the image is not base64", line, rtype, x->field);
         return;
     }
     char *text = text_of(n);
@@ -521,6 +706,8 @@ static void enter(R *r, int k)
 static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
 {
     for (xmlNodePtr c = n->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            stray_text(r, c);
         if (c->type != XML_ELEMENT_NODE)
             continue;
         char name[200];
@@ -533,7 +720,7 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
                 if (!text)
                     r->oom = 1;
                 else
-                    add_text(r, 4, 0, -1, EBTS__XC_TEXT, xmlGetLineNo(c), text);
+                    add_text(r, 4, 0, -1, EBTS__XC_TEXT, node_line(c), text);
                 free(text);
             } else if (has_text(c)) {
                 unplaced(r, c, "but is not part of the mapping; left out");
@@ -550,23 +737,43 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
     }
 }
 
+/* A lebts:Field tag: "T.N" (T the record's type) or "T" alone, digits only; *f = N, or 0 for
+ * "T" (bytes without a tag); -1 for anything else. */
+static int carrier_tag(const xmlChar *tag, unsigned rtype, unsigned *f)
+{
+    const char *s = (const char *)tag, *dot = s ? strchr(s, '.') : NULL;
+    size_t tl = dot ? (size_t)(dot - s) : s ? strlen(s) : 0, fl = dot ? strlen(dot + 1) : 0;
+    if (tl == 0 || tl > 9 || !all_digits(tag, tl) || strtoul(s, NULL, 10) != rtype)
+        return -1;
+    *f = 0;
+    if (!dot)
+        return 0;
+    if (fl == 0 || fl > 9 || !all_digits((const unsigned char *)dot + 1, fl))
+        return -1;
+    *f = (unsigned)strtoul(dot + 1, NULL, 10);
+    return 0;
+}
+
 /* A lebts:Field: its bytes, at item -2 (tag T.N) or -3 (T alone: bytes without a tag). */
-static void read_carrier_field(R *r, xmlNodePtr c)
+static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
 {
     xmlChar *tag = xmlGetProp(c, (const xmlChar *)"tag");
     xmlChar *enc = xmlGetProp(c, (const xmlChar *)"encoding");
-    unsigned t = 0, f = 0;
+    unsigned f = 0;
     char *text = text_of(c);
-    int conv = enc && strcmp((const char *)enc, "base64") == 0 ? EBTS__XC_BASE64 : EBTS__XC_TEXT;
-    size_t tl = tag ? strlen((const char *)tag) : 0;
+    int is64 = enc && strcmp((const char *)enc, "base64") == 0;
+    int conv = is64 ? EBTS__XC_BASE64 : EBTS__XC_TEXT;
+    char why[120];
     if (!text)
         r->oom = 1;
-    else if (tag && sscanf((const char *)tag, "%u.%u", &t, &f) == 2)
-        add_text(r, f, 0, -2, conv, xmlGetLineNo(c), text);
-    else if (tl && tl < 10 && all_digits(tag, tl))
-        add_text(r, 0, 0, -3, conv, xmlGetLineNo(c), text);
-    else
-        unplaced(r, c, "in a lebts:Field without a tag T.N or T; left out");
+    else if (enc && !is64 && strcmp((const char *)enc, "text") != 0)
+        unplaced(r, c, "in a lebts:Field of an encoding neither text nor base64; left out");
+    else if (carrier_tag(tag, rtype, &f) < 0) {
+        snprintf(why, sizeof why, "in a lebts:Field without a tag %u.N or %u; left out", rtype,
+                 rtype);
+        unplaced(r, c, why);
+    } else
+        add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, node_line(c), text);
     free(text);
     xmlFree(tag);
     xmlFree(enc);
@@ -583,8 +790,10 @@ static void read_mapped(R *r, xmlNodePtr rec, int rk)
     r->count[rk] = 1;
     for (xmlNodePtr c = rec->children; c; c = c->next)
         if (is_ns(c, EBTS__NS_LEBTS, "Field"))
-            read_carrier_field(r, c);
+            read_carrier_field(r, c, m->nodes[rk].rtype);
     for (xmlNodePtr c = rec->children; c; c = c->next) {
+        if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE)
+            stray_text(r, c);
         if (c->type != XML_ELEMENT_NODE || is_ns(c, EBTS__NS_LEBTS, "Field"))
             continue;
         char name[200];
@@ -663,11 +872,16 @@ static int cmp_val(const void *a, const void *b)
 /* What the traditional encoding's reader says of a value (the XML reader builds values it never
  * frames): a leading space, a byte above 0x7F where 7-bit ASCII is declared, an item that begins
  * like a tag of its record (it stays an item here; in traditional bytes it would end the field). */
-static long line_of(const val *vs, size_t nvs, long sub, long item)
+/* The line of the value at (sub, item), asked in their order: *k, where the last search
+ * stopped, moves forward only (vs is sorted by subfield, then item), so a field of n values
+ * costs n steps, not n per separator. */
+static long line_of(const val *vs, size_t nvs, long sub, long item, size_t *k)
 {
-    for (size_t k = 0; k < nvs; k++)
-        if ((long)vs[k].sub == sub && (vs[k].item < 0 || vs[k].item == item))
-            return vs[k].line;
+    while (*k < nvs && ((long)vs[*k].sub < sub ||
+                        ((long)vs[*k].sub == sub && vs[*k].item >= 0 && vs[*k].item < item)))
+        ++*k;
+    if (*k < nvs && (long)vs[*k].sub == sub && (vs[*k].item < 0 || vs[*k].item == item))
+        return vs[*k].line;
     return vs[0].line;
 }
 
@@ -689,6 +903,7 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
             break;
         }
     long sub = 0, item = 0;
+    size_t k = 0;
     for (uint32_t i = 0; !(f->flags & EBTS__F_MALFORMED) && i < f->len; i++) {
         unsigned char c = f->val[i];
         if (c != EBTS__RS && c != EBTS__US)
@@ -702,22 +917,22 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
                        EBTS__AT_ITEM(0, (long)ri, rtype, f->number, sub, item),
                        EBTS__READS_AS_TAG_MSG, (int)len, (const char *)(f->val + i + 1),
                        c == EBTS__RS ? "RS" : "US");
-        at_line(r, n1, line_of(vs, nvs, sub, item));
+        if (r->t->dl.n > n1)
+            at_line(r, n1, line_of(vs, nvs, sub, item, &k));
     }
     at_line(r, n0, vs[0].line);
 }
 
-/* The first field numbered `number` of record ri (first: 1) or its last. */
+/* The first field numbered `number` of record ri (first: 1) or its last (looked for from the
+ * end, where a field just appended stands). */
 static const ebts_field *field_at(const ebts_record *rec, unsigned number, int first)
 {
-    const ebts_field *f = NULL;
-    for (uint32_t i = 0; i < rec->nfields; i++)
-        if (rec->fields[i].number == number && !(rec->fields[i].flags & EBTS__F_MALFORMED)) {
-            f = &rec->fields[i];
-            if (first)
-                break;
-        }
-    return f;
+    for (uint32_t k = 0; k < rec->nfields; k++) {
+        uint32_t i = first ? k : rec->nfields - 1 - k;
+        if (rec->fields[i].number == number && !(rec->fields[i].flags & EBTS__F_MALFORMED))
+            return &rec->fields[i];
+    }
+    return NULL;
 }
 
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number
@@ -731,16 +946,25 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
         if (x->item != -2 && x->item != -3)
             continue;
         ebts__buf b = {0};
-        if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom)
+        if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom) {
             finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, x->field, -1,
-                    "lebts:Field %u.%03u: not base64; left out", rtype, x->field);
-        else if (x->conv != EBTS__XC_BASE64)
+                    "line %ld: lebts:Field %u.%03u: not base64; left out", x->line, rtype,
+                    x->field);
+            free(b.p);
+            continue;
+        } else if (x->conv != EBTS__XC_BASE64) {
             ebts__buf_puts(&b, x->text);
+        }
         int rc = 0;
         const unsigned char *bytes = b.p ? b.p : (const unsigned char *)"";
         if (x->item == -2 && x->field == 1)
             finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, 1, -1,
                     "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
+        else if (x->item == -2 && !(x->field == 999 && rtype >= 10) &&
+                 (memchr(bytes, EBTS__FS, b.len) || memchr(bytes, EBTS__GS, b.len)))
+            finding(r, x->line, EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, x->field, -1,
+                    "line %ld: lebts:Field %u.%03u holds FS or GS, which no text field can; "
+                    "left out", x->line, rtype, x->field);
         else if (!b.oom)
             rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
                  : x->field == 0 ? ebts__push_field(t, ri, 0, bytes, b.len, err)
@@ -996,19 +1220,23 @@ static void read_carrier_record(R *r, xmlNodePtr c)
     xmlChar *ty = xmlGetProp(c, (const xmlChar *)"type");
     xmlChar *form = xmlGetProp(c, (const xmlChar *)"form");
     int tagged = form && strcmp((const char *)form, "tagged") == 0;
-    size_t tyl = ty ? strlen((const char *)ty) : 0;
+    size_t tyl = ty ? strlen((const char *)ty) : 0, used = 0;
     unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
     const unsigned char *bytes;
     size_t len;
-    long line = xmlGetLineNo(c);
+    long line = node_line(c);
     size_t n0 = r->t->dl.n;
-    /* any type the reader gives a record, 0 included (a tag "0.001:") */
+    /* any type the reader gives a record, 0 included (a tag "0.001:"), 1 (a second Type-1) */
     int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && decode_image(r, c, &bytes, &len) == 0 &&
-             ebts__frame_record(r->t, bytes, len, rt, rt >= 3 && rt <= 8 && !tagged, r->o,
+             ebts__frame_record(r->t, bytes, len, rt, rt >= 3 && rt <= 8 && !tagged, r->o, &used,
                                 NULL) == 0;
     if (!ok && !r->oom)
         finding(r, line, EBTS__C_XML_VALUE_INVALID, -1, rt, 0, -1,
-                "line %ld: lebts:Record of Type-%u could not be read; left out", line, rt);
+                "line %ld: lebts:Record of Type-%u could not be read as one; left out", line, rt);
+    else if (ok && used < len)
+        finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), rt, 0, -1,
+                "line %ld: lebts:Record of Type-%u: %zu bytes after the record's FS; left out",
+                line, rt, len - used);
     at_line(r, n0, line);
     xmlFree(form);
     xmlFree(ty);
@@ -1022,7 +1250,7 @@ static int read_record(R *r, xmlNodePtr c, ebts_error *err)
         return -1;
     int rk = canon_name(r->m, c, rname, sizeof rname) ? xchild(r->m, -1, rname) : -1;
     unsigned type = rk >= 0 ? r->m->nodes[rk].rtype : 0;
-    long line = xmlGetLineNo(c);
+    long line = node_line(c);
     if (!r->t && type != 1) {
         ebts__error_set(err, EBTS__C_XML_NOT_TRANSACTION, line_offset(r, line), -1, NULL,
                         "line %ld: the first record is not itl:PackageInformationRecord", line);
@@ -1036,6 +1264,10 @@ static int read_record(R *r, xmlNodePtr c, ebts_error *err)
         read_mapped(r, c, rk);
         int rc = r->oom ? -1 : build_record(r, 0, line, err);
         r->ascii7 = ebts__txn_ascii7(r->t);
+        if (r->early_line)
+            finding(r, r->early_line, EBTS__C_XML_ELEMENT_UNPLACED, -1, 0, 0, -1,
+                    "line %ld: text \"%s\" between records is no field's; left out",
+                    r->early_line, r->early);
         return rc;
     }
     if (type == 4 || type == 7) {
@@ -1157,16 +1389,22 @@ static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *
     int ret = xmlTextReaderIsEmptyElement(rd) ? xmlTextReaderNext(rd) : xmlTextReaderRead(rd);
     while (ret == 1) {
         if (xmlTextReaderDepth(rd) != 1 || xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT) {
+            int type = xmlTextReaderNodeType(rd);
+            xmlNodePtr n = type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA
+                               ? xmlTextReaderCurrentNode(rd) : NULL;
+            if (n && xmlTextReaderDepth(rd) == 1)
+                stray_text(r, n);
             ret = xmlTextReaderRead(rd);
             continue;
         }
         xmlNodePtr c = xmlTextReaderExpand(rd);
         if (!c || msg[0])
             return 0;
+        big_lines(r, c);
         if (too_deep(c, MAX_DEPTH)) {
-            ebts__error_set(err, EBTS__C_XML_SYNTAX, line_offset(r, xmlGetLineNo(c)), -1, NULL,
+            ebts__error_set(err, EBTS__C_XML_SYNTAX, line_offset(r, node_line(c)), -1, NULL,
                             "XML not well-formed: line %ld: elements nested deeper than %d",
-                            xmlGetLineNo(c), MAX_DEPTH);
+                            node_line(c), MAX_DEPTH);
             return -1;
         }
         if (read_record(r, c, err) < 0)
@@ -1232,6 +1470,7 @@ static ebts_txn *read_document(R *r, xmlTextReaderPtr rd, const char *msg, ebts_
                                  : "XML not well-formed: no root element");
         return NULL;
     }
+    r->nelem = 1; /* the root: big_lines counts the start tags of the document */
     if (map_of_root(root) && set_map(r, map_of_root(root)) < 0)
         return NULL;
     ret = read_records(r, rd, msg, err);
@@ -1275,6 +1514,10 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
     r.xml = p;
     r.xlen = n;
     r.cur_line = 1;
+    if (n >= 4 && ((p[0] == 0xFF && p[1] == 0xFE) || memcmp(p, "<\0?\0", 4) == 0))
+        r.u16 = 1;
+    else if (n >= 4 && ((p[0] == 0xFE && p[1] == 0xFF) || memcmp(p, "\0<\0?", 4) == 0))
+        r.u16 = 2;
     ebts_txn *t = NULL;
     if (rd) {
         t = read_document(&r, rd, msg, err);

@@ -93,5 +93,103 @@ if command -v python3 >/dev/null 2>&1; then
     if cmp -s "$T/out" lib/xmlmap.c; then ok; else bad "lib/xmlmap.c differs from what tools/gen-xml-map.py writes"; fi
 fi
 
+# Hostile lebts: carriers in fixtures/xml/errt.xml's Type-2 record: each is a finding at its
+# line (exit 1), never a failed read (exit 2) and never data dropped without a word.
+carry() { # carry NAME XML: errt.xml with XML before the Type-2 record's first child
+    sed -e "s|^  <itl:PackageDescriptiveTextRecord>\$|  <itl:PackageDescriptiveTextRecord xmlns:lebts=\"urn:libebts:xml:1\">\\
+$2|" fixtures/xml/errt.xml > "$T/$1.xml"
+}
+carry gs '<lebts:Field tag="2.901" encoding="base64">YR1i</lebts:Field>'
+expect 1 "lebts:Field whose bytes hold GS" -- "$CONV" --to traditional -o "$T/o.eft" "$T/gs.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED 2.901: line 35:" "GS in a carried field is a finding at its line"
+for tag in 2.99999999999 2.-5 14.005 " 2.5" 2.5x 2.; do
+    carry tag "<lebts:Field tag=\"$tag\" encoding=\"text\">v</lebts:Field>"
+    expect 1 "lebts:Field tag=\"$tag\"" -- "$CONV" --to traditional -o "$T/o.eft" "$T/tag.xml"
+    has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "tag=\"$tag\" is said to be left out"
+done
+carry enc '<lebts:Field tag="2.901" encoding="rot13">v</lebts:Field>'
+expect 1 "lebts:Field of an unknown encoding" -- "$CONV" --to traditional -o "$T/o.eft" "$T/enc.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "an unknown encoding is said"
+sed -e 's|^</itl:NISTBiometricInformationExchangePackage>$|  <lebts:Record xmlns:lebts="urn:libebts:xml:1" type="2" encoding="base64">\
+MS4wMDE6MB0xLjAwMjowNTAwHA==</lebts:Record>\
+&|' fixtures/xml/errt.xml > "$T/rec1.xml"
+expect 1 "a Type-1 carried as lebts:Record type=2" -- "$CONV" --to traditional -o "$T/o.eft" "$T/rec1.xml"
+has "$T/err" "error: XML_VALUE_INVALID: line 52:" "the carried Type-1 is refused at its line"
+expect 0 "no second Type-1 is written" -- "$CONV" --to readable --plain "$T/o.eft"
+hasnt "$T/out" "1.002:0500<FS>" "the carried Type-1 is not in the transaction"
+sed -e 's|^</itl:NISTBiometricInformationExchangePackage>$|  <lebts:Record xmlns:lebts="urn:libebts:xml:1" type="2" encoding="base64">\
+Mi4wMDE6MB0yLjAwMjowMRwyLjAwMTowHTIuMDAyOjAyHA==</lebts:Record>\
+&|' fixtures/xml/errt.xml > "$T/rec2.xml"
+expect 1 "two records in one lebts:Record" -- "$CONV" --to traditional -o "$T/o.eft" "$T/rec2.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED: line 52: lebts:Record of Type-2: 17 bytes after" "bytes after the carried record are said"
+sed -e 's|^  <itl:PackageDescriptiveTextRecord>$|LOST TEXT\n&|' \
+    -e 's|^    <itl:UserDefinedDescriptiveDetail>$|& MORE|' fixtures/xml/errt.xml > "$T/text.xml"
+expect 1 "text outside any element that takes it" -- "$CONV" --to traditional -o "$T/o.eft" "$T/text.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED: line 34: text" "text between records is said, at its line"
+has "$T/err" "error: XML_ELEMENT_UNPLACED: line 38: text" "text in a container element is said, at its line"
+
+# Past line 65535 libxml2 keeps no element's line (its nodes hold 16 bits): the lines said are
+# still those of the elements, as grep -n finds them, with CRLF line ends too.
+for eol in lf crlf; do
+    awk -v eol="$eol" '{ sub(/\r$/, "") }
+        /^  <itl:PackageDescriptiveTextRecord>$/ { for (i = 0; i < 70000; i++) printf "%s", (eol == "crlf" ? "\r\n" : "\n") }
+        /^    <itl:UserDefinedDescriptiveDetail>$/ { e = (eol == "crlf" ? "\r\n" : "\n")
+            printf "<ebts:Bogus/>%s  <ebts:Gone>x</ebts:Gone>%s<ebts:Also\n  a=\"1\"/><ebts:Last/>%s", e, e, e }
+        { printf "%s%s", $0, (eol == "crlf" ? "\r\n" : "\n") }' fixtures/xml/errt.xml > "$T/long.xml"
+    expect 1 "a document of 70 000 lines ($eol)" -- "$CONV" --to traditional -o "$T/o.eft" "$T/long.xml"
+    for el in Bogus ebts:Gone Last; do
+        n=$(grep -n "<ebts:${el#ebts:}" "$T/long.xml" | cut -d: -f1)
+        has "$T/err" "line $n: element $el " "$el at line $n ($eol)"
+    done
+    n=$(grep -n 'a="1"' "$T/long.xml" | cut -d: -f1) # where its start tag ends, as libxml2 says
+    has "$T/err" "line $n: element Also " "a start tag over two lines, at line $n ($eol)"
+done
+
+# 300 000 occurrences of one element, and 300 000 lebts:Field of a few numbers, in one record:
+# read in time linear in their number (each finding's line was looked for from the first value,
+# each carried field from the record's first field: minutes).
+awk '/<ebts:TransactionStatusText>S0002/ { for (i = 0; i < 300000; i++)
+        print "<ebts:TransactionStatusText>A" i "</ebts:TransactionStatusText>" } { print }' \
+    fixtures/xml/errt.xml > "$T/many.xml"
+expect 0 "300 000 occurrences of one element" -- timeout 30 "$CONV" -q --to traditional -o "$T/o.eft" "$T/many.xml"
+awk '/^  <itl:PackageDescriptiveTextRecord>$/ { print "  <itl:PackageDescriptiveTextRecord xmlns:lebts=\"urn:libebts:xml:1\">"
+        for (i = 0; i < 300000; i++) print "<lebts:Field tag=\"2." 900 + i % 50 "\" encoding=\"text\">v</lebts:Field>"
+        next } { print }' fixtures/xml/errt.xml > "$T/many.xml"
+expect 0 "300 000 lebts:Field" -- timeout 30 "$CONV" -q --to traditional -o "$T/o.eft" "$T/many.xml"
+
+# Base64 goes on after its padding: not base64 (it would decode to other bytes), said at its line.
+for b64 in QQ=QUJD QUJD=QUJD QUJDQ; do
+    carry pad "<lebts:Field tag=\"2.901\" encoding=\"base64\">$b64</lebts:Field>"
+    expect 1 "lebts:Field of base64 $b64" -- "$CONV" --to traditional -o "$T/o.eft" "$T/pad.xml"
+    has "$T/err" "error: XML_VALUE_INVALID 2.901: line 35:" "base64 $b64 is said to be no base64"
+done
+carry pad '<lebts:Field tag="2.901" encoding="base64"> QUJD  QQ==  </lebts:Field>'
+expect 0 "base64 with white space and its padding at the end" -- "$CONV" --to readable --plain "$T/pad.xml"
+has "$T/out" "2.901:ABCA<" "white space and padding are read as base64 has them"
+
+# A lebts:Record of a binary type shorter than its type's header (Type-4: 18 bytes) is no record:
+# written, it would not read back.
+sed -e 's|^</itl:NISTBiometricInformationExchangePackage>$|  <lebts:Record xmlns:lebts="urn:libebts:xml:1" type="4" encoding="base64">AAAABQE=</lebts:Record>\
+&|' fixtures/xml/errt.xml > "$T/short4.xml"
+expect 1 "a Type-4 lebts:Record of 5 bytes" -- "$CONV" --to traditional -o "$T/o.eft" "$T/short4.xml"
+has "$T/err" "error: XML_VALUE_INVALID: line 52: lebts:Record of Type-4" "the short Type-4 is refused at its line"
+expect 0 "what is written reads back" -- "$CONV" --to traditional -o "$T/o2.eft" "$T/o.eft"
+
+# A finding's offset in a UTF-16 document is where its line begins: after the code unit LF, not
+# after a byte 0x0A (half of it, or of another character such as U+010A).
+if command -v iconv >/dev/null 2>&1; then
+    for enc in UTF-16LE UTF-16BE; do
+        sed -e 's/encoding="UTF-8"/encoding="UTF-16"/' -e '1a <!-- \xc4\x8a \xe0\xa8\x85 -->' \
+            -e 's|^    <itl:UserDefinedDescriptiveDetail>$|&\n<ebts:Bogus>\xc4\x8a</ebts:Bogus>|' \
+            fixtures/xml/errt.xml > "$T/u8.xml"
+        { if [ $enc = UTF-16LE ]; then printf '\377\376'; else printf '\376\377'; fi
+          iconv -f UTF-8 -t $enc "$T/u8.xml"; } > "$T/u16.xml"
+        n=$(grep -n "<ebts:Bogus>" "$T/u8.xml" | cut -d: -f1)
+        off=$(( 2 + $(head -n $((n - 1)) "$T/u8.xml" | iconv -f UTF-8 -t $enc | wc -c) ))
+        expect 1 "a $enc document" -- "$CONV" --to traditional -o "$T/o.eft" "$T/u16.xml"
+        has "$T/err" "u16.xml:$off: error: XML_ELEMENT_UNPLACED: line $n: element ebts:Bogus" "$enc: the line's first byte is the offset"
+    done
+fi
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
