@@ -40,6 +40,7 @@ typedef struct val {
     const unsigned char *bytes; /* an image decoded into the transaction's arena (text NULL) */
     size_t nbytes;
     long line;
+    unsigned tagtype; /* a lebts:Field whose tag names another record type (14.005 in Type-2) */
 } val;
 
 typedef struct R {
@@ -358,7 +359,7 @@ static val *add_val(R *r, unsigned field, size_t sub, int item, int conv, long l
         r->cap = cap;
     }
     val *x = &r->v[r->nv++];
-    *x = (val){field, sub, item, conv, 0, "", NULL, NULL, 0, line};
+    *x = (val){field, sub, item, conv, 0, "", NULL, NULL, 0, line, 0};
     return x;
 }
 
@@ -737,13 +738,18 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
     }
 }
 
-/* A lebts:Field tag: "T.N" (T the record's type) or "T" alone, digits only; *f = N, or 0 for
- * "T" (bytes without a tag); -1 for anything else. */
-static int carrier_tag(const xmlChar *tag, unsigned rtype, unsigned *f)
+/* A lebts:Field tag: "T.N" or "T" alone (T the record's type), digits only; *f = N, or 0 for
+ * "T" (bytes without a tag); *tt = T. A "T.N" of another type below 254 is a field of the
+ * record whose tag names that type, as a traditional record may spell one (14.005 in Type-2).
+ * -1 for anything else. */
+static int carrier_tag(const xmlChar *tag, unsigned rtype, unsigned *f, unsigned *tt)
 {
     const char *s = (const char *)tag, *dot = s ? strchr(s, '.') : NULL;
     size_t tl = dot ? (size_t)(dot - s) : s ? strlen(s) : 0, fl = dot ? strlen(dot + 1) : 0;
-    if (tl == 0 || tl > 9 || !all_digits(tag, tl) || strtoul(s, NULL, 10) != rtype)
+    if (tl == 0 || tl > 9 || !all_digits(tag, tl))
+        return -1;
+    *tt = (unsigned)strtoul(s, NULL, 10);
+    if (*tt != rtype && (!dot || *tt == 0 || *tt >= EBTS__TAGTYPE_BIG))
         return -1;
     *f = 0;
     if (!dot)
@@ -759,7 +765,7 @@ static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
 {
     xmlChar *tag = xmlGetProp(c, (const xmlChar *)"tag");
     xmlChar *enc = xmlGetProp(c, (const xmlChar *)"encoding");
-    unsigned f = 0;
+    unsigned f = 0, tt = rtype;
     char *text = text_of(c);
     int is64 = enc && strcmp((const char *)enc, "base64") == 0;
     int conv = is64 ? EBTS__XC_BASE64 : EBTS__XC_TEXT;
@@ -768,12 +774,16 @@ static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
         r->oom = 1;
     else if (enc && !is64 && strcmp((const char *)enc, "text") != 0)
         unplaced(r, c, "in a lebts:Field of an encoding neither text nor base64; left out");
-    else if (carrier_tag(tag, rtype, &f) < 0) {
+    else if (carrier_tag(tag, rtype, &f, &tt) < 0) {
         snprintf(why, sizeof why, "in a lebts:Field without a tag %u.N or %u; left out", rtype,
                  rtype);
         unplaced(r, c, why);
-    } else
+    } else {
+        size_t nv = r->nv;
         add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, node_line(c), text);
+        if (r->nv > nv)
+            r->v[r->nv - 1].tagtype = tt;
+    }
     free(text);
     xmlFree(tag);
     xmlFree(enc);
@@ -935,6 +945,25 @@ static const ebts_field *field_at(const ebts_record *rec, unsigned number, int f
     return NULL;
 }
 
+/* The field just carried gets its tag's record type, as the traditional reader keeps it, and
+ * the same warning. */
+static void foreign_tag(R *r, size_t ri, const val *x)
+{
+    ebts_record *rec = r->t->recs[ri];
+    ebts_field *f = NULL; /* the last of its number whose tag is the record's own: just added */
+    for (uint32_t i = rec->nfields; i-- > 0 && !f;)
+        if (rec->fields[i].number == x->field && ebts__tagtype(&rec->fields[i]) == rec->type)
+            f = &rec->fields[i];
+    if (!f)
+        return;
+    char digits[16];
+    f->tagtype = (uint8_t)x->tagtype;
+    f->type_w = (uint8_t)snprintf(digits, sizeof digits, "%u", x->tagtype);
+    f->num_w = 3;
+    finding(r, x->line, EBTS__C_TAG_TYPE_MISMATCH, (long)ri, rec->type, x->field, -1,
+            "line %ld: tag %u.%u in a Type-%u record", x->line, x->tagtype, x->field, rec->type);
+}
+
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number
  * stays repeated; item -3: bytes without a tag). */
 static int build_carried(R *r, size_t ri, ebts_error *err)
@@ -974,6 +1003,8 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
             ebts__error_oom(err);
         if (b.oom || rc < 0)
             return -1;
+        if (x->item == -2 && x->tagtype && x->tagtype != rtype)
+            foreign_tag(r, ri, x);
         if (x->item != -3)
             check_value(r, ri, field_at(t->recs[ri], x->field, 0), x, 1);
     }

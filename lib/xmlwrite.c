@@ -1402,12 +1402,24 @@ static const char *const why_text[] = {
     ("items its elements cannot keep apart (a subfield or a group of items without one that a "
      "later one has)")};
 
+/* A field written as bytes with its tag (lebts:Field tag="T"): one without a tag, or one whose
+ * tag names another record type (14.005 in a Type-2 record), which no element or T.N of the
+ * record can spell. */
+static int raw_field(const X *x, const ebts_field *f)
+{
+    return (f->flags & EBTS__F_MALFORMED) || ebts__tagtype(f) != x->rtype;
+}
+
 static void carried_finding(X *x, const ebts_field *f, int why, int second)
 {
     size_t off = f->offset == EBTS__NOWHERE ? 0 : f->offset;
-    if (f->flags & EBTS__F_MALFORMED) {
+    if (raw_field(x, f)) {
+        char spelled[32] = "";
+        if (!(f->flags & EBTS__F_MALFORMED))
+            ebts__spelled_tag(f, spelled, sizeof spelled);
         ebts__diag_add(x->dl, EBTS__C_XML_FIELD_CARRIED, EBTS__AT_RECORD(off, (long)x->ri, x->rtype),
-                       "bytes without a tag: written to lebts:Field, outside the EBTS %s schema",
+                       "%s%s: written to lebts:Field, outside the EBTS %s schema",
+                       *spelled ? "a tag of another record type, " : "bytes without a tag", spelled,
                        version_name(x));
     } else if (second) {
         ebts__diag_add(x->dl, EBTS__C_XML_FIELD_CARRIED,
@@ -1427,25 +1439,30 @@ static void carried_finding(X *x, const ebts_field *f, int why, int second)
     }
 }
 
-/* A field without a tag (raw bytes) has a tag attribute of its record type alone. */
+/* A field without a tag (raw bytes) has a tag attribute of its record type alone; one whose
+ * tag names another record type, that tag (14.005). */
 static void put_carrier_field(X *x, const ebts_field *f)
 {
     char tag[32];
+    const unsigned char *p = f->val;
+    size_t n = f->len;
     if (f->flags & EBTS__F_MALFORMED)
         snprintf(tag, sizeof tag, "%u", x->rtype);
+    else if (ebts__tagtype(f) != x->rtype)
+        snprintf(tag, sizeof tag, "%u.%03u", ebts__tagtype(f), f->number);
     else
         tagname(x->rtype, f->number, tag, sizeof tag);
     if (!x->w)
         return;
-    int txt = !(f->flags & EBTS__F_BINARY) && is_xml_text(f->val, f->len);
+    int txt = !(f->flags & EBTS__F_BINARY) && is_xml_text(p, n);
     check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)"lebts:Field"));
     check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"tag", (const xmlChar *)tag));
     check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"encoding",
                                          (const xmlChar *)(txt ? "text" : "base64")));
     if (txt)
-        text(x, f->val, f->len);
+        text(x, p, n);
     else
-        base64(x, f->val, f->len);
+        base64(x, p, n);
     end(x);
 }
 
@@ -1596,7 +1613,7 @@ static void tagged_record(X *x, const ebts_record *r)
         x->defer = pass == 0;
         for (uint32_t i = 0; i < r->nfields && !x->oom; i++) {
             const ebts_field *fl = &r->fields[i];
-            if ((fl->flags & EBTS__F_MALFORMED) || (pass == 1 && state[i] != 3))
+            if (raw_field(x, fl) || (pass == 1 && state[i] != 3))
                 continue;
             if (fl->number == 1 || (x->rtype == 1 && fl->number == 3)) {
                 state[i] = 2; /* LEN and CNT are derived */
@@ -1625,12 +1642,12 @@ static void tagged_record(X *x, const ebts_record *r)
     }
     x->defer = 0;
     for (uint32_t i = 0; i < r->nfields; i++)
-        if ((r->fields[i].flags & EBTS__F_MALFORMED))
+        if (raw_field(x, &r->fields[i]))
             carried_finding(x, &r->fields[i], 0, 0);
     write_element(x);
     for (int malformed = 0; malformed <= 1; malformed++)
         for (uint32_t i = 0; i < r->nfields; i++)
-            if (state[i] != 2 && !(r->fields[i].flags & EBTS__F_MALFORMED) == !malformed)
+            if (state[i] != 2 && !raw_field(x, &r->fields[i]) == !malformed)
                 put_carrier_field(x, &r->fields[i]);
     end(x);
     free(state);

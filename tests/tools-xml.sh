@@ -102,11 +102,18 @@ $2|" fixtures/xml/errt.xml > "$T/$1.xml"
 carry gs '<lebts:Field tag="2.901" encoding="base64">YR1i</lebts:Field>'
 expect 1 "lebts:Field whose bytes hold GS" -- "$CONV" --to traditional -o "$T/o.eft" "$T/gs.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED 2.901: line 35:" "GS in a carried field is a finding at its line"
-for tag in 2.99999999999 2.-5 14.005 " 2.5" 2.5x 2.; do
+for tag in 2.99999999999 2.-5 0.005 300.005 14 " 2.5" 2.5x 2.; do
     carry tag "<lebts:Field tag=\"$tag\" encoding=\"text\">v</lebts:Field>"
     expect 1 "lebts:Field tag=\"$tag\"" -- "$CONV" --to traditional -o "$T/o.eft" "$T/tag.xml"
     has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "tag=\"$tag\" is said to be left out"
 done
+# a tag of another record type below 254 is a field whose tag names that type, as in a
+# traditional record, with the same warning
+carry tag '<lebts:Field tag="14.005" encoding="text">v</lebts:Field>'
+expect 0 'lebts:Field tag="14.005" in a Type-2 record' -- "$CONV" --to traditional -o "$T/o.eft" "$T/tag.xml"
+has "$T/err" "warning: TAG_TYPE_MISMATCH 2.005: line 35: tag 14.5 in a Type-2 record" "14.005 is kept and said"
+tr '\035' '|' < "$T/o.eft" > "$T/o.txt"
+has "$T/o.txt" "|14.005:v|" "14.005 keeps its tag"
 carry enc '<lebts:Field tag="2.901" encoding="rot13">v</lebts:Field>'
 expect 1 "lebts:Field of an unknown encoding" -- "$CONV" --to traditional -o "$T/o.eft" "$T/enc.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "an unknown encoding is said"
@@ -190,6 +197,17 @@ if command -v iconv >/dev/null 2>&1; then
         has "$T/err" "u16.xml:$off: error: XML_ELEMENT_UNPLACED: line $n: element ebts:Bogus" "$enc: the line's first byte is the offset"
     done
 fi
+
+# A field whose tag names another record type (14.005 in a Type-2 record) keeps its tag through
+# XML of either version: carried as bytes with its tag, not renamed 2.005.
+printf '1.001:60\0351.002:0500\0351.003:1\0371\0362\03700\0351.004:CAR\0351.005:20260101\0342.001:44\0352.002:00\03514.005:ABC\0352.018:DOE,JOHN\034' > "$T/foreign.eft"
+for v in 11.2 10.0; do
+    expect 0 "foreign tag to XML $v" -- "$CONV" -q --to xml --xml-version $v -o "$T/foreign.xml" "$T/foreign.eft"
+    expect 0 "foreign tag back from XML $v" -- "$CONV" -q --to traditional -o "$T/foreign2.eft" "$T/foreign.xml"
+    tr '\035\034' '||' < "$T/foreign2.eft" > "$T/foreign2.txt"
+    has "$T/foreign2.txt" "|14.005:ABC|" "XML $v keeps the tag 14.005"
+    hasnt "$T/foreign2.txt" "2.005:" "XML $v does not rename it"
+done
 
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
