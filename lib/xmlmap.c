@@ -1247,7 +1247,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 327 */
     {327, 329, 0, 329, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 326, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 328 */
-    {326, 330, 0, 330, "nc:OrganizationName", 1, 10, 4, 1, 0, 0, EBTS__XC_TEXT, 326, -1, 0, "",
+    {326, 330, 0, 330, "nc:OrganizationName", 1, 10, 993, 0, 0, 0, EBTS__XC_TEXT, 329, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 329 */
     {322, 331, 0, 331, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 330, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 330 */
@@ -1433,7 +1433,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 420 */
     {420, 422, 0, 422, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 419, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 421 */
-    {419, 423, 0, 423, "nc:OrganizationName", 1, 10, 4, 1, 0, 0, EBTS__XC_TEXT, 419, -1, 0, "",
+    {419, 423, 0, 423, "nc:OrganizationName", 1, 10, 993, 0, 0, 0, EBTS__XC_TEXT, 422, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 422 */
     {414, 424, 0, 424, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 423, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 423 */

@@ -46,9 +46,6 @@ static const known defects[] = {
 /* The XML reader places or spells these values otherwise than the traditional encoding does:
  * questions of tools/gen-xml-map.py and lib/xml*.c, listed here until the mapping answers them. */
 static const known mapping_pending[] = {
-    {"10.0", NULL, "ITEM_COUNT", "10.004",
-     "SRC: the capture organisation's nc:OrganizationName is 10.993 SAN (as the 11.2 map has "
-     "it), not a second item of SRC"},
     {"10.0", NULL, "ITEM_COUNT", "2.019",
      "AKA: ebts:PersonFourthImportanceName and ...FifthImportanceName become items 2 and 3"},
     {"10.0", NULL, "ITEM_COUNT", "2.074",

@@ -550,6 +550,7 @@ START_TEST(template_values_land_at_their_fields)
     const unsigned char img0[][4] = {{0x9a, 0xb1, 0xdb, 0x3d}, {0xe7, 0x5d, 0x3c, 0x07}};
     const size_t imglen[] = {114, 48};
     const unsigned char isr[] = {1, 0};
+    const char *src[] = {"WI013415Y", "FL1234569"}, *san[] = {"WI CRIME INFORMATION BUREAU", "FDLE"};
     for (size_t v = 0; v < 2; v++) {
         ebts_error err = {0};
         ebts_txn *t = ebts_read_file(files[v], 0, &err);
@@ -575,6 +576,10 @@ START_TEST(template_values_land_at_their_fields)
         const unsigned char head[] = {1, 3, 2, 255, 255, 255, 255, 255, isr[v], 0, 80, 0, 65, 2};
         ck_assert_mem_eq(b.ptr + 4, head, sizeof head);
         ck_assert_mem_eq(b.ptr + 18, img0[0], 4);
+        /* Type-10: the capture organisation's name is 10.993 SAN, not an item of 10.004 SRC
+         * (10.0 says so by no comment of its own, 11.2 does) */
+        ck_assert_str_eq(tu_str(ebts_txn_value(t, 10, 4)), src[v]);
+        ck_assert_str_eq(tu_str(ebts_txn_value(t, 10, 993)), san[v]);
         /* Type-10: 10.999 as the bytes of the base64 text */
         ebts_span img = ebts_txn_value(t, 10, 999);
         ck_assert_uint_eq(img.len, imglen[v]);

@@ -144,6 +144,14 @@ BRANCH_WHEN = {"FaceImage": (3, "FACE")}
 # and 2.029 WGT (EBTS: feet and inches, pounds). Read without a value; the writer sets them.
 CONST_ELEMENTS = {(2, 27): {"MeasureUnitText"}, (2, 29): {"MeasureUnitText"}}
 
+# Leaves whose field the version's templates leave ambiguous, by the trailing elements of their
+# path: (record type, field, item letter or None, levels from the leaf up to the field's
+# element). EBTS 10.0 puts the capture organisation's name inside SRC's element with no comment
+# of its own: it is 10.993 SAN, as 11.2 says.
+FIELD_OF = {
+    "10.0": {("ansi-nist:CaptureOrganization", "nc:OrganizationName"): (10, 993, None, 0)},
+}
+
 NUM = re.compile(r"\b(\d{1,2})\.(\d{3,4})([A-Z]?)\b")
 MNEMONIC = re.compile(r"^\s*([A-Z][A-Z0-9]{1,5})\s*$")
 NUM_MNEMONIC = re.compile(r"^\s*(\d{1,2})\.(\d{3,4})\s+([A-Z][A-Z0-9]{1,5})\s*$")
@@ -303,6 +311,9 @@ class Version:
             best = sorted(e["votes"].items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1],
                                                                str(kv[0][2]), kv[0][3]))
             (e["rtype"], e["field"], e["item"], e["anchor"]), _ = best[0]
+            for tail, (rt, f, item, up) in FIELD_OF.get(self.name, {}).items():
+                if p[-len(tail):] == tail and rt == e["rtype"]:
+                    e["field"], e["item"], e["anchor"] = f, item, p[:len(p) - up]
 
 
 def xsd_repeatable(xsd_dir):
