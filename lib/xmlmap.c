@@ -1191,7 +1191,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 299 */
     {247, 301, 0, 301, "ebts:TransactionHitCategoryCode", 1, 2, 2024, 0, 0, 0, EBTS__XC_TOKEN, 300, -1, 0, "",
      0, 1, -1, -1, 57, "", 0, ""}, /* 300 */
-    {247, 302, 0, 302, "ebts:TransactionPenetrationQueryResponsePercent", 6, 2, 78, 0, 0, 0, EBTS__XC_TEXT, 301, -1, 0, "",
+    {247, 302, 0, 302, "ebts:TransactionPenetrationQueryResponsePercent", 6, 2, 78, 0, 0, 0, EBTS__XC_PCT, 301, -1, 0, "",
      0, 1, -1, -1, 58, "", 0, ""}, /* 301 */
     {247, 303, 1, 309, "ebts:TransactionRepositoryResponse", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 302 */

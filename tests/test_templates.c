@@ -55,9 +55,6 @@ static const known mapping_pending[] = {
     {"10.0", NULL, "CHARSET_INVALID", "2.034",
      "PAT: the pattern code (\"WU\") is read as the finger position, the first item"},
     {"10.0", NULL, "VALUE_NOT_ALLOWED", "2.034", "likewise"},
-    {"10.0", "LPNR", "LENGTH_INVALID", "2.078",
-     "PEN: the 10.0 XSD writes a fraction of one (nc:PercentageType, \".10\"), EBTS a percent"},
-    {"10.0", "LPNR", "CHARSET_INVALID", "2.078", "likewise"},
 };
 
 /* " FIS " of ".../Template(FIS)BiometricImageSubmission.xmlgz" */

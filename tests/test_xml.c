@@ -350,6 +350,51 @@ static const char *carried(const ebts_txn *t)
     return buf;
 }
 
+/* EBTS 2.078 PEN is a percent in two digits; EBTS 10.0 XML (nc:PercentageType) a fraction of
+ * one: "10" is ".10". A value no fraction gives back exactly goes to the carrier; 11.2's
+ * element is the percent itself. */
+START_TEST(penetration_is_a_fraction_in_ebts_10_xml)
+{
+    ebts_txn *a = ebts_read_file(
+        "fixtures/ebts-xml/10.0/templates/Investigation-Service/"
+        "Template(LPNR)LatentPenetrationResponseTransaction.xmlgz", 0, NULL);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_str_eq(tu_str(ebts_txn_value(a, 2, 78)), "10");
+    const char *v[] = {"05", "100", "5", "7A"};
+    const char *x10[] = {">.05</ebts:TransactionPenetrationQueryResponsePercent>",
+                         ">1</ebts:TransactionPenetrationQueryResponsePercent>",
+                         "<lebts:Field tag=\"2.078\" encoding=\"text\">5</lebts:Field>",
+                         "<lebts:Field tag=\"2.078\" encoding=\"text\">7A</lebts:Field>"};
+    for (size_t k = 0; k < 4; k++) {
+        ck_assert_int_eq(ebts_txn_set_field(a, 1, 78, v[k], strlen(v[k]), NULL), 0);
+        size_t xn;
+        unsigned char *xml = tu_write(a, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
+        char *s = strndup((const char *)xml, xn);
+        ebts_free(xml);
+        ck_assert_msg(strstr(s, x10[k]) != NULL, "%s: no %s", v[k], x10[k]);
+        ebts_txn *b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_uint_eq(differences(a, b), 0);
+        ebts_txn_free(b);
+        free(s);
+    }
+    /* read: a fraction with more digits than a percent has is kept as given, and said */
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 78, "10", 2, NULL), 0);
+    size_t xn;
+    unsigned char *xml = tu_write(a, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
+    char *s = strndup((const char *)xml, xn);
+    ebts_free(xml);
+    char *t = replaced(s, ">.10<", ">0.105<");
+    ebts_txn *b = ebts_read_buffer((const unsigned char *)t, strlen(t), EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(tu_str(ebts_txn_value(b, 2, 78)), "0.105");
+    ebts_txn_free(b);
+    free(t);
+    free(s);
+    ebts_txn_free(a);
+}
+END_TEST
+
 #define A10 "AAAAAAAAAA"
 #define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
 START_TEST(bytes_xml_cannot_hold_go_to_the_carrier)
@@ -753,6 +798,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
     tcase_add_test(tc, hostile_xml_is_refused);
     tcase_add_test(tc, utf16_xml_is_detected_in_either_byte_order);
+    tcase_add_test(tc, penetration_is_a_fraction_in_ebts_10_xml);
     tcase_add_test(tc, bytes_xml_cannot_hold_go_to_the_carrier);
     tcase_add_test(tc, every_occurrence_survives_xml);
     tcase_add_test(tc, what_the_reader_repaired_survives_xml);

@@ -679,7 +679,7 @@ def topo(seqs):
 
 
 CONV = ["TEXT", "DATE", "DATETIME", "BOOL", "BASE64", "GIVEN", "MIDDLE", "SUR", "VER_MAJ",
-        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN"]
+        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN", "PCT"]
 NAME_PARTS = {"nc:PersonGivenName": "GIVEN", "nc:PersonMiddleName": "MIDDLE",
               "nc:PersonSurName": "SUR"}
 
@@ -711,6 +711,11 @@ def conversion(p, e):
 TWO_DIGITS = {(2, 34), (2, 57), (2, 72), (2, 74), (2, 84)}
 
 
+# Percents EBTS writes in digits (2.078 PEN: /work/shared/spec/EBTS-DIGEST.md), an XSD as a
+# fraction of one (EBTS 10.0's nc:PercentageType, a decimal from 0 to 1).
+PERCENTS = {(2, 78)}
+
+
 def integer_type(st):
     """Can a value of the simple type be an integer (a union: of one of its members)?"""
     if st["base"] == "UNION":
@@ -729,7 +734,7 @@ def type_conversion(n):
     """A text leaf's conversion by its XSD type: the schema's boolean is EBTS's Y/N; EBTS writes
     a Type-2 finger position in two digits, the XSD as an integer; EBTS 11.2 codes a
     compression algorithm by its number, the traditional encoding by its label (ANSI/NIST-ITL
-    1-2011 Table 15); a string whose type collapses white space reads as the schema reads it."""
+    1-2011 Table 15); EBTS's percent is a fraction of one where the schema says so; a string whose type collapses white space reads as the schema reads it."""
     e, st = n["leaf"], n["stype"]
     if not e or e["conv"] != "TEXT" or not st:
         return e["conv"] if e else None
@@ -738,6 +743,8 @@ def type_conversion(n):
         return "BOOL"
     if integer_type(st) and (e["rtype"], e["field"]) in TWO_DIGITS:
         return "INT2"
+    if st["base"] == "DECIMAL" and st["max"] == "1" and (e["rtype"], e["field"]) in PERCENTS:
+        return "PCT"
     if integer_type(st) and e["rtype"] >= 10 and local == "ImageCompressionAlgorithmCode":
         return "CGA"
     if collapsed(st):
