@@ -1191,7 +1191,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 0, "", 0, ""}, /* 299 */
     {247, 301, 0, 301, "ebts:TransactionHitCategoryCode", 1, 2, 2024, 0, 0, 0, EBTS__XC_TOKEN, 300, -1, 0, "",
      0, 1, -1, -1, 57, "", 0, ""}, /* 300 */
-    {247, 302, 0, 302, "ebts:TransactionPenetrationQueryResponsePercent", 6, 2, 78, 0, 0, 0, EBTS__XC_TEXT, 301, -1, 0, "",
+    {247, 302, 0, 302, "ebts:TransactionPenetrationQueryResponsePercent", 6, 2, 78, 0, 0, 0, EBTS__XC_PCT, 301, -1, 0, "",
      0, 1, -1, -1, 58, "", 0, ""}, /* 301 */
     {247, 303, 1, 309, "ebts:TransactionRepositoryResponse", 7, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 1, -1, -1, -1, "", 0, ""}, /* 302 */
@@ -1247,7 +1247,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 327 */
     {327, 329, 0, 329, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 326, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 328 */
-    {326, 330, 0, 330, "nc:OrganizationName", 1, 10, 4, 1, 0, 0, EBTS__XC_TEXT, 326, -1, 0, "",
+    {326, 330, 0, 330, "nc:OrganizationName", 1, 10, 993, 0, 0, 0, EBTS__XC_TEXT, 329, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 329 */
     {322, 331, 0, 331, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 330, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 330 */
@@ -1433,7 +1433,7 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, -1, "", 0, ""}, /* 420 */
     {420, 422, 0, 422, "nc:IdentificationID", 0, 10, 4, 0, 0, 0, EBTS__XC_TEXT, 419, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 421 */
-    {419, 423, 0, 423, "nc:OrganizationName", 1, 10, 4, 1, 0, 0, EBTS__XC_TEXT, 419, -1, 0, "",
+    {419, 423, 0, 423, "nc:OrganizationName", 1, 10, 993, 0, 0, 0, EBTS__XC_TEXT, 422, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, ""}, /* 422 */
     {414, 424, 0, 424, "ansi-nist:CaptureVerticalPixelDensityValue", 3, 10, 17, 0, 0, 0, EBTS__XC_TEXT, 423, -1, 0, "",
      0, 1, -1, -1, 7, "", 0, ""}, /* 423 */

@@ -20,7 +20,8 @@ enum ebts__xconv {
     EBTS__XC_CONST,    /* a fixed companion of the field's value (HGT's unit): no value */
     EBTS__XC_INT2,     /* an xs:integer EBTS writes in two digits at least: 3 <-> 03 */
     EBTS__XC_CGA,      /* a compression code's number <-> its label: 2 <-> JPEGB */
-    EBTS__XC_TOKEN     /* whiteSpace collapse (xs:token): runs of white space are one space */
+    EBTS__XC_TOKEN,    /* whiteSpace collapse (xs:token): runs of white space are one space */
+    EBTS__XC_PCT       /* a percent EBTS writes in two digits, a fraction of one: 10 <-> .10 */
 };
 
 typedef struct ebts__xnode {

@@ -825,6 +825,33 @@ static void read_mapped(R *r, xmlNodePtr rec, int rk)
 
 /* ------------------------------------------------------------------ building the record */
 
+/* An xs:decimal fraction of one as EBTS's percent in two digits at least (".1", "0.10" -> "10",
+ * "1" -> "100"); 0 when it is no such fraction or has more than a percent's digits. */
+static int percent_in(const char *x, char *out, size_t size)
+{
+    const char *p = x + (*x == '+');
+    long whole = 0, frac = 0;
+    size_t nd = 0, nf = 0;
+    for (; *p >= '0' && *p <= '9' && nd < 4; p++, nd++)
+        whole = whole * 10 + (*p - '0');
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, nf++) {
+            if (nf >= 2 && *p != '0')
+                return 0;
+            if (nf < 2)
+                frac = frac * 10 + (*p - '0');
+        }
+    if (*p || nd + nf == 0 || whole > 1)
+        return 0;
+    if (nf == 1)
+        frac *= 10;
+    long pct = whole * 100 + frac;
+    if (pct > 100)
+        return 0;
+    snprintf(out, size, "%02ld", pct);
+    return 1;
+}
+
 /* XML value form back to the traditional one; 0 if it is not of the form expected. */
 static int convert_in(int conv, const char *x, char *out, size_t size)
 {
@@ -855,6 +882,8 @@ static int convert_in(int conv, const char *x, char *out, size_t size)
             return 0;
         snprintf(out, size, "%s%s", n == 1 ? "0" : "", x);
         return 1;
+    case EBTS__XC_PCT:
+        return percent_in(x, out, size);
     case EBTS__XC_CGA: {
         const char *label = ebts__xml_cga_label(x);
         if (!label)
@@ -1062,6 +1091,7 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
     case EBTS__XC_BOOL:
     case EBTS__XC_INT2:
     case EBTS__XC_CGA:
+    case EBTS__XC_PCT:
         if (convert_in(x->conv, x->text, conv, sizeof conv)) {
             ebts__buf_puts(b, conv);
         } else {

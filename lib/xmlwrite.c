@@ -171,6 +171,21 @@ static int convert(int conv, ebts_span v, char *buf, size_t size, ebts_span *out
         *out = (ebts_span){v.ptr + z, v.len - z};
         return 1;
     }
+    case EBTS__XC_PCT: { /* "10" is .10, "100" 1; "5" would read back as "05" */
+        if (v.len < 2 || v.len > 3 || !all_digits(v.ptr, v.len) || (v.len == 3 && v.ptr[0] != '1'))
+            return 0;
+        int pct = (v.ptr[0] - '0') * 10 + (v.ptr[1] - '0');
+        if (v.len == 3)
+            pct = pct * 10 + (v.ptr[2] - '0');
+        if (pct > 100)
+            return 0;
+        if (pct == 100)
+            snprintf(buf, size, "1");
+        else
+            snprintf(buf, size, ".%02d", pct);
+        *out = (ebts_span){(const unsigned char *)buf, strlen(buf)};
+        return 1;
+    }
     case EBTS__XC_CGA: {
         const char *num = ebts__xml_cga_number(v.ptr, v.len);
         if (!num)

@@ -46,9 +46,6 @@ static const known defects[] = {
 /* The XML reader places or spells these values otherwise than the traditional encoding does:
  * questions of tools/gen-xml-map.py and lib/xml*.c, listed here until the mapping answers them. */
 static const known mapping_pending[] = {
-    {"10.0", NULL, "ITEM_COUNT", "10.004",
-     "SRC: the capture organisation's nc:OrganizationName is 10.993 SAN (as the 11.2 map has "
-     "it), not a second item of SRC"},
     {"10.0", NULL, "ITEM_COUNT", "2.019",
      "AKA: ebts:PersonFourthImportanceName and ...FifthImportanceName become items 2 and 3"},
     {"10.0", NULL, "ITEM_COUNT", "2.074",
@@ -58,9 +55,6 @@ static const known mapping_pending[] = {
     {"10.0", NULL, "CHARSET_INVALID", "2.034",
      "PAT: the pattern code (\"WU\") is read as the finger position, the first item"},
     {"10.0", NULL, "VALUE_NOT_ALLOWED", "2.034", "likewise"},
-    {"10.0", "LPNR", "LENGTH_INVALID", "2.078",
-     "PEN: the 10.0 XSD writes a fraction of one (nc:PercentageType, \".10\"), EBTS a percent"},
-    {"10.0", "LPNR", "CHARSET_INVALID", "2.078", "likewise"},
 };
 
 /* " FIS " of ".../Template(FIS)BiometricImageSubmission.xmlgz" */

@@ -350,6 +350,51 @@ static const char *carried(const ebts_txn *t)
     return buf;
 }
 
+/* EBTS 2.078 PEN is a percent in two digits; EBTS 10.0 XML (nc:PercentageType) a fraction of
+ * one: "10" is ".10". A value no fraction gives back exactly goes to the carrier; 11.2's
+ * element is the percent itself. */
+START_TEST(penetration_is_a_fraction_in_ebts_10_xml)
+{
+    ebts_txn *a = ebts_read_file(
+        "fixtures/ebts-xml/10.0/templates/Investigation-Service/"
+        "Template(LPNR)LatentPenetrationResponseTransaction.xmlgz", 0, NULL);
+    ck_assert_ptr_nonnull(a);
+    ck_assert_str_eq(tu_str(ebts_txn_value(a, 2, 78)), "10");
+    const char *v[] = {"05", "100", "5", "7A"};
+    const char *x10[] = {">.05</ebts:TransactionPenetrationQueryResponsePercent>",
+                         ">1</ebts:TransactionPenetrationQueryResponsePercent>",
+                         "<lebts:Field tag=\"2.078\" encoding=\"text\">5</lebts:Field>",
+                         "<lebts:Field tag=\"2.078\" encoding=\"text\">7A</lebts:Field>"};
+    for (size_t k = 0; k < 4; k++) {
+        ck_assert_int_eq(ebts_txn_set_field(a, 1, 78, v[k], strlen(v[k]), NULL), 0);
+        size_t xn;
+        unsigned char *xml = tu_write(a, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
+        char *s = strndup((const char *)xml, xn);
+        ebts_free(xml);
+        ck_assert_msg(strstr(s, x10[k]) != NULL, "%s: no %s", v[k], x10[k]);
+        ebts_txn *b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_uint_eq(differences(a, b), 0);
+        ebts_txn_free(b);
+        free(s);
+    }
+    /* read: a fraction with more digits than a percent has is kept as given, and said */
+    ck_assert_int_eq(ebts_txn_set_field(a, 1, 78, "10", 2, NULL), 0);
+    size_t xn;
+    unsigned char *xml = tu_write(a, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
+    char *s = strndup((const char *)xml, xn);
+    ebts_free(xml);
+    char *t = replaced(s, ">.10<", ">0.105<");
+    ebts_txn *b = ebts_read_buffer((const unsigned char *)t, strlen(t), EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_str_eq(tu_str(ebts_txn_value(b, 2, 78)), "0.105");
+    ebts_txn_free(b);
+    free(t);
+    free(s);
+    ebts_txn_free(a);
+}
+END_TEST
+
 #define A10 "AAAAAAAAAA"
 #define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
 START_TEST(bytes_xml_cannot_hold_go_to_the_carrier)
@@ -550,6 +595,7 @@ START_TEST(template_values_land_at_their_fields)
     const unsigned char img0[][4] = {{0x9a, 0xb1, 0xdb, 0x3d}, {0xe7, 0x5d, 0x3c, 0x07}};
     const size_t imglen[] = {114, 48};
     const unsigned char isr[] = {1, 0};
+    const char *src[] = {"WI013415Y", "FL1234569"}, *san[] = {"WI CRIME INFORMATION BUREAU", "FDLE"};
     for (size_t v = 0; v < 2; v++) {
         ebts_error err = {0};
         ebts_txn *t = ebts_read_file(files[v], 0, &err);
@@ -575,6 +621,10 @@ START_TEST(template_values_land_at_their_fields)
         const unsigned char head[] = {1, 3, 2, 255, 255, 255, 255, 255, isr[v], 0, 80, 0, 65, 2};
         ck_assert_mem_eq(b.ptr + 4, head, sizeof head);
         ck_assert_mem_eq(b.ptr + 18, img0[0], 4);
+        /* Type-10: the capture organisation's name is 10.993 SAN, not an item of 10.004 SRC
+         * (10.0 says so by no comment of its own, 11.2 does) */
+        ck_assert_str_eq(tu_str(ebts_txn_value(t, 10, 4)), src[v]);
+        ck_assert_str_eq(tu_str(ebts_txn_value(t, 10, 993)), san[v]);
         /* Type-10: 10.999 as the bytes of the base64 text */
         ebts_span img = ebts_txn_value(t, 10, 999);
         ck_assert_uint_eq(img.len, imglen[v]);
@@ -748,6 +798,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
     tcase_add_test(tc, hostile_xml_is_refused);
     tcase_add_test(tc, utf16_xml_is_detected_in_either_byte_order);
+    tcase_add_test(tc, penetration_is_a_fraction_in_ebts_10_xml);
     tcase_add_test(tc, bytes_xml_cannot_hold_go_to_the_carrier);
     tcase_add_test(tc, every_occurrence_survives_xml);
     tcase_add_test(tc, what_the_reader_repaired_survives_xml);

@@ -144,6 +144,14 @@ BRANCH_WHEN = {"FaceImage": (3, "FACE")}
 # and 2.029 WGT (EBTS: feet and inches, pounds). Read without a value; the writer sets them.
 CONST_ELEMENTS = {(2, 27): {"MeasureUnitText"}, (2, 29): {"MeasureUnitText"}}
 
+# Leaves whose field the version's templates leave ambiguous, by the trailing elements of their
+# path: (record type, field, item letter or None, levels from the leaf up to the field's
+# element). EBTS 10.0 puts the capture organisation's name inside SRC's element with no comment
+# of its own: it is 10.993 SAN, as 11.2 says.
+FIELD_OF = {
+    "10.0": {("ansi-nist:CaptureOrganization", "nc:OrganizationName"): (10, 993, None, 0)},
+}
+
 NUM = re.compile(r"\b(\d{1,2})\.(\d{3,4})([A-Z]?)\b")
 MNEMONIC = re.compile(r"^\s*([A-Z][A-Z0-9]{1,5})\s*$")
 NUM_MNEMONIC = re.compile(r"^\s*(\d{1,2})\.(\d{3,4})\s+([A-Z][A-Z0-9]{1,5})\s*$")
@@ -303,6 +311,9 @@ class Version:
             best = sorted(e["votes"].items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1],
                                                                str(kv[0][2]), kv[0][3]))
             (e["rtype"], e["field"], e["item"], e["anchor"]), _ = best[0]
+            for tail, (rt, f, item, up) in FIELD_OF.get(self.name, {}).items():
+                if p[-len(tail):] == tail and rt == e["rtype"]:
+                    e["field"], e["item"], e["anchor"] = f, item, p[:len(p) - up]
 
 
 def xsd_repeatable(xsd_dir):
@@ -668,7 +679,7 @@ def topo(seqs):
 
 
 CONV = ["TEXT", "DATE", "DATETIME", "BOOL", "BASE64", "GIVEN", "MIDDLE", "SUR", "VER_MAJ",
-        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN"]
+        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN", "PCT"]
 NAME_PARTS = {"nc:PersonGivenName": "GIVEN", "nc:PersonMiddleName": "MIDDLE",
               "nc:PersonSurName": "SUR"}
 
@@ -700,6 +711,11 @@ def conversion(p, e):
 TWO_DIGITS = {(2, 34), (2, 57), (2, 72), (2, 74), (2, 84)}
 
 
+# Percents EBTS writes in digits (2.078 PEN: /work/shared/spec/EBTS-DIGEST.md), an XSD as a
+# fraction of one (EBTS 10.0's nc:PercentageType, a decimal from 0 to 1).
+PERCENTS = {(2, 78)}
+
+
 def integer_type(st):
     """Can a value of the simple type be an integer (a union: of one of its members)?"""
     if st["base"] == "UNION":
@@ -718,7 +734,7 @@ def type_conversion(n):
     """A text leaf's conversion by its XSD type: the schema's boolean is EBTS's Y/N; EBTS writes
     a Type-2 finger position in two digits, the XSD as an integer; EBTS 11.2 codes a
     compression algorithm by its number, the traditional encoding by its label (ANSI/NIST-ITL
-    1-2011 Table 15); a string whose type collapses white space reads as the schema reads it."""
+    1-2011 Table 15); EBTS's percent is a fraction of one where the schema says so; a string whose type collapses white space reads as the schema reads it."""
     e, st = n["leaf"], n["stype"]
     if not e or e["conv"] != "TEXT" or not st:
         return e["conv"] if e else None
@@ -727,6 +743,8 @@ def type_conversion(n):
         return "BOOL"
     if integer_type(st) and (e["rtype"], e["field"]) in TWO_DIGITS:
         return "INT2"
+    if st["base"] == "DECIMAL" and st["max"] == "1" and (e["rtype"], e["field"]) in PERCENTS:
+        return "PCT"
     if integer_type(st) and e["rtype"] >= 10 and local == "ImageCompressionAlgorithmCode":
         return "CGA"
     if collapsed(st):
