@@ -22,7 +22,7 @@ struct ebts__chunk {
 #define HUGE_PAGE ((size_t)2 << 20)
 
 /* The fields of a large transaction are written once into fresh memory: with 4 KiB pages the
- * kernel's page faults took about half of a 100 MB parse. Where transparent huge pages are
+ * kernel's page faults are about half of a 100 MB parse. Where transparent huge pages are
  * offered on request (Linux "madvise" mode), ask for them over the 2 MiB-aligned part of a large
  * allocation. Advice only: nothing depends on it being taken. */
 void ebts__huge_pages(void *p, size_t size)
