@@ -410,8 +410,9 @@ static int accepts(X *x, int ti, const char *s0, size_t n0)
         int found = 0, f2;
         for (const char *const *e = ty->enums; *e && !found; e++) {
             size_t el = strlen(*e);
-            found = numeric(ty->base) ? lexical_ok(ty->base, *e, el, &f2) && number(*e, el) == number(s, n)
-                                      : el == n && memcmp(*e, s, n) == 0;
+            found = numeric(ty->base)
+                        ? lexical_ok(ty->base, *e, el, &f2) && number(*e, el) == number(s, n)
+                        : el == n && memcmp(*e, s, n) == 0;
         }
         ok = found;
     }
@@ -419,7 +420,8 @@ static int accepts(X *x, int ti, const char *s0, size_t n0)
         ok = 0;
     if (ok && (ty->minlen >= 0 || ty->maxlen >= 0)) {
         size_t c = ty->base == EBTS__XB_HEX ? n / 2 : characters(s, n); /* octets for hex */
-        ok = (ty->minlen < 0 || c >= (size_t)ty->minlen) && (ty->maxlen < 0 || c <= (size_t)ty->maxlen);
+        ok = (ty->minlen < 0 || c >= (size_t)ty->minlen) &&
+             (ty->maxlen < 0 || c <= (size_t)ty->maxlen);
     }
     if (ok && numeric(ty->base) && (ty->min || ty->max)) {
         double d = number(s, n);
@@ -576,11 +578,13 @@ static const char *quoted(X *x, const unsigned char *p, size_t n)
 static void outside_value(X *x, int k, const xval *v, const unsigned char *p, size_t n)
 {
     const ebts__xnode *d = &x->m->nodes[k];
-    ebts__diag_add(x->dl, EBTS__C_XML_OUTSIDE_SCHEMA,
-                   EBTS__AT_ITEM(v->off, (long)x->ri, x->rtype, d->field, (long)v->sub, (long)v->item),
-                   "\"%s\"%s in %s is not a value its type in the EBTS %s schema allows (a code "
-                   "list, pattern, length or range): written as it is, the document does not "
-                   "validate", quoted(x, p, n), n > 40 ? "..." : "", d->name, version_name(x));
+    ebts__diag_add(
+        x->dl, EBTS__C_XML_OUTSIDE_SCHEMA,
+        EBTS__AT_ITEM(v->off, (long)x->ri, x->rtype, d->field, (long)v->sub, (long)v->item),
+        "\"%s\"%s in %s is not a value its type in the EBTS %s schema allows (a code "
+        "list, pattern, length or range): written as it is, the document does not "
+        "validate",
+        quoted(x, p, n), n > 40 ? "..." : "", d->name, version_name(x));
 }
 
 static void outside(X *x, int k, const char *what)
@@ -737,7 +741,8 @@ static int pick(X *x, const int *c, size_t nc, ebts_span v, int *typed)
             }
         /* beside the most; then where the schema misses the least; then the first in its order */
         if (best < 0 || beside > best_beside ||
-            (beside == best_beside && (miss < best_miss || (miss == best_miss && rank < best_rank)))) {
+            (beside == best_beside &&
+             (miss < best_miss || (miss == best_miss && rank < best_rank)))) {
             best = c[i];
             best_beside = beside;
             best_rank = rank;
@@ -820,7 +825,8 @@ static int place_parts(X *x, const int *c, size_t nc, uint32_t s, uint32_t g, ui
                 continue;
             if (!any_sep)
                 for (int p = 0; p < np; p++)
-                    tok[p] = (ebts_span){v.ptr + (size_t)p * (v.len / (size_t)np), v.len / (size_t)np};
+                    tok[p] =
+                        (ebts_span){v.ptr + (size_t)p * (v.len / (size_t)np), v.len / (size_t)np};
             int ok = 1;
             for (int p = 0; p < np && ok; p++) {
                 chosen[p] = -1;
@@ -956,9 +962,10 @@ static int place_field(X *x, const xfield *f)
             uint32_t g = 0;
             for (size_t j = 0; j < nl && nc < 64; j++) {
                 const ebts__xnode *d = &m->nodes[lv[j]];
-                if (d->grp < 0 ? (size_t)d->item == i
-                               : d->tail_len > 0 && i >= (size_t)d->tail_base &&
-                                     (i - (size_t)d->tail_base) % (size_t)d->tail_len == (size_t)d->item) {
+                if (d->grp < 0
+                        ? (size_t)d->item == i
+                        : d->tail_len > 0 && i >= (size_t)d->tail_base &&
+                              (i - (size_t)d->tail_base) % (size_t)d->tail_len == (size_t)d->item) {
                     c[nc++] = lv[j];
                     if (d->grp >= 0)
                         g = (uint32_t)((i - (size_t)d->tail_base) / (size_t)d->tail_len);
@@ -1417,10 +1424,10 @@ static const char *const why_text[] = {
     ("items its elements cannot keep apart (a subfield or a group of items without one that a "
      "later one has)")};
 
-/* A field written as bytes with its tag (lebts:Field tag="T"): one without a tag, or one whose
- * tag names another record type (14.005 in a Type-2 record), which no element or T.N of the
- * record can spell. */
-static int raw_field(const X *x, const ebts_field *f)
+/* A field no element of its record can take, carried whole after the others: one without a
+ * tag (lebts:Field tag="T", its bytes) or one whose tag names another record type (tag="14.005"
+ * in a Type-2 record). */
+static int carried_whole(const X *x, const ebts_field *f)
 {
     return (f->flags & EBTS__F_MALFORMED) || ebts__tagtype(f) != x->rtype;
 }
@@ -1428,18 +1435,21 @@ static int raw_field(const X *x, const ebts_field *f)
 static void carried_finding(X *x, const ebts_field *f, int why, int second)
 {
     size_t off = f->offset == EBTS__NOWHERE ? 0 : f->offset;
-    if (raw_field(x, f)) {
+    if (carried_whole(x, f)) {
         char spelled[32] = "";
         if (!(f->flags & EBTS__F_MALFORMED))
             ebts__spelled_tag(f, spelled, sizeof spelled);
-        ebts__diag_add(x->dl, EBTS__C_XML_FIELD_CARRIED, EBTS__AT_RECORD(off, (long)x->ri, x->rtype),
+        ebts__diag_add(x->dl, EBTS__C_XML_FIELD_CARRIED,
+                       EBTS__AT_RECORD(off, (long)x->ri, x->rtype),
                        "%s%s: written to lebts:Field, outside the EBTS %s schema",
                        *spelled ? "a tag of another record type, " : "bytes without a tag", spelled,
                        version_name(x));
     } else if (second) {
         ebts__diag_add(x->dl, EBTS__C_XML_FIELD_CARRIED,
-                       EBTS__AT_FIELD(off, (long)x->ri, x->rtype, f->number), "a second occurrence of its number, which XML has no place for: written to "
-                       "lebts:Field, outside the EBTS %s schema", version_name(x));
+                       EBTS__AT_FIELD(off, (long)x->ri, x->rtype, f->number),
+                       "a second occurrence of its number, which XML has no place for: written to "
+                       "lebts:Field, outside the EBTS %s schema",
+                       version_name(x));
     } else if (why == WHY_NOT_TEXT) {
         ebts__diag_add(x->dl, EBTS__C_XML_VALUE_CARRIED,
                        EBTS__AT_FIELD(off, (long)x->ri, x->rtype, f->number),
@@ -1448,9 +1458,9 @@ static void carried_finding(X *x, const ebts_field *f, int why, int second)
     } else {
         char msg[200];
         snprintf(msg, sizeof msg, why_text[why], version_name(x));
-        ebts__diag_add(x->dl, EBTS__C_XML_FIELD_CARRIED,
-                       EBTS__AT_FIELD(off, (long)x->ri, x->rtype, f->number), "%s: written to lebts:Field, outside the EBTS %s schema", msg,
-                       version_name(x));
+        ebts__diag_add(
+            x->dl, EBTS__C_XML_FIELD_CARRIED, EBTS__AT_FIELD(off, (long)x->ri, x->rtype, f->number),
+            "%s: written to lebts:Field, outside the EBTS %s schema", msg, version_name(x));
     }
 }
 
@@ -1583,8 +1593,9 @@ static int place_binary(X *x, const ebts_record *r)
             }
         } else {
             static const unsigned at[] = {0, 0, 4, 5, 0, 12, 13, 15, 17};
-            unsigned val = number == 6 || number == 7 ? (unsigned)h[at[number]] << 8 | h[at[number] + 1]
-                                                      : h[at[number]];
+            unsigned val = number == 6 || number == 7
+                               ? (unsigned)h[at[number]] << 8 | h[at[number] + 1]
+                               : h[at[number]];
             snprintf(x->hdr[nh], sizeof x->hdr[nh], number == 2 ? "%02u" : "%u", val);
             f.v[0] = (ebts_span){(const unsigned char *)x->hdr[nh], strlen(x->hdr[nh])};
             f.nv = 1;
@@ -1628,7 +1639,7 @@ static void tagged_record(X *x, const ebts_record *r)
         x->defer = pass == 0;
         for (uint32_t i = 0; i < r->nfields && !x->oom; i++) {
             const ebts_field *fl = &r->fields[i];
-            if (raw_field(x, fl) || (pass == 1 && state[i] != 3))
+            if (carried_whole(x, fl) || (pass == 1 && state[i] != 3))
                 continue;
             if (fl->number == 1 || (x->rtype == 1 && fl->number == 3)) {
                 state[i] = 2; /* LEN and CNT are derived */
@@ -1657,12 +1668,12 @@ static void tagged_record(X *x, const ebts_record *r)
     }
     x->defer = 0;
     for (uint32_t i = 0; i < r->nfields; i++)
-        if (raw_field(x, &r->fields[i]))
+        if (carried_whole(x, &r->fields[i]))
             carried_finding(x, &r->fields[i], 0, 0);
     write_element(x);
     for (int malformed = 0; malformed <= 1; malformed++)
         for (uint32_t i = 0; i < r->nfields; i++)
-            if (state[i] != 2 && !raw_field(x, &r->fields[i]) == !malformed)
+            if (state[i] != 2 && !carried_whole(x, &r->fields[i]) == !malformed)
                 put_carrier_field(x, &r->fields[i]);
     end(x);
     free(state);
@@ -1719,14 +1730,18 @@ static void record_order(X *x, size_t ri, int root, size_t *ntype2, int *others)
     if (n->rtype == 2) {
         ++*ntype2;
         if (*others)
-            ebts__diag_add(x->dl, EBTS__C_XML_OUTSIDE_SCHEMA, EBTS__AT_RECORD(x->rec_off, (long)ri, 2),
+            ebts__diag_add(x->dl, EBTS__C_XML_OUTSIDE_SCHEMA,
+                           EBTS__AT_RECORD(x->rec_off, (long)ri, 2),
                            "a Type-2 record after image records: the EBTS %s schema puts every "
                            "Type-2 record right after the Type-1; written in the transaction's "
-                           "order, the document does not validate", version_name(x));
+                           "order, the document does not validate",
+                           version_name(x));
         if (n->max > 0 && *ntype2 == (size_t)n->max + 1)
-            ebts__diag_add(x->dl, EBTS__C_XML_OUTSIDE_SCHEMA, EBTS__AT_RECORD(x->rec_off, (long)ri, 2),
+            ebts__diag_add(x->dl, EBTS__C_XML_OUTSIDE_SCHEMA,
+                           EBTS__AT_RECORD(x->rec_off, (long)ri, 2),
                            "more than %d Type-2 records, which the EBTS %s schema allows; "
-                           "written, the document does not validate", n->max, version_name(x));
+                           "written, the document does not validate",
+                           n->max, version_name(x));
     } else if (n->rtype != 1) {
         *others = 1;
     }
@@ -1740,8 +1755,8 @@ static void write_document(X *x)
         check(x, xmlTextWriterSetIndent(x->w, 1));
         check(x, xmlTextWriterSetIndentString(x->w, (const xmlChar *)"  "));
         check(x, xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL));
-        check(x, xmlTextWriterStartElement(x->w,
-                                           (const xmlChar *)"itl:NISTBiometricInformationExchangePackage"));
+        check(x, xmlTextWriterStartElement(
+                     x->w, (const xmlChar *)"itl:NISTBiometricInformationExchangePackage"));
         declare_namespaces(x);
     }
     size_t ntype2 = 0;
@@ -1803,7 +1818,8 @@ static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *d
     x.emitted = calloc(nn, 1);
     x.isrep = calloc(nn, 1);
     x.isgrp = calloc(nn, 1);
-    if (!x.lo || !x.nrep || !x.erep || !x.excl || !x.said || !x.emitted || !x.isrep || !x.isgrp || order_children(&x) < 0)
+    if (!x.lo || !x.nrep || !x.erep || !x.excl || !x.said || !x.emitted || !x.isrep || !x.isgrp ||
+        order_children(&x) < 0)
         x.oom = 1;
     for (int k = 0; !x.oom && k < x.m->nnodes; k++) {
         if (x.m->nodes[k].conv == EBTS__XC_NONE)
