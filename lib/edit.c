@@ -238,7 +238,8 @@ int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val
         return 0;
     }
     size_t pos = r->nfields;
-    while (pos > 0 && (r->fields[pos - 1].flags & EBTS__F_BINARY) && !(number == 999 && r->type >= 10))
+    while (pos > 0 && (r->fields[pos - 1].flags & EBTS__F_BINARY) &&
+           !(number == 999 && r->type >= 10))
         pos--;
     if (field_index(r, number) < 0) { /* not a repeat: in number order */
         pos = 0;
@@ -307,7 +308,8 @@ int ebts__push_field(ebts_txn *t, size_t rec, unsigned number, const void *val, 
     if (!r || value_allowed(r, number, val, len, 1, err) < 0)
         return -1;
     size_t pos = r->nfields;
-    while (pos > 0 && (r->fields[pos - 1].flags & EBTS__F_BINARY) && !(number == 999 && r->type >= 10))
+    while (pos > 0 && (r->fields[pos - 1].flags & EBTS__F_BINARY) &&
+           !(number == 999 && r->type >= 10))
         pos--;
     return new_field(t, r, pos, number, val, len, err);
 }

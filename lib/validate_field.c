@@ -74,8 +74,8 @@ static EBTS__HOT const struct vset *vset_of(const struct ebts__vcomp *c, const c
     return c->vset_key[slot] ? &c->vsets[c->vset_at[slot]] : NULL;
 }
 
-/* in_values() through e, the split form of the list (ebts__v_vset_split; the longest built-in list has
- * 71 values), when there is one. wide: as value_head. */
+/* in_values() through e, the split form of the list (ebts__v_vset_split; the longest built-in list
+ * has 71 values), when there is one. wide: as value_head. */
 static EBTS__HOT int in_value_set(const struct vset *e, const char *values,
                                   const unsigned char *p, size_t n, int wide)
 {
@@ -294,8 +294,8 @@ void ebts__v_chk_make(const V *v, chk *c, int ct, const char *sca, unsigned minl
 
 void ebts__v_chk_item(const V *v, chk *c, const ebts__item_rule *ir, int high)
 {
-    ebts__v_chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date, ir->mnem,
-             high);
+    ebts__v_chk_make(v, c, ir->ctype, ir->sca, ir->minlen, ir->maxlen, ir->values, ir->date,
+                     ir->mnem, high);
 }
 
 /* The findings of a value that check_text found wrong: its first refused byte (bad, s.len when
@@ -653,7 +653,8 @@ void ebts__v_check_record_fields(V *v, long rec)
                 r->type == 1 ? "VER" : "IDC");
         if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
             (r->type == 1 && f->number >= 2 && f->number <= 4))
-            continue; /* LEN and CNT are the reader's; VER and TOT are checked in ebts__v_check_type1 */
+            continue; /* LEN and CNT are the reader's; VER and TOT are checked in
+                         ebts__v_check_type1 */
         const unsigned char *in = v->t->buf; /* values read lie there; edited ones do not */
         if (!(f->flags & (EBTS__F_LAZY | EBTS__F_BINARY)) && f->sub_first &&
             !(in && f->val >= in && f->val < in + v->t->len))

@@ -43,7 +43,8 @@ static totc *totc_build(const ebts_profile *p, const char *tot, int any_tot)
         struct centry *e = &t->e[c->key_id[s]];
         e->found = ebts__v_lookup_rules(&v, rtype, field, &e->rule, any_tot) != NULL;
         const ebts__field_rule *r = e->found ? &e->rule : NULL;
-        e->required = any_tot || (r && r->imt) ? -1 : ebts__v_required_uncached(&v, rtype, NULL, field, r);
+        e->required =
+            any_tot || (r && r->imt) ? -1 : ebts__v_required_uncached(&v, rtype, NULL, field, r);
         if (r)
             nck += 2 * (!r->nitems ? 1 : r->nitems < CHK_ITEMS ? r->nitems : CHK_ITEMS);
     }
@@ -171,9 +172,10 @@ static void gather_items(gather *g, const ebts__item_rule *it, size_t n)
         gather_one(g, 0, 0, 0, it[i].ctype, it[i].values, it[i].sca);
 }
 
-/* Every rule ebts__v_lookup_rules() can take a rule's class or values from, and every field a rule names
- * (ebts__v_required_uncached() also asks the profile's mandatory fields). The classes of rules the EBTS
- * 10 changes and ANSI/NIST-ITL 1-2011 alter are those ebts__v_lookup_rules() makes of them. */
+/* Every rule ebts__v_lookup_rules() can take a rule's class or values from, and every field a rule
+ * names (ebts__v_required_uncached() also asks the profile's mandatory fields). The classes of
+ * rules the EBTS 10 changes and ANSI/NIST-ITL 1-2011 alter are those ebts__v_lookup_rules() makes
+ * of them. */
 static void gather_rules(gather *g, const ebts_profile *p)
 {
     for (size_t i = 0; i < ebts__rules_91_count; i++) {

@@ -117,7 +117,8 @@ void ebts__v_check_mandatory(V *v, long rec)
             missing(v, rec, e->field, e->star ? NULL : why);
     }
     unsigned seen = 0;
-    for (const ebts__field_rule *x = ebts__v_first_rule_at(r->type, 0); !l && x->rtype == r->type; x++) {
+    for (const ebts__field_rule *x = ebts__v_first_rule_at(r->type, 0); !l && x->rtype == r->type;
+         x++) {
         if (x->field == seen || x->field == 1)
             continue;
         seen = x->field;
@@ -390,10 +391,10 @@ void ebts__v_check_makeup(V *v)
 }
 
 /* Each record whose type and IDC an earlier record already has is reported once, naming the
- * first such record. Not compared pairwise (quadratic: seconds for 50 000 records with distinct IDCs): the
- * IDCs every valid transaction has (0-99, of record types below 100) go through a table of the
- * first record of each (type, IDC), filled in record order; any other is sorted with its type
- * and record. Sorting them all was four per cent of validating 100 MB of Type-2 records; the
+ * first such record. Not compared pairwise (quadratic: seconds for 50 000 records with distinct
+ * IDCs): the IDCs every valid transaction has (0-99, of record types below 100) go through a table
+ * of the first record of each (type, IDC), filled in record order; any other is sorted with its
+ * type and record. Sorting them all was four per cent of validating 100 MB of Type-2 records; the
  * table is direct, not hashed, so no choice of IDCs makes it slow. */
 void ebts__v_check_idcs(V *v)
 {

@@ -516,7 +516,8 @@ static int decode_image(R *r, xmlNodePtr n, const unsigned char **bytes, size_t 
             return -1;
     size_t avail = 0, k = 0;
     /* in 8-byte steps, as the arena takes them */
-    unsigned char *out = ebts__arena_room(&r->t->arena, (total / 4 * 3 + 3 + 7) & ~(size_t)7, &avail);
+    unsigned char *out =
+        ebts__arena_room(&r->t->arena, (total / 4 * 3 + 3 + 7) & ~(size_t)7, &avail);
     if (!out) {
         r->oom = 1;
         return -1;
@@ -1230,7 +1231,10 @@ static int binary_head(R *r, unsigned char head[18], ebts__buf *data)
         switch (x->field) {
         case 2: case 3: case 5: case 8:
             bad |= v > 255;
-            head[x->field == 2 ? 4 : x->field == 3 ? 5 : x->field == 5 ? 12 : 17] = (unsigned char)v;
+            head[x->field == 2   ? 4
+                 : x->field == 3 ? 5
+                 : x->field == 5 ? 12
+                                 : 17] = (unsigned char)v;
             break;
         case 4:
             if (fgp < 6 && v <= 255)
@@ -1475,7 +1479,8 @@ static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *
     return ret == 0 && !msg[0];
 }
 
-#define READ_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
+#define READ_OPTIONS                                                                               \
+    (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES)
 
 static xmlTextReaderPtr new_reader(const unsigned char *p, size_t n, int options, char *msg)
 {
