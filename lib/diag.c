@@ -126,9 +126,13 @@ static void quick_format(char *out, size_t size, const char *fmt, va_list ap)
     for (const char *f = fmt; *f; f++) {
         const char *s = NULL;
         int prec = -1, number = 1;
-        if (*f != '%') {
-            if (k + 1 < size)
-                out[k++] = *f;
+        if (*f != '%') { /* the text up to the next conversion, whole */
+            const char *pct = strchr(f, '%');
+            size_t run = pct ? (size_t)(pct - f) : strlen(f);
+            size_t room = k + 1 < size ? size - 1 - k : 0, m = run < room ? run : room;
+            memcpy(out + k, f, m);
+            k += m;
+            f += run - 1;
             continue;
         }
         f++;
@@ -168,6 +172,24 @@ static void quick_format(char *out, size_t size, const char *fmt, va_list ap)
 const ebts__code *ebts__code_at(enum ebts__code_id id)
 {
     return &codes[id];
+}
+
+/* Messages may quote input bytes: keep them printable ASCII ('?' for the others) up to the
+ * message's NUL, in its buffer of size bytes. Eight bytes at a time while none can be below
+ * 0x20 (the NUL too) or above 0x7E; the test may take a good byte for a bad one (a borrow or a
+ * carry from a bad neighbour), never the reverse, and the bytes go one by one from there. */
+static void printable(char *msg, size_t size)
+{
+    size_t i = 0;
+    for (; i + 8 <= size; i += 8) {
+        uint64_t x;
+        memcpy(&x, msg + i, 8);
+        if ((((x - 0x20 * EBTS__ONES8) & ~x) | x | (x + EBTS__ONES8)) & EBTS__HIGHS8)
+            break;
+    }
+    for (; i < size && msg[i]; i++)
+        if ((unsigned char)msg[i] < 0x20 || (unsigned char)msg[i] >= 0x7f)
+            msg[i] = '?';
 }
 
 void ebts__diag_add(ebts__dlist *t, enum ebts__code_id code, ebts__loc at, const char *fmt, ...)
@@ -215,18 +237,25 @@ void ebts__diag_add(ebts__dlist *t, enum ebts__code_id code, ebts__loc at, const
     else
         vsnprintf(d->msg, sizeof d->msg, fmt, ap);
     va_end(ap);
-    /* messages may quote input bytes: keep them printable ASCII */
-    for (char *m = d->msg; *m; m++)
-        if ((unsigned char)*m < 0x20 || (unsigned char)*m >= 0x7f)
-            *m = '?';
+    printable(d->msg, sizeof d->msg);
 }
 
 static size_t lost_count(const ebts__dlist *l, int errors, int strict)
 {
     size_t n = 0;
+    if (!errors) { /* a plain sum, four at a time: asked of every transaction read */
+        size_t i = 0, m = 0;
+        for (; i + 4 <= EBTS__NCODES; i += 4) {
+            n += l->lost[i] + l->lost[i + 1];
+            m += l->lost[i + 2] + l->lost[i + 3];
+        }
+        for (; i < EBTS__NCODES; i++)
+            n += l->lost[i];
+        return n + m;
+    }
     for (size_t i = 0; i < EBTS__NCODES; i++) {
         int recovery, sev = lost_severity(l, i, &recovery);
-        if (!errors || sev >= EBTS_SEV_ERROR || (strict && recovery))
+        if (sev >= EBTS_SEV_ERROR || (strict && recovery))
             n += l->lost[i];
     }
     return n;
@@ -279,8 +308,11 @@ void ebts__dlist_lost_severity(ebts__dlist *l, const char *code, int severity)
 
 void ebts__dlist_note(ebts__dlist *l)
 {
-    size_t more = lost_count(l, 0, 0), errors = lost_count(l, 1, 0);
-    for (size_t i = 0; more && i < l->n; i++)
+    size_t more = lost_count(l, 0, 0);
+    if (!more)
+        return;
+    size_t errors = lost_count(l, 1, 0);
+    for (size_t i = 0; i < l->n; i++)
         if (l->d[i].code == codes[EBTS__C_TOO_MANY_DIAGNOSTICS].code)
             snprintf(l->d[i].msg, sizeof l->d[i].msg,
                      "%zu more finding%s not kept (%zu error%s, %zu warning%s): the list stops "

@@ -39,6 +39,15 @@ START_TEST(messages_are_printable)
     ck_assert_str_eq(d->code, "LEN_INVALID");
     for (const char *c = d->msg; *c; c++)
         ck_assert((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f);
+    ck_assert_str_eq(d->msg, "LEN \"1??\" is not a decimal number");
+    ebts_txn_free(t);
+    /* each byte its own: ' ' and '~' kept, 0x7F and 0x19 replaced (0x7F among eight bytes of
+     * the message with no other to replace) */
+    static const char edges[] = "1.001:1234567 ~abc\x7f" "defghi\x19" GS "1.002:0500" GS
+                                "1.003:1" US "0" FS;
+    t = TU_READ(edges, 0, NULL);
+    ck_assert_str_eq(ebts_txn_diag(t, 0)->msg,
+                     "LEN \"1234567 ~abc?defghi?\" is not a decimal number");
     ebts_txn_free(t);
 }
 END_TEST

@@ -295,6 +295,56 @@ START_TEST(read_values_build_their_index_when_asked)
 }
 END_TEST
 
+/* A value of n bytes has at most n + 1 subfields and n + 1 items: values of separators alone
+ * (every subfield and item empty) and of ordinary items, from one byte to beyond 64 KiB, answer
+ * every subfield and item through the accessors, and nothing past the last. */
+START_TEST(read_values_of_any_length_index_every_item)
+{
+    static const size_t lens[] = {1, 15, 16, 17, 4000, 70000};
+    for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
+        for (int shape = 0; shape < 3; shape++) {
+            size_t n = lens[li];
+            char *in = malloc(n + 128);
+            ck_assert_ptr_nonnull(in);
+            int h = sprintf(in, "1.001:0" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS
+                                "1.004:CAR" FS "2.001:0" GS "2.002:00" GS "2.020:");
+            char *v = in + h;
+            for (size_t i = 0; i < n; i++) /* RS alone; US alone; "ab" US "c" RS ... */
+                v[i] = shape == 0 ? RS[0] : shape == 1 ? US[0] : "ab" US "c" RS[i % 5];
+            v[n] = FS[0];
+            ebts_txn *t = ebts_read_buffer(in, (size_t)h + n + 1, EBTS_READ_BORROW, NULL);
+            ck_assert_ptr_nonnull(t);
+            const unsigned char *uv = (const unsigned char *)v;
+            const ebts_field *f = ebts_record_field(ebts_txn_record(t, 1), 20);
+            ck_assert_ptr_nonnull(f);
+            size_t nsub = ebts_field_subfield_count(f), items = 0, bytes = 0;
+            ck_assert_uint_eq(nsub, shape == 0 ? n + 1 : shape == 1 ? 1 : n / 5 + 1);
+            for (size_t s = 0; s < nsub; s++) {
+                size_t k = ebts_field_item_count(f, s);
+                ck_assert_uint_ge(k, 1);
+                for (size_t i = 0; i < k; i++) {
+                    ebts_span it = ebts_field_item(f, s, i);
+                    ck_assert(it.ptr >= uv && it.ptr + it.len <= uv + n);
+                    ck_assert(it.ptr + it.len == uv + n || it.ptr[it.len] >= 0x1e);
+                    bytes += it.len;
+                }
+                items += k;
+                ck_assert_ptr_null(ebts_field_item(f, s, k).ptr); /* past the last: none */
+            }
+            size_t seps = shape == 2 ? n / 5 * 2 + (n % 5 > 2) : n;
+            ck_assert_uint_eq(items, seps + 1);
+            ck_assert_uint_eq(bytes, n - seps);
+            if (shape == 2 && n >= 5) {
+                ck_assert_str_eq(tu_str(ebts_field_item(f, 0, 0)), "ab");
+                ck_assert_str_eq(tu_str(ebts_field_item(f, nsub - 2, 1)), "c");
+            }
+            ebts_txn_free(t);
+            free(in);
+        }
+    }
+}
+END_TEST
+
 struct item_reader {
     const ebts_txn *t;
     pthread_barrier_t *go;
@@ -483,6 +533,7 @@ Suite *suite_edit(void)
     tcase_add_test(tc, append_keeps_number_order);
     tcase_add_test(tc, read_values_build_their_index_when_asked);
     tcase_add_test(tc, tag_types_above_254_stay_through_edits);
+    tcase_add_test(tc, read_values_of_any_length_index_every_item);
     tcase_add_test(tc, items_read_from_threads_at_once);
     tcase_add_test(tc, fields_found_by_tag_or_mnemonic);
     tcase_add_test(tc, set_by_name_with_a_string);
