@@ -49,8 +49,16 @@ typedef struct fileid {
     int used;
 } fileid;
 
+/* The directory a walk is in, open, shared by the jobs that open its files (on pool threads,
+ * by name under it) and by the walk; closed by whichever lets go of it last. */
+typedef struct walkdir {
+    int fd;
+    int refs; /* changed atomically: pool threads let go of it */
+} walkdir;
+
 typedef struct opts {
     const ebts_profile *profile;
+    walkdir *dir; /* the walk's current directory, opened for its first file; NULL till then */
     int strict, redact, expect, quiet;
     enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
     ebts_junit *junit;
@@ -247,6 +255,8 @@ typedef struct job {
     enum { JOB_CHECK, JOB_ERROR, JOB_SKIP } kind;
     char *name;
     int fd;                /* JOB_CHECK: closed once read, unless standard input */
+    walkdir *dir;          /* JOB_CHECK with fd -1: the file is `at` in dir, opened by the run */
+    const char *at;        /* the last part of name */
     want *wants;           /* with --expect: the lines of NAME.expect, read when met */
     int nwant, bad_line;   /* -1: no .expect file; -2: line bad_line is malformed */
     mode_t mode;           /* JOB_SKIP */
@@ -275,8 +285,17 @@ static job *job_new(opts *o, int kind, const char *name)
     return j;
 }
 
+static void walkdir_release(walkdir *d)
+{
+    if (d && __atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0) {
+        close(d->fd);
+        free(d);
+    }
+}
+
 static void job_free(job *j)
 {
+    walkdir_release(j->dir);
     free(j->name);
     free(j->wants);
     ebts_report_free(j->rep);
@@ -319,9 +338,18 @@ static void emit_error(opts *o, const char *name, const ebts_error *e)
     }
 }
 
-/* Queue the check of the transaction to be read from fd, reported as `name`; its expected
- * findings are in EXPECT_FOR.expect (NULL: none), read now, while the walk's directory is the
- * current one. */
+/* Queue the check j; its expected findings are in EXPECT_FOR.expect (NULL: none), read now,
+ * while the walk's directory is the current one. */
+static void queue_check(opts *o, job *j, const char *expect_for)
+{
+    if (o->expect) {
+        j->wants = malloc(MAX_WANT * sizeof *j->wants);
+        j->nwant = j->wants ? read_expect(expect_for, j->wants, MAX_WANT, &j->bad_line) : -1;
+    }
+    cli_pool_add(o->pool, j);
+}
+
+/* Queue the check of the transaction to be read from fd, reported as `name`. */
 static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
 {
     job *j = job_new(o, JOB_CHECK, name);
@@ -331,11 +359,34 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
         return;
     }
     j->fd = fd;
-    if (o->expect) {
-        j->wants = malloc(MAX_WANT * sizeof *j->wants);
-        j->nwant = j->wants ? read_expect(expect_for, j->wants, MAX_WANT, &j->bad_line) : -1;
+    queue_check(o, j, expect_for);
+}
+
+/* On a pool thread: open a file the walk met, without blocking, and check it is the regular
+ * file the walk saw (it may have been replaced since). Anything else turns the job into an error
+ * or a skip, reported in order like the rest; -1 then. */
+static int open_walked(job *j)
+{
+    j->fd = openat(j->dir->fd, j->at, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int open_errno = errno;
+    walkdir_release(j->dir);
+    j->dir = NULL;
+    struct stat st;
+    if (j->fd < 0 || fstat(j->fd, &st) != 0) {
+        j->kind = JOB_ERROR;
+        j->err.code = "IO_ERROR";
+        snprintf(j->err.msg, sizeof j->err.msg, "cannot open %s: %s", j->name,
+                 strerror(j->fd < 0 ? open_errno : errno));
+    } else if (!S_ISREG(st.st_mode)) {
+        j->kind = JOB_SKIP;
+        j->mode = st.st_mode;
+    } else {
+        return 0;
     }
-    cli_pool_add(o->pool, j);
+    if (j->fd >= 0)
+        close(j->fd);
+    j->fd = -1;
+    return -1;
 }
 
 /* On a pool thread: read and validate. The profile is shared, read-only. The transaction is
@@ -346,7 +397,7 @@ static void run_job(void *ctx, void *item)
 {
     const opts *o = ctx;
     job *j = item;
-    if (j->kind != JOB_CHECK)
+    if (j->kind != JOB_CHECK || (j->fd < 0 && open_walked(j) < 0))
         return;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -554,11 +605,54 @@ static void queue_skip(opts *o, const char *name, mode_t m)
     }
 }
 
-/* A file met in a walk: opened without blocking and checked to be the regular file fts saw
- * (it may have been replaced since), then read once whatever number of names lead to it. */
+/* The walk's current directory, shared with the jobs of its files; NULL when it cannot be
+ * opened. fts has changed into it, as it does to read a directory. */
+static walkdir *current_dir(opts *o)
+{
+    if (!o->dir) {
+        int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        o->dir = fd < 0 ? NULL : malloc(sizeof *o->dir);
+        if (!o->dir) {
+            if (fd >= 0)
+                close(fd);
+            return NULL;
+        }
+        *o->dir = (walkdir){fd, 1};
+    }
+    __atomic_add_fetch(&o->dir->refs, 1, __ATOMIC_RELAXED);
+    return o->dir;
+}
+
+/* The walk leaves the directory whose files it was queuing. */
+static void leave_dir(opts *o)
+{
+    walkdir_release(o->dir);
+    o->dir = NULL;
+}
+
+/* A file met in a walk, read once whatever number of names lead to it. A pool thread opens it,
+ * by name under the walk's directory, so that the walk goes on meanwhile; when fts did not
+ * change into the directory (it names the file by a longer path then), it is opened here. */
 static void walked_file(opts *o, const FTSENT *e)
 {
-    int fd = open(e->fts_accpath, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    int first = first_visit(o, e->fts_statp);
+    if (first < 0)
+        input_error(o, e->fts_path, "OUT_OF_MEMORY", "out of memory");
+    if (first <= 0)
+        return;
+    walkdir *dir = e->fts_accpath == e->fts_name ? current_dir(o) : NULL;
+    if (dir) {
+        job *j = job_new(o, JOB_CHECK, e->fts_path);
+        if (!j) {
+            walkdir_release(dir);
+            return;
+        }
+        j->dir = dir;
+        j->at = j->name + (e->fts_pathlen - e->fts_namelen);
+        queue_check(o, j, e->fts_accpath);
+        return;
+    }
+    int fd = open(e->fts_accpath, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
         input_error(o, e->fts_path, "IO_ERROR", "cannot open %s: %s", e->fts_path,
@@ -567,12 +661,8 @@ static void walked_file(opts *o, const FTSENT *e)
             close(fd);
         return;
     }
-    int first = S_ISREG(st.st_mode) ? first_visit(o, &st) : 0;
-    if (!S_ISREG(st.st_mode))
+    if (!S_ISREG(st.st_mode)) {
         queue_skip(o, e->fts_path, st.st_mode);
-    else if (first < 0)
-        input_error(o, e->fts_path, "OUT_OF_MEMORY", "out of memory");
-    if (first <= 0) {
         close(fd);
         return;
     }
@@ -598,6 +688,9 @@ static void walk(opts *o, const char *path)
     FTSENT *e;
     while ((e = fts_read(fts))) {
         int hidden = e->fts_level > 0 && e->fts_name[0] == '.';
+        if (e->fts_info == FTS_D || e->fts_info == FTS_DP || e->fts_info == FTS_DC ||
+            e->fts_info == FTS_DNR)
+            leave_dir(o); /* fts changes directory next, or has */
         switch (e->fts_info) {
         case FTS_D: {
             int first = hidden ? 0 : first_visit(o, e->fts_statp);
@@ -637,6 +730,7 @@ static void walk(opts *o, const char *path)
     }
     if (errno)
         input_error(o, path, "IO_ERROR", "cannot walk %s: %s", path, strerror(errno));
+    leave_dir(o);
     fts_close(fts);
 }
 
