@@ -66,6 +66,10 @@ typedef struct R {
     size_t nelem;            /* the elements before the record being read, the root included */
     size_t scan_elem, scan_off; /* big_lines: the start tags counted so far, where it stopped */
     long scan_line;
+    xmlNodePtr root;         /* the document's root, alive while the records are read */
+    xmlNsPtr nsc[16];        /* the root's namespace declarations and their index in the tables */
+    int nsc_idx[16], nnsc;   /* (nnsc -1: not looked at yet) */
+    struct place *places;    /* table children found, by the hash of their name (lookup) */
     xmlNodePtr top;          /* the record being read; its lines past 65535 found when asked */
     size_t top_base;         /* the elements before it */
     int top_big;             /* 1: it has such lines, not looked for yet */
@@ -599,19 +603,22 @@ static const ebts__xmap *map_of_root(xmlNodePtr root)
     return NULL;
 }
 
-/* "prefix:local" of an element in the version's canonical prefixes; 0 when its namespace is
- * not one of the version's. */
-static int canon_name(const ebts__xmap *m, xmlNodePtr n, char *out, size_t size)
+/* The index of the version's namespace whose URI is href, or -1. */
+static int ns_index_of(const ebts__xmap *m, const xmlChar *href)
 {
-    if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href)
-        return 0;
-    for (int i = 0; i < m->nns; i++)
-        if (strcmp((const char *)n->ns->href, m->ns[i].uri) == 0) {
-            int w = snprintf(out, size, "%s:%s", m->ns[i].prefix, (const char *)n->name);
-            return w > 0 && (size_t)w < size;
-        }
-    return 0;
+    for (int i = 0; href && i < m->nns; i++)
+        if (strcmp((const char *)href, m->ns[i].uri) == 0)
+            return i;
+    return -1;
 }
+
+/* A (parent, element name) the tables were asked for, and the child they gave (+ 1; 0: a free
+ * slot). */
+struct place {
+    int parent, child1;
+    unsigned hash;
+};
+#define PLACES 4096
 
 /* The child of table node parent (-1: the records) named name, or -1. */
 static int xchild(const ebts__xmap *m, int parent, const char *name)
@@ -642,6 +649,67 @@ static int is_ns(xmlNodePtr n, const char *uri, const char *local)
 {
     return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
            strcmp((const char *)n->ns->href, uri) == 0 && strcmp((const char *)n->name, local) == 0;
+}
+
+/* The index in the tables' namespaces of ns (the first whose URI is ns's), or -1; the root's
+ * declarations, which most elements use, are told by their address. */
+static int ns_index(R *r, xmlNsPtr ns)
+{
+    const ebts__xmap *m = r->m;
+    if (!ns || !ns->href)
+        return -1;
+    if (r->nnsc < 0) {
+        r->nnsc = 0;
+        for (xmlNsPtr d = r->root ? r->root->nsDef : NULL; d && r->nnsc < 16; d = d->next) {
+            r->nsc[r->nnsc] = d;
+            r->nsc_idx[r->nnsc++] = ns_index_of(m, d->href);
+        }
+    }
+    for (int i = 0; i < r->nnsc; i++)
+        if (r->nsc[i] == ns)
+            return r->nsc_idx[i];
+    return ns_index_of(m, ns->href);
+}
+
+/* Does table node k bear the name local in namespace i? */
+static int named(const ebts__xmap *m, int k, int i, const char *local)
+{
+    const char *name = m->nodes[k].name, *pre = m->ns[i].prefix;
+    size_t pl = strlen(pre);
+    return strncmp(name, pre, pl) == 0 && name[pl] == ':' && strcmp(name + pl + 1, local) == 0;
+}
+
+/* The table child of node parent (-1: the records) that element n is, or -1: canon_name and
+ * xchild, with the answers kept by the hash of (parent, namespace, name), since the same few
+ * hundred names come back in every record. */
+static int lookup(R *r, xmlNodePtr n, int parent)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return -1;
+    int i = ns_index(r, n->ns);
+    if (i < 0)
+        return -1;
+    unsigned h = 2166136261u ^ (unsigned)(parent + 1) * 16777619u ^ (unsigned)i;
+    for (const unsigned char *p = n->name; *p; p++)
+        h = (h ^ *p) * 16777619u;
+    if (!r->places && !(r->places = calloc(PLACES, sizeof *r->places)))
+        r->oom = 1;
+    struct place *slot = NULL;
+    for (unsigned j = 0; r->places && j < 8; j++) {
+        struct place *e = &r->places[(h + j) & (PLACES - 1)];
+        if (e->child1 == 0) {
+            slot = e;
+            break;
+        }
+        if (e->hash == h && e->parent == parent && named(r->m, e->child1 - 1, i, (const char *)n->name))
+            return e->child1 - 1;
+    }
+    char name[200];
+    int w = snprintf(name, sizeof name, "%s:%s", r->m->ns[i].prefix, (const char *)n->name);
+    int ck = w > 0 && (size_t)w < sizeof name ? xchild(r->m, parent, name) : -1;
+    if (ck >= 0 && slot)
+        *slot = (struct place){parent, ck + 1, h};
+    return ck;
 }
 
 static int set_map(R *r, const ebts__xmap *m)
@@ -748,8 +816,7 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
             stray_text(r, c);
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        char name[200];
-        int ck = canon_name(r->m, c, name, sizeof name) ? xchild(r->m, k, name) : -1;
+        int ck = lookup(r, c, k);
         if (ck < 0) {
             if (rtype == 1 && strcmp((const char *)c->name, "TransactionCategoryCode") == 0 &&
                 !has_element_child(c)) {
@@ -843,8 +910,7 @@ static void read_mapped(R *r, xmlNodePtr rec, int rk)
             stray_text(r, c);
         if (c->type != XML_ELEMENT_NODE || is_ns(c, EBTS__NS_LEBTS, "Field"))
             continue;
-        char name[200];
-        int ck = canon_name(m, c, name, sizeof name) ? xchild(m, rk, name) : -1;
+        int ck = lookup(r, c, rk);
         if (ck < 0) {
             if (has_text(c))
                 unplaced(r, c, "but is not part of the mapping; left out");
@@ -1347,10 +1413,9 @@ static void read_carrier_record(R *r, xmlNodePtr c)
 /* One element under the root: a record of the tables, a carried record, or a finding. */
 static int read_record(R *r, xmlNodePtr c, ebts_error *err)
 {
-    char rname[200];
     if (!r->m && set_map(r, map_below(c, 3) ? map_below(c, 3) : &ebts__xmap_v112) < 0)
         return -1;
-    int rk = canon_name(r->m, c, rname, sizeof rname) ? xchild(r->m, -1, rname) : -1;
+    int rk = lookup(r, c, -1);
     unsigned type = rk >= 0 ? r->m->nodes[rk].rtype : 0;
     if (!r->t && type != 1) {
         long line = node_line(r, c);
@@ -1577,6 +1642,7 @@ static ebts_txn *read_document(R *r, xmlTextReaderPtr rd, const char *msg, ebts_
         return NULL;
     }
     r->nelem = 1; /* the root: big_lines counts the start tags of the document */
+    r->root = root;
     if (map_of_root(root) && set_map(r, map_of_root(root)) < 0)
         return NULL;
     ret = read_records(r, rd, msg, err);
@@ -1620,6 +1686,7 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
     r.xml = p;
     r.xlen = n;
     r.cur_line = 1;
+    r.nnsc = -1;
     if (n >= 4 && ((p[0] == 0xFF && p[1] == 0xFE) || memcmp(p, "<\0?\0", 4) == 0))
         r.u16 = 1;
     else if (n >= 4 && ((p[0] == 0xFE && p[1] == 0xFF) || memcmp(p, "\0<\0?", 4) == 0))
@@ -1639,6 +1706,7 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
     free(r.last_sub);
     free(r.last_grp);
     free(r.is_grp);
+    free(r.places);
     free(r.cnt_idc);
     ebts_txn_free(r.t);
     return t;
