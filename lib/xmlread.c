@@ -36,7 +36,8 @@ typedef struct val {
     int conv;         /* enum ebts__xconv; EBTS__XC_BASE64 on a carrier in base64 */
     int part;         /* its place among the parts of one item; joined by sep */
     const char *sep;
-    char *text;
+    char *text;       /* its own copy (own), or its element's text node's */
+    int own;
     const unsigned char *bytes; /* an image decoded into the transaction's arena (text NULL) */
     size_t nbytes;
     xmlNodePtr node; /* its element, alive while the record is built: its line when asked */
@@ -393,7 +394,7 @@ static val *add_val(R *r, unsigned field, size_t sub, int item, int conv, xmlNod
         r->cap = cap;
     }
     val *x = &r->v[r->nv++];
-    *x = (val){field, sub, item, conv, 0, "", NULL, NULL, 0, node, 0};
+    *x = (val){field, sub, item, conv, 0, "", NULL, 0, NULL, 0, node, 0};
     return x;
 }
 
@@ -408,6 +409,19 @@ static void add_text(R *r, unsigned field, size_t sub, int item, int conv, xmlNo
         return;
     }
     x->text = copy;
+    x->own = 1;
+}
+
+/* The text of leaf n where it is one text node (or none), which stays while the record is
+ * built; NULL when it must be put together. */
+static char *leaf_text(xmlNodePtr n)
+{
+    xmlNodePtr c = n->children;
+    if (!c)
+        return "";
+    if (c->next || (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE))
+        return NULL;
+    return c->content ? (char *)c->content : "";
 }
 
 static long vline(R *r, const val *x)
@@ -418,7 +432,8 @@ static long vline(R *r, const val *x)
 static void drop_vals(R *r)
 {
     for (size_t k = 0; k < r->nv; k++)
-        free(r->v[k].text);
+        if (r->v[k].own)
+            free(r->v[k].text);
     r->nv = 0;
 }
 
@@ -612,11 +627,11 @@ static int ns_index_of(const ebts__xmap *m, const xmlChar *href)
     return -1;
 }
 
-/* A (parent, element name) the tables were asked for, and the child they gave (+ 1; 0: a free
- * slot). */
+/* A (parent, namespace, element name) the tables were asked for, and the child they gave (+ 1;
+ * 0: a free slot). The name is the reader's own copy, from its dictionary. */
 struct place {
-    int parent, child1;
-    unsigned hash;
+    int parent, ns, child1;
+    const xmlChar *name;
 };
 #define PLACES 4096
 
@@ -671,17 +686,9 @@ static int ns_index(R *r, xmlNsPtr ns)
     return ns_index_of(m, ns->href);
 }
 
-/* Does table node k bear the name local in namespace i? */
-static int named(const ebts__xmap *m, int k, int i, const char *local)
-{
-    const char *name = m->nodes[k].name, *pre = m->ns[i].prefix;
-    size_t pl = strlen(pre);
-    return strncmp(name, pre, pl) == 0 && name[pl] == ':' && strcmp(name + pl + 1, local) == 0;
-}
-
-/* The table child of node parent (-1: the records) that element n is, or -1: canon_name and
- * xchild, with the answers kept by the hash of (parent, namespace, name), since the same few
- * hundred names come back in every record. */
+/* The table child of node parent (-1: the records) that element n is, or -1. The answers are
+ * kept by (parent, namespace, name): the reader's names come from its dictionary, which lives as
+ * long as the reader, so one name is one address (a name outside it is looked up each time). */
 static int lookup(R *r, xmlNodePtr n, int parent)
 {
     if (n->type != XML_ELEMENT_NODE)
@@ -689,9 +696,10 @@ static int lookup(R *r, xmlNodePtr n, int parent)
     int i = ns_index(r, n->ns);
     if (i < 0)
         return -1;
-    unsigned h = 2166136261u ^ (unsigned)(parent + 1) * 16777619u ^ (unsigned)i;
-    for (const unsigned char *p = n->name; *p; p++)
-        h = (h ^ *p) * 16777619u;
+    uintptr_t a = (uintptr_t)n->name;
+    unsigned h = (unsigned)(a >> 3 ^ a >> 15) * 2654435761u ^ (unsigned)(parent + 1) * 40503u;
+    h = (h ^ (unsigned)i) * 2654435761u;
+    h ^= h >> 16;
     if (!r->places && !(r->places = calloc(PLACES, sizeof *r->places)))
         r->oom = 1;
     struct place *slot = NULL;
@@ -701,14 +709,14 @@ static int lookup(R *r, xmlNodePtr n, int parent)
             slot = e;
             break;
         }
-        if (e->hash == h && e->parent == parent && named(r->m, e->child1 - 1, i, (const char *)n->name))
+        if (e->name == n->name && e->parent == parent && e->ns == i)
             return e->child1 - 1;
     }
     char name[200];
     int w = snprintf(name, sizeof name, "%s:%s", r->m->ns[i].prefix, (const char *)n->name);
     int ck = w > 0 && (size_t)w < sizeof name ? xchild(r->m, parent, name) : -1;
-    if (ck >= 0 && slot)
-        *slot = (struct place){parent, ck + 1, h};
+    if (ck >= 0 && slot && n->doc && n->doc->dict && xmlDictOwns(n->doc->dict, n->name) == 1)
+        *slot = (struct place){parent, i, ck + 1, n->name};
     return ck;
 }
 
@@ -785,17 +793,21 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
                     "line %ld: %u.%03u: the image is not base64", line, rtype, x->field);
         return;
     }
-    char *text = text_of(n);
-    if (!text) {
+    char *text = leaf_text(n);
+    if (text) {
+        val *v = add_val(r, x->field, (size_t)sub, item, x->conv, n);
+        if (v)
+            v->text = text;
+    } else if ((text = text_of(n)) != NULL) {
+        add_text(r, x->field, (size_t)sub, item, x->conv, n, text);
+        free(text);
+    } else {
         r->oom = 1;
-        return;
     }
-    add_text(r, x->field, (size_t)sub, item, x->conv, n, text);
     if (!r->oom && x->part > 0) {
         r->v[r->nv - 1].part = x->part;
         r->v[r->nv - 1].sep = x->sep;
     }
-    free(text);
 }
 
 static void enter(R *r, int k)
@@ -961,14 +973,21 @@ static int convert_in(int conv, const char *x, char *out, size_t size)
     size_t n = strlen(x);
     switch (conv) {
     case EBTS__XC_DATE:
-        if (n != 10 || x[4] != '-' || x[7] != '-')
+        if (n != 10 || x[4] != '-' || x[7] != '-' || size < 9)
             return 0;
-        snprintf(out, size, "%.4s%.2s%.2s", x, x + 5, x + 8);
+        memcpy(out, x, 4); /* YYYY-MM-DD: the whole string, no NUL within it */
+        memcpy(out + 4, x + 5, 2);
+        memcpy(out + 6, x + 8, 2);
+        out[8] = 0;
         return all_digits((const unsigned char *)out, 8);
     case EBTS__XC_DATETIME:
-        if (n != 20 || x[10] != 'T' || x[19] != 'Z')
+        if (n != 20 || x[10] != 'T' || x[19] != 'Z' || size < 16)
             return 0;
-        snprintf(out, size, "%.4s%.2s%.2s%.2s%.2s%.2sZ", x, x + 5, x + 8, x + 11, x + 14, x + 17);
+        memcpy(out, x, 4); /* YYYY-MM-DDThh:mm:ssZ */
+        for (int i = 0; i < 5; i++)
+            memcpy(out + 4 + 2 * i, x + 5 + 3 * i, 2);
+        out[14] = 'Z';
+        out[15] = 0;
         return all_digits((const unsigned char *)out, 14);
     case EBTS__XC_BOOL:
         if (strcmp(x, "true") == 0 || strcmp(x, "1") == 0)
@@ -1047,9 +1066,11 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
     long sub = 0, item = 0;
     size_t k = 0;
     for (uint32_t i = 0; !(f->flags & EBTS__F_MALFORMED) && i < f->len; i++) {
+        while (i < f->len && (f->val[i] & 0xFE) != EBTS__RS) /* neither RS (1E) nor US (1F) */
+            i++;
+        if (i == f->len)
+            break;
         unsigned char c = f->val[i];
-        if (c != EBTS__RS && c != EBTS__US)
-            continue;
         sub += c == EBTS__RS;
         item = c == EBTS__RS ? 0 : item + 1;
         size_t len = ebts__tag_of_type(f->val, f->len, i + 1, rtype);
@@ -1277,7 +1298,7 @@ static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
         return -1;
     size_t keep = 0;
     for (size_t k = 0; k < r->nv; k++) {
-        if (r->v[k].item < -1)
+        if (r->v[k].item < -1 && r->v[k].own)
             free(r->v[k].text);
         else
             r->v[keep++] = r->v[k];
