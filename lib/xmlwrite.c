@@ -54,6 +54,16 @@ typedef struct xfield {
     int binary;          /* the bytes of an image, for base64 only */
 } xfield;
 
+/* A type's facets made ready for the values checked against it, on its first use: its
+ * enumeration sorted (or, for a numeric type, as numbers) and its numeric bounds. */
+typedef struct tcache {
+    int ready;
+    size_t nenum;
+    ebts_span *enums;    /* by length, then bytes */
+    double *nums;        /* the values of a numeric type's enumeration that are numbers */
+    double min, max;
+} tcache;
+
 typedef struct re_entry {
     const char *pat;
     xmlRegexpPtr re;
@@ -67,6 +77,7 @@ typedef struct X {
     int oom, werr;
     re_entry *res;
     size_t nres, capres;
+    tcache *tc;           /* per type of the tables */
     int *kids, *kidat;    /* each node's children in rank order at kids + kidat[node] */
     unsigned char *isrep, *isgrp;
     /* the record being written */
@@ -107,7 +118,11 @@ static int all_digits(const unsigned char *p, size_t n)
 /* Bytes an XML 1.0 document can hold as text: well-formed UTF-8 of characters XML allows. */
 static int is_xml_text(const unsigned char *p, size_t n)
 {
-    for (size_t i = 0; i < n;) {
+    size_t a = 0; /* the ASCII run first: XML allows all of it but the controls other than TAB,
+                   * LF, CR */
+    while (a < n && p[a] < 0x80 && (p[a] >= 0x20 || p[a] == '\t' || p[a] == '\n' || p[a] == '\r'))
+        a++;
+    for (size_t i = a; i < n;) {
         unsigned cp;
         size_t k = ebts__utf8_seq(p + i, n - i, &cp);
         if (k == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xfffe ||
@@ -142,16 +157,23 @@ static int convert(int conv, ebts_span v, char *buf, size_t size, ebts_span *out
 {
     switch (conv) {
     case EBTS__XC_DATE:
-        if (v.len != 8 || !all_digits(v.ptr, 8))
+        if (v.len != 8 || !all_digits(v.ptr, 8) || size < 11)
             return 0;
-        snprintf(buf, size, "%.4s-%.2s-%.2s", v.ptr, v.ptr + 4, v.ptr + 6);
+        memcpy(buf, v.ptr, 4); /* YYYY-MM-DD */
+        buf[4] = '-';
+        memcpy(buf + 5, v.ptr + 4, 2);
+        buf[7] = '-';
+        memcpy(buf + 8, v.ptr + 6, 2);
+        buf[10] = 0;
         *out = (ebts_span){(const unsigned char *)buf, 10};
         return 1;
     case EBTS__XC_DATETIME:
-        if (v.len != 15 || !all_digits(v.ptr, 14) || v.ptr[14] != 'Z')
+        if (v.len != 15 || !all_digits(v.ptr, 14) || v.ptr[14] != 'Z' || size < 21)
             return 0;
-        snprintf(buf, size, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", v.ptr, v.ptr + 4, v.ptr + 6,
-                 v.ptr + 8, v.ptr + 10, v.ptr + 12);
+        memcpy(buf, "YYYY-MM-DDThh:mm:ssZ", 21);
+        memcpy(buf, v.ptr, 4);
+        for (int i = 0; i < 5; i++) /* MM DD hh mm ss */
+            memcpy(buf + 5 + 3 * i, v.ptr + 4 + 2 * i, 2);
         *out = (ebts_span){(const unsigned char *)buf, 20};
         return 1;
     case EBTS__XC_BOOL:
@@ -350,8 +372,70 @@ static int numeric(int base)
 static double number(const char *s, size_t n)
 {
     char b[64];
-    snprintf(b, sizeof b, "%.*s", (int)(n < 63 ? n : 63), s);
+    size_t k = n < 63 ? n : 63;
+    memcpy(b, s, k); /* strtod stops at a NUL inside as the copy up to it did */
+    b[k] = 0;
     return strtod(b, NULL);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const ebts_span *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->ptr, y->ptr, x->len);
+}
+
+/* Type ti's cache, made ready; NULL without memory. */
+static const tcache *type_cache(X *x, int ti)
+{
+    const ebts__xtype *ty = &x->m->types[ti];
+    if (!x->tc && !(x->tc = calloc((size_t)x->m->ntypes, sizeof *x->tc)))
+        return NULL;
+    tcache *c = &x->tc[ti];
+    if (c->ready)
+        return c;
+    size_t n = 0;
+    for (const char *const *e = ty->enums; e && *e; e++)
+        n++;
+    c->enums = malloc((n ? n : 1) * sizeof *c->enums);
+    c->nums = malloc((n ? n : 1) * sizeof *c->nums);
+    if (!c->enums || !c->nums) {
+        free(c->enums);
+        free(c->nums);
+        c->enums = NULL;
+        c->nums = NULL;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *e = ty->enums[i];
+        size_t el = strlen(e);
+        int f2;
+        if (!numeric(ty->base))
+            c->enums[c->nenum++] = (ebts_span){(const unsigned char *)e, el};
+        else if (lexical_ok(ty->base, e, el, &f2))
+            c->nums[c->nenum++] = number(e, el);
+    }
+    if (!numeric(ty->base) && c->nenum > 1)
+        qsort(c->enums, c->nenum, sizeof *c->enums, cmp_span);
+    c->min = ty->min ? strtod(ty->min, NULL) : 0;
+    c->max = ty->max ? strtod(ty->max, NULL) : 0;
+    c->ready = 1;
+    return c;
+}
+
+/* Is s[0..n) one of the enumeration of type ti (for a numeric type: equal as a number)? */
+static int in_enums(const tcache *c, int base, const char *s, size_t n)
+{
+    if (numeric(base)) {
+        double d = number(s, n);
+        for (size_t i = 0; i < c->nenum; i++)
+            if (c->nums[i] == d)
+                return 1;
+        return 0;
+    }
+    ebts_span key = {(const unsigned char *)s, n};
+    return bsearch(&key, c->enums, c->nenum, sizeof *c->enums, cmp_span) != NULL;
 }
 
 static size_t characters(const char *s, size_t n)
@@ -406,16 +490,13 @@ static int accepts(X *x, int ti, const char *s0, size_t n0)
     size_t n = whitespace(ty->ws, (const unsigned char *)s0, n0, s);
     s[n] = 0;
     int frac = 0, ok = ty->base == EBTS__XB_UNION || lexical_ok(ty->base, s, n, &frac);
-    if (ok && ty->enums) {
-        int found = 0, f2;
-        for (const char *const *e = ty->enums; *e && !found; e++) {
-            size_t el = strlen(*e);
-            found = numeric(ty->base)
-                        ? lexical_ok(ty->base, *e, el, &f2) && number(*e, el) == number(s, n)
-                        : el == n && memcmp(*e, s, n) == 0;
-        }
-        ok = found;
+    const tcache *tc = ok && (ty->enums || ty->min || ty->max) ? type_cache(x, ti) : NULL;
+    if (ok && (ty->enums || ty->min || ty->max) && !tc) {
+        x->oom = 1;
+        ok = 0;
     }
+    if (ok && ty->enums)
+        ok = in_enums(tc, ty->base, s, n);
     if (ok && ty->fracdig >= 0 && frac > ty->fracdig)
         ok = 0;
     if (ok && (ty->minlen >= 0 || ty->maxlen >= 0)) {
@@ -426,9 +507,9 @@ static int accepts(X *x, int ti, const char *s0, size_t n0)
     if (ok && numeric(ty->base) && (ty->min || ty->max)) {
         double d = number(s, n);
         if (ty->min)
-            ok = ty->minx ? d > strtod(ty->min, NULL) : d >= strtod(ty->min, NULL);
+            ok = ty->minx ? d > tc->min : d >= tc->min;
         if (ok && ty->max)
-            ok = ty->maxx ? d < strtod(ty->max, NULL) : d <= strtod(ty->max, NULL);
+            ok = ty->maxx ? d < tc->max : d <= tc->max;
     }
     for (const char *const *p = ty->pats; ok && p && *p; p++) {
         xmlRegexpPtr re = regex(x, *p);
@@ -1857,6 +1938,11 @@ static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *d
         if (x.res[i].re)
             xmlRegFreeRegexp(x.res[i].re);
     free(x.res);
+    for (int i = 0; x.tc && i < x.m->ntypes; i++) {
+        free(x.tc[i].enums);
+        free(x.tc[i].nums);
+    }
+    free(x.tc);
     free(x.kids);
     free(x.kidat);
     free(x.v);
