@@ -22,13 +22,12 @@
  * version (tests/test_xmlwrite.c checks every FBI template and fixture). ebts_txn_xml_report
  * walks the same way without writing.
  *
- * Streaming: libxml2's xmlTextWriter appends to the output buffer; an image is encoded to base64
- * a chunk at a time, so the peak memory is the output and a chunk. */
+ * Streaming: the elements, their escaped text and an image's base64 go straight into the output
+ * buffer (see "output" below), so the peak memory is about the output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlregexp.h>
-#include <libxml/xmlwriter.h>
 #include "internal.h"
 #include "xmlmap.h"
 
@@ -72,7 +71,9 @@ typedef struct re_entry {
 typedef struct X {
     const ebts__xmap *m;
     const ebts_txn *t;
-    xmlTextWriterPtr w;   /* NULL: the findings only */
+    ebts__buf *out;       /* NULL: the findings only */
+    const char *open[64]; /* the elements open, outermost first (OUT_DEPTH) */
+    int odepth, tag_open, doindent;
     ebts__dlist *dl;
     int oom, werr;
     re_entry *res;
@@ -522,63 +523,150 @@ static int accepts(X *x, int ti, const char *s0, size_t n0)
 
 /* ------------------------------------------------------------------------------ output */
 
-static int out_write(void *ctx, const char *p, int n)
+/* The document is written as libxml2's xmlTextWriter writes it with an indentation of two
+ * spaces (which the documents this library wrote before follow): each start tag on a line of its
+ * own, indented by its depth; an element's text right after its start tag and its end tag right
+ * after the text; an element without content as <name/>. Text is escaped as xmlTextWriter
+ * escapes it (& < > " and CR), attribute values as it escapes them (also LF and TAB), up to a
+ * NUL where a value has one. Writing it here puts each piece straight into the output, not
+ * through libxml2's buffers and the strings it allocates per element. */
+
+#define OUT_DEPTH 64 /* the tables nest far less deep */
+
+/* Room for n more bytes of output: where they go, or NULL. */
+static unsigned char *room(X *x, size_t n)
 {
-    ebts__buf *b = ctx;
-    ebts__buf_put(b, p, (size_t)n);
-    return b->oom ? -1 : n;
+    if (ebts__buf_reserve(x->out, n) < 0) {
+        x->oom = 1;
+        return NULL;
+    }
+    return x->out->p + x->out->len;
 }
 
-static void check(X *x, int rc)
+static void put(X *x, const char *s, size_t n)
 {
-    if (rc < 0)
-        x->werr = 1;
+    unsigned char *o = room(x, n);
+    if (o) {
+        memcpy(o, s, n);
+        x->out->len += n;
+    }
+}
+
+/* The start tag of the innermost element closed, for its content. */
+static void close_tag(X *x, int newline)
+{
+    if (x->tag_open) {
+        put(x, ">\n", newline ? 2 : 1);
+        x->tag_open = 0;
+    }
 }
 
 static void start(X *x, const char *name)
 {
-    if (x->w)
-        check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)name));
+    if (!x->out)
+        return;
+    if (x->odepth == OUT_DEPTH) {
+        x->werr = 1;
+        return;
+    }
+    close_tag(x, 1);
+    size_t nl = strlen(name), ind = 2 * (size_t)x->odepth;
+    unsigned char *o = room(x, ind + 1 + nl);
+    if (!o)
+        return;
+    memset(o, ' ', ind);
+    o[ind] = '<';
+    memcpy(o + ind + 1, name, nl);
+    x->out->len += ind + 1 + nl;
+    x->open[x->odepth++] = name;
+    x->tag_open = 1;
 }
 
 static void end(X *x)
 {
-    if (x->w)
-        check(x, xmlTextWriterEndElement(x->w));
+    if (!x->out || x->odepth == 0)
+        return;
+    const char *name = x->open[--x->odepth];
+    if (x->tag_open) {
+        put(x, "/>\n", 3);
+        x->tag_open = 0;
+        x->doindent = 1;
+        return;
+    }
+    size_t nl = strlen(name), ind = x->doindent ? 2 * (size_t)x->odepth : 0;
+    unsigned char *o = room(x, ind + 4 + nl);
+    if (!o)
+        return;
+    memset(o, ' ', ind);
+    memcpy(o + ind, "</", 2);
+    memcpy(o + ind + 2, name, nl);
+    memcpy(o + ind + 2 + nl, ">\n", 2);
+    x->out->len += ind + 4 + nl;
+    x->doindent = 1;
+}
+
+/* p[0..n) escaped onto the output, up to a NUL; attr: as an attribute's value. */
+static void escaped(X *x, const unsigned char *p, size_t n, int attr)
+{
+    const unsigned char *nul = memchr(p, 0, n);
+    if (nul)
+        n = (size_t)(nul - p);
+    for (size_t i = 0; i < n;) {
+        size_t k = n - i < 4096 ? n - i : 4096; /* "&quot;" is the longest: six per byte */
+        unsigned char *o = room(x, 6 * k), *o0 = o;
+        if (!o)
+            return;
+        for (size_t e = i + k; i < e; i++) {
+            unsigned char c = p[i];
+            const char *rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
+                              : c == '"' ? "&quot;" : c == '\r' ? "&#13;"
+                              : attr && c == '\n' ? "&#10;" : attr && c == '\t' ? "&#9;" : NULL;
+            if (!rep) {
+                *o++ = c;
+                continue;
+            }
+            size_t rl = strlen(rep);
+            memcpy(o, rep, rl);
+            o += rl;
+        }
+        x->out->len += (size_t)(o - o0);
+    }
 }
 
 /* Text content, escaped (a CR as &#13;, so that it reads back as CR). */
 static void text(X *x, const unsigned char *p, size_t n)
 {
-    if (!x->w || n == 0)
+    if (!x->out || n == 0)
         return;
-    char *s = malloc(n + 1);
-    if (!s) {
-        x->oom = 1;
-        return;
-    }
-    memcpy(s, p, n);
-    s[n] = 0;
-    check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)s));
-    free(s);
+    close_tag(x, 0);
+    x->doindent = 0;
+    escaped(x, p, n, 0);
 }
 
-/* Bytes as base64, a chunk at a time (a multiple of 3 bytes: no padding inside). */
+/* An attribute of the element just started. */
+static void attribute(X *x, const char *name, const char *value)
+{
+    if (!x->out || !x->tag_open) {
+        x->werr = 1;
+        return;
+    }
+    put(x, " ", 1);
+    put(x, name, strlen(name));
+    put(x, "=\"", 2);
+    escaped(x, (const unsigned char *)value, strlen(value), 1);
+    put(x, "\"", 1);
+}
+
+/* Bytes as base64, straight into the output. */
 static void base64(X *x, const unsigned char *p, size_t n)
 {
-    if (!x->w)
+    if (!x->out || n == 0)
         return;
-    ebts__buf b = {0};
-    for (size_t i = 0; i < n && !x->oom && !x->werr; i += 49152) {
-        size_t k = n - i < 49152 ? n - i : 49152;
-        b.len = 0;
-        ebts__base64(&b, p + i, k);
-        if (b.oom)
-            x->oom = 1;
-        else
-            check(x, xmlTextWriterWriteRawLen(x->w, b.p, (int)b.len));
-    }
-    free(b.p);
+    close_tag(x, 0);
+    x->doindent = 0;
+    ebts__base64(x->out, p, n);
+    if (x->out->oom)
+        x->oom = 1;
 }
 
 static void leaf(X *x, const char *name, const char *s)
@@ -1558,13 +1646,12 @@ static void put_carrier_field(X *x, const ebts_field *f)
         snprintf(tag, sizeof tag, "%u.%03u", ebts__tagtype(f), f->number);
     else
         tagname(x->rtype, f->number, tag, sizeof tag);
-    if (!x->w)
+    if (!x->out)
         return;
     int txt = !(f->flags & EBTS__F_BINARY) && is_xml_text(p, n);
-    check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)"lebts:Field"));
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"tag", (const xmlChar *)tag));
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"encoding",
-                                         (const xmlChar *)(txt ? "text" : "base64")));
+    start(x, "lebts:Field");
+    attribute(x, "tag", tag);
+    attribute(x, "encoding", txt ? "text" : "base64");
     if (txt)
         text(x, p, n);
     else
@@ -1581,7 +1668,7 @@ static void put_carrier_record(X *x, size_t ri)
                    "schema", r->binary ? "binary " : r->type >= 3 && r->type <= 8 ? "tagged " : "",
                    r->type, r->type == 1 ? " after the first" : " the EBTS XML has no element for",
                    version_name(x));
-    if (!x->w)
+    if (!x->out)
         return;
     ebts__buf raw = {0};
     ebts__write_record(x->t, ri, &raw);
@@ -1592,13 +1679,11 @@ static void put_carrier_record(X *x, size_t ri)
     }
     char v[16];
     snprintf(v, sizeof v, "%u", r->type);
-    check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)"lebts:Record"));
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"type", (const xmlChar *)v));
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"encoding",
-                                         (const xmlChar *)"base64"));
+    start(x, "lebts:Record");
+    attribute(x, "type", v);
+    attribute(x, "encoding", "base64");
     if (!r->binary && r->type >= 3 && r->type <= 8) /* read tagged, as its bytes were */
-        check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"form",
-                                             (const xmlChar *)"tagged"));
+        attribute(x, "form", "tagged");
     base64(x, raw.p ? raw.p : (const unsigned char *)"", raw.len);
     end(x);
     free(raw.p);
@@ -1796,11 +1881,9 @@ static void declare_namespaces(X *x)
     char attr[64];
     for (int i = 0; i < x->m->nns; i++) {
         snprintf(attr, sizeof attr, "xmlns:%s", x->m->ns[i].prefix);
-        check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)attr,
-                                             (const xmlChar *)x->m->ns[i].uri));
+        attribute(x, attr, x->m->ns[i].uri);
     }
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"xmlns:lebts",
-                                         (const xmlChar *)LEBTS_NS));
+    attribute(x, "xmlns:lebts", LEBTS_NS);
 }
 
 /* Where the schema puts records: Type-1, then Type-2 (as often as its element allows), then the
@@ -1832,12 +1915,11 @@ static void write_document(X *x)
 {
     const ebts__xmap *m = x->m;
     const ebts_txn *t = x->t;
-    if (x->w) {
-        check(x, xmlTextWriterSetIndent(x->w, 1));
-        check(x, xmlTextWriterSetIndentString(x->w, (const xmlChar *)"  "));
-        check(x, xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL));
-        check(x, xmlTextWriterStartElement(
-                     x->w, (const xmlChar *)"itl:NISTBiometricInformationExchangePackage"));
+    if (x->out) {
+        x->doindent = 1;
+        static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        put(x, decl, sizeof decl - 1);
+        start(x, "itl:NISTBiometricInformationExchangePackage");
         declare_namespaces(x);
     }
     size_t ntype2 = 0;
@@ -1876,10 +1958,8 @@ static void write_document(X *x)
                            "the EBTS %s schema requires a Type-2 record (%s); the transaction "
                            "has none, and none is invented: the document does not validate",
                            version_name(x), m->nodes[i].name);
-    if (x->w) {
-        check(x, xmlTextWriterEndDocument(x->w));
-        check(x, xmlTextWriterFlush(x->w));
-    }
+    while (x->out && x->odepth > 0 && !x->oom)
+        end(x);
 }
 
 /* Write t as XML to out, or only collect the findings (out NULL). 0 or -1. */
@@ -1920,20 +2000,9 @@ static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *d
         if (x.m->nodes[k].grp >= 0)
             x.isgrp[x.m->nodes[k].grp] = 1;
     }
-    if (!x.oom && out) {
-        ebts__xml_init();
-        xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(out_write, NULL, out, NULL);
-        x.w = ob ? xmlNewTextWriter(ob) : NULL;
-        if (!x.w) {
-            if (ob)
-                xmlOutputBufferClose(ob);
-            x.oom = 1;
-        }
-    }
+    x.out = out;
     if (!x.oom)
         write_document(&x);
-    if (x.w)
-        xmlFreeTextWriter(x.w); /* flushes and closes the output buffer */
     for (size_t i = 0; i < x.nres; i++)
         if (x.res[i].re)
             xmlRegFreeRegexp(x.res[i].re);
