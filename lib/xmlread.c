@@ -1113,8 +1113,9 @@ static void foreign_tag(R *r, size_t ri, const val *x)
     f->tagtype = (uint8_t)x->tagtype;
     f->type_w = (uint8_t)snprintf(digits, sizeof digits, "%u", x->tagtype);
     f->num_w = 3;
-    finding(r, vline(r, x), EBTS__C_TAG_TYPE_MISMATCH, (long)ri, rec->type, x->field, -1,
-            "line %ld: tag %u.%u in a Type-%u record", vline(r, x), x->tagtype, x->field, rec->type);
+    long line = vline(r, x);
+    finding(r, line, EBTS__C_TAG_TYPE_MISMATCH, (long)ri, rec->type, x->field, -1,
+            "line %ld: tag %u.%u in a Type-%u record", line, x->tagtype, x->field, rec->type);
 }
 
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number

@@ -541,8 +541,9 @@ START_TEST(markup_in_values_is_escaped_as_xmltextwriter_escapes_it)
         ck_assert_msg(strncmp(s, head, strlen(head)) == 0, "EBTS %s begins: %.100s",
                       version_name[k], s);
         ck_assert_ptr_nonnull(strstr(s, ">\n  <itl:PackageInformationRecord>\n    <"));
-        ck_assert_ptr_nonnull(strstr(s, "\n    <lebts:Field tag=\"2.901\" encoding=\"text\">"
-                                        "a&amp;b&lt;c&gt;&quot;d&quot;&#13;\te\nf'</lebts:Field>\n"));
+        ck_assert_ptr_nonnull(
+            strstr(s, "\n    <lebts:Field tag=\"2.901\" encoding=\"text\">"
+                      "a&amp;b&lt;c&gt;&quot;d&quot;&#13;\te\nf'</lebts:Field>\n"));
         ck_assert_ptr_nonnull(strstr(s, ">O&amp;NEIL</"));
         ck_assert_ptr_nonnull(strstr(s, ">&lt;Q&gt;</")); /* the middle name */
         const char *tail = "\n</itl:NISTBiometricInformationExchangePackage>\n";
