@@ -67,7 +67,7 @@ static int value_allowed(const ebts_record *r, unsigned number, const unsigned c
     if (number == 999 && r->type >= 10)
         return 0;
     for (size_t i = 0; i < len; i++)
-        if (v[i] == EBTS__FS || v[i] == EBTS__GS) {
+        if ((v[i] & 0xFE) == EBTS__FS) { /* FS (1C) or GS (1D) */
             ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag_text(tag, r, number),
                             "a text value may not contain FS or GS (byte %zu)", i);
             return -1;

@@ -143,12 +143,16 @@ static long next_start_tag(R *r)
     return 0;
 }
 
+#define MAX_DEPTH 256 /* libxml2's own limit, which its option for large text lifts */
+
 /* Record top becomes the record being read: its elements counted (a walk without recursion),
- * and whether one has a line libxml2 could not keep. */
-static void count_elements(R *r, xmlNodePtr top)
+ * and whether one has a line libxml2 could not keep. 1 when its elements nest deeper than
+ * MAX_DEPTH below it: the records are read with libxml2's limits lifted for their text, so the
+ * depth its limit kept is kept here. */
+static int count_elements(R *r, xmlNodePtr top)
 {
     size_t count = 0;
-    int big = 0;
+    int big = 0, d = 0, deep = 0;
     for (xmlNodePtr n = top; n;) {
         if (n->type == XML_ELEMENT_NODE) {
             count++;
@@ -156,10 +160,13 @@ static void count_elements(R *r, xmlNodePtr top)
         }
         if (n->type == XML_ELEMENT_NODE && n->children) {
             n = n->children;
+            deep |= ++d > MAX_DEPTH;
             continue;
         }
-        while (n != top && !n->next)
+        while (n != top && !n->next) {
             n = n->parent;
+            d--;
+        }
         n = n == top ? NULL : n->next;
     }
     const unsigned char *b = r->xml;
@@ -168,6 +175,7 @@ static void count_elements(R *r, xmlNodePtr top)
     r->top_base = r->nelem;
     r->top_big = big && ascii;
     r->nelem += count;
+    return deep;
 }
 
 /* The elements of the record being read (in document order) whose line libxml2 could not keep
@@ -1546,31 +1554,6 @@ static int to_root(xmlTextReaderPtr rd, int *dtd)
     return ret;
 }
 
-#define MAX_DEPTH 256 /* libxml2's own limit, which its option for large text lifts */
-
-/* Elements nested deeper than limit below top (a walk without recursion): the records are read
- * with libxml2's limits lifted for their text, so the depth its limit kept is kept here. */
-static int too_deep(xmlNodePtr top, int limit)
-{
-    int d = 0;
-    xmlNodePtr n = top;
-    for (;;) {
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
-            if (++d > limit)
-                return 1;
-            continue;
-        }
-        while (n != top && !n->next) {
-            n = n->parent;
-            d--;
-        }
-        if (n == top)
-            return 0;
-        n = n->next;
-    }
-}
-
 /* The root's records, one subtree at a time: 1 at the end of the document, 0 when it is not
  * well-formed, -1 (err) when a record cannot be built. */
 static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *err)
@@ -1589,8 +1572,7 @@ static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *
         xmlNodePtr c = xmlTextReaderExpand(rd);
         if (!c || msg[0])
             return 0;
-        count_elements(r, c);
-        if (too_deep(c, MAX_DEPTH)) {
+        if (count_elements(r, c)) {
             ebts__error_set(err, EBTS__C_XML_SYNTAX, line_offset(r, node_line(r, c)), -1, NULL,
                             "XML not well-formed: line %ld: elements nested deeper than %d",
                             node_line(r, c), MAX_DEPTH);
