@@ -70,7 +70,7 @@ typedef struct R {
     xmlNodePtr root;         /* the document's root, alive while the records are read */
     xmlNsPtr nsc[16];        /* the root's namespace declarations and their index in the tables */
     int nsc_idx[16], nnsc;   /* (nnsc -1: not looked at yet) */
-    struct place *places;    /* table children found, by the hash of their name (lookup) */
+    struct place *places;    /* table children found, by the address of their name (lookup) */
     xmlNodePtr top;          /* the record being read; its lines past 65535 found when asked */
     size_t top_base;         /* the elements before it */
     int top_big;             /* 1: it has such lines, not looked for yet */

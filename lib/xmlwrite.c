@@ -2001,6 +2001,7 @@ static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *d
             x.isgrp[x.m->nodes[k].grp] = 1;
     }
     x.out = out;
+    ebts__xml_init(); /* the type checks compile libxml2's regular expressions */
     if (!x.oom)
         write_document(&x);
     for (size_t i = 0; i < x.nres; i++)
