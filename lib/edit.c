@@ -33,34 +33,42 @@ static long field_index(const ebts_record *r, unsigned number)
 }
 
 /* number 0 only with zero_ok: a tag "T.0:" reads as field 0, which only XML reading restores */
+/* "T.NNN" of field number in r, in buf (24 bytes), for a message. */
+static const char *tag_text(char *buf, const ebts_record *r, unsigned number)
+{
+    snprintf(buf, 24, "%u.%03u", r->type, number);
+    return buf;
+}
+
 static int value_allowed(const ebts_record *r, unsigned number, const unsigned char *v, size_t len,
                          int zero_ok, ebts_error *err)
 {
     char tag[24];
-    snprintf(tag, sizeof tag, "%u.%03u", r->type, number);
     if ((number == 0 && !zero_ok) || number > EBTS__MAX_NUMBER) {
         ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "field number %u out of range",
                         number);
         return -1;
     }
     if (number == 1) {
-        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag, "LEN is derived by the writer");
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag_text(tag, r, number),
+                        "LEN is derived by the writer");
         return -1;
     }
     if (len > 0xfffffff0u) {
-        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag, "value of %zu bytes is too long",
-                        len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag_text(tag, r, number),
+                        "value of %zu bytes is too long", len);
         return -1;
     }
     if (!v && len) {
-        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag, "NULL value of %zu bytes", len);
+        ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag_text(tag, r, number),
+                        "NULL value of %zu bytes", len);
         return -1;
     }
     if (number == 999 && r->type >= 10)
         return 0;
     for (size_t i = 0; i < len; i++)
-        if (v[i] == EBTS__FS || v[i] == EBTS__GS) {
-            ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag,
+        if ((v[i] & 0xFE) == EBTS__FS) { /* FS (1C) or GS (1D) */
+            ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, tag_text(tag, r, number),
                             "a text value may not contain FS or GS (byte %zu)", i);
             return -1;
         }

@@ -36,10 +36,11 @@ typedef struct val {
     int conv;         /* enum ebts__xconv; EBTS__XC_BASE64 on a carrier in base64 */
     int part;         /* its place among the parts of one item; joined by sep */
     const char *sep;
-    char *text;
+    char *text;       /* its own copy (own), or its element's text node's */
+    int own;
     const unsigned char *bytes; /* an image decoded into the transaction's arena (text NULL) */
     size_t nbytes;
-    long line;
+    xmlNodePtr node; /* its element, alive while the record is built: its line when asked */
     unsigned tagtype; /* a lebts:Field whose tag names another record type (14.005 in Type-2) */
 } val;
 
@@ -66,14 +67,26 @@ typedef struct R {
     size_t nelem;            /* the elements before the record being read, the root included */
     size_t scan_elem, scan_off; /* big_lines: the start tags counted so far, where it stopped */
     long scan_line;
+    xmlNodePtr root;         /* the document's root, alive while the records are read */
+    xmlNsPtr nsc[16];        /* the root's namespace declarations and their index in the tables */
+    int nsc_idx[16], nnsc;   /* (nnsc -1: not looked at yet) */
+    struct place *places;    /* table children found, by the address of their name (lookup) */
+    xmlNodePtr top;          /* the record being read; its lines past 65535 found when asked */
+    size_t top_base;         /* the elements before it */
+    int top_big;             /* 1: it has such lines, not looked for yet */
 } R;
 
 /* ------------------------------------------------------------------ lines past 65535 */
 
+static void big_lines(R *r);
+
 /* An element's line: libxml2 keeps 16 bits of it in the node (65535: more), so big_lines puts
- * the lines past that in the node's psvi, which nothing else uses here. */
-static long node_line(xmlNodePtr n)
+ * the lines past that in the node's psvi, which nothing else uses here; it scans the bytes the
+ * first time a line of the record is asked for (most records are read without a finding). */
+static long node_line(R *r, xmlNodePtr n)
 {
+    if (n->type == XML_ELEMENT_NODE && n->line == 65535 && r->top_big)
+        big_lines(r);
     if (n->type == XML_ELEMENT_NODE && n->line == 65535 && n->psvi)
         return (long)(ptrdiff_t)n->psvi;
     return xmlGetLineNo(n);
@@ -130,13 +143,16 @@ static long next_start_tag(R *r)
     return 0;
 }
 
-/* The elements of record top (a walk without recursion, in document order) whose line libxml2
- * could not keep get it from the bytes: the start tags are counted from the top of the document
- * to this record's, then one for each element. */
-static void big_lines(R *r, xmlNodePtr top)
+#define MAX_DEPTH 256 /* libxml2's own limit, which its option for large text lifts */
+
+/* Record top becomes the record being read: its elements counted (a walk without recursion),
+ * and whether one has a line libxml2 could not keep. 1 when its elements nest deeper than
+ * MAX_DEPTH below it: the records are read with libxml2's limits lifted for their text, so the
+ * depth its limit kept is kept here. */
+static int count_elements(R *r, xmlNodePtr top)
 {
     size_t count = 0;
-    int big = 0;
+    int big = 0, d = 0, deep = 0;
     for (xmlNodePtr n = top; n;) {
         if (n->type == XML_ELEMENT_NODE) {
             count++;
@@ -144,18 +160,32 @@ static void big_lines(R *r, xmlNodePtr top)
         }
         if (n->type == XML_ELEMENT_NODE && n->children) {
             n = n->children;
+            deep |= ++d > MAX_DEPTH;
             continue;
         }
-        while (n != top && !n->next)
+        while (n != top && !n->next) {
             n = n->parent;
+            d--;
+        }
         n = n == top ? NULL : n->next;
     }
     const unsigned char *b = r->xml;
     int ascii = r->xlen >= 2 && b[0] != 0 && b[1] != 0 && b[0] != 0xFE && b[0] != 0xFF;
-    size_t base = r->nelem;
-    r->nelem = base + count;
-    if (!big || !ascii)
-        return;
+    r->top = top;
+    r->top_base = r->nelem;
+    r->top_big = big && ascii;
+    r->nelem += count;
+    return deep;
+}
+
+/* The elements of the record being read (in document order) whose line libxml2 could not keep
+ * get it from the bytes: the start tags are counted from where the last scan stopped to this
+ * record's, then one for each element. */
+static void big_lines(R *r)
+{
+    xmlNodePtr top = r->top;
+    size_t base = r->top_base;
+    r->top_big = 0;
     if (!r->scan_line)
         r->scan_line = 1;
     while (r->scan_elem < base && next_start_tag(r))
@@ -238,12 +268,25 @@ static size_t line_offset(R *r, long line)
 static void at_line(R *r, size_t n0, long line)
 {
     ebts__dlist *dl = &r->t->dl;
+    size_t i = n0;
+    while (i < dl->n && dl->d[i].line != 0)
+        i++;
+    if (i == dl->n) /* the usual case: nothing to place, and no line's offset to look for */
+        return;
     size_t off = line > 0 ? line_offset(r, line) : 0;
-    for (size_t i = n0; i < dl->n; i++)
+    for (; i < dl->n; i++)
         if (dl->d[i].line == 0) {
             dl->d[i].line = line;
             dl->d[i].offset = off;
         }
+}
+
+/* The findings from index n0 on that have no line yet: at the line of element n, which is only
+ * looked for when there is one. */
+static void at_node(R *r, size_t n0, xmlNodePtr n)
+{
+    if (r->t->dl.n > n0)
+        at_line(r, n0, node_line(r, n));
 }
 
 #if defined(__GNUC__)
@@ -279,7 +322,7 @@ static void qname(xmlNodePtr n, char *out, size_t size)
 
 static void unknown(R *r, xmlNodePtr n)
 {
-    long line = node_line(n);
+    long line = node_line(r, n);
     finding(r, line, EBTS__C_XML_UNKNOWN_ELEMENT, rec_now(r), 0, 0, -1,
             "line %ld: element %s is not part of the mapping; left out", line,
             (const char *)n->name);
@@ -289,7 +332,7 @@ static void unplaced(R *r, xmlNodePtr n, const char *why)
 {
     char name[160];
     qname(n, name, sizeof name);
-    long line = node_line(n);
+    long line = node_line(r, n);
     finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), 0, 0, -1,
             "line %ld: element %s holds data %s", line, name, why);
 }
@@ -313,7 +356,7 @@ static void stray_text(R *r, xmlNodePtr t)
         for (const xmlChar *q = p; line > 0 && *q; q++)
             line -= *q == '\n';
     if (line < 1 && t->parent)
-        line = node_line(t->parent);
+        line = node_line(r, t->parent);
     char show[24], where[180] = "between records";
     size_t k = 0;
     for (; p[k] && k < sizeof show - 1 && p[k] != '\n' && p[k] != '\r'; k++)
@@ -346,7 +389,7 @@ static int all_digits(const unsigned char *p, size_t n)
     return 1;
 }
 
-static val *add_val(R *r, unsigned field, size_t sub, int item, int conv, long line)
+static val *add_val(R *r, unsigned field, size_t sub, int item, int conv, xmlNodePtr node)
 {
     if (r->nv == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 32;
@@ -359,27 +402,46 @@ static val *add_val(R *r, unsigned field, size_t sub, int item, int conv, long l
         r->cap = cap;
     }
     val *x = &r->v[r->nv++];
-    *x = (val){field, sub, item, conv, 0, "", NULL, NULL, 0, line, 0};
+    *x = (val){field, sub, item, conv, 0, "", NULL, 0, NULL, 0, node, 0};
     return x;
 }
 
-static void add_text(R *r, unsigned field, size_t sub, int item, int conv, long line,
+static void add_text(R *r, unsigned field, size_t sub, int item, int conv, xmlNodePtr node,
                      const char *text)
 {
     char *copy = strdup(text ? text : "");
-    val *x = copy ? add_val(r, field, sub, item, conv, line) : NULL;
+    val *x = copy ? add_val(r, field, sub, item, conv, node) : NULL;
     if (!x) {
         free(copy);
         r->oom = 1;
         return;
     }
     x->text = copy;
+    x->own = 1;
+}
+
+/* The text of leaf n where it is one text node (or none), which stays while the record is
+ * built; NULL when it must be put together. */
+static char *leaf_text(xmlNodePtr n)
+{
+    xmlNodePtr c = n->children;
+    if (!c)
+        return "";
+    if (c->next || (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE))
+        return NULL;
+    return c->content ? (char *)c->content : "";
+}
+
+static long vline(R *r, const val *x)
+{
+    return node_line(r, x->node);
 }
 
 static void drop_vals(R *r)
 {
     for (size_t k = 0; k < r->nv; k++)
-        free(r->v[k].text);
+        if (r->v[k].own)
+            free(r->v[k].text);
     r->nv = 0;
 }
 
@@ -564,19 +626,22 @@ static const ebts__xmap *map_of_root(xmlNodePtr root)
     return NULL;
 }
 
-/* "prefix:local" of an element in the version's canonical prefixes; 0 when its namespace is
- * not one of the version's. */
-static int canon_name(const ebts__xmap *m, xmlNodePtr n, char *out, size_t size)
+/* The index of the version's namespace whose URI is href, or -1. */
+static int ns_index_of(const ebts__xmap *m, const xmlChar *href)
 {
-    if (n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href)
-        return 0;
-    for (int i = 0; i < m->nns; i++)
-        if (strcmp((const char *)n->ns->href, m->ns[i].uri) == 0) {
-            int w = snprintf(out, size, "%s:%s", m->ns[i].prefix, (const char *)n->name);
-            return w > 0 && (size_t)w < size;
-        }
-    return 0;
+    for (int i = 0; href && i < m->nns; i++)
+        if (strcmp((const char *)href, m->ns[i].uri) == 0)
+            return i;
+    return -1;
 }
+
+/* A (parent, namespace, element name) the tables were asked for, and the child they gave (+ 1;
+ * 0: a free slot). The name is the reader's own copy, from its dictionary. */
+struct place {
+    int parent, ns, child1;
+    const xmlChar *name;
+};
+#define PLACES 4096
 
 /* The child of table node parent (-1: the records) named name, or -1. */
 static int xchild(const ebts__xmap *m, int parent, const char *name)
@@ -607,6 +672,60 @@ static int is_ns(xmlNodePtr n, const char *uri, const char *local)
 {
     return n->type == XML_ELEMENT_NODE && n->ns && n->ns->href &&
            strcmp((const char *)n->ns->href, uri) == 0 && strcmp((const char *)n->name, local) == 0;
+}
+
+/* The index in the tables' namespaces of ns (the first whose URI is ns's), or -1; the root's
+ * declarations, which most elements use, are told by their address. */
+static int ns_index(R *r, xmlNsPtr ns)
+{
+    const ebts__xmap *m = r->m;
+    if (!ns || !ns->href)
+        return -1;
+    if (r->nnsc < 0) {
+        r->nnsc = 0;
+        for (xmlNsPtr d = r->root ? r->root->nsDef : NULL; d && r->nnsc < 16; d = d->next) {
+            r->nsc[r->nnsc] = d;
+            r->nsc_idx[r->nnsc++] = ns_index_of(m, d->href);
+        }
+    }
+    for (int i = 0; i < r->nnsc; i++)
+        if (r->nsc[i] == ns)
+            return r->nsc_idx[i];
+    return ns_index_of(m, ns->href);
+}
+
+/* The table child of node parent (-1: the records) that element n is, or -1. The answers are
+ * kept by (parent, namespace, name): the reader's names come from its dictionary, which lives as
+ * long as the reader, so one name is one address (a name outside it is looked up each time). */
+static int lookup(R *r, xmlNodePtr n, int parent)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return -1;
+    int i = ns_index(r, n->ns);
+    if (i < 0)
+        return -1;
+    uintptr_t a = (uintptr_t)n->name;
+    unsigned h = (unsigned)(a >> 3 ^ a >> 15) * 2654435761u ^ (unsigned)(parent + 1) * 40503u;
+    h = (h ^ (unsigned)i) * 2654435761u;
+    h ^= h >> 16;
+    if (!r->places && !(r->places = calloc(PLACES, sizeof *r->places)))
+        r->oom = 1;
+    struct place *slot = NULL;
+    for (unsigned j = 0; r->places && j < 8; j++) {
+        struct place *e = &r->places[(h + j) & (PLACES - 1)];
+        if (e->child1 == 0) {
+            slot = e;
+            break;
+        }
+        if (e->name == n->name && e->parent == parent && e->ns == i)
+            return e->child1 - 1;
+    }
+    char name[200];
+    int w = snprintf(name, sizeof name, "%s:%s", r->m->ns[i].prefix, (const char *)n->name);
+    int ck = w > 0 && (size_t)w < sizeof name ? xchild(r->m, parent, name) : -1;
+    if (ck >= 0 && slot && n->doc && n->doc->dict && xmlDictOwns(n->doc->dict, n->name) == 1)
+        *slot = (struct place){parent, i, ck + 1, n->name};
+    return ck;
 }
 
 static int set_map(R *r, const ebts__xmap *m)
@@ -673,25 +792,30 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
     r->last_sub[k] = sub;
     r->last_grp[k] = grp;
     int item = grp >= 0 ? x->tail_base + grp * x->tail_len + x->item : x->item;
-    long line = node_line(n);
     if (x->conv == EBTS__XC_BASE64 && rtype != 4 && rtype != 7) {
-        val *v = add_val(r, x->field, (size_t)sub, item, x->conv, line);
-        if (v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom)
+        val *v = add_val(r, x->field, (size_t)sub, item, x->conv, n);
+        long line = v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom
+                        ? node_line(r, n) : 0;
+        if (line)
             finding(r, line, EBTS__C_XML_VALUE_INVALID, rec_now(r), rtype, x->field, -1,
                     "line %ld: %u.%03u: the image is not base64", line, rtype, x->field);
         return;
     }
-    char *text = text_of(n);
-    if (!text) {
+    char *text = leaf_text(n);
+    if (text) {
+        val *v = add_val(r, x->field, (size_t)sub, item, x->conv, n);
+        if (v)
+            v->text = text;
+    } else if ((text = text_of(n)) != NULL) {
+        add_text(r, x->field, (size_t)sub, item, x->conv, n, text);
+        free(text);
+    } else {
         r->oom = 1;
-        return;
     }
-    add_text(r, x->field, (size_t)sub, item, x->conv, line, text);
     if (!r->oom && x->part > 0) {
         r->v[r->nv - 1].part = x->part;
         r->v[r->nv - 1].sep = x->sep;
     }
-    free(text);
 }
 
 static void enter(R *r, int k)
@@ -712,8 +836,7 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
             stray_text(r, c);
         if (c->type != XML_ELEMENT_NODE)
             continue;
-        char name[200];
-        int ck = canon_name(r->m, c, name, sizeof name) ? xchild(r->m, k, name) : -1;
+        int ck = lookup(r, c, k);
         if (ck < 0) {
             if (rtype == 1 && strcmp((const char *)c->name, "TransactionCategoryCode") == 0 &&
                 !has_element_child(c)) {
@@ -722,7 +845,7 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
                 if (!text)
                     r->oom = 1;
                 else
-                    add_text(r, 4, 0, -1, EBTS__XC_TEXT, node_line(c), text);
+                    add_text(r, 4, 0, -1, EBTS__XC_TEXT, c, text);
                 free(text);
             } else if (has_text(c)) {
                 unplaced(r, c, "but is not part of the mapping; left out");
@@ -781,7 +904,7 @@ static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
         unplaced(r, c, why);
     } else {
         size_t nv = r->nv;
-        add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, node_line(c), text);
+        add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, c, text);
         if (r->nv > nv)
             r->v[r->nv - 1].tagtype = tt;
     }
@@ -807,8 +930,7 @@ static void read_mapped(R *r, xmlNodePtr rec, int rk)
             stray_text(r, c);
         if (c->type != XML_ELEMENT_NODE || is_ns(c, EBTS__NS_LEBTS, "Field"))
             continue;
-        char name[200];
-        int ck = canon_name(m, c, name, sizeof name) ? xchild(m, rk, name) : -1;
+        int ck = lookup(r, c, rk);
         if (ck < 0) {
             if (has_text(c))
                 unplaced(r, c, "but is not part of the mapping; left out");
@@ -859,14 +981,21 @@ static int convert_in(int conv, const char *x, char *out, size_t size)
     size_t n = strlen(x);
     switch (conv) {
     case EBTS__XC_DATE:
-        if (n != 10 || x[4] != '-' || x[7] != '-')
+        if (n != 10 || x[4] != '-' || x[7] != '-' || size < 9)
             return 0;
-        snprintf(out, size, "%.4s%.2s%.2s", x, x + 5, x + 8);
+        memcpy(out, x, 4); /* YYYY-MM-DD: the whole string, no NUL within it */
+        memcpy(out + 4, x + 5, 2);
+        memcpy(out + 6, x + 8, 2);
+        out[8] = 0;
         return all_digits((const unsigned char *)out, 8);
     case EBTS__XC_DATETIME:
-        if (n != 20 || x[10] != 'T' || x[19] != 'Z')
+        if (n != 20 || x[10] != 'T' || x[19] != 'Z' || size < 16)
             return 0;
-        snprintf(out, size, "%.4s%.2s%.2s%.2s%.2s%.2sZ", x, x + 5, x + 8, x + 11, x + 14, x + 17);
+        memcpy(out, x, 4); /* YYYY-MM-DDThh:mm:ssZ */
+        for (int i = 0; i < 5; i++)
+            memcpy(out + 4 + 2 * i, x + 5 + 3 * i, 2);
+        out[14] = 'Z';
+        out[15] = 0;
         return all_digits((const unsigned char *)out, 14);
     case EBTS__XC_BOOL:
         if (strcmp(x, "true") == 0 || strcmp(x, "1") == 0)
@@ -915,14 +1044,14 @@ static int cmp_val(const void *a, const void *b)
 /* The line of the value at (sub, item), asked in their order: *k, where the last search
  * stopped, moves forward only (vs is sorted by subfield, then item), so a field of n values
  * costs n steps, not n per separator. */
-static long line_of(const val *vs, size_t nvs, long sub, long item, size_t *k)
+static xmlNodePtr node_of(const val *vs, size_t nvs, long sub, long item, size_t *k)
 {
     while (*k < nvs && ((long)vs[*k].sub < sub ||
                         ((long)vs[*k].sub == sub && vs[*k].item >= 0 && vs[*k].item < item)))
         ++*k;
     if (*k < nvs && (long)vs[*k].sub == sub && (vs[*k].item < 0 || vs[*k].item == item))
-        return vs[*k].line;
-    return vs[0].line;
+        return vs[*k].node;
+    return vs[0].node;
 }
 
 /* vs[0, nvs): the values the field was made of, for their lines. */
@@ -945,9 +1074,11 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
     long sub = 0, item = 0;
     size_t k = 0;
     for (uint32_t i = 0; !(f->flags & EBTS__F_MALFORMED) && i < f->len; i++) {
+        while (i < f->len && (f->val[i] & 0xFE) != EBTS__RS) /* neither RS (1E) nor US (1F) */
+            i++;
+        if (i == f->len)
+            break;
         unsigned char c = f->val[i];
-        if (c != EBTS__RS && c != EBTS__US)
-            continue;
         sub += c == EBTS__RS;
         item = c == EBTS__RS ? 0 : item + 1;
         size_t len = ebts__tag_of_type(f->val, f->len, i + 1, rtype);
@@ -958,9 +1089,9 @@ static void check_value(R *r, size_t ri, const ebts_field *f, const val *vs, siz
                        EBTS__READS_AS_TAG_MSG, (int)len, (const char *)(f->val + i + 1),
                        c == EBTS__RS ? "RS" : "US");
         if (r->t->dl.n > n1)
-            at_line(r, n1, line_of(vs, nvs, sub, item, &k));
+            at_node(r, n1, node_of(vs, nvs, sub, item, &k));
     }
-    at_line(r, n0, vs[0].line);
+    at_node(r, n0, vs[0].node);
 }
 
 /* The first field numbered `number` of record ri (first: 1) or its last (looked for from the
@@ -990,8 +1121,9 @@ static void foreign_tag(R *r, size_t ri, const val *x)
     f->tagtype = (uint8_t)x->tagtype;
     f->type_w = (uint8_t)snprintf(digits, sizeof digits, "%u", x->tagtype);
     f->num_w = 3;
-    finding(r, x->line, EBTS__C_TAG_TYPE_MISMATCH, (long)ri, rec->type, x->field, -1,
-            "line %ld: tag %u.%u in a Type-%u record", x->line, x->tagtype, x->field, rec->type);
+    long line = vline(r, x);
+    finding(r, line, EBTS__C_TAG_TYPE_MISMATCH, (long)ri, rec->type, x->field, -1,
+            "line %ld: tag %u.%u in a Type-%u record", line, x->tagtype, x->field, rec->type);
 }
 
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number
@@ -1006,8 +1138,8 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
             continue;
         ebts__buf b = {0};
         if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom) {
-            finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, x->field, -1,
-                    "line %ld: lebts:Field %u.%03u: not base64; left out", x->line, rtype,
+            finding(r, vline(r, x), EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, x->field, -1,
+                    "line %ld: lebts:Field %u.%03u: not base64; left out", vline(r, x), rtype,
                     x->field);
             free(b.p);
             continue;
@@ -1017,13 +1149,13 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
         int rc = 0;
         const unsigned char *bytes = b.p ? b.p : (const unsigned char *)"";
         if (x->item == -2 && x->field == 1)
-            finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, 1, -1,
+            finding(r, vline(r, x), EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, 1, -1,
                     "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
         else if (x->item == -2 && !(x->field == 999 && rtype >= 10) &&
                  (memchr(bytes, EBTS__FS, b.len) || memchr(bytes, EBTS__GS, b.len)))
-            finding(r, x->line, EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, x->field, -1,
+            finding(r, vline(r, x), EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, x->field, -1,
                     "line %ld: lebts:Field %u.%03u holds FS or GS, which no text field can; "
-                    "left out", x->line, rtype, x->field);
+                    "left out", vline(r, x), rtype, x->field);
         else if (!b.oom)
             rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
                  : x->field == 0 ? ebts__push_field(t, ri, 0, bytes, b.len, err)
@@ -1096,7 +1228,7 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
         if (convert_in(x->conv, x->text, conv, sizeof conv)) {
             ebts__buf_puts(b, conv);
         } else {
-            finding(r, x->line, EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, x->field, -1,
+            finding(r, vline(r, x), EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, x->field, -1,
                     "%u.%03u: \"%.40s\" is not of the XML form expected; kept as given", rtype,
                     x->field, x->text);
             ebts__buf_puts(b, x->text);
@@ -1169,13 +1301,13 @@ static int build_field(R *r, size_t ri, size_t i, size_t j, ebts_error *err)
 }
 
 /* Build the record's fields from the collected values into record ri. */
-static int build_record(R *r, size_t ri, long line, ebts_error *err)
+static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
 {
     if (build_carried(r, ri, err) < 0)
         return -1;
     size_t keep = 0;
     for (size_t k = 0; k < r->nv; k++) {
-        if (r->v[k].item < -1)
+        if (r->v[k].item < -1 && r->v[k].own)
             free(r->v[k].text);
         else
             r->v[keep++] = r->v[k];
@@ -1202,7 +1334,7 @@ static int build_record(R *r, size_t ri, long line, ebts_error *err)
                        "field %u.%03u occurs more than once; the first one counts", rec->type, num);
     }
     free(keys);
-    at_line(r, n0, line);
+    at_node(r, n0, top);
     return 0;
 }
 
@@ -1253,7 +1385,7 @@ static int binary_head(R *r, unsigned char head[18], ebts__buf *data)
     return bad;
 }
 
-static int build_binary(R *r, unsigned type, long line, ebts_error *err)
+static int build_binary(R *r, unsigned type, xmlNodePtr top, ebts_error *err)
 {
     unsigned char head[18] = {0};
     memset(head + 6, 255, 6);
@@ -1270,7 +1402,8 @@ static int build_binary(R *r, unsigned type, long line, ebts_error *err)
     if (rec.oom || data.oom)
         ebts__error_oom(err);
     free(rec.p);
-    if (rc == 0 && bad)
+    long line = rc == 0 && bad ? node_line(r, top) : 0;
+    if (line)
         finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), type, 0, -1,
                 "line %ld: a value of this Type-%u record does not fit its binary field; "
                 "left out",
@@ -1289,7 +1422,7 @@ static void read_carrier_record(R *r, xmlNodePtr c)
     unsigned rt = ty ? (unsigned)strtoul((const char *)ty, NULL, 10) : 0;
     const unsigned char *bytes;
     size_t len;
-    long line = node_line(c);
+    long line = node_line(r, c);
     size_t n0 = r->t->dl.n;
     /* any type the reader gives a record, 0 included (a tag "0.001:"), 1 (a second Type-1) */
     int ok = tyl > 0 && tyl < 10 && all_digits(ty, tyl) && decode_image(r, c, &bytes, &len) == 0 &&
@@ -1310,13 +1443,12 @@ static void read_carrier_record(R *r, xmlNodePtr c)
 /* One element under the root: a record of the tables, a carried record, or a finding. */
 static int read_record(R *r, xmlNodePtr c, ebts_error *err)
 {
-    char rname[200];
     if (!r->m && set_map(r, map_below(c, 3) ? map_below(c, 3) : &ebts__xmap_v112) < 0)
         return -1;
-    int rk = canon_name(r->m, c, rname, sizeof rname) ? xchild(r->m, -1, rname) : -1;
+    int rk = lookup(r, c, -1);
     unsigned type = rk >= 0 ? r->m->nodes[rk].rtype : 0;
-    long line = node_line(c);
     if (!r->t && type != 1) {
+        long line = node_line(r, c);
         ebts__error_set(err, EBTS__C_XML_NOT_TRANSACTION, line_offset(r, line), -1, NULL,
                         "line %ld: the first record is not itl:PackageInformationRecord", line);
         return -1;
@@ -1327,7 +1459,7 @@ static int read_record(R *r, xmlNodePtr c, ebts_error *err)
             return -1;
         ebts_txn_delete_field(r->t, 0, 2, NULL); /* VER comes from the document */
         read_mapped(r, c, rk);
-        int rc = r->oom ? -1 : build_record(r, 0, line, err);
+        int rc = r->oom ? -1 : build_record(r, 0, c, err);
         r->ascii7 = ebts__txn_ascii7(r->t);
         if (r->early_line)
             finding(r, r->early_line, EBTS__C_XML_ELEMENT_UNPLACED, -1, 0, 0, -1,
@@ -1337,14 +1469,14 @@ static int read_record(R *r, xmlNodePtr c, ebts_error *err)
     }
     if (type == 4 || type == 7) {
         read_mapped(r, c, rk);
-        return r->oom ? -1 : build_binary(r, type, line, err);
+        return r->oom ? -1 : build_binary(r, type, c, err);
     }
     if (type == 2 || type >= 9) {
         if (ebts_txn_insert_record(r->t, r->t->nrecs, type, 0, err) < 0)
             return -1;
         ebts_txn_delete_field(r->t, r->t->nrecs - 1, 2, NULL);
         read_mapped(r, c, rk);
-        return r->oom ? -1 : build_record(r, r->t->nrecs - 1, line, err);
+        return r->oom ? -1 : build_record(r, r->t->nrecs - 1, c, err);
     }
     if (is_ns(c, EBTS__NS_LEBTS, "Record"))
         read_carrier_record(r, c);
@@ -1422,31 +1554,6 @@ static int to_root(xmlTextReaderPtr rd, int *dtd)
     return ret;
 }
 
-#define MAX_DEPTH 256 /* libxml2's own limit, which its option for large text lifts */
-
-/* Elements nested deeper than limit below top (a walk without recursion): the records are read
- * with libxml2's limits lifted for their text, so the depth its limit kept is kept here. */
-static int too_deep(xmlNodePtr top, int limit)
-{
-    int d = 0;
-    xmlNodePtr n = top;
-    for (;;) {
-        if (n->type == XML_ELEMENT_NODE && n->children) {
-            n = n->children;
-            if (++d > limit)
-                return 1;
-            continue;
-        }
-        while (n != top && !n->next) {
-            n = n->parent;
-            d--;
-        }
-        if (n == top)
-            return 0;
-        n = n->next;
-    }
-}
-
 /* The root's records, one subtree at a time: 1 at the end of the document, 0 when it is not
  * well-formed, -1 (err) when a record cannot be built. */
 static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *err)
@@ -1465,14 +1572,16 @@ static int read_records(R *r, xmlTextReaderPtr rd, const char *msg, ebts_error *
         xmlNodePtr c = xmlTextReaderExpand(rd);
         if (!c || msg[0])
             return 0;
-        big_lines(r, c);
-        if (too_deep(c, MAX_DEPTH)) {
-            ebts__error_set(err, EBTS__C_XML_SYNTAX, line_offset(r, node_line(c)), -1, NULL,
+        if (count_elements(r, c)) {
+            ebts__error_set(err, EBTS__C_XML_SYNTAX, line_offset(r, node_line(r, c)), -1, NULL,
                             "XML not well-formed: line %ld: elements nested deeper than %d",
-                            node_line(c), MAX_DEPTH);
+                            node_line(r, c), MAX_DEPTH);
             return -1;
         }
-        if (read_record(r, c, err) < 0)
+        int rc = read_record(r, c, err);
+        r->top = NULL; /* freed as the reader moves on */
+        r->top_big = 0;
+        if (rc < 0)
             return -1;
         ret = xmlTextReaderNext(rd);
     }
@@ -1537,6 +1646,7 @@ static ebts_txn *read_document(R *r, xmlTextReaderPtr rd, const char *msg, ebts_
         return NULL;
     }
     r->nelem = 1; /* the root: big_lines counts the start tags of the document */
+    r->root = root;
     if (map_of_root(root) && set_map(r, map_of_root(root)) < 0)
         return NULL;
     ret = read_records(r, rd, msg, err);
@@ -1580,6 +1690,7 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
     r.xml = p;
     r.xlen = n;
     r.cur_line = 1;
+    r.nnsc = -1;
     if (n >= 4 && ((p[0] == 0xFF && p[1] == 0xFE) || memcmp(p, "<\0?\0", 4) == 0))
         r.u16 = 1;
     else if (n >= 4 && ((p[0] == 0xFE && p[1] == 0xFF) || memcmp(p, "\0<\0?", 4) == 0))
@@ -1599,6 +1710,7 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
     free(r.last_sub);
     free(r.last_grp);
     free(r.is_grp);
+    free(r.places);
     free(r.cnt_idc);
     ebts_txn_free(r.t);
     return t;

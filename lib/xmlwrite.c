@@ -22,13 +22,12 @@
  * version (tests/test_xmlwrite.c checks every FBI template and fixture). ebts_txn_xml_report
  * walks the same way without writing.
  *
- * Streaming: libxml2's xmlTextWriter appends to the output buffer; an image is encoded to base64
- * a chunk at a time, so the peak memory is the output and a chunk. */
+ * Streaming: the elements, their escaped text and an image's base64 go straight into the output
+ * buffer (see "output" below), so the peak memory is about the output. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlregexp.h>
-#include <libxml/xmlwriter.h>
 #include "internal.h"
 #include "xmlmap.h"
 
@@ -54,6 +53,16 @@ typedef struct xfield {
     int binary;          /* the bytes of an image, for base64 only */
 } xfield;
 
+/* A type's facets made ready for the values checked against it, on its first use: its
+ * enumeration sorted (or, for a numeric type, as numbers) and its numeric bounds. */
+typedef struct tcache {
+    int ready;
+    size_t nenum;
+    ebts_span *enums;    /* by length, then bytes */
+    double *nums;        /* the values of a numeric type's enumeration that are numbers */
+    double min, max;
+} tcache;
+
 typedef struct re_entry {
     const char *pat;
     xmlRegexpPtr re;
@@ -62,11 +71,14 @@ typedef struct re_entry {
 typedef struct X {
     const ebts__xmap *m;
     const ebts_txn *t;
-    xmlTextWriterPtr w;   /* NULL: the findings only */
+    ebts__buf *out;       /* NULL: the findings only */
+    const char *open[64]; /* the elements open, outermost first (OUT_DEPTH) */
+    int odepth, tag_open, doindent;
     ebts__dlist *dl;
     int oom, werr;
     re_entry *res;
     size_t nres, capres;
+    tcache *tc;           /* per type of the tables */
     int *kids, *kidat;    /* each node's children in rank order at kids + kidat[node] */
     unsigned char *isrep, *isgrp;
     /* the record being written */
@@ -107,7 +119,11 @@ static int all_digits(const unsigned char *p, size_t n)
 /* Bytes an XML 1.0 document can hold as text: well-formed UTF-8 of characters XML allows. */
 static int is_xml_text(const unsigned char *p, size_t n)
 {
-    for (size_t i = 0; i < n;) {
+    size_t a = 0; /* the ASCII run first: XML allows all of it but the controls other than TAB,
+                   * LF, CR */
+    while (a < n && p[a] < 0x80 && (p[a] >= 0x20 || p[a] == '\t' || p[a] == '\n' || p[a] == '\r'))
+        a++;
+    for (size_t i = a; i < n;) {
         unsigned cp;
         size_t k = ebts__utf8_seq(p + i, n - i, &cp);
         if (k == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xfffe ||
@@ -142,16 +158,23 @@ static int convert(int conv, ebts_span v, char *buf, size_t size, ebts_span *out
 {
     switch (conv) {
     case EBTS__XC_DATE:
-        if (v.len != 8 || !all_digits(v.ptr, 8))
+        if (v.len != 8 || !all_digits(v.ptr, 8) || size < 11)
             return 0;
-        snprintf(buf, size, "%.4s-%.2s-%.2s", v.ptr, v.ptr + 4, v.ptr + 6);
+        memcpy(buf, v.ptr, 4); /* YYYY-MM-DD */
+        buf[4] = '-';
+        memcpy(buf + 5, v.ptr + 4, 2);
+        buf[7] = '-';
+        memcpy(buf + 8, v.ptr + 6, 2);
+        buf[10] = 0;
         *out = (ebts_span){(const unsigned char *)buf, 10};
         return 1;
     case EBTS__XC_DATETIME:
-        if (v.len != 15 || !all_digits(v.ptr, 14) || v.ptr[14] != 'Z')
+        if (v.len != 15 || !all_digits(v.ptr, 14) || v.ptr[14] != 'Z' || size < 21)
             return 0;
-        snprintf(buf, size, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", v.ptr, v.ptr + 4, v.ptr + 6,
-                 v.ptr + 8, v.ptr + 10, v.ptr + 12);
+        memcpy(buf, "YYYY-MM-DDThh:mm:ssZ", 21);
+        memcpy(buf, v.ptr, 4);
+        for (int i = 0; i < 5; i++) /* MM DD hh mm ss */
+            memcpy(buf + 5 + 3 * i, v.ptr + 4 + 2 * i, 2);
         *out = (ebts_span){(const unsigned char *)buf, 20};
         return 1;
     case EBTS__XC_BOOL:
@@ -350,8 +373,70 @@ static int numeric(int base)
 static double number(const char *s, size_t n)
 {
     char b[64];
-    snprintf(b, sizeof b, "%.*s", (int)(n < 63 ? n : 63), s);
+    size_t k = n < 63 ? n : 63;
+    memcpy(b, s, k); /* strtod stops at a NUL inside as the copy up to it did */
+    b[k] = 0;
     return strtod(b, NULL);
+}
+
+static int cmp_span(const void *a, const void *b)
+{
+    const ebts_span *x = a, *y = b;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->ptr, y->ptr, x->len);
+}
+
+/* Type ti's cache, made ready; NULL without memory. */
+static const tcache *type_cache(X *x, int ti)
+{
+    const ebts__xtype *ty = &x->m->types[ti];
+    if (!x->tc && !(x->tc = calloc((size_t)x->m->ntypes, sizeof *x->tc)))
+        return NULL;
+    tcache *c = &x->tc[ti];
+    if (c->ready)
+        return c;
+    size_t n = 0;
+    for (const char *const *e = ty->enums; e && *e; e++)
+        n++;
+    c->enums = malloc((n ? n : 1) * sizeof *c->enums);
+    c->nums = malloc((n ? n : 1) * sizeof *c->nums);
+    if (!c->enums || !c->nums) {
+        free(c->enums);
+        free(c->nums);
+        c->enums = NULL;
+        c->nums = NULL;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *e = ty->enums[i];
+        size_t el = strlen(e);
+        int f2;
+        if (!numeric(ty->base))
+            c->enums[c->nenum++] = (ebts_span){(const unsigned char *)e, el};
+        else if (lexical_ok(ty->base, e, el, &f2))
+            c->nums[c->nenum++] = number(e, el);
+    }
+    if (!numeric(ty->base) && c->nenum > 1)
+        qsort(c->enums, c->nenum, sizeof *c->enums, cmp_span);
+    c->min = ty->min ? strtod(ty->min, NULL) : 0;
+    c->max = ty->max ? strtod(ty->max, NULL) : 0;
+    c->ready = 1;
+    return c;
+}
+
+/* Is s[0..n) one of the enumeration of type ti (for a numeric type: equal as a number)? */
+static int in_enums(const tcache *c, int base, const char *s, size_t n)
+{
+    if (numeric(base)) {
+        double d = number(s, n);
+        for (size_t i = 0; i < c->nenum; i++)
+            if (c->nums[i] == d)
+                return 1;
+        return 0;
+    }
+    ebts_span key = {(const unsigned char *)s, n};
+    return bsearch(&key, c->enums, c->nenum, sizeof *c->enums, cmp_span) != NULL;
 }
 
 static size_t characters(const char *s, size_t n)
@@ -406,16 +491,13 @@ static int accepts(X *x, int ti, const char *s0, size_t n0)
     size_t n = whitespace(ty->ws, (const unsigned char *)s0, n0, s);
     s[n] = 0;
     int frac = 0, ok = ty->base == EBTS__XB_UNION || lexical_ok(ty->base, s, n, &frac);
-    if (ok && ty->enums) {
-        int found = 0, f2;
-        for (const char *const *e = ty->enums; *e && !found; e++) {
-            size_t el = strlen(*e);
-            found = numeric(ty->base)
-                        ? lexical_ok(ty->base, *e, el, &f2) && number(*e, el) == number(s, n)
-                        : el == n && memcmp(*e, s, n) == 0;
-        }
-        ok = found;
+    const tcache *tc = ok && (ty->enums || ty->min || ty->max) ? type_cache(x, ti) : NULL;
+    if (ok && (ty->enums || ty->min || ty->max) && !tc) {
+        x->oom = 1;
+        ok = 0;
     }
+    if (ok && ty->enums)
+        ok = in_enums(tc, ty->base, s, n);
     if (ok && ty->fracdig >= 0 && frac > ty->fracdig)
         ok = 0;
     if (ok && (ty->minlen >= 0 || ty->maxlen >= 0)) {
@@ -426,9 +508,9 @@ static int accepts(X *x, int ti, const char *s0, size_t n0)
     if (ok && numeric(ty->base) && (ty->min || ty->max)) {
         double d = number(s, n);
         if (ty->min)
-            ok = ty->minx ? d > strtod(ty->min, NULL) : d >= strtod(ty->min, NULL);
+            ok = ty->minx ? d > tc->min : d >= tc->min;
         if (ok && ty->max)
-            ok = ty->maxx ? d < strtod(ty->max, NULL) : d <= strtod(ty->max, NULL);
+            ok = ty->maxx ? d < tc->max : d <= tc->max;
     }
     for (const char *const *p = ty->pats; ok && p && *p; p++) {
         xmlRegexpPtr re = regex(x, *p);
@@ -441,63 +523,150 @@ static int accepts(X *x, int ti, const char *s0, size_t n0)
 
 /* ------------------------------------------------------------------------------ output */
 
-static int out_write(void *ctx, const char *p, int n)
+/* The document is written as libxml2's xmlTextWriter writes it with an indentation of two
+ * spaces (which the documents this library wrote before follow): each start tag on a line of its
+ * own, indented by its depth; an element's text right after its start tag and its end tag right
+ * after the text; an element without content as <name/>. Text is escaped as xmlTextWriter
+ * escapes it (& < > " and CR), attribute values as it escapes them (also LF and TAB), up to a
+ * NUL where a value has one. Writing it here puts each piece straight into the output, not
+ * through libxml2's buffers and the strings it allocates per element. */
+
+#define OUT_DEPTH 64 /* the tables nest far less deep */
+
+/* Room for n more bytes of output: where they go, or NULL. */
+static unsigned char *room(X *x, size_t n)
 {
-    ebts__buf *b = ctx;
-    ebts__buf_put(b, p, (size_t)n);
-    return b->oom ? -1 : n;
+    if (ebts__buf_reserve(x->out, n) < 0) {
+        x->oom = 1;
+        return NULL;
+    }
+    return x->out->p + x->out->len;
 }
 
-static void check(X *x, int rc)
+static void put(X *x, const char *s, size_t n)
 {
-    if (rc < 0)
-        x->werr = 1;
+    unsigned char *o = room(x, n);
+    if (o) {
+        memcpy(o, s, n);
+        x->out->len += n;
+    }
+}
+
+/* The start tag of the innermost element closed, for its content. */
+static void close_tag(X *x, int newline)
+{
+    if (x->tag_open) {
+        put(x, ">\n", newline ? 2 : 1);
+        x->tag_open = 0;
+    }
 }
 
 static void start(X *x, const char *name)
 {
-    if (x->w)
-        check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)name));
+    if (!x->out)
+        return;
+    if (x->odepth == OUT_DEPTH) {
+        x->werr = 1;
+        return;
+    }
+    close_tag(x, 1);
+    size_t nl = strlen(name), ind = 2 * (size_t)x->odepth;
+    unsigned char *o = room(x, ind + 1 + nl);
+    if (!o)
+        return;
+    memset(o, ' ', ind);
+    o[ind] = '<';
+    memcpy(o + ind + 1, name, nl);
+    x->out->len += ind + 1 + nl;
+    x->open[x->odepth++] = name;
+    x->tag_open = 1;
 }
 
 static void end(X *x)
 {
-    if (x->w)
-        check(x, xmlTextWriterEndElement(x->w));
+    if (!x->out || x->odepth == 0)
+        return;
+    const char *name = x->open[--x->odepth];
+    if (x->tag_open) {
+        put(x, "/>\n", 3);
+        x->tag_open = 0;
+        x->doindent = 1;
+        return;
+    }
+    size_t nl = strlen(name), ind = x->doindent ? 2 * (size_t)x->odepth : 0;
+    unsigned char *o = room(x, ind + 4 + nl);
+    if (!o)
+        return;
+    memset(o, ' ', ind);
+    memcpy(o + ind, "</", 2);
+    memcpy(o + ind + 2, name, nl);
+    memcpy(o + ind + 2 + nl, ">\n", 2);
+    x->out->len += ind + 4 + nl;
+    x->doindent = 1;
+}
+
+/* p[0..n) escaped onto the output, up to a NUL; attr: as an attribute's value. */
+static void escaped(X *x, const unsigned char *p, size_t n, int attr)
+{
+    const unsigned char *nul = memchr(p, 0, n);
+    if (nul)
+        n = (size_t)(nul - p);
+    for (size_t i = 0; i < n;) {
+        size_t k = n - i < 4096 ? n - i : 4096; /* "&quot;" is the longest: six per byte */
+        unsigned char *o = room(x, 6 * k), *o0 = o;
+        if (!o)
+            return;
+        for (size_t e = i + k; i < e; i++) {
+            unsigned char c = p[i];
+            const char *rep = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
+                              : c == '"' ? "&quot;" : c == '\r' ? "&#13;"
+                              : attr && c == '\n' ? "&#10;" : attr && c == '\t' ? "&#9;" : NULL;
+            if (!rep) {
+                *o++ = c;
+                continue;
+            }
+            size_t rl = strlen(rep);
+            memcpy(o, rep, rl);
+            o += rl;
+        }
+        x->out->len += (size_t)(o - o0);
+    }
 }
 
 /* Text content, escaped (a CR as &#13;, so that it reads back as CR). */
 static void text(X *x, const unsigned char *p, size_t n)
 {
-    if (!x->w || n == 0)
+    if (!x->out || n == 0)
         return;
-    char *s = malloc(n + 1);
-    if (!s) {
-        x->oom = 1;
-        return;
-    }
-    memcpy(s, p, n);
-    s[n] = 0;
-    check(x, xmlTextWriterWriteString(x->w, (const xmlChar *)s));
-    free(s);
+    close_tag(x, 0);
+    x->doindent = 0;
+    escaped(x, p, n, 0);
 }
 
-/* Bytes as base64, a chunk at a time (a multiple of 3 bytes: no padding inside). */
+/* An attribute of the element just started. */
+static void attribute(X *x, const char *name, const char *value)
+{
+    if (!x->out || !x->tag_open) {
+        x->werr = 1;
+        return;
+    }
+    put(x, " ", 1);
+    put(x, name, strlen(name));
+    put(x, "=\"", 2);
+    escaped(x, (const unsigned char *)value, strlen(value), 1);
+    put(x, "\"", 1);
+}
+
+/* Bytes as base64, straight into the output. */
 static void base64(X *x, const unsigned char *p, size_t n)
 {
-    if (!x->w)
+    if (!x->out || n == 0)
         return;
-    ebts__buf b = {0};
-    for (size_t i = 0; i < n && !x->oom && !x->werr; i += 49152) {
-        size_t k = n - i < 49152 ? n - i : 49152;
-        b.len = 0;
-        ebts__base64(&b, p + i, k);
-        if (b.oom)
-            x->oom = 1;
-        else
-            check(x, xmlTextWriterWriteRawLen(x->w, b.p, (int)b.len));
-    }
-    free(b.p);
+    close_tag(x, 0);
+    x->doindent = 0;
+    ebts__base64(x->out, p, n);
+    if (x->out->oom)
+        x->oom = 1;
 }
 
 static void leaf(X *x, const char *name, const char *s)
@@ -1477,13 +1646,12 @@ static void put_carrier_field(X *x, const ebts_field *f)
         snprintf(tag, sizeof tag, "%u.%03u", ebts__tagtype(f), f->number);
     else
         tagname(x->rtype, f->number, tag, sizeof tag);
-    if (!x->w)
+    if (!x->out)
         return;
     int txt = !(f->flags & EBTS__F_BINARY) && is_xml_text(p, n);
-    check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)"lebts:Field"));
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"tag", (const xmlChar *)tag));
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"encoding",
-                                         (const xmlChar *)(txt ? "text" : "base64")));
+    start(x, "lebts:Field");
+    attribute(x, "tag", tag);
+    attribute(x, "encoding", txt ? "text" : "base64");
     if (txt)
         text(x, p, n);
     else
@@ -1500,7 +1668,7 @@ static void put_carrier_record(X *x, size_t ri)
                    "schema", r->binary ? "binary " : r->type >= 3 && r->type <= 8 ? "tagged " : "",
                    r->type, r->type == 1 ? " after the first" : " the EBTS XML has no element for",
                    version_name(x));
-    if (!x->w)
+    if (!x->out)
         return;
     ebts__buf raw = {0};
     ebts__write_record(x->t, ri, &raw);
@@ -1511,13 +1679,11 @@ static void put_carrier_record(X *x, size_t ri)
     }
     char v[16];
     snprintf(v, sizeof v, "%u", r->type);
-    check(x, xmlTextWriterStartElement(x->w, (const xmlChar *)"lebts:Record"));
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"type", (const xmlChar *)v));
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"encoding",
-                                         (const xmlChar *)"base64"));
+    start(x, "lebts:Record");
+    attribute(x, "type", v);
+    attribute(x, "encoding", "base64");
     if (!r->binary && r->type >= 3 && r->type <= 8) /* read tagged, as its bytes were */
-        check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"form",
-                                             (const xmlChar *)"tagged"));
+        attribute(x, "form", "tagged");
     base64(x, raw.p ? raw.p : (const unsigned char *)"", raw.len);
     end(x);
     free(raw.p);
@@ -1715,11 +1881,9 @@ static void declare_namespaces(X *x)
     char attr[64];
     for (int i = 0; i < x->m->nns; i++) {
         snprintf(attr, sizeof attr, "xmlns:%s", x->m->ns[i].prefix);
-        check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)attr,
-                                             (const xmlChar *)x->m->ns[i].uri));
+        attribute(x, attr, x->m->ns[i].uri);
     }
-    check(x, xmlTextWriterWriteAttribute(x->w, (const xmlChar *)"xmlns:lebts",
-                                         (const xmlChar *)LEBTS_NS));
+    attribute(x, "xmlns:lebts", LEBTS_NS);
 }
 
 /* Where the schema puts records: Type-1, then Type-2 (as often as its element allows), then the
@@ -1751,12 +1915,11 @@ static void write_document(X *x)
 {
     const ebts__xmap *m = x->m;
     const ebts_txn *t = x->t;
-    if (x->w) {
-        check(x, xmlTextWriterSetIndent(x->w, 1));
-        check(x, xmlTextWriterSetIndentString(x->w, (const xmlChar *)"  "));
-        check(x, xmlTextWriterStartDocument(x->w, "1.0", "UTF-8", NULL));
-        check(x, xmlTextWriterStartElement(
-                     x->w, (const xmlChar *)"itl:NISTBiometricInformationExchangePackage"));
+    if (x->out) {
+        x->doindent = 1;
+        static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        put(x, decl, sizeof decl - 1);
+        start(x, "itl:NISTBiometricInformationExchangePackage");
         declare_namespaces(x);
     }
     size_t ntype2 = 0;
@@ -1795,10 +1958,8 @@ static void write_document(X *x)
                            "the EBTS %s schema requires a Type-2 record (%s); the transaction "
                            "has none, and none is invented: the document does not validate",
                            version_name(x), m->nodes[i].name);
-    if (x->w) {
-        check(x, xmlTextWriterEndDocument(x->w));
-        check(x, xmlTextWriterFlush(x->w));
-    }
+    while (x->out && x->odepth > 0 && !x->oom)
+        end(x);
 }
 
 /* Write t as XML to out, or only collect the findings (out NULL). 0 or -1. */
@@ -1839,24 +2000,19 @@ static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *d
         if (x.m->nodes[k].grp >= 0)
             x.isgrp[x.m->nodes[k].grp] = 1;
     }
-    if (!x.oom && out) {
-        ebts__xml_init();
-        xmlOutputBufferPtr ob = xmlOutputBufferCreateIO(out_write, NULL, out, NULL);
-        x.w = ob ? xmlNewTextWriter(ob) : NULL;
-        if (!x.w) {
-            if (ob)
-                xmlOutputBufferClose(ob);
-            x.oom = 1;
-        }
-    }
+    x.out = out;
+    ebts__xml_init(); /* the type checks compile libxml2's regular expressions */
     if (!x.oom)
         write_document(&x);
-    if (x.w)
-        xmlFreeTextWriter(x.w); /* flushes and closes the output buffer */
     for (size_t i = 0; i < x.nres; i++)
         if (x.res[i].re)
             xmlRegFreeRegexp(x.res[i].re);
     free(x.res);
+    for (int i = 0; x.tc && i < x.m->ntypes; i++) {
+        free(x.tc[i].enums);
+        free(x.tc[i].nums);
+    }
+    free(x.tc);
     free(x.kids);
     free(x.kidat);
     free(x.v);

@@ -506,6 +506,38 @@ START_TEST(hostile_xml_is_refused)
 }
 END_TEST
 
+/* Records are read with libxml2's limits lifted for their text (large images), so the depth
+ * its limit kept is kept by the reader: elements 256 deep below a record are read (and said
+ * to be no field's), 257 deep are refused with XML_SYNTAX, whose message says so. */
+START_TEST(elements_nested_deeper_than_256_below_a_record_are_refused)
+{
+    for (int depth = 256; depth <= 257; depth++) {
+        ebts__buf b = {0};
+        ebts__buf_puts(&b, "<itl:NISTBiometricInformationExchangePackage "
+                           "xmlns:itl=\"http://biometrics.nist.gov/standard/2011\">"
+                           "<itl:PackageInformationRecord>");
+        for (int i = 0; i < depth; i++)
+            ebts__buf_puts(&b, "<x>");
+        for (int i = 0; i < depth; i++)
+            ebts__buf_puts(&b, "</x>");
+        ebts__buf_puts(&b, "</itl:PackageInformationRecord>"
+                           "</itl:NISTBiometricInformationExchangePackage>");
+        ck_assert(!b.oom);
+        ebts_error err = {0};
+        ebts_txn *t = ebts_read_buffer(b.p, b.len, EBTS_READ_XML, &err);
+        if (depth == 256) {
+            ck_assert_msg(t != NULL, "256 deep: %s %s", err.code ? err.code : "", err.msg);
+        } else {
+            ck_assert_ptr_null(t);
+            ck_assert_str_eq(err.code, "XML_SYNTAX");
+            ck_assert_ptr_nonnull(strstr(err.msg, "nested deeper than 256"));
+        }
+        ebts_txn_free(t);
+        free(b.p);
+    }
+}
+END_TEST
+
 /* XML 1.0 appendix F: UTF-16 in either byte order, with or without a byte order mark, is read
  * without the XML flag as the same transaction as its UTF-8 text (the fixture is ASCII). */
 START_TEST(utf16_xml_is_detected_in_either_byte_order)
@@ -797,6 +829,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, value_that_looks_like_a_tag_stays_a_value);
     tcase_add_test(tc, values_the_mapping_cannot_carry_use_the_carrier);
     tcase_add_test(tc, hostile_xml_is_refused);
+    tcase_add_test(tc, elements_nested_deeper_than_256_below_a_record_are_refused);
     tcase_add_test(tc, utf16_xml_is_detected_in_either_byte_order);
     tcase_add_test(tc, penetration_is_a_fraction_in_ebts_10_xml);
     tcase_add_test(tc, bytes_xml_cannot_hold_go_to_the_carrier);

@@ -521,6 +521,44 @@ START_TEST(values_outside_the_schema_and_carried_fields_are_said)
 }
 END_TEST
 
+/* The document's bytes as libxml2's xmlTextWriter (indent "  ") writes them, which documents
+ * written before keep: the declaration, each start tag on its line, text escaped (& < > " and CR;
+ * LF, TAB and ' as they are), attributes in double quotes; and they read back unchanged. */
+START_TEST(markup_in_values_is_escaped_as_xmltextwriter_escapes_it)
+{
+    ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    const char v[] = "a&b<c>\"d\"\r\te\nf'";
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 901, v, sizeof v - 1, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 18, "O&NEIL,JO <Q>", 13, NULL), 0);
+    for (size_t k = 0; k < 2; k++) {
+        size_t xn;
+        unsigned char *xml = write_xml(t, k, &xn);
+        char *s = strndup((const char *)xml, xn);
+        ck_assert_ptr_nonnull(s);
+        const char *head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                           "<itl:NISTBiometricInformationExchangePackage xmlns:";
+        ck_assert_msg(strncmp(s, head, strlen(head)) == 0, "EBTS %s begins: %.100s",
+                      version_name[k], s);
+        ck_assert_ptr_nonnull(strstr(s, ">\n  <itl:PackageInformationRecord>\n    <"));
+        ck_assert_ptr_nonnull(
+            strstr(s, "\n    <lebts:Field tag=\"2.901\" encoding=\"text\">"
+                      "a&amp;b&lt;c&gt;&quot;d&quot;&#13;\te\nf'</lebts:Field>\n"));
+        ck_assert_ptr_nonnull(strstr(s, ">O&amp;NEIL</"));
+        ck_assert_ptr_nonnull(strstr(s, ">&lt;Q&gt;</")); /* the middle name */
+        const char *tail = "\n</itl:NISTBiometricInformationExchangePackage>\n";
+        ck_assert_msg(xn > strlen(tail) && strcmp(s + xn - strlen(tail), tail) == 0,
+                      "EBTS %s ends: %s", version_name[k], s + (xn > 60 ? xn - 60 : 0));
+        ebts_txn *u = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
+        ck_assert_uint_eq(differences(t, u), 0);
+        ebts_txn_free(u);
+        free(s);
+        ebts_free(xml);
+    }
+    ebts_txn_free(t);
+}
+END_TEST
+
 /* The version flag: EBTS 10.0 (NIEM 2.0) or, by default, EBTS 11.2 (NIEM 4.0), each with its
  * own names; ebts_txn_xml_findings speaks for the default. */
 START_TEST(version_flag_chooses_the_encoding)
@@ -704,6 +742,7 @@ Suite *suite_xmlwrite(void)
     tcase_add_test(tc, every_fixture_round_trips_through_both_versions_valid_unless_said);
     tcase_add_test(tc, required_fields_the_transaction_lacks_are_named_not_invented);
     tcase_add_test(tc, values_outside_the_schema_and_carried_fields_are_said);
+    tcase_add_test(tc, markup_in_values_is_escaped_as_xmltextwriter_escapes_it);
     tcase_add_test(tc, version_flag_chooses_the_encoding);
     tcase_add_test(tc, items_the_templates_do_not_order_follow_the_standard);
     tcase_add_test(tc, items_elements_cannot_keep_apart_are_carried);
