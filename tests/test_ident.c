@@ -387,6 +387,11 @@ START_TEST(generated_responses_validate)
         ebts_txn *back = ebts_read_buffer(w, n, EBTS_READ_STRICT, NULL);
         ck_assert_ptr_nonnull(back);
         ck_assert_uint_eq(error_count(back), 0);
+        /* 1.013 DOM, which the FBI's templates mark "Required for EBTS", as its 11.2 ones write it */
+        const ebts_field *dom = ebts_record_field(ebts_txn_record(back, 0), 13);
+        ebts_span dnm = ebts_field_item(dom, 0, 0), dvn = ebts_field_item(dom, 0, 1);
+        ck_assert_msg(dnm.len == 5 && memcmp(dnm.ptr, "NORAM", 5) == 0, "kind %d: DNM", kind);
+        ck_assert_msg(dvn.len == 9 && memcmp(dvn.ptr, "EBTS 11.1", 9) == 0, "kind %d: DVN", kind);
         ebts_response *r = ebts_response_view(back, NULL);
         ck_assert_str_eq(r->tcr, "TCN2026011500001"); /* the submission's TCN */
         ck_assert_str_eq(r->dai, "TX0000000");        /* the submission's ORI */
@@ -738,10 +743,11 @@ START_TEST(published_match_generated_from_its_data)
          "a blank after the first ';' of the encounter list, which has none elsewhere (joined, "
          "the list is a line of 75 characters: it breaks the limit, its break is free)"}};
     assert_same_2075(ebts_txn_value(t, 2, 75), ers, d, sizeof d / sizeof d[0]);
-    /* the rest is the clean sample's, but for 10.013 SAP, which the generator writes ("0") */
+    /* the rest is the clean sample's, but for 10.013 SAP, which the generator writes ("0"), and
+     * 1.013 DOM, which it writes and the sample lacks */
     ebts_txn *clean = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
-    const char *ignore[] = {"2.075", "10.013"};
-    ebts_diff_options dopt = {0, ignore, 2};
+    const char *ignore[] = {"2.075", "10.013", "1.013"};
+    ebts_diff_options dopt = {0, ignore, 3};
     ebts_diff_result *r = ebts_diff(t, clean, &dopt, NULL);
     char line[512];
     ck_assert_msg(ebts_diff_count(r) == 0, "%s",
@@ -782,10 +788,11 @@ START_TEST(published_nomatch_generated_from_its_data)
          "the file ends without its FS: the last LF is the end of the file, not text"}};
     assert_same_2075(ebts_txn_value(t, 2, 75), ebts_txn_value(pub, 2, 75), d,
                      sizeof d / sizeof d[0]);
-    /* the rest of the transaction is the clean sample's (LEN and CNT are derived) */
+    /* the rest of the transaction is the clean sample's (LEN and CNT are derived), but for 1.013
+     * DOM, which the generator writes and the sample lacks */
     ebts_txn *clean = ebts_read_file("fixtures/samples/clean/idr-nomatch.eft", 0, NULL);
-    const char *ignore[] = {"2.075"};
-    ebts_diff_options dopt = {0, ignore, 1};
+    const char *ignore[] = {"2.075", "1.013"};
+    ebts_diff_options dopt = {0, ignore, 2};
     ebts_diff_result *r = ebts_diff(t, clean, &dopt, NULL);
     char line[512];
     ck_assert_msg(ebts_diff_count(r) == 0, "%s",
