@@ -7,6 +7,7 @@
 #include "testutil.h"
 #include "rules.h"
 #include "internal.h"
+#include "validate.h"
 
 /* The codes of the file's findings, each once, but for DOM_MISSING: the synthetic fixtures leave
  * 1.013 out, and the tests of that warning look for it by name. */
@@ -1365,6 +1366,35 @@ START_TEST(absent_dom_is_a_warning_under_ebts)
 }
 END_TEST
 
+/* A delta changes a field's first per-TOT variant only (lib/validate_rules.c): the one field
+ * with a delta and several variants is 2.060 MSG, whose second (LSR, RPISR) keeps one MSG. */
+START_TEST(deltas_meet_one_field_with_variants)
+{
+    for (size_t d = 0; d < ebts__v_ndeltas; d++) {
+        const delta *x = &ebts__v_deltas[d];
+        size_t n = 0;
+        for (const ebts__field_rule *r = ebts__v_first_rule_at(x->rtype, x->field);
+             r->rtype == x->rtype && r->field == x->field; r++)
+            n++;
+        ck_assert_msg(n <= 1 || (x->rtype == 2 && x->field == 60),
+                      "%u.%03u: %zu variants, the delta changes the first alone", x->rtype,
+                      x->field, n);
+    }
+    /* the EBTS 10.0 LSR template says "MSG 2.060, Optional", no count: 9.1's one stands */
+    ebts_profile *p = ebts_profile_builtin("ebts-10", NULL);
+    ebts_txn *t = ebts_read_file("fixtures/validate/sre-msg-allowed-in-ebts10.eft", 0, NULL);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 4, "LSR", 3, NULL), 0);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 60, "A\x1e" "B", 3, NULL), 0);
+    ebts_report *r = ebts_validate(t, p, NULL);
+    const ebts_diag *d = finding(r, "OCCURRENCE_COUNT", NULL);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d->tag, "2.060");
+    ebts_report_free(r);
+    ebts_txn_free(t);
+    ebts_profile_free(p);
+}
+END_TEST
+
 START_TEST(rule_table_is_sorted)
 {
     ck_assert_uint_gt(ebts__rules_91_count, 100);
@@ -1415,6 +1445,7 @@ Suite *suite_validate(void)
     tcase_add_test(tc, refused_byte_found_at_its_position_in_any_block);
     tcase_add_test(tc, idc_duplicates_small_and_large);
     tcase_add_test(tc, rule_table_is_sorted);
+    tcase_add_test(tc, deltas_meet_one_field_with_variants);
     tcase_add_test(tc, absent_dom_is_a_warning_under_ebts);
     suite_add_tcase(s, tc);
     return s;
