@@ -51,6 +51,12 @@ typedef struct ebts__xnode {
     unsigned when_field;            /* an alternative of a choice taken when field when_field
                                        of its record is when_value (0: no such condition) */
     const char *when_value;
+    int by_child;                   /* a leaf read as item by_item of field by_field when its
+                                       parent holds the child node by_child (-1: none): EBTS
+                                       10.0's finger entry is PAT's beside a pattern code, else
+                                       FGP's */
+    unsigned by_field;
+    int by_item;
 } ebts__xnode;
 
 /* The base of an XSD simple type, the lexical space a value is checked against. */

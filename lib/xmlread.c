@@ -17,6 +17,7 @@
  * whatever the prefix. TransactionCategoryCode (1.004 TOT) is read from any domain's namespace.
  * A document with a DTD is refused, nothing is loaded from the network, and libxml2's depth and
  * text-size limits stay on. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,8 @@ typedef struct R {
     /* the tables' state for the record being read */
     const ebts__xmap *m;
     int *count, *last_sub, *last_grp;
+    int *bc_base; /* by_child leaves read as their own field: the subfield of the first (-1:
+                     none yet in this record) */
     unsigned char *is_grp;
     int *cnt_idc; /* the IDCs the content summary gives, by record */
     size_t ncnt, capcnt;
@@ -616,8 +619,9 @@ static int set_map(R *r, const ebts__xmap *m)
     r->count = calloc((size_t)nn, sizeof *r->count);
     r->last_sub = calloc((size_t)nn, sizeof *r->last_sub);
     r->last_grp = calloc((size_t)nn, sizeof *r->last_grp);
+    r->bc_base = calloc((size_t)nn, sizeof *r->bc_base);
     r->is_grp = calloc((size_t)nn, 1);
-    if (!r->count || !r->last_sub || !r->last_grp || !r->is_grp)
+    if (!r->count || !r->last_sub || !r->last_grp || !r->bc_base || !r->is_grp)
         return r->oom = 1, -1;
     for (int k = 0; k < nn; k++)
         if (m->nodes[k].grp >= 0)
@@ -651,6 +655,32 @@ static void summary_idc(R *r, xmlNodePtr n)
     free(text);
 }
 
+/* Does element n hold a child element of table node k? */
+static int holds_child(R *r, xmlNodePtr n, int k)
+{
+    char name[200];
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (canon_name(r->m, c, name, sizeof name) && strcmp(name, r->m->nodes[k].name) == 0)
+            return 1;
+    return 0;
+}
+
+/* A by_child leaf read as its own field: its entries follow the subfields the field's other
+ * element gave before them (FGP's PersonGeneralizedFrictionRidgePositions, first in the
+ * schema's order); the first entry's subfield is set when it comes. */
+static int after_others(R *r, int k, unsigned field, int entry)
+{
+    if (r->bc_base[k] < 0) {
+        size_t next = 0;
+        for (size_t i = 0; i < r->nv; i++)
+            if (r->v[i].field == field && r->v[i].item >= -1 && r->v[i].sub + 1 > next)
+                next = r->v[i].sub + 1;
+        r->bc_base[k] = (int)(next > (size_t)INT_MAX / 2 ? INT_MAX / 2 : next) - entry;
+    }
+    long sub = (long)r->bc_base[k] + entry;
+    return sub < 0 ? 0 : sub > INT_MAX ? INT_MAX : (int)sub;
+}
+
 /* One leaf element of table node k: its value at (field, subfield, item). */
 static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
 {
@@ -661,21 +691,29 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
     int grp = x->grp >= 0 ? r->count[x->grp] - 1 : -1;
     if (sub < 0)
         sub = 0;
+    unsigned field = x->field;
+    int xitem = x->item, entry = sub;
+    if (x->by_child >= 0 && holds_child(r, n->parent, x->by_child)) {
+        field = x->by_field; /* PAT's finger number beside its pattern code */
+        xitem = x->by_item;
+    } else if (x->by_child >= 0) {
+        sub = after_others(r, k, field, sub);
+    }
     if (x->conv == EBTS__XC_CNT) { /* derived from the records */
         if (grp >= 0 && !strstr(x->name, "CategoryCode"))
             summary_idc(r, n);
         return;
     }
-    if (r->last_sub[k] == sub && r->last_grp[k] == grp) {
+    if (r->last_sub[k] == entry && r->last_grp[k] == grp) {
         unplaced(r, n, "a second time where its field has room for one; left out");
         return;
     }
-    r->last_sub[k] = sub;
+    r->last_sub[k] = entry;
     r->last_grp[k] = grp;
-    int item = grp >= 0 ? x->tail_base + grp * x->tail_len + x->item : x->item;
+    int item = grp >= 0 ? x->tail_base + grp * x->tail_len + xitem : xitem;
     long line = node_line(n);
     if (x->conv == EBTS__XC_BASE64 && rtype != 4 && rtype != 7) {
-        val *v = add_val(r, x->field, (size_t)sub, item, x->conv, line);
+        val *v = add_val(r, field, (size_t)sub, item, x->conv, line);
         if (v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom)
             finding(r, line, EBTS__C_XML_VALUE_INVALID, rec_now(r), rtype, x->field, -1,
                     "line %ld: %u.%03u: the image is not base64", line, rtype, x->field);
@@ -686,7 +724,7 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
         r->oom = 1;
         return;
     }
-    add_text(r, x->field, (size_t)sub, item, x->conv, line, text);
+    add_text(r, field, (size_t)sub, item, x->conv, line, text);
     if (!r->oom && x->part > 0) {
         r->v[r->nv - 1].part = x->part;
         r->v[r->nv - 1].sep = x->sep;
@@ -797,6 +835,7 @@ static void read_mapped(R *r, xmlNodePtr rec, int rk)
     for (int i = rk; i < m->nodes[rk].end; i++) {
         r->count[i] = 0;
         r->last_sub[i] = r->last_grp[i] = -2;
+        r->bc_base[i] = -1;
     }
     r->count[rk] = 1;
     for (xmlNodePtr c = rec->children; c; c = c->next)
@@ -1598,6 +1637,7 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
     free(r.count);
     free(r.last_sub);
     free(r.last_grp);
+    free(r.bc_base);
     free(r.is_grp);
     free(r.cnt_idc);
     ebts_txn_free(r.t);

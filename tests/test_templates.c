@@ -48,13 +48,6 @@ static const known defects[] = {
 static const known mapping_pending[] = {
     {"10.0", NULL, "ITEM_COUNT", "2.019",
      "AKA: ebts:PersonFourthImportanceName and ...FifthImportanceName become items 2 and 3"},
-    {"10.0", NULL, "ITEM_COUNT", "2.074",
-     "FGP: FrictionRidgePositionCode and FingerPositionCode become two items of one value"},
-    {"10.0", NULL, "LENGTH_INVALID", "2.074", "the empty first item of that value"},
-    {"10.0", NULL, "VALUE_NOT_ALLOWED", "2.074", "likewise"},
-    {"10.0", NULL, "CHARSET_INVALID", "2.034",
-     "PAT: the pattern code (\"WU\") is read as the finger position, the first item"},
-    {"10.0", NULL, "VALUE_NOT_ALLOWED", "2.034", "likewise"},
 };
 
 /* " FIS " of ".../Template(FIS)BiometricImageSubmission.xmlgz" */

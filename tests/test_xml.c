@@ -634,6 +634,88 @@ START_TEST(template_values_land_at_their_fields)
 }
 END_TEST
 
+/* EBTS 10.0's finger entry (ebts:FingerprintImageFinger) is PAT 2.034's beside a pattern code
+ * ("FGP 2.074 (0..10) / 2.034A", "PATCL 2.034B" in LFS), FGP 2.074's alone ("FGP 2.074 (1..10)"
+ * in ULM). Written back, PAT stays in the finger entries, FGP goes to the element that takes
+ * every position, and each reads back as it was. */
+START_TEST(finger_entry_is_pat_beside_a_pattern_else_fgp)
+{
+    static const char *const dir = "fixtures/ebts-xml/10.0/templates/";
+    static const struct {
+        const char *file;
+        unsigned field;   /* the field the entries are read into, the other absent */
+        const char *want; /* its subfields, items joined by ' ' and subfields by '|' */
+        const char *xml;  /* written back, an element holding its first value */
+    } c[] = {
+        {"Identification-Service/Template(LFS)LatentFingerprintImageSubmissionTransaction.xmlgz",
+         34, "01 WU|02 LS",
+         "<ansi-nist:FingerPositionCode>1</ansi-nist:FingerPositionCode>\n"
+         "              <ebts:RidgeCoreDelta>\n"
+         "                <ebts:FingerprintPatternClassificationCode>WU<"},
+        {"Identification-Service/Template(LSR)LatentSubmissionResultsTransaction.xmlgz", 34,
+         "01 WU", "<ebts:FingerprintPatternClassificationCode>WU<"},
+        {"Notification-Service/Template(ULM)UnsolvedLatentMatchResponseTransaction.xmlgz", 74,
+         "19", "<ansi-nist:FrictionRidgePositionCode>19<"},
+        {"Notification-Service/Template(SPN)SpecialPopulationCognizantNotification.xmlgz", 74,
+         "36|09", "<ansi-nist:FrictionRidgePositionCode>9<"}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char path[512], got[128] = "";
+        snprintf(path, sizeof path, "%s%s", dir, c[i].file);
+        ebts_txn *t = ebts_read_file(path, 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        const ebts_field *f = ebts_record_field(ebts_txn_record(t, 1), c[i].field);
+        ck_assert_msg(f != NULL, "%s: no 2.%03u", c[i].file, c[i].field);
+        ck_assert_ptr_null(ebts_record_field(ebts_txn_record(t, 1), c[i].field == 34 ? 74 : 34));
+        for (size_t sub = 0; sub < ebts_field_subfield_count(f); sub++)
+            for (size_t it = 0; it < ebts_field_item_count(f, sub); it++) {
+                ebts_span v = ebts_field_item(f, sub, it);
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s",
+                         it ? " " : sub ? "|" : "", (int)v.len, (const char *)v.ptr);
+            }
+        ck_assert_msg(strcmp(got, c[i].want) == 0, "%s: 2.%03u \"%s\", want \"%s\"", c[i].file,
+                      c[i].field, got, c[i].want);
+        size_t xn;
+        unsigned char *xml = tu_write(t, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
+        char *x = strndup((const char *)xml, xn);
+        ck_assert_msg(strstr(x, c[i].xml) != NULL, "%s: no %s in\n%s", c[i].file, c[i].xml, x);
+        ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
+        ck_assert_ptr_nonnull(back);
+        ck_assert_uint_eq(differences(t, back), 0);
+        ebts_txn_free(back);
+        free(x);
+        ebts_free(xml);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
+/* A PAT finger number without its pattern code would read back as FGP from a finger entry of
+ * its own: it goes to the carrier, and reads back as it was. */
+START_TEST(pat_without_pattern_is_carried)
+{
+    ebts_txn *t = ebts_read_file("fixtures/ebts-xml/10.0/templates/Identification-Service/"
+                                 "Template(LFS)LatentFingerprintImageSubmissionTransaction.xmlgz",
+                                 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 34, "01", 2, NULL), 0);
+    ebts_report *r = ebts_txn_xml_report(t, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, NULL);
+    int said = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++)
+        said |= strcmp(ebts_report_diag(r, i)->code, "XML_FIELD_CARRIED") == 0 &&
+                strcmp(ebts_report_diag(r, i)->tag, "2.034") == 0;
+    ck_assert(said);
+    ebts_report_free(r);
+    size_t xn;
+    unsigned char *xml = tu_write(t, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
+    ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_uint_eq(differences(t, back), 0);
+    ebts_txn_free(back);
+    ebts_free(xml);
+    ebts_txn_free(t);
+}
+END_TEST
+
 /* The line of the first occurrence of text in the NUL-terminated document x (1-based). */
 static long line_of(const char *x, const char *text)
 {
@@ -804,6 +886,8 @@ Suite *suite_xml(void)
     tcase_add_test(tc, what_the_reader_repaired_survives_xml);
     tcase_add_test(tc, every_fbi_template_reads_without_a_finding);
     tcase_add_test(tc, template_values_land_at_their_fields);
+    tcase_add_test(tc, finger_entry_is_pat_beside_a_pattern_else_fgp);
+    tcase_add_test(tc, pat_without_pattern_is_carried);
     tcase_add_test(tc, xml_findings_carry_their_line);
     tcase_add_test(tc, another_domains_type2_costs_nothing_else);
     tcase_add_test(tc, values_convert_between_the_xsd_and_ebts_forms);

@@ -210,6 +210,32 @@ static void free_leaves(leaves *l)
     free(l->s);
 }
 
+/* EBTS 10.0 has two places for 2.074 FGP: a finger entry of PersonFingerprintSet (ULM, SPN)
+ * and PersonGeneralizedFrictionRidgePositions; the writer puts every FGP in the second, which
+ * takes every position, and 2.038 DPR with them. The leaves of l moved there, sorted again. */
+static void fgp_moved(leaves *l)
+{
+    static const char *const from[][2] = {
+        {"/PersonFingerprintSet/FingerprintImageFinger/FingerPositionCode=",
+         "/PersonGeneralizedFrictionRidgePositions/FrictionRidgePositionCode="},
+        {"/PersonFingerprintSet/BiometricCaptureDate/",
+         "/PersonGeneralizedFrictionRidgePositions/BiometricCaptureDate/"}};
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t k = 0; k < 2; k++) {
+            char *at = strstr(l->s[i], from[k][0]);
+            if (!at)
+                continue;
+            size_t n = strlen(l->s[i]) + strlen(from[k][1]) + 1;
+            char *moved = malloc(n);
+            ck_assert_ptr_nonnull(moved);
+            snprintf(moved, n, "%.*s%s%s", (int)(at - l->s[i]), l->s[i], from[k][1],
+                     at + strlen(from[k][0]));
+            free(l->s[i]);
+            l->s[i] = moved;
+        }
+    qsort(l->s, l->n, sizeof *l->s, cmp_str);
+}
+
 /* The first leaf a has that b lacks (as multisets), or NULL. */
 static const char *missing_from(const leaves *a, const leaves *b)
 {
@@ -334,6 +360,8 @@ START_TEST(every_fbi_template_writes_back_valid_with_its_values)
             unsigned char *gz = inflated(files[i], &gn);
             xmlDocPtr in = parse(gz, gn);
             leaves a = leaves_of(in), b = leaves_of(out);
+            if (v == 0 && (strstr(files[i], "Template(ULM)") || strstr(files[i], "Template(SPN)")))
+                fgp_moved(&a);
             const char *lost = missing_from(&a, &b), *added = missing_from(&b, &a);
             /* ERSX 11.2 holds a whole address in 2.039's employer name and its ZIP code apart:
              * one free-text item in the traditional encoding, written back split the way an
