@@ -725,9 +725,9 @@ static const ebts__xnode v100_nodes[] = {
      0, 1, -1, -1, 2, "", 0, "", -1, 0, 0}, /* 66 */
     {62, 68, 5, 73, "ebts:PersonAlternateName", 1, 2, 0, 0, 0, 0, EBTS__XC_NONE, -1, -1, 0, "",
      0, 10, -1, -1, -1, "", 0, "", -1, 0, 0}, /* 67 */
-    {67, 69, 0, 69, "ebts:PersonFifthImportanceName", 4, 2, 19, 2, 0, 0, EBTS__XC_TEXT, 67, -1, 0, "",
+    {67, 69, 0, 69, "ebts:PersonFifthImportanceName", 4, 2, 19, 0, 0, 0, EBTS__XC_FIFTH, 67, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, "", -1, 0, 0}, /* 68 */
-    {67, 70, 0, 70, "ebts:PersonFourthImportanceName", 3, 2, 19, 1, 0, 0, EBTS__XC_TEXT, 67, -1, 0, "",
+    {67, 70, 0, 70, "ebts:PersonFourthImportanceName", 3, 2, 19, 0, 0, 0, EBTS__XC_FOURTH, 67, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, "", -1, 0, 0}, /* 69 */
     {67, 71, 0, 71, "nc:PersonGivenName", 0, 2, 19, 0, 0, 0, EBTS__XC_GIVEN, 67, -1, 0, "",
      0, 1, -1, -1, 0, "", 0, "", -1, 0, 0}, /* 70 */

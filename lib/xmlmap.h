@@ -21,7 +21,9 @@ enum ebts__xconv {
     EBTS__XC_INT2,     /* an xs:integer EBTS writes in two digits at least: 3 <-> 03 */
     EBTS__XC_CGA,      /* a compression code's number <-> its label: 2 <-> JPEGB */
     EBTS__XC_TOKEN,    /* whiteSpace collapse (xs:token): runs of white space are one space */
-    EBTS__XC_PCT       /* a percent EBTS writes in two digits, a fraction of one: 10 <-> .10 */
+    EBTS__XC_PCT,      /* a percent EBTS writes in two digits, a fraction of one: 10 <-> .10 */
+    EBTS__XC_FOURTH,   /* EBTS 10.0's fourth and fifth names: given names after the middle one; */
+    EBTS__XC_FIFTH     /* written back as part of the middle name */
 };
 
 typedef struct ebts__xnode {

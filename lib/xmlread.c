@@ -1082,17 +1082,19 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
 
 /* The parts of one item (a name, a version) joined as the traditional encoding has them. */
 typedef struct {
-    const char *given, *middle, *sur, *maj, *min;
+    const char *given, *middle, *sur, *fourth, *fifth, *maj, *min;
     int name, ver, parts;
 } parts;
 
 static void flush_parts(parts *q, ebts__buf *b)
 {
-    if (q->name)
-        ebts__buf_printf(b, "%s,%s%s%s", q->sur, q->given, q->middle[0] ? " " : "", q->middle);
+    if (q->name) /* SURNAME,GIVEN NAMES: the fourth and fifth names are given names too */
+        ebts__buf_printf(b, "%s,%s%s%s%s%s%s%s", q->sur, q->given, q->middle[0] ? " " : "",
+                         q->middle, q->fourth[0] ? " " : "", q->fourth, q->fifth[0] ? " " : "",
+                         q->fifth);
     if (q->ver)
         ebts__buf_printf(b, "%.2s%.2s", q->maj, q->min);
-    *q = (parts){"", "", "", "", "", 0, 0, 0};
+    *q = (parts){"", "", "", "", "", "", "", 0, 0, 0};
 }
 
 /* text onto b as an xs:token reads: no white space at either end, each run of it one space. */
@@ -1124,6 +1126,8 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
     case EBTS__XC_GIVEN: q->given = x->text; q->name = 1; break;
     case EBTS__XC_MIDDLE: q->middle = x->text; q->name = 1; break;
     case EBTS__XC_SUR: q->sur = x->text; q->name = 1; break;
+    case EBTS__XC_FOURTH: q->fourth = x->text; q->name = 1; break;
+    case EBTS__XC_FIFTH: q->fifth = x->text; q->name = 1; break;
     case EBTS__XC_VER_MAJ: q->maj = x->text; q->ver = 1; break;
     case EBTS__XC_VER_MIN: q->min = x->text; q->ver = 1; break;
     case EBTS__XC_DATE:
@@ -1155,7 +1159,7 @@ static void join_values(R *r, size_t ri, size_t i, size_t j, ebts__buf *b)
 {
     size_t sub = (size_t)-1;
     int item = -1;
-    parts q = {"", "", "", "", "", 0, 0, 0};
+    parts q = {"", "", "", "", "", "", "", 0, 0, 0};
     for (size_t k = i; k <= j; k++) {
         int flush = k == j || r->v[k].sub != sub || r->v[k].item != item;
         if (flush && (q.name || q.ver))

@@ -716,6 +716,38 @@ START_TEST(pat_without_pattern_is_carried)
 }
 END_TEST
 
+/* EBTS 10.0's fourth and fifth names of an alternate name (a tribal or village name, the XSD
+ * says) are given names of 2.019 AKA's one item SURNAME,GIVEN NAMES, after the middle one: AKA
+ * has no item for them. Written back, they are part of the middle name, in either version. */
+START_TEST(aka_fourth_and_fifth_names_are_given_names)
+{
+    ebts_txn *t = ebts_read_file("fixtures/ebts-xml/10.0/templates/Identification-Service/"
+                                 "Template(CAR)CriminalAnswerRequiredTransaction.xmlgz",
+                                 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    const ebts_field *aka = ebts_record_field(ebts_txn_record(t, 1), 19);
+    ck_assert_ptr_nonnull(aka);
+    ck_assert_uint_eq(ebts_field_subfield_count(aka), 2);
+    ck_assert_uint_eq(ebts_field_item_count(aka, 1), 1);
+    ck_assert_str_eq(item_of(t, 1, 19, 0, 0), "JONES,TONY P");
+    ck_assert_str_eq(item_of(t, 1, 19, 1, 0), "JONES,ANTHONY PAUL TribalName CulturalName");
+    for (int v = 0; v < 2; v++) {
+        size_t xn;
+        unsigned char *xml = tu_write(t, EBTS_FORMAT_XML | (v ? 0 : EBTS_WRITE_XML_10), &xn);
+        char *x = strndup((const char *)xml, xn);
+        ck_assert_ptr_nonnull(strstr(x, "<nc:PersonMiddleName>PAUL TribalName CulturalName<"));
+        ck_assert_ptr_null(strstr(x, "ImportanceName"));
+        ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
+        ck_assert_ptr_nonnull(back);
+        ck_assert_uint_eq(differences(t, back), 0);
+        ebts_txn_free(back);
+        free(x);
+        ebts_free(xml);
+    }
+    ebts_txn_free(t);
+}
+END_TEST
+
 /* The line of the first occurrence of text in the NUL-terminated document x (1-based). */
 static long line_of(const char *x, const char *text)
 {
@@ -888,6 +920,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, template_values_land_at_their_fields);
     tcase_add_test(tc, finger_entry_is_pat_beside_a_pattern_else_fgp);
     tcase_add_test(tc, pat_without_pattern_is_carried);
+    tcase_add_test(tc, aka_fourth_and_fifth_names_are_given_names);
     tcase_add_test(tc, xml_findings_carry_their_line);
     tcase_add_test(tc, another_domains_type2_costs_nothing_else);
     tcase_add_test(tc, values_convert_between_the_xsd_and_ebts_forms);

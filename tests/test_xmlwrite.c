@@ -210,6 +210,39 @@ static void free_leaves(leaves *l)
     free(l->s);
 }
 
+/* EBTS 10.0's fourth and fifth names of an alternate name are given names of 2.019 AKA's one
+ * item, written back as part of the middle name: in doc, each joined to its middle name (made
+ * when there is none), each after a space, and removed. */
+static void names_joined(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            names_joined(c);
+    if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "PersonAlternateName") != 0)
+        return;
+    xmlNodePtr middle = NULL, sur = NULL;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "PersonMiddleName") == 0)
+            middle = c;
+        else if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "PersonSurName") == 0)
+            sur = c;
+    for (xmlNodePtr c = n->children, next; c; c = next) {
+        next = c->next;
+        if (c->type != XML_ELEMENT_NODE || !strstr((const char *)c->name, "ImportanceName"))
+            continue;
+        xmlChar *text = xmlNodeGetContent(c);
+        if (!middle)
+            middle = xmlNewChild(n, sur ? sur->ns : NULL, (const xmlChar *)"PersonMiddleName",
+                                 NULL);
+        else
+            xmlNodeAddContent(middle, (const xmlChar *)" ");
+        xmlNodeAddContent(middle, text);
+        xmlFree(text);
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
+    }
+}
+
 /* EBTS 10.0 has two places for 2.074 FGP: a finger entry of PersonFingerprintSet (ULM, SPN)
  * and PersonGeneralizedFrictionRidgePositions; the writer puts every FGP in the second, which
  * takes every position, and 2.038 DPR with them. The leaves of l moved there, sorted again. */
@@ -359,6 +392,8 @@ START_TEST(every_fbi_template_writes_back_valid_with_its_values)
             size_t gn;
             unsigned char *gz = inflated(files[i], &gn);
             xmlDocPtr in = parse(gz, gn);
+            if (v == 0)
+                names_joined(xmlDocGetRootElement(in));
             leaves a = leaves_of(in), b = leaves_of(out);
             if (v == 0 && (strstr(files[i], "Template(ULM)") || strstr(files[i], "Template(SPN)")))
                 fgp_moved(&a);
@@ -615,9 +650,8 @@ static ebts_txn *template(const char *version, const char *service, const char *
  * FIE FME FAV FAL ESN EGN EAF EMT NTS), 9.353 EAA (AAV ALN AFN AAF AMT ACM CXF) and 9.362 ECD
  * (EDC EDE WIP ELN EFN EAF DTG CZZ CCF) with the examiner's surname and given name as two
  * items; 2.2028 BID's print position descriptor (item E) one item of finger position and finger
- * image code; 2.2030 PPD finger position then finger image code; 2.019 AKA's fourth and fifth
- * names after the name (the XSD's order); 10.022 PXS code then text; 2.065 RSR in the XSD's
- * order. Written back, each lands in its element again (the template test checks every one). */
+ * image code; 2.2030 PPD finger position then finger image code; 10.022 PXS code then text;
+ * 2.065 RSR in the XSD's order. Written back, each lands in its element again (the template test checks every one). */
 START_TEST(items_the_templates_do_not_order_follow_the_standard)
 {
     static const struct {
@@ -641,8 +675,6 @@ START_TEST(items_the_templates_do_not_order_follow_the_standard)
          0, {"WV234745", "FP", "123345442", "19", "2 MED"}},
         {"10.0", "Identification-Service", "Template(LFS)LatentFingerprintImageSubmissionTransaction",
          2, 2030, 0, {"10", "EJI"}},
-        {"10.0", "Identification-Service", "Template(CAR)CriminalAnswerRequiredTransaction", 2, 19,
-         1, {"JONES,ANTHONY PAUL", "TribalName", "CulturalName"}},
         {"10.0", "Data-Management-Service", "Template(FIS)BiometricImageSubmission", 10, 22, 1,
          {"OTHER", "SKI MASK"}},
         {"10.0", "Investigation-Service", "Template(LRSR)LatentRepositoryStatisticsResponseTransaction",

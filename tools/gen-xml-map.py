@@ -119,10 +119,10 @@ ITEM_ORDER = {
                "PersonSurName", "PersonGivenName", "MinutiaeExaminerAffiliation",
                "MinutiaeExaminerComparisonDeterminationDateTime", "MinutiaeCommentText",
                "MinutiaeComparisonComplexityCode"],
-    # AKA: the name, then the fourth and fifth names of the FBI's ebts:PersonNameType, in the
-    # XSD's order
-    (2, 19): ["PersonGivenName|PersonMiddleName|PersonSurName", "PersonFourthImportanceName",
-              "PersonFifthImportanceName"],
+    # AKA: one name, SURNAME,GIVEN NAMES; EBTS 10.0's fourth and fifth names of the FBI's
+    # ebts:PersonNameType (a tribal or village name) are given names after the middle one
+    (2, 19): ["PersonGivenName|PersonMiddleName|PersonSurName|PersonFourthImportanceName"
+              "|PersonFifthImportanceName"],
     # FGP's position in either of EBTS 10.0's places; PAT's finger number, then its pattern
     (2, 74): ["FrictionRidgePositionCode|FingerPositionCode"],
     (2, 34): ["FingerPositionCode", "FingerprintPatternClassificationCode"],
@@ -692,9 +692,10 @@ def topo(seqs):
 
 
 CONV = ["TEXT", "DATE", "DATETIME", "BOOL", "BASE64", "GIVEN", "MIDDLE", "SUR", "VER_MAJ",
-        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN", "PCT"]
+        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN", "PCT", "FOURTH", "FIFTH"]
 NAME_PARTS = {"nc:PersonGivenName": "GIVEN", "nc:PersonMiddleName": "MIDDLE",
-              "nc:PersonSurName": "SUR"}
+              "nc:PersonSurName": "SUR", "ebts:PersonFourthImportanceName": "FOURTH",
+              "ebts:PersonFifthImportanceName": "FIFTH"}
 
 
 def conversion(p, e):
@@ -857,7 +858,8 @@ def build(v, xsd_rep):
             e["tail_len"] = len(tail)
         # name parts make one item "SURNAME,GIVEN MIDDLE" only with both a surname and a given
         # name in it; a lone part is text
-        names = [p for p in head if v.leaves[p]["conv"] in ("GIVEN", "MIDDLE", "SUR")]
+        names = [p for p in head if v.leaves[p]["conv"] in ("GIVEN", "MIDDLE", "SUR", "FOURTH",
+                                                             "FIFTH")]
         for p in names:
             same = {v.leaves[q]["conv"] for q in names if v.leaves[q]["slot"] == v.leaves[p]["slot"]}
             if not {"GIVEN", "SUR"} <= same:
