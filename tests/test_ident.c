@@ -387,7 +387,7 @@ START_TEST(generated_responses_validate)
         ebts_txn *back = ebts_read_buffer(w, n, EBTS_READ_STRICT, NULL);
         ck_assert_ptr_nonnull(back);
         ck_assert_uint_eq(error_count(back), 0);
-        /* 1.013 DOM, which the FBI's templates mark "Required for EBTS", as its 11.2 ones write it */
+        /* 1.013 DOM, "Required for EBTS" in the FBI's templates, as its 11.2 ones write it */
         const ebts_field *dom = ebts_record_field(ebts_txn_record(back, 0), 13);
         ebts_span dnm = ebts_field_item(dom, 0, 0), dvn = ebts_field_item(dom, 0, 1);
         ck_assert_msg(dnm.len == 5 && memcmp(dnm.ptr, "NORAM", 5) == 0, "kind %d: DNM", kind);

@@ -651,7 +651,8 @@ static ebts_txn *template(const char *version, const char *service, const char *
  * (EDC EDE WIP ELN EFN EAF DTG CZZ CCF) with the examiner's surname and given name as two
  * items; 2.2028 BID's print position descriptor (item E) one item of finger position and finger
  * image code; 2.2030 PPD finger position then finger image code; 10.022 PXS code then text;
- * 2.065 RSR in the XSD's order. Written back, each lands in its element again (the template test checks every one). */
+ * 2.065 RSR in the XSD's order. Written back, each lands in its element again (the template
+ * test checks every one). */
 START_TEST(items_the_templates_do_not_order_follow_the_standard)
 {
     static const struct {

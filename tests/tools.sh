@@ -80,7 +80,8 @@ expect 1 "ebts-9.1: NAM of 40 characters" -- "$VAL" --profile ebts-9.1 "$V/sre-n
 expect 1 "json" -- "$VAL" --format json "$V/valid-sre-dom-ebts-10.eft" "$V/sre-srf-missing.eft"
 has "$T/out" '{"path":"fixtures/validate/valid-sre-dom-ebts-10.eft","valid":true,"diagnostics":[]}' \
     "json valid file"
-has "$T/out" 'sre-srf-missing.eft","valid":false,"diagnostics":[{"code":"DOM_MISSING"' "json invalid file"
+has "$T/out" 'sre-srf-missing.eft","valid":false,"diagnostics":[{"code":"DOM_MISSING"' \
+    "json invalid file"
 has "$T/out" '{"code":"FIELD_MISSING","severity":"error"' "json invalid file's error"
 expect 1 "junit" -- "$VAL" --format junit "$V/valid-errt.eft" "$V/sre-srf-missing.eft"
 has "$T/out" '<testsuite name="ebts-validate" tests="2" failures="1" errors="0">' "junit suite"
