@@ -58,8 +58,6 @@ typedef struct R {
     /* the tables' state for the record being read */
     const ebts__xmap *m;
     int *count, *last_sub, *last_grp;
-    int *bc_base; /* by_child leaves read as their own field: the subfield of the first (-1:
-                     none yet in this record) */
     unsigned char *is_grp;
     int *cnt_idc; /* the IDCs the content summary gives, by record */
     size_t ncnt, capcnt;
@@ -619,9 +617,8 @@ static int set_map(R *r, const ebts__xmap *m)
     r->count = calloc((size_t)nn, sizeof *r->count);
     r->last_sub = calloc((size_t)nn, sizeof *r->last_sub);
     r->last_grp = calloc((size_t)nn, sizeof *r->last_grp);
-    r->bc_base = calloc((size_t)nn, sizeof *r->bc_base);
     r->is_grp = calloc((size_t)nn, 1);
-    if (!r->count || !r->last_sub || !r->last_grp || !r->bc_base || !r->is_grp)
+    if (!r->count || !r->last_sub || !r->last_grp || !r->is_grp)
         return r->oom = 1, -1;
     for (int k = 0; k < nn; k++)
         if (m->nodes[k].grp >= 0)
@@ -665,21 +662,12 @@ static int holds_child(R *r, xmlNodePtr n, int k)
     return 0;
 }
 
-/* A by_child leaf read as its own field: its entries follow the subfields the field's other
- * element gave before them (FGP's PersonGeneralizedFrictionRidgePositions, first in the
- * schema's order); the first entry's subfield is set when it comes. */
-static int after_others(R *r, int k, unsigned field, int entry)
-{
-    if (r->bc_base[k] < 0) {
-        size_t next = 0;
-        for (size_t i = 0; i < r->nv; i++)
-            if (r->v[i].field == field && r->v[i].item >= -1 && r->v[i].sub + 1 > next)
-                next = r->v[i].sub + 1;
-        r->bc_base[k] = (int)(next > (size_t)INT_MAX / 2 ? INT_MAX / 2 : next) - entry;
-    }
-    long sub = (long)r->bc_base[k] + entry;
-    return sub < 0 ? 0 : sub > INT_MAX ? INT_MAX : (int)sub;
-}
+/* The subfield of a by_child leaf read as its own field: its entries follow every subfield
+ * the field's other element gives (FGP's PersonGeneralizedFrictionRidgePositions, first in the
+ * schema's order), wherever the document puts them. A field's subfields are numbered by their
+ * order when the field is built, so the numbers between are no empty subfields; the elements of
+ * a document within the input limit number fewer than this base. */
+#define AFTER_OTHERS (INT_MAX / 2)
 
 /* One leaf element of table node k: its value at (field, subfield, item). */
 static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
@@ -697,7 +685,7 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
         field = x->by_field; /* PAT's finger number beside its pattern code */
         xitem = x->by_item;
     } else if (x->by_child >= 0) {
-        sub = after_others(r, k, field, sub);
+        sub = AFTER_OTHERS + sub;
     }
     if (x->conv == EBTS__XC_CNT) { /* derived from the records */
         if (grp >= 0 && !strstr(x->name, "CategoryCode"))
@@ -835,7 +823,6 @@ static void read_mapped(R *r, xmlNodePtr rec, int rk)
     for (int i = rk; i < m->nodes[rk].end; i++) {
         r->count[i] = 0;
         r->last_sub[i] = r->last_grp[i] = -2;
-        r->bc_base[i] = -1;
     }
     r->count[rk] = 1;
     for (xmlNodePtr c = rec->children; c; c = c->next)
@@ -1641,7 +1628,6 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
     free(r.count);
     free(r.last_sub);
     free(r.last_grp);
-    free(r.bc_base);
     free(r.is_grp);
     free(r.cnt_idc);
     ebts_txn_free(r.t);

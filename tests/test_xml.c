@@ -759,6 +759,84 @@ static long line_of(const char *x, const char *text)
     return line;
 }
 
+/* EBTS 10.0 documents whose finger entries are where the schema does not put them, or hold what
+ * they cannot, read with a finding at the element, and FGP's two places in the schema's order
+ * whatever the document's. Each is made from a template written back. */
+static ebts_txn *read_doc(const char *doc)
+{
+    ebts_txn *t = ebts_read_buffer(doc, strlen(doc), EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+static long unplaced_line(const ebts_txn *t)
+{
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++)
+        if (strcmp(ebts_txn_diag(t, i)->code, "XML_ELEMENT_UNPLACED") == 0)
+            return ebts_txn_diag(t, i)->line;
+    return -1;
+}
+
+START_TEST(misplaced_finger_entries_are_said)
+{
+    static const char *const dir = "fixtures/ebts-xml/10.0/templates/";
+    char path[512];
+    snprintf(path, sizeof path, "%sIdentification-Service/"
+             "Template(LFS)LatentFingerprintImageSubmissionTransaction.xmlgz", dir);
+    ebts_txn *lfs = ebts_read_file(path, 0, NULL);
+    snprintf(path, sizeof path, "%sNotification-Service/"
+             "Template(SPN)SpecialPopulationCognizantNotification.xmlgz", dir);
+    ebts_txn *spn = ebts_read_file(path, 0, NULL);
+    ck_assert(lfs && spn);
+    size_t n;
+    unsigned char *w = tu_write(lfs, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &n);
+    char *x = strndup((const char *)w, n);
+    ebts_free(w);
+    /* a second finger position in one entry: said at it, the first kept */
+    const char *pos = "<ansi-nist:FingerPositionCode>1</ansi-nist:FingerPositionCode>";
+    char two[160];
+    snprintf(two, sizeof two, "%s\n<ansi-nist:FingerPositionCode>3</ansi-nist:FingerPositionCode>",
+             pos);
+    char *d = replaced(x, pos, two);
+    ebts_txn *t = read_doc(d);
+    ck_assert_int_eq(unplaced_line(t), line_of(d, pos) + 1);
+    ck_assert_str_eq(item_of(t, 1, 34, 0, 0), "01");
+    ebts_txn_free(t);
+    free(d);
+    /* a pattern code outside ebts:RidgeCoreDelta: said; the entry is then FGP's */
+    char *d1 = replaced(x, "<ebts:RidgeCoreDelta>", "");
+    char *d2 = replaced(d1, "</ebts:RidgeCoreDelta>", "");
+    t = read_doc(d2);
+    ck_assert_int_eq(unplaced_line(t), line_of(d2, "<ebts:FingerprintPatternClassificationCode>"));
+    ck_assert_str_eq(item_of(t, 1, 74, 0, 0), "01");
+    ck_assert_str_eq(item_of(t, 1, 34, 0, 0), "02");
+    ebts_txn_free(t);
+    free(d1);
+    free(d2);
+    free(x);
+    /* FGP's finger entries before PersonGeneralizedFrictionRidgePositions: in the schema's order */
+    w = tu_write(spn, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &n);
+    x = strndup((const char *)w, n);
+    ebts_free(w);
+    d1 = replaced(x, "<ansi-nist:FrictionRidgePositionCode>9</ansi-nist:FrictionRidgePositionCode>",
+                  "");
+    d2 = replaced(d1, "<ebts:PersonGeneralizedFrictionRidgePositions>",
+                  "<ebts:PersonFingerprintSet><ebts:FingerprintImageFinger>"
+                  "<ansi-nist:FingerPositionCode>9</ansi-nist:FingerPositionCode>"
+                  "</ebts:FingerprintImageFinger></ebts:PersonFingerprintSet>"
+                  "<ebts:PersonGeneralizedFrictionRidgePositions>");
+    t = read_doc(d2);
+    ck_assert_str_eq(item_of(t, 1, 74, 0, 0), "36");
+    ck_assert_str_eq(item_of(t, 1, 74, 1, 0), "09");
+    ebts_txn_free(t);
+    free(d1);
+    free(d2);
+    free(x);
+    ebts_txn_free(lfs);
+    ebts_txn_free(spn);
+}
+END_TEST
+
 /* Findings about the XML and about values read from it carry the line of their element. */
 START_TEST(xml_findings_carry_their_line)
 {
@@ -921,6 +999,7 @@ Suite *suite_xml(void)
     tcase_add_test(tc, finger_entry_is_pat_beside_a_pattern_else_fgp);
     tcase_add_test(tc, pat_without_pattern_is_carried);
     tcase_add_test(tc, aka_fourth_and_fifth_names_are_given_names);
+    tcase_add_test(tc, misplaced_finger_entries_are_said);
     tcase_add_test(tc, xml_findings_carry_their_line);
     tcase_add_test(tc, another_domains_type2_costs_nothing_else);
     tcase_add_test(tc, values_convert_between_the_xsd_and_ebts_forms);
