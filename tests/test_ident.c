@@ -350,6 +350,33 @@ static size_t error_count(const ebts_txn *t)
     return n;
 }
 
+/* 1.013's version as the EBTS 10.0 templates write it, on request: clean under ebts-10 */
+START_TEST(generated_dom_names_the_version_asked)
+{
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    o.tcr = "TX2026011400042";
+    o.dai = "TX0000000";
+    o.name = "DOE,JOHN";
+    o.cri = "TX0000000";
+    o.date = "20260115";
+    o.dvn = "EBTS 10.0";
+    ebts_error err = {0};
+    ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_NOMATCH, NULL, &o, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    ebts_span dvn = ebts_field_item(ebts_record_field(ebts_txn_record(t, 0), 13), 0, 1);
+    ck_assert_msg(dvn.len == 9 && memcmp(dvn.ptr, "EBTS 10.0", 9) == 0, "%.*s", (int)dvn.len,
+                  (const char *)dvn.ptr);
+    ebts_profile *p = ebts_profile_builtin("ebts-10", NULL);
+    ebts_report *r = ebts_validate(t, p, NULL);
+    ck_assert_msg(ebts_report_count(r) == 0, "%s %s", ebts_report_diag(r, 0)->code,
+                  ebts_report_diag(r, 0)->msg);
+    ebts_report_free(r);
+    ebts_profile_free(p);
+    ebts_txn_free(t);
+}
+END_TEST
+
 START_TEST(generated_responses_validate)
 {
     ebts_txn *sub = ebts_read_file("fixtures/validate/valid-car.eft", 0, NULL);
@@ -1042,6 +1069,7 @@ Suite *suite_ident(void)
     tcase_add_test(tc, five_encounters_and_long_names);
     tcase_add_test(tc, line_ends_and_stray_text);
     tcase_add_test(tc, generated_responses_validate);
+    tcase_add_test(tc, generated_dom_names_the_version_asked);
     tcase_add_test(tc, generation_refuses_bad_input);
     tcase_add_test(tc, every_submission_in_fixtures_is_answered);
     tcase_add_test(tc, published_match_generated_from_its_data);
