@@ -552,6 +552,9 @@ typedef struct ebts_gen_options {
     const ebts_encounter *iar_encounters; /* the IAQ's REM ENCOUNTER INFO (eid, last, first,
                                     middle, dob, pob, sex); default: the encounters, upper-case */
     size_t niar_encounters;
+    const char *dvn;             /* 1.013 DOM's version, after DNM NORAM (default "EBTS 11.1",
+                                    as the FBI's 11.2 templates write it; "EBTS 10.0" as its
+                                    10.0 ones do) */
 } ebts_gen_options;
 
 /** Build a response of `kind` answering `submission` (may be NULL). NULL and err on error.

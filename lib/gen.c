@@ -555,6 +555,16 @@ ebts_txn *ebts_gen_response(int kind, const ebts_txn *sub, const ebts_gen_option
     field(&g, 0, 10, tcr);
     field(&g, 0, 11, "00.00");
     field(&g, 0, 12, "00.00");
+    /* DOM, "Required for EBTS": DNM and DVN as the FBI's templates write them */
+    ebts__buf dom = {0};
+    ebts__buf_printf(&dom, "NORAM\x1f%s", o->dvn && *o->dvn ? o->dvn : "EBTS 11.1");
+    ebts__buf_putc(&dom, 0);
+    if (dom.oom && !g.failed) {
+        ebts__error_oom(err);
+        g.failed = 1;
+    }
+    field(&g, 0, 13, (const char *)dom.p);
+    free(dom.p);
     if (!g.failed && ebts_txn_insert_record(g.t, 1, 2, 0, err) < 0)
         g.failed = 1;
     field(&g, 1, 9, oca);

@@ -175,13 +175,16 @@ const delta ebts__v_deltas[] = {
     {10, 29, -1, -1, -1, -1, -1, NULL, 0, sfp_items, 4, 0, NULL, NULL},
     {10, 42, -1, -1, -1, -1, -1, NULL, 0, smd_items, 4, 0, NULL, NULL},
     {10, 40, 3, 10, -1, -1, EBTS__CT_ANS, NULL, 0, NULL, 0, 0, smt_ncic, NULL},
-    {2, 18, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0, NULL, NULL},           /* NAM 50 characters (EBTS, Dec 2012) */
-    {2, 19, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0, NULL, NULL},           /* AKA */
-    {2, 21, -1, -1, -1, 10, -1, NULL, 0, NULL, 0, 0, NULL, NULL},          /* CTZ 10 occurrences */
-    {2, 60, -1, -1, -1, 11, -1, " SRE BDECR ", 0, NULL, 0, 0, NULL, NULL}, /* MSG optional for SRE, BDECR */
+    /* NAM and AKA of 50 characters (EBTS, Dec 2012); CTZ 10 occurrences; MSG optional for SRE
+     * and BDECR, up to 11 as in an ERRT */
+    {2, 18, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0, NULL, NULL},
+    {2, 19, 3, 50, -1, -1, -1, NULL, 0, NULL, 0, 0, NULL, NULL},
+    {2, 21, -1, -1, -1, 10, -1, NULL, 0, NULL, 0, 0, NULL, NULL},
+    {2, 60, -1, -1, -1, 11, -1, " SRE BDECR ", 0, NULL, 0, 0, NULL, NULL},
     {1, 15, -1, -1, -1, -1, -1, NULL, 0, dcs_2011, 3, 0, NULL, NULL},
     /* OCA: "any printable 7-bit ASCII except period; must not begin with a blank" (9.1 text) */
-    {2, 9, -1, -1, -1, -1, -1, NULL, 1, NULL, 0, EBTS__FMT_NO_PERIOD | EBTS__FMT_NO_LEADING_BLANK, NULL, NULL},
+    {2, 9, -1, -1, -1, -1, -1, NULL, 1, NULL, 0, EBTS__FMT_NO_PERIOD | EBTS__FMT_NO_LEADING_BLANK,
+     NULL, NULL},
     /* Type-10 sizes: the 9.1 file notes its Table 17 sizes count the separator (off by one);
      * ANSI/NIST-ITL 1-2011 sizes are used for both profiles */
     {10, 2, 1, 2, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
@@ -191,7 +194,8 @@ const delta ebts__v_deltas[] = {
     {10, 7, 2, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
     {10, 9, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
     {10, 10, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
-    {10, 11, -1, -1, -1, -1, EBTS__CT_AN, NULL, 1, NULL, 0, 0, NULL, NULL}, /* CGA: 9.1 says A yet lists JP2 */
+    /* CGA: 9.1 says A yet lists JP2 */
+    {10, 11, -1, -1, -1, -1, EBTS__CT_AN, NULL, 1, NULL, 0, 0, NULL, NULL},
     {10, 13, 1, 2, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
     {10, 16, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
     {10, 17, 1, 5, -1, -1, -1, NULL, 1, NULL, 0, 0, NULL, NULL},
@@ -335,6 +339,7 @@ const ebts__field_rule *ebts__v_lookup_rules(const V *v, unsigned rtype, unsigne
         if (r->rtype != rtype || r->field != field)
             break;
         *out = *r;
+        /* the first variant's alone: 2.060 MSG's other one (LSR, RPISR) keeps 9.1's one MSG */
         for (size_t d = 0; first && d < ebts__v_ndeltas; d++) {
             const delta *x = &ebts__v_deltas[d];
             if (x->rtype != rtype || x->field != field || !(v->p->ebts10 || x->both))

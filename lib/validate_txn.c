@@ -258,6 +258,11 @@ void ebts__v_check_type1(V *v)
                  "VER: %.*s, profile %s expects %s", (int)ver.len, (const char *)ver.ptr,
                  v->p->name, want);
     }
+    /* the FBI's templates mark DOM "Required for EBTS", yet its own published responses lack
+     * it and ANSI/NIST-ITL 1-2011 reads an absent DOM as NORAM: a warning, not an error */
+    if ((v->p->version == 100 || v->p->version == 112) && !ebts_record_field(t1, 13))
+        DIAG(v, EBTS__C_DOM_MISSING, EBTS__AT_FIELD(t1->offset, 0, 1, 13),
+             "DOM is absent: profile %s expects NORAM and the EBTS version", v->p->name);
     const ebts_field *tf = ebts_record_field(t1, 4);
     if (tf && !v->tot_known && v->p->version != 2011)
         DIAG(v, EBTS__C_TOT_UNKNOWN, EBTS__AT_FIELD(off_of(v, tf, ebts_field_value(tf)), 0, 1, 4),

@@ -21,7 +21,9 @@ enum ebts__xconv {
     EBTS__XC_INT2,     /* an xs:integer EBTS writes in two digits at least: 3 <-> 03 */
     EBTS__XC_CGA,      /* a compression code's number <-> its label: 2 <-> JPEGB */
     EBTS__XC_TOKEN,    /* whiteSpace collapse (xs:token): runs of white space are one space */
-    EBTS__XC_PCT       /* a percent EBTS writes in two digits, a fraction of one: 10 <-> .10 */
+    EBTS__XC_PCT,      /* a percent EBTS writes in two digits, a fraction of one: 10 <-> .10 */
+    EBTS__XC_FOURTH,   /* EBTS 10.0's fourth and fifth names: given names after the middle one; */
+    EBTS__XC_FIFTH     /* written back as part of the middle name */
 };
 
 typedef struct ebts__xnode {
@@ -51,6 +53,12 @@ typedef struct ebts__xnode {
     unsigned when_field;            /* an alternative of a choice taken when field when_field
                                        of its record is when_value (0: no such condition) */
     const char *when_value;
+    int by_child;                   /* a leaf read as item by_item of field by_field when its
+                                       parent holds the child node by_child (-1: none): EBTS
+                                       10.0's finger entry is PAT's beside a pattern code, else
+                                       FGP's */
+    unsigned by_field;
+    int by_item;
 } ebts__xnode;
 
 /* The base of an XSD simple type, the lexical space a value is checked against. */

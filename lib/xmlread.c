@@ -17,6 +17,7 @@
  * whatever the prefix. TransactionCategoryCode (1.004 TOT) is read from any domain's namespace.
  * A document with a DTD is refused, nothing is loaded from the network, and libxml2's depth and
  * text-size limits stay on. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -770,6 +771,27 @@ static void summary_idc(R *r, xmlNodePtr n)
     free(text);
 }
 
+/* Does element n hold a child element of table node k? */
+static int holds_child(R *r, xmlNodePtr n, int k)
+{
+    const char *want = r->m->nodes[k].name, *colon = strchr(want, ':');
+    for (xmlNodePtr c = n ? n->children : NULL; c && colon; c = c->next) {
+        int i = c->type == XML_ELEMENT_NODE ? ns_index(r, c->ns) : -1;
+        if (i >= 0 && strcmp((const char *)c->name, colon + 1) == 0 &&
+            strlen(r->m->ns[i].prefix) == (size_t)(colon - want) &&
+            strncmp(r->m->ns[i].prefix, want, (size_t)(colon - want)) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The subfield of a by_child leaf read as its own field: its entries follow every subfield
+ * the field's other element gives (FGP's PersonGeneralizedFrictionRidgePositions, first in the
+ * schema's order), wherever the document puts them. A field's subfields are numbered by their
+ * order when the field is built, so the numbers between are no empty subfields; the elements of
+ * a document within the input limit number fewer than this base. */
+#define AFTER_OTHERS (INT_MAX / 2)
+
 /* One leaf element of table node k: its value at (field, subfield, item). */
 static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
 {
@@ -780,20 +802,28 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
     int grp = x->grp >= 0 ? r->count[x->grp] - 1 : -1;
     if (sub < 0)
         sub = 0;
+    unsigned field = x->field;
+    int xitem = x->item, entry = sub;
+    if (x->by_child >= 0 && holds_child(r, n->parent, x->by_child)) {
+        field = x->by_field; /* PAT's finger number beside its pattern code */
+        xitem = x->by_item;
+    } else if (x->by_child >= 0) {
+        sub = AFTER_OTHERS + sub;
+    }
     if (x->conv == EBTS__XC_CNT) { /* derived from the records */
         if (grp >= 0 && !strstr(x->name, "CategoryCode"))
             summary_idc(r, n);
         return;
     }
-    if (r->last_sub[k] == sub && r->last_grp[k] == grp) {
+    if (r->last_sub[k] == entry && r->last_grp[k] == grp) {
         unplaced(r, n, "a second time where its field has room for one; left out");
         return;
     }
-    r->last_sub[k] = sub;
+    r->last_sub[k] = entry;
     r->last_grp[k] = grp;
-    int item = grp >= 0 ? x->tail_base + grp * x->tail_len + x->item : x->item;
+    int item = grp >= 0 ? x->tail_base + grp * x->tail_len + xitem : xitem;
     if (x->conv == EBTS__XC_BASE64 && rtype != 4 && rtype != 7) {
-        val *v = add_val(r, x->field, (size_t)sub, item, x->conv, n);
+        val *v = add_val(r, field, (size_t)sub, item, x->conv, n);
         long line = v && decode_image(r, n, &v->bytes, &v->nbytes) < 0 && !r->oom
                         ? node_line(r, n) : 0;
         if (line)
@@ -803,11 +833,11 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
     }
     char *text = leaf_text(n);
     if (text) {
-        val *v = add_val(r, x->field, (size_t)sub, item, x->conv, n);
+        val *v = add_val(r, field, (size_t)sub, item, x->conv, n);
         if (v)
             v->text = text;
     } else if ((text = text_of(n)) != NULL) {
-        add_text(r, x->field, (size_t)sub, item, x->conv, n, text);
+        add_text(r, field, (size_t)sub, item, x->conv, n, text);
         free(text);
     } else {
         r->oom = 1;
@@ -1175,17 +1205,19 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
 
 /* The parts of one item (a name, a version) joined as the traditional encoding has them. */
 typedef struct {
-    const char *given, *middle, *sur, *maj, *min;
+    const char *given, *middle, *sur, *fourth, *fifth, *maj, *min;
     int name, ver, parts;
 } parts;
 
 static void flush_parts(parts *q, ebts__buf *b)
 {
-    if (q->name)
-        ebts__buf_printf(b, "%s,%s%s%s", q->sur, q->given, q->middle[0] ? " " : "", q->middle);
+    if (q->name) /* SURNAME,GIVEN NAMES: the fourth and fifth names are given names too */
+        ebts__buf_printf(b, "%s,%s%s%s%s%s%s%s", q->sur, q->given, q->middle[0] ? " " : "",
+                         q->middle, q->fourth[0] ? " " : "", q->fourth, q->fifth[0] ? " " : "",
+                         q->fifth);
     if (q->ver)
         ebts__buf_printf(b, "%.2s%.2s", q->maj, q->min);
-    *q = (parts){"", "", "", "", "", 0, 0, 0};
+    *q = (parts){"", "", "", "", "", "", "", 0, 0, 0};
 }
 
 /* text onto b as an xs:token reads: no white space at either end, each run of it one space. */
@@ -1217,6 +1249,8 @@ static void put_value(R *r, size_t ri, const val *x, parts *q, ebts__buf *b)
     case EBTS__XC_GIVEN: q->given = x->text; q->name = 1; break;
     case EBTS__XC_MIDDLE: q->middle = x->text; q->name = 1; break;
     case EBTS__XC_SUR: q->sur = x->text; q->name = 1; break;
+    case EBTS__XC_FOURTH: q->fourth = x->text; q->name = 1; break;
+    case EBTS__XC_FIFTH: q->fifth = x->text; q->name = 1; break;
     case EBTS__XC_VER_MAJ: q->maj = x->text; q->ver = 1; break;
     case EBTS__XC_VER_MIN: q->min = x->text; q->ver = 1; break;
     case EBTS__XC_DATE:
@@ -1248,7 +1282,7 @@ static void join_values(R *r, size_t ri, size_t i, size_t j, ebts__buf *b)
 {
     size_t sub = (size_t)-1;
     int item = -1;
-    parts q = {"", "", "", "", "", 0, 0, 0};
+    parts q = {"", "", "", "", "", "", "", 0, 0, 0};
     for (size_t k = i; k <= j; k++) {
         int flush = k == j || r->v[k].sub != sub || r->v[k].item != item;
         if (flush && (q.name || q.ver))

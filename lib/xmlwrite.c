@@ -1109,6 +1109,23 @@ static size_t leaves_of(X *x, unsigned number, int *out, size_t cap)
     return n;
 }
 
+/* A value placed from v[keep] on at a by_child leaf whose subfield puts nothing under that
+ * child: the reader would take the leaf for its other field (a PAT finger number without its
+ * pattern code, for FGP). WHY_APART then, else 0. */
+static int without_child(const X *x, size_t keep)
+{
+    const ebts__xmap *m = x->m;
+    for (size_t i = keep; i < x->nv; i++) {
+        int c = m->nodes[x->v[i].leaf].by_child, beside = 0;
+        for (size_t j = keep; c >= 0 && j < x->nv && !beside; j++)
+            beside = x->v[j].sub == x->v[i].sub && x->v[j].leaf >= c &&
+                     x->v[j].leaf < m->nodes[c].end;
+        if (c >= 0 && !beside)
+            return WHY_APART;
+    }
+    return 0;
+}
+
 /* Place every value of field f; on failure nothing of it stays placed. 0, -1 (no memory) or
  * the reason it is carried. */
 static int place_field(X *x, const xfield *f)
@@ -1193,6 +1210,8 @@ static int place_field(X *x, const xfield *f)
         else if (v->grp + 1 != gnext)
             why = WHY_APART;
     }
+    if (!why)
+        why = without_child(x, keep);
     if (why)
         x->nv = keep;
     return why;
@@ -1962,12 +1981,45 @@ static void write_document(X *x)
         end(x);
 }
 
+/* The map the writer places values by: m, or *own, a copy in which a leaf whose field its
+ * parent's other children decide (by_child) is that of the children it is written with: EBTS
+ * 10.0's finger entry carries PAT 2.034 (its pattern code beside it), while every FGP 2.074 goes
+ * to PersonGeneralizedFrictionRidgePositions, which takes every position. NULL without memory. */
+static const ebts__xmap *writing_map(const ebts__xmap *m, ebts__xmap *own, ebts__xnode **nodes)
+{
+    int any = 0;
+    for (int k = 0; k < m->nnodes && !any; k++)
+        any = m->nodes[k].by_child >= 0;
+    *nodes = NULL;
+    if (!any)
+        return m;
+    *nodes = malloc((size_t)m->nnodes * sizeof **nodes);
+    if (!*nodes)
+        return NULL;
+    memcpy(*nodes, m->nodes, (size_t)m->nnodes * sizeof **nodes);
+    for (int k = 0; k < m->nnodes; k++)
+        if ((*nodes)[k].by_child >= 0) {
+            (*nodes)[k].field = (*nodes)[k].by_field;
+            (*nodes)[k].item = (*nodes)[k].by_item;
+        }
+    *own = *m;
+    own->nodes = *nodes;
+    return own;
+}
+
 /* Write t as XML to out, or only collect the findings (out NULL). 0 or -1. */
 static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *dl, ebts_error *err)
 {
     X x;
     memset(&x, 0, sizeof x);
-    x.m = flags & EBTS_WRITE_XML_10 ? &ebts__xmap_v100 : &ebts__xmap_v112;
+    ebts__xmap own;
+    ebts__xnode *nodes;
+    x.m = writing_map(flags & EBTS_WRITE_XML_10 ? &ebts__xmap_v100 : &ebts__xmap_v112, &own,
+                      &nodes);
+    if (!x.m) {
+        ebts__error_oom(err);
+        return -1;
+    }
     x.t = t;
     x.dl = dl;
     size_t nn = (size_t)x.m->nnodes + 1;
@@ -2024,6 +2076,7 @@ static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *d
     free(x.emitted);
     free(x.isrep);
     free(x.isgrp);
+    free(nodes);
     if (x.oom || x.werr || (out && out->oom) || dl->oom) {
         ebts__error_oom(err);
         return -1;

@@ -350,6 +350,33 @@ static size_t error_count(const ebts_txn *t)
     return n;
 }
 
+/* 1.013's version as the EBTS 10.0 templates write it, on request: clean under ebts-10 */
+START_TEST(generated_dom_names_the_version_asked)
+{
+    ebts_gen_options o;
+    memset(&o, 0, sizeof o);
+    o.tcr = "TX2026011400042";
+    o.dai = "TX0000000";
+    o.name = "DOE,JOHN";
+    o.cri = "TX0000000";
+    o.date = "20260115";
+    o.dvn = "EBTS 10.0";
+    ebts_error err = {0};
+    ebts_txn *t = ebts_gen_response(EBTS_GEN_IDR_NOMATCH, NULL, &o, &err);
+    ck_assert_msg(t != NULL, "%s", err.msg);
+    ebts_span dvn = ebts_field_item(ebts_record_field(ebts_txn_record(t, 0), 13), 0, 1);
+    ck_assert_msg(dvn.len == 9 && memcmp(dvn.ptr, "EBTS 10.0", 9) == 0, "%.*s", (int)dvn.len,
+                  (const char *)dvn.ptr);
+    ebts_profile *p = ebts_profile_builtin("ebts-10", NULL);
+    ebts_report *r = ebts_validate(t, p, NULL);
+    ck_assert_msg(ebts_report_count(r) == 0, "%s %s", ebts_report_diag(r, 0)->code,
+                  ebts_report_diag(r, 0)->msg);
+    ebts_report_free(r);
+    ebts_profile_free(p);
+    ebts_txn_free(t);
+}
+END_TEST
+
 START_TEST(generated_responses_validate)
 {
     ebts_txn *sub = ebts_read_file("fixtures/validate/valid-car.eft", 0, NULL);
@@ -387,6 +414,11 @@ START_TEST(generated_responses_validate)
         ebts_txn *back = ebts_read_buffer(w, n, EBTS_READ_STRICT, NULL);
         ck_assert_ptr_nonnull(back);
         ck_assert_uint_eq(error_count(back), 0);
+        /* 1.013 DOM, "Required for EBTS" in the FBI's templates, as its 11.2 ones write it */
+        const ebts_field *dom = ebts_record_field(ebts_txn_record(back, 0), 13);
+        ebts_span dnm = ebts_field_item(dom, 0, 0), dvn = ebts_field_item(dom, 0, 1);
+        ck_assert_msg(dnm.len == 5 && memcmp(dnm.ptr, "NORAM", 5) == 0, "kind %d: DNM", kind);
+        ck_assert_msg(dvn.len == 9 && memcmp(dvn.ptr, "EBTS 11.1", 9) == 0, "kind %d: DVN", kind);
         ebts_response *r = ebts_response_view(back, NULL);
         ck_assert_str_eq(r->tcr, "TCN2026011500001"); /* the submission's TCN */
         ck_assert_str_eq(r->dai, "TX0000000");        /* the submission's ORI */
@@ -738,10 +770,11 @@ START_TEST(published_match_generated_from_its_data)
          "a blank after the first ';' of the encounter list, which has none elsewhere (joined, "
          "the list is a line of 75 characters: it breaks the limit, its break is free)"}};
     assert_same_2075(ebts_txn_value(t, 2, 75), ers, d, sizeof d / sizeof d[0]);
-    /* the rest is the clean sample's, but for 10.013 SAP, which the generator writes ("0") */
+    /* the rest is the clean sample's, but for 10.013 SAP, which the generator writes ("0"), and
+     * 1.013 DOM, which it writes and the sample lacks */
     ebts_txn *clean = ebts_read_file("fixtures/samples/clean/idr-iar-match.eft", 0, NULL);
-    const char *ignore[] = {"2.075", "10.013"};
-    ebts_diff_options dopt = {0, ignore, 2};
+    const char *ignore[] = {"2.075", "10.013", "1.013"};
+    ebts_diff_options dopt = {0, ignore, 3};
     ebts_diff_result *r = ebts_diff(t, clean, &dopt, NULL);
     char line[512];
     ck_assert_msg(ebts_diff_count(r) == 0, "%s",
@@ -782,10 +815,11 @@ START_TEST(published_nomatch_generated_from_its_data)
          "the file ends without its FS: the last LF is the end of the file, not text"}};
     assert_same_2075(ebts_txn_value(t, 2, 75), ebts_txn_value(pub, 2, 75), d,
                      sizeof d / sizeof d[0]);
-    /* the rest of the transaction is the clean sample's (LEN and CNT are derived) */
+    /* the rest of the transaction is the clean sample's (LEN and CNT are derived), but for 1.013
+     * DOM, which the generator writes and the sample lacks */
     ebts_txn *clean = ebts_read_file("fixtures/samples/clean/idr-nomatch.eft", 0, NULL);
-    const char *ignore[] = {"2.075"};
-    ebts_diff_options dopt = {0, ignore, 1};
+    const char *ignore[] = {"2.075", "1.013"};
+    ebts_diff_options dopt = {0, ignore, 2};
     ebts_diff_result *r = ebts_diff(t, clean, &dopt, NULL);
     char line[512];
     ck_assert_msg(ebts_diff_count(r) == 0, "%s",
@@ -1035,6 +1069,7 @@ Suite *suite_ident(void)
     tcase_add_test(tc, five_encounters_and_long_names);
     tcase_add_test(tc, line_ends_and_stray_text);
     tcase_add_test(tc, generated_responses_validate);
+    tcase_add_test(tc, generated_dom_names_the_version_asked);
     tcase_add_test(tc, generation_refuses_bad_input);
     tcase_add_test(tc, every_submission_in_fixtures_is_answered);
     tcase_add_test(tc, published_match_generated_from_its_data);

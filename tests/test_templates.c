@@ -1,7 +1,7 @@
 /* The FBI's own EBTS XML templates (fixtures/ebts-xml, 100 of EBTS 10.0 and 102 of EBTS 11.2,
  * each valid against its version's XSD) read through the XML reader and validated under their
- * version's profile: no error, but for the template defects named below and the cases that wait
- * for the XML mapping. Each named case must still occur, so neither list can go stale. */
+ * version's profile: no error, but for the template defects named below. Each named defect must
+ * still occur, so the list cannot go stale. */
 #include <string.h>
 #include "testutil.h"
 
@@ -43,20 +43,6 @@ static const known defects[] = {
     {"11.2", "IRR", "RECORD_COUNT", "", "likewise"},
 };
 
-/* The XML reader places or spells these values otherwise than the traditional encoding does:
- * questions of tools/gen-xml-map.py and lib/xml*.c, listed here until the mapping answers them. */
-static const known mapping_pending[] = {
-    {"10.0", NULL, "ITEM_COUNT", "2.019",
-     "AKA: ebts:PersonFourthImportanceName and ...FifthImportanceName become items 2 and 3"},
-    {"10.0", NULL, "ITEM_COUNT", "2.074",
-     "FGP: FrictionRidgePositionCode and FingerPositionCode become two items of one value"},
-    {"10.0", NULL, "LENGTH_INVALID", "2.074", "the empty first item of that value"},
-    {"10.0", NULL, "VALUE_NOT_ALLOWED", "2.074", "likewise"},
-    {"10.0", NULL, "CHARSET_INVALID", "2.034",
-     "PAT: the pattern code (\"WU\") is read as the finger position, the first item"},
-    {"10.0", NULL, "VALUE_NOT_ALLOWED", "2.034", "likewise"},
-};
-
 /* " FIS " of ".../Template(FIS)BiometricImageSubmission.xmlgz" */
 static void tot_of(const char *path, char *tot, size_t n)
 {
@@ -72,7 +58,7 @@ static int matches(const known *k, const char *version, const char *tot, const e
 
 /* Validate one template; unexplained errors are appended to bad, each known case seen marked. */
 static void check_template(const char *path, const char *version, const ebts_profile *p,
-                           unsigned char *seen_d, unsigned char *seen_m, char *bad, size_t nbad)
+                           unsigned char *seen_d, char *bad, size_t nbad)
 {
     char tot[24];
     tot_of(path, tot, sizeof tot);
@@ -89,9 +75,6 @@ static void check_template(const char *path, const char *version, const ebts_pro
         for (size_t k = 0; k < sizeof defects / sizeof defects[0]; k++)
             if (matches(&defects[k], version, tot, g))
                 known_case = seen_d[k] = 1;
-        for (size_t k = 0; k < sizeof mapping_pending / sizeof mapping_pending[0]; k++)
-            if (matches(&mapping_pending[k], version, tot, g))
-                known_case = seen_m[k] = 1;
         char line[300];
         snprintf(line, sizeof line, "%s %s: %s %s %.80s\n", version, tot, g->code, g->tag, g->msg);
         size_t len = strlen(bad);
@@ -107,7 +90,6 @@ START_TEST(every_fbi_template_validates_under_its_version)
     static const char *const v[][3] = {{"10.0", "ebts-10", "fixtures/ebts-xml/10.0/templates"},
                                        {"11.2", "ebts-11", "fixtures/ebts-xml/11.2/templates"}};
     unsigned char seen_d[sizeof defects / sizeof defects[0]] = {0};
-    unsigned char seen_m[sizeof mapping_pending / sizeof mapping_pending[0]] = {0};
     static char bad[3000]; /* Check carries a message of a few kilobytes at most */
     bad[0] = 0;
     size_t total = 0;
@@ -118,21 +100,17 @@ START_TEST(every_fbi_template_validates_under_its_version)
         size_t n = tu_list(v[i][2], ".xmlgz", &files);
         ck_assert_uint_ge(n, 100);
         for (size_t f = 0; f < n; f++)
-            check_template(files[f], v[i][0], p, seen_d, seen_m, bad, sizeof bad);
+            check_template(files[f], v[i][0], p, seen_d, bad, sizeof bad);
         total += n;
         tu_free_list(files);
         ebts_profile_free(p);
     }
     ck_assert_uint_eq(total, 202);
-    ck_assert_msg(bad[0] == 0, "errors no defect or pending mapping explains:\n%s", bad);
+    ck_assert_msg(bad[0] == 0, "errors no template defect explains:\n%s", bad);
     for (size_t k = 0; k < sizeof defects / sizeof defects[0]; k++)
         ck_assert_msg(seen_d[k], "defect no longer seen: %s %s %s %s (%s)", defects[k].version,
                       defects[k].tot ? defects[k].tot : "*", defects[k].code, defects[k].tag,
                       defects[k].why);
-    for (size_t k = 0; k < sizeof mapping_pending / sizeof mapping_pending[0]; k++)
-        ck_assert_msg(seen_m[k], "mapping answered, remove it from mapping_pending: %s %s %s %s",
-                      mapping_pending[k].version, mapping_pending[k].tot ? mapping_pending[k].tot : "*",
-                      mapping_pending[k].code, mapping_pending[k].tag);
 }
 END_TEST
 

@@ -666,6 +666,120 @@ START_TEST(template_values_land_at_their_fields)
 }
 END_TEST
 
+/* EBTS 10.0's finger entry (ebts:FingerprintImageFinger) is PAT 2.034's beside a pattern code
+ * ("FGP 2.074 (0..10) / 2.034A", "PATCL 2.034B" in LFS), FGP 2.074's alone ("FGP 2.074 (1..10)"
+ * in ULM). Written back, PAT stays in the finger entries, FGP goes to the element that takes
+ * every position, and each reads back as it was. */
+START_TEST(finger_entry_is_pat_beside_a_pattern_else_fgp)
+{
+    static const char *const dir = "fixtures/ebts-xml/10.0/templates/";
+    static const struct {
+        const char *file;
+        unsigned field;   /* the field the entries are read into, the other absent */
+        const char *want; /* its subfields, items joined by ' ' and subfields by '|' */
+        const char *xml;  /* written back, an element holding its first value */
+    } c[] = {
+        {"Identification-Service/Template(LFS)LatentFingerprintImageSubmissionTransaction.xmlgz",
+         34, "01 WU|02 LS",
+         "<ansi-nist:FingerPositionCode>1</ansi-nist:FingerPositionCode>\n"
+         "              <ebts:RidgeCoreDelta>\n"
+         "                <ebts:FingerprintPatternClassificationCode>WU<"},
+        {"Identification-Service/Template(LSR)LatentSubmissionResultsTransaction.xmlgz", 34,
+         "01 WU", "<ebts:FingerprintPatternClassificationCode>WU<"},
+        {"Notification-Service/Template(ULM)UnsolvedLatentMatchResponseTransaction.xmlgz", 74,
+         "19", "<ansi-nist:FrictionRidgePositionCode>19<"},
+        {"Notification-Service/Template(SPN)SpecialPopulationCognizantNotification.xmlgz", 74,
+         "36|09", "<ansi-nist:FrictionRidgePositionCode>9<"}};
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char path[512], got[128] = "";
+        snprintf(path, sizeof path, "%s%s", dir, c[i].file);
+        ebts_txn *t = ebts_read_file(path, 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        const ebts_field *f = ebts_record_field(ebts_txn_record(t, 1), c[i].field);
+        ck_assert_msg(f != NULL, "%s: no 2.%03u", c[i].file, c[i].field);
+        ck_assert_ptr_null(ebts_record_field(ebts_txn_record(t, 1), c[i].field == 34 ? 74 : 34));
+        for (size_t sub = 0; sub < ebts_field_subfield_count(f); sub++)
+            for (size_t it = 0; it < ebts_field_item_count(f, sub); it++) {
+                ebts_span v = ebts_field_item(f, sub, it);
+                snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.*s",
+                         it ? " " : sub ? "|" : "", (int)v.len, (const char *)v.ptr);
+            }
+        ck_assert_msg(strcmp(got, c[i].want) == 0, "%s: 2.%03u \"%s\", want \"%s\"", c[i].file,
+                      c[i].field, got, c[i].want);
+        size_t xn;
+        unsigned char *xml = tu_write(t, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
+        char *x = strndup((const char *)xml, xn);
+        ck_assert_msg(strstr(x, c[i].xml) != NULL, "%s: no %s in\n%s", c[i].file, c[i].xml, x);
+        ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
+        ck_assert_ptr_nonnull(back);
+        ck_assert_uint_eq(differences(t, back), 0);
+        ebts_txn_free(back);
+        free(x);
+        ebts_free(xml);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
+/* A PAT finger number without its pattern code would read back as FGP from a finger entry of
+ * its own: it goes to the carrier, and reads back as it was. */
+START_TEST(pat_without_pattern_is_carried)
+{
+    ebts_txn *t = ebts_read_file("fixtures/ebts-xml/10.0/templates/Identification-Service/"
+                                 "Template(LFS)LatentFingerprintImageSubmissionTransaction.xmlgz",
+                                 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(ebts_txn_set_field(t, 1, 34, "01", 2, NULL), 0);
+    ebts_report *r = ebts_txn_xml_report(t, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, NULL);
+    int said = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++)
+        said |= strcmp(ebts_report_diag(r, i)->code, "XML_FIELD_CARRIED") == 0 &&
+                strcmp(ebts_report_diag(r, i)->tag, "2.034") == 0;
+    ck_assert(said);
+    ebts_report_free(r);
+    size_t xn;
+    unsigned char *xml = tu_write(t, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
+    ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(back);
+    ck_assert_uint_eq(differences(t, back), 0);
+    ebts_txn_free(back);
+    ebts_free(xml);
+    ebts_txn_free(t);
+}
+END_TEST
+
+/* EBTS 10.0's fourth and fifth names of an alternate name (a tribal or village name, the XSD
+ * says) are given names of 2.019 AKA's one item SURNAME,GIVEN NAMES, after the middle one: AKA
+ * has no item for them. Written back, they are part of the middle name, in either version. */
+START_TEST(aka_fourth_and_fifth_names_are_given_names)
+{
+    ebts_txn *t = ebts_read_file("fixtures/ebts-xml/10.0/templates/Identification-Service/"
+                                 "Template(CAR)CriminalAnswerRequiredTransaction.xmlgz",
+                                 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    const ebts_field *aka = ebts_record_field(ebts_txn_record(t, 1), 19);
+    ck_assert_ptr_nonnull(aka);
+    ck_assert_uint_eq(ebts_field_subfield_count(aka), 2);
+    ck_assert_uint_eq(ebts_field_item_count(aka, 1), 1);
+    ck_assert_str_eq(item_of(t, 1, 19, 0, 0), "JONES,TONY P");
+    ck_assert_str_eq(item_of(t, 1, 19, 1, 0), "JONES,ANTHONY PAUL TribalName CulturalName");
+    for (int v = 0; v < 2; v++) {
+        size_t xn;
+        unsigned char *xml = tu_write(t, EBTS_FORMAT_XML | (v ? 0 : EBTS_WRITE_XML_10), &xn);
+        char *x = strndup((const char *)xml, xn);
+        ck_assert_ptr_nonnull(strstr(x, "<nc:PersonMiddleName>PAUL TribalName CulturalName<"));
+        ck_assert_ptr_null(strstr(x, "ImportanceName"));
+        ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
+        ck_assert_ptr_nonnull(back);
+        ck_assert_uint_eq(differences(t, back), 0);
+        ebts_txn_free(back);
+        free(x);
+        ebts_free(xml);
+    }
+    ebts_txn_free(t);
+}
+END_TEST
+
 /* The line of the first occurrence of text in the NUL-terminated document x (1-based). */
 static long line_of(const char *x, const char *text)
 {
@@ -676,6 +790,84 @@ static long line_of(const char *x, const char *text)
         line += *p == '\n';
     return line;
 }
+
+/* EBTS 10.0 documents whose finger entries are where the schema does not put them, or hold what
+ * they cannot, read with a finding at the element, and FGP's two places in the schema's order
+ * whatever the document's. Each is made from a template written back. */
+static ebts_txn *read_doc(const char *doc)
+{
+    ebts_txn *t = ebts_read_buffer(doc, strlen(doc), EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
+static long unplaced_line(const ebts_txn *t)
+{
+    for (size_t i = 0; i < ebts_txn_diag_count(t); i++)
+        if (strcmp(ebts_txn_diag(t, i)->code, "XML_ELEMENT_UNPLACED") == 0)
+            return ebts_txn_diag(t, i)->line;
+    return -1;
+}
+
+START_TEST(misplaced_finger_entries_are_said)
+{
+    static const char *const dir = "fixtures/ebts-xml/10.0/templates/";
+    char path[512];
+    snprintf(path, sizeof path, "%sIdentification-Service/"
+             "Template(LFS)LatentFingerprintImageSubmissionTransaction.xmlgz", dir);
+    ebts_txn *lfs = ebts_read_file(path, 0, NULL);
+    snprintf(path, sizeof path, "%sNotification-Service/"
+             "Template(SPN)SpecialPopulationCognizantNotification.xmlgz", dir);
+    ebts_txn *spn = ebts_read_file(path, 0, NULL);
+    ck_assert(lfs && spn);
+    size_t n;
+    unsigned char *w = tu_write(lfs, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &n);
+    char *x = strndup((const char *)w, n);
+    ebts_free(w);
+    /* a second finger position in one entry: said at it, the first kept */
+    const char *pos = "<ansi-nist:FingerPositionCode>1</ansi-nist:FingerPositionCode>";
+    char two[160];
+    snprintf(two, sizeof two, "%s\n<ansi-nist:FingerPositionCode>3</ansi-nist:FingerPositionCode>",
+             pos);
+    char *d = replaced(x, pos, two);
+    ebts_txn *t = read_doc(d);
+    ck_assert_int_eq(unplaced_line(t), line_of(d, pos) + 1);
+    ck_assert_str_eq(item_of(t, 1, 34, 0, 0), "01");
+    ebts_txn_free(t);
+    free(d);
+    /* a pattern code outside ebts:RidgeCoreDelta: said; the entry is then FGP's */
+    char *d1 = replaced(x, "<ebts:RidgeCoreDelta>", "");
+    char *d2 = replaced(d1, "</ebts:RidgeCoreDelta>", "");
+    t = read_doc(d2);
+    ck_assert_int_eq(unplaced_line(t), line_of(d2, "<ebts:FingerprintPatternClassificationCode>"));
+    ck_assert_str_eq(item_of(t, 1, 74, 0, 0), "01");
+    ck_assert_str_eq(item_of(t, 1, 34, 0, 0), "02");
+    ebts_txn_free(t);
+    free(d1);
+    free(d2);
+    free(x);
+    /* FGP's finger entries before PersonGeneralizedFrictionRidgePositions: in the schema's order */
+    w = tu_write(spn, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &n);
+    x = strndup((const char *)w, n);
+    ebts_free(w);
+    d1 = replaced(x, "<ansi-nist:FrictionRidgePositionCode>9</ansi-nist:FrictionRidgePositionCode>",
+                  "");
+    d2 = replaced(d1, "<ebts:PersonGeneralizedFrictionRidgePositions>",
+                  "<ebts:PersonFingerprintSet><ebts:FingerprintImageFinger>"
+                  "<ansi-nist:FingerPositionCode>9</ansi-nist:FingerPositionCode>"
+                  "</ebts:FingerprintImageFinger></ebts:PersonFingerprintSet>"
+                  "<ebts:PersonGeneralizedFrictionRidgePositions>");
+    t = read_doc(d2);
+    ck_assert_str_eq(item_of(t, 1, 74, 0, 0), "36");
+    ck_assert_str_eq(item_of(t, 1, 74, 1, 0), "09");
+    ebts_txn_free(t);
+    free(d1);
+    free(d2);
+    free(x);
+    ebts_txn_free(lfs);
+    ebts_txn_free(spn);
+}
+END_TEST
 
 /* Findings about the XML and about values read from it carry the line of their element. */
 START_TEST(xml_findings_carry_their_line)
@@ -837,6 +1029,10 @@ Suite *suite_xml(void)
     tcase_add_test(tc, what_the_reader_repaired_survives_xml);
     tcase_add_test(tc, every_fbi_template_reads_without_a_finding);
     tcase_add_test(tc, template_values_land_at_their_fields);
+    tcase_add_test(tc, finger_entry_is_pat_beside_a_pattern_else_fgp);
+    tcase_add_test(tc, pat_without_pattern_is_carried);
+    tcase_add_test(tc, aka_fourth_and_fifth_names_are_given_names);
+    tcase_add_test(tc, misplaced_finger_entries_are_said);
     tcase_add_test(tc, xml_findings_carry_their_line);
     tcase_add_test(tc, another_domains_type2_costs_nothing_else);
     tcase_add_test(tc, values_convert_between_the_xsd_and_ebts_forms);

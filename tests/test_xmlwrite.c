@@ -210,6 +210,65 @@ static void free_leaves(leaves *l)
     free(l->s);
 }
 
+/* EBTS 10.0's fourth and fifth names of an alternate name are given names of 2.019 AKA's one
+ * item, written back as part of the middle name: in doc, each joined to its middle name (made
+ * when there is none), each after a space, and removed. */
+static void names_joined(xmlNodePtr n)
+{
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE)
+            names_joined(c);
+    if (n->type != XML_ELEMENT_NODE || strcmp((const char *)n->name, "PersonAlternateName") != 0)
+        return;
+    xmlNodePtr middle = NULL, sur = NULL;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "PersonMiddleName") == 0)
+            middle = c;
+        else if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "PersonSurName") == 0)
+            sur = c;
+    for (xmlNodePtr c = n->children, next; c; c = next) {
+        next = c->next;
+        if (c->type != XML_ELEMENT_NODE || !strstr((const char *)c->name, "ImportanceName"))
+            continue;
+        xmlChar *text = xmlNodeGetContent(c);
+        if (!middle)
+            middle = xmlNewChild(n, sur ? sur->ns : NULL, (const xmlChar *)"PersonMiddleName",
+                                 NULL);
+        else
+            xmlNodeAddContent(middle, (const xmlChar *)" ");
+        xmlNodeAddContent(middle, text);
+        xmlFree(text);
+        xmlUnlinkNode(c);
+        xmlFreeNode(c);
+    }
+}
+
+/* EBTS 10.0 has two places for 2.074 FGP: a finger entry of PersonFingerprintSet (ULM, SPN)
+ * and PersonGeneralizedFrictionRidgePositions; the writer puts every FGP in the second, which
+ * takes every position, and 2.038 DPR with them. The leaves of l moved there, sorted again. */
+static void fgp_moved(leaves *l)
+{
+    static const char *const from[][2] = {
+        {"/PersonFingerprintSet/FingerprintImageFinger/FingerPositionCode=",
+         "/PersonGeneralizedFrictionRidgePositions/FrictionRidgePositionCode="},
+        {"/PersonFingerprintSet/BiometricCaptureDate/",
+         "/PersonGeneralizedFrictionRidgePositions/BiometricCaptureDate/"}};
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t k = 0; k < 2; k++) {
+            char *at = strstr(l->s[i], from[k][0]);
+            if (!at)
+                continue;
+            size_t n = strlen(l->s[i]) + strlen(from[k][1]) + 1;
+            char *moved = malloc(n);
+            ck_assert_ptr_nonnull(moved);
+            snprintf(moved, n, "%.*s%s%s", (int)(at - l->s[i]), l->s[i], from[k][1],
+                     at + strlen(from[k][0]));
+            free(l->s[i]);
+            l->s[i] = moved;
+        }
+    qsort(l->s, l->n, sizeof *l->s, cmp_str);
+}
+
 /* The first leaf a has that b lacks (as multisets), or NULL. */
 static const char *missing_from(const leaves *a, const leaves *b)
 {
@@ -333,7 +392,11 @@ START_TEST(every_fbi_template_writes_back_valid_with_its_values)
             size_t gn;
             unsigned char *gz = inflated(files[i], &gn);
             xmlDocPtr in = parse(gz, gn);
+            if (v == 0)
+                names_joined(xmlDocGetRootElement(in));
             leaves a = leaves_of(in), b = leaves_of(out);
+            if (v == 0 && (strstr(files[i], "Template(ULM)") || strstr(files[i], "Template(SPN)")))
+                fgp_moved(&a);
             const char *lost = missing_from(&a, &b), *added = missing_from(&b, &a);
             /* ERSX 11.2 holds a whole address in 2.039's employer name and its ZIP code apart:
              * one free-text item in the traditional encoding, written back split the way an
@@ -625,9 +688,9 @@ static ebts_txn *template(const char *version, const char *service, const char *
  * FIE FME FAV FAL ESN EGN EAF EMT NTS), 9.353 EAA (AAV ALN AFN AAF AMT ACM CXF) and 9.362 ECD
  * (EDC EDE WIP ELN EFN EAF DTG CZZ CCF) with the examiner's surname and given name as two
  * items; 2.2028 BID's print position descriptor (item E) one item of finger position and finger
- * image code; 2.2030 PPD finger position then finger image code; 2.019 AKA's fourth and fifth
- * names after the name (the XSD's order); 10.022 PXS code then text; 2.065 RSR in the XSD's
- * order. Written back, each lands in its element again (the template test checks every one). */
+ * image code; 2.2030 PPD finger position then finger image code; 10.022 PXS code then text;
+ * 2.065 RSR in the XSD's order. Written back, each lands in its element again (the template
+ * test checks every one). */
 START_TEST(items_the_templates_do_not_order_follow_the_standard)
 {
     static const struct {
@@ -651,8 +714,6 @@ START_TEST(items_the_templates_do_not_order_follow_the_standard)
          0, {"WV234745", "FP", "123345442", "19", "2 MED"}},
         {"10.0", "Identification-Service", "Template(LFS)LatentFingerprintImageSubmissionTransaction",
          2, 2030, 0, {"10", "EJI"}},
-        {"10.0", "Identification-Service", "Template(CAR)CriminalAnswerRequiredTransaction", 2, 19,
-         1, {"JONES,ANTHONY PAUL", "TribalName", "CulturalName"}},
         {"10.0", "Data-Management-Service", "Template(FIS)BiometricImageSubmission", 10, 22, 1,
          {"OTHER", "SKI MASK"}},
         {"10.0", "Investigation-Service", "Template(LRSR)LatentRepositoryStatisticsResponseTransaction",

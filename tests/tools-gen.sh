@@ -81,6 +81,13 @@ hasnt "$T/l.txt" "REQUESTING ORI INFORMATION:" "nothing added after the LESC's e
 has "$T/l.json" '"status":"NO RECORD FOUND"' "status found without star lines"
 
 expect 0 "generated responses validate" -- "$VAL" --strict "$T/m.eft" "$T/p2.eft" "$T/n.eft" "$T/l.eft"
+# 1.013 DOM: NORAM and EBTS 11.1 as the 11.2 templates write it, or the version asked
+"$CONV" -q --to readable --plain "$T/n.eft" > "$T/n.txt"
+has "$T/n.txt" "1.013:NORAM<US>EBTS 11.1" "DOM as the 11.2 templates write it"
+expect 0 "gen --dvn" -- "$GEN" idr-nomatch $SUB --dvn "EBTS 10.0" -o "$T/d.eft"
+"$CONV" -q --to readable --plain "$T/d.eft" > "$T/d.txt"
+has "$T/d.txt" "1.013:NORAM<US>EBTS 10.0" "DOM with the version asked"
+expect 0 "its response validates under ebts-10" -- "$VAL" --strict --profile ebts-10 "$T/d.eft"
 
 # ---- what the FBI would not send: exit 2 and a message
 refused() { # refused DESCRIPTION MESSAGE -- args...

@@ -27,6 +27,7 @@ static const char usage[] =
     "                          at most 1 MiB)\n"
     "  --error \"CODE TEXT\"     an ERRT message, e.g. \"L0013 DOA older than 7 days\" (up to 11)\n"
     "  --date CCYYMMDD --tcn TCN --ver VER   1.005, 1.009 and 1.002 of the response\n"
+    "  --dvn TEXT              1.013 DOM's version (default \"EBTS 11.1\"; \"EBTS 10.0\")\n"
     "  --to F                  traditional (default), readable or json\n"
     "  -o OUT                  write to OUT instead of standard output\n"
     "  --version               print the version and exit\n"
@@ -148,6 +149,8 @@ static int run(int argc, char **argv)
             o.tcn = v;
         } else if ((v = cli_option(argc, argv, &i, "--ver"))) {
             o.ver = v;
+        } else if ((v = cli_option(argc, argv, &i, "--dvn"))) {
+            o.dvn = v;
         } else if ((v = cli_option(argc, argv, &i, "--iar-status"))) {
             o.iar_status = v;
         } else if ((v = cli_option(argc, argv, &i, "--encounter"))) {

@@ -119,10 +119,13 @@ ITEM_ORDER = {
                "PersonSurName", "PersonGivenName", "MinutiaeExaminerAffiliation",
                "MinutiaeExaminerComparisonDeterminationDateTime", "MinutiaeCommentText",
                "MinutiaeComparisonComplexityCode"],
-    # AKA: the name, then the fourth and fifth names of the FBI's ebts:PersonNameType, in the
-    # XSD's order
-    (2, 19): ["PersonGivenName|PersonMiddleName|PersonSurName", "PersonFourthImportanceName",
-              "PersonFifthImportanceName"],
+    # AKA: one name, SURNAME,GIVEN NAMES; EBTS 10.0's fourth and fifth names of the FBI's
+    # ebts:PersonNameType (a tribal or village name) are given names after the middle one
+    (2, 19): ["PersonGivenName|PersonMiddleName|PersonSurName|PersonFourthImportanceName"
+              "|PersonFifthImportanceName"],
+    # FGP's position in either of EBTS 10.0's places; PAT's finger number, then its pattern
+    (2, 74): ["FrictionRidgePositionCode|FingerPositionCode"],
+    (2, 34): ["FingerPositionCode", "FingerprintPatternClassificationCode"],
     (17, 16): ["IrisImageHorizontalOrientationCode", "IrisImageVerticalOrientationCode",
                "IrisImageScanCategoryCode"],
     (17, 998): ["CaptureUTCDateTime", "LatitudeDegreeValue", "LatitudeMinuteValue",
@@ -150,6 +153,16 @@ CONST_ELEMENTS = {(2, 27): {"MeasureUnitText"}, (2, 29): {"MeasureUnitText"}}
 # of its own: it is 10.993 SAN, as 11.2 says.
 FIELD_OF = {
     "10.0": {("ansi-nist:CaptureOrganization", "nc:OrganizationName"): (10, 993, None, 0)},
+}
+
+# Leaves whose field the parent's other children decide, by the trailing elements of their path:
+# (the child whose presence decides, record type, field, item). EBTS 10.0's finger entry,
+# ebts:FingerprintImageFinger, holds FGP 2.074's position alone (ULM, SPN), or PAT 2.034's
+# finger number beside its pattern code in ebts:RidgeCoreDelta (LFS, LSR, LPNQ: "2.034A");
+# the pattern code is then an item of the entry's subfield.
+FIELD_BY_CHILD = {
+    "10.0": {("ebts:FingerprintImageFinger", "ansi-nist:FingerPositionCode"):
+             ("ebts:RidgeCoreDelta", 2, 34, 0)},
 }
 
 NUM = re.compile(r"\b(\d{1,2})\.(\d{3,4})([A-Z]?)\b")
@@ -679,9 +692,10 @@ def topo(seqs):
 
 
 CONV = ["TEXT", "DATE", "DATETIME", "BOOL", "BASE64", "GIVEN", "MIDDLE", "SUR", "VER_MAJ",
-        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN", "PCT"]
+        "VER_MIN", "CNT", "RCC", "CONST", "INT2", "CGA", "TOKEN", "PCT", "FOURTH", "FIFTH"]
 NAME_PARTS = {"nc:PersonGivenName": "GIVEN", "nc:PersonMiddleName": "MIDDLE",
-              "nc:PersonSurName": "SUR"}
+              "nc:PersonSurName": "SUR", "ebts:PersonFourthImportanceName": "FOURTH",
+              "ebts:PersonFifthImportanceName": "FIFTH"}
 
 
 def conversion(p, e):
@@ -844,11 +858,26 @@ def build(v, xsd_rep):
             e["tail_len"] = len(tail)
         # name parts make one item "SURNAME,GIVEN MIDDLE" only with both a surname and a given
         # name in it; a lone part is text
-        names = [p for p in head if v.leaves[p]["conv"] in ("GIVEN", "MIDDLE", "SUR")]
+        names = [p for p in head if v.leaves[p]["conv"] in ("GIVEN", "MIDDLE", "SUR", "FOURTH",
+                                                             "FIFTH")]
         for p in names:
             same = {v.leaves[q]["conv"] for q in names if v.leaves[q]["slot"] == v.leaves[p]["slot"]}
             if not {"GIVEN", "SUR"} <= same:
                 v.leaves[p]["conv"] = "TEXT"
+
+
+def by_child(v):
+    """FIELD_BY_CHILD: each such leaf's other field, and that field's other leaves below the
+    same parent made items of the parent's subfield (its rep)."""
+    for p, e in v.leaves.items():
+        e["by_child"] = None
+        for tail, (child, rt, f, item) in FIELD_BY_CHILD.get(v.name, {}).items():
+            if p[-len(tail):] != tail:
+                continue
+            e["by_child"] = (p[:-1] + (child,), rt, f, item)
+            for q, o in v.leaves.items():
+                if q != p and q[:len(p) - 1] == p[:-1] and (o["rtype"], o["field"]) == (rt, f):
+                    o["rep"], o["grp"] = p[:-1], None
 
 
 def ordered_slot(v, key, p):
@@ -940,9 +969,10 @@ def emit(versions, out):
         for i, n in enumerate(nodes):
             e = n["leaf"]
             when = BRANCH_WHEN.get(n["name"].split(":")[1]) if n["alt"] >= 0 else None
-            tail = "%d, %d, %d, %d, %d, %s, %d, %s" % (
+            tail = "%d, %d, %d, %d, %d, %s, %d, %s, %d, %d, %d" % (
                 n["min"], n["max"], n["alt"], n["branch"], n["type"], c_str(n.get("value", "")),
-                when[0] if when else 0, c_str(when[1] if when else ""))
+                when[0] if when else 0, c_str(when[1] if when else ""),
+                *n.get("by_child", (-1, 0, 0)))
             if e:
                 w("    {%d, %d, %d, %d, %s, %d, %d, %d, %d, %d, %d, EBTS__XC_%s, %d, %d, %d, %s,\n"
                   "     %s}, /* %d */\n" % (
@@ -999,6 +1029,8 @@ def layout(v):
         e = v.leaves.get(p)
         nodes[i]["rep"] = index[e["rep"]] if e else -1
         nodes[i]["grp"] = index[e["grp"]] if e and e["grp"] else -1
+        bc = e.get("by_child") if e else None
+        nodes[i]["by_child"] = (index[bc[0]], bc[2], bc[3]) if bc else (-1, 0, 0)
     v.nodes = nodes
 
 
@@ -1028,6 +1060,7 @@ def main():
         v.settle()
         xsd_rep = xsd_repeatable(os.path.join(base, name, "xsd"))
         build(v, xsd_rep)
+        by_child(v)
         layout(v)
         xsd_annotate(v, os.path.join(base, name, "xsd"))
         for n in v.nodes:
