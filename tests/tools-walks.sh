@@ -170,5 +170,30 @@ expect 0 "validate UTF-16BE XML" -- $TO "$VAL" "$T/u16be.xml"
 expect 0 "diff UTF-16 XML against UTF-8" -- $TO "$DIFF" "$T/u16le.xml" "$X"
 expect 0 "diff UTF-16BE XML against UTF-16LE" -- $TO "$DIFF" "$T/u16be.xml" "$T/u16le.xml"
 
+# ---- few descriptors: the files a queue holds open (a directory each, or the file itself when
+# named as an argument) stay within the limit, so -j N checks every file as -j 1 does
+mkdir "$T/fds"
+i=0
+while [ $i -lt 300 ]; do
+    mkdir "$T/fds/d$i" && cp "$GOOD" "$T/fds/d$i/f.eft"
+    i=$((i + 1))
+done
+for j in 1 2 8; do
+    expect 0 "300 directories of one file each, -j $j, ulimit -n 40" -- \
+        $TO sh -c 'ulimit -n 40 && exec "$0" -j "$1" "$2"' "$VAL" $j "$T/fds"
+    has "$T/out" "ebts-validate: 300 files, 300 valid" "-j $j: every file checked under ulimit -n 40"
+    cp "$T/out" "$T/fds-dirs-$j.out"
+    expect 0 "300 files as arguments, -j $j, ulimit -n 40" -- \
+        $TO sh -c 'ulimit -n 40 && exec "$0" -j "$1" "$2"/d*/f.eft' "$VAL" $j "$T/fds"
+    has "$T/out" "ebts-validate: 300 files, 300 valid" "-j $j: every argument checked"
+    cp "$T/out" "$T/fds-args-$j.out"
+done
+for j in 2 8; do
+    for what in dirs args; do
+        if cmp -s "$T/fds-$what-1.out" "$T/fds-$what-$j.out"; then ok; else
+            bad "few descriptors, $what: -j $j output differs from -j 1"; fi
+    done
+done
+
 echo "tools-walks: $pass passed, $fail failed"
 [ "$fail" = 0 ]
