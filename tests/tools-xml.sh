@@ -87,6 +87,19 @@ has "$T/err" "--xml-version takes 10.0 or 11.2" "the usage error names the versi
 expect 2 "a version for another output" -- "$CONV" --to json --xml-version 10.0 "$T/sre.eft"
 expect 2 "a version without its value" -- "$CONV" --to xml --xml-version
 
+# Validation findings on XML input, whose records and fields have no byte offset: at offset 0
+# (the record's line when it has one), never at an offset past the input.
+carry() { # carry NAME XML: errt.xml with XML before the Type-2 record's first child
+    sed -e "s|^  <itl:PackageDescriptiveTextRecord>\$|  <itl:PackageDescriptiveTextRecord xmlns:lebts=\"urn:libebts:xml:1\">\\
+$2|" fixtures/xml/errt.xml > "$T/$1.xml"
+}
+carry na '<lebts:Field tag="2.901" encoding="text">v</lebts:Field>'
+expect 0 "validate XML with a field its TOT does not allow" -- "$VALIDATE" "$T/na.xml"
+has "$T/out" ":0: warning: FIELD_NOT_ALLOWED 2.901:" "FIELD_NOT_ALLOWED on XML is at offset 0"
+expect 0 "validate XML without 1.013 DOM" -- "$VALIDATE" "$T/d.xml"
+has "$T/out" ":0: warning: DOM_MISSING 1.013:" "DOM_MISSING on XML is at offset 0"
+hasnt "$T/out" ":4294967295:" "no finding at offset (uint32_t)-1"
+
 # The XML mapping tables are generated from the FBI's templates and XSDs: the same bytes again.
 if command -v python3 >/dev/null 2>&1; then
     expect 0 "gen-xml-map runs" -- python3 tools/gen-xml-map.py fixtures/ebts-xml
