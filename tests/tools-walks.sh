@@ -100,14 +100,22 @@ has "$T/out" "ebts-validate: 1 passed, 0 failed, 1 unreadable" "--expect counts"
 expect 2 "dangling link, json" -- $TO "$VAL" --format json "$T/gone"
 has "$T/out" '"error":{"code":"IO_ERROR"' "json line for the unreadable file"
 if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-    mkdir "$T/locked" "$T/locked/a" "$T/locked/b"
+    mkdir "$T/locked" "$T/locked/a" "$T/locked/b" "$T/locked/c"
+    cp "$GOOD" "$T/locked/c/in-c.eft"
     chmod 755 "$T" "$T/locked"
     chmod 000 "$T/locked/a" "$T/locked/b"
+    chmod 644 "$T/locked/c" # its names can be listed, not opened
     expect 2 "unreadable directories" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
         $TO "$VAL" "$T/locked"
-    has "$T/out" "ebts-validate: 2 files, 0 valid, 0 invalid, 2 unreadable" "unreadable directories counted"
+    has "$T/out" "ebts-validate: 3 files, 0 valid, 0 invalid, 3 unreadable" "unreadable directories counted"
     hasnt "$T/out" "18446744073709551614" "no wrapped count"
     has "$T/err" "locked/a:0: error: IO_ERROR: " "unreadable directory reported"
+    has "$T/err" "locked/c:0: error: IO_ERROR: cannot read $T/locked/c: Permission denied" \
+        "a directory that cannot be searched is reported"
+    expect 2 "a directory that cannot be searched, alone" -- \
+        setpriv --reuid=65534 --regid=65534 --clear-groups $TO "$VAL" "$T/locked/c"
+    has "$T/err" "locked/c:0: error: IO_ERROR: " "a directory that cannot be searched, alone, reported"
+    chmod 755 "$T/locked/c"
     chmod 700 "$T"
 else
     echo "note: setpriv cannot drop privileges here; unreadable directories not checked"

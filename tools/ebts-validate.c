@@ -750,6 +750,10 @@ static void walk(opts *o, const char *path)
                 input_error(o, e->fts_path, "IO_ERROR", "cannot open %s: %s", e->fts_path,
                             "dangling symbolic link");
             break;
+        case FTS_DP: /* after its files; with fts_errno when it could not be entered */
+            if (!e->fts_errno)
+                break;
+            /* fall through */
         case FTS_DNR:
         case FTS_ERR:
         case FTS_NS:
@@ -765,7 +769,7 @@ static void walk(opts *o, const char *path)
             if (!hidden && wanted(e->fts_name))
                 queue_skip(o, e->fts_path, e->fts_statp->st_mode);
             break;
-        default: /* FTS_DC (a directory that is its own ancestor), FTS_DP (after its files) */
+        default: /* FTS_DC (a directory that is its own ancestor) */
             break;
         }
     }
