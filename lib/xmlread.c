@@ -476,6 +476,47 @@ static int has_element_child(xmlNodePtr n)
     return 0;
 }
 
+/* An element inside a value's element (or a carrier's) is no part of the value: said at its
+ * line, as a finding of the value's field. */
+static void inside_value(R *r, xmlNodePtr c, unsigned rtype, unsigned field)
+{
+    char name[160];
+    qname(c, name, sizeof name);
+    long line = node_line(r, c);
+    if (has_text(c))
+        finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), rtype, field, -1,
+                "line %ld: element %s holds data inside a value; left out", line, name);
+    else
+        finding(r, line, EBTS__C_XML_UNKNOWN_ELEMENT, rec_now(r), rtype, field, -1,
+                "line %ld: element %s inside a value is not part of the mapping; left out", line,
+                (const char *)c->name);
+}
+
+/* The text of value element n, put together from its text and CDATA children (comments and
+ * processing instructions split it and add nothing; elements inside it are said, and left
+ * out); NULL when out of memory. */
+static char *own_text(R *r, xmlNodePtr n, unsigned rtype, unsigned field)
+{
+    size_t len = 0, at = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            len += strlen((const char *)c->content);
+    char *s = malloc(len + 1);
+    if (!s)
+        return NULL;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+            size_t k = strlen((const char *)c->content);
+            memcpy(s + at, c->content, k);
+            at += k;
+        } else if (c->type == XML_ELEMENT_NODE) {
+            inside_value(r, c, rtype, field);
+        }
+    }
+    s[at] = 0;
+    return s;
+}
+
 /* ------------------------------------------------------------------------- base64 */
 
 /* A base64 character's value + 1; 0 for a byte that is none, SKIP for the padding and the
@@ -836,7 +877,7 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
         val *v = add_val(r, field, (size_t)sub, item, x->conv, n);
         if (v)
             v->text = text;
-    } else if ((text = text_of(n)) != NULL) {
+    } else if ((text = own_text(r, n, rtype, field)) != NULL) {
         add_text(r, field, (size_t)sub, item, x->conv, n, text);
         free(text);
     } else {
@@ -920,18 +961,18 @@ static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
     xmlChar *tag = xmlGetProp(c, (const xmlChar *)"tag");
     xmlChar *enc = xmlGetProp(c, (const xmlChar *)"encoding");
     unsigned f = 0, tt = rtype;
-    char *text = text_of(c);
+    char *text = NULL;
     int is64 = enc && strcmp((const char *)enc, "base64") == 0;
     int conv = is64 ? EBTS__XC_BASE64 : EBTS__XC_TEXT;
     char why[120];
-    if (!text)
-        r->oom = 1;
-    else if (enc && !is64 && strcmp((const char *)enc, "text") != 0)
+    if (enc && !is64 && strcmp((const char *)enc, "text") != 0)
         unplaced(r, c, "in a lebts:Field of an encoding neither text nor base64; left out");
     else if (carrier_tag(tag, rtype, &f, &tt) < 0) {
         snprintf(why, sizeof why, "in a lebts:Field without a tag %u.N or %u; left out", rtype,
                  rtype);
         unplaced(r, c, why);
+    } else if (!(text = own_text(r, c, tt, f))) {
+        r->oom = 1;
     } else {
         size_t nv = r->nv;
         add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, c, text);

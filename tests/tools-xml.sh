@@ -127,6 +127,25 @@ expect 0 'lebts:Field tag="14.005" in a Type-2 record' -- "$CONV" --to tradition
 has "$T/err" "warning: TAG_TYPE_MISMATCH 2.005: line 35: tag 14.5 in a Type-2 record" "14.005 is kept and said"
 tr '\035' '|' < "$T/o.eft" > "$T/o.txt"
 has "$T/o.txt" "|14.005:v|" "14.005 keeps its tag"
+# An element inside a value's element, or inside a carrier, is no part of the value: said, and
+# its text left out of the value (the value's own text around it stays, comments do not split it).
+sed -e 's|<nc:CaseTrackingID>9163838806<|<nc:CaseTrackingID>916<!-- c -->38<ebts:Junk>zz</ebts:Junk>38806<|' \
+    fixtures/xml/errt.xml > "$T/inval.xml"
+expect 1 "an element with text inside a value" -- "$CONV" --to readable --plain "$T/inval.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED 2.009: line 44: element ebts:Junk holds data" \
+    "an element with text inside a value is said to be left out"
+has "$T/out" "2.009:9163838806<GS>" "the value keeps its own text, without the element's"
+sed -e 's|<nc:CaseTrackingID>9163838806<|<nc:CaseTrackingID>91638<ebts:Junk/>38806<|' \
+    fixtures/xml/errt.xml > "$T/inval.xml"
+expect 0 "an empty element inside a value" -- "$CONV" --to readable --plain "$T/inval.xml"
+has "$T/err" "warning: XML_UNKNOWN_ELEMENT 2.009: line 44: element Junk" \
+    "an empty element inside a value is said"
+has "$T/out" "2.009:9163838806<GS>" "the value around an empty element"
+carry inc '<lebts:Field tag="2.901" encoding="text">a<b>c</b>d</lebts:Field>'
+expect 1 "an element inside a lebts:Field" -- "$CONV" --to readable --plain "$T/inc.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED 2.901: line 35: element b holds data" \
+    "an element inside a carrier is said to be left out"
+has "$T/out" "2.901:ad<" "the carrier keeps its own text"
 carry enc '<lebts:Field tag="2.901" encoding="rot13">v</lebts:Field>'
 expect 1 "lebts:Field of an unknown encoding" -- "$CONV" --to traditional -o "$T/o.eft" "$T/enc.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "an unknown encoding is said"
