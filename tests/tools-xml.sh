@@ -161,6 +161,20 @@ Mi4wMDE6MB0yLjAwMjowMRwyLjAwMTowHTIuMDAyOjAyHA==</lebts:Record>\
 &|' fixtures/xml/errt.xml > "$T/rec2.xml"
 expect 1 "two records in one lebts:Record" -- "$CONV" --to traditional -o "$T/o.eft" "$T/rec2.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 52: lebts:Record of Type-2: 17 bytes after" "bytes after the carried record are said"
+# A carried binary record whose own LEN (its first four bytes) is not its length: said, as the
+# traditional reader says a tagged record's; one whose LEN is right draws nothing.
+for len in 99:AAAAYwEBAf 28:AAAAHAEBAf; do
+    rec="<lebts:Record xmlns:lebts=\"urn:libebts:xml:1\" type=\"3\">${len#*:}"
+    rec="$rec//////AAACAAIAQUJDREVGR0hJSg==</lebts:Record>"
+    sed -e "s|^</itl:NISTBiometricInformationExchangePackage>\$|  $rec\\
+&|" fixtures/xml/errt.xml > "$T/bin.xml"
+    "$CONV" --to traditional -o "$T/o.eft" "$T/bin.xml" 2>"$T/err"
+    case $len in
+    99:*) has "$T/err" "error: LEN_MISMATCH 3.001: LEN says 99, record is 28 bytes" \
+              "a carried binary record's wrong LEN is said" ;;
+    *) hasnt "$T/err" "LEN_MISMATCH" "a carried binary record's right LEN draws nothing" ;;
+    esac
+done
 sed -e 's|^  <itl:PackageDescriptiveTextRecord>$|LOST TEXT\n&|' \
     -e 's|^    <itl:UserDefinedDescriptiveDetail>$|& MORE|' fixtures/xml/errt.xml > "$T/text.xml"
 expect 1 "text outside any element that takes it" -- "$CONV" --to traditional -o "$T/o.eft" "$T/text.xml"
