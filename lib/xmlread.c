@@ -1197,12 +1197,66 @@ static void foreign_tag(R *r, size_t ri, const val *x)
             "line %ld: tag %u.%u in a Type-%u record", line, x->tagtype, x->field, rec->type);
 }
 
+static int cmp_uint(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return (x > y) - (x < y);
+}
+
+/* 1 when record ri's carried fields can be added at its end and the record then sorted by
+ * number: each carries a tag T.N, N above 1, no two the same N, none the number of a field
+ * there already, whose fields are text in strictly increasing number order. Added one by one
+ * in number order, they would give the same (each first of its number goes where its number
+ * puts it); -1 without memory. */
+static int carried_sortable(R *r, const ebts_record *rec)
+{
+    size_t n = 0, k;
+    for (k = 0; k < r->nv; k++)
+        n += r->v[k].item == -2 || r->v[k].item == -3;
+    if (n < 2)
+        return 0;
+    unsigned *num = malloc((n + rec->nfields) * sizeof *num);
+    if (!num)
+        return -1;
+    n = 0;
+    for (k = 0; k < r->nv; k++) {
+        const val *x = &r->v[k];
+        if (x->item == -3 || (x->item == -2 && x->field <= 1)) {
+            free(num);
+            return 0;
+        }
+        if (x->item == -2)
+            num[n++] = x->field;
+    }
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        const ebts_field *f = &rec->fields[i];
+        if ((f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED)) ||
+            (i > 0 && f->number <= rec->fields[i - 1].number)) {
+            free(num);
+            return 0;
+        }
+        num[n++] = f->number;
+    }
+    qsort(num, n, sizeof *num, cmp_uint);
+    for (k = 1; k < n && num[k] != num[k - 1]; k++)
+        ;
+    free(num);
+    return k == n;
+}
+
 /* Fields carried by lebts:Field, in document order: each its own field (a repeated number
- * stays repeated; item -3: bytes without a tag). */
+ * stays repeated; item -3: bytes without a tag). Where the order of their numbers alone places
+ * them (carried_sortable), they are added at the end and the record sorted once, so that a
+ * document's carriers in decreasing number order do not cost a search and a move each. */
 static int build_carried(R *r, size_t ri, ebts_error *err)
 {
     ebts_txn *t = r->t;
     unsigned rtype = t->recs[ri]->type;
+    int sortable = carried_sortable(r, t->recs[ri]);
+    if (sortable < 0) {
+        ebts__error_oom(err);
+        return -1;
+    }
     for (size_t k = 0; k < r->nv; k++) {
         const val *x = &r->v[k];
         if (x->item != -2 && x->item != -3)
@@ -1228,9 +1282,10 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
                     "line %ld: lebts:Field %u.%03u holds FS or GS, which no text field can; "
                     "left out", vline(r, x), rtype, x->field);
         else if (!b.oom)
-            rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
-                 : x->field == 0 ? ebts__push_field(t, ri, 0, bytes, b.len, err)
-                                 : ebts__append_field(t, ri, x->field, bytes, b.len, err);
+            rc = x->item == -3 ? ebts__append_raw_field(t, ri, bytes, b.len, err)
+                 : x->field == 0 || sortable /* at the end */
+                     ? ebts__push_field(t, ri, x->field, bytes, b.len, err)
+                     : ebts__append_field(t, ri, x->field, bytes, b.len, err);
         free(b.p);
         if (b.oom)
             ebts__error_oom(err);
@@ -1241,6 +1296,8 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
         if (x->item != -3)
             check_value(r, ri, field_at(t->recs[ri], x->field, 0), x, 1);
     }
+    if (sortable)
+        ebts__sort_fields(t, ri);
     return 0;
 }
 

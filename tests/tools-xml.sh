@@ -181,6 +181,22 @@ expect 1 "text outside any element that takes it" -- "$CONV" --to traditional -o
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 34: text" "text between records is said, at its line"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 38: text" "text in a container element is said, at its line"
 
+# 200 000 lebts:Field elements in decreasing number order read to the transaction the same
+# fields in increasing order give (number order), in time linear enough for a timeout(1) that
+# placing each one first, by a search, did not meet.
+for order in dec inc; do
+    awk -v order=$order 'BEGIN { for (i = 0; i < 200000; i++)
+        printf "<lebts:Field tag=\"2.%d\" encoding=\"text\">v</lebts:Field>\n",
+               order == "dec" ? 400000 - i : 200001 + i }' > "$T/many.in"
+    sed -e "/^  <itl:PackageDescriptiveTextRecord>\$/r $T/many.in" \
+        -e 's|^  <itl:PackageDescriptiveTextRecord>$|  <itl:PackageDescriptiveTextRecord xmlns:lebts="urn:libebts:xml:1">|' \
+        fixtures/xml/errt.xml > "$T/many-$order.xml"
+    expect 0 "200 000 carried fields, $order" -- timeout 20 "$CONV" -q --to traditional \
+        -o "$T/many-$order.eft" "$T/many-$order.xml"
+done
+if cmp -s "$T/many-dec.eft" "$T/many-inc.eft"; then ok; else
+    bad "carried fields in decreasing order read to other fields than in increasing order"; fi
+
 # Past line 65535 libxml2 keeps no element's line (its nodes hold 16 bits): the lines said are
 # still those of the elements, as grep -n finds them, with CRLF line ends too.
 for eol in lf crlf; do
