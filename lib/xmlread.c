@@ -1197,6 +1197,14 @@ static void foreign_tag(R *r, size_t ri, const val *x)
             "line %ld: tag %u.%u in a Type-%u record", line, x->tagtype, x->field, rec->type);
 }
 
+/* A lebts:Field whose tag names another record type than rtype (14.005 in Type-2): it has no
+ * place among the record's numbers, and is added after the record's other fields, where the
+ * writer puts it in the document. */
+static int foreign(const val *x, unsigned rtype)
+{
+    return x->item == -2 && x->tagtype && x->tagtype != rtype;
+}
+
 static int cmp_uint(const void *a, const void *b)
 {
     unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
@@ -1212,7 +1220,7 @@ static int carried_sortable(R *r, const ebts_record *rec)
 {
     size_t n = 0, k;
     for (k = 0; k < r->nv; k++)
-        n += r->v[k].item == -2 || r->v[k].item == -3;
+        n += (r->v[k].item == -2 || r->v[k].item == -3) && !foreign(&r->v[k], rec->type);
     if (n < 2)
         return 0;
     unsigned *num = malloc((n + rec->nfields) * sizeof *num);
@@ -1221,6 +1229,8 @@ static int carried_sortable(R *r, const ebts_record *rec)
     n = 0;
     for (k = 0; k < r->nv; k++) {
         const val *x = &r->v[k];
+        if (foreign(x, rec->type))
+            continue;
         if (x->item == -3 || (x->item == -2 && x->field <= 1)) {
             free(num);
             return 0;
@@ -1244,22 +1254,24 @@ static int carried_sortable(R *r, const ebts_record *rec)
     return k == n;
 }
 
-/* Fields carried by lebts:Field, in document order: each its own field (a repeated number
- * stays repeated; item -3: bytes without a tag). Where the order of their numbers alone places
- * them (carried_sortable), they are added at the end and the record sorted once, so that a
- * document's carriers in decreasing number order do not cost a search and a move each. */
-static int build_carried(R *r, size_t ri, ebts_error *err)
+/* Fields carried by lebts:Field from value from on, in document order: each its own field (a
+ * repeated number stays repeated; item -3: bytes without a tag); those of another record type's
+ * tag (foreign) only when foreign_tags, at the end, the others only without. Where the order of
+ * their numbers alone places them (carried_sortable), they are added at the end and the record
+ * sorted once, so that carriers in decreasing number order do not cost a search and a move each.
+ */
+static int build_carried(R *r, size_t ri, size_t from, int foreign_tags, ebts_error *err)
 {
     ebts_txn *t = r->t;
     unsigned rtype = t->recs[ri]->type;
-    int sortable = carried_sortable(r, t->recs[ri]);
+    int sortable = foreign_tags ? 1 : carried_sortable(r, t->recs[ri]);
     if (sortable < 0) {
         ebts__error_oom(err);
         return -1;
     }
-    for (size_t k = 0; k < r->nv; k++) {
+    for (size_t k = from; k < r->nv; k++) {
         const val *x = &r->v[k];
-        if (x->item != -2 && x->item != -3)
+        if ((x->item != -2 && x->item != -3) || foreign(x, rtype) != foreign_tags)
             continue;
         ebts__buf b = {0};
         if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom) {
@@ -1296,7 +1308,7 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
         if (x->item != -3)
             check_value(r, ri, field_at(t->recs[ri], x->field, 0), x, 1);
     }
-    if (sortable)
+    if (sortable && !foreign_tags)
         ebts__sort_fields(t, ri);
     return 0;
 }
@@ -1435,24 +1447,40 @@ static int build_field(R *r, size_t ri, size_t i, size_t j, ebts_error *err)
 /* Build the record's fields from the collected values into record ri. */
 static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
 {
-    if (build_carried(r, ri, err) < 0)
+    unsigned rtype = r->t->recs[ri]->type;
+    if (build_carried(r, ri, 0, 0, err) < 0)
         return -1;
-    size_t keep = 0;
+    size_t keep = 0, nf = 0; /* the values of elements first, then the foreign tags' carriers */
+    for (size_t k = 0; k < r->nv; k++)
+        nf += foreign(&r->v[k], rtype);
+    val *later = nf ? malloc(nf * sizeof *later) : NULL;
+    if (nf && !later) {
+        ebts__error_oom(err);
+        return r->oom = 1, -1;
+    }
+    nf = 0;
     for (size_t k = 0; k < r->nv; k++) {
-        if (r->v[k].item < -1 && r->v[k].own)
+        if (foreign(&r->v[k], rtype))
+            later[nf++] = r->v[k];
+        else if (r->v[k].item < -1 && r->v[k].own)
             free(r->v[k].text);
         else
             r->v[keep++] = r->v[k];
     }
-    r->nv = keep;
-    if (r->nv > 1) /* qsort wants a non-null array even for no elements */
-        qsort(r->v, r->nv, sizeof *r->v, cmp_val);
-    for (size_t i = 0, j; i < r->nv; i = j) {
-        for (j = i; j < r->nv && r->v[j].field == r->v[i].field;)
+    if (nf)
+        memcpy(r->v + keep, later, nf * sizeof *later);
+    free(later);
+    r->nv = keep + nf;
+    if (keep > 1) /* qsort wants a non-null array even for no elements */
+        qsort(r->v, keep, sizeof *r->v, cmp_val);
+    for (size_t i = 0, j; i < keep; i = j) {
+        for (j = i; j < keep && r->v[j].field == r->v[i].field;)
             j++;
         if (build_field(r, ri, i, j, err) < 0)
             return -1;
     }
+    if (build_carried(r, ri, keep, 1, err) < 0)
+        return -1;
     drop_vals(r);
     const ebts_record *rec = r->t->recs[ri];
     size_t k, n0 = r->t->dl.n;

@@ -126,7 +126,7 @@ carry tag '<lebts:Field tag="14.005" encoding="text">v</lebts:Field>'
 expect 0 'lebts:Field tag="14.005" in a Type-2 record' -- "$CONV" --to traditional -o "$T/o.eft" "$T/tag.xml"
 has "$T/err" "warning: TAG_TYPE_MISMATCH 2.005: line 35: tag 14.5 in a Type-2 record" "14.005 is kept and said"
 tr '\035' '|' < "$T/o.eft" > "$T/o.txt"
-has "$T/o.txt" "|14.005:v|" "14.005 keeps its tag"
+has "$T/o.txt" "|14.005:v" "14.005 keeps its tag"
 # An element inside a value's element, or inside a carrier, is no part of the value: said, and
 # its text left out of the value (the value's own text around it stays, comments do not split it).
 sed -e 's|<nc:CaseTrackingID>9163838806<|<nc:CaseTrackingID>916<!-- c -->38<ebts:Junk>zz</ebts:Junk>38806<|' \
@@ -146,6 +146,17 @@ expect 1 "an element inside a lebts:Field" -- "$CONV" --to readable --plain "$T/
 has "$T/err" "error: XML_ELEMENT_UNPLACED 2.901: line 35: element b holds data" \
     "an element inside a carrier is said to be left out"
 has "$T/out" "2.901:ad<" "the carrier keeps its own text"
+# A field whose tag names another record type has no place among its record's numbers: the
+# writer carries it after the record's elements, and it reads back there, last in its record,
+# not where its number would sort it (14.005 among 2.00x).
+"$CONV" --to readable --plain fixtures/validate/valid-sre-nomatch.eft 2>/dev/null |
+    sed -e 's/^2\.059:N<GS>$/&\n14.005:V<GS>/' > "$T/foreign.txt"
+"$CONV" -q --from readable --to traditional -o "$T/foreign.eft" "$T/foreign.txt"
+expect 0 "a foreign tag to XML" -- "$CONV" --to xml -o "$T/foreign.xml" "$T/foreign.eft"
+expect 0 "and back" -- "$CONV" --to readable --plain "$T/foreign.xml"
+has "$T/out" "14.005:V<FS>" "a foreign tag reads back where the document holds it: last"
+tr '\n' '|' < "$T/out" > "$T/out1"
+hasnt "$T/out1" "2.002:00<GS>|14.005" "a foreign tag is not sorted by its number"
 carry enc '<lebts:Field tag="2.901" encoding="rot13">v</lebts:Field>'
 expect 1 "lebts:Field of an unknown encoding" -- "$CONV" --to traditional -o "$T/o.eft" "$T/enc.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "an unknown encoding is said"
