@@ -258,6 +258,21 @@ int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val
     return new_field(t, r, pos, number, val, len, err);
 }
 
+static int by_number(const void *a, const void *b)
+{
+    unsigned x = ((const ebts_field *)a)->number, y = ((const ebts_field *)b)->number;
+    return (x > y) - (x < y);
+}
+
+void ebts__sort_fields(ebts_txn *t, size_t rec)
+{
+    ebts_record *r = t->recs[rec];
+    if (r->nfields > 1)
+        qsort(r->fields, r->nfields, sizeof *r->fields, by_number);
+    r->ordered = 0; /* found again by the next append */
+    r->span = NULL;
+}
+
 int ebts__set_first_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                           ebts_error *err)
 {

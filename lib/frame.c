@@ -972,6 +972,10 @@ int ebts__frame_record(ebts_txn *t, const unsigned char *b, size_t n, unsigned t
         r->raw = b;
         r->rawlen = (uint32_t)n;
         *used = n;
+        uint32_t len = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+        if (len != n) /* the writer derives it: said, as a tagged record's is */
+            ebts__diag(t, EBTS__C_LEN_MISMATCH, EBTS__AT_FIELD(0, rec, type, 1),
+                       "LEN says %lu, record is %zu bytes", (unsigned long)len, n);
     } else if (!binary && n > 0 && n <= 0xfffffff0u && looks_tagged(&p, 0) &&
                read_tag(b, n, 0, 64, &tg) && tg.type == type) {
         r = parse_tagged(&p, 0, rec, 0, used);

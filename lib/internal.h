@@ -305,6 +305,10 @@ int ebts__record_idc_of(const ebts_record *r); /* from the record's own data, -1
 size_t ebts__spelled_tag(const ebts_field *f, char *buf, size_t size);
 
 int ebts__parse_uint(const unsigned char *p, size_t n, int *out); /* 1-9 digits; 1 if ok */
+/* Put record rec's fields in number order: what appending its last fields one by one with
+ * ebts__append_field gives when every number is distinct and no field is binary or malformed
+ * (the caller's to know), at n log n. */
+void ebts__sort_fields(ebts_txn *t, size_t rec);
 /* Add a field even when its number is present already (a repeated field read back). */
 int ebts__append_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                        ebts_error *err);

@@ -645,10 +645,9 @@ void ebts__v_check_record_fields(V *v, long rec)
     const ebts_record *r = v->t->recs[rec];
     for (uint32_t i = 0; i < r->nfields; i++) {
         const ebts_field *f = &r->fields[i];
+        size_t at = f->offset == EBTS__NOWHERE ? 0 : f->offset; /* an edit's, or read from XML */
         if (i == 1 && f->number != 2 && r->fields[0].number == 1 && !(f->flags & EBTS__F_MALFORMED))
-            DIAG(
-                v, EBTS__C_FIELD_ORDER,
-                EBTS__AT_FIELD(f->offset == EBTS__NOWHERE ? 0 : f->offset, rec, r->type, f->number),
+            DIAG(v, EBTS__C_FIELD_ORDER, EBTS__AT_FIELD(at, rec, r->type, f->number),
                 "the second field of a Type-%u record must be %u.002 (%s)", r->type, r->type,
                 r->type == 1 ? "VER" : "IDC");
         if ((f->flags & EBTS__F_MALFORMED) || f->number == 1 ||
@@ -660,7 +659,7 @@ void ebts__v_check_record_fields(V *v, long rec)
             !(in && f->val >= in && f->val < in + v->t->len))
             check_tag_like_items(v, rec, f);
         if (ebts__v_forbidden(v, r->type, f->number)) {
-            DIAG(v, EBTS__C_FIELD_FORBIDDEN, EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
+            DIAG(v, EBTS__C_FIELD_FORBIDDEN, EBTS__AT_FIELD(at, rec, r->type, f->number),
                  "the profile forbids this field for TOT%.*s", (int)strlen(v->tot) - 1, v->tot);
             continue;
         }
@@ -679,13 +678,13 @@ void ebts__v_check_record_fields(V *v, long rec)
                 continue; /* the template's field, of a format no table of ours has */
             if (r->type != 10 && v->tot_known)
                 DIAG(v, EBTS__C_FIELD_NOT_ALLOWED,
-                     EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
+                     EBTS__AT_FIELD(at, rec, r->type, f->number),
                      "field %u.%03u is not defined for TOT%.*s in profile %s", r->type, f->number,
                      (int)strlen(v->tot) - 1, v->tot, v->p->name);
             continue;
         }
         if (r->type == 10 && !ebts__v_imt_matches(rule->imt, r)) {
-            DIAG(v, EBTS__C_FIELD_NOT_ALLOWED, EBTS__AT_FIELD(f->offset, rec, r->type, f->number),
+            DIAG(v, EBTS__C_FIELD_NOT_ALLOWED, EBTS__AT_FIELD(at, rec, r->type, f->number),
                  "%s is only defined for IMT %s", rule->mnem, rule->imt);
             continue;
         }

@@ -261,7 +261,7 @@ void ebts__v_check_type1(V *v)
     /* the FBI's templates mark DOM "Required for EBTS", yet its own published responses lack
      * it and ANSI/NIST-ITL 1-2011 reads an absent DOM as NORAM: a warning, not an error */
     if ((v->p->version == 100 || v->p->version == 112) && !ebts_record_field(t1, 13))
-        DIAG(v, EBTS__C_DOM_MISSING, EBTS__AT_FIELD(t1->offset, 0, 1, 13),
+        DIAG(v, EBTS__C_DOM_MISSING, EBTS__AT_FIELD(t1->offset == EBTS__NOWHERE ? 0 : t1->offset, 0, 1, 13),
              "DOM is absent: profile %s expects NORAM and the EBTS version", v->p->name);
     const ebts_field *tf = ebts_record_field(t1, 4);
     if (tf && !v->tot_known && v->p->version != 2011)
@@ -270,7 +270,7 @@ void ebts__v_check_type1(V *v)
              (int)(tf->len > 16 ? 16 : tf->len), (const char *)tf->val, v->p->name);
     if (v->totr && strcmp(v->totr->group, "Submission Responses") == 0 &&
         !ebts_record_field(t1, 10))
-        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(t1->offset, 0, 1, 10),
+        DIAG(v, EBTS__C_FIELD_MISSING, EBTS__AT_FIELD(t1->offset == EBTS__NOWHERE ? 0 : t1->offset, 0, 1, 10),
              "TCR is mandatory in a response (TOT%.*s): it echoes the submission's TCN",
              (int)strlen(v->tot) - 1, v->tot);
 }

@@ -476,6 +476,47 @@ static int has_element_child(xmlNodePtr n)
     return 0;
 }
 
+/* An element inside a value's element (or a carrier's) is no part of the value: said at its
+ * line, as a finding of the value's field. */
+static void inside_value(R *r, xmlNodePtr c, unsigned rtype, unsigned field)
+{
+    char name[160];
+    qname(c, name, sizeof name);
+    long line = node_line(r, c);
+    if (has_text(c))
+        finding(r, line, EBTS__C_XML_ELEMENT_UNPLACED, rec_now(r), rtype, field, -1,
+                "line %ld: element %s holds data inside a value; left out", line, name);
+    else
+        finding(r, line, EBTS__C_XML_UNKNOWN_ELEMENT, rec_now(r), rtype, field, -1,
+                "line %ld: element %s inside a value is not part of the mapping; left out", line,
+                (const char *)c->name);
+}
+
+/* The text of value element n, put together from its text and CDATA children (comments and
+ * processing instructions split it and add nothing; elements inside it are said, and left
+ * out); NULL when out of memory. */
+static char *own_text(R *r, xmlNodePtr n, unsigned rtype, unsigned field)
+{
+    size_t len = 0, at = 0;
+    for (xmlNodePtr c = n->children; c; c = c->next)
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content)
+            len += strlen((const char *)c->content);
+    char *s = malloc(len + 1);
+    if (!s)
+        return NULL;
+    for (xmlNodePtr c = n->children; c; c = c->next) {
+        if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+            size_t k = strlen((const char *)c->content);
+            memcpy(s + at, c->content, k);
+            at += k;
+        } else if (c->type == XML_ELEMENT_NODE) {
+            inside_value(r, c, rtype, field);
+        }
+    }
+    s[at] = 0;
+    return s;
+}
+
 /* ------------------------------------------------------------------------- base64 */
 
 /* A base64 character's value + 1; 0 for a byte that is none, SKIP for the padding and the
@@ -836,7 +877,7 @@ static void read_leaf(R *r, xmlNodePtr n, int k, unsigned rtype)
         val *v = add_val(r, field, (size_t)sub, item, x->conv, n);
         if (v)
             v->text = text;
-    } else if ((text = text_of(n)) != NULL) {
+    } else if ((text = own_text(r, n, rtype, field)) != NULL) {
         add_text(r, field, (size_t)sub, item, x->conv, n, text);
         free(text);
     } else {
@@ -920,18 +961,18 @@ static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
     xmlChar *tag = xmlGetProp(c, (const xmlChar *)"tag");
     xmlChar *enc = xmlGetProp(c, (const xmlChar *)"encoding");
     unsigned f = 0, tt = rtype;
-    char *text = text_of(c);
+    char *text = NULL;
     int is64 = enc && strcmp((const char *)enc, "base64") == 0;
     int conv = is64 ? EBTS__XC_BASE64 : EBTS__XC_TEXT;
     char why[120];
-    if (!text)
-        r->oom = 1;
-    else if (enc && !is64 && strcmp((const char *)enc, "text") != 0)
+    if (enc && !is64 && strcmp((const char *)enc, "text") != 0)
         unplaced(r, c, "in a lebts:Field of an encoding neither text nor base64; left out");
     else if (carrier_tag(tag, rtype, &f, &tt) < 0) {
         snprintf(why, sizeof why, "in a lebts:Field without a tag %u.N or %u; left out", rtype,
                  rtype);
         unplaced(r, c, why);
+    } else if (!(text = own_text(r, c, tt, f))) {
+        r->oom = 1;
     } else {
         size_t nv = r->nv;
         add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, c, text);
@@ -1156,15 +1197,81 @@ static void foreign_tag(R *r, size_t ri, const val *x)
             "line %ld: tag %u.%u in a Type-%u record", line, x->tagtype, x->field, rec->type);
 }
 
-/* Fields carried by lebts:Field, in document order: each its own field (a repeated number
- * stays repeated; item -3: bytes without a tag). */
-static int build_carried(R *r, size_t ri, ebts_error *err)
+/* A lebts:Field whose tag names another record type than rtype (14.005 in Type-2): it has no
+ * place among the record's numbers, and is added after the record's other fields, where the
+ * writer puts it in the document. */
+static int foreign(const val *x, unsigned rtype)
+{
+    return x->item == -2 && x->tagtype && x->tagtype != rtype;
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return (x > y) - (x < y);
+}
+
+/* 1 when record ri's carried fields can be added at its end and the record then sorted by
+ * number: each carries a tag T.N, N above 1, no two the same N, none the number of a field
+ * there already, whose fields are text in strictly increasing number order. Added one by one
+ * in number order, they would give the same (each first of its number goes where its number
+ * puts it); -1 without memory. */
+static int carried_sortable(R *r, const ebts_record *rec)
+{
+    size_t n = 0, k;
+    for (k = 0; k < r->nv; k++)
+        n += (r->v[k].item == -2 || r->v[k].item == -3) && !foreign(&r->v[k], rec->type);
+    if (n < 2)
+        return 0;
+    unsigned *num = malloc((n + rec->nfields) * sizeof *num);
+    if (!num)
+        return -1;
+    n = 0;
+    for (k = 0; k < r->nv; k++) {
+        const val *x = &r->v[k];
+        if (foreign(x, rec->type))
+            continue;
+        if (x->item == -3 || (x->item == -2 && x->field <= 1)) {
+            free(num);
+            return 0;
+        }
+        if (x->item == -2)
+            num[n++] = x->field;
+    }
+    for (uint32_t i = 0; i < rec->nfields; i++) {
+        const ebts_field *f = &rec->fields[i];
+        if ((f->flags & (EBTS__F_BINARY | EBTS__F_MALFORMED)) ||
+            (i > 0 && f->number <= rec->fields[i - 1].number)) {
+            free(num);
+            return 0;
+        }
+        num[n++] = f->number;
+    }
+    qsort(num, n, sizeof *num, cmp_uint);
+    for (k = 1; k < n && num[k] != num[k - 1]; k++)
+        ;
+    free(num);
+    return k == n;
+}
+
+/* Fields carried by lebts:Field from value from on, in document order: each its own field (a
+ * repeated number stays repeated; item -3: bytes without a tag); those of another record type's
+ * tag (foreign) only when foreign_tags, at the end, the others only without. Where the order of
+ * their numbers alone places them (carried_sortable), they are added at the end and the record
+ * sorted once, so that carriers in decreasing number order do not cost a search and a move each.
+ */
+static int build_carried(R *r, size_t ri, size_t from, int foreign_tags, ebts_error *err)
 {
     ebts_txn *t = r->t;
     unsigned rtype = t->recs[ri]->type;
-    for (size_t k = 0; k < r->nv; k++) {
+    int sortable = foreign_tags ? 1 : carried_sortable(r, t->recs[ri]);
+    if (sortable < 0) {
+        ebts__error_oom(err);
+        return -1;
+    }
+    for (size_t k = from; k < r->nv; k++) {
         const val *x = &r->v[k];
-        if (x->item != -2 && x->item != -3)
+        if ((x->item != -2 && x->item != -3) || foreign(x, rtype) != foreign_tags)
             continue;
         ebts__buf b = {0};
         if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom) {
@@ -1187,9 +1294,10 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
                     "line %ld: lebts:Field %u.%03u holds FS or GS, which no text field can; "
                     "left out", vline(r, x), rtype, x->field);
         else if (!b.oom)
-            rc = x->item == -3  ? ebts__append_raw_field(t, ri, bytes, b.len, err)
-                 : x->field == 0 ? ebts__push_field(t, ri, 0, bytes, b.len, err)
-                                 : ebts__append_field(t, ri, x->field, bytes, b.len, err);
+            rc = x->item == -3 ? ebts__append_raw_field(t, ri, bytes, b.len, err)
+                 : x->field == 0 || sortable /* at the end */
+                     ? ebts__push_field(t, ri, x->field, bytes, b.len, err)
+                     : ebts__append_field(t, ri, x->field, bytes, b.len, err);
         free(b.p);
         if (b.oom)
             ebts__error_oom(err);
@@ -1200,6 +1308,8 @@ static int build_carried(R *r, size_t ri, ebts_error *err)
         if (x->item != -3)
             check_value(r, ri, field_at(t->recs[ri], x->field, 0), x, 1);
     }
+    if (sortable && !foreign_tags)
+        ebts__sort_fields(t, ri);
     return 0;
 }
 
@@ -1337,24 +1447,40 @@ static int build_field(R *r, size_t ri, size_t i, size_t j, ebts_error *err)
 /* Build the record's fields from the collected values into record ri. */
 static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
 {
-    if (build_carried(r, ri, err) < 0)
+    unsigned rtype = r->t->recs[ri]->type;
+    if (build_carried(r, ri, 0, 0, err) < 0)
         return -1;
-    size_t keep = 0;
+    size_t keep = 0, nf = 0; /* the values of elements first, then the foreign tags' carriers */
+    for (size_t k = 0; k < r->nv; k++)
+        nf += foreign(&r->v[k], rtype);
+    val *later = nf ? malloc(nf * sizeof *later) : NULL;
+    if (nf && !later) {
+        ebts__error_oom(err);
+        return r->oom = 1, -1;
+    }
+    nf = 0;
     for (size_t k = 0; k < r->nv; k++) {
-        if (r->v[k].item < -1 && r->v[k].own)
+        if (foreign(&r->v[k], rtype))
+            later[nf++] = r->v[k];
+        else if (r->v[k].item < -1 && r->v[k].own)
             free(r->v[k].text);
         else
             r->v[keep++] = r->v[k];
     }
-    r->nv = keep;
-    if (r->nv > 1) /* qsort wants a non-null array even for no elements */
-        qsort(r->v, r->nv, sizeof *r->v, cmp_val);
-    for (size_t i = 0, j; i < r->nv; i = j) {
-        for (j = i; j < r->nv && r->v[j].field == r->v[i].field;)
+    if (nf)
+        memcpy(r->v + keep, later, nf * sizeof *later);
+    free(later);
+    r->nv = keep + nf;
+    if (keep > 1) /* qsort wants a non-null array even for no elements */
+        qsort(r->v, keep, sizeof *r->v, cmp_val);
+    for (size_t i = 0, j; i < keep; i = j) {
+        for (j = i; j < keep && r->v[j].field == r->v[i].field;)
             j++;
         if (build_field(r, ri, i, j, err) < 0)
             return -1;
     }
+    if (build_carried(r, ri, keep, 1, err) < 0)
+        return -1;
     drop_vals(r);
     const ebts_record *rec = r->t->recs[ri];
     size_t k, n0 = r->t->dl.n;

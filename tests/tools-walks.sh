@@ -100,14 +100,22 @@ has "$T/out" "ebts-validate: 1 passed, 0 failed, 1 unreadable" "--expect counts"
 expect 2 "dangling link, json" -- $TO "$VAL" --format json "$T/gone"
 has "$T/out" '"error":{"code":"IO_ERROR"' "json line for the unreadable file"
 if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-    mkdir "$T/locked" "$T/locked/a" "$T/locked/b"
+    mkdir "$T/locked" "$T/locked/a" "$T/locked/b" "$T/locked/c"
+    cp "$GOOD" "$T/locked/c/in-c.eft"
     chmod 755 "$T" "$T/locked"
     chmod 000 "$T/locked/a" "$T/locked/b"
+    chmod 644 "$T/locked/c" # its names can be listed, not opened
     expect 2 "unreadable directories" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
         $TO "$VAL" "$T/locked"
-    has "$T/out" "ebts-validate: 2 files, 0 valid, 0 invalid, 2 unreadable" "unreadable directories counted"
+    has "$T/out" "ebts-validate: 3 files, 0 valid, 0 invalid, 3 unreadable" "unreadable directories counted"
     hasnt "$T/out" "18446744073709551614" "no wrapped count"
     has "$T/err" "locked/a:0: error: IO_ERROR: " "unreadable directory reported"
+    has "$T/err" "locked/c:0: error: IO_ERROR: cannot read $T/locked/c: Permission denied" \
+        "a directory that cannot be searched is reported"
+    expect 2 "a directory that cannot be searched, alone" -- \
+        setpriv --reuid=65534 --regid=65534 --clear-groups $TO "$VAL" "$T/locked/c"
+    has "$T/err" "locked/c:0: error: IO_ERROR: " "a directory that cannot be searched, alone, reported"
+    chmod 755 "$T/locked/c"
     chmod 700 "$T"
 else
     echo "note: setpriv cannot drop privileges here; unreadable directories not checked"
@@ -169,6 +177,31 @@ expect 0 "validate UTF-16LE XML" -- $TO "$VAL" "$T/u16le.xml"
 expect 0 "validate UTF-16BE XML" -- $TO "$VAL" "$T/u16be.xml"
 expect 0 "diff UTF-16 XML against UTF-8" -- $TO "$DIFF" "$T/u16le.xml" "$X"
 expect 0 "diff UTF-16BE XML against UTF-16LE" -- $TO "$DIFF" "$T/u16be.xml" "$T/u16le.xml"
+
+# ---- few descriptors: the files a queue holds open (a directory each, or the file itself when
+# named as an argument) stay within the limit, so -j N checks every file as -j 1 does
+mkdir "$T/fds"
+i=0
+while [ $i -lt 300 ]; do
+    mkdir "$T/fds/d$i" && cp "$GOOD" "$T/fds/d$i/f.eft"
+    i=$((i + 1))
+done
+for j in 1 2 8; do
+    expect 0 "300 directories of one file each, -j $j, ulimit -n 40" -- \
+        $TO sh -c 'ulimit -n 40 && exec "$0" -j "$1" "$2"' "$VAL" $j "$T/fds"
+    has "$T/out" "ebts-validate: 300 files, 300 valid" "-j $j: every file checked under ulimit -n 40"
+    cp "$T/out" "$T/fds-dirs-$j.out"
+    expect 0 "300 files as arguments, -j $j, ulimit -n 40" -- \
+        $TO sh -c 'ulimit -n 40 && exec "$0" -j "$1" "$2"/d*/f.eft' "$VAL" $j "$T/fds"
+    has "$T/out" "ebts-validate: 300 files, 300 valid" "-j $j: every argument checked"
+    cp "$T/out" "$T/fds-args-$j.out"
+done
+for j in 2 8; do
+    for what in dirs args; do
+        if cmp -s "$T/fds-$what-1.out" "$T/fds-$what-$j.out"; then ok; else
+            bad "few descriptors, $what: -j $j output differs from -j 1"; fi
+    done
+done
 
 echo "tools-walks: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -87,6 +87,19 @@ has "$T/err" "--xml-version takes 10.0 or 11.2" "the usage error names the versi
 expect 2 "a version for another output" -- "$CONV" --to json --xml-version 10.0 "$T/sre.eft"
 expect 2 "a version without its value" -- "$CONV" --to xml --xml-version
 
+# Validation findings on XML input, whose records and fields have no byte offset: at offset 0
+# (the record's line when it has one), never at an offset past the input.
+carry() { # carry NAME XML: errt.xml with XML before the Type-2 record's first child
+    sed -e "s|^  <itl:PackageDescriptiveTextRecord>\$|  <itl:PackageDescriptiveTextRecord xmlns:lebts=\"urn:libebts:xml:1\">\\
+$2|" fixtures/xml/errt.xml > "$T/$1.xml"
+}
+carry na '<lebts:Field tag="2.901" encoding="text">v</lebts:Field>'
+expect 0 "validate XML with a field its TOT does not allow" -- "$VALIDATE" "$T/na.xml"
+has "$T/out" ":0: warning: FIELD_NOT_ALLOWED 2.901:" "FIELD_NOT_ALLOWED on XML is at offset 0"
+expect 0 "validate XML without 1.013 DOM" -- "$VALIDATE" "$T/d.xml"
+has "$T/out" ":0: warning: DOM_MISSING 1.013:" "DOM_MISSING on XML is at offset 0"
+hasnt "$T/out" ":4294967295:" "no finding at offset (uint32_t)-1"
+
 # The XML mapping tables are generated from the FBI's templates and XSDs: the same bytes again.
 if command -v python3 >/dev/null 2>&1; then
     expect 0 "gen-xml-map runs" -- python3 tools/gen-xml-map.py fixtures/ebts-xml
@@ -113,7 +126,37 @@ carry tag '<lebts:Field tag="14.005" encoding="text">v</lebts:Field>'
 expect 0 'lebts:Field tag="14.005" in a Type-2 record' -- "$CONV" --to traditional -o "$T/o.eft" "$T/tag.xml"
 has "$T/err" "warning: TAG_TYPE_MISMATCH 2.005: line 35: tag 14.5 in a Type-2 record" "14.005 is kept and said"
 tr '\035' '|' < "$T/o.eft" > "$T/o.txt"
-has "$T/o.txt" "|14.005:v|" "14.005 keeps its tag"
+has "$T/o.txt" "|14.005:v" "14.005 keeps its tag"
+# An element inside a value's element, or inside a carrier, is no part of the value: said, and
+# its text left out of the value (the value's own text around it stays, comments do not split it).
+sed -e 's|<nc:CaseTrackingID>9163838806<|<nc:CaseTrackingID>916<!-- c -->38<ebts:Junk>zz</ebts:Junk>38806<|' \
+    fixtures/xml/errt.xml > "$T/inval.xml"
+expect 1 "an element with text inside a value" -- "$CONV" --to readable --plain "$T/inval.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED 2.009: line 44: element ebts:Junk holds data" \
+    "an element with text inside a value is said to be left out"
+has "$T/out" "2.009:9163838806<GS>" "the value keeps its own text, without the element's"
+sed -e 's|<nc:CaseTrackingID>9163838806<|<nc:CaseTrackingID>91638<ebts:Junk/>38806<|' \
+    fixtures/xml/errt.xml > "$T/inval.xml"
+expect 0 "an empty element inside a value" -- "$CONV" --to readable --plain "$T/inval.xml"
+has "$T/err" "warning: XML_UNKNOWN_ELEMENT 2.009: line 44: element Junk" \
+    "an empty element inside a value is said"
+has "$T/out" "2.009:9163838806<GS>" "the value around an empty element"
+carry inc '<lebts:Field tag="2.901" encoding="text">a<b>c</b>d</lebts:Field>'
+expect 1 "an element inside a lebts:Field" -- "$CONV" --to readable --plain "$T/inc.xml"
+has "$T/err" "error: XML_ELEMENT_UNPLACED 2.901: line 35: element b holds data" \
+    "an element inside a carrier is said to be left out"
+has "$T/out" "2.901:ad<" "the carrier keeps its own text"
+# A field whose tag names another record type has no place among its record's numbers: the
+# writer carries it after the record's elements, and it reads back there, last in its record,
+# not where its number would sort it (14.005 among 2.00x).
+"$CONV" --to readable --plain fixtures/validate/valid-sre-nomatch.eft 2>/dev/null |
+    sed -e 's/^2\.059:N<GS>$/&\n14.005:V<GS>/' > "$T/foreign.txt"
+"$CONV" -q --from readable --to traditional -o "$T/foreign.eft" "$T/foreign.txt"
+expect 0 "a foreign tag to XML" -- "$CONV" --to xml -o "$T/foreign.xml" "$T/foreign.eft"
+expect 0 "and back" -- "$CONV" --to readable --plain "$T/foreign.xml"
+has "$T/out" "14.005:V<FS>" "a foreign tag reads back where the document holds it: last"
+tr '\n' '|' < "$T/out" > "$T/out1"
+hasnt "$T/out1" "2.002:00<GS>|14.005" "a foreign tag is not sorted by its number"
 carry enc '<lebts:Field tag="2.901" encoding="rot13">v</lebts:Field>'
 expect 1 "lebts:Field of an unknown encoding" -- "$CONV" --to traditional -o "$T/o.eft" "$T/enc.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "an unknown encoding is said"
@@ -129,11 +172,41 @@ Mi4wMDE6MB0yLjAwMjowMRwyLjAwMTowHTIuMDAyOjAyHA==</lebts:Record>\
 &|' fixtures/xml/errt.xml > "$T/rec2.xml"
 expect 1 "two records in one lebts:Record" -- "$CONV" --to traditional -o "$T/o.eft" "$T/rec2.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 52: lebts:Record of Type-2: 17 bytes after" "bytes after the carried record are said"
+# A carried binary record whose own LEN (its first four bytes) is not its length: said, as the
+# traditional reader says a tagged record's; one whose LEN is right draws nothing.
+for len in 99:AAAAYwEBAf 28:AAAAHAEBAf; do
+    rec="<lebts:Record xmlns:lebts=\"urn:libebts:xml:1\" type=\"3\">${len#*:}"
+    rec="$rec//////AAACAAIAQUJDREVGR0hJSg==</lebts:Record>"
+    sed -e "s|^</itl:NISTBiometricInformationExchangePackage>\$|  $rec\\
+&|" fixtures/xml/errt.xml > "$T/bin.xml"
+    "$CONV" --to traditional -o "$T/o.eft" "$T/bin.xml" 2>"$T/err"
+    case $len in
+    99:*) has "$T/err" "error: LEN_MISMATCH 3.001: LEN says 99, record is 28 bytes" \
+              "a carried binary record's wrong LEN is said" ;;
+    *) hasnt "$T/err" "LEN_MISMATCH" "a carried binary record's right LEN draws nothing" ;;
+    esac
+done
 sed -e 's|^  <itl:PackageDescriptiveTextRecord>$|LOST TEXT\n&|' \
     -e 's|^    <itl:UserDefinedDescriptiveDetail>$|& MORE|' fixtures/xml/errt.xml > "$T/text.xml"
 expect 1 "text outside any element that takes it" -- "$CONV" --to traditional -o "$T/o.eft" "$T/text.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 34: text" "text between records is said, at its line"
 has "$T/err" "error: XML_ELEMENT_UNPLACED: line 38: text" "text in a container element is said, at its line"
+
+# 200 000 lebts:Field elements in decreasing number order read to the transaction the same
+# fields in increasing order give (number order), in time linear enough for a timeout(1) that
+# placing each one first, by a search, did not meet.
+for order in dec inc; do
+    awk -v order=$order 'BEGIN { for (i = 0; i < 200000; i++)
+        printf "<lebts:Field tag=\"2.%d\" encoding=\"text\">v</lebts:Field>\n",
+               order == "dec" ? 400000 - i : 200001 + i }' > "$T/many.in"
+    sed -e "/^  <itl:PackageDescriptiveTextRecord>\$/r $T/many.in" \
+        -e 's|^  <itl:PackageDescriptiveTextRecord>$|  <itl:PackageDescriptiveTextRecord xmlns:lebts="urn:libebts:xml:1">|' \
+        fixtures/xml/errt.xml > "$T/many-$order.xml"
+    expect 0 "200 000 carried fields, $order" -- timeout 20 "$CONV" -q --to traditional \
+        -o "$T/many-$order.eft" "$T/many-$order.xml"
+done
+if cmp -s "$T/many-dec.eft" "$T/many-inc.eft"; then ok; else
+    bad "carried fields in decreasing order read to other fields than in increasing order"; fi
 
 # Past line 65535 libxml2 keeps no element's line (its nodes hold 16 bits): the lines said are
 # still those of the elements, as grep -n finds them, with CRLF line ends too.

@@ -253,6 +253,16 @@ void cli_pool_add(cli_pool *p, void *item)
     pthread_mutex_unlock(&p->mu);
 }
 
+void cli_pool_drain(cli_pool *p)
+{
+    if (p->want <= 1)
+        return;
+    pthread_mutex_lock(&p->mu);
+    while (p->head < p->tail)
+        pool_emit_head(p);
+    pthread_mutex_unlock(&p->mu);
+}
+
 void cli_pool_finish(cli_pool *p)
 {
     if (!p)

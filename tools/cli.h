@@ -38,6 +38,8 @@ typedef struct cli_pool cli_pool;
 cli_pool *cli_pool_new(int nthreads, void (*run)(void *ctx, void *item),
                        void (*emit)(void *ctx, void *item), void *ctx);
 void cli_pool_add(cli_pool *p, void *item);
+/* Run and emit every item added so far; the pool stays open for more. */
+void cli_pool_drain(cli_pool *p);
 /* Run and emit every item left, stop the threads and free the pool. */
 void cli_pool_finish(cli_pool *p);
 /* The number of processors online (1 to CLI_MAX_JOBS). */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -56,8 +57,13 @@ typedef struct walkdir {
     int refs; /* changed atomically: pool threads let go of it */
 } walkdir;
 
+/* The descriptors queued jobs hold (a walked directory each, or the file of an argument); changed
+ * atomically: pool threads let go of them. */
+static int held_fds;
+
 typedef struct opts {
     const ebts_profile *profile;
+    int fd_budget; /* held_fds at most: the walk and the pool threads need descriptors too */
     walkdir *dir; /* the walk's current directory, opened for its first file; NULL till then */
     int strict, redact, expect, quiet;
     enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
@@ -255,6 +261,7 @@ typedef struct job {
     enum { JOB_CHECK, JOB_ERROR, JOB_SKIP } kind;
     char *name;
     int fd;                /* JOB_CHECK: closed once read, unless standard input */
+    int held;              /* fd counts in held_fds */
     walkdir *dir;          /* JOB_CHECK with fd -1: the file is `at` in dir, opened by the run */
     const char *at;        /* the last part of name */
     want *wants;           /* with --expect: the lines of NAME.expect, read when met */
@@ -285,10 +292,35 @@ static job *job_new(opts *o, int kind, const char *name)
     return j;
 }
 
+static void let_go_fd(void)
+{
+    __atomic_sub_fetch(&held_fds, 1, __ATOMIC_RELEASE);
+}
+
+/* Before the adding thread holds one more descriptor for a queued job: when the queue holds
+ * its share of the process's limit, what it holds is run and emitted first, so that a tree of
+ * many directories (or many arguments) under a low `ulimit -n` is checked whole, as with -j 1. */
+static void make_room(opts *o)
+{
+    if (__atomic_load_n(&held_fds, __ATOMIC_ACQUIRE) >= o->fd_budget)
+        cli_pool_drain(o->pool);
+}
+
+/* Half the descriptors the process may open, less one per thread (each opens the file it
+ * checks); at least 1. */
+static int fd_budget(int nthreads)
+{
+    struct rlimit rl;
+    long half = getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+                        rl.rlim_cur > 1 << 20 ? 1 << 19 : (long)(rl.rlim_cur / 2);
+    return half - nthreads < 1 ? 1 : (int)(half - nthreads);
+}
+
 static void walkdir_release(walkdir *d)
 {
     if (d && __atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) == 0) {
         close(d->fd);
+        let_go_fd();
         free(d);
     }
 }
@@ -359,6 +391,10 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
         return;
     }
     j->fd = fd;
+    if (fd != 0) {
+        __atomic_add_fetch(&held_fds, 1, __ATOMIC_RELAXED);
+        j->held = 1;
+    }
     queue_check(o, j, expect_for);
 }
 
@@ -404,6 +440,8 @@ static void run_job(void *ctx, void *item)
     ebts_txn *t = ebts_read_fd(j->fd, 0, &j->err);
     if (j->fd != 0)
         close(j->fd);
+    if (j->held)
+        let_go_fd();
     j->read = t != NULL;
     j->rep = t ? ebts_validate(t, o->profile, &j->err) : NULL;
     ebts_txn_free(t);
@@ -610,6 +648,7 @@ static void queue_skip(opts *o, const char *name, mode_t m)
 static walkdir *current_dir(opts *o)
 {
     if (!o->dir) {
+        make_room(o);
         int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         o->dir = fd < 0 ? NULL : malloc(sizeof *o->dir);
         if (!o->dir) {
@@ -617,6 +656,7 @@ static walkdir *current_dir(opts *o)
                 close(fd);
             return NULL;
         }
+        __atomic_add_fetch(&held_fds, 1, __ATOMIC_RELAXED);
         *o->dir = (walkdir){fd, 1};
     }
     __atomic_add_fetch(&o->dir->refs, 1, __ATOMIC_RELAXED);
@@ -652,6 +692,7 @@ static void walked_file(opts *o, const FTSENT *e)
         queue_check(o, j, e->fts_accpath);
         return;
     }
+    make_room(o);
     int fd = open(e->fts_accpath, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0) {
@@ -709,6 +750,10 @@ static void walk(opts *o, const char *path)
                 input_error(o, e->fts_path, "IO_ERROR", "cannot open %s: %s", e->fts_path,
                             "dangling symbolic link");
             break;
+        case FTS_DP: /* after its files; with fts_errno when it could not be entered */
+            if (!e->fts_errno)
+                break;
+            /* fall through */
         case FTS_DNR:
         case FTS_ERR:
         case FTS_NS:
@@ -724,7 +769,7 @@ static void walk(opts *o, const char *path)
             if (!hidden && wanted(e->fts_name))
                 queue_skip(o, e->fts_path, e->fts_statp->st_mode);
             break;
-        default: /* FTS_DC (a directory that is its own ancestor), FTS_DP (after its files) */
+        default: /* FTS_DC (a directory that is its own ancestor) */
             break;
         }
     }
@@ -747,6 +792,7 @@ static void one_argument(opts *o, const char *path)
         walk(o, path);
         return;
     }
+    make_room(o);
     int fd = open(path, O_RDONLY | O_NOCTTY);
     if (fd < 0 || fstat(fd, &st) != 0) {
         input_error(o, path, "IO_ERROR", "cannot open %s: %s", path, strerror(errno));
@@ -881,6 +927,7 @@ static int run(int argc, char **argv)
     if (o.format == FMT_HTML)
         o.batch = ebts_batch_new(title);
     o.pool = cli_pool_new(jobs ? jobs : cli_cores(), run_job, emit_job, &o);
+    o.fd_budget = fd_budget(jobs ? jobs : cli_cores());
     if (!o.pool) {
         fprintf(stderr, "ebts-validate: OUT_OF_MEMORY: out of memory\n");
         ebts_junit_free(o.junit);
