@@ -72,7 +72,7 @@ lib: $(STATIC) $(SHARED)
 
 tools: $(TOOL_BIN)
 
-LIB_HDRS = lib/internal.h lib/codes.def lib/rules.h lib/validate.h lib/xmlmap.h include/ebts.h $(BUILD)/gen/profile_xsd.h
+LIB_HDRS = lib/internal.h lib/simd.h lib/codes.def lib/rules.h lib/validate.h lib/xmlmap.h include/ebts.h $(BUILD)/gen/profile_xsd.h
 
 # The profile XSD, compiled into the library as a C string.
 $(BUILD)/gen/profile_xsd.h: profiles/ebts-profile.xsd

@@ -4,6 +4,8 @@
  * the same traditional bytes; JSON renders; a transaction has no difference from itself and is
  * compared with its re-read; written as XML it reads back with no difference from its traditional
  * re-read (nor from itself when it read without an error); validation completes with a code and message for every finding;
+ * a field validation passes in one walk over its bytes (a profile's tables) is one that the
+ * item-by-item checks (no tables) pass too, and every report is the same both ways;
  * a record the writer copies as read is what it would have written field by field; the reader's
  * SSE2 and AVX2 blocks, and its general steps for every field, give what its widest blocks and
  * its short path give; the index of a value built when first asked
@@ -185,6 +187,35 @@ static void check_xml(const ebts_txn *t, const ebts_txn *t2)
     check_xml_version(t, t2, EBTS_WRITE_XML_10);
 }
 
+/* t validated under the default profile with its tables, where a field found right in one walk
+ * over its bytes is not checked item by item, and without them, where every field is: the same
+ * findings. */
+static void check_validate_paths(const ebts_txn *t)
+{
+    static ebts_profile *p;
+    if (!p && !(p = ebts_profile_builtin(EBTS__DEFAULT_PROFILE, NULL)))
+        fail("out of memory");
+    ebts_report *a = ebts_validate(t, p, NULL);
+    struct ebts__vcomp *vc = p->vc;
+    p->vc = NULL;
+    ebts_report *b = ebts_validate(t, p, NULL);
+    p->vc = vc;
+    if (!a || !b)
+        fail("validation of a loaded transaction failed");
+    if (ebts_report_count(a) != ebts_report_count(b) ||
+        ebts_report_finding_count(a) != ebts_report_finding_count(b))
+        fail("validation with tables and without: not as many findings");
+    for (size_t i = 0; i < ebts_report_count(a); i++) {
+        const ebts_diag *x = ebts_report_diag(a, i), *y = ebts_report_diag(b, i);
+        if (strcmp(x->code, y->code) != 0 || x->offset != y->offset || x->record != y->record ||
+            strcmp(x->tag, y->tag) != 0 || x->subfield != y->subfield || x->item != y->item ||
+            strcmp(x->msg, y->msg) != 0)
+            fail("validation with tables and without: another finding");
+    }
+    ebts_report_free(a);
+    ebts_report_free(b);
+}
+
 /* The traditional bytes of the first variant that loaded, and their length. */
 static unsigned char *first_w;
 static size_t first_n;
@@ -284,6 +315,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     fail("finding without code or message");
             }
             ebts_report_free(r);
+            check_validate_paths(t);
         }
         ebts_txn_free(t);
     }

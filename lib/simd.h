@@ -71,7 +71,9 @@ static inline int ebts__gs_or_fs_in_16(const unsigned char *q, unsigned *end, un
  * validator's eight-byte test has it (sub: lo in every byte, or 0 for no run; add: 127 - hi). */
 typedef struct ebts__run16 {
 #if defined(__SSE2__)
-    __m128i below, above; /* lo - 1 and hi + 1, compared as signed bytes */
+    /* shift: 0x80 - lo in every byte, so that the run becomes -128 .. -128 + hi - lo as signed
+     * bytes; last: -128 + hi - lo, above which a shifted byte is outside the run */
+    __m128i shift, last;
 #else
     char unused;
 #endif
@@ -81,9 +83,9 @@ static inline ebts__run16 ebts__run16_of(uint64_t sub, uint64_t add)
 {
     ebts__run16 r;
 #if defined(__SSE2__)
-    /* 0 < lo and hi < 0x7F, so lo - 1 and hi + 1 are bytes; one above 0x7F is negative */
-    r.below = _mm_set1_epi8((char)((sub & 0xff) - 1));
-    r.above = _mm_set1_epi8((char)(0x7f - (add & 0xff) + 1));
+    unsigned lo = (unsigned)(sub & 0xff), hi = 0x7fu - (unsigned)(add & 0xff);
+    r.shift = _mm_set1_epi8((char)(0x80u - lo));
+    r.last = _mm_set1_epi8((char)(signed char)((int)hi - (int)lo - 128));
 #else
     (void)sub;
     (void)add;
@@ -93,13 +95,62 @@ static inline ebts__run16 ebts__run16_of(uint64_t sub, uint64_t add)
 }
 
 #if defined(__SSE2__)
-/* The bytes of the sixteen at q that lie in the run, as a bit mask. Inline: the validator's
- * per-value loop asks it. */
-static inline unsigned ebts__run16_mask(const ebts__run16 *r, const unsigned char *q)
+/* The bytes of x outside the run, as a byte mask */
+static inline __m128i ebts__run16_out_of(const ebts__run16 *r, __m128i x)
 {
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)q);
+    return _mm_cmpgt_epi8(_mm_add_epi8(x, r->shift), r->last);
+}
+
+/* The bytes of the sixteen at q that lie outside the run, as a bit mask. Inline: the validator's
+ * per-value loop asks it. */
+static inline unsigned ebts__run16_out(const ebts__run16 *r, const unsigned char *q)
+{
     return (unsigned)_mm_movemask_epi8(
-        _mm_and_si128(_mm_cmpgt_epi8(x, r->below), _mm_cmplt_epi8(x, r->above)));
+        ebts__run16_out_of(r, _mm_loadu_si128((const __m128i *)(const void *)q)));
+}
+
+/* Sixteen bytes at a time over 64, for the validator's walk over a value's items
+ * (validate_field.c, walk_clean): where its separators are, and which bytes lie outside a
+ * class's run. Inline and unrolled: the walk asks them of every 64 bytes of a value. */
+typedef struct ebts__block64 {
+    __m128i x0, x1, x2, x3;
+} ebts__block64;
+
+/* The 64 bytes at q */
+static inline ebts__block64 ebts__block64_at(const unsigned char *q)
+{
+    ebts__block64 b;
+    b.x0 = _mm_loadu_si128((const __m128i *)(const void *)q);
+    b.x1 = _mm_loadu_si128((const __m128i *)(const void *)(q + 16));
+    b.x2 = _mm_loadu_si128((const __m128i *)(const void *)(q + 32));
+    b.x3 = _mm_loadu_si128((const __m128i *)(const void *)(q + 48));
+    return b;
+}
+
+/* Four sixteen-byte masks as one of 64 bits */
+static inline uint64_t ebts__mask64(__m128i a, __m128i b, __m128i c, __m128i d)
+{
+    return (uint64_t)(unsigned)_mm_movemask_epi8(a) |
+           (uint64_t)(unsigned)_mm_movemask_epi8(b) << 16 |
+           (uint64_t)(unsigned)_mm_movemask_epi8(c) << 32 |
+           (uint64_t)(unsigned)_mm_movemask_epi8(d) << 48;
+}
+
+/* The RS and US among them (bit j for q[j]) */
+static inline uint64_t ebts__block64_seps(const ebts__block64 *b)
+{
+    const __m128i one = _mm_set1_epi8(1), us = _mm_set1_epi8(0x1f);
+    return ebts__mask64(_mm_cmpeq_epi8(_mm_or_si128(b->x0, one), us),
+                        _mm_cmpeq_epi8(_mm_or_si128(b->x1, one), us),
+                        _mm_cmpeq_epi8(_mm_or_si128(b->x2, one), us),
+                        _mm_cmpeq_epi8(_mm_or_si128(b->x3, one), us));
+}
+
+/* The bytes outside the run r */
+static inline uint64_t ebts__block64_out(const ebts__block64 *b, const ebts__run16 *r)
+{
+    return ebts__mask64(ebts__run16_out_of(r, b->x0), ebts__run16_out_of(r, b->x1),
+                        ebts__run16_out_of(r, b->x2), ebts__run16_out_of(r, b->x3));
 }
 #endif
 

@@ -1,5 +1,6 @@
 /* Validation: the driver. ebts_validate() applies a profile to a transaction, stage by stage
  * (validate.h names the stages' files), and keeps the findings in a report. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
         return rep;
     }
     V v;
-    memset(&v, 0, sizeof v);
+    memset(&v, 0, offsetof(V, memo)); /* the memos are cleared when first used */
     v.t = t;
     v.p = p;
     v.dl = &rep->dl;
@@ -91,6 +92,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     v.tca = v.tot_known ? NULL : ebts__v_totc_of(p, v.tot, 1);
     snprintf(v.why, sizeof v.why, "for TOT%s", v.tot);
     v.why[strlen(v.why) - 1] = 0;
+    ebts__v_doa_setup(&v);
     ebts__v_check_type1(&v);
     ebts__v_check_makeup(&v);
     ebts__v_check_idcs(&v);

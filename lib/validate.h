@@ -37,7 +37,13 @@ typedef struct chk {
     size_t lo, span;         /* the length is wrong when len - lo > span (one unsigned test) */
     const char *values, *sca, *imnem;
     const struct vset *vs;   /* values split (vset_of), or NULL: the list is scanned */
+    /* for the look at a field that finds nothing (walk_clean, one_clean), in the checks a
+     * TOT's table keeps: the check's run among the field's (RUN_MAX: its characters are not
+     * looked at there), and whether a value needs more than its characters and length looked at
+     * (a date, a value set; MORE_YMD) */
+    unsigned char run, more;
 } chk;
+#define MORE_YMD 2 /* chk.more: a CCYYMMDD date and nothing else to look at */
 
 /* The 7-bit bytes a (class, special characters) pair allows, for text of 7-bit bytes (high 0)
  * or text that may hold bytes above 0x7F (high 1): made when the profile is loaded. */
@@ -76,10 +82,15 @@ struct reqlist {
  * is mandatory (-1: it depends on the record's IMT, asked per record; or any_tot), and the rule's
  * checks per high (the field's for a rule without items, else one per item rule up to
  * CHK_ITEMS). */
+#define CHK_ITEMS 16u /* item rules made ready per field; checks of later items are made per item */
+#define RUN_MAX 4u /* the character runs one field's walk (walk_clean) tells apart */
 struct centry {
     int found, required;
     ebts__field_rule rule;
     const chk *ck[2];
+    /* per high, for the walk over the field's bytes (ebts__v_walk_make): whether it can answer,
+     * and the distinct runs of the checks (each by a check that has it) */
+    unsigned char walk[2], nrun[2], rep[2][RUN_MAX];
 };
 
 /* The answers for one TOT (" SRE "), or for any TOT: made by the first validation of a
@@ -112,6 +123,13 @@ struct ebts__vcomp {
     _Atomic(totc *) tots[TOT_SLOTS];
 };
 
+/* A field's entry in the TOT's table, kept per place in a record (ebts__v_check_record_fields) */
+#define VMEMO 64u
+struct vmemo {
+    uint32_t number;
+    const struct centry *m; /* NULL: none kept */
+};
+
 typedef struct V {
     const ebts_txn *t;
     const unsigned char *in, *in16; /* the input; sixteen bytes can be read from in..in16 */
@@ -131,8 +149,13 @@ typedef struct V {
     unsigned short req2[32]; /* the Type-2 fields the TOT's template requires (ver05 only) */
     size_t nreq2;
     char why[48]; /* "for TOT SRE" */
+    const unsigned char *dat; /* a CAR's 1.005 DAT, when it is a valid date (the DOA's age) */
+    long dat_day;             /* its day number */
+    unsigned char memo_made[3]; /* memo[i] is cleared: made by the first record of its type */
+    /* Last: ebts_validate clears V up to here (the memos, when a record of their type needs
+     * them: a small transaction's validation is a few microseconds) */
+    struct vmemo memo[3][VMEMO]; /* Types 1, 2 and 10 */
 } V;
-#define CHK_ITEMS 16u /* item rules made ready per field; checks of later items are made per item */
 
 /* validate_rules.c: which rule applies */
 extern const delta ebts__v_deltas[];
@@ -144,7 +167,13 @@ const ebts__tmpl_tot *ebts__v_tmpl_of(int version, const char *tot);
 const ebts__field_rule *ebts__v_first_rule_at(unsigned rtype, unsigned field);
 const ebts__field_rule *ebts__v_lookup_rules(const V *v, unsigned rtype, unsigned field,
                                              ebts__field_rule *out, int any_tot);
-int ebts__v_forbidden(const V *v, unsigned rtype, unsigned field);
+int ebts__v_forbidden_in(const V *v, unsigned rtype, unsigned field);
+/* Does the profile forbid the field for the TOT? Inline: asked of every field, and a profile
+ * seldom forbids any. */
+static inline int ebts__v_forbidden(const V *v, unsigned rtype, unsigned field)
+{
+    return v->p->nforbid && ebts__v_forbidden_in(v, rtype, field);
+}
 
 /* validate_field.c: a field's occurrences, items, characters, lengths and values */
 void ebts__v_vset_split(struct vset *e, const char *values);
@@ -153,6 +182,7 @@ void ebts__v_cset_make(struct cset *e, unsigned char ok[256], int ct, const char
 void ebts__v_chk_make(const V *v, chk *c, int ct, const char *sca, unsigned minlen,
                       unsigned maxlen, const char *values, int date, const char *imnem, int high);
 void ebts__v_chk_item(const V *v, chk *c, const ebts__item_rule *ir, int high);
+void ebts__v_walk_make(struct centry *e, chk *ck, int high);
 void ebts__v_check_record_fields(V *v, long rec);
 
 /* validate_txn.c: mandatory fields, record make-up, IDCs, Type-1, images, the CAR's DOA,
@@ -170,6 +200,7 @@ void ebts__v_check_face(V *v, long rec);
 void ebts__v_check_type1(V *v);
 void ebts__v_check_makeup(V *v);
 void ebts__v_check_idcs(V *v);
+void ebts__v_doa_setup(V *v);
 void ebts__v_check_doa_age(V *v, long rec);
 void ebts__v_check_deprecated(V *v);
 
@@ -273,6 +304,29 @@ static inline int class_pass8(uint64_t x, uint64_t sub, uint64_t add)
     return ((((x - sub) & ~x) | (x + add) | x) & EBTS__HIGHS8) == 0;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Are the eight digits of x, read from a value (its first byte lowest), a CCYYMMDD date from
+ * 1800 on? Its month and day at once (a pair of digits in every other byte), and the century as
+ * the two bytes that spell it: the year itself only for a 29 February. The tests at once: a branch
+ * per test is a wrong guess of the processor when a date is wrong. */
+static EBTS__HOT int valid_ymd(uint64_t x)
+{
+    static const unsigned char mdays[16] = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    unsigned cc = (unsigned)(x & 0xff) << 8 | (unsigned)(x >> 8 & 0xff); /* "18": 0x3138 */
+    uint32_t md = (uint32_t)(x >> 32) - 0x30303030u;
+    md = (md * 10 + (md >> 8)) & 0x00ff00ffu;
+    unsigned m = md & 0xff, d = md >> 16;
+    if (!((cc >= 0x3138) & (m <= 12) & (d - 1u < mdays[m & 15])))
+        return 0;
+    if (m == 2 && d == 29) {
+        uint64_t dg = x - EBTS__ONES8 * '0', two = (dg * 10 + (dg >> 8)) & 0x00ff00ff00ff00ffull;
+        int y = (int)(two & 0xff) * 100 + (int)(two >> 16 & 0xff);
+        return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    }
+    return 1;
+}
+#endif
+
 static EBTS__HOT int valid_date(const unsigned char *p, size_t n, int gmt)
 {
     if (n != (gmt ? 15u : 8u))
@@ -285,20 +339,18 @@ static EBTS__HOT int valid_date(const unsigned char *p, size_t n, int gmt)
         if (p[i] < '0' || p[i] > '9')
             return 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    /* the digits' values, then in every other byte a pair of them: CC, YY, MM, DD */
-    uint64_t dg = x - EBTS__ONES8 * '0', two = (dg * 10 + (dg >> 8)) & 0x00ff00ff00ff00ffull;
-    int y = (int)(two & 0xff) * 100 + (int)(two >> 16 & 0xff);
-    int m = (int)(two >> 32 & 0xff), d = (int)(two >> 48);
+    if (!valid_ymd(x))
+        return 0;
 #else
     int y = (p[0] - '0') * 1000 + (p[1] - '0') * 100 + (p[2] - '0') * 10 + (p[3] - '0');
     int m = (p[4] - '0') * 10 + (p[5] - '0');
     int d = (p[6] - '0') * 10 + (p[7] - '0');
-#endif
     static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1800 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
         return 0;
     if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
         return 0;
+#endif
     if (gmt) {
         int hh = (p[8] - '0') * 10 + (p[9] - '0'), mi = (p[10] - '0') * 10 + (p[11] - '0');
         int ss = (p[12] - '0') * 10 + (p[13] - '0');

@@ -180,10 +180,10 @@ static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uin
     if (sub) {
 #if defined(__SSE2__)
         if (n < 16 && wide)
-            return refused_in(ok, q, ~ebts__run16_mask(r16, q) & ((1u << n) - 1u), n);
+            return refused_in(ok, q, ebts__run16_out(r16, q) & ((1u << n) - 1u), n);
         if (n >= 16) {
             for (; i + 16 <= n; i += 16) {
-                unsigned out = ~ebts__run16_mask(r16, q + i) & 0xffffu;
+                unsigned out = ebts__run16_out(r16, q + i);
                 unsigned j = out ? refused_in(ok, q + i, out, 16) : 16;
                 if (j < 16)
                     return i + j;
@@ -191,7 +191,7 @@ static EBTS__HOT size_t first_refused(const unsigned char *ok, uint64_t sub, uin
             if (i == n)
                 return n;
             /* the last sixteen bytes, of which those before i have passed */
-            unsigned out = ~ebts__run16_mask(r16, q + n - 16) & 0xffffu;
+            unsigned out = ebts__run16_out(r16, q + n - 16);
             if (!out)
                 return n;
             out &= 0xffffu << (i - (n - 16));
@@ -468,6 +468,222 @@ static int item_required(const ebts__field_rule *r, size_t i)
     return 1;
 }
 
+/* Does a date rule (EBTS__DATE_*) pass the value? gmt: a field's rule (an item's date is
+ * always CCYYMMDD) */
+static EBTS__HOT int date_ok(int date, ebts_span s, int gmt)
+{
+    return date == EBTS__DATE_NONE || valid_date(s.ptr, s.len, gmt && date == EBTS__DATE_GMT) ||
+           (date == EBTS__DATE_YMD_OR_ZERO && span_is(s, "00000000"));
+}
+
+/* What the walk over a field's bytes needs of e's checks ck for high (ck[high], being made): it
+ * answers for a rule of at most CHK_ITEMS items (or none) whose checks have a table, with at most
+ * RUN_MAX runs among them, and no formats or line lengths to check. */
+void ebts__v_walk_make(struct centry *e, chk *ck, int high)
+{
+    const ebts__field_rule *r = &e->rule;
+    size_t n = !r->nitems ? 1 : r->nitems < CHK_ITEMS ? r->nitems : CHK_ITEMS;
+    e->walk[high] = r->nitems <= CHK_ITEMS && (r->nitems || (!r->fmt && !r->maxlinelen));
+    e->nrun[high] = 0;
+    for (size_t i = 0; i < n && e->walk[high]; i++) {
+        chk *c = &ck[i];
+        size_t k = 0;
+        c->more = c->values || (r->nitems ? c->date : r->date) != EBTS__DATE_NONE;
+        c->run = RUN_MAX;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* a CCYYMMDD date that passes alone (a date item's), or with its characters and length
+           (a field's, without a value set): item_ymd_more */
+        if (!c->values && (r->nitems ? c->date_only : r->date == EBTS__DATE_YMD ||
+                                                        r->date == EBTS__DATE_YMD_OR_ZERO))
+            c->more = MORE_YMD;
+#endif
+        if (r->nitems && c->date_only)
+            continue; /* a right date passes; a wrong one is check_field's */
+        if (!c->ok) {
+            e->walk[high] = 0;
+            break;
+        }
+        while (k < e->nrun[high] && (ck[e->rep[high][k]].sub != c->sub ||
+                                     ck[e->rep[high][k]].add != c->add))
+            k++;
+        if (k == RUN_MAX) {
+            e->walk[high] = 0;
+            break;
+        }
+        if (k == e->nrun[high])
+            e->rep[high][e->nrun[high]++] = (unsigned char)i;
+        c->run = (unsigned char)k;
+    }
+}
+
+/* An item's date or value set (c->more), its characters and length right: would check_field
+ * find nothing in it? */
+static EBTS__HOT int item_more(const ebts__field_rule *r, const chk *c, ebts_span s, int wide)
+{
+    if (c->values && !in_value_set(c->vs, c->values, s.ptr, s.len, wide))
+        return 0;
+    if (!r->nitems)
+        return date_ok(r->date, s, 1);
+    return c->date_only ? valid_date(s.ptr, s.len, 0) : date_ok(c->date, s, 0);
+}
+
+/* item_more, or for a date alone (MORE_YMD) valid_date() */
+static EBTS__HOT int item_ymd_more(const ebts__field_rule *r, const chk *c, ebts_span s, int wide)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (c->more == MORE_YMD) { /* valid_date(s.ptr, s.len, 0) */
+        uint64_t x;
+        if (s.len != 8)
+            return 0;
+        memcpy(&x, s.ptr, 8);
+        return class_pass8(x, EBTS__ONES8 * '0', EBTS__ONES8 * (127u - '9')) && valid_ymd(x);
+    }
+#endif
+    return item_more(r, c, s, wide);
+}
+
+/* An item with a byte outside its check's run (odd) or of a wrong length: would check_field find
+ * nothing in it? Its bytes are looked up in the check's table; a wrong length is right only for a
+ * later item left empty where the rule allows it (check_field passes over it). Out of line: the
+ * walk's loop stays small. */
+EBTS__NOINLINE static int item_odd(const ebts__field_rule *r, const chk *c, size_t item,
+                                   ebts_span s, int odd, int wide)
+{
+    for (size_t q = 0; odd && q < s.len; q++)
+        if (!c->ok[s.ptr[q]])
+            return 0;
+    if (s.len - c->lo > c->span)
+        return r->nitems && item > 0 && s.len == 0 && !item_required(r, item);
+    return !c->more || item_ymd_more(r, c, s, wide);
+}
+
+/* An item of the walk (walk_clean), odd when a byte outside its check's run lies inside it:
+ * would check_field find nothing in it? */
+static EBTS__HOT int walk_item(const ebts__field_rule *r, const chk *c, size_t item, ebts_span s,
+                               int odd, int wide)
+{
+    if (odd || s.len - c->lo > c->span)
+        return item_odd(r, c, item, s, odd, wide);
+    return !c->more || item_ymd_more(r, c, s, wide);
+}
+
+/* Would check_field find nothing in f against its rule (m, its entry in the TOT's table, walk[high]
+ * set)? Most fields are right, and this is most of what a validation does; 0 when anything is
+ * wrong: check_field then looks again, item by item, and says what. This for a value of one item
+ * (read without RS and US): its characters sixteen at a time (first_refused), then the rest. */
+static EBTS__HOT int one_clean(const V *v, const ebts_field *f, const struct centry *m, int high)
+{
+    const ebts__field_rule *r = &m->rule;
+    const chk *c = m->ck[high];
+    ebts_span it = {f->val, f->len};
+    /* sixteen bytes can be read from every value of a field read from the input that ends
+     * sixteen bytes or more before the input does (in_value_set, first_refused) */
+    int wide = it.ptr >= v->in && it.ptr + it.len < v->in16;
+    if (!r->nitems) /* the reader reported a subfield's leading spaces: LEADING_SPACE */
+        while (it.len && it.ptr[0] == ' ') {
+            it.ptr++;
+            it.len--;
+        }
+    size_t bad = c->run == RUN_MAX ? it.len
+                 : first_refused(c->ok, c->sub, c->add, &c->r16, it.ptr, it.len, wide);
+    return walk_item(r, c, 0, it, bad < it.len, wide) && r->minocc <= 1;
+}
+
+#if defined(__SSE2__)
+/* The same for a value that was read with RS or US, or was edited (its index says where they
+ * are), without building an index: the value is read 64 bytes at a time, its separators and, per
+ * run of the rule's checks, the bytes outside the run found at once, then its items in a few
+ * steps each. An item's characters pass at once when no byte outside a run (but a separator) lies
+ * between its start and the end of its block; else when no byte outside its check's own run lies
+ * inside it (the last such byte before its end is kept per run); else the check's table says (a
+ * special character). */
+static int walk_clean(const V *v, const ebts_field *f, const struct centry *m, int high)
+{
+    const ebts__field_rule *r = &m->rule;
+    const chk *ck = m->ck[high], *c = ck, *ck_end = ck + (r->nitems ? r->nitems : 1);
+    const unsigned char *rep = m->rep[high], *p = f->val;
+    size_t n = f->len, nrun = m->nrun[high], nsub = 1, start = 0; /* where the item begins */
+    int wide = p >= v->in && p + n < v->in16; /* as one_clean's */
+    if (!r->nitems) /* as one_clean */
+        while (start < n && p[start] == ' ')
+            start++;
+    /* per run (and RUN_MAX, with no byte outside it): the bytes of the block outside it, and
+     * after the last of them before the block (0: none); after the last byte outside a run that
+     * is not a separator, up to the end of the block */
+    uint64_t out[RUN_MAX + 1] = {0};
+    size_t after[RUN_MAX + 1] = {0}, before[RUN_MAX + 1] = {0}, dirty = 0;
+    /* the bytes from p that may be read: the value's, or the input's after it */
+    size_t lim = v->in && p >= v->in && p <= v->t->buf + v->t->len
+                     ? (size_t)(v->t->buf + v->t->len - p) : n;
+    for (size_t base = 0;; base += 64) {
+        size_t left = n - base;
+        unsigned char pad[64];
+        ebts__block64 x;
+        if (base + 64 <= lim) {
+            x = ebts__block64_at(p + base);
+        } else { /* the value's last bytes, and none of the input's after them */
+            memset(pad, 0, sizeof pad);
+            memcpy(pad, p + base, left);
+            x = ebts__block64_at(pad);
+        }
+        uint64_t s = ebts__block64_seps(&x), any = 0;
+        for (size_t k = 0; k < nrun; k++) {
+            uint64_t o = ck[rep[k]].sub ? ebts__block64_out(&x, &ck[rep[k]].r16) : ~(uint64_t)0;
+            out[k] = o;
+            before[k] = after[k];
+            after[k] = o ? base + 64 - (size_t)__builtin_clzll(o) : after[k];
+            any |= o;
+        }
+        if (left < 64) { /* the last item ends at n: after the loop */
+            s &= ((uint64_t)1 << left) - 1;
+            any &= ((uint64_t)1 << left) - 1;
+        }
+        any &= ~s;
+        dirty = any ? base + 64 - (size_t)__builtin_clzll(any) : dirty;
+        for (; s; s &= s - 1) {
+            size_t j = (size_t)__builtin_ctzll(s), e = base + j;
+            ebts_span it = {p + start, e - start};
+            int odd = 0;
+            if (dirty > start) { /* the item's own run */
+                uint64_t o = out[c->run] & ~(~(uint64_t)0 << j);
+                odd = (o ? base + 64 - (size_t)__builtin_clzll(o) : before[c->run]) > start;
+            }
+            if (!walk_item(r, c, (size_t)(c - ck), it, odd, wide))
+                return 0;
+            size_t new_sub = p[e] == EBTS__RS;
+            start = e + 1;
+            nsub += new_sub;
+            c = new_sub ? ck : c + 1;
+            if (c == ck_end)
+                return 0; /* ITEM_COUNT */
+        }
+        if (left < 64) { /* the last item */
+            ebts_span it = {p + start, n - start};
+            int odd = 0;
+            if (dirty > start) {
+                uint64_t o = out[c->run] & ~(~(uint64_t)0 << left);
+                odd = (o ? base + 64 - (size_t)__builtin_clzll(o) : before[c->run]) > start;
+            }
+            return walk_item(r, c, (size_t)(c - ck), it, odd, wide) && nsub >= r->minocc &&
+                   !(r->maxocc && nsub > r->maxocc);
+        }
+    }
+}
+#endif
+
+/* Would check_field find nothing in f against its rule (m, its entry, walk[high] set)? Without
+ * SSE2 a value with separators is checked item by item. */
+static int field_clean(const V *v, const ebts_field *f, const struct centry *m, int high)
+{
+    if (!(f->flags & EBTS__F_LAZY) && !f->sub_first)
+        return one_clean(v, f, m, high);
+#if defined(__SSE2__)
+    return walk_clean(v, f, m, high);
+#else
+    return 0;
+#endif
+}
+
 /* f against its rule r; m: r's entry in the TOT's table (it keeps the rule's checks), NULL
  * without one */
 static void check_field(V *v, long rec, const ebts_field *f, const ebts__field_rule *r,
@@ -643,6 +859,15 @@ static void check_controls(V *v, long rec, const ebts_field *f)
 void ebts__v_check_record_fields(V *v, long rec)
 {
     const ebts_record *r = v->t->recs[rec];
+    int high = !v->ascii7 && r->type != 1;
+    /* the entries of the fields at the record's first places, as the record before of its type
+     * had them: records of a type list the same fields, and their rules are found at once */
+    int mt = r->type == 1 ? 0 : r->type == 2 ? 1 : r->type == 10 ? 2 : -1;
+    struct vmemo *memo = mt >= 0 ? v->memo[mt] : NULL;
+    if (memo && !v->memo_made[mt]) {
+        memset(memo, 0, sizeof v->memo[mt]);
+        v->memo_made[mt] = 1;
+    }
     for (uint32_t i = 0; i < r->nfields; i++) {
         const ebts_field *f = &r->fields[i];
         size_t at = f->offset == EBTS__NOWHERE ? 0 : f->offset; /* an edit's, or read from XML */
@@ -671,7 +896,18 @@ void ebts__v_check_record_fields(V *v, long rec)
         }
         ebts__field_rule tmp;
         const struct centry *m;
-        const ebts__field_rule *rule = lookup(v, r->type, f->number, &tmp, !v->tot_known, &m);
+        const ebts__field_rule *rule;
+        struct vmemo *mm = memo && i < VMEMO ? &memo[i] : NULL;
+        if (mm && mm->m && mm->number == f->number) {
+            m = mm->m;
+            rule = m->found ? &m->rule : NULL;
+        } else {
+            rule = lookup(v, r->type, f->number, &tmp, !v->tot_known, &m);
+            if (mm && m) {
+                mm->number = f->number;
+                mm->m = m;
+            }
+        }
         if (!rule) {
             check_controls(v, rec, f);
             if (v->tmpl && ebts__v_tmpl_find(v->tmpl->fields, r->type, f->number, ' '))
@@ -688,6 +924,8 @@ void ebts__v_check_record_fields(V *v, long rec)
                  "%s is only defined for IMT %s", rule->mnem, rule->imt);
             continue;
         }
+        if (m && m->walk[high] && field_clean(v, f, m, high))
+            continue; /* nothing to say */
         check_field(v, rec, f, rule, m);
     }
 }

@@ -393,7 +393,7 @@ const ebts__field_rule *ebts__v_lookup_rules(const V *v, unsigned rtype, unsigne
     return NULL;
 }
 
-int ebts__v_forbidden(const V *v, unsigned rtype, unsigned field)
+int ebts__v_forbidden_in(const V *v, unsigned rtype, unsigned field)
 {
     for (size_t i = 0; i < v->p->nforbid; i++)
         if (v->p->forbid[i].rtype == rtype && v->p->forbid[i].field == field &&

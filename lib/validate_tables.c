@@ -57,12 +57,14 @@ static totc *totc_build(const ebts_profile *p, const char *tot, int any_tot)
         struct centry *e = &t->e[i];
         const ebts__field_rule *r = &e->rule;
         for (int high = 0; e->found && high < 2; high++) {
+            chk *first = k;
             e->ck[high] = k;
             if (!r->nitems)
                 ebts__v_chk_make(&v, k++, r->ctype, r->sca, r->minlen, r->maxlen, r->values,
                          EBTS__DATE_NONE, NULL, high);
             for (size_t j = 0; j < r->nitems && j < CHK_ITEMS; j++)
                 ebts__v_chk_item(&v, k++, &r->items[j], high);
+            ebts__v_walk_make(e, first, high);
         }
     }
     static const unsigned req_types[] = {1, 2, 10};

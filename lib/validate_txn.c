@@ -101,14 +101,15 @@ static const struct reqlist *required_list(const V *v, const ebts_record *r)
 void ebts__v_check_mandatory(V *v, long rec)
 {
     const ebts_record *r = v->t->recs[rec];
-    /* Which fields 1-1023 the record holds, marked once instead of a scan per rule. */
-    uint64_t has[16] = {0};
+    /* Which fields 1-255 the record holds, marked once instead of a scan per rule (a larger
+     * number is looked for). */
+    uint64_t has[4] = {0};
     for (uint32_t i = 0; i < r->nfields; i++) {
         const ebts_field *f = &r->fields[i];
-        if (f->number > 0 && f->number < 1024 && !(f->flags & EBTS__F_MALFORMED))
+        if (f->number > 0 && f->number < 256 && !(f->flags & EBTS__F_MALFORMED))
             has[f->number >> 6] |= (uint64_t)1 << (f->number & 63);
     }
-#define HAS(n) ((n) < 1024 ? (has[(n) >> 6] >> ((n) & 63) & 1) : ebts_record_field(r, n) != NULL)
+#define HAS(n) ((n) < 256 ? (has[(n) >> 6] >> ((n) & 63) & 1) : ebts_record_field(r, n) != NULL)
     const char *why = v->why;
     const struct reqlist *l = required_list(v, r);
     for (size_t i = 0; l && i < l->n; i++) {
@@ -117,8 +118,8 @@ void ebts__v_check_mandatory(V *v, long rec)
             missing(v, rec, e->field, e->star ? NULL : why);
     }
     unsigned seen = 0;
-    for (const ebts__field_rule *x = ebts__v_first_rule_at(r->type, 0); !l && x->rtype == r->type;
-         x++) {
+    for (const ebts__field_rule *x = l ? NULL : ebts__v_first_rule_at(r->type, 0);
+         x && x->rtype == r->type; x++) {
         if (x->field == seen || x->field == 1)
             continue;
         seen = x->field;
@@ -466,27 +467,35 @@ static long day_number(const unsigned char *p)
     return 365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d - 1;
 }
 
+void ebts__v_doa_setup(V *v)
+{
+    ebts_span dat = ebts_field_value(ebts_record_field(v->t->recs[0], 5));
+    if (strcmp(v->tot, " CAR ") != 0 || v->p->version == 2011 || !valid_date(dat.ptr, dat.len, 0))
+        return;
+    v->dat = dat.ptr;
+    v->dat_day = day_number(dat.ptr);
+}
+
 /* The FBI's pre-check of a CAR: a date of arrest (2.045 DOA, else 2.038 DPR, the date printed)
  * more than seven days before the transaction's date (1.005 DAT) is rejected with L0013, as the
  * published errt-doa sample shows ("L0013 DOA/DPR of [20090210] older than 7 days"). */
 void ebts__v_check_doa_age(V *v, long rec)
 {
-    if (strcmp(v->tot, " CAR ") != 0 || v->p->version == 2011)
+    if (!v->dat) /* not a CAR, no valid DAT (DATE_INVALID or FIELD_MISSING), or ansi-nist-2011 */
         return;
     const ebts_record *r = v->t->recs[rec];
     const ebts_field *f = ebts_record_field(r, 45);
     if (!f)
         f = ebts_record_field(r, 38);
     ebts_span doa = ebts_field_value(f);
-    ebts_span dat = ebts_field_value(ebts_record_field(v->t->recs[0], 5));
-    if (!f || !valid_date(doa.ptr, doa.len, 0) || !valid_date(dat.ptr, dat.len, 0))
+    if (!f || !valid_date(doa.ptr, doa.len, 0))
         return; /* DATE_INVALID or FIELD_MISSING say what is wrong */
-    long days = day_number(dat.ptr) - day_number(doa.ptr);
+    long days = v->dat_day - day_number(doa.ptr);
     if (days > 7)
         DIAG(v, EBTS__C_DOA_TOO_OLD, EBTS__AT_FIELD(off_of(v, f, doa), rec, 2, f->number),
              "%s %.8s is %ld days before DAT %.8s: the FBI rejects a CAR whose %s is more than "
              "seven days old (L0013)",
-             f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days, (const char *)dat.ptr,
+             f->number == 45 ? "DOA" : "DPR", (const char *)doa.ptr, days, (const char *)v->dat,
              f->number == 45 ? "DOA" : "DPR");
 }
 
