@@ -604,8 +604,10 @@ static ebts_record *parse_tagged(P *p, size_t off, long rec, size_t next_cnt, si
     uint32_t prev = 0; /* the last tagged field's number, while they ascend */
     int ascending = 1;
     p->nfs = 0;
+#if defined(__SSE2__)
     const size_t max_fields = p->o->max_fields;
     const int short_ok = p->o->max_items > 0 && !(p->o->flags & EBTS__READ_GENERAL);
+#endif
     /* the fields are written where they stay, at the top of the arena */
     size_t avail;
     p->fs = ebts__arena_room(&p->t->arena, 64 * sizeof *p->fs, &avail);

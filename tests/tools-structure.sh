@@ -1,10 +1,22 @@
 #!/bin/sh
 # The shape the library keeps: no cycle between its modules (an object file of lib/ per module;
 # an edge where one uses a symbol another defines) and no function in lib/ over 150 lines.
-# Run from the project root after the library is built: BUILD=build sh tests/tools-structure.sh
+# Every file of lib/ also compiles, warnings as errors, without the SSE2 paths: the plain loops
+# other processors take. Run from the project root after the library is built:
+# BUILD=build sh tests/tools-structure.sh
 BUILD=${BUILD:-build}
 . "$(dirname "$0")/lib.sh"
 MAXLEN=150
+CC=${CC:-cc}
+# plain FILE...: each file compiled as a processor without SSE2 would compile it
+plain() {
+    for f in "$@"; do
+        $CC -std=c11 -D_POSIX_C_SOURCE=200809L -Iinclude -Ilib -I"$BUILD/gen" \
+            $(${PKG_CONFIG:-pkg-config} --cflags libxml-2.0) -Wall -Wextra -Werror \
+            -Wno-unused-parameter -U__SSE2__ -U__AVX2__ -U__AVX512BW__ -fsyntax-only "$f" 2>&1 ||
+            echo "$f: does not compile without SSE2"
+    done
+}
 
 # cycles EDGES: each module that reaches itself, with the others of its cycle
 cycles() {
@@ -32,6 +44,8 @@ if [ "$(cycles "$T/e" | wc -l)" = 3 ] && ! cycles "$T/e" | grep -q '^d'; then ok
 { echo 'static int f(int a,'; echo '             int b)'; echo '{'; i=0
   while [ $i -lt 149 ]; do echo '    x("{");'; i=$((i + 1)); done; echo '}'; echo 'int g(void)'; echo '{'; echo '}'; } > "$T/l.c"
 if long "$T/l.c" | grep -q ':3: 151 lines:.*int f'; then ok; else bad "length check misses a 151-line function"; long "$T/l.c"; fi
+printf 'int f(void);\nint f(void)\n{\n    int only_simd = 1;\n#if defined(__SSE2__)\n    return only_simd;\n#endif\n    return 0;\n}\n' > "$T/p.c"
+if plain "$T/p.c" | grep -q 'does not compile'; then ok; else bad "the check without SSE2 misses a variable only SSE2 uses"; fi
 
 for o in "$BUILD"/lib/*.o; do
     nm "$o" | awk -v m="$(basename "$o" .o)" '$1 == "U" { print "U", m, $2 } NF == 3 && $2 ~ /^[TDBRC]$/ { print "D", m, $3 }'
@@ -44,6 +58,9 @@ cycles "$T/edges" > "$T/cycles"
 if [ -s "$T/cycles" ]; then bad "modules in a cycle (module: the others of its cycle)"; sed 's/^/  /' "$T/cycles"; else ok; fi
 long lib/*.c > "$T/long"
 if [ -s "$T/long" ]; then bad "functions over $MAXLEN lines"; sed 's/^/  /' "$T/long"; else ok; fi
+
+plain lib/*.c > "$T/plain"
+if [ -s "$T/plain" ]; then bad "lib/ without SSE2"; sed 's/^/  /' "$T/plain"; else ok; fi
 
 echo "tools-structure: $pass passed, $fail failed"
 [ "$fail" = 0 ]
