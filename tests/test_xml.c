@@ -5,18 +5,6 @@
 #include "internal.h"
 #include "testutil.h"
 
-static size_t differences(const ebts_txn *a, const ebts_txn *b)
-{
-    ebts_diff_options o = {EBTS_DIFF_RECORDS_ONLY, NULL, 0}; /* CNT is derived in the XML */
-    ebts_diff_result *d = ebts_diff(a, b, &o, NULL);
-    size_t n = ebts_diff_count(d);
-    char line[512];
-    for (size_t i = 0; i < n && i < 5; i++)
-        fprintf(stderr, "  %s\n", ebts_difference_format(ebts_diff_at(d, i), 0, line, sizeof line));
-    ebts_diff_free(d);
-    return n;
-}
-
 START_TEST(every_fixture_round_trips_through_xml)
 {
     char **files;
@@ -32,10 +20,10 @@ START_TEST(every_fixture_round_trips_through_xml)
         ebts_error err = {0};
         ebts_txn *b = ebts_read_buffer(xml, xn, EBTS_READ_XML, &err);
         ck_assert_msg(b != NULL, "%s: XML does not read back: %s", files[i], err.msg);
-        ck_assert_msg(differences(a, b) == 0, "%s: differs after XML", files[i]);
+        ck_assert_msg(tu_differences(a, b) == 0, "%s: differs after XML", files[i]);
         /* and it is detected without the flag */
         ebts_txn *c = ebts_read_buffer(xml, xn, 0, NULL);
-        ck_assert_msg(c && differences(a, c) == 0, "%s: XML not detected", files[i]);
+        ck_assert_msg(c && tu_differences(a, c) == 0, "%s: XML not detected", files[i]);
         ebts_txn_free(c);
         ebts_txn_free(b);
         ebts_free(xml);
@@ -204,7 +192,7 @@ START_TEST(values_the_mapping_cannot_carry_use_the_carrier)
     ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"1.005\" encoding=\"text\">2026011</lebts:Field>"));
     ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.902\" encoding=\"base64\">AQL/</lebts:Field>"));
     ebts_txn *b = ebts_read_buffer(xml, xn, 0, NULL);
-    ck_assert_uint_eq(differences(a, b), 0);
+    ck_assert_uint_eq(tu_differences(a, b), 0);
     free(s);
     ebts_free(xml);
     ebts_txn_free(a);
@@ -255,7 +243,7 @@ START_TEST(values_convert_between_the_xsd_and_ebts_forms)
     ck_assert_ptr_null(strstr(s, "lebts:Field tag=\"2.074\""));
     ebts_txn *b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
     ck_assert_ptr_nonnull(b);
-    ck_assert_uint_eq(differences(a, b), 0);
+    ck_assert_uint_eq(tu_differences(a, b), 0);
     ebts_txn_free(b);
     /* the XSD's other forms: an integer's leading zeros, xs:boolean 0 */
     char *t1 = replaced(s, "<ebts:FrictionRidgePositionCode>3<", "<ebts:FrictionRidgePositionCode>007<");
@@ -296,7 +284,7 @@ START_TEST(values_convert_between_the_xsd_and_ebts_forms)
     ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.026\" encoding=\"text\">TAT  RF</lebts:Field>"));
     b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
     ck_assert_ptr_nonnull(b);
-    ck_assert_uint_eq(differences(a, b), 0);
+    ck_assert_uint_eq(tu_differences(a, b), 0);
     ebts_txn_free(b);
     free(s);
     /* one digit would read back as two: carried too */
@@ -304,7 +292,7 @@ START_TEST(values_convert_between_the_xsd_and_ebts_forms)
     s = xml_text(a, &xn);
     ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"2.074\" encoding=\"text\">3</lebts:Field>"));
     b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
-    ck_assert_uint_eq(differences(a, b), 0);
+    ck_assert_uint_eq(tu_differences(a, b), 0);
     ebts_txn_free(b);
     free(s);
     ebts_txn_free(a);
@@ -324,7 +312,7 @@ static void assert_xml_round_trip_exact(const ebts_txn *a, const char *what)
     unsigned char *w2 = tu_write(b, EBTS_FORMAT_TRADITIONAL, &n2);
     ck_assert_msg(n1 == n2 && memcmp(w1, w2, n1) == 0, "%s: traditional bytes differ after XML",
                   what);
-    ck_assert_uint_eq(differences(a, b), 0);
+    ck_assert_uint_eq(tu_differences(a, b), 0);
     ebts_free(w2);
     ebts_txn_free(b);
     ebts_free(xml);
@@ -374,7 +362,7 @@ START_TEST(penetration_is_a_fraction_in_ebts_10_xml)
         ck_assert_msg(strstr(s, x10[k]) != NULL, "%s: no %s", v[k], x10[k]);
         ebts_txn *b = ebts_read_buffer((const unsigned char *)s, xn, EBTS_READ_XML, NULL);
         ck_assert_ptr_nonnull(b);
-        ck_assert_uint_eq(differences(a, b), 0);
+        ck_assert_uint_eq(tu_differences(a, b), 0);
         ebts_txn_free(b);
         free(s);
     }
@@ -466,7 +454,7 @@ START_TEST(what_the_reader_repaired_survives_xml)
         ebts_error err = {0};
         ebts_txn *b = ebts_read_buffer(xml, xn, EBTS_READ_XML, &err);
         ck_assert_msg(b != NULL, "%s: %s", files[i], err.msg);
-        ck_assert_msg(differences(a, b) == 0, "%s: differs after XML", files[i]);
+        ck_assert_msg(tu_differences(a, b) == 0, "%s: differs after XML", files[i]);
         ebts_txn_free(b);
         ebts_free(xml);
         ebts_txn_free(a);
@@ -564,7 +552,7 @@ START_TEST(utf16_xml_is_detected_in_either_byte_order)
             ebts_txn *b = ebts_read_buffer(u16, k, 0, &err);
             ck_assert_msg(b != NULL, "UTF-16%s%s: %s %s", le ? "LE" : "BE", bom ? " with BOM" : "",
                           err.code, err.msg);
-            ck_assert_msg(differences(a, b) == 0, "UTF-16%s%s differs", le ? "LE" : "BE",
+            ck_assert_msg(tu_differences(a, b) == 0, "UTF-16%s%s differs", le ? "LE" : "BE",
                           bom ? " with BOM" : "");
             ebts_txn_free(b);
         }
@@ -712,7 +700,7 @@ START_TEST(finger_entry_is_pat_beside_a_pattern_else_fgp)
         ck_assert_msg(strstr(x, c[i].xml) != NULL, "%s: no %s in\n%s", c[i].file, c[i].xml, x);
         ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
         ck_assert_ptr_nonnull(back);
-        ck_assert_uint_eq(differences(t, back), 0);
+        ck_assert_uint_eq(tu_differences(t, back), 0);
         ebts_txn_free(back);
         free(x);
         ebts_free(xml);
@@ -737,13 +725,7 @@ START_TEST(pat_without_pattern_is_carried)
                 strcmp(ebts_report_diag(r, i)->tag, "2.034") == 0;
     ck_assert(said);
     ebts_report_free(r);
-    size_t xn;
-    unsigned char *xml = tu_write(t, EBTS_FORMAT_XML | EBTS_WRITE_XML_10, &xn);
-    ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
-    ck_assert_ptr_nonnull(back);
-    ck_assert_uint_eq(differences(t, back), 0);
-    ebts_txn_free(back);
-    ebts_free(xml);
+    ck_assert_uint_eq(tu_xml_round_trip(t, EBTS_FORMAT_XML | EBTS_WRITE_XML_10), 0);
     ebts_txn_free(t);
 }
 END_TEST
@@ -771,7 +753,7 @@ START_TEST(aka_fourth_and_fifth_names_are_given_names)
         ck_assert_ptr_null(strstr(x, "ImportanceName"));
         ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
         ck_assert_ptr_nonnull(back);
-        ck_assert_uint_eq(differences(t, back), 0);
+        ck_assert_uint_eq(tu_differences(t, back), 0);
         ebts_txn_free(back);
         free(x);
         ebts_free(xml);

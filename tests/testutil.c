@@ -122,6 +122,31 @@ unsigned char *tu_write(const ebts_txn *t, unsigned flags, size_t *len)
     return out;
 }
 
+size_t tu_differences(const ebts_txn *a, const ebts_txn *b)
+{
+    ebts_diff_options o = {EBTS_DIFF_RECORDS_ONLY, NULL, 0};
+    ebts_diff_result *d = ebts_diff(a, b, &o, NULL);
+    size_t n = ebts_diff_count(d);
+    char line[512];
+    for (size_t i = 0; i < n && i < 5; i++)
+        fprintf(stderr, "  %s\n", ebts_difference_format(ebts_diff_at(d, i), 0, line, sizeof line));
+    ebts_diff_free(d);
+    return n;
+}
+
+size_t tu_xml_round_trip(const ebts_txn *t, unsigned flags)
+{
+    size_t xn;
+    unsigned char *xml = tu_write(t, flags, &xn);
+    ck_assert_ptr_nonnull(xml);
+    ebts_txn *back = ebts_read_buffer(xml, xn, EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(back);
+    size_t n = tu_differences(t, back);
+    ebts_txn_free(back);
+    ebts_free(xml);
+    return n;
+}
+
 void tu_assert_writes(const ebts_txn *t, const void *want, size_t n)
 {
     size_t wl = 0;

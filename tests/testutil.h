@@ -25,6 +25,12 @@ const char *tu_diags(const ebts_txn *t, char *buf, size_t size);
 unsigned char *tu_write(const ebts_txn *t, unsigned flags, size_t *len);
 /* Assert that t writes (traditional) exactly the n bytes at want. */
 void tu_assert_writes(const ebts_txn *t, const void *want, size_t n);
+/* The differences ebts-diff finds between a and b's records (1.003 CNT, which XML derives,
+ * left out), the first five printed to stderr. */
+size_t tu_differences(const ebts_txn *a, const ebts_txn *b);
+/* Write t as XML with flags (EBTS_FORMAT_XML and a version flag), assert that it reads back,
+ * and return the differences of what it reads back to. */
+size_t tu_xml_round_trip(const ebts_txn *t, unsigned flags);
 /* A value as a NUL-terminated string in a static buffer (tests only). */
 const char *tu_str(ebts_span s);
 
