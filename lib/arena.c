@@ -62,6 +62,22 @@ static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
 static kept_block kept[KEEP_SLOTS]; /* oldest first */
 static size_t kept_n, kept_bytes, keep_max = EBTS_KEEP_MEMORY_DEFAULT;
 
+/* A process that forks while another of its threads holds the lock would leave the child a
+ * lock nobody releases: fork waits for it, as it does for malloc's. */
+static pthread_once_t kept_fork_once = PTHREAD_ONCE_INIT;
+static void kept_lock_take(void)
+{
+    pthread_mutex_lock(&kept_lock);
+}
+static void kept_lock_give(void)
+{
+    pthread_mutex_unlock(&kept_lock);
+}
+static void kept_fork_safe(void)
+{
+    (void)pthread_atfork(kept_lock_take, kept_lock_give, kept_lock_give);
+}
+
 /* Pages of a block while it is kept: the kernel may take them back (they then read as zeros,
  * and nothing reads a block before writing it); under AddressSanitizer, any use is reported. */
 static void kept_advise(void *p, size_t size, int keeping)
@@ -131,6 +147,7 @@ void ebts__block_put(void *p, size_t size)
     if (!p)
         return;
     if (size >= KEEP_MIN) {
+        pthread_once(&kept_fork_once, kept_fork_safe);
         kept_advise(p, size, 1);
         pthread_mutex_lock(&kept_lock);
         if (size <= keep_max) {
