@@ -566,6 +566,9 @@ static void validate_tool(const char *tool, const buf *b)
         abort();
     close(fd);
     double scan = scan_mbps(b);
+    /* the child's peak RSS counts what it had from this process before its exec: the blocks
+       the library keeps for the next transaction would be the tool's peak */
+    size_t keep = ebts_keep_memory(0);
     double t0 = now();
     pid_t pid = fork();
     if (pid == 0) {
@@ -578,6 +581,7 @@ static void validate_tool(const char *tool, const buf *b)
     struct rusage ru;
     wait4(pid, &status, 0, &ru);
     double secs = now() - t0;
+    ebts_keep_memory(keep);
     unlink(path);
     /* 0 = valid, 1 = findings; anything else means the tool did not run, and a number
        measured from it would be a lie. */

@@ -158,6 +158,15 @@ EBTS_API void ebts_txn_free(ebts_txn *t);
 /** Free bytes the library returned (ebts_write_buffer). NULL is a no-op. */
 EBTS_API void ebts_free(void *p);
 
+/** Freed transactions' large blocks (2 MiB and more: the copy of a large input, the memory of
+ *  its fields) are kept for the transactions read after them, up to this many bytes in all,
+ *  so that these find memory the kernel need not map and zero again. While kept, their pages
+ *  are offered back to the kernel, which takes them when it needs memory (Linux MADV_FREE). */
+#define EBTS_KEEP_MEMORY_DEFAULT ((size_t)256 << 20)
+/** Set that bound for the process, releasing what is kept beyond it; 0 keeps nothing and
+ *  releases all. Returns the bound before. Thread-safe. */
+EBTS_API size_t ebts_keep_memory(size_t max_bytes);
+
 /* ------------------------------------------------------------------------------------------ */
 /* Walking a transaction                                                                       */
 

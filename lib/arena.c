@@ -9,12 +9,17 @@
 #if defined(__linux__)
 #include <sys/mman.h>
 #endif
+#include <pthread.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 #include "internal.h"
 
 struct ebts__chunk {
     ebts__chunk *next;
     unsigned char *data; /* just after the header, 16-byte aligned; or at a huge page */
     size_t size, used;
+    size_t block; /* the allocation's size when it came from ebts__block_get, else 0 */
 };
 
 #define CHUNK_HDR ((sizeof(ebts__chunk) + 15u) & ~(size_t)15u)
@@ -38,6 +43,164 @@ void ebts__huge_pages(void *p, size_t size)
 #endif
 }
 
+/* Large blocks kept for reuse. A large transaction's memory is written once into fresh pages,
+ * which the kernel maps and zeroes first: a pass over the memory that a copy into used memory
+ * does not make (docs/performance.md). A program that reads transactions one after another
+ * would pay it for each, since malloc returns blocks this large to the kernel when they are
+ * freed. So blocks of 2 MiB and more freed by a transaction are kept, up to keep_max bytes in
+ * all, for the next one; while kept, their pages are given to the kernel to take back lazily
+ * (MADV_FREE), so that memory the system needs is not held. ebts_keep_memory sets the bound. */
+#define KEEP_MIN HUGE_PAGE
+#define KEEP_SLOTS 16
+
+typedef struct kept_block {
+    void *p;
+    size_t size;
+} kept_block;
+
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+static kept_block kept[KEEP_SLOTS]; /* oldest first */
+static size_t kept_n, kept_bytes, keep_max = EBTS_KEEP_MEMORY_DEFAULT;
+
+/* A process that forks while another of its threads holds the lock would leave the child a
+ * lock nobody releases: fork waits for it, as it does for malloc's. */
+static pthread_once_t kept_fork_once = PTHREAD_ONCE_INIT;
+static void kept_lock_take(void)
+{
+    pthread_mutex_lock(&kept_lock);
+}
+static void kept_lock_give(void)
+{
+    pthread_mutex_unlock(&kept_lock);
+}
+static void kept_fork_safe(void)
+{
+    (void)pthread_atfork(kept_lock_take, kept_lock_give, kept_lock_give);
+}
+
+/* Pages of a block while it is kept: the kernel may take them back (they then read as zeros,
+ * and nothing reads a block before writing it); under AddressSanitizer, any use is reported. */
+static void kept_advise(void *p, size_t size, int keeping)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    if (keeping)
+        ASAN_POISON_MEMORY_REGION(p, size);
+    else
+        ASAN_UNPOISON_MEMORY_REGION(p, size);
+#endif
+#if defined(__linux__) && defined(MADV_FREE)
+    if (keeping) {
+        const uintptr_t page = 4096;
+        uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
+        uintptr_t hi = ((uintptr_t)p + size) & ~(page - 1);
+        if (hi > lo)
+            (void)madvise((void *)lo, hi - lo, MADV_FREE);
+    }
+#endif
+    (void)p;
+    (void)size;
+    (void)keeping;
+}
+
+/* Under the lock: the oldest kept block, taken out, when every slot is used or `room` bytes
+ * more would pass keep_max; else none (NULL). */
+static kept_block kept_evict(size_t room)
+{
+    kept_block b = {NULL, 0};
+    if (kept_n > 0 && (kept_n == KEEP_SLOTS || kept_bytes + room > keep_max)) {
+        b = kept[0];
+        memmove(kept, kept + 1, (kept_n - 1) * sizeof *kept);
+        kept_n--;
+        kept_bytes -= b.size;
+    }
+    return b;
+}
+
+void *ebts__block_get(size_t n, size_t *size)
+{
+    if (n >= KEEP_MIN) {
+        pthread_mutex_lock(&kept_lock);
+        size_t best = kept_n;
+        for (size_t i = 0; i < kept_n; i++) /* the smallest that fits, and not twice too big */
+            if (kept[i].size >= n && kept[i].size - n <= n &&
+                (best == kept_n || kept[i].size < kept[best].size))
+                best = i;
+        if (best < kept_n) {
+            kept_block b = kept[best];
+            memmove(kept + best, kept + best + 1, (kept_n - best - 1) * sizeof *kept);
+            kept_n--;
+            kept_bytes -= b.size;
+            pthread_mutex_unlock(&kept_lock);
+            kept_advise(b.p, b.size, 0);
+            *size = b.size;
+            return b.p;
+        }
+        pthread_mutex_unlock(&kept_lock);
+    }
+    void *p = malloc(n ? n : 1);
+    *size = p ? n : 0;
+    return p;
+}
+
+void ebts__block_put(void *p, size_t size)
+{
+    if (!p)
+        return;
+    if (size >= KEEP_MIN) {
+        pthread_once(&kept_fork_once, kept_fork_safe);
+        kept_advise(p, size, 1);
+        pthread_mutex_lock(&kept_lock);
+        if (size <= keep_max) {
+            for (;;) {
+                kept_block old = kept_evict(size);
+                if (!old.p)
+                    break;
+                pthread_mutex_unlock(&kept_lock);
+                kept_advise(old.p, old.size, 0);
+                free(old.p);
+                pthread_mutex_lock(&kept_lock);
+            }
+            if (kept_n < KEEP_SLOTS && kept_bytes + size <= keep_max) {
+                kept[kept_n].p = p;
+                kept[kept_n].size = size;
+                kept_n++;
+                kept_bytes += size;
+                p = NULL;
+            }
+        }
+        pthread_mutex_unlock(&kept_lock);
+        if (p)
+            kept_advise(p, size, 0);
+    }
+    free(p);
+}
+
+size_t ebts__kept_bytes(void)
+{
+    pthread_mutex_lock(&kept_lock);
+    size_t n = kept_bytes;
+    pthread_mutex_unlock(&kept_lock);
+    return n;
+}
+
+size_t ebts_keep_memory(size_t max_bytes)
+{
+    pthread_mutex_lock(&kept_lock);
+    size_t was = keep_max;
+    keep_max = max_bytes;
+    for (;;) {
+        kept_block old = kept_evict(0);
+        if (!old.p)
+            break;
+        pthread_mutex_unlock(&kept_lock);
+        kept_advise(old.p, old.size, 0);
+        free(old.p);
+        pthread_mutex_lock(&kept_lock);
+    }
+    pthread_mutex_unlock(&kept_lock);
+    return was;
+}
+
 void ebts__arena_init(ebts__arena *a, size_t first)
 {
     a->head = NULL;
@@ -59,9 +222,12 @@ static ebts__chunk *new_chunk(ebts__arena *a, size_t size)
     int huge = want >= HUGE_PAGE;
     if (huge)
         want = (want + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-    ebts__chunk *c = malloc(CHUNK_HDR + want + (huge ? HUGE_PAGE : 0));
+    size_t block = 0;
+    ebts__chunk *c = huge ? ebts__block_get(CHUNK_HDR + want + HUGE_PAGE, &block)
+                          : malloc(CHUNK_HDR + want);
     if (!c)
         return NULL;
+    c->block = block;
     c->data = (unsigned char *)c + CHUNK_HDR;
     if (huge) {
         uintptr_t at = ((uintptr_t)c->data + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
@@ -133,7 +299,10 @@ void ebts__arena_free(ebts__arena *a)
     ebts__chunk *c = a->head;
     while (c) {
         ebts__chunk *n = c->next;
-        free(c);
+        if (c->block)
+            ebts__block_put(c, c->block);
+        else
+            free(c);
         c = n;
     }
     a->head = NULL;

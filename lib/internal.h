@@ -67,6 +67,12 @@ void ebts__arena_take(ebts__arena *a, size_t size);
 void ebts__arena_free(ebts__arena *a);
 /* Ask for transparent huge pages over the 2 MiB-aligned part of a large block (advice only). */
 void ebts__huge_pages(void *p, size_t size);
+/* A block of n bytes or more (*size: how many), kept from an earlier ebts__block_put when one
+ * fits, else malloc'd; NULL without memory. Free it with ebts__block_put and that size, or with
+ * free(). */
+void *ebts__block_get(size_t n, size_t *size);
+void ebts__block_put(void *p, size_t size);
+size_t ebts__kept_bytes(void); /* what is kept now (tests) */
 
 /* ---- growable byte buffer (write paths) */
 typedef struct ebts__buf {
@@ -273,6 +279,7 @@ uint32_t *ebts__ixpool_ref(ebts__ixpool *pool);
 
 struct ebts_txn {
     unsigned char *owned;       /* the input buffer when the transaction owns it */
+    size_t owned_block;         /* its size when it came from ebts__block_get, else 0 */
     const unsigned char *buf;
     size_t len;
     ebts__arena arena;
@@ -402,13 +409,14 @@ enum { EBTS__CANNOT = 0, EBTS__COULD = 1, EBTS__UNDECIDED = -1 /* more bytes wou
 /* Of p[0..n), gzip inflated, in the encodings flags allow (EBTS_READ_TRADITIONAL ...; none: all
  * of them). Undecided after a few kilobytes is EBTS__COULD: the read goes on. */
 int ebts__txn_could_begin(const unsigned char *p, size_t n, unsigned flags);
-/* Load everything from fd/FILE into a malloc'd buffer. With txn_flags (the read flags), the
+/* Load everything from fd/FILE into a malloc'd buffer of *size bytes (size may be NULL; free
+ * it with free(), or with ebts__block_put and *size). With txn_flags (the read flags), the
  * input is a transaction: input whose first bytes cannot begin one is refused after them
  * (NOT_TRANSACTION), and a regular file larger than max from its size (INPUT_TOO_LARGE). */
 int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char **out, size_t *len,
-                  ebts_error *err);
+                  size_t *size, ebts_error *err);
 int ebts__load_stream(FILE *fp, size_t max, const unsigned *txn_flags, unsigned char **out,
-                      size_t *len, ebts_error *err);
+                      size_t *len, size_t *size, ebts_error *err);
 /* If buf is gzip, inflate into a new buffer: 1 inflated, 0 not gzip, -1 error. The inflated
  * bytes are a transaction read with flags: refused (NOT_TRANSACTION) once their first bytes
  * cannot begin one. */

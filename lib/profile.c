@@ -410,7 +410,7 @@ ebts_profile *ebts_profile_load(const char *path, ebts_error *err)
         ebts__error_set(err, EBTS__C_IO_ERROR, 0, -1, NULL, "cannot open profile %s", path);
         return NULL;
     }
-    int rc = ebts__load_stream(fp, 16u << 20, NULL, &buf, &n, err);
+    int rc = ebts__load_stream(fp, 16u << 20, NULL, &buf, &n, NULL, err);
     fclose(fp);
     if (rc < 0)
         return NULL;

@@ -46,9 +46,10 @@ static void adopt(unsigned char **owned, const unsigned char **buf, size_t *len,
 
 static ebts_txn *finish(ebts_txn *t, const ebts_read_options *o, ebts_error *err);
 
-/* Takes ownership of `owned` (may be NULL when borrowing buf). */
-static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size_t len,
-                            const ebts_read_options *o, ebts_error *err)
+/* Takes ownership of `owned` (may be NULL when borrowing buf), a block of `block` bytes from
+ * ebts__block_get, or 0 when it came from malloc. */
+static ebts_txn *read_owned(unsigned char *owned, size_t block, const unsigned char *buf,
+                            size_t len, const ebts_read_options *o, ebts_error *err)
 {
     unsigned char *tmp = NULL;
     size_t tmplen = 0;
@@ -63,8 +64,10 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         free(owned);
         return NULL;
     }
-    if (z > 0)
+    if (z > 0) {
         adopt(&owned, &buf, &len, tmp, tmplen);
+        block = 0;
+    }
     int auto_detect = !(o->flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE | EBTS_READ_XML));
     ebts_txn *t = NULL;
     if ((o->flags & EBTS_READ_XML) || (auto_detect && ebts__xml_detect(buf, len))) {
@@ -83,6 +86,7 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
             return NULL;
         }
         adopt(&owned, &buf, &len, tmp, tmplen);
+        block = 0;
     }
     t = ebts__txn_alloc();
     if (!t) {
@@ -91,6 +95,7 @@ static ebts_txn *read_owned(unsigned char *owned, const unsigned char *buf, size
         return NULL;
     }
     t->owned = owned;
+    t->owned_block = block;
     t->buf = buf;
     t->len = len;
     if (ebts__frame(t, o, err) < 0) {
@@ -133,13 +138,14 @@ ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_opt
                         (!(e.flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE)) &&
                          ebts__xml_detect(in, len)));
     if ((e.flags & EBTS_READ_BORROW) || xml) /* the XML reader keeps nothing of its input */
-        return read_owned(NULL, buf, len, &e, err);
+        return read_owned(NULL, 0, buf, len, &e, err);
     if (len > e.max_input) {
         ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, 0, -1, NULL,
                         "input of %zu bytes is larger than the limit of %zu", len, e.max_input);
         return NULL;
     }
-    unsigned char *copy = malloc(len ? len : 1);
+    size_t block;
+    unsigned char *copy = ebts__block_get(len, &block);
     if (!copy) {
         ebts__error_oom(err);
         return NULL;
@@ -147,35 +153,35 @@ ebts_txn *ebts_read_buffer_opts(const void *buf, size_t len, const ebts_read_opt
     ebts__huge_pages(copy, len); /* written once into fresh memory, as a file is (source.c) */
     if (len)
         memcpy(copy, buf, len);
-    return read_owned(copy, copy, len, &e, err);
+    return read_owned(copy, block, copy, len, &e, err);
 }
 
 ebts_txn *ebts_read_fd_opts(int fd, const ebts_read_options *o, ebts_error *err)
 {
     ebts_read_options e = effective(o);
     unsigned char *p = NULL;
-    size_t n = 0;
+    size_t n = 0, size = 0;
     if (fd < 0) {
         ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "file descriptor %d", fd);
         return NULL;
     }
-    if (ebts__load_fd(fd, e.max_input, &e.flags, &p, &n, err) < 0)
+    if (ebts__load_fd(fd, e.max_input, &e.flags, &p, &n, &size, err) < 0)
         return NULL;
-    return read_owned(p, p, n, &e, err);
+    return read_owned(p, size, p, n, &e, err);
 }
 
 ebts_txn *ebts_read_stream_opts(FILE *fp, const ebts_read_options *o, ebts_error *err)
 {
     ebts_read_options e = effective(o);
     unsigned char *p = NULL;
-    size_t n = 0;
+    size_t n = 0, size = 0;
     if (!fp) {
         ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "NULL stream");
         return NULL;
     }
-    if (ebts__load_stream(fp, e.max_input, &e.flags, &p, &n, err) < 0)
+    if (ebts__load_stream(fp, e.max_input, &e.flags, &p, &n, &size, err) < 0)
         return NULL;
-    return read_owned(p, p, n, &e, err);
+    return read_owned(p, size, p, n, &e, err);
 }
 
 ebts_txn *ebts_read_file_opts(const char *path, const ebts_read_options *o, ebts_error *err)

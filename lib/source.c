@@ -25,13 +25,15 @@ static int grow(unsigned char **p, size_t *cap, size_t need, int exact, size_t m
         c = c > SIZE_MAX / 2 ? need : c * 2;
     if (c > max + 1)
         c = max + 1;
-    unsigned char *q = realloc(*p, c ? c : 1);
+    size_t got = c;
+    /* the first allocation of a large file's size may be a block a transaction freed */
+    unsigned char *q = *p ? realloc(*p, c ? c : 1) : ebts__block_get(c, &got);
     if (!q) {
         ebts__error_oom(err);
         return -1;
     }
     *p = q;
-    *cap = c;
+    *cap = got;
     ebts__huge_pages(q, c); /* a large input is written once into fresh memory */
     return 0;
 }
@@ -222,7 +224,7 @@ static long read_stream(void *ctx, unsigned char *p, size_t n)
 /* first: a regular file's size and one byte to see its end, so that it is read into one
  * allocation (after its first bytes, for a transaction), or 0. txn_flags: see ebts__load_fd. */
 static int load(read_fn rd, void *ctx, size_t first, size_t max, const unsigned *txn_flags,
-                unsigned char **out, size_t *len, ebts_error *err)
+                unsigned char **out, size_t *len, size_t *size, ebts_error *err)
 {
     unsigned char *p = NULL;
     size_t cap = 0, n = 0;
@@ -255,6 +257,8 @@ static int load(read_fn rd, void *ctx, size_t first, size_t max, const unsigned 
     }
     *out = p;
     *len = n;
+    if (size)
+        *size = cap;
     return 0;
 fail:
     free(p);
@@ -275,7 +279,7 @@ static int file_left(int fd, uintmax_t *left)
 /* A regular file is read into one allocation of its size and one byte to see its end: what it
  * holds is still read to its end, whatever its size was when asked. */
 int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char **out, size_t *len,
-                  ebts_error *err)
+                  size_t *size, ebts_error *err)
 {
     uintmax_t left = 0;
     int regular = file_left(fd, &left);
@@ -286,11 +290,11 @@ int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char *
         return -1;
     }
     size_t first = !regular || left == 0 ? 0 : (size_t)left + 1;
-    return load(read_fd, &fd, first, max, txn_flags, out, len, err);
+    return load(read_fd, &fd, first, max, txn_flags, out, len, size, err);
 }
 
 int ebts__load_stream(FILE *fp, size_t max, const unsigned *txn_flags, unsigned char **out,
-                      size_t *len, ebts_error *err)
+                      size_t *len, size_t *size, ebts_error *err)
 {
-    return load(read_stream, fp, 0, max, txn_flags, out, len, err);
+    return load(read_stream, fp, 0, max, txn_flags, out, len, size, err);
 }

@@ -36,7 +36,10 @@ void ebts_txn_free(ebts_txn *t)
     ebts__arena_free(&t->arena);
     free(t->recs);
     free(t->dl.d);
-    free(t->owned);
+    if (t->owned_block)
+        ebts__block_put(t->owned, t->owned_block);
+    else
+        free(t->owned);
     free(t);
 }
 

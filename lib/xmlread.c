@@ -42,7 +42,8 @@ typedef struct val {
     const unsigned char *bytes; /* an image decoded into the transaction's arena (text NULL) */
     size_t nbytes;
     xmlNodePtr node; /* its element, alive while the record is built: its line when asked */
-    unsigned tagtype; /* a lebts:Field whose tag names another record type (14.005 in Type-2) */
+    unsigned tagtype; /* a lebts:Field whose tag names another record type (14.005 in Type-2, */
+    int foreign;      /* 0.005 too): that type, and 1 */
 } val;
 
 typedef struct R {
@@ -403,7 +404,7 @@ static val *add_val(R *r, unsigned field, size_t sub, int item, int conv, xmlNod
         r->cap = cap;
     }
     val *x = &r->v[r->nv++];
-    *x = (val){field, sub, item, conv, 0, "", NULL, 0, NULL, 0, node, 0};
+    *x = (val){field, sub, item, conv, 0, "", NULL, 0, NULL, 0, node, 0, 0};
     return x;
 }
 
@@ -934,9 +935,9 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
 }
 
 /* A lebts:Field tag: "T.N" or "T" alone (T the record's type), digits only; *f = N, or 0 for
- * "T" (bytes without a tag); *tt = T. A "T.N" of another type below 254 is a field of the
- * record whose tag names that type, as a traditional record may spell one (14.005 in Type-2).
- * -1 for anything else. */
+ * "T" (bytes without a tag); *tt = T. A "T.N" of another type below 254 (0 too) is a field of
+ * the record whose tag names that type, as a traditional record may spell one (14.005 or 0.005
+ * in Type-2). -1 for anything else. */
 static int carrier_tag(const xmlChar *tag, unsigned rtype, unsigned *f, unsigned *tt)
 {
     const char *s = (const char *)tag, *dot = s ? strchr(s, '.') : NULL;
@@ -944,7 +945,7 @@ static int carrier_tag(const xmlChar *tag, unsigned rtype, unsigned *f, unsigned
     if (tl == 0 || tl > 9 || !all_digits(tag, tl))
         return -1;
     *tt = (unsigned)strtoul(s, NULL, 10);
-    if (*tt != rtype && (!dot || *tt == 0 || *tt >= EBTS__TAGTYPE_BIG))
+    if (*tt != rtype && (!dot || *tt >= EBTS__TAGTYPE_BIG))
         return -1;
     *f = 0;
     if (!dot)
@@ -976,8 +977,10 @@ static void read_carrier_field(R *r, xmlNodePtr c, unsigned rtype)
     } else {
         size_t nv = r->nv;
         add_text(r, f, 0, strchr((const char *)tag, '.') ? -2 : -3, conv, c, text);
-        if (r->nv > nv)
+        if (r->nv > nv) {
             r->v[r->nv - 1].tagtype = tt;
+            r->v[r->nv - 1].foreign = tt != rtype;
+        }
     }
     free(text);
     xmlFree(tag);
@@ -1197,12 +1200,12 @@ static void foreign_tag(R *r, size_t ri, const val *x)
             "line %ld: tag %u.%u in a Type-%u record", line, x->tagtype, x->field, rec->type);
 }
 
-/* A lebts:Field whose tag names another record type than rtype (14.005 in Type-2): it has no
- * place among the record's numbers, and is added after the record's other fields, where the
- * writer puts it in the document. */
-static int foreign(const val *x, unsigned rtype)
+/* A lebts:Field whose tag names another record type than its record's (14.005 in Type-2): it
+ * has no place among the record's numbers, and is added after the record's other fields, where
+ * the writer puts it in the document. */
+static int foreign(const val *x)
 {
-    return x->item == -2 && x->tagtype && x->tagtype != rtype;
+    return x->item == -2 && x->foreign;
 }
 
 static int cmp_uint(const void *a, const void *b)
@@ -1220,7 +1223,7 @@ static int carried_sortable(R *r, const ebts_record *rec)
 {
     size_t n = 0, k;
     for (k = 0; k < r->nv; k++)
-        n += (r->v[k].item == -2 || r->v[k].item == -3) && !foreign(&r->v[k], rec->type);
+        n += (r->v[k].item == -2 || r->v[k].item == -3) && !foreign(&r->v[k]);
     if (n < 2)
         return 0;
     unsigned *num = malloc((n + rec->nfields) * sizeof *num);
@@ -1229,7 +1232,7 @@ static int carried_sortable(R *r, const ebts_record *rec)
     n = 0;
     for (k = 0; k < r->nv; k++) {
         const val *x = &r->v[k];
-        if (foreign(x, rec->type))
+        if (foreign(x))
             continue;
         if (x->item == -3 || (x->item == -2 && x->field <= 1)) {
             free(num);
@@ -1271,7 +1274,7 @@ static int build_carried(R *r, size_t ri, size_t from, int foreign_tags, ebts_er
     }
     for (size_t k = from; k < r->nv; k++) {
         const val *x = &r->v[k];
-        if ((x->item != -2 && x->item != -3) || foreign(x, rtype) != foreign_tags)
+        if ((x->item != -2 && x->item != -3) || foreign(x) != foreign_tags)
             continue;
         ebts__buf b = {0};
         if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom) {
@@ -1303,7 +1306,7 @@ static int build_carried(R *r, size_t ri, size_t from, int foreign_tags, ebts_er
             ebts__error_oom(err);
         if (b.oom || rc < 0)
             return -1;
-        if (x->item == -2 && x->tagtype && x->tagtype != rtype)
+        if (foreign(x))
             foreign_tag(r, ri, x);
         if (x->item != -3)
             check_value(r, ri, field_at(t->recs[ri], x->field, 0), x, 1);
@@ -1447,12 +1450,11 @@ static int build_field(R *r, size_t ri, size_t i, size_t j, ebts_error *err)
 /* Build the record's fields from the collected values into record ri. */
 static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
 {
-    unsigned rtype = r->t->recs[ri]->type;
     if (build_carried(r, ri, 0, 0, err) < 0)
         return -1;
     size_t keep = 0, nf = 0; /* the values of elements first, then the foreign tags' carriers */
     for (size_t k = 0; k < r->nv; k++)
-        nf += foreign(&r->v[k], rtype);
+        nf += foreign(&r->v[k]);
     val *later = nf ? malloc(nf * sizeof *later) : NULL;
     if (nf && !later) {
         ebts__error_oom(err);
@@ -1460,7 +1462,7 @@ static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
     }
     nf = 0;
     for (size_t k = 0; k < r->nv; k++) {
-        if (foreign(&r->v[k], rtype))
+        if (foreign(&r->v[k]))
             later[nf++] = r->v[k];
         else if (r->v[k].item < -1 && r->v[k].own)
             free(r->v[k].text);

@@ -2,6 +2,7 @@
  * numbers out of range. Every function in include/ebts.h is called that way in
  * every_public_function_refuses_bad_arguments, and header_functions_are_all_called checks so from
  * the header itself: a function added without such a call fails the suite. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,10 @@ static void reading(void)
     REFUSES(ebts_read_fd_opts(-5, NULL, &err) == NULL);
     ebts_txn_free(NULL);
     ebts_free(NULL);
+    /* any bound is taken, and given back by the next call */
+    size_t was = ebts_keep_memory(SIZE_MAX);
+    ck_assert_uint_eq(ebts_keep_memory(0), SIZE_MAX);
+    ck_assert_uint_eq(ebts_keep_memory(was), 0);
 }
 
 static void walking(void)

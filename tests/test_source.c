@@ -1,16 +1,20 @@
 /* Sources: path, fd, FILE*, buffer (copied or borrowed), gzip. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include "testutil.h"
+#include "internal.h" /* ebts__block_get, ebts__block_put, ebts__kept_bytes */
 
 #define SAMPLE "fixtures/samples/clean/idr-nomatch.eft"
 
@@ -486,6 +490,202 @@ START_TEST(stream_writes_record_by_record)
 }
 END_TEST
 
+/* A transaction of about `mb` MiB as bytes (ebts_free): a Type-1 whose field 1.020 holds items of
+ * eight bytes `c`, so that both its copy and its item index are large blocks. */
+static unsigned char *large_txn(size_t mb, char c, size_t *n)
+{
+    size_t items = (mb << 20) / 9;
+    unsigned char *v = malloc(items * 9);
+    ck_assert_ptr_nonnull(v);
+    for (size_t i = 0; i < items; i++) {
+        memset(v + i * 9, c, 8);
+        v[i * 9 + 8] = 0x1f;
+    }
+    ebts_txn *t = ebts_txn_new("0500", NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(ebts_txn_set_field(t, 0, 20, v, items * 9 - 1, NULL), 0);
+    unsigned char *w = tu_write(t, 0, n);
+    ebts_txn_free(t);
+    free(v);
+    return w;
+}
+
+/* Every item of 1.020 is eight bytes `c`, and t writes back to the n bytes at want. */
+static void holds_only(const ebts_txn *t, char c, const unsigned char *want, size_t n)
+{
+    ck_assert_ptr_nonnull(t);
+    const ebts_field *f = ebts_record_field(ebts_txn_record(t, 0), 20);
+    size_t items = ebts_field_item_count(f, 0);
+    ck_assert_uint_gt(items, 100000);
+    char eight[8];
+    memset(eight, c, 8);
+    for (size_t i = 0; i < items; i++) {
+        ebts_span s = ebts_field_item(f, 0, i);
+        if (s.len != 8 || memcmp(s.ptr, eight, 8) != 0)
+            ck_abort_msg("item %zu of %zu is not %c", i, items, c);
+    }
+    tu_assert_writes(t, want, n);
+}
+
+START_TEST(freed_blocks_are_kept_within_the_bound)
+{
+    size_t was = ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+    ck_assert_uint_eq(was, EBTS_KEEP_MEMORY_DEFAULT); /* the default, until set */
+    ebts_keep_memory(0);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    ck_assert_uint_eq(ebts_keep_memory(8u << 20), 0);
+    size_t size, again;
+    unsigned char *p = ebts__block_get(3u << 20, &size);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_uint_ge(size, 3u << 20);
+    memset(p, 'x', size);
+    ebts__block_put(p, size);
+    ck_assert_uint_eq(ebts__kept_bytes(), size);
+    /* asked again, or for a little less, it is given back */
+    unsigned char *q = ebts__block_get(2u << 20, &again);
+    ck_assert_ptr_eq(q, p);
+    ck_assert_uint_eq(again, size);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    /* not for much less: a 3 MiB block is not used for 1.4 MiB (that is malloc's) */
+    ebts__block_put(q, again);
+    unsigned char *small = ebts__block_get((size_t)1400 << 10, &again);
+    ck_assert_ptr_ne(small, p);
+    ck_assert_uint_eq(ebts__kept_bytes(), size);
+    ebts__block_put(small, again);
+    /* a block over the bound is freed, not kept; one that would pass it evicts the oldest */
+    unsigned char *big = ebts__block_get(9u << 20, &again);
+    ebts__block_put(big, again);
+    ck_assert_uint_eq(ebts__kept_bytes(), size);
+    unsigned char *six = ebts__block_get(6u << 20, &again);
+    ebts__block_put(six, again);
+    ck_assert_uint_eq(ebts__kept_bytes(), again); /* the 3 MiB one went */
+    /* a lower bound releases what passes it; 0 releases all */
+    ck_assert_uint_eq(ebts_keep_memory(4u << 20), 8u << 20);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    q = ebts__block_get(3u << 20, &again);
+    ebts__block_put(q, again);
+    ck_assert_uint_eq(ebts__kept_bytes(), again);
+    ebts_keep_memory(0);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+}
+END_TEST
+
+START_TEST(large_reads_after_another_hold_their_own_bytes)
+{
+    size_t na, nb;
+    unsigned char *a = large_txn(5, 'a', &na), *b = large_txn(5, 'b', &nb);
+    ck_assert_uint_eq(na, nb);
+    /* copied, then read from a file: each time in the blocks the one before freed */
+    ebts_txn *t = ebts_read_buffer(a, na, EBTS_READ_TRADITIONAL, NULL);
+    holds_only(t, 'a', a, na);
+    ebts_txn_free(t);
+    ck_assert_uint_ge(ebts__kept_bytes(), na);
+    t = ebts_read_buffer(b, nb, EBTS_READ_TRADITIONAL, NULL);
+    holds_only(t, 'b', b, nb);
+    ebts_txn_free(t);
+    char path[] = "/tmp/ebts-test-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, a, na), (ssize_t)na);
+    close(fd);
+    t = ebts_read_file(path, 0, NULL);
+    holds_only(t, 'a', a, na);
+    /* kept blocks are not shared: a second transaction alive beside the first */
+    ebts_txn *u = ebts_read_buffer(b, nb, EBTS_READ_TRADITIONAL, NULL);
+    holds_only(u, 'b', b, nb);
+    holds_only(t, 'a', a, na);
+    ebts_txn_free(t);
+    ebts_txn_free(u);
+    unlink(path);
+    ebts_keep_memory(0);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+    ebts_free(a);
+    ebts_free(b);
+}
+END_TEST
+
+typedef struct reader_arg {
+    const unsigned char *in;
+    size_t n;
+    char c;
+} reader_arg;
+
+static void *read_large_again(void *arg)
+{
+    const reader_arg *r = arg;
+    for (int i = 0; i < 6; i++) {
+        ebts_txn *t = ebts_read_buffer(r->in, r->n, EBTS_READ_TRADITIONAL, NULL);
+        holds_only(t, r->c, r->in, r->n);
+        ebts_txn_free(t);
+    }
+    return NULL;
+}
+
+START_TEST(threads_share_the_kept_blocks)
+{
+    reader_arg r[2];
+    r[0].c = 'a';
+    r[1].c = 'b';
+    r[0].in = large_txn(3, 'a', &r[0].n);
+    r[1].in = large_txn(3, 'b', &r[1].n);
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_create(&th[i], NULL, read_large_again, &r[i]), 0);
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_join(th[i], NULL), 0);
+    ebts_free((void *)r[0].in);
+    ebts_free((void *)r[1].in);
+}
+END_TEST
+
+static volatile int churning;
+
+static void *churn_blocks(void *arg)
+{
+    (void)arg;
+    while (churning) { /* the lock held most of the time */
+        size_t size;
+        void *p = ebts__block_get(3u << 20, &size);
+        ebts__block_put(p, size);
+        for (int i = 0; i < 1000; i++)
+            (void)ebts__kept_bytes();
+    }
+    return NULL;
+}
+
+START_TEST(a_child_forked_beside_a_reading_thread_can_read)
+{
+    churning = 1;
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, churn_blocks, NULL), 0);
+    int hung = 0;
+    for (int i = 0; i < 50 && !hung; i++) {
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            size_t size;
+            void *p = ebts__block_get(3u << 20, &size);
+            ebts__block_put(p, size);
+            _exit(p ? 0 : 3);
+        }
+        int status = -1;
+        for (int w = 0; w < 100 && waitpid(pid, &status, WNOHANG) == 0; w++)
+            nanosleep(&(struct timespec){0, 10000000}, NULL);
+        if (status == -1) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            hung = 1;
+        }
+        ck_assert_msg(!hung, "a child forked while the lock was held hung (fork %d)", i);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    churning = 0;
+    pthread_join(th, NULL);
+}
+END_TEST
+
 Suite *suite_source(void)
 {
     Suite *s = suite_create("source");
@@ -500,6 +700,10 @@ Suite *suite_source(void)
     tcase_add_test(tc, non_transaction_is_refused_after_its_first_bytes);
     tcase_add_test(tc, gzip_is_refused_from_its_first_inflated_bytes);
     tcase_add_test(tc, every_encoding_begins_a_read);
+    tcase_add_test(tc, freed_blocks_are_kept_within_the_bound);
+    tcase_add_test(tc, large_reads_after_another_hold_their_own_bytes);
+    tcase_add_test(tc, threads_share_the_kept_blocks);
+    tcase_add_test(tc, a_child_forked_beside_a_reading_thread_can_read);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -572,6 +572,31 @@ START_TEST(values_outside_the_schema_and_carried_fields_are_said)
 }
 END_TEST
 
+/* A field whose tag names record type 0 (0.5: in a Type-2 record, read with TAG_TYPE_MISMATCH)
+ * is carried with that tag and reads back, as one naming any other type below 254 does. */
+START_TEST(a_tag_of_type_zero_is_carried_and_read_back)
+{
+    static const char in[] =
+        "1.001:109" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS "1.004:SRE" GS
+        "1.005:20260101" GS "1.007:X" GS "1.008:Y" GS "1.009:Z" GS "1.011:00.00" GS
+        "1.012:00.00" FS "2.001:39" GS "2.002:00" GS "0.5:V" GS "2.018:DOE,JOHN" FS;
+    ebts_txn *t = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    char d[256];
+    ck_assert_ptr_nonnull(strstr(tu_diags(t, d, sizeof d), "TAG_TYPE_MISMATCH@"));
+    for (size_t v = 0; v < 2; v++) {
+        size_t xn;
+        unsigned char *xml = write_xml(t, v, &xn);
+        char *s = strndup((const char *)xml, xn);
+        ck_assert_ptr_nonnull(strstr(s, "<lebts:Field tag=\"0.005\" encoding=\"text\">V<"));
+        free(s);
+        ebts_free(xml);
+        ck_assert_uint_eq(tu_xml_round_trip(t, EBTS_FORMAT_XML | version_flag[v]), 0);
+    }
+    ebts_txn_free(t);
+}
+END_TEST
+
 /* The document's bytes as libxml2's xmlTextWriter (indent "  ") writes them, which documents
  * written before keep: the declaration, each start tag on its line, text escaped (& < > " and CR;
  * LF, TAB and ' as they are), attributes in double quotes; and they read back unchanged. */
@@ -787,6 +812,7 @@ Suite *suite_xmlwrite(void)
     tcase_add_test(tc, every_fixture_round_trips_through_both_versions_valid_unless_said);
     tcase_add_test(tc, required_fields_the_transaction_lacks_are_named_not_invented);
     tcase_add_test(tc, values_outside_the_schema_and_carried_fields_are_said);
+    tcase_add_test(tc, a_tag_of_type_zero_is_carried_and_read_back);
     tcase_add_test(tc, markup_in_values_is_escaped_as_xmltextwriter_escapes_it);
     tcase_add_test(tc, version_flag_chooses_the_encoding);
     tcase_add_test(tc, items_the_templates_do_not_order_follow_the_standard);
