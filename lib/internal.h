@@ -126,6 +126,11 @@ _Static_assert(sizeof(struct ebts_field) == 32, "a field is 32 bytes on LP64: se
 #define EBTS__IX_HEAD 3u
 #define EBTS__INDEX_SIZE(nsub, nitems) ((size_t)EBTS__IX_HEAD + (nsub) + 1 + (nitems))
 #define EBTS__INDEX_ITEM_END(ix) ((ix) + EBTS__IX_END_AT(ix))
+/* A value read with RS/US this long or shorter has its index built in one pass, into room on
+ * the stack (24 KiB) for as many separators as it has bytes (index.c); a longer one has its
+ * separators counted first. Counting is a second pass over the value's bytes, which a walk of
+ * a large transaction reads from memory, not from the cache. */
+#define EBTS__IX_ONE_PASS_MAX 3000u
 /* The type a tag spelled, from the field (tagtype) or the tag's bytes before the value. */
 static inline unsigned ebts__tagtype(const ebts_field *f)
 {
