@@ -299,12 +299,12 @@ END_TEST
  * (every subfield and item empty) and of ordinary items, from one byte to beyond 64 KiB, answer
  * every subfield and item through the accessors, and nothing past the last. The longest value
  * indexed in one pass (its room on the stack just enough for one of RS alone) and those around
- * it, and those around 64 KiB, are among them. */
+ * it are among them. */
 START_TEST(read_values_of_any_length_index_every_item)
 {
-    static const size_t lens[] = {1,     15,    16,    17,   EBTS__IX_ONE_PASS_MAX - 1,
-                                  EBTS__IX_ONE_PASS_MAX,     EBTS__IX_ONE_PASS_MAX + 1,
-                                  4000,  65535, 65536, 65537, 70000};
+    static const size_t lens[] = {1,    15,   16,   17,   EBTS__IX_ONE_PASS_MAX - 1,
+                                  EBTS__IX_ONE_PASS_MAX,  EBTS__IX_ONE_PASS_MAX + 1,
+                                  4000, 70000};
     for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
         for (int shape = 0; shape < 3; shape++) {
             size_t n = lens[li];
