@@ -40,6 +40,36 @@ static void *ixpool_alloc(ebts__ixpool *pool, size_t n)
 #endif
 }
 
+/* The index of f, counted first and written at its size into the pool; NULL without memory. */
+static uint32_t *index_counted(ebts__ixpool *pool, const ebts_field *f)
+{
+    size_t nrs, nseps;
+    ebts__count_seps(f->val, f->len, &nrs, &nseps);
+    uint32_t *raw = ixpool_alloc(pool, EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
+    if (!raw)
+        return NULL;
+    ebts__index_into(f->val, f->len, raw + EBTS__IX_HEAD, (uint32_t)nrs + 2);
+    return raw + EBTS__IX_HEAD;
+}
+
+/* The index of f (no longer than EBTS__IX_ONE_PASS_MAX) written in one pass into scratch, with
+ * room for as many separators as f has bytes, then copied at its size into the pool; NULL
+ * without memory. */
+static uint32_t *index_one_pass(ebts__ixpool *pool, const ebts_field *f, uint32_t *scratch)
+{
+    uint32_t end_at = f->len + 2, *sx = scratch + EBTS__IX_HEAD;
+    ebts__index_into(f->val, f->len, sx, end_at);
+    uint32_t nsub = EBTS__IX_NSUB(sx), nitems = EBTS__IX_NITEMS(sx);
+    uint32_t *raw = ixpool_alloc(pool, EBTS__INDEX_SIZE(nsub, nitems) * sizeof *raw);
+    if (!raw)
+        return NULL;
+    uint32_t *ix = raw + EBTS__IX_HEAD;
+    memcpy(raw, scratch, (EBTS__IX_HEAD + nsub + 1) * sizeof *raw); /* head, subfield starts */
+    memcpy(ix + nsub + 1, sx + end_at, nitems * sizeof *raw);
+    EBTS__IX_END_AT(ix) = nsub + 1;
+    return ix;
+}
+
 /* The index of a value that was read, built on first use and kept; NULL without memory. Out of
  * line: the accessors inline ebts__field_index's test for a kept index and call this once. */
 EBTS__NOINLINE static const uint32_t *field_index_build(const ebts_field *f)
@@ -55,13 +85,11 @@ EBTS__NOINLINE static const uint32_t *field_index_build(const ebts_field *f)
     ebts__ixpool *pool = ixpool_of(ref);
     if (!pool)
         return ref; /* built meanwhile */
-    size_t nrs, nseps;
-    ebts__count_seps(f->val, f->len, &nrs, &nseps);
-    uint32_t *raw = ixpool_alloc(pool, EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
-    if (!raw)
+    uint32_t scratch[EBTS__INDEX_SIZE(EBTS__IX_ONE_PASS_MAX + 1, EBTS__IX_ONE_PASS_MAX + 1)];
+    uint32_t *ix = f->len <= EBTS__IX_ONE_PASS_MAX ? index_one_pass(pool, f, scratch)
+                                                   : index_counted(pool, f);
+    if (!ix)
         return NULL;
-    uint32_t *ix = raw + EBTS__IX_HEAD;
-    ebts__index_into(f->val, f->len, ix, (uint32_t)nrs + 2);
 #if defined(__GNUC__)
     if (!__atomic_compare_exchange_n(slot, &ref, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
         return ref;

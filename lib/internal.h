@@ -105,12 +105,14 @@ struct ebts_field {
      * sub_first[0..nsub], where subfield s holds items sub_first[s] .. sub_first[s+1]-1, then the
      * end of each item (EBTS__INDEX_ITEM_END): item k ends at item_end[k] (relative to val) and
      * begins just after the separator that ended item k-1 (or at 0). NULL for a value of one
-     * item. Values that were read (EBTS__F_LAZY) have theirs counted and built when first asked
-     * for (ebts__field_index): written at read time it was a third of the memory a large parse
-     * writes, and the counts in the field made it 48 bytes instead of 32. Until then such a
-     * value holds here where to build it, its transaction's ixpool, tagged (ebts__ixpool_ref):
-     * read it through ebts__field_index_kept. Values set by an edit get theirs at once, in the
-     * arena. */
+     * item. Values that were read (EBTS__F_LAZY) have theirs built when first asked for
+     * (ebts__field_index; in one pass up to EBTS__IX_ONE_PASS_MAX bytes, else counted first):
+     * written at read time it was a third of the memory a large parse writes, and the counts
+     * in the field made it 48 bytes instead of 32. Until then such a value holds here where to
+     * build it, its transaction's ixpool, tagged (ebts__ixpool_ref): read it through
+     * ebts__field_index_kept. Values set by an edit get theirs at once, in the arena. One width
+     * for every value: 2-byte entries below 64 KiB halved the index and made a walk of every
+     * item slower (the accessors then test the width at every call, docs/performance.md). */
     uint32_t *sub_first;
     uint32_t len;
     uint32_t number;
@@ -132,6 +134,11 @@ _Static_assert(sizeof(struct ebts_field) == 32, "a field is 32 bytes on LP64: se
 #define EBTS__IX_HEAD 3u
 #define EBTS__INDEX_SIZE(nsub, nitems) ((size_t)EBTS__IX_HEAD + (nsub) + 1 + (nitems))
 #define EBTS__INDEX_ITEM_END(ix) ((ix) + EBTS__IX_END_AT(ix))
+/* A value read with RS/US this long or shorter has its index built in one pass, into room on
+ * the stack (24 KiB) for as many separators as it has bytes (index.c); a longer one has its
+ * separators counted first. Counting is a second pass over the value's bytes, which a walk of
+ * a large transaction reads from memory, not from the cache. */
+#define EBTS__IX_ONE_PASS_MAX 3000u
 /* The type a tag spelled, from the field (tagtype) or the tag's bytes before the value. */
 static inline unsigned ebts__tagtype(const ebts_field *f)
 {

@@ -297,10 +297,14 @@ END_TEST
 
 /* A value of n bytes has at most n + 1 subfields and n + 1 items: values of separators alone
  * (every subfield and item empty) and of ordinary items, from one byte to beyond 64 KiB, answer
- * every subfield and item through the accessors, and nothing past the last. */
+ * every subfield and item through the accessors, and nothing past the last. The longest value
+ * indexed in one pass (its room on the stack just enough for one of RS alone) and those around
+ * it are among them. */
 START_TEST(read_values_of_any_length_index_every_item)
 {
-    static const size_t lens[] = {1, 15, 16, 17, 4000, 70000};
+    static const size_t lens[] = {1,    15,   16,   17,   EBTS__IX_ONE_PASS_MAX - 1,
+                                  EBTS__IX_ONE_PASS_MAX,  EBTS__IX_ONE_PASS_MAX + 1,
+                                  4000, 70000};
     for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++) {
         for (int shape = 0; shape < 3; shape++) {
             size_t n = lens[li];
@@ -342,6 +346,47 @@ START_TEST(read_values_of_any_length_index_every_item)
             free(in);
         }
     }
+}
+END_TEST
+
+/* Edits after a read value's index was built that make it longer than the longest value
+ * indexed in one pass and than 64 KiB: a subfield inserted whose second item begins at byte
+ * 65 536 of it, then an item set to 65 537 bytes. Every item answers from the new index. */
+START_TEST(edits_grow_an_indexed_value_past_64k)
+{
+    static const char in[] = "1.001:0" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS
+                             "1.004:CAR" FS "2.001:0" GS "2.002:00" GS "2.019:A" US "B" RS "C" FS;
+    const size_t n = 65537;
+    char *big = malloc(n + 2);
+    ck_assert_ptr_nonnull(big);
+    memset(big, 'x', n);
+    ebts_txn *t = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    const ebts_field *f = ebts_record_field(ebts_txn_record(t, 1), 19);
+    ck_assert_uint_eq(ebts_field_subfield_count(f), 2); /* its index built */
+    big[65535] = US[0]; /* "x" * 65535, US, "yy": the second item at 65536 .. 65537 */
+    big[65536] = big[65537] = 'y';
+    ck_assert_int_eq(ebts_txn_insert_subfield(t, 1, 19, 1, big, n + 1, NULL), 0);
+    f = ebts_record_field(ebts_txn_record(t, 1), 19);
+    ck_assert_uint_eq(ebts_field_subfield_count(f), 3);
+    ck_assert_uint_eq(ebts_field_item_count(f, 1), 2);
+    ck_assert_uint_eq(ebts_field_item(f, 1, 0).len, 65535);
+    ck_assert_str_eq(tu_str(ebts_field_item(f, 1, 1)), "yy");
+    ck_assert_str_eq(tu_str(ebts_field_item(f, 2, 0)), "C");
+    ck_assert_str_eq(tu_str(ebts_field_item(f, 0, 1)), "B");
+    memset(big, 'z', n);
+    ck_assert_int_eq(ebts_txn_set_item(t, 1, 19, 0, 0, big, n, NULL), 0);
+    f = ebts_record_field(ebts_txn_record(t, 1), 19);
+    ebts_span a = ebts_field_item(f, 0, 0), b = ebts_field_item(f, 0, 1);
+    ck_assert_uint_eq(a.len, n);
+    ck_assert(a.ptr[0] == 'z' && a.ptr[n - 1] == 'z');
+    ck_assert_str_eq(tu_str(b), "B");
+    ck_assert_uint_eq(ebts_field_item(f, 1, 0).len, 65535);
+    ck_assert_str_eq(tu_str(ebts_field_item(f, 1, 1)), "yy");
+    ck_assert_str_eq(tu_str(ebts_field_item(f, 2, 0)), "C");
+    ck_assert_ptr_null(ebts_field_item(f, 2, 1).ptr);
+    ebts_txn_free(t);
+    free(big);
 }
 END_TEST
 
@@ -534,6 +579,7 @@ Suite *suite_edit(void)
     tcase_add_test(tc, read_values_build_their_index_when_asked);
     tcase_add_test(tc, tag_types_above_254_stay_through_edits);
     tcase_add_test(tc, read_values_of_any_length_index_every_item);
+    tcase_add_test(tc, edits_grow_an_indexed_value_past_64k);
     tcase_add_test(tc, items_read_from_threads_at_once);
     tcase_add_test(tc, fields_found_by_tag_or_mnemonic);
     tcase_add_test(tc, set_by_name_with_a_string);
