@@ -74,6 +74,17 @@ expect 0 "warnings pass" -- "$VAL" "$V/sre-ers-line-too-long.eft"
 expect 1 "warnings fail with --strict" -- "$VAL" --strict "$V/sre-ers-line-too-long.eft"
 expect 1 "quiet" -- "$VAL" -q "$V/sre-srf-not-i-or-n.eft"
 if [ -s "$T/out" ] || [ -s "$T/err" ]; then bad "-q printed something"; else ok; fi
+# -q speaks by its exit status alone, whatever -j: warnings pass unless --strict
+for j in 1 2; do
+    expect 0 "quiet, warnings, -j $j" -- "$VAL" -q -j $j "$V/sre-ers-line-too-long.eft" \
+        "$V/valid-sre-dom-ebts-10.eft"
+    expect 1 "quiet, warnings with --strict, -j $j" -- "$VAL" -q --strict -j $j \
+        "$V/valid-sre-dom-ebts-10.eft" "$V/sre-ers-line-too-long.eft"
+    expect 1 "quiet, one invalid among valid ones, -j $j" -- "$VAL" -q -j $j \
+        "$V/valid-sre-dom-ebts-10.eft" "$V/sre-srf-not-i-or-n.eft" "$V/sre-ers-line-too-long.eft"
+    expect 2 "quiet, one unreadable, -j $j" -- "$VAL" -q -j $j "$V/valid-sre-dom-ebts-10.eft" \
+        "$T/missing.eft"
+done
 expect 0 "ebts-9.1 profile" -- "$VAL" --profile ebts-9.1 "$V/valid-errt.eft"
 has "$T/out" "VER_UNEXPECTED" "9.1 expects VER 0400"
 expect 1 "ebts-9.1: NAM of 40 characters" -- "$VAL" --profile ebts-9.1 "$V/sre-nam-51-characters.eft"

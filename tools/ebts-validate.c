@@ -1,10 +1,11 @@
 /* ebts-validate: check transactions against the EBTS rules (a built-in or XML profile) and
  * report in text, JSON lines or JUnit XML; --expect runs a fixture corpus in conformance mode.
- * Directories are walked with fts(3), which has no limit of depth or path length. */
-#define _DEFAULT_SOURCE /* fts(3) is BSD, not POSIX */
+ * Directories are walked by their descriptors (openat), so there is no limit of depth or path
+ * length, and by their listings' types, so a regular file is opened, never stat'ed, by the walk. */
+#define _DEFAULT_SOURCE /* d_type and DTTOIF are BSD, not POSIX */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fts.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +44,17 @@ static const char usage[] =
     "Exit status: 0 every file valid (or, with --expect, every file passes), 1 otherwise,\n"
     "2 usage or I/O error, an unreadable input, or no file at all to check.\n";
 
-/* The files checked once: device and inode of each regular file and directory met. */
+/* The files checked once: device and inode of each regular file and directory met. A walk
+ * marks a directory when it enters it; a file is marked as its check is emitted, in input order,
+ * so the first name that leads to it is the one checked whatever the number of threads. */
 typedef struct fileid {
     dev_t dev;
     ino_t ino;
     int used;
 } fileid;
 
-/* The directory a walk is in, open, shared by the jobs that open its files (on pool threads,
- * by name under it) and by the walk; closed by whichever lets go of it last. */
+/* A directory of a walk, open, shared by the jobs that open its files (on pool threads, by
+ * name under it) and by the walk; closed by whichever lets go of it last. */
 typedef struct walkdir {
     int fd;
     int refs; /* changed atomically: pool threads let go of it */
@@ -64,7 +67,6 @@ static int held_fds;
 typedef struct opts {
     const ebts_profile *profile;
     int fd_budget; /* held_fds at most: the walk and the pool threads need descriptors too */
-    walkdir *dir; /* the walk's current directory, opened for its first file; NULL till then */
     int strict, redact, expect, quiet;
     enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
     ebts_junit *junit;
@@ -76,7 +78,7 @@ typedef struct opts {
 } opts;
 
 /* 1 when the file was not met before (and is now), 0 when it was, -1 out of memory. */
-static int first_visit(opts *o, const struct stat *st)
+static int first_visit(opts *o, dev_t dev, ino_t ino)
 {
     if (2 * (o->nseen + 1) > o->cap) {
         size_t cap = o->cap ? 2 * o->cap : 256;
@@ -95,11 +97,11 @@ static int first_visit(opts *o, const struct stat *st)
         o->seen = t;
         o->cap = cap;
     }
-    size_t h = ((size_t)st->st_ino * 31 + (size_t)st->st_dev) & (o->cap - 1);
+    size_t h = ((size_t)ino * 31 + (size_t)dev) & (o->cap - 1);
     for (; o->seen[h].used; h = (h + 1) & (o->cap - 1))
-        if (o->seen[h].dev == st->st_dev && o->seen[h].ino == st->st_ino)
+        if (o->seen[h].dev == dev && o->seen[h].ino == ino)
             return 0;
-    o->seen[h] = (fileid){st->st_dev, st->st_ino, 1};
+    o->seen[h] = (fileid){dev, ino, 1};
     o->nseen++;
     return 1;
 }
@@ -170,22 +172,24 @@ static int parse_want(char *line, want *w)
     return 1;
 }
 
-/* The lines of EXPECT_FOR.expect; returns their count, -1 when there is no such file, and -2
- * with *bad_line set when a line is malformed. */
-static int read_expect(const char *expect_for, want *wants, int max, int *bad_line)
+/* The lines of NAME.expect in the directory dirfd (or AT_FDCWD); returns their count, -1 when
+ * there is no such file, and -2 with *bad_line set when a line is malformed. */
+static int read_expect(int dirfd, const char *name, want *wants, int max, int *bad_line)
 {
-    if (!expect_for)
-        return -1;
-    size_t len = strlen(expect_for);
+    size_t len = strlen(name);
     char *p = malloc(len + sizeof ".expect");
     if (!p)
         return -1;
-    memcpy(p, expect_for, len);
+    memcpy(p, name, len);
     memcpy(p + len, ".expect", sizeof ".expect");
-    FILE *fp = fopen(p, "r");
+    int fd = openat(dirfd, p, O_RDONLY | O_NOCTTY | O_CLOEXEC);
     free(p);
-    if (!fp)
+    FILE *fp = fd < 0 ? NULL : fdopen(fd, "r");
+    if (!fp) {
+        if (fd >= 0)
+            close(fd);
         return -1;
+    }
     int n = 0, lineno = 0;
     char line[256];
     while (fgets(line, sizeof line, fp) && n < max) {
@@ -263,29 +267,32 @@ typedef struct job {
     int fd;                /* JOB_CHECK: closed once read, unless standard input */
     int held;              /* fd counts in held_fds */
     walkdir *dir;          /* JOB_CHECK with fd -1: the file is `at` in dir, opened by the run */
-    const char *at;        /* the last part of name */
-    want *wants;           /* with --expect: the lines of NAME.expect, read when met */
+    const char *at;        /* the name of the file (and of its .expect) in dir, or else in the
+                              current directory; NULL for standard input */
+    want *wants;           /* with --expect: the lines of NAME.expect, read by the run */
     int nwant, bad_line;   /* -1: no .expect file; -2: line bad_line is malformed */
+    int once;              /* a regular file, dev and ino known: emitted only if not met before */
+    dev_t dev;
+    ino_t ino;
     mode_t mode;           /* JOB_SKIP */
     int read;              /* the outcome of the run: the transaction was read, and its report */
-    ebts_report *rep;
+    ebts_report *rep;      /* NULL with -q text (not --expect): the run counted its errors */
+    size_t errors;
     ebts_error err;        /* JOB_ERROR, or a fatal read error */
     double seconds;
 } job;
 
 static job *job_new(opts *o, int kind, const char *name)
 {
-    job *j = calloc(1, sizeof *j);
-    if (j && !(j->name = strdup(name))) {
-        free(j);
-        j = NULL;
-    }
+    size_t len = strlen(name);
+    job *j = calloc(1, sizeof *j + len + 1); /* the name after it: one allocation a file */
     if (!j) {
         fprintf(stderr, "%s:0: error: OUT_OF_MEMORY: out of memory\n", name);
         o->files++;
         o->io_errors++;
         return NULL;
     }
+    j->name = memcpy(j + 1, name, len + 1);
     j->kind = kind;
     j->fd = -1;
     j->nwant = -1;
@@ -328,7 +335,6 @@ static void walkdir_release(walkdir *d)
 static void job_free(job *j)
 {
     walkdir_release(j->dir);
-    free(j->name);
     free(j->wants);
     ebts_report_free(j->rep);
     free(j);
@@ -370,19 +376,9 @@ static void emit_error(opts *o, const char *name, const ebts_error *e)
     }
 }
 
-/* Queue the check j; its expected findings are in EXPECT_FOR.expect (NULL: none), read now,
- * while the walk's directory is the current one. */
-static void queue_check(opts *o, job *j, const char *expect_for)
-{
-    if (o->expect) {
-        j->wants = malloc(MAX_WANT * sizeof *j->wants);
-        j->nwant = j->wants ? read_expect(expect_for, j->wants, MAX_WANT, &j->bad_line) : -1;
-    }
-    cli_pool_add(o->pool, j);
-}
-
-/* Queue the check of the transaction to be read from fd, reported as `name`. */
-static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
+/* Queue the check of the transaction to be read from fd, reported as `name`; st is the
+ * file's status (NULL for standard input), which checks a regular file once. */
+static void check_fd(opts *o, const char *name, int fd, const struct stat *st)
 {
     job *j = job_new(o, JOB_CHECK, name);
     if (!j) {
@@ -395,28 +391,45 @@ static void check_fd(opts *o, const char *name, int fd, const char *expect_for)
         __atomic_add_fetch(&held_fds, 1, __ATOMIC_RELAXED);
         j->held = 1;
     }
-    queue_check(o, j, expect_for);
+    if (st) {
+        j->at = j->name;
+        j->once = S_ISREG(st->st_mode);
+        j->dev = st->st_dev;
+        j->ino = st->st_ino;
+    }
+    cli_pool_add(o->pool, j);
 }
 
-/* On a pool thread: open a file the walk met, without blocking, and check it is the regular
- * file the walk saw (it may have been replaced since). Anything else turns the job into an error
- * or a skip, reported in order like the rest; -1 then. */
+/* The file's device and inode, so that it is checked once; a name that cannot be opened
+ * counts once too when it can be stat'ed. */
+static void note_id(job *j, const struct stat *st)
+{
+    j->once = S_ISREG(st->st_mode);
+    j->dev = st->st_dev;
+    j->ino = st->st_ino;
+}
+
+/* On a pool thread: open a file the walk met, without blocking (the walk took the listing's
+ * word that it is a regular file, or stat'ed it, and it may have been replaced since), and check
+ * it is a regular file. Anything else turns the job into an error or a skip, reported in order
+ * like the rest; -1 then. The job keeps the directory: its .expect is read under it. */
 static int open_walked(job *j)
 {
     j->fd = openat(j->dir->fd, j->at, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     int open_errno = errno;
-    walkdir_release(j->dir);
-    j->dir = NULL;
     struct stat st;
     if (j->fd < 0 || fstat(j->fd, &st) != 0) {
         j->kind = JOB_ERROR;
         j->err.code = "IO_ERROR";
         snprintf(j->err.msg, sizeof j->err.msg, "cannot open %s: %s", j->name,
                  strerror(j->fd < 0 ? open_errno : errno));
+        if (j->fd < 0 && fstatat(j->dir->fd, j->at, &st, 0) == 0)
+            note_id(j, &st);
     } else if (!S_ISREG(st.st_mode)) {
         j->kind = JOB_SKIP;
         j->mode = st.st_mode;
     } else {
+        note_id(j, &st);
         return 0;
     }
     if (j->fd >= 0)
@@ -433,7 +446,18 @@ static void run_job(void *ctx, void *item)
 {
     const opts *o = ctx;
     job *j = item;
-    if (j->kind != JOB_CHECK || (j->fd < 0 && open_walked(j) < 0))
+    if (j->kind != JOB_CHECK)
+        return;
+    int opened = j->fd >= 0 || open_walked(j) == 0;
+    if (opened && o->expect && j->at) {
+        j->wants = malloc(MAX_WANT * sizeof *j->wants);
+        j->nwant = j->wants ? read_expect(j->dir ? j->dir->fd : AT_FDCWD, j->at, j->wants,
+                                          MAX_WANT, &j->bad_line)
+                            : -1;
+    }
+    walkdir_release(j->dir);
+    j->dir = NULL;
+    if (!opened)
         return;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -445,6 +469,11 @@ static void run_job(void *ctx, void *item)
     j->read = t != NULL;
     j->rep = t ? ebts_validate(t, o->profile, &j->err) : NULL;
     ebts_txn_free(t);
+    j->errors = j->rep ? ebts_report_error_count(j->rep, o->strict) : 1;
+    if (o->quiet && o->format == FMT_TEXT && !o->expect) {
+        ebts_report_free(j->rep); /* nothing of it is shown: freed by the thread that made it */
+        j->rep = NULL;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     j->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 }
@@ -452,17 +481,24 @@ static void run_job(void *ctx, void *item)
 static void report_check(opts *o, job *jb);
 static void skip_special(opts *o, const char *name, mode_t m);
 
-/* On the adding thread, in input order: print and record what the run found. */
+/* On the adding thread, in input order: print and record what the run found. A file met
+ * before under another name is left out here, in input order, so the first name is the one
+ * reported whatever the number of threads. */
 static void emit_job(void *ctx, void *item)
 {
     opts *o = ctx;
     job *j = item;
-    if (j->kind == JOB_ERROR)
+    int first = j->once ? first_visit(o, j->dev, j->ino) : 1;
+    if (first < 0) {
+        ebts_error e = {.code = "OUT_OF_MEMORY", .msg = "out of memory"};
+        emit_error(o, j->name, &e);
+    } else if (first > 0 && j->kind == JOB_ERROR) {
         emit_error(o, j->name, &j->err);
-    else if (j->kind == JOB_SKIP)
+    } else if (first > 0 && j->kind == JOB_SKIP) {
         skip_special(o, j->name, j->mode);
-    else
+    } else if (first > 0) {
         report_check(o, j);
+    }
     job_free(j);
 }
 
@@ -477,6 +513,11 @@ static void report_check(opts *o, job *jb)
         if (!e.code)
             e.code = "IO_ERROR";
         emit_error(o, name, &e);
+        return;
+    }
+    if (o->quiet && o->format == FMT_TEXT && !o->expect) { /* counted, and nothing shown */
+        o->files++;
+        o->bad += jb->errors > 0;
         return;
     }
     size_t size = strlen(name) + 600, dlen = 0;
@@ -497,7 +538,7 @@ static void report_check(opts *o, job *jb)
         return;
     }
     o->files++;
-    size_t errors = rep ? ebts_report_error_count(rep, o->strict) : 1;
+    size_t errors = jb->errors;
     int pass = errors == 0;
     char verdict[1300] = "", first_error[300] = "";
     if (o->expect) {
@@ -643,144 +684,331 @@ static void queue_skip(opts *o, const char *name, mode_t m)
     }
 }
 
-/* The walk's current directory, shared with the jobs of its files; NULL when it cannot be
- * opened. fts has changed into it, as it does to read a directory. */
-static walkdir *current_dir(opts *o)
+/* ---- the walk: each directory's listing read whole and sorted, then its names taken in turn,
+ * a directory's files before the names after it; a directory stack of its own, not recursion */
+
+/* A name in a directory's listing that the walk acts on, and its type as the listing gives it
+ * (DT_UNKNOWN where the file system does not say). */
+typedef struct entry {
+    const char *name;
+    size_t off; /* of the name in the listing's text, while the listing is read */
+    unsigned char type;
+} entry;
+
+/* A directory on the walk's way down, and how far the walk is through its listing. */
+typedef struct frame {
+    walkdir *dir;   /* NULL while closed to spare descriptors (see spare_fds) */
+    dev_t dev;      /* to check that the directory opened again is this one */
+    ino_t ino;
+    int by_name;    /* entered by its name in the frame above, not through a link: its ".." is
+                       that frame's directory */
+    char *text;     /* the names, each ended by NUL */
+    entry *ents;
+    size_t n, next;
+    size_t pathlen; /* its path's length in walker.path */
+} frame;
+
+typedef struct walker {
+    opts *o;
+    frame *stack;
+    size_t depth, cap;
+    size_t open, keep; /* frames whose directory is open, and how many may be */
+    size_t closable;   /* the frames below it are closed, or must stay open */
+    char *path;        /* the top frame's path, then '/' and the name being visited */
+    size_t len, at, pathcap; /* the path's length, where its last name begins, its room */
+} walker;
+
+/* p, which has room for *cap items of size bytes, with room for need items: p, or where it
+ * moved; NULL when out of memory (p is left as it was). */
+static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
-    if (!o->dir) {
-        make_room(o);
-        int fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        o->dir = fd < 0 ? NULL : malloc(sizeof *o->dir);
-        if (!o->dir) {
+    if (need <= *cap)
+        return p;
+    size_t cap2 = *cap ? *cap : 64;
+    while (cap2 < need)
+        cap2 *= 2;
+    void *q = realloc(p, cap2 * size);
+    if (q)
+        *cap = cap2;
+    return q;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
+}
+
+/* Read the listing of the directory fd into f, sorted by name: the names not hidden, and of
+ * those the listing types as files (not directories or links), the wanted ones. 0, or an
+ * errno. */
+static int read_listing(int fd, frame *f)
+{
+    int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0); /* closedir closes the one it reads */
+    DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+    if (!d) {
+        int err = errno;
+        if (dfd >= 0)
+            close(dfd);
+        return err;
+    }
+    size_t len = 0, textcap = 0, entcap = 0;
+    int err = 0;
+    struct dirent *e;
+    for (errno = 0; (e = readdir(d)); errno = 0) {
+        unsigned char t = e->d_type;
+        int file = t == DT_REG || t == DT_FIFO || t == DT_SOCK || t == DT_CHR || t == DT_BLK;
+        if (e->d_name[0] == '.' || (file && !wanted(e->d_name)))
+            continue;
+        size_t n = strlen(e->d_name) + 1;
+        char *text = grow(f->text, &textcap, len + n, 1);
+        entry *ents = text ? grow(f->ents, &entcap, f->n + 1, sizeof *f->ents) : NULL;
+        f->text = text ? text : f->text;
+        f->ents = ents ? ents : f->ents;
+        if (!ents) {
+            errno = ENOMEM;
+            break;
+        }
+        memcpy(f->text + len, e->d_name, n);
+        f->ents[f->n++] = (entry){NULL, len, t};
+        len += n;
+    }
+    err = errno;
+    closedir(d);
+    for (size_t i = 0; i < f->n; i++)
+        f->ents[i].name = f->text + f->ents[i].off;
+    if (f->n) /* ents is NULL when no name was kept */
+        qsort(f->ents, f->n, sizeof *f->ents, by_name);
+    return err;
+}
+
+/* Put the top frame's name `name` after its path in w->path; 0 when out of memory. */
+static int set_path(walker *w, const frame *f, const char *name)
+{
+    size_t sep = w->path[f->pathlen - 1] != '/', n = strlen(name);
+    char *path = grow(w->path, &w->pathcap, f->pathlen + sep + n + 1, 1);
+    if (!path)
+        return 0;
+    w->path = path;
+    if (sep)
+        w->path[f->pathlen] = '/';
+    w->at = f->pathlen + sep;
+    memcpy(w->path + w->at, name, n + 1);
+    w->len = w->at + n;
+    return 1;
+}
+
+static void walk_error(walker *w, int err)
+{
+    if (err == ENOMEM)
+        input_error(w->o, w->path, "OUT_OF_MEMORY", "out of memory");
+    else
+        input_error(w->o, w->path, "IO_ERROR", "cannot read %s: %s", w->path, strerror(err));
+}
+
+static walkdir *walkdir_new(int fd)
+{
+    walkdir *d = malloc(sizeof *d);
+    if (d) {
+        *d = (walkdir){fd, 1};
+        __atomic_add_fetch(&held_fds, 1, __ATOMIC_RELAXED);
+    }
+    return d;
+}
+
+/* Keep at most w->keep of the stack's directories open, so that a tree deeper than the
+ * descriptors the process may hold is walked whole: the frames nearest the root are closed
+ * first, those entered through a link never (".." of a directory a link led to is not the
+ * frame above it); pop opens them again. */
+static void spare_fds(walker *w)
+{
+    for (; w->open > w->keep && w->closable + 1 < w->depth; w->closable++) {
+        frame *f = &w->stack[w->closable];
+        if (f->dir && f[1].by_name) {
+            walkdir_release(f->dir);
+            f->dir = NULL;
+            w->open--;
+        }
+    }
+}
+
+/* Put the directory fd on the stack with its listing: 1 when it is there (and holds fd), 0
+ * when it lists no name to visit, or an errno negated. */
+static int push(walker *w, int fd, const struct stat *st, int by_name)
+{
+    frame *stack = grow(w->stack, &w->cap, w->depth + 1, sizeof *w->stack);
+    if (!stack)
+        return -ENOMEM;
+    w->stack = stack;
+    frame *f = &w->stack[w->depth];
+    *f = (frame){.dev = st->st_dev, .ino = st->st_ino, .by_name = by_name, .pathlen = w->len};
+    int err = read_listing(fd, f);
+    if (!err && f->n && !(f->dir = walkdir_new(fd)))
+        err = ENOMEM;
+    if (!f->dir) {
+        free(f->text);
+        free(f->ents);
+        return -err;
+    }
+    w->depth++;
+    w->open++;
+    spare_fds(w);
+    return 1;
+}
+
+/* Take the directory fd, opened for w->path (or -1, open's errno in err), into the walk: once,
+ * when it can be searched and read. */
+static void enter(walker *w, int fd, int err, int by_name)
+{
+    struct stat st;
+    int r = 0;
+    if (fd >= 0 && fstatat(fd, ".", &st, 0) != 0) /* a lookup in it: it must be searchable */
+        err = errno;
+    else if (fd >= 0 && (r = first_visit(w->o, st.st_dev, st.st_ino)) < 0)
+        err = ENOMEM;
+    else if (r > 0 && (r = push(w, fd, &st, by_name)) < 0)
+        err = -r;
+    if (err)
+        walk_error(w, err);
+    if (r <= 0 && fd >= 0)
+        close(fd);
+}
+
+/* Open the top frame's directory `name` (w->path) and enter it. */
+static void descend(walker *w, const frame *f, const char *name, int by_name)
+{
+    make_room(w->o);
+    int fd = openat(f->dir->fd, name, O_RDONLY | O_DIRECTORY | O_NOCTTY | O_CLOEXEC);
+    enter(w, fd, fd < 0 ? errno : 0, by_name);
+}
+
+/* The walk leaves the top frame. The frame it comes back to is opened again, through "..",
+ * when spare_fds closed it; when that is not the directory it was (moved meanwhile), the rest
+ * of it is an error and is left. */
+static void pop(walker *w)
+{
+    frame *c = &w->stack[--w->depth], *p = w->depth ? c - 1 : NULL;
+    if (p && !p->dir) {
+        make_room(w->o);
+        int fd = c->dir ? openat(c->dir->fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+        struct stat st;
+        if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == p->dev && st.st_ino == p->ino)
+            p->dir = walkdir_new(fd);
+        if (p->dir) {
+            w->open++;
+        } else {
+            w->path[p->pathlen] = 0;
+            input_error(w->o, w->path, "IO_ERROR", "cannot read %s: %s", w->path,
+                        fd < 0 && c->dir ? strerror(errno) : "moved during the walk");
             if (fd >= 0)
                 close(fd);
-            return NULL;
+            p->next = p->n;
         }
-        __atomic_add_fetch(&held_fds, 1, __ATOMIC_RELAXED);
-        *o->dir = (walkdir){fd, 1};
     }
-    __atomic_add_fetch(&o->dir->refs, 1, __ATOMIC_RELAXED);
-    return o->dir;
+    if (c->dir) {
+        walkdir_release(c->dir);
+        w->open--;
+    }
+    free(c->text);
+    free(c->ents);
+    if (w->closable + 1 > w->depth)
+        w->closable = w->depth ? w->depth - 1 : 0;
 }
 
-/* The walk leaves the directory whose files it was queuing. */
-static void leave_dir(opts *o)
+/* A regular file (so the listing says, or stat): a pool thread opens it by name under the top
+ * frame's directory, and the walk goes on meanwhile. */
+static void queue_walked(walker *w, const frame *f)
 {
-    walkdir_release(o->dir);
-    o->dir = NULL;
+    job *j = job_new(w->o, JOB_CHECK, w->path);
+    if (!j)
+        return;
+    __atomic_add_fetch(&f->dir->refs, 1, __ATOMIC_RELAXED);
+    j->dir = f->dir;
+    j->at = j->name + w->at;
+    cli_pool_add(w->o->pool, j);
 }
 
-/* A file met in a walk, read once whatever number of names lead to it. A pool thread opens it,
- * by name under the walk's directory, so that the walk goes on meanwhile; when fts did not
- * change into the directory (it names the file by a longer path then), it is opened here. */
-static void walked_file(opts *o, const FTSENT *e)
+/* A name the listing gives as a link, or does not type: stat'ed as fts(3) does (the name,
+ * then what a link leads to), then taken for what it is. */
+static void stat_entry(walker *w, const frame *f, const entry *e)
 {
-    int first = first_visit(o, e->fts_statp);
-    if (first < 0)
-        input_error(o, e->fts_path, "OUT_OF_MEMORY", "out of memory");
-    if (first <= 0)
-        return;
-    walkdir *dir = e->fts_accpath == e->fts_name ? current_dir(o) : NULL;
-    if (dir) {
-        job *j = job_new(o, JOB_CHECK, e->fts_path);
-        if (!j) {
-            walkdir_release(dir);
-            return;
-        }
-        j->dir = dir;
-        j->at = j->name + (e->fts_pathlen - e->fts_namelen);
-        queue_check(o, j, e->fts_accpath);
-        return;
-    }
-    make_room(o);
-    int fd = open(e->fts_accpath, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int dfd = f->dir->fd, link = e->type == DT_LNK;
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        input_error(o, e->fts_path, "IO_ERROR", "cannot open %s: %s", e->fts_path,
-                    strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    if (!link && fstatat(dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        walk_error(w, errno);
         return;
     }
-    if (!S_ISREG(st.st_mode)) {
-        queue_skip(o, e->fts_path, st.st_mode);
-        close(fd);
+    link = link || S_ISLNK(st.st_mode);
+    if (link && fstatat(dfd, e->name, &st, 0) != 0) {
+        if (wanted(e->name)) /* looping or leading nowhere: fts says FTS_SLNONE of both */
+            input_error(w->o, w->path, "IO_ERROR", "cannot open %s: %s", w->path,
+                        "dangling symbolic link");
         return;
     }
-    check_fd(o, e->fts_path, fd, e->fts_accpath);
+    if (S_ISDIR(st.st_mode))
+        descend(w, f, e->name, !link);
+    else if (wanted(e->name) && S_ISREG(st.st_mode))
+        queue_walked(w, f);
+    else if (wanted(e->name))
+        queue_skip(w->o, w->path, st.st_mode);
 }
 
-static int by_name(const FTSENT **a, const FTSENT **b)
+/* The top frame's next name. */
+static void visit(walker *w, const frame *f, const entry *e)
 {
-    return strcmp((*a)->fts_name, (*b)->fts_name);
+    if (!set_path(w, f, e->name)) {
+        w->path[f->pathlen] = 0;
+        walk_error(w, ENOMEM);
+        return;
+    }
+    switch (e->type) {
+    case DT_DIR:
+        descend(w, f, e->name, 1);
+        break;
+    case DT_REG: /* opened, and stat'ed, by the pool thread that checks it */
+        queue_walked(w, f);
+        break;
+    case DT_FIFO:
+    case DT_SOCK:
+    case DT_CHR:
+    case DT_BLK:
+        queue_skip(w->o, w->path, DTTOIF(e->type));
+        break;
+    default:
+        stat_entry(w, f, e);
+        break;
+    }
 }
 
 /* Walk a directory: names beginning with '.' are left out below the top, symbolic links are
- * followed, and each directory and file is visited once (by device and inode), so links that
- * make loops end. fts changes directory as it descends, so no path grows beyond PATH_MAX. */
+ * followed, and each directory is entered once (by device and inode), so links that make loops
+ * end; each file is checked once, by emit_job. Directories are opened by name under their
+ * parent's descriptor, so no path grows beyond PATH_MAX, and their listings' types say which
+ * names need a stat. */
 static void walk(opts *o, const char *path)
 {
-    char *roots[] = {(char *)path, NULL};
-    FTS *fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW, by_name);
-    if (!fts) {
-        input_error(o, path, "IO_ERROR", "cannot walk %s: %s", path, strerror(errno));
+    walker w = {.o = o, .keep = o->fd_budget / 2 > 1 ? (size_t)o->fd_budget / 2 : 1};
+    w.len = strlen(path);
+    if (!(w.path = grow(NULL, &w.pathcap, w.len + 1, 1))) {
+        input_error(o, path, "OUT_OF_MEMORY", "out of memory");
         return;
     }
-    FTSENT *e;
-    while ((e = fts_read(fts))) {
-        int hidden = e->fts_level > 0 && e->fts_name[0] == '.';
-        if (e->fts_info == FTS_D || e->fts_info == FTS_DP || e->fts_info == FTS_DC ||
-            e->fts_info == FTS_DNR)
-            leave_dir(o); /* fts changes directory next, or has */
-        switch (e->fts_info) {
-        case FTS_D: {
-            int first = hidden ? 0 : first_visit(o, e->fts_statp);
-            if (first < 0)
-                input_error(o, e->fts_path, "OUT_OF_MEMORY", "out of memory");
-            if (first <= 0)
-                fts_set(fts, e, FTS_SKIP);
-            break;
-        }
-        case FTS_SL: /* fts_read returns it again as what it points to */
-            if (!hidden)
-                fts_set(fts, e, FTS_FOLLOW);
-            break;
-        case FTS_SLNONE:
-            if (!hidden && wanted(e->fts_name))
-                input_error(o, e->fts_path, "IO_ERROR", "cannot open %s: %s", e->fts_path,
-                            "dangling symbolic link");
-            break;
-        case FTS_DP: /* after its files; with fts_errno when it could not be entered */
-            if (!e->fts_errno)
-                break;
-            /* fall through */
-        case FTS_DNR:
-        case FTS_ERR:
-        case FTS_NS:
-            if (!hidden)
-                input_error(o, e->fts_path, "IO_ERROR", "cannot read %s: %s", e->fts_path,
-                            strerror(e->fts_errno));
-            break;
-        case FTS_F:
-            if (!hidden && wanted(e->fts_name))
-                walked_file(o, e);
-            break;
-        case FTS_DEFAULT:
-            if (!hidden && wanted(e->fts_name))
-                queue_skip(o, e->fts_path, e->fts_statp->st_mode);
-            break;
-        default: /* FTS_DC (a directory that is its own ancestor) */
-            break;
-        }
+    memcpy(w.path, path, w.len + 1);
+    make_room(o);
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOCTTY | O_CLOEXEC);
+    enter(&w, fd, fd < 0 ? errno : 0, 0);
+    while (w.depth) {
+        frame *f = &w.stack[w.depth - 1]; /* again each time: entering a directory moves it */
+        if (f->next < f->n)
+            visit(&w, f, &f->ents[f->next++]);
+        else
+            pop(&w);
     }
-    if (errno)
-        input_error(o, path, "IO_ERROR", "cannot walk %s: %s", path, strerror(errno));
-    leave_dir(o);
-    fts_close(fts);
+    free(w.stack);
+    free(w.path);
 }
 
 /* A command-line argument: a directory is walked; anything else is read as a stream (so a
- * FIFO works), once even when named twice. */
+ * FIFO works), once even when named twice (emit_job leaves the second out). */
 static void one_argument(opts *o, const char *path)
 {
     struct stat st;
@@ -800,11 +1028,7 @@ static void one_argument(opts *o, const char *path)
             close(fd);
         return;
     }
-    if (S_ISREG(st.st_mode) && first_visit(o, &st) == 0) {
-        close(fd);
-        return;
-    }
-    check_fd(o, path, fd, path);
+    check_fd(o, path, fd, &st);
 }
 
 /* --explain CODE: the code table's entry. */
