@@ -935,9 +935,9 @@ static void read_under(R *r, xmlNodePtr n, int k, unsigned rtype)
 }
 
 /* A lebts:Field tag: "T.N" or "T" alone (T the record's type), digits only; *f = N, or 0 for
- * "T" (bytes without a tag); *tt = T. A "T.N" of another type below 254 (0 too) is a field of
- * the record whose tag names that type, as a traditional record may spell one (14.005 or 0.005
- * in Type-2). -1 for anything else. */
+ * "T" (bytes without a tag); *tt = T. A "T.N" of another type (0 and those above 254 too) is a
+ * field of the record whose tag names that type, as a traditional record may spell one (14.005,
+ * 0.005 or 300.005 in Type-2). -1 for anything else. */
 static int carrier_tag(const xmlChar *tag, unsigned rtype, unsigned *f, unsigned *tt)
 {
     const char *s = (const char *)tag, *dot = s ? strchr(s, '.') : NULL;
@@ -945,7 +945,7 @@ static int carrier_tag(const xmlChar *tag, unsigned rtype, unsigned *f, unsigned
     if (tl == 0 || tl > 9 || !all_digits(tag, tl))
         return -1;
     *tt = (unsigned)strtoul(s, NULL, 10);
-    if (*tt != rtype && (!dot || *tt >= EBTS__TAGTYPE_BIG))
+    if (*tt != rtype && !dot)
         return -1;
     *f = 0;
     if (!dot)
@@ -1191,10 +1191,26 @@ static void foreign_tag(R *r, size_t ri, const val *x)
             f = &rec->fields[i];
     if (!f)
         return;
-    char digits[16];
-    f->tagtype = (uint8_t)x->tagtype;
-    f->type_w = (uint8_t)snprintf(digits, sizeof digits, "%u", x->tagtype);
-    f->num_w = 3;
+    char tag[32];
+    int tw = snprintf(tag, sizeof tag, "%u", x->tagtype);
+    int nw = snprintf(tag + tw, sizeof tag - (size_t)tw, ".%03u:", x->field) - 2;
+    f->type_w = (uint8_t)tw;
+    f->num_w = (uint8_t)nw;
+    if (x->tagtype < EBTS__TAGTYPE_BIG) {
+        f->tagtype = (uint8_t)x->tagtype;
+    } else { /* its type is read from the tag before the value, as the traditional reader has it */
+        size_t pre = (size_t)f->type_w + f->num_w + 2u;
+        unsigned char *p = ebts__arena_alloc(&r->t->arena, pre + f->len);
+        if (!p) {
+            r->oom = 1;
+            return;
+        }
+        memcpy(p, tag, pre); /* "T.N:" */
+        if (f->len)
+            memcpy(p + pre, f->val, f->len);
+        f->val = p + pre;
+        f->tagtype = EBTS__TAGTYPE_BIG;
+    }
     long line = vline(r, x);
     finding(r, line, EBTS__C_TAG_TYPE_MISMATCH, (long)ri, rec->type, x->field, -1,
             "line %ld: tag %u.%u in a Type-%u record", line, x->tagtype, x->field, rec->type);

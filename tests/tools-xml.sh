@@ -115,7 +115,7 @@ $2|" fixtures/xml/errt.xml > "$T/$1.xml"
 carry gs '<lebts:Field tag="2.901" encoding="base64">YR1i</lebts:Field>'
 expect 1 "lebts:Field whose bytes hold GS" -- "$CONV" --to traditional -o "$T/o.eft" "$T/gs.xml"
 has "$T/err" "error: XML_ELEMENT_UNPLACED 2.901: line 35:" "GS in a carried field is a finding at its line"
-for tag in 2.99999999999 2.-5 300.005 14 " 2.5" 2.5x 2.; do
+for tag in 2.99999999999 2.-5 1234567890.005 14 " 2.5" 2.5x 2.; do
     carry tag "<lebts:Field tag=\"$tag\" encoding=\"text\">v</lebts:Field>"
     expect 1 "lebts:Field tag=\"$tag\"" -- "$CONV" --to traditional -o "$T/o.eft" "$T/tag.xml"
     has "$T/err" "error: XML_ELEMENT_UNPLACED: line 35: element lebts:Field" "tag=\"$tag\" is said to be left out"
@@ -132,6 +132,11 @@ expect 0 'lebts:Field tag="0.005" in a Type-2 record' -- "$CONV" --to traditiona
 has "$T/err" "warning: TAG_TYPE_MISMATCH 2.005: line 35: tag 0.5 in a Type-2 record" "0.005 is kept and said"
 tr '\035' '|' < "$T/o.eft" > "$T/o.txt"
 has "$T/o.txt" "|0.005:v" "0.005 keeps its tag"
+carry tag '<lebts:Field tag="300.005" encoding="text">v</lebts:Field>'
+expect 0 'lebts:Field tag="300.005" in a Type-2 record' -- "$CONV" --to traditional -o "$T/o.eft" "$T/tag.xml"
+has "$T/err" "warning: TAG_TYPE_MISMATCH 2.005: line 35: tag 300.5 in a Type-2 record" "300.005 is kept and said"
+tr '\035' '|' < "$T/o.eft" > "$T/o.txt"
+has "$T/o.txt" "|300.005:v" "300.005 keeps its tag"
 # An element inside a value's element, or inside a carrier, is no part of the value: said, and
 # its text left out of the value (the value's own text around it stays, comments do not split it).
 sed -e 's|<nc:CaseTrackingID>9163838806<|<nc:CaseTrackingID>916<!-- c -->38<ebts:Junk>zz</ebts:Junk>38806<|' \
