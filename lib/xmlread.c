@@ -1340,10 +1340,16 @@ typedef struct {
 
 static void flush_parts(parts *q, ebts__buf *b)
 {
-    if (q->name) /* SURNAME,GIVEN NAMES: the fourth and fifth names are given names too */
-        ebts__buf_printf(b, "%s,%s%s%s%s%s%s%s", q->sur, q->given, q->middle[0] ? " " : "",
-                         q->middle, q->fourth[0] ? " " : "", q->fourth, q->fifth[0] ? " " : "",
-                         q->fifth);
+    if (q->name) { /* SURNAME,GIVEN NAMES: the fourth and fifth names are given names too */
+        const char *given[] = {q->given, q->middle, q->fourth, q->fifth};
+        int any = 0;
+        ebts__buf_printf(b, "%s,", q->sur);
+        for (size_t i = 0; i < sizeof given / sizeof *given; i++)
+            if (given[i][0]) { /* one space between the names there are */
+                ebts__buf_printf(b, "%s%s", any ? " " : "", given[i]);
+                any = 1;
+            }
+    }
     if (q->ver)
         ebts__buf_printf(b, "%.2s%.2s", q->maj, q->min);
     *q = (parts){"", "", "", "", "", "", "", 0, 0, 0};

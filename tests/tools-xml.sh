@@ -292,5 +292,13 @@ for v in 11.2 10.0; do
     hasnt "$T/foreign2.txt" "2.005:" "XML $v does not rename it"
 done
 
+# EBTS 10.0's fourth and fifth names of an alternate name are given names of AKA: joined to the
+# others by one space, none after the comma when there is no given or middle name before them
+CARX="fixtures/ebts-xml/10.0/templates/Identification-Service/Template(CAR)CriminalAnswerRequiredTransaction.xmlgz"
+gzip -dc "$CARX" | sed -e '/<ebts:PersonAlternateName>/,/<\/ebts:PersonAlternateName>/{/ANTHONY\|PAUL/d}' \
+    > "$T/aka45.xml"
+expect 0 "an alternate name of a surname, a fourth and a fifth name" -- "$CONV" --to readable --plain "$T/aka45.xml"
+has "$T/out" "JONES,TribalName CulturalName<GS>" "the fourth and fifth names follow the comma"
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]
