@@ -856,6 +856,30 @@ static void check_controls(V *v, long rec, const ebts_field *f)
         }
 }
 
+/* 2.018 NAM and each occurrence of 2.019 AKA: SURNAME,GIVEN NAMES, a surname before a comma.
+ * Their rules check the characters and length; the form is EBTS's (the base standard leaves
+ * Type-2 to the user). */
+static void check_name_form(V *v, long rec, const ebts_field *f, const char *mnem)
+{
+    for (size_t sub = 0, nsub = ebts__nsub(f); sub < nsub; sub++) {
+        if (ebts__items_in(f, sub) != 1)
+            continue; /* items where a name has one: ITEM_COUNT says what is wrong */
+        ebts_span s = ebts__item(f, sub, 0);
+        const unsigned char *comma = s.len ? memchr(s.ptr, ',', s.len) : NULL;
+        if (comma && comma > s.ptr)
+            continue;
+        char shown[33];
+        size_t k = s.len < 32 ? s.len : 32;
+        for (size_t i = 0; i < k; i++)
+            shown[i] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? (char)s.ptr[i] : '?';
+        shown[k] = 0;
+        DIAG(v, EBTS__C_NAME_FORMAT,
+             EBTS__AT_ITEM(off_of(v, f, s), rec, 2, f->number, (long)sub, 0),
+             "%s: \"%s%s\" is not SURNAME,GIVEN NAMES: %s", mnem, shown, s.len > 32 ? "..." : "",
+             comma ? "no surname before the comma" : "no comma");
+    }
+}
+
 void ebts__v_check_record_fields(V *v, long rec)
 {
     const ebts_record *r = v->t->recs[rec];
@@ -924,6 +948,8 @@ void ebts__v_check_record_fields(V *v, long rec)
                  "%s is only defined for IMT %s", rule->mnem, rule->imt);
             continue;
         }
+        if (r->type == 2 && (f->number == 18 || f->number == 19))
+            check_name_form(v, rec, f, rule->mnem);
         if (m && m->walk[high] && field_clean(v, f, m, high))
             continue; /* nothing to say */
         check_field(v, rec, f, rule, m);
