@@ -256,6 +256,30 @@ if [ -x "$SHIM" ]; then
         has "$T/err" "race/c.eft:0: error: IO_ERROR: cannot open $T/race/c.eft: No such file" \
             "-j $j: the file gone is unreadable"
     done
+    # a directory moved away while the walk is below it, under few descriptors (the frames
+    # above it closed): those frames are opened again by their names, not lost with it
+    mv="$T/moved"
+    p="$mv/t"
+    mkdir -p "$p"
+    i=1
+    while [ $i -le 30 ]; do
+        p="$p/d" && mkdir "$p"
+        if [ $i = 20 ]; then d20="$p"; fi
+        if [ $((i % 5)) = 0 ]; then cp "$GOOD" "$p/z.eft"; fi
+        i=$((i + 1))
+    done
+    expect 0 "a chain of 30 directories" -- $TO "$VAL" "$mv/t"
+    cp "$T/out" "$T/moved.out"
+    for j in 1 8; do
+        expect 0 "a directory moved during the walk, -j $j, ulimit -n 16" -- env \
+            WALKSHIM_FROM="$d20" WALKSHIM_TO="$mv/away" WALKSHIM_AFTER=26 \
+            $TO sh -c 'ulimit -n 16 && exec "$0" -j "$1" "$2"' "$SHIM" $j "$mv/t"
+        hasnt "$T/err" "IO_ERROR" "-j $j: the directories above the moved one are not lost"
+        if cmp -s "$T/moved.out" "$T/out"; then ok; else
+            bad "a directory moved during the walk, -j $j: output differs"
+            diff "$T/moved.out" "$T/out" | head -5; fi
+        mv "$mv/away" "$d20"
+    done
 else
     echo "note: $SHIM not built (make check builds it); the walk's races not checked"
 fi

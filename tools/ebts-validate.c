@@ -881,24 +881,66 @@ static void descend(walker *w, const frame *f, const char *name, int by_name)
     enter(w, fd, fd < 0 ? errno : 0, by_name);
 }
 
-/* The walk leaves the top frame. The frame it comes back to is opened again, through "..",
- * when spare_fds closed it; when that is not the directory it was (moved meanwhile), the rest
- * of it is an error and is left. */
+/* fd (closed unless it is returned) when it is the directory of frame f, else -1. */
+static int same_dir(int fd, const frame *f)
+{
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == f->dev && st.st_ino == f->ino)
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+/* The directory of frame i, which spare_fds closed, opened again by its names from the nearest
+ * open frame below it (from the walk's own path when none is open), so that a directory moved
+ * out of the way on the walk's way down does not take the frames below it along; -1 when a
+ * name cannot be opened (errno says why, or is 0 when what it names is another directory). */
+static int reopen(walker *w, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && !w->stack[k - 1].dir)
+        k--;
+    int fd = k ? w->stack[k - 1].dir->fd : AT_FDCWD;
+    for (; k <= i; k++) {
+        size_t from = k ? w->stack[k - 1].pathlen : 0, end = w->stack[k].pathlen;
+        from += k && w->path[from - 1] != '/';
+        char was = w->path[end];
+        w->path[end] = 0; /* the name of frame k, or the walk's path */
+        int next = openat(fd, w->path + from, O_RDONLY | O_DIRECTORY | O_NOCTTY | O_CLOEXEC);
+        int err = errno;
+        w->path[end] = was;
+        if (fd >= 0 && (k == 0 || !w->stack[k - 1].dir))
+            close(fd); /* one this loop opened */
+        if ((fd = next) < 0) {
+            errno = err;
+            return -1;
+        }
+    }
+    errno = 0;
+    return same_dir(fd, &w->stack[i]);
+}
+
+/* The walk leaves the top frame. The frame it comes back to is opened again when spare_fds
+ * closed it: through "..", or when that is another directory (the top frame's moved), by its
+ * names; when neither leads to the directory it was, the rest of it is an error and is left. */
 static void pop(walker *w)
 {
     frame *c = &w->stack[--w->depth], *p = w->depth ? c - 1 : NULL;
     if (p && !p->dir) {
         make_room(w->o);
         int fd = c->dir ? openat(c->dir->fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-        struct stat st;
-        if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == p->dev && st.st_ino == p->ino)
-            p->dir = walkdir_new(fd);
+        if ((fd = same_dir(fd, p)) < 0)
+            fd = reopen(w, w->depth - 1);
+        if (fd >= 0 && !(p->dir = walkdir_new(fd)))
+            errno = ENOMEM;
         if (p->dir) {
             w->open++;
         } else {
+            int err = errno;
             w->path[p->pathlen] = 0;
             input_error(w->o, w->path, "IO_ERROR", "cannot read %s: %s", w->path,
-                        fd < 0 && c->dir ? strerror(errno) : "moved during the walk");
+                        err ? strerror(err) : "moved during the walk");
             if (fd >= 0)
                 close(fd);
             p->next = p->n;
