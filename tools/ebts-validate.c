@@ -68,6 +68,7 @@ typedef struct opts {
     const ebts_profile *profile;
     int fd_budget; /* held_fds at most: the walk and the pool threads need descriptors too */
     int strict, redact, expect, quiet;
+    int stdin_named; /* "-" was an argument */
     enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
     ebts_junit *junit;
     ebts_batch *batch;
@@ -1055,6 +1056,11 @@ static void one_argument(opts *o, const char *path)
 {
     struct stat st;
     if (strcmp(path, "-") == 0) {
+        /* named again: read once the reads before are done, as with -j 1, not by two threads
+         * at once that would share out its bytes */
+        if (o->stdin_named)
+            cli_pool_drain(o->pool);
+        o->stdin_named = 1;
         check_fd(o, "<stdin>", 0, NULL);
         return;
     }
