@@ -332,19 +332,23 @@ for j in 2 8; do
     done
 done
 
-# ---- standard input named twice: read by one job after the other, as with -j 1 (the first
-# has it all, the second finds it empty), not by two threads that share out its bytes; the
-# input arrives in pieces so that, read at once, each would take some of it
+# ---- standard input named twice (as - or /dev/stdin): read by one job after the other, as
+# with -j 1 (the first has it all, the second finds it empty), not by two threads that share
+# out its bytes; the input arrives in pieces so that, read at once, each would take some of it
 BIG=fixtures/samples/clean/idr-iar-match.eft
 pieces() { head -c 100 "$BIG"; sleep 0.3; tail -c +101 "$BIG" | head -c 1000; sleep 0.3
     tail -c +1101 "$BIG"; }
-for j in 1 2 8; do
-    pieces | $TO "$VAL" -j $j - - > "$T/out" 2> "$T/err"
-    cat "$T/out" "$T/err" > "$T/stdin2-$j.all"
-    has "$T/out" "<stdin>: valid" "-j $j: standard input read whole by the first -"
-    has "$T/out" "<stdin>:0: error: EMPTY_INPUT" "-j $j: the second - finds it read"
-    if [ $j = 1 ] || cmp -s "$T/stdin2-1.all" "$T/stdin2-$j.all"; then ok; else
-        bad "standard input named twice, -j $j: output differs from -j 1"; fi
+for second in - /dev/stdin; do
+    name=$second
+    [ "$second" = - ] && name="<stdin>"
+    for j in 1 2 8; do
+        pieces | $TO "$VAL" -j $j - "$second" > "$T/out" 2> "$T/err"
+        cat "$T/out" "$T/err" > "$T/stdin2-$j.all"
+        has "$T/out" "<stdin>: valid" "-j $j: standard input read whole by the first -"
+        has "$T/out" "$name:0: error: EMPTY_INPUT" "-j $j: $second finds it read"
+        if [ $j = 1 ] || cmp -s "$T/stdin2-1.all" "$T/stdin2-$j.all"; then ok; else
+            bad "standard input named as - and $second, -j $j: output differs from -j 1"; fi
+    done
 done
 
 echo "tools-walks: $pass passed, $fail failed"

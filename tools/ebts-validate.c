@@ -68,7 +68,7 @@ typedef struct opts {
     const ebts_profile *profile;
     int fd_budget; /* held_fds at most: the walk and the pool threads need descriptors too */
     int strict, redact, expect, quiet;
-    int stdin_named; /* "-" was an argument */
+    int stream_named; /* an argument read as a stream was queued (stream_argument) */
     enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
     ebts_junit *junit;
     ebts_batch *batch;
@@ -1050,24 +1050,33 @@ static void walk(opts *o, const char *path)
     free(w.path);
 }
 
+/* An argument read as a stream (standard input, a FIFO, a device) after another: read once the
+ * reads before it are done, as with -j 1, so that two threads never read one stream (named
+ * twice, or as "-" and /dev/stdin) at once and share out its bytes. */
+static void stream_argument(opts *o)
+{
+    if (o->stream_named)
+        cli_pool_drain(o->pool);
+    o->stream_named = 1;
+}
+
 /* A command-line argument: a directory is walked; anything else is read as a stream (so a
  * FIFO works), once even when named twice (emit_job leaves the second out). */
 static void one_argument(opts *o, const char *path)
 {
     struct stat st;
     if (strcmp(path, "-") == 0) {
-        /* named again: read once the reads before are done, as with -j 1, not by two threads
-         * at once that would share out its bytes */
-        if (o->stdin_named)
-            cli_pool_drain(o->pool);
-        o->stdin_named = 1;
+        stream_argument(o);
         check_fd(o, "<stdin>", 0, NULL);
         return;
     }
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    int known = stat(path, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
         walk(o, path);
         return;
     }
+    if (known && !S_ISREG(st.st_mode))
+        stream_argument(o);
     make_room(o);
     int fd = open(path, O_RDONLY | O_NOCTTY);
     if (fd < 0 || fstat(fd, &st) != 0) {
