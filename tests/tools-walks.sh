@@ -251,6 +251,16 @@ if [ -x "$SHIM" ]; then
         has "$T/err" "race/b.eft:0: warning: NOT_REGULAR: not a regular file (FIFO), skipped" \
             "-j $j: the FIFO is skipped"
         has "$T/out" "ebts-validate: 2 files, 2 valid, 0 invalid" "-j $j: the others are checked"
+        if command -v python3 >/dev/null 2>&1; then
+            python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+                "$T/race/.sock"
+            expect 0 "a file turned into a socket after the listing, -j $j" -- env \
+                WALKSHIM_FROM="$T/race/.sock" WALKSHIM_TO="$T/race/a.eft" \
+                $TO "$SHIM" -j $j "$T/race"
+            has "$T/err" "race/a.eft:0: warning: NOT_REGULAR: not a regular file (socket), skipped" \
+                "-j $j: the socket, which cannot be opened, is skipped as one listed is"
+            rm -f "$T/race/a.eft" && cp "$GOOD" "$T/race/a.eft"
+        fi
         expect 2 "a file removed after the listing, -j $j" -- env \
             WALKSHIM_FROM="$T/race/c.eft" WALKSHIM_TO="$T/race/.c" $TO "$SHIM" -j $j "$T/race"
         has "$T/err" "race/c.eft:0: error: IO_ERROR: cannot open $T/race/c.eft: No such file" \

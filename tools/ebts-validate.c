@@ -419,7 +419,10 @@ static int open_walked(job *j)
     j->fd = openat(j->dir->fd, j->at, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     int open_errno = errno;
     struct stat st;
-    if (j->fd < 0 || fstat(j->fd, &st) != 0) {
+    if (j->fd < 0 && fstatat(j->dir->fd, j->at, &st, 0) == 0 && !S_ISREG(st.st_mode)) {
+        j->kind = JOB_SKIP; /* a socket (which no open reaches) turned up since the listing */
+        j->mode = st.st_mode;
+    } else if (j->fd < 0 || fstat(j->fd, &st) != 0) {
         j->kind = JOB_ERROR;
         j->err.code = "IO_ERROR";
         snprintf(j->err.msg, sizeof j->err.msg, "cannot open %s: %s", j->name,
