@@ -290,6 +290,20 @@ if [ -x "$SHIM" ]; then
             diff "$T/moved.out" "$T/out" | head -5; fi
         mv "$mv/away" "$d20"
     done
+    # more threads asked than the descriptors allow, every thread holding its file at once
+    # (slow reads): as many threads run as have descriptors, and every file is checked
+    mkdir "$T/slow"
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cp "$GOOD" "$T/slow/f$i.eft"; done
+    for n in 10 16; do
+        for j in 1 8; do
+            expect 0 "slow reads, -j $j, ulimit -n $n" -- env WALKSHIM_SLOW=1 \
+                $TO sh -c 'ulimit -n "$1" && exec "$0" -j "$2" "$3"' "$SHIM" $n $j "$T/slow"
+            has "$T/out" "ebts-validate: 16 files, 16 valid" "-j $j, ulimit -n $n: every file"
+            cat "$T/out" "$T/err" > "$T/slow-$j.all"
+        done
+        if cmp -s "$T/slow-1.all" "$T/slow-8.all"; then ok; else
+            bad "slow reads, ulimit -n $n: -j 8 output differs from -j 1"; fi
+    done
 else
     echo "note: $SHIM not built (make check builds it); the walk's races not checked"
 fi

@@ -314,14 +314,32 @@ static void make_room(opts *o)
         cli_pool_drain(o->pool);
 }
 
+/* Half the descriptors the process may open. */
+static long fd_half(void)
+{
+    struct rlimit rl;
+    return getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+                   rl.rlim_cur > 1 << 20
+               ? 1 << 19
+               : (long)(rl.rlim_cur / 2);
+}
+
 /* Half the descriptors the process may open, less one per thread (each opens the file it
  * checks); at least 1. */
 static int fd_budget(int nthreads)
 {
-    struct rlimit rl;
-    long half = getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-                        rl.rlim_cur > 1 << 20 ? 1 << 19 : (long)(rl.rlim_cur / 2);
+    long half = fd_half();
     return half - nthreads < 1 ? 1 : (int)(half - nthreads);
+}
+
+/* The threads to run, at most the n asked: as many as the descriptors allow, so that a low
+ * `ulimit -n` checks every file as -j 1 does. The queue holds at most fd_budget; each thread
+ * holds a file and its .expect; the standard streams and what the walk opens for a moment (a
+ * listing, a directory it enters or opens again) need six. At least 1. */
+static int fd_threads(int n)
+{
+    long most = fd_half() - 6;
+    return most < 1 ? 1 : most < n ? (int)most : n;
 }
 
 static void walkdir_release(walkdir *d)
@@ -1210,8 +1228,9 @@ static int run(int argc, char **argv)
         o.junit = ebts_junit_new("ebts-validate");
     if (o.format == FMT_HTML)
         o.batch = ebts_batch_new(title);
-    o.pool = cli_pool_new(jobs ? jobs : cli_cores(), run_job, emit_job, &o);
-    o.fd_budget = fd_budget(jobs ? jobs : cli_cores());
+    int threads = fd_threads(jobs ? jobs : cli_cores());
+    o.pool = cli_pool_new(threads, run_job, emit_job, &o);
+    o.fd_budget = fd_budget(threads);
     if (!o.pool) {
         fprintf(stderr, "ebts-validate: OUT_OF_MEMORY: out of memory\n");
         ebts_junit_free(o.junit);
