@@ -63,7 +63,9 @@ static kept_block kept[KEEP_SLOTS]; /* oldest first */
 static size_t kept_n, kept_bytes, keep_max = EBTS_KEEP_MEMORY_DEFAULT;
 
 /* A process that forks while another of its threads holds the lock would leave the child a
- * lock nobody releases: fork waits for it, as it does for malloc's. */
+ * lock nobody releases: fork waits for it, as it does for malloc's. Every taking of the lock
+ * goes through kept_lock_on, so the handlers are there before the lock is first held, whatever
+ * a process's threads do with blocks first. */
 static pthread_once_t kept_fork_once = PTHREAD_ONCE_INIT;
 static void kept_lock_take(void)
 {
@@ -76,6 +78,11 @@ static void kept_lock_give(void)
 static void kept_fork_safe(void)
 {
     (void)pthread_atfork(kept_lock_take, kept_lock_give, kept_lock_give);
+}
+static void kept_lock_on(void)
+{
+    pthread_once(&kept_fork_once, kept_fork_safe);
+    pthread_mutex_lock(&kept_lock);
 }
 
 /* Pages of a block while it is kept: the kernel may take them back (they then read as zeros,
@@ -119,7 +126,7 @@ static kept_block kept_evict(size_t room)
 void *ebts__block_get(size_t n, size_t *size)
 {
     if (n >= KEEP_MIN) {
-        pthread_mutex_lock(&kept_lock);
+        kept_lock_on();
         size_t best = kept_n;
         for (size_t i = 0; i < kept_n; i++) /* the smallest that fits, and not twice too big */
             if (kept[i].size >= n && kept[i].size - n <= n &&
@@ -147,9 +154,8 @@ void ebts__block_put(void *p, size_t size)
     if (!p)
         return;
     if (size >= KEEP_MIN) {
-        pthread_once(&kept_fork_once, kept_fork_safe);
         kept_advise(p, size, 1);
-        pthread_mutex_lock(&kept_lock);
+        kept_lock_on();
         if (size <= keep_max) {
             for (;;) {
                 kept_block old = kept_evict(size);
@@ -177,7 +183,7 @@ void ebts__block_put(void *p, size_t size)
 
 size_t ebts__kept_bytes(void)
 {
-    pthread_mutex_lock(&kept_lock);
+    kept_lock_on();
     size_t n = kept_bytes;
     pthread_mutex_unlock(&kept_lock);
     return n;
@@ -185,7 +191,7 @@ size_t ebts__kept_bytes(void)
 
 size_t ebts_keep_memory(size_t max_bytes)
 {
-    pthread_mutex_lock(&kept_lock);
+    kept_lock_on();
     size_t was = keep_max;
     keep_max = max_bytes;
     for (;;) {

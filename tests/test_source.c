@@ -686,6 +686,52 @@ START_TEST(a_child_forked_beside_a_reading_thread_can_read)
 }
 END_TEST
 
+/* Only asks what is kept and sets the bound, which take the lock: nothing is ever put in
+ * this process (and nothing is allocated, so that a fork never meets an allocator's lock). */
+static void *churn_without_put(void *arg)
+{
+    (void)arg;
+    while (churning) {
+        ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+        for (int i = 0; i < 1000; i++)
+            (void)ebts__kept_bytes();
+    }
+    return NULL;
+}
+
+START_TEST(a_child_forked_before_any_block_was_put_can_read)
+{
+    /* The lock is taken across fork from the first time any thread takes it, not only once a
+     * block was put: a process whose threads have only taken blocks may fork too. */
+    churning = 1;
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, churn_without_put, NULL), 0);
+    int hung = 0;
+    for (int i = 0; i < 50 && !hung; i++) {
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            size_t size;
+            void *p = ebts__block_get(3u << 20, &size);
+            free(p);
+            _exit(p ? 0 : 3);
+        }
+        int status = -1;
+        for (int w = 0; w < 100 && waitpid(pid, &status, WNOHANG) == 0; w++)
+            nanosleep(&(struct timespec){0, 10000000}, NULL);
+        if (status == -1) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            hung = 1;
+        }
+        ck_assert_msg(!hung, "a child forked while the lock was held hung (fork %d)", i);
+        ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    churning = 0;
+    pthread_join(th, NULL);
+}
+END_TEST
+
 Suite *suite_source(void)
 {
     Suite *s = suite_create("source");
@@ -704,6 +750,7 @@ Suite *suite_source(void)
     tcase_add_test(tc, large_reads_after_another_hold_their_own_bytes);
     tcase_add_test(tc, threads_share_the_kept_blocks);
     tcase_add_test(tc, a_child_forked_beside_a_reading_thread_can_read);
+    tcase_add_test(tc, a_child_forked_before_any_block_was_put_can_read);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -251,10 +251,58 @@ if [ -x "$SHIM" ]; then
         has "$T/err" "race/b.eft:0: warning: NOT_REGULAR: not a regular file (FIFO), skipped" \
             "-j $j: the FIFO is skipped"
         has "$T/out" "ebts-validate: 2 files, 2 valid, 0 invalid" "-j $j: the others are checked"
+        if command -v python3 >/dev/null 2>&1; then
+            python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+                "$T/race/.sock"
+            expect 0 "a file turned into a socket after the listing, -j $j" -- env \
+                WALKSHIM_FROM="$T/race/.sock" WALKSHIM_TO="$T/race/a.eft" \
+                $TO "$SHIM" -j $j "$T/race"
+            has "$T/err" "race/a.eft:0: warning: NOT_REGULAR: not a regular file (socket), skipped" \
+                "-j $j: the socket, which cannot be opened, is skipped as one listed is"
+            rm -f "$T/race/a.eft" && cp "$GOOD" "$T/race/a.eft"
+        fi
         expect 2 "a file removed after the listing, -j $j" -- env \
             WALKSHIM_FROM="$T/race/c.eft" WALKSHIM_TO="$T/race/.c" $TO "$SHIM" -j $j "$T/race"
         has "$T/err" "race/c.eft:0: error: IO_ERROR: cannot open $T/race/c.eft: No such file" \
             "-j $j: the file gone is unreadable"
+    done
+    # a directory moved away while the walk is below it, under few descriptors (the frames
+    # above it closed): those frames are opened again by their names, not lost with it
+    mv="$T/moved"
+    p="$mv/t"
+    mkdir -p "$p"
+    i=1
+    while [ $i -le 30 ]; do
+        p="$p/d" && mkdir "$p"
+        if [ $i = 20 ]; then d20="$p"; fi
+        if [ $((i % 5)) = 0 ]; then cp "$GOOD" "$p/z.eft"; fi
+        i=$((i + 1))
+    done
+    expect 0 "a chain of 30 directories" -- $TO "$VAL" "$mv/t"
+    cp "$T/out" "$T/moved.out"
+    for j in 1 8; do
+        expect 0 "a directory moved during the walk, -j $j, ulimit -n 16" -- env \
+            WALKSHIM_FROM="$d20" WALKSHIM_TO="$mv/away" WALKSHIM_AFTER=26 \
+            $TO sh -c 'ulimit -n 16 && exec "$0" -j "$1" "$2"' "$SHIM" $j "$mv/t"
+        hasnt "$T/err" "IO_ERROR" "-j $j: the directories above the moved one are not lost"
+        if cmp -s "$T/moved.out" "$T/out"; then ok; else
+            bad "a directory moved during the walk, -j $j: output differs"
+            diff "$T/moved.out" "$T/out" | head -5; fi
+        mv "$mv/away" "$d20"
+    done
+    # more threads asked than the descriptors allow, every thread holding its file at once
+    # (slow reads): as many threads run as have descriptors, and every file is checked
+    mkdir "$T/slow"
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do cp "$GOOD" "$T/slow/f$i.eft"; done
+    for n in 10 16; do
+        for j in 1 8; do
+            expect 0 "slow reads, -j $j, ulimit -n $n" -- env WALKSHIM_SLOW=1 \
+                $TO sh -c 'ulimit -n "$1" && exec "$0" -j "$2" "$3"' "$SHIM" $n $j "$T/slow"
+            has "$T/out" "ebts-validate: 16 files, 16 valid" "-j $j, ulimit -n $n: every file"
+            cat "$T/out" "$T/err" > "$T/slow-$j.all"
+        done
+        if cmp -s "$T/slow-1.all" "$T/slow-8.all"; then ok; else
+            bad "slow reads, ulimit -n $n: -j 8 output differs from -j 1"; fi
     done
 else
     echo "note: $SHIM not built (make check builds it); the walk's races not checked"
@@ -305,6 +353,25 @@ for j in 2 8; do
     for what in dirs args; do
         if cmp -s "$T/fds-$what-1.out" "$T/fds-$what-$j.out"; then ok; else
             bad "few descriptors, $what: -j $j output differs from -j 1"; fi
+    done
+done
+
+# ---- standard input named twice (as - or /dev/stdin): read by one job after the other, as
+# with -j 1 (the first has it all, the second finds it empty), not by two threads that share
+# out its bytes; the input arrives in pieces so that, read at once, each would take some of it
+BIG=fixtures/samples/clean/idr-iar-match.eft
+pieces() { head -c 100 "$BIG"; sleep 0.3; tail -c +101 "$BIG" | head -c 1000; sleep 0.3
+    tail -c +1101 "$BIG"; }
+for second in - /dev/stdin; do
+    name=$second
+    [ "$second" = - ] && name="<stdin>"
+    for j in 1 2 8; do
+        pieces | $TO "$VAL" -j $j - "$second" > "$T/out" 2> "$T/err"
+        cat "$T/out" "$T/err" > "$T/stdin2-$j.all"
+        has "$T/out" "<stdin>: valid" "-j $j: standard input read whole by the first -"
+        has "$T/out" "$name:0: error: EMPTY_INPUT" "-j $j: $second finds it read"
+        if [ $j = 1 ] || cmp -s "$T/stdin2-1.all" "$T/stdin2-$j.all"; then ok; else
+            bad "standard input named as - and $second, -j $j: output differs from -j 1"; fi
     done
 done
 

@@ -68,6 +68,7 @@ typedef struct opts {
     const ebts_profile *profile;
     int fd_budget; /* held_fds at most: the walk and the pool threads need descriptors too */
     int strict, redact, expect, quiet;
+    int stream_named; /* an argument read as a stream was queued (stream_argument) */
     enum { FMT_TEXT, FMT_JSON, FMT_JUNIT, FMT_HTML } format;
     ebts_junit *junit;
     ebts_batch *batch;
@@ -313,14 +314,32 @@ static void make_room(opts *o)
         cli_pool_drain(o->pool);
 }
 
+/* Half the descriptors the process may open. */
+static long fd_half(void)
+{
+    struct rlimit rl;
+    return getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
+                   rl.rlim_cur > 1 << 20
+               ? 1 << 19
+               : (long)(rl.rlim_cur / 2);
+}
+
 /* Half the descriptors the process may open, less one per thread (each opens the file it
  * checks); at least 1. */
 static int fd_budget(int nthreads)
 {
-    struct rlimit rl;
-    long half = getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY ||
-                        rl.rlim_cur > 1 << 20 ? 1 << 19 : (long)(rl.rlim_cur / 2);
+    long half = fd_half();
     return half - nthreads < 1 ? 1 : (int)(half - nthreads);
+}
+
+/* The threads to run, at most the n asked: as many as the descriptors allow, so that a low
+ * `ulimit -n` checks every file as -j 1 does. The queue holds at most fd_budget; each thread
+ * holds a file and its .expect; the standard streams and what the walk opens for a moment (a
+ * listing, a directory it enters or opens again) need six. At least 1. */
+static int fd_threads(int n)
+{
+    long most = fd_half() - 6;
+    return most < 1 ? 1 : most < n ? (int)most : n;
 }
 
 static void walkdir_release(walkdir *d)
@@ -418,7 +437,10 @@ static int open_walked(job *j)
     j->fd = openat(j->dir->fd, j->at, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     int open_errno = errno;
     struct stat st;
-    if (j->fd < 0 || fstat(j->fd, &st) != 0) {
+    if (j->fd < 0 && fstatat(j->dir->fd, j->at, &st, 0) == 0 && !S_ISREG(st.st_mode)) {
+        j->kind = JOB_SKIP; /* a socket (which no open reaches) turned up since the listing */
+        j->mode = st.st_mode;
+    } else if (j->fd < 0 || fstat(j->fd, &st) != 0) {
         j->kind = JOB_ERROR;
         j->err.code = "IO_ERROR";
         snprintf(j->err.msg, sizeof j->err.msg, "cannot open %s: %s", j->name,
@@ -881,24 +903,66 @@ static void descend(walker *w, const frame *f, const char *name, int by_name)
     enter(w, fd, fd < 0 ? errno : 0, by_name);
 }
 
-/* The walk leaves the top frame. The frame it comes back to is opened again, through "..",
- * when spare_fds closed it; when that is not the directory it was (moved meanwhile), the rest
- * of it is an error and is left. */
+/* fd (closed unless it is returned) when it is the directory of frame f, else -1. */
+static int same_dir(int fd, const frame *f)
+{
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == f->dev && st.st_ino == f->ino)
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return -1;
+}
+
+/* The directory of frame i, which spare_fds closed, opened again by its names from the nearest
+ * open frame below it (from the walk's own path when none is open), so that a directory moved
+ * out of the way on the walk's way down does not take the frames below it along; -1 when a
+ * name cannot be opened (errno says why, or is 0 when what it names is another directory). */
+static int reopen(walker *w, size_t i)
+{
+    size_t k = i;
+    while (k > 0 && !w->stack[k - 1].dir)
+        k--;
+    int fd = k ? w->stack[k - 1].dir->fd : AT_FDCWD;
+    for (; k <= i; k++) {
+        size_t from = k ? w->stack[k - 1].pathlen : 0, end = w->stack[k].pathlen;
+        from += k && w->path[from - 1] != '/';
+        char was = w->path[end];
+        w->path[end] = 0; /* the name of frame k, or the walk's path */
+        int next = openat(fd, w->path + from, O_RDONLY | O_DIRECTORY | O_NOCTTY | O_CLOEXEC);
+        int err = errno;
+        w->path[end] = was;
+        if (fd >= 0 && (k == 0 || !w->stack[k - 1].dir))
+            close(fd); /* one this loop opened */
+        if ((fd = next) < 0) {
+            errno = err;
+            return -1;
+        }
+    }
+    errno = 0;
+    return same_dir(fd, &w->stack[i]);
+}
+
+/* The walk leaves the top frame. The frame it comes back to is opened again when spare_fds
+ * closed it: through "..", or when that is another directory (the top frame's moved), by its
+ * names; when neither leads to the directory it was, the rest of it is an error and is left. */
 static void pop(walker *w)
 {
     frame *c = &w->stack[--w->depth], *p = w->depth ? c - 1 : NULL;
     if (p && !p->dir) {
         make_room(w->o);
         int fd = c->dir ? openat(c->dir->fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-        struct stat st;
-        if (fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == p->dev && st.st_ino == p->ino)
-            p->dir = walkdir_new(fd);
+        if ((fd = same_dir(fd, p)) < 0)
+            fd = reopen(w, w->depth - 1);
+        if (fd >= 0 && !(p->dir = walkdir_new(fd)))
+            errno = ENOMEM;
         if (p->dir) {
             w->open++;
         } else {
+            int err = errno;
             w->path[p->pathlen] = 0;
             input_error(w->o, w->path, "IO_ERROR", "cannot read %s: %s", w->path,
-                        fd < 0 && c->dir ? strerror(errno) : "moved during the walk");
+                        err ? strerror(err) : "moved during the walk");
             if (fd >= 0)
                 close(fd);
             p->next = p->n;
@@ -1007,19 +1071,33 @@ static void walk(opts *o, const char *path)
     free(w.path);
 }
 
+/* An argument read as a stream (standard input, a FIFO, a device) after another: read once the
+ * reads before it are done, as with -j 1, so that two threads never read one stream (named
+ * twice, or as "-" and /dev/stdin) at once and share out its bytes. */
+static void stream_argument(opts *o)
+{
+    if (o->stream_named)
+        cli_pool_drain(o->pool);
+    o->stream_named = 1;
+}
+
 /* A command-line argument: a directory is walked; anything else is read as a stream (so a
  * FIFO works), once even when named twice (emit_job leaves the second out). */
 static void one_argument(opts *o, const char *path)
 {
     struct stat st;
     if (strcmp(path, "-") == 0) {
+        stream_argument(o);
         check_fd(o, "<stdin>", 0, NULL);
         return;
     }
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    int known = stat(path, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
         walk(o, path);
         return;
     }
+    if (known && !S_ISREG(st.st_mode))
+        stream_argument(o);
     make_room(o);
     int fd = open(path, O_RDONLY | O_NOCTTY);
     if (fd < 0 || fstat(fd, &st) != 0) {
@@ -1150,8 +1228,9 @@ static int run(int argc, char **argv)
         o.junit = ebts_junit_new("ebts-validate");
     if (o.format == FMT_HTML)
         o.batch = ebts_batch_new(title);
-    o.pool = cli_pool_new(jobs ? jobs : cli_cores(), run_job, emit_job, &o);
-    o.fd_budget = fd_budget(jobs ? jobs : cli_cores());
+    int threads = fd_threads(jobs ? jobs : cli_cores());
+    o.pool = cli_pool_new(threads, run_job, emit_job, &o);
+    o.fd_budget = fd_budget(threads);
     if (!o.pool) {
         fprintf(stderr, "ebts-validate: OUT_OF_MEMORY: out of memory\n");
         ebts_junit_free(o.junit);
