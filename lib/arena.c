@@ -109,18 +109,20 @@ static void kept_advise(void *p, size_t size, int keeping)
     (void)keeping;
 }
 
-/* Under the lock: the oldest kept block, taken out, when every slot is used or `room` bytes
- * more would pass keep_max; else none (NULL). */
-static kept_block kept_evict(size_t room)
+/* Under the lock: free the oldest kept blocks while every slot is used or `room` bytes more
+ * would pass keep_max (the lock is let go around each free). */
+static void kept_evict(size_t room)
 {
-    kept_block b = {NULL, 0};
-    if (kept_n > 0 && (kept_n == KEEP_SLOTS || kept_bytes + room > keep_max)) {
-        b = kept[0];
+    while (kept_n > 0 && (kept_n == KEEP_SLOTS || kept_bytes + room > keep_max)) {
+        kept_block b = kept[0];
         memmove(kept, kept + 1, (kept_n - 1) * sizeof *kept);
         kept_n--;
         kept_bytes -= b.size;
+        pthread_mutex_unlock(&kept_lock);
+        kept_advise(b.p, b.size, 0);
+        free(b.p);
+        pthread_mutex_lock(&kept_lock);
     }
-    return b;
 }
 
 void *ebts__block_get(size_t n, size_t *size)
@@ -157,15 +159,7 @@ void ebts__block_put(void *p, size_t size)
         kept_advise(p, size, 1);
         kept_lock_on();
         if (size <= keep_max) {
-            for (;;) {
-                kept_block old = kept_evict(size);
-                if (!old.p)
-                    break;
-                pthread_mutex_unlock(&kept_lock);
-                kept_advise(old.p, old.size, 0);
-                free(old.p);
-                pthread_mutex_lock(&kept_lock);
-            }
+            kept_evict(size);
             if (kept_n < KEEP_SLOTS && kept_bytes + size <= keep_max) {
                 kept[kept_n].p = p;
                 kept[kept_n].size = size;
@@ -194,15 +188,7 @@ size_t ebts_keep_memory(size_t max_bytes)
     kept_lock_on();
     size_t was = keep_max;
     keep_max = max_bytes;
-    for (;;) {
-        kept_block old = kept_evict(0);
-        if (!old.p)
-            break;
-        pthread_mutex_unlock(&kept_lock);
-        kept_advise(old.p, old.size, 0);
-        free(old.p);
-        pthread_mutex_lock(&kept_lock);
-    }
+    kept_evict(0);
     pthread_mutex_unlock(&kept_lock);
     return was;
 }
