@@ -39,6 +39,7 @@ typedef struct val {
     const char *sep;
     char *text;       /* its own copy (own), or its element's text node's */
     int own;
+    int late; /* a lebts:Field of the record's own tag after one of another type's of its number */
     const unsigned char *bytes; /* an image decoded into the transaction's arena (text NULL) */
     size_t nbytes;
     xmlNodePtr node; /* its element, alive while the record is built: its line when asked */
@@ -404,7 +405,7 @@ static val *add_val(R *r, unsigned field, size_t sub, int item, int conv, xmlNod
         r->cap = cap;
     }
     val *x = &r->v[r->nv++];
-    *x = (val){field, sub, item, conv, 0, "", NULL, 0, NULL, 0, node, 0, 0};
+    *x = (val){field, sub, item, conv, 0, "", NULL, 0, 0, NULL, 0, node, 0, 0};
     return x;
 }
 
@@ -1224,6 +1225,50 @@ static int foreign(const val *x)
     return x->item == -2 && x->foreign;
 }
 
+/* Added after the record's other fields, in document order: a foreign tag's carrier, and one of
+ * the record's own tag that the document has after a foreign tag of its number (1.002 after 2.2
+ * in a Type-1 record), so that the occurrences of the number keep their order. */
+static int at_end(const val *x)
+{
+    return foreign(x) || (x->item == -2 && x->late);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Mark late the carriers of the record's own tags that follow, in the document, a foreign tag's
+ * carrier of their number (carriers are the first values, in document order): their numbers'
+ * runs sorted, n log n whatever the order of the numbers. -1 without memory. */
+static int mark_late(R *r)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->nv; k++)
+        n += r->v[k].item == -2;
+    if (n < 2)
+        return 0;
+    uint64_t *key = malloc(n * sizeof *key);
+    if (!key)
+        return -1;
+    n = 0;
+    for (size_t k = 0; k < r->nv; k++)
+        if (r->v[k].item == -2)
+            key[n++] = (uint64_t)r->v[k].field << 32 | k;
+    qsort(key, n, sizeof *key, cmp_u64);
+    int seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        val *x = &r->v[(uint32_t)key[i]];
+        if (i == 0 || key[i] >> 32 != key[i - 1] >> 32)
+            seen = 0;
+        x->late = seen && !foreign(x);
+        seen |= foreign(x);
+    }
+    free(key);
+    return 0;
+}
+
 static int cmp_uint(const void *a, const void *b)
 {
     unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
@@ -1239,7 +1284,7 @@ static int carried_sortable(R *r, const ebts_record *rec)
 {
     size_t n = 0, k;
     for (k = 0; k < r->nv; k++)
-        n += (r->v[k].item == -2 || r->v[k].item == -3) && !foreign(&r->v[k]);
+        n += (r->v[k].item == -2 || r->v[k].item == -3) && !at_end(&r->v[k]);
     if (n < 2)
         return 0;
     unsigned *num = malloc((n + rec->nfields) * sizeof *num);
@@ -1248,7 +1293,7 @@ static int carried_sortable(R *r, const ebts_record *rec)
     n = 0;
     for (k = 0; k < r->nv; k++) {
         const val *x = &r->v[k];
-        if (foreign(x))
+        if (at_end(x))
             continue;
         if (x->item == -3 || (x->item == -2 && x->field <= 1)) {
             free(num);
@@ -1273,24 +1318,34 @@ static int carried_sortable(R *r, const ebts_record *rec)
     return k == n;
 }
 
-/* Fields carried by lebts:Field from value from on, in document order: each its own field (a
- * repeated number stays repeated; item -3: bytes without a tag); those of another record type's
- * tag (foreign) only when foreign_tags, at the end, the others only without. Where the order of
- * their numbers alone places them (carried_sortable), they are added at the end and the record
- * sorted once, so that carriers in decreasing number order do not cost a search and a move each.
- */
-static int build_carried(R *r, size_t ri, size_t from, int foreign_tags, ebts_error *err)
+/* The carriers build_carried adds in one pass: those of the record's own tags placed by number,
+ * then the bytes without a tag, then those added at the end (at_end). */
+enum { CARRIED_OWN, CARRIED_RAW, CARRIED_LAST };
+
+static int carried_in(const val *x, int pass)
+{
+    if (pass == CARRIED_RAW)
+        return x->item == -3;
+    return x->item == -2 && at_end(x) == (pass == CARRIED_LAST);
+}
+
+/* Fields carried by lebts:Field from value from on, those of the pass, in document order: each
+ * its own field (a repeated number stays repeated; item -3: bytes without a tag). Where the
+ * order of their numbers alone places them (carried_sortable), they are added at the end and the
+ * record sorted once, so that carriers in decreasing number order do not cost a search and a
+ * move each. */
+static int build_carried(R *r, size_t ri, size_t from, int pass, ebts_error *err)
 {
     ebts_txn *t = r->t;
     unsigned rtype = t->recs[ri]->type;
-    int sortable = foreign_tags ? 1 : carried_sortable(r, t->recs[ri]);
+    int sortable = pass == CARRIED_OWN ? carried_sortable(r, t->recs[ri]) : 1;
     if (sortable < 0) {
         ebts__error_oom(err);
         return -1;
     }
     for (size_t k = from; k < r->nv; k++) {
         const val *x = &r->v[k];
-        if ((x->item != -2 && x->item != -3) || foreign(x) != foreign_tags)
+        if (!carried_in(x, pass))
             continue;
         ebts__buf b = {0};
         if (x->conv == EBTS__XC_BASE64 && base64_to_buf(x->text, &b) < 0 && !b.oom) {
@@ -1327,7 +1382,7 @@ static int build_carried(R *r, size_t ri, size_t from, int foreign_tags, ebts_er
         if (x->item != -3)
             check_value(r, ri, field_at(t->recs[ri], x->field, 0), x, 1);
     }
-    if (sortable && !foreign_tags)
+    if (sortable && pass == CARRIED_OWN)
         ebts__sort_fields(t, ri);
     return 0;
 }
@@ -1472,11 +1527,16 @@ static int build_field(R *r, size_t ri, size_t i, size_t j, ebts_error *err)
 /* Build the record's fields from the collected values into record ri. */
 static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
 {
-    if (build_carried(r, ri, 0, 0, err) < 0)
+    if (mark_late(r) < 0) {
+        ebts__error_oom(err);
+        return r->oom = 1, -1;
+    }
+    if (build_carried(r, ri, 0, CARRIED_OWN, err) < 0 ||
+        build_carried(r, ri, 0, CARRIED_RAW, err) < 0)
         return -1;
-    size_t keep = 0, nf = 0; /* the values of elements first, then the foreign tags' carriers */
+    size_t keep = 0, nf = 0; /* the values of elements first, then the carriers added at the end */
     for (size_t k = 0; k < r->nv; k++)
-        nf += foreign(&r->v[k]);
+        nf += at_end(&r->v[k]);
     val *later = nf ? malloc(nf * sizeof *later) : NULL;
     if (nf && !later) {
         ebts__error_oom(err);
@@ -1484,7 +1544,7 @@ static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
     }
     nf = 0;
     for (size_t k = 0; k < r->nv; k++) {
-        if (foreign(&r->v[k]))
+        if (at_end(&r->v[k]))
             later[nf++] = r->v[k];
         else if (r->v[k].item < -1 && r->v[k].own)
             free(r->v[k].text);
@@ -1503,7 +1563,7 @@ static int build_record(R *r, size_t ri, xmlNodePtr top, ebts_error *err)
         if (build_field(r, ri, i, j, err) < 0)
             return -1;
     }
-    if (build_carried(r, ri, keep, 1, err) < 0)
+    if (build_carried(r, ri, keep, CARRIED_LAST, err) < 0)
         return -1;
     drop_vals(r);
     const ebts_record *rec = r->t->recs[ri];

@@ -1612,7 +1612,7 @@ static const char *const why_text[] = {
     ("items its elements cannot keep apart (a subfield or a group of items without one that a "
      "later one has)")};
 
-/* A field no element of its record can take, carried whole after the others: one without a
+/* A field no element of its record can take, carried whole after the elements: one without a
  * tag (lebts:Field tag="T", its bytes) or one whose tag names another record type (tag="14.005"
  * in a Type-2 record). */
 static int carried_whole(const X *x, const ebts_field *f)
@@ -1856,10 +1856,11 @@ static void tagged_record(X *x, const ebts_record *r)
         if (carried_whole(x, &r->fields[i]))
             carried_finding(x, &r->fields[i], 0, 0);
     write_element(x);
-    for (int malformed = 0; malformed <= 1; malformed++)
-        for (uint32_t i = 0; i < r->nfields; i++)
-            if (state[i] != 2 && !carried_whole(x, &r->fields[i]) == !malformed)
-                put_carrier_field(x, &r->fields[i]);
+    /* every carrier in the record's order: the reader keeps the occurrences of a number spelled
+     * with two types' tags (2.2 and 1.002 in a Type-1 record) in the order of the document */
+    for (uint32_t i = 0; i < r->nfields; i++)
+        if (state[i] != 2)
+            put_carrier_field(x, &r->fields[i]);
     end(x);
     free(state);
     free(x->present);

@@ -610,6 +610,40 @@ START_TEST(tags_of_type_zero_and_above_254_are_carried_and_read_back)
 }
 END_TEST
 
+/* Fields carried by lebts:Field keep their order among themselves: the occurrences of a number,
+ * some spelled with their record's type and some with another's (2.2 in a Type-1 record, 1.005
+ * in a Type-10), and those of number 0 (1.0, 10.0), read back in the order they had, with the
+ * bytes without a tag between them. */
+START_TEST(carried_fields_keep_their_order_among_themselves)
+{
+    static const char *const cases[] = {
+        /* 1.002 to its element, then 2.2 (number 2, another type's tag), then 1.002 again */
+        "1.001:78" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS "1.004:CAR" GS
+        "1.005:20260101" GS "2.2:00" GS "1.002:0400" FS "2.001:18" GS "2.002:00" FS,
+        /* 10.005 spelled 1.005 first, then with its own tag: no element takes either */
+        "1.001:61" GS "1.002:0500" GS "1.003:1" US "1" RS "10" US "01" GS "1.004:CAR" GS
+        "1.005:20260101" FS "10.001:59" GS "10.002:01" GS "10.003:FACE" GS "1.005:2101" GS
+        "10.005:20260101" FS,
+        /* number 0 spelled 1.0, then 10.0, with bytes without a tag around them */
+        "1.001:61" GS "1.002:0500" GS "1.003:1" US "1" RS "10" US "01" GS "1.004:CAR" GS
+        "1.005:20260101" FS "10.001:55" GS "10.002:01" GS "10.003:FACE" GS "1.0:A" GS "junk" GS
+        "10.0:B" GS "more" FS,
+        /* the two spellings of number 2 taking turns, bytes without a tag among them */
+        "1.001:102" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS "1.004:CAR" GS
+        "1.005:20260101" GS "2.2:00" GS "1.002:0400" GS "2.2:01" GS "junk" GS "1.002:0300" FS
+        "2.001:18" GS "2.002:00" FS,
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        ebts_txn *t = tu_read(cases[c], strlen(cases[c]), 0, NULL);
+        ck_assert_ptr_nonnull(t);
+        for (size_t v = 0; v < 2; v++)
+            ck_assert_msg(tu_xml_round_trip(t, EBTS_FORMAT_XML | version_flag[v]) == 0,
+                          "case %zu, EBTS %s", c, version_name[v]);
+        ebts_txn_free(t);
+    }
+}
+END_TEST
+
 /* The document's bytes as libxml2's xmlTextWriter (indent "  ") writes them, which documents
  * written before keep: the declaration, each start tag on its line, text escaped (& < > " and CR;
  * LF, TAB and ' as they are), attributes in double quotes; and they read back unchanged. */
@@ -826,6 +860,7 @@ Suite *suite_xmlwrite(void)
     tcase_add_test(tc, required_fields_the_transaction_lacks_are_named_not_invented);
     tcase_add_test(tc, values_outside_the_schema_and_carried_fields_are_said);
     tcase_add_test(tc, tags_of_type_zero_and_above_254_are_carried_and_read_back);
+    tcase_add_test(tc, carried_fields_keep_their_order_among_themselves);
     tcase_add_test(tc, markup_in_values_is_escaped_as_xmltextwriter_escapes_it);
     tcase_add_test(tc, version_flag_chooses_the_encoding);
     tcase_add_test(tc, items_the_templates_do_not_order_follow_the_standard);
