@@ -305,6 +305,7 @@ typedef struct ebts__rec_key {
     size_t rec;
 } ebts__rec_key;
 int ebts__rec_key_cmp(const void *a, const void *b); /* qsort comparator */
+int ebts__cmp_u64(const void *a, const void *b);     /* qsort comparator of uint64_t */
 /* The fields of r that are not malformed as (number << 32 | position), sorted: a run of one
  * number lists its occurrences in order (duplicates, diff pairing). *n entries; NULL without
  * memory. Free with free(). */

@@ -100,7 +100,7 @@ int ebts__rec_key_cmp(const void *pa, const void *pb)
     return a->rec < b->rec ? -1 : a->rec > b->rec;
 }
 
-static int cmp_u64(const void *a, const void *b)
+int ebts__cmp_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return x < y ? -1 : x > y;
@@ -115,7 +115,7 @@ uint64_t *ebts__field_numbers_sorted(const ebts_record *r, size_t *n)
     for (uint32_t i = 0; i < r->nfields; i++)
         if (!(r->fields[i].flags & EBTS__F_MALFORMED))
             k[(*n)++] = (uint64_t)r->fields[i].number << 32 | i;
-    qsort(k, *n, sizeof *k, cmp_u64);
+    qsort(k, *n, sizeof *k, ebts__cmp_u64);
     return k;
 }
 

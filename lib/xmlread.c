@@ -43,8 +43,8 @@ typedef struct val {
     const unsigned char *bytes; /* an image decoded into the transaction's arena (text NULL) */
     size_t nbytes;
     xmlNodePtr node; /* its element, alive while the record is built: its line when asked */
-    unsigned tagtype; /* a lebts:Field whose tag names another record type (14.005 in Type-2, */
-    int foreign;      /* 0.005 too): that type, and 1 */
+    unsigned tagtype; /* a lebts:Field's: the record type its tag names */
+    int foreign;      /* that type is not the record's (14.005 or 0.005 in a Type-2 record) */
 } val;
 
 typedef struct R {
@@ -1233,12 +1233,6 @@ static int at_end(const val *x)
     return foreign(x) || (x->item == -2 && x->late);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Mark late the carriers of the record's own tags that follow, in the document, a foreign tag's
  * carrier of their number (carriers are the first values, in document order): their numbers'
  * runs sorted, n log n whatever the order of the numbers. -1 without memory. */
@@ -1256,7 +1250,7 @@ static int mark_late(R *r)
     for (size_t k = 0; k < r->nv; k++)
         if (r->v[k].item == -2)
             key[n++] = (uint64_t)r->v[k].field << 32 | k;
-    qsort(key, n, sizeof *key, cmp_u64);
+    qsort(key, n, sizeof *key, ebts__cmp_u64);
     int seen = 0;
     for (size_t i = 0; i < n; i++) {
         val *x = &r->v[(uint32_t)key[i]];
