@@ -453,6 +453,7 @@ typedef struct ebts__outfile {
     char *tmp;    /* the temporary file renamed over target on commit; NULL when in place */
     char *target; /* the file the path ends at, symlinks followed */
     int owned;    /* fp is closed at the end (not standard output) */
+    int unnamed;  /* the temporary file has no name yet (tmp is room for it) */
 } ebts__outfile;
 int ebts__outfile_open(ebts__outfile *o, const char *path, ebts_error *err);
 int ebts__outfile_commit(ebts__outfile *o, const char *path, ebts_error *err);

@@ -1,11 +1,17 @@
 /* Output files that never destroy what they replace. A path is written through a temporary file
- * in its target's directory (".NAME.tmpXXXXXX"), which is flushed, synced and renamed over the
- * target only once the whole output is in it; a failed write removes the temporary file and
- * leaves the target as it was. A symlink is followed and its target replaced (the link stays).
+ * in its target's directory, which is flushed, synced and renamed over the target only once the
+ * whole output is in it; a failed write removes the temporary file and leaves the target as it
+ * was. Where the file system can (Linux O_TMPFILE), the temporary file has no name until the
+ * output is complete: a process killed while it writes leaves nothing behind. Elsewhere it is
+ * ".NAME.tmpXXXXXX" from the start. A symlink is followed and its target replaced (the link stays).
  * Devices, FIFOs and the process's own descriptors (/dev/stdout, /dev/fd/N) are written in
  * place, never truncated, removed or renamed over. */
+#if defined(__linux__)
+#define _GNU_SOURCE 1 /* O_TMPFILE */
+#endif
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +164,14 @@ static int create_tmp(ebts__outfile *o, const struct stat *old, ebts_error *err)
         return fail(err, "", "", ENOMEM);
     }
     int fd = -1;
+#if defined(O_TMPFILE)
+    /* named when complete, through /proc/self/fd (commit); without /proc, named at once */
+    if (access("/proc/self/fd", X_OK) == 0) {
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, old ? 0600 : 0666);
+        o->unnamed = fd >= 0; /* else a file system without it (EOPNOTSUPP): a name now */
+        o->tmp[0] = 0;
+    }
+#endif
     for (unsigned i = 0; fd < 0 && i < TMP_TRIES; i++) {
         tmp_name(o->tmp, cap, dir, base_of(o->target), i);
         fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY | O_CLOEXEC, old ? 0600 : 0666);
@@ -181,10 +195,11 @@ static int create_tmp(ebts__outfile *o, const struct stat *old, ebts_error *err)
         if (fchmod(fd, old->st_mode & 07777) != 0) {
             e = errno;
             close(fd);
-            return fail(err, "cannot set the mode of", o->tmp, e);
+            return fail(err, "cannot set the mode of", o->unnamed ? o->target : o->tmp, e);
         }
     }
-    return in_place(o, fd, o->tmp, err); /* on failure the caller removes the file */
+    /* on failure the caller removes the file */
+    return in_place(o, fd, o->unnamed ? o->target : o->tmp, err);
 }
 
 int ebts__outfile_open(ebts__outfile *o, const char *path, ebts_error *err)
@@ -267,6 +282,26 @@ static void sync_dir(const char *target)
     free(dir);
 }
 
+/* The complete unnamed file gets its temporary name beside the target (renamed over it next):
+ * 0, or an errno. */
+static int name_unnamed(ebts__outfile *o)
+{
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fileno(o->fp));
+    char *dir = dir_of(o->target);
+    if (!dir)
+        return ENOMEM;
+    size_t cap = strlen(dir) + TMP_BASE_MAX + 16;
+    int e = EEXIST;
+    for (unsigned i = 0; e == EEXIST && i < TMP_TRIES; i++) {
+        tmp_name(o->tmp, cap, dir, base_of(o->target), i);
+        e = linkat(AT_FDCWD, fdpath, AT_FDCWD, o->tmp, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+    }
+    free(dir);
+    o->unnamed = e != 0; /* named: a failed rename now removes it */
+    return e;
+}
+
 int ebts__outfile_commit(ebts__outfile *o, const char *path, ebts_error *err)
 {
     int e = 0;
@@ -275,6 +310,8 @@ int ebts__outfile_commit(ebts__outfile *o, const char *path, ebts_error *err)
         e = errno ? errno : EIO;
     if (!e && o->tmp && fsync(fileno(o->fp)) != 0)
         e = errno;
+    if (!e && o->unnamed)
+        e = name_unnamed(o);
     if (o->owned) {
         if (fclose(o->fp) != 0 && !e)
             e = errno;
@@ -284,7 +321,7 @@ int ebts__outfile_commit(ebts__outfile *o, const char *path, ebts_error *err)
         e = errno;
     if (!e && o->tmp)
         sync_dir(o->target);
-    else if (o->tmp)
+    else if (o->tmp && !o->unnamed)
         unlink(o->tmp);
     free(o->tmp);
     free(o->target);
@@ -295,8 +332,8 @@ int ebts__outfile_commit(ebts__outfile *o, const char *path, ebts_error *err)
 void ebts__outfile_abort(ebts__outfile *o)
 {
     if (o->owned && o->fp)
-        fclose(o->fp);
-    if (o->tmp)
+        fclose(o->fp); /* an unnamed file is gone with its descriptor */
+    if (o->tmp && !o->unnamed)
         unlink(o->tmp);
     free(o->tmp);
     free(o->target);

@@ -373,6 +373,47 @@ static size_t dir_entries(const char *dir)
     return n;
 }
 
+/* A process killed while it writes a file (kill -9, or a signal no handler catches) leaves
+ * nothing beside the target: the output is written into a file without a name until it is
+ * complete, where the file system can make one (Linux O_TMPFILE: tmpfs, ext4, xfs, btrfs). */
+START_TEST(a_write_killed_before_its_end_leaves_nothing_behind)
+{
+    char dir[] = "/tmp/ebts-test-XXXXXX", old[64], fresh[64];
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    snprintf(old, sizeof old, "%s/old.eft", dir);
+    snprintf(fresh, sizeof fresh, "%s/new.eft", dir);
+    FILE *o = fopen(old, "wb");
+    ck_assert_ptr_nonnull(o);
+    fputs("old", o);
+    fclose(o);
+    for (int replace = 0; replace < 2; replace++) {
+        pid_t pid = fork();
+        ck_assert_int_ge(pid, 0);
+        if (pid == 0) {
+            ebts__outfile out;
+            if (ebts__outfile_open(&out, replace ? old : fresh, NULL) != 0)
+                _exit(3);
+            for (int i = 0; i < 1000; i++)
+                fputs("1.001:partial output\n", out.fp);
+            fflush(out.fp);
+            raise(SIGKILL);
+            _exit(4);
+        }
+        int status;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        ck_assert_uint_eq(dir_entries(dir), 1); /* old.eft alone: no temporary file */
+        size_t n;
+        unsigned char *kept = tu_slurp(old, &n);
+        ck_assert_uint_eq(n, 3);
+        ck_assert_mem_eq(kept, "old", 3);
+        free(kept);
+    }
+    unlink(old);
+    rmdir(dir);
+}
+END_TEST
+
 /* A path is replaced whole: through a symlink its target is (the link stays), with the
  * target's mode; a device is written in place and stays a device. */
 START_TEST(write_file_replaces_through_links_and_keeps_the_mode)
@@ -727,6 +768,7 @@ Suite *suite_source(void)
     tcase_add_test(tc, stream_writes_record_by_record);
     tcase_add_test(tc, write_file_replaces_through_links_and_keeps_the_mode);
     tcase_add_test(tc, io_errors);
+    tcase_add_test(tc, a_write_killed_before_its_end_leaves_nothing_behind);
     tcase_add_test(tc, file_sizes_and_limits);
     tcase_add_test(tc, file_over_the_limit_is_refused_unread);
     tcase_add_test(tc, non_transaction_is_refused_after_its_first_bytes);
