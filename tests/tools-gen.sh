@@ -50,6 +50,15 @@ line "$T/m.txt" "THE FOLLOWING I.C.E. RECORD APPEARS TO RELATE:" "ICE record ann
 line "$T/m.txt" "REQUESTING ORI INFORMATION:" "requesting ORI block"
 has "$T/m.txt" "LESC QUERY ID:" "LESC query id"
 count "$T/m.txt" "END OF RESPONSE . . . ." 1 "one END OF RESPONSE"
+# IAQ values and the RECEIVED line from options, in place of the submission's and CJIS's
+expect 0 "match with IAQ values" -- "$GEN" idr-match $SUB --encounter "$E1" --iar-status "$STATUS" \
+    --iaq ATN=ORI=TX1234567 --iaq PHN=5125550100 --iaq OFF=2399 \
+    --iar-received "2026-01-15 09:30:00 AM" -o "$T/q.eft"
+readable "$T/q.eft" "$T/q.txt"
+line "$T/q.txt" "ORI/ WVFBIID00 ATN/ORI=TX1234567" "--iaq ATN"
+line "$T/q.txt" "PHN/5125550100" "--iaq PHN"
+has "$T/q.txt" "OFF/2399" "--iaq OFF"
+line "$T/q.txt" "IAQ RECEIVED: 2026-01-15 09:30:00 AM" "--iar-received"
 # several photos, one per encounter
 expect 0 "two photos for two encounters" -- "$GEN" idr-match $SUB --encounter "$E1" --encounter "$E2" \
     --photo "$JPG" --photo "$JPG" -o "$T/p2.eft"
@@ -99,6 +108,12 @@ refused() { # refused DESCRIPTION MESSAGE -- args...
 refused "no-match with an encounter" "--encounter does not apply to idr-nomatch" -- idr-nomatch $SUB --encounter "$E1"
 refused "no-match with a photo" "--photo does not apply to idr-nomatch" -- idr-nomatch $SUB --photo "$JPG"
 refused "no-match with an IAR status" "--iar-status does not apply to idr-nomatch" -- idr-nomatch $SUB --iar-status "$STATUS"
+refused "no-match with IAQ values" "--iaq does not apply to idr-nomatch" -- idr-nomatch $SUB --iaq ATN=X
+refused "no-match with IAQ RECEIVED" "--iar-received does not apply to idr-nomatch" -- idr-nomatch $SUB --iar-received X
+refused "IAQ values without an IAR" "IAQ values without an IAR" -- idr-match $SUB --encounter "$E1" --iaq ATN=X
+refused "an IAQ key unknown" "no IAQ value \"XYZ\"" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq XYZ=1
+refused "an IAQ value without a key" "--iaq wants KEY=VALUE" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq =1
+refused "an IAQ value without =" "--iaq wants KEY=VALUE" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq ATN
 refused "errt with an encounter" "--encounter does not apply to errt" -- errt $SUB --error "E0001 x" --encounter "$E1"
 refused "match with an error" "--error does not apply to idr-match" -- idr-match $SUB --encounter "$E1" --error "E0001 x"
 refused "match without encounters" "one to five encounters" -- idr-match $SUB

@@ -25,6 +25,9 @@ static const char usage[] =
     "  --iar-status TEXT       the LESC status line: adds the IAR (immigration alien response)\n"
     "  --iar FILE              the LESC response as LESC sent it (what it lacks is added;\n"
     "                          at most 1 MiB)\n"
+    "  --iaq KEY=VALUE         a value of the IAQ echo instead of the submission's or CJIS's\n"
+    "                          (KEY: ORI ATN PHN NAM DOB CUS OFF PUR POB SEX FBI ARN SOC SID)\n"
+    "  --iar-received TEXT     the IAQ's RECEIVED: line (default: 1.005's date, 12:00:00 PM)\n"
     "  --error \"CODE TEXT\"     an ERRT message, e.g. \"L0013 DOA older than 7 days\" (up to 11)\n"
     "  --date CCYYMMDD --tcn TCN --ver VER   1.005, 1.009 and 1.002 of the response\n"
     "  --dvn TEXT              1.013 DOM's version (default \"EBTS 11.1\"; \"EBTS 10.0\")\n"
@@ -74,6 +77,10 @@ static const char *unused_option(int kind, const ebts_gen_options *o)
             return "--iar-status";
         if (o->iar_text)
             return "--iar";
+        if (o->niaq)
+            return "--iaq";
+        if (o->iar_received)
+            return "--iar-received";
     }
     if (kind != EBTS_GEN_ERRT && o->nerrors)
         return "--error";
@@ -82,6 +89,27 @@ static const char *unused_option(int kind, const ebts_gen_options *o)
     if (kind == EBTS_GEN_ERRT && o->sid)
         return "--sid";
     return NULL;
+}
+
+/* The LESC text of --iar FILE, NUL-terminated (free it), or NULL (said on stderr). */
+static char *read_lesc(const char *path)
+{
+    size_t n;
+    unsigned char *t = slurp("", path, &n);
+    if (!t)
+        return NULL;
+    if (memchr(t, 0, n)) { /* the LESC text is text: a NUL would end it there */
+        fprintf(stderr, "ebts-gen: %s: a NUL byte in the LESC text\n", path);
+        free(t);
+        return NULL;
+    }
+    char *text = realloc(t, n + 1);
+    if (!text) {
+        free(t);
+        return NULL;
+    }
+    text[n] = 0;
+    return text;
 }
 
 /* "EID;NAME;DOB;POB;SEX" into e; the string is cut in place */
@@ -114,6 +142,7 @@ static int run(int argc, char **argv)
     ebts_encounter enc[6];
     ebts_span photos[16];
     const char *errors[12];
+    ebts_pair iaq[14];
     unsigned char *photo_bytes[16] = {0};
     char *iar_text = NULL;
     const char *in = NULL, *out = "-", *to = "traditional", *kind_s = NULL, *v;
@@ -171,23 +200,19 @@ static int run(int argc, char **argv)
             photos[o.nphotos].ptr = photo_bytes[o.nphotos];
             o.nphotos++;
         } else if ((v = cli_option(argc, argv, &i, "--iar"))) {
-            size_t n;
-            unsigned char *t = slurp("", v, &n);
-            if (!t)
-                goto done;
-            if (memchr(t, 0, n)) { /* the LESC text is text: a NUL would end it there */
-                fprintf(stderr, "ebts-gen: %s: a NUL byte in the LESC text\n", v);
-                free(t);
-                goto done;
-            }
             free(iar_text); /* the last --iar counts */
-            iar_text = realloc(t, n + 1);
-            if (!iar_text) {
-                free(t);
+            if (!(o.iar_text = iar_text = read_lesc(v)))
+                goto done;
+        } else if ((v = cli_option(argc, argv, &i, "--iar-received"))) {
+            o.iar_received = v;
+        } else if ((v = cli_option(argc, argv, &i, "--iaq"))) {
+            char *eq = strchr(argv[i] + (v - argv[i]), '='); /* v, writable, as --encounter's */
+            if (o.niaq >= 14 || !eq || eq == v) {
+                fprintf(stderr, "ebts-gen: --iaq wants KEY=VALUE (at most 14)\n");
                 goto done;
             }
-            iar_text[n] = 0;
-            o.iar_text = iar_text;
+            *eq = 0;
+            iaq[o.niaq++] = (ebts_pair){v, eq + 1};
         } else if ((v = cli_option(argc, argv, &i, "--error"))) {
             if (o.nerrors >= 11) {
                 fprintf(stderr, "ebts-gen: at most 11 --error messages (an ERRT holds no more)\n");
@@ -223,6 +248,7 @@ static int run(int argc, char **argv)
     o.encounters = enc;
     o.photos = photos;
     o.errors = errors;
+    o.iaq = iaq;
     ebts_error err;
     memset(&err, 0, sizeof err);
     ebts_txn *sub = NULL;
