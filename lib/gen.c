@@ -429,10 +429,20 @@ static int valid_options(int kind, const ebts_gen_options *o, ebts_error *err)
         return gen_fail(err, "IAQ values without an IAR: %s", "give the LESC status or text");
     if (o->niar_encounters > 5)
         return gen_fail(err, "at most five IAQ encounters, %s", "more were given");
-    for (size_t i = 0; i < o->niaq; i++)
+    /* each of these is one line of the 2.075 text: a line end in it would start a line of the
+     * IAR's own, which a reader takes for the FBI's (a DOB/ or END OF RESPONSE) */
+    for (size_t i = 0; i < o->niaq; i++) {
         if (iaq_key(o->iaq[i].key) < 0 || !o->iaq[i].value)
             return gen_fail(err, "no IAQ value \"%s\" (ORI ATN PHN NAM DOB CUS OFF PUR POB SEX "
                                  "FBI ARN SOC SID)", o->iaq[i].key ? o->iaq[i].key : "");
+        if (strpbrk(o->iaq[i].value, "\r\n"))
+            return gen_fail(err, "a line end in IAQ value %s: it is one line of the response",
+                            o->iaq[i].key);
+    }
+    if (o->iar_received && strpbrk(o->iar_received, "\r\n"))
+        return gen_fail(err, "a line end in the IAQ RECEIVED line: %s", "it is one line");
+    if (o->iar_status && strpbrk(o->iar_status, "\r\n"))
+        return gen_fail(err, "a line end in the LESC status line: %s", "it is one line");
     if (o->iar_status && o->iar_text && strstr(o->iar_text, "THIS IS NOT A GOVERNMENT DETAINER"))
         return gen_fail(err, "the LESC text is a whole response: %s", "it holds its own status");
     return 0;

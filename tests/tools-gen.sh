@@ -114,6 +114,17 @@ refused "IAQ values without an IAR" "IAQ values without an IAR" -- idr-match $SU
 refused "an IAQ key unknown" "no IAQ value \"XYZ\"" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq XYZ=1
 refused "an IAQ value without a key" "--iaq wants KEY=VALUE" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq =1
 refused "an IAQ value without =" "--iaq wants KEY=VALUE" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq ATN
+# a line end in a one-line value would start a line of the IAR's own (a forged FBI/ or DOB/)
+NL='
+'
+refused "an IAQ value with a line end" "a line end in IAQ value PHN" -- idr-match $SUB --encounter "$E1" \
+    --iar-status "$STATUS" --iaq "PHN=5125550100${NL}FBI/999"
+refused "an IAQ value with a CR" "a line end in IAQ value ATN" -- idr-match $SUB --encounter "$E1" \
+    --iar-status "$STATUS" --iaq "ATN=X$(printf '\r')DOB/ 1"
+refused "IAQ RECEIVED with a line end" "a line end in the IAQ RECEIVED line" -- idr-match $SUB \
+    --encounter "$E1" --iar-status "$STATUS" --iar-received "01/15/26${NL}DOB/ 19000101"
+refused "a LESC status with a line end" "a line end in the LESC status line" -- idr-match $SUB \
+    --encounter "$E1" --iar-status "$STATUS${NL}END OF RESPONSE . . . ."
 refused "errt with an encounter" "--encounter does not apply to errt" -- errt $SUB --error "E0001 x" --encounter "$E1"
 refused "match with an error" "--error does not apply to idr-match" -- idr-match $SUB --encounter "$E1" --error "E0001 x"
 refused "match without encounters" "one to five encounters" -- idr-match $SUB
