@@ -59,6 +59,14 @@ line "$T/q.txt" "ORI/ WVFBIID00 ATN/ORI=TX1234567" "--iaq ATN"
 line "$T/q.txt" "PHN/5125550100" "--iaq PHN"
 has "$T/q.txt" "OFF/2399" "--iaq OFF"
 line "$T/q.txt" "IAQ RECEIVED: 2026-01-15 09:30:00 AM" "--iar-received"
+# a key given again: its last value counts, however often it was given
+set --
+for n in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16; do set -- "$@" --iaq "PHN=51255501$n"; done
+expect 0 "--iaq PHN sixteen times" -- "$GEN" idr-match $SUB --encounter "$E1" \
+    --iar-status "$STATUS" "$@" -o "$T/r.eft"
+readable "$T/r.eft" "$T/r.txt"
+line "$T/r.txt" "PHN/5125550116" "--iaq PHN given again: the last counts"
+set --
 # several photos, one per encounter
 expect 0 "two photos for two encounters" -- "$GEN" idr-match $SUB --encounter "$E1" --encounter "$E2" \
     --photo "$JPG" --photo "$JPG" -o "$T/p2.eft"
