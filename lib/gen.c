@@ -261,10 +261,17 @@ static void build_lesc(iar_parts *x, const ebts_gen_options *o, const char *tcn)
         add_str(l, "THE FOLLOWING I.C.E. RECORD APPEARS TO RELATE:");
         for (size_t i = 0; i < sizeof rec / sizeof rec[0]; i++) {
             const ebts_pair *p = &x->iaq[rec[i]];
-            char kv[128];
-            snprintf(kv, sizeof kv, "%s/ %s", p->key, p->value);
-            if (*p->value)
+            size_t kn = strlen(p->key), vn = strlen(p->value);
+            char *kv = vn ? malloc(kn + vn + 3) : NULL; /* a value of --iaq: any length */
+            if (vn && !kv)
+                l->oom = 1;
+            if (kv) {
+                memcpy(kv, p->key, kn);
+                memcpy(kv + kn, "/ ", 2);
+                memcpy(kv + kn + 2, p->value, vn + 1);
                 add_str(l, kv);
+                free(kv);
+            }
         }
     }
     if (!any_starts(&text, "END OF RESPONSE")) {
@@ -288,7 +295,7 @@ static void build_lesc(iar_parts *x, const ebts_gen_options *o, const char *tcn)
 static void received_at(char *buf, size_t size, const ebts_gen_options *o)
 {
     if (o->iar_received && *o->iar_received) {
-        snprintf(buf, size, "%s", o->iar_received);
+        buf[0] = 0; /* the caller's line is used as it is (compose_ers) */
     } else if (o->date && strlen(o->date) == 8) { /* reproducible output for a given date */
         snprintf(buf, size, "%.2s/%.2s/%.2s 12:00:00 PM", o->date + 4, o->date + 6, o->date + 2);
     } else {
@@ -323,7 +330,8 @@ static char *compose_ers(int match, const ebts_gen_options *o, const ebts_txn *s
         }
         iar.present = 1;
         received_at(x->received, sizeof x->received, o);
-        iar.received = x->received;
+        /* the caller's line as given, whatever its length; the buffer holds the default */
+        iar.received = o->iar_received && *o->iar_received ? o->iar_received : x->received;
         build_iaq(x, o, sub, dai, name, sid);
         iar.iaq = x->iaq;
         iar.niaq = IAQ_N + 1;
