@@ -1356,6 +1356,12 @@ static int build_carried(R *r, size_t ri, size_t from, int pass, ebts_error *err
         if (x->item == -2 && x->field == 1)
             finding(r, vline(r, x), EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, 1, -1,
                     "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
+        else if (x->item == -3 &&
+                 (memchr(bytes, EBTS__FS, b.len) || memchr(bytes, EBTS__GS, b.len)))
+            /* bytes without a tag lie between two GS: one of their own would end them there */
+            finding(r, vline(r, x), EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, 0, -1,
+                    "line %ld: lebts:Field %u holds FS or GS, which no bytes without a tag can; "
+                    "left out", vline(r, x), rtype);
         else if (x->item == -2 && !(x->field == 999 && rtype >= 10) &&
                  (memchr(bytes, EBTS__FS, b.len) || memchr(bytes, EBTS__GS, b.len)))
             finding(r, vline(r, x), EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, x->field, -1,
