@@ -261,10 +261,17 @@ static void build_lesc(iar_parts *x, const ebts_gen_options *o, const char *tcn)
         add_str(l, "THE FOLLOWING I.C.E. RECORD APPEARS TO RELATE:");
         for (size_t i = 0; i < sizeof rec / sizeof rec[0]; i++) {
             const ebts_pair *p = &x->iaq[rec[i]];
-            char kv[128];
-            snprintf(kv, sizeof kv, "%s/ %s", p->key, p->value);
-            if (*p->value)
+            size_t kn = strlen(p->key), vn = strlen(p->value);
+            char *kv = vn ? malloc(kn + vn + 3) : NULL; /* a value of --iaq: any length */
+            if (vn && !kv)
+                l->oom = 1;
+            if (kv) {
+                memcpy(kv, p->key, kn);
+                memcpy(kv + kn, "/ ", 2);
+                memcpy(kv + kn + 2, p->value, vn + 1);
                 add_str(l, kv);
+                free(kv);
+            }
         }
     }
     if (!any_starts(&text, "END OF RESPONSE")) {
@@ -288,7 +295,7 @@ static void build_lesc(iar_parts *x, const ebts_gen_options *o, const char *tcn)
 static void received_at(char *buf, size_t size, const ebts_gen_options *o)
 {
     if (o->iar_received && *o->iar_received) {
-        snprintf(buf, size, "%s", o->iar_received);
+        buf[0] = 0; /* the caller's line is used as it is (compose_ers) */
     } else if (o->date && strlen(o->date) == 8) { /* reproducible output for a given date */
         snprintf(buf, size, "%.2s/%.2s/%.2s 12:00:00 PM", o->date + 4, o->date + 6, o->date + 2);
     } else {
@@ -323,7 +330,8 @@ static char *compose_ers(int match, const ebts_gen_options *o, const ebts_txn *s
         }
         iar.present = 1;
         received_at(x->received, sizeof x->received, o);
-        iar.received = x->received;
+        /* the caller's line as given, whatever its length; the buffer holds the default */
+        iar.received = o->iar_received && *o->iar_received ? o->iar_received : x->received;
         build_iaq(x, o, sub, dai, name, sid);
         iar.iaq = x->iaq;
         iar.niaq = IAQ_N + 1;
@@ -429,10 +437,20 @@ static int valid_options(int kind, const ebts_gen_options *o, ebts_error *err)
         return gen_fail(err, "IAQ values without an IAR: %s", "give the LESC status or text");
     if (o->niar_encounters > 5)
         return gen_fail(err, "at most five IAQ encounters, %s", "more were given");
-    for (size_t i = 0; i < o->niaq; i++)
+    /* each of these is one line of the 2.075 text: a line end in it would start a line of the
+     * IAR's own, which a reader takes for the FBI's (a DOB/ or END OF RESPONSE) */
+    for (size_t i = 0; i < o->niaq; i++) {
         if (iaq_key(o->iaq[i].key) < 0 || !o->iaq[i].value)
             return gen_fail(err, "no IAQ value \"%s\" (ORI ATN PHN NAM DOB CUS OFF PUR POB SEX "
                                  "FBI ARN SOC SID)", o->iaq[i].key ? o->iaq[i].key : "");
+        if (strpbrk(o->iaq[i].value, "\r\n"))
+            return gen_fail(err, "a line end in IAQ value %s: it is one line of the response",
+                            o->iaq[i].key);
+    }
+    if (o->iar_received && strpbrk(o->iar_received, "\r\n"))
+        return gen_fail(err, "a line end in the IAQ RECEIVED line: %s", "it is one line");
+    if (o->iar_status && strpbrk(o->iar_status, "\r\n"))
+        return gen_fail(err, "a line end in the LESC status line: %s", "it is one line");
     if (o->iar_status && o->iar_text && strstr(o->iar_text, "THIS IS NOT A GOVERNMENT DETAINER"))
         return gen_fail(err, "the LESC text is a whole response: %s", "it holds its own status");
     return 0;

@@ -866,7 +866,10 @@ static void check_name_form(V *v, long rec, const ebts_field *f, const char *mne
             continue; /* items where a name has one: ITEM_COUNT says what is wrong */
         ebts_span s = ebts__item(f, sub, 0);
         const unsigned char *comma = s.len ? memchr(s.ptr, ',', s.len) : NULL;
-        if (comma && comma > s.ptr)
+        const unsigned char *sur = s.ptr;
+        while (comma && sur < comma && *sur == ' ')
+            sur++; /* blanks alone name no one: " ,JOHN" has no surname either */
+        if (comma && comma > sur)
             continue;
         char shown[33];
         size_t k = s.len < 32 ? s.len : 32;

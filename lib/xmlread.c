@@ -1337,6 +1337,10 @@ static int build_carried(R *r, size_t ri, size_t from, int pass, ebts_error *err
         ebts__error_oom(err);
         return -1;
     }
+    /* the record has its 999 (image data) already, or an element's value will be it */
+    int data = rtype >= 10 && field_at(t->recs[ri], 999, 1) != NULL;
+    for (size_t k = 0; rtype >= 10 && !data && k < r->nv; k++)
+        data = r->v[k].field == 999 && r->v[k].item > -2;
     for (size_t k = from; k < r->nv; k++) {
         const val *x = &r->v[k];
         if (!carried_in(x, pass))
@@ -1356,6 +1360,18 @@ static int build_carried(R *r, size_t ri, size_t from, int pass, ebts_error *err
         if (x->item == -2 && x->field == 1)
             finding(r, vline(r, x), EBTS__C_XML_VALUE_INVALID, (long)ri, rtype, 1, -1,
                     "lebts:Field %u.001: LEN is derived by the writer; left out", rtype);
+        else if (x->item == -3 &&
+                 (memchr(bytes, EBTS__FS, b.len) || memchr(bytes, EBTS__GS, b.len)))
+            /* bytes without a tag lie between two GS: one of their own would end them there */
+            finding(r, vline(r, x), EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, 0, -1,
+                    "line %ld: lebts:Field %u holds FS or GS, which no bytes without a tag can; "
+                    "left out", vline(r, x), rtype);
+        else if (x->item == -2 && x->field == 999 && rtype >= 10 && data++)
+            /* the data ends the record: a second 999 would read back as the end of the first's
+             * (ebts_txn_insert_field refuses one too) */
+            finding(r, vline(r, x), EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, 999, -1,
+                    "line %ld: lebts:Field %u.999: the record has its 999 already; left out",
+                    vline(r, x), rtype);
         else if (x->item == -2 && !(x->field == 999 && rtype >= 10) &&
                  (memchr(bytes, EBTS__FS, b.len) || memchr(bytes, EBTS__GS, b.len)))
             finding(r, vline(r, x), EBTS__C_XML_ELEMENT_UNPLACED, (long)ri, rtype, x->field, -1,

@@ -127,6 +127,8 @@ def build():
     bad("sre-nam-has-items", txn(t2=with_(SRE2, f18=b"DOE" + US + b"JOHN")), "ITEM_COUNT")
     bad("sre-nam-no-comma", txn(t2=with_(SRE2, f18=b"DOE JOHN")), "NAME_FORMAT")
     bad("sre-nam-no-surname", txn(t2=with_(SRE2, f18=b",JOHN")), "NAME_FORMAT")
+    bad("sre-nam-blank-surname", txn(t2=with_(SRE2, f18=b"  ,JOHN")), "NAME_FORMAT",
+        "LEADING_SPACE")
     bad("sre-cri-four-times", txn(t2=with_(SRE2, f73=RS.join([b"TX1081100"] * 4))),
         "OCCURRENCE_COUNT")
     bad("sre-cri-too-long", txn(t2=with_(SRE2, f73=b"TX10811001234")), "LENGTH_INVALID")

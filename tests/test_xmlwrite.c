@@ -610,6 +610,94 @@ START_TEST(tags_of_type_zero_and_above_254_are_carried_and_read_back)
 }
 END_TEST
 
+/* A carrier of bytes without a tag (tag="2") whose bytes hold FS or GS is left out and said, as
+ * a tagged text carrier's are: written as they are, they would end the record there, and the
+ * traditional encoding would lose the fields after them. */
+START_TEST(carried_bytes_without_a_tag_holding_fs_or_gs_are_left_out)
+{
+    static const char in[] =
+        "1.001:109" GS "1.002:0500" GS "1.003:1" US "1" RS "2" US "00" GS "1.004:SRE" GS
+        "1.005:20260101" GS "1.007:X" GS "1.008:Y" GS "1.009:Z" GS "1.011:00.00" GS
+        "1.012:00.00" FS "2.001:33" GS "2.002:00" GS "2.018:DOE,JOHN" FS;
+    static const char *const carriers[] = {"HB0=" /* FS GS */, "QRxC" /* A FS B */,
+                                           "QR1C" /* A GS B */};
+    ebts_txn *t = TU_READ(in, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    for (size_t c = 0; c < sizeof carriers / sizeof carriers[0]; c++) {
+        size_t xn;
+        unsigned char *xml = write_xml(t, 0, &xn);
+        char *s = strndup((const char *)xml, xn);
+        const char *end = strstr(s, "  </itl:PackageDescriptiveTextRecord>");
+        ck_assert_ptr_nonnull(end);
+        size_t dn = xn + 100;
+        char *doc = malloc(dn);
+        ck_assert_ptr_nonnull(doc);
+        snprintf(doc, dn, "%.*s    <lebts:Field tag=\"2\" encoding=\"base64\">%s</lebts:Field>\n%s",
+                 (int)(end - s), s, carriers[c], end);
+        ebts_txn *u = ebts_read_buffer(doc, strlen(doc), EBTS_READ_XML, NULL);
+        ck_assert_ptr_nonnull(u);
+        int said = 0;
+        for (size_t i = 0; i < ebts_txn_diag_count(u); i++)
+            said |= strcmp(ebts_txn_diag(u, i)->code, "XML_ELEMENT_UNPLACED") == 0;
+        ck_assert_msg(said, "carrier %zu: not said", c);
+        size_t wn;
+        unsigned char *w = tu_write(u, 0, &wn);
+        ebts_txn *back = ebts_read_buffer(w, wn, EBTS_READ_STRICT, NULL);
+        ck_assert_msg(back != NULL, "carrier %zu: the traditional encoding does not read back", c);
+        ck_assert_uint_eq(tu_differences(t, back), 0);
+        ebts_txn_free(back);
+        ebts_free(w);
+        ebts_txn_free(u);
+        free(doc);
+        free(s);
+        ebts_free(xml);
+    }
+    ebts_txn_free(t);
+}
+END_TEST
+
+/* A carrier of field 999 in an image record that has its 999 already (from its image element) is
+ * left out and said, as ebts_txn_insert_field refuses a second 999: the traditional encoding
+ * ends the record with one, and a second would be read back as the end of the first's data. */
+START_TEST(a_second_image_data_carrier_is_left_out)
+{
+    static const char *const carriers[] = {"10.999", "2.999", "0.999"};
+    ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    for (size_t c = 0; c < sizeof carriers / sizeof carriers[0]; c++) {
+        size_t xn;
+        unsigned char *xml = write_xml(t, 1, &xn); /* 11.2 */
+        char *s = strndup((const char *)xml, xn);
+        const char *end = strstr(s, "  </itl:PackagePhotographicBodyPartImageRecord>");
+        ck_assert_ptr_nonnull(end);
+        size_t dn = xn + 100;
+        char *doc = malloc(dn);
+        ck_assert_ptr_nonnull(doc);
+        snprintf(doc, dn, "%.*s    <lebts:Field tag=\"%s\" encoding=\"base64\">QUJD</lebts:Field>\n%s",
+                 (int)(end - s), s, carriers[c], end);
+        ebts_txn *u = ebts_read_buffer(doc, strlen(doc), EBTS_READ_XML, NULL);
+        ck_assert_ptr_nonnull(u);
+        int said = 0;
+        for (size_t i = 0; i < ebts_txn_diag_count(u); i++)
+            said |= strcmp(ebts_txn_diag(u, i)->code, "XML_ELEMENT_UNPLACED") == 0;
+        ck_assert_msg(said, "%s: not said", carriers[c]);
+        ck_assert_uint_eq(tu_differences(t, u), 0);
+        size_t wn;
+        unsigned char *w = tu_write(u, 0, &wn);
+        ebts_txn *back = ebts_read_buffer(w, wn, EBTS_READ_STRICT, NULL);
+        ck_assert_msg(back != NULL, "%s: the traditional encoding does not read back", carriers[c]);
+        ck_assert_uint_eq(tu_differences(t, back), 0);
+        ebts_txn_free(back);
+        ebts_free(w);
+        ebts_txn_free(u);
+        free(doc);
+        free(s);
+        ebts_free(xml);
+    }
+    ebts_txn_free(t);
+}
+END_TEST
+
 /* Fields carried by lebts:Field keep their order among themselves: the occurrences of a number,
  * some spelled with their record's type and some with another's (2.2 in a Type-1 record, 1.005
  * in a Type-10), and those of number 0 (1.0, 10.0), read back in the order they had, with the
@@ -861,6 +949,8 @@ Suite *suite_xmlwrite(void)
     tcase_add_test(tc, values_outside_the_schema_and_carried_fields_are_said);
     tcase_add_test(tc, tags_of_type_zero_and_above_254_are_carried_and_read_back);
     tcase_add_test(tc, carried_fields_keep_their_order_among_themselves);
+    tcase_add_test(tc, carried_bytes_without_a_tag_holding_fs_or_gs_are_left_out);
+    tcase_add_test(tc, a_second_image_data_carrier_is_left_out);
     tcase_add_test(tc, markup_in_values_is_escaped_as_xmltextwriter_escapes_it);
     tcase_add_test(tc, version_flag_chooses_the_encoding);
     tcase_add_test(tc, items_the_templates_do_not_order_follow_the_standard);

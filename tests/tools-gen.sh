@@ -59,6 +59,27 @@ line "$T/q.txt" "ORI/ WVFBIID00 ATN/ORI=TX1234567" "--iaq ATN"
 line "$T/q.txt" "PHN/5125550100" "--iaq PHN"
 has "$T/q.txt" "OFF/2399" "--iaq OFF"
 line "$T/q.txt" "IAQ RECEIVED: 2026-01-15 09:30:00 AM" "--iar-received"
+# long values are written whole: RECEIVED on its line, an IAQ value in the I.C.E. record too
+R40=RECEIVED-0123456789-0123456789-0123456789
+F130=$(printf 'F%.0s' $(seq 1 130))
+expect 0 "long --iar-received and --iaq FBI" -- "$GEN" idr-match $SUB --encounter "$E1" \
+    --iar-status "$STATUS" --iar-received "$R40" --iaq "FBI=$F130" -o "$T/long.eft"
+readable "$T/long.eft" "$T/long.txt"
+line "$T/long.txt" "IAQ RECEIVED: $R40" "a long --iar-received whole"
+# (a value wrapped onto two lines reads back with a blank where it was cut)
+n=$("$CONV" -q --to json "$T/long.eft" | tr -d ' ' | grep -o "\"$F130\"" | wc -l)
+if [ "$n" = 2 ]; then ok; else
+    bad "a long --iaq FBI: not read back whole from the IAQ echo and the I.C.E. record"; fi
+# a key given again: its last value counts, however often it was given
+set --
+for n in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16; do
+    set -- "$@" --iaq "PHN=51255501$n"
+done
+expect 0 "--iaq PHN sixteen times" -- "$GEN" idr-match $SUB --encounter "$E1" \
+    --iar-status "$STATUS" "$@" -o "$T/r.eft"
+readable "$T/r.eft" "$T/r.txt"
+line "$T/r.txt" "PHN/5125550116" "--iaq PHN given again: the last counts"
+set --
 # several photos, one per encounter
 expect 0 "two photos for two encounters" -- "$GEN" idr-match $SUB --encounter "$E1" --encounter "$E2" \
     --photo "$JPG" --photo "$JPG" -o "$T/p2.eft"
@@ -114,6 +135,17 @@ refused "IAQ values without an IAR" "IAQ values without an IAR" -- idr-match $SU
 refused "an IAQ key unknown" "no IAQ value \"XYZ\"" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq XYZ=1
 refused "an IAQ value without a key" "--iaq wants KEY=VALUE" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq =1
 refused "an IAQ value without =" "--iaq wants KEY=VALUE" -- idr-match $SUB --encounter "$E1" --iar-status "$STATUS" --iaq ATN
+# a line end in a one-line value would start a line of the IAR's own (a forged FBI/ or DOB/)
+NL='
+'
+refused "an IAQ value with a line end" "a line end in IAQ value PHN" -- idr-match $SUB --encounter "$E1" \
+    --iar-status "$STATUS" --iaq "PHN=5125550100${NL}FBI/999"
+refused "an IAQ value with a CR" "a line end in IAQ value ATN" -- idr-match $SUB --encounter "$E1" \
+    --iar-status "$STATUS" --iaq "ATN=X$(printf '\r')DOB/ 1"
+refused "IAQ RECEIVED with a line end" "a line end in the IAQ RECEIVED line" -- idr-match $SUB \
+    --encounter "$E1" --iar-status "$STATUS" --iar-received "01/15/26${NL}DOB/ 19000101"
+refused "a LESC status with a line end" "a line end in the LESC status line" -- idr-match $SUB \
+    --encounter "$E1" --iar-status "$STATUS${NL}END OF RESPONSE . . . ."
 refused "errt with an encounter" "--encounter does not apply to errt" -- errt $SUB --error "E0001 x" --encounter "$E1"
 refused "match with an error" "--error does not apply to idr-match" -- idr-match $SUB --encounter "$E1" --error "E0001 x"
 refused "match without encounters" "one to five encounters" -- idr-match $SUB

@@ -207,12 +207,18 @@ static int run(int argc, char **argv)
             o.iar_received = v;
         } else if ((v = cli_option(argc, argv, &i, "--iaq"))) {
             char *eq = strchr(argv[i] + (v - argv[i]), '='); /* v, writable, as --encounter's */
-            if (o.niaq >= 14 || !eq || eq == v) {
-                fprintf(stderr, "ebts-gen: --iaq wants KEY=VALUE (at most 14)\n");
+            size_t k = 0;
+            if (eq) /* a key given again takes its place: the last value counts */
+                while (k < o.niaq && (strlen(iaq[k].key) != (size_t)(eq - v) ||
+                                      strncmp(iaq[k].key, v, (size_t)(eq - v)) != 0))
+                    k++;
+            if ((k == o.niaq && o.niaq >= 14) || !eq || eq == v) {
+                fprintf(stderr, "ebts-gen: --iaq wants KEY=VALUE (at most 14 keys)\n");
                 goto done;
             }
             *eq = 0;
-            iaq[o.niaq++] = (ebts_pair){v, eq + 1};
+            iaq[k] = (ebts_pair){v, eq + 1};
+            o.niaq += k == o.niaq;
         } else if ((v = cli_option(argc, argv, &i, "--error"))) {
             if (o.nerrors >= 11) {
                 fprintf(stderr, "ebts-gen: at most 11 --error messages (an ERRT holds no more)\n");
