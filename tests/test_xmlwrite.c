@@ -610,6 +610,41 @@ START_TEST(tags_of_type_zero_and_above_254_are_carried_and_read_back)
 }
 END_TEST
 
+/* t written as XML (version_flag[v]) with `carrier` (a lebts:Field) added before the line
+ * `record_end`, read back: the carrier is said to be left out (XML_ELEMENT_UNPLACED), what was
+ * read is t, and it writes a traditional encoding that reads back strictly as t. */
+static void carrier_left_out(const ebts_txn *t, size_t v, const char *record_end,
+                             const char *carrier)
+{
+    size_t xn;
+    unsigned char *xml = write_xml(t, v, &xn);
+    char *s = strndup((const char *)xml, xn);
+    const char *end = strstr(s, record_end);
+    ck_assert_ptr_nonnull(end);
+    size_t dn = xn + strlen(carrier) + 8;
+    char *doc = malloc(dn);
+    ck_assert_ptr_nonnull(doc);
+    snprintf(doc, dn, "%.*s    %s\n%s", (int)(end - s), s, carrier, end);
+    ebts_txn *u = ebts_read_buffer(doc, strlen(doc), EBTS_READ_XML, NULL);
+    ck_assert_ptr_nonnull(u);
+    int said = 0;
+    for (size_t i = 0; i < ebts_txn_diag_count(u); i++)
+        said |= strcmp(ebts_txn_diag(u, i)->code, "XML_ELEMENT_UNPLACED") == 0;
+    ck_assert_msg(said, "%s: not said", carrier);
+    ck_assert_uint_eq(tu_differences(t, u), 0);
+    size_t wn;
+    unsigned char *w = tu_write(u, 0, &wn);
+    ebts_txn *back = ebts_read_buffer(w, wn, EBTS_READ_STRICT, NULL);
+    ck_assert_msg(back != NULL, "%s: the traditional encoding does not read back", carrier);
+    ck_assert_uint_eq(tu_differences(t, back), 0);
+    ebts_txn_free(back);
+    ebts_free(w);
+    ebts_txn_free(u);
+    free(doc);
+    free(s);
+    ebts_free(xml);
+}
+
 /* A carrier of bytes without a tag (tag="2") whose bytes hold FS or GS is left out and said, as
  * a tagged text carrier's are: written as they are, they would end the record there, and the
  * traditional encoding would lose the fields after them. */
@@ -624,33 +659,10 @@ START_TEST(carried_bytes_without_a_tag_holding_fs_or_gs_are_left_out)
     ebts_txn *t = TU_READ(in, 0, NULL);
     ck_assert_ptr_nonnull(t);
     for (size_t c = 0; c < sizeof carriers / sizeof carriers[0]; c++) {
-        size_t xn;
-        unsigned char *xml = write_xml(t, 0, &xn);
-        char *s = strndup((const char *)xml, xn);
-        const char *end = strstr(s, "  </itl:PackageDescriptiveTextRecord>");
-        ck_assert_ptr_nonnull(end);
-        size_t dn = xn + 100;
-        char *doc = malloc(dn);
-        ck_assert_ptr_nonnull(doc);
-        snprintf(doc, dn, "%.*s    <lebts:Field tag=\"2\" encoding=\"base64\">%s</lebts:Field>\n%s",
-                 (int)(end - s), s, carriers[c], end);
-        ebts_txn *u = ebts_read_buffer(doc, strlen(doc), EBTS_READ_XML, NULL);
-        ck_assert_ptr_nonnull(u);
-        int said = 0;
-        for (size_t i = 0; i < ebts_txn_diag_count(u); i++)
-            said |= strcmp(ebts_txn_diag(u, i)->code, "XML_ELEMENT_UNPLACED") == 0;
-        ck_assert_msg(said, "carrier %zu: not said", c);
-        size_t wn;
-        unsigned char *w = tu_write(u, 0, &wn);
-        ebts_txn *back = ebts_read_buffer(w, wn, EBTS_READ_STRICT, NULL);
-        ck_assert_msg(back != NULL, "carrier %zu: the traditional encoding does not read back", c);
-        ck_assert_uint_eq(tu_differences(t, back), 0);
-        ebts_txn_free(back);
-        ebts_free(w);
-        ebts_txn_free(u);
-        free(doc);
-        free(s);
-        ebts_free(xml);
+        char carrier[80];
+        snprintf(carrier, sizeof carrier,
+                 "<lebts:Field tag=\"2\" encoding=\"base64\">%s</lebts:Field>", carriers[c]);
+        carrier_left_out(t, 0, "  </itl:PackageDescriptiveTextRecord>", carrier);
     }
     ebts_txn_free(t);
 }
@@ -665,34 +677,11 @@ START_TEST(a_second_image_data_carrier_is_left_out)
     ebts_txn *t = ebts_read_file("fixtures/validate/valid-sre-match.eft", 0, NULL);
     ck_assert_ptr_nonnull(t);
     for (size_t c = 0; c < sizeof carriers / sizeof carriers[0]; c++) {
-        size_t xn;
-        unsigned char *xml = write_xml(t, 1, &xn); /* 11.2 */
-        char *s = strndup((const char *)xml, xn);
-        const char *end = strstr(s, "  </itl:PackagePhotographicBodyPartImageRecord>");
-        ck_assert_ptr_nonnull(end);
-        size_t dn = xn + 100;
-        char *doc = malloc(dn);
-        ck_assert_ptr_nonnull(doc);
-        snprintf(doc, dn, "%.*s    <lebts:Field tag=\"%s\" encoding=\"base64\">QUJD</lebts:Field>\n%s",
-                 (int)(end - s), s, carriers[c], end);
-        ebts_txn *u = ebts_read_buffer(doc, strlen(doc), EBTS_READ_XML, NULL);
-        ck_assert_ptr_nonnull(u);
-        int said = 0;
-        for (size_t i = 0; i < ebts_txn_diag_count(u); i++)
-            said |= strcmp(ebts_txn_diag(u, i)->code, "XML_ELEMENT_UNPLACED") == 0;
-        ck_assert_msg(said, "%s: not said", carriers[c]);
-        ck_assert_uint_eq(tu_differences(t, u), 0);
-        size_t wn;
-        unsigned char *w = tu_write(u, 0, &wn);
-        ebts_txn *back = ebts_read_buffer(w, wn, EBTS_READ_STRICT, NULL);
-        ck_assert_msg(back != NULL, "%s: the traditional encoding does not read back", carriers[c]);
-        ck_assert_uint_eq(tu_differences(t, back), 0);
-        ebts_txn_free(back);
-        ebts_free(w);
-        ebts_txn_free(u);
-        free(doc);
-        free(s);
-        ebts_free(xml);
+        char carrier[80];
+        snprintf(carrier, sizeof carrier,
+                 "<lebts:Field tag=\"%s\" encoding=\"base64\">QUJD</lebts:Field>", carriers[c]);
+        carrier_left_out(t, 1 /* 11.2 */, "  </itl:PackagePhotographicBodyPartImageRecord>",
+                         carrier);
     }
     ebts_txn_free(t);
 }
