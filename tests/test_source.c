@@ -373,6 +373,25 @@ static size_t dir_entries(const char *dir)
     return n;
 }
 
+/* path holds "old", the content a write that fails must leave as it was. */
+static void put_old(const char *path)
+{
+    FILE *o = fopen(path, "wb");
+    ck_assert_ptr_nonnull(o);
+    fputs("old", o);
+    fclose(o);
+}
+
+static void holds_old(const char *path)
+{
+    size_t n;
+    unsigned char *kept = tu_slurp(path, &n);
+    ck_assert_ptr_nonnull(kept);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_mem_eq(kept, "old", 3);
+    free(kept);
+}
+
 /* A process killed while it writes a file (kill -9, or a signal no handler catches) leaves
  * nothing beside the target: the output is written into a file without a name until it is
  * complete, where the file system can make one (Linux O_TMPFILE: tmpfs, ext4, xfs, btrfs). */
@@ -382,10 +401,7 @@ START_TEST(a_write_killed_before_its_end_leaves_nothing_behind)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(old, sizeof old, "%s/old.eft", dir);
     snprintf(fresh, sizeof fresh, "%s/new.eft", dir);
-    FILE *o = fopen(old, "wb");
-    ck_assert_ptr_nonnull(o);
-    fputs("old", o);
-    fclose(o);
+    put_old(old);
     for (int replace = 0; replace < 2; replace++) {
         pid_t pid = fork();
         ck_assert_int_ge(pid, 0);
@@ -403,11 +419,7 @@ START_TEST(a_write_killed_before_its_end_leaves_nothing_behind)
         ck_assert_int_eq(waitpid(pid, &status, 0), pid);
         ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
         ck_assert_uint_eq(dir_entries(dir), 1); /* old.eft alone: no temporary file */
-        size_t n;
-        unsigned char *kept = tu_slurp(old, &n);
-        ck_assert_uint_eq(n, 3);
-        ck_assert_mem_eq(kept, "old", 3);
-        free(kept);
+        holds_old(old);
     }
     unlink(old);
     rmdir(dir);
@@ -424,10 +436,7 @@ START_TEST(write_file_replaces_through_links_and_keeps_the_mode)
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(target, sizeof target, "%s/t.eft", dir);
     snprintf(link, sizeof link, "%s/l.eft", dir);
-    FILE *o = fopen(target, "wb");
-    ck_assert_ptr_nonnull(o);
-    fputs("old", o);
-    fclose(o);
+    put_old(target);
     ck_assert_int_eq(chmod(target, 0640), 0);
     ck_assert_int_eq(symlink("t.eft", link), 0);
     ebts_error err = {0};
@@ -497,10 +506,7 @@ START_TEST(stream_writes_record_by_record)
         ck_assert_ptr_nonnull(mkdtemp(dir));
         snprintf(path, sizeof path, "%s/old.eft", dir);
         snprintf(fresh, sizeof fresh, "%s/new.eft", dir);
-        FILE *o = fopen(path, "wb");
-        ck_assert_ptr_nonnull(o);
-        fputs("old", o);
-        fclose(o);
+        put_old(path);
         ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &small), 0);
         ebts_error ferr = {0}, nerr = {0};
         int rc = ebts_write_file(t, EBTS_FORMAT_TRADITIONAL, path, &ferr);
@@ -511,11 +517,7 @@ START_TEST(stream_writes_record_by_record)
         ck_assert_str_eq(ferr.code, "IO_ERROR");
         ck_assert_int_eq(nrc, -1);
         ck_assert_str_eq(nerr.code, "IO_ERROR");
-        size_t klen;
-        unsigned char *kept = tu_slurp(path, &klen);
-        ck_assert_uint_eq(klen, 3);
-        ck_assert_mem_eq(kept, "old", 3);
-        free(kept);
+        holds_old(path);
         ck_assert_int_ne(access(fresh, F_OK), 0);
         ck_assert_uint_eq(dir_entries(dir), 1); /* old.eft, no temporary file */
         unlink(path);

