@@ -291,10 +291,7 @@ void ebts__arena_free(ebts__arena *a)
     ebts__chunk *c = a->head;
     while (c) {
         ebts__chunk *n = c->next;
-        if (c->block)
-            ebts__block_put(c, c->block);
-        else
-            free(c);
+        ebts__block_put(c, c->block);
         c = n;
     }
     a->head = NULL;

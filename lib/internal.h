@@ -69,7 +69,7 @@ void ebts__arena_free(ebts__arena *a);
 void ebts__huge_pages(void *p, size_t size);
 /* A block of n bytes or more (*size: how many), kept from an earlier ebts__block_put when one
  * fits, else malloc'd; NULL without memory. Free it with ebts__block_put and that size, or with
- * free(). */
+ * free(). ebts__block_put(p, 0) is free(p), for memory that may or may not be such a block. */
 void *ebts__block_get(size_t n, size_t *size);
 void ebts__block_put(void *p, size_t size);
 size_t ebts__kept_bytes(void); /* what is kept now (tests) */

@@ -34,12 +34,14 @@ static ebts_read_options effective(const ebts_read_options *o)
     return e;
 }
 
-/* A decoding stage produced `tmp`: it replaces the input (and frees what was owned before). */
-static void adopt(unsigned char **owned, const unsigned char **buf, size_t *len, unsigned char *tmp,
-                  size_t tmplen)
+/* A decoding stage produced `tmp` (malloc'd): it replaces the input, and what was owned before
+ * (a block of *block bytes, or malloc'd when 0) is let go. */
+static void adopt(unsigned char **owned, size_t *block, const unsigned char **buf, size_t *len,
+                  unsigned char *tmp, size_t tmplen)
 {
-    free(*owned);
+    ebts__block_put(*owned, *block);
     *owned = tmp;
+    *block = 0;
     *buf = tmp;
     *len = tmplen;
 }
@@ -56,24 +58,22 @@ static ebts_txn *read_owned(unsigned char *owned, size_t block, const unsigned c
     if (len > o->max_input) {
         ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, 0, -1, NULL,
                         "input of %zu bytes is larger than the limit of %zu", len, o->max_input);
-        free(owned);
+        ebts__block_put(owned, block);
         return NULL;
     }
     int z = ebts__maybe_inflate(buf, len, o->max_input, o->flags, &tmp, &tmplen, err);
     if (z < 0) {
-        free(owned);
+        ebts__block_put(owned, block);
         return NULL;
     }
-    if (z > 0) {
-        adopt(&owned, &buf, &len, tmp, tmplen);
-        block = 0;
-    }
+    if (z > 0)
+        adopt(&owned, &block, &buf, &len, tmp, tmplen);
     int auto_detect = !(o->flags & (EBTS_READ_TRADITIONAL | EBTS_READ_READABLE | EBTS_READ_XML));
     ebts_txn *t = NULL;
     if ((o->flags & EBTS_READ_XML) || (auto_detect && ebts__xml_detect(buf, len))) {
         /* built from the document's elements: nothing is framed, the input is not kept */
         t = ebts__xml_read(buf, len, o, err);
-        free(owned);
+        ebts__block_put(owned, block);
         if (!t)
             return NULL;
         return finish(t, o, err);
@@ -82,15 +82,14 @@ static ebts_txn *read_owned(unsigned char *owned, size_t block, const unsigned c
                    (auto_detect && ebts__readable_detect(buf, len));
     if (readable) {
         if (ebts__readable_decode(buf, len, o->max_input, &tmp, &tmplen, err) < 0) {
-            free(owned);
+            ebts__block_put(owned, block);
             return NULL;
         }
-        adopt(&owned, &buf, &len, tmp, tmplen);
-        block = 0;
+        adopt(&owned, &block, &buf, &len, tmp, tmplen);
     }
     t = ebts__txn_alloc();
     if (!t) {
-        free(owned);
+        ebts__block_put(owned, block);
         ebts__error_oom(err);
         return NULL;
     }

@@ -36,10 +36,7 @@ void ebts_txn_free(ebts_txn *t)
     ebts__arena_free(&t->arena);
     free(t->recs);
     free(t->dl.d);
-    if (t->owned_block)
-        ebts__block_put(t->owned, t->owned_block);
-    else
-        free(t->owned);
+    ebts__block_put(t->owned, t->owned_block);
     free(t);
 }
 
