@@ -292,11 +292,10 @@ static void build_lesc(iar_parts *x, const ebts_gen_options *o, const char *tcn)
     free(text.v);
 }
 
+/* The IAQ RECEIVED line when the caller gives none: 1.005's date at noon, else now. */
 static void received_at(char *buf, size_t size, const ebts_gen_options *o)
 {
-    if (o->iar_received && *o->iar_received) {
-        buf[0] = 0; /* the caller's line is used as it is (compose_ers) */
-    } else if (o->date && strlen(o->date) == 8) { /* reproducible output for a given date */
+    if (o->date && strlen(o->date) == 8) { /* reproducible output for a given date */
         snprintf(buf, size, "%.2s/%.2s/%.2s 12:00:00 PM", o->date + 4, o->date + 6, o->date + 2);
     } else {
         time_t now = time(NULL);
@@ -329,9 +328,13 @@ static char *compose_ers(int match, const ebts_gen_options *o, const ebts_txn *s
             return NULL;
         }
         iar.present = 1;
-        received_at(x->received, sizeof x->received, o);
-        /* the caller's line as given, whatever its length; the buffer holds the default */
-        iar.received = o->iar_received && *o->iar_received ? o->iar_received : x->received;
+        /* the caller's line as given, whatever its length; else the default */
+        if (o->iar_received && *o->iar_received) {
+            iar.received = o->iar_received;
+        } else {
+            received_at(x->received, sizeof x->received, o);
+            iar.received = x->received;
+        }
         build_iaq(x, o, sub, dai, name, sid);
         iar.iaq = x->iaq;
         iar.niaq = IAQ_N + 1;
