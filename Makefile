@@ -165,13 +165,13 @@ $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.
 	  $(BUILD)/tests/testutil.o $(STATIC) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
 	  $(DEP_LIBS) $(CHECK_LIBS)
 
-# ebts-validate with its readdir and read wrapped: names of unknown type, files renamed mid-walk,
-# slow reads
+# ebts-validate with its readdir, read, fstat and lseek wrapped: names of unknown type, files
+# renamed mid-walk, slow reads, system calls counted
 $(BUILD)/tests/ebts-validate-shim: tests/walkshim.c $(BUILD)/tools/ebts-validate.o $(BUILD)/tools/cli.o \
 	  $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/walkshim.c $(BUILD)/tools/ebts-validate.o \
-	  $(BUILD)/tools/cli.o $(STATIC) -Wl,--wrap=readdir,--wrap=read $(DEP_LIBS)
+	  $(BUILD)/tools/cli.o $(STATIC) -Wl,--wrap=readdir,--wrap=read,--wrap=fstat,--wrap=lseek $(DEP_LIBS)
 
 check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
 	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads $(BUILD)/tests/xmlpeak $(EXAMPLES) \

@@ -222,9 +222,13 @@ static long read_stream(void *ctx, unsigned char *p, size_t n)
 }
 
 /* first: a regular file's size and one byte to see its end, so that it is read into one
- * allocation (after its first bytes, for a transaction), or 0. txn_flags: see ebts__load_fd. */
-static int load(read_fn rd, void *ctx, size_t first, size_t max, const unsigned *txn_flags,
-                unsigned char **out, size_t *len, size_t *size, ebts_error *err)
+ * allocation (after its first bytes, for a transaction), or 0. short_end: a read that returns
+ * fewer bytes than asked is at the end (a regular file's read, a stdio stream's fread), so no
+ * read is made to see it; a pipe's or a socket's returns what has come. txn_flags: see
+ * ebts__load_fd. */
+static int load(read_fn rd, void *ctx, size_t first, int short_end, size_t max,
+                const unsigned *txn_flags, unsigned char **out, size_t *len, size_t *size,
+                ebts_error *err)
 {
     unsigned char *p = NULL;
     size_t cap = 0, n = 0;
@@ -254,6 +258,8 @@ static int load(read_fn rd, void *ctx, size_t first, size_t max, const unsigned 
             not_transaction(err, "reading", n);
             goto fail;
         }
+        if (short_end && (size_t)r < want)
+            break;
     }
     *out = p;
     *len = n;
@@ -265,13 +271,14 @@ fail:
     return -1;
 }
 
-/* A regular file's bytes from the descriptor's offset on: 1 when fd is one, else 0. */
-static int file_left(int fd, uintmax_t *left)
+/* At most the bytes of a regular file from the descriptor's offset on (its size: the offset is
+ * asked only when the size is more than max): 1 when fd is one, else 0. */
+static int file_left(int fd, size_t max, uintmax_t *left)
 {
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
         return 0;
-    off_t at = lseek(fd, 0, SEEK_CUR);
+    off_t at = (uintmax_t)st.st_size > max ? lseek(fd, 0, SEEK_CUR) : 0;
     *left = at >= 0 && at <= st.st_size ? (uintmax_t)(st.st_size - at) : (uintmax_t)st.st_size;
     return 1;
 }
@@ -282,7 +289,7 @@ int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char *
                   size_t *size, ebts_error *err)
 {
     uintmax_t left = 0;
-    int regular = file_left(fd, &left);
+    int regular = file_left(fd, max, &left);
     if (regular && left > max) {
         ebts__error_set(err, EBTS__C_INPUT_TOO_LARGE, 0, -1, NULL,
                         "the file's %ju bytes to read are more than the limit of %zu bytes", left,
@@ -290,11 +297,11 @@ int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char *
         return -1;
     }
     size_t first = !regular || left == 0 ? 0 : (size_t)left + 1;
-    return load(read_fd, &fd, first, max, txn_flags, out, len, size, err);
+    return load(read_fd, &fd, first, regular, max, txn_flags, out, len, size, err);
 }
 
 int ebts__load_stream(FILE *fp, size_t max, const unsigned *txn_flags, unsigned char **out,
                       size_t *len, size_t *size, ebts_error *err)
 {
-    return load(read_stream, fp, 0, max, txn_flags, out, len, size, err);
+    return load(read_stream, fp, 0, 1, max, txn_flags, out, len, size, err);
 }

@@ -141,6 +141,32 @@ static int temp_file(const void *p, size_t n, int c)
     return fd;
 }
 
+/* A descriptor past the start of a file: every byte from its offset on is read (the file's
+ * size is room to spare, and the short read at its end ends it), whether the first read takes
+ * them all or, past 64 KiB of bytes before the transaction, only the first; the offset is left
+ * at the file's end. */
+START_TEST(descriptor_at_an_offset_reads_to_the_end)
+{
+    size_t n;
+    unsigned char *b = tu_slurp(SAMPLE, &n);
+    size_t skips[] = {1, 100, 70000};
+    for (size_t i = 0; i < sizeof skips / sizeof *skips; i++) {
+        size_t skip = skips[i];
+        unsigned char *both = malloc(skip + n);
+        ck_assert_ptr_nonnull(both);
+        memset(both, 'x', skip);
+        memcpy(both + skip, b, n);
+        int fd = temp_file(both, skip + n, 0);
+        ck_assert_int_eq(lseek(fd, (off_t)skip, SEEK_SET), (off_t)skip);
+        same_as_file(ebts_read_fd(fd, 0, NULL));
+        ck_assert_int_eq(lseek(fd, 0, SEEK_CUR), (off_t)(skip + n));
+        close(fd);
+        free(both);
+    }
+    free(b);
+}
+END_TEST
+
 /* A regular file larger than the limit is refused from its size: no byte of it is read. What is
  * left of it from the descriptor's offset is what counts. */
 START_TEST(file_over_the_limit_is_refused_unread)
@@ -766,6 +792,7 @@ Suite *suite_source(void)
     Suite *s = suite_create("source");
     TCase *tc = tcase_create("source");
     tcase_add_test(tc, every_entry_point_reads_the_same);
+    tcase_add_test(tc, descriptor_at_an_offset_reads_to_the_end);
     tcase_add_test(tc, gzip_is_inflated);
     tcase_add_test(tc, stream_writes_record_by_record);
     tcase_add_test(tc, write_file_replaces_through_links_and_keeps_the_mode);

@@ -304,6 +304,16 @@ if [ -x "$SHIM" ]; then
         if cmp -s "$T/slow-1.all" "$T/slow-8.all"; then ok; else
             bad "slow reads, ulimit -n $n: -j 8 output differs from -j 1"; fi
     done
+    # what a file's check costs in system calls: one read of a regular file (its size and one
+    # byte more, the short read being its end), no lseek, one fstat by the tool and one by the
+    # library; the 16 files of the folder above
+    for j in 1 2; do
+        expect 0 "system calls counted, -j $j" -- env WALKSHIM_COUNT="$T/count" \
+            $TO "$SHIM" -j $j "$T/slow"
+        has "$T/count" "read 16" "-j $j: one read per file"
+        has "$T/count" "lseek 0" "-j $j: no lseek"
+        has "$T/count" "fstat 32" "-j $j: two fstats per file"
+    done
 else
     echo "note: $SHIM not built (make check builds it); the walk's races not checked"
 fi
