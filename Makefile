@@ -16,7 +16,13 @@ EBTS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fvisibility=hidden -Iinclude -
 DEP_PKGS = libxml-2.0 zlib
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
 # -pthread: libxml2 is initialised once under a mutex (lib/xml.c)
-DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || echo -lxml2 -lz) -pthread
+DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || echo -lxml2 -lz) -pthread -ldl
+# what the library links: libxml2 is loaded by name when first needed (lib/xmlapi.h), so only
+# programs that call it themselves (tests, the bench) link it
+LIB_LIBS = $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz) -pthread -ldl
+LIBXML2_SONAME := $(shell objdump -p "$$($(PKG_CONFIG) --variable=libdir libxml-2.0 2>/dev/null)/libxml2.so" \
+	2>/dev/null | awk '/SONAME/ {print $$2}')
+EBTS_CFLAGS += $(if $(LIBXML2_SONAME),-DEBTS__LIBXML2_SONAME='"$(LIBXML2_SONAME)"')
 CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS = $(shell $(PKG_CONFIG) --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -pthread)
 
@@ -93,7 +99,7 @@ $(STATIC): $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(SHARED): $(PIC_OBJ)
-	$(CC) -shared -Wl,-soname,libebts.so.$(SOVERSION) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(CC) -shared -Wl,-soname,libebts.so.$(SOVERSION) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
 	ln -sf libebts.so.$(VERSION) $(BUILD)/libebts.so.$(SOVERSION)
 	ln -sf libebts.so.$(SOVERSION) $(BUILD)/libebts.so
 
@@ -103,12 +109,12 @@ $(BUILD)/tools/%.o: tools/%.c tools/cli.h include/ebts.h | $(NEED_DEPS)
 
 $(BUILD)/bin/%: $(BUILD)/tools/%.o $(BUILD)/tools/cli.o $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(STATIC) $(DEP_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(STATIC) $(LIB_LIBS)
 
 # The diagnostic code table as docs/codes.md (committed; make check compares) and ebts-codes(7).
 $(BUILD)/bin/gen-codes: tools/gen-codes.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS)
 
 $(BUILD)/man/ebts-codes.7: $(BUILD)/bin/gen-codes
 	@mkdir -p $(dir $@)
@@ -130,10 +136,10 @@ $(BUILD)/examples/readme.c: README.md
 	@mkdir -p $(dir $@)
 	sed -n '/^## The API/,/^## /p' README.md | sed -n '/^```c$$/,/^```$$/p' | sed '1d;$$d' > $@
 $(BUILD)/examples/readme: $(BUILD)/examples/readme.c include/ebts.h $(STATIC)
-	$(CC) -std=c99 -pedantic $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+	$(CC) -std=c99 -pedantic $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS)
 $(BUILD)/examples/%: examples/%.c include/ebts.h $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c99 -pedantic $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(DEP_LIBS)
+	$(CC) -std=c99 -pedantic $(WARN) -Iinclude $(CFLAGS) $(LDFLAGS) -o $@ $< $(STATIC) $(LIB_LIBS)
 
 FUZZ_TARGETS = read ers xml profile
 # each target's seeds besides its regressions: the replay in check and make fuzz use the same
@@ -148,7 +154,7 @@ $(BUILD)/fuzz/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC)
 $(BUILD)/tests/failalloc: tests/failalloc.c tests/wrapalloc.h $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/failalloc.c $(STATIC) \
-	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(DEP_LIBS)
+	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc $(LIB_LIBS)
 
 $(BUILD)/tests/xmlpeak: tests/xmlpeak.c tests/wrapalloc.h $(STATIC)
 	@mkdir -p $(dir $@)
@@ -171,11 +177,24 @@ $(BUILD)/tests/ebts-validate-shim: tests/walkshim.c $(BUILD)/tools/ebts-validate
 	  $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/walkshim.c $(BUILD)/tools/ebts-validate.o \
-	  $(BUILD)/tools/cli.o $(STATIC) -Wl,--wrap=readdir,--wrap=read,--wrap=fstat,--wrap=lseek $(DEP_LIBS)
+	  $(BUILD)/tools/cli.o $(STATIC) -Wl,--wrap=readdir,--wrap=read,--wrap=fstat,--wrap=lseek $(LIB_LIBS)
+
+# the tools as they run where libxml2 cannot be loaded: lib/xml.c built to look for a library
+# no system has
+$(BUILD)/tests/xml-absent.o: lib/xml.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -DEBTS__LIBXML2_SONAME%,$(EBTS_CFLAGS)) \
+	  -DEBTS__LIBXML2_SONAME='"libebts-test-absent.so.0"' -I$(BUILD)/gen $(DEP_CFLAGS) $(CFLAGS) \
+	  -c lib/xml.c -o $@
+$(BUILD)/tests/%-noxml: $(BUILD)/tools/%.o $(BUILD)/tools/cli.o $(BUILD)/tests/xml-absent.o $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/tools/cli.o $(BUILD)/tests/xml-absent.o $(STATIC) \
+	  $(LIB_LIBS)
 
 check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
 	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads $(BUILD)/tests/xmlpeak $(EXAMPLES) \
-	  $(BUILD)/tests/ebts-validate-shim
+	  $(BUILD)/tests/ebts-validate-shim $(BUILD)/tests/ebts-validate-noxml \
+	  $(BUILD)/tests/ebts-conv-noxml
 	$(TEST_BIN)
 	for m in man/*.1 man/*.3 $(BUILD)/man/*.7; do w=$$(groff -man -ww -z $$m 2>&1); \
 	  [ -z "$$w" ] || { echo "$$w"; exit 1; }; done

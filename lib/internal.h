@@ -554,10 +554,11 @@ void ebts__write_record(const ebts_txn *t, size_t ri, ebts__buf *b); /* one reco
 void ebts__write_record_fields(const ebts_txn *t, size_t ri, ebts__buf *b);
 
 /* xml.c */
-/* libxml2 initialised once, by whichever thread asks first, before any other thread's XML work
- * (its lazy initialisation races): called at the top of every function that uses libxml2
- * (here, profile.c, junit.c). */
-void ebts__xml_init(void);
+/* libxml2 loaded (xmlapi.h) and initialised once, by whichever thread asks first, before any
+ * other thread's XML work (its lazy initialisation races): called at the top of every function
+ * that uses libxml2 (xmlread.c, xmlwrite.c, profile.c, junit.c). 0, or -1 with XML_UNAVAILABLE
+ * in err. */
+int ebts__xml_init(ebts_error *err);
 int ebts__xml_detect(const unsigned char *p, size_t n);
 /* The first bytes of an XML document in an encoding libxml2 reads: a verdict. */
 int ebts__xml_could_begin(const unsigned char *p, size_t n);

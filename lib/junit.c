@@ -6,7 +6,7 @@
  * well-formed. */
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/xmlwriter.h>
+#include "xmlapi.h"
 #include "internal.h"
 
 typedef struct jcase {
@@ -217,7 +217,8 @@ int ebts_junit_write(const ebts_junit *j, FILE *fp, ebts_error *err)
         ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "no report or stream");
         return -1;
     }
-    ebts__xml_init();
+    if (ebts__xml_init(err) < 0)
+        return -1;
     xmlBufferPtr buf = xmlBufferCreate();
     xmlTextWriterPtr w = buf ? xmlNewTextWriterMemory(buf, 0) : NULL;
     if (!w) {

@@ -6,10 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlschemas.h>
+#include "xmlapi.h"
 #include "internal.h"
 #include "profile_xsd.h"
 
@@ -331,7 +328,8 @@ ebts_profile *ebts_profile_load_buffer(const void *xml, size_t len, ebts_error *
                         "no profile, or larger than 16 MiB");
         return NULL;
     }
-    ebts__xml_init();
+    if (ebts__xml_init(err) < 0)
+        return NULL;
     xerr x = {{0}, 0, 0};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {

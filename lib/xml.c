@@ -1,30 +1,63 @@
 /* The ANSI/NIST-ITL 1-2011 XML (NIEM) encoding of the FBI's EBTS XML IEPDs, EBTS 10.0 and 11.2:
- * telling an XML document from the first bytes of an input, and libxml2's initialisation.
- * Reading it is xmlread.c's, writing it xmlwrite.c's, both through the generated tables
- * (xmlmap.c). This, xmlread.c, xmlwrite.c, profile.c and junit.c are the only files that include
- * libxml2; each first calls ebts__xml_init(). */
+ * telling an XML document from the first bytes of an input, and loading libxml2. Reading it is
+ * xmlread.c's, writing it xmlwrite.c's, both through the generated tables (xmlmap.c). This,
+ * xmlread.c, xmlwrite.c, profile.c and junit.c are the only files that use libxml2 (through
+ * xmlapi.h); each first calls ebts__xml_init(). */
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/parser.h>
+#define EBTS__XMLAPI_OWN
+#include "xmlapi.h"
 #include "internal.h"
 #include "xmlmap.h"
 
+#ifndef EBTS__LIBXML2_SONAME
+#define EBTS__LIBXML2_SONAME "libxml2.so.2"
+#endif
+
+struct ebts__xml_api ebts__xml;
+
 /* A mutex, not pthread_once: the order it gives is one helgrind sees (it does not model
- * pthread_once), so tests/valgrind.sh can check that no thread races libxml2's initialisation.
- * Once per XML document, its cost does not show. */
+ * pthread_once), so tests/valgrind.sh can check that no thread races libxml2's loading. Once
+ * per XML document, its cost does not show. A failed load is tried again at the next call: it
+ * may have failed for want of memory. */
 static pthread_mutex_t xml_init_lock = PTHREAD_MUTEX_INITIALIZER;
 static int xml_initialised;
 
-void ebts__xml_init(void)
+int ebts__xml_init(ebts_error *err)
 {
     pthread_mutex_lock(&xml_init_lock);
     if (!xml_initialised) {
-        xmlInitParser();
+        /* RTLD_LOCAL: its names stay out of the program's; one the program links itself is
+           the same library, found loaded */
+        void *h = dlopen(EBTS__LIBXML2_SONAME, RTLD_NOW | RTLD_LOCAL);
+        const char *missing = NULL;
+        struct ebts__xml_api api;
+#define EBTS__XML_LOOK(name)                                                                  \
+    if (h && !missing && !(api.name = (__typeof__(api.name))dlsym(h, #name)))               \
+        missing = #name;
+        EBTS__XML_FUNCTIONS(EBTS__XML_LOOK)
+#undef EBTS__XML_LOOK
+        if (h && !missing && !(api.free_fn = (xmlFreeFunc *)dlsym(h, "xmlFree")))
+            missing = "xmlFree";
+        if (!h || missing) {
+            const char *why = h ? missing : dlerror();
+            ebts__error_set(err, EBTS__C_XML_UNAVAILABLE, 0, -1, NULL,
+                            "cannot load %s%s: %s", EBTS__LIBXML2_SONAME,
+                            h ? ", which lacks" : "", why ? why : "not found");
+            if (h)
+                dlclose(h);
+            pthread_mutex_unlock(&xml_init_lock);
+            return -1;
+        }
+        ebts__xml = api;
+        ebts__xml.xmlInitParser();
         xml_initialised = 1;
     }
     pthread_mutex_unlock(&xml_init_lock);
+    return 0;
 }
 
 /* The character at byte i of text in `width`-byte units (1: UTF-8 or ASCII; 2: UTF-16, little

@@ -22,10 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlreader.h>
+#include "xmlapi.h"
 #include "internal.h"
 #include "xmlmap.h"
 
@@ -1931,7 +1928,8 @@ ebts_txn *ebts__xml_read(const unsigned char *p, size_t n, const ebts_read_optio
                         "XML input larger than the limit");
         return NULL;
     }
-    ebts__xml_init();
+    if (ebts__xml_init(err) < 0)
+        return NULL;
     char msg[256] = "";
     xmlGenericErrorFunc saved = xmlGenericError;
     void *saved_ctx = xmlGenericErrorContext;

@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libxml/xmlregexp.h>
+#include "xmlapi.h"
 #include "internal.h"
 #include "xmlmap.h"
 
@@ -2011,6 +2011,8 @@ static const ebts__xmap *writing_map(const ebts__xmap *m, ebts__xmap *own, ebts_
 /* Write t as XML to out, or only collect the findings (out NULL). 0 or -1. */
 static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *dl, ebts_error *err)
 {
+    if (ebts__xml_init(err) < 0) /* the type checks compile libxml2's regular expressions */
+        return -1;
     X x;
     memset(&x, 0, sizeof x);
     ebts__xmap own;
@@ -2054,7 +2056,6 @@ static int run(const ebts_txn *t, unsigned flags, ebts__buf *out, ebts__dlist *d
             x.isgrp[x.m->nodes[k].grp] = 1;
     }
     x.out = out;
-    ebts__xml_init(); /* the type checks compile libxml2's regular expressions */
     if (!x.oom)
         write_document(&x);
     for (size_t i = 0; i < x.nres; i++)

@@ -294,5 +294,44 @@ gzip -dc "$CARX" | sed -e '/<ebts:PersonAlternateName>/,/<\/ebts:PersonAlternate
 expect 0 "an alternate name of a surname, a fourth and a fifth name" -- "$CONV" --to readable --plain "$T/aka45.xml"
 has "$T/out" "JONES,TribalName CulturalName<GS>" "the fourth and fifth names follow the comma"
 
+# libxml2 is loaded when XML is first read or written, not when the tools start: a traditional
+# file checked or converted to the readable notation maps no libxml2 (nor the ICU and C++
+# libraries it brings), an XML input does (glibc's loader lists what it loads under LD_DEBUG)
+TRAD=fixtures/samples/clean/errt-doa.eft
+XMLIN=fixtures/xml/sre-match.xml
+expect 0 "a traditional file checked" -- env LD_DEBUG=libs "$VALIDATE" -q "$TRAD"
+hasnt "$T/err" "libxml2" "no libxml2 loaded for a traditional file"
+hasnt "$T/err" "libicu" "no ICU loaded for a traditional file"
+expect 0 "a traditional file to the readable notation" -- env LD_DEBUG=libs "$CONV" --to readable \
+    -o "$T/trad.txt" "$TRAD"
+hasnt "$T/err" "libxml2" "ebts-conv: no libxml2 loaded for the readable notation"
+expect 0 "an XML file checked" -- env LD_DEBUG=libs "$VALIDATE" -q "$XMLIN"
+has "$T/err" "libxml2" "libxml2 loaded for an XML input"
+
+# where libxml2 cannot be loaded (the tools built to look for a library no system has): what
+# needs it fails as an unreadable input or a usage error (exit 2) with XML_UNAVAILABLE and the
+# library's name, no output file is left, and the rest works
+NOXML="$BUILD/tests/ebts-validate-noxml"
+CONVNOXML="$BUILD/tests/ebts-conv-noxml"
+if [ -x "$NOXML" ] && [ -x "$CONVNOXML" ]; then
+    expect 2 "no libxml2: an XML input is unreadable" -- "$NOXML" "$XMLIN"
+    has "$T/err" "error: XML_UNAVAILABLE: cannot load libebts-test-absent.so.0" \
+        "no libxml2: the code and the library"
+    has "$T/out" "1 unreadable" "no libxml2: counted unreadable, not invalid"
+    expect 0 "no libxml2: a traditional file is checked" -- "$NOXML" "$TRAD"
+    has "$T/out" "1 file, 1 valid" "no libxml2: the traditional file is valid"
+    expect 2 "no libxml2: an XML profile" -- "$NOXML" --profile profiles/example-state.xml "$TRAD"
+    has "$T/err" "XML_UNAVAILABLE" "no libxml2: the profile's error says why"
+    expect 2 "no libxml2: a JUnit report" -- "$NOXML" --format junit "$TRAD"
+    has "$T/err" "XML_UNAVAILABLE" "no libxml2: the JUnit report's error says why"
+    expect 2 "no libxml2: writing XML" -- "$CONVNOXML" --to xml -o "$T/noxml.xml" "$TRAD"
+    has "$T/err" "XML_UNAVAILABLE" "no libxml2: the writer's error says why"
+    if [ -e "$T/noxml.xml" ]; then bad "no libxml2: an output file was left"; else ok; fi
+    expect 0 "no libxml2: the readable notation" -- "$CONVNOXML" --to readable -o "$T/r.txt" "$TRAD"
+    if cmp -s "$T/r.txt" "$T/trad.txt"; then ok; else bad "no libxml2: readable output differs"; fi
+else
+    echo "note: $NOXML not built (make check builds it); a missing libxml2 not checked"
+fi
+
 echo "tools-xml: $pass passed, $fail failed"
 [ "$fail" = 0 ]

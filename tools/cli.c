@@ -93,7 +93,7 @@ void cli_json_str(FILE *fp, const char *s)
 int cli_error_is_content(const ebts_error *e)
 {
     return e->code && strcmp(e->code, "IO_ERROR") != 0 && strcmp(e->code, "BAD_ARGUMENT") != 0 &&
-           strcmp(e->code, "OUT_OF_MEMORY") != 0;
+           strcmp(e->code, "OUT_OF_MEMORY") != 0 && strcmp(e->code, "XML_UNAVAILABLE") != 0;
 }
 
 const char *cli_option(int argc, char **argv, int *i, const char *name)

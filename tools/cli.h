@@ -14,7 +14,8 @@ void cli_print_error(const char *path, const ebts_error *e);
 /* Write s as a JSON string: control characters and each byte that is not part of well-formed
  * UTF-8 (such as a file name's 0xFF) as \u00XX, as the library's JSON writer does. */
 void cli_json_str(FILE *fp, const char *s);
-/* 1 when the error is about the input's content (exit 1), 0 for I/O and usage (exit 2). */
+/* 1 when the error is about the input's content (exit 1), 0 for I/O, memory, usage and libxml2
+ * not loaded (exit 2). */
 int cli_error_is_content(const ebts_error *e);
 /* First thing in main: a file size limit makes writes fail (EFBIG) instead of killing the tool. */
 void cli_init(void);
