@@ -178,6 +178,22 @@ expect 0 "validate UTF-16BE XML" -- $TO "$VAL" "$T/u16be.xml"
 expect 0 "diff UTF-16 XML against UTF-8" -- $TO "$DIFF" "$T/u16le.xml" "$X"
 expect 0 "diff UTF-16BE XML against UTF-16LE" -- $TO "$DIFF" "$T/u16be.xml" "$T/u16le.xml"
 
+# ---- a listing is taken in strcmp's order (the sort tells most names apart by their first eight
+# bytes at once): names alike in their first eight bytes or more, shorter than eight, one a
+# prefix of another, with bytes above 0x7F; the same order as sort(1) in the C locale
+mkdir "$T/order"
+for n in a.eft abcdefgh.eft abcdefgh1.eft abcdefghA.eft abcdefgg.eft abcdefg.eft ab.eft \
+    "$(printf 'abcdefg\377.eft')" "$(printf '\377.eft')" "$(printf 'abcdefgh\200.eft')" B.eft \
+    abcdefgh.eft.gz; do
+    cp "$GOOD" "$T/order/$n"
+done
+gzip -c "$GOOD" > "$T/order/abcdefgh.eft.gz"
+expect 0 "names alike in their first bytes" -- $TO "$VAL" "$T/order"
+LC_ALL=C sed -n 's|^.*/order/\(.*\): valid (.*|\1|p' "$T/out" > "$T/order.got"
+(cd "$T/order" && ls -1 | LC_ALL=C sort) > "$T/order.want"
+if [ "$(wc -l < "$T/order.want")" = 12 ] && cmp -s "$T/order.want" "$T/order.got"; then ok; else
+    bad "the walk's order is not strcmp's"; diff "$T/order.want" "$T/order.got" | head -8; fi
+
 # ---- each file once, by the first name the walk meets, and the same output for every -j: a
 # link to a file met before the file, a directory met first through a link, a hard link, a
 # link back up; the names listed in walk order (sorted, a directory's files at its place)
