@@ -165,6 +165,10 @@ $(BUILD)/tests/xmlthreads: tests/xmlthreads.c $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/xmlthreads.c $(STATIC) $(DEP_LIBS)
 
+$(BUILD)/tests/splitthreads: tests/splitthreads.c $(STATIC)
+	@mkdir -p $(dir $@)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/splitthreads.c $(STATIC) $(LIB_LIBS)
+
 $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.o $(STATIC)
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/claims.c \
@@ -192,7 +196,8 @@ $(BUILD)/tests/%-noxml: $(BUILD)/tools/%.o $(BUILD)/tools/cli.o $(BUILD)/tests/x
 	  $(LIB_LIBS)
 
 check: $(NEED_DEPS) all $(TEST_BIN) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%) $(BUILD)/tests/failalloc \
-	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads $(BUILD)/tests/xmlpeak $(EXAMPLES) \
+	  $(BUILD)/tests/claims $(BUILD)/tests/xmlthreads $(BUILD)/tests/splitthreads \
+	  $(BUILD)/tests/xmlpeak $(EXAMPLES) \
 	  $(BUILD)/tests/ebts-validate-shim $(BUILD)/tests/ebts-validate-noxml \
 	  $(BUILD)/tests/ebts-conv-noxml
 	$(TEST_BIN)

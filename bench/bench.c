@@ -453,8 +453,9 @@ static void walk(const ebts_txn *t)
     walk_sink += sum;
 }
 
-enum { OP_PARSE, OP_WALK, OP_PARSE_COPY, OP_WRITE, OP_VALIDATE };
-static const char *op_names[] = {"parse", "walk", "parse-copy", "write", "validate"};
+enum { OP_PARSE, OP_WALK, OP_PARSE_COPY, OP_WRITE, OP_VALIDATE, OP_VALIDATE_ONE };
+static const char *op_names[] = {"parse",    "walk",     "parse-copy",
+                                 "write",    "validate", "validate-one-thread"};
 
 /* One timing of operation op on b: MB/s. parse, walk (a parse, then every item through the
  * accessors) and parse-copy (a parse without EBTS_READ_BORROW: the buffer copied first) leave
@@ -481,11 +482,14 @@ static double time_op(int op, const buf *b, ebts_txn **t)
             abort();
         secs = now() - t0;
         ebts_free(w);
-    } else {
+    } else { /* validate as the library does by default (its records split between threads,
+                ebts_validate_threads), or on the calling thread alone */
+        unsigned threads = ebts_validate_threads(op == OP_VALIDATE_ONE ? 1 : 0);
         t0 = now();
         ebts_report *r = ebts_validate(*t, NULL, NULL);
         secs = now() - t0;
         ebts_report_free(r);
+        ebts_validate_threads(threads);
     }
     return (double)b->n / 1e6 / secs;
 }
@@ -969,8 +973,8 @@ int main(int argc, char **argv)
     size_t mb = argc > 2 ? (size_t)atoi(argv[2]) : 100;
     buf text = text_heavy(mb << 20);
     scan_info("text-heavy", &text, 1);
-    static const int text_ops[] = {OP_WALK, OP_PARSE, OP_WRITE, OP_VALIDATE};
-    ops("text-heavy", &text, text_ops, 4, 0);
+    static const int text_ops[] = {OP_WALK, OP_PARSE, OP_WRITE, OP_VALIDATE, OP_VALIDATE_ONE};
+    ops("text-heavy", &text, text_ops, 5, 0);
     validate_tool(tool, &text);
     free(text.p);
     buf img = image_heavy(mb << 20);

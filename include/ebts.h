@@ -382,6 +382,12 @@ EBTS_API void ebts_profile_free(ebts_profile *p);
  *  validates many transactions loads a profile once and passes it). NULL only on
  *  out-of-memory, or when `t` is NULL (BAD_ARGUMENT). */
 EBTS_API ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err);
+/** The threads ebts_validate may use for one transaction whose records hold 65 536 fields or
+ *  more: its records are split into runs of about as many fields, checked at once, and the
+ *  report is the one a single thread gives. 0 (the default): the processors online, at most
+ *  8; 1: the calling thread only. Set for the process; returns the setting before.
+ *  Thread-safe. */
+EBTS_API unsigned ebts_validate_threads(unsigned n);
 EBTS_API size_t ebts_report_count(const ebts_report *r);
 EBTS_API const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index);
 /** Errors in the report (with `strict`, warnings count too). */

@@ -1,9 +1,12 @@
 /* Validation: the driver. ebts_validate() applies a profile to a transaction, stage by stage
  * (validate.h names the stages' files), and keeps the findings in a report. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "validate.h"
 
 /* TOTs EBTS 10 adds to 9.1's (fbi_ebts.xsd TOTCodeSimpleType); no make-up or Type-2 rules. */
@@ -31,6 +34,130 @@ static void apply_severity(const ebts_profile *p, ebts__dlist *dl)
     for (size_t s = 0; s < p->nsev; s++)
         ebts__dlist_lost_severity(dl, p->sev[s].code, p->sev[s].severity);
     ebts__dlist_note(dl);
+}
+
+/* Does the validation of record i check it here (Types 1, 2 and 10 with fields; the first
+ * Type-1 only)? */
+static int in_scope(const ebts_txn *t, size_t i)
+{
+    const ebts_record *r = t->recs[i];
+    return !r->binary && (r->type == 2 || r->type == 10 || (r->type == 1 && i == 0));
+}
+
+/* The checks of records [from, to) that are in scope, in their order, with v's findings. */
+static void check_range(V *v, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        const ebts_record *r = v->t->recs[i];
+        if (!in_scope(v->t, i))
+            continue;
+        ebts__v_check_record_fields(v, (long)i);
+        if (v->tot_known || r->type == 1) /* Type-1's fields are mandatory for every TOT */
+            ebts__v_check_mandatory(v, (long)i);
+        if (r->type == 2 && strcmp(v->tot, " SRE ") == 0)
+            ebts__v_check_ers(v, (long)i);
+        if (r->type == 2)
+            ebts__v_check_doa_age(v, (long)i);
+        if (r->type == 10) {
+            ebts__v_check_face(v, (long)i);
+            ebts__v_check_image(v, (long)i);
+        }
+    }
+}
+
+/* ---- one transaction's records on several threads */
+
+/* ebts_validate_threads(): 0 for the processors online (at most EBTS__SPLIT_MAX) */
+static _Atomic unsigned split_threads;
+/* Records of at least this many fields in all are split; internal, so tests may lower it. */
+size_t ebts__validate_split_min = 65536;
+#define EBTS__SPLIT_MAX 8u
+
+unsigned ebts_validate_threads(unsigned n)
+{
+    return atomic_exchange(&split_threads, n);
+}
+
+typedef struct part {
+    V v;
+    ebts__dlist dl;
+    size_t from, to;
+    pthread_t th;
+    int started;
+} part;
+
+static void *run_part(void *arg)
+{
+    part *pt = arg;
+    check_range(&pt->v, pt->from, pt->to);
+    return NULL;
+}
+
+/* How many threads the records of t, n fields in all, are split between: 1 below the bound. */
+static unsigned split_count(size_t nfields)
+{
+    if (nfields < ebts__validate_split_min)
+        return 1;
+    unsigned want = atomic_load(&split_threads);
+    if (want == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        want = cores < 1 ? 1u : cores > (long)EBTS__SPLIT_MAX ? EBTS__SPLIT_MAX : (unsigned)cores;
+    }
+    return want > EBTS__SPLIT_MAX ? EBTS__SPLIT_MAX : want;
+}
+
+/* The records' checks, in record order. A transaction whose records hold many fields has them
+ * split into runs of about as many fields, each checked by a thread of its own with a copy of v
+ * and a list of its own; the lists are then added to v's in record order, so that the report is
+ * the one thread's would be, the kept findings and the counts of those beyond the limit the
+ * same. The first run is the calling thread's; a run no thread could be made for is checked
+ * there too, after it. */
+static void check_records(V *v)
+{
+    const ebts_txn *t = v->t;
+    size_t nfields = 0;
+    for (size_t i = 0; i < t->nrecs; i++)
+        nfields += in_scope(t, i) ? t->recs[i]->nfields : 0;
+    unsigned k = split_count(nfields);
+    part *parts = k > 1 ? calloc(k, sizeof *parts) : NULL;
+    if (!parts) {
+        check_range(v, 0, t->nrecs);
+        free(v->ix);
+        return;
+    }
+    size_t at = 0, done = 0;
+    for (unsigned j = 0; j < k; j++) { /* run j ends where the fields so far reach (j+1)/k */
+        size_t goal = nfields / k * (j + 1) + (j + 1 == k ? nfields % k : 0);
+        parts[j].from = at;
+        while (at < t->nrecs && (done < goal || j + 1 == k)) {
+            done += in_scope(t, at) ? t->recs[at]->nfields : 0;
+            at++;
+        }
+        parts[j].to = at;
+    }
+    for (unsigned j = 1; j < k; j++) {
+        memcpy(&parts[j].v, v, offsetof(V, memo));
+        memset(parts[j].v.memo_made, 0, sizeof parts[j].v.memo_made);
+        parts[j].v.ix = NULL;
+        parts[j].v.ixcap = 0;
+        parts[j].v.dl = &parts[j].dl;
+        parts[j].started = parts[j].from < parts[j].to &&
+                           pthread_create(&parts[j].th, NULL, run_part, &parts[j]) == 0;
+    }
+    check_range(v, parts[0].from, parts[0].to);
+    free(v->ix);
+    v->ix = NULL;
+    for (unsigned j = 1; j < k; j++) {
+        if (parts[j].started)
+            pthread_join(parts[j].th, NULL);
+        else
+            check_range(&parts[j].v, parts[j].from, parts[j].to);
+        ebts__dlist_append(v->dl, &parts[j].dl);
+        v->dl->oom |= parts[j].dl.oom;
+        free(parts[j].dl.d);
+        free(parts[j].v.ix);
+    }
+    free(parts);
 }
 
 ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err)
@@ -97,25 +224,7 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     ebts__v_check_makeup(&v);
     ebts__v_check_idcs(&v);
     ebts__v_check_deprecated(&v);
-    for (size_t i = 0; i < t->nrecs; i++) {
-        const ebts_record *r = t->recs[i];
-        if (r->binary || (r->type != 1 && r->type != 2 && r->type != 10))
-            continue;
-        if (i > 0 && r->type == 1)
-            continue;
-        ebts__v_check_record_fields(&v, (long)i);
-        if (v.tot_known || r->type == 1) /* Type-1's fields are mandatory for every TOT */
-            ebts__v_check_mandatory(&v, (long)i);
-        if (r->type == 2 && strcmp(v.tot, " SRE ") == 0)
-            ebts__v_check_ers(&v, (long)i);
-        if (r->type == 2)
-            ebts__v_check_doa_age(&v, (long)i);
-        if (r->type == 10) {
-            ebts__v_check_face(&v, (long)i);
-            ebts__v_check_image(&v, (long)i);
-        }
-    }
-    free(v.ix);
+    check_records(&v);
     apply_severity(p, &rep->dl);
     ebts__dlist_sort(&rep->dl);
     ebts_profile_free(def);

@@ -157,6 +157,10 @@ typedef struct V {
     struct vmemo memo[3][VMEMO]; /* Types 1, 2 and 10 */
 } V;
 
+/* validate.c: a transaction whose records hold this many fields or more is validated on
+ * several threads (ebts_validate_threads); tests lower it */
+extern size_t ebts__validate_split_min;
+
 /* validate_rules.c: which rule applies */
 extern const delta ebts__v_deltas[];
 extern const size_t ebts__v_ndeltas;

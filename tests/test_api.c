@@ -54,6 +54,9 @@ static void reading(void)
     size_t was = ebts_keep_memory(SIZE_MAX);
     ck_assert_uint_eq(ebts_keep_memory(0), SIZE_MAX);
     ck_assert_uint_eq(ebts_keep_memory(was), 0);
+    unsigned threads = ebts_validate_threads(3);
+    ck_assert_uint_eq(ebts_validate_threads(1), 3);
+    ck_assert_uint_eq(ebts_validate_threads(threads), 1);
 }
 
 static void walking(void)

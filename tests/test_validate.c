@@ -1,5 +1,6 @@
 /* Validation API: profiles (built-in, XML, refused), rule effects, reports, JUnit, redaction. */
 #define _GNU_SOURCE 1
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,128 @@ static int severity_of(const char *path, const ebts_profile *p, const char *code
                   "%s: expected error %s at %s; found: %s", path, code, tag, codes_of(path, NULL))
 
 /* What the reader passes on with a warning, or not at all, the rules refuse. */
+/* Everything a report says, findings and counts, as one string (split_like_one_thread). */
+static char *report_text(const ebts_report *r)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(fp);
+    fprintf(fp, "%zu %zu %zu %zu\n", ebts_report_count(r), ebts_report_finding_count(r),
+            ebts_report_error_count(r, 0), ebts_report_error_count(r, 1));
+    for (size_t i = 0; i < ebts_report_count(r); i++) {
+        const ebts_diag *d = ebts_report_diag(r, i);
+        fprintf(fp, "%s %d %d %zu %ld %s %ld %ld %ld %s\n", d->code, d->severity, d->recovered,
+                d->offset, d->record, d->tag, d->subfield, d->item, d->line, d->msg);
+    }
+    fclose(fp);
+    return buf;
+}
+
+/* t's report with one thread and split between 2, 3 and 8: the same, whatever the profile. */
+static void same_split(const ebts_txn *t, const char *what)
+{
+    static const char *const profiles[] = {"ebts-11", "ebts-10", "ebts-9.1", "ansi-nist-2011"};
+    for (size_t k = 0; k < sizeof profiles / sizeof *profiles; k++) {
+        ebts_profile *p = ebts_profile_builtin(profiles[k], NULL);
+        ck_assert_ptr_nonnull(p);
+        ebts_validate_threads(1);
+        ebts_report *r = ebts_validate(t, p, NULL);
+        char *one = report_text(r);
+        ebts_report_free(r);
+        static const unsigned ns[] = {2, 3, 8};
+        for (size_t j = 0; j < 3; j++) {
+            ebts_validate_threads(ns[j]);
+            r = ebts_validate(t, p, NULL);
+            char *split = report_text(r);
+            ck_assert_msg(strcmp(one, split) == 0, "%s, %s, %u threads: the report differs",
+                          what, profiles[k], ns[j]);
+            free(split);
+            ebts_report_free(r);
+        }
+        free(one);
+        ebts_profile_free(p);
+    }
+}
+
+/* A record of these fields, its 1.001/2.001 LEN right: appended to b. */
+static void put_record(FILE *b, unsigned type, const char *fields)
+{
+    char head[32];
+    size_t rest = strlen(fields), len = 0, n;
+    for (;;) { /* LEN counts its own digits */
+        n = (size_t)snprintf(head, sizeof head, "%u.001:%zu\x1d", type, len);
+        if (n + rest + 1 == len)
+            break;
+        len = n + rest + 1;
+    }
+    fprintf(b, "%s%s\x1c", head, fields);
+}
+
+/* A validation split between threads (every transaction split, the bound lowered) reports what
+ * one thread does: every fixture the library reads, under each built-in profile, and a
+ * transaction of 300 Type-2 records with 45 findings each, beyond the 10 000 a report keeps, so
+ * that which ones are kept and the counts of the rest are held to one thread's too. */
+START_TEST(split_validation_reports_as_one_thread)
+{
+    size_t was = ebts__validate_split_min;
+    unsigned threads = ebts_validate_threads(0);
+    ebts__validate_split_min = 1;
+    static const char *const dirs[] = {"fixtures/samples/clean", "fixtures/samples/published",
+                                       "fixtures/validate", "fixtures/xml", "fixtures/invalid"};
+    size_t files = 0;
+    for (size_t d = 0; d < sizeof dirs / sizeof *dirs; d++) {
+        DIR *dir = opendir(dirs[d]);
+        ck_assert_msg(dir != NULL, "%s", dirs[d]);
+        for (struct dirent *e; (e = readdir(dir));) {
+            char path[512];
+            size_t n = strlen(e->d_name);
+            if (e->d_name[0] == '.' || (n > 7 && strcmp(e->d_name + n - 7, ".expect") == 0))
+                continue;
+            snprintf(path, sizeof path, "%s/%s", dirs[d], e->d_name);
+            ebts_txn *t = ebts_read_file(path, 0, NULL);
+            if (!t)
+                continue;
+            same_split(t, path);
+            ebts_txn_free(t);
+            files++;
+        }
+        closedir(dir);
+    }
+    ck_assert_uint_gt(files, 50);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *b = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(b);
+    char fields[4096];
+    int at = snprintf(fields, sizeof fields, "1.002:0500\x1d" "1.003:1\x1f%d", 300);
+    for (int i = 0; i < 300; i++)
+        at += snprintf(fields + at, sizeof fields - (size_t)at, "\x1e" "2\x1f%02d", i % 100);
+    snprintf(fields + at, sizeof fields - (size_t)at,
+             "\x1d" "1.004:CAR\x1d" "1.005:20260101\x1d" "1.007:WVFBI0000\x1d"
+             "1.008:WV0000000\x1d" "1.009:TCN0001\x1d" "1.011:00.00\x1d" "1.012:00.00");
+    put_record(b, 1, fields);
+    for (int i = 0; i < 300; i++) {
+        at = snprintf(fields, sizeof fields, "2.002:%02d", i % 100);
+        for (int f = 900; f < 940; f++) /* not defined for CAR: FIELD_NOT_ALLOWED */
+            at += snprintf(fields + at, sizeof fields - (size_t)at, "\x1d" "2.%03d:X%d", f, i);
+        put_record(b, 2, fields);
+    }
+    fclose(b);
+    ebts_txn *t = ebts_read_buffer(text, len, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_validate_threads(1);
+    ebts_report *r = ebts_validate(t, NULL, NULL);
+    ck_assert_uint_gt(ebts_report_finding_count(r), 12000); /* beyond the kept 10 000 */
+    ebts_report_free(r);
+    same_split(t, "300 records of findings");
+    ebts_txn_free(t);
+    free(text);
+    ebts__validate_split_min = was;
+    ebts_validate_threads(threads);
+}
+END_TEST
+
 START_TEST(misses_are_errors)
 {
     /* a byte above 0x7F in a name is outside AS, whatever the reader says (NON_ASCII) */
@@ -1541,6 +1664,7 @@ Suite *suite_validate(void)
     tcase_set_timeout(tc, 60); /* the byte-by-byte tests validate about 100 000 times */
     tcase_add_test(tc, builtin_profiles);
     tcase_add_test(tc, misses_are_errors);
+    tcase_add_test(tc, split_validation_reports_as_one_thread);
     tcase_add_test(tc, false_positives_are_gone);
     tcase_add_test(tc, ident_responses_hold_together);
     tcase_add_test(tc, car_doa_older_than_seven_days);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The tools under valgrind on the hostile and defective fixtures: no invalid access, no leak;
-# and threads whose first library calls are XML work, under helgrind: no race.
+# threads whose first library calls are XML work, and one validation split between threads,
+# under helgrind: no race.
 # Run from the project root: BUILD=build sh tests/valgrind.sh (skipped when VALGRIND is empty)
 BUILD=${BUILD:-build}
 VALGRIND=${VALGRIND-valgrind}
@@ -30,5 +31,8 @@ run "ebts-validate with a profile" "$BUILD/bin/ebts-validate" -q --profile profi
 # helgrind's exit code 99 is a race; any other failure of the program counts too
 $VALGRIND -q --tool=helgrind --error-exitcode=99 "$BUILD/tests/xmlthreads" fixtures/xml/sre-match.xml >/dev/null 2>"$T/err"
 if [ $? -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: xmlthreads under helgrind"; head -40 "$T/err"; fi
+$VALGRIND -q --tool=helgrind --error-exitcode=99 "$BUILD/tests/splitthreads" \
+    fixtures/samples/clean/idr-iar-match.eft >/dev/null 2>"$T/err"
+if [ $? -eq 0 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: splitthreads under helgrind"; head -40 "$T/err"; fi
 echo "valgrind: $pass passed, $fail failed"
 [ "$fail" = 0 ]
