@@ -197,11 +197,12 @@ void ebts__diag_add(ebts__dlist *t, enum ebts__code_id code, ebts__loc at, const
     t->added++;
     if (t->oom)
         return;
-    int too_many = t->n >= EBTS__MAX_DIAGS;
+    size_t max = t->limited ? t->limit : EBTS__MAX_DIAGS;
+    int too_many = t->n >= max;
     if (too_many) {
         /* counted, not kept; the first one beyond the limit brings the note */
         t->lost[code]++;
-        if (t->n > EBTS__MAX_DIAGS)
+        if (t->n > max)
             return;
         code = EBTS__C_TOO_MANY_DIAGNOSTICS;
         at = EBTS__AT_FILE(at.offset);

@@ -263,6 +263,10 @@ typedef struct ebts__dlist {
     size_t lost[EBTS__NCODES];
     signed char lost_sev[EBTS__NCODES];
     int oom;
+    /* keep at most `limit` findings, not EBTS__MAX_DIAGS: a run of a split validation, whose
+       findings past what the report has room for would be dropped when they join it */
+    int limited;
+    size_t limit;
 } ebts__dlist;
 
 struct ebts_report { /* validation's, and the XML writer's (ebts_txn_xml_findings) */
