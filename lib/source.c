@@ -215,10 +215,12 @@ static long read_fd(void *ctx, unsigned char *p, size_t n)
     }
 }
 
+/* A short fread is the stream's end only when no error came with it: a read that failed part
+ * way (EIO, a signal interrupting a pipe's read) returns the bytes before it too. */
 static long read_stream(void *ctx, unsigned char *p, size_t n)
 {
     size_t r = fread(p, 1, n, (FILE *)ctx);
-    return r == 0 && ferror((FILE *)ctx) ? -1 : (long)r;
+    return ferror((FILE *)ctx) ? -1 : (long)r;
 }
 
 /* first: a regular file's size and one byte to see its end, so that it is read into one
