@@ -16,7 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "testutil.h"
-#include "internal.h" /* ebts__block_get, ebts__block_put, ebts__kept_bytes */
+#include "internal.h" /* ebts__block_get, ebts__block_put, ebts__kept_bytes, ebts__load_fd */
 
 #define SAMPLE "fixtures/samples/clean/idr-nomatch.eft"
 
@@ -206,6 +206,28 @@ START_TEST(stream_read_error_part_way_is_an_io_error)
     ebts_txn_free(t);
     fclose(fp);
     free(b);
+}
+END_TEST
+
+/* A /proc file is a regular file of size 0 whose reads return about a page each: the short
+ * read that ends the first page is not its end. The process's smaps is many pages long. */
+START_TEST(proc_file_is_read_past_its_first_page)
+{
+    int fd = open("/proc/self/smaps", O_RDONLY);
+    if (fd < 0)
+        return; /* no /proc here */
+    char page[1 << 16];
+    ssize_t first = read(fd, page, sizeof page);
+    close(fd);
+    ck_assert_int_gt(first, 0);
+    fd = open("/proc/self/smaps", O_RDONLY);
+    unsigned char *p = NULL;
+    size_t n = 0, size = 0;
+    ck_assert_int_eq(ebts__load_fd(fd, 64u << 20, NULL, &p, &n, &size, NULL), 0);
+    close(fd);
+    ck_assert_msg(n > 2 * (size_t)first, "/proc/self/smaps: %zu bytes loaded, its first read "
+                  "gave %zd", n, first);
+    ebts__block_put(p, size);
 }
 END_TEST
 
@@ -836,6 +858,7 @@ Suite *suite_source(void)
     tcase_add_test(tc, every_entry_point_reads_the_same);
     tcase_add_test(tc, descriptor_at_an_offset_reads_to_the_end);
     tcase_add_test(tc, stream_read_error_part_way_is_an_io_error);
+    tcase_add_test(tc, proc_file_is_read_past_its_first_page);
     tcase_add_test(tc, gzip_is_inflated);
     tcase_add_test(tc, stream_writes_record_by_record);
     tcase_add_test(tc, write_file_replaces_through_links_and_keeps_the_mode);
