@@ -215,18 +215,21 @@ static long read_fd(void *ctx, unsigned char *p, size_t n)
     }
 }
 
+/* A short fread is the stream's end only when no error came with it: a read that failed part
+ * way (EIO, a signal interrupting a pipe's read) returns the bytes before it too. */
 static long read_stream(void *ctx, unsigned char *p, size_t n)
 {
     size_t r = fread(p, 1, n, (FILE *)ctx);
-    return r == 0 && ferror((FILE *)ctx) ? -1 : (long)r;
+    return ferror((FILE *)ctx) ? -1 : (long)r;
 }
 
 /* first: a regular file's size and one byte to see its end, so that it is read into one
- * allocation (after its first bytes, for a transaction), or 0. short_end: a read that returns
- * fewer bytes than asked is at the end (a regular file's read, a stdio stream's fread), so no
- * read is made to see it; a pipe's or a socket's returns what has come. txn_flags: see
- * ebts__load_fd. */
-static int load(read_fn rd, void *ctx, size_t first, int short_end, size_t max,
+ * allocation (after its first bytes, for a transaction), or 0. end_at: a read that returns
+ * fewer bytes than asked is at the end once this many bytes were read in all (a regular file's
+ * size; 0 for a stdio stream's fread), so no read is made to see it; before, it is what a
+ * signal or a FUSE file system let through, and a pipe's or a socket's returns what has come
+ * (SIZE_MAX). txn_flags: see ebts__load_fd. */
+static int load(read_fn rd, void *ctx, size_t first, size_t end_at, size_t max,
                 const unsigned *txn_flags, unsigned char **out, size_t *len, size_t *size,
                 ebts_error *err)
 {
@@ -258,7 +261,7 @@ static int load(read_fn rd, void *ctx, size_t first, int short_end, size_t max,
             not_transaction(err, "reading", n);
             goto fail;
         }
-        if (short_end && (size_t)r < want)
+        if ((size_t)r < want && n >= end_at)
             break;
     }
     *out = p;
@@ -297,11 +300,13 @@ int ebts__load_fd(int fd, size_t max, const unsigned *txn_flags, unsigned char *
         return -1;
     }
     size_t first = !regular || left == 0 ? 0 : (size_t)left + 1;
-    return load(read_fd, &fd, first, regular, max, txn_flags, out, len, size, err);
+    /* a size of 0 may be a /proc file's, whose reads return a page at a time */
+    size_t end_at = regular && left > 0 ? (size_t)left : SIZE_MAX;
+    return load(read_fd, &fd, first, end_at, max, txn_flags, out, len, size, err);
 }
 
 int ebts__load_stream(FILE *fp, size_t max, const unsigned *txn_flags, unsigned char **out,
                       size_t *len, size_t *size, ebts_error *err)
 {
-    return load(read_stream, fp, 0, 1, max, txn_flags, out, len, size, err);
+    return load(read_stream, fp, 0, 0, max, txn_flags, out, len, size, err);
 }

@@ -1,5 +1,7 @@
 /* Sources: path, fd, FILE*, buffer (copied or borrowed), gzip. */
+#define _GNU_SOURCE /* fopencookie: a stream whose read fails part way */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -14,7 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include "testutil.h"
-#include "internal.h" /* ebts__block_get, ebts__block_put, ebts__kept_bytes */
+#include "internal.h" /* ebts__block_get, ebts__block_put, ebts__kept_bytes, ebts__load_fd */
 
 #define SAMPLE "fixtures/samples/clean/idr-nomatch.eft"
 
@@ -164,6 +166,68 @@ START_TEST(descriptor_at_an_offset_reads_to_the_end)
         free(both);
     }
     free(b);
+}
+END_TEST
+
+/* A stream that gives the first half of the sample, then fails its next read (EIO, or a signal
+ * that interrupts a pipe's read): fread returns the half with the stream's error set. */
+struct half_then_error {
+    const unsigned char *p;
+    size_t n, at;
+};
+
+static ssize_t half_then_error_read(void *c, char *buf, size_t size)
+{
+    struct half_then_error *h = c;
+    size_t left = h->n / 2 - h->at;
+    if (left == 0) {
+        errno = EIO;
+        return -1;
+    }
+    size_t k = size < left ? size : left;
+    memcpy(buf, h->p + h->at, k);
+    h->at += k;
+    return (ssize_t)k;
+}
+
+/* A short fread whose stream has its error set is not the stream's end: the read fails. */
+START_TEST(stream_read_error_part_way_is_an_io_error)
+{
+    size_t n;
+    unsigned char *b = tu_slurp(SAMPLE, &n);
+    struct half_then_error h = {b, n, 0};
+    FILE *fp = fopencookie(&h, "rb", (cookie_io_functions_t){.read = half_then_error_read});
+    ck_assert_ptr_nonnull(fp);
+    ebts_error e = {0};
+    ebts_txn *t = ebts_read_stream(fp, 0, &e);
+    ck_assert_msg(!t && e.code && strcmp(e.code, "IO_ERROR") == 0,
+                  "half a stream, then EIO: expected IO_ERROR, got %s at %zu (%s)",
+                  e.code ? e.code : "a transaction", e.offset, e.msg);
+    ebts_txn_free(t);
+    fclose(fp);
+    free(b);
+}
+END_TEST
+
+/* A /proc file is a regular file of size 0 whose reads return about a page each: the short
+ * read that ends the first page is not its end. The process's smaps is many pages long. */
+START_TEST(proc_file_is_read_past_its_first_page)
+{
+    int fd = open("/proc/self/smaps", O_RDONLY);
+    if (fd < 0)
+        return; /* no /proc here */
+    char page[1 << 16];
+    ssize_t first = read(fd, page, sizeof page);
+    close(fd);
+    ck_assert_int_gt(first, 0);
+    fd = open("/proc/self/smaps", O_RDONLY);
+    unsigned char *p = NULL;
+    size_t n = 0, size = 0;
+    ck_assert_int_eq(ebts__load_fd(fd, 64u << 20, NULL, &p, &n, &size, NULL), 0);
+    close(fd);
+    ck_assert_msg(n > 2 * (size_t)first, "/proc/self/smaps: %zu bytes loaded, its first read "
+                  "gave %zd", n, first);
+    ebts__block_put(p, size);
 }
 END_TEST
 
@@ -793,6 +857,8 @@ Suite *suite_source(void)
     TCase *tc = tcase_create("source");
     tcase_add_test(tc, every_entry_point_reads_the_same);
     tcase_add_test(tc, descriptor_at_an_offset_reads_to_the_end);
+    tcase_add_test(tc, stream_read_error_part_way_is_an_io_error);
+    tcase_add_test(tc, proc_file_is_read_past_its_first_page);
     tcase_add_test(tc, gzip_is_inflated);
     tcase_add_test(tc, stream_writes_record_by_record);
     tcase_add_test(tc, write_file_replaces_through_links_and_keeps_the_mode);

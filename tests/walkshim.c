@@ -4,7 +4,9 @@
  * ends, so a name the walk has listed is something else, or nothing, when it is opened; with
  * WALKSHIM_AFTER=N, when the Nth listing ends (a directory moved while the walk is below it).
  * With -Wl,--wrap=read as well, WALKSHIM_SLOW makes each read wait 20 ms, so that the pool's
- * threads all hold the files they check at once; with -Wl,--wrap=fstat,--wrap=lseek too,
+ * threads all hold the files they check at once, and WALKSHIM_SHORT=N makes each return at most
+ * N bytes (a regular file's read that a signal interrupted, or a FUSE file system's); with
+ * -Wl,--wrap=fstat,--wrap=lseek too,
  * WALKSHIM_COUNT=path writes to path, when the process ends, how many reads, fstats and lseeks
  * the tool and the library made (what a file's check costs in system calls). */
 #define _DEFAULT_SOURCE
@@ -53,6 +55,9 @@ ssize_t __wrap_read(int fd, void *p, size_t n)
     __atomic_add_fetch(&reads, 1, __ATOMIC_RELAXED);
     if (getenv("WALKSHIM_SLOW"))
         nanosleep(&(struct timespec){0, 20000000}, NULL);
+    const char *most = getenv("WALKSHIM_SHORT");
+    if (most && atoi(most) > 0 && n > (size_t)atoi(most))
+        n = (size_t)atoi(most);
     return __real_read(fd, p, n);
 }
 
