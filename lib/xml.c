@@ -13,8 +13,14 @@
 #include "internal.h"
 #include "xmlmap.h"
 
+/* The Makefile gives the soname of the libxml2 it builds against (objdump); without it, the one
+ * its version has: 2.14 changed it */
 #ifndef EBTS__LIBXML2_SONAME
+#if LIBXML_VERSION >= 21400
+#define EBTS__LIBXML2_SONAME "libxml2.so.16"
+#else
 #define EBTS__LIBXML2_SONAME "libxml2.so.2"
+#endif
 #endif
 
 struct ebts__xml_api ebts__xml;
