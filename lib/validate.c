@@ -109,11 +109,11 @@ static unsigned split_count(size_t nfields)
 /* The records' checks, in record order. A transaction whose records hold many fields has them
  * split into runs of about as many fields, each checked by a thread of its own with a copy of v
  * and a list of its own; the lists are then added to v's in record order, so that the report is
- * the one thread's would be, the kept findings and the counts of those beyond the limit the
- * same. A run keeps no more findings than the report has room for when it starts (the others
- * are counted): formatting findings that joining would drop had made a run a third slower. The
- * first run is the calling thread's; a run no thread could be made for is checked there too,
- * after it. */
+ * a single thread's, the kept findings and the counts of those beyond the limit the same. A run
+ * keeps no more findings than the report has room for when it starts, and one more (the others
+ * are counted): formatting findings that joining drops made a run of the bench's set half as
+ * slow again. The first run is the calling thread's; a run no thread could be made for is
+ * checked there too, after it. */
 static void check_records(V *v)
 {
     const ebts_txn *t = v->t;
