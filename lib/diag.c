@@ -197,7 +197,7 @@ void ebts__diag_add(ebts__dlist *t, enum ebts__code_id code, ebts__loc at, const
     t->added++;
     if (t->oom)
         return;
-    size_t max = t->limited ? t->limit : EBTS__MAX_DIAGS;
+    size_t max = t->limit ? t->limit : EBTS__MAX_DIAGS;
     int too_many = t->n >= max;
     if (too_many) {
         /* counted, not kept; the first one beyond the limit brings the note */

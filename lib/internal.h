@@ -263,9 +263,8 @@ typedef struct ebts__dlist {
     size_t lost[EBTS__NCODES];
     signed char lost_sev[EBTS__NCODES];
     int oom;
-    /* keep at most `limit` findings, not EBTS__MAX_DIAGS: a run of a split validation, whose
-       findings past what the report has room for would be dropped when they join it */
-    int limited;
+    /* keep at most this many findings, 0 for EBTS__MAX_DIAGS: a run of a split validation,
+       whose findings past what the report has room for would be dropped when they join it */
     size_t limit;
 } ebts__dlist;
 

@@ -145,7 +145,6 @@ static void check_records(V *v)
         parts[j].v.dl = &parts[j].dl;
         /* room for what the report can still take (the runs before come first), and one
            more: the first finding it has no room for brings the note, with its offset */
-        parts[j].dl.limited = 1;
         parts[j].dl.limit = (v->dl->n < EBTS__MAX_DIAGS ? EBTS__MAX_DIAGS - v->dl->n : 0) + 1;
         parts[j].started = parts[j].from < parts[j].to &&
                            pthread_create(&parts[j].th, NULL, run_part, &parts[j]) == 0;
