@@ -15,7 +15,7 @@ WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -
 EBTS_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -fvisibility=hidden -Iinclude -Ilib $(WARN)
 DEP_PKGS = libxml-2.0 zlib
 DEP_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DEP_PKGS) 2>/dev/null)
-# -pthread: libxml2 is initialised once under a mutex (lib/xml.c)
+# -pthread: libxml2 is loaded once under a mutex (lib/xml.c); -ldl: dlopen before glibc 2.34
 DEP_LIBS = $(shell $(PKG_CONFIG) --libs $(DEP_PKGS) 2>/dev/null || echo -lxml2 -lz) -pthread -ldl
 # what the library links: libxml2 is loaded by name when first needed (lib/xmlapi.h), so only
 # programs that call it themselves (tests, the bench) link it
@@ -149,7 +149,7 @@ FUZZ_SEEDS_xml = fixtures/xml fixtures/invalid fixtures/ebts-xml/10.0/templates 
 FUZZ_SEEDS_profile = profiles
 $(BUILD)/fuzz/replay-%: fuzz/fuzz_%.c fuzz/replay.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC) $(DEP_LIBS)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ fuzz/fuzz_$*.c fuzz/replay.c $(STATIC) $(LIB_LIBS)
 
 $(BUILD)/tests/failalloc: tests/failalloc.c tests/wrapalloc.h $(STATIC)
 	@mkdir -p $(dir $@)
@@ -163,7 +163,7 @@ $(BUILD)/tests/xmlpeak: tests/xmlpeak.c tests/wrapalloc.h $(STATIC)
 
 $(BUILD)/tests/xmlthreads: tests/xmlthreads.c $(STATIC)
 	@mkdir -p $(dir $@)
-	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/xmlthreads.c $(STATIC) $(DEP_LIBS)
+	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ tests/xmlthreads.c $(STATIC) $(LIB_LIBS)
 
 $(BUILD)/tests/splitthreads: tests/splitthreads.c $(STATIC)
 	@mkdir -p $(dir $@)
@@ -173,7 +173,7 @@ $(BUILD)/tests/claims: tests/claims.c tests/wrapalloc.h $(BUILD)/tests/testutil.
 	@mkdir -p $(dir $@)
 	$(CC) $(EBTS_CFLAGS) $(CFLAGS) $(LDFLAGS) -Wno-missing-prototypes -o $@ tests/claims.c \
 	  $(BUILD)/tests/testutil.o $(STATIC) -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc \
-	  $(DEP_LIBS) $(CHECK_LIBS)
+	  $(LIB_LIBS) $(CHECK_LIBS)
 
 # ebts-validate with its readdir, read, fstat and lseek wrapped: names of unknown type, files
 # renamed mid-walk, slow reads, system calls counted
@@ -230,7 +230,7 @@ fuzz-build: $(NEED_DEPS) build/gen/profile_xsd.h
 	@mkdir -p build-fuzz
 	for t in $(FUZZ_TARGETS); do \
 	  clang $(EBTS_CFLAGS) -Ibuild/gen $(DEP_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined \
-	    -fno-sanitize-recover=all -o build-fuzz/fuzz_$$t fuzz/fuzz_$$t.c $(LIB_SRC) $(DEP_LIBS) || exit 1; \
+	    -fno-sanitize-recover=all -o build-fuzz/fuzz_$$t fuzz/fuzz_$$t.c $(LIB_SRC) $(LIB_LIBS) || exit 1; \
 	done
 
 # Each target runs FUZZTIME seconds from its seeds; a finding stops make with an error and

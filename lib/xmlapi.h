@@ -2,7 +2,8 @@
  * reads and writes only the traditional encoding never maps it, nor the ICU and C++ libraries
  * it brings, which cost a process about a millisecond to start. The five files that use
  * libxml2 include this after nothing else of it: its names then stand for the functions
- * ebts__xml_init looked up. */
+ * ebts__xml_init looked up. A function the library comes to call must be added to the list:
+ * left out, it is an undefined symbol when the tools, which do not link libxml2, are linked. */
 #ifndef EBTS_XMLAPI_H
 #define EBTS_XMLAPI_H
 #include <libxml/parser.h>
