@@ -13,9 +13,9 @@
 #include <zlib.h>
 #include "internal.h"
 
-/* Room for need bytes: exactly that many when exact (a regular file's size), else twice the
- * room there was. */
-static int grow(unsigned char **p, size_t *cap, size_t need, int exact, size_t max,
+/* Room for need bytes, the used ones kept: exactly that many when exact (a regular file's
+ * size), else twice the room there was. */
+static int grow(unsigned char **p, size_t *cap, size_t used, size_t need, int exact, size_t max,
                 ebts_error *err)
 {
     if (need <= *cap)
@@ -26,11 +26,16 @@ static int grow(unsigned char **p, size_t *cap, size_t need, int exact, size_t m
     if (c > max + 1)
         c = max + 1;
     size_t got = c;
-    /* the first allocation of a large file's size may be a block a transaction freed */
-    unsigned char *q = *p ? realloc(*p, c ? c : 1) : ebts__block_get(c, &got);
+    /* a file's size (after its first bytes, read alone for a transaction) may be a block a
+       transaction freed: those bytes are copied into it */
+    unsigned char *q = *p && !exact ? realloc(*p, c ? c : 1) : ebts__block_get(c, &got);
     if (!q) {
         ebts__error_oom(err);
         return -1;
+    }
+    if (*p && exact) {
+        memcpy(q, *p, used);
+        ebts__block_put(*p, *cap);
     }
     *p = q;
     *cap = got;
@@ -146,7 +151,7 @@ int ebts__maybe_inflate(const unsigned char *buf, size_t len, size_t max, unsign
                                 "gzip input inflates to more than the limit of %zu bytes", max);
                 goto fail;
             }
-            if (grow(&o, &cap, n + 1, 0, max, err) < 0)
+            if (grow(&o, &cap, n, n + 1, 0, max, err) < 0)
                 goto fail;
         }
         if (z.avail_in == 0 && left > 0) {
@@ -239,7 +244,7 @@ static int load(read_fn rd, void *ctx, size_t first, size_t end_at, size_t max,
     for (;;) {
         /* a regular file's size is allocated once its first bytes were found possible */
         int whole = first > n + 1 && v != EBTS__UNDECIDED;
-        if (n == cap && grow(&p, &cap, whole ? first : n + 1, whole, max, err) < 0)
+        if (n == cap && grow(&p, &cap, n, whole ? first : n + 1, whole, max, err) < 0)
             goto fail;
         size_t want = cap - n > 0x40000000u ? 0x40000000u : cap - n;
         if (v == EBTS__UNDECIDED && want > PREFIX_READ)

@@ -739,6 +739,41 @@ START_TEST(large_reads_after_another_hold_their_own_bytes)
 }
 END_TEST
 
+/* A file read as a transaction (its first bytes read alone, to see that it can be one) is then
+ * read into a block a transaction freed: the one kept is taken, and the bytes are the file's. */
+START_TEST(file_read_takes_a_kept_block)
+{
+    size_t n;
+    unsigned char *a = large_txn(5, 'a', &n);
+    char path[] = "/tmp/ebts-test-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, a, n), (ssize_t)n);
+    ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+    ebts_keep_memory(0);
+    ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+    size_t size;
+    void *kept = ebts__block_get(n + (1u << 20), &size);
+    ck_assert_ptr_nonnull(kept);
+    ebts__block_put(kept, size);
+    ck_assert_uint_eq(ebts__kept_bytes(), size);
+    unsigned flags = EBTS_READ_TRADITIONAL;
+    unsigned char *p = NULL;
+    size_t len = 0, got = 0;
+    ck_assert_int_eq(ebts__load_fd(fd, (size_t)1 << 30, &flags, &p, &len, &got, NULL), 0);
+    ck_assert_uint_eq(len, n);
+    ck_assert_mem_eq(p, a, n);
+    ck_assert_ptr_eq(p, kept);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    ebts__block_put(p, got);
+    close(fd);
+    unlink(path);
+    ebts_keep_memory(0);
+    ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+    ebts_free(a);
+}
+END_TEST
+
 typedef struct reader_arg {
     const unsigned char *in;
     size_t n;
@@ -871,6 +906,7 @@ Suite *suite_source(void)
     tcase_add_test(tc, every_encoding_begins_a_read);
     tcase_add_test(tc, freed_blocks_are_kept_within_the_bound);
     tcase_add_test(tc, large_reads_after_another_hold_their_own_bytes);
+    tcase_add_test(tc, file_read_takes_a_kept_block);
     tcase_add_test(tc, threads_share_the_kept_blocks);
     tcase_add_test(tc, a_child_forked_beside_a_reading_thread_can_read);
     tcase_add_test(tc, a_child_forked_before_any_block_was_put_can_read);
