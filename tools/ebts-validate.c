@@ -398,6 +398,15 @@ static void emit_error(opts *o, const char *name, const ebts_error *e)
 
 /* Queue the check of the transaction to be read from fd, reported as `name`; st is the
  * file's status (NULL for standard input), which checks a regular file once. */
+/* The file's device and inode, so that it is checked once; a name that cannot be opened
+ * counts once too when it can be stat'ed. */
+static void note_id(job *j, const struct stat *st)
+{
+    j->once = S_ISREG(st->st_mode);
+    j->dev = st->st_dev;
+    j->ino = st->st_ino;
+}
+
 static void check_fd(opts *o, const char *name, int fd, const struct stat *st)
 {
     job *j = job_new(o, JOB_CHECK, name);
@@ -413,20 +422,9 @@ static void check_fd(opts *o, const char *name, int fd, const struct stat *st)
     }
     if (st) {
         j->at = j->name;
-        j->once = S_ISREG(st->st_mode);
-        j->dev = st->st_dev;
-        j->ino = st->st_ino;
+        note_id(j, st);
     }
     cli_pool_add(o->pool, j);
-}
-
-/* The file's device and inode, so that it is checked once; a name that cannot be opened
- * counts once too when it can be stat'ed. */
-static void note_id(job *j, const struct stat *st)
-{
-    j->once = S_ISREG(st->st_mode);
-    j->dev = st->st_dev;
-    j->ino = st->st_ino;
 }
 
 /* On a pool thread: open a file the walk met, without blocking (the walk took the listing's
@@ -438,7 +436,8 @@ static int open_walked(job *j)
     j->fd = openat(j->dir->fd, j->at, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     int open_errno = errno;
     struct stat st;
-    if (j->fd < 0 && fstatat(j->dir->fd, j->at, &st, 0) == 0 && !S_ISREG(st.st_mode)) {
+    int stated = j->fd < 0 && fstatat(j->dir->fd, j->at, &st, 0) == 0; /* not opened */
+    if (stated && !S_ISREG(st.st_mode)) {
         j->kind = JOB_SKIP; /* a socket (which no open reaches) turned up since the listing */
         j->mode = st.st_mode;
     } else if (j->fd < 0 || fstat(j->fd, &st) != 0) {
@@ -446,7 +445,7 @@ static int open_walked(job *j)
         j->err.code = "IO_ERROR";
         snprintf(j->err.msg, sizeof j->err.msg, "cannot open %s: %s", j->name,
                  strerror(j->fd < 0 ? open_errno : errno));
-        if (j->fd < 0 && fstatat(j->dir->fd, j->at, &st, 0) == 0)
+        if (stated)
             note_id(j, &st);
     } else if (!S_ISREG(st.st_mode)) {
         j->kind = JOB_SKIP;
