@@ -334,18 +334,24 @@ static void text_findings(V *v, long rec, const ebts_field *f, size_t sub, long 
     }
 }
 
+/* A value's first 32 bytes as a finding shows them: printable ASCII, '?' for the rest. */
+static void shown_of(char shown[33], ebts_span s)
+{
+    size_t k = s.len < 32 ? s.len : 32;
+    for (size_t i = 0; i < k; i++)
+        shown[i] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? (char)s.ptr[i] : '?';
+    shown[k] = 0;
+}
+
 #if defined(__GNUC__)
 __attribute__((noinline, cold))
 #endif
 static void value_finding(V *v, long rec, const ebts_field *f, size_t sub, long item,
                           ebts_span s, const char *fmnem, const chk *c)
 {
-    char mnem[48], shown[40], list[160];
+    char mnem[48], shown[33], list[160];
     snprintf(mnem, sizeof mnem, "%s%s%s", fmnem, c->imnem ? " " : "", c->imnem ? c->imnem : "");
-    size_t k = s.len < 32 ? s.len : 32;
-    for (size_t i = 0; i < k; i++)
-        shown[i] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? (char)s.ptr[i] : '?';
-    shown[k] = 0;
+    shown_of(shown, s);
     snprintf(list, sizeof list, "%s", c->values);
     for (char *x = list; *x; x++)
         if (*x == '|')
@@ -872,10 +878,7 @@ static void check_name_form(V *v, long rec, const ebts_field *f, const char *mne
         if (comma && comma > sur)
             continue;
         char shown[33];
-        size_t k = s.len < 32 ? s.len : 32;
-        for (size_t i = 0; i < k; i++)
-            shown[i] = s.ptr[i] >= 0x20 && s.ptr[i] < 0x7f ? (char)s.ptr[i] : '?';
-        shown[k] = 0;
+        shown_of(shown, s);
         DIAG(v, EBTS__C_NAME_FORMAT,
              EBTS__AT_ITEM(off_of(v, f, s), rec, 2, f->number, (long)sub, 0),
              "%s: \"%s%s\" is not SURNAME,GIVEN NAMES: %s", mnem, shown, s.len > 32 ? "..." : "",
