@@ -269,11 +269,17 @@ size_t ebts__dlist_total(const ebts__dlist *l)
 
 void ebts__dlist_append(ebts__dlist *l, const ebts__dlist *from)
 {
+    size_t max = l->limit ? l->limit : EBTS__MAX_DIAGS;
     for (size_t i = 0; i < from->n; i++) {
         const ebts_diag *d = &from->d[i];
-        enum ebts__code_id id = ebts__code_id_of(d->code);
-        if (id == EBTS__C_TOO_MANY_DIAGNOSTICS)
+        if (d->code == codes[EBTS__C_TOO_MANY_DIAGNOSTICS].code)
             continue;
+        if (!l->oom && l->n < max && l->n < l->cap) { /* as ebts__diag_add would make it */
+            l->d[l->n++] = *d;
+            l->added++;
+            continue;
+        }
+        enum ebts__code_id id = ebts__code_id_of(d->code);
         ebts__diag_add(l, id, EBTS__AT_ITEM(d->offset, d->record, 0, 0, d->subfield, d->item), "%s",
                        d->msg);
         if (l->n && l->n <= EBTS__MAX_DIAGS) {

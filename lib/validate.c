@@ -78,18 +78,58 @@ unsigned ebts_validate_threads(unsigned n)
     return atomic_exchange(&split_threads, n);
 }
 
-typedef struct part {
+/* The checks after the transaction's own on several threads: the tasks are taken in their
+ * order, each as a thread is free (a thread the machine holds back takes fewer). Task 0 is the
+ * transaction's IDC and deprecation checks, task 1 + c the records of chunk c; each keeps its
+ * findings in a list of its own, and the lists join the report in task order, so that the
+ * report is a single thread's. */
+typedef struct split {
+    const size_t *bounds; /* chunk c: records [bounds[c], bounds[c + 1]) */
+    size_t nchunks;
+    ebts__dlist *report; /* task 0's, the first to join */
+    ebts__dlist *lists;  /* task 1 + c's at lists[c] */
+    size_t before;       /* the report's findings, kept or counted, before the tasks */
+    size_t room;         /* what it can still keep then */
+    _Atomic size_t next;  /* the next task not taken */
+    _Atomic size_t first; /* task 0's findings, kept or counted, + 1 once it is done; else 0 */
+} split;
+
+typedef struct worker {
     V v;
-    ebts__dlist dl;
-    size_t from, to;
+    split *s;
     pthread_t th;
     int started;
-} part;
+} worker;
 
-static void *run_part(void *arg)
+/* The tasks not yet taken, one at a time, on v (a thread's own copy). A list keeps no more
+ * findings than the report will have room for when it joins, and one more (the others are
+ * counted): formatting findings that joining drops made the second half of the bench's set half
+ * as slow again. The room is the room before the tasks less task 0's findings once they are
+ * known: the chunks before this one can only take more of it. */
+static void run_tasks(V *v, split *s)
 {
-    part *pt = arg;
-    check_range(&pt->v, pt->from, pt->to);
+    for (;;) {
+        size_t task = atomic_fetch_add(&s->next, 1);
+        if (task > s->nchunks)
+            return;
+        if (task == 0) { /* no other thread touches the report until they have all joined */
+            v->dl = s->report;
+            ebts__v_check_idcs(v);
+            ebts__v_check_deprecated(v);
+            atomic_store(&s->first, ebts__dlist_total(s->report) - s->before + 1);
+            continue;
+        }
+        ebts__dlist *dl = v->dl = &s->lists[task - 1];
+        size_t first = atomic_load(&s->first), taken = first ? first - 1 : 0;
+        dl->limit = (taken < s->room ? s->room - taken : 0) + 1;
+        check_range(v, s->bounds[task - 1], s->bounds[task]);
+    }
+}
+
+static void *run_worker(void *arg)
+{
+    worker *w = arg;
+    run_tasks(&w->v, w->s);
     return NULL;
 }
 
@@ -106,14 +146,13 @@ static unsigned split_count(size_t nfields)
     return want > EBTS__SPLIT_MAX ? EBTS__SPLIT_MAX : want;
 }
 
-/* The records' checks, in record order. A transaction whose records hold many fields has them
- * split into runs of about as many fields, each checked by a thread of its own with a copy of v
- * and a list of its own; the lists are then added to v's in record order, so that the report is
- * a single thread's, the kept findings and the counts of those beyond the limit the same. A run
- * keeps no more findings than the report has room for when it starts, and one more (the others
- * are counted): formatting findings that joining drops made a run of the bench's set half as
- * slow again. The first run is the calling thread's; a run no thread could be made for is
- * checked there too, after it. */
+/* A thread's chunks: enough that a thread held back leaves little to wait for at the end */
+#define EBTS__CHUNKS_PER_THREAD 16u
+
+/* The IDC and deprecation checks, then the records' in record order. When the records hold
+ * many fields, they are cut into chunks of about as many fields, and these checks run as tasks
+ * (split) on as many threads as split_count says, with copies of v; the calling thread is one
+ * of them, and does all of them when no other could be made. */
 static void check_records(V *v)
 {
     const ebts_txn *t = v->t;
@@ -121,48 +160,63 @@ static void check_records(V *v)
     for (size_t i = 0; i < t->nrecs; i++)
         nfields += in_scope(t, i) ? t->recs[i]->nfields : 0;
     unsigned k = split_count(nfields);
-    part *parts = k > 1 ? calloc(k, sizeof *parts) : NULL;
-    if (!parts) {
+    size_t nchunks = (size_t)k * EBTS__CHUNKS_PER_THREAD;
+    worker *w = k > 1 ? calloc(k, sizeof *w) : NULL;
+    size_t *bounds = w ? malloc((nchunks + 1) * sizeof *bounds) : NULL;
+    ebts__dlist *lists = bounds ? calloc(nchunks, sizeof *lists) : NULL;
+    if (!lists) {
+        free(w);
+        free(bounds);
+        ebts__v_check_idcs(v);
+        ebts__v_check_deprecated(v);
         check_range(v, 0, t->nrecs);
         free(v->ix);
         return;
     }
     size_t at = 0, done = 0;
-    for (unsigned j = 0; j < k; j++) { /* run j ends where the fields so far reach (j+1)/k */
-        size_t goal = nfields / k * (j + 1) + (j + 1 == k ? nfields % k : 0);
-        parts[j].from = at;
-        while (at < t->nrecs && (done < goal || j + 1 == k)) {
+    bounds[0] = 0;
+    for (size_t c = 0; c < nchunks; c++) { /* chunk c ends where the fields reach (c+1)/nchunks */
+        size_t goal = nfields / nchunks * (c + 1) + (c + 1 == nchunks ? nfields % nchunks : 0);
+        while (at < t->nrecs && (done < goal || c + 1 == nchunks)) {
             done += in_scope(t, at) ? t->recs[at]->nfields : 0;
             at++;
         }
-        parts[j].to = at;
+        bounds[c + 1] = at;
     }
+    ebts__dlist *report = v->dl;
+    split s = {.bounds = bounds,
+               .nchunks = nchunks,
+               .report = report,
+               .lists = lists,
+               .before = ebts__dlist_total(report),
+               .room = report->n < EBTS__MAX_DIAGS ? EBTS__MAX_DIAGS - report->n : 0};
+    atomic_init(&s.next, 0);
+    atomic_init(&s.first, 0);
     for (unsigned j = 1; j < k; j++) {
-        memcpy(&parts[j].v, v, offsetof(V, memo));
-        memset(parts[j].v.memo_made, 0, sizeof parts[j].v.memo_made);
-        parts[j].v.ix = NULL;
-        parts[j].v.ixcap = 0;
-        parts[j].v.dl = &parts[j].dl;
-        /* room for what the report can still take (the runs before come first), and one
-           more: the first finding it has no room for brings the note, with its offset */
-        parts[j].dl.limit = (v->dl->n < EBTS__MAX_DIAGS ? EBTS__MAX_DIAGS - v->dl->n : 0) + 1;
-        parts[j].started = parts[j].from < parts[j].to &&
-                           pthread_create(&parts[j].th, NULL, run_part, &parts[j]) == 0;
+        memcpy(&w[j].v, v, offsetof(V, memo));
+        memset(w[j].v.memo_made, 0, sizeof w[j].v.memo_made);
+        w[j].v.ix = NULL;
+        w[j].v.ixcap = 0;
+        w[j].s = &s;
+        w[j].started = pthread_create(&w[j].th, NULL, run_worker, &w[j]) == 0;
     }
-    check_range(v, parts[0].from, parts[0].to);
+    run_tasks(v, &s);
+    v->dl = report;
     free(v->ix);
     v->ix = NULL;
     for (unsigned j = 1; j < k; j++) {
-        if (parts[j].started)
-            pthread_join(parts[j].th, NULL);
-        else
-            check_range(&parts[j].v, parts[j].from, parts[j].to);
-        ebts__dlist_append(v->dl, &parts[j].dl);
-        v->dl->oom |= parts[j].dl.oom;
-        free(parts[j].dl.d);
-        free(parts[j].v.ix);
+        if (w[j].started)
+            pthread_join(w[j].th, NULL);
+        free(w[j].v.ix);
     }
-    free(parts);
+    for (size_t i = 0; i < nchunks; i++) {
+        ebts__dlist_append(report, &lists[i]);
+        report->oom |= lists[i].oom;
+        free(lists[i].d);
+    }
+    free(lists);
+    free(bounds);
+    free(w);
 }
 
 ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error *err)
@@ -227,8 +281,6 @@ ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, ebts_error 
     ebts__v_doa_setup(&v);
     ebts__v_check_type1(&v);
     ebts__v_check_makeup(&v);
-    ebts__v_check_idcs(&v);
-    ebts__v_check_deprecated(&v);
     check_records(&v);
     apply_severity(p, &rep->dl);
     ebts__dlist_sort(&rep->dl);

@@ -127,7 +127,8 @@ static void put_record(FILE *b, unsigned type, const char *fields)
 /* A validation split between threads (every transaction split, the bound lowered) reports what
  * one thread does: every fixture the library reads, under each built-in profile, and a
  * transaction of 300 Type-2 records with 45 findings each, beyond the 10 000 a report keeps, so
- * that which ones are kept and the counts of the rest are held to one thread's too. */
+ * that which ones are kept and the counts of the rest are held to one thread's too, and one whose
+ * IDC findings alone are beyond them. */
 START_TEST(split_validation_reports_as_one_thread)
 {
     size_t was = ebts__validate_split_min;
@@ -181,6 +182,33 @@ START_TEST(split_validation_reports_as_one_thread)
     ck_assert_uint_gt(ebts_report_finding_count(r), 12000); /* beyond the kept 10 000 */
     ebts_report_free(r);
     same_split(t, "300 records of findings");
+    ebts_txn_free(t);
+    free(text);
+    /* the IDC check alone fills the report: the records' findings are all counted */
+    b = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(b);
+    char *cnt = malloc(80000);
+    ck_assert_ptr_nonnull(cnt);
+    at = sprintf(cnt, "1.002:0500\x1d" "1.003:1\x1f%d", 10100);
+    for (int i = 0; i < 10100; i++)
+        at += sprintf(cnt + at, "\x1e" "2\x1f" "00");
+    sprintf(cnt + at, "\x1d" "1.004:CAR\x1d" "1.005:20260101");
+    put_record(b, 1, cnt);
+    free(cnt);
+    for (int i = 0; i < 10100; i++)
+        put_record(b, 2, "2.002:00\x1d" "2.901:X");
+    fclose(b);
+    t = ebts_read_buffer(text, len, 0, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_validate_threads(1);
+    r = ebts_validate(t, NULL, NULL);
+    ck_assert_uint_gt(ebts_report_finding_count(r), 20000); /* IDC_DUPLICATE, FIELD_NOT_ALLOWED */
+    size_t idc = 0;
+    for (size_t i = 0; i < ebts_report_count(r); i++)
+        idc += strcmp(ebts_report_diag(r, i)->code, "IDC_DUPLICATE") == 0;
+    ck_assert_uint_gt(idc, 9900);
+    ebts_report_free(r);
+    same_split(t, "10 100 records of one IDC");
     ebts_txn_free(t);
     free(text);
     ebts__validate_split_min = was;
