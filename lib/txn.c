@@ -3,6 +3,9 @@
  * index.c. */
 #include <stdio.h>
 #include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <time.h>
 #include "internal.h"
@@ -13,8 +16,16 @@ const char *ebts_version(void)
     return EBTS_VERSION_STRING;
 }
 
+/* A large buffer (an output) is kept for reuse as a freed transaction's blocks are
+ * (ebts__block_put): the size is malloc's, where the C library tells it. */
 void ebts_free(void *p)
 {
+#if defined(__GLIBC__)
+    if (p) {
+        ebts__block_put(p, malloc_usable_size(p));
+        return;
+    }
+#endif
     free(p);
 }
 

@@ -774,6 +774,43 @@ START_TEST(file_read_takes_a_kept_block)
 }
 END_TEST
 
+/* An output freed with ebts_free is kept like a transaction's block, and the next output of
+ * that size is written into it: memory the kernel need not map and zero again. */
+START_TEST(write_output_is_a_kept_block)
+{
+    size_t n;
+    unsigned char *a = large_txn(5, 'w', &n);
+    ebts_txn *t = ebts_read_buffer(a, n, EBTS_READ_TRADITIONAL | EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_nonnull(t);
+    ebts_keep_memory(0);
+    ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+    unsigned char *w1 = NULL, *w2 = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(ebts_write_buffer(t, EBTS_FORMAT_TRADITIONAL, &w1, &len, NULL), 0);
+    ck_assert_uint_eq(len, n);
+    ck_assert_mem_eq(w1, a, n);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    ebts_free(w1);
+    ck_assert_uint_ge(ebts__kept_bytes(), n);
+    ck_assert_int_eq(ebts_write_buffer(t, EBTS_FORMAT_TRADITIONAL, &w2, &len, NULL), 0);
+    ck_assert_ptr_eq(w2, w1);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    ck_assert_uint_eq(len, n);
+    ck_assert_mem_eq(w2, a, n);
+    ebts_free(w2);
+    ebts_keep_memory(0); /* a small output is freed, not kept */
+    ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+    unsigned char *small = malloc(100);
+    ck_assert_ptr_nonnull(small);
+    ebts_free(small);
+    ck_assert_uint_eq(ebts__kept_bytes(), 0);
+    ebts_txn_free(t);
+    ebts_free(a);
+    ebts_keep_memory(0);
+    ebts_keep_memory(EBTS_KEEP_MEMORY_DEFAULT);
+}
+END_TEST
+
 typedef struct reader_arg {
     const unsigned char *in;
     size_t n;
@@ -910,6 +947,7 @@ Suite *suite_source(void)
     tcase_add_test(tc, freed_blocks_are_kept_within_the_bound);
     tcase_add_test(tc, large_reads_after_another_hold_their_own_bytes);
     tcase_add_test(tc, file_read_takes_a_kept_block);
+    tcase_add_test(tc, write_output_is_a_kept_block);
     tcase_add_test(tc, threads_reading_at_once_hold_their_own_bytes);
     tcase_add_test(tc, a_child_forked_beside_a_reading_thread_can_read);
     tcase_add_test(tc, a_child_forked_before_any_block_was_put_can_read);
