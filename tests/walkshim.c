@@ -1,8 +1,9 @@
 /* Linked into a test build of ebts-validate with -Wl,--wrap=readdir, for what a walk cannot be
  * made to meet on demand: WALKSHIM_UNKNOWN set makes every listed name's type DT_UNKNOWN (as on
  * a file system that gives none); WALKSHIM_FROM and WALKSHIM_TO rename a file when a listing
- * ends, so a name the walk has listed is something else, or nothing, when it is opened; with
- * WALKSHIM_AFTER=N, when the Nth listing ends (a directory moved while the walk is below it).
+ * gives its first name, after the C library has read the names of a small directory, so a name
+ * the walk has listed is something else, or nothing, when it is opened; with WALKSHIM_AFTER=N,
+ * when the Nth listing does (a directory moved while the walk is below it).
  * With -Wl,--wrap=read as well, WALKSHIM_SLOW makes each read wait 20 ms, so that the pool's
  * threads all hold the files they check at once, and WALKSHIM_SHORT=N makes each return at most
  * N bytes (a regular file's read that a signal interrupted, or a FUSE file system's); with
@@ -64,12 +65,15 @@ ssize_t __wrap_read(int fd, void *p, size_t n)
 struct dirent *__wrap_readdir(DIR *d)
 {
     struct dirent *e = __real_readdir(d);
-    static int listings;
+    static int listings, fresh = 1;
     const char *from = getenv("WALKSHIM_FROM"), *to = getenv("WALKSHIM_TO");
     const char *after = getenv("WALKSHIM_AFTER");
     if (e && getenv("WALKSHIM_UNKNOWN"))
         e->d_type = DT_UNKNOWN;
-    if (!e && from && to && (!after || ++listings == atoi(after)))
+    /* when a listing gives its first name ("."), the C library has read its names: the tool
+       may start checking them as they are listed, so the rename comes before it can */
+    if (e && fresh && from && to && (!after || ++listings == atoi(after)))
         rename(from, to); /* once: from is gone after */
+    fresh = e == NULL;
     return e;
 }

@@ -253,6 +253,11 @@ void cli_pool_add(cli_pool *p, void *item)
     pthread_mutex_unlock(&p->mu);
 }
 
+size_t cli_pool_room(const cli_pool *p)
+{
+    return p->want > 1 ? p->cap : 0;
+}
+
 void cli_pool_drain(cli_pool *p)
 {
     if (p->want <= 1)

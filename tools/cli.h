@@ -39,6 +39,9 @@ typedef struct cli_pool cli_pool;
 cli_pool *cli_pool_new(int nthreads, void (*run)(void *ctx, void *item),
                        void (*emit)(void *ctx, void *item), void *ctx);
 void cli_pool_add(cli_pool *p, void *item);
+/* How many items the pool holds between their adding and their emitting (0: it runs each
+ * as it is added). */
+size_t cli_pool_room(const cli_pool *p);
 /* Run and emit every item added so far; the pool stays open for more. */
 void cli_pool_drain(cli_pool *p);
 /* Run and emit every item left, stop the threads and free the pool. */

@@ -282,22 +282,32 @@ typedef struct job {
     size_t errors;
     ebts_error err;        /* JOB_ERROR, or a fatal read error */
     double seconds;
+    int ran;               /* run_job has run it */
+    int early, parked;     /* started while its directory was listed (read_listing): its first
+                              emitting only parks it, and the walk adds it again in order */
 } job;
 
-static job *job_new(opts *o, int kind, const char *name)
+static job *job_alloc(int kind, const char *name)
 {
     size_t len = strlen(name);
     job *j = calloc(1, sizeof *j + len + 1); /* the name after it: one allocation a file */
-    if (!j) {
-        fprintf(stderr, "%s:0: error: OUT_OF_MEMORY: out of memory\n", name);
-        o->files++;
-        o->io_errors++;
+    if (!j)
         return NULL;
-    }
     j->name = memcpy(j + 1, name, len + 1);
     j->kind = kind;
     j->fd = -1;
     j->nwant = -1;
+    return j;
+}
+
+static job *job_new(opts *o, int kind, const char *name)
+{
+    job *j = job_alloc(kind, name);
+    if (!j) {
+        fprintf(stderr, "%s:0: error: OUT_OF_MEMORY: out of memory\n", name);
+        o->files++;
+        o->io_errors++;
+    }
     return j;
 }
 
@@ -468,8 +478,9 @@ static void run_job(void *ctx, void *item)
 {
     const opts *o = ctx;
     job *j = item;
-    if (j->kind != JOB_CHECK)
-        return;
+    if (j->kind != JOB_CHECK || j->ran)
+        return; /* an early job added again in order ran when it was first added */
+    j->ran = 1;
     int opened = j->fd >= 0 || open_walked(j) == 0;
     if (opened && o->expect && j->at) {
         j->wants = malloc(MAX_WANT * sizeof *j->wants);
@@ -510,6 +521,10 @@ static void emit_job(void *ctx, void *item)
 {
     opts *o = ctx;
     job *j = item;
+    if (j->early && !j->parked) {
+        j->parked = 1; /* emitted when the walk adds it again, in order */
+        return;
+    }
     int first = j->once ? first_visit(o, j->dev, j->ino) : 1;
     if (first < 0) {
         ebts_error e = {.code = "OUT_OF_MEMORY", .msg = "out of memory"};
@@ -716,6 +731,7 @@ typedef struct entry {
     size_t off;   /* of the name in the listing's text, while the listing is read */
     uint64_t key; /* its first eight bytes, the first highest, zeros after its end */
     unsigned char type;
+    job *early;   /* its check, started while the listing was read, or NULL */
 } entry;
 
 /* A directory on the walk's way down, and how far the walk is through its listing. */
@@ -775,12 +791,41 @@ static uint64_t name_key(const char *name, size_t len)
     return k;
 }
 
-/* Read the listing of the directory fd into f, sorted by name: the names not hidden, and of
- * those the listing types as files (not directories or links), the wanted ones. 0, or an
- * errno. */
-static int read_listing(int fd, frame *f)
+static int set_path(walker *w, const frame *f, const char *name);
+
+/* A check of the listing's regular file `name`, started while the rest is read (the walk adds
+ * it again when it visits the name): with several threads, what the pool holds at most, so that
+ * the threads have work while the kernel lists the directory, and the reports held for the
+ * walk stay as many as the pool holds anyway. NULL when not started. */
+static job *start_early(walker *w, frame *f, const char *name)
 {
-    int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0); /* closedir closes the one it reads */
+    job *j = set_path(w, f, name) ? job_alloc(JOB_CHECK, w->path) : NULL;
+    if (!j)
+        return NULL;
+    __atomic_add_fetch(&f->dir->refs, 1, __ATOMIC_RELAXED);
+    j->dir = f->dir;
+    j->at = j->name + w->at;
+    j->early = 1;
+    cli_pool_add(w->o->pool, j);
+    return j;
+}
+
+/* The checks started early of the entries of f not visited yet, when the walk leaves them. */
+static void drop_early(frame *f)
+{
+    for (size_t i = f->next; i < f->n; i++)
+        if (f->ents[i].early)
+            job_free(f->ents[i].early);
+    f->next = f->n;
+}
+
+/* Read the listing of the directory of f (f->dir) into f, sorted by name: the names not hidden,
+ * and of those the listing types as files (not directories or links), the wanted ones. 0, or an
+ * errno. The checks of the first regular files are started as they are listed (start_early);
+ * they have all run when this returns. */
+static int read_listing(walker *w, frame *f)
+{
+    int dfd = fcntl(f->dir->fd, F_DUPFD_CLOEXEC, 0); /* closedir closes the one it reads */
     DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
     if (!d) {
         int err = errno;
@@ -788,7 +833,7 @@ static int read_listing(int fd, frame *f)
             close(dfd);
         return err;
     }
-    size_t len = 0, textcap = 0, entcap = 0;
+    size_t len = 0, textcap = 0, entcap = 0, early = cli_pool_room(w->o->pool);
     int err = 0;
     struct dirent *e;
     for (errno = 0; (e = readdir(d)); errno = 0) {
@@ -806,15 +851,21 @@ static int read_listing(int fd, frame *f)
             break;
         }
         memcpy(f->text + len, e->d_name, n);
-        f->ents[f->n++] = (entry){NULL, len, name_key(e->d_name, n - 1), t};
+        job *j = t == DT_REG && early ? start_early(w, f, e->d_name) : NULL;
+        early -= j != NULL;
+        f->ents[f->n++] = (entry){NULL, len, name_key(e->d_name, n - 1), t, j};
         len += n;
     }
     err = errno;
     closedir(d);
+    w->path[f->pathlen] = 0; /* start_early's names */
+    w->len = f->pathlen;
     for (size_t i = 0; i < f->n; i++)
         f->ents[i].name = f->text + f->ents[i].off;
     if (f->n) /* ents is NULL when no name was kept */
         qsort(f->ents, f->n, sizeof *f->ents, by_name);
+    if (early < cli_pool_room(w->o->pool))
+        cli_pool_drain(w->o->pool); /* each early check parked, before the walk adds it again */
     return err;
 }
 
@@ -878,10 +929,13 @@ static int push(walker *w, int fd, const struct stat *st, int by_name)
     w->stack = stack;
     frame *f = &w->stack[w->depth];
     *f = (frame){.dev = st->st_dev, .ino = st->st_ino, .by_name = by_name, .pathlen = w->len};
-    int err = read_listing(fd, f);
-    if (!err && f->n && !(f->dir = walkdir_new(fd)))
-        err = ENOMEM;
-    if (!f->dir) {
+    if (!(f->dir = walkdir_new(fd)))
+        return -ENOMEM;
+    int err = read_listing(w, f);
+    if (err || !f->n) { /* fd stays the caller's (enter closes it): the early checks have run */
+        drop_early(f);
+        __atomic_sub_fetch(&held_fds, 1, __ATOMIC_RELAXED);
+        free(f->dir);
         free(f->text);
         free(f->ents);
         return -err;
@@ -980,7 +1034,7 @@ static void pop(walker *w)
                         err ? strerror(err) : "moved during the walk");
             if (fd >= 0)
                 close(fd);
-            p->next = p->n;
+            drop_early(p);
         }
     }
     if (c->dir) {
@@ -995,8 +1049,13 @@ static void pop(walker *w)
 
 /* A regular file (so the listing says, or stat): a pool thread opens it by name under the top
  * frame's directory, and the walk goes on meanwhile. */
-static void queue_walked(walker *w, const frame *f)
+static void queue_walked(walker *w, const frame *f, entry *e)
 {
+    if (e && e->early) { /* started while the listing was read, and parked since */
+        cli_pool_add(w->o->pool, e->early);
+        e->early = NULL;
+        return;
+    }
     job *j = job_new(w->o, JOB_CHECK, w->path);
     if (!j)
         return;
@@ -1026,13 +1085,13 @@ static void stat_entry(walker *w, const frame *f, const entry *e)
     if (S_ISDIR(st.st_mode))
         descend(w, f, e->name, !link);
     else if (wanted(e->name) && S_ISREG(st.st_mode))
-        queue_walked(w, f);
+        queue_walked(w, f, NULL);
     else if (wanted(e->name))
         queue_skip(w->o, w->path, st.st_mode);
 }
 
 /* The top frame's next name. */
-static void visit(walker *w, const frame *f, const entry *e)
+static void visit(walker *w, const frame *f, entry *e)
 {
     if (!set_path(w, f, e->name)) {
         w->path[f->pathlen] = 0;
@@ -1044,7 +1103,7 @@ static void visit(walker *w, const frame *f, const entry *e)
         descend(w, f, e->name, 1);
         break;
     case DT_REG: /* opened, and stat'ed, by the pool thread that checks it */
-        queue_walked(w, f);
+        queue_walked(w, f, e);
         break;
     case DT_FIFO:
     case DT_SOCK:
