@@ -72,9 +72,10 @@ static char *dup_n(PS *s, const char *p, size_t n)
         s->oom = 1;
         return NULL;
     }
-    for (size_t i = 0; i < n; i++) /* values are C strings: a NUL byte reads as '?' */
-        d[i] = p[i] ? p[i] : '?';
+    memcpy(d, p, n);
     d[n] = 0;
+    for (char *z = memchr(d, 0, n); z; z = memchr(z, 0, (size_t)(d + n - z)))
+        *z = '?'; /* values are C strings: a NUL byte reads as '?' */
     return d;
 }
 
@@ -629,9 +630,7 @@ ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
     enum st st = ST_HEAD;
     size_t i = 0;
     while (i < len && !s.oom) {
-        size_t j = i;
-        while (j < len && t[j] != '\n' && t[j] != '\r')
-            j++;
+        size_t j = ebts__next_break((const unsigned char *)t, i, len);
         line l = {t + i, j - i, i};
         one_line(&s, &st, l);
         if (j < len && t[j] == '\r' && j + 1 < len && t[j + 1] == '\n')

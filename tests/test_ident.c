@@ -316,10 +316,11 @@ START_TEST(line_ends_and_stray_text)
         else
             crlf[k++] = lf[i];
     }
+    ebts_ers *e;
     const char *texts[] = {lf, crlf, cr};
     size_t lens[] = {sizeof lf - 1, k, j};
     for (int i = 0; i < 3; i++) {
-        ebts_ers *e = ebts_ers_parse(texts[i], lens[i], NULL);
+        e = ebts_ers_parse(texts[i], lens[i], NULL);
         const ebts_idr *d = ebts_ers_idr(e);
         ck_assert_int_eq(d->match, 1);
         ck_assert_uint_eq(d->nencounters, 1);
@@ -331,8 +332,16 @@ START_TEST(line_ends_and_stray_text)
         ck_assert_str_eq(ebts_ers_diag(e, 0)->code, "IDR_TEXT_UNPLACED");
         ebts_ers_free(e);
     }
+    /* values are C strings: each NUL byte in one reads as '?', the first and the last too */
+    static const char nul[] = "IDENT Data Response (IDR)\n------ MATCH -----\n"
+                              "EID = 1\nNAME = \0A\0\0B,C\0\nSEX = M\n";
+    e = ebts_ers_parse(nul, sizeof nul - 1, NULL);
+    ck_assert_uint_eq(ebts_ers_idr(e)->nencounters, 1);
+    ck_assert_str_eq(ebts_ers_idr(e)->encounters[0].name, "?A??B,C?");
+    ck_assert_str_eq(ebts_ers_idr(e)->encounters[0].sex, "M");
+    ebts_ers_free(e);
     /* an IAFIS rap sheet in 2.075 is no IDR: nothing reported */
-    ebts_ers *e = ebts_ers_parse("CRIMINAL HISTORY\nNAME: DOE\n", 27, NULL);
+    e = ebts_ers_parse("CRIMINAL HISTORY\nNAME: DOE\n", 27, NULL);
     ck_assert_int_eq(ebts_ers_idr(e)->present, 0);
     ck_assert_uint_eq(ebts_ers_diag_count(e), 0);
     ebts_ers_free(e);
