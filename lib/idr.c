@@ -58,6 +58,7 @@ typedef struct line {
 typedef struct PS {
     ebts_ers *e;
     int oom;
+    int nul; /* the text holds a NUL byte (most hold none: their values are copied alone) */
     vec enc, iaq, rem, status, record, notices, req, unplaced, lesc;
     vec *lastv;              /* the pair a continuation line extends: lastv[lasti] */
     size_t lasti;
@@ -74,7 +75,7 @@ static char *dup_n(PS *s, const char *p, size_t n)
     }
     memcpy(d, p, n);
     d[n] = 0;
-    for (char *z = memchr(d, 0, n); z; z = memchr(z, 0, (size_t)(d + n - z)))
+    for (char *z = s->nul ? memchr(d, 0, n) : NULL; z; z = memchr(z, 0, (size_t)(d + n - z)))
         *z = '?'; /* values are C strings: a NUL byte reads as '?' */
     return d;
 }
@@ -627,6 +628,7 @@ ebts_ers *ebts_ers_parse(const void *text, size_t len, ebts_error *err)
     s.iaq.size = s.record.size = s.req.size = sizeof(ebts_pair);
     s.status.size = s.notices.size = s.unplaced.size = s.lesc.size = sizeof(char *);
     const char *t = text ? text : "";
+    s.nul = len && memchr(t, 0, len) != NULL;
     enum st st = ST_HEAD;
     size_t i = 0;
     while (i < len && !s.oom) {
