@@ -1096,6 +1096,9 @@ static void visit(walker *w, const frame *f, entry *e)
     if (!set_path(w, f, e->name)) {
         w->path[f->pathlen] = 0;
         walk_error(w, ENOMEM);
+        if (e->early) /* parked, and never to be added again */
+            job_free(e->early);
+        e->early = NULL;
         return;
     }
     switch (e->type) {
