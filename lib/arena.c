@@ -156,6 +156,14 @@ void ebts__block_put(void *p, size_t size)
     if (!p)
         return;
     if (size >= KEEP_MIN) {
+        kept_lock_on();
+        for (size_t i = 0; i < kept_n; i++)
+            if (kept[i].p == p) { /* freed twice: kept twice, it would be handed out twice */
+                pthread_mutex_unlock(&kept_lock);
+                fputs("libebts: a block freed twice (ebts_free)\n", stderr);
+                abort();
+            }
+        pthread_mutex_unlock(&kept_lock);
         kept_advise(p, size, 1);
         kept_lock_on();
         if (size <= keep_max) {
