@@ -156,16 +156,13 @@ void ebts__block_put(void *p, size_t size)
     if (!p)
         return;
     if (size >= KEEP_MIN) {
+        kept_advise(p, size, 1);
         kept_lock_on();
         for (size_t i = 0; i < kept_n; i++)
             if (kept[i].p == p) { /* freed twice: kept twice, it would be handed out twice */
-                pthread_mutex_unlock(&kept_lock);
                 fputs("libebts: a block freed twice (ebts_free)\n", stderr);
                 abort();
             }
-        pthread_mutex_unlock(&kept_lock);
-        kept_advise(p, size, 1);
-        kept_lock_on();
         if (size <= keep_max) {
             kept_evict(size);
             if (kept_n < KEEP_SLOTS && kept_bytes + size <= keep_max) {
@@ -311,7 +308,7 @@ int ebts__buf_reserve(ebts__buf *b, size_t n)
         return -1;
     if (n <= b->cap - b->len)
         return 0;
-    size_t cap = b->cap ? b->cap : 256;
+    size_t cap = b->cap ? b->cap : n > 256 ? n : 256; /* a first size asked for is taken */
     while (cap - b->len < n) {
         if (cap > SIZE_MAX / 2) {
             b->oom = 1;
@@ -319,7 +316,9 @@ int ebts__buf_reserve(ebts__buf *b, size_t n)
         }
         cap *= 2;
     }
-    unsigned char *p = realloc(b->p, cap);
+    /* a first allocation may be a block an output or a transaction freed before (ebts_free
+       keeps large ones): memory the kernel need not map and zero again */
+    unsigned char *p = b->p ? realloc(b->p, cap) : ebts__block_get(cap, &cap);
     if (!p) {
         b->oom = 1;
         return -1;

@@ -279,22 +279,10 @@ void ebts__write_traditional(const ebts_txn *t, ebts__buf *b)
     ebts__writer w;
     memset(&w, 0, sizeof w);
     /* the output of a transaction that was read is about as long as its input: one allocation
-     * instead of doubling and copying (a hint: the buffer still grows after edits), a block an
-     * output or transaction freed before when one fits (ebts_free keeps large ones), so that the
-     * copy goes into memory the kernel need not map and zero again */
-    if (t->len && !b->p) {
-        size_t size;
-        unsigned char *p = ebts__block_get(t->len + 64, &size);
-        if (!p) {
-            b->oom = 1;
-            return;
-        }
-        b->p = p;
-        b->cap = size;
-        ebts__huge_pages(p, size);
-    } else if (t->len && ebts__buf_reserve(b, t->len + 64) < 0) {
+     * instead of doubling and copying (a hint: the buffer still grows after edits), into a kept
+     * block when one fits (ebts__buf_reserve) */
+    if (t->len && ebts__buf_reserve(b, t->len + 64) < 0)
         return;
-    }
     for (size_t ri = 0; ri < t->nrecs && !b->oom;) {
         const ebts_record *r = t->recs[ri++];
         if (!r->span) {
