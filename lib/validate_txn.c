@@ -321,7 +321,6 @@ void ebts__v_tmpl_records(const ebts__tmpl_tot *tmpl, unsigned char rec[100])
     }
 }
 
-/* Record make-up per TOT ("1:1 2:1 414:1-14 10:0-4"). */
 /* Digits at *p, at least one (at most 9 taken), into *n; *p moves past them. */
 static int makeup_number(const char **p, unsigned *n)
 {
@@ -355,6 +354,7 @@ static int makeup_item(const char **m, unsigned *t, unsigned *lo, unsigned *hi)
     return 1;
 }
 
+/* Record make-up per TOT ("1:1 2:1 414:1-14 10:0-4"). */
 void ebts__v_check_makeup(V *v)
 {
     if (v->tmpl && (!v->totr || !v->totr->makeup)) {
