@@ -282,7 +282,6 @@ typedef struct job {
     size_t errors;
     ebts_error err;        /* JOB_ERROR, or a fatal read error */
     double seconds;
-    int ran;               /* run_job has run it */
     int early, parked;     /* started while its directory was listed (read_listing): its first
                               emitting only parks it, and the walk adds it again in order */
 } job;
@@ -478,9 +477,8 @@ static void run_job(void *ctx, void *item)
 {
     const opts *o = ctx;
     job *j = item;
-    if (j->kind != JOB_CHECK || j->ran)
+    if (j->kind != JOB_CHECK || j->parked)
         return; /* an early job added again in order ran when it was first added */
-    j->ran = 1;
     int opened = j->fd >= 0 || open_walked(j) == 0;
     if (opened && o->expect && j->at) {
         j->wants = malloc(MAX_WANT * sizeof *j->wants);
@@ -793,20 +791,27 @@ static uint64_t name_key(const char *name, size_t len)
 
 static int set_path(walker *w, const frame *f, const char *name);
 
+/* Queue j, the check of the file w->path names, to be opened by a pool thread by its name under
+ * the top frame's directory f. */
+static void queue_in_dir(walker *w, const frame *f, job *j)
+{
+    __atomic_add_fetch(&f->dir->refs, 1, __ATOMIC_RELAXED);
+    j->dir = f->dir;
+    j->at = j->name + w->at;
+    cli_pool_add(w->o->pool, j);
+}
+
 /* A check of the listing's regular file `name`, started while the rest is read (the walk adds
  * it again when it visits the name): with several threads, what the pool holds at most, so that
  * the threads have work while the kernel lists the directory, and the reports held for the
  * walk stay as many as the pool holds anyway. NULL when not started. */
-static job *start_early(walker *w, frame *f, const char *name)
+static job *start_early(walker *w, const frame *f, const char *name)
 {
     job *j = set_path(w, f, name) ? job_alloc(JOB_CHECK, w->path) : NULL;
-    if (!j)
-        return NULL;
-    __atomic_add_fetch(&f->dir->refs, 1, __ATOMIC_RELAXED);
-    j->dir = f->dir;
-    j->at = j->name + w->at;
-    j->early = 1;
-    cli_pool_add(w->o->pool, j);
+    if (j) {
+        j->early = 1;
+        queue_in_dir(w, f, j);
+    }
     return j;
 }
 
@@ -833,7 +838,7 @@ static int read_listing(walker *w, frame *f)
             close(dfd);
         return err;
     }
-    size_t len = 0, textcap = 0, entcap = 0, early = cli_pool_room(w->o->pool);
+    size_t len = 0, textcap = 0, entcap = 0, room = cli_pool_room(w->o->pool), early = 0;
     int err = 0;
     struct dirent *e;
     for (errno = 0; (e = readdir(d)); errno = 0) {
@@ -851,8 +856,8 @@ static int read_listing(walker *w, frame *f)
             break;
         }
         memcpy(f->text + len, e->d_name, n);
-        job *j = t == DT_REG && early ? start_early(w, f, e->d_name) : NULL;
-        early -= j != NULL;
+        job *j = t == DT_REG && early < room ? start_early(w, f, e->d_name) : NULL;
+        early += j != NULL;
         f->ents[f->n++] = (entry){NULL, len, name_key(e->d_name, n - 1), t, j};
         len += n;
     }
@@ -864,7 +869,7 @@ static int read_listing(walker *w, frame *f)
         f->ents[i].name = f->text + f->ents[i].off;
     if (f->n) /* ents is NULL when no name was kept */
         qsort(f->ents, f->n, sizeof *f->ents, by_name);
-    if (early < cli_pool_room(w->o->pool))
+    if (early)
         cli_pool_drain(w->o->pool); /* each early check parked, before the walk adds it again */
     return err;
 }
@@ -1057,12 +1062,8 @@ static void queue_walked(walker *w, const frame *f, entry *e)
         return;
     }
     job *j = job_new(w->o, JOB_CHECK, w->path);
-    if (!j)
-        return;
-    __atomic_add_fetch(&f->dir->refs, 1, __ATOMIC_RELAXED);
-    j->dir = f->dir;
-    j->at = j->name + w->at;
-    cli_pool_add(w->o->pool, j);
+    if (j)
+        queue_in_dir(w, f, j);
 }
 
 /* A name the listing gives as a link, or does not type: stat'ed as fts(3) does (the name,
