@@ -286,6 +286,8 @@ typedef struct ebts__ixpool {
 /* What a value that was read with RS/US holds in sub_first until its index is built: the pool,
  * its lowest bit set (an index is 4-byte aligned), so that it is never taken for an index. */
 uint32_t *ebts__ixpool_ref(ebts__ixpool *pool);
+/* The threads the library may use for one call (ebts_validate_threads; util.c). */
+unsigned ebts__threads(void);
 
 struct ebts_txn {
     unsigned char *owned;       /* the input buffer when the transaction owns it */

@@ -1,8 +1,29 @@
 /* Small shared pieces: base64 (RFC 4648) for the JSON, XML and HTML writers, CRC-32 (the
- * zlib/gzip polynomial) for summaries of binary data, and zero-padded decimal numbers for
- * tags and LEN. */
+ * zlib/gzip polynomial) for summaries of binary data, zero-padded decimal numbers for tags and
+ * LEN, and the threads the library may use. */
+#include <stdatomic.h>
+#include <unistd.h>
 #include <zlib.h>
 #include "internal.h"
+
+/* ebts_validate_threads(): 0 for the processors online (at most THREADS_MAX) */
+static _Atomic unsigned threads_setting;
+#define THREADS_MAX 8u
+
+unsigned ebts_validate_threads(unsigned n)
+{
+    return atomic_exchange(&threads_setting, n);
+}
+
+unsigned ebts__threads(void)
+{
+    unsigned want = atomic_load(&threads_setting);
+    if (want == 0) {
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        want = cores < 1 ? 1u : cores > (long)THREADS_MAX ? THREADS_MAX : (unsigned)cores;
+    }
+    return want > THREADS_MAX ? THREADS_MAX : want;
+}
 
 void ebts__base64(ebts__buf *b, const unsigned char *p, size_t n)
 {

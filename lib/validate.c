@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "validate.h"
 
 /* TOTs EBTS 10 adds to 9.1's (fbi_ebts.xsd TOTCodeSimpleType); no make-up or Type-2 rules. */
@@ -67,16 +66,8 @@ static void check_range(V *v, size_t from, size_t to)
 
 /* ---- one transaction's records on several threads */
 
-/* ebts_validate_threads(): 0 for the processors online (at most EBTS__SPLIT_MAX) */
-static _Atomic unsigned split_threads;
 /* Records of at least this many fields in all are split; internal, so tests may lower it. */
 size_t ebts__validate_split_min = 65536;
-#define EBTS__SPLIT_MAX 8u
-
-unsigned ebts_validate_threads(unsigned n)
-{
-    return atomic_exchange(&split_threads, n);
-}
 
 /* The checks after the transaction's own on several threads: the tasks are taken in their
  * order, each as a thread is free (a thread the machine holds back takes fewer). Task 0 is the
@@ -136,14 +127,7 @@ static void *run_worker(void *arg)
 /* How many threads the records of t, n fields in all, are split between: 1 below the bound. */
 static unsigned split_count(size_t nfields)
 {
-    if (nfields < ebts__validate_split_min)
-        return 1;
-    unsigned want = atomic_load(&split_threads);
-    if (want == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        want = cores < 1 ? 1u : cores > (long)EBTS__SPLIT_MAX ? EBTS__SPLIT_MAX : (unsigned)cores;
-    }
-    return want > EBTS__SPLIT_MAX ? EBTS__SPLIT_MAX : want;
+    return nfields < ebts__validate_split_min ? 1 : ebts__threads();
 }
 
 /* A thread's chunks: enough that a thread held back leaves little to wait for at the end */
