@@ -31,6 +31,10 @@
  *   - a function that takes it non-const (edits, ebts_txn_fix, ebts_txn_redact, ebts_junit_add,
  *     ebts_batch_add,
  *     the _free functions) needs it to itself: no other call on that object meanwhile;
+ *   - the library's own threads: ebts_validate's, which end before it returns, and one that a
+ *     large transaction that was read may own while its items are asked for (see
+ *     ebts_field_item_count), which reads only that transaction and takes no signal; the
+ *     edits and ebts_txn_free stop it and wait for it before they change anything;
  *   - an application that uses libxml2 itself must not call xmlCleanupParser() while this
  *     library may still do XML work.
  */
@@ -223,7 +227,12 @@ EBTS_API size_t ebts_field_subfield_count(const ebts_field *f);
 /** Items (US-separated) in subfield `sub`; 0 when out of range. For a field that was read, the
  *  first call that needs it builds the field's index of subfields and items and keeps it with
  *  the transaction (several threads reading one transaction may call it at once); without
- *  memory for the index the answer comes from the value's bytes, and is the same. */
+ *  memory for the index the answer comes from the value's bytes, and is the same.
+ *  Once 64 indexes of a transaction read from 1 MiB or more have been built, and the library
+ *  may use a second thread (ebts_validate_threads), a thread of the library builds those of its
+ *  other fields, record by record, so that a program that goes on through the items finds them
+ *  built: they then take as much memory as if every field had been asked for. An edit of the
+ *  transaction stops that thread, and no other starts for it. */
 EBTS_API size_t ebts_field_item_count(const ebts_field *f, size_t sub);
 /** Item `item` of subfield `sub`; empty span when out of range (see ebts_field_item_count). */
 EBTS_API ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item);
@@ -385,8 +394,8 @@ EBTS_API ebts_report *ebts_validate(const ebts_txn *t, const ebts_profile *p, eb
 /** The threads ebts_validate may use for one transaction whose records hold 65 536 fields or
  *  more: its records are split into runs of about as many fields, checked at once, and the
  *  report is the one a single thread gives. 0 (the default): the processors online, at most
- *  8; 1: the calling thread only. Set for the process; returns the setting before.
- *  Thread-safe. */
+ *  8; 1: the calling thread only, and no thread builds item indexes ahead
+ *  (ebts_field_item_count). Set for the process; returns the setting before. Thread-safe. */
 EBTS_API unsigned ebts_validate_threads(unsigned n);
 EBTS_API size_t ebts_report_count(const ebts_report *r);
 EBTS_API const ebts_diag *ebts_report_diag(const ebts_report *r, size_t index);

@@ -177,6 +177,7 @@ static int not_cnt(const ebts_txn *t, size_t rec, unsigned number, ebts_error *e
 int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val, size_t len,
                        ebts_error *err)
 {
+    ebts__ahead_stop(t);
     ebts_record *r = not_cnt(t, rec, number, err) < 0 ? NULL : tagged_record(t, rec, err);
     if (!r || value_allowed(r, number, val, len, 0, err) < 0)
         return -1;
@@ -192,6 +193,7 @@ int ebts_txn_set_field(ebts_txn *t, size_t rec, unsigned number, const void *val
 
 int ebts_txn_set(ebts_txn *t, size_t rec, const char *name, const char *value, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     const ebts_record *r = ebts_txn_record(t, rec);
     unsigned number = r ? ebts__field_named(r->type, name) : 0;
     if (r && !value) {
@@ -209,6 +211,7 @@ int ebts_txn_set(ebts_txn *t, size_t rec, const char *name, const char *value, e
 int ebts_txn_insert_field(ebts_txn *t, size_t rec, size_t pos, unsigned number, const void *val,
                           size_t len, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     ebts_record *r = not_cnt(t, rec, number, err) < 0 ? NULL : tagged_record(t, rec, err);
     if (!r || value_allowed(r, number, val, len, 0, err) < 0)
         return -1;
@@ -366,6 +369,7 @@ int ebts__append_raw_field(ebts_txn *t, size_t rec, const void *val, size_t len,
 
 int ebts_txn_delete_field(ebts_txn *t, size_t rec, unsigned number, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     ebts_record *r = tagged_record(t, rec, err);
     if (!r)
         return -1;
@@ -482,30 +486,35 @@ static int edit_items(ebts_txn *t, size_t rec, unsigned number, size_t sub, size
 int ebts_txn_set_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
                       const void *val, size_t len, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     return edit_items(t, rec, number, sub, item, OP_SET, val, len, err);
 }
 
 int ebts_txn_insert_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
                          const void *val, size_t len, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     return edit_items(t, rec, number, sub, item, OP_INSERT, val, len, err);
 }
 
 int ebts_txn_delete_item(ebts_txn *t, size_t rec, unsigned number, size_t sub, size_t item,
                          ebts_error *err)
 {
+    ebts__ahead_stop(t);
     return edit_items(t, rec, number, sub, item, OP_DELETE, NULL, 0, err);
 }
 
 int ebts_txn_insert_subfield(ebts_txn *t, size_t rec, unsigned number, size_t sub,
                              const void *val, size_t len, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     return edit_items(t, rec, number, sub, 0, OP_INSERT_SUB, val, len, err);
 }
 
 int ebts_txn_delete_subfield(ebts_txn *t, size_t rec, unsigned number, size_t sub,
                              ebts_error *err)
 {
+    ebts__ahead_stop(t);
     return edit_items(t, rec, number, sub, 0, OP_DELETE_SUB, NULL, 0, err);
 }
 
@@ -537,6 +546,7 @@ static int record_index_ok(const ebts_txn *t, size_t index, unsigned type, int b
 
 int ebts_txn_insert_record(ebts_txn *t, size_t index, unsigned type, unsigned idc, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     if (!record_index_ok(t, index, type, 0, err))
         return -1;
     if (idc > 99) { /* two digits (0..99); not written modulo 100 */
@@ -561,6 +571,7 @@ int ebts_txn_insert_record(ebts_txn *t, size_t index, unsigned type, unsigned id
 int ebts_txn_insert_binary_record(ebts_txn *t, size_t index, unsigned type, const void *data,
                                   size_t len, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     if (!record_index_ok(t, index, type, 1, err))
         return -1;
     if (!data || len < 5 || len > 0xffffffffu) {
@@ -597,6 +608,7 @@ int ebts__append_tagged_record(ebts_txn *t, unsigned type, ebts_error *err)
 
 int ebts_txn_delete_record(ebts_txn *t, size_t index, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     if (!t || index < 1 || index >= t->nrecs) {
         ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, (long)index, NULL, "no record %zu to delete",
                         index);
@@ -632,6 +644,7 @@ ebts_txn *ebts_txn_new(const char *ver, ebts_error *err)
 
 int ebts_txn_stamp(ebts_txn *t, const char *tcn, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     if (!t) {
         ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "no transaction");
         return -1;
@@ -721,6 +734,7 @@ static int fix_value(ebts__buf *b, const ebts_field *f, unsigned what)
 
 long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     if (!t || (what & ~EBTS_FIX_ALL)) {
         ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "%s 0x%x",
                         t ? "unknown repairs" : "no transaction, repairs", what);
@@ -757,6 +771,7 @@ long ebts_txn_fix(ebts_txn *t, unsigned what, ebts_error *err)
 
 int ebts_txn_redact(ebts_txn *t, ebts_error *err)
 {
+    ebts__ahead_stop(t);
     if (!t) {
         ebts__error_set(err, EBTS__C_BAD_ARGUMENT, 0, -1, NULL, "no transaction");
         return -1;

@@ -1,8 +1,13 @@
 /* The index of a value's subfields and items (see struct ebts_field in internal.h): built the
- * first time a subfield or item of the value is asked for, in a pool the transaction owns; the
- * separators are counted and found by simd.c's kernels. */
+ * first time a subfield or item of the value is asked for, in a pool the transaction owns, or
+ * ahead by a helper thread (see "Building ahead" in internal.h); the separators are counted and
+ * found by simd.c's kernels. */
+#include <pthread.h>
+#include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "internal.h"
 
 uint32_t *ebts__ixpool_ref(ebts__ixpool *pool)
@@ -27,25 +32,34 @@ static void *ixpool_take(ebts__ixpool *pool, size_t n)
     return ebts__arena_alloc(&pool->arena, n);
 }
 
-static void *ixpool_alloc(ebts__ixpool *pool, size_t n)
+/* n bytes for an index: from the helper's own arena (own), else from the pool. *start: on
+ * entry, whether the index was asked for through the public accessors, which the pool counts;
+ * on return, 1 for the one that makes the count EBTS__AHEAD_AFTER. */
+static void *ixpool_alloc(ebts__ixpool *pool, ebts__arena *own, size_t n, int *start)
 {
+    if (own)
+        return ebts__arena_alloc(own, n);
 #if defined(__GNUC__)
     while (__atomic_test_and_set(&pool->lock, __ATOMIC_ACQUIRE))
         ;
     void *p = ixpool_take(pool, n);
+    *start = *start && ++pool->built == EBTS__AHEAD_AFTER;
     __atomic_clear(&pool->lock, __ATOMIC_RELEASE);
     return p;
 #else
+    *start = 0;
     return ixpool_take(pool, n);
 #endif
 }
 
 /* The index of f, counted first and written at its size into the pool; NULL without memory. */
-static uint32_t *index_counted(ebts__ixpool *pool, const ebts_field *f)
+static uint32_t *index_counted(ebts__ixpool *pool, ebts__arena *own, const ebts_field *f,
+                               int *start)
 {
     size_t nrs, nseps;
     ebts__count_seps(f->val, f->len, &nrs, &nseps);
-    uint32_t *raw = ixpool_alloc(pool, EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof *raw);
+    size_t size = EBTS__INDEX_SIZE(nrs + 1, nseps + 1) * sizeof(uint32_t);
+    uint32_t *raw = ixpool_alloc(pool, own, size, start);
     if (!raw)
         return NULL;
     ebts__index_into(f->val, f->len, raw + EBTS__IX_HEAD, (uint32_t)nrs + 2);
@@ -55,12 +69,13 @@ static uint32_t *index_counted(ebts__ixpool *pool, const ebts_field *f)
 /* The index of f (no longer than EBTS__IX_ONE_PASS_MAX) written in one pass into scratch, with
  * room for as many separators as f has bytes, then copied at its size into the pool; NULL
  * without memory. */
-static uint32_t *index_one_pass(ebts__ixpool *pool, const ebts_field *f, uint32_t *scratch)
+static uint32_t *index_one_pass(ebts__ixpool *pool, ebts__arena *own, const ebts_field *f,
+                               uint32_t *scratch, int *start)
 {
     uint32_t end_at = f->len + 2, *sx = scratch + EBTS__IX_HEAD;
     ebts__index_into(f->val, f->len, sx, end_at);
     uint32_t nsub = EBTS__IX_NSUB(sx), nitems = EBTS__IX_NITEMS(sx);
-    uint32_t *raw = ixpool_alloc(pool, EBTS__INDEX_SIZE(nsub, nitems) * sizeof *raw);
+    uint32_t *raw = ixpool_alloc(pool, own, EBTS__INDEX_SIZE(nsub, nitems) * sizeof *raw, start);
     if (!raw)
         return NULL;
     uint32_t *ix = raw + EBTS__IX_HEAD;
@@ -70,33 +85,155 @@ static uint32_t *index_one_pass(ebts__ixpool *pool, const ebts_field *f, uint32_
     return ix;
 }
 
-/* The index of a value that was read, built on first use and kept; NULL without memory. Out of
- * line: the accessors inline ebts__field_index's test for a kept index and call this once. */
-EBTS__NOINLINE static const uint32_t *field_index_build(const ebts_field *f)
+static void ahead_start(ebts__ixpool *pool, const ebts_field *from);
+
+/* The index of f, whose sub_first held ref (its pool, tagged), built into own (the helper's
+ * arena) or the pool, and set in f unless another thread set one first: the index f holds;
+ * NULL without memory. asked: through the public accessors. */
+static const uint32_t *index_build(const ebts_field *f, uint32_t *ref, ebts__arena *own,
+                                   int asked)
 {
     /* the fields of a transaction are never defined const: set once, by whichever thread
      * builds it first (another thread's index is taken; the room built here stays unused) */
     uint32_t **slot = &((ebts_field *)(uintptr_t)f)->sub_first;
-#if defined(__GNUC__)
-    uint32_t *ref = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
-#else
-    uint32_t *ref = *slot;
-#endif
     ebts__ixpool *pool = ixpool_of(ref);
-    if (!pool)
-        return ref; /* built meanwhile */
+    int start = asked;
     uint32_t scratch[EBTS__INDEX_SIZE(EBTS__IX_ONE_PASS_MAX + 1, EBTS__IX_ONE_PASS_MAX + 1)];
-    uint32_t *ix = f->len <= EBTS__IX_ONE_PASS_MAX ? index_one_pass(pool, f, scratch)
-                                                   : index_counted(pool, f);
+    uint32_t *ix = f->len <= EBTS__IX_ONE_PASS_MAX ? index_one_pass(pool, own, f, scratch, &start)
+                                                   : index_counted(pool, own, f, &start);
     if (!ix)
         return NULL;
 #if defined(__GNUC__)
     if (!__atomic_compare_exchange_n(slot, &ref, ix, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-        return ref;
+        ix = ref;
 #else
     *slot = ix;
 #endif
+    if (start)
+        ahead_start(pool, f);
     return ix;
+}
+
+/* The index of a value that was read, built on first use and kept; NULL without memory. Out of
+ * line: the accessors inline ebts__field_index's test for a kept index and call this once. */
+EBTS__NOINLINE static const uint32_t *field_index_build(const ebts_field *f, int asked)
+{
+#if defined(__GNUC__)
+    uint32_t *ref = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
+#else
+    uint32_t *ref = f->sub_first;
+#endif
+    return ixpool_of(ref) ? index_build(f, ref, NULL, asked) : ref; /* else built meanwhile */
+}
+
+/* ---- building ahead (internal.h) */
+
+typedef struct ebts__ahead {
+    const ebts_txn *t;
+    const ebts_field *from; /* the build that started it: the caller is there */
+    pthread_t th;
+    pid_t pid;         /* the process that started the thread: a child of fork has none */
+    int running;       /* started and not yet waited for */
+    unsigned char stop; /* set (atomically) to stop the thread */
+    ebts__arena arena; /* the thread's indexes, kept until ebts_txn_free */
+} ebts__ahead;
+
+static ebts_txn *txn_of(ebts__ixpool *pool)
+{
+    return (ebts_txn *)(void *)((unsigned char *)pool - offsetof(ebts_txn, ixpool));
+}
+
+void (*ebts__ahead_hook)(void);
+
+/* The helper: every value not yet indexed, record by record from the one after the caller's
+ * (one it builds in, the caller builds in too), round to it, until told to stop or out of
+ * memory (callers then build what they ask for). */
+static void *ahead_run(void *arg)
+{
+    ebts__ahead *a = arg;
+    const ebts_txn *t = a->t;
+    if (ebts__ahead_hook)
+        ebts__ahead_hook();
+    size_t at = 0;
+    uintptr_t from = (uintptr_t)a->from;
+    for (size_t r = 0; r < t->nrecs; r++) {
+        uintptr_t lo = (uintptr_t)t->recs[r]->fields;
+        if (from >= lo && from < lo + t->recs[r]->nfields * sizeof(ebts_field))
+            at = r;
+    }
+    for (size_t n = 0; n < t->nrecs; n++) {
+        const ebts_record *rec = t->recs[(at + 1 + n) % t->nrecs];
+        for (uint32_t i = 0; i < rec->nfields; i++) {
+            if (__atomic_load_n(&a->stop, __ATOMIC_RELAXED))
+                return NULL;
+            const ebts_field *f = &rec->fields[i];
+            uint32_t *ref = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
+            if (ixpool_of(ref) && !index_build(f, ref, &a->arena, 0))
+                return NULL;
+        }
+    }
+    return NULL;
+}
+
+/* Called once per count of EBTS__AHEAD_AFTER, by the caller whose build of from made it
+ * (index_build): the helper started if the transaction is large enough and a second thread may
+ * be used. No other call on the transaction changes pool->ahead meanwhile: functions that take
+ * it const do not, and ebts__ahead_stop runs only when nothing else uses it. */
+static void ahead_start(ebts__ixpool *pool, const ebts_field *from)
+{
+#if defined(__GNUC__)
+    ebts_txn *t = txn_of(pool);
+    if (!pool->ready || t->len < EBTS__AHEAD_MIN || ebts__threads() < 2)
+        return;
+    ebts__ahead *a = calloc(1, sizeof *a); /* once: a change ends ready for good */
+    if (!a)
+        return;
+    ebts__arena_init(&a->arena, 65536);
+    a->t = t;
+    a->from = from;
+    a->pid = getpid();
+    pool->ahead = a;
+    /* the helper takes no signal: a program's handlers run on its own threads */
+    sigset_t all, was;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &was);
+    a->running = pthread_create(&a->th, NULL, ahead_run, a) == 0;
+    pthread_sigmask(SIG_SETMASK, &was, NULL);
+#else
+    (void)pool;
+    (void)from;
+#endif
+}
+
+void ebts__ahead_stop(ebts_txn *t)
+{
+    if (!t)
+        return;
+    t->ixpool.ready = 0; /* changed: no helper starts again, not even from the change's own
+                            reads (ebts_txn_redact's, for one) */
+    ebts__ahead *a = t->ixpool.ahead;
+    if (!a || !a->running)
+        return;
+    __atomic_store_n(&a->stop, 1, __ATOMIC_RELAXED);
+    if (a->pid == getpid()) /* else a child of fork, where the thread does not run */
+        pthread_join(a->th, NULL);
+    a->running = 0;
+}
+
+void ebts__ahead_free(ebts_txn *t)
+{
+    ebts__ahead *a = t->ixpool.ahead;
+    if (!a)
+        return;
+    ebts__ahead_stop(t);
+    ebts__arena_free(&a->arena);
+    free(a);
+    t->ixpool.ahead = NULL;
+}
+
+int ebts__ahead_running(const ebts_txn *t)
+{
+    return t && t->ixpool.ahead && t->ixpool.ahead->running;
 }
 
 const uint32_t *ebts__field_index(const ebts_field *f)
@@ -104,7 +241,15 @@ const uint32_t *ebts__field_index(const ebts_field *f)
     const uint32_t *ix = ebts__field_index_kept(f);
     if (ix || !(f->flags & EBTS__F_LAZY))
         return ix;
-    return field_index_build(f);
+    return field_index_build(f, 0);
+}
+
+const uint32_t *ebts__field_index_asked(const ebts_field *f)
+{
+    const uint32_t *ix = ebts__field_index_kept(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return ix;
+    return field_index_build(f, 1);
 }
 
 size_t ebts__lazy_count(const ebts_field *f, int items)

@@ -156,6 +156,9 @@ static inline unsigned ebts__tagtype(const ebts_field *f)
  * and ebts__item_scan then answer from the value's bytes). Safe to ask from several threads at
  * once. */
 const uint32_t *ebts__field_index(const ebts_field *f);
+/* The same for the public accessors, whose builds count towards building ahead (see "Building
+ * ahead"): the library's own reads, a validation's, start no helper. */
+const uint32_t *ebts__field_index_asked(const ebts_field *f);
 /* The index of f if it has one already (built by ebts__field_index, or by an edit), else NULL.
  * Inline: every accessor asks it first. One test for every kind of value: only a value that was
  * read holds a tagged pool, and its index is set by whichever thread builds it. */
@@ -281,11 +284,32 @@ typedef struct ebts__ixpool {
     ebts__arena arena;
     uint64_t room[48];
     size_t used; /* bytes of room */
+    size_t built; /* indexes built in it, counted under the lock: the one that makes
+                     EBTS__AHEAD_AFTER may start the helper */
+    struct ebts__ahead *ahead; /* the helper that builds indexes ahead, once started */
     unsigned char lock;
+    unsigned char ready; /* read (read.c) and not changed since: a helper may start */
 } ebts__ixpool;
 /* What a value that was read with RS/US holds in sub_first until its index is built: the pool,
  * its lowest bit set (an index is 4-byte aligned), so that it is never taken for an index. */
 uint32_t *ebts__ixpool_ref(ebts__ixpool *pool);
+/* Building ahead (index.c). A program that asks for the items of field after field of a large
+ * transaction waits, for each value, on the build of its index. Once the public accessors have
+ * built EBTS__AHEAD_AFTER indexes of a transaction read from EBTS__AHEAD_MIN bytes or more (the
+ * library's own reads, a validation's, are not counted), and the library may use a second
+ * thread (ebts__threads), a helper thread builds the indexes of every value not yet indexed,
+ * record by record from the one after the caller's and round to it, into an arena of its own,
+ * and publishes each as a caller does (whichever is first; the other's copy stays unused). It
+ * reads only the transaction's records and fields, which nothing changes while functions that
+ * take it const run: ebts__ahead_stop, which every function that changes or frees a
+ * transaction calls first, stops it and waits for it, and no helper starts for that
+ * transaction again. Its indexes stay until ebts_txn_free. */
+#define EBTS__AHEAD_AFTER 64u
+#define EBTS__AHEAD_MIN ((size_t)1 << 20)
+void ebts__ahead_stop(ebts_txn *t);
+void ebts__ahead_free(ebts_txn *t); /* stops it and frees its arena (ebts_txn_free) */
+int ebts__ahead_running(const ebts_txn *t); /* for the tests */
+extern void (*ebts__ahead_hook)(void);       /* for the tests: the helper calls it first */
 /* The threads the library may use for one call (ebts_validate_threads; util.c). */
 unsigned ebts__threads(void);
 

@@ -108,6 +108,7 @@ static ebts_txn *read_owned(unsigned char *owned, size_t block, const unsigned c
 static ebts_txn *finish(ebts_txn *t, const ebts_read_options *o, ebts_error *err)
 {
     ebts__dlist_note(&t->dl);
+    t->ixpool.ready = 1; /* read: its indexes may be built ahead (index.c) */
     if (o->flags & EBTS_READ_STRICT) {
         for (size_t i = 0; i < t->dl.n; i++)
             if (t->dl.d[i].recovered || t->dl.d[i].severity >= EBTS_SEV_ERROR) {

@@ -43,6 +43,7 @@ void ebts_txn_free(ebts_txn *t)
 {
     if (!t)
         return;
+    ebts__ahead_free(t);
     ebts__arena_free(&t->ixpool.arena);
     ebts__arena_free(&t->arena);
     free(t->recs);
@@ -274,13 +275,13 @@ size_t ebts_field_offset(const ebts_field *f)
  * an index) out of line, so that the common path saves no registers. */
 EBTS__NOINLINE static size_t subfield_count_unindexed(const ebts_field *f)
 {
-    const uint32_t *ix = ebts__field_index(f);
+    const uint32_t *ix = ebts__field_index_asked(f);
     return ix || !(f->flags & EBTS__F_LAZY) ? ebts__ix_nsub(ix) : ebts__lazy_count(f, 0);
 }
 
 EBTS__NOINLINE static size_t item_count_unindexed(const ebts_field *f, size_t sub)
 {
-    const uint32_t *ix = ebts__field_index(f);
+    const uint32_t *ix = ebts__field_index_asked(f);
     if (ix || !(f->flags & EBTS__F_LAZY))
         return sub < ebts__ix_nsub(ix) ? ebts__ix_items_in(ix, sub) : 0;
     return sub < ebts__lazy_count(f, 0) ? ebts__items_scan(f, sub) : 0;
@@ -289,7 +290,7 @@ EBTS__NOINLINE static size_t item_count_unindexed(const ebts_field *f, size_t su
 EBTS__NOINLINE static ebts_span item_unindexed(const ebts_field *f, size_t sub, size_t item)
 {
     ebts_span none = {NULL, 0};
-    const uint32_t *ix = ebts__field_index(f);
+    const uint32_t *ix = ebts__field_index_asked(f);
     if (ix || !(f->flags & EBTS__F_LAZY))
         return sub < ebts__ix_nsub(ix) && item < ebts__ix_items_in(ix, sub)
                    ? ebts__ix_item(ix, f, sub, item)

@@ -4,6 +4,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 #include "testutil.h"
 #include "internal.h"
 
@@ -458,6 +461,243 @@ START_TEST(items_read_from_threads_at_once)
 }
 END_TEST
 
+/* ---- item indexes built ahead (lib/index.c) */
+
+#define AHEAD_RECS 10u
+#define AHEAD_FIELDS 4000u
+/* A transaction of 1.3 MB, its own buffer (free): AHEAD_RECS Type-2 records of AHEAD_FIELDS
+ * fields each, every one with two subfields, the first of two items. */
+static unsigned char *ahead_input(size_t *len)
+{
+    size_t cap = 64 + 16 * AHEAD_RECS + AHEAD_RECS * (32 + AHEAD_FIELDS * 40), n = 0;
+    char *in = malloc(cap);
+    ck_assert_ptr_nonnull(in);
+    n += (size_t)sprintf(in, "1.001:0" GS "1.002:0500" GS "1.003:1" US "%u", AHEAD_RECS);
+    for (unsigned r = 0; r < AHEAD_RECS; r++)
+        n += (size_t)sprintf(in + n, RS "2" US "%02u", r);
+    n += (size_t)sprintf(in + n, GS "1.004:CAR" FS);
+    for (unsigned r = 0; r < AHEAD_RECS; r++) {
+        n += (size_t)sprintf(in + n, "2.001:0" GS "2.002:%02u", r);
+        for (unsigned k = 0; k < AHEAD_FIELDS; k++)
+            n += (size_t)sprintf(in + n, GS "2.%u:A%u.%u" US "BBBBBBBBBBBBBBBB" RS "C", 10 + k,
+                                 r, k);
+        in[n++] = FS[0];
+    }
+    ck_assert_uint_le(n, cap);
+    ck_assert_uint_ge(n, EBTS__AHEAD_MIN);
+    *len = n;
+    return (unsigned char *)in;
+}
+
+/* Asks for the item counts of record rec's fields 10, 11, ... (record 5's by default) until
+ * the helper runs or `most` were asked for: how many were. */
+static unsigned ahead_ask(const ebts_txn *t, unsigned rec, unsigned most)
+{
+    const ebts_record *r = ebts_txn_record(t, rec);
+    unsigned k = 0;
+    while (k < most && !ebts__ahead_running(t))
+        ck_assert_uint_eq(ebts_field_item_count(ebts_record_field(r, 10 + k++), 0), 2);
+    return k;
+}
+
+/* Every item of every field of t, from the index, against the value's bytes. */
+static void ahead_check_items(const ebts_txn *t)
+{
+    for (size_t r = 0; r < ebts_txn_record_count(t); r++) {
+        const ebts_record *rec = ebts_txn_record(t, r);
+        for (size_t i = 0; i < ebts_record_field_count(rec); i++) {
+            const ebts_field *f = ebts_record_field_at(rec, i);
+            size_t nsub = ebts_field_subfield_count(f), nrs, nseps;
+            ebts__count_seps(f->val, f->len, &nrs, &nseps);
+            ck_assert_uint_eq(nsub, nrs + 1);
+            for (size_t s = 0; s < nsub; s++) {
+                size_t nit = ebts_field_item_count(f, s);
+                ck_assert_uint_eq(nit, ebts__items_scan(f, s));
+                for (size_t k = 0; k < nit; k++) {
+                    ebts_span a = ebts_field_item(f, s, k), b = ebts__item_scan(f, s, k);
+                    ck_assert_ptr_eq(a.ptr, b.ptr);
+                    ck_assert_uint_eq(a.len, b.len);
+                }
+            }
+        }
+    }
+}
+
+/* Whether every value read with RS/US holds its index. */
+static int ahead_all_built(const ebts_txn *t)
+{
+    for (size_t r = 0; r < ebts_txn_record_count(t); r++) {
+        const ebts_record *rec = ebts_txn_record(t, r);
+        for (size_t i = 0; i < ebts_record_field_count(rec); i++) {
+            const ebts_field *f = ebts_record_field_at(rec, i);
+            if ((f->flags & EBTS__F_LAZY) && !ebts__field_index_kept(f))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* Once EBTS__AHEAD_AFTER indexes of a large transaction were built (the reader's of CNT one of
+ * them), the helper starts and builds every other, the records before the caller's too; each
+ * item is then what the value's bytes say. */
+START_TEST(a_large_walk_has_its_indexes_built_ahead)
+{
+    unsigned was = ebts_validate_threads(2);
+    size_t n;
+    unsigned char *in = ahead_input(&n);
+    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert(!ebts__ahead_running(t));
+    ck_assert(!ahead_all_built(t));
+    ck_assert_uint_eq(ahead_ask(t, 5, 1000), EBTS__AHEAD_AFTER - 1); /* the CNT's, then these */
+    ck_assert(ebts__ahead_running(t));
+    /* the helper builds what was not asked for, wherever it is (it takes milliseconds) */
+    for (int ms = 0; ms < 2000 && !ahead_all_built(t); ms++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    ck_assert_msg(ahead_all_built(t), "indexes not built after 2 s");
+    ahead_check_items(t);
+    ebts_txn_free(t);
+    /* again, the items read while the helper builds */
+    t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_nonnull(t);
+    ahead_check_items(t);
+    ck_assert(ebts__ahead_running(t));
+    ebts_txn_free(t);
+    free(in);
+    ebts_validate_threads(was);
+}
+END_TEST
+
+/* No helper: for a transaction read from less than EBTS__AHEAD_MIN bytes, with
+ * ebts_validate_threads(1), or for one made by edits. */
+START_TEST(no_helper_where_it_would_not_pay)
+{
+    unsigned was = ebts_validate_threads(2);
+    size_t n;
+    unsigned char *in = ahead_input(&n);
+    size_t cut = n;
+    while (cut > EBTS__AHEAD_MIN - 1 || in[cut - 1] != GS[0]) /* a shorter one: fields cut off */
+        cut--;
+    in[cut - 1] = FS[0];
+    ebts_txn *t = ebts_read_buffer(in, cut, EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(ahead_ask(t, 1, 1000), 1000);
+    ck_assert(!ebts__ahead_running(t));
+    ebts_txn_free(t);
+    in[cut - 1] = GS[0];
+    ebts_validate_threads(1);
+    t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(ahead_ask(t, 1, 1000), 1000);
+    ck_assert(!ebts__ahead_running(t));
+    ebts_txn_free(t);
+    ebts_validate_threads(2);
+    t = ebts_txn_new("0500", NULL);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_int_eq(ebts_txn_insert_record(t, 1, 2, 0, NULL), 0);
+    for (unsigned k = 0; k < 1000; k++)
+        ck_assert_int_eq(ebts_txn_set_field(t, 1, 10 + k, "A" US "B" RS "C", 5, NULL), 0);
+    ck_assert_uint_eq(ahead_ask(t, 1, 1000), 1000);
+    ck_assert(!ebts__ahead_running(t));
+    ebts_txn_free(t);
+    free(in);
+    ebts_validate_threads(was);
+}
+END_TEST
+
+/* Every function that changes a transaction stops its helper before it changes anything, and
+ * none starts for it afterwards, nor during the change from what it reads itself (a redaction
+ * reads every value): each change is made once with the helper running, once before any index
+ * was asked for; more fields asked for after it start none. */
+START_TEST(every_change_stops_the_helper)
+{
+    unsigned was = ebts_validate_threads(2);
+    size_t n;
+    unsigned char *in = ahead_input(&n);
+    static const unsigned char t4[18] = {0, 0, 0, 18, 1};
+    for (int round = 0; round < 30; round++) {
+        int change = round / 2;
+        ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
+        ck_assert_ptr_nonnull(t);
+        if (round % 2 == 0) {
+            ahead_ask(t, 5, 1000);
+            ck_assert_msg(ebts__ahead_running(t), "change %d: no helper", change);
+        }
+        int rc = 0;
+        switch (change) {
+        case 0: rc = ebts_txn_set_field(t, 3, 10, "X", 1, NULL); break;
+        case 1: rc = ebts_txn_set(t, 3, "2.018", "DOE,JOHN", NULL); break;
+        case 2: rc = ebts_txn_stamp(t, "TCN1", NULL); break;
+        case 3: rc = ebts_txn_insert_field(t, 3, 2, 9, "Y", 1, NULL); break;
+        case 4: rc = ebts_txn_delete_field(t, 3, 10, NULL); break;
+        case 5: rc = ebts_txn_set_item(t, 3, 10, 0, 1, "Z", 1, NULL); break;
+        case 6: rc = ebts_txn_insert_item(t, 3, 10, 0, 1, "Z", 1, NULL); break;
+        case 7: rc = ebts_txn_delete_item(t, 3, 10, 0, 1, NULL); break;
+        case 8: rc = ebts_txn_insert_subfield(t, 3, 10, 1, "Q", 1, NULL); break;
+        case 9: rc = ebts_txn_delete_subfield(t, 3, 10, 1, NULL); break;
+        case 10: rc = ebts_txn_insert_record(t, 3, 2, 50, NULL); break;
+        case 11: rc = ebts_txn_insert_binary_record(t, 11, 4, t4, sizeof t4, NULL); break;
+        case 12: rc = ebts_txn_delete_record(t, 3, NULL); break;
+        case 13: rc = (int)ebts_txn_fix(t, EBTS_FIX_ALL, NULL); break;
+        case 14: rc = ebts_txn_redact(t, NULL); break;
+        }
+        ck_assert_msg(rc >= 0, "change %d failed", change);
+        ck_assert_msg(!ebts__ahead_running(t), "change %d left the helper running", change);
+        ck_assert_uint_eq(ahead_ask(t, 7, 1000), 1000);
+        ck_assert_msg(!ebts__ahead_running(t), "change %d: a helper again", change);
+        ebts_txn_free(t);
+    }
+    free(in);
+    ebts_validate_threads(was);
+}
+END_TEST
+
+/* The helper held at its start until the test lets it go (ebts__ahead_hook). */
+static pthread_mutex_t ahead_gate = PTHREAD_MUTEX_INITIALIZER;
+static void ahead_wait_at_gate(void)
+{
+    pthread_mutex_lock(&ahead_gate);
+    pthread_mutex_unlock(&ahead_gate);
+}
+
+/* A child of fork has no helper thread: it builds every index itself, frees the transaction
+ * without waiting for a thread that is not there, and exits. The helper is held at its start
+ * until the fork is made, so that it runs then and has built nothing. */
+START_TEST(a_child_of_fork_frees_without_the_helper)
+{
+    unsigned was = ebts_validate_threads(2);
+    size_t n;
+    unsigned char *in = ahead_input(&n);
+    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_nonnull(t);
+    pthread_mutex_lock(&ahead_gate);
+    ebts__ahead_hook = ahead_wait_at_gate;
+    ahead_ask(t, 5, 1000);
+    ck_assert(ebts__ahead_running(t));
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        alarm(20);
+        size_t items = 0;
+        for (size_t r = 0; r < ebts_txn_record_count(t); r++) {
+            const ebts_record *rec = ebts_txn_record(t, r);
+            for (size_t i = 0; i < ebts_record_field_count(rec); i++)
+                items += ebts_field_item_count(ebts_record_field_at(rec, i), 0);
+        }
+        ebts_txn_free(t);
+        _exit(items == AHEAD_RECS * (2 + 2 * AHEAD_FIELDS) + 5 ? 0 : 3);
+    }
+    pthread_mutex_unlock(&ahead_gate);
+    ebts__ahead_hook = NULL;
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: status %d", status);
+    ebts_txn_free(t);
+    free(in);
+    ebts_validate_threads(was);
+}
+END_TEST
+
 /* The arena's chunks of 2 MiB or more begin at a 2 MiB boundary (so that they can be huge pages
  * whole) and hold what was asked, to the last byte (the sanitizer run checks the bounds). */
 START_TEST(arena_large_chunks_start_at_huge_pages)
@@ -581,6 +821,10 @@ Suite *suite_edit(void)
     tcase_add_test(tc, read_values_of_any_length_index_every_item);
     tcase_add_test(tc, edits_grow_an_indexed_value_past_64k);
     tcase_add_test(tc, items_read_from_threads_at_once);
+    tcase_add_test(tc, a_large_walk_has_its_indexes_built_ahead);
+    tcase_add_test(tc, no_helper_where_it_would_not_pay);
+    tcase_add_test(tc, every_change_stops_the_helper);
+    tcase_add_test(tc, a_child_of_fork_frees_without_the_helper);
     tcase_add_test(tc, fields_found_by_tag_or_mnemonic);
     tcase_add_test(tc, set_by_name_with_a_string);
     tcase_add_test(tc, a_new_transaction_is_stamped);
