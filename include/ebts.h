@@ -33,8 +33,9 @@
  *     the _free functions) needs it to itself: no other call on that object meanwhile;
  *   - the library's own threads: ebts_validate's, which end before it returns, and one that a
  *     large transaction that was read may own while its items are asked for (see
- *     ebts_field_item_count), which reads only that transaction and takes no signal; the
- *     edits and ebts_txn_free stop it and wait for it before they change anything;
+ *     ebts_field_item_count), which reads only that transaction, on a stack of its own, and
+ *     takes no signal but those of a fault it makes itself; the edits and ebts_txn_free stop it
+ *     and wait for it before they change anything (no cancellation point for the caller);
  *   - an application that uses libxml2 itself must not call xmlCleanupParser() while this
  *     library may still do XML work.
  */
@@ -117,7 +118,9 @@ typedef struct ebts_field ebts_field;
 
 /* Read flags. */
 #define EBTS_READ_STRICT        0x0001u /* any recovery (see ebts_diag.recovered) fails the read */
-#define EBTS_READ_BORROW        0x0002u /* ebts_read_buffer: do not copy; caller keeps buf alive */
+#define EBTS_READ_BORROW        0x0002u /* ebts_read_buffer: do not copy; buf stays as it is
+                                           until ebts_txn_free (a thread of the library may read
+                                           it: ebts_field_item_count) */
 #define EBTS_READ_TRADITIONAL   0x0010u /* input is the traditional encoding (no detection) */
 #define EBTS_READ_READABLE      0x0020u /* input is the readable notation (<FS> <GS> <RS> <US>) */
 #define EBTS_READ_XML           0x0040u /* input is the ANSI/NIST-ITL 2011 XML encoding */

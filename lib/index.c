@@ -152,8 +152,9 @@ static void *ahead_run(void *arg)
 {
     ebts__ahead *a = arg;
     const ebts_txn *t = a->t;
-    if (ebts__ahead_hook)
-        ebts__ahead_hook();
+    void (*hook)(void) = __atomic_load_n(&ebts__ahead_hook, __ATOMIC_ACQUIRE);
+    if (hook)
+        hook();
     size_t at = 0;
     uintptr_t from = (uintptr_t)a->from;
     for (size_t r = 0; r < t->nrecs; r++) {
@@ -193,12 +194,26 @@ static void ahead_start(ebts__ixpool *pool, const ebts_field *from)
     a->from = from;
     a->pid = getpid();
     pool->ahead = a;
-    /* the helper takes no signal: a program's handlers run on its own threads */
+    /* the helper takes no signal a program sends: its handlers run on its own threads; a
+     * fault the helper makes itself (SIGBUS from a borrowed buffer mapped from a file that
+     * shrank) goes to the program's handler, as it would from a caller's read */
     sigset_t all, was;
     sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &was);
-    a->running = pthread_create(&a->th, NULL, ahead_run, a) == 0;
-    pthread_sigmask(SIG_SETMASK, &was, NULL);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
+    sigdelset(&all, SIGSEGV);
+    /* and a stack of its own size, not the default a program may have set for its threads:
+     * index_build keeps its scratch there */
+    pthread_attr_t attr;
+    if (pthread_attr_init(&attr) != 0)
+        return; /* a is kept, not running, until ebts_txn_free */
+    if (pthread_attr_setstacksize(&attr, EBTS__AHEAD_STACK) == 0) {
+        pthread_sigmask(SIG_SETMASK, &all, &was);
+        a->running = pthread_create(&a->th, &attr, ahead_run, a) == 0;
+        pthread_sigmask(SIG_SETMASK, &was, NULL);
+    }
+    pthread_attr_destroy(&attr);
 #else
     (void)pool;
     (void)from;
@@ -215,8 +230,15 @@ void ebts__ahead_stop(ebts_txn *t)
     if (!a || !a->running)
         return;
     __atomic_store_n(&a->stop, 1, __ATOMIC_RELAXED);
-    if (a->pid == getpid()) /* else a child of fork, where the thread does not run */
+    if (a->pid == getpid()) { /* else a child of fork, where the thread does not run */
+        /* the join is no point where the caller may be cancelled: ebts_txn_free and the edits
+         * were none before there was a helper, and one cancelled here would leave the
+         * transaction behind */
+        int cancel;
+        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
         pthread_join(a->th, NULL);
+        pthread_setcancelstate(cancel, NULL);
+    }
     a->running = 0;
 }
 

@@ -306,6 +306,7 @@ uint32_t *ebts__ixpool_ref(ebts__ixpool *pool);
  * transaction again. Its indexes stay until ebts_txn_free. */
 #define EBTS__AHEAD_AFTER 64u
 #define EBTS__AHEAD_MIN ((size_t)1 << 20)
+#define EBTS__AHEAD_STACK ((size_t)256 << 10) /* its stack: index.c's scratch is 24 KiB */
 void ebts__ahead_stop(ebts_txn *t);
 void ebts__ahead_free(ebts_txn *t); /* stops it and frees its arena (ebts_txn_free) */
 int ebts__ahead_running(const ebts_txn *t); /* for the tests */

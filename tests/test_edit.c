@@ -688,15 +688,105 @@ START_TEST(a_child_of_fork_frees_without_the_helper)
         _exit(items == AHEAD_RECS * (2 + 2 * AHEAD_FIELDS) + 5 ? 0 : 3);
     }
     pthread_mutex_unlock(&ahead_gate);
-    ebts__ahead_hook = NULL;
     int status = 0;
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: status %d", status);
     ebts_txn_free(t);
+    ebts__ahead_hook = NULL; /* after the free has waited for the helper, which read it */
     free(in);
     ebts_validate_threads(was);
 }
 END_TEST
+
+/* ebts_txn_free is not a point where a thread is cancelled: a thread with a cancellation
+ * pending that frees a transaction whose helper runs has it freed (the join of the helper must
+ * not act on the caller's cancellation and leave the transaction and its helper behind). The
+ * helper is held at its start (ebts__ahead_hook) until the free is under way. */
+static pthread_barrier_t cancel_bar;
+static int cancel_freed;
+static void *cancel_worker(void *arg)
+{
+    const unsigned char *in = arg;
+    size_t n;
+    memcpy(&n, in, sizeof n);
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+    ebts_txn *t = ebts_read_buffer(in + sizeof n, n, EBTS_READ_BORROW, NULL);
+    if (t)
+        ahead_ask(t, 5, 1000);
+    int running = ebts__ahead_running(t);
+    pthread_barrier_wait(&cancel_bar); /* cancelled now: pending */
+    pthread_barrier_wait(&cancel_bar);
+    pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+    ebts_txn_free(t);
+    cancel_freed = running ? 1 : 2;
+    return NULL;
+}
+
+START_TEST(a_pending_cancellation_does_not_stop_a_free)
+{
+    unsigned was = ebts_validate_threads(2);
+    size_t n;
+    unsigned char *body = ahead_input(&n);
+    unsigned char *in = malloc(sizeof n + n);
+    ck_assert_ptr_nonnull(in);
+    memcpy(in, &n, sizeof n);
+    memcpy(in + sizeof n, body, n);
+    free(body);
+    cancel_freed = 0;
+    ck_assert_int_eq(pthread_barrier_init(&cancel_bar, NULL, 2), 0);
+    pthread_mutex_lock(&ahead_gate);
+    ebts__ahead_hook = ahead_wait_at_gate;
+    pthread_t th;
+    ck_assert_int_eq(pthread_create(&th, NULL, cancel_worker, in), 0);
+    pthread_barrier_wait(&cancel_bar);
+    ck_assert_int_eq(pthread_cancel(th), 0);
+    pthread_barrier_wait(&cancel_bar);
+    nanosleep(&(struct timespec){0, 20000000}, NULL); /* the worker in ebts_txn_free */
+    pthread_mutex_unlock(&ahead_gate);
+    void *rv = NULL;
+    ck_assert_int_eq(pthread_join(th, &rv), 0);
+    pthread_barrier_destroy(&cancel_bar);
+    ck_assert_msg(cancel_freed != 2, "no helper ran: the test proves nothing");
+    ck_assert_msg(rv != PTHREAD_CANCELED && cancel_freed == 1,
+                  "the thread was cancelled inside ebts_txn_free: the transaction leaked");
+    ebts__ahead_hook = NULL;
+    free(in);
+    ebts_validate_threads(was);
+}
+END_TEST
+
+#if defined(__GLIBC__)
+/* The helper is the library's own thread: it must not run on the stack a program chose as the
+ * default for the threads it makes itself (glibc's pthread_setattr_default_np), which may be
+ * smaller than the 64 KiB the manual asks of a thread that calls the accessors. Here only the
+ * main thread calls them; the default is the smallest a thread may have (16 KiB). */
+START_TEST(the_helper_does_not_take_a_programs_default_stack)
+{
+    unsigned was = ebts_validate_threads(2);
+    pthread_attr_t old, small;
+    ck_assert_int_eq(pthread_getattr_default_np(&old), 0);
+    ck_assert_int_eq(pthread_attr_init(&small), 0);
+    ck_assert_int_eq(pthread_attr_setstacksize(&small, 16384), 0);
+    ck_assert_int_eq(pthread_setattr_default_np(&small), 0);
+    size_t n;
+    unsigned char *in = ahead_input(&n);
+    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_nonnull(t);
+    ahead_ask(t, 5, 1000);
+    ck_assert(ebts__ahead_running(t));
+    for (int ms = 0; ms < 2000 && !ahead_all_built(t); ms++)
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
+    ck_assert_msg(ahead_all_built(t), "indexes not built after 2 s");
+    ahead_check_items(t);
+    ebts_txn_free(t);
+    ck_assert_int_eq(pthread_setattr_default_np(&old), 0);
+    pthread_attr_destroy(&small);
+    pthread_attr_destroy(&old);
+    free(in);
+    ebts_validate_threads(was);
+}
+END_TEST
+#endif
 
 /* The arena's chunks of 2 MiB or more begin at a 2 MiB boundary (so that they can be huge pages
  * whole) and hold what was asked, to the last byte (the sanitizer run checks the bounds). */
@@ -825,6 +915,10 @@ Suite *suite_edit(void)
     tcase_add_test(tc, no_helper_where_it_would_not_pay);
     tcase_add_test(tc, every_change_stops_the_helper);
     tcase_add_test(tc, a_child_of_fork_frees_without_the_helper);
+    tcase_add_test(tc, a_pending_cancellation_does_not_stop_a_free);
+#if defined(__GLIBC__)
+    tcase_add_test(tc, the_helper_does_not_take_a_programs_default_stack);
+#endif
     tcase_add_test(tc, fields_found_by_tag_or_mnemonic);
     tcase_add_test(tc, set_by_name_with_a_string);
     tcase_add_test(tc, a_new_transaction_is_stamped);
