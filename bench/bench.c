@@ -19,6 +19,9 @@
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -38,9 +41,9 @@
 /* Every figure, the memchr baselines included, is the best of REPS timings in the run. Each
  * timing of an operation comes right after one of its baseline (ops), so that the slow moments of
  * this shared machine, which come in phases of a second or two, weigh alike on both sides of a
- * ratio. An operation that uses both cores (validate, many-small, small-files) is timed over at
- * least BOTH_SECS seconds and 3 * REPS times: a slow phase may hold the second core alone, which
- * slows it and not its baseline on one core. */
+ * ratio. An operation that uses both cores (walk, validate, many-small, small-files) is timed
+ * over at least BOTH_SECS seconds and 3 * REPS times: a slow phase may hold the second core
+ * alone, which slows it and not its baseline on one core. */
 #define REPS 7
 #define BOTH_SECS 3.0
 
@@ -457,9 +460,9 @@ static void walk(const ebts_txn *t)
     walk_sink += sum;
 }
 
-enum { OP_PARSE, OP_WALK, OP_PARSE_COPY, OP_WRITE, OP_VALIDATE, OP_VALIDATE_ONE };
-static const char *op_names[] = {"parse",    "walk",     "parse-copy",
-                                 "write",    "validate", "validate-one-thread"};
+enum { OP_PARSE, OP_WALK, OP_PARSE_COPY, OP_WRITE, OP_VALIDATE, OP_VALIDATE_ONE, OP_WALK_ONE };
+static const char *op_names[] = {"parse", "walk", "parse-copy", "write", "validate",
+                                 "validate-one-thread", "walk-one-thread"};
 
 /* One timing of operation op on b: MB/s. parse, walk (a parse, then every item through the
  * accessors) and parse-copy (a parse without EBTS_READ_BORROW: the buffer copied first) leave
@@ -468,16 +471,20 @@ static const char *op_names[] = {"parse",    "walk",     "parse-copy",
 static double time_op(int op, const buf *b, ebts_txn **t)
 {
     double t0, secs;
-    if (op == OP_PARSE || op == OP_WALK || op == OP_PARSE_COPY) {
+    if (op == OP_PARSE || op == OP_WALK || op == OP_WALK_ONE || op == OP_PARSE_COPY) {
         unsigned flags = EBTS_READ_TRADITIONAL | (op == OP_PARSE_COPY ? 0 : EBTS_READ_BORROW);
+        /* walk as the library does by default (the item indexes built ahead on a second
+           thread, ebts_field_item_count), or on the calling thread alone */
+        unsigned threads = ebts_validate_threads(op == OP_WALK_ONE ? 1 : 0);
         ebts_txn_free(*t);
         t0 = now();
         *t = ebts_read_buffer(b->p, b->n, flags, NULL);
         if (!*t)
             abort();
-        if (op == OP_WALK)
+        if (op == OP_WALK || op == OP_WALK_ONE)
             walk(*t);
         secs = now() - t0;
+        ebts_validate_threads(threads);
     } else if (op == OP_WRITE) {
         unsigned char *w;
         size_t n;
@@ -511,7 +518,7 @@ static void ops(const char *name, const buf *b, const int *opv, size_t nop, int 
         dst = copy_target(b);
     for (size_t o = 0; o < nop; o++) {
         double best = 0, scan = 0, cp = 0, t_end = now() + BOTH_SECS;
-        int both = opv[o] == OP_VALIDATE;
+        int both = opv[o] == OP_VALIDATE || opv[o] == OP_WALK;
         for (int rep = 0; rep < REPS || (both && (rep < 3 * REPS || now() < t_end)); rep++) {
             size_t count;
             double s = scan_once(b, 0x1d, &count);
@@ -577,8 +584,12 @@ static void validate_tool(const char *tool, const buf *b)
     close(fd);
     double scan = scan_mbps(b);
     /* the child's peak RSS counts what it had from this process before its exec: the blocks
-       the library keeps for the next transaction would be the tool's peak */
+       the library keeps for the next transaction, and what the malloc arenas of the threads
+       that built item indexes ahead hold free, would be the tool's peak */
     size_t keep = ebts_keep_memory(0);
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
     double t0 = now();
     pid_t pid = fork();
     if (pid == 0) {
@@ -985,8 +996,9 @@ int main(int argc, char **argv)
     size_t mb = argc > 2 ? (size_t)atoi(argv[2]) : 100;
     buf text = text_heavy(mb << 20);
     scan_info("text-heavy", &text, 1);
-    static const int text_ops[] = {OP_WALK, OP_PARSE, OP_WRITE, OP_VALIDATE, OP_VALIDATE_ONE};
-    ops("text-heavy", &text, text_ops, 5, 0);
+    static const int text_ops[] = {OP_WALK, OP_WALK_ONE, OP_PARSE, OP_WRITE, OP_VALIDATE,
+                                   OP_VALIDATE_ONE};
+    ops("text-heavy", &text, text_ops, sizeof text_ops / sizeof text_ops[0], 0);
     validate_tool(tool, &text);
     free(text.p);
     buf img = image_heavy(mb << 20);
