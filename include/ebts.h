@@ -34,8 +34,10 @@
  *   - the library's own threads: ebts_validate's, which end before it returns, and one that a
  *     large transaction that was read may own while its items are asked for (see
  *     ebts_field_item_count), which reads only that transaction, on a stack of its own, and
- *     takes no signal but those of a fault it makes itself; the edits and ebts_txn_free stop it
- *     and wait for it before they change anything (no cancellation point for the caller);
+ *     takes no signal but those of a fault it makes itself (SIGBUS, SIGFPE, SIGILL, SIGSEGV:
+ *     the program's handler then runs on that thread, where a siglongjmp to a point set on
+ *     another thread is undefined); the edits and ebts_txn_free stop it and wait for it
+ *     before they change anything (no cancellation point for the caller);
  *   - an application that uses libxml2 itself must not call xmlCleanupParser() while this
  *     library may still do XML work.
  */
@@ -231,11 +233,13 @@ EBTS_API size_t ebts_field_subfield_count(const ebts_field *f);
  *  first call that needs it builds the field's index of subfields and items and keeps it with
  *  the transaction (several threads reading one transaction may call it at once); without
  *  memory for the index the answer comes from the value's bytes, and is the same.
- *  Once 64 indexes of a transaction read from 1 MiB or more have been built, and the library
- *  may use a second thread (ebts_validate_threads), a thread of the library builds those of its
- *  other fields, record by record, so that a program that goes on through the items finds them
- *  built: they then take as much memory as if every field had been asked for. An edit of the
- *  transaction stops that thread, and no other starts for it. */
+ *  Once these accessors have built 64 indexes of a transaction read from 1 MiB or more (of the
+ *  traditional encoding or the readable notation; the reader's own, of CNT, is one), and the
+ *  library may use a second thread (ebts_validate_threads), a thread of the library builds
+ *  those of its other fields, record by record, so that a program that goes on through the
+ *  items finds them built: they then take as much memory as if every field had been asked
+ *  for, and ebts_txn_free or an edit may wait for the index of one field being built. An edit
+ *  of the transaction stops that thread, and no other starts for it. */
 EBTS_API size_t ebts_field_item_count(const ebts_field *f, size_t sub);
 /** Item `item` of subfield `sub`; empty span when out of range (see ebts_field_item_count). */
 EBTS_API ebts_span ebts_field_item(const ebts_field *f, size_t sub, size_t item);

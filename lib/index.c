@@ -85,22 +85,20 @@ static uint32_t *index_one_pass(ebts__ixpool *pool, ebts__arena *own, const ebts
     return ix;
 }
 
-static void ahead_start(ebts__ixpool *pool, const ebts_field *from);
-
 /* The index of f, whose sub_first held ref (its pool, tagged), built into own (the helper's
  * arena) or the pool, and set in f unless another thread set one first: the index f holds;
- * NULL without memory. asked: through the public accessors. */
-static const uint32_t *index_build(const ebts_field *f, uint32_t *ref, ebts__arena *own,
-                                   int asked)
+ * NULL without memory. *start: on entry, whether it was asked for through the public
+ * accessors; on return, whether its build makes the count that starts the helper. */
+EBTS__NOINLINE static const uint32_t *index_build(const ebts_field *f, uint32_t *ref,
+                                                  ebts__arena *own, int *start)
 {
     /* the fields of a transaction are never defined const: set once, by whichever thread
      * builds it first (another thread's index is taken; the room built here stays unused) */
     uint32_t **slot = &((ebts_field *)(uintptr_t)f)->sub_first;
     ebts__ixpool *pool = ixpool_of(ref);
-    int start = asked;
     uint32_t scratch[EBTS__INDEX_SIZE(EBTS__IX_ONE_PASS_MAX + 1, EBTS__IX_ONE_PASS_MAX + 1)];
-    uint32_t *ix = f->len <= EBTS__IX_ONE_PASS_MAX ? index_one_pass(pool, own, f, scratch, &start)
-                                                   : index_counted(pool, own, f, &start);
+    uint32_t *ix = f->len <= EBTS__IX_ONE_PASS_MAX ? index_one_pass(pool, own, f, scratch, start)
+                                                   : index_counted(pool, own, f, start);
     if (!ix)
         return NULL;
 #if defined(__GNUC__)
@@ -109,21 +107,41 @@ static const uint32_t *index_build(const ebts_field *f, uint32_t *ref, ebts__are
 #else
     *slot = ix;
 #endif
-    if (start)
-        ahead_start(pool, f);
     return ix;
 }
 
-/* The index of a value that was read, built on first use and kept; NULL without memory. Out of
- * line: the accessors inline ebts__field_index's test for a kept index and call this once. */
-EBTS__NOINLINE static const uint32_t *field_index_build(const ebts_field *f, int asked)
+static void ahead_start(ebts__ixpool *pool, const ebts_field *from);
+
+/* The index of a value, built on first use and kept if it was read; NULL without memory (or
+ * for one item). Out of line, the build: the accessors inline ebts__field_index_kept's test
+ * for a kept index and call this once. asked: through the public accessors. */
+static const uint32_t *field_index(const ebts_field *f, int asked)
 {
+    const uint32_t *ix = ebts__field_index_kept(f);
+    if (ix || !(f->flags & EBTS__F_LAZY))
+        return ix;
 #if defined(__GNUC__)
     uint32_t *ref = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
 #else
     uint32_t *ref = f->sub_first;
 #endif
-    return ixpool_of(ref) ? index_build(f, ref, NULL, asked) : ref; /* else built meanwhile */
+    if (!ixpool_of(ref))
+        return ref; /* built meanwhile */
+    int start = asked;
+    ix = index_build(f, ref, NULL, &start);
+    if (start) /* here, not in index_build: its scratch is off the stack by now */
+        ahead_start(ixpool_of(ref), f);
+    return ix;
+}
+
+const uint32_t *ebts__field_index(const ebts_field *f)
+{
+    return field_index(f, 0);
+}
+
+const uint32_t *ebts__field_index_asked(const ebts_field *f)
+{
+    return field_index(f, 1);
 }
 
 /* ---- building ahead (internal.h) */
@@ -132,10 +150,12 @@ typedef struct ebts__ahead {
     const ebts_txn *t;
     const ebts_field *from; /* the build that started it: the caller is there */
     pthread_t th;
-    pid_t pid;         /* the process that started the thread: a child of fork has none */
-    int running;       /* started and not yet waited for */
+    pid_t pid;          /* the process that started the thread: a child of fork has none */
+    int running;        /* started and not yet waited for */
+    int orphaned;       /* running when the process forked: in the child, its arena may be
+                           half-way through an allocation, and is left alone */
     unsigned char stop; /* set (atomically) to stop the thread */
-    ebts__arena arena; /* the thread's indexes, kept until ebts_txn_free */
+    ebts__arena arena;  /* the thread's indexes, kept until ebts_txn_free */
 } ebts__ahead;
 
 static ebts_txn *txn_of(ebts__ixpool *pool)
@@ -143,8 +163,9 @@ static ebts_txn *txn_of(ebts__ixpool *pool)
     return (ebts_txn *)(void *)((unsigned char *)pool - offsetof(ebts_txn, ixpool));
 }
 
-void (*ebts__ahead_hook)(void);
+void (*ebts__ahead_hook)(const unsigned char *stop);
 
+#if defined(__GNUC__)
 /* The helper: every value not yet indexed, record by record from the one after the caller's
  * (one it builds in, the caller builds in too), round to it, until told to stop or out of
  * memory (callers then build what they ask for). */
@@ -152,9 +173,9 @@ static void *ahead_run(void *arg)
 {
     ebts__ahead *a = arg;
     const ebts_txn *t = a->t;
-    void (*hook)(void) = __atomic_load_n(&ebts__ahead_hook, __ATOMIC_ACQUIRE);
+    void (*hook)(const unsigned char *) = __atomic_load_n(&ebts__ahead_hook, __ATOMIC_ACQUIRE);
     if (hook)
-        hook();
+        hook(&a->stop);
     size_t at = 0;
     uintptr_t from = (uintptr_t)a->from;
     for (size_t r = 0; r < t->nrecs; r++) {
@@ -169,17 +190,20 @@ static void *ahead_run(void *arg)
                 return NULL;
             const ebts_field *f = &rec->fields[i];
             uint32_t *ref = __atomic_load_n(&f->sub_first, __ATOMIC_ACQUIRE);
-            if (ixpool_of(ref) && !index_build(f, ref, &a->arena, 0))
+            int start = 0;
+            if (ixpool_of(ref) && !index_build(f, ref, &a->arena, &start))
                 return NULL;
         }
     }
     return NULL;
 }
+#endif
 
-/* Called once per count of EBTS__AHEAD_AFTER, by the caller whose build of from made it
- * (index_build): the helper started if the transaction is large enough and a second thread may
- * be used. No other call on the transaction changes pool->ahead meanwhile: functions that take
- * it const do not, and ebts__ahead_stop runs only when nothing else uses it. */
+/* Called once per count of EBTS__AHEAD_AFTER, by the caller whose build of from made it: the
+ * helper started if the transaction is large enough and a second thread may be used. No other
+ * call on the transaction changes pool->ahead meanwhile: functions that take it const do not,
+ * and ebts__ahead_stop runs only when nothing else uses it. Without the GNU C atomics the
+ * library publishes indexes with a plain store, and no helper starts. */
 static void ahead_start(ebts__ixpool *pool, const ebts_field *from)
 {
 #if defined(__GNUC__)
@@ -196,7 +220,7 @@ static void ahead_start(ebts__ixpool *pool, const ebts_field *from)
     pool->ahead = a;
     /* the helper takes no signal a program sends: its handlers run on its own threads; a
      * fault the helper makes itself (SIGBUS from a borrowed buffer mapped from a file that
-     * shrank) goes to the program's handler, as it would from a caller's read */
+     * shrank) goes to the program's handler, on the helper's thread */
     sigset_t all, was;
     sigfillset(&all);
     sigdelset(&all, SIGBUS);
@@ -220,26 +244,40 @@ static void ahead_start(ebts__ixpool *pool, const ebts_field *from)
 #endif
 }
 
+/* Waits for the helper to end, if it runs; stop: tells it to end first. */
+static void ahead_join(ebts__ahead *a, int stop)
+{
+    if (!a || !a->running)
+        return;
+    a->running = 0;
+    if (a->pid != getpid()) { /* a child of fork, where the thread does not run */
+        a->orphaned = 1;
+        return;
+    }
+#if defined(__GNUC__)
+    if (stop)
+        __atomic_store_n(&a->stop, 1, __ATOMIC_RELAXED);
+#endif
+    /* the join is no point where the caller may be cancelled: neither ebts_txn_free nor an
+     * edit is one, and a caller cancelled here would leave the transaction behind */
+    int cancel;
+    pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+    pthread_join(a->th, NULL);
+    pthread_setcancelstate(cancel, NULL);
+}
+
 void ebts__ahead_stop(ebts_txn *t)
 {
     if (!t)
         return;
     t->ixpool.ready = 0; /* changed: no helper starts again, not even from the change's own
                             reads (ebts_txn_redact's, for one) */
-    ebts__ahead *a = t->ixpool.ahead;
-    if (!a || !a->running)
-        return;
-    __atomic_store_n(&a->stop, 1, __ATOMIC_RELAXED);
-    if (a->pid == getpid()) { /* else a child of fork, where the thread does not run */
-        /* the join is no point where the caller may be cancelled: ebts_txn_free and the edits
-         * were none before there was a helper, and one cancelled here would leave the
-         * transaction behind */
-        int cancel;
-        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
-        pthread_join(a->th, NULL);
-        pthread_setcancelstate(cancel, NULL);
-    }
-    a->running = 0;
+    ahead_join(t->ixpool.ahead, 1);
+}
+
+void ebts__ahead_wait(const ebts_txn *t)
+{
+    ahead_join(t ? t->ixpool.ahead : NULL, 0);
 }
 
 void ebts__ahead_free(ebts_txn *t)
@@ -248,7 +286,8 @@ void ebts__ahead_free(ebts_txn *t)
     if (!a)
         return;
     ebts__ahead_stop(t);
-    ebts__arena_free(&a->arena);
+    if (!a->orphaned)
+        ebts__arena_free(&a->arena);
     free(a);
     t->ixpool.ahead = NULL;
 }
@@ -256,22 +295,6 @@ void ebts__ahead_free(ebts_txn *t)
 int ebts__ahead_running(const ebts_txn *t)
 {
     return t && t->ixpool.ahead && t->ixpool.ahead->running;
-}
-
-const uint32_t *ebts__field_index(const ebts_field *f)
-{
-    const uint32_t *ix = ebts__field_index_kept(f);
-    if (ix || !(f->flags & EBTS__F_LAZY))
-        return ix;
-    return field_index_build(f, 0);
-}
-
-const uint32_t *ebts__field_index_asked(const ebts_field *f)
-{
-    const uint32_t *ix = ebts__field_index_kept(f);
-    if (ix || !(f->flags & EBTS__F_LAZY))
-        return ix;
-    return field_index_build(f, 1);
 }
 
 size_t ebts__lazy_count(const ebts_field *f, int items)

@@ -157,7 +157,8 @@ static inline unsigned ebts__tagtype(const ebts_field *f)
  * once. */
 const uint32_t *ebts__field_index(const ebts_field *f);
 /* The same for the public accessors, whose builds count towards building ahead (see "Building
- * ahead"): the library's own reads, a validation's, start no helper. */
+ * ahead"): the library's reads through ebts__field_index, a validation's, start no helper; its
+ * reads through the public accessors (the reader's of CNT, a diff's) count. */
 const uint32_t *ebts__field_index_asked(const ebts_field *f);
 /* The index of f if it has one already (built by ebts__field_index, or by an edit), else NULL.
  * Inline: every accessor asks it first. One test for every kind of value: only a value that was
@@ -295,22 +296,28 @@ typedef struct ebts__ixpool {
 uint32_t *ebts__ixpool_ref(ebts__ixpool *pool);
 /* Building ahead (index.c). A program that asks for the items of field after field of a large
  * transaction waits, for each value, on the build of its index. Once the public accessors have
- * built EBTS__AHEAD_AFTER indexes of a transaction read from EBTS__AHEAD_MIN bytes or more (the
- * library's own reads, a validation's, are not counted), and the library may use a second
- * thread (ebts__threads), a helper thread builds the indexes of every value not yet indexed,
- * record by record from the one after the caller's and round to it, into an arena of its own,
- * and publishes each as a caller does (whichever is first; the other's copy stays unused). It
- * reads only the transaction's records and fields, which nothing changes while functions that
- * take it const run: ebts__ahead_stop, which every function that changes or frees a
- * transaction calls first, stops it and waits for it, and no helper starts for that
- * transaction again. Its indexes stay until ebts_txn_free. */
+ * built EBTS__AHEAD_AFTER indexes (the reader's own, of CNT, is one; the library's reads
+ * through ebts__field_index, a validation's, are not counted) of a transaction read from
+ * EBTS__AHEAD_MIN bytes or more of the traditional encoding or the readable notation (the XML
+ * reader's values are indexed as they are made), and the library may use a second thread
+ * (ebts__threads), a helper thread builds the
+ * indexes of every value not yet indexed, record by record from the one after the caller's and
+ * round to it, into an arena of its own, and publishes each as a caller does (whichever is first;
+ * the other's copy stays unused). It reads only the transaction's records and fields, which
+ * nothing changes while functions that take it const run: ebts__ahead_stop, which every function
+ * that changes or frees a transaction calls first, stops it and waits for it, and no helper starts
+ * for that transaction again. Its indexes stay until ebts_txn_free. */
 #define EBTS__AHEAD_AFTER 64u
 #define EBTS__AHEAD_MIN ((size_t)1 << 20)
 #define EBTS__AHEAD_STACK ((size_t)256 << 10) /* its stack: index.c's scratch is 24 KiB */
 void ebts__ahead_stop(ebts_txn *t);
 void ebts__ahead_free(ebts_txn *t); /* stops it and frees its arena (ebts_txn_free) */
-int ebts__ahead_running(const ebts_txn *t); /* for the tests */
-extern void (*ebts__ahead_hook)(void);       /* for the tests: the helper calls it first */
+/* For the tests: whether a helper runs (started, not yet waited for); waiting for it to end
+ * without stopping it; and what the helper calls first, with its stop flag (set atomically
+ * when it is told to stop). */
+int ebts__ahead_running(const ebts_txn *t);
+void ebts__ahead_wait(const ebts_txn *t);
+extern void (*ebts__ahead_hook)(const unsigned char *stop);
 /* The threads the library may use for one call (ebts_validate_threads; util.c). */
 unsigned ebts__threads(void);
 
