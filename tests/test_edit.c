@@ -491,6 +491,27 @@ static unsigned char *ahead_input(size_t *len)
     return (unsigned char *)in;
 }
 
+/* A test's start: two threads allowed (*was: the setting before) and the input (*n bytes). */
+static unsigned char *ahead_begin(unsigned *was, size_t *n)
+{
+    *was = ebts_validate_threads(2);
+    return ahead_input(n);
+}
+
+static void ahead_end(unsigned was, unsigned char *in)
+{
+    free(in);
+    ebts_validate_threads(was);
+}
+
+/* The transaction of in, read borrowed. */
+static ebts_txn *ahead_read(const unsigned char *in, size_t n)
+{
+    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
+    ck_assert_ptr_nonnull(t);
+    return t;
+}
+
 /* Asks for the item counts of record rec's fields 10, 11, ... (record 5's by default) until
  * the helper runs or `most` were asked for: how many were. */
 static unsigned ahead_ask(const ebts_txn *t, unsigned rec, unsigned most)
@@ -544,11 +565,10 @@ static int ahead_all_built(const ebts_txn *t)
  * item is then what the value's bytes say. */
 START_TEST(a_large_walk_has_its_indexes_built_ahead)
 {
-    unsigned was = ebts_validate_threads(2);
     size_t n;
-    unsigned char *in = ahead_input(&n);
-    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
-    ck_assert_ptr_nonnull(t);
+    unsigned was;
+    unsigned char *in = ahead_begin(&was, &n);
+    ebts_txn *t = ahead_read(in, n);
     ck_assert(!ebts__ahead_running(t));
     ck_assert(!ahead_all_built(t));
     ck_assert_uint_eq(ahead_ask(t, 5, 1000), EBTS__AHEAD_AFTER - 1); /* the CNT's, then these */
@@ -558,13 +578,11 @@ START_TEST(a_large_walk_has_its_indexes_built_ahead)
     ahead_check_items(t);
     ebts_txn_free(t);
     /* again, the items read while the helper builds */
-    t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
-    ck_assert_ptr_nonnull(t);
+    t = ahead_read(in, n);
     ahead_check_items(t);
     ck_assert(ebts__ahead_running(t));
     ebts_txn_free(t);
-    free(in);
-    ebts_validate_threads(was);
+    ahead_end(was, in);
 }
 END_TEST
 
@@ -573,9 +591,9 @@ END_TEST
  * made by edits has each value's index made with it, and never builds one). */
 START_TEST(no_helper_where_it_would_not_pay)
 {
-    unsigned was = ebts_validate_threads(2);
     size_t n;
-    unsigned char *in = ahead_input(&n);
+    unsigned was;
+    unsigned char *in = ahead_begin(&was, &n);
     size_t cut = n;
     while (cut > EBTS__AHEAD_MIN - 1 || in[cut - 1] != GS[0]) /* a shorter one: fields cut off */
         cut--;
@@ -587,21 +605,18 @@ START_TEST(no_helper_where_it_would_not_pay)
     ebts_txn_free(t);
     in[cut - 1] = GS[0];
     ebts_validate_threads(1);
-    t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
-    ck_assert_ptr_nonnull(t);
+    t = ahead_read(in, n);
     ck_assert_uint_eq(ahead_ask(t, 1, 1000), 1000);
     ck_assert(!ebts__ahead_running(t));
     ebts_txn_free(t);
     ebts_validate_threads(2);
-    t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
-    ck_assert_ptr_nonnull(t);
+    t = ahead_read(in, n);
     ebts_report_free(ebts_validate(t, NULL, NULL)); /* builds 2.018 and 2.019's indexes */
     ck_assert(!ebts__ahead_running(t));
     ck_assert_uint_ge(ahead_ask(t, 1, 1000), EBTS__AHEAD_AFTER - 1); /* as if not validated */
     ck_assert(ebts__ahead_running(t));
     ebts_txn_free(t);
-    free(in);
-    ebts_validate_threads(was);
+    ahead_end(was, in);
 }
 END_TEST
 
@@ -611,14 +626,13 @@ END_TEST
  * was asked for; more fields asked for after it start none. */
 START_TEST(every_change_stops_the_helper)
 {
-    unsigned was = ebts_validate_threads(2);
     size_t n;
-    unsigned char *in = ahead_input(&n);
+    unsigned was;
+    unsigned char *in = ahead_begin(&was, &n);
     static const unsigned char t4[18] = {0, 0, 0, 18, 1};
     for (int round = 0; round < 30; round++) {
         int change = round / 2;
-        ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
-        ck_assert_ptr_nonnull(t);
+        ebts_txn *t = ahead_read(in, n);
         if (round % 2 == 0) {
             ahead_ask(t, 5, 1000);
             ck_assert_msg(ebts__ahead_running(t), "change %d: no helper", change);
@@ -647,8 +661,7 @@ START_TEST(every_change_stops_the_helper)
         ck_assert_msg(!ebts__ahead_running(t), "change %d: a helper again", change);
         ebts_txn_free(t);
     }
-    free(in);
-    ebts_validate_threads(was);
+    ahead_end(was, in);
 }
 END_TEST
 
@@ -664,11 +677,10 @@ static void ahead_hold(const unsigned char *stop)
  * until the parent frees the transaction, so that it runs at the fork and has built nothing. */
 START_TEST(a_child_of_fork_frees_without_the_helper)
 {
-    unsigned was = ebts_validate_threads(2);
     size_t n;
-    unsigned char *in = ahead_input(&n);
-    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
-    ck_assert_ptr_nonnull(t);
+    unsigned was;
+    unsigned char *in = ahead_begin(&was, &n);
+    ebts_txn *t = ahead_read(in, n);
     ebts__ahead_hook = ahead_hold;
     ahead_ask(t, 5, 1000);
     ck_assert(ebts__ahead_running(t));
@@ -690,8 +702,7 @@ START_TEST(a_child_of_fork_frees_without_the_helper)
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child: status %d", status);
     ebts_txn_free(t);
     ebts__ahead_hook = NULL; /* after the free has waited for the helper, which read it */
-    free(in);
-    ebts_validate_threads(was);
+    ahead_end(was, in);
 }
 END_TEST
 
@@ -744,8 +755,7 @@ START_TEST(a_pending_cancellation_does_not_stop_a_free)
     ck_assert_msg(rv != PTHREAD_CANCELED && cancel_freed == 1,
                   "the thread was cancelled inside ebts_txn_free: the transaction leaked");
     ebts__ahead_hook = NULL;
-    free(in);
-    ebts_validate_threads(was);
+    ahead_end(was, in);
 }
 END_TEST
 
@@ -762,11 +772,10 @@ static void ahead_note_mask(const unsigned char *stop)
  * (SIGSEGV and SIGBUS are not blocked on it). */
 START_TEST(the_helper_takes_no_signal_a_program_sends)
 {
-    unsigned was = ebts_validate_threads(2);
     size_t n;
-    unsigned char *in = ahead_input(&n);
-    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
-    ck_assert_ptr_nonnull(t);
+    unsigned was;
+    unsigned char *in = ahead_begin(&was, &n);
+    ebts_txn *t = ahead_read(in, n);
     sigset_t none, before;
     sigemptyset(&none);
     ck_assert_int_eq(pthread_sigmask(SIG_SETMASK, &none, &before), 0);
@@ -783,8 +792,7 @@ START_TEST(the_helper_takes_no_signal_a_program_sends)
     ck_assert_int_eq(sigismember(&ahead_mask, SIGSEGV), 0);
     ck_assert_int_eq(sigismember(&ahead_mask, SIGBUS), 0);
     ebts_txn_free(t);
-    free(in);
-    ebts_validate_threads(was);
+    ahead_end(was, in);
 }
 END_TEST
 
@@ -807,8 +815,7 @@ START_TEST(the_helper_does_not_take_a_programs_default_stack)
     ck_assert_int_eq(pthread_setattr_default_np(&small), 0);
     size_t n;
     unsigned char *in = ahead_input(&n);
-    ebts_txn *t = ebts_read_buffer(in, n, EBTS_READ_BORROW, NULL);
-    ck_assert_ptr_nonnull(t);
+    ebts_txn *t = ahead_read(in, n);
     ahead_ask(t, 5, 1000);
     ck_assert(ebts__ahead_running(t));
     ebts__ahead_wait(t);
@@ -818,8 +825,7 @@ START_TEST(the_helper_does_not_take_a_programs_default_stack)
     ck_assert_int_eq(pthread_setattr_default_np(&old), 0);
     pthread_attr_destroy(&small);
     pthread_attr_destroy(&old);
-    free(in);
-    ebts_validate_threads(was);
+    ahead_end(was, in);
 }
 END_TEST
 #endif
