@@ -158,16 +158,16 @@ typedef struct ebts__ahead {
     ebts__arena arena;  /* the thread's indexes, kept until ebts_txn_free */
 } ebts__ahead;
 
+void (*ebts__ahead_hook)(const unsigned char *stop);
+
+#if defined(__GNUC__)
 static ebts_txn *txn_of(ebts__ixpool *pool)
 {
     return (ebts_txn *)(void *)((unsigned char *)pool - offsetof(ebts_txn, ixpool));
 }
 
-void (*ebts__ahead_hook)(const unsigned char *stop);
-
-#if defined(__GNUC__)
 /* The helper: every value not yet indexed, record by record from the one after the caller's
- * (one it builds in, the caller builds in too), round to it, until told to stop or out of
+ * (whose values the caller is building itself) round to it, until told to stop or out of
  * memory (callers then build what they ask for). */
 static void *ahead_run(void *arg)
 {
